@@ -1,0 +1,44 @@
+/**
+ * ECS resource ARNs, built and parsed in one place (long ARN format, as every account uses since 2021).
+ */
+export interface Partition {
+  readonly region: string;
+  readonly accountId: string;
+}
+
+const prefix = (p: Partition, service = "ecs"): string => `arn:aws:${service}:${p.region}:${p.accountId}:`;
+
+export const clusterArn = (p: Partition, name: string): string => `${prefix(p)}cluster/${name}`;
+export const taskDefinitionArn = (p: Partition, family: string, revision: number): string =>
+  `${prefix(p)}task-definition/${family}:${revision}`;
+export const taskArn = (p: Partition, cluster: string, id: string): string => `${prefix(p)}task/${cluster}/${id}`;
+export const serviceArn = (p: Partition, cluster: string, name: string): string => `${prefix(p)}service/${cluster}/${name}`;
+export const containerInstanceArn = (p: Partition, cluster: string, id: string): string =>
+  `${prefix(p)}container-instance/${cluster}/${id}`;
+
+/** The resource part of an ECS ARN (`cluster/x`, `task-definition/f:1`), or undefined when it is not an ECS ARN. */
+export function ecsResource(arn: string): { type: string; path: string } | undefined {
+  const m = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:([a-z-]+)\/(.+)$/.exec(arn);
+  return m ? { type: m[1]!, path: m[2]! } : undefined;
+}
+
+/** A `cluster` parameter: a name or an ARN; ECS's default cluster when absent. */
+export function clusterName(ref: string | undefined): string {
+  if (ref === undefined || ref === "") return "default";
+  const r = ecsResource(ref);
+  return r?.type === "cluster" ? r.path : ref;
+}
+
+export type TaskDefinitionRef =
+  | { readonly family: string; readonly revision?: undefined }
+  | { readonly family: string; readonly revision: number };
+
+/** A task-definition parameter: `family`, `family:revision` or an ARN. Undefined when it is none of these. */
+export function parseTaskDefinitionRef(ref: string): TaskDefinitionRef | undefined {
+  const r = ecsResource(ref);
+  const text = r ? (r.type === "task-definition" ? r.path : undefined) : ref;
+  if (text === undefined) return undefined;
+  const m = /^([A-Za-z0-9_-]{1,255})(?::(\d{1,9}))?$/.exec(text);
+  if (!m) return undefined;
+  return m[2] === undefined ? { family: m[1]! } : { family: m[1]!, revision: Number(m[2]) };
+}

@@ -1,0 +1,58 @@
+/**
+ * The one catalog of errors Berth returns to clients: AWS exception names and their HTTP statuses.
+ *
+ * No ECS error declares an HTTP code, so the AWS JSON protocol defaults apply: 400 for client
+ * errors, 500 for ServerException. Authentication errors are 403, as AWS sends them.
+ */
+export const errorStatus = {
+  // Front door (any JSON 1.1 service)
+  SerializationException: 400,
+  UnknownOperationException: 400,
+  ValidationException: 400,
+  RequestEntityTooLargeException: 413,
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignatureException: 403,
+  InvalidSignatureException: 403,
+  UnrecognizedClientException: 403,
+  // ECS
+  ClientException: 400,
+  InvalidParameterException: 400,
+  ServerException: 500,
+  ClusterNotFoundException: 400,
+  ClusterContainsContainerInstancesException: 400,
+  ClusterContainsServicesException: 400,
+  ClusterContainsTasksException: 400,
+  ResourceNotFoundException: 400,
+  ResourceInUseException: 400,
+  ServiceNotFoundException: 400,
+  ServiceNotActiveException: 400,
+  TargetNotFoundException: 400,
+  AttributeLimitExceededException: 400,
+  LimitExceededException: 400,
+  UnsupportedFeatureException: 400,
+  ConflictException: 400,
+  PlatformUnknownException: 400,
+  PlatformTaskDefinitionIncompatibilityException: 400,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** An error a client sees as `{"__type": code, "message": message}`. */
+export class AwsError extends Error {
+  override readonly name = "AwsError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra members some exceptions carry (e.g. ConflictException's resourceIds). */
+    readonly fields: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export const clientException = (message: string): AwsError => new AwsError("ClientException", message);
+export const invalidParameter = (message: string): AwsError => new AwsError("InvalidParameterException", message);

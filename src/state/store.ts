@@ -1,0 +1,106 @@
+import type { ClusterConfiguration, ClusterSetting, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+
+/**
+ * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
+ * contract suite (store-contract.ts). Every change is a `write` transaction, acknowledged only once
+ * it is durable; several writes may share one commit (group commit), each isolated by a savepoint.
+ */
+export interface Store {
+  /** Reads from the last committed state. */
+  read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T>;
+  /** Runs `fn` in a transaction; resolves after the commit is durable; rolls back if `fn` throws. */
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface ReadTx {
+  readonly clusters: ClusterReader;
+  readonly taskDefinitions: TaskDefinitionReader;
+  readonly tags: TagReader;
+}
+
+export interface WriteTx {
+  readonly clusters: ClusterRepository;
+  readonly taskDefinitions: TaskDefinitionRepository;
+  readonly tags: TagRepository;
+}
+
+/** A page of a listing ordered by key; `after` is the last key of the previous page. */
+export interface PageRequest {
+  readonly after?: string | undefined;
+  readonly limit: number;
+}
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** The key to pass as `after` for the next page, when there may be one. */
+  readonly nextAfter?: string | undefined;
+}
+
+export type ClusterStatus = "ACTIVE" | "INACTIVE";
+
+export interface ClusterRecord {
+  readonly name: string;
+  readonly arn: string;
+  readonly status: ClusterStatus;
+  readonly settings: readonly ClusterSetting[];
+  readonly configuration?: ClusterConfiguration | undefined;
+  readonly createdAtMs: number;
+}
+
+export interface ClusterReader {
+  get(name: string): Promise<ClusterRecord | undefined>;
+  /** Clusters by name (ACTIVE and INACTIVE alike), ordered by name. */
+  list(page: PageRequest): Promise<Page<ClusterRecord>>;
+}
+export interface ClusterRepository extends ClusterReader {
+  put(cluster: ClusterRecord): Promise<void>;
+}
+
+export type TaskDefinitionStatus = "ACTIVE" | "INACTIVE" | "DELETE_IN_PROGRESS";
+
+/** A registered revision: the ECS document as DescribeTaskDefinition returns it, dates as epoch ms. */
+export interface TaskDefinitionRecord {
+  readonly family: string;
+  readonly revision: number;
+  readonly status: TaskDefinitionStatus;
+  /** The ECS shape, without the date members (carried as numbers below). */
+  readonly body: Omit<TaskDefinition, "registeredAt" | "deregisteredAt" | "deleteRequestedAt" | "status">;
+  readonly registeredAtMs: number;
+  readonly deregisteredAtMs?: number | undefined;
+  readonly deleteRequestedAtMs?: number | undefined;
+}
+
+export interface TaskDefinitionQuery extends PageRequest {
+  readonly familyPrefix?: string | undefined;
+  readonly status?: TaskDefinitionStatus | undefined;
+  readonly descending: boolean;
+}
+
+export interface FamilyQuery extends PageRequest {
+  readonly familyPrefix?: string | undefined;
+  /** Families with at least one revision in this status; all families when absent. */
+  readonly status?: TaskDefinitionStatus | undefined;
+}
+
+export interface TaskDefinitionReader {
+  get(family: string, revision: number): Promise<TaskDefinitionRecord | undefined>;
+  /** The newest ACTIVE revision of a family. */
+  latestActive(family: string): Promise<TaskDefinitionRecord | undefined>;
+  /** Ordered by family, then revision (ascending or descending); keys are `family:revision`. */
+  list(query: TaskDefinitionQuery): Promise<Page<TaskDefinitionRecord>>;
+  families(query: FamilyQuery): Promise<Page<string>>;
+}
+export interface TaskDefinitionRepository extends TaskDefinitionReader {
+  /** The next revision of a family: numbers are never reused, even after deletion. */
+  allocateRevision(family: string): Promise<number>;
+  put(record: TaskDefinitionRecord): Promise<void>;
+}
+
+export interface TagReader {
+  list(resourceArn: string): Promise<Tag[]>;
+}
+export interface TagRepository extends TagReader {
+  /** Adds or overwrites the given keys. */
+  put(resourceArn: string, tags: readonly Tag[]): Promise<void>;
+  remove(resourceArn: string, keys: readonly string[]): Promise<void>;
+}
