@@ -78,8 +78,8 @@ export interface TaskDefinitionQuery extends PageRequest {
 
 export interface FamilyQuery extends PageRequest {
   readonly familyPrefix?: string | undefined;
-  /** Families with at least one revision in this status; all families when absent. */
-  readonly status?: TaskDefinitionStatus | undefined;
+  /** ACTIVE: families with an ACTIVE revision; INACTIVE: families without one; absent: all families. */
+  readonly status?: "ACTIVE" | "INACTIVE" | undefined;
 }
 
 export interface TaskDefinitionReader {
