@@ -9,7 +9,6 @@ export const errorStatus = {
   SerializationException: 400,
   UnknownOperationException: 400,
   ValidationException: 400,
-  RequestEntityTooLargeException: 413,
   MissingAuthenticationTokenException: 403,
   IncompleteSignatureException: 403,
   InvalidSignatureException: 403,

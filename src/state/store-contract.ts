@@ -30,6 +30,9 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(second.items.map((c) => c.name), ["c"]);
         assert.equal(second.nextAfter, undefined);
         assert.deepEqual(await store.read((tx) => tx.clusters.get("b")), aCluster("b"));
+        await store.write((tx) => tx.clusters.put({ ...aCluster("b"), status: "INACTIVE" }));
+        const active = await store.read((tx) => tx.clusters.list({ limit: 10, status: "ACTIVE" }));
+        assert.deepEqual(active.items.map((c) => c.name), ["a", "c"]);
       }));
 
     it("rolls back a write that throws and keeps the others of its batch", () =>

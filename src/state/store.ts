@@ -49,8 +49,8 @@ export interface ClusterRecord {
 
 export interface ClusterReader {
   get(name: string): Promise<ClusterRecord | undefined>;
-  /** Clusters by name (ACTIVE and INACTIVE alike), ordered by name. */
-  list(page: PageRequest): Promise<Page<ClusterRecord>>;
+  /** Clusters ordered by name, all of them or those in one status. */
+  list(page: PageRequest & { readonly status?: ClusterStatus }): Promise<Page<ClusterRecord>>;
 }
 export interface ClusterRepository extends ClusterReader {
   put(cluster: ClusterRecord): Promise<void>;

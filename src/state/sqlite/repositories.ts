@@ -3,6 +3,7 @@ import type { Tag } from "@aws-sdk/client-ecs";
 import type {
   ClusterRecord,
   ClusterRepository,
+  ClusterStatus,
   FamilyQuery,
   Page,
   PageRequest,
@@ -37,12 +38,14 @@ const likePrefix = (prefix: string | undefined): string => `${(prefix ?? "").rep
 
 export class SqliteClusters implements ClusterRepository {
   private readonly getStmt: Statement<[string], DocRow>;
-  private readonly listStmt: Statement<[string, number], DocRow>;
+  private readonly listStmt: Statement<[{ after: string; status: string; limit: number }], DocRow>;
   private readonly putStmt: Statement<[string, string]>;
 
   constructor(db: Database) {
     this.getStmt = db.prepare("SELECT doc FROM clusters WHERE name = ?");
-    this.listStmt = db.prepare("SELECT doc FROM clusters WHERE name > ? ORDER BY name LIMIT ?");
+    this.listStmt = db.prepare(
+      "SELECT doc FROM clusters WHERE name > @after AND (@status = '' OR doc ->> '$.status' = @status) ORDER BY name LIMIT @limit",
+    );
     this.putStmt = db.prepare("INSERT INTO clusters (name, doc) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc");
   }
 
@@ -51,8 +54,8 @@ export class SqliteClusters implements ClusterRepository {
     return Promise.resolve(row && parseDoc<ClusterRecord>(row));
   }
 
-  list(req: PageRequest): Promise<Page<ClusterRecord>> {
-    const rows = this.listStmt.all(req.after ?? "", req.limit + 1).map((r) => parseDoc<ClusterRecord>(r));
+  list(req: PageRequest & { readonly status?: ClusterStatus }): Promise<Page<ClusterRecord>> {
+    const rows = this.listStmt.all({ after: req.after ?? "", status: req.status ?? "", limit: req.limit + 1 }).map((r) => parseDoc<ClusterRecord>(r));
     return Promise.resolve(page(rows, req, (c) => c.name));
   }
 

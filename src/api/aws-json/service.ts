@@ -1,0 +1,35 @@
+import type { StaticStructureSchema } from "@smithy/types";
+import type { Partition } from "../../domain/arn.js";
+
+/** What a handler knows of the request besides its input. */
+export interface RequestContext {
+  readonly requestId: string;
+  /** The caller's access key id, from its verified signature. */
+  readonly accessKeyId: string;
+  readonly nowMs: number;
+  readonly partition: Partition;
+}
+
+/** One operation: its input shape (from the AWS SDK's schema) and a thin handler. */
+export interface Operation {
+  readonly input: StaticStructureSchema;
+  readonly handle: (input: Record<string, unknown>, ctx: RequestContext) => Promise<object>;
+}
+
+/**
+ * Declares an operation whose handler receives the SDK's input type. The dispatcher calls it only
+ * with a value that `validateShape` has checked against `input`, the schema that type is generated from.
+ */
+export function operation<I extends object>(
+  input: StaticStructureSchema,
+  handle: (input: I, ctx: RequestContext) => Promise<object>,
+): Operation {
+  return { input, handle: (value, ctx) => handle(value as I, ctx) };
+}
+
+/** An AWS JSON 1.1 service: its X-Amz-Target prefix, SigV4 signing name and operation table. */
+export interface JsonService {
+  readonly targetPrefix: string;
+  readonly signingName: string;
+  readonly operations: Readonly<Record<string, Operation>>;
+}

@@ -1,0 +1,148 @@
+import {
+  CreateClusterRequest$,
+  DeleteClusterRequest$,
+  DescribeClustersRequest$,
+  ListClustersRequest$,
+  UpdateClusterRequest$,
+  UpdateClusterSettingsRequest$,
+  type Cluster,
+  type ClusterField,
+  type CreateClusterRequest,
+  type DeleteClusterRequest,
+  type DescribeClustersRequest,
+  type Failure,
+  type ListClustersRequest,
+  type UpdateClusterRequest,
+  type UpdateClusterSettingsRequest,
+} from "@aws-sdk/client-ecs";
+import { clusterArn, clusterName } from "../../domain/arn.js";
+import { defaultClusterSettings, mergeClusterSettings, validateClusterName } from "../../domain/cluster.js";
+import { validateTags } from "../../domain/tags.js";
+import { AwsError, invalidParameter } from "../../errors/catalog.js";
+import type { ClusterRecord, ReadTx } from "../../state/store.js";
+import { operation, type Operation } from "../aws-json/service.js";
+import { encodeToken, pageRequest } from "../pagination.js";
+import type { EcsDeps } from "./deps.js";
+
+const clusterFields: readonly ClusterField[] = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"];
+
+export function clusterOperations({ store }: EcsDeps): Record<string, Operation> {
+  return {
+    CreateCluster: operation<CreateClusterRequest>(CreateClusterRequest$, async (input, ctx) => {
+      const name = validateClusterName(input.clusterName ?? "default");
+      const tags = validateTags(input.tags ?? []);
+      const requestedSettings = mergeClusterSettings(defaultClusterSettings, input.settings ?? []);
+      const cluster = await store.write(async (tx) => {
+        const existing = await tx.clusters.get(name);
+        // CreateCluster is idempotent: an ACTIVE cluster of that name is returned as it is.
+        if (existing?.status === "ACTIVE") return existing;
+        const created: ClusterRecord = {
+          name,
+          arn: clusterArn(ctx.partition, name),
+          status: "ACTIVE",
+          settings: requestedSettings,
+          configuration: input.configuration,
+          createdAtMs: ctx.nowMs,
+        };
+        await tx.clusters.put(created);
+        await tx.tags.put(created.arn, tags);
+        return created;
+      });
+      return { cluster: await store.read((tx) => toCluster(tx, cluster, new Set<ClusterField>(["SETTINGS", "TAGS"]))) };
+    }),
+
+    DescribeClusters: operation<DescribeClustersRequest>(DescribeClustersRequest$, async (input) => {
+      const refs = input.clusters ?? ["default"];
+      if (refs.length > 100) throw invalidParameter(`DescribeClusters takes at most 100 clusters; got ${refs.length}.`);
+      const include = checkInclude(input.include ?? []);
+      return store.read(async (tx) => {
+        const clusters: Cluster[] = [];
+        const failures: Failure[] = [];
+        for (const ref of refs) {
+          const record = await tx.clusters.get(clusterName(ref));
+          if (record) clusters.push(await toCluster(tx, record, include));
+          else failures.push({ arn: ref, reason: "MISSING" });
+        }
+        return { clusters, failures };
+      });
+    }),
+
+    ListClusters: operation<ListClustersRequest>(ListClustersRequest$, async (input) => {
+      const page = await store.read((tx) => tx.clusters.list({ ...pageRequest(input), status: "ACTIVE" }));
+      return { clusterArns: page.items.map((c) => c.arn), nextToken: encodeToken(page.nextAfter) };
+    }),
+
+    DeleteCluster: operation<DeleteClusterRequest>(DeleteClusterRequest$, async (input) => {
+      const cluster = await store.write(async (tx) => {
+        const record = await activeCluster(tx, input.cluster);
+        const inactive: ClusterRecord = { ...record, status: "INACTIVE" };
+        await tx.clusters.put(inactive);
+        return inactive;
+      });
+      return { cluster: await store.read((tx) => toCluster(tx, cluster, new Set<ClusterField>(["SETTINGS"]))) };
+    }),
+
+    UpdateCluster: operation<UpdateClusterRequest>(UpdateClusterRequest$, async (input) => {
+      const cluster = await store.write(async (tx) => {
+        const record = await activeCluster(tx, input.cluster);
+        const updated: ClusterRecord = {
+          ...record,
+          settings: mergeClusterSettings(record.settings, input.settings ?? []),
+          configuration: input.configuration ?? record.configuration,
+        };
+        await tx.clusters.put(updated);
+        return updated;
+      });
+      return { cluster: await store.read((tx) => toCluster(tx, cluster, new Set<ClusterField>(["SETTINGS", "CONFIGURATIONS"]))) };
+    }),
+
+    UpdateClusterSettings: operation<UpdateClusterSettingsRequest>(UpdateClusterSettingsRequest$, async (input) => {
+      const cluster = await store.write(async (tx) => {
+        const record = await activeCluster(tx, input.cluster);
+        const updated: ClusterRecord = { ...record, settings: mergeClusterSettings(record.settings, input.settings ?? []) };
+        await tx.clusters.put(updated);
+        return updated;
+      });
+      return { cluster: await store.read((tx) => toCluster(tx, cluster, new Set<ClusterField>(["SETTINGS"]))) };
+    }),
+  };
+}
+
+/** The cluster a mutating call names, which must exist and be ACTIVE. */
+export async function activeCluster(tx: ReadTx, ref: string | undefined): Promise<ClusterRecord> {
+  const record = await tx.clusters.get(clusterName(ref));
+  if (!record || record.status !== "ACTIVE") throw new AwsError("ClusterNotFoundException", "Cluster not found.");
+  return record;
+}
+
+function checkInclude(include: readonly string[]): Set<ClusterField> {
+  const fields = new Set<ClusterField>();
+  for (const f of include) {
+    const field = clusterFields.find((c) => c === f);
+    if (!field) throw invalidParameter(`include must contain only ${clusterFields.join(", ")}; got '${f}'.`);
+    fields.add(field);
+  }
+  return fields;
+}
+
+/** The ECS shape of a cluster; counts are derived from the tasks, services and instances it holds. */
+async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet<ClusterField>): Promise<Cluster> {
+  const cluster: Cluster = {
+    clusterArn: record.arn,
+    clusterName: record.name,
+    status: record.status,
+    registeredContainerInstancesCount: 0,
+    runningTasksCount: 0,
+    pendingTasksCount: 0,
+    activeServicesCount: 0,
+    statistics: [],
+    tags: [],
+    capacityProviders: [],
+    defaultCapacityProviderStrategy: [],
+  };
+  if (include.has("SETTINGS")) cluster.settings = [...record.settings];
+  if (include.has("CONFIGURATIONS") && record.configuration) cluster.configuration = record.configuration;
+  if (include.has("TAGS")) cluster.tags = await tx.tags.list(record.arn);
+  if (include.has("STATISTICS")) cluster.statistics = [];
+  return cluster;
+}

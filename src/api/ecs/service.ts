@@ -1,0 +1,18 @@
+import type { JsonService } from "../aws-json/service.js";
+import { clusterOperations } from "./clusters.js";
+import type { EcsDeps } from "./deps.js";
+import { tagOperations } from "./tags.js";
+import { taskDefinitionOperations } from "./task-definitions.js";
+
+/** Amazon ECS (2014-11-13): the operation table. */
+export function ecsService(deps: EcsDeps): JsonService {
+  return {
+    targetPrefix: "AmazonEC2ContainerServiceV20141113",
+    signingName: "ecs",
+    operations: {
+      ...clusterOperations(deps),
+      ...taskDefinitionOperations(deps),
+      ...tagOperations(deps),
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import type { HttpRequest, HttpResponse } from "./http-types.js";
+
+/** A handler that owns a path prefix and streams its own responses (the registry's `/v2/`). */
+export interface StreamingRoute {
+  readonly prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  /** The AWS-protocol front door: every `POST /` with an `X-Amz-Target`. */
+  readonly awsJson: (req: HttpRequest) => Promise<HttpResponse>;
+  readonly streaming?: readonly StreamingRoute[];
+  readonly logger: Logger;
+  /** Largest AWS API request body accepted. */
+  readonly maxBodyBytes?: number;
+}
+
+/** The one port Berth serves: AWS APIs, streaming routes and health. */
+export function createHttpServer({ awsJson, streaming = [], logger, maxBodyBytes = 1 << 20 }: HttpServerOptions): Server {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err, url: req.url }, "request failed");
+      if (!res.headersSent) send(res, { status: 500, headers: {}, body: "" });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = streaming.find((r) => url.pathname.startsWith(r.prefix));
+    if (route) return route.handle(req, res);
+    if (url.pathname === "/healthz") return send(res, { status: 200, headers: { "content-type": "text/plain" }, body: "ok\n" });
+    if (req.method === "POST" && url.pathname === "/" && req.headers["x-amz-target"]) {
+      const body = await readBody(req, maxBodyBytes);
+      if (body === "too-large") {
+        res.setHeader("connection", "close");
+        return send(res, awsError(400, "ClientException", `The request body is larger than ${maxBodyBytes} bytes; send a smaller request.`));
+      }
+      const query = Object.fromEntries(url.searchParams);
+      return send(res, await awsJson({ method: req.method, path: url.pathname, query, headers: req.headers, body }));
+    }
+    send(res, awsError(404, "UnknownOperationException", `No API at ${req.method ?? ""} ${url.pathname}: AWS API calls are POST / with an X-Amz-Target header.`));
+  }
+
+  return server;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolve("too-large");
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, r: HttpResponse): void {
+  res.writeHead(r.status, { ...r.headers, "content-length": Buffer.byteLength(r.body) });
+  res.end(r.body);
+}
+
+const awsError = (status: number, code: string, message: string): HttpResponse => ({
+  status,
+  headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": code },
+  body: JSON.stringify({ __type: code, message }),
+});

@@ -1,0 +1,24 @@
+import { Command } from "commander";
+import { pino } from "pino";
+import { compileServerConfig, defaultPort } from "../config/server-config.js";
+import { startServer } from "../server.js";
+import { untilSignal } from "./signals.js";
+
+export function serverCommand(): Command {
+  return new Command("server")
+    .description("run the control plane: every AWS-protocol API on one port")
+    .option("--port <n>", `TCP port (env BERTH_PORT; default ${defaultPort})`)
+    .option("--host <address>", "address to listen on (env BERTH_HOST; default 127.0.0.1)")
+    .option("--data-dir <dir>", "state and credentials directory (env BERTH_DATA_DIR; default ./.berth)")
+    .option("--account-id <id>", "12-digit account id in ARNs (env BERTH_ACCOUNT_ID; default 000000000000)")
+    .option("--region <region>", "region in ARNs and signatures (env BERTH_REGION; default us-east-1)")
+    .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env BERTH_LOG_LEVEL; default info)")
+    .action(async (flags: Record<string, string | undefined>) => {
+      const config = compileServerConfig(flags, process.env);
+      const logger = pino({ level: config.logLevel }, pino.destination(2));
+      const server = await startServer(config, logger);
+      process.stdout.write(`berth server ${server.endpoint} (credentials: ${server.credentialsFile})\n`);
+      await untilSignal();
+      await server.close();
+    });
+}

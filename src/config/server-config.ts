@@ -1,0 +1,45 @@
+import { resolve } from "node:path";
+
+/** `berth server` configuration as given (flags, then environment), before defaults. */
+export interface RawServerConfig {
+  readonly port?: string | undefined;
+  readonly host?: string | undefined;
+  readonly dataDir?: string | undefined;
+  readonly accountId?: string | undefined;
+  readonly region?: string | undefined;
+  readonly logLevel?: string | undefined;
+}
+
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly logLevel: string;
+}
+
+/** Berth's API port: 4566 belongs to other emulators. */
+export const defaultPort = 4400;
+
+/** Compiles flags and the environment (`BERTH_*`) into a checked configuration; throws naming the bad value. */
+export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessEnv): ServerConfig {
+  const port = Number(flags.port ?? env.BERTH_PORT ?? defaultPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a TCP port number; got '${flags.port}'.`);
+  const accountId = flags.accountId ?? env.BERTH_ACCOUNT_ID ?? "000000000000";
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`The account id must be 12 digits (--account-id or BERTH_ACCOUNT_ID); got '${accountId}'.`);
+  const region = flags.region ?? env.BERTH_REGION ?? "us-east-1";
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`The region must look like us-east-1 (--region or BERTH_REGION); got '${region}'.`);
+  const logLevel = flags.logLevel ?? env.BERTH_LOG_LEVEL ?? "info";
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
+    throw new Error(`--log-level must be one of fatal, error, warn, info, debug, trace, silent; got '${logLevel}'.`);
+  }
+  return {
+    port,
+    host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
+    dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),
+    accountId,
+    region,
+    logLevel,
+  };
+}

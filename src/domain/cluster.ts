@@ -1,0 +1,33 @@
+import type { ClusterSetting } from "@aws-sdk/client-ecs";
+import { invalidParameter } from "../errors/catalog.js";
+
+const clusterNamePattern = /^[A-Za-z0-9_-]{1,255}$/;
+
+export function validateClusterName(name: string): string {
+  if (!clusterNamePattern.test(name)) {
+    throw invalidParameter(
+      `Cluster name '${name}' is not valid: use up to 255 letters (uppercase and lowercase), numbers, underscores and hyphens.`,
+    );
+  }
+  return name;
+}
+
+const insightsValues = ["enabled", "disabled", "enhanced"];
+
+/** The settings a cluster has when created with none. */
+export const defaultClusterSettings: readonly ClusterSetting[] = [{ name: "containerInsights", value: "disabled" }];
+
+/** Merges requested settings over current ones; `containerInsights` is the only setting ECS has. */
+export function mergeClusterSettings(current: readonly ClusterSetting[], requested: readonly ClusterSetting[]): ClusterSetting[] {
+  const merged = new Map(current.map((s) => [s.name, s.value]));
+  for (const s of requested) {
+    if (s.name !== "containerInsights") {
+      throw invalidParameter(`Unknown cluster setting '${s.name ?? ""}': the only setting is 'containerInsights'.`);
+    }
+    if (!insightsValues.includes(s.value ?? "")) {
+      throw invalidParameter(`containerInsights must be one of ${insightsValues.join(", ")}; got '${s.value ?? ""}'.`);
+    }
+    merged.set(s.name, s.value);
+  }
+  return [...merged].map(([name, value]) => ({ name, value }));
+}

@@ -1,0 +1,57 @@
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
+import { ecsService } from "./api/ecs/service.js";
+import { createHttpServer } from "./api/http-server.js";
+import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials-file.js";
+import type { ServerConfig } from "./config/server-config.js";
+import { SqliteStore } from "./state/sqlite/sqlite-store.js";
+
+export interface RunningServer {
+  /** The endpoint clients use, e.g. http://127.0.0.1:4400. */
+  readonly endpoint: string;
+  readonly credentialsFile: string;
+  readonly accessKey: AccessKey;
+  close(): Promise<void>;
+}
+
+/** The control plane: store, credentials, API front door, all on one port. */
+export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const credentialsFile = join(config.dataDir, "credentials");
+  const accessKey = loadOrCreateCredentials(credentialsFile);
+  const store = new SqliteStore({ path: join(config.dataDir, "berth.db") });
+  const partition = { region: config.region, accountId: config.accountId };
+
+  const awsJson = createJsonDispatcher({
+    services: [ecsService({ store })],
+    secrets: new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]),
+    partition,
+    now: Date.now,
+    logger,
+  });
+  const http = createHttpServer({ awsJson, logger });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(config.port, config.host, resolve);
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const endpoint = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  logger.info({ endpoint, dataDir: config.dataDir }, "berth server listening");
+
+  return {
+    endpoint,
+    credentialsFile,
+    accessKey,
+    async close() {
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      await store.close();
+    },
+  };
+}
