@@ -1,0 +1,94 @@
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { parseCredentialsFile, type AccessKey } from "../../src/api/sigv4/credentials-file.js";
+import { readFileSync } from "node:fs";
+
+const run = promisify(execFile);
+export const berthBin = resolve(import.meta.dirname, "../../src/cli/main.js");
+/** The real AWS CLI v2 from Debian: another `aws` may come earlier on PATH. */
+export const awsCli = "/usr/bin/aws";
+
+/** A real `berth server` process on a free port with its own data directory. */
+export class BerthServer {
+  private child?: ChildProcess;
+  endpoint = "";
+  accessKey!: AccessKey;
+
+  private constructor(readonly dataDir: string) {}
+
+  static async start(dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-"))): Promise<BerthServer> {
+    const server = new BerthServer(dataDir);
+    await server.launch();
+    return server;
+  }
+
+  get credentialsFile(): string {
+    return join(this.dataDir, "credentials");
+  }
+
+  private async launch(port = "0"): Promise<void> {
+    const child = spawn(process.execPath, [berthBin, "server", "--port", port, "--data-dir", this.dataDir, "--log-level", "warn"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    this.child = child;
+    this.endpoint = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (c: Buffer) => {
+        out += c.toString();
+        const m = /berth server (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once("exit", (code) => reject(new Error(`berth server exited with ${code} before listening: ${out}`)));
+    });
+    this.accessKey = parseCredentialsFile(readFileSync(this.credentialsFile, "utf8"))!;
+  }
+
+  /** An ECS client of the official AWS SDK v3 pointed at this server. */
+  ecs(overrides: { secretAccessKey?: string } = {}): ECSClient {
+    return new ECSClient({
+      endpoint: this.endpoint,
+      region: "us-east-1",
+      credentials: { ...this.accessKey, ...overrides },
+      maxAttempts: 1,
+    });
+  }
+
+  /** Runs the real AWS CLI against this server; resolves with exit code, stdout and stderr. */
+  async aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run(awsCli, ["--endpoint-url", this.endpoint, "--region", "us-east-1", "--output", "json", ...args], {
+        env: { ...process.env, AWS_SHARED_CREDENTIALS_FILE: this.credentialsFile, AWS_CONFIG_FILE: "/dev/null", AWS_PAGER: "", AWS_PROFILE: "default" },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout?: string; stderr?: string };
+      return { code: err.code ?? -1, stdout: err.stdout ?? "", stderr: err.stderr ?? "" };
+    }
+  }
+
+  /** Kills the process with the given signal and waits for it to be gone. */
+  async kill(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill(signal);
+    });
+  }
+
+  /** Starts the server again on the same port and data directory. */
+  async restart(): Promise<void> {
+    const port = new URL(this.endpoint).port;
+    await this.kill();
+    await this.launch(port);
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

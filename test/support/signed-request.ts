@@ -1,0 +1,35 @@
+import { SignatureV4 } from "@smithy/signature-v4";
+import { Hash } from "@smithy/hash-node";
+import type { AccessKey } from "../../src/api/sigv4/credentials-file.js";
+
+export interface RawResponse {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Sends an arbitrary body (malformed JSON included) as a correctly signed AWS JSON 1.1 request, the
+ * way an SDK would, so that tests reach the server's validation rather than its authentication.
+ */
+export async function signedJsonRequest(
+  endpoint: string,
+  key: AccessKey,
+  target: string,
+  body: string,
+  { service = "ecs", region = "us-east-1" } = {},
+): Promise<RawResponse> {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({ credentials: key, region, service, sha256: Hash.bind(null, "sha256") });
+  const signed = await signer.sign({
+    method: "POST",
+    protocol: "http:",
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: "/",
+    headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+    body,
+  });
+  const res = await fetch(endpoint, { method: "POST", headers: signed.headers, body });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
