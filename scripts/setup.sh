@@ -1,0 +1,98 @@
+#!/bin/sh
+# Makes this machine ready to build and test Berth: Debian packages, a running Docker engine,
+# node_modules, the TypeScript build and the test image. Idempotent, and quick when everything is
+# already there. Runs as root on Debian 12 with Node 20 and npm; needs no stdin.
+#
+# Machine-wide steps (apt, dockerd, the image) run under a lock, because several checkouts of the
+# project may run this script at the same time on one machine.
+set -eu
+
+cd "$(dirname "$0")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+dockerd_log=/tmp/berth-dockerd.log
+lock_file=/tmp/berth-setup.lock
+test_image=berth-test:latest
+
+# --- machine-wide steps, one checkout at a time -----------------------------------------------
+exec 9>"$lock_file"
+flock -w 600 9 || die "could not take $lock_file within 10 minutes"
+
+# Debian packages: docker.io (engine + CLI), awscli (the real AWS CLI v2 at /usr/bin/aws; another
+# `aws` may come earlier on PATH), busybox-static (the test image), skopeo (registry tests).
+missing=""
+for pkg in docker.io awscli busybox-static skopeo; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  [ "$(id -u)" = 0 ] || die "packages missing ($missing ) and not running as root"
+  log "installing$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null || die "apt-get update failed"
+  # shellcheck disable=SC2086 # word splitting of the package list is intended
+  apt-get install -y -q $missing </dev/null >/dev/null || die "apt-get install$missing failed"
+fi
+[ -x /usr/bin/aws ] || die "/usr/bin/aws is missing after installing awscli"
+
+# Docker engine: start dockerd in the background when the CLI cannot reach it.
+if ! docker info >/dev/null 2>&1; then
+  # A pid file left by a dockerd that died makes the next one refuse to start.
+  if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+    rm -f /var/run/docker.pid
+  fi
+  log "starting dockerd (log: $dockerd_log)"
+  # setsid + closed stdio: dockerd must outlive this script and must not hold the caller's pipes
+  # open (a CI runner reading our output would otherwise wait for it forever).
+  setsid dockerd >"$dockerd_log" 2>&1 </dev/null &
+  dockerd_pid=$!
+  waited=0
+  until docker info >/dev/null 2>&1; do
+    if ! kill -0 "$dockerd_pid" 2>/dev/null; then
+      tail -n 20 "$dockerd_log" >&2 || true
+      die "dockerd exited during start-up; see $dockerd_log"
+    fi
+    if [ "$waited" -ge 30 ]; then
+      tail -n 20 "$dockerd_log" >&2 || true
+      die "Docker engine not reachable 30 s after starting dockerd (pid $dockerd_pid); see $dockerd_log"
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  log "dockerd is up (pid $dockerd_pid)"
+fi
+
+# Test image: rebuilt when absent or when test-image/ (or busybox itself) changed.
+image_hash=$( (find test-image -type f | LC_ALL=C sort | xargs sha256sum; sha256sum /bin/busybox) \
+  | sha256sum | cut -c1-16)
+current_hash=$(docker image inspect -f '{{index .Config.Labels "berth.test-image.hash"}}' "$test_image" 2>/dev/null || true)
+if [ "$current_hash" != "$image_hash" ]; then
+  log "building $test_image"
+  sh test-image/build.sh "$test_image" "$image_hash" >&2 || die "building $test_image failed"
+fi
+
+flock -u 9
+
+# --- this checkout --------------------------------------------------------------------------
+# node_modules: npm ci when missing or older than the lockfile. A symlinked node_modules is a
+# shared install owned by another checkout: `npm ci` would empty it under that checkout's feet.
+if [ -L node_modules ]; then
+  [ -d node_modules/ ] || die "node_modules is a dangling symlink"
+elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund </dev/null >&2 || die "npm ci failed"
+fi
+
+# TypeScript: skipped when nothing that feeds the build is newer than the last good build.
+stamp=dist/.build-stamp
+if [ ! -f "$stamp" ] || [ -n "$(find src test bench tsconfig.json package-lock.json -newer "$stamp" 2>/dev/null | head -n 1)" ]; then
+  log "tsc -p ."
+  npx --no-install tsc -p . || die "TypeScript build failed"
+  touch "$stamp"
+fi
+# `npm test` names dist/src and dist/test, and node --test fails on a folder that does not exist
+# (test/ may hold no file yet, and git keeps no empty folder).
+mkdir -p dist/src dist/test
+log "ready"
