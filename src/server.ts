@@ -1,12 +1,16 @@
 import { mkdirSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { AgentHub, agentPath } from "./agent-hub/hub.js";
 import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
 import { ecsService } from "./api/ecs/service.js";
 import { createHttpServer } from "./api/http-server.js";
 import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
+import { ChangeFeed } from "./state/change-feed.js";
 import { SqliteStore } from "./state/sqlite/sqlite-store.js";
 
 export interface RunningServer {
@@ -24,15 +28,23 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const accessKey = loadOrCreateCredentials(credentialsFile);
   const store = new SqliteStore({ path: join(config.dataDir, "berth.db") });
   const partition = { region: config.region, accountId: config.accountId };
+  const changes = new ChangeFeed();
+  const secrets = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
 
   const awsJson = createJsonDispatcher({
-    services: [ecsService({ store })],
-    secrets: new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]),
+    services: [ecsService({ store, changes, random: Math.random })],
+    secrets,
     partition,
     now: Date.now,
     logger,
   });
   const http = createHttpServer({ awsJson, logger });
+  const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now });
+  await hub.markAllDisconnected();
+  http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (req.url?.startsWith(agentPath)) hub.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(config.port, config.host, resolve);
@@ -47,6 +59,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     credentialsFile,
     accessKey,
     async close() {
+      hub.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

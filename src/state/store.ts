@@ -1,4 +1,6 @@
 import type { ClusterConfiguration, ClusterSetting, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../domain/container-instance.js";
+import type { TaskRecord } from "../domain/task.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -17,12 +19,16 @@ export interface ReadTx {
   readonly clusters: ClusterReader;
   readonly taskDefinitions: TaskDefinitionReader;
   readonly tags: TagReader;
+  readonly containerInstances: ContainerInstanceReader;
+  readonly tasks: TaskReader;
 }
 
 export interface WriteTx {
   readonly clusters: ClusterRepository;
   readonly taskDefinitions: TaskDefinitionRepository;
   readonly tags: TagRepository;
+  readonly containerInstances: ContainerInstanceRepository;
+  readonly tasks: TaskRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */
@@ -103,4 +109,37 @@ export interface TagRepository extends TagReader {
   /** Adds or overwrites the given keys. */
   put(resourceArn: string, tags: readonly Tag[]): Promise<void>;
   remove(resourceArn: string, keys: readonly string[]): Promise<void>;
+}
+
+export interface ContainerInstanceReader {
+  get(arn: string): Promise<ContainerInstanceRecord | undefined>;
+  /** A cluster's instances ordered by ARN, all of them or those in one status. */
+  list(cluster: string, page: PageRequest & { readonly status?: ContainerInstanceStatus }): Promise<Page<ContainerInstanceRecord>>;
+}
+export interface ContainerInstanceRepository extends ContainerInstanceReader {
+  put(record: ContainerInstanceRecord): Promise<void>;
+}
+
+export interface TaskQuery extends PageRequest {
+  readonly cluster: string;
+  readonly containerInstanceArn?: string | undefined;
+  readonly family?: string | undefined;
+  readonly startedBy?: string | undefined;
+  readonly serviceName?: string | undefined;
+  readonly desiredStatus?: "RUNNING" | "STOPPED" | undefined;
+}
+
+export interface TaskReader {
+  get(arn: string): Promise<TaskRecord | undefined>;
+  /** Tasks ordered by ARN. */
+  list(query: TaskQuery): Promise<Page<TaskRecord>>;
+  /** Tasks on an instance that still hold resources there (not yet known STOPPED). */
+  holdingResources(containerInstanceArn: string): Promise<TaskRecord[]>;
+  /** Counts of a cluster's tasks by lastStatus, for the cluster's statistics. */
+  countByStatus(cluster: string): Promise<ReadonlyMap<string, number>>;
+}
+export interface TaskRepository extends TaskReader {
+  put(record: TaskRecord): Promise<void>;
+  /** Forgets tasks stopped before the given time; returns how many. */
+  purgeStoppedBefore(ms: number): Promise<number>;
 }

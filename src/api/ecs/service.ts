@@ -1,8 +1,11 @@
 import type { JsonService } from "../aws-json/service.js";
+import { attributeOperations } from "./attributes.js";
 import { clusterOperations } from "./clusters.js";
+import { containerInstanceOperations } from "./container-instances.js";
 import type { EcsDeps } from "./deps.js";
 import { tagOperations } from "./tags.js";
 import { taskDefinitionOperations } from "./task-definitions.js";
+import { taskOperations } from "./tasks.js";
 
 /** Amazon ECS (2014-11-13): the operation table. */
 export function ecsService(deps: EcsDeps): JsonService {
@@ -13,6 +16,9 @@ export function ecsService(deps: EcsDeps): JsonService {
       ...clusterOperations(deps),
       ...taskDefinitionOperations(deps),
       ...tagOperations(deps),
+      ...containerInstanceOperations(deps),
+      ...attributeOperations(deps),
+      ...taskOperations(deps),
     },
   };
 }

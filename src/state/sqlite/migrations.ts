@@ -33,4 +33,33 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE container_instances (
+        arn     TEXT PRIMARY KEY,
+        cluster TEXT NOT NULL,
+        status  TEXT NOT NULL,
+        doc     TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX container_instances_cluster ON container_instances (cluster, arn);
+
+      CREATE TABLE tasks (
+        arn                    TEXT PRIMARY KEY,
+        cluster                TEXT NOT NULL,
+        container_instance_arn TEXT,
+        family                 TEXT NOT NULL,
+        started_by             TEXT,
+        service_name           TEXT,
+        launch_type            TEXT NOT NULL,
+        desired_status         TEXT NOT NULL,
+        last_status            TEXT NOT NULL,
+        stopped_at_ms          INTEGER,
+        doc                    TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX tasks_cluster ON tasks (cluster, desired_status, arn);
+      CREATE INDEX tasks_instance ON tasks (container_instance_arn, last_status);
+      CREATE INDEX tasks_stopped ON tasks (stopped_at_ms) WHERE stopped_at_ms IS NOT NULL;
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { Tag } from "@aws-sdk/client-ecs";
+import { likePrefix, page, parseDoc, type DocRow } from "./rows.js";
 import type {
   ClusterRecord,
   ClusterRepository,
@@ -17,24 +18,6 @@ import type {
  * SQLite repositories over one connection. The same classes serve the read connection (where only the
  * reader methods are called) and the write connection (inside the store's transaction).
  */
-
-interface DocRow {
-  doc: string;
-}
-
-/** JSON documents read back from our own tables: the shape is ours, written by `put`. */
-function parseDoc<T>(row: DocRow): T {
-  return JSON.parse(row.doc) as T;
-}
-
-function page<T>(rows: readonly T[], req: PageRequest, key: (t: T) => string): Page<T> {
-  if (rows.length <= req.limit) return { items: rows };
-  const items = rows.slice(0, req.limit);
-  return { items, nextAfter: key(items[items.length - 1]!) };
-}
-
-/** Escapes LIKE wildcards so that a prefix matches literally. */
-const likePrefix = (prefix: string | undefined): string => `${(prefix ?? "").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export class SqliteClusters implements ClusterRepository {
   private readonly getStmt: Statement<[string], DocRow>;

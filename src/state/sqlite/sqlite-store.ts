@@ -2,6 +2,7 @@ import Sqlite, { type Database } from "better-sqlite3";
 import type { ReadTx, Store, WriteTx } from "../store.js";
 import { migrations } from "./migrations.js";
 import { SqliteClusters, SqliteTags, SqliteTaskDefinitions } from "./repositories.js";
+import { SqliteContainerInstances, SqliteTasks } from "./task-repositories.js";
 
 export interface SqliteStoreOptions {
   /** Database file, or ":memory:" for tests (then reads go through the writer connection). */
@@ -103,7 +104,13 @@ export class SqliteStore implements Store {
 }
 
 function repositories(db: Database): WriteTx {
-  return { clusters: new SqliteClusters(db), taskDefinitions: new SqliteTaskDefinitions(db), tags: new SqliteTags(db) };
+  return {
+    clusters: new SqliteClusters(db),
+    taskDefinitions: new SqliteTaskDefinitions(db),
+    tags: new SqliteTags(db),
+    containerInstances: new SqliteContainerInstances(db),
+    tasks: new SqliteTasks(db),
+  };
 }
 
 function migrate(db: Database): void {

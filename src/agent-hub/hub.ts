@@ -1,0 +1,205 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import { WebSocketServer, type WebSocket } from "ws";
+import {
+  agentMessage,
+  parseFrame,
+  protocolVersion,
+  type ServerMessage,
+  type TaskReport,
+  type TaskSpec,
+} from "../agent-protocol/messages.js";
+import { verifySigV4 } from "../api/sigv4/verify.js";
+import type { Partition } from "../domain/arn.js";
+import { applyReport } from "../domain/task-report.js";
+import { AwsError } from "../errors/catalog.js";
+import type { ChangeFeed } from "../state/change-feed.js";
+import type { Store } from "../state/store.js";
+
+export const agentPath = "/agent/v1/connect";
+
+export interface AgentHubOptions {
+  readonly store: Store;
+  readonly changes: ChangeFeed;
+  readonly secrets: ReadonlyMap<string, string>;
+  readonly partition: Partition;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly heartbeatMs?: number;
+}
+
+interface Session {
+  readonly instanceArn: string;
+  readonly socket: WebSocket;
+  seq: number;
+  lastSeenMs: number;
+  /** Desired status last sent per task, so that only real changes are pushed. */
+  readonly sent: Map<string, TaskSpec["desiredStatus"]>;
+}
+
+/**
+ * The server's end of the agent channel (see agent-protocol/messages.ts): authenticates agents,
+ * keeps one session per container instance, pushes desired state, records reported state, and
+ * marks instances disconnected when their heartbeats stop.
+ */
+export class AgentHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 << 20 });
+  private readonly sessions = new Map<string, Session>();
+  private readonly heartbeatMs: number;
+  private readonly timer: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly opts: AgentHubOptions) {
+    this.heartbeatMs = opts.heartbeatMs ?? 2000;
+    this.timer = setInterval(() => this.tick(), this.heartbeatMs);
+    this.unsubscribe = opts.changes.subscribe((c) => {
+      if (c.kind === "task") this.push(c.record.containerInstanceArn, c.record.spec);
+    });
+  }
+
+  /** After a restart no agent is connected yet: every instance waits for its agent to come back. */
+  async markAllDisconnected(): Promise<void> {
+    const { store } = this.opts;
+    let after: string | undefined;
+    do {
+      const clusters = await store.read((tx) => tx.clusters.list({ limit: 100, after }));
+      for (const cluster of clusters.items) {
+        let cursor: string | undefined;
+        do {
+          const page = await store.read((tx) => tx.containerInstances.list(cluster.name, { limit: 500, after: cursor }));
+          for (const i of page.items) if (i.agentConnected) await this.setConnected(i.arn, false);
+          cursor = page.nextAfter;
+        } while (cursor);
+      }
+      after = clusters.nextAfter;
+    } while (after);
+  }
+
+  /** Handles an HTTP upgrade on the agent path; anything else is not ours. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.authenticate(req).then(
+      (instanceArn) => this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(instanceArn, ws)),
+      (err: unknown) => {
+        const status = err instanceof AwsError ? err.status : 500;
+        const message = err instanceof Error ? err.message : "error";
+        this.opts.logger.warn({ err: message }, "agent connection refused");
+        socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
+      },
+    );
+  }
+
+  private async authenticate(req: IncomingMessage): Promise<string> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    await verifySigV4(
+      { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body: new Uint8Array() },
+      { secrets: this.opts.secrets, region: this.opts.partition.region, service: "ecs", nowMs: this.opts.now() },
+    );
+    const instanceArn = url.searchParams.get("containerInstance") ?? "";
+    const instance = await this.opts.store.read((tx) => tx.containerInstances.get(instanceArn));
+    if (!instance || instance.status === "INACTIVE") {
+      throw new AwsError("ClientException", `Container instance ${instanceArn} is not registered: register it before connecting.`);
+    }
+    return instanceArn;
+  }
+
+  private attach(instanceArn: string, socket: WebSocket): void {
+    this.sessions.get(instanceArn)?.socket.terminate();
+    const session: Session = { instanceArn, socket, seq: 0, lastSeenMs: this.opts.now(), sent: new Map() };
+    this.sessions.set(instanceArn, session);
+    const log = this.opts.logger.child({ containerInstance: instanceArn });
+    log.info("agent connected");
+    socket.on("message", (data: Buffer) => {
+      session.lastSeenMs = this.opts.now();
+      this.receive(session, data.toString("utf8")).catch((err: unknown) => {
+        log.error({ err }, "agent message failed");
+        this.send(session, { type: "error", message: err instanceof Error ? err.message : String(err) });
+      });
+    });
+    socket.on("close", () => {
+      if (this.sessions.get(instanceArn) !== session) return;
+      this.sessions.delete(instanceArn);
+      log.info("agent disconnected");
+      this.setConnected(instanceArn, false).catch((err: unknown) => log.error({ err }, "could not record disconnect"));
+    });
+  }
+
+  private async receive(session: Session, text: string): Promise<void> {
+    const msg = parseFrame(agentMessage, text);
+    switch (msg.type) {
+      case "hello": {
+        if (msg.protocolVersion !== protocolVersion) throw new Error(`protocol version ${msg.protocolVersion} is not ${protocolVersion}`);
+        for (const report of msg.tasks) await this.record(report);
+        await this.setConnected(session.instanceArn, true);
+        const tasks = await this.opts.store.read((tx) => tx.tasks.holdingResources(session.instanceArn));
+        const specs = tasks.map((t) => t.spec);
+        specs.forEach((s) => session.sent.set(s.taskArn, s.desiredStatus));
+        this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs });
+        return;
+      }
+      case "taskState":
+        await this.record(msg.report);
+        this.send(session, { type: "stateAck", id: msg.id });
+        return;
+      case "ack":
+      case "heartbeat":
+        return;
+    }
+  }
+
+  /** Records a report durably, then publishes the change. Reports of unknown tasks are ignored. */
+  private async record(report: TaskReport): Promise<void> {
+    const updated = await this.opts.store.write(async (tx) => {
+      const task = await tx.tasks.get(report.taskArn);
+      if (!task) return undefined;
+      const next = applyReport(task, report, this.opts.now());
+      if (next === task) return undefined;
+      await tx.tasks.put(next);
+      return next;
+    });
+    if (updated) this.opts.changes.publish({ kind: "task", record: updated });
+  }
+
+  private async setConnected(instanceArn: string, agentConnected: boolean): Promise<void> {
+    const record = await this.opts.store.write(async (tx) => {
+      const current = await tx.containerInstances.get(instanceArn);
+      if (!current || current.agentConnected === agentConnected) return undefined;
+      const next = { ...current, agentConnected, version: current.version + 1 };
+      await tx.containerInstances.put(next);
+      return next;
+    });
+    if (record) this.opts.changes.publish({ kind: "instance", record });
+  }
+
+  private push(instanceArn: string, spec: TaskSpec): void {
+    const session = this.sessions.get(instanceArn);
+    if (!session || session.sent.get(spec.taskArn) === spec.desiredStatus) return;
+    session.sent.set(spec.taskArn, spec.desiredStatus);
+    this.send(session, { type: "payload", seq: ++session.seq, tasks: [spec] });
+  }
+
+  private send(session: Session, msg: ServerMessage): void {
+    if (session.socket.readyState === session.socket.OPEN) session.socket.send(JSON.stringify(msg));
+  }
+
+  /** Heartbeats out; sessions silent for three periods are closed (and so marked disconnected). */
+  private tick(): void {
+    const now = this.opts.now();
+    for (const session of this.sessions.values()) {
+      if (now - session.lastSeenMs > 3 * this.heartbeatMs) session.socket.terminate();
+      else this.send(session, { type: "heartbeat" });
+    }
+  }
+
+  /** Whether an agent holds a session for the instance now. */
+  isConnected(instanceArn: string): boolean {
+    return this.sessions.has(instanceArn);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.unsubscribe();
+    for (const s of this.sessions.values()) s.socket.terminate();
+    this.wss.close();
+  }
+}

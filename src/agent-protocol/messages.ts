@@ -1,0 +1,98 @@
+import type { ContainerDefinition, Volume } from "@aws-sdk/client-ecs";
+import { z } from "zod";
+
+/**
+ * The agent channel: one WebSocket per container instance, opened by the agent at
+ * `/agent/v1/connect?containerInstance=<arn>`, its upgrade request signed with SigV4 (service `ecs`).
+ *
+ * Semantics follow the ECS agent's ACS: the server owns desired status, the agent owns known status.
+ * - On every (re)connect the agent sends `hello` with the full state it knows, and the server replies
+ *   with `manifest`: every task it wants on this instance. Both sides reconcile from these.
+ * - Afterwards the server pushes `payload`s (tasks new or changed) with increasing `seq`; the agent
+ *   acknowledges each with `ack`. Anything unacknowledged is covered by the next connect's manifest.
+ * - The agent reports every known-status change with `taskState`, in order per task; the server
+ *   answers `stateAck` with the same id once the report is durable, and the agent retries until then.
+ * - Both sides send `heartbeat` every `heartbeatMs`; a peer silent for three periods is gone.
+ */
+export const protocolVersion = 1;
+
+const object = <T extends object>() => z.custom<T>((v) => typeof v === "object" && v !== null && !Array.isArray(v));
+
+export const reportedTaskStatus = z.enum(["PENDING", "RUNNING", "STOPPED"]);
+export const healthStatus = z.enum(["HEALTHY", "UNHEALTHY", "UNKNOWN"]);
+
+export const taskSpec = z.object({
+  taskArn: z.string(),
+  family: z.string(),
+  revision: z.number().int(),
+  desiredStatus: z.enum(["RUNNING", "STOPPED"]),
+  networkMode: z.enum(["bridge", "host", "none", "awsvpc"]),
+  /** Task-level cpu units and memory MiB, when the definition sets them. */
+  cpu: z.number().optional(),
+  memory: z.number().optional(),
+  /** The task definition's containers with the run's overrides merged in. */
+  containers: z.array(object<ContainerDefinition>()),
+  volumes: z.array(object<Volume>()),
+  /** Why the server wants it stopped, when desiredStatus is STOPPED. */
+  stopReason: z.string().optional(),
+});
+export type TaskSpec = z.infer<typeof taskSpec>;
+
+export const networkBinding = z.object({
+  bindIP: z.string(),
+  containerPort: z.number().int(),
+  hostPort: z.number().int(),
+  protocol: z.enum(["tcp", "udp"]),
+});
+export type NetworkBinding = z.infer<typeof networkBinding>;
+
+export const containerReport = z.object({
+  name: z.string(),
+  status: reportedTaskStatus,
+  runtimeId: z.string().optional(),
+  imageDigest: z.string().optional(),
+  exitCode: z.number().int().optional(),
+  /** `<ErrorName>: <message>`, as the ECS agent writes it. */
+  reason: z.string().optional(),
+  networkBindings: z.array(networkBinding).optional(),
+  healthStatus: healthStatus.optional(),
+});
+export type ContainerReport = z.infer<typeof containerReport>;
+
+export const taskReport = z.object({
+  taskArn: z.string(),
+  status: reportedTaskStatus,
+  containers: z.array(containerReport),
+  /** Why it stopped, e.g. "Essential container in task exited". */
+  reason: z.string().optional(),
+  /** ECS stop code the agent determined, e.g. EssentialContainerExited or TaskFailedToStart. */
+  stopCode: z.string().optional(),
+  healthStatus: healthStatus.optional(),
+  pullStartedAtMs: z.number().optional(),
+  pullStoppedAtMs: z.number().optional(),
+  startedAtMs: z.number().optional(),
+  executionStoppedAtMs: z.number().optional(),
+});
+export type TaskReport = z.infer<typeof taskReport>;
+
+export const agentMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("hello"), protocolVersion: z.number().int(), tasks: z.array(taskReport) }),
+  z.object({ type: z.literal("ack"), seq: z.number().int() }),
+  z.object({ type: z.literal("taskState"), id: z.number().int(), report: taskReport }),
+  z.object({ type: z.literal("heartbeat") }),
+]);
+export type AgentMessage = z.infer<typeof agentMessage>;
+
+export const serverMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("manifest"), seq: z.number().int(), tasks: z.array(taskSpec), heartbeatMs: z.number().int() }),
+  z.object({ type: z.literal("payload"), seq: z.number().int(), tasks: z.array(taskSpec) }),
+  z.object({ type: z.literal("stateAck"), id: z.number().int() }),
+  z.object({ type: z.literal("heartbeat") }),
+  z.object({ type: z.literal("error"), message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof serverMessage>;
+
+/** Parses one frame; throws with zod's description of what is wrong. */
+export function parseFrame<T>(schema: z.ZodType<T>, text: string): T {
+  return schema.parse(JSON.parse(text));
+}

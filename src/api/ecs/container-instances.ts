@@ -1,0 +1,229 @@
+import {
+  DeregisterContainerInstanceRequest$,
+  DescribeContainerInstancesRequest$,
+  ListContainerInstancesRequest$,
+  RegisterContainerInstanceRequest$,
+  UpdateContainerInstancesStateRequest$,
+  type Attribute,
+  type ContainerInstance,
+  type DeregisterContainerInstanceRequest,
+  type DescribeContainerInstancesRequest,
+  type Failure,
+  type ListContainerInstancesRequest,
+  type RegisterContainerInstanceRequest,
+  type Resource,
+  type UpdateContainerInstancesStateRequest,
+} from "@aws-sdk/client-ecs";
+import { containerInstanceArn } from "../../domain/arn.js";
+import {
+  remainingResources,
+  type ContainerInstanceRecord,
+  type ContainerInstanceStatus,
+  type InstanceResources,
+} from "../../domain/container-instance.js";
+import { newId } from "../../domain/ids.js";
+import { validateTags } from "../../domain/tags.js";
+import { AwsError, clientException, invalidParameter } from "../../errors/catalog.js";
+import type { ReadTx } from "../../state/store.js";
+import { operation, type Operation } from "../aws-json/service.js";
+import { encodeToken, pageRequest } from "../pagination.js";
+import { activeCluster } from "./clusters.js";
+import type { EcsDeps } from "./deps.js";
+import { instanceArnIn } from "./refs.js";
+
+export function containerInstanceOperations({ store, changes }: EcsDeps): Record<string, Operation> {
+  return {
+    RegisterContainerInstance: operation<RegisterContainerInstanceRequest>(RegisterContainerInstanceRequest$, async (input, ctx) => {
+      const registered = resourcesFrom(input.totalResources ?? []);
+      const tags = validateTags(input.tags ?? []);
+      const record = await store.write(async (tx) => {
+        const cluster = await activeCluster(tx, input.cluster);
+        // Re-registration (an agent restarting) keeps the instance's identity and its custom attributes.
+        const previous = input.containerInstanceArn ? await tx.containerInstances.get(input.containerInstanceArn) : undefined;
+        if (input.containerInstanceArn && (!previous || previous.cluster !== cluster.name || previous.status === "INACTIVE")) {
+          throw clientException(`Container instance ${input.containerInstanceArn} is not registered in cluster ${cluster.name}: register without containerInstanceArn.`);
+        }
+        const id = previous?.id ?? newId();
+        const next: ContainerInstanceRecord = {
+          arn: containerInstanceArn(ctx.partition, cluster.name, id),
+          id,
+          cluster: cluster.name,
+          ec2InstanceId: identityOf(input.instanceIdentityDocument) ?? previous?.ec2InstanceId ?? `i-${id.slice(0, 17)}`,
+          status: previous?.status ?? "ACTIVE",
+          registered,
+          attributes: mergeAttributes(previous?.attributes ?? [], input.attributes ?? []),
+          versionInfo: input.versionInfo ?? {},
+          tags: previous?.tags ?? tags,
+          registeredAtMs: previous?.registeredAtMs ?? ctx.nowMs,
+          agentConnected: previous?.agentConnected ?? false,
+          version: (previous?.version ?? 0) + 1,
+        };
+        await tx.containerInstances.put(next);
+        return next;
+      });
+      changes.publish({ kind: "instance", record });
+      return { containerInstance: await store.read((tx) => toContainerInstance(tx, record)) };
+    }),
+
+    DeregisterContainerInstance: operation<DeregisterContainerInstanceRequest>(DeregisterContainerInstanceRequest$, async (input, ctx) => {
+      const record = await store.write(async (tx) => {
+        const cluster = await activeCluster(tx, input.cluster);
+        const current = await instanceOrThrow(tx, instanceArnIn(ctx.partition, input.containerInstance ?? "", cluster.name));
+        const holding = await tx.tasks.holdingResources(current.arn);
+        if (holding.length > 0 && !input.force) {
+          throw invalidParameter(
+            `Container instance ${current.id} still has ${holding.length} task(s) that are not stopped: stop them first or deregister with force.`,
+          );
+        }
+        const inactive: ContainerInstanceRecord = { ...current, status: "INACTIVE", version: current.version + 1 };
+        await tx.containerInstances.put(inactive);
+        return inactive;
+      });
+      changes.publish({ kind: "instance", record });
+      return { containerInstance: await store.read((tx) => toContainerInstance(tx, record)) };
+    }),
+
+    DescribeContainerInstances: operation<DescribeContainerInstancesRequest>(DescribeContainerInstancesRequest$, (input, ctx) =>
+      store.read(async (tx) => {
+        const refs = input.containerInstances ?? [];
+        if (refs.length > 100) throw invalidParameter(`DescribeContainerInstances takes at most 100 instances; got ${refs.length}.`);
+        const cluster = await activeCluster(tx, input.cluster);
+        const containerInstances: ContainerInstance[] = [];
+        const failures: Failure[] = [];
+        for (const ref of refs) {
+          const record = await tx.containerInstances.get(instanceArnIn(ctx.partition, ref, cluster.name));
+          if (record && record.cluster === cluster.name) containerInstances.push(await toContainerInstance(tx, record));
+          else failures.push({ arn: ref, reason: "MISSING" });
+        }
+        return { containerInstances, failures };
+      }),
+    ),
+
+    ListContainerInstances: operation<ListContainerInstancesRequest>(ListContainerInstancesRequest$, (input) =>
+      store.read(async (tx) => {
+        const cluster = await activeCluster(tx, input.cluster);
+        if (input.filter) throw new AwsError("UnsupportedFeatureException", "The filter parameter needs the placement engine's query language, which this build does not have yet.");
+        const status = input.status === undefined ? undefined : instanceStatus(input.status);
+        const page = await tx.containerInstances.list(cluster.name, { ...pageRequest(input), status });
+        return { containerInstanceArns: page.items.map((i) => i.arn), nextToken: encodeToken(page.nextAfter) };
+      }),
+    ),
+
+    UpdateContainerInstancesState: operation<UpdateContainerInstancesStateRequest>(UpdateContainerInstancesStateRequest$, async (input, ctx) => {
+      const status = instanceStatus(input.status ?? "");
+      if (status === "INACTIVE") throw invalidParameter("status must be ACTIVE or DRAINING; deregister an instance to retire it.");
+      const updated = await store.write(async (tx) => {
+        const cluster = await activeCluster(tx, input.cluster);
+        const records: ContainerInstanceRecord[] = [];
+        const failures: Failure[] = [];
+        for (const ref of input.containerInstances ?? []) {
+          const current = await tx.containerInstances.get(instanceArnIn(ctx.partition, ref, cluster.name));
+          if (!current || current.cluster !== cluster.name) {
+            failures.push({ arn: ref, reason: "MISSING" });
+          } else if (current.status === "INACTIVE") {
+            failures.push({ arn: ref, reason: "INACTIVE" });
+          } else {
+            const next = current.status === status ? current : { ...current, status, version: current.version + 1 };
+            await tx.containerInstances.put(next);
+            records.push(next);
+          }
+        }
+        return { records, failures };
+      });
+      for (const record of updated.records) changes.publish({ kind: "instance", record });
+      return store.read(async (tx) => ({
+        containerInstances: await Promise.all(updated.records.map((r) => toContainerInstance(tx, r))),
+        failures: updated.failures,
+      }));
+    }),
+  };
+}
+
+export async function instanceOrThrow(tx: ReadTx, arn: string): Promise<ContainerInstanceRecord> {
+  const record = await tx.containerInstances.get(arn);
+  if (!record) throw invalidParameter(`Container instance ${arn} does not exist in this cluster.`);
+  return record;
+}
+
+function instanceStatus(s: string): ContainerInstanceStatus {
+  if (s === "ACTIVE" || s === "DRAINING" || s === "INACTIVE") return s;
+  throw invalidParameter(`status must be one of ACTIVE, DRAINING, INACTIVE; got '${s}'.`);
+}
+
+/** The ECS agent registers CPU and MEMORY as integers and PORTS / PORTS_UDP as string sets. */
+function resourcesFrom(resources: readonly Resource[]): InstanceResources {
+  const find = (name: string) => resources.find((r) => r.name === name);
+  const integer = (name: string): number => {
+    const v = find(name)?.integerValue;
+    if (v === undefined || !Number.isInteger(v) || v < 0) {
+      throw clientException(`totalResources must include ${name} as a non-negative INTEGER.`);
+    }
+    return v;
+  };
+  const ports = (name: string): number[] =>
+    (find(name)?.stringSetValue ?? []).map((p) => {
+      const n = Number(p);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) throw clientException(`${name} holds '${p}', which is not a port number.`);
+      return n;
+    });
+  return { cpu: integer("CPU"), memory: integer("MEMORY"), reservedTcp: ports("PORTS"), reservedUdp: ports("PORTS_UDP") };
+}
+
+function identityOf(document: string | undefined): string | undefined {
+  if (!document) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(document);
+    if (typeof parsed === "object" && parsed !== null && "instanceId" in parsed && typeof parsed.instanceId === "string") {
+      return parsed.instanceId;
+    }
+  } catch {
+    // Not JSON: no identity to take from it.
+  }
+  return undefined;
+}
+
+/** Attributes by name: the agent's newest values win over what was recorded. */
+export function mergeAttributes(current: readonly Attribute[], incoming: readonly Attribute[]): Attribute[] {
+  const byName = new Map(current.map((a) => [a.name, a]));
+  for (const a of incoming) byName.set(a.name, { name: a.name, value: a.value });
+  return [...byName.values()];
+}
+
+const resource = (name: string, value: number | readonly number[]): Resource =>
+  typeof value === "number"
+    ? { name, type: "INTEGER", integerValue: value, doubleValue: 0, longValue: 0 }
+    : { name, type: "STRINGSET", stringSetValue: [...value].sort((a, b) => a - b).map(String), doubleValue: 0, longValue: 0, integerValue: 0 };
+
+/** The ECS shape, with remaining resources and task counts derived from the tasks holding resources there. */
+export async function toContainerInstance(tx: ReadTx, r: ContainerInstanceRecord): Promise<ContainerInstance> {
+  const holding = await tx.tasks.holdingResources(r.arn);
+  const left = remainingResources(r.registered, holding.map((t) => t.reservation));
+  return {
+    containerInstanceArn: r.arn,
+    ec2InstanceId: r.ec2InstanceId,
+    version: r.version,
+    versionInfo: r.versionInfo,
+    status: r.status,
+    statusReason: r.statusReason,
+    agentConnected: r.agentConnected,
+    registeredAt: new Date(r.registeredAtMs),
+    registeredResources: [
+      resource("CPU", r.registered.cpu),
+      resource("MEMORY", r.registered.memory),
+      resource("PORTS", r.registered.reservedTcp),
+      resource("PORTS_UDP", r.registered.reservedUdp),
+    ],
+    remainingResources: [
+      resource("CPU", left.cpu),
+      resource("MEMORY", left.memory),
+      resource("PORTS", [...left.usedTcp]),
+      resource("PORTS_UDP", [...left.usedUdp]),
+    ],
+    runningTasksCount: holding.filter((t) => t.lastStatus === "RUNNING").length,
+    pendingTasksCount: holding.filter((t) => t.lastStatus === "PROVISIONING" || t.lastStatus === "PENDING").length,
+    attributes: [...r.attributes],
+    tags: [...r.tags],
+    attachments: [],
+    agentUpdateStatus: undefined,
+  };
+}

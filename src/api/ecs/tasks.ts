@@ -1,0 +1,251 @@
+import { randomUUID } from "node:crypto";
+import {
+  DescribeTasksRequest$,
+  ListTasksRequest$,
+  RunTaskRequest$,
+  StartTaskRequest$,
+  StopTaskRequest$,
+  type DescribeTasksRequest,
+  type Failure,
+  type ListTasksRequest,
+  type RunTaskRequest,
+  type StartTaskRequest,
+  type StopTaskRequest,
+  type Tag,
+  type Task,
+  type TaskOverride,
+} from "@aws-sdk/client-ecs";
+import type { TaskSpec } from "../../agent-protocol/messages.js";
+import { clusterArn, taskArn } from "../../domain/arn.js";
+import { remainingResources, type ContainerInstanceRecord } from "../../domain/container-instance.js";
+import { newId } from "../../domain/ids.js";
+import { validateTags } from "../../domain/tags.js";
+import { applyOverrides, reservationOf, type TaskRecord } from "../../domain/task.js";
+import { clientException, invalidParameter } from "../../errors/catalog.js";
+import type { ClusterRecord, ReadTx, TaskDefinitionRecord, WriteTx } from "../../state/store.js";
+import { operation, type Operation, type RequestContext } from "../aws-json/service.js";
+import { encodeToken, pageRequest } from "../pagination.js";
+import { activeCluster } from "./clusters.js";
+import type { EcsDeps } from "./deps.js";
+import { placeInterim, type Candidate } from "./interim-placement.js";
+import { instanceArnIn, taskArnIn } from "./refs.js";
+import { findTaskDefinition, toTaskDefinition } from "./task-definitions.js";
+import { toTask } from "./task-view.js";
+
+/** What RunTask and StartTask share: the definition, overrides and labels of the tasks to start. */
+interface Launch {
+  readonly cluster: ClusterRecord;
+  readonly taskDefinition: TaskDefinitionRecord;
+  readonly overrides: TaskOverride;
+  readonly group: string;
+  readonly startedBy?: string | undefined;
+  readonly tags: readonly Tag[];
+}
+
+export function taskOperations({ store, changes, random }: EcsDeps): Record<string, Operation> {
+  const commit = async (tasks: readonly TaskRecord[], failures: readonly Failure[], ctx: RequestContext) => {
+    tasks.forEach((record) => changes.publish({ kind: "task", record }));
+    return { tasks: tasks.map((t) => toTask(ctx.partition, t)), failures };
+  };
+
+  return {
+    RunTask: operation<RunTaskRequest>(RunTaskRequest$, async (input, ctx) => {
+      const count = input.count ?? 1;
+      if (!Number.isInteger(count) || count < 1 || count > 10) throw invalidParameter(`count must be from 1 to 10; got ${count}.`);
+      if (input.launchType && input.launchType !== "EC2") {
+        throw invalidParameter(`launchType ${input.launchType} is not available yet: use EC2 (the default).`);
+      }
+      const { tasks, failures } = await store.write(async (tx) => {
+        const launch = await prepareLaunch(tx, input);
+        const candidates = await candidatesIn(tx, launch.cluster.name, undefined);
+        if (candidates.length === 0) throw invalidParameter("No Container Instances were found in your cluster.");
+        const need = reservationFor(launch);
+        const placed = placeInterim(candidates, need, count, random);
+        const tasks = await Promise.all(placed.chosen.map((instance) => createTask(tx, launch, instance, ctx)));
+        return { tasks, failures: placed.failures };
+      });
+      return commit(tasks, failures, ctx);
+    }),
+
+    StartTask: operation<StartTaskRequest>(StartTaskRequest$, async (input, ctx) => {
+      const refs = input.containerInstances ?? [];
+      if (refs.length < 1 || refs.length > 10) throw invalidParameter(`containerInstances must name 1 to 10 instances; got ${refs.length}.`);
+      const { tasks, failures } = await store.write(async (tx) => {
+        const launch = await prepareLaunch(tx, input);
+        const need = reservationFor(launch);
+        const tasks: TaskRecord[] = [];
+        const failures: Failure[] = [];
+        for (const ref of refs) {
+          const arn = instanceArnIn(ctx.partition, ref, launch.cluster.name);
+          const [candidate] = await candidatesIn(tx, launch.cluster.name, arn);
+          if (!candidate) {
+            failures.push({ arn: ref, reason: "MISSING" });
+            continue;
+          }
+          const placed = placeInterim([candidate], need, 1, random);
+          if (placed.chosen[0]) tasks.push(await createTask(tx, launch, placed.chosen[0], ctx));
+          else failures.push(...placed.failures);
+        }
+        return { tasks, failures };
+      });
+      return commit(tasks, failures, ctx);
+    }),
+
+    StopTask: operation<StopTaskRequest>(StopTaskRequest$, async (input, ctx) => {
+      const record = await store.write(async (tx) => {
+        const cluster = await activeCluster(tx, input.cluster);
+        const arn = taskArnIn(ctx.partition, input.task ?? "", cluster.name);
+        const task = await tx.tasks.get(arn);
+        if (!task || task.cluster !== cluster.name) throw invalidParameter(`The referenced task was not found: ${input.task ?? ""}.`);
+        if (task.spec.desiredStatus === "STOPPED") return task;
+        const stopping: TaskRecord = {
+          ...task,
+          spec: { ...task.spec, desiredStatus: "STOPPED", stopReason: input.reason ?? "Task stopped by user" },
+          stopCode: "UserInitiated",
+          stoppedReason: input.reason ?? "Task stopped by user",
+          stoppingAtMs: ctx.nowMs,
+          version: task.version + 1,
+        };
+        await tx.tasks.put(stopping);
+        return stopping;
+      });
+      changes.publish({ kind: "task", record });
+      return { task: toTask(ctx.partition, record) };
+    }),
+
+    DescribeTasks: operation<DescribeTasksRequest>(DescribeTasksRequest$, (input, ctx) =>
+      store.read(async (tx) => {
+        const refs = input.tasks ?? [];
+        if (refs.length > 100) throw invalidParameter(`DescribeTasks takes at most 100 tasks; got ${refs.length}.`);
+        const cluster = await activeCluster(tx, input.cluster);
+        const tasks: Task[] = [];
+        const failures: Failure[] = [];
+        for (const ref of refs) {
+          const record = await tx.tasks.get(taskArnIn(ctx.partition, ref, cluster.name));
+          if (record && record.cluster === cluster.name) {
+            const task = toTask(ctx.partition, record);
+            if (!(input.include ?? []).includes("TAGS")) delete task.tags;
+            tasks.push(task);
+          } else failures.push({ arn: ref, reason: "MISSING" });
+        }
+        return { tasks, failures };
+      }),
+    ),
+
+    ListTasks: operation<ListTasksRequest>(ListTasksRequest$, (input, ctx) =>
+      store.read(async (tx) => {
+        const cluster = await activeCluster(tx, input.cluster);
+        const desiredStatus = input.desiredStatus ?? "RUNNING";
+        if (!["RUNNING", "PENDING", "STOPPED"].includes(desiredStatus)) {
+          throw invalidParameter(`desiredStatus must be RUNNING, PENDING or STOPPED; got '${desiredStatus}'.`);
+        }
+        // ECS accepts PENDING as a filter but no task ever has it as its desired status; likewise only EC2 tasks exist here.
+        if (desiredStatus === "PENDING" || (input.launchType !== undefined && input.launchType !== "EC2")) return { taskArns: [] };
+        const page = await tx.tasks.list({
+          ...pageRequest(input),
+          cluster: cluster.name,
+          containerInstanceArn: input.containerInstance && instanceArnIn(ctx.partition, input.containerInstance, cluster.name),
+          family: input.family,
+          startedBy: input.startedBy,
+          serviceName: input.serviceName,
+          desiredStatus: desiredStatus === "STOPPED" ? "STOPPED" : "RUNNING",
+        });
+        return { taskArns: page.items.map((t) => t.arn), nextToken: encodeToken(page.nextAfter) };
+      }),
+    ),
+  };
+}
+
+async function prepareLaunch(
+  tx: ReadTx,
+  input: {
+    cluster?: string | undefined;
+    taskDefinition?: string | undefined;
+    overrides?: TaskOverride | undefined;
+    group?: string | undefined;
+    startedBy?: string | undefined;
+    tags?: Tag[] | undefined;
+  },
+): Promise<Launch> {
+  const cluster = await activeCluster(tx, input.cluster);
+  const taskDefinition = await findTaskDefinition(tx, input.taskDefinition ?? "");
+  if (!taskDefinition) throw clientException(`Unable to find task definition '${input.taskDefinition ?? ""}'.`);
+  if (taskDefinition.status !== "ACTIVE") {
+    throw clientException(`TaskDefinition ${taskDefinition.family}:${taskDefinition.revision} is ${taskDefinition.status}: register a new revision or run an ACTIVE one.`);
+  }
+  const overrides = input.overrides ?? {};
+  const names = new Set((taskDefinition.body.containerDefinitions ?? []).map((c) => c.name));
+  for (const o of overrides.containerOverrides ?? []) {
+    if (!names.has(o.name)) throw invalidParameter(`Override for container named ${o.name ?? ""} is not a container in the TaskDefinition.`);
+  }
+  if (input.startedBy !== undefined && !/^[A-Za-z0-9_/-]{1,128}$/.test(input.startedBy)) {
+    throw invalidParameter("startedBy may hold up to 128 letters, numbers, hyphens, underscores and slashes.");
+  }
+  const group = input.group ?? `family:${taskDefinition.family}`;
+  if (group.length > 255) throw invalidParameter("group must be at most 255 characters.");
+  return { cluster, taskDefinition, overrides, group, startedBy: input.startedBy, tags: validateTags(input.tags ?? []) };
+}
+
+const reservationFor = (l: Launch) =>
+  reservationOf(toTaskDefinition(l.taskDefinition), applyOverrides(l.taskDefinition.body.containerDefinitions ?? [], l.overrides), l.overrides);
+
+/** The cluster's instances (or one of them) with what is left on each. */
+async function candidatesIn(tx: ReadTx, cluster: string, only: string | undefined): Promise<Candidate[]> {
+  const instances: ContainerInstanceRecord[] = [];
+  if (only) {
+    const one = await tx.containerInstances.get(only);
+    if (one && one.cluster === cluster && one.status !== "INACTIVE") instances.push(one);
+  } else {
+    let after: string | undefined;
+    do {
+      const page = await tx.containerInstances.list(cluster, { limit: 500, after });
+      instances.push(...page.items.filter((i) => i.status !== "INACTIVE"));
+      after = page.nextAfter;
+    } while (after);
+  }
+  return Promise.all(
+    instances.map(async (instance) => ({
+      instance,
+      remaining: remainingResources(instance.registered, (await tx.tasks.holdingResources(instance.arn)).map((t) => t.reservation)),
+    })),
+  );
+}
+
+async function createTask(tx: WriteTx, l: Launch, instance: ContainerInstanceRecord, ctx: RequestContext): Promise<TaskRecord> {
+  const id = newId();
+  const td = l.taskDefinition.body;
+  const containers = applyOverrides(td.containerDefinitions ?? [], l.overrides);
+  const spec: TaskSpec = {
+    taskArn: taskArn(ctx.partition, l.cluster.name, id),
+    family: l.taskDefinition.family,
+    revision: l.taskDefinition.revision,
+    desiredStatus: "RUNNING",
+    networkMode: td.networkMode ?? "bridge",
+    cpu: td.cpu === undefined ? undefined : Number(td.cpu),
+    memory: td.memory === undefined ? undefined : Number(td.memory),
+    containers,
+    volumes: td.volumes ?? [],
+  };
+  const record: TaskRecord = {
+    arn: spec.taskArn,
+    id,
+    cluster: l.cluster.name,
+    clusterArn: clusterArn(ctx.partition, l.cluster.name),
+    containerInstanceArn: instance.arn,
+    taskDefinitionArn: td.taskDefinitionArn ?? "",
+    group: l.group,
+    startedBy: l.startedBy,
+    launchType: "EC2",
+    overrides: l.overrides,
+    tags: l.tags,
+    spec,
+    containerIds: Object.fromEntries(containers.map((c) => [c.name ?? "", randomUUID()])),
+    reservation: reservationFor(l),
+    lastStatus: "PROVISIONING",
+    createdAtMs: ctx.nowMs,
+    version: 1,
+  };
+  await tx.tasks.put(record);
+  return record;
+}
+

@@ -1,0 +1,122 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../../domain/container-instance.js";
+import type { TaskRecord } from "../../domain/task.js";
+import type { ContainerInstanceRepository, Page, PageRequest, TaskQuery, TaskRepository } from "../store.js";
+import { page, parseDoc, type DocRow } from "./rows.js";
+
+export class SqliteContainerInstances implements ContainerInstanceRepository {
+  private readonly getStmt: Statement<[string], DocRow>;
+  private readonly listStmt: Statement<[{ cluster: string; after: string; status: string; limit: number }], DocRow>;
+  private readonly putStmt: Statement<[string, string, string, string]>;
+
+  constructor(db: Database) {
+    this.getStmt = db.prepare("SELECT doc FROM container_instances WHERE arn = ?");
+    this.listStmt = db.prepare(
+      `SELECT doc FROM container_instances WHERE cluster = @cluster AND arn > @after AND (@status = '' OR status = @status)
+       ORDER BY arn LIMIT @limit`,
+    );
+    this.putStmt = db.prepare(
+      `INSERT INTO container_instances (arn, cluster, status, doc) VALUES (?, ?, ?, ?)
+       ON CONFLICT (arn) DO UPDATE SET status = excluded.status, doc = excluded.doc`,
+    );
+  }
+
+  get(arn: string): Promise<ContainerInstanceRecord | undefined> {
+    const row = this.getStmt.get(arn);
+    return Promise.resolve(row && parseDoc<ContainerInstanceRecord>(row));
+  }
+
+  list(cluster: string, req: PageRequest & { readonly status?: ContainerInstanceStatus }): Promise<Page<ContainerInstanceRecord>> {
+    const rows = this.listStmt
+      .all({ cluster, after: req.after ?? "", status: req.status ?? "", limit: req.limit + 1 })
+      .map((r) => parseDoc<ContainerInstanceRecord>(r));
+    return Promise.resolve(page(rows, req, (i) => i.arn));
+  }
+
+  put(record: ContainerInstanceRecord): Promise<void> {
+    this.putStmt.run(record.arn, record.cluster, record.status, JSON.stringify(record));
+    return Promise.resolve();
+  }
+}
+
+export class SqliteTasks implements TaskRepository {
+  private readonly db: Database;
+  private readonly getStmt: Statement<[string], DocRow>;
+  private readonly holdingStmt: Statement<[string], DocRow>;
+  private readonly countStmt: Statement<[string], { last_status: string; n: number }>;
+  private readonly putStmt: Statement<Record<string, string | number | null>>;
+  private readonly purgeStmt: Statement<[number]>;
+
+  constructor(db: Database) {
+    this.db = db;
+    this.getStmt = db.prepare("SELECT doc FROM tasks WHERE arn = ?");
+    this.holdingStmt = db.prepare("SELECT doc FROM tasks WHERE container_instance_arn = ? AND last_status <> 'STOPPED'");
+    this.countStmt = db.prepare(
+      "SELECT last_status, count(*) AS n FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED' GROUP BY last_status",
+    );
+    this.putStmt = db.prepare(
+      `INSERT INTO tasks (arn, cluster, container_instance_arn, family, started_by, service_name, launch_type,
+                          desired_status, last_status, stopped_at_ms, doc)
+       VALUES (@arn, @cluster, @instance, @family, @startedBy, @serviceName, @launchType, @desired, @last, @stoppedAt, @doc)
+       ON CONFLICT (arn) DO UPDATE SET desired_status = excluded.desired_status, last_status = excluded.last_status,
+         stopped_at_ms = excluded.stopped_at_ms, doc = excluded.doc`,
+    );
+    this.purgeStmt = db.prepare("DELETE FROM tasks WHERE stopped_at_ms IS NOT NULL AND stopped_at_ms < ?");
+  }
+
+  get(arn: string): Promise<TaskRecord | undefined> {
+    const row = this.getStmt.get(arn);
+    return Promise.resolve(row && parseDoc<TaskRecord>(row));
+  }
+
+  list(q: TaskQuery): Promise<Page<TaskRecord>> {
+    const where = ["cluster = ?", "arn > ?"];
+    const params: (string | number)[] = [q.cluster, q.after ?? ""];
+    const filters: [string, string | undefined][] = [
+      ["container_instance_arn", q.containerInstanceArn],
+      ["family", q.family],
+      ["started_by", q.startedBy],
+      ["service_name", q.serviceName],
+      ["desired_status", q.desiredStatus],
+    ];
+    for (const [column, value] of filters) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    const rows = this.db
+      .prepare<(string | number)[], DocRow>(`SELECT doc FROM tasks WHERE ${where.join(" AND ")} ORDER BY arn LIMIT ?`)
+      .all(...params, q.limit + 1)
+      .map((r) => parseDoc<TaskRecord>(r));
+    return Promise.resolve(page(rows, q, (t) => t.arn));
+  }
+
+  holdingResources(containerInstanceArn: string): Promise<TaskRecord[]> {
+    return Promise.resolve(this.holdingStmt.all(containerInstanceArn).map((r) => parseDoc<TaskRecord>(r)));
+  }
+
+  countByStatus(cluster: string): Promise<ReadonlyMap<string, number>> {
+    return Promise.resolve(new Map(this.countStmt.all(cluster).map((r) => [r.last_status, r.n])));
+  }
+
+  put(t: TaskRecord): Promise<void> {
+    this.putStmt.run({
+      arn: t.arn,
+      cluster: t.cluster,
+      instance: t.containerInstanceArn,
+      family: t.spec.family,
+      startedBy: t.startedBy ?? null,
+      serviceName: t.serviceName ?? null,
+      launchType: t.launchType,
+      desired: t.spec.desiredStatus,
+      last: t.lastStatus,
+      stoppedAt: t.stoppedAtMs ?? null,
+      doc: JSON.stringify(t),
+    });
+    return Promise.resolve();
+  }
+
+  purgeStoppedBefore(ms: number): Promise<number> {
+    return Promise.resolve(this.purgeStmt.run(ms).changes);
+  }
+}
