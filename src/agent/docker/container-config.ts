@@ -1,0 +1,199 @@
+/**
+ * One ECS container definition → the Docker container-create request. Pure: every fact from the
+ * host (chosen ports, volume locations, the other containers' Docker names, env to inject) is an
+ * argument, so the mapping is table-tested without Docker.
+ *
+ * Limits: ECS enforces task-level cpu/memory on a task cgroup. Without one, a task limit is applied
+ * to each container that sets none of its own, so no container can exceed the task's total.
+ */
+import type { ContainerDefinition, HealthCheck, LinuxParameters } from "@aws-sdk/client-ecs";
+import { DockerError } from "./errors.js";
+import { containerLabels, type ContainerIdentity } from "./naming.js";
+import { portBindings } from "./port-bindings.js";
+import { containerStorage, type VolumeSource } from "./container-storage.js";
+import type { ContainerCreateSpec, HealthcheckSpec, HostConfigSpec } from "./docker-spec.js";
+
+const mib = 1024 * 1024;
+const nsPerSecond = 1_000_000_000;
+/** The CPU shares ECS gives a container with cpu unset, 0 or 1: Docker's minimum is 2. */
+const minimumCpuShares = 2;
+
+/** ECS health-check defaults (seconds, and a count), applied when the definition omits them. */
+export const healthCheckDefaults = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 } as const;
+
+export interface ContainerConfigInput {
+  readonly container: ContainerDefinition;
+  /** Identity for the labels. */
+  readonly identity: ContainerIdentity;
+  /** The Docker name chosen for this container (see naming.ts). */
+  readonly dockerName: string;
+  /** The task's network mode; bridge when unset, as in ECS. */
+  readonly networkMode?: string;
+  readonly pidMode?: string;
+  readonly ipcMode?: string;
+  /** Task-level cpu in CPU units and memory in MiB, already normalised from "1 vCPU" / "1GB". */
+  readonly taskCpu?: number;
+  readonly taskMemoryMiB?: number;
+  /** Host ports the agent chose, keyed `"<containerPort>/<protocol>"`. */
+  readonly hostPorts?: ReadonlyMap<string, number>;
+  /** Task volumes by name. */
+  readonly volumes?: Readonly<Record<string, VolumeSource>>;
+  /** Docker names of the task's other containers, by container name (links, volumesFrom). */
+  readonly dockerNames?: Readonly<Record<string, string>>;
+  /** Variables the agent injects (metadata URI, credentials URI, resolved secrets); they win over the definition's. */
+  readonly injectedEnv?: Readonly<Record<string, string>>;
+  /** `ECS_CONTAINER_STOP_TIMEOUT` in seconds, used when the definition sets no stopTimeout. */
+  readonly defaultStopTimeoutSeconds: number;
+}
+
+const broken = (message: string): DockerError => new DockerError("CannotCreateContainerError", message);
+
+/** The Docker create request for one container of a task. */
+export function containerCreateSpec(input: ContainerConfigInput): ContainerCreateSpec {
+  const c = input.container;
+  if (!c.image) throw broken("Container.image should not be null or empty");
+  const networkMode = dockerNetworkMode(input.networkMode);
+  const ports = portBindings({ portMappings: c.portMappings, networkMode, hostPorts: input.hostPorts });
+  const storage = containerStorage({
+    mountPoints: c.mountPoints,
+    volumesFrom: c.volumesFrom,
+    tmpfs: c.linuxParameters?.tmpfs,
+    volumes: input.volumes ?? {},
+    dockerNames: input.dockerNames ?? {},
+  });
+
+  const hostConfig: HostConfigSpec = {
+    NetworkMode: networkMode,
+    ...resources(c, input),
+    ...(ports.PortBindings && { PortBindings: ports.PortBindings }),
+    ...(c.links?.length && { Links: links(c.links, networkMode, input.dockerNames ?? {}) }),
+    ...storage,
+    ...(c.dnsServers?.length && { Dns: [...c.dnsServers] }),
+    ...(c.dnsSearchDomains?.length && { DnsSearch: [...c.dnsSearchDomains] }),
+    ...(c.extraHosts?.length && { ExtraHosts: c.extraHosts.map((h) => `${h.hostname ?? ""}:${h.ipAddress ?? ""}`) }),
+    ...(c.privileged !== undefined && { Privileged: c.privileged }),
+    ...(c.readonlyRootFilesystem !== undefined && { ReadonlyRootfs: c.readonlyRootFilesystem }),
+    ...(c.dockerSecurityOptions?.length && { SecurityOpt: [...c.dockerSecurityOptions] }),
+    ...linuxParameters(c.linuxParameters),
+    ...(c.logConfiguration?.logDriver && {
+      LogConfig: { Type: c.logConfiguration.logDriver, Config: { ...c.logConfiguration.options } },
+    }),
+    ...(c.ulimits?.length && {
+      Ulimits: c.ulimits.map((u) => ({ Name: u.name ?? "", Soft: u.softLimit ?? 0, Hard: u.hardLimit ?? 0 })),
+    }),
+    ...(c.systemControls?.length && {
+      Sysctls: Object.fromEntries(c.systemControls.map((s) => [s.namespace ?? "", s.value ?? ""])),
+    }),
+    ...namespaceModes(input),
+  };
+
+  return {
+    name: input.dockerName,
+    Image: c.image,
+    ...(c.command && { Cmd: [...c.command] }),
+    ...(c.entryPoint && { Entrypoint: [...c.entryPoint] }),
+    Env: environment(c, input.injectedEnv),
+    ...(c.workingDirectory && { WorkingDir: c.workingDirectory }),
+    ...(c.user && { User: c.user }),
+    ...(c.hostname && { Hostname: c.hostname }),
+    Labels: containerLabels(c.dockerLabels, input.identity),
+    ...(ports.ExposedPorts && { ExposedPorts: ports.ExposedPorts }),
+    ...(c.pseudoTerminal !== undefined && { Tty: c.pseudoTerminal }),
+    ...(c.interactive !== undefined && { OpenStdin: c.interactive }),
+    ...(c.disableNetworking !== undefined && { NetworkDisabled: c.disableNetworking }),
+    ...(c.healthCheck && { Healthcheck: healthcheck(c.healthCheck) }),
+    StopTimeout: c.stopTimeout ?? input.defaultStopTimeoutSeconds,
+    HostConfig: hostConfig,
+  };
+}
+
+function dockerNetworkMode(mode: string | undefined): "bridge" | "host" | "none" {
+  switch (mode ?? "bridge") {
+    case "bridge":
+      return "bridge";
+    case "host":
+      return "host";
+    case "none":
+      return "none";
+    default:
+      throw broken(`network mode "${mode}" is not supported by this agent (bridge, host, none)`);
+  }
+}
+
+function resources(c: ContainerDefinition, input: ContainerConfigInput): Partial<HostConfigSpec> & { CpuShares: number } {
+  const cpu = c.cpu ?? 0;
+  const memoryMiB = c.memory ?? input.taskMemoryMiB;
+  const swap = c.linuxParameters?.maxSwap;
+  return {
+    CpuShares: cpu < minimumCpuShares ? minimumCpuShares : cpu,
+    ...(input.taskCpu !== undefined && input.taskCpu > 0 && { NanoCpus: Math.round((input.taskCpu / 1024) * nsPerSecond) }),
+    ...(memoryMiB !== undefined && { Memory: memoryMiB * mib }),
+    ...(c.memoryReservation !== undefined && { MemoryReservation: c.memoryReservation * mib }),
+    // Docker's MemorySwap is memory + swap; maxSwap 0 means no swap at all.
+    ...(swap !== undefined && memoryMiB !== undefined && { MemorySwap: (memoryMiB + swap) * mib }),
+    ...(c.linuxParameters?.swappiness !== undefined && { MemorySwappiness: c.linuxParameters.swappiness }),
+  };
+}
+
+function environment(c: ContainerDefinition, injected: Readonly<Record<string, string>> | undefined): string[] {
+  // A Map keeps first-seen order and lets a later value (injected) replace an earlier one.
+  const env = new Map<string, string>();
+  for (const kv of c.environment ?? []) if (kv.name) env.set(kv.name, kv.value ?? "");
+  for (const [k, v] of Object.entries(injected ?? {})) env.set(k, v);
+  return [...env].map(([k, v]) => `${k}=${v}`);
+}
+
+function links(entries: readonly string[], networkMode: string, dockerNames: Readonly<Record<string, string>>): string[] {
+  if (networkMode !== "bridge") throw broken(`links are only supported in bridge network mode, not ${networkMode}`);
+  return entries.map((entry) => {
+    const [name = "", alias = name] = entry.split(":", 2);
+    const dockerName = Object.hasOwn(dockerNames, name) ? dockerNames[name] : undefined;
+    if (dockerName === undefined) throw broken(`link references unknown container "${name}"`);
+    return `${dockerName}:${alias}`;
+  });
+}
+
+function healthcheck(h: HealthCheck): HealthcheckSpec {
+  const command = h.command ?? [];
+  if (command[0] !== "CMD" && command[0] !== "CMD-SHELL") {
+    throw broken(`health check command must start with CMD or CMD-SHELL, got ${JSON.stringify(command[0] ?? "")}`);
+  }
+  return {
+    Test: [...command],
+    Interval: (h.interval ?? healthCheckDefaults.interval) * nsPerSecond,
+    Timeout: (h.timeout ?? healthCheckDefaults.timeout) * nsPerSecond,
+    Retries: h.retries ?? healthCheckDefaults.retries,
+    StartPeriod: (h.startPeriod ?? healthCheckDefaults.startPeriod) * nsPerSecond,
+  };
+}
+
+const devicePermission = { read: "r", write: "w", mknod: "m" } as const;
+
+function linuxParameters(lp: LinuxParameters | undefined): Partial<HostConfigSpec> {
+  if (!lp) return {};
+  return {
+    ...(lp.initProcessEnabled !== undefined && { Init: lp.initProcessEnabled }),
+    ...(lp.capabilities?.add?.length && { CapAdd: [...lp.capabilities.add] }),
+    ...(lp.capabilities?.drop?.length && { CapDrop: [...lp.capabilities.drop] }),
+    ...(lp.devices?.length && {
+      Devices: lp.devices.map((d) => ({
+        PathOnHost: d.hostPath ?? "",
+        PathInContainer: d.containerPath ?? d.hostPath ?? "",
+        CgroupPermissions: d.permissions?.length ? d.permissions.map((p) => devicePermission[p]).join("") : "rwm",
+      })),
+    }),
+    ...(lp.sharedMemorySize !== undefined && { ShmSize: lp.sharedMemorySize * mib }),
+  };
+}
+
+function namespaceModes(input: ContainerConfigInput): Partial<HostConfigSpec> {
+  // "task" shares one namespace among the task's containers through a pause container in ECS;
+  // this agent has none, and silently giving each container its own would break the promise.
+  for (const [field, mode] of [["pidMode", input.pidMode], ["ipcMode", input.ipcMode]] as const) {
+    if (mode === "task") throw broken(`${field} "task" is not supported by this agent`);
+  }
+  return {
+    ...(input.pidMode === "host" && { PidMode: "host" }),
+    ...(input.ipcMode !== undefined && { IpcMode: input.ipcMode }),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * `ECS_IMAGE_PULL_BEHAVIOR`: whether to pull an image before creating a container, decided from
+ * two facts the caller gathers (is the image on this host, did this agent pull it before).
+ */
+
+export const imagePullBehaviors = ["default", "always", "once", "prefer-cached"] as const;
+export type ImagePullBehavior = (typeof imagePullBehaviors)[number];
+
+/**
+ * - `pull`: pull, and fail the container if the pull fails.
+ * - `pull-or-cached`: pull, and on failure use the image already on the host.
+ * - `cached`: use the image on the host without pulling.
+ */
+export type PullPlan = "pull" | "pull-or-cached" | "cached";
+
+export interface PullFacts {
+  /** The image is present in the local Docker engine. */
+  readonly cached: boolean;
+  /** This agent pulled the image successfully before (ECS "once" trusts only its own pulls). */
+  readonly pulledBefore: boolean;
+}
+
+/** The ECS agent's pull behaviours as a table. */
+export function pullPlan(behavior: ImagePullBehavior, facts: PullFacts): PullPlan {
+  switch (behavior) {
+    case "default":
+      return facts.cached ? "pull-or-cached" : "pull";
+    case "always":
+      return "pull";
+    case "once":
+      return facts.cached && facts.pulledBefore ? "cached" : "pull";
+    case "prefer-cached":
+      return facts.cached ? "cached" : "pull";
+  }
+}
+
+/**
+ * The reference Docker pulls: a bare repository means its `latest` tag (the Engine API would
+ * otherwise pull every tag). A digest or a tag is kept; a registry port is not a tag.
+ */
+export function pullReference(image: string): string {
+  if (image.includes("@")) return image;
+  const lastSlash = image.lastIndexOf("/");
+  return image.slice(lastSlash + 1).includes(":") ? image : `${image}:latest`;
+}
