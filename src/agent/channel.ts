@@ -1,0 +1,172 @@
+import { SignatureV4 } from "@smithy/signature-v4";
+import { Hash } from "@smithy/hash-node";
+import type { Logger } from "pino";
+import WebSocket from "ws";
+import {
+  parseFrame,
+  protocolVersion,
+  serverMessage,
+  type AgentMessage,
+  type TaskReport,
+  type TaskSpec,
+} from "../agent-protocol/messages.js";
+import type { AccessKey } from "../api/sigv4/credentials-file.js";
+
+export interface ChannelOptions {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: AccessKey;
+  readonly containerInstanceArn: string;
+  readonly logger: Logger;
+  /** What the agent knows now, sent in `hello` on every (re)connect. */
+  readonly knownTasks: () => TaskReport[];
+  /** Desired state from the server; `complete` means tasks absent from the list are not wanted here. */
+  readonly onDesired: (tasks: readonly TaskSpec[], complete: boolean) => void;
+}
+
+/**
+ * The agent's end of the agent channel (agent-protocol/messages.ts). Keeps one WebSocket open,
+ * reconnecting with jittered exponential backoff (250 ms to 30 s); sends state reports in order,
+ * retrying each until the server has acknowledged it; answers heartbeats and notices a silent server.
+ */
+export class AgentChannel {
+  private socket?: WebSocket;
+  private stopped = false;
+  private attempt = 0;
+  private nextReportId = 1;
+  /** Reports not yet acknowledged, in the order they were made. */
+  private readonly unacked = new Map<number, TaskReport>();
+  private heartbeatMs = 5000;
+  private lastHeardMs = 0;
+  private watchdog?: NodeJS.Timeout;
+  private reconnectTimer?: NodeJS.Timeout;
+
+  constructor(private readonly opts: ChannelOptions) {}
+
+  start(): void {
+    this.connect().catch((err: unknown) => this.scheduleReconnect(err));
+  }
+
+  get connected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Queues a report; it is sent now if connected, and again on every reconnect until acknowledged. */
+  report(report: TaskReport): void {
+    // A newer report of the same task supersedes an unacknowledged older one.
+    for (const [id, r] of this.unacked) if (r.taskArn === report.taskArn) this.unacked.delete(id);
+    const id = this.nextReportId++;
+    this.unacked.set(id, report);
+    this.send({ type: "taskState", id, report });
+  }
+
+  private async connect(): Promise<void> {
+    const url = new URL("/agent/v1/connect", this.opts.endpoint);
+    url.searchParams.set("containerInstance", this.opts.containerInstanceArn);
+    const headers = await this.signedHeaders(url);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(url, { headers, handshakeTimeout: 10_000 });
+    this.socket = socket;
+    socket.on("open", () => {
+      this.attempt = 0;
+      this.lastHeardMs = Date.now();
+      this.opts.logger.info("connected to the control plane");
+      this.send({ type: "hello", protocolVersion, tasks: this.opts.knownTasks() });
+      for (const [id, report] of this.unacked) this.send({ type: "taskState", id, report });
+    });
+    socket.on("message", (data: Buffer) => {
+      this.lastHeardMs = Date.now();
+      this.receive(data.toString("utf8"));
+    });
+    socket.on("unexpected-response", (_req, res) => {
+      this.opts.logger.warn({ status: res.statusCode }, "control plane refused the agent connection");
+    });
+    socket.on("error", (err) => this.opts.logger.warn({ err: err.message }, "agent channel error"));
+    socket.on("close", () => {
+      if (this.socket === socket) this.socket = undefined;
+      clearInterval(this.watchdog);
+      this.scheduleReconnect(undefined);
+    });
+  }
+
+  private receive(text: string): void {
+    let msg;
+    try {
+      msg = parseFrame(serverMessage, text);
+    } catch (err) {
+      this.opts.logger.error({ err }, "unreadable message from the control plane");
+      return;
+    }
+    switch (msg.type) {
+      case "manifest":
+        this.heartbeatMs = msg.heartbeatMs;
+        this.startWatchdog();
+        this.opts.onDesired(msg.tasks, true);
+        this.send({ type: "ack", seq: msg.seq });
+        return;
+      case "payload":
+        this.opts.onDesired(msg.tasks, false);
+        this.send({ type: "ack", seq: msg.seq });
+        return;
+      case "stateAck":
+        this.unacked.delete(msg.id);
+        return;
+      case "heartbeat":
+        this.send({ type: "heartbeat" });
+        return;
+      case "error":
+        this.opts.logger.error({ message: msg.message }, "control plane reported an error");
+        return;
+    }
+  }
+
+  /** A server silent for three heartbeat periods is gone: drop the socket and reconnect. */
+  private startWatchdog(): void {
+    clearInterval(this.watchdog);
+    this.watchdog = setInterval(() => {
+      if (Date.now() - this.lastHeardMs > 3 * this.heartbeatMs) this.socket?.terminate();
+    }, this.heartbeatMs);
+  }
+
+  private scheduleReconnect(err: unknown): void {
+    if (this.stopped || this.reconnectTimer) return;
+    if (err) this.opts.logger.warn({ err: err instanceof Error ? err.message : err }, "agent channel connect failed");
+    const ceiling = Math.min(30_000, 250 * 2 ** this.attempt++);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connect().catch((e: unknown) => this.scheduleReconnect(e));
+    }, delay);
+  }
+
+  private send(msg: AgentMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(msg));
+  }
+
+  private async signedHeaders(url: URL): Promise<Record<string, string>> {
+    const signer = new SignatureV4({
+      credentials: this.opts.credentials,
+      region: this.opts.region,
+      service: "ecs",
+      sha256: Hash.bind(null, "sha256"),
+    });
+    const signed = await signer.sign({
+      method: "GET",
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { host: url.host },
+    });
+    const { host: _host, ...rest } = signed.headers;
+    return rest;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.watchdog);
+    this.socket?.close();
+  }
+}

@@ -1,0 +1,314 @@
+import type { ContainerDefinition } from "@aws-sdk/client-ecs";
+import type Docker from "dockerode";
+import type { Logger } from "pino";
+import type { ContainerReport, NetworkBinding, TaskReport, TaskSpec } from "../agent-protocol/messages.js";
+import { containerCreateSpec } from "./docker/container-config.js";
+import type { DockerClient } from "./docker/docker-client.js";
+import { DockerError } from "./docker/errors.js";
+import { containerOutcome } from "./docker/exit-reason.js";
+import { dockerContainerName, nameSuffix, randomInt63 } from "./docker/naming.js";
+import type { ImagePullBehavior } from "./docker/pull-policy.js";
+import type { PortAllocator } from "./ports.js";
+import { allStarted, exitedEssential, nextStarts, stopOrder, type ContainerFacts } from "./task-plan.js";
+
+export interface TaskActorDeps {
+  readonly docker: DockerClient;
+  readonly ports: PortAllocator;
+  readonly cluster: string;
+  readonly containerInstanceArn: string;
+  readonly pullBehavior: ImagePullBehavior;
+  readonly defaultStopTimeoutSeconds: number;
+  /** Environment injected into each container (metadata URI), given the container's metadata id. */
+  readonly injectedEnv: (metadataId: string) => Record<string, string>;
+  readonly report: (r: TaskReport) => void;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+/** The agent's label that keeps several agents on one Docker engine apart. */
+export const instanceLabel = "berth.container-instance";
+
+/** One container as this agent knows it. */
+export interface ContainerState {
+  readonly name: string;
+  definition: ContainerDefinition;
+  dockerName: string;
+  dockerId?: string | undefined;
+  /** The id in this container's ECS_CONTAINER_METADATA_URI_V4. */
+  metadataId: string;
+  status: "NONE" | "RUNNING" | "STOPPED";
+  exitCode?: number | undefined;
+  reason?: string | undefined;
+  health: "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
+  bindings: NetworkBinding[];
+  imageId?: string | undefined;
+  createdAtMs?: number | undefined;
+  startedAtMs?: number | undefined;
+  finishedAtMs?: number | undefined;
+}
+
+type Phase = "NONE" | "PENDING" | "RUNNING" | "STOPPING" | "STOPPED";
+
+/**
+ * One task on this host: the only code that changes it. Work is queued and done one step at a
+ * time (desired-state changes from the server, Docker events), so the task never races itself.
+ * Known status only moves forward: NONE → PENDING → RUNNING → STOPPING → STOPPED.
+ */
+export class TaskActor {
+  spec: TaskSpec;
+  phase: Phase = "NONE";
+  readonly containers = new Map<string, ContainerState>();
+  private queue: Promise<void> = Promise.resolve();
+  private stopReason?: { reason: string; stopCode: string };
+  private pullStartedAtMs?: number;
+  private pullStoppedAtMs?: number;
+  private startedAtMs?: number;
+  private executionStoppedAtMs?: number;
+
+  constructor(spec: TaskSpec, private readonly deps: TaskActorDeps) {
+    this.spec = spec;
+    for (const definition of spec.containers) this.containers.set(definition.name ?? "", this.freshContainer(definition));
+  }
+
+  /** Re-adopts a running container found by its labels after an agent restart. */
+  adopt(name: string, dockerId: string, dockerName: string, inspect: Docker.ContainerInspectInfo): void {
+    const c = this.containers.get(name) ?? this.freshContainer({ name });
+    this.containers.set(name, c);
+    c.dockerId = dockerId;
+    c.dockerName = dockerName;
+    this.absorbInspect(c, inspect);
+    this.phase = [...this.containers.values()].every((x) => x.status !== "NONE") ? "RUNNING" : "PENDING";
+    if (this.phase === "RUNNING") this.startedAtMs ??= c.startedAtMs;
+  }
+
+  /** The server's desired state changed (or was confirmed after a reconnect). */
+  desire(spec: TaskSpec): void {
+    const adoptedOnly = this.spec.containers.length === 0;
+    this.spec = spec;
+    if (adoptedOnly) {
+      for (const d of spec.containers) {
+        const c = this.containers.get(d.name ?? "");
+        if (c) c.definition = d;
+        else this.containers.set(d.name ?? "", this.freshContainer(d));
+      }
+    }
+    this.enqueue(() => (spec.desiredStatus === "STOPPED" ? this.stop(spec.stopReason ?? "Task stopped by user", "UserInitiated") : this.advance()));
+  }
+
+  /** A Docker event about one of this task's containers. */
+  onContainerEvent(name: string, action: string): void {
+    this.enqueue(async () => {
+      const c = this.containers.get(name);
+      if (!c?.dockerId || !["die", "start", "health_status", "oom"].includes(action)) return;
+      this.absorbInspect(c, await this.deps.docker.inspectContainer(c.dockerId));
+      if (this.phase === "STOPPING" || this.phase === "STOPPED") return;
+      const exited = exitedEssential(this.facts());
+      if (exited) return this.stop("Essential container in task exited", "EssentialContainerExited");
+      if (this.phase === "PENDING") return this.advance();
+      this.sendReport();
+    });
+  }
+
+  /** The task as the control plane should know it. */
+  toReport(): TaskReport {
+    const status = this.phase === "STOPPED" ? "STOPPED" : this.phase === "RUNNING" || this.phase === "STOPPING" ? "RUNNING" : "PENDING";
+    return {
+      taskArn: this.spec.taskArn,
+      status,
+      containers: [...this.containers.values()].map((c): ContainerReport => ({
+        name: c.name,
+        status: c.status === "NONE" ? (this.phase === "STOPPED" ? "STOPPED" : "PENDING") : c.status,
+        runtimeId: c.dockerId,
+        exitCode: c.exitCode,
+        reason: c.reason,
+        networkBindings: c.bindings,
+        healthStatus: c.definition.healthCheck ? c.health : undefined,
+      })),
+      reason: this.phase === "STOPPED" ? this.stopReason?.reason : undefined,
+      stopCode: this.phase === "STOPPED" ? this.stopReason?.stopCode : undefined,
+      pullStartedAtMs: this.pullStartedAtMs,
+      pullStoppedAtMs: this.pullStoppedAtMs,
+      startedAtMs: this.startedAtMs,
+      executionStoppedAtMs: this.executionStoppedAtMs,
+    };
+  }
+
+  /** Removes the task's stopped containers (after the cleanup wait). */
+  async cleanUp(): Promise<void> {
+    for (const c of this.containers.values()) if (c.dockerId) await this.deps.docker.removeContainer(c.dockerId, { force: true });
+  }
+
+  /** Resolves once all queued work is done. */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.queue = this.queue.then(step).catch((err: unknown) => {
+      this.deps.logger.error({ err, task: this.spec.taskArn }, "task step failed");
+      return this.stop(err instanceof DockerError ? err.reason : `InternalError: ${String(err)}`, "TaskFailedToStart").catch(() => undefined);
+    });
+  }
+
+  /** Moves a starting task on: pull, create, start what dependencies allow, then RUNNING. */
+  private async advance(): Promise<void> {
+    if (this.phase === "RUNNING" || this.phase === "STOPPING" || this.phase === "STOPPED") return;
+    if (this.phase === "NONE") {
+      this.phase = "PENDING";
+      this.sendReport();
+      if (!(await this.prepare())) return;
+    }
+    const decision = nextStarts(this.facts());
+    if (decision.kind === "failed") return this.stop(decision.reason, "TaskFailedToStart");
+    if (decision.kind === "start") {
+      for (const name of decision.containers) {
+        const c = this.containers.get(name)!;
+        try {
+          await this.deps.docker.startContainer(c.dockerId!);
+        } catch (err) {
+          c.reason = err instanceof DockerError ? err.reason : String(err);
+          c.status = "STOPPED";
+          return this.stop(c.reason, "TaskFailedToStart");
+        }
+        this.absorbInspect(c, await this.deps.docker.inspectContainer(c.dockerId!));
+      }
+      const exited = exitedEssential(this.facts());
+      if (exited) return this.stop("Essential container in task exited", "EssentialContainerExited");
+    }
+    if (allStarted(this.facts())) {
+      this.phase = "RUNNING";
+      this.startedAtMs = this.deps.now();
+    } else if (decision.kind === "start") {
+      // Containers started just now may already satisfy the next dependencies (START conditions).
+      return this.advance();
+    }
+    this.sendReport();
+  }
+
+  /** Pulls images and creates every container; false when the task failed to start. */
+  private async prepare(): Promise<boolean> {
+    this.pullStartedAtMs = this.deps.now();
+    for (const c of this.containers.values()) {
+      try {
+        await this.deps.docker.pullImage(c.definition.image ?? "", { behavior: this.deps.pullBehavior });
+      } catch (err) {
+        c.reason = err instanceof DockerError ? err.reason : `CannotPullContainerError: ${String(err)}`;
+        await this.stop(c.reason, "TaskFailedToStart");
+        return false;
+      }
+    }
+    this.pullStoppedAtMs = this.deps.now();
+    const dockerNames = Object.fromEntries([...this.containers.values()].map((c) => [c.name, c.dockerName]));
+    for (const c of this.containers.values()) {
+      if (c.dockerId) continue;
+      try {
+        const hostPorts = await this.hostPortsFor(c);
+        const spec = containerCreateSpec({
+          container: { ...c.definition, dockerLabels: { ...c.definition.dockerLabels, [instanceLabel]: this.deps.containerInstanceArn } },
+          identity: { taskArn: this.spec.taskArn, containerName: c.name, family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+          dockerName: c.dockerName,
+          networkMode: this.spec.networkMode,
+          taskCpu: this.spec.cpu,
+          taskMemoryMiB: this.spec.memory,
+          hostPorts,
+          dockerNames,
+          injectedEnv: this.deps.injectedEnv(c.metadataId),
+          defaultStopTimeoutSeconds: this.deps.defaultStopTimeoutSeconds,
+        });
+        c.dockerId = await this.deps.docker.createContainer(spec);
+        c.createdAtMs = this.deps.now();
+      } catch (err) {
+        c.reason = err instanceof DockerError ? err.reason : `CannotCreateContainerError: ${String(err)}`;
+        await this.stop(c.reason, "TaskFailedToStart");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Host ports for bridge mappings without a fixed hostPort, chosen from the dynamic range. */
+  private async hostPortsFor(c: ContainerState): Promise<Map<string, number>> {
+    const chosen = new Map<string, number>();
+    if (this.spec.networkMode !== "bridge") return chosen;
+    for (const m of c.definition.portMappings ?? []) {
+      const protocol = m.protocol ?? "tcp";
+      if (m.containerPort === undefined || (m.hostPort ?? 0) !== 0) continue;
+      chosen.set(`${m.containerPort}/${protocol}`, await this.deps.ports.allocate(protocol));
+    }
+    return chosen;
+  }
+
+  /** SIGTERM then SIGKILL after stopTimeout, dependents first; then STOPPED. */
+  private async stop(reason: string, stopCode: string): Promise<void> {
+    if (this.phase === "STOPPED") return;
+    this.stopReason ??= { reason, stopCode };
+    this.phase = "STOPPING";
+    for (const name of stopOrder(this.facts())) {
+      const c = this.containers.get(name)!;
+      if (!c.dockerId) continue;
+      if (c.status === "RUNNING") {
+        await this.deps.docker.stopContainer(c.dockerId, c.definition.stopTimeout ?? this.deps.defaultStopTimeoutSeconds).catch((err: unknown) => {
+          this.deps.logger.warn({ err, container: c.dockerName }, "stop failed");
+        });
+      }
+      const inspect = await this.deps.docker.inspectContainer(c.dockerId).catch(() => undefined);
+      if (inspect) this.absorbInspect(c, inspect);
+    }
+    for (const c of this.containers.values()) if (c.status !== "STOPPED") c.status = "STOPPED";
+    this.deps.ports.release([...this.containers.values()].flatMap((c) => c.bindings.map((b) => b.hostPort)));
+    this.phase = "STOPPED";
+    this.executionStoppedAtMs = this.deps.now();
+    this.sendReport();
+  }
+
+  private absorbInspect(c: ContainerState, inspect: Docker.ContainerInspectInfo): void {
+    const outcome = containerOutcome(inspect.State);
+    c.status = outcome.status === "PENDING" ? "NONE" : outcome.status;
+    c.exitCode = outcome.exitCode;
+    c.reason = outcome.reason ?? c.reason;
+    c.health = outcome.health;
+    c.imageId = inspect.Image;
+    c.startedAtMs = outcome.startedAt?.getTime();
+    c.finishedAtMs = outcome.finishedAt?.getTime();
+    c.bindings = bindingsOf(inspect);
+  }
+
+  private facts(): ContainerFacts[] {
+    return [...this.containers.values()].map((c) => ({ name: c.name, definition: c.definition, status: c.status, exitCode: c.exitCode, health: c.health }));
+  }
+
+  private freshContainer(definition: ContainerDefinition): ContainerState {
+    const name = definition.name ?? "";
+    const suffix = nameSuffix(randomInt63());
+    return {
+      name,
+      definition,
+      dockerName: dockerContainerName(
+        { taskArn: this.spec.taskArn, containerName: name, family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+        suffix,
+      ),
+      metadataId: `${this.spec.taskArn.split("/").pop() ?? ""}-${suffix.slice(0, 8)}`,
+      status: "NONE",
+      health: "UNKNOWN",
+      bindings: [],
+    };
+  }
+
+  private sendReport(): void {
+    this.deps.report(this.toReport());
+  }
+}
+
+/** Host port bindings as Docker reports them (`NetworkSettings.Ports`). */
+function bindingsOf(inspect: Docker.ContainerInspectInfo): NetworkBinding[] {
+  const ports = inspect.NetworkSettings?.Ports ?? {};
+  const out: NetworkBinding[] = [];
+  for (const [key, hosts] of Object.entries(ports)) {
+    const [port, protocol] = key.split("/");
+    for (const h of hosts ?? []) {
+      if (h.HostIp.includes(":")) continue; // one binding per port, as ECS reports (IPv4)
+      out.push({ bindIP: h.HostIp || "0.0.0.0", containerPort: Number(port), hostPort: Number(h.HostPort), protocol: protocol === "udp" ? "udp" : "tcp" });
+    }
+  }
+  return out;
+}

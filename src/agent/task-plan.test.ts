@@ -1,0 +1,60 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { ContainerDefinition } from "@aws-sdk/client-ecs";
+import { allStarted, exitedEssential, nextStarts, stopOrder, type ContainerFacts } from "./task-plan.js";
+
+const c = (name: string, over: Partial<ContainerFacts> = {}, def: Partial<ContainerDefinition> = {}): ContainerFacts => ({
+  name,
+  definition: { name, image: "berth-test", ...def },
+  status: "NONE",
+  health: "UNKNOWN",
+  ...over,
+});
+const dep = (containerName: string, condition: string) => ({ dependsOn: [{ containerName, condition: condition as "START" }] });
+
+describe("task start-up plan", () => {
+  it("starts every container without dependencies at once", () => {
+    assert.deepEqual(nextStarts([c("a"), c("b")]), { kind: "start", containers: ["a", "b"] });
+  });
+
+  for (const [condition, depState, expected] of [
+    ["START", { status: "NONE" }, "wait"],
+    ["START", { status: "RUNNING" }, "start"],
+    ["COMPLETE", { status: "RUNNING" }, "wait"],
+    ["COMPLETE", { status: "STOPPED", exitCode: 1 }, "start"],
+    ["SUCCESS", { status: "RUNNING" }, "wait"],
+    ["SUCCESS", { status: "STOPPED", exitCode: 0 }, "start"],
+    ["SUCCESS", { status: "STOPPED", exitCode: 1 }, "failed"],
+    ["HEALTHY", { status: "RUNNING", health: "UNKNOWN" }, "wait"],
+    ["HEALTHY", { status: "RUNNING", health: "HEALTHY" }, "start"],
+    ["HEALTHY", { status: "RUNNING", health: "UNHEALTHY" }, "failed"],
+    ["HEALTHY", { status: "STOPPED", exitCode: 0 }, "failed"],
+  ] as const) {
+    it(`${condition} on a dependency that is ${JSON.stringify(depState)}: ${expected}`, () => {
+      const decision = nextStarts([c("init", depState, { essential: false }), c("app", {}, dep("init", condition))]);
+      if (expected === "start") assert.deepEqual(decision, { kind: "start", containers: ["app"] });
+      else assert.equal(decision.kind, depState.status === "NONE" && expected === "wait" ? "start" : expected);
+    });
+  }
+
+  it("says which dependency failed and how", () => {
+    const d = nextStarts([c("init", { status: "STOPPED", exitCode: 1 }), c("app", {}, dep("init", "SUCCESS"))]);
+    assert.equal(d.kind, "failed");
+    assert.match(d.kind === "failed" ? d.reason : "", /app needs init to success, and it exited with code 1/);
+  });
+
+  it("counts a task RUNNING once every container started", () => {
+    assert.equal(allStarted([c("a", { status: "RUNNING" }), c("b", { status: "NONE" })]), false);
+    assert.equal(allStarted([c("a", { status: "RUNNING" }), c("b", { status: "STOPPED", exitCode: 0 })]), true);
+  });
+
+  it("stops the task only for an essential container's exit", () => {
+    assert.equal(exitedEssential([c("side", { status: "STOPPED" }, { essential: false }), c("app", { status: "RUNNING" })]), undefined);
+    assert.equal(exitedEssential([c("app", { status: "STOPPED", exitCode: 3 })])?.name, "app");
+  });
+
+  it("stops dependents before their dependencies", () => {
+    const order = stopOrder([c("db"), c("app", {}, dep("db", "HEALTHY")), c("proxy", {}, dep("app", "START"))]);
+    assert.deepEqual(order, ["proxy", "app", "db"]);
+  });
+});

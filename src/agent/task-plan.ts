@@ -1,0 +1,92 @@
+import type { ContainerDefinition } from "@aws-sdk/client-ecs";
+
+/**
+ * The pure rules of a task's start-up and shutdown on the agent: which containers may start now
+ * (dependsOn), whether a dependency can no longer be met, when the task counts as RUNNING, and
+ * whether an exit stops the task. The task actor applies what this decides.
+ */
+export interface ContainerFacts {
+  readonly name: string;
+  readonly definition: ContainerDefinition;
+  /** NONE: not started yet. */
+  readonly status: "NONE" | "RUNNING" | "STOPPED";
+  readonly exitCode?: number | undefined;
+  readonly health: "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
+}
+
+export type StartDecision =
+  | { readonly kind: "start"; readonly containers: readonly string[] }
+  | { readonly kind: "wait" }
+  | { readonly kind: "failed"; readonly reason: string };
+
+const essential = (c: ContainerFacts): boolean => c.definition.essential ?? true;
+
+/** What to do next while a task starts. */
+export function nextStarts(containers: readonly ContainerFacts[]): StartDecision {
+  const byName = new Map(containers.map((c) => [c.name, c]));
+  const ready: string[] = [];
+  for (const c of containers) {
+    if (c.status !== "NONE") continue;
+    let satisfied = true;
+    for (const dep of c.definition.dependsOn ?? []) {
+      const d = byName.get(dep.containerName ?? "");
+      if (!d) return { kind: "failed", reason: `TaskDependencyError: container ${c.name} depends on unknown container ${dep.containerName ?? ""}` };
+      const verdict = condition(dep.condition ?? "START", d);
+      if (verdict === "never") {
+        return {
+          kind: "failed",
+          reason: `TaskDependencyError: dependency graph cannot be resolved: container ${c.name} needs ${d.name} to ${(dep.condition ?? "START").toLowerCase()}, and it ${describe(d)}`,
+        };
+      }
+      if (verdict === "not-yet") satisfied = false;
+    }
+    if (satisfied) ready.push(c.name);
+  }
+  return ready.length > 0 ? { kind: "start", containers: ready } : { kind: "wait" };
+}
+
+function condition(cond: string, d: ContainerFacts): "met" | "not-yet" | "never" {
+  switch (cond) {
+    case "START":
+      return d.status === "NONE" ? "not-yet" : "met";
+    case "COMPLETE":
+      return d.status === "STOPPED" ? "met" : "not-yet";
+    case "SUCCESS":
+      if (d.status !== "STOPPED") return "not-yet";
+      return d.exitCode === 0 ? "met" : "never";
+    case "HEALTHY":
+      if (d.health === "HEALTHY") return "met";
+      if (d.health === "UNHEALTHY" || d.status === "STOPPED") return "never";
+      return "not-yet";
+    default:
+      return "never";
+  }
+}
+
+const describe = (d: ContainerFacts): string =>
+  d.status === "STOPPED" ? `exited with code ${d.exitCode ?? "unknown"}` : d.health === "UNHEALTHY" ? "is unhealthy" : "did not";
+
+/** A task is RUNNING once every container has started (those that already exited, as dependencies allow, count). */
+export function allStarted(containers: readonly ContainerFacts[]): boolean {
+  return containers.every((c) => c.status !== "NONE");
+}
+
+/** The first essential container that has exited: its exit stops the task. */
+export function exitedEssential(containers: readonly ContainerFacts[]): ContainerFacts | undefined {
+  return containers.find((c) => essential(c) && c.status === "STOPPED");
+}
+
+/** Shutdown order: dependents before what they depend on (the reverse of start order). */
+export function stopOrder(containers: readonly ContainerFacts[]): string[] {
+  const deps = new Map(containers.map((c) => [c.name, (c.definition.dependsOn ?? []).map((d) => d.containerName ?? "")]));
+  const order: string[] = [];
+  const visited = new Set<string>();
+  const visit = (name: string): void => {
+    if (visited.has(name)) return;
+    visited.add(name);
+    for (const d of deps.get(name) ?? []) visit(d);
+    order.push(name);
+  };
+  containers.forEach((c) => visit(c.name));
+  return order.reverse();
+}
