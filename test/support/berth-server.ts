@@ -37,7 +37,7 @@ export class BerthServer {
     this.child = child;
     this.endpoint = await new Promise<string>((resolve, reject) => {
       let out = "";
-      child.stdout!.on("data", (c: Buffer) => {
+      child.stdout.on("data", (c: Buffer) => {
         out += c.toString();
         const m = /berth server (http:\/\/\S+)/.exec(out);
         if (m) resolve(m[1]!);

@@ -7,7 +7,7 @@ import {
   type UntagResourceRequest,
 } from "@aws-sdk/client-ecs";
 import { ecsResource, parseTaskDefinitionRef } from "../../domain/arn.js";
-import { validateTags } from "../../domain/tags.js";
+import { mergeTags, validateTags } from "../../domain/tags.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import type { ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
@@ -17,11 +17,10 @@ export function tagOperations({ store }: EcsDeps): Record<string, Operation> {
   return {
     TagResource: operation<TagResourceRequest>(TagResourceRequest$, async (input) => {
       const arn = input.resourceArn ?? "";
-      const tags = validateTags(input.tags ?? []);
+      const tags = validateTags(input.tags);
       await store.write(async (tx) => {
         await requireResource(tx, arn);
-        const keys = new Set([...(await tx.tags.list(arn)).map((t) => t.key), ...tags.map((t) => t.key)]);
-        if (keys.size > 50) throw invalidParameter(`A resource can have at most 50 tags; this would give ${arn} ${keys.size}.`);
+        mergeTags(await tx.tags.list(arn), tags);
         await tx.tags.put(arn, tags);
       });
       return {};

@@ -43,7 +43,7 @@ interface Launch {
 }
 
 export function taskOperations({ store, changes, random }: EcsDeps): Record<string, Operation> {
-  const commit = async (tasks: readonly TaskRecord[], failures: readonly Failure[], ctx: RequestContext) => {
+  const commit = (tasks: readonly TaskRecord[], failures: readonly Failure[], ctx: RequestContext) => {
     tasks.forEach((record) => changes.publish({ kind: "task", record }));
     return { tasks: tasks.map((t) => toTask(ctx.partition, t)), failures };
   };

@@ -108,7 +108,7 @@ function parseAmzDate(s: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, se] = m.map(Number);
-  return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, se!));
+  return new Date(Date.UTC(y!, mo! - 1, d, h, mi, se));
 }
 
 const amzFormat = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");

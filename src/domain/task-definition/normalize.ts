@@ -22,7 +22,7 @@ import { messages } from "./messages.js";
 import { normalizePlacementConstraints } from "./placement-constraints.js";
 import { requiredAttributes } from "./requires-attributes.js";
 import { checkResources } from "./resources.js";
-import { validateTags } from "./tags.js";
+import { validateTags } from "../tags.js";
 import type { ExpressionCheck, NormalizedContainer, NormalizedTaskDefinition, TaskFacts } from "./types.js";
 import { ec2TaskCpu, parseTaskCpu, parseTaskMemory } from "./units.js";
 import { checkMounts, normalizeVolumes } from "./volumes.js";

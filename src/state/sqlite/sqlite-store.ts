@@ -57,7 +57,7 @@ export class SqliteStore implements Store {
       this.queue.push({
         run: fn,
         // The value is the one `fn` produced for this very promise.
-        settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)),
+        settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error instanceof Error ? o.error : new Error(String(o.error)))),
       });
       if (!this.flushing) {
         this.flushing = true;

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Tag } from "@aws-sdk/client-ecs";
-import { refusal } from "./builders.js";
+import { refusal } from "./task-definition/builders.js";
 import { mergeTags, tagsProblem, validateTags } from "./tags.js";
 
 const tag = (key: string, value = "v"): Tag => ({ key, value });
