@@ -41,6 +41,8 @@ export interface ContainerState {
   reason?: string | undefined;
   health: "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
   bindings: NetworkBinding[];
+  /** The container's addresses on its Docker networks. */
+  ipv4: string[];
   imageId?: string | undefined;
   createdAtMs?: number | undefined;
   startedAtMs?: number | undefined;
@@ -271,6 +273,7 @@ export class TaskActor {
     c.startedAtMs = outcome.startedAt?.getTime();
     c.finishedAtMs = outcome.finishedAt?.getTime();
     c.bindings = bindingsOf(inspect);
+    c.ipv4 = Object.values(inspect.NetworkSettings?.Networks ?? {}).map((n) => n.IPAddress).filter((ip) => ip !== "");
   }
 
   private facts(): ContainerFacts[] {
@@ -291,6 +294,7 @@ export class TaskActor {
       status: "NONE",
       health: "UNKNOWN",
       bindings: [],
+      ipv4: [],
     };
   }
 

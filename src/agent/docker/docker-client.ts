@@ -164,6 +164,13 @@ export class DockerClient {
     );
   }
 
+  /** One sample of a container's resource use: Docker's stats JSON, as the metadata endpoint serves it. */
+  async stats(id: string): Promise<unknown> {
+    return this.#call("inspect", this.timeouts.inspectMs, "sampled", (abortSignal) =>
+      this.#docker.getContainer(id).stats({ stream: false, ...{ abortSignal } }),
+    );
+  }
+
   /** Removes a container and its anonymous volumes; a container already gone counts as removed. */
   async removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
     await this.#call("remove", this.timeouts.removeMs, "removed", async (abortSignal) => {

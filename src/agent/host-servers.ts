@@ -1,0 +1,73 @@
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { DockerClient } from "./docker/docker-client.js";
+import { introspectionTask, metadataContainer, metadataTask } from "./host-views.js";
+import type { TaskActor } from "./task-actor.js";
+import type { TaskManager } from "./task-manager.js";
+
+const agentVersion = "Amazon ECS Agent - v1.105.1 (berth)";
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * The introspection API (ECS agent port 51678): `/v1/metadata`, `/v1/tasks`,
+ * `/v1/tasks?taskarn=…` and `/v1/tasks?dockerid=…` (a 12-character prefix is enough).
+ */
+export function introspectionServer(opts: { readonly cluster: string; readonly instanceArn: () => string | undefined; readonly tasks: TaskManager }): Server {
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/v1/metadata") {
+      return json(res, 200, { Cluster: opts.cluster, ContainerInstanceArn: opts.instanceArn() ?? null, Version: agentVersion });
+    }
+    if (url.pathname !== "/v1/tasks") return json(res, 404, { error: `no such path: ${url.pathname}` });
+    const taskArn = url.searchParams.get("taskarn");
+    const dockerId = url.searchParams.get("dockerid");
+    const actors = [...opts.tasks.actors.values()];
+    if (taskArn !== null && dockerId !== null) return json(res, 400, { error: "give taskarn or dockerid, not both" });
+    if (taskArn !== null) {
+      const actor = opts.tasks.actors.get(taskArn);
+      return actor ? json(res, 200, introspectionTask(actor)) : json(res, 404, { error: `no task ${taskArn}` });
+    }
+    if (dockerId !== null) {
+      const matches = actors.filter((a) => [...a.containers.values()].some((c) => c.dockerId?.startsWith(dockerId)));
+      if (matches.length > 1) return json(res, 400, { error: `docker id ${dockerId} is ambiguous` });
+      return matches[0] ? json(res, 200, introspectionTask(matches[0])) : json(res, 404, { error: `no task with docker id ${dockerId}` });
+    }
+    return json(res, 200, { Tasks: actors.map(introspectionTask) });
+  });
+}
+
+/**
+ * The task metadata endpoint v4 (ECS agent port 51679). Each container's
+ * ECS_CONTAINER_METADATA_URI_V4 names it by its own id: `/v4/<id>`, `/v4/<id>/task`,
+ * `/v4/<id>/stats`, `/v4/<id>/task/stats`.
+ */
+export function metadataServer(opts: { readonly cluster: string; readonly tasks: TaskManager; readonly docker: DockerClient }): Server {
+  const find = (id: string): { actor: TaskActor; name: string } | undefined => {
+    for (const actor of opts.tasks.actors.values()) {
+      for (const c of actor.containers.values()) if (c.metadataId === id) return { actor, name: c.name };
+    }
+    return undefined;
+  };
+  return createServer((req, res) => {
+    const m = /^\/v4\/([^/]+)(\/task)?(\/stats)?\/?$/.exec(new URL(req.url ?? "/", "http://localhost").pathname);
+    const found = m && find(m[1]!);
+    if (!m || !found) return json(res, 404, { error: "unknown metadata path" });
+    const { actor, name } = found;
+    const container = actor.containers.get(name)!;
+    const stats = async (ids: readonly string[]) =>
+      Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await opts.docker.stats(id).catch(() => null)] as const)));
+    if (m[3]) {
+      const ids = m[2] ? [...actor.containers.values()].flatMap((c) => (c.dockerId ? [c.dockerId] : [])) : [container.dockerId ?? ""];
+      stats(ids).then(
+        (byId) => json(res, 200, m[2] ? byId : byId[container.dockerId ?? ""]),
+        (err: unknown) => json(res, 500, { error: String(err) }),
+      );
+      return;
+    }
+    return json(res, 200, m[2] ? metadataTask(actor, opts.cluster) : metadataContainer(actor, container));
+  });
+}

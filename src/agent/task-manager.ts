@@ -1,0 +1,133 @@
+import type { Logger } from "pino";
+import type { TaskReport, TaskSpec } from "../agent-protocol/messages.js";
+import type { DockerClient } from "./docker/docker-client.js";
+import { agentLabelKeys, parseAgentLabels } from "./docker/naming.js";
+import { instanceLabel, TaskActor, type TaskActorDeps } from "./task-actor.js";
+
+export interface TaskManagerOptions extends Omit<TaskActorDeps, "report"> {
+  readonly docker: DockerClient;
+  /** How long stopped containers stay before they are removed (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
+  readonly cleanupWaitMs: number;
+  readonly report: (r: TaskReport) => void;
+}
+
+/**
+ * All tasks on this host: one actor per task, Docker events routed to their actor, containers
+ * re-adopted by their labels after a restart, and stopped tasks cleaned up after the wait.
+ */
+export class TaskManager {
+  readonly actors = new Map<string, TaskActor>();
+  private readonly events = new AbortController();
+  private readonly cleanups = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly opts: TaskManagerOptions) {}
+
+  /** Finds this instance's containers in Docker and rebuilds their tasks' actors from them. */
+  async adopt(): Promise<void> {
+    const found = await this.opts.docker.listContainers({ [instanceLabel]: this.opts.containerInstanceArn });
+    for (const container of found) {
+      const identity = parseAgentLabels(container.labels);
+      if (!identity) continue;
+      let actor = this.actors.get(identity.taskArn);
+      if (!actor) {
+        const spec: TaskSpec = {
+          taskArn: identity.taskArn,
+          family: identity.family ?? "",
+          revision: Number(identity.revision ?? 0),
+          desiredStatus: "RUNNING",
+          networkMode: "bridge",
+          containers: [],
+          volumes: [],
+        };
+        actor = new TaskActor(spec, this.actorDeps());
+        this.actors.set(identity.taskArn, actor);
+      }
+      const inspect = await this.opts.docker.inspectContainer(container.id);
+      actor.adopt(identity.containerName, container.id, container.name, inspect);
+      this.opts.ports.claim(Object.values(inspect.NetworkSettings?.Ports ?? {}).flatMap((hs) => (hs ?? []).map((h) => Number(h.HostPort))));
+    }
+    this.opts.logger.info({ tasks: this.actors.size, containers: found.length }, "re-adopted containers");
+  }
+
+  /** Watches Docker for container events of this instance's tasks until stopped. */
+  watchDocker(): void {
+    const loop = async () => {
+      const stream = this.opts.docker.events({
+        filters: { type: ["container"], label: [`${instanceLabel}=${this.opts.containerInstanceArn}`] },
+        signal: this.events.signal,
+      });
+      for await (const e of stream) {
+        const taskArn = e.attributes[agentLabelKeys.taskArn];
+        const name = e.attributes[agentLabelKeys.containerName];
+        if (taskArn && name) this.actors.get(taskArn)?.onContainerEvent(name, e.action);
+      }
+    };
+    const again = (err: unknown) => {
+      if (this.events.signal.aborted) return;
+      this.opts.logger.warn({ err }, "Docker event stream ended; reconnecting");
+      // After a gap in events (dockerd restarted), every actor re-reads its containers.
+      setTimeout(() => {
+        for (const actor of this.actors.values()) for (const name of actor.containers.keys()) actor.onContainerEvent(name, "die");
+        loop().then(() => again(undefined), again);
+      }, 1000);
+    };
+    loop().then(() => again(undefined), again);
+  }
+
+  /**
+   * Desired state from the server. With `complete`, the list is everything the server wants here:
+   * a task it no longer lists is stopped (it was stopped or replaced while the agent was away).
+   */
+  apply(specs: readonly TaskSpec[], complete: boolean): void {
+    const listed = new Set<string>();
+    for (const spec of specs) {
+      listed.add(spec.taskArn);
+      let actor = this.actors.get(spec.taskArn);
+      if (!actor) {
+        if (spec.desiredStatus === "STOPPED") continue;
+        actor = new TaskActor(spec, this.actorDeps());
+        this.actors.set(spec.taskArn, actor);
+      }
+      actor.desire(spec);
+    }
+    if (!complete) return;
+    for (const [arn, actor] of this.actors) {
+      if (!listed.has(arn) && actor.phase !== "STOPPED") {
+        actor.desire({ ...actor.spec, desiredStatus: "STOPPED", stopReason: "Task is not wanted on this instance any more" });
+      }
+    }
+  }
+
+  knownTasks(): TaskReport[] {
+    return [...this.actors.values()].map((a) => a.toReport());
+  }
+
+  private actorDeps(): TaskActorDeps {
+    return {
+      ...this.opts,
+      report: (r) => {
+        this.opts.report(r);
+        if (r.status === "STOPPED") this.scheduleCleanup(r.taskArn);
+      },
+    };
+  }
+
+  private scheduleCleanup(taskArn: string): void {
+    if (this.cleanups.has(taskArn)) return;
+    const timer = setTimeout(() => {
+      this.cleanups.delete(taskArn);
+      const actor = this.actors.get(taskArn);
+      if (!actor) return;
+      actor
+        .cleanUp()
+        .then(() => this.actors.delete(taskArn))
+        .catch((err: unknown) => this.opts.logger.warn({ err, task: taskArn }, "cleanup failed"));
+    }, this.opts.cleanupWaitMs);
+    this.cleanups.set(taskArn, timer);
+  }
+
+  stop(): void {
+    this.events.abort();
+    this.cleanups.forEach((t) => clearTimeout(t));
+  }
+}
