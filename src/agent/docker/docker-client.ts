@@ -164,6 +164,14 @@ export class DockerClient {
     );
   }
 
+  /** The default bridge network's gateway: the host's address as bridge-mode containers reach it. */
+  async bridgeGateway(): Promise<string | undefined> {
+    const network = await this.#call("inspect", this.timeouts.inspectMs, "inspected", () =>
+      this.#docker.getNetwork("bridge").inspect() as Promise<{ IPAM?: { Config?: { Gateway?: string }[] } }>,
+    );
+    return network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+  }
+
   /** One sample of a container's resource use: Docker's stats JSON, as the metadata endpoint serves it. */
   async stats(id: string): Promise<unknown> {
     return this.#call("inspect", this.timeouts.inspectMs, "sampled", (abortSignal) =>

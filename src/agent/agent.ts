@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { ECSClient, RegisterContainerInstanceCommand } from "@aws-sdk/client-ecs";
+import type { Logger } from "pino";
+import { AgentChannel } from "./channel.js";
+import type { AgentConfig } from "./config/agent-config.js";
+import { DockerClient } from "./docker/docker-client.js";
+import { introspectionServer, metadataServer } from "./host-servers.js";
+import { PortAllocator } from "./ports.js";
+import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
+import { TaskManager } from "./task-manager.js";
+
+export interface AgentPorts {
+  /** The introspection API (ECS: 51678), on 127.0.0.1. */
+  readonly introspectionPort: number;
+  /** The task metadata endpoint (ECS: 51679), on 127.0.0.1 and the Docker bridge gateway. */
+  readonly metadataPort: number;
+}
+
+export interface RunningAgent {
+  readonly containerInstanceArn: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The Berth agent: registers this host as a container instance, re-adopts the containers it left
+ * running, keeps the channel to the control plane open, runs tasks on Docker, and serves the
+ * introspection API and the task metadata endpoint.
+ */
+export async function startAgent(config: AgentConfig, ports: AgentPorts, logger: Logger): Promise<RunningAgent> {
+  if (!config.endpoint) throw new Error("the agent needs the server's URL: --endpoint or ECS_BACKEND_HOST");
+  const region = config.region ?? "us-east-1";
+  mkdirSync(config.dataDir, { recursive: true });
+  const docker = new DockerClient({
+    timeouts: { createMs: config.containerCreateTimeoutMs, startMs: config.containerStartTimeoutMs, pullMs: config.imagePullTimeoutMs },
+  });
+  const engine = await docker.version();
+
+  const ecs = new ECSClient({
+    endpoint: config.endpoint,
+    region,
+    ...(config.credentials && {
+      credentials: {
+        accessKeyId: config.credentials.accessKeyId,
+        secretAccessKey: config.credentials.secretAccessKey.reveal(),
+        sessionToken: config.credentials.sessionToken?.reveal(),
+      },
+    }),
+  });
+  const credentials = await ecs.config.credentials();
+  const statePath = join(config.dataDir, "agent-state.json");
+  const previous = readState(statePath);
+  const registered = await ecs.send(new RegisterContainerInstanceCommand(registrationRequest(config, previous, engine)));
+  const containerInstanceArn = registered.containerInstance?.containerInstanceArn ?? "";
+  writeState(statePath, { ...previous, containerInstanceArn });
+  const log = logger.child({ containerInstance: containerInstanceArn });
+  log.info({ cluster: config.cluster }, "registered");
+
+  const gateway = await docker.bridgeGateway();
+  const metadataHost = gateway ?? "127.0.0.1";
+  const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), randomStart(config.dynamicHostPortRange));
+  let channel: AgentChannel | undefined;
+  const tasks = new TaskManager({
+    docker,
+    ports: allocator,
+    cluster: config.cluster,
+    containerInstanceArn,
+    pullBehavior: config.imagePullBehavior,
+    defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
+    cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
+    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${ports.metadataPort}/v4/${id}`, ECS_AGENT_URI: `http://${metadataHost}:${ports.metadataPort}/api/${id}` }),
+    report: (r) => channel?.report(r),
+    logger: log,
+    now: Date.now,
+  });
+  await tasks.adopt();
+  tasks.watchDocker();
+
+  channel = new AgentChannel({
+    endpoint: config.endpoint,
+    region,
+    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+    containerInstanceArn,
+    logger: log,
+    knownTasks: () => tasks.knownTasks(),
+    onDesired: (specs, complete) => tasks.apply(specs, complete),
+  });
+  channel.start();
+
+  const servers: Server[] = [];
+  const listen = (server: Server, port: number, host: string) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => resolve());
+      servers.push(server);
+    });
+  await listen(introspectionServer({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }), ports.introspectionPort, "127.0.0.1");
+  const metadata = metadataServer({ cluster: config.cluster, tasks, docker });
+  await listen(metadata, ports.metadataPort, "127.0.0.1");
+  if (gateway) await listen(metadataServer({ cluster: config.cluster, tasks, docker }), ports.metadataPort, gateway);
+
+  return {
+    containerInstanceArn,
+    async close() {
+      channel?.stop();
+      tasks.stop();
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      ecs.destroy();
+    },
+  };
+}
+
+function readState(path: string): AgentState {
+  if (!existsSync(path)) return { instanceId: newInstanceId() };
+  const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
+  if (typeof parsed !== "object" || parsed === null || !("instanceId" in parsed) || typeof parsed.instanceId !== "string") {
+    throw new Error(`${path} is not an agent state file: remove it to register as a new instance`);
+  }
+  const arn = "containerInstanceArn" in parsed && typeof parsed.containerInstanceArn === "string" ? parsed.containerInstanceArn : undefined;
+  return { instanceId: parsed.instanceId, containerInstanceArn: arn };
+}
+
+function writeState(path: string, state: AgentState): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(state));
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Agents sharing one machine start their dynamic ports at different places of the range. */
+const randomStart = (r: { first: number; last: number }): number => r.first + Math.floor(Math.random() * (r.last - r.first + 1));

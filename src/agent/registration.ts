@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import { cpus, totalmem } from "node:os";
+import type { Attribute, RegisterContainerInstanceCommandInput } from "@aws-sdk/client-ecs";
+import type { AgentConfig } from "./config/agent-config.js";
+
+export const agentVersion = "1.105.1";
+
+/** What the agent keeps across restarts in its data dir. */
+export interface AgentState {
+  readonly instanceId: string;
+  readonly containerInstanceArn?: string | undefined;
+}
+
+export const newInstanceId = (): string => `i-${randomBytes(9).toString("hex").slice(0, 17)}`;
+
+/**
+ * The RegisterContainerInstance request the ECS agent would send for this host: CPU = cores × 1024,
+ * MEMORY = MiB less ECS_RESERVED_MEMORY, the reserved ports, the standard attributes and the
+ * capabilities this agent has, plus ECS_INSTANCE_ATTRIBUTES.
+ */
+export function registrationRequest(
+  config: AgentConfig,
+  state: AgentState,
+  docker: { readonly version: string; readonly apiVersion: string },
+): RegisterContainerInstanceCommandInput {
+  const memoryMiB = Math.floor(totalmem() / 2 ** 20) - config.reservedMemoryMiB;
+  return {
+    cluster: config.cluster,
+    containerInstanceArn: state.containerInstanceArn,
+    instanceIdentityDocument: JSON.stringify({ instanceId: state.instanceId, availabilityZone: config.availabilityZone }),
+    totalResources: [
+      { name: "CPU", type: "INTEGER", integerValue: cpus().length * 1024 },
+      { name: "MEMORY", type: "INTEGER", integerValue: memoryMiB },
+      { name: "PORTS", type: "STRINGSET", stringSetValue: config.reservedPorts.map(String) },
+      { name: "PORTS_UDP", type: "STRINGSET", stringSetValue: config.reservedPortsUdp.map(String) },
+    ],
+    versionInfo: { agentVersion, agentHash: "berth", dockerVersion: `DockerVersion: ${docker.version}` },
+    attributes: [...standardAttributes(config, docker.apiVersion), ...Object.entries(config.instanceAttributes).map(([name, value]) => ({ name, value }))],
+    tags: Object.entries(config.containerInstanceTags).map(([key, value]) => ({ key, value })),
+  };
+}
+
+function standardAttributes(config: AgentConfig, apiVersion: string): Attribute[] {
+  const [major, minor] = apiVersion.split(".").map(Number);
+  const remoteApis: string[] = [];
+  for (let m = 17; major === 1 && minor !== undefined && m <= minor; m++) remoteApis.push(`1.${m}`);
+  const names = [
+    ...remoteApis.map((v) => `com.amazonaws.ecs.capability.docker-remote-api.${v}`),
+    ...config.availableLoggingDrivers.map((d) => `com.amazonaws.ecs.capability.logging-driver.${d}`),
+    ...(config.disablePrivileged ? [] : ["com.amazonaws.ecs.capability.privileged-container"]),
+    "ecs.capability.container-health-check",
+    "ecs.capability.container-ordering",
+    "ecs.capability.task-cpu-mem-limit",
+  ];
+  return [
+    { name: "ecs.os-type", value: "linux" },
+    { name: "ecs.os-family", value: "LINUX" },
+    { name: "ecs.cpu-architecture", value: process.arch === "arm64" ? "arm64" : "x86_64" },
+    { name: "ecs.instance-type", value: "berth-host" },
+    ...(config.availabilityZone ? [{ name: "ecs.availability-zone", value: config.availabilityZone }] : []),
+    ...names.map((name) => ({ name })),
+  ];
+}
