@@ -1,6 +1,6 @@
-// Type-aware lint: floating promises, import cycles, and the layer rule that keeps decision code pure.
+// Type-aware lint: floating promises and the layer rule that keeps decision code pure.
+// Import cycles are checked by madge (npm run lint).
 import tseslint from "typescript-eslint";
-import importX from "eslint-plugin-import-x";
 
 const ioModules = ["node:fs", "node:fs/promises", "node:http", "node:net", "node:child_process", "better-sqlite3", "pg", "dockerode", "ws"];
 
@@ -9,7 +9,6 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    plugins: { "import-x": importX },
     rules: {
       "@typescript-eslint/no-floating-promises": [
         "error",
@@ -18,7 +17,6 @@ export default tseslint.config(
       "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "import-x/no-cycle": "error",
     },
   },
   {
