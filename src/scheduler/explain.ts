@@ -1,5 +1,5 @@
 import type { Check, InstanceView } from "./instance-view.js";
-import { closestPhrase, type FailureReason } from "./reasons.js";
+import { closestPhrase, FailureReason } from "./reasons.js";
 import type { PlacementExplanation, PlacementFailure, ReasonCount } from "./types.js";
 
 interface Closest {
@@ -44,7 +44,12 @@ export function explainFailure(
   return { failures, explanation: { unplacedCount, instancesConsidered: failures.length, reasons, ...closestPart(closest), summary: summarize(counts, reasons, closest) } };
 }
 
+/** Instances that take no tasks at all are never a near miss, however few checks they fail. */
+const unavailable = (failed: readonly Check[]): boolean =>
+  failed.some((c) => c.reason === FailureReason.inactive || c.reason === FailureReason.draining || c.reason === FailureReason.agent);
+
 function closer(failed: Check[], view: InstanceView, than: Closest): boolean {
+  if (unavailable(failed) !== unavailable(than.failed)) return !unavailable(failed);
   if (failed.length !== than.failed.length) return failed.length < than.failed.length;
   if (view.remainingMemory !== than.view.remainingMemory) return view.remainingMemory > than.view.remainingMemory;
   return view.remainingCpu > than.view.remainingCpu;

@@ -113,7 +113,10 @@ export interface PlacementExplanation {
   readonly instancesConsidered: number;
   /** Sorted by count, largest first; the counts add up to `instancesConsidered`. */
   readonly reasons: readonly ReasonCount[];
-  /** The instance that failed the fewest checks (ties: the most free memory, then CPU). */
+  /**
+   * The instance that failed the fewest checks (ties: the most free memory, then CPU), preferring
+   * instances that can take tasks at all (not INACTIVE, DRAINING or disconnected).
+   */
   readonly closest?: {
     readonly instanceId: string;
     readonly instanceArn: string;
