@@ -32,6 +32,8 @@ export class Candidates {
   private readonly lengths: Int32Array;
   private readonly position: Int32Array;
   private readonly bestKeys: Float64Array;
+  /** Per bucket, the instance picked last (a good first guess for the next pick), or -1. */
+  private readonly hints: Int32Array;
 
   constructor(private readonly work: RequestWork) {
     const cluster = work.cluster;
@@ -64,6 +66,7 @@ export class Candidates {
     }
     this.members = Array.from(sizes, (size) => new Int32Array(size));
     this.lengths = new Int32Array(bucketCount);
+    this.hints = new Int32Array(bucketCount).fill(-1);
     this.position = new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) if (this.fits(i)) this.add(i);
   }
@@ -101,6 +104,7 @@ export class Candidates {
 
   /** After instance `i` took a task: update spread counts and drop `i` if it no longer fits. */
   afterPick(i: number): void {
+    this.hints[this.bucketOf[i] ?? 0] = i;
     for (let k = 0; k < this.kinds.length; k++) {
       const counts = this.spreadCounts[k];
       const ids = this.valueIds[k];
@@ -134,13 +138,31 @@ export class Candidates {
     if (spreadFirst !== undefined) {
       for (let b = 0; b < this.lengths.length; b++) if ((this.lengths[b] ?? 0) > 0) least = Math.min(least, spreadFirst[b] ?? 0);
     }
+    // The first key the bucket choice leaves open is read straight from its column when it has
+    // one (binpack, spread(instanceId)): most candidates lose on it and need no further work.
+    const column = this.columnOf(spreadFirst === undefined ? 0 : 1);
+    let bestValue = Infinity;
     let best = -1;
     for (let b = 0; b < this.lengths.length; b++) {
       const length = this.lengths[b] ?? 0;
       if (length === 0 || (spreadFirst !== undefined && spreadFirst[b] !== least)) continue;
       const list = this.members[b] ?? new Int32Array(0);
-      for (let m = 0; m < length; m++) {
-        const i = list[m] ?? 0;
+      // Visit the bucket's previous winner first: under binpack it usually wins again, and once
+      // it sets `bestValue` the other candidates fail the first comparison.
+      const hint = this.hints[b] ?? -1;
+      for (let m = -1; m < length; m++) {
+        const i = m < 0 ? hint : (list[m] ?? 0);
+        if (i < 0 || (m >= 0 && i === hint) || (m < 0 && (this.position[i] ?? -1) < 0)) continue;
+        if (column !== undefined) {
+          const v = column[i] ?? 0;
+          if (v > bestValue) continue;
+          if (v < bestValue) {
+            bestValue = v;
+            best = i;
+            this.recordBest(i, seed, pick);
+            continue;
+          }
+        }
         if (best < 0 || this.beats(i, best, seed, pick)) {
           best = i;
           this.recordBest(i, seed, pick);
@@ -148,6 +170,20 @@ export class Candidates {
       }
     }
     return best;
+  }
+
+  /** The per-instance array key `k` reads, if it is a plain column. */
+  private columnOf(k: number): Float64Array | Int32Array | undefined {
+    switch (this.kinds[k]) {
+      case BINPACK_CPU:
+        return this.work.remainingCpu;
+      case BINPACK_MEMORY:
+        return this.work.remainingMemory;
+      case SPREAD_INSTANCE:
+        return this.work.ownGroup;
+      default:
+        return undefined;
+    }
   }
 
   private beats(i: number, best: number, seed: number, pick: number): boolean {

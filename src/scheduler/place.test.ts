@@ -18,9 +18,13 @@ function place(instances: readonly InstanceSnapshot[], request: PlacementRequest
   return fast;
 }
 const ids = (r: PlacementResult): string[] => r.placements.map((p) => p.instanceId);
-const reasonsOf = (r: PlacementResult): Record<string, string> => Object.fromEntries(r.failures.map((f) => [f.arn.split("/").pop(), f.reason]));
+const reasonsOf = (r: PlacementResult): Record<string, string> => {
+  const byId: Record<string, string> = {};
+  for (const f of r.failures) byId[f.arn.split("/").pop() ?? f.arn] = f.reason;
+  return byId;
+};
 
-describe("filters: each rejection has its ECS reason", () => {
+void describe("filters: each rejection has its ECS reason", () => {
   const cases: [string, Parameters<typeof anInstance>[0], Partial<PlacementRequest>, string][] = [
     ["INACTIVE instance", { status: "INACTIVE" }, {}, FailureReason.inactive],
     ["DEREGISTERING instance", { status: "DEREGISTERING" }, {}, FailureReason.inactive],
@@ -41,7 +45,7 @@ describe("filters: each rejection has its ECS reason", () => {
     ["CPU is reported before memory", { remainingCpu: 0, remainingMemory: 0 }, {}, FailureReason.cpu],
   ];
   for (const [name, instance, request, reason] of cases) {
-    it(name, () => {
+    void it(name, () => {
       const result = place([anInstance({ id: "only", ...instance })], aRequest(request));
       assert.deepEqual(result.placements, []);
       assert.deepEqual(reasonsOf(result), { only: reason });
@@ -59,28 +63,28 @@ describe("filters: each rejection has its ECS reason", () => {
     ["a task reserving nothing on a full instance", { remainingCpu: 0, remainingMemory: 0 }, { cpu: 0, memory: 0 }],
   ];
   for (const [name, instance, request] of fits) {
-    it(`fits: ${name}`, () => assert.deepEqual(ids(place([anInstance({ id: "only", ...instance })], aRequest(request))), ["only"]));
+    void it(`fits: ${name}`, () => assert.deepEqual(ids(place([anInstance({ id: "only", ...instance })], aRequest(request))), ["only"]));
   }
 });
 
-describe("strategies", () => {
-  it("binpack(memory) picks the least remaining memory that still fits", () => {
+void describe("strategies", () => {
+  void it("binpack(memory) picks the least remaining memory that still fits", () => {
     const cluster = [anInstance({ id: "roomy", remainingMemory: 4096 }), anInstance({ id: "tight", remainingMemory: 1024 }), anInstance({ id: "full", remainingMemory: 256 })];
     assert.deepEqual(ids(place(cluster, aRequest({ memory: 512, strategies: [{ type: "binpack", field: "memory" }] }))), ["tight"]);
   });
 
-  it("binpack(cpu) picks the least remaining CPU", () => {
+  void it("binpack(cpu) picks the least remaining CPU", () => {
     const cluster = [anInstance({ id: "a", remainingCpu: 2048 }), anInstance({ id: "b", remainingCpu: 512 })];
     assert.deepEqual(ids(place(cluster, aRequest({ cpu: 256, strategies: [{ type: "binpack", field: "cpu" }] }))), ["b"]);
   });
 
-  it("binpack keeps filling the same instance until it is full", () => {
+  void it("binpack keeps filling the same instance until it is full", () => {
     const cluster = [anInstance({ id: "a", remainingMemory: 1024 }), anInstance({ id: "b", remainingMemory: 2048 })];
     const result = place(cluster, aRequest({ count: 5, memory: 512, strategies: [{ type: "binpack", field: "memory" }] }));
     assert.deepEqual(ids(result), ["a", "a", "b", "b", "b"].slice(0, 5));
   });
 
-  it("spread(instanceId) puts one task per instance before doubling up", () => {
+  void it("spread(instanceId) puts one task per instance before doubling up", () => {
     const cluster = ["a", "b", "c"].map((id) => anInstance({ id }));
     const result = place(cluster, aRequest({ count: 6, strategies: [{ type: "spread", field: "instanceId" }] }));
     const perInstance = new Map<string, number>();
@@ -89,12 +93,12 @@ describe("strategies", () => {
     assert.equal(new Set(ids(result).slice(0, 3)).size, 3);
   });
 
-  it("spread(host) is spread(instanceId)", () => {
+  void it("spread(host) is spread(instanceId)", () => {
     const cluster = [anInstance({ id: "busy", taskGroups: { "family:web": 2 } }), anInstance({ id: "idle" })];
     assert.deepEqual(ids(place(cluster, aRequest({ strategies: [{ type: "spread", field: "host" }] }))), ["idle"]);
   });
 
-  it("spread(attribute:ecs.availability-zone) balances the group's tasks across zones, counting existing tasks", () => {
+  void it("spread(attribute:ecs.availability-zone) balances the group's tasks across zones, counting existing tasks", () => {
     const cluster = [
       anInstance({ id: "a1", az: "a", taskGroups: { "family:web": 2 } }),
       anInstance({ id: "a2", az: "a" }),
@@ -107,7 +111,7 @@ describe("strategies", () => {
     assert.ok(ids(result).every((id) => id !== "a1" && id !== "a2"));
   });
 
-  it("spread(AZ) then binpack(memory) packs within the chosen zone", () => {
+  void it("spread(AZ) then binpack(memory) packs within the chosen zone", () => {
     const cluster = [
       anInstance({ id: "a-roomy", az: "a" }),
       anInstance({ id: "a-tight", az: "a", remainingMemory: 1024 }),
@@ -117,7 +121,7 @@ describe("strategies", () => {
     assert.deepEqual(ids(result), ["a-tight"]);
   });
 
-  it("the replica-service default spreads across zones, then instances", () => {
+  void it("the replica-service default spreads across zones, then instances", () => {
     const cluster = [anInstance({ id: "a1", az: "a" }), anInstance({ id: "a2", az: "a" }), anInstance({ id: "b1", az: "b" })];
     const result = place(cluster, aRequest({ count: 4, strategies: replicaServiceDefaultStrategy }));
     const zones = ids(result).map((id) => id[0]);
@@ -125,7 +129,7 @@ describe("strategies", () => {
     assert.deepEqual([...ids(result)].sort(), ["a1", "a2", "b1", "b1"].sort());
   });
 
-  it("random spreads picks over instances and is reproducible from the seed", () => {
+  void it("random spreads picks over instances and is reproducible from the seed", () => {
     const cluster = Array.from({ length: 20 }, (_, i) => anInstance({ id: `r${i}`, remainingMemory: 100_000 }));
     const request = aRequest({ count: 40, strategies: [{ type: "random" }] });
     const first = place(cluster, request, 7);
@@ -134,20 +138,20 @@ describe("strategies", () => {
     assert.notDeepEqual(ids(place(cluster, request, 8)), ids(first));
   });
 
-  it("a later strategy only breaks ties of the earlier one", () => {
+  void it("a later strategy only breaks ties of the earlier one", () => {
     const cluster = [anInstance({ id: "spread-loser", remainingMemory: 600, taskGroups: { "family:web": 1 } }), anInstance({ id: "spread-winner" })];
     const request = aRequest({ strategies: [{ type: "spread", field: "instanceId" }, { type: "binpack", field: "memory" }] });
     assert.deepEqual(ids(place(cluster, request)), ["spread-winner"]);
   });
 
-  it("rejects strategies ECS does not accept", () => {
+  void it("rejects strategies ECS does not accept", () => {
     assert.throws(() => place([anInstance()], aRequest({ strategies: [{ type: "spread", field: "zone" }] })), InvalidPlacementRequest);
     assert.throws(() => place([anInstance()], aRequest({ strategies: Array.from({ length: 6 }, () => ({ type: "random" as const })) })), InvalidPlacementRequest);
   });
 });
 
-describe("one request of several tasks sees its own earlier picks", () => {
-  it("static host ports: a second task with the same port needs another instance", () => {
+void describe("one request of several tasks sees its own earlier picks", () => {
+  void it("static host ports: a second task with the same port needs another instance", () => {
     const cluster = [anInstance({ id: "a" }), anInstance({ id: "b" })];
     const result = place(cluster, aRequest({ count: 3, tcpPorts: [80], strategies: [{ type: "binpack", field: "memory" }] }));
     assert.deepEqual([...ids(result)].sort(), ["a", "b"]);
@@ -155,40 +159,40 @@ describe("one request of several tasks sees its own earlier picks", () => {
     assert.equal(result.explanation?.unplacedCount, 1);
   });
 
-  it("distinctInstance: never two tasks of the group on one instance", () => {
+  void it("distinctInstance: never two tasks of the group on one instance", () => {
     const cluster = ["a", "b", "c"].map((id) => anInstance({ id }));
     const result = place(cluster, aRequest({ count: 4, constraints: [{ type: "distinctInstance" }], strategies: [{ type: "binpack", field: "memory" }] }));
     assert.equal(new Set(ids(result)).size, 3);
     assert.deepEqual(Object.values(reasonsOf(result)), Array(3).fill(FailureReason.distinctInstance));
   });
 
-  it("memberOf on the task's own group sees earlier picks (anti-affinity)", () => {
+  void it("memberOf on the task's own group sees earlier picks (anti-affinity)", () => {
     const cluster = ["a", "b"].map((id) => anInstance({ id }));
     const result = place(cluster, aRequest({ count: 3, constraints: [{ type: "memberOf", expression: "not(task:group == family:web)" }] }));
     assert.equal(result.placements.length, 2);
   });
 
-  it("memberOf on runningTasksCount sees earlier picks", () => {
+  void it("memberOf on runningTasksCount sees earlier picks", () => {
     const cluster = [anInstance({ id: "a" })];
     const result = place(cluster, aRequest({ count: 3, constraints: [{ type: "memberOf", expression: "runningTasksCount < 2" }] }));
     assert.equal(result.placements.length, 2);
   });
 
-  it("GPUs are handed out without overlap, in registration order", () => {
+  void it("GPUs are handed out without overlap, in registration order", () => {
     const cluster = [anInstance({ id: "g", gpuIds: ["g0", "g1", "g2"], usedGpuIds: ["g1"] })];
     const result = place(cluster, aRequest({ count: 2, gpuCount: 1 }));
     assert.deepEqual(result.placements.map((p) => p.gpuIds), [["g0"], ["g2"]]);
   });
 
-  it("memory runs out part-way: the placed tasks are kept", () => {
+  void it("memory runs out part-way: the placed tasks are kept", () => {
     const result = place([anInstance({ id: "a", remainingMemory: 1500 })], aRequest({ count: 5, memory: 512 }));
     assert.equal(result.placements.length, 2);
     assert.equal(result.failures[0]?.reason, FailureReason.memory);
   });
 });
 
-describe("failures and explanation", () => {
-  it("counts every instance under its first failed check, names the constraint and the closest fit", () => {
+void describe("failures and explanation", () => {
+  void it("counts every instance under its first failed check, names the constraint and the closest fit", () => {
     const cluster = [
       anInstance({ id: "drain", status: "DRAINING" }),
       anInstance({ id: "small", remainingMemory: 256 }),
@@ -213,29 +217,29 @@ describe("failures and explanation", () => {
     assert.equal(result.failures.find((f) => f.reason === "RESOURCE:MEMORY")?.detail, "needs 512 MiB memory, 256 MiB remaining");
   });
 
-  it("uses ECS's phrase for insufficient memory", () => {
+  void it("uses ECS's phrase for insufficient memory", () => {
     const result = place([anInstance({ id: "a", remainingMemory: 100 })], aRequest({ memory: 512 }));
     assert.equal(result.explanation?.closest?.phrase, "has insufficient memory available");
     assert.match(result.explanation?.summary ?? "", /container-instance a\) has insufficient memory available \(needs 512 MiB memory, 100 MiB remaining\)/);
   });
 
-  it("an empty cluster says so", () => {
+  void it("an empty cluster says so", () => {
     const result = place([], aRequest({ count: 2 }));
     assert.deepEqual(result.failures, []);
     assert.equal(result.explanation?.summary, "Unable to place 2 of 2 tasks: No Container Instances were found in your cluster.");
   });
 
-  it("a memberOf syntax error is a QuerySyntaxError", () => {
+  void it("a memberOf syntax error is a QuerySyntaxError", () => {
     assert.throws(() => place([anInstance()], aRequest({ constraints: [{ type: "memberOf", expression: "attribute:x ==" }] })), QuerySyntaxError);
   });
 
-  it("count 0 places nothing and fails nothing", () => {
+  void it("count 0 places nothing and fails nothing", () => {
     assert.deepEqual(place([anInstance()], aRequest({ count: 0 })), { placements: [], failures: [] });
   });
 });
 
-describe("ClusterState", () => {
-  it("placeTasks leaves the state untouched; reserve and release apply and undo a placement", () => {
+void describe("ClusterState", () => {
+  void it("placeTasks leaves the state untouched; reserve and release apply and undo a placement", () => {
     const state = ClusterState.from([anInstance({ id: "a" })]);
     const before = state.snapshot(0);
     const request = aRequest({ tcpPorts: [80], memory: 1000, cpu: 100 });

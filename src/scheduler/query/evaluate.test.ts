@@ -28,7 +28,7 @@ function aTarget(facts: Facts = {}): QueryTarget {
   };
 }
 
-describe("evaluate", () => {
+void describe("evaluate", () => {
   const cases: [string, Facts, boolean][] = [
     // The ECS documentation's examples.
     ["attribute:ecs.instance-type == t2.small", {}, true],
@@ -104,6 +104,6 @@ describe("evaluate", () => {
     ["attribute:a exists || attribute:b exists", { attributes: { b: "x" } }, true],
   ];
   for (const [text, facts, expected] of cases) {
-    it(`${text} on ${JSON.stringify(facts)} is ${expected}`, () => assert.equal(evaluate(parseExpression(text), aTarget(facts)), expected));
+    void it(`${text} on ${JSON.stringify(facts)} is ${expected}`, () => assert.equal(evaluate(parseExpression(text), aTarget(facts)), expected));
   }
 });

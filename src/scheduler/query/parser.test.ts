@@ -20,7 +20,7 @@ function show(e: Expression): string {
   }
 }
 
-describe("parseExpression", () => {
+void describe("parseExpression", () => {
   const cases: [string, string][] = [
     // The ECS documentation's own examples.
     ["attribute:ecs.instance-type == t2.small", "attribute:ecs.instance-type == t2.small"],
@@ -62,7 +62,7 @@ describe("parseExpression", () => {
     ['attribute:name == "with space"', "attribute:name == with space"],
   ];
   for (const [text, expected] of cases) {
-    it(`parses ${text}`, () => assert.equal(show(parseExpression(text)), expected));
+    void it(`parses ${text}`, () => assert.equal(show(parseExpression(text)), expected));
   }
 
   const errors: [string, string, number][] = [
@@ -89,7 +89,7 @@ describe("parseExpression", () => {
     ["task:group > x", ">", 11],
   ];
   for (const [text, token, position] of errors) {
-    it(`rejects ${JSON.stringify(text)} at ${position}`, () => {
+    void it(`rejects ${JSON.stringify(text)} at ${position}`, () => {
       assert.throws(
         () => parseExpression(text),
         (e: unknown) => e instanceof QuerySyntaxError && e.token === token && e.position === position && e.message.includes(`position ${position}`),
@@ -97,7 +97,7 @@ describe("parseExpression", () => {
     });
   }
 
-  it("names the token in the message", () => {
+  void it("names the token in the message", () => {
     assert.throws(() => parseExpression("attribute:a == x )"), /unexpected token '\)' at position 17/);
   });
 });
