@@ -10,6 +10,8 @@ import { ecsService } from "./api/ecs/service.js";
 import { createHttpServer } from "./api/http-server.js";
 import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
+import { clusterArn } from "./domain/arn.js";
+import { defaultClusterSettings } from "./domain/cluster.js";
 import { ChangeFeed } from "./state/change-feed.js";
 import { SqliteStore } from "./state/sqlite/sqlite-store.js";
 
@@ -18,6 +20,8 @@ export interface RunningServer {
   readonly endpoint: string;
   readonly credentialsFile: string;
   readonly accessKey: AccessKey;
+  /** Creates an ACTIVE cluster of that name unless there is one (`berth up` makes `default`). */
+  ensureCluster(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     endpoint,
     credentialsFile,
     accessKey,
+    async ensureCluster(name) {
+      await store.write(async (tx) => {
+        if ((await tx.clusters.get(name))?.status === "ACTIVE") return;
+        await tx.clusters.put({ name, arn: clusterArn(partition, name), status: "ACTIVE", settings: defaultClusterSettings, createdAtMs: Date.now() });
+      });
+    },
     async close() {
       hub.close();
       await new Promise<void>((resolve) => {

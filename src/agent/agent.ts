@@ -11,13 +11,6 @@ import { PortAllocator } from "./ports.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
 import { TaskManager } from "./task-manager.js";
 
-export interface AgentPorts {
-  /** The introspection API (ECS: 51678), on 127.0.0.1. */
-  readonly introspectionPort: number;
-  /** The task metadata endpoint (ECS: 51679), on 127.0.0.1 and the Docker bridge gateway. */
-  readonly metadataPort: number;
-}
-
 export interface RunningAgent {
   readonly containerInstanceArn: string;
   close(): Promise<void>;
@@ -28,7 +21,7 @@ export interface RunningAgent {
  * running, keeps the channel to the control plane open, runs tasks on Docker, and serves the
  * introspection API and the task metadata endpoint.
  */
-export async function startAgent(config: AgentConfig, ports: AgentPorts, logger: Logger): Promise<RunningAgent> {
+export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
   if (!config.endpoint) throw new Error("the agent needs the server's URL: --endpoint or ECS_BACKEND_HOST");
   const region = config.region ?? "us-east-1";
   mkdirSync(config.dataDir, { recursive: true });
@@ -69,7 +62,7 @@ export async function startAgent(config: AgentConfig, ports: AgentPorts, logger:
     pullBehavior: config.imagePullBehavior,
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
-    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${ports.metadataPort}/v4/${id}`, ECS_AGENT_URI: `http://${metadataHost}:${ports.metadataPort}/api/${id}` }),
+    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${config.metadataPort}/v4/${id}`, ECS_AGENT_URI: `http://${metadataHost}:${config.metadataPort}/api/${id}` }),
     report: (r) => channel?.report(r),
     logger: log,
     now: Date.now,
@@ -95,10 +88,10 @@ export async function startAgent(config: AgentConfig, ports: AgentPorts, logger:
       server.listen(port, host, () => resolve());
       servers.push(server);
     });
-  await listen(introspectionServer({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }), ports.introspectionPort, "127.0.0.1");
+  await listen(introspectionServer({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }), config.introspectionPort, "127.0.0.1");
   const metadata = metadataServer({ cluster: config.cluster, tasks, docker });
-  await listen(metadata, ports.metadataPort, "127.0.0.1");
-  if (gateway) await listen(metadataServer({ cluster: config.cluster, tasks, docker }), ports.metadataPort, gateway);
+  await listen(metadata, config.metadataPort, "127.0.0.1");
+  if (gateway) await listen(metadataServer({ cluster: config.cluster, tasks, docker }), config.metadataPort, gateway);
 
   return {
     containerInstanceArn,

@@ -66,6 +66,9 @@ export interface AgentConfig {
   readonly dataDir: string;
   readonly logLevel: LogLevel;
   readonly availableLoggingDrivers: readonly string[];
+  /** Ports of the introspection API (ECS: 51678) and task metadata endpoint (ECS: 51679); several agents on one host need their own. */
+  readonly introspectionPort: number;
+  readonly metadataPort: number;
   readonly disablePrivileged: boolean;
   readonly taskCpuMemLimit: boolean;
   readonly engineAuth: { readonly type: "docker" | "dockercfg"; readonly data: Secret } | undefined;
@@ -153,6 +156,8 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     dataDir: required("ECS_DATADIR", v.ECS_DATADIR),
     logLevel: required("ECS_LOGLEVEL", v.ECS_LOGLEVEL),
     availableLoggingDrivers: required("ECS_AVAILABLE_LOGGING_DRIVERS", v.ECS_AVAILABLE_LOGGING_DRIVERS),
+    introspectionPort: required("BERTH_INTROSPECTION_PORT", v.BERTH_INTROSPECTION_PORT),
+    metadataPort: required("BERTH_METADATA_PORT", v.BERTH_METADATA_PORT),
     disablePrivileged: required("ECS_DISABLE_PRIVILEGED", v.ECS_DISABLE_PRIVILEGED),
     taskCpuMemLimit: required("ECS_ENABLE_TASK_CPU_MEM_LIMIT", v.ECS_ENABLE_TASK_CPU_MEM_LIMIT),
     authType: read("ECS_ENGINE_AUTH_TYPE", v.ECS_ENGINE_AUTH_TYPE),

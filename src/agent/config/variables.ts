@@ -89,6 +89,8 @@ export const agentVariables = {
     default: ["json-file", "none"],
     help: "log drivers tasks may use on this host",
   }),
+  BERTH_INTROSPECTION_PORT: variable({ parse: nonNegativeInteger, default: 51678, flag: "introspection-port", help: "port of the introspection API on 127.0.0.1" }),
+  BERTH_METADATA_PORT: variable({ parse: nonNegativeInteger, default: 51679, flag: "metadata-port", help: "port of the task metadata endpoint" }),
   ECS_DISABLE_PRIVILEGED: variable({ parse: bool, default: false, help: "refuse privileged containers" }),
   ECS_ENABLE_TASK_CPU_MEM_LIMIT: variable({ parse: bool, default: true, help: "enforce task-level cpu and memory" }),
   ECS_ENGINE_AUTH_TYPE: variable<(typeof engineAuthTypes)[number]>({

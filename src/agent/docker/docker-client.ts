@@ -6,6 +6,7 @@
  * timed out can leave a container behind). Callers find such leftovers by name and label, as the
  * ECS agent does, so nothing here retries.
  */
+import { networkInterfaces } from "node:os";
 import Docker from "dockerode";
 import { formatGoDuration } from "../config/go-duration.js";
 import { DockerError, dockerErrorNames } from "./errors.js";
@@ -164,12 +165,18 @@ export class DockerClient {
     );
   }
 
-  /** The default bridge network's gateway: the host's address as bridge-mode containers reach it. */
+  /**
+   * The default bridge network's gateway: the host's address as bridge-mode containers reach it.
+   * Docker 20.10 leaves `Gateway` out of the IPAM config, so the bridge interface's own address is used then.
+   */
   async bridgeGateway(): Promise<string | undefined> {
     const network = await this.#call("inspect", this.timeouts.inspectMs, "inspected", () =>
-      this.#docker.getNetwork("bridge").inspect() as Promise<{ IPAM?: { Config?: { Gateway?: string }[] } }>,
+      this.#docker.getNetwork("bridge").inspect() as Promise<{ IPAM?: { Config?: { Gateway?: string }[] }; Options?: Record<string, string> }>,
     );
-    return network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+    const gateway = network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+    if (gateway) return gateway;
+    const device = network.Options?.["com.docker.network.bridge.name"] ?? "docker0";
+    return networkInterfaces()[device]?.find((a) => a.family === "IPv4")?.address;
   }
 
   /** One sample of a container's resource use: Docker's stats JSON, as the metadata endpoint serves it. */

@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from "node:fs";
+import { Command } from "commander";
+import { pino } from "pino";
+import { startAgent } from "../agent/agent.js";
+import { describeAgentConfig, loadAgentConfig, parseIpLocalPortRange, type AgentConfig } from "../agent/config/agent-config.js";
+import { agentVariables, variableNames } from "../agent/config/variables.js";
+import { untilSignal } from "./signals.js";
+
+const defaultConfigFile = "/etc/ecs/ecs.config";
+
+/** Loads the agent's configuration the way the ECS agent does: flags > environment > ecs.config file > defaults. */
+export function agentConfigFrom(flags: Readonly<Record<string, string | undefined>>, env: NodeJS.ProcessEnv): AgentConfig {
+  const fileName = flags.config ?? (existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
+  const byVariable = Object.fromEntries(
+    variableNames.flatMap((name) => {
+      const flag = agentVariables[name].flag;
+      const value = flag === undefined ? undefined : flags[camel(flag)];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
+  const ports = existsSync("/proc/sys/net/ipv4/ip_local_port_range") ? readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8") : "";
+  return loadAgentConfig({
+    flags: byVariable,
+    env,
+    fileText: fileName === undefined ? undefined : readFileSync(fileName, "utf8"),
+    fileName,
+    ephemeralPortRange: parseIpLocalPortRange(ports),
+  });
+}
+
+const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const pinoLevel = { crit: "fatal", error: "error", warn: "warn", info: "info", debug: "debug" } as const;
+
+export function agentCommand(): Command {
+  const cmd = new Command("agent")
+    .description("run the Berth agent: register this host as a container instance and run its tasks on Docker")
+    .option("--config <file>", `ecs.config-format file (default ${defaultConfigFile} when present)`)
+    .option("--print-config", "print the configuration and where each value came from, then exit");
+  for (const name of variableNames) {
+    const v = agentVariables[name];
+    if (v.flag) cmd.option(`--${v.flag} <value>`, `${v.help} (${name})`);
+  }
+  return cmd.action(async (flags: Record<string, string | undefined>) => {
+    const config = agentConfigFrom(flags, process.env);
+    if (flags.printConfig) {
+      process.stdout.write(`${describeAgentConfig(config).join("\n")}\n`);
+      return;
+    }
+    const logger = pino({ level: pinoLevel[config.logLevel] }, pino.destination(2));
+    const agent = await startAgent(config, logger);
+    process.stdout.write(`berth agent ${agent.containerInstanceArn}\n`);
+    await untilSignal();
+    await agent.close();
+  });
+}
