@@ -23,12 +23,13 @@ import {
 } from "../../domain/container-instance.js";
 import { newId } from "../../domain/ids.js";
 import { validateTags } from "../../domain/tags.js";
-import { AwsError, clientException, invalidParameter } from "../../errors/catalog.js";
+import { clientException, invalidParameter } from "../../errors/catalog.js";
 import type { ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import { activeCluster } from "./clusters.js";
 import type { EcsDeps } from "./deps.js";
+import { instanceSnapshots, matchesFilter, parseFilter } from "./placement.js";
 import { instanceArnIn } from "./refs.js";
 
 export function containerInstanceOperations({ store, changes }: EcsDeps): Record<string, Operation> {
@@ -102,10 +103,20 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
     ListContainerInstances: operation<ListContainerInstancesRequest>(ListContainerInstancesRequest$, (input) =>
       store.read(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
-        if (input.filter) throw new AwsError("UnsupportedFeatureException", "The filter parameter needs the placement engine's query language, which this build does not have yet.");
         const status = input.status === undefined ? undefined : instanceStatus(input.status);
-        const page = await tx.containerInstances.list(cluster.name, { ...pageRequest(input), status });
-        return { containerInstanceArns: page.items.map((i) => i.arn), nextToken: encodeToken(page.nextAfter) };
+        const request = pageRequest(input);
+        if (input.filter === undefined) {
+          const page = await tx.containerInstances.list(cluster.name, { ...request, status });
+          return { containerInstanceArns: page.items.map((i) => i.arn), nextToken: encodeToken(page.nextAfter) };
+        }
+        // A filter is evaluated over the cluster's instances as the placement engine sees them.
+        const filter = parseFilter(input.filter);
+        const matching = (await instanceSnapshots(tx, cluster.name))
+          .filter((s) => (status === undefined || s.status === status) && matchesFilter(filter, s))
+          .map((s) => s.arn)
+          .filter((arn) => request.after === undefined || arn > request.after);
+        const items = matching.slice(0, request.limit);
+        return { containerInstanceArns: items, nextToken: matching.length > request.limit ? encodeToken(items[items.length - 1]) : undefined };
       }),
     ),
 

@@ -22,11 +22,12 @@ import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import type { EcsDeps } from "./deps.js";
+import { expressionProblem } from "./placement.js";
 
 export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Operation> {
   return {
     RegisterTaskDefinition: operation<RegisterTaskDefinitionRequest>(RegisterTaskDefinitionRequest$, async (input, ctx) => {
-      const normalized = normalizeTaskDefinition(input);
+      const normalized = normalizeTaskDefinition(input, { validateExpression: expressionProblem });
       const tags = validateTags(input.tags ?? []);
       const family = input.family ?? "";
       const record = await store.write(async (tx) => {

@@ -14,10 +14,12 @@ import {
   type Tag,
   type Task,
   type TaskOverride,
+  type PlacementConstraint as EcsConstraint,
+  type PlacementStrategy as EcsStrategy,
 } from "@aws-sdk/client-ecs";
+import type { PlacementConstraint, PlacementRequest, PlacementStrategy } from "../../scheduler/types.js";
 import type { TaskSpec } from "../../agent-protocol/messages.js";
 import { clusterArn, taskArn } from "../../domain/arn.js";
-import { remainingResources, type ContainerInstanceRecord } from "../../domain/container-instance.js";
 import { newId } from "../../domain/ids.js";
 import { validateTags } from "../../domain/tags.js";
 import { applyOverrides, reservationOf, type TaskRecord } from "../../domain/task.js";
@@ -27,7 +29,7 @@ import { operation, type Operation, type RequestContext } from "../aws-json/serv
 import { encodeToken, pageRequest } from "../pagination.js";
 import { activeCluster } from "./clusters.js";
 import type { EcsDeps } from "./deps.js";
-import { placeInterim, type Candidate } from "./interim-placement.js";
+import { constraintsFrom, instanceSnapshots, place, strategiesFrom } from "./placement.js";
 import { instanceArnIn, taskArnIn } from "./refs.js";
 import { findTaskDefinition, toTaskDefinition } from "./task-definitions.js";
 import { toTask } from "./task-view.js";
@@ -40,6 +42,8 @@ interface Launch {
   readonly group: string;
   readonly startedBy?: string | undefined;
   readonly tags: readonly Tag[];
+  readonly constraints: readonly PlacementConstraint[];
+  readonly strategies: readonly PlacementStrategy[];
 }
 
 export function taskOperations({ store, changes, random }: EcsDeps): Record<string, Operation> {
@@ -57,12 +61,11 @@ export function taskOperations({ store, changes, random }: EcsDeps): Record<stri
       }
       const { tasks, failures } = await store.write(async (tx) => {
         const launch = await prepareLaunch(tx, input);
-        const candidates = await candidatesIn(tx, launch.cluster.name, undefined);
-        if (candidates.length === 0) throw invalidParameter("No Container Instances were found in your cluster.");
-        const need = reservationFor(launch);
-        const placed = placeInterim(candidates, need, count, random);
-        const tasks = await Promise.all(placed.chosen.map((instance) => createTask(tx, launch, instance, ctx)));
-        return { tasks, failures: placed.failures };
+        const snapshots = await instanceSnapshots(tx, launch.cluster.name);
+        if (snapshots.length === 0) throw invalidParameter("No Container Instances were found in your cluster.");
+        const { placements, failures } = place(snapshots, placementRequest(launch, count), random);
+        const tasks = await Promise.all(placements.map((p) => createTask(tx, launch, p.instanceArn, ctx)));
+        return { tasks, failures };
       });
       return commit(tasks, failures, ctx);
     }),
@@ -71,19 +74,19 @@ export function taskOperations({ store, changes, random }: EcsDeps): Record<stri
       const refs = input.containerInstances ?? [];
       if (refs.length < 1 || refs.length > 10) throw invalidParameter(`containerInstances must name 1 to 10 instances; got ${refs.length}.`);
       const { tasks, failures } = await store.write(async (tx) => {
-        const launch = await prepareLaunch(tx, input);
-        const need = reservationFor(launch);
+        // StartTask is for custom schedulers: the caller's instances, resource checks but no strategies or constraints.
+        const launch = { ...(await prepareLaunch(tx, input)), constraints: [], strategies: [] };
         const tasks: TaskRecord[] = [];
         const failures: Failure[] = [];
         for (const ref of refs) {
           const arn = instanceArnIn(ctx.partition, ref, launch.cluster.name);
-          const [candidate] = await candidatesIn(tx, launch.cluster.name, arn);
-          if (!candidate) {
+          const snapshots = await instanceSnapshots(tx, launch.cluster.name, arn);
+          if (snapshots.length === 0) {
             failures.push({ arn: ref, reason: "MISSING" });
             continue;
           }
-          const placed = placeInterim([candidate], need, 1, random);
-          if (placed.chosen[0]) tasks.push(await createTask(tx, launch, placed.chosen[0], ctx));
+          const placed = place(snapshots, placementRequest(launch, 1), random);
+          if (placed.placements[0]) tasks.push(await createTask(tx, launch, placed.placements[0].instanceArn, ctx));
           else failures.push(...placed.failures);
         }
         return { tasks, failures };
@@ -165,6 +168,8 @@ async function prepareLaunch(
     group?: string | undefined;
     startedBy?: string | undefined;
     tags?: Tag[] | undefined;
+    placementConstraints?: EcsConstraint[] | undefined;
+    placementStrategy?: EcsStrategy[] | undefined;
   },
 ): Promise<Launch> {
   const cluster = await activeCluster(tx, input.cluster);
@@ -183,35 +188,37 @@ async function prepareLaunch(
   }
   const group = input.group ?? `family:${taskDefinition.family}`;
   if (group.length > 255) throw invalidParameter("group must be at most 255 characters.");
-  return { cluster, taskDefinition, overrides, group, startedBy: input.startedBy, tags: validateTags(input.tags ?? []) };
+  return {
+    cluster,
+    taskDefinition,
+    overrides,
+    group,
+    startedBy: input.startedBy,
+    tags: validateTags(input.tags),
+    constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], input.placementConstraints ?? []),
+    strategies: strategiesFrom(input.placementStrategy ?? []),
+  };
+}
+
+function placementRequest(l: Launch, count: number): PlacementRequest {
+  const need = reservationFor(l);
+  return {
+    count,
+    group: l.group,
+    cpu: need.cpu,
+    memory: need.memory,
+    tcpPorts: need.tcpPorts,
+    udpPorts: need.udpPorts,
+    requiredAttributes: (l.taskDefinition.body.requiresAttributes ?? []).map((a) => ({ name: a.name ?? "", value: a.value })),
+    constraints: l.constraints,
+    strategies: l.strategies,
+  };
 }
 
 const reservationFor = (l: Launch) =>
   reservationOf(toTaskDefinition(l.taskDefinition), applyOverrides(l.taskDefinition.body.containerDefinitions ?? [], l.overrides), l.overrides);
 
-/** The cluster's instances (or one of them) with what is left on each. */
-async function candidatesIn(tx: ReadTx, cluster: string, only: string | undefined): Promise<Candidate[]> {
-  const instances: ContainerInstanceRecord[] = [];
-  if (only) {
-    const one = await tx.containerInstances.get(only);
-    if (one && one.cluster === cluster && one.status !== "INACTIVE") instances.push(one);
-  } else {
-    let after: string | undefined;
-    do {
-      const page = await tx.containerInstances.list(cluster, { limit: 500, after });
-      instances.push(...page.items.filter((i) => i.status !== "INACTIVE"));
-      after = page.nextAfter;
-    } while (after);
-  }
-  return Promise.all(
-    instances.map(async (instance) => ({
-      instance,
-      remaining: remainingResources(instance.registered, (await tx.tasks.holdingResources(instance.arn)).map((t) => t.reservation)),
-    })),
-  );
-}
-
-async function createTask(tx: WriteTx, l: Launch, instance: ContainerInstanceRecord, ctx: RequestContext): Promise<TaskRecord> {
+async function createTask(tx: WriteTx, l: Launch, instanceArn: string, ctx: RequestContext): Promise<TaskRecord> {
   const id = newId();
   const td = l.taskDefinition.body;
   const containers = applyOverrides(td.containerDefinitions ?? [], l.overrides);
@@ -231,7 +238,7 @@ async function createTask(tx: WriteTx, l: Launch, instance: ContainerInstanceRec
     id,
     cluster: l.cluster.name,
     clusterArn: clusterArn(ctx.partition, l.cluster.name),
-    containerInstanceArn: instance.arn,
+    containerInstanceArn: instanceArn,
     taskDefinitionArn: td.taskDefinitionArn ?? "",
     group: l.group,
     startedBy: l.startedBy,
