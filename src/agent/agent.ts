@@ -53,24 +53,8 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const gateway = await docker.bridgeGateway();
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), randomStart(config.dynamicHostPortRange));
-  let channel: AgentChannel | undefined;
-  const tasks = new TaskManager({
-    docker,
-    ports: allocator,
-    cluster: config.cluster,
-    containerInstanceArn,
-    pullBehavior: config.imagePullBehavior,
-    defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
-    cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
-    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${config.metadataPort}/v4/${id}`, ECS_AGENT_URI: `http://${metadataHost}:${config.metadataPort}/api/${id}` }),
-    report: (r) => channel?.report(r),
-    logger: log,
-    now: Date.now,
-  });
-  await tasks.adopt();
-  tasks.watchDocker();
-
-  channel = new AgentChannel({
+  // The channel and the task manager report to each other; neither calls the other before start().
+  const channel = new AgentChannel({
     endpoint: config.endpoint,
     region,
     credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
@@ -79,6 +63,22 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     knownTasks: () => tasks.knownTasks(),
     onDesired: (specs, complete) => tasks.apply(specs, complete),
   });
+  const tasks = new TaskManager({
+    docker,
+    ports: allocator,
+    cluster: config.cluster,
+    containerInstanceArn,
+    pullBehavior: config.imagePullBehavior,
+    defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
+    cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
+    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${config.metadataPort}/v4/${id}` }),
+    report: (r) => channel.report(r),
+    logger: log,
+    now: Date.now,
+  });
+  await tasks.adopt();
+  tasks.watchDocker();
+
   channel.start();
 
   const servers: Server[] = [];
@@ -96,7 +96,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   return {
     containerInstanceArn,
     async close() {
-      channel?.stop();
+      channel.stop();
       tasks.stop();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
       ecs.destroy();

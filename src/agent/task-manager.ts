@@ -1,4 +1,3 @@
-import type { Logger } from "pino";
 import type { TaskReport, TaskSpec } from "../agent-protocol/messages.js";
 import type { DockerClient } from "./docker/docker-client.js";
 import { agentLabelKeys, parseAgentLabels } from "./docker/naming.js";

@@ -1,0 +1,93 @@
+import { ECSClient, RegisterContainerInstanceCommand, type Attribute } from "@aws-sdk/client-ecs";
+import type { Logger } from "pino";
+import type { TaskReport, TaskSpec } from "../../agent-protocol/messages.js";
+import type { AccessKey } from "../../api/sigv4/credentials-file.js";
+import { AgentChannel } from "../channel.js";
+
+export interface SimulatedAgentOptions {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: AccessKey;
+  readonly cluster: string;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly attributes?: readonly Attribute[];
+  readonly logger: Logger;
+  /** Shared by many agents of one benchmark process, to spare sockets. */
+  readonly ecs?: ECSClient;
+}
+
+/**
+ * A SIMULATED container instance, for scale benchmarks and tests only: it registers and speaks
+ * the real agent protocol to the real server, but runs no containers. A task it is asked to run
+ * is reported RUNNING at once; a task it is asked to stop is reported STOPPED.
+ * This is how one machine drives thousands of instances (as Nomad's C1M used a mock driver).
+ */
+export class SimulatedAgent {
+  private readonly tasks = new Map<string, TaskReport>();
+  private channel?: AgentChannel;
+  containerInstanceArn = "";
+
+  constructor(private readonly opts: SimulatedAgentOptions) {}
+
+  async start(): Promise<void> {
+    const ecs = this.opts.ecs ?? new ECSClient({ endpoint: this.opts.endpoint, region: this.opts.region, credentials: this.opts.credentials });
+    const out = await ecs.send(
+      new RegisterContainerInstanceCommand({
+        cluster: this.opts.cluster,
+        totalResources: [
+          { name: "CPU", type: "INTEGER", integerValue: this.opts.cpu },
+          { name: "MEMORY", type: "INTEGER", integerValue: this.opts.memory },
+          { name: "PORTS", type: "STRINGSET", stringSetValue: ["22"] },
+          { name: "PORTS_UDP", type: "STRINGSET", stringSetValue: [] },
+        ],
+        versionInfo: { agentVersion: "1.105.1", agentHash: "simulated", dockerVersion: "DockerVersion: simulated" },
+        attributes: [{ name: "ecs.os-type", value: "linux" }, { name: "berth.simulated", value: "true" }, ...(this.opts.attributes ?? [])],
+      }),
+    );
+    this.containerInstanceArn = out.containerInstance?.containerInstanceArn ?? "";
+    const connected = new Promise<void>((resolve) => {
+      this.channel = new AgentChannel({
+        endpoint: this.opts.endpoint,
+        region: this.opts.region,
+        credentials: this.opts.credentials,
+        containerInstanceArn: this.containerInstanceArn,
+        logger: this.opts.logger,
+        knownTasks: () => [...this.tasks.values()],
+        onDesired: (specs, complete) => {
+          this.apply(specs);
+          if (complete) resolve();
+        },
+      });
+    });
+    this.channel!.start();
+    await connected;
+  }
+
+  private apply(specs: readonly TaskSpec[]): void {
+    for (const spec of specs) {
+      const known = this.tasks.get(spec.taskArn);
+      const containers = spec.containers.map((c) => ({ name: c.name ?? "", status: "RUNNING" as const }));
+      if (spec.desiredStatus === "RUNNING" && !known) {
+        const now = Date.now();
+        const running: TaskReport = { taskArn: spec.taskArn, status: "RUNNING", containers, pullStartedAtMs: now, pullStoppedAtMs: now, startedAtMs: now };
+        this.tasks.set(spec.taskArn, running);
+        this.channel?.report(running);
+      } else if (spec.desiredStatus === "STOPPED" && known?.status !== "STOPPED") {
+        const stopped: TaskReport = {
+          taskArn: spec.taskArn,
+          status: "STOPPED",
+          containers: containers.map((c) => ({ ...c, status: "STOPPED" as const, exitCode: 0 })),
+          reason: spec.stopReason,
+          executionStoppedAtMs: Date.now(),
+        };
+        this.tasks.set(spec.taskArn, stopped);
+        this.channel?.report(stopped);
+      }
+    }
+  }
+
+  stop(): void {
+    this.channel?.stop();
+  }
+}
