@@ -12,6 +12,7 @@ import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials
 import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
+import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
 import { ChangeFeed } from "./state/change-feed.js";
 import { SqliteStore } from "./state/sqlite/sqlite-store.js";
 
@@ -45,6 +46,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const http = createHttpServer({ awsJson, logger });
   const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now });
   await hub.markAllDisconnected();
+  const stopRetention = startStoppedTaskRetention({
+    store,
+    retentionMs: config.stoppedTaskRetentionMs,
+    intervalMs: Math.min(3_600_000, Math.max(1000, config.stoppedTaskRetentionMs / 10)),
+    now: Date.now,
+    logger,
+  });
   http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.url?.startsWith(agentPath)) hub.handleUpgrade(req, socket, head);
     else socket.destroy();
@@ -69,6 +77,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       });
     },
     async close() {
+      stopRetention();
       hub.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

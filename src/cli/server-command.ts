@@ -13,6 +13,7 @@ export function serverCommand(): Command {
     .option("--account-id <id>", "12-digit account id in ARNs (env BERTH_ACCOUNT_ID; default 000000000000)")
     .option("--region <region>", "region in ARNs and signatures (env BERTH_REGION; default us-east-1)")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env BERTH_LOG_LEVEL; default info)")
+    .option("--stopped-task-retention <duration>", "how long stopped tasks stay describable (env BERTH_STOPPED_TASK_RETENTION; default 168h)")
     .action(async (flags: Record<string, string | undefined>) => {
       const config = compileServerConfig(flags, process.env);
       const logger = pino({ level: config.logLevel }, pino.destination(2));

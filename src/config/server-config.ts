@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { parseGoDuration } from "../agent/config/go-duration.js";
 
 /** `berth server` configuration as given (flags, then environment), before defaults. */
 export interface RawServerConfig {
@@ -8,6 +9,7 @@ export interface RawServerConfig {
   readonly accountId?: string | undefined;
   readonly region?: string | undefined;
   readonly logLevel?: string | undefined;
+  readonly stoppedTaskRetention?: string | undefined;
 }
 
 export interface ServerConfig {
@@ -17,6 +19,8 @@ export interface ServerConfig {
   readonly accountId: string;
   readonly region: string;
   readonly logLevel: string;
+  /** How long STOPPED tasks stay describable. */
+  readonly stoppedTaskRetentionMs: number;
 }
 
 /** Berth's API port: 4566 belongs to other emulators. */
@@ -34,7 +38,13 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
     throw new Error(`--log-level must be one of fatal, error, warn, info, debug, trace, silent; got '${logLevel}'.`);
   }
+  const retentionText = flags.stoppedTaskRetention ?? env.BERTH_STOPPED_TASK_RETENTION ?? "168h";
+  const stoppedTaskRetentionMs = parseGoDuration(retentionText);
+  if (stoppedTaskRetentionMs === undefined) {
+    throw new Error(`--stopped-task-retention must be a duration such as 168h or 30m; got '${retentionText}'.`);
+  }
   return {
+    stoppedTaskRetentionMs,
     port,
     host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
     dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),

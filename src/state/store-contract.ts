@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { ClusterRecord, Store, TaskDefinitionRecord } from "./store.js";
+import type { TaskRecord } from "../domain/task.js";
+import type { ClusterRecord, Store, TaskDefinitionRecord, TaskQuery } from "./store.js";
 
 /**
  * The contract every Store implementation passes. `open(database)` returns a store over the named
@@ -118,6 +119,37 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(await store.read((tx) => tx.tags.list(arn)), [{ key: "team", value: "b" }]);
       }));
 
+    it("lists tasks by cluster, instance, family, starter and desired status, and knows which hold resources", () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          await tx.tasks.put(aTask("t1", { containerInstanceArn: "i1" }));
+          await tx.tasks.put(aTask("t2", { containerInstanceArn: "i1", startedBy: "ci" }));
+          await tx.tasks.put(aTask("t3", { containerInstanceArn: "i2", lastStatus: "STOPPED", desired: "STOPPED", stoppedAtMs: 1000 }));
+          await tx.tasks.put(aTask("t4", { cluster: "other", containerInstanceArn: "i9" }));
+        });
+        const ids = (q: Partial<TaskQuery>) =>
+          store.read((tx) => tx.tasks.list({ cluster: "c", limit: 10, ...q })).then((p) => p.items.map((t) => t.id));
+        assert.deepEqual(await ids({}), ["t1", "t2", "t3"]);
+        assert.deepEqual(await ids({ desiredStatus: "RUNNING" }), ["t1", "t2"]);
+        assert.deepEqual(await ids({ desiredStatus: "STOPPED" }), ["t3"]);
+        assert.deepEqual(await ids({ containerInstanceArn: "i1", startedBy: "ci" }), ["t2"]);
+        assert.deepEqual(await ids({ family: "nope" }), []);
+        assert.deepEqual((await store.read((tx) => tx.tasks.holdingResources("i1"))).map((t) => t.id).sort(), ["t1", "t2"]);
+        assert.deepEqual(await store.read((tx) => tx.tasks.holdingResources("i2")), []);
+      }));
+
+    it("forgets stopped tasks past their retention, and only those", () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          await tx.tasks.put(aTask("old", { lastStatus: "STOPPED", desired: "STOPPED", stoppedAtMs: 1000 }));
+          await tx.tasks.put(aTask("recent", { lastStatus: "STOPPED", desired: "STOPPED", stoppedAtMs: 5000 }));
+          await tx.tasks.put(aTask("running", {}));
+        });
+        assert.equal(await store.write((tx) => tx.tasks.purgeStoppedBefore(2000)), 1);
+        const left = await store.read((tx) => tx.tasks.list({ cluster: "c", limit: 10 }));
+        assert.deepEqual(left.items.map((t) => t.id), ["recent", "running"]);
+      }));
+
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");
       await withStore(async (store) => {
@@ -146,5 +178,33 @@ function aTaskDefinition(family: string, revision: number, status: TaskDefinitio
     status,
     body: { family, revision, containerDefinitions: [{ name: "app", image: "busybox", memory: 64 }] },
     registeredAtMs: 1_700_000_000_000,
+  };
+}
+
+function aTask(
+  id: string,
+  o: { cluster?: string; containerInstanceArn?: string; startedBy?: string; lastStatus?: TaskRecord["lastStatus"]; desired?: "RUNNING" | "STOPPED"; stoppedAtMs?: number },
+): TaskRecord {
+  const cluster = o.cluster ?? "c";
+  const arn = `arn:aws:ecs:us-east-1:000000000000:task/${cluster}/${id}`;
+  return {
+    arn,
+    id,
+    cluster,
+    clusterArn: `arn:aws:ecs:us-east-1:000000000000:cluster/${cluster}`,
+    containerInstanceArn: o.containerInstanceArn ?? "i1",
+    taskDefinitionArn: "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1",
+    group: "family:web",
+    startedBy: o.startedBy,
+    launchType: "EC2",
+    overrides: {},
+    tags: [],
+    spec: { taskArn: arn, family: "web", revision: 1, desiredStatus: o.desired ?? "RUNNING", networkMode: "bridge", containers: [], volumes: [] },
+    containerIds: {},
+    reservation: { cpu: 0, memory: 64, tcpPorts: [], udpPorts: [] },
+    lastStatus: o.lastStatus ?? "RUNNING",
+    stoppedAtMs: o.stoppedAtMs,
+    createdAtMs: 0,
+    version: 1,
   };
 }
