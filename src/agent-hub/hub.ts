@@ -49,6 +49,7 @@ export class AgentHub {
   private readonly heartbeatMs: number;
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  private closing = false;
 
   constructor(private readonly opts: AgentHubOptions) {
     this.heartbeatMs = opts.heartbeatMs ?? 2000;
@@ -117,7 +118,8 @@ export class AgentHub {
       });
     });
     socket.on("close", () => {
-      if (this.sessions.get(instanceArn) !== session) return;
+      // A session closed by the hub's own shutdown is not the agent going away.
+      if (this.closing || this.sessions.get(instanceArn) !== session) return;
       this.sessions.delete(instanceArn);
       log.info("agent disconnected");
       this.setConnected(instanceArn, false).catch((err: unknown) => log.error({ err }, "could not record disconnect"));
@@ -197,6 +199,7 @@ export class AgentHub {
   }
 
   close(): void {
+    this.closing = true;
     clearInterval(this.timer);
     this.unsubscribe();
     for (const s of this.sessions.values()) s.socket.terminate();
