@@ -11,6 +11,8 @@ export const ecrErrorStatus = {
   ImageNotFoundException: 400,
   ImageTagAlreadyExistsException: 400,
   ImageAlreadyExistsException: 400,
+  ImageDigestDoesNotMatchException: 400,
+  ReferencedImagesNotFoundException: 400,
   LayersNotFoundException: 400,
   LifecyclePolicyNotFoundException: 400,
   ServerException: 500,
