@@ -1,0 +1,266 @@
+import { createHash, randomUUID, type Hash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { digestHex } from "./digest.js";
+
+/** A blob as the store sees it: the digest names the bytes; the mtime lets GC spare fresh uploads. */
+export interface BlobInfo {
+  readonly digest: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** An upload session: bytes received so far under `uploads/<id>/data`, for one repository. */
+export interface UploadState {
+  readonly id: string;
+  readonly repository: string;
+  readonly offset: number;
+  readonly startedAtMs: number;
+}
+
+export type AppendResult =
+  | { readonly ok: true; readonly offset: number }
+  | { readonly ok: false; readonly reason: "unknown-upload" }
+  | { readonly ok: false; readonly reason: "offset-mismatch"; readonly offset: number };
+
+export type CompleteResult =
+  | { readonly ok: true; readonly digest: string; readonly size: number }
+  | { readonly ok: false; readonly reason: "unknown-upload" }
+  | { readonly ok: false; readonly reason: "digest-mismatch"; readonly actual: string };
+
+export interface BlobStoreOptions {
+  /** Root of the registry's data; blobs and upload sessions live beneath it, on one filesystem so renames are atomic. */
+  readonly dataDir: string;
+  readonly newUploadId?: () => string;
+  readonly clock?: () => number;
+}
+
+/** Running hash of a session, valid while `offset` equals the data file's size. */
+interface HashState {
+  hash: Hash;
+  offset: number;
+}
+
+const uploadIdPattern = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * Content-addressed blobs on disk. A blob becomes visible only by `rename` of a fully written,
+ * fsynced, digest-verified file, so a crash at any point leaves either no blob or the whole blob.
+ * Bytes always flow as streams: nothing here holds a layer in memory.
+ */
+export class BlobStore {
+  private readonly blobsDir: string;
+  private readonly uploadsDir: string;
+  private readonly newUploadId: () => string;
+  private readonly clock: () => number;
+  /** In-memory running hashes; after a restart they are gone and completion re-reads the data file instead. */
+  private readonly hashes = new Map<string, HashState>();
+  /** Sessions with a write in flight: a second concurrent write to one session is refused, not interleaved. */
+  private readonly busy = new Set<string>();
+
+  constructor(options: BlobStoreOptions) {
+    this.blobsDir = join(options.dataDir, "blobs", "sha256");
+    this.uploadsDir = join(options.dataDir, "uploads");
+    this.newUploadId = options.newUploadId ?? randomUUID;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Creates the directories; call once before use. */
+  async init(): Promise<void> {
+    await mkdir(this.blobsDir, { recursive: true });
+    await mkdir(this.uploadsDir, { recursive: true });
+  }
+
+  private blobPath(digest: string): string | undefined {
+    const hex = digestHex(digest);
+    return hex === undefined ? undefined : join(this.blobsDir, hex.slice(0, 2), hex);
+  }
+
+  async stat(digest: string): Promise<BlobInfo | undefined> {
+    const path = this.blobPath(digest);
+    if (path === undefined) return undefined;
+    try {
+      const s = await stat(path);
+      return { digest, size: s.size, mtimeMs: s.mtimeMs };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** A stream of the blob's bytes, `start`..`end` inclusive when given. The caller checks existence and bounds first. */
+  read(digest: string, range?: { readonly start: number; readonly end: number }): Readable {
+    const path = this.blobPath(digest);
+    if (path === undefined) throw new Error(`not a digest: ${digest}`);
+    return createReadStream(path, range);
+  }
+
+  /** Removes a blob; readers that already opened it finish reading (POSIX unlink semantics). */
+  async delete(digest: string): Promise<boolean> {
+    const path = this.blobPath(digest);
+    if (path === undefined) return false;
+    try {
+      await unlink(path);
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
+  }
+
+  async list(): Promise<BlobInfo[]> {
+    const out: BlobInfo[] = [];
+    for (const prefix of await readdir(this.blobsDir)) {
+      for (const hex of await readdir(join(this.blobsDir, prefix))) {
+        const digest = `sha256:${hex}`;
+        const info = await this.stat(digest);
+        if (info !== undefined) out.push(info);
+      }
+    }
+    return out;
+  }
+
+  async startUpload(repository: string): Promise<UploadState> {
+    const id = this.newUploadId();
+    const dir = join(this.uploadsDir, id);
+    await mkdir(dir);
+    const startedAtMs = this.clock();
+    await writeFile(join(dir, "data"), "");
+    await writeFile(join(dir, "info.json"), JSON.stringify({ repository, startedAtMs }));
+    this.hashes.set(id, { hash: createHash("sha256"), offset: 0 });
+    return { id, repository, offset: 0, startedAtMs };
+  }
+
+  async getUpload(id: string): Promise<UploadState | undefined> {
+    if (!uploadIdPattern.test(id)) return undefined;
+    const dir = join(this.uploadsDir, id);
+    let info: unknown;
+    let size: number;
+    try {
+      info = JSON.parse(await readFile(join(dir, "info.json"), "utf8"));
+      size = (await stat(join(dir, "data"))).size;
+    } catch (e) {
+      if (isNotFound(e) || e instanceof SyntaxError) return undefined;
+      throw e;
+    }
+    if (typeof info !== "object" || info === null) return undefined;
+    const repository: unknown = "repository" in info ? info.repository : undefined;
+    const startedAtMs: unknown = "startedAtMs" in info ? info.startedAtMs : undefined;
+    if (typeof repository !== "string" || typeof startedAtMs !== "number") return undefined;
+    return { id, repository, offset: size, startedAtMs };
+  }
+
+  async listUploads(): Promise<UploadState[]> {
+    const out: UploadState[] = [];
+    for (const id of await readdir(this.uploadsDir)) {
+      const u = await this.getUpload(id);
+      if (u !== undefined) out.push(u);
+    }
+    return out;
+  }
+
+  /**
+   * Appends a chunk. `expectedStart` (from Content-Range) must equal the bytes received so far;
+   * otherwise nothing is written and the current offset comes back, as the spec's 416 needs.
+   */
+  async append(id: string, source: Readable, expectedStart?: number): Promise<AppendResult> {
+    const upload = await this.getUpload(id);
+    if (upload === undefined) return { ok: false, reason: "unknown-upload" };
+    if (expectedStart !== undefined && expectedStart !== upload.offset) {
+      return { ok: false, reason: "offset-mismatch", offset: upload.offset };
+    }
+    if (this.busy.has(id)) return { ok: false, reason: "offset-mismatch", offset: upload.offset };
+    this.busy.add(id);
+    const state = this.hashes.get(id);
+    const running = state !== undefined && state.offset === upload.offset ? state : undefined;
+    if (running === undefined) this.hashes.delete(id);
+    let written = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        running?.hash.update(chunk);
+        written += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, tap, createWriteStream(join(this.uploadsDir, id, "data"), { flags: "a" }));
+      if (running !== undefined) running.offset += written;
+    } catch (e) {
+      // The file may hold part of the chunk, the hash more or less of it: only a re-read is trustworthy now.
+      this.hashes.delete(id);
+      throw e;
+    } finally {
+      this.busy.delete(id);
+    }
+    return { ok: true, offset: upload.offset + written };
+  }
+
+  /**
+   * Finishes an upload: appends `finalChunk` when given, makes the bytes durable, verifies
+   * `expectedDigest` and only then renames the file into place. A mismatch discards the session.
+   */
+  async complete(id: string, expectedDigest: string, finalChunk?: Readable): Promise<CompleteResult> {
+    if (finalChunk !== undefined) {
+      const appended = await this.append(id, finalChunk);
+      if (!appended.ok && appended.reason === "unknown-upload") return appended;
+    }
+    const upload = await this.getUpload(id);
+    if (upload === undefined) return { ok: false, reason: "unknown-upload" };
+    const dataPath = join(this.uploadsDir, id, "data");
+    const file = await open(dataPath, "r+");
+    try {
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    const state = this.hashes.get(id);
+    const actual =
+      state !== undefined && state.offset === upload.offset ? `sha256:${state.hash.digest("hex")}` : await hashFile(dataPath);
+    this.hashes.delete(id);
+    const target = this.blobPath(expectedDigest);
+    if (actual !== expectedDigest || target === undefined) {
+      await this.cancel(id);
+      return { ok: false, reason: "digest-mismatch", actual };
+    }
+    const dir = join(target, "..");
+    await mkdir(dir, { recursive: true });
+    // The blob's age, which GC's grace period reads, is on the injected clock rather than the filesystem's.
+    const nowSeconds = this.clock() / 1000;
+    await utimes(dataPath, nowSeconds, nowSeconds);
+    await rename(dataPath, target);
+    await syncDir(dir);
+    await rm(join(this.uploadsDir, id), { recursive: true, force: true });
+    return { ok: true, digest: expectedDigest, size: upload.offset };
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    if (!uploadIdPattern.test(id)) return false;
+    this.hashes.delete(id);
+    const existed = (await this.getUpload(id)) !== undefined;
+    await rm(join(this.uploadsDir, id), { recursive: true, force: true });
+    return existed;
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(path), hash);
+  return `sha256:${hash.digest("hex")}`;
+}
+
+/** Makes a rename durable: the directory entry itself must reach the disk. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function isNotFound(e: unknown): boolean {
+  return typeof e === "object" && e !== null && "code" in e && (e.code === "ENOENT" || e.code === "ENOTDIR");
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { appendChunk, cancelUpload, completeUpload, deleteBlob, getBlob, startUpload, uploadStatus } from "./blob-handlers.js";
+import { basicCredentials, send, sendJson, type RequestContext } from "./http-io.js";
+import { catalog, deleteManifest, getManifest, listTags, putManifest } from "./manifest-handlers.js";
+import { isValidRepositoryName } from "./names.js";
+import { OciError } from "./oci-errors.js";
+import type { Registry } from "./registry.js";
+import { parseRoute, type Route } from "./routes.js";
+
+export interface DistributionApiOptions {
+  readonly registry: Registry;
+  /** Checks Basic credentials; docker sends user `AWS` and the password from GetAuthorizationToken. */
+  readonly authenticate: (username: string, password: string) => Promise<boolean>;
+  /** The account id ECR names in its messages. */
+  readonly registryId: string;
+  readonly realm?: string;
+  /** Told about failures that are the server's fault (500s); the handler still answers the client. */
+  readonly onError?: (error: unknown, req: IncomingMessage) => void;
+}
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * The OCI distribution API (`/v2/…`): docker push/pull, skopeo, crane. Every request, reads included,
+ * needs Basic credentials that `authenticate` accepts. Mount it on the server for paths under `/v2/`.
+ */
+export function createDistributionHandler(options: DistributionApiOptions): RequestHandler {
+  const realm = options.realm ?? "Berth registry";
+  return async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://registry.invalid");
+    const ctx: RequestContext = { req, res, url, registry: options.registry, registryId: options.registryId };
+    try {
+      const creds = basicCredentials(req.headers.authorization);
+      if (creds === undefined || !(await options.authenticate(creds.username, creds.password))) {
+        res.setHeader("WWW-Authenticate", `Basic realm="${realm}"`);
+        throw new OciError("UNAUTHORIZED", "authentication required");
+      }
+      const route = parseRoute(url.pathname);
+      if (route === undefined) throw new OciError("NOT_FOUND", "no such route");
+      if ("name" in route && !isValidRepositoryName(route.name)) {
+        throw new OciError("NAME_INVALID", "invalid repository name", { name: route.name });
+      }
+      await dispatch(ctx, route, req.method ?? "GET");
+    } catch (e) {
+      if (!(e instanceof OciError)) options.onError?.(e, req);
+      const err = e instanceof OciError ? e : new OciError("UNKNOWN", "internal error");
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (req.method === "HEAD") send(res, err.status, { "Content-Length": 0 });
+      else sendJson(res, err.status, err.toJSON());
+    }
+  };
+}
+
+function dispatch(ctx: RequestContext, route: Route, method: string): Promise<void> {
+  const unsupported = (): Promise<void> => Promise.reject(new OciError("UNSUPPORTED", `${method} is not supported here`));
+  switch (route.kind) {
+    case "base":
+      if (method !== "GET" && method !== "HEAD") return unsupported();
+      sendJson(ctx.res, 200, {});
+      return Promise.resolve();
+    case "catalog":
+      return method === "GET" ? catalog(ctx) : unsupported();
+    case "tags":
+      return method === "GET" ? listTags(ctx, route.name) : unsupported();
+    case "manifest":
+      if (method === "GET" || method === "HEAD") return getManifest(ctx, route.name, route.reference, method === "GET");
+      if (method === "PUT") return putManifest(ctx, route.name, route.reference);
+      if (method === "DELETE") return deleteManifest(ctx, route.name, route.reference);
+      return unsupported();
+    case "blob":
+      if (method === "GET" || method === "HEAD") return getBlob(ctx, route.name, route.digest, method === "GET");
+      if (method === "DELETE") return deleteBlob(ctx, route.name, route.digest);
+      return unsupported();
+    case "uploads":
+      return method === "POST" ? startUpload(ctx, route.name) : unsupported();
+    case "upload":
+      if (method === "GET") return uploadStatus(ctx, route.name, route.id);
+      if (method === "PATCH") return appendChunk(ctx, route.name, route.id);
+      if (method === "PUT") return completeUpload(ctx, route.name, route.id);
+      if (method === "DELETE") return cancelUpload(ctx, route.name, route.id);
+      return unsupported();
+  }
+}

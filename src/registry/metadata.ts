@@ -1,0 +1,90 @@
+import type { Page, PageRequest } from "../state/store.js";
+
+/**
+ * What the registry remembers besides blob bytes: repositories, manifests and tags. Kept narrow
+ * so that it can move into the main Store later; `sqlite-metadata.ts` implements it today.
+ */
+
+export const tagMutabilities = ["MUTABLE", "IMMUTABLE"] as const;
+export type TagMutability = (typeof tagMutabilities)[number];
+
+export interface RepositoryRecord {
+  readonly name: string;
+  readonly createdAtMs: number;
+  readonly imageTagMutability: TagMutability;
+  readonly lifecyclePolicyText?: string | undefined;
+}
+
+/** A manifest in one repository, with the tags that point at it. */
+export interface ManifestRecord {
+  readonly repository: string;
+  readonly digest: string;
+  readonly mediaType: string;
+  /** The manifest bytes exactly as pushed: their sha256 is `digest`. */
+  readonly content: Buffer;
+  /** ECR's imageSizeInBytes. */
+  readonly imageSize: number;
+  readonly pushedAtMs: number;
+  readonly tags: readonly string[];
+}
+
+export interface PutManifest {
+  readonly repository: string;
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly content: Buffer;
+  readonly imageSize: number;
+  readonly pushedAtMs: number;
+  /** Blobs (config, layers) and child manifests this manifest refers to: GC and deletion honour them. */
+  readonly blobs: readonly string[];
+  readonly manifests: readonly string[];
+  readonly tag?: string | undefined;
+}
+
+export type PutManifestResult =
+  | { readonly ok: true; readonly created: boolean }
+  | { readonly ok: false; readonly reason: "repository-not-found" }
+  /** IMMUTABLE repository and the tag already names another digest. */
+  | { readonly ok: false; readonly reason: "tag-immutable"; readonly currentDigest: string };
+
+export type DeleteManifestResult =
+  | { readonly ok: true; readonly tags: readonly string[] }
+  | { readonly ok: false; readonly reason: "not-found" }
+  | { readonly ok: false; readonly reason: "referenced-by-index"; readonly parent: string };
+
+export type ManifestRef = { readonly tag: string } | { readonly digest: string };
+
+export type CreateRepositoryResult = { readonly ok: true; readonly repository: RepositoryRecord } | { readonly ok: false; readonly reason: "exists" };
+
+export interface RegistryMetadata {
+  createRepository(repository: RepositoryRecord): Promise<CreateRepositoryResult>;
+  getRepository(name: string): Promise<RepositoryRecord | undefined>;
+  listRepositories(page: PageRequest): Promise<Page<RepositoryRecord>>;
+  /** Removes the repository with its manifests, tags and blob links. False when it did not exist. */
+  deleteRepository(name: string): Promise<boolean>;
+  setTagMutability(name: string, mutability: TagMutability): Promise<boolean>;
+  /** Sets (or, with undefined, removes) the lifecycle policy text. False when the repository does not exist. */
+  setLifecyclePolicy(name: string, text: string | undefined): Promise<boolean>;
+
+  /** Stores a manifest and, when given, points the tag at it, in one transaction. Idempotent. */
+  putManifest(put: PutManifest): Promise<PutManifestResult>;
+  getManifest(repository: string, ref: ManifestRef): Promise<ManifestRecord | undefined>;
+  /** Every manifest of a repository with its tags, oldest push first. */
+  listManifests(repository: string): Promise<ManifestRecord[]>;
+  /** Tags of a repository in lexical order. */
+  listTags(repository: string, page: PageRequest): Promise<Page<string>>;
+  /** Removes a tag; the manifest stays (untagged). False when there was no such tag. */
+  untag(repository: string, tag: string): Promise<boolean>;
+  /** Removes a manifest and its tags, refused while an index in the same repository refers to it. */
+  deleteManifest(repository: string, digest: string): Promise<DeleteManifestResult>;
+
+  /** Records that `repository` may serve `digest` (it was uploaded or mounted there). */
+  linkBlob(repository: string, digest: string): Promise<void>;
+  unlinkBlob(repository: string, digest: string): Promise<boolean>;
+  isBlobLinked(repository: string, digest: string): Promise<boolean>;
+  /** Every blob some manifest in some repository refers to: what GC must keep. */
+  referencedBlobs(): Promise<Set<string>>;
+  /** Forgets blob links for blobs that no longer exist on disk (after GC). */
+  forgetBlobs(digests: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,78 @@
+import { createServer, type Server } from "node:http";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlobStore } from "./blob-store.js";
+import { createDistributionHandler } from "./distribution-api.js";
+import { digestOf } from "./digest.js";
+import { mediaTypes } from "./manifest.js";
+import type { TagMutability } from "./metadata.js";
+import { Registry } from "./registry.js";
+import { SqliteRegistryMetadata } from "./sqlite-metadata.js";
+
+/** Test support: a registry on a temporary directory, served on 127.0.0.1:0. Not used by production code. */
+export interface TestRegistry {
+  readonly base: string;
+  readonly dataDir: string;
+  readonly registry: Registry;
+  readonly clock: { now: number };
+  /** Basic credentials the server accepts. */
+  readonly auth: string;
+  createRepository(name: string, mutability?: TagMutability): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const testPassword = "s3cret-token";
+
+export async function startTestRegistry(): Promise<TestRegistry> {
+  const dataDir = await mkdtemp(join(tmpdir(), "berth-registry-"));
+  const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
+  const blobs = new BlobStore({ dataDir, clock: () => clock.now });
+  await blobs.init();
+  const metadata = new SqliteRegistryMetadata(join(dataDir, "registry.db"));
+  const registry = new Registry({ blobs, metadata, clock: () => clock.now });
+  const handler = createDistributionHandler({
+    registry,
+    registryId: "000000000000",
+    authenticate: (u, p) => Promise.resolve(u === "AWS" && p === testPassword),
+  });
+  const server: Server = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("server has no TCP address");
+  const { port } = address;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    dataDir,
+    registry,
+    clock,
+    auth: `Basic ${Buffer.from(`AWS:${testPassword}`).toString("base64")}`,
+    async createRepository(name, mutability = "MUTABLE") {
+      await metadata.createRepository({ name, createdAtMs: clock.now, imageTagMutability: mutability });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await metadata.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Bytes and their digest. */
+export const aBlob = (text: string): { bytes: Buffer; digest: string } => {
+  const bytes = Buffer.from(text);
+  return { bytes, digest: digestOf(bytes) };
+};
+
+/** A docker schema 2 image manifest over the given config and layers. */
+export function anImageManifest(config: { bytes: Buffer; digest: string }, layers: { bytes: Buffer; digest: string }[]): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: mediaTypes.dockerManifest,
+      config: { mediaType: "application/vnd.docker.container.image.v1+json", size: config.bytes.length, digest: config.digest },
+      layers: layers.map((l) => ({ mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", size: l.bytes.length, digest: l.digest })),
+    }),
+  );
+}
