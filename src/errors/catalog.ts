@@ -1,8 +1,9 @@
 /**
  * The one catalog of errors Berth returns to clients: AWS exception names and their HTTP statuses.
  *
- * No ECS error declares an HTTP code, so the AWS JSON protocol defaults apply: 400 for client
- * errors, 500 for ServerException. Authentication errors are 403, as AWS sends them.
+ * No ECS or ECR error declares an HTTP code, so the AWS JSON protocol defaults apply: 400 for
+ * client errors, 500 for ServerException. A name two services share (InvalidParameterException)
+ * is one entry. Authentication errors are 403, as AWS sends them.
  */
 export const errorStatus = {
   // Front door (any JSON 1.1 service)
@@ -32,6 +33,20 @@ export const errorStatus = {
   ConflictException: 400,
   PlatformUnknownException: 400,
   PlatformTaskDefinitionIncompatibilityException: 400,
+  // ECR (InvalidParameterException, LimitExceededException and ServerException are shared with ECS)
+  RepositoryNotFoundException: 400,
+  RepositoryAlreadyExistsException: 400,
+  RepositoryNotEmptyException: 400,
+  ImageNotFoundException: 400,
+  ImageTagAlreadyExistsException: 400,
+  ImageAlreadyExistsException: 400,
+  ImageDigestDoesNotMatchException: 400,
+  ReferencedImagesNotFoundException: 400,
+  LayersNotFoundException: 400,
+  LifecyclePolicyNotFoundException: 400,
+  LifecyclePolicyPreviewNotFoundException: 400,
+  InvalidTagParameterException: 400,
+  TooManyTagsException: 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

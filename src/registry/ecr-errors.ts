@@ -1,43 +1,13 @@
+import { AwsError } from "../errors/catalog.js";
+
 /**
- * ECR exception names. They are not yet in `src/errors/catalog.ts` (which only holds ECS's), so
- * this error carries the same shape as `AwsError` (`code`, `message`, `status`, `fields`): once
- * the catalog lists these names, the ECR handlers can map one to the other without knowing more.
+ * ECR's wording for the errors the registry's ECR logic raises. The exception names live in the one
+ * catalog (`src/errors/catalog.ts`); the OCI distribution API has its own codes (`oci-errors.ts`).
  */
-export const ecrErrorStatus = {
-  InvalidParameterException: 400,
-  RepositoryNotFoundException: 400,
-  RepositoryAlreadyExistsException: 400,
-  RepositoryNotEmptyException: 400,
-  ImageNotFoundException: 400,
-  ImageTagAlreadyExistsException: 400,
-  ImageAlreadyExistsException: 400,
-  ImageDigestDoesNotMatchException: 400,
-  ReferencedImagesNotFoundException: 400,
-  LayersNotFoundException: 400,
-  LifecyclePolicyNotFoundException: 400,
-  ServerException: 500,
-} as const;
-
-export type EcrErrorCode = keyof typeof ecrErrorStatus;
-
-export class EcrError extends Error {
-  override readonly name = "EcrError";
-  constructor(
-    readonly code: EcrErrorCode,
-    message: string,
-    readonly fields: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-  }
-
-  get status(): number {
-    return ecrErrorStatus[this.code];
-  }
-}
 
 /** ECR's wording when a repository is missing. */
-export const repositoryNotFound = (name: string, registryId: string): EcrError =>
-  new EcrError(
+export const repositoryNotFound = (name: string, registryId: string): AwsError =>
+  new AwsError(
     "RepositoryNotFoundException",
     `The repository with name '${name}' does not exist in the registry with id '${registryId}'`,
   );

@@ -1,5 +1,6 @@
 import { digestOf } from "./digest.js";
-import { EcrError, repositoryNotFound, tagAlreadyExistsMessage } from "./ecr-errors.js";
+import { AwsError } from "../errors/catalog.js";
+import { repositoryNotFound, tagAlreadyExistsMessage } from "./ecr-errors.js";
 import { resolveImageId, type EcrImage, type ImageFailure, type ImageIdentifier, type RepositoryScope } from "./ecr-images.js";
 import { lifecycleImages } from "./ecr-images.js";
 import { evaluateLifecyclePolicy, type Expiration } from "./lifecycle-evaluation.js";
@@ -67,14 +68,14 @@ export async function putImage(registry: Registry, scope: RepositoryScope, input
   const content = Buffer.from(input.imageManifest, "utf8");
   const digest = digestOf(content);
   if (input.imageDigest !== undefined && input.imageDigest !== digest) {
-    throw new EcrError(
+    throw new AwsError(
       "ImageDigestDoesNotMatchException",
       `Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Provided digest '${input.imageDigest}' does not match the digest of the image manifest'`,
     );
   }
   const existing = await registry.metadata.getManifest(repo, { digest });
   if (existing !== undefined && (input.imageTag === undefined || existing.tags.includes(input.imageTag))) {
-    throw new EcrError(
+    throw new AwsError(
       "ImageAlreadyExistsException",
       `Image with digest '${digest}' and tag '${input.imageTag ?? "null"}' already exists in the repository with name '${repo}' in the registry with id '${scope.registryId}'`,
     );
@@ -85,20 +86,20 @@ export async function putImage(registry: Registry, scope: RepositoryScope, input
       case "repository-not-found":
         throw repositoryNotFound(repo, scope.registryId);
       case "tag-invalid":
-        throw new EcrError("InvalidParameterException", `Invalid parameter at 'imageTag' failed to satisfy constraint: 'Invalid image tag'`);
+        throw new AwsError("InvalidParameterException", `Invalid parameter at 'imageTag' failed to satisfy constraint: 'Invalid image tag'`);
       case "manifest-invalid":
-        throw new EcrError("InvalidParameterException", `Invalid parameter at 'ImageManifest' failed to satisfy constraint: '${r.detail}'`);
+        throw new AwsError("InvalidParameterException", `Invalid parameter at 'ImageManifest' failed to satisfy constraint: '${r.detail}'`);
       case "digest-mismatch":
-        throw new EcrError("ImageDigestDoesNotMatchException", `The digest of the image manifest is ${r.actual}`);
+        throw new AwsError("ImageDigestDoesNotMatchException", `The digest of the image manifest is ${r.actual}`);
       case "blob-unknown":
-        throw new EcrError(
+        throw new AwsError(
           "LayersNotFoundException",
           `Layers with digests '[${r.digest}]' required for pushing image into repository with name '${repo}' in the registry with id '${scope.registryId}' do not exist`,
         );
       case "manifest-unknown":
-        throw new EcrError("ReferencedImagesNotFoundException", `Manifests with digests '[${r.digest}]' referenced by the image index do not exist`);
+        throw new AwsError("ReferencedImagesNotFoundException", `Manifests with digests '[${r.digest}]' referenced by the image index do not exist`);
       case "tag-immutable":
-        throw new EcrError("ImageTagAlreadyExistsException", tagAlreadyExistsMessage(input.imageTag ?? "", repo));
+        throw new AwsError("ImageTagAlreadyExistsException", tagAlreadyExistsMessage(input.imageTag ?? "", repo));
     }
   }
   return {

@@ -2,7 +2,7 @@ import { describe, it, before, after } from "node:test";
 import { Readable } from "node:stream";
 import assert from "node:assert/strict";
 import { digestOf } from "./digest.js";
-import { EcrError } from "./ecr-errors.js";
+import { AwsError } from "../errors/catalog.js";
 import { applyLifecyclePolicy, batchDeleteImage, putImage } from "./ecr-image-writes.js";
 import { batchGetImage, describeImages, listImages, resolveImageId } from "./ecr-images.js";
 import { parseLifecyclePolicy } from "./lifecycle-policy.js";
@@ -56,7 +56,7 @@ describe("ECR image reads", () => {
     assert.equal(describeImages(scope, records, { imageIds: [{ imageTag: "v1" }, { imageDigest: tagged.digest }] }).length, 1);
     assert.throws(
       () => describeImages(scope, records, { imageIds: [{ imageTag: "nope" }] }),
-      (e: unknown) => e instanceof EcrError && e.code === "ImageNotFoundException" && /imageTag:'nope'/.test(e.message),
+      (e: unknown) => e instanceof AwsError && e.code === "ImageNotFoundException" && /imageTag:'nope'/.test(e.message),
     );
   });
 
@@ -114,15 +114,15 @@ describe("ECR image writes", () => {
     const m = await t.registry.metadata.getManifest("app", { tag: "v1" });
     assert.equal(m?.digest, digest);
     assert.equal(m?.imageSize, Buffer.byteLength('{"seed":"one"}') + Buffer.byteLength("layer one"));
-    await assert.rejects(pushed("v1", "one"), (e: unknown) => e instanceof EcrError && e.code === "ImageAlreadyExistsException");
+    await assert.rejects(pushed("v1", "one"), (e: unknown) => e instanceof AwsError && e.code === "ImageAlreadyExistsException");
     const manifest = anImageManifest(aBlob("{}"), [aBlob("missing")]).toString("utf8");
     await assert.rejects(
       putImage(t.registry, scope, { imageManifest: manifest, imageTag: "x" }),
-      (e: unknown) => e instanceof EcrError && e.code === "LayersNotFoundException",
+      (e: unknown) => e instanceof AwsError && e.code === "LayersNotFoundException",
     );
     await assert.rejects(
       putImage(t.registry, { ...scope, repositoryName: "ghost" }, { imageManifest: manifest }),
-      (e: unknown) => e instanceof EcrError && e.code === "RepositoryNotFoundException",
+      (e: unknown) => e instanceof AwsError && e.code === "RepositoryNotFoundException",
     );
   });
 

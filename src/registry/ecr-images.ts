@@ -1,5 +1,5 @@
 import { isEcrDigestSyntax } from "./digest.js";
-import { EcrError } from "./ecr-errors.js";
+import { AwsError } from "../errors/catalog.js";
 import type { LifecycleImage } from "./lifecycle-evaluation.js";
 import { parseManifest } from "./manifest.js";
 import type { ManifestRecord } from "./metadata.js";
@@ -110,7 +110,7 @@ export function describeImages(
   for (const id of query.imageIds) {
     const res = resolveImageId(records, id);
     if (!res.ok) {
-      throw new EcrError(
+      throw new AwsError(
         "ImageNotFoundException",
         `The image with imageId {imageDigest:'${id.imageDigest ?? "null"}', imageTag:'${id.imageTag ?? "null"}'} does not exist within the repository with name '${scope.repositoryName}' in the registry with id '${scope.registryId}'`,
       );

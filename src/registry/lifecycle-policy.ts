@@ -1,4 +1,4 @@
-import { EcrError } from "./ecr-errors.js";
+import { AwsError } from "../errors/catalog.js";
 
 /**
  * ECR's lifecycle policy language: parsing and validation. Evaluation lives in
@@ -35,8 +35,8 @@ export interface LifecyclePolicy {
 export type ParsePolicyResult = { readonly ok: true; readonly policy: LifecyclePolicy } | { readonly ok: false; readonly message: string };
 
 /** ECR's wrapping of every lifecycle validation message. */
-export const invalidLifecyclePolicy = (message: string): EcrError =>
-  new EcrError(
+export const invalidLifecyclePolicy = (message: string): AwsError =>
+  new AwsError(
     "InvalidParameterException",
     `Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: ${message}'`,
   );
