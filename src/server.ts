@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { AgentHub, agentPath } from "./agent-hub/hub.js";
 import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
+import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
 import { createHttpServer } from "./api/http-server.js";
 import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials-file.js";
@@ -15,6 +16,12 @@ import { defaultClusterSettings } from "./domain/cluster.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
 import { ChangeFeed } from "./state/change-feed.js";
 import { SqliteStore } from "./state/sqlite/sqlite-store.js";
+import { checkPassword, loadOrCreateTokenSecret, registryUser } from "./registry/auth-token.js";
+import { BlobStore } from "./registry/blob-store.js";
+import { createDistributionHandler } from "./registry/distribution-api.js";
+import { startRegistryMaintenance } from "./registry/maintenance.js";
+import { Registry } from "./registry/registry.js";
+import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
 
 export interface RunningServer {
   /** The endpoint clients use, e.g. http://127.0.0.1:4400. */
@@ -26,7 +33,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The control plane: store, credentials, API front door, all on one port. */
+/** An upload session idle this long is abandoned (docker retries a failed push from the start). */
+const uploadMaxAgeMs = 24 * 3_600_000;
+
+/** The control plane: store, credentials, API front door, image registry, all on one port. */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const credentialsFile = join(config.dataDir, "credentials");
@@ -36,14 +46,39 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const changes = new ChangeFeed();
   const secrets = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
 
+  // The image registry: blobs and its own SQLite file under <data-dir>/registry.
+  const registryDir = join(config.dataDir, "registry");
+  const blobs = new BlobStore({ dataDir: registryDir });
+  await blobs.init();
+  const registry = new Registry({ blobs, metadata: new SqliteRegistryMetadata(join(registryDir, "registry.db")), clock: Date.now });
+  const tokenSecret = loadOrCreateTokenSecret(join(registryDir, "token-secret"));
+  // host:port of this server as clients reach it, for repository URIs; set once listening.
+  let registryAddress = "";
+  const distribution = createDistributionHandler({
+    registry,
+    registryId: partition.accountId,
+    // As with ECR, only GetAuthorizationToken's passwords open the registry: access keys do not.
+    authenticate: (username, password) => {
+      const check = checkPassword(tokenSecret, password, Date.now());
+      if (!check.ok) logger.debug({ username, reason: check.reason }, "registry credentials refused");
+      return Promise.resolve(username === registryUser && check.ok);
+    },
+    onError: (err, req) => logger.error({ err, method: req.method, url: req.url }, "registry request failed"),
+  });
+
   const awsJson = createJsonDispatcher({
-    services: [ecsService({ store, changes, random: Math.random })],
+    services: [
+      ecsService({ store, changes, random: Math.random }),
+      ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
+    ],
     secrets,
     partition,
     now: Date.now,
     logger,
   });
-  const http = createHttpServer({ awsJson, logger });
+  const http = createHttpServer({ awsJson, streaming: [{ prefix: "/v2/", handle: distribution }], logger });
+  // A layer upload is one request and may take longer than Node's default 5-minute request limit.
+  http.requestTimeout = 0;
   const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now });
   await hub.markAllDisconnected();
   const stopRetention = startStoppedTaskRetention({
@@ -52,6 +87,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     intervalMs: Math.min(3_600_000, Math.max(1000, config.stoppedTaskRetentionMs / 10)),
     now: Date.now,
     logger,
+  });
+  const maintenance = startRegistryMaintenance({
+    registry,
+    registryId: partition.accountId,
+    intervalMs: config.registryGcIntervalMs,
+    gc: { blobGraceMs: config.registryBlobGraceMs, uploadMaxAgeMs: uploadMaxAgeMs },
+    now: Date.now,
+    logger: logger.child({ component: "registry" }),
   });
   http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.url?.startsWith(agentPath)) hub.handleUpgrade(req, socket, head);
@@ -64,6 +107,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  registryAddress = new URL(endpoint).host;
   logger.info({ endpoint, dataDir: config.dataDir }, "berth server listening");
 
   return {
@@ -83,6 +127,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         http.close(() => resolve());
         http.closeAllConnections();
       });
+      await maintenance.stop();
+      await registry.metadata.close();
       await store.close();
     },
   };

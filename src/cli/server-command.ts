@@ -14,6 +14,8 @@ export function serverCommand(): Command {
     .option("--region <region>", "region in ARNs and signatures (env BERTH_REGION; default us-east-1)")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env BERTH_LOG_LEVEL; default info)")
     .option("--stopped-task-retention <duration>", "how long stopped tasks stay describable (env BERTH_STOPPED_TASK_RETENTION; default 168h)")
+    .option("--registry-gc-interval <duration>", "how often the registry applies lifecycle policies and collects garbage (env BERTH_REGISTRY_GC_INTERVAL; default 1h)")
+    .option("--registry-blob-grace <duration>", "how long an unreferenced blob survives garbage collection (env BERTH_REGISTRY_BLOB_GRACE; default 1h)")
     .action(async (flags: Record<string, string | undefined>) => {
       const config = compileServerConfig(flags, process.env);
       const logger = pino({ level: config.logLevel }, pino.destination(2));

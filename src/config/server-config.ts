@@ -10,6 +10,8 @@ export interface RawServerConfig {
   readonly region?: string | undefined;
   readonly logLevel?: string | undefined;
   readonly stoppedTaskRetention?: string | undefined;
+  readonly registryGcInterval?: string | undefined;
+  readonly registryBlobGrace?: string | undefined;
 }
 
 export interface ServerConfig {
@@ -21,6 +23,10 @@ export interface ServerConfig {
   readonly logLevel: string;
   /** How long STOPPED tasks stay describable. */
   readonly stoppedTaskRetentionMs: number;
+  /** How often the registry applies lifecycle policies and collects garbage. */
+  readonly registryGcIntervalMs: number;
+  /** How long an unreferenced blob survives GC: a push uploads layers before the manifest naming them. */
+  readonly registryBlobGraceMs: number;
 }
 
 /** Berth's API port: 4566 belongs to other emulators. */
@@ -43,8 +49,13 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
   if (stoppedTaskRetentionMs === undefined) {
     throw new Error(`--stopped-task-retention must be a duration such as 168h or 30m; got '${retentionText}'.`);
   }
+  const registryGcIntervalMs = duration("--registry-gc-interval", flags.registryGcInterval ?? env.BERTH_REGISTRY_GC_INTERVAL ?? "1h");
+  if (registryGcIntervalMs < 100) throw new Error("--registry-gc-interval must be at least 100ms.");
+  const registryBlobGraceMs = duration("--registry-blob-grace", flags.registryBlobGrace ?? env.BERTH_REGISTRY_BLOB_GRACE ?? "1h");
   return {
     stoppedTaskRetentionMs,
+    registryGcIntervalMs,
+    registryBlobGraceMs,
     port,
     host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
     dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),
@@ -52,4 +63,10 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     region,
     logLevel,
   };
+}
+
+function duration(flag: string, text: string): number {
+  const ms = parseGoDuration(text);
+  if (ms === undefined) throw new Error(`${flag} must be a duration such as 1h or 30s; got '${text}'.`);
+  return ms;
 }

@@ -1,5 +1,5 @@
 /**
- * ECS resource ARNs, built and parsed in one place (long ARN format, as every account uses since 2021).
+ * ECS (and ECR) resource ARNs, built and parsed in one place (long ARN format, as every account uses since 2021).
  */
 export interface Partition {
   readonly region: string;
@@ -41,4 +41,13 @@ export function parseTaskDefinitionRef(ref: string): TaskDefinitionRef | undefin
   const m = /^([A-Za-z0-9_-]{1,255})(?::(\d{1,9}))?$/.exec(text);
   if (!m) return undefined;
   return m[2] === undefined ? { family: m[1]! } : { family: m[1]!, revision: Number(m[2]) };
+}
+
+/** An ECR repository's ARN: `arn:aws:ecr:<region>:<account>:repository/<name>` (names may hold `/`). */
+export const ecrRepositoryArn = (p: Partition, name: string): string => `${prefix(p, "ecr")}repository/${name}`;
+
+/** The account and repository name of an ECR repository ARN, or undefined when it is not one. */
+export function parseEcrRepositoryArn(arn: string): { accountId: string; name: string } | undefined {
+  const m = /^arn:aws[a-z-]*:ecr:[^:]*:(\d{12}):repository\/(.+)$/.exec(arn);
+  return m ? { accountId: m[1]!, name: m[2]! } : undefined;
 }

@@ -54,14 +54,25 @@ export type DeleteManifestResult =
 
 export type ManifestRef = { readonly tag: string } | { readonly digest: string };
 
+/** A resource tag on a repository (ECR spells the members `Key` and `Value`; the handlers translate). */
+export interface ResourceTag {
+  readonly key: string;
+  readonly value: string;
+}
+
 export type CreateRepositoryResult = { readonly ok: true; readonly repository: RepositoryRecord } | { readonly ok: false; readonly reason: "exists" };
 
 export interface RegistryMetadata {
-  createRepository(repository: RepositoryRecord): Promise<CreateRepositoryResult>;
+  /** Creates the repository with its resource tags, in one transaction. */
+  createRepository(repository: RepositoryRecord, tags?: readonly ResourceTag[]): Promise<CreateRepositoryResult>;
   getRepository(name: string): Promise<RepositoryRecord | undefined>;
   listRepositories(page: PageRequest): Promise<Page<RepositoryRecord>>;
   /** Removes the repository with its manifests, tags and blob links. False when it did not exist. */
   deleteRepository(name: string): Promise<boolean>;
+  /** The repository's resource tags by key; undefined when the repository does not exist. */
+  listRepositoryTags(name: string): Promise<ResourceTag[] | undefined>;
+  /** Replaces the repository's resource tags. False when the repository does not exist. */
+  setRepositoryTags(name: string, tags: readonly ResourceTag[]): Promise<boolean>;
   setTagMutability(name: string, mutability: TagMutability): Promise<boolean>;
   /** Sets (or, with undefined, removes) the lifecycle policy text. False when the repository does not exist. */
   setLifecyclePolicy(name: string, text: string | undefined): Promise<boolean>;

@@ -10,6 +10,7 @@ import {
   type PutManifestResult,
   type RegistryMetadata,
   type RepositoryRecord,
+  type ResourceTag,
   type TagMutability,
 } from "./metadata.js";
 
@@ -45,6 +46,12 @@ CREATE TABLE IF NOT EXISTS manifest_refs (
   FOREIGN KEY (repository, digest) REFERENCES manifests(repository, digest) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS manifest_refs_by_ref ON manifest_refs(repository, kind, ref);
+CREATE TABLE IF NOT EXISTS repository_tags (
+  repository TEXT NOT NULL REFERENCES repositories(name) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (repository, key)
+);
 CREATE TABLE IF NOT EXISTS blob_links (
   repository TEXT NOT NULL REFERENCES repositories(name) ON DELETE CASCADE,
   digest TEXT NOT NULL,
@@ -91,11 +98,39 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
     this.db.exec(schema);
   }
 
-  createRepository(repository: RepositoryRecord): Promise<CreateRepositoryResult> {
-    const info = this.db
-      .prepare("INSERT OR IGNORE INTO repositories (name, created_at_ms, tag_mutability, lifecycle_policy) VALUES (?, ?, ?, ?)")
-      .run(repository.name, repository.createdAtMs, repository.imageTagMutability, repository.lifecyclePolicyText ?? null);
-    return Promise.resolve(info.changes === 1 ? { ok: true, repository } : { ok: false, reason: "exists" });
+  createRepository(repository: RepositoryRecord, tags: readonly ResourceTag[] = []): Promise<CreateRepositoryResult> {
+    const create = this.db.transaction((): CreateRepositoryResult => {
+      const info = this.db
+        .prepare("INSERT OR IGNORE INTO repositories (name, created_at_ms, tag_mutability, lifecycle_policy) VALUES (?, ?, ?, ?)")
+        .run(repository.name, repository.createdAtMs, repository.imageTagMutability, repository.lifecyclePolicyText ?? null);
+      if (info.changes !== 1) return { ok: false, reason: "exists" };
+      this.writeTags(repository.name, tags);
+      return { ok: true, repository };
+    });
+    return Promise.resolve(create());
+  }
+
+  listRepositoryTags(name: string): Promise<ResourceTag[] | undefined> {
+    const read = this.db.transaction((): ResourceTag[] | undefined => {
+      if (this.db.prepare("SELECT 1 FROM repositories WHERE name = ?").get(name) === undefined) return undefined;
+      return this.db.prepare<[string], ResourceTag>("SELECT key, value FROM repository_tags WHERE repository = ? ORDER BY key").all(name);
+    });
+    return Promise.resolve(read());
+  }
+
+  setRepositoryTags(name: string, tags: readonly ResourceTag[]): Promise<boolean> {
+    const write = this.db.transaction((): boolean => {
+      if (this.db.prepare("SELECT 1 FROM repositories WHERE name = ?").get(name) === undefined) return false;
+      this.db.prepare("DELETE FROM repository_tags WHERE repository = ?").run(name);
+      this.writeTags(name, tags);
+      return true;
+    });
+    return Promise.resolve(write());
+  }
+
+  private writeTags(name: string, tags: readonly ResourceTag[]): void {
+    const insert = this.db.prepare("INSERT OR REPLACE INTO repository_tags (repository, key, value) VALUES (?, ?, ?)");
+    for (const t of tags) insert.run(name, t.key, t.value);
   }
 
   getRepository(name: string): Promise<RepositoryRecord | undefined> {

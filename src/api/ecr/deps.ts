@@ -1,0 +1,13 @@
+import type { Registry } from "../../registry/registry.js";
+
+/** What the ECR handlers are given. */
+export interface EcrDeps {
+  readonly registry: Registry;
+  /**
+   * `host:port` at which clients reach the registry (the server's own endpoint): repository URIs
+   * and GetAuthorizationToken's proxyEndpoint. A function because it is known once the server listens.
+   */
+  readonly registryAddress: () => string;
+  /** The key that signs registry passwords (`registry/auth-token.ts`). */
+  readonly tokenSecret: Buffer;
+}

@@ -1,0 +1,22 @@
+import type { JsonService } from "../aws-json/service.js";
+import { authorizationOperations } from "./authorization.js";
+import type { EcrDeps } from "./deps.js";
+import { imageOperations } from "./images.js";
+import { lifecyclePolicyOperations } from "./lifecycle-policies.js";
+import { repositoryOperations } from "./repositories.js";
+import { tagOperations } from "./tags.js";
+
+/** Amazon ECR (2015-09-21): the operation table. Images move through the `/v2/` API; this is their control side. */
+export function ecrService(deps: EcrDeps): JsonService {
+  return {
+    targetPrefix: "AmazonEC2ContainerRegistry_V20150921",
+    signingName: "ecr",
+    operations: {
+      ...repositoryOperations(deps),
+      ...imageOperations(deps),
+      ...lifecyclePolicyOperations(deps),
+      ...authorizationOperations(deps),
+      ...tagOperations(deps),
+    },
+  };
+}
