@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
+import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { ECSClient, RegisterContainerInstanceCommand } from "@aws-sdk/client-ecs";
 import type { Logger } from "pino";
 import { AgentChannel } from "./channel.js";
@@ -8,6 +9,7 @@ import type { AgentConfig } from "./config/agent-config.js";
 import { DockerClient } from "./docker/docker-client.js";
 import { introspectionServer, metadataServer } from "./host-servers.js";
 import { PortAllocator } from "./ports.js";
+import { RegistryAuth } from "./registry-auth.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
 import { TaskManager } from "./task-manager.js";
 
@@ -42,6 +44,17 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     }),
   });
   const credentials = await ecs.config.credentials();
+  // Images in the server's own registry are pulled with a token from its ECR API, as the ECS agent does with ECR.
+  const ecr = new ECRClient({ endpoint: config.endpoint, region, credentials });
+  const registryAuth = new RegistryAuth({
+    endpoint: config.endpoint,
+    now: Date.now,
+    getAuthorizationToken: async () => {
+      const data = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
+      if (data?.authorizationToken === undefined || data.expiresAt === undefined) throw new Error("GetAuthorizationToken returned no token");
+      return { authorizationToken: data.authorizationToken, expiresAtMs: data.expiresAt.getTime() };
+    },
+  });
   const statePath = join(config.dataDir, "agent-state.json");
   const previous = readState(statePath);
   const registered = await ecs.send(new RegisterContainerInstanceCommand(registrationRequest(config, previous, engine)));
@@ -69,6 +82,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     cluster: config.cluster,
     containerInstanceArn,
     pullBehavior: config.imagePullBehavior,
+    registryAuth: (image) => registryAuth.authFor(image),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
     injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${config.metadataPort}/v4/${id}` }),
@@ -100,6 +114,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       tasks.stop();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
       ecs.destroy();
+      ecr.destroy();
     },
   };
 }

@@ -17,6 +17,8 @@ export interface TaskActorDeps {
   readonly cluster: string;
   readonly containerInstanceArn: string;
   readonly pullBehavior: ImagePullBehavior;
+  /** Pull credentials for an image (Berth's own registry); undefined for anonymous pulls. */
+  readonly registryAuth?: (image: string) => Promise<Docker.AuthConfig | undefined>;
   readonly defaultStopTimeoutSeconds: number;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
   readonly injectedEnv: (metadataId: string) => Record<string, string>;
@@ -192,7 +194,8 @@ export class TaskActor {
     this.pullStartedAtMs = this.deps.now();
     for (const c of this.containers.values()) {
       try {
-        await this.deps.docker.pullImage(c.definition.image ?? "", { behavior: this.deps.pullBehavior });
+        const image = c.definition.image ?? "";
+        await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth: await this.deps.registryAuth?.(image) });
       } catch (err) {
         c.reason = err instanceof DockerError ? err.reason : `CannotPullContainerError: ${String(err)}`;
         await this.stop(c.reason, "TaskFailedToStart");

@@ -1,0 +1,68 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { authorizationToken, checkPassword, issuePassword, loadOrCreateTokenSecret, tokenLifetimeMs } from "./auth-token.js";
+
+const secret = Buffer.alloc(32, 1);
+const other = Buffer.alloc(32, 2);
+const t0 = Date.parse("2026-05-01T00:00:00Z");
+
+describe("registry passwords", () => {
+  it("are valid until their expiry and not at it", () => {
+    const pw = issuePassword(secret, t0 + tokenLifetimeMs);
+    assert.deepEqual(checkPassword(secret, pw, t0), { ok: true, expiresAtMs: t0 + tokenLifetimeMs });
+    assert.deepEqual(checkPassword(secret, pw, t0 + tokenLifetimeMs - 1), { ok: true, expiresAtMs: t0 + tokenLifetimeMs });
+    assert.deepEqual(checkPassword(secret, pw, t0 + tokenLifetimeMs), { ok: false, reason: "expired" });
+  });
+
+  const refusals: [string, string, string][] = [
+    ["another server's password", issuePassword(other, t0 + 1000), "bad-signature"],
+    ["a moved expiry", issuePassword(secret, t0 + 1000).replace(`.${t0 + 1000}.`, `.${t0 + 9_999_999}.`), "bad-signature"],
+    ["an access key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "malformed"],
+    ["an empty password", "", "malformed"],
+  ];
+  for (const [name, pw, reason] of refusals) {
+    it(`refuse ${name} (${reason})`, () => assert.deepEqual(checkPassword(secret, pw, t0), { ok: false, reason }));
+  }
+
+  it("accept exactly the unexpired passwords signed with the secret (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 0, max: 2 ** 45 }), (expiresAtMs, nowMs) => {
+        const check = checkPassword(secret, issuePassword(secret, expiresAtMs), nowMs);
+        assert.equal(check.ok, nowMs < expiresAtMs);
+      }),
+    );
+  });
+
+  it("refuse any single-character change (property)", () => {
+    const pw = issuePassword(secret, t0 + tokenLifetimeMs);
+    fc.assert(
+      fc.property(fc.nat({ max: pw.length - 1 }), fc.constantFrom(..."0123456789abcXYZ_-."), (i, ch) => {
+        fc.pre(pw[i] !== ch);
+        assert.equal(checkPassword(secret, pw.slice(0, i) + ch + pw.slice(i + 1), t0).ok, false);
+      }),
+    );
+  });
+
+  it("travel as base64 of AWS:<password>, as docker login expects", () => {
+    assert.equal(Buffer.from(authorizationToken("p:w"), "base64").toString("utf8"), "AWS:p:w");
+  });
+});
+
+describe("the token secret", () => {
+  it("is made once, owner-only, and read back unchanged (tokens survive a restart)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-secret-"));
+    try {
+      const path = join(dir, "token-secret");
+      const first = loadOrCreateTokenSecret(path);
+      assert.equal(first.length, 32);
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+      assert.deepEqual(loadOrCreateTokenSecret(path), first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

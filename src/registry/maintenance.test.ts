@@ -1,0 +1,86 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { pino } from "pino";
+import { digestOf } from "./digest.js";
+import { startRegistryMaintenance } from "./maintenance.js";
+import { mediaTypes } from "./manifest.js";
+import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "./testing.js";
+
+const untaggedBeyondOne = JSON.stringify({
+  rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 1 }, action: { type: "expire" } }],
+});
+
+describe("registry maintenance", () => {
+  let t: TestRegistry;
+  before(async () => {
+    t = await startTestRegistry();
+  });
+  after(() => t.close());
+
+  /** Pushes an untagged one-layer image; returns its manifest and layer digests. */
+  async function pushUntagged(repo: string, seed: string): Promise<{ manifest: string; layer: string }> {
+    const config = aBlob(`config ${seed}`);
+    const layer = aBlob(`layer ${seed}`);
+    for (const b of [config, layer]) {
+      const u = await t.registry.blobs.startUpload(repo);
+      assert.ok((await t.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]))).ok);
+      await t.registry.linkUploadedBlob(repo, b.digest);
+    }
+    const content = anImageManifest(config, [layer]);
+    const r = await t.registry.pushManifest({ repository: repo, reference: digestOf(content), content, contentType: mediaTypes.dockerManifest });
+    assert.ok(r.ok);
+    t.clock.now += 1000;
+    return { manifest: digestOf(content), layer: layer.digest };
+  }
+
+  it("applies each repository's lifecycle policy, then frees the expired images' blobs; a bad policy is skipped", async () => {
+    await t.createRepository("app");
+    await t.createRepository("broken");
+    const old = await pushUntagged("app", "1");
+    const mid = await pushUntagged("app", "2");
+    const newest = await pushUntagged("app", "3");
+    const kept = await pushUntagged("broken", "b");
+    await t.registry.metadata.setLifecyclePolicy("app", untaggedBeyondOne);
+    await t.registry.metadata.setLifecyclePolicy("broken", "{not json");
+
+    const loop = startRegistryMaintenance({
+      registry: t.registry,
+      registryId: "000000000000",
+      intervalMs: 3_600_000,
+      gc: { blobGraceMs: 0, uploadMaxAgeMs: 3_600_000 },
+      now: () => t.clock.now,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      const report = await loop.runNow();
+      assert.deepEqual(report.expired, { app: 2 });
+      assert.equal(report.blobsRemoved, 4); // two configs, two layers
+      const left = (await t.registry.metadata.listManifests("app")).map((m) => m.digest);
+      assert.deepEqual(left, [newest.manifest]);
+      assert.equal(await t.registry.blobs.stat(old.layer), undefined);
+      assert.equal(await t.registry.blobs.stat(mid.layer), undefined);
+      assert.notEqual(await t.registry.blobs.stat(newest.layer), undefined);
+      assert.notEqual(await t.registry.blobs.stat(kept.layer), undefined);
+      // A second run finds nothing more to do.
+      assert.deepEqual(await loop.runNow(), { expired: {}, blobsRemoved: 0, uploadsRemoved: 0 });
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it("joins a run in progress instead of starting a second one", async () => {
+    const loop = startRegistryMaintenance({
+      registry: t.registry,
+      registryId: "000000000000",
+      intervalMs: 3_600_000,
+      gc: { blobGraceMs: 0, uploadMaxAgeMs: 3_600_000 },
+      now: () => t.clock.now,
+      logger: pino({ level: "silent" }),
+    });
+    const a = loop.runNow();
+    assert.equal(loop.runNow(), a);
+    await a;
+    await loop.stop();
+  });
+});
