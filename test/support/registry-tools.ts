@@ -1,0 +1,119 @@
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { BerthServer } from "./berth-server.js";
+
+const run = promisify(execFile);
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command; never throws for a non-zero exit (tests assert on refusals too). */
+export async function runCommand(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, input?: string): Promise<RunResult> {
+  if (input !== undefined) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(cmd, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      child.once("error", reject);
+      child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(input);
+    });
+  }
+  try {
+    const { stdout, stderr } = await run(cmd, [...args], { env, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === "number" ? err.code : -1, stdout: err.stdout ?? "", stderr: err.stderr ?? "" };
+  }
+}
+
+/**
+ * The docker and skopeo CLIs pointed at a Berth server's registry, with their own Docker config
+ * directory (so that `docker login` never touches the user's), and the images they made, which
+ * `cleanUp` removes by name (other work shares this Docker engine: never everything).
+ */
+export class RegistryTools {
+  readonly host: string;
+  readonly dockerConfig = mkdtempSync(join(tmpdir(), "berth-docker-config-"));
+  readonly work = mkdtempSync(join(tmpdir(), "berth-registry-work-"));
+  private readonly images = new Set<string>();
+
+  constructor(readonly server: BerthServer) {
+    this.host = new URL(server.endpoint).host;
+  }
+
+  /** `aws ecr get-login-password`. */
+  async password(): Promise<string> {
+    const r = await this.server.aws("ecr", "get-login-password");
+    if (r.code !== 0) throw new Error(`get-login-password failed: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  /** `aws ecr get-login-password | docker login --username AWS --password-stdin <host:port>`. */
+  async login(password?: string): Promise<RunResult> {
+    return this.docker(["login", "--username", "AWS", "--password-stdin", this.host], password ?? (await this.password()));
+  }
+
+  docker(args: readonly string[], input?: string): Promise<RunResult> {
+    return runCommand("docker", args, { ...process.env, DOCKER_CONFIG: this.dockerConfig }, input);
+  }
+
+  skopeo(args: readonly string[]): Promise<RunResult> {
+    return runCommand("skopeo", ["--insecure-policy", ...args]);
+  }
+
+  /** Remembers an image reference for {@link cleanUp}. */
+  track(reference: string): string {
+    this.images.add(reference);
+    return reference;
+  }
+
+  /** `docker tag` and remember the new name. */
+  async tag(source: string, target: string): Promise<void> {
+    const r = await this.docker(["tag", source, this.track(target)]);
+    if (r.code !== 0) throw new Error(`docker tag failed: ${r.stderr}`);
+  }
+
+  /**
+   * A single-layer image of `bytes` random bytes, made without any registry: a tarball of one file
+   * of random data, `docker import`ed under `name`.
+   */
+  async randomImage(name: string, bytes: number): Promise<void> {
+    const dir = mkdtempSync(join(this.work, "image-"));
+    writeFileSync(join(dir, "data.bin"), randomBytes(bytes));
+    const tar = join(this.work, `${randomBytes(4).toString("hex")}.tar`);
+    const t = await runCommand("tar", ["-cf", tar, "-C", dir, "data.bin"]);
+    if (t.code !== 0) throw new Error(`tar failed: ${t.stderr}`);
+    rmSync(dir, { recursive: true, force: true });
+    const r = await this.docker(["import", "--change", 'CMD ["/data.bin"]', tar, this.track(name)]);
+    rmSync(tar, { force: true });
+    if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
+  }
+
+  /** The repository digest docker recorded for `reference` after a push or pull. */
+  async repoDigest(reference: string): Promise<string> {
+    const r = await this.docker(["image", "inspect", "--format", "{{json .RepoDigests}}", reference]);
+    const digests = JSON.parse(r.stdout || "[]") as string[];
+    const repo = reference.slice(0, reference.lastIndexOf(":"));
+    const found = digests.find((d) => d.startsWith(`${repo}@`));
+    if (found === undefined) throw new Error(`no repository digest for ${reference}: ${r.stdout}${r.stderr}`);
+    return found.slice(found.indexOf("@") + 1);
+  }
+
+  /** Removes every image this object tagged, imported or pulled, by name, and its temp dirs. */
+  async cleanUp(): Promise<void> {
+    for (const ref of this.images) await this.docker(["rmi", "--force", ref]);
+    rmSync(this.dockerConfig, { recursive: true, force: true });
+    rmSync(this.work, { recursive: true, force: true });
+  }
+}
