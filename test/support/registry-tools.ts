@@ -47,6 +47,8 @@ export class RegistryTools {
   readonly dockerConfig = mkdtempSync(join(tmpdir(), "berth-docker-config-"));
   readonly work = mkdtempSync(join(tmpdir(), "berth-registry-work-"));
   private readonly images = new Set<string>();
+  /** Ids of the images {@link randomImage} imported. */
+  private readonly importedIds = new Set<string>();
 
   constructor(readonly server: BerthServer) {
     this.host = new URL(server.endpoint).host;
@@ -98,6 +100,7 @@ export class RegistryTools {
     const r = await this.docker(["import", "--change", 'CMD ["/data.bin"]', tar, this.track(name)]);
     rmSync(tar, { force: true });
     if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
+    this.importedIds.add(r.stdout.trim());
   }
 
   /** The repository digest docker recorded for `reference` after a push or pull. */
@@ -110,9 +113,17 @@ export class RegistryTools {
     return found.slice(found.indexOf("@") + 1);
   }
 
-  /** Removes every image this object tagged, imported or pulled, by name, and its temp dirs. */
+  /**
+   * Removes what this object left in Docker, by name: the tags it made, the `<host>/<repo>@digest`
+   * references pushes and pulls recorded for this server's registry, then the images it imported.
+   */
   async cleanUp(): Promise<void> {
     for (const ref of this.images) await this.docker(["rmi", "--force", ref]);
+    const digests = await this.docker(["images", "--digests", "--format", "{{.Repository}}@{{.Digest}}"]);
+    for (const ref of digests.stdout.split("\n").filter((l) => l.startsWith(`${this.host}/`) && !l.endsWith("@<none>"))) {
+      await this.docker(["rmi", ref]);
+    }
+    for (const id of this.importedIds) await this.docker(["rmi", id]);
     rmSync(this.dockerConfig, { recursive: true, force: true });
     rmSync(this.work, { recursive: true, force: true });
   }
