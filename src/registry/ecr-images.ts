@@ -7,7 +7,7 @@ import type { ManifestRecord } from "./metadata.js";
 /**
  * ECR's read operations on images (DescribeImages, ListImages, BatchGetImage) as pure functions
  * over a repository's manifests, so that the ECR handlers only load records and serialise. Shapes
- * follow ECR's JSON (no ECR SDK client is installed; these mirror its published types).
+ * follow ECR's JSON (they mirror @aws-sdk/client-ecr's published types, which the handlers return).
  */
 
 export interface ImageIdentifier {
