@@ -13,6 +13,7 @@ import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
+import { PlacementIndex } from "./placement/placement-index.js";
 import { ChangeFeed } from "./state/change-feed.js";
 import { SqliteStore } from "./state/sqlite/sqlite-store.js";
 
@@ -34,17 +35,18 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const store = new SqliteStore({ path: join(config.dataDir, "berth.db") });
   const partition = { region: config.region, accountId: config.accountId };
   const changes = new ChangeFeed();
+  const placement = new PlacementIndex(changes);
   const secrets = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
 
   const awsJson = createJsonDispatcher({
-    services: [ecsService({ store, changes, random: Math.random })],
+    services: [ecsService({ store, changes, random: Math.random, placement })],
     secrets,
     partition,
     now: Date.now,
     logger,
   });
   const http = createHttpServer({ awsJson, logger });
-  const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now });
+  const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now, placement });
   await hub.markAllDisconnected();
   const stopRetention = startStoppedTaskRetention({
     store,
