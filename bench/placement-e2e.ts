@@ -31,7 +31,9 @@ const quantile = (xs: number[], q: number): number => {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-e2e-"));
   const port = 4491;
-  const server = spawn(process.execPath, [join(import.meta.dirname, "../src/cli/main.js"), "server", "--port", String(port), "--data-dir", dataDir, "--log-level", "error"], {
+  // SERVER_NODE_ARGS="--cpu-prof" profiles the server.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, "../src/cli/main.js"), "server", "--port", String(port), "--data-dir", dataDir, "--log-level", "error"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const agents: SimulatedAgent[] = [];
