@@ -14,6 +14,7 @@ import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
+import { PlacementIndex } from "./placement/placement-index.js";
 import { ChangeFeed } from "./state/change-feed.js";
 import { SqliteStore } from "./state/sqlite/sqlite-store.js";
 import { checkPassword, loadOrCreateTokenSecret, registryUser } from "./registry/auth-token.js";
@@ -44,6 +45,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const store = new SqliteStore({ path: join(config.dataDir, "berth.db") });
   const partition = { region: config.region, accountId: config.accountId };
   const changes = new ChangeFeed();
+  const placement = new PlacementIndex(changes);
   const secrets = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
 
   // The image registry: blobs and its own SQLite file under <data-dir>/registry.
@@ -68,7 +70,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
 
   const awsJson = createJsonDispatcher({
     services: [
-      ecsService({ store, changes, random: Math.random }),
+      ecsService({ store, changes, random: Math.random, placement }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
     ],
     secrets,
@@ -79,7 +81,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const http = createHttpServer({ awsJson, streaming: [{ prefix: "/v2/", handle: distribution }], logger });
   // A layer upload is one request and may take longer than Node's default 5-minute request limit.
   http.requestTimeout = 0;
-  const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now });
+  const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now, placement });
   await hub.markAllDisconnected();
   const stopRetention = startStoppedTaskRetention({
     store,

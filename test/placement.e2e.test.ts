@@ -31,7 +31,7 @@ async function allTasks(ecs: ECSClient, cluster: string): Promise<Task[]> {
 
 describe("placement through the API, on simulated instances", () => {
   let server: BerthServer;
-  let agents: SimulatedAgent[] = [];
+  const agents: SimulatedAgent[] = [];
   before(async () => {
     server = await BerthServer.start();
   });

@@ -14,6 +14,7 @@ import { verifySigV4 } from "../api/sigv4/verify.js";
 import type { Partition } from "../domain/arn.js";
 import { applyReport } from "../domain/task-report.js";
 import { AwsError } from "../errors/catalog.js";
+import type { PlacementIndex } from "../placement/placement-index.js";
 import type { ChangeFeed } from "../state/change-feed.js";
 import type { Store } from "../state/store.js";
 
@@ -27,7 +28,11 @@ export interface AgentHubOptions {
   readonly logger: Logger;
   readonly now: () => number;
   readonly heartbeatMs?: number;
+  readonly placement: PlacementIndex;
 }
+
+/** `arn:aws:ecs:r:a:task/<cluster>/<id>` → cluster. */
+const clusterFromArn = (taskArn: string): string => taskArn.split("/").at(-2) ?? "";
 
 interface Session {
   readonly instanceArn: string;
@@ -157,7 +162,11 @@ export class AgentHub {
       const next = applyReport(task, report, this.opts.now());
       if (next === task) return undefined;
       await tx.tasks.put(next);
+      if (next.lastStatus === "STOPPED") this.opts.placement.release(next);
       return next;
+    }).catch((e: unknown) => {
+      this.opts.placement.invalidate(clusterFromArn(report.taskArn));
+      throw e;
     });
     if (updated) this.opts.changes.publish({ kind: "task", record: updated });
   }

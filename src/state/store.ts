@@ -115,6 +115,8 @@ export interface ContainerInstanceReader {
   get(arn: string): Promise<ContainerInstanceRecord | undefined>;
   /** A cluster's instances ordered by ARN, all of them or those in one status. */
   list(cluster: string, page: PageRequest & { readonly status?: ContainerInstanceStatus }): Promise<Page<ContainerInstanceRecord>>;
+  /** How many of a cluster's instances are registered (ACTIVE or DRAINING). */
+  countRegistered(cluster: string): Promise<number>;
 }
 export interface ContainerInstanceRepository extends ContainerInstanceReader {
   put(record: ContainerInstanceRecord): Promise<void>;

@@ -75,6 +75,13 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
     DeleteCluster: operation<DeleteClusterRequest>(DeleteClusterRequest$, async (input) => {
       const cluster = await store.write(async (tx) => {
         const record = await activeCluster(tx, input.cluster);
+        if ((await tx.containerInstances.countRegistered(record.name)) > 0) {
+          throw new AwsError("ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining.");
+        }
+        const holding = await tx.tasks.countByStatus(record.name);
+        if ([...holding.values()].some((n) => n > 0)) {
+          throw new AwsError("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
+        }
         const inactive: ClusterRecord = { ...record, status: "INACTIVE" };
         await tx.clusters.put(inactive);
         return inactive;
@@ -127,13 +134,16 @@ function checkInclude(include: readonly string[]): Set<ClusterField> {
 
 /** The ECS shape of a cluster; counts are derived from the tasks, services and instances it holds. */
 async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet<ClusterField>): Promise<Cluster> {
+  const byStatus = await tx.tasks.countByStatus(record.name);
+  const running = byStatus.get("RUNNING") ?? 0;
+  const pending = (byStatus.get("PROVISIONING") ?? 0) + (byStatus.get("PENDING") ?? 0) + (byStatus.get("ACTIVATING") ?? 0);
   const cluster: Cluster = {
     clusterArn: record.arn,
     clusterName: record.name,
     status: record.status,
-    registeredContainerInstancesCount: 0,
-    runningTasksCount: 0,
-    pendingTasksCount: 0,
+    registeredContainerInstancesCount: await tx.containerInstances.countRegistered(record.name),
+    runningTasksCount: running,
+    pendingTasksCount: pending,
     activeServicesCount: 0,
     statistics: [],
     tags: [],
@@ -143,6 +153,16 @@ async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet
   if (include.has("SETTINGS")) cluster.settings = [...record.settings];
   if (include.has("CONFIGURATIONS") && record.configuration) cluster.configuration = record.configuration;
   if (include.has("TAGS")) cluster.tags = await tx.tags.list(record.arn);
-  if (include.has("STATISTICS")) cluster.statistics = [];
+  if (include.has("STATISTICS")) {
+    // ECS's statistics for EC2 capacity; Berth has no Fargate tasks yet, so those are 0.
+    cluster.statistics = [
+      { name: "runningEC2TasksCount", value: String(running) },
+      { name: "pendingEC2TasksCount", value: String(pending) },
+      { name: "runningFargateTasksCount", value: "0" },
+      { name: "pendingFargateTasksCount", value: "0" },
+      { name: "activeEC2ServiceCount", value: "0" },
+      { name: "drainingEC2ServiceCount", value: "0" },
+    ];
+  }
   return cluster;
 }

@@ -29,7 +29,8 @@ import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import { activeCluster } from "./clusters.js";
 import type { EcsDeps } from "./deps.js";
-import { instanceSnapshots, matchesFilter, parseFilter } from "./placement.js";
+import { instanceSnapshots } from "../../placement/snapshots.js";
+import { matchesFilter, parseFilter } from "./placement.js";
 import { instanceArnIn } from "./refs.js";
 
 export function containerInstanceOperations({ store, changes }: EcsDeps): Record<string, Operation> {

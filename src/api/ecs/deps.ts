@@ -1,3 +1,4 @@
+import type { PlacementIndex } from "../../placement/placement-index.js";
 import type { ChangeFeed } from "../../state/change-feed.js";
 import type { Store } from "../../state/store.js";
 
@@ -7,4 +8,6 @@ export interface EcsDeps {
   readonly changes: ChangeFeed;
   /** Randomness for placement; seeded in tests. */
   readonly random: () => number;
+  /** The placement engine's in-memory view of each cluster. */
+  readonly placement: PlacementIndex;
 }

@@ -1,19 +1,16 @@
 import type { Failure, PlacementConstraint as EcsConstraint, PlacementStrategy as EcsStrategy } from "@aws-sdk/client-ecs";
-import { remainingResources, type ContainerInstanceRecord, type Reservation } from "../../domain/container-instance.js";
 import { invalidParameter } from "../../errors/catalog.js";
 import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
-import { placeOnSnapshots } from "../../scheduler/place.js";
+import type { ClusterState } from "../../scheduler/cluster-state.js";
+import { placeTasks } from "../../scheduler/place.js";
 import { evaluate, type QueryTarget } from "../../scheduler/query/evaluate.js";
 import { parseExpression } from "../../scheduler/query/parser.js";
 import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
-import type { InstanceSnapshot, Placement, PlacementConstraint, PlacementStrategy } from "../../scheduler/types.js";
-import type { ReadTx } from "../../state/store.js";
+import type { InstanceSnapshot, Placement, PlacementConstraint, PlacementRequest, PlacementStrategy } from "../../scheduler/types.js";
 
 /**
- * The bridge between the store and the placement engine: snapshots of a cluster's instances as
- * they are inside the current transaction, and ECS's constraint and strategy shapes checked and
- * translated. Deciding inside the writing transaction is what makes placement the single applier:
- * no two RunTask calls can book the same cpu, memory or port.
+ * The bridge between the ECS API and the placement engine: ECS's constraint and strategy shapes
+ * checked and translated, failures shaped as ECS returns them, the `filter` of ListContainerInstances.
  */
 
 /** A memberOf expression's problem, for the task-definition validator and the API; undefined when it parses. */
@@ -67,58 +64,14 @@ export function strategiesFrom(strategies: readonly EcsStrategy[]): PlacementStr
   });
 }
 
-/** Every instance of a cluster that is not INACTIVE (or just the one named), as the engine sees it. */
-export async function instanceSnapshots(tx: ReadTx, cluster: string, only?: string): Promise<InstanceSnapshot[]> {
-  const instances: ContainerInstanceRecord[] = [];
-  if (only !== undefined) {
-    const one = await tx.containerInstances.get(only);
-    if (one && one.cluster === cluster && one.status !== "INACTIVE") instances.push(one);
-  } else {
-    let after: string | undefined;
-    do {
-      const page = await tx.containerInstances.list(cluster, { limit: 1000, after });
-      instances.push(...page.items.filter((i) => i.status !== "INACTIVE"));
-      after = page.nextAfter;
-    } while (after);
-  }
-  return Promise.all(instances.map(async (i) => snapshotOf(i, await tx.tasks.holdingResources(i.arn))));
-}
-
-function snapshotOf(
-  i: ContainerInstanceRecord,
-  holding: readonly { readonly reservation: Reservation; readonly group: string; readonly spec: { readonly desiredStatus: string } }[],
-): InstanceSnapshot {
-  const left = remainingResources(i.registered, holding.map((t) => t.reservation));
-  const taskGroups = new Map<string, number>();
-  for (const t of holding) taskGroups.set(t.group, (taskGroups.get(t.group) ?? 0) + 1);
-  return {
-    id: i.id,
-    arn: i.arn,
-    status: i.status,
-    agentConnected: i.agentConnected,
-    agentVersion: i.versionInfo.agentVersion,
-    ec2InstanceId: i.ec2InstanceId,
-    registeredAtMs: i.registeredAtMs,
-    registeredCpu: i.registered.cpu,
-    registeredMemory: i.registered.memory,
-    remainingCpu: left.cpu,
-    remainingMemory: left.memory,
-    usedTcpPorts: [...left.usedTcp],
-    usedUdpPorts: [...left.usedUdp],
-    attributes: new Map(i.attributes.map((a) => [a.name ?? "", a.value ?? null])),
-    runningTasksCount: holding.filter((t) => t.spec.desiredStatus === "RUNNING").length,
-    taskGroups,
-  };
-}
-
 /** Places `count` tasks; failures carry the engine's per-instance reason and its whole explanation. */
 export function place(
-  snapshots: readonly InstanceSnapshot[],
-  request: Parameters<typeof placeOnSnapshots>[1],
+  cluster: ClusterState,
+  request: PlacementRequest,
   random: () => number,
 ): { placements: readonly Placement[]; failures: Failure[] } {
   try {
-    const result = placeOnSnapshots(snapshots, request, { random });
+    const result = placeTasks(cluster, request, { random });
     const summary = result.explanation?.summary;
     const failures = result.failures.map((f) => ({ arn: f.arn, reason: f.reason, detail: summary ? `${f.detail} ${summary}` : f.detail }));
     return { placements: result.placements, failures };

@@ -19,17 +19,18 @@ import {
 } from "@aws-sdk/client-ecs";
 import type { PlacementConstraint, PlacementRequest, PlacementStrategy } from "../../scheduler/types.js";
 import type { TaskSpec } from "../../agent-protocol/messages.js";
-import { clusterArn, taskArn } from "../../domain/arn.js";
+import { clusterArn, clusterName, taskArn } from "../../domain/arn.js";
 import { newId } from "../../domain/ids.js";
 import { validateTags } from "../../domain/tags.js";
 import { applyOverrides, reservationOf, type TaskRecord } from "../../domain/task.js";
-import { clientException, invalidParameter } from "../../errors/catalog.js";
+import { AwsError, clientException, invalidParameter } from "../../errors/catalog.js";
 import type { ClusterRecord, ReadTx, TaskDefinitionRecord, WriteTx } from "../../state/store.js";
 import { operation, type Operation, type RequestContext } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import { activeCluster } from "./clusters.js";
 import type { EcsDeps } from "./deps.js";
-import { constraintsFrom, instanceSnapshots, place, strategiesFrom } from "./placement.js";
+import { constraintsFrom, place, strategiesFrom } from "./placement.js";
+import { ClusterState } from "../../scheduler/cluster-state.js";
 import { instanceArnIn, taskArnIn } from "./refs.js";
 import { findTaskDefinition, toTaskDefinition } from "./task-definitions.js";
 import { toTask } from "./task-view.js";
@@ -46,7 +47,14 @@ interface Launch {
   readonly strategies: readonly PlacementStrategy[];
 }
 
-export function taskOperations({ store, changes, random }: EcsDeps): Record<string, Operation> {
+export function taskOperations({ store, changes, random, placement }: EcsDeps): Record<string, Operation> {
+  /** A write that places tasks; if it fails for any reason but the client's input, the index may be ahead of the store. */
+  const placing = <T>(cluster: string | undefined, fn: (tx: WriteTx) => Promise<T>): Promise<T> =>
+    store.write(fn).catch((e: unknown) => {
+      if (!(e instanceof AwsError)) placement.invalidate(clusterName(cluster));
+      throw e;
+    });
+
   const commit = (tasks: readonly TaskRecord[], failures: readonly Failure[], ctx: RequestContext) => {
     tasks.forEach((record) => changes.publish({ kind: "task", record }));
     return { tasks: tasks.map((t) => toTask(ctx.partition, t)), failures };
@@ -59,12 +67,17 @@ export function taskOperations({ store, changes, random }: EcsDeps): Record<stri
       if (input.launchType && input.launchType !== "EC2") {
         throw invalidParameter(`launchType ${input.launchType} is not available yet: use EC2 (the default).`);
       }
-      const { tasks, failures } = await store.write(async (tx) => {
+      const { tasks, failures } = await placing(input.cluster, async (tx) => {
         const launch = await prepareLaunch(tx, input);
-        const snapshots = await instanceSnapshots(tx, launch.cluster.name);
-        if (snapshots.length === 0) throw invalidParameter("No Container Instances were found in your cluster.");
-        const { placements, failures } = place(snapshots, placementRequest(launch, count), random);
-        const tasks = await Promise.all(placements.map((p) => createTask(tx, launch, p.instanceArn, ctx)));
+        const state = await placement.state(tx, launch.cluster.name);
+        if (state.size === 0) throw invalidParameter("No Container Instances were found in your cluster.");
+        const { placements, failures } = place(state, placementRequest(launch, count), random);
+        const tasks: TaskRecord[] = [];
+        for (const p of placements) {
+          const task = await createTask(tx, launch, p.instanceArn, ctx);
+          placement.reserve(launch.cluster.name, p, task);
+          tasks.push(task);
+        }
         return { tasks, failures };
       });
       return commit(tasks, failures, ctx);
@@ -73,21 +86,26 @@ export function taskOperations({ store, changes, random }: EcsDeps): Record<stri
     StartTask: operation<StartTaskRequest>(StartTaskRequest$, async (input, ctx) => {
       const refs = input.containerInstances ?? [];
       if (refs.length < 1 || refs.length > 10) throw invalidParameter(`containerInstances must name 1 to 10 instances; got ${refs.length}.`);
-      const { tasks, failures } = await store.write(async (tx) => {
+      const { tasks, failures } = await placing(input.cluster, async (tx) => {
         // StartTask is for custom schedulers: the caller's instances, resource checks but no strategies or constraints.
         const launch = { ...(await prepareLaunch(tx, input)), constraints: [], strategies: [] };
+        const state = await placement.state(tx, launch.cluster.name);
         const tasks: TaskRecord[] = [];
         const failures: Failure[] = [];
         for (const ref of refs) {
           const arn = instanceArnIn(ctx.partition, ref, launch.cluster.name);
-          const snapshots = await instanceSnapshots(tx, launch.cluster.name, arn);
-          if (snapshots.length === 0) {
+          const i = state.indexOf(arn.split("/").pop() ?? "");
+          if (i === undefined) {
             failures.push({ arn: ref, reason: "MISSING" });
             continue;
           }
-          const placed = place(snapshots, placementRequest(launch, 1), random);
-          if (placed.placements[0]) tasks.push(await createTask(tx, launch, placed.placements[0].instanceArn, ctx));
-          else failures.push(...placed.failures);
+          const placed = place(ClusterState.from([state.snapshot(i)]), placementRequest(launch, 1), random);
+          const p = placed.placements[0];
+          if (p) {
+            const task = await createTask(tx, launch, p.instanceArn, ctx);
+            placement.reserve(launch.cluster.name, p, task);
+            tasks.push(task);
+          } else failures.push(...placed.failures);
         }
         return { tasks, failures };
       });

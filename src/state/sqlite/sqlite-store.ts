@@ -30,6 +30,8 @@ export class SqliteStore implements Store {
   private readonly writeTx: WriteTx;
   private readonly readTx: ReadTx;
   private readonly maxBatch: number;
+  /** Transaction control as prepared statements: exec() would parse the SQL for every write. */
+  private readonly sql: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "commit" | "rollback", Sqlite.Statement>;
   private queue: PendingWrite[] = [];
   private flushing = false;
   private closed = false;
@@ -44,6 +46,15 @@ export class SqliteStore implements Store {
     this.writeTx = repositories(this.writer);
     this.readTx = repositories(this.reader);
     this.maxBatch = maxBatch;
+    const prepare = (text: string) => this.writer.prepare(text);
+    this.sql = {
+      begin: prepare("BEGIN IMMEDIATE"),
+      savepoint: prepare("SAVEPOINT write"),
+      release: prepare("RELEASE write"),
+      rollbackTo: prepare("ROLLBACK TO write"),
+      commit: prepare("COMMIT"),
+      rollback: prepare("ROLLBACK"),
+    };
   }
 
   read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
@@ -71,22 +82,23 @@ export class SqliteStore implements Store {
       const batch = this.queue.splice(0, this.maxBatch);
       const outcomes: Parameters<PendingWrite["settle"]>[0][] = [];
       try {
-        this.writer.exec("BEGIN IMMEDIATE");
+        this.sql.begin.run();
         for (const job of batch) {
-          this.writer.exec("SAVEPOINT write");
+          this.sql.savepoint.run();
           try {
             const value = await job.run(this.writeTx);
-            this.writer.exec("RELEASE write");
+            this.sql.release.run();
             outcomes.push({ ok: true, value });
           } catch (error) {
-            this.writer.exec("ROLLBACK TO write; RELEASE write");
+            this.sql.rollbackTo.run();
+            this.sql.release.run();
             outcomes.push({ ok: false, error });
           }
         }
-        this.writer.exec("COMMIT");
+        this.sql.commit.run();
       } catch (error) {
         // The commit itself failed (disk full, I/O error): nothing in this batch is durable.
-        if (this.writer.inTransaction) this.writer.exec("ROLLBACK");
+        if (this.writer.inTransaction) this.sql.rollback.run();
         batch.forEach((job) => job.settle({ ok: false, error }));
         continue;
       }

@@ -8,9 +8,11 @@ export class SqliteContainerInstances implements ContainerInstanceRepository {
   private readonly getStmt: Statement<[string], DocRow>;
   private readonly listStmt: Statement<[{ cluster: string; after: string; status: string; limit: number }], DocRow>;
   private readonly putStmt: Statement<[string, string, string, string]>;
+  private readonly countStmt: Statement<[string], { n: number }>;
 
   constructor(db: Database) {
     this.getStmt = db.prepare("SELECT doc FROM container_instances WHERE arn = ?");
+    this.countStmt = db.prepare("SELECT count(*) AS n FROM container_instances WHERE cluster = ? AND status <> 'INACTIVE'");
     this.listStmt = db.prepare(
       `SELECT doc FROM container_instances WHERE cluster = @cluster AND arn > @after AND (@status = '' OR status = @status)
        ORDER BY arn LIMIT @limit`,
@@ -31,6 +33,10 @@ export class SqliteContainerInstances implements ContainerInstanceRepository {
       .all({ cluster, after: req.after ?? "", status: req.status ?? "", limit: req.limit + 1 })
       .map((r) => parseDoc<ContainerInstanceRecord>(r));
     return Promise.resolve(page(rows, req, (i) => i.arn));
+  }
+
+  countRegistered(cluster: string): Promise<number> {
+    return Promise.resolve(this.countStmt.get(cluster)?.n ?? 0);
   }
 
   put(record: ContainerInstanceRecord): Promise<void> {

@@ -1,0 +1,46 @@
+import { remainingResources, type ContainerInstanceRecord } from "../domain/container-instance.js";
+import type { TaskRecord } from "../domain/task.js";
+import type { InstanceSnapshot } from "../scheduler/types.js";
+import type { ReadTx } from "../state/store.js";
+
+/** Every instance of a cluster that is not INACTIVE (or just the one named), as the engine sees it. */
+export async function instanceSnapshots(tx: ReadTx, cluster: string, only?: string): Promise<InstanceSnapshot[]> {
+  const instances: ContainerInstanceRecord[] = [];
+  if (only !== undefined) {
+    const one = await tx.containerInstances.get(only);
+    if (one && one.cluster === cluster && one.status !== "INACTIVE") instances.push(one);
+  } else {
+    let after: string | undefined;
+    do {
+      const page = await tx.containerInstances.list(cluster, { limit: 1000, after });
+      instances.push(...page.items.filter((i) => i.status !== "INACTIVE"));
+      after = page.nextAfter;
+    } while (after);
+  }
+  return Promise.all(instances.map(async (i) => snapshotOf(i, await tx.tasks.holdingResources(i.arn))));
+}
+
+function snapshotOf(i: ContainerInstanceRecord, holding: readonly TaskRecord[]): InstanceSnapshot {
+  const left = remainingResources(i.registered, holding.map((t) => t.reservation));
+  const taskGroups = new Map<string, number>();
+  for (const t of holding) taskGroups.set(t.group, (taskGroups.get(t.group) ?? 0) + 1);
+  return {
+    id: i.id,
+    arn: i.arn,
+    status: i.status,
+    agentConnected: i.agentConnected,
+    agentVersion: i.versionInfo.agentVersion,
+    ec2InstanceId: i.ec2InstanceId,
+    registeredAtMs: i.registeredAtMs,
+    registeredCpu: i.registered.cpu,
+    registeredMemory: i.registered.memory,
+    remainingCpu: left.cpu,
+    remainingMemory: left.memory,
+    usedTcpPorts: [...left.usedTcp],
+    usedUdpPorts: [...left.usedUdp],
+    attributes: new Map(i.attributes.map((a) => [a.name ?? "", a.value ?? null])),
+    runningTasksCount: holding.filter((t) => t.spec.desiredStatus === "RUNNING").length,
+    taskGroups,
+  };
+}
+

@@ -1,0 +1,74 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CreateClusterCommand,
+  DeleteClusterCommand,
+  DeregisterContainerInstanceCommand,
+  DescribeClustersCommand,
+  DescribeTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type ECSClient,
+} from "@aws-sdk/client-ecs";
+import type { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
+import { BerthServer } from "./support/berth-server.js";
+import { startSimulatedAgents } from "./support/simulated-cluster.js";
+
+async function until<T>(probe: () => Promise<T>, ok: (t: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await probe();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const rejectsWith = (p: Promise<unknown>, name: string) =>
+  assert.rejects(p, (e: unknown) => {
+    assert.equal((e as Error).name, name);
+    return true;
+  });
+
+describe("a cluster's counts, and DeleteCluster while it holds instances or tasks", () => {
+  let server: BerthServer;
+  let ecs: ECSClient;
+  let agents: SimulatedAgent[] = [];
+  let taskArn = "";
+  const cluster = "busy";
+  before(async () => {
+    server = await BerthServer.start();
+    ecs = server.ecs();
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    agents = await startSimulatedAgents(server, cluster, [{ cpu: 1024, memory: 1024 }]);
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: "one", containerDefinitions: [{ name: "a", image: "berth-test", memory: 64 }] }));
+  });
+  after(async () => {
+    agents.forEach((a) => a.stop());
+    await server.stop();
+  });
+
+  it("counts registered instances and running tasks, and says so in its statistics", async () => {
+    const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: "one" }));
+    taskArn = run.tasks?.[0]?.taskArn ?? "";
+    await until(() => ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })), (r) => r.tasks?.[0]?.lastStatus === "RUNNING", "RUNNING");
+    const c = (await ecs.send(new DescribeClustersCommand({ clusters: [cluster], include: ["STATISTICS"] }))).clusters?.[0];
+    assert.equal(c?.registeredContainerInstancesCount, 1);
+    assert.equal(c?.runningTasksCount, 1);
+    assert.equal(c?.pendingTasksCount, 0);
+    assert.deepEqual(c?.statistics?.find((s) => s.name === "runningEC2TasksCount"), { name: "runningEC2TasksCount", value: "1" });
+  });
+
+  it("refuses to delete while instances are registered, then while tasks hold resources, then deletes", async () => {
+    await rejectsWith(ecs.send(new DeleteClusterCommand({ cluster })), "ClusterContainsContainerInstancesException");
+    await ecs.send(new DeregisterContainerInstanceCommand({ cluster, containerInstance: agents[0]!.containerInstanceArn, force: true }));
+    await rejectsWith(ecs.send(new DeleteClusterCommand({ cluster })), "ClusterContainsTasksException");
+    const [still] = (await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }))).clusters ?? [];
+    assert.equal(still?.status, "ACTIVE", "the refused deletes changed nothing");
+    // A forced deregistration leaves the task running on its agent; once it is stopped, the cluster can go.
+    await ecs.send(new StopTaskCommand({ cluster, task: taskArn }));
+    await until(() => ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })), (r) => r.tasks?.[0]?.lastStatus === "STOPPED", "STOPPED");
+    const deleted = await ecs.send(new DeleteClusterCommand({ cluster }));
+    assert.equal(deleted.cluster?.status, "INACTIVE");
+  });
+});
