@@ -99,3 +99,31 @@ export function defaultDeploymentConfig(strategy: SchedulingStrategy): Deploymen
  * ECS API reference for ServiceDeploymentCircuitBreaker; older guides said at least 10).
  */
 export const circuitBreakerThreshold = (desiredCount: number): number => Math.min(200, Math.max(3, Math.ceil(desiredCount * 0.5)));
+
+/**
+ * The service with a new PRIMARY deployment (a new revision, forceNewDeployment, a placement
+ * change): the previous ones become ACTIVE and drain; start throttling starts afresh.
+ */
+export function withNewDeployment(s: ServiceRecord, d: { readonly id: string; readonly taskDefinitionArn: string; readonly nowMs: number }): ServiceRecord {
+  const deployment: DeploymentRecord = {
+    id: d.id,
+    status: "PRIMARY",
+    taskDefinitionArn: d.taskDefinitionArn,
+    desiredCount: s.desiredCount,
+    runningCount: 0,
+    pendingCount: 0,
+    failedTasks: 0,
+    rolloutState: "IN_PROGRESS",
+    rolloutStateReason: `ECS deployment ${d.id} in progress.`,
+    createdAtMs: d.nowMs,
+    updatedAtMs: d.nowMs,
+  };
+  return {
+    ...s,
+    taskDefinitionArn: d.taskDefinitionArn,
+    startFailures: 0,
+    nextStartAtMs: undefined,
+    steadyNoticeAtMs: undefined,
+    deployments: [deployment, ...s.deployments.map((x) => ({ ...x, status: "ACTIVE" as const }))],
+  };
+}
