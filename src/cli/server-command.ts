@@ -14,6 +14,8 @@ export function serverCommand(): Command {
     .option("--region <region>", "region in ARNs and signatures (env BERTH_REGION; default us-east-1)")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env BERTH_LOG_LEVEL; default info)")
     .option("--stopped-task-retention <duration>", "how long stopped tasks stay describable (env BERTH_STOPPED_TASK_RETENTION; default 168h)")
+    .option("--agent-lost-after <duration>", "an agent disconnected this long is lost: its service tasks are replaced (env BERTH_AGENT_LOST_AFTER; default 15s)")
+    .option("--task-healthy-after <duration>", "a RUNNING task without health checks counts as healthy after this (env BERTH_TASK_HEALTHY_AFTER; default 40s, as ECS)")
     .action(async (flags: Record<string, string | undefined>) => {
       const config = compileServerConfig(flags, process.env);
       const logger = pino({ level: config.logLevel }, pino.destination(2));

@@ -10,6 +10,8 @@ export interface RawServerConfig {
   readonly region?: string | undefined;
   readonly logLevel?: string | undefined;
   readonly stoppedTaskRetention?: string | undefined;
+  readonly agentLostAfter?: string | undefined;
+  readonly taskHealthyAfter?: string | undefined;
 }
 
 export interface ServerConfig {
@@ -21,6 +23,10 @@ export interface ServerConfig {
   readonly logLevel: string;
   /** How long STOPPED tasks stay describable. */
   readonly stoppedTaskRetentionMs: number;
+  /** An agent disconnected this long is lost: its service tasks are recorded STOPPED and replaced. */
+  readonly agentLostAfterMs: number;
+  /** A RUNNING task without container health checks counts as healthy after this long (ECS: 40 s). */
+  readonly taskHealthyAfterMs: number;
 }
 
 /** Berth's API port: 4566 belongs to other emulators. */
@@ -43,8 +49,15 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
   if (stoppedTaskRetentionMs === undefined) {
     throw new Error(`--stopped-task-retention must be a duration such as 168h or 30m; got '${retentionText}'.`);
   }
+  const duration = (flag: string, text: string): number => {
+    const ms = parseGoDuration(text);
+    if (ms === undefined) throw new Error(`--${flag} must be a duration such as 15s or 1m; got '${text}'.`);
+    return ms;
+  };
   return {
     stoppedTaskRetentionMs,
+    agentLostAfterMs: duration("agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
+    taskHealthyAfterMs: duration("task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
     port,
     host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
     dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),

@@ -127,3 +127,7 @@ export function withNewDeployment(s: ServiceRecord, d: { readonly id: string; re
     deployments: [deployment, ...s.deployments.map((x) => ({ ...x, status: "ACTIVE" as const }))],
   };
 }
+
+/** A deployment id as ECS writes them: `ecs-svc/` and 19 digits. */
+export const newDeploymentId = (random: () => number): string =>
+  `ecs-svc/${Array.from({ length: 19 }, (_, i) => (i === 0 ? 1 + Math.floor(random() * 9) : Math.floor(random() * 10))).join("")}`;

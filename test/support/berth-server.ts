@@ -18,10 +18,14 @@ export class BerthServer {
   endpoint = "";
   accessKey!: AccessKey;
 
-  private constructor(readonly dataDir: string) {}
+  private constructor(
+    readonly dataDir: string,
+    private readonly extraArgs: readonly string[],
+  ) {}
 
-  static async start(dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-"))): Promise<BerthServer> {
-    const server = new BerthServer(dataDir);
+  /** `extraArgs` are more `berth server` flags, e.g. ["--agent-lost-after", "3s"]. */
+  static async start(dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-")), extraArgs: readonly string[] = []): Promise<BerthServer> {
+    const server = new BerthServer(dataDir, extraArgs);
     await server.launch();
     return server;
   }
@@ -31,7 +35,7 @@ export class BerthServer {
   }
 
   private async launch(port = "0"): Promise<void> {
-    const child = spawn(process.execPath, [berthBin, "server", "--port", port, "--data-dir", this.dataDir, "--log-level", "warn"], {
+    const child = spawn(process.execPath, [berthBin, "server", "--port", port, "--data-dir", this.dataDir, "--log-level", "warn", ...this.extraArgs], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     this.child = child;
