@@ -48,9 +48,12 @@ export class ServiceRunner {
       else if (c.kind === "task" && c.record.serviceName !== undefined) this.mark(c.record.cluster, c.record.serviceName);
       else if (c.kind === "instance") for (const name of this.byCluster.get(c.record.cluster) ?? []) this.mark(c.record.cluster, name);
     });
-    this.timer = setInterval(() => this.markAll().catch((err: unknown) => opts.logger.error({ err }, "services: listing failed")), opts.tickMs ?? 1000);
+    const sweep = (): void => {
+      this.markAll().catch((err: unknown) => opts.logger.error({ err }, "services: listing failed"));
+    };
+    this.timer = setInterval(sweep, opts.tickMs ?? 1000);
     this.loop = this.run();
-    this.markAll().catch((err: unknown) => opts.logger.error({ err }, "services: listing failed"));
+    sweep();
   }
 
   private mark(cluster: string, name: string): void {
@@ -81,7 +84,11 @@ export class ServiceRunner {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      if (this.dirty.size === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.dirty.size === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+      }
       this.wake = undefined;
       const batch = [...this.dirty];
       this.dirty.clear();
