@@ -13,6 +13,7 @@ import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials
 import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
+import { ServiceRunner } from "./controller/services/runner.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
 import { PlacementIndex } from "./placement/placement-index.js";
 import { ChangeFeed } from "./state/change-feed.js";
@@ -98,6 +99,16 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     now: Date.now,
     logger: logger.child({ component: "registry" }),
   });
+  const services = new ServiceRunner({
+    store,
+    changes,
+    placement,
+    partition,
+    logger: logger.child({ component: "services" }),
+    now: Date.now,
+    random: Math.random,
+    settings: { lostAfterMs: config.agentLostAfterMs, healthyAfterMs: config.taskHealthyAfterMs },
+  });
   http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.url?.startsWith(agentPath)) hub.handleUpgrade(req, socket, head);
     else socket.destroy();
@@ -124,6 +135,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     async close() {
       stopRetention();
+      await services.stop();
       hub.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

@@ -175,7 +175,12 @@ export class AgentHub {
     const record = await this.opts.store.write(async (tx) => {
       const current = await tx.containerInstances.get(instanceArn);
       if (!current || current.agentConnected === agentConnected) return undefined;
-      const next = { ...current, agentConnected, version: current.version + 1 };
+      const next = {
+        ...current,
+        agentConnected,
+        agentDisconnectedAtMs: agentConnected ? current.agentDisconnectedAtMs : this.opts.now(),
+        version: current.version + 1,
+      };
       await tx.containerInstances.put(next);
       return next;
     });

@@ -12,6 +12,8 @@ export interface RawServerConfig {
   readonly stoppedTaskRetention?: string | undefined;
   readonly registryGcInterval?: string | undefined;
   readonly registryBlobGrace?: string | undefined;
+  readonly agentLostAfter?: string | undefined;
+  readonly taskHealthyAfter?: string | undefined;
 }
 
 export interface ServerConfig {
@@ -27,6 +29,10 @@ export interface ServerConfig {
   readonly registryGcIntervalMs: number;
   /** How long an unreferenced blob survives GC: a push uploads layers before the manifest naming them. */
   readonly registryBlobGraceMs: number;
+  /** An agent disconnected this long is lost: its service tasks are recorded STOPPED and replaced. */
+  readonly agentLostAfterMs: number;
+  /** A RUNNING task without container health checks counts as healthy after this long (ECS: 40 s). */
+  readonly taskHealthyAfterMs: number;
 }
 
 /** Berth's API port: 4566 belongs to other emulators. */
@@ -56,6 +62,8 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     stoppedTaskRetentionMs,
     registryGcIntervalMs,
     registryBlobGraceMs,
+    agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
+    taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
     port,
     host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
     dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),

@@ -24,6 +24,8 @@ export interface ContainerInstanceRecord {
   readonly tags: readonly Tag[];
   readonly registeredAtMs: number;
   readonly agentConnected: boolean;
+  /** When the agent's session was last lost (epoch ms); with `agentConnected` false, how long it has been gone. */
+  readonly agentDisconnectedAtMs?: number | undefined;
   /** Bumped on every change, as ECS's `version`. */
   readonly version: number;
 }

@@ -29,8 +29,49 @@ export interface TaskRecord {
   readonly createdAtMs: number;
   readonly stoppingAtMs?: number | undefined;
   readonly stoppedAtMs?: number | undefined;
+  /**
+   * For a service task: its service's reconciler has taken its stop into account (failure counts,
+   * replacement). Until then a STOPPED service task is still in the service's view of its tasks.
+   */
+  readonly serviceObserved?: boolean | undefined;
   /** Bumped on every state change, as ECS's `version`. */
   readonly version: number;
+}
+
+/**
+ * The task with its desired status set to STOPPED (StopTask, the service scheduler): the agent is
+ * told to stop it, and it stays RUNNING as known until the agent reports it STOPPED. Unchanged if
+ * it is already meant to stop.
+ */
+export function requestStop(task: TaskRecord, stop: { readonly reason: string; readonly code: StopCode; readonly nowMs: number }): TaskRecord {
+  if (task.spec.desiredStatus === "STOPPED") return task;
+  return {
+    ...task,
+    spec: { ...task.spec, desiredStatus: "STOPPED", stopReason: stop.reason },
+    stopCode: stop.code,
+    stoppedReason: stop.reason,
+    stoppingAtMs: stop.nowMs,
+    version: task.version + 1,
+  };
+}
+
+/**
+ * The task recorded as STOPPED without its agent's word: its agent has been gone too long (a lost
+ * host). Its resources are released; should the agent come back, the manifest no longer lists the
+ * task, and the agent stops its containers.
+ */
+export function markLost(task: TaskRecord, stop: { readonly reason: string; readonly nowMs: number }): TaskRecord {
+  if (task.lastStatus === "STOPPED") return task;
+  return {
+    ...task,
+    lastStatus: "STOPPED",
+    spec: { ...task.spec, desiredStatus: "STOPPED", stopReason: stop.reason },
+    stopCode: task.stopCode ?? "ServiceSchedulerInitiated",
+    stoppedReason: stop.reason,
+    stoppingAtMs: task.stoppingAtMs ?? stop.nowMs,
+    stoppedAtMs: stop.nowMs,
+    version: task.version + 1,
+  };
 }
 
 /** The containers of a definition with a run's container overrides merged in by name. */

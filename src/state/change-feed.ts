@@ -1,10 +1,12 @@
 import type { ContainerInstanceRecord } from "../domain/container-instance.js";
+import type { ServiceRecord } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
 
 /** A committed change, published after its transaction is durable. */
 export type Change =
   | { readonly kind: "task"; readonly record: TaskRecord }
-  | { readonly kind: "instance"; readonly record: ContainerInstanceRecord };
+  | { readonly kind: "instance"; readonly record: ContainerInstanceRecord }
+  | { readonly kind: "service"; readonly record: ServiceRecord };
 
 /**
  * The change feed: whoever commits a change publishes it; the agent hub (and later the controllers)

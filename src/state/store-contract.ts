@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { ServiceRecord } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
 import type { ClusterRecord, Store, TaskDefinitionRecord, TaskQuery } from "./store.js";
 
@@ -150,6 +151,64 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(left.items.map((t) => t.id), ["recent", "running"]);
       }));
 
+    it("stores services per cluster and lists them by name and status", () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          await tx.services.put(aService("c", "web"));
+          await tx.services.put({ ...aService("c", "api"), status: "DRAINING" });
+          await tx.services.put(aService("c", "daemon", { schedulingStrategy: "DAEMON" }));
+          await tx.services.put(aService("other", "web"));
+        });
+        assert.deepEqual(await store.read((tx) => tx.services.get("c", "web")), aService("c", "web"));
+        const all = await store.read((tx) => tx.services.list("c", { limit: 2 }));
+        assert.deepEqual(all.items.map((s) => s.name), ["api", "daemon"]);
+        const rest = await store.read((tx) => tx.services.list("c", { limit: 2, after: all.nextAfter }));
+        assert.deepEqual(rest.items.map((s) => s.name), ["web"]);
+        const active = await store.read((tx) => tx.services.list("c", { limit: 10, status: "ACTIVE" }));
+        assert.deepEqual(active.items.map((s) => s.name), ["daemon", "web"]);
+        const daemons = await store.read((tx) => tx.services.list("c", { limit: 10, schedulingStrategy: "DAEMON" }));
+        assert.deepEqual(daemons.items.map((s) => s.name), ["daemon"]);
+      }));
+
+    it("keeps a service's newest events, newest first", () =>
+      withStore(async (store) => {
+        const arn = aService("c", "web").arn;
+        for (let batch = 0; batch < 3; batch++) {
+          await store.write((tx) =>
+            tx.services.addEvents(arn, [0, 1, 2].map((i) => ({ id: `e${batch * 3 + i}`, createdAtMs: batch * 3 + i, message: `m${batch * 3 + i}` })), 5),
+          );
+        }
+        await store.write((tx) => tx.services.addEvents("arn:other", [{ id: "x", createdAtMs: 0, message: "x" }], 5));
+        const events = await store.read((tx) => tx.services.events(arn, 100));
+        assert.deepEqual(events.map((e) => e.id), ["e8", "e7", "e6", "e5", "e4"]);
+        assert.deepEqual((await store.read((tx) => tx.services.events(arn, 2))).map((e) => e.id), ["e8", "e7"]);
+      }));
+
+    it("shows a service its tasks until it has observed their stop", () =>
+      withStore(async (store) => {
+        const svc = (id: string, o: Parameters<typeof aTask>[1] & { observed?: boolean; service?: string }): TaskRecord => ({
+          ...aTask(id, o),
+          serviceName: o.service ?? "web",
+          serviceObserved: o.observed,
+        });
+        await store.write(async (tx) => {
+          await tx.tasks.put(svc("a-running", {}));
+          await tx.tasks.put(svc("b-stopped-unseen", { lastStatus: "STOPPED", desired: "STOPPED", stoppedAtMs: 5 }));
+          await tx.tasks.put(svc("c-stopped-seen", { lastStatus: "STOPPED", desired: "STOPPED", stoppedAtMs: 5, observed: true }));
+          await tx.tasks.put(svc("d-other-service", { service: "api" }));
+          await tx.tasks.put(aTask("e-standalone", {}));
+        });
+        const ids = async () => (await store.read((tx) => tx.tasks.ofService("c", "web"))).map((t) => t.id);
+        assert.deepEqual(await ids(), ["a-running", "b-stopped-unseen"]);
+        await store.write(async (tx) => {
+          const t = await tx.tasks.get(aTask("b-stopped-unseen", {}).arn);
+          await tx.tasks.put({ ...t!, serviceObserved: true });
+        });
+        assert.deepEqual(await ids(), ["a-running"]);
+        const listed = await store.read((tx) => tx.tasks.list({ cluster: "c", limit: 10, serviceName: "web", desiredStatus: "STOPPED" }));
+        assert.deepEqual(listed.items.map((t) => t.id), ["b-stopped-unseen", "c-stopped-seen"], "observed stops are still listed");
+      }));
+
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");
       await withStore(async (store) => {
@@ -206,5 +265,30 @@ function aTask(
     stoppedAtMs: o.stoppedAtMs,
     createdAtMs: 0,
     version: 1,
+  };
+}
+
+function aService(cluster: string, name: string, o: Partial<ServiceRecord> = {}): ServiceRecord {
+  return {
+    arn: `arn:aws:ecs:us-east-1:000000000000:service/${cluster}/${name}`,
+    name,
+    cluster,
+    clusterArn: `arn:aws:ecs:us-east-1:000000000000:cluster/${cluster}`,
+    status: "ACTIVE",
+    schedulingStrategy: "REPLICA",
+    desiredCount: 2,
+    taskDefinitionArn: "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1",
+    launchType: "EC2",
+    deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, circuitBreaker: { enable: false, rollback: false } },
+    placementConstraints: [],
+    placementStrategy: [],
+    healthCheckGracePeriodSeconds: 0,
+    enableECSManagedTags: false,
+    tags: [],
+    deployments: [],
+    startFailures: 0,
+    createdAtMs: 1_700_000_000_000,
+    version: 1,
+    ...o,
   };
 }

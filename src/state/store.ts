@@ -1,5 +1,6 @@
 import type { ClusterConfiguration, ClusterSetting, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
 import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../domain/container-instance.js";
+import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
 
 /**
@@ -21,6 +22,7 @@ export interface ReadTx {
   readonly tags: TagReader;
   readonly containerInstances: ContainerInstanceReader;
   readonly tasks: TaskReader;
+  readonly services: ServiceReader;
 }
 
 export interface WriteTx {
@@ -29,6 +31,7 @@ export interface WriteTx {
   readonly tags: TagRepository;
   readonly containerInstances: ContainerInstanceRepository;
   readonly tasks: TaskRepository;
+  readonly services: ServiceRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */
@@ -135,6 +138,11 @@ export interface TaskReader {
   get(arn: string): Promise<TaskRecord | undefined>;
   /** Tasks ordered by ARN. */
   list(query: TaskQuery): Promise<Page<TaskRecord>>;
+  /**
+   * A service's tasks as its reconciler sees them: every task not yet STOPPED, and STOPPED ones
+   * whose stop the reconciler has not yet observed (`serviceObserved`). Ordered by ARN.
+   */
+  ofService(cluster: string, serviceName: string): Promise<TaskRecord[]>;
   /** Tasks on an instance that still hold resources there (not yet known STOPPED). */
   holdingResources(containerInstanceArn: string): Promise<TaskRecord[]>;
   /** Counts of a cluster's tasks by lastStatus, for the cluster's statistics. */
@@ -144,4 +152,23 @@ export interface TaskRepository extends TaskReader {
   put(record: TaskRecord): Promise<void>;
   /** Forgets tasks stopped before the given time; returns how many. */
   purgeStoppedBefore(ms: number): Promise<number>;
+}
+
+export interface ServiceQuery extends PageRequest {
+  readonly status?: ServiceStatus | undefined;
+  readonly launchType?: string | undefined;
+  readonly schedulingStrategy?: string | undefined;
+}
+
+export interface ServiceReader {
+  get(cluster: string, name: string): Promise<ServiceRecord | undefined>;
+  /** A cluster's services ordered by name. */
+  list(cluster: string, query: ServiceQuery): Promise<Page<ServiceRecord>>;
+  /** Newest first, at most `limit`. */
+  events(serviceArn: string, limit: number): Promise<ServiceEventRecord[]>;
+}
+export interface ServiceRepository extends ServiceReader {
+  put(record: ServiceRecord): Promise<void>;
+  /** Appends events (given oldest first) and forgets all but the newest `keep` of the service. */
+  addEvents(serviceArn: string, events: readonly ServiceEventRecord[], keep: number): Promise<void>;
 }

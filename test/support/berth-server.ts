@@ -23,7 +23,7 @@ export class BerthServer {
     private readonly extraArgs: readonly string[],
   ) {}
 
-  /** Starts `berth server`; `extraArgs` are more flags (e.g. `--registry-gc-interval 1s`). */
+  /** Starts `berth server`; `extraArgs` are more flags, e.g. ["--agent-lost-after", "3s"]. */
   static async start(dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-")), extraArgs: readonly string[] = []): Promise<BerthServer> {
     const server = new BerthServer(dataDir, extraArgs);
     await server.launch();

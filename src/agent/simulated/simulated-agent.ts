@@ -46,7 +46,12 @@ export class SimulatedAgent {
       }),
     );
     this.containerInstanceArn = out.containerInstance?.containerInstanceArn ?? "";
-    const connected = new Promise<void>((resolve) => {
+    await this.connect();
+  }
+
+  /** Opens the agent channel (again, after `stop()`: as an agent coming back) and waits for the manifest. */
+  async connect(): Promise<void> {
+    await new Promise<void>((resolve) => {
       this.channel = new AgentChannel({
         endpoint: this.opts.endpoint,
         region: this.opts.region,
@@ -55,20 +60,46 @@ export class SimulatedAgent {
         logger: this.opts.logger,
         knownTasks: () => [...this.tasks.values()],
         onDesired: (specs, complete) => {
-          this.apply(specs);
+          this.apply(specs, complete);
           if (complete) resolve();
         },
       });
+      this.channel.start();
     });
-    this.channel!.start();
-    await connected;
   }
 
-  private apply(specs: readonly TaskSpec[]): void {
+  /** Tasks this agent runs now (reported RUNNING and not since stopped). */
+  runningTaskArns(): string[] {
+    return [...this.tasks.values()].filter((t) => t.status === "RUNNING").map((t) => t.taskArn);
+  }
+
+  /**
+   * Applies desired state. A complete manifest stops what it no longer lists, as the real agent does.
+   * A container with the environment variable BERTH_SIMULATED=fail-to-start makes its task fail to start.
+   */
+  private apply(specs: readonly TaskSpec[], complete = false): void {
+    if (complete) {
+      const listed = new Set(specs.map((s) => s.taskArn));
+      for (const [arn, known] of this.tasks) {
+        if (!listed.has(arn) && known.status !== "STOPPED") this.tasks.set(arn, { ...known, status: "STOPPED", containers: known.containers.map((c) => ({ ...c, status: "STOPPED" as const })) });
+      }
+    }
     for (const spec of specs) {
       const known = this.tasks.get(spec.taskArn);
       const containers = spec.containers.map((c) => ({ name: c.name ?? "", status: "RUNNING" as const }));
-      if (spec.desiredStatus === "RUNNING" && !known) {
+      const failing = spec.containers.some((c) => c.environment?.some((e) => e.name === "BERTH_SIMULATED" && e.value === "fail-to-start"));
+      if (spec.desiredStatus === "RUNNING" && !known && failing) {
+        const failed: TaskReport = {
+          taskArn: spec.taskArn,
+          status: "STOPPED",
+          containers: containers.map((c) => ({ ...c, status: "STOPPED" as const, reason: "CannotStartContainerError: simulated failure" })),
+          reason: "Task failed to start",
+          stopCode: "TaskFailedToStart",
+          executionStoppedAtMs: Date.now(),
+        };
+        this.tasks.set(spec.taskArn, failed);
+        this.channel?.report(failed);
+      } else if (spec.desiredStatus === "RUNNING" && !known) {
         const now = Date.now();
         const running: TaskReport = { taskArn: spec.taskArn, status: "RUNNING", containers, pullStartedAtMs: now, pullStoppedAtMs: now, startedAtMs: now };
         this.tasks.set(spec.taskArn, running);

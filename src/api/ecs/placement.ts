@@ -1,12 +1,9 @@
-import type { Failure, PlacementConstraint as EcsConstraint, PlacementStrategy as EcsStrategy } from "@aws-sdk/client-ecs";
+import type { PlacementConstraint as EcsConstraint, PlacementStrategy as EcsStrategy } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../../errors/catalog.js";
-import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
-import type { ClusterState } from "../../scheduler/cluster-state.js";
-import { placeTasks } from "../../scheduler/place.js";
 import { evaluate, type QueryTarget } from "../../scheduler/query/evaluate.js";
 import { parseExpression } from "../../scheduler/query/parser.js";
 import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
-import type { InstanceSnapshot, Placement, PlacementConstraint, PlacementRequest, PlacementStrategy } from "../../scheduler/types.js";
+import type { InstanceSnapshot, PlacementConstraint, PlacementStrategy } from "../../scheduler/types.js";
 
 /**
  * The bridge between the ECS API and the placement engine: ECS's constraint and strategy shapes
@@ -62,23 +59,6 @@ export function strategiesFrom(strategies: readonly EcsStrategy[]): PlacementStr
     }
     throw invalidParameter(`Placement strategy type must be binpack, spread or random; got '${s.type ?? ""}'.`);
   });
-}
-
-/** Places `count` tasks; failures carry the engine's per-instance reason and its whole explanation. */
-export function place(
-  cluster: ClusterState,
-  request: PlacementRequest,
-  random: () => number,
-): { placements: readonly Placement[]; failures: Failure[] } {
-  try {
-    const result = placeTasks(cluster, request, { random });
-    const summary = result.explanation?.summary;
-    const failures = result.failures.map((f) => ({ arn: f.arn, reason: f.reason, detail: summary ? `${f.detail} ${summary}` : f.detail }));
-    return { placements: result.placements, failures };
-  } catch (e) {
-    if (e instanceof InvalidPlacementRequest || e instanceof QuerySyntaxError) throw invalidParameter(e.message);
-    throw e;
-  }
 }
 
 /** An instance as ListContainerInstances' `filter` sees it. */

@@ -3,6 +3,7 @@ import { attributeOperations } from "./attributes.js";
 import { clusterOperations } from "./clusters.js";
 import { containerInstanceOperations } from "./container-instances.js";
 import type { EcsDeps } from "./deps.js";
+import { serviceOperations } from "./services.js";
 import { tagOperations } from "./tags.js";
 import { taskDefinitionOperations } from "./task-definitions.js";
 import { taskOperations } from "./tasks.js";
@@ -19,6 +20,7 @@ export function ecsService(deps: EcsDeps): JsonService {
       ...containerInstanceOperations(deps),
       ...attributeOperations(deps),
       ...taskOperations(deps),
+      ...serviceOperations(deps),
     },
   };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   DescribeTasksRequest$,
   ListTasksRequest$,
@@ -17,35 +16,22 @@ import {
   type PlacementConstraint as EcsConstraint,
   type PlacementStrategy as EcsStrategy,
 } from "@aws-sdk/client-ecs";
-import type { PlacementConstraint, PlacementRequest, PlacementStrategy } from "../../scheduler/types.js";
-import type { TaskSpec } from "../../agent-protocol/messages.js";
-import { clusterArn, clusterName, taskArn } from "../../domain/arn.js";
-import { newId } from "../../domain/ids.js";
+import { clusterName } from "../../domain/arn.js";
 import { validateTags } from "../../domain/tags.js";
-import { applyOverrides, reservationOf, type TaskRecord } from "../../domain/task.js";
+import { requestStop, type TaskRecord } from "../../domain/task.js";
 import { AwsError, clientException, invalidParameter } from "../../errors/catalog.js";
-import type { ClusterRecord, ReadTx, TaskDefinitionRecord, WriteTx } from "../../state/store.js";
+import { launchTasks, type Launch } from "../../placement/launch.js";
+import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
+import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
+import type { ReadTx, WriteTx } from "../../state/store.js";
 import { operation, type Operation, type RequestContext } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import { activeCluster } from "./clusters.js";
 import type { EcsDeps } from "./deps.js";
-import { constraintsFrom, place, strategiesFrom } from "./placement.js";
-import { ClusterState } from "../../scheduler/cluster-state.js";
+import { constraintsFrom, strategiesFrom } from "./placement.js";
 import { instanceArnIn, taskArnIn } from "./refs.js";
-import { findTaskDefinition, toTaskDefinition } from "./task-definitions.js";
+import { findTaskDefinition } from "./task-definitions.js";
 import { toTask } from "./task-view.js";
-
-/** What RunTask and StartTask share: the definition, overrides and labels of the tasks to start. */
-interface Launch {
-  readonly cluster: ClusterRecord;
-  readonly taskDefinition: TaskDefinitionRecord;
-  readonly overrides: TaskOverride;
-  readonly group: string;
-  readonly startedBy?: string | undefined;
-  readonly tags: readonly Tag[];
-  readonly constraints: readonly PlacementConstraint[];
-  readonly strategies: readonly PlacementStrategy[];
-}
 
 export function taskOperations({ store, changes, random, placement }: EcsDeps): Record<string, Operation> {
   /** A write that places tasks; if it fails for any reason but the client's input, the index may be ahead of the store. */
@@ -60,6 +46,15 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
     return { tasks: tasks.map((t) => toTask(ctx.partition, t)), failures };
   };
 
+  const launching = async (tx: WriteTx, launch: Launch, count: number, ctx: RequestContext, onInstanceId?: string) => {
+    try {
+      return await launchTasks(tx, { placement, random, partition: ctx.partition, nowMs: ctx.nowMs }, launch, count, onInstanceId);
+    } catch (e) {
+      if (e instanceof InvalidPlacementRequest || e instanceof QuerySyntaxError) throw invalidParameter(e.message);
+      throw e;
+    }
+  };
+
   return {
     RunTask: operation<RunTaskRequest>(RunTaskRequest$, async (input, ctx) => {
       const count = input.count ?? 1;
@@ -71,14 +66,7 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
         const launch = await prepareLaunch(tx, input);
         const state = await placement.state(tx, launch.cluster.name);
         if (state.size === 0) throw invalidParameter("No Container Instances were found in your cluster.");
-        const { placements, failures } = place(state, placementRequest(launch, count), random);
-        const tasks: TaskRecord[] = [];
-        for (const p of placements) {
-          const task = await createTask(tx, launch, p.instanceArn, ctx);
-          placement.reserve(launch.cluster.name, p, task);
-          tasks.push(task);
-        }
-        return { tasks, failures };
+        return launching(tx, launch, count, ctx);
       });
       return commit(tasks, failures, ctx);
     }),
@@ -89,23 +77,13 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
       const { tasks, failures } = await placing(input.cluster, async (tx) => {
         // StartTask is for custom schedulers: the caller's instances, resource checks but no strategies or constraints.
         const launch = { ...(await prepareLaunch(tx, input)), constraints: [], strategies: [] };
-        const state = await placement.state(tx, launch.cluster.name);
         const tasks: TaskRecord[] = [];
         const failures: Failure[] = [];
         for (const ref of refs) {
           const arn = instanceArnIn(ctx.partition, ref, launch.cluster.name);
-          const i = state.indexOf(arn.split("/").pop() ?? "");
-          if (i === undefined) {
-            failures.push({ arn: ref, reason: "MISSING" });
-            continue;
-          }
-          const placed = place(ClusterState.from([state.snapshot(i)]), placementRequest(launch, 1), random);
-          const p = placed.placements[0];
-          if (p) {
-            const task = await createTask(tx, launch, p.instanceArn, ctx);
-            placement.reserve(launch.cluster.name, p, task);
-            tasks.push(task);
-          } else failures.push(...placed.failures);
+          const placed = await launching(tx, launch, 1, ctx, arn.split("/").pop() ?? "");
+          tasks.push(...placed.tasks);
+          failures.push(...placed.failures.map((f) => (f.reason === "MISSING" ? { arn: ref, reason: "MISSING" } : f)));
         }
         return { tasks, failures };
       });
@@ -119,14 +97,8 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
         const task = await tx.tasks.get(arn);
         if (!task || task.cluster !== cluster.name) throw invalidParameter(`The referenced task was not found: ${input.task ?? ""}.`);
         if (task.spec.desiredStatus === "STOPPED") return task;
-        const stopping: TaskRecord = {
-          ...task,
-          spec: { ...task.spec, desiredStatus: "STOPPED", stopReason: input.reason ?? "Task stopped by user" },
-          stopCode: "UserInitiated",
-          stoppedReason: input.reason ?? "Task stopped by user",
-          stoppingAtMs: ctx.nowMs,
-          version: task.version + 1,
-        };
+        const reason = input.reason ?? "Task stopped by user";
+        const stopping = requestStop(task, { reason, code: "UserInitiated", nowMs: ctx.nowMs });
         await tx.tasks.put(stopping);
         return stopping;
       });
@@ -217,60 +189,3 @@ async function prepareLaunch(
     strategies: strategiesFrom(input.placementStrategy ?? []),
   };
 }
-
-function placementRequest(l: Launch, count: number): PlacementRequest {
-  const need = reservationFor(l);
-  return {
-    count,
-    group: l.group,
-    cpu: need.cpu,
-    memory: need.memory,
-    tcpPorts: need.tcpPorts,
-    udpPorts: need.udpPorts,
-    requiredAttributes: (l.taskDefinition.body.requiresAttributes ?? []).map((a) => ({ name: a.name ?? "", value: a.value })),
-    constraints: l.constraints,
-    strategies: l.strategies,
-  };
-}
-
-const reservationFor = (l: Launch) =>
-  reservationOf(toTaskDefinition(l.taskDefinition), applyOverrides(l.taskDefinition.body.containerDefinitions ?? [], l.overrides), l.overrides);
-
-async function createTask(tx: WriteTx, l: Launch, instanceArn: string, ctx: RequestContext): Promise<TaskRecord> {
-  const id = newId();
-  const td = l.taskDefinition.body;
-  const containers = applyOverrides(td.containerDefinitions ?? [], l.overrides);
-  const spec: TaskSpec = {
-    taskArn: taskArn(ctx.partition, l.cluster.name, id),
-    family: l.taskDefinition.family,
-    revision: l.taskDefinition.revision,
-    desiredStatus: "RUNNING",
-    networkMode: td.networkMode ?? "bridge",
-    cpu: td.cpu === undefined ? undefined : Number(td.cpu),
-    memory: td.memory === undefined ? undefined : Number(td.memory),
-    containers,
-    volumes: td.volumes ?? [],
-  };
-  const record: TaskRecord = {
-    arn: spec.taskArn,
-    id,
-    cluster: l.cluster.name,
-    clusterArn: clusterArn(ctx.partition, l.cluster.name),
-    containerInstanceArn: instanceArn,
-    taskDefinitionArn: td.taskDefinitionArn ?? "",
-    group: l.group,
-    startedBy: l.startedBy,
-    launchType: "EC2",
-    overrides: l.overrides,
-    tags: l.tags,
-    spec,
-    containerIds: Object.fromEntries(containers.map((c) => [c.name ?? "", randomUUID()])),
-    reservation: reservationFor(l),
-    lastStatus: "PROVISIONING",
-    createdAtMs: ctx.nowMs,
-    version: 1,
-  };
-  await tx.tasks.put(record);
-  return record;
-}
-

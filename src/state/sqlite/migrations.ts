@@ -62,4 +62,27 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX tasks_stopped ON tasks (stopped_at_ms) WHERE stopped_at_ms IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      CREATE TABLE services (
+        cluster TEXT NOT NULL,
+        name    TEXT NOT NULL,
+        status  TEXT NOT NULL,
+        doc     TEXT NOT NULL,
+        PRIMARY KEY (cluster, name)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE service_events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        service_arn TEXT NOT NULL,
+        doc         TEXT NOT NULL
+      );
+      CREATE INDEX service_events_by_service ON service_events (service_arn, seq);
+
+      -- 1 while a service task is in its reconciler's view: not yet STOPPED, or stopped but not yet observed.
+      ALTER TABLE tasks ADD COLUMN service_open INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX tasks_service_open ON tasks (cluster, service_name, arn) WHERE service_open = 1;
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import Sqlite, { type Database } from "better-sqlite3";
 import type { ReadTx, Store, WriteTx } from "../store.js";
 import { migrations } from "./migrations.js";
 import { SqliteClusters, SqliteTags, SqliteTaskDefinitions } from "./repositories.js";
+import { SqliteServices } from "./service-repositories.js";
 import { SqliteContainerInstances, SqliteTasks } from "./task-repositories.js";
 
 export interface SqliteStoreOptions {
@@ -122,6 +123,7 @@ function repositories(db: Database): WriteTx {
     tags: new SqliteTags(db),
     containerInstances: new SqliteContainerInstances(db),
     tasks: new SqliteTasks(db),
+    services: new SqliteServices(db),
   };
 }
 

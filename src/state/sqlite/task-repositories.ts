@@ -49,6 +49,7 @@ export class SqliteTasks implements TaskRepository {
   private readonly db: Database;
   private readonly getStmt: Statement<[string], DocRow>;
   private readonly holdingStmt: Statement<[string], DocRow>;
+  private readonly ofServiceStmt: Statement<[string, string], DocRow>;
   private readonly countStmt: Statement<[string], { last_status: string; n: number }>;
   private readonly putStmt: Statement<Record<string, string | number | null>>;
   private readonly purgeStmt: Statement<[number]>;
@@ -57,15 +58,16 @@ export class SqliteTasks implements TaskRepository {
     this.db = db;
     this.getStmt = db.prepare("SELECT doc FROM tasks WHERE arn = ?");
     this.holdingStmt = db.prepare("SELECT doc FROM tasks WHERE container_instance_arn = ? AND last_status <> 'STOPPED'");
+    this.ofServiceStmt = db.prepare("SELECT doc FROM tasks WHERE cluster = ? AND service_name = ? AND service_open = 1 ORDER BY arn");
     this.countStmt = db.prepare(
       "SELECT last_status, count(*) AS n FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED' GROUP BY last_status",
     );
     this.putStmt = db.prepare(
       `INSERT INTO tasks (arn, cluster, container_instance_arn, family, started_by, service_name, launch_type,
-                          desired_status, last_status, stopped_at_ms, doc)
-       VALUES (@arn, @cluster, @instance, @family, @startedBy, @serviceName, @launchType, @desired, @last, @stoppedAt, @doc)
+                          desired_status, last_status, stopped_at_ms, service_open, doc)
+       VALUES (@arn, @cluster, @instance, @family, @startedBy, @serviceName, @launchType, @desired, @last, @stoppedAt, @serviceOpen, @doc)
        ON CONFLICT (arn) DO UPDATE SET desired_status = excluded.desired_status, last_status = excluded.last_status,
-         stopped_at_ms = excluded.stopped_at_ms, doc = excluded.doc`,
+         stopped_at_ms = excluded.stopped_at_ms, service_open = excluded.service_open, doc = excluded.doc`,
     );
     this.purgeStmt = db.prepare("DELETE FROM tasks WHERE stopped_at_ms IS NOT NULL AND stopped_at_ms < ?");
   }
@@ -97,6 +99,10 @@ export class SqliteTasks implements TaskRepository {
     return Promise.resolve(page(rows, q, (t) => t.arn));
   }
 
+  ofService(cluster: string, serviceName: string): Promise<TaskRecord[]> {
+    return Promise.resolve(this.ofServiceStmt.all(cluster, serviceName).map((r) => parseDoc<TaskRecord>(r)));
+  }
+
   holdingResources(containerInstanceArn: string): Promise<TaskRecord[]> {
     return Promise.resolve(this.holdingStmt.all(containerInstanceArn).map((r) => parseDoc<TaskRecord>(r)));
   }
@@ -117,6 +123,7 @@ export class SqliteTasks implements TaskRepository {
       desired: t.spec.desiredStatus,
       last: t.lastStatus,
       stoppedAt: t.stoppedAtMs ?? null,
+      serviceOpen: t.serviceName !== undefined && (t.lastStatus !== "STOPPED" || t.serviceObserved !== true) ? 1 : 0,
       doc: JSON.stringify(t),
     });
     return Promise.resolve();

@@ -1,0 +1,54 @@
+import type { Deployment, Service, ServiceEvent } from "@aws-sdk/client-ecs";
+import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
+
+const date = (ms: number): Date => new Date(ms);
+
+/** The ECS shape of a service (DescribeServices, CreateService, UpdateService, DeleteService). */
+export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[], includeTags: boolean): Service {
+  const deployments: Deployment[] = s.deployments.map((d) => ({
+    id: d.id,
+    status: d.status,
+    taskDefinition: d.taskDefinitionArn,
+    desiredCount: d.desiredCount,
+    pendingCount: d.pendingCount,
+    runningCount: d.runningCount,
+    failedTasks: d.failedTasks,
+    createdAt: date(d.createdAtMs),
+    updatedAt: date(d.updatedAtMs),
+    launchType: s.launchType,
+    rolloutState: d.rolloutState,
+    rolloutStateReason: d.rolloutStateReason,
+  }));
+  const { minimumHealthyPercent, maximumPercent, circuitBreaker } = s.deploymentConfiguration;
+  return {
+    serviceArn: s.arn,
+    serviceName: s.name,
+    clusterArn: s.clusterArn,
+    loadBalancers: [],
+    serviceRegistries: [],
+    status: s.status,
+    desiredCount: s.desiredCount,
+    runningCount: s.deployments.reduce((n, d) => n + d.runningCount, 0),
+    pendingCount: s.deployments.reduce((n, d) => n + d.pendingCount, 0),
+    launchType: s.launchType,
+    taskDefinition: s.taskDefinitionArn,
+    deploymentConfiguration: {
+      deploymentCircuitBreaker: { enable: circuitBreaker.enable, rollback: circuitBreaker.rollback },
+      maximumPercent,
+      minimumHealthyPercent,
+    },
+    deployments,
+    events: events.map((e): ServiceEvent => ({ id: e.id, createdAt: date(e.createdAtMs), message: e.message })),
+    createdAt: date(s.createdAtMs),
+    createdBy: s.createdBy,
+    placementConstraints: [...s.placementConstraints],
+    placementStrategy: [...s.placementStrategy],
+    healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+    schedulingStrategy: s.schedulingStrategy,
+    deploymentController: { type: "ECS" },
+    enableECSManagedTags: s.enableECSManagedTags,
+    propagateTags: s.propagateTags === "SERVICE" || s.propagateTags === "TASK_DEFINITION" ? s.propagateTags : "NONE",
+    enableExecuteCommand: false,
+    ...(includeTags ? { tags: [...s.tags] } : {}),
+  };
+}

@@ -1,0 +1,254 @@
+import {
+  CreateServiceRequest$,
+  DeleteServiceRequest$,
+  DescribeServicesRequest$,
+  ListServicesRequest$,
+  UpdateServiceRequest$,
+  type CreateServiceRequest,
+  type DeleteServiceRequest,
+  type DeploymentConfiguration,
+  type DescribeServicesRequest,
+  type Failure,
+  type ListServicesRequest,
+  type Service,
+  type UpdateServiceRequest,
+} from "@aws-sdk/client-ecs";
+import { ecsResource, serviceArn } from "../../domain/arn.js";
+import {
+  defaultDeploymentConfig,
+  newDeploymentId,
+  withNewDeployment,
+  type DeploymentConfig,
+  type SchedulingStrategy,
+  type ServiceRecord,
+} from "../../domain/service.js";
+import { validateTags } from "../../domain/tags.js";
+import { AwsError, clientException, invalidParameter } from "../../errors/catalog.js";
+import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
+import { operation, type Operation } from "../aws-json/service.js";
+import { encodeToken, pageRequest } from "../pagination.js";
+import { activeCluster } from "./clusters.js";
+import type { EcsDeps } from "./deps.js";
+import { constraintsFrom, strategiesFrom } from "./placement.js";
+import { toService } from "./service-view.js";
+import { findTaskDefinition } from "./task-definitions.js";
+
+const eventsShown = 100;
+
+/** A `service` parameter: a name or an ARN. */
+const serviceName = (ref: string): string => {
+  const r = ecsResource(ref);
+  return r?.type === "service" ? (r.path.split("/").pop() ?? "") : ref;
+};
+
+export function serviceOperations({ store, changes, random }: EcsDeps): Record<string, Operation> {
+  const view = (tx: ReadTx, s: ServiceRecord, includeTags = false): Promise<Service> =>
+    tx.services.events(s.arn, eventsShown).then((events) => toService(s, events, includeTags));
+
+  /** Writes the service, publishes it (the controller wakes), and returns its ECS shape. */
+  const save = async (fn: (tx: ReadTx) => Promise<ServiceRecord>, write: (tx: Parameters<Parameters<typeof store.write>[0]>[0], s: ServiceRecord) => Promise<void>) => {
+    const record = await store.write(async (tx) => {
+      const s = await fn(tx);
+      await write(tx, s);
+      return s;
+    });
+    changes.publish({ kind: "service", record });
+    return { service: await store.read((tx) => view(tx, record)) };
+  };
+
+  return {
+    CreateService: operation<CreateServiceRequest>(CreateServiceRequest$, (input, ctx) =>
+      save(
+        async (tx) => {
+          const cluster = await activeCluster(tx, input.cluster);
+          const name = input.serviceName ?? "";
+          if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw invalidParameter("serviceName may hold up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.");
+          const existing = await tx.services.get(cluster.name, name);
+          if (existing && existing.status !== "INACTIVE") throw invalidParameter("Creation of service was not idempotent.");
+          unsupported(input);
+          const strategy: SchedulingStrategy = input.schedulingStrategy === "DAEMON" ? "DAEMON" : "REPLICA";
+          if (strategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
+            throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
+          }
+          if (strategy === "REPLICA" && input.desiredCount === undefined) throw invalidParameter("desiredCount is required for a REPLICA service.");
+          const td = await activeTaskDefinition(tx, input.taskDefinition);
+          constraintsFrom(td.body.placementConstraints ?? [], input.placementConstraints ?? []);
+          strategiesFrom(input.placementStrategy ?? []);
+          const base: ServiceRecord = {
+            arn: serviceArn(ctx.partition, cluster.name, name),
+            name,
+            cluster: cluster.name,
+            clusterArn: cluster.arn,
+            status: "ACTIVE",
+            schedulingStrategy: strategy,
+            desiredCount: strategy === "DAEMON" ? 0 : count(input.desiredCount ?? 0),
+            taskDefinitionArn: td.body.taskDefinitionArn ?? "",
+            launchType: "EC2",
+            deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),
+            placementConstraints: input.placementConstraints ?? [],
+            placementStrategy: input.placementStrategy ?? [],
+            healthCheckGracePeriodSeconds: grace(input.healthCheckGracePeriodSeconds ?? 0),
+            propagateTags: propagate(input.propagateTags),
+            enableECSManagedTags: input.enableECSManagedTags ?? false,
+            tags: validateTags(input.tags),
+            deployments: [],
+            startFailures: 0,
+            createdAtMs: ctx.nowMs,
+            createdBy: `arn:aws:iam::${ctx.partition.accountId}:root`,
+            version: (existing?.version ?? 0) + 1,
+          };
+          return withNewDeployment(base, { id: newDeploymentId(random), taskDefinitionArn: base.taskDefinitionArn, nowMs: ctx.nowMs });
+        },
+        async (tx, s) => {
+          await tx.services.put(s);
+          if (s.tags.length > 0) await tx.tags.put(s.arn, s.tags);
+        },
+      ),
+    ),
+
+    UpdateService: operation<UpdateServiceRequest>(UpdateServiceRequest$, (input, ctx) =>
+      save(
+        async (tx) => {
+          const current = await liveService(tx, input.cluster, input.service ?? "");
+          if (current.status !== "ACTIVE") throw new AwsError("ServiceNotActiveException", "Service was not ACTIVE.");
+          unsupported(input);
+          let next: ServiceRecord = { ...current, version: current.version + 1 };
+          if (input.desiredCount !== undefined) {
+            if (current.schedulingStrategy === "DAEMON") throw invalidParameter("The desired count of a DAEMON service cannot be set.");
+            next = { ...next, desiredCount: count(input.desiredCount) };
+          }
+          if (input.deploymentConfiguration) {
+            next = { ...next, deploymentConfiguration: deploymentConfig(current.deploymentConfiguration, input.deploymentConfiguration, current.schedulingStrategy) };
+          }
+          if (input.healthCheckGracePeriodSeconds !== undefined) next = { ...next, healthCheckGracePeriodSeconds: grace(input.healthCheckGracePeriodSeconds) };
+          if (input.propagateTags !== undefined) next = { ...next, propagateTags: propagate(input.propagateTags) };
+          let redeploy = input.forceNewDeployment === true;
+          if (input.placementConstraints !== undefined || input.placementStrategy !== undefined) {
+            if (current.schedulingStrategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
+              throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
+            }
+            next = { ...next, placementConstraints: input.placementConstraints ?? next.placementConstraints, placementStrategy: input.placementStrategy ?? next.placementStrategy };
+            redeploy = true;
+          }
+          let taskDefinitionArn = current.taskDefinitionArn;
+          if (input.taskDefinition !== undefined) {
+            const td = await activeTaskDefinition(tx, input.taskDefinition);
+            taskDefinitionArn = td.body.taskDefinitionArn ?? "";
+            redeploy ||= taskDefinitionArn !== current.taskDefinitionArn;
+            constraintsFrom(td.body.placementConstraints ?? [], next.placementConstraints);
+          }
+          strategiesFrom(next.placementStrategy);
+          if (redeploy) next = withNewDeployment(next, { id: newDeploymentId(random), taskDefinitionArn, nowMs: ctx.nowMs });
+          return next;
+        },
+        (tx, s) => tx.services.put(s),
+      ),
+    ),
+
+    DeleteService: operation<DeleteServiceRequest>(DeleteServiceRequest$, (input) =>
+      save(
+        async (tx) => {
+          const current = await liveService(tx, input.cluster, input.service ?? "");
+          if (current.status !== "ACTIVE") throw new AwsError("ServiceNotActiveException", "Service was not ACTIVE.");
+          if (current.schedulingStrategy === "REPLICA" && current.desiredCount > 0 && input.force !== true) {
+            throw invalidParameter("The service cannot be stopped while it is scaled above 0.");
+          }
+          return { ...current, status: "DRAINING", desiredCount: 0, version: current.version + 1 };
+        },
+        (tx, s) => tx.services.put(s),
+      ),
+    ),
+
+    DescribeServices: operation<DescribeServicesRequest>(DescribeServicesRequest$, (input) =>
+      store.read(async (tx) => {
+        const refs = input.services ?? [];
+        if (refs.length === 0 || refs.length > 10) throw invalidParameter(`services must name 1 to 10 services; got ${refs.length}.`);
+        const cluster = await activeCluster(tx, input.cluster);
+        const services: Service[] = [];
+        const failures: Failure[] = [];
+        for (const ref of refs) {
+          const s = await tx.services.get(cluster.name, serviceName(ref));
+          if (s) services.push(await view(tx, s, (input.include ?? []).includes("TAGS")));
+          else failures.push({ arn: ref.startsWith("arn:") ? ref : serviceArn(partitionOf(cluster.arn), cluster.name, ref), reason: "MISSING" });
+        }
+        return { services, failures };
+      }),
+    ),
+
+    ListServices: operation<ListServicesRequest>(ListServicesRequest$, (input) =>
+      store.read(async (tx) => {
+        const cluster = await activeCluster(tx, input.cluster);
+        const page = await tx.services.list(cluster.name, {
+          ...pageRequest(input),
+          status: "ACTIVE",
+          launchType: input.launchType,
+          schedulingStrategy: input.schedulingStrategy,
+        });
+        return { serviceArns: page.items.map((s) => s.arn), nextToken: encodeToken(page.nextAfter) };
+      }),
+    ),
+  };
+}
+
+async function liveService(tx: ReadTx, clusterRef: string | undefined, ref: string): Promise<ServiceRecord> {
+  const cluster = await activeCluster(tx, clusterRef);
+  const s = await tx.services.get(cluster.name, serviceName(ref));
+  if (!s || s.status === "INACTIVE") throw new AwsError("ServiceNotFoundException", "Service not found.");
+  return s;
+}
+
+async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promise<TaskDefinitionRecord> {
+  if (ref === undefined || ref === "") throw invalidParameter("taskDefinition is required.");
+  const td = await findTaskDefinition(tx, ref);
+  if (!td) throw clientException(`Unable to find task definition '${ref}'.`);
+  if (td.status !== "ACTIVE") throw clientException(`TaskDefinition ${td.family}:${td.revision} is ${td.status}: use an ACTIVE revision.`);
+  const compatible = td.body.requiresCompatibilities ?? [];
+  if (compatible.length > 0 && !compatible.includes("EC2") && !compatible.includes("EXTERNAL")) {
+    throw invalidParameter("Task definition does not support launch_type EC2.");
+  }
+  return td;
+}
+
+function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown; capacityProviderStrategy?: unknown[] }): void {
+  if (input.launchType !== undefined && input.launchType !== "EC2") throw invalidParameter(`launchType ${input.launchType} is not available yet: use EC2 (the default).`);
+  if ((input.loadBalancers ?? []).length > 0) throw invalidParameter("loadBalancers are not available in Berth yet.");
+  if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
+  if ((input.capacityProviderStrategy ?? []).length > 0) throw invalidParameter("capacityProviderStrategy is not available in Berth yet.");
+  if (input.networkConfiguration !== undefined) throw invalidParameter("networkConfiguration (awsvpc) is not available in Berth yet.");
+}
+
+function count(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw invalidParameter(`desiredCount must be a whole number of 0 or more; got ${n}.`);
+  return n;
+}
+
+function grace(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 2_147_483_647) throw invalidParameter(`healthCheckGracePeriodSeconds must be from 0 to 2147483647; got ${n}.`);
+  return n;
+}
+
+function propagate(p: string | undefined): string | undefined {
+  if (p === undefined || p === "NONE" || p === "SERVICE" || p === "TASK_DEFINITION") return p;
+  throw invalidParameter(`propagateTags must be TASK_DEFINITION, SERVICE or NONE; got '${p}'.`);
+}
+
+/** The user's deploymentConfiguration over the current (or default) one, checked as ECS checks it. */
+function deploymentConfig(base: DeploymentConfig, input: DeploymentConfiguration | undefined, strategy: SchedulingStrategy): DeploymentConfig {
+  const min = input?.minimumHealthyPercent ?? base.minimumHealthyPercent;
+  const max = input?.maximumPercent ?? base.maximumPercent;
+  if (!Number.isInteger(min) || min < 0 || min > 100) throw invalidParameter(`minimumHealthyPercent must be from 0 to 100; got ${min}.`);
+  if (!Number.isInteger(max) || max < 100) throw invalidParameter(`maximumPercent must be at least 100; got ${max}.`);
+  if (strategy === "DAEMON" && max !== 100) throw invalidParameter("The maximumPercent of a DAEMON service must be 100.");
+  const cb = input?.deploymentCircuitBreaker;
+  return {
+    minimumHealthyPercent: min,
+    maximumPercent: max,
+    circuitBreaker: cb ? { enable: cb.enable ?? false, rollback: cb.rollback ?? false } : base.circuitBreaker,
+  };
+}
+
+/** Region and account of an ARN built by domain/arn.ts. */
+function partitionOf(arn: string) {
+  const [, , , region = "", accountId = ""] = arn.split(":");
+  return { region, accountId };
+}

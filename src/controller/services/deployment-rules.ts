@@ -1,0 +1,67 @@
+import { rolloutReasons, serviceMessages } from "./messages.js";
+import type { Working } from "./working.js";
+
+/** ECS repeats the steady-state event about every six hours while nothing changes. */
+export const steadyNoticeEveryMs = 6 * 3_600_000;
+
+/**
+ * Deployment bookkeeping after this plan's stops: counts per deployment, older deployments with
+ * nothing left alive dropped (INACTIVE), the PRIMARY one COMPLETED once it alone runs the desired
+ * count, all healthy, with nothing else alive.
+ */
+export function deploymentProgress(w: Working): void {
+  const alive = w.alive();
+  const wanted = w.wanted();
+  const primaryId = w.primary?.id;
+  w.deployments = w.deployments.filter((d) => d.id === primaryId || alive.some((t) => t.startedBy === d.id));
+  const desired = w.service.status === "ACTIVE" ? w.service.desiredCount : 0;
+  for (const d of w.deployments) {
+    const mine = wanted.filter((t) => t.startedBy === d.id);
+    const runningCount = mine.filter((t) => t.lastStatus === "RUNNING").length;
+    const isPrimary = d.id === primaryId;
+    w.updateDeployment(d.id, (x) => ({
+      ...x,
+      status: isPrimary ? "PRIMARY" : "ACTIVE",
+      desiredCount: isPrimary ? desired : mine.length,
+      runningCount,
+      pendingCount: mine.length - runningCount,
+    }));
+  }
+
+  const primary = w.primary;
+  if (primary === undefined || primary.rolloutState !== "IN_PROGRESS" || w.deployments.length !== 1) return;
+  const mine = wanted.filter((t) => t.startedBy === primary.id);
+  const done = alive.length === desired && mine.length === desired && mine.every((t) => w.healthy(t) && !w.onDrainingInstance(t));
+  if (!done || w.starts.length > 0) return;
+  w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "COMPLETED", rolloutStateReason: rolloutReasons.completed(d.id) }));
+  w.service = { ...w.service, lastCompleted: { deploymentId: primary.id, taskDefinitionArn: primary.taskDefinitionArn } };
+  w.event(serviceMessages.deploymentCompleted(w.name, primary.id));
+}
+
+/** "has reached a steady state.": one COMPLETED deployment running the desired count, nothing in flight. */
+export function steadyState(w: Working): void {
+  const primary = w.primary;
+  const steady =
+    w.service.status === "ACTIVE" &&
+    w.deployments.length === 1 &&
+    primary?.rolloutState === "COMPLETED" &&
+    primary.runningCount === w.service.desiredCount &&
+    primary.pendingCount === 0 &&
+    w.alive().length === w.service.desiredCount &&
+    w.starts.length === 0 &&
+    w.stops.length === 0 &&
+    w.lost.length === 0;
+  const last = w.service.steadyNoticeAtMs;
+  if (!steady) {
+    if (last !== undefined) w.service = { ...w.service, steadyNoticeAtMs: undefined };
+    return;
+  }
+  if (last !== undefined && w.nowMs - last < steadyNoticeEveryMs) return;
+  w.service = { ...w.service, steadyNoticeAtMs: w.nowMs };
+  w.event(serviceMessages.steady(w.name));
+}
+
+/** A deleted (DRAINING) service becomes INACTIVE once none of its tasks is alive. */
+export function retireDeleted(w: Working): void {
+  if (w.service.status === "DRAINING" && w.alive().length === 0 && w.stops.length === 0) w.service = { ...w.service, status: "INACTIVE" };
+}

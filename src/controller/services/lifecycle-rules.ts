@@ -1,0 +1,99 @@
+import { circuitBreakerThreshold, type DeploymentRecord } from "../../domain/service.js";
+import { rolloutReasons, serviceMessages, stopReasons } from "./messages.js";
+import { failsHealthChecks, stopKind } from "./task-health.js";
+import type { Working } from "./working.js";
+
+/**
+ * The rules that come before any start or stop: lost hosts, observing stops (failure counts and
+ * start throttling), replacing tasks that fail health checks, and the circuit breaker.
+ */
+
+/** Tasks on an instance whose agent has been gone longer than the grace (or that is deregistered) are recorded STOPPED. */
+export function lostHosts(w: Working): void {
+  const { lostAfterMs } = w.input.settings;
+  const lostIds: string[] = [];
+  for (const t of w.alive()) {
+    const i = w.instances.get(t.containerInstanceArn);
+    const gone = i === undefined || i.status === "INACTIVE";
+    const silent = i !== undefined && !i.agentConnected && w.nowMs - (i.agentDisconnectedAtMs ?? 0) >= lostAfterMs;
+    if (!gone && !silent) continue;
+    w.markLost(t, stopReasons.lost(t.containerInstanceArn, lostAfterMs));
+    lostIds.push(t.id);
+  }
+  if (lostIds.length > 0) w.event(serviceMessages.lost(w.name, lostIds, lostAfterMs));
+}
+
+/** Base delay of start throttling, doubled per further failure, capped at ECS's 15 minutes. */
+export const throttle = { after: 3, baseMs: 5_000, maxMs: 15 * 60_000 } as const;
+
+export function observeStops(w: Working): void {
+  const primary = w.primary;
+  let newStartFailures = 0;
+  const failedBy = new Map<string, number>();
+  for (const t of w.input.tasks) {
+    if (t.lastStatus !== "STOPPED" || t.serviceObserved === true) continue;
+    w.observed.push(t.arn);
+    const kind = stopKind(t);
+    if (kind === "scheduled") continue;
+    failedBy.set(t.startedBy ?? "", (failedBy.get(t.startedBy ?? "") ?? 0) + 1);
+    if (kind === "failedToStart" && t.startedBy === primary?.id) newStartFailures++;
+  }
+  for (const [id, n] of failedBy) countFailures(w, id, n);
+
+  if (primary === undefined) return;
+  const ranSinceLastFailure = w.alive().some((t) => t.startedBy === primary.id && t.lastStatus === "RUNNING");
+  const before = w.service.startFailures;
+  const startFailures = (ranSinceLastFailure ? 0 : before) + newStartFailures;
+  let nextStartAtMs = startFailures === 0 ? undefined : w.service.nextStartAtMs;
+  if (newStartFailures > 0 && startFailures >= throttle.after) {
+    nextStartAtMs = w.nowMs + Math.min(throttle.maxMs, throttle.baseMs * 2 ** (startFailures - throttle.after));
+    if (before < throttle.after) w.event(serviceMessages.throttled(w.name));
+  }
+  if (startFailures !== before || nextStartAtMs !== w.service.nextStartAtMs) w.service = { ...w.service, startFailures, nextStartAtMs };
+}
+
+/** Failures count toward a deployment's circuit breaker only while it is rolling out. */
+function countFailures(w: Working, deploymentId: string, n: number): void {
+  w.updateDeployment(deploymentId, (d) => (d.rolloutState === "IN_PROGRESS" ? { ...d, failedTasks: d.failedTasks + n } : d));
+}
+
+export function replaceUnhealthy(w: Working): void {
+  const graceMs = w.service.healthCheckGracePeriodSeconds * 1000;
+  for (const t of w.wanted()) {
+    if (!failsHealthChecks(t, w.nowMs, graceMs)) continue;
+    w.stop(t, stopReasons.unhealthy);
+    w.event(serviceMessages.unhealthy(w.name, t.id));
+    countFailures(w, t.startedBy ?? "", 1);
+  }
+}
+
+/**
+ * The circuit breaker: a rolling-out PRIMARY deployment with as many failed tasks as the threshold
+ * is FAILED; with rollback, a new PRIMARY deployment returns to the last COMPLETED task definition.
+ */
+export function circuitBreaker(w: Working): void {
+  const primary = w.primary;
+  const { enable, rollback } = w.service.deploymentConfiguration.circuitBreaker;
+  if (!enable || primary === undefined || primary.rolloutState !== "IN_PROGRESS") return;
+  if (primary.failedTasks < circuitBreakerThreshold(w.service.desiredCount)) return;
+  w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "FAILED", rolloutStateReason: rolloutReasons.circuitBreaker }));
+  w.event(serviceMessages.deploymentFailed(w.name, primary.id));
+  const back = w.service.lastCompleted;
+  if (!rollback || back === undefined || back.taskDefinitionArn === primary.taskDefinitionArn) return;
+  const rollbackTo: DeploymentRecord = {
+    id: w.input.newDeploymentId,
+    status: "PRIMARY",
+    taskDefinitionArn: back.taskDefinitionArn,
+    desiredCount: w.service.desiredCount,
+    runningCount: 0,
+    pendingCount: 0,
+    failedTasks: 0,
+    rolloutState: "IN_PROGRESS",
+    rolloutStateReason: rolloutReasons.rollback(back.deploymentId),
+    createdAtMs: w.nowMs,
+    updatedAtMs: w.nowMs,
+  };
+  w.deployments = [rollbackTo, ...w.deployments.map((d) => ({ ...d, status: "ACTIVE" as const }))];
+  w.service = { ...w.service, taskDefinitionArn: back.taskDefinitionArn, startFailures: 0, nextStartAtMs: undefined };
+  w.event(serviceMessages.rollingBack(w.name, back.deploymentId));
+}

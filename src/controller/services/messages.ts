@@ -1,0 +1,42 @@
+/**
+ * Service event messages in ECS's wording (ecs-surface.md §6), and deployment reasons.
+ * Berth's own additions (lost hosts, the per-reason placement breakdown) follow ECS's shape.
+ */
+const taskList = (ids: readonly string[]): string => {
+  const shown = ids.slice(0, 10).map((id) => `(task ${id})`).join(" ");
+  return ids.length > 10 ? `${shown} and ${ids.length - 10} more` : shown;
+};
+
+export const serviceMessages = {
+  started: (service: string, ids: readonly string[]) => `(service ${service}) has started ${ids.length} tasks: ${taskList(ids)}.`,
+  stopped: (service: string, ids: readonly string[]) => `(service ${service}) has stopped ${ids.length} running tasks: ${taskList(ids)}.`,
+  steady: (service: string) => `(service ${service}) has reached a steady state.`,
+  deploymentCompleted: (service: string, deployment: string) => `(service ${service}) (deployment ${deployment}) deployment completed.`,
+  deploymentFailed: (service: string, deployment: string) => `(service ${service}) (deployment ${deployment}) deployment failed: tasks failed to start.`,
+  rollingBack: (service: string, deployment: string) => `(service ${service}) rolling back to deployment ${deployment}.`,
+  unhealthy: (service: string, task: string) => `(service ${service}) (task ${task}) failed container health checks.`,
+  throttled: (service: string) => `(service ${service}) is unable to consistently start tasks successfully.`,
+  blocked: (service: string) =>
+    `(service ${service}) was unable to stop or start tasks during a deployment because of the service deployment configuration. ` +
+    "Update the minimumHealthyPercent or maximumPercent value and try again.",
+  lost: (service: string, ids: readonly string[], afterMs: number) =>
+    `(service ${service}) stopped ${ids.length} tasks whose container instance's agent was disconnected for more than ${Math.round(afterMs / 1000)} seconds: ${taskList(ids)}.`,
+};
+
+export const stopReasons = {
+  scaledIn: "Scaling activity initiated by (deployment %s)",
+  deployment: "ECS deployment: replaced by a newer deployment.",
+  draining: "Container instance is being drained.",
+  serviceDeleted: "Service was deleted.",
+  unhealthy: "Task failed container health checks.",
+  daemonIneligible: "Container instance no longer matches the DAEMON service's placement constraints.",
+  lost: (instanceArn: string, afterMs: number) =>
+    `Berth: the agent of container instance ${instanceArn.split("/").pop() ?? instanceArn} was disconnected for more than ${Math.round(afterMs / 1000)} seconds; the task was presumed lost and replaced.`,
+};
+
+export const rolloutReasons = {
+  inProgress: (id: string) => `ECS deployment ${id} in progress.`,
+  completed: (id: string) => `ECS deployment ${id} completed.`,
+  circuitBreaker: "ECS deployment circuit breaker: tasks failed to start.",
+  rollback: (toId: string) => `ECS deployment circuit breaker: rolling back to deploymentId ${toId}.`,
+};

@@ -1,0 +1,178 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { Partition } from "../../domain/arn.js";
+import { newDeploymentId } from "../../domain/service.js";
+import type { PlacementIndex } from "../../placement/placement-index.js";
+import type { ChangeFeed } from "../../state/change-feed.js";
+import type { Store } from "../../state/store.js";
+import { applyPlan, eventsKept } from "./apply.js";
+import { reconcileService } from "./reconcile.js";
+import { loadSnapshot } from "./snapshot.js";
+import { isEmptyPlan, type ReconcileSettings } from "./types.js";
+
+export interface ServiceRunnerOptions {
+  readonly store: Store;
+  readonly changes: ChangeFeed;
+  readonly placement: PlacementIndex;
+  readonly partition: Partition;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly settings: ReconcileSettings;
+  /** Every service is looked at on this period even without a change (time-based rules: grace periods, throttling). */
+  readonly tickMs?: number;
+  readonly maxStartsPerApply?: number;
+}
+
+const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
+
+/**
+ * The services controller: one loop per server that reconciles services whose state changed (a
+ * task of theirs, an instance of their cluster, the service itself: from the change feed) and every
+ * service on a timer. Per service: load a snapshot, reconcile (pure), apply the plan in one write,
+ * publish what changed. A failing service backs off on its own and says why in its events.
+ */
+export class ServiceRunner {
+  private readonly dirty = new Set<string>();
+  private readonly byCluster = new Map<string, Set<string>>();
+  private readonly backoff = new Map<string, { untilMs: number; delayMs: number; message: string }>();
+  private wake: (() => void) | undefined;
+  private stopped = false;
+  private readonly loop: Promise<void>;
+  private readonly timer: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly opts: ServiceRunnerOptions) {
+    this.unsubscribe = opts.changes.subscribe((c) => {
+      if (c.kind === "service") this.mark(c.record.cluster, c.record.name);
+      else if (c.kind === "task" && c.record.serviceName !== undefined) this.mark(c.record.cluster, c.record.serviceName);
+      else if (c.kind === "instance") for (const name of this.byCluster.get(c.record.cluster) ?? []) this.mark(c.record.cluster, name);
+    });
+    const sweep = (): void => {
+      this.markAll().catch((err: unknown) => opts.logger.error({ err }, "services: listing failed"));
+    };
+    this.timer = setInterval(sweep, opts.tickMs ?? 1000);
+    this.loop = this.run();
+    sweep();
+  }
+
+  private mark(cluster: string, name: string): void {
+    this.dirty.add(key(cluster, name));
+    this.wake?.();
+  }
+
+  private async markAll(): Promise<void> {
+    const { store } = this.opts;
+    let after: string | undefined;
+    do {
+      const clusters = await store.read((tx) => tx.clusters.list({ limit: 100, after }));
+      for (const c of clusters.items) {
+        let cursor: string | undefined;
+        do {
+          const page = await store.read((tx) => tx.services.list(c.name, { limit: 500, after: cursor }));
+          for (const s of page.items) {
+            if (s.status === "INACTIVE") continue;
+            this.byCluster.set(c.name, (this.byCluster.get(c.name) ?? new Set()).add(s.name));
+            this.mark(c.name, s.name);
+          }
+          cursor = page.nextAfter;
+        } while (cursor);
+      }
+      after = clusters.nextAfter;
+    } while (after);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      if (this.dirty.size === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+      }
+      this.wake = undefined;
+      const batch = [...this.dirty];
+      this.dirty.clear();
+      for (const k of batch) {
+        if (this.stopped) return;
+        const [cluster = "", name = ""] = k.split("\u0000");
+        const wait = this.backoff.get(k);
+        if (wait && wait.untilMs > this.opts.now()) continue; // the timer brings it back
+        try {
+          if (await this.reconcileOne(cluster, name)) this.dirty.add(k);
+          this.backoff.delete(k);
+        } catch (err) {
+          await this.failed(k, cluster, name, err);
+        }
+      }
+    }
+  }
+
+  /** One reconcile of one service; true when it should run again at once (a conflict, or starts left over). */
+  private async reconcileOne(cluster: string, name: string): Promise<boolean> {
+    const { store, placement, logger } = this.opts;
+    const snap = await store.read((tx) => loadSnapshot(tx, cluster, name));
+    if (!snap || snap.service.status === "INACTIVE") {
+      this.byCluster.get(cluster)?.delete(name);
+      return false;
+    }
+    this.byCluster.set(cluster, (this.byCluster.get(cluster) ?? new Set()).add(name));
+    const nowMs = this.opts.now();
+    const plan = reconcileService({
+      service: snap.service,
+      tasks: snap.tasks,
+      instances: snap.instances,
+      nowMs,
+      newDeploymentId: newDeploymentId(this.opts.random),
+      settings: this.opts.settings,
+    });
+    if (isEmptyPlan(plan)) return false;
+    const ctx = {
+      placement,
+      random: this.opts.random,
+      partition: this.opts.partition,
+      nowMs,
+      newEventId: () => randomUUID(),
+      maxStarts: this.opts.maxStartsPerApply ?? 1000,
+    };
+    const outcome = await store.write((tx) => applyPlan(tx, ctx, snap, plan)).catch((e: unknown) => {
+      placement.invalidate(cluster);
+      throw e;
+    });
+    if (outcome.kind === "conflict") return true;
+    const log = logger.child({ cluster, service: name });
+    if (plan.starts.length + plan.stops.length + plan.lost.length > 0) {
+      log.info(
+        { starts: plan.starts.reduce((n, s) => n + s.count, 0), started: outcome.tasks.filter((t) => t.version === 1).length, stops: plan.stops.length, lost: plan.lost.length },
+        "service reconciled",
+      );
+    }
+    for (const record of outcome.tasks) this.opts.changes.publish({ kind: "task", record });
+    if (outcome.service) this.opts.changes.publish({ kind: "service", record: outcome.service });
+    return outcome.truncated;
+  }
+
+  /** Backs the service off (1 s doubling to 60 s) and records the error as one of its events. */
+  private async failed(k: string, cluster: string, name: string, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    const previous = this.backoff.get(k);
+    const delayMs = Math.min(60_000, previous ? previous.delayMs * 2 : 1000);
+    this.backoff.set(k, { untilMs: this.opts.now() + delayMs, delayMs, message });
+    this.opts.logger.error({ err, cluster, service: name, retryInMs: delayMs }, "service reconcile failed");
+    if (previous?.message === message) return;
+    await this.opts.store
+      .write(async (tx) => {
+        const s = await tx.services.get(cluster, name);
+        if (s) await tx.services.addEvents(s.arn, [{ id: randomUUID(), createdAtMs: this.opts.now(), message: `(service ${name}) Berth could not reconcile the service: ${message}` }], eventsKept);
+      })
+      .catch((e: unknown) => this.opts.logger.error({ err: e }, "could not record a service error event"));
+  }
+
+  /** Stops the loop and waits for the reconcile in progress to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.unsubscribe();
+    this.wake?.();
+    await this.loop;
+  }
+}

@@ -1,0 +1,73 @@
+import type { ContainerInstanceRecord } from "../../domain/container-instance.js";
+import { parseTaskDefinitionRef } from "../../domain/arn.js";
+import type { ServiceRecord } from "../../domain/service.js";
+import type { TaskRecord } from "../../domain/task.js";
+import { evaluate } from "../../scheduler/query/evaluate.js";
+import { parseExpression } from "../../scheduler/query/parser.js";
+import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
+import type { InstanceFacts } from "./types.js";
+
+/** What one reconcile reads, from one committed state. */
+export interface ServiceSnapshot {
+  readonly service: ServiceRecord;
+  readonly tasks: readonly TaskRecord[];
+  readonly instances: readonly InstanceFacts[];
+  /** The task definitions of the service's deployments, by ARN. */
+  readonly taskDefinitions: ReadonlyMap<string, TaskDefinitionRecord>;
+}
+
+export async function loadSnapshot(tx: ReadTx, cluster: string, name: string): Promise<ServiceSnapshot | undefined> {
+  const service = await tx.services.get(cluster, name);
+  if (!service) return undefined;
+  const taskDefinitions = new Map<string, TaskDefinitionRecord>();
+  for (const d of service.deployments) {
+    const ref = parseTaskDefinitionRef(d.taskDefinitionArn);
+    const td = ref?.revision === undefined ? undefined : await tx.taskDefinitions.get(ref.family, ref.revision);
+    if (td) taskDefinitions.set(d.taskDefinitionArn, td);
+  }
+  const records: ContainerInstanceRecord[] = [];
+  let after: string | undefined;
+  do {
+    const page = await tx.containerInstances.list(cluster, { limit: 1000, after });
+    records.push(...page.items);
+    after = page.nextAfter;
+  } while (after);
+  const primaryTd = taskDefinitions.get(service.taskDefinitionArn);
+  const eligible = service.schedulingStrategy === "DAEMON" ? daemonFilter(service, primaryTd) : () => true;
+  const instances = records.map(
+    (i): InstanceFacts => ({
+      arn: i.arn,
+      status: i.status,
+      agentConnected: i.agentConnected,
+      agentDisconnectedAtMs: i.agentDisconnectedAtMs,
+      daemonEligible: eligible(i),
+    }),
+  );
+  return { service, tasks: await tx.tasks.ofService(cluster, name), instances, taskDefinitions };
+}
+
+/**
+ * Which instances a DAEMON service belongs on: its memberOf constraints (the task definition's and
+ * its own) and the definition's required attributes. Resources are the placement engine's business.
+ */
+function daemonFilter(service: ServiceRecord, td: TaskDefinitionRecord | undefined): (i: ContainerInstanceRecord) => boolean {
+  const expressions = [...(td?.body.placementConstraints ?? []), ...service.placementConstraints]
+    .filter((c) => c.type === "memberOf" && c.expression)
+    .map((c) => parseExpression(c.expression ?? ""));
+  const required = td?.body.requiresAttributes ?? [];
+  return (i) => {
+    const attributes = new Map(i.attributes.map((a) => [a.name ?? "", a.value ?? null]));
+    if (!required.every((r) => attributes.has(r.name ?? "") && (r.value === undefined || attributes.get(r.name ?? "") === r.value))) return false;
+    const target = {
+      attribute: (n: string) => attributes.get(n),
+      agentConnected: i.agentConnected,
+      agentVersion: i.versionInfo.agentVersion,
+      ec2InstanceId: i.ec2InstanceId,
+      registeredAtMs: i.registeredAtMs,
+      runningTasksCount: 0,
+      taskGroupCount: () => 0,
+      taskGroups: () => [],
+    };
+    return expressions.every((e) => evaluate(e, target));
+  };
+}

@@ -1,0 +1,64 @@
+import type { ContainerInstanceStatus } from "../../domain/container-instance.js";
+import type { ServiceRecord } from "../../domain/service.js";
+import type { TaskRecord } from "../../domain/task.js";
+
+/** What the reconciler knows of one container instance of the service's cluster. */
+export interface InstanceFacts {
+  readonly arn: string;
+  readonly status: ContainerInstanceStatus;
+  readonly agentConnected: boolean;
+  readonly agentDisconnectedAtMs?: number | undefined;
+  /** DAEMON services: whether the service's constraints and required attributes admit this instance. */
+  readonly daemonEligible: boolean;
+}
+
+export interface ReconcileSettings {
+  /** An instance whose agent has been disconnected this long is lost: its service tasks are replaced. */
+  readonly lostAfterMs: number;
+  /** A RUNNING task without container health checks counts as healthy after this long (ECS: 40 s). */
+  readonly healthyAfterMs: number;
+}
+
+/** Everything one reconcile decides from. Time and the id of a deployment it may create are given. */
+export interface ReconcileInput {
+  readonly service: ServiceRecord;
+  /** The service's tasks as the store's `ofService` returns them: alive ones and stops not yet observed. */
+  readonly tasks: readonly TaskRecord[];
+  readonly instances: readonly InstanceFacts[];
+  readonly nowMs: number;
+  /** Used only if this reconcile creates a deployment (a circuit-breaker rollback). */
+  readonly newDeploymentId: string;
+  readonly settings: ReconcileSettings;
+}
+
+/** Start `count` tasks of a deployment; on one instance (DAEMON) or where placement chooses. */
+export interface StartOrder {
+  readonly deploymentId: string;
+  readonly taskDefinitionArn: string;
+  readonly count: number;
+  readonly instanceArn?: string | undefined;
+}
+
+/** Ask the agent to stop a task (desired status STOPPED). */
+export interface StopOrder {
+  readonly taskArn: string;
+  readonly reason: string;
+}
+
+/**
+ * What the runner applies, in one store write: tasks recorded STOPPED because their host is lost,
+ * stops, starts, stops observed, the service's next record (undefined when unchanged) and events.
+ */
+export interface ServicePlan {
+  readonly lost: readonly StopOrder[];
+  readonly stops: readonly StopOrder[];
+  readonly starts: readonly StartOrder[];
+  /** STOPPED tasks whose stop this plan has accounted for. */
+  readonly observed: readonly string[];
+  readonly service: ServiceRecord | undefined;
+  /** Messages without the "(service X) " prefix's timestamp/id; oldest first. */
+  readonly events: readonly string[];
+}
+
+export const isEmptyPlan = (p: ServicePlan): boolean =>
+  p.lost.length === 0 && p.stops.length === 0 && p.starts.length === 0 && p.observed.length === 0 && p.service === undefined && p.events.length === 0;

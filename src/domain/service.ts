@@ -1,0 +1,133 @@
+import type { PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
+
+/**
+ * An ECS service as the control plane keeps it: what the user asked for (desired count, deployment
+ * configuration, placement), its deployments (newest first, the PRIMARY one at the head) and the
+ * reconciler's bookkeeping (start throttling, steady-state notice). Events live in their own table.
+ */
+export const ServiceStatus = { active: "ACTIVE", draining: "DRAINING", inactive: "INACTIVE" } as const;
+export type ServiceStatus = (typeof ServiceStatus)[keyof typeof ServiceStatus];
+
+export const SchedulingStrategy = { replica: "REPLICA", daemon: "DAEMON" } as const;
+export type SchedulingStrategy = (typeof SchedulingStrategy)[keyof typeof SchedulingStrategy];
+
+export const RolloutState = { inProgress: "IN_PROGRESS", completed: "COMPLETED", failed: "FAILED" } as const;
+export type RolloutState = (typeof RolloutState)[keyof typeof RolloutState];
+
+export interface DeploymentConfig {
+  readonly minimumHealthyPercent: number;
+  readonly maximumPercent: number;
+  readonly circuitBreaker: { readonly enable: boolean; readonly rollback: boolean };
+}
+
+/** One deployment: the tasks of one task-definition revision (or one forced redeploy). */
+export interface DeploymentRecord {
+  /** `ecs-svc/<19 digits>`; service tasks carry it as their `startedBy`. */
+  readonly id: string;
+  /** PRIMARY is the newest; ACTIVE ones still have tasks to drain. INACTIVE ones are dropped. */
+  readonly status: "PRIMARY" | "ACTIVE";
+  readonly taskDefinitionArn: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly pendingCount: number;
+  /** Tasks of this deployment that stopped unexpectedly while it was IN_PROGRESS (the circuit breaker's count). */
+  readonly failedTasks: number;
+  readonly rolloutState: RolloutState;
+  readonly rolloutStateReason: string;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+export interface ServiceRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly cluster: string;
+  readonly clusterArn: string;
+  readonly status: ServiceStatus;
+  readonly schedulingStrategy: SchedulingStrategy;
+  /** REPLICA: as asked. DAEMON: the number of instances that should run one task (kept by the reconciler). */
+  readonly desiredCount: number;
+  /** The PRIMARY deployment's task definition. */
+  readonly taskDefinitionArn: string;
+  readonly launchType: "EC2";
+  readonly deploymentConfiguration: DeploymentConfig;
+  readonly placementConstraints: readonly PlacementConstraint[];
+  readonly placementStrategy: readonly PlacementStrategy[];
+  readonly healthCheckGracePeriodSeconds: number;
+  readonly propagateTags?: string | undefined;
+  readonly enableECSManagedTags: boolean;
+  readonly tags: readonly Tag[];
+  /** Newest first; the first is PRIMARY. */
+  readonly deployments: readonly DeploymentRecord[];
+  /** The last deployment that reached COMPLETED: where a circuit-breaker rollback returns to. */
+  readonly lastCompleted?: { readonly deploymentId: string; readonly taskDefinitionArn: string } | undefined;
+  /** Consecutive tasks of the PRIMARY deployment that stopped before reaching RUNNING (ECS's start throttling). */
+  readonly startFailures: number;
+  /** No task starts before this time (epoch ms) while throttled. */
+  readonly nextStartAtMs?: number | undefined;
+  /** When the "has reached a steady state." event was last written; cleared when the service leaves it. */
+  readonly steadyNoticeAtMs?: number | undefined;
+  readonly createdAtMs: number;
+  readonly createdBy?: string | undefined;
+  /** Bumped on every change; the reconciler's apply step refuses to write over a newer version. */
+  readonly version: number;
+}
+
+export interface ServiceEventRecord {
+  readonly id: string;
+  readonly createdAtMs: number;
+  readonly message: string;
+}
+
+/** The task group of a service's tasks, as ECS names it. */
+export const serviceGroup = (serviceName: string): string => `service:${serviceName}`;
+
+/** The PRIMARY deployment (deployments are kept newest first). */
+export function primaryDeployment(s: ServiceRecord): DeploymentRecord | undefined {
+  return s.deployments[0];
+}
+
+/** ECS's defaults: REPLICA 100/200, DAEMON 0/100. */
+export function defaultDeploymentConfig(strategy: SchedulingStrategy): DeploymentConfig {
+  return strategy === "DAEMON"
+    ? { minimumHealthyPercent: 0, maximumPercent: 100, circuitBreaker: { enable: false, rollback: false } }
+    : { minimumHealthyPercent: 100, maximumPercent: 200, circuitBreaker: { enable: false, rollback: false } };
+}
+
+/**
+ * The circuit breaker's failure threshold: 0.5 × desired count, at least 3 and at most 200 (the
+ * ECS API reference for ServiceDeploymentCircuitBreaker; older guides said at least 10).
+ */
+export const circuitBreakerThreshold = (desiredCount: number): number => Math.min(200, Math.max(3, Math.ceil(desiredCount * 0.5)));
+
+/**
+ * The service with a new PRIMARY deployment (a new revision, forceNewDeployment, a placement
+ * change): the previous ones become ACTIVE and drain; start throttling starts afresh.
+ */
+export function withNewDeployment(s: ServiceRecord, d: { readonly id: string; readonly taskDefinitionArn: string; readonly nowMs: number }): ServiceRecord {
+  const deployment: DeploymentRecord = {
+    id: d.id,
+    status: "PRIMARY",
+    taskDefinitionArn: d.taskDefinitionArn,
+    desiredCount: s.desiredCount,
+    runningCount: 0,
+    pendingCount: 0,
+    failedTasks: 0,
+    rolloutState: "IN_PROGRESS",
+    rolloutStateReason: `ECS deployment ${d.id} in progress.`,
+    createdAtMs: d.nowMs,
+    updatedAtMs: d.nowMs,
+  };
+  return {
+    ...s,
+    taskDefinitionArn: d.taskDefinitionArn,
+    startFailures: 0,
+    nextStartAtMs: undefined,
+    steadyNoticeAtMs: undefined,
+    deployments: [deployment, ...s.deployments.map((x) => ({ ...x, status: "ACTIVE" as const }))],
+  };
+}
+
+/** A deployment id as ECS writes them: `ecs-svc/` and 19 digits. */
+export const newDeploymentId = (random: () => number): string =>
+  `ecs-svc/${Array.from({ length: 19 }, (_, i) => (i === 0 ? 1 + Math.floor(random() * 9) : Math.floor(random() * 10))).join("")}`;

@@ -1,0 +1,71 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
+import type { Page, ServiceQuery, ServiceRepository } from "../store.js";
+import { page, parseDoc, type DocRow } from "./rows.js";
+
+export class SqliteServices implements ServiceRepository {
+  private readonly getStmt: Statement<[string, string], DocRow>;
+  private readonly listStmt: Statement<[{ cluster: string; after: string; status: string; limit: number }], DocRow>;
+  private readonly putStmt: Statement<[string, string, string, string]>;
+  private readonly eventsStmt: Statement<[string, number], DocRow>;
+  private readonly addEventStmt: Statement<[string, string]>;
+  private readonly pruneStmt: Statement<[string, string, number]>;
+
+  constructor(db: Database) {
+    this.getStmt = db.prepare("SELECT doc FROM services WHERE cluster = ? AND name = ?");
+    this.listStmt = db.prepare(
+      `SELECT doc FROM services WHERE cluster = @cluster AND name > @after AND (@status = '' OR status = @status)
+       ORDER BY name LIMIT @limit`,
+    );
+    this.putStmt = db.prepare(
+      `INSERT INTO services (cluster, name, status, doc) VALUES (?, ?, ?, ?)
+       ON CONFLICT (cluster, name) DO UPDATE SET status = excluded.status, doc = excluded.doc`,
+    );
+    this.eventsStmt = db.prepare("SELECT doc FROM service_events WHERE service_arn = ? ORDER BY seq DESC LIMIT ?");
+    this.addEventStmt = db.prepare("INSERT INTO service_events (service_arn, doc) VALUES (?, ?)");
+    this.pruneStmt = db.prepare(
+      `DELETE FROM service_events WHERE service_arn = ? AND seq <=
+         (SELECT seq FROM service_events WHERE service_arn = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+    );
+  }
+
+  get(cluster: string, name: string): Promise<ServiceRecord | undefined> {
+    const row = this.getStmt.get(cluster, name);
+    return Promise.resolve(row && parseDoc<ServiceRecord>(row));
+  }
+
+  list(cluster: string, q: ServiceQuery): Promise<Page<ServiceRecord>> {
+    // launchType and schedulingStrategy live in the document; a cluster has few services, so they filter here.
+    const rows: ServiceRecord[] = [];
+    let after = q.after ?? "";
+    for (;;) {
+      const batch = this.listStmt.all({ cluster, after, status: q.status ?? "", limit: 500 }).map((r) => parseDoc<ServiceRecord>(r));
+      rows.push(
+        ...batch.filter(
+          (s) =>
+            (q.launchType === undefined || s.launchType === q.launchType) &&
+            (q.schedulingStrategy === undefined || s.schedulingStrategy === q.schedulingStrategy),
+        ),
+      );
+      if (batch.length < 500 || rows.length > q.limit) break;
+      after = batch[batch.length - 1]!.name;
+    }
+    return Promise.resolve(page(rows.slice(0, q.limit + 1), q, (s) => s.name));
+  }
+
+  events(serviceArn: string, limit: number): Promise<ServiceEventRecord[]> {
+    return Promise.resolve(this.eventsStmt.all(serviceArn, limit).map((r) => parseDoc<ServiceEventRecord>(r)));
+  }
+
+  put(record: ServiceRecord): Promise<void> {
+    this.putStmt.run(record.cluster, record.name, record.status, JSON.stringify(record));
+    return Promise.resolve();
+  }
+
+  addEvents(serviceArn: string, events: readonly ServiceEventRecord[], keep: number): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    for (const e of events) this.addEventStmt.run(serviceArn, JSON.stringify(e));
+    this.pruneStmt.run(serviceArn, serviceArn, keep);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,76 @@
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  type ECSClient,
+  type Service,
+  type Task,
+} from "@aws-sdk/client-ecs";
+
+/** Helpers for service end-to-end tests: polling until a condition holds, and a service's tasks. */
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+}
+
+export async function describeService(ecs: ECSClient, cluster: string, service: string): Promise<Service> {
+  const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  const s = out.services?.[0];
+  if (!s) throw new Error(`service ${service} not found`);
+  return s;
+}
+
+/** The service's tasks with the given desired status, described. */
+export async function serviceTasks(ecs: ECSClient, cluster: string, serviceName: string, desiredStatus: "RUNNING" | "STOPPED" = "RUNNING"): Promise<Task[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ecs.send(new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken }));
+    arns.push(...(page.taskArns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const tasks: Task[] = [];
+  for (let i = 0; i < arns.length; i += 100) tasks.push(...((await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }))).tasks ?? []));
+  return tasks;
+}
+
+/** Counts as an outside observer sees them: RUNNING tasks meant to run, and every task not yet STOPPED. */
+export async function observedCounts(ecs: ECSClient, cluster: string, service: string): Promise<{ running: number; alive: number }> {
+  const wanted = await serviceTasks(ecs, cluster, service, "RUNNING");
+  const stopping = await serviceTasks(ecs, cluster, service, "STOPPED");
+  return {
+    running: wanted.filter((t) => t.lastStatus === "RUNNING").length,
+    alive: wanted.length + stopping.filter((t) => t.lastStatus !== "STOPPED").length,
+  };
+}
+
+/** Samples `observedCounts` every `everyMs` until `stop()`; returns every sample. */
+export function sampler(ecs: ECSClient, cluster: string, service: string, everyMs = 100) {
+  const samples: { running: number; alive: number }[] = [];
+  let done = false;
+  const loop = (async () => {
+    while (!done) {
+      samples.push(await observedCounts(ecs, cluster, service));
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    samples,
+    async stop() {
+      done = true;
+      await loop;
+      return samples;
+    },
+  };
+}
