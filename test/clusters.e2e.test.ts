@@ -9,6 +9,9 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServicesCommand,
   type ECSClient,
 } from "@aws-sdk/client-ecs";
 import type { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
@@ -70,5 +73,22 @@ describe("a cluster's counts, and DeleteCluster while it holds instances or task
     await until(() => ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })), (r) => r.tasks?.[0]?.lastStatus === "STOPPED", "STOPPED");
     const deleted = await ecs.send(new DeleteClusterCommand({ cluster }));
     assert.equal(deleted.cluster?.status, "INACTIVE");
+  });
+
+  it("counts active services, and refuses to delete a cluster that has one", async () => {
+    const other = "with-service";
+    await ecs.send(new CreateClusterCommand({ clusterName: other }));
+    await ecs.send(new CreateServiceCommand({ cluster: other, serviceName: "idle", taskDefinition: "one", desiredCount: 0 }));
+    const c = (await ecs.send(new DescribeClustersCommand({ clusters: [other], include: ["STATISTICS"] }))).clusters?.[0];
+    assert.equal(c?.activeServicesCount, 1);
+    assert.deepEqual(c?.statistics?.find((s) => s.name === "activeEC2ServiceCount"), { name: "activeEC2ServiceCount", value: "1" });
+    await rejectsWith(ecs.send(new DeleteClusterCommand({ cluster: other })), "ClusterContainsServicesException");
+    await ecs.send(new DeleteServiceCommand({ cluster: other, service: "idle" }));
+    await until(
+      () => ecs.send(new DescribeServicesCommand({ cluster: other, services: ["idle"] })),
+      (r) => r.services?.[0]?.status === "INACTIVE",
+      "the service to become INACTIVE",
+    );
+    assert.equal((await ecs.send(new DeleteClusterCommand({ cluster: other }))).cluster?.status, "INACTIVE");
   });
 });

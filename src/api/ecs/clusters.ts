@@ -78,6 +78,9 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
         if ((await tx.containerInstances.countRegistered(record.name)) > 0) {
           throw new AwsError("ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining.");
         }
+        if ((await countServices(tx, record.name, "ACTIVE")) + (await countServices(tx, record.name, "DRAINING")) > 0) {
+          throw new AwsError("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.");
+        }
         const holding = await tx.tasks.countByStatus(record.name);
         if ([...holding.values()].some((n) => n > 0)) {
           throw new AwsError("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
@@ -122,6 +125,17 @@ export async function activeCluster(tx: ReadTx, ref: string | undefined): Promis
   return record;
 }
 
+async function countServices(tx: ReadTx, cluster: string, status: "ACTIVE" | "DRAINING"): Promise<number> {
+  let n = 0;
+  let after: string | undefined;
+  do {
+    const page = await tx.services.list(cluster, { limit: 1000, after, status });
+    n += page.items.length;
+    after = page.nextAfter;
+  } while (after);
+  return n;
+}
+
 function checkInclude(include: readonly string[]): Set<ClusterField> {
   const fields = new Set<ClusterField>();
   for (const f of include) {
@@ -135,6 +149,7 @@ function checkInclude(include: readonly string[]): Set<ClusterField> {
 /** The ECS shape of a cluster; counts are derived from the tasks, services and instances it holds. */
 async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet<ClusterField>): Promise<Cluster> {
   const byStatus = await tx.tasks.countByStatus(record.name);
+  const activeServices = await countServices(tx, record.name, "ACTIVE");
   const running = byStatus.get("RUNNING") ?? 0;
   const pending = (byStatus.get("PROVISIONING") ?? 0) + (byStatus.get("PENDING") ?? 0) + (byStatus.get("ACTIVATING") ?? 0);
   const cluster: Cluster = {
@@ -144,7 +159,7 @@ async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet
     registeredContainerInstancesCount: await tx.containerInstances.countRegistered(record.name),
     runningTasksCount: running,
     pendingTasksCount: pending,
-    activeServicesCount: 0,
+    activeServicesCount: activeServices,
     statistics: [],
     tags: [],
     capacityProviders: [],
@@ -160,8 +175,8 @@ async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet
       { name: "pendingEC2TasksCount", value: String(pending) },
       { name: "runningFargateTasksCount", value: "0" },
       { name: "pendingFargateTasksCount", value: "0" },
-      { name: "activeEC2ServiceCount", value: "0" },
-      { name: "drainingEC2ServiceCount", value: "0" },
+      { name: "activeEC2ServiceCount", value: String(activeServices) },
+      { name: "drainingEC2ServiceCount", value: String(await countServices(tx, record.name, "DRAINING")) },
     ];
   }
   return cluster;
