@@ -163,7 +163,12 @@ export class TaskActor {
       if (!(await this.prepare())) return;
     }
     const decision = nextStarts(this.facts());
-    if (decision.kind === "failed") return this.stop(decision.reason, "TaskFailedToStart");
+    if (decision.kind === "failed") {
+      // DescribeTasks shows the blocked container's own reason, as ECS does, not only the task's.
+      const blocked = this.containers.get(decision.container);
+      if (blocked) blocked.reason = decision.reason;
+      return this.stop(decision.reason, "TaskFailedToStart");
+    }
     if (decision.kind === "start") {
       for (const name of decision.containers) {
         const c = this.containers.get(name)!;
