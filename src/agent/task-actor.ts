@@ -80,6 +80,8 @@ export class TaskActor {
     this.containers.set(name, c);
     c.dockerId = dockerId;
     c.dockerName = dockerName;
+    // The container keeps the metadata URI it was created with; a new id would answer it with 404.
+    c.metadataId = metadataIdIn(inspect.Config?.Env) ?? c.metadataId;
     this.absorbInspect(c, inspect);
     this.phase = [...this.containers.values()].every((x) => x.status !== "NONE") ? "RUNNING" : "PENDING";
     if (this.phase === "RUNNING") this.startedAtMs ??= c.startedAtMs;
@@ -309,6 +311,12 @@ export class TaskActor {
   private sendReport(): void {
     this.deps.report(this.toReport());
   }
+}
+
+/** The id at the end of the ECS_CONTAINER_METADATA_URI_V4 a container was created with. */
+export function metadataIdIn(env: readonly string[] | undefined): string | undefined {
+  const uri = env?.find((e) => e.startsWith("ECS_CONTAINER_METADATA_URI_V4="))?.slice("ECS_CONTAINER_METADATA_URI_V4=".length);
+  return uri === undefined ? undefined : (/\/v4\/([^/]+)\/?$/.exec(uri)?.[1] ?? undefined);
 }
 
 /** Host port bindings as Docker reports them (`NetworkSettings.Ports`). */

@@ -1,0 +1,99 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
+import { BerthCluster, docker, inspect, sleep } from "./support/berth-cluster.js";
+import { aContainer, aTaskDefinition } from "./support/fixtures.js";
+
+/** Acceptance: an agent killed with SIGKILL and started again with the same data dir takes its containers back. */
+describe("agent: kill -9 and restart", () => {
+  let cluster: BerthCluster;
+  let arns: string[];
+  /** Docker id per task, as DescribeTasks showed it before the kill. */
+  let runtimeIds: Map<string, string>;
+
+  before(async () => {
+    cluster = await BerthCluster.start({ name: "agent-restart" });
+    const td = await cluster.register(aTaskDefinition("survivor", [aContainer({ name: "web", portMappings: [{ containerPort: 80 }] })]));
+    const out = await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: td, count: 3 }));
+    arns = out.tasks!.map((t) => t.taskArn!);
+    const running = await cluster.waitForTasks(arns, (t) => t.lastStatus === "RUNNING", 20_000, "three tasks RUNNING");
+    runtimeIds = new Map(running.map((t) => [t.taskArn!, t.containers![0]!.runtimeId!]));
+  });
+  after(() => cluster.stop());
+
+  /** Every task RUNNING with the container it had before the kill. */
+  const assertUndisturbed = (tasks: Task[], when: string) => {
+    assert.equal(tasks.length, 3, when);
+    for (const t of tasks) {
+      assert.equal(t.lastStatus, "RUNNING", `${when}: ${t.taskArn} is ${t.lastStatus}`);
+      assert.equal(t.desiredStatus, "RUNNING", when);
+      assert.equal(t.containers![0]!.runtimeId, runtimeIds.get(t.taskArn!), `${when}: same container`);
+      assert.equal(t.containers![0]!.lastStatus, "RUNNING", when);
+    }
+  };
+
+  it("keeps the tasks RUNNING in DescribeTasks while the agent is down, and marks the instance disconnected", async () => {
+    const agent = cluster.agents[0]!;
+    await agent.kill("SIGKILL");
+    for (const id of runtimeIds.values()) assert.equal((await inspect(id)).State.Status, "running", "containers outlive their agent");
+    await cluster.waitFor(
+      async () => {
+        assertUndisturbed(await cluster.describeTasks(arns), "agent down");
+        const [instance] = await cluster.describeInstances([agent.containerInstanceArn]);
+        return instance?.agentConnected === false ? true : undefined;
+      },
+      10_000,
+      "agentConnected false",
+    );
+    for (let i = 0; i < 4; i++) {
+      assertUndisturbed(await cluster.describeTasks(arns), "agent down");
+      await sleep(250);
+    }
+  });
+
+  it("takes the same containers back after a restart with the same data dir: no duplicates, nothing restarted", async () => {
+    const agent = cluster.agents[0]!;
+    const before = agent.containerInstanceArn;
+    const startedAt = new Map(await Promise.all([...runtimeIds.values()].map(async (id) => [id, (await inspect(id)).State.StartedAt] as const)));
+    await agent.start();
+    assert.equal(agent.containerInstanceArn, before, "re-registers as the same container instance");
+    await cluster.waitFor(
+      async () => {
+        assertUndisturbed(await cluster.describeTasks(arns), "agent restarting");
+        const [instance] = await cluster.describeInstances([before]);
+        return instance?.agentConnected === true ? true : undefined;
+      },
+      10_000,
+      "agentConnected true again",
+    );
+    // Long enough for the agent to have acted on the server's manifest, were it to act wrongly.
+    for (let i = 0; i < 8; i++) {
+      assertUndisturbed(await cluster.describeTasks(arns), "after restart");
+      await sleep(250);
+    }
+    const ids = await cluster.containerIds();
+    assert.deepEqual(ids.sort(), [...runtimeIds.values()].sort(), "exactly the three containers, no duplicates");
+    for (const id of ids) assert.equal((await inspect(id)).State.StartedAt, startedAt.get(id), "not restarted");
+    const listed = (await agent.introspect("/v1/tasks")).body as { Tasks: Array<{ Arn: string; KnownStatus: string; Containers: Array<{ DockerId: string }> }> };
+    assert.deepEqual(listed.Tasks.map((t) => t.Arn).sort(), [...arns].sort());
+    for (const t of listed.Tasks) {
+      assert.equal(t.KnownStatus, "RUNNING");
+      assert.deepEqual(t.Containers.map((c) => c.DockerId), [runtimeIds.get(t.Arn)]);
+    }
+  });
+
+  it("still serves each adopted container its task metadata at the URI it was started with", async () => {
+    for (const [arn, id] of runtimeIds) {
+      const text = await docker("exec", id, "sh", "-c", 'wget -qO- "$ECS_CONTAINER_METADATA_URI_V4/task"');
+      assert.equal((JSON.parse(text) as { TaskARN: string }).TaskARN, arn);
+    }
+  });
+
+  it("still stops an adopted task", async () => {
+    await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arns[0]!, reason: "after restart" }));
+    const [task] = await cluster.waitForTasks([arns[0]!], (t) => t.lastStatus === "STOPPED", 15_000, "the adopted task STOPPED");
+    assert.equal(task!.stoppedReason, "after restart");
+    assert.equal(task!.containers![0]!.exitCode, 0);
+    assert.equal((await inspect(runtimeIds.get(arns[0]!)!)).State.Status, "exited");
+  });
+});
