@@ -96,4 +96,19 @@ describe("agent: kill -9 and restart", () => {
     assert.equal(task!.containers![0]!.exitCode, 0);
     assert.equal((await inspect(runtimeIds.get(arns[0]!)!)).State.Status, "exited");
   });
+
+  it("stops a task whose essential container died while the agent was down, once the agent is back", async () => {
+    const agent = cluster.agents[0]!;
+    const [victim, bystander] = [arns[1]!, arns[2]!];
+    await agent.kill("SIGKILL");
+    await docker("kill", runtimeIds.get(victim)!);
+    await agent.start();
+    const [task] = await cluster.waitForTasks([victim], (t) => t.lastStatus === "STOPPED", 15_000, "the task whose container died STOPPED");
+    assert.equal(task!.stopCode, "EssentialContainerExited");
+    assert.equal(task!.stoppedReason, "Essential container in task exited");
+    assert.equal(task!.containers![0]!.exitCode, 137);
+    const [other] = await cluster.describeTasks([bystander]);
+    assert.equal(other!.lastStatus, "RUNNING");
+    assert.equal(other!.containers![0]!.runtimeId, runtimeIds.get(bystander));
+  });
 });

@@ -99,6 +99,9 @@ export class TaskActor {
       }
     }
     this.enqueue(() => (spec.desiredStatus === "STOPPED" ? this.stop(spec.stopReason ?? "Task stopped by user", "UserInitiated") : this.advance()));
+    // Containers that exited while the agent was away sent their `die` to nobody. Now that their
+    // definitions (essential or not) are known, they are handled as if the event came now.
+    if (adoptedOnly) for (const c of this.containers.values()) if (c.status === "STOPPED") this.onContainerEvent(c.name, "die");
   }
 
   /** A Docker event about one of this task's containers. */
