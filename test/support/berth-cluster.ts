@@ -198,13 +198,23 @@ export class BerthAgent {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Sends a signal and waits for the process to be gone. */
+  /** Sends a signal without waiting (SIGSTOP / SIGCONT: a hung agent and its recovery). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child?.kill(signal);
+  }
+
+  /** Sends a signal and waits for the process to be gone (SIGKILL after 10 s, so that a test never hangs here). */
   async kill(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;
     await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
+      const escalate = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      child.once("exit", () => {
+        clearTimeout(escalate);
+        resolve();
+      });
       child.kill(signal);
+      if (signal !== "SIGKILL") child.kill("SIGCONT"); // a stopped process acts on SIGTERM only once continued
     });
   }
 
