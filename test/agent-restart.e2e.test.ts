@@ -19,36 +19,50 @@ describe("agent: kill -9 and restart", () => {
     const running = await cluster.waitForTasks(arns, (t) => t.lastStatus === "RUNNING", 20_000, "three tasks RUNNING");
     runtimeIds = new Map(running.map((t) => [t.taskArn!, t.containers![0]!.runtimeId!]));
   });
-  after(() => cluster.stop());
+  after(async () => {
+    keepPolling = false;
+    await polling?.catch(() => undefined);
+    await cluster.stop();
+  });
 
-  /** Every task RUNNING with the container it had before the kill. */
-  const assertUndisturbed = (tasks: Task[], when: string) => {
-    assert.equal(tasks.length, 3, when);
-    for (const t of tasks) {
-      assert.equal(t.lastStatus, "RUNNING", `${when}: ${t.taskArn} is ${t.lastStatus}`);
-      assert.equal(t.desiredStatus, "RUNNING", when);
-      assert.equal(t.containers![0]!.runtimeId, runtimeIds.get(t.taskArn!), `${when}: same container`);
-      assert.equal(t.containers![0]!.lastStatus, "RUNNING", when);
+  /** What is wrong with one DescribeTasks answer: every task should be RUNNING with the container it had before the kill. */
+  const problems = (tasks: Task[]): string[] =>
+    tasks.length !== 3
+      ? [`${tasks.length} tasks described`]
+      : tasks.flatMap((t) => {
+          const c = t.containers![0]!;
+          const wrong = [
+            t.lastStatus !== "RUNNING" && `lastStatus ${t.lastStatus}`,
+            t.desiredStatus !== "RUNNING" && `desiredStatus ${t.desiredStatus}`,
+            c.lastStatus !== "RUNNING" && `container ${c.lastStatus}`,
+            c.runtimeId !== runtimeIds.get(t.taskArn!) && `container ${c.runtimeId} instead of ${runtimeIds.get(t.taskArn!)}`,
+          ].filter((w): w is string => typeof w === "string");
+          return wrong.map((w) => `${t.taskArn!.split("/").pop()}: ${w}`);
+        });
+
+  /** Polls DescribeTasks every 200 ms from the kill until after the restart, recording anything wrong. */
+  let seen: string[] = [];
+  let polls = 0;
+  let polling: Promise<void> | undefined;
+  let keepPolling = true;
+  const poll = async () => {
+    while (keepPolling) {
+      seen.push(...problems(await cluster.describeTasks(arns)).map((p) => `poll ${polls}: ${p}`));
+      polls++;
+      await sleep(200);
     }
   };
+  const instanceConnected = async (arn: string) => (await cluster.describeInstances([arn]))[0]?.agentConnected;
 
   it("keeps the tasks RUNNING in DescribeTasks while the agent is down, and marks the instance disconnected", async () => {
     const agent = cluster.agents[0]!;
+    seen = [];
+    polling = poll();
     await agent.kill("SIGKILL");
     for (const id of runtimeIds.values()) assert.equal((await inspect(id)).State.Status, "running", "containers outlive their agent");
-    await cluster.waitFor(
-      async () => {
-        assertUndisturbed(await cluster.describeTasks(arns), "agent down");
-        const [instance] = await cluster.describeInstances([agent.containerInstanceArn]);
-        return instance?.agentConnected === false ? true : undefined;
-      },
-      10_000,
-      "agentConnected false",
-    );
-    for (let i = 0; i < 4; i++) {
-      assertUndisturbed(await cluster.describeTasks(arns), "agent down");
-      await sleep(250);
-    }
+    await cluster.waitFor(async () => ((await instanceConnected(agent.containerInstanceArn)) === false ? true : undefined), 10_000, "agentConnected false");
+    await sleep(1000);
+    assert.deepEqual(seen, [], "DescribeTasks while the agent is down");
   });
 
   it("takes the same containers back after a restart with the same data dir: no duplicates, nothing restarted", async () => {
@@ -57,20 +71,13 @@ describe("agent: kill -9 and restart", () => {
     const startedAt = new Map(await Promise.all([...runtimeIds.values()].map(async (id) => [id, (await inspect(id)).State.StartedAt] as const)));
     await agent.start();
     assert.equal(agent.containerInstanceArn, before, "re-registers as the same container instance");
-    await cluster.waitFor(
-      async () => {
-        assertUndisturbed(await cluster.describeTasks(arns), "agent restarting");
-        const [instance] = await cluster.describeInstances([before]);
-        return instance?.agentConnected === true ? true : undefined;
-      },
-      10_000,
-      "agentConnected true again",
-    );
+    await cluster.waitFor(async () => ((await instanceConnected(before)) === true ? true : undefined), 10_000, "agentConnected true again");
     // Long enough for the agent to have acted on the server's manifest, were it to act wrongly.
-    for (let i = 0; i < 8; i++) {
-      assertUndisturbed(await cluster.describeTasks(arns), "after restart");
-      await sleep(250);
-    }
+    await sleep(2000);
+    keepPolling = false;
+    await polling;
+    assert.ok(polls > 10, `DescribeTasks was polled throughout (${polls} times)`);
+    assert.deepEqual(seen, [], "DescribeTasks from the kill until after the restart");
     const ids = await cluster.containerIds();
     assert.deepEqual(ids.sort(), [...runtimeIds.values()].sort(), "exactly the three containers, no duplicates");
     for (const id of ids) assert.equal((await inspect(id)).State.StartedAt, startedAt.get(id), "not restarted");
