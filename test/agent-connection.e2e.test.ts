@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
-import { BerthCluster, inspect } from "./support/berth-cluster.js";
+import { BerthCluster, docker, inspect, sleep } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
 
 /**
@@ -46,6 +46,20 @@ describe("agent channel: server restarts and agent connectivity", () => {
     await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arns[0]!, reason: "after server restart" }));
     const [task] = await cluster.waitForTasks([arns[0]!], (t) => t.lastStatus === "STOPPED", 15_000, "the task STOPPED");
     assert.equal(task!.stoppedReason, "after server restart");
+  });
+
+  it("reports what happened while the server was down once it is back: a container that exited then", async () => {
+    const td = await cluster.register(aTaskDefinition("short-lived", [aContainer({ name: "web" })]));
+    const out = await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: td }));
+    const arn = out.tasks![0]!.taskArn!;
+    const [running] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING", 20_000, "the task RUNNING");
+    await cluster.server.restart(async () => {
+      await docker("kill", running!.containers![0]!.runtimeId!);
+      await sleep(500); // the agent has seen the exit and could not report it
+    });
+    const [task] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 15_000, "the task STOPPED after the server came back");
+    assert.equal(task!.stopCode, "EssentialContainerExited");
+    assert.equal(task!.containers![0]!.exitCode, 137);
   });
 
   it("shows agentConnected false once the agent is killed, and true again after it restarts", async () => {

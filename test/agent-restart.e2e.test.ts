@@ -118,4 +118,17 @@ describe("agent: kill -9 and restart", () => {
     assert.equal(other!.lastStatus, "RUNNING");
     assert.equal(other!.containers![0]!.runtimeId, runtimeIds.get(bystander));
   });
+
+  it("stops a task that StopTask stopped while the agent was down, once the agent is back", async () => {
+    const agent = cluster.agents[0]!;
+    const task = arns[2]!;
+    await agent.kill("SIGKILL");
+    const out = await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task, reason: "stopped while the agent was away" }));
+    assert.equal(out.task?.lastStatus, "RUNNING", "nobody has stopped it yet");
+    await agent.start();
+    const [stopped] = await cluster.waitForTasks([task], (t) => t.lastStatus === "STOPPED", 15_000, "the task STOPPED");
+    assert.equal(stopped!.stopCode, "UserInitiated");
+    assert.equal(stopped!.stoppedReason, "stopped while the agent was away");
+    assert.equal((await inspect(runtimeIds.get(task)!)).State.Status, "exited");
+  });
 });
