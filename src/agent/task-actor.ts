@@ -80,6 +80,8 @@ export class TaskActor {
     this.containers.set(name, c);
     c.dockerId = dockerId;
     c.dockerName = dockerName;
+    // The container keeps the metadata URI it was created with; a new id would answer it with 404.
+    c.metadataId = metadataIdIn(inspect.Config?.Env) ?? c.metadataId;
     this.absorbInspect(c, inspect);
     this.phase = [...this.containers.values()].every((x) => x.status !== "NONE") ? "RUNNING" : "PENDING";
     if (this.phase === "RUNNING") this.startedAtMs ??= c.startedAtMs;
@@ -97,6 +99,9 @@ export class TaskActor {
       }
     }
     this.enqueue(() => (spec.desiredStatus === "STOPPED" ? this.stop(spec.stopReason ?? "Task stopped by user", "UserInitiated") : this.advance()));
+    // Containers that exited while the agent was away sent their `die` to nobody. Now that their
+    // definitions (essential or not) are known, they are handled as if the event came now.
+    if (adoptedOnly) for (const c of this.containers.values()) if (c.status === "STOPPED") this.onContainerEvent(c.name, "die");
   }
 
   /** A Docker event about one of this task's containers. */
@@ -163,7 +168,12 @@ export class TaskActor {
       if (!(await this.prepare())) return;
     }
     const decision = nextStarts(this.facts());
-    if (decision.kind === "failed") return this.stop(decision.reason, "TaskFailedToStart");
+    if (decision.kind === "failed") {
+      // DescribeTasks shows the blocked container's own reason, as ECS does, not only the task's.
+      const blocked = this.containers.get(decision.container);
+      if (blocked) blocked.reason = decision.reason;
+      return this.stop(decision.reason, "TaskFailedToStart");
+    }
     if (decision.kind === "start") {
       for (const name of decision.containers) {
         const c = this.containers.get(name)!;
@@ -304,6 +314,12 @@ export class TaskActor {
   private sendReport(): void {
     this.deps.report(this.toReport());
   }
+}
+
+/** The id at the end of the ECS_CONTAINER_METADATA_URI_V4 a container was created with. */
+export function metadataIdIn(env: readonly string[] | undefined): string | undefined {
+  const uri = env?.find((e) => e.startsWith("ECS_CONTAINER_METADATA_URI_V4="))?.slice("ECS_CONTAINER_METADATA_URI_V4=".length);
+  return uri === undefined ? undefined : (/\/v4\/([^/]+)\/?$/.exec(uri)?.[1] ?? undefined);
 }
 
 /** Host port bindings as Docker reports them (`NetworkSettings.Ports`). */

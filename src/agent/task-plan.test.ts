@@ -41,6 +41,7 @@ describe("task start-up plan", () => {
     const d = nextStarts([c("init", { status: "STOPPED", exitCode: 1 }), c("app", {}, dep("init", "SUCCESS"))]);
     assert.equal(d.kind, "failed");
     assert.match(d.kind === "failed" ? d.reason : "", /app needs init to success, and it exited with code 1/);
+    assert.equal(d.kind === "failed" ? d.container : "", "app", "names the container that cannot start");
   });
 
   it("counts a task RUNNING once every container started", () => {

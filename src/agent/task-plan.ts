@@ -17,7 +17,8 @@ export interface ContainerFacts {
 export type StartDecision =
   | { readonly kind: "start"; readonly containers: readonly string[] }
   | { readonly kind: "wait" }
-  | { readonly kind: "failed"; readonly reason: string };
+  /** `container` is the one whose dependency can no longer be met; the reason is also its own. */
+  | { readonly kind: "failed"; readonly container: string; readonly reason: string };
 
 const essential = (c: ContainerFacts): boolean => c.definition.essential ?? true;
 
@@ -30,11 +31,12 @@ export function nextStarts(containers: readonly ContainerFacts[]): StartDecision
     let satisfied = true;
     for (const dep of c.definition.dependsOn ?? []) {
       const d = byName.get(dep.containerName ?? "");
-      if (!d) return { kind: "failed", reason: `TaskDependencyError: container ${c.name} depends on unknown container ${dep.containerName ?? ""}` };
+      if (!d) return { kind: "failed", container: c.name, reason: `TaskDependencyError: container ${c.name} depends on unknown container ${dep.containerName ?? ""}` };
       const verdict = condition(dep.condition ?? "START", d);
       if (verdict === "never") {
         return {
           kind: "failed",
+          container: c.name,
           reason: `TaskDependencyError: dependency graph cannot be resolved: container ${c.name} needs ${d.name} to ${(dep.condition ?? "START").toLowerCase()}, and it ${describe(d)}`,
         };
       }

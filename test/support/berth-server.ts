@@ -84,10 +84,11 @@ export class BerthServer {
     });
   }
 
-  /** Starts the server again on the same port and data directory. */
-  async restart(): Promise<void> {
+  /** Starts the server again on the same port and data directory; `whileDown` runs between stop and start. */
+  async restart(whileDown?: () => Promise<void>): Promise<void> {
     const port = new URL(this.endpoint).port;
     await this.kill();
+    await whileDown?.();
     await this.launch(port);
   }
 

@@ -9,6 +9,7 @@
 import { networkInterfaces } from "node:os";
 import Docker from "dockerode";
 import { formatGoDuration } from "../config/go-duration.js";
+import { bridgeAddress, type BridgeNetwork } from "./bridge-address.js";
 import { DockerError, dockerErrorNames } from "./errors.js";
 import type { ContainerCreateSpec } from "./docker-spec.js";
 import { pullPlan, pullReference, type ImagePullBehavior } from "./pull-policy.js";
@@ -165,18 +166,13 @@ export class DockerClient {
     );
   }
 
-  /**
-   * The default bridge network's gateway: the host's address as bridge-mode containers reach it.
-   * Docker 20.10 leaves `Gateway` out of the IPAM config, so the bridge interface's own address is used then.
-   */
+  /** The default bridge network's gateway: the host's address as bridge-mode containers reach it (see bridge-address.ts). */
   async bridgeGateway(): Promise<string | undefined> {
     const network = await this.#call("inspect", this.timeouts.inspectMs, "inspected", () =>
-      this.#docker.getNetwork("bridge").inspect() as Promise<{ IPAM?: { Config?: { Gateway?: string }[] }; Options?: Record<string, string> }>,
+      this.#docker.getNetwork("bridge").inspect() as Promise<BridgeNetwork>,
     );
-    const gateway = network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
-    if (gateway) return gateway;
     const device = network.Options?.["com.docker.network.bridge.name"] ?? "docker0";
-    return networkInterfaces()[device]?.find((a) => a.family === "IPv4")?.address;
+    return bridgeAddress(network, networkInterfaces()[device]?.find((a) => a.family === "IPv4")?.address);
   }
 
   /** One sample of a container's resource use: Docker's stats JSON, as the metadata endpoint serves it. */

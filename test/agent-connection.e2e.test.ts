@@ -1,0 +1,89 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
+import { BerthCluster, docker, inspect, sleep } from "./support/berth-cluster.js";
+import { aContainer, aTaskDefinition } from "./support/fixtures.js";
+
+/**
+ * Acceptance: the agent channel across restarts. The server restarting leaves containers alone;
+ * agentConnected follows the agent (the hub's heartbeat is 2 s, three silent periods mean gone).
+ */
+describe("agent channel: server restarts and agent connectivity", () => {
+  let cluster: BerthCluster;
+  let arns: string[];
+  let tasks: Task[];
+
+  before(async () => {
+    cluster = await BerthCluster.start({ name: "agent-connection" });
+    const td = await cluster.register(aTaskDefinition("steady", [aContainer({ name: "web", portMappings: [{ containerPort: 80 }] })]));
+    const out = await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: td, count: 2 }));
+    arns = out.tasks!.map((t) => t.taskArn!);
+    tasks = await cluster.waitForTasks(arns, (t) => t.lastStatus === "RUNNING", 20_000, "two tasks RUNNING");
+  });
+  after(() => cluster.stop());
+
+  const connected = async (): Promise<boolean | undefined> => (await cluster.describeInstances([cluster.agents[0]!.containerInstanceArn]))[0]?.agentConnected;
+
+  it("leaves running containers alone when the server restarts (SIGTERM, then start again)", async () => {
+    const startedAt = await Promise.all(tasks.map(async (t) => (await inspect(t.containers![0]!.runtimeId!)).State.StartedAt));
+    await cluster.server.restart();
+    await cluster.waitFor(async () => ((await connected()) ? true : undefined), 15_000, "the agent reconnected");
+    const after = await cluster.describeTasks(arns);
+    for (const [i, t] of tasks.entries()) {
+      const now = after.find((x) => x.taskArn === t.taskArn)!;
+      assert.equal(now.lastStatus, "RUNNING");
+      assert.equal(now.containers![0]!.runtimeId, t.containers![0]!.runtimeId);
+      const state = (await inspect(t.containers![0]!.runtimeId!)).State;
+      assert.equal(state.Status, "running");
+      assert.equal(state.StartedAt, startedAt[i], "not restarted");
+      const res = await fetch(`http://127.0.0.1:${t.containers![0]!.networkBindings![0]!.hostPort!}/`);
+      assert.equal(res.status, 200);
+    }
+    assert.deepEqual((await cluster.containerIds()).sort(), tasks.map((t) => t.containers![0]!.runtimeId!).sort(), "no container added");
+  });
+
+  it("still drives the agent after the server restarted: StopTask reaches it", async () => {
+    await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arns[0]!, reason: "after server restart" }));
+    const [task] = await cluster.waitForTasks([arns[0]!], (t) => t.lastStatus === "STOPPED", 15_000, "the task STOPPED");
+    assert.equal(task!.stoppedReason, "after server restart");
+  });
+
+  it("reports what happened while the server was down once it is back: a container that exited then", async () => {
+    const td = await cluster.register(aTaskDefinition("short-lived", [aContainer({ name: "web" })]));
+    const out = await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: td }));
+    const arn = out.tasks![0]!.taskArn!;
+    const [running] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING", 20_000, "the task RUNNING");
+    await cluster.server.restart(async () => {
+      await docker("kill", running!.containers![0]!.runtimeId!);
+      await sleep(500); // the agent has seen the exit and could not report it
+    });
+    const [task] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 15_000, "the task STOPPED after the server came back");
+    assert.equal(task!.stopCode, "EssentialContainerExited");
+    assert.equal(task!.containers![0]!.exitCode, 137);
+  });
+
+  it("shows agentConnected false once the agent is killed, and true again after it restarts", async () => {
+    const agent = cluster.agents[0]!;
+    assert.equal(await connected(), true);
+    await agent.kill("SIGKILL");
+    // A closed socket is noticed at once; a silent peer within three 2 s heartbeats.
+    await cluster.waitFor(async () => ((await connected()) === false ? true : undefined), 8_000, "agentConnected false");
+    await agent.start();
+    await cluster.waitFor(async () => ((await connected()) ? true : undefined), 8_000, "agentConnected true");
+    const [task] = await cluster.describeTasks([arns[1]!]);
+    assert.equal(task!.lastStatus, "RUNNING");
+  });
+
+  it("shows agentConnected false when the agent goes silent without closing its socket (SIGSTOP)", async () => {
+    const agent = cluster.agents[0]!;
+    agent.signal("SIGSTOP");
+    try {
+      const started = Date.now();
+      await cluster.waitFor(async () => ((await connected()) === false ? true : undefined), 12_000, "agentConnected false for a silent agent");
+      assert.ok(Date.now() - started >= 3_000, "not before the heartbeats had a chance");
+    } finally {
+      agent.signal("SIGCONT");
+    }
+    await cluster.waitFor(async () => ((await connected()) ? true : undefined), 40_000, "agentConnected true after SIGCONT");
+  });
+});
