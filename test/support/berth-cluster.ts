@@ -26,6 +26,8 @@ export interface ClusterOptions {
   readonly agents?: number;
   /** Extra agent environment (ECS_… variables), applied to every agent. */
   readonly agentEnv?: Readonly<Record<string, string>>;
+  /** Extra `berth server` flags, e.g. ["--agent-lost-after", "3s"]. */
+  readonly serverArgs?: readonly string[];
 }
 
 /** How long an agent's stopped containers stay before cleanup: short, so that tests see it. */
@@ -50,21 +52,16 @@ export class BerthCluster {
 
   static async start(options: ClusterOptions): Promise<BerthCluster> {
     const name = `${options.name}-${randomBytes(3).toString("hex")}`;
-    const server = await BerthServer.start();
+    const server = await BerthServer.start(undefined, options.serverArgs);
     const cluster = new BerthCluster(server, name);
     try {
       await cluster.ecs.send(new CreateClusterCommand({ clusterName: name }));
       // Dynamic host ports: a random block below the ephemeral range, one 100-port slice per agent,
       // so that agents of one machine (and concurrent runs) do not race for the same port.
       const base = 20_000 + 400 * Math.floor(Math.random() * 30);
-      for (let i = 0; i < (options.agents ?? 1); i++) {
-        const agent = new BerthAgent(cluster, {
-          ECS_DYNAMIC_HOST_PORT_RANGE: `${base + 100 * i}-${base + 100 * i + 99}`,
-          ...options.agentEnv,
-        });
-        cluster.agents.push(agent);
-        await agent.start();
-      }
+      cluster.portBase = base;
+      cluster.agentEnv = options.agentEnv ?? {};
+      for (let i = 0; i < (options.agents ?? 1); i++) await cluster.addAgent();
       await cluster.waitFor(async () => {
         const all = await cluster.describeInstances(cluster.agents.map((a) => a.containerInstanceArn));
         return all.every((i) => i.agentConnected) || undefined;
@@ -74,6 +71,21 @@ export class BerthCluster {
       throw err;
     }
     return cluster;
+  }
+
+  private portBase = 0;
+  private agentEnv: Readonly<Record<string, string>> = {};
+
+  /** Starts one more agent in the cluster, with its own slice of dynamic host ports. */
+  async addAgent(): Promise<BerthAgent> {
+    const i = this.agents.length;
+    const agent = new BerthAgent(this, {
+      ECS_DYNAMIC_HOST_PORT_RANGE: `${this.portBase + 100 * i}-${this.portBase + 100 * i + 99}`,
+      ...this.agentEnv,
+    });
+    this.agents.push(agent);
+    await agent.start();
+    return agent;
   }
 
   /** Polls `probe` every 250 ms until it returns a value other than undefined; fails after `timeoutMs`. */
