@@ -108,4 +108,20 @@ describe("placement through the API, on simulated instances", () => {
       },
     );
   });
+
+  it("runs a retried RunTask (same clientToken) once, and refuses the token for another request", async () => {
+    const ecs = server.ecs();
+    const cluster = "retried";
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    agents.push(...(await startSimulatedAgents(server, cluster, [{ cpu: 1024, memory: 2048 }])));
+    const first = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: "mem", count: 2, clientToken: "deploy-42" }));
+    const again = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: "mem", count: 2, clientToken: "deploy-42" }));
+    assert.equal(first.tasks?.length, 2);
+    assert.deepEqual(again.tasks?.map((t) => t.taskArn), first.tasks?.map((t) => t.taskArn));
+    assert.equal((await allTasks(ecs, cluster)).length, 2, "the retry started nothing");
+    await assert.rejects(ecs.send(new RunTaskCommand({ cluster, taskDefinition: "mem", count: 1, clientToken: "deploy-42" })), (e: unknown) => {
+      assert.equal((e as Error).name, "ConflictException");
+      return true;
+    });
+  });
 });

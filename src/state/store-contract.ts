@@ -209,6 +209,16 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(listed.items.map((t) => t.id), ["b-stopped-unseen", "c-stopped-seen"], "observed stops are still listed");
       }));
 
+    it("remembers a RunTask client token per cluster until it is purged", () =>
+      withStore(async (store) => {
+        const run = { cluster: "c", token: "t", requestHash: "h", taskArns: ["a1"], failures: [], createdAtMs: 1000 };
+        await store.write((tx) => tx.tasks.rememberRun(run));
+        assert.deepEqual(await store.read((tx) => tx.tasks.findRun("c", "t")), run);
+        assert.equal(await store.read((tx) => tx.tasks.findRun("other", "t")), undefined);
+        await store.write((tx) => tx.tasks.purgeStoppedBefore(2000));
+        assert.equal(await store.read((tx) => tx.tasks.findRun("c", "t")), undefined);
+      }));
+
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");
       await withStore(async (store) => {

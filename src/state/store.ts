@@ -1,4 +1,4 @@
-import type { ClusterConfiguration, ClusterSetting, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { ClusterConfiguration, ClusterSetting, Failure, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
 import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../domain/container-instance.js";
 import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
@@ -125,6 +125,17 @@ export interface ContainerInstanceRepository extends ContainerInstanceReader {
   put(record: ContainerInstanceRecord): Promise<void>;
 }
 
+/** A RunTask request with a client token, and its outcome. */
+export interface RunTaskRecord {
+  readonly cluster: string;
+  readonly token: string;
+  /** A digest of the request's other parameters: the same token with another request is a conflict. */
+  readonly requestHash: string;
+  readonly taskArns: readonly string[];
+  readonly failures: readonly Failure[];
+  readonly createdAtMs: number;
+}
+
 export interface TaskQuery extends PageRequest {
   readonly cluster: string;
   readonly containerInstanceArn?: string | undefined;
@@ -145,13 +156,17 @@ export interface TaskReader {
   ofService(cluster: string, serviceName: string): Promise<TaskRecord[]>;
   /** Tasks on an instance that still hold resources there (not yet known STOPPED). */
   holdingResources(containerInstanceArn: string): Promise<TaskRecord[]>;
+  /** What an earlier RunTask with this client token did. */
+  findRun(cluster: string, token: string): Promise<RunTaskRecord | undefined>;
   /** Counts of a cluster's tasks by lastStatus, for the cluster's statistics. */
   countByStatus(cluster: string): Promise<ReadonlyMap<string, number>>;
 }
 export interface TaskRepository extends TaskReader {
   put(record: TaskRecord): Promise<void>;
-  /** Forgets tasks stopped before the given time; returns how many. */
+  /** Forgets tasks stopped before the given time, and RunTask client tokens older than it; returns how many tasks. */
   purgeStoppedBefore(ms: number): Promise<number>;
+  /** Records what a RunTask with a client token did, so that a retry of it does the same. */
+  rememberRun(run: RunTaskRecord): Promise<void>;
 }
 
 export interface ServiceQuery extends PageRequest {

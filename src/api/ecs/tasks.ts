@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   DescribeTasksRequest$,
   ListTasksRequest$,
@@ -23,7 +24,7 @@ import { AwsError, clientException, invalidParameter } from "../../errors/catalo
 import { launchTasks, type Launch } from "../../placement/launch.js";
 import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
 import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
-import type { ReadTx, WriteTx } from "../../state/store.js";
+import type { ReadTx, RunTaskRecord, WriteTx } from "../../state/store.js";
 import { operation, type Operation, type RequestContext } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import { activeCluster } from "./clusters.js";
@@ -62,11 +63,27 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
       if (input.launchType && input.launchType !== "EC2") {
         throw invalidParameter(`launchType ${input.launchType} is not available yet: use EC2 (the default).`);
       }
+      const token = input.clientToken;
+      if (token !== undefined && (token.length < 1 || token.length > 64)) throw invalidParameter("clientToken must be 1 to 64 characters.");
       const { tasks, failures } = await placing(input.cluster, async (tx) => {
+        // A retried request (the SDKs send a clientToken with every RunTask) gets what the first one did.
+        const earlier = token === undefined ? undefined : await tx.tasks.findRun(clusterName(input.cluster), token);
+        if (earlier) return replay(tx, earlier, requestHash(input));
         const launch = await prepareLaunch(tx, input);
         const state = await placement.state(tx, launch.cluster.name);
         if (state.size === 0) throw invalidParameter("No Container Instances were found in your cluster.");
-        return launching(tx, launch, count, ctx);
+        const launched = await launching(tx, launch, count, ctx);
+        if (token !== undefined) {
+          await tx.tasks.rememberRun({
+            cluster: launch.cluster.name,
+            token,
+            requestHash: requestHash(input),
+            taskArns: launched.tasks.map((t) => t.arn),
+            failures: launched.failures,
+            createdAtMs: ctx.nowMs,
+          });
+        }
+        return launched;
       });
       return commit(tasks, failures, ctx);
     }),
@@ -147,6 +164,24 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
       }),
     ),
   };
+}
+
+/** A digest of a RunTask request without its client token. */
+function requestHash(input: RunTaskRequest): string {
+  const { clientToken: _token, ...rest } = input;
+  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
+}
+
+async function replay(tx: ReadTx, earlier: RunTaskRecord, hash: string): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
+  if (earlier.requestHash !== hash) {
+    throw new AwsError(
+      "ConflictException",
+      "The RunTask request could not be processed due to conflicts. The provided clientToken is already in use with a different RunTask request.",
+      { resourceIds: earlier.taskArns },
+    );
+  }
+  const tasks = await Promise.all(earlier.taskArns.map((arn) => tx.tasks.get(arn)));
+  return { tasks: tasks.filter((t): t is TaskRecord => t !== undefined), failures: [...earlier.failures] };
 }
 
 async function prepareLaunch(

@@ -85,4 +85,19 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX tasks_service_open ON tasks (cluster, service_name, arn) WHERE service_open = 1;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- RunTask's clientToken: a retried request gets the tasks the first one started.
+      CREATE TABLE run_task_tokens (
+        cluster       TEXT NOT NULL,
+        token         TEXT NOT NULL,
+        request_hash  TEXT NOT NULL,
+        doc           TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (cluster, token)
+      ) WITHOUT ROWID;
+      CREATE INDEX run_task_tokens_age ON run_task_tokens (created_at_ms);
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../../domain/container-instance.js";
 import type { TaskRecord } from "../../domain/task.js";
-import type { ContainerInstanceRepository, Page, PageRequest, TaskQuery, TaskRepository } from "../store.js";
+import type { ContainerInstanceRepository, Page, PageRequest, RunTaskRecord, TaskQuery, TaskRepository } from "../store.js";
 import { page, parseDoc, type DocRow } from "./rows.js";
 
 export class SqliteContainerInstances implements ContainerInstanceRepository {
@@ -53,6 +53,9 @@ export class SqliteTasks implements TaskRepository {
   private readonly countStmt: Statement<[string], { last_status: string; n: number }>;
   private readonly putStmt: Statement<Record<string, string | number | null>>;
   private readonly purgeStmt: Statement<[number]>;
+  private readonly purgeRunsStmt: Statement<[number]>;
+  private readonly findRunStmt: Statement<[string, string], DocRow>;
+  private readonly rememberRunStmt: Statement<[string, string, string, string, number]>;
 
   constructor(db: Database) {
     this.db = db;
@@ -70,6 +73,11 @@ export class SqliteTasks implements TaskRepository {
          stopped_at_ms = excluded.stopped_at_ms, service_open = excluded.service_open, doc = excluded.doc`,
     );
     this.purgeStmt = db.prepare("DELETE FROM tasks WHERE stopped_at_ms IS NOT NULL AND stopped_at_ms < ?");
+    this.purgeRunsStmt = db.prepare("DELETE FROM run_task_tokens WHERE created_at_ms < ?");
+    this.findRunStmt = db.prepare("SELECT doc FROM run_task_tokens WHERE cluster = ? AND token = ?");
+    this.rememberRunStmt = db.prepare(
+      "INSERT INTO run_task_tokens (cluster, token, request_hash, doc, created_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    );
   }
 
   get(arn: string): Promise<TaskRecord | undefined> {
@@ -130,6 +138,17 @@ export class SqliteTasks implements TaskRepository {
   }
 
   purgeStoppedBefore(ms: number): Promise<number> {
+    this.purgeRunsStmt.run(ms);
     return Promise.resolve(this.purgeStmt.run(ms).changes);
+  }
+
+  findRun(cluster: string, token: string): Promise<RunTaskRecord | undefined> {
+    const row = this.findRunStmt.get(cluster, token);
+    return Promise.resolve(row && parseDoc<RunTaskRecord>(row));
+  }
+
+  rememberRun(run: RunTaskRecord): Promise<void> {
+    this.rememberRunStmt.run(run.cluster, run.token, run.requestHash, JSON.stringify(run), run.createdAtMs);
+    return Promise.resolve();
   }
 }
