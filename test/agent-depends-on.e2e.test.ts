@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { RunTaskCommand, type ContainerDefinition, type Task } from "@aws-sdk/client-ecs";
+import { type ContainerDefinition, type Task } from "@aws-sdk/client-ecs";
 import { BerthCluster, inspect } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
 
@@ -13,13 +13,8 @@ describe("agent: dependsOn", () => {
   });
   after(() => cluster.stop());
 
-  const run = async (family: string, containers: ContainerDefinition[], until: (t: Task) => boolean, what: string): Promise<Task> => {
-    const taskDefinition = await cluster.register(aTaskDefinition(family, containers));
-    const out = await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition }));
-    const arn = out.tasks?.[0]?.taskArn ?? assert.fail(`no task started: ${JSON.stringify(out.failures)}`);
-    const [task] = await cluster.waitForTasks([arn], until, 20_000, what);
-    return task!;
-  };
+  const run = (family: string, containers: ContainerDefinition[], until: (t: Task) => boolean, what: string): Promise<Task> =>
+    cluster.runOne(aTaskDefinition(family, containers), until, what);
   const initThen = (initCommand: string): ContainerDefinition[] => [
     aContainer({ name: "init", essential: false, command: ["sh", "-c", initCommand] }),
     aContainer({ name: "app", dependsOn: [{ containerName: "init", condition: "SUCCESS" }] }),

@@ -10,6 +10,7 @@ import {
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
   type ContainerInstance,
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
@@ -129,6 +130,16 @@ export class BerthCluster {
   }
 
   /** Registers a task definition; returns its `family:revision`. */
+  /** Registers `definition`, runs one task of it and waits until `until` holds for it (20 s at most). */
+  async runOne(definition: RegisterTaskDefinitionCommandInput, until: (t: Task) => boolean, what: string): Promise<Task> {
+    const taskDefinition = await this.register(definition);
+    const out = await this.ecs.send(new RunTaskCommand({ cluster: this.name, taskDefinition }));
+    const arn = out.tasks?.[0]?.taskArn;
+    if (!arn) throw new Error(`no task started: ${JSON.stringify(out.failures)}`);
+    const [task] = await this.waitForTasks([arn], until, 20_000, what);
+    return task!;
+  }
+
   async register(input: RegisterTaskDefinitionCommandInput): Promise<string> {
     const out = await this.ecs.send(new RegisterTaskDefinitionCommand(input));
     return `${out.taskDefinition?.family}:${out.taskDefinition?.revision}`;
