@@ -5,50 +5,17 @@
  * `npm run bench:services`; INSTANCES, TASKS and HEALTHY_AFTER (the server's --task-healthy-after,
  * 0s by default here: with ECS's 40 s rule a deployment's floor would simply be 40 s) size it.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from "@aws-sdk/client-ecs";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { pino } from "pino";
-import { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
-import { parseCredentialsFile } from "../src/api/sigv4/credentials-file.js";
+import { CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from "@aws-sdk/client-ecs";
+import { machineLine, startBenchCluster } from "./support/bench-cluster.js";
 
 const instances = Number(process.env.INSTANCES ?? 500);
 const tasks = Number(process.env.TASKS ?? 5000);
 const healthyAfter = process.env.HEALTHY_AFTER ?? "0s";
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-services-"));
-  const port = 4492;
-  const server = spawn(
-    process.execPath,
-    [join(import.meta.dirname, "../src/cli/main.js"), "server", "--port", String(port), "--data-dir", dataDir, "--log-level", "error", "--task-healthy-after", healthyAfter],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const agents: SimulatedAgent[] = [];
+  const bench = await startBenchCluster({ port: 4492, instances, cpu: 16_384, memory: 65_536, maxSockets: 16, serverArgs: ["--task-healthy-after", healthyAfter] });
+  const { ecs, name: cluster } = bench;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout.on("data", (c: Buffer) => c.toString().includes("berth server") && resolve());
-      server.once("exit", (code) => reject(new Error(`berth server exited with ${code}`)));
-    });
-    const endpoint = `http://127.0.0.1:${port}`;
-    const credentials = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
-    const ecs = new ECSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 16 } }) });
-    const cluster = "bench";
-    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-    const logger = pino({ level: "silent" });
-    const zones = ["us-east-1a", "us-east-1b", "us-east-1c"];
-    for (let i = 0; i < instances; i += 50) {
-      await Promise.all(
-        Array.from({ length: Math.min(50, instances - i) }, (_, j) => {
-          const agent = new SimulatedAgent({ endpoint, region: "us-east-1", credentials, cluster, cpu: 16_384, memory: 65_536, attributes: [{ name: "ecs.availability-zone", value: zones[(i + j) % 3] }], logger, ecs });
-          agents.push(agent);
-          return agent.start();
-        }),
-      );
-    }
     for (const image of ["app:v1", "app:v2"]) {
       await ecs.send(new RegisterTaskDefinitionCommand({ family: "app", containerDefinitions: [{ name: "app", image, cpu: 32, memory: 128 }] }));
     }
@@ -83,20 +50,15 @@ async function main(): Promise<void> {
     void scaleUp;
     void rolled;
 
-    const cpu = cpus();
-    console.log(`## Services (${new Date().toISOString().slice(0, 10)}, ${cpu.length} × ${cpu[0]?.model ?? "?"}, Node ${process.version})`);
+    console.log(`## Services (${machineLine()})`);
     console.log(`${instances} simulated instances in 3 AZs, one REPLICA service of ${tasks} tasks (32 CPU units, 128 MiB), --task-healthy-after ${healthyAfter}`);
     console.log("| figure | value |\n|---|---|");
     console.log(`| 0 → ${tasks} RUNNING (CreateService until runningCount = ${tasks}) | ${firstRunning.seconds.toFixed(1)} s |`);
     console.log(`| … until the deployment is COMPLETED | ${createSeconds.toFixed(1)} s |`);
     console.log(`| rolling deployment of ${tasks} at 100/200 (UpdateService until one COMPLETED deployment on the new revision) | ${rollSeconds.toFixed(1)} s |`);
     console.log(`| most tasks alive during the deployment (DescribeServices, every 100 ms) | ${maxAlive} (maximum ${2 * tasks}) |`);
-    ecs.destroy();
   } finally {
-    agents.forEach((a) => a.stop());
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

@@ -1,0 +1,117 @@
+/**
+ * What the scale benchmarks share: a real `berth server` process with its own data dir, an AWS SDK
+ * client with a keep-alive pool, and a fleet of SIMULATED instances (real agent protocol, no
+ * containers) spread over three availability zones.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateClusterCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { pino } from "pino";
+import { SimulatedAgent } from "../../src/agent/simulated/simulated-agent.js";
+import { parseCredentialsFile } from "../../src/api/sigv4/credentials-file.js";
+
+export interface BenchClusterOptions {
+  readonly port: number;
+  readonly instances: number;
+  readonly cpu: number;
+  readonly memory: number;
+  /** Concurrent connections of the SDK client. */
+  readonly maxSockets: number;
+  /** More `berth server` flags. */
+  readonly serverArgs?: readonly string[];
+  /** Node flags for the server, from SERVER_NODE_ARGS (e.g. "--cpu-prof"). */
+  readonly nodeArgs?: readonly string[];
+}
+
+export interface BenchCluster {
+  readonly name: string;
+  readonly ecs: ECSClient;
+  /** Seconds it took to register and connect every simulated instance. */
+  readonly registerSeconds: number;
+  stop(): Promise<void>;
+}
+
+export const zones = ["us-east-1a", "us-east-1b", "us-east-1c"] as const;
+
+/** "2026-11-21, 2 × AMD EPYC, Node v20.20.2": where and when a figure was measured. */
+export function machineLine(): string {
+  const cpu = cpus();
+  return `${new Date().toISOString().slice(0, 10)}, ${cpu.length} × ${cpu[0]?.model ?? "?"}, Node ${process.version}`;
+}
+
+export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCluster> {
+  const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
+  const nodeArgs = o.nodeArgs ?? (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const server = spawn(
+    process.execPath,
+    [...nodeArgs, join(import.meta.dirname, "../../src/cli/main.js"), "server", "--port", String(o.port), "--data-dir", dataDir, "--log-level", "error", ...(o.serverArgs ?? [])],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const agents: SimulatedAgent[] = [];
+  const stop = async () => {
+    agents.forEach((a) => a.stop());
+    if (server.exitCode === null) {
+      server.kill("SIGTERM");
+      await new Promise((r) => server.once("exit", r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.on("data", (c: Buffer) => c.toString().includes("berth server") && resolve());
+      server.once("exit", (code) => reject(new Error(`berth server exited with ${code}`)));
+    });
+    const endpoint = `http://127.0.0.1:${o.port}`;
+    const credentials = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
+    const ecs = new ECSClient({
+      endpoint,
+      region: "us-east-1",
+      credentials,
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: o.maxSockets } }),
+    });
+    const name = "bench";
+    await ecs.send(new CreateClusterCommand({ clusterName: name }));
+    const t0 = performance.now();
+    const logger = pino({ level: "silent" });
+    for (let i = 0; i < o.instances; i += 50) {
+      const batch = Array.from({ length: Math.min(50, o.instances - i) }, (_, j) => {
+        const agent = new SimulatedAgent({
+          endpoint,
+          region: "us-east-1",
+          credentials,
+          cluster: name,
+          cpu: o.cpu,
+          memory: o.memory,
+          attributes: [{ name: "ecs.availability-zone", value: zones[(i + j) % 3] }],
+          logger,
+          ecs,
+        });
+        agents.push(agent);
+        return agent.start();
+      });
+      await Promise.all(batch);
+    }
+    const registerSeconds = (performance.now() - t0) / 1000;
+    return {
+      name,
+      ecs,
+      registerSeconds,
+      stop: async () => {
+        ecs.destroy();
+        await stop();
+      },
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+export const quantile = (xs: readonly number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
+};
