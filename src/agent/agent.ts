@@ -2,7 +2,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { ECSClient, RegisterContainerInstanceCommand } from "@aws-sdk/client-ecs";
+import {
+  ECSClient,
+  RegisterContainerInstanceCommand,
+  type RegisterContainerInstanceCommandInput,
+  type RegisterContainerInstanceCommandOutput,
+} from "@aws-sdk/client-ecs";
 import type { Logger } from "pino";
 import { AgentChannel } from "./channel.js";
 import type { AgentConfig } from "./config/agent-config.js";
@@ -57,7 +62,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   });
   const statePath = join(config.dataDir, "agent-state.json");
   const previous = readState(statePath);
-  const registered = await ecs.send(new RegisterContainerInstanceCommand(registrationRequest(config, previous, engine)));
+  const registered = await register(ecs, registrationRequest(config, previous, engine), logger);
   const containerInstanceArn = registered.containerInstance?.containerInstanceArn ?? "";
   writeState(statePath, { ...previous, containerInstanceArn });
   const log = logger.child({ containerInstance: containerInstanceArn });
@@ -117,6 +122,28 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       ecr.destroy();
     },
   };
+}
+
+/**
+ * Registers the instance, waiting for a control plane that is not up yet (backoff 250 ms to 30 s,
+ * as the ECS agent does); an answer that the request itself is wrong (a 4xx) ends the agent with it.
+ */
+async function register(ecs: ECSClient, input: RegisterContainerInstanceCommandInput, logger: Logger): Promise<RegisterContainerInstanceCommandOutput> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ecs.send(new RegisterContainerInstanceCommand(input));
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== undefined && status >= 400 && status < 500) {
+        const name = err instanceof Error ? err.name : "Error";
+        const hint = name === "ClusterNotFoundException" ? ` Create it first: aws ecs create-cluster --cluster-name ${input.cluster ?? "default"}` : "";
+        throw new Error(`could not register in cluster ${input.cluster ?? "default"}: ${name}: ${(err instanceof Error ? err.message : String(err)).replace(/\.$/, "")}.${hint}`);
+      }
+      const delay = Math.min(30_000, 250 * 2 ** attempt);
+      logger.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: delay }, "control plane not reachable; retrying registration");
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 function readState(path: string): AgentState {

@@ -14,4 +14,10 @@ const program = new Command("berth")
 program.addCommand(serverCommand());
 program.addCommand(agentCommand());
 program.addCommand(upCommand());
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (err) {
+  // Configuration and start-up problems are the user's to fix: say what, without a stack trace.
+  process.stderr.write(`berth: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+}
