@@ -13,6 +13,7 @@ import {
 import { awsCli } from "./support/berth-server.js";
 import { BerthCluster, docker, sleep } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
+import { observedCounts } from "./support/services.js";
 
 const run = promisify(execFile);
 /** Whether a task-definition ARN names `family:revision`. */
@@ -142,10 +143,9 @@ describe("services on real Docker, two agents on one machine", () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const arns = (await cluster.ecs.send(new ListTasksCommand({ cluster: cluster.name, serviceName: "web" }))).taskArns ?? [];
-        const tasks = arns.length > 0 ? await cluster.describeTasks(arns) : [];
-        fewestRunning = Math.min(fewestRunning, tasks.filter((t) => t.lastStatus === "RUNNING").length);
-        mostAlive = Math.max(mostAlive, tasks.filter((t) => t.lastStatus !== "STOPPED").length);
+        const { running, alive } = await observedCounts(cluster.ecs, cluster.name, "web");
+        fewestRunning = Math.min(fewestRunning, running);
+        mostAlive = Math.max(mostAlive, alive);
         await sleep(100);
       }
     })();

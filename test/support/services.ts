@@ -45,13 +45,20 @@ export async function serviceTasks(ecs: ECSClient, cluster: string, serviceName:
   return tasks;
 }
 
-/** Counts as an outside observer sees them: RUNNING tasks meant to run, and every task not yet STOPPED. */
+/**
+ * Counts as an outside observer sees them: RUNNING tasks meant to run, and every task not yet
+ * STOPPED (those being stopped still hold their place under maximumPercent). The two listings are
+ * not one snapshot: a task asked to stop between them shows in both, so tasks count once, by ARN,
+ * as the later listing saw them.
+ */
 export async function observedCounts(ecs: ECSClient, cluster: string, service: string): Promise<{ running: number; alive: number }> {
-  const wanted = await serviceTasks(ecs, cluster, service, "RUNNING");
-  const stopping = await serviceTasks(ecs, cluster, service, "STOPPED");
+  const byArn = new Map<string, Task>();
+  for (const t of await serviceTasks(ecs, cluster, service, "RUNNING")) byArn.set(t.taskArn ?? "", t);
+  for (const t of await serviceTasks(ecs, cluster, service, "STOPPED")) byArn.set(t.taskArn ?? "", t);
+  const tasks = [...byArn.values()];
   return {
-    running: wanted.filter((t) => t.lastStatus === "RUNNING").length,
-    alive: wanted.length + stopping.filter((t) => t.lastStatus !== "STOPPED").length,
+    running: tasks.filter((t) => t.lastStatus === "RUNNING" && t.desiredStatus === "RUNNING").length,
+    alive: tasks.filter((t) => t.lastStatus !== "STOPPED").length,
   };
 }
 
