@@ -139,7 +139,7 @@ export class AgentHub {
         for (const report of msg.tasks) await this.record(report);
         await this.setConnected(session.instanceArn, true);
         const tasks = await this.opts.store.read((tx) => tx.tasks.holdingResources(session.instanceArn));
-        const specs = tasks.map((t) => t.spec);
+        const specs = tasks.map((t) => ({ ...t.spec, created: t.known?.containers.some((c) => c.runtimeId !== undefined) ?? false }));
         specs.forEach((s) => session.sent.set(s.taskArn, s.desiredStatus));
         this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs });
         return;

@@ -35,6 +35,11 @@ export const taskSpec = z.object({
   volumes: z.array(object<Volume>()),
   /** Why the server wants it stopped, when desiredStatus is STOPPED. */
   stopReason: z.string().optional(),
+  /**
+   * In a manifest: this agent reported the task's containers created before. An agent that then
+   * finds none of them (removed while it was down) reports the task stopped instead of starting it again.
+   */
+  created: z.boolean().optional(),
 });
 export type TaskSpec = z.infer<typeof taskSpec>;
 

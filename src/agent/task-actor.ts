@@ -104,6 +104,21 @@ export class TaskActor {
     if (adoptedOnly) for (const c of this.containers.values()) if (c.status === "STOPPED") this.onContainerEvent(c.name, "die");
   }
 
+  /** The task's containers were removed while the agent was away: it is STOPPED, as the ECS agent reports it. */
+  vanished(): void {
+    this.enqueue(() => {
+      for (const c of this.containers.values()) {
+        c.status = "STOPPED";
+        c.reason = "ContainerVanishedError: the container was not found when the agent came back; it was removed while the agent was down";
+      }
+      this.stopReason = { reason: "Task stopped: its containers vanished while the agent was down", stopCode: "EssentialContainerExited" };
+      this.phase = "STOPPED";
+      this.executionStoppedAtMs = this.deps.now();
+      this.sendReport();
+      return Promise.resolve();
+    });
+  }
+
   /** A Docker event about one of this task's containers. */
   onContainerEvent(name: string, action: string): void {
     this.enqueue(async () => {
