@@ -124,4 +124,16 @@ describe("placement through the API, on simulated instances", () => {
       return true;
     });
   });
+
+  it("tags a task with the definition's tags (propagateTags), its own, and ECS's managed cluster tag", async () => {
+    const ecs = server.ecs();
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: "tagged", containerDefinitions: [{ name: "t", image: "berth-test", memory: 32 }], tags: [{ key: "team", value: "core" }, { key: "env", value: "prod" }] }));
+    const out = await ecs.send(
+      new RunTaskCommand({ cluster: "retried", taskDefinition: "tagged", propagateTags: "TASK_DEFINITION", enableECSManagedTags: true, tags: [{ key: "env", value: "dev" }] }),
+    );
+    const arn = out.tasks?.[0]?.taskArn ?? assert.fail(JSON.stringify(out.failures));
+    const described = await ecs.send(new DescribeTasksCommand({ cluster: "retried", tasks: [arn], include: ["TAGS"] }));
+    const tags = Object.fromEntries((described.tasks?.[0]?.tags ?? []).map((t) => [t.key, t.value]));
+    assert.deepEqual(tags, { team: "core", env: "dev", "aws:ecs:clusterName": "retried" });
+  });
 });

@@ -195,6 +195,8 @@ async function prepareLaunch(
     tags?: Tag[] | undefined;
     placementConstraints?: EcsConstraint[] | undefined;
     placementStrategy?: EcsStrategy[] | undefined;
+    propagateTags?: string | undefined;
+    enableECSManagedTags?: boolean | undefined;
   },
 ): Promise<Launch> {
   const cluster = await activeCluster(tx, input.cluster);
@@ -213,13 +215,21 @@ async function prepareLaunch(
   }
   const group = input.group ?? `family:${taskDefinition.family}`;
   if (group.length > 255) throw invalidParameter("group must be at most 255 characters.");
+  const requested = validateTags(input.tags);
+  if (input.propagateTags !== undefined && input.propagateTags !== "TASK_DEFINITION" && input.propagateTags !== "NONE") {
+    throw invalidParameter(`propagateTags must be TASK_DEFINITION or NONE for a task that no service starts; got '${input.propagateTags}'.`);
+  }
+  // Propagated tags first, so that the request's own tags win on a shared key; ECS's managed tag last.
+  const fromDefinition = input.propagateTags === "TASK_DEFINITION" ? await tx.tags.list(taskDefinition.body.taskDefinitionArn ?? "") : [];
+  const managed = input.enableECSManagedTags ? [{ key: "aws:ecs:clusterName", value: cluster.name }] : [];
+  const tags = [...new Map([...fromDefinition, ...requested, ...managed].map((t) => [t.key, t])).values()];
   return {
     cluster,
     taskDefinition,
     overrides,
     group,
     startedBy: input.startedBy,
-    tags: validateTags(input.tags),
+    tags,
     constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], input.placementConstraints ?? []),
     strategies: strategiesFrom(input.placementStrategy ?? []),
   };
