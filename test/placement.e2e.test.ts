@@ -133,7 +133,7 @@ describe("placement through the API, on simulated instances", () => {
     );
     const arn = out.tasks?.[0]?.taskArn ?? assert.fail(JSON.stringify(out.failures));
     const described = await ecs.send(new DescribeTasksCommand({ cluster: "retried", tasks: [arn], include: ["TAGS"] }));
-    const tags = Object.fromEntries((described.tasks?.[0]?.tags ?? []).map((t) => [t.key, t.value]));
+    const tags: Record<string, string | undefined> = Object.fromEntries((described.tasks?.[0]?.tags ?? []).map((t) => [t.key ?? "", t.value]));
     assert.deepEqual(tags, { team: "core", env: "dev", "aws:ecs:clusterName": "retried" });
   });
 });
