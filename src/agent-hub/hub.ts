@@ -12,6 +12,7 @@ import {
 } from "../agent-protocol/messages.js";
 import { verifySigV4 } from "../api/sigv4/verify.js";
 import type { Partition } from "../domain/arn.js";
+import type { TaskRecord } from "../domain/task.js";
 import { applyReport } from "../domain/task-report.js";
 import { AwsError } from "../errors/catalog.js";
 import type { PlacementIndex } from "../placement/placement-index.js";
@@ -136,7 +137,8 @@ export class AgentHub {
     switch (msg.type) {
       case "hello": {
         if (msg.protocolVersion !== protocolVersion) throw new Error(`protocol version ${msg.protocolVersion} is not ${protocolVersion}`);
-        for (const report of msg.tasks) await this.record(report);
+        // Everything the agent knows, in one write: an agent with hundreds of tasks reconnects in one commit.
+        await this.record(...msg.tasks);
         await this.setConnected(session.instanceArn, true);
         const tasks = await this.opts.store.read((tx) => tx.tasks.holdingResources(session.instanceArn));
         const specs = tasks.map((t) => ({ ...t.spec, created: t.known?.containers.some((c) => c.runtimeId !== undefined) ?? false }));
@@ -154,21 +156,27 @@ export class AgentHub {
     }
   }
 
-  /** Records a report durably, then publishes the change. Reports of unknown tasks are ignored. */
-  private async record(report: TaskReport): Promise<void> {
-    const updated = await this.opts.store.write(async (tx) => {
-      const task = await tx.tasks.get(report.taskArn);
-      if (!task) return undefined;
-      const next = applyReport(task, report, this.opts.now());
-      if (next === task) return undefined;
-      await tx.tasks.put(next);
-      if (next.lastStatus === "STOPPED") this.opts.placement.release(next);
-      return next;
-    }).catch((e: unknown) => {
-      this.opts.placement.invalidate(clusterFromArn(report.taskArn));
-      throw e;
-    });
-    if (updated) this.opts.changes.publish({ kind: "task", record: updated });
+  /** Records reports durably, then publishes the changes. Reports of unknown tasks are ignored. */
+  private async record(...reports: TaskReport[]): Promise<void> {
+    const updated = await this.opts.store
+      .write(async (tx) => {
+        const changed: TaskRecord[] = [];
+        for (const report of reports) {
+          const task = await tx.tasks.get(report.taskArn);
+          if (!task) continue;
+          const next = applyReport(task, report, this.opts.now());
+          if (next === task) continue;
+          await tx.tasks.put(next);
+          if (next.lastStatus === "STOPPED") this.opts.placement.release(next);
+          changed.push(next);
+        }
+        return changed;
+      })
+      .catch((e: unknown) => {
+        for (const r of reports) this.opts.placement.invalidate(clusterFromArn(r.taskArn));
+        throw e;
+      });
+    for (const record of updated) this.opts.changes.publish({ kind: "task", record });
   }
 
   private async setConnected(instanceArn: string, agentConnected: boolean): Promise<void> {
