@@ -169,6 +169,11 @@ export class TaskActor {
 
   private enqueue(step: () => Promise<void>): void {
     this.queue = this.queue.then(step).catch((err: unknown) => {
+      if (err instanceof DockerError && err.engineUnreachable) {
+        // Docker is down or restarting: the containers' fate is unknown, not failed. The event watcher re-checks them when it is back.
+        this.deps.logger.warn({ err: err.message, task: this.spec.taskArn }, "Docker engine unreachable; will re-check");
+        return;
+      }
       this.deps.logger.error({ err, task: this.spec.taskArn }, "task step failed");
       return this.stop(err instanceof DockerError ? err.reason : `InternalError: ${String(err)}`, "TaskFailedToStart").catch(() => undefined);
     });

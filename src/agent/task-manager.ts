@@ -50,7 +50,12 @@ export class TaskManager {
 
   /** Watches Docker for container events of this instance's tasks until stopped. */
   watchDocker(): void {
-    const loop = async () => {
+    const loop = async (afterGap: boolean) => {
+      if (afterGap) {
+        // Events were missed while the stream was down: once the engine answers, every actor re-reads its containers.
+        await this.opts.docker.version();
+        for (const actor of this.actors.values()) for (const name of actor.containers.keys()) actor.onContainerEvent(name, "die");
+      }
       const stream = this.opts.docker.events({
         filters: { type: ["container"], label: [`${instanceLabel}=${this.opts.containerInstanceArn}`] },
         signal: this.events.signal,
@@ -64,13 +69,9 @@ export class TaskManager {
     const again = (err: unknown) => {
       if (this.events.signal.aborted) return;
       this.opts.logger.warn({ err }, "Docker event stream ended; reconnecting");
-      // After a gap in events (dockerd restarted), every actor re-reads its containers.
-      setTimeout(() => {
-        for (const actor of this.actors.values()) for (const name of actor.containers.keys()) actor.onContainerEvent(name, "die");
-        loop().then(() => again(undefined), again);
-      }, 1000);
+      setTimeout(() => loop(true).then(() => again(undefined), again), 1000);
     };
-    loop().then(() => again(undefined), again);
+    loop(false).then(() => again(undefined), again);
   }
 
   /**

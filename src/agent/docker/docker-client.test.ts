@@ -257,9 +257,20 @@ describe("DockerClient: named errors", () => {
   });
 
   it("CannotInspectContainerError and CannotStopContainerError for a container that does not exist; removing it is fine", async () => {
-    await rejectsWith(client.inspectContainer("berth-no-such-container"), "CannotInspectContainerError", (e) => assert.ok(e.notFound));
+    await rejectsWith(client.inspectContainer("berth-no-such-container"), "CannotInspectContainerError", (e) => {
+      assert.ok(e.notFound);
+      assert.equal(e.engineUnreachable, false, "the engine answered");
+    });
     await rejectsWith(client.stopContainer("berth-no-such-container", 1), "CannotStopContainerError", (e) => assert.ok(e.notFound));
     await client.removeContainer("berth-no-such-container");
+  });
+
+  it("tells an engine that cannot be reached (dockerd down) from one that answered", async () => {
+    const nowhere = new DockerClient({ docker: new Docker({ socketPath: "/nonexistent/berth-test/docker.sock" }) });
+    await rejectsWith(nowhere.inspectContainer("anything"), "CannotInspectContainerError", (e) => {
+      assert.equal(e.engineUnreachable, true);
+      assert.equal(e.notFound, false);
+    });
   });
 
   it("DockerTimeoutError in the ECS agent's words when a call outlives its limit", async () => {

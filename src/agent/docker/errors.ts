@@ -37,6 +37,15 @@ export class DockerError extends Error {
     return `${this.errorName}: ${this.message}`;
   }
 
+  /**
+   * True when the engine could not be reached at all (dockerd stopped or restarting): nothing is
+   * known about the container then, so it is no reason to stop a task.
+   */
+  get engineUnreachable(): boolean {
+    const code = (this.cause as { code?: unknown } | undefined)?.code;
+    return typeof code === "string" && ["ENOENT", "ECONNREFUSED", "ECONNRESET", "EPIPE"].includes(code);
+  }
+
   /** True when the engine said the container or image does not exist. */
   get notFound(): boolean {
     return this.statusCode === 404;
