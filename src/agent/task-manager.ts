@@ -69,9 +69,9 @@ export class TaskManager {
     const again = (err: unknown) => {
       if (this.events.signal.aborted) return;
       this.opts.logger.warn({ err }, "Docker event stream ended; reconnecting");
-      setTimeout(() => loop(true).then(() => again(undefined), again), 1000);
+      setTimeout(() => void loop(true).then(() => again(undefined), again), 1000);
     };
-    loop(false).then(() => again(undefined), again);
+    void loop(false).then(() => again(undefined), again);
   }
 
   /**
