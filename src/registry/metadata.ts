@@ -28,13 +28,8 @@ export interface ManifestRecord {
   readonly tags: readonly string[];
 }
 
-export interface PutManifest {
-  readonly repository: string;
-  readonly digest: string;
-  readonly mediaType: string;
-  readonly content: Buffer;
-  readonly imageSize: number;
-  readonly pushedAtMs: number;
+/** A manifest to store: the record's fields but its tags (one `tag` may come with the push). */
+export interface PutManifest extends Omit<ManifestRecord, "tags"> {
   /** Blobs (config, layers) and child manifests this manifest refers to: GC and deletion honour them. */
   readonly blobs: readonly string[];
   readonly manifests: readonly string[];
