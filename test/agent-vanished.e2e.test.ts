@@ -25,4 +25,24 @@ describe("agent: containers removed while the agent was down", () => {
     const left = await docker("ps", "-aq", "--filter", `label=com.amazonaws.ecs.task-arn=${task.taskArn!}`);
     assert.equal(left.trim(), "", "no container was created again for the task");
   });
+
+  it("stops the rest of a task one of whose essential containers was removed, and creates nothing again", async () => {
+    const task = await cluster.runOne(
+      aTaskDefinition("half-vanishing", [aContainer({ name: "web" }), aContainer({ name: "sidecar" })]),
+      (t) => t.lastStatus === "RUNNING",
+      "RUNNING",
+    );
+    const byName = new Map((task.containers ?? []).map((c) => [c.name, c.runtimeId ?? ""]));
+    const [agent] = cluster.agents;
+    await agent!.kill("SIGKILL");
+    await docker("rm", "-f", byName.get("web")!);
+    await agent!.start();
+    const [stopped] = await cluster.waitForTasks([task.taskArn!], (t) => t.lastStatus === "STOPPED", 20_000, "the task STOPPED");
+    assert.match(stopped!.stoppedReason ?? "", /vanished/);
+    const containers = new Map((stopped!.containers ?? []).map((c) => [c.name, c]));
+    assert.match(containers.get("web")?.reason ?? "", /^ContainerVanishedError: /);
+    assert.equal(containers.get("sidecar")?.lastStatus, "STOPPED");
+    const running = await docker("ps", "-q", "--filter", `label=com.amazonaws.ecs.task-arn=${task.taskArn!}`);
+    assert.equal(running.trim(), "", "the surviving container was stopped and nothing was created again");
+  });
 });

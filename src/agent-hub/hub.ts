@@ -42,6 +42,8 @@ interface Session {
   lastSeenMs: number;
   /** Desired status last sent per task, so that only real changes are pushed. */
   readonly sent: Map<string, TaskSpec["desiredStatus"]>;
+  /** Set once the manifest is sent: before it, changes wait for the manifest, which carries them all. */
+  manifestSent: boolean;
 }
 
 /**
@@ -112,7 +114,7 @@ export class AgentHub {
 
   private attach(instanceArn: string, socket: WebSocket): void {
     this.sessions.get(instanceArn)?.socket.terminate();
-    const session: Session = { instanceArn, socket, seq: 0, lastSeenMs: this.opts.now(), sent: new Map() };
+    const session: Session = { instanceArn, socket, seq: 0, lastSeenMs: this.opts.now(), sent: new Map(), manifestSent: false };
     this.sessions.set(instanceArn, session);
     const log = this.opts.logger.child({ containerInstance: instanceArn });
     log.info("agent connected");
@@ -144,6 +146,7 @@ export class AgentHub {
         const specs = tasks.map((t) => ({ ...t.spec, created: t.known?.containers.some((c) => c.runtimeId !== undefined) ?? false }));
         specs.forEach((s) => session.sent.set(s.taskArn, s.desiredStatus));
         this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs });
+        session.manifestSent = true;
         return;
       }
       case "taskState":
@@ -197,7 +200,7 @@ export class AgentHub {
 
   private push(instanceArn: string, spec: TaskSpec): void {
     const session = this.sessions.get(instanceArn);
-    if (!session || session.sent.get(spec.taskArn) === spec.desiredStatus) return;
+    if (!session?.manifestSent || session.sent.get(spec.taskArn) === spec.desiredStatus) return;
     session.sent.set(spec.taskArn, spec.desiredStatus);
     this.send(session, { type: "payload", seq: ++session.seq, tasks: [spec] });
   }

@@ -90,6 +90,7 @@ export class TaskActor {
   /** The server's desired state changed (or was confirmed after a reconnect). */
   desire(spec: TaskSpec): void {
     const adoptedOnly = this.spec.containers.length === 0;
+    const firstSight = adoptedOnly || this.phase === "NONE";
     this.spec = spec;
     if (adoptedOnly) {
       for (const d of spec.containers) {
@@ -98,25 +99,21 @@ export class TaskActor {
         else this.containers.set(d.name ?? "", this.freshContainer(d));
       }
     }
+    // The server says this agent created the task's containers before; any it cannot find now were
+    // removed while it was away. They are reported vanished, never created again.
+    const vanished = spec.created && firstSight ? [...this.containers.values()].filter((c) => c.dockerId === undefined) : [];
+    for (const c of vanished) {
+      c.status = "STOPPED";
+      c.reason = "ContainerVanishedError: the container was not found when the agent came back; it was removed while the agent was down";
+    }
+    if (vanished.some((c) => c.definition.essential ?? true)) {
+      this.enqueue(() => this.stop("Task stopped: its containers vanished while the agent was down", "EssentialContainerExited"));
+      return;
+    }
     this.enqueue(() => (spec.desiredStatus === "STOPPED" ? this.stop(spec.stopReason ?? "Task stopped by user", "UserInitiated") : this.advance()));
     // Containers that exited while the agent was away sent their `die` to nobody. Now that their
     // definitions (essential or not) are known, they are handled as if the event came now.
     if (adoptedOnly) for (const c of this.containers.values()) if (c.status === "STOPPED") this.onContainerEvent(c.name, "die");
-  }
-
-  /** The task's containers were removed while the agent was away: it is STOPPED, as the ECS agent reports it. */
-  vanished(): void {
-    this.enqueue(() => {
-      for (const c of this.containers.values()) {
-        c.status = "STOPPED";
-        c.reason = "ContainerVanishedError: the container was not found when the agent came back; it was removed while the agent was down";
-      }
-      this.stopReason = { reason: "Task stopped: its containers vanished while the agent was down", stopCode: "EssentialContainerExited" };
-      this.phase = "STOPPED";
-      this.executionStoppedAtMs = this.deps.now();
-      this.sendReport();
-      return Promise.resolve();
-    });
   }
 
   /** A Docker event about one of this task's containers. */

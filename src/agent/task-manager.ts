@@ -87,11 +87,6 @@ export class TaskManager {
         if (spec.desiredStatus === "STOPPED") continue;
         actor = new TaskActor(spec, this.actorDeps());
         this.actors.set(spec.taskArn, actor);
-        // Created here before, yet none of its containers is left (adopt() found none): gone, not to be rerun.
-        if (complete && spec.created) {
-          actor.vanished();
-          continue;
-        }
       }
       actor.desire(spec);
     }
