@@ -8,11 +8,12 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
 import { parseCredentialsFile } from "../src/api/sigv4/credentials-file.js";
+import { machineLine, quantile } from "./support/bench-cluster.js";
 
 const runs = Number(process.env.RUNS ?? 30);
 const image = "berth-test:latest";
@@ -44,11 +45,6 @@ async function berth(ecs: ECSClient): Promise<number> {
   }
 }
 
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-};
-
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
   const port = 4490;
@@ -79,7 +75,7 @@ async function main(): Promise<void> {
     }
     const row = (name: string, xs: number[]) => `| ${name} | ${quantile(xs, 0.5).toFixed(0)} | ${quantile(xs, 0.99).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`;
     const added = viaBerth.map((b, i) => b - raw[i]!);
-    console.log(`RunTask → RUNNING vs raw Docker, ${runs} interleaved runs, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}`);
+    console.log(`RunTask → RUNNING vs raw Docker, ${runs} interleaved runs, ${machineLine()}`);
     console.log("| path | p50 ms | p99 ms | min ms |\n|---|---|---|---|");
     console.log(row("raw Docker Engine API create+start", raw));
     console.log(row("Berth RunTask → startedAt", viaBerth));

@@ -11,21 +11,12 @@ import {
   StopTaskCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
-  DescribeServicesCommand,
   type ECSClient,
 } from "@aws-sdk/client-ecs";
 import type { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
 import { BerthServer } from "./support/berth-server.js";
+import { describeService, until } from "./support/services.js";
 import { startSimulatedAgents } from "./support/simulated-cluster.js";
-
-async function until<T>(probe: () => Promise<T>, ok: (t: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const v = await probe();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const rejectsWith = (p: Promise<unknown>, name: string) =>
   assert.rejects(p, (e: unknown) => {
@@ -39,6 +30,8 @@ describe("a cluster's counts, and DeleteCluster while it holds instances or task
   let agents: SimulatedAgent[] = [];
   let taskArn = "";
   const cluster = "busy";
+  const taskInStatus = async (arn: string, status: string) =>
+    (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [arn] }))).tasks?.find((t) => t.lastStatus === status);
   before(async () => {
     server = await BerthServer.start();
     ecs = server.ecs();
@@ -54,7 +47,7 @@ describe("a cluster's counts, and DeleteCluster while it holds instances or task
   it("counts registered instances and running tasks, and says so in its statistics", async () => {
     const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: "one" }));
     taskArn = run.tasks?.[0]?.taskArn ?? "";
-    await until(() => ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })), (r) => r.tasks?.[0]?.lastStatus === "RUNNING", "RUNNING");
+    await until("RUNNING", () => taskInStatus(taskArn, "RUNNING"));
     const c = (await ecs.send(new DescribeClustersCommand({ clusters: [cluster], include: ["STATISTICS"] }))).clusters?.[0];
     assert.equal(c?.registeredContainerInstancesCount, 1);
     assert.equal(c?.runningTasksCount, 1);
@@ -70,7 +63,7 @@ describe("a cluster's counts, and DeleteCluster while it holds instances or task
     assert.equal(still?.status, "ACTIVE", "the refused deletes changed nothing");
     // A forced deregistration leaves the task running on its agent; once it is stopped, the cluster can go.
     await ecs.send(new StopTaskCommand({ cluster, task: taskArn }));
-    await until(() => ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })), (r) => r.tasks?.[0]?.lastStatus === "STOPPED", "STOPPED");
+    await until("STOPPED", () => taskInStatus(taskArn, "STOPPED"));
     const deleted = await ecs.send(new DeleteClusterCommand({ cluster }));
     assert.equal(deleted.cluster?.status, "INACTIVE");
   });
@@ -84,11 +77,7 @@ describe("a cluster's counts, and DeleteCluster while it holds instances or task
     assert.deepEqual(c?.statistics?.find((s) => s.name === "activeEC2ServiceCount"), { name: "activeEC2ServiceCount", value: "1" });
     await rejectsWith(ecs.send(new DeleteClusterCommand({ cluster: other })), "ClusterContainsServicesException");
     await ecs.send(new DeleteServiceCommand({ cluster: other, service: "idle" }));
-    await until(
-      () => ecs.send(new DescribeServicesCommand({ cluster: other, services: ["idle"] })),
-      (r) => r.services?.[0]?.status === "INACTIVE",
-      "the service to become INACTIVE",
-    );
+    await until("the service to become INACTIVE", async () => ((await describeService(ecs, other, "idle")).status === "INACTIVE" ? true : undefined));
     assert.equal((await ecs.send(new DeleteClusterCommand({ cluster: other }))).cluster?.status, "INACTIVE");
   });
 });

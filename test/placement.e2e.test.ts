@@ -4,7 +4,6 @@ import {
   CreateClusterCommand,
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
-  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   type ECSClient,
@@ -12,22 +11,10 @@ import {
 } from "@aws-sdk/client-ecs";
 import type { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
 import { BerthServer } from "./support/berth-server.js";
+import { listedTasks } from "./support/services.js";
 import { startSimulatedAgents } from "./support/simulated-cluster.js";
 
-async function allTasks(ecs: ECSClient, cluster: string): Promise<Task[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ecs.send(new ListTasksCommand({ cluster, nextToken }));
-    arns.push(...(page.taskArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  const tasks: Task[] = [];
-  for (let i = 0; i < arns.length; i += 100) {
-    tasks.push(...((await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }))).tasks ?? []));
-  }
-  return tasks;
-}
+const allTasks = (ecs: ECSClient, cluster: string): Promise<Task[]> => listedTasks(ecs, { cluster });
 
 describe("placement through the API, on simulated instances", () => {
   let server: BerthServer;

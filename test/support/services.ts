@@ -2,6 +2,7 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
+  type ListTasksCommandInput,
   type ECSClient,
   type Service,
   type Task,
@@ -32,11 +33,17 @@ export async function describeService(ecs: ECSClient, cluster: string, service: 
 }
 
 /** The service's tasks with the given desired status, described. */
-export async function serviceTasks(ecs: ECSClient, cluster: string, serviceName: string, desiredStatus: "RUNNING" | "STOPPED" = "RUNNING"): Promise<Task[]> {
+export function serviceTasks(ecs: ECSClient, cluster: string, serviceName: string, desiredStatus: "RUNNING" | "STOPPED" = "RUNNING"): Promise<Task[]> {
+  return listedTasks(ecs, { cluster, serviceName, desiredStatus });
+}
+
+/** Every task ListTasks names for `query` (all pages), described. */
+export async function listedTasks(ecs: ECSClient, query: ListTasksCommandInput & { cluster: string }): Promise<Task[]> {
+  const { cluster } = query;
   const arns: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await ecs.send(new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken }));
+    const page = await ecs.send(new ListTasksCommand({ ...query, nextToken }));
     arns.push(...(page.taskArns ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
