@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import {
   agentMessage,
   parseFrame,
+  type AgentMessage,
   protocolVersion,
   type ServerMessage,
   type TaskReport,
@@ -31,6 +32,11 @@ export interface AgentHubOptions {
   readonly heartbeatMs?: number;
   readonly placement: PlacementIndex;
 }
+
+/** RFC 6455 close codes the hub sends itself (ws sends 1002, 1007 and 1009 for frame errors). */
+const closeCodes = { invalidPayload: 1007, unsupportedData: 1003 } as const;
+
+const truncate = (s: string, max = 200): string => (s.length > max ? `${s.slice(0, max)}…` : s);
 
 /** `arn:aws:ecs:r:a:task/<cluster>/<id>` → cluster. */
 const clusterFromArn = (taskArn: string): string => taskArn.split("/").at(-2) ?? "";
@@ -87,6 +93,8 @@ export class AgentHub {
 
   /** Handles an HTTP upgrade on the agent path; anything else is not ours. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Until ws takes the socket over, a reset or a write to a gone peer must not reach the process.
+    socket.on("error", (err) => this.opts.logger.debug({ err: err.message }, "agent upgrade socket error"));
     this.authenticate(req).then(
       (instanceArn) => this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(instanceArn, ws)),
       (err: unknown) => {
@@ -118,9 +126,21 @@ export class AgentHub {
     this.sessions.set(instanceArn, session);
     const log = this.opts.logger.child({ containerInstance: instanceArn });
     log.info("agent connected");
-    socket.on("message", (data: Buffer) => {
+    // ws reports protocol violations (bad UTF-8, oversized or reserved frames, bad close codes,
+    // unmasked frames) here and then closes the socket with the matching close code: the session
+    // ends, the process never does.
+    socket.on("error", (err) => log.warn({ err: truncate(err.message) }, "agent channel protocol error"));
+    socket.on("message", (data: Buffer, isBinary: boolean) => {
       session.lastSeenMs = this.opts.now();
-      this.receive(session, data.toString("utf8")).catch((err: unknown) => {
+      if (isBinary) return socket.close(closeCodes.unsupportedData, "the agent channel carries text frames");
+      let msg: AgentMessage;
+      try {
+        msg = parseFrame(agentMessage, data.toString("utf8"));
+      } catch (err) {
+        log.warn({ err: truncate(err instanceof Error ? err.message : String(err)) }, "unreadable agent message");
+        return socket.close(closeCodes.invalidPayload, "unreadable message");
+      }
+      this.receive(session, msg).catch((err: unknown) => {
         log.error({ err }, "agent message failed");
         this.send(session, { type: "error", message: err instanceof Error ? err.message : String(err) });
       });
@@ -134,8 +154,7 @@ export class AgentHub {
     });
   }
 
-  private async receive(session: Session, text: string): Promise<void> {
-    const msg = parseFrame(agentMessage, text);
+  private async receive(session: Session, msg: AgentMessage): Promise<void> {
     switch (msg.type) {
       case "hello": {
         if (msg.protocolVersion !== protocolVersion) throw new Error(`protocol version ${msg.protocolVersion} is not ${protocolVersion}`);
