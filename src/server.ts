@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -79,7 +79,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     now: Date.now,
     logger,
   });
-  const http = createHttpServer({ awsJson, streaming: [{ prefix: "/v2/", handle: distribution }], logger });
+  const tls = config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
+  const http = createHttpServer({ awsJson, streaming: [{ prefix: "/v2/", handle: distribution }], logger, tls });
   // A layer upload is one request and may take longer than Node's default 5-minute request limit.
   http.requestTimeout = 0;
   const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now, placement });
@@ -119,7 +120,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  const endpoint = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  const endpoint = `${tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   registryAddress = new URL(endpoint).host;
   logger.info({ endpoint, dataDir: config.dataDir }, "berth server listening");
 

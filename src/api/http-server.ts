@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Logger } from "pino";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
 
@@ -15,17 +16,20 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** Largest AWS API request body accepted. */
   readonly maxBodyBytes?: number;
+  /** PEM certificate chain and key: serve HTTPS (and so wss:// upgrades) instead of HTTP. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
 }
 
 /** The one port Berth serves: AWS APIs, streaming routes and health. */
-export function createHttpServer({ awsJson, streaming = [], logger, maxBodyBytes = 1 << 20 }: HttpServerOptions): Server {
-  const server = createServer((req, res) => {
+export function createHttpServer({ awsJson, streaming = [], logger, maxBodyBytes = 1 << 20, tls }: HttpServerOptions): Server {
+  const listener: RequestListener = (req, res) => {
     handle(req, res).catch((err: unknown) => {
       logger.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) send(res, { status: 500, headers: {}, body: "" });
       else res.destroy();
     });
-  });
+  };
+  const server = tls ? createTlsServer(tls, listener) : createServer(listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
