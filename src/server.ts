@@ -8,7 +8,10 @@ import { AgentHub, agentPath } from "./agent-hub/hub.js";
 import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
 import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
+import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
 import { createHttpServer } from "./api/http-server.js";
+import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
+import { stsService } from "./api/sts/service.js";
 import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
@@ -79,8 +82,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     now: Date.now,
     logger,
   });
+  const frontDoorOptions = { secrets, partition, now: Date.now, logger };
+  const api = {
+    awsJson,
+    awsQuery: createQueryDispatcher({ services: [stsService()], ...frontDoorOptions }),
+    rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
+  };
   const tls = config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
-  const http = createHttpServer({ awsJson, streaming: [{ prefix: "/v2/", handle: distribution }], logger, tls });
+  const http = createHttpServer({ api, streaming: [{ prefix: "/v2/", handle: distribution }], logger, tls });
   // A layer upload is one request and may take longer than Node's default 5-minute request limit.
   http.requestTimeout = 0;
   const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now, placement });
