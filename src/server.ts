@@ -16,6 +16,7 @@ import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials
 import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
+import { LostTaskSweeper } from "./controller/lost-instances/sweeper.js";
 import { ServiceRunner } from "./controller/services/runner.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
 import { PlacementIndex } from "./placement/placement-index.js";
@@ -93,6 +94,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   // A layer upload is one request and may take longer than Node's default 5-minute request limit.
   http.requestTimeout = 0;
   const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now, placement });
+  const lostTasks = new LostTaskSweeper({ store, changes, placement, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
+  await lostTasks.start();
   await hub.markAllDisconnected();
   const stopRetention = startStoppedTaskRetention({
     store,
@@ -145,6 +148,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     async close() {
       stopRetention();
+      lostTasks.stop();
       await services.stop();
       hub.close();
       await new Promise<void>((resolve) => {
