@@ -72,7 +72,12 @@ describe("values beyond ECS's limits are refused and change nothing", () => {
       ecs.send(new CreateServiceCommand({ cluster: "limits", serviceName: "d", taskDefinition: "web:1", schedulingStrategy: "DAEMON", desiredCount: 1 })),
     );
     assert.equal(daemon.message, "The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again");
+    const constraints = Array.from({ length: 11 }, () => ({ type: "memberOf" as const, expression: "attribute:ecs.os-type == linux" }));
+    const placement = await refusal(ecs.send(new UpdateServiceCommand({ cluster: "limits", service: "small", placementConstraints: constraints })));
+    assert.equal(placement.name, "InvalidParameterException");
+    assert.match(placement.message, /At most 10 placement constraints/);
     const described = await ecs.send(new DescribeServicesCommand({ cluster: "limits", services: ["small", "big", "d"] }));
+    assert.deepEqual(described.services?.[0]?.placementConstraints ?? [], []);
     assert.deepEqual(
       described.services?.map((s) => [s.serviceName, s.desiredCount, s.deployments?.length]),
       [["small", 0, 1]],
