@@ -16,6 +16,9 @@ export function serverCommand(): Command {
     .option("--stopped-task-retention <duration>", "how long stopped tasks stay describable (env BERTH_STOPPED_TASK_RETENTION; default 168h)")
     .option("--registry-gc-interval <duration>", "how often the registry applies lifecycle policies and collects garbage (env BERTH_REGISTRY_GC_INTERVAL; default 1h)")
     .option("--registry-blob-grace <duration>", "how long an unreferenced blob survives garbage collection (env BERTH_REGISTRY_BLOB_GRACE; default 1h)")
+    .option("--registry-max-upload-sessions <n>", "open upload sessions one registry token holder may have (env BERTH_REGISTRY_MAX_UPLOAD_SESSIONS; default 100)")
+    .option("--registry-max-upload-bytes <size>", "bytes the open upload sessions of one registry token holder may hold, e.g. 16GiB (env BERTH_REGISTRY_MAX_UPLOAD_BYTES; default 16GiB)")
+    .option("--registry-upload-idle-timeout <duration>", "an upload session untouched this long is abandoned and its data removed (env BERTH_REGISTRY_UPLOAD_IDLE_TIMEOUT; default 30m)")
     .option("--agent-lost-after <duration>", "an agent disconnected this long is lost: its service tasks are replaced (env BERTH_AGENT_LOST_AFTER; default 15s)")
     .option("--task-healthy-after <duration>", "a RUNNING task without health checks counts as healthy after this (env BERTH_TASK_HEALTHY_AFTER; default 40s, as ECS)")
     .action(async (flags: Record<string, string | undefined>) => {
