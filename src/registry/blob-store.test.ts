@@ -79,6 +79,36 @@ describe("blob store", () => {
     assert.equal((await store.getUpload(u.id))?.offset, 3);
   });
 
+  it("undoes a chunk whose body fails midway (a client that dies) and keeps the running hash right", async () => {
+    const store = await aStore();
+    const u = await store.startUpload("r", "owner-1");
+    await store.append(u.id, Readable.from([Buffer.from("abc")]));
+    const dying = new Readable({
+      read() {
+        this.push(Buffer.from("partial"));
+        this.destroy(new Error("connection reset"));
+      },
+    });
+    await assert.rejects(store.append(u.id, dying), /connection reset/);
+    const state = await store.getUpload(u.id);
+    assert.equal(state?.offset, 3);
+    assert.equal(state?.owner, "owner-1");
+    assert.deepEqual(await store.append(u.id, Readable.from([Buffer.from("def")]), { expectedStart: 3, expectedLength: 3 }), { ok: true, offset: 6 });
+    const digest = digestOf(Buffer.from("abcdef"));
+    assert.deepEqual(await store.complete(u.id, digest), { ok: true, digest, size: 6 });
+  });
+
+  it("undoes a chunk the admission stops, reading the rest of the body", async () => {
+    const store = await aStore();
+    const u = await store.startUpload("r");
+    let allowed = 4;
+    const admit = (n: number): boolean => (allowed -= n) >= 0;
+    const body = Readable.from([Buffer.from("ab"), Buffer.from("cd"), Buffer.from("ef"), Buffer.from("gh")]);
+    assert.deepEqual(await store.append(u.id, body, { admit }), { ok: false, reason: "not-admitted", offset: 0 });
+    assert.equal(body.readableEnded, true);
+    assert.equal((await store.getUpload(u.id))?.offset, 0);
+  });
+
   it("keeps no blob and no session after a digest mismatch", async () => {
     const store = await aStore();
     const u = await store.startUpload("r");

@@ -47,7 +47,9 @@ export function createDistributionHandler(options: DistributionApiOptions): Requ
       }
       await dispatch(ctx, route, req.method ?? "GET");
     } catch (e) {
-      if (!(e instanceof OciError)) options.onError?.(e, req);
+      // A client that hangs up mid-transfer (docker cancels blob reads it no longer needs) is not a server failure.
+      const clientGone = res.destroyed && !res.writableFinished;
+      if (!(e instanceof OciError) && !clientGone) options.onError?.(e, req);
       const err = e instanceof OciError ? e : new OciError("UNKNOWN", "internal error");
       if (res.headersSent) {
         res.destroy();
