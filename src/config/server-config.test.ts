@@ -2,29 +2,6 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { compileServerConfig } from "./server-config.js";
 
-describe("server config: registry maintenance", () => {
-  it("defaults to hourly maintenance and a one-hour blob grace", () => {
-    const c = compileServerConfig({}, {});
-    assert.equal(c.registryGcIntervalMs, 3_600_000);
-    assert.equal(c.registryBlobGraceMs, 3_600_000);
-  });
-
-  it("takes flags over the environment, as Go durations", () => {
-    const c = compileServerConfig({ registryGcInterval: "500ms" }, { BERTH_REGISTRY_GC_INTERVAL: "1m", BERTH_REGISTRY_BLOB_GRACE: "3s" });
-    assert.equal(c.registryGcIntervalMs, 500);
-    assert.equal(c.registryBlobGraceMs, 3000);
-  });
-
-  const refused: [string, Record<string, string>, RegExp][] = [
-    ["a non-duration interval", { registryGcInterval: "often" }, /--registry-gc-interval must be a duration/],
-    ["an interval below 100ms", { registryGcInterval: "10ms" }, /at least 100ms/],
-    ["a non-duration grace", { registryBlobGrace: "soon" }, /--registry-blob-grace must be a duration/],
-  ];
-  for (const [what, flags, message] of refused) {
-    it(`refuses ${what}`, () => assert.throws(() => compileServerConfig(flags, {}), message));
-  }
-});
-
 describe("server config: registry upload limits", () => {
   it("defaults to 100 sessions, 16 GiB and 30 minutes per principal", () => {
     assert.deepEqual(compileServerConfig({}, {}).registryUploadLimits, { maxSessionsPerPrincipal: 100, maxBytesPerPrincipal: 16 * 1024 ** 3, idleTimeoutMs: 1_800_000 });
@@ -46,6 +23,29 @@ describe("server config: registry upload limits", () => {
     ["a zero size", { registryMaxUploadBytes: "0" }, /--registry-max-upload-bytes/],
     ["an idle timeout below a second", { registryUploadIdleTimeout: "10ms" }, /--registry-upload-idle-timeout must be at least 1s/],
     ["a non-duration idle timeout", { registryUploadIdleTimeout: "a while" }, /--registry-upload-idle-timeout must be a duration/],
+  ];
+  for (const [what, flags, message] of refused) {
+    it(`refuses ${what}`, () => assert.throws(() => compileServerConfig(flags, {}), message));
+  }
+});
+
+describe("server config: registry maintenance", () => {
+  it("defaults to hourly maintenance and a one-hour blob grace", () => {
+    const c = compileServerConfig({}, {});
+    assert.equal(c.registryGcIntervalMs, 3_600_000);
+    assert.equal(c.registryBlobGraceMs, 3_600_000);
+  });
+
+  it("takes flags over the environment, as Go durations", () => {
+    const c = compileServerConfig({ registryGcInterval: "500ms" }, { BERTH_REGISTRY_GC_INTERVAL: "1m", BERTH_REGISTRY_BLOB_GRACE: "3s" });
+    assert.equal(c.registryGcIntervalMs, 500);
+    assert.equal(c.registryBlobGraceMs, 3000);
+  });
+
+  const refused: [string, Record<string, string>, RegExp][] = [
+    ["a non-duration interval", { registryGcInterval: "often" }, /--registry-gc-interval must be a duration/],
+    ["an interval below 100ms", { registryGcInterval: "10ms" }, /at least 100ms/],
+    ["a non-duration grace", { registryBlobGrace: "soon" }, /--registry-blob-grace must be a duration/],
   ];
   for (const [what, flags, message] of refused) {
     it(`refuses ${what}`, () => assert.throws(() => compileServerConfig(flags, {}), message));
