@@ -39,9 +39,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** An upload session idle this long is abandoned (docker retries a failed push from the start). */
-const uploadMaxAgeMs = 24 * 3_600_000;
-
 /** The control plane: store, credentials, API front door, image registry, all on one port. */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -57,7 +54,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const registryDir = join(config.dataDir, "registry");
   const blobs = new BlobStore({ dataDir: registryDir });
   await blobs.init();
-  const registry = new Registry({ blobs, metadata: new SqliteRegistryMetadata(join(registryDir, "registry.db")), clock: Date.now });
+  const registry = new Registry({
+    blobs,
+    metadata: new SqliteRegistryMetadata(join(registryDir, "registry.db")),
+    clock: Date.now,
+    uploadLimits: config.registryUploadLimits,
+  });
   const tokenSecret = loadOrCreateTokenSecret(join(registryDir, "token-secret"));
   // host:port of this server as clients reach it, for repository URIs; set once listening.
   let registryAddress = "";
@@ -65,10 +67,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     registry,
     registryId: partition.accountId,
     // As with ECR, only GetAuthorizationToken's passwords open the registry: access keys do not.
+    // The password names its principal, whom upload sessions are charged to.
     authenticate: (username, password) => {
       const check = checkPassword(tokenSecret, password, Date.now());
       if (!check.ok) logger.debug({ username, reason: check.reason }, "registry credentials refused");
-      return Promise.resolve(username === registryUser && check.ok);
+      return Promise.resolve(username === registryUser && check.ok ? check.principal : undefined);
     },
     onError: (err, req) => logger.error({ err, method: req.method, url: req.url }, "registry request failed"),
   });
@@ -108,7 +111,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     registry,
     registryId: partition.accountId,
     intervalMs: config.registryGcIntervalMs,
-    gc: { blobGraceMs: config.registryBlobGraceMs, uploadMaxAgeMs: uploadMaxAgeMs },
+    gc: { blobGraceMs: config.registryBlobGraceMs },
+    uploadSweepIntervalMs: Math.min(60_000, Math.max(1000, config.registryUploadLimits.idleTimeoutMs / 4)),
     now: Date.now,
     logger: logger.child({ component: "registry" }),
   });

@@ -2,6 +2,33 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { compileServerConfig } from "./server-config.js";
 
+describe("server config: registry upload limits", () => {
+  it("defaults to 100 sessions, 16 GiB and 30 minutes per principal", () => {
+    assert.deepEqual(compileServerConfig({}, {}).registryUploadLimits, { maxSessionsPerPrincipal: 100, maxBytesPerPrincipal: 16 * 1024 ** 3, idleTimeoutMs: 1_800_000 });
+  });
+
+  it("takes flags over the environment, sizes with units", () => {
+    const c = compileServerConfig(
+      { registryMaxUploadSessions: "7", registryMaxUploadBytes: "512MiB" },
+      { BERTH_REGISTRY_MAX_UPLOAD_SESSIONS: "9", BERTH_REGISTRY_MAX_UPLOAD_BYTES: "1GB", BERTH_REGISTRY_UPLOAD_IDLE_TIMEOUT: "5m" },
+    );
+    assert.deepEqual(c.registryUploadLimits, { maxSessionsPerPrincipal: 7, maxBytesPerPrincipal: 512 * 1024 ** 2, idleTimeoutMs: 300_000 });
+    assert.equal(compileServerConfig({ registryMaxUploadBytes: "1048576" }, {}).registryUploadLimits.maxBytesPerPrincipal, 1_048_576);
+  });
+
+  const refused: [string, Record<string, string>, RegExp][] = [
+    ["zero sessions", { registryMaxUploadSessions: "0" }, /--registry-max-upload-sessions must be a whole number of at least 1/],
+    ["a fractional session count", { registryMaxUploadSessions: "2.5" }, /--registry-max-upload-sessions/],
+    ["a size without a known unit", { registryMaxUploadBytes: "16 gallons" }, /--registry-max-upload-bytes must be a size such as 16GiB/],
+    ["a zero size", { registryMaxUploadBytes: "0" }, /--registry-max-upload-bytes/],
+    ["an idle timeout below a second", { registryUploadIdleTimeout: "10ms" }, /--registry-upload-idle-timeout must be at least 1s/],
+    ["a non-duration idle timeout", { registryUploadIdleTimeout: "a while" }, /--registry-upload-idle-timeout must be a duration/],
+  ];
+  for (const [what, flags, message] of refused) {
+    it(`refuses ${what}`, () => assert.throws(() => compileServerConfig(flags, {}), message));
+  }
+});
+
 describe("server config: registry maintenance", () => {
   it("defaults to hourly maintenance and a one-hour blob grace", () => {
     const c = compileServerConfig({}, {});

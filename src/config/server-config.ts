@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseGoDuration } from "../agent/config/go-duration.js";
+import { defaultUploadLimits, type UploadLimits } from "../registry/upload-limits.js";
 
 /** `berth server` configuration as given (flags, then environment), before defaults. */
 export interface RawServerConfig {
@@ -12,6 +13,9 @@ export interface RawServerConfig {
   readonly stoppedTaskRetention?: string | undefined;
   readonly registryGcInterval?: string | undefined;
   readonly registryBlobGrace?: string | undefined;
+  readonly registryMaxUploadSessions?: string | undefined;
+  readonly registryMaxUploadBytes?: string | undefined;
+  readonly registryUploadIdleTimeout?: string | undefined;
   readonly agentLostAfter?: string | undefined;
   readonly taskHealthyAfter?: string | undefined;
   readonly tlsCert?: string | undefined;
@@ -37,6 +41,8 @@ export interface ServerConfig {
   readonly registryGcIntervalMs: number;
   /** How long an unreferenced blob survives GC: a push uploads layers before the manifest naming them. */
   readonly registryBlobGraceMs: number;
+  /** Per principal (registry token holder): open upload sessions, their bytes, and when an untouched one is abandoned. */
+  readonly registryUploadLimits: UploadLimits;
   /** An agent disconnected this long is lost: its service tasks are recorded STOPPED and replaced. */
   readonly agentLostAfterMs: number;
   /** A RUNNING task without container health checks counts as healthy after this long (ECS: 40 s). */
@@ -78,6 +84,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     stoppedTaskRetentionMs,
     registryGcIntervalMs,
     registryBlobGraceMs,
+    registryUploadLimits: uploadLimits(flags, env),
     agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
     taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
     port,
@@ -93,4 +100,32 @@ function duration(flag: string, text: string): number {
   const ms = parseGoDuration(text);
   if (ms === undefined) throw new Error(`${flag} must be a duration such as 1h or 30s; got '${text}'.`);
   return ms;
+}
+
+function uploadLimits(flags: RawServerConfig, env: NodeJS.ProcessEnv): UploadLimits {
+  const d = defaultUploadLimits;
+  const sessionsText = flags.registryMaxUploadSessions ?? env.BERTH_REGISTRY_MAX_UPLOAD_SESSIONS ?? String(d.maxSessionsPerPrincipal);
+  const maxSessionsPerPrincipal = Number(sessionsText);
+  if (!/^\d+$/.test(sessionsText.trim()) || maxSessionsPerPrincipal < 1) {
+    throw new Error(`--registry-max-upload-sessions must be a whole number of at least 1; got '${sessionsText}'.`);
+  }
+  const bytesText = flags.registryMaxUploadBytes ?? env.BERTH_REGISTRY_MAX_UPLOAD_BYTES ?? "16GiB";
+  const maxBytesPerPrincipal = byteSize(bytesText);
+  if (maxBytesPerPrincipal === undefined || maxBytesPerPrincipal < 1) {
+    throw new Error(`--registry-max-upload-bytes must be a size such as 16GiB, 500MiB or 1048576; got '${bytesText}'.`);
+  }
+  const idleTimeoutMs = duration("--registry-upload-idle-timeout", flags.registryUploadIdleTimeout ?? env.BERTH_REGISTRY_UPLOAD_IDLE_TIMEOUT ?? "30m");
+  if (idleTimeoutMs < 1000) throw new Error("--registry-upload-idle-timeout must be at least 1s.");
+  return { maxSessionsPerPrincipal, maxBytesPerPrincipal, idleTimeoutMs };
+}
+
+const byteUnits: Readonly<Record<string, number>> = { "": 1, B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+
+/** `16GiB`, `500MB`, `1048576`: bytes, or undefined when not a size. */
+function byteSize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(text.trim());
+  const unit = m === null ? undefined : byteUnits[m[2]!];
+  if (m === null || unit === undefined) return undefined;
+  const bytes = Math.floor(Number(m[1]) * unit);
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
 }

@@ -4,23 +4,36 @@ import fc from "fast-check";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { authorizationToken, checkPassword, issuePassword, loadOrCreateTokenSecret, tokenLifetimeMs } from "./auth-token.js";
+import { createHmac } from "node:crypto";
+import { authorizationToken, checkPassword, issuePassword, legacyPrincipal, loadOrCreateTokenSecret, tokenLifetimeMs } from "./auth-token.js";
 
 const secret = Buffer.alloc(32, 1);
 const other = Buffer.alloc(32, 2);
 const t0 = Date.parse("2026-05-01T00:00:00Z");
+const caller = "AKIAEXAMPLE";
+
+/** A password as versions before principals issued them: `berth1.<expiry>.<mac>`. */
+const legacyPassword = (key: Buffer, expiresAtMs: number): string =>
+  `berth1.${expiresAtMs}.${createHmac("sha256", key).update(`berth1.${expiresAtMs}`).digest("base64url")}`;
 
 describe("registry passwords", () => {
   it("are valid until their expiry and not at it", () => {
-    const pw = issuePassword(secret, t0 + tokenLifetimeMs);
-    assert.deepEqual(checkPassword(secret, pw, t0), { ok: true, expiresAtMs: t0 + tokenLifetimeMs });
-    assert.deepEqual(checkPassword(secret, pw, t0 + tokenLifetimeMs - 1), { ok: true, expiresAtMs: t0 + tokenLifetimeMs });
+    const pw = issuePassword(secret, t0 + tokenLifetimeMs, caller);
+    assert.deepEqual(checkPassword(secret, pw, t0), { ok: true, expiresAtMs: t0 + tokenLifetimeMs, principal: caller });
+    assert.deepEqual(checkPassword(secret, pw, t0 + tokenLifetimeMs - 1), { ok: true, expiresAtMs: t0 + tokenLifetimeMs, principal: caller });
     assert.deepEqual(checkPassword(secret, pw, t0 + tokenLifetimeMs), { ok: false, reason: "expired" });
   });
 
   const refusals: [string, string, string][] = [
-    ["another server's password", issuePassword(other, t0 + 1000), "bad-signature"],
-    ["a moved expiry", issuePassword(secret, t0 + 1000).replace(`.${t0 + 1000}.`, `.${t0 + 9_999_999}.`), "bad-signature"],
+    ["another server's password", issuePassword(other, t0 + 1000, caller), "bad-signature"],
+    ["a moved expiry", issuePassword(secret, t0 + 1000, caller).replace(`.${t0 + 1000}.`, `.${t0 + 9_999_999}.`), "bad-signature"],
+    [
+      "a changed principal",
+      issuePassword(secret, t0 + 1000, caller).replace(Buffer.from(caller).toString("base64url"), Buffer.from("AKIAOTHER").toString("base64url")),
+      "bad-signature",
+    ],
+    ["an old-format password of another server", legacyPassword(other, t0 + 1000), "bad-signature"],
+    ["an expired old-format password", legacyPassword(secret, t0), "expired"],
     ["an access key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "malformed"],
     ["an empty password", "", "malformed"],
   ];
@@ -28,17 +41,22 @@ describe("registry passwords", () => {
     it(`refuse ${name} (${reason})`, () => assert.deepEqual(checkPassword(secret, pw, t0), { ok: false, reason }));
   }
 
-  it("accept exactly the unexpired passwords signed with the secret (property)", () => {
+  it("accept exactly the unexpired passwords signed with the secret, for the principal they name (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 0, max: 2 ** 45 }), (expiresAtMs, nowMs) => {
-        const check = checkPassword(secret, issuePassword(secret, expiresAtMs), nowMs);
+      fc.property(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 0, max: 2 ** 45 }), fc.string({ minLength: 1, maxLength: 64 }), (expiresAtMs, nowMs, principal) => {
+        const check = checkPassword(secret, issuePassword(secret, expiresAtMs, principal), nowMs);
         assert.equal(check.ok, nowMs < expiresAtMs);
+        if (check.ok) assert.equal(check.principal, principal);
       }),
     );
   });
 
+  it("accept an unexpired old-format password (issued before principals) as the one legacy principal", () => {
+    assert.deepEqual(checkPassword(secret, legacyPassword(secret, t0 + 1000), t0), { ok: true, expiresAtMs: t0 + 1000, principal: legacyPrincipal });
+  });
+
   it("refuse any single-character change (property)", () => {
-    const pw = issuePassword(secret, t0 + tokenLifetimeMs);
+    const pw = issuePassword(secret, t0 + tokenLifetimeMs, caller);
     fc.assert(
       fc.property(fc.nat({ max: pw.length - 1 }), fc.constantFrom(..."0123456789abcXYZ_-."), (i, ch) => {
         fc.pre(pw[i] !== ch);

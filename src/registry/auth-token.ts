@@ -4,9 +4,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 /**
  * The passwords GetAuthorizationToken hands out and the `/v2/` API accepts for user `AWS`.
  *
- * A password carries its own expiry and an HMAC of it under a server secret, so that it verifies
- * without a table of issued tokens and stays valid across restarts (the secret lives in the data
- * dir). ECR's tokens last 12 hours; so do these. Nothing here reads the clock: `nowMs` is an argument.
+ * A password carries its own expiry, the id of the principal it was issued to (the caller of
+ * GetAuthorizationToken), and an HMAC of both under a server secret, so that it verifies without a
+ * table of issued tokens and stays valid across restarts (the secret lives in the data dir). The
+ * registry charges upload sessions to that principal. ECR's tokens last 12 hours; so do these.
+ * Nothing here reads the clock: `nowMs` is an argument.
  */
 
 /** ECR: "The authorization token is valid for 12 hours." */
@@ -15,29 +17,46 @@ export const tokenLifetimeMs = 12 * 3_600_000;
 /** The only user name a registry password is good for, as with ECR. */
 export const registryUser = "AWS";
 
-const version = "berth1";
+/**
+ * The principal of passwords issued before tokens named one (`berth1.<expiry>.<mac>`), and of
+ * upload sessions started with them. Such passwords are still accepted until they expire (at most
+ * 12 hours after an upgrade) rather than refused: they are authentic, and agents keep a token until
+ * 30 minutes before its expiry without retrying on a refusal, so refusing them would break every
+ * agent's pulls until then. Their holders share this one principal, and so one set of upload
+ * limits; a `docker login` gets a token of the caller's own. The parentheses keep it apart from
+ * any access key id.
+ */
+export const legacyPrincipal = "(berth1-token)";
+
+const version = "berth2";
+/** In UTF-8 bytes: an access key id is 20, an ARN well under this. */
+const maxPrincipalBytes = 256;
 
 export type PasswordCheck =
-  | { readonly ok: true; readonly expiresAtMs: number }
+  | { readonly ok: true; readonly expiresAtMs: number; readonly principal: string }
   | { readonly ok: false; readonly reason: "malformed" | "bad-signature" | "expired" };
 
 const sign = (secret: Buffer, payload: string): Buffer => createHmac("sha256", secret).update(payload).digest();
 
-/** A password valid until `expiresAtMs`. */
-export function issuePassword(secret: Buffer, expiresAtMs: number): string {
-  const payload = `${version}.${expiresAtMs}`;
+/** A password valid until `expiresAtMs` for `principal` (the id of GetAuthorizationToken's caller). */
+export function issuePassword(secret: Buffer, expiresAtMs: number, principal: string): string {
+  const bytes = Buffer.byteLength(principal, "utf8");
+  if (bytes === 0 || bytes > maxPrincipalBytes) throw new Error(`a registry principal id has 1 to ${maxPrincipalBytes} bytes; got ${bytes}`);
+  const payload = `${version}.${expiresAtMs}.${Buffer.from(principal, "utf8").toString("base64url")}`;
   return `${payload}.${sign(secret, payload).toString("base64url")}`;
 }
 
-/** Whether `password` was issued with `secret` and is still valid at `nowMs`. */
+/** Whether `password` was issued with `secret` and is still valid at `nowMs`, and for whom. */
 export function checkPassword(secret: Buffer, password: string, nowMs: number): PasswordCheck {
-  const m = /^(berth1\.(\d{1,16}))\.([A-Za-z0-9_-]{43})$/.exec(password);
+  const m = /^(berth2\.(\d{1,16})\.([A-Za-z0-9_-]{2,342})|berth1\.(\d{1,16}))\.([A-Za-z0-9_-]{43})$/.exec(password);
   if (!m) return { ok: false, reason: "malformed" };
-  const given = Buffer.from(m[3]!, "base64url");
-  const expected = sign(secret, m[1]!);
+  // Compared as text: base64's last character has spare bits, so decoding would accept four spellings of one MAC.
+  const given = Buffer.from(m[5]!, "utf8");
+  const expected = Buffer.from(sign(secret, m[1]!).toString("base64url"), "utf8");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad-signature" };
-  const expiresAtMs = Number(m[2]);
-  return nowMs < expiresAtMs ? { ok: true, expiresAtMs } : { ok: false, reason: "expired" };
+  const expiresAtMs = Number(m[2] ?? m[4]);
+  const principal = m[3] === undefined ? legacyPrincipal : Buffer.from(m[3], "base64url").toString("utf8");
+  return nowMs < expiresAtMs ? { ok: true, expiresAtMs, principal } : { ok: false, reason: "expired" };
 }
 
 /** GetAuthorizationToken's `authorizationToken`: base64 of `AWS:<password>`, what `docker login` takes apart. */

@@ -1,11 +1,13 @@
+import { pipeline } from "node:stream/promises";
+import type { UploadState } from "./blob-store.js";
 import { isDigest } from "./digest.js";
-import { chunkStart, parseRange, uploadRangeHeader } from "./http-ranges.js";
+import { chunkRange, declaredLength, parseRange, uploadRangeHeader } from "./http-ranges.js";
 import { send, type RequestContext } from "./http-io.js";
 import { nameUnknown } from "./manifest-handlers.js";
 import { OciError } from "./oci-errors.js";
 import { blobLocation, uploadLocation } from "./routes.js";
-import type { UploadState } from "./blob-store.js";
-import { pipeline } from "node:stream/promises";
+import type { LimitRefusal } from "./upload-limits.js";
+import type { ChunkOptions, ChunkResult, FinishResult } from "./upload-sessions.js";
 
 const blobUnknown = (digest: string): OciError => new OciError("BLOB_UNKNOWN", "blob unknown to registry", { digest });
 const uploadUnknown = (id: string): OciError => new OciError("BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", { id });
@@ -53,12 +55,75 @@ function uploadAccepted(ctx: RequestContext, name: string, u: { id: string; offs
   });
 }
 
-async function finish(ctx: RequestContext, name: string, id: string, digest: string): Promise<void> {
-  const done = await ctx.registry.blobs.complete(id, digest, ctx.req);
-  if (!done.ok && done.reason === "unknown-upload") throw uploadUnknown(id);
-  if (!done.ok) {
-    throw new OciError("DIGEST_INVALID", "provided digest did not match uploaded content", { expected: digest, actual: done.actual });
+const formatDuration = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`);
+
+/** 429 TOOMANYREQUESTS, saying which limit and how to raise it. */
+function limitError(ctx: RequestContext, refusal: LimitRefusal): OciError {
+  const idle = formatDuration(ctx.registry.uploads.limits.idleTimeoutMs);
+  if (refusal.limit === "sessions") {
+    return new OciError(
+      "TOOMANYREQUESTS",
+      `too many open upload sessions: '${refusal.principal}' holds ${refusal.open} and the limit is ${refusal.max}. ` +
+        `Finish or cancel uploads (DELETE the upload URL); sessions idle for ${idle} are removed. ` +
+        "The server's --registry-max-upload-sessions (BERTH_REGISTRY_MAX_UPLOAD_SESSIONS) raises the limit.",
+      { limit: "sessions", open: refusal.open, max: refusal.max },
+      429,
+    );
   }
+  return new OciError(
+    "TOOMANYREQUESTS",
+    `too many bytes in open upload sessions: '${refusal.principal}' holds ${refusal.held} bytes, this chunk needs ${refusal.adding} more and the limit is ${refusal.max}. ` +
+      `Finish or cancel uploads (DELETE the upload URL); sessions idle for ${idle} are removed. ` +
+      "The server's --registry-max-upload-bytes (BERTH_REGISTRY_MAX_UPLOAD_BYTES) raises the limit.",
+    { limit: "bytes", held: refusal.held, adding: refusal.adding, max: refusal.max },
+    429,
+  );
+}
+
+/**
+ * What the request says its body is: `Content-Range` (where it starts and how long it is) and
+ * `Content-Length`. They must agree with each other up front, as in distribution, and the body must
+ * then agree with them (checked as it arrives, for chunked bodies too).
+ */
+function chunkOptions(ctx: RequestContext, withRange: boolean): ChunkOptions {
+  const length = declaredLength(ctx.req.headers["content-length"]);
+  if (length === null) throw new OciError("SIZE_INVALID", "Content-Length is not a byte count");
+  const range = withRange ? chunkRange(ctx.req.headers["content-range"]) : undefined;
+  if (range === null) throw new OciError("BLOB_UPLOAD_INVALID", "malformed Content-Range: expected <start>-<end>");
+  if (range === undefined) return { expectedLength: length };
+  if (length !== undefined && length !== range.length) {
+    throw new OciError("SIZE_INVALID", `Content-Range names ${range.length} bytes but Content-Length is ${length}`, { contentRangeLength: range.length, contentLength: length });
+  }
+  return { expectedStart: range.start, expectedLength: range.length };
+}
+
+/** The error for a chunk the session refused; the session is as it was, and the client is told its offset. */
+function chunkError(ctx: RequestContext, name: string, id: string, r: Exclude<ChunkResult | FinishResult, { ok: true }>): OciError {
+  if ("offset" in r) {
+    ctx.res.setHeader("Location", uploadLocation(name, id));
+    ctx.res.setHeader("Range", uploadRangeHeader(r.offset));
+  }
+  switch (r.reason) {
+    case "unknown-upload":
+      return uploadUnknown(id);
+    case "digest-mismatch":
+      return new OciError("DIGEST_INVALID", "provided digest did not match uploaded content", { actual: r.actual });
+    case "limit":
+      return limitError(ctx, r);
+    case "offset-mismatch":
+      return new OciError("RANGE_INVALID", "chunk does not start at the upload's current offset", { offset: r.offset }, 416);
+    case "length-mismatch":
+      return new OciError("SIZE_INVALID", `the chunk declared ${r.expected} bytes but ${r.received} arrived`, { expected: r.expected, received: r.received });
+    case "not-admitted":
+      return new OciError("TOOMANYREQUESTS", "upload refused by the upload-session limits", undefined, 429);
+    case "chunk-refused":
+      return chunkError(ctx, name, id, r.chunk);
+  }
+}
+
+async function finish(ctx: RequestContext, name: string, id: string, digest: string, withRange: boolean): Promise<void> {
+  const done = await ctx.registry.uploads.complete(id, digest, ctx.req, chunkOptions(ctx, withRange));
+  if (!done.ok) throw chunkError(ctx, name, id, done);
   await ctx.registry.linkUploadedBlob(name, digest);
   send(ctx.res, 201, { Location: blobLocation(name, digest), "Docker-Content-Digest": digest, "Content-Length": 0 });
 }
@@ -73,13 +138,21 @@ export async function startUpload(ctx: RequestContext, name: string): Promise<vo
   }
   const digest = ctx.url.searchParams.get("digest");
   if (digest !== null && !isDigest(digest)) throw new OciError("DIGEST_INVALID", "invalid digest", { digest });
-  const upload = await ctx.registry.blobs.startUpload(name);
-  if (digest !== null) return finish(ctx, name, upload.id, digest);
-  uploadAccepted(ctx, name, upload);
+  const started = await ctx.registry.uploads.start(name, ctx.principal);
+  if (!started.ok) throw limitError(ctx, started);
+  const upload = started.upload;
+  if (digest === null) return uploadAccepted(ctx, name, upload);
+  // A monolithic upload's session is the server's own: whatever stops it, nothing of it outlives the request.
+  try {
+    await finish(ctx, name, upload.id, digest, false);
+  } catch (e) {
+    await ctx.registry.uploads.cancel(upload.id);
+    throw e;
+  }
 }
 
 async function requireUpload(ctx: RequestContext, name: string, id: string): Promise<UploadState> {
-  const upload = await ctx.registry.blobs.getUpload(id);
+  const upload = await ctx.registry.uploads.get(id);
   if (upload === undefined || upload.repository !== name) throw uploadUnknown(id);
   return upload;
 }
@@ -88,19 +161,16 @@ export async function uploadStatus(ctx: RequestContext, name: string, id: string
   uploadAccepted(ctx, name, await requireUpload(ctx, name, id), 204);
 }
 
-/** PATCH: appends a chunk; a `Content-Range` that does not start at the current offset gets 416. */
+/**
+ * PATCH: appends a chunk. A `Content-Range` must start at the current offset (else 416
+ * RANGE_INVALID) and name as many bytes as `Content-Length` and the body (else SIZE_INVALID), as
+ * distribution answers; a refused chunk changes nothing.
+ */
 export async function appendChunk(ctx: RequestContext, name: string, id: string): Promise<void> {
-  const upload = await requireUpload(ctx, name, id);
-  const start = chunkStart(ctx.req.headers["content-range"]);
-  if (start === null) throw new OciError("BLOB_UPLOAD_INVALID", "malformed Content-Range");
-  const r = await ctx.registry.blobs.append(id, ctx.req, start);
-  if (!r.ok && r.reason === "unknown-upload") throw uploadUnknown(id);
-  if (!r.ok) {
-    ctx.res.setHeader("Location", uploadLocation(name, id));
-    ctx.res.setHeader("Range", uploadRangeHeader(r.offset));
-    throw new OciError("RANGE_INVALID", "chunk does not start at the upload's current offset", { offset: r.offset });
-  }
-  uploadAccepted(ctx, name, { id: upload.id, offset: r.offset });
+  await requireUpload(ctx, name, id);
+  const r = await ctx.registry.uploads.append(id, ctx.req, chunkOptions(ctx, true));
+  if (!r.ok) throw chunkError(ctx, name, id, r);
+  uploadAccepted(ctx, name, { id, offset: r.offset });
 }
 
 /** PUT `?digest=`: the last (possibly empty) chunk, then verification and commit. */
@@ -108,11 +178,11 @@ export async function completeUpload(ctx: RequestContext, name: string, id: stri
   await requireUpload(ctx, name, id);
   const digest = ctx.url.searchParams.get("digest");
   if (digest === null || !isDigest(digest)) throw new OciError("DIGEST_INVALID", "a sha256 digest query parameter is required", { digest });
-  await finish(ctx, name, id, digest);
+  await finish(ctx, name, id, digest, true);
 }
 
 export async function cancelUpload(ctx: RequestContext, name: string, id: string): Promise<void> {
   await requireUpload(ctx, name, id);
-  await ctx.registry.blobs.cancel(id);
+  await ctx.registry.uploads.cancel(id);
   send(ctx.res, 204);
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, type Hash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, unlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -17,19 +17,40 @@ export interface BlobInfo {
 export interface UploadState {
   readonly id: string;
   readonly repository: string;
+  /** Who started it (opaque to the store); undefined for sessions written before owners were recorded. */
+  readonly owner: string | undefined;
   readonly offset: number;
   readonly startedAtMs: number;
+  /** When the session was last written to or attempted: its data file's mtime, set from the store's clock. */
+  readonly touchedAtMs: number;
+}
+
+/** What a chunk must satisfy; a chunk that fails any of these is undone, leaving the session as it was. */
+export interface AppendOptions {
+  /** The chunk's first byte (from Content-Range): must equal the bytes received so far. */
+  readonly expectedStart?: number | undefined;
+  /** The chunk's length (from Content-Range or Content-Length): any other count of bytes received is refused. */
+  readonly expectedLength?: number | undefined;
+  /**
+   * Asked with the size of each piece before it is written. Once it says no, the rest of the body
+   * is read and dropped (so that the client still gets an answer) and the chunk is undone.
+   */
+  readonly admit?: ((bytes: number) => boolean) | undefined;
 }
 
 export type AppendResult =
   | { readonly ok: true; readonly offset: number }
   | { readonly ok: false; readonly reason: "unknown-upload" }
-  | { readonly ok: false; readonly reason: "offset-mismatch"; readonly offset: number };
+  | { readonly ok: false; readonly reason: "offset-mismatch"; readonly offset: number }
+  | { readonly ok: false; readonly reason: "length-mismatch"; readonly offset: number; readonly expected: number; readonly received: number }
+  | { readonly ok: false; readonly reason: "not-admitted"; readonly offset: number };
 
 export type CompleteResult =
   | { readonly ok: true; readonly digest: string; readonly size: number }
   | { readonly ok: false; readonly reason: "unknown-upload" }
-  | { readonly ok: false; readonly reason: "digest-mismatch"; readonly actual: string };
+  | { readonly ok: false; readonly reason: "digest-mismatch"; readonly actual: string }
+  /** The final chunk was refused (and undone), or another write to the session is in flight: the session is as it was. */
+  | { readonly ok: false; readonly reason: "chunk-refused"; readonly chunk: Exclude<AppendResult, { ok: true } | { reason: "unknown-upload" }> };
 
 export interface BlobStoreOptions {
   /** Root of the registry's data; blobs and upload sessions live beneath it, on one filesystem so renames are atomic. */
@@ -123,25 +144,32 @@ export class BlobStore {
     return out;
   }
 
-  async startUpload(repository: string): Promise<UploadState> {
+  async startUpload(repository: string, owner?: string): Promise<UploadState> {
     const id = this.newUploadId();
     const dir = join(this.uploadsDir, id);
     await mkdir(dir);
     const startedAtMs = this.clock();
     await writeFile(join(dir, "data"), "");
-    await writeFile(join(dir, "info.json"), JSON.stringify({ repository, startedAtMs }));
+    await this.touch(join(dir, "data"));
+    await writeFile(join(dir, "info.json"), JSON.stringify(owner === undefined ? { repository, startedAtMs } : { repository, owner, startedAtMs }));
     this.hashes.set(id, { hash: createHash("sha256"), offset: 0 });
-    return { id, repository, offset: 0, startedAtMs };
+    return { id, repository, owner, offset: 0, startedAtMs, touchedAtMs: startedAtMs };
+  }
+
+  /** Records activity on the session's clock, so that its idle time survives a restart. */
+  private async touch(dataPath: string): Promise<void> {
+    const nowSeconds = this.clock() / 1000;
+    await utimes(dataPath, nowSeconds, nowSeconds);
   }
 
   async getUpload(id: string): Promise<UploadState | undefined> {
     if (!uploadIdPattern.test(id)) return undefined;
     const dir = join(this.uploadsDir, id);
     let info: unknown;
-    let size: number;
+    let data: { size: number; mtimeMs: number };
     try {
       info = JSON.parse(await readFile(join(dir, "info.json"), "utf8"));
-      size = (await stat(join(dir, "data"))).size;
+      data = await stat(join(dir, "data"));
     } catch (e) {
       if (isNotFound(e) || e instanceof SyntaxError) return undefined;
       throw e;
@@ -149,8 +177,9 @@ export class BlobStore {
     if (typeof info !== "object" || info === null) return undefined;
     const repository: unknown = "repository" in info ? info.repository : undefined;
     const startedAtMs: unknown = "startedAtMs" in info ? info.startedAtMs : undefined;
+    const owner: unknown = "owner" in info ? info.owner : undefined;
     if (typeof repository !== "string" || typeof startedAtMs !== "number") return undefined;
-    return { id, repository, offset: size, startedAtMs };
+    return { id, repository, owner: typeof owner === "string" ? owner : undefined, offset: data.size, startedAtMs, touchedAtMs: data.mtimeMs };
   }
 
   async listUploads(): Promise<UploadState[]> {
@@ -163,12 +192,14 @@ export class BlobStore {
   }
 
   /**
-   * Appends a chunk. `expectedStart` (from Content-Range) must equal the bytes received so far;
-   * otherwise nothing is written and the current offset comes back, as the spec's 416 needs.
+   * Appends a chunk that satisfies `options`. A chunk that does not, or whose body fails midway
+   * (a client that dies), is undone: the data file is cut back to its previous size and the running
+   * hash restored, so a session only ever holds whole accepted chunks.
    */
-  async append(id: string, source: Readable, expectedStart?: number): Promise<AppendResult> {
+  async append(id: string, source: Readable, options: AppendOptions = {}): Promise<AppendResult> {
     const upload = await this.getUpload(id);
     if (upload === undefined) return { ok: false, reason: "unknown-upload" };
+    const { expectedStart, expectedLength, admit } = options;
     if (expectedStart !== undefined && expectedStart !== upload.offset) {
       return { ok: false, reason: "offset-mismatch", offset: upload.offset };
     }
@@ -177,38 +208,56 @@ export class BlobStore {
     const state = this.hashes.get(id);
     const running = state !== undefined && state.offset === upload.offset ? state : undefined;
     if (running === undefined) this.hashes.delete(id);
-    let written = 0;
+    const hashBefore = running?.hash.copy();
+    let received = 0;
+    let stopped: "length-mismatch" | "not-admitted" | undefined;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, done) {
+        received += chunk.length;
+        if (stopped === undefined && expectedLength !== undefined && received > expectedLength) stopped = "length-mismatch";
+        if (stopped === undefined && admit !== undefined && !admit(chunk.length)) stopped = "not-admitted";
+        if (stopped !== undefined) return done();
         running?.hash.update(chunk);
-        written += chunk.length;
         done(null, chunk);
       },
     });
+    const dataPath = join(this.uploadsDir, id, "data");
+    const undo = async (): Promise<void> => {
+      if (running !== undefined && hashBefore !== undefined) running.hash = hashBefore;
+      await truncate(dataPath, upload.offset).catch((e: unknown) => {
+        if (!isNotFound(e)) throw e;
+      });
+    };
     try {
-      await pipeline(source, tap, createWriteStream(join(this.uploadsDir, id, "data"), { flags: "a" }));
-      if (running !== undefined) running.offset += written;
+      await pipeline(source, tap, createWriteStream(dataPath, { flags: "a" }));
+      if (stopped === undefined && expectedLength !== undefined && received !== expectedLength) stopped = "length-mismatch";
+      if (stopped !== undefined) await undo();
+      else if (running !== undefined) running.offset += received;
     } catch (e) {
-      // The file may hold part of the chunk, the hash more or less of it: only a re-read is trustworthy now.
-      this.hashes.delete(id);
+      await undo().catch(() => this.hashes.delete(id));
       throw e;
     } finally {
       this.busy.delete(id);
+      await this.touch(dataPath).catch(() => undefined);
     }
-    return { ok: true, offset: upload.offset + written };
+    if (stopped === "length-mismatch") return { ok: false, reason: stopped, offset: upload.offset, expected: expectedLength ?? received, received };
+    if (stopped === "not-admitted") return { ok: false, reason: stopped, offset: upload.offset };
+    return { ok: true, offset: upload.offset + received };
   }
 
   /**
-   * Finishes an upload: appends `finalChunk` when given, makes the bytes durable, verifies
-   * `expectedDigest` and only then renames the file into place. A mismatch discards the session.
+   * Finishes an upload: appends `finalChunk` when given (under `chunkOptions`), makes the bytes
+   * durable, verifies `expectedDigest` and only then renames the file into place. A digest mismatch
+   * discards the session; a refused final chunk leaves it as it was.
    */
-  async complete(id: string, expectedDigest: string, finalChunk?: Readable): Promise<CompleteResult> {
+  async complete(id: string, expectedDigest: string, finalChunk?: Readable, chunkOptions?: AppendOptions): Promise<CompleteResult> {
     if (finalChunk !== undefined) {
-      const appended = await this.append(id, finalChunk);
-      if (!appended.ok && appended.reason === "unknown-upload") return appended;
+      const appended = await this.append(id, finalChunk, chunkOptions);
+      if (!appended.ok) return appended.reason === "unknown-upload" ? appended : { ok: false, reason: "chunk-refused", chunk: appended };
     }
     const upload = await this.getUpload(id);
     if (upload === undefined) return { ok: false, reason: "unknown-upload" };
+    if (this.busy.has(id)) return { ok: false, reason: "chunk-refused", chunk: { ok: false, reason: "offset-mismatch", offset: upload.offset } };
     const dataPath = join(this.uploadsDir, id, "data");
     const file = await open(dataPath, "r+");
     try {

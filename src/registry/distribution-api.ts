@@ -9,8 +9,12 @@ import { parseRoute, type Route } from "./routes.js";
 
 export interface DistributionApiOptions {
   readonly registry: Registry;
-  /** Checks Basic credentials; docker sends user `AWS` and the password from GetAuthorizationToken. */
-  readonly authenticate: (username: string, password: string) => Promise<boolean>;
+  /**
+   * Checks Basic credentials (docker sends user `AWS` and the password from GetAuthorizationToken):
+   * the id of the principal they belong to, or undefined to refuse them. Upload sessions are
+   * charged to that principal.
+   */
+  readonly authenticate: (username: string, password: string) => Promise<string | undefined>;
   /** The account id ECR names in its messages. */
   readonly registryId: string;
   readonly realm?: string;
@@ -28,13 +32,14 @@ export function createDistributionHandler(options: DistributionApiOptions): Requ
   const realm = options.realm ?? "Berth registry";
   return async (req, res) => {
     const url = new URL(req.url ?? "/", "http://registry.invalid");
-    const ctx: RequestContext = { req, res, url, registry: options.registry, registryId: options.registryId };
     try {
       const creds = basicCredentials(req.headers.authorization);
-      if (creds === undefined || !(await options.authenticate(creds.username, creds.password))) {
+      const principal = creds === undefined ? undefined : await options.authenticate(creds.username, creds.password);
+      if (principal === undefined) {
         res.setHeader("WWW-Authenticate", `Basic realm="${realm}"`);
         throw new OciError("UNAUTHORIZED", "authentication required");
       }
+      const ctx: RequestContext = { req, res, url, registry: options.registry, registryId: options.registryId, principal };
       const route = parseRoute(url.pathname);
       if (route === undefined) throw new OciError("NOT_FOUND", "no such route");
       if ("name" in route && !isValidRepositoryName(route.name)) {
@@ -42,7 +47,9 @@ export function createDistributionHandler(options: DistributionApiOptions): Requ
       }
       await dispatch(ctx, route, req.method ?? "GET");
     } catch (e) {
-      if (!(e instanceof OciError)) options.onError?.(e, req);
+      // A client that hangs up mid-transfer (docker cancels blob reads it no longer needs) is not a server failure.
+      const clientGone = res.destroyed && !res.writableFinished;
+      if (!(e instanceof OciError) && !clientGone) options.onError?.(e, req);
       const err = e instanceof OciError ? e : new OciError("UNKNOWN", "internal error");
       if (res.headersSent) {
         res.destroy();

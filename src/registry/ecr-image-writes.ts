@@ -100,6 +100,11 @@ export async function putImage(registry: Registry, scope: RepositoryScope, input
         throw new AwsError("ReferencedImagesNotFoundException", `Manifests with digests '[${r.digest}]' referenced by the image index do not exist`);
       case "tag-immutable":
         throw new AwsError("ImageTagAlreadyExistsException", tagAlreadyExistsMessage(input.imageTag ?? "", repo));
+      case "size-mismatch":
+        throw new AwsError(
+          "InvalidParameterException",
+          `Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'the descriptor of ${r.digest} declares size ${r.declared} but it is ${r.actual} bytes'`,
+        );
     }
   }
   return {

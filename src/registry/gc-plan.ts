@@ -1,6 +1,6 @@
-import type { BlobInfo, UploadState } from "./blob-store.js";
+import type { BlobInfo } from "./blob-store.js";
 
-/** What a garbage collection would remove, and why each survivor was kept is implied by the rules below. */
+/** What a garbage collection removed: unreferenced blobs, and upload sessions idle past their timeout. */
 export interface GcPlan {
   readonly blobs: readonly string[];
   readonly uploads: readonly string[];
@@ -8,7 +8,6 @@ export interface GcPlan {
 
 export interface GcInputs {
   readonly blobs: readonly BlobInfo[];
-  readonly uploads: readonly UploadState[];
   /** Blobs some manifest refers to. */
   readonly referenced: ReadonlySet<string>;
   readonly nowMs: number;
@@ -17,19 +16,15 @@ export interface GcInputs {
    * manifest that refers to them, and GC must not pull the floor from under it.
    */
   readonly blobGraceMs: number;
-  /** Upload sessions idle (by start time) longer than this are abandoned. */
-  readonly uploadMaxAgeMs: number;
 }
 
-/** Decides what to collect; pure, so that it can be tested as a table and applied by whoever owns the I/O. */
-export function planGc(input: GcInputs): GcPlan {
-  const blobs = input.blobs
+/**
+ * Decides which blobs to collect; pure, so that it can be tested as a table and applied by whoever
+ * owns the I/O. (Idle upload sessions are decided by `idleSessions` in `upload-limits.ts`.)
+ */
+export function planGc(input: GcInputs): string[] {
+  return input.blobs
     .filter((b) => !input.referenced.has(b.digest) && input.nowMs - b.mtimeMs >= input.blobGraceMs)
     .map((b) => b.digest)
     .sort();
-  const uploads = input.uploads
-    .filter((u) => input.nowMs - u.startedAtMs >= input.uploadMaxAgeMs)
-    .map((u) => u.id)
-    .sort();
-  return { blobs, uploads };
 }

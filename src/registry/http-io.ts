@@ -10,6 +10,8 @@ export interface RequestContext {
   readonly registry: Registry;
   /** The account id ECR names in its messages ("…in the registry with id '…'"). */
   readonly registryId: string;
+  /** Whom the request's registry token belongs to: upload sessions are charged to them. */
+  readonly principal: string;
 }
 
 export function send(res: ServerResponse, status: number, headers: Record<string, string | number> = {}, body?: string | Buffer): void {

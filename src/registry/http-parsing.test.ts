@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { chunkStart, parseRange, uploadRangeHeader } from "./http-ranges.js";
+import { chunkRange, declaredLength, parseRange, uploadRangeHeader } from "./http-ranges.js";
 import { basicCredentials } from "./http-io.js";
 import { parseRoute } from "./routes.js";
 import { repositoryNameProblem } from "./names.js";
@@ -38,15 +38,22 @@ describe("Range on blob reads", () => {
 });
 
 describe("Content-Range on chunk uploads", () => {
-  const cases: [string | undefined, number | undefined | null][] = [
+  const cases: [string | undefined, { start: number; length: number } | undefined | null][] = [
     [undefined, undefined],
-    ["0-99", 0],
-    ["100-199", 100],
-    ["bytes 100-199/*", 100],
+    ["0-99", { start: 0, length: 100 }],
+    ["100-199", { start: 100, length: 100 }],
+    ["bytes 100-199/*", { start: 100, length: 100 }],
+    ["0-0", { start: 0, length: 1 }],
     ["9-3", null],
     ["junk", null],
+    ["-5", null],
   ];
-  for (const [header, start] of cases) it(String(header), () => assert.equal(chunkStart(header), start));
+  for (const [header, range] of cases) it(String(header), () => assert.deepEqual(chunkRange(header), range));
+  it("reads a declared Content-Length, absent for chunked bodies", () => {
+    assert.equal(declaredLength(undefined), undefined);
+    assert.equal(declaredLength("16"), 16);
+    assert.equal(declaredLength("sixteen"), null);
+  });
   it("reports received bytes inclusively", () => {
     assert.equal(uploadRangeHeader(0), "0-0");
     assert.equal(uploadRangeHeader(10), "0-9");

@@ -29,13 +29,26 @@ export function parseRange(header: string | undefined, size: number): RangeReque
   return { kind: "range", range: { start, end } };
 }
 
-/** The start offset of a chunk's `Content-Range: <start>-<end>`, undefined when absent, null when malformed. */
-export function chunkStart(header: string | undefined): number | undefined | null {
+/** The bytes a chunk claims to be: `start` and `length` (`end - start + 1`). */
+export type ChunkRange = { readonly start: number; readonly length: number };
+
+/**
+ * A chunk's `Content-Range: <start>-<end>` (inclusive; a `bytes ` prefix and `/<total>` suffix
+ * tolerated), undefined when absent, null when malformed or backwards.
+ */
+export function chunkRange(header: string | undefined): ChunkRange | undefined | null {
   if (header === undefined) return undefined;
-  const m = /^(?:bytes[= ])?(\d+)-(\d+)(?:\/(?:\d+|\*))?$/.exec(header.trim());
+  const m = /^(?:bytes[= ])?(\d{1,15})-(\d{1,15})(?:\/(?:\d+|\*))?$/.exec(header.trim());
   if (!m) return null;
   const start = Number(m[1]);
-  return Number(m[2]) < start ? null : start;
+  const end = Number(m[2]);
+  return end < start ? null : { start, length: end - start + 1 };
+}
+
+/** A request's declared `Content-Length`, undefined when absent (chunked), null when not a byte count. */
+export function declaredLength(header: string | undefined): number | undefined | null {
+  if (header === undefined) return undefined;
+  return /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : null;
 }
 
 /** The spec's `Range` header on upload responses: bytes received so far, inclusive (`0-0` when none). */

@@ -48,7 +48,7 @@ describe("registry maintenance", () => {
       registry: t.registry,
       registryId: "000000000000",
       intervalMs: 3_600_000,
-      gc: { blobGraceMs: 0, uploadMaxAgeMs: 3_600_000 },
+      gc: { blobGraceMs: 0 },
       now: () => t.clock.now,
       logger: pino({ level: "silent" }),
     });
@@ -74,7 +74,7 @@ describe("registry maintenance", () => {
       registry: t.registry,
       registryId: "000000000000",
       intervalMs: 3_600_000,
-      gc: { blobGraceMs: 0, uploadMaxAgeMs: 3_600_000 },
+      gc: { blobGraceMs: 0 },
       now: () => t.clock.now,
       logger: pino({ level: "silent" }),
     });

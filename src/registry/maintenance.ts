@@ -11,6 +11,11 @@ export interface MaintenanceOptions {
   /** Time between runs; each run applies every lifecycle policy, then collects garbage. */
   readonly intervalMs: number;
   readonly gc: GcOptions;
+  /**
+   * Time between sweeps of idle upload sessions, apart from the runs: a session idle past its
+   * timeout should not hold its disk until the next full run. Default: a minute.
+   */
+  readonly uploadSweepIntervalMs?: number;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -33,7 +38,8 @@ export interface RegistryMaintenance {
 /**
  * The registry's background loop: lifecycle policies first (expiring images frees their blobs'
  * references), then garbage collection. Runs never overlap; a failing repository is logged and
- * the others still run; a failing run is logged and the next tick tries again.
+ * the others still run; a failing run is logged and the next tick tries again. Between runs, a
+ * lighter timer removes upload sessions idle past their timeout.
  */
 export function startRegistryMaintenance(opts: MaintenanceOptions): RegistryMaintenance {
   let running: Promise<MaintenanceReport> | undefined;
@@ -56,12 +62,31 @@ export function startRegistryMaintenance(opts: MaintenanceOptions): RegistryMain
   };
   const timer = setInterval(tick, opts.intervalMs);
   timer.unref();
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => {
+    if (stopped || sweeping !== undefined) return;
+    sweeping = opts.registry.uploads
+      .sweep()
+      .then(
+        (ids) => {
+          if (ids.length > 0) opts.logger.info({ uploads: ids }, "removed idle upload sessions");
+        },
+        (err: unknown) => opts.logger.error({ err }, "sweeping idle upload sessions failed"),
+      )
+      .finally(() => {
+        sweeping = undefined;
+      });
+  };
+  const sweepTimer = setInterval(sweep, opts.uploadSweepIntervalMs ?? 60_000);
+  sweepTimer.unref();
   return {
     runNow,
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearInterval(sweepTimer);
       await running?.catch(() => undefined);
+      await sweeping;
     },
   };
 }

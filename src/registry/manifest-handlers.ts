@@ -52,6 +52,13 @@ function pushError(r: Exclude<PushManifestResult, { ok: true }>, name: string, r
       return new OciError("MANIFEST_BLOB_UNKNOWN", "manifest referenced by the index is unknown to registry", { digest: r.digest });
     case "tag-immutable":
       return new OciError("TAG_INVALID", tagAlreadyExistsMessage(reference, name));
+    case "size-mismatch":
+      // distribution has no code of its own for this (it never checks sizes): MANIFEST_INVALID is the spec's code for a failed check.
+      return new OciError("MANIFEST_INVALID", `manifest invalid: the descriptor of ${r.digest} declares size ${r.declared} but it is ${r.actual} bytes`, {
+        digest: r.digest,
+        declaredSize: r.declared,
+        size: r.actual,
+      });
   }
 }
 

@@ -97,12 +97,14 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
   return { ok: true, manifest: { kind: "image", mediaType, config, layers } };
 }
 
-/** Blobs the registry must hold before it accepts the manifest (foreign layers excluded). */
-export function requiredBlobs(m: ParsedManifest): string[] {
+/** Descriptors of the blobs the registry must hold before it accepts the manifest (foreign layers excluded), repeats included. */
+export function blobDescriptors(m: ParsedManifest): Descriptor[] {
   if (m.kind === "index") return [];
-  const layers = m.layers.filter((l) => !foreignLayerTypes.includes(l.mediaType)).map((l) => l.digest);
-  return [...new Set([m.config.digest, ...layers])];
+  return [m.config, ...m.layers.filter((l) => !foreignLayerTypes.includes(l.mediaType))];
 }
+
+/** Blobs the registry must hold before it accepts the manifest (foreign layers excluded). */
+export const requiredBlobs = (m: ParsedManifest): string[] => [...new Set(blobDescriptors(m).map((d) => d.digest))];
 
 /** Manifests the registry must hold before it accepts an index. */
 export const requiredManifests = (m: ParsedManifest): string[] => (m.kind === "index" ? [...new Set(m.manifests.map((d) => d.digest))] : []);

@@ -18,6 +18,9 @@ export const ociErrorStatus = {
   UNAUTHORIZED: 401,
   DENIED: 403,
   UNSUPPORTED: 405,
+  /** The OCI spec's code for a client over a rate or quota limit (here: its upload-session limits). */
+  TOOMANYREQUESTS: 429,
+  /** distribution's code for a chunk that does not start at the upload's offset. */
   RANGE_INVALID: 416,
   /** Not one of the spec's codes: what distribution sends for a route that does not exist or an internal failure. */
   NOT_FOUND: 404,

@@ -1,10 +1,12 @@
 import type { BlobStore } from "./blob-store.js";
 import { digestOf, isDigest } from "./digest.js";
 import { planGc, type GcPlan } from "./gc-plan.js";
-import { imageSizeOf, parseManifest, requiredBlobs, requiredManifests } from "./manifest.js";
+import { blobDescriptors, imageSizeOf, parseManifest, requiredBlobs, requiredManifests, type ParsedManifest } from "./manifest.js";
 import type { ManifestRef, RegistryMetadata } from "./metadata.js";
 import { isValidTag } from "./names.js";
 import { RwLock } from "./rw-lock.js";
+import { defaultUploadLimits, type UploadLimits } from "./upload-limits.js";
+import { UploadSessions } from "./upload-sessions.js";
 
 /** Where a manifest goes: `reference` is a tag or a digest, as in `PUT /v2/<name>/manifests/<reference>`. */
 export interface PushManifest {
@@ -21,17 +23,21 @@ export type PushManifestResult =
   | { readonly ok: false; readonly reason: "digest-mismatch"; readonly actual: string }
   | { readonly ok: false; readonly reason: "blob-unknown"; readonly digest: string }
   | { readonly ok: false; readonly reason: "manifest-unknown"; readonly digest: string }
+  /** A descriptor's `size` is not the size of what it names (a blob, or a child manifest's bytes). */
+  | { readonly ok: false; readonly reason: "size-mismatch"; readonly digest: string; readonly declared: number; readonly actual: number }
   | { readonly ok: false; readonly reason: "tag-immutable"; readonly currentDigest: string };
 
 export interface RegistryOptions {
   readonly blobs: BlobStore;
   readonly metadata: RegistryMetadata;
   readonly clock: () => number;
+  /** Per-principal limits on upload sessions; {@link defaultUploadLimits} when not given. */
+  readonly uploadLimits?: UploadLimits | undefined;
 }
 
+/** Upload sessions are collected by their own idle timeout (`UploadLimits.idleTimeoutMs`), not here. */
 export interface GcOptions {
   readonly blobGraceMs: number;
-  readonly uploadMaxAgeMs: number;
 }
 
 /** A tag or a digest reference. */
@@ -45,6 +51,8 @@ export const manifestRef = (reference: string): ManifestRef => (isDigest(referen
 export class Registry {
   readonly blobs: BlobStore;
   readonly metadata: RegistryMetadata;
+  /** The only way the distribution API touches upload sessions: it keeps each principal within its limits. */
+  readonly uploads: UploadSessions;
   private readonly clock: () => number;
   private readonly gcLock = new RwLock();
 
@@ -52,6 +60,7 @@ export class Registry {
     this.blobs = options.blobs;
     this.metadata = options.metadata;
     this.clock = options.clock;
+    this.uploads = new UploadSessions(options.blobs, options.uploadLimits ?? defaultUploadLimits, options.clock);
   }
 
   /** Whether `repository` may serve `digest`: the blob exists and was uploaded, mounted or referenced there. */
@@ -90,10 +99,9 @@ export class Registry {
     const parsed = parseManifest(push.content, push.contentType);
     if (!parsed.ok) return { ok: false, reason: "manifest-invalid", detail: parsed.reason };
     const manifest = parsed.manifest;
+    const refused = await this.checkReferences(push.repository, manifest);
+    if (refused !== undefined) return refused;
     const blobs = requiredBlobs(manifest);
-    for (const b of blobs) {
-      if (!(await this.hasBlob(push.repository, b))) return { ok: false, reason: "blob-unknown", digest: b };
-    }
     const children = requiredManifests(manifest);
     const childSizes = new Map<string, number>();
     for (const c of children) {
@@ -117,7 +125,30 @@ export class Registry {
   }
 
   /**
-   * Removes blobs no manifest refers to (past a grace period) and abandoned upload sessions.
+   * Every descriptor must name something the repository holds, with the size it has: the image's
+   * size, pulls and `Content-Length`s are computed from declared sizes, so a wrong one is refused
+   * rather than stored. (distribution only checks existence; the OCI image spec makes `size` the
+   * exact byte count of the target.)
+   */
+  private async checkReferences(repository: string, manifest: ParsedManifest): Promise<Exclude<PushManifestResult, { ok: true }> | undefined> {
+    // Every reference is found before any size is compared: a missing blob is the more useful answer.
+    const actual: { digest: string; declared: number; size: number }[] = [];
+    for (const d of blobDescriptors(manifest)) {
+      const info = (await this.metadata.isBlobLinked(repository, d.digest)) ? await this.blobs.stat(d.digest) : undefined;
+      if (info === undefined) return { ok: false, reason: "blob-unknown", digest: d.digest };
+      actual.push({ digest: d.digest, declared: d.size, size: info.size });
+    }
+    for (const d of manifest.kind === "index" ? manifest.manifests : []) {
+      const child = await this.metadata.getManifest(repository, { digest: d.digest });
+      if (child === undefined) return { ok: false, reason: "manifest-unknown", digest: d.digest };
+      actual.push({ digest: d.digest, declared: d.size, size: child.content.length });
+    }
+    const wrong = actual.find((a) => a.declared !== a.size);
+    return wrong === undefined ? undefined : { ok: false, reason: "size-mismatch", digest: wrong.digest, declared: wrong.declared, actual: wrong.size };
+  }
+
+  /**
+   * Removes blobs no manifest refers to (past a grace period) and upload sessions idle past their timeout.
    * Returns what it removed.
    */
   collectGarbage(options: GcOptions): Promise<GcPlan> {
@@ -125,16 +156,15 @@ export class Registry {
   }
 
   private async collect(options: GcOptions): Promise<GcPlan> {
-    const plan = planGc({
+    const blobs = planGc({
       blobs: await this.blobs.list(),
-      uploads: await this.blobs.listUploads(),
       referenced: await this.metadata.referencedBlobs(),
       nowMs: this.clock(),
       ...options,
     });
-    for (const d of plan.blobs) await this.blobs.delete(d);
-    await this.metadata.forgetBlobs(plan.blobs);
-    for (const u of plan.uploads) await this.blobs.cancel(u);
-    return plan;
+    for (const d of blobs) await this.blobs.delete(d);
+    await this.metadata.forgetBlobs(blobs);
+    const uploads = await this.uploads.sweep();
+    return { blobs, uploads };
   }
 }

@@ -9,6 +9,7 @@ import { mediaTypes } from "./manifest.js";
 import type { TagMutability } from "./metadata.js";
 import { Registry } from "./registry.js";
 import { SqliteRegistryMetadata } from "./sqlite-metadata.js";
+import type { UploadLimits } from "./upload-limits.js";
 
 /** Test support: a registry on a temporary directory, served on 127.0.0.1:0. Not used by production code. */
 export interface TestRegistry {
@@ -16,25 +17,39 @@ export interface TestRegistry {
   readonly dataDir: string;
   readonly registry: Registry;
   readonly clock: { now: number };
-  /** Basic credentials the server accepts. */
+  /** Basic credentials the server accepts, as principal {@link testPrincipal}. */
   readonly auth: string;
+  /** Basic credentials for another principal. */
+  authAs(principal: string): string;
   createRepository(name: string, mutability?: TagMutability): Promise<void>;
   close(): Promise<void>;
 }
 
 export const testPassword = "s3cret-token";
+export const testPrincipal = "tester";
 
-export async function startTestRegistry(): Promise<TestRegistry> {
+const basic = (password: string): string => `Basic ${Buffer.from(`AWS:${password}`).toString("base64")}`;
+
+export interface TestRegistryOptions {
+  readonly uploadLimits?: UploadLimits;
+}
+
+/** The server accepts `testPassword` (as {@link testPrincipal}) and `testPassword/<principal>` (as that principal). */
+export async function startTestRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
   const dataDir = await mkdtemp(join(tmpdir(), "berth-registry-"));
   const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
   const blobs = new BlobStore({ dataDir, clock: () => clock.now });
   await blobs.init();
   const metadata = new SqliteRegistryMetadata(join(dataDir, "registry.db"));
-  const registry = new Registry({ blobs, metadata, clock: () => clock.now });
+  const registry = new Registry({ blobs, metadata, clock: () => clock.now, uploadLimits: options.uploadLimits });
   const handler = createDistributionHandler({
     registry,
     registryId: "000000000000",
-    authenticate: (u, p) => Promise.resolve(u === "AWS" && p === testPassword),
+    authenticate: (u, p) => {
+      if (u !== "AWS") return Promise.resolve(undefined);
+      if (p === testPassword) return Promise.resolve(testPrincipal);
+      return Promise.resolve(p.startsWith(`${testPassword}/`) ? p.slice(testPassword.length + 1) : undefined);
+    },
   });
   const server: Server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -46,7 +61,8 @@ export async function startTestRegistry(): Promise<TestRegistry> {
     dataDir,
     registry,
     clock,
-    auth: `Basic ${Buffer.from(`AWS:${testPassword}`).toString("base64")}`,
+    auth: basic(testPassword),
+    authAs: (principal) => basic(`${testPassword}/${principal}`),
     async createRepository(name, mutability = "MUTABLE") {
       await metadata.createRepository({ name, createdAtMs: clock.now, imageTagMutability: mutability });
     },

@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -105,6 +105,43 @@ export class RegistryTools {
     rmSync(tar, { force: true });
     if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
     this.importedIds.add(r.stdout.trim());
+  }
+
+  /**
+   * An image of `layers` layers of `bytesPerLayer` random bytes each, made without any registry or
+   * builder: a `docker save`-format archive (manifest.json, config, one tar per layer) `docker load`ed as `name`.
+   */
+  async multiLayerImage(name: string, layers: number, bytesPerLayer: number): Promise<void> {
+    const dir = mkdtempSync(join(this.work, "archive-"));
+    const diffIds: string[] = [];
+    const layerPaths: string[] = [];
+    for (let i = 0; i < layers; i++) {
+      const content = mkdtempSync(join(this.work, "layer-"));
+      writeFileSync(join(content, `data${i}.bin`), randomBytes(bytesPerLayer));
+      mkdirSync(join(dir, `l${i}`));
+      const t = await runCommand("tar", ["-cf", join(dir, `l${i}`, "layer.tar"), "-C", content, `data${i}.bin`]);
+      rmSync(content, { recursive: true, force: true });
+      if (t.code !== 0) throw new Error(`tar failed: ${t.stderr}`);
+      diffIds.push(`sha256:${createHash("sha256").update(readFileSync(join(dir, `l${i}`, "layer.tar"))).digest("hex")}`);
+      layerPaths.push(`l${i}/layer.tar`);
+    }
+    const config = JSON.stringify({
+      architecture: process.arch === "arm64" ? "arm64" : "amd64",
+      os: "linux",
+      config: { Cmd: ["/data0.bin"] },
+      rootfs: { type: "layers", diff_ids: diffIds },
+      history: diffIds.map(() => ({ created_by: "berth test layer" })),
+    });
+    const configName = `${createHash("sha256").update(config).digest("hex")}.json`;
+    writeFileSync(join(dir, configName), config);
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify([{ Config: configName, RepoTags: [this.track(name)], Layers: layerPaths }]));
+    const archive = join(this.work, `${randomBytes(4).toString("hex")}.tar`);
+    const t = await runCommand("tar", ["-cf", archive, "-C", dir, "."]);
+    rmSync(dir, { recursive: true, force: true });
+    if (t.code !== 0) throw new Error(`tar failed: ${t.stderr}`);
+    const r = await this.docker(["load", "--input", archive]);
+    rmSync(archive, { force: true });
+    if (r.code !== 0) throw new Error(`docker load failed: ${r.stderr}`);
   }
 
   /** The repository digest docker recorded for `reference` after a push or pull. */

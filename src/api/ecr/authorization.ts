@@ -1,6 +1,6 @@
 import { GetAuthorizationTokenRequest$, type GetAuthorizationTokenRequest } from "@aws-sdk/client-ecr";
 import { authorizationToken, issuePassword, tokenLifetimeMs } from "../../registry/auth-token.js";
-import { operation, type Operation } from "../aws-json/service.js";
+import { operation, type Operation, type RequestContext } from "../aws-json/service.js";
 import type { EcrDeps } from "./deps.js";
 
 /**
@@ -8,7 +8,15 @@ import type { EcrDeps } from "./deps.js";
  * expires 12 hours later. It is signed, not stored (`registry/auth-token.ts`). The proxy endpoint
  * is plain HTTP: Docker treats registries on 127.0.0.0/8 as insecure by default, so that works
  * locally without TLS; anything else needs Docker's `insecure-registries` or a TLS proxy in front.
+ * The password names the caller, whom the registry charges for upload sessions.
  */
+/**
+ * The id of the principal a registry password is issued to: the one place that says who the caller
+ * is. Today the access key id of the verified signature; when the request context carries a
+ * principal object, this returns its id and nothing else changes.
+ */
+export const registryPrincipalOf = (ctx: RequestContext): string => ctx.accessKeyId;
+
 export function authorizationOperations({ tokenSecret, registryAddress }: EcrDeps): Record<string, Operation> {
   return {
     GetAuthorizationToken: operation<GetAuthorizationTokenRequest>(GetAuthorizationTokenRequest$, (_input, ctx) => {
@@ -16,7 +24,7 @@ export function authorizationOperations({ tokenSecret, registryAddress }: EcrDep
       return Promise.resolve({
         authorizationData: [
           {
-            authorizationToken: authorizationToken(issuePassword(tokenSecret, expiresAtMs)),
+            authorizationToken: authorizationToken(issuePassword(tokenSecret, expiresAtMs, registryPrincipalOf(ctx))),
             expiresAt: new Date(expiresAtMs),
             proxyEndpoint: `http://${registryAddress()}`,
           },
