@@ -58,6 +58,9 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
           tags: previous?.tags ?? tags,
           registeredAtMs: previous?.registeredAtMs ?? ctx.nowMs,
           agentConnected: previous?.agentConnected ?? false,
+          // Re-registering keeps the time the agent went away (the lost-host grace runs from then);
+          // a new instance has had no agent since it registered.
+          agentDisconnectedAtMs: previous?.agentDisconnectedAtMs ?? ctx.nowMs,
           version: (previous?.version ?? 0) + 1,
         };
         await tx.containerInstances.put(next);
