@@ -152,7 +152,7 @@ export async function startUpload(ctx: RequestContext, name: string): Promise<vo
 }
 
 async function requireUpload(ctx: RequestContext, name: string, id: string): Promise<UploadState> {
-  const upload = await ctx.registry.uploads.get(id);
+  const upload = await ctx.registry.uploads.get(id, ctx.principal);
   if (upload === undefined || upload.repository !== name) throw uploadUnknown(id);
   return upload;
 }

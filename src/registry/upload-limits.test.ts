@@ -123,6 +123,23 @@ describe("upload limits: open sessions per principal", () => {
   });
 });
 
+describe("upload sessions belong to the principal that opened them", () => {
+  it("another principal holding the session's URL can neither read, feed, finish nor cancel it", async () => {
+    const mine = await startSession("count");
+    assert.equal((await call(mine, { method: "PATCH", body: Buffer.alloc(10, 1) })).status, 202);
+    const mallory = t.authAs("mallory");
+    const blob = aBlob("not yours");
+    for (const [method, path, body] of [["GET", mine, undefined], ["PATCH", mine, Buffer.alloc(10, 2)], ["PUT", `${mine}?digest=${blob.digest}`, blob.bytes], ["DELETE", mine, undefined]] as const) {
+      const refused = await answer(await call(path, { method, body, auth: mallory }));
+      assert.equal(refused.status, 404, `${method} by another principal`);
+      assert.equal(refused.code, "BLOB_UPLOAD_UNKNOWN");
+    }
+    assert.deepEqual(t.registry.uploads.usage("mallory"), { sessions: 0, bytes: 0 });
+    assert.equal(await rangeOf(mine), "0-9", "the owner's session is as it was");
+    await cancelAll([mine]);
+  });
+});
+
 describe("upload limits: bytes held per principal", () => {
   it("refuses a chunk that would pass the byte limit, up front or as it streams, leaving every session as it was", async () => {
     await t.createRepository("bytes");

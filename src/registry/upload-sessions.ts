@@ -82,10 +82,13 @@ export class UploadSessions {
     }
   }
 
-  /** The session, unless unknown or idle past the timeout (then it is removed). Asking does not touch it. */
-  async get(id: string): Promise<UploadState | undefined> {
+  /**
+   * The session, unless unknown, idle past the timeout (then it is removed), or opened by another
+   * principal: a session is its owner's alone, whoever else learns its id. Asking does not touch it.
+   */
+  async get(id: string, principal: string): Promise<UploadState | undefined> {
     const entry = await this.live(id);
-    return entry === undefined ? undefined : this.blobs.getUpload(id);
+    return entry === undefined || entry.principal !== principal ? undefined : this.blobs.getUpload(id);
   }
 
   /** Appends a chunk within the owner's byte limit; any refusal leaves the session as it was. */
