@@ -9,7 +9,9 @@ import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
 import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
 import { createHttpServer } from "./api/http-server.js";
-import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials-file.js";
+import { berthService } from "./api/berth/service.js";
+import { Authenticator } from "./auth/authenticator.js";
+import { loadOrCreateCredentials, type AccessKey } from "./auth/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
@@ -47,7 +49,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const partition = { region: config.region, accountId: config.accountId };
   const changes = new ChangeFeed();
   const placement = new PlacementIndex(changes);
-  const secrets = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
+  const authenticator = new Authenticator({ rootKey: accessKey, store, partition });
 
   // The image registry: blobs and its own SQLite file under <data-dir>/registry.
   const registryDir = join(config.dataDir, "registry");
@@ -73,8 +75,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     services: [
       ecsService({ store, changes, random: Math.random, placement }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
+      berthService({ store }),
     ],
-    secrets,
+    authenticator,
     partition,
     now: Date.now,
     logger,
@@ -82,7 +85,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const http = createHttpServer({ awsJson, streaming: [{ prefix: "/v2/", handle: distribution }], logger });
   // A layer upload is one request and may take longer than Node's default 5-minute request limit.
   http.requestTimeout = 0;
-  const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now, placement });
+  const hub = new AgentHub({ store, changes, authenticator, partition, logger, now: Date.now, placement });
   await hub.markAllDisconnected();
   const stopRetention = startStoppedTaskRetention({
     store,
