@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -8,13 +8,17 @@ import { AgentHub, agentPath } from "./agent-hub/hub.js";
 import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
 import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
+import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
 import { createHttpServer } from "./api/http-server.js";
 import { berthService } from "./api/berth/service.js";
 import { Authenticator } from "./auth/authenticator.js";
+import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
+import { stsService } from "./api/sts/service.js";
 import { loadOrCreateCredentials, type AccessKey } from "./auth/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
+import { LostTaskSweeper } from "./controller/lost-instances/sweeper.js";
 import { ServiceRunner } from "./controller/services/runner.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
 import { PlacementIndex } from "./placement/placement-index.js";
@@ -49,7 +53,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const partition = { region: config.region, accountId: config.accountId };
   const changes = new ChangeFeed();
   const placement = new PlacementIndex(changes);
-  const authenticator = new Authenticator({ rootKey: accessKey, store, partition });
+  const authenticator = new Authenticator({ rootKey: accessKey, partition, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
 
   // The image registry: blobs and its own SQLite file under <data-dir>/registry.
   const registryDir = join(config.dataDir, "registry");
@@ -82,10 +86,19 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     now: Date.now,
     logger,
   });
-  const http = createHttpServer({ awsJson, streaming: [{ prefix: "/v2/", handle: distribution }], logger });
+  const frontDoorOptions = { authenticator, partition, now: Date.now, logger };
+  const api = {
+    awsJson,
+    awsQuery: createQueryDispatcher({ services: [stsService()], ...frontDoorOptions }),
+    rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
+  };
+  const tls = config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
+  const http = createHttpServer({ api, streaming: [{ prefix: "/v2/", handle: distribution }], logger, tls });
   // A layer upload is one request and may take longer than Node's default 5-minute request limit.
   http.requestTimeout = 0;
   const hub = new AgentHub({ store, changes, authenticator, partition, logger, now: Date.now, placement });
+  const lostTasks = new LostTaskSweeper({ store, changes, placement, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
+  await lostTasks.start();
   await hub.markAllDisconnected();
   const stopRetention = startStoppedTaskRetention({
     store,
@@ -122,7 +135,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  const endpoint = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  const endpoint = `${tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   registryAddress = new URL(endpoint).host;
   logger.info({ endpoint, dataDir: config.dataDir }, "berth server listening");
 
@@ -138,6 +151,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     async close() {
       stopRetention();
+      lostTasks.stop();
       await services.stop();
       hub.close();
       await new Promise<void>((resolve) => {

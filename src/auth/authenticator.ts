@@ -1,6 +1,6 @@
 import type { HttpRequest } from "../api/http-types.js";
 import type { Partition } from "../domain/arn.js";
-import type { Store } from "../state/store.js";
+import type { AgentCredentialRecord } from "../state/store.js";
 import type { AccessKey } from "./credentials-file.js";
 import { agentPrincipal, rootPrincipal, type Principal } from "./principal.js";
 import { verifySigV4, type Verified } from "./sigv4.js";
@@ -8,8 +8,8 @@ import { verifySigV4, type Verified } from "./sigv4.js";
 export interface AuthenticatorOptions {
   /** The root key (`<data-dir>/credentials`). */
   readonly rootKey: AccessKey;
-  /** Where agents' credentials are kept. */
-  readonly store: Store;
+  /** An agent's credential by its access key id (from the store). */
+  readonly agentCredential: (accessKeyId: string) => Promise<AgentCredentialRecord | undefined>;
   readonly partition: Partition;
 }
 
@@ -38,7 +38,7 @@ export class Authenticator {
 
   private async lookup(accessKeyId: string): Promise<ResolvedKey | undefined> {
     if (accessKeyId === this.opts.rootKey.accessKeyId) return this.root;
-    const record = await this.opts.store.read((tx) => tx.agentCredentials.get(accessKeyId));
+    const record = await this.opts.agentCredential(accessKeyId);
     return record && { secretAccessKey: record.secretAccessKey, principal: agentPrincipal(this.opts.partition, record) };
   }
 }

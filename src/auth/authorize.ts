@@ -15,6 +15,8 @@ const agentPolicy: Readonly<Record<string, (p: AgentPrincipal, resource: string)
   "ecs:RegisterContainerInstance": (p, resource) => resource === p.containerInstanceArn,
   "ecs:Poll": (p, resource) => resource === p.containerInstanceArn,
   "ecr:GetAuthorizationToken": () => true,
+  // AWS asks no permission for this one: anyone may ask who they are.
+  "sts:GetCallerIdentity": () => true,
 };
 
 /** Whether `principal` may do `request`: a pure decision, one branch per kind of principal. */

@@ -24,3 +24,19 @@ describe("server config: registry maintenance", () => {
     it(`refuses ${what}`, () => assert.throws(() => compileServerConfig(flags, {}), message));
   }
 });
+
+describe("server config: TLS", () => {
+  it("serves plain HTTP unless both files are given", () => {
+    assert.equal(compileServerConfig({}, {}).tls, undefined);
+  });
+
+  it("takes the certificate and key from flags or the environment, as absolute paths", () => {
+    const c = compileServerConfig({ tlsCert: "cert.pem" }, { BERTH_TLS_KEY: "/etc/berth/key.pem" });
+    assert.ok(c.tls?.certFile.endsWith("/cert.pem") && c.tls.certFile.startsWith("/"));
+    assert.equal(c.tls?.keyFile, "/etc/berth/key.pem");
+  });
+
+  it("refuses a certificate without its key", () => {
+    assert.throws(() => compileServerConfig({ tlsCert: "cert.pem" }, {}), /--tls-cert and --tls-key .* go together/);
+  });
+});

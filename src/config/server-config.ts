@@ -14,6 +14,14 @@ export interface RawServerConfig {
   readonly registryBlobGrace?: string | undefined;
   readonly agentLostAfter?: string | undefined;
   readonly taskHealthyAfter?: string | undefined;
+  readonly tlsCert?: string | undefined;
+  readonly tlsKey?: string | undefined;
+}
+
+/** PEM files of the server's certificate (with its chain) and private key. */
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 export interface ServerConfig {
@@ -33,6 +41,8 @@ export interface ServerConfig {
   readonly agentLostAfterMs: number;
   /** A RUNNING task without container health checks counts as healthy after this long (ECS: 40 s). */
   readonly taskHealthyAfterMs: number;
+  /** Serve HTTPS (and wss:// for agents) with these files; plain HTTP when absent. */
+  readonly tls: TlsFiles | undefined;
 }
 
 /** Berth's API port: 4566 belongs to other emulators. */
@@ -58,7 +68,13 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
   const registryGcIntervalMs = duration("--registry-gc-interval", flags.registryGcInterval ?? env.BERTH_REGISTRY_GC_INTERVAL ?? "1h");
   if (registryGcIntervalMs < 100) throw new Error("--registry-gc-interval must be at least 100ms.");
   const registryBlobGraceMs = duration("--registry-blob-grace", flags.registryBlobGrace ?? env.BERTH_REGISTRY_BLOB_GRACE ?? "1h");
+  const tlsCert = flags.tlsCert ?? env.BERTH_TLS_CERT;
+  const tlsKey = flags.tlsKey ?? env.BERTH_TLS_KEY;
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new Error("--tls-cert and --tls-key (BERTH_TLS_CERT, BERTH_TLS_KEY) go together: give both files or neither.");
+  }
   return {
+    tls: tlsCert && tlsKey ? { certFile: resolve(tlsCert), keyFile: resolve(tlsKey) } : undefined,
     stoppedTaskRetentionMs,
     registryGcIntervalMs,
     registryBlobGraceMs,

@@ -28,4 +28,5 @@ export type StopCode =
   | "EssentialContainerExited"
   | "UserInitiated"
   | "ServiceSchedulerInitiated"
-  | "TerminationNotice";
+  | "TerminationNotice"
+  | "InfrastructureHealth";

@@ -60,13 +60,13 @@ export function requestStop(task: TaskRecord, stop: { readonly reason: string; r
  * host). Its resources are released; should the agent come back, the manifest no longer lists the
  * task, and the agent stops its containers.
  */
-export function markLost(task: TaskRecord, stop: { readonly reason: string; readonly nowMs: number }): TaskRecord {
+export function markLost(task: TaskRecord, stop: { readonly reason: string; readonly nowMs: number; readonly code?: StopCode }): TaskRecord {
   if (task.lastStatus === "STOPPED") return task;
   return {
     ...task,
     lastStatus: "STOPPED",
     spec: { ...task.spec, desiredStatus: "STOPPED", stopReason: stop.reason },
-    stopCode: task.stopCode ?? "ServiceSchedulerInitiated",
+    stopCode: task.stopCode ?? stop.code ?? "ServiceSchedulerInitiated",
     stoppedReason: stop.reason,
     stoppingAtMs: task.stoppingAtMs ?? stop.nowMs,
     stoppedAtMs: stop.nowMs,

@@ -14,6 +14,10 @@ export const errorStatus = {
   IncompleteSignatureException: 403,
   InvalidSignatureException: 403,
   UnrecognizedClientException: 403,
+  // Query protocol front door (STS, IAM, ELBv2, CloudWatch for older clients)
+  MissingAction: 400,
+  InvalidAction: 400,
+  MalformedQueryString: 400,
   // ECS (AccessDeniedException is also what any service answers for an IAM refusal)
   AccessDeniedException: 403,
   ClientException: 400,

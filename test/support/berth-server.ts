@@ -43,7 +43,7 @@ export class BerthServer {
       let out = "";
       child.stdout.on("data", (c: Buffer) => {
         out += c.toString();
-        const m = /berth server (http:\/\/\S+)/.exec(out);
+        const m = /berth server (https?:\/\/\S+)/.exec(out);
         if (m) resolve(m[1]!);
       });
       child.once("exit", (code) => reject(new Error(`berth server exited with ${code} before listening: ${out}`)));

@@ -50,13 +50,17 @@ export class RegistryTools {
   /** Ids of the images {@link randomImage} imported. */
   private readonly importedIds = new Set<string>();
 
-  constructor(readonly server: BerthServer) {
+  /** `awsArgs`: global AWS CLI options for {@link password}, e.g. `--ca-bundle` for a server over TLS. */
+  constructor(
+    readonly server: BerthServer,
+    private readonly awsArgs: readonly string[] = [],
+  ) {
     this.host = new URL(server.endpoint).host;
   }
 
   /** `aws ecr get-login-password`. */
   async password(): Promise<string> {
-    const r = await this.server.aws("ecr", "get-login-password");
+    const r = await this.server.aws(...this.awsArgs, "ecr", "get-login-password");
     if (r.code !== 0) throw new Error(`get-login-password failed: ${r.stderr}`);
     return r.stdout.trim();
   }

@@ -1,28 +1,32 @@
 import { NormalizedSchema } from "@smithy/core/schema";
 import type { StaticStructureSchema } from "@smithy/types";
 import { AwsError } from "../../errors/catalog.js";
+import { numberKind, numberProblem } from "./number-kinds.js";
 
 /**
  * Checks parsed JSON against an operation's input shape, taken from the AWS SDK's own schema for the
  * service (the same model the SDKs serialise with): member types, required members (a structure's
  * first N members, N being the schema's required count), lists, maps and nested structures. Nulls
  * are dropped, as AWS treats them as absent; unknown members are dropped, as AWS ignores them.
- * Enumerations and ranges are the domain's to check, with the service's own messages.
+ * Numbers must fit the model's type: an Integer is a whole number in the signed 32-bit range, a
+ * Long one in the 64-bit range (number-kinds.ts). Enumerations and other ranges are the domain's to
+ * check, with the service's own messages.
  *
- * Returns the cleaned value; throws SerializationException for a wrong type and
- * InvalidParameterException for a missing required member, naming the member's path.
+ * Returns the cleaned value; throws SerializationException for a wrong type (a number that is not
+ * the model's Integer or Long included) and InvalidParameterException for a missing required
+ * member, naming the member's path.
  */
 export function validateShape(schema: StaticStructureSchema, value: unknown): Record<string, unknown> {
   const cleaned = check(NormalizedSchema.of(schema), value, "");
   return isObject(cleaned) ? cleaned : {};
 }
 
-function check(s: NormalizedSchema, value: unknown, path: string): unknown {
+function check(s: NormalizedSchema, value: unknown, path: string, kind = numberKind(undefined, undefined)): unknown {
   if (s.isStructSchema()) return checkStruct(s, value, path);
   if (s.isListSchema()) {
     if (!Array.isArray(value)) throw typeError(path, "a list", value);
     const item = s.getValueSchema();
-    return value.filter((v) => v !== null).map((v, i) => check(item, v, `${path}[${i}]`));
+    return value.filter((v) => v !== null).map((v, i) => check(item, v, `${path}[${i}]`, kind));
   }
   if (s.isMapSchema()) {
     if (!isObject(value)) throw typeError(path, "a map", value);
@@ -30,7 +34,7 @@ function check(s: NormalizedSchema, value: unknown, path: string): unknown {
     return Object.fromEntries(
       Object.entries(value)
         .filter(([, v]) => v !== null)
-        .map(([k, v]) => [k, check(item, v, `${path}.${k}`)]),
+        .map(([k, v]) => [k, check(item, v, `${path}.${k}`, kind)]),
     );
   }
   if (s.isDocumentSchema()) return value;
@@ -40,6 +44,8 @@ function check(s: NormalizedSchema, value: unknown, path: string): unknown {
   }
   if (s.isNumericSchema() || s.isBigIntegerSchema() || s.isBigDecimalSchema()) {
     if (typeof value !== "number" || !Number.isFinite(value)) throw typeError(path, "a number", value);
+    const problem = s.isNumericSchema() ? numberProblem(kind, value) : undefined;
+    if (problem !== undefined) throw new AwsError("SerializationException", `Expected ${problem} for '${path}', but got ${value}.`);
     return value;
   }
   if (s.isTimestampSchema()) {
@@ -56,6 +62,7 @@ function checkStruct(s: NormalizedSchema, value: unknown, path: string): Record<
   const requiredCount = requiredMembers(s);
   const out: Record<string, unknown> = {};
   let index = 0;
+  const structure = s.getName(true);
   for (const [name, member] of s.structIterator()) {
     const v = value[name];
     const memberPath = path ? `${path}.${name}` : name;
@@ -64,7 +71,7 @@ function checkStruct(s: NormalizedSchema, value: unknown, path: string): Record<
         throw new AwsError("InvalidParameterException", `Missing required parameter '${memberPath}'.`);
       }
     } else {
-      out[name] = check(member, v, memberPath);
+      out[name] = check(member, v, memberPath, numberKind(structure, name));
     }
     index++;
   }

@@ -22,6 +22,13 @@ import {
   type SchedulingStrategy,
   type ServiceRecord,
 } from "../../domain/service.js";
+import {
+  checkCapacityProviderStrategy,
+  checkClientToken,
+  checkDeploymentPercents,
+  checkDesiredCount,
+  checkGracePeriod,
+} from "../../domain/service-limits.js";
 import { validateTags } from "../../domain/tags.js";
 import { AwsError, clientException, invalidParameter } from "../../errors/catalog.js";
 import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
@@ -65,8 +72,11 @@ export function serviceOperations({ store, changes, random }: EcsDeps): Record<s
           if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw invalidParameter("serviceName may hold up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.");
           const existing = await tx.services.get(cluster.name, name);
           if (existing && existing.status !== "INACTIVE") throw invalidParameter("Creation of service was not idempotent.");
-          unsupported(input);
           const strategy: SchedulingStrategy = input.schedulingStrategy === "DAEMON" ? "DAEMON" : "REPLICA";
+          checkClientToken(input.clientToken);
+          checkDesiredCount(strategy, input.desiredCount);
+          checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
+          unsupported(input);
           if (strategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
             throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
           }
@@ -81,13 +91,13 @@ export function serviceOperations({ store, changes, random }: EcsDeps): Record<s
             clusterArn: cluster.arn,
             status: "ACTIVE",
             schedulingStrategy: strategy,
-            desiredCount: strategy === "DAEMON" ? 0 : count(input.desiredCount ?? 0),
+            desiredCount: input.desiredCount ?? 0,
             taskDefinitionArn: td.body.taskDefinitionArn ?? "",
             launchType: "EC2",
             deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
-            healthCheckGracePeriodSeconds: grace(input.healthCheckGracePeriodSeconds ?? 0),
+            healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds ?? 0),
             propagateTags: propagate(input.propagateTags),
             enableECSManagedTags: input.enableECSManagedTags ?? false,
             tags: validateTags(input.tags),
@@ -111,16 +121,15 @@ export function serviceOperations({ store, changes, random }: EcsDeps): Record<s
         async (tx) => {
           const current = await liveService(tx, input.cluster, input.service ?? "");
           if (current.status !== "ACTIVE") throw new AwsError("ServiceNotActiveException", "Service was not ACTIVE.");
+          checkDesiredCount(current.schedulingStrategy, input.desiredCount);
+          checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
           unsupported(input);
           let next: ServiceRecord = { ...current, version: current.version + 1 };
-          if (input.desiredCount !== undefined) {
-            if (current.schedulingStrategy === "DAEMON") throw invalidParameter("The desired count of a DAEMON service cannot be set.");
-            next = { ...next, desiredCount: count(input.desiredCount) };
-          }
+          if (input.desiredCount !== undefined) next = { ...next, desiredCount: input.desiredCount };
           if (input.deploymentConfiguration) {
             next = { ...next, deploymentConfiguration: deploymentConfig(current.deploymentConfiguration, input.deploymentConfiguration, current.schedulingStrategy) };
           }
-          if (input.healthCheckGracePeriodSeconds !== undefined) next = { ...next, healthCheckGracePeriodSeconds: grace(input.healthCheckGracePeriodSeconds) };
+          if (input.healthCheckGracePeriodSeconds !== undefined) next = { ...next, healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds) };
           if (input.propagateTags !== undefined) next = { ...next, propagateTags: propagate(input.propagateTags) };
           let redeploy = input.forceNewDeployment === true;
           if (input.placementConstraints !== undefined || input.placementStrategy !== undefined) {
@@ -136,6 +145,10 @@ export function serviceOperations({ store, changes, random }: EcsDeps): Record<s
             taskDefinitionArn = td.body.taskDefinitionArn ?? "";
             redeploy ||= taskDefinitionArn !== current.taskDefinitionArn;
             constraintsFrom(td.body.placementConstraints ?? [], next.placementConstraints);
+          } else if (input.placementConstraints !== undefined) {
+            // The 10-constraint limit counts the task definition's constraints too (API reference).
+            const td = await findTaskDefinition(tx, current.taskDefinitionArn);
+            constraintsFrom(td?.body.placementConstraints ?? [], next.placementConstraints);
           }
           strategiesFrom(next.placementStrategy);
           if (redeploy) next = withNewDeployment(next, { id: newDeploymentId(random), taskDefinitionArn, nowMs: ctx.nowMs });
@@ -217,16 +230,6 @@ function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; se
   if (input.networkConfiguration !== undefined) throw invalidParameter("networkConfiguration (awsvpc) is not available in Berth yet.");
 }
 
-function count(n: number): number {
-  if (!Number.isInteger(n) || n < 0) throw invalidParameter(`desiredCount must be a whole number of 0 or more; got ${n}.`);
-  return n;
-}
-
-function grace(n: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > 2_147_483_647) throw invalidParameter(`healthCheckGracePeriodSeconds must be from 0 to 2147483647; got ${n}.`);
-  return n;
-}
-
 function propagate(p: string | undefined): string | undefined {
   if (p === undefined || p === "NONE" || p === "SERVICE" || p === "TASK_DEFINITION") return p;
   throw invalidParameter(`propagateTags must be TASK_DEFINITION, SERVICE or NONE; got '${p}'.`);
@@ -236,9 +239,7 @@ function propagate(p: string | undefined): string | undefined {
 function deploymentConfig(base: DeploymentConfig, input: DeploymentConfiguration | undefined, strategy: SchedulingStrategy): DeploymentConfig {
   const min = input?.minimumHealthyPercent ?? base.minimumHealthyPercent;
   const max = input?.maximumPercent ?? base.maximumPercent;
-  if (!Number.isInteger(min) || min < 0 || min > 100) throw invalidParameter(`minimumHealthyPercent must be from 0 to 100; got ${min}.`);
-  if (!Number.isInteger(max) || max < 100) throw invalidParameter(`maximumPercent must be at least 100; got ${max}.`);
-  if (strategy === "DAEMON" && max !== 100) throw invalidParameter("The maximumPercent of a DAEMON service must be 100.");
+  checkDeploymentPercents(strategy, min, max);
   const cb = input?.deploymentCircuitBreaker;
   return {
     minimumHealthyPercent: min,

@@ -20,6 +20,7 @@ import {
 import { clusterName } from "../../domain/arn.js";
 import { validateTags } from "../../domain/tags.js";
 import { requestStop, type TaskRecord } from "../../domain/task.js";
+import { normalizeOverrides } from "../../domain/task-overrides.js";
 import { AwsError, clientException, invalidParameter } from "../../errors/catalog.js";
 import { launchTasks, type Launch } from "../../placement/launch.js";
 import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
@@ -166,6 +167,8 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
   };
 }
 
+const maxReferenceId = 1024;
+
 /** A digest of a RunTask request without its client token. */
 function requestHash(input: RunTaskRequest): string {
   const { clientToken: _token, ...rest } = input;
@@ -197,19 +200,22 @@ async function prepareLaunch(
     placementStrategy?: EcsStrategy[] | undefined;
     propagateTags?: string | undefined;
     enableECSManagedTags?: boolean | undefined;
+    referenceId?: string | undefined;
   },
 ): Promise<Launch> {
+  // ECS documents no bound for referenceId ("only used by Amazon ECS"); EventBridge, which passes it
+  // to RunTask, caps its ReferenceId at 1024 characters, so that is the most ECS can be sent.
+  if (input.referenceId !== undefined && input.referenceId.length > maxReferenceId) {
+    throw invalidParameter(`referenceId can be at most ${maxReferenceId} characters; got ${input.referenceId.length}.`);
+  }
   const cluster = await activeCluster(tx, input.cluster);
   const taskDefinition = await findTaskDefinition(tx, input.taskDefinition ?? "");
   if (!taskDefinition) throw clientException(`Unable to find task definition '${input.taskDefinition ?? ""}'.`);
   if (taskDefinition.status !== "ACTIVE") {
     throw clientException(`TaskDefinition ${taskDefinition.family}:${taskDefinition.revision} is ${taskDefinition.status}: register a new revision or run an ACTIVE one.`);
   }
-  const overrides = input.overrides ?? {};
-  const names = new Set((taskDefinition.body.containerDefinitions ?? []).map((c) => c.name));
-  for (const o of overrides.containerOverrides ?? []) {
-    if (!names.has(o.name)) throw invalidParameter(`Override for container named ${o.name ?? ""} is not a container in the TaskDefinition.`);
-  }
+  const names = (taskDefinition.body.containerDefinitions ?? []).map((c) => c.name ?? "");
+  const overrides = normalizeOverrides(input.overrides, names);
   if (input.startedBy !== undefined && !/^[A-Za-z0-9_/-]{1,128}$/.test(input.startedBy)) {
     throw invalidParameter("startedBy may hold up to 128 letters, numbers, hyphens, underscores and slashes.");
   }

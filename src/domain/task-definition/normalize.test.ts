@@ -157,6 +157,24 @@ void describe("what the document echoes", () => {
     assert.equal(web.memoryReservation, 256);
   });
 
+  // The largest values the limits allow; refusals.test.ts holds the first value past each.
+  const justInside: readonly [string, Request][] = [
+    ["task cpu 196608 units and memory 2147483647 MiB", td({ cpu: "196608", memory: "2147483647", containerDefinitions: [c({ memory: 6 })] })],
+    ["task cpu 128 units", td({ cpu: "128" })],
+    ["container memory and memoryReservation of 6 MiB", td({ containerDefinitions: [c({ memory: 6, memoryReservation: 6 })] })],
+    ["container memory of 2147483647 MiB (the largest Integer)", td({ containerDefinitions: [c({ memory: 2_147_483_647 })] })],
+    ["a family of 255 characters", td({ family: "f".repeat(255) })],
+    ["ten containers", td({ containerDefinitions: Array.from({ length: 10 }, (_, i) => c({ name: `c${i}` })) })],
+    ["ten placement constraints", td({ placementConstraints: Array.from({ length: 10 }, () => ({ type: "memberOf" as const, expression: "attribute:ecs.os-type == linux" })) })],
+    ["50 tags", td({ tags: Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: "v" })) })],
+    ["a health check at its upper bounds", td({ containerDefinitions: [c({ healthCheck: { command: ["CMD", "true"], interval: 300, timeout: 60, retries: 10, startPeriod: 300 } })] })],
+  ];
+  for (const [what, request] of justInside) {
+    void it(`accepts ${what}`, () => {
+      assert.doesNotThrow(() => normalizeTaskDefinition(request));
+    });
+  }
+
   void it("lets containers go without memory when the task sets it", () => {
     const doc = normalizeTaskDefinition(td({ memory: "512", containerDefinitions: [c({ memory: undefined })] }));
     assert.equal(only(doc).memory, undefined);

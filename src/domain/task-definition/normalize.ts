@@ -24,7 +24,7 @@ import { requiredAttributes } from "./requires-attributes.js";
 import { checkResources } from "./resources.js";
 import { validateTags } from "../tags.js";
 import type { ExpressionCheck, NormalizedContainer, NormalizedTaskDefinition, TaskFacts } from "./types.js";
-import { ec2TaskCpu, parseTaskCpu, parseTaskMemory } from "./units.js";
+import { ec2TaskCpu, maxTaskMemory, parseTaskCpu, parseTaskMemory } from "./units.js";
 import { checkMounts, normalizeVolumes } from "./volumes.js";
 
 export interface NormalizeOptions {
@@ -141,7 +141,9 @@ function taskCpu(text: string, requires: readonly Compatibility[]): number {
 
 function taskMemory(text: string): number {
   const mib = parseTaskMemory(text);
-  if (mib === undefined || mib <= 0) throw clientException(messages.invalidTaskMemory(text, "Use MiB such as '512' or GB such as '1GB', above 0."));
+  if (mib === undefined || mib <= 0 || mib > maxTaskMemory) {
+    throw clientException(messages.invalidTaskMemory(text, `Use MiB such as '512' or GB such as '1GB', from 1 to ${maxTaskMemory} MiB.`));
+  }
   return mib;
 }
 

@@ -35,6 +35,8 @@ const cases: Case[] = [
   { name: "a task cpu below 128 units on EC2", request: td({ cpu: "64" }), fragment: "Task cpu must be from 128 to 196608 units." },
   { name: "a task cpu of 0.1 vCPU (not a whole number of units)", request: td({ cpu: "0.1 vCPU" }), fragment: "Invalid 'cpu' setting for task." },
   { name: "a task memory in TB", request: td({ memory: "1 TB" }), fragment: "Invalid 'memory' setting for task." },
+  { name: "a task memory beyond 2147483647 MiB", request: td({ memory: "2147483648" }), fragment: "from 1 to 2147483647 MiB. (got '2147483648')" },
+  { name: "a task memory of 1e15 MiB", request: td({ memory: "1000000000000000" }), fragment: "Invalid 'memory' setting for task." },
   // Containers
   { name: "a container name with a dot", request: td({ containerDefinitions: [c({ name: "web.1" })] }), fragment: "Invalid container name 'web.1'" },
   { name: "two containers with one name", request: td({ containerDefinitions: [c(), c()] }), fragment: "Duplicate container name 'web'" },

@@ -37,3 +37,10 @@ export const parseTaskMemory = (text: string): number | undefined => parse(text,
 
 /** EC2 and EXTERNAL task cpu bounds: 0.125 to 192 vCPU (API reference, RegisterTaskDefinition `cpu`). */
 export const ec2TaskCpu = { min: 128, max: 196_608 } as const;
+
+/**
+ * The most task memory Berth takes, in MiB. ECS documents no maximum for EC2 tasks, but converts the
+ * string "to an integer" on register and types container memory as a 32-bit Integer, so a task
+ * memory beyond that range could never be honoured; 2147483647 MiB (2 PiB) is far above any host.
+ */
+export const maxTaskMemory = 2_147_483_647;

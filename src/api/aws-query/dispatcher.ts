@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { Authenticator } from "../../auth/authenticator.js";
+import { authorize } from "../../auth/authorize.js";
+import type { Partition } from "../../domain/arn.js";
+import { AwsError, type ErrorCode } from "../../errors/catalog.js";
+import type { HttpRequest, HttpResponse } from "../http-types.js";
+import { decodeQueryForm } from "./form.js";
+import type { QueryService } from "./service.js";
+import { errorXml, resultXml } from "./xml.js";
+
+export interface QueryDispatcherOptions {
+  readonly services: readonly QueryService[];
+  /** Resolves a signed request to its principal. */
+  readonly authenticator: Authenticator;
+  readonly partition: Partition;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+/**
+ * The front door for AWS Query-protocol services: `POST /` with a form body
+ * (`Action=…&Version=…`), routed to the service that the SigV4 credential scope names, answered in
+ * XML. Errors are `<ErrorResponse>` documents with the Query protocol's own codes.
+ */
+export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpRequest) => Promise<HttpResponse> {
+  const bySigningName = new Map(opts.services.map((s) => [s.signingName, s]));
+
+  return async (req) => {
+    const requestId = randomUUID();
+    const signingName = signingNameOf(req);
+    const service = bySigningName.get(signingName ?? "");
+    let action = "";
+    try {
+      const nowMs = opts.now();
+      // Unsigned or signed for a service Berth does not serve: the signature check says which.
+      const { principal } = (await opts.authenticator.authenticate(req, signingName ?? "sts", nowMs)).key;
+      if (!service) throw new AwsError("InvalidAction", `Berth serves no Query-protocol API for signing name '${bounded(signingName ?? "")}'.`);
+      const query = decodeQueryForm(req.body);
+      action = query.action;
+      if (!action) throw new AwsError("MissingAction", "The request must contain the parameter Action.");
+      const op = Object.hasOwn(service.operations, action) ? service.operations[action] : undefined;
+      if (!op) throw new AwsError("InvalidAction", `Could not find operation ${bounded(action)} for version ${bounded(query.version)}.`);
+      if (query.version !== service.version) {
+        throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${bounded(query.version)}: this API's version is ${service.version}.`);
+      }
+      authorize(principal, { action: `${service.signingName}:${action}`, resource: "*" });
+      const result = await op.handle(query.params, { requestId, principal, nowMs, partition: opts.partition });
+      return respond(200, resultXml(action, service.xmlNamespace, result, requestId), requestId);
+    } catch (e) {
+      if (e instanceof AwsError) {
+        const code = queryCodes[e.code] ?? e.code;
+        return respond(e.status, errorXml(service?.xmlNamespace, code, e.message, requestId, "Sender"), requestId);
+      }
+      opts.logger.error({ requestId, action: bounded(action), err: e }, "internal error");
+      return respond(500, errorXml(service?.xmlNamespace, "InternalFailure", `Internal error (request ${requestId}).`, requestId, "Receiver"), requestId);
+    }
+  };
+}
+
+/**
+ * The Query protocol names the front door's errors differently from AWS JSON
+ * (IAM, STS and ELBv2 answer `SignatureDoesNotMatch` where ECS answers `InvalidSignatureException`).
+ */
+const queryCodes: Partial<Record<ErrorCode, string>> = {
+  MissingAuthenticationTokenException: "MissingAuthenticationToken",
+  IncompleteSignatureException: "IncompleteSignature",
+  InvalidSignatureException: "SignatureDoesNotMatch",
+  UnrecognizedClientException: "InvalidClientTokenId",
+  AccessDeniedException: "AccessDenied",
+  ValidationException: "ValidationError",
+};
+
+/** The service of the SigV4 credential scope: `Credential=AKID/20261129/us-east-1/<service>/aws4_request`. */
+function signingNameOf(req: HttpRequest): string | undefined {
+  const auth = req.headers.authorization;
+  const text = Array.isArray(auth) ? auth[0] : auth;
+  return text ? /Credential=[^/,\s]*\/[^/,\s]*\/[^/,\s]*\/([^/,\s]*)\//.exec(text)?.[1] : undefined;
+}
+
+const bounded = (s: string, max = 100): string => (s.length > max ? `${s.slice(0, max)}…` : s);
+
+const respond = (status: number, body: string, requestId: string): HttpResponse => ({
+  status,
+  headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
+  body,
+});

@@ -1,0 +1,44 @@
+import { XMLBuilder } from "fast-xml-parser";
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", suppressEmptyNode: false });
+
+/**
+ * A Query-protocol result as AWS writes it:
+ * `<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></OpResponse>`.
+ * Lists become `<member>` elements, dates ISO 8601, absent members are left out.
+ */
+export function resultXml(action: string, xmlNamespace: string, result: Record<string, unknown>, requestId: string): string {
+  return document({
+    [`${action}Response`]: {
+      "@_xmlns": xmlNamespace,
+      [`${action}Result`]: toXmlValue(result),
+      ResponseMetadata: { RequestId: requestId },
+    },
+  });
+}
+
+/** `<ErrorResponse><Error><Type>Sender</Type><Code/><Message/></Error><RequestId/></ErrorResponse>`. */
+export function errorXml(xmlNamespace: string | undefined, code: string, message: string, requestId: string, type: "Sender" | "Receiver"): string {
+  return document({
+    ErrorResponse: {
+      ...(xmlNamespace && { "@_xmlns": xmlNamespace }),
+      Error: { Type: type, Code: code, Message: message },
+      RequestId: requestId,
+    },
+  });
+}
+
+const document = (root: object): string => `<?xml version="1.0" encoding="UTF-8"?>\n${String(builder.build(root))}`;
+
+function toXmlValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return { member: value.map(toXmlValue) };
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toXmlValue(v)]),
+    );
+  }
+  return value;
+}

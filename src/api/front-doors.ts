@@ -1,0 +1,26 @@
+import type { HttpRequest, HttpResponse } from "./http-types.js";
+import { isRpcV2Cbor } from "./rpc-v2-cbor/dispatcher.js";
+
+export type ApiHandler = (req: HttpRequest) => Promise<HttpResponse>;
+
+/** What a front door is chosen by: the request line and headers, before the body is read. */
+export type RequestHead = Pick<HttpRequest, "method" | "path" | "headers">;
+
+export interface FrontDoors {
+  /** AWS JSON 1.0/1.1: `POST /` with `X-Amz-Target` (ECS, ECR, and later Logs, Auto Scaling, EventBridge). */
+  readonly awsJson: ApiHandler;
+  /** AWS Query: `POST /` with a form body (STS, and later IAM, ELBv2, CloudWatch for older clients). */
+  readonly awsQuery: ApiHandler;
+  /** Smithy RPC v2 CBOR: `POST …/service/<S>/operation/<Op>` (CloudWatch for current SDKs). */
+  readonly rpcV2Cbor: ApiHandler;
+}
+
+/** Chooses the front door for a request the way AWS SDKs address them, or undefined when none fits. */
+export function chooseFrontDoor(doors: FrontDoors, req: RequestHead): ApiHandler | undefined {
+  if (isRpcV2Cbor(req)) return doors.rpcV2Cbor;
+  if (req.method !== "POST" || req.path !== "/") return undefined;
+  if (req.headers["x-amz-target"] !== undefined) return doors.awsJson;
+  const type = req.headers["content-type"];
+  if (typeof type === "string" && type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return doors.awsQuery;
+  return undefined;
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import { cbor } from "@smithy/core/cbor";
+import type { Logger } from "pino";
+import type { Authenticator } from "../../auth/authenticator.js";
+import { authorize } from "../../auth/authorize.js";
+import type { Partition } from "../../domain/arn.js";
+import { AwsError } from "../../errors/catalog.js";
+import type { HttpRequest, HttpResponse } from "../http-types.js";
+import type { CborService } from "./service.js";
+
+export interface CborDispatcherOptions {
+  readonly services: readonly CborService[];
+  /** Resolves a signed request to its principal. */
+  readonly authenticator: Authenticator;
+  readonly partition: Partition;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+/** `[prefix]/service/[namespace.]<Service>/operation/<Operation>`, as the Smithy RPC v2 spec routes. */
+const route = /\/service\/(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*)\/operation\/([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Whether a request is for this front door: the path shape and the `smithy-protocol` header. */
+export const isRpcV2Cbor = (req: { readonly path: string; readonly headers: HttpRequest["headers"] }): boolean =>
+  req.path.includes("/service/") && req.headers["smithy-protocol"] !== undefined;
+
+/**
+ * The front door for Smithy RPC v2 CBOR services (CloudWatch for current SDKs): routes on the
+ * path, verifies SigV4, decodes and encodes CBOR. Errors are CBOR maps with `__type` and
+ * `message`; every response carries `smithy-protocol: rpc-v2-cbor`. An unknown service or
+ * operation is a 404, as Smithy's own servers answer.
+ */
+export function createCborDispatcher(opts: CborDispatcherOptions): (req: HttpRequest) => Promise<HttpResponse> {
+  const byName = new Map(opts.services.map((s) => [s.name, s]));
+
+  return async (req) => {
+    const requestId = randomUUID();
+    const m = route.exec(req.path);
+    const service = m ? byName.get(m[1]!) : undefined;
+    const op = service && Object.hasOwn(service.operations, m![2]!) ? service.operations[m![2]!] : undefined;
+    if (req.method !== "POST" || header(req, "smithy-protocol") !== "rpc-v2-cbor" || req.headers["x-amz-target"] !== undefined) {
+      return respond(400, requestId, error("SerializationException", "RPC v2 CBOR requests are POSTs with `smithy-protocol: rpc-v2-cbor` and no X-Amz-Target."));
+    }
+    if (!service || !op) {
+      const what = m ? `${bounded(m[1]!)}.${bounded(m[2]!)}` : bounded(req.path);
+      return respond(404, requestId, error("UnknownOperationException", `${what} is not an operation Berth serves over RPC v2 CBOR.`));
+    }
+    try {
+      const nowMs = opts.now();
+      const { principal } = (await opts.authenticator.authenticate(req, service.signingName, nowMs)).key;
+      authorize(principal, { action: `${service.signingName}:${m![2]!}`, resource: "*" });
+      const output = await op.handle(decode(req.body), { requestId, principal, nowMs, partition: opts.partition });
+      return respond(200, requestId, output);
+    } catch (e) {
+      if (e instanceof AwsError) return respond(e.status, requestId, { ...e.fields, ...error(e.code, e.message) });
+      opts.logger.error({ requestId, err: e }, "internal error");
+      return respond(500, requestId, error("InternalFailure", `Internal error (request ${requestId}).`));
+    }
+  };
+}
+
+function decode(body: Uint8Array): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let value: unknown;
+  try {
+    value = cbor.deserialize(body);
+  } catch (e) {
+    throw new AwsError("SerializationException", `The request body is not valid CBOR: ${bounded(e instanceof Error ? e.message : String(e))}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new AwsError("SerializationException", "The request body must be a CBOR map.");
+  return value as Record<string, unknown>;
+}
+
+const error = (type: string, message: string): Record<string, unknown> => ({ __type: type, message });
+
+const respond = (status: number, requestId: string, body: object): HttpResponse => ({
+  status,
+  headers: { "content-type": "application/cbor", "smithy-protocol": "rpc-v2-cbor", "x-amzn-requestid": requestId },
+  body: cbor.serialize(body),
+});
+
+const header = (req: HttpRequest, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+const bounded = (s: string, max = 100): string => (s.length > max ? `${s.slice(0, max)}…` : s);

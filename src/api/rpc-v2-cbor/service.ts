@@ -1,0 +1,14 @@
+import type { RequestContext } from "../aws-json/service.js";
+
+/** One RPC v2 CBOR operation: a thin handler from the decoded input map to the output map. */
+export interface CborOperation {
+  readonly handle: (input: Readonly<Record<string, unknown>>, ctx: RequestContext) => Promise<object>;
+}
+
+/** A Smithy RPC v2 CBOR service, routed by its shape name (e.g. `GraniteServiceVersion20100801`, CloudWatch). */
+export interface CborService {
+  readonly name: string;
+  /** SigV4 signing name, e.g. `monitoring`. */
+  readonly signingName: string;
+  readonly operations: Readonly<Record<string, CborOperation>>;
+}

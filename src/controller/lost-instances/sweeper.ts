@@ -1,0 +1,97 @@
+import type { Logger } from "pino";
+import type { ContainerInstanceRecord } from "../../domain/container-instance.js";
+import type { PlacementIndex } from "../../placement/placement-index.js";
+import type { ChangeFeed } from "../../state/change-feed.js";
+import type { Store } from "../../state/store.js";
+import { lostAtMs, lostStandaloneTasks } from "./lost-tasks.js";
+
+export interface LostTaskSweeperOptions {
+  readonly store: Store;
+  readonly changes: ChangeFeed;
+  readonly placement: PlacementIndex;
+  readonly lostAfterMs: number;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+/** A sweep that failed (the store refused a write) is tried again this much later. */
+const retryMs = 1000;
+
+/**
+ * Stops the standalone tasks of instances whose agent stays away past the grace. One timer per
+ * disconnected instance, set from the change feed (and from a scan at start, for instances that
+ * were already disconnected): no polling of every instance.
+ */
+export class LostTaskSweeper {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly opts: LostTaskSweeperOptions) {}
+
+  /** Subscribes, then schedules every instance already disconnected. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.opts.changes.subscribe((c) => {
+      if (c.kind === "instance") this.schedule(c.record);
+    });
+    const { store } = this.opts;
+    let after: string | undefined;
+    do {
+      const clusters = await store.read((tx) => tx.clusters.list({ limit: 100, after }));
+      for (const cluster of clusters.items) {
+        let cursor: string | undefined;
+        do {
+          const page = await store.read((tx) => tx.containerInstances.list(cluster.name, { limit: 500, after: cursor }));
+          page.items.forEach((i) => this.schedule(i));
+          cursor = page.nextAfter;
+        } while (cursor);
+      }
+      after = clusters.nextAfter;
+    } while (after);
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private schedule(instance: ContainerInstanceRecord, delayMs?: number): void {
+    clearTimeout(this.timers.get(instance.arn));
+    this.timers.delete(instance.arn);
+    const lostAt = lostAtMs(instance, this.opts.lostAfterMs);
+    if (lostAt === undefined || instance.status === "INACTIVE") return;
+    const timer = setTimeout(() => this.sweep(instance), delayMs ?? Math.max(0, lostAt - this.opts.now()));
+    timer.unref();
+    this.timers.set(instance.arn, timer);
+  }
+
+  /** Records the instance's standalone tasks lost, re-checking inside the write that its agent is still away. */
+  private sweep(scheduled: ContainerInstanceRecord): void {
+    const instanceArn = scheduled.arn;
+    this.timers.delete(instanceArn);
+    const { store, placement, logger } = this.opts;
+    store
+      .write(async (tx) => {
+        const instance = await tx.containerInstances.get(instanceArn);
+        if (!instance) return [];
+        const lost = lostStandaloneTasks(instance, await tx.tasks.holdingResources(instanceArn), { nowMs: this.opts.now(), lostAfterMs: this.opts.lostAfterMs });
+        for (const t of lost) {
+          await tx.tasks.put(t);
+          placement.release(t);
+        }
+        return lost;
+      })
+      .then(
+        (lost) => {
+          if (lost.length > 0) logger.warn({ containerInstance: instanceArn, tasks: lost.map((t) => t.id) }, "agent lost: its standalone tasks are recorded STOPPED");
+          for (const record of lost) this.opts.changes.publish({ kind: "task", record });
+        },
+        (err: unknown) => {
+          logger.error({ err, containerInstance: instanceArn }, "lost-task sweep failed; trying again");
+          placement.invalidate(scheduled.cluster);
+          if (!this.timers.has(instanceArn) && this.unsubscribe) this.schedule(scheduled, retryMs);
+        },
+      );
+  }
+}

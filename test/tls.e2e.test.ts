@@ -1,0 +1,61 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, copyFileSync, rmSync } from "node:fs";
+import { BerthServer } from "./support/berth-server.js";
+import { RegistryTools } from "./support/registry-tools.js";
+import { makeTlsFiles, type TlsFiles } from "./support/tls-files.js";
+
+describe("the server over TLS (--tls-cert, --tls-key)", () => {
+  let tls: TlsFiles;
+  let server: BerthServer;
+  before(async () => {
+    tls = await makeTlsFiles();
+    server = await BerthServer.start(undefined, ["--tls-cert", tls.certFile, "--tls-key", tls.keyFile]);
+  });
+  after(async () => {
+    await server.stop();
+    rmSync(tls.dir, { recursive: true, force: true });
+  });
+
+  it("announces an https endpoint and refuses plain HTTP on its port", async () => {
+    assert.match(server.endpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
+    await assert.rejects(fetch(server.endpoint.replace("https:", "http:") + "/healthz"));
+  });
+
+  it("serves the AWS CLI with --ca-bundle, and the CLI refuses the server without it", async () => {
+    const created = await server.aws("--ca-bundle", tls.caFile, "ecs", "create-cluster", "--cluster-name", "over-tls");
+    assert.equal(created.code, 0, created.stderr);
+    const listed = await server.aws("--ca-bundle", tls.caFile, "ecs", "list-clusters");
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /cluster\/over-tls/);
+
+    const untrusted = await server.aws("ecs", "list-clusters");
+    assert.notEqual(untrusted.code, 0);
+    assert.match(untrusted.stderr, /SSL|certificate/i);
+  });
+
+  it("docker push and pull through the registry over TLS with the CA in /etc/docker/certs.d", async () => {
+    const tools = new RegistryTools(server, ["--ca-bundle", tls.caFile]);
+    const certsDir = `/etc/docker/certs.d/${tools.host}`;
+    mkdirSync(certsDir, { recursive: true });
+    copyFileSync(tls.caFile, `${certsDir}/ca.crt`);
+    try {
+      assert.equal((await server.aws("--ca-bundle", tls.caFile, "ecr", "create-repository", "--repository-name", "secure")).code, 0);
+      const login = await tools.login();
+      assert.equal(login.code, 0, login.stderr);
+      const ref = `${tools.host}/secure:1`;
+      await tools.tag("berth-test:latest", ref);
+      const push = await tools.docker(["push", ref]);
+      assert.equal(push.code, 0, push.stderr);
+      const pushed = /digest: (sha256:[0-9a-f]{64})/.exec(push.stdout)?.[1];
+      assert.ok(pushed, push.stdout);
+      assert.equal((await tools.docker(["rmi", ref])).code, 0);
+      const pull = await tools.docker(["pull", ref]);
+      assert.equal(pull.code, 0, pull.stderr);
+      assert.equal(await tools.repoDigest(ref), pushed);
+    } finally {
+      await tools.cleanUp();
+      rmSync(certsDir, { recursive: true, force: true });
+    }
+  });
+});
