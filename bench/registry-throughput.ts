@@ -18,7 +18,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { parseCredentialsFile } from "../src/api/sigv4/credentials-file.js";
+import { parseCredentialsFile } from "../src/auth/credentials-file.js";
 
 const run = promisify(execFile);
 const runs = Number(process.env.RUNS ?? 3);

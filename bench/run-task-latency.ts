@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
-import { parseCredentialsFile } from "../src/api/sigv4/credentials-file.js";
+import { parseCredentialsFile } from "../src/auth/credentials-file.js";
 import { machineLine, quantile } from "./support/bench-cluster.js";
 
 const runs = Number(process.env.RUNS ?? 30);

@@ -10,9 +10,11 @@ import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
 import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
 import { createHttpServer } from "./api/http-server.js";
+import { berthService } from "./api/berth/service.js";
+import { Authenticator } from "./auth/authenticator.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
 import { stsService } from "./api/sts/service.js";
-import { loadOrCreateCredentials, type AccessKey } from "./api/sigv4/credentials-file.js";
+import { loadOrCreateCredentials, type AccessKey } from "./auth/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
@@ -48,7 +50,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const partition = { region: config.region, accountId: config.accountId };
   const changes = new ChangeFeed();
   const placement = new PlacementIndex(changes);
-  const secrets = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
+  const authenticator = new Authenticator({ rootKey: accessKey, partition, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
 
   // The image registry: blobs and its own SQLite file under <data-dir>/registry.
   const registryDir = join(config.dataDir, "registry");
@@ -80,13 +82,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     services: [
       ecsService({ store, changes, random: Math.random, placement }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
+      berthService({ store }),
     ],
-    secrets,
+    authenticator,
     partition,
     now: Date.now,
     logger,
   });
-  const frontDoorOptions = { secrets, partition, now: Date.now, logger };
+  const frontDoorOptions = { authenticator, partition, now: Date.now, logger };
   const api = {
     awsJson,
     awsQuery: createQueryDispatcher({ services: [stsService()], ...frontDoorOptions }),
@@ -96,7 +99,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const http = createHttpServer({ api, streaming: [{ prefix: "/v2/", handle: distribution }], logger, tls });
   // A layer upload is one request and may take longer than Node's default 5-minute request limit.
   http.requestTimeout = 0;
-  const hub = new AgentHub({ store, changes, secrets, partition, logger, now: Date.now, placement });
+  const hub = new AgentHub({ store, changes, authenticator, partition, logger, now: Date.now, placement });
   const lostTasks = new LostTaskSweeper({ store, changes, placement, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   await lostTasks.start();
   await hub.markAllDisconnected();

@@ -11,7 +11,7 @@ import { CreateClusterCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { pino } from "pino";
 import { SimulatedAgent } from "../../src/agent/simulated/simulated-agent.js";
-import { parseCredentialsFile } from "../../src/api/sigv4/credentials-file.js";
+import { parseCredentialsFile } from "../../src/auth/credentials-file.js";
 
 export interface BenchClusterOptions {
   readonly port: number;

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
   agentMessage,
+  handshakeNonceParameter,
   parseFrame,
   type AgentMessage,
   protocolVersion,
@@ -11,7 +12,11 @@ import {
   type TaskReport,
   type TaskSpec,
 } from "../agent-protocol/messages.js";
-import { verifySigV4 } from "../api/sigv4/verify.js";
+import type { Authenticator } from "../auth/authenticator.js";
+import { authorize } from "../auth/authorize.js";
+import type { Principal } from "../auth/principal.js";
+import { ReplayGuard } from "../auth/replay-guard.js";
+import { maxSkewMs } from "../auth/sigv4.js";
 import type { Partition } from "../domain/arn.js";
 import type { TaskRecord } from "../domain/task.js";
 import { applyReport } from "../domain/task-report.js";
@@ -25,7 +30,8 @@ export const agentPath = "/agent/v1/connect";
 export interface AgentHubOptions {
   readonly store: Store;
   readonly changes: ChangeFeed;
-  readonly secrets: ReadonlyMap<string, string>;
+  /** Resolves the handshake's signature to a principal. */
+  readonly authenticator: Authenticator;
   readonly partition: Partition;
   readonly logger: Logger;
   readonly now: () => number;
@@ -34,15 +40,29 @@ export interface AgentHubOptions {
 }
 
 /** RFC 6455 close codes the hub sends itself (ws sends 1002, 1007 and 1009 for frame errors). */
-const closeCodes = { invalidPayload: 1007, unsupportedData: 1003 } as const;
+const closeCodes = { invalidPayload: 1007, unsupportedData: 1003, policyViolation: 1008 } as const;
 
 const truncate = (s: string, max = 200): string => (s.length > max ? `${s.slice(0, max)}…` : s);
+
+const validNonce = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** A refusal of the upgrade: an AWS error, or plain HTTP when the server cannot take more handshakes. */
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** `arn:aws:ecs:r:a:task/<cluster>/<id>` → cluster. */
 const clusterFromArn = (taskArn: string): string => taskArn.split("/").at(-2) ?? "";
 
 interface Session {
   readonly instanceArn: string;
+  /** Who opened it: root (any instance: simulated agents) or the instance's own agent. */
+  readonly principal: Principal;
   readonly socket: WebSocket;
   seq: number;
   lastSeenMs: number;
@@ -56,6 +76,10 @@ interface Session {
  * The server's end of the agent channel (see agent-protocol/messages.ts): authenticates agents,
  * keeps one session per container instance, pushes desired state, records reported state, and
  * marks instances disconnected when their heartbeats stop.
+ *
+ * Identity: a handshake is signed by root or by the instance's own agent (ecs:Poll on it, see
+ * auth/authorize.ts), carries a fresh nonce and is good once (a replay is refused before any
+ * session is touched). A session accepts reports only of tasks placed on its own instance.
  */
 export class AgentHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 << 20 });
@@ -63,13 +87,18 @@ export class AgentHub {
   private readonly heartbeatMs: number;
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  private readonly handshakes = new ReplayGuard();
   private closing = false;
+  /** Reports refused because their task is not on the reporting session's instance. */
+  private refused = 0;
 
   constructor(private readonly opts: AgentHubOptions) {
     this.heartbeatMs = opts.heartbeatMs ?? 2000;
     this.timer = setInterval(() => this.tick(), this.heartbeatMs);
     this.unsubscribe = opts.changes.subscribe((c) => {
       if (c.kind === "task") this.push(c.record.containerInstanceArn, c.record.spec);
+      // Deregistration revokes the agent's credential; its open session ends with it.
+      if (c.kind === "instance" && c.record.status === "INACTIVE") this.sessions.get(c.record.arn)?.socket.close(closeCodes.policyViolation, "container instance deregistered");
     });
   }
 
@@ -96,35 +125,55 @@ export class AgentHub {
     // Until ws takes the socket over, a reset or a write to a gone peer must not reach the process.
     socket.on("error", (err) => this.opts.logger.debug({ err: err.message }, "agent upgrade socket error"));
     this.authenticate(req).then(
-      (instanceArn) => this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(instanceArn, ws)),
+      ({ instanceArn, principal }) => this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(instanceArn, principal, ws)),
       (err: unknown) => {
-        const status = err instanceof AwsError ? err.status : 500;
-        const message = err instanceof Error ? err.message : "error";
-        this.opts.logger.warn({ err: message }, "agent connection refused");
-        socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
+        const status = err instanceof AwsError || err instanceof Refusal ? err.status : 500;
+        const code = err instanceof AwsError ? `${err.code}: ` : "";
+        const message = err instanceof Error ? truncate(err.message, 500) : "error";
+        this.opts.logger.warn({ err: message, status }, "agent connection refused");
+        socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${code}${message}\n`);
       },
     );
   }
 
-  private async authenticate(req: IncomingMessage): Promise<string> {
+  /**
+   * Signature, then single use, then authorization, then registration: everything that refuses a
+   * handshake happens here, before `attach` replaces any session.
+   */
+  private async authenticate(req: IncomingMessage): Promise<{ instanceArn: string; principal: Principal }> {
     const url = new URL(req.url ?? "/", "http://localhost");
-    await verifySigV4(
+    const nowMs = this.opts.now();
+    const verified = await this.opts.authenticator.authenticate(
       { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body: new Uint8Array() },
-      { secrets: this.opts.secrets, region: this.opts.partition.region, service: "ecs", nowMs: this.opts.now() },
+      "ecs",
+      nowMs,
     );
+    if (!validNonce.test(url.searchParams.get(handshakeNonceParameter) ?? "")) {
+      throw new AwsError("IncompleteSignatureException", `The agent channel's handshake must sign a '${handshakeNonceParameter}' query parameter: 16 to 128 random URL-safe characters, new for every connect.`);
+    }
+    switch (this.handshakes.claim(verified.signature, verified.signedAtMs + maxSkewMs, nowMs)) {
+      case "replayed":
+        throw new AwsError("InvalidSignatureException", "This handshake signature was already used: sign every connect anew, with a fresh nonce.");
+      case "full":
+        throw new Refusal(503, "Too many agent handshakes in the last 15 minutes; retry later.");
+      case "fresh":
+        break;
+    }
+    const { principal } = verified.key;
     const instanceArn = url.searchParams.get("containerInstance") ?? "";
+    authorize(principal, { action: "ecs:Poll", resource: instanceArn });
     const instance = await this.opts.store.read((tx) => tx.containerInstances.get(instanceArn));
     if (!instance || instance.status === "INACTIVE") {
       throw new AwsError("ClientException", `Container instance ${instanceArn} is not registered: register it before connecting.`);
     }
-    return instanceArn;
+    return { instanceArn, principal };
   }
 
-  private attach(instanceArn: string, socket: WebSocket): void {
+  private attach(instanceArn: string, principal: Principal, socket: WebSocket): void {
     this.sessions.get(instanceArn)?.socket.terminate();
-    const session: Session = { instanceArn, socket, seq: 0, lastSeenMs: this.opts.now(), sent: new Map(), manifestSent: false };
+    const session: Session = { instanceArn, principal, socket, seq: 0, lastSeenMs: this.opts.now(), sent: new Map(), manifestSent: false };
     this.sessions.set(instanceArn, session);
-    const log = this.opts.logger.child({ containerInstance: instanceArn });
+    const log = this.opts.logger.child({ containerInstance: instanceArn, principal: principal.arn });
     log.info("agent connected");
     // ws reports protocol violations (bad UTF-8, oversized or reserved frames, bad close codes,
     // unmasked frames) here and then closes the socket with the matching close code: the session
@@ -140,7 +189,7 @@ export class AgentHub {
         log.warn({ err: truncate(err instanceof Error ? err.message : String(err)) }, "unreadable agent message");
         return socket.close(closeCodes.invalidPayload, "unreadable message");
       }
-      this.receive(session, msg).catch((err: unknown) => {
+      this.receive(session, msg, log).catch((err: unknown) => {
         log.error({ err }, "agent message failed");
         this.send(session, { type: "error", message: err instanceof Error ? err.message : String(err) });
       });
@@ -154,12 +203,12 @@ export class AgentHub {
     });
   }
 
-  private async receive(session: Session, msg: AgentMessage): Promise<void> {
+  private async receive(session: Session, msg: AgentMessage, log: Logger): Promise<void> {
     switch (msg.type) {
       case "hello": {
         if (msg.protocolVersion !== protocolVersion) throw new Error(`protocol version ${msg.protocolVersion} is not ${protocolVersion}`);
         // Everything the agent knows, in one write: an agent with hundreds of tasks reconnects in one commit.
-        await this.record(...msg.tasks);
+        this.refuse(session, await this.record(session.instanceArn, msg.tasks), log);
         await this.setConnected(session.instanceArn, true);
         const tasks = await this.opts.store.read((tx) => tx.tasks.holdingResources(session.instanceArn));
         const specs = tasks.map((t) => ({ ...t.spec, created: t.known?.containers.some((c) => c.runtimeId !== undefined) ?? false }));
@@ -169,7 +218,8 @@ export class AgentHub {
         return;
       }
       case "taskState":
-        await this.record(msg.report);
+        // A refused report is acknowledged too: retrying it could never change the answer.
+        this.refuse(session, await this.record(session.instanceArn, [msg.report]), log);
         this.send(session, { type: "stateAck", id: msg.id });
         return;
       case "ack":
@@ -178,14 +228,36 @@ export class AgentHub {
     }
   }
 
-  /** Records reports durably, then publishes the changes. Reports of unknown tasks are ignored. */
-  private async record(...reports: TaskReport[]): Promise<void> {
+  /** Counts, logs and tells the agent about reports of tasks that are not on its instance. */
+  private refuse(session: Session, refused: readonly TaskReport[], log: Logger): void {
+    for (const report of refused) {
+      this.refused++;
+      log.warn({ taskArn: truncate(report.taskArn), report: truncate(JSON.stringify(report)), refusedTotal: this.refused }, "refused a report of a task on another instance");
+      this.send(session, { type: "error", message: `Report refused: task ${truncate(report.taskArn)} is not placed on container instance ${session.instanceArn}.` });
+    }
+  }
+
+  /** How many reports sessions have sent about tasks not on their own instance. */
+  get refusedReports(): number {
+    return this.refused;
+  }
+
+  /**
+   * Records reports of tasks placed on `instanceArn` durably, then publishes the changes; returns
+   * the reports refused because their task is on another instance. Reports of unknown tasks are ignored.
+   */
+  private async record(instanceArn: string, reports: readonly TaskReport[]): Promise<TaskReport[]> {
+    const refused: TaskReport[] = [];
     const updated = await this.opts.store
       .write(async (tx) => {
         const changed: TaskRecord[] = [];
         for (const report of reports) {
           const task = await tx.tasks.get(report.taskArn);
           if (!task) continue;
+          if (task.containerInstanceArn !== instanceArn) {
+            refused.push(report);
+            continue;
+          }
           const next = applyReport(task, report, this.opts.now());
           if (next === task) continue;
           await tx.tasks.put(next);
@@ -199,6 +271,7 @@ export class AgentHub {
         throw e;
       });
     for (const record of updated) this.opts.changes.publish({ kind: "task", record });
+    return refused;
   }
 
   private async setConnected(instanceArn: string, agentConnected: boolean): Promise<void> {

@@ -13,8 +13,17 @@ import { z } from "zod";
  * - The agent reports every known-status change with `taskState`, in order per task; the server
  *   answers `stateAck` with the same id once the report is durable, and the agent retries until then.
  * - Both sides send `heartbeat` every `heartbeatMs`; a peer silent for three periods is gone.
+ *
+ * Identity (src/auth/README.md): the handshake is signed by the instance's own agent credential (or
+ * root, for simulated agents) and carries a signed `nonce` query parameter, new on every connect: the
+ * server accepts each handshake once. A session may report only tasks placed on its own instance;
+ * the server acknowledges a report of another instance's task without applying it, and says so in
+ * an `error` message.
  */
 export const protocolVersion = 1;
+
+/** The handshake's query parameter that makes its signature single-use. */
+export const handshakeNonceParameter = "nonce";
 
 const object = <T extends object>() => z.custom<T>((v) => typeof v === "object" && v !== null && !Array.isArray(v));
 

@@ -2,17 +2,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import {
-  ECSClient,
-  RegisterContainerInstanceCommand,
-  type RegisterContainerInstanceCommandInput,
-  type RegisterContainerInstanceCommandOutput,
-} from "@aws-sdk/client-ecs";
 import type { Logger } from "pino";
 import { AgentChannel } from "./channel.js";
 import type { AgentConfig } from "./config/agent-config.js";
 import { DockerClient } from "./docker/docker-client.js";
 import { introspectionServer, metadataServer } from "./host-servers.js";
+import { registerWithIdentity } from "./identity.js";
 import { PortAllocator } from "./ports.js";
 import { RegistryAuth } from "./registry-auth.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
@@ -26,9 +21,13 @@ export interface RunningAgent {
 /**
  * The Berth agent: registers this host as a container instance, re-adopts the containers it left
  * running, keeps the channel to the control plane open, runs tasks on Docker, and serves the
- * introspection API and the task metadata endpoint.
+ * introspection API and the task metadata endpoint. It registers with the operator's credential
+ * (`input.credentials`, or the SDK's default chain) and then acts with its own (identity.ts): the
+ * objects it keeps hold only the latter.
  */
-export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+export async function startAgent(input: AgentConfig, logger: Logger): Promise<RunningAgent> {
+  // Nothing below that outlives this call (closures, clients, the channel) sees the operator's credential.
+  const { credentials: operatorCredentials, ...config } = input;
   if (!config.endpoint) throw new Error("the agent needs the server's URL: --endpoint or ECS_BACKEND_HOST");
   const region = config.region ?? "us-east-1";
   mkdirSync(config.dataDir, { recursive: true });
@@ -37,18 +36,26 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   });
   const engine = await docker.version();
 
-  const ecs = new ECSClient({
+  const statePath = join(config.dataDir, "agent-state.json");
+  const previous = readState(statePath);
+  const operator = operatorCredentials && {
+    accessKeyId: operatorCredentials.accessKeyId,
+    secretAccessKey: operatorCredentials.secretAccessKey.reveal(),
+    sessionToken: operatorCredentials.sessionToken?.reveal(),
+  };
+  const registered = await registerWithIdentity(registrationRequest(config, previous, engine), {
     endpoint: config.endpoint,
     region,
-    ...(config.credentials && {
-      credentials: {
-        accessKeyId: config.credentials.accessKeyId,
-        secretAccessKey: config.credentials.secretAccessKey.reveal(),
-        sessionToken: config.credentials.sessionToken?.reveal(),
-      },
-    }),
+    operator,
+    path: join(config.dataDir, "agent-credentials.json"),
+    logger,
   });
-  const credentials = await ecs.config.credentials();
+  const { containerInstanceArn } = registered;
+  const credentials = { accessKeyId: registered.credential.accessKeyId, secretAccessKey: registered.credential.secretAccessKey };
+  writeState(statePath, { ...previous, containerInstanceArn });
+  const log = logger.child({ containerInstance: containerInstanceArn });
+  log.info({ cluster: config.cluster, principal: registered.credential.principalArn }, "registered");
+
   // Images in the server's own registry are pulled with a token from its ECR API, as the ECS agent does with ECR.
   const ecr = new ECRClient({ endpoint: config.endpoint, region, credentials });
   const registryAuth = new RegistryAuth({
@@ -60,13 +67,6 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       return { authorizationToken: data.authorizationToken, expiresAtMs: data.expiresAt.getTime() };
     },
   });
-  const statePath = join(config.dataDir, "agent-state.json");
-  const previous = readState(statePath);
-  const registered = await register(ecs, registrationRequest(config, previous, engine), logger);
-  const containerInstanceArn = registered.containerInstance?.containerInstanceArn ?? "";
-  writeState(statePath, { ...previous, containerInstanceArn });
-  const log = logger.child({ containerInstance: containerInstanceArn });
-  log.info({ cluster: config.cluster }, "registered");
 
   const gateway = await docker.bridgeGateway();
   const metadataHost = gateway ?? "127.0.0.1";
@@ -75,7 +75,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const channel = new AgentChannel({
     endpoint: config.endpoint,
     region,
-    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+    credentials,
     containerInstanceArn,
     logger: log,
     knownTasks: () => tasks.knownTasks(),
@@ -118,32 +118,9 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       channel.stop();
       tasks.stop();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-      ecs.destroy();
       ecr.destroy();
     },
   };
-}
-
-/**
- * Registers the instance, waiting for a control plane that is not up yet (backoff 250 ms to 30 s,
- * as the ECS agent does); an answer that the request itself is wrong (a 4xx) ends the agent with it.
- */
-async function register(ecs: ECSClient, input: RegisterContainerInstanceCommandInput, logger: Logger): Promise<RegisterContainerInstanceCommandOutput> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await ecs.send(new RegisterContainerInstanceCommand(input));
-    } catch (err) {
-      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== undefined && status >= 400 && status < 500) {
-        const name = err instanceof Error ? err.name : "Error";
-        const hint = name === "ClusterNotFoundException" ? ` Create it first: aws ecs create-cluster --cluster-name ${input.cluster ?? "default"}` : "";
-        throw new Error(`could not register in cluster ${input.cluster ?? "default"}: ${name}: ${(err instanceof Error ? err.message : String(err)).replace(/\.$/, "")}.${hint}`);
-      }
-      const delay = Math.min(30_000, 250 * 2 ** attempt);
-      logger.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: delay }, "control plane not reachable; retrying registration");
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
 }
 
 function readState(path: string): AgentState {

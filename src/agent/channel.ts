@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
 import type { Logger } from "pino";
 import WebSocket from "ws";
 import {
+  handshakeNonceParameter,
   parseFrame,
   protocolVersion,
   serverMessage,
@@ -10,11 +12,12 @@ import {
   type TaskReport,
   type TaskSpec,
 } from "../agent-protocol/messages.js";
-import type { AccessKey } from "../api/sigv4/credentials-file.js";
+import type { AccessKey } from "../auth/credentials-file.js";
 
 export interface ChannelOptions {
   readonly endpoint: string;
   readonly region: string;
+  /** The agent's own credential (root only for simulated agents). */
   readonly credentials: AccessKey;
   readonly containerInstanceArn: string;
   readonly logger: Logger;
@@ -63,6 +66,8 @@ export class AgentChannel {
   private async connect(): Promise<void> {
     const url = new URL("/agent/v1/connect", this.opts.endpoint);
     url.searchParams.set("containerInstance", this.opts.containerInstanceArn);
+    // Signed with the rest: the server accepts a handshake once, so a captured one cannot be replayed.
+    url.searchParams.set(handshakeNonceParameter, randomBytes(16).toString("hex"));
     const headers = await this.signedHeaders(url);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(url, { headers, handshakeTimeout: 10_000 });

@@ -19,7 +19,7 @@ export const newInstanceId = (): string => `i-${randomBytes(9).toString("hex").s
  * capabilities this agent has, plus ECS_INSTANCE_ATTRIBUTES.
  */
 export function registrationRequest(
-  config: AgentConfig,
+  config: Omit<AgentConfig, "credentials">,
   state: AgentState,
   docker: { readonly version: string; readonly apiVersion: string },
 ): RegisterContainerInstanceCommandInput {
@@ -40,7 +40,7 @@ export function registrationRequest(
   };
 }
 
-function standardAttributes(config: AgentConfig, apiVersion: string): Attribute[] {
+function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion: string): Attribute[] {
   const [major, minor] = apiVersion.split(".").map(Number);
   const remoteApis: string[] = [];
   for (let m = 17; major === 1 && minor !== undefined && m <= minor; m++) remoteApis.push(`1.${m}`);

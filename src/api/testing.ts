@@ -1,6 +1,7 @@
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
 import { pino } from "pino";
+import { Authenticator } from "../auth/authenticator.js";
 import type { HttpRequest } from "./http-types.js";
 
 /** Test fixtures for the front doors: a key, a clock, a silent logger and SDK-style signed requests. */
@@ -8,7 +9,7 @@ export const testKey = { accessKeyId: "AKIATESTTESTTESTTEST", secretAccessKey: "
 export const testNow = Date.UTC(2026, 10, 29, 12, 0, 0);
 export const testPartition = { region: "us-east-1", accountId: "123456789012" };
 export const frontDoorOptions = {
-  secrets: new Map([[testKey.accessKeyId, testKey.secretAccessKey]]),
+  authenticator: new Authenticator({ rootKey: testKey, partition: testPartition, agentCredential: () => Promise.resolve(undefined) }),
   partition: testPartition,
   now: () => testNow,
   logger: pino({ level: "silent" }),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Command } from "commander";
 import { pino } from "pino";
-import { startAgent } from "../agent/agent.js";
+import { startAgent, type RunningAgent } from "../agent/agent.js";
 import { describeAgentConfig, loadAgentConfig, parseIpLocalPortRange, type AgentConfig } from "../agent/config/agent-config.js";
 import { agentVariables, variableNames } from "../agent/config/variables.js";
 import { untilSignal } from "./signals.js";
@@ -41,15 +41,21 @@ export function agentCommand(): Command {
     if (v.flag) cmd.option(`--${v.flag} <value>`, `${v.help} (${name})`);
   }
   return cmd.action(async (flags: Record<string, string | undefined>) => {
-    const config = agentConfigFrom(flags, process.env);
-    if (flags.printConfig) {
-      process.stdout.write(`${describeAgentConfig(config).join("\n")}\n`);
-      return;
-    }
-    const logger = pino({ level: pinoLevel[config.logLevel] }, pino.destination(2));
-    const agent = await startAgent(config, logger);
+    const agent = await configureAndStart(flags);
+    if (!agent) return;
     process.stdout.write(`berth agent ${agent.containerInstanceArn}\n`);
     await untilSignal();
     await agent.close();
   });
+}
+
+/** Starts the agent; the configuration (and the operator's credential in it) ends with this call. */
+async function configureAndStart(flags: Record<string, string | undefined>): Promise<RunningAgent | undefined> {
+  const config = agentConfigFrom(flags, process.env);
+  if (flags.printConfig) {
+    process.stdout.write(`${describeAgentConfig(config).join("\n")}\n`);
+    return undefined;
+  }
+  const logger = pino({ level: pinoLevel[config.logLevel] }, pino.destination(2));
+  return startAgent(config, logger);
 }

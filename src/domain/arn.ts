@@ -11,6 +11,8 @@ const prefix = (p: Partition, service = "ecs"): string => `arn:aws:${service}:${
 export const clusterArn = (p: Partition, name: string): string => `${prefix(p)}cluster/${name}`;
 export const taskDefinitionArn = (p: Partition, family: string, revision: number): string =>
   `${prefix(p)}task-definition/${family}:${revision}`;
+/** Every revision of a family, as IAM names it in a refusal of RunTask without a revision. */
+export const taskDefinitionFamilyArn = (p: Partition, family: string): string => `${prefix(p)}task-definition/${family}:*`;
 export const taskArn = (p: Partition, cluster: string, id: string): string => `${prefix(p)}task/${cluster}/${id}`;
 export const serviceArn = (p: Partition, cluster: string, name: string): string => `${prefix(p)}service/${cluster}/${name}`;
 export const containerInstanceArn = (p: Partition, cluster: string, id: string): string =>
@@ -42,6 +44,11 @@ export function parseTaskDefinitionRef(ref: string): TaskDefinitionRef | undefin
   if (!m) return undefined;
   return m[2] === undefined ? { family: m[1]! } : { family: m[1]!, revision: Number(m[2]) };
 }
+
+/** The account's root user, as IAM names it. */
+export const iamRootArn = (p: Partition): string => `arn:aws:iam::${p.accountId}:root`;
+/** A session of an assumed role, as STS names its caller: `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
+export const assumedRoleArn = (p: Partition, role: string, session: string): string => `arn:aws:sts::${p.accountId}:assumed-role/${role}/${session}`;
 
 /** An ECR repository's ARN: `arn:aws:ecr:<region>:<account>:repository/<name>` (names may hold `/`). */
 export const ecrRepositoryArn = (p: Partition, name: string): string => `${prefix(p, "ecr")}repository/${name}`;

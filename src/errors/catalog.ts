@@ -1,9 +1,9 @@
 /**
  * The one catalog of errors Berth returns to clients: AWS exception names and their HTTP statuses.
  *
- * No ECS or ECR error declares an HTTP code, so the AWS JSON protocol defaults apply: 400 for
- * client errors, 500 for ServerException. A name two services share (InvalidParameterException)
- * is one entry. Authentication errors are 403, as AWS sends them.
+ * Only ECS's AccessDeniedException declares an HTTP code (403); for the others the AWS JSON
+ * protocol defaults apply: 400 for client errors, 500 for ServerException. A name two services
+ * share (InvalidParameterException) is one entry. Authentication errors are 403, as AWS sends them.
  */
 export const errorStatus = {
   // Front door (any JSON 1.1 service)
@@ -18,7 +18,8 @@ export const errorStatus = {
   MissingAction: 400,
   InvalidAction: 400,
   MalformedQueryString: 400,
-  // ECS
+  // ECS (AccessDeniedException is also what any service answers for an IAM refusal)
+  AccessDeniedException: 403,
   ClientException: 400,
   InvalidParameterException: 400,
   ServerException: 500,

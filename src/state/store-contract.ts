@@ -219,6 +219,20 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.equal(await store.read((tx) => tx.tasks.findRun("c", "t")), undefined);
       }));
 
+    it("finds an agent credential by its key and revokes all of one instance's at once", () =>
+      withStore(async (store) => {
+        const cred = (id: string, instance: string) => ({ accessKeyId: id, secretAccessKey: `s-${id}`, containerInstanceArn: instance, cluster: "c", createdAtMs: 1 });
+        await store.write(async (tx) => {
+          for (const c of [cred("K1", "ci/a"), cred("K2", "ci/a"), cred("K3", "ci/b")]) await tx.agentCredentials.put(c);
+        });
+        assert.deepEqual(await store.read((tx) => tx.agentCredentials.get("K1")), cred("K1", "ci/a"));
+        assert.equal(await store.write((tx) => tx.agentCredentials.revokeInstance("ci/a")), 2);
+        assert.equal(await store.read((tx) => tx.agentCredentials.get("K1")), undefined);
+        assert.equal(await store.read((tx) => tx.agentCredentials.get("K2")), undefined);
+        assert.deepEqual(await store.read((tx) => tx.agentCredentials.get("K3")), cred("K3", "ci/b"));
+        assert.equal(await store.write((tx) => tx.agentCredentials.revokeInstance("ci/a")), 0);
+      }));
+
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");
       await withStore(async (store) => {

@@ -23,6 +23,7 @@ export interface ReadTx {
   readonly containerInstances: ContainerInstanceReader;
   readonly tasks: TaskReader;
   readonly services: ServiceReader;
+  readonly agentCredentials: AgentCredentialReader;
 }
 
 export interface WriteTx {
@@ -32,6 +33,7 @@ export interface WriteTx {
   readonly containerInstances: ContainerInstanceRepository;
   readonly tasks: TaskRepository;
   readonly services: ServiceRepository;
+  readonly agentCredentials: AgentCredentialRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */
@@ -186,4 +188,25 @@ export interface ServiceRepository extends ServiceReader {
   put(record: ServiceRecord): Promise<void>;
   /** Appends events (given oldest first) and forgets all but the newest `keep` of the service. */
   addEvents(serviceArn: string, events: readonly ServiceEventRecord[], keep: number): Promise<void>;
+}
+
+/**
+ * An agent's own credential, issued to the agent of one container instance when it registers (see
+ * src/auth/README.md). The secret is kept because SigV4 verification needs it, as AWS keeps its own.
+ */
+export interface AgentCredentialRecord {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly containerInstanceArn: string;
+  readonly cluster: string;
+  readonly createdAtMs: number;
+}
+
+export interface AgentCredentialReader {
+  get(accessKeyId: string): Promise<AgentCredentialRecord | undefined>;
+}
+export interface AgentCredentialRepository extends AgentCredentialReader {
+  put(record: AgentCredentialRecord): Promise<void>;
+  /** Revokes every credential of a container instance; returns how many there were. */
+  revokeInstance(containerInstanceArn: string): Promise<number>;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { parseCredentialsFile, type AccessKey } from "../../src/api/sigv4/credentials-file.js";
+import { parseCredentialsFile, type AccessKey } from "../../src/auth/credentials-file.js";
 import { readFileSync } from "node:fs";
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
-import type { AccessKey } from "../../src/api/sigv4/credentials-file.js";
+import type { AccessKey } from "../../src/auth/credentials-file.js";
 
 export interface RawResponse {
   readonly status: number;

@@ -1,13 +1,21 @@
 import { ECSClient, RegisterContainerInstanceCommand, type Attribute } from "@aws-sdk/client-ecs";
 import type { Logger } from "pino";
 import type { TaskReport, TaskSpec } from "../../agent-protocol/messages.js";
-import type { AccessKey } from "../../api/sigv4/credentials-file.js";
+import type { AccessKey } from "../../auth/credentials-file.js";
+import type { AgentCredential } from "../../agent-protocol/agent-credential.js";
 import { AgentChannel } from "../channel.js";
+import { createAgentCredential } from "../identity.js";
 
 export interface SimulatedAgentOptions {
   readonly endpoint: string;
   readonly region: string;
+  /** The operator's (root) credential: it registers the instance. */
   readonly credentials: AccessKey;
+  /**
+   * What the agent channel is opened with: `operator` (root, the default: one request less per
+   * instance for benchmarks of thousands) or `own`, a credential issued to this instance, as the real agent does.
+   */
+  readonly identity?: "operator" | "own";
   readonly cluster: string;
   readonly cpu: number;
   readonly memory: number;
@@ -27,6 +35,8 @@ export class SimulatedAgent {
   private readonly tasks = new Map<string, TaskReport>();
   private channel?: AgentChannel;
   containerInstanceArn = "";
+  /** The instance's own credential, with `identity: "own"`. */
+  credential?: AgentCredential;
 
   constructor(private readonly opts: SimulatedAgentOptions) {}
 
@@ -46,6 +56,9 @@ export class SimulatedAgent {
       }),
     );
     this.containerInstanceArn = out.containerInstance?.containerInstanceArn ?? "";
+    if (this.opts.identity === "own") {
+      this.credential = await createAgentCredential(this.opts.endpoint, this.opts.region, this.opts.credentials, this.containerInstanceArn);
+    }
     await this.connect();
   }
 
@@ -55,7 +68,7 @@ export class SimulatedAgent {
       this.channel = new AgentChannel({
         endpoint: this.opts.endpoint,
         region: this.opts.region,
-        credentials: this.opts.credentials,
+        credentials: this.credential ?? this.opts.credentials,
         containerInstanceArn: this.containerInstanceArn,
         logger: this.opts.logger,
         knownTasks: () => [...this.tasks.values()],

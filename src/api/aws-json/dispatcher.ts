@@ -2,15 +2,17 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
-import { verifySigV4 } from "../sigv4/verify.js";
+import type { Authenticator } from "../../auth/authenticator.js";
+import { authorize } from "../../auth/authorize.js";
+import { resourceOf } from "../../auth/resources.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import type { JsonService } from "./service.js";
 import { validateShape } from "./validate-shape.js";
 
 export interface JsonDispatcherOptions {
   readonly services: readonly JsonService[];
-  /** Secret access keys by access key id. */
-  readonly secrets: ReadonlyMap<string, string>;
+  /** Resolves a signed request to its principal. */
+  readonly authenticator: Authenticator;
   readonly partition: Partition;
   readonly now: () => number;
   readonly logger: Logger;
@@ -18,7 +20,8 @@ export interface JsonDispatcherOptions {
 
 /**
  * The front door for every AWS JSON 1.1 service: routes on `X-Amz-Target`, verifies the SigV4
- * signature, parses and checks the input against the operation's shape, runs the handler and
+ * signature, parses and checks the input against the operation's shape, authorizes the principal
+ * for the operation on the resource it names, runs the handler and
  * writes the result, or the error in AWS's form. No handler repeats any of this.
  */
 export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpRequest) => Promise<HttpResponse> {
@@ -34,16 +37,12 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
     try {
       if (!service) throw new AwsError("UnknownOperationException", `Unknown X-Amz-Target '${target}'.`);
       const nowMs = opts.now();
-      const accessKeyId = await verifySigV4(req, {
-        secrets: opts.secrets,
-        region: opts.partition.region,
-        service: service.signingName,
-        nowMs,
-      });
+      const { principal } = (await opts.authenticator.authenticate(req, service.signingName, nowMs)).key;
       const op = Object.hasOwn(service.operations, opName) ? service.operations[opName] : undefined;
       if (!op) throw new AwsError("UnknownOperationException", `${opName} is not an operation Berth supports for ${service.targetPrefix}.`);
       const input = validateShape(op.input, parseBody(req.body));
-      const output = await op.handle(input, { requestId, accessKeyId, nowMs, partition: opts.partition });
+      authorize(principal, { action: `${service.signingName}:${opName}`, resource: resourceOf(service.signingName, opName, input, opts.partition) });
+      const output = await op.handle(input, { requestId, principal, nowMs, partition: opts.partition });
       log.debug({ op: opName }, "ok");
       return respond(200, requestId, serialize(output));
     } catch (e) {

@@ -1,11 +1,12 @@
 import type { StaticStructureSchema } from "@smithy/types";
+import type { Principal } from "../../auth/principal.js";
 import type { Partition } from "../../domain/arn.js";
 
 /** What a handler knows of the request besides its input. */
 export interface RequestContext {
   readonly requestId: string;
-  /** The caller's access key id, from its verified signature. */
-  readonly accessKeyId: string;
+  /** Who signed the request (verified), already authorized for this operation on its resource. */
+  readonly principal: Principal;
   readonly nowMs: number;
   readonly partition: Partition;
 }

@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
+import type { Authenticator } from "../../auth/authenticator.js";
+import { authorize } from "../../auth/authorize.js";
 import type { Partition } from "../../domain/arn.js";
 import { AwsError, type ErrorCode } from "../../errors/catalog.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
-import { verifySigV4 } from "../sigv4/verify.js";
 import { decodeQueryForm } from "./form.js";
 import type { QueryService } from "./service.js";
 import { errorXml, resultXml } from "./xml.js";
 
 export interface QueryDispatcherOptions {
   readonly services: readonly QueryService[];
-  /** Secret access keys by access key id. */
-  readonly secrets: ReadonlyMap<string, string>;
+  /** Resolves a signed request to its principal. */
+  readonly authenticator: Authenticator;
   readonly partition: Partition;
   readonly now: () => number;
   readonly logger: Logger;
@@ -33,12 +34,7 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
     try {
       const nowMs = opts.now();
       // Unsigned or signed for a service Berth does not serve: the signature check says which.
-      const accessKeyId = await verifySigV4(req, {
-        secrets: opts.secrets,
-        region: opts.partition.region,
-        service: signingName ?? "sts",
-        nowMs,
-      });
+      const { principal } = (await opts.authenticator.authenticate(req, signingName ?? "sts", nowMs)).key;
       if (!service) throw new AwsError("InvalidAction", `Berth serves no Query-protocol API for signing name '${bounded(signingName ?? "")}'.`);
       const query = decodeQueryForm(req.body);
       action = query.action;
@@ -48,7 +44,8 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
       if (query.version !== service.version) {
         throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${bounded(query.version)}: this API's version is ${service.version}.`);
       }
-      const result = await op.handle(query.params, { requestId, accessKeyId, nowMs, partition: opts.partition });
+      authorize(principal, { action: `${service.signingName}:${action}`, resource: "*" });
+      const result = await op.handle(query.params, { requestId, principal, nowMs, partition: opts.partition });
       return respond(200, resultXml(action, service.xmlNamespace, result, requestId), requestId);
     } catch (e) {
       if (e instanceof AwsError) {
@@ -70,6 +67,7 @@ const queryCodes: Partial<Record<ErrorCode, string>> = {
   IncompleteSignatureException: "IncompleteSignature",
   InvalidSignatureException: "SignatureDoesNotMatch",
   UnrecognizedClientException: "InvalidClientTokenId",
+  AccessDeniedException: "AccessDenied",
   ValidationException: "ValidationError",
 };
 

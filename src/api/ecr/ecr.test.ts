@@ -9,6 +9,7 @@ import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "..
 import type { JsonService } from "../aws-json/service.js";
 import { validateShape } from "../aws-json/validate-shape.js";
 import { ecrService } from "./service.js";
+import { rootPrincipal } from "../../auth/principal.js";
 
 /**
  * The ECR operation table in process: each call goes through the SDK schema check the dispatcher
@@ -23,7 +24,7 @@ const nowMs = Date.parse("2026-03-01T00:00:00Z");
 function call(op: string, input: object): Promise<Record<string, unknown>> {
   const operation = service.operations[op];
   if (!operation) throw new Error(`no operation ${op}`);
-  const ctx = { requestId: "r", accessKeyId: "AKIA", nowMs, partition };
+  const ctx = { requestId: "r", principal: rootPrincipal(partition, "AKIA"), nowMs, partition };
   return operation.handle(validateShape(operation.input, JSON.parse(JSON.stringify(input))), ctx).then((o) => JSON.parse(JSON.stringify(o)) as Record<string, unknown>);
 }
 

@@ -82,6 +82,8 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
         }
         const inactive: ContainerInstanceRecord = { ...current, status: "INACTIVE", version: current.version + 1 };
         await tx.containerInstances.put(inactive);
+        // Its agent's credential dies with the registration: the agent must register again to act.
+        await tx.agentCredentials.revokeInstance(current.arn);
         return inactive;
       });
       changes.publish({ kind: "instance", record });

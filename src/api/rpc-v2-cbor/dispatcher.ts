@@ -1,16 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { cbor } from "@smithy/core/cbor";
 import type { Logger } from "pino";
+import type { Authenticator } from "../../auth/authenticator.js";
+import { authorize } from "../../auth/authorize.js";
 import type { Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
-import { verifySigV4 } from "../sigv4/verify.js";
 import type { CborService } from "./service.js";
 
 export interface CborDispatcherOptions {
   readonly services: readonly CborService[];
-  /** Secret access keys by access key id. */
-  readonly secrets: ReadonlyMap<string, string>;
+  /** Resolves a signed request to its principal. */
+  readonly authenticator: Authenticator;
   readonly partition: Partition;
   readonly now: () => number;
   readonly logger: Logger;
@@ -46,8 +47,9 @@ export function createCborDispatcher(opts: CborDispatcherOptions): (req: HttpReq
     }
     try {
       const nowMs = opts.now();
-      const accessKeyId = await verifySigV4(req, { secrets: opts.secrets, region: opts.partition.region, service: service.signingName, nowMs });
-      const output = await op.handle(decode(req.body), { requestId, accessKeyId, nowMs, partition: opts.partition });
+      const { principal } = (await opts.authenticator.authenticate(req, service.signingName, nowMs)).key;
+      authorize(principal, { action: `${service.signingName}:${m![2]!}`, resource: "*" });
+      const output = await op.handle(decode(req.body), { requestId, principal, nowMs, partition: opts.partition });
       return respond(200, requestId, output);
     } catch (e) {
       if (e instanceof AwsError) return respond(e.status, requestId, { ...e.fields, ...error(e.code, e.message) });

@@ -1,9 +1,11 @@
+import { agentRoleName } from "../../auth/principal.js";
 import type { QueryService } from "../aws-query/service.js";
 
 /**
- * AWS STS over the Query protocol. GetCallerIdentity answers who signed the request: the account's
- * root key is `arn:aws:iam::<account>:root` with the account id as its user id, as AWS answers for
- * root credentials.
+ * AWS STS over the Query protocol. GetCallerIdentity answers who signed the request (auth/principal.ts):
+ * the account's root key is `arn:aws:iam::<account>:root` with the account id as its user id, as AWS
+ * answers for root credentials; an agent is its assumed-role ARN, with `<role>:<container instance id>`
+ * as its user id (AWS's `<role id>:<session name>`).
  */
 export function stsService(): QueryService {
   return {
@@ -14,9 +16,9 @@ export function stsService(): QueryService {
       GetCallerIdentity: {
         handle: (_params, ctx) =>
           Promise.resolve({
-            UserId: ctx.partition.accountId,
+            UserId: ctx.principal.kind === "root" ? ctx.partition.accountId : `${agentRoleName}:${ctx.principal.arn.split("/").at(-1) ?? ""}`,
             Account: ctx.partition.accountId,
-            Arn: `arn:aws:iam::${ctx.partition.accountId}:root`,
+            Arn: ctx.principal.arn,
           }),
       },
     },

@@ -100,4 +100,16 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX run_task_tokens_age ON run_task_tokens (created_at_ms);
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- Agents' own credentials, each scoped to one container instance; deregistering it revokes them.
+      CREATE TABLE agent_credentials (
+        access_key_id          TEXT PRIMARY KEY,
+        container_instance_arn TEXT NOT NULL,
+        doc                    TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX agent_credentials_instance ON agent_credentials (container_instance_arn);
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 import Sqlite, { type Database } from "better-sqlite3";
 import type { ReadTx, Store, WriteTx } from "../store.js";
+import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { migrations } from "./migrations.js";
 import { SqliteClusters, SqliteTags, SqliteTaskDefinitions } from "./repositories.js";
 import { SqliteServices } from "./service-repositories.js";
@@ -124,6 +125,7 @@ function repositories(db: Database): WriteTx {
     containerInstances: new SqliteContainerInstances(db),
     tasks: new SqliteTasks(db),
     services: new SqliteServices(db),
+    agentCredentials: new SqliteAgentCredentials(db),
   };
 }
 

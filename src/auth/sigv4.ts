@@ -1,27 +1,50 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
-import { AwsError } from "../../errors/catalog.js";
-import type { HttpRequest } from "../http-types.js";
+import type { HttpRequest } from "../api/http-types.js";
+import { AwsError } from "../errors/catalog.js";
 
+/** What a signature is checked against: the key's secret, and whatever the caller attaches to the key. */
+export interface SigningKey {
+  readonly secretAccessKey: string;
+}
 
-export interface VerifyOptions {
-  /** Secret access keys by access key id. */
-  readonly secrets: ReadonlyMap<string, string>;
+export interface VerifyOptions<K extends SigningKey> {
+  /** The key of an access key id, or undefined when there is none (a store lookup for agent keys). */
+  readonly lookup: (accessKeyId: string) => Promise<K | undefined>;
   readonly region: string;
   /** The signing name the operation's service uses (ecs, ecr, logs, …). */
   readonly service: string;
   readonly nowMs: number;
 }
 
-const maxSkewMs = 15 * 60 * 1000;
+/** How far a signature's date may be from the server's clock, either way (AWS's rule). */
+export const maxSkewMs = 15 * 60 * 1000;
+
+/** A verified signature: the key it was made with, its id, when it was signed and the signature itself. */
+export interface Verified<K> {
+  readonly key: K;
+  readonly accessKeyId: string;
+  readonly signedAtMs: number;
+  readonly signature: string;
+}
 
 /**
- * Verifies an AWS Signature Version 4 `Authorization` header and returns the caller's access key id.
+ * Headers that must be signed when the request carries them: whoever captures a signed request
+ * must not be able to send it to another host, re-target it at another operation or re-type its body.
+ * `host` must always be signed (AWS's rule); the others only when present, as AWS checks them.
+ */
+const signedWhenPresent = [
+  ["x-amz-target", "X-Amz-Target"],
+  ["content-type", "Content-Type"],
+] as const;
+
+/**
+ * Verifies an AWS Signature Version 4 `Authorization` header and returns the caller's key.
  * The canonical request is rebuilt by the same signer the AWS SDKs use, over exactly the headers the
  * client signed, and the signatures are compared in constant time. Throws the errors AWS gives.
  */
-export async function verifySigV4(req: HttpRequest, opts: VerifyOptions): Promise<string> {
+export async function verifySigV4<K extends SigningKey>(req: HttpRequest, opts: VerifyOptions<K>): Promise<Verified<K>> {
   const auth = parseAuthorization(header(req, "authorization"));
   const amzDate = header(req, "x-amz-date");
   if (!amzDate) throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
@@ -33,13 +56,14 @@ export async function verifySigV4(req: HttpRequest, opts: VerifyOptions): Promis
   if (!accessKeyId || !scopeDate || !scopeRegion || !scopeService || terminator !== "aws4_request") {
     throw incomplete(`Credential should be scoped to a valid region and service: '${auth.credential}'.`);
   }
-  const secret = opts.secrets.get(accessKeyId);
-  if (secret === undefined) throw new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.");
+  const key = await opts.lookup(accessKeyId);
+  if (key === undefined) throw new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.");
   if (scopeDate !== amzDate.slice(0, 8)) {
     throw invalid(`Credential should be scoped to a valid date, '${amzDate.slice(0, 8)}', not '${scopeDate}'.`);
   }
   if (scopeRegion !== opts.region) throw invalid(`Credential should be scoped to a valid region, '${opts.region}', not '${scopeRegion}'.`);
   if (scopeService !== opts.service) throw invalid(`Credential should be scoped to correct service: '${opts.service}'.`);
+  checkSignedHeaders(req, auth.signedHeaders);
 
   const signedHeaders: Record<string, string> = {};
   for (const name of auth.signedHeaders) {
@@ -53,7 +77,7 @@ export async function verifySigV4(req: HttpRequest, opts: VerifyOptions): Promis
   }
 
   const signer = new SignatureV4({
-    credentials: { accessKeyId, secretAccessKey: secret },
+    credentials: { accessKeyId, secretAccessKey: key.secretAccessKey },
     region: scopeRegion,
     service: scopeService,
     sha256: Hash.bind(null, "sha256"),
@@ -69,7 +93,16 @@ export async function verifySigV4(req: HttpRequest, opts: VerifyOptions): Promis
       "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
     );
   }
-  return accessKeyId;
+  return { key, accessKeyId, signedAtMs: signingDate.getTime(), signature: auth.signature.toLowerCase() };
+}
+
+/** AWS's order: `host` first, then the headers that must be signed when they are sent. */
+function checkSignedHeaders(req: HttpRequest, signed: readonly string[]): void {
+  const names = new Set(signed.map((h) => h.toLowerCase()));
+  if (!names.has("host") && !names.has(":authority")) throw invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  for (const [name, display] of signedWhenPresent) {
+    if (req.headers[name] !== undefined && !names.has(name)) throw invalid(`'${display}' must be a 'SignedHeader' in the AWS Authorization.`);
+  }
 }
 
 interface Authorization {

@@ -1,0 +1,157 @@
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import {
+  ECSClient,
+  RegisterContainerInstanceCommand,
+  type RegisterContainerInstanceCommandInput,
+  type RegisterContainerInstanceCommandOutput,
+} from "@aws-sdk/client-ecs";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { agentCredential, berthSigningName, berthTargetPrefix, type AgentCredential } from "../agent-protocol/agent-credential.js";
+
+/**
+ * The agent's identity, as an ECS agent's: it registers its container instance with an operator's
+ * credential (ECS: the instance profile), then acts with a credential of its own, scoped to that
+ * instance, kept in `<data-dir>/agent-credentials.json` (mode 0600). A restarted agent registers
+ * with its own credential, and uses the operator's again only when its own is refused (revoked
+ * by deregistration, or a server that lost it), to register and get a new one.
+ */
+
+export interface IdentityOptions {
+  readonly endpoint: string;
+  readonly region: string;
+  /** The operator's credential; undefined: the AWS SDK's default chain (environment, shared file). */
+  readonly operator: AwsCredentialIdentity | undefined;
+  /** Where the agent's own credential is kept. */
+  readonly path: string;
+  readonly logger: Logger;
+}
+
+export interface Registered {
+  readonly containerInstanceArn: string;
+  readonly credential: AgentCredential;
+}
+
+/** Errors that mean "this credential is not (or no longer) valid here", not "the request is wrong". */
+const refusedCredential = new Set(["UnrecognizedClientException", "AccessDeniedException", "InvalidSignatureException"]);
+
+/** Registers the instance and returns the agent's own credential; the operator's is not kept. */
+export async function registerWithIdentity(input: RegisterContainerInstanceCommandInput, opts: IdentityOptions): Promise<Registered> {
+  const saved = readAgentCredential(opts.path);
+  if (saved && input.containerInstanceArn !== undefined && saved.containerInstanceArn === input.containerInstanceArn) {
+    try {
+      const out = await registerAs(saved, input, opts);
+      return { containerInstanceArn: out.containerInstance?.containerInstanceArn ?? saved.containerInstanceArn, credential: saved };
+    } catch (err) {
+      if (!(err instanceof Error) || !refusedCredential.has(err.name)) throw registrationFailed(err, input);
+      opts.logger.warn({ err: `${err.name}: ${err.message}` }, "own credential refused; registering again with the operator credential");
+    }
+  }
+  const ecs = new ECSClient({ endpoint: opts.endpoint, region: opts.region, ...(opts.operator && { credentials: opts.operator }) });
+  try {
+    const out = await register(ecs, input, opts.logger).catch((err: unknown) => {
+      throw registrationFailed(err, input);
+    });
+    const containerInstanceArn = out.containerInstance?.containerInstanceArn ?? "";
+    const credential = await createAgentCredential(opts.endpoint, opts.region, await ecs.config.credentials(), containerInstanceArn);
+    writeAgentCredential(opts.path, credential);
+    opts.logger.info({ principal: credential.principalArn }, "received the agent's own credential");
+    return { containerInstanceArn, credential };
+  } finally {
+    ecs.destroy();
+  }
+}
+
+async function registerAs(credential: AgentCredential, input: RegisterContainerInstanceCommandInput, opts: IdentityOptions) {
+  const ecs = new ECSClient({
+    endpoint: opts.endpoint,
+    region: opts.region,
+    credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
+  });
+  try {
+    return await register(ecs, input, opts.logger);
+  } finally {
+    ecs.destroy();
+  }
+}
+
+/**
+ * Registers the instance, waiting for a control plane that is not up yet (backoff 250 ms to 30 s,
+ * as the ECS agent does); an answer that the request itself is refused (a 4xx) is thrown as it is.
+ */
+async function register(ecs: ECSClient, input: RegisterContainerInstanceCommandInput, logger: Logger): Promise<RegisterContainerInstanceCommandOutput> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ecs.send(new RegisterContainerInstanceCommand(input));
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== undefined && status >= 400 && status < 500) throw err;
+      const delay = Math.min(30_000, 250 * 2 ** attempt);
+      logger.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: delay }, "control plane not reachable; retrying registration");
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+/** What the agent says when the control plane refuses to register it: what failed, and how to fix it. */
+function registrationFailed(err: unknown, input: RegisterContainerInstanceCommandInput): Error {
+  const name = err instanceof Error ? err.name : "Error";
+  const hint = name === "ClusterNotFoundException" ? ` Create it first: aws ecs create-cluster --cluster-name ${input.cluster ?? "default"}` : "";
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\.$/, "");
+  return new Error(`could not register in cluster ${input.cluster ?? "default"}: ${name}: ${message}.${hint}`, { cause: err });
+}
+
+/** Calls Berth's CreateAgentCredential (agent-protocol/agent-credential.ts) with the operator's credential. */
+export async function createAgentCredential(endpoint: string, region: string, operator: AwsCredentialIdentity, containerInstanceArn: string): Promise<AgentCredential> {
+  const url = new URL(endpoint);
+  const body = JSON.stringify({ containerInstanceArn });
+  const signer = new SignatureV4({ credentials: operator, region, service: berthSigningName, sha256: Hash.bind(null, "sha256") });
+  const signed = await signer.sign({
+    method: "POST",
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port === "" ? undefined : Number(url.port),
+    path: "/",
+    headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": `${berthTargetPrefix}.CreateAgentCredential` },
+    body,
+  });
+  const { host: _host, ...headers } = signed.headers;
+  const res = await fetch(new URL("/", endpoint), { method: "POST", headers, body, signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
+  if (res.status !== 200) {
+    const error = awsError.safeParse(parseJson(text));
+    const why = error.success ? `${error.data.__type}: ${error.data.message ?? ""}` : `HTTP ${res.status}`;
+    throw new Error(`the control plane refused the agent a credential: ${why}`);
+  }
+  return agentCredential.parse(parseJson(text));
+}
+
+const awsError = z.object({ __type: z.string(), message: z.string().optional() });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The saved credential, or undefined when there is none (or it is unreadable: the agent then registers anew). */
+export function readAgentCredential(path: string): AgentCredential | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return agentCredential.parse(JSON.parse(readFileSync(path, "utf8")));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the credential readable by its owner only, atomically (a crash leaves the old file or the new). */
+export function writeAgentCredential(path: string, credential: AgentCredential): void {
+  rmSync(`${path}.tmp`, { force: true }); // the mode applies only to a file being created
+  writeFileSync(`${path}.tmp`, JSON.stringify(credential), { mode: 0o600, flag: "wx" });
+  renameSync(`${path}.tmp`, path);
+}

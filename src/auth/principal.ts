@@ -1,0 +1,47 @@
+import { assumedRoleArn, ecsResource, iamRootArn, type Partition } from "../domain/arn.js";
+
+/**
+ * Who signed a request, resolved from its access key. A discriminated union: IAM users, assumed
+ * roles and task-role credentials are further kinds of the same union, resolved by the same
+ * {@link Authenticator} and judged by the same `authorize`.
+ */
+export type Principal = RootPrincipal | AgentPrincipal;
+
+/** The key written to `<data-dir>/credentials` at first start: the account's root, allowed everything. */
+export interface RootPrincipal {
+  readonly kind: "root";
+  readonly accessKeyId: string;
+  /** `arn:aws:iam::<account>:root`, as AWS names an account's root user. */
+  readonly arn: string;
+}
+
+/** The agent of one container instance, with the credential it was issued when it registered. */
+export interface AgentPrincipal {
+  readonly kind: "agent";
+  readonly accessKeyId: string;
+  /** `arn:aws:sts::<account>:assumed-role/berth-agent/<container-instance-id>` (see README.md). */
+  readonly arn: string;
+  readonly containerInstanceArn: string;
+  readonly cluster: string;
+}
+
+/** The role name in agents' ARNs: as ECS agents act as `ecsInstanceRole`, Berth agents act as this. */
+export const agentRoleName = "berth-agent";
+
+export const rootPrincipal = (p: Partition, accessKeyId: string): RootPrincipal => ({
+  kind: "root",
+  accessKeyId,
+  arn: iamRootArn(p),
+});
+
+/** An agent principal; its ARN's session name is the container instance's id. */
+export function agentPrincipal(p: Partition, c: { accessKeyId: string; containerInstanceArn: string; cluster: string }): AgentPrincipal {
+  const id = ecsResource(c.containerInstanceArn)?.path.split("/").at(-1) ?? c.containerInstanceArn;
+  return {
+    kind: "agent",
+    accessKeyId: c.accessKeyId,
+    arn: assumedRoleArn(p, agentRoleName, id),
+    containerInstanceArn: c.containerInstanceArn,
+    cluster: c.cluster,
+  };
+}

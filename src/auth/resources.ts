@@ -1,0 +1,31 @@
+import { clusterArn, clusterName, ecrRepositoryArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
+
+const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/**
+ * The resource an operation acts on, as IAM names it, for the authorization decision and the
+ * refusal's message: a container instance for the agent's own calls, the task definition for
+ * RunTask and StartTask, a cluster for calls that name one, a repository for ECR calls that name
+ * one, and `*` for calls without one (CreateCluster, ListClusters, GetAuthorizationToken, …).
+ */
+export function resourceOf(signingName: string, operation: string, input: Readonly<Record<string, unknown>>, p: Partition): string {
+  if (signingName === "ecs") {
+    const instance = text(input.containerInstanceArn);
+    if (operation === "RegisterContainerInstance" && instance) return instance;
+    const definition = text(input.taskDefinition);
+    if ((operation === "RunTask" || operation === "StartTask") && definition) {
+      const ref = parseTaskDefinitionRef(definition);
+      if (ref?.revision !== undefined) return taskDefinitionArn(p, ref.family, ref.revision);
+      if (ref) return taskDefinitionFamilyArn(p, ref.family);
+    }
+    if ("cluster" in input || operation === "RegisterContainerInstance") return clusterArn(p, clusterName(text(input.cluster)));
+    return "*";
+  }
+  if (signingName === "ecr") {
+    const repository = text(input.repositoryName);
+    if (repository) return ecrRepositoryArn(p, repository);
+    return "*";
+  }
+  const instance = text(input.containerInstanceArn);
+  return instance ?? "*";
+}
