@@ -11,11 +11,10 @@ import type { EcrDeps } from "./deps.js";
  * The password names the caller, whom the registry charges for upload sessions.
  */
 /**
- * The id of the principal a registry password is issued to: the one place that says who the caller
- * is. Today the access key id of the verified signature; when the request context carries a
- * principal object, this returns its id and nothing else changes.
+ * The id of the principal a registry password is issued to: its ARN, which stays the same when an
+ * agent's credential is reissued, so that its upload sessions stay its own.
  */
-export const registryPrincipalOf = (ctx: RequestContext): string => ctx.accessKeyId;
+export const registryPrincipalOf = (ctx: RequestContext): string => ctx.principal.arn;
 
 export function authorizationOperations({ tokenSecret, registryAddress }: EcrDeps): Record<string, Operation> {
   return {
