@@ -13,12 +13,21 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
+ * The request's URL, or undefined for a target the URL parser rejects (`GET //[` passes the HTTP
+ * parser): thrown in a request listener, that would end the agent.
+ */
+function requestUrl(target: string | undefined): URL | undefined {
+  return URL.canParse(target ?? "/", "http://localhost") ? new URL(target ?? "/", "http://localhost") : undefined;
+}
+
+/**
  * The introspection API (ECS agent port 51678): `/v1/metadata`, `/v1/tasks`,
  * `/v1/tasks?taskarn=…` and `/v1/tasks?dockerid=…` (a 12-character prefix is enough).
  */
 export function introspectionServer(opts: { readonly cluster: string; readonly instanceArn: () => string | undefined; readonly tasks: TaskManager }): Server {
   return createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    const url = requestUrl(req.url);
+    if (!url) return json(res, 400, { error: "the request target is not a URL path" });
     if (url.pathname === "/v1/metadata") {
       return json(res, 200, { Cluster: opts.cluster, ContainerInstanceArn: opts.instanceArn() ?? null, Version: agentVersion });
     }
@@ -53,7 +62,7 @@ export function metadataServer(opts: { readonly cluster: string; readonly tasks:
     return undefined;
   };
   return createServer((req, res) => {
-    const m = /^\/v4\/([^/]+)(\/task)?(\/stats)?\/?$/.exec(new URL(req.url ?? "/", "http://localhost").pathname);
+    const m = /^\/v4\/([^/]+)(\/task)?(\/stats)?\/?$/.exec(requestUrl(req.url)?.pathname ?? "");
     const found = m && find(m[1]!);
     if (!m || !found) return json(res, 404, { error: "unknown metadata path" });
     const { actor, name } = found;

@@ -33,7 +33,9 @@ export function createHttpServer({ api, streaming = [], logger, maxBodyBytes = 1
   const server = tls ? createTlsServer(tls, listener) : createServer(listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // A request target such as `//[` passes the HTTP parser but not the URL parser: the client's fault.
+    const url = URL.canParse(req.url ?? "/", "http://localhost") ? new URL(req.url ?? "/", "http://localhost") : undefined;
+    if (!url) return send(res, awsError(400, "ValidationException", `The request target is not a valid URL path: ${(req.url ?? "").slice(0, 200)}`));
     const route = streaming.find((r) => url.pathname.startsWith(r.prefix));
     if (route) return route.handle(req, res);
     if (url.pathname === "/healthz") return send(res, { status: 200, headers: { "content-type": "text/plain" }, body: "ok\n" });

@@ -111,6 +111,15 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(page.items.map(key), ["a_b:1"]);
       }));
 
+    it("takes a family prefix of any length (SQLite refuses LIKE patterns over 50,000 bytes)", () =>
+      withStore(async (store) => {
+        await store.write((tx) => tx.taskDefinitions.put(aTaskDefinition("api", 1, "ACTIVE")));
+        const long = "a".repeat(300_000);
+        assert.deepEqual((await store.read((tx) => tx.taskDefinitions.list({ limit: 10, descending: false, familyPrefix: long }))).items, []);
+        assert.deepEqual((await store.read((tx) => tx.taskDefinitions.families({ limit: 10, familyPrefix: long }))).items, []);
+        assert.deepEqual((await store.read((tx) => tx.taskDefinitions.list({ limit: 10, descending: false, familyPrefix: "ap" }))).items.map(key), ["api:1"]);
+      }));
+
     it("adds, overwrites and removes tags", () =>
       withStore(async (store) => {
         const arn = "arn:aws:ecs:us-east-1:000000000000:cluster/x";

@@ -30,6 +30,16 @@ export class BerthServer {
     return server;
   }
 
+  /** Whether the server process is still alive (it has neither exited nor been killed). */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The server process's id, for reading its resource use. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get credentialsFile(): string {
     return join(this.dataDir, "credentials");
   }

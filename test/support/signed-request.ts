@@ -7,17 +7,22 @@ export interface RawResponse {
   readonly body: Record<string, unknown>;
 }
 
+export interface RawTextResponse {
+  readonly status: number;
+  readonly text: string;
+}
+
 /**
- * Sends an arbitrary body (malformed JSON included) as a correctly signed AWS JSON 1.1 request, the
- * way an SDK would, so that tests reach the server's validation rather than its authentication.
+ * Sends an arbitrary body (malformed JSON, binary noise included) as a correctly signed AWS JSON 1.1
+ * request, the way an SDK would, so that tests reach the server's validation rather than its authentication.
  */
-export async function signedJsonRequest(
+export async function signedRequest(
   endpoint: string,
   key: AccessKey,
   target: string,
-  body: string,
+  body: string | Uint8Array,
   { service = "ecs", region = "us-east-1" } = {},
-): Promise<RawResponse> {
+): Promise<RawTextResponse> {
   const url = new URL(endpoint);
   const signer = new SignatureV4({ credentials: key, region, service, sha256: Hash.bind(null, "sha256") });
   const signed = await signer.sign({
@@ -30,6 +35,17 @@ export async function signedJsonRequest(
     body,
   });
   const res = await fetch(endpoint, { method: "POST", headers: signed.headers, body });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return { status: res.status, text: await res.text() };
+}
+
+/** `signedRequest` for a JSON answer. */
+export async function signedJsonRequest(
+  endpoint: string,
+  key: AccessKey,
+  target: string,
+  body: string,
+  options: { service?: string; region?: string } = {},
+): Promise<RawResponse> {
+  const { status, text } = await signedRequest(endpoint, key, target, body, options);
+  return { status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }

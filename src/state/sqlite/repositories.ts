@@ -1,6 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { Tag } from "@aws-sdk/client-ecs";
-import { likePrefix, page, parseDoc, type DocRow } from "./rows.js";
+import { familyHasPrefix, page, parseDoc, type DocRow } from "./rows.js";
 import type {
   ClusterRecord,
   ClusterRepository,
@@ -82,8 +82,8 @@ export class SqliteTaskDefinitions implements TaskDefinitionRepository {
   }
 
   list(q: TaskDefinitionQuery): Promise<Page<TaskDefinitionRecord>> {
-    const where = ["family LIKE ? ESCAPE '\\'"];
-    const params: (string | number)[] = [likePrefix(q.familyPrefix)];
+    const where = [familyHasPrefix];
+    const params: (string | number)[] = [q.familyPrefix ?? "", q.familyPrefix ?? ""];
     if (q.status) {
       where.push("status = ?");
       params.push(q.status);
@@ -105,13 +105,13 @@ export class SqliteTaskDefinitions implements TaskDefinitionRepository {
     const active = "EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family AND t.status = 'ACTIVE')";
     const statusClause = q.status === "ACTIVE" ? `AND ${active}` : q.status === "INACTIVE" ? `AND NOT ${active}` : "";
     const rows = this.db
-      .prepare<[string, string, number], { family: string }>(
+      .prepare<[string, string, string, number], { family: string }>(
         `SELECT family FROM task_definition_families f
-         WHERE family LIKE ? ESCAPE '\\' AND family > ? ${statusClause}
+         WHERE ${familyHasPrefix} AND family > ? ${statusClause}
            AND EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family)
          ORDER BY family LIMIT ?`,
       )
-      .all(likePrefix(q.familyPrefix), q.after ?? "", q.limit + 1)
+      .all(q.familyPrefix ?? "", q.familyPrefix ?? "", q.after ?? "", q.limit + 1)
       .map((r) => r.family);
     return Promise.resolve(page(rows, q, (f) => f));
   }

@@ -15,6 +15,9 @@ export function page<T>(rows: readonly T[], req: PageRequest, key: (t: T) => str
   return { items, nextAfter: key(items[items.length - 1]!) };
 }
 
-/** Escapes LIKE wildcards so that a prefix matches literally. */
-export const likePrefix = (prefix: string | undefined): string => `${(prefix ?? "").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * `family` starts with the (twice bound) prefix, matched literally. Not LIKE: SQLite refuses a LIKE
+ * pattern over 50,000 bytes ("pattern too complex"), and a client's prefix may be any length.
+ */
+export const familyHasPrefix = "substr(family, 1, length(?)) = ?";
 
