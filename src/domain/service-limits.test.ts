@@ -41,6 +41,8 @@ const cases: readonly [string, () => unknown, string | undefined][] = [
   ["20 capacity providers", () => checkCapacityProviderStrategy(providers(20)), undefined],
   ["a capacity provider base of 100001", () => checkCapacityProviderStrategy([{ capacityProvider: "cp", base: 100_001 }]), "Invalid base 100001 for capacity provider 'cp': use 0 to 100000."],
   ["a capacity provider weight of 1001", () => checkCapacityProviderStrategy([{ capacityProvider: "cp", weight: 1001 }]), "Invalid weight 1001 for capacity provider 'cp': use 0 to 1000."],
+  ["a capacity provider name of 256 characters", () => checkCapacityProviderStrategy([{ capacityProvider: "c".repeat(256) }]), `Invalid capacity provider name '${"c".repeat(64)}': use 1 to 255 letters, numbers, underscores and hyphens.`],
+  ["a capacity provider without a name", () => checkCapacityProviderStrategy([{ capacityProvider: "", weight: 1 }]), "Invalid capacity provider name '': use 1 to 255 letters, numbers, underscores and hyphens."],
   ["a capacity provider at base 100000 and weight 1000", () => checkCapacityProviderStrategy([{ capacityProvider: "cp", base: 100_000, weight: 1000 }]), undefined],
   ["a clientToken of 37 characters", () => checkClientToken("t".repeat(37)), token],
   ["a clientToken with a space", () => checkClientToken("a b"), token],

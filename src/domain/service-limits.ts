@@ -74,6 +74,10 @@ export function checkCapacityProviderStrategy(items: readonly CapacityProviderSt
   }
   for (const item of items) {
     const name = item.capacityProvider ?? "";
+    // CreateCapacityProvider's rule for names: up to 255 letters, numbers, underscores and hyphens.
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) {
+      throw invalidParameter(`Invalid capacity provider name '${name.slice(0, 64)}': use 1 to 255 letters, numbers, underscores and hyphens.`);
+    }
     if (item.base !== undefined && (item.base < base.min || item.base > base.max)) {
       throw invalidParameter(`Invalid base ${item.base} for capacity provider '${name}': use ${base.min} to ${base.max}.`);
     }

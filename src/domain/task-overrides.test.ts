@@ -35,6 +35,8 @@ const refused: readonly [string, TaskOverride, string][] = [
   ["a task cpu of 193 vCPU", { cpu: "193 vCPU" }, "Invalid 'cpu' override for the task: '193 vCPU'. Use 128 to 196608 CPU units, such as '1024', or vCPUs such as '1 vCPU'."],
   ["a task memory of 1e15 MiB", { memory: "1000000000000000" }, "Invalid 'memory' override for the task: '1000000000000000'. Use 6 to 2147483647 MiB, such as '512', or GB such as '1GB'."],
   ["a task memory of 5 MiB", { memory: "5" }, "Invalid 'memory' override for the task: '5'. Use 6 to 2147483647 MiB, such as '512', or GB such as '1GB'."],
+  ["ephemeral storage of -2 GiB", { ephemeralStorage: { sizeInGiB: -2 } }, "Invalid ephemeralStorage sizeInGiB -2. Valid values are 21 to 200."],
+  ["ephemeral storage of 201 GiB", { ephemeralStorage: { sizeInGiB: 201 } }, "Invalid ephemeralStorage sizeInGiB 201. Valid values are 21 to 200."],
 ];
 
 /** [what, overrides, what they become] */
@@ -45,6 +47,7 @@ const accepted: readonly [string, TaskOverride | undefined, TaskOverride][] = [
   ["one override per container", { containerOverrides: [{ name: "web", cpu: 0 }, { name: "sidecar", memory: 6, memoryReservation: 6 }] }, { containerOverrides: [{ name: "web", cpu: 0 }, { name: "sidecar", memory: 6, memoryReservation: 6 }] }],
   ["task cpu in vCPUs and memory in GB, made canonical", { cpu: "0.5 vCPU", memory: "2GB" }, { cpu: "512", memory: "2048" }],
   ["the largest task cpu and memory", { cpu: "196608", memory: "2147483647" }, { cpu: "196608", memory: "2147483647" }],
+  ["ephemeral storage of 21 GiB", { ephemeralStorage: { sizeInGiB: 21 } }, { ephemeralStorage: { sizeInGiB: 21 } }],
 ];
 
 describe("RunTask and StartTask overrides", () => {

@@ -12,12 +12,15 @@
  *   `name`: "required if any override is specified"), a container of the task definition, once.
  * - Container cpu is not negative; memory and memoryReservation are at least 6 MiB (the Docker
  *   minimum the task definition rules use), and memory is not below memoryReservation.
- * - Task cpu and memory read like a task definition's: "1024" or "1 vCPU", "512" or "1GB".
+ * - Task cpu and memory read like a task definition's: "1024" or "1 vCPU", "512" or "1GB"; so does
+ *   ephemeral storage (21 to 200 GiB).
  *
  * ECS's wording is known only for the size limit; the other messages are ours, in its style.
  */
 import type { ContainerOverride, TaskOverride } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
+import { messages } from "./task-definition/messages.js";
+import { ephemeralStorageGiB } from "./task-definition/normalize.js";
 import { minContainerMemory } from "./task-definition/resources.js";
 import { ec2TaskCpu, maxTaskMemory, parseTaskCpu, parseTaskMemory } from "./task-definition/units.js";
 
@@ -36,6 +39,10 @@ export function normalizeOverrides(overrides: TaskOverride | undefined, containe
   const seen = new Set<string>();
   for (const o of overrides.containerOverrides ?? []) {
     checkContainerOverride(o, containerNames, seen);
+  }
+  const storage = overrides.ephemeralStorage?.sizeInGiB;
+  if (storage !== undefined && (storage < ephemeralStorageGiB.min || storage > ephemeralStorageGiB.max)) {
+    throw invalidParameter(messages.ephemeralStorage(storage));
   }
   const out: TaskOverride = { ...overrides };
   if (overrides.cpu !== undefined) out.cpu = String(taskCpu(overrides.cpu));

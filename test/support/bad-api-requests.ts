@@ -4,7 +4,7 @@ import { ecrService } from "../../src/api/ecr/service.js";
 import type { EcrDeps } from "../../src/api/ecr/deps.js";
 import { ecsService } from "../../src/api/ecs/service.js";
 import type { EcsDeps } from "../../src/api/ecs/deps.js";
-import type { AccessKey } from "../../src/api/sigv4/credentials-file.js";
+import type { AccessKey } from "../../src/auth/credentials-file.js";
 import { signedRequest } from "./signed-request.js";
 
 /**
@@ -229,20 +229,11 @@ const notJsonBodies = (op: ApiOperation) =>
  * are fixed. `npm run bench:robustness` with KNOWN_GAPS=1 sends to them too.
  */
 export const knownGaps: Readonly<Record<string, readonly string[]>> = {
-  CreateCluster: ["defaultCapacityProviderStrategy"],
-  RunTask: ["capacityProviderStrategy", "overrides.ephemeralStorage", "volumeConfigurations", "platformVersion", "referenceId"],
-  StartTask: ["overrides.ephemeralStorage", "volumeConfigurations", "referenceId"],
-  UpdateService: [
-    "desiredCount",
-    "deploymentConfiguration",
-    "gatewayConnectors",
-    "monitoring",
-    "serviceConnectConfiguration",
-    "volumeConfigurations",
-    "availabilityZoneRebalancing",
-    "platformVersion",
-    "capacityProviderStrategy",
-  ],
+  // Accepted and ignored today (capacity providers, Service Connect, EBS volumes and the rest are
+  // other issues' work): a bad value in them goes unnoticed while the request's other members apply.
+  RunTask: ["volumeConfigurations"],
+  StartTask: ["volumeConfigurations"],
+  UpdateService: ["deploymentConfiguration", "gatewayConnectors", "monitoring", "serviceConnectConfiguration", "volumeConfigurations", "availabilityZoneRebalancing"],
 };
 
 const inKnownGap = (op: ApiOperation, at: string): boolean =>

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { Hash } from "@smithy/hash-node";
-import type { AccessKey } from "../../src/api/sigv4/credentials-file.js";
+import type { AccessKey } from "../../src/auth/credentials-file.js";
+import { signHandshake } from "./agent-handshake.js";
 
 /**
  * The agent channel at the byte level: a correctly signed WebSocket upgrade over a plain TCP socket,
@@ -79,20 +78,11 @@ export class RawAgentSession {
 
   /** Connects to the agent path as `containerInstanceArn`, with a SigV4-signed upgrade like the agent's. */
   static async open(endpoint: string, key: AccessKey, containerInstanceArn: string): Promise<RawAgentSession> {
-    const url = new URL("/agent/v1/connect", endpoint);
-    url.searchParams.set("containerInstance", containerInstanceArn);
-    const signer = new SignatureV4({ credentials: key, region: "us-east-1", service: "ecs", sha256: Hash.bind(null, "sha256") });
-    const signed = await signer.sign({
-      method: "GET",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: { host: url.host },
-    });
+    const handshake = await signHandshake(endpoint, key, containerInstanceArn);
+    const url = new URL(handshake.url);
     const headers = {
-      ...signed.headers,
+      host: url.host,
+      ...handshake.headers,
       upgrade: "websocket",
       connection: "Upgrade",
       "sec-websocket-key": randomBytes(16).toString("base64"),

@@ -11,7 +11,7 @@ import {
 import { CreateRepositoryCommand, ECRClient, PutLifecyclePolicyCommand } from "@aws-sdk/client-ecr";
 import { pino } from "pino";
 import { SimulatedAgent } from "../../src/agent/simulated/simulated-agent.js";
-import type { AccessKey } from "../../src/api/sigv4/credentials-file.js";
+import type { AccessKey } from "../../src/auth/credentials-file.js";
 import { seedName } from "./bad-api-requests.js";
 import { aContainer } from "./fixtures.js";
 import { until } from "./services.js";

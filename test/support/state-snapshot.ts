@@ -1,4 +1,4 @@
-import type { AccessKey } from "../../src/api/sigv4/credentials-file.js";
+import type { AccessKey } from "../../src/auth/credentials-file.js";
 import { signedJsonRequest } from "./signed-request.js";
 
 const ecs = (op: string) => `AmazonEC2ContainerServiceV20141113.${op}`;

@@ -1,3 +1,4 @@
+import { checkCapacityProviderStrategy } from "../../domain/service-limits.js";
 import {
   CreateClusterRequest$,
   DeleteClusterRequest$,
@@ -31,6 +32,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
     CreateCluster: operation<CreateClusterRequest>(CreateClusterRequest$, async (input, ctx) => {
       const name = validateClusterName(input.clusterName ?? "default");
       const tags = validateTags(input.tags ?? []);
+      checkCapacityProviderStrategy(input.defaultCapacityProviderStrategy ?? []);
       const requestedSettings = mergeClusterSettings(defaultClusterSettings, input.settings ?? []);
       const cluster = await store.write(async (tx) => {
         const existing = await tx.clusters.get(name);

@@ -1,3 +1,4 @@
+import { checkPlatformVersion } from "../../domain/platform-version.js";
 import {
   CreateServiceRequest$,
   DeleteServiceRequest$,
@@ -76,6 +77,7 @@ export function serviceOperations({ store, changes, random }: EcsDeps): Record<s
           checkClientToken(input.clientToken);
           checkDesiredCount(strategy, input.desiredCount);
           checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
+          checkPlatformVersion(input.platformVersion);
           unsupported(input);
           if (strategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
             throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
@@ -123,6 +125,7 @@ export function serviceOperations({ store, changes, random }: EcsDeps): Record<s
           if (current.status !== "ACTIVE") throw new AwsError("ServiceNotActiveException", "Service was not ACTIVE.");
           checkDesiredCount(current.schedulingStrategy, input.desiredCount);
           checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
+          checkPlatformVersion(input.platformVersion);
           unsupported(input);
           let next: ServiceRecord = { ...current, version: current.version + 1 };
           if (input.desiredCount !== undefined) next = { ...next, desiredCount: input.desiredCount };

@@ -1,3 +1,5 @@
+import { checkPlatformVersion } from "../../domain/platform-version.js";
+import { checkCapacityProviderStrategy } from "../../domain/service-limits.js";
 import { createHash } from "node:crypto";
 import {
   DescribeTasksRequest$,
@@ -5,6 +7,7 @@ import {
   RunTaskRequest$,
   StartTaskRequest$,
   StopTaskRequest$,
+  type CapacityProviderStrategyItem,
   type DescribeTasksRequest,
   type Failure,
   type ListTasksRequest,
@@ -201,8 +204,12 @@ async function prepareLaunch(
     propagateTags?: string | undefined;
     enableECSManagedTags?: boolean | undefined;
     referenceId?: string | undefined;
+    platformVersion?: string | undefined;
+    capacityProviderStrategy?: CapacityProviderStrategyItem[] | undefined;
   },
 ): Promise<Launch> {
+  checkPlatformVersion(input.platformVersion);
+  checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
   // ECS documents no bound for referenceId ("only used by Amazon ECS"); EventBridge, which passes it
   // to RunTask, caps its ReferenceId at 1024 characters, so that is the most ECS can be sent.
   if (input.referenceId !== undefined && input.referenceId.length > maxReferenceId) {

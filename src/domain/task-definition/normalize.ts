@@ -34,7 +34,7 @@ export interface NormalizeOptions {
 
 /** ECS's quotas for a task definition: 64 KiB of JSON and 10 containers. */
 export const taskDefinitionLimits = { maxBytes: 65_536, maxContainers: 10 } as const;
-const ephemeralStorageGiB = { min: 21, max: 200 } as const;
+export const ephemeralStorageGiB = { min: 21, max: 200 } as const;
 
 /** The network mode a definition runs with; ECS's Linux default is bridge, and ECS does not echo it. */
 export const effectiveNetworkMode = (def: { readonly networkMode?: NetworkMode | undefined }): NetworkMode => def.networkMode ?? "bridge";
