@@ -1,6 +1,7 @@
 import { NormalizedSchema } from "@smithy/core/schema";
 import type { StaticStructureSchema } from "@smithy/types";
 import { AwsError } from "../../errors/catalog.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 /**
  * Checks parsed JSON against an operation's input shape, taken from the AWS SDK's own schema for the
@@ -30,7 +31,8 @@ function check(s: NormalizedSchema, value: unknown, path: string): unknown {
     return Object.fromEntries(
       Object.entries(value)
         .filter(([, v]) => v !== null)
-        .map(([k, v]) => [k, check(item, v, `${path}.${k}`)]),
+        // A map key is the client's text: the path that names it in a message quotes an excerpt.
+        .map(([k, v]) => [k, check(item, v, `${path}.${excerpt(k)}`)]),
     );
   }
   if (s.isDocumentSchema()) return value;
