@@ -16,6 +16,8 @@ import type { Partition } from "../domain/arn.js";
 import type { TaskRecord } from "../domain/task.js";
 import { applyReport } from "../domain/task-report.js";
 import { AwsError } from "../errors/catalog.js";
+import { excerpt } from "../observability/excerpt.js";
+import type { RefusalLog } from "../observability/refusal-log.js";
 import type { PlacementIndex } from "../placement/placement-index.js";
 import type { ChangeFeed } from "../state/change-feed.js";
 import type { Store } from "../state/store.js";
@@ -31,6 +33,8 @@ export interface AgentHubOptions {
   readonly now: () => number;
   readonly heartbeatMs?: number;
   readonly placement: PlacementIndex;
+  /** Where refused connections are counted (one summary line per interval, each at debug). */
+  readonly refusals: RefusalLog;
 }
 
 /** RFC 6455 close codes the hub sends itself (ws sends 1002, 1007 and 1009 for frame errors). */
@@ -100,7 +104,8 @@ export class AgentHub {
       (err: unknown) => {
         const status = err instanceof AwsError ? err.status : 500;
         const message = err instanceof Error ? err.message : "error";
-        this.opts.logger.warn({ err: message }, "agent connection refused");
+        if (err instanceof AwsError) this.opts.refusals.count(err.code, { err: excerpt(message, 200) }, "agent connection refused");
+        else this.opts.logger.error({ err }, "agent connection failed");
         socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
       },
     );

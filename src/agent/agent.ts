@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
-import type { Server } from "node:http";
+import { existsSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import {
@@ -12,7 +11,8 @@ import type { Logger } from "pino";
 import { AgentChannel } from "./channel.js";
 import type { AgentConfig } from "./config/agent-config.js";
 import { DockerClient } from "./docker/docker-client.js";
-import { introspectionServer, metadataServer } from "./host-servers.js";
+import { claimAgentResources, HostPort, metadataPortSetting, type AgentClaims } from "./claims.js";
+import { introspectionHandler, metadataHandler } from "./host-servers.js";
 import { PortAllocator } from "./ports.js";
 import { RegistryAuth } from "./registry-auth.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
@@ -28,17 +28,34 @@ export interface RunningAgent {
  * running, keeps the channel to the control plane open, runs tasks on Docker, and serves the
  * introspection API and the task metadata endpoint.
  */
-export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+export async function startAgent(config: AgentConfig, logger: Logger, claimed?: AgentClaims): Promise<RunningAgent> {
   if (!config.endpoint) throw new Error("the agent needs the server's URL: --endpoint or ECS_BACKEND_HOST");
+  const claims = claimed ?? (await claimAgentResources(config));
+  const extra: HostPort[] = [];
+  try {
+    return await start(config, logger, claims, extra);
+  } catch (err) {
+    // Whatever failed, nothing stays half-started: no port held, the data dir free again.
+    await Promise.all(extra.map((p) => p.close()));
+    await claims.release();
+    throw err;
+  }
+}
+
+async function start(config: AgentConfig, logger: Logger, claims: AgentClaims, extra: HostPort[]): Promise<RunningAgent> {
+  const endpoint = config.endpoint ?? "";
   const region = config.region ?? "us-east-1";
-  mkdirSync(config.dataDir, { recursive: true });
   const docker = new DockerClient({
     timeouts: { createMs: config.containerCreateTimeoutMs, startMs: config.containerStartTimeoutMs, pullMs: config.imagePullTimeoutMs },
   });
   const engine = await docker.version();
+  const gateway = await docker.bridgeGateway();
+  // Containers reach the metadata endpoint on Docker's bridge gateway: bound, like the others,
+  // before the agent registers or adopts anything.
+  if (gateway) extra.push(await HostPort.bind(config.metadataPort, gateway, metadataPortSetting));
 
   const ecs = new ECSClient({
-    endpoint: config.endpoint,
+    endpoint,
     region,
     ...(config.credentials && {
       credentials: {
@@ -50,9 +67,9 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   });
   const credentials = await ecs.config.credentials();
   // Images in the server's own registry are pulled with a token from its ECR API, as the ECS agent does with ECR.
-  const ecr = new ECRClient({ endpoint: config.endpoint, region, credentials });
+  const ecr = new ECRClient({ endpoint, region, credentials });
   const registryAuth = new RegistryAuth({
-    endpoint: config.endpoint,
+    endpoint,
     now: Date.now,
     getAuthorizationToken: async () => {
       const data = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
@@ -68,12 +85,11 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const log = logger.child({ containerInstance: containerInstanceArn });
   log.info({ cluster: config.cluster }, "registered");
 
-  const gateway = await docker.bridgeGateway();
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), randomStart(config.dynamicHostPortRange));
   // The channel and the task manager report to each other; neither calls the other before start().
   const channel = new AgentChannel({
-    endpoint: config.endpoint,
+    endpoint,
     region,
     credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
     containerInstanceArn,
@@ -100,24 +116,16 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
 
   channel.start();
 
-  const servers: Server[] = [];
-  const listen = (server: Server, port: number, host: string) =>
-    new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => resolve());
-      servers.push(server);
-    });
-  await listen(introspectionServer({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }), config.introspectionPort, "127.0.0.1");
-  const metadata = metadataServer({ cluster: config.cluster, tasks, docker });
-  await listen(metadata, config.metadataPort, "127.0.0.1");
-  if (gateway) await listen(metadataServer({ cluster: config.cluster, tasks, docker }), config.metadataPort, gateway);
+  claims.introspection.serve(introspectionHandler({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }));
+  for (const metadata of [claims.metadata, ...extra]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker }));
 
   return {
     containerInstanceArn,
     async close() {
       channel.stop();
       tasks.stop();
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      await Promise.all(extra.map((p) => p.close()));
+      await claims.release();
       ecs.destroy();
       ecr.destroy();
     },
