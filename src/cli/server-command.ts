@@ -22,7 +22,7 @@ export function serverCommand(): Command {
     .option("--request-body-timeout <duration>", "an API request whose body takes longer gets 408 and is closed (env BERTH_REQUEST_BODY_TIMEOUT; default 30s)")
     .option("--upload-idle-timeout <duration>", "a registry upload or download that moves no byte for this long is cut (env BERTH_UPLOAD_IDLE_TIMEOUT; default 60s)")
     .option("--keep-alive-timeout <duration>", "an idle keep-alive connection is closed after this (env BERTH_KEEP_ALIVE_TIMEOUT; default 5s)")
-    .option("--max-connections <n>", "connections beyond this many get 503 and are closed (env BERTH_MAX_CONNECTIONS; default 1024)")
+    .option("--max-connections <n>", "connections beyond this many get 503 and are closed (env BERTH_MAX_CONNECTIONS; default 4096; every agent holds one)")
     .option("--refusal-log-interval <duration>", "refused requests are counted and logged as one line per interval (env BERTH_REFUSAL_LOG_INTERVAL; default 1m)")
     .action(async (flags: Record<string, string | undefined>) => {
       const config = compileServerConfig(flags, process.env);

@@ -26,9 +26,9 @@ describe("server config: registry maintenance", () => {
 });
 
 describe("server config: HTTP limits", () => {
-  it("defaults to a 10 s header timeout, 30 s body timeout, 60 s upload idle timeout, 5 s keep-alive and 1024 connections", () => {
+  it("defaults to a 10 s header timeout, 30 s body timeout, 60 s upload idle timeout, 5 s keep-alive and 4096 connections", () => {
     const c = compileServerConfig({}, {});
-    assert.deepEqual(c.http, { headersTimeoutMs: 10_000, bodyTimeoutMs: 30_000, uploadIdleTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024 });
+    assert.deepEqual(c.http, { headersTimeoutMs: 10_000, bodyTimeoutMs: 30_000, uploadIdleTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 4096 });
     assert.equal(c.refusalLogIntervalMs, 60_000);
   });
 

@@ -93,7 +93,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
       bodyTimeoutMs: positiveDuration("--request-body-timeout", flags.requestBodyTimeout ?? env.BERTH_REQUEST_BODY_TIMEOUT ?? "30s"),
       uploadIdleTimeoutMs: positiveDuration("--upload-idle-timeout", flags.uploadIdleTimeout ?? env.BERTH_UPLOAD_IDLE_TIMEOUT ?? "60s"),
       keepAliveTimeoutMs: positiveDuration("--keep-alive-timeout", flags.keepAliveTimeout ?? env.BERTH_KEEP_ALIVE_TIMEOUT ?? "5s"),
-      maxConnections: count("--max-connections", flags.maxConnections ?? env.BERTH_MAX_CONNECTIONS ?? "1024"),
+      maxConnections: count("--max-connections", flags.maxConnections ?? env.BERTH_MAX_CONNECTIONS ?? "4096"),
     },
     refusalLogIntervalMs: positiveDuration("--refusal-log-interval", flags.refusalLogInterval ?? env.BERTH_REFUSAL_LOG_INTERVAL ?? "1m"),
     port,
