@@ -1,19 +1,18 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import type { IncomingMessage } from "node:http";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { AgentHub, agentPath } from "./agent-hub/hub.js";
 import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
+import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
+import { berthService } from "./api/berth/service.js";
 import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
-import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
-import { createHttpServer } from "./api/http-server.js";
-import { berthService } from "./api/berth/service.js";
-import { Authenticator } from "./auth/authenticator.js";
+import { bindApiPort, type ApiPort } from "./api/api-port.js";
+import { isClientAbort } from "./api/http-server.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
 import { stsService } from "./api/sts/service.js";
+import { Authenticator } from "./auth/authenticator.js";
 import { loadOrCreateCredentials, type AccessKey } from "./auth/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
@@ -30,6 +29,7 @@ import { createDistributionHandler } from "./registry/distribution-api.js";
 import { startRegistryMaintenance } from "./registry/maintenance.js";
 import { Registry } from "./registry/registry.js";
 import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
+import { excerpt } from "./observability/excerpt.js";
 
 export interface RunningServer {
   /** The endpoint clients use, e.g. http://127.0.0.1:4400. */
@@ -41,8 +41,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The control plane: store, credentials, API front door, image registry, all on one port. */
-export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+/**
+ * The control plane: store, credentials, API front door, image registry, all on one port. The
+ * port is bound first (by the caller, as `berth server` does before loading this module, or here):
+ * a port in use stops the start before anything runs.
+ */
+export async function startServer(config: ServerConfig, logger: Logger, bound?: ApiPort): Promise<RunningServer> {
+  const api = bound ?? (await bindApiPort(config, logger));
+  try {
+    return await start(config, logger, api);
+  } catch (err) {
+    await api.close();
+    throw err;
+  }
+}
+
+async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promise<RunningServer> {
+  const { refusals } = api;
+  const http = api.front.server;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const credentialsFile = join(config.dataDir, "credentials");
   const accessKey = loadOrCreateCredentials(credentialsFile);
@@ -72,10 +88,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     // The password names its principal, whom upload sessions are charged to.
     authenticate: (username, password) => {
       const check = checkPassword(tokenSecret, password, Date.now());
-      if (!check.ok) logger.debug({ username, reason: check.reason }, "registry credentials refused");
+      if (!check.ok) refusals.count("RegistryCredentialsRefused", { username: excerpt(username), reason: check.reason }, "registry credentials refused");
       return Promise.resolve(username === registryUser && check.ok ? check.principal : undefined);
     },
-    onError: (err, req) => logger.error({ err, method: req.method, url: req.url }, "registry request failed"),
+    onError: (err, req) => {
+      if (isClientAbort(err)) logger.debug({ method: excerpt(req.method), url: excerpt(req.url) }, "registry client went away");
+      else logger.error({ err, method: excerpt(req.method), url: excerpt(req.url) }, "registry request failed");
+    },
   });
 
   const awsJson = createJsonDispatcher({
@@ -88,21 +107,31 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     partition,
     now: Date.now,
     logger,
+    refusals,
   });
-  const frontDoorOptions = { authenticator, partition, now: Date.now, logger };
-  const api = {
-    awsJson,
-    awsQuery: createQueryDispatcher({ services: [stsService()], ...frontDoorOptions }),
-    rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
-  };
-  const tls = config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
-  const http = createHttpServer({ api, streaming: [{ prefix: "/v2/", handle: distribution }], logger, tls });
-  // A layer upload is one request and may take longer than Node's default 5-minute request limit.
-  http.requestTimeout = 0;
-  const hub = new AgentHub({ store, changes, authenticator, partition, logger, now: Date.now, placement });
+  const frontDoorOptions = { authenticator, partition, now: Date.now, logger, refusals };
+  const hub = new AgentHub({ store, changes, authenticator, partition, logger, now: Date.now, placement, refusals });
   const lostTasks = new LostTaskSweeper({ store, changes, placement, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
-  await lostTasks.start();
-  await hub.markAllDisconnected();
+  try {
+    await lostTasks.start();
+    // Before the agent channel opens: every instance waits for its agent to come back.
+    await hub.markAllDisconnected();
+  } catch (err) {
+    lostTasks.stop();
+    hub.close();
+    await registry.metadata.close();
+    await store.close();
+    throw err;
+  }
+  api.front.serve({
+    api: {
+      awsJson,
+      awsQuery: createQueryDispatcher({ services: [stsService()], ...frontDoorOptions }),
+      rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
+    },
+    streaming: [{ prefix: "/v2/", handle: distribution }],
+    upgrades: [{ prefix: agentPath, handle: (req, socket, head) => hub.handleUpgrade(req, socket, head) }],
+  });
   const stopRetention = startStoppedTaskRetention({
     store,
     retentionMs: config.stoppedTaskRetentionMs,
@@ -129,17 +158,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     random: Math.random,
     settings: { lostAfterMs: config.agentLostAfterMs, healthyAfterMs: config.taskHealthyAfterMs },
   });
-  http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (req.url?.startsWith(agentPath)) hub.handleUpgrade(req, socket, head);
-    else socket.destroy();
-  });
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(config.port, config.host, resolve);
-  });
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  const endpoint = `${tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   registryAddress = new URL(endpoint).host;
   logger.info({ endpoint, dataDir: config.dataDir }, "berth server listening");
 
@@ -158,10 +179,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       lostTasks.stop();
       await services.stop();
       hub.close();
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
+      await api.close();
       await maintenance.stop();
       await registry.metadata.close();
       await store.close();

@@ -21,6 +21,8 @@ import type { Partition } from "../domain/arn.js";
 import type { TaskRecord } from "../domain/task.js";
 import { applyReport } from "../domain/task-report.js";
 import { AwsError } from "../errors/catalog.js";
+import { excerpt } from "../observability/excerpt.js";
+import type { RefusalLog } from "../observability/refusal-log.js";
 import type { PlacementIndex } from "../placement/placement-index.js";
 import type { ChangeFeed } from "../state/change-feed.js";
 import type { Store } from "../state/store.js";
@@ -37,12 +39,13 @@ export interface AgentHubOptions {
   readonly now: () => number;
   readonly heartbeatMs?: number;
   readonly placement: PlacementIndex;
+  /** Where refused connections are counted (one summary line per interval, each at debug). */
+  readonly refusals: RefusalLog;
 }
 
 /** RFC 6455 close codes the hub sends itself (ws sends 1002, 1007 and 1009 for frame errors). */
 const closeCodes = { invalidPayload: 1007, unsupportedData: 1003, policyViolation: 1008 } as const;
 
-const truncate = (s: string, max = 200): string => (s.length > max ? `${s.slice(0, max)}…` : s);
 
 const validNonce = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -129,8 +132,9 @@ export class AgentHub {
       (err: unknown) => {
         const status = err instanceof AwsError || err instanceof Refusal ? err.status : 500;
         const code = err instanceof AwsError ? `${err.code}: ` : "";
-        const message = err instanceof Error ? truncate(err.message, 500) : "error";
-        this.opts.logger.warn({ err: message, status }, "agent connection refused");
+        const message = err instanceof Error ? excerpt(err.message, 500) : "error";
+        if (err instanceof AwsError || err instanceof Refusal) this.opts.refusals.count(err instanceof AwsError ? err.code : "AgentHandshakeRefused", { err: excerpt(message, 200) }, "agent connection refused");
+        else this.opts.logger.error({ err }, "agent connection failed");
         socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${code}${message}\n`);
       },
     );
@@ -178,7 +182,7 @@ export class AgentHub {
     // ws reports protocol violations (bad UTF-8, oversized or reserved frames, bad close codes,
     // unmasked frames) here and then closes the socket with the matching close code: the session
     // ends, the process never does.
-    socket.on("error", (err) => log.warn({ err: truncate(err.message) }, "agent channel protocol error"));
+    socket.on("error", (err) => log.warn({ err: excerpt(err.message) }, "agent channel protocol error"));
     socket.on("message", (data: Buffer, isBinary: boolean) => {
       session.lastSeenMs = this.opts.now();
       if (isBinary) return socket.close(closeCodes.unsupportedData, "the agent channel carries text frames");
@@ -186,7 +190,7 @@ export class AgentHub {
       try {
         msg = parseFrame(agentMessage, data.toString("utf8"));
       } catch (err) {
-        log.warn({ err: truncate(err instanceof Error ? err.message : String(err)) }, "unreadable agent message");
+        log.warn({ err: excerpt(err instanceof Error ? err.message : String(err)) }, "unreadable agent message");
         return socket.close(closeCodes.invalidPayload, "unreadable message");
       }
       this.receive(session, msg, log).catch((err: unknown) => {
@@ -232,8 +236,8 @@ export class AgentHub {
   private refuse(session: Session, refused: readonly TaskReport[], log: Logger): void {
     for (const report of refused) {
       this.refused++;
-      log.warn({ taskArn: truncate(report.taskArn), report: truncate(JSON.stringify(report)), refusedTotal: this.refused }, "refused a report of a task on another instance");
-      this.send(session, { type: "error", message: `Report refused: task ${truncate(report.taskArn)} is not placed on container instance ${session.instanceArn}.` });
+      log.warn({ taskArn: excerpt(report.taskArn), report: excerpt(JSON.stringify(report)), refusedTotal: this.refused }, "refused a report of a task on another instance");
+      this.send(session, { type: "error", message: `Report refused: task ${excerpt(report.taskArn)} is not placed on container instance ${session.instanceArn}.` });
     }
   }
 

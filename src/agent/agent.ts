@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
-import type { Server } from "node:http";
+import { existsSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import type { Logger } from "pino";
 import { AgentChannel } from "./channel.js";
 import type { AgentConfig } from "./config/agent-config.js";
 import { DockerClient } from "./docker/docker-client.js";
-import { introspectionServer, metadataServer } from "./host-servers.js";
+import { claimAgentResources, HostPort, metadataPortSetting, type AgentClaims } from "./claims.js";
+import { introspectionHandler, metadataHandler } from "./host-servers.js";
 import { registerWithIdentity } from "./identity.js";
 import { PortAllocator } from "./ports.js";
 import { RegistryAuth } from "./registry-auth.js";
@@ -25,16 +25,33 @@ export interface RunningAgent {
  * (`input.credentials`, or the SDK's default chain) and then acts with its own (identity.ts): the
  * objects it keeps hold only the latter.
  */
-export async function startAgent(input: AgentConfig, logger: Logger): Promise<RunningAgent> {
+export async function startAgent(input: AgentConfig, logger: Logger, claimed?: AgentClaims): Promise<RunningAgent> {
+  if (!input.endpoint) throw new Error("the agent needs the server's URL: --endpoint or ECS_BACKEND_HOST");
+  const claims = claimed ?? (await claimAgentResources(input));
+  const extra: HostPort[] = [];
+  try {
+    return await start(input, logger, claims, extra);
+  } catch (err) {
+    // Whatever failed, nothing stays half-started: no port held, the data dir free again.
+    await Promise.all(extra.map((p) => p.close()));
+    await claims.release();
+    throw err;
+  }
+}
+
+async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, extra: HostPort[]): Promise<RunningAgent> {
   // Nothing below that outlives this call (closures, clients, the channel) sees the operator's credential.
   const { credentials: operatorCredentials, ...config } = input;
-  if (!config.endpoint) throw new Error("the agent needs the server's URL: --endpoint or ECS_BACKEND_HOST");
+  const endpoint = config.endpoint ?? "";
   const region = config.region ?? "us-east-1";
-  mkdirSync(config.dataDir, { recursive: true });
   const docker = new DockerClient({
     timeouts: { createMs: config.containerCreateTimeoutMs, startMs: config.containerStartTimeoutMs, pullMs: config.imagePullTimeoutMs },
   });
   const engine = await docker.version();
+  const gateway = await docker.bridgeGateway();
+  // Containers reach the metadata endpoint on Docker's bridge gateway: bound, like the others,
+  // before the agent registers or adopts anything.
+  if (gateway) extra.push(await HostPort.bind(config.metadataPort, gateway, metadataPortSetting));
 
   const statePath = join(config.dataDir, "agent-state.json");
   const previous = readState(statePath);
@@ -44,7 +61,7 @@ export async function startAgent(input: AgentConfig, logger: Logger): Promise<Ru
     sessionToken: operatorCredentials.sessionToken?.reveal(),
   };
   const registered = await registerWithIdentity(registrationRequest(config, previous, engine), {
-    endpoint: config.endpoint,
+    endpoint,
     region,
     operator,
     path: join(config.dataDir, "agent-credentials.json"),
@@ -57,9 +74,9 @@ export async function startAgent(input: AgentConfig, logger: Logger): Promise<Ru
   log.info({ cluster: config.cluster, principal: registered.credential.principalArn }, "registered");
 
   // Images in the server's own registry are pulled with a token from its ECR API, as the ECS agent does with ECR.
-  const ecr = new ECRClient({ endpoint: config.endpoint, region, credentials });
+  const ecr = new ECRClient({ endpoint, region, credentials });
   const registryAuth = new RegistryAuth({
-    endpoint: config.endpoint,
+    endpoint,
     now: Date.now,
     getAuthorizationToken: async () => {
       const data = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
@@ -68,12 +85,11 @@ export async function startAgent(input: AgentConfig, logger: Logger): Promise<Ru
     },
   });
 
-  const gateway = await docker.bridgeGateway();
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), randomStart(config.dynamicHostPortRange));
   // The channel and the task manager report to each other; neither calls the other before start().
   const channel = new AgentChannel({
-    endpoint: config.endpoint,
+    endpoint,
     region,
     credentials,
     containerInstanceArn,
@@ -100,24 +116,16 @@ export async function startAgent(input: AgentConfig, logger: Logger): Promise<Ru
 
   channel.start();
 
-  const servers: Server[] = [];
-  const listen = (server: Server, port: number, host: string) =>
-    new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => resolve());
-      servers.push(server);
-    });
-  await listen(introspectionServer({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }), config.introspectionPort, "127.0.0.1");
-  const metadata = metadataServer({ cluster: config.cluster, tasks, docker });
-  await listen(metadata, config.metadataPort, "127.0.0.1");
-  if (gateway) await listen(metadataServer({ cluster: config.cluster, tasks, docker }), config.metadataPort, gateway);
+  claims.introspection.serve(introspectionHandler({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }));
+  for (const metadata of [claims.metadata, ...extra]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker }));
 
   return {
     containerInstanceArn,
     async close() {
       channel.stop();
       tasks.stop();
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      await Promise.all(extra.map((p) => p.close()));
+      await claims.release();
       ecr.destroy();
     },
   };

@@ -1,10 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { DockerClient } from "./docker/docker-client.js";
-import { introspectionServer, metadataServer } from "./host-servers.js";
+import { introspectionHandler, metadataHandler } from "./host-servers.js";
 import type { TaskManager } from "./task-manager.js";
 
 /** Sends one raw request and resolves with the status line's code. */
@@ -23,8 +23,8 @@ const noTasks = { actors: new Map() } as unknown as TaskManager;
 
 describe("the agent's host servers take any request target", () => {
   for (const [name, make] of [
-    ["introspection (51678)", () => introspectionServer({ cluster: "c", instanceArn: () => undefined, tasks: noTasks })],
-    ["task metadata (51679)", () => metadataServer({ cluster: "c", tasks: noTasks, docker: {} as DockerClient })],
+    ["introspection (51678)", () => createServer(introspectionHandler({ cluster: "c", instanceArn: () => undefined, tasks: noTasks }))],
+    ["task metadata (51679)", () => createServer(metadataHandler({ cluster: "c", tasks: noTasks, docker: {} as DockerClient }))],
   ] as const) {
     it(`${name}: a target the URL parser rejects (GET //[) is answered, and the server serves on`, async () => {
       const server = make();

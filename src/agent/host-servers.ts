@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from "node:http";
+import type { RequestListener, ServerResponse } from "node:http";
 import type { DockerClient } from "./docker/docker-client.js";
 import { introspectionTask, metadataContainer, metadataTask } from "./host-views.js";
 import type { TaskActor } from "./task-actor.js";
@@ -24,8 +24,8 @@ function requestUrl(target: string | undefined): URL | undefined {
  * The introspection API (ECS agent port 51678): `/v1/metadata`, `/v1/tasks`,
  * `/v1/tasks?taskarn=…` and `/v1/tasks?dockerid=…` (a 12-character prefix is enough).
  */
-export function introspectionServer(opts: { readonly cluster: string; readonly instanceArn: () => string | undefined; readonly tasks: TaskManager }): Server {
-  return createServer((req, res) => {
+export function introspectionHandler(opts: { readonly cluster: string; readonly instanceArn: () => string | undefined; readonly tasks: TaskManager }): RequestListener {
+  return (req, res) => {
     const url = requestUrl(req.url);
     if (!url) return json(res, 400, { error: "the request target is not a URL path" });
     if (url.pathname === "/v1/metadata") {
@@ -46,7 +46,7 @@ export function introspectionServer(opts: { readonly cluster: string; readonly i
       return matches[0] ? json(res, 200, introspectionTask(matches[0])) : json(res, 404, { error: `no task with docker id ${dockerId}` });
     }
     return json(res, 200, { Tasks: actors.map(introspectionTask) });
-  });
+  };
 }
 
 /**
@@ -54,14 +54,14 @@ export function introspectionServer(opts: { readonly cluster: string; readonly i
  * ECS_CONTAINER_METADATA_URI_V4 names it by its own id: `/v4/<id>`, `/v4/<id>/task`,
  * `/v4/<id>/stats`, `/v4/<id>/task/stats`.
  */
-export function metadataServer(opts: { readonly cluster: string; readonly tasks: TaskManager; readonly docker: DockerClient }): Server {
+export function metadataHandler(opts: { readonly cluster: string; readonly tasks: TaskManager; readonly docker: DockerClient }): RequestListener {
   const find = (id: string): { actor: TaskActor; name: string } | undefined => {
     for (const actor of opts.tasks.actors.values()) {
       for (const c of actor.containers.values()) if (c.metadataId === id) return { actor, name: c.name };
     }
     return undefined;
   };
-  return createServer((req, res) => {
+  return (req, res) => {
     const m = /^\/v4\/([^/]+)(\/task)?(\/stats)?\/?$/.exec(requestUrl(req.url)?.pathname ?? "");
     const found = m && find(m[1]!);
     if (!m || !found) return json(res, 404, { error: "unknown metadata path" });
@@ -78,5 +78,5 @@ export function metadataServer(opts: { readonly cluster: string; readonly tasks:
       return;
     }
     return json(res, 200, m[2] ? metadataTask(actor, opts.cluster) : metadataContainer(actor, container));
-  });
+  };
 }

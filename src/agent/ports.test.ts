@@ -5,22 +5,47 @@ import { PortAllocator } from "./ports.js";
 
 describe("dynamic host ports", () => {
   it("never hands out one port twice, skips reserved ports, and reuses released ones", async () => {
-    const ports = new PortAllocator({ first: 41000, last: 41004 }, new Set([41001]));
+    const p = await freeBlock(5);
+    const ports = new PortAllocator({ first: p, last: p + 4 }, new Set([p + 1]));
     const got = [await ports.allocate("tcp"), await ports.allocate("tcp"), await ports.allocate("tcp"), await ports.allocate("tcp")];
-    assert.deepEqual(got, [41000, 41002, 41003, 41004]);
+    assert.deepEqual(got, [p, p + 2, p + 3, p + 4]);
     await assert.rejects(ports.allocate("tcp"), /no free host port/);
-    ports.release([41003]);
-    assert.equal(await ports.allocate("tcp"), 41003);
+    ports.release([p + 3]);
+    assert.equal(await ports.allocate("tcp"), p + 3);
   });
 
   it("skips a port something else on the machine is listening on", async () => {
+    const p = await freeBlock(2);
     const squatter = createServer();
-    await new Promise<void>((r) => squatter.listen(41100, "0.0.0.0", r));
+    await new Promise<void>((r) => squatter.listen(p, "0.0.0.0", r));
     try {
-      const ports = new PortAllocator({ first: 41100, last: 41101 }, new Set());
-      assert.equal(await ports.allocate("tcp"), 41101);
+      const ports = new PortAllocator({ first: p, last: p + 1 }, new Set());
+      assert.equal(await ports.allocate("tcp"), p + 1);
     } finally {
-      squatter.close();
+      await new Promise((r) => squatter.close(r));
     }
   });
 });
+
+/**
+ * A block of `size` consecutive ports that can all be bound now, below Linux's ephemeral range
+ * (32768–60999), where the kernel hands out ports to outgoing connections, and below the
+ * 20000–32000 blocks the e2e clusters give their agents.
+ */
+async function freeBlock(size: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = 10_000 + Math.floor(Math.random() * (10_000 - size));
+    let free = true;
+    for (let p = first; p < first + size && free; p++) free = await canBind(p);
+    if (free) return first;
+  }
+  throw new Error(`no ${size} consecutive free ports found in 10000-19999`);
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen({ port, host: "0.0.0.0", exclusive: true }, () => s.close(() => resolve(true)));
+  });
+}

@@ -3,6 +3,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
 import type { HttpRequest } from "../api/http-types.js";
 import { AwsError } from "../errors/catalog.js";
+import { excerpt } from "../observability/excerpt.js";
 
 /** What a signature is checked against: the key's secret, and whatever the caller attaches to the key. */
 export interface SigningKey {
@@ -49,26 +50,26 @@ export async function verifySigV4<K extends SigningKey>(req: HttpRequest, opts: 
   const amzDate = header(req, "x-amz-date");
   if (!amzDate) throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   const signingDate = parseAmzDate(amzDate);
-  if (!signingDate) throw incomplete(`X-Amz-Date must be in the ISO8601 Long Format (yyyyMMdd'T'HHmmss'Z'), not '${amzDate}'.`);
+  if (!signingDate) throw incomplete(`X-Amz-Date must be in the ISO8601 Long Format (yyyyMMdd'T'HHmmss'Z'), not '${excerpt(amzDate)}'.`);
   checkSkew(amzDate, signingDate, opts.nowMs);
 
   const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = auth.credential.split("/");
   if (!accessKeyId || !scopeDate || !scopeRegion || !scopeService || terminator !== "aws4_request") {
-    throw incomplete(`Credential should be scoped to a valid region and service: '${auth.credential}'.`);
+    throw incomplete(`Credential should be scoped to a valid region and service: '${excerpt(auth.credential, 128)}'.`);
   }
   const key = await opts.lookup(accessKeyId);
   if (key === undefined) throw new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.");
   if (scopeDate !== amzDate.slice(0, 8)) {
-    throw invalid(`Credential should be scoped to a valid date, '${amzDate.slice(0, 8)}', not '${scopeDate}'.`);
+    throw invalid(`Credential should be scoped to a valid date, '${amzDate.slice(0, 8)}', not '${excerpt(scopeDate)}'.`);
   }
-  if (scopeRegion !== opts.region) throw invalid(`Credential should be scoped to a valid region, '${opts.region}', not '${scopeRegion}'.`);
+  if (scopeRegion !== opts.region) throw invalid(`Credential should be scoped to a valid region, '${opts.region}', not '${excerpt(scopeRegion)}'.`);
   if (scopeService !== opts.service) throw invalid(`Credential should be scoped to correct service: '${opts.service}'.`);
   checkSignedHeaders(req, auth.signedHeaders);
 
   const signedHeaders: Record<string, string> = {};
   for (const name of auth.signedHeaders) {
     const value = req.headers[name];
-    if (value === undefined) throw invalid(`The request signs header '${name}' but does not send it.`);
+    if (value === undefined) throw invalid(`The request signs header '${excerpt(name)}' but does not send it.`);
     signedHeaders[name] = Array.isArray(value) ? value.join(",") : value;
   }
   const payloadHash = header(req, "x-amz-content-sha256");
@@ -114,7 +115,7 @@ interface Authorization {
 function parseAuthorization(value: string | undefined): Authorization {
   if (!value) throw new AwsError("MissingAuthenticationTokenException", "Missing Authentication Token");
   const m = /^AWS4-HMAC-SHA256\s+(.*)$/s.exec(value);
-  if (!m) throw incomplete(`Authorization header must use the AWS4-HMAC-SHA256 algorithm. Authorization=${value.split(/\s/)[0]}`);
+  if (!m) throw incomplete(`Authorization header must use the AWS4-HMAC-SHA256 algorithm. Authorization=${excerpt(value.split(/\s/)[0])}`);
   const parts = new Map(
     m[1]!.split(",").map((p) => {
       const i = p.indexOf("=");
@@ -148,10 +149,10 @@ const amzFormat = (ms: number): string => new Date(ms).toISOString().replace(/[-
 
 function checkSkew(amzDate: string, signed: Date, nowMs: number): void {
   if (signed.getTime() < nowMs - maxSkewMs) {
-    throw invalid(`Signature expired: ${amzDate} is now earlier than ${amzFormat(nowMs - maxSkewMs)} (${amzFormat(nowMs)} - 15 min.)`);
+    throw invalid(`Signature expired: ${excerpt(amzDate)} is now earlier than ${amzFormat(nowMs - maxSkewMs)} (${amzFormat(nowMs)} - 15 min.)`);
   }
   if (signed.getTime() > nowMs + maxSkewMs) {
-    throw invalid(`Signature not yet current: ${amzDate} is still later than ${amzFormat(nowMs + maxSkewMs)} (${amzFormat(nowMs)} + 15 min.)`);
+    throw invalid(`Signature not yet current: ${excerpt(amzDate)} is still later than ${amzFormat(nowMs + maxSkewMs)} (${amzFormat(nowMs)} + 15 min.)`);
   }
 }
 

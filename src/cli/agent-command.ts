@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Command } from "commander";
-import { pino } from "pino";
-import { startAgent, type RunningAgent } from "../agent/agent.js";
+import type { RunningAgent } from "../agent/agent.js";
+import { claimAgentResources } from "../agent/claims.js";
 import { describeAgentConfig, loadAgentConfig, parseIpLocalPortRange, type AgentConfig } from "../agent/config/agent-config.js";
 import { agentVariables, variableNames } from "../agent/config/variables.js";
+import { createLogger } from "../observability/logger.js";
 import { untilSignal } from "./signals.js";
 
 const defaultConfigFile = "/etc/ecs/ecs.config";
@@ -56,6 +57,9 @@ async function configureAndStart(flags: Record<string, string | undefined>): Pro
     process.stdout.write(`${describeAgentConfig(config).join("\n")}\n`);
     return undefined;
   }
-  const logger = pino({ level: pinoLevel[config.logLevel] }, pino.destination(2));
-  return startAgent(config, logger);
+  const logger = createLogger(pinoLevel[config.logLevel]);
+  // The data dir and ports first, then the (heavier) agent: either taken ends the command at once.
+  const claims = await claimAgentResources(config);
+  const { startAgent } = await import("../agent/agent.js");
+  return startAgent(config, logger, claims);
 }

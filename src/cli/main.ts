@@ -19,5 +19,7 @@ try {
 } catch (err) {
   // Configuration and start-up problems are the user's to fix: say what, without a stack trace.
   process.stderr.write(`berth: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
+  // Exit now: whatever a failed start left open (timers, sockets, Docker streams) must not keep a
+  // half-started command alive. stderr is synchronous for files and pipes, so the line is out.
+  process.exit(1);
 }

@@ -1,7 +1,7 @@
 import { Command } from "commander";
-import { pino } from "pino";
 import { compileServerConfig, defaultPort } from "../config/server-config.js";
-import { startServer } from "../server.js";
+import { bindApiPort } from "../api/api-port.js";
+import { createLogger } from "../observability/logger.js";
 import { untilSignal } from "./signals.js";
 
 export function serverCommand(): Command {
@@ -23,10 +23,19 @@ export function serverCommand(): Command {
     .option("--task-healthy-after <duration>", "a RUNNING task without health checks counts as healthy after this (env BERTH_TASK_HEALTHY_AFTER; default 40s, as ECS)")
     .option("--tls-cert <file>", "PEM certificate (with its chain): serve HTTPS, wss:// for agents and the registry over TLS (env BERTH_TLS_CERT)")
     .option("--tls-key <file>", "PEM private key of --tls-cert (env BERTH_TLS_KEY)")
+    .option("--header-timeout <duration>", "a request whose headers take longer gets 408 and is closed (env BERTH_HEADER_TIMEOUT; default 10s)")
+    .option("--request-body-timeout <duration>", "an API request whose body takes longer gets 408 and is closed (env BERTH_REQUEST_BODY_TIMEOUT; default 30s)")
+    .option("--stream-idle-timeout <duration>", "a registry upload or download that moves no byte for this long is cut (env BERTH_STREAM_IDLE_TIMEOUT; default 60s)")
+    .option("--keep-alive-timeout <duration>", "an idle keep-alive connection is closed after this (env BERTH_KEEP_ALIVE_TIMEOUT; default 5s)")
+    .option("--max-connections <n>", "connections beyond this many get 503 and are closed (env BERTH_MAX_CONNECTIONS; default 4096; every agent holds one)")
+    .option("--refusal-log-interval <duration>", "refused requests are counted and logged as one line per interval (env BERTH_REFUSAL_LOG_INTERVAL; default 1m)")
     .action(async (flags: Record<string, string | undefined>) => {
       const config = compileServerConfig(flags, process.env);
-      const logger = pino({ level: config.logLevel }, pino.destination(2));
-      const server = await startServer(config, logger);
+      const logger = createLogger(config.logLevel);
+      // The port first, then the (heavier) control plane: a port in use ends the command at once.
+      const port = await bindApiPort(config, logger);
+      const { startServer } = await import("../server.js");
+      const server = await startServer(config, logger, port);
       process.stdout.write(`berth server ${server.endpoint} (credentials: ${server.credentialsFile})\n`);
       await untilSignal();
       await server.close();

@@ -2,6 +2,20 @@ import { resolve } from "node:path";
 import { parseGoDuration } from "../agent/config/go-duration.js";
 import { defaultUploadLimits, type UploadLimits } from "../registry/upload-limits.js";
 
+/** How long the server waits for what, and how many clients it serves at once. */
+export interface HttpLimits {
+  /** A request whose headers take longer is answered 408 and its connection closed. */
+  readonly headersTimeoutMs: number;
+  /** An API request whose body takes longer (from its headers on) is answered 408 and closed. */
+  readonly bodyTimeoutMs: number;
+  /** A streaming request (a registry upload or download) that moves no byte for this long is cut. */
+  readonly streamIdleTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections beyond this many are answered 503 and closed. */
+  readonly maxConnections: number;
+}
+
 /** `berth server` configuration as given (flags, then environment), before defaults. */
 export interface RawServerConfig {
   readonly port?: string | undefined;
@@ -20,6 +34,12 @@ export interface RawServerConfig {
   readonly taskHealthyAfter?: string | undefined;
   readonly tlsCert?: string | undefined;
   readonly tlsKey?: string | undefined;
+  readonly headerTimeout?: string | undefined;
+  readonly requestBodyTimeout?: string | undefined;
+  readonly streamIdleTimeout?: string | undefined;
+  readonly keepAliveTimeout?: string | undefined;
+  readonly maxConnections?: string | undefined;
+  readonly refusalLogInterval?: string | undefined;
 }
 
 /** PEM files of the server's certificate (with its chain) and private key. */
@@ -49,6 +69,10 @@ export interface ServerConfig {
   readonly taskHealthyAfterMs: number;
   /** Serve HTTPS (and wss:// for agents) with these files; plain HTTP when absent. */
   readonly tls: TlsFiles | undefined;
+  /** Timeouts and the connection limit of the HTTP port. */
+  readonly http: HttpLimits;
+  /** How often refused requests are summed up in one log line. */
+  readonly refusalLogIntervalMs: number;
 }
 
 /** Berth's API port: 4566 belongs to other emulators. */
@@ -87,6 +111,14 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     registryUploadLimits: uploadLimits(flags, env),
     agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
     taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
+    http: {
+      headersTimeoutMs: positiveDuration("--header-timeout", flags.headerTimeout ?? env.BERTH_HEADER_TIMEOUT ?? "10s"),
+      bodyTimeoutMs: positiveDuration("--request-body-timeout", flags.requestBodyTimeout ?? env.BERTH_REQUEST_BODY_TIMEOUT ?? "30s"),
+      streamIdleTimeoutMs: positiveDuration("--stream-idle-timeout", flags.streamIdleTimeout ?? env.BERTH_STREAM_IDLE_TIMEOUT ?? "60s"),
+      keepAliveTimeoutMs: positiveDuration("--keep-alive-timeout", flags.keepAliveTimeout ?? env.BERTH_KEEP_ALIVE_TIMEOUT ?? "5s"),
+      maxConnections: count("--max-connections", flags.maxConnections ?? env.BERTH_MAX_CONNECTIONS ?? "4096"),
+    },
+    refusalLogIntervalMs: positiveDuration("--refusal-log-interval", flags.refusalLogInterval ?? env.BERTH_REFUSAL_LOG_INTERVAL ?? "1m"),
     port,
     host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
     dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),
@@ -128,4 +160,16 @@ function byteSize(text: string): number | undefined {
   if (m === null || unit === undefined) return undefined;
   const bytes = Math.floor(Number(m[1]) * unit);
   return Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+function positiveDuration(flag: string, text: string): number {
+  const ms = duration(flag, text);
+  if (ms < 1) throw new Error(`${flag} must be above 0; got '${text}'.`);
+  return ms;
+}
+
+function count(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1) throw new Error(`${flag} must be a whole number above 0; got '${text}'.`);
+  return n;
 }

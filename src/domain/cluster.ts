@@ -1,5 +1,6 @@
 import type { ClusterSetting } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
+import { excerpt } from "../observability/excerpt.js";
 
 const clusterNamePattern = /^[A-Za-z0-9_-]{1,255}$/;
 
@@ -22,10 +23,10 @@ export function mergeClusterSettings(current: readonly ClusterSetting[], request
   const merged = new Map(current.map((s) => [s.name, s.value]));
   for (const s of requested) {
     if (s.name !== "containerInsights") {
-      throw invalidParameter(`Unknown cluster setting '${s.name ?? ""}': the only setting is 'containerInsights'.`);
+      throw invalidParameter(`Unknown cluster setting '${excerpt(s.name)}': the only setting is 'containerInsights'.`);
     }
     if (!insightsValues.includes(s.value ?? "")) {
-      throw invalidParameter(`containerInsights must be one of ${insightsValues.join(", ")}; got '${s.value ?? ""}'.`);
+      throw invalidParameter(`containerInsights must be one of ${insightsValues.join(", ")}; got '${excerpt(s.value)}'.`);
     }
     merged.set(s.name, s.value);
   }

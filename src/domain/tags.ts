@@ -9,6 +9,7 @@
  */
 import type { Tag } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
+import { excerpt } from "../observability/excerpt.js";
 
 export const tagLimits = { maxTags: 50, maxKeyLength: 128, maxValueLength: 256 } as const;
 
@@ -24,14 +25,14 @@ export function tagsProblem(tags: readonly Tag[]): string | undefined {
   const keys = new Set<string>();
   for (const { key, value = "" } of tags) {
     if (key === undefined || length(key) < 1 || length(key) > maxKeyLength) {
-      return `Invalid tag key '${key ?? ""}'. A key must be 1 to ${maxKeyLength} characters long.`;
+      return `Invalid tag key '${excerpt(key, 128)}'. A key must be 1 to ${maxKeyLength} characters long.`;
     }
-    if (length(value) > maxValueLength) return `Invalid value for tag '${key}'. A value can be at most ${maxValueLength} characters long.`;
+    if (length(value) > maxValueLength) return `Invalid value for tag '${excerpt(key, 128)}'. A value can be at most ${maxValueLength} characters long.`;
     if (!allowedCharacters.test(key) || !allowedCharacters.test(value)) {
-      return `Invalid tag '${key}'. Keys and values can contain letters, numbers, spaces and the characters _ . : / = + - @ only.`;
+      return `Invalid tag '${excerpt(key, 128)}'. Keys and values can contain letters, numbers, spaces and the characters _ . : / = + - @ only.`;
     }
     if (isReserved(key) || isReserved(value)) {
-      return `Invalid tag '${key}'. The 'aws:' prefix, in any letter case, is reserved for AWS use in tag keys and values.`;
+      return `Invalid tag '${excerpt(key, 128)}'. The 'aws:' prefix, in any letter case, is reserved for AWS use in tag keys and values.`;
     }
     if (keys.has(key)) return `Duplicate tag key '${key}'. Each tag key can appear once.`;
     keys.add(key);

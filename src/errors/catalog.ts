@@ -1,3 +1,5 @@
+import { boundMessage } from "../observability/excerpt.js";
+
 /**
  * The one catalog of errors Berth returns to clients: AWS exception names and their HTTP statuses.
  *
@@ -56,7 +58,10 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
-/** An error a client sees as `{"__type": code, "message": message}`. */
+/**
+ * An error a client sees as `{"__type": code, "message": message}`. Messages quote what the client
+ * sent through `excerpt`; the message as a whole is cut at 1,024 characters all the same.
+ */
 export class AwsError extends Error {
   override readonly name = "AwsError";
   constructor(
@@ -65,7 +70,7 @@ export class AwsError extends Error {
     /** Extra members some exceptions carry (e.g. ConflictException's resourceIds). */
     readonly fields: Readonly<Record<string, unknown>> = {},
   ) {
-    super(message);
+    super(boundMessage(message));
   }
 
   get status(): number {

@@ -1,4 +1,5 @@
 import { AwsError } from "../errors/catalog.js";
+import { excerpt } from "../observability/excerpt.js";
 
 /**
  * ECR's wording for the errors the registry's ECR logic raises. The exception names live in the one
@@ -9,9 +10,9 @@ import { AwsError } from "../errors/catalog.js";
 export const repositoryNotFound = (name: string, registryId: string): AwsError =>
   new AwsError(
     "RepositoryNotFoundException",
-    `The repository with name '${name}' does not exist in the registry with id '${registryId}'`,
+    `The repository with name '${excerpt(name, 256)}' does not exist in the registry with id '${registryId}'`,
   );
 
 /** ECR's wording when an IMMUTABLE repository refuses to move a tag. */
 export const tagAlreadyExistsMessage = (tag: string, repository: string): string =>
-  `The image tag '${tag}' already exists in the '${repository}' repository and cannot be overwritten because the repository is immutable.`;
+  `The image tag '${excerpt(tag, 300)}' already exists in the '${excerpt(repository, 256)}' repository and cannot be overwritten because the repository is immutable.`;

@@ -7,6 +7,7 @@ import { evaluateLifecyclePolicy, type Expiration } from "./lifecycle-evaluation
 import type { LifecyclePolicy } from "./lifecycle-policy.js";
 import type { RegistryMetadata } from "./metadata.js";
 import type { Registry } from "./registry.js";
+import { excerpt } from "../observability/excerpt.js";
 
 /**
  * ECR's writes on images: BatchDeleteImage, PutImage and the application of a lifecycle policy.
@@ -70,7 +71,7 @@ export async function putImage(registry: Registry, scope: RepositoryScope, input
   if (input.imageDigest !== undefined && input.imageDigest !== digest) {
     throw new AwsError(
       "ImageDigestDoesNotMatchException",
-      `Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Provided digest '${input.imageDigest}' does not match the digest of the image manifest'`,
+      `Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Provided digest '${excerpt(input.imageDigest, 100)}' does not match the digest of the image manifest'`,
     );
   }
   const existing = await registry.metadata.getManifest(repo, { digest });

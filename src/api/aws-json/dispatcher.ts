@@ -5,6 +5,8 @@ import { AwsError } from "../../errors/catalog.js";
 import type { Authenticator } from "../../auth/authenticator.js";
 import { authorize } from "../../auth/authorize.js";
 import { resourceOf } from "../../auth/resources.js";
+import { excerpt } from "../../observability/excerpt.js";
+import type { RefusalLog } from "../../observability/refusal-log.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import type { JsonService } from "./service.js";
 import { validateShape } from "./validate-shape.js";
@@ -16,6 +18,8 @@ export interface JsonDispatcherOptions {
   readonly partition: Partition;
   readonly now: () => number;
   readonly logger: Logger;
+  /** Where refused requests are counted: one summary line per interval instead of a line each. */
+  readonly refusals: RefusalLog;
 }
 
 /**
@@ -23,6 +27,10 @@ export interface JsonDispatcherOptions {
  * signature, parses and checks the input against the operation's shape, authorizes the principal
  * for the operation on the resource it names, runs the handler and
  * writes the result, or the error in AWS's form. No handler repeats any of this.
+ *
+ * Logging: nothing the client sent is logged above debug, and only as excerpts, until the
+ * signature is verified; refusals (4xx) are counted in the refusal log, never logged one by one
+ * above debug. Each line carries the request id the client got in `x-amzn-RequestId`.
  */
 export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpRequest) => Promise<HttpResponse> {
   const byPrefix = new Map(opts.services.map((s) => [s.targetPrefix, s]));
@@ -33,13 +41,15 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
     const dot = target.lastIndexOf(".");
     const service = byPrefix.get(target.slice(0, dot));
     const opName = target.slice(dot + 1);
-    const log = opts.logger.child({ requestId, target });
+    const log = opts.logger.child({ requestId });
+    let authenticated = false;
     try {
-      if (!service) throw new AwsError("UnknownOperationException", `Unknown X-Amz-Target '${target}'.`);
+      if (!service) throw new AwsError("UnknownOperationException", `Unknown X-Amz-Target '${excerpt(target)}'.`);
       const nowMs = opts.now();
       const { principal } = (await opts.authenticator.authenticate(req, service.signingName, nowMs)).key;
+      authenticated = true;
       const op = Object.hasOwn(service.operations, opName) ? service.operations[opName] : undefined;
-      if (!op) throw new AwsError("UnknownOperationException", `${opName} is not an operation Berth supports for ${service.targetPrefix}.`);
+      if (!op) throw new AwsError("UnknownOperationException", `${excerpt(opName)} is not an operation Berth supports for ${service.targetPrefix}.`);
       const input = validateShape(op.input, parseBody(req.body));
       authorize(principal, { action: `${service.signingName}:${opName}`, resource: resourceOf(service.signingName, opName, input, opts.partition) });
       const output = await op.handle(input, { requestId, principal, nowMs, partition: opts.partition });
@@ -47,10 +57,12 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
       return respond(200, requestId, serialize(output));
     } catch (e) {
       if (e instanceof AwsError) {
-        log.info({ op: opName, error: e.code, status: e.status }, e.message);
+        // Before authentication the target is anyone's text: only an excerpt, only at debug.
+        const details = authenticated ? { op: excerpt(opName), status: e.status } : { target: excerpt(target), status: e.status };
+        opts.refusals.count(e.code, { ...details, requestId, error: excerpt(e.message, 200) }, authenticated ? "client error" : "unauthenticated request refused");
         return respond(e.status, requestId, JSON.stringify({ __type: e.code, message: e.message, ...e.fields }), e.code);
       }
-      log.error({ op: opName, err: e }, "internal error");
+      log.error({ op: excerpt(opName), err: e }, "internal error");
       return respond(500, requestId, JSON.stringify({ __type: "ServerException", message: `Internal error (request ${requestId}).` }), "ServerException");
     }
   };
@@ -62,7 +74,7 @@ function parseBody(body: Uint8Array): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new AwsError("SerializationException", `The request body is not valid JSON: ${(e as Error).message}`);
+    throw new AwsError("SerializationException", `The request body is not valid JSON: ${excerpt((e as Error).message, 200)}`);
   }
 }
 

@@ -2,6 +2,7 @@ import { NormalizedSchema } from "@smithy/core/schema";
 import type { StaticStructureSchema } from "@smithy/types";
 import { AwsError } from "../../errors/catalog.js";
 import { numberKind, numberProblem } from "./number-kinds.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 /**
  * Checks parsed JSON against an operation's input shape, taken from the AWS SDK's own schema for the
@@ -34,7 +35,8 @@ function check(s: NormalizedSchema, value: unknown, path: string, kind = numberK
     return Object.fromEntries(
       Object.entries(value)
         .filter(([, v]) => v !== null)
-        .map(([k, v]) => [k, check(item, v, `${path}.${k}`, kind)]),
+        // A map key is the client's text: the path that names it in a message quotes an excerpt.
+        .map(([k, v]) => [k, check(item, v, `${path}.${excerpt(k)}`, kind)]),
     );
   }
   if (s.isDocumentSchema()) return value;

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Authenticator } from "../../auth/authenticator.js";
 import { authorize } from "../../auth/authorize.js";
 import type { Partition } from "../../domain/arn.js";
+import { excerpt } from "../../observability/excerpt.js";
 import { AwsError, type ErrorCode } from "../../errors/catalog.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import { decodeQueryForm } from "./form.js";
@@ -35,14 +36,14 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
       const nowMs = opts.now();
       // Unsigned or signed for a service Berth does not serve: the signature check says which.
       const { principal } = (await opts.authenticator.authenticate(req, signingName ?? "sts", nowMs)).key;
-      if (!service) throw new AwsError("InvalidAction", `Berth serves no Query-protocol API for signing name '${bounded(signingName ?? "")}'.`);
+      if (!service) throw new AwsError("InvalidAction", `Berth serves no Query-protocol API for signing name '${excerpt(signingName ?? "")}'.`);
       const query = decodeQueryForm(req.body);
       action = query.action;
       if (!action) throw new AwsError("MissingAction", "The request must contain the parameter Action.");
       const op = Object.hasOwn(service.operations, action) ? service.operations[action] : undefined;
-      if (!op) throw new AwsError("InvalidAction", `Could not find operation ${bounded(action)} for version ${bounded(query.version)}.`);
+      if (!op) throw new AwsError("InvalidAction", `Could not find operation ${excerpt(action)} for version ${excerpt(query.version)}.`);
       if (query.version !== service.version) {
-        throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${bounded(query.version)}: this API's version is ${service.version}.`);
+        throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${excerpt(query.version)}: this API's version is ${service.version}.`);
       }
       authorize(principal, { action: `${service.signingName}:${action}`, resource: "*" });
       const result = await op.handle(query.params, { requestId, principal, nowMs, partition: opts.partition });
@@ -52,7 +53,7 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
         const code = queryCodes[e.code] ?? e.code;
         return respond(e.status, errorXml(service?.xmlNamespace, code, e.message, requestId, "Sender"), requestId);
       }
-      opts.logger.error({ requestId, action: bounded(action), err: e }, "internal error");
+      opts.logger.error({ requestId, action: excerpt(action), err: e }, "internal error");
       return respond(500, errorXml(service?.xmlNamespace, "InternalFailure", `Internal error (request ${requestId}).`, requestId, "Receiver"), requestId);
     }
   };
@@ -78,7 +79,6 @@ function signingNameOf(req: HttpRequest): string | undefined {
   return text ? /Credential=[^/,\s]*\/[^/,\s]*\/[^/,\s]*\/([^/,\s]*)\//.exec(text)?.[1] : undefined;
 }
 
-const bounded = (s: string, max = 100): string => (s.length > max ? `${s.slice(0, max)}…` : s);
 
 const respond = (status: number, body: string, requestId: string): HttpResponse => ({
   status,

@@ -17,6 +17,7 @@ import { encodeToken, pageRequest } from "../pagination.js";
 import type { EcrDeps } from "./deps.js";
 import { isOwnRegistry, repositoryScope, requireRepository } from "./scope.js";
 import { checkEcrTags } from "./tags.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 /** CreateRepository, DescribeRepositories, DeleteRepository, PutImageTagMutability. */
 export function repositoryOperations({ registry, registryAddress }: EcrDeps): Record<string, Operation> {
@@ -86,7 +87,7 @@ function checkMutability(value: string): TagMutability {
   const m = tagMutabilities.find((t) => t === value);
   if (m !== undefined) return m;
   if (value === "MUTABLE_WITH_EXCLUSION" || value === "IMMUTABLE_WITH_EXCLUSION") {
-    throw invalidParameter(`imageTagMutability ${value} (exclusion filters) is not supported by Berth; use MUTABLE or IMMUTABLE.`);
+    throw invalidParameter(`imageTagMutability ${excerpt(value)} (exclusion filters) is not supported by Berth; use MUTABLE or IMMUTABLE.`);
   }
   throw invalidParameter(`Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE]'`);
 }

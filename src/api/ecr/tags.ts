@@ -14,6 +14,7 @@ import { repositoryNotFound } from "../../registry/ecr-errors.js";
 import type { ResourceTag } from "../../registry/metadata.js";
 import { operation, type Operation, type RequestContext } from "../aws-json/service.js";
 import type { EcrDeps } from "./deps.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 /**
  * ECR's tags are `{Key, Value}`; the rules are the project's one tag validator (`domain/tags.ts`),
@@ -34,7 +35,7 @@ export function tagOperations({ registry }: EcrDeps): Record<string, Operation> 
   /** The repository an ARN names, with its current tags. */
   async function tagged(arn: string | undefined, ctx: RequestContext): Promise<{ name: string; tags: ResourceTag[] }> {
     const parsed = parseEcrRepositoryArn(arn ?? "");
-    if (parsed === undefined) throw invalidParameter(`Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN: ${arn ?? ""}'`);
+    if (parsed === undefined) throw invalidParameter(`Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN: ${excerpt(arn, 255)}'`);
     const tags = parsed.accountId === ctx.partition.accountId ? await registry.metadata.listRepositoryTags(parsed.name) : undefined;
     if (tags === undefined) throw repositoryNotFound(parsed.name, parsed.accountId);
     return { name: parsed.name, tags };

@@ -16,6 +16,7 @@ import { encodeToken, pageRequest } from "../pagination.js";
 import { activeCluster } from "./clusters.js";
 import type { EcsDeps } from "./deps.js";
 import { instanceArnIn } from "./refs.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 const maxCustomAttributes = 10;
 const builtIn = (name: string): boolean => name.startsWith("ecs.") || name.startsWith("com.amazonaws.ecs.");
@@ -88,21 +89,21 @@ export function attributeOperations({ store, changes }: EcsDeps): Record<string,
 async function target(tx: WriteTx, arn: string, cluster: string): Promise<ContainerInstanceRecord> {
   const record = await tx.containerInstances.get(arn);
   if (!record || record.cluster !== cluster || record.status === "INACTIVE") {
-    throw new AwsError("TargetNotFoundException", `Could not find container instance ${arn} in cluster ${cluster}.`);
+    throw new AwsError("TargetNotFoundException", `Could not find container instance ${excerpt(arn, 255)} in cluster ${excerpt(cluster, 255)}.`);
   }
   return record;
 }
 
 function checkAttribute(a: Attribute): Attribute {
   if (!a.name || !/^[A-Za-z0-9_./-]{1,128}$/.test(a.name)) {
-    throw invalidParameter(`Attribute name '${a.name ?? ""}' is not valid: use 1–128 letters, numbers, hyphens, underscores, slashes and periods.`);
+    throw invalidParameter(`Attribute name '${excerpt(a.name, 128)}' is not valid: use 1–128 letters, numbers, hyphens, underscores, slashes and periods.`);
   }
   if (a.value !== undefined && !/^[A-Za-z0-9_.@/:()+=\- ]{1,128}$/.test(a.value)) {
-    throw invalidParameter(`The value of attribute '${a.name}' is not valid: use 1–128 letters, numbers and _.@/:()+=- or spaces.`);
+    throw invalidParameter(`The value of attribute '${excerpt(a.name, 128)}' is not valid: use 1–128 letters, numbers and _.@/:()+=- or spaces.`);
   }
   if (a.targetType !== undefined && a.targetType !== "container-instance") {
     throw invalidParameter("targetType must be container-instance.");
   }
-  if (!a.targetId) throw invalidParameter(`Attribute '${a.name}' needs a targetId: the container instance it belongs to.`);
+  if (!a.targetId) throw invalidParameter(`Attribute '${excerpt(a.name, 128)}' needs a targetId: the container instance it belongs to.`);
   return a;
 }

@@ -24,6 +24,7 @@ import type { ClusterRecord, ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import type { EcsDeps } from "./deps.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 const clusterFields: readonly ClusterField[] = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"];
 
@@ -142,7 +143,7 @@ function checkInclude(include: readonly string[]): Set<ClusterField> {
   const fields = new Set<ClusterField>();
   for (const f of include) {
     const field = clusterFields.find((c) => c === f);
-    if (!field) throw invalidParameter(`include must contain only ${clusterFields.join(", ")}; got '${f}'.`);
+    if (!field) throw invalidParameter(`include must contain only ${clusterFields.join(", ")}; got '${excerpt(f)}'.`);
     fields.add(field);
   }
   return fields;

@@ -32,6 +32,7 @@ import type { EcsDeps } from "./deps.js";
 import { instanceSnapshots } from "../../placement/snapshots.js";
 import { matchesFilter, parseFilter } from "./placement.js";
 import { instanceArnIn } from "./refs.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 export function containerInstanceOperations({ store, changes }: EcsDeps): Record<string, Operation> {
   return {
@@ -43,7 +44,7 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
         // Re-registration (an agent restarting) keeps the instance's identity and its custom attributes.
         const previous = input.containerInstanceArn ? await tx.containerInstances.get(input.containerInstanceArn) : undefined;
         if (input.containerInstanceArn && (!previous || previous.cluster !== cluster.name || previous.status === "INACTIVE")) {
-          throw clientException(`Container instance ${input.containerInstanceArn} is not registered in cluster ${cluster.name}: register without containerInstanceArn.`);
+          throw clientException(`Container instance ${excerpt(input.containerInstanceArn, 255)} is not registered in cluster ${cluster.name}: register without containerInstanceArn.`);
         }
         const id = previous?.id ?? newId();
         const next: ContainerInstanceRecord = {
@@ -158,13 +159,13 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
 
 export async function instanceOrThrow(tx: ReadTx, arn: string): Promise<ContainerInstanceRecord> {
   const record = await tx.containerInstances.get(arn);
-  if (!record) throw invalidParameter(`Container instance ${arn} does not exist in this cluster.`);
+  if (!record) throw invalidParameter(`Container instance ${excerpt(arn, 255)} does not exist in this cluster.`);
   return record;
 }
 
 function instanceStatus(s: string): ContainerInstanceStatus {
   if (s === "ACTIVE" || s === "DRAINING" || s === "INACTIVE") return s;
-  throw invalidParameter(`status must be one of ACTIVE, DRAINING, INACTIVE; got '${s}'.`);
+  throw invalidParameter(`status must be one of ACTIVE, DRAINING, INACTIVE; got '${excerpt(s)}'.`);
 }
 
 /** The ECS agent registers CPU and MEMORY as integers and PORTS / PORTS_UDP as string sets. */
@@ -180,7 +181,7 @@ function resourcesFrom(resources: readonly Resource[]): InstanceResources {
   const ports = (name: string): number[] =>
     (find(name)?.stringSetValue ?? []).map((p) => {
       const n = Number(p);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw clientException(`${name} holds '${p}', which is not a port number.`);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) throw clientException(`${name} holds '${excerpt(p)}', which is not a port number.`);
       return n;
     });
   return { cpu: integer("CPU"), memory: integer("MEMORY"), reservedTcp: ports("PORTS"), reservedUdp: ports("PORTS_UDP") };

@@ -4,6 +4,7 @@ import { evaluate, type QueryTarget } from "../../scheduler/query/evaluate.js";
 import { parseExpression } from "../../scheduler/query/parser.js";
 import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
 import type { InstanceSnapshot, PlacementConstraint, PlacementStrategy } from "../../scheduler/types.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 /**
  * The bridge between the ECS API and the placement engine: ECS's constraint and strategy shapes
@@ -16,7 +17,7 @@ export function expressionProblem(expression: string): string | undefined {
     parseExpression(expression);
     return undefined;
   } catch (e) {
-    if (e instanceof QuerySyntaxError) return `The memberOf expression '${expression}' is not valid: ${e.message}.`;
+    if (e instanceof QuerySyntaxError) return `The memberOf expression '${excerpt(expression, 200)}' is not valid: ${excerpt(e.message, 200)}.`;
     throw e;
   }
 }
@@ -39,7 +40,7 @@ export function constraintsFrom(fromDefinition: readonly EcsConstraint[], fromRe
       parseFilter(expression);
       return { type: "memberOf", expression };
     }
-    throw invalidParameter(`Placement constraint type must be distinctInstance or memberOf; got '${c.type ?? ""}'.`);
+    throw invalidParameter(`Placement constraint type must be distinctInstance or memberOf; got '${excerpt(c.type)}'.`);
   });
 }
 
@@ -51,13 +52,13 @@ export function strategiesFrom(strategies: readonly EcsStrategy[]): PlacementStr
     if (s.type === "binpack") {
       const f = field.toLowerCase();
       if (f === "cpu" || f === "memory") return { type: "binpack", field: f };
-      throw invalidParameter(`binpack takes the field cpu or memory; got '${field}'.`);
+      throw invalidParameter(`binpack takes the field cpu or memory; got '${excerpt(field)}'.`);
     }
     if (s.type === "spread") {
       if (field === "instanceId" || field === "host" || /^attribute:.+/.test(field)) return { type: "spread", field };
-      throw invalidParameter(`spread takes the field instanceId, host or attribute:<name>; got '${field}'.`);
+      throw invalidParameter(`spread takes the field instanceId, host or attribute:<name>; got '${excerpt(field)}'.`);
     }
-    throw invalidParameter(`Placement strategy type must be binpack, spread or random; got '${s.type ?? ""}'.`);
+    throw invalidParameter(`Placement strategy type must be binpack, spread or random; got '${excerpt(s.type)}'.`);
   });
 }
 

@@ -40,6 +40,7 @@ import type { EcsDeps } from "./deps.js";
 import { constraintsFrom, strategiesFrom } from "./placement.js";
 import { toService } from "./service-view.js";
 import { findTaskDefinition } from "./task-definitions.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 const eventsShown = 100;
 
@@ -216,7 +217,7 @@ async function liveService(tx: ReadTx, clusterRef: string | undefined, ref: stri
 async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promise<TaskDefinitionRecord> {
   if (ref === undefined || ref === "") throw invalidParameter("taskDefinition is required.");
   const td = await findTaskDefinition(tx, ref);
-  if (!td) throw clientException(`Unable to find task definition '${ref}'.`);
+  if (!td) throw clientException(`Unable to find task definition '${excerpt(ref, 255)}'.`);
   if (td.status !== "ACTIVE") throw clientException(`TaskDefinition ${td.family}:${td.revision} is ${td.status}: use an ACTIVE revision.`);
   const compatible = td.body.requiresCompatibilities ?? [];
   if (compatible.length > 0 && !compatible.includes("EC2") && !compatible.includes("EXTERNAL")) {
@@ -226,7 +227,7 @@ async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promis
 }
 
 function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown; capacityProviderStrategy?: unknown[] }): void {
-  if (input.launchType !== undefined && input.launchType !== "EC2") throw invalidParameter(`launchType ${input.launchType} is not available yet: use EC2 (the default).`);
+  if (input.launchType !== undefined && input.launchType !== "EC2") throw invalidParameter(`launchType ${excerpt(input.launchType)} is not available yet: use EC2 (the default).`);
   if ((input.loadBalancers ?? []).length > 0) throw invalidParameter("loadBalancers are not available in Berth yet.");
   if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
   if ((input.capacityProviderStrategy ?? []).length > 0) throw invalidParameter("capacityProviderStrategy is not available in Berth yet.");
@@ -235,7 +236,7 @@ function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; se
 
 function propagate(p: string | undefined): string | undefined {
   if (p === undefined || p === "NONE" || p === "SERVICE" || p === "TASK_DEFINITION") return p;
-  throw invalidParameter(`propagateTags must be TASK_DEFINITION, SERVICE or NONE; got '${p}'.`);
+  throw invalidParameter(`propagateTags must be TASK_DEFINITION, SERVICE or NONE; got '${excerpt(p)}'.`);
 }
 
 /** The user's deploymentConfiguration over the current (or default) one, checked as ECS checks it. */

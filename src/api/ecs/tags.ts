@@ -12,6 +12,7 @@ import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import type { ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import type { EcsDeps } from "./deps.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 export function tagOperations({ store }: EcsDeps): Record<string, Operation> {
   return {
@@ -56,8 +57,8 @@ async function requireResource(tx: ReadTx, arn: string): Promise<void> {
   if (resource?.type === "task-definition") {
     const ref = parseTaskDefinitionRef(arn);
     const found = ref?.revision !== undefined && (await tx.taskDefinitions.get(ref.family, ref.revision));
-    if (!found) throw new AwsError("ResourceNotFoundException", `The task definition ${arn} does not exist.`);
+    if (!found) throw new AwsError("ResourceNotFoundException", `The task definition ${excerpt(arn, 255)} does not exist.`);
     return;
   }
-  throw invalidParameter(`'${arn}' is not the ARN of a resource that takes tags: name a cluster or task definition ARN.`);
+  throw invalidParameter(`'${excerpt(arn, 255)}' is not the ARN of a resource that takes tags: name a cluster or task definition ARN.`);
 }

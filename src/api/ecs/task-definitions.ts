@@ -23,6 +23,7 @@ import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import type { EcsDeps } from "./deps.js";
 import { expressionProblem } from "./placement.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Operation> {
   return {
@@ -88,7 +89,7 @@ export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Ope
       const ref = input.taskDefinition ?? "";
       const record = await store.write(async (tx) => {
         const current = await findRevision(tx, ref);
-        if (current.status === "DELETE_IN_PROGRESS") throw clientException(`The task definition ${ref} is being deleted.`);
+        if (current.status === "DELETE_IN_PROGRESS") throw clientException(`The task definition ${excerpt(ref, 255)} is being deleted.`);
         if (current.status === "INACTIVE") return current;
         const inactive: TaskDefinitionRecord = { ...current, status: "INACTIVE", deregisteredAtMs: ctx.nowMs };
         await tx.taskDefinitions.put(inactive);
@@ -136,7 +137,7 @@ export async function findTaskDefinition(tx: ReadTx, ref: string): Promise<TaskD
 async function findRevision(tx: ReadTx, ref: string): Promise<TaskDefinitionRecord> {
   const parsed = parseTaskDefinitionRef(ref);
   if (parsed?.revision === undefined) {
-    throw clientException(`Name the revision to deregister as family:revision or by ARN; got '${ref}'.`);
+    throw clientException(`Name the revision to deregister as family:revision or by ARN; got '${excerpt(ref, 255)}'.`);
   }
   const record = await tx.taskDefinitions.get(parsed.family, parsed.revision);
   if (!record) throw clientException("The specified task definition does not exist.");
@@ -155,6 +156,6 @@ export function toTaskDefinition(r: TaskDefinitionRecord): TaskDefinition {
 
 function oneOf<const T extends string>(member: string, value: string, allowed: readonly T[]): T {
   const found = allowed.find((a) => a === value);
-  if (found === undefined) throw invalidParameter(`${member} must be one of ${allowed.join(", ")}; got '${value}'.`);
+  if (found === undefined) throw invalidParameter(`${member} must be one of ${allowed.join(", ")}; got '${excerpt(value)}'.`);
   return found;
 }

@@ -37,6 +37,7 @@ import { constraintsFrom, strategiesFrom } from "./placement.js";
 import { instanceArnIn, taskArnIn } from "./refs.js";
 import { findTaskDefinition } from "./task-definitions.js";
 import { toTask } from "./task-view.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 export function taskOperations({ store, changes, random, placement }: EcsDeps): Record<string, Operation> {
   /** A write that places tasks; if it fails for any reason but the client's input, the index may be ahead of the store. */
@@ -65,7 +66,7 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
       const count = input.count ?? 1;
       if (!Number.isInteger(count) || count < 1 || count > 10) throw invalidParameter(`count must be from 1 to 10; got ${count}.`);
       if (input.launchType && input.launchType !== "EC2") {
-        throw invalidParameter(`launchType ${input.launchType} is not available yet: use EC2 (the default).`);
+        throw invalidParameter(`launchType ${excerpt(input.launchType)} is not available yet: use EC2 (the default).`);
       }
       const token = input.clientToken;
       if (token !== undefined && (token.length < 1 || token.length > 64)) throw invalidParameter("clientToken must be 1 to 64 characters.");
@@ -116,7 +117,7 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
         const cluster = await activeCluster(tx, input.cluster);
         const arn = taskArnIn(ctx.partition, input.task ?? "", cluster.name);
         const task = await tx.tasks.get(arn);
-        if (!task || task.cluster !== cluster.name) throw invalidParameter(`The referenced task was not found: ${input.task ?? ""}.`);
+        if (!task || task.cluster !== cluster.name) throw invalidParameter(`The referenced task was not found: ${excerpt(input.task)}.`);
         if (task.spec.desiredStatus === "STOPPED") return task;
         const reason = input.reason ?? "Task stopped by user";
         const stopping = requestStop(task, { reason, code: "UserInitiated", nowMs: ctx.nowMs });
@@ -151,7 +152,7 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
         const cluster = await activeCluster(tx, input.cluster);
         const desiredStatus = input.desiredStatus ?? "RUNNING";
         if (!["RUNNING", "PENDING", "STOPPED"].includes(desiredStatus)) {
-          throw invalidParameter(`desiredStatus must be RUNNING, PENDING or STOPPED; got '${desiredStatus}'.`);
+          throw invalidParameter(`desiredStatus must be RUNNING, PENDING or STOPPED; got '${excerpt(desiredStatus)}'.`);
         }
         // ECS accepts PENDING as a filter but no task ever has it as its desired status; likewise only EC2 tasks exist here.
         if (desiredStatus === "PENDING" || (input.launchType !== undefined && input.launchType !== "EC2")) return { taskArns: [] };
@@ -217,7 +218,7 @@ async function prepareLaunch(
   }
   const cluster = await activeCluster(tx, input.cluster);
   const taskDefinition = await findTaskDefinition(tx, input.taskDefinition ?? "");
-  if (!taskDefinition) throw clientException(`Unable to find task definition '${input.taskDefinition ?? ""}'.`);
+  if (!taskDefinition) throw clientException(`Unable to find task definition '${excerpt(input.taskDefinition, 255)}'.`);
   if (taskDefinition.status !== "ACTIVE") {
     throw clientException(`TaskDefinition ${taskDefinition.family}:${taskDefinition.revision} is ${taskDefinition.status}: register a new revision or run an ACTIVE one.`);
   }
@@ -230,7 +231,7 @@ async function prepareLaunch(
   if (group.length > 255) throw invalidParameter("group must be at most 255 characters.");
   const requested = validateTags(input.tags);
   if (input.propagateTags !== undefined && input.propagateTags !== "TASK_DEFINITION" && input.propagateTags !== "NONE") {
-    throw invalidParameter(`propagateTags must be TASK_DEFINITION or NONE for a task that no service starts; got '${input.propagateTags}'.`);
+    throw invalidParameter(`propagateTags must be TASK_DEFINITION or NONE for a task that no service starts; got '${excerpt(input.propagateTags)}'.`);
   }
   // Propagated tags first, so that the request's own tags win on a shared key; ECS's managed tag last.
   const fromDefinition = input.propagateTags === "TASK_DEFINITION" ? await tx.tags.list(taskDefinition.body.taskDefinitionArn ?? "") : [];

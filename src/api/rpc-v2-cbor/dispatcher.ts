@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Authenticator } from "../../auth/authenticator.js";
 import { authorize } from "../../auth/authorize.js";
 import type { Partition } from "../../domain/arn.js";
+import { excerpt } from "../../observability/excerpt.js";
 import { AwsError } from "../../errors/catalog.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import type { CborService } from "./service.js";
@@ -42,7 +43,7 @@ export function createCborDispatcher(opts: CborDispatcherOptions): (req: HttpReq
       return respond(400, requestId, error("SerializationException", "RPC v2 CBOR requests are POSTs with `smithy-protocol: rpc-v2-cbor` and no X-Amz-Target."));
     }
     if (!service || !op) {
-      const what = m ? `${bounded(m[1]!)}.${bounded(m[2]!)}` : bounded(req.path);
+      const what = m ? `${excerpt(m[1])}.${excerpt(m[2])}` : excerpt(req.path);
       return respond(404, requestId, error("UnknownOperationException", `${what} is not an operation Berth serves over RPC v2 CBOR.`));
     }
     try {
@@ -65,7 +66,7 @@ function decode(body: Uint8Array): Record<string, unknown> {
   try {
     value = cbor.deserialize(body);
   } catch (e) {
-    throw new AwsError("SerializationException", `The request body is not valid CBOR: ${bounded(e instanceof Error ? e.message : String(e))}`);
+    throw new AwsError("SerializationException", `The request body is not valid CBOR: ${excerpt(e instanceof Error ? e.message : String(e))}`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new AwsError("SerializationException", "The request body must be a CBOR map.");
   return value as Record<string, unknown>;
@@ -84,4 +85,3 @@ const header = (req: HttpRequest, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-const bounded = (s: string, max = 100): string => (s.length > max ? `${s.slice(0, max)}…` : s);

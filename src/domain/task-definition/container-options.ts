@@ -7,6 +7,7 @@ import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import { clientException } from "../../errors/catalog.js";
 import { isOneOf, kernelCapabilities, listed, resourceTypes, ulimitNames } from "./enums.js";
 import { messages } from "./messages.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 const maxEnvironmentFiles = 10;
 const restartPolicyLimits = { maxIgnoredExitCodes: 50, period: { min: 60, max: 1800 } } as const;
@@ -46,17 +47,17 @@ function checkLinuxParameters(c: ContainerDefinition & { name: string }): void {
   if (!lp) return;
   const bad = (detail: string): Error => clientException(messages.invalidLinuxParameter(c.name, detail));
   for (const cap of [...(lp.capabilities?.add ?? []), ...(lp.capabilities?.drop ?? [])]) {
-    if (!isOneOf(kernelCapabilities, cap)) throw bad(`Unknown capability '${cap}'.`);
+    if (!isOneOf(kernelCapabilities, cap)) throw bad(`Unknown capability '${excerpt(cap)}'.`);
   }
   for (const d of lp.devices ?? []) {
     if (!d.hostPath) throw bad("Every device needs a 'hostPath'.");
     for (const p of d.permissions ?? []) {
-      if (!["read", "write", "mknod"].includes(p)) throw bad(`Unknown device permission '${p}'; use read, write or mknod.`);
+      if (!["read", "write", "mknod"].includes(p)) throw bad(`Unknown device permission '${excerpt(p)}'; use read, write or mknod.`);
     }
   }
   for (const t of lp.tmpfs ?? []) {
     if (!t.containerPath) throw bad("Every tmpfs mount needs a 'containerPath'.");
-    if (t.size === undefined || t.size <= 0) throw bad(`tmpfs mount '${t.containerPath}' needs a 'size' above 0 MiB.`);
+    if (t.size === undefined || t.size <= 0) throw bad(`tmpfs mount '${excerpt(t.containerPath, 255)}' needs a 'size' above 0 MiB.`);
   }
   if (lp.sharedMemorySize !== undefined && lp.sharedMemorySize <= 0) throw bad("'sharedMemorySize' must be above 0 MiB.");
   if (lp.maxSwap !== undefined && lp.maxSwap < 0) throw bad("'maxSwap' cannot be negative.");

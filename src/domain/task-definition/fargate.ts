@@ -6,6 +6,7 @@
  */
 import { messages } from "./messages.js";
 import type { NormalizedTaskDefinition, TaskFacts } from "./types.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 type MemoryChoice = { readonly list: readonly number[] } | { readonly from: number; readonly to: number; readonly step: number };
 
@@ -57,8 +58,8 @@ export function fargateProblem(def: NormalizedTaskDefinition, facts: TaskFacts):
   if (def.pidMode === "host") return messages.fargateUnsupported("pidMode 'host'; only 'task' is available");
   if (def.placementConstraints.length > 0) return messages.fargateUnsupported("placement constraints");
   for (const v of def.volumes) {
-    if (v.host?.sourcePath !== undefined) return messages.fargateUnsupported(`host sourcePath volumes (volume '${v.name ?? ""}')`);
-    if (v.dockerVolumeConfiguration) return messages.fargateUnsupported(`Docker volumes (volume '${v.name ?? ""}')`);
+    if (v.host?.sourcePath !== undefined) return messages.fargateUnsupported(`host sourcePath volumes (volume '${excerpt(v.name)}')`);
+    if (v.dockerVolumeConfiguration) return messages.fargateUnsupported(`Docker volumes (volume '${excerpt(v.name)}')`);
   }
   for (const c of def.containerDefinitions) {
     const problem = containerProblem(def, c);
@@ -72,7 +73,7 @@ function containerProblem(def: NormalizedTaskDefinition, c: NormalizedTaskDefini
   if (c.privileged === true) return messages.fargateUnsupported(`privileged containers ${where}`);
   const driver = c.logConfiguration?.logDriver;
   if (driver !== undefined && !fargateLogDrivers.includes(driver)) {
-    return messages.fargateUnsupported(`log driver '${driver}' ${where}; use awslogs, splunk or awsfirelens`);
+    return messages.fargateUnsupported(`log driver '${excerpt(driver)}' ${where}; use awslogs, splunk or awsfirelens`);
   }
   if (driver === "awslogs" && def.executionRoleArn === undefined) return messages.fargateAwslogsRole();
   if ((c.dockerSecurityOptions ?? []).length > 0) return messages.fargateUnsupported(`dockerSecurityOptions ${where}`);
@@ -81,7 +82,7 @@ function containerProblem(def: NormalizedTaskDefinition, c: NormalizedTaskDefini
   if (lp?.sharedMemorySize !== undefined) return messages.fargateUnsupported(`linuxParameters.sharedMemorySize ${where}`);
   if (lp?.maxSwap !== undefined || lp?.swappiness !== undefined) return messages.fargateUnsupported(`swap settings ${where}`);
   const added = (lp?.capabilities?.add ?? []).filter((cap) => cap !== "SYS_PTRACE");
-  if (added.length > 0) return messages.fargateUnsupported(`adding capability '${added[0]!}' ${where}; only SYS_PTRACE can be added`);
+  if (added.length > 0) return messages.fargateUnsupported(`adding capability '${excerpt(added[0])}' ${where}; only SYS_PTRACE can be added`);
   for (const field of ["startTimeout", "stopTimeout"] as const) {
     const t = c[field];
     if (t !== undefined && (t < fargateTimeout.min || t > fargateTimeout.max)) {

@@ -7,8 +7,10 @@
  * Unmarked messages are ours, written in ECS's style because the real wording is not known.
  */
 import { listed } from "./enums.js";
+import { excerpt } from "../../observability/excerpt.js";
 
-const q = (s: string): string => `'${s}'`;
+/** A quoted value from the request, as an excerpt: names and values can be any length. */
+const q = (s: string): string => `'${excerpt(s, 255)}'`;
 
 export const messages = {
   // ECS: observed verbatim.

@@ -8,6 +8,7 @@ import { namePattern } from "./container.js";
 import { isOneOf, volumeScopes } from "./enums.js";
 import { messages } from "./messages.js";
 import type { NormalizedContainer } from "./types.js";
+import { excerpt } from "../../observability/excerpt.js";
 
 const kindsOf = (v: Volume): number =>
   [v.host, v.dockerVolumeConfiguration, v.efsVolumeConfiguration, v.fsxWindowsFileServerVolumeConfiguration, v.s3filesVolumeConfiguration]
@@ -25,7 +26,7 @@ export function normalizeVolumes(volumes: readonly Volume[] | undefined): Volume
     const docker = v.dockerVolumeConfiguration;
     if (docker) {
       if (docker.scope !== undefined && !isOneOf(volumeScopes, docker.scope)) {
-        throw clientException(messages.invalidEnum(`dockerVolumeConfiguration scope for volume '${name}':`, docker.scope, volumeScopes));
+        throw clientException(messages.invalidEnum(`dockerVolumeConfiguration scope for volume '${excerpt(name)}':`, docker.scope, volumeScopes));
       }
       if (docker.autoprovision === true && docker.scope !== "shared") throw clientException(messages.autoprovisionNeedsShared(name));
     }

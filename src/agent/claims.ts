@@ -1,0 +1,80 @@
+import { createServer, type RequestListener, type Server } from "node:http";
+import { mkdirSync } from "node:fs";
+import { listen, type PortSetting } from "../config/listen.js";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
+
+/**
+ * A host port the agent binds before it registers, answering 503 until {@link HostPort.serve}
+ * installs the real handler.
+ */
+export class HostPort {
+  private handler: RequestListener = (_req, res) => {
+    res.writeHead(503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: "the agent is starting" }));
+  };
+  readonly server: Server = createServer((req, res) => this.handler(req, res));
+
+  static async bind(port: number, host: string, setting: PortSetting): Promise<HostPort> {
+    const bound = new HostPort();
+    await listen(bound.server, port, host, setting);
+    return bound;
+  }
+
+  serve(handler: RequestListener): void {
+    this.handler = handler;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+export const introspectionPortSetting: PortSetting = { what: "the introspection API", changeWith: "--introspection-port or BERTH_INTROSPECTION_PORT" };
+export const metadataPortSetting: PortSetting = { what: "the task metadata endpoint", changeWith: "--metadata-port or BERTH_METADATA_PORT" };
+
+/** What an agent holds before it loads, registers or adopts anything. */
+export interface AgentClaims {
+  readonly lock: DataDirLock;
+  readonly introspection: HostPort;
+  /** The metadata endpoint on 127.0.0.1 (the agent adds one on Docker's bridge gateway). */
+  readonly metadata: HostPort;
+  release(): Promise<void>;
+}
+
+/**
+ * Claims the agent's data dir and its own ports on 127.0.0.1, in that order, or throws one line
+ * saying which is taken and how to choose another. Two agents on one data dir, or an agent
+ * without its 51678/51679 endpoints, never start.
+ */
+export async function claimAgentResources(config: {
+  readonly dataDir: string;
+  readonly introspectionPort: number;
+  readonly metadataPort: number;
+}): Promise<AgentClaims> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const lock = lockDataDir(config.dataDir);
+  const ports: HostPort[] = [];
+  try {
+    const introspection = await HostPort.bind(config.introspectionPort, "127.0.0.1", introspectionPortSetting);
+    ports.push(introspection);
+    const metadata = await HostPort.bind(config.metadataPort, "127.0.0.1", metadataPortSetting);
+    ports.push(metadata);
+    return {
+      lock,
+      introspection,
+      metadata,
+      async release() {
+        await Promise.all(ports.map((p) => p.close()));
+        lock.release();
+      },
+    };
+  } catch (err) {
+    await Promise.all(ports.map((p) => p.close()));
+    lock.release();
+    throw err;
+  }
+}
