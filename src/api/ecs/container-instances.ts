@@ -22,6 +22,7 @@ import {
   type InstanceResources,
 } from "../../domain/container-instance.js";
 import { newId } from "../../domain/ids.js";
+import { markLost } from "../../domain/task.js";
 import { validateTags } from "../../domain/tags.js";
 import { clientException, invalidParameter } from "../../errors/catalog.js";
 import type { ReadTx } from "../../state/store.js";
@@ -32,6 +33,9 @@ import type { EcsDeps } from "./deps.js";
 import { instanceSnapshots } from "../../placement/snapshots.js";
 import { matchesFilter, parseFilter } from "./placement.js";
 import { instanceArnIn } from "./refs.js";
+
+/** ECS's stoppedReason for the tasks of an instance deregistered with `force`. */
+const forcedDeregistration = "Container instance deregistration forced by user";
 import { excerpt } from "../../observability/excerpt.js";
 
 export function containerInstanceOperations({ store, changes }: EcsDeps): Record<string, Operation> {
@@ -72,7 +76,7 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
     }),
 
     DeregisterContainerInstance: operation<DeregisterContainerInstanceRequest>(DeregisterContainerInstanceRequest$, async (input, ctx) => {
-      const record = await store.write(async (tx) => {
+      const done = await store.write(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
         const current = await instanceOrThrow(tx, instanceArnIn(ctx.partition, input.containerInstance ?? "", cluster.name));
         const holding = await tx.tasks.holdingResources(current.arn);
@@ -85,10 +89,16 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
         await tx.containerInstances.put(inactive);
         // Its agent's credential dies with the registration: the agent must register again to act.
         await tx.agentCredentials.revokeInstance(current.arn);
-        return inactive;
+        // Its tasks are orphaned (ECS: "no longer monitored or accounted for"), since no agent can report
+        // them now: standalone ones are recorded STOPPED with ECS's reason, and service tasks are
+        // replaced by their services. Their containers run on until the host stops them.
+        const orphaned = holding.filter((t) => t.serviceName === undefined).map((t) => markLost(t, { reason: forcedDeregistration, nowMs: ctx.nowMs, code: "UserInitiated" }));
+        for (const t of orphaned) await tx.tasks.put(t);
+        return { record: inactive, orphaned };
       });
-      changes.publish({ kind: "instance", record });
-      return { containerInstance: await store.read((tx) => toContainerInstance(tx, record)) };
+      changes.publish({ kind: "instance", record: done.record });
+      for (const task of done.orphaned) changes.publish({ kind: "task", record: task });
+      return { containerInstance: await store.read((tx) => toContainerInstance(tx, done.record)) };
     }),
 
     DescribeContainerInstances: operation<DescribeContainerInstancesRequest>(DescribeContainerInstancesRequest$, (input, ctx) =>
