@@ -57,7 +57,7 @@ function standardAttributes(config: AgentConfig, apiVersion: string): Attribute[
     { name: "ecs.os-family", value: "LINUX" },
     { name: "ecs.cpu-architecture", value: process.arch === "arm64" ? "arm64" : "x86_64" },
     { name: "ecs.instance-type", value: "berth-host" },
-    ...(config.availabilityZone ? [{ name: "ecs.availability-zone", value: config.availabilityZone }] : []),
+    { name: "ecs.availability-zone", value: config.availabilityZone },
     ...names.map((name) => ({ name })),
   ];
 }

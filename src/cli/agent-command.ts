@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { Command } from "commander";
 import { pino } from "pino";
 import { startAgent } from "../agent/agent.js";
 import { describeAgentConfig, loadAgentConfig, parseIpLocalPortRange, type AgentConfig } from "../agent/config/agent-config.js";
+import { describeCredentialSource } from "../agent/config/credential-source.js";
 import { agentVariables, variableNames } from "../agent/config/variables.js";
 import { untilSignal } from "./signals.js";
 
@@ -28,6 +30,8 @@ export function agentConfigFrom(flags: Readonly<Record<string, string | undefine
   });
 }
 
+const readIfPresent = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, "utf8") : undefined);
+
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 const pinoLevel = { crit: "fatal", error: "error", warn: "warn", info: "info", debug: "debug" } as const;
 
@@ -43,7 +47,8 @@ export function agentCommand(): Command {
   return cmd.action(async (flags: Record<string, string | undefined>) => {
     const config = agentConfigFrom(flags, process.env);
     if (flags.printConfig) {
-      process.stdout.write(`${describeAgentConfig(config).join("\n")}\n`);
+      const credentials = describeCredentialSource(config, { env: process.env, homeDir: homedir(), readFile: readIfPresent });
+      process.stdout.write(`${[...describeAgentConfig(config), credentials].join("\n")}\n`);
       return;
     }
     const logger = pino({ level: pinoLevel[config.logLevel] }, pino.destination(2));
