@@ -72,6 +72,14 @@ describe("service reconciler: REPLICA counts", () => {
     assert.ok(after.events.includes("(service web) has reached a steady state."));
   });
 
+  it("a service scaled to 0 or deleted stops every task at once, even RUNNING ones inside the healthy-after period", () => {
+    const settling = running(6, { startedAtMs: 99_000 }); // RUNNING for 1 s of the 40 s (now is 100 000)
+    for (const service of [aService({ desiredCount: 0 }), { ...aService({ desiredCount: 4 }), status: "DRAINING" as const }]) {
+      const plan = reconcileService(input({ service, tasks: settling, settings: { ...settings, healthyAfterMs: 40_000 } }));
+      assert.equal(plan.stops.length, 6, JSON.stringify(plan.stops));
+    }
+  });
+
   it("replaces a task that stopped, and counts it against a deployment in progress", () => {
     const crashed = aTask({ status: "STOPPED", startedAtMs: 5, stopCode: "EssentialContainerExited" });
     const plan = reconcileService(input({ service: aService({ desiredCount: 2 }), tasks: [aTask(), crashed] }));
