@@ -12,7 +12,9 @@ import type { Logger } from "pino";
 import { AgentChannel } from "./channel.js";
 import type { AgentConfig } from "./config/agent-config.js";
 import { DockerClient } from "./docker/docker-client.js";
+import type { VariableName } from "./config/variables.js";
 import { introspectionServer, metadataServer } from "./host-servers.js";
+import { listenOn } from "./listen.js";
 import { PortAllocator } from "./ports.js";
 import { RegistryAuth } from "./registry-auth.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
@@ -20,6 +22,9 @@ import { TaskManager } from "./task-manager.js";
 
 export interface RunningAgent {
   readonly containerInstanceArn: string;
+  /** The ports it serves on: the configured ones, or free ones when the defaults were taken. */
+  readonly introspectionPort: number;
+  readonly metadataPort: number;
   close(): Promise<void>;
 }
 
@@ -35,7 +40,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const docker = new DockerClient({
     timeouts: { createMs: config.containerCreateTimeoutMs, startMs: config.containerStartTimeoutMs, pullMs: config.imagePullTimeoutMs },
   });
-  const engine = await docker.version();
+  const engine = { ...(await docker.version()), engineId: await docker.engineId() };
 
   const ecs = new ECSClient({
     endpoint: config.endpoint,
@@ -69,6 +74,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   log.info({ cluster: config.cluster }, "registered");
 
   const gateway = await docker.bridgeGateway();
+  let metadataPort = config.metadataPort;
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), randomStart(config.dynamicHostPortRange));
   // The channel and the task manager report to each other; neither calls the other before start().
@@ -90,7 +96,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     registryAuth: (image) => registryAuth.authFor(image),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
-    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${config.metadataPort}/v4/${id}` }),
+    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}` }),
     report: (r) => channel.report(r),
     logger: log,
     now: Date.now,
@@ -98,22 +104,36 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   await tasks.adopt();
   tasks.watchDocker();
 
-  channel.start();
-
+  // Several agents on one host: a default port another agent holds is replaced by a free one (said
+  // in the log); a port the user chose must be free. Containers learn the metadata port at create,
+  // so the servers listen before the channel brings any task.
   const servers: Server[] = [];
-  const listen = (server: Server, port: number, host: string) =>
-    new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => resolve());
-      servers.push(server);
-    });
-  await listen(introspectionServer({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }), config.introspectionPort, "127.0.0.1");
-  const metadata = metadataServer({ cluster: config.cluster, tasks, docker });
-  await listen(metadata, config.metadataPort, "127.0.0.1");
-  if (gateway) await listen(metadataServer({ cluster: config.cluster, tasks, docker }), config.metadataPort, gateway);
+  const serve = (server: Server, port: number, host: string, variable: VariableName) => {
+    servers.push(server);
+    return listenOn(server, port, host, { orFreePort: config.settings.find((x) => x.variable === variable)?.source === "default" });
+  };
+  const introspectionPort = await serve(
+    introspectionServer({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }),
+    config.introspectionPort,
+    "127.0.0.1",
+    "BERTH_INTROSPECTION_PORT",
+  );
+  metadataPort = await serve(metadataServer({ cluster: config.cluster, tasks, docker }), config.metadataPort, "127.0.0.1", "BERTH_METADATA_PORT");
+  if (gateway) {
+    const onGateway = metadataServer({ cluster: config.cluster, tasks, docker });
+    servers.push(onGateway);
+    await listenOn(onGateway, metadataPort, gateway, { orFreePort: false }); // containers reach both at one port
+  }
+  if (introspectionPort !== config.introspectionPort || metadataPort !== config.metadataPort) {
+    log.warn({ introspectionPort, metadataPort }, `default ports taken (another agent on this host?): introspection API on 127.0.0.1:${introspectionPort}, task metadata on port ${metadataPort}`);
+  }
+
+  channel.start();
 
   return {
     containerInstanceArn,
+    introspectionPort,
+    metadataPort,
     async close() {
       channel.stop();
       tasks.stop();

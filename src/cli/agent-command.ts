@@ -53,7 +53,7 @@ export function agentCommand(): Command {
     }
     const logger = pino({ level: pinoLevel[config.logLevel] }, pino.destination(2));
     const agent = await startAgent(config, logger);
-    process.stdout.write(`berth agent ${agent.containerInstanceArn}\n`);
+    process.stdout.write(`berth agent ${agent.containerInstanceArn}\n  introspection API http://127.0.0.1:${agent.introspectionPort}, task metadata port ${agent.metadataPort}\n`);
     await untilSignal();
     await agent.close();
   });

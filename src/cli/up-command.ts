@@ -46,6 +46,7 @@ export function upCommand(): Command {
         `Berth is up: ${server.endpoint}`,
         `  credentials: ${server.credentialsFile} (profile default)`,
         `  cluster:     ${cluster}, with this host as ${agent.containerInstanceArn}`,
+        `  agent:       introspection API http://127.0.0.1:${agent.introspectionPort}, task metadata port ${agent.metadataPort}`,
         "",
         "Try it:",
         `  ${aws} ecs register-task-definition --family hello --container-definitions '[{"name":"web","image":"berth-test:latest","memory":64,"portMappings":[{"containerPort":80}]}]'`,

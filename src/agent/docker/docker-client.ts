@@ -103,6 +103,15 @@ export class DockerClient {
     });
   }
 
+  /**
+   * The engine's own id (`docker info` ID): agents that share one engine share its host ports, and
+   * register this id so that placement never gives two of them the same one.
+   */
+  async engineId(): Promise<string> {
+    const info = await this.#call("inspect", this.timeouts.pingMs, "info", () => this.#docker.info() as Promise<{ ID?: unknown }>);
+    return typeof info.ID === "string" && info.ID !== "" ? info.ID : "unknown";
+  }
+
   /** Whether the image is in the local engine. */
   async imageExists(image: string): Promise<boolean> {
     return this.#call("pull", this.timeouts.pingMs, "image inspected", async () => {
