@@ -17,9 +17,23 @@ const runningIn = async (cluster: string, family: string): Promise<number> =>
 describe("berth up takes the server's flags: --task-healthy-after 0s", () => {
   let up: BerthUp;
   before(async () => {
-    up = await BerthUp.start(["--task-healthy-after", "0s", "--log-level", "warn", "--availability-zone", "lab-1c"]);
+    up = await BerthUp.start(["--task-healthy-after", "0s", "--log-level", "info", "--availability-zone", "lab-1c"]);
   });
   after(() => up.stop());
+
+  it("says each start-up step and its duration, then a banner apart from the logs, which stay JSON off a terminal", () => {
+    const out = up.stdout.split("\n");
+    for (const step of [/^berth up: server on 127\.0\.0\.1:0: done in \d+\.\d s$/, new RegExp(`^berth up: cluster ${up.cluster}: done in`), /^berth up: agent \(.*\): done in \d+\.\d s$/]) {
+      assert.ok(out.some((l) => step.test(l)), `${String(step)} in ${up.stdout}`);
+    }
+    const banner = out.findIndex((l) => l.startsWith("Berth is up: "));
+    assert.match(out[banner - 1] ?? "", /^─+$/, "the banner is set apart");
+    assert.match(out[banner] ?? "", /\(started in \d+\.\d s\)$/);
+    const logs = up.stderr.trim().split("\n").filter(Boolean);
+    assert.ok(logs.length > 0, "info logs were written");
+    for (const line of logs) assert.doesNotThrow(() => JSON.parse(line), line);
+    assert.ok(!up.stderr.includes("Berth is up"), "the banner is not in the logs");
+  });
 
   it("takes the agent's flags too: --availability-zone", async () => {
     const ecs = up.ecs();

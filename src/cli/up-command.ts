@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import { Command } from "commander";
-import { pino } from "pino";
 import { startAgent } from "../agent/agent.js";
 import { compileServerConfig } from "../config/server-config.js";
 import { startServer } from "../server.js";
 import { agentCommand, agentConfigFrom } from "./agent-command.js";
 import { serverCommand } from "./server-command.js";
+import { createLogger, logFormatFrom } from "./log-output.js";
+import { Progress } from "./progress.js";
 import { untilSignal } from "./signals.js";
 
 /** Agent flags `berth up` decides itself: the endpoint is its own server's, and nothing is only printed. */
@@ -25,25 +26,31 @@ export function upCommand(): Command {
     taken.add(option.long);
     cmd.addOption(option);
   }
+  cmd.option("--log-format <format>", "pretty | json (default: pretty on a terminal, json otherwise)");
   return cmd.action(async (flags: Record<string, string | undefined>) => {
     const config = compileServerConfig(flags, process.env);
-    const logger = pino({ level: config.logLevel }, pino.destination(2));
-    const server = await startServer(config, logger);
+    const logger = createLogger(config.logLevel, logFormatFrom(flags.logFormat, process.stderr.isTTY));
+    // Progress and the banner are for the person who ran the command: stdout. Logs: stderr.
+    const progress = new Progress(process.stdout);
+    const server = await progress.step(`server on ${config.host}:${config.port}`, () => startServer(config, logger));
     const { accessKey } = server;
     const cluster = flags.cluster ?? process.env.ECS_CLUSTER ?? "default";
-    await server.ensureCluster(cluster);
+    await progress.step(`cluster ${cluster}`, () => server.ensureCluster(cluster));
     // Server and agent share --log-level in pino's words; the agent's own level follows the logger.
-    const { logLevel: _serverLevel, ...agentFlags } = flags;
+    const { logLevel: _serverLevel, logFormat: _format, ...agentFlags } = flags;
     const agentConfig = agentConfigFrom(
       { ...agentFlags, endpoint: server.endpoint, cluster, region: config.region, dataDir: join(config.dataDir, "agent") },
       { ...process.env, AWS_ACCESS_KEY_ID: accessKey.accessKeyId, AWS_SECRET_ACCESS_KEY: accessKey.secretAccessKey },
     );
-    const agent = await startAgent(agentConfig, logger.child({ component: "agent" }));
+    const agent = await progress.step("agent (registers this host, adopts its containers)", () => startAgent(agentConfig, logger.child({ component: "agent" })));
     const aws = `AWS_SHARED_CREDENTIALS_FILE=${server.credentialsFile} /usr/bin/aws --endpoint-url ${server.endpoint} --region ${config.region}`;
     const clusterFlag = cluster === "default" ? "" : ` --cluster ${cluster}`;
+    const rule = "─".repeat(72);
     process.stdout.write(
       [
-        `Berth is up: ${server.endpoint}`,
+        "",
+        rule,
+        `Berth is up: ${server.endpoint} (started in ${progress.elapsed()})`,
         `  credentials: ${server.credentialsFile} (profile default)`,
         `  cluster:     ${cluster}, with this host as ${agent.containerInstanceArn}`,
         `  agent:       introspection API http://127.0.0.1:${agent.introspectionPort}, task metadata port ${agent.metadataPort}`,
@@ -52,6 +59,7 @@ export function upCommand(): Command {
         `  ${aws} ecs register-task-definition --family hello --container-definitions '[{"name":"web","image":"berth-test:latest","memory":64,"portMappings":[{"containerPort":80}]}]'`,
         `  ${aws} ecs run-task${clusterFlag} --task-definition hello`,
         `  ${aws} ecs list-tasks${clusterFlag}`,
+        rule,
         "",
       ].join("\n"),
     );
