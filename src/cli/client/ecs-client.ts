@@ -17,10 +17,10 @@ export const defaultEndpoint = "http://127.0.0.1:4400";
  * Berth's commands get no key of their own: they are clients like any other.
  */
 export function ecsClientFor(flags: ClientFlags, env: NodeJS.ProcessEnv): ECSClient {
-  if (flags.profile !== undefined) env.AWS_PROFILE = flags.profile;
   return new ECSClient({
     endpoint: flags.endpointUrl ?? env.AWS_ENDPOINT_URL_ECS ?? env.AWS_ENDPOINT_URL ?? defaultEndpoint,
     region: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
   });
 }
 

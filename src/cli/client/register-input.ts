@@ -6,7 +6,8 @@ import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from "@a
  * compatibilities, requiresAttributes, registration times).
  */
 export function registrationOf(td: TaskDefinition, tags: readonly Tag[] | undefined, containerDefinitions = td.containerDefinitions): RegisterTaskDefinitionCommandInput {
-  const input: RegisterTaskDefinitionCommandInput = {
+  // Members left undefined are not sent.
+  return {
     family: td.family,
     taskRoleArn: td.taskRoleArn,
     executionRoleArn: td.executionRoleArn,
@@ -26,5 +27,4 @@ export function registrationOf(td: TaskDefinition, tags: readonly Tag[] | undefi
     enableFaultInjection: td.enableFaultInjection,
     tags: tags !== undefined && tags.length > 0 ? [...tags] : undefined,
   };
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as RegisterTaskDefinitionCommandInput;
 }
