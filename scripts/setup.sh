@@ -9,8 +9,9 @@ set -eu
 
 cd "$(dirname "$0")/.."
 
-log() { printf 'setup: %s\n' "$*" >&2; }
-die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+# log, die, run_step (progress with durations, never silent more than 5 s), note_step
+. scripts/progress.sh
+setup_start=$(now_ms)
 
 dockerd_log=/tmp/berth-dockerd.log
 lock_file=/tmp/berth-setup.lock
@@ -18,10 +19,14 @@ test_image=berth-test:latest
 
 # --- machine-wide steps, one checkout at a time -----------------------------------------------
 exec 9>"$lock_file"
-flock -w 600 9 || die "could not take $lock_file within 10 minutes"
+if ! flock -n 9; then
+  log "waiting for another checkout's setup to finish (lock $lock_file)…"
+  flock -w 600 9 || die "could not take $lock_file within 10 minutes"
+fi
 
 # Debian packages: docker.io (engine + CLI), awscli (the real AWS CLI v2 at /usr/bin/aws; another
 # `aws` may come earlier on PATH), busybox-static (the test image), skopeo (registry tests).
+step_start=$(now_ms)
 missing=""
 for pkg in docker.io awscli busybox-static skopeo; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
@@ -29,11 +34,12 @@ for pkg in docker.io awscli busybox-static skopeo; do
 done
 if [ -n "$missing" ]; then
   [ "$(id -u)" = 0 ] || die "packages missing ($missing ) and not running as root"
-  log "installing$missing"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null || die "apt-get update failed"
+  run_step "packages: apt-get update" apt-get update -q
   # shellcheck disable=SC2086 # word splitting of the package list is intended
-  apt-get install -y -q $missing </dev/null >/dev/null || die "apt-get install$missing failed"
+  run_step "packages: installing$missing" apt-get install -y -q $missing
+else
+  note_step "packages: docker.io awscli busybox-static skopeo present" "$step_start"
 fi
 [ -x /usr/bin/aws ] || die "/usr/bin/aws is missing after installing awscli"
 
@@ -43,7 +49,8 @@ if ! docker info >/dev/null 2>&1; then
   if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
     rm -f /var/run/docker.pid
   fi
-  log "starting dockerd (log: $dockerd_log)"
+  step_start=$(now_ms)
+  log "docker: starting dockerd (log: $dockerd_log)…"
   # setsid + closed stdio: dockerd must outlive this script and must not hold the caller's pipes
   # open (a CI runner reading our output would otherwise wait for it forever).
   setsid dockerd >"$dockerd_log" 2>&1 </dev/null &
@@ -60,8 +67,11 @@ if ! docker info >/dev/null 2>&1; then
     fi
     sleep 1
     waited=$((waited + 1))
+    [ $((waited % 5)) -ne 0 ] || log "docker: still waiting for dockerd ($(seconds_since "$step_start"))"
   done
-  log "dockerd is up (pid $dockerd_pid)"
+  log "docker: dockerd is up (pid $dockerd_pid) in $(seconds_since "$step_start")"
+else
+  log "docker: engine running"
 fi
 
 # Test image: rebuilt when absent or when test-image/ (or busybox itself) changed.
@@ -69,8 +79,9 @@ image_hash=$( (find test-image -type f | LC_ALL=C sort | xargs sha256sum; sha256
   | sha256sum | cut -c1-16)
 current_hash=$(docker image inspect -f '{{index .Config.Labels "berth.test-image.hash"}}' "$test_image" 2>/dev/null || true)
 if [ "$current_hash" != "$image_hash" ]; then
-  log "building $test_image"
-  sh test-image/build.sh "$test_image" "$image_hash" >&2 || die "building $test_image failed"
+  run_step "test image: building $test_image" sh test-image/build.sh "$test_image" "$image_hash"
+else
+  log "test image: $test_image up to date"
 fi
 
 flock -u 9
@@ -80,19 +91,22 @@ flock -u 9
 # shared install owned by another checkout: `npm ci` would empty it under that checkout's feet.
 if [ -L node_modules ]; then
   [ -d node_modules/ ] || die "node_modules is a dangling symlink"
+  log "dependencies: node_modules shared with another checkout"
 elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci"
-  npm ci --no-audit --no-fund </dev/null >&2 || die "npm ci failed"
+  run_step "dependencies: npm ci (compiles better-sqlite3 the first time)" npm ci --no-audit --no-fund
+else
+  log "dependencies: node_modules up to date"
 fi
 
 # TypeScript: skipped when nothing that feeds the build is newer than the last good build.
 stamp=dist/.build-stamp
 if [ ! -f "$stamp" ] || [ -n "$(find src test bench tsconfig.json package-lock.json -newer "$stamp" 2>/dev/null | head -n 1)" ]; then
-  log "tsc -p ."
-  npx --no-install tsc -p . || die "TypeScript build failed"
+  run_step "build: tsc -p ." npx --no-install tsc -p .
   touch "$stamp"
+else
+  log "build: dist/ up to date"
 fi
 # `npm test` names dist/src and dist/test, and node --test fails on a folder that does not exist
 # (test/ may hold no file yet, and git keeps no empty folder).
 mkdir -p dist/src dist/test
-log "ready"
+log "ready in $(seconds_since "$setup_start")"

@@ -15,6 +15,9 @@ import { TaskManager } from "./task-manager.js";
 
 export interface RunningAgent {
   readonly containerInstanceArn: string;
+  /** The ports it serves on: the configured ones, or free ones when the defaults were taken. */
+  readonly introspectionPort: number;
+  readonly metadataPort: number;
   close(): Promise<void>;
 }
 
@@ -47,11 +50,13 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   const docker = new DockerClient({
     timeouts: { createMs: config.containerCreateTimeoutMs, startMs: config.containerStartTimeoutMs, pullMs: config.imagePullTimeoutMs },
   });
-  const engine = await docker.version();
+  const engine = { ...(await docker.version()), engineId: await docker.engineId() };
+  const metadataPort = claims.metadata.port;
   const gateway = await docker.bridgeGateway();
   // Containers reach the metadata endpoint on Docker's bridge gateway: bound, like the others,
   // before the agent registers or adopts anything.
-  if (gateway) extra.push(await HostPort.bind(config.metadataPort, gateway, metadataPortSetting));
+  // Containers reach both at one port, so the gateway's takes the port the loopback one got.
+  if (gateway) extra.push(await HostPort.bind(metadataPort, gateway, metadataPortSetting));
 
   const statePath = join(config.dataDir, "agent-state.json");
   const previous = readState(statePath);
@@ -106,7 +111,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     registryAuth: (image) => registryAuth.authFor(image),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
-    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${config.metadataPort}/v4/${id}` }),
+    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}` }),
     report: (r) => channel.report(r),
     logger: log,
     now: Date.now,
@@ -114,13 +119,22 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   await tasks.adopt();
   tasks.watchDocker();
 
-  channel.start();
-
+  // The endpoints serve before the channel brings any task: a container may ask for its metadata at once.
   claims.introspection.serve(introspectionHandler({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }));
   for (const metadata of [claims.metadata, ...extra]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker }));
+  channel.start();
+
+  if (claims.introspection.port !== config.introspectionPort || metadataPort !== config.metadataPort) {
+    log.warn(
+      { introspectionPort: claims.introspection.port, metadataPort },
+      `default ports taken (another agent on this host?): introspection API on 127.0.0.1:${claims.introspection.port}, task metadata on port ${metadataPort}`,
+    );
+  }
 
   return {
     containerInstanceArn,
+    introspectionPort: claims.introspection.port,
+    metadataPort,
     async close() {
       channel.stop();
       tasks.stop();

@@ -1,6 +1,8 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import { mkdirSync } from "node:fs";
 import { listen, type PortSetting } from "../config/listen.js";
+import type { AgentConfig } from "./config/agent-config.js";
+import type { VariableName } from "./config/variables.js";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 
 /**
@@ -13,10 +15,12 @@ export class HostPort {
     res.end(JSON.stringify({ error: "the agent is starting" }));
   };
   readonly server: Server = createServer((req, res) => this.handler(req, res));
+  /** The port bound: the one asked for, or the system's pick when it was a default already taken. */
+  port = 0;
 
-  static async bind(port: number, host: string, setting: PortSetting): Promise<HostPort> {
+  static async bind(port: number, host: string, setting: PortSetting, options: { orFreePort?: boolean } = {}): Promise<HostPort> {
     const bound = new HostPort();
-    await listen(bound.server, port, host, setting);
+    bound.port = await listen(bound.server, port, host, setting, options);
     return bound;
   }
 
@@ -48,20 +52,19 @@ export interface AgentClaims {
 /**
  * Claims the agent's data dir and its own ports on 127.0.0.1, in that order, or throws one line
  * saying which is taken and how to choose another. Two agents on one data dir, or an agent
- * without its 51678/51679 endpoints, never start.
+ * without its 51678/51679 endpoints, never start. A port left at its default that another agent
+ * on the host holds is replaced by a free one (several agents on one host); a port the user chose
+ * must be free.
  */
-export async function claimAgentResources(config: {
-  readonly dataDir: string;
-  readonly introspectionPort: number;
-  readonly metadataPort: number;
-}): Promise<AgentClaims> {
+export async function claimAgentResources(config: Pick<AgentConfig, "dataDir" | "introspectionPort" | "metadataPort" | "settings">): Promise<AgentClaims> {
+  const byDefault = (variable: VariableName) => ({ orFreePort: config.settings.find((s) => s.variable === variable)?.source === "default" });
   mkdirSync(config.dataDir, { recursive: true });
   const lock = lockDataDir(config.dataDir);
   const ports: HostPort[] = [];
   try {
-    const introspection = await HostPort.bind(config.introspectionPort, "127.0.0.1", introspectionPortSetting);
+    const introspection = await HostPort.bind(config.introspectionPort, "127.0.0.1", introspectionPortSetting, byDefault("BERTH_INTROSPECTION_PORT"));
     ports.push(introspection);
-    const metadata = await HostPort.bind(config.metadataPort, "127.0.0.1", metadataPortSetting);
+    const metadata = await HostPort.bind(config.metadataPort, "127.0.0.1", metadataPortSetting, byDefault("BERTH_METADATA_PORT"));
     ports.push(metadata);
     return {
       lock,

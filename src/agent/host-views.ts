@@ -8,6 +8,16 @@ const rfc3339 = (ms: number | undefined): string | undefined => (ms === undefine
 
 const knownStatus = (a: TaskActor): string => a.toReport().status;
 
+/**
+ * A container's KnownStatus on the metadata endpoint: what the agent reports to the control plane,
+ * except that a container Docker was asked to start is RUNNING as soon as it asks (its process is
+ * up), not PENDING until the agent has inspected it.
+ */
+export function containerKnownStatus(a: TaskActor, c: ContainerState): string {
+  const reported = a.toReport().containers.find((r) => r.name === c.name)?.status ?? "PENDING";
+  return reported === "PENDING" && c.startRequested === true && a.phase !== "STOPPED" ? "RUNNING" : reported;
+}
+
 function ports(c: ContainerState) {
   return c.bindings.map((b) => ({ ContainerPort: b.containerPort, Protocol: b.protocol, HostPort: b.hostPort, HostIp: b.bindIP }));
 }
@@ -45,7 +55,6 @@ export function introspectionTask(a: TaskActor) {
 
 /** Task metadata v4 container (`${ECS_CONTAINER_METADATA_URI_V4}`). */
 export function metadataContainer(a: TaskActor, c: ContainerState) {
-  const report = a.toReport().containers.find((r) => r.name === c.name);
   return {
     DockerId: c.dockerId ?? "",
     Name: c.name,
@@ -55,7 +64,7 @@ export function metadataContainer(a: TaskActor, c: ContainerState) {
     Ports: ports(c),
     Labels: c.definition.dockerLabels,
     DesiredStatus: a.spec.desiredStatus,
-    KnownStatus: report?.status ?? "PENDING",
+    KnownStatus: containerKnownStatus(a, c),
     ExitCode: c.exitCode,
     Limits: { CPU: Math.max(c.definition.cpu ?? 0, 2), Memory: c.definition.memory ?? 0 },
     CreatedAt: rfc3339(c.createdAtMs),

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { cpus, totalmem } from "node:os";
 import type { Attribute, RegisterContainerInstanceCommandInput } from "@aws-sdk/client-ecs";
+import { hostIdAttribute } from "../scheduler/types.js";
 import type { AgentConfig } from "./config/agent-config.js";
 
 export const agentVersion = "1.105.1";
@@ -21,7 +22,7 @@ export const newInstanceId = (): string => `i-${randomBytes(9).toString("hex").s
 export function registrationRequest(
   config: Omit<AgentConfig, "credentials">,
   state: AgentState,
-  docker: { readonly version: string; readonly apiVersion: string },
+  docker: { readonly version: string; readonly apiVersion: string; readonly engineId?: string },
 ): RegisterContainerInstanceCommandInput {
   const memoryMiB = Math.floor(totalmem() / 2 ** 20) - config.reservedMemoryMiB;
   return {
@@ -35,7 +36,12 @@ export function registrationRequest(
       { name: "PORTS_UDP", type: "STRINGSET", stringSetValue: config.reservedPortsUdp.map(String) },
     ],
     versionInfo: { agentVersion, agentHash: "berth", dockerVersion: `DockerVersion: ${docker.version}` },
-    attributes: [...standardAttributes(config, docker.apiVersion), ...Object.entries(config.instanceAttributes).map(([name, value]) => ({ name, value }))],
+    attributes: [
+      ...standardAttributes(config, docker.apiVersion),
+      // Agents on one Docker engine share its host ports (scheduler/types.ts, hostIdAttribute).
+      ...(docker.engineId === undefined ? [] : [{ name: hostIdAttribute, value: docker.engineId }]),
+      ...Object.entries(config.instanceAttributes).map(([name, value]) => ({ name, value })),
+    ],
     tags: Object.entries(config.containerInstanceTags).map(([key, value]) => ({ key, value })),
   };
 }
@@ -57,7 +63,7 @@ function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion
     { name: "ecs.os-family", value: "LINUX" },
     { name: "ecs.cpu-architecture", value: process.arch === "arm64" ? "arm64" : "x86_64" },
     { name: "ecs.instance-type", value: "berth-host" },
-    ...(config.availabilityZone ? [{ name: "ecs.availability-zone", value: config.availabilityZone }] : []),
+    { name: "ecs.availability-zone", value: config.availabilityZone },
     ...names.map((name) => ({ name })),
   ];
 }

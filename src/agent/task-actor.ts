@@ -39,6 +39,11 @@ export interface ContainerState {
   /** The id in this container's ECS_CONTAINER_METADATA_URI_V4. */
   metadataId: string;
   status: "NONE" | "RUNNING" | "STOPPED";
+  /**
+   * Docker was asked to start it. Its process may ask the metadata endpoint about itself before
+   * the start call returns and the agent inspects it: it is running then, whatever `status` says.
+   */
+  startRequested?: boolean;
   exitCode?: number | undefined;
   reason?: string | undefined;
   health: "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
@@ -46,6 +51,8 @@ export interface ContainerState {
   /** The container's addresses on its Docker networks. */
   ipv4: string[];
   imageId?: string | undefined;
+  /** ECS's `imageDigest`: the manifest digest Docker recorded for the image it ran, else the image id. */
+  imageDigest?: string | undefined;
   createdAtMs?: number | undefined;
   startedAtMs?: number | undefined;
   finishedAtMs?: number | undefined;
@@ -140,6 +147,7 @@ export class TaskActor {
         name: c.name,
         status: c.status === "NONE" ? (this.phase === "STOPPED" ? "STOPPED" : "PENDING") : c.status,
         runtimeId: c.dockerId,
+        imageDigest: c.imageDigest,
         exitCode: c.exitCode,
         reason: c.reason,
         networkBindings: c.bindings,
@@ -195,6 +203,7 @@ export class TaskActor {
       for (const name of decision.containers) {
         const c = this.containers.get(name)!;
         try {
+          c.startRequested = true;
           await this.deps.docker.startContainer(c.dockerId!);
         } catch (err) {
           c.reason = err instanceof DockerError ? err.reason : String(err);
@@ -223,6 +232,7 @@ export class TaskActor {
       try {
         const image = c.definition.image ?? "";
         await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth: await this.deps.registryAuth?.(image) });
+        c.imageDigest = await this.deps.docker.imageDigest(image);
       } catch (err) {
         c.reason = err instanceof DockerError ? err.reason : `CannotPullContainerError: ${String(err)}`;
         await this.stop(c.reason, "TaskFailedToStart");
@@ -300,6 +310,7 @@ export class TaskActor {
     c.reason = outcome.reason ?? c.reason;
     c.health = outcome.health;
     c.imageId = inspect.Image;
+    c.imageDigest ??= inspect.Image; // an adopted container: the image it runs, as Docker recorded it
     c.startedAtMs = outcome.startedAt?.getTime();
     c.finishedAtMs = outcome.finishedAt?.getTime();
     c.bindings = bindingsOf(inspect);

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { Command } from "commander";
 import type { RunningAgent } from "../agent/agent.js";
 import { claimAgentResources } from "../agent/claims.js";
 import { describeAgentConfig, loadAgentConfig, parseIpLocalPortRange, type AgentConfig } from "../agent/config/agent-config.js";
+import { describeCredentialSource } from "../agent/config/credential-source.js";
 import { agentVariables, variableNames } from "../agent/config/variables.js";
 import { createLogger } from "../observability/logger.js";
 import { untilSignal } from "./signals.js";
@@ -29,6 +31,8 @@ export function agentConfigFrom(flags: Readonly<Record<string, string | undefine
   });
 }
 
+const readIfPresent = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, "utf8") : undefined);
+
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 const pinoLevel = { crit: "fatal", error: "error", warn: "warn", info: "info", debug: "debug" } as const;
 
@@ -44,7 +48,7 @@ export function agentCommand(): Command {
   return cmd.action(async (flags: Record<string, string | undefined>) => {
     const agent = await configureAndStart(flags);
     if (!agent) return;
-    process.stdout.write(`berth agent ${agent.containerInstanceArn}\n`);
+    process.stdout.write(`berth agent ${agent.containerInstanceArn}\n  introspection API http://127.0.0.1:${agent.introspectionPort}, task metadata port ${agent.metadataPort}\n`);
     await untilSignal();
     await agent.close();
   });
@@ -54,7 +58,8 @@ export function agentCommand(): Command {
 async function configureAndStart(flags: Record<string, string | undefined>): Promise<RunningAgent | undefined> {
   const config = agentConfigFrom(flags, process.env);
   if (flags.printConfig) {
-    process.stdout.write(`${describeAgentConfig(config).join("\n")}\n`);
+    const credentials = describeCredentialSource(config, { env: process.env, homeDir: homedir(), readFile: readIfPresent });
+    process.stdout.write(`${[...describeAgentConfig(config), credentials].join("\n")}\n`);
     return undefined;
   }
   const logger = createLogger(pinoLevel[config.logLevel]);

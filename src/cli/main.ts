@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { agentCommand } from "./agent-command.js";
+import { deployCommand } from "./deploy-command.js";
+import { diffCommand } from "./diff-command.js";
 import { serverCommand } from "./server-command.js";
 import { upCommand } from "./up-command.js";
 
@@ -14,6 +16,8 @@ const program = new Command("berth")
 program.addCommand(serverCommand());
 program.addCommand(agentCommand());
 program.addCommand(upCommand());
+program.addCommand(diffCommand());
+program.addCommand(deployCommand());
 try {
   await program.parseAsync();
 } catch (err) {

@@ -2,58 +2,85 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { bindApiPort } from "../api/api-port.js";
 import { claimAgentResources } from "../agent/claims.js";
-import { compileServerConfig, defaultPort } from "../config/server-config.js";
-import { agentConfigFrom } from "./agent-command.js";
+import { compileServerConfig } from "../config/server-config.js";
 import { createLogger } from "../observability/logger.js";
+import { agentCommand, agentConfigFrom } from "./agent-command.js";
+import { logDestination, logFormatFrom } from "./log-output.js";
+import { Progress } from "./progress.js";
+import { serverCommand } from "./server-command.js";
 import { untilSignal } from "./signals.js";
 
-/** `berth up`: the control plane and one local agent in one process, cluster `default` ready. */
+/** Agent flags `berth up` decides itself: the endpoint is its own server's, and nothing is only printed. */
+const decidedByUp = new Set(["--endpoint", "--print-config"]);
+
+/**
+ * `berth up`: the control plane and one local agent in one process, cluster `default` ready. It
+ * takes every flag of `berth server` and of `berth agent` (taken from those commands, so they never
+ * drift apart); where both have one (`--data-dir`, `--log-level`, `--region`) the server's meaning
+ * holds and the agent follows it (its state in `<data-dir>/agent`).
+ */
 export function upCommand(): Command {
-  return new Command("up")
-    .description("run Berth on this machine: server, a local agent and cluster 'default'")
-    .option("--port <n>", `API port (default ${defaultPort})`)
-    .option("--data-dir <dir>", "state directory (default ./.berth)")
-    .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (default info)")
-    .action(async (flags: Record<string, string | undefined>) => {
-      const config = compileServerConfig(flags, process.env);
-      const logger = createLogger(config.logLevel);
-      // Everything that can be taken (the API port, the agent's data dir and ports) is claimed before
-      // the heavier modules load: anything in use ends the command at once, with nothing running.
-      const port = await bindApiPort(config, logger);
-      const agentDataDir = join(config.dataDir, "agent");
-      const claims = await claimAgentResources(agentConfigFrom({ dataDir: agentDataDir }, process.env)).catch(async (err: unknown) => {
-        await port.close();
-        throw err;
-      });
-      const [{ startServer }, { startAgent }] = await Promise.all([import("../server.js"), import("../agent/agent.js")]);
-      const server = await startServer(config, logger, port);
-      const { accessKey } = server;
-      await server.ensureCluster("default");
-      const agentConfig = agentConfigFrom(
-        { endpoint: server.endpoint, cluster: "default", region: config.region, dataDir: agentDataDir },
-        { ...process.env, AWS_ACCESS_KEY_ID: accessKey.accessKeyId, AWS_SECRET_ACCESS_KEY: accessKey.secretAccessKey },
-      );
-      // An agent that cannot start (a port in use, its data dir locked) takes the server down with it.
-      const agent = await startAgent(agentConfig, logger.child({ component: "agent" }), claims).catch(async (err: unknown) => {
+  const cmd = new Command("up").description("run Berth on this machine: server, a local agent and cluster 'default'");
+  const taken = new Set<string>();
+  for (const option of [...serverCommand().options, ...agentCommand().options]) {
+    if (option.long === undefined || taken.has(option.long) || decidedByUp.has(option.long)) continue;
+    taken.add(option.long);
+    cmd.addOption(option);
+  }
+  cmd.option("--log-format <format>", "pretty | json (default: pretty on a terminal, json otherwise)");
+  return cmd.action(async (flags: Record<string, string | undefined>) => {
+    const config = compileServerConfig(flags, process.env);
+    const logger = createLogger(config.logLevel, logDestination(logFormatFrom(flags.logFormat, process.stderr.isTTY)));
+    // Progress and the banner are for the person who ran the command: stdout. Logs: stderr.
+    const progress = new Progress(process.stdout);
+    // Server and agent share --log-level in pino's words; the agent's own level follows the logger.
+    const { logLevel: _serverLevel, logFormat: _format, ...agentFlags } = flags;
+    const agentDataDir = join(config.dataDir, "agent");
+    // Everything that can be taken (the API port, the agent's data dir and ports) is claimed before
+    // the heavier modules load: anything in use ends the command at once, with nothing running.
+    const port = await bindApiPort(config, logger);
+    const claims = await claimAgentResources(agentConfigFrom({ ...agentFlags, dataDir: agentDataDir }, process.env)).catch(async (err: unknown) => {
+      await port.close();
+      throw err;
+    });
+    const [{ startServer }, { startAgent }] = await Promise.all([import("../server.js"), import("../agent/agent.js")]);
+    const server = await progress.step(`server on ${config.host}:${config.port}`, () => startServer(config, logger, port));
+    const { accessKey } = server;
+    const cluster = flags.cluster ?? process.env.ECS_CLUSTER ?? "default";
+    await progress.step(`cluster ${cluster}`, () => server.ensureCluster(cluster));
+    const agentConfig = agentConfigFrom(
+      { ...agentFlags, endpoint: server.endpoint, cluster, region: config.region, dataDir: agentDataDir },
+      { ...process.env, AWS_ACCESS_KEY_ID: accessKey.accessKeyId, AWS_SECRET_ACCESS_KEY: accessKey.secretAccessKey },
+    );
+    // An agent that cannot start takes the server down with it: nothing stays half-started.
+    const agent = await progress
+      .step("agent (registers this host, adopts its containers)", () => startAgent(agentConfig, logger.child({ component: "agent" }), claims))
+      .catch(async (err: unknown) => {
         await server.close();
         throw err;
       });
-      const aws = `AWS_SHARED_CREDENTIALS_FILE=${server.credentialsFile} /usr/bin/aws --endpoint-url ${server.endpoint} --region ${config.region}`;
-      process.stdout.write(
-        [
-          `Berth is up: ${server.endpoint}`,
-          `  credentials: ${server.credentialsFile} (profile default)`,
-          `  cluster:     default, with this host as ${agent.containerInstanceArn}`,
-          "",
-          "Try it:",
-          `  ${aws} ecs register-task-definition --family hello --container-definitions '[{"name":"web","image":"berth-test:latest","memory":64,"portMappings":[{"containerPort":80}]}]'`,
-          `  ${aws} ecs run-task --task-definition hello`,
-          `  ${aws} ecs list-tasks`,
-          "",
-        ].join("\n"),
-      );
-      await untilSignal();
-      await agent.close();
-      await server.close();
-    });
+    const aws = `AWS_SHARED_CREDENTIALS_FILE=${server.credentialsFile} /usr/bin/aws --endpoint-url ${server.endpoint} --region ${config.region}`;
+    const clusterFlag = cluster === "default" ? "" : ` --cluster ${cluster}`;
+    const rule = "─".repeat(72);
+    process.stdout.write(
+      [
+        "",
+        rule,
+        `Berth is up: ${server.endpoint} (started in ${progress.elapsed()})`,
+        `  credentials: ${server.credentialsFile} (profile default)`,
+        `  cluster:     ${cluster}, with this host as ${agent.containerInstanceArn}`,
+        `  agent:       introspection API http://127.0.0.1:${agent.introspectionPort}, task metadata port ${agent.metadataPort}`,
+        "",
+        "Try it:",
+        `  ${aws} ecs register-task-definition --family hello --container-definitions '[{"name":"web","image":"berth-test:latest","memory":64,"portMappings":[{"containerPort":80}]}]'`,
+        `  ${aws} ecs run-task${clusterFlag} --task-definition hello`,
+        `  ${aws} ecs list-tasks${clusterFlag}`,
+        rule,
+        "",
+      ].join("\n"),
+    );
+    await untilSignal();
+    await agent.close();
+    await server.close();
+  });
 }

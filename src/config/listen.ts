@@ -9,17 +9,28 @@ export interface PortSetting {
 }
 
 /**
- * Listens on `host:port`, or throws one sentence naming the address, what it is for, why it
- * failed and the flag or variable that changes it: a port in use must stop a command at start-up,
- * not leave it running half-started.
+ * Listens on `host:port` and resolves with the port bound, or throws one sentence naming the
+ * address, what it is for, why it failed and the flag or variable that changes it: a port in use
+ * must stop a command at start-up, not leave it running half-started. With `orFreePort` (a default
+ * port, which another agent on the host may hold), a port in use is replaced by one the system picks.
  */
-export function listen(server: Server, port: number, host: string, setting: PortSetting): Promise<void> {
+export async function listen(server: Server, port: number, host: string, setting: PortSetting, { orFreePort = false } = {}): Promise<number> {
+  try {
+    return await bind(server, port, host);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (orFreePort && err.code === "EADDRINUSE") return bind(server, 0, host);
+    throw new Error(listenFailure(err, port, host, setting));
+  }
+}
+
+function bind(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => reject(new Error(listenFailure(err, port, host, setting)));
-    server.once("error", onError);
+    server.once("error", reject);
     server.listen(port, host, () => {
-      server.off("error", onError);
-      resolve();
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address !== null ? address.port : port);
     });
   });
 }

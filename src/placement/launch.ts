@@ -5,6 +5,7 @@ import { clusterArn, taskArn, type Partition } from "../domain/arn.js";
 import { newId } from "../domain/ids.js";
 import { applyOverrides, reservationOf, type TaskRecord } from "../domain/task.js";
 import { ClusterState } from "../scheduler/cluster-state.js";
+import { failureDetail } from "../scheduler/explain-text.js";
 import { placeTasks } from "../scheduler/place.js";
 import type { Placement, PlacementConstraint, PlacementExplanation, PlacementRequest, PlacementStrategy } from "../scheduler/types.js";
 import type { ClusterRecord, TaskDefinitionRecord, WriteTx } from "../state/store.js";
@@ -60,7 +61,7 @@ export async function launchTasks(tx: WriteTx, ctx: LaunchContext, launch: Launc
   }
   const result = placeTasks(target, placementRequest(launch, count), { random: ctx.random });
   const summary = result.explanation?.summary;
-  const failures = result.failures.map((f) => ({ arn: f.arn, reason: f.reason, detail: summary ? `${f.detail} ${summary}` : f.detail }));
+  const failures = result.failures.map((f) => ({ arn: f.arn, reason: f.reason, detail: failureDetail(f.detail, summary) }));
   const tasks: TaskRecord[] = [];
   for (const p of result.placements) tasks.push(await createPlacedTask(tx, ctx, launch, p));
   return { tasks, failures, explanation: result.explanation };

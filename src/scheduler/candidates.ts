@@ -102,7 +102,7 @@ export class Candidates {
     this.lengths[b] = last;
   }
 
-  /** After instance `i` took a task: update spread counts and drop `i` if it no longer fits. */
+  /** After instance `i` took a task: update spread counts and drop `i` (and its host's others) if it no longer fits. */
   afterPick(i: number): void {
     this.hints[this.bucketOf[i] ?? 0] = i;
     for (let k = 0; k < this.kinds.length; k++) {
@@ -113,6 +113,10 @@ export class Candidates {
       counts[v] = (counts[v] ?? 0) + 1;
     }
     if (!this.fits(i)) this.remove(i);
+    // Instances sharing i's host lost the static ports i just took.
+    if (this.work.request.tcpPorts.length + this.work.request.udpPorts.length > 0) {
+      for (const j of this.work.cluster.hostSiblings(i)) if ((this.position[j] ?? -1) >= 0 && !this.fits(j)) this.remove(j);
+    }
   }
 
   private keyValue(k: number, i: number, seed: number, pick: number): number {

@@ -1,4 +1,4 @@
-import type { InstanceSnapshot, InstanceStatus, Placement } from "./types.js";
+import { hostIdAttribute, type InstanceSnapshot, type InstanceStatus, type Placement } from "./types.js";
 
 /** What one task holds on its instance, to reserve on placement and give back when it stops. */
 export interface TaskReservation {
@@ -38,6 +38,15 @@ export class ClusterState {
   readonly usedTcp: Set<number>[];
   readonly usedUdp: Set<number>[];
   readonly freeGpus: string[][];
+  /**
+   * Host ports are the host's, not the instance's: instances with the same `berth.host-id` form one
+   * host (alone, an instance is its own). Per host, how many holders each port has (the instances'
+   * reserved ports and their tasks' static ports), so a port one instance holds is used on all.
+   */
+  private readonly hostOf: Int32Array;
+  private readonly hostMembers: number[][];
+  private readonly hostTcp: Map<number, number>[];
+  private readonly hostUdp: Map<number, number>[];
   private readonly byId = new Map<string, number>();
   /** Per task group, non-stopped tasks per instance. Dense: one Int32Array of `size` per group. */
   private readonly groupCounts = new Map<string, Int32Array>();
@@ -54,6 +63,23 @@ export class ClusterState {
     this.freeGpus = instances.map((s) => {
       const used = new Set(s.usedGpuIds ?? []);
       return (s.gpuIds ?? []).filter((g) => !used.has(g));
+    });
+    const hosts = new Map<string, number>();
+    this.hostOf = Int32Array.from(instances, (s, i) => {
+      const key = s.attributes.get(hostIdAttribute) ?? `\u0000${i}`;
+      const known = hosts.get(key);
+      if (known !== undefined) return known;
+      hosts.set(key, hosts.size);
+      return hosts.size - 1;
+    });
+    this.hostMembers = Array.from({ length: hosts.size }, () => []);
+    this.hostTcp = Array.from({ length: hosts.size }, () => new Map<number, number>());
+    this.hostUdp = Array.from({ length: hosts.size }, () => new Map<number, number>());
+    instances.forEach((s, i) => {
+      const h = this.hostOf[i] ?? 0;
+      this.hostMembers[h]?.push(i);
+      count(this.hostTcp[h], s.usedTcpPorts, 1);
+      count(this.hostUdp[h], s.usedUdpPorts, 1);
     });
     instances.forEach((s, i) => {
       if (this.byId.has(s.id)) throw new Error(`duplicate container instance id ${s.id}`);
@@ -122,6 +148,25 @@ export class ClusterState {
     return index;
   }
 
+  /** The host instance `i` is on (an index shared by instances on one host). */
+  hostIndex(i: number): number {
+    return this.hostOf[i] ?? i;
+  }
+
+  /** The other instances on instance `i`'s host (none for an instance alone on its host). */
+  hostSiblings(i: number): readonly number[] {
+    const members = this.hostMembers[this.hostIndex(i)] ?? [];
+    return members.length > 1 ? members.filter((j) => j !== i) : [];
+  }
+
+  /** Whether a TCP host port is held on instance `i`'s host, by it or by an instance sharing the host. */
+  tcpUsedOnHost(i: number, port: number): boolean {
+    return (this.hostTcp[this.hostIndex(i)]?.get(port) ?? 0) > 0;
+  }
+  udpUsedOnHost(i: number, port: number): boolean {
+    return (this.hostUdp[this.hostIndex(i)]?.get(port) ?? 0) > 0;
+  }
+
   /** Takes a committed placement's resources. */
   reserve(placement: Placement, task: { readonly group: string; readonly cpu: number; readonly memory: number }): void {
     this.adjust({ ...task, ...placement }, +1);
@@ -142,6 +187,8 @@ export class ClusterState {
     groups[i] = Math.max(0, (groups[i] ?? 0) + sign);
     for (const p of task.tcpPorts) if (sign > 0) this.usedTcp[i]?.add(p); else this.usedTcp[i]?.delete(p);
     for (const p of task.udpPorts) if (sign > 0) this.usedUdp[i]?.add(p); else this.usedUdp[i]?.delete(p);
+    count(this.hostTcp[this.hostIndex(i)], task.tcpPorts, sign);
+    count(this.hostUdp[this.hostIndex(i)], task.udpPorts, sign);
     if (task.gpuIds.length > 0) {
       // Kept in registration order so that GPU assignment is the same as from a fresh snapshot.
       const free = new Set(this.freeGpus[i]);
@@ -175,5 +222,14 @@ export class ClusterState {
       this.groupCounts.set(group, column);
     }
     return column;
+  }
+}
+
+function count(holders: Map<number, number> | undefined, ports: Iterable<number>, sign: 1 | -1): void {
+  if (holders === undefined) return;
+  for (const p of ports) {
+    const n = (holders.get(p) ?? 0) + sign;
+    if (n > 0) holders.set(p, n);
+    else holders.delete(p);
   }
 }

@@ -1,4 +1,5 @@
 import type { Check, InstanceView } from "./instance-view.js";
+import { summaryText } from "./explain-text.js";
 import { closestPhrase, FailureReason } from "./reasons.js";
 import type { PlacementExplanation, PlacementFailure, ReasonCount } from "./types.js";
 
@@ -41,7 +42,8 @@ export function explainFailure(
 
   const reasons: ReasonCount[] = [...byReason.values()].sort((a, b) => b.count - a.count);
   const unplacedCount = counts.requested - counts.placed;
-  return { failures, explanation: { unplacedCount, instancesConsidered: failures.length, reasons, ...closestPart(closest), summary: summarize(counts, reasons, closest) } };
+  const parts = { instancesConsidered: failures.length, reasons, ...closestPart(closest) };
+  return { failures, explanation: { unplacedCount, ...parts, summary: summaryText(counts, parts, closest?.detail) } };
 }
 
 /** Instances that take no tasks at all are never a near miss, however few checks they fail. */
@@ -66,21 +68,4 @@ function closestPart(closest: Closest | undefined): Pick<PlacementExplanation, "
       phrase: closestPhrase(first.reason),
     },
   };
-}
-
-function summarize(counts: { requested: number; placed: number }, reasons: readonly ReasonCount[], closest: Closest | undefined): string {
-  const unplaced = counts.requested - counts.placed;
-  const head = `Unable to place ${unplaced} of ${counts.requested} task${counts.requested === 1 ? "" : "s"}`;
-  const first = closest?.failed[0];
-  if (closest === undefined || first === undefined) return `${head}: No Container Instances were found in your cluster.`;
-  const total = reasons.reduce((sum, r) => sum + r.count, 0);
-  const breakdown = reasons
-    .map((r) => `${r.count} ${r.reason}${r.constraint === undefined ? "" : ` (${r.constraint})`}`)
-    .join(", ");
-  const also = closest.failed.length > 1 ? `; it also failed ${closest.failed.slice(1).map((c) => c.reason).join(", ")}` : "";
-  return (
-    `${head}: no container instance met all of its requirements. ` +
-    `${total} instance${total === 1 ? "" : "s"} considered, rejected for: ${breakdown}. ` +
-    `The closest matching (container-instance ${closest.view.id}) ${closestPhrase(first.reason)} (${closest.detail})${also}.`
-  );
 }

@@ -7,7 +7,7 @@ import { FailureReason } from "./reasons.js";
 import { placeTasksReference } from "./reference.js";
 import { seededRandom } from "./strategies/random.js";
 import { anInstance, aRequest } from "./testing/builders.js";
-import { type InstanceSnapshot, type PlacementRequest, type PlacementResult, replicaServiceDefaultStrategy } from "./types.js";
+import { hostIdAttribute, type InstanceSnapshot, type PlacementRequest, type PlacementResult, replicaServiceDefaultStrategy } from "./types.js";
 import { InvalidPlacementRequest } from "./invalid-request.js";
 
 /** Runs both paths and insists they agree, so every table case also checks the fast path against the reference. */
@@ -256,5 +256,38 @@ void describe("ClusterState", () => {
     assert.equal(placeTasks(state, request, { random: seededRandom(1) }).failures[0]?.reason, FailureReason.ports);
     state.release({ ...placement, group: request.group, cpu: 100, memory: 1000 });
     assert.deepEqual(state.snapshot(0), before);
+  });
+});
+
+void describe("instances on one host (same berth.host-id) share its host ports", () => {
+  const onHost = (id: string, host: string, o: Parameters<typeof anInstance>[0] = {}) => anInstance({ id, attributes: { [hostIdAttribute]: host }, ...o });
+
+  void it("a fixed host port goes to one agent of the host; the next placement fails with RESOURCE:PORTS on both", () => {
+    const result = place([onHost("a1", "engine-1"), onHost("a2", "engine-1")], aRequest({ count: 2, tcpPorts: [8080] }));
+    assert.equal(result.placements.length, 1);
+    const failed = result.failures.map((f) => f.reason);
+    assert.deepEqual(failed, [FailureReason.ports, FailureReason.ports]);
+    assert.match(result.explanation?.summary ?? "", /TCP host ports in use: 8080/);
+  });
+
+  void it("another host's instance still takes the port", () => {
+    const result = place([onHost("a1", "engine-1"), onHost("a2", "engine-1"), onHost("b1", "engine-2")], aRequest({ count: 2, tcpPorts: [8080] }));
+    assert.equal(result.placements.length, 2);
+    assert.ok(ids(result).includes("b1"));
+  });
+
+  void it("a port reserved or held by one instance of the host is used for the others; released, it is free again", () => {
+    assert.equal(place([onHost("a1", "h", { usedTcpPorts: [22, 9000] }), onHost("a2", "h")], aRequest({ tcpPorts: [9000] })).placements.length, 0);
+    const state = ClusterState.from([onHost("a1", "h"), onHost("a2", "h")]);
+    const request = aRequest({ tcpPorts: [7000], udpPorts: [53] });
+    const [placement] = placeTasks(state, request, { random: seededRandom(3) }).placements;
+    state.reserve(placement!, request);
+    assert.deepEqual(reasonsOf(placeTasks(state, request, { random: seededRandom(3) })), { a1: FailureReason.ports, a2: FailureReason.ports });
+    state.release({ ...placement!, group: request.group, cpu: request.cpu, memory: request.memory });
+    assert.equal(placeTasks(state, request, { random: seededRandom(3) }).placements.length, 1);
+  });
+
+  void it("dynamic ports (no fixed host port) are each agent's own business: both instances take tasks", () => {
+    assert.equal(place([onHost("a1", "h"), onHost("a2", "h")], aRequest({ count: 4, strategies: [{ type: "spread", field: "instanceId" }] })).placements.length, 4);
   });
 });

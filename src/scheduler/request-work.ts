@@ -15,6 +15,7 @@ export class RequestWork {
   readonly runningTasks: Int32Array;
   /** The request's own group: tasks per instance. */
   readonly ownGroup: Int32Array;
+  /** Static host ports this call took, by host (see ClusterState.hostIndex). */
   private readonly takenTcp = new Map<number, Set<number>>();
   private readonly takenUdp = new Map<number, Set<number>>();
   private readonly takenGpus = new Map<number, number>();
@@ -32,11 +33,12 @@ export class RequestWork {
     this.view = new WorkView(this);
   }
 
+  /** Host ports are per host: taken by this call on any instance of the host counts. */
   tcpUsed(i: number, port: number): boolean {
-    return (this.cluster.usedTcp[i]?.has(port) ?? false) || (this.takenTcp.get(i)?.has(port) ?? false);
+    return this.cluster.tcpUsedOnHost(i, port) || (this.takenTcp.get(this.cluster.hostIndex(i))?.has(port) ?? false);
   }
   udpUsed(i: number, port: number): boolean {
-    return (this.cluster.usedUdp[i]?.has(port) ?? false) || (this.takenUdp.get(i)?.has(port) ?? false);
+    return this.cluster.udpUsedOnHost(i, port) || (this.takenUdp.get(this.cluster.hostIndex(i))?.has(port) ?? false);
   }
   freeGpuCount(i: number): number {
     return (this.cluster.freeGpus[i]?.length ?? 0) - (this.takenGpus.get(i) ?? 0);
@@ -49,8 +51,8 @@ export class RequestWork {
     this.remainingMemory[i] = (this.remainingMemory[i] ?? 0) - r.memory;
     this.runningTasks[i] = (this.runningTasks[i] ?? 0) + 1;
     this.ownGroup[i] = (this.ownGroup[i] ?? 0) + 1;
-    addAll(this.takenTcp, i, r.tcpPorts);
-    addAll(this.takenUdp, i, r.udpPorts);
+    addAll(this.takenTcp, this.cluster.hostIndex(i), r.tcpPorts);
+    addAll(this.takenUdp, this.cluster.hostIndex(i), r.udpPorts);
     const gpusTaken = this.takenGpus.get(i) ?? 0;
     const gpuIds = (this.cluster.freeGpus[i] ?? []).slice(gpusTaken, gpusTaken + r.gpuCount);
     if (r.gpuCount > 0) this.takenGpus.set(i, gpusTaken + r.gpuCount);

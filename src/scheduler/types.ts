@@ -137,6 +137,13 @@ export interface PlacementResult {
 /** A seeded source of numbers in [0, 1), e.g. `seededRandom(42)`. */
 export type Random = () => number;
 
+/**
+ * The attribute that says which instances share one host's ports: instances with the same value
+ * (several agents on one Docker engine; the agent sets the engine's id) never get the same static
+ * host port, whichever of them holds it.
+ */
+export const hostIdAttribute = "berth.host-id";
+
 /** The default of a REPLICA service without strategies: balance AZs, then instances (ecs-surface.md §5). */
 export const replicaServiceDefaultStrategy: readonly PlacementStrategy[] = [
   { type: "spread", field: "attribute:ecs.availability-zone" },

@@ -118,8 +118,8 @@ export interface TagRepository extends TagReader {
 
 export interface ContainerInstanceReader {
   get(arn: string): Promise<ContainerInstanceRecord | undefined>;
-  /** A cluster's instances ordered by ARN, all of them or those in one status. */
-  list(cluster: string, page: PageRequest & { readonly status?: ContainerInstanceStatus }): Promise<Page<ContainerInstanceRecord>>;
+  /** A cluster's instances ordered by ARN: all of them, those in one status, or the REGISTERED ones (ACTIVE or DRAINING). */
+  list(cluster: string, page: PageRequest & { readonly status?: ContainerInstanceStatus | "REGISTERED" }): Promise<Page<ContainerInstanceRecord>>;
   /** How many of a cluster's instances are registered (ACTIVE or DRAINING). */
   countRegistered(cluster: string): Promise<number>;
 }

@@ -43,7 +43,7 @@ describe("loadAgentConfig: defaults (the ECS agent's, on Linux)", () => {
     ["privileged allowed", c.disablePrivileged, false],
     ["task cpu/memory limits", c.taskCpuMemLimit, true],
     ["no credentials", c.credentials, undefined],
-    ["no availability zone", c.availabilityZone, undefined],
+    ["the region's first zone", c.availabilityZone, "us-east-1a"],
   ];
   for (const [title, actual, expected] of cases) it(title, () => assert.deepEqual(actual, expected));
 

@@ -49,7 +49,8 @@ export interface AgentConfig {
   readonly endpoint: string | undefined;
   readonly region: string | undefined;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: Secret; readonly sessionToken: Secret | undefined } | undefined;
-  readonly availabilityZone: string | undefined;
+  /** `ecs.availability-zone`: BERTH_AVAILABILITY_ZONE, else the region's zone "a" (e.g. us-east-1a), so spread by zone has a value. */
+  readonly availabilityZone: string;
   readonly reservedMemoryMiB: number;
   readonly reservedPorts: readonly number[];
   readonly reservedPortsUdp: readonly number[];
@@ -75,6 +76,9 @@ export interface AgentConfig {
   /** Every variable with its printable value and source, in table order (secrets redacted). */
   readonly settings: readonly ConfigSetting[];
 }
+
+/** The region the agent signs for when none is configured (the server's default too). */
+export const defaultRegion = "us-east-1";
 
 /** ECS's fallback when the host's ephemeral range cannot be read. */
 export const fallbackDynamicHostPortRange: PortRange = { first: 49153, last: 65535 };
@@ -182,6 +186,11 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     const shown = v.ECS_DYNAMIC_HOST_PORT_RANGE.format?.(dynamicHostPortRange) ?? "";
     settings.set("ECS_DYNAMIC_HOST_PORT_RANGE", { variable: "ECS_DYNAMIC_HOST_PORT_RANGE", display: shown, source: "default" });
   }
+  // The ECS agent reads its zone from EC2's metadata; off EC2, one zone per region unless told otherwise.
+  const availabilityZone = r.availabilityZone ?? `${r.region ?? defaultRegion}a`;
+  if (r.availabilityZone === undefined) {
+    settings.set("BERTH_AVAILABILITY_ZONE", { variable: "BERTH_AVAILABILITY_ZONE", display: availabilityZone, source: "default" });
+  }
   const { accessKeyId, secretAccessKey, sessionToken, authType, authData, ...plain } = r;
 
   return deepFreeze({
@@ -191,6 +200,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
         ? { accessKeyId, secretAccessKey: new Secret(secretAccessKey), sessionToken: sessionToken === undefined ? undefined : new Secret(sessionToken) }
         : undefined,
     dynamicHostPortRange,
+    availabilityZone,
     engineAuth: authType !== undefined && authData !== undefined ? { type: authType, data: new Secret(authData) } : undefined,
     settings: variableNames.flatMap((name) => settings.get(name) ?? []),
   });

@@ -85,6 +85,33 @@ export class DockerClient {
     return { version: v.Version, apiVersion: v.ApiVersion };
   }
 
+  /**
+   * The digest ECS reports as a container's `imageDigest`: the registry's manifest digest
+   * (`RepoDigests`) for the image's repository when Docker knows one, else the image's own id
+   * (`sha256:` of its config), which is what identifies a locally built image. Undefined when the
+   * image is not in the engine.
+   */
+  async imageDigest(image: string): Promise<string | undefined> {
+    return this.#call("inspect", this.timeouts.inspectMs, "image inspected", async () => {
+      try {
+        const info = await this.#docker.getImage(image).inspect();
+        return repoDigestFor(image, info.RepoDigests ?? []) ?? info.Id;
+      } catch (e) {
+        if (statusCode(e) === 404) return undefined;
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * The engine's own id (`docker info` ID): agents that share one engine share its host ports, and
+   * register this id so that placement never gives two of them the same one.
+   */
+  async engineId(): Promise<string> {
+    const info = await this.#call("inspect", this.timeouts.pingMs, "info", () => this.#docker.info() as Promise<{ ID?: unknown }>);
+    return typeof info.ID === "string" && info.ID !== "" ? info.ID : "unknown";
+  }
+
   /** Whether the image is in the local engine. */
   async imageExists(image: string): Promise<boolean> {
     return this.#call("pull", this.timeouts.pingMs, "image inspected", async () => {
@@ -251,4 +278,19 @@ export class DockerClient {
       clearTimeout(timer);
     }
   }
+}
+
+/** The digest of `repo@sha256:…` among RepoDigests whose repository is the image's (without tag or digest). */
+export function repoDigestFor(image: string, repoDigests: readonly string[]): string | undefined {
+  const at = image.indexOf("@");
+  if (at >= 0) return image.slice(at + 1);
+  const slash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  const repository = colon > slash ? image.slice(0, colon) : image;
+  const candidates = [repository, `docker.io/${repository}`, `docker.io/library/${repository}`];
+  for (const entry of repoDigests) {
+    const i = entry.indexOf("@");
+    if (i > 0 && candidates.includes(entry.slice(0, i))) return entry.slice(i + 1);
+  }
+  return undefined;
 }

@@ -47,13 +47,28 @@ export function statusCode(error: unknown): number | undefined {
 
 /**
  * The engine's own words for a failure (`{"message": …}` of its JSON body) rather than
- * dockerode's "(HTTP code 404) no such container - …" wrapping; else the error's message.
+ * dockerode's "(HTTP code 404) no such container - …" wrapping; else the error's message with that
+ * wrapping removed. Streaming calls (pulls) carry no parsed body, only the wrapped text, whose cause
+ * may itself be the engine's JSON.
  */
 export function errorMessage(error: unknown): string {
   if (isRecord(error)) {
     const fromEngine = stringField(error.json, "message");
     if (fromEngine !== undefined) return fromEngine.trim();
   }
-  if (error instanceof Error) return error.message.trim();
+  if (error instanceof Error) return withoutClientWrapping(error.message);
   return String(error);
+}
+
+/** docker-modem's `(HTTP code 500) server error - <cause> `. */
+const clientWrapping = /^\(HTTP code \d+\) [^-]*- /;
+
+/** The cause inside docker-modem's wrapping: the engine's JSON `message` when the cause is JSON. */
+export function withoutClientWrapping(message: string): string {
+  const cause = message.replace(clientWrapping, "").trim();
+  if (cause.startsWith("{")) {
+    const inner = stringField(parseLine(cause), "message");
+    if (inner !== undefined) return inner.trim();
+  }
+  return cause;
 }

@@ -120,7 +120,8 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
     ListContainerInstances: operation<ListContainerInstancesRequest>(ListContainerInstancesRequest$, (input) =>
       store.read(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
-        const status = input.status === undefined ? undefined : instanceStatus(input.status);
+        // Without a status, ECS lists every instance that is not INACTIVE (deregistered).
+        const status = input.status === undefined ? "REGISTERED" : instanceStatus(input.status);
         const request = pageRequest(input);
         if (input.filter === undefined) {
           const page = await tx.containerInstances.list(cluster.name, { ...request, status });
@@ -129,7 +130,7 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
         // A filter is evaluated over the cluster's instances as the placement engine sees them.
         const filter = parseFilter(input.filter);
         const matching = (await instanceSnapshots(tx, cluster.name))
-          .filter((s) => (status === undefined || s.status === status) && matchesFilter(filter, s))
+          .filter((s) => (status === "REGISTERED" ? s.status !== "INACTIVE" : s.status === status) && matchesFilter(filter, s))
           .map((s) => s.arn)
           .filter((arn) => request.after === undefined || arn > request.after);
         const items = matching.slice(0, request.limit);

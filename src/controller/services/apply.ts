@@ -4,7 +4,8 @@ import { serviceGroup, type ServiceEventRecord, type ServiceRecord } from "../..
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
 import { launchTasks, type Launch } from "../../placement/launch.js";
 import type { PlacementIndex } from "../../placement/placement-index.js";
-import { replicaServiceDefaultStrategy, type PlacementConstraint, type PlacementExplanation, type PlacementStrategy } from "../../scheduler/types.js";
+import { serviceUnableToPlace } from "../../scheduler/explain-text.js";
+import { replicaServiceDefaultStrategy, type PlacementConstraint, type PlacementStrategy } from "../../scheduler/types.js";
 import type { WriteTx } from "../../state/store.js";
 import { serviceMessages } from "./messages.js";
 import type { ServiceSnapshot } from "./snapshot.js";
@@ -84,7 +85,7 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
     budget -= result.tasks.length;
     changed.push(...result.tasks);
     started.push(...result.tasks.map((t) => t.id));
-    if (result.tasks.length < count) events.push(unableToPlace(service.name, result.explanation));
+    if (result.tasks.length < count) events.push(serviceUnableToPlace(service.name, result.explanation));
   }
   if (started.length > 0) events.push(serviceMessages.started(service.name, started));
 
@@ -99,24 +100,6 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
     await tx.services.put(written);
   }
   return { kind: "applied", tasks: changed, service: written, truncated };
-}
-
-/**
- * ECS's placement-failure event, then Berth's per-reason breakdown from the engine's explanation.
- * Repeated identical messages are written once (see applyPlan).
- */
-export function unableToPlace(service: string, e: PlacementExplanation | undefined): string {
-  const closest = e?.closest;
-  if (e === undefined || closest === undefined) {
-    return `(service ${service}) was unable to place a task. Reason: No Container Instances were found in your cluster.`;
-  }
-  const breakdown = e.reasons.map((r) => `${r.count} ${r.reason}${r.constraint === undefined ? "" : ` (${r.constraint})`}`).join(", ");
-  return (
-    `(service ${service}) was unable to place a task because no container instance met all of its requirements. ` +
-    `The closest matching (container-instance ${closest.instanceId}) ${closest.phrase}. ` +
-    "For more information, see the Troubleshooting section of the Amazon ECS Developer Guide. " +
-    `Berth: ${e.instancesConsidered} instance${e.instancesConsidered === 1 ? "" : "s"} considered, rejected for: ${breakdown}.`
-  );
 }
 
 /** Constraints were checked by CreateService/UpdateService and RegisterTaskDefinition; here only translated. */

@@ -32,10 +32,28 @@ export function deploymentProgress(w: Working): void {
   if (primary === undefined || primary.rolloutState !== "IN_PROGRESS" || w.deployments.length !== 1) return;
   const mine = wanted.filter((t) => t.startedBy === primary.id);
   const done = alive.length === desired && mine.length === desired && mine.every((t) => w.healthy(t) && !w.onDrainingInstance(t));
-  if (!done || w.starts.length > 0) return;
+  if (!done || w.starts.length > 0) {
+    awaitingHealth(w, primary.id, { alive: alive.length, mine, desired });
+    return;
+  }
   w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "COMPLETED", rolloutStateReason: rolloutReasons.completed(d.id) }));
   w.service = { ...w.service, lastCompleted: { deploymentId: primary.id, taskDefinitionArn: primary.taskDefinitionArn } };
   w.event(serviceMessages.deploymentCompleted(w.name, primary.id));
+}
+
+/**
+ * ECS's services-stable waiter returns as soon as a service has one deployment whose tasks are all
+ * RUNNING; the deployment completes only when they are healthy. Berth says so once, in the
+ * deployment's rolloutStateReason and an event, so that a user knows what is still awaited.
+ */
+function awaitingHealth(w: Working, deploymentId: string, n: { alive: number; mine: readonly { lastStatus: string }[]; desired: number }): void {
+  const primary = w.primary;
+  const allRunning = n.desired > 0 && n.alive === n.desired && n.mine.length === n.desired && n.mine.every((t) => t.lastStatus === "RUNNING");
+  if (primary === undefined || !allRunning || w.starts.length > 0) return;
+  const reason = rolloutReasons.awaitingHealth(deploymentId, n.desired, w.input.settings.healthyAfterMs);
+  if (primary.rolloutStateReason === reason) return;
+  w.updateDeployment(deploymentId, (d) => ({ ...d, rolloutStateReason: reason }));
+  w.event(serviceMessages.awaitingHealth(w.name, deploymentId, n.desired, w.input.settings.healthyAfterMs));
 }
 
 /** "has reached a steady state.": one COMPLETED deployment running the desired count, nothing in flight. */

@@ -12,6 +12,10 @@ export const serviceMessages = {
   stopped: (service: string, ids: readonly string[]) => `(service ${service}) has stopped ${ids.length} running tasks: ${taskList(ids)}.`,
   steady: (service: string) => `(service ${service}) has reached a steady state.`,
   deploymentCompleted: (service: string, deployment: string) => `(service ${service}) (deployment ${deployment}) deployment completed.`,
+  awaitingHealth: (service: string, deployment: string, count: number, healthyAfterMs: number) =>
+    `(service ${service}) (deployment ${deployment}) has all ${count} tasks RUNNING; ` +
+    `it completes when they are healthy (health checks passing, or RUNNING for ${Math.round(healthyAfterMs / 1000)} seconds without them), ` +
+    "then the service reaches a steady state. Wait for rolloutState COMPLETED, not only for services-stable.",
   deploymentFailed: (service: string, deployment: string) => `(service ${service}) (deployment ${deployment}) deployment failed: tasks failed to start.`,
   rollingBack: (service: string, deployment: string) => `(service ${service}) rolling back to deployment ${deployment}.`,
   unhealthy: (service: string, task: string) => `(service ${service}) (task ${task}) failed container health checks.`,
@@ -37,6 +41,8 @@ export const stopReasons = {
 export const rolloutReasons = {
   inProgress: (id: string) => `ECS deployment ${id} in progress.`,
   completed: (id: string) => `ECS deployment ${id} completed.`,
+  awaitingHealth: (id: string, count: number, healthyAfterMs: number) =>
+    `ECS deployment ${id} in progress: all ${count} tasks are RUNNING, waiting for them to be healthy (health checks, or ${Math.round(healthyAfterMs / 1000)} seconds RUNNING).`,
   circuitBreaker: "ECS deployment circuit breaker: tasks failed to start.",
   rollback: (toId: string) => `ECS deployment circuit breaker: rolling back to deploymentId ${toId}.`,
 };

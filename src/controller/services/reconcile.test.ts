@@ -51,6 +51,35 @@ describe("service reconciler: REPLICA counts", () => {
     assert.deepEqual(w.reconcile().events, ["(service web) has reached a steady state."]);
   });
 
+  it("says once what services-stable does not wait for: all tasks RUNNING, the deployment completes when they are healthy", () => {
+    const w = new World(aService({ desiredCount: 2 }), [anInstance("i1")], 40_000);
+    const events: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const plan = w.reconcile();
+      events.push(...plan.events);
+      w.apply(plan);
+      w.advance(1000);
+    }
+    const awaiting = events.filter((e) => e.includes("has all 2 tasks RUNNING"));
+    assert.equal(awaiting.length, 1, JSON.stringify(events));
+    assert.match(awaiting[0]!, /completes when they are healthy .*RUNNING for 40 seconds/);
+    assert.equal(w.service.deployments[0]?.rolloutState, "IN_PROGRESS");
+    assert.match(w.service.deployments[0]?.rolloutStateReason ?? "", /waiting for them to be healthy/);
+    assert.ok(!events.includes("(service web) has reached a steady state."), "no steady state before the deployment completes");
+    w.advance(40_000);
+    const after = w.reconcile();
+    assert.ok(after.events.some((e) => e.endsWith("deployment completed.")));
+    assert.ok(after.events.includes("(service web) has reached a steady state."));
+  });
+
+  it("a service scaled to 0 or deleted stops every task at once, even RUNNING ones inside the healthy-after period", () => {
+    const settling = running(6, { startedAtMs: 99_000 }); // RUNNING for 1 s of the 40 s (now is 100 000)
+    for (const service of [aService({ desiredCount: 0 }), { ...aService({ desiredCount: 4 }), status: "DRAINING" as const }]) {
+      const plan = reconcileService(input({ service, tasks: settling, settings: { ...settings, healthyAfterMs: 40_000 } }));
+      assert.equal(plan.stops.length, 6, JSON.stringify(plan.stops));
+    }
+  });
+
   it("replaces a task that stopped, and counts it against a deployment in progress", () => {
     const crashed = aTask({ status: "STOPPED", startedAtMs: 5, stopCode: "EssentialContainerExited" });
     const plan = reconcileService(input({ service: aService({ desiredCount: 2 }), tasks: [aTask(), crashed] }));

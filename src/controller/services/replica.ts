@@ -20,7 +20,8 @@ export function replicaBounds(desiredCount: number, minimumHealthyPercent: numbe
  *   that no observer ever sees more than the maximum);
  * - stops: tasks of older deployments, tasks on DRAINING instances and a scale-in surplus; those
  *   not yet RUNNING (or failing health checks) go at once, healthy ones only while the healthy
- *   count stays at or above the minimum, and RUNNING ones still settling wait. So the count of
+ *   count stays at or above the minimum, and RUNNING ones still settling wait (unless the desired
+ *   count is 0: then everything goes at once). So the count of
  *   RUNNING tasks an observer sees never drops below the minimum through our stops, and new tasks
  *   start before old ones stop whenever the maximum allows.
  */
@@ -46,11 +47,14 @@ export function replicaStartsAndStops(w: Working): void {
   ];
   // Stopping a task that is not running (or fails its checks) costs nothing; healthy ones go only
   // down to the minimum; RUNNING ones still settling wait until they count one way or the other.
+  // With nothing to keep (a deleted service, or one scaled to 0) every task goes now, whatever its
+  // health timers: there is no minimum to protect.
   let budget = wanted.filter((t) => w.healthy(t)).length - minHealthy;
   const stopped: string[] = [];
-  const free = candidates.filter(([t]) => costFree(t));
-  for (const [t, reason] of [...free, ...candidates.filter(([t]) => w.healthy(t))]) {
-    if (!costFree(t)) {
+  const goesNow = (t: TaskRecord) => costFree(t) || desired === 0;
+  const free = candidates.filter(([t]) => goesNow(t));
+  for (const [t, reason] of [...free, ...candidates.filter(([t]) => w.healthy(t) && !goesNow(t))]) {
+    if (!goesNow(t)) {
       if (budget <= 0) continue;
       budget--;
     }

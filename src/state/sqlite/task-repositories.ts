@@ -14,7 +14,7 @@ export class SqliteContainerInstances implements ContainerInstanceRepository {
     this.getStmt = db.prepare("SELECT doc FROM container_instances WHERE arn = ?");
     this.countStmt = db.prepare("SELECT count(*) AS n FROM container_instances WHERE cluster = ? AND status <> 'INACTIVE'");
     this.listStmt = db.prepare(
-      `SELECT doc FROM container_instances WHERE cluster = @cluster AND arn > @after AND (@status = '' OR status = @status)
+      `SELECT doc FROM container_instances WHERE cluster = @cluster AND arn > @after AND (@status = '' OR status = @status OR (@status = 'REGISTERED' AND status <> 'INACTIVE'))
        ORDER BY arn LIMIT @limit`,
     );
     this.putStmt = db.prepare(
@@ -28,7 +28,7 @@ export class SqliteContainerInstances implements ContainerInstanceRepository {
     return Promise.resolve(row && parseDoc<ContainerInstanceRecord>(row));
   }
 
-  list(cluster: string, req: PageRequest & { readonly status?: ContainerInstanceStatus }): Promise<Page<ContainerInstanceRecord>> {
+  list(cluster: string, req: PageRequest & { readonly status?: ContainerInstanceStatus | "REGISTERED" }): Promise<Page<ContainerInstanceRecord>> {
     const rows = this.listStmt
       .all({ cluster, after: req.after ?? "", status: req.status ?? "", limit: req.limit + 1 })
       .map((r) => parseDoc<ContainerInstanceRecord>(r));

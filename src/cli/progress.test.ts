@@ -1,0 +1,36 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
+import { Progress } from "./progress.js";
+
+describe("Progress: start-up steps say what they do and how long they took", () => {
+  it("names the step, its duration, and says it is still working while it takes long", async () => {
+    const out = new PassThrough();
+    let text = "";
+    const heard = new Promise<void>((resolve) =>
+      out.on("data", (c: Buffer) => {
+        text += c.toString();
+        if (text.includes("still working")) resolve();
+      }),
+    );
+    let clock = 0;
+    const progress = new Progress(out, { now: () => clock, heartbeatMs: 10 });
+    // The step ends only once the heartbeat was heard: never silent while it works.
+    await progress.step("agent", async () => {
+      await heard;
+      clock = 2_500;
+    });
+    const lines = text.trim().split("\n");
+    assert.equal(lines[0], "berth up: agent…");
+    assert.match(lines[1] ?? "", /^berth up: agent: still working \(\d+\.\d s\)$/);
+    assert.equal(lines.at(-1), "berth up: agent: done in 2.5 s");
+    assert.equal(progress.elapsed(), "2.5 s");
+  });
+
+  it("says when a step failed, and passes the error on", async () => {
+    const out = new PassThrough();
+    const progress = new Progress(out, { now: () => 0 });
+    await assert.rejects(progress.step("server", () => Promise.reject(new Error("port taken"))), /port taken/);
+    assert.match(String(out.read()), /server: failed after 0\.0 s\n$/);
+  });
+});
