@@ -12,6 +12,7 @@ import { PortAllocator } from "./ports.js";
 import { RegistryAuth } from "./registry-auth.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
 import { TaskManager } from "./task-manager.js";
+import { trustFrom } from "./trust.js";
 
 export interface RunningAgent {
   readonly containerInstanceArn: string;
@@ -47,6 +48,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   const { credentials: operatorCredentials, ...config } = input;
   const endpoint = config.endpoint ?? "";
   const region = config.region ?? "us-east-1";
+  const trust = trustFrom(config.caBundle);
   const docker = new DockerClient({
     timeouts: { createMs: config.containerCreateTimeoutMs, startMs: config.containerStartTimeoutMs, pullMs: config.imagePullTimeoutMs },
   });
@@ -71,6 +73,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     operator,
     path: join(config.dataDir, "agent-credentials.json"),
     logger,
+    trust,
   });
   const { containerInstanceArn } = registered;
   const credentials = { accessKeyId: registered.credential.accessKeyId, secretAccessKey: registered.credential.secretAccessKey };
@@ -79,7 +82,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   log.info({ cluster: config.cluster, principal: registered.credential.principalArn }, "registered");
 
   // Images in the server's own registry are pulled with a token from its ECR API, as the ECS agent does with ECR.
-  const ecr = new ECRClient({ endpoint, region, credentials });
+  const ecr = new ECRClient({ endpoint, region, credentials, requestHandler: { httpsAgent: trust.httpsAgent } });
   const registryAuth = new RegistryAuth({
     endpoint,
     now: Date.now,
@@ -97,6 +100,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     endpoint,
     region,
     credentials,
+    ca: trust.ca,
     containerInstanceArn,
     logger: log,
     knownTasks: () => tasks.knownTasks(),
@@ -141,6 +145,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
       await Promise.all(extra.map((p) => p.close()));
       await claims.release();
       ecr.destroy();
+      trust.httpsAgent?.destroy();
     },
   };
 }

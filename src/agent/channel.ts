@@ -19,6 +19,8 @@ export interface ChannelOptions {
   readonly region: string;
   /** The agent's own credential (root only for simulated agents). */
   readonly credentials: AccessKey;
+  /** CAs to trust for a wss:// endpoint; undefined: the system's. */
+  readonly ca?: Buffer | undefined;
   readonly containerInstanceArn: string;
   readonly logger: Logger;
   /** What the agent knows now, sent in `hello` on every (re)connect. */
@@ -70,7 +72,7 @@ export class AgentChannel {
     url.searchParams.set(handshakeNonceParameter, randomBytes(16).toString("hex"));
     const headers = await this.signedHeaders(url);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(url, { headers, handshakeTimeout: 10_000 });
+    const socket = new WebSocket(url, { headers, handshakeTimeout: 10_000, ...(this.opts.ca && { ca: this.opts.ca }) });
     this.socket = socket;
     socket.on("open", () => {
       this.attempt = 0;

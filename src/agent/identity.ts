@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { postJson, trustFrom, type Trust } from "./trust.js";
 import { agentCredential, berthSigningName, berthTargetPrefix, type AgentCredential } from "../agent-protocol/agent-credential.js";
 
 /**
@@ -27,6 +28,8 @@ export interface IdentityOptions {
   readonly operator: AwsCredentialIdentity | undefined;
   /** Where the agent's own credential is kept. */
   readonly path: string;
+  /** What it trusts for an https:// endpoint. */
+  readonly trust: Trust;
   readonly logger: Logger;
 }
 
@@ -50,13 +53,18 @@ export async function registerWithIdentity(input: RegisterContainerInstanceComma
       opts.logger.warn({ err: `${err.name}: ${err.message}` }, "own credential refused; registering again with the operator credential");
     }
   }
-  const ecs = new ECSClient({ endpoint: opts.endpoint, region: opts.region, ...(opts.operator && { credentials: opts.operator }) });
+  const ecs = new ECSClient({
+    endpoint: opts.endpoint,
+    region: opts.region,
+    requestHandler: { httpsAgent: opts.trust.httpsAgent },
+    ...(opts.operator && { credentials: opts.operator }),
+  });
   try {
     const out = await register(ecs, input, opts.logger).catch((err: unknown) => {
       throw registrationFailed(err, input);
     });
     const containerInstanceArn = out.containerInstance?.containerInstanceArn ?? "";
-    const credential = await createAgentCredential(opts.endpoint, opts.region, await ecs.config.credentials(), containerInstanceArn);
+    const credential = await createAgentCredential(opts.endpoint, opts.region, await ecs.config.credentials(), containerInstanceArn, opts.trust);
     writeAgentCredential(opts.path, credential);
     opts.logger.info({ principal: credential.principalArn }, "received the agent's own credential");
     return { containerInstanceArn, credential };
@@ -69,6 +77,7 @@ async function registerAs(credential: AgentCredential, input: RegisterContainerI
   const ecs = new ECSClient({
     endpoint: opts.endpoint,
     region: opts.region,
+    requestHandler: { httpsAgent: opts.trust.httpsAgent },
     credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
   });
   try {
@@ -89,6 +98,10 @@ async function register(ecs: ECSClient, input: RegisterContainerInstanceCommandI
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status !== undefined && status >= 400 && status < 500) throw err;
+      // A server whose certificate this agent does not trust will not start trusting it by waiting.
+      if (untrustedCertificate(err)) {
+        throw new Error(`the control plane's TLS certificate is not trusted (${(err as NodeJS.ErrnoException).code}): give its CA with --ca-bundle or BERTH_CA_BUNDLE`, { cause: err });
+      }
       const delay = Math.min(30_000, 250 * 2 ** attempt);
       logger.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: delay }, "control plane not reachable; retrying registration");
       await new Promise((r) => setTimeout(r, delay));
@@ -97,6 +110,17 @@ async function register(ecs: ECSClient, input: RegisterContainerInstanceCommandI
 }
 
 /** What the agent says when the control plane refuses to register it: what failed, and how to fix it. */
+/** OpenSSL's verification failures, as Node reports them on a TLS connection. */
+const untrustedCodes = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+const untrustedCertificate = (err: unknown): boolean => untrustedCodes.has(String((err as { code?: unknown }).code));
+
 function registrationFailed(err: unknown, input: RegisterContainerInstanceCommandInput): Error {
   const name = err instanceof Error ? err.name : "Error";
   const hint = name === "ClusterNotFoundException" ? ` Create it first: aws ecs create-cluster --cluster-name ${input.cluster ?? "default"}` : "";
@@ -105,7 +129,13 @@ function registrationFailed(err: unknown, input: RegisterContainerInstanceComman
 }
 
 /** Calls Berth's CreateAgentCredential (agent-protocol/agent-credential.ts) with the operator's credential. */
-export async function createAgentCredential(endpoint: string, region: string, operator: AwsCredentialIdentity, containerInstanceArn: string): Promise<AgentCredential> {
+export async function createAgentCredential(
+  endpoint: string,
+  region: string,
+  operator: AwsCredentialIdentity,
+  containerInstanceArn: string,
+  trust: Trust = trustFrom(undefined),
+): Promise<AgentCredential> {
   const url = new URL(endpoint);
   const body = JSON.stringify({ containerInstanceArn });
   const signer = new SignatureV4({ credentials: operator, region, service: berthSigningName, sha256: Hash.bind(null, "sha256") });
@@ -119,11 +149,10 @@ export async function createAgentCredential(endpoint: string, region: string, op
     body,
   });
   const { host: _host, ...headers } = signed.headers;
-  const res = await fetch(new URL("/", endpoint), { method: "POST", headers, body, signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  if (res.status !== 200) {
+  const { status, text } = await postJson(new URL("/", endpoint), headers, body, trust, 30_000);
+  if (status !== 200) {
     const error = awsError.safeParse(parseJson(text));
-    const why = error.success ? `${error.data.__type}: ${error.data.message ?? ""}` : `HTTP ${res.status}`;
+    const why = error.success ? `${error.data.__type}: ${error.data.message ?? ""}` : `HTTP ${status}`;
     throw new Error(`the control plane refused the agent a credential: ${why}`);
   }
   return agentCredential.parse(parseJson(text));

@@ -29,6 +29,8 @@ export interface ClusterOptions {
   readonly agentEnv?: Readonly<Record<string, string>>;
   /** Extra `berth server` flags, e.g. ["--agent-lost-after", "3s"]. */
   readonly serverArgs?: readonly string[];
+  /** With `--tls-cert` among the server flags: the CA file the test's SDK client and the agents trust. */
+  readonly caBundle?: string;
 }
 
 /** How long an agent's stopped containers stay before cleanup: short, so that tests see it. */
@@ -54,6 +56,7 @@ export class BerthCluster {
   static async start(options: ClusterOptions): Promise<BerthCluster> {
     const name = `${options.name}-${randomBytes(3).toString("hex")}`;
     const server = await BerthServer.start(undefined, options.serverArgs);
+    server.caBundle = options.caBundle;
     const cluster = new BerthCluster(server, name);
     try {
       await cluster.ecs.send(new CreateClusterCommand({ clusterName: name }));
@@ -61,7 +64,7 @@ export class BerthCluster {
       // so that agents of one machine (and concurrent runs) do not race for the same port.
       const base = 20_000 + 400 * Math.floor(Math.random() * 30);
       cluster.portBase = base;
-      cluster.agentEnv = options.agentEnv ?? {};
+      cluster.agentEnv = { ...options.agentEnv, ...(options.caBundle !== undefined && { BERTH_CA_BUNDLE: options.caBundle }) };
       for (let i = 0; i < (options.agents ?? 1); i++) await cluster.addAgent();
       await cluster.waitFor(async () => {
         const all = await cluster.describeInstances(cluster.agents.map((a) => a.containerInstanceArn));
@@ -78,11 +81,12 @@ export class BerthCluster {
   private agentEnv: Readonly<Record<string, string>> = {};
 
   /** Starts one more agent in the cluster, with its own slice of dynamic host ports. */
-  async addAgent(): Promise<BerthAgent> {
+  async addAgent(env: Readonly<Record<string, string>> = {}): Promise<BerthAgent> {
     const i = this.agents.length;
     const agent = new BerthAgent(this, {
       ECS_DYNAMIC_HOST_PORT_RANGE: `${this.portBase + 100 * i}-${this.portBase + 100 * i + 99}`,
       ...this.agentEnv,
+      ...env,
     });
     this.agents.push(agent);
     await agent.start();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { Agent as HttpsAgent } from "node:https";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { parseCredentialsFile, type AccessKey } from "../../src/auth/credentials-file.js";
 import { readFileSync } from "node:fs";
@@ -68,8 +69,12 @@ export class BerthServer {
       region: "us-east-1",
       credentials: { ...this.accessKey, ...overrides },
       maxAttempts: 1,
+      ...(this.caBundle !== undefined && { requestHandler: { httpsAgent: new HttpsAgent({ ca: readFileSync(this.caBundle) }) } }),
     });
   }
+
+  /** For a server started with `--tls-cert`: the CA file its clients trust (the SDK client of {@link ecs}). */
+  caBundle: string | undefined;
 
   /** Runs the real AWS CLI against this server; resolves with exit code, stdout and stderr. */
   async aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

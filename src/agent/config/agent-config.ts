@@ -51,6 +51,8 @@ export interface AgentConfig {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: Secret; readonly sessionToken: Secret | undefined } | undefined;
   /** `ecs.availability-zone`: BERTH_AVAILABILITY_ZONE, else the region's zone "a" (e.g. us-east-1a), so spread by zone has a value. */
   readonly availabilityZone: string;
+  /** PEM file of the CAs to trust for an https:// endpoint; undefined: the system's. */
+  readonly caBundle: string | undefined;
   readonly reservedMemoryMiB: number;
   readonly reservedPorts: readonly number[];
   readonly reservedPortsUdp: readonly number[];
@@ -144,6 +146,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     secretAccessKey: read("AWS_SECRET_ACCESS_KEY", v.AWS_SECRET_ACCESS_KEY),
     sessionToken: read("AWS_SESSION_TOKEN", v.AWS_SESSION_TOKEN),
     availabilityZone: read("BERTH_AVAILABILITY_ZONE", v.BERTH_AVAILABILITY_ZONE),
+    caBundle: read("BERTH_CA_BUNDLE", v.BERTH_CA_BUNDLE),
     reservedMemoryMiB: required("ECS_RESERVED_MEMORY", v.ECS_RESERVED_MEMORY),
     reservedPorts: required("ECS_RESERVED_PORTS", v.ECS_RESERVED_PORTS),
     reservedPortsUdp: required("ECS_RESERVED_PORTS_UDP", v.ECS_RESERVED_PORTS_UDP),

@@ -54,6 +54,13 @@ export const agentVariables = {
     format: String,
     help: "availability zone reported for this instance (ecs.availability-zone)",
   }),
+  BERTH_CA_BUNDLE: variable<string>({
+    parse: text,
+    default: undefined,
+    flag: "ca-bundle",
+    format: String,
+    help: "PEM file of the certificate authorities to trust for an https:// endpoint (the server's --tls-cert)",
+  }),
   ECS_RESERVED_MEMORY: variable({ parse: nonNegativeInteger, default: 0, flag: "reserved-memory", help: "MiB kept back from tasks" }),
   ECS_RESERVED_PORTS: variable<readonly number[]>({
     parse: portList,
