@@ -25,6 +25,7 @@ import { excerpt } from "../observability/excerpt.js";
 import type { RefusalLog } from "../observability/refusal-log.js";
 import type { PlacementIndex } from "../placement/placement-index.js";
 import type { ChangeFeed } from "../state/change-feed.js";
+import { allContainerInstances } from "../state/scan.js";
 import type { Store } from "../state/store.js";
 
 export const agentPath = "/agent/v1/connect";
@@ -107,20 +108,7 @@ export class AgentHub {
 
   /** After a restart no agent is connected yet: every instance waits for its agent to come back. */
   async markAllDisconnected(): Promise<void> {
-    const { store } = this.opts;
-    let after: string | undefined;
-    do {
-      const clusters = await store.read((tx) => tx.clusters.list({ limit: 100, after }));
-      for (const cluster of clusters.items) {
-        let cursor: string | undefined;
-        do {
-          const page = await store.read((tx) => tx.containerInstances.list(cluster.name, { limit: 500, after: cursor }));
-          for (const i of page.items) if (i.agentConnected) await this.setConnected(i.arn, false);
-          cursor = page.nextAfter;
-        } while (cursor);
-      }
-      after = clusters.nextAfter;
-    } while (after);
+    for await (const i of allContainerInstances(this.opts.store)) if (i.agentConnected) await this.setConnected(i.arn, false);
   }
 
   /** Handles an HTTP upgrade on the agent path; anything else is not ours. */

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { ContainerInstanceRecord } from "../../domain/container-instance.js";
 import type { PlacementIndex } from "../../placement/placement-index.js";
 import type { ChangeFeed } from "../../state/change-feed.js";
+import { allContainerInstances } from "../../state/scan.js";
 import type { Store } from "../../state/store.js";
 import { lostAtMs, lostStandaloneTasks } from "./lost-tasks.js";
 
@@ -33,20 +34,7 @@ export class LostTaskSweeper {
     this.unsubscribe = this.opts.changes.subscribe((c) => {
       if (c.kind === "instance") this.schedule(c.record);
     });
-    const { store } = this.opts;
-    let after: string | undefined;
-    do {
-      const clusters = await store.read((tx) => tx.clusters.list({ limit: 100, after }));
-      for (const cluster of clusters.items) {
-        let cursor: string | undefined;
-        do {
-          const page = await store.read((tx) => tx.containerInstances.list(cluster.name, { limit: 500, after: cursor }));
-          page.items.forEach((i) => this.schedule(i));
-          cursor = page.nextAfter;
-        } while (cursor);
-      }
-      after = clusters.nextAfter;
-    } while (after);
+    for await (const i of allContainerInstances(this.opts.store)) this.schedule(i);
   }
 
   stop(): void {

@@ -4,6 +4,7 @@ import type { Partition } from "../../domain/arn.js";
 import { newDeploymentId } from "../../domain/service.js";
 import type { PlacementIndex } from "../../placement/placement-index.js";
 import type { ChangeFeed } from "../../state/change-feed.js";
+import { allServices } from "../../state/scan.js";
 import type { Store } from "../../state/store.js";
 import { applyPlan, eventsKept } from "./apply.js";
 import { reconcileService } from "./reconcile.js";
@@ -62,24 +63,11 @@ export class ServiceRunner {
   }
 
   private async markAll(): Promise<void> {
-    const { store } = this.opts;
-    let after: string | undefined;
-    do {
-      const clusters = await store.read((tx) => tx.clusters.list({ limit: 100, after }));
-      for (const c of clusters.items) {
-        let cursor: string | undefined;
-        do {
-          const page = await store.read((tx) => tx.services.list(c.name, { limit: 500, after: cursor }));
-          for (const s of page.items) {
-            if (s.status === "INACTIVE") continue;
-            this.byCluster.set(c.name, (this.byCluster.get(c.name) ?? new Set()).add(s.name));
-            this.mark(c.name, s.name);
-          }
-          cursor = page.nextAfter;
-        } while (cursor);
-      }
-      after = clusters.nextAfter;
-    } while (after);
+    for await (const s of allServices(this.opts.store)) {
+      if (s.status === "INACTIVE") continue;
+      this.byCluster.set(s.cluster, (this.byCluster.get(s.cluster) ?? new Set()).add(s.name));
+      this.mark(s.cluster, s.name);
+    }
   }
 
   private async run(): Promise<void> {
