@@ -2,17 +2,20 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
 import { pino } from "pino";
 import { Authenticator } from "../auth/authenticator.js";
+import { RefusalLog } from "../observability/refusal-log.js";
 import type { HttpRequest } from "./http-types.js";
 
 /** Test fixtures for the front doors: a key, a clock, a silent logger and SDK-style signed requests. */
 export const testKey = { accessKeyId: "AKIATESTTESTTESTTEST", secretAccessKey: "secret/secret+secret" };
 export const testNow = Date.UTC(2026, 10, 29, 12, 0, 0);
 export const testPartition = { region: "us-east-1", accountId: "123456789012" };
+const logger = pino({ level: "silent" });
 export const frontDoorOptions = {
   authenticator: new Authenticator({ rootKey: testKey, partition: testPartition, agentCredential: () => Promise.resolve(undefined) }),
   partition: testPartition,
   now: () => testNow,
-  logger: pino({ level: "silent" }),
+  logger,
+  refusals: new RefusalLog({ logger, intervalMs: 60_000 }),
 };
 
 /** A request signed the way the AWS SDKs sign it, in the shape the front doors receive. */

@@ -38,13 +38,18 @@ export function upCommand(): Command {
     const agentDataDir = join(config.dataDir, "agent");
     // Everything that can be taken (the API port, the agent's data dir and ports) is claimed before
     // the heavier modules load: anything in use ends the command at once, with nothing running.
-    const port = await bindApiPort(config, logger);
-    const claims = await claimAgentResources(agentConfigFrom({ ...agentFlags, dataDir: agentDataDir }, process.env)).catch(async (err: unknown) => {
-      await port.close();
-      throw err;
+    const { port, claims } = await progress.step("ports and data dir", async () => {
+      const port = await bindApiPort(config, logger);
+      const claims = await claimAgentResources(agentConfigFrom({ ...agentFlags, dataDir: agentDataDir }, process.env)).catch(async (err: unknown) => {
+        await port.close();
+        throw err;
+      });
+      return { port, claims };
     });
-    const [{ startServer }, { startAgent }] = await Promise.all([import("../server.js"), import("../agent/agent.js")]);
-    const server = await progress.step(`server on ${config.host}:${config.port}`, () => startServer(config, logger, port));
+    const server = await progress.step("server (AWS APIs, registry, agent channel)", async () => {
+      const { startServer } = await import("../server.js");
+      return startServer(config, logger, port);
+    });
     const { accessKey } = server;
     const cluster = flags.cluster ?? process.env.ECS_CLUSTER ?? "default";
     await progress.step(`cluster ${cluster}`, () => server.ensureCluster(cluster));
@@ -54,7 +59,10 @@ export function upCommand(): Command {
     );
     // An agent that cannot start takes the server down with it: nothing stays half-started.
     const agent = await progress
-      .step("agent (registers this host, adopts its containers)", () => startAgent(agentConfig, logger.child({ component: "agent" }), claims))
+      .step("agent (registers this host, adopts its containers)", async () => {
+        const { startAgent } = await import("../agent/agent.js");
+        return startAgent(agentConfig, logger.child({ component: "agent" }), claims);
+      })
       .catch(async (err: unknown) => {
         await server.close();
         throw err;

@@ -4,6 +4,7 @@ import type { Authenticator } from "../../auth/authenticator.js";
 import { authorize } from "../../auth/authorize.js";
 import type { Partition } from "../../domain/arn.js";
 import { excerpt } from "../../observability/excerpt.js";
+import type { RefusalLog } from "../../observability/refusal-log.js";
 import { AwsError, type ErrorCode } from "../../errors/catalog.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import { decodeQueryForm } from "./form.js";
@@ -17,6 +18,8 @@ export interface QueryDispatcherOptions {
   readonly partition: Partition;
   readonly now: () => number;
   readonly logger: Logger;
+  /** Where refused requests are counted: one summary line per interval instead of a line each. */
+  readonly refusals: RefusalLog;
 }
 
 /**
@@ -51,6 +54,7 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
     } catch (e) {
       if (e instanceof AwsError) {
         const code = queryCodes[e.code] ?? e.code;
+        opts.refusals.count(code, { requestId, action: excerpt(action), error: excerpt(e.message, 200) }, "Query request refused");
         return respond(e.status, errorXml(service?.xmlNamespace, code, e.message, requestId, "Sender"), requestId);
       }
       opts.logger.error({ requestId, action: excerpt(action), err: e }, "internal error");

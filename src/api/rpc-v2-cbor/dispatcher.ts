@@ -5,6 +5,7 @@ import type { Authenticator } from "../../auth/authenticator.js";
 import { authorize } from "../../auth/authorize.js";
 import type { Partition } from "../../domain/arn.js";
 import { excerpt } from "../../observability/excerpt.js";
+import type { RefusalLog } from "../../observability/refusal-log.js";
 import { AwsError } from "../../errors/catalog.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import type { CborService } from "./service.js";
@@ -16,6 +17,8 @@ export interface CborDispatcherOptions {
   readonly partition: Partition;
   readonly now: () => number;
   readonly logger: Logger;
+  /** Where refused requests are counted: one summary line per interval instead of a line each. */
+  readonly refusals: RefusalLog;
 }
 
 /** `[prefix]/service/[namespace.]<Service>/operation/<Operation>`, as the Smithy RPC v2 spec routes. */
@@ -43,6 +46,7 @@ export function createCborDispatcher(opts: CborDispatcherOptions): (req: HttpReq
       return respond(400, requestId, error("SerializationException", "RPC v2 CBOR requests are POSTs with `smithy-protocol: rpc-v2-cbor` and no X-Amz-Target."));
     }
     if (!service || !op) {
+      opts.refusals.count("UnknownOperationException", { requestId }, "RPC v2 CBOR request refused");
       const what = m ? `${excerpt(m[1])}.${excerpt(m[2])}` : excerpt(req.path);
       return respond(404, requestId, error("UnknownOperationException", `${what} is not an operation Berth serves over RPC v2 CBOR.`));
     }
@@ -53,7 +57,10 @@ export function createCborDispatcher(opts: CborDispatcherOptions): (req: HttpReq
       const output = await op.handle(decode(req.body), { requestId, principal, nowMs, partition: opts.partition });
       return respond(200, requestId, output);
     } catch (e) {
-      if (e instanceof AwsError) return respond(e.status, requestId, { ...e.fields, ...error(e.code, e.message) });
+      if (e instanceof AwsError) {
+        opts.refusals.count(e.code, { requestId, error: excerpt(e.message, 200) }, "RPC v2 CBOR request refused");
+        return respond(e.status, requestId, { ...e.fields, ...error(e.code, e.message) });
+      }
       opts.logger.error({ requestId, err: e }, "internal error");
       return respond(500, requestId, error("InternalFailure", `Internal error (request ${requestId}).`));
     }
