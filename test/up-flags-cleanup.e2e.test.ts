@@ -23,7 +23,7 @@ describe("berth up takes the server's flags: --task-healthy-after 0s", () => {
 
   it("says each start-up step and its duration, then a banner apart from the logs, which stay JSON off a terminal", () => {
     const out = up.stdout.split("\n");
-    for (const step of [/^berth up: server on 127\.0\.0\.1:0: done in \d+\.\d s$/, new RegExp(`^berth up: cluster ${up.cluster}: done in`), /^berth up: agent \(.*\): done in \d+\.\d s$/]) {
+    for (const step of [/^berth up: ports and data dir: done in \d+\.\d s$/, /^berth up: server \(AWS APIs, registry, agent channel\): done in \d+\.\d s$/, new RegExp(`^berth up: cluster ${up.cluster}: done in`), /^berth up: agent \(.*\): done in \d+\.\d s$/]) {
       assert.ok(out.some((l) => step.test(l)), `${String(step)} in ${up.stdout}`);
     }
     const banner = out.findIndex((l) => l.startsWith("Berth is up: "));
