@@ -94,7 +94,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   });
 
   const metadataHost = gateway ?? "127.0.0.1";
-  const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), randomStart(config.dynamicHostPortRange));
+  const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), { start: randomStart(config.dynamicHostPortRange), hostIp: config.hostIp });
   // The channel and the task manager report to each other; neither calls the other before start().
   const channel = new AgentChannel({
     endpoint,
@@ -111,6 +111,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     ports: allocator,
     cluster: config.cluster,
     containerInstanceArn,
+    hostIp: config.hostIp,
     pullBehavior: config.imagePullBehavior,
     registryAuth: (image) => registryAuth.authFor(image),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),

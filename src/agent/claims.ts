@@ -1,4 +1,5 @@
 import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
 import { mkdirSync } from "node:fs";
 import { listen, type PortSetting } from "../config/listen.js";
 import type { AgentConfig } from "./config/agent-config.js";
@@ -56,7 +57,8 @@ export interface AgentClaims {
  * on the host holds is replaced by a free one (several agents on one host); a port the user chose
  * must be free.
  */
-export async function claimAgentResources(config: Pick<AgentConfig, "dataDir" | "introspectionPort" | "metadataPort" | "settings">): Promise<AgentClaims> {
+export async function claimAgentResources(config: Pick<AgentConfig, "dataDir" | "introspectionPort" | "metadataPort" | "hostIp" | "settings">): Promise<AgentClaims> {
+  await checkHostIp(config.hostIp);
   const byDefault = (variable: VariableName) => ({ orFreePort: config.settings.find((s) => s.variable === variable)?.source === "default" });
   mkdirSync(config.dataDir, { recursive: true });
   const lock = lockDataDir(config.dataDir);
@@ -80,4 +82,20 @@ export async function claimAgentResources(config: Pick<AgentConfig, "dataDir" | 
     lock.release();
     throw err;
   }
+}
+
+/**
+ * Throws one line when BERTH_HOST_IP is not an address of this machine: Docker would refuse to
+ * publish every task's ports there ("cannot assign requested address"), one task at a time.
+ */
+export async function checkHostIp(hostIp: string): Promise<void> {
+  if (hostIp === "0.0.0.0") return;
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", (err: NodeJS.ErrnoException) => {
+      const why = err.code === "EADDRNOTAVAIL" ? "this machine has no such address" : (err.code ?? err.message);
+      reject(new Error(`cannot publish task ports on ${hostIp}: ${why}; choose another address with --host-ip or BERTH_HOST_IP (e.g. 127.0.0.2: all of 127.0.0.0/8 is this machine's on Linux)`));
+    });
+    probe.listen({ port: 0, host: hostIp, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }

@@ -16,6 +16,7 @@ function anActor(): TaskActor {
       ports: new PortAllocator({ first: 40000, last: 40010 }, new Set()),
       cluster: "c",
       containerInstanceArn: "arn:ci",
+      hostIp: "0.0.0.0",
       pullBehavior: "default",
       defaultStopTimeoutSeconds: 2,
       injectedEnv: () => ({}),

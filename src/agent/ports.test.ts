@@ -25,6 +25,19 @@ describe("dynamic host ports", () => {
       await new Promise((r) => squatter.close(r));
     }
   });
+
+  it("on a host address, only that address must be free: a port held on another one is handed out", async () => {
+    const p = await freeBlock(2);
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(p, "127.0.0.3", r));
+    try {
+      assert.equal(await new PortAllocator({ first: p, last: p + 1 }, new Set(), { hostIp: "127.0.0.2" }).allocate("tcp"), p);
+      assert.equal(await new PortAllocator({ first: p, last: p + 1 }, new Set(), { hostIp: "127.0.0.3" }).allocate("tcp"), p + 1);
+      assert.equal(await new PortAllocator({ first: p, last: p + 1 }, new Set()).allocate("tcp"), p + 1, "0.0.0.0 covers 127.0.0.3");
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
+  });
 });
 
 /**

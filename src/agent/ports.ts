@@ -10,12 +10,16 @@ export class PortAllocator {
   private readonly inUse = new Set<number>();
   private next: number;
 
+  private readonly hostIp: string;
+
+  /** `hostIp`: the address containers publish on (BERTH_HOST_IP), where a port must be free. */
   constructor(
     private readonly range: { readonly first: number; readonly last: number },
     private readonly reserved: ReadonlySet<number>,
-    start: number = range.first,
+    { start = range.first, hostIp = "0.0.0.0" }: { readonly start?: number; readonly hostIp?: string } = {},
   ) {
     this.next = start;
+    this.hostIp = hostIp;
   }
 
   /** Marks ports as taken (containers re-adopted after a restart). */
@@ -34,7 +38,7 @@ export class PortAllocator {
       const port = this.next;
       this.next = port >= this.range.last ? this.range.first : port + 1;
       if (this.inUse.has(port) || this.reserved.has(port)) continue;
-      if (protocol === "tcp" && !(await canBind(port))) continue;
+      if (protocol === "tcp" && !(await canBind(port, this.hostIp))) continue;
       this.inUse.add(port);
       return port;
     }
@@ -42,10 +46,10 @@ export class PortAllocator {
   }
 }
 
-function canBind(port: number): Promise<boolean> {
+function canBind(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once("error", () => resolve(false));
-    server.listen({ port, host: "0.0.0.0", exclusive: true }, () => server.close(() => resolve(true)));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }

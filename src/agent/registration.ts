@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { cpus, totalmem } from "node:os";
 import type { Attribute, RegisterContainerInstanceCommandInput } from "@aws-sdk/client-ecs";
-import { hostIdAttribute } from "../scheduler/types.js";
+import { hostIdAttribute, hostIpAttribute } from "../scheduler/types.js";
 import type { AgentConfig } from "./config/agent-config.js";
 
 export const agentVersion = "1.105.1";
@@ -38,8 +38,10 @@ export function registrationRequest(
     versionInfo: { agentVersion, agentHash: "berth", dockerVersion: `DockerVersion: ${docker.version}` },
     attributes: [
       ...standardAttributes(config, docker.apiVersion),
-      // Agents on one Docker engine share its host ports (scheduler/types.ts, hostIdAttribute).
+      // Agents on one Docker engine share its host ports where their addresses overlap (scheduler/host-ports.ts).
+      // The address is always sent, so that a restart on another address replaces the old one.
       ...(docker.engineId === undefined ? [] : [{ name: hostIdAttribute, value: docker.engineId }]),
+      { name: hostIpAttribute, value: config.hostIp },
       ...Object.entries(config.instanceAttributes).map(([name, value]) => ({ name, value })),
     ],
     tags: Object.entries(config.containerInstanceTags).map(([key, value]) => ({ key, value })),

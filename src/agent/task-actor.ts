@@ -16,6 +16,8 @@ export interface TaskActorDeps {
   readonly ports: PortAllocator;
   readonly cluster: string;
   readonly containerInstanceArn: string;
+  /** The host address containers publish their ports on (BERTH_HOST_IP). */
+  readonly hostIp: string;
   readonly pullBehavior: ImagePullBehavior;
   /** Pull credentials for an image (Berth's own registry); undefined for anonymous pulls. */
   readonly registryAuth?: (image: string) => Promise<Docker.AuthConfig | undefined>;
@@ -253,6 +255,7 @@ export class TaskActor {
           taskCpu: this.spec.cpu,
           taskMemoryMiB: this.spec.memory,
           hostPorts,
+          hostIp: this.deps.hostIp,
           dockerNames,
           injectedEnv: this.deps.injectedEnv(c.metadataId),
           defaultStopTimeoutSeconds: this.deps.defaultStopTimeoutSeconds,

@@ -1,4 +1,5 @@
-import { hostIdAttribute, type InstanceSnapshot, type InstanceStatus, type Placement } from "./types.js";
+import { hostBindingOf, sharesHostPorts, type HostBinding } from "./host-ports.js";
+import type { InstanceSnapshot, InstanceStatus, Placement } from "./types.js";
 
 /** What one task holds on its instance, to reserve on placement and give back when it stops. */
 export interface TaskReservation {
@@ -39,14 +40,18 @@ export class ClusterState {
   readonly usedUdp: Set<number>[];
   readonly freeGpus: string[][];
   /**
-   * Host ports are the host's, not the instance's: instances with the same `berth.host-id` form one
-   * host (alone, an instance is its own). Per host, how many holders each port has (the instances'
-   * reserved ports and their tasks' static ports), so a port one instance holds is used on all.
+   * Host ports are the host's, not the instance's. Instances on one Docker engine bound to one
+   * address form a port group (alone, an instance is its own); per group, how many holders each
+   * port has (the instances' reserved ports and their tasks' static ports). A port is used for an
+   * instance when any group overlapping its own holds it (host-ports.ts: same engine, and the same
+   * address or a wildcard one).
    */
-  private readonly hostOf: Int32Array;
-  private readonly hostMembers: number[][];
-  private readonly hostTcp: Map<number, number>[];
-  private readonly hostUdp: Map<number, number>[];
+  private readonly groupOf: Int32Array;
+  private readonly groupMembers: number[][];
+  /** Per port group, the groups whose ports are its ports too, itself first. */
+  private readonly overlapping: number[][];
+  private readonly groupTcp: Map<number, number>[];
+  private readonly groupUdp: Map<number, number>[];
   private readonly byId = new Map<string, number>();
   /** Per task group, non-stopped tasks per instance. Dense: one Int32Array of `size` per group. */
   private readonly groupCounts = new Map<string, Int32Array>();
@@ -64,22 +69,17 @@ export class ClusterState {
       const used = new Set(s.usedGpuIds ?? []);
       return (s.gpuIds ?? []).filter((g) => !used.has(g));
     });
-    const hosts = new Map<string, number>();
-    this.hostOf = Int32Array.from(instances, (s, i) => {
-      const key = s.attributes.get(hostIdAttribute) ?? `\u0000${i}`;
-      const known = hosts.get(key);
-      if (known !== undefined) return known;
-      hosts.set(key, hosts.size);
-      return hosts.size - 1;
-    });
-    this.hostMembers = Array.from({ length: hosts.size }, () => []);
-    this.hostTcp = Array.from({ length: hosts.size }, () => new Map<number, number>());
-    this.hostUdp = Array.from({ length: hosts.size }, () => new Map<number, number>());
+    const { groupOf, bindings } = portGroups(instances);
+    this.groupOf = groupOf;
+    this.overlapping = overlappingGroups(bindings);
+    this.groupMembers = bindings.map(() => []);
+    this.groupTcp = bindings.map(() => new Map<number, number>());
+    this.groupUdp = bindings.map(() => new Map<number, number>());
     instances.forEach((s, i) => {
-      const h = this.hostOf[i] ?? 0;
-      this.hostMembers[h]?.push(i);
-      count(this.hostTcp[h], s.usedTcpPorts, 1);
-      count(this.hostUdp[h], s.usedUdpPorts, 1);
+      const g = this.portGroup(i);
+      this.groupMembers[g]?.push(i);
+      count(this.groupTcp[g], s.usedTcpPorts, 1);
+      count(this.groupUdp[g], s.usedUdpPorts, 1);
     });
     instances.forEach((s, i) => {
       if (this.byId.has(s.id)) throw new Error(`duplicate container instance id ${s.id}`);
@@ -148,23 +148,29 @@ export class ClusterState {
     return index;
   }
 
-  /** The host instance `i` is on (an index shared by instances on one host). */
-  hostIndex(i: number): number {
-    return this.hostOf[i] ?? i;
+  /** The port group of instance `i`: an index shared by the instances of one engine bound to one address. */
+  portGroup(i: number): number {
+    return this.groupOf[i] ?? 0;
   }
 
-  /** The other instances on instance `i`'s host (none for an instance alone on its host). */
+  /** The port groups whose static host ports are instance `i`'s too, its own first. */
+  sharingGroups(i: number): readonly number[] {
+    return this.overlapping[this.portGroup(i)] ?? [];
+  }
+
+  /** The other instances whose host ports are instance `i`'s too (none for an instance alone on its host). */
   hostSiblings(i: number): readonly number[] {
-    const members = this.hostMembers[this.hostIndex(i)] ?? [];
-    return members.length > 1 ? members.filter((j) => j !== i) : [];
+    const groups = this.sharingGroups(i);
+    if (groups.length === 1 && (this.groupMembers[groups[0] ?? 0]?.length ?? 0) <= 1) return [];
+    return groups.flatMap((g) => this.groupMembers[g] ?? []).filter((j) => j !== i);
   }
 
-  /** Whether a TCP host port is held on instance `i`'s host, by it or by an instance sharing the host. */
+  /** Whether a TCP host port is held for instance `i`: by it, or by an instance whose ports it shares. */
   tcpUsedOnHost(i: number, port: number): boolean {
-    return (this.hostTcp[this.hostIndex(i)]?.get(port) ?? 0) > 0;
+    return this.sharingGroups(i).some((g) => (this.groupTcp[g]?.get(port) ?? 0) > 0);
   }
   udpUsedOnHost(i: number, port: number): boolean {
-    return (this.hostUdp[this.hostIndex(i)]?.get(port) ?? 0) > 0;
+    return this.sharingGroups(i).some((g) => (this.groupUdp[g]?.get(port) ?? 0) > 0);
   }
 
   /** Takes a committed placement's resources. */
@@ -187,8 +193,8 @@ export class ClusterState {
     groups[i] = Math.max(0, (groups[i] ?? 0) + sign);
     for (const p of task.tcpPorts) if (sign > 0) this.usedTcp[i]?.add(p); else this.usedTcp[i]?.delete(p);
     for (const p of task.udpPorts) if (sign > 0) this.usedUdp[i]?.add(p); else this.usedUdp[i]?.delete(p);
-    count(this.hostTcp[this.hostIndex(i)], task.tcpPorts, sign);
-    count(this.hostUdp[this.hostIndex(i)], task.udpPorts, sign);
+    count(this.groupTcp[this.portGroup(i)], task.tcpPorts, sign);
+    count(this.groupUdp[this.portGroup(i)], task.udpPorts, sign);
     if (task.gpuIds.length > 0) {
       // Kept in registration order so that GPU assignment is the same as from a fresh snapshot.
       const free = new Set(this.freeGpus[i]);
@@ -223,6 +229,36 @@ export class ClusterState {
     }
     return column;
   }
+}
+
+/** Instances grouped by (engine, address); an instance without an engine id is a group of its own. */
+function portGroups(instances: readonly InstanceSnapshot[]): { groupOf: Int32Array; bindings: HostBinding[] } {
+  const byKey = new Map<string, number>();
+  const bindings: HostBinding[] = [];
+  const groupOf = Int32Array.from(instances, (s) => {
+    const binding = hostBindingOf(s.attributes);
+    if (binding.hostId === undefined) return bindings.push(binding) - 1;
+    const key = `${binding.hostId}\u0000${binding.address}`;
+    let g = byKey.get(key);
+    if (g === undefined) {
+      g = bindings.push(binding) - 1;
+      byKey.set(key, g);
+    }
+    return g;
+  });
+  return { groupOf, bindings };
+}
+
+/** For each group, the groups it shares ports with (itself first); compared only within one engine. */
+function overlappingGroups(bindings: readonly HostBinding[]): number[][] {
+  const byEngine = new Map<string, number[]>();
+  bindings.forEach((b, g) => {
+    if (b.hostId !== undefined) byEngine.set(b.hostId, [...(byEngine.get(b.hostId) ?? []), g]);
+  });
+  return bindings.map((b, g) => {
+    const engine = b.hostId === undefined ? [] : (byEngine.get(b.hostId) ?? []);
+    return [g, ...engine.filter((o) => o !== g && sharesHostPorts(b, bindings[o] ?? b))];
+  });
 }
 
 function count(holders: Map<number, number> | undefined, ports: Iterable<number>, sign: 1 | -1): void {

@@ -6,7 +6,8 @@ import { placeOnSnapshots, placeTasks } from "./place.js";
 import { placeTasksReference } from "./reference.js";
 import { seededRandom } from "./strategies/random.js";
 import { anInstance } from "./testing/builders.js";
-import type { InstanceSnapshot, PlacementConstraint, PlacementRequest, PlacementStrategy } from "./types.js";
+import { hostBindingOf, sharesHostPorts } from "./host-ports.js";
+import { hostIdAttribute, hostIpAttribute, type InstanceSnapshot, type PlacementConstraint, type PlacementRequest, type PlacementStrategy } from "./types.js";
 
 const expressions = [
   "attribute:ecs.instance-type =~ t2.*",
@@ -31,6 +32,9 @@ const anyInstance = (index: number): fc.Arbitrary<InstanceSnapshot> =>
       type: fc.constantFrom("t2.small", "m5.large"),
       web: fc.integer({ min: 0, max: 3 }),
       db: fc.integer({ min: 0, max: 2 }),
+      // Several agents on one engine, bound to overlapping or separate addresses (host-ports.ts).
+      engine: fc.constantFrom(undefined, "e1", "e1", "e2"),
+      address: fc.constantFrom(undefined, "0.0.0.0", "127.0.0.2", "127.0.0.3"),
     })
     .map((r) => {
       const base = anInstance({
@@ -48,6 +52,8 @@ const anyInstance = (index: number): fc.Arbitrary<InstanceSnapshot> =>
       const attributes = new Map(base.attributes);
       if (r.az === undefined) attributes.delete("ecs.availability-zone");
       else attributes.set("ecs.availability-zone", r.az);
+      if (r.engine !== undefined) attributes.set(hostIdAttribute, r.engine);
+      if (r.address !== undefined) attributes.set(hostIpAttribute, r.address);
       return { ...base, attributes };
     });
 
@@ -101,17 +107,22 @@ void describe("placement properties", () => {
     );
   });
 
-  void it("no instance is ever oversubscribed in CPU, memory, ports or GPUs", () => {
+  void it("no instance is ever oversubscribed in CPU, memory, ports (its own or those it shares) or GPUs", () => {
     fc.assert(
       fc.property(anyCluster, fc.array(anyRequest, { minLength: 1, maxLength: 4 }), fc.integer(), (cluster, requests, seed) => {
         const state = ClusterState.from(cluster);
         const random = seededRandom(seed);
         const gpusHanded = new Map<string, Set<string>>();
+        // Instance i's ports are held by i and by every instance it shares host ports with.
+        const sharing = (i: number): number[] =>
+          cluster.flatMap((s, j) => (j === i || sharesHostPorts(hostBindingOf(cluster[i]!.attributes), hostBindingOf(s.attributes)) ? [j] : []));
         for (const request of requests) {
           for (const p of placeTasks(state, request, { random }).placements) {
             const i = state.indexOf(p.instanceId) ?? -1;
-            for (const port of p.tcpPorts) assert.ok(!state.usedTcp[i]?.has(port), `TCP ${port} handed out twice on ${p.instanceId}`);
-            for (const port of p.udpPorts) assert.ok(!state.usedUdp[i]?.has(port), `UDP ${port} handed out twice on ${p.instanceId}`);
+            for (const j of sharing(i)) {
+              for (const port of p.tcpPorts) assert.ok(!state.usedTcp[j]?.has(port), `TCP ${port} of ${p.instanceId} already held by ${state.id(j)}`);
+              for (const port of p.udpPorts) assert.ok(!state.usedUdp[j]?.has(port), `UDP ${port} of ${p.instanceId} already held by ${state.id(j)}`);
+            }
             const handed = gpusHanded.get(p.instanceId) ?? new Set<string>();
             for (const g of p.gpuIds) {
               assert.ok(!handed.has(g), `GPU ${g} handed out twice`);
@@ -144,9 +155,11 @@ void describe("placement properties", () => {
   });
 });
 
-/** Whether one task of `request` would fit on instance `i` alone (the filters are per instance). */
+/** Whether one task of `request` would fit on instance `i` (the filters are per instance, but for host ports it shares). */
 const eligible = (state: ClusterState, i: number, request: PlacementRequest): boolean =>
-  placeOnSnapshots([state.snapshot(i)], { ...request, count: 1 }, { random: seededRandom(0) }).placements.length === 1;
+  placeOnSnapshots([state.snapshot(i)], { ...request, count: 1 }, { random: seededRandom(0) }).placements.length === 1 &&
+  !(request.tcpPorts ?? []).some((p) => state.tcpUsedOnHost(i, p)) &&
+  !(request.udpPorts ?? []).some((p) => state.udpUsedOnHost(i, p));
 
 /** Places one task at a time with `strategies`, checking each pick against every eligible alternative. */
 function checkEachPick(strategies: PlacementStrategy[], better: (state: ClusterState, chosen: number, other: number, group: string) => boolean): void {

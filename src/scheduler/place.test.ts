@@ -7,7 +7,7 @@ import { FailureReason } from "./reasons.js";
 import { placeTasksReference } from "./reference.js";
 import { seededRandom } from "./strategies/random.js";
 import { anInstance, aRequest } from "./testing/builders.js";
-import { hostIdAttribute, type InstanceSnapshot, type PlacementRequest, type PlacementResult, replicaServiceDefaultStrategy } from "./types.js";
+import { hostIdAttribute, hostIpAttribute, type InstanceSnapshot, type PlacementRequest, type PlacementResult, replicaServiceDefaultStrategy } from "./types.js";
 import { InvalidPlacementRequest } from "./invalid-request.js";
 
 /** Runs both paths and insists they agree, so every table case also checks the fast path against the reference. */
@@ -289,5 +289,57 @@ void describe("instances on one host (same berth.host-id) share its host ports",
 
   void it("dynamic ports (no fixed host port) are each agent's own business: both instances take tasks", () => {
     assert.equal(place([onHost("a1", "h"), onHost("a2", "h")], aRequest({ count: 4, strategies: [{ type: "spread", field: "instanceId" }] })).placements.length, 4);
+  });
+});
+
+void describe("instances on one host bound to different addresses (berth.host-ip) share ports only where the addresses overlap", () => {
+  const at = (id: string, address: string | undefined, host = "engine-1", o: Parameters<typeof anInstance>[0] = {}) =>
+    anInstance({ id, attributes: { [hostIdAttribute]: host, ...(address === undefined ? {} : { [hostIpAttribute]: address }) }, ...o });
+
+  void it("agents on 127.0.0.2 and 127.0.0.3 each take the fixed port; a third placement fails with RESOURCE:PORTS on both", () => {
+    const result = place([at("a2", "127.0.0.2"), at("a3", "127.0.0.3")], aRequest({ count: 3, tcpPorts: [8080] }));
+    assert.deepEqual(ids(result).sort(), ["a2", "a3"]);
+    assert.deepEqual(result.failures.map((f) => f.reason), [FailureReason.ports, FailureReason.ports]);
+  });
+
+  void it("an agent on 0.0.0.0 conflicts with every other agent of the engine, whichever takes the port first", () => {
+    const wildcardFirst = ClusterState.from([at("any", "0.0.0.0"), at("a2", "127.0.0.2"), at("a3", "127.0.0.3")]);
+    const request = aRequest({ tcpPorts: [8080] });
+    const onAny = placeTasks(wildcardFirst, { ...request, constraints: [{ type: "memberOf", expression: "attribute:berth.host-ip == 0.0.0.0" }] }, { random: seededRandom(1) });
+    wildcardFirst.reserve(onAny.placements[0]!, request);
+    assert.deepEqual(reasonsOf(placeTasks(wildcardFirst, request, { random: seededRandom(1) })), { any: FailureReason.ports, a2: FailureReason.ports, a3: FailureReason.ports });
+
+    const specificFirst = ClusterState.from([at("any", "0.0.0.0"), at("a2", "127.0.0.2"), at("a3", "127.0.0.3")]);
+    const onA2 = placeTasks(specificFirst, { ...request, constraints: [{ type: "memberOf", expression: "attribute:berth.host-ip == 127.0.0.2" }] }, { random: seededRandom(1) });
+    specificFirst.reserve(onA2.placements[0]!, request);
+    const next = placeTasks(specificFirst, { ...request, count: 2 }, { random: seededRandom(1) });
+    assert.deepEqual(ids(next), ["a3"], "127.0.0.3 is still free; 0.0.0.0 would cover 127.0.0.2");
+    assert.deepEqual(reasonsOf(next), { any: FailureReason.ports, a2: FailureReason.ports, a3: FailureReason.ports });
+  });
+
+  void it("within one call, a pick on one address takes the port from the wildcard agent but not from the other address", () => {
+    const outcomes = new Set<string>();
+    for (let seed = 1; seed <= 30; seed++) {
+      const result = place([at("any", "0.0.0.0"), at("a2", "127.0.0.2"), at("a3", "127.0.0.3")], aRequest({ count: 3, tcpPorts: [8080] }), seed);
+      outcomes.add(ids(result).sort().join(","));
+      assert.deepEqual(result.failures.map((f) => f.reason), [FailureReason.ports, FailureReason.ports, FailureReason.ports]);
+    }
+    assert.deepEqual([...outcomes].sort(), ["a2,a3", "any"], "either the wildcard agent alone, or both address agents");
+  });
+
+  void it("two agents on one specific address share it; an agent without berth.host-ip counts as 0.0.0.0", () => {
+    assert.equal(place([at("a2", "127.0.0.2"), at("b2", "127.0.0.2")], aRequest({ count: 2, tcpPorts: [8080] })).placements.length, 1);
+    assert.equal(place([at("old", undefined), at("a2", "127.0.0.2")], aRequest({ count: 2, tcpPorts: [8080] })).placements.length, 1);
+  });
+
+  void it("the same address on another engine is another host", () => {
+    assert.equal(place([at("a2", "127.0.0.2", "engine-1"), at("b2", "127.0.0.2", "engine-2")], aRequest({ count: 2, tcpPorts: [8080] })).placements.length, 2);
+  });
+
+  void it("a port reserved by the wildcard agent (e.g. 22) is used for the address agents; their own reserved ports are theirs", () => {
+    const cluster = [at("any", "0.0.0.0", "engine-1", { usedTcpPorts: [9000] }), at("a2", "127.0.0.2", "engine-1", { usedTcpPorts: [9001] }), at("a3", "127.0.0.3", "engine-1", { usedTcpPorts: [] })];
+    assert.deepEqual(reasonsOf(place(cluster, aRequest({ tcpPorts: [9000] }))), { any: FailureReason.ports, a2: FailureReason.ports, a3: FailureReason.ports });
+    const on9001 = place(cluster, aRequest({ count: 3, tcpPorts: [9001] }));
+    assert.deepEqual(ids(on9001), ["a3"]);
   });
 });

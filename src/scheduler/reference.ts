@@ -4,7 +4,8 @@ import type { InstanceView } from "./instance-view.js";
 import type { PlaceOptions } from "./place.js";
 import type { StrategyKey } from "./strategies/keys.js";
 import { drawSeed, tieHash } from "./strategies/random.js";
-import { hostIdAttribute, type InstanceSnapshot, type InstanceStatus, type Placement, type PlacementRequest, type PlacementResult } from "./types.js";
+import { hostBindingOf, sharesHostPorts, type HostBinding } from "./host-ports.js";
+import { type InstanceSnapshot, type InstanceStatus, type Placement, type PlacementRequest, type PlacementResult } from "./types.js";
 
 /**
  * The placement rules written as plainly as possible: for every pick, check every instance from
@@ -19,7 +20,7 @@ export function placeTasksReference(instances: readonly InstanceSnapshot[], requ
   const req = compileRequest(request);
   const seed = drawSeed(options.random);
   const states = instances.map((s) => new PlainInstance(s));
-  for (const s of states) s.hostSiblings = states.filter((o) => o !== s && s.hostId !== undefined && o.hostId === s.hostId);
+  for (const s of states) s.hostSiblings = states.filter((o) => o !== s && sharesHostPorts(s.binding, o.binding));
   const placements: Placement[] = [];
   for (let pick = 0; pick < req.count; pick++) {
     let best: { index: number; key: number[] } | undefined;
@@ -107,10 +108,10 @@ class PlainInstance implements InstanceView {
   taskGroups(): Iterable<string> {
     return [...this.groups].filter(([, n]) => n > 0).map(([g]) => g);
   }
-  /** Instances on the same host (same `berth.host-id`): their ports are this one's too. */
+  /** Instances whose host ports are this one's too (same engine, overlapping addresses). */
   hostSiblings: readonly PlainInstance[] = [];
-  get hostId(): string | undefined {
-    return this.snapshot.attributes.get(hostIdAttribute) ?? undefined;
+  get binding(): HostBinding {
+    return hostBindingOf(this.snapshot.attributes);
   }
   tcpPortUsed(port: number): boolean {
     return this.tcp.has(port) || this.hostSiblings.some((o) => o.tcp.has(port));

@@ -15,7 +15,7 @@ export class RequestWork {
   readonly runningTasks: Int32Array;
   /** The request's own group: tasks per instance. */
   readonly ownGroup: Int32Array;
-  /** Static host ports this call took, by host (see ClusterState.hostIndex). */
+  /** Static host ports this call took, by port group (see ClusterState.portGroup). */
   private readonly takenTcp = new Map<number, Set<number>>();
   private readonly takenUdp = new Map<number, Set<number>>();
   private readonly takenGpus = new Map<number, number>();
@@ -33,12 +33,15 @@ export class RequestWork {
     this.view = new WorkView(this);
   }
 
-  /** Host ports are per host: taken by this call on any instance of the host counts. */
+  /** Host ports are shared: taken by this call on any instance whose ports are `i`'s counts. */
   tcpUsed(i: number, port: number): boolean {
-    return this.cluster.tcpUsedOnHost(i, port) || (this.takenTcp.get(this.cluster.hostIndex(i))?.has(port) ?? false);
+    return this.cluster.tcpUsedOnHost(i, port) || this.takenFor(this.takenTcp, i, port);
   }
   udpUsed(i: number, port: number): boolean {
-    return this.cluster.udpUsedOnHost(i, port) || (this.takenUdp.get(this.cluster.hostIndex(i))?.has(port) ?? false);
+    return this.cluster.udpUsedOnHost(i, port) || this.takenFor(this.takenUdp, i, port);
+  }
+  private takenFor(taken: ReadonlyMap<number, ReadonlySet<number>>, i: number, port: number): boolean {
+    return taken.size > 0 && this.cluster.sharingGroups(i).some((g) => taken.get(g)?.has(port) ?? false);
   }
   freeGpuCount(i: number): number {
     return (this.cluster.freeGpus[i]?.length ?? 0) - (this.takenGpus.get(i) ?? 0);
@@ -51,8 +54,8 @@ export class RequestWork {
     this.remainingMemory[i] = (this.remainingMemory[i] ?? 0) - r.memory;
     this.runningTasks[i] = (this.runningTasks[i] ?? 0) + 1;
     this.ownGroup[i] = (this.ownGroup[i] ?? 0) + 1;
-    addAll(this.takenTcp, this.cluster.hostIndex(i), r.tcpPorts);
-    addAll(this.takenUdp, this.cluster.hostIndex(i), r.udpPorts);
+    addAll(this.takenTcp, this.cluster.portGroup(i), r.tcpPorts);
+    addAll(this.takenUdp, this.cluster.portGroup(i), r.udpPorts);
     const gpusTaken = this.takenGpus.get(i) ?? 0;
     const gpuIds = (this.cluster.freeGpus[i] ?? []).slice(gpusTaken, gpusTaken + r.gpuCount);
     if (r.gpuCount > 0) this.takenGpus.set(i, gpusTaken + r.gpuCount);

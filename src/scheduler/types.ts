@@ -138,11 +138,13 @@ export interface PlacementResult {
 export type Random = () => number;
 
 /**
- * The attribute that says which instances share one host's ports: instances with the same value
- * (several agents on one Docker engine; the agent sets the engine's id) never get the same static
- * host port, whichever of them holds it.
+ * The attributes that say which instances share one host's ports (see host-ports.ts): instances
+ * on one Docker engine (`berth.host-id`, the engine's id, set by the agent) whose addresses
+ * (`berth.host-ip`, where the agent publishes host ports) overlap never get the same static host
+ * port, whichever of them holds it.
  */
 export const hostIdAttribute = "berth.host-id";
+export const hostIpAttribute = "berth.host-ip";
 
 /** The default of a REPLICA service without strategies: balance AZs, then instances (ecs-surface.md §5). */
 export const replicaServiceDefaultStrategy: readonly PlacementStrategy[] = [

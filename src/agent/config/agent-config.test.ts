@@ -44,8 +44,15 @@ describe("loadAgentConfig: defaults (the ECS agent's, on Linux)", () => {
     ["task cpu/memory limits", c.taskCpuMemLimit, true],
     ["no credentials", c.credentials, undefined],
     ["the region's first zone", c.availabilityZone, "us-east-1a"],
+    ["task ports published on every address", c.hostIp, "0.0.0.0"],
   ];
   for (const [title, actual, expected] of cases) it(title, () => assert.deepEqual(actual, expected));
+
+  it("takes the host address from --host-ip (BERTH_HOST_IP), in its canonical form", () => {
+    assert.equal(loadAgentConfig({ flags: { BERTH_HOST_IP: "127.0.0.2" } }).hostIp, "127.0.0.2");
+    assert.equal(loadAgentConfig({ env: { BERTH_HOST_IP: "127.000.0.03" } }).hostIp, "127.0.0.3");
+    assert.throws(() => loadAgentConfig({ env: { BERTH_HOST_IP: "localhost" } }), /BERTH_HOST_IP \(environment\): expected an IPv4 address/);
+  });
 
   it("takes the dynamic port range from the host when it is known", () => {
     const range = parseIpLocalPortRange("32768\t60999\n");

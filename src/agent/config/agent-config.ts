@@ -53,6 +53,8 @@ export interface AgentConfig {
   readonly availabilityZone: string;
   /** PEM file of the CAs to trust for an https:// endpoint; undefined: the system's. */
   readonly caBundle: string | undefined;
+  /** Where tasks' host ports are published (Docker's HostIp, ECS's bindIP); 0.0.0.0 is every address. */
+  readonly hostIp: string;
   readonly reservedMemoryMiB: number;
   readonly reservedPorts: readonly number[];
   readonly reservedPortsUdp: readonly number[];
@@ -147,6 +149,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     sessionToken: read("AWS_SESSION_TOKEN", v.AWS_SESSION_TOKEN),
     availabilityZone: read("BERTH_AVAILABILITY_ZONE", v.BERTH_AVAILABILITY_ZONE),
     caBundle: read("BERTH_CA_BUNDLE", v.BERTH_CA_BUNDLE),
+    hostIp: required("BERTH_HOST_IP", v.BERTH_HOST_IP),
     reservedMemoryMiB: required("ECS_RESERVED_MEMORY", v.ECS_RESERVED_MEMORY),
     reservedPorts: required("ECS_RESERVED_PORTS", v.ECS_RESERVED_PORTS),
     reservedPortsUdp: required("ECS_RESERVED_PORTS_UDP", v.ECS_RESERVED_PORTS_UDP),

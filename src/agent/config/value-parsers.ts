@@ -80,6 +80,12 @@ export const jsonObjectText: Parser<string> = (t) => {
   return typeof v === "object" && v !== null && !Array.isArray(v) ? ok(t) : expected("a JSON object");
 };
 
+/** A dotted-quad IPv4 address, e.g. `127.0.0.2`; returned in its canonical form (no leading zeros). */
+export const ipv4Address: Parser<string> = (t) => {
+  const parts = /^\s*(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\s*$/.exec(t)?.slice(1).map(Number);
+  return parts !== undefined && parts.every((n) => n <= 255) ? ok(parts.join(".")) : expected('an IPv4 address, e.g. "0.0.0.0" or "127.0.0.2"');
+};
+
 export interface PortRange {
   readonly first: number;
   readonly last: number;

@@ -8,6 +8,7 @@ import { formatGoDuration } from "./go-duration.js";
 import {
   bool,
   duration,
+  ipv4Address,
   jsonObjectText,
   nonNegativeInteger,
   oneOf,
@@ -60,6 +61,13 @@ export const agentVariables = {
     flag: "ca-bundle",
     format: String,
     help: "PEM file of the certificate authorities to trust for an https:// endpoint (the server's --tls-cert)",
+  }),
+  BERTH_HOST_IP: variable({
+    parse: ipv4Address,
+    default: "0.0.0.0",
+    flag: "host-ip",
+    format: String,
+    help: "address the tasks' host ports are published on (Docker's HostIp); agents on one Docker engine bound to different addresses (127.0.0.2, 127.0.0.3) can each give out the same fixed host port",
   }),
   ECS_RESERVED_MEMORY: variable({ parse: nonNegativeInteger, default: 0, flag: "reserved-memory", help: "MiB kept back from tasks" }),
   ECS_RESERVED_PORTS: variable<readonly number[]>({

@@ -156,6 +156,14 @@ describe("containerCreateSpec: ports and networking", () => {
     });
   });
 
+  it("publishes on the agent's host address (BERTH_HOST_IP) when it has one", () => {
+    const s = spec({ portMappings: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 443 }] }, { hostPorts: new Map([["443/tcp", 32768]]), hostIp: "127.0.0.2" });
+    assert.deepEqual(s.HostConfig.PortBindings, {
+      "80/tcp": [{ HostIp: "127.0.0.2", HostPort: "8080" }],
+      "443/tcp": [{ HostIp: "127.0.0.2", HostPort: "32768" }],
+    });
+  });
+
   it("a container port range exposes every port of it", () => {
     const s = spec({ portMappings: [{ containerPortRange: "7000-7002", protocol: "tcp" }] });
     assert.deepEqual(Object.keys(s.ExposedPorts ?? {}), ["7000/tcp", "7001/tcp", "7002/tcp"]);

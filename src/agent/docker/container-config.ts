@@ -36,6 +36,8 @@ export interface ContainerConfigInput {
   readonly taskMemoryMiB?: number;
   /** Host ports the agent chose, keyed `"<containerPort>/<protocol>"`. */
   readonly hostPorts?: ReadonlyMap<string, number>;
+  /** The host address to publish ports on (BERTH_HOST_IP); 0.0.0.0 when unset. */
+  readonly hostIp?: string;
   /** Task volumes by name. */
   readonly volumes?: Readonly<Record<string, VolumeSource>>;
   /** Docker names of the task's other containers, by container name (links, volumesFrom). */
@@ -53,7 +55,7 @@ export function containerCreateSpec(input: ContainerConfigInput): ContainerCreat
   const c = input.container;
   if (!c.image) throw broken("Container.image should not be null or empty");
   const networkMode = dockerNetworkMode(input.networkMode);
-  const ports = portBindings({ portMappings: c.portMappings, networkMode, hostPorts: input.hostPorts });
+  const ports = portBindings({ portMappings: c.portMappings, networkMode, hostPorts: input.hostPorts, hostIp: input.hostIp });
   const storage = containerStorage({
     mountPoints: c.mountPoints,
     volumesFrom: c.volumesFrom,

@@ -57,6 +57,8 @@ export interface PortBindingsInput {
   readonly networkMode: "bridge" | "host" | "none";
   /** Host ports the agent chose, keyed by {@link portKey}. */
   readonly hostPorts?: ReadonlyMap<string, number>;
+  /** The host address ports are published on (the agent's BERTH_HOST_IP); 0.0.0.0, every IPv4 address, as ECS binds. */
+  readonly hostIp?: string;
 }
 
 export interface PortBindingsSpec {
@@ -64,7 +66,7 @@ export interface PortBindingsSpec {
   readonly PortBindings?: Record<string, PortBindingSpec[]>;
 }
 
-/** ExposedPorts (every mode) and PortBindings (bridge only, on all IPv4 addresses as ECS binds). */
+/** ExposedPorts (every mode) and PortBindings (bridge only, on the agent's host address). */
 export function portBindings(input: PortBindingsInput): PortBindingsSpec {
   const ports = containerPorts(input.portMappings);
   if (ports.length === 0) return {};
@@ -75,7 +77,7 @@ export function portBindings(input: PortBindingsInput): PortBindingsSpec {
     exposed[key] = {};
     const hostPort = input.hostPorts?.get(key) ?? p.staticHostPort;
     // Two mappings of one container port (to two host ports) are two bindings of one key.
-    const binding = { HostIp: "0.0.0.0", HostPort: hostPort === undefined ? "" : String(hostPort) };
+    const binding = { HostIp: input.hostIp ?? "0.0.0.0", HostPort: hostPort === undefined ? "" : String(hostPort) };
     bindings[key] = [...(bindings[key] ?? []), binding];
   }
   return input.networkMode === "bridge" ? { ExposedPorts: exposed, PortBindings: bindings } : { ExposedPorts: exposed };
