@@ -18,6 +18,7 @@ import type { Principal } from "../auth/principal.js";
 import { ReplayGuard } from "../auth/replay-guard.js";
 import { maxSkewMs } from "../auth/sigv4.js";
 import type { Partition } from "../domain/arn.js";
+import { arnCluster } from "../domain/arn.js";
 import type { TaskRecord } from "../domain/task.js";
 import { applyReport } from "../domain/task-report.js";
 import { AwsError } from "../errors/catalog.js";
@@ -61,7 +62,7 @@ class Refusal extends Error {
 }
 
 /** `arn:aws:ecs:r:a:task/<cluster>/<id>` → cluster. */
-const clusterFromArn = (taskArn: string): string => taskArn.split("/").at(-2) ?? "";
+const clusterFromArn = (taskArn: string): string => arnCluster(taskArn) ?? "";
 
 interface Session {
   readonly instanceArn: string;

@@ -1,3 +1,4 @@
+import { arnId } from "../domain/arn.js";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
@@ -334,7 +335,7 @@ export class TaskActor {
         { taskArn: this.spec.taskArn, containerName: name, family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
         suffix,
       ),
-      metadataId: `${this.spec.taskArn.split("/").pop() ?? ""}-${suffix.slice(0, 8)}`,
+      metadataId: `${arnId(this.spec.taskArn)}-${suffix.slice(0, 8)}`,
       status: "NONE",
       health: "UNKNOWN",
       bindings: [],

@@ -1,4 +1,4 @@
-import { assumedRoleArn, ecsResource, iamRootArn, type Partition } from "../domain/arn.js";
+import { arnId, assumedRoleArn, iamRootArn, type Partition } from "../domain/arn.js";
 
 /**
  * Who signed a request, resolved from its access key. A discriminated union: IAM users, assumed
@@ -36,7 +36,7 @@ export const rootPrincipal = (p: Partition, accessKeyId: string): RootPrincipal 
 
 /** An agent principal; its ARN's session name is the container instance's id. */
 export function agentPrincipal(p: Partition, c: { accessKeyId: string; containerInstanceArn: string; cluster: string }): AgentPrincipal {
-  const id = ecsResource(c.containerInstanceArn)?.path.split("/").at(-1) ?? c.containerInstanceArn;
+  const id = arnId(c.containerInstanceArn);
   return {
     kind: "agent",
     accessKeyId: c.accessKeyId,

@@ -24,6 +24,15 @@ export function ecsResource(arn: string): { type: string; path: string } | undef
   return m ? { type: m[1]!, path: m[2]! } : undefined;
 }
 
+/** The id that ends a task, container-instance or service ARN (`<type>/<cluster>/<id>`); the text itself when it is no ECS ARN. */
+export const arnId = (arn: string): string => ecsResource(arn)?.path.split("/").at(-1) ?? arn;
+
+/** The cluster a task, container-instance or service ARN names (`<type>/<cluster>/<id>`), or undefined. */
+export function arnCluster(arn: string): string | undefined {
+  const parts = ecsResource(arn)?.path.split("/") ?? [];
+  return parts.length >= 2 ? parts.at(-2) : undefined;
+}
+
 /** A `cluster` parameter: a name or an ARN; ECS's default cluster when absent. */
 export function clusterName(ref: string | undefined): string {
   if (ref === undefined || ref === "") return "default";

@@ -1,3 +1,4 @@
+import { arnId } from "../domain/arn.js";
 import type { TaskRecord } from "../domain/task.js";
 import { ClusterState } from "../scheduler/cluster-state.js";
 import type { Placement } from "../scheduler/types.js";
@@ -42,7 +43,7 @@ export class PlacementIndex {
   /** A task now known STOPPED, in the current transaction: its resources are free again. */
   release(task: TaskRecord): void {
     const state = this.clusters.get(task.cluster);
-    const instanceId = task.containerInstanceArn.split("/").pop() ?? "";
+    const instanceId = arnId(task.containerInstanceArn);
     if (!state || state.indexOf(instanceId) === undefined) return;
     state.release({ instanceId, group: task.group, cpu: task.reservation.cpu, memory: task.reservation.memory, tcpPorts: task.reservation.tcpPorts, udpPorts: task.reservation.udpPorts, gpuIds: [] });
   }

@@ -20,7 +20,7 @@ import {
   type PlacementConstraint as EcsConstraint,
   type PlacementStrategy as EcsStrategy,
 } from "@aws-sdk/client-ecs";
-import { clusterName } from "../../domain/arn.js";
+import { clusterName, arnId } from "../../domain/arn.js";
 import { validateTags } from "../../domain/tags.js";
 import { requestStop, type TaskRecord } from "../../domain/task.js";
 import { normalizeOverrides } from "../../domain/task-overrides.js";
@@ -103,7 +103,7 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
         const failures: Failure[] = [];
         for (const ref of refs) {
           const arn = instanceArnIn(ctx.partition, ref, launch.cluster.name);
-          const placed = await launching(tx, launch, 1, ctx, arn.split("/").pop() ?? "");
+          const placed = await launching(tx, launch, 1, ctx, arnId(arn));
           tasks.push(...placed.tasks);
           failures.push(...placed.failures.map((f) => (f.reason === "MISSING" ? { arn: ref, reason: "MISSING" } : f)));
         }

@@ -1,3 +1,4 @@
+import { arnId } from "../../domain/arn.js";
 import { agentRoleName } from "../../auth/principal.js";
 import type { QueryService } from "../aws-query/service.js";
 
@@ -16,7 +17,7 @@ export function stsService(): QueryService {
       GetCallerIdentity: {
         handle: (_params, ctx) =>
           Promise.resolve({
-            UserId: ctx.principal.kind === "root" ? ctx.partition.accountId : `${agentRoleName}:${ctx.principal.arn.split("/").at(-1) ?? ""}`,
+            UserId: ctx.principal.kind === "root" ? ctx.partition.accountId : `${agentRoleName}:${arnId(ctx.principal.containerInstanceArn)}`,
             Account: ctx.partition.accountId,
             Arn: ctx.principal.arn,
           }),

@@ -1,3 +1,4 @@
+import { arnId } from "../../domain/arn.js";
 import type { ContainerInstanceRecord } from "../../domain/container-instance.js";
 import { markLost, type TaskRecord } from "../../domain/task.js";
 
@@ -29,4 +30,4 @@ export function lostStandaloneTasks(
 }
 
 export const lostReason = (instanceArn: string, lostAfterMs: number): string =>
-  `Berth: the agent of container instance ${instanceArn.split("/").pop() ?? instanceArn} was disconnected for more than ${Math.round(lostAfterMs / 1000)} seconds; the task was presumed lost.`;
+  `Berth: the agent of container instance ${arnId(instanceArn)} was disconnected for more than ${Math.round(lostAfterMs / 1000)} seconds; the task was presumed lost.`;

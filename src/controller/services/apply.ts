@@ -1,5 +1,6 @@
 import type { PlacementConstraint as EcsConstraint, PlacementStrategy as EcsStrategy, Tag } from "@aws-sdk/client-ecs";
 import type { Partition } from "../../domain/arn.js";
+import { arnId } from "../../domain/arn.js";
 import { serviceGroup, type ServiceEventRecord, type ServiceRecord } from "../../domain/service.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
 import { launchTasks, type Launch } from "../../placement/launch.js";
@@ -81,7 +82,7 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
       constraints: constraints([...(td.body.placementConstraints ?? []), ...service.placementConstraints]),
       strategies: strategies(service),
     };
-    const result = await launchTasks(tx, ctx, launch, count, order.instanceArn?.split("/").pop());
+    const result = await launchTasks(tx, ctx, launch, count, (order.instanceArn === undefined ? undefined : arnId(order.instanceArn)));
     budget -= result.tasks.length;
     changed.push(...result.tasks);
     started.push(...result.tasks.map((t) => t.id));

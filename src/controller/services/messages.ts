@@ -2,6 +2,8 @@
  * Service event messages in ECS's wording (ecs-surface.md §6), and deployment reasons.
  * Berth's own additions (lost hosts, the per-reason placement breakdown) follow ECS's shape.
  */
+import { arnId } from "../../domain/arn.js";
+
 const taskList = (ids: readonly string[]): string => {
   const shown = ids.slice(0, 10).map((id) => `(task ${id})`).join(" ");
   return ids.length > 10 ? `${shown} and ${ids.length - 10} more` : shown;
@@ -35,7 +37,7 @@ export const stopReasons = {
   unhealthy: "Task failed container health checks.",
   daemonIneligible: "Container instance no longer matches the DAEMON service's placement constraints.",
   lost: (instanceArn: string, afterMs: number) =>
-    `Berth: the agent of container instance ${instanceArn.split("/").pop() ?? instanceArn} was disconnected for more than ${Math.round(afterMs / 1000)} seconds; the task was presumed lost and replaced.`,
+    `Berth: the agent of container instance ${arnId(instanceArn)} was disconnected for more than ${Math.round(afterMs / 1000)} seconds; the task was presumed lost and replaced.`,
 };
 
 export const rolloutReasons = {
