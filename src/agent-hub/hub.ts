@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer } from "ws";
 import {
   agentMessage,
   handshakeNonceParameter,
@@ -45,6 +45,21 @@ export interface AgentHubOptions {
   readonly refusals: RefusalLog;
 }
 
+/**
+ * What the hub uses of an agent's WebSocket (ws's `WebSocket` is one): tests attach a fake.
+ * `close` and `terminate` end in a `close` event, as ws emits it, after the call returns.
+ */
+export interface AgentSocket {
+  readonly readyState: number;
+  readonly OPEN: number;
+  send(data: string): void;
+  close(code: number, reason: string): void;
+  terminate(): void;
+  on(event: "message", listener: (data: Buffer, isBinary: boolean) => void): unknown;
+  on(event: "close", listener: () => void): unknown;
+  on(event: "error", listener: (err: Error) => void): unknown;
+}
+
 /** RFC 6455 close codes the hub sends itself (ws sends 1002, 1007 and 1009 for frame errors). */
 const closeCodes = { invalidPayload: 1007, unsupportedData: 1003, policyViolation: 1008 } as const;
 
@@ -68,7 +83,7 @@ interface Session {
   readonly instanceArn: string;
   /** Who opened it: root (any instance: simulated agents) or the instance's own agent. */
   readonly principal: Principal;
-  readonly socket: WebSocket;
+  readonly socket: AgentSocket;
   seq: number;
   lastSeenMs: number;
   /** Desired status last sent per task, so that only real changes are pushed. */
@@ -162,7 +177,12 @@ export class AgentHub {
     return { instanceArn, principal };
   }
 
-  private attach(instanceArn: string, principal: Principal, socket: WebSocket): void {
+  /**
+   * Opens the session of an agent already authenticated and authorized for `instanceArn` (the
+   * last step of `handleUpgrade`), replacing any session the instance had. Tests call it with a
+   * fake socket.
+   */
+  attach(instanceArn: string, principal: Principal, socket: AgentSocket): void {
     this.sessions.get(instanceArn)?.socket.terminate();
     const session: Session = { instanceArn, principal, socket, seq: 0, lastSeenMs: this.opts.now(), sent: new Map(), manifestSent: false };
     this.sessions.set(instanceArn, session);

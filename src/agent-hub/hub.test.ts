@@ -1,0 +1,206 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { protocolVersion, type AgentMessage, type TaskReport } from "../agent-protocol/messages.js";
+import { requestStop } from "../domain/task.js";
+import { aHub, anInstance, aTask, instanceArn, nextChange } from "./testing.js";
+
+const hello: AgentMessage = { type: "hello", protocolVersion, tasks: [] };
+const opts = { timeout: 5_000 };
+
+describe("AgentHub: hello and manifest", () => {
+  it("answers hello with the tasks that hold resources on the instance, and the heartbeat period", opts, async (t) => {
+    const tasks = [
+      aTask("running", { lastStatus: "RUNNING", created: true }),
+      aTask("pending"),
+      aTask("stopped", { lastStatus: "STOPPED", desired: "STOPPED", created: true }),
+      aTask("elsewhere", { instance: "i2" }),
+    ];
+    const w = await aHub(t, { tasks, heartbeatMs: 1_500 });
+    const connected = nextChange(w.changes, "instance", (c) => c.record.agentConnected);
+    const agent = w.connect("i1");
+    agent.receive(hello);
+
+    const manifest = await agent.next("manifest");
+    assert.equal(manifest.seq, 1);
+    assert.equal(manifest.heartbeatMs, 1_500);
+    assert.deepEqual(
+      manifest.tasks.map((s) => [s.taskArn, s.desiredStatus, s.created]).sort(),
+      [[aTask("pending").arn, "RUNNING", false], [aTask("running").arn, "RUNNING", true]].sort(),
+    );
+    assert.equal((await connected).record.arn, instanceArn("i1"));
+    assert.equal((await w.store.read((tx) => tx.containerInstances.get(instanceArn("i1"))))?.agentConnected, true);
+  });
+
+  it("sends nothing before hello, and answers another protocol version with an error", opts, async (t) => {
+    const w = await aHub(t, { tasks: [aTask("a")] });
+    const agent = w.connect("i1");
+    w.changes.publish({ kind: "task", record: aTask("b") });
+    assert.deepEqual(agent.sent, []);
+    agent.receive({ ...hello, protocolVersion: protocolVersion + 1 });
+    assert.match((await agent.next("error")).message, /protocol version/);
+    assert.deepEqual(agent.all("manifest"), []);
+  });
+});
+
+describe("AgentHub: desired state pushed from the change feed", () => {
+  it("pushes each desired-status change of a task on the instance once, with increasing seq", opts, async (t) => {
+    const w = await aHub(t, { tasks: [aTask("a")] });
+    const agent = w.connect("i1");
+    agent.receive(hello);
+    await agent.next("manifest");
+
+    const b = aTask("b");
+    w.changes.publish({ kind: "task", record: b });
+    w.changes.publish({ kind: "task", record: { ...b, lastStatus: "RUNNING", version: 2 } }); // desired status unchanged
+    w.changes.publish({ kind: "task", record: aTask("a") }); // already in the manifest
+    w.changes.publish({ kind: "task", record: aTask("c", { instance: "i2" }) }); // another instance's
+    const stopped = requestStop(b, { reason: "user", code: "UserInitiated", nowMs: w.nowMs() });
+    w.changes.publish({ kind: "task", record: stopped });
+    w.changes.publish({ kind: "task", record: stopped });
+
+    assert.deepEqual(
+      agent.all("payload").map((p) => [p.seq, p.tasks.map((s) => [s.taskArn, s.desiredStatus])]),
+      [
+        [2, [[b.arn, "RUNNING"]]],
+        [3, [[b.arn, "STOPPED"]]],
+      ],
+    );
+  });
+});
+
+describe("AgentHub: reported state", () => {
+  const running = (arn: string): TaskReport => ({ taskArn: arn, status: "RUNNING", containers: [{ name: "app", status: "RUNNING", runtimeId: "docker-1" }], startedAtMs: 5 });
+
+  it("records a taskState report durably, publishes it and answers stateAck; a replay changes nothing", opts, async (t) => {
+    const task = aTask("a");
+    const w = await aHub(t, { tasks: [task] });
+    const agent = w.connect("i1");
+    agent.receive(hello);
+    await agent.next("manifest");
+
+    const published = nextChange(w.changes, "task", (c) => c.record.arn === task.arn);
+    agent.receive({ type: "taskState", id: 7, report: running(task.arn) });
+    await agent.next("stateAck", (m) => m.id === 7);
+    const stored = await w.store.read((tx) => tx.tasks.get(task.arn));
+    assert.equal(stored?.lastStatus, "RUNNING");
+    assert.deepEqual(stored?.known, running(task.arn));
+    assert.equal(stored?.version, task.version + 1);
+    const { record } = await published;
+    assert.deepEqual([record.lastStatus, record.version, record.known], [stored?.lastStatus, stored?.version, stored?.known]);
+
+    agent.receive({ type: "taskState", id: 8, report: running(task.arn) });
+    await agent.next("stateAck", (m) => m.id === 8);
+    assert.deepEqual(await w.store.read((tx) => tx.tasks.get(task.arn)), stored);
+  });
+
+  it("refuses a report of a task on another instance: acknowledged, not applied, answered with an error", opts, async (t) => {
+    const theirs = aTask("theirs", { instance: "i2" });
+    const w = await aHub(t, { tasks: [theirs] });
+    const agent = w.connect("i1");
+    agent.receive(hello);
+    await agent.next("manifest");
+    const before = await w.store.read((tx) => tx.tasks.get(theirs.arn));
+
+    agent.receive({ type: "taskState", id: 1, report: running(theirs.arn) });
+    await agent.next("stateAck", (m) => m.id === 1);
+    const error = await agent.next("error");
+    assert.ok(error.message.includes(theirs.arn) && error.message.includes(instanceArn("i1")), error.message);
+    assert.deepEqual(await w.store.read((tx) => tx.tasks.get(theirs.arn)), before);
+    assert.equal(before?.lastStatus, "PENDING");
+    assert.equal(w.hub.refusedReports, 1);
+  });
+});
+
+describe("AgentHub: frames it cannot read end the session", () => {
+  const cases: Array<[string, Buffer, boolean, number]> = [
+    ["a binary frame: 1003", Buffer.from(JSON.stringify(hello)), true, 1003],
+    ["text that is not JSON: 1007", Buffer.from("{hello"), false, 1007],
+    ["an unknown message type: 1007", Buffer.from(JSON.stringify({ type: "shout" })), false, 1007],
+    ["a hello without its tasks: 1007", Buffer.from(JSON.stringify({ type: "hello", protocolVersion })), false, 1007],
+  ];
+  for (const [what, data, isBinary, code] of cases) {
+    it(what, opts, async (t) => {
+      const w = await aHub(t);
+      const agent = w.connect("i1");
+      agent.frame(data, isBinary);
+      assert.equal(agent.closedWith?.code, code);
+      await agent.closed();
+      assert.equal(w.hub.isConnected(instanceArn("i1")), false);
+      assert.deepEqual(agent.sent, []);
+    });
+  }
+});
+
+describe("AgentHub: heartbeats", () => {
+  it("sends heartbeats while the agent was heard within three periods, then terminates it and records when", opts, async (t) => {
+    const w = await aHub(t);
+    const agent = w.connect("i1");
+    agent.receive(hello);
+    await agent.next("manifest");
+
+    w.elapse(3);
+    assert.equal(agent.all("heartbeat").length, 3);
+    assert.equal(agent.terminated, false);
+
+    const disconnected = nextChange(w.changes, "instance", (c) => !c.record.agentConnected);
+    w.elapse(1);
+    assert.equal(agent.terminated, true);
+    assert.equal(agent.all("heartbeat").length, 3);
+    const { record } = await disconnected;
+    assert.equal(record.agentDisconnectedAtMs, w.nowMs());
+    assert.deepEqual(await w.store.read((tx) => tx.containerInstances.get(instanceArn("i1"))), record);
+    assert.equal(w.hub.isConnected(instanceArn("i1")), false);
+  });
+
+  it("counts silence from the agent's last message", opts, async (t) => {
+    const w = await aHub(t);
+    const agent = w.connect("i1");
+    w.elapse(2);
+    agent.receive({ type: "heartbeat" });
+    w.elapse(3);
+    assert.equal(agent.terminated, false);
+    w.elapse(1);
+    assert.equal(agent.terminated, true);
+  });
+});
+
+describe("AgentHub: session lifetime", () => {
+  it("replaces an instance's session with its next one, without recording a disconnect", opts, async (t) => {
+    const w = await aHub(t);
+    const first = w.connect("i1");
+    first.receive(hello);
+    await first.next("manifest");
+    let disconnects = 0;
+    w.changes.subscribe((c) => {
+      if (c.kind === "instance" && !c.record.agentConnected) disconnects++;
+    });
+
+    const second = w.connect("i1");
+    assert.equal(first.terminated, true);
+    await first.closed();
+    second.receive(hello);
+    assert.equal((await second.next("manifest")).seq, 1);
+    w.changes.publish({ kind: "task", record: aTask("new") });
+
+    assert.equal(second.all("payload").length, 1);
+    assert.equal(first.all("payload").length, 0);
+    assert.equal(w.hub.isConnected(instanceArn("i1")), true);
+    assert.equal((await w.store.read((tx) => tx.containerInstances.get(instanceArn("i1"))))?.agentConnected, true);
+    assert.equal(disconnects, 0);
+  });
+
+  it("closes the session of an instance deregistered (INACTIVE on the feed) with 1008", opts, async (t) => {
+    const w = await aHub(t);
+    const agent = w.connect("i1");
+    const other = w.connect("i2");
+    agent.receive(hello);
+    await agent.next("manifest");
+
+    w.changes.publish({ kind: "instance", record: anInstance("i1", { status: "INACTIVE", version: 3 }) });
+    assert.deepEqual(agent.closedWith, { code: 1008, reason: "container instance deregistered" });
+    await agent.closed();
+    assert.equal(w.hub.isConnected(instanceArn("i1")), false);
+    assert.equal(other.closedWith, undefined);
+    assert.equal(w.hub.isConnected(instanceArn("i2")), true);
+  });
+});
