@@ -1,8 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
-import { BerthCluster, docker, inspect, sleep } from "./support/berth-cluster.js";
+import { BerthCluster, docker, inspect } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
+import { until } from "./support/until.js";
 
 /**
  * Acceptance: the agent channel across restarts. The server restarting leaves containers alone;
@@ -27,7 +28,7 @@ describe("agent channel: server restarts and agent connectivity", () => {
   it("leaves running containers alone when the server restarts (SIGTERM, then start again)", async () => {
     const startedAt = await Promise.all(tasks.map(async (t) => (await inspect(t.containers![0]!.runtimeId!)).State.StartedAt));
     await cluster.server.restart();
-    await cluster.waitFor(async () => ((await connected()) ? true : undefined), 15_000, "the agent reconnected");
+    await until("the agent reconnected", async () => ((await connected()) ? true : undefined), { timeoutMs: 15_000 });
     const after = await cluster.describeTasks(arns);
     for (const [i, t] of tasks.entries()) {
       const now = after.find((x) => x.taskArn === t.taskArn)!;
@@ -55,7 +56,8 @@ describe("agent channel: server restarts and agent connectivity", () => {
     const [running] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING", 20_000, "the task RUNNING");
     await cluster.server.restart(async () => {
       await docker("kill", running!.containers![0]!.runtimeId!);
-      await sleep(500); // the agent has seen the exit and could not report it
+      // The signal that the agent has seen the exit while it cannot report it: its own known status.
+      await until("the agent to see the exit", async () => ((await cluster.agents[0]!.introspect(`/v1/tasks?taskarn=${arn}`)).body as { KnownStatus?: string }).KnownStatus === "STOPPED" || undefined, { timeoutMs: 10_000 });
     });
     const [task] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 15_000, "the task STOPPED after the server came back");
     assert.equal(task!.stopCode, "EssentialContainerExited");
@@ -67,9 +69,9 @@ describe("agent channel: server restarts and agent connectivity", () => {
     assert.equal(await connected(), true);
     await agent.kill("SIGKILL");
     // A closed socket is noticed at once; a silent peer within three 2 s heartbeats.
-    await cluster.waitFor(async () => ((await connected()) === false ? true : undefined), 8_000, "agentConnected false");
+    await until("agentConnected false", async () => ((await connected()) === false ? true : undefined), { timeoutMs: 8_000 });
     await agent.start();
-    await cluster.waitFor(async () => ((await connected()) ? true : undefined), 8_000, "agentConnected true");
+    await until("agentConnected true", async () => ((await connected()) ? true : undefined), { timeoutMs: 8_000 });
     const [task] = await cluster.describeTasks([arns[1]!]);
     assert.equal(task!.lastStatus, "RUNNING");
   });
@@ -79,11 +81,11 @@ describe("agent channel: server restarts and agent connectivity", () => {
     agent.signal("SIGSTOP");
     try {
       const started = Date.now();
-      await cluster.waitFor(async () => ((await connected()) === false ? true : undefined), 12_000, "agentConnected false for a silent agent");
+      await until("agentConnected false for a silent agent", async () => ((await connected()) === false ? true : undefined), { timeoutMs: 12_000 });
       assert.ok(Date.now() - started >= 3_000, "not before the heartbeats had a chance");
     } finally {
       agent.signal("SIGCONT");
     }
-    await cluster.waitFor(async () => ((await connected()) ? true : undefined), 40_000, "agentConnected true after SIGCONT");
+    await until("agentConnected true after SIGCONT", async () => ((await connected()) ? true : undefined), { timeoutMs: 40_000 });
   });
 });

@@ -55,6 +55,8 @@ describe("agent: container exits", () => {
     assert.equal(byName.get("sidecar")!.exitCode, 5);
     assert.equal(byName.get("web")!.lastStatus, "RUNNING");
     assert.equal(task.desiredStatus, "RUNNING");
+    // A sleep, named: a wrong stop would be the agent's own decision after the sidecar's exit, which
+    // it makes no report of unless it does stop; there is no "decided to keep running" to wait on.
     await new Promise((r) => setTimeout(r, 1000));
     const [later] = await cluster.describeTasks([task.taskArn!]);
     assert.equal(later!.lastStatus, "RUNNING", "still RUNNING a moment later");

@@ -18,8 +18,9 @@ import { createAgentCredential } from "../src/agent/identity.js";
 import type { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
 import { connect, isType, RawChannel, signHandshake } from "./support/agent-handshake.js";
 import { BerthServer } from "./support/berth-server.js";
-import { until } from "./support/services.js";
+
 import { startSimulatedAgents } from "./support/simulated-cluster.js";
+import { until } from "./support/until.js";
 
 const cluster = "identities";
 const slot = (value: string) => [{ name: "slot", value }];
@@ -167,7 +168,7 @@ describe("agent identities", () => {
     channels.push(live);
     live.send({ type: "hello", protocolVersion: 1, tasks: [] });
     await live.next(isType("manifest"));
-    await until("agentConnected", async () => (await connected(bare.arn)) || undefined, 10_000);
+    await until("agentConnected", async () => (await connected(bare.arn)) || undefined, { timeoutMs: 10_000 });
 
     const replay = await connect(handshake);
     assert.ok(!(replay instanceof RawChannel), "the replay is refused");
@@ -191,7 +192,7 @@ describe("agent identities", () => {
     live.send({ type: "hello", protocolVersion: 1, tasks: [] });
     await live.next(isType("manifest"));
     await root.send(new DeregisterContainerInstanceCommand({ cluster, containerInstance: bare.arn, force: true }));
-    await until("session closed", () => Promise.resolve(live.closed || undefined), 10_000);
+    await until("session closed", () => Promise.resolve(live.closed || undefined), { timeoutMs: 10_000 });
     await assert.rejects(
       asAgent(bare.credential).send(new RegisterContainerInstanceCommand({ cluster, containerInstanceArn: bare.arn, totalResources: resources })),
       { name: "UnrecognizedClientException" },

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { berthBin } from "./support/berth-server.js";
 import { BerthCluster, sleep } from "./support/berth-cluster.js";
+import { until } from "./support/until.js";
 
 /** An agent started while its control plane is down waits for it, as the ECS agent does, instead of exiting. */
 describe("agent: registration while the server is down", () => {
@@ -22,12 +23,14 @@ describe("agent: registration while the server is down", () => {
     await agent!.kill();
     await cluster.server.kill();
     const starting = agent!.start();
+    // A sleep, named: the failure is the agent exiting while the server is down; "still retrying" has
+    // no signal outside the agent (its warnings go to an inherited stderr), so it gets 1.5 s to fail.
     await sleep(1_500);
     assert.ok(agent!.running, "the agent is still waiting, not gone");
     await cluster.server.restart();
     await starting;
     assert.equal(agent!.containerInstanceArn, before, "re-registered as the instance it was");
-    await cluster.waitFor(async () => (await cluster.describeInstances([before]))[0]?.agentConnected || undefined, 15_000, "agentConnected again");
+    await until("agentConnected again", async () => (await cluster.describeInstances([before]))[0]?.agentConnected || undefined, { timeoutMs: 15_000 });
   });
 
   it("stops at once, saying what to do, when its cluster does not exist", async () => {

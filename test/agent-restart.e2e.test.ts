@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { BerthCluster, docker, inspect, sleep } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
+import { until } from "./support/until.js";
 
 /** Acceptance: an agent killed with SIGKILL and started again with the same data dir takes its containers back. */
 describe("agent: kill -9 and restart", () => {
@@ -60,8 +61,10 @@ describe("agent: kill -9 and restart", () => {
     polling = poll();
     await agent.kill("SIGKILL");
     for (const id of runtimeIds.values()) assert.equal((await inspect(id)).State.Status, "running", "containers outlive their agent");
-    await cluster.waitFor(async () => ((await instanceConnected(agent.containerInstanceArn)) === false ? true : undefined), 10_000, "agentConnected false");
-    await sleep(1000);
+    await until("agentConnected false", async () => ((await instanceConnected(agent.containerInstanceArn)) === false ? true : undefined), { timeoutMs: 10_000 });
+    // Several DescribeTasks answers from after the server saw the agent go, not a length of time.
+    const pollsAtDisconnect = polls;
+    await until("three polls after the disconnect", () => (polls >= pollsAtDisconnect + 3 ? true : undefined), { timeoutMs: 10_000 });
     assert.deepEqual(seen, [], "DescribeTasks while the agent is down");
   });
 
@@ -71,8 +74,10 @@ describe("agent: kill -9 and restart", () => {
     const startedAt = new Map(await Promise.all([...runtimeIds.values()].map(async (id) => [id, (await inspect(id)).State.StartedAt] as const)));
     await agent.start();
     assert.equal(agent.containerInstanceArn, before, "re-registers as the same container instance");
-    await cluster.waitFor(async () => ((await instanceConnected(before)) === true ? true : undefined), 10_000, "agentConnected true again");
-    // Long enough for the agent to have acted on the server's manifest, were it to act wrongly.
+    await until("agentConnected true again", async () => ((await instanceConnected(before)) === true ? true : undefined), { timeoutMs: 10_000 });
+    // Long enough for the agent to have acted on the server's manifest, were it to act wrongly. A
+    // sleep, named: the agent acknowledges the manifest only to the server, and nothing outside
+    // either process (API, introspection, logs at warn) shows that acknowledgement yet.
     await sleep(2000);
     keepPolling = false;
     await polling;

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { BerthCluster, cleanupWaitSeconds, inspect } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
+import { until } from "./support/until.js";
 
 /** Acceptance: StopTask on a real agent, with and without a reason, and the cleanup of stopped containers. */
 describe("agent: StopTask", () => {
@@ -53,11 +54,7 @@ describe("agent: StopTask", () => {
     await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn, reason: "cleanup check" }));
     await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 15_000, "the task STOPPED");
     assert.equal((await inspect(dockerId)).State.Status, "exited", "still there right after the stop");
-    await cluster.waitFor(
-      async () => ((await cluster.containerIds()).includes(dockerId) ? undefined : true),
-      (cleanupWaitSeconds + 10) * 1000,
-      "the container removed after the cleanup wait",
-    );
+    await until("the container removed after the cleanup wait", async () => ((await cluster.containerIds()).includes(dockerId) ? undefined : true), { timeoutMs: (cleanupWaitSeconds + 10) * 1000 });
     const [after] = await cluster.describeTasks([arn]);
     assert.equal(after!.lastStatus, "STOPPED", "the task stays describable after its containers are gone");
   });

@@ -21,6 +21,8 @@ describe("agent: containers removed while the agent was down", () => {
     const [stopped] = await cluster.waitForTasks([task.taskArn!], (t) => t.lastStatus === "STOPPED", 20_000, "the task STOPPED");
     assert.match(stopped!.stoppedReason ?? "", /vanished/);
     assert.match(stopped!.containers?.[0]?.reason ?? "", /^ContainerVanishedError: /);
+    // A sleep, named: a wrong re-creation would follow the manifest the agent acknowledges only to the
+    // server; nothing outside the two processes shows that acknowledgement yet.
     await sleep(1_000);
     const left = await docker("ps", "-aq", "--filter", `label=com.amazonaws.ecs.task-arn=${task.taskArn!}`);
     assert.equal(left.trim(), "", "no container was created again for the task");

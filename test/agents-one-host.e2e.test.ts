@@ -18,7 +18,8 @@ import { freePort } from "./support/berth-cluster.js";
 import { berthBin } from "./support/berth-server.js";
 import { BerthUp } from "./support/berth-up.js";
 import { aContainer } from "./support/fixtures.js";
-import { until } from "./support/services.js";
+import { until } from "./support/until.js";
+
 
 /** Holds a port on 127.0.0.1 if it is free; resolves undefined if something else holds it already. */
 function hold(port: number): Promise<Server | undefined> {
@@ -68,14 +69,10 @@ async function attributeByInstance(ecs: ECSClient, cluster: string, name: string
 
 /** Waits until every task is RUNNING or STOPPED, and asserts RUNNING. */
 async function running(ecs: ECSClient, cluster: string, arns: readonly string[]): Promise<Task[]> {
-  const tasks = await until(
-    `${arns.length} tasks RUNNING or STOPPED`,
-    async () => {
+  const tasks = await until(`${arns.length} tasks RUNNING or STOPPED`, async () => {
       const t = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [...arns] }))).tasks ?? [];
       return t.length === arns.length && t.every((x) => x.lastStatus === "RUNNING" || x.lastStatus === "STOPPED") ? t : undefined;
-    },
-    30_000,
-  );
+    }, { timeoutMs: 30_000 });
   for (const t of tasks) assert.equal(t.lastStatus, "RUNNING", `${t.stoppedReason ?? ""} ${t.containers?.[0]?.reason ?? ""}`);
   return tasks;
 }

@@ -14,8 +14,9 @@ import {
 } from "@aws-sdk/client-ecs";
 import type { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
 import { BerthServer } from "./support/berth-server.js";
-import { describeService, until } from "./support/services.js";
+import { describeService } from "./support/services.js";
 import { startSimulatedAgents } from "./support/simulated-cluster.js";
+import { until } from "./support/until.js";
 
 const rejectsWith = (p: Promise<unknown>, name: string) =>
   assert.rejects(p, (e: unknown) => {

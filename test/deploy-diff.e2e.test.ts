@@ -7,7 +7,8 @@ import { CreateServiceCommand, ListTasksCommand, DescribeTasksCommand, RegisterT
 import { berthBin } from "./support/berth-server.js";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { aContainer, testImage } from "./support/fixtures.js";
-import { describeService, until } from "./support/services.js";
+import { describeService } from "./support/services.js";
+import { until } from "./support/until.js";
 
 const run = promisify(execFile);
 
@@ -52,7 +53,7 @@ describe("berth deploy and berth diff", () => {
         deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, minimumHealthyPercent: 50, maximumPercent: 200 },
       }),
     );
-    await until("shop COMPLETED", async () => ((await describeService(cluster.ecs, cluster.name, "shop")).deployments?.[0]?.rolloutState === "COMPLETED" ? true : undefined), 30_000);
+    await until("shop COMPLETED", async () => ((await describeService(cluster.ecs, cluster.name, "shop")).deployments?.[0]?.rolloutState === "COMPLETED" ? true : undefined), { timeoutMs: 30_000 });
   });
   after(async () => {
     await cluster.stop();

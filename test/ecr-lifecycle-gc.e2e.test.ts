@@ -4,8 +4,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { BerthServer } from "./support/berth-server.js";
 import { RegistryTools } from "./support/registry-tools.js";
+import { until } from "./support/until.js";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("ECR lifecycle policy and garbage collection", () => {
   let server: BerthServer;
@@ -64,8 +64,7 @@ describe("ECR lifecycle policy and garbage collection", () => {
     const put = await server.aws("ecr", "put-lifecycle-policy", "--repository-name", "lc", "--lifecycle-policy-text", policy);
     assert.equal(put.code, 0, put.stderr);
 
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && (doomed.some((d) => existsSync(blobFile(d))) || (await untagged()).length !== 1)) await sleep(250);
+    await until("the policy applied and the blobs collected", async () => (!doomed.some((d) => existsSync(blobFile(d))) && (await untagged()).length === 1) || undefined, { timeoutMs: 20_000, everyMs: 250 });
     assert.deepEqual(await untagged(), [middle]);
     for (const d of doomed) assert.equal(existsSync(blobFile(d)), false, `blob ${d} removed`);
     for (const d of kept) assert.ok(existsSync(blobFile(d)), `blob ${d} still referenced`);

@@ -8,6 +8,7 @@ import type { ContainerInstance, Service, Task } from "@aws-sdk/client-ecs";
 import { berthBin } from "./support/berth-server.js";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition, testImage } from "./support/fixtures.js";
+import { until } from "./support/until.js";
 
 const run = promisify(execFile);
 
@@ -54,10 +55,10 @@ describe("ECS details a newcomer trips on (AWS CLI)", () => {
     const imageId = (await docker("image", "inspect", "--format", "{{.Id}}", testImage)).trim();
     assert.equal(container.imageDigest, imageId, "a locally built image is identified by its id");
     assert.match(container.imageDigest ?? "", /^sha256:[0-9a-f]{64}$/);
-    const first = await cluster.waitFor(async () => {
+    const first = await until("the container's first metadata answer", async () => {
       const text = await docker("exec", task!.containers![0]!.runtimeId!, "cat", "/tmp/first.json").catch(() => "");
       return text.trim() === "" ? undefined : (JSON.parse(text) as { KnownStatus: string; DesiredStatus: string });
-    }, 10_000, "the container's first metadata answer");
+    }, { timeoutMs: 10_000 });
     assert.equal(first.KnownStatus, "RUNNING");
     assert.equal(first.DesiredStatus, "RUNNING");
   });
@@ -80,7 +81,7 @@ describe("ECS details a newcomer trips on (AWS CLI)", () => {
     const td = await cluster.register(aTaskDefinition("stable", [aContainer({ command: ["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"] })]));
     await ecs("create-service", "--cluster", cluster.name, "--service-name", "stable", "--task-definition", td, "--desired-count", "2");
     const describe = async (): Promise<Service> => (await ecs<{ services: Service[] }>("describe-services", "--cluster", cluster.name, "--services", "stable")).services[0]!;
-    await cluster.waitFor(async () => ((await describe()).runningCount === 2 ? true : undefined), 20_000, "two tasks RUNNING");
+    await until("two tasks RUNNING", async () => ((await describe()).runningCount === 2 ? true : undefined), { timeoutMs: 20_000 });
     const waited = await cluster.server.aws("ecs", "wait", "services-stable", "--cluster", cluster.name, "--services", "stable");
     assert.equal(waited.code, 0, waited.stderr);
     const s = await describe();
@@ -89,10 +90,10 @@ describe("ECS details a newcomer trips on (AWS CLI)", () => {
       assert.match(s.deployments[0].rolloutStateReason ?? "", /waiting for them to be healthy/);
       assert.ok(messages.some((m) => /has all 2 tasks RUNNING; it completes when they are healthy/.test(m)), JSON.stringify(messages));
     }
-    const done = await cluster.waitFor(async () => {
+    const done = await until("the deployment COMPLETED and the steady-state event", async () => {
       const now = await describe();
       return now.deployments?.[0]?.rolloutState === "COMPLETED" && (now.events ?? []).some((e) => e.message === "(service stable) has reached a steady state.") ? now : undefined;
-    }, 20_000, "the deployment COMPLETED and the steady-state event");
+    }, { timeoutMs: 20_000 });
     const order = (done.events ?? []).map((e) => e.message ?? "").reverse();
     const awaiting = order.findIndex((m) => m.includes("has all 2 tasks RUNNING"));
     assert.ok(awaiting >= 0 && awaiting < order.findIndex((m) => m.endsWith("deployment completed.")), JSON.stringify(order));

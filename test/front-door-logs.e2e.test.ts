@@ -102,6 +102,8 @@ describe("the log stays small whatever clients send", () => {
       assert.ok(message.length > 0 && message.length < 1200, `${op}: a message of ${message.length} characters: ${message.slice(0, 200)}`);
       if (quotes) assert.match(message, /f{20}…\(\+\d+ more\)/, `${op}: the message quotes an excerpt: ${message.slice(0, 300)}`);
     }
+    // A sleep, named: what is measured is what the server logs at all, summaries included, which come
+    // on the refusal log's interval; no message says "nothing more to log".
     await new Promise((r) => setTimeout(r, 1000));
     const grew = server.logBytes - before;
     assert.ok(grew < 10_000, `the log grew by ${grew} bytes for ${cases.length} refused requests`);

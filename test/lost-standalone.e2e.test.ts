@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import { CreateClusterCommand, DescribeContainerInstancesCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ECSClient } from "@aws-sdk/client-ecs";
 import type { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
 import { BerthServer } from "./support/berth-server.js";
-import { until } from "./support/services.js";
+
 import { startSimulatedAgents } from "./support/simulated-cluster.js";
+import { until } from "./support/until.js";
 
 describe("standalone tasks on an instance whose agent is lost", () => {
   let server: BerthServer;
@@ -37,7 +38,7 @@ describe("standalone tasks on an instance whose agent is lost", () => {
     const stopped = await until("task STOPPED without its agent", async () => {
       const t = (await ecs.send(new DescribeTasksCommand({ cluster: "lost", tasks: [taskArn] }))).tasks?.[0];
       return t?.lastStatus === "STOPPED" ? t : undefined;
-    }, 15_000);
+    }, { timeoutMs: 15_000 });
     assert.equal(stopped.stopCode, "InfrastructureHealth");
     assert.equal(stopped.desiredStatus, "STOPPED");
     assert.match(stopped.stoppedReason ?? "", /agent of container instance \S+ was disconnected for more than 2 seconds; the task was presumed lost/);

@@ -7,9 +7,10 @@ import { malformedFrameCases } from "./support/malformed-frames.js";
 import { RawAgentSession } from "./support/raw-agent-session.js";
 import { rawHttpCases, rawHttpExchange } from "./support/raw-http.js";
 import { seedState, type SeededState } from "./support/robust-state.js";
-import { until } from "./support/services.js";
+
 import { signedRequest } from "./support/signed-request.js";
 import { snapshotState } from "./support/state-snapshot.js";
+import { until } from "./support/until.js";
 
 /**
  * Issue 9: whatever arrives on the port, the server stays up, keeps serving everyone else, answers
@@ -69,7 +70,7 @@ describe("robustness: malformed frames, signed bad requests and raw garbage on o
         if (c.expect === "drop") session.destroy();
         const end = await session.ended;
         if (c.expect !== "drop") assert.equal(end.closeCode, c.expect, `close frame ${JSON.stringify(end)}`);
-        await until("the instance marked disconnected", async () => ((await agentConnected(seeded.targetInstanceArn)) === false ? true : undefined), 5000, 20);
+        await until("the instance marked disconnected", async () => ((await agentConnected(seeded.targetInstanceArn)) === false ? true : undefined), { timeoutMs: 5000, everyMs: 20 });
         await assertServing();
       });
     }

@@ -12,8 +12,9 @@ import {
 } from "@aws-sdk/client-ecs";
 import type { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
 import { BerthServer } from "./support/berth-server.js";
-import { describeService, observedCounts, sampler, serviceTasks, until } from "./support/services.js";
+import { describeService, observedCounts, sampler, serviceTasks } from "./support/services.js";
 import { startSimulatedAgents } from "./support/simulated-cluster.js";
+import { until } from "./support/until.js";
 
 /** Services on SIMULATED agents (real server, real protocol, no containers): the logic-heavy cases. */
 describe("services on simulated agents", () => {
@@ -111,7 +112,7 @@ describe("services on simulated agents", () => {
       const s = await describeService(ecs, "breaker", "web");
       const failed = (s.events ?? []).some((e) => /deployment failed: tasks failed to start/.test(e.message ?? ""));
       return failed && s.deployments?.length === 1 && s.deployments[0]?.rolloutState === "COMPLETED" ? s : undefined;
-    }, 60_000);
+    }, { timeoutMs: 60_000 });
     assert.equal(svc.taskDefinition, first.taskDefinition);
     const messages = (svc.events ?? []).map((e) => e.message ?? "");
     assert.ok(messages.some((m) => m.startsWith("(service web) rolling back to deployment ecs-svc/")), messages.join("\n"));
@@ -160,7 +161,7 @@ describe("services on simulated agents", () => {
     await until("replacements RUNNING elsewhere", async () => {
       const tasks = await serviceTasks(ecs, "lost", "web");
       return tasks.length === 4 && tasks.every((t) => t.containerInstanceArn !== a!.containerInstanceArn && t.lastStatus === "RUNNING") ? true : undefined;
-    }, 20_000);
+    }, { timeoutMs: 20_000 });
     const took = Date.now() - t0;
     assert.ok(took < 3000 + 5000, `replaced after ${took} ms (grace 3 s)`);
     const stopped = await serviceTasks(ecs, "lost", "web", "STOPPED");
@@ -169,6 +170,8 @@ describe("services on simulated agents", () => {
     assert.ok(lost.every((t) => t.lastStatus === "STOPPED" && /disconnected for more than 3 seconds/.test(t.stoppedReason ?? "")), lost[0]?.stoppedReason);
     await a!.connect();
     await until("the returning agent stops its replaced tasks", () => Promise.resolve(a!.runningTaskArns().length === 0 ? true : undefined));
+    // A sleep, named: `connect()` already waited for the manifest; duplicates would come from the
+    // service runner's next passes (change feed, 1 s timer), which nothing outside the server shows.
     await new Promise((r) => setTimeout(r, 1500));
     const after = await serviceTasks(ecs, "lost", "web");
     assert.equal(after.length, 4, "no duplicates");

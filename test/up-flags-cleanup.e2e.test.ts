@@ -4,7 +4,8 @@ import { CreateServiceCommand, DeleteServiceCommand, DescribeContainerInstancesC
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { BerthUp } from "./support/berth-up.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
-import { describeService, until } from "./support/services.js";
+import { describeService } from "./support/services.js";
+import { until } from "./support/until.js";
 
 /** A container that only stops at SIGKILL after its stopTimeout would hide slow clean-up: this one exits on SIGTERM. */
 const sleeper = aContainer({ name: "app", command: ["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"] });
@@ -47,11 +48,11 @@ describe("berth up takes the server's flags: --task-healthy-after 0s", () => {
     const td = await ecs.send(new RegisterTaskDefinitionCommand(aTaskDefinition("up-fast", [sleeper])));
     const t0 = Date.now();
     await ecs.send(new CreateServiceCommand({ cluster: up.cluster, serviceName: "fast", taskDefinition: td.taskDefinition!.taskDefinitionArn!, desiredCount: 3 }));
-    await until("the deployment COMPLETED", async () => ((await describeService(ecs, up.cluster, "fast")).deployments?.[0]?.rolloutState === "COMPLETED" ? true : undefined), 20_000);
+    await until("the deployment COMPLETED", async () => ((await describeService(ecs, up.cluster, "fast")).deployments?.[0]?.rolloutState === "COMPLETED" ? true : undefined), { timeoutMs: 20_000 });
     assert.ok(Date.now() - t0 < 20_000);
     assert.equal(await runningIn(up.cluster, "up-fast"), 3);
     await ecs.send(new DeleteServiceCommand({ cluster: up.cluster, service: "fast", force: true }));
-    await until("no container left", async () => ((await runningIn(up.cluster, "up-fast")) === 0 ? true : undefined), 10_000);
+    await until("no container left", async () => ((await runningIn(up.cluster, "up-fast")) === 0 ? true : undefined), { timeoutMs: 10_000 });
   });
 });
 
@@ -66,7 +67,7 @@ describe("deleting or scaling a service to 0 stops its tasks at once, whatever t
 
   const startService = async (name: string, count: number): Promise<void> => {
     await cluster.ecs.send(new CreateServiceCommand({ cluster: cluster.name, serviceName: name, taskDefinition, desiredCount: count }));
-    await until(`${count} tasks RUNNING`, async () => ((await describeService(cluster.ecs, cluster.name, name)).runningCount === count ? true : undefined), 60_000);
+    await until(`${count} tasks RUNNING`, async () => ((await describeService(cluster.ecs, cluster.name, name)).runningCount === count ? true : undefined), { timeoutMs: 60_000 });
   };
 
   it("delete-service --force stops every task within a few seconds", async () => {
@@ -75,16 +76,16 @@ describe("deleting or scaling a service to 0 stops its tasks at once, whatever t
     const out = await cluster.server.aws("ecs", "delete-service", "--cluster", cluster.name, "--service", "doomed", "--force");
     assert.equal(out.code, 0, out.stderr);
     const t0 = Date.now();
-    await until("every container stopped", async () => ((await runningIn(cluster.name, "cleanup")) === 0 ? true : undefined), 15_000, 250);
+    await until("every container stopped", async () => ((await runningIn(cluster.name, "cleanup")) === 0 ? true : undefined), { timeoutMs: 15_000, everyMs: 250 });
     assert.ok(Date.now() - t0 < 8_000, `took ${Date.now() - t0} ms`);
-    await until("the service INACTIVE", async () => ((await describeService(cluster.ecs, cluster.name, "doomed")).status === "INACTIVE" ? true : undefined), 10_000);
+    await until("the service INACTIVE", async () => ((await describeService(cluster.ecs, cluster.name, "doomed")).status === "INACTIVE" ? true : undefined), { timeoutMs: 10_000 });
   });
 
   it("update-service --desired-count 0 stops every task within a few seconds", async () => {
     await startService("shrink", 6);
     await cluster.ecs.send(new UpdateServiceCommand({ cluster: cluster.name, service: "shrink", desiredCount: 0 }));
     const t0 = Date.now();
-    await until("every container stopped", async () => ((await runningIn(cluster.name, "cleanup")) === 0 ? true : undefined), 15_000, 250);
+    await until("every container stopped", async () => ((await runningIn(cluster.name, "cleanup")) === 0 ? true : undefined), { timeoutMs: 15_000, everyMs: 250 });
     assert.ok(Date.now() - t0 < 8_000, `took ${Date.now() - t0} ms`);
   });
 });

@@ -17,6 +17,7 @@ import {
   type Task,
 } from "@aws-sdk/client-ecs";
 import { berthBin, BerthServer } from "./berth-server.js";
+import { until } from "./until.js";
 
 const run = promisify(execFile);
 
@@ -66,10 +67,10 @@ export class BerthCluster {
       cluster.portBase = base;
       cluster.agentEnv = { ...options.agentEnv, ...(options.caBundle !== undefined && { BERTH_CA_BUNDLE: options.caBundle }) };
       for (let i = 0; i < (options.agents ?? 1); i++) await cluster.addAgent();
-      await cluster.waitFor(async () => {
+      await until("every agent connected", async () => {
         const all = await cluster.describeInstances(cluster.agents.map((a) => a.containerInstanceArn));
         return all.every((i) => i.agentConnected) || undefined;
-      }, 15_000, "every agent connected");
+      }, { timeoutMs: 15_000 });
     } catch (err) {
       await cluster.stop();
       throw err;
@@ -93,34 +94,12 @@ export class BerthCluster {
     return agent;
   }
 
-  /** Polls `probe` every 250 ms until it returns a value other than undefined; fails after `timeoutMs`. */
-  async waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const value = await probe();
-        if (value !== undefined) return value;
-      } catch (err) {
-        last = err;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `; last error: ${last.message}` : ""}`);
-      }
-      await sleep(250);
-    }
-  }
-
   /** Polls DescribeTasks until every task satisfies `predicate`; resolves with the tasks. */
   waitForTasks(taskArns: readonly string[], predicate: (t: Task) => boolean, timeoutMs: number, what: string): Promise<Task[]> {
-    return this.waitFor(
-      async () => {
+    return until(what, async () => {
         const tasks = await this.describeTasks(taskArns);
         return tasks.length === taskArns.length && tasks.every(predicate) ? tasks : undefined;
-      },
-      timeoutMs,
-      what,
-    );
+      }, { timeoutMs: timeoutMs });
   }
 
   async describeTasks(taskArns: readonly string[]): Promise<Task[]> {

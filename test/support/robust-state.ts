@@ -14,7 +14,8 @@ import { SimulatedAgent } from "../../src/agent/simulated/simulated-agent.js";
 import type { AccessKey } from "../../src/auth/credentials-file.js";
 import { seedName } from "./bad-api-requests.js";
 import { aContainer } from "./fixtures.js";
-import { until } from "./services.js";
+import { until } from "./until.js";
+
 
 /**
  * The state the robustness runs try to disturb: a cluster with settings and tags, a task definition,
@@ -59,7 +60,7 @@ export async function seedState(endpoint: string, credentials: AccessKey, ecs: E
   await until("the seeded task RUNNING", async () => {
     const out = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
     return out.tasks?.[0]?.lastStatus === "RUNNING" ? true : undefined;
-  }, 10_000, 50);
+  }, { timeoutMs: 10_000, everyMs: 50 });
   await ecs.send(new CreateServiceCommand({ cluster, serviceName: seedName, taskDefinition: seedName, desiredCount: 0 }));
 
   const ecr = new ECRClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });

@@ -8,22 +8,7 @@ import {
   type Task,
 } from "@aws-sdk/client-ecs";
 
-/** Helpers for service end-to-end tests: polling until a condition holds, and a service's tasks. */
-
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
-}
+/** Helpers for service end-to-end tests: a service and its tasks as an observer sees them. */
 
 export async function describeService(ecs: ECSClient, cluster: string, service: string): Promise<Service> {
   const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
