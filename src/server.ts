@@ -170,8 +170,10 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     accessKey,
     async ensureCluster(name) {
       await store.write(async (tx) => {
-        if ((await tx.clusters.get(name))?.status === "ACTIVE") return;
-        await tx.clusters.put({ name, arn: clusterArn(partition, name), status: "ACTIVE", settings: defaultClusterSettings, createdAtMs: Date.now() });
+        const existing = await tx.clusters.get(name);
+        if (existing?.status === "ACTIVE") return;
+        const version = (existing?.version ?? 0) + 1;
+        await tx.clusters.put({ name, arn: clusterArn(partition, name), status: "ACTIVE", settings: defaultClusterSettings, createdAtMs: Date.now(), version });
       });
     },
     async close() {

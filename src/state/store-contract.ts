@@ -1,8 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { ServiceRecord } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
-import type { ClusterRecord, Store, TaskDefinitionRecord, TaskQuery } from "./store.js";
+import type { Store, TaskDefinitionRecord, TaskQuery } from "./store.js";
+import { aCluster, aService, aTask, aTaskDefinition } from "./store-builders.js";
+import { versionContract } from "./store-contract-versions.js";
 
 /**
  * The contract every Store implementation passes. `open(database)` returns a store over the named
@@ -32,7 +33,7 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(second.items.map((c) => c.name), ["c"]);
         assert.equal(second.nextAfter, undefined);
         assert.deepEqual(await store.read((tx) => tx.clusters.get("b")), aCluster("b"));
-        await store.write((tx) => tx.clusters.put({ ...aCluster("b"), status: "INACTIVE" }));
+        await store.write((tx) => tx.clusters.put({ ...aCluster("b"), status: "INACTIVE", version: 2 }));
         const active = await store.read((tx) => tx.clusters.list({ limit: 10, status: "ACTIVE" }));
         assert.deepEqual(active.items.map((c) => c.name), ["a", "c"]);
       }));
@@ -211,7 +212,7 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(await ids(), ["a-running", "b-stopped-unseen"]);
         await store.write(async (tx) => {
           const t = await tx.tasks.get(aTask("b-stopped-unseen", {}).arn);
-          await tx.tasks.put({ ...t!, serviceObserved: true });
+          await tx.tasks.put({ ...t!, serviceObserved: true, version: t!.version + 1 });
         });
         assert.deepEqual(await ids(), ["a-running"]);
         const listed = await store.read((tx) => tx.tasks.list({ cluster: "c", limit: 10, serviceName: "web", desiredStatus: "STOPPED" }));
@@ -242,6 +243,8 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.equal(await store.write((tx) => tx.agentCredentials.revokeInstance("ci/a")), 0);
       }));
 
+    versionContract(withStore);
+
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");
       await withStore(async (store) => {
@@ -252,76 +255,3 @@ export function storeContract(name: string, open: (database: string) => Promise<
 }
 
 const key = (t: TaskDefinitionRecord): string => `${t.family}:${t.revision}`;
-
-function aCluster(name: string): ClusterRecord {
-  return {
-    name,
-    arn: `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`,
-    status: "ACTIVE",
-    settings: [{ name: "containerInsights", value: "disabled" }],
-    createdAtMs: 1_700_000_000_000,
-  };
-}
-
-function aTaskDefinition(family: string, revision: number, status: TaskDefinitionRecord["status"]): TaskDefinitionRecord {
-  return {
-    family,
-    revision,
-    status,
-    body: { family, revision, containerDefinitions: [{ name: "app", image: "busybox", memory: 64 }] },
-    registeredAtMs: 1_700_000_000_000,
-  };
-}
-
-function aTask(
-  id: string,
-  o: { cluster?: string; containerInstanceArn?: string; startedBy?: string; lastStatus?: TaskRecord["lastStatus"]; desired?: "RUNNING" | "STOPPED"; stoppedAtMs?: number },
-): TaskRecord {
-  const cluster = o.cluster ?? "c";
-  const arn = `arn:aws:ecs:us-east-1:000000000000:task/${cluster}/${id}`;
-  return {
-    arn,
-    id,
-    cluster,
-    clusterArn: `arn:aws:ecs:us-east-1:000000000000:cluster/${cluster}`,
-    containerInstanceArn: o.containerInstanceArn ?? "i1",
-    taskDefinitionArn: "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1",
-    group: "family:web",
-    startedBy: o.startedBy,
-    launchType: "EC2",
-    overrides: {},
-    tags: [],
-    spec: { taskArn: arn, family: "web", revision: 1, desiredStatus: o.desired ?? "RUNNING", networkMode: "bridge", containers: [], volumes: [] },
-    containerIds: {},
-    reservation: { cpu: 0, memory: 64, tcpPorts: [], udpPorts: [] },
-    lastStatus: o.lastStatus ?? "RUNNING",
-    stoppedAtMs: o.stoppedAtMs,
-    createdAtMs: 0,
-    version: 1,
-  };
-}
-
-function aService(cluster: string, name: string, o: Partial<ServiceRecord> = {}): ServiceRecord {
-  return {
-    arn: `arn:aws:ecs:us-east-1:000000000000:service/${cluster}/${name}`,
-    name,
-    cluster,
-    clusterArn: `arn:aws:ecs:us-east-1:000000000000:cluster/${cluster}`,
-    status: "ACTIVE",
-    schedulingStrategy: "REPLICA",
-    desiredCount: 2,
-    taskDefinitionArn: "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1",
-    launchType: "EC2",
-    deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, circuitBreaker: { enable: false, rollback: false } },
-    placementConstraints: [],
-    placementStrategy: [],
-    healthCheckGracePeriodSeconds: 0,
-    enableECSManagedTags: false,
-    tags: [],
-    deployments: [],
-    startFailures: 0,
-    createdAtMs: 1_700_000_000_000,
-    version: 1,
-    ...o,
-  };
-}

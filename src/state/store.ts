@@ -7,6 +7,13 @@ import type { TaskRecord } from "../domain/task.js";
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
  * contract suite (store-contract.ts). Every change is a `write` transaction, acknowledged only once
  * it is durable; several writes may share one commit (group commit), each isolated by a savepoint.
+ *
+ * Clusters, container instances, tasks and services carry a `version`, and their `put` is a
+ * conditional save: a record at version n + 1 is saved only while version n is stored (version 1
+ * only as a new record), else `put` throws VersionConflictError (version-conflict.ts) and the write
+ * rolls back. A write that reads its record inside itself and saves it with version + 1 cannot
+ * conflict on one SQLite store (writes run one at a time); one that read outside, or a replica
+ * sharing PostgreSQL, can: it re-reads and tries again. Task definitions are immutable: not versioned.
  */
 export interface Store {
   /** Reads from the last committed state. */
@@ -56,6 +63,8 @@ export interface ClusterRecord {
   readonly settings: readonly ClusterSetting[];
   readonly configuration?: ClusterConfiguration | undefined;
   readonly createdAtMs: number;
+  /** Bumped on every change; saves are conditional on it (see `Store`). */
+  readonly version: number;
 }
 
 export interface ClusterReader {
@@ -64,6 +73,7 @@ export interface ClusterReader {
   list(page: PageRequest & { readonly status?: ClusterStatus }): Promise<Page<ClusterRecord>>;
 }
 export interface ClusterRepository extends ClusterReader {
+  /** Saves over the version read (`version` one higher); throws VersionConflictError if it changed since. */
   put(cluster: ClusterRecord): Promise<void>;
 }
 
@@ -124,6 +134,7 @@ export interface ContainerInstanceReader {
   countRegistered(cluster: string): Promise<number>;
 }
 export interface ContainerInstanceRepository extends ContainerInstanceReader {
+  /** Saves over the version read (`version` one higher); throws VersionConflictError if it changed since. */
   put(record: ContainerInstanceRecord): Promise<void>;
 }
 
@@ -164,6 +175,7 @@ export interface TaskReader {
   countByStatus(cluster: string): Promise<ReadonlyMap<string, number>>;
 }
 export interface TaskRepository extends TaskReader {
+  /** Saves over the version read (`version` one higher); throws VersionConflictError if it changed since. */
   put(record: TaskRecord): Promise<void>;
   /** Forgets tasks stopped before the given time, and RunTask client tokens older than it; returns how many tasks. */
   purgeStoppedBefore(ms: number): Promise<number>;
@@ -185,6 +197,7 @@ export interface ServiceReader {
   events(serviceArn: string, limit: number): Promise<ServiceEventRecord[]>;
 }
 export interface ServiceRepository extends ServiceReader {
+  /** Saves over the version read (`version` one higher); throws VersionConflictError if it changed since. */
   put(record: ServiceRecord): Promise<void>;
   /** Appends events (given oldest first) and forgets all but the newest `keep` of the service. */
   addEvents(serviceArn: string, events: readonly ServiceEventRecord[], keep: number): Promise<void>;

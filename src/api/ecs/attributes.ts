@@ -40,10 +40,12 @@ export function attributeOperations({ store, changes }: EcsDeps): Record<string,
         if (next.filter((x) => !builtIn(x.name ?? "")).length > maxCustomAttributes) {
           throw new AwsError("AttributeLimitExceededException", `A container instance can have at most ${maxCustomAttributes} custom attributes.`);
         }
-        touched.set(arn, { ...current, attributes: next, version: current.version + 1 });
+        touched.set(arn, { ...current, attributes: next });
       }
-      for (const r of touched.values()) await tx.containerInstances.put(r);
-      return [...touched.values()];
+      // One save per instance, however many of its attributes changed: the version read, plus one.
+      const saved = [...touched.values()].map((r) => ({ ...r, version: r.version + 1 }));
+      for (const r of saved) await tx.containerInstances.put(r);
+      return saved;
     });
     records.forEach((record) => changes.publish({ kind: "instance", record }));
     return { attributes };

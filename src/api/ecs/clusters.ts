@@ -46,6 +46,8 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
           settings: requestedSettings,
           configuration: input.configuration,
           createdAtMs: ctx.nowMs,
+          // An INACTIVE cluster of that name is re-created over its row, so its count goes on.
+          version: (existing?.version ?? 0) + 1,
         };
         await tx.clusters.put(created);
         await tx.tags.put(created.arn, tags);
@@ -88,7 +90,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
         if ([...holding.values()].some((n) => n > 0)) {
           throw new AwsError("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
         }
-        const inactive: ClusterRecord = { ...record, status: "INACTIVE" };
+        const inactive: ClusterRecord = { ...record, status: "INACTIVE", version: record.version + 1 };
         await tx.clusters.put(inactive);
         return inactive;
       });
@@ -102,6 +104,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
           ...record,
           settings: mergeClusterSettings(record.settings, input.settings ?? []),
           configuration: input.configuration ?? record.configuration,
+          version: record.version + 1,
         };
         await tx.clusters.put(updated);
         return updated;
@@ -112,7 +115,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
     UpdateClusterSettings: operation<UpdateClusterSettingsRequest>(UpdateClusterSettingsRequest$, async (input) => {
       const cluster = await store.write(async (tx) => {
         const record = await activeCluster(tx, input.cluster);
-        const updated: ClusterRecord = { ...record, settings: mergeClusterSettings(record.settings, input.settings ?? []) };
+        const updated: ClusterRecord = { ...record, settings: mergeClusterSettings(record.settings, input.settings ?? []), version: record.version + 1 };
         await tx.clusters.put(updated);
         return updated;
       });

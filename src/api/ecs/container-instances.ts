@@ -152,8 +152,9 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
           } else if (current.status === "INACTIVE") {
             failures.push({ arn: ref, reason: "INACTIVE" });
           } else {
+            // An instance already in that status is not saved again: a save must bring a new version.
             const next = current.status === status ? current : { ...current, status, version: current.version + 1 };
-            await tx.containerInstances.put(next);
+            if (next !== current) await tx.containerInstances.put(next);
             records.push(next);
           }
         }

@@ -57,7 +57,7 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
   }
   for (const arn of plan.observed) {
     const t = await tx.tasks.get(arn);
-    if (t && t.lastStatus === "STOPPED" && t.serviceObserved !== true) await tx.tasks.put({ ...t, serviceObserved: true });
+    if (t && t.lastStatus === "STOPPED" && t.serviceObserved !== true) await tx.tasks.put({ ...t, serviceObserved: true, version: t.version + 1 });
   }
 
   const service = plan.service ?? current;

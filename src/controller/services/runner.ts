@@ -6,6 +6,7 @@ import type { PlacementIndex } from "../../placement/placement-index.js";
 import type { ChangeFeed } from "../../state/change-feed.js";
 import { allServices } from "../../state/scan.js";
 import type { Store } from "../../state/store.js";
+import { isVersionConflict } from "../../state/version-conflict.js";
 import { applyPlan, eventsKept } from "./apply.js";
 import { reconcileService } from "./reconcile.js";
 import { loadSnapshot } from "./snapshot.js";
@@ -122,10 +123,17 @@ export class ServiceRunner {
       newEventId: () => randomUUID(),
       maxStarts: this.opts.maxStartsPerApply ?? 1000,
     };
-    const outcome = await store.write((tx) => applyPlan(tx, ctx, snap, plan)).catch((e: unknown) => {
-      placement.invalidate(cluster);
-      throw e;
-    });
+    // The plan was made from a snapshot read outside this write. applyPlan re-reads the service and
+    // the tasks it touches, so on one SQLite store nothing changes under it; a replica sharing the
+    // store can still save one of them in between, and then a save refuses (VersionConflictError)
+    // and the write rolls back. Either way the plan is stale: plan again from a fresh snapshot.
+    const outcome = await store
+      .write((tx) => applyPlan(tx, ctx, snap, plan))
+      .catch((e: unknown): { readonly kind: "conflict" } => {
+        placement.invalidate(cluster);
+        if (isVersionConflict(e)) return { kind: "conflict" };
+        throw e;
+      });
     if (outcome.kind === "conflict") return true;
     const log = logger.child({ cluster, service: name });
     if (plan.starts.length + plan.stops.length + plan.lost.length > 0) {

@@ -112,4 +112,19 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX agent_credentials_instance ON agent_credentials (container_instance_arn);
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- Records carry versions and saves are conditional on them (state/sqlite/versioned.ts). Instances,
+      -- tasks and services already counted theirs in the document (ECS's version); clusters start at 1.
+      ALTER TABLE clusters ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      UPDATE clusters SET doc = json_set(doc, '$.version', 1);
+      ALTER TABLE container_instances ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      UPDATE container_instances SET version = coalesce(doc ->> '$.version', 1);
+      ALTER TABLE tasks ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      UPDATE tasks SET version = coalesce(doc ->> '$.version', 1);
+      ALTER TABLE services ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      UPDATE services SET version = coalesce(doc ->> '$.version', 1);
+    `,
+  },
 ];

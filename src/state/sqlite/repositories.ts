@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { Tag } from "@aws-sdk/client-ecs";
-import { familyHasPrefix, page, parseDoc, type DocRow } from "./rows.js";
+import { familyHasPrefix, page, parseDoc, type DocRow, type VersionRow } from "./rows.js";
+import { saveVersioned } from "./versioned.js";
 import type {
   ClusterRecord,
   ClusterRepository,
@@ -19,17 +20,27 @@ import type {
  * reader methods are called) and the write connection (inside the store's transaction).
  */
 
+interface ClusterRow {
+  name: string;
+  version: number;
+  doc: string;
+}
+
 export class SqliteClusters implements ClusterRepository {
   private readonly getStmt: Statement<[string], DocRow>;
   private readonly listStmt: Statement<[{ after: string; status: string; limit: number }], DocRow>;
-  private readonly putStmt: Statement<[string, string]>;
+  private readonly insertStmt: Statement<[ClusterRow]>;
+  private readonly updateStmt: Statement<[ClusterRow]>;
+  private readonly versionStmt: Statement<[string], VersionRow>;
 
   constructor(db: Database) {
     this.getStmt = db.prepare("SELECT doc FROM clusters WHERE name = ?");
+    this.versionStmt = db.prepare("SELECT version FROM clusters WHERE name = ?");
     this.listStmt = db.prepare(
       "SELECT doc FROM clusters WHERE name > @after AND (@status = '' OR doc ->> '$.status' = @status) ORDER BY name LIMIT @limit",
     );
-    this.putStmt = db.prepare("INSERT INTO clusters (name, doc) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc");
+    this.insertStmt = db.prepare("INSERT INTO clusters (name, version, doc) VALUES (@name, @version, @doc) ON CONFLICT (name) DO NOTHING");
+    this.updateStmt = db.prepare("UPDATE clusters SET version = @version, doc = @doc WHERE name = @name AND version = @version - 1");
   }
 
   get(name: string): Promise<ClusterRecord | undefined> {
@@ -43,7 +54,15 @@ export class SqliteClusters implements ClusterRepository {
   }
 
   put(cluster: ClusterRecord): Promise<void> {
-    this.putStmt.run(cluster.name, JSON.stringify(cluster));
+    const row: ClusterRow = { name: cluster.name, version: cluster.version, doc: JSON.stringify(cluster) };
+    saveVersioned({
+      kind: "cluster",
+      key: cluster.name,
+      version: cluster.version,
+      insert: () => this.insertStmt.run(row).changes,
+      update: () => this.updateStmt.run(row).changes,
+      stored: () => this.versionStmt.get(cluster.name)?.version,
+    });
     return Promise.resolve();
   }
 }

@@ -4,6 +4,10 @@ export interface DocRow {
   doc: string;
 }
 
+export interface VersionRow {
+  version: number;
+}
+
 /** JSON documents read back from our own tables: the shape is ours, written by `put`. */
 export function parseDoc<T>(row: DocRow): T {
   return JSON.parse(row.doc) as T;

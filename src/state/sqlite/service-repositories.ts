@@ -1,12 +1,23 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
 import type { Page, ServiceQuery, ServiceRepository } from "../store.js";
-import { page, parseDoc, type DocRow } from "./rows.js";
+import { page, parseDoc, type DocRow, type VersionRow } from "./rows.js";
+import { saveVersioned } from "./versioned.js";
+
+interface ServiceRow {
+  cluster: string;
+  name: string;
+  status: string;
+  version: number;
+  doc: string;
+}
 
 export class SqliteServices implements ServiceRepository {
   private readonly getStmt: Statement<[string, string], DocRow>;
   private readonly listStmt: Statement<[{ cluster: string; after: string; status: string; limit: number }], DocRow>;
-  private readonly putStmt: Statement<[string, string, string, string]>;
+  private readonly insertStmt: Statement<[ServiceRow]>;
+  private readonly updateStmt: Statement<[ServiceRow]>;
+  private readonly versionStmt: Statement<[string, string], VersionRow>;
   private readonly eventsStmt: Statement<[string, number], DocRow>;
   private readonly addEventStmt: Statement<[string, string]>;
   private readonly pruneStmt: Statement<[string, string, number]>;
@@ -17,10 +28,15 @@ export class SqliteServices implements ServiceRepository {
       `SELECT doc FROM services WHERE cluster = @cluster AND name > @after AND (@status = '' OR status = @status)
        ORDER BY name LIMIT @limit`,
     );
-    this.putStmt = db.prepare(
-      `INSERT INTO services (cluster, name, status, doc) VALUES (?, ?, ?, ?)
-       ON CONFLICT (cluster, name) DO UPDATE SET status = excluded.status, doc = excluded.doc`,
+    this.insertStmt = db.prepare(
+      `INSERT INTO services (cluster, name, status, version, doc) VALUES (@cluster, @name, @status, @version, @doc)
+       ON CONFLICT (cluster, name) DO NOTHING`,
     );
+    this.updateStmt = db.prepare(
+      `UPDATE services SET status = @status, version = @version, doc = @doc
+       WHERE cluster = @cluster AND name = @name AND version = @version - 1`,
+    );
+    this.versionStmt = db.prepare("SELECT version FROM services WHERE cluster = ? AND name = ?");
     this.eventsStmt = db.prepare("SELECT doc FROM service_events WHERE service_arn = ? ORDER BY seq DESC LIMIT ?");
     this.addEventStmt = db.prepare("INSERT INTO service_events (service_arn, doc) VALUES (?, ?)");
     this.pruneStmt = db.prepare(
@@ -58,7 +74,15 @@ export class SqliteServices implements ServiceRepository {
   }
 
   put(record: ServiceRecord): Promise<void> {
-    this.putStmt.run(record.cluster, record.name, record.status, JSON.stringify(record));
+    const row: ServiceRow = { cluster: record.cluster, name: record.name, status: record.status, version: record.version, doc: JSON.stringify(record) };
+    saveVersioned({
+      kind: "service",
+      key: `${record.cluster}/${record.name}`,
+      version: record.version,
+      insert: () => this.insertStmt.run(row).changes,
+      update: () => this.updateStmt.run(row).changes,
+      stored: () => this.versionStmt.get(record.cluster, record.name)?.version,
+    });
     return Promise.resolve();
   }
 

@@ -2,12 +2,23 @@ import type { Database, Statement } from "better-sqlite3";
 import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../../domain/container-instance.js";
 import type { TaskRecord } from "../../domain/task.js";
 import type { ContainerInstanceRepository, Page, PageRequest, RunTaskRecord, TaskQuery, TaskRepository } from "../store.js";
-import { page, parseDoc, type DocRow } from "./rows.js";
+import { page, parseDoc, type DocRow, type VersionRow } from "./rows.js";
+import { saveVersioned } from "./versioned.js";
+
+interface InstanceRow {
+  arn: string;
+  cluster: string;
+  status: string;
+  version: number;
+  doc: string;
+}
 
 export class SqliteContainerInstances implements ContainerInstanceRepository {
   private readonly getStmt: Statement<[string], DocRow>;
   private readonly listStmt: Statement<[{ cluster: string; after: string; status: string; limit: number }], DocRow>;
-  private readonly putStmt: Statement<[string, string, string, string]>;
+  private readonly insertStmt: Statement<[InstanceRow]>;
+  private readonly updateStmt: Statement<[InstanceRow]>;
+  private readonly versionStmt: Statement<[string], VersionRow>;
   private readonly countStmt: Statement<[string], { n: number }>;
 
   constructor(db: Database) {
@@ -17,10 +28,14 @@ export class SqliteContainerInstances implements ContainerInstanceRepository {
       `SELECT doc FROM container_instances WHERE cluster = @cluster AND arn > @after AND (@status = '' OR status = @status OR (@status = 'REGISTERED' AND status <> 'INACTIVE'))
        ORDER BY arn LIMIT @limit`,
     );
-    this.putStmt = db.prepare(
-      `INSERT INTO container_instances (arn, cluster, status, doc) VALUES (?, ?, ?, ?)
-       ON CONFLICT (arn) DO UPDATE SET status = excluded.status, doc = excluded.doc`,
+    this.insertStmt = db.prepare(
+      `INSERT INTO container_instances (arn, cluster, status, version, doc) VALUES (@arn, @cluster, @status, @version, @doc)
+       ON CONFLICT (arn) DO NOTHING`,
     );
+    this.updateStmt = db.prepare(
+      "UPDATE container_instances SET status = @status, version = @version, doc = @doc WHERE arn = @arn AND version = @version - 1",
+    );
+    this.versionStmt = db.prepare("SELECT version FROM container_instances WHERE arn = ?");
   }
 
   get(arn: string): Promise<ContainerInstanceRecord | undefined> {
@@ -40,7 +55,15 @@ export class SqliteContainerInstances implements ContainerInstanceRepository {
   }
 
   put(record: ContainerInstanceRecord): Promise<void> {
-    this.putStmt.run(record.arn, record.cluster, record.status, JSON.stringify(record));
+    const row: InstanceRow = { arn: record.arn, cluster: record.cluster, status: record.status, version: record.version, doc: JSON.stringify(record) };
+    saveVersioned({
+      kind: "containerInstance",
+      key: record.arn,
+      version: record.version,
+      insert: () => this.insertStmt.run(row).changes,
+      update: () => this.updateStmt.run(row).changes,
+      stored: () => this.versionStmt.get(record.arn)?.version,
+    });
     return Promise.resolve();
   }
 }
@@ -51,7 +74,9 @@ export class SqliteTasks implements TaskRepository {
   private readonly holdingStmt: Statement<[string], DocRow>;
   private readonly ofServiceStmt: Statement<[string, string], DocRow>;
   private readonly countStmt: Statement<[string], { last_status: string; n: number }>;
-  private readonly putStmt: Statement<Record<string, string | number | null>>;
+  private readonly insertStmt: Statement<Record<string, string | number | null>>;
+  private readonly updateStmt: Statement<Record<string, string | number | null>>;
+  private readonly versionStmt: Statement<[string], VersionRow>;
   private readonly purgeStmt: Statement<[number]>;
   private readonly purgeRunsStmt: Statement<[number]>;
   private readonly findRunStmt: Statement<[string, string], DocRow>;
@@ -65,13 +90,18 @@ export class SqliteTasks implements TaskRepository {
     this.countStmt = db.prepare(
       "SELECT last_status, count(*) AS n FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED' GROUP BY last_status",
     );
-    this.putStmt = db.prepare(
+    this.insertStmt = db.prepare(
       `INSERT INTO tasks (arn, cluster, container_instance_arn, family, started_by, service_name, launch_type,
-                          desired_status, last_status, stopped_at_ms, service_open, doc)
-       VALUES (@arn, @cluster, @instance, @family, @startedBy, @serviceName, @launchType, @desired, @last, @stoppedAt, @serviceOpen, @doc)
-       ON CONFLICT (arn) DO UPDATE SET desired_status = excluded.desired_status, last_status = excluded.last_status,
-         stopped_at_ms = excluded.stopped_at_ms, service_open = excluded.service_open, doc = excluded.doc`,
+                          desired_status, last_status, stopped_at_ms, service_open, version, doc)
+       VALUES (@arn, @cluster, @instance, @family, @startedBy, @serviceName, @launchType, @desired, @last, @stoppedAt, @serviceOpen, @version, @doc)
+       ON CONFLICT (arn) DO NOTHING`,
     );
+    this.updateStmt = db.prepare(
+      `UPDATE tasks SET desired_status = @desired, last_status = @last, stopped_at_ms = @stoppedAt, service_open = @serviceOpen,
+         version = @version, doc = @doc
+       WHERE arn = @arn AND version = @version - 1`,
+    );
+    this.versionStmt = db.prepare("SELECT version FROM tasks WHERE arn = ?");
     this.purgeStmt = db.prepare("DELETE FROM tasks WHERE stopped_at_ms IS NOT NULL AND stopped_at_ms < ?");
     this.purgeRunsStmt = db.prepare("DELETE FROM run_task_tokens WHERE created_at_ms < ?");
     this.findRunStmt = db.prepare("SELECT doc FROM run_task_tokens WHERE cluster = ? AND token = ?");
@@ -120,7 +150,7 @@ export class SqliteTasks implements TaskRepository {
   }
 
   put(t: TaskRecord): Promise<void> {
-    this.putStmt.run({
+    const row = {
       arn: t.arn,
       cluster: t.cluster,
       instance: t.containerInstanceArn,
@@ -132,7 +162,17 @@ export class SqliteTasks implements TaskRepository {
       last: t.lastStatus,
       stoppedAt: t.stoppedAtMs ?? null,
       serviceOpen: t.serviceName !== undefined && (t.lastStatus !== "STOPPED" || t.serviceObserved !== true) ? 1 : 0,
+      version: t.version,
       doc: JSON.stringify(t),
+    };
+    saveVersioned({
+      kind: "task",
+      key: t.arn,
+      version: t.version,
+      insert: () => this.insertStmt.run(row).changes,
+      // The columns an update leaves alone (cluster, instance, family, ...) never change after creation.
+      update: () => this.updateStmt.run(row).changes,
+      stored: () => this.versionStmt.get(t.arn)?.version,
     });
     return Promise.resolve();
   }
