@@ -317,7 +317,9 @@ export class TaskActor {
     c.imageDigest ??= inspect.Image; // an adopted container: the image it runs, as Docker recorded it
     c.startedAtMs = outcome.startedAt?.getTime();
     c.finishedAtMs = outcome.finishedAt?.getTime();
-    c.bindings = bindingsOf(inspect);
+    // Docker publishes no ports for a container that is not running: keep the ones it had, which
+    // the STOPPED report shows and stop() gives back to the port allocator.
+    if (c.status === "RUNNING") c.bindings = bindingsOf(inspect);
     c.ipv4 = Object.values(inspect.NetworkSettings?.Networks ?? {}).map((n) => n.IPAddress).filter((ip) => ip !== "");
   }
 
