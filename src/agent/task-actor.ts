@@ -4,7 +4,7 @@ import type Docker from "dockerode";
 import type { Logger } from "pino";
 import type { ContainerReport, NetworkBinding, TaskReport, TaskSpec } from "../agent-protocol/messages.js";
 import { containerCreateSpec } from "./docker/container-config.js";
-import type { DockerClient } from "./docker/docker-client.js";
+import type { DockerEngine, InspectedContainer } from "./docker/docker-engine.js";
 import { DockerError } from "./docker/errors.js";
 import { containerOutcome } from "./docker/exit-reason.js";
 import { dockerContainerName, nameSuffix, randomInt63 } from "./docker/naming.js";
@@ -13,7 +13,7 @@ import type { PortAllocator } from "./ports.js";
 import { allStarted, exitedEssential, nextStarts, stopOrder, type ContainerFacts } from "./task-plan.js";
 
 export interface TaskActorDeps {
-  readonly docker: DockerClient;
+  readonly docker: DockerEngine;
   readonly ports: PortAllocator;
   readonly cluster: string;
   readonly containerInstanceArn: string;
@@ -85,7 +85,7 @@ export class TaskActor {
   }
 
   /** Re-adopts a running container found by its labels after an agent restart. */
-  adopt(name: string, dockerId: string, dockerName: string, inspect: Docker.ContainerInspectInfo): void {
+  adopt(name: string, dockerId: string, dockerName: string, inspect: InspectedContainer): void {
     const c = this.containers.get(name) ?? this.freshContainer({ name });
     this.containers.set(name, c);
     c.dockerId = dockerId;
@@ -307,7 +307,7 @@ export class TaskActor {
     this.sendReport();
   }
 
-  private absorbInspect(c: ContainerState, inspect: Docker.ContainerInspectInfo): void {
+  private absorbInspect(c: ContainerState, inspect: InspectedContainer): void {
     const outcome = containerOutcome(inspect.State);
     c.status = outcome.status === "PENDING" ? "NONE" : outcome.status;
     c.exitCode = outcome.exitCode;
@@ -317,7 +317,9 @@ export class TaskActor {
     c.imageDigest ??= inspect.Image; // an adopted container: the image it runs, as Docker recorded it
     c.startedAtMs = outcome.startedAt?.getTime();
     c.finishedAtMs = outcome.finishedAt?.getTime();
-    c.bindings = bindingsOf(inspect);
+    // Docker publishes no ports for a container that is not running: keep the ones it had, which
+    // the STOPPED report shows and stop() gives back to the port allocator.
+    if (c.status === "RUNNING") c.bindings = bindingsOf(inspect);
     c.ipv4 = Object.values(inspect.NetworkSettings?.Networks ?? {}).map((n) => n.IPAddress).filter((ip) => ip !== "");
   }
 
@@ -355,7 +357,7 @@ export function metadataIdIn(env: readonly string[] | undefined): string | undef
 }
 
 /** Host port bindings as Docker reports them (`NetworkSettings.Ports`). */
-function bindingsOf(inspect: Docker.ContainerInspectInfo): NetworkBinding[] {
+function bindingsOf(inspect: InspectedContainer): NetworkBinding[] {
   const ports = inspect.NetworkSettings?.Ports ?? {};
   const out: NetworkBinding[] = [];
   for (const [key, hosts] of Object.entries(ports)) {

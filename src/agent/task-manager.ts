@@ -1,10 +1,10 @@
 import type { TaskReport, TaskSpec } from "../agent-protocol/messages.js";
-import type { DockerClient } from "./docker/docker-client.js";
+import type { DockerEngine } from "./docker/docker-engine.js";
 import { agentLabelKeys, parseAgentLabels } from "./docker/naming.js";
 import { instanceLabel, TaskActor, type TaskActorDeps } from "./task-actor.js";
 
 export interface TaskManagerOptions extends Omit<TaskActorDeps, "report"> {
-  readonly docker: DockerClient;
+  readonly docker: DockerEngine;
   /** How long stopped containers stay before they are removed (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
   readonly cleanupWaitMs: number;
   readonly report: (r: TaskReport) => void;

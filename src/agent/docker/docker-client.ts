@@ -15,6 +15,7 @@ import type { ContainerCreateSpec } from "./docker-spec.js";
 import { pullPlan, pullReference, type ImagePullBehavior } from "./pull-policy.js";
 import { readJsonLines, errorMessage, statusCode, stringField } from "./engine-json.js";
 import { parseDockerEvent, type DockerEvent } from "./docker-events.js";
+import type { DockerEngine, ListedContainer, PullOutcome } from "./docker-engine.js";
 
 /** Per-operation limits, in milliseconds. Defaults are the ECS agent's. */
 export interface DockerTimeouts {
@@ -47,30 +48,12 @@ export const defaultDockerTimeouts: DockerTimeouts = {
   eventsConnectMs: 30_000,
 };
 
-/** How a pull ended when it did not throw. */
-export interface PullOutcome {
-  /** `pulled`: fresh from the registry. `cached`: the local image is used (by policy or after a failed pull). */
-  readonly source: "pulled" | "cached";
-  /** Why the cached image is used although a pull was tried (ECS "default" behaviour). */
-  readonly pullError?: string;
-}
-
-export interface ListedContainer {
-  readonly id: string;
-  /** Without Docker's leading slash. */
-  readonly name: string;
-  readonly image: string;
-  /** Docker's state word: created, running, exited, … */
-  readonly state: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
-
 type Operation = keyof typeof dockerErrorNames;
 
 /** Compile-time proof that our typed create body is one dockerode accepts. */
 const asDockerodeOptions = (spec: ContainerCreateSpec): Docker.ContainerCreateOptions => spec;
 
-export class DockerClient {
+export class DockerClient implements DockerEngine {
   readonly timeouts: DockerTimeouts;
   readonly #docker: Docker;
 

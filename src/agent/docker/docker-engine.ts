@@ -1,0 +1,72 @@
+/**
+ * The Docker engine as the task actor and task manager use it: the calls they make and nothing
+ * more. {@link DockerClient} implements it against the real engine; `in-memory-docker.ts`
+ * implements it in memory for in-process tests of the actor and manager.
+ */
+import type Docker from "dockerode";
+import type { ContainerCreateSpec } from "./docker-spec.js";
+import type { DockerEvent } from "./docker-events.js";
+import type { InspectedState } from "./exit-reason.js";
+import type { ImagePullBehavior } from "./pull-policy.js";
+
+/** How a pull ended when it did not throw. */
+export interface PullOutcome {
+  /** `pulled`: fresh from the registry. `cached`: the local image is used (by policy or after a failed pull). */
+  readonly source: "pulled" | "cached";
+  /** Why the cached image is used although a pull was tried (ECS "default" behaviour). */
+  readonly pullError?: string;
+}
+
+export interface ListedContainer {
+  readonly id: string;
+  /** Without Docker's leading slash. */
+  readonly name: string;
+  readonly image: string;
+  /** Docker's state word: created, running, exited, … */
+  readonly state: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The part of `GET /containers/{id}/json` the agent reads (dockerode's ContainerInspectInfo is one). */
+export interface InspectedContainer {
+  readonly State: InspectedState;
+  /** The image id the container runs. */
+  readonly Image: string;
+  readonly Config?: { readonly Env?: readonly string[] | undefined } | undefined;
+  readonly NetworkSettings?:
+    | {
+        /** `"<port>/<protocol>"` → host bindings; null for a port exposed but not published. */
+        readonly Ports?: Readonly<Record<string, ReadonlyArray<{ readonly HostIp: string; readonly HostPort: string }> | null>> | undefined;
+        readonly Networks?: Readonly<Record<string, { readonly IPAddress: string }>> | undefined;
+      }
+    | undefined;
+}
+
+/**
+ * Every failure is a `DockerError` with the ECS agent's name (`CannotPullContainerError`, …,
+ * `DockerTimeoutError` when an operation's limit passed).
+ */
+export interface DockerEngine {
+  /** Engine version and API version; also how the manager checks the engine answers again. */
+  version(): Promise<{ version: string; apiVersion: string }>;
+  /** Makes the image available as `ECS_IMAGE_PULL_BEHAVIOR` says. */
+  pullImage(
+    image: string,
+    options: { readonly behavior: ImagePullBehavior; readonly pulledBefore?: boolean; readonly auth?: Docker.AuthConfig },
+  ): Promise<PullOutcome>;
+  /** The digest ECS reports as `imageDigest`; undefined when the image is not in the engine. */
+  imageDigest(image: string): Promise<string | undefined>;
+  /** Creates the container and returns its Docker id. */
+  createContainer(spec: ContainerCreateSpec): Promise<string>;
+  /** Starts it; an already running container is no error. */
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after `stopTimeoutSeconds`; an already stopped container is no error. */
+  stopContainer(id: string, stopTimeoutSeconds: number): Promise<void>;
+  inspectContainer(id: string): Promise<InspectedContainer>;
+  /** Removes it and its anonymous volumes; a container already gone counts as removed. */
+  removeContainer(id: string, options?: { readonly force?: boolean }): Promise<void>;
+  /** All containers (running or not) carrying every given label; `true` matches any value. */
+  listContainers(labels: Readonly<Record<string, string | true>>): Promise<ListedContainer[]>;
+  /** Engine events until `signal` aborts; filters as the Engine API's (`type`, `label` as `key=value` or `key`). */
+  events(options: { readonly filters?: Readonly<Record<string, string[]>>; readonly signal: AbortSignal }): AsyncIterable<DockerEvent>;
+}
