@@ -1,3 +1,4 @@
+import { freeBlock } from "./free-ports.testing.js";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
@@ -328,7 +329,9 @@ describe("task actor: desired STOPPED", () => {
   });
 
   it("a stopped task's dynamic host ports go back to the agent's range", async () => {
-    const host = new Host({ first: 45200, last: 45200 });
+    // One port in the agent's range, so that the second task can only run on the first one's port.
+    const only = await freeBlock(1);
+    const host = new Host({ first: only, last: only });
     const ports = host.newPorts();
     const withPort = (id: string) =>
       aTaskSpec({ taskArn: `arn:aws:ecs:us-east-1:123456789012:task/default/${id}`, containers: [aContainer("app", { portMappings: [{ containerPort: 80 }] })] });
@@ -340,6 +343,6 @@ describe("task actor: desired STOPPED", () => {
     const second = await runTask(withPort("second"), {}, { host, deps: { ports } });
     second.done();
     assert.equal(host.last(second.actor.spec.taskArn).status, "RUNNING", host.last(second.actor.spec.taskArn).reason);
-    assert.equal(second.container("app").networkBindings?.[0]?.hostPort, 45200);
+    assert.equal(second.container("app").networkBindings?.[0]?.hostPort, only);
   });
 });
