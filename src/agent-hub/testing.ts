@@ -14,6 +14,7 @@ import { RefusalLog } from "../observability/refusal-log.js";
 import { PlacementIndex } from "../placement/placement-index.js";
 import { ChangeFeed, type Change } from "../state/change-feed.js";
 import { SqliteStore } from "../state/sqlite/sqlite-store.js";
+import { aContainerInstance } from "../state/store-builders.js";
 import { AgentHub, type AgentSocket } from "./hub.js";
 
 /** Builders, a fake agent socket and a hub over a real store for the hub's in-process tests. */
@@ -103,21 +104,7 @@ export class FakeSocket extends EventEmitter implements AgentSocket {
 }
 
 export function anInstance(id: string, o: Partial<ContainerInstanceRecord> = {}): ContainerInstanceRecord {
-  return {
-    arn: instanceArn(id),
-    id,
-    cluster,
-    ec2InstanceId: `i-${id}`,
-    status: "ACTIVE",
-    registered: { cpu: 1024, memory: 2048, reservedTcp: [], reservedUdp: [] },
-    attributes: [],
-    versionInfo: {},
-    tags: [],
-    registeredAtMs: 0,
-    agentConnected: false,
-    version: 1,
-    ...o,
-  };
+  return aContainerInstance(cluster, id, { arn: instanceArn(id), registeredAtMs: 0, agentConnected: false, ...o });
 }
 
 /** A task on `instance` (default i1); `created` gives its container a runtime id in the last report. */

@@ -1,25 +1,15 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "pino";
-import type { Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
-import type { Authenticator } from "../../auth/authenticator.js";
 import { authorize } from "../../auth/authorize.js";
 import { resourceOf } from "../../auth/resources.js";
 import { excerpt } from "../../observability/excerpt.js";
-import type { RefusalLog } from "../../observability/refusal-log.js";
+import type { FrontDoorDeps } from "../front-door-deps.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import type { JsonService } from "./service.js";
 import { validateShape } from "./validate-shape.js";
 
-export interface JsonDispatcherOptions {
+export interface JsonDispatcherOptions extends FrontDoorDeps {
   readonly services: readonly JsonService[];
-  /** Resolves a signed request to its principal. */
-  readonly authenticator: Authenticator;
-  readonly partition: Partition;
-  readonly now: () => number;
-  readonly logger: Logger;
-  /** Where refused requests are counted: one summary line per interval instead of a line each. */
-  readonly refusals: RefusalLog;
 }
 
 /**

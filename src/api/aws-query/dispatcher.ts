@@ -1,25 +1,15 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "pino";
-import type { Authenticator } from "../../auth/authenticator.js";
 import { authorize } from "../../auth/authorize.js";
-import type { Partition } from "../../domain/arn.js";
 import { excerpt } from "../../observability/excerpt.js";
-import type { RefusalLog } from "../../observability/refusal-log.js";
 import { AwsError, type ErrorCode } from "../../errors/catalog.js";
+import type { FrontDoorDeps } from "../front-door-deps.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import { decodeQueryForm } from "./form.js";
 import type { QueryService } from "./service.js";
 import { errorXml, resultXml } from "./xml.js";
 
-export interface QueryDispatcherOptions {
+export interface QueryDispatcherOptions extends FrontDoorDeps {
   readonly services: readonly QueryService[];
-  /** Resolves a signed request to its principal. */
-  readonly authenticator: Authenticator;
-  readonly partition: Partition;
-  readonly now: () => number;
-  readonly logger: Logger;
-  /** Where refused requests are counted: one summary line per interval instead of a line each. */
-  readonly refusals: RefusalLog;
 }
 
 /**

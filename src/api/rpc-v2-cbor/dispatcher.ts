@@ -1,24 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { cbor } from "@smithy/core/cbor";
-import type { Logger } from "pino";
-import type { Authenticator } from "../../auth/authenticator.js";
 import { authorize } from "../../auth/authorize.js";
-import type { Partition } from "../../domain/arn.js";
 import { excerpt } from "../../observability/excerpt.js";
-import type { RefusalLog } from "../../observability/refusal-log.js";
 import { AwsError } from "../../errors/catalog.js";
+import type { FrontDoorDeps } from "../front-door-deps.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import type { CborService } from "./service.js";
 
-export interface CborDispatcherOptions {
+export interface CborDispatcherOptions extends FrontDoorDeps {
   readonly services: readonly CborService[];
-  /** Resolves a signed request to its principal. */
-  readonly authenticator: Authenticator;
-  readonly partition: Partition;
-  readonly now: () => number;
-  readonly logger: Logger;
-  /** Where refused requests are counted: one summary line per interval instead of a line each. */
-  readonly refusals: RefusalLog;
 }
 
 /** `[prefix]/service/[namespace.]<Service>/operation/<Operation>`, as the Smithy RPC v2 spec routes. */
