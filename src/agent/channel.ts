@@ -70,7 +70,7 @@ export class AgentChannel {
     url.searchParams.set("containerInstance", this.opts.containerInstanceArn);
     // Signed with the rest: the server accepts a handshake once, so a captured one cannot be replayed.
     url.searchParams.set(handshakeNonceParameter, randomBytes(16).toString("hex"));
-    const headers = await this.signedHeaders(url);
+    const headers = await signHandshake(url, this.opts.credentials, this.opts.region);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(url, { headers, handshakeTimeout: 10_000, ...(this.opts.ca && { ca: this.opts.ca }) });
     this.socket = socket;
@@ -150,25 +150,7 @@ export class AgentChannel {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(msg));
   }
 
-  private async signedHeaders(url: URL): Promise<Record<string, string>> {
-    const signer = new SignatureV4({
-      credentials: this.opts.credentials,
-      region: this.opts.region,
-      service: "ecs",
-      sha256: Hash.bind(null, "sha256"),
-    });
-    const signed = await signer.sign({
-      method: "GET",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: { host: url.host },
-    });
-    const { host: _host, ...rest } = signed.headers;
-    return rest;
-  }
+
 
   stop(): void {
     this.stopped = true;
@@ -176,4 +158,23 @@ export class AgentChannel {
     clearInterval(this.watchdog);
     this.socket?.close();
   }
+}
+
+/**
+ * The SigV4 headers of an agent-channel upgrade to `url` (service `ecs`, its query and so its nonce
+ * signed), less `host`, which the WebSocket client sends itself.
+ */
+export async function signHandshake(url: URL, credentials: AccessKey, region: string): Promise<Record<string, string>> {
+  const signer = new SignatureV4({ credentials, region, service: "ecs", sha256: Hash.bind(null, "sha256") });
+  const signed = await signer.sign({
+    method: "GET",
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { host: url.host },
+  });
+  const { host: _host, ...rest } = signed.headers;
+  return rest;
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { Hash } from "@smithy/hash-node";
 import WebSocket from "ws";
-import { serverMessage, type AgentMessage, type ServerMessage } from "../../src/agent-protocol/messages.js";
+import { signHandshake as signUpgrade } from "../../src/agent/channel.js";
+import { handshakeNonceParameter, serverMessage, type AgentMessage, type ServerMessage } from "../../src/agent-protocol/messages.js";
 import type { AccessKey } from "../../src/auth/credentials-file.js";
 
 /** A signed agent-channel handshake, kept so that a test can send it again (a replay). */
@@ -15,18 +14,8 @@ export interface Handshake {
 export async function signHandshake(endpoint: string, key: AccessKey, containerInstanceArn: string, nonce: string | null = randomBytes(16).toString("hex")): Promise<Handshake> {
   const url = new URL("/agent/v1/connect", endpoint);
   url.searchParams.set("containerInstance", containerInstanceArn);
-  if (nonce !== null) url.searchParams.set("nonce", nonce);
-  const signer = new SignatureV4({ credentials: key, region: "us-east-1", service: "ecs", sha256: Hash.bind(null, "sha256") });
-  const signed = await signer.sign({
-    method: "GET",
-    protocol: "http:",
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers: { host: url.host },
-  });
-  const { host: _host, ...headers } = signed.headers;
+  if (nonce !== null) url.searchParams.set(handshakeNonceParameter, nonce);
+  const headers = await signUpgrade(url, key, "us-east-1");
   url.protocol = "ws:";
   return { url: url.toString(), headers };
 }
