@@ -1,3 +1,5 @@
+import assert from "node:assert/strict";
+import { it } from "node:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -161,4 +163,32 @@ export function anInstanceRegistration(
 ): RegisterContainerInstanceRequest {
   const { cpu = 1024, memory = 2048, ...rest } = overrides;
   return { totalResources: instanceResources({ cpu, memory }), versionInfo: { agentVersion: "1.0.0" }, ...rest };
+}
+
+/** A request ECS refuses, and how: `status` is 400 unless given; `setup` runs first. */
+export interface Refusal {
+  readonly what: string;
+  readonly op: string;
+  readonly input: object;
+  readonly type: string;
+  readonly message: RegExp;
+  readonly status?: number;
+  readonly setup?: () => Promise<unknown>;
+}
+
+/**
+ * One test per refusal: the status, `x-amzn-errortype`, and a body of exactly `{__type, message}`
+ * whose message matches. `ecs` is read when each test runs (it is started in a `before`).
+ */
+export function itRefuses(ecs: () => InProcessEcs, refusals: readonly Refusal[]): void {
+  for (const r of refusals) {
+    const status = r.status ?? 400;
+    it(`answers ${r.what} with ${status} ${r.type}`, async () => {
+      await r.setup?.();
+      const answer = await ecs().call(r.op, r.input);
+      assert.deepEqual([answer.status, answer.body.__type, answer.errorType], [status, r.type, r.type], JSON.stringify(answer.body));
+      assert.deepEqual(Object.keys(answer.body).sort(), ["__type", "message"]);
+      assert.match(String(answer.body.message), r.message);
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { CreateClusterResponse, DeleteClusterResponse, DescribeClustersResponse, ListClustersResponse } from "@aws-sdk/client-ecs";
-import { anInstanceRegistration, jsonAnswer, startInProcessEcs, type InProcessEcs } from "../testing.js";
+import { anInstanceRegistration, jsonAnswer, itRefuses, startInProcessEcs, type InProcessEcs, type Refusal } from "../testing.js";
 
 /** Clusters through the JSON front door in process: signed requests, the real table, a real store. */
 let ecs: InProcessEcs;
@@ -66,7 +66,7 @@ describe("clusters", () => {
     assert.equal(new Set(seen).size, seen.length, "no cluster on two pages");
   });
 
-  const refusals: { what: string; op: string; input: object; status: number; type: string; message: RegExp; setup?: () => Promise<unknown> }[] = [
+  const refusals: Refusal[] = [
     { what: "a cluster name with spaces", op: "CreateCluster", input: { clusterName: "has spaces" }, status: 400, type: "InvalidParameterException", message: /cluster/i },
     { what: "deleting a cluster that does not exist", op: "DeleteCluster", input: { cluster: "ghost" }, status: 400, type: "ClusterNotFoundException", message: /^Cluster not found\.$/ },
     {
@@ -85,17 +85,7 @@ describe("clusters", () => {
     { what: "a member of the wrong type", op: "CreateCluster", input: { clusterName: 42 }, status: 400, type: "SerializationException", message: /clusterName/ },
     { what: "an operation ECS does not have", op: "CreateGalaxy", input: {}, status: 400, type: "UnknownOperationException", message: /CreateGalaxy/ },
   ];
-  for (const r of refusals) {
-    it(`answers ${r.what} with ${r.status} ${r.type}`, async () => {
-      await r.setup?.();
-      const answer = await ecs.call(r.op, r.input);
-      assert.equal(answer.status, r.status);
-      assert.equal(answer.errorType, r.type);
-      assert.deepEqual(Object.keys(answer.body).sort(), ["__type", "message"]);
-      assert.equal(answer.body.__type, r.type);
-      assert.match(String(answer.body.message), r.message);
-    });
-  }
+  itRefuses(() => ecs, refusals);
 });
 
 describe("the signature in front of every ECS operation", () => {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { CreateServiceResponse, DeleteServiceResponse, DescribeServicesResponse, ListServicesResponse, UpdateServiceResponse } from "@aws-sdk/client-ecs";
-import { aContainerDefinition, aTaskDefinition, startInProcessEcs, type InProcessEcs } from "../testing.js";
+import { aContainerDefinition, aTaskDefinition, itRefuses, startInProcessEcs, type InProcessEcs, type Refusal } from "../testing.js";
 
 /**
  * Services through the JSON front door in process. No service runner is started: these specify
@@ -60,7 +60,7 @@ describe("services", () => {
     assert.deepEqual([again.status, again.body.__type, again.body.message], [400, "ServiceNotActiveException", "Service was not ACTIVE."]);
   });
 
-  const refusals: { what: string; op: string; input: object; type: string; message: RegExp }[] = [
+  const refusals: Refusal[] = [
     { what: "a second service of the same name", op: "CreateService", input: { cluster: "svc", serviceName: "web", taskDefinition: "api", desiredCount: 1 }, type: "InvalidParameterException", message: /not idempotent/ },
     { what: "a REPLICA service without desiredCount", op: "CreateService", input: { cluster: "svc", serviceName: "countless", taskDefinition: "api" }, type: "InvalidParameterException", message: /desiredCount is required/ },
     { what: "a service name with a dot", op: "CreateService", input: { cluster: "svc", serviceName: "a.b", taskDefinition: "api", desiredCount: 1 }, type: "InvalidParameterException", message: /serviceName may hold/ },
@@ -69,12 +69,5 @@ describe("services", () => {
     { what: "deleting a service that does not exist", op: "DeleteService", input: { cluster: "svc", service: "ghost" }, type: "ServiceNotFoundException", message: /^Service not found\.$/ },
     { what: "describing no services", op: "DescribeServices", input: { cluster: "svc", services: [] }, type: "InvalidParameterException", message: /services must name 1 to 10/ },
   ];
-  for (const r of refusals) {
-    it(`answers ${r.what} with 400 ${r.type}`, async () => {
-      const answer = await ecs.call(r.op, r.input);
-      assert.deepEqual([answer.status, answer.body.__type], [400, r.type], JSON.stringify(answer.body));
-      assert.deepEqual(Object.keys(answer.body).sort(), ["__type", "message"]);
-      assert.match(String(answer.body.message), r.message);
-    });
-  }
+  itRefuses(() => ecs, refusals);
 });

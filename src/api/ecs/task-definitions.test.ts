@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { DescribeTaskDefinitionResponse, RegisterTaskDefinitionResponse } from "@aws-sdk/client-ecs";
-import { aContainerDefinition, aTaskDefinition, startInProcessEcs, type InProcessEcs } from "../testing.js";
+import { aContainerDefinition, aTaskDefinition, itRefuses, startInProcessEcs, type InProcessEcs, type Refusal } from "../testing.js";
 
 /** Task definitions through the JSON front door in process. */
 let ecs: InProcessEcs;
@@ -47,17 +47,10 @@ describe("task definitions", () => {
     assert.deepEqual(out.tags, [{ key: "team", value: "core" }]);
   });
 
-  const refusals: { what: string; op: string; input: object; type: string; message: RegExp }[] = [
+  const refusals: Refusal[] = [
     { what: "a family that was never registered", op: "DescribeTaskDefinition", input: { taskDefinition: "never" }, type: "ClientException", message: /Unable to describe task definition/ },
     { what: "a task definition without containers", op: "RegisterTaskDefinition", input: aTaskDefinition({ containerDefinitions: [] }), type: "ClientException", message: /container/i },
     { what: "no family", op: "RegisterTaskDefinition", input: { containerDefinitions: [aContainerDefinition()] }, type: "InvalidParameterException", message: /Missing required parameter .family./ },
   ];
-  for (const r of refusals) {
-    it(`answers ${r.what} with 400 ${r.type}`, async () => {
-      const answer = await ecs.call(r.op, r.input);
-      assert.deepEqual([answer.status, answer.body.__type], [400, r.type], JSON.stringify(answer.body));
-      assert.deepEqual(Object.keys(answer.body).sort(), ["__type", "message"]);
-      assert.match(String(answer.body.message), r.message);
-    });
-  }
+  itRefuses(() => ecs, refusals);
 });

@@ -8,7 +8,7 @@ import type {
   RunTaskResponse,
   StopTaskResponse,
 } from "@aws-sdk/client-ecs";
-import { aContainerDefinition, aTaskDefinition, anInstanceRegistration, startInProcessEcs, type InProcessEcs } from "../testing.js";
+import { aContainerDefinition, aTaskDefinition, anInstanceRegistration, itRefuses, startInProcessEcs, type InProcessEcs, type Refusal } from "../testing.js";
 
 /**
  * Container instances and tasks through the JSON front door in process. No agent is connected:
@@ -133,7 +133,11 @@ describe("RunTask, DescribeTasks and StopTask", () => {
     assert.match(out.failures?.[0]?.detail ?? "", /Unable to place 1 of 3 tasks/);
   });
 
-  const refusals: { what: string; input: object; type: string; message: RegExp }[] = [
+  const runTaskSetup = async () => {
+    await ecs.send("CreateCluster", { clusterName: "empty" });
+    await ecs.send("RegisterTaskDefinition", aTaskDefinition());
+  };
+  const refusals: Omit<Refusal, "op">[] = [
     { what: "a cluster without instances", input: { cluster: "empty", taskDefinition: "web" }, type: "InvalidParameterException", message: /^No Container Instances were found in your cluster\.$/ },
     { what: "a cluster that does not exist", input: { cluster: "ghost", taskDefinition: "web" }, type: "ClusterNotFoundException", message: /^Cluster not found\.$/ },
     { what: "a count above 10", input: { cluster: "empty", taskDefinition: "web", count: 11 }, type: "InvalidParameterException", message: /count must be from 1 to 10/ },
@@ -145,16 +149,7 @@ describe("RunTask, DescribeTasks and StopTask", () => {
       message: /position/,
     },
   ];
-  for (const r of refusals) {
-    it(`answers RunTask on ${r.what} with 400 ${r.type}`, async () => {
-      await ecs.send("CreateCluster", { clusterName: "empty" });
-      await ecs.send("RegisterTaskDefinition", aTaskDefinition());
-      const answer = await ecs.call("RunTask", r.input);
-      assert.deepEqual([answer.status, answer.body.__type], [400, r.type], JSON.stringify(answer.body));
-      assert.deepEqual(Object.keys(answer.body).sort(), ["__type", "message"]);
-      assert.match(String(answer.body.message), r.message);
-    });
-  }
+  itRefuses(() => ecs, refusals.map((r) => ({ ...r, what: `RunTask on ${r.what}`, op: "RunTask", setup: runTaskSetup })));
 
   it("answers StopTask on a task it does not know with 400 InvalidParameterException", async () => {
     await ecs.send("CreateCluster", { clusterName: "empty" });
