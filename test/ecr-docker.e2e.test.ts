@@ -32,15 +32,7 @@ describe("ECR registry with the real docker CLI and AWS CLI", () => {
 
     const ref = `${tools.host}/hello:latest`;
     await tools.tag(testImage, ref);
-    const push = await tools.docker(["push", ref]);
-    assert.equal(push.code, 0, push.stderr);
-    const pushed = /digest: (sha256:[0-9a-f]{64})/.exec(push.stdout)?.[1];
-    assert.ok(pushed, push.stdout);
-
-    assert.equal((await tools.docker(["rmi", ref])).code, 0);
-    const pull = await tools.docker(["pull", ref]);
-    assert.equal(pull.code, 0, pull.stderr);
-    assert.equal(await tools.repoDigest(ref), pushed);
+    const pushed = await tools.pushAndPullBack(ref);
 
     const described = await server.aws("ecr", "describe-images", "--repository-name", "hello");
     assert.equal(described.code, 0, described.stderr);

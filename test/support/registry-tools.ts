@@ -145,6 +145,23 @@ export class RegistryTools {
   }
 
   /** The repository digest docker recorded for `reference` after a push or pull. */
+  /**
+   * `docker push`, `rmi` and `pull` of `reference`: the digest the push reported, once the image
+   * pulled back carries it. Throws with docker's output at the first step that fails.
+   */
+  async pushAndPullBack(reference: string): Promise<string> {
+    const push = await this.docker(["push", reference]);
+    const pushed = /digest: (sha256:[0-9a-f]{64})/.exec(push.stdout)?.[1];
+    if (push.code !== 0 || pushed === undefined) throw new Error(`docker push ${reference} failed: ${push.stdout}${push.stderr}`);
+    const rmi = await this.docker(["rmi", reference]);
+    if (rmi.code !== 0) throw new Error(`docker rmi ${reference} failed: ${rmi.stderr}`);
+    const pull = await this.docker(["pull", reference]);
+    if (pull.code !== 0) throw new Error(`docker pull ${reference} failed: ${pull.stderr}`);
+    const digest = await this.repoDigest(reference);
+    if (digest !== pushed) throw new Error(`${reference} was pushed as ${pushed} but pulled back as ${digest}`);
+    return pushed;
+  }
+
   async repoDigest(reference: string): Promise<string> {
     const r = await this.docker(["image", "inspect", "--format", "{{json .RepoDigests}}", reference]);
     const digests = JSON.parse(r.stdout || "[]") as string[];
