@@ -4,7 +4,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
 import type { HttpRequest } from "../api/http-types.js";
 import { AwsError } from "../errors/catalog.js";
-import { verifySigV4, type VerifyOptions } from "./sigv4.js";
+import { signingServiceOf, verifySigV4, type VerifyOptions } from "./sigv4.js";
 
 const key = { accessKeyId: "AKIATESTTESTTESTTEST", secretAccessKey: "secret/secret+secret" };
 const now = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -156,4 +156,17 @@ describe("SigV4 verification", () => {
       await rejectsWith(verifySigV4({ ...req, headers: { ...req.headers, host: "10.0.0.9:4400" } }, opts), "InvalidSignatureException", /does not match/);
     });
   });
+});
+
+describe("signingServiceOf: the service a credential scope names, unverified", () => {
+  const cases: [string, string | undefined, string | undefined][] = [
+    ["an STS scope", "AWS4-HMAC-SHA256 Credential=AKIA/20261129/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=ab", "sts"],
+    ["an ELBv2 scope", "AWS4-HMAC-SHA256 Credential=AKIA/20261129/eu-west-1/elasticloadbalancing/aws4_request, SignedHeaders=host, Signature=ab", "elasticloadbalancing"],
+    ["no Authorization header", undefined, undefined],
+    ["another algorithm", "AWS3 Credential=AKIA/20261129/us-east-1/sts/aws4_request", undefined],
+    ["a scope without a service", "AWS4-HMAC-SHA256 Credential=AKIA/20261129, SignedHeaders=host, Signature=ab", undefined],
+  ];
+  for (const [what, authorization, service] of cases) {
+    it(`${what}: ${String(service)}`, () => assert.equal(signingServiceOf({ headers: { authorization } }), service));
+  }
 });

@@ -112,6 +112,19 @@ interface Authorization {
   readonly signature: string;
 }
 
+/**
+ * The service a request's SigV4 credential scope names (`Credential=AKID/date/region/<service>/aws4_request`),
+ * read without verifying anything: how a front door without a target header (the Query protocol)
+ * picks the service. Undefined when the request carries no readable Authorization header.
+ */
+export function signingServiceOf(req: Pick<HttpRequest, "headers">): string | undefined {
+  try {
+    return parseAuthorization(header(req, "authorization")).credential.split("/")[3] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseAuthorization(value: string | undefined): Authorization {
   if (!value) throw new AwsError("MissingAuthenticationTokenException", "Missing Authentication Token");
   const m = /^AWS4-HMAC-SHA256\s+(.*)$/s.exec(value);

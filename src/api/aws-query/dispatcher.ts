@@ -4,6 +4,7 @@ import { excerpt } from "../../observability/excerpt.js";
 import { AwsError, type ErrorCode } from "../../errors/catalog.js";
 import type { FrontDoorDeps } from "../front-door-deps.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
+import { signingServiceOf } from "../../auth/sigv4.js";
 import { decodeQueryForm } from "./form.js";
 import type { QueryService } from "./service.js";
 import { errorXml, resultXml } from "./xml.js";
@@ -22,7 +23,7 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
 
   return async (req) => {
     const requestId = randomUUID();
-    const signingName = signingNameOf(req);
+    const signingName = signingServiceOf(req);
     const service = bySigningName.get(signingName ?? "");
     let action = "";
     try {
@@ -66,12 +67,6 @@ const queryCodes: Partial<Record<ErrorCode, string>> = {
   ValidationException: "ValidationError",
 };
 
-/** The service of the SigV4 credential scope: `Credential=AKID/20261129/us-east-1/<service>/aws4_request`. */
-function signingNameOf(req: HttpRequest): string | undefined {
-  const auth = req.headers.authorization;
-  const text = Array.isArray(auth) ? auth[0] : auth;
-  return text ? /Credential=[^/,\s]*\/[^/,\s]*\/[^/,\s]*\/([^/,\s]*)\//.exec(text)?.[1] : undefined;
-}
 
 
 const respond = (status: number, body: string, requestId: string): HttpResponse => ({
