@@ -2,6 +2,7 @@
 // Import cycles are checked by madge (npm run lint).
 import tseslint from "typescript-eslint";
 
+const changeLogInternals = [{ group: ["**/state/change-log.js", "**/state/sqlite/change-table.js"], message: "Only the store appends changes; subscribe through Store.changes." }];
 const ioModules = ["node:fs", "node:fs/promises", "node:http", "node:net", "node:child_process", "better-sqlite3", "pg", "dockerode", "ws"];
 
 export default tseslint.config(
@@ -22,6 +23,26 @@ export default tseslint.config(
   {
     files: ["src/scheduler/**/*.ts", "src/controller/**/*.ts", "src/domain/**/*.ts"],
     ignores: ["**/*.test.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: ioModules }] },
+    rules: { "no-restricted-imports": ["error", { paths: ioModules, patterns: changeLogInternals }] },
+  },
+  // Only the store appends to the change log: everyone else reads it through Store.changes.
+  {
+    files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
+    ignores: ["src/state/**", "src/scheduler/**", "src/controller/**", "src/domain/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: changeLogInternals }] },
+  },
+  // The placement index changes only from the change log (src/planner/placement-index.ts), never inside a write.
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/scheduler/**", "src/planner/placement-index.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name=/^(addTask|removeTask)$/]",
+          message: "Only the planner's index changes a ClusterState, from the change log: place through Planner.launch.",
+        },
+      ],
+    },
   },
 );

@@ -139,7 +139,7 @@ function main(): void {
     const request = groupRequest(g, TASKS);
     const t0 = performance.now();
     const result = placeTasks(state, request, { random });
-    for (const p of result.placements) state.reserve(p, request);
+    for (const p of result.placements) state.addTask({ ...p, group: request.group, cpu: request.cpu, memory: request.memory });
     groupMs.push(performance.now() - t0);
     placed += result.placements.length;
     failed += request.count - result.placements.length;

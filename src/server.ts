@@ -20,8 +20,8 @@ import { defaultClusterSettings } from "./domain/cluster.js";
 import { LostTaskSweeper } from "./controller/lost-instances/sweeper.js";
 import { ServiceRunner } from "./controller/services/runner.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
-import { PlacementIndex } from "./placement/placement-index.js";
-import { ChangeFeed } from "./state/change-feed.js";
+import { PlacementIndex } from "./planner/placement-index.js";
+import { Planner } from "./planner/planner.js";
 import { SqliteStore } from "./state/sqlite/sqlite-store.js";
 import { checkPassword, loadOrCreateTokenSecret, registryUser } from "./registry/auth-token.js";
 import { BlobStore } from "./registry/blob-store.js";
@@ -64,8 +64,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   const accessKey = loadOrCreateCredentials(credentialsFile);
   const store = new SqliteStore({ path: join(config.dataDir, "berth.db") });
   const partition = { region: config.region, accountId: config.accountId };
-  const changes = new ChangeFeed();
-  const placement = new PlacementIndex(changes);
+  const planner = new Planner(new PlacementIndex(store, (err) => logger.error({ err }, "placement index: a change could not be applied")), Math.random);
   const authenticator = new Authenticator({ rootKey: accessKey, partition, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
 
   // The image registry: blobs and its own SQLite file under <data-dir>/registry.
@@ -99,7 +98,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
 
   const awsJson = createJsonDispatcher({
     services: [
-      ecsService({ store, changes, random: Math.random, placement }),
+      ecsService({ store, planner, random: Math.random }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
       berthService({ store }),
     ],
@@ -110,8 +109,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     refusals,
   });
   const frontDoorOptions = { authenticator, partition, now: Date.now, logger, refusals };
-  const hub = new AgentHub({ store, changes, authenticator, partition, logger, now: Date.now, placement, refusals });
-  const lostTasks = new LostTaskSweeper({ store, changes, placement, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals });
+  const lostTasks = new LostTaskSweeper({ store, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   try {
     await lostTasks.start();
     // Before the agent channel opens: every instance waits for its agent to come back.
@@ -150,8 +149,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   });
   const services = new ServiceRunner({
     store,
-    changes,
-    placement,
+    planner,
     partition,
     logger: logger.child({ component: "services" }),
     now: Date.now,

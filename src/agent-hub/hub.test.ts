@@ -34,7 +34,7 @@ describe("AgentHub: hello and manifest", () => {
   it("sends nothing before hello, and answers another protocol version with an error", opts, async (t) => {
     const w = await aHub(t, { tasks: [aTask("a")] });
     const agent = w.connect("i1");
-    w.changes.publish({ kind: "task", record: aTask("b") });
+    await w.saveTask(aTask("b"));
     assert.deepEqual(agent.sent, []);
     agent.receive({ ...hello, protocolVersion: protocolVersion + 1 });
     assert.match((await agent.next("error")).message, /protocol version/);
@@ -50,13 +50,14 @@ describe("AgentHub: desired state pushed from the change feed", () => {
     await agent.next("manifest");
 
     const b = aTask("b");
-    w.changes.publish({ kind: "task", record: b });
-    w.changes.publish({ kind: "task", record: { ...b, lastStatus: "RUNNING", version: 2 } }); // desired status unchanged
-    w.changes.publish({ kind: "task", record: aTask("a") }); // already in the manifest
-    w.changes.publish({ kind: "task", record: aTask("c", { instance: "i2" }) }); // another instance's
-    const stopped = requestStop(b, { reason: "user", code: "UserInitiated", nowMs: w.nowMs() });
-    w.changes.publish({ kind: "task", record: stopped });
-    w.changes.publish({ kind: "task", record: stopped });
+    await w.saveTask(b);
+    const running = { ...b, lastStatus: "RUNNING", version: 2 } as const;
+    await w.saveTask(running); // desired status unchanged
+    await w.saveTask({ ...aTask("a"), version: 2 }); // already in the manifest
+    await w.saveTask(aTask("c", { instance: "i2" })); // another instance's
+    const stopped = requestStop(running, { reason: "user", code: "UserInitiated", nowMs: w.nowMs() });
+    await w.saveTask(stopped);
+    await w.saveTask({ ...stopped, version: stopped.version + 1 }); // saved again, still STOPPED
 
     assert.deepEqual(
       agent.all("payload").map((p) => [p.seq, p.tasks.map((s) => [s.taskArn, s.desiredStatus])]),
@@ -180,7 +181,7 @@ describe("AgentHub: session lifetime", () => {
     await first.closed();
     second.receive(hello);
     assert.equal((await second.next("manifest")).seq, 1);
-    w.changes.publish({ kind: "task", record: aTask("new") });
+    await w.saveTask(aTask("new"));
 
     assert.equal(second.all("payload").length, 1);
     assert.equal(first.all("payload").length, 0);
@@ -196,7 +197,7 @@ describe("AgentHub: session lifetime", () => {
     agent.receive(hello);
     await agent.next("manifest");
 
-    w.changes.publish({ kind: "instance", record: anInstance("i1", { status: "INACTIVE", version: 3 }) });
+    await w.saveInstance(anInstance("i1", { status: "INACTIVE", version: 3 }));
     assert.deepEqual(agent.closedWith, { code: 1008, reason: "container instance deregistered" });
     await agent.closed();
     assert.equal(w.hub.isConnected(instanceArn("i1")), false);

@@ -18,14 +18,10 @@ import type { Principal } from "../auth/principal.js";
 import { ReplayGuard } from "../auth/replay-guard.js";
 import { maxSkewMs } from "../auth/sigv4.js";
 import type { Partition } from "../domain/arn.js";
-import { arnCluster } from "../domain/arn.js";
-import type { TaskRecord } from "../domain/task.js";
 import { applyReport } from "../domain/task-report.js";
 import { AwsError } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
 import type { RefusalLog } from "../observability/refusal-log.js";
-import type { PlacementIndex } from "../placement/placement-index.js";
-import type { ChangeFeed } from "../state/change-feed.js";
 import { allContainerInstances } from "../state/scan.js";
 import type { Store } from "../state/store.js";
 
@@ -33,14 +29,12 @@ export const agentPath = "/agent/v1/connect";
 
 export interface AgentHubOptions {
   readonly store: Store;
-  readonly changes: ChangeFeed;
   /** Resolves the handshake's signature to a principal. */
   readonly authenticator: Authenticator;
   readonly partition: Partition;
   readonly logger: Logger;
   readonly now: () => number;
   readonly heartbeatMs?: number;
-  readonly placement: PlacementIndex;
   /** Where refused connections are counted (one summary line per interval, each at debug). */
   readonly refusals: RefusalLog;
 }
@@ -77,7 +71,6 @@ class Refusal extends Error {
 }
 
 /** `arn:aws:ecs:r:a:task/<cluster>/<id>` → cluster. */
-const clusterFromArn = (taskArn: string): string => arnCluster(taskArn) ?? "";
 
 interface Session {
   readonly instanceArn: string;
@@ -115,7 +108,7 @@ export class AgentHub {
   constructor(private readonly opts: AgentHubOptions) {
     this.heartbeatMs = opts.heartbeatMs ?? 2000;
     this.timer = setInterval(() => this.tick(), this.heartbeatMs);
-    this.unsubscribe = opts.changes.subscribe((c) => {
+    this.unsubscribe = opts.store.changes.subscribe((c) => {
       if (c.kind === "task") this.push(c.record.containerInstanceArn, c.record.spec);
       // Deregistration revokes the agent's credential; its open session ends with it.
       if (c.kind === "instance" && c.record.status === "INACTIVE") this.sessions.get(c.record.arn)?.socket.close(closeCodes.policyViolation, "container instance deregistered");
@@ -256,51 +249,37 @@ export class AgentHub {
   }
 
   /**
-   * Records reports of tasks placed on `instanceArn` durably, then publishes the changes; returns
+   * Records reports of tasks placed on `instanceArn` durably (the change log carries them on); returns
    * the reports refused because their task is on another instance. Reports of unknown tasks are ignored.
    */
   private async record(instanceArn: string, reports: readonly TaskReport[]): Promise<TaskReport[]> {
     const refused: TaskReport[] = [];
-    const updated = await this.opts.store
-      .write(async (tx) => {
-        const changed: TaskRecord[] = [];
-        for (const report of reports) {
-          const task = await tx.tasks.get(report.taskArn);
-          if (!task) continue;
-          if (task.containerInstanceArn !== instanceArn) {
-            refused.push(report);
-            continue;
-          }
-          const next = applyReport(task, report, this.opts.now());
-          if (next === task) continue;
-          await tx.tasks.put(next);
-          if (next.lastStatus === "STOPPED") this.opts.placement.release(next);
-          changed.push(next);
+    await this.opts.store.write(async (tx) => {
+      for (const report of reports) {
+        const task = await tx.tasks.get(report.taskArn);
+        if (!task) continue;
+        if (task.containerInstanceArn !== instanceArn) {
+          refused.push(report);
+          continue;
         }
-        return changed;
-      })
-      .catch((e: unknown) => {
-        for (const r of reports) this.opts.placement.invalidate(clusterFromArn(r.taskArn));
-        throw e;
-      });
-    for (const record of updated) this.opts.changes.publish({ kind: "task", record });
+        const next = applyReport(task, report, this.opts.now());
+        if (next !== task) await tx.tasks.put(next);
+      }
+    });
     return refused;
   }
 
   private async setConnected(instanceArn: string, agentConnected: boolean): Promise<void> {
-    const record = await this.opts.store.write(async (tx) => {
+    await this.opts.store.write(async (tx) => {
       const current = await tx.containerInstances.get(instanceArn);
-      if (!current || current.agentConnected === agentConnected) return undefined;
-      const next = {
+      if (!current || current.agentConnected === agentConnected) return;
+      await tx.containerInstances.put({
         ...current,
         agentConnected,
         agentDisconnectedAtMs: agentConnected ? current.agentDisconnectedAtMs : this.opts.now(),
         version: current.version + 1,
-      };
-      await tx.containerInstances.put(next);
-      return next;
+      });
     });
-    if (record) this.opts.changes.publish({ kind: "instance", record });
   }
 
   private push(instanceArn: string, spec: TaskSpec): void {

@@ -11,8 +11,7 @@ import { clusterArn, containerInstanceArn, taskArn, type Partition } from "../do
 import type { ContainerInstanceRecord } from "../domain/container-instance.js";
 import type { TaskRecord } from "../domain/task.js";
 import { RefusalLog } from "../observability/refusal-log.js";
-import { PlacementIndex } from "../placement/placement-index.js";
-import { ChangeFeed, type Change } from "../state/change-feed.js";
+import type { Change, ChangeFeed } from "../state/changes.js";
 import { SqliteStore } from "../state/sqlite/sqlite-store.js";
 import { aContainerInstance } from "../state/store-builders.js";
 import { AgentHub, type AgentSocket } from "./hub.js";
@@ -133,12 +132,12 @@ export function aTask(id: string, o: { instance?: string; lastStatus?: TaskRecor
   };
 }
 
-/** The first change published from now on that matches; fails after `withinMs`. */
+/** The first change committed from now on that matches; fails after `withinMs`. */
 export function nextChange<K extends Change["kind"]>(changes: ChangeFeed, kind: K, where: (c: Extract<Change, { kind: K }>) => boolean = () => true, withinMs = 2_000): Promise<Extract<Change, { kind: K }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
-      reject(new Error(`no matching ${kind} change was published within ${withinMs} ms`));
+      reject(new Error(`no matching ${kind} change was committed within ${withinMs} ms`));
     }, withinMs);
     const stop = changes.subscribe((c) => {
       const match = (x: Change): x is Extract<Change, { kind: K }> => x.kind === kind;
@@ -154,7 +153,11 @@ export function nextChange<K extends Change["kind"]>(changes: ChangeFeed, kind: 
 export interface HubWorld {
   readonly hub: AgentHub;
   readonly store: SqliteStore;
+  /** The store's change log. */
   readonly changes: ChangeFeed;
+  /** Saves a record in its own write: the change log hands it to the hub on commit. */
+  saveTask(task: TaskRecord): Promise<void>;
+  saveInstance(instance: ContainerInstanceRecord): Promise<void>;
   readonly heartbeatMs: number;
   /** The hub's clock. */
   nowMs(): number;
@@ -165,20 +168,19 @@ export interface HubWorld {
 }
 
 /**
- * A hub over a real SQLite store in a temp dir, a real change feed and placement index, a clock the
+ * A hub over a real SQLite store in a temp dir (and its change log), a clock the
  * test moves and node:test's mock timers for the heartbeat interval; all of it closed after the test.
  */
 export async function aHub(t: TestContext, seed: { instances?: ContainerInstanceRecord[]; tasks?: TaskRecord[]; heartbeatMs?: number } = {}): Promise<HubWorld> {
   t.mock.timers.enable({ apis: ["setInterval"] });
   const dir = mkdtempSync(join(tmpdir(), "berth-hub-"));
   const store = new SqliteStore({ path: join(dir, "berth.db") });
-  const changes = new ChangeFeed();
   const logger = pino({ level: "silent" });
   const refusals = new RefusalLog({ logger, intervalMs: 60_000 });
   const authenticator = new Authenticator({ rootKey: { accessKeyId: "AKIAROOT", secretAccessKey: "secret" }, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)), partition });
   let now = 1_000_000;
   const heartbeatMs = seed.heartbeatMs ?? 1_000;
-  const hub = new AgentHub({ store, changes, authenticator, partition, logger, now: () => now, heartbeatMs, placement: new PlacementIndex(changes), refusals });
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: () => now, heartbeatMs, refusals });
   t.after(async () => {
     hub.close();
     refusals.stop();
@@ -192,7 +194,9 @@ export async function aHub(t: TestContext, seed: { instances?: ContainerInstance
   return {
     hub,
     store,
-    changes,
+    changes: store.changes,
+    saveTask: (task) => store.write((tx) => tx.tasks.put(task)),
+    saveInstance: (instance) => store.write((tx) => tx.containerInstances.put(instance)),
     heartbeatMs,
     nowMs: () => now,
     elapse: (periods) => {

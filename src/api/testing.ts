@@ -9,8 +9,8 @@ import { Hash } from "@smithy/hash-node";
 import { pino } from "pino";
 import { Authenticator } from "../auth/authenticator.js";
 import { RefusalLog } from "../observability/refusal-log.js";
-import { PlacementIndex } from "../placement/placement-index.js";
-import { ChangeFeed } from "../state/change-feed.js";
+import { PlacementIndex } from "../planner/placement-index.js";
+import { Planner } from "../planner/planner.js";
 import { SqliteStore } from "../state/sqlite/sqlite-store.js";
 import { createJsonDispatcher } from "./aws-json/dispatcher.js";
 import { ecsService } from "./ecs/service.js";
@@ -106,9 +106,11 @@ const ecsTarget = { targetPrefix: "AmazonEC2ContainerServiceV20141113", signingN
 export function startInProcessEcs(): InProcessEcs {
   const dir = mkdtempSync(join(tmpdir(), "berth-ecs-api-"));
   const store = new SqliteStore({ path: join(dir, "berth.db") });
-  const changes = new ChangeFeed();
   // Placement ties are broken by randomness: a fixed value keeps every run the same.
-  const ecs = ecsService({ store, changes, random: () => 0.5, placement: new PlacementIndex(changes) });
+  const index = new PlacementIndex(store, (err) => {
+    throw err;
+  });
+  const ecs = ecsService({ store, random: () => 0.5, planner: new Planner(index, () => 0.5) });
   const dispatch = createJsonDispatcher({ services: [ecs], ...frontDoorOptions });
   const call = async (op: string, input: object) => jsonAnswer(await dispatch(await signedJsonRequest(ecsTarget, op, input)));
   return {
@@ -121,16 +123,14 @@ export function startInProcessEcs(): InProcessEcs {
       return answer.body as O;
     },
     async connectAgent(arn) {
-      const record = await store.write(async (tx) => {
+      await store.write(async (tx) => {
         const current = await tx.containerInstances.get(arn);
         if (!current) throw new Error(`no container instance ${arn}`);
-        const next = { ...current, agentConnected: true, version: current.version + 1 };
-        await tx.containerInstances.put(next);
-        return next;
+        await tx.containerInstances.put({ ...current, agentConnected: true, version: current.version + 1 });
       });
-      changes.publish({ kind: "instance", record });
     },
     async close() {
+      index.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,4 +1,4 @@
-import type { ClusterSetting } from "@aws-sdk/client-ecs";
+import type { ClusterConfiguration, ClusterSetting } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
 
@@ -31,4 +31,18 @@ export function mergeClusterSettings(current: readonly ClusterSetting[], request
     merged.set(s.name, s.value);
   }
   return [...merged].map(([name, value]) => ({ name, value }));
+}
+
+export type ClusterStatus = "ACTIVE" | "INACTIVE";
+
+/** A cluster as the control plane keeps it. */
+export interface ClusterRecord {
+  readonly name: string;
+  readonly arn: string;
+  readonly status: ClusterStatus;
+  readonly settings: readonly ClusterSetting[];
+  readonly configuration?: ClusterConfiguration | undefined;
+  readonly createdAtMs: number;
+  /** Bumped on every change; saves are conditional on it (see `Store`). */
+  readonly version: number;
 }

@@ -1,5 +1,5 @@
 import { hostBindingOf, sharesHostPorts, type HostBinding } from "./host-ports.js";
-import type { InstanceSnapshot, InstanceStatus, Placement } from "./types.js";
+import type { InstanceSnapshot, InstanceStatus } from "./types.js";
 
 /** What one task holds on its instance, to reserve on placement and give back when it stops. */
 export interface TaskReservation {
@@ -25,14 +25,14 @@ export interface AttributeIndex {
  * instance.
  *
  * The caller builds it from the store (`ClusterState.from`) and keeps it in step with
- * `reserve` / `release` as placements are committed and tasks stop; a placement call reads it
+ * `addTask` / `removeTask` as placements are committed and tasks stop; a placement call reads it
  * and never changes it. Instance facts that rarely change (status, attributes, agent) are taken
  * as given: rebuild the state when an instance registers, deregisters or changes attributes
  * (building it for 5,000 instances takes a few milliseconds).
  */
 export class ClusterState {
   readonly size: number;
-  /** Mutable columns; only `reserve` and `release` write them. */
+  /** Mutable columns; only `addTask` and `removeTask` write them. */
   readonly remainingCpu: Float64Array;
   readonly remainingMemory: Float64Array;
   readonly runningTasks: Int32Array;
@@ -173,13 +173,13 @@ export class ClusterState {
     return this.sharingGroups(i).some((g) => (this.groupUdp[g]?.get(port) ?? 0) > 0);
   }
 
-  /** Takes a committed placement's resources. */
-  reserve(placement: Placement, task: { readonly group: string; readonly cpu: number; readonly memory: number }): void {
-    this.adjust({ ...task, ...placement }, +1);
+  /** A task now holds resources on its instance (a committed placement). Only the planner's index calls this. */
+  addTask(task: TaskReservation): void {
+    this.adjust(task, +1);
   }
 
-  /** Gives back what a task held, when it stops (or when a planned placement is abandoned). */
-  release(task: TaskReservation): void {
+  /** A task no longer holds its resources (it stopped). Only the planner's index calls this. */
+  removeTask(task: TaskReservation): void {
     this.adjust(task, -1);
   }
 

@@ -47,7 +47,7 @@ export function compileRequest(request: PlacementRequest): CompiledRequest {
   const constraints = request.constraints ?? [];
   if (constraints.some((c) => c.type === "distinctInstance")) checks.push(distinctInstanceCheck(request.group));
   for (const c of constraints) {
-    if (c.type === "memberOf") checks.push(memberOfCheck(c.expression, parseExpression(c.expression)));
+    if (c.type === "memberOf") checks.push(memberOfCheck(c.expression, c.parsed ?? parseExpression(c.expression)));
   }
 
   return {

@@ -129,7 +129,7 @@ void describe("placement properties", () => {
               handed.add(g);
             }
             gpusHanded.set(p.instanceId, handed);
-            state.reserve(p, request);
+            state.addTask({ ...p, group: request.group, cpu: request.cpu, memory: request.memory });
             assert.ok((state.remainingCpu[i] ?? -1) >= 0 && (state.remainingMemory[i] ?? -1) >= 0, `${p.instanceId} oversubscribed`);
           }
         }
@@ -175,7 +175,7 @@ function checkEachPick(strategies: PlacementStrategy[], better: (state: ClusterS
         for (let j = 0; j < state.size; j++) {
           if (j !== chosen && eligible(state, j, request)) assert.ok(!better(state, j, chosen, request.group), `instance ${j} was a better choice than ${chosen}`);
         }
-        state.reserve(p, request);
+        state.addTask({ ...p, group: request.group, cpu: request.cpu, memory: request.memory });
       }
     }),
     runs,

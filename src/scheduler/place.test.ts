@@ -246,7 +246,7 @@ void describe("ClusterState", () => {
     const [placement] = placeTasks(state, request, { random: seededRandom(1) }).placements;
     assert.ok(placement !== undefined);
     assert.deepEqual(state.snapshot(0), before);
-    state.reserve(placement, request);
+    state.addTask({ ...placement, group: request.group, cpu: request.cpu, memory: request.memory });
     const after = state.snapshot(0);
     assert.equal(after.remainingMemory, before.remainingMemory - 1000);
     assert.equal(after.remainingCpu, before.remainingCpu - 100);
@@ -254,7 +254,7 @@ void describe("ClusterState", () => {
     assert.equal(after.taskGroups.get("family:web"), 1);
     assert.equal(after.runningTasksCount, 1);
     assert.equal(placeTasks(state, request, { random: seededRandom(1) }).failures[0]?.reason, FailureReason.ports);
-    state.release({ ...placement, group: request.group, cpu: 100, memory: 1000 });
+    state.removeTask({ ...placement, group: request.group, cpu: 100, memory: 1000 });
     assert.deepEqual(state.snapshot(0), before);
   });
 });
@@ -281,9 +281,9 @@ void describe("instances on one host (same berth.host-id) share its host ports",
     const state = ClusterState.from([onHost("a1", "h"), onHost("a2", "h")]);
     const request = aRequest({ tcpPorts: [7000], udpPorts: [53] });
     const [placement] = placeTasks(state, request, { random: seededRandom(3) }).placements;
-    state.reserve(placement!, request);
+    state.addTask({ ...placement!, group: request.group, cpu: request.cpu, memory: request.memory });
     assert.deepEqual(reasonsOf(placeTasks(state, request, { random: seededRandom(3) })), { a1: FailureReason.ports, a2: FailureReason.ports });
-    state.release({ ...placement!, group: request.group, cpu: request.cpu, memory: request.memory });
+    state.removeTask({ ...placement!, group: request.group, cpu: request.cpu, memory: request.memory });
     assert.equal(placeTasks(state, request, { random: seededRandom(3) }).placements.length, 1);
   });
 
@@ -306,12 +306,12 @@ void describe("instances on one host bound to different addresses (berth.host-ip
     const wildcardFirst = ClusterState.from([at("any", "0.0.0.0"), at("a2", "127.0.0.2"), at("a3", "127.0.0.3")]);
     const request = aRequest({ tcpPorts: [8080] });
     const onAny = placeTasks(wildcardFirst, { ...request, constraints: [{ type: "memberOf", expression: "attribute:berth.host-ip == 0.0.0.0" }] }, { random: seededRandom(1) });
-    wildcardFirst.reserve(onAny.placements[0]!, request);
+    wildcardFirst.addTask({ ...onAny.placements[0]!, group: request.group, cpu: request.cpu, memory: request.memory });
     assert.deepEqual(reasonsOf(placeTasks(wildcardFirst, request, { random: seededRandom(1) })), { any: FailureReason.ports, a2: FailureReason.ports, a3: FailureReason.ports });
 
     const specificFirst = ClusterState.from([at("any", "0.0.0.0"), at("a2", "127.0.0.2"), at("a3", "127.0.0.3")]);
     const onA2 = placeTasks(specificFirst, { ...request, constraints: [{ type: "memberOf", expression: "attribute:berth.host-ip == 127.0.0.2" }] }, { random: seededRandom(1) });
-    specificFirst.reserve(onA2.placements[0]!, request);
+    specificFirst.addTask({ ...onA2.placements[0]!, group: request.group, cpu: request.cpu, memory: request.memory });
     const next = placeTasks(specificFirst, { ...request, count: 2 }, { random: seededRandom(1) });
     assert.deepEqual(ids(next), ["a3"], "127.0.0.3 is still free; 0.0.0.0 would cover 127.0.0.2");
     assert.deepEqual(reasonsOf(next), { any: FailureReason.ports, a2: FailureReason.ports, a3: FailureReason.ports });

@@ -1,4 +1,4 @@
-import type { ClusterState } from "./cluster-state.js";
+import type { ClusterState, TaskReservation } from "./cluster-state.js";
 import type { CompiledRequest } from "./compiled-request.js";
 import type { InstanceView } from "./instance-view.js";
 import type { InstanceStatus, Placement } from "./types.js";
@@ -25,12 +25,27 @@ export class RequestWork {
   constructor(
     readonly cluster: ClusterState,
     readonly request: CompiledRequest,
+    /** Tasks placed but not yet in `cluster` (earlier placements of the same transaction): taken as if reserved. */
+    pending: readonly TaskReservation[] = [],
   ) {
     this.remainingCpu = cluster.remainingCpu.slice();
     this.remainingMemory = cluster.remainingMemory.slice();
     this.runningTasks = cluster.runningTasks.slice();
     this.ownGroup = cluster.groupColumnIfAny(request.group)?.slice() ?? new Int32Array(cluster.size);
     this.view = new WorkView(this);
+    for (const t of pending) {
+      const i = cluster.indexOf(t.instanceId);
+      if (i !== undefined) this.hold(i, t, t.group === request.group);
+    }
+  }
+
+  private hold(i: number, t: { readonly cpu: number; readonly memory: number; readonly tcpPorts: readonly number[]; readonly udpPorts: readonly number[] }, ownGroup: boolean): void {
+    this.remainingCpu[i] = (this.remainingCpu[i] ?? 0) - t.cpu;
+    this.remainingMemory[i] = (this.remainingMemory[i] ?? 0) - t.memory;
+    this.runningTasks[i] = (this.runningTasks[i] ?? 0) + 1;
+    if (ownGroup) this.ownGroup[i] = (this.ownGroup[i] ?? 0) + 1;
+    addAll(this.takenTcp, this.cluster.portGroup(i), t.tcpPorts);
+    addAll(this.takenUdp, this.cluster.portGroup(i), t.udpPorts);
   }
 
   /** Host ports are shared: taken by this call on any instance whose ports are `i`'s counts. */
@@ -50,12 +65,7 @@ export class RequestWork {
   /** Places one task on instance `i`: takes its resources in the scratch state and describes the placement. */
   take(i: number): Placement {
     const r = this.request;
-    this.remainingCpu[i] = (this.remainingCpu[i] ?? 0) - r.cpu;
-    this.remainingMemory[i] = (this.remainingMemory[i] ?? 0) - r.memory;
-    this.runningTasks[i] = (this.runningTasks[i] ?? 0) + 1;
-    this.ownGroup[i] = (this.ownGroup[i] ?? 0) + 1;
-    addAll(this.takenTcp, this.cluster.portGroup(i), r.tcpPorts);
-    addAll(this.takenUdp, this.cluster.portGroup(i), r.udpPorts);
+    this.hold(i, r, true);
     const gpusTaken = this.takenGpus.get(i) ?? 0;
     const gpuIds = (this.cluster.freeGpus[i] ?? []).slice(gpusTaken, gpusTaken + r.gpuCount);
     if (r.gpuCount > 0) this.takenGpus.set(i, gpusTaken + r.gpuCount);

@@ -3,6 +3,7 @@
  * `InstanceSnapshot`s from the store, describes what one task needs in a `PlacementRequest`, and
  * gets back `PlacementResult`: where each task goes, or ECS-shaped failures plus an explanation.
  */
+import type { Expression } from "./query/ast.js";
 import type { FailureReason } from "./reasons.js";
 
 /** ECS container instance statuses. Only ACTIVE instances take new tasks. */
@@ -47,7 +48,10 @@ export interface InstanceSnapshot {
   readonly taskGroups: ReadonlyMap<string, number>;
 }
 
-export type PlacementConstraint = { readonly type: "distinctInstance" } | { readonly type: "memberOf"; readonly expression: string };
+/** A memberOf constraint may carry its expression already parsed (by whoever validated it), so no one parses it twice. */
+export type PlacementConstraint =
+  | { readonly type: "distinctInstance" }
+  | { readonly type: "memberOf"; readonly expression: string; readonly parsed?: Expression | undefined };
 
 /**
  * `spread` fields: `instanceId` (or its alias `host`) or `attribute:<name>`. `binpack` fields: `cpu`, `memory`.

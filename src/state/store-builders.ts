@@ -1,7 +1,8 @@
 import type { ContainerInstanceRecord } from "../domain/container-instance.js";
 import type { ServiceRecord } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
-import type { ClusterRecord, TaskDefinitionRecord } from "./store.js";
+import type { ClusterRecord } from "../domain/cluster.js";
+import type { TaskDefinitionRecord } from "./store.js";
 
 /** Records for the store contract suite, each new (version 1) unless overridden. */
 

@@ -1,7 +1,9 @@
-import type { ClusterConfiguration, ClusterSetting, Failure, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
-import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../domain/container-instance.js";
+import type { Failure, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { ClusterRecord, ClusterStatus } from "../domain/cluster.js";
+import type { ContainerInstanceRecord, ContainerInstanceStatus, Reservation } from "../domain/container-instance.js";
 import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
+import type { ChangeFeed, LoggedChange } from "./changes.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -20,6 +22,8 @@ export interface Store {
   read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T>;
   /** Runs `fn` in a transaction; resolves after the commit is durable; rolls back if `fn` throws. */
   write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+  /** Every committed save of a cluster, instance, task or service, in order (changes.ts). */
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,11 @@ export interface ReadTx {
 }
 
 export interface WriteTx {
+  /**
+   * The changes this transaction can see that the change log has not yet delivered: its own saves
+   * so far, and those of writes committed with it in the same group, oldest first.
+   */
+  uncommitted(): readonly LoggedChange[];
   readonly clusters: ClusterRepository;
   readonly taskDefinitions: TaskDefinitionRepository;
   readonly tags: TagRepository;
@@ -52,19 +61,6 @@ export interface Page<T> {
   readonly items: readonly T[];
   /** The key to pass as `after` for the next page, when there may be one. */
   readonly nextAfter?: string | undefined;
-}
-
-export type ClusterStatus = "ACTIVE" | "INACTIVE";
-
-export interface ClusterRecord {
-  readonly name: string;
-  readonly arn: string;
-  readonly status: ClusterStatus;
-  readonly settings: readonly ClusterSetting[];
-  readonly configuration?: ClusterConfiguration | undefined;
-  readonly createdAtMs: number;
-  /** Bumped on every change; saves are conditional on it (see `Store`). */
-  readonly version: number;
 }
 
 export interface ClusterReader {
@@ -169,6 +165,8 @@ export interface TaskReader {
   ofService(cluster: string, serviceName: string): Promise<TaskRecord[]>;
   /** Tasks on an instance that still hold resources there (not yet known STOPPED). */
   holdingResources(containerInstanceArn: string): Promise<TaskRecord[]>;
+  /** What those tasks hold (`holdingResources`' reservations alone: the planner's re-check reads only these). */
+  reservedOn(containerInstanceArn: string): Promise<Reservation[]>;
   /** What an earlier RunTask with this client token did. */
   findRun(cluster: string, token: string): Promise<RunTaskRecord | undefined>;
   /** Counts of a cluster's tasks by lastStatus, for the cluster's statistics. */

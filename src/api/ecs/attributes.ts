@@ -13,7 +13,7 @@ import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import type { WriteTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
-import { activeCluster } from "./clusters.js";
+import { activeCluster } from "../../domain/lookups.js";
 import type { EcsDeps } from "./deps.js";
 import { instanceArnIn } from "./refs.js";
 import { excerpt } from "../../observability/excerpt.js";
@@ -21,7 +21,7 @@ import { excerpt } from "../../observability/excerpt.js";
 const maxCustomAttributes = 10;
 const builtIn = (name: string): boolean => name.startsWith("ecs.") || name.startsWith("com.amazonaws.ecs.");
 
-export function attributeOperations({ store, changes }: EcsDeps): Record<string, Operation> {
+export function attributeOperations({ store }: EcsDeps): Record<string, Operation> {
   /** Applies `change` to each attribute's target instance, in one transaction. */
   const edit = async (
     input: { cluster?: string | undefined; attributes?: Attribute[] | undefined },
@@ -30,7 +30,7 @@ export function attributeOperations({ store, changes }: EcsDeps): Record<string,
   ) => {
     const attributes = (input.attributes ?? []).map(checkAttribute);
     if (attributes.length > 10) throw invalidParameter(`At most 10 attributes per call; got ${attributes.length}.`);
-    const records = await store.write(async (tx) => {
+    await store.write(async (tx) => {
       const cluster = await activeCluster(tx, input.cluster);
       const touched = new Map<string, ContainerInstanceRecord>();
       for (const a of attributes) {
@@ -43,11 +43,8 @@ export function attributeOperations({ store, changes }: EcsDeps): Record<string,
         touched.set(arn, { ...current, attributes: next });
       }
       // One save per instance, however many of its attributes changed: the version read, plus one.
-      const saved = [...touched.values()].map((r) => ({ ...r, version: r.version + 1 }));
-      for (const r of saved) await tx.containerInstances.put(r);
-      return saved;
+      for (const r of touched.values()) await tx.containerInstances.put({ ...r, version: r.version + 1 });
     });
-    records.forEach((record) => changes.publish({ kind: "instance", record }));
     return { attributes };
   };
 

@@ -20,10 +20,12 @@ import { clusterArn, clusterName } from "../../domain/arn.js";
 import { defaultClusterSettings, mergeClusterSettings, validateClusterName } from "../../domain/cluster.js";
 import { validateTags } from "../../domain/tags.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
-import type { ClusterRecord, ReadTx } from "../../state/store.js";
+import type { ClusterRecord } from "../../domain/cluster.js";
+import type { ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import type { EcsDeps } from "./deps.js";
+import { activeCluster } from "../../domain/lookups.js";
 import { excerpt } from "../../observability/excerpt.js";
 
 const clusterFields: readonly ClusterField[] = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"];
@@ -125,12 +127,6 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
 }
 
 /** The cluster a mutating call names, which must exist and be ACTIVE. */
-export async function activeCluster(tx: ReadTx, ref: string | undefined): Promise<ClusterRecord> {
-  const record = await tx.clusters.get(clusterName(ref));
-  if (!record || record.status !== "ACTIVE") throw new AwsError("ClusterNotFoundException", "Cluster not found.");
-  return record;
-}
-
 async function countServices(tx: ReadTx, cluster: string, status: "ACTIVE" | "DRAINING"): Promise<number> {
   let n = 0;
   let after: string | undefined;

@@ -28,17 +28,18 @@ import { clientException, invalidParameter } from "../../errors/catalog.js";
 import type { ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
-import { activeCluster } from "./clusters.js";
+import { activeCluster } from "../../domain/lookups.js";
 import type { EcsDeps } from "./deps.js";
-import { instanceSnapshots } from "../../placement/snapshots.js";
-import { matchesFilter, parseFilter } from "./placement.js";
+import { instanceSnapshots } from "../../planner/snapshots.js";
+import { parseFilter } from "../../domain/placement-shapes.js";
+import { matchesFilter } from "./instance-filter.js";
 import { instanceArnIn } from "./refs.js";
 
 /** ECS's stoppedReason for the tasks of an instance deregistered with `force`. */
 const forcedDeregistration = "Container instance deregistration forced by user";
 import { excerpt } from "../../observability/excerpt.js";
 
-export function containerInstanceOperations({ store, changes }: EcsDeps): Record<string, Operation> {
+export function containerInstanceOperations({ store }: EcsDeps): Record<string, Operation> {
   return {
     RegisterContainerInstance: operation<RegisterContainerInstanceRequest>(RegisterContainerInstanceRequest$, async (input, ctx) => {
       const registered = resourcesFrom(input.totalResources ?? []);
@@ -71,12 +72,11 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
         await tx.containerInstances.put(next);
         return next;
       });
-      changes.publish({ kind: "instance", record });
       return { containerInstance: await store.read((tx) => toContainerInstance(tx, record)) };
     }),
 
     DeregisterContainerInstance: operation<DeregisterContainerInstanceRequest>(DeregisterContainerInstanceRequest$, async (input, ctx) => {
-      const done = await store.write(async (tx) => {
+      const record = await store.write(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
         const current = await instanceOrThrow(tx, instanceArnIn(ctx.partition, input.containerInstance ?? "", cluster.name));
         const holding = await tx.tasks.holdingResources(current.arn);
@@ -94,11 +94,9 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
         // replaced by their services. Their containers run on until the host stops them.
         const orphaned = holding.filter((t) => t.serviceName === undefined).map((t) => markLost(t, { reason: forcedDeregistration, nowMs: ctx.nowMs, code: "UserInitiated" }));
         for (const t of orphaned) await tx.tasks.put(t);
-        return { record: inactive, orphaned };
+        return inactive;
       });
-      changes.publish({ kind: "instance", record: done.record });
-      for (const task of done.orphaned) changes.publish({ kind: "task", record: task });
-      return { containerInstance: await store.read((tx) => toContainerInstance(tx, done.record)) };
+      return { containerInstance: await store.read((tx) => toContainerInstance(tx, record)) };
     }),
 
     DescribeContainerInstances: operation<DescribeContainerInstancesRequest>(DescribeContainerInstancesRequest$, (input, ctx) =>
@@ -160,7 +158,6 @@ export function containerInstanceOperations({ store, changes }: EcsDeps): Record
         }
         return { records, failures };
       });
-      for (const record of updated.records) changes.publish({ kind: "instance", record });
       return store.read(async (tx) => ({
         containerInstances: await Promise.all(updated.records.map((r) => toContainerInstance(tx, r))),
         failures: updated.failures,

@@ -1,13 +1,11 @@
-import type { PlacementIndex } from "../../placement/placement-index.js";
-import type { ChangeFeed } from "../../state/change-feed.js";
+import type { Planner } from "../../planner/planner.js";
 import type { Store } from "../../state/store.js";
 
 /** What the ECS handlers are given. */
 export interface EcsDeps {
   readonly store: Store;
-  readonly changes: ChangeFeed;
-  /** Randomness for placement; seeded in tests. */
+  /** Every placement decision (RunTask, StartTask) goes through it. */
+  readonly planner: Planner;
+  /** Randomness (deployment ids); seeded in tests. */
   readonly random: () => number;
-  /** The placement engine's in-memory view of each cluster. */
-  readonly placement: PlacementIndex;
 }

@@ -35,11 +35,11 @@ import { AwsError, clientException, invalidParameter } from "../../errors/catalo
 import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
-import { activeCluster } from "./clusters.js";
+import { activeCluster } from "../../domain/lookups.js";
 import type { EcsDeps } from "./deps.js";
-import { constraintsFrom, strategiesFrom } from "./placement.js";
+import { constraintsFrom, strategiesFrom } from "../../domain/placement-shapes.js";
 import { toService } from "./service-view.js";
-import { findTaskDefinition } from "./task-definitions.js";
+import { findTaskDefinition } from "../../domain/lookups.js";
 import { excerpt } from "../../observability/excerpt.js";
 
 const eventsShown = 100;
@@ -50,18 +50,17 @@ const serviceName = (ref: string): string => {
   return r?.type === "service" ? (r.path.split("/").pop() ?? "") : ref;
 };
 
-export function serviceOperations({ store, changes, random }: EcsDeps): Record<string, Operation> {
+export function serviceOperations({ store, random }: EcsDeps): Record<string, Operation> {
   const view = (tx: ReadTx, s: ServiceRecord, includeTags = false): Promise<Service> =>
     tx.services.events(s.arn, eventsShown).then((events) => toService(s, events, includeTags));
 
-  /** Writes the service, publishes it (the controller wakes), and returns its ECS shape. */
+  /** Writes the service (the change log wakes the controller), and returns its ECS shape. */
   const save = async (fn: (tx: ReadTx) => Promise<ServiceRecord>, write: (tx: Parameters<Parameters<typeof store.write>[0]>[0], s: ServiceRecord) => Promise<void>) => {
     const record = await store.write(async (tx) => {
       const s = await fn(tx);
       await write(tx, s);
       return s;
     });
-    changes.publish({ kind: "service", record });
     return { service: await store.read((tx) => view(tx, record)) };
   };
 

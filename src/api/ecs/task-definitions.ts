@@ -22,7 +22,8 @@ import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import type { EcsDeps } from "./deps.js";
-import { expressionProblem } from "./placement.js";
+import { findTaskDefinition } from "../../domain/lookups.js";
+import { expressionProblem } from "../../domain/placement-shapes.js";
 import { excerpt } from "../../observability/excerpt.js";
 
 export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Operation> {
@@ -125,14 +126,6 @@ export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Ope
 }
 
 /** Resolves `family` (newest ACTIVE revision), `family:revision` or an ARN. */
-export async function findTaskDefinition(tx: ReadTx, ref: string): Promise<TaskDefinitionRecord | undefined> {
-  const parsed = parseTaskDefinitionRef(ref);
-  if (!parsed) return undefined;
-  return parsed.revision === undefined
-    ? tx.taskDefinitions.latestActive(parsed.family)
-    : tx.taskDefinitions.get(parsed.family, parsed.revision);
-}
-
 /** A revision named explicitly, as DeregisterTaskDefinition requires. */
 async function findRevision(tx: ReadTx, ref: string): Promise<TaskDefinitionRecord> {
   const parsed = parseTaskDefinitionRef(ref);

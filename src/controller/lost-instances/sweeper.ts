@@ -1,15 +1,11 @@
 import type { Logger } from "pino";
 import type { ContainerInstanceRecord } from "../../domain/container-instance.js";
-import type { PlacementIndex } from "../../placement/placement-index.js";
-import type { ChangeFeed } from "../../state/change-feed.js";
 import { allContainerInstances } from "../../state/scan.js";
 import type { Store } from "../../state/store.js";
 import { lostAtMs, lostStandaloneTasks } from "./lost-tasks.js";
 
 export interface LostTaskSweeperOptions {
   readonly store: Store;
-  readonly changes: ChangeFeed;
-  readonly placement: PlacementIndex;
   readonly lostAfterMs: number;
   readonly now: () => number;
   readonly logger: Logger;
@@ -20,7 +16,7 @@ const retryMs = 1000;
 
 /**
  * Stops the standalone tasks of instances whose agent stays away past the grace. One timer per
- * disconnected instance, set from the change feed (and from a scan at start, for instances that
+ * disconnected instance, set from the change log (and from a scan at start, for instances that
  * were already disconnected): no polling of every instance.
  */
 export class LostTaskSweeper {
@@ -31,7 +27,7 @@ export class LostTaskSweeper {
 
   /** Subscribes, then schedules every instance already disconnected. */
   async start(): Promise<void> {
-    this.unsubscribe = this.opts.changes.subscribe((c) => {
+    this.unsubscribe = this.opts.store.changes.subscribe((c) => {
       if (c.kind === "instance") this.schedule(c.record);
     });
     for await (const i of allContainerInstances(this.opts.store)) this.schedule(i);
@@ -58,26 +54,21 @@ export class LostTaskSweeper {
   private sweep(scheduled: ContainerInstanceRecord): void {
     const instanceArn = scheduled.arn;
     this.timers.delete(instanceArn);
-    const { store, placement, logger } = this.opts;
+    const { store, logger } = this.opts;
     store
       .write(async (tx) => {
         const instance = await tx.containerInstances.get(instanceArn);
         if (!instance) return [];
         const lost = lostStandaloneTasks(instance, await tx.tasks.holdingResources(instanceArn), { nowMs: this.opts.now(), lostAfterMs: this.opts.lostAfterMs });
-        for (const t of lost) {
-          await tx.tasks.put(t);
-          placement.release(t);
-        }
+        for (const t of lost) await tx.tasks.put(t);
         return lost;
       })
       .then(
         (lost) => {
           if (lost.length > 0) logger.warn({ containerInstance: instanceArn, tasks: lost.map((t) => t.id) }, "agent lost: its standalone tasks are recorded STOPPED");
-          for (const record of lost) this.opts.changes.publish({ kind: "task", record });
         },
         (err: unknown) => {
           logger.error({ err, containerInstance: instanceArn }, "lost-task sweep failed; trying again");
-          placement.invalidate(scheduled.cluster);
           if (!this.timers.has(instanceArn) && this.unsubscribe) this.schedule(scheduled, retryMs);
         },
       );

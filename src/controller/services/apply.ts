@@ -1,20 +1,16 @@
-import type { PlacementConstraint as EcsConstraint, PlacementStrategy as EcsStrategy, Tag } from "@aws-sdk/client-ecs";
-import type { Partition } from "../../domain/arn.js";
-import { arnId } from "../../domain/arn.js";
-import { serviceGroup, type ServiceEventRecord, type ServiceRecord } from "../../domain/service.js";
+import { arnId, type Partition } from "../../domain/arn.js";
+import { serviceLaunch } from "../../domain/launch.js";
+import type { ServiceEventRecord } from "../../domain/service.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
-import { launchTasks, type Launch } from "../../placement/launch.js";
-import type { PlacementIndex } from "../../placement/placement-index.js";
+import type { Planner } from "../../planner/planner.js";
 import { serviceUnableToPlace } from "../../scheduler/explain-text.js";
-import { replicaServiceDefaultStrategy, type PlacementConstraint, type PlacementStrategy } from "../../scheduler/types.js";
 import type { WriteTx } from "../../state/store.js";
 import { serviceMessages } from "./messages.js";
 import type { ServiceSnapshot } from "./snapshot.js";
 import type { ServicePlan } from "./types.js";
 
 export interface ApplyContext {
-  readonly placement: PlacementIndex;
-  readonly random: () => number;
+  readonly planner: Planner;
   readonly partition: Partition;
   readonly nowMs: number;
   readonly newEventId: () => string;
@@ -24,15 +20,15 @@ export interface ApplyContext {
 
 export type ApplyOutcome =
   | { readonly kind: "conflict" }
-  | { readonly kind: "applied"; readonly tasks: readonly TaskRecord[]; readonly service?: ServiceRecord | undefined; readonly truncated: boolean };
+  | { readonly kind: "applied"; readonly tasks: readonly TaskRecord[]; readonly truncated: boolean };
 
 /** ECS keeps a service's last 100 events. */
 export const eventsKept = 100;
 
 /**
- * Applies a service plan in the caller's write: the plan applier. It decides nothing the plan did
- * not: it re-reads every task it touches (a task may have changed since the snapshot), places
- * starts through the shared launch path, and refuses the whole plan if the service changed.
+ * Applies a service plan in the caller's write. It decides nothing the plan did not: it re-reads
+ * every task it touches (a task may have changed since the snapshot), has the planner place the
+ * starts, and refuses the whole plan if the service changed.
  */
 export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSnapshot, plan: ServicePlan): Promise<ApplyOutcome> {
   const current = await tx.services.get(snap.service.cluster, snap.service.name);
@@ -45,7 +41,6 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
     if (!t || t.lastStatus === "STOPPED") continue;
     const lost: TaskRecord = { ...markLost(t, { reason: order.reason, nowMs: ctx.nowMs }), serviceObserved: true };
     await tx.tasks.put(lost);
-    ctx.placement.release(lost);
     changed.push(lost);
   }
   for (const order of plan.stops) {
@@ -71,18 +66,8 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
     const count = Math.min(order.count, budget);
     truncated ||= count < order.count;
     if (count <= 0) continue;
-    const launch: Launch = {
-      cluster,
-      taskDefinition: td,
-      overrides: {},
-      group: serviceGroup(service.name),
-      startedBy: order.deploymentId,
-      serviceName: service.name,
-      tags: await taskTags(tx, service, order.taskDefinitionArn),
-      constraints: constraints([...(td.body.placementConstraints ?? []), ...service.placementConstraints]),
-      strategies: strategies(service),
-    };
-    const result = await launchTasks(tx, ctx, launch, count, (order.instanceArn === undefined ? undefined : arnId(order.instanceArn)));
+    const launch = await serviceLaunch(tx, service, cluster, td, order.deploymentId);
+    const result = await ctx.planner.launch(tx, launch, count, ctx, order.instanceArn === undefined ? undefined : arnId(order.instanceArn));
     budget -= result.tasks.length;
     changed.push(...result.tasks);
     started.push(...result.tasks.map((t) => t.id));
@@ -95,35 +80,6 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
   const records: ServiceEventRecord[] = fresh.map((message) => ({ id: ctx.newEventId(), createdAtMs: ctx.nowMs, message }));
   await tx.services.addEvents(service.arn, records, eventsKept);
 
-  let written: ServiceRecord | undefined;
-  if (plan.service) {
-    written = { ...plan.service, version: current.version + 1 };
-    await tx.services.put(written);
-  }
-  return { kind: "applied", tasks: changed, service: written, truncated };
-}
-
-/** Constraints were checked by CreateService/UpdateService and RegisterTaskDefinition; here only translated. */
-function constraints(all: readonly EcsConstraint[]): PlacementConstraint[] {
-  return all.flatMap((c): PlacementConstraint[] =>
-    c.type === "distinctInstance" ? [{ type: "distinctInstance" }] : c.type === "memberOf" ? [{ type: "memberOf", expression: c.expression ?? "" }] : [],
-  );
-}
-
-function strategies(s: ServiceRecord): readonly PlacementStrategy[] {
-  if (s.placementStrategy.length === 0) return replicaServiceDefaultStrategy;
-  return s.placementStrategy.map((x: EcsStrategy): PlacementStrategy => {
-    if (x.type === "binpack") return { type: "binpack", field: x.field?.toLowerCase() === "cpu" ? "cpu" : "memory" };
-    if (x.type === "spread") return { type: "spread", field: x.field ?? "instanceId" };
-    return { type: "random" };
-  });
-}
-
-/** propagateTags and enableECSManagedTags, as ECS tags a service's tasks. */
-async function taskTags(tx: WriteTx, s: ServiceRecord, taskDefinitionArn: string): Promise<Tag[]> {
-  const tags: Tag[] = [];
-  if (s.enableECSManagedTags) tags.push({ key: "aws:ecs:serviceName", value: s.name }, { key: "aws:ecs:clusterName", value: s.cluster });
-  if (s.propagateTags === "SERVICE") tags.push(...s.tags);
-  if (s.propagateTags === "TASK_DEFINITION") tags.push(...(await tx.tags.list(taskDefinitionArn)));
-  return tags;
+  if (plan.service) await tx.services.put({ ...plan.service, version: current.version + 1 });
+  return { kind: "applied", tasks: changed, truncated };
 }

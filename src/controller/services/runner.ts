@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Partition } from "../../domain/arn.js";
 import { newDeploymentId } from "../../domain/service.js";
-import type { PlacementIndex } from "../../placement/placement-index.js";
-import type { ChangeFeed } from "../../state/change-feed.js";
+import { PlacementConflictError } from "../../planner/placement-conflict.js";
+import type { Planner } from "../../planner/planner.js";
 import { allServices } from "../../state/scan.js";
 import type { Store } from "../../state/store.js";
 import { isVersionConflict } from "../../state/version-conflict.js";
@@ -14,8 +14,7 @@ import { isEmptyPlan, type ReconcileSettings } from "./types.js";
 
 export interface ServiceRunnerOptions {
   readonly store: Store;
-  readonly changes: ChangeFeed;
-  readonly placement: PlacementIndex;
+  readonly planner: Planner;
   readonly partition: Partition;
   readonly logger: Logger;
   readonly now: () => number;
@@ -31,8 +30,8 @@ const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
 /**
  * The services controller: one loop per server that reconciles services whose state changed (a
  * task of theirs, an instance of their cluster, the service itself: from the change feed) and every
- * service on a timer. Per service: load a snapshot, reconcile (pure), apply the plan in one write,
- * publish what changed. A failing service backs off on its own and says why in its events.
+ * service on a timer. Per service: load a snapshot, reconcile (pure), apply the plan in one write
+ * (whose changes the change log delivers). A failing service backs off on its own and says why in its events.
  */
 export class ServiceRunner {
   private readonly dirty = new Set<string>();
@@ -45,7 +44,7 @@ export class ServiceRunner {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly opts: ServiceRunnerOptions) {
-    this.unsubscribe = opts.changes.subscribe((c) => {
+    this.unsubscribe = opts.store.changes.subscribe((c) => {
       if (c.kind === "service") this.mark(c.record.cluster, c.record.name);
       else if (c.kind === "task" && c.record.serviceName !== undefined) this.mark(c.record.cluster, c.record.serviceName);
       else if (c.kind === "instance") for (const name of this.byCluster.get(c.record.cluster) ?? []) this.mark(c.record.cluster, name);
@@ -98,7 +97,7 @@ export class ServiceRunner {
 
   /** One reconcile of one service; true when it should run again at once (a conflict, or starts left over). */
   private async reconcileOne(cluster: string, name: string): Promise<boolean> {
-    const { store, placement, logger } = this.opts;
+    const { store, planner, logger } = this.opts;
     const snap = await store.read((tx) => loadSnapshot(tx, cluster, name));
     if (!snap || snap.service.status === "INACTIVE") {
       this.byCluster.get(cluster)?.delete(name);
@@ -116,8 +115,7 @@ export class ServiceRunner {
     });
     if (isEmptyPlan(plan)) return false;
     const ctx = {
-      placement,
-      random: this.opts.random,
+      planner,
       partition: this.opts.partition,
       nowMs,
       newEventId: () => randomUUID(),
@@ -125,13 +123,14 @@ export class ServiceRunner {
     };
     // The plan was made from a snapshot read outside this write. applyPlan re-reads the service and
     // the tasks it touches, so on one SQLite store nothing changes under it; a replica sharing the
-    // store can still save one of them in between, and then a save refuses (VersionConflictError)
+    // store can still save one of them in between (a save refuses: VersionConflictError), or take
+    // resources the planner's view did not count yet (its re-check refuses: PlacementConflictError),
     // and the write rolls back. Either way the plan is stale: plan again from a fresh snapshot.
     const outcome = await store
       .write((tx) => applyPlan(tx, ctx, snap, plan))
       .catch((e: unknown): { readonly kind: "conflict" } => {
-        placement.invalidate(cluster);
-        if (isVersionConflict(e)) return { kind: "conflict" };
+        if (e instanceof PlacementConflictError) planner.forget(e.cluster);
+        if (isVersionConflict(e) || e instanceof PlacementConflictError) return { kind: "conflict" };
         throw e;
       });
     if (outcome.kind === "conflict") return true;
@@ -142,8 +141,6 @@ export class ServiceRunner {
         "service reconciled",
       );
     }
-    for (const record of outcome.tasks) this.opts.changes.publish({ kind: "task", record });
-    if (outcome.service) this.opts.changes.publish({ kind: "service", record: outcome.service });
     return outcome.truncated;
   }
 

@@ -127,4 +127,16 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       UPDATE services SET version = coalesce(doc ->> '$.version', 1);
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- The change log (state/changes.ts): every saved cluster, instance, task and service, in commit
+      -- order. AUTOINCREMENT: a revision is never handed out twice, even after the oldest rows are trimmed.
+      CREATE TABLE change_log (
+        revision INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind     TEXT NOT NULL,
+        doc      TEXT NOT NULL
+      );
+    `,
+  },
 ];

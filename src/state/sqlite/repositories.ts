@@ -1,11 +1,11 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { Tag } from "@aws-sdk/client-ecs";
 import { familyHasPrefix, page, parseDoc, type DocRow, type VersionRow } from "./rows.js";
+import type { ChangeRecorder } from "./change-table.js";
 import { saveVersioned } from "./versioned.js";
+import type { ClusterRecord, ClusterStatus } from "../../domain/cluster.js";
 import type {
-  ClusterRecord,
   ClusterRepository,
-  ClusterStatus,
   FamilyQuery,
   Page,
   PageRequest,
@@ -33,7 +33,7 @@ export class SqliteClusters implements ClusterRepository {
   private readonly updateStmt: Statement<[ClusterRow]>;
   private readonly versionStmt: Statement<[string], VersionRow>;
 
-  constructor(db: Database) {
+  constructor(db: Database, private readonly log: ChangeRecorder) {
     this.getStmt = db.prepare("SELECT doc FROM clusters WHERE name = ?");
     this.versionStmt = db.prepare("SELECT version FROM clusters WHERE name = ?");
     this.listStmt = db.prepare(
@@ -62,7 +62,9 @@ export class SqliteClusters implements ClusterRepository {
       insert: () => this.insertStmt.run(row).changes,
       update: () => this.updateStmt.run(row).changes,
       stored: () => this.versionStmt.get(cluster.name)?.version,
-    });
+      change: { kind: "cluster", record: cluster },
+      doc: row.doc,
+    }, this.log);
     return Promise.resolve();
   }
 }

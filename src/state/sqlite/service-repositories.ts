@@ -2,6 +2,7 @@ import type { Database, Statement } from "better-sqlite3";
 import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
 import type { Page, ServiceQuery, ServiceRepository } from "../store.js";
 import { page, parseDoc, type DocRow, type VersionRow } from "./rows.js";
+import type { ChangeRecorder } from "./change-table.js";
 import { saveVersioned } from "./versioned.js";
 
 interface ServiceRow {
@@ -22,7 +23,7 @@ export class SqliteServices implements ServiceRepository {
   private readonly addEventStmt: Statement<[string, string]>;
   private readonly pruneStmt: Statement<[string, string, number]>;
 
-  constructor(db: Database) {
+  constructor(db: Database, private readonly log: ChangeRecorder) {
     this.getStmt = db.prepare("SELECT doc FROM services WHERE cluster = ? AND name = ?");
     this.listStmt = db.prepare(
       `SELECT doc FROM services WHERE cluster = @cluster AND name > @after AND (@status = '' OR status = @status)
@@ -82,7 +83,9 @@ export class SqliteServices implements ServiceRepository {
       insert: () => this.insertStmt.run(row).changes,
       update: () => this.updateStmt.run(row).changes,
       stored: () => this.versionStmt.get(record.cluster, record.name)?.version,
-    });
+      change: { kind: "service", record },
+      doc: row.doc,
+    }, this.log);
     return Promise.resolve();
   }
 

@@ -1,6 +1,9 @@
 import Sqlite, { type Database } from "better-sqlite3";
+import { ChangeLog } from "../change-log.js";
+import type { ChangeFeed } from "../changes.js";
 import type { ReadTx, Store, WriteTx } from "../store.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
+import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
 import { migrations } from "./migrations.js";
 import { SqliteClusters, SqliteTags, SqliteTaskDefinitions } from "./repositories.js";
 import { SqliteServices } from "./service-repositories.js";
@@ -11,6 +14,8 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** Most writes committed together with one fsync. */
   readonly maxBatch?: number;
+  /** How many of the newest changes the change log keeps for subscribers to resume from. */
+  readonly changesKept?: number;
 }
 
 interface PendingWrite {
@@ -22,7 +27,9 @@ interface PendingWrite {
  * The embedded store: better-sqlite3 in WAL mode with `synchronous = FULL`, so a write is on disk
  * before it is acknowledged. Writes queue up and are committed in groups (each write in its own
  * savepoint, so one failing write rolls back alone): many concurrent requests share one fsync.
- * Reads use a second connection that sees only committed data.
+ * Reads use a second connection that sees only committed data. Every save of a versioned record
+ * appends to the change log inside its write; after each commit the log hands those changes to its
+ * subscribers, before any writer of the group hears back.
  *
  * A write function must touch nothing but its transaction: the batch waits for it.
  */
@@ -32,21 +39,25 @@ export class SqliteStore implements Store {
   private readonly writeTx: WriteTx;
   private readonly readTx: ReadTx;
   private readonly maxBatch: number;
+  private readonly log: SqliteChangeTable;
+  private readonly changeLog: ChangeLog;
   /** Transaction control as prepared statements: exec() would parse the SQL for every write. */
   private readonly sql: Record<"begin" | "savepoint" | "release" | "rollbackTo" | "commit" | "rollback", Sqlite.Statement>;
   private queue: PendingWrite[] = [];
   private flushing = false;
   private closed = false;
 
-  constructor({ path, maxBatch = 256 }: SqliteStoreOptions) {
+  constructor({ path, maxBatch = 256, changesKept = 100_000 }: SqliteStoreOptions) {
     this.writer = new Sqlite(path);
     this.writer.pragma("journal_mode = WAL");
     this.writer.pragma("synchronous = FULL");
     this.writer.pragma("foreign_keys = ON");
     migrate(this.writer);
     this.reader = path === ":memory:" ? this.writer : new Sqlite(path, { readonly: true });
-    this.writeTx = repositories(this.writer);
-    this.readTx = repositories(this.reader);
+    this.log = new SqliteChangeTable(this.writer, this.reader, changesKept);
+    this.changeLog = new ChangeLog(this.log, this.log.headNow());
+    this.writeTx = { ...repositories(this.writer, this.log), uncommitted: () => this.log.uncommitted() };
+    this.readTx = repositories(this.reader, readOnly);
     this.maxBatch = maxBatch;
     const prepare = (text: string) => this.writer.prepare(text);
     this.sql = {
@@ -57,6 +68,10 @@ export class SqliteStore implements Store {
       commit: prepare("COMMIT"),
       rollback: prepare("ROLLBACK"),
     };
+  }
+
+  get changes(): ChangeFeed {
+    return this.changeLog;
   }
 
   read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
@@ -87,6 +102,7 @@ export class SqliteStore implements Store {
         this.sql.begin.run();
         for (const job of batch) {
           this.sql.savepoint.run();
+          const mark = this.log.mark();
           try {
             const value = await job.run(this.writeTx);
             this.sql.release.run();
@@ -94,16 +110,20 @@ export class SqliteStore implements Store {
           } catch (error) {
             this.sql.rollbackTo.run();
             this.sql.release.run();
+            this.log.rolledBackTo(mark);
             outcomes.push({ ok: false, error });
           }
         }
+        this.log.trim();
         this.sql.commit.run();
       } catch (error) {
         // The commit itself failed (disk full, I/O error): nothing in this batch is durable.
         if (this.writer.inTransaction) this.sql.rollback.run();
+        this.log.takePending();
         batch.forEach((job) => job.settle({ ok: false, error }));
         continue;
       }
+      this.changeLog.committed(this.log.takePending());
       batch.forEach((job, i) => job.settle(outcomes[i]!));
     }
     this.flushing = false;
@@ -117,14 +137,21 @@ export class SqliteStore implements Store {
   }
 }
 
-function repositories(db: Database): WriteTx {
+/** The reader connection's repositories never save; their recorder is never called. */
+const readOnly: ChangeRecorder = {
+  append: () => {
+    throw new Error("a read transaction cannot save");
+  },
+};
+
+function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommitted"> {
   return {
-    clusters: new SqliteClusters(db),
+    clusters: new SqliteClusters(db, log),
     taskDefinitions: new SqliteTaskDefinitions(db),
     tags: new SqliteTags(db),
-    containerInstances: new SqliteContainerInstances(db),
-    tasks: new SqliteTasks(db),
-    services: new SqliteServices(db),
+    containerInstances: new SqliteContainerInstances(db, log),
+    tasks: new SqliteTasks(db, log),
+    services: new SqliteServices(db, log),
     agentCredentials: new SqliteAgentCredentials(db),
   };
 }

@@ -1,8 +1,9 @@
 import type { Database, Statement } from "better-sqlite3";
-import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../../domain/container-instance.js";
+import type { ContainerInstanceRecord, ContainerInstanceStatus, Reservation } from "../../domain/container-instance.js";
 import type { TaskRecord } from "../../domain/task.js";
 import type { ContainerInstanceRepository, Page, PageRequest, RunTaskRecord, TaskQuery, TaskRepository } from "../store.js";
 import { page, parseDoc, type DocRow, type VersionRow } from "./rows.js";
+import type { ChangeRecorder } from "./change-table.js";
 import { saveVersioned } from "./versioned.js";
 
 interface InstanceRow {
@@ -21,7 +22,7 @@ export class SqliteContainerInstances implements ContainerInstanceRepository {
   private readonly versionStmt: Statement<[string], VersionRow>;
   private readonly countStmt: Statement<[string], { n: number }>;
 
-  constructor(db: Database) {
+  constructor(db: Database, private readonly log: ChangeRecorder) {
     this.getStmt = db.prepare("SELECT doc FROM container_instances WHERE arn = ?");
     this.countStmt = db.prepare("SELECT count(*) AS n FROM container_instances WHERE cluster = ? AND status <> 'INACTIVE'");
     this.listStmt = db.prepare(
@@ -63,7 +64,9 @@ export class SqliteContainerInstances implements ContainerInstanceRepository {
       insert: () => this.insertStmt.run(row).changes,
       update: () => this.updateStmt.run(row).changes,
       stored: () => this.versionStmt.get(record.arn)?.version,
-    });
+      change: { kind: "instance", record },
+      doc: row.doc,
+    }, this.log);
     return Promise.resolve();
   }
 }
@@ -72,6 +75,7 @@ export class SqliteTasks implements TaskRepository {
   private readonly db: Database;
   private readonly getStmt: Statement<[string], DocRow>;
   private readonly holdingStmt: Statement<[string], DocRow>;
+  private readonly reservedStmt: Statement<[string], { r: string }>;
   private readonly ofServiceStmt: Statement<[string, string], DocRow>;
   private readonly countStmt: Statement<[string], { last_status: string; n: number }>;
   private readonly insertStmt: Statement<Record<string, string | number | null>>;
@@ -82,10 +86,11 @@ export class SqliteTasks implements TaskRepository {
   private readonly findRunStmt: Statement<[string, string], DocRow>;
   private readonly rememberRunStmt: Statement<[string, string, string, string, number]>;
 
-  constructor(db: Database) {
+  constructor(db: Database, private readonly log: ChangeRecorder) {
     this.db = db;
     this.getStmt = db.prepare("SELECT doc FROM tasks WHERE arn = ?");
     this.holdingStmt = db.prepare("SELECT doc FROM tasks WHERE container_instance_arn = ? AND last_status <> 'STOPPED'");
+    this.reservedStmt = db.prepare("SELECT doc -> '$.reservation' AS r FROM tasks WHERE container_instance_arn = ? AND last_status <> 'STOPPED'");
     this.ofServiceStmt = db.prepare("SELECT doc FROM tasks WHERE cluster = ? AND service_name = ? AND service_open = 1 ORDER BY arn");
     this.countStmt = db.prepare(
       "SELECT last_status, count(*) AS n FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED' GROUP BY last_status",
@@ -145,6 +150,10 @@ export class SqliteTasks implements TaskRepository {
     return Promise.resolve(this.holdingStmt.all(containerInstanceArn).map((r) => parseDoc<TaskRecord>(r)));
   }
 
+  reservedOn(containerInstanceArn: string): Promise<Reservation[]> {
+    return Promise.resolve(this.reservedStmt.all(containerInstanceArn).map((row) => JSON.parse(row.r) as Reservation));
+  }
+
   countByStatus(cluster: string): Promise<ReadonlyMap<string, number>> {
     return Promise.resolve(new Map(this.countStmt.all(cluster).map((r) => [r.last_status, r.n])));
   }
@@ -173,7 +182,9 @@ export class SqliteTasks implements TaskRepository {
       // The columns an update leaves alone (cluster, instance, family, ...) never change after creation.
       update: () => this.updateStmt.run(row).changes,
       stored: () => this.versionStmt.get(t.arn)?.version,
-    });
+      change: { kind: "task", record: t },
+      doc: row.doc,
+    }, this.log);
     return Promise.resolve();
   }
 

@@ -5,6 +5,11 @@ import type { ReadTx } from "../state/store.js";
 
 /** Every instance of a cluster that is not INACTIVE (or just the one named), as the engine sees it. */
 export async function instanceSnapshots(tx: ReadTx, cluster: string, only?: string): Promise<InstanceSnapshot[]> {
+  return (await instancesWithTasks(tx, cluster, only)).map(({ instance, holding }) => snapshotOf(instance, holding));
+}
+
+/** The same, with the tasks that hold resources on each instance. */
+export async function instancesWithTasks(tx: ReadTx, cluster: string, only?: string): Promise<{ instance: ContainerInstanceRecord; holding: TaskRecord[] }[]> {
   const instances: ContainerInstanceRecord[] = [];
   if (only !== undefined) {
     const one = await tx.containerInstances.get(only);
@@ -17,10 +22,10 @@ export async function instanceSnapshots(tx: ReadTx, cluster: string, only?: stri
       after = page.nextAfter;
     } while (after);
   }
-  return Promise.all(instances.map(async (i) => snapshotOf(i, await tx.tasks.holdingResources(i.arn))));
+  return Promise.all(instances.map(async (instance) => ({ instance, holding: await tx.tasks.holdingResources(instance.arn) })));
 }
 
-function snapshotOf(i: ContainerInstanceRecord, holding: readonly TaskRecord[]): InstanceSnapshot {
+export function snapshotOf(i: ContainerInstanceRecord, holding: readonly TaskRecord[]): InstanceSnapshot {
   const left = remainingResources(i.registered, holding.map((t) => t.reservation));
   const taskGroups = new Map<string, number>();
   for (const t of holding) taskGroups.set(t.group, (taskGroups.get(t.group) ?? 0) + 1);

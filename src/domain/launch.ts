@@ -1,0 +1,127 @@
+import type { CapacityProviderStrategyItem, PlacementConstraint as EcsConstraint, PlacementStrategy as EcsStrategy, Tag, TaskOverride } from "@aws-sdk/client-ecs";
+import { clientException, invalidParameter } from "../errors/catalog.js";
+import { excerpt } from "../observability/excerpt.js";
+import { replicaServiceDefaultStrategy, type PlacementConstraint, type PlacementStrategy } from "../scheduler/types.js";
+import type { ClusterRecord } from "../domain/cluster.js";
+import type { ReadTx, TaskDefinitionRecord } from "../state/store.js";
+import { activeCluster, findTaskDefinition } from "./lookups.js";
+import { constraintsFrom, strategiesFrom } from "./placement-shapes.js";
+import { checkPlatformVersion } from "./platform-version.js";
+import { serviceGroup, type ServiceRecord } from "./service.js";
+import { checkCapacityProviderStrategy } from "./service-limits.js";
+import { validateTags } from "./tags.js";
+import { normalizeOverrides } from "./task-overrides.js";
+
+/**
+ * What to start, with ECS's rules applied once for every caller: RunTask and StartTask (and the
+ * scheduled tasks to come) through `standaloneLaunch`, services through `serviceLaunch`. The
+ * planner (src/planner) places and creates the tasks of a Launch; it decides nothing of this.
+ */
+export interface Launch {
+  readonly cluster: ClusterRecord;
+  readonly taskDefinition: TaskDefinitionRecord;
+  readonly overrides: TaskOverride;
+  readonly group: string;
+  readonly startedBy?: string | undefined;
+  /** Set for a service's tasks. */
+  readonly serviceName?: string | undefined;
+  readonly tags: readonly Tag[];
+  readonly constraints: readonly PlacementConstraint[];
+  readonly strategies: readonly PlacementStrategy[];
+}
+
+/** RunTask's and StartTask's parameters that shape the tasks (the rest is the caller's: count, instances, client token). */
+export interface StandaloneRequest {
+  readonly cluster?: string | undefined;
+  readonly taskDefinition?: string | undefined;
+  readonly overrides?: TaskOverride | undefined;
+  readonly group?: string | undefined;
+  readonly startedBy?: string | undefined;
+  readonly tags?: Tag[] | undefined;
+  readonly placementConstraints?: EcsConstraint[] | undefined;
+  readonly placementStrategy?: EcsStrategy[] | undefined;
+  readonly propagateTags?: string | undefined;
+  readonly enableECSManagedTags?: boolean | undefined;
+  readonly referenceId?: string | undefined;
+  readonly launchType?: string | undefined;
+  readonly platformVersion?: string | undefined;
+  readonly capacityProviderStrategy?: CapacityProviderStrategyItem[] | undefined;
+}
+
+/** ECS documents no bound for referenceId; EventBridge, which passes it to RunTask, caps its own at 1024. */
+const maxReferenceId = 1024;
+
+/** RunTask's `count`: 1 to 10 tasks per call. */
+export function runTaskCount(count: number | undefined): number {
+  const n = count ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > 10) throw invalidParameter(`count must be from 1 to 10; got ${n}.`);
+  return n;
+}
+
+/** A standalone task's launch, or the error ECS gives for the request. */
+export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Promise<Launch> {
+  if (input.launchType && input.launchType !== "EC2") {
+    throw invalidParameter(`launchType ${excerpt(input.launchType)} is not available yet: use EC2 (the default).`);
+  }
+  checkPlatformVersion(input.platformVersion);
+  checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
+  if (input.referenceId !== undefined && input.referenceId.length > maxReferenceId) {
+    throw invalidParameter(`referenceId can be at most ${maxReferenceId} characters; got ${input.referenceId.length}.`);
+  }
+  const cluster = await activeCluster(tx, input.cluster);
+  const taskDefinition = await findTaskDefinition(tx, input.taskDefinition ?? "");
+  if (!taskDefinition) throw clientException(`Unable to find task definition '${excerpt(input.taskDefinition, 255)}'.`);
+  if (taskDefinition.status !== "ACTIVE") {
+    throw clientException(`TaskDefinition ${taskDefinition.family}:${taskDefinition.revision} is ${taskDefinition.status}: register a new revision or run an ACTIVE one.`);
+  }
+  const names = (taskDefinition.body.containerDefinitions ?? []).map((c) => c.name ?? "");
+  const overrides = normalizeOverrides(input.overrides, names);
+  if (input.startedBy !== undefined && !/^[A-Za-z0-9_/-]{1,128}$/.test(input.startedBy)) {
+    throw invalidParameter("startedBy may hold up to 128 letters, numbers, hyphens, underscores and slashes.");
+  }
+  const group = input.group ?? `family:${taskDefinition.family}`;
+  if (group.length > 255) throw invalidParameter("group must be at most 255 characters.");
+  const requested = validateTags(input.tags);
+  if (input.propagateTags !== undefined && input.propagateTags !== "TASK_DEFINITION" && input.propagateTags !== "NONE") {
+    throw invalidParameter(`propagateTags must be TASK_DEFINITION or NONE for a task that no service starts; got '${excerpt(input.propagateTags)}'.`);
+  }
+  // Propagated tags first, so that the request's own tags win on a shared key; ECS's managed tag last.
+  const fromDefinition = input.propagateTags === "TASK_DEFINITION" ? await tx.tags.list(taskDefinition.body.taskDefinitionArn ?? "") : [];
+  const managed = input.enableECSManagedTags ? [{ key: "aws:ecs:clusterName", value: cluster.name }] : [];
+  const tags = [...new Map([...fromDefinition, ...requested, ...managed].map((t) => [t.key, t])).values()];
+  return {
+    cluster,
+    taskDefinition,
+    overrides,
+    group,
+    startedBy: input.startedBy,
+    tags,
+    constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], input.placementConstraints ?? []),
+    strategies: strategiesFrom(input.placementStrategy ?? []),
+  };
+}
+
+/** The launch of a service's tasks of one deployment (its constraints and strategies were checked by CreateService/UpdateService). */
+export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: ClusterRecord, taskDefinition: TaskDefinitionRecord, deploymentId: string): Promise<Launch> {
+  const strategies = strategiesFrom(s.placementStrategy);
+  return {
+    cluster,
+    taskDefinition,
+    overrides: {},
+    group: serviceGroup(s.name),
+    startedBy: deploymentId,
+    serviceName: s.name,
+    tags: await serviceTaskTags(tx, s, taskDefinition.body.taskDefinitionArn ?? ""),
+    constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], s.placementConstraints),
+    strategies: strategies.length === 0 ? replicaServiceDefaultStrategy : strategies,
+  };
+}
+
+/** propagateTags and enableECSManagedTags, as ECS tags a service's tasks. */
+async function serviceTaskTags(tx: ReadTx, s: ServiceRecord, taskDefinitionArn: string): Promise<Tag[]> {
+  const tags: Tag[] = [];
+  if (s.enableECSManagedTags) tags.push({ key: "aws:ecs:serviceName", value: s.name }, { key: "aws:ecs:clusterName", value: s.cluster });
+  if (s.propagateTags === "SERVICE") tags.push(...s.tags);
+  if (s.propagateTags === "TASK_DEFINITION") tags.push(...(await tx.tags.list(taskDefinitionArn)));
+  return tags;
+}

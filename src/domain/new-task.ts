@@ -1,0 +1,64 @@
+import { randomUUID } from "node:crypto";
+import type { TaskSpec } from "../agent-protocol/messages.js";
+import { clusterArn, taskArn, type Partition } from "./arn.js";
+import { newId } from "./ids.js";
+import type { Launch } from "./launch.js";
+import { applyOverrides, reservationOf, type TaskRecord } from "./task.js";
+import type { PlacementRequest } from "../scheduler/types.js";
+
+/** What one task of a launch asks of the placement engine. */
+export function placementRequest(l: Launch, count: number): PlacementRequest {
+  const need = reservationFor(l);
+  return {
+    count,
+    group: l.group,
+    cpu: need.cpu,
+    memory: need.memory,
+    tcpPorts: need.tcpPorts,
+    udpPorts: need.udpPorts,
+    requiredAttributes: (l.taskDefinition.body.requiresAttributes ?? []).map((a) => ({ name: a.name ?? "", value: a.value })),
+    constraints: l.constraints,
+    strategies: l.strategies,
+  };
+}
+
+export const reservationFor = (l: Launch) =>
+  reservationOf(l.taskDefinition.body, applyOverrides(l.taskDefinition.body.containerDefinitions ?? [], l.overrides), l.overrides);
+
+/** A new task of the launch, placed on `instanceArn`: PROVISIONING, desired RUNNING, version 1. */
+export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly partition: Partition; readonly nowMs: number }): TaskRecord {
+  const id = newId();
+  const td = l.taskDefinition.body;
+  const containers = applyOverrides(td.containerDefinitions ?? [], l.overrides);
+  const spec: TaskSpec = {
+    taskArn: taskArn(ctx.partition, l.cluster.name, id),
+    family: l.taskDefinition.family,
+    revision: l.taskDefinition.revision,
+    desiredStatus: "RUNNING",
+    networkMode: td.networkMode ?? "bridge",
+    cpu: td.cpu === undefined ? undefined : Number(td.cpu),
+    memory: td.memory === undefined ? undefined : Number(td.memory),
+    containers,
+    volumes: td.volumes ?? [],
+  };
+  return {
+    arn: spec.taskArn,
+    id,
+    cluster: l.cluster.name,
+    clusterArn: clusterArn(ctx.partition, l.cluster.name),
+    containerInstanceArn: instanceArn,
+    taskDefinitionArn: td.taskDefinitionArn ?? "",
+    group: l.group,
+    startedBy: l.startedBy,
+    serviceName: l.serviceName,
+    launchType: "EC2",
+    overrides: l.overrides,
+    tags: l.tags,
+    spec,
+    containerIds: Object.fromEntries(containers.map((c) => [c.name ?? "", randomUUID()])),
+    reservation: reservationFor(l),
+    lastStatus: "PROVISIONING",
+    createdAtMs: ctx.nowMs,
+    version: 1,
+  };
+}

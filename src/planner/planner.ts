@@ -1,0 +1,131 @@
+import type { Failure } from "@aws-sdk/client-ecs";
+import type { Partition } from "../domain/arn.js";
+import { remainingResources } from "../domain/container-instance.js";
+import type { Launch } from "../domain/launch.js";
+import { newTaskRecord, placementRequest } from "../domain/new-task.js";
+import type { TaskRecord } from "../domain/task.js";
+import { ClusterState, type TaskReservation } from "../scheduler/cluster-state.js";
+import { failureDetail } from "../scheduler/explain-text.js";
+import { placeTasks } from "../scheduler/place.js";
+import { recheckPlacements, type InstanceInStore } from "../scheduler/recheck.js";
+import type { Placement, PlacementExplanation } from "../scheduler/types.js";
+import type { WriteTx } from "../state/store.js";
+import { PlacementConflictError } from "./placement-conflict.js";
+import { reservationOf, type ClusterView, type PlacementIndex } from "./placement-index.js";
+
+export interface LaunchResult {
+  readonly tasks: readonly TaskRecord[];
+  /** ECS `failures[]`: one per rejected instance, the engine's summary appended to each detail. */
+  readonly failures: readonly Failure[];
+  /** Present when fewer tasks than asked were placed. */
+  readonly explanation?: PlacementExplanation | undefined;
+}
+
+/**
+ * The one owner of placement decisions: RunTask, StartTask and services (and schedules, auto
+ * scaling and Fargate to come) start tasks through `launch`, inside their own store write.
+ *
+ * It decides with the pure engine over the index's committed view plus the tasks this transaction
+ * created and the change log has not delivered yet, then re-checks each placement's resources
+ * against the store inside the write (the plan applier), and only then creates the task records.
+ * It never changes the index: the index learns of the tasks from the change log after the commit.
+ * A re-check that fails means the view was behind the store (another writer): PlacementConflictError,
+ * and `retrying` plans again from a fresh view.
+ */
+export class Planner {
+  constructor(
+    private readonly index: PlacementIndex,
+    private readonly random: () => number,
+  ) {}
+
+  /** The cluster as the engine sees it now (committed placements): for callers that only look. */
+  async view(cluster: string): Promise<ClusterState> {
+    return (await this.index.view(cluster)).state;
+  }
+
+  /**
+   * Places and creates up to `count` tasks in the current write. With `onInstanceId`, only that
+   * instance is considered (StartTask, DAEMON services); resources are still checked.
+   * Throws the engine's InvalidPlacementRequest / QuerySyntaxError for a malformed request.
+   */
+  async launch(tx: WriteTx, launch: Launch, count: number, ctx: { readonly partition: Partition; readonly nowMs: number }, onInstanceId?: string): Promise<LaunchResult> {
+    const view = await this.index.view(launch.cluster.name);
+    let target = view.state;
+    if (onInstanceId !== undefined) {
+      const i = view.state.indexOf(onInstanceId);
+      if (i === undefined) return { tasks: [], failures: [{ arn: onInstanceId, reason: "MISSING" }] };
+      target = ClusterState.from([view.state.snapshot(i)]);
+    }
+    const request = placementRequest(launch, count);
+    const result = placeTasks(target, request, { random: this.random, pending: pendingIn(tx, launch.cluster.name, view) });
+    const checked = recheckPlacements(result.placements, request, await instancesInStore(tx, view.state, result.placements));
+    if (checked.refused.length > 0) throw new PlacementConflictError(launch.cluster.name, checked.refused.map((p) => p.instanceArn));
+    const summary = result.explanation?.summary;
+    const tasks: TaskRecord[] = [];
+    for (const p of checked.accepted) {
+      const task = newTaskRecord(launch, p.instanceArn, ctx);
+      await tx.tasks.put(task);
+      tasks.push(task);
+    }
+    return { tasks, failures: result.failures.map((f) => ({ arn: f.arn, reason: f.reason, detail: failureDetail(f.detail, summary) })), explanation: result.explanation };
+  }
+
+  /** After a PlacementConflictError: the next view of the cluster is loaded afresh from the store. */
+  forget(cluster: string): void {
+    this.index.forget(cluster);
+  }
+
+  /** Runs `write` again (up to 3 times in all) when its placements met a view behind the store, reloading the view first. */
+  async retrying<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (e) {
+        if (!(e instanceof PlacementConflictError) || attempt >= 3) throw e;
+        this.forget(e.cluster);
+      }
+    }
+  }
+}
+
+/** Tasks this transaction created in the cluster that the view does not count yet. */
+function pendingIn(tx: WriteTx, cluster: string, view: ClusterView): TaskReservation[] {
+  const pending: TaskReservation[] = [];
+  for (const c of tx.uncommitted()) {
+    if (c.kind === "task" && c.record.cluster === cluster && c.record.lastStatus !== "STOPPED" && !view.holds(c.record.arn)) pending.push(reservationOf(c.record));
+  }
+  return pending;
+}
+
+/** The placed instances (and the instances sharing their host ports) as the write sees them in the store. */
+async function instancesInStore(tx: WriteTx, state: ClusterState, placements: readonly Placement[]): Promise<Map<string, InstanceInStore>> {
+  const ids = new Set(placements.map((p) => p.instanceId));
+  const siblings = new Map<string, string[]>();
+  for (const id of ids) {
+    const i = state.indexOf(id);
+    const others = i === undefined ? [] : state.hostSiblings(i).map((j) => state.id(j));
+    siblings.set(id, others);
+  }
+  const own = new Map<string, { cpu: number; memory: number; tcp: ReadonlySet<number>; udp: ReadonlySet<number> }>();
+  for (const id of new Set([...ids, ...[...siblings.values()].flat()])) {
+    const i = state.indexOf(id);
+    const instance = i === undefined ? undefined : await tx.containerInstances.get(state.arn(i));
+    if (!instance || instance.status === "INACTIVE") continue;
+    const left = remainingResources(instance.registered, await tx.tasks.reservedOn(instance.arn));
+    own.set(id, { cpu: left.cpu, memory: left.memory, tcp: left.usedTcp, udp: left.usedUdp });
+  }
+  const inStore = new Map<string, InstanceInStore>();
+  for (const id of ids) {
+    const o = own.get(id);
+    if (!o) continue;
+    const sharing = (siblings.get(id) ?? []).flatMap((s) => own.get(s) ?? []);
+    inStore.set(id, {
+      remainingCpu: o.cpu,
+      remainingMemory: o.memory,
+      usedTcp: new Set([...o.tcp, ...sharing.flatMap((s) => [...s.tcp])]),
+      usedUdp: new Set([...o.udp, ...sharing.flatMap((s) => [...s.udp])]),
+      hostSiblings: siblings.get(id) ?? [],
+    });
+  }
+  return inStore;
+}

@@ -1,0 +1,95 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { ChangeSource } from "../change-log.js";
+import { ChangesTrimmedError, type Change, type LoggedChange } from "../changes.js";
+
+/** What a repository's save calls to log the record it saved, in the same transaction. */
+export interface ChangeRecorder {
+  append(change: Change, doc: string): void;
+}
+
+interface ChangeRow {
+  revision: number;
+  kind: Change["kind"];
+  doc: string;
+}
+
+/**
+ * The change log table (migration 7): one row per saved cluster, instance, task or service, its
+ * revision an AUTOINCREMENT key, so revisions only grow even across trims and restarts. Appends go
+ * through the writer connection inside the write's savepoint; what the open transaction appended is
+ * `pending` until the store commits it (or rolls part of it back). Reads use the reader connection.
+ */
+export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
+  /** Appended by the transaction in progress, oldest first; the store hands them on after the commit. */
+  private pending: LoggedChange[] = [];
+  private readonly insertStmt: Statement<[string, string]>;
+  private readonly trimStmt: Statement<[number]>;
+  private readonly sinceStmt: Statement<[number, number], ChangeRow>;
+  private readonly headStmt: Statement<[], { seq: number }>;
+  private readonly oldestStmt: Statement<[], { revision: number | null }>;
+  /** The revision below which rows may be gone; checked before a read back. */
+  private trimmedThrough: number;
+
+  constructor(
+    writer: Database,
+    reader: Database,
+    /** How many of the newest changes are kept for subscribers to resume from. */
+    private readonly keep: number,
+  ) {
+    this.insertStmt = writer.prepare("INSERT INTO change_log (kind, doc) VALUES (?, ?)");
+    this.trimStmt = writer.prepare("DELETE FROM change_log WHERE revision <= ?");
+    this.sinceStmt = reader.prepare("SELECT revision, kind, doc FROM change_log WHERE revision > ? ORDER BY revision LIMIT ?");
+    this.headStmt = reader.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'");
+    this.oldestStmt = reader.prepare("SELECT min(revision) AS revision FROM change_log");
+    const oldest = this.oldestStmt.get()?.revision;
+    this.trimmedThrough = oldest === null || oldest === undefined ? this.headNow() : oldest - 1;
+  }
+
+  /** Logs a saved record; `doc` is the record's JSON, as its table stores it. */
+  append(change: Change, doc: string): void {
+    const revision = Number(this.insertStmt.run(change.kind, doc).lastInsertRowid);
+    this.pending.push({ ...change, revision });
+  }
+
+  /** What the open transaction appended so far (including earlier writes of its batch). */
+  uncommitted(): readonly LoggedChange[] {
+    return this.pending;
+  }
+
+  /** A point to roll back to: the savepoint of one write. */
+  mark(): number {
+    return this.pending.length;
+  }
+  rolledBackTo(mark: number): void {
+    this.pending.length = mark;
+  }
+
+  /** Before the commit: forgets the oldest rows beyond `keep`, a tenth of `keep` at a time. */
+  trim(): void {
+    const newest = this.pending[this.pending.length - 1]?.revision;
+    if (newest === undefined || newest - this.trimmedThrough <= this.keep + Math.ceil(this.keep / 10)) return;
+    this.trimmedThrough = newest - this.keep;
+    this.trimStmt.run(this.trimmedThrough);
+  }
+
+  /** After the commit (or its failure): the appended changes, handed over once. */
+  takePending(): LoggedChange[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+
+  headNow(): number {
+    return this.headStmt.get()?.seq ?? 0;
+  }
+
+  head(): Promise<number> {
+    return Promise.resolve(this.headNow());
+  }
+
+  since(revision: number, limit: number): Promise<readonly LoggedChange[]> {
+    if (revision < this.trimmedThrough) return Promise.reject(new ChangesTrimmedError(revision, this.trimmedThrough + 1));
+    return Promise.resolve(this.sinceStmt.all(revision, limit).map((r) => ({ kind: r.kind, record: JSON.parse(r.doc) as unknown, revision: r.revision }) as LoggedChange));
+  }
+}
+
