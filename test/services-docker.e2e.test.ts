@@ -128,7 +128,7 @@ describe("services on real Docker, two agents on one machine", () => {
     assert.ok(replacedMs < 4_000 + 10_000, `replaced ${replacedMs} ms after the kill (grace 4 s)`);
     await lost!.start();
     await until("the returning agent to stop its replaced containers", async () => ((await runningContainers()).length === 4 || undefined), { timeoutMs: 20_000 });
-    // A sleep, named: duplicates would come from the service runner's passes (change feed, 1 s timer)
+    // A sleep, named: duplicates would come from the service runner's passes (change log, 1 s timer)
     // after the agent's manifest; neither a pass nor the acknowledgement is visible outside the server.
     await sleep(2_000);
     assert.equal((await runningContainers()).length, 4, "no duplicates after the agent came back");

@@ -171,7 +171,7 @@ describe("services on simulated agents", () => {
     await a!.connect();
     await until("the returning agent stops its replaced tasks", () => Promise.resolve(a!.runningTaskArns().length === 0 ? true : undefined));
     // A sleep, named: `connect()` already waited for the manifest; duplicates would come from the
-    // service runner's next passes (change feed, 1 s timer), which nothing outside the server shows.
+    // service runner's next passes (change log, 1 s timer), which nothing outside the server shows.
     await new Promise((r) => setTimeout(r, 1500));
     const after = await serviceTasks(ecs, "lost", "web");
     assert.equal(after.length, 4, "no duplicates");

@@ -42,7 +42,7 @@ describe("AgentHub: hello and manifest", () => {
   });
 });
 
-describe("AgentHub: desired state pushed from the change feed", () => {
+describe("AgentHub: desired state pushed from the change log", () => {
   it("pushes each desired-status change of a task on the instance once, with increasing seq", opts, async (t) => {
     const w = await aHub(t, { tasks: [aTask("a")] });
     const agent = w.connect("i1");
@@ -190,7 +190,7 @@ describe("AgentHub: session lifetime", () => {
     assert.equal(disconnects, 0);
   });
 
-  it("closes the session of an instance deregistered (INACTIVE on the feed) with 1008", opts, async (t) => {
+  it("closes the session of an instance deregistered (INACTIVE on the change log) with 1008", opts, async (t) => {
     const w = await aHub(t);
     const agent = w.connect("i1");
     const other = w.connect("i2");

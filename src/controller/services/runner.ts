@@ -29,7 +29,7 @@ const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
 
 /**
  * The services controller: one loop per server that reconciles services whose state changed (a
- * task of theirs, an instance of their cluster, the service itself: from the change feed) and every
+ * task of theirs, an instance of their cluster, the service itself: from the change log) and every
  * service on a timer. Per service: load a snapshot, reconcile (pure), apply the plan in one write
  * (whose changes the change log delivers). A failing service backs off on its own and says why in its events.
  */
