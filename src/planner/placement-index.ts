@@ -1,9 +1,10 @@
 import { arnId } from "../domain/arn.js";
+import type { ContainerInstanceRecord } from "../domain/container-instance.js";
 import type { TaskRecord } from "../domain/task.js";
 import { ClusterState, type TaskReservation } from "../scheduler/cluster-state.js";
 import type { LoggedChange } from "../state/changes.js";
-import type { Store } from "../state/store.js";
-import { instancesWithTasks, snapshotOf } from "./snapshots.js";
+import type { Store, WriteTx } from "../state/store.js";
+import { heldTask, instancesWithTasks, snapshotOf, type HeldTask } from "./snapshots.js";
 
 /** A cluster's committed placements as the engine sees them. Read it; never change it. */
 export interface ClusterView {
@@ -12,35 +13,39 @@ export interface ClusterView {
   holds(taskArn: string): boolean;
 }
 
-interface Loaded {
-  readonly kind: "loaded";
-  readonly state: ClusterState;
-  /** The tasks counted in `state`, by ARN: a change is applied once, however often it arrives. */
-  readonly holding: Map<string, TaskReservation>;
+interface Held extends HeldTask {
+  readonly instanceArn: string;
 }
-interface Loading {
-  readonly kind: "loading";
-  readonly done: Promise<Loaded>;
-  /** Task changes that arrived during the load, applied after it. */
-  readonly buffered: TaskRecord[];
-  /** An instance changed during the load: load again. */
-  stale: boolean;
+
+/** One cluster as the index keeps it: the facts, and the engine's state built from them on demand. */
+interface ClusterEntry {
+  /** The revision of the newest change reflected here; older deliveries change nothing. */
+  position: number;
+  /** The cluster's instances that are not INACTIVE, by ARN. */
+  readonly instances: Map<string, ContainerInstanceRecord>;
+  /** Tasks that hold resources (not yet known STOPPED), by ARN. */
+  readonly held: Map<string, Held>;
+  /** Built from `instances` and `held` when first needed after an instance changed; patched per task. */
+  state: ClusterState | undefined;
 }
 
 /**
- * The planner's index: each cluster's placements in memory, loaded from the store on first use and
- * then kept by the change log alone. Nothing else writes it, and nothing inside a write does: a
- * placement counts here once its commit is delivered (until then the planner counts the
- * transaction's own uncommitted tasks itself, see planner.ts).
+ * The planner's index: each cluster's instances and the tasks holding resources on them, loaded
+ * from the store on first use and then kept by the change log alone. Nothing inside a write
+ * changes it: a placement counts here once its commit is delivered (until then the planner counts
+ * the transaction's own uncommitted tasks itself, see planner.ts).
  *
- * Task changes are applied by ARN (a task that holds resources and is not counted is added; a
- * counted task that stopped is removed), so a change that arrives twice, or that the load already
- * saw, changes nothing. Instance facts (status, agent, attributes, registered resources) are not
- * patched: an instance change drops its cluster, to be loaded again.
+ * A cluster is loaded inside the write that first needs it, which is also its position in the log:
+ * no commit can land during a write, so the changes delivered later with a higher revision are
+ * exactly those the load did not see. Task changes patch the engine's state (a task that holds
+ * resources is added once, removed once it is STOPPED); an instance change only replaces the
+ * instance's facts, and the state is rebuilt from memory when next asked for, without the store.
  */
 export class PlacementIndex {
-  private readonly clusters = new Map<string, Loaded | Loading>();
+  private readonly clusters = new Map<string, ClusterEntry>();
   private readonly unsubscribe: () => void;
+  /** The newest revision this index has been given (by the log, or by a load), of any cluster. */
+  private seenRevision = 0;
 
   constructor(
     private readonly store: Store,
@@ -49,14 +54,20 @@ export class PlacementIndex {
     this.unsubscribe = store.changes.subscribe((c) => this.apply(c), { onError });
   }
 
-  async view(cluster: string): Promise<ClusterView> {
+  /** The cluster's committed placements; loads it through the caller's write the first time. */
+  async view(tx: WriteTx, cluster: string): Promise<ClusterView> {
     let entry = this.clusters.get(cluster);
     if (entry === undefined) {
-      entry = this.load(cluster);
+      entry = await this.load(tx, cluster);
       this.clusters.set(cluster, entry);
     }
-    const loaded = entry.kind === "loaded" ? entry : await entry.done;
-    return { state: loaded.state, holds: (arn) => loaded.holding.has(arn) };
+    const held = entry.held;
+    return { state: stateOf(entry), holds: (arn) => held.has(arn) };
+  }
+
+  /** Every change up to this revision is in the index (or was not about placements). */
+  seen(): number {
+    return this.seenRevision;
   }
 
   /** Drops a cluster found behind the store (a refused re-check); the next view loads it again. */
@@ -68,61 +79,64 @@ export class PlacementIndex {
     this.unsubscribe();
   }
 
-  private load(cluster: string): Loading {
-    const loading = { kind: "loading" as const, buffered: [] as TaskRecord[], stale: false };
-    const done = this.loadInto(cluster, loading).catch((err: unknown) => {
-      if (this.clusters.get(cluster) === loading) this.clusters.delete(cluster);
-      throw err;
-    });
-    return Object.assign(loading, { done });
-  }
-
-  private async loadInto(cluster: string, loading: Omit<Loading, "done">): Promise<Loaded> {
-    for (;;) {
-      loading.stale = false;
-      const instances = await this.store.read((tx) => instancesWithTasks(tx, cluster));
-      if (loading.stale) continue;
-      const state = ClusterState.from(instances.map(({ instance, holding }) => snapshotOf(instance, holding)));
-      const holding = new Map(instances.flatMap(({ holding }) => holding.map((t) => [t.arn, reservationOf(t)] as const)));
-      const loaded: Loaded = { kind: "loaded", state, holding };
-      for (const t of loading.buffered.splice(0)) applyTask(loaded, t);
-      if (this.clusters.get(cluster) === loading) this.clusters.set(cluster, loaded);
-      return loaded;
-    }
+  private async load(tx: WriteTx, cluster: string): Promise<ClusterEntry> {
+    const uncommitted = tx.uncommitted();
+    const position = Math.max(await this.store.changes.head(), uncommitted[uncommitted.length - 1]?.revision ?? 0);
+    this.seenRevision = Math.max(this.seenRevision, await this.store.changes.head());
+    const loaded = await instancesWithTasks(tx, cluster);
+    return {
+      position,
+      instances: new Map(loaded.map(({ instance }) => [instance.arn, instance])),
+      held: new Map(loaded.flatMap(({ instance, holding }) => holding.map((t) => [t.arn, { ...heldTask(t), instanceArn: instance.arn }] as const))),
+      state: undefined,
+    };
   }
 
   private apply(c: LoggedChange): void {
+    this.seenRevision = Math.max(this.seenRevision, c.revision);
     if (c.kind !== "task" && c.kind !== "instance") return;
     const entry = this.clusters.get(c.record.cluster);
-    if (entry === undefined) return;
+    if (entry === undefined || c.revision <= entry.position) return;
+    entry.position = c.revision;
     if (c.kind === "instance") {
-      if (entry.kind === "loading") entry.stale = true;
-      else this.clusters.delete(c.record.cluster);
-    } else if (entry.kind === "loading") entry.buffered.push(c.record);
-    else applyTask(entry, c.record);
+      if (c.record.status === "INACTIVE") entry.instances.delete(c.record.arn);
+      else entry.instances.set(c.record.arn, c.record);
+      entry.state = undefined;
+    } else applyTask(entry, c.record);
   }
 }
 
-function applyTask(loaded: Loaded, t: TaskRecord): void {
-  const counted = loaded.holding.get(t.arn);
+function stateOf(entry: ClusterEntry): ClusterState {
+  if (entry.state === undefined) {
+    const byInstance = new Map<string, Held[]>();
+    for (const h of entry.held.values()) byInstance.set(h.instanceArn, [...(byInstance.get(h.instanceArn) ?? []), h]);
+    entry.state = ClusterState.from([...entry.instances.values()].map((i) => snapshotOf(i, byInstance.get(i.arn) ?? [])));
+  }
+  return entry.state;
+}
+
+function applyTask(entry: ClusterEntry, t: TaskRecord): void {
+  const counted = entry.held.get(t.arn);
   if (t.lastStatus !== "STOPPED" && counted === undefined) {
-    const r = reservationOf(t);
-    if (loaded.state.indexOf(r.instanceId) === undefined) return;
-    loaded.state.addTask(r);
-    loaded.holding.set(t.arn, r);
+    const held = { ...heldTask(t), instanceArn: t.containerInstanceArn };
+    entry.held.set(t.arn, held);
+    if (entry.state?.indexOf(arnId(held.instanceArn)) !== undefined) entry.state.addTask(reservationOf(held));
   } else if (t.lastStatus === "STOPPED" && counted !== undefined) {
-    loaded.state.removeTask(counted);
-    loaded.holding.delete(t.arn);
+    entry.held.delete(t.arn);
+    if (entry.state?.indexOf(arnId(counted.instanceArn)) !== undefined) entry.state.removeTask(reservationOf(counted));
   }
 }
 
-/** What a task holds on its instance, as the engine counts it. */
-export const reservationOf = (t: TaskRecord): TaskReservation => ({
-  instanceId: arnId(t.containerInstanceArn),
-  group: t.group,
-  cpu: t.reservation.cpu,
-  memory: t.reservation.memory,
-  tcpPorts: t.reservation.tcpPorts,
-  udpPorts: t.reservation.udpPorts,
+/** What a held task takes from its instance, as the engine counts it. */
+export const reservationOf = (h: Held): TaskReservation => ({
+  instanceId: arnId(h.instanceArn),
+  group: h.group,
+  cpu: h.reservation.cpu,
+  memory: h.reservation.memory,
+  tcpPorts: h.reservation.tcpPorts,
+  udpPorts: h.reservation.udpPorts,
   gpuIds: [],
 });
+
+/** A task as the index would hold it (for the planner's uncommitted tasks). */
+export const heldOf = (t: TaskRecord): Held => ({ ...heldTask(t), instanceArn: t.containerInstanceArn });

@@ -33,26 +33,27 @@ async function aWorld(t: TestContext, instanceMemory: readonly number[]) {
   return { store, planner, path };
 }
 
+const memoryLeft = async (store: Store, planner: Planner) => (await store.write((tx) => planner.view(tx, "c"))).remainingMemory[0];
 const runOne = (store: Store, planner: Planner) => store.write(async (tx) => planner.launch(tx, await standaloneLaunch(tx, { cluster: "c", taskDefinition: "app" }), 1, ctx));
 
 describe("Planner", () => {
   it("never changes its index inside the write: the placement counts once the change log delivers the commit", async (t) => {
     const { store, planner } = await aWorld(t, [2048]);
-    const before = (await planner.view("c")).remainingMemory[0];
+    const before = await memoryLeft(store, planner);
     let inside: number | undefined;
     const launched = await store.write(async (tx) => {
       const r = await planner.launch(tx, await standaloneLaunch(tx, { cluster: "c", taskDefinition: "app" }), 2, ctx);
-      inside = (await planner.view("c")).remainingMemory[0];
+      inside = (await planner.view(tx, "c")).remainingMemory[0];
       return r;
     });
     assert.equal(launched.tasks.length, 2);
     assert.equal(inside, before, "the index was changed inside the write");
-    assert.equal((await planner.view("c")).remainingMemory[0], 2048 - 128);
+    assert.equal(await memoryLeft(store, planner), 2048 - 128);
   });
 
   it("counts the tasks of writes committed in the same group, which the index has not seen yet", async (t) => {
     const { store, planner } = await aWorld(t, [100]);
-    await planner.view("c");
+    await memoryLeft(store, planner);
     // Five writes queued together share one commit: each must see the earlier ones' task.
     const results = await Promise.all(Array.from({ length: 5 }, () => runOne(store, planner)));
     assert.deepEqual(results.map((r) => r.tasks.length), [1, 0, 0, 0, 0]);
@@ -62,7 +63,7 @@ describe("Planner", () => {
 
   it("re-checks resources in the write: a view behind the store (another writer) is refused, then planned again", async (t) => {
     const { store, planner, path } = await aWorld(t, [100, 100]);
-    await planner.view("c");
+    await memoryLeft(store, planner);
     // Another writer on the same database (a replica, say) fills instance i0 and i1; this process's log never hears of it.
     const other = new SqliteStore({ path });
     const otherPlanner = new Planner(new PlacementIndex(other, (err) => assert.fail(String(err))), () => 0.5);

@@ -11,7 +11,7 @@ import { recheckPlacements, type InstanceInStore } from "../scheduler/recheck.js
 import type { Placement, PlacementExplanation } from "../scheduler/types.js";
 import type { WriteTx } from "../state/store.js";
 import { PlacementConflictError } from "./placement-conflict.js";
-import { reservationOf, type ClusterView, type PlacementIndex } from "./placement-index.js";
+import { heldOf, reservationOf, type ClusterView, type PlacementIndex } from "./placement-index.js";
 
 export interface LaunchResult {
   readonly tasks: readonly TaskRecord[];
@@ -26,11 +26,13 @@ export interface LaunchResult {
  * scaling and Fargate to come) start tasks through `launch`, inside their own store write.
  *
  * It decides with the pure engine over the index's committed view plus the tasks this transaction
- * created and the change log has not delivered yet, then re-checks each placement's resources
- * against the store inside the write (the plan applier), and only then creates the task records.
- * It never changes the index: the index learns of the tasks from the change log after the commit.
- * A re-check that fails means the view was behind the store (another writer): PlacementConflictError,
- * and `retrying` plans again from a fresh view.
+ * created and the change log has not delivered yet, then checks inside the write that the decision
+ * still holds (the plan applier), and only then creates the task records. The check is optimistic:
+ * when the store holds no revision the decision did not see, the placements fit by construction;
+ * when another writer committed since, each placement's CPU, memory and host ports are re-checked
+ * against the store's reservations. It never changes the index: the index learns of the tasks from
+ * the change log after the commit. A refused re-check means the view was behind the store:
+ * PlacementConflictError, and `retrying` plans again from a fresh view.
  */
 export class Planner {
   constructor(
@@ -38,9 +40,9 @@ export class Planner {
     private readonly random: () => number,
   ) {}
 
-  /** The cluster as the engine sees it now (committed placements): for callers that only look. */
-  async view(cluster: string): Promise<ClusterState> {
-    return (await this.index.view(cluster)).state;
+  /** The cluster as the engine sees it now (committed placements), in the caller's write. */
+  async view(tx: WriteTx, cluster: string): Promise<ClusterState> {
+    return (await this.index.view(tx, cluster)).state;
   }
 
   /**
@@ -49,7 +51,7 @@ export class Planner {
    * Throws the engine's InvalidPlacementRequest / QuerySyntaxError for a malformed request.
    */
   async launch(tx: WriteTx, launch: Launch, count: number, ctx: { readonly partition: Partition; readonly nowMs: number }, onInstanceId?: string): Promise<LaunchResult> {
-    const view = await this.index.view(launch.cluster.name);
+    const view = await this.index.view(tx, launch.cluster.name);
     let target = view.state;
     if (onInstanceId !== undefined) {
       const i = view.state.indexOf(onInstanceId);
@@ -58,7 +60,7 @@ export class Planner {
     }
     const request = placementRequest(launch, count);
     const result = placeTasks(target, request, { random: this.random, pending: pendingIn(tx, launch.cluster.name, view) });
-    const checked = recheckPlacements(result.placements, request, await instancesInStore(tx, view.state, result.placements));
+    const checked = this.seesAll(tx) ? { accepted: result.placements, refused: [] } : recheckPlacements(result.placements, request, await instancesInStore(tx, view.state, result.placements));
     if (checked.refused.length > 0) throw new PlacementConflictError(launch.cluster.name, checked.refused.map((p) => p.instanceArn));
     const summary = result.explanation?.summary;
     const tasks: TaskRecord[] = [];
@@ -68,6 +70,17 @@ export class Planner {
       tasks.push(task);
     }
     return { tasks, failures: result.failures.map((f) => ({ arn: f.arn, reason: f.reason, detail: failureDetail(f.detail, summary) })), explanation: result.explanation };
+  }
+
+  /**
+   * Whether the decision saw every change the store holds: all it committed reached the index, and
+   * the rest is this transaction's own (counted as pending). Then the placements fit by
+   * construction; otherwise another writer committed since, and each placement is re-checked
+   * against the store.
+   */
+  private seesAll(tx: WriteTx): boolean {
+    const own = tx.uncommitted();
+    return tx.revision() === Math.max(this.index.seen(), own[own.length - 1]?.revision ?? 0);
   }
 
   /** After a PlacementConflictError: the next view of the cluster is loaded afresh from the store. */
@@ -92,7 +105,7 @@ export class Planner {
 function pendingIn(tx: WriteTx, cluster: string, view: ClusterView): TaskReservation[] {
   const pending: TaskReservation[] = [];
   for (const c of tx.uncommitted()) {
-    if (c.kind === "task" && c.record.cluster === cluster && c.record.lastStatus !== "STOPPED" && !view.holds(c.record.arn)) pending.push(reservationOf(c.record));
+    if (c.kind === "task" && c.record.cluster === cluster && c.record.lastStatus !== "STOPPED" && !view.holds(c.record.arn)) pending.push(reservationOf(heldOf(c.record)));
   }
   return pending;
 }

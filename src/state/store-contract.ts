@@ -148,6 +148,9 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(await ids({ family: "nope" }), []);
         assert.deepEqual((await store.read((tx) => tx.tasks.holdingResources("i1"))).map((t) => t.id).sort(), ["t1", "t2"]);
         assert.deepEqual(await store.read((tx) => tx.tasks.holdingResources("i2")), []);
+        const holding = await store.read((tx) => tx.tasks.holdingResources("i1"));
+        assert.deepEqual(await store.read((tx) => tx.tasks.reservedOn("i1")), holding.map((t) => t.reservation));
+        assert.deepEqual(await store.read((tx) => tx.tasks.reservedOn("i2")), []);
       }));
 
     it("forgets stopped tasks past their retention, and only those", () =>

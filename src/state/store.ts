@@ -43,6 +43,8 @@ export interface WriteTx {
    * so far, and those of writes committed with it in the same group, oldest first.
    */
   uncommitted(): readonly LoggedChange[];
+  /** The newest revision this transaction sees: its own last change, or the newest committed one (by any writer). */
+  revision(): number;
   readonly clusters: ClusterRepository;
   readonly taskDefinitions: TaskDefinitionRepository;
   readonly tags: TagRepository;

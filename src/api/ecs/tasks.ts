@@ -51,7 +51,7 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
           const earlier = token === undefined ? undefined : await tx.tasks.findRun(clusterName(input.cluster), token);
           if (earlier) return replay(tx, earlier, requestHash(input));
           const launch = await standaloneLaunch(tx, input);
-          if ((await planner.view(launch.cluster.name)).size === 0) throw invalidParameter("No Container Instances were found in your cluster.");
+          if ((await planner.view(tx, launch.cluster.name)).size === 0) throw invalidParameter("No Container Instances were found in your cluster.");
           const launched = await launching(tx, launch, count, ctx);
           if (token !== undefined) {
             await tx.tasks.rememberRun({

@@ -26,6 +26,7 @@ export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
   private readonly trimStmt: Statement<[number]>;
   private readonly sinceStmt: Statement<[number, number], ChangeRow>;
   private readonly headStmt: Statement<[], { seq: number }>;
+  private readonly writerHeadStmt: Statement<[], { seq: number }>;
   private readonly oldestStmt: Statement<[], { revision: number | null }>;
   /** The revision below which rows may be gone; checked before a read back. */
   private trimmedThrough: number;
@@ -40,6 +41,7 @@ export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
     this.trimStmt = writer.prepare("DELETE FROM change_log WHERE revision <= ?");
     this.sinceStmt = reader.prepare("SELECT revision, kind, doc FROM change_log WHERE revision > ? ORDER BY revision LIMIT ?");
     this.headStmt = reader.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'");
+    this.writerHeadStmt = writer.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'");
     this.oldestStmt = reader.prepare("SELECT min(revision) AS revision FROM change_log");
     const oldest = this.oldestStmt.get()?.revision;
     this.trimmedThrough = oldest === null || oldest === undefined ? this.headNow() : oldest - 1;
@@ -77,6 +79,11 @@ export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
     const taken = this.pending;
     this.pending = [];
     return taken;
+  }
+
+  /** The newest revision the open transaction sees (its own appends included, and other connections' commits). */
+  headInTransaction(): number {
+    return this.writerHeadStmt.get()?.seq ?? 0;
   }
 
   headNow(): number {
