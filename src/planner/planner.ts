@@ -101,13 +101,11 @@ export class Planner {
   }
 }
 
-/** Tasks this transaction created in the cluster that the view does not count yet. */
+/** Tasks this transaction created in the cluster that the view does not count yet (each by its newest save). */
 function pendingIn(tx: WriteTx, cluster: string, view: ClusterView): TaskReservation[] {
-  const pending: TaskReservation[] = [];
-  for (const c of tx.uncommitted()) {
-    if (c.kind === "task" && c.record.cluster === cluster && c.record.lastStatus !== "STOPPED" && !view.holds(c.record.arn)) pending.push(reservationOf(heldOf(c.record)));
-  }
-  return pending;
+  const newest = new Map<string, TaskRecord>();
+  for (const c of tx.uncommitted()) if (c.kind === "task" && c.record.cluster === cluster && !view.holds(c.record.arn)) newest.set(c.record.arn, c.record);
+  return [...newest.values()].filter((t) => t.lastStatus !== "STOPPED").map((t) => reservationOf(heldOf(t)));
 }
 
 /** The placed instances (and the instances sharing their host ports) as the write sees them in the store. */

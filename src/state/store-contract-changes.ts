@@ -76,7 +76,7 @@ export function changeLogContract(withStore: WithStore, freshName: () => string)
       assert.deepEqual(new Set(sub.got.map(keyOf)), new Set(expectedKeys(names)));
     }));
 
-  it("a subscriber from an older revision reads back what it missed, then follows live, nothing twice", () =>
+  it("a subscriber from an older revision reads back what it missed (each record as it is now), then follows live, nothing twice", () =>
     withStore(async (store) => {
       for (const n of ["a1", "a2", "a3"]) await saveBoth(store, n);
       const from = await store.changes.head();
@@ -88,6 +88,16 @@ export function changeLogContract(withStore: WithStore, freshName: () => string)
       sub.stop();
       assert.deepEqual(sub.got.map(keyOf), expectedKeys(["b1", "b2", "b3", "c1", "c2", "c3"]));
       assert.equal(sub.got[0]!.revision, from + 1);
+    }));
+
+  it("reads a change back with its record as it is now: one saved twice reads back twice, newest both times", () =>
+    withStore(async (store) => {
+      const start = await store.changes.head();
+      const first = aTask("twice", {});
+      await store.write((tx) => tx.tasks.put(first));
+      await store.write((tx) => tx.tasks.put({ ...first, lastStatus: "RUNNING", version: 2 }));
+      const back = await store.changes.since(start, 10);
+      assert.deepEqual(back.map((c) => [c.revision - start, c.kind === "task" ? c.record.version : 0]), [[1, 2], [2, 2]]);
     }));
 
   it("resumes after a restart: the head and the log outlive the process", async () => {

@@ -4,20 +4,26 @@ import { ChangesTrimmedError, type Change, type LoggedChange } from "../changes.
 
 /** What a repository's save calls to log the record it saved, in the same transaction. */
 export interface ChangeRecorder {
-  append(change: Change, doc: string): void;
+  append(change: Change, key: string): void;
 }
 
 interface ChangeRow {
   revision: number;
   kind: Change["kind"];
-  doc: string;
+  key: string;
 }
+
+/** A logged change's record as its table holds it now; undefined once it is gone (a purged task). */
+export type ReadBack = (kind: Change["kind"], key: string) => Promise<Change | undefined>;
 
 /**
  * The change log table (migration 7): one row per saved cluster, instance, task or service, its
- * revision an AUTOINCREMENT key, so revisions only grow even across trims and restarts. Appends go
- * through the writer connection inside the write's savepoint; what the open transaction appended is
- * `pending` until the store commits it (or rolls part of it back). Reads use the reader connection.
+ * revision an AUTOINCREMENT key, so revisions only grow even across trims and restarts. A row holds
+ * the kind and key, not the record a second time: live subscribers get the record as saved (in
+ * memory), and a read back gets the record as it is now (newer, if it changed again since, and
+ * none if it is gone), which is what a subscriber catching up acts on. Appends go through the
+ * writer connection inside the write's savepoint; what the open transaction appended is `pending`
+ * until the store commits it (or rolls part of it back). Reads use the reader connection.
  */
 export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
   /** Appended by the transaction in progress, oldest first; the store hands them on after the commit. */
@@ -36,10 +42,11 @@ export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
     reader: Database,
     /** How many of the newest changes are kept for subscribers to resume from. */
     private readonly keep: number,
+    private readonly readBack: ReadBack,
   ) {
-    this.insertStmt = writer.prepare("INSERT INTO change_log (kind, doc) VALUES (?, ?)");
+    this.insertStmt = writer.prepare("INSERT INTO change_log (kind, key) VALUES (?, ?)");
     this.trimStmt = writer.prepare("DELETE FROM change_log WHERE revision <= ?");
-    this.sinceStmt = reader.prepare("SELECT revision, kind, doc FROM change_log WHERE revision > ? ORDER BY revision LIMIT ?");
+    this.sinceStmt = reader.prepare("SELECT revision, kind, key FROM change_log WHERE revision > ? ORDER BY revision LIMIT ?");
     this.headStmt = reader.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'");
     this.writerHeadStmt = writer.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'");
     this.oldestStmt = reader.prepare("SELECT min(revision) AS revision FROM change_log");
@@ -47,9 +54,9 @@ export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
     this.trimmedThrough = oldest === null || oldest === undefined ? this.headNow() : oldest - 1;
   }
 
-  /** Logs a saved record; `doc` is the record's JSON, as its table stores it. */
-  append(change: Change, doc: string): void {
-    const revision = Number(this.insertStmt.run(change.kind, doc).lastInsertRowid);
+  /** Logs a saved record under its key (a cluster's name, an ARN, `cluster/name` for a service). */
+  append(change: Change, key: string): void {
+    const revision = Number(this.insertStmt.run(change.kind, key).lastInsertRowid);
     this.pending.push({ ...change, revision });
   }
 
@@ -94,9 +101,14 @@ export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
     return Promise.resolve(this.headNow());
   }
 
-  since(revision: number, limit: number): Promise<readonly LoggedChange[]> {
-    if (revision < this.trimmedThrough) return Promise.reject(new ChangesTrimmedError(revision, this.trimmedThrough + 1));
-    return Promise.resolve(this.sinceStmt.all(revision, limit).map((r) => ({ kind: r.kind, record: JSON.parse(r.doc) as unknown, revision: r.revision }) as LoggedChange));
+  async since(revision: number, limit: number): Promise<readonly LoggedChange[]> {
+    if (revision < this.trimmedThrough) throw new ChangesTrimmedError(revision, this.trimmedThrough + 1);
+    const changes: LoggedChange[] = [];
+    for (const row of this.sinceStmt.all(revision, limit)) {
+      const change = await this.readBack(row.kind, row.key);
+      if (change) changes.push({ ...change, revision: row.revision });
+    }
+    return changes;
   }
 }
 

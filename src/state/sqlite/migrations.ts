@@ -135,20 +135,8 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE TABLE change_log (
         revision INTEGER PRIMARY KEY AUTOINCREMENT,
         kind     TEXT NOT NULL,
-        doc      TEXT NOT NULL
+        key      TEXT NOT NULL
       );
-    `,
-  },
-  {
-    version: 8,
-    sql: `
-      -- What a task holds on its instance, beside its document: the planner's re-check inside a write
-      -- (tasks.reservedOn) reads this small column, not every task's whole document. It never changes.
-      ALTER TABLE tasks ADD COLUMN reservation TEXT NOT NULL DEFAULT '{}';
-      UPDATE tasks SET reservation = doc -> '$.reservation';
-      -- Covering, and only over tasks that hold resources: the re-check never reaches the table's rows
-      -- (the column comes after the document, whose overflow pages would have to be walked).
-      CREATE INDEX tasks_reserved ON tasks (container_instance_arn, reservation) WHERE last_status <> 'STOPPED';
     `,
   },
 ];

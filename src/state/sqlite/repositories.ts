@@ -63,7 +63,6 @@ export class SqliteClusters implements ClusterRepository {
       update: () => this.updateStmt.run(row).changes,
       stored: () => this.versionStmt.get(cluster.name)?.version,
       change: { kind: "cluster", record: cluster },
-      doc: row.doc,
     }, this.log);
     return Promise.resolve();
   }

@@ -84,7 +84,6 @@ export class SqliteServices implements ServiceRepository {
       update: () => this.updateStmt.run(row).changes,
       stored: () => this.versionStmt.get(record.cluster, record.name)?.version,
       change: { kind: "service", record },
-      doc: row.doc,
     }, this.log);
     return Promise.resolve();
   }

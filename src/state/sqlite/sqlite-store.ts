@@ -1,6 +1,6 @@
 import Sqlite, { type Database } from "better-sqlite3";
 import { ChangeLog } from "../change-log.js";
-import type { ChangeFeed } from "../changes.js";
+import type { Change, ChangeFeed } from "../changes.js";
 import type { ReadTx, Store, WriteTx } from "../store.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
@@ -57,10 +57,10 @@ export class SqliteStore implements Store {
     this.writer.pragma("cache_size = -65536");
     migrate(this.writer);
     this.reader = path === ":memory:" ? this.writer : new Sqlite(path, { readonly: true });
-    this.log = new SqliteChangeTable(this.writer, this.reader, changesKept);
+    this.readTx = repositories(this.reader, readOnly);
+    this.log = new SqliteChangeTable(this.writer, this.reader, changesKept, (kind, key) => readBack(this.readTx, kind, key));
     this.changeLog = new ChangeLog(this.log, this.log.headNow());
     this.writeTx = { ...repositories(this.writer, this.log), uncommitted: () => this.log.uncommitted(), revision: () => this.log.headInTransaction() };
-    this.readTx = repositories(this.reader, readOnly);
     this.maxBatch = maxBatch;
     const prepare = (text: string) => this.writer.prepare(text);
     this.sql = {
@@ -139,6 +139,18 @@ export class SqliteStore implements Store {
     this.writer.close();
   }
 }
+
+/** A logged change's record as it is now (see change-table.ts). */
+async function readBack(tx: ReadTx, kind: Change["kind"], key: string): Promise<Change | undefined> {
+  if (kind === "cluster") return wrap(kind, await tx.clusters.get(key));
+  if (kind === "instance") return wrap(kind, await tx.containerInstances.get(key));
+  if (kind === "task") return wrap(kind, await tx.tasks.get(key));
+  const slash = key.indexOf("/");
+  return wrap(kind, await tx.services.get(key.slice(0, slash), key.slice(slash + 1)));
+}
+
+const wrap = <K extends Change["kind"]>(kind: K, record: Extract<Change, { kind: K }>["record"] | undefined): Change | undefined =>
+  record === undefined ? undefined : ({ kind, record } as Change);
 
 /** The reader connection's repositories never save; their recorder is never called. */
 const readOnly: ChangeRecorder = {

@@ -65,7 +65,6 @@ export class SqliteContainerInstances implements ContainerInstanceRepository {
       update: () => this.updateStmt.run(row).changes,
       stored: () => this.versionStmt.get(record.arn)?.version,
       change: { kind: "instance", record },
-      doc: row.doc,
     }, this.log);
     return Promise.resolve();
   }
@@ -90,15 +89,15 @@ export class SqliteTasks implements TaskRepository {
     this.db = db;
     this.getStmt = db.prepare("SELECT doc FROM tasks WHERE arn = ?");
     this.holdingStmt = db.prepare("SELECT doc FROM tasks WHERE container_instance_arn = ? AND last_status <> 'STOPPED'");
-    this.reservedStmt = db.prepare("SELECT reservation AS r FROM tasks WHERE container_instance_arn = ? AND last_status <> 'STOPPED'");
+    this.reservedStmt = db.prepare("SELECT doc -> '$.reservation' AS r FROM tasks WHERE container_instance_arn = ? AND last_status <> 'STOPPED'");
     this.ofServiceStmt = db.prepare("SELECT doc FROM tasks WHERE cluster = ? AND service_name = ? AND service_open = 1 ORDER BY arn");
     this.countStmt = db.prepare(
       "SELECT last_status, count(*) AS n FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED' GROUP BY last_status",
     );
     this.insertStmt = db.prepare(
       `INSERT INTO tasks (arn, cluster, container_instance_arn, family, started_by, service_name, launch_type,
-                          desired_status, last_status, stopped_at_ms, service_open, version, reservation, doc)
-       VALUES (@arn, @cluster, @instance, @family, @startedBy, @serviceName, @launchType, @desired, @last, @stoppedAt, @serviceOpen, @version, @reservation, @doc)
+                          desired_status, last_status, stopped_at_ms, service_open, version, doc)
+       VALUES (@arn, @cluster, @instance, @family, @startedBy, @serviceName, @launchType, @desired, @last, @stoppedAt, @serviceOpen, @version, @doc)
        ON CONFLICT (arn) DO NOTHING`,
     );
     this.updateStmt = db.prepare(
@@ -172,7 +171,6 @@ export class SqliteTasks implements TaskRepository {
       stoppedAt: t.stoppedAtMs ?? null,
       serviceOpen: t.serviceName !== undefined && (t.lastStatus !== "STOPPED" || t.serviceObserved !== true) ? 1 : 0,
       version: t.version,
-      reservation: JSON.stringify(t.reservation),
       doc: JSON.stringify(t),
     };
     saveVersioned({
@@ -184,7 +182,6 @@ export class SqliteTasks implements TaskRepository {
       update: () => this.updateStmt.run(row).changes,
       stored: () => this.versionStmt.get(t.arn)?.version,
       change: { kind: "task", record: t },
-      doc: row.doc,
     }, this.log);
     return Promise.resolve();
   }

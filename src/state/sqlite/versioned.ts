@@ -13,9 +13,8 @@ export interface VersionedSave {
   readonly update: () => number;
   /** The version stored now, for the error. */
   readonly stored: () => number | undefined;
-  /** What the change log records of a save that succeeds, and the record's JSON. */
+  /** What the change log records of a save that succeeds. */
   readonly change: Change;
-  readonly doc: string;
 }
 
 /**
@@ -27,5 +26,5 @@ export interface VersionedSave {
 export function saveVersioned(s: VersionedSave, log: ChangeRecorder): void {
   const changed = s.version === 1 ? s.insert() : Number.isInteger(s.version) && s.version > 1 ? s.update() : 0;
   if (changed === 0) throw new VersionConflictError({ kind: s.kind, key: s.key, readVersion: s.version - 1, storedVersion: s.stored() });
-  log.append(s.change, s.doc);
+  log.append(s.change, s.key);
 }
