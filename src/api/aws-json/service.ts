@@ -1,6 +1,7 @@
 import type { StaticStructureSchema } from "@smithy/types";
 import type { Principal } from "../../auth/principal.js";
 import type { Partition } from "../../domain/arn.js";
+import type { ErrorCatalog } from "../../errors/catalog.js";
 
 /** What a handler knows of the request besides its input. */
 export interface RequestContext {
@@ -28,9 +29,11 @@ export function operation<I extends object>(
   return { input, handle: (value, ctx) => handle(value as I, ctx) };
 }
 
-/** An AWS JSON 1.1 service: its X-Amz-Target prefix, SigV4 signing name and operation table. */
+/** An AWS JSON 1.1 service: its X-Amz-Target prefix, SigV4 signing name, operation table and error catalog. */
 export interface JsonService {
   readonly targetPrefix: string;
   readonly signingName: string;
   readonly operations: Readonly<Record<string, Operation>>;
+  /** The exceptions its handlers raise, with their statuses (the shared core is added by the front door). */
+  readonly errors: ErrorCatalog;
 }

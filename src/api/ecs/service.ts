@@ -1,4 +1,5 @@
 import type { JsonService } from "../aws-json/service.js";
+import { ecsErrors } from "./errors.js";
 import { attributeOperations } from "./attributes.js";
 import { clusterOperations } from "./clusters.js";
 import { containerInstanceOperations } from "./container-instances.js";
@@ -13,6 +14,7 @@ export function ecsService(deps: EcsDeps): JsonService {
   return {
     targetPrefix: "AmazonEC2ContainerServiceV20141113",
     signingName: "ecs",
+    errors: ecsErrors,
     operations: {
       ...clusterOperations(deps),
       ...taskDefinitionOperations(deps),
