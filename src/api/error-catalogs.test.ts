@@ -32,13 +32,21 @@ describe("per-service error catalogs, held to the AWS SDK's models", () => {
       }
     });
 
-    it(`${name}: every exception the model declares for an operation Berth serves is answered with the model's status`, () => {
-      const served = Object.keys(table.operations).filter((op) => model.operations.includes(op));
+    it(`${name}: every exception the model declares for an operation Berth implements is answered with the model's status`, () => {
+      const served = Object.entries(table.operations).filter(([op, { refusal }]) => model.operations.includes(op) && !refusal);
       assert.ok(served.length > 10, "the table's operations are the model's");
-      for (const op of served) {
+      for (const [op] of served) {
         for (const code of model.declaredErrors(op)) {
           assert.equal(statusOf(code, catalog), model.exceptions.get(code), `${op} declares ${code}`);
         }
+      }
+    });
+
+    it(`${name}: an operation Berth refuses is refused with an exception the model declares for it`, () => {
+      for (const [op, { refusal }] of Object.entries(table.operations)) {
+        if (!refusal) continue;
+        assert.ok(model.declaredErrors(op).includes(refusal.code), `${op} refuses with ${refusal.code}, which the model does not declare for it`);
+        assert.notEqual(statusOf(refusal.code, catalog), undefined, `${refusal.code} is in the catalog`);
       }
     });
   }

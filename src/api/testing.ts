@@ -108,7 +108,7 @@ export function startInProcessEcs(): InProcessEcs {
   const store = new SqliteStore({ path: join(dir, "berth.db") });
   const changes = new ChangeFeed();
   // Placement ties are broken by randomness: a fixed value keeps every run the same.
-  const ecs = ecsService({ store, changes, random: () => 0.5, placement: new PlacementIndex(changes) });
+  const ecs = ecsService({ store, changes, random: () => 0.5, placement: new PlacementIndex(changes), endpoint: () => "http://127.0.0.1:4400" });
   const dispatch = createJsonDispatcher({ services: [ecs], ...frontDoorOptions });
   const call = async (op: string, input: object) => jsonAnswer(await dispatch(await signedJsonRequest(ecsTarget, op, input)));
   return {

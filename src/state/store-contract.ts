@@ -243,6 +243,25 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.equal(await store.write((tx) => tx.agentCredentials.revokeInstance("ci/a")), 0);
       }));
 
+    it("keeps account settings per principal: a put replaces, a delete returns what it forgot", () =>
+      withStore(async (store) => {
+        const root = "arn:aws:iam::1:root";
+        const user = "arn:aws:iam::1:user/u";
+        await store.write(async (tx) => {
+          await tx.accountSettings.put({ principalArn: root, name: "containerInsights", value: "disabled" });
+          await tx.accountSettings.put({ principalArn: root, name: "awsvpcTrunking", value: "enabled" });
+          await tx.accountSettings.put({ principalArn: user, name: "containerInsights", value: "enabled" });
+          await tx.accountSettings.put({ principalArn: root, name: "containerInsights", value: "enhanced" });
+        });
+        assert.deepEqual(await store.read((tx) => tx.accountSettings.ofPrincipal(root)), [
+          { principalArn: root, name: "awsvpcTrunking", value: "enabled" },
+          { principalArn: root, name: "containerInsights", value: "enhanced" },
+        ]);
+        assert.deepEqual(await store.write((tx) => tx.accountSettings.delete(user, "containerInsights")), { principalArn: user, name: "containerInsights", value: "enabled" });
+        assert.equal(await store.write((tx) => tx.accountSettings.delete(user, "containerInsights")), undefined);
+        assert.deepEqual(await store.read((tx) => tx.accountSettings.ofPrincipal(user)), []);
+      }));
+
     versionContract(withStore);
 
     it("keeps what it acknowledged across a reopen", async () => {

@@ -23,6 +23,7 @@ import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import type { ClusterRecord, ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
+import { accountSettingInEffect } from "./account-settings.js";
 import type { EcsDeps } from "./deps.js";
 import { excerpt } from "../../observability/excerpt.js";
 
@@ -34,7 +35,9 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
       const name = validateClusterName(input.clusterName ?? "default");
       const tags = validateTags(input.tags ?? []);
       checkCapacityProviderStrategy(input.defaultCapacityProviderStrategy ?? []);
-      const requestedSettings = mergeClusterSettings(defaultClusterSettings, input.settings ?? []);
+      // The account setting containerInsights is the default of new clusters, as in ECS.
+      const insights = await store.read((tx) => accountSettingInEffect(tx, "containerInsights", ctx));
+      const requestedSettings = mergeClusterSettings(defaultClusterSettings, [{ name: "containerInsights", value: insights }, ...(input.settings ?? [])]);
       const cluster = await store.write(async (tx) => {
         const existing = await tx.clusters.get(name);
         // CreateCluster is idempotent: an ACTIVE cluster of that name is returned as it is.

@@ -10,4 +10,6 @@ export interface EcsDeps {
   readonly random: () => number;
   /** The placement engine's in-memory view of each cluster. */
   readonly placement: PlacementIndex;
+  /** The server's endpoint as clients reach it (e.g. http://127.0.0.1:4400), known once it listens. */
+  readonly endpoint: () => string;
 }

@@ -1,5 +1,6 @@
 import Sqlite, { type Database } from "better-sqlite3";
 import type { ReadTx, Store, WriteTx } from "../store.js";
+import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { migrations } from "./migrations.js";
 import { SqliteClusters, SqliteTags, SqliteTaskDefinitions } from "./repositories.js";
@@ -126,6 +127,7 @@ function repositories(db: Database): WriteTx {
     tasks: new SqliteTasks(db),
     services: new SqliteServices(db),
     agentCredentials: new SqliteAgentCredentials(db),
+    accountSettings: new SqliteAccountSettings(db),
   };
 }
 
