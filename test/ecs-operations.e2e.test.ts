@@ -81,7 +81,8 @@ describe("every operation of ECS's model answers: account settings, DiscoverPoll
     const overridden = await ecs.send(new CreateClusterCommand({ clusterName: "plain", settings: [{ name: "containerInsights", value: "disabled" }] }));
     assert.deepEqual(overridden.cluster?.settings, [{ name: "containerInsights", value: "disabled" }]);
     const listed = await server.aws("ecs", "list-account-settings", "--effective-settings", "--name", "containerInsights");
-    assert.equal(JSON.parse(listed.stdout).settings[0].value, "enabled");
+    assert.match(listed.stdout, /"value": "enabled"/);
+    assert.doesNotMatch(listed.stdout, /"value": "disabled"/);
   });
 
   it("DiscoverPollEndpoint answers the server's own endpoint", async () => {
@@ -89,7 +90,7 @@ describe("every operation of ECS's model answers: account settings, DiscoverPoll
     assert.equal(out.endpoint, `${server.endpoint}/`);
     assert.equal(out.telemetryEndpoint, `${server.endpoint}/`);
     const cli = await server.aws("ecs", "discover-poll-endpoint");
-    assert.equal(JSON.parse(cli.stdout).endpoint, `${server.endpoint}/`);
+    assert.match(cli.stdout, new RegExp(`"endpoint": "${server.endpoint}/"`));
   });
 
   it("an operation Berth does not offer is refused with the exception ECS declares for it, saying so and why", async () => {
