@@ -102,6 +102,15 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(await families("INACTIVE"), ["batch"]);
       }));
 
+    it("lists the revisions of one whole family, not of families it is a prefix of", () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          for (const [family, revision] of [["web", 1], ["web", 2], ["web-admin", 1], ["we", 1]] as const) await tx.taskDefinitions.put(aTaskDefinition(family, revision, "ACTIVE"));
+        });
+        const page = await store.read((tx) => tx.taskDefinitions.list({ limit: 10, descending: false, family: "web" }));
+        assert.deepEqual(page.items.map(key), ["web:1", "web:2"]);
+      }));
+
     it("treats a family prefix literally", () =>
       withStore(async (store) => {
         await store.write(async (tx) => {

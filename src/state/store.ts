@@ -1,4 +1,4 @@
-import type { ClusterConfiguration, ClusterSetting, Failure, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { ClusterConfiguration, ClusterServiceConnectDefaults, ClusterSetting, Failure, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
 import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../domain/container-instance.js";
 import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
@@ -64,6 +64,8 @@ export interface ClusterRecord {
   readonly status: ClusterStatus;
   readonly settings: readonly ClusterSetting[];
   readonly configuration?: ClusterConfiguration | undefined;
+  /** CreateCluster's / UpdateCluster's `serviceConnectDefaults`, stored and returned as given. */
+  readonly serviceConnectDefaults?: ClusterServiceConnectDefaults | undefined;
   readonly createdAtMs: number;
   /** Bumped on every change; saves are conditional on it (see `Store`). */
   readonly version: number;
@@ -95,6 +97,8 @@ export interface TaskDefinitionRecord {
 
 export interface TaskDefinitionQuery extends PageRequest {
   readonly familyPrefix?: string | undefined;
+  /** Revisions of this family only (ListTaskDefinitions' `familyPrefix` is a whole family name). */
+  readonly family?: string | undefined;
   readonly status?: TaskDefinitionStatus | undefined;
   readonly descending: boolean;
 }

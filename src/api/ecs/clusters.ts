@@ -48,6 +48,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
           status: "ACTIVE",
           settings: requestedSettings,
           configuration: input.configuration,
+          serviceConnectDefaults: serviceConnectDefaults(input.serviceConnectDefaults),
           createdAtMs: ctx.nowMs,
           // An INACTIVE cluster of that name is re-created over its row, so its count goes on.
           version: (existing?.version ?? 0) + 1,
@@ -59,7 +60,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
       return { cluster: await store.read((tx) => toCluster(tx, cluster, new Set<ClusterField>(["SETTINGS", "TAGS"]))) };
     }),
 
-    DescribeClusters: operation<DescribeClustersRequest>(DescribeClustersRequest$, async (input) => {
+    DescribeClusters: operation<DescribeClustersRequest>(DescribeClustersRequest$, async (input, ctx) => {
       const refs = input.clusters ?? ["default"];
       if (refs.length > 100) throw invalidParameter(`DescribeClusters takes at most 100 clusters; got ${refs.length}.`);
       const include = checkInclude(input.include ?? []);
@@ -69,7 +70,8 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
         for (const ref of refs) {
           const record = await tx.clusters.get(clusterName(ref));
           if (record) clusters.push(await toCluster(tx, record, include));
-          else failures.push({ arn: ref, reason: "MISSING" });
+          // ECS names a missing cluster by its full ARN, however the request named it.
+          else failures.push({ arn: clusterArn(ctx.partition, clusterName(ref)), reason: "MISSING" });
         }
         return { clusters, failures };
       });
@@ -107,6 +109,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
           ...record,
           settings: mergeClusterSettings(record.settings, input.settings ?? []),
           configuration: input.configuration ?? record.configuration,
+          serviceConnectDefaults: serviceConnectDefaults(input.serviceConnectDefaults) ?? record.serviceConnectDefaults,
           version: record.version + 1,
         };
         await tx.clusters.put(updated);
@@ -125,6 +128,17 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
       return { cluster: await store.read((tx) => toCluster(tx, cluster, new Set<ClusterField>(["SETTINGS"]))) };
     }),
   };
+}
+
+/**
+ * `serviceConnectDefaults{namespace}`: the Cloud Map namespace (name or ARN) new Service Connect
+ * services use. Berth has no Cloud Map: it keeps the namespace as given and returns it.
+ */
+function serviceConnectDefaults(given: { namespace?: string | undefined } | undefined): { namespace: string } | undefined {
+  if (given === undefined) return undefined;
+  const namespace = given.namespace ?? "";
+  if (namespace.length < 1 || namespace.length > 1024) throw invalidParameter("serviceConnectDefaults.namespace must name a namespace (1 to 1024 characters).");
+  return { namespace };
 }
 
 /** The cluster a mutating call names, which must exist and be ACTIVE. */
@@ -174,6 +188,7 @@ async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet
     capacityProviders: [],
     defaultCapacityProviderStrategy: [],
   };
+  if (record.serviceConnectDefaults) cluster.serviceConnectDefaults = { ...record.serviceConnectDefaults };
   if (include.has("SETTINGS")) cluster.settings = [...record.settings];
   if (include.has("CONFIGURATIONS") && record.configuration) cluster.configuration = record.configuration;
   if (include.has("TAGS")) cluster.tags = await tx.tags.list(record.arn);

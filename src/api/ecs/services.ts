@@ -1,3 +1,4 @@
+import { checkLaunchType, launchTypes } from "../../domain/launch-type.js";
 import { checkPlatformVersion } from "../../domain/platform-version.js";
 import {
   CreateServiceRequest$,
@@ -108,6 +109,7 @@ export function serviceOperations({ store, changes, random }: EcsDeps): Record<s
             startFailures: 0,
             createdAtMs: ctx.nowMs,
             createdBy: `arn:aws:iam::${ctx.partition.accountId}:root`,
+            roleArn: roleArnOf(input.role, ctx.partition.accountId),
             version: (existing?.version ?? 0) + 1,
           };
           return withNewDeployment(base, { id: newDeploymentId(random), taskDefinitionArn: base.taskDefinitionArn, nowMs: ctx.nowMs });
@@ -195,6 +197,7 @@ export function serviceOperations({ store, changes, random }: EcsDeps): Record<s
     ListServices: operation<ListServicesRequest>(ListServicesRequest$, (input) =>
       store.read(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
+        if (input.launchType !== undefined && !launchTypes.some((t) => t === input.launchType)) checkLaunchType(input.launchType);
         const page = await tx.services.list(cluster.name, {
           ...pageRequest(input),
           status: "ACTIVE",
@@ -227,11 +230,22 @@ async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promis
 }
 
 function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown; capacityProviderStrategy?: unknown[] }): void {
-  if (input.launchType !== undefined && input.launchType !== "EC2") throw invalidParameter(`launchType ${excerpt(input.launchType)} is not available yet: use EC2 (the default).`);
+  checkLaunchType(input.launchType);
   if ((input.loadBalancers ?? []).length > 0) throw invalidParameter("loadBalancers are not available in Berth yet.");
   if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
   if ((input.capacityProviderStrategy ?? []).length > 0) throw invalidParameter("capacityProviderStrategy is not available in Berth yet.");
   if (input.networkConfiguration !== undefined) throw invalidParameter("networkConfiguration (awsvpc) is not available in Berth yet.");
+}
+
+/**
+ * CreateService's `role`: a role name (ECS assumes the root path) or a full IAM role ARN, stored
+ * and returned as the ARN. Berth makes no calls with it.
+ */
+function roleArnOf(role: string | undefined, accountId: string): string | undefined {
+  if (role === undefined || role === "") return undefined;
+  if (/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(role)) return role;
+  if (/^[\w+=,.@/-]{1,512}$/.test(role)) return `arn:aws:iam::${accountId}:role/${role.replace(/^\/+/, "")}`;
+  throw invalidParameter(`role must be an IAM role name or role ARN; got '${excerpt(role, 200)}'.`);
 }
 
 function propagate(p: string | undefined): string | undefined {

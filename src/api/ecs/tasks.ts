@@ -133,6 +133,7 @@ export function taskOperations({ store, changes, random, placement }: EcsDeps): 
         const refs = input.tasks ?? [];
         if (refs.length > 100) throw invalidParameter(`DescribeTasks takes at most 100 tasks; got ${refs.length}.`);
         const cluster = await activeCluster(tx, input.cluster);
+        if (refs.length === 0) throw invalidParameter("Tasks cannot be empty.");
         const tasks: Task[] = [];
         const failures: Failure[] = [];
         for (const ref of refs) {

@@ -1,0 +1,15 @@
+import { invalidParameter } from "../errors/catalog.js";
+import { excerpt } from "../observability/excerpt.js";
+
+/** The launch types of ECS's model (LaunchType in the API reference). */
+export const launchTypes = ["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"] as const;
+
+/**
+ * A launch type a request names: one ECS does not know is refused as ECS refuses it; one ECS knows
+ * but Berth does not offer yet is refused saying so. Absent means EC2.
+ */
+export function checkLaunchType(launchType: string | undefined): void {
+  if (launchType === undefined || launchType === "EC2") return;
+  if (!launchTypes.some((t) => t === launchType)) throw invalidParameter(`launch type should be one of [${launchTypes.join(",")}]`);
+  throw invalidParameter(`launchType ${excerpt(launchType)} is not available yet: use EC2 (the default).`);
+}
