@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AwsError, frontDoorErrors, statusOf, type ErrorCatalog } from "../errors/catalog.js";
+import { AwsError, frontDoorErrors, statusOf, type ErrorCatalog, type ErrorName } from "../errors/catalog.js";
 import { createJsonDispatcher } from "./aws-json/dispatcher.js";
 import { operation, type JsonService } from "./aws-json/service.js";
 import { ecrErrors } from "./ecr/errors.js";
@@ -72,7 +72,7 @@ describe("per-service error catalogs, held to the AWS SDK's models", () => {
 });
 
 describe("the JSON front door resolves an error's status by service", () => {
-  const refusing = (errors: ErrorCatalog, code: string): JsonService => ({
+  const refusing = (errors: ErrorCatalog, code: ErrorName): JsonService => ({
     targetPrefix: "Refuser_20261129",
     signingName: "ecs",
     errors,

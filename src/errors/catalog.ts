@@ -36,6 +36,17 @@ export const frontDoorErrors = {
 
 export type FrontDoorErrorName = keyof typeof frontDoorErrors;
 
+/**
+ * The exception names of every service's catalog, merged in by each catalog's module
+ * (`declare module "…/errors/catalog.js"` in `api/<service>/errors.ts`), so that an `AwsError`
+ * names an exception some catalog declares, checked at compile time. Which service may raise which
+ * name is checked by `api/error-catalogs.test.ts` and at run time by the front doors.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ServiceErrorNames {}
+
+export type ErrorName = FrontDoorErrorName | keyof ServiceErrorNames;
+
 /** The status of `code` in `catalog` or the shared core; undefined for a name neither declares (a bug in Berth). */
 export function statusOf(code: string, catalog: ErrorCatalog = {}): number | undefined {
   if (Object.hasOwn(catalog, code)) return catalog[code];
@@ -51,7 +62,7 @@ export function statusOf(code: string, catalog: ErrorCatalog = {}): number | und
 export class AwsError extends Error {
   override readonly name = "AwsError";
   constructor(
-    readonly code: string,
+    readonly code: ErrorName,
     message: string,
     /** Extra members some exceptions carry (e.g. ConflictException's resourceIds). */
     readonly fields: Readonly<Record<string, unknown>> = {},

@@ -1,7 +1,7 @@
 import type { StaticStructureSchema } from "@smithy/types";
 import type { Principal } from "../../auth/principal.js";
 import type { Partition } from "../../domain/arn.js";
-import { AwsError, type ErrorCatalog } from "../../errors/catalog.js";
+import { AwsError, type ErrorCatalog, type ErrorName } from "../../errors/catalog.js";
 
 /** What a handler knows of the request besides its input. */
 export interface RequestContext {
@@ -27,7 +27,7 @@ export interface Operation {
  */
 export interface Refusal {
   readonly kind: "not-yet" | "refused";
-  readonly code: string;
+  readonly code: ErrorName;
   readonly reason: string;
 }
 

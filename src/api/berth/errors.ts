@@ -9,3 +9,8 @@ export const berthErrors = {
   ClientException: 400,
   InvalidParameterException: 400,
 } as const satisfies ErrorCatalog;
+
+declare module "../../errors/catalog.js" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: adds Berth's names
+  interface ServiceErrorNames extends Record<keyof typeof berthErrors, true> {}
+}

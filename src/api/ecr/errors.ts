@@ -30,3 +30,8 @@ export const ecrErrors = {
 } as const satisfies ErrorCatalog;
 
 export type EcrErrorName = keyof typeof ecrErrors;
+
+declare module "../../errors/catalog.js" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: adds ECR's names
+  interface ServiceErrorNames extends Record<EcrErrorName, true> {}
+}

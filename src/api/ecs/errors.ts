@@ -38,3 +38,8 @@ export type EcsErrorName = keyof typeof ecsErrors;
 // Domain rules raise ECS's names without importing api/: each must be in this catalog.
 const _domainNamesAreEcsNames: Record<DomainErrorName, number> = ecsErrors;
 void _domainNamesAreEcsNames;
+
+declare module "../../errors/catalog.js" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: adds ECS's names
+  interface ServiceErrorNames extends Record<EcsErrorName, true> {}
+}

@@ -6,3 +6,8 @@ import type { ErrorCatalog } from "../../errors/catalog.js";
  * or unknown Action: the shared core in `errors/catalog.ts`).
  */
 export const stsErrors = {} as const satisfies ErrorCatalog;
+
+declare module "../../errors/catalog.js" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging: adds STS's names
+  interface ServiceErrorNames extends Record<keyof typeof stsErrors, true> {}
+}
