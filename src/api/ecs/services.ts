@@ -1,4 +1,4 @@
-import { checkLaunchType, launchTypes } from "../../domain/launch-type.js";
+import { checkKnownLaunchType, checkLaunchType } from "../../domain/launch-type.js";
 import { checkPlatformVersion } from "../../domain/platform-version.js";
 import {
   CreateServiceRequest$,
@@ -197,7 +197,7 @@ export function serviceOperations({ store, changes, random }: EcsDeps): Record<s
     ListServices: operation<ListServicesRequest>(ListServicesRequest$, (input) =>
       store.read(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
-        if (input.launchType !== undefined && !launchTypes.some((t) => t === input.launchType)) checkLaunchType(input.launchType);
+        checkKnownLaunchType(input.launchType);
         const page = await tx.services.list(cluster.name, {
           ...pageRequest(input),
           status: "ACTIVE",
