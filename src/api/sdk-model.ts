@@ -27,7 +27,8 @@ const require = createRequire(import.meta.url);
 export function sdkModel(packageName: SdkPackage): SdkModel {
   const exports = require(packageName) as Record<string, unknown>;
   const root = dirname(dirname(require.resolve(packageName)));
-  const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+  const manifest: unknown = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const version = typeof manifest === "object" && manifest !== null && "version" in manifest && typeof manifest.version === "string" ? manifest.version : "unknown";
   const operations: string[] = [];
   const exceptions = new Map<string, number>();
   for (const value of Object.values(exports)) {
