@@ -8,6 +8,7 @@ import {
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSServiceException,
   ListContainerInstancesCommand,
@@ -149,6 +150,21 @@ describe("ECS's answers", () => {
       { arn: "old:9", reason: "The specified task definition does not exist. Specify a valid account, family, revision and try again." },
       { arn: "old", reason: "The specified task definition identifier is invalid. Specify a valid name or ARN and try again." },
     ]);
+  });
+
+  it("fills a task definition's defaults as ECS does, and no networkMode it was not given (the AWS CLI's own sleep360 example)", async () => {
+    const r = await server.aws(
+      "ecs", "register-task-definition", "--family", "sleep360",
+      "--container-definitions", JSON.stringify([{ name: "sleep", image: "busybox", cpu: 10, command: ["sleep", "360"], memory: 10, essential: true }]),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: "sleep360" }))).taskDefinition;
+    assert.deepEqual([td?.volumes, td?.placementConstraints, td?.compatibilities, td?.status], [[], [], ["EC2"], "ACTIVE"]);
+    const c = td?.containerDefinitions?.[0];
+    assert.deepEqual([c?.portMappings, c?.environment, c?.mountPoints, c?.volumesFrom], [[], [], [], []]);
+    assert.equal(td?.networkMode, undefined, "ECS's example answer has no networkMode for a definition registered without one");
+    const bridged = await ecs.send(new RegisterTaskDefinitionCommand({ family: "bridged", networkMode: "bridge", containerDefinitions: [{ name: "c", image: "busybox", memory: 10 }] }));
+    assert.equal(bridged.taskDefinition?.networkMode, "bridge");
   });
 
   it("echoes what ECS stores: a service's roleArn, a cluster's serviceConnectDefaults", async () => {
