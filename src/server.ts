@@ -80,6 +80,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   const tokenSecret = loadOrCreateTokenSecret(join(registryDir, "token-secret"));
   // host:port of this server as clients reach it, for repository URIs; set once listening.
   let registryAddress = "";
+  // The endpoint agents and clients reach this server at (DiscoverPollEndpoint); set once listening.
+  let apiEndpoint = "";
   const distribution = createDistributionHandler({
     registry,
     registryId: partition.accountId,
@@ -98,7 +100,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
 
   const awsJson = createJsonDispatcher({
     services: [
-      ecsService({ store, planner, random: Math.random }),
+      ecsService({ store, planner, random: Math.random, endpoint: () => apiEndpoint }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
       berthService({ store }),
     ],
@@ -160,6 +162,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   registryAddress = new URL(endpoint).host;
+  apiEndpoint = endpoint;
   logger.info({ endpoint, dataDir: config.dataDir }, "berth server listening");
 
   return {

@@ -58,10 +58,10 @@ describe("foundation: the seed flow against a running berth server", () => {
     assert.ok(out.taskDefinition?.registeredAt instanceof Date);
     const described = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: "hello-server" }));
     assert.equal(described.taskDefinition?.revision, 3, "a bare family names its newest ACTIVE revision");
-    const listed = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "hello", sort: "DESC", maxResults: 2 }));
+    const listed = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "hello-server", sort: "DESC", maxResults: 2 }));
     assert.deepEqual(listed.taskDefinitionArns?.map((a) => a.split(":").pop()), ["3", "2"]);
     assert.ok(listed.nextToken);
-    const rest = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "hello", sort: "DESC", nextToken: listed.nextToken }));
+    const rest = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "hello-server", sort: "DESC", nextToken: listed.nextToken }));
     assert.deepEqual(rest.taskDefinitionArns?.map((a) => a.split(":").pop()), ["1"]);
   });
 

@@ -19,7 +19,8 @@ import { ReplayGuard } from "../auth/replay-guard.js";
 import { maxSkewMs } from "../auth/sigv4.js";
 import type { Partition } from "../domain/arn.js";
 import { applyReport } from "../domain/task-report.js";
-import { AwsError } from "../errors/catalog.js";
+import { ecsErrors } from "../api/ecs/errors.js";
+import { AwsError, statusOf } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
 import type { RefusalLog } from "../observability/refusal-log.js";
 import { allContainerInstances } from "../state/scan.js";
@@ -127,7 +128,8 @@ export class AgentHub {
     this.authenticate(req).then(
       ({ instanceArn, principal }) => this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(instanceArn, principal, ws)),
       (err: unknown) => {
-        const status = err instanceof AwsError || err instanceof Refusal ? err.status : 500;
+        // The agent channel is ECS's (ecs:Poll): its refusals have ECS's statuses.
+        const status = err instanceof AwsError ? (statusOf(err.code, ecsErrors) ?? 500) : err instanceof Refusal ? err.status : 500;
         const code = err instanceof AwsError ? `${err.code}: ` : "";
         const message = err instanceof Error ? excerpt(err.message, 500) : "error";
         if (err instanceof AwsError || err instanceof Refusal) this.opts.refusals.count(err instanceof AwsError ? err.code : "AgentHandshakeRefused", { err: excerpt(message, 200) }, "agent connection refused");

@@ -110,7 +110,7 @@ export function startInProcessEcs(): InProcessEcs {
   const index = new PlacementIndex(store, (err) => {
     throw err;
   });
-  const ecs = ecsService({ store, random: () => 0.5, planner: new Planner(index, () => 0.5) });
+  const ecs = ecsService({ store, random: () => 0.5, planner: new Planner(index, () => 0.5), endpoint: () => "http://127.0.0.1:4400" });
   const dispatch = createJsonDispatcher({ services: [ecs], ...frontDoorOptions });
   const call = async (op: string, input: object) => jsonAnswer(await dispatch(await signedJsonRequest(ecsTarget, op, input)));
   return {

@@ -1,4 +1,4 @@
-import type { ClusterConfiguration, ClusterSetting } from "@aws-sdk/client-ecs";
+import type { ClusterConfiguration, ClusterServiceConnectDefaults, ClusterSetting } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
 
@@ -42,6 +42,8 @@ export interface ClusterRecord {
   readonly status: ClusterStatus;
   readonly settings: readonly ClusterSetting[];
   readonly configuration?: ClusterConfiguration | undefined;
+  /** CreateCluster's / UpdateCluster's `serviceConnectDefaults`, stored and returned as given. */
+  readonly serviceConnectDefaults?: ClusterServiceConnectDefaults | undefined;
   readonly createdAtMs: number;
   /** Bumped on every change; saves are conditional on it (see `Store`). */
   readonly version: number;

@@ -4,6 +4,7 @@ import { excerpt } from "../observability/excerpt.js";
 import { replicaServiceDefaultStrategy, type PlacementConstraint, type PlacementStrategy } from "../scheduler/types.js";
 import type { ClusterRecord } from "../domain/cluster.js";
 import type { ReadTx, TaskDefinitionRecord } from "../state/store.js";
+import { checkLaunchType } from "./launch-type.js";
 import { activeCluster, findTaskDefinition } from "./lookups.js";
 import { constraintsFrom, strategiesFrom } from "./placement-shapes.js";
 import { checkPlatformVersion } from "./platform-version.js";
@@ -60,9 +61,7 @@ export function runTaskCount(count: number | undefined): number {
 
 /** A standalone task's launch, or the error ECS gives for the request. */
 export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Promise<Launch> {
-  if (input.launchType && input.launchType !== "EC2") {
-    throw invalidParameter(`launchType ${excerpt(input.launchType)} is not available yet: use EC2 (the default).`);
-  }
+  checkLaunchType(input.launchType);
   checkPlatformVersion(input.platformVersion);
   checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
   if (input.referenceId !== undefined && input.referenceId.length > maxReferenceId) {

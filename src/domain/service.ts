@@ -69,6 +69,8 @@ export interface ServiceRecord {
   readonly steadyNoticeAtMs?: number | undefined;
   readonly createdAtMs: number;
   readonly createdBy?: string | undefined;
+  /** CreateService's `role`, as the full IAM role ARN ECS stores and returns. */
+  readonly roleArn?: string | undefined;
   /** Bumped on every change; the reconciler's apply step refuses to write over a newer version. */
   readonly version: number;
 }

@@ -1,82 +1,82 @@
 import { boundMessage } from "../observability/excerpt.js";
 
 /**
- * The one catalog of errors Berth returns to clients: AWS exception names and their HTTP statuses.
- *
- * Only ECS's AccessDeniedException declares an HTTP code (403); for the others the AWS JSON
- * protocol defaults apply: 400 for client errors, 500 for ServerException. A name two services
- * share (InvalidParameterException) is one entry. Authentication errors are 403, as AWS sends them.
+ * Errors as Berth returns them to clients: the shared core. Each AWS service has its own catalog
+ * next to its operation table (`api/ecs/errors.ts`, `api/ecr/errors.ts`, `api/sts/errors.ts`), the
+ * exception names its AWS model declares with their HTTP statuses; this file holds what every
+ * service shares: the `AwsError` type and the front door's own errors (protocol, signature, IAM).
+ * A front door resolves an error's status in its service's catalog, then here (`statusOf`).
  */
-export const errorStatus = {
-  // Front door (any JSON 1.1 service)
+
+/** Exception name → HTTP status, as a service's AWS model declares them. */
+export type ErrorCatalog = Readonly<Record<string, number>>;
+
+/**
+ * What any AWS JSON or Query front door answers before (or besides) a service's own rules: a body
+ * it cannot read, an operation it does not know, a signature it refuses, an IAM refusal.
+ * Authentication errors are 403, as AWS sends them.
+ */
+export const frontDoorErrors = {
+  // AWS JSON 1.1 and RPC v2 CBOR
   SerializationException: 400,
   UnknownOperationException: 400,
   ValidationException: 400,
+  // SigV4 (the Query front door renames them: aws-query/dispatcher.ts)
   MissingAuthenticationTokenException: 403,
   IncompleteSignatureException: 403,
   InvalidSignatureException: 403,
   UnrecognizedClientException: 403,
-  // Query protocol front door (STS, IAM, ELBv2, CloudWatch for older clients)
+  // IAM's refusal, in every service
+  AccessDeniedException: 403,
+  // Query protocol (STS, IAM, ELBv2, CloudWatch for older clients)
   MissingAction: 400,
   InvalidAction: 400,
   MalformedQueryString: 400,
-  // ECS (AccessDeniedException is also what any service answers for an IAM refusal)
-  AccessDeniedException: 403,
-  ClientException: 400,
-  InvalidParameterException: 400,
-  ServerException: 500,
-  ClusterNotFoundException: 400,
-  ClusterContainsContainerInstancesException: 400,
-  ClusterContainsServicesException: 400,
-  ClusterContainsTasksException: 400,
-  ResourceNotFoundException: 400,
-  ResourceInUseException: 400,
-  ServiceNotFoundException: 400,
-  ServiceNotActiveException: 400,
-  TargetNotFoundException: 400,
-  AttributeLimitExceededException: 400,
-  LimitExceededException: 400,
-  UnsupportedFeatureException: 400,
-  ConflictException: 400,
-  PlatformUnknownException: 400,
-  PlatformTaskDefinitionIncompatibilityException: 400,
-  // ECR (InvalidParameterException, LimitExceededException and ServerException are shared with ECS)
-  RepositoryNotFoundException: 400,
-  RepositoryAlreadyExistsException: 400,
-  RepositoryNotEmptyException: 400,
-  ImageNotFoundException: 400,
-  ImageTagAlreadyExistsException: 400,
-  ImageAlreadyExistsException: 400,
-  ImageDigestDoesNotMatchException: 400,
-  ReferencedImagesNotFoundException: 400,
-  LayersNotFoundException: 400,
-  LifecyclePolicyNotFoundException: 400,
-  LifecyclePolicyPreviewNotFoundException: 400,
-  InvalidTagParameterException: 400,
-  TooManyTagsException: 400,
-} as const;
+} as const satisfies ErrorCatalog;
 
-export type ErrorCode = keyof typeof errorStatus;
+export type FrontDoorErrorName = keyof typeof frontDoorErrors;
 
 /**
- * An error a client sees as `{"__type": code, "message": message}`. Messages quote what the client
- * sent through `excerpt`; the message as a whole is cut at 1,024 characters all the same.
+ * The exception names of every service's catalog, merged in by each catalog's module
+ * (`declare module "…/errors/catalog.js"` in `api/<service>/errors.ts`), so that an `AwsError`
+ * names an exception some catalog declares, checked at compile time. Which service may raise which
+ * name is checked by `api/error-catalogs.test.ts` and at run time by the front doors.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ServiceErrorNames {}
+
+export type ErrorName = FrontDoorErrorName | keyof ServiceErrorNames;
+
+/** The status of `code` in `catalog` or the shared core; undefined for a name neither declares (a bug in Berth). */
+export function statusOf(code: string, catalog: ErrorCatalog = {}): number | undefined {
+  if (Object.hasOwn(catalog, code)) return catalog[code];
+  return Object.hasOwn(frontDoorErrors, code) ? frontDoorErrors[code as FrontDoorErrorName] : undefined;
+}
+
+/**
+ * An error a client sees as `{"__type": code, "message": message}` (or its protocol's form). The
+ * code is an exception name of the answering service's catalog or of the shared core; its status
+ * comes from there. Messages quote what the client sent through `excerpt`; the message as a whole
+ * is cut at 1,024 characters all the same.
  */
 export class AwsError extends Error {
   override readonly name = "AwsError";
   constructor(
-    readonly code: ErrorCode,
+    readonly code: ErrorName,
     message: string,
     /** Extra members some exceptions carry (e.g. ConflictException's resourceIds). */
     readonly fields: Readonly<Record<string, unknown>> = {},
   ) {
     super(boundMessage(message));
   }
-
-  get status(): number {
-    return errorStatus[this.code];
-  }
 }
+
+/**
+ * The exceptions domain rules (`src/domain`) raise: names of ECS's model, declared in ECS's
+ * catalog (`api/ecs/errors.ts` checks it at compile time), without domain importing `api/`.
+ */
+export const domainErrorNames = ["ClientException", "InvalidParameterException", "PlatformUnknownException"] as const;
+export type DomainErrorName = (typeof domainErrorNames)[number];
 
 export const clientException = (message: string): AwsError => new AwsError("ClientException", message);
 export const invalidParameter = (message: string): AwsError => new AwsError("InvalidParameterException", message);

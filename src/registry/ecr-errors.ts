@@ -2,8 +2,8 @@ import { AwsError } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
 
 /**
- * ECR's wording for the errors the registry's ECR logic raises. The exception names live in the one
- * catalog (`src/errors/catalog.ts`); the OCI distribution API has its own codes (`oci-errors.ts`).
+ * ECR's wording for the errors the registry's ECR logic raises. The exception names are ECR's
+ * catalog's (`api/ecr/errors.ts`); the OCI distribution API has its own codes (`oci-errors.ts`).
  */
 
 /** ECR's wording when a repository is missing. */

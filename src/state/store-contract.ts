@@ -103,6 +103,15 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(await families("INACTIVE"), ["batch"]);
       }));
 
+    it("lists the revisions of one whole family, not of families it is a prefix of", () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          for (const [family, revision] of [["web", 1], ["web", 2], ["web-admin", 1], ["we", 1]] as const) await tx.taskDefinitions.put(aTaskDefinition(family, revision, "ACTIVE"));
+        });
+        const page = await store.read((tx) => tx.taskDefinitions.list({ limit: 10, descending: false, family: "web" }));
+        assert.deepEqual(page.items.map(key), ["web:1", "web:2"]);
+      }));
+
     it("treats a family prefix literally", () =>
       withStore(async (store) => {
         await store.write(async (tx) => {
@@ -245,6 +254,25 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.equal(await store.read((tx) => tx.agentCredentials.get("K2")), undefined);
         assert.deepEqual(await store.read((tx) => tx.agentCredentials.get("K3")), cred("K3", "ci/b"));
         assert.equal(await store.write((tx) => tx.agentCredentials.revokeInstance("ci/a")), 0);
+      }));
+
+    it("keeps account settings per principal: a put replaces, a delete returns what it forgot", () =>
+      withStore(async (store) => {
+        const root = "arn:aws:iam::1:root";
+        const user = "arn:aws:iam::1:user/u";
+        await store.write(async (tx) => {
+          await tx.accountSettings.put({ principalArn: root, name: "containerInsights", value: "disabled" });
+          await tx.accountSettings.put({ principalArn: root, name: "awsvpcTrunking", value: "enabled" });
+          await tx.accountSettings.put({ principalArn: user, name: "containerInsights", value: "enabled" });
+          await tx.accountSettings.put({ principalArn: root, name: "containerInsights", value: "enhanced" });
+        });
+        assert.deepEqual(await store.read((tx) => tx.accountSettings.ofPrincipal(root)), [
+          { principalArn: root, name: "awsvpcTrunking", value: "enabled" },
+          { principalArn: root, name: "containerInsights", value: "enhanced" },
+        ]);
+        assert.deepEqual(await store.write((tx) => tx.accountSettings.delete(user, "containerInsights")), { principalArn: user, name: "containerInsights", value: "enabled" });
+        assert.equal(await store.write((tx) => tx.accountSettings.delete(user, "containerInsights")), undefined);
+        assert.deepEqual(await store.read((tx) => tx.accountSettings.ofPrincipal(user)), []);
       }));
 
     versionContract(withStore);

@@ -35,6 +35,7 @@ export interface ReadTx {
   readonly tasks: TaskReader;
   readonly services: ServiceReader;
   readonly agentCredentials: AgentCredentialReader;
+  readonly accountSettings: AccountSettingReader;
 }
 
 export interface WriteTx {
@@ -52,6 +53,7 @@ export interface WriteTx {
   readonly tasks: TaskRepository;
   readonly services: ServiceRepository;
   readonly agentCredentials: AgentCredentialRepository;
+  readonly accountSettings: AccountSettingRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */
@@ -91,6 +93,8 @@ export interface TaskDefinitionRecord {
 
 export interface TaskDefinitionQuery extends PageRequest {
   readonly familyPrefix?: string | undefined;
+  /** Revisions of this family only (ListTaskDefinitions' `familyPrefix` is a whole family name). */
+  readonly family?: string | undefined;
   readonly status?: TaskDefinitionStatus | undefined;
   readonly descending: boolean;
 }
@@ -222,4 +226,24 @@ export interface AgentCredentialRepository extends AgentCredentialReader {
   put(record: AgentCredentialRecord): Promise<void>;
   /** Revokes every credential of a container instance; returns how many there were. */
   revokeInstance(containerInstanceArn: string): Promise<number>;
+}
+
+/**
+ * An ECS account setting a principal set (PutAccountSetting), or the account's default, which is the
+ * root principal's (PutAccountSettingDefault). Not versioned: a put replaces the value.
+ */
+export interface AccountSettingRecord {
+  readonly principalArn: string;
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface AccountSettingReader {
+  /** Every setting of one principal, ordered by name. */
+  ofPrincipal(principalArn: string): Promise<AccountSettingRecord[]>;
+}
+export interface AccountSettingRepository extends AccountSettingReader {
+  put(record: AccountSettingRecord): Promise<void>;
+  /** Forgets a principal's setting; returns what it was. */
+  delete(principalArn: string, name: string): Promise<AccountSettingRecord | undefined>;
 }

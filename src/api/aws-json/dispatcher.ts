@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AwsError } from "../../errors/catalog.js";
+import { AwsError, statusOf } from "../../errors/catalog.js";
 import { authorize } from "../../auth/authorize.js";
 import { resourceOf } from "../../auth/resources.js";
 import { excerpt } from "../../observability/excerpt.js";
@@ -46,13 +46,16 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
       log.debug({ op: opName }, "ok");
       return respond(200, requestId, serialize(output));
     } catch (e) {
-      if (e instanceof AwsError) {
+      // The status is the answering service's (its catalog, then the shared core's front-door errors).
+      const status = e instanceof AwsError ? statusOf(e.code, service?.errors) : undefined;
+      if (e instanceof AwsError && status !== undefined) {
         // Before authentication the target is anyone's text: only an excerpt, only at debug.
-        const details = authenticated ? { op: excerpt(opName), status: e.status } : { target: excerpt(target), status: e.status };
+        const details = authenticated ? { op: excerpt(opName), status } : { target: excerpt(target), status };
         opts.refusals.count(e.code, { ...details, requestId, error: excerpt(e.message, 200) }, authenticated ? "client error" : "unauthenticated request refused");
-        return respond(e.status, requestId, JSON.stringify({ __type: e.code, message: e.message, ...e.fields }), e.code);
+        return respond(status, requestId, JSON.stringify({ __type: e.code, message: e.message, ...e.fields }), e.code);
       }
-      log.error({ op: excerpt(opName), err: e }, "internal error");
+      // An AwsError its service's catalog does not declare is a bug in Berth, not the client's doing.
+      log.error({ op: excerpt(opName), err: e }, e instanceof AwsError ? "error not in the service's catalog" : "internal error");
       return respond(500, requestId, JSON.stringify({ __type: "ServerException", message: `Internal error (request ${requestId}).` }), "ServerException");
     }
   };

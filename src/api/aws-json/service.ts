@@ -1,6 +1,7 @@
 import type { StaticStructureSchema } from "@smithy/types";
 import type { Principal } from "../../auth/principal.js";
 import type { Partition } from "../../domain/arn.js";
+import { AwsError, type ErrorCatalog, type ErrorName } from "../../errors/catalog.js";
 
 /** What a handler knows of the request besides its input. */
 export interface RequestContext {
@@ -15,6 +16,29 @@ export interface RequestContext {
 export interface Operation {
   readonly input: StaticStructureSchema;
   readonly handle: (input: Record<string, unknown>, ctx: RequestContext) => Promise<object>;
+  /** Set when Berth answers the operation with this error only (`refusedOperation`). */
+  readonly refusal?: Refusal;
+}
+
+/**
+ * Why Berth answers an operation of the AWS model with an error: `not-yet` for what Berth means to
+ * offer, `refused` for what means nothing on machines you own. `code` is an exception the model
+ * declares for the operation; docs/compatibility.md lists every refusal with its reason.
+ */
+export interface Refusal {
+  readonly kind: "not-yet" | "refused";
+  readonly code: ErrorName;
+  readonly reason: string;
+}
+
+/**
+ * An operation of the AWS model that Berth does not offer: its input is still checked against the
+ * model's shape (a malformed request is told so first), then it is refused with `refusal.code` and
+ * a message that names the operation, says that Berth does not offer it, and why.
+ */
+export function refusedOperation(name: string, input: StaticStructureSchema, refusal: Refusal): Operation {
+  const message = `${name} is not offered by Berth${refusal.kind === "not-yet" ? " yet" : ""}: ${refusal.reason} (see docs/compatibility.md).`;
+  return { input, refusal, handle: () => Promise.reject(new AwsError(refusal.code, message)) };
 }
 
 /**
@@ -28,9 +52,11 @@ export function operation<I extends object>(
   return { input, handle: (value, ctx) => handle(value as I, ctx) };
 }
 
-/** An AWS JSON 1.1 service: its X-Amz-Target prefix, SigV4 signing name and operation table. */
+/** An AWS JSON 1.1 service: its X-Amz-Target prefix, SigV4 signing name, operation table and error catalog. */
 export interface JsonService {
   readonly targetPrefix: string;
   readonly signingName: string;
   readonly operations: Readonly<Record<string, Operation>>;
+  /** The exceptions its handlers raise, with their statuses (the shared core is added by the front door). */
+  readonly errors: ErrorCatalog;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { authorize } from "../../auth/authorize.js";
 import { excerpt } from "../../observability/excerpt.js";
-import { AwsError, type ErrorCode } from "../../errors/catalog.js";
+import { AwsError, statusOf } from "../../errors/catalog.js";
 import type { FrontDoorDeps } from "../front-door-deps.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import { signingServiceOf } from "../../auth/sigv4.js";
@@ -43,12 +43,13 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
       const result = await op.handle(query.params, { requestId, principal, nowMs, partition: opts.partition });
       return respond(200, resultXml(action, service.xmlNamespace, result, requestId), requestId);
     } catch (e) {
-      if (e instanceof AwsError) {
-        const code = queryCodes[e.code] ?? e.code;
+      const status = e instanceof AwsError ? statusOf(e.code, service?.errors) : undefined;
+      if (e instanceof AwsError && status !== undefined) {
+        const code = (Object.hasOwn(queryCodes, e.code) ? queryCodes[e.code] : undefined) ?? e.code;
         opts.refusals.count(code, { requestId, action: excerpt(action), error: excerpt(e.message, 200) }, "Query request refused");
-        return respond(e.status, errorXml(service?.xmlNamespace, code, e.message, requestId, "Sender"), requestId);
+        return respond(status, errorXml(service?.xmlNamespace, code, e.message, requestId, "Sender"), requestId);
       }
-      opts.logger.error({ requestId, action: excerpt(action), err: e }, "internal error");
+      opts.logger.error({ requestId, action: excerpt(action), err: e }, e instanceof AwsError ? "error not in the service's catalog" : "internal error");
       return respond(500, errorXml(service?.xmlNamespace, "InternalFailure", `Internal error (request ${requestId}).`, requestId, "Receiver"), requestId);
     }
   };
@@ -58,7 +59,7 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
  * The Query protocol names the front door's errors differently from AWS JSON
  * (IAM, STS and ELBv2 answer `SignatureDoesNotMatch` where ECS answers `InvalidSignatureException`).
  */
-const queryCodes: Partial<Record<ErrorCode, string>> = {
+const queryCodes: Readonly<Record<string, string>> = {
   MissingAuthenticationTokenException: "MissingAuthenticationToken",
   IncompleteSignatureException: "IncompleteSignature",
   InvalidSignatureException: "SignatureDoesNotMatch",

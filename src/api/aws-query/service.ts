@@ -1,3 +1,4 @@
+import type { ErrorCatalog } from "../../errors/catalog.js";
 import type { RequestContext } from "../aws-json/service.js";
 
 /** One Query-protocol operation: a thin handler from decoded parameters to the result's members. */
@@ -17,4 +18,6 @@ export interface QueryService {
   /** The namespace of response documents, e.g. `https://sts.amazonaws.com/doc/2011-06-15/`. */
   readonly xmlNamespace: string;
   readonly operations: Readonly<Record<string, QueryOperation>>;
+  /** The exceptions its handlers raise, with their statuses (the shared core is added by the front door). */
+  readonly errors: ErrorCatalog;
 }

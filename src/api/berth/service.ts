@@ -5,6 +5,7 @@ import { agentPrincipal } from "../../auth/principal.js";
 import { clientException } from "../../errors/catalog.js";
 import type { Store } from "../../state/store.js";
 import { operation, type JsonService } from "../aws-json/service.js";
+import { berthErrors } from "./errors.js";
 
 
 export interface CreateAgentCredentialInput {
@@ -25,6 +26,7 @@ export function berthService({ store }: { readonly store: Store }): JsonService 
   return {
     targetPrefix: berthTargetPrefix,
     signingName: berthSigningName,
+    errors: berthErrors,
     operations: {
       CreateAgentCredential: operation<CreateAgentCredentialInput>(CreateAgentCredentialRequest$, async (input, ctx) => {
         const key = generateAccessKey();

@@ -1,4 +1,5 @@
 import type { JsonService } from "../aws-json/service.js";
+import { ecrErrors } from "./errors.js";
 import { authorizationOperations } from "./authorization.js";
 import type { EcrDeps } from "./deps.js";
 import { imageOperations } from "./images.js";
@@ -11,6 +12,7 @@ export function ecrService(deps: EcrDeps): JsonService {
   return {
     targetPrefix: "AmazonEC2ContainerRegistry_V20150921",
     signingName: "ecr",
+    errors: ecrErrors,
     operations: {
       ...repositoryOperations(deps),
       ...imageOperations(deps),

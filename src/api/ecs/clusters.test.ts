@@ -49,7 +49,7 @@ describe("clusters", () => {
   it("describes a cluster it does not know as a MISSING failure, not an error", async () => {
     const out = await ecs.send<DescribeClustersResponse>("DescribeClusters", { clusters: ["nowhere"] });
     assert.deepEqual(out.clusters, []);
-    assert.deepEqual(out.failures, [{ arn: "nowhere", reason: "MISSING" }]);
+    assert.deepEqual(out.failures, [{ arn: "arn:aws:ecs:us-east-1:123456789012:cluster/nowhere", reason: "MISSING" }]);
   });
 
   it("pages ListClusters with maxResults and nextToken", async () => {
@@ -103,6 +103,6 @@ describe("the signature in front of every ECS operation", () => {
       assert.equal(typeof answer.body.message, "string", what);
     }
     const described = await ecs.send<DescribeClustersResponse>("DescribeClusters", { clusters: ["signed", "forged"] });
-    assert.deepEqual(described.failures?.map((f) => f.arn), ["signed", "forged"], "neither refused request created anything");
+    assert.deepEqual(described.failures?.map((f) => f.arn), ["signed", "forged"].map((n) => `arn:aws:ecs:us-east-1:123456789012:cluster/${n}`), "neither refused request created anything");
   });
 });

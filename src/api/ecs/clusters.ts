@@ -24,6 +24,7 @@ import type { ClusterRecord } from "../../domain/cluster.js";
 import type { ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
+import { accountSettingInEffect } from "./account-settings.js";
 import type { EcsDeps } from "./deps.js";
 import { activeCluster } from "../../domain/lookups.js";
 import { excerpt } from "../../observability/excerpt.js";
@@ -36,7 +37,9 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
       const name = validateClusterName(input.clusterName ?? "default");
       const tags = validateTags(input.tags ?? []);
       checkCapacityProviderStrategy(input.defaultCapacityProviderStrategy ?? []);
-      const requestedSettings = mergeClusterSettings(defaultClusterSettings, input.settings ?? []);
+      // The account setting containerInsights is the default of new clusters, as in ECS.
+      const insights = await store.read((tx) => accountSettingInEffect(tx, "containerInsights", ctx));
+      const requestedSettings = mergeClusterSettings(defaultClusterSettings, [{ name: "containerInsights", value: insights }, ...(input.settings ?? [])]);
       const cluster = await store.write(async (tx) => {
         const existing = await tx.clusters.get(name);
         // CreateCluster is idempotent: an ACTIVE cluster of that name is returned as it is.
@@ -47,6 +50,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
           status: "ACTIVE",
           settings: requestedSettings,
           configuration: input.configuration,
+          serviceConnectDefaults: serviceConnectDefaults(input.serviceConnectDefaults),
           createdAtMs: ctx.nowMs,
           // An INACTIVE cluster of that name is re-created over its row, so its count goes on.
           version: (existing?.version ?? 0) + 1,
@@ -58,7 +62,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
       return { cluster: await store.read((tx) => toCluster(tx, cluster, new Set<ClusterField>(["SETTINGS", "TAGS"]))) };
     }),
 
-    DescribeClusters: operation<DescribeClustersRequest>(DescribeClustersRequest$, async (input) => {
+    DescribeClusters: operation<DescribeClustersRequest>(DescribeClustersRequest$, async (input, ctx) => {
       const refs = input.clusters ?? ["default"];
       if (refs.length > 100) throw invalidParameter(`DescribeClusters takes at most 100 clusters; got ${refs.length}.`);
       const include = checkInclude(input.include ?? []);
@@ -68,7 +72,8 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
         for (const ref of refs) {
           const record = await tx.clusters.get(clusterName(ref));
           if (record) clusters.push(await toCluster(tx, record, include));
-          else failures.push({ arn: ref, reason: "MISSING" });
+          // ECS names a missing cluster by its full ARN, however the request named it.
+          else failures.push({ arn: clusterArn(ctx.partition, clusterName(ref)), reason: "MISSING" });
         }
         return { clusters, failures };
       });
@@ -106,6 +111,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
           ...record,
           settings: mergeClusterSettings(record.settings, input.settings ?? []),
           configuration: input.configuration ?? record.configuration,
+          serviceConnectDefaults: serviceConnectDefaults(input.serviceConnectDefaults) ?? record.serviceConnectDefaults,
           version: record.version + 1,
         };
         await tx.clusters.put(updated);
@@ -124,6 +130,17 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
       return { cluster: await store.read((tx) => toCluster(tx, cluster, new Set<ClusterField>(["SETTINGS"]))) };
     }),
   };
+}
+
+/**
+ * `serviceConnectDefaults{namespace}`: the Cloud Map namespace (name or ARN) new Service Connect
+ * services use. Berth has no Cloud Map: it keeps the namespace as given and returns it.
+ */
+function serviceConnectDefaults(given: { namespace?: string | undefined } | undefined): { namespace: string } | undefined {
+  if (given === undefined) return undefined;
+  const namespace = given.namespace ?? "";
+  if (namespace.length < 1 || namespace.length > 1024) throw invalidParameter("serviceConnectDefaults.namespace must name a namespace (1 to 1024 characters).");
+  return { namespace };
 }
 
 /** The cluster a mutating call names, which must exist and be ACTIVE. */
@@ -167,6 +184,7 @@ async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet
     capacityProviders: [],
     defaultCapacityProviderStrategy: [],
   };
+  if (record.serviceConnectDefaults) cluster.serviceConnectDefaults = { ...record.serviceConnectDefaults };
   if (include.has("SETTINGS")) cluster.settings = [...record.settings];
   if (include.has("CONFIGURATIONS") && record.configuration) cluster.configuration = record.configuration;
   if (include.has("TAGS")) cluster.tags = await tx.tags.list(record.arn);

@@ -22,6 +22,7 @@ import {
   type InstanceResources,
 } from "../../domain/container-instance.js";
 import { newId } from "../../domain/ids.js";
+import { instanceTypeResources, registeredResourcesOf } from "../../domain/instance-types.js";
 import { markLost } from "../../domain/task.js";
 import { validateTags } from "../../domain/tags.js";
 import { clientException, invalidParameter } from "../../errors/catalog.js";
@@ -42,7 +43,8 @@ import { excerpt } from "../../observability/excerpt.js";
 export function containerInstanceOperations({ store }: EcsDeps): Record<string, Operation> {
   return {
     RegisterContainerInstance: operation<RegisterContainerInstanceRequest>(RegisterContainerInstanceRequest$, async (input, ctx) => {
-      const registered = resourcesFrom(input.totalResources ?? []);
+      const identity = identityDocument(input.instanceIdentityDocument);
+      const registered = resourcesFrom(input.totalResources ?? [], identity.instanceType);
       const tags = validateTags(input.tags ?? []);
       const record = await store.write(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
@@ -56,7 +58,7 @@ export function containerInstanceOperations({ store }: EcsDeps): Record<string, 
           arn: containerInstanceArn(ctx.partition, cluster.name, id),
           id,
           cluster: cluster.name,
-          ec2InstanceId: identityOf(input.instanceIdentityDocument) ?? previous?.ec2InstanceId ?? `i-${id.slice(0, 17)}`,
+          ec2InstanceId: identity.instanceId ?? previous?.ec2InstanceId ?? `i-${id.slice(0, 17)}`,
           status: previous?.status ?? "ACTIVE",
           registered,
           attributes: mergeAttributes(previous?.attributes ?? [], input.attributes ?? []),
@@ -104,6 +106,7 @@ export function containerInstanceOperations({ store }: EcsDeps): Record<string, 
         const refs = input.containerInstances ?? [];
         if (refs.length > 100) throw invalidParameter(`DescribeContainerInstances takes at most 100 instances; got ${refs.length}.`);
         const cluster = await activeCluster(tx, input.cluster);
+        if (refs.length === 0) throw invalidParameter("Container Instances cannot be empty.");
         const containerInstances: ContainerInstance[] = [];
         const failures: Failure[] = [];
         for (const ref of refs) {
@@ -177,11 +180,18 @@ function instanceStatus(s: string): ContainerInstanceStatus {
   throw invalidParameter(`status must be one of ACTIVE, DRAINING, INACTIVE; got '${excerpt(s)}'.`);
 }
 
-/** The ECS agent registers CPU and MEMORY as integers and PORTS / PORTS_UDP as string sets. */
-function resourcesFrom(resources: readonly Resource[]): InstanceResources {
+/**
+ * The ECS agent registers CPU and MEMORY as integers and PORTS / PORTS_UDP as string sets. The API
+ * makes `totalResources` optional: CPU and MEMORY it does not give are those of the instance type
+ * the identity document names, as an ECS agent on that type would register them.
+ */
+function resourcesFrom(resources: readonly Resource[], instanceType: string | undefined): InstanceResources {
   const find = (name: string) => resources.find((r) => r.name === name);
-  const integer = (name: string): number => {
-    const v = find(name)?.integerValue;
+  const ofType = derivedResources(instanceType, ["CPU", "MEMORY"].filter((name) => find(name) === undefined));
+  const integer = (name: "CPU" | "MEMORY"): number => {
+    const given = find(name);
+    if (given === undefined && ofType) return name === "CPU" ? ofType.cpu : ofType.memory;
+    const v = given?.integerValue;
     if (v === undefined || !Number.isInteger(v) || v < 0) {
       throw clientException(`totalResources must include ${name} as a non-negative INTEGER.`);
     }
@@ -196,17 +206,38 @@ function resourcesFrom(resources: readonly Resource[]): InstanceResources {
   return { cpu: integer("CPU"), memory: integer("MEMORY"), reservedTcp: ports("PORTS"), reservedUdp: ports("PORTS_UDP") };
 }
 
-function identityOf(document: string | undefined): string | undefined {
-  if (!document) return undefined;
+/** CPU and MEMORY of the instance type, when some are missing from `totalResources`. */
+function derivedResources(instanceType: string | undefined, missing: readonly string[]): { cpu: number; memory: number } | undefined {
+  if (missing.length === 0) return undefined;
+  if (instanceType === undefined) {
+    throw clientException(`totalResources must include ${missing.join(" and ")}, or instanceIdentityDocument must name the instanceType to derive them from.`);
+  }
+  const type = instanceTypeResources(instanceType);
+  if (!type) {
+    throw clientException(
+      `Berth does not know the resources of instance type '${excerpt(instanceType, 64)}': give ${missing.join(" and ")} in totalResources.`,
+    );
+  }
+  return registeredResourcesOf(type);
+}
+
+/** What Berth reads of an EC2 instance identity document: the instance's id and type. */
+function identityDocument(document: string | undefined): { instanceId?: string; instanceType?: string } {
+  if (!document) return {};
   try {
     const parsed: unknown = JSON.parse(document);
-    if (typeof parsed === "object" && parsed !== null && "instanceId" in parsed && typeof parsed.instanceId === "string") {
-      return parsed.instanceId;
-    }
+    if (typeof parsed !== "object" || parsed === null) return {};
+    const text = (key: string): string | undefined => {
+      const v: unknown = Object.hasOwn(parsed, key) ? Reflect.get(parsed, key) : undefined;
+      return typeof v === "string" && v !== "" ? v : undefined;
+    };
+    const instanceId = text("instanceId");
+    const instanceType = text("instanceType");
+    return { ...(instanceId !== undefined && { instanceId }), ...(instanceType !== undefined && { instanceType }) };
   } catch {
     // Not JSON: no identity to take from it.
+    return {};
   }
-  return undefined;
 }
 
 /** Attributes by name: the agent's newest values win over what was recorded. */

@@ -8,4 +8,6 @@ export interface EcsDeps {
   readonly planner: Planner;
   /** Randomness (deployment ids); seeded in tests. */
   readonly random: () => number;
+  /** The server's endpoint as clients reach it (e.g. http://127.0.0.1:4400), known once it listens. */
+  readonly endpoint: () => string;
 }

@@ -41,6 +41,7 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     events: events.map((e): ServiceEvent => ({ id: e.id, createdAt: date(e.createdAtMs), message: e.message })),
     createdAt: date(s.createdAtMs),
     createdBy: s.createdBy,
+    roleArn: s.roleArn,
     placementConstraints: [...s.placementConstraints],
     placementStrategy: [...s.placementStrategy],
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,

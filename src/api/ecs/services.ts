@@ -1,3 +1,4 @@
+import { checkKnownLaunchType, checkLaunchType } from "../../domain/launch-type.js";
 import { checkPlatformVersion } from "../../domain/platform-version.js";
 import {
   CreateServiceRequest$,
@@ -107,6 +108,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             startFailures: 0,
             createdAtMs: ctx.nowMs,
             createdBy: `arn:aws:iam::${ctx.partition.accountId}:root`,
+            roleArn: roleArnOf(input.role, ctx.partition.accountId),
             version: (existing?.version ?? 0) + 1,
           };
           return withNewDeployment(base, { id: newDeploymentId(random), taskDefinitionArn: base.taskDefinitionArn, nowMs: ctx.nowMs });
@@ -194,6 +196,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
     ListServices: operation<ListServicesRequest>(ListServicesRequest$, (input) =>
       store.read(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
+        checkKnownLaunchType(input.launchType);
         const page = await tx.services.list(cluster.name, {
           ...pageRequest(input),
           status: "ACTIVE",
@@ -226,11 +229,22 @@ async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promis
 }
 
 function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown; capacityProviderStrategy?: unknown[] }): void {
-  if (input.launchType !== undefined && input.launchType !== "EC2") throw invalidParameter(`launchType ${excerpt(input.launchType)} is not available yet: use EC2 (the default).`);
+  checkLaunchType(input.launchType);
   if ((input.loadBalancers ?? []).length > 0) throw invalidParameter("loadBalancers are not available in Berth yet.");
   if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
   if ((input.capacityProviderStrategy ?? []).length > 0) throw invalidParameter("capacityProviderStrategy is not available in Berth yet.");
   if (input.networkConfiguration !== undefined) throw invalidParameter("networkConfiguration (awsvpc) is not available in Berth yet.");
+}
+
+/**
+ * CreateService's `role`: a role name (ECS assumes the root path) or a full IAM role ARN, stored
+ * and returned as the ARN. Berth makes no calls with it.
+ */
+function roleArnOf(role: string | undefined, accountId: string): string | undefined {
+  if (role === undefined || role === "") return undefined;
+  if (/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(role)) return role;
+  if (/^[\w+=,.@/-]{1,512}$/.test(role)) return `arn:aws:iam::${accountId}:role/${role.replace(/^\/+/, "")}`;
+  throw invalidParameter(`role must be an IAM role name or role ARN; got '${excerpt(role, 200)}'.`);
 }
 
 function propagate(p: string | undefined): string | undefined {

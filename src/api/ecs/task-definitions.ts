@@ -69,7 +69,8 @@ export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Ope
       const status = oneOf("status", input.status ?? "ACTIVE", ["ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"] as const);
       const sort = oneOf("sort", input.sort ?? "ASC", ["ASC", "DESC"] as const);
       const page = await store.read((tx) =>
-        tx.taskDefinitions.list({ ...pageRequest(input), familyPrefix: input.familyPrefix, status, descending: sort === "DESC" }),
+        // ListTaskDefinitions' familyPrefix is "the full family name" (API reference), unlike ListTaskDefinitionFamilies'.
+        tx.taskDefinitions.list({ ...pageRequest(input), family: input.familyPrefix, status, descending: sort === "DESC" }),
       );
       return { taskDefinitionArns: page.items.map((t) => t.body.taskDefinitionArn!), nextToken: encodeToken(page.nextAfter) };
     }),
@@ -108,10 +109,12 @@ export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Ope
         for (const ref of refs) {
           const parsed = parseTaskDefinitionRef(ref);
           const current = parsed?.revision === undefined ? undefined : await tx.taskDefinitions.get(parsed.family, parsed.revision);
-          if (!current) {
-            failures.push({ arn: ref, reason: "TASK_DEFINITION_NOT_FOUND", detail: "Name a revision as family:revision or by ARN." });
+          if (parsed?.revision === undefined) {
+            failures.push({ arn: ref, reason: deleteFailures.invalidIdentifier });
+          } else if (!current) {
+            failures.push({ arn: ref, reason: deleteFailures.missing });
           } else if (current.status === "ACTIVE") {
-            failures.push({ arn: ref, reason: "TASK_DEFINITION_NOT_INACTIVE", detail: "Deregister the revision before deleting it." });
+            failures.push({ arn: ref, reason: deleteFailures.active });
           } else {
             const deleting: TaskDefinitionRecord =
               current.status === "DELETE_IN_PROGRESS" ? current : { ...current, status: "DELETE_IN_PROGRESS", deleteRequestedAtMs: ctx.nowMs };
@@ -124,6 +127,13 @@ export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Ope
     }),
   };
 }
+
+/** ECS's sentences for the revisions DeleteTaskDefinitions does not delete. */
+const deleteFailures = {
+  invalidIdentifier: "The specified task definition identifier is invalid. Specify a valid name or ARN and try again.",
+  missing: "The specified task definition does not exist. Specify a valid account, family, revision and try again.",
+  active: "The specified task definition is still in ACTIVE status. Please deregister the target and try again.",
+};
 
 /** Resolves `family` (newest ACTIVE revision), `family:revision` or an ARN. */
 /** A revision named explicitly, as DeregisterTaskDefinition requires. */

@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { arnId, clusterName } from "../../domain/arn.js";
 import { runTaskCount, standaloneLaunch, type Launch } from "../../domain/launch.js";
+import { checkKnownLaunchType } from "../../domain/launch-type.js";
 import { activeCluster } from "../../domain/lookups.js";
 import { requestStop, type TaskRecord } from "../../domain/task.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
@@ -110,6 +111,7 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
         const refs = input.tasks ?? [];
         if (refs.length > 100) throw invalidParameter(`DescribeTasks takes at most 100 tasks; got ${refs.length}.`);
         const cluster = await activeCluster(tx, input.cluster);
+        if (refs.length === 0) throw invalidParameter("Tasks cannot be empty.");
         const tasks: Task[] = [];
         const failures: Failure[] = [];
         for (const ref of refs) {
@@ -127,6 +129,7 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
     ListTasks: operation<ListTasksRequest>(ListTasksRequest$, (input, ctx) =>
       store.read(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
+        checkKnownLaunchType(input.launchType);
         const desiredStatus = input.desiredStatus ?? "RUNNING";
         if (!["RUNNING", "PENDING", "STOPPED"].includes(desiredStatus)) {
           throw invalidParameter(`desiredStatus must be RUNNING, PENDING or STOPPED; got '${excerpt(desiredStatus)}'.`);

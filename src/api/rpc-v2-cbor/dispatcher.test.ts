@@ -9,6 +9,7 @@ import type { CborService } from "./service.js";
 const echo: CborService = {
   name: "EchoService",
   signingName: "echo",
+  errors: { InvalidParameterException: 400 },
   operations: {
     Echo: { handle: (input) => Promise.resolve({ echoed: input.value, at: 1 }) },
     Refuse: { handle: () => Promise.reject(new AwsError("InvalidParameterException", "value is wrong")) },

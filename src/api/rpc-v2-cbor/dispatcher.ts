@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { cbor } from "@smithy/core/cbor";
 import { authorize } from "../../auth/authorize.js";
 import { excerpt } from "../../observability/excerpt.js";
-import { AwsError } from "../../errors/catalog.js";
+import { AwsError, statusOf } from "../../errors/catalog.js";
 import type { FrontDoorDeps } from "../front-door-deps.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
 import type { CborService } from "./service.js";
@@ -47,11 +47,12 @@ export function createCborDispatcher(opts: CborDispatcherOptions): (req: HttpReq
       const output = await op.handle(decode(req.body), { requestId, principal, nowMs, partition: opts.partition });
       return respond(200, requestId, output);
     } catch (e) {
-      if (e instanceof AwsError) {
+      const status = e instanceof AwsError ? statusOf(e.code, service.errors) : undefined;
+      if (e instanceof AwsError && status !== undefined) {
         opts.refusals.count(e.code, { requestId, error: excerpt(e.message, 200) }, "RPC v2 CBOR request refused");
-        return respond(e.status, requestId, { ...e.fields, ...error(e.code, e.message) });
+        return respond(status, requestId, { ...e.fields, ...error(e.code, e.message) });
       }
-      opts.logger.error({ requestId, err: e }, "internal error");
+      opts.logger.error({ requestId, err: e }, e instanceof AwsError ? "error not in the service's catalog" : "internal error");
       return respond(500, requestId, error("InternalFailure", `Internal error (request ${requestId}).`));
     }
   };

@@ -1,3 +1,4 @@
+import type { ErrorCatalog } from "../../errors/catalog.js";
 import type { RequestContext } from "../aws-json/service.js";
 
 /** One RPC v2 CBOR operation: a thin handler from the decoded input map to the output map. */
@@ -11,4 +12,6 @@ export interface CborService {
   /** SigV4 signing name, e.g. `monitoring`. */
   readonly signingName: string;
   readonly operations: Readonly<Record<string, CborOperation>>;
+  /** The exceptions its handlers raise, with their statuses (the shared core is added by the front door). */
+  readonly errors: ErrorCatalog;
 }

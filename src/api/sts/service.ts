@@ -1,6 +1,7 @@
 import { arnId } from "../../domain/arn.js";
 import { agentRoleName } from "../../auth/principal.js";
 import type { QueryService } from "../aws-query/service.js";
+import { stsErrors } from "./errors.js";
 
 /**
  * AWS STS over the Query protocol. GetCallerIdentity answers who signed the request (auth/principal.ts):
@@ -13,6 +14,7 @@ export function stsService(): QueryService {
     signingName: "sts",
     version: "2011-06-15",
     xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",
+    errors: stsErrors,
     operations: {
       GetCallerIdentity: {
         handle: (_params, ctx) =>

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { ErrorCode } from "../../errors/catalog.js";
+import type { DomainErrorName } from "../../errors/catalog.js";
 import { aContainer, aFargateTaskDefinition, aTaskDefinition, refusal, type Request } from "./builders.js";
 import { normalizeTaskDefinition, type NormalizeOptions } from "./normalize.js";
 
@@ -8,7 +8,7 @@ interface Case {
   readonly name: string;
   readonly request: Request;
   readonly fragment: string;
-  readonly code?: ErrorCode;
+  readonly code?: DomainErrorName;
   readonly options?: NormalizeOptions;
 }
 

@@ -139,4 +139,16 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       );
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- ECS account settings: each principal's (PutAccountSetting); the root's are the account's defaults.
+      CREATE TABLE IF NOT EXISTS account_settings (
+        principal_arn TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        value         TEXT NOT NULL,
+        PRIMARY KEY (principal_arn, name)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

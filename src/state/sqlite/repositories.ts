@@ -108,6 +108,10 @@ export class SqliteTaskDefinitions implements TaskDefinitionRepository {
       where.push("status = ?");
       params.push(q.status);
     }
+    if (q.family !== undefined) {
+      where.push("family = ?");
+      params.push(q.family);
+    }
     if (q.after) {
       const [family, revision] = splitKey(q.after);
       where.push(q.descending ? "(family, revision) < (?, ?)" : "(family, revision) > (?, ?)");

@@ -2,6 +2,7 @@ import Sqlite, { type Database } from "better-sqlite3";
 import { ChangeLog } from "../change-log.js";
 import type { Change, ChangeFeed } from "../changes.js";
 import type { ReadTx, Store, WriteTx } from "../store.js";
+import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
 import { migrations } from "./migrations.js";
@@ -168,6 +169,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     tasks: new SqliteTasks(db, log),
     services: new SqliteServices(db, log),
     agentCredentials: new SqliteAgentCredentials(db),
+    accountSettings: new SqliteAccountSettings(db),
   };
 }
 

@@ -1,0 +1,86 @@
+import * as ecs from "@aws-sdk/client-ecs";
+import type { StaticStructureSchema } from "@smithy/types";
+import { refusedOperation, type Operation, type Refusal } from "../aws-json/service.js";
+
+/**
+ * The operations of ECS's model that Berth answers with an error only, each with the exception
+ * ECS declares for it (UnsupportedFeatureException where the model has it, else ClientException)
+ * and why: `not-yet` for what Berth means to offer, `refused` for what means nothing on machines you
+ * own. docs/compatibility.md lists them (`npm run compat`).
+ */
+const notYet = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "not-yet", code, reason });
+const refused = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "refused", code, reason });
+
+const taskSets = "task sets (the EXTERNAL deployment controller) are planned";
+const capacityProviders = "capacity providers (and a cluster's default strategy, FARGATE and FARGATE_SPOT built in) are planned";
+const serviceDeployments = "service deployments and revisions as their own resources are planned; DescribeServices lists a service's deployments";
+const submissions = "Berth's agents report task and container states over the agent channel; the ECS agent's state-change submissions are planned";
+const taskProtection = "task scale-in protection is planned";
+const daemons = "ECS Managed Daemons run on ECS Managed Instances capacity providers, which Berth does not have; a service with schedulingStrategy DAEMON runs one task per instance";
+const express = "Express services provision AWS load balancers, security groups and scaling policies in an AWS account; create a service with CreateService instead";
+const gateways = "gateways manage AWS load balancers for ECS services in an AWS account, which Berth does not have";
+
+const unoffered: Readonly<Record<string, Refusal>> = {
+  CreateTaskSet: notYet("UnsupportedFeatureException", taskSets),
+  DescribeTaskSets: notYet("UnsupportedFeatureException", taskSets),
+  UpdateTaskSet: notYet("UnsupportedFeatureException", taskSets),
+  DeleteTaskSet: notYet("UnsupportedFeatureException", taskSets),
+  UpdateServicePrimaryTaskSet: notYet("UnsupportedFeatureException", taskSets),
+  CreateCapacityProvider: notYet("UnsupportedFeatureException", capacityProviders),
+  DescribeCapacityProviders: notYet("UnsupportedFeatureException", capacityProviders),
+  UpdateCapacityProvider: notYet("UnsupportedFeatureException", capacityProviders),
+  DeleteCapacityProvider: notYet("UnsupportedFeatureException", capacityProviders),
+  PutClusterCapacityProviders: notYet("ClientException", capacityProviders),
+  ListServicesByNamespace: notYet("ClientException", "Service Connect namespaces are planned"),
+  DescribeServiceDeployments: notYet("UnsupportedFeatureException", serviceDeployments),
+  DescribeServiceRevisions: notYet("UnsupportedFeatureException", serviceDeployments),
+  ListServiceDeployments: notYet("UnsupportedFeatureException", serviceDeployments),
+  StopServiceDeployment: notYet("UnsupportedFeatureException", serviceDeployments),
+  ContinueServiceDeployment: notYet("UnsupportedFeatureException", "deployment lifecycle hooks are planned"),
+  SubmitTaskStateChange: notYet("ClientException", submissions),
+  SubmitContainerStateChange: notYet("ClientException", submissions),
+  SubmitAttachmentStateChanges: notYet("ClientException", submissions),
+  GetTaskProtection: notYet("UnsupportedFeatureException", taskProtection),
+  UpdateTaskProtection: notYet("UnsupportedFeatureException", taskProtection),
+  ExecuteCommand: refused("ClientException", "it opens an SSM Session Manager channel, which Berth does not run; use docker exec on the container instance"),
+  UpdateContainerAgent: refused("ClientException", "Berth's agent is updated with Berth itself, not through the ECS API"),
+  CreateDaemon: refused("UnsupportedFeatureException", daemons),
+  DescribeDaemon: refused("UnsupportedFeatureException", daemons),
+  UpdateDaemon: refused("UnsupportedFeatureException", daemons),
+  DeleteDaemon: refused("UnsupportedFeatureException", daemons),
+  ListDaemons: refused("UnsupportedFeatureException", daemons),
+  DescribeDaemonDeployments: refused("UnsupportedFeatureException", daemons),
+  ListDaemonDeployments: refused("UnsupportedFeatureException", daemons),
+  DescribeDaemonRevisions: refused("UnsupportedFeatureException", daemons),
+  RegisterDaemonTaskDefinition: refused("ClientException", daemons),
+  DescribeDaemonTaskDefinition: refused("ClientException", daemons),
+  DeleteDaemonTaskDefinition: refused("ClientException", daemons),
+  ListDaemonTaskDefinitions: refused("ClientException", daemons),
+  CreateExpressGatewayService: refused("UnsupportedFeatureException", express),
+  DescribeExpressGatewayService: refused("UnsupportedFeatureException", express),
+  UpdateExpressGatewayService: refused("UnsupportedFeatureException", express),
+  DeleteExpressGatewayService: refused("UnsupportedFeatureException", express),
+  CreateGateway: refused("UnsupportedFeatureException", gateways),
+  DescribeGateway: refused("UnsupportedFeatureException", gateways),
+  UpdateGateway: refused("UnsupportedFeatureException", gateways),
+  DeleteGateway: refused("UnsupportedFeatureException", gateways),
+  ListGateways: refused("UnsupportedFeatureException", gateways),
+  DescribeGatewayResources: refused("UnsupportedFeatureException", gateways),
+  DescribeGatewayRoute: refused("UnsupportedFeatureException", gateways),
+  ListGatewayRoutes: refused("UnsupportedFeatureException", gateways),
+  AssociateGatewayWithCluster: refused("UnsupportedFeatureException", gateways),
+  DisassociateGatewayFromCluster: refused("UnsupportedFeatureException", gateways),
+  ListGatewayClusterAssociations: refused("UnsupportedFeatureException", gateways),
+};
+
+/** The refused operations, each checking its input against the model's `<Op>Request` shape first. */
+export function unofferedOperations(): Record<string, Operation> {
+  const schemas = ecs as unknown as Readonly<Record<string, StaticStructureSchema | undefined>>;
+  return Object.fromEntries(
+    Object.entries(unoffered).map(([name, refusal]) => {
+      const input = schemas[`${name}Request$`];
+      if (!input) throw new Error(`@aws-sdk/client-ecs has no ${name}Request$ schema`);
+      return [name, refusedOperation(name, input, refusal)];
+    }),
+  );
+}
