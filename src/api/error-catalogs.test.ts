@@ -18,7 +18,7 @@ import { frontDoorOptions, signedJsonRequest } from "./testing.js";
 /** The operation tables, read for their names only: no handler is called. */
 const unused = {};
 const services = [
-  { name: "ECS", catalog: ecsErrors, table: ecsService(unused as EcsDeps), model: sdkModel("@aws-sdk/client-ecs"), sources: ["src/api/ecs", "src/domain", "src/placement"] },
+  { name: "ECS", catalog: ecsErrors, table: ecsService(unused as EcsDeps), model: sdkModel("@aws-sdk/client-ecs"), sources: ["src/api/ecs", "src/domain", "src/planner"] },
   { name: "ECR", catalog: ecrErrors, table: ecrService(unused as EcrDeps), model: sdkModel("@aws-sdk/client-ecr"), sources: ["src/api/ecr", "src/registry"] },
 ];
 
