@@ -54,6 +54,14 @@ export const errorStatus = {
   LifecyclePolicyPreviewNotFoundException: 400,
   InvalidTagParameterException: 400,
   TooManyTagsException: 400,
+  // IAM and STS (Query protocol; AccessDenied, ValidationError and the signature errors are the front door's)
+  MalformedPolicyDocument: 400,
+  NoSuchEntity: 404,
+  EntityAlreadyExists: 409,
+  DeleteConflict: 409,
+  LimitExceeded: 409,
+  InvalidInput: 400,
+  ExpiredToken: 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
