@@ -16,6 +16,7 @@ export const errorStatus = {
   IncompleteSignatureException: 403,
   InvalidSignatureException: 403,
   UnrecognizedClientException: 403,
+  ExpiredTokenException: 400,
   // Query protocol front door (STS, IAM, ELBv2, CloudWatch for older clients)
   MissingAction: 400,
   InvalidAction: 400,
@@ -61,7 +62,6 @@ export const errorStatus = {
   DeleteConflict: 409,
   LimitExceeded: 409,
   InvalidInput: 400,
-  ExpiredToken: 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
