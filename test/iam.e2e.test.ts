@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { CreateClusterCommand, ListClustersCommand, ListTasksCommand, RunTaskCommand, DescribeClustersCommand } from "@aws-sdk/client-ecs";
+import { CreateClusterCommand, DescribeClustersCommand, ListClustersCommand, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
 import {
   AttachUserPolicyCommand,
   CreatePolicyCommand,
@@ -209,5 +209,27 @@ describe("IAM: users, policies and roles decide what every call may do (real ser
     await root.iam.send(new AttachUserPolicyCommand({ UserName: "versioned", PolicyArn: Policy!.Arn! }));
     const refused = await refusal(clients(server, user).ecs.send(new ListClustersCommand({})));
     assert.match(refused.message, /with an explicit deny in an identity-based policy$/);
+  });
+
+  it("iam:PassRole is needed to name a task role in a task definition or a RunTask override", async () => {
+    const roleArn = `arn:aws:iam::${account}:role/app-task`;
+    const trust = policyDoc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" });
+    await clients(server).iam.send(new CreateRoleCommand({ RoleName: "app-task", AssumeRolePolicyDocument: trust }));
+    const register = policyDoc({ Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:RunTask"], Resource: "*" });
+    const noPass = await userWithPolicies(server, "no-pass", { p: register });
+    const withPass = await userWithPolicies(server, "with-pass", { p: register, pass: policyDoc({ Effect: "Allow", Action: "iam:PassRole", Resource: roleArn }) });
+    const definition = { family: "with-role", taskRoleArn: roleArn, containerDefinitions: [{ name: "app", image: "berth-test:latest", memory: 64 }] };
+
+    const refused = await refusal(clients(server, noPass).ecs.send(new RegisterTaskDefinitionCommand(definition)));
+    assert.deepEqual(
+      [refused.name, refused.message],
+      ["AccessDeniedException", `User: arn:aws:iam::${account}:user/no-pass is not authorized to perform: iam:PassRole on resource: ${roleArn} because no identity-based policy allows the iam:PassRole action`],
+    );
+    const registered = await clients(server, withPass).ecs.send(new RegisterTaskDefinitionCommand(definition));
+    assert.equal(registered.taskDefinition?.taskRoleArn, roleArn);
+    const override = await refusal(
+      clients(server, noPass).ecs.send(new RunTaskCommand({ cluster: "a", taskDefinition: "with-role", overrides: { executionRoleArn: roleArn } })),
+    );
+    assert.match(override.message, /iam:PassRole on resource: arn:aws:iam::\d{12}:role\/app-task/);
   });
 });

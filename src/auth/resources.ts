@@ -53,3 +53,15 @@ export function resourcesOf(signingName: string, operation: string, input: Reado
   }
   return [resourceOf(signingName, operation, input, p)];
 }
+
+/**
+ * The roles a call hands to ECS, each of which needs `iam:PassRole` on it: a task definition's
+ * task and execution roles when it is registered, and the roles a RunTask or StartTask override names.
+ */
+export function passedRolesOf(signingName: string, operation: string, input: Readonly<Record<string, unknown>>): string[] {
+  if (signingName !== "ecs") return [];
+  const source = operation === "RegisterTaskDefinition" ? input : operation === "RunTask" || operation === "StartTask" ? input.overrides : undefined;
+  if (typeof source !== "object" || source === null) return [];
+  const roles = [(source as Record<string, unknown>).taskRoleArn, (source as Record<string, unknown>).executionRoleArn].map(text);
+  return [...new Set(roles.filter((r): r is string => r !== undefined))];
+}

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AwsError } from "../../errors/catalog.js";
 import { authorize } from "../../auth/authorize.js";
 import { requestFacts } from "../../auth/request-context.js";
-import { resourcesOf, serviceConditionKeys } from "../../auth/resources.js";
+import { passedRolesOf, resourcesOf, serviceConditionKeys } from "../../auth/resources.js";
 import { excerpt } from "../../observability/excerpt.js";
 import type { FrontDoorDeps } from "../front-door-deps.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
@@ -45,6 +45,9 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
       for (const resource of resourcesOf(service.signingName, opName, input, opts.partition)) {
         const facts = requestFacts(req, opts.partition.region, nowMs, serviceConditionKeys(service.signingName, input, resource, opts.partition));
         authorize(principal, { action: `${service.signingName}:${opName}`, resource }, facts, opts.partition.accountId);
+      }
+      for (const role of passedRolesOf(service.signingName, opName, input)) {
+        authorize(principal, { action: "iam:PassRole", resource: role }, requestFacts(req, opts.partition.region, nowMs), opts.partition.accountId);
       }
       const output = await op.handle(input, { requestId, principal, nowMs, partition: opts.partition });
       log.debug({ op: opName }, "ok");
