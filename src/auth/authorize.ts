@@ -45,7 +45,7 @@ export function decide(principal: Principal, request: AccessRequest, facts: Requ
     case "assumed-role":
       // Anyone may ask who they are, whatever their policies say (as with AWS's GetCallerIdentity).
       if (request.action === "sts:GetCallerIdentity") return agent;
-      return evaluate(principal.policies, { ...request, context: requestContext(principal, facts, accountId) });
+      return evaluate(principal.policies, { ...request, context: () => requestContext(principal, facts, accountId) });
   }
 }
 

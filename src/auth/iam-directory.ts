@@ -3,6 +3,7 @@ import { iamRootArn, parseIamArn, type Partition } from "../domain/arn.js";
 import { iamKey, type IamAccessKeyRecord, type IamIdentityRecord, type IamReader } from "../state/iam-records.js";
 import type { Store } from "../state/store.js";
 import { compilePolicyText, type CompiledPolicy } from "./policy/compile.js";
+import { policySet, type PolicySet } from "./policy/policy-set.js";
 import { agentRoleName, rootPrincipal, type AgentPrincipal, type AssumedRolePrincipal, type IamUserPrincipal, type Principal } from "./principal.js";
 import type { SecretBox } from "./secret-box.js";
 
@@ -26,7 +27,7 @@ export const sha256 = (text: string): string => createHash("sha256").update(text
  */
 export class IamDirectory {
   private keys = new Map<string, IamKey>();
-  private identities = new Map<string, { policies: readonly CompiledPolicy[]; tags: Readonly<Record<string, string>> }>();
+  private identities = new Map<string, { policies: PolicySet; tags: Readonly<Record<string, string>> }>();
 
   constructor(
     private readonly opts: { readonly store: Store; readonly box: SecretBox; readonly partition: Partition },
@@ -111,10 +112,10 @@ export class IamDirectory {
     return { kind: "user", accessKeyId, arn: user.arn, userName: user.userName, userId: user.userId, policies, tags };
   }
 
-  private async identity(iam: IamReader, cacheKey: string, record: IamIdentityRecord): Promise<{ policies: readonly CompiledPolicy[]; tags: Readonly<Record<string, string>> }> {
+  private async identity(iam: IamReader, cacheKey: string, record: IamIdentityRecord): Promise<{ policies: PolicySet; tags: Readonly<Record<string, string>> }> {
     const cached = this.identities.get(cacheKey);
     if (cached) return cached;
-    const policies = await policiesOf(iam, record);
+    const policies = policySet(await policiesOf(iam, record));
     const tags = Object.fromEntries(record.tags.map((t) => [t.Key, t.Value]));
     const entry = { policies, tags };
     this.remember(this.identities, cacheKey, entry);

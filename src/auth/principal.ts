@@ -1,5 +1,5 @@
 import { arnId, assumedRoleArn, iamRootArn, type Partition } from "../domain/arn.js";
-import type { CompiledPolicy } from "./policy/compile.js";
+import type { PolicySet } from "./policy/policy-set.js";
 
 /**
  * Who signed a request, resolved from its access key. A discriminated union: IAM users, assumed
@@ -35,7 +35,7 @@ export interface IamUserPrincipal {
   readonly userName: string;
   readonly userId: string;
   /** Its inline policies and the default versions of its managed ones, compiled. */
-  readonly policies: readonly CompiledPolicy[];
+  readonly policies: PolicySet;
   /** Its tags, for `aws:PrincipalTag/<key>`. */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -50,7 +50,7 @@ export interface AssumedRolePrincipal {
   readonly roleName: string;
   readonly roleId: string;
   readonly sessionName: string;
-  readonly policies: readonly CompiledPolicy[];
+  readonly policies: PolicySet;
   readonly tags: Readonly<Record<string, string>>;
 }
 

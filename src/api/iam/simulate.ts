@@ -1,5 +1,6 @@
 import { policiesOf } from "../../auth/iam-directory.js";
 import { evaluate } from "../../auth/policy/evaluate.js";
+import { emptyPolicySet } from "../../auth/policy/policy-set.js";
 import { requestContext } from "../../auth/request-context.js";
 import { parseIamArn } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
@@ -41,8 +42,8 @@ export function simulateOperations(deps: IamDeps): Record<string, QueryOperation
         const tags = Object.fromEntries(identity.record.tags.map((t) => [t.Key, t.Value]));
         const base = requestContext(
           parsed?.type === "user"
-            ? { kind: "user", accessKeyId: "", arn: source, userName: parsed.name, userId: "", policies: [], tags }
-            : { kind: "assumed-role", accessKeyId: "", arn: source, roleArn: source, roleName: parsed?.type === "role" ? parsed.name : "", roleId: "", sessionName: "simulation", policies: [], tags },
+            ? { kind: "user", accessKeyId: "", arn: source, userName: parsed.name, userId: "", policies: emptyPolicySet, tags }
+            : { kind: "assumed-role", accessKeyId: "", arn: source, roleArn: source, roleName: parsed?.type === "role" ? parsed.name : "", roleId: "", sessionName: "simulation", policies: emptyPolicySet, tags },
           { ...ctx.facts, sourceIp: undefined },
           ctx.partition.accountId,
         );

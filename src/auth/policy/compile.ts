@@ -28,7 +28,10 @@ export type PrincipalMatch = "direct" | "account" | false;
 export interface CompiledStatement {
   readonly ref: StatementRef;
   readonly effect: Effect;
+  /** Matches a lower-cased action. */
   readonly action: (action: string) => boolean;
+  /** The `Action` patterns, lower-cased, for the index (policy-set.ts); undefined for `NotAction` or none. */
+  readonly actionPatterns: readonly string[] | undefined;
   readonly resource: (resource: string) => boolean;
   readonly condition: ConditionTest | undefined;
   readonly principal: ((caller: TrustCaller) => PrincipalMatch) | undefined;
@@ -53,7 +56,8 @@ function compileStatement(s: Statement, ref: StatementRef): CompiledStatement {
   return {
     ref,
     effect: s.Effect,
-    action: positiveOrNot(s.Action, s.NotAction, true),
+    action: positiveOrNot(s.Action?.map(lower), s.NotAction?.map(lower), false),
+    actionPatterns: s.Action?.map(lower),
     resource: positiveOrNot(s.Resource, s.NotResource, false),
     condition: s.Condition ? compileCondition(s.Condition) : undefined,
     principal: s.Principal !== undefined ? principalMatcher(s.Principal) : s.NotPrincipal !== undefined ? notPrincipal(principalMatcher(s.NotPrincipal)) : undefined,
@@ -69,6 +73,8 @@ function positiveOrNot(yes: readonly string[] | undefined, no: readonly string[]
   }
   return () => true;
 }
+
+const lower = (s: string): string => s.toLowerCase();
 
 function principalMatcher(spec: PrincipalSpec): (caller: TrustCaller) => PrincipalMatch {
   if (spec === "*") return () => "account";

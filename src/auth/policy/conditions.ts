@@ -1,5 +1,5 @@
-import { BlockList, isIP } from "node:net";
 import { malformed, type ConditionBlock } from "./document.js";
+import { addressBytes, ipRange } from "./ip-range.js";
 import { arnMatcher, wildcardMatcher } from "./wildcard.js";
 
 /**
@@ -63,18 +63,10 @@ const bool: Family = (values, op) => {
 };
 
 const ipAddress: Family = (values, op) => {
-  const list = new BlockList();
-  for (const x of values) {
-    const [address = "", bits] = x.split("/");
-    const family = isIP(address);
-    const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits);
-    if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) failValue(x, op, "an IP address or CIDR block");
-    list.addSubnet(address, prefix, family === 6 ? "ipv6" : "ipv4");
-  }
+  const ranges = values.map((x) => ipRange(x) ?? failValue(x, op, "an IP address or CIDR block"));
   return (v) => {
-    const address = v.startsWith("::ffff:") && isIP(v.slice(7)) === 4 ? v.slice(7) : v;
-    const family = isIP(address);
-    return family !== 0 && list.check(address, family === 6 ? "ipv6" : "ipv4");
+    const address = addressBytes(v);
+    return address !== undefined && ranges.some((r) => r(address));
   };
 };
 

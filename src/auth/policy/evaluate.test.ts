@@ -111,6 +111,37 @@ describe("IAM policy evaluation", () => {
     );
   });
 
+  it("property: the action index changes nothing: the same decision and statement as checking every statement in order", () => {
+    const patterns = fc.constantFrom("*", "ecs:*", "ECS:List*", "ecs:RunTask", "ecr:*", "iam:Create?ser", "ecs:Describe*", "ecs:*Task?", "ecs:listtasks", "sts:AssumeRole");
+    const stmt = fc.record({
+      Sid: fc.constantFrom(undefined, "s"),
+      Effect: fc.constantFrom("Allow", "Deny"),
+      acts: fc.array(patterns, { minLength: 1, maxLength: 3 }),
+      not: fc.boolean(),
+      Resource: fc.array(resourceArb, { minLength: 1, maxLength: 2 }),
+    });
+    const arb = fc.array(fc.array(stmt, { minLength: 1, maxLength: 4 }), { maxLength: 6 }).map((ps) =>
+      ps.map((st, i) => policy(`p${i}`, ...st.map(({ acts, not, Sid, ...rest }, j) => ({ ...rest, ...(Sid && { Sid: `${Sid}${j}` }), ...(not ? { NotAction: acts } : { Action: acts }) })))),
+    );
+    const naive = (policies: CompiledPolicy[], action: string, resource: string): Decision => {
+      let allow: Decision | undefined;
+      for (const p of policies) {
+        for (const s of p.statements) {
+          if (!s.action(action.toLowerCase()) || !s.resource(resource)) continue;
+          if (s.effect === "Deny") return { effect: "explicitDeny", by: s.ref };
+          allow ??= { effect: "allowed", by: s.ref };
+        }
+      }
+      return allow ?? { effect: "implicitDeny" };
+    };
+    fc.assert(
+      fc.property(arb, fc.constantFrom("ecs:ListTasks", "ecs:RunTask", "ECS:DescribeClusters", "ecr:BatchGetImage", "iam:CreateUser", "sts:AssumeRole", "logs:PutLogEvents"), resourceArb, (policies, action, resource) => {
+        assert.deepEqual(evaluate(policies, { action, resource, context: {} }), naive(policies, action, resource));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   describe("trust policies", () => {
     const trust = compilePolicyText(
       "trust",
