@@ -227,6 +227,7 @@ describe("IAM: users, policies and roles decide what every call may do (real ser
     );
     const registered = await clients(server, withPass).ecs.send(new RegisterTaskDefinitionCommand(definition));
     assert.equal(registered.taskDefinition?.taskRoleArn, roleArn);
+    assert.equal(registered.taskDefinition?.registeredBy, `arn:aws:iam::${account}:user/with-pass`);
     const override = await refusal(
       clients(server, noPass).ecs.send(new RunTaskCommand({ cluster: "a", taskDefinition: "with-role", overrides: { executionRoleArn: roleArn } })),
     );
