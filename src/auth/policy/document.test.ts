@@ -16,6 +16,11 @@ describe("policy documents", () => {
     });
   });
 
+  it("takes ${…} literally under Version 2008-10-17, as IAM does", () => {
+    const p = parsePolicy(JSON.stringify({ Version: "2008-10-17", Statement: [allow({ Resource: "arn:aws:s3:::bucket/${literal}" })] }), "identity");
+    assert.deepEqual(p.Statement[0]?.Resource, ["arn:aws:s3:::bucket/${literal}"]);
+  });
+
   const refused: [string, string, PolicyKind, string][] = [
     ["text that is not JSON", "{", "identity", "Syntax errors in policy."],
     ["an unknown top-level element", JSON.stringify({ Version: "2012-10-17", Statement: [allow()], Foo: 1 }), "identity", "Syntax errors in policy."],
@@ -37,6 +42,7 @@ describe("policy documents", () => {
     ["a condition key without a vendor", doc(allow({ Condition: { StringEquals: { SourceIp: "x" } } })), "identity", "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."],
     ["a CIDR that is none", doc(allow({ Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/33" } } })), "identity", "Invalid Condition value 10.0.0.0/33 for IpAddress: expected an IP address or CIDR block."],
     ["a date that is none", doc(allow({ Condition: { DateGreaterThan: { "aws:CurrentTime": "soon" } } })), "identity", "Invalid Condition value soon for DateGreaterThan: expected a date (ISO 8601 or epoch seconds)."],
+    ["a policy variable, which Berth would not evaluate", doc(allow({ Effect: "Deny", Resource: "arn:aws:iam::123456789012:user/${aws:username}" })), "identity", "Berth does not support policy variables yet (arn:aws:iam::123456789012:user/${aws:username}): name the resources or values themselves."],
     ["a trust statement with a resource", doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Resource: "*" }), "trust", "Has prohibited field Resource"],
     ["a trust statement without a principal", doc({ Effect: "Allow", Action: "sts:AssumeRole" }), "trust", "Missing required field Principal"],
   ];
