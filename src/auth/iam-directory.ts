@@ -60,6 +60,8 @@ export class IamDirectory {
     if (arn === iamRootArn(p)) return rootPrincipal(p, "");
     const parsed = parseIamArn(arn);
     if (parsed?.accountId !== p.accountId) return undefined;
+    // An agent's token: judged by the agent's fixed policy (auth/authorize.ts), which asks nothing of
+    // its instance for the registry's read actions; the instance is not needed here.
     if (parsed.type === "assumed-role" && parsed.role === agentRoleName) {
       const agent: AgentPrincipal = { kind: "agent", accessKeyId: "", arn, containerInstanceArn: "", cluster: "" };
       return agent;

@@ -183,7 +183,9 @@ export function attachmentOperations(deps: IamDeps, kind: IdentityKind): Record<
         const arn = required(params, "PolicyArn", rules.arn);
         await mutate(deps, async (tx) => {
           const identity = await kind.get(tx, who);
-          await getPolicy(tx, arn).catch(() => Promise.reject(notAttachable(arn)));
+          const parsed = parseIamArn(arn);
+          const policy = parsed?.type === "policy" ? await tx.iam.policies.get(iamKey(parsed.name)) : undefined;
+          if (policy?.arn !== arn) throw notAttachable(arn);
           if (identity.attachedPolicies.includes(arn)) return;
           if (identity.attachedPolicies.length >= attachedPoliciesPerIdentity) {
             throw new AwsError("LimitExceeded", `Cannot exceed quota for PoliciesPer${noun}: ${attachedPoliciesPerIdentity}`);

@@ -10,11 +10,12 @@ import type { IamDeps } from "./deps.js";
 import { optionalList, required, rules } from "./params.js";
 
 /**
- * SimulatePrincipalPolicy: what a user's or role's policies decide for actions on resources, and
- * which policy and statement decided (`MatchedStatements`: the policy's name, or a managed
- * policy's ARN, and the statement's position as its number in `StartPosition.Line`... Berth
- * reports the statement index there, 1-based, and its Sid in `SourcePolicyId` after a `#`).
- * Context entries (`aws:SourceIp`, `ecs:cluster`…) stand in for the request's own keys.
+ * SimulatePrincipalPolicy (`aws iam simulate-principal-policy`): what a user's or role's policies
+ * decide for actions on resources, and which statement decided. `MatchedStatements[].SourcePolicyId`
+ * is the inline policy's name or the managed policy's ARN, followed by `#<Sid>` when the statement
+ * has one; `StartPosition.Line` is Berth's own reading: the statement's number in its policy
+ * (1-based), not a line of the document. Context entries (`aws:SourceIp`, `ecs:cluster`…) stand
+ * in for a request's own keys.
  */
 export function simulateOperations(deps: IamDeps): Record<string, QueryOperation> {
   return {
