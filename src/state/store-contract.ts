@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { TaskRecord } from "../domain/task.js";
 import type { Store, TaskDefinitionRecord, TaskQuery } from "./store.js";
 import { aCluster, aService, aTask, aTaskDefinition } from "./store-builders.js";
+import { iamContract } from "./store-contract-iam.js";
 import { versionContract } from "./store-contract-versions.js";
 
 /**
@@ -244,6 +245,7 @@ export function storeContract(name: string, open: (database: string) => Promise<
       }));
 
     versionContract(withStore);
+    iamContract(withStore);
 
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");
