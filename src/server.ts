@@ -13,6 +13,10 @@ import { isClientAbort } from "./api/http-server.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
 import { stsService } from "./api/sts/service.js";
 import { Authenticator } from "./auth/authenticator.js";
+import { IamDirectory } from "./auth/iam-directory.js";
+import { registryAuthorizer } from "./auth/registry-access.js";
+import { SecretBox } from "./auth/secret-box.js";
+import { iamService } from "./api/iam/service.js";
 import { loadOrCreateCredentials, type AccessKey } from "./auth/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { clusterArn } from "./domain/arn.js";
@@ -65,7 +69,10 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   const store = new SqliteStore({ path: join(config.dataDir, "berth.db") });
   const partition = { region: config.region, accountId: config.accountId };
   const planner = new Planner(new PlacementIndex(store, (err) => logger.error({ err }, "placement index: a change could not be applied")), Math.random);
-  const authenticator = new Authenticator({ rootKey: accessKey, partition, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
+  // IAM: access-key secrets sealed under <data-dir>/iam-key, principals compiled and cached.
+  const box = SecretBox.loadOrCreate(join(config.dataDir, "iam-key"));
+  const iamDeps = { store, partition, box, directory: new IamDirectory({ store, partition, box }) };
+  const authenticator = new Authenticator({ rootKey: accessKey, partition, iam: iamDeps.directory, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
 
   // The image registry: blobs and its own SQLite file under <data-dir>/registry.
   const registryDir = join(config.dataDir, "registry");
@@ -92,6 +99,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       if (!check.ok) refusals.count("RegistryCredentialsRefused", { username: excerpt(username), reason: check.reason }, "registry credentials refused");
       return Promise.resolve(username === registryUser && check.ok ? check.principal : undefined);
     },
+    authorize: registryAuthorizer(iamDeps.directory, partition),
     onError: (err, req) => {
       if (isClientAbort(err)) logger.debug({ method: excerpt(req.method), url: excerpt(req.url) }, "registry client went away");
       else logger.error({ err, method: excerpt(req.method), url: excerpt(req.url) }, "registry request failed");
@@ -127,7 +135,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   api.front.serve({
     api: {
       awsJson,
-      awsQuery: createQueryDispatcher({ services: [stsService()], ...frontDoorOptions }),
+      awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps)], ...frontDoorOptions }),
       rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
     },
     streaming: [{ prefix: "/v2/", handle: distribution }],

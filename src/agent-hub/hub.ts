@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { requestFacts } from "../auth/request-context.js";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
@@ -164,7 +165,7 @@ export class AgentHub {
     }
     const { principal } = verified.key;
     const instanceArn = url.searchParams.get("containerInstance") ?? "";
-    authorize(principal, { action: "ecs:Poll", resource: instanceArn });
+    authorize(principal, { action: "ecs:Poll", resource: instanceArn }, requestFacts({ remoteAddress: req.socket.remoteAddress }, this.opts.partition.region, nowMs), this.opts.partition.accountId);
     const instance = await this.opts.store.read((tx) => tx.containerInstances.get(instanceArn));
     if (!instance || instance.status === "INACTIVE") {
       throw new AwsError("ClientException", `Container instance ${instanceArn} is not registered: register it before connecting.`);

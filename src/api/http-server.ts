@@ -166,7 +166,7 @@ export function createHttpServer({ logger, refusals, limits, maxBodyBytes = 1 <<
         return send(res, awsError(408, "RequestTimeoutException", `The request body did not arrive within ${limits.bodyTimeoutMs} ms.`));
       }
       const query = Object.fromEntries(url.searchParams);
-      return send(res, await door({ method: req.method ?? "", path: url.pathname, query, headers: req.headers, body }));
+      return send(res, await door({ method: req.method ?? "", path: url.pathname, query, headers: req.headers, body, remoteAddress: req.socket.remoteAddress, secure: "encrypted" in req.socket }));
     }
     send(res, awsError(404, "UnknownOperationException", `No API at ${excerpt(req.method)} ${excerpt(url.pathname)}: AWS API calls are POST / with an X-Amz-Target header or a form body, or RPC v2 CBOR POSTs to /service/<service>/operation/<operation>.`));
   }

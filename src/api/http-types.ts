@@ -5,6 +5,10 @@ export interface HttpRequest {
   readonly query: Readonly<Record<string, string | string[]>>;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Uint8Array;
+  /** The client's address as the socket saw it (IAM's `aws:SourceIp`). */
+  readonly remoteAddress?: string | undefined;
+  /** Whether the request came over TLS (`aws:SecureTransport`). */
+  readonly secure?: boolean | undefined;
 }
 
 export interface HttpResponse {

@@ -1,5 +1,7 @@
 import { AwsError } from "../errors/catalog.js";
+import { evaluate, type Decision } from "./policy/evaluate.js";
 import type { AgentPrincipal, Principal } from "./principal.js";
+import { requestContext, type RequestFacts } from "./request-context.js";
 
 /** What a principal asks to do: an IAM action (`ecs:RunTask`) on a resource (an ARN, or `*`). */
 export interface AccessRequest {
@@ -9,33 +11,55 @@ export interface AccessRequest {
 
 /**
  * What an agent may do, and on which resources: the calls the agent itself makes, on its own
- * container instance only. `ecs:Poll` is the agent channel (the IAM action ECS agents need for ACS).
+ * container instance only. `ecs:Poll` is the agent channel (the IAM action ECS agents need for ACS);
+ * the ECR read actions are its image pulls from Berth's registry, as `AmazonEC2ContainerServiceforEC2Role` allows.
  */
 const agentPolicy: Readonly<Record<string, (p: AgentPrincipal, resource: string) => boolean>> = {
   "ecs:RegisterContainerInstance": (p, resource) => resource === p.containerInstanceArn,
   "ecs:Poll": (p, resource) => resource === p.containerInstanceArn,
   "ecr:GetAuthorizationToken": () => true,
+  "ecr:BatchGetImage": () => true,
+  "ecr:GetDownloadUrlForLayer": () => true,
+  "ecr:BatchCheckLayerAvailability": () => true,
   // AWS asks no permission for this one: anyone may ask who they are.
   "sts:GetCallerIdentity": () => true,
 };
 
-/** Whether `principal` may do `request`: a pure decision, one branch per kind of principal. */
-export function isAllowed(principal: Principal, request: AccessRequest): boolean {
+const root: Decision = { effect: "allowed", by: { policy: "(root)", index: 0 } };
+const agent: Decision = { effect: "allowed", by: { policy: "(berth-agent)", index: 0 } };
+
+/**
+ * Whether `principal` may do `request`, and which statement decided: root may do anything, an agent
+ * what {@link agentPolicy} lists, IAM users and role sessions what their policies allow (IAM's
+ * evaluation logic, auth/policy/). `facts` feed the conditions; they are read only for IAM principals.
+ */
+export function decide(principal: Principal, request: AccessRequest, facts: RequestFacts, accountId: string): Decision {
   switch (principal.kind) {
     case "root":
-      return true;
+      return root;
     case "agent": {
       const rule = Object.hasOwn(agentPolicy, request.action) ? agentPolicy[request.action] : undefined;
-      return rule?.(principal, request.resource) ?? false;
+      return rule?.(principal, request.resource) ? agent : { effect: "implicitDeny" };
     }
+    case "user":
+    case "assumed-role":
+      // Anyone may ask who they are, whatever their policies say (as with AWS's GetCallerIdentity).
+      if (request.action === "sts:GetCallerIdentity") return agent;
+      return evaluate(principal.policies, { ...request, context: () => requestContext(principal, facts, accountId) });
   }
 }
 
-/** Throws ECS's AccessDeniedException, in IAM's words, unless `principal` may do `request`. */
-export function authorize(principal: Principal, request: AccessRequest): void {
-  if (isAllowed(principal, request)) return;
-  throw new AwsError(
-    "AccessDeniedException",
-    `User: ${principal.arn} is not authorized to perform: ${request.action} on resource: ${request.resource} because no identity-based policy allows the ${request.action} action`,
-  );
+/** IAM's refusal, in AWS's words, for an explicit or implicit deny. */
+export function denialMessage(principal: Principal, request: AccessRequest, decision: Decision): string {
+  const head = `User: ${principal.arn} is not authorized to perform: ${request.action} on resource: ${request.resource}`;
+  return decision.effect === "explicitDeny"
+    ? `${head} with an explicit deny in an identity-based policy`
+    : `${head} because no identity-based policy allows the ${request.action} action`;
+}
+
+/** Throws AccessDeniedException, in IAM's words, unless `principal` may do `request`. */
+export function authorize(principal: Principal, request: AccessRequest, facts: RequestFacts, accountId: string): void {
+  const decision = decide(principal, request, facts, accountId);
+  if (decision.effect === "allowed") return;
+  throw new AwsError("AccessDeniedException", denialMessage(principal, request, decision));
 }

@@ -1,11 +1,12 @@
 import { arnId, assumedRoleArn, iamRootArn, type Partition } from "../domain/arn.js";
+import type { PolicySet } from "./policy/policy-set.js";
 
 /**
  * Who signed a request, resolved from its access key. A discriminated union: IAM users, assumed
  * roles and task-role credentials are further kinds of the same union, resolved by the same
  * {@link Authenticator} and judged by the same `authorize`.
  */
-export type Principal = RootPrincipal | AgentPrincipal;
+export type Principal = RootPrincipal | AgentPrincipal | IamUserPrincipal | AssumedRolePrincipal;
 
 /** The key written to `<data-dir>/credentials` at first start: the account's root, allowed everything. */
 export interface RootPrincipal {
@@ -23,6 +24,34 @@ export interface AgentPrincipal {
   readonly arn: string;
   readonly containerInstanceArn: string;
   readonly cluster: string;
+}
+
+/** An IAM user signing with one of its access keys; its policies decide (auth/policy/). */
+export interface IamUserPrincipal {
+  readonly kind: "user";
+  readonly accessKeyId: string;
+  /** `arn:aws:iam::<account>:user/<path><name>`. */
+  readonly arn: string;
+  readonly userName: string;
+  readonly userId: string;
+  /** Its inline policies and the default versions of its managed ones, compiled. */
+  readonly policies: PolicySet;
+  /** Its tags, for `aws:PrincipalTag/<key>`. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A session of an IAM role (STS AssumeRole, or a task role), signing with temporary credentials. */
+export interface AssumedRolePrincipal {
+  readonly kind: "assumed-role";
+  readonly accessKeyId: string;
+  /** `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
+  readonly arn: string;
+  readonly roleArn: string;
+  readonly roleName: string;
+  readonly roleId: string;
+  readonly sessionName: string;
+  readonly policies: PolicySet;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 /** The role name in agents' ARNs: as ECS agents act as `ecsInstanceRole`, Berth agents act as this. */

@@ -1,4 +1,4 @@
-import { clusterArn, clusterName, ecrRepositoryArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
+import { arnCluster, clusterArn, clusterName, ecrRepositoryArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
 
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
@@ -28,4 +28,40 @@ export function resourceOf(signingName: string, operation: string, input: Readon
   }
   const instance = text(input.containerInstanceArn);
   return instance ?? "*";
+}
+
+/**
+ * The service's own condition keys for a request: `ecs:cluster` (the cluster's ARN) for ECS calls
+ * that name a cluster or act on one, as ECS's policies condition on it.
+ */
+export function serviceConditionKeys(signingName: string, input: Readonly<Record<string, unknown>>, resource: string, p: Partition): Record<string, string> | undefined {
+  if (signingName !== "ecs") return undefined;
+  if ("cluster" in input) return { "ecs:cluster": clusterArn(p, clusterName(text(input.cluster))) };
+  const cluster = arnCluster(resource);
+  if (cluster !== undefined) return { "ecs:cluster": clusterArn(p, cluster) };
+  return /^arn:[^:]+:ecs:[^:]*:[^:]*:cluster\//.test(resource) ? { "ecs:cluster": resource } : undefined;
+}
+
+/**
+ * Every resource a call acts on: one for most calls; each named cluster for DescribeClusters, as
+ * ECS authorizes it cluster by cluster (the default cluster when none is named).
+ */
+export function resourcesOf(signingName: string, operation: string, input: Readonly<Record<string, unknown>>, p: Partition): string[] {
+  if (signingName === "ecs" && operation === "DescribeClusters") {
+    const named = Array.isArray(input.clusters) ? input.clusters.filter((c): c is string => typeof c === "string") : [];
+    return (named.length > 0 ? named : ["default"]).map((c) => clusterArn(p, clusterName(c)));
+  }
+  return [resourceOf(signingName, operation, input, p)];
+}
+
+/**
+ * The roles a call hands to ECS, each of which needs `iam:PassRole` on it: a task definition's
+ * task and execution roles when it is registered, and the roles a RunTask or StartTask override names.
+ */
+export function passedRolesOf(signingName: string, operation: string, input: Readonly<Record<string, unknown>>): string[] {
+  if (signingName !== "ecs") return [];
+  const source = operation === "RegisterTaskDefinition" ? input : operation === "RunTask" || operation === "StartTask" ? input.overrides : undefined;
+  if (typeof source !== "object" || source === null) return [];
+  const roles = [(source as Record<string, unknown>).taskRoleArn, (source as Record<string, unknown>).executionRoleArn].map(text);
+  return [...new Set(roles.filter((r): r is string => r !== undefined))];
 }

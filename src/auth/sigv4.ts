@@ -38,6 +38,8 @@ export interface Verified<K> {
 const signedWhenPresent = [
   ["x-amz-target", "X-Amz-Target"],
   ["content-type", "Content-Type"],
+  // A session's token: unsigned, it could be swapped for another session's.
+  ["x-amz-security-token", "X-Amz-Security-Token"],
 ] as const;
 
 /**

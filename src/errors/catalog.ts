@@ -26,6 +26,8 @@ export const frontDoorErrors = {
   IncompleteSignatureException: 403,
   InvalidSignatureException: 403,
   UnrecognizedClientException: 403,
+  // An STS session's credentials past their expiry (AssumeRole), in every service
+  ExpiredTokenException: 400,
   // IAM's refusal, in every service
   AccessDeniedException: 403,
   // Query protocol (STS, IAM, ELBv2, CloudWatch for older clients)

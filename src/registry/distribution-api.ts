@@ -5,6 +5,7 @@ import { catalog, deleteManifest, getManifest, listTags, putManifest } from "./m
 import { isValidRepositoryName } from "./names.js";
 import { OciError } from "./oci-errors.js";
 import type { Registry } from "./registry.js";
+import { registryAction, type RegistryAction } from "./registry-actions.js";
 import { parseRoute, type Route } from "./routes.js";
 
 export interface DistributionApiOptions {
@@ -15,6 +16,11 @@ export interface DistributionApiOptions {
    * charged to that principal.
    */
   readonly authenticate: (username: string, password: string) => Promise<string | undefined>;
+  /**
+   * IAM's decision for the principal (as `authenticate` named it) on the request's action
+   * (registry-actions.ts): undefined to allow, or the refusal's message (sent as 403 DENIED).
+   */
+  readonly authorize?: (principal: string, access: RegistryAction, req: IncomingMessage) => Promise<string | undefined>;
   /** The account id ECR names in its messages. */
   readonly registryId: string;
   readonly realm?: string;
@@ -45,6 +51,9 @@ export function createDistributionHandler(options: DistributionApiOptions): Requ
       if ("name" in route && !isValidRepositoryName(route.name)) {
         throw new OciError("NAME_INVALID", "invalid repository name", { name: route.name });
       }
+      const access = registryAction(route, req.method ?? "GET");
+      const refusal = access && (await options.authorize?.(principal, access, req));
+      if (refusal !== undefined) throw new OciError("DENIED", refusal);
       await dispatch(ctx, route, req.method ?? "GET");
     } catch (e) {
       // A client that hangs up mid-transfer (docker cancels blob reads it no longer needs) is not a server failure.

@@ -4,6 +4,7 @@ import type { ContainerInstanceRecord, ContainerInstanceStatus, Reservation } fr
 import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
 import type { ChangeFeed, LoggedChange } from "./changes.js";
+import type { IamReader, IamRepository } from "./iam-records.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -36,6 +37,7 @@ export interface ReadTx {
   readonly services: ServiceReader;
   readonly agentCredentials: AgentCredentialReader;
   readonly accountSettings: AccountSettingReader;
+  readonly iam: IamReader;
 }
 
 export interface WriteTx {
@@ -54,6 +56,7 @@ export interface WriteTx {
   readonly services: ServiceRepository;
   readonly agentCredentials: AgentCredentialRepository;
   readonly accountSettings: AccountSettingRepository;
+  readonly iam: IamRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

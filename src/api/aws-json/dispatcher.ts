@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { AwsError, statusOf } from "../../errors/catalog.js";
 import { authorize } from "../../auth/authorize.js";
-import { resourceOf } from "../../auth/resources.js";
+import { requestFacts } from "../../auth/request-context.js";
+import { passedRolesOf, resourcesOf, serviceConditionKeys } from "../../auth/resources.js";
 import { excerpt } from "../../observability/excerpt.js";
 import type { FrontDoorDeps } from "../front-door-deps.js";
 import type { HttpRequest, HttpResponse } from "../http-types.js";
@@ -41,7 +42,13 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
       const op = Object.hasOwn(service.operations, opName) ? service.operations[opName] : undefined;
       if (!op) throw new AwsError("UnknownOperationException", `${excerpt(opName)} is not an operation Berth supports for ${service.targetPrefix}.`);
       const input = validateShape(op.input, parseBody(req.body));
-      authorize(principal, { action: `${service.signingName}:${opName}`, resource: resourceOf(service.signingName, opName, input, opts.partition) });
+      for (const resource of resourcesOf(service.signingName, opName, input, opts.partition)) {
+        const facts = requestFacts(req, opts.partition.region, nowMs, serviceConditionKeys(service.signingName, input, resource, opts.partition));
+        authorize(principal, { action: `${service.signingName}:${opName}`, resource }, facts, opts.partition.accountId);
+      }
+      for (const role of passedRolesOf(service.signingName, opName, input)) {
+        authorize(principal, { action: "iam:PassRole", resource: role }, requestFacts(req, opts.partition.region, nowMs), opts.partition.accountId);
+      }
       const output = await op.handle(input, { requestId, principal, nowMs, partition: opts.partition });
       log.debug({ op: opName }, "ok");
       return respond(200, requestId, serialize(output));

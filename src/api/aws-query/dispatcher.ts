@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { authorize } from "../../auth/authorize.js";
+import { requestFacts } from "../../auth/request-context.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { AwsError, statusOf } from "../../errors/catalog.js";
 import type { FrontDoorDeps } from "../front-door-deps.js";
@@ -39,8 +40,12 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
       if (query.version !== service.version) {
         throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${excerpt(query.version)}: this API's version is ${service.version}.`);
       }
-      authorize(principal, { action: `${service.signingName}:${action}`, resource: "*" });
-      const result = await op.handle(query.params, { requestId, principal, nowMs, partition: opts.partition });
+      const facts = requestFacts(req, opts.partition.region, nowMs);
+      if (op.authorization !== "itself") {
+        const resource = op.resource?.(query.params, opts.partition) ?? "*";
+        authorize(principal, { action: `${service.signingName}:${action}`, resource }, facts, opts.partition.accountId);
+      }
+      const result = await op.handle(query.params, { requestId, principal, nowMs, partition: opts.partition, facts });
       return respond(200, resultXml(action, service.xmlNamespace, result, requestId), requestId);
     } catch (e) {
       const status = e instanceof AwsError ? statusOf(e.code, service?.errors) : undefined;
@@ -64,6 +69,7 @@ const queryCodes: Readonly<Record<string, string>> = {
   IncompleteSignatureException: "IncompleteSignature",
   InvalidSignatureException: "SignatureDoesNotMatch",
   UnrecognizedClientException: "InvalidClientTokenId",
+  ExpiredTokenException: "ExpiredToken",
   AccessDeniedException: "AccessDenied",
   ValidationException: "ValidationError",
 };

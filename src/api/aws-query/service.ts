@@ -1,9 +1,23 @@
 import type { ErrorCatalog } from "../../errors/catalog.js";
+import type { RequestFacts } from "../../auth/request-context.js";
+import type { Partition } from "../../domain/arn.js";
 import type { RequestContext } from "../aws-json/service.js";
 
 /** One Query-protocol operation: a thin handler from decoded parameters to the result's members. */
 export interface QueryOperation {
-  readonly handle: (params: Readonly<Record<string, unknown>>, ctx: RequestContext) => Promise<Record<string, unknown>>;
+  readonly handle: (params: Readonly<Record<string, unknown>>, ctx: QueryContext) => Promise<Record<string, unknown>>;
+  /** The resource IAM names for the call (a user's, role's or policy's ARN); `*` when absent. */
+  readonly resource?: (params: Readonly<Record<string, unknown>>, p: Partition) => string;
+  /**
+   * `itself`: the handler makes the authorization decision (STS AssumeRole, where the role's trust
+   * policy may allow what the caller's own policies do not); the dispatcher makes none.
+   */
+  readonly authorization?: "itself";
+}
+
+/** A Query handler's context: the JSON one's, and the request's facts for decisions of its own. */
+export interface QueryContext extends RequestContext {
+  readonly facts: RequestFacts;
 }
 
 /**

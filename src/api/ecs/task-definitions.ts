@@ -42,7 +42,7 @@ export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Ope
             taskDefinitionArn: taskDefinitionArn(ctx.partition, family, revision),
             ...normalized,
             revision,
-            registeredBy: `arn:aws:iam::${ctx.partition.accountId}:root`,
+            registeredBy: ctx.principal.arn,
           },
           registeredAtMs: ctx.nowMs,
         };

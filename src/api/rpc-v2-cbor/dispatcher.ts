@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { cbor } from "@smithy/core/cbor";
 import { authorize } from "../../auth/authorize.js";
+import { requestFacts } from "../../auth/request-context.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { AwsError, statusOf } from "../../errors/catalog.js";
 import type { FrontDoorDeps } from "../front-door-deps.js";
@@ -43,7 +44,7 @@ export function createCborDispatcher(opts: CborDispatcherOptions): (req: HttpReq
     try {
       const nowMs = opts.now();
       const { principal } = (await opts.authenticator.authenticate(req, service.signingName, nowMs)).key;
-      authorize(principal, { action: `${service.signingName}:${m![2]!}`, resource: "*" });
+      authorize(principal, { action: `${service.signingName}:${m![2]!}`, resource: "*" }, requestFacts(req, opts.partition.region, nowMs), opts.partition.accountId);
       const output = await op.handle(decode(req.body), { requestId, principal, nowMs, partition: opts.partition });
       return respond(200, requestId, output);
     } catch (e) {

@@ -151,4 +151,26 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- IAM (auth/, api/iam/): users, roles and managed policies as documents by (kind, name); access
+      -- keys of users and of assumed-role sessions, secrets sealed, session tokens hashed.
+      CREATE TABLE iam_entities (
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        doc  TEXT NOT NULL,
+        PRIMARY KEY (kind, name)
+      ) WITHOUT ROWID;
+      CREATE TABLE iam_access_keys (
+        access_key_id TEXT PRIMARY KEY,
+        owner_kind    TEXT NOT NULL,
+        owner         TEXT NOT NULL,
+        expires_at_ms INTEGER,
+        doc           TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX iam_access_keys_owner ON iam_access_keys (owner_kind, owner);
+      CREATE INDEX iam_access_keys_expiry ON iam_access_keys (expires_at_ms) WHERE expires_at_ms IS NOT NULL;
+    `,
+  },
 ];

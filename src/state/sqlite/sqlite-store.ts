@@ -5,6 +5,7 @@ import type { ReadTx, Store, WriteTx } from "../store.js";
 import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
+import { SqliteIam } from "./iam-repositories.js";
 import { migrations } from "./migrations.js";
 import { SqliteClusters, SqliteTags, SqliteTaskDefinitions } from "./repositories.js";
 import { SqliteServices } from "./service-repositories.js";
@@ -170,6 +171,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     services: new SqliteServices(db, log),
     agentCredentials: new SqliteAgentCredentials(db),
     accountSettings: new SqliteAccountSettings(db),
+    iam: new SqliteIam(db),
   };
 }
 

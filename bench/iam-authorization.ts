@@ -1,0 +1,129 @@
+/**
+ * What IAM authorization costs a request: ListClusters signed by the root key (no policy
+ * evaluation) against the same call signed by an IAM user with 100 managed policies attached
+ * (300 statements, conditions included, the allowing statement last), interleaved in one run
+ * against one real `berth server`. `npm run bench:iam` (`RUNS`, default 4,000 pairs).
+ *
+ * Also the decision alone, in process: `decide()` over the same 100 compiled policies.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ECSClient, ListClustersCommand } from "@aws-sdk/client-ecs";
+import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
+import { parseCredentialsFile } from "../src/auth/credentials-file.js";
+import { decide } from "../src/auth/authorize.js";
+import { compilePolicyText } from "../src/auth/policy/compile.js";
+import { policySet } from "../src/auth/policy/policy-set.js";
+import type { IamUserPrincipal } from "../src/auth/principal.js";
+import { machineLine, quantile } from "./support/bench-cluster.js";
+
+const runs = Number(process.env.RUNS ?? 4000);
+const policyCount = 100;
+const account = "000000000000";
+
+/** Policy i: two statements that do not apply to ListClusters, and the last policy's third allows it. */
+function policyText(i: number): string {
+  const statements: object[] = [
+    { Effect: "Deny", Action: ["ecs:DeleteCluster", "ecs:DeleteService"], Resource: `arn:aws:ecs:*:${account}:cluster/prod-${i}` },
+    { Effect: "Allow", Action: ["ecs:Describe*", "ecs:List*"], Resource: `arn:aws:ecs:us-east-1:${account}:cluster/team-${i}`, Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } } },
+    i === policyCount - 1
+      ? { Effect: "Allow", Action: "ecs:ListClusters", Resource: "*", Condition: { IpAddress: { "aws:SourceIp": ["127.0.0.0/8", "::1/128"] } } }
+      : { Effect: "Allow", Action: `ecr:BatchGetImage`, Resource: `arn:aws:ecr:us-east-1:${account}:repository/team-${i}/*` },
+  ];
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+async function startServer(dataDir: string) {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "../src/cli/main.js"), "server", "--port", "0", "--data-dir", dataDir, "--log-level", "warn"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /berth server (https?:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`berth server exited with ${code}: ${out}`)));
+  });
+  return { child, endpoint };
+}
+
+async function timed(client: ECSClient): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await client.send(new ListClustersCommand({}));
+  return Number(process.hrtime.bigint() - t0) / 1000;
+}
+
+function inProcess(): number {
+  const principal: IamUserPrincipal = {
+    kind: "user",
+    accessKeyId: "AKIA",
+    arn: `arn:aws:iam::${account}:user/bench`,
+    userName: "bench",
+    userId: "AIDA",
+    tags: {},
+    policies: policySet(Array.from({ length: policyCount }, (_, i) => compilePolicyText(`p${i}`, policyText(i), "identity"))),
+  };
+  const facts = { sourceIp: "127.0.0.1", region: "us-east-1", nowMs: Date.now(), secure: false };
+  const request = { action: "ecs:ListClusters", resource: "*" };
+  const n = 20_000;
+  for (let i = 0; i < 2000; i++) decide(principal, request, facts, account);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) if (decide(principal, request, facts, account).effect !== "allowed") throw new Error("the bench user must be allowed");
+  return Number(process.hrtime.bigint() - t0) / 1000 / n;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-iam-"));
+  const { child, endpoint } = await startServer(dataDir);
+  try {
+    const rootKey = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
+    const config = { endpoint, region: "us-east-1", maxAttempts: 1 };
+    const iam = new IAMClient({ ...config, credentials: rootKey });
+    await iam.send(new CreateUserCommand({ UserName: "bench" }));
+    for (let i = 0; i < policyCount; i++) {
+      const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: `bench-${i}`, PolicyDocument: policyText(i) }));
+      await iam.send(new AttachUserPolicyCommand({ UserName: "bench", PolicyArn: Policy!.Arn! }));
+    }
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: "bench" }));
+    const root = new ECSClient({ ...config, credentials: rootKey });
+    const user = new ECSClient({ ...config, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } });
+    for (let i = 0; i < 500; i++) {
+      await timed(root);
+      await timed(user);
+    }
+    const asRoot: number[] = [];
+    const asUser: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      // Alternate which goes first, so that neither always follows the other.
+      if (i % 2 === 0) {
+        asRoot.push(await timed(root));
+        asUser.push(await timed(user));
+      } else {
+        asUser.push(await timed(user));
+        asRoot.push(await timed(root));
+      }
+    }
+    const added = asUser.map((u, i) => u - asRoot[i]!);
+    const row = (name: string, xs: number[]) => `| ${name} | ${quantile(xs, 0.5).toFixed(0)} | ${quantile(xs, 0.9).toFixed(0)} | ${quantile(xs, 0.99).toFixed(0)} |`;
+    console.log(`ListClusters, ${runs} interleaved pairs, one server, ${machineLine()}`);
+    console.log("| signed by | p50 µs | p90 µs | p99 µs |\n|---|---|---|---|");
+    console.log(row("root key (no evaluation)", asRoot));
+    console.log(row(`IAM user, ${policyCount} managed policies`, asUser));
+    console.log(row("user − root (paired)", added));
+    console.log(`p50(user) − p50(root): ${(quantile(asUser, 0.5) - quantile(asRoot, 0.5)).toFixed(1)} µs`);
+    console.log(`decide() alone, in process, ${policyCount} policies / ${policyCount * 3} statements: ${inProcess().toFixed(2)} µs per call`);
+    root.destroy();
+    user.destroy();
+    iam.destroy();
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
