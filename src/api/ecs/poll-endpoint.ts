@@ -1,6 +1,9 @@
 import { DiscoverPollEndpointRequest$, type DiscoverPollEndpointRequest } from "@aws-sdk/client-ecs";
+import { clientException } from "../../errors/catalog.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import type { EcsDeps } from "./deps.js";
+
+const maxReference = 1600;
 
 /**
  * DiscoverPollEndpoint: where an agent talks to the control plane. In Berth that is the server
@@ -10,7 +13,11 @@ import type { EcsDeps } from "./deps.js";
  */
 export function pollEndpointOperations({ endpoint }: EcsDeps): Record<string, Operation> {
   return {
-    DiscoverPollEndpoint: operation<DiscoverPollEndpointRequest>(DiscoverPollEndpointRequest$, () => {
+    DiscoverPollEndpoint: operation<DiscoverPollEndpointRequest>(DiscoverPollEndpointRequest$, (input) => {
+      // Nothing is looked up, but a name longer than any ARN (1,600 characters, IAM's bound) is no reference at all.
+      for (const [member, value] of [["cluster", input.cluster], ["containerInstance", input.containerInstance]] as const) {
+        if (value !== undefined && value.length > maxReference) throw clientException(`${member} must be a name, an ID or an ARN of at most ${maxReference} characters; got ${value.length}.`);
+      }
       const url = `${endpoint()}/`;
       return Promise.resolve({ endpoint: url, telemetryEndpoint: url, serviceConnectEndpoint: url });
     }),
