@@ -54,6 +54,25 @@ export const errorStatus = {
   LifecyclePolicyPreviewNotFoundException: 400,
   InvalidTagParameterException: 400,
   TooManyTagsException: 400,
+  // ELBv2 (Query protocol: codes without "Exception", as the CLI prints them; ValidationError is ValidationException above)
+  DuplicateLoadBalancerName: 400,
+  DuplicateTargetGroupName: 400,
+  DuplicateListener: 400,
+  DuplicateTagKeys: 400,
+  LoadBalancerNotFound: 400,
+  TargetGroupNotFound: 400,
+  ListenerNotFound: 400,
+  RuleNotFound: 400,
+  PriorityInUse: 400,
+  InvalidTarget: 400,
+  ResourceInUse: 400,
+  InvalidConfigurationRequest: 400,
+  IncompatibleProtocols: 400,
+  UnsupportedProtocol: 400,
+  CertificateNotFound: 400,
+  TooManyTags: 400,
+  TooManyTargets: 400,
+  OperationNotPermitted: 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -2,6 +2,7 @@ import type { ClusterConfiguration, ClusterSetting, Failure, Tag, TaskDefinition
 import type { ContainerInstanceRecord, ContainerInstanceStatus } from "../domain/container-instance.js";
 import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
+import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -31,6 +32,7 @@ export interface ReadTx {
   readonly tasks: TaskReader;
   readonly services: ServiceReader;
   readonly agentCredentials: AgentCredentialReader;
+  readonly loadBalancing: LoadBalancingReader;
 }
 
 export interface WriteTx {
@@ -41,6 +43,7 @@ export interface WriteTx {
   readonly tasks: TaskRepository;
   readonly services: ServiceRepository;
   readonly agentCredentials: AgentCredentialRepository;
+  readonly loadBalancing: LoadBalancingRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

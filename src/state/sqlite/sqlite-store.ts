@@ -1,6 +1,7 @@
 import Sqlite, { type Database } from "better-sqlite3";
 import type { ReadTx, Store, WriteTx } from "../store.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
+import { SqliteLoadBalancing } from "./load-balancing.js";
 import { migrations } from "./migrations.js";
 import { SqliteClusters, SqliteTags, SqliteTaskDefinitions } from "./repositories.js";
 import { SqliteServices } from "./service-repositories.js";
@@ -126,6 +127,7 @@ function repositories(db: Database): WriteTx {
     tasks: new SqliteTasks(db),
     services: new SqliteServices(db),
     agentCredentials: new SqliteAgentCredentials(db),
+    loadBalancing: new SqliteLoadBalancing(db),
   };
 }
 
