@@ -12,6 +12,9 @@ import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { isClientAbort } from "./api/http-server.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
 import { stsService } from "./api/sts/service.js";
+import { elbv2Service } from "./api/elbv2/service.js";
+import { newId } from "./domain/ids.js";
+import { DataPlane } from "./lb/data-plane.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { loadOrCreateCredentials, type AccessKey } from "./auth/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
@@ -110,15 +113,18 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     refusals,
   });
   const frontDoorOptions = { authenticator, partition, now: Date.now, logger, refusals };
+  const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random });
   const hub = new AgentHub({ store, changes, authenticator, partition, logger, now: Date.now, placement, refusals });
   const lostTasks = new LostTaskSweeper({ store, changes, placement, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   try {
     await lostTasks.start();
+    await lb.start();
     // Before the agent channel opens: every instance waits for its agent to come back.
     await hub.markAllDisconnected();
   } catch (err) {
     lostTasks.stop();
     hub.close();
+    await lb.close();
     await registry.metadata.close();
     await store.close();
     throw err;
@@ -126,7 +132,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   api.front.serve({
     api: {
       awsJson,
-      awsQuery: createQueryDispatcher({ services: [stsService()], ...frontDoorOptions }),
+      awsQuery: createQueryDispatcher({ services: [stsService(), elbv2Service({ store, dataPlane: lb, newId })], ...frontDoorOptions }),
       rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
     },
     streaming: [{ prefix: "/v2/", handle: distribution }],
@@ -180,6 +186,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       stopRetention();
       lostTasks.stop();
       await services.stop();
+      await lb.close();
       hub.close();
       await api.close();
       await maintenance.stop();
