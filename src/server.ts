@@ -15,6 +15,8 @@ import { stsService } from "./api/sts/service.js";
 import { elbv2Service } from "./api/elbv2/service.js";
 import { newId } from "./domain/ids.js";
 import { DataPlane } from "./lb/data-plane.js";
+import { LoadBalancingController } from "./controller/load-balancing/controller.js";
+import { loadBalancerStopGate } from "./controller/load-balancing/stop-gate.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { loadOrCreateCredentials, type AccessKey } from "./auth/credentials-file.js";
 import type { ServerConfig } from "./config/server-config.js";
@@ -163,7 +165,17 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     now: Date.now,
     random: Math.random,
     settings: { lostAfterMs: config.agentLostAfterMs, healthyAfterMs: config.taskHealthyAfterMs },
+    stopGate: loadBalancerStopGate({ changed: () => lb.changed() }),
   });
+  const lbController = new LoadBalancingController({
+    store,
+    changes,
+    health: (arn) => lb.health(arn),
+    changed: () => lb.changed(),
+    logger: logger.child({ component: "load-balancing" }),
+    now: Date.now,
+  });
+  lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -186,6 +198,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       stopRetention();
       lostTasks.stop();
       await services.stop();
+      await lbController.stop();
       await lb.close();
       hub.close();
       await api.close();

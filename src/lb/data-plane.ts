@@ -18,8 +18,6 @@ export interface DataPlaneOptions {
   readonly logger: Logger;
   readonly now: () => number;
   readonly random: () => number;
-  /** Called when a target's health-check state changes (the ECS integration listens). */
-  readonly onHealthChange?: (e: HealthChange) => void;
   /** How often the configuration is re-read without a change being signalled. */
   readonly refreshMs?: number;
 }
@@ -57,6 +55,7 @@ export class DataPlane {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private readonly healthListeners = new Set<(e: HealthChange) => void>();
   private closed = false;
 
   constructor(private readonly opts: DataPlaneOptions) {
@@ -92,6 +91,12 @@ export class DataPlane {
           this.changed();
         }
       });
+  }
+
+  /** Calls `fn` whenever a target's health-check state changes (the ECS integration listens); returns the unsubscribe. */
+  onHealthChange(fn: (e: HealthChange) => void): () => void {
+    this.healthListeners.add(fn);
+    return () => this.healthListeners.delete(fn);
   }
 
   /** Health of a group's targets by `id:port`, as the checks found it. */
@@ -182,7 +187,7 @@ export class DataPlane {
         existing?.checker.stop();
         const target = t.record;
         const checker = new TargetChecker({ address: t.address, port: t.record.port, healthCheck: g.record.healthCheck }, (health, previous) =>
-          this.opts.onHealthChange?.({ targetGroupArn: g.record.arn, target, health, previous }),
+          this.healthListeners.forEach((fn) => fn({ targetGroupArn: g.record.arn, target, health, previous })),
         );
         this.checkers.set(key, { checker, signature });
       }
