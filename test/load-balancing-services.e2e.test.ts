@@ -94,11 +94,50 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
     assert.equal((await elbv2Error(cluster.server, "delete-target-group", "--target-group-arn", tgArn)).code, "ResourceInUse");
   });
 
+  it("path rules send /a/* and /b/* to two services; a fixed-response rule answers without a target", async () => {
+    const listenerArn = first(await elbv2(cluster.server, "describe-listeners", "--load-balancer-arn", (await elbv2(cluster.server, "describe-load-balancers", "--names", "web-lb") as { LoadBalancers: { LoadBalancerArn: string }[] }).LoadBalancers[0]!.LoadBalancerArn), "Listeners", "ListenerArn");
+    const groups: Record<string, string> = {};
+    for (const name of ["a", "b"]) {
+      groups[name] = first(
+        await elbv2(cluster.server, "create-target-group", "--name", `tg-${name}`, "--protocol", "HTTP", "--port", "80", "--health-check-path", `/${name}/`,
+          "--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2"),
+        "TargetGroups",
+        "TargetGroupArn",
+      );
+      await elbv2(cluster.server, "create-rule", "--listener-arn", listenerArn, "--priority", name === "a" ? "10" : "20", "--conditions", `Field=path-pattern,Values=/${name}/*`, "--actions", `Type=forward,TargetGroupArn=${groups[name]}`);
+      await aws("ecs", "create-service", "--cluster", cluster.name, "--service-name", `svc-${name}`, "--task-definition", await registerWeb(), "--desired-count", "1",
+        "--load-balancers", `targetGroupArn=${groups[name]},containerName=web,containerPort=80`);
+    }
+    await elbv2(cluster.server, "create-rule", "--listener-arn", listenerArn, "--priority", "5", "--conditions", "Field=path-pattern,Values=/ping", "--actions", "Type=fixed-response,FixedResponseConfig={StatusCode=200,ContentType=text/plain,MessageBody=pong}");
+    const taskOf = async (svc: string): Promise<string> => {
+      const arns = (await aws("ecs", "list-tasks", "--cluster", cluster.name, "--service-name", svc)).taskArns as string[];
+      return arns[0]?.split("/").at(-1) ?? "";
+    };
+    for (const name of ["a", "b"]) {
+      await until(`tg-${name} healthy`, async () => {
+        const hs = (await elbv2(cluster.server, "describe-target-health", "--target-group-arn", groups[name]!)).TargetHealthDescriptions as TargetHealthDescription[];
+        return hs.length === 1 && hs[0]!.TargetHealth.State === "healthy" ? true : undefined;
+      }, { timeoutMs: 60_000 });
+      const expected = await taskOf(`svc-${name}`);
+      for (let i = 0; i < 4; i++) assert.equal(taskIdOf((await get(port, `/${name}/`)).body), expected);
+    }
+    assert.notEqual(await taskOf("svc-a"), await taskOf("svc-b"));
+    assert.deepEqual(await get(port, "/ping").then((r) => [r.status, r.body]), [200, "pong"]);
+    // Without its rule, tg-b is still a service's: ResourceInUse names it.
+    const rules = (await elbv2(cluster.server, "describe-rules", "--listener-arn", listenerArn)).Rules as { RuleArn: string; Priority: string }[];
+    await elbv2(cluster.server, "delete-rule", "--rule-arn", rules.find((r) => r.Priority === "20")!.RuleArn);
+    const refused = await elbv2Error(cluster.server, "delete-target-group", "--target-group-arn", groups.b!);
+    assert.equal(refused.code, "ResourceInUse");
+    assert.match(refused.message, /service 'arn:aws:ecs:us-east-1:000000000000:service\/[^/]+\/svc-b'/);
+  });
+
   /** The test image's web server, answering with the task metadata (v4) of its own task: its task ARN. */
   async function registerWeb(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), "berth-lb-"));
     const file = join(dir, "td.json");
-    const script = 'until wget -qO /www/index.html "$ECS_CONTAINER_METADATA_URI_V4/task"; do sleep 1; done; exec serve';
+    const script =
+      'until wget -qO /www/index.html "$ECS_CONTAINER_METADATA_URI_V4/task"; do sleep 1; done; ' +
+      "mkdir -p /www/a /www/b && cp /www/index.html /www/a/ && cp /www/index.html /www/b/; exec serve";
     writeFileSync(file, JSON.stringify({ family: "lb-web", containerDefinitions: [{ name: "web", image: testImage, memory: 32, command: ["sh", "-c", script], portMappings: [{ containerPort: 80, hostPort: 0 }] }] }));
     const td = (await aws("ecs", "register-task-definition", "--cli-input-json", `file://${file}`)).taskDefinition as { taskDefinitionArn: string };
     return td.taskDefinitionArn;
