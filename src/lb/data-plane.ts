@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import { Agent, createServer, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer } from "node:net";
 import type { Logger } from "pino";
+import { Pool } from "undici";
 import type { TargetHealth } from "../domain/load-balancing/health.js";
 import type { TargetRecord } from "../domain/load-balancing/types.js";
 import type { Store } from "../state/store.js";
@@ -38,7 +39,7 @@ const emptyConfig: LbConfig = { listeners: [], groups: new Map() };
 
 /**
  * The load balancer's data plane: one socket per listener proxying HTTP/1.1 to healthy targets
- * (node:http with keep-alive pools per target; see src/lb/README.md for why), health checks per
+ * (node:http servers, undici keep-alive pools per target; see src/lb/README.md for why), health checks per
  * target, and draining: a deregistered target gets no new requests and is let go once its requests
  * in flight are done or its group's deregistration delay has passed. It follows the store: every
  * change the ELBv2 API or the ECS integration makes is applied on `changed()`, and at the latest
@@ -49,7 +50,7 @@ export class DataPlane {
   private readonly open = new Map<number, OpenListener>();
   private readonly byPort = new Map<number, LiveListener>();
   private readonly checkers = new Map<string, { checker: TargetChecker; signature: string }>();
-  private readonly agents = new Map<string, Agent>();
+  private readonly pools = new Map<string, Pool>();
   readonly balancer: Balancer;
   private readonly ctx: ProxyContext;
   private timer: NodeJS.Timeout | undefined;
@@ -59,12 +60,15 @@ export class DataPlane {
   private closed = false;
 
   constructor(private readonly opts: DataPlaneOptions) {
-    this.balancer = new Balancer((arn, key) => this.checkers.get(`${arn} ${key}`)?.checker.health.state === "healthy");
+    // With health checks disabled ELB sends requests to every registered target ("unavailable" state).
+    this.balancer = new Balancer(
+      (arn, key) => this.checkers.get(`${arn} ${key}`)?.checker.health.state === "healthy" || this.config.groups.get(arn)?.record.healthCheck.enabled === false,
+    );
     this.ctx = {
       listener: () => undefined,
       group: (arn) => this.config.groups.get(arn),
       balancer: this.balancer,
-      agentFor: (t) => this.agentFor(t),
+      poolFor: (t) => this.poolFor(t),
       logger: opts.logger,
       random: opts.random,
     };
@@ -197,10 +201,10 @@ export class DataPlane {
       c.checker.stop();
       this.checkers.delete(key);
     }
-    for (const [key, agent] of this.agents) {
+    for (const [key, pool] of this.pools) {
       if (addresses.has(key)) continue;
-      agent.destroy();
-      this.agents.delete(key);
+      this.pools.delete(key);
+      void pool.destroy().catch(() => undefined);
     }
   }
 
@@ -226,14 +230,16 @@ export class DataPlane {
     this.changed();
   }
 
-  private agentFor(t: LiveTarget): Agent {
+  private poolFor(t: LiveTarget): Pool {
     const key = `${t.address}:${t.record.port}`;
-    let agent = this.agents.get(key);
-    if (!agent) {
-      agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: "lifo" });
-      this.agents.set(key, agent);
+    let pool = this.pools.get(key);
+    if (!pool) {
+      // Keep-alive connections to one target, as many as requests in flight; no response deadline
+      // of undici's own (ELB has none but the idle timeout).
+      pool = new Pool(`http://${key}`, { connections: null, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
+      this.pools.set(key, pool);
     }
-    return agent;
+    return pool;
   }
 
   async close(): Promise<void> {
@@ -252,8 +258,8 @@ export class DataPlane {
       ),
     );
     this.open.clear();
-    for (const a of this.agents.values()) a.destroy();
-    this.agents.clear();
+    await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => undefined)));
+    this.pools.clear();
   }
 }
 

@@ -1,7 +1,8 @@
-import { Agent, request, type IncomingMessage, type ServerResponse, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http";
+import type { IncomingMessage, ServerResponse, IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
+import type { Dispatcher, Pool } from "undici";
 import type { Action } from "../domain/load-balancing/types.js";
 import type { Balancer } from "./balancer.js";
 import type { LiveGroup, LiveListener, LiveTarget } from "./config.js";
@@ -13,12 +14,12 @@ export interface ProxyContext {
   group(arn: string): LiveGroup | undefined;
   readonly balancer: Balancer;
   /** The keep-alive connection pool to one target. */
-  agentFor(target: LiveTarget): Agent;
+  poolFor(target: LiveTarget): Pool;
   readonly logger: Logger;
   readonly random: () => number;
 }
 
-const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"]);
+const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "expect"]);
 
 /** The request's headers for the target: hop-by-hop ones dropped, X-Forwarded-For/-Proto/-Port set as ELB sets them. */
 export function forwardedHeaders(headers: IncomingHttpHeaders, client: string, proto: string, port: number, upgrade: boolean): OutgoingHttpHeaders {
@@ -85,48 +86,62 @@ export function handleRequest(ctx: ProxyContext, proto: "http" | "https", req: I
   forward(ctx, group, proto, live.record.port, req, res, undefined);
 }
 
+const hasBody = (req: IncomingMessage): boolean => req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
+
 /** Whether a failed attempt may go to another target: nothing was sent back and the request had no body. */
-const retriable = (req: IncomingMessage): boolean =>
-  (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") && !req.headers["transfer-encoding"] && (req.headers["content-length"] ?? "0") === "0";
+const retriable = (req: IncomingMessage): boolean => (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") && !hasBody(req);
 
 function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: number, req: IncomingMessage, res: ServerResponse, tried: string | undefined): void {
   const target = ctx.balancer.pick(group, tried);
   if (!target) return elbError(res, 503);
   const end = ctx.balancer.begin(group.record.arn, target.key);
-  const upstream = request({
-    host: target.address,
-    port: target.record.port,
-    method: req.method,
-    path: req.url,
-    headers: forwardedHeaders(req.headers, clientOf(req), proto, port, false),
-    agent: ctx.agentFor(target),
-  });
-  upstream.once("response", (up) => {
-    const headers: OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !hopByHop.has(k)) headers[k] = v;
-    res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
-    up.pipe(res);
-    up.once("end", end);
-    up.once("error", () => {
-      end();
-      res.destroy();
-    });
-  });
-  upstream.once("error", (err: NodeJS.ErrnoException) => {
+  let controller: Dispatcher.DispatchController | undefined;
+  const onClose = (): void => {
+    if (!res.writableFinished) controller?.abort(new Error("client went away"));
     end();
-    if (!res.headersSent && tried === undefined && retriable(req) && !req.destroyed) {
-      ctx.logger.debug({ err: err.code, target: target.key }, "target failed; retrying on another");
-      forward(ctx, group, proto, port, req, res, target.key);
-      return;
-    }
-    elbError(res, err.code === "ETIMEDOUT" ? 504 : 502);
-  });
-  res.once("close", () => {
-    if (!res.writableFinished) upstream.destroy();
-    end();
-  });
-  if (tried === undefined) req.pipe(upstream);
-  else upstream.end();
+  };
+  res.once("close", onClose);
+  const send = tried === undefined && hasBody(req);
+  ctx.poolFor(target).dispatch(
+    {
+      origin: `http://${target.address}:${target.record.port}`,
+      method: (req.method ?? "GET"),
+      path: req.url ?? "/",
+      headers: forwardedHeaders(req.headers, clientOf(req), proto, port, false) as Record<string, string | string[]>,
+      body: send ? req : null,
+    },
+    {
+      onRequestStart(c) {
+        controller = c;
+      },
+      onResponseStart(_c, statusCode, headers, statusMessage) {
+        const out: OutgoingHttpHeaders = {};
+        for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+        res.writeHead(statusCode, statusMessage ?? "", out);
+      },
+      onResponseData(c, chunk) {
+        if (!res.write(chunk)) {
+          c.pause();
+          res.once("drain", () => c.resume());
+        }
+      },
+      onResponseEnd() {
+        end();
+        res.end();
+      },
+      onResponseError(_c, err: Error & { code?: string }) {
+        end();
+        if (res.destroyed) return;
+        if (!res.headersSent && tried === undefined && retriable(req)) {
+          ctx.logger.debug({ err: err.code, target: target.key }, "target failed; retrying on another");
+          res.removeListener("close", onClose);
+          forward(ctx, group, proto, port, req, res, target.key);
+          return;
+        }
+        elbError(res, err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT" ? 504 : 502);
+      },
+    },
+  );
 }
 
 /** A WebSocket (or other) upgrade: a raw tunnel to one target, counted in flight until either side closes. */

@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { deregistrationDelayMs } from "../../domain/load-balancing/defaults.js";
-import { drainingHealth, initialHealth, notInUseHealth, notRegisteredHealth, type TargetHealth } from "../../domain/load-balancing/health.js";
+import { drainingHealth, healthCheckDisabled, initialHealth, notInUseHealth, notRegisteredHealth, type TargetHealth } from "../../domain/load-balancing/health.js";
 import { targetKey, type TargetGroupRecord, type TargetRecord } from "../../domain/load-balancing/types.js";
 import type { QueryOperation } from "../aws-query/service.js";
 import type { Elbv2Deps } from "./deps.js";
@@ -27,10 +27,11 @@ function targetsOf(p: Params, tg: TargetGroupRecord): { id: string; port: number
  * A target's health as DescribeTargetHealth reports it: draining once deregistered; unused while no
  * listener forwards to its group; otherwise what the data plane's health checks found.
  */
-export function healthOf(t: TargetRecord | undefined, inUse: boolean, checked: TargetHealth | undefined): TargetHealth {
+export function healthOf(t: TargetRecord | undefined, inUse: boolean, checksEnabled: boolean, checked: TargetHealth | undefined): TargetHealth {
   if (!t || t.state === "deregistered") return notRegisteredHealth;
   if (t.state === "draining") return drainingHealth;
   if (!inUse) return notInUseHealth;
+  if (!checksEnabled) return healthCheckDisabled;
   return checked ?? initialHealth;
 }
 
@@ -83,7 +84,7 @@ export function targetOperations(deps: Elbv2Deps): Record<string, QueryOperation
         const checked = deps.dataPlane.health(arn);
         return {
           TargetHealthDescriptions: asked.map((t) => {
-            const h = healthOf(byKey.get(targetKey(t)), inUse, checked.get(targetKey(t)));
+            const h = healthOf(byKey.get(targetKey(t)), inUse, tg.healthCheck.enabled, checked.get(targetKey(t)));
             return {
               Target: { Id: t.id, Port: t.port },
               HealthCheckPort: tg.healthCheck.port === "traffic-port" ? String(t.port) : tg.healthCheck.port,

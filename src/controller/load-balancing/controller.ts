@@ -93,9 +93,9 @@ export class LoadBalancingController {
   /** Registers, drains and removes the service's targets as its tasks come and go, in one write. */
   private async syncService(cluster: string, name: string): Promise<void> {
     const nowMs = this.opts.now();
-    const changed = await this.opts.store.write(async (tx) => {
+    const outcome = await this.opts.store.write(async (tx) => {
       const service = await tx.services.get(cluster, name);
-      if (!service) return false;
+      if (!service) return undefined;
       const tasks = await tx.tasks.ofService(cluster, name);
       const groups = [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn ?? ""))];
       const delays = new Map<string, number>();
@@ -127,9 +127,12 @@ export class LoadBalancingController {
         if (task && task.targetHealth === undefined) await tx.tasks.put({ ...task, targetHealth: "INITIAL", version: task.version + 1 });
       }
       await addEvents(tx, service, plan.events, nowMs);
-      return plan.put.length + plan.remove.length > 0;
+      return { changed: plan.put.length + plan.remove.length > 0, registered: plan.registeredTasks };
     });
-    if (changed) this.opts.changed();
+    if (outcome === undefined) return;
+    // Health may already be known (a re-registration) or not checked at all: judge it now.
+    for (const arn of outcome.registered) this.mark(`task\u0000${arn}`);
+    if (outcome.changed) this.opts.changed();
   }
 
   /** A task's targetHealth from its targets' health checks: HEALTHY when all are, UNHEALTHY when one is. */
@@ -142,7 +145,12 @@ export class LoadBalancingController {
       if (!task || task.lastStatus !== "RUNNING" || task.spec.desiredStatus !== "RUNNING") return;
       const registered = (await tx.loadBalancing.targetsOfTask(taskArn)).filter((t) => t.state === "registered");
       if (registered.length === 0) return;
-      const states = registered.map((t) => this.opts.health(t.targetGroupArn).get(targetKey(t))?.state);
+      const states: (string | undefined)[] = [];
+      for (const t of registered) {
+        // A group without health checks sends its targets traffic at once: they count as healthy.
+        const checks = (await tx.loadBalancing.targetGroup(t.targetGroupArn))?.healthCheck.enabled ?? true;
+        states.push(checks ? this.opts.health(t.targetGroupArn).get(targetKey(t))?.state : "healthy");
+      }
       const next: TaskRecord["targetHealth"] = states.includes("unhealthy") ? "UNHEALTHY" : states.every((s) => s === "healthy") ? "HEALTHY" : "INITIAL";
       if (next !== task.targetHealth) await tx.tasks.put({ ...task, targetHealth: next, version: task.version + 1 });
       const service = task.serviceName === undefined ? undefined : await tx.services.get(task.cluster, task.serviceName);

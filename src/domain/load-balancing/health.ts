@@ -22,3 +22,4 @@ export const initialHealth: TargetHealth = { state: "initial", reason: "Elb.Init
 export const drainingHealth: TargetHealth = { state: "draining", reason: "Target.DeregistrationInProgress", description: "Target deregistration is in progress" };
 export const notRegisteredHealth: TargetHealth = { state: "unused", reason: "Target.NotRegistered", description: "Target is not registered to the target group" };
 export const notInUseHealth: TargetHealth = { state: "unused", reason: "Target.NotInUse", description: "Target group is not configured to receive traffic from the load balancer" };
+export const healthCheckDisabled: TargetHealth = { state: "unavailable", reason: "Target.HealthCheckDisabled", description: "Health checks are disabled" };
