@@ -17,6 +17,8 @@ import { until } from "./support/until.js";
 
 const lbArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/0000000000000001";
 const tgArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0000000000000002";
+const nlbArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/tcp/0000000000000003";
+const tcpTgArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tcp/0000000000000004";
 
 /** The data plane in process on a real store, proxying to a real local target: bodies, WebSockets, HTTPS, draining. */
 describe("load balancer data plane", () => {
@@ -26,6 +28,7 @@ describe("load balancer data plane", () => {
   let targetPort: number;
   let httpPort: number;
   let httpsPort: number;
+  let tcpPort: number;
   let caFile: string;
   let slowRelease: (() => void) | undefined;
   const upgradeHeaders: Record<string, unknown>[] = [];
@@ -52,8 +55,9 @@ describe("load balancer data plane", () => {
     caFile = tls.caFile;
     const pem = join(tls.dir, "listener.pem");
     writeFileSync(pem, readFileSync(tls.certFile, "utf8") + readFileSync(tls.keyFile, "utf8"));
-    httpPort = await freeBlock(2);
+    httpPort = await freeBlock(3);
     httpsPort = httpPort + 1;
+    tcpPort = httpPort + 2;
 
     store = new SqliteStore({ path: ":memory:" });
     await store.write(async (tx) => {
@@ -67,11 +71,21 @@ describe("load balancer data plane", () => {
       await tx.loadBalancing.putListener({ arn: `${lbArn}/l1`.replace(":loadbalancer/", ":listener/"), loadBalancerArn: lbArn, port: httpPort, protocol: "HTTP", defaultActions: forward });
       await tx.loadBalancing.putListener({ arn: `${lbArn}/l2`.replace(":loadbalancer/", ":listener/"), loadBalancerArn: lbArn, port: httpsPort, protocol: "HTTPS", certificateArn: pem, defaultActions: forward });
       await tx.loadBalancing.putTarget({ targetGroupArn: tgArn, id: "127.0.0.1", port: targetPort, registeredAtMs: 0, state: "registered" });
+      // A network load balancer with a TCP listener to the same target, checked by TCP connects.
+      await tx.loadBalancing.putLoadBalancer({ arn: nlbArn, name: "tcp", type: "network", scheme: "internal", ipAddressType: "ipv4", createdAtMs: 0, attributes: {} });
+      await tx.loadBalancing.putTargetGroup({
+        arn: tcpTgArn, name: "tcp", protocol: "TCP", port: 80, targetType: "ip", vpcId: "vpc", createdAtMs: 0,
+        healthCheck: { ...defaultHealthCheck("TCP"), intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2 },
+        attributes: defaultTargetGroupAttributes,
+      });
+      await tx.loadBalancing.putListener({ arn: `${nlbArn}/l3`.replace(":loadbalancer/", ":listener/"), loadBalancerArn: nlbArn, port: tcpPort, protocol: "TCP", defaultActions: [{ type: "forward", targetGroups: [{ targetGroupArn: tcpTgArn, weight: 1 }] }] });
+      await tx.loadBalancing.putTarget({ targetGroupArn: tcpTgArn, id: "127.0.0.1", port: targetPort, registeredAtMs: 0, state: "registered" });
     });
     plane = new DataPlane({ store, bindAddress: "127.0.0.1", logger: pino({ level: "silent" }), now: Date.now, random: Math.random, refreshMs: 100 });
     await plane.start();
     // Healthy after two checks: the first at once, the second one interval (5 s) later.
-    await until("the target healthy", () => (plane.health(tgArn).get(`127.0.0.1:${targetPort}`)?.state === "healthy" ? true : undefined), { timeoutMs: 15_000, everyMs: 100 });
+    const healthy = () => [tgArn, tcpTgArn].every((arn) => plane.health(arn).get(`127.0.0.1:${targetPort}`)?.state === "healthy");
+    await until("the targets healthy", () => (healthy() ? true : undefined), { timeoutMs: 15_000, everyMs: 100 });
   });
   after(async () => {
     await plane.close();
@@ -117,6 +131,10 @@ describe("load balancer data plane", () => {
       req.end();
     });
     assert.deepEqual([res.status, res.proto], [200, "https"]);
+  });
+
+  it("tunnels a TCP listener's connections whole to the target (network load balancer)", async () => {
+    assert.equal(await status(tcpPort, "/tcp"), 200);
   });
 
   it("lets a request in flight on a draining target finish, sends the target nothing new, and lets it go once idle", async () => {

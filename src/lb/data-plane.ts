@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { createServer as createNetServer } from "node:net";
+import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { Logger } from "pino";
 import { Pool } from "undici";
 import type { TargetHealth } from "../domain/load-balancing/health.js";
@@ -11,6 +11,7 @@ import { Balancer } from "./balancer.js";
 import { loadConfig, type LbConfig, type LiveListener, type LiveTarget } from "./config.js";
 import { TargetChecker } from "./health-checker.js";
 import { handleRequest, handleUpgrade, type ProxyContext } from "./proxy.js";
+import { handleTcp } from "./tcp-proxy.js";
 
 export interface DataPlaneOptions {
   readonly store: Store;
@@ -31,8 +32,11 @@ export interface HealthChange {
 }
 
 interface OpenListener {
-  readonly server: Server;
+  readonly server: NetServer;
   readonly signature: string;
+  /** Closes connections that carry no request (HTTP) ; `all` closes every one. */
+  readonly closeConnections: (all: boolean) => void;
+  readonly setIdleTimeout: (ms: number) => void;
 }
 
 const emptyConfig: LbConfig = { listeners: [], groups: new Map() };
@@ -49,6 +53,8 @@ export class DataPlane {
   private config: LbConfig = emptyConfig;
   private readonly open = new Map<number, OpenListener>();
   private readonly byPort = new Map<number, LiveListener>();
+  /** Ports whose listener could not open, with why: logged once per reason, retried on every refresh. */
+  private readonly failedPorts = new Map<number, string>();
   private readonly checkers = new Map<string, { checker: TargetChecker; signature: string }>();
   private readonly pools = new Map<string, Pool>();
   readonly balancer: Balancer;
@@ -140,12 +146,12 @@ export class DataPlane {
       if (!l || signatureOf(l) !== o.signature) {
         this.open.delete(port);
         o.server.close();
-        o.server.closeIdleConnections();
+        o.closeConnections(false);
       }
     }
     for (const [port, l] of wanted) {
       if (this.open.has(port)) {
-        this.open.get(port)!.server.keepAliveTimeout = idleTimeoutMs(l);
+        this.open.get(port)!.setIdleTimeout(idleTimeoutMs(l));
         continue;
       }
       this.listen(port, l);
@@ -153,27 +159,27 @@ export class DataPlane {
   }
 
   private listen(port: number, l: LiveListener): void {
-    const https = l.record.protocol === "HTTPS";
     const ctx: ProxyContext = { ...this.ctx, listener: () => this.byPort.get(port) };
-    const proto = https ? "https" : "http";
-    let server: Server;
+    let open: OpenListener;
     try {
-      server = https
-        ? (createHttpsServer({ cert: readFileSync(l.record.certificateArn ?? ""), key: readFileSync(l.record.certificateArn ?? "") }, (req, res) => handleRequest(ctx, proto, req, res)))
-        : createServer((req, res) => handleRequest(ctx, proto, req, res));
+      open = l.record.protocol === "TCP" ? tcpListener(ctx, l) : httpListener(ctx, l);
     } catch (err) {
-      this.opts.logger.error({ err, port }, "load balancer: cannot open listener");
+      this.failed(port, err);
       return;
     }
-    server.keepAliveTimeout = idleTimeoutMs(l);
-    server.on("upgrade", (req, socket, head: Buffer) => handleUpgrade(ctx, proto, req, socket, head));
-    server.on("clientError", (_err, socket) => socket.destroy());
-    server.once("error", (err) => {
-      this.opts.logger.error({ err, port }, "load balancer: listener failed");
-      if (this.open.get(port)?.server === server) this.open.delete(port);
+    open.server.once("error", (err) => {
+      this.failed(port, err);
+      if (this.open.get(port) === open) this.open.delete(port);
     });
-    server.listen({ host: this.opts.bindAddress, port });
-    this.open.set(port, { server, signature: signatureOf(l) });
+    open.server.listen({ host: this.opts.bindAddress, port }, () => this.failedPorts.delete(port));
+    this.open.set(port, open);
+  }
+
+  private failed(port: number, err: unknown): void {
+    const why = err instanceof Error ? err.message : String(err);
+    if (this.failedPorts.get(port) === why) return;
+    this.failedPorts.set(port, why);
+    this.opts.logger.error({ err, port }, "load balancer: cannot open listener; retrying every refresh");
   }
 
   private applyTargets(): void {
@@ -253,7 +259,7 @@ export class DataPlane {
         (o) =>
           new Promise<void>((resolve) => {
             o.server.close(() => resolve());
-            o.server.closeAllConnections();
+            o.closeConnections(true);
           }),
       ),
     );
@@ -261,6 +267,44 @@ export class DataPlane {
     await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => undefined)));
     this.pools.clear();
   }
+}
+
+/** An HTTP(S) listener: node:http parses requests, proxy.ts answers them. */
+function httpListener(ctx: ProxyContext, l: LiveListener): OpenListener {
+  const proto = l.record.protocol === "HTTPS" ? "https" : "http";
+  const pem = proto === "https" ? readFileSync(l.record.certificateArn ?? "") : undefined;
+  const handler = (req: Parameters<typeof handleRequest>[2], res: Parameters<typeof handleRequest>[3]) => handleRequest(ctx, proto, req, res);
+  const server: Server = pem ? createHttpsServer({ cert: pem, key: pem }, handler) : createServer(handler);
+  server.keepAliveTimeout = idleTimeoutMs(l);
+  server.on("upgrade", (req, socket, head: Buffer) => handleUpgrade(ctx, proto, req, socket, head));
+  server.on("clientError", (_err, socket) => socket.destroy());
+  return {
+    server,
+    signature: signatureOf(l),
+    closeConnections: (all) => (all ? server.closeAllConnections() : server.closeIdleConnections()),
+    setIdleTimeout: (ms) => (server.keepAliveTimeout = ms),
+  };
+}
+
+/** NLB's TCP idle timeout: fixed at 350 s. */
+const tcpIdleMs = 350_000;
+
+/** A TCP listener (network load balancer): connections tunnelled whole, closed after NLB's idle timeout. */
+function tcpListener(ctx: ProxyContext, l: LiveListener): OpenListener {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    socket.setTimeout(tcpIdleMs, () => socket.destroy());
+    handleTcp(ctx, socket);
+  });
+  return {
+    server,
+    signature: signatureOf(l),
+    // A TCP connection is never known to be idle between requests: only closing all ends them.
+    closeConnections: (all) => (all ? sockets.forEach((s) => s.destroy()) : undefined),
+    setIdleTimeout: () => undefined,
+  };
 }
 
 const signatureOf = (l: LiveListener): string => JSON.stringify([l.record.protocol, l.record.certificateArn ?? ""]);
