@@ -12,6 +12,11 @@ import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { isClientAbort } from "./api/http-server.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
 import { stsService } from "./api/sts/service.js";
+import { elbv2Service } from "./api/elbv2/service.js";
+import { newId } from "./domain/ids.js";
+import { DataPlane } from "./lb/data-plane.js";
+import { LoadBalancingController } from "./controller/load-balancing/controller.js";
+import { loadBalancerStopGate } from "./controller/load-balancing/stop-gate.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { IamDirectory } from "./auth/iam-directory.js";
 import { registryAuthorizer } from "./auth/registry-access.js";
@@ -119,15 +124,18 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     refusals,
   });
   const frontDoorOptions = { authenticator, partition, now: Date.now, logger, refusals };
+  const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random });
   const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals });
   const lostTasks = new LostTaskSweeper({ store, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   try {
     await lostTasks.start();
+    await lb.start();
     // Before the agent channel opens: every instance waits for its agent to come back.
     await hub.markAllDisconnected();
   } catch (err) {
     lostTasks.stop();
     hub.close();
+    await lb.close();
     await registry.metadata.close();
     await store.close();
     throw err;
@@ -135,7 +143,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   api.front.serve({
     api: {
       awsJson,
-      awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps)], ...frontDoorOptions }),
+      awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId })], ...frontDoorOptions }),
       rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
     },
     streaming: [{ prefix: "/v2/", handle: distribution }],
@@ -165,7 +173,16 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     now: Date.now,
     random: Math.random,
     settings: { lostAfterMs: config.agentLostAfterMs, healthyAfterMs: config.taskHealthyAfterMs },
+    stopGate: loadBalancerStopGate({ changed: () => lb.changed() }),
   });
+  const lbController = new LoadBalancingController({
+    store,
+    health: (arn) => lb.health(arn),
+    changed: () => lb.changed(),
+    logger: logger.child({ component: "load-balancing" }),
+    now: Date.now,
+  });
+  lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -189,6 +206,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       stopRetention();
       lostTasks.stop();
       await services.stop();
+      await lbController.stop();
+      await lb.close();
       hub.close();
       await api.close();
       await maintenance.stop();

@@ -9,6 +9,7 @@ export function serverCommand(): Command {
     .description("run the control plane: every AWS-protocol API on one port")
     .option("--port <n>", `TCP port (env BERTH_PORT; default ${defaultPort})`)
     .option("--host <address>", "address to listen on (env BERTH_HOST; default 127.0.0.1)")
+    .option("--lb-bind-address <address>", "address load balancer listeners bind (env BERTH_LB_BIND_ADDRESS; default 127.0.0.1)")
     .option("--data-dir <dir>", "state and credentials directory (env BERTH_DATA_DIR; default ./.berth)")
     .option("--account-id <id>", "12-digit account id in ARNs (env BERTH_ACCOUNT_ID; default 000000000000)")
     .option("--region <region>", "region in ARNs and signatures (env BERTH_REGION; default us-east-1)")

@@ -40,6 +40,7 @@ export interface RawServerConfig {
   readonly keepAliveTimeout?: string | undefined;
   readonly maxConnections?: string | undefined;
   readonly refusalLogInterval?: string | undefined;
+  readonly lbBindAddress?: string | undefined;
 }
 
 /** PEM files of the server's certificate (with its chain) and private key. */
@@ -51,6 +52,8 @@ export interface TlsFiles {
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
+  /** The address load balancer listeners bind (ELBv2). */
+  readonly lbBindAddress: string;
   readonly dataDir: string;
   readonly accountId: string;
   readonly region: string;
@@ -121,6 +124,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     refusalLogIntervalMs: positiveDuration("--refusal-log-interval", flags.refusalLogInterval ?? env.BERTH_REFUSAL_LOG_INTERVAL ?? "1m"),
     port,
     host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
+    lbBindAddress: flags.lbBindAddress ?? env.BERTH_LB_BIND_ADDRESS ?? "127.0.0.1",
     dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),
     accountId,
     region,

@@ -1,4 +1,4 @@
-import type { PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
+import type { LoadBalancer, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
 
 /**
  * An ECS service as the control plane keeps it: what the user asked for (desired count, deployment
@@ -54,6 +54,8 @@ export interface ServiceRecord {
   readonly placementConstraints: readonly PlacementConstraint[];
   readonly placementStrategy: readonly PlacementStrategy[];
   readonly healthCheckGracePeriodSeconds: number;
+  /** Target groups each task registers in (ELBv2, issue 11): `targetGroupArn`, `containerName`, `containerPort`. */
+  readonly loadBalancers?: readonly LoadBalancer[] | undefined;
   readonly propagateTags?: string | undefined;
   readonly enableECSManagedTags: boolean;
   readonly tags: readonly Tag[];

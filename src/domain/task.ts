@@ -34,6 +34,12 @@ export interface TaskRecord {
    * replacement). Until then a STOPPED service task is still in the service's view of its tasks.
    */
   readonly serviceObserved?: boolean | undefined;
+  /**
+   * For a service task behind target groups (ELBv2): its targets' health, kept by the
+   * load-balancing controller. INITIAL until every target passed its health checks, UNHEALTHY once
+   * one failed them. Absent for tasks not behind a load balancer.
+   */
+  readonly targetHealth?: "INITIAL" | "HEALTHY" | "UNHEALTHY" | undefined;
   /** Bumped on every state change, as ECS's `version`. */
   readonly version: number;
 }

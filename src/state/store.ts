@@ -5,6 +5,7 @@ import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain
 import type { TaskRecord } from "../domain/task.js";
 import type { ChangeFeed, LoggedChange } from "./changes.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
+import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -38,6 +39,7 @@ export interface ReadTx {
   readonly agentCredentials: AgentCredentialReader;
   readonly accountSettings: AccountSettingReader;
   readonly iam: IamReader;
+  readonly loadBalancing: LoadBalancingReader;
 }
 
 export interface WriteTx {
@@ -57,6 +59,7 @@ export interface WriteTx {
   readonly agentCredentials: AgentCredentialRepository;
   readonly accountSettings: AccountSettingRepository;
   readonly iam: IamRepository;
+  readonly loadBalancing: LoadBalancingRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

@@ -24,7 +24,7 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     serviceArn: s.arn,
     serviceName: s.name,
     clusterArn: s.clusterArn,
-    loadBalancers: [],
+    loadBalancers: (s.loadBalancers ?? []).map((lb) => ({ ...lb })),
     serviceRegistries: [],
     status: s.status,
     desiredCount: s.desiredCount,

@@ -42,6 +42,7 @@ import { constraintsFrom, strategiesFrom } from "../../domain/placement-shapes.j
 import { toService } from "./service-view.js";
 import { findTaskDefinition } from "../../domain/lookups.js";
 import { excerpt } from "../../observability/excerpt.js";
+import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 
 const eventsShown = 100;
 
@@ -101,6 +102,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
             healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds ?? 0),
+            loadBalancers: await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td),
             propagateTags: propagate(input.propagateTags),
             enableECSManagedTags: input.enableECSManagedTags ?? false,
             tags: validateTags(input.tags),
@@ -156,6 +158,13 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             constraintsFrom(td?.body.placementConstraints ?? [], next.placementConstraints);
           }
           strategiesFrom(next.placementStrategy);
+          if (input.loadBalancers !== undefined || (taskDefinitionArn !== current.taskDefinitionArn && (current.loadBalancers ?? []).length > 0)) {
+            // ELBv2 (issue 11): new target groups, or a new revision that must still have their containers; ECS redeploys.
+            const td = await activeTaskDefinition(tx, taskDefinitionArn);
+            const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? current.loadBalancers ?? [], td);
+            redeploy ||= input.loadBalancers !== undefined;
+            next = { ...next, loadBalancers };
+          }
           if (redeploy) next = withNewDeployment(next, { id: newDeploymentId(random), taskDefinitionArn, nowMs: ctx.nowMs });
           return next;
         },
@@ -230,7 +239,6 @@ async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promis
 
 function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown; capacityProviderStrategy?: unknown[] }): void {
   checkLaunchType(input.launchType);
-  if ((input.loadBalancers ?? []).length > 0) throw invalidParameter("loadBalancers are not available in Berth yet.");
   if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
   if ((input.capacityProviderStrategy ?? []).length > 0) throw invalidParameter("capacityProviderStrategy is not available in Berth yet.");
   if (input.networkConfiguration !== undefined) throw invalidParameter("networkConfiguration (awsvpc) is not available in Berth yet.");

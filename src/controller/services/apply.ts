@@ -16,7 +16,12 @@ export interface ApplyContext {
   readonly newEventId: () => string;
   /** Most tasks started by one apply, so that one write never holds the store for long. */
   readonly maxStarts: number;
+  /** Load balancing hook (issue 11, controller/load-balancing/stop-gate.ts): holds a stop back while the task's targets drain. */
+  readonly stopGate?: StopGate | undefined;
 }
+
+/** True while a task must not be told to stop yet (called inside the apply's write). */
+export type StopGate = (tx: WriteTx, task: TaskRecord, nowMs: number) => Promise<boolean>;
 
 export type ApplyOutcome =
   | { readonly kind: "conflict" }
@@ -46,6 +51,8 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
   for (const order of plan.stops) {
     const t = await tx.tasks.get(order.taskArn);
     if (!t || t.spec.desiredStatus === "STOPPED") continue;
+    // Load balancing hook (issue 11): a task behind target groups drains before it is told to stop.
+    if (ctx.stopGate && (await ctx.stopGate(tx, t, ctx.nowMs))) continue;
     const stopping = requestStop(t, { reason: order.reason, code: "ServiceSchedulerInitiated", nowMs: ctx.nowMs });
     await tx.tasks.put(stopping);
     changed.push(stopping);

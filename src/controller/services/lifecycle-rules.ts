@@ -1,6 +1,6 @@
 import { circuitBreakerThreshold, type DeploymentRecord } from "../../domain/service.js";
 import { rolloutReasons, serviceMessages, stopReasons } from "./messages.js";
-import { failsHealthChecks, stopKind } from "./task-health.js";
+import { checkedHealth, failsHealthChecks, stopKind } from "./task-health.js";
 import type { Working } from "./working.js";
 
 /**
@@ -61,8 +61,9 @@ export function replaceUnhealthy(w: Working): void {
   const graceMs = w.service.healthCheckGracePeriodSeconds * 1000;
   for (const t of w.wanted()) {
     if (!failsHealthChecks(t, w.nowMs, graceMs)) continue;
-    w.stop(t, stopReasons.unhealthy);
-    w.event(serviceMessages.unhealthy(w.name, t.id));
+    const elb = t.targetHealth === "UNHEALTHY" && checkedHealth(t) !== "UNHEALTHY";
+    w.stop(t, elb ? stopReasons.unhealthyTargets : stopReasons.unhealthy);
+    w.event(elb ? serviceMessages.unhealthyTargets(w.name, t.id) : serviceMessages.unhealthy(w.name, t.id));
     countFailures(w, t.startedBy ?? "", 1);
   }
 }

@@ -21,6 +21,7 @@ export const serviceMessages = {
   deploymentFailed: (service: string, deployment: string) => `(service ${service}) (deployment ${deployment}) deployment failed: tasks failed to start.`,
   rollingBack: (service: string, deployment: string) => `(service ${service}) rolling back to deployment ${deployment}.`,
   unhealthy: (service: string, task: string) => `(service ${service}) (task ${task}) failed container health checks.`,
+  unhealthyTargets: (service: string, task: string) => `(service ${service}) (task ${task}) failed ELB health checks.`,
   throttled: (service: string) => `(service ${service}) is unable to consistently start tasks successfully.`,
   blocked: (service: string) =>
     `(service ${service}) was unable to stop or start tasks during a deployment because of the service deployment configuration. ` +
@@ -35,6 +36,7 @@ export const stopReasons = {
   draining: "Container instance is being drained.",
   serviceDeleted: "Service was deleted.",
   unhealthy: "Task failed container health checks.",
+  unhealthyTargets: "Task failed ELB health checks.",
   daemonIneligible: "Container instance no longer matches the DAEMON service's placement constraints.",
   lost: (instanceArn: string, afterMs: number) =>
     `Berth: the agent of container instance ${arnId(instanceArn)} was disconnected for more than ${Math.round(afterMs / 1000)} seconds; the task was presumed lost and replaced.`,

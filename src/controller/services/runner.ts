@@ -7,7 +7,7 @@ import type { Planner } from "../../planner/planner.js";
 import { allServices } from "../../state/scan.js";
 import type { Store } from "../../state/store.js";
 import { isVersionConflict } from "../../state/version-conflict.js";
-import { applyPlan, eventsKept } from "./apply.js";
+import { applyPlan, eventsKept, type StopGate } from "./apply.js";
 import { reconcileService } from "./reconcile.js";
 import { loadSnapshot } from "./snapshot.js";
 import { isEmptyPlan, type ReconcileSettings } from "./types.js";
@@ -23,6 +23,8 @@ export interface ServiceRunnerOptions {
   /** Every service is looked at on this period even without a change (time-based rules: grace periods, throttling). */
   readonly tickMs?: number;
   readonly maxStartsPerApply?: number;
+  /** Load balancing hook (issue 11): passed to the apply step, which holds stops back while targets drain. */
+  readonly stopGate?: StopGate;
 }
 
 const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
@@ -120,6 +122,7 @@ export class ServiceRunner {
       nowMs,
       newEventId: () => randomUUID(),
       maxStarts: this.opts.maxStartsPerApply ?? 1000,
+      stopGate: this.opts.stopGate, // load balancing hook (issue 11)
     };
     // The plan was made from a snapshot read outside this write. applyPlan re-reads the service and
     // the tasks it touches, so on one SQLite store nothing changes under it; a replica sharing the

@@ -26,12 +26,15 @@ export const isWanted = (t: TaskRecord): boolean => t.spec.desiredStatus === "RU
 
 export function isHealthy(t: TaskRecord, nowMs: number, healthyAfterMs: number): boolean {
   if (!isWanted(t) || t.lastStatus !== "RUNNING") return false;
+  // Behind a load balancer, a task is healthy only once its targets are (ELBv2, issue 11).
+  if (t.targetHealth !== undefined && t.targetHealth !== "HEALTHY") return false;
   return hasHealthCheck(t) ? checkedHealth(t) === "HEALTHY" : nowMs - runningSinceMs(t) >= healthyAfterMs;
 }
 
-/** A task whose container health checks fail after the service's grace period: the scheduler replaces it. */
+/** A task whose container health checks (or its targets' ELB health checks) fail after the service's grace period: the scheduler replaces it. */
 export function failsHealthChecks(t: TaskRecord, nowMs: number, gracePeriodMs: number): boolean {
-  return isWanted(t) && t.lastStatus === "RUNNING" && checkedHealth(t) === "UNHEALTHY" && nowMs - runningSinceMs(t) >= gracePeriodMs;
+  const failing = checkedHealth(t) === "UNHEALTHY" || t.targetHealth === "UNHEALTHY";
+  return isWanted(t) && t.lastStatus === "RUNNING" && failing && nowMs - runningSinceMs(t) >= gracePeriodMs;
 }
 
 /** How a STOPPED service task ended, for the circuit breaker and start throttling. */

@@ -173,4 +173,29 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX iam_access_keys_expiry ON iam_access_keys (expires_at_ms) WHERE expires_at_ms IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- ELBv2 (issue 11): load balancers, target groups, listeners and rules as documents by ARN;
+      -- target registrations by (target group, id, port).
+      CREATE TABLE elb_resources (
+        arn        TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        name       TEXT,
+        parent_arn TEXT,
+        doc        TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX elb_resources_by_kind ON elb_resources (kind, name);
+      CREATE INDEX elb_resources_by_parent ON elb_resources (parent_arn, kind);
+      CREATE TABLE elb_targets (
+        target_group_arn TEXT NOT NULL,
+        target_id        TEXT NOT NULL,
+        port             INTEGER NOT NULL,
+        task_arn         TEXT,
+        doc              TEXT NOT NULL,
+        PRIMARY KEY (target_group_arn, target_id, port)
+      ) WITHOUT ROWID;
+      CREATE INDEX elb_targets_by_task ON elb_targets (task_arn) WHERE task_arn IS NOT NULL;
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
 import { SqliteIam } from "./iam-repositories.js";
+import { SqliteLoadBalancing } from "./load-balancing.js";
 import { migrations } from "./migrations.js";
 import { SqliteClusters, SqliteTags, SqliteTaskDefinitions } from "./repositories.js";
 import { SqliteServices } from "./service-repositories.js";
@@ -172,6 +173,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     agentCredentials: new SqliteAgentCredentials(db),
     accountSettings: new SqliteAccountSettings(db),
     iam: new SqliteIam(db),
+    loadBalancing: new SqliteLoadBalancing(db),
   };
 }
 

@@ -1,0 +1,137 @@
+/**
+ * Load balancer data plane: requests/s and latency through a Berth listener to 4 targets, against
+ * calling a target directly and against HAProxy from Debian with the same 4 targets, in one run.
+ * `npm run bench:lb` (needs /usr/sbin/haproxy: `apt-get install haproxy`).
+ *
+ * - Throughput: autocannon, 64 keep-alive connections, DURATION seconds (default 10) each.
+ * - Latency: an open-loop client (support/fixed-rate.ts) at half of HAProxy's requests/s (or RATE)
+ *   and at half of Berth's, for all three; "added" latency is through a proxy minus direct.
+ * The targets are one separate Node process (4 ports); the generator runs in this process; Berth's
+ * listener is a real `berth server` configured through the ELBv2 API; HAProxy runs its Debian
+ * defaults (threads = cores) with keep-alive to the targets.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { freeBlock } from "../src/agent/free-ports.testing.js";
+import { BerthServer } from "../test/support/berth-server.js";
+import { elbv2Query } from "../test/support/elbv2-cli.js";
+import { machineLine } from "./support/bench-cluster.js";
+import { fixedRate, type RateFigures } from "./support/fixed-rate.js";
+
+const durationS = Number(process.env.DURATION ?? 10);
+const connections = 64;
+
+interface Figures {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+async function load(port: number): Promise<Figures> {
+  const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration: durationS });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+function startTargets(): Promise<{ child: ChildProcess; ports: number[] }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "support/lb-targets.js")], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once("data", (d: Buffer) => resolve({ child, ports: JSON.parse(d.toString()) as number[] }));
+    child.once("exit", (code) => reject(new Error(`targets exited with ${code}`)));
+  });
+}
+
+async function startHaproxy(port: number, targets: readonly number[], dir: string): Promise<ChildProcess> {
+  const cfg = join(dir, "haproxy.cfg");
+  writeFileSync(
+    cfg,
+    [
+      "global",
+      "  maxconn 4000",
+      "defaults",
+      "  mode http",
+      "  option http-keep-alive",
+      "  http-reuse always",
+      "  timeout connect 5s",
+      "  timeout client 60s",
+      "  timeout server 60s",
+      "frontend web",
+      `  bind 127.0.0.1:${port}`,
+      "  default_backend targets",
+      "backend targets",
+      "  balance roundrobin",
+      ...targets.map((p, i) => `  server t${i} 127.0.0.1:${p}`),
+      "",
+    ].join("\n"),
+  );
+  const child = spawn("/usr/sbin/haproxy", ["-db", "-f", cfg], { stdio: ["ignore", "inherit", "inherit"] });
+  await new Promise((r) => setTimeout(r, 500)); // HAProxy prints nothing when ready in -db mode; it binds within milliseconds
+  return child;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "berth-lb-bench-"));
+  const targets = await startTargets();
+  const server = await BerthServer.start();
+  const [berthPort, haproxyPort] = [await freeBlock(1), await freeBlock(1)];
+  let haproxy: ChildProcess | undefined;
+  try {
+    const lb = await elbv2Query(server, { Action: "CreateLoadBalancer", Name: "bench" });
+    const lbArn = ((lb.LoadBalancers as { member: { LoadBalancerArn: string }[] }).member[0]!).LoadBalancerArn;
+    const tg = await elbv2Query(server, { Action: "CreateTargetGroup", Name: "bench", Protocol: "HTTP", Port: "80", HealthCheckIntervalSeconds: "5", HealthCheckTimeoutSeconds: "2", HealthyThresholdCount: "2" });
+    const tgArn = ((tg.TargetGroups as { member: { TargetGroupArn: string }[] }).member[0]!).TargetGroupArn;
+    const targetParams = Object.fromEntries(targets.ports.flatMap((p, i) => [[`Targets.member.${i + 1}.Id`, "127.0.0.1"], [`Targets.member.${i + 1}.Port`, String(p)]]));
+    await elbv2Query(server, { Action: "RegisterTargets", TargetGroupArn: tgArn, ...targetParams });
+    await elbv2Query(server, { Action: "CreateListener", LoadBalancerArn: lbArn, Protocol: "HTTP", Port: String(berthPort), "DefaultActions.member.1.Type": "forward", "DefaultActions.member.1.TargetGroupArn": tgArn });
+    for (;;) {
+      const h = await elbv2Query(server, { Action: "DescribeTargetHealth", TargetGroupArn: tgArn });
+      const states = ((h.TargetHealthDescriptions as { member?: { TargetHealth: { State: string } }[] }).member ?? []).map((d) => d.TargetHealth.State);
+      if (states.length === 4 && states.every((s) => s === "healthy")) break;
+      await new Promise((r) => setTimeout(r, 500)); // waiting on health checks (5 s interval): no event to wait on from outside
+    }
+    haproxy = await startHaproxy(haproxyPort, targets.ports, dir);
+
+    await load(berthPort); // warm-up: JIT, keep-alive pools
+    const direct = await load(targets.ports[0]!);
+    const berth = await load(berthPort);
+    const ha = await load(haproxyPort);
+    const rows: [string, RateFigures][] = [];
+    // The brief's load (half of HAProxy's requests/s, or RATE), and half of Berth's own maximum.
+    const rates = [...new Set([Math.round(Number(process.env.RATE ?? ha.rps / 2)), Math.round(berth.rps / 2)])];
+    for (const rate of rates) {
+      const directAt = await fixedRate(targets.ports[0]!, rate, durationS);
+      rows.push([`direct @ ${rate}/s`, directAt]);
+      rows.push([`Berth @ ${rate}/s`, await fixedRate(berthPort, rate, durationS)]);
+      rows.push([`HAProxy @ ${rate}/s`, await fixedRate(haproxyPort, rate, durationS)]);
+    }
+
+    const f = (n: number) => n.toFixed(2);
+    console.log(`machine: ${machineLine()}; ${connections} keep-alive connections, ${durationS} s per figure`);
+    console.log("| path | requests/s | p50 ms | p99 ms | errors | non-2xx |");
+    console.log("|---|---|---|---|---|---|");
+    for (const [name, x] of [["direct (one target)", direct], ["Berth listener → 4 targets", berth], ["HAProxy 2.6 → 4 targets", ha]] as const) {
+      console.log(`| ${name} | ${Math.round(x.rps)} | ${f(x.p50)} | ${f(x.p99)} | ${x.errors} | ${x.non2xx} |`);
+    }
+    console.log("\nFixed rates, open loop, latency by process.hrtime; added = through the proxy minus direct at the same rate:");
+    console.log("| path | sent | errors | p50 ms | p99 ms | added p50 ms | added p99 ms |");
+    console.log("|---|---|---|---|---|---|---|");
+    const g = (n: number) => n.toFixed(3);
+    for (let i = 0; i < rows.length; i++) {
+      const [name, x] = rows[i]!;
+      const base = rows[i - (i % 3)]![1];
+      console.log(`| ${name} | ${x.sent} | ${x.errors} | ${g(x.p50)} | ${g(x.p99)} | ${g(x.p50 - base.p50)} | ${g(x.p99 - base.p99)} |`);
+    }
+    console.log(`\nBerth / HAProxy requests/s: ${(berth.rps / ha.rps).toFixed(2)}`);
+  } finally {
+    haproxy?.kill("SIGTERM");
+    targets.child.kill("SIGTERM");
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,63 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { TargetRecord } from "../../domain/load-balancing/types.js";
+import type { TaskRecord } from "../../domain/task.js";
+import { aService, aTask } from "../../state/store-builders.js";
+import { planTargets, type TargetSyncInput } from "./target-plan.js";
+
+const tg = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef";
+const service = aService("c", "web", { loadBalancers: [{ targetGroupArn: tg, containerName: "app", containerPort: 80 }] });
+const running = (id: string, hostPort: number, o: Partial<TaskRecord> = {}): TaskRecord => ({
+  ...aTask(id, { containerInstanceArn: "ci-1" }),
+  serviceName: "web",
+  known: { taskArn: `task/${id}`, status: "RUNNING", containers: [{ name: "app", status: "RUNNING", networkBindings: [{ bindIP: "0.0.0.0", containerPort: 80, hostPort, protocol: "tcp" }] }] },
+  ...o,
+});
+const target = (task: TaskRecord, port: number, state: TargetRecord["state"] = "registered"): TargetRecord => ({ targetGroupArn: tg, id: "i-1", port, registeredAtMs: 0, state, taskArn: task.arn, serviceArn: service.arn });
+const input = (o: Partial<TargetSyncInput>): TargetSyncInput => ({
+  service,
+  tasks: [],
+  targets: [],
+  goneTasks: new Set(),
+  instanceIds: new Map([["ci-1", "i-1"]]),
+  delayMs: () => 5000,
+  nowMs: 1000,
+  ...o,
+});
+
+describe("a service's targets follow its tasks", () => {
+  it("registers a RUNNING task at its container's host port, named by its instance id", () => {
+    const t = running("t1", 20001);
+    const plan = planTargets(input({ tasks: [t] }));
+    assert.deepEqual(plan.put, [{ targetGroupArn: tg, id: "i-1", port: 20001, registeredAtMs: 1000, state: "registered", taskArn: t.arn, serviceArn: service.arn }]);
+    assert.deepEqual(plan.registeredTasks, [t.arn]);
+    assert.deepEqual(plan.events, [`(service web) registered 1 targets in (target-group ${tg})`]);
+  });
+
+  it("registers nothing twice: planning the state its own plan produced is empty", () => {
+    const t = running("t1", 20001);
+    const plan = planTargets(input({ tasks: [t], targets: [target(t, 20001)] }));
+    assert.deepEqual([plan.put, plan.remove, plan.events], [[], [], []]);
+  });
+
+  it("waits for a task not yet RUNNING, or without its port bound", () => {
+    const pending = running("t1", 20001, { lastStatus: "PENDING" });
+    const unbound = running("t2", 20002, { known: { taskArn: "x", status: "RUNNING", containers: [{ name: "app", status: "RUNNING" }] } });
+    assert.deepEqual(planTargets(input({ tasks: [pending, unbound] })).put, []);
+  });
+
+  it("drains the targets of a task stopped outside the scheduler, for the group's deregistration delay", () => {
+    const t = running("t1", 20001, { spec: { ...running("t1", 1).spec, desiredStatus: "STOPPED" } });
+    const plan = planTargets(input({ tasks: [t], targets: [target(t, 20001)] }));
+    assert.deepEqual(plan.put.map((p) => [p.state, p.drainUntilMs]), [["draining", 6000]]);
+    assert.deepEqual(plan.events, [`(service web) deregistered 1 targets in (target-group ${tg})`]);
+  });
+
+  it("removes the registrations of a STOPPED task, and of tasks gone from the service's view", () => {
+    const stopped = running("t1", 20001, { lastStatus: "STOPPED" });
+    const gone = running("t2", 20002);
+    const plan = planTargets(input({ tasks: [stopped], targets: [target(stopped, 20001, "deregistered"), target(gone, 20002)], goneTasks: new Set([gone.arn]) }));
+    assert.deepEqual(plan.remove.map((r) => r.port), [20001, 20002]);
+    assert.deepEqual(plan.events, [`(service web) deregistered 1 targets in (target-group ${tg})`]);
+  });
+});

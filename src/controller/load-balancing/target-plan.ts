@@ -1,0 +1,91 @@
+import type { ServiceRecord } from "../../domain/service.js";
+import type { TaskRecord } from "../../domain/task.js";
+import type { TargetRecord } from "../../domain/load-balancing/types.js";
+import { lbMessages } from "./messages.js";
+
+/** What one sync of a service's targets sees. */
+export interface TargetSyncInput {
+  readonly service: ServiceRecord;
+  /** The service's tasks (alive ones and stops not yet observed). */
+  readonly tasks: readonly TaskRecord[];
+  /** Target registrations the service made, for those tasks and for tasks no longer among them. */
+  readonly targets: readonly TargetRecord[];
+  /** Tasks of `targets` not in `tasks`: whether they have stopped (or are gone). */
+  readonly goneTasks: ReadonlySet<string>;
+  /** The EC2 instance id of each container instance ARN (instance targets are named by it). */
+  readonly instanceIds: ReadonlyMap<string, string>;
+  /** Each target group's deregistration delay. */
+  readonly delayMs: (targetGroupArn: string) => number;
+  readonly nowMs: number;
+}
+
+export interface TargetSyncPlan {
+  readonly put: readonly TargetRecord[];
+  readonly remove: readonly TargetRecord[];
+  /** Tasks whose targets were just registered: their targetHealth starts INITIAL. */
+  readonly registeredTasks: readonly string[];
+  readonly events: readonly string[];
+}
+
+/**
+ * Keeps a service's target registrations in step with its tasks (pure): a RUNNING task meant to
+ * run is registered in each of the service's target groups at its container's host port; a task
+ * asked to stop by anyone but the scheduler (which drains first, stop-gate.ts) starts draining; a
+ * stopped task's registrations go.
+ */
+export function planTargets(input: TargetSyncInput): TargetSyncPlan {
+  const { service, nowMs } = input;
+  const put: TargetRecord[] = [];
+  const remove: TargetRecord[] = [];
+  const registeredTasks: string[] = [];
+  const registeredIn = new Map<string, number>();
+  const deregisteredIn = new Map<string, number>();
+  const byTask = new Map<string, TargetRecord[]>();
+  for (const t of input.targets) byTask.set(t.taskArn ?? "", [...(byTask.get(t.taskArn ?? "") ?? []), t]);
+  const count = (m: Map<string, number>, tg: string) => m.set(tg, (m.get(tg) ?? 0) + 1);
+
+  for (const task of input.tasks) {
+    const mine = byTask.get(task.arn) ?? [];
+    if (task.lastStatus === "STOPPED") {
+      for (const t of mine) {
+        if (t.state === "registered") count(deregisteredIn, t.targetGroupArn);
+        remove.push(t);
+      }
+      continue;
+    }
+    if (task.spec.desiredStatus === "STOPPED") {
+      for (const t of mine) {
+        if (t.state !== "registered") continue;
+        put.push({ ...t, state: "draining", drainUntilMs: nowMs + input.delayMs(t.targetGroupArn) });
+        count(deregisteredIn, t.targetGroupArn);
+      }
+      continue;
+    }
+    if (task.lastStatus !== "RUNNING") continue;
+    const instanceId = input.instanceIds.get(task.containerInstanceArn);
+    if (instanceId === undefined) continue;
+    let added = false;
+    for (const lb of service.loadBalancers ?? []) {
+      const tg = lb.targetGroupArn ?? "";
+      if (mine.some((t) => t.targetGroupArn === tg)) continue;
+      const binding = task.known?.containers
+        .find((c) => c.name === lb.containerName)
+        ?.networkBindings?.find((b) => b.containerPort === lb.containerPort && b.protocol === "tcp");
+      if (!binding) continue;
+      put.push({ targetGroupArn: tg, id: instanceId, port: binding.hostPort, registeredAtMs: nowMs, state: "registered", taskArn: task.arn, serviceArn: service.arn });
+      count(registeredIn, tg);
+      added = true;
+    }
+    if (added) registeredTasks.push(task.arn);
+  }
+  for (const t of input.targets) {
+    if (t.taskArn === undefined || !input.goneTasks.has(t.taskArn)) continue;
+    if (t.state === "registered") count(deregisteredIn, t.targetGroupArn);
+    remove.push(t);
+  }
+  const events = [
+    ...[...deregisteredIn].map(([tg, n]) => lbMessages.deregistered(service.name, n, tg)),
+    ...[...registeredIn].map(([tg, n]) => lbMessages.registered(service.name, n, tg)),
+  ];
+  return { put, remove, registeredTasks, events };
+}

@@ -1,0 +1,177 @@
+import type { IncomingMessage, ServerResponse, IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import { connect, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import type { Dispatcher, Pool } from "undici";
+import type { Action } from "../domain/load-balancing/types.js";
+import type { Balancer } from "./balancer.js";
+import type { LiveGroup, LiveListener, LiveTarget } from "./config.js";
+import { pickWeighted, redirectLocation, route, type RequestFacts } from "./routing.js";
+
+/** What a listener's request handler reads on every request: the live configuration and shared pools. */
+export interface ProxyContext {
+  listener(): LiveListener | undefined;
+  group(arn: string): LiveGroup | undefined;
+  readonly balancer: Balancer;
+  /** The keep-alive connection pool to one target. */
+  poolFor(target: LiveTarget): Pool;
+  readonly logger: Logger;
+  readonly random: () => number;
+}
+
+const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "expect"]);
+
+/** The request's headers for the target: hop-by-hop ones dropped, X-Forwarded-For/-Proto/-Port set as ELB sets them. */
+export function forwardedHeaders(headers: IncomingHttpHeaders, client: string, proto: string, port: number, upgrade: boolean): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+  const xff = headers["x-forwarded-for"];
+  out["x-forwarded-for"] = xff ? `${Array.isArray(xff) ? xff.join(", ") : xff}, ${client}` : client;
+  out["x-forwarded-proto"] = proto;
+  out["x-forwarded-port"] = String(port);
+  if (upgrade) {
+    out.connection = "Upgrade";
+    out.upgrade = headers.upgrade ?? "websocket";
+  }
+  return out;
+}
+
+function facts(req: IncomingMessage): RequestFacts & { query: URLSearchParams; rawQuery: string } {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const rawQuery = q < 0 ? "" : url.slice(q + 1);
+  return { path: q < 0 ? url : url.slice(0, q), host: (req.headers.host ?? "").replace(/:\d+$/, ""), headers: req.headers, query: new URLSearchParams(rawQuery), rawQuery };
+}
+
+const clientOf = (req: IncomingMessage): string => (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+
+/** ELB's own error pages: the status and a short HTML body. */
+function elbError(res: ServerResponse, status: 502 | 503 | 504): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = { 502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailable", 504: "504 Gateway Time-out" }[status];
+  res.writeHead(status, { "content-type": "text/html", server: "awselb/2.0" });
+  res.end(`<html>\r\n<head><title>${text}</title></head>\r\n<body>\r\n<center><h1>${text}</h1></center>\r\n</body>\r\n</html>\r\n`);
+}
+
+/** The first action that ends the request (Berth's actions are all terminal), in `Order`. */
+function terminal(actions: readonly Action[]): Action | undefined {
+  return [...actions].sort((a, b) => (a.order ?? 0) - (b.order ?? 0))[0];
+}
+
+/** Handles one HTTP request on a listener: route, then answer, redirect or proxy it. */
+export function handleRequest(ctx: ProxyContext, proto: "http" | "https", req: IncomingMessage, res: ServerResponse): void {
+  const live = ctx.listener();
+  if (!live) return elbError(res, 503);
+  const f = facts(req);
+  const action = terminal(route(live.rules, live.record.defaultActions, f));
+  if (!action) return elbError(res, 503);
+  if (action.type === "fixed-response") {
+    const body = Buffer.from(action.messageBody ?? "");
+    res.writeHead(Number(action.statusCode), { "content-type": action.contentType ?? "text/plain", "content-length": body.length, server: "awselb/2.0" });
+    res.end(body);
+    return;
+  }
+  if (action.type === "redirect") {
+    const location = redirectLocation(action, { protocol: proto, host: f.host, port: String(live.record.port), path: f.path, query: f.rawQuery });
+    res.writeHead(action.statusCode === "HTTP_301" ? 301 : 302, { location, server: "awselb/2.0" });
+    res.end();
+    return;
+  }
+  const chosen = pickWeighted(action.targetGroups, ctx.random());
+  const group = chosen && ctx.group(chosen.targetGroupArn);
+  if (!group) return elbError(res, 503);
+  forward(ctx, group, proto, live.record.port, req, res, undefined);
+}
+
+const hasBody = (req: IncomingMessage): boolean => req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
+
+/** Whether a failed attempt may go to another target: nothing was sent back and the request had no body. */
+const retriable = (req: IncomingMessage): boolean => (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") && !hasBody(req);
+
+function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: number, req: IncomingMessage, res: ServerResponse, tried: string | undefined): void {
+  const target = ctx.balancer.pick(group, tried);
+  if (!target) return elbError(res, 503);
+  const end = ctx.balancer.begin(group.record.arn, target.key);
+  let controller: Dispatcher.DispatchController | undefined;
+  const onClose = (): void => {
+    if (!res.writableFinished) controller?.abort(new Error("client went away"));
+    end();
+  };
+  res.once("close", onClose);
+  const send = tried === undefined && hasBody(req);
+  ctx.poolFor(target).dispatch(
+    {
+      origin: `http://${target.address}:${target.record.port}`,
+      method: (req.method ?? "GET"),
+      path: req.url ?? "/",
+      headers: forwardedHeaders(req.headers, clientOf(req), proto, port, false) as Record<string, string | string[]>,
+      body: send ? req : null,
+    },
+    {
+      onRequestStart(c) {
+        controller = c;
+      },
+      onResponseStart(_c, statusCode, headers, statusMessage) {
+        const out: OutgoingHttpHeaders = {};
+        for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+        res.writeHead(statusCode, statusMessage ?? "", out);
+      },
+      onResponseData(c, chunk) {
+        if (!res.write(chunk)) {
+          c.pause();
+          res.once("drain", () => c.resume());
+        }
+      },
+      onResponseEnd() {
+        end();
+        res.end();
+      },
+      onResponseError(_c, err: Error & { code?: string }) {
+        end();
+        if (res.destroyed) return;
+        if (!res.headersSent && tried === undefined && retriable(req)) {
+          ctx.logger.debug({ err: err.code, target: target.key }, "target failed; retrying on another");
+          res.removeListener("close", onClose);
+          forward(ctx, group, proto, port, req, res, target.key);
+          return;
+        }
+        elbError(res, err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT" ? 504 : 502);
+      },
+    },
+  );
+}
+
+/** A WebSocket (or other) upgrade: a raw tunnel to one target, counted in flight until either side closes. */
+export function handleUpgrade(ctx: ProxyContext, proto: "http" | "https", req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const live = ctx.listener();
+  const action = live && terminal(route(live.rules, live.record.defaultActions, facts(req)));
+  const chosen = action?.type === "forward" ? pickWeighted(action.targetGroups, ctx.random()) : undefined;
+  const group = chosen && ctx.group(chosen.targetGroupArn);
+  const target = group && ctx.balancer.pick(group);
+  if (!live || !group || !target) {
+    socket.end("HTTP/1.1 503 Service Temporarily Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    return;
+  }
+  const end = ctx.balancer.begin(group.record.arn, target.key);
+  const upstream: Socket = connect({ host: target.address, port: target.record.port });
+  const close = (): void => {
+    end();
+    upstream.destroy();
+    socket.destroy();
+  };
+  upstream.once("connect", () => {
+    const headers = forwardedHeaders(req.headers, clientOf(req), proto, live.record.port, true);
+    const lines = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : [`${k}: ${String(v)}`]));
+    upstream.write(`${req.method ?? "GET"} ${req.url ?? "/"} HTTP/1.1\r\n${lines.join("\r\n")}\r\n\r\n`);
+    if (head.length > 0) upstream.write(head);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+  });
+  upstream.once("error", close);
+  socket.once("error", close);
+  upstream.once("close", close);
+  socket.once("close", close);
+}

@@ -1,0 +1,175 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { pino } from "pino";
+import { WebSocket, WebSocketServer } from "ws";
+import { freeBlock } from "../src/agent/free-ports.testing.js";
+import { defaultHealthCheck, defaultLoadBalancerAttributes, defaultTargetGroupAttributes } from "../src/domain/load-balancing/defaults.js";
+import type { TargetRecord } from "../src/domain/load-balancing/types.js";
+import { DataPlane } from "../src/lb/data-plane.js";
+import { SqliteStore } from "../src/state/sqlite/sqlite-store.js";
+import { makeTlsFiles } from "./support/tls-files.js";
+import { until } from "./support/until.js";
+
+const lbArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/0000000000000001";
+const tgArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0000000000000002";
+const nlbArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/tcp/0000000000000003";
+const tcpTgArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tcp/0000000000000004";
+
+/** The data plane in process on a real store, proxying to a real local target: bodies, WebSockets, HTTPS, draining. */
+describe("load balancer data plane", () => {
+  let store: SqliteStore;
+  let plane: DataPlane;
+  let target: Server;
+  let targetPort: number;
+  let httpPort: number;
+  let httpsPort: number;
+  let tcpPort: number;
+  let caFile: string;
+  let slowRelease: (() => void) | undefined;
+  const upgradeHeaders: Record<string, unknown>[] = [];
+
+  before(async () => {
+    target = createServer((req, res) => {
+      if (req.url === "/health") return void res.writeHead(200).end();
+      if (req.url === "/slow") {
+        slowRelease = () => res.writeHead(200).end("slow done");
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => res.writeHead(200, { "x-proto": String(req.headers["x-forwarded-proto"]), "x-port": String(req.headers["x-forwarded-port"]) }).end(Buffer.concat(chunks)));
+    });
+    const wss = new WebSocketServer({ server: target });
+    wss.on("connection", (ws, req) => {
+      upgradeHeaders.push(req.headers);
+      ws.on("message", (m: Buffer) => ws.send(`echo:${m.toString()}`));
+    });
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+    targetPort = (target.address() as AddressInfo).port;
+    const tls = await makeTlsFiles();
+    caFile = tls.caFile;
+    const pem = join(tls.dir, "listener.pem");
+    writeFileSync(pem, readFileSync(tls.certFile, "utf8") + readFileSync(tls.keyFile, "utf8"));
+    httpPort = await freeBlock(3);
+    httpsPort = httpPort + 1;
+    tcpPort = httpPort + 2;
+
+    store = new SqliteStore({ path: ":memory:" });
+    await store.write(async (tx) => {
+      await tx.loadBalancing.putLoadBalancer({ arn: lbArn, name: "web", type: "application", scheme: "internal", ipAddressType: "ipv4", createdAtMs: 0, attributes: defaultLoadBalancerAttributes });
+      await tx.loadBalancing.putTargetGroup({
+        arn: tgArn, name: "web", protocol: "HTTP", port: 80, targetType: "ip", vpcId: "vpc", createdAtMs: 0,
+        healthCheck: { ...defaultHealthCheck("HTTP"), path: "/health", intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2 },
+        attributes: defaultTargetGroupAttributes,
+      });
+      const forward = [{ type: "forward" as const, targetGroups: [{ targetGroupArn: tgArn, weight: 1 }] }];
+      await tx.loadBalancing.putListener({ arn: `${lbArn}/l1`.replace(":loadbalancer/", ":listener/"), loadBalancerArn: lbArn, port: httpPort, protocol: "HTTP", defaultActions: forward });
+      await tx.loadBalancing.putListener({ arn: `${lbArn}/l2`.replace(":loadbalancer/", ":listener/"), loadBalancerArn: lbArn, port: httpsPort, protocol: "HTTPS", certificateArn: pem, defaultActions: forward });
+      await tx.loadBalancing.putTarget({ targetGroupArn: tgArn, id: "127.0.0.1", port: targetPort, registeredAtMs: 0, state: "registered" });
+      // A network load balancer with a TCP listener to the same target, checked by TCP connects.
+      await tx.loadBalancing.putLoadBalancer({ arn: nlbArn, name: "tcp", type: "network", scheme: "internal", ipAddressType: "ipv4", createdAtMs: 0, attributes: {} });
+      await tx.loadBalancing.putTargetGroup({
+        arn: tcpTgArn, name: "tcp", protocol: "TCP", port: 80, targetType: "ip", vpcId: "vpc", createdAtMs: 0,
+        healthCheck: { ...defaultHealthCheck("TCP"), intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2 },
+        attributes: defaultTargetGroupAttributes,
+      });
+      await tx.loadBalancing.putListener({ arn: `${nlbArn}/l3`.replace(":loadbalancer/", ":listener/"), loadBalancerArn: nlbArn, port: tcpPort, protocol: "TCP", defaultActions: [{ type: "forward", targetGroups: [{ targetGroupArn: tcpTgArn, weight: 1 }] }] });
+      await tx.loadBalancing.putTarget({ targetGroupArn: tcpTgArn, id: "127.0.0.1", port: targetPort, registeredAtMs: 0, state: "registered" });
+    });
+    plane = new DataPlane({ store, bindAddress: "127.0.0.1", logger: pino({ level: "silent" }), now: Date.now, random: Math.random, refreshMs: 100 });
+    await plane.start();
+    // Healthy after two checks: the first at once, the second one interval (5 s) later.
+    const healthy = () => [tgArn, tcpTgArn].every((arn) => plane.health(arn).get(`127.0.0.1:${targetPort}`)?.state === "healthy");
+    await until("the targets healthy", () => (healthy() ? true : undefined), { timeoutMs: 15_000, everyMs: 100 });
+  });
+  after(async () => {
+    await plane.close();
+    await store.close();
+    target.closeAllConnections();
+    await new Promise((r) => target.close(r));
+  });
+
+  it("streams a request body to the target and its answer back, with X-Forwarded-Proto/-Port", async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024, "x");
+    const res = await new Promise<{ status: number; length: number; headers: Record<string, unknown> }>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: httpPort, method: "POST", path: "/echo" }, (r) => {
+        let length = 0;
+        r.on("data", (c: Buffer) => (length += c.length));
+        r.on("end", () => resolve({ status: r.statusCode ?? 0, length, headers: r.headers }));
+      });
+      req.on("error", reject);
+      for (let i = 0; i < 3; i++) req.write(body.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024));
+      req.end();
+    });
+    assert.deepEqual([res.status, res.length, res.headers["x-proto"], res.headers["x-port"]], [200, body.length, "http", String(httpPort)]);
+  });
+
+  it("tunnels a WebSocket upgrade, with X-Forwarded-For", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/socket`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      ws.once("open", () => ws.send("hi"));
+      ws.once("message", (m: Buffer) => resolve(m.toString()));
+      ws.once("error", reject);
+    });
+    ws.close();
+    assert.equal(reply, "echo:hi");
+    assert.equal(upgradeHeaders.at(-1)?.["x-forwarded-for"], "127.0.0.1");
+  });
+
+  it("serves an HTTPS listener with the certificate file, X-Forwarded-Proto https", async () => {
+    const res = await new Promise<{ status: number; proto: unknown }>((resolve, reject) => {
+      const req = httpsRequest({ host: "127.0.0.1", port: httpsPort, path: "/", method: "GET", ca: readFileSync(caFile) }, (r) => {
+        r.resume();
+        r.on("end", () => resolve({ status: r.statusCode ?? 0, proto: r.headers["x-proto"] }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    assert.deepEqual([res.status, res.proto], [200, "https"]);
+  });
+
+  it("tunnels a TCP listener's connections whole to the target (network load balancer)", async () => {
+    assert.equal(await status(tcpPort, "/tcp"), 200);
+  });
+
+  it("lets a request in flight on a draining target finish, sends the target nothing new, and lets it go once idle", async () => {
+    const slow = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: httpPort, path: "/slow" }, (r) => {
+        let body = "";
+        r.on("data", (c: Buffer) => (body += c.toString()));
+        r.on("end", () => resolve({ status: r.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    await until("the slow request at the target", () => (slowRelease ? true : undefined));
+    const key = { targetGroupArn: tgArn, id: "127.0.0.1", port: targetPort };
+    await store.write(async (tx) => {
+      const t = (await tx.loadBalancing.targets(tgArn))[0]!;
+      await tx.loadBalancing.putTarget({ ...t, state: "draining", drainUntilMs: Date.now() + 60_000 });
+    });
+    plane.changed();
+    await until("no new request reaching the draining target", async () => ((await status(httpPort, "/new")) === 503 ? true : undefined));
+    const stillDraining: TargetRecord[] = await store.read((tx) => tx.loadBalancing.targets(tgArn));
+    assert.deepEqual(stillDraining.map((t) => t.state), ["draining"], "kept while its request is in flight");
+    slowRelease!();
+    assert.deepEqual(await slow, { status: 200, body: "slow done" });
+    await until("the drained target removed", async () => ((await store.read((tx) => tx.loadBalancing.targets(key.targetGroupArn))).length === 0 ? true : undefined));
+  });
+});
+
+function status(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path }, (r) => {
+      r.resume();
+      r.on("end", () => resolve(r.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

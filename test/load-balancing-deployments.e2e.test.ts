@@ -1,0 +1,137 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freeBlock } from "../src/agent/free-ports.testing.js";
+import { BerthCluster, docker } from "./support/berth-cluster.js";
+import { elbv2, elbv2Query, first, get } from "./support/elbv2-cli.js";
+import { testImage } from "./support/fixtures.js";
+import { steadyClient } from "./support/steady-client.js";
+import { until } from "./support/until.js";
+
+interface CliService {
+  deployments: { rolloutState: string }[];
+  runningCount: number;
+  desiredCount: number;
+  events: { message: string; createdAt: string }[];
+}
+interface CliTask {
+  taskArn: string;
+  lastStatus: string;
+}
+
+/** Issue 11, acceptance 2 and 3: deployments behind a load balancer lose no request; unhealthy targets get their task replaced. */
+describe("deployments of a service behind a load balancer", () => {
+  let cluster: BerthCluster;
+  let port: number;
+  let tgArn: string;
+  const since = Math.floor(Date.now() / 1000);
+  const aws = async (...args: string[]): Promise<Record<string, unknown>> => {
+    const r = await cluster.server.aws(...args);
+    if (r.code !== 0) throw new Error(`aws ${args.slice(0, 2).join(" ")}: ${r.stderr}`);
+    return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
+  };
+  const service = async (): Promise<CliService> => ((await aws("ecs", "describe-services", "--cluster", cluster.name, "--services", "web")).services as CliService[])[0]!;
+  const runningTasks = async (): Promise<CliTask[]> => {
+    const arns = (await aws("ecs", "list-tasks", "--cluster", cluster.name, "--service-name", "web", "--desired-status", "RUNNING")).taskArns as string[];
+    return arns.length === 0 ? [] : ((await aws("ecs", "describe-tasks", "--cluster", cluster.name, "--tasks", ...arns)).tasks as CliTask[]);
+  };
+  const healthyTargets = async (): Promise<number> =>
+    ((await elbv2(cluster.server, "describe-target-health", "--target-group-arn", tgArn)).TargetHealthDescriptions as { TargetHealth: { State: string } }[]).filter((d) => d.TargetHealth.State === "healthy").length;
+  const settled = () =>
+    until("one COMPLETED deployment with 4 tasks running and 4 healthy targets", async () => {
+      const s = await service();
+      return s.deployments.length === 1 && s.deployments[0]!.rolloutState === "COMPLETED" && s.runningCount === 4 && (await healthyTargets()) === 4 ? s : undefined;
+    }, { timeoutMs: 120_000, everyMs: 500 });
+
+  before(async () => {
+    cluster = await BerthCluster.start({ name: "lb-deploys", agents: 1, serverArgs: ["--task-healthy-after", "1s"] });
+    port = await freeBlock(1);
+    const lbArn = first(await elbv2(cluster.server, "create-load-balancer", "--name", "web-lb"), "LoadBalancers", "LoadBalancerArn");
+    tgArn = first(
+      await elbv2(cluster.server, "create-target-group", "--name", "web-tg", "--protocol", "HTTP", "--port", "80", "--health-check-path", "/",
+        "--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2", "--unhealthy-threshold-count", "2"),
+      "TargetGroups",
+      "TargetGroupArn",
+    );
+    await elbv2(cluster.server, "modify-target-group-attributes", "--target-group-arn", tgArn, "--attributes", "Key=deregistration_delay.timeout_seconds,Value=5");
+    await elbv2(cluster.server, "create-listener", "--load-balancer-arn", lbArn, "--protocol", "HTTP", "--port", String(port), "--default-actions", `Type=forward,TargetGroupArn=${tgArn}`);
+    const dir = mkdtempSync(join(tmpdir(), "berth-lb-"));
+    writeFileSync(join(dir, "td.json"), JSON.stringify({ family: "lb-deploy", containerDefinitions: [{ name: "web", image: testImage, memory: 32, portMappings: [{ containerPort: 80, hostPort: 0 }] }] }));
+    await aws("ecs", "register-task-definition", "--cli-input-json", `file://${join(dir, "td.json")}`);
+    await aws("ecs", "create-service", "--cluster", cluster.name, "--service-name", "web", "--task-definition", "lb-deploy", "--desired-count", "4",
+      "--load-balancers", `targetGroupArn=${tgArn},containerName=web,containerPort=80`);
+    await settled();
+  });
+  after(() => cluster.stop());
+
+  for (const [min, max] of [[50, 100], [100, 200]] as const) {
+    it(`a ${min}/${max} deployment: no connection error and no 5xx for a steady keep-alive client; old targets drain before their containers get SIGTERM`, async () => {
+      const old = (await runningTasks()).map((t) => t.taskArn);
+      const startedAt = Date.now();
+      const client = steadyClient(port);
+      await until("the client getting answers", () => (client.ok > 10 ? true : undefined));
+      await aws("ecs", "update-service", "--cluster", cluster.name, "--service", "web", "--force-new-deployment", "--deployment-configuration", `minimumHealthyPercent=${min},maximumPercent=${max}`);
+      await until("the old tasks replaced", async () => {
+        const now = (await runningTasks()).map((t) => t.taskArn);
+        return now.length === 4 && now.every((a) => !old.includes(a)) ? true : undefined;
+      }, { timeoutMs: 120_000, everyMs: 500 });
+      const s = await settled();
+      const outcome = await client.stop();
+      assert.deepEqual(outcome.failures, [], `${outcome.failures.length} of ${outcome.ok + outcome.failures.length} requests failed`);
+      assert.ok(outcome.ok > 100, `only ${outcome.ok} requests answered`);
+
+      // Order: each old task's "is draining" event comes before Docker's kill (SIGTERM) of its container.
+      const kills = await dockerKills(since);
+      for (const arn of old) {
+        const id = arn.split("/").at(-1)!;
+        const drained = s.events.find((e) => e.message.includes(`(task ${id}) is draining`));
+        assert.ok(drained, `no draining event for task ${id}`);
+        const killedAt = kills.get(arn);
+        assert.ok(killedAt !== undefined, `no SIGTERM seen for task ${id}`);
+        assert.ok(Date.parse(drained.createdAt) <= killedAt, `task ${id}: SIGTERM at ${new Date(killedAt).toISOString()} before draining at ${drained.createdAt}`);
+        assert.ok(killedAt >= startedAt);
+      }
+      assert.ok(s.events.some((e) => /^\(service web\) deregistered \d+ targets in \(target-group /.test(e.message)));
+    });
+  }
+
+  it("a task whose health check path starts failing becomes unhealthy with its reason code, and is replaced; the event says why", async () => {
+    const [victim] = await runningTasks();
+    const id = victim!.taskArn.split("/").at(-1)!;
+    const container = (await docker("ps", "-q", "--filter", `label=com.amazonaws.ecs.task-arn=${victim!.taskArn}`)).trim();
+    await docker("exec", container, "rm", "/www/index.html");
+    // Unhealthy lasts until the scheduler deregisters the target (about a second): look often, without the CLI's start-up.
+    const reason = await until("the target unhealthy", async () => {
+      const result = await elbv2Query(cluster.server, { Action: "DescribeTargetHealth", TargetGroupArn: tgArn });
+      const ds = ((result.TargetHealthDescriptions as { member?: unknown[] } | undefined)?.member ?? []) as { TargetHealth: { State: string; Reason?: string; Description?: string } }[];
+      return ds.find((d) => d.TargetHealth.State === "unhealthy")?.TargetHealth;
+    }, { timeoutMs: 30_000, everyMs: 50 });
+    assert.deepEqual([reason.Reason, reason.Description], ["Target.ResponseCodeMismatch", "Health checks failed with these codes: [404]"]);
+    const s = await until("the task replaced", async () => {
+      const svc = await service();
+      const tasks = await runningTasks();
+      return tasks.length === 4 && !tasks.some((t) => t.taskArn === victim!.taskArn) ? svc : undefined;
+    }, { timeoutMs: 60_000 });
+    const messages = s.events.map((e) => e.message);
+    assert.ok(messages.some((m) => m.startsWith(`(service web) (task ${id}) is unhealthy in (target-group ${tgArn}) due to (reason Health checks failed with these codes: [404])`)), messages.slice(0, 10).join("\n"));
+    assert.ok(messages.includes(`(service web) (task ${id}) failed ELB health checks.`));
+    const stopped = ((await aws("ecs", "describe-tasks", "--cluster", cluster.name, "--tasks", victim!.taskArn)).tasks as { stoppedReason?: string }[])[0]!;
+    assert.equal(stopped.stoppedReason, "Task failed ELB health checks.");
+    await settled();
+    assert.equal((await get(port, "/")).status, 200);
+  });
+});
+
+/** When Docker sent SIGTERM to each task's container (by task ARN), from `docker events`. */
+async function dockerKills(sinceSeconds: number): Promise<Map<string, number>> {
+  const out = await docker("events", "--since", String(sinceSeconds), "--until", String(Math.ceil(Date.now() / 1000) + 1), "--filter", "event=kill", "--format", "{{json .}}");
+  const kills = new Map<string, number>();
+  for (const line of out.split("\n").filter(Boolean)) {
+    const e = JSON.parse(line) as { timeNano: number; Actor: { Attributes: Record<string, string> } };
+    const arn = e.Actor.Attributes["com.amazonaws.ecs.task-arn"];
+    if (arn !== undefined && e.Actor.Attributes.signal === "15" && !kills.has(arn)) kills.set(arn, Math.floor(e.timeNano / 1e6));
+  }
+  return kills;
+}

@@ -1,0 +1,151 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freeBlock } from "../src/agent/free-ports.testing.js";
+import { BerthCluster } from "./support/berth-cluster.js";
+import { elbv2, elbv2Error, first, get } from "./support/elbv2-cli.js";
+import { testImage } from "./support/fixtures.js";
+import { until } from "./support/until.js";
+
+interface CliTask {
+  taskArn: string;
+  lastStatus: string;
+  desiredStatus: string;
+  containers: { networkBindings?: { hostPort: number; containerPort: number }[] }[];
+}
+interface TargetHealthDescription {
+  Target: { Id: string; Port: number };
+  TargetHealth: { State: string; Reason?: string };
+}
+
+/**
+ * Issue 11, acceptance 1, with /usr/bin/aws only: a load balancer, a target group and a listener,
+ * and a service of 4 tasks with dynamic host ports behind it, on a real server, agent and Docker.
+ */
+describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
+  let cluster: BerthCluster;
+  let port: number;
+  let tgArn: string;
+  const aws = async (...args: string[]): Promise<Record<string, unknown>> => {
+    const r = await cluster.server.aws(...args);
+    if (r.code !== 0) throw new Error(`aws ${args.slice(0, 2).join(" ")}: ${r.stderr}`);
+    return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
+  };
+  const tasks = async (desired = "RUNNING"): Promise<CliTask[]> => {
+    const arns = (await aws("ecs", "list-tasks", "--cluster", cluster.name, "--service-name", "web", "--desired-status", desired)).taskArns as string[];
+    if (arns.length === 0) return [];
+    return (await aws("ecs", "describe-tasks", "--cluster", cluster.name, "--tasks", ...arns)).tasks as CliTask[];
+  };
+  const health = async (): Promise<TargetHealthDescription[]> =>
+    (await elbv2(cluster.server, "describe-target-health", "--target-group-arn", tgArn)).TargetHealthDescriptions as TargetHealthDescription[];
+  const events = async (): Promise<string[]> =>
+    ((await aws("ecs", "describe-services", "--cluster", cluster.name, "--services", "web")).services as { events: { message: string }[] }[])[0]!.events.map((e) => e.message);
+
+  before(async () => {
+    cluster = await BerthCluster.start({ name: "lb-services", agents: 1, serverArgs: ["--task-healthy-after", "2s"] });
+    port = await freeBlock(1);
+  });
+  after(() => cluster.stop());
+
+  it("creates the load balancer, a target group (HTTP, health check /) and a listener on a free port", async () => {
+    const lbArn = first(await elbv2(cluster.server, "create-load-balancer", "--name", "web-lb", "--subnets", "subnet-a"), "LoadBalancers", "LoadBalancerArn");
+    tgArn = first(
+      await elbv2(cluster.server, "create-target-group", "--name", "web-tg", "--protocol", "HTTP", "--port", "80", "--vpc-id", "vpc-1", "--health-check-path", "/",
+        "--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2"),
+      "TargetGroups",
+      "TargetGroupArn",
+    );
+    await elbv2(cluster.server, "modify-target-group-attributes", "--target-group-arn", tgArn, "--attributes", "Key=deregistration_delay.timeout_seconds,Value=10");
+    await elbv2(cluster.server, "create-listener", "--load-balancer-arn", lbArn, "--protocol", "HTTP", "--port", String(port), "--default-actions", `Type=forward,TargetGroupArn=${tgArn}`);
+  });
+
+  it("refuses a service naming a container port the task definition does not map, with ECS's message", async () => {
+    const r = await cluster.server.aws("ecs", "create-service", "--cluster", cluster.name, "--service-name", "bad", "--task-definition", await registerWeb(), "--desired-count", "1",
+      "--load-balancers", `targetGroupArn=${tgArn},containerName=web,containerPort=8080`);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /InvalidParameterException.*The container web did not have a container port 8080 defined/);
+  });
+
+  it("runs 4 tasks with hostPort 0 behind it: 4 healthy targets on the tasks' host ports, and requests reach all 4", async () => {
+    await aws("ecs", "create-service", "--cluster", cluster.name, "--service-name", "web", "--task-definition", await registerWeb(), "--desired-count", "4",
+      "--load-balancers", `targetGroupArn=${tgArn},containerName=web,containerPort=80`);
+    const running = await until("4 RUNNING tasks", async () => {
+      const ts = await tasks();
+      return ts.length === 4 && ts.every((t) => t.lastStatus === "RUNNING") ? ts : undefined;
+    }, { timeoutMs: 60_000 });
+    const targets = await until("4 healthy targets", async () => {
+      const hs = await health();
+      return hs.length === 4 && hs.every((h) => h.TargetHealth.State === "healthy") ? hs : undefined;
+    }, { timeoutMs: 40_000 });
+    const hostPorts = running.map((t) => t.containers[0]!.networkBindings!.find((b) => b.containerPort === 80)!.hostPort).sort();
+    assert.deepEqual(targets.map((t) => t.Target.Port).sort(), hostPorts);
+    const instanceId = ((await aws("ecs", "describe-container-instances", "--cluster", cluster.name, "--container-instances", cluster.agents[0]!.containerInstanceArn)).containerInstances as { ec2InstanceId: string }[])[0]!.ec2InstanceId;
+    assert.ok(targets.every((t) => t.Target.Id === instanceId), "instance targets are named by the instance's id, as ECS registers them");
+
+    const answered = new Set<string>();
+    for (let i = 0; i < 40 && answered.size < 4; i++) answered.add(taskIdOf((await get(port, "/")).body));
+    assert.deepEqual([...answered].sort(), running.map((t) => t.taskArn.split("/").at(-1)!).sort());
+    assert.ok((await events()).some((m) => /^\(service web\) registered \d+ targets in \(target-group arn:aws:elasticloadbalancing:/.test(m)));
+  });
+
+  it("refuses to delete the target group while a listener forwards to it (ResourceInUse)", async () => {
+    assert.equal((await elbv2Error(cluster.server, "delete-target-group", "--target-group-arn", tgArn)).code, "ResourceInUse");
+  });
+
+  it("path rules send /a/* and /b/* to two services; a fixed-response rule answers without a target", async () => {
+    const listenerArn = first(await elbv2(cluster.server, "describe-listeners", "--load-balancer-arn", (await elbv2(cluster.server, "describe-load-balancers", "--names", "web-lb") as { LoadBalancers: { LoadBalancerArn: string }[] }).LoadBalancers[0]!.LoadBalancerArn), "Listeners", "ListenerArn");
+    const groups: Record<string, string> = {};
+    for (const name of ["a", "b"]) {
+      groups[name] = first(
+        await elbv2(cluster.server, "create-target-group", "--name", `tg-${name}`, "--protocol", "HTTP", "--port", "80", "--health-check-path", `/${name}/`,
+          "--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2"),
+        "TargetGroups",
+        "TargetGroupArn",
+      );
+      await elbv2(cluster.server, "create-rule", "--listener-arn", listenerArn, "--priority", name === "a" ? "10" : "20", "--conditions", `Field=path-pattern,Values=/${name}/*`, "--actions", `Type=forward,TargetGroupArn=${groups[name]}`);
+      await aws("ecs", "create-service", "--cluster", cluster.name, "--service-name", `svc-${name}`, "--task-definition", await registerWeb(), "--desired-count", "1",
+        "--load-balancers", `targetGroupArn=${groups[name]},containerName=web,containerPort=80`);
+    }
+    await elbv2(cluster.server, "create-rule", "--listener-arn", listenerArn, "--priority", "5", "--conditions", "Field=path-pattern,Values=/ping", "--actions", "Type=fixed-response,FixedResponseConfig={StatusCode=200,ContentType=text/plain,MessageBody=pong}");
+    const taskOf = async (svc: string): Promise<string> => {
+      const arns = (await aws("ecs", "list-tasks", "--cluster", cluster.name, "--service-name", svc)).taskArns as string[];
+      return arns[0]?.split("/").at(-1) ?? "";
+    };
+    for (const name of ["a", "b"]) {
+      await until(`tg-${name} healthy`, async () => {
+        const hs = (await elbv2(cluster.server, "describe-target-health", "--target-group-arn", groups[name]!)).TargetHealthDescriptions as TargetHealthDescription[];
+        return hs.length === 1 && hs[0]!.TargetHealth.State === "healthy" ? true : undefined;
+      }, { timeoutMs: 60_000 });
+      const expected = await taskOf(`svc-${name}`);
+      for (let i = 0; i < 4; i++) assert.equal(taskIdOf((await get(port, `/${name}/`)).body), expected);
+    }
+    assert.notEqual(await taskOf("svc-a"), await taskOf("svc-b"));
+    assert.deepEqual(await get(port, "/ping").then((r) => [r.status, r.body]), [200, "pong"]);
+    // Without its rule, tg-b is still a service's: ResourceInUse names it.
+    const rules = (await elbv2(cluster.server, "describe-rules", "--listener-arn", listenerArn)).Rules as { RuleArn: string; Priority: string }[];
+    await elbv2(cluster.server, "delete-rule", "--rule-arn", rules.find((r) => r.Priority === "20")!.RuleArn);
+    const refused = await elbv2Error(cluster.server, "delete-target-group", "--target-group-arn", groups.b!);
+    assert.equal(refused.code, "ResourceInUse");
+    assert.match(refused.message, /service 'arn:aws:ecs:us-east-1:000000000000:service\/[^/]+\/svc-b'/);
+  });
+
+  /** The test image's web server, answering with the task metadata (v4) of its own task: its task ARN. */
+  async function registerWeb(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), "berth-lb-"));
+    const file = join(dir, "td.json");
+    const script =
+      'until wget -qO /www/index.html "$ECS_CONTAINER_METADATA_URI_V4/task"; do sleep 1; done; ' +
+      "mkdir -p /www/a /www/b && cp /www/index.html /www/a/ && cp /www/index.html /www/b/; exec serve";
+    writeFileSync(file, JSON.stringify({ family: "lb-web", containerDefinitions: [{ name: "web", image: testImage, memory: 32, command: ["sh", "-c", script], portMappings: [{ containerPort: 80, hostPort: 0 }] }] }));
+    const td = (await aws("ecs", "register-task-definition", "--cli-input-json", `file://${file}`)).taskDefinition as { taskDefinitionArn: string };
+    return td.taskDefinitionArn;
+  }
+});
+
+/** The task id in a task metadata document (`TaskARN`). */
+function taskIdOf(body: string): string {
+  const doc = JSON.parse(body) as { TaskARN?: string };
+  return doc.TaskARN?.split("/").at(-1) ?? `(no TaskARN in ${body.slice(0, 100)})`;
+}
