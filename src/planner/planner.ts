@@ -9,6 +9,7 @@ import { failureDetail } from "../scheduler/explain-text.js";
 import { placeTasks } from "../scheduler/place.js";
 import { recheckPlacements, type InstanceInStore } from "../scheduler/recheck.js";
 import type { Placement, PlacementExplanation } from "../scheduler/types.js";
+import type { LoggedChange } from "../state/changes.js";
 import type { WriteTx } from "../state/store.js";
 import { PlacementConflictError } from "./placement-conflict.js";
 import { heldOf, reservationOf, type ClusterView, type PlacementIndex } from "./placement-index.js";
@@ -40,6 +41,8 @@ export class Planner {
     private readonly random: () => number,
   ) {}
 
+  private readonly pending = new PendingTasks();
+
   /** The cluster as the engine sees it now (committed placements), in the caller's write. */
   async view(tx: WriteTx, cluster: string): Promise<ClusterState> {
     return (await this.index.view(tx, cluster)).state;
@@ -59,7 +62,7 @@ export class Planner {
       target = ClusterState.from([view.state.snapshot(i)]);
     }
     const request = placementRequest(launch, count);
-    const result = placeTasks(target, request, { random: this.random, pending: pendingIn(tx, launch.cluster.name, view) });
+    const result = placeTasks(target, request, { random: this.random, pending: this.pending.in(tx, launch.cluster.name, view) });
     const checked = this.seesAll(tx) ? { accepted: result.placements, refused: [] } : recheckPlacements(result.placements, request, await instancesInStore(tx, view.state, result.placements));
     if (checked.refused.length > 0) throw new PlacementConflictError(launch.cluster.name, checked.refused.map((p) => p.instanceArn));
     const summary = result.explanation?.summary;
@@ -101,11 +104,35 @@ export class Planner {
   }
 }
 
-/** Tasks this transaction created in the cluster that the view does not count yet (each by its newest save). */
-function pendingIn(tx: WriteTx, cluster: string, view: ClusterView): TaskReservation[] {
-  const newest = new Map<string, TaskRecord>();
-  for (const c of tx.uncommitted()) if (c.kind === "task" && c.record.cluster === cluster && !view.holds(c.record.arn)) newest.set(c.record.arn, c.record);
-  return [...newest.values()].filter((t) => t.lastStatus !== "STOPPED").map((t) => reservationOf(heldOf(t)));
+/**
+ * The tasks a transaction created that the index does not count yet, per cluster, read on from
+ * where the last launch of the same transaction stopped (its uncommitted list only grows while it
+ * is the same array, and the index does not change during a transaction).
+ */
+class PendingTasks {
+  private list: readonly LoggedChange[] | undefined;
+  private readonly byCluster = new Map<string, { read: number; readonly arns: Set<string>; readonly tasks: TaskReservation[] }>();
+
+  in(tx: WriteTx, cluster: string, view: ClusterView): readonly TaskReservation[] {
+    const list = tx.uncommitted();
+    if (list !== this.list) {
+      this.list = list;
+      this.byCluster.clear();
+    }
+    let pending = this.byCluster.get(cluster);
+    if (!pending) this.byCluster.set(cluster, (pending = { read: 0, arns: new Set(), tasks: [] }));
+    for (; pending.read < list.length; pending.read++) {
+      const c = list[pending.read]!;
+      if (c.kind !== "task" || c.record.cluster !== cluster || c.record.lastStatus === "STOPPED" || view.holds(c.record.arn)) continue;
+      // A later save of the same task holds the same resources; one that stops it is not counted
+      // out (the transaction's stops are left to the commit: conservative).
+      if (!pending.arns.has(c.record.arn)) {
+        pending.arns.add(c.record.arn);
+        pending.tasks.push(reservationOf(heldOf(c.record)));
+      }
+    }
+    return pending.tasks;
+  }
 }
 
 /** The placed instances (and the instances sharing their host ports) as the write sees them in the store. */

@@ -45,7 +45,8 @@ export interface ReadTx {
 export interface WriteTx {
   /**
    * The changes this transaction can see that the change log has not yet delivered: its own saves
-   * so far, and those of writes committed with it in the same group, oldest first.
+   * so far, and those of writes committed with it in the same group, oldest first. While it returns
+   * the same array, the array only grows (a caller may read on from where it stopped).
    */
   uncommitted(): readonly LoggedChange[];
   /** The newest revision this transaction sees: its own last change, or the newest committed one (by any writer). */

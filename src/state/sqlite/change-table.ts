@@ -60,7 +60,10 @@ export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
     this.pending.push({ ...change, revision });
   }
 
-  /** What the open transaction appended so far (including earlier writes of its batch). */
+  /**
+   * What the open transaction appended so far (including earlier writes of its batch). The array
+   * only grows while it is the same array: a rollback or a commit replaces it.
+   */
   uncommitted(): readonly LoggedChange[] {
     return this.pending;
   }
@@ -70,7 +73,8 @@ export class SqliteChangeTable implements ChangeRecorder, ChangeSource {
     return this.pending.length;
   }
   rolledBackTo(mark: number): void {
-    this.pending.length = mark;
+    // A new array, not a shorter one: a reader that remembered how far it had read sees the change.
+    if (mark < this.pending.length) this.pending = this.pending.slice(0, mark);
   }
 
   /** Before the commit: forgets the oldest rows beyond `keep`, a tenth of `keep` at a time. */
