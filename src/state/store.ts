@@ -4,6 +4,7 @@ import type { ContainerInstanceRecord, ContainerInstanceStatus, Reservation } fr
 import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
 import type { ChangeFeed, LoggedChange } from "./changes.js";
+import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 
 /**
@@ -38,6 +39,7 @@ export interface ReadTx {
   readonly agentCredentials: AgentCredentialReader;
   readonly accountSettings: AccountSettingReader;
   readonly iam: IamReader;
+  readonly eventRules: EventRuleReader;
 }
 
 export interface WriteTx {
@@ -57,6 +59,7 @@ export interface WriteTx {
   readonly agentCredentials: AgentCredentialRepository;
   readonly accountSettings: AccountSettingRepository;
   readonly iam: IamRepository;
+  readonly eventRules: EventRuleRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

@@ -173,4 +173,18 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX iam_access_keys_expiry ON iam_access_keys (expires_at_ms) WHERE expires_at_ms IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- EventBridge rules of the default event bus (api/events/, controller/schedules/): one document
+      -- per rule with its targets; the schedule's next due time a column, indexed, for the runner.
+      CREATE TABLE event_rules (
+        name         TEXT PRIMARY KEY,
+        version      INTEGER NOT NULL,
+        next_fire_ms INTEGER,
+        doc          TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX event_rules_due ON event_rules (next_fire_ms) WHERE next_fire_ms IS NOT NULL;
+    `,
+  },
 ];

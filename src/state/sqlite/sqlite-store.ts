@@ -5,6 +5,7 @@ import type { ReadTx, Store, WriteTx } from "../store.js";
 import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
+import { SqliteEventRules } from "./event-rules.js";
 import { SqliteIam } from "./iam-repositories.js";
 import { migrations } from "./migrations.js";
 import { SqliteClusters, SqliteTags, SqliteTaskDefinitions } from "./repositories.js";
@@ -172,6 +173,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     agentCredentials: new SqliteAgentCredentials(db),
     accountSettings: new SqliteAccountSettings(db),
     iam: new SqliteIam(db),
+    eventRules: new SqliteEventRules(db),
   };
 }
 
