@@ -8,6 +8,8 @@ import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
 import { berthService } from "./api/berth/service.js";
 import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
+import { eventsService } from "./api/events/service.js";
+import { ScheduleRunner } from "./controller/schedules/runner.js";
 import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { isClientAbort } from "./api/http-server.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
@@ -111,6 +113,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       ecsService({ store, planner, random: Math.random, endpoint: () => apiEndpoint }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
       berthService({ store }),
+      eventsService({ store }),
     ],
     authenticator,
     partition,
@@ -166,6 +169,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     random: Math.random,
     settings: { lostAfterMs: config.agentLostAfterMs, healthyAfterMs: config.taskHealthyAfterMs },
   });
+  const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -189,6 +193,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       stopRetention();
       lostTasks.stop();
       await services.stop();
+      await schedules.stop();
       hub.close();
       await api.close();
       await maintenance.stop();
