@@ -70,16 +70,18 @@ export class ScheduleRunner {
       const due = await this.opts.store.read((tx) => tx.eventRules.due(nowMs, batchSize));
       if (due.length === 0) return started;
       const results = await Promise.allSettled(due.map((r) => this.runOne(r.name, nowMs)));
+      let ran = false;
       for (const [i, r] of results.entries()) {
-        if (r.status === "fulfilled") started += r.value;
-        else if (!(r.reason instanceof EventRuleConflictError)) this.opts.logger.error({ err: r.reason, rule: due[i]?.name }, "schedules: a run failed; the next tick tries again");
+        if (r.status === "fulfilled" && r.value !== undefined) [ran, started] = [true, started + r.value];
+        else if (r.status === "rejected" && !(r.reason instanceof EventRuleConflictError)) this.opts.logger.error({ err: r.reason, rule: due[i]?.name }, "schedules: a run failed; the next tick tries again");
       }
-      if (results.every((r) => r.status === "rejected")) return started;
+      // Only a batch that made runs can have left more due rules to read; otherwise the next tick tries again.
+      if (!ran) return started;
     }
   }
 
-  /** One rule's due run, if it is still due as the write sees it; returns how many tasks it started. */
-  private async runOne(name: string, nowMs: number): Promise<number> {
+  /** One rule's due run, if it is still due as the write sees it; returns how many tasks it started, or undefined when it was not due. */
+  private async runOne(name: string, nowMs: number): Promise<number | undefined> {
     const { planner, store, logger } = this.opts;
     const outcomes = await planner.retrying(() =>
       store.write(async (tx) => {
@@ -92,7 +94,7 @@ export class ScheduleRunner {
         return { outcomes, dueMs: run.dueMs };
       }),
     );
-    if (!outcomes) return 0;
+    if (!outcomes) return undefined;
     const failed = outcomes.outcomes.filter((o) => o.failure !== undefined);
     // A failed invocation is the rule's problem to see (EventBridge's FailedInvocations): warn.
     logger[failed.length > 0 ? "warn" : "info"]({ rule: name, due: new Date(outcomes.dueMs).toISOString(), tasks: outcomes.outcomes.flatMap((o) => o.taskArns), failedInvocations: failed.length, failures: failed.map((f) => f.failure) }, "schedules: rule invoked");
