@@ -8,6 +8,8 @@ import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
 import { berthService } from "./api/berth/service.js";
 import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
+import { eventsService } from "./api/events/service.js";
+import { ScheduleRunner } from "./controller/schedules/runner.js";
 import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { isClientAbort } from "./api/http-server.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
@@ -116,6 +118,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       ecsService({ store, planner, random: Math.random, endpoint: () => apiEndpoint }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
       berthService({ store }),
+      eventsService({ store }),
     ],
     authenticator,
     partition,
@@ -183,6 +186,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     now: Date.now,
   });
   lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
+  const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -208,6 +212,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       await services.stop();
       await lbController.stop();
       await lb.close();
+      await schedules.stop();
       hub.close();
       await api.close();
       await maintenance.stop();

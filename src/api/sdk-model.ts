@@ -20,7 +20,7 @@ export interface SdkModel {
   declaredErrors(operation: string): string[];
 }
 
-export type SdkPackage = "@aws-sdk/client-ecs" | "@aws-sdk/client-ecr";
+export type SdkPackage = "@aws-sdk/client-ecs" | "@aws-sdk/client-ecr" | "@aws-sdk/client-eventbridge";
 
 const require = createRequire(import.meta.url);
 

@@ -32,6 +32,7 @@ export interface RawServerConfig {
   readonly registryUploadIdleTimeout?: string | undefined;
   readonly agentLostAfter?: string | undefined;
   readonly taskHealthyAfter?: string | undefined;
+  readonly scheduleTick?: string | undefined;
   readonly tlsCert?: string | undefined;
   readonly tlsKey?: string | undefined;
   readonly headerTimeout?: string | undefined;
@@ -70,6 +71,8 @@ export interface ServerConfig {
   readonly agentLostAfterMs: number;
   /** A RUNNING task without container health checks counts as healthy after this long (ECS: 40 s). */
   readonly taskHealthyAfterMs: number;
+  /** How often scheduled EventBridge rules are checked for due runs. */
+  readonly scheduleTickMs: number;
   /** Serve HTTPS (and wss:// for agents) with these files; plain HTTP when absent. */
   readonly tls: TlsFiles | undefined;
   /** Timeouts and the connection limit of the HTTP port. */
@@ -114,6 +117,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     registryUploadLimits: uploadLimits(flags, env),
     agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
     taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
+    scheduleTickMs: duration("--schedule-tick", flags.scheduleTick ?? env.BERTH_SCHEDULE_TICK ?? "1s"),
     http: {
       headersTimeoutMs: positiveDuration("--header-timeout", flags.headerTimeout ?? env.BERTH_HEADER_TIMEOUT ?? "10s"),
       bodyTimeoutMs: positiveDuration("--request-body-timeout", flags.requestBodyTimeout ?? env.BERTH_REQUEST_BODY_TIMEOUT ?? "30s"),

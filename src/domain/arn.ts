@@ -83,3 +83,6 @@ export function parseIamArn(arn: string):
   if (!m) return undefined;
   return { type: m[2] as "user" | "role" | "policy", accountId: m[1]!, path: m[3]!, name: m[4]! };
 }
+
+/** An EventBridge rule of the default event bus. */
+export const eventRuleArn = (p: Partition, name: string): string => `arn:aws:events:${p.region}:${p.accountId}:rule/${name}`;

@@ -1,5 +1,5 @@
 /**
- * IAM's entities as the store keeps them (migration 7). Policy documents are kept as the text the
+ * IAM's entities as the store keeps them (migration 9). Policy documents are kept as the text the
  * client sent (IAM returns them as given); access-key secrets only sealed (auth/secret-box.ts),
  * session tokens only as their SHA-256.
  */

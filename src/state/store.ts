@@ -4,6 +4,7 @@ import type { ContainerInstanceRecord, ContainerInstanceStatus, Reservation } fr
 import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
 import type { ChangeFeed, LoggedChange } from "./changes.js";
+import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 
@@ -40,6 +41,7 @@ export interface ReadTx {
   readonly accountSettings: AccountSettingReader;
   readonly iam: IamReader;
   readonly loadBalancing: LoadBalancingReader;
+  readonly eventRules: EventRuleReader;
 }
 
 export interface WriteTx {
@@ -61,6 +63,7 @@ export interface WriteTx {
   readonly accountSettings: AccountSettingRepository;
   readonly iam: IamRepository;
   readonly loadBalancing: LoadBalancingRepository;
+  readonly eventRules: EventRuleRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

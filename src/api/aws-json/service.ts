@@ -59,4 +59,6 @@ export interface JsonService {
   readonly operations: Readonly<Record<string, Operation>>;
   /** The exceptions its handlers raise, with their statuses (the shared core is added by the front door). */
   readonly errors: ErrorCatalog;
+  /** The exception for a missing required member, when the service's is not InvalidParameterException (EventBridge: ValidationException). */
+  readonly missingMemberError?: ErrorName;
 }

@@ -1,6 +1,6 @@
 import { NormalizedSchema } from "@smithy/core/schema";
 import type { StaticStructureSchema } from "@smithy/types";
-import { AwsError } from "../../errors/catalog.js";
+import { AwsError, type ErrorName } from "../../errors/catalog.js";
 import { numberKind, numberProblem } from "./number-kinds.js";
 import { excerpt } from "../../observability/excerpt.js";
 
@@ -15,11 +15,17 @@ import { excerpt } from "../../observability/excerpt.js";
  *
  * Returns the cleaned value; throws SerializationException for a wrong type (a number that is not
  * the model's Integer or Long included) and InvalidParameterException for a missing required
- * member, naming the member's path.
+ * member (or `missingMember`, the service's name for it), naming the member's path.
  */
-export function validateShape(schema: StaticStructureSchema, value: unknown): Record<string, unknown> {
-  const cleaned = check(NormalizedSchema.of(schema), value, "");
-  return isObject(cleaned) ? cleaned : {};
+export function validateShape(schema: StaticStructureSchema, value: unknown, missingMember: ErrorName = "InvalidParameterException"): Record<string, unknown> {
+  try {
+    const cleaned = check(NormalizedSchema.of(schema), value, "");
+    return isObject(cleaned) ? cleaned : {};
+  } catch (e) {
+    // A missing required member is the only InvalidParameterException raised here; services without that name (EventBridge) say ValidationException.
+    if (e instanceof AwsError && e.code === "InvalidParameterException" && missingMember !== e.code) throw new AwsError(missingMember, e.message, e.fields);
+    throw e;
+  }
 }
 
 function check(s: NormalizedSchema, value: unknown, path: string, kind = numberKind(undefined, undefined)): unknown {

@@ -2,7 +2,7 @@ import type { Database, Statement } from "better-sqlite3";
 import type { IamAccessKeyRecord, IamManagedPolicyRecord, IamRepository, IamRoleRecord, IamTable, IamUserRecord } from "../iam-records.js";
 import { parseDoc, type DocRow } from "./rows.js";
 
-/** One kind of IAM entity in `iam_entities` (migration 7), keyed by (kind, name). */
+/** One kind of IAM entity in `iam_entities` (migration 9), keyed by (kind, name). */
 class SqliteIamTable<T> implements IamTable<T> {
   private readonly getStmt: Statement<[string, string], DocRow>;
   private readonly listStmt: Statement<[string], DocRow>;

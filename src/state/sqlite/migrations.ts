@@ -198,4 +198,18 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX elb_targets_by_task ON elb_targets (task_arn) WHERE task_arn IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    sql: `
+      -- EventBridge rules of the default event bus (api/events/, controller/schedules/): one document
+      -- per rule with its targets; the schedule's next due time a column, indexed, for the runner.
+      CREATE TABLE event_rules (
+        name         TEXT PRIMARY KEY,
+        version      INTEGER NOT NULL,
+        next_fire_ms INTEGER,
+        doc          TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX event_rules_due ON event_rules (next_fire_ms) WHERE next_fire_ms IS NOT NULL;
+    `,
+  },
 ];

@@ -1,0 +1,5 @@
+import type { Store } from "../../state/store.js";
+
+export interface EventsDeps {
+  readonly store: Store;
+}

@@ -1,0 +1,131 @@
+import { describe, it, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { nextDue } from "../../domain/schedules/rule-schedule.js";
+import { PlacementIndex } from "../../planner/placement-index.js";
+import { Planner } from "../../planner/planner.js";
+import type { EventRuleRecord } from "../../state/event-rule-records.js";
+import { SqliteStore } from "../../state/sqlite/sqlite-store.js";
+import { aCluster, aContainerInstance, aTaskDefinition } from "../../state/store-builders.js";
+import type { Store } from "../../state/store.js";
+import { ScheduleRunner } from "./runner.js";
+
+const t0 = Date.parse("2026-11-29T05:00:00Z");
+const minute = 60_000;
+const partition = { region: "us-east-1", accountId: "000000000000" };
+
+function aScheduledRule(name: string, taskDefinition: string, count = 1): EventRuleRecord {
+  const rule = {
+    name,
+    arn: `arn:aws:events:us-east-1:000000000000:rule/${name}`,
+    version: 1,
+    state: "ENABLED" as const,
+    scheduleExpression: "rate(1 minute)",
+    createdBy: "000000000000",
+    targets: [{ target: { Id: "t", Arn: "arn:aws:ecs:us-east-1:000000000000:cluster/c", EcsParameters: { TaskDefinitionArn: taskDefinition, TaskCount: count } }, overrides: { containerOverrides: [{ name: "app", command: ["clean"] }] } }],
+    anchorMs: t0,
+    invocations: [],
+  };
+  return { ...rule, nextFireMs: nextDue(rule, t0) };
+}
+
+/** A store file with cluster `c`, one instance and `app:1`; `open` gives a runner (a server) on it, with a clock the test moves. */
+async function aWorld(t: TestContext) {
+  const dir = mkdtempSync(join(tmpdir(), "berth-schedules-"));
+  const path = join(dir, "berth.db");
+  const clock = { now: t0 };
+  const open: Array<{ store: Store; index: PlacementIndex; runner: ScheduleRunner }> = [];
+  const server = (store = new SqliteStore({ path })) => {
+    const index = new PlacementIndex(store, (err) => assert.fail(String(err)));
+    // The test ticks by hand: the runner's own timer never fires during it.
+    const runner = new ScheduleRunner({ store, planner: new Planner(index, () => 0.5), partition, logger: pino({ level: "silent" }), now: () => clock.now, tickMs: 3_600_000, firstRunAfterMs: 3_600_000 });
+    open.push({ store, index, runner });
+    return { store, runner };
+  };
+  const first = server();
+  await first.store.write(async (tx) => {
+    await tx.clusters.put(aCluster("c"));
+    await tx.taskDefinitions.put(aTaskDefinition("app", 1, "ACTIVE"));
+    await tx.containerInstances.put(aContainerInstance("c", "i0", { registered: { cpu: 4096, memory: 8192, reservedTcp: [], reservedUdp: [] } }));
+  });
+  t.after(async () => {
+    for (const o of open) {
+      await o.runner.stop();
+      o.index.close();
+      await o.store.close().catch(() => undefined);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const tasksOf = (store: Store, rule: string) => store.read(async (tx) => (await tx.tasks.list({ cluster: "c", startedBy: `events-rule/${rule}`, limit: 100 })).items);
+  return { clock, server, first, tasksOf };
+}
+
+describe("ScheduleRunner", () => {
+  it("starts a due rule's tasks once, with the target's overrides, and the next run a period later", async (t) => {
+    const { clock, first, tasksOf } = await aWorld(t);
+    const { store, runner } = first;
+    await store.write((tx) => tx.eventRules.put(aScheduledRule("clean", "app", 2)));
+    clock.now = t0 + minute - 1;
+    assert.equal(await runner.runDue(), 0);
+    clock.now = t0 + minute + 500;
+    assert.equal(await runner.runDue(), 2);
+    assert.equal(await runner.runDue(), 0, "a run already made is not made again");
+    const tasks = await tasksOf(store, "clean");
+    assert.equal(tasks.length, 2);
+    assert.deepEqual(tasks[0]?.overrides.containerOverrides?.[0]?.command, ["clean"]);
+    const rule = await store.read((tx) => tx.eventRules.get("clean"));
+    assert.deepEqual({ last: rule?.lastFireMs, next: rule?.nextFireMs, runs: rule?.invocations.length }, { last: t0 + minute, next: t0 + 2 * minute, runs: 1 });
+    assert.deepEqual([...(rule?.invocations[0]?.targets[0]?.taskArns ?? [])].sort(), tasks.map((x) => x.arn).sort());
+    clock.now = t0 + 2 * minute;
+    assert.equal(await runner.runDue(), 2);
+  });
+
+  it("two runners on one store (two servers, or a tick overlapping the last) start a due run once", async (t) => {
+    const { clock, first, server, tasksOf } = await aWorld(t);
+    await first.store.write((tx) => tx.eventRules.put(aScheduledRule("once", "app")));
+    const second = server(first.store);
+    clock.now = t0 + minute;
+    const started = await Promise.all([first.runner.runDue(), second.runner.runDue(), first.runner.runDue()]);
+    assert.equal(started.reduce((a, b) => a + b, 0), 1);
+    assert.equal((await tasksOf(first.store, "once")).length, 1);
+  });
+
+  it("across a restart, a run made is not repeated, and runs missed while down make one", async (t) => {
+    const { clock, first, server, tasksOf } = await aWorld(t);
+    await first.store.write((tx) => tx.eventRules.put(aScheduledRule("r", "app")));
+    clock.now = t0 + minute;
+    assert.equal(await first.runner.runDue(), 1);
+    await first.runner.stop();
+    await first.store.close();
+    // Down for ten minutes: one run at the restart, for the newest due time.
+    clock.now = t0 + 11 * minute + 20_000;
+    const again = server();
+    assert.equal(await again.runner.runDue(), 1);
+    assert.equal(await again.runner.runDue(), 0);
+    assert.equal((await tasksOf(again.store, "r")).length, 2);
+    const rule = await again.store.read((tx) => tx.eventRules.get("r"));
+    assert.deepEqual({ last: rule?.lastFireMs, next: rule?.nextFireMs }, { last: t0 + 11 * minute, next: t0 + 12 * minute });
+  });
+
+  it("records a run that cannot start its tasks (FailedInvocations) and does not retry it each tick", async (t) => {
+    const { clock, first, tasksOf } = await aWorld(t);
+    await first.store.write(async (tx) => {
+      await tx.eventRules.put(aScheduledRule("missing", "nope"));
+      await tx.eventRules.put(aScheduledRule("too-big", "app", 10));
+    });
+    clock.now = t0 + minute;
+    await first.runner.runDue();
+    assert.equal(await first.runner.runDue(), 0);
+    const missing = await first.store.read((tx) => tx.eventRules.get("missing"));
+    assert.match(missing?.invocations[0]?.targets[0]?.failure ?? "", /ClientException: Unable to find task definition 'nope'/);
+    assert.equal(missing?.nextFireMs, t0 + 2 * minute);
+    assert.equal((await tasksOf(first.store, "missing")).length, 0);
+    // TaskCount 10 of a 64 MiB task fits; the outcome lists every task.
+    const big = await first.store.read((tx) => tx.eventRules.get("too-big"));
+    assert.equal(big?.invocations[0]?.targets[0]?.taskArns.length, 10);
+    assert.equal(big?.invocations[0]?.targets[0]?.failure, undefined);
+  });
+});

@@ -1,0 +1,127 @@
+import type { Logger } from "pino";
+import type { Partition } from "../../domain/arn.js";
+import { standaloneLaunch } from "../../domain/launch.js";
+import { AwsError } from "../../errors/catalog.js";
+import type { Planner } from "../../planner/planner.js";
+import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
+import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
+import { EventRuleConflictError, type EventRuleRecord, type TargetOutcome } from "../../state/event-rule-records.js";
+import type { Store, WriteTx } from "../../state/store.js";
+import { afterRun, dueRun } from "./invocation.js";
+import { targetRun } from "./target-request.js";
+
+export interface ScheduleRunnerOptions {
+  readonly store: Store;
+  readonly planner: Planner;
+  readonly partition: Partition;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** How often due rules are looked for (`--schedule-tick`). */
+  readonly tickMs: number;
+  /**
+   * The first runs wait this long after start: a run that fell due while the server was down starts
+   * once agents had the time to reconnect (the server passes `--agent-lost-after`), not against
+   * instances it has just marked disconnected.
+   */
+  readonly firstRunAfterMs?: number;
+}
+
+/** Due rules read per query; each runs in its own write, a batch's writes sharing commits. */
+const batchSize = 200;
+
+/**
+ * Starts the runs of scheduled EventBridge rules. Every tick it reads the rules whose next due time
+ * has come (an indexed column: idle rules cost nothing) and runs each in one store write that
+ * re-reads the rule, starts its targets' tasks through the planner and saves the rule's last and
+ * next due times: the tasks and the record of the run commit together, so a run starts once, and a
+ * restart (or kill -9) neither repeats nor loses it. A target that cannot start (no such task
+ * definition, nothing fits) is recorded in the run's outcome (FailedInvocations), not retried.
+ */
+export class ScheduleRunner {
+  private timer: NodeJS.Timeout;
+  private running: Promise<void> = Promise.resolve();
+  private busy = false;
+  private stopped = false;
+
+  constructor(private readonly opts: ScheduleRunnerOptions) {
+    this.timer = setTimeout(() => {
+      this.timer = setInterval(() => this.tick(), opts.tickMs);
+      this.tick();
+    }, opts.firstRunAfterMs ?? 0);
+  }
+
+  private tick(): void {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    this.running = this.runDue()
+      .then(() => undefined)
+      .catch((err: unknown) => this.opts.logger.error({ err }, "schedules: a tick failed; the next one tries again"))
+      .finally(() => {
+        this.busy = false;
+      });
+  }
+
+  /** Runs every rule due now, batch after batch, until none is. */
+  async runDue(): Promise<number> {
+    let started = 0;
+    for (;;) {
+      if (this.stopped) return started;
+      const nowMs = this.opts.now();
+      const due = await this.opts.store.read((tx) => tx.eventRules.due(nowMs, batchSize));
+      if (due.length === 0) return started;
+      const results = await Promise.allSettled(due.map((r) => this.runOne(r.name, nowMs)));
+      let ran = false;
+      for (const [i, r] of results.entries()) {
+        if (r.status === "fulfilled" && r.value !== undefined) [ran, started] = [true, started + r.value];
+        else if (r.status === "rejected" && !(r.reason instanceof EventRuleConflictError)) this.opts.logger.error({ err: r.reason, rule: due[i]?.name }, "schedules: a run failed; the next tick tries again");
+      }
+      // Only a batch that made runs can have left more due rules to read; otherwise the next tick tries again.
+      if (!ran) return started;
+    }
+  }
+
+  /** One rule's due run, if it is still due as the write sees it; returns how many tasks it started, or undefined when it was not due. */
+  private async runOne(name: string, nowMs: number): Promise<number | undefined> {
+    const { planner, store, logger } = this.opts;
+    const outcomes = await planner.retrying(() =>
+      store.write(async (tx) => {
+        const rule = await tx.eventRules.get(name);
+        const run = rule && dueRun(rule, nowMs);
+        if (!rule || !run) return undefined;
+        const outcomes: TargetOutcome[] = [];
+        for (const t of rule.targets) outcomes.push(await this.invoke(tx, rule, t.target, t.overrides, nowMs));
+        await tx.eventRules.put(afterRun(rule, run, outcomes, nowMs));
+        return { outcomes, dueMs: run.dueMs };
+      }),
+    );
+    if (!outcomes) return undefined;
+    const failed = outcomes.outcomes.filter((o) => o.failure !== undefined);
+    // A failed invocation is the rule's problem to see (EventBridge's FailedInvocations): warn.
+    logger[failed.length > 0 ? "warn" : "info"]({ rule: name, due: new Date(outcomes.dueMs).toISOString(), tasks: outcomes.outcomes.flatMap((o) => o.taskArns), failedInvocations: failed.length, failures: failed.map((f) => f.failure) }, "schedules: rule invoked");
+    return outcomes.outcomes.reduce((n, o) => n + o.taskArns.length, 0);
+  }
+
+  private async invoke(tx: WriteTx, rule: EventRuleRecord, target: EventRuleRecord["targets"][number]["target"], overrides: EventRuleRecord["targets"][number]["overrides"], nowMs: number): Promise<TargetOutcome> {
+    const targetId = target.Id ?? "";
+    const { request, count } = targetRun(rule.name, target, overrides);
+    try {
+      const launch = await standaloneLaunch(tx, request);
+      const placed = await this.opts.planner.launch(tx, launch, count, { partition: this.opts.partition, nowMs });
+      const taskArns = placed.tasks.map((t) => t.arn);
+      if (taskArns.length === count) return { targetId, taskArns };
+      const reasons = [...new Set(placed.failures.map((f) => `${f.reason ?? ""}${f.detail ? `: ${f.detail}` : ""}`))];
+      return { targetId, taskArns, failure: `${count - taskArns.length} of ${count} tasks not placed${reasons.length > 0 ? `: ${reasons.join("; ")}` : " (no container instance in the cluster)"}` };
+    } catch (e) {
+      // The rule's own mistakes (no such cluster or task definition, a bad override) are its run's outcome, as RunTask would answer them.
+      if (e instanceof AwsError || e instanceof InvalidPlacementRequest || e instanceof QuerySyntaxError) return { targetId, taskArns: [], failure: e instanceof AwsError ? `${e.code}: ${e.message}` : e.message };
+      throw e;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,59 @@
+import { it } from "node:test";
+import assert from "node:assert/strict";
+import { EventRuleConflictError, type EventRuleRecord } from "./event-rule-records.js";
+import type { Store } from "./store.js";
+
+type WithStore = (fn: (s: Store) => Promise<void>) => Promise<void>;
+
+const aRule = (name: string, overrides: Partial<EventRuleRecord> = {}): EventRuleRecord => ({
+  name,
+  arn: `arn:aws:events:us-east-1:1:rule/${name}`,
+  version: 1,
+  state: "ENABLED",
+  scheduleExpression: "rate(1 minute)",
+  createdBy: "1",
+  targets: [],
+  anchorMs: 0,
+  invocations: [],
+  ...overrides,
+});
+
+/** The EventBridge rules part of the Store contract: conditional saves, listing by prefix, due rules by their next due time. */
+export function eventRulesContract(withStore: WithStore): void {
+  it("saves event rules conditionally on their version", () =>
+    withStore(async (store) => {
+      await store.write((tx) => tx.eventRules.put(aRule("a")));
+      await assert.rejects(store.write((tx) => tx.eventRules.put(aRule("a"))), EventRuleConflictError);
+      await assert.rejects(store.write((tx) => tx.eventRules.put(aRule("a", { version: 3 }))), EventRuleConflictError);
+      await store.write((tx) => tx.eventRules.put(aRule("a", { version: 2, description: "second" })));
+      assert.equal((await store.read((tx) => tx.eventRules.get("a")))?.description, "second");
+      await store.write((tx) => tx.eventRules.delete("a"));
+      assert.equal(await store.read((tx) => tx.eventRules.get("a")), undefined);
+    }));
+
+  it("lists event rules by name prefix, page by page", () =>
+    withStore(async (store) => {
+      await store.write(async (tx) => {
+        for (const n of ["job-b", "job-a", "other", "job%"]) await tx.eventRules.put(aRule(n));
+      });
+      const first = await store.read((tx) => tx.eventRules.list({ namePrefix: "job", limit: 2 }));
+      assert.deepEqual(first.items.map((r) => r.name), ["job%", "job-a"]);
+      const second = await store.read((tx) => tx.eventRules.list({ namePrefix: "job", limit: 2, after: first.nextAfter }));
+      assert.deepEqual({ names: second.items.map((r) => r.name), next: second.nextAfter }, { names: ["job-b"], next: undefined });
+      assert.deepEqual((await store.read((tx) => tx.eventRules.list({ namePrefix: "job%", limit: 10 }))).items.map((r) => r.name), ["job%"]);
+    }));
+
+  it("finds the enabled rules due by a time, soonest first", () =>
+    withStore(async (store) => {
+      await store.write(async (tx) => {
+        await tx.eventRules.put(aRule("late", { nextFireMs: 300 }));
+        await tx.eventRules.put(aRule("early", { nextFireMs: 100 }));
+        await tx.eventRules.put(aRule("off", { nextFireMs: 50, state: "DISABLED" }));
+        await tx.eventRules.put(aRule("pattern", { scheduleExpression: undefined, eventPattern: "{}" }));
+      });
+      assert.deepEqual((await store.read((tx) => tx.eventRules.due(200, 10))).map((r) => r.name), ["early"]);
+      assert.deepEqual((await store.read((tx) => tx.eventRules.due(300, 10))).map((r) => r.name), ["early", "late"]);
+      assert.deepEqual((await store.read((tx) => tx.eventRules.due(300, 1))).map((r) => r.name), ["early"]);
+      assert.equal(await store.read((tx) => tx.eventRules.soonest()), 100);
+    }));
+}
