@@ -34,6 +34,8 @@ const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
 export class LoadBalancingController {
   private readonly dirty = new Set<string>();
   private readonly unhealthyTasks = new Set<string>();
+  /** Services with load balancers (kept from the change log and the sweeps). */
+  private readonly balanced = new Set<string>();
   private wake: (() => void) | undefined;
   private stopped = false;
   private readonly loop: Promise<void>;
@@ -42,8 +44,16 @@ export class LoadBalancingController {
 
   constructor(private readonly opts: LoadBalancingControllerOptions) {
     this.unsubscribe = opts.store.changes.subscribe((c) => {
-      if (c.kind === "service" && (c.record.loadBalancers ?? []).length > 0) this.mark(key(c.record.cluster, c.record.name));
-      else if (c.kind === "task" && c.record.serviceName !== undefined) this.mark(key(c.record.cluster, c.record.serviceName));
+      if (c.kind === "service") {
+        const k = key(c.record.cluster, c.record.name);
+        // A service that just lost its load balancers is synced once more, to take its targets away.
+        if ((c.record.loadBalancers ?? []).length > 0 || this.balanced.delete(k)) this.mark(k);
+        if ((c.record.loadBalancers ?? []).length > 0 && c.record.status !== "INACTIVE") this.balanced.add(k);
+      } else if (c.kind === "task" && c.record.serviceName !== undefined) {
+        // Only tasks of services behind load balancers: the others' changes are none of this controller's.
+        const k = key(c.record.cluster, c.record.serviceName);
+        if (this.balanced.has(k)) this.mark(k);
+      }
     });
     const sweep = (): void => {
       this.markAll().catch((err: unknown) => opts.logger.error({ err }, "load balancing: listing services failed"));
@@ -66,7 +76,11 @@ export class LoadBalancingController {
   }
 
   private async markAll(): Promise<void> {
-    for await (const s of allServices(this.opts.store)) if (s.status !== "INACTIVE" && (s.loadBalancers ?? []).length > 0) this.mark(key(s.cluster, s.name));
+    for await (const s of allServices(this.opts.store)) {
+      if (s.status === "INACTIVE" || (s.loadBalancers ?? []).length === 0) continue;
+      this.balanced.add(key(s.cluster, s.name));
+      this.mark(key(s.cluster, s.name));
+    }
   }
 
   private async run(): Promise<void> {
