@@ -8,6 +8,7 @@ import type { TaskRecord } from "../../domain/task.js";
 import { allServices } from "../../state/scan.js";
 import type { Store, WriteTx } from "../../state/store.js";
 import { eventsKept } from "../services/apply.js";
+import { DirtyKeys } from "../dirty-keys.js";
 import { lbMessages } from "./messages.js";
 import { planTargets } from "./target-plan.js";
 
@@ -32,17 +33,15 @@ const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
  * log and sweeps every `tickMs`; writes only through the store.
  */
 export class LoadBalancingController {
-  private readonly dirty = new Set<string>();
   private readonly unhealthyTasks = new Set<string>();
   /** Services with load balancers (kept from the change log and the sweeps). */
   private readonly balanced = new Set<string>();
-  private wake: (() => void) | undefined;
-  private stopped = false;
-  private readonly loop: Promise<void>;
+  private readonly keys: DirtyKeys;
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly opts: LoadBalancingControllerOptions) {
+    this.keys = new DirtyKeys((k) => this.handle(k));
     this.unsubscribe = opts.store.changes.subscribe((c) => {
       if (c.kind === "service") {
         const k = key(c.record.cluster, c.record.name);
@@ -59,7 +58,6 @@ export class LoadBalancingController {
       this.markAll().catch((err: unknown) => opts.logger.error({ err }, "load balancing: listing services failed"));
     };
     this.timer = setInterval(sweep, opts.tickMs ?? 1000);
-    this.loop = this.run();
     sweep();
   }
 
@@ -71,8 +69,7 @@ export class LoadBalancingController {
   }
 
   private mark(k: string): void {
-    this.dirty.add(k);
-    this.wake?.();
+    this.keys.mark(k);
   }
 
   private async markAll(): Promise<void> {
@@ -83,22 +80,14 @@ export class LoadBalancingController {
     }
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      if (this.dirty.size === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
-      const batch = [...this.dirty];
-      this.dirty.clear();
-      for (const k of batch) {
-        if (this.stopped) return;
-        const [a = "", b = ""] = k.split("\u0000");
-        try {
-          if (a === "task") await this.syncHealth(b);
-          else await this.syncService(a, b);
-        } catch (err) {
-          this.opts.logger.error({ err, what: k.replace("\u0000", "/") }, "load balancing: sync failed; retried on the next sweep");
-        }
-      }
+  /** One dirty key: a service's targets, or (`task\u0000<arn>`) a task's target health. */
+  private async handle(k: string): Promise<void> {
+    const [a = "", b = ""] = k.split("\u0000");
+    try {
+      if (a === "task") await this.syncHealth(b);
+      else await this.syncService(a, b);
+    } catch (err) {
+      this.opts.logger.error({ err, what: k.replace("\u0000", "/") }, "load balancing: sync failed; retried on the next sweep");
     }
   }
 
@@ -176,11 +165,9 @@ export class LoadBalancingController {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.timer);
     this.unsubscribe();
-    this.wake?.();
-    await this.loop;
+    await this.keys.stop();
   }
 }
 

@@ -7,6 +7,7 @@ import type { Planner } from "../../planner/planner.js";
 import { allServices } from "../../state/scan.js";
 import type { Store } from "../../state/store.js";
 import { isVersionConflict } from "../../state/version-conflict.js";
+import { DirtyKeys } from "../dirty-keys.js";
 import { applyPlan, eventsKept, type StopGate } from "./apply.js";
 import { reconcileService } from "./reconcile.js";
 import { loadSnapshot } from "./snapshot.js";
@@ -36,16 +37,14 @@ const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
  * (whose changes the change log delivers). A failing service backs off on its own and says why in its events.
  */
 export class ServiceRunner {
-  private readonly dirty = new Set<string>();
   private readonly byCluster = new Map<string, Set<string>>();
   private readonly backoff = new Map<string, { untilMs: number; delayMs: number; message: string }>();
-  private wake: (() => void) | undefined;
-  private stopped = false;
-  private readonly loop: Promise<void>;
+  private readonly keys: DirtyKeys;
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly opts: ServiceRunnerOptions) {
+    this.keys = new DirtyKeys((k) => this.handle(k));
     this.unsubscribe = opts.store.changes.subscribe((c) => {
       if (c.kind === "service") this.mark(c.record.cluster, c.record.name);
       else if (c.kind === "task" && c.record.serviceName !== undefined) this.mark(c.record.cluster, c.record.serviceName);
@@ -55,13 +54,11 @@ export class ServiceRunner {
       this.markAll().catch((err: unknown) => opts.logger.error({ err }, "services: listing failed"));
     };
     this.timer = setInterval(sweep, opts.tickMs ?? 1000);
-    this.loop = this.run();
     sweep();
   }
 
   private mark(cluster: string, name: string): void {
-    this.dirty.add(key(cluster, name));
-    this.wake?.();
+    this.keys.mark(key(cluster, name));
   }
 
   private async markAll(): Promise<void> {
@@ -72,28 +69,16 @@ export class ServiceRunner {
     }
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      if (this.dirty.size === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-      }
-      this.wake = undefined;
-      const batch = [...this.dirty];
-      this.dirty.clear();
-      for (const k of batch) {
-        if (this.stopped) return;
-        const [cluster = "", name = ""] = k.split("\u0000");
-        const wait = this.backoff.get(k);
-        if (wait && wait.untilMs > this.opts.now()) continue; // the timer brings it back
-        try {
-          if (await this.reconcileOne(cluster, name)) this.dirty.add(k);
-          this.backoff.delete(k);
-        } catch (err) {
-          await this.failed(k, cluster, name, err);
-        }
-      }
+  /** One dirty service: reconciled unless it is backing off (the timer brings it back then). */
+  private async handle(k: string): Promise<void> {
+    const [cluster = "", name = ""] = k.split("\u0000");
+    const wait = this.backoff.get(k);
+    if (wait && wait.untilMs > this.opts.now()) return;
+    try {
+      if (await this.reconcileOne(cluster, name)) this.keys.mark(k);
+      this.backoff.delete(k);
+    } catch (err) {
+      await this.failed(k, cluster, name, err);
     }
   }
 
@@ -165,10 +150,8 @@ export class ServiceRunner {
 
   /** Stops the loop and waits for the reconcile in progress to finish. */
   async stop(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.timer);
     this.unsubscribe();
-    this.wake?.();
-    await this.loop;
+    await this.keys.stop();
   }
 }
