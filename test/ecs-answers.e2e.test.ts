@@ -10,7 +10,6 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
-  ECSServiceException,
   ListContainerInstancesCommand,
   ListServicesCommand,
   ListTaskDefinitionsCommand,
@@ -21,16 +20,7 @@ import {
   type ECSClient,
 } from "@aws-sdk/client-ecs";
 import { BerthServer } from "./support/berth-server.js";
-
-async function refusal(p: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ECSServiceException) return { name: e.name, status: e.$metadata.httpStatusCode, message: e.message };
-    throw e;
-  }
-  assert.fail("the call succeeded");
-}
+import { refusal } from "./support/refusal.js";
 
 const registered = (ci: ContainerInstance | undefined, name: string) => ci?.registeredResources?.find((r) => r.name === name);
 const identity = (instanceType: string, instanceId = `i-${instanceType.replace(/\W/g, "")}`) => JSON.stringify({ instanceId, instanceType, region: "us-east-1" });

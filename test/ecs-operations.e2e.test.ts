@@ -5,7 +5,6 @@ import {
   CreateTaskSetCommand,
   DeleteAccountSettingCommand,
   DiscoverPollEndpointCommand,
-  ECSServiceException,
   ExecuteCommandCommand,
   ListAccountSettingsCommand,
   PutAccountSettingCommand,
@@ -13,17 +12,7 @@ import {
   type ECSClient,
 } from "@aws-sdk/client-ecs";
 import { BerthServer } from "./support/berth-server.js";
-
-/** The error an SDK call was refused with: its name, status and message. */
-async function refusal(p: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ECSServiceException) return { name: e.name, status: e.$metadata.httpStatusCode, message: e.message };
-    throw e;
-  }
-  assert.fail("the call succeeded");
-}
+import { refusal } from "./support/refusal.js";
 
 describe("every operation of ECS's model answers: account settings, DiscoverPollEndpoint, documented refusals", () => {
   let server: BerthServer;

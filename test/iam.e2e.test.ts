@@ -19,22 +19,12 @@ import {
 } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { BerthServer } from "./support/berth-server.js";
+import { refusal } from "./support/refusal.js";
 import { awsAs, clients, policyDoc, userWithPolicies, type Creds } from "./support/iam-tools.js";
 
 let account = "";
 const region = "us-east-1";
 const clusterArn = (name: string) => `arn:aws:ecs:${region}:${account}:cluster/${name}`;
-
-/** Resolves with the error a call was refused with. */
-async function refusal(p: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error("the call was not refused");
-}
 
 describe("IAM: users, policies and roles decide what every call may do (real server, SDK v3 and AWS CLI)", () => {
   let server: BerthServer;
