@@ -81,8 +81,9 @@ export class PlacementIndex {
 
   private async load(tx: WriteTx, cluster: string): Promise<ClusterEntry> {
     const uncommitted = tx.uncommitted();
-    const position = Math.max(await this.store.changes.head(), uncommitted[uncommitted.length - 1]?.revision ?? 0);
-    this.seenRevision = Math.max(this.seenRevision, await this.store.changes.head());
+    const committed = await this.store.changes.head();
+    const position = Math.max(committed, uncommitted[uncommitted.length - 1]?.revision ?? 0);
+    this.seenRevision = Math.max(this.seenRevision, committed);
     const loaded = await instancesWithTasks(tx, cluster);
     return {
       position,
