@@ -27,3 +27,39 @@ describe("SQLite change log retention", () => {
     }
   });
 });
+
+describe("SQLite durability", () => {
+  it("acknowledges a group commit, and tells subscribers of it, only once the WAL is synced", async () => {
+    const syncs: { fd: number; done: () => void }[] = [];
+    const store = new SqliteStore({ path: join(dir, "durable.db"), syncData: (fd) => new Promise<void>((done) => syncs.push({ fd, done })) });
+    try {
+      const heard: string[] = [];
+      store.changes.subscribe((c) => heard.push(c.kind === "cluster" ? c.record.name : c.kind));
+      let acknowledged = false;
+      const write = store.write((tx) => tx.clusters.put(aCluster("durable"))).then(() => (acknowledged = true));
+      for (let turn = 0; syncs.length === 0 && turn < 1000; turn++) await new Promise((r) => setImmediate(r));
+      assert.equal(syncs.length, 1, "the group commit syncs the WAL");
+      // Committed (a reader sees it), but neither the writer nor a subscriber has heard of it.
+      assert.equal((await store.read((tx) => tx.clusters.get("durable")))?.name, "durable");
+      await new Promise((r) => setImmediate(r));
+      assert.equal(acknowledged, false);
+      assert.deepEqual(heard, []);
+      syncs[0]!.done();
+      await write;
+      assert.deepEqual(heard, ["durable"]);
+    } finally {
+      syncs.forEach((s) => s.done());
+      await store.close();
+    }
+  });
+
+  it("refuses the group and every later write when the sync fails, as nothing says the data is on disk", async () => {
+    const store = new SqliteStore({ path: join(dir, "failing.db"), syncData: () => Promise.reject(new Error("EIO: i/o error, fdatasync")) });
+    try {
+      await assert.rejects(store.write((tx) => tx.clusters.put(aCluster("lost"))), /EIO/);
+      await assert.rejects(store.write((tx) => tx.clusters.put(aCluster("later"))), /closed/);
+    } finally {
+      await store.close();
+    }
+  });
+});
