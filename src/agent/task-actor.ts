@@ -24,7 +24,7 @@ export interface TaskActorDeps {
   readonly registryAuth?: (image: string) => Promise<Docker.AuthConfig | undefined>;
   readonly defaultStopTimeoutSeconds: number;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
-  readonly injectedEnv: (metadataId: string) => Record<string, string>;
+  readonly injectedEnv: (metadataId: string, spec: TaskSpec) => Record<string, string>;
   readonly report: (r: TaskReport) => void;
   readonly logger: Logger;
   readonly now: () => number;
@@ -258,7 +258,7 @@ export class TaskActor {
           hostPorts,
           hostIp: this.deps.hostIp,
           dockerNames,
-          injectedEnv: this.deps.injectedEnv(c.metadataId),
+          injectedEnv: this.deps.injectedEnv(c.metadataId, this.spec),
           defaultStopTimeoutSeconds: this.deps.defaultStopTimeoutSeconds,
         });
         c.dockerId = await this.deps.docker.createContainer(spec);
