@@ -15,7 +15,8 @@ import { TaskManager } from "./task-manager.js";
 import { trustFrom } from "./trust.js";
 import { callBerth } from "./berth-call.js";
 import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
-import { taskRoleCredentials } from "../agent-protocol/task-credentials.js";
+import { taskRoleCredentials, type TaskRoleType } from "../agent-protocol/task-credentials.js";
+import { executionRolePulls } from "./task-credentials/execution-role-pulls.js";
 
 export interface RunningAgent {
   readonly containerInstanceArn: string;
@@ -100,6 +101,10 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     },
   });
 
+  const roleCredentials = async (taskArn: string, roleType: TaskRoleType) =>
+    taskRoleCredentials.parse(await callBerth(endpoint, region, credentials, "GetTaskRoleCredentials", { taskArn, roleType }, trust, 10_000));
+  const executionRoleAuth = executionRolePulls({ endpoint, region, trust, fetch: roleCredentials, now: Date.now });
+
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), { start: randomStart(config.dynamicHostPortRange), hostIp: config.hostIp });
   // The channel and the task manager report to each other; neither calls the other before start().
@@ -123,7 +128,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     containerInstanceArn,
     hostIp: config.hostIp,
     pullBehavior: config.imagePullBehavior,
-    registryAuth: (image) => registryAuth.authFor(image),
+    // A task with an execution role pulls from Berth's registry as that role, as ECS pulls from ECR; others as the agent.
+    registryAuth: (image, spec) => (spec.executionRoleArn === undefined ? registryAuth.authFor(image) : executionRoleAuth(image, spec.taskArn)),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
     injectedEnv: (id, spec) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`, ...taskCredentials.envFor(spec) }),
@@ -137,9 +143,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   // The endpoints serve before the channel brings any task: a container may ask for its metadata at once.
   claims.introspection.serve(introspectionHandler({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }));
   for (const metadata of [claims.metadata, ...(gatewayPort ? [gatewayPort] : [])]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker }));
-  taskCredentials.serve({ actor: (arn) => tasks.actors.get(arn), inspect: (id) => docker.inspectContainer(id) }, async (taskArn, roleType) =>
-    taskRoleCredentials.parse(await callBerth(endpoint, region, credentials, "GetTaskRoleCredentials", { taskArn, roleType }, trust, 10_000)),
-  );
+  taskCredentials.serve({ actor: (arn) => tasks.actors.get(arn), inspect: (id) => docker.inspectContainer(id) }, roleCredentials);
   channel.start();
 
   if (claims.introspection.port !== config.introspectionPort || metadataPort !== config.metadataPort) {

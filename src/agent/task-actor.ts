@@ -21,7 +21,7 @@ export interface TaskActorDeps {
   readonly hostIp: string;
   readonly pullBehavior: ImagePullBehavior;
   /** Pull credentials for an image (Berth's own registry); undefined for anonymous pulls. */
-  readonly registryAuth?: (image: string) => Promise<Docker.AuthConfig | undefined>;
+  readonly registryAuth?: (image: string, spec: TaskSpec) => Promise<Docker.AuthConfig | undefined>;
   readonly defaultStopTimeoutSeconds: number;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
   readonly injectedEnv: (metadataId: string, spec: TaskSpec) => Record<string, string>;
@@ -234,7 +234,7 @@ export class TaskActor {
     for (const c of this.containers.values()) {
       try {
         const image = c.definition.image ?? "";
-        await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth: await this.deps.registryAuth?.(image) });
+        await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth: await this.deps.registryAuth?.(image, this.spec) });
         c.imageDigest = await this.deps.docker.imageDigest(image);
       } catch (err) {
         c.reason = err instanceof DockerError ? err.reason : `CannotPullContainerError: ${String(err)}`;
