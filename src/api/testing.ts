@@ -12,6 +12,7 @@ import { RefusalLog } from "../observability/refusal-log.js";
 import { PlacementIndex } from "../planner/placement-index.js";
 import { Planner } from "../planner/planner.js";
 import { SqliteStore } from "../state/sqlite/sqlite-store.js";
+import type { Store } from "../state/store.js";
 import { createJsonDispatcher } from "./aws-json/dispatcher.js";
 import { ecsService } from "./ecs/service.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
@@ -93,6 +94,8 @@ export interface InProcessEcs {
    * but a 200 throws, quoting the error.
    */
   send<O>(op: string, input: object): Promise<O>;
+  /** The store behind it, for what no ECS call sets up (IAM roles). */
+  readonly store: Store;
   /**
    * Records the instance's agent as connected, as the agent hub does when its channel opens (there
    * is no hub here): placement only considers instances whose agent is connected.
@@ -116,6 +119,7 @@ export function startInProcessEcs(): InProcessEcs {
   return {
     call,
     dispatch,
+    store,
     request: (op, input) => signedJsonRequest(ecsTarget, op, input),
     async send<O>(op: string, input: object): Promise<O> {
       const answer = await call(op, input);
