@@ -129,7 +129,7 @@ describe("task roles: credentials at 169.254.170.2", () => {
     );
   });
 
-  it("never serves them to another task's container, to the host, or for an unknown id", async () => {
+  it("never serves them to another task's container (403), to the host (403), or for an unknown id (400, as the ECS agent)", async () => {
     const otherId = other.containers![0]!.runtimeId!;
     const fromOther = await fetchInside(otherId, uri);
     // Wherever the other task runs, 169.254.170.2 on this host is the first agent's.
@@ -139,7 +139,7 @@ describe("task roles: credentials at 169.254.170.2", () => {
     assert.equal(fromHost.status, 403);
     assert.doesNotMatch(await fromHost.text(), /AccessKeyId/);
     const unknown = await fetchInside(withRole.containers![0]!.runtimeId!, "/v2/credentials/00000000-0000-0000-0000-000000000000");
-    assert.match(unknown, /HTTP\/1\.1 404/);
+    assert.match(unknown, /HTTP\/1\.1 400/);
   });
 
   it("refuses an agent the credentials of a task on another instance", async () => {

@@ -54,20 +54,25 @@ describe("the task credentials endpoint, in process", () => {
     assert.deepEqual(asked.at(-1), { taskArn: taskA, address: "127.0.0.1" });
   });
 
-  it("refuses the right id from anyone else (403), an unknown id (404) and other methods (405), without the secret", async () => {
+  it("refuses the right id from anyone else (403), unknown ids as the ECS agent does (400), other methods (405), without the secret", async () => {
     fromTaskAnswer = false;
-    for (const [path, method, status] of [
-      ["/v2/credentials/id-aaaa", "GET", 403],
-      ["/v2/credentials/id-zzzz", "GET", 404],
-      ["/v2/credentials/", "GET", 404],
-      ["/v1/credentials?id=id-aaaa", "GET", 404],
-      ["/v2/credentials/id-aaaa", "POST", 405],
+    for (const [path, method, status, code] of [
+      ["/v2/credentials/id-aaaa", "GET", 403, "AccessDenied"],
+      ["/v2/credentials/id-zzzz", "GET", 400, "InvalidIdInRequest"],
+      ["/v2/credentials/not%20an%20id", "GET", 400, "InvalidIdInRequest"],
+      ["/v2/credentials/", "GET", 400, "NoIdInRequest"],
+      ["/v1/credentials?id=id-aaaa", "GET", 404, "NotFound"],
+      ["/v2/credentials/id-aaaa", "POST", 405, "MethodNotAllowed"],
     ] as const) {
       const res = await fetch(`${base}${path}`, { method });
       const text = await res.text();
       assert.equal(res.status, status, `${method} ${path}`);
+      const body = JSON.parse(text) as { code: string; HTTPErrorCode: number };
+      assert.deepEqual([body.code, body.HTTPErrorCode], [code, status], `${method} ${path}`);
       assert.doesNotMatch(text, /secret|ASIAEXAMPLE/);
     }
+    const unknown = await fetch(`${base}/v2/credentials/id-zzzz`);
+    assert.deepEqual(await unknown.json(), { code: "InvalidIdInRequest", message: "CredentialsV2Request: Credentials not found", HTTPErrorCode: 400 });
   });
 });
 

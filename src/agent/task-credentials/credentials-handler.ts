@@ -2,6 +2,11 @@ import type { RequestListener, ServerResponse } from "node:http";
 import type { TaskRoleCredentials } from "../../agent-protocol/task-credentials.js";
 import type { TaskCredentials } from "./task-credentials.js";
 
+/** The ECS agent's error body: `{code, message, HTTPErrorCode}`. */
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  json(res, status, { code, message, HTTPErrorCode: status });
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
@@ -25,24 +30,30 @@ export interface CredentialsHandlerOptions {
 
 /**
  * The task credentials endpoint (`http://169.254.170.2/v2/credentials/<id>`, GET): the credentials
- * of the task's role, to the task's own containers only. An unknown id is 404, a request from any
- * other address 403 (the id alone is not enough), credentials not fetched yet 503 (SDKs retry).
+ * of the task's role, to the task's own containers only. Errors in the ECS agent's shape and, where
+ * it has them, words (400 InvalidIdInRequest for an id it holds nothing for, 400 NoIdInRequest);
+ * a request from any address but the task's containers is 403 (the id alone is not enough), and
+ * credentials not fetched yet (or expired, the control plane away) are 503.
  * Nothing a caller sends is logged.
  */
 export function credentialsHandler(opts: CredentialsHandlerOptions): RequestListener {
   return (req, res) => {
-    const m = /^\/v2\/credentials\/([A-Za-z0-9-]{1,64})$/.exec((req.url ?? "").split("?")[0] ?? "");
-    if (req.method !== "GET") return json(res, 405, { code: "MethodNotAllowed", message: "The credentials endpoint answers GET only." });
-    if (!m) return json(res, 404, { code: "InvalidIdInRequest", message: "CredentialsV2Request: no credentials at this path; use $AWS_CONTAINER_CREDENTIALS_RELATIVE_URI." });
+    if (req.method !== "GET") return refuse(res, 405, "MethodNotAllowed", "CredentialsV2Request: the credentials endpoint answers GET only");
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    if (path === "/v2/credentials" || path === "/v2/credentials/") return refuse(res, 400, "NoIdInRequest", "CredentialsV2Request: No ID in the request");
+    const m = /^\/v2\/credentials\/([A-Za-z0-9-]{1,64})$/.exec(path);
+    // As the ECS agent answers an id it holds no credentials for.
+    const notFound = () => refuse(res, 400, "InvalidIdInRequest", "CredentialsV2Request: Credentials not found");
+    if (!m) return path.startsWith("/v2/credentials/") ? notFound() : refuse(res, 404, "NotFound", "no such path: use $AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
     const answer = async () => {
       const found = await opts.credentials.lookup(m[1]!);
-      if (!found) return json(res, 404, { code: "InvalidIdInRequest", message: "CredentialsV2Request: Credentials not found" });
+      if (!found) return notFound();
       if (!(await opts.fromTask(found.taskArn, req.socket.remoteAddress))) {
-        return json(res, 403, { code: "AccessDenied", message: "CredentialsV2Request: these credentials belong to another task; a task's credentials are served to its own containers only." });
+        return refuse(res, 403, "AccessDenied", "CredentialsV2Request: these credentials belong to another task; a task's credentials are served to its own containers only");
       }
-      if (!found.credentials) return json(res, 503, { code: "CredentialsNotReady", message: "CredentialsV2Request: the task's credentials are not available yet; retry." });
+      if (!found.credentials) return refuse(res, 503, "CredentialsUnavailable", "CredentialsV2Request: the task's credentials are not available yet; retry");
       return json(res, 200, containerCredentialsBody(found.credentials));
     };
-    answer().catch(() => json(res, 500, { code: "InternalError", message: "CredentialsV2Request: the agent could not answer." }));
+    answer().catch(() => refuse(res, 500, "InternalError", "CredentialsV2Request: the agent could not answer"));
   };
 }
