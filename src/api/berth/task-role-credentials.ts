@@ -33,9 +33,10 @@ export function getTaskRoleCredentials(deps: { readonly iam: IamDeps; readonly l
       const task = await tx.tasks.get(input.taskArn);
       const principal = ctx.principal;
       // Said the same way whether the task exists elsewhere or not at all: an agent learns nothing of other instances.
-      if (!task || (principal.kind === "agent" && task.containerInstanceArn !== principal.containerInstanceArn)) {
-        throw new AwsError("AccessDeniedException", `Task ${excerpt(input.taskArn, 256)} is not placed on container instance ${principal.kind === "agent" ? principal.containerInstanceArn : "(none)"}: an agent gets credentials only for its own tasks.`);
+      if (principal.kind === "agent" && task?.containerInstanceArn !== principal.containerInstanceArn) {
+        throw new AwsError("AccessDeniedException", `Task ${excerpt(input.taskArn, 256)} is not placed on container instance ${principal.containerInstanceArn}: an agent gets credentials only for its own tasks.`);
       }
+      if (!task) throw clientException(`Task ${excerpt(input.taskArn, 256)} not found.`);
       if (task.lastStatus === "STOPPED") throw clientException(`Task ${task.arn} is STOPPED: its role's credentials are no longer issued.`);
       const roleArn = input.roleType === "TaskApplication" ? task.spec.taskRoleArn : task.spec.executionRoleArn;
       if (roleArn === undefined) throw clientException(`Task ${task.arn} has no ${input.roleType === "TaskApplication" ? "taskRoleArn" : "executionRoleArn"}.`);
