@@ -117,7 +117,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     services: [
       ecsService({ store, planner, random: Math.random, endpoint: () => apiEndpoint }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
-      berthService({ store }),
+      berthService({ store, iam: iamDeps, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
       eventsService({ store }),
     ],
     authenticator,

@@ -10,7 +10,9 @@ import {
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from "@aws-sdk/client-ecs";
+import { CreateRoleCommand } from "@aws-sdk/client-iam";
 import { BerthServer } from "./support/berth-server.js";
+import { clients } from "./support/iam-tools.js";
 
 const fixture = (name: string): string => resolve(import.meta.dirname, "../../test/fixtures", name);
 const readFixture = (name: string): RegisterTaskDefinitionCommandInput =>
@@ -68,6 +70,9 @@ describe("foundation: the seed flow against a running berth server", () => {
   it("registers the Fargate definition and refuses a cpu/memory pair Fargate does not offer", async () => {
     const ecs = server.ecs();
     const fargate = readFixture("fargate-task.json");
+    // ECS refuses a role that does not exist ("Role is not valid"): the fixture's execution role first.
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    await clients(server).iam.send(new CreateRoleCommand({ RoleName: "ecsTaskExecutionRole", AssumeRolePolicyDocument: trust }));
     const ok = await ecs.send(new RegisterTaskDefinitionCommand(fargate));
     assert.ok(ok.taskDefinition?.compatibilities?.includes("FARGATE"));
     assert.equal(ok.taskDefinition?.cpu, "256");

@@ -42,6 +42,10 @@ export const taskSpec = z.object({
   /** The task definition's containers with the run's overrides merged in. */
   containers: z.array(object<ContainerDefinition>()),
   volumes: z.array(object<Volume>()),
+  /** The task's IAM role (the run's override, else the definition's): its containers get its credentials (agent/task-credentials/). */
+  taskRoleArn: z.string().optional(),
+  /** The task execution role (the run's override, else the definition's). */
+  executionRoleArn: z.string().optional(),
   /** Why the server wants it stopped, when desiredStatus is STOPPED. */
   stopReason: z.string().optional(),
   /**

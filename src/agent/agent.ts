@@ -13,6 +13,10 @@ import { RegistryAuth } from "./registry-auth.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
 import { TaskManager } from "./task-manager.js";
 import { trustFrom } from "./trust.js";
+import { callBerth } from "./berth-call.js";
+import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
+import { taskRoleCredentials, type TaskRoleType } from "../agent-protocol/task-credentials.js";
+import { executionRolePulls } from "./task-credentials/execution-role-pulls.js";
 
 export interface RunningAgent {
   readonly containerInstanceArn: string;
@@ -32,7 +36,7 @@ export interface RunningAgent {
 export async function startAgent(input: AgentConfig, logger: Logger, claimed?: AgentClaims): Promise<RunningAgent> {
   if (!input.endpoint) throw new Error("the agent needs the server's URL: --endpoint or ECS_BACKEND_HOST");
   const claims = claimed ?? (await claimAgentResources(input));
-  const extra: HostPort[] = [];
+  const extra: { close(): Promise<void> }[] = [];
   try {
     return await start(input, logger, claims, extra);
   } catch (err) {
@@ -43,7 +47,7 @@ export async function startAgent(input: AgentConfig, logger: Logger, claimed?: A
   }
 }
 
-async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, extra: HostPort[]): Promise<RunningAgent> {
+async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, extra: { close(): Promise<void> }[]): Promise<RunningAgent> {
   // Nothing below that outlives this call (closures, clients, the channel) sees the operator's credential.
   const { credentials: operatorCredentials, ...config } = input;
   const endpoint = config.endpoint ?? "";
@@ -58,7 +62,11 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   // Containers reach the metadata endpoint on Docker's bridge gateway: bound, like the others,
   // before the agent registers or adopts anything.
   // Containers reach both at one port, so the gateway's takes the port the loopback one got.
-  if (gateway) extra.push(await HostPort.bind(metadataPort, gateway, metadataPortSetting));
+  const gatewayPort = gateway ? await HostPort.bind(metadataPort, gateway, metadataPortSetting) : undefined;
+  if (gatewayPort) extra.push(gatewayPort);
+  // Task roles' credentials at 169.254.170.2, when asked for: set up before registering, which says whether it works.
+  const taskCredentials = await openCredentialsEndpoint(config, logger);
+  extra.push(taskCredentials);
 
   const statePath = join(config.dataDir, "agent-state.json");
   const previous = readState(statePath);
@@ -67,7 +75,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     secretAccessKey: operatorCredentials.secretAccessKey.reveal(),
     sessionToken: operatorCredentials.sessionToken?.reveal(),
   };
-  const registered = await registerWithIdentity(registrationRequest(config, previous, engine), {
+  const registered = await registerWithIdentity(registrationRequest(config, previous, engine, taskCredentials.attributes), {
     endpoint,
     region,
     operator,
@@ -93,6 +101,10 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     },
   });
 
+  const roleCredentials = async (taskArn: string, roleType: TaskRoleType) =>
+    taskRoleCredentials.parse(await callBerth(endpoint, region, credentials, "GetTaskRoleCredentials", { taskArn, roleType }, trust, 10_000));
+  const executionRoleAuth = executionRolePulls({ endpoint, region, trust, fetch: roleCredentials, now: Date.now });
+
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), { start: randomStart(config.dynamicHostPortRange), hostIp: config.hostIp });
   // The channel and the task manager report to each other; neither calls the other before start().
@@ -104,7 +116,10 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     containerInstanceArn,
     logger: log,
     knownTasks: () => tasks.knownTasks(),
-    onDesired: (specs, complete) => tasks.apply(specs, complete),
+    onDesired: (specs, complete) => {
+      taskCredentials.sync(specs, complete);
+      tasks.apply(specs, complete);
+    },
   });
   const tasks = new TaskManager({
     docker,
@@ -113,10 +128,11 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     containerInstanceArn,
     hostIp: config.hostIp,
     pullBehavior: config.imagePullBehavior,
-    registryAuth: (image) => registryAuth.authFor(image),
+    // A task with an execution role pulls from Berth's registry as that role, as ECS pulls from ECR; others as the agent.
+    registryAuth: (image, spec) => (spec.executionRoleArn === undefined ? registryAuth.authFor(image) : executionRoleAuth(image, spec.taskArn)),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
-    injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}` }),
+    injectedEnv: (id, spec) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`, ...taskCredentials.envFor(spec) }),
     report: (r) => channel.report(r),
     logger: log,
     now: Date.now,
@@ -126,7 +142,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
 
   // The endpoints serve before the channel brings any task: a container may ask for its metadata at once.
   claims.introspection.serve(introspectionHandler({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }));
-  for (const metadata of [claims.metadata, ...extra]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker }));
+  for (const metadata of [claims.metadata, ...(gatewayPort ? [gatewayPort] : [])]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker }));
+  taskCredentials.serve({ actor: (arn) => tasks.actors.get(arn), inspect: (id) => docker.inspectContainer(id) }, roleCredentials);
   channel.start();
 
   if (claims.introspection.port !== config.introspectionPort || metadataPort !== config.metadataPort) {

@@ -1,6 +1,4 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import {
   ECSClient,
@@ -9,9 +7,9 @@ import {
   type RegisterContainerInstanceCommandOutput,
 } from "@aws-sdk/client-ecs";
 import type { Logger } from "pino";
-import { z } from "zod";
-import { postJson, trustFrom, type Trust } from "./trust.js";
-import { agentCredential, berthSigningName, berthTargetPrefix, type AgentCredential } from "../agent-protocol/agent-credential.js";
+import { trustFrom, type Trust } from "./trust.js";
+import { BerthCallError, callBerth } from "./berth-call.js";
+import { agentCredential, type AgentCredential } from "../agent-protocol/agent-credential.js";
 
 /**
  * The agent's identity, as an ECS agent's: it registers its container instance with an operator's
@@ -136,35 +134,11 @@ export async function createAgentCredential(
   containerInstanceArn: string,
   trust: Trust = trustFrom(undefined),
 ): Promise<AgentCredential> {
-  const url = new URL(endpoint);
-  const body = JSON.stringify({ containerInstanceArn });
-  const signer = new SignatureV4({ credentials: operator, region, service: berthSigningName, sha256: Hash.bind(null, "sha256") });
-  const signed = await signer.sign({
-    method: "POST",
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port === "" ? undefined : Number(url.port),
-    path: "/",
-    headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": `${berthTargetPrefix}.CreateAgentCredential` },
-    body,
-  });
-  const { host: _host, ...headers } = signed.headers;
-  const { status, text } = await postJson(new URL("/", endpoint), headers, body, trust, 30_000);
-  if (status !== 200) {
-    const error = awsError.safeParse(parseJson(text));
-    const why = error.success ? `${error.data.__type}: ${error.data.message ?? ""}` : `HTTP ${status}`;
-    throw new Error(`the control plane refused the agent a credential: ${why}`);
-  }
-  return agentCredential.parse(parseJson(text));
-}
-
-const awsError = z.object({ __type: z.string(), message: z.string().optional() });
-
-function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    return agentCredential.parse(await callBerth(endpoint, region, operator, "CreateAgentCredential", { containerInstanceArn }, trust));
+  } catch (err) {
+    if (err instanceof BerthCallError) throw new Error(`the control plane refused the agent a credential: ${err.code === "HttpError" ? err.message : `${err.code}: ${err.message}`}`, { cause: err });
+    throw err;
   }
 }
 

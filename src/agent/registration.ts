@@ -23,6 +23,8 @@ export function registrationRequest(
   config: Omit<AgentConfig, "credentials">,
   state: AgentState,
   docker: { readonly version: string; readonly apiVersion: string; readonly engineId?: string },
+  /** What the agent found out at start (the task credentials endpoint's capability, or why it is missing). */
+  discovered: readonly Attribute[] = [],
 ): RegisterContainerInstanceCommandInput {
   const memoryMiB = Math.floor(totalmem() / 2 ** 20) - config.reservedMemoryMiB;
   return {
@@ -42,6 +44,7 @@ export function registrationRequest(
       // The address is always sent, so that a restart on another address replaces the old one.
       ...(docker.engineId === undefined ? [] : [{ name: hostIdAttribute, value: docker.engineId }]),
       { name: hostIpAttribute, value: config.hostIp },
+      ...discovered,
       ...Object.entries(config.instanceAttributes).map(([name, value]) => ({ name, value })),
     ],
     tags: Object.entries(config.containerInstanceTags).map(([key, value]) => ({ key, value })),

@@ -21,10 +21,10 @@ export interface TaskActorDeps {
   readonly hostIp: string;
   readonly pullBehavior: ImagePullBehavior;
   /** Pull credentials for an image (Berth's own registry); undefined for anonymous pulls. */
-  readonly registryAuth?: (image: string) => Promise<Docker.AuthConfig | undefined>;
+  readonly registryAuth?: (image: string, spec: TaskSpec) => Promise<Docker.AuthConfig | undefined>;
   readonly defaultStopTimeoutSeconds: number;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
-  readonly injectedEnv: (metadataId: string) => Record<string, string>;
+  readonly injectedEnv: (metadataId: string, spec: TaskSpec) => Record<string, string>;
   readonly report: (r: TaskReport) => void;
   readonly logger: Logger;
   readonly now: () => number;
@@ -234,7 +234,7 @@ export class TaskActor {
     for (const c of this.containers.values()) {
       try {
         const image = c.definition.image ?? "";
-        await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth: await this.deps.registryAuth?.(image) });
+        await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth: await this.deps.registryAuth?.(image, this.spec) });
         c.imageDigest = await this.deps.docker.imageDigest(image);
       } catch (err) {
         c.reason = err instanceof DockerError ? err.reason : `CannotPullContainerError: ${String(err)}`;
@@ -258,7 +258,7 @@ export class TaskActor {
           hostPorts,
           hostIp: this.deps.hostIp,
           dockerNames,
-          injectedEnv: this.deps.injectedEnv(c.metadataId),
+          injectedEnv: this.deps.injectedEnv(c.metadataId, this.spec),
           defaultStopTimeoutSeconds: this.deps.defaultStopTimeoutSeconds,
         });
         c.dockerId = await this.deps.docker.createContainer(spec);

@@ -12,7 +12,9 @@ import { RefusalLog } from "../observability/refusal-log.js";
 import { PlacementIndex } from "../planner/placement-index.js";
 import { Planner } from "../planner/planner.js";
 import { SqliteStore } from "../state/sqlite/sqlite-store.js";
+import type { Store } from "../state/store.js";
 import { createJsonDispatcher } from "./aws-json/dispatcher.js";
+import type { JsonService } from "./aws-json/service.js";
 import { ecsService } from "./ecs/service.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
 
@@ -76,7 +78,7 @@ export function jsonAnswer(res: HttpResponse): JsonAnswer {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
- * Amazon ECS in process, as `berth server` assembles it but without a socket: a SQLite store in a
+ * Amazon ECS in process (with `more` services of the JSON front door on the same store), as `berth server` assembles it but without a socket: a SQLite store in a
  * temporary directory, the real operation table behind the real JSON front door (SigV4, shape
  * validation, authorization, error shapes), called with signed requests.
  */
@@ -93,6 +95,8 @@ export interface InProcessEcs {
    * but a 200 throws, quoting the error.
    */
   send<O>(op: string, input: object): Promise<O>;
+  /** The store behind it, for what no ECS call sets up (IAM roles). */
+  readonly store: Store;
   /**
    * Records the instance's agent as connected, as the agent hub does when its channel opens (there
    * is no hub here): placement only considers instances whose agent is connected.
@@ -103,7 +107,7 @@ export interface InProcessEcs {
 
 const ecsTarget = { targetPrefix: "AmazonEC2ContainerServiceV20141113", signingName: "ecs" };
 
-export function startInProcessEcs(): InProcessEcs {
+export function startInProcessEcs(more: (store: Store) => readonly JsonService[] = () => []): InProcessEcs {
   const dir = mkdtempSync(join(tmpdir(), "berth-ecs-api-"));
   const store = new SqliteStore({ path: join(dir, "berth.db") });
   // Placement ties are broken by randomness: a fixed value keeps every run the same.
@@ -111,11 +115,12 @@ export function startInProcessEcs(): InProcessEcs {
     throw err;
   });
   const ecs = ecsService({ store, random: () => 0.5, planner: new Planner(index, () => 0.5), endpoint: () => "http://127.0.0.1:4400" });
-  const dispatch = createJsonDispatcher({ services: [ecs], ...frontDoorOptions });
+  const dispatch = createJsonDispatcher({ services: [ecs, ...more(store)], ...frontDoorOptions });
   const call = async (op: string, input: object) => jsonAnswer(await dispatch(await signedJsonRequest(ecsTarget, op, input)));
   return {
     call,
     dispatch,
+    store,
     request: (op, input) => signedJsonRequest(ecsTarget, op, input),
     async send<O>(op: string, input: object): Promise<O> {
       const answer = await call(op, input);

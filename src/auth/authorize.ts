@@ -21,6 +21,8 @@ const agentPolicy: Readonly<Record<string, (p: AgentPrincipal, resource: string)
   "ecr:BatchGetImage": () => true,
   "ecr:GetDownloadUrlForLayer": () => true,
   "ecr:BatchCheckLayerAvailability": () => true,
+  // The credentials of its own tasks' roles: the handler checks that the task is on the agent's instance.
+  "berth:GetTaskRoleCredentials": () => true,
   // AWS asks no permission for this one: anyone may ask who they are.
   "sts:GetCallerIdentity": () => true,
 };

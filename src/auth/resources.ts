@@ -26,7 +26,7 @@ export function resourceOf(signingName: string, operation: string, input: Readon
     if (repository) return ecrRepositoryArn(p, repository);
     return "*";
   }
-  const instance = text(input.containerInstanceArn);
+  const instance = text(input.containerInstanceArn) ?? text(input.taskArn);
   return instance ?? "*";
 }
 

@@ -22,6 +22,7 @@ export function serverCommand(): Command {
     .option("--registry-upload-idle-timeout <duration>", "an upload session untouched this long is abandoned and its data removed (env BERTH_REGISTRY_UPLOAD_IDLE_TIMEOUT; default 30m)")
     .option("--agent-lost-after <duration>", "an agent disconnected this long is lost: its service tasks are replaced (env BERTH_AGENT_LOST_AFTER; default 15s)")
     .option("--task-healthy-after <duration>", "a RUNNING task without health checks counts as healthy after this (env BERTH_TASK_HEALTHY_AFTER; default 40s, as ECS)")
+    .option("--task-credentials-lifetime <duration>", "how long the credentials of a task's role (or execution role) last; agents renew them at half-life (env BERTH_TASK_CREDENTIALS_LIFETIME; default 1h)")
     .option("--schedule-tick <duration>", "how often scheduled EventBridge rules are checked for due runs (env BERTH_SCHEDULE_TICK; default 1s)")
     .option("--tls-cert <file>", "PEM certificate (with its chain): serve HTTPS, wss:// for agents and the registry over TLS (env BERTH_TLS_CERT)")
     .option("--tls-key <file>", "PEM private key of --tls-cert (env BERTH_TLS_KEY)")

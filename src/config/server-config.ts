@@ -33,6 +33,7 @@ export interface RawServerConfig {
   readonly agentLostAfter?: string | undefined;
   readonly taskHealthyAfter?: string | undefined;
   readonly scheduleTick?: string | undefined;
+  readonly taskCredentialsLifetime?: string | undefined;
   readonly tlsCert?: string | undefined;
   readonly tlsKey?: string | undefined;
   readonly headerTimeout?: string | undefined;
@@ -73,6 +74,8 @@ export interface ServerConfig {
   readonly taskHealthyAfterMs: number;
   /** How often scheduled EventBridge rules are checked for due runs. */
   readonly scheduleTickMs: number;
+  /** How long the credentials issued for a task's role last (agents renew them at half-life). */
+  readonly taskCredentialsLifetimeMs: number;
   /** Serve HTTPS (and wss:// for agents) with these files; plain HTTP when absent. */
   readonly tls: TlsFiles | undefined;
   /** Timeouts and the connection limit of the HTTP port. */
@@ -118,6 +121,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
     taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
     scheduleTickMs: duration("--schedule-tick", flags.scheduleTick ?? env.BERTH_SCHEDULE_TICK ?? "1s"),
+    taskCredentialsLifetimeMs: taskCredentialsLifetime(flags.taskCredentialsLifetime ?? env.BERTH_TASK_CREDENTIALS_LIFETIME ?? "1h"),
     http: {
       headersTimeoutMs: positiveDuration("--header-timeout", flags.headerTimeout ?? env.BERTH_HEADER_TIMEOUT ?? "10s"),
       bodyTimeoutMs: positiveDuration("--request-body-timeout", flags.requestBodyTimeout ?? env.BERTH_REQUEST_BODY_TIMEOUT ?? "30s"),
@@ -180,4 +184,11 @@ function count(flag: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1) throw new Error(`${flag} must be a whole number above 0; got '${text}'.`);
   return n;
+}
+
+/** A task credentials lifetime: long enough for an agent to renew them at half-life (5 s), at most STS's 12 h. */
+function taskCredentialsLifetime(text: string): number {
+  const ms = duration("--task-credentials-lifetime", text);
+  if (ms < 10_000 || ms > 12 * 3_600_000) throw new Error(`--task-credentials-lifetime must be between 10s and 12h; got '${text}'.`);
+  return ms;
 }

@@ -5,6 +5,7 @@ import { newId } from "./ids.js";
 import type { Launch } from "./launch.js";
 import { applyOverrides, reservationOf, type TaskRecord } from "./task.js";
 import type { PlacementRequest } from "../scheduler/types.js";
+import { taskIamRoleAttribute } from "./task-definition/requires-attributes.js";
 
 /** What one task of a launch asks of the placement engine. */
 export function placementRequest(l: Launch, count: number): PlacementRequest {
@@ -16,7 +17,11 @@ export function placementRequest(l: Launch, count: number): PlacementRequest {
     memory: need.memory,
     tcpPorts: need.tcpPorts,
     udpPorts: need.udpPorts,
-    requiredAttributes: (l.taskDefinition.body.requiresAttributes ?? []).map((a) => ({ name: a.name ?? "", value: a.value })),
+    requiredAttributes: [
+      ...(l.taskDefinition.body.requiresAttributes ?? []).map((a) => ({ name: a.name ?? "", value: a.value })),
+      // A task role named only by the run's override needs the capability the definition's would have required.
+      ...(l.overrides.taskRoleArn !== undefined && l.taskDefinition.body.taskRoleArn === undefined ? [{ name: taskIamRoleAttribute, value: undefined }] : []),
+    ],
     constraints: l.constraints,
     strategies: l.strategies,
   };
@@ -40,6 +45,8 @@ export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly pa
     memory: td.memory === undefined ? undefined : Number(td.memory),
     containers,
     volumes: td.volumes ?? [],
+    taskRoleArn: l.overrides.taskRoleArn ?? td.taskRoleArn,
+    executionRoleArn: l.overrides.executionRoleArn ?? td.executionRoleArn,
   };
   return {
     arn: spec.taskArn,

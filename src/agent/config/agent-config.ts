@@ -75,6 +75,8 @@ export interface AgentConfig {
   readonly introspectionPort: number;
   readonly metadataPort: number;
   readonly disablePrivileged: boolean;
+  /** Serve task roles' credentials on 169.254.170.2 (agent/task-credentials/). */
+  readonly taskIamRole: boolean;
   readonly taskCpuMemLimit: boolean;
   readonly engineAuth: { readonly type: "docker" | "dockercfg"; readonly data: Secret } | undefined;
   /** Every variable with its printable value and source, in table order (secrets redacted). */
@@ -169,6 +171,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     introspectionPort: required("BERTH_INTROSPECTION_PORT", v.BERTH_INTROSPECTION_PORT),
     metadataPort: required("BERTH_METADATA_PORT", v.BERTH_METADATA_PORT),
     disablePrivileged: required("ECS_DISABLE_PRIVILEGED", v.ECS_DISABLE_PRIVILEGED),
+    taskIamRole: required("ECS_ENABLE_TASK_IAM_ROLE", v.ECS_ENABLE_TASK_IAM_ROLE),
     taskCpuMemLimit: required("ECS_ENABLE_TASK_CPU_MEM_LIMIT", v.ECS_ENABLE_TASK_CPU_MEM_LIMIT),
     authType: read("ECS_ENGINE_AUTH_TYPE", v.ECS_ENGINE_AUTH_TYPE),
     authData: read("ECS_ENGINE_AUTH_DATA", v.ECS_ENGINE_AUTH_DATA),

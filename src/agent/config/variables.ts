@@ -107,6 +107,12 @@ export const agentVariables = {
   BERTH_INTROSPECTION_PORT: variable({ parse: nonNegativeInteger, default: 51678, flag: "introspection-port", help: "port of the introspection API on 127.0.0.1" }),
   BERTH_METADATA_PORT: variable({ parse: nonNegativeInteger, default: 51679, flag: "metadata-port", help: "port of the task metadata endpoint" }),
   ECS_DISABLE_PRIVILEGED: variable({ parse: bool, default: false, help: "refuse privileged containers" }),
+  ECS_ENABLE_TASK_IAM_ROLE: variable({
+    parse: bool,
+    default: false,
+    flag: "enable-task-iam-role",
+    help: "serve task roles' credentials at 169.254.170.2 (adds that address to lo; needs root)",
+  }),
   ECS_ENABLE_TASK_CPU_MEM_LIMIT: variable({ parse: bool, default: true, help: "enforce task-level cpu and memory" }),
   ECS_ENGINE_AUTH_TYPE: variable<(typeof engineAuthTypes)[number]>({
     parse: oneOf(engineAuthTypes),

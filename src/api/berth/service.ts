@@ -6,6 +6,8 @@ import { clientException } from "../../errors/catalog.js";
 import type { Store } from "../../state/store.js";
 import { operation, type JsonService } from "../aws-json/service.js";
 import { berthErrors } from "./errors.js";
+import type { IamDeps } from "../iam/deps.js";
+import { getTaskRoleCredentials } from "./task-role-credentials.js";
 
 
 export interface CreateAgentCredentialInput {
@@ -21,8 +23,11 @@ const CreateAgentCredentialRequest$: StaticStructureSchema = [3, "berth", "Creat
  * own, scoped to that instance. A new credential revokes the instance's previous one: an instance
  * has at most one. DeregisterContainerInstance revokes it. Only root may call this (auth/authorize.ts).
  */
-/** Berth's own JSON 1.1 operations, for what ECS does out of band (its agents' identities); IAM actions `berth:…`. */
-export function berthService({ store }: { readonly store: Store }): JsonService {
+/**
+ * Berth's own JSON 1.1 operations, for what ECS does out of band (its agents' identities, the
+ * credentials of task roles it hands its agents); IAM actions `berth:…`.
+ */
+export function berthService({ store, iam, taskCredentialsLifetimeMs = 3_600_000 }: { readonly store: Store; readonly iam?: IamDeps; readonly taskCredentialsLifetimeMs?: number }): JsonService {
   return {
     targetPrefix: berthTargetPrefix,
     signingName: berthSigningName,
@@ -48,6 +53,7 @@ export function berthService({ store }: { readonly store: Store }): JsonService 
         };
         return out;
       }),
+      ...(iam && { GetTaskRoleCredentials: getTaskRoleCredentials({ iam, lifetimeMs: taskCredentialsLifetimeMs }) }),
     },
   };
 }

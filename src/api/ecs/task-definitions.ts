@@ -25,6 +25,7 @@ import type { EcsDeps } from "./deps.js";
 import { findTaskDefinition } from "../../domain/lookups.js";
 import { expressionProblem } from "../../domain/placement-shapes.js";
 import { excerpt } from "../../observability/excerpt.js";
+import { checkTaskRoles } from "./task-roles.js";
 
 export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Operation> {
   return {
@@ -33,6 +34,7 @@ export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Ope
       const tags = validateTags(input.tags ?? []);
       const family = input.family ?? "";
       const record = await store.write(async (tx) => {
+        await checkTaskRoles(tx.iam, input, ctx);
         const revision = await tx.taskDefinitions.allocateRevision(family);
         const created: TaskDefinitionRecord = {
           family,

@@ -28,6 +28,7 @@ import { encodeToken, pageRequest } from "../pagination.js";
 import type { EcsDeps } from "./deps.js";
 import { instanceArnIn, taskArnIn } from "./refs.js";
 import { toTask } from "./task-view.js";
+import { checkTaskRoles } from "./task-roles.js";
 
 export function taskOperations({ store, planner }: EcsDeps): Record<string, Operation> {
   const shaped = (tasks: readonly TaskRecord[], failures: readonly Failure[], ctx: RequestContext) => ({ tasks: tasks.map((t) => toTask(ctx.partition, t)), failures });
@@ -52,6 +53,7 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
           const earlier = token === undefined ? undefined : await tx.tasks.findRun(clusterName(input.cluster), token);
           if (earlier) return replay(tx, earlier, requestHash(input));
           const launch = await standaloneLaunch(tx, input);
+          await checkTaskRoles(tx.iam, input.overrides, ctx);
           if ((await planner.view(tx, launch.cluster.name)).size === 0) throw invalidParameter("No Container Instances were found in your cluster.");
           const launched = await launching(tx, launch, count, ctx);
           if (token !== undefined) {
@@ -77,6 +79,7 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
         store.write(async (tx) => {
           // StartTask is for custom schedulers: the caller's instances, resource checks but no strategies or constraints.
           const launch = { ...(await standaloneLaunch(tx, input)), constraints: [], strategies: [] };
+          await checkTaskRoles(tx.iam, input.overrides, ctx);
           const tasks: TaskRecord[] = [];
           const failures: Failure[] = [];
           for (const ref of refs) {

@@ -1,15 +1,13 @@
-import { randomBytes } from "node:crypto";
 import { decide } from "../../auth/authorize.js";
-import { sha256 } from "../../auth/iam-directory.js";
 import { compilePolicyText } from "../../auth/policy/compile.js";
 import { evaluateTrust } from "../../auth/policy/evaluate.js";
 import { requestContext } from "../../auth/request-context.js";
-import { generateAccessKey } from "../../auth/credentials-file.js";
 import { parseIamArn } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import { iamKey } from "../../state/iam-records.js";
 import type { QueryOperation } from "../aws-query/service.js";
-import { iamId, type IamDeps } from "../iam/deps.js";
+import type { IamDeps } from "../iam/deps.js";
+import { issueSession } from "./issue-session.js";
 import { optional, optionalInt, required, rules } from "../iam/params.js";
 
 /**
@@ -47,22 +45,9 @@ export function assumeRoleOperation(deps: IamDeps): QueryOperation {
         throw new AwsError("ValidationException", `The requested DurationSeconds exceeds the MaxSessionDuration set for this role (${role.maxSessionDurationS} seconds).`);
       }
 
-      const key = generateAccessKey();
-      const accessKeyId = iamId("ASIA", 16);
-      const sessionToken = randomBytes(96).toString("base64");
-      const expiresAtMs = ctx.nowMs + durationS * 1000;
-      await deps.store.write(async (tx) => {
-        await tx.iam.purgeExpiredSessions(ctx.nowMs);
-        await tx.iam.putAccessKey({
-          accessKeyId,
-          sealedSecret: deps.box.seal(key.secretAccessKey),
-          status: "Active",
-          createdAtMs: ctx.nowMs,
-          owner: { kind: "session", roleName: role.roleName, sessionName, expiresAtMs, sessionTokenSha256: sha256(sessionToken) },
-        });
-      });
+      const credentials = await issueSession(deps, role, sessionName, ctx.nowMs, ctx.nowMs + durationS * 1000);
       return {
-        Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: key.secretAccessKey, SessionToken: sessionToken, Expiration: new Date(expiresAtMs) },
+        Credentials: credentials,
         AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${sessionName}`, Arn: `arn:aws:sts::${partition.accountId}:assumed-role/${role.roleName}/${sessionName}` },
       };
     },

@@ -25,13 +25,16 @@ const dockerApi = (version: string): string => legacy(`docker-remote-api.${versi
 const ecrImage = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
 const isSecretsManager = (valueFrom: string | undefined): boolean => (valueFrom ?? "").includes(":secretsmanager:");
 
+/** The capability an agent advertises when it serves task role credentials. */
+export const taskIamRoleAttribute = legacy("task-iam-role");
+
 export function requiredAttributes(def: NormalizedTaskDefinition, facts: TaskFacts): Attribute[] {
   const names = new Set<string>();
   const need = (...list: string[]): void => list.forEach((n) => names.add(n));
   const hasExecutionRole = def.executionRoleArn !== undefined;
 
   if (def.taskRoleArn !== undefined) {
-    need(legacy("task-iam-role")); // (obs)
+    need(taskIamRoleAttribute); // (obs)
     if (facts.networkMode === "host") need(legacy("task-iam-role-network-host")); // (agent)
   }
   if (facts.networkMode === "awsvpc") need(modern("task-eni"), dockerApi("1.18")); // (obs)

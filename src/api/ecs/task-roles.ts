@@ -1,0 +1,40 @@
+import { ecsTasksPrincipal, trustsService } from "../../auth/service-trust.js";
+import { parseIamArn, type Partition } from "../../domain/arn.js";
+import { clientException } from "../../errors/catalog.js";
+import { excerpt } from "../../observability/excerpt.js";
+import { iamKey, type IamReader, type IamRoleRecord } from "../../state/iam-records.js";
+
+/** Where a call names task roles: a task definition being registered, or a RunTask/StartTask override. */
+export interface NamedTaskRoles {
+  readonly taskRoleArn?: string | undefined;
+  readonly executionRoleArn?: string | undefined;
+}
+
+/** The role `roleArn` names in this account, or undefined (malformed, another account, no such role). */
+export async function roleOfArn(iam: IamReader, roleArn: string, p: Partition): Promise<IamRoleRecord | undefined> {
+  const parsed = parseIamArn(roleArn);
+  if (parsed?.type !== "role" || parsed.accountId !== p.accountId) return undefined;
+  const role = await iam.roles.get(iamKey(parsed.name));
+  return role?.arn === roleArn ? role : undefined;
+}
+
+/**
+ * Refuses, with ECS's ClientException and its words, a task role or execution role that ECS could
+ * not use: one that is not an IAM role of this account ("Role is not valid", as
+ * RegisterTaskDefinition answers), or one whose trust policy does not let `ecs-tasks.amazonaws.com`
+ * assume it (the message ECS gives when a task cannot start for that reason).
+ */
+export async function checkTaskRoles(iam: IamReader, named: NamedTaskRoles | undefined, ctx: { readonly partition: Partition; readonly nowMs: number }): Promise<void> {
+  for (const [member, arn] of [["taskRoleArn", named?.taskRoleArn], ["executionRoleArn", named?.executionRoleArn]] as const) {
+    if (arn === undefined) continue;
+    const role = await roleOfArn(iam, arn, ctx.partition);
+    if (!role) {
+      throw clientException(`Role is not valid: ${member} ${excerpt(arn, 256)} names no IAM role of account ${ctx.partition.accountId}; create the role (trusting ${ecsTasksPrincipal}) first.`);
+    }
+    if (!trustsService(role, ecsTasksPrincipal, ctx.partition.accountId, ctx.nowMs)) {
+      throw clientException(
+        `ECS was unable to assume the role '${role.arn}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role. (Its trust policy must allow sts:AssumeRole to the service principal ${ecsTasksPrincipal}.)`,
+      );
+    }
+  }
+}
