@@ -86,3 +86,6 @@ export function parseIamArn(arn: string):
 
 /** An EventBridge rule of the default event bus. */
 export const eventRuleArn = (p: Partition, name: string): string => `arn:aws:events:${p.region}:${p.accountId}:rule/${name}`;
+
+/** A capacity provider: `arn:aws:ecs:<region>:<account>:capacity-provider/<name>` (Fargate's too). */
+export const capacityProviderArn = (p: Partition, name: string): string => `${prefix(p)}capacity-provider/${name}`;

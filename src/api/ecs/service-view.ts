@@ -15,7 +15,7 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     failedTasks: d.failedTasks,
     createdAt: date(d.createdAtMs),
     updatedAt: date(d.updatedAtMs),
-    launchType: s.launchType,
+    ...(s.capacityProviderStrategy === undefined ? { launchType: s.launchType } : { capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })) }),
     rolloutState: d.rolloutState,
     rolloutStateReason: d.rolloutStateReason,
   }));
@@ -30,7 +30,8 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     desiredCount: s.desiredCount,
     runningCount: s.deployments.reduce((n, d) => n + d.runningCount, 0),
     pendingCount: s.deployments.reduce((n, d) => n + d.pendingCount, 0),
-    launchType: s.launchType,
+    // ECS shows a service's capacity provider strategy, or its launch type, never both.
+    ...(s.capacityProviderStrategy === undefined ? { launchType: s.launchType } : { capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })) }),
     taskDefinition: s.taskDefinitionArn,
     deploymentConfiguration: {
       deploymentCircuitBreaker: { enable: circuitBreaker.enable, rollback: circuitBreaker.rollback },

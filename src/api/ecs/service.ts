@@ -2,6 +2,7 @@ import type { JsonService } from "../aws-json/service.js";
 import { ecsErrors } from "./errors.js";
 import { accountSettingOperations } from "./account-settings.js";
 import { attributeOperations } from "./attributes.js";
+import { capacityProviderOperations } from "./capacity-providers.js";
 import { clusterOperations } from "./clusters.js";
 import { containerInstanceOperations } from "./container-instances.js";
 import type { EcsDeps } from "./deps.js";
@@ -28,6 +29,7 @@ export function ecsService(deps: EcsDeps): JsonService {
       ...serviceOperations(deps),
       ...accountSettingOperations(deps),
       ...pollEndpointOperations(deps),
+      ...capacityProviderOperations(deps),
       ...unofferedOperations(),
     },
   };

@@ -6,6 +6,7 @@ import {
   DescribeServicesRequest$,
   ListServicesRequest$,
   UpdateServiceRequest$,
+  type CapacityProviderStrategyItem,
   type CreateServiceRequest,
   type DeleteServiceRequest,
   type DeploymentConfiguration,
@@ -25,7 +26,6 @@ import {
   type ServiceRecord,
 } from "../../domain/service.js";
 import {
-  checkCapacityProviderStrategy,
   checkClientToken,
   checkDeploymentPercents,
   checkDesiredCount,
@@ -41,6 +41,7 @@ import type { EcsDeps } from "./deps.js";
 import { constraintsFrom, strategiesFrom } from "../../domain/placement-shapes.js";
 import { toService } from "./service-view.js";
 import { findTaskDefinition } from "../../domain/lookups.js";
+import { launchCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 
@@ -78,9 +79,9 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           const strategy: SchedulingStrategy = input.schedulingStrategy === "DAEMON" ? "DAEMON" : "REPLICA";
           checkClientToken(input.clientToken);
           checkDesiredCount(strategy, input.desiredCount);
-          checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
           checkPlatformVersion(input.platformVersion);
           unsupported(input);
+          const capacity = launchCapacity(cluster, input);
           if (strategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
             throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
           }
@@ -98,6 +99,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             desiredCount: input.desiredCount ?? 0,
             taskDefinitionArn: td.body.taskDefinitionArn ?? "",
             launchType: "EC2",
+            capacityProviderStrategy: strategyItems(capacity),
             deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
@@ -128,17 +130,22 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           const current = await liveService(tx, input.cluster, input.service ?? "");
           if (current.status !== "ACTIVE") throw new AwsError("ServiceNotActiveException", "Service was not ACTIVE.");
           checkDesiredCount(current.schedulingStrategy, input.desiredCount);
-          checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
           checkPlatformVersion(input.platformVersion);
           unsupported(input);
           let next: ServiceRecord = { ...current, version: current.version + 1 };
+          let redeploy = input.forceNewDeployment === true;
+          if (input.capacityProviderStrategy !== undefined) {
+            // A new strategy (the cluster's default when empty) applies to a new deployment's tasks, as in ECS.
+            const capacity = launchCapacity(await activeCluster(tx, current.cluster), { capacityProviderStrategy: input.capacityProviderStrategy });
+            next = { ...next, capacityProviderStrategy: strategyItems(capacity) };
+            redeploy = true;
+          }
           if (input.desiredCount !== undefined) next = { ...next, desiredCount: input.desiredCount };
           if (input.deploymentConfiguration) {
             next = { ...next, deploymentConfiguration: deploymentConfig(current.deploymentConfiguration, input.deploymentConfiguration, current.schedulingStrategy) };
           }
           if (input.healthCheckGracePeriodSeconds !== undefined) next = { ...next, healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds) };
           if (input.propagateTags !== undefined) next = { ...next, propagateTags: propagate(input.propagateTags) };
-          let redeploy = input.forceNewDeployment === true;
           if (input.placementConstraints !== undefined || input.placementStrategy !== undefined) {
             if (current.schedulingStrategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
               throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
@@ -237,10 +244,13 @@ async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promis
   return td;
 }
 
-function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown; capacityProviderStrategy?: unknown[] }): void {
+/** A resolved strategy as the service keeps and shows it; undefined for a launch type. */
+const strategyItems = (capacity: LaunchCapacity): CapacityProviderStrategyItem[] | undefined =>
+  capacity.kind === "strategy" ? capacity.strategy.map((i) => ({ capacityProvider: i.provider, weight: i.weight, base: i.base })) : undefined;
+
+function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown }): void {
   checkLaunchType(input.launchType);
   if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
-  if ((input.capacityProviderStrategy ?? []).length > 0) throw invalidParameter("capacityProviderStrategy is not available in Berth yet.");
   if (input.networkConfiguration !== undefined) throw invalidParameter("networkConfiguration (awsvpc) is not available in Berth yet.");
 }
 

@@ -12,7 +12,6 @@ const notYet = (code: "UnsupportedFeatureException" | "ClientException", reason:
 const refused = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "refused", code, reason });
 
 const taskSets = "task sets (the EXTERNAL deployment controller) are planned";
-const capacityProviders = "capacity providers (and a cluster's default strategy, FARGATE and FARGATE_SPOT built in) are planned";
 const serviceDeployments = "service deployments and revisions as their own resources are planned; DescribeServices lists a service's deployments";
 const submissions = "Berth's agents report task and container states over the agent channel; the ECS agent's state-change submissions are planned";
 const taskProtection = "task scale-in protection is planned";
@@ -26,11 +25,6 @@ const unoffered: Readonly<Record<string, Refusal>> = {
   UpdateTaskSet: notYet("UnsupportedFeatureException", taskSets),
   DeleteTaskSet: notYet("UnsupportedFeatureException", taskSets),
   UpdateServicePrimaryTaskSet: notYet("UnsupportedFeatureException", taskSets),
-  CreateCapacityProvider: notYet("UnsupportedFeatureException", capacityProviders),
-  DescribeCapacityProviders: notYet("UnsupportedFeatureException", capacityProviders),
-  UpdateCapacityProvider: notYet("UnsupportedFeatureException", capacityProviders),
-  DeleteCapacityProvider: notYet("UnsupportedFeatureException", capacityProviders),
-  PutClusterCapacityProviders: notYet("ClientException", capacityProviders),
   ListServicesByNamespace: notYet("ClientException", "Service Connect namespaces are planned"),
   DescribeServiceDeployments: notYet("UnsupportedFeatureException", serviceDeployments),
   DescribeServiceRevisions: notYet("UnsupportedFeatureException", serviceDeployments),
