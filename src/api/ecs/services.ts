@@ -119,7 +119,6 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
         },
         async (tx, s) => {
           await tx.services.put(s);
-          if (s.tags.length > 0) await tx.tags.put(s.arn, s.tags);
         },
       ),
     ),
