@@ -1,5 +1,6 @@
 import type { Deployment, Service, ServiceEvent } from "@aws-sdk/client-ecs";
 import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
+import { toTaskSet } from "./task-set-view.js";
 
 const date = (ms: number): Date => new Date(ms);
 
@@ -32,7 +33,7 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     pendingCount: s.deployments.reduce((n, d) => n + d.pendingCount, 0),
     // ECS shows a service's capacity provider strategy, or its launch type, never both.
     ...(s.capacityProviderStrategy === undefined ? { launchType: s.launchType } : { capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })) }),
-    taskDefinition: s.taskDefinitionArn,
+    taskDefinition: s.taskDefinitionArn === "" ? undefined : s.taskDefinitionArn,
     deploymentConfiguration: {
       deploymentCircuitBreaker: { enable: circuitBreaker.enable, rollback: circuitBreaker.rollback },
       maximumPercent,
@@ -47,7 +48,8 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     placementStrategy: [...s.placementStrategy],
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     schedulingStrategy: s.schedulingStrategy,
-    deploymentController: { type: "ECS" },
+    deploymentController: { type: s.deploymentController ?? "ECS" },
+    ...(s.deploymentController === "EXTERNAL" ? { taskSets: (s.taskSets ?? []).map((t) => toTaskSet(s, t, includeTags)) } : {}),
     enableECSManagedTags: s.enableECSManagedTags,
     propagateTags: s.propagateTags === "SERVICE" || s.propagateTags === "TASK_DEFINITION" ? s.propagateTags : "NONE",
     enableExecuteCommand: false,

@@ -11,6 +11,7 @@ import { serviceOperations } from "./services.js";
 import { tagOperations } from "./tags.js";
 import { taskDefinitionOperations } from "./task-definitions.js";
 import { taskOperations } from "./tasks.js";
+import { taskSetOperations } from "./task-sets.js";
 import { unofferedOperations } from "./unoffered.js";
 
 /** Amazon ECS (2014-11-13): the operation table. */
@@ -30,6 +31,7 @@ export function ecsService(deps: EcsDeps): JsonService {
       ...accountSettingOperations(deps),
       ...pollEndpointOperations(deps),
       ...capacityProviderOperations(deps),
+      ...taskSetOperations(deps),
       ...unofferedOperations(),
     },
   };

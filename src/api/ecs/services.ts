@@ -86,8 +86,10 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
           }
           if (strategy === "REPLICA" && input.desiredCount === undefined) throw invalidParameter("desiredCount is required for a REPLICA service.");
-          const td = await activeTaskDefinition(tx, input.taskDefinition);
-          constraintsFrom(td.body.placementConstraints ?? [], input.placementConstraints ?? []);
+          const controller = deploymentController(input, strategy);
+          // An EXTERNAL service may leave its task definition to its task sets.
+          const td = controller === "EXTERNAL" && input.taskDefinition === undefined ? undefined : await activeTaskDefinition(tx, input.taskDefinition);
+          constraintsFrom(td?.body.placementConstraints ?? [], input.placementConstraints ?? []);
           strategiesFrom(input.placementStrategy ?? []);
           const base: ServiceRecord = {
             arn: serviceArn(ctx.partition, cluster.name, name),
@@ -97,14 +99,14 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             status: "ACTIVE",
             schedulingStrategy: strategy,
             desiredCount: input.desiredCount ?? 0,
-            taskDefinitionArn: td.body.taskDefinitionArn ?? "",
+            taskDefinitionArn: td?.body.taskDefinitionArn ?? "",
             launchType: "EC2",
             capacityProviderStrategy: strategyItems(capacity),
             deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
             healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds ?? 0),
-            loadBalancers: await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td),
+            loadBalancers: td === undefined ? [] : await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td),
             propagateTags: propagate(input.propagateTags),
             enableECSManagedTags: input.enableECSManagedTags ?? false,
             tags: validateTags(input.tags),
@@ -115,6 +117,8 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             roleArn: roleArnOf(input.role, ctx.partition.accountId),
             version: (existing?.version ?? 0) + 1,
           };
+          // An EXTERNAL service has no deployments of its own: its tasks run through its task sets.
+          if (controller === "EXTERNAL") return { ...base, deploymentController: "EXTERNAL", taskSets: [] };
           return withNewDeployment(base, { id: newDeploymentId(random), taskDefinitionArn: base.taskDefinitionArn, nowMs: ctx.nowMs });
         },
         async (tx, s) => {
@@ -128,6 +132,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
         async (tx) => {
           const current = await liveService(tx, input.cluster, input.service ?? "");
           if (current.status !== "ACTIVE") throw new AwsError("ServiceNotActiveException", "Service was not ACTIVE.");
+          if (current.deploymentController === "EXTERNAL") checkExternalUpdate(input);
           checkDesiredCount(current.schedulingStrategy, input.desiredCount);
           checkPlatformVersion(input.platformVersion);
           unsupported(input);
@@ -241,6 +246,33 @@ async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promis
     throw invalidParameter("Task definition does not support launch_type EC2.");
   }
   return td;
+}
+
+/** CreateService's deployment controller: ECS (the default) or EXTERNAL (task sets); CODE_DEPLOY needs AWS CodeDeploy. */
+function deploymentController(input: CreateServiceRequest, strategy: SchedulingStrategy): "ECS" | "EXTERNAL" {
+  const type = input.deploymentController?.type ?? "ECS";
+  if (type === "ECS") return "ECS";
+  if (type === "CODE_DEPLOY") {
+    throw invalidParameter("The CODE_DEPLOY deployment controller needs AWS CodeDeploy, which Berth does not run: use EXTERNAL and drive the deployment with task sets, or ECS.");
+  }
+  if (type !== "EXTERNAL") throw invalidParameter(`deploymentController.type must be ECS, CODE_DEPLOY or EXTERNAL; got '${excerpt(type)}'.`);
+  if (strategy === "DAEMON") throw invalidParameter("The DAEMON scheduling strategy is not supported with the EXTERNAL deployment controller: use REPLICA.");
+  if ((input.loadBalancers ?? []).length > 0) {
+    throw invalidParameter("Load balancers of a service with the EXTERNAL deployment controller belong on its task sets, which do not take them in Berth yet.");
+  }
+  return "EXTERNAL";
+}
+
+/** What UpdateService may change on an EXTERNAL service: its task sets carry the rest. */
+function checkExternalUpdate(input: UpdateServiceRequest): void {
+  const deploymentBound = (["taskDefinition", "forceNewDeployment", "placementConstraints", "placementStrategy", "loadBalancers", "capacityProviderStrategy", "networkConfiguration", "platformVersion"] as const).filter(
+    (k) => input[k] !== undefined,
+  );
+  if (deploymentBound.length > 0) {
+    throw invalidParameter(
+      `Unable to update ${deploymentBound.join(", ")} on services with a EXTERNAL deployment controller. Create a task set with CreateTaskSet and make it primary with UpdateServicePrimaryTaskSet.`,
+    );
+  }
 }
 
 /** A resolved strategy as the service keeps and shows it; undefined for a launch type. */

@@ -49,6 +49,21 @@ export async function taggedResource(tx: ReadTx, arn: string): Promise<TaggedRes
       if (!task) throw new AwsError("ResourceNotFoundException", `The task ${shown} does not exist.`);
       return { tags: task.tags, save: (w, tags) => w.tasks.put({ ...task, tags, version: task.version + 1 }) };
     }
+    case "task-set": {
+      // task-set/<cluster>/<service>/<id>, the id itself holding a slash (ecs-svc/…).
+      const [clusterPart = "", servicePart = "", ...idParts] = resource.path.split("/");
+      const cluster = await tx.clusters.get(clusterPart);
+      if (!cluster || cluster.status !== "ACTIVE") throw new AwsError("ClusterNotFoundException", "Cluster not found.");
+      const service = await tx.services.get(clusterPart, servicePart);
+      if (!service || service.status === "INACTIVE") throw new AwsError("ServiceNotFoundException", "Service not found.");
+      const id = idParts.join("/");
+      const set = (service.taskSets ?? []).find((t) => t.id === id && t.status !== "DRAINING");
+      if (!set) throw new AwsError("ResourceNotFoundException", `The task set ${shown} does not exist.`);
+      return {
+        tags: set.tags,
+        save: (w, tags) => w.services.put({ ...service, taskSets: (service.taskSets ?? []).map((t) => (t.id === id ? { ...t, tags } : t)), version: service.version + 1 }),
+      };
+    }
     case "container-instance": {
       await clusterOf(tx, arn);
       const instance = await tx.containerInstances.get(arn);
@@ -57,7 +72,7 @@ export async function taggedResource(tx: ReadTx, arn: string): Promise<TaggedRes
     }
     default:
       throw invalidParameter(
-        `'${shown}' is not the ARN of an ECS resource that takes tags: name a cluster, service, task, task definition, container instance or capacity provider ARN.`,
+        `'${shown}' is not the ARN of an ECS resource that takes tags: name a cluster, service, task, task set, task definition, container instance or capacity provider ARN.`,
       );
   }
 }
