@@ -190,7 +190,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
-  registryAddress = new URL(endpoint).host;
+  registryAddress = config.registryHost ?? new URL(endpoint).host;
   apiEndpoint = endpoint;
   logger.info({ endpoint, dataDir: config.dataDir }, "berth server listening");
 

@@ -27,6 +27,8 @@ export const ecrErrors = {
   InvalidTagParameterException: 400,
   TooManyTagsException: 400,
   UnableToGetUpstreamImageException: 400,
+  RepositoryPolicyNotFoundException: 400,
+  RegistryPolicyNotFoundException: 400,
 } as const satisfies ErrorCatalog;
 
 export type EcrErrorName = keyof typeof ecrErrors;
