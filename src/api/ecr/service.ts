@@ -3,6 +3,7 @@ import { ecrErrors } from "./errors.js";
 import { authorizationOperations } from "./authorization.js";
 import type { EcrDeps } from "./deps.js";
 import { imageOperations } from "./images.js";
+import { layerOperations } from "./layers.js";
 import { lifecyclePolicyOperations } from "./lifecycle-policies.js";
 import { policyOperations } from "./policies.js";
 import { repositoryOperations } from "./repositories.js";
@@ -21,6 +22,7 @@ export function ecrService(deps: EcrDeps): JsonService {
       ...authorizationOperations(deps),
       ...tagOperations(deps),
       ...policyOperations(deps),
+      ...layerOperations(deps),
     },
   };
 }
