@@ -1,3 +1,4 @@
+import { checkDownload } from "./registry/download-url.js";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -106,6 +107,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       if (!check.ok) refusals.count("RegistryCredentialsRefused", { username: excerpt(username), reason: check.reason }, "registry credentials refused");
       return Promise.resolve(username === registryUser && check.ok ? check.principal : undefined);
     },
+    checkDownload: (token, repository, digest) => checkDownload(tokenSecret, token, repository, digest, Date.now()),
     authorize: registryAuthorizer(iamDeps.directory, partition),
     onError: (err, req) => {
       if (isClientAbort(err)) logger.debug({ method: excerpt(req.method), url: excerpt(req.url) }, "registry client went away");
@@ -190,7 +192,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
-  registryAddress = new URL(endpoint).host;
+  registryAddress = config.registryHost ?? new URL(endpoint).host;
   apiEndpoint = endpoint;
   logger.info({ endpoint, dataDir: config.dataDir }, "berth server listening");
 

@@ -2,10 +2,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   CreateClusterCommand,
-  CreateTaskSetCommand,
   DeleteAccountSettingCommand,
   DiscoverPollEndpointCommand,
   ExecuteCommandCommand,
+  GetTaskProtectionCommand,
   ListAccountSettingsCommand,
   PutAccountSettingCommand,
   PutAccountSettingDefaultCommand,
@@ -83,10 +83,10 @@ describe("every operation of ECS's model answers: account settings, DiscoverPoll
   });
 
   it("an operation Berth does not offer is refused with the exception ECS declares for it, saying so and why", async () => {
-    const taskSet = await refusal(ecs.send(new CreateTaskSetCommand({ cluster: "default", service: "s", taskDefinition: "t" })));
-    assert.equal(taskSet.name, "UnsupportedFeatureException");
-    assert.equal(taskSet.status, 400);
-    assert.match(taskSet.message, /^CreateTaskSet is not offered by Berth yet: task sets .* are planned \(see docs\/compatibility\.md\)\.$/);
+    const protection = await refusal(ecs.send(new GetTaskProtectionCommand({ cluster: "default", tasks: ["t"] })));
+    assert.equal(protection.name, "UnsupportedFeatureException");
+    assert.equal(protection.status, 400);
+    assert.match(protection.message, /^GetTaskProtection is not offered by Berth yet: task scale-in protection is planned \(see docs\/compatibility\.md\)\.$/);
     const exec = await refusal(ecs.send(new ExecuteCommandCommand({ cluster: "default", task: "t", command: "sh", interactive: true })));
     assert.equal(exec.name, "ClientException");
     assert.match(exec.message, /^ExecuteCommand is not offered by Berth: .*docker exec/);
@@ -96,7 +96,7 @@ describe("every operation of ECS's model answers: account settings, DiscoverPoll
   });
 
   it("a malformed request to a refused operation is told what is wrong with it first", async () => {
-    const r = await refusal(ecs.send(new CreateTaskSetCommand({ cluster: "default" } as never)));
+    const r = await refusal(ecs.send(new GetTaskProtectionCommand({} as never)));
     assert.equal(r.name, "InvalidParameterException");
   });
 });

@@ -1,4 +1,4 @@
-import { arnCluster, clusterArn, clusterName, ecrRepositoryArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
+import { arnCluster, capacityProviderArn, clusterArn, clusterName, ecrRepositoryArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
 
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
@@ -18,6 +18,11 @@ export function resourceOf(signingName: string, operation: string, input: Readon
       if (ref?.revision !== undefined) return taskDefinitionArn(p, ref.family, ref.revision);
       if (ref) return taskDefinitionFamilyArn(p, ref.family);
     }
+    // Tagging acts on the resource it names; capacity provider calls on the provider (as IAM names them).
+    const tagged = text(input.resourceArn);
+    if (tagged && /^(Tag|Untag|ListTagsFor)Resource$/.test(operation)) return tagged;
+    const provider = operation === "DeleteCapacityProvider" ? text(input.capacityProvider) : /^(Create|Update)CapacityProvider$/.test(operation) ? text(input.name) : undefined;
+    if (provider) return provider.startsWith("arn:") ? provider : capacityProviderArn(p, provider);
     if ("cluster" in input || operation === "RegisterContainerInstance") return clusterArn(p, clusterName(text(input.cluster)));
     return "*";
   }

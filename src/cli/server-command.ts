@@ -15,6 +15,7 @@ export function serverCommand(): Command {
     .option("--region <region>", "region in ARNs and signatures (env BERTH_REGION; default us-east-1)")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env BERTH_LOG_LEVEL; default info)")
     .option("--stopped-task-retention <duration>", "how long stopped tasks stay describable (env BERTH_STOPPED_TASK_RETENTION; default 168h)")
+    .option("--registry-host <host[:port]>", "the registry's address as users push to it, named by ECR's repositoryUri and proxyEndpoint (env BERTH_REGISTRY_HOST; default the server's own address)")
     .option("--registry-gc-interval <duration>", "how often the registry applies lifecycle policies and collects garbage (env BERTH_REGISTRY_GC_INTERVAL; default 1h)")
     .option("--registry-blob-grace <duration>", "how long an unreferenced blob survives garbage collection (env BERTH_REGISTRY_BLOB_GRACE; default 1h)")
     .option("--registry-max-upload-sessions <n>", "open upload sessions one registry token holder may have (env BERTH_REGISTRY_MAX_UPLOAD_SESSIONS; default 100)")

@@ -36,6 +36,13 @@ describe("server config: registry maintenance", () => {
     assert.equal(c.registryBlobGraceMs, 3_600_000);
   });
 
+  it("takes the registry host users push to, flag over environment; none by default", () => {
+    assert.equal(compileServerConfig({}, {}).registryHost, undefined);
+    assert.equal(compileServerConfig({}, { BERTH_REGISTRY_HOST: "10.0.0.5:4400" }).registryHost, "10.0.0.5:4400");
+    assert.equal(compileServerConfig({ registryHost: "registry.example.com" }, { BERTH_REGISTRY_HOST: "x:1" }).registryHost, "registry.example.com");
+    assert.equal(compileServerConfig({ registryHost: "[::1]:5000" }, {}).registryHost, "[::1]:5000");
+  });
+
   it("takes flags over the environment, as Go durations", () => {
     const c = compileServerConfig({ registryGcInterval: "500ms" }, { BERTH_REGISTRY_GC_INTERVAL: "1m", BERTH_REGISTRY_BLOB_GRACE: "3s" });
     assert.equal(c.registryGcIntervalMs, 500);
@@ -46,6 +53,9 @@ describe("server config: registry maintenance", () => {
     ["a non-duration interval", { registryGcInterval: "often" }, /--registry-gc-interval must be a duration/],
     ["an interval below 100ms", { registryGcInterval: "10ms" }, /at least 100ms/],
     ["a non-duration grace", { registryBlobGrace: "soon" }, /--registry-blob-grace must be a duration/],
+    ["a registry host with a scheme", { registryHost: "https://registry.example.com" }, /--registry-host must be a host name/],
+    ["a registry host with a path", { registryHost: "registry.example.com/v2" }, /--registry-host must be a host name/],
+    ["a registry host with port 0", { registryHost: "registry.example.com:0" }, /--registry-host must be a host name/],
   ];
   for (const [what, flags, message] of refused) {
     it(`refuses ${what}`, () => assert.throws(() => compileServerConfig(flags, {}), message));

@@ -26,6 +26,7 @@ export interface RawServerConfig {
   readonly logLevel?: string | undefined;
   readonly stoppedTaskRetention?: string | undefined;
   readonly registryGcInterval?: string | undefined;
+  readonly registryHost?: string | undefined;
   readonly registryBlobGrace?: string | undefined;
   readonly registryMaxUploadSessions?: string | undefined;
   readonly registryMaxUploadBytes?: string | undefined;
@@ -64,6 +65,11 @@ export interface ServerConfig {
   readonly stoppedTaskRetentionMs: number;
   /** How often the registry applies lifecycle policies and collects garbage. */
   readonly registryGcIntervalMs: number;
+  /**
+   * `host[:port]` users push to and pull from (a name in front of this server, e.g. behind a TLS
+   * proxy): ECR's repositoryUri and proxyEndpoint name it. Absent: the server's own address.
+   */
+  readonly registryHost?: string | undefined;
   /** How long an unreferenced blob survives GC: a push uploads layers before the manifest naming them. */
   readonly registryBlobGraceMs: number;
   /** Per principal (registry token holder): open upload sessions, their bytes, and when an untouched one is abandoned. */
@@ -116,6 +122,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     tls: tlsCert && tlsKey ? { certFile: resolve(tlsCert), keyFile: resolve(tlsKey) } : undefined,
     stoppedTaskRetentionMs,
     registryGcIntervalMs,
+    registryHost: registryHost(flags.registryHost ?? env.BERTH_REGISTRY_HOST),
     registryBlobGraceMs,
     registryUploadLimits: uploadLimits(flags, env),
     agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
@@ -191,4 +198,15 @@ function taskCredentialsLifetime(text: string): number {
   const ms = duration("--task-credentials-lifetime", text);
   if (ms < 10_000 || ms > 12 * 3_600_000) throw new Error(`--task-credentials-lifetime must be between 10s and 12h; got '${text}'.`);
   return ms;
+}
+
+/** `--registry-host`: a host name or address with an optional port, as Docker names a registry (no scheme, no path). */
+function registryHost(text: string | undefined): string | undefined {
+  if (text === undefined || text === "") return undefined;
+  const host = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/.exec(text);
+  const port = host?.[1] === undefined ? undefined : Number(host[1]);
+  if (!host || text.length > 253 || (port !== undefined && (port < 1 || port > 65535))) {
+    throw new Error(`--registry-host must be a host name or address with an optional port, such as registry.example.com or 10.0.0.5:4400 (no scheme or path); got '${text.slice(0, 80)}'.`);
+  }
+  return text;
 }

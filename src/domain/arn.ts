@@ -86,3 +86,15 @@ export function parseIamArn(arn: string):
 
 /** An EventBridge rule of the default event bus. */
 export const eventRuleArn = (p: Partition, name: string): string => `arn:aws:events:${p.region}:${p.accountId}:rule/${name}`;
+
+/** A capacity provider: `arn:aws:ecs:<region>:<account>:capacity-provider/<name>` (Fargate's too). */
+export const capacityProviderArn = (p: Partition, name: string): string => `${prefix(p)}capacity-provider/${name}`;
+
+/** A task set of a service: `…:task-set/<cluster>/<service>/<id>` (the id is `ecs-svc/<19 digits>`). */
+export const taskSetArn = (p: Partition, cluster: string, service: string, id: string): string => `${prefix(p)}task-set/${cluster}/${service}/${id}`;
+
+/** A task-set parameter (an id or an ARN) as the task set's id. */
+export function taskSetId(ref: string): string {
+  const m = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-set\/[^/]+\/[^/]+\/(.+)$/.exec(ref);
+  return m ? m[1]! : ref;
+}

@@ -1,4 +1,4 @@
-import type { ClusterConfiguration, ClusterServiceConnectDefaults, ClusterSetting } from "@aws-sdk/client-ecs";
+import type { CapacityProviderStrategyItem, ClusterConfiguration, ClusterServiceConnectDefaults, ClusterSetting } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
 
@@ -45,6 +45,10 @@ export interface ClusterRecord {
   /** CreateCluster's / UpdateCluster's `serviceConnectDefaults`, stored and returned as given. */
   readonly serviceConnectDefaults?: ClusterServiceConnectDefaults | undefined;
   readonly createdAtMs: number;
+  /** The capacity providers associated with the cluster (CreateCluster, PutClusterCapacityProviders), by name. */
+  readonly capacityProviders?: readonly string[] | undefined;
+  /** Used by RunTask and CreateService calls that name neither a launch type nor a strategy. */
+  readonly defaultCapacityProviderStrategy?: readonly CapacityProviderStrategyItem[] | undefined;
   /** Bumped on every change; saves are conditional on it (see `Store`). */
   readonly version: number;
 }

@@ -9,7 +9,8 @@ import { activeCluster, findTaskDefinition } from "./lookups.js";
 import { constraintsFrom, strategiesFrom } from "./placement-shapes.js";
 import { checkPlatformVersion } from "./platform-version.js";
 import { serviceGroup, type ServiceRecord } from "./service.js";
-import { checkCapacityProviderStrategy } from "./service-limits.js";
+import { launchCapacity, type LaunchCapacity } from "./capacity/launch-capacity.js";
+import { checkStrategy } from "./capacity/strategy.js";
 import { validateTags } from "./tags.js";
 import { normalizeOverrides } from "./task-overrides.js";
 
@@ -29,6 +30,10 @@ export interface Launch {
   readonly tags: readonly Tag[];
   readonly constraints: readonly PlacementConstraint[];
   readonly strategies: readonly PlacementStrategy[];
+  /** A launch type, or the capacity provider strategy that splits the tasks among providers (planner/capacity-launch.ts). */
+  readonly capacity: LaunchCapacity;
+  /** Set on the launch of one provider's share of a strategy: the tasks' `capacityProviderName`. */
+  readonly capacityProviderName?: string | undefined;
 }
 
 /** RunTask's and StartTask's parameters that shape the tasks (the rest is the caller's: count, instances, client token). */
@@ -63,11 +68,11 @@ export function runTaskCount(count: number | undefined): number {
 export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Promise<Launch> {
   checkLaunchType(input.launchType);
   checkPlatformVersion(input.platformVersion);
-  checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
   if (input.referenceId !== undefined && input.referenceId.length > maxReferenceId) {
     throw invalidParameter(`referenceId can be at most ${maxReferenceId} characters; got ${input.referenceId.length}.`);
   }
   const cluster = await activeCluster(tx, input.cluster);
+  const capacity = launchCapacity(cluster, input);
   const taskDefinition = await findTaskDefinition(tx, input.taskDefinition ?? "");
   if (!taskDefinition) throw clientException(`Unable to find task definition '${excerpt(input.taskDefinition, 255)}'.`);
   if (taskDefinition.status !== "ACTIVE") {
@@ -97,6 +102,7 @@ export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Pr
     tags,
     constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], input.placementConstraints ?? []),
     strategies: strategiesFrom(input.placementStrategy ?? []),
+    capacity,
   };
 }
 
@@ -113,6 +119,7 @@ export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: Clust
     tags: await serviceTaskTags(tx, s, taskDefinition.body.taskDefinitionArn ?? ""),
     constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], s.placementConstraints),
     strategies: strategies.length === 0 ? replicaServiceDefaultStrategy : strategies,
+    capacity: s.capacityProviderStrategy === undefined ? { kind: "launch-type" } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) },
   };
 }
 

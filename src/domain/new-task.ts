@@ -59,6 +59,7 @@ export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly pa
     startedBy: l.startedBy,
     serviceName: l.serviceName,
     launchType: "EC2",
+    capacityProviderName: l.capacityProviderName,
     overrides: l.overrides,
     tags: l.tags,
     spec,

@@ -1,4 +1,5 @@
-import type { LoadBalancer, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
+import type { TaskSetRecord } from "./task-set.js";
+import type { CapacityProviderStrategyItem, LoadBalancer, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
 
 /**
  * An ECS service as the control plane keeps it: what the user asked for (desired count, deployment
@@ -50,6 +51,12 @@ export interface ServiceRecord {
   /** The PRIMARY deployment's task definition. */
   readonly taskDefinitionArn: string;
   readonly launchType: "EC2";
+  /** The strategy its tasks are launched by (the request's, or the cluster's default at creation); then ECS shows no launchType. */
+  readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[] | undefined;
+  /** ECS (rolling deployments, the default) or EXTERNAL: tasks run only through task sets. */
+  readonly deploymentController?: "ECS" | "EXTERNAL" | undefined;
+  /** An EXTERNAL service's task sets, oldest first (domain/task-set.ts). */
+  readonly taskSets?: readonly TaskSetRecord[] | undefined;
   readonly deploymentConfiguration: DeploymentConfig;
   readonly placementConstraints: readonly PlacementConstraint[];
   readonly placementStrategy: readonly PlacementStrategy[];

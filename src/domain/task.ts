@@ -15,6 +15,8 @@ export interface TaskRecord {
   readonly startedBy?: string | undefined;
   readonly serviceName?: string | undefined;
   readonly launchType: "EC2";
+  /** The capacity provider the task was launched through, when a strategy placed it (domain/capacity/). */
+  readonly capacityProviderName?: string | undefined;
   readonly overrides: TaskOverride;
   readonly tags: readonly Tag[];
   readonly spec: TaskSpec;

@@ -1,3 +1,4 @@
+import { downloadSignatureParam } from "./download-url.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { appendChunk, cancelUpload, completeUpload, deleteBlob, getBlob, startUpload, uploadStatus } from "./blob-handlers.js";
 import { basicCredentials, send, sendJson, type RequestContext } from "./http-io.js";
@@ -16,6 +17,8 @@ export interface DistributionApiOptions {
    * charged to that principal.
    */
   readonly authenticate: (username: string, password: string) => Promise<string | undefined>;
+  /** The principal a GetDownloadUrlForLayer URL names, if valid for that blob (`download-url.ts`); absent: no presigned URLs. */
+  readonly checkDownload?: ((token: string, repository: string, digest: string) => string | undefined) | undefined;
   /**
    * IAM's decision for the principal (as `authenticate` named it) on the request's action
    * (registry-actions.ts): undefined to allow, or the refusal's message (sent as 403 DENIED).
@@ -40,7 +43,13 @@ export function createDistributionHandler(options: DistributionApiOptions): Requ
     const url = new URL(req.url ?? "/", "http://registry.invalid");
     try {
       const creds = basicCredentials(req.headers.authorization);
-      const principal = creds === undefined ? undefined : await options.authenticate(creds.username, creds.password);
+      const presigned = url.searchParams.get(downloadSignatureParam);
+      const principal =
+        creds !== undefined
+          ? await options.authenticate(creds.username, creds.password)
+          : presigned !== null && (req.method === "GET" || req.method === "HEAD")
+            ? presignedPrincipal(options, url.pathname, presigned)
+            : undefined;
       if (principal === undefined) {
         res.setHeader("WWW-Authenticate", `Basic realm="${realm}"`);
         throw new OciError("UNAUTHORIZED", "authentication required");
@@ -68,6 +77,13 @@ export function createDistributionHandler(options: DistributionApiOptions): Requ
       else sendJson(res, err.status, err.toJSON());
     }
   };
+}
+
+/** A GetDownloadUrlForLayer URL's caller: only for the one blob it was signed for (download-url.ts). */
+function presignedPrincipal(options: DistributionApiOptions, pathname: string, token: string): string | undefined {
+  const route = parseRoute(pathname);
+  if (route?.kind !== "blob" || options.checkDownload === undefined) return undefined;
+  return options.checkDownload(token, route.name, route.digest);
 }
 
 function dispatch(ctx: RequestContext, route: Route, method: string): Promise<void> {

@@ -13,6 +13,8 @@ export interface RepositoryRecord {
   readonly createdAtMs: number;
   readonly imageTagMutability: TagMutability;
   readonly lifecyclePolicyText?: string | undefined;
+  /** SetRepositoryPolicy's text, stored and returned (IAM does not yet evaluate resource policies). */
+  readonly repositoryPolicyText?: string | undefined;
 }
 
 /** A manifest in one repository, with the tags that point at it. */
@@ -57,6 +59,9 @@ export interface ResourceTag {
 
 export type CreateRepositoryResult = { readonly ok: true; readonly repository: RepositoryRecord } | { readonly ok: false; readonly reason: "exists" };
 
+/** The registry's own settings, one value each. */
+export type RegistrySettingName = "registry-policy";
+
 export interface RegistryMetadata {
   /** Creates the repository with its resource tags, in one transaction. */
   createRepository(repository: RepositoryRecord, tags?: readonly ResourceTag[]): Promise<CreateRepositoryResult>;
@@ -71,6 +76,12 @@ export interface RegistryMetadata {
   setTagMutability(name: string, mutability: TagMutability): Promise<boolean>;
   /** Sets (or, with undefined, removes) the lifecycle policy text. False when the repository does not exist. */
   setLifecyclePolicy(name: string, text: string | undefined): Promise<boolean>;
+  /** Sets (or, with undefined, removes) the repository policy text. False when the repository does not exist. */
+  setRepositoryPolicy(name: string, text: string | undefined): Promise<boolean>;
+  /** A registry-wide setting (the registry policy), or undefined. */
+  getRegistrySetting(name: RegistrySettingName): Promise<string | undefined>;
+  /** Sets (or, with undefined, removes) a registry-wide setting. */
+  setRegistrySetting(name: RegistrySettingName, value: string | undefined): Promise<void>;
 
   /** Stores a manifest and, when given, points the tag at it, in one transaction. Idempotent. */
   putManifest(put: PutManifest): Promise<PutManifestResult>;

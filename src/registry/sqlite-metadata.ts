@@ -9,6 +9,7 @@ import {
   type PutManifest,
   type PutManifestResult,
   type RegistryMetadata,
+  type RegistrySettingName,
   type RepositoryRecord,
   type ResourceTag,
   type TagMutability,
@@ -64,6 +65,7 @@ interface RepositoryRow {
   created_at_ms: number;
   tag_mutability: string;
   lifecycle_policy: string | null;
+  repository_policy?: string | null;
 }
 interface ManifestRow {
   repository: string;
@@ -81,6 +83,7 @@ const repositoryOf = (r: RepositoryRow): RepositoryRecord => ({
   createdAtMs: r.created_at_ms,
   imageTagMutability: mutability(r.tag_mutability),
   lifecyclePolicyText: r.lifecycle_policy ?? undefined,
+  repositoryPolicyText: r.repository_policy ?? undefined,
 });
 
 /**
@@ -96,6 +99,10 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("foreign_keys = ON");
     this.db.exec(schema);
+    // Added after the first release: repository policies and registry settings (ECR's policies).
+    const columns = this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('repositories')").all();
+    if (!columns.some((c) => c.name === "repository_policy")) this.db.exec("ALTER TABLE repositories ADD COLUMN repository_policy TEXT");
+    this.db.exec("CREATE TABLE IF NOT EXISTS registry_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
   }
 
   createRepository(repository: RepositoryRecord, tags: readonly ResourceTag[] = []): Promise<CreateRepositoryResult> {
@@ -156,6 +163,21 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
 
   setTagMutability(name: string, m: TagMutability): Promise<boolean> {
     return Promise.resolve(this.db.prepare("UPDATE repositories SET tag_mutability = ? WHERE name = ?").run(m, name).changes === 1);
+  }
+
+  setRepositoryPolicy(name: string, text: string | undefined): Promise<boolean> {
+    const info = this.db.prepare("UPDATE repositories SET repository_policy = ? WHERE name = ?").run(text ?? null, name);
+    return Promise.resolve(info.changes === 1);
+  }
+
+  getRegistrySetting(name: RegistrySettingName): Promise<string | undefined> {
+    return Promise.resolve(this.db.prepare<[string], { value: string }>("SELECT value FROM registry_settings WHERE name = ?").get(name)?.value);
+  }
+
+  setRegistrySetting(name: RegistrySettingName, value: string | undefined): Promise<void> {
+    if (value === undefined) this.db.prepare("DELETE FROM registry_settings WHERE name = ?").run(name);
+    else this.db.prepare("INSERT INTO registry_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value").run(name, value);
+    return Promise.resolve();
   }
 
   setLifecyclePolicy(name: string, text: string | undefined): Promise<boolean> {

@@ -4,6 +4,7 @@ import type { TaskRecord } from "../domain/task.js";
 import type { Store, TaskDefinitionRecord, TaskQuery } from "./store.js";
 import { aCluster, aService, aTask, aTaskDefinition } from "./store-builders.js";
 import { changeLogContract } from "./store-contract-changes.js";
+import { capacityProvidersContract } from "./store-contract-capacity-providers.js";
 import { eventRulesContract } from "./store-contract-event-rules.js";
 import { iamContract } from "./store-contract-iam.js";
 import { versionContract } from "./store-contract-versions.js";
@@ -281,6 +282,7 @@ export function storeContract(name: string, open: (database: string) => Promise<
     changeLogContract(withStore, () => `db${count++}`);
     iamContract(withStore);
     eventRulesContract(withStore);
+    capacityProvidersContract(withStore);
 
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");

@@ -3,6 +3,7 @@ import type { ClusterRecord, ClusterStatus } from "../domain/cluster.js";
 import type { ContainerInstanceRecord, ContainerInstanceStatus, Reservation } from "../domain/container-instance.js";
 import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain/service.js";
 import type { TaskRecord } from "../domain/task.js";
+import type { CapacityProviderReader, CapacityProviderRepository } from "./capacity-provider-records.js";
 import type { ChangeFeed, LoggedChange } from "./changes.js";
 import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
@@ -42,6 +43,7 @@ export interface ReadTx {
   readonly iam: IamReader;
   readonly loadBalancing: LoadBalancingReader;
   readonly eventRules: EventRuleReader;
+  readonly capacityProviders: CapacityProviderReader;
 }
 
 export interface WriteTx {
@@ -64,6 +66,7 @@ export interface WriteTx {
   readonly iam: IamRepository;
   readonly loadBalancing: LoadBalancingRepository;
   readonly eventRules: EventRuleRepository;
+  readonly capacityProviders: CapacityProviderRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

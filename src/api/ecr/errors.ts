@@ -27,6 +27,16 @@ export const ecrErrors = {
   InvalidTagParameterException: 400,
   TooManyTagsException: 400,
   UnableToGetUpstreamImageException: 400,
+  RepositoryPolicyNotFoundException: 400,
+  RegistryPolicyNotFoundException: 400,
+  UploadNotFoundException: 400,
+  InvalidLayerPartException: 400,
+  InvalidLayerException: 400,
+  LayerAlreadyExistsException: 400,
+  EmptyUploadException: 400,
+  LayerPartTooSmallException: 400,
+  LayerInaccessibleException: 400,
+  UnableToGetUpstreamLayerException: 400,
 } as const satisfies ErrorCatalog;
 
 export type EcrErrorName = keyof typeof ecrErrors;

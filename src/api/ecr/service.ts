@@ -3,7 +3,9 @@ import { ecrErrors } from "./errors.js";
 import { authorizationOperations } from "./authorization.js";
 import type { EcrDeps } from "./deps.js";
 import { imageOperations } from "./images.js";
+import { layerOperations } from "./layers.js";
 import { lifecyclePolicyOperations } from "./lifecycle-policies.js";
+import { policyOperations } from "./policies.js";
 import { repositoryOperations } from "./repositories.js";
 import { tagOperations } from "./tags.js";
 
@@ -19,6 +21,8 @@ export function ecrService(deps: EcrDeps): JsonService {
       ...lifecyclePolicyOperations(deps),
       ...authorizationOperations(deps),
       ...tagOperations(deps),
+      ...policyOperations(deps),
+      ...layerOperations(deps),
     },
   };
 }

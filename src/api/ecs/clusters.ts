@@ -1,4 +1,3 @@
-import { checkCapacityProviderStrategy } from "../../domain/service-limits.js";
 import {
   CreateClusterRequest$,
   DeleteClusterRequest$,
@@ -21,13 +20,14 @@ import { defaultClusterSettings, mergeClusterSettings, validateClusterName } fro
 import { validateTags } from "../../domain/tags.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import type { ClusterRecord } from "../../domain/cluster.js";
-import type { ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken, pageRequest } from "../pagination.js";
 import { accountSettingInEffect } from "./account-settings.js";
 import type { EcsDeps } from "./deps.js";
 import { activeCluster } from "../../domain/lookups.js";
 import { excerpt } from "../../observability/excerpt.js";
+import { checkClusterCapacity } from "./cluster-capacity.js";
+import { countServices, toCluster } from "./cluster-view.js";
 
 const clusterFields: readonly ClusterField[] = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"];
 
@@ -36,7 +36,6 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
     CreateCluster: operation<CreateClusterRequest>(CreateClusterRequest$, async (input, ctx) => {
       const name = validateClusterName(input.clusterName ?? "default");
       const tags = validateTags(input.tags ?? []);
-      checkCapacityProviderStrategy(input.defaultCapacityProviderStrategy ?? []);
       // The account setting containerInsights is the default of new clusters, as in ECS.
       const insights = await store.read((tx) => accountSettingInEffect(tx, "containerInsights", ctx));
       const requestedSettings = mergeClusterSettings(defaultClusterSettings, [{ name: "containerInsights", value: insights }, ...(input.settings ?? [])]);
@@ -44,6 +43,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
         const existing = await tx.clusters.get(name);
         // CreateCluster is idempotent: an ACTIVE cluster of that name is returned as it is.
         if (existing?.status === "ACTIVE") return existing;
+        const capacity = await checkClusterCapacity(tx, name, input.capacityProviders ?? [], input.defaultCapacityProviderStrategy ?? []);
         const created: ClusterRecord = {
           name,
           arn: clusterArn(ctx.partition, name),
@@ -51,6 +51,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
           settings: requestedSettings,
           configuration: input.configuration,
           serviceConnectDefaults: serviceConnectDefaults(input.serviceConnectDefaults),
+          ...capacity,
           createdAtMs: ctx.nowMs,
           // An INACTIVE cluster of that name is re-created over its row, so its count goes on.
           version: (existing?.version ?? 0) + 1,
@@ -143,18 +144,6 @@ function serviceConnectDefaults(given: { namespace?: string | undefined } | unde
   return { namespace };
 }
 
-/** The cluster a mutating call names, which must exist and be ACTIVE. */
-async function countServices(tx: ReadTx, cluster: string, status: "ACTIVE" | "DRAINING"): Promise<number> {
-  let n = 0;
-  let after: string | undefined;
-  do {
-    const page = await tx.services.list(cluster, { limit: 1000, after, status });
-    n += page.items.length;
-    after = page.nextAfter;
-  } while (after);
-  return n;
-}
-
 function checkInclude(include: readonly string[]): Set<ClusterField> {
   const fields = new Set<ClusterField>();
   for (const f of include) {
@@ -163,41 +152,4 @@ function checkInclude(include: readonly string[]): Set<ClusterField> {
     fields.add(field);
   }
   return fields;
-}
-
-/** The ECS shape of a cluster; counts are derived from the tasks, services and instances it holds. */
-async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet<ClusterField>): Promise<Cluster> {
-  const byStatus = await tx.tasks.countByStatus(record.name);
-  const activeServices = await countServices(tx, record.name, "ACTIVE");
-  const running = byStatus.get("RUNNING") ?? 0;
-  const pending = (byStatus.get("PROVISIONING") ?? 0) + (byStatus.get("PENDING") ?? 0) + (byStatus.get("ACTIVATING") ?? 0);
-  const cluster: Cluster = {
-    clusterArn: record.arn,
-    clusterName: record.name,
-    status: record.status,
-    registeredContainerInstancesCount: await tx.containerInstances.countRegistered(record.name),
-    runningTasksCount: running,
-    pendingTasksCount: pending,
-    activeServicesCount: activeServices,
-    statistics: [],
-    tags: [],
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: [],
-  };
-  if (record.serviceConnectDefaults) cluster.serviceConnectDefaults = { ...record.serviceConnectDefaults };
-  if (include.has("SETTINGS")) cluster.settings = [...record.settings];
-  if (include.has("CONFIGURATIONS") && record.configuration) cluster.configuration = record.configuration;
-  if (include.has("TAGS")) cluster.tags = await tx.tags.list(record.arn);
-  if (include.has("STATISTICS")) {
-    // ECS's statistics for EC2 capacity; Berth has no Fargate tasks yet, so those are 0.
-    cluster.statistics = [
-      { name: "runningEC2TasksCount", value: String(running) },
-      { name: "pendingEC2TasksCount", value: String(pending) },
-      { name: "runningFargateTasksCount", value: "0" },
-      { name: "pendingFargateTasksCount", value: "0" },
-      { name: "activeEC2ServiceCount", value: String(activeServices) },
-      { name: "drainingEC2ServiceCount", value: String(await countServices(tx, record.name, "DRAINING")) },
-    ];
-  }
-  return cluster;
 }

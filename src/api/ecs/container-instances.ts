@@ -111,7 +111,12 @@ export function containerInstanceOperations({ store }: EcsDeps): Record<string, 
         const failures: Failure[] = [];
         for (const ref of refs) {
           const record = await tx.containerInstances.get(instanceArnIn(ctx.partition, ref, cluster.name));
-          if (record && record.cluster === cluster.name) containerInstances.push(await toContainerInstance(tx, record));
+          if (record && record.cluster === cluster.name) {
+            const shown = await toContainerInstance(tx, record);
+            // ECS returns an instance's tags only when asked for them.
+            if (!(input.include ?? []).includes("TAGS")) delete shown.tags;
+            containerInstances.push(shown);
+          }
           else failures.push({ arn: ref, reason: "MISSING" });
         }
         return { containerInstances, failures };

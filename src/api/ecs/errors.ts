@@ -21,6 +21,7 @@ export const ecsErrors = {
   ResourceInUseException: 400,
   ServiceNotFoundException: 400,
   ServiceNotActiveException: 400,
+  TaskSetNotFoundException: 400,
   NamespaceNotFoundException: 400,
   TargetNotFoundException: 400,
   AttributeLimitExceededException: 400,

@@ -1,5 +1,6 @@
 import type { Deployment, Service, ServiceEvent } from "@aws-sdk/client-ecs";
 import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
+import { toTaskSet } from "./task-set-view.js";
 
 const date = (ms: number): Date => new Date(ms);
 
@@ -15,7 +16,7 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     failedTasks: d.failedTasks,
     createdAt: date(d.createdAtMs),
     updatedAt: date(d.updatedAtMs),
-    launchType: s.launchType,
+    ...(s.capacityProviderStrategy === undefined ? { launchType: s.launchType } : { capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })) }),
     rolloutState: d.rolloutState,
     rolloutStateReason: d.rolloutStateReason,
   }));
@@ -30,8 +31,9 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     desiredCount: s.desiredCount,
     runningCount: s.deployments.reduce((n, d) => n + d.runningCount, 0),
     pendingCount: s.deployments.reduce((n, d) => n + d.pendingCount, 0),
-    launchType: s.launchType,
-    taskDefinition: s.taskDefinitionArn,
+    // ECS shows a service's capacity provider strategy, or its launch type, never both.
+    ...(s.capacityProviderStrategy === undefined ? { launchType: s.launchType } : { capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })) }),
+    taskDefinition: s.taskDefinitionArn === "" ? undefined : s.taskDefinitionArn,
     deploymentConfiguration: {
       deploymentCircuitBreaker: { enable: circuitBreaker.enable, rollback: circuitBreaker.rollback },
       maximumPercent,
@@ -46,7 +48,8 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     placementStrategy: [...s.placementStrategy],
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     schedulingStrategy: s.schedulingStrategy,
-    deploymentController: { type: "ECS" },
+    deploymentController: { type: s.deploymentController ?? "ECS" },
+    ...(s.deploymentController === "EXTERNAL" ? { taskSets: (s.taskSets ?? []).map((t) => toTaskSet(s, t, includeTags)) } : {}),
     enableECSManagedTags: s.enableECSManagedTags,
     propagateTags: s.propagateTags === "SERVICE" || s.propagateTags === "TASK_DEFINITION" ? s.propagateTags : "NONE",
     enableExecuteCommand: false,

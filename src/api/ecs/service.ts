@@ -2,6 +2,7 @@ import type { JsonService } from "../aws-json/service.js";
 import { ecsErrors } from "./errors.js";
 import { accountSettingOperations } from "./account-settings.js";
 import { attributeOperations } from "./attributes.js";
+import { capacityProviderOperations } from "./capacity-providers.js";
 import { clusterOperations } from "./clusters.js";
 import { containerInstanceOperations } from "./container-instances.js";
 import type { EcsDeps } from "./deps.js";
@@ -10,6 +11,7 @@ import { serviceOperations } from "./services.js";
 import { tagOperations } from "./tags.js";
 import { taskDefinitionOperations } from "./task-definitions.js";
 import { taskOperations } from "./tasks.js";
+import { taskSetOperations } from "./task-sets.js";
 import { unofferedOperations } from "./unoffered.js";
 
 /** Amazon ECS (2014-11-13): the operation table. */
@@ -28,6 +30,8 @@ export function ecsService(deps: EcsDeps): JsonService {
       ...serviceOperations(deps),
       ...accountSettingOperations(deps),
       ...pollEndpointOperations(deps),
+      ...capacityProviderOperations(deps),
+      ...taskSetOperations(deps),
       ...unofferedOperations(),
     },
   };

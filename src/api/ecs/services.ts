@@ -6,6 +6,7 @@ import {
   DescribeServicesRequest$,
   ListServicesRequest$,
   UpdateServiceRequest$,
+  type CapacityProviderStrategyItem,
   type CreateServiceRequest,
   type DeleteServiceRequest,
   type DeploymentConfiguration,
@@ -25,7 +26,6 @@ import {
   type ServiceRecord,
 } from "../../domain/service.js";
 import {
-  checkCapacityProviderStrategy,
   checkClientToken,
   checkDeploymentPercents,
   checkDesiredCount,
@@ -41,6 +41,7 @@ import type { EcsDeps } from "./deps.js";
 import { constraintsFrom, strategiesFrom } from "../../domain/placement-shapes.js";
 import { toService } from "./service-view.js";
 import { findTaskDefinition } from "../../domain/lookups.js";
+import { launchCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 
@@ -78,15 +79,17 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           const strategy: SchedulingStrategy = input.schedulingStrategy === "DAEMON" ? "DAEMON" : "REPLICA";
           checkClientToken(input.clientToken);
           checkDesiredCount(strategy, input.desiredCount);
-          checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
           checkPlatformVersion(input.platformVersion);
           unsupported(input);
+          const capacity = launchCapacity(cluster, input);
           if (strategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
             throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
           }
           if (strategy === "REPLICA" && input.desiredCount === undefined) throw invalidParameter("desiredCount is required for a REPLICA service.");
-          const td = await activeTaskDefinition(tx, input.taskDefinition);
-          constraintsFrom(td.body.placementConstraints ?? [], input.placementConstraints ?? []);
+          const controller = deploymentController(input, strategy);
+          // An EXTERNAL service may leave its task definition to its task sets.
+          const td = controller === "EXTERNAL" && input.taskDefinition === undefined ? undefined : await activeTaskDefinition(tx, input.taskDefinition);
+          constraintsFrom(td?.body.placementConstraints ?? [], input.placementConstraints ?? []);
           strategiesFrom(input.placementStrategy ?? []);
           const base: ServiceRecord = {
             arn: serviceArn(ctx.partition, cluster.name, name),
@@ -96,13 +99,14 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             status: "ACTIVE",
             schedulingStrategy: strategy,
             desiredCount: input.desiredCount ?? 0,
-            taskDefinitionArn: td.body.taskDefinitionArn ?? "",
+            taskDefinitionArn: td?.body.taskDefinitionArn ?? "",
             launchType: "EC2",
+            capacityProviderStrategy: strategyItems(capacity),
             deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
             healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds ?? 0),
-            loadBalancers: await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td),
+            loadBalancers: td === undefined ? [] : await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td),
             propagateTags: propagate(input.propagateTags),
             enableECSManagedTags: input.enableECSManagedTags ?? false,
             tags: validateTags(input.tags),
@@ -113,11 +117,12 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             roleArn: roleArnOf(input.role, ctx.partition.accountId),
             version: (existing?.version ?? 0) + 1,
           };
+          // An EXTERNAL service has no deployments of its own: its tasks run through its task sets.
+          if (controller === "EXTERNAL") return { ...base, deploymentController: "EXTERNAL", taskSets: [] };
           return withNewDeployment(base, { id: newDeploymentId(random), taskDefinitionArn: base.taskDefinitionArn, nowMs: ctx.nowMs });
         },
         async (tx, s) => {
           await tx.services.put(s);
-          if (s.tags.length > 0) await tx.tags.put(s.arn, s.tags);
         },
       ),
     ),
@@ -127,18 +132,24 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
         async (tx) => {
           const current = await liveService(tx, input.cluster, input.service ?? "");
           if (current.status !== "ACTIVE") throw new AwsError("ServiceNotActiveException", "Service was not ACTIVE.");
+          if (current.deploymentController === "EXTERNAL") checkExternalUpdate(input);
           checkDesiredCount(current.schedulingStrategy, input.desiredCount);
-          checkCapacityProviderStrategy(input.capacityProviderStrategy ?? []);
           checkPlatformVersion(input.platformVersion);
           unsupported(input);
           let next: ServiceRecord = { ...current, version: current.version + 1 };
+          let redeploy = input.forceNewDeployment === true;
+          if (input.capacityProviderStrategy !== undefined) {
+            // A new strategy (the cluster's default when empty) applies to a new deployment's tasks, as in ECS.
+            const capacity = launchCapacity(await activeCluster(tx, current.cluster), { capacityProviderStrategy: input.capacityProviderStrategy });
+            next = { ...next, capacityProviderStrategy: strategyItems(capacity) };
+            redeploy = true;
+          }
           if (input.desiredCount !== undefined) next = { ...next, desiredCount: input.desiredCount };
           if (input.deploymentConfiguration) {
             next = { ...next, deploymentConfiguration: deploymentConfig(current.deploymentConfiguration, input.deploymentConfiguration, current.schedulingStrategy) };
           }
           if (input.healthCheckGracePeriodSeconds !== undefined) next = { ...next, healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds) };
           if (input.propagateTags !== undefined) next = { ...next, propagateTags: propagate(input.propagateTags) };
-          let redeploy = input.forceNewDeployment === true;
           if (input.placementConstraints !== undefined || input.placementStrategy !== undefined) {
             if (current.schedulingStrategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
               throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
@@ -237,10 +248,40 @@ async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promis
   return td;
 }
 
-function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown; capacityProviderStrategy?: unknown[] }): void {
+/** CreateService's deployment controller: ECS (the default) or EXTERNAL (task sets); CODE_DEPLOY needs AWS CodeDeploy. */
+function deploymentController(input: CreateServiceRequest, strategy: SchedulingStrategy): "ECS" | "EXTERNAL" {
+  const type = input.deploymentController?.type ?? "ECS";
+  if (type === "ECS") return "ECS";
+  if (type === "CODE_DEPLOY") {
+    throw invalidParameter("The CODE_DEPLOY deployment controller needs AWS CodeDeploy, which Berth does not run: use EXTERNAL and drive the deployment with task sets, or ECS.");
+  }
+  if (type !== "EXTERNAL") throw invalidParameter(`deploymentController.type must be ECS, CODE_DEPLOY or EXTERNAL; got '${excerpt(type)}'.`);
+  if (strategy === "DAEMON") throw invalidParameter("The DAEMON scheduling strategy is not supported with the EXTERNAL deployment controller: use REPLICA.");
+  if ((input.loadBalancers ?? []).length > 0) {
+    throw invalidParameter("Load balancers of a service with the EXTERNAL deployment controller belong on its task sets, which do not take them in Berth yet.");
+  }
+  return "EXTERNAL";
+}
+
+/** What UpdateService may change on an EXTERNAL service: its task sets carry the rest. */
+function checkExternalUpdate(input: UpdateServiceRequest): void {
+  const deploymentBound = (["taskDefinition", "forceNewDeployment", "placementConstraints", "placementStrategy", "loadBalancers", "capacityProviderStrategy", "networkConfiguration", "platformVersion"] as const).filter(
+    (k) => input[k] !== undefined,
+  );
+  if (deploymentBound.length > 0) {
+    throw invalidParameter(
+      `Unable to update ${deploymentBound.join(", ")} on services with a EXTERNAL deployment controller. Create a task set with CreateTaskSet and make it primary with UpdateServicePrimaryTaskSet.`,
+    );
+  }
+}
+
+/** A resolved strategy as the service keeps and shows it; undefined for a launch type. */
+const strategyItems = (capacity: LaunchCapacity): CapacityProviderStrategyItem[] | undefined =>
+  capacity.kind === "strategy" ? capacity.strategy.map((i) => ({ capacityProvider: i.provider, weight: i.weight, base: i.base })) : undefined;
+
+function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown }): void {
   checkLaunchType(input.launchType);
   if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
-  if ((input.capacityProviderStrategy ?? []).length > 0) throw invalidParameter("capacityProviderStrategy is not available in Berth yet.");
   if (input.networkConfiguration !== undefined) throw invalidParameter("networkConfiguration (awsvpc) is not available in Berth yet.");
 }
 

@@ -42,6 +42,7 @@ export function toTask(p: Partition, t: TaskRecord): Task {
     startedBy: t.startedBy,
     group: t.group,
     launchType: t.launchType,
+    capacityProviderName: t.capacityProviderName,
     version: t.version,
     stopCode: t.stopCode,
     stoppedReason: t.stoppedReason,

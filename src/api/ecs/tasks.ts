@@ -29,13 +29,15 @@ import type { EcsDeps } from "./deps.js";
 import { instanceArnIn, taskArnIn } from "./refs.js";
 import { toTask } from "./task-view.js";
 import { checkTaskRoles } from "./task-roles.js";
+import { launchThroughCapacity } from "../../planner/capacity-launch.js";
 
 export function taskOperations({ store, planner }: EcsDeps): Record<string, Operation> {
   const shaped = (tasks: readonly TaskRecord[], failures: readonly Failure[], ctx: RequestContext) => ({ tasks: tasks.map((t) => toTask(ctx.partition, t)), failures });
 
   const launching = async (tx: WriteTx, launch: Launch, count: number, ctx: RequestContext, onInstanceId?: string) => {
     try {
-      return await planner.launch(tx, launch, count, ctx, onInstanceId);
+      // StartTask names its instances: no capacity provider strategy applies (ECS's StartTask takes none).
+      return onInstanceId === undefined ? await launchThroughCapacity(planner, tx, launch, count, ctx) : await planner.launch(tx, launch, count, ctx, onInstanceId);
     } catch (e) {
       if (e instanceof InvalidPlacementRequest || e instanceof QuerySyntaxError) throw invalidParameter(e.message);
       throw e;
@@ -78,7 +80,7 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
       const { tasks, failures } = await planner.retrying(() =>
         store.write(async (tx) => {
           // StartTask is for custom schedulers: the caller's instances, resource checks but no strategies or constraints.
-          const launch = { ...(await standaloneLaunch(tx, input)), constraints: [], strategies: [] };
+          const launch: Launch = { ...(await standaloneLaunch(tx, input)), constraints: [], strategies: [], capacity: { kind: "launch-type" } };
           await checkTaskRoles(tx.iam, input.overrides, ctx);
           const tasks: TaskRecord[] = [];
           const failures: Failure[] = [];

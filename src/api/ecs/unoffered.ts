@@ -11,8 +11,6 @@ import { refusedOperation, type Operation, type Refusal } from "../aws-json/serv
 const notYet = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "not-yet", code, reason });
 const refused = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "refused", code, reason });
 
-const taskSets = "task sets (the EXTERNAL deployment controller) are planned";
-const capacityProviders = "capacity providers (and a cluster's default strategy, FARGATE and FARGATE_SPOT built in) are planned";
 const serviceDeployments = "service deployments and revisions as their own resources are planned; DescribeServices lists a service's deployments";
 const submissions = "Berth's agents report task and container states over the agent channel; the ECS agent's state-change submissions are planned";
 const taskProtection = "task scale-in protection is planned";
@@ -21,16 +19,6 @@ const express = "Express services provision AWS load balancers, security groups 
 const gateways = "gateways manage AWS load balancers for ECS services in an AWS account, which Berth does not have";
 
 const unoffered: Readonly<Record<string, Refusal>> = {
-  CreateTaskSet: notYet("UnsupportedFeatureException", taskSets),
-  DescribeTaskSets: notYet("UnsupportedFeatureException", taskSets),
-  UpdateTaskSet: notYet("UnsupportedFeatureException", taskSets),
-  DeleteTaskSet: notYet("UnsupportedFeatureException", taskSets),
-  UpdateServicePrimaryTaskSet: notYet("UnsupportedFeatureException", taskSets),
-  CreateCapacityProvider: notYet("UnsupportedFeatureException", capacityProviders),
-  DescribeCapacityProviders: notYet("UnsupportedFeatureException", capacityProviders),
-  UpdateCapacityProvider: notYet("UnsupportedFeatureException", capacityProviders),
-  DeleteCapacityProvider: notYet("UnsupportedFeatureException", capacityProviders),
-  PutClusterCapacityProviders: notYet("ClientException", capacityProviders),
   ListServicesByNamespace: notYet("ClientException", "Service Connect namespaces are planned"),
   DescribeServiceDeployments: notYet("UnsupportedFeatureException", serviceDeployments),
   DescribeServiceRevisions: notYet("UnsupportedFeatureException", serviceDeployments),

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Partition } from "../../domain/arn.js";
 import { standaloneLaunch } from "../../domain/launch.js";
 import { AwsError } from "../../errors/catalog.js";
+import { launchThroughCapacity } from "../../planner/capacity-launch.js";
 import type { Planner } from "../../planner/planner.js";
 import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
 import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
@@ -106,7 +107,7 @@ export class ScheduleRunner {
     const { request, count } = targetRun(rule.name, target, overrides);
     try {
       const launch = await standaloneLaunch(tx, request);
-      const placed = await this.opts.planner.launch(tx, launch, count, { partition: this.opts.partition, nowMs });
+      const placed = await launchThroughCapacity(this.opts.planner, tx, launch, count, { partition: this.opts.partition, nowMs });
       const taskArns = placed.tasks.map((t) => t.arn);
       if (taskArns.length === count) return { targetId, taskArns };
       const reasons = [...new Set(placed.failures.map((f) => `${f.reason ?? ""}${f.detail ? `: ${f.detail}` : ""}`))];

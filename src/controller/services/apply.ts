@@ -2,6 +2,7 @@ import { arnId, type Partition } from "../../domain/arn.js";
 import { serviceLaunch } from "../../domain/launch.js";
 import type { ServiceEventRecord } from "../../domain/service.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
+import { launchThroughCapacity, tasksPerProvider } from "../../planner/capacity-launch.js";
 import type { Planner } from "../../planner/planner.js";
 import { serviceUnableToPlace } from "../../scheduler/explain-text.js";
 import type { WriteTx } from "../../state/store.js";
@@ -74,7 +75,10 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
     truncated ||= count < order.count;
     if (count <= 0) continue;
     const launch = await serviceLaunch(tx, service, cluster, td, order.deploymentId);
-    const result = await ctx.planner.launch(tx, launch, count, ctx, order.instanceArn === undefined ? undefined : arnId(order.instanceArn));
+    const result =
+      order.instanceArn === undefined
+        ? await launchThroughCapacity(ctx.planner, tx, launch, count, ctx, tasksPerProvider(snap.tasks))
+        : await ctx.planner.launch(tx, launch, count, ctx, arnId(order.instanceArn));
     budget -= result.tasks.length;
     changed.push(...result.tasks);
     started.push(...result.tasks.map((t) => t.id));

@@ -3,6 +3,7 @@ import { daemonStartsAndStops } from "./daemon.js";
 import { deploymentProgress, retireDeleted, steadyState } from "./deployment-rules.js";
 import { circuitBreaker, lostHosts, observeStops, replaceUnhealthy } from "./lifecycle-rules.js";
 import { replicaStartsAndStops } from "./replica.js";
+import { taskSetStartsAndStops } from "./task-sets.js";
 import type { ReconcileInput, ServicePlan } from "./types.js";
 import { Working } from "./working.js";
 
@@ -19,8 +20,8 @@ export const rules: readonly Rule[] = [
   { name: "health: tasks failing container health checks after the grace period are replaced", apply: replaceUnhealthy },
   { name: "circuit breaker: a deployment at its failure threshold fails, and rolls back if asked", apply: circuitBreaker },
   {
-    name: "placement: starts and stops within minimumHealthyPercent and maximumPercent (REPLICA) or one per instance (DAEMON)",
-    apply: (w) => (w.service.schedulingStrategy === "DAEMON" ? daemonStartsAndStops(w) : replicaStartsAndStops(w)),
+    name: "placement: starts and stops within minimumHealthyPercent and maximumPercent (REPLICA), one per instance (DAEMON), or each task set's count (EXTERNAL)",
+    apply: (w) => (w.service.deploymentController === "EXTERNAL" ? taskSetStartsAndStops(w) : w.service.schedulingStrategy === "DAEMON" ? daemonStartsAndStops(w) : replicaStartsAndStops(w)),
   },
   { name: "deployments: counts, drained ones dropped, PRIMARY completed", apply: deploymentProgress },
   { name: "steady state noticed", apply: steadyState },

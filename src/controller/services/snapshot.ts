@@ -20,10 +20,10 @@ export async function loadSnapshot(tx: ReadTx, cluster: string, name: string): P
   const service = await tx.services.get(cluster, name);
   if (!service) return undefined;
   const taskDefinitions = new Map<string, TaskDefinitionRecord>();
-  for (const d of service.deployments) {
-    const ref = parseTaskDefinitionRef(d.taskDefinitionArn);
+  for (const arn of [...service.deployments, ...(service.taskSets ?? [])].map((d) => d.taskDefinitionArn)) {
+    const ref = parseTaskDefinitionRef(arn);
     const td = ref?.revision === undefined ? undefined : await tx.taskDefinitions.get(ref.family, ref.revision);
-    if (td) taskDefinitions.set(d.taskDefinitionArn, td);
+    if (td) taskDefinitions.set(arn, td);
   }
   const records: ContainerInstanceRecord[] = [];
   let after: string | undefined;

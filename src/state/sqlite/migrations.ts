@@ -212,4 +212,19 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX event_rules_due ON event_rules (next_fire_ms) WHERE next_fire_ms IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    sql: `
+      -- Capacity providers one creates (issue 20, domain/capacity/): a document per name; the Auto
+      -- Scaling group a column (one provider per group), the status for that check.
+      CREATE TABLE capacity_providers (
+        name               TEXT PRIMARY KEY,
+        version            INTEGER NOT NULL,
+        status             TEXT NOT NULL,
+        auto_scaling_group TEXT NOT NULL,
+        doc                TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX capacity_providers_by_group ON capacity_providers (auto_scaling_group) WHERE status = 'ACTIVE';
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import type { Change, ChangeFeed } from "../changes.js";
 import type { ReadTx, Store, WriteTx } from "../store.js";
 import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
+import { SqliteCapacityProviders } from "./capacity-providers.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
 import { SqliteEventRules } from "./event-rules.js";
 import { SqliteIam } from "./iam-repositories.js";
@@ -208,6 +209,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     iam: new SqliteIam(db),
     loadBalancing: new SqliteLoadBalancing(db),
     eventRules: new SqliteEventRules(db),
+    capacityProviders: new SqliteCapacityProviders(db),
   };
 }
 

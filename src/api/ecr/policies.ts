@@ -1,0 +1,82 @@
+import {
+  DeleteRegistryPolicyRequest$,
+  DeleteRepositoryPolicyRequest$,
+  DescribeRegistryRequest$,
+  GetRegistryPolicyRequest$,
+  GetRepositoryPolicyRequest$,
+  PutRegistryPolicyRequest$,
+  SetRepositoryPolicyRequest$,
+  type DeleteRepositoryPolicyRequest,
+  type GetRepositoryPolicyRequest,
+  type PutRegistryPolicyRequest,
+  type SetRepositoryPolicyRequest,
+} from "@aws-sdk/client-ecr";
+import { AwsError } from "../../errors/catalog.js";
+import { excerpt } from "../../observability/excerpt.js";
+import type { RepositoryScope } from "../../registry/ecr-images.js";
+import { operation, type Operation, type RequestContext } from "../aws-json/service.js";
+import type { EcrDeps } from "./deps.js";
+import { checkPolicyText } from "./policy-text.js";
+import { repositoryScope, requireRepository } from "./scope.js";
+
+const repositoryPolicyNotFound = (s: RepositoryScope) =>
+  new AwsError("RepositoryPolicyNotFoundException", `Repository policy does not exist for the repository with name '${excerpt(s.repositoryName, 256)}' in the registry with id '${s.registryId}'`);
+const registryPolicyNotFound = (ctx: RequestContext) => new AwsError("RegistryPolicyNotFoundException", `Registry policy does not exist in the registry with id '${ctx.partition.accountId}'`);
+
+/**
+ * Repository policies, the registry policy and DescribeRegistry. Policies are checked as ECR checks
+ * their shape (policy-text.ts), stored in the registry's metadata and returned; IAM evaluates
+ * identity policies only for now, so they are not enforced yet.
+ */
+export function policyOperations({ registry }: EcrDeps): Record<string, Operation> {
+  // Read when called: the compatibility page builds the table without a registry.
+  const metadata = () => registry.metadata;
+  return {
+    SetRepositoryPolicy: operation<SetRepositoryPolicyRequest>(SetRepositoryPolicyRequest$, async (input, ctx) => {
+      const scope = repositoryScope(input, ctx);
+      const policyText = checkPolicyText(input.policyText, "repository");
+      await requireRepository(registry, scope);
+      await metadata().setRepositoryPolicy(scope.repositoryName, policyText);
+      return { ...scope, policyText };
+    }),
+
+    GetRepositoryPolicy: operation<GetRepositoryPolicyRequest>(GetRepositoryPolicyRequest$, async (input, ctx) => {
+      const scope = repositoryScope(input, ctx);
+      const repo = await requireRepository(registry, scope);
+      if (repo.repositoryPolicyText === undefined) throw repositoryPolicyNotFound(scope);
+      return { ...scope, policyText: repo.repositoryPolicyText };
+    }),
+
+    DeleteRepositoryPolicy: operation<DeleteRepositoryPolicyRequest>(DeleteRepositoryPolicyRequest$, async (input, ctx) => {
+      const scope = repositoryScope(input, ctx);
+      const repo = await requireRepository(registry, scope);
+      if (repo.repositoryPolicyText === undefined) throw repositoryPolicyNotFound(scope);
+      await metadata().setRepositoryPolicy(scope.repositoryName, undefined);
+      return { ...scope, policyText: repo.repositoryPolicyText };
+    }),
+
+    PutRegistryPolicy: operation<PutRegistryPolicyRequest>(PutRegistryPolicyRequest$, async (input, ctx) => {
+      const policyText = checkPolicyText(input.policyText, "registry");
+      await metadata().setRegistrySetting("registry-policy", policyText);
+      return { registryId: ctx.partition.accountId, policyText };
+    }),
+
+    GetRegistryPolicy: operation<object>(GetRegistryPolicyRequest$, async (_input, ctx) => {
+      const policyText = await metadata().getRegistrySetting("registry-policy");
+      if (policyText === undefined) throw registryPolicyNotFound(ctx);
+      return { registryId: ctx.partition.accountId, policyText };
+    }),
+
+    DeleteRegistryPolicy: operation<object>(DeleteRegistryPolicyRequest$, async (_input, ctx) => {
+      const policyText = await metadata().getRegistrySetting("registry-policy");
+      if (policyText === undefined) throw registryPolicyNotFound(ctx);
+      await metadata().setRegistrySetting("registry-policy", undefined);
+      return { registryId: ctx.partition.accountId, policyText };
+    }),
+
+    // Replication to other regions comes with them (issue 20, regions); until then there are no rules.
+    DescribeRegistry: operation<object>(DescribeRegistryRequest$, (_input, ctx) =>
+      Promise.resolve({ registryId: ctx.partition.accountId, replicationConfiguration: { rules: [] } }),
+    ),
+  };
+}

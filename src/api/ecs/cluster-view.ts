@@ -1,0 +1,52 @@
+import type { Cluster, ClusterField } from "@aws-sdk/client-ecs";
+import type { ClusterRecord } from "../../domain/cluster.js";
+import type { ReadTx } from "../../state/store.js";
+
+/** How many of a cluster's services are in one status. */
+export async function countServices(tx: ReadTx, cluster: string, status: "ACTIVE" | "DRAINING"): Promise<number> {
+  let n = 0;
+  let after: string | undefined;
+  do {
+    const page = await tx.services.list(cluster, { limit: 1000, after, status });
+    n += page.items.length;
+    after = page.nextAfter;
+  } while (after);
+  return n;
+}
+
+/** The ECS shape of a cluster; counts are derived from the tasks, services and instances it holds. */
+export async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet<ClusterField>): Promise<Cluster> {
+  const byStatus = await tx.tasks.countByStatus(record.name);
+  const activeServices = await countServices(tx, record.name, "ACTIVE");
+  const running = byStatus.get("RUNNING") ?? 0;
+  const pending = (byStatus.get("PROVISIONING") ?? 0) + (byStatus.get("PENDING") ?? 0) + (byStatus.get("ACTIVATING") ?? 0);
+  const cluster: Cluster = {
+    clusterArn: record.arn,
+    clusterName: record.name,
+    status: record.status,
+    registeredContainerInstancesCount: await tx.containerInstances.countRegistered(record.name),
+    runningTasksCount: running,
+    pendingTasksCount: pending,
+    activeServicesCount: activeServices,
+    statistics: [],
+    tags: [],
+    capacityProviders: [...(record.capacityProviders ?? [])],
+    defaultCapacityProviderStrategy: (record.defaultCapacityProviderStrategy ?? []).map((i) => ({ ...i })),
+  };
+  if (record.serviceConnectDefaults) cluster.serviceConnectDefaults = { ...record.serviceConnectDefaults };
+  if (include.has("SETTINGS")) cluster.settings = [...record.settings];
+  if (include.has("CONFIGURATIONS") && record.configuration) cluster.configuration = record.configuration;
+  if (include.has("TAGS")) cluster.tags = await tx.tags.list(record.arn);
+  if (include.has("STATISTICS")) {
+    // ECS's statistics for EC2 capacity; Berth has no Fargate tasks yet, so those are 0.
+    cluster.statistics = [
+      { name: "runningEC2TasksCount", value: String(running) },
+      { name: "pendingEC2TasksCount", value: String(pending) },
+      { name: "runningFargateTasksCount", value: "0" },
+      { name: "pendingFargateTasksCount", value: "0" },
+      { name: "activeEC2ServiceCount", value: String(activeServices) },
+      { name: "drainingEC2ServiceCount", value: String(await countServices(tx, record.name, "DRAINING")) },
+    ];
+  }
+  return cluster;
+}

@@ -1,0 +1,30 @@
+import type { TaskSet } from "@aws-sdk/client-ecs";
+import type { ServiceRecord } from "../../domain/service.js";
+import { computedDesiredCount, type TaskSetRecord } from "../../domain/task-set.js";
+
+const date = (ms: number): Date => new Date(ms);
+
+/** The ECS shape of a task set (CreateTaskSet, DescribeTaskSets, DescribeServices' `taskSets`). */
+export function toTaskSet(s: ServiceRecord, t: TaskSetRecord, includeTags: boolean): TaskSet {
+  return {
+    id: t.id,
+    taskSetArn: t.arn,
+    serviceArn: s.arn,
+    clusterArn: s.clusterArn,
+    externalId: t.externalId,
+    status: t.status,
+    taskDefinition: t.taskDefinitionArn,
+    computedDesiredCount: computedDesiredCount(s.desiredCount, t),
+    pendingCount: t.pendingCount,
+    runningCount: t.runningCount,
+    createdAt: date(t.createdAtMs),
+    updatedAt: date(t.updatedAtMs),
+    ...(t.capacityProviderStrategy === undefined ? { launchType: "EC2" } : { capacityProviderStrategy: t.capacityProviderStrategy.map((i) => ({ ...i })) }),
+    loadBalancers: [],
+    serviceRegistries: [],
+    scale: { value: t.scalePercent, unit: "PERCENT" },
+    stabilityStatus: t.stabilityStatus,
+    stabilityStatusAt: date(t.stabilityStatusAtMs),
+    ...(includeTags ? { tags: [...t.tags] } : {}),
+  };
+}

@@ -1,0 +1,126 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  CreateTaskSetCommand,
+  DeleteTaskSetCommand,
+  DescribeServicesCommand,
+  DescribeTaskSetsCommand,
+  DescribeTasksCommand,
+  ListTagsForResourceCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+  UpdateServiceCommand,
+  UpdateTaskSetCommand,
+  type ECSClient,
+  type TaskSet,
+} from "@aws-sdk/client-ecs";
+import type { SimulatedAgent } from "../src/agent/simulated/simulated-agent.js";
+import { BerthServer } from "./support/berth-server.js";
+import { refusal } from "./support/refusal.js";
+import { startSimulatedAgents } from "./support/simulated-cluster.js";
+import { until } from "./support/until.js";
+
+/**
+ * Task sets of an EXTERNAL service against a real server with SIMULATED agents, through the SDK v3
+ * and the AWS CLI: a blue/green switch driven from outside, as an external deployment tool does it.
+ */
+describe("task sets with the EXTERNAL deployment controller (SDK and CLI, real server)", () => {
+  let server: BerthServer;
+  let ecs: ECSClient;
+  let agents: SimulatedAgent[] = [];
+  let blue: TaskSet;
+
+  before(async () => {
+    server = await BerthServer.start();
+    ecs = server.ecs();
+    await ecs.send(new CreateClusterCommand({ clusterName: "ext" }));
+    agents = await startSimulatedAgents(server, "ext", [{ cpu: 4096, memory: 8192 }]);
+    for (const family of ["blue", "green"]) {
+      await ecs.send(new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: "app", image: "berth-test", memory: 64, essential: true }] }));
+    }
+    const created = await ecs.send(new CreateServiceCommand({ cluster: "ext", serviceName: "web", desiredCount: 2, deploymentController: { type: "EXTERNAL" } }));
+    assert.deepEqual([created.service?.deploymentController, created.service?.taskSets, created.service?.deployments], [{ type: "EXTERNAL" }, [], []]);
+  });
+  after(async () => {
+    for (const a of agents) a.stop();
+    await server.stop();
+  });
+
+  const tasksOf = async (set: TaskSet) => {
+    const arns = (await ecs.send(new ListTasksCommand({ cluster: "ext", serviceName: "web" }))).taskArns ?? [];
+    if (arns.length === 0) return [];
+    const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: "ext", tasks: arns }))).tasks ?? [];
+    return tasks.filter((t) => t.startedBy === set.id && t.desiredStatus === "RUNNING");
+  };
+
+  it("CreateTaskSet (SDK) runs the set's tasks through the scheduler and reaches STEADY_STATE", async () => {
+    const out = await ecs.send(new CreateTaskSetCommand({ cluster: "ext", service: "web", taskDefinition: "blue", externalId: "deploy-1", scale: { value: 100, unit: "PERCENT" }, tags: [{ key: "color", value: "blue" }] }));
+    blue = out.taskSet!;
+    assert.match(blue.id ?? "", /^ecs-svc\/\d{19}$/);
+    assert.match(blue.taskSetArn ?? "", /^arn:aws:ecs:us-east-1:\d{12}:task-set\/ext\/web\/ecs-svc\/\d{19}$/);
+    assert.deepEqual([blue.status, blue.computedDesiredCount, blue.externalId, blue.scale], ["ACTIVE", 2, "deploy-1", { value: 100, unit: "PERCENT" }]);
+    await until("blue steady", async () => {
+      const [set] = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web", taskSets: [blue.id!] }))).taskSets ?? [];
+      return set?.stabilityStatus === "STEADY_STATE" && set.runningCount === 2 ? set : undefined;
+    });
+    const tasks = await tasksOf(blue);
+    assert.equal(tasks.length, 2);
+    assert.ok(tasks.every((t) => t.taskDefinitionArn?.endsWith(":task-definition/blue:1") && t.group === "service:web"));
+  });
+
+  it("the CLI creates the green set at 50 %, makes it primary, and scales it; the service shows its sets", async () => {
+    const created = await server.aws("ecs", "create-task-set", "--cluster", "ext", "--service", "web", "--task-definition", "green", "--scale", "value=50,unit=PERCENT");
+    assert.equal(created.code, 0, created.stderr);
+    const green = (JSON.parse(created.stdout) as { taskSet: TaskSet }).taskSet;
+    assert.equal(green.computedDesiredCount, 1);
+    await until("one green task", async () => ((await tasksOf(green)).length === 1 ? true : undefined));
+
+    const primary = await server.aws("ecs", "update-service-primary-task-set", "--cluster", "ext", "--service", "web", "--primary-task-set", green.taskSetArn!);
+    assert.equal((JSON.parse(primary.stdout) as { taskSet: TaskSet }).taskSet.status, "PRIMARY", primary.stderr);
+    await ecs.send(new UpdateTaskSetCommand({ cluster: "ext", service: "web", taskSet: green.id!, scale: { value: 100, unit: "PERCENT" } }));
+    await until("two green tasks", async () => ((await tasksOf(green)).length === 2 ? true : undefined));
+
+    const service = (await ecs.send(new DescribeServicesCommand({ cluster: "ext", services: ["web"] }))).services?.[0];
+    assert.deepEqual(
+      service?.taskSets?.map((s) => [s.id, s.status]),
+      [
+        [blue.id, "ACTIVE"],
+        [green.id, "PRIMARY"],
+      ],
+    );
+    assert.match(service?.taskDefinition ?? "", /task-definition\/green:1$/, "the service shows its PRIMARY set's task definition");
+  });
+
+  it("deleting the blue set needs force while it is scaled up, then stops its tasks and forgets it", async () => {
+    const refused = await refusal(ecs.send(new DeleteTaskSetCommand({ cluster: "ext", service: "web", taskSet: blue.id! })));
+    assert.deepEqual([refused.name, refused.status], ["InvalidParameterException", 400]);
+    const deleted = await ecs.send(new DeleteTaskSetCommand({ cluster: "ext", service: "web", taskSet: blue.taskSetArn!, force: true }));
+    assert.equal(deleted.taskSet?.status, "DRAINING");
+    await until("blue gone", async () => {
+      const sets = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets ?? [];
+      return sets.length === 1 && (await tasksOf(blue)).length === 0 ? true : undefined;
+    });
+    const missing = await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web", taskSets: [blue.id!] }));
+    assert.deepEqual(missing.failures, [{ arn: blue.id, reason: "MISSING" }]);
+  });
+
+  it("task sets take tags by ARN; an unknown set is TaskSetNotFoundException; a non-EXTERNAL service is refused", async () => {
+    const [green] = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets ?? [];
+    await ecs.send(new TagResourceCommand({ resourceArn: green!.taskSetArn!, tags: [{ key: "color", value: "green" }] }));
+    assert.deepEqual((await ecs.send(new ListTagsForResourceCommand({ resourceArn: green!.taskSetArn! }))).tags, [{ key: "color", value: "green" }]);
+
+    const unknown = await refusal(ecs.send(new UpdateTaskSetCommand({ cluster: "ext", service: "web", taskSet: "ecs-svc/0000000000000000000", scale: { value: 10, unit: "PERCENT" } })));
+    assert.equal(unknown.name, "TaskSetNotFoundException");
+    const td = await refusal(ecs.send(new UpdateServiceCommand({ cluster: "ext", service: "web", taskDefinition: "blue" })));
+    assert.equal(td.name, "InvalidParameterException");
+    assert.match(td.message, /EXTERNAL deployment controller/);
+
+    await ecs.send(new CreateServiceCommand({ cluster: "ext", serviceName: "rolling", taskDefinition: "blue", desiredCount: 0 }));
+    const cli = await server.aws("ecs", "create-task-set", "--cluster", "ext", "--service", "rolling", "--task-definition", "blue");
+    assert.notEqual(cli.code, 0);
+    assert.match(cli.stderr, /InvalidParameterException.*only supports task set management on services configured to use external deployment controllers/);
+  });
+});
