@@ -99,12 +99,15 @@ describe("task sets with the EXTERNAL deployment controller (SDK and CLI, real s
     assert.deepEqual([refused.name, refused.status], ["InvalidParameterException", 400]);
     const deleted = await ecs.send(new DeleteTaskSetCommand({ cluster: "ext", service: "web", taskSet: blue.taskSetArn!, force: true }));
     assert.equal(deleted.taskSet?.status, "DRAINING");
-    await until("blue gone", async () => {
-      const sets = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets ?? [];
-      return sets.length === 1 && (await tasksOf(blue)).length === 0 ? true : undefined;
+    // A DRAINING set leaves the listing at once; asked for by id, it is there until its tasks are gone.
+    const listed = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets ?? [];
+    assert.deepEqual(listed.filter((s) => s.id === blue.id), [], "a DRAINING set is not listed");
+    const missing = await until("blue forgotten", async () => {
+      const out = await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web", taskSets: [blue.id!] }));
+      return out.taskSets?.length === 0 ? out : undefined;
     });
-    const missing = await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web", taskSets: [blue.id!] }));
     assert.deepEqual(missing.failures, [{ arn: blue.id, reason: "MISSING" }]);
+    assert.equal((await tasksOf(blue)).length, 0, "its tasks are stopped before it is forgotten");
   });
 
   it("task sets take tags by ARN; an unknown set is TaskSetNotFoundException; a non-EXTERNAL service is refused", async () => {
