@@ -21,6 +21,10 @@ const agentPolicy: Readonly<Record<string, (p: AgentPrincipal, resource: string)
   "ecr:BatchGetImage": () => true,
   "ecr:GetDownloadUrlForLayer": () => true,
   "ecr:BatchCheckLayerAvailability": () => true,
+  // The awslogs driver's calls (AmazonECSTaskExecutionRolePolicy's, and CreateLogGroup for awslogs-create-group): writes only, never reads.
+  "logs:CreateLogGroup": () => true,
+  "logs:CreateLogStream": () => true,
+  "logs:PutLogEvents": () => true,
   // AWS asks no permission for this one: anyone may ask who they are.
   "sts:GetCallerIdentity": () => true,
 };

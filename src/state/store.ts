@@ -7,6 +7,7 @@ import type { ChangeFeed, LoggedChange } from "./changes.js";
 import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
+import type { LogsReader, LogsRepository } from "./log-records.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -42,6 +43,7 @@ export interface ReadTx {
   readonly iam: IamReader;
   readonly loadBalancing: LoadBalancingReader;
   readonly eventRules: EventRuleReader;
+  readonly logs: LogsReader;
 }
 
 export interface WriteTx {
@@ -64,6 +66,7 @@ export interface WriteTx {
   readonly iam: IamRepository;
   readonly loadBalancing: LoadBalancingRepository;
   readonly eventRules: EventRuleRepository;
+  readonly logs: LogsRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */
