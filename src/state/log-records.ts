@@ -21,6 +21,8 @@ export interface LogStreamRecord {
   readonly lastEventMs?: number | undefined;
   readonly lastIngestionMs?: number | undefined;
   readonly storedBytes: number;
+  /** Berth's agent's position in the container's log after the last batch it had accepted (put-events.ts). */
+  readonly resumeCursor?: string | undefined;
 }
 
 export interface StoredLogEvent {
@@ -90,8 +92,8 @@ export interface LogsRepository extends LogsReader {
   /** False when the stream exists already. */
   createStream(s: LogStreamRecord): Promise<boolean>;
   deleteStream(group: string, name: string): Promise<void>;
-  /** Appends events (already checked) to an existing stream. */
-  append(group: string, stream: string, events: readonly NewLogEvent[], ingestionMs: number): Promise<void>;
+  /** Appends events (already checked) to an existing stream; `resumeCursor`, when given, is saved with them. */
+  append(group: string, stream: string, events: readonly NewLogEvent[], ingestionMs: number, resumeCursor?: string): Promise<void>;
   /** Deletes the group's events with a timestamp before `beforeMs`, at most `limit`; how many. */
   expire(group: string, beforeMs: number, limit: number): Promise<number>;
 }

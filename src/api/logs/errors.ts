@@ -11,6 +11,7 @@ export const logsErrors = {
   LimitExceededException: 400,
   OperationAbortedException: 400,
   TooManyTagsException: 400,
+  InvalidSequenceTokenException: 400,
   ServiceUnavailableException: 500,
 } as const satisfies ErrorCatalog;
 

@@ -17,6 +17,7 @@ interface StreamRow {
   last_event_ms: number | null;
   last_ingestion_ms: number | null;
   stored_bytes: number;
+  resume_cursor: string | null;
 }
 interface EventRow {
   id: number;
@@ -42,6 +43,7 @@ const streamOf = (group: string, r: StreamRow): LogStreamRecord => ({
   lastEventMs: r.last_event_ms ?? undefined,
   lastIngestionMs: r.last_ingestion_ms ?? undefined,
   storedBytes: r.stored_bytes,
+  resumeCursor: r.resume_cursor ?? undefined,
 });
 
 /** CloudWatch Logs' groups, streams and events (migration 12); names matched literally (substr, not LIKE). */
@@ -198,10 +200,12 @@ export class SqliteLogs implements LogsRepository {
     return Promise.resolve();
   }
 
-  append(group: string, stream: string, events: readonly NewLogEvent[], ingestionMs: number): Promise<void> {
+  append(group: string, stream: string, events: readonly NewLogEvent[], ingestionMs: number, resumeCursor?: string): Promise<void> {
     const g = this.groupStmt.get(group);
     const s = g && this.streamStmt.get(g.id, stream);
-    if (!g || !s || events.length === 0) return Promise.resolve();
+    if (!g || !s) return Promise.resolve();
+    if (resumeCursor !== undefined) this.db.prepare("UPDATE log_streams SET resume_cursor = ? WHERE id = ?").run(resumeCursor, s.id);
+    if (events.length === 0) return Promise.resolve();
     let first = Infinity;
     let last = -Infinity;
     let bytes = 0;

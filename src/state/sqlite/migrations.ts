@@ -234,6 +234,8 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
         last_event_ms     INTEGER,
         last_ingestion_ms INTEGER,
         stored_bytes      INTEGER NOT NULL,
+        -- Where Berth's agent stands in the container's log (its last accepted batch), for exactly-once resumes.
+        resume_cursor     TEXT,
         UNIQUE (group_id, name)
       );
       CREATE TABLE log_events (
