@@ -34,6 +34,7 @@ export class ContainerShipper {
   private batch: DockerLine[] = [];
   private batchBytes = 0;
   private flushing: Promise<void> = Promise.resolve();
+  private sending = false;
   private readonly stream: string;
   private rewindTo: string | undefined;
 
@@ -122,8 +123,16 @@ export class ContainerShipper {
 
   /** Sends what is batched, after any send in flight; `wait` resolves once it is accepted. */
   private flush(signal: AbortSignal, wait: boolean): Promise<void> {
-    if (this.batch.length === 0 && !wait) return Promise.resolve();
-    this.flushing = this.flushing.then(() => this.send(signal));
+    // The timer's flush waits for none: one send in flight at a time, and the chain never grows while the server is away.
+    if (!wait && (this.batch.length === 0 || this.sending)) return Promise.resolve();
+    this.flushing = this.flushing.then(async () => {
+      this.sending = true;
+      try {
+        await this.send(signal);
+      } finally {
+        this.sending = false;
+      }
+    });
     return this.flushing;
   }
 
@@ -143,6 +152,7 @@ export class ContainerShipper {
         } catch (e) {
           if (e instanceof Error && e.name === "InvalidSequenceTokenException" && "expectedSequenceToken" in e && typeof e.expectedSequenceToken === "string") {
             this.rewindTo = e.expectedSequenceToken;
+            this.deps.logger.warn({ container: this.containerId.slice(0, 12), stream: this.stream }, "the stream holds lines this agent had not recorded as sent (a restart): reading on from the stream's position");
             return "rewind";
           }
           if (e instanceof Error && e.name === "ResourceNotFoundException") await this.ensureStream();
