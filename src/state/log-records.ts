@@ -64,6 +64,8 @@ export interface LogEventQuery {
   readonly from?: LogPosition | undefined;
   readonly descending: boolean;
   readonly limit: number;
+  /** Text the events must contain: each clause an OR of substrings, every clause required. */
+  readonly contains?: readonly (readonly string[])[] | undefined;
 }
 
 export interface NewLogEvent {

@@ -1,6 +1,7 @@
 import { FilterLogEventsRequest$, type FilterLogEventsRequest, type FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import { matchesFilter, parseFilterPattern } from "../../domain/logs/filter-pattern.js";
 import type { LogPosition } from "../../domain/logs/position.js";
+import { requiredSubstrings } from "../../domain/logs/required-substrings.js";
 import { decodeFilterToken, encodeFilterToken, eventIdOf } from "../../domain/logs/tokens.js";
 import { AwsError } from "../../errors/catalog.js";
 import { operation, type Operation } from "../aws-json/service.js";
@@ -35,13 +36,14 @@ export function filterEventsOperation({ store }: LogsDeps): Record<string, Opera
         if (!from) throw invalidToken();
       }
       const toMs = input.endTime === undefined ? undefined : input.endTime + 1;
+      const contains = requiredSubstrings(pattern);
       return store.read(async (tx) => {
         if (!(await tx.logs.group(group))) throw groupNotFound();
         const found: FilteredLogEvent[] = [];
         let scanned = 0;
         let bytes = 0;
         for (;;) {
-          const batch = await tx.logs.events({ group, streams, streamPrefix: input.logStreamNamePrefix, fromMs: input.startTime, toMs, from, descending: false, limit: batchRows });
+          const batch = await tx.logs.events({ group, streams, streamPrefix: input.logStreamNamePrefix, fromMs: input.startTime, toMs, from, descending: false, limit: batchRows, contains });
           for (const e of batch) {
             from = { timestamp: e.timestamp, id: e.id };
             scanned++;

@@ -9,8 +9,8 @@ import { compare, literal, type Comparison, type Literal } from "./value-match.j
  */
 export type DelimitedPattern = readonly Entry[];
 
-type Condition = { readonly op: Comparison; readonly value: Literal };
-type Entry =
+export type Condition = { readonly op: Comparison; readonly value: Literal };
+export type Entry =
   | { readonly kind: "ellipsis" }
   /** `any` of `all` groups: `a && b || c` is [[a, b], [c]]. */
   | { readonly kind: "field"; readonly name: string; readonly any: readonly (readonly Condition[])[] };

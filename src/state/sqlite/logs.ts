@@ -135,6 +135,11 @@ export class SqliteLogs implements LogsRepository {
       where.push("e.ts < ?");
       args.push(q.toMs);
     }
+    for (const clause of q.contains ?? []) {
+      if (clause.length === 0) continue;
+      where.push(`(${clause.map(() => "instr(e.message, ?) > 0").join(" OR ")})`);
+      args.push(...clause);
+    }
     if (q.from !== undefined) {
       where.push(`(e.ts, e.id) ${q.descending ? "<" : ">"} (?, ?)`);
       args.push(q.from.timestamp, q.from.id);
