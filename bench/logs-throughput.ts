@@ -31,11 +31,15 @@ const seqBytes = (n: number): number => {
 
 async function dockerJsonFile(): Promise<number> {
   const name = `bench-jsonfile-${process.pid}`;
-  await run("docker", ["run", "--name", name, "--log-driver", "json-file", testImage, "seq", "1", String(lines)], { maxBuffer: 1 << 20 });
-  const { stdout } = await run("docker", ["inspect", "-f", "{{.State.StartedAt}} {{.State.FinishedAt}}", name]);
-  await run("docker", ["rm", "-f", name]);
-  const [start, end] = stdout.trim().split(" ").map((t) => Date.parse(t));
-  return lines / (((end ?? 0) - (start ?? 0)) / 1000);
+  try {
+    await run("docker", ["run", "-d", "--name", name, "--log-driver", "json-file", testImage, "seq", "1", String(lines)]);
+    await run("docker", ["wait", name]);
+    const { stdout } = await run("docker", ["inspect", "-f", "{{.State.StartedAt}} {{.State.FinishedAt}}", name]);
+    const [start, end] = stdout.trim().split(" ").map((t) => Date.parse(t));
+    return lines / (((end ?? 0) - (start ?? 0)) / 1000);
+  } finally {
+    await run("docker", ["rm", "-f", name]);
+  }
 }
 
 async function ingest(cluster: BerthCluster, logs: CloudWatchLogsClient): Promise<{ rate: number; seconds: number }> {
