@@ -62,6 +62,23 @@ describe("the agent ships awslogs containers' lines to CloudWatch Logs", () => {
     await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
   });
 
+  it("awslogs-multiline-pattern joins a stack trace into one event; a container without a prefix logs to its Docker id", async () => {
+    const group = `/ecs/multi-${cluster.name}`;
+    const script = 'echo "[1] Exception: boom"; echo "  at a"; echo "  at b"; echo "[2] ok"; echo "[3] last"; echo "  at c"; sleep 1000';
+    const td = await cluster.register(
+      aTaskDefinition("multi", [aContainer({ name: "web", command: ["sh", "-c", script], logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-create-group": "true", "awslogs-multiline-pattern": "\\[" } } })]),
+    );
+    const arn = (await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: td }))).tasks![0]!.taskArn!;
+    const [task] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING", 20_000, "multi RUNNING");
+    const stream = task!.containers![0]!.runtimeId!;
+    const events = await until("three events", async () => {
+      const got = await allEvents(logs, group, stream).catch(() => []);
+      return got.length >= 3 ? got : undefined;
+    }, { timeoutMs: 20_000 });
+    assert.deepEqual(events.map((e) => e.message), ["[1] Exception: boom\n  at a\n  at b", "[2] ok", "[3] last\n  at c"]);
+    await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
+  });
+
   it("aws logs tail --follow shows a line written after it started (the CLI polls every 5 s)", async () => {
     const group = `/ecs/tail-${cluster.name}`;
     const td = await cluster.register(aTaskDefinition("ticks", [aContainer({ name: "web", logConfiguration: awslogs(group), command: ["sh", "-c", "i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 1; done"] })]));

@@ -12,6 +12,8 @@ export interface AwslogsTarget {
   /** `prefix/container-name/task-id`, or undefined: the container's Docker id, as Docker's awslogs driver names it without a prefix. */
   readonly stream?: string | undefined;
   readonly createGroup: boolean;
+  readonly datetimeFormat?: string | undefined;
+  readonly multilinePattern?: string | undefined;
 }
 
 /** The label for a container definition, or undefined when its driver is not awslogs. */
@@ -24,6 +26,8 @@ export function awslogsLabel(c: ContainerDefinition, taskArn: string): Record<st
     group: o["awslogs-group"] ?? "",
     stream: prefix ? `${prefix}/${c.name ?? ""}/${taskId}` : undefined,
     createGroup: o["awslogs-create-group"] === "true",
+    datetimeFormat: o["awslogs-datetime-format"],
+    multilinePattern: o["awslogs-multiline-pattern"],
   };
   return { [awslogsLabelKey]: JSON.stringify(target) };
 }
@@ -36,7 +40,8 @@ export function parseAwslogsLabel(labels: Readonly<Record<string, string>>): Aws
     const v: unknown = JSON.parse(raw);
     if (typeof v !== "object" || v === null || !("group" in v) || typeof v.group !== "string" || v.group === "") return undefined;
     const stream = "stream" in v && typeof v.stream === "string" ? v.stream : undefined;
-    return { group: v.group, stream, createGroup: "createGroup" in v && v.createGroup === true };
+    const text = (key: string): string | undefined => (key in v && typeof (v as Record<string, unknown>)[key] === "string" ? ((v as Record<string, unknown>)[key] as string) : undefined);
+    return { group: v.group, stream, createGroup: "createGroup" in v && v.createGroup === true, datetimeFormat: text("datetimeFormat"), multilinePattern: text("multilinePattern") };
   } catch {
     return undefined;
   }

@@ -5,7 +5,8 @@ import { maxBatchBytes, maxBatchEvents, perEventOverheadBytes } from "../../doma
 import { resumeToken } from "../../domain/logs/resume-token.js";
 import type { AwslogsTarget } from "./awslogs-label.js";
 import type { CursorFiles } from "./cursor-file.js";
-import { advance, decodeCursor, encodeCursor, FrameDecoder, sinceOf, type DockerLine, type LogCursor } from "./docker-lines.js";
+import { advance, decodeCursor, encodeCursor, FrameDecoder, sinceOf, type LogCursor } from "./docker-lines.js";
+import { MultilineJoiner } from "./multiline.js";
 
 export interface ShipperDeps {
   readonly docker: Docker;
@@ -14,10 +15,28 @@ export interface ShipperDeps {
   readonly logger: Logger;
   /** How long a line may wait for its batch (ms). */
   readonly flushMs: number;
+  /** The start of a multi-line event (awslogs-multiline-pattern / awslogs-datetime-format), when set. */
+  readonly eventStart?: RegExp | undefined;
 }
 
 const maxEventChars = 256 * 1024 - perEventOverheadBytes;
 const maxBackoffMs = 5_000;
+
+/** One event to send: its first line's time, its text, and the log's position after its last line. */
+interface ShipEvent {
+  readonly timestampMs: number;
+  readonly message: string;
+  readonly cursorAfter: LogCursor;
+}
+
+/** How long a multi-line event waits for more lines before it is sent as it is. */
+const multilineQuietMs = 1000;
+/**
+ * After this long without a byte the log is read again from the cursor: Docker's follow mode can
+ * stop delivering when json-file rotates under a reader that is behind (seen at 64 MB), while a
+ * fresh read from `since` goes on through the rotated files.
+ */
+const quietReopenMs = 5000;
 
 /** Why reading stopped: the log ended (the container stopped) or the server's position differs from ours. */
 class Rewind extends Error {}
@@ -31,7 +50,9 @@ class Rewind extends Error {}
  */
 export class ContainerShipper {
   private cursor: LogCursor | undefined;
-  private batch: DockerLine[] = [];
+  private batch: ShipEvent[] = [];
+  private readonly joiner: MultilineJoiner<ShipEvent> | undefined;
+  private lastLineAt = 0;
   private batchBytes = 0;
   private flushing: Promise<void> = Promise.resolve();
   private sending = false;
@@ -44,6 +65,7 @@ export class ContainerShipper {
     private readonly deps: ShipperDeps,
   ) {
     this.stream = target.stream ?? containerId;
+    this.joiner = deps.eventStart && new MultilineJoiner<ShipEvent>(deps.eventStart);
   }
 
   /** Ships until the container's log ends (it stopped) and every line is sent, or `signal` aborts. */
@@ -59,6 +81,7 @@ export class ContainerShipper {
         this.rewindTo = undefined;
         this.batch = [];
         this.batchBytes = 0;
+        this.joiner?.take();
         continue;
       }
       if (!running) return;
@@ -73,15 +96,22 @@ export class ContainerShipper {
     // A microsecond early: a double cannot carry nanoseconds, and lines before the cursor are skipped below.
     const since = resumeAt ? Math.max(0, Number(sinceOf(resumeAt.time)) - 1e-6) : 0;
     let skipping = resumeAt;
+    let readCursor = resumeAt;
     const ac = new AbortController();
     const onAbort = () => ac.abort();
     signal.addEventListener("abort", onAbort);
-    const timer = setInterval(() => void this.flush(signal, false).catch(() => undefined), this.deps.flushMs);
+    let lastChunkAt = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - lastChunkAt >= quietReopenMs) ac.abort();
+      if (this.joiner && this.joiner.size > 0 && Date.now() - this.lastLineAt >= multilineQuietMs) this.addEvent(this.joiner.take());
+      void this.flush(signal, false).catch(() => undefined);
+    }, this.deps.flushMs);
     try {
       const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since, abortSignal: ac.signal }));
       const decoder = new FrameDecoder();
       try {
         for await (const chunk of stream) {
+          lastChunkAt = Date.now();
           for (const line of decoder.push(chunk as Buffer)) {
             if (skipping !== undefined) {
               const c = compareTimes(line.time, skipping.time);
@@ -92,7 +122,11 @@ export class ContainerShipper {
               }
               skipping = undefined;
             }
-            this.add(line);
+            readCursor = advance(readCursor, line);
+            this.lastLineAt = Date.now();
+            const event = { timestampMs: line.timestampMs, message: line.message, cursorAfter: readCursor };
+            if (this.joiner) this.addEvent(this.joiner.push(event));
+            else this.addEvent([event]);
             if (this.batch.length >= maxBatchEvents || this.batchBytes >= maxBatchBytes * 0.9) await this.flush(signal, true);
             if (this.rewindTo !== undefined) throw new Rewind();
           }
@@ -101,6 +135,7 @@ export class ContainerShipper {
         if (!(e instanceof Rewind) && !signal.aborted && !ac.signal.aborted) throw e;
       }
       clearInterval(timer);
+      if (this.rewindTo === undefined) this.addEvent(this.joiner?.take());
       await this.flush(signal, true);
       if (this.rewindTo !== undefined) return true;
       const state = await container.inspect();
@@ -112,12 +147,15 @@ export class ContainerShipper {
     }
   }
 
-  private add(line: DockerLine): void {
-    const message = line.message.length > maxEventChars ? line.message.slice(0, maxEventChars) : line.message;
-    if (message === "") {
-      // CloudWatch refuses empty events; the line still moves the cursor.
-      this.batch.push({ ...line, message: " " });
-    } else this.batch.push({ ...line, message });
+  /** Queues one event made of `lines` (several for a multi-line event), cut to CloudWatch's 256 KB. */
+  private addEvent(lines: readonly ShipEvent[] | undefined): void {
+    const first = lines?.[0];
+    const last = lines?.at(-1);
+    if (!first || !last) return;
+    const text = lines.length === 1 ? first.message : lines.map((l) => l.message).join("\n");
+    // CloudWatch refuses empty events; the line still moves the cursor.
+    const message = text === "" ? " " : text.length > maxEventChars ? text.slice(0, maxEventChars) : text;
+    this.batch.push({ timestampMs: first.timestampMs, message, cursorAfter: last.cursorAfter });
     this.batchBytes += Buffer.byteLength(message) + perEventOverheadBytes;
   }
 
@@ -139,8 +177,7 @@ export class ContainerShipper {
   private async send(signal: AbortSignal): Promise<void> {
     while (this.batch.length > 0 && this.rewindTo === undefined && !signal.aborted) {
       const lines = this.takeBatch();
-      let after = this.cursor;
-      for (const l of lines) after = advance(after, l);
+      const after = lines.at(-1)!.cursorAfter;
       // Docker's order is the log's order; CloudWatch's batches must not go back in time.
       let floor = 0;
       const events = lines.map((l) => ({ timestamp: (floor = Math.max(floor, l.timestampMs)), message: l.message }));
@@ -165,7 +202,7 @@ export class ContainerShipper {
     }
   }
 
-  private takeBatch(): DockerLine[] {
+  private takeBatch(): ShipEvent[] {
     let bytes = 0;
     let n = 0;
     while (n < this.batch.length && n < maxBatchEvents) {

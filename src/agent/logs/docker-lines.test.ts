@@ -42,9 +42,9 @@ describe("the awslogs label", () => {
   it("names the stream prefix/container-name/task-id, and the container's id without a prefix", () => {
     const arn = "arn:aws:ecs:us-east-1:123456789012:task/c/0f1e2d3c4b5a";
     const withPrefix = awslogsLabel({ name: "web", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/app", "awslogs-stream-prefix": "p", "awslogs-create-group": "true" } } }, arn)!;
-    assert.deepEqual(parseAwslogsLabel(withPrefix), { group: "/ecs/app", stream: "p/web/0f1e2d3c4b5a", createGroup: true });
-    const without = awslogsLabel({ name: "web", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/app" } } }, arn)!;
-    assert.deepEqual(parseAwslogsLabel(without), { group: "/ecs/app", stream: undefined, createGroup: false });
+    assert.deepEqual(parseAwslogsLabel(withPrefix), { group: "/ecs/app", stream: "p/web/0f1e2d3c4b5a", createGroup: true, datetimeFormat: undefined, multilinePattern: undefined });
+    const without = awslogsLabel({ name: "web", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/app", "awslogs-multiline-pattern": "^INFO" } } }, arn)!;
+    assert.deepEqual(parseAwslogsLabel(without), { group: "/ecs/app", stream: undefined, createGroup: false, datetimeFormat: undefined, multilinePattern: "^INFO" });
     assert.equal(awslogsLabel({ name: "web", logConfiguration: { logDriver: "json-file" } }, arn), undefined);
     assert.equal(parseAwslogsLabel({ "berth.awslogs": "{not json" }), undefined);
   });

@@ -5,6 +5,7 @@ import type { DockerEngine } from "../docker/docker-engine.js";
 import { awslogsLabelKey, parseAwslogsLabel } from "./awslogs-label.js";
 import { ContainerShipper } from "./container-shipper.js";
 import { CursorFiles } from "./cursor-file.js";
+import { eventStart } from "./multiline.js";
 
 export interface LogShippingOptions {
   readonly engine: DockerEngine;
@@ -64,7 +65,16 @@ export class LogShipping {
   private ship(id: string, labels: Readonly<Record<string, string>>): void {
     const target = parseAwslogsLabel(labels);
     if (!target || this.running.has(id)) return;
-    const shipper = new ContainerShipper(id, target, { docker: this.docker, logs: this.logs, cursors: this.cursors, logger: this.opts.logger, flushMs: this.opts.flushMs ?? 200 });
+    const start = eventStart(target);
+    if (start !== undefined && "invalid" in start) this.opts.logger.warn({ container: id.slice(0, 12), reason: start.invalid }, "shipping the container's lines one by one");
+    const shipper = new ContainerShipper(id, target, {
+      docker: this.docker,
+      logs: this.logs,
+      cursors: this.cursors,
+      logger: this.opts.logger,
+      flushMs: this.opts.flushMs ?? 200,
+      eventStart: start instanceof RegExp ? start : undefined,
+    });
     const done = shipper
       .run(this.stopping.signal)
       .catch((err: unknown) => this.opts.logger.error({ err, container: id.slice(0, 12) }, "log shipping stopped"))
