@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CloudWatchLogsClient, GetLogEventsCommand, type OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import { RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { BerthCluster, sleep } from "./support/berth-cluster.js";
-import { awsCli } from "./support/berth-server.js";
+import { awsCli, berthBin } from "./support/berth-server.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
 import { until } from "./support/until.js";
 
@@ -22,6 +23,7 @@ async function allEvents(logs: CloudWatchLogsClient, group: string, stream: stri
   }
 }
 
+const run = promisify(execFile);
 const awslogs = (group: string) => ({ logDriver: "awslogs" as const, options: { "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "prefix", "awslogs-create-group": "true" } });
 const taskId = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
 
@@ -77,6 +79,24 @@ describe("the agent ships awslogs containers' lines to CloudWatch Logs", () => {
     }, { timeoutMs: 20_000 });
     assert.deepEqual(events.map((e) => e.message), ["[1] Exception: boom\n  at a\n  at b", "[2] ok", "[3] last\n  at c"]);
     await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
+  });
+
+  it("berth logs TASK shows a stopped task's last lines next to its stoppedReason and exit code", async () => {
+    const group = `/ecs/crash-${cluster.name}`;
+    const td = await cluster.register(aTaskDefinition("crash", [aContainer({ name: "web", logConfiguration: awslogs(group), command: ["sh", "-c", "for i in 1 2 3 4 5; do echo \"step $i\"; done; echo 'fatal: out of widgets' >&2; sleep 1; exit 3"] })]));
+    const arn = (await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: td }))).tasks![0]!.taskArn!;
+    await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 30_000, "crash STOPPED");
+    const stream = `prefix/web/${taskId(arn)}`;
+    await until("the last line shipped", async () => ((await allEvents(logs, group, stream).catch(() => [])).some((e) => e.message === "fatal: out of widgets") ? true : undefined), { timeoutMs: 20_000 });
+    const env = { PATH: process.env.PATH ?? "", HOME: "/nonexistent", AWS_SHARED_CREDENTIALS_FILE: cluster.server.credentialsFile, AWS_CONFIG_FILE: "/dev/null" };
+    const { stdout } = await run(process.execPath, [berthBin, "logs", taskId(arn), "--cluster", cluster.name, "--lines", "3", "--endpoint-url", cluster.server.endpoint], { env, timeout: 60_000 });
+    assert.deepEqual(stdout.trim().split("\n"), [
+      `task ${taskId(arn)} STOPPED: Essential container in task exited (EssentialContainerExited)`,
+      "container web: exit code 3",
+      "  step 4",
+      "  step 5",
+      "  fatal: out of widgets",
+    ]);
   });
 
   it("aws logs tail --follow shows a line written after it started (the CLI polls every 5 s)", async () => {
