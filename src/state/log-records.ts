@@ -66,6 +66,8 @@ export interface LogEventQuery {
   readonly limit: number;
   /** Text the events must contain: each clause an OR of substrings, every clause required. */
   readonly contains?: readonly (readonly string[])[] | undefined;
+  /** Only events whose message this accepts (a filter pattern), decided inside the store's scan. */
+  readonly matches?: ((message: string) => boolean) | undefined;
 }
 
 export interface NewLogEvent {

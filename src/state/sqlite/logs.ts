@@ -57,6 +57,9 @@ export class SqliteLogs implements LogsRepository {
   private readonly insertMany: Statement<unknown[]>;
   private readonly touchStream: Statement<[{ first: number; last: number; ingestion: number; bytes: number; id: number }]>;
   private readonly touchGroup: Statement<[number, number]>;
+  /** The `matches` predicates of the queries running, by the key the SQL passes to berth_log_match. */
+  private readonly predicates = new Map<number, (message: string) => boolean>();
+  private nextPredicate = 0;
   private readonly queries = new Map<string, Statement<unknown[], EventRow>>();
 
   constructor(private readonly db: Database) {
@@ -67,6 +70,10 @@ export class SqliteLogs implements LogsRepository {
     this.touchStream = db.prepare(
       `UPDATE log_streams SET first_event_ms = min(coalesce(first_event_ms, @first), @first), last_event_ms = max(coalesce(last_event_ms, @last), @last),
          last_ingestion_ms = @ingestion, stored_bytes = stored_bytes + @bytes WHERE id = @id`,
+    );
+    // Patterns run inside the scan: rows that do not match are never turned into JavaScript objects.
+    db.function("berth_log_match", { deterministic: false }, (key: unknown, message: unknown) =>
+      typeof key === "number" && typeof message === "string" && this.predicates.get(key)?.(message) === true ? 1 : 0,
     );
     this.touchGroup = db.prepare("UPDATE log_groups SET stored_bytes = stored_bytes + ? WHERE id = ?");
   }
@@ -145,6 +152,11 @@ export class SqliteLogs implements LogsRepository {
       where.push(`(${clause.map(() => "instr(e.message, ?) > 0").join(" OR ")})`);
       args.push(...clause);
     }
+    const predicate = q.matches === undefined ? undefined : ++this.nextPredicate;
+    if (predicate !== undefined) {
+      where.push("berth_log_match(?, e.message)");
+      args.push(predicate);
+    }
     if (q.from !== undefined) {
       where.push(`(e.ts, e.id) ${q.descending ? "<" : ">"} (?, ?)`);
       args.push(q.from.timestamp, q.from.id);
@@ -157,7 +169,13 @@ export class SqliteLogs implements LogsRepository {
       stmt = this.db.prepare<unknown[], EventRow>(sql);
       if (this.queries.size < 64) this.queries.set(sql, stmt);
     }
-    const rows = stmt.all(...args, q.limit);
+    if (predicate !== undefined) this.predicates.set(predicate, q.matches!);
+    let rows: EventRow[];
+    try {
+      rows = stmt.all(...args, q.limit);
+    } finally {
+      if (predicate !== undefined) this.predicates.delete(predicate);
+    }
     return Promise.resolve(rows.map((r) => ({ id: r.id, streamName: r.stream, timestamp: r.ts, ingestionMs: r.ingestion_ms, message: r.message })));
   }
 
