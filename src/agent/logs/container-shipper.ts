@@ -74,7 +74,14 @@ export class ContainerShipper {
     await this.retrying(signal, () => this.ensureStream());
     for (;;) {
       if (signal.aborted) return;
-      const running = await this.readOnce(signal);
+      let running: boolean;
+      try {
+        running = await this.readOnce(signal);
+      } catch (e) {
+        // Removed by Docker (the task's cleanup): its log is gone with it, nothing is left to read.
+        if (typeof e === "object" && e !== null && "statusCode" in e && e.statusCode === 404) return;
+        throw e;
+      }
       if (this.rewindTo !== undefined) {
         this.cursor = decodeCursor(this.rewindTo);
         this.deps.cursors.write(this.containerId, this.cursor);
