@@ -64,11 +64,11 @@ describe("the agent ships awslogs containers' lines to CloudWatch Logs", () => {
     await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
   });
 
-  it("awslogs-multiline-pattern joins a stack trace into one event; a container without a prefix logs to its Docker id", async () => {
+  it("awslogs-multiline-pattern joins a stack trace into one event; a container without a prefix logs to its Docker id; mode non-blocking reaches Docker", async () => {
     const group = `/ecs/multi-${cluster.name}`;
     const script = 'echo "[1] Exception: boom"; echo "  at a"; echo "  at b"; echo "[2] ok"; echo "[3] last"; echo "  at c"; sleep 1000';
     const td = await cluster.register(
-      aTaskDefinition("multi", [aContainer({ name: "web", command: ["sh", "-c", script], logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-create-group": "true", "awslogs-multiline-pattern": "\\[" } } })]),
+      aTaskDefinition("multi", [aContainer({ name: "web", command: ["sh", "-c", script], logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-create-group": "true", "awslogs-multiline-pattern": "\\[", mode: "non-blocking", "max-buffer-size": "4m" } } })]),
     );
     const arn = (await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: td }))).tasks![0]!.taskArn!;
     const [task] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING", 20_000, "multi RUNNING");
@@ -78,6 +78,8 @@ describe("the agent ships awslogs containers' lines to CloudWatch Logs", () => {
       return got.length >= 3 ? got : undefined;
     }, { timeoutMs: 20_000 });
     assert.deepEqual(events.map((e) => e.message), ["[1] Exception: boom\n  at a\n  at b", "[2] ok", "[3] last\n  at c"]);
+    const { stdout } = await run("docker", ["inspect", "-f", "{{json .HostConfig.LogConfig}}", stream]);
+    assert.deepEqual(JSON.parse(stdout), { Type: "json-file", Config: { "max-size": "64m", "max-file": "4", mode: "non-blocking", "max-buffer-size": "4m" } }, "Docker keeps the lines, in the mode the task definition asked for");
     await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
   });
 

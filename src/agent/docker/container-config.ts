@@ -8,7 +8,7 @@
  */
 import type { ContainerDefinition, HealthCheck, LinuxParameters } from "@aws-sdk/client-ecs";
 import { DockerError } from "./errors.js";
-import { awslogsDockerLogConfig, awslogsLabel } from "../logs/awslogs-label.js";
+import { awslogsDeliveryMode, awslogsDockerLogConfig, awslogsLabel } from "../logs/awslogs-label.js";
 import { containerLabels, type ContainerIdentity } from "./naming.js";
 import { portBindings } from "./port-bindings.js";
 import { containerStorage, type VolumeSource } from "./container-storage.js";
@@ -82,7 +82,7 @@ export function containerCreateSpec(input: ContainerConfigInput): ContainerCreat
       // awslogs is the agent's own: Docker keeps the lines in json-file and the agent ships them (agent/logs/).
       LogConfig:
         c.logConfiguration.logDriver === "awslogs"
-          ? { Type: awslogsDockerLogConfig.Type, Config: { ...awslogsDockerLogConfig.Config } }
+          ? { Type: awslogsDockerLogConfig.Type, Config: { ...awslogsDockerLogConfig.Config, ...awslogsDeliveryMode(c.logConfiguration.options) } }
           : { Type: c.logConfiguration.logDriver, Config: { ...c.logConfiguration.options } },
     }),
     ...(c.ulimits?.length && {

@@ -15,6 +15,13 @@ describe("an awslogs container as Docker creates it", () => {
     assert.equal(awslogs.HostConfig.LogConfig?.Type, "json-file");
     assert.equal(awslogs.HostConfig.LogConfig?.Config["awslogs-group"], undefined);
     assert.deepEqual(JSON.parse(awslogs.Labels?.[awslogsLabelKey] ?? "{}"), { group: "/g", stream: "p/web/abc123", createGroup: false });
+    const nonBlocking = containerCreateSpec({
+      container: { name: "web", image: "x", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/g", mode: "non-blocking", "max-buffer-size": "4m" } } },
+      identity,
+      dockerName: "n",
+      defaultStopTimeoutSeconds: 30,
+    });
+    assert.deepEqual(nonBlocking.HostConfig.LogConfig, { Type: "json-file", Config: { "max-size": "64m", "max-file": "4", mode: "non-blocking", "max-buffer-size": "4m" } });
     const syslog = containerCreateSpec({ container: { name: "web", image: "x", logConfiguration: { logDriver: "syslog", options: { tag: "t" } } }, identity, dockerName: "n", defaultStopTimeoutSeconds: 30 });
     assert.deepEqual(syslog.HostConfig.LogConfig, { Type: "syslog", Config: { tag: "t" } });
     assert.equal(syslog.Labels?.[awslogsLabelKey], undefined);

@@ -49,3 +49,15 @@ export function parseAwslogsLabel(labels: Readonly<Record<string, string>>): Aws
 
 /** Docker's own driver for an awslogs container: bounded files the agent reads back. */
 export const awslogsDockerLogConfig = { Type: "json-file", Config: { "max-size": "64m", "max-file": "4" } } as const;
+
+/**
+ * `mode` and `max-buffer-size`, which Docker applies to any driver: `non-blocking` keeps a
+ * container's writes from ever waiting on its log, buffering up to `max-buffer-size` (Docker's
+ * default 1m) in dockerd and dropping beyond it (Docker logs the drops); `blocking` is the default.
+ */
+export function awslogsDeliveryMode(options: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const mode = options?.mode;
+  if (mode !== "non-blocking") return {};
+  const size = options?.["max-buffer-size"];
+  return { mode, ...(size !== undefined && { "max-buffer-size": size }) };
+}
