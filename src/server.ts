@@ -10,6 +10,8 @@ import { berthService } from "./api/berth/service.js";
 import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
 import { eventsService } from "./api/events/service.js";
+import { logsService } from "./api/logs/service.js";
+import { startLogRetention } from "./controller/log-retention.js";
 import { ScheduleRunner } from "./controller/schedules/runner.js";
 import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { isClientAbort } from "./api/http-server.js";
@@ -121,6 +123,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
       berthService({ store, iam: iamDeps, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
       eventsService({ store }),
+      logsService({ store }),
     ],
     authenticator,
     partition,
@@ -154,6 +157,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     streaming: [{ prefix: "/v2/", handle: distribution }],
     upgrades: [{ prefix: agentPath, handle: (req, socket, head) => hub.handleUpgrade(req, socket, head) }],
   });
+  const stopLogRetention = startLogRetention({ store, intervalMs: 60_000, now: Date.now, logger: logger.child({ component: "log-retention" }) });
   const stopRetention = startStoppedTaskRetention({
     store,
     retentionMs: config.stoppedTaskRetentionMs,
@@ -210,6 +214,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     },
     async close() {
       stopRetention();
+      stopLogRetention();
       lostTasks.stop();
       await services.stop();
       await lbController.stop();

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { AgentChannel } from "./channel.js";
 import type { AgentConfig } from "./config/agent-config.js";
 import { DockerClient } from "./docker/docker-client.js";
+import { LogShipping } from "./logs/log-shipping.js";
 import { claimAgentResources, HostPort, metadataPortSetting, type AgentClaims } from "./claims.js";
 import { introspectionHandler, metadataHandler } from "./host-servers.js";
 import { registerWithIdentity } from "./identity.js";
@@ -139,6 +140,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   });
   await tasks.adopt();
   tasks.watchDocker();
+  const logShipping = new LogShipping({ engine: docker, dataDir: config.dataDir, endpoint, region, credentials, httpsAgent: trust.httpsAgent, logger: log.child({ component: "awslogs" }) });
+  await logShipping.start();
 
   // The endpoints serve before the channel brings any task: a container may ask for its metadata at once.
   claims.introspection.serve(introspectionHandler({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }));
@@ -160,6 +163,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     async close() {
       channel.stop();
       tasks.stop();
+      await logShipping.stop();
       await Promise.all(extra.map((p) => p.close()));
       await claims.release();
       ecr.destroy();

@@ -57,7 +57,10 @@ function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion
   for (let m = 17; major === 1 && minor !== undefined && m <= minor; m++) remoteApis.push(`1.${m}`);
   const names = [
     ...remoteApis.map((v) => `com.amazonaws.ecs.capability.docker-remote-api.${v}`),
-    ...config.availableLoggingDrivers.map((d) => `com.amazonaws.ecs.capability.logging-driver.${d}`),
+    ...config.availableLoggingDrivers.filter((d) => d !== "awslogs").map((d) => `com.amazonaws.ecs.capability.logging-driver.${d}`),
+    // The agent ships awslogs itself (agent/logs/), whatever ECS_AVAILABLE_LOGGING_DRIVERS lists.
+    "com.amazonaws.ecs.capability.logging-driver.awslogs",
+    "ecs.capability.logging-driver.awslogs",
     ...(config.disablePrivileged ? [] : ["com.amazonaws.ecs.capability.privileged-container"]),
     "ecs.capability.container-health-check",
     "ecs.capability.container-ordering",

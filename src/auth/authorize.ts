@@ -23,6 +23,10 @@ const agentPolicy: Readonly<Record<string, (p: AgentPrincipal, resource: string)
   "ecr:BatchCheckLayerAvailability": () => true,
   // The credentials of its own tasks' roles: the handler checks that the task is on the agent's instance.
   "berth:GetTaskRoleCredentials": () => true,
+  // The awslogs driver's calls (AmazonECSTaskExecutionRolePolicy's, and CreateLogGroup for awslogs-create-group): writes only, never reads.
+  "logs:CreateLogGroup": () => true,
+  "logs:CreateLogStream": () => true,
+  "logs:PutLogEvents": () => true,
   // AWS asks no permission for this one: anyone may ask who they are.
   "sts:GetCallerIdentity": () => true,
 };

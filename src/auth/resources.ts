@@ -1,4 +1,4 @@
-import { arnCluster, capacityProviderArn, clusterArn, clusterName, ecrRepositoryArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
+import { arnCluster, capacityProviderArn, clusterArn, clusterName, ecrRepositoryArn, logGroupArn, logStreamArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
 
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
@@ -31,8 +31,20 @@ export function resourceOf(signingName: string, operation: string, input: Readon
     if (repository) return ecrRepositoryArn(p, repository);
     return "*";
   }
+  if (signingName === "logs") return logsResourceOf(operation, input, p);
   const instance = text(input.containerInstanceArn) ?? text(input.taskArn);
   return instance ?? "*";
+}
+
+/** CloudWatch Logs' resources as IAM names them: the log stream for its events' calls, else the log group. */
+function logsResourceOf(operation: string, input: Readonly<Record<string, unknown>>, p: Partition): string {
+  const resourceArn = text(input.resourceArn);
+  if (resourceArn) return resourceArn;
+  const group = text(input.logGroupName) ?? text(input.logGroupIdentifier)?.replace(/^arn:[^:]*:logs:[^:]*:\d*:log-group:/, "").replace(/:\*$/, "");
+  if (!group) return "*";
+  const stream = text(input.logStreamName);
+  if (stream && (operation === "PutLogEvents" || operation === "GetLogEvents")) return logStreamArn(p, group, stream);
+  return logGroupArn(p, group);
 }
 
 /**

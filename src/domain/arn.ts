@@ -98,3 +98,12 @@ export function taskSetId(ref: string): string {
   const m = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-set\/[^/]+\/[^/]+\/(.+)$/.exec(ref);
   return m ? m[1]! : ref;
 }
+
+/** CloudWatch Logs: a log group (`arn:aws:logs:<region>:<account>:log-group:<name>`), and its streams. */
+export const logGroupArn = (p: Partition, name: string): string => `arn:aws:logs:${p.region}:${p.accountId}:log-group:${name}`;
+export const logStreamArn = (p: Partition, group: string, stream: string): string => `${logGroupArn(p, group)}:log-stream:${stream}`;
+/** The log group's name from its ARN (with or without the trailing `:*`), or undefined when it is not one. */
+export function parseLogGroupArn(arn: string): string | undefined {
+  const m = /^arn:aws[a-z-]*:logs:[^:]*:\d*:log-group:([^:]+)(?::\*)?$/.exec(arn);
+  return m?.[1];
+}

@@ -8,6 +8,7 @@ import type { ChangeFeed, LoggedChange } from "./changes.js";
 import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
+import type { LogsReader, LogsRepository } from "./log-records.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -44,6 +45,7 @@ export interface ReadTx {
   readonly loadBalancing: LoadBalancingReader;
   readonly eventRules: EventRuleReader;
   readonly capacityProviders: CapacityProviderReader;
+  readonly logs: LogsReader;
 }
 
 export interface WriteTx {
@@ -67,6 +69,7 @@ export interface WriteTx {
   readonly loadBalancing: LoadBalancingRepository;
   readonly eventRules: EventRuleRepository;
   readonly capacityProviders: CapacityProviderRepository;
+  readonly logs: LogsRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

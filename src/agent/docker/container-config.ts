@@ -8,6 +8,7 @@
  */
 import type { ContainerDefinition, HealthCheck, LinuxParameters } from "@aws-sdk/client-ecs";
 import { DockerError } from "./errors.js";
+import { awslogsDeliveryMode, awslogsDockerLogConfig, awslogsLabel } from "../logs/awslogs-label.js";
 import { containerLabels, type ContainerIdentity } from "./naming.js";
 import { portBindings } from "./port-bindings.js";
 import { containerStorage, type VolumeSource } from "./container-storage.js";
@@ -78,7 +79,11 @@ export function containerCreateSpec(input: ContainerConfigInput): ContainerCreat
     ...(c.dockerSecurityOptions?.length && { SecurityOpt: [...c.dockerSecurityOptions] }),
     ...linuxParameters(c.linuxParameters),
     ...(c.logConfiguration?.logDriver && {
-      LogConfig: { Type: c.logConfiguration.logDriver, Config: { ...c.logConfiguration.options } },
+      // awslogs is the agent's own: Docker keeps the lines in json-file and the agent ships them (agent/logs/).
+      LogConfig:
+        c.logConfiguration.logDriver === "awslogs"
+          ? { Type: awslogsDockerLogConfig.Type, Config: { ...awslogsDockerLogConfig.Config, ...awslogsDeliveryMode(c.logConfiguration.options) } }
+          : { Type: c.logConfiguration.logDriver, Config: { ...c.logConfiguration.options } },
     }),
     ...(c.ulimits?.length && {
       Ulimits: c.ulimits.map((u) => ({ Name: u.name ?? "", Soft: u.softLimit ?? 0, Hard: u.hardLimit ?? 0 })),
@@ -98,7 +103,7 @@ export function containerCreateSpec(input: ContainerConfigInput): ContainerCreat
     ...(c.workingDirectory && { WorkingDir: c.workingDirectory }),
     ...(c.user && { User: c.user }),
     ...(c.hostname && { Hostname: c.hostname }),
-    Labels: containerLabels(c.dockerLabels, input.identity),
+    Labels: { ...containerLabels(c.dockerLabels, input.identity), ...awslogsLabel(c, input.identity.taskArn) },
     ...(ports.ExposedPorts && { ExposedPorts: ports.ExposedPorts }),
     ...(c.pseudoTerminal !== undefined && { Tty: c.pseudoTerminal }),
     ...(c.interactive !== undefined && { OpenStdin: c.interactive }),

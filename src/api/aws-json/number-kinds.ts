@@ -33,6 +33,12 @@ export const nonIntegerMembers: Readonly<Record<string, Exclude<NumberKind, "int
   // ECR (the registry's layer uploads pass 2 GiB in these)
   "com.amazonaws.ecr#UploadLayerPartRequest.partFirstByte": "long",
   "com.amazonaws.ecr#UploadLayerPartRequest.partLastByte": "long",
+  // CloudWatch Logs (logs/2014-03-28: Timestamp is a Long of epoch milliseconds)
+  "com.amazonaws.cloudwatchlogs#InputLogEvent.timestamp": "long",
+  "com.amazonaws.cloudwatchlogs#GetLogEventsRequest.startTime": "long",
+  "com.amazonaws.cloudwatchlogs#GetLogEventsRequest.endTime": "long",
+  "com.amazonaws.cloudwatchlogs#FilterLogEventsRequest.startTime": "long",
+  "com.amazonaws.cloudwatchlogs#FilterLogEventsRequest.endTime": "long",
 };
 
 /** The kind of number `member` of `structure` (its name with namespace) holds. */

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { NormalizedSchema } from "@smithy/core/schema";
 import * as ecs from "@aws-sdk/client-ecs";
 import * as ecr from "@aws-sdk/client-ecr";
+import * as logs from "@aws-sdk/client-cloudwatch-logs";
 import type { StaticStructureSchema } from "@smithy/types";
 import { AwsError } from "../../errors/catalog.js";
 import { nonIntegerMembers } from "./number-kinds.js";
@@ -54,7 +55,7 @@ describe("validateShape: numbers must fit the model's Integer or Long", () => {
       structures.set(name, s);
       for (const [, member] of s.structIterator()) collect(member);
     };
-    for (const module of [ecs, ecr] as const) {
+    for (const module of [ecs, ecr, logs] as const) {
       for (const [key, value] of Object.entries(module)) {
         if (key.endsWith("Request$") && Array.isArray(value)) collect(NormalizedSchema.of(value as StaticStructureSchema));
       }

@@ -227,4 +227,42 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX capacity_providers_by_group ON capacity_providers (auto_scaling_group) WHERE status = 'ACTIVE';
     `,
   },
+  {
+    version: 13,
+    sql: `
+      -- CloudWatch Logs (api/logs/): groups, their streams, and events indexed by stream and by group
+      -- in (timestamp, id) order; id is the insertion number that GetLogEvents' tokens carry.
+      CREATE TABLE log_groups (
+        id             INTEGER PRIMARY KEY,
+        name           TEXT NOT NULL UNIQUE,
+        created_ms     INTEGER NOT NULL,
+        retention_days INTEGER,
+        tags           TEXT NOT NULL,
+        stored_bytes   INTEGER NOT NULL
+      );
+      CREATE TABLE log_streams (
+        id                INTEGER PRIMARY KEY,
+        group_id          INTEGER NOT NULL REFERENCES log_groups (id),
+        name              TEXT NOT NULL,
+        created_ms        INTEGER NOT NULL,
+        first_event_ms    INTEGER,
+        last_event_ms     INTEGER,
+        last_ingestion_ms INTEGER,
+        stored_bytes      INTEGER NOT NULL,
+        -- Where Berth's agent stands in the container's log (its last accepted batch), for exactly-once resumes.
+        resume_cursor     TEXT,
+        UNIQUE (group_id, name)
+      );
+      CREATE TABLE log_events (
+        id           INTEGER PRIMARY KEY,
+        group_id     INTEGER NOT NULL,
+        stream_id    INTEGER NOT NULL,
+        ts           INTEGER NOT NULL,
+        ingestion_ms INTEGER NOT NULL,
+        message      TEXT NOT NULL
+      );
+      CREATE INDEX log_events_by_stream ON log_events (stream_id, ts, id);
+      CREATE INDEX log_events_by_group ON log_events (group_id, ts, id);
+    `,
+  },
 ];

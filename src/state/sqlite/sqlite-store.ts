@@ -9,6 +9,7 @@ import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteCapacityProviders } from "./capacity-providers.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
 import { SqliteEventRules } from "./event-rules.js";
+import { SqliteLogs } from "./logs.js";
 import { SqliteIam } from "./iam-repositories.js";
 import { SqliteLoadBalancing } from "./load-balancing.js";
 import { migrations } from "./migrations.js";
@@ -210,6 +211,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     loadBalancing: new SqliteLoadBalancing(db),
     eventRules: new SqliteEventRules(db),
     capacityProviders: new SqliteCapacityProviders(db),
+    logs: new SqliteLogs(db),
   };
 }
 

@@ -1,0 +1,5 @@
+import type { Store } from "../../state/store.js";
+
+export interface LogsDeps {
+  readonly store: Store;
+}
