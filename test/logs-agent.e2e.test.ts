@@ -84,8 +84,10 @@ describe("the agent ships awslogs containers' lines to CloudWatch Logs", () => {
   });
 
   it("berth logs TASK shows a stopped task's last lines next to its stoppedReason and exit code", async () => {
+    // stdout and stderr are two pipes that Docker copies concurrently: lines written within the same
+    // instant on both have no order, so the script pauses before its stderr line.
     const group = `/ecs/crash-${cluster.name}`;
-    const td = await cluster.register(aTaskDefinition("crash", [aContainer({ name: "web", logConfiguration: awslogs(group), command: ["sh", "-c", "for i in 1 2 3 4 5; do echo \"step $i\"; done; echo 'fatal: out of widgets' >&2; sleep 1; exit 3"] })]));
+    const td = await cluster.register(aTaskDefinition("crash", [aContainer({ name: "web", logConfiguration: awslogs(group), command: ["sh", "-c", "for i in 1 2 3 4 5; do echo \"step $i\"; done; sleep 0.3; echo 'fatal: out of widgets' >&2; sleep 1; exit 3"] })]));
     const arn = (await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: td }))).tasks![0]!.taskArn!;
     await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 30_000, "crash STOPPED");
     const stream = `prefix/web/${taskId(arn)}`;

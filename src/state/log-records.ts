@@ -1,7 +1,7 @@
 import type { LogPosition } from "../domain/logs/position.js";
 
 /**
- * CloudWatch Logs' groups, streams and events as the store keeps them (migration 12). Events are
+ * CloudWatch Logs' groups, streams and events as the store keeps them (migration 13). Events are
  * ordered by (timestamp, id): `id` is the store's insertion number, unique across all groups, so a
  * position in that order is a {@link LogPosition} that tokens carry.
  */

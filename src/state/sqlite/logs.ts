@@ -48,7 +48,7 @@ const streamOf = (group: string, r: StreamRow): LogStreamRecord => ({
   resumeCursor: r.resume_cursor ?? undefined,
 });
 
-/** CloudWatch Logs' groups, streams and events (migration 12); names matched literally (substr, not LIKE). */
+/** CloudWatch Logs' groups, streams and events (migration 13); names matched literally (substr, not LIKE). */
 export class SqliteLogs implements LogsRepository {
   private readonly groupStmt: Statement<[string], GroupRow>;
   private readonly streamStmt: Statement<[number, string], StreamRow>;
