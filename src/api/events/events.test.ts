@@ -32,6 +32,9 @@ describe("EventBridge API (in process)", () => {
     ["a malformed schedule", "PutRule", { Name: "x", ScheduleExpression: "cron(0 10 * * * *)" }, "ValidationException", /^Parameter ScheduleExpression is not valid\.$/],
     ["neither schedule nor pattern", "PutRule", { Name: "x" }, "ValidationException", /EventPattern or ScheduleExpression must be specified/],
     ["a pattern that is not JSON", "PutRule", { Name: "x", EventPattern: "{" }, "InvalidEventPatternException", /Event pattern is not valid/],
+    ["a pattern with an unknown operator", "PutRule", { Name: "x", EventPattern: JSON.stringify({ detail: { stopCode: [{ between: 1 }] } }) }, "InvalidEventPatternException", /^Event pattern is not valid\. Reason: unrecognized match type 'between' at 'detail\.stopCode'\.$/],
+    ["TestEventPattern with a malformed pattern", "TestEventPattern", { EventPattern: JSON.stringify({ source: "aws.ecs" }), Event: "{}" }, "InvalidEventPatternException", /'source' must be an object or an array/],
+    ["TestEventPattern with an event lacking members", "TestEventPattern", { EventPattern: JSON.stringify({ source: ["aws.ecs"] }), Event: JSON.stringify({ source: "aws.ecs" }) }, "ValidationException", /Parameter Event is not valid: it lacks id, account, time, region, resources, detail-type\./],
     ["another event bus", "PutRule", { Name: "x", ScheduleExpression: "rate(1 minute)", EventBusName: "custom" }, "ResourceNotFoundException", /Event bus custom does not exist/],
     ["a wrong type", "PutRule", { Name: 5, ScheduleExpression: "rate(1 minute)" }, "SerializationException", /Name/],
     ["an unknown rule", "DescribeRule", { Name: "nope" }, "ResourceNotFoundException", /Rule nope does not exist on EventBus default\./],
@@ -50,6 +53,13 @@ describe("EventBridge API (in process)", () => {
       assert.equal((await call("DescribeRule", { Name: "x" })).status, 400, "no rule x was made");
     });
   }
+
+  it("TestEventPattern answers whether an event matches, with the rules' matcher", async () => {
+    const event = { id: "1", account: "123456789012", source: "aws.ecs", time: "2026-11-29T00:00:00Z", region: "us-east-1", resources: [], "detail-type": "ECS Task State Change", detail: { lastStatus: "STOPPED", stopCode: "EssentialContainerExited" } };
+    const pattern = (stopCode: string) => JSON.stringify({ source: ["aws.ecs"], detail: { lastStatus: ["STOPPED"], stopCode: [stopCode] } });
+    assert.deepEqual((await call("TestEventPattern", { EventPattern: pattern("EssentialContainerExited"), Event: JSON.stringify(event) })).body, { Result: true });
+    assert.deepEqual((await call("TestEventPattern", { EventPattern: pattern("UserInitiated"), Event: JSON.stringify(event) })).body, { Result: false });
+  });
 
   it("lists rules by prefix, page by page", async () => {
     assert.deepEqual(((await call("ListRules", { NamePrefix: "b-" })).body.Rules as Array<{ Name: string }>).map((r) => r.Name), ["b-rule"]);
