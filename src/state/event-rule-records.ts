@@ -70,6 +70,8 @@ export interface EventRuleReader {
   list(q: EventRuleQuery): Promise<EventRulePage>;
   /** Enabled scheduled rules due at `nowMs` (nextFireMs ≤ nowMs), soonest first. */
   due(nowMs: number, limit: number): Promise<EventRuleRecord[]>;
+  /** Rules with an event pattern (enabled or not), by name. */
+  withPattern(): Promise<EventRuleRecord[]>;
   /** The soonest nextFireMs of any rule, for the runner's timer. */
   soonest(): Promise<number | undefined>;
 }

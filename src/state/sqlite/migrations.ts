@@ -212,4 +212,21 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX event_rules_due ON event_rules (next_fire_ms) WHERE next_fire_ms IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    sql: `
+      -- ECS events (controller/ecs-events/): how far the change log has been read, and per resource
+      -- the state last made an event of, saved with the tasks the events' rules started.
+      CREATE TABLE ecs_event_cursor (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        revision INTEGER NOT NULL
+      );
+      CREATE TABLE ecs_event_states (
+        key   TEXT PRIMARY KEY,
+        state TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- Rules with an event pattern, read on every batch of events.
+      CREATE INDEX event_rules_pattern ON event_rules (name) WHERE json_extract(doc, '$.eventPattern') IS NOT NULL;
+    `,
+  },
 ];

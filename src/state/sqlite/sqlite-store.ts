@@ -5,6 +5,7 @@ import type { ReadTx, Store, WriteTx } from "../store.js";
 import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
+import { SqliteEcsEvents } from "./ecs-events.js";
 import { SqliteEventRules } from "./event-rules.js";
 import { SqliteIam } from "./iam-repositories.js";
 import { SqliteLoadBalancing } from "./load-balancing.js";
@@ -176,6 +177,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     iam: new SqliteIam(db),
     loadBalancing: new SqliteLoadBalancing(db),
     eventRules: new SqliteEventRules(db),
+    ecsEvents: new SqliteEcsEvents(db),
   };
 }
 
