@@ -1,14 +1,10 @@
 import type { Logger } from "pino";
 import type { Partition } from "../../domain/arn.js";
-import { standaloneLaunch } from "../../domain/launch.js";
-import { AwsError } from "../../errors/catalog.js";
 import type { Planner } from "../../planner/planner.js";
-import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
-import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
-import { EventRuleConflictError, type EventRuleRecord, type TargetOutcome } from "../../state/event-rule-records.js";
-import type { Store, WriteTx } from "../../state/store.js";
+import { EventRuleConflictError, type TargetOutcome } from "../../state/event-rule-records.js";
+import type { Store } from "../../state/store.js";
 import { afterRun, dueRun } from "./invocation.js";
-import { targetRun } from "./target-request.js";
+import { invokeTarget } from "./invoke-target.js";
 
 export interface ScheduleRunnerOptions {
   readonly store: Store;
@@ -89,7 +85,7 @@ export class ScheduleRunner {
         const run = rule && dueRun(rule, nowMs);
         if (!rule || !run) return undefined;
         const outcomes: TargetOutcome[] = [];
-        for (const t of rule.targets) outcomes.push(await this.invoke(tx, rule, t.target, t.overrides, nowMs));
+        for (const t of rule.targets) outcomes.push(await invokeTarget(tx, { planner, partition: this.opts.partition, nowMs }, rule.name, t));
         await tx.eventRules.put(afterRun(rule, run, outcomes, nowMs));
         return { outcomes, dueMs: run.dueMs };
       }),
@@ -99,23 +95,6 @@ export class ScheduleRunner {
     // A failed invocation is the rule's problem to see (EventBridge's FailedInvocations): warn.
     logger[failed.length > 0 ? "warn" : "info"]({ rule: name, due: new Date(outcomes.dueMs).toISOString(), tasks: outcomes.outcomes.flatMap((o) => o.taskArns), failedInvocations: failed.length, failures: failed.map((f) => f.failure) }, "schedules: rule invoked");
     return outcomes.outcomes.reduce((n, o) => n + o.taskArns.length, 0);
-  }
-
-  private async invoke(tx: WriteTx, rule: EventRuleRecord, target: EventRuleRecord["targets"][number]["target"], overrides: EventRuleRecord["targets"][number]["overrides"], nowMs: number): Promise<TargetOutcome> {
-    const targetId = target.Id ?? "";
-    const { request, count } = targetRun(rule.name, target, overrides);
-    try {
-      const launch = await standaloneLaunch(tx, request);
-      const placed = await this.opts.planner.launch(tx, launch, count, { partition: this.opts.partition, nowMs });
-      const taskArns = placed.tasks.map((t) => t.arn);
-      if (taskArns.length === count) return { targetId, taskArns };
-      const reasons = [...new Set(placed.failures.map((f) => `${f.reason ?? ""}${f.detail ? `: ${f.detail}` : ""}`))];
-      return { targetId, taskArns, failure: `${count - taskArns.length} of ${count} tasks not placed${reasons.length > 0 ? `: ${reasons.join("; ")}` : " (no container instance in the cluster)"}` };
-    } catch (e) {
-      // The rule's own mistakes (no such cluster or task definition, a bad override) are its run's outcome, as RunTask would answer them.
-      if (e instanceof AwsError || e instanceof InvalidPlacementRequest || e instanceof QuerySyntaxError) return { targetId, taskArns: [], failure: e instanceof AwsError ? `${e.code}: ${e.message}` : e.message };
-      throw e;
-    }
   }
 
   async stop(): Promise<void> {
