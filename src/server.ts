@@ -10,6 +10,7 @@ import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
 import { eventsService } from "./api/events/service.js";
 import { ScheduleRunner } from "./controller/schedules/runner.js";
+import { EcsEventRunner } from "./controller/ecs-events/runner.js";
 import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { isClientAbort } from "./api/http-server.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
@@ -187,6 +188,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   });
   lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
   const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
+  const ecsEvents = new EcsEventRunner({ store, planner, partition, logger: logger.child({ component: "ecs-events" }), now: Date.now });
+  await ecsEvents.start();
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -213,6 +216,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       await lbController.stop();
       await lb.close();
       await schedules.stop();
+      await ecsEvents.stop();
       hub.close();
       await api.close();
       await maintenance.stop();

@@ -117,7 +117,7 @@ function anythingBut(arg: unknown, at: string): Matcher {
   }
   const values = Array.isArray(arg) ? arg : [arg];
   if (values.length === 0 || !values.every((v) => typeof v === "string" || typeof v === "number")) throw new PatternError(`anything-but at '${at}' takes strings or numbers`);
-  return { t: "anything-but", values: values as Scalar[] };
+  return { t: "anything-but", values };
 }
 
 function numeric(arg: unknown, at: string): Matcher {
