@@ -11,6 +11,8 @@ import { ecsService } from "./api/ecs/service.js";
 import { eventsService } from "./api/events/service.js";
 import { ScheduleRunner } from "./controller/schedules/runner.js";
 import { EcsEventRunner } from "./controller/ecs-events/runner.js";
+import { createRestJsonDispatcher } from "./api/rest-json/dispatcher.js";
+import { schedulerService } from "./api/scheduler/service.js";
 import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { isClientAbort } from "./api/http-server.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
@@ -149,6 +151,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       awsJson,
       awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId })], ...frontDoorOptions }),
       rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
+      restJson: createRestJsonDispatcher({ services: [schedulerService({ store })], ...frontDoorOptions }),
     },
     streaming: [{ prefix: "/v2/", handle: distribution }],
     upgrades: [{ prefix: agentPath, handle: (req, socket, head) => hub.handleUpgrade(req, socket, head) }],

@@ -26,6 +26,17 @@ export function resourceOf(signingName: string, operation: string, input: Readon
     if (repository) return ecrRepositoryArn(p, repository);
     return "*";
   }
+  if (signingName === "events") {
+    // Rules of the default bus, as EventBridge names them in its policies.
+    const rule = ["DescribeRule", "EnableRule", "DisableRule", "DeleteRule", "PutRule"].includes(operation) ? text(input.Name) : text(input.Rule);
+    return rule ? `arn:aws:events:${p.region}:${p.accountId}:rule/${rule}` : "*";
+  }
+  if (signingName === "scheduler") {
+    const name = text(input.Name);
+    if (!name) return "*";
+    if (operation.endsWith("ScheduleGroup")) return `arn:aws:scheduler:${p.region}:${p.accountId}:schedule-group/${name}`;
+    return `arn:aws:scheduler:${p.region}:${p.accountId}:schedule/${text(input.GroupName) ?? "default"}/${name}`;
+  }
   const instance = text(input.containerInstanceArn);
   return instance ?? "*";
 }
@@ -59,6 +70,15 @@ export function resourcesOf(signingName: string, operation: string, input: Reado
  * task and execution roles when it is registered, and the roles a RunTask or StartTask override names.
  */
 export function passedRolesOf(signingName: string, operation: string, input: Readonly<Record<string, unknown>>): string[] {
+  // The role EventBridge or Scheduler assumes to start a target's tasks is passed to it, as RunTask's roles are to ECS.
+  if (signingName === "events" && operation === "PutTargets" && Array.isArray(input.Targets)) {
+    return [...new Set(input.Targets.map((t: unknown) => (typeof t === "object" && t !== null && "RoleArn" in t ? text(t.RoleArn) : undefined)).filter((r): r is string => r !== undefined))];
+  }
+  if (signingName === "scheduler" && (operation === "CreateSchedule" || operation === "UpdateSchedule")) {
+    const target = input.Target;
+    const role = typeof target === "object" && target !== null && "RoleArn" in target ? text(target.RoleArn) : undefined;
+    return role ? [role] : [];
+  }
   if (signingName !== "ecs") return [];
   const source = operation === "RegisterTaskDefinition" ? input : operation === "RunTask" || operation === "StartTask" ? input.overrides : undefined;
   if (typeof source !== "object" || source === null) return [];

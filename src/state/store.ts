@@ -6,6 +6,7 @@ import type { TaskRecord } from "../domain/task.js";
 import type { ChangeFeed, LoggedChange } from "./changes.js";
 import type { EcsEventReader, EcsEventRepository } from "./ecs-event-records.js";
 import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
+import type { ScheduleReader, ScheduleRepository } from "./schedule-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 
@@ -44,6 +45,7 @@ export interface ReadTx {
   readonly loadBalancing: LoadBalancingReader;
   readonly eventRules: EventRuleReader;
   readonly ecsEvents: EcsEventReader;
+  readonly schedules: ScheduleReader;
 }
 
 export interface WriteTx {
@@ -67,6 +69,7 @@ export interface WriteTx {
   readonly loadBalancing: LoadBalancingRepository;
   readonly eventRules: EventRuleRepository;
   readonly ecsEvents: EcsEventRepository;
+  readonly schedules: ScheduleRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

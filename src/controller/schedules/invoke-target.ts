@@ -6,7 +6,7 @@ import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
 import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
 import type { EventTargetRecord, TargetOutcome } from "../../state/event-rule-records.js";
 import type { WriteTx } from "../../state/store.js";
-import { targetRun } from "./target-request.js";
+import { targetRun, type TargetRun } from "./target-request.js";
 
 export interface InvokeContext {
   readonly planner: Planner;
@@ -20,9 +20,12 @@ export interface InvokeContext {
  * own mistakes (no such cluster or task definition, a bad override, nothing fits) are the outcome
  * (FailedInvocations), not an error.
  */
-export async function invokeTarget(tx: WriteTx, ctx: InvokeContext, ruleName: string, t: EventTargetRecord): Promise<TargetOutcome> {
-  const targetId = t.target.Id ?? "";
-  const { request, count } = targetRun(ruleName, t.target, t.overrides);
+export function invokeTarget(tx: WriteTx, ctx: InvokeContext, ruleName: string, t: EventTargetRecord): Promise<TargetOutcome> {
+  return invokeRun(tx, ctx, t.target.Id ?? "", targetRun(ruleName, t.target, t.overrides));
+}
+
+/** Starts the tasks of one RunTask-like request (a rule's target, a schedule's), or says why it could not. */
+export async function invokeRun(tx: WriteTx, ctx: InvokeContext, targetId: string, { request, count }: TargetRun): Promise<TargetOutcome> {
   try {
     const launch = await standaloneLaunch(tx, request);
     const placed = await ctx.planner.launch(tx, launch, count, { partition: ctx.partition, nowMs: ctx.nowMs });

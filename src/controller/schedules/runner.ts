@@ -2,9 +2,12 @@ import type { Logger } from "pino";
 import type { Partition } from "../../domain/arn.js";
 import type { Planner } from "../../planner/planner.js";
 import { EventRuleConflictError, type TargetOutcome } from "../../state/event-rule-records.js";
+import { ScheduleConflictError } from "../../state/schedule-records.js";
 import type { Store } from "../../state/store.js";
 import { afterRun, dueRun } from "./invocation.js";
-import { invokeTarget } from "./invoke-target.js";
+import { invokeRun, invokeTarget } from "./invoke-target.js";
+import { afterScheduleRun, scheduleDue } from "./schedule-run.js";
+import { scheduleTargetRun } from "./target-request.js";
 
 export interface ScheduleRunnerOptions {
   readonly store: Store;
@@ -57,23 +60,55 @@ export class ScheduleRunner {
       });
   }
 
-  /** Runs every rule due now, batch after batch, until none is. */
+  /** Runs every rule and every Scheduler schedule due now, batch after batch, until none is; returns how many tasks were started. */
   async runDue(): Promise<number> {
+    const { store } = this.opts;
+    const rules = await this.drain("rule", (nowMs) => store.read(async (tx) => (await tx.eventRules.due(nowMs, batchSize)).map((r) => r.name)), (name, nowMs) => this.runOne(name, nowMs));
+    const schedules = await this.drain("schedule", (nowMs) => store.read(async (tx) => (await tx.schedules.due(nowMs, batchSize)).map((s) => [s.group, s.name] as const)), ([group, name], nowMs) => this.runSchedule(group, name, nowMs));
+    return rules + schedules;
+  }
+
+  /** Reads due keys and runs each, batch after batch, until a batch makes no run. */
+  private async drain<K>(kind: string, readDue: (nowMs: number) => Promise<readonly K[]>, run: (key: K, nowMs: number) => Promise<number | undefined>): Promise<number> {
     let started = 0;
     for (;;) {
       if (this.stopped) return started;
       const nowMs = this.opts.now();
-      const due = await this.opts.store.read((tx) => tx.eventRules.due(nowMs, batchSize));
+      const due = await readDue(nowMs);
       if (due.length === 0) return started;
-      const results = await Promise.allSettled(due.map((r) => this.runOne(r.name, nowMs)));
+      const results = await Promise.allSettled(due.map((k) => run(k, nowMs)));
       let ran = false;
       for (const [i, r] of results.entries()) {
         if (r.status === "fulfilled" && r.value !== undefined) [ran, started] = [true, started + r.value];
-        else if (r.status === "rejected" && !(r.reason instanceof EventRuleConflictError)) this.opts.logger.error({ err: r.reason, rule: due[i]?.name }, "schedules: a run failed; the next tick tries again");
+        else if (r.status === "rejected" && !(r.reason instanceof EventRuleConflictError) && !(r.reason instanceof ScheduleConflictError)) this.opts.logger.error({ err: r.reason, [kind]: due[i] }, "schedules: a run failed; the next tick tries again");
       }
-      // Only a batch that made runs can have left more due rules to read; otherwise the next tick tries again.
+      // Only a batch that made runs can have left more due ones to read; otherwise the next tick tries again.
       if (!ran) return started;
     }
+  }
+
+  /** One Scheduler schedule's due run (or retry), if it is still due as the write sees it; returns how many tasks it started. */
+  private async runSchedule(group: string, name: string, nowMs: number): Promise<number | undefined> {
+    const { planner, store, logger, partition } = this.opts;
+    const done = await planner.retrying(() =>
+      store.write(async (tx) => {
+        const schedule = await tx.schedules.get(group, name);
+        const run = schedule && scheduleDue(schedule, nowMs);
+        if (!schedule || !run) return undefined;
+        const outcome = await invokeRun(tx, { planner, partition, nowMs }, "schedule", scheduleTargetRun(group, name, schedule.target, schedule.overrides));
+        const after = afterScheduleRun(schedule, run, outcome, nowMs);
+        if (after) await tx.schedules.put(after);
+        else await tx.schedules.delete(group, name);
+        return { outcome, run, retryAtMs: after?.retry?.atMs, deleted: after === undefined };
+      }),
+    );
+    if (!done) return undefined;
+    const { outcome, run, retryAtMs, deleted } = done;
+    logger[outcome.failure ? "warn" : "info"](
+      { schedule: `${group}/${name}`, due: new Date(run.dueMs).toISOString(), attempt: run.attempt, tasks: outcome.taskArns, failure: outcome.failure, retryAt: retryAtMs && new Date(retryAtMs).toISOString(), deleted },
+      "schedules: schedule invoked",
+    );
+    return outcome.taskArns.length;
   }
 
   /** One rule's due run, if it is still due as the write sees it; returns how many tasks it started, or undefined when it was not due. */
