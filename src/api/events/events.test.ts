@@ -72,11 +72,12 @@ describe("EventBridge API (in process)", () => {
   it("PutTargets reports the targets it cannot take as failed entries and keeps the rest; a rule holds at most 5", async () => {
     const answer = await call("PutTargets", {
       Rule: "b-rule",
-      Targets: [ecsTarget("ok"), { Id: "lambda", Arn: "arn:aws:lambda:us-east-1:123456789012:function:f" }, ecsTarget("bad-input", { Input: "{not json" }), ecsTarget("bad-override", { Input: JSON.stringify({ containerOverrides: "x" }) })],
+      Targets: [ecsTarget("ok"), { Id: "lambda", Arn: "arn:aws:lambda:us-east-1:123456789012:function:f" }, ecsTarget("bad-input", { Input: "{not json" }), ecsTarget("bad-override", { Input: JSON.stringify({ containerOverrides: "x" }) }), ecsTarget("no-subnets", { EcsParameters: { TaskDefinitionArn: "job:1", NetworkConfiguration: { awsvpcConfiguration: { Subnets: [] } } } })],
     });
     assert.equal(answer.status, 200);
-    assert.equal(answer.body.FailedEntryCount, 3);
-    assert.deepEqual((answer.body.FailedEntries as Array<{ TargetId: string }>).map((f) => f.TargetId), ["lambda", "bad-input", "bad-override"]);
+    assert.equal(answer.body.FailedEntryCount, 4);
+    assert.deepEqual((answer.body.FailedEntries as Array<{ TargetId: string }>).map((f) => f.TargetId), ["lambda", "bad-input", "bad-override", "no-subnets"]);
+    assert.match((answer.body.FailedEntries as Array<{ ErrorMessage: string }>)[3]?.ErrorMessage ?? "", /awsvpcConfiguration\.Subnets must hold 1 to 16 subnets; got 0/);
     const listed = await call("ListTargetsByRule", { Rule: "b-rule" });
     assert.deepEqual((listed.body.Targets as Array<{ Id: string }>).map((t) => t.Id), ["ok"]);
     const many = await call("PutTargets", { Rule: "b-rule", Targets: ["t1", "t2", "t3", "t4", "t5"].map((id) => ecsTarget(id)) });

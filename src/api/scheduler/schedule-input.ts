@@ -1,6 +1,7 @@
 import { TaskOverride$, type TaskOverride } from "@aws-sdk/client-ecs";
 import type { CreateScheduleInput, Target } from "@aws-sdk/client-scheduler";
 import { ecsResource } from "../../domain/arn.js";
+import { networkProblem } from "../../domain/events/network-configuration.js";
 import { parseSchedulerExpression } from "../../domain/schedules/scheduler-expression.js";
 import { isTimeZone } from "../../domain/schedules/time-zone.js";
 import { AwsError } from "../../errors/catalog.js";
@@ -79,7 +80,8 @@ function ecsTarget(t: Target | undefined): Pick<ScheduleRecord, "target" | "over
   if (!ecs) throw invalid("Target.EcsParameters is required for an ECS cluster target.");
   const count = ecs.TaskCount ?? 1;
   if (!Number.isInteger(count) || count < 1 || count > 10) throw invalid(`EcsParameters.TaskCount must be from 1 to 10; got ${count}.`);
-  checkNetwork(ecs.NetworkConfiguration?.awsvpcConfiguration, "Target.EcsParameters.NetworkConfiguration.awsvpcConfiguration");
+  const network = networkProblem(ecs.NetworkConfiguration?.awsvpcConfiguration, "Target.EcsParameters.NetworkConfiguration.awsvpcConfiguration");
+  if (network) throw invalid(network);
   const retry = t.RetryPolicy;
   if (retry?.MaximumEventAgeInSeconds !== undefined && (retry.MaximumEventAgeInSeconds < 60 || retry.MaximumEventAgeInSeconds > 86_400)) throw invalid("RetryPolicy.MaximumEventAgeInSeconds must be from 60 to 86400.");
   if (retry?.MaximumRetryAttempts !== undefined && (retry.MaximumRetryAttempts < 0 || retry.MaximumRetryAttempts > 185)) throw invalid("RetryPolicy.MaximumRetryAttempts must be from 0 to 185.");
@@ -99,17 +101,4 @@ function ecsTarget(t: Target | undefined): Pick<ScheduleRecord, "target" | "over
     throw e;
   }
   return { target: t, overrides };
-}
-
-/**
- * An awsvpc network configuration as ECS's model constrains it (1 to 16 subnets, at most 5 security
- * groups, AssignPublicIp ENABLED or DISABLED): stored with the target; Berth's tasks use bridge or
- * host networks until awsvpc arrives with Fargate.
- */
-export function checkNetwork(c: { readonly Subnets?: readonly string[] | undefined; readonly SecurityGroups?: readonly string[] | undefined; readonly AssignPublicIp?: string | undefined } | undefined, member: string): void {
-  if (!c) return;
-  const subnets = c.Subnets ?? [];
-  if (subnets.length < 1 || subnets.length > 16) throw invalid(`${member}.Subnets must hold 1 to 16 subnets; got ${subnets.length}.`);
-  if ((c.SecurityGroups?.length ?? 0) > 5) throw invalid(`${member}.SecurityGroups holds at most 5 security groups.`);
-  if (c.AssignPublicIp !== undefined && c.AssignPublicIp !== "ENABLED" && c.AssignPublicIp !== "DISABLED") throw invalid(`${member}.AssignPublicIp must be ENABLED or DISABLED.`);
 }
