@@ -1,4 +1,4 @@
-import { arnCluster, clusterArn, clusterName, ecrRepositoryArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
+import { arnCluster, clusterArn, eventRuleArn, scheduleArn, scheduleGroupArn, clusterName, ecrRepositoryArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
 
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
@@ -29,13 +29,13 @@ export function resourceOf(signingName: string, operation: string, input: Readon
   if (signingName === "events") {
     // Rules of the default bus, as EventBridge names them in its policies.
     const rule = ["DescribeRule", "EnableRule", "DisableRule", "DeleteRule", "PutRule"].includes(operation) ? text(input.Name) : text(input.Rule);
-    return rule ? `arn:aws:events:${p.region}:${p.accountId}:rule/${rule}` : "*";
+    return rule ? eventRuleArn(p, rule) : "*";
   }
   if (signingName === "scheduler") {
     const name = text(input.Name);
     if (!name) return "*";
-    if (operation.endsWith("ScheduleGroup")) return `arn:aws:scheduler:${p.region}:${p.accountId}:schedule-group/${name}`;
-    return `arn:aws:scheduler:${p.region}:${p.accountId}:schedule/${text(input.GroupName) ?? "default"}/${name}`;
+    if (operation.endsWith("ScheduleGroup")) return scheduleGroupArn(p, name);
+    return scheduleArn(p, text(input.GroupName) ?? "default", name);
   }
   const instance = text(input.containerInstanceArn);
   return instance ?? "*";

@@ -86,3 +86,6 @@ export function parseIamArn(arn: string):
 
 /** An EventBridge rule of the default event bus. */
 export const eventRuleArn = (p: Partition, name: string): string => `arn:aws:events:${p.region}:${p.accountId}:rule/${name}`;
+/** An EventBridge Scheduler schedule, in its group. */
+export const scheduleArn = (p: Partition, group: string, name: string): string => `arn:aws:scheduler:${p.region}:${p.accountId}:schedule/${group}/${name}`;
+export const scheduleGroupArn = (p: Partition, name: string): string => `arn:aws:scheduler:${p.region}:${p.accountId}:schedule-group/${name}`;

@@ -9,7 +9,7 @@ import {
   type ListScheduleGroupsInput,
   type ScheduleGroupSummary,
 } from "@aws-sdk/client-scheduler";
-import type { Partition } from "../../domain/arn.js";
+import { scheduleGroupArn, type Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import type { ScheduleGroupRecord } from "../../state/schedule-records.js";
@@ -18,7 +18,6 @@ import { encodeToken } from "../pagination.js";
 import { restOperation, type RestOperation } from "../rest-json/service.js";
 import { checkName } from "./schedule-input.js";
 
-const groupArn = (p: Partition, name: string): string => `arn:aws:scheduler:${p.region}:${p.accountId}:schedule-group/${name}`;
 
 /** The `default` group always exists (Scheduler makes it with the account); others are made by CreateScheduleGroup. */
 export async function groupExists(tx: ReadTx, name: string): Promise<boolean> {
@@ -46,12 +45,12 @@ export function afterToken(token: string | undefined): string | undefined {
 
 export function groupOperations({ store }: { readonly store: Store }): Record<string, RestOperation> {
   const view = (g: ScheduleGroupRecord): ScheduleGroupSummary => ({ Arn: g.arn, Name: g.name, State: "ACTIVE", CreationDate: new Date(g.createdAtMs), LastModificationDate: new Date(g.modifiedAtMs) });
-  const defaultGroup = (p: Partition): ScheduleGroupRecord => ({ name: "default", arn: groupArn(p, "default"), createdAtMs: 0, modifiedAtMs: 0 });
+  const defaultGroup = (p: Partition): ScheduleGroupRecord => ({ name: "default", arn: scheduleGroupArn(p, "default"), createdAtMs: 0, modifiedAtMs: 0 });
 
   return {
     CreateScheduleGroup: restOperation<CreateScheduleGroupInput>(CreateScheduleGroup$, async (input, ctx) => {
       const name = checkName("Name", input.Name);
-      const arn = groupArn(ctx.partition, name);
+      const arn = scheduleGroupArn(ctx.partition, name);
       await store.write(async (tx) => {
         if (await groupExists(tx, name)) throw new AwsError("ConflictException", `Schedule group ${name} already exists.`);
         await tx.schedules.putGroup({ name, arn, createdAtMs: ctx.nowMs, modifiedAtMs: ctx.nowMs });

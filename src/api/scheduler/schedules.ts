@@ -11,7 +11,7 @@ import {
   type ListSchedulesInput,
   type UpdateScheduleInput,
 } from "@aws-sdk/client-scheduler";
-import type { Partition } from "../../domain/arn.js";
+import { scheduleArn } from "../../domain/arn.js";
 import { timed } from "../../domain/schedules/schedule-timing.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
@@ -22,7 +22,6 @@ import { restOperation, type RestOperation } from "../rest-json/service.js";
 import { afterToken, groupExists, maxResults } from "./groups.js";
 import { checkName, scheduleSettings } from "./schedule-input.js";
 
-export const scheduleArn = (p: Partition, group: string, name: string): string => `arn:aws:scheduler:${p.region}:${p.accountId}:schedule/${group}/${name}`;
 const notFound = (group: string, name: string): AwsError => new AwsError("ResourceNotFoundException", `Schedule ${excerpt(name, 64)} does not exist in group ${excerpt(group, 64)}.`);
 
 export function scheduleOperations({ store }: { readonly store: Store }): Record<string, RestOperation> {
