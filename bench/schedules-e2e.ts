@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const bench = await startBenchCluster({ port: 4493, instances, cpu: 16_384, memory: 65_536, maxSockets: 32 });
   const { ecs, name: cluster, serverPid } = bench;
   if (serverPid === undefined) throw new Error("no server process");
-  const events = new EventBridgeClient({ endpoint: bench.endpoint, region: "us-east-1", credentials: bench.credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 32 } }) });
+  const events = new EventBridgeClient({ endpoint: bench.endpoint, region: "us-east-1", credentials: bench.credentials, maxAttempts: 3, requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 32 } }) });
   try {
     const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand({ family: "job", containerDefinitions: [{ name: "job", image: "job:1", memory: 32 }] }));
     const clusterArn = `arn:aws:ecs:us-east-1:${taskDefinition?.taskDefinitionArn?.split(":")[4] ?? ""}:cluster/${cluster}`;
@@ -66,7 +66,8 @@ async function main(): Promise<void> {
     let allCreated: number | undefined;
     let allRunning: number | undefined;
     while (allRunning === undefined && Date.now() - dueMs < 180_000) {
-      const c = (await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }))).clusters?.[0];
+      // A keep-alive socket the server closed while the bench waited can reset once: ask again.
+      const c = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] })).then((r) => r.clusters?.[0], () => undefined);
       const running = c?.runningTasksCount ?? 0;
       const pending = c?.pendingTasksCount ?? 0;
       if (allCreated === undefined && running + pending >= rules) allCreated = (Date.now() - dueMs) / 1000;
