@@ -24,7 +24,8 @@ describe("ECS events (aws events put-rule --event-pattern) run ECS targets", () 
     const arns: string[] = [];
     for (const desiredStatus of ["RUNNING", "STOPPED"] as const) arns.push(...((await cluster.ecs.send(new ListTasksCommand({ cluster: cluster.name, startedBy: "events-rule/on-failure", desiredStatus }))).taskArns ?? []));
     if (arns.length === 0) return [];
-    return (await cluster.describeTasks(arns)).sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
+    // A task whose desired status changes between the two listings is in both: count it once.
+    return (await cluster.describeTasks([...new Set(arns)])).sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
   };
   const runTask = async (taskDefinition: string, command?: string[]): Promise<string> => {
     const out = await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition, ...(command && { overrides: { containerOverrides: [{ name: "app", command }] } }) }));
