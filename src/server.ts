@@ -13,6 +13,9 @@ import { eventsService } from "./api/events/service.js";
 import { logsService } from "./api/logs/service.js";
 import { startLogRetention } from "./controller/log-retention.js";
 import { ScheduleRunner } from "./controller/schedules/runner.js";
+import { EcsEventRunner } from "./controller/ecs-events/runner.js";
+import { createRestJsonDispatcher } from "./api/rest-json/dispatcher.js";
+import { schedulerService } from "./api/scheduler/service.js";
 import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { isClientAbort } from "./api/http-server.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
@@ -153,6 +156,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       awsJson,
       awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId })], ...frontDoorOptions }),
       rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
+      restJson: createRestJsonDispatcher({ services: [schedulerService({ store })], ...frontDoorOptions }),
     },
     streaming: [{ prefix: "/v2/", handle: distribution }],
     upgrades: [{ prefix: agentPath, handle: (req, socket, head) => hub.handleUpgrade(req, socket, head) }],
@@ -193,6 +197,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   });
   lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
   const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
+  const ecsEvents = new EcsEventRunner({ store, planner, partition, logger: logger.child({ component: "ecs-events" }), now: Date.now });
+  await ecsEvents.start();
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const endpoint = `${config.tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -220,6 +226,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       await lbController.stop();
       await lb.close();
       await schedules.stop();
+      await ecsEvents.stop();
       hub.close();
       await api.close();
       await maintenance.stop();

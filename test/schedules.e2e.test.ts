@@ -14,7 +14,8 @@ async function tasksOf(ecs: ECSClient, cluster: string, rule: string): Promise<T
     arns.push(...((await ecs.send(new ListTasksCommand({ cluster, startedBy: `events-rule/${rule}`, desiredStatus }))).taskArns ?? []));
   }
   if (arns.length === 0) return [];
-  const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
+  // A task whose desired status changes between the two listings is in both: count it once.
+  const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [...new Set(arns)] }));
   return tasks.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
 }
 

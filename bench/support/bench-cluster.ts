@@ -31,6 +31,10 @@ export interface BenchCluster {
   readonly ecs: ECSClient;
   /** Seconds it took to register and connect every simulated instance. */
   readonly registerSeconds: number;
+  /** For clients of other services: the server's endpoint and root credentials, and its process id (CPU figures). */
+  readonly endpoint: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly serverPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -100,6 +104,9 @@ export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCl
       name,
       ecs,
       registerSeconds,
+      endpoint,
+      credentials,
+      serverPid: server.pid,
       stop: async () => {
         ecs.destroy();
         await stop();

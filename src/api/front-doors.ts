@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponse } from "./http-types.js";
+import { isRestJson } from "./rest-json/dispatcher.js";
 import { isRpcV2Cbor } from "./rpc-v2-cbor/dispatcher.js";
 
 export type ApiHandler = (req: HttpRequest) => Promise<HttpResponse>;
@@ -13,11 +14,14 @@ export interface FrontDoors {
   readonly awsQuery: ApiHandler;
   /** Smithy RPC v2 CBOR: `POST …/service/<S>/operation/<Op>` (CloudWatch for current SDKs). */
   readonly rpcV2Cbor: ApiHandler;
+  /** AWS REST-JSON: any method and path, the service named by the SigV4 credential scope (EventBridge Scheduler). */
+  readonly restJson?: { readonly signingNames: ReadonlySet<string>; readonly handle: ApiHandler };
 }
 
 /** Chooses the front door for a request the way AWS SDKs address them, or undefined when none fits. */
 export function chooseFrontDoor(doors: FrontDoors, req: RequestHead): ApiHandler | undefined {
   if (isRpcV2Cbor(req)) return doors.rpcV2Cbor;
+  if (doors.restJson && isRestJson(doors.restJson.signingNames, req)) return doors.restJson.handle;
   if (req.method !== "POST" || req.path !== "/") return undefined;
   if (req.headers["x-amz-target"] !== undefined) return doors.awsJson;
   const type = req.headers["content-type"];

@@ -20,7 +20,7 @@ export interface SdkModel {
   declaredErrors(operation: string): string[];
 }
 
-export type SdkPackage = "@aws-sdk/client-ecs" | "@aws-sdk/client-ecr" | "@aws-sdk/client-eventbridge" | "@aws-sdk/client-cloudwatch-logs";
+export type SdkPackage = "@aws-sdk/client-ecs" | "@aws-sdk/client-ecr" | "@aws-sdk/client-eventbridge" | "@aws-sdk/client-cloudwatch-logs" | "@aws-sdk/client-scheduler";
 
 const require = createRequire(import.meta.url);
 

@@ -1,4 +1,4 @@
-import { arnCluster, capacityProviderArn, clusterArn, clusterName, ecrRepositoryArn, logGroupArn, logStreamArn, parseTaskDefinitionRef, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
+import { arnCluster, capacityProviderArn, clusterArn, clusterName, ecrRepositoryArn, eventRuleArn, logGroupArn, logStreamArn, parseTaskDefinitionRef, scheduleArn, scheduleGroupArn, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
 
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
@@ -32,6 +32,17 @@ export function resourceOf(signingName: string, operation: string, input: Readon
     return "*";
   }
   if (signingName === "logs") return logsResourceOf(operation, input, p);
+  if (signingName === "events") {
+    // Rules of the default bus, as EventBridge names them in its policies.
+    const rule = ["DescribeRule", "EnableRule", "DisableRule", "DeleteRule", "PutRule"].includes(operation) ? text(input.Name) : text(input.Rule);
+    return rule ? eventRuleArn(p, rule) : "*";
+  }
+  if (signingName === "scheduler") {
+    const name = text(input.Name);
+    if (!name) return "*";
+    if (operation.endsWith("ScheduleGroup")) return scheduleGroupArn(p, name);
+    return scheduleArn(p, text(input.GroupName) ?? "default", name);
+  }
   const instance = text(input.containerInstanceArn) ?? text(input.taskArn);
   return instance ?? "*";
 }
@@ -76,6 +87,15 @@ export function resourcesOf(signingName: string, operation: string, input: Reado
  * task and execution roles when it is registered, and the roles a RunTask or StartTask override names.
  */
 export function passedRolesOf(signingName: string, operation: string, input: Readonly<Record<string, unknown>>): string[] {
+  // The role EventBridge or Scheduler assumes to start a target's tasks is passed to it, as RunTask's roles are to ECS.
+  if (signingName === "events" && operation === "PutTargets" && Array.isArray(input.Targets)) {
+    return [...new Set(input.Targets.map((t: unknown) => (typeof t === "object" && t !== null && "RoleArn" in t ? text(t.RoleArn) : undefined)).filter((r): r is string => r !== undefined))];
+  }
+  if (signingName === "scheduler" && (operation === "CreateSchedule" || operation === "UpdateSchedule")) {
+    const target = input.Target;
+    const role = typeof target === "object" && target !== null && "RoleArn" in target ? text(target.RoleArn) : undefined;
+    return role ? [role] : [];
+  }
   if (signingName !== "ecs") return [];
   const source = operation === "RegisterTaskDefinition" ? input : operation === "RunTask" || operation === "StartTask" ? input.overrides : undefined;
   if (typeof source !== "object" || source === null) return [];

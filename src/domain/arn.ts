@@ -107,3 +107,6 @@ export function parseLogGroupArn(arn: string): string | undefined {
   const m = /^arn:aws[a-z-]*:logs:[^:]*:\d*:log-group:([^:]+)(?::\*)?$/.exec(arn);
   return m?.[1];
 }
+/** An EventBridge Scheduler schedule, in its group. */
+export const scheduleArn = (p: Partition, group: string, name: string): string => `arn:aws:scheduler:${p.region}:${p.accountId}:schedule/${group}/${name}`;
+export const scheduleGroupArn = (p: Partition, name: string): string => `arn:aws:scheduler:${p.region}:${p.accountId}:schedule-group/${name}`;

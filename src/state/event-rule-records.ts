@@ -40,7 +40,10 @@ export interface EventTargetRecord {
 
 /** One run of a rule: when it was due, when it ran, and per target what happened. */
 export interface InvocationRecord {
+  /** For a scheduled run its due time; for a matched event the event's time. */
   readonly dueMs: number;
+  /** For a matched event: its detail-type, resource and id. */
+  readonly event?: { readonly detailType: string; readonly resource?: string | undefined; readonly id: string } | undefined;
   readonly atMs: number;
   readonly targets: readonly TargetOutcome[];
 }
@@ -70,6 +73,8 @@ export interface EventRuleReader {
   list(q: EventRuleQuery): Promise<EventRulePage>;
   /** Enabled scheduled rules due at `nowMs` (nextFireMs ≤ nowMs), soonest first. */
   due(nowMs: number, limit: number): Promise<EventRuleRecord[]>;
+  /** Rules with an event pattern (enabled or not), by name. */
+  withPattern(): Promise<EventRuleRecord[]>;
   /** The soonest nextFireMs of any rule, for the runner's timer. */
   soonest(): Promise<number | undefined>;
 }

@@ -1,5 +1,6 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
+import { EcsEventCursorMoved } from "./ecs-event-records.js";
 import { EventRuleConflictError, type EventRuleRecord } from "./event-rule-records.js";
 import type { Store } from "./store.js";
 
@@ -55,5 +56,32 @@ export function eventRulesContract(withStore: WithStore): void {
       assert.deepEqual((await store.read((tx) => tx.eventRules.due(300, 10))).map((r) => r.name), ["early", "late"]);
       assert.deepEqual((await store.read((tx) => tx.eventRules.due(300, 1))).map((r) => r.name), ["early"]);
       assert.equal(await store.read((tx) => tx.eventRules.soonest()), 100);
+    }));
+
+  it("lists the rules with an event pattern, and no scheduled one", () =>
+    withStore(async (store) => {
+      await store.write(async (tx) => {
+        await tx.eventRules.put(aRule("timed"));
+        await tx.eventRules.put(aRule("p-b", { scheduleExpression: undefined, eventPattern: '{"source":["aws.ecs"]}' }));
+        await tx.eventRules.put(aRule("p-a", { scheduleExpression: undefined, eventPattern: '{"source":["aws.ecs"]}', state: "DISABLED" }));
+      });
+      assert.deepEqual((await store.read((tx) => tx.eventRules.withPattern())).map((r) => r.name), ["p-a", "p-b"]);
+    }));
+
+  it("keeps the ECS events cursor, moved only from where it is, and the states by key", () =>
+    withStore(async (store) => {
+      assert.equal(await store.read((tx) => tx.ecsEvents.cursor()), undefined);
+      await store.write((tx) => tx.ecsEvents.advance(undefined, 5));
+      await assert.rejects(store.write((tx) => tx.ecsEvents.advance(undefined, 7)), EcsEventCursorMoved);
+      await assert.rejects(store.write((tx) => tx.ecsEvents.advance(4, 7)), EcsEventCursorMoved);
+      await store.write(async (tx) => {
+        await tx.ecsEvents.advance(5, 9);
+        await tx.ecsEvents.setStates(new Map([["task:a", "RUNNING"], ["task:b", "PENDING"]]));
+        await tx.ecsEvents.setStates(new Map([["task:a", "STOPPED"]]));
+      });
+      assert.equal(await store.read((tx) => tx.ecsEvents.cursor()), 9);
+      assert.deepEqual([...(await store.read((tx) => tx.ecsEvents.states(["task:a", "task:b", "task:c"])))], [["task:a", "STOPPED"], ["task:b", "PENDING"]]);
+      // No task a or b in the store: their states are forgotten.
+      assert.equal(await store.write((tx) => tx.ecsEvents.forgetGoneTasks()), 2);
     }));
 }

@@ -5,7 +5,9 @@ import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain
 import type { TaskRecord } from "../domain/task.js";
 import type { CapacityProviderReader, CapacityProviderRepository } from "./capacity-provider-records.js";
 import type { ChangeFeed, LoggedChange } from "./changes.js";
+import type { EcsEventReader, EcsEventRepository } from "./ecs-event-records.js";
 import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
+import type { ScheduleReader, ScheduleRepository } from "./schedule-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 import type { LogsReader, LogsRepository } from "./log-records.js";
@@ -46,6 +48,8 @@ export interface ReadTx {
   readonly eventRules: EventRuleReader;
   readonly capacityProviders: CapacityProviderReader;
   readonly logs: LogsReader;
+  readonly ecsEvents: EcsEventReader;
+  readonly schedules: ScheduleReader;
 }
 
 export interface WriteTx {
@@ -70,6 +74,8 @@ export interface WriteTx {
   readonly eventRules: EventRuleRepository;
   readonly capacityProviders: CapacityProviderRepository;
   readonly logs: LogsRepository;
+  readonly ecsEvents: EcsEventRepository;
+  readonly schedules: ScheduleRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

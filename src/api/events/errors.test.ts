@@ -20,7 +20,7 @@ describe("EventBridge's error catalog and operation table, held to @aws-sdk/clie
   });
 
   it("every operation is the model's, and every exception it declares is answered with the model's status", () => {
-    assert.deepEqual(Object.keys(table.operations).sort(), ["DeleteRule", "DescribeRule", "DisableRule", "EnableRule", "ListRules", "ListTargetsByRule", "PutRule", "PutTargets", "RemoveTargets"]);
+    assert.deepEqual(Object.keys(table.operations).sort(), ["DeleteRule", "DescribeRule", "DisableRule", "EnableRule", "ListRules", "ListTargetsByRule", "PutRule", "PutTargets", "RemoveTargets", "TestEventPattern"]);
     for (const op of Object.keys(table.operations)) {
       assert.ok(model.operations.includes(op), op);
       // EventBridgeServiceException is the SDK's base class, not an answer.

@@ -32,6 +32,9 @@ describe("EventBridge API (in process)", () => {
     ["a malformed schedule", "PutRule", { Name: "x", ScheduleExpression: "cron(0 10 * * * *)" }, "ValidationException", /^Parameter ScheduleExpression is not valid\.$/],
     ["neither schedule nor pattern", "PutRule", { Name: "x" }, "ValidationException", /EventPattern or ScheduleExpression must be specified/],
     ["a pattern that is not JSON", "PutRule", { Name: "x", EventPattern: "{" }, "InvalidEventPatternException", /Event pattern is not valid/],
+    ["a pattern with an unknown operator", "PutRule", { Name: "x", EventPattern: JSON.stringify({ detail: { stopCode: [{ between: 1 }] } }) }, "InvalidEventPatternException", /^Event pattern is not valid\. Reason: unrecognized match type 'between' at 'detail\.stopCode'\.$/],
+    ["TestEventPattern with a malformed pattern", "TestEventPattern", { EventPattern: JSON.stringify({ source: "aws.ecs" }), Event: "{}" }, "InvalidEventPatternException", /'source' must be an object or an array/],
+    ["TestEventPattern with an event lacking members", "TestEventPattern", { EventPattern: JSON.stringify({ source: ["aws.ecs"] }), Event: JSON.stringify({ source: "aws.ecs" }) }, "ValidationException", /Parameter Event is not valid: it lacks id, account, time, region, resources, detail-type\./],
     ["another event bus", "PutRule", { Name: "x", ScheduleExpression: "rate(1 minute)", EventBusName: "custom" }, "ResourceNotFoundException", /Event bus custom does not exist/],
     ["a wrong type", "PutRule", { Name: 5, ScheduleExpression: "rate(1 minute)" }, "SerializationException", /Name/],
     ["an unknown rule", "DescribeRule", { Name: "nope" }, "ResourceNotFoundException", /Rule nope does not exist on EventBus default\./],
@@ -51,6 +54,13 @@ describe("EventBridge API (in process)", () => {
     });
   }
 
+  it("TestEventPattern answers whether an event matches, with the rules' matcher", async () => {
+    const event = { id: "1", account: "123456789012", source: "aws.ecs", time: "2026-11-29T00:00:00Z", region: "us-east-1", resources: [], "detail-type": "ECS Task State Change", detail: { lastStatus: "STOPPED", stopCode: "EssentialContainerExited" } };
+    const pattern = (stopCode: string) => JSON.stringify({ source: ["aws.ecs"], detail: { lastStatus: ["STOPPED"], stopCode: [stopCode] } });
+    assert.deepEqual((await call("TestEventPattern", { EventPattern: pattern("EssentialContainerExited"), Event: JSON.stringify(event) })).body, { Result: true });
+    assert.deepEqual((await call("TestEventPattern", { EventPattern: pattern("UserInitiated"), Event: JSON.stringify(event) })).body, { Result: false });
+  });
+
   it("lists rules by prefix, page by page", async () => {
     assert.deepEqual(((await call("ListRules", { NamePrefix: "b-" })).body.Rules as Array<{ Name: string }>).map((r) => r.Name), ["b-rule"]);
     const first = await call("ListRules", { Limit: 2 });
@@ -62,11 +72,12 @@ describe("EventBridge API (in process)", () => {
   it("PutTargets reports the targets it cannot take as failed entries and keeps the rest; a rule holds at most 5", async () => {
     const answer = await call("PutTargets", {
       Rule: "b-rule",
-      Targets: [ecsTarget("ok"), { Id: "lambda", Arn: "arn:aws:lambda:us-east-1:123456789012:function:f" }, ecsTarget("bad-input", { Input: "{not json" }), ecsTarget("bad-override", { Input: JSON.stringify({ containerOverrides: "x" }) })],
+      Targets: [ecsTarget("ok"), { Id: "lambda", Arn: "arn:aws:lambda:us-east-1:123456789012:function:f" }, ecsTarget("bad-input", { Input: "{not json" }), ecsTarget("bad-override", { Input: JSON.stringify({ containerOverrides: "x" }) }), ecsTarget("no-subnets", { EcsParameters: { TaskDefinitionArn: "job:1", NetworkConfiguration: { awsvpcConfiguration: { Subnets: [] } } } })],
     });
     assert.equal(answer.status, 200);
-    assert.equal(answer.body.FailedEntryCount, 3);
-    assert.deepEqual((answer.body.FailedEntries as Array<{ TargetId: string }>).map((f) => f.TargetId), ["lambda", "bad-input", "bad-override"]);
+    assert.equal(answer.body.FailedEntryCount, 4);
+    assert.deepEqual((answer.body.FailedEntries as Array<{ TargetId: string }>).map((f) => f.TargetId), ["lambda", "bad-input", "bad-override", "no-subnets"]);
+    assert.match((answer.body.FailedEntries as Array<{ ErrorMessage: string }>)[3]?.ErrorMessage ?? "", /awsvpcConfiguration\.Subnets must hold 1 to 16 subnets; got 0/);
     const listed = await call("ListTargetsByRule", { Rule: "b-rule" });
     assert.deepEqual((listed.body.Targets as Array<{ Id: string }>).map((t) => t.Id), ["ok"]);
     const many = await call("PutTargets", { Rule: "b-rule", Targets: ["t1", "t2", "t3", "t4", "t5"].map((id) => ecsTarget(id)) });

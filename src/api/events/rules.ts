@@ -14,6 +14,7 @@ import {
   type Rule,
 } from "@aws-sdk/client-eventbridge";
 import { eventRuleArn } from "../../domain/arn.js";
+import { compilePattern, PatternError, type CompiledPattern } from "../../domain/events/event-pattern.js";
 import { parseScheduleExpression } from "../../domain/schedules/schedule-expression.js";
 import { nextDue } from "../../domain/schedules/rule-schedule.js";
 import { AwsError } from "../../errors/catalog.js";
@@ -123,15 +124,12 @@ function ruleView(r: EventRuleRecord): Rule {
   };
 }
 
-/** An event pattern is a JSON object (matching events against it is the events controller's, to come). */
-function checkEventPattern(text: string): void {
-  let parsed: unknown;
+/** A pattern EventBridge would accept (`domain/events/event-pattern.ts`), else its InvalidEventPatternException. */
+export function checkEventPattern(text: string): CompiledPattern {
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new AwsError("InvalidEventPatternException", "Event pattern is not valid. Reason: it is not JSON.");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new AwsError("InvalidEventPatternException", "Event pattern is not valid. Reason: it must be a JSON object.");
+    return compilePattern(text);
+  } catch (e) {
+    if (e instanceof PatternError) throw new AwsError("InvalidEventPatternException", `Event pattern is not valid. Reason: ${e.message}.`);
+    throw e;
   }
 }

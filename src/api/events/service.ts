@@ -3,6 +3,7 @@ import type { EventsDeps } from "./deps.js";
 import { eventsErrors } from "./errors.js";
 import { ruleOperations } from "./rules.js";
 import { targetOperations } from "./targets.js";
+import { testEventPatternOperation } from "./test-event-pattern.js";
 
 /** Amazon EventBridge (the default event bus): rules, their schedules and their ECS targets. */
 export function eventsService(deps: EventsDeps): JsonService {
@@ -11,6 +12,6 @@ export function eventsService(deps: EventsDeps): JsonService {
     signingName: "events",
     errors: eventsErrors,
     missingMemberError: "ValidationException",
-    operations: { ...ruleOperations(deps), ...targetOperations(deps) },
+    operations: { ...ruleOperations(deps), ...targetOperations(deps), ...testEventPatternOperation() },
   };
 }

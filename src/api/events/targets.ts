@@ -11,6 +11,7 @@ import {
   type Target,
 } from "@aws-sdk/client-eventbridge";
 import { ecsResource } from "../../domain/arn.js";
+import { networkProblem } from "../../domain/events/network-configuration.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import type { EventTargetRecord } from "../../state/event-rule-records.js";
@@ -86,6 +87,8 @@ function targetProblem(t: Target): EventTargetRecord | string {
   if (!ecs) return "EcsParameters is required for an ECS cluster target.";
   const count = ecs.TaskCount ?? 1;
   if (!Number.isInteger(count) || count < 1 || count > 10) return `EcsParameters.TaskCount must be from 1 to 10; got ${count}.`;
+  const network = networkProblem(ecs.NetworkConfiguration?.awsvpcConfiguration, "EcsParameters.NetworkConfiguration.awsvpcConfiguration");
+  if (network) return network;
   if (t.InputPath !== undefined || t.InputTransformer !== undefined) return "Berth passes a constant Input only: InputPath and InputTransformer are not offered.";
   if (t.Input === undefined) return { target: t };
   const overrides = inputOverrides(t.Input);

@@ -5,9 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { nextDue } from "../../domain/schedules/rule-schedule.js";
+import { timed } from "../../domain/schedules/schedule-timing.js";
 import { PlacementIndex } from "../../planner/placement-index.js";
 import { Planner } from "../../planner/planner.js";
 import type { EventRuleRecord } from "../../state/event-rule-records.js";
+import type { ScheduleRecord } from "../../state/schedule-records.js";
 import { SqliteStore } from "../../state/sqlite/sqlite-store.js";
 import { aCluster, aContainerInstance, aTaskDefinition } from "../../state/store-builders.js";
 import type { Store } from "../../state/store.js";
@@ -127,5 +129,44 @@ describe("ScheduleRunner", () => {
     const big = await first.store.read((tx) => tx.eventRules.get("too-big"));
     assert.equal(big?.invocations[0]?.targets[0]?.taskArns.length, 10);
     assert.equal(big?.invocations[0]?.targets[0]?.failure, undefined);
+  });
+
+  it("runs a Scheduler schedule's at() once: two runners racing, and across a restart", async (t) => {
+    const { clock, first, server } = await aWorld(t);
+    const base: ScheduleRecord = {
+      group: "default",
+      name: "nightly",
+      arn: "arn:aws:scheduler:us-east-1:000000000000:schedule/default/nightly",
+      version: 1,
+      scheduleExpression: "at(2026-11-29T14:01:00)",
+      timezone: "Asia/Tokyo",
+      state: "ENABLED",
+      flexibleTimeWindow: { Mode: "OFF" },
+      actionAfterCompletion: "NONE",
+      target: { Arn: "arn:aws:ecs:us-east-1:000000000000:cluster/c", RoleArn: "arn:aws:iam::000000000000:role/r", EcsParameters: { TaskDefinitionArn: "app:1", TaskCount: 2 } },
+      createdAtMs: t0,
+      modifiedAtMs: t0,
+      anchorMs: t0,
+      invocations: [],
+    };
+    const at = timed(base, t0);
+    // 14:01 in Tokyo is 05:01 UTC: a minute after t0.
+    assert.equal(at.nextFireMs, t0 + minute);
+    await first.store.write((tx) => tx.schedules.put(at));
+    const scheduled = (store: Store) => store.read(async (tx) => (await tx.tasks.list({ cluster: "c", startedBy: "scheduler/default/nightly", limit: 100 })).items);
+    clock.now = t0 + minute - 1;
+    assert.equal(await first.runner.runDue(), 0);
+    clock.now = t0 + minute + 10;
+    const second = server(first.store);
+    const counts = await Promise.all([first.runner.runDue(), second.runner.runDue()]);
+    assert.equal(counts[0] + counts[1], 2, "TaskCount 2, started by one runner");
+    await first.runner.stop();
+    await first.store.close();
+    clock.now = t0 + 10 * minute;
+    const again = server();
+    assert.equal(await again.runner.runDue(), 0, "nothing left to run after a restart");
+    assert.equal((await scheduled(again.store)).length, 2);
+    const saved = await again.store.read((tx) => tx.schedules.get("default", "nightly"));
+    assert.deepEqual([saved?.lastDueMs, saved?.nextFireMs, saved?.invocations.length], [t0 + minute, undefined, 1]);
   });
 });

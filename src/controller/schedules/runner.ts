@@ -1,15 +1,13 @@
 import type { Logger } from "pino";
 import type { Partition } from "../../domain/arn.js";
-import { standaloneLaunch } from "../../domain/launch.js";
-import { AwsError } from "../../errors/catalog.js";
-import { launchThroughCapacity } from "../../planner/capacity-launch.js";
 import type { Planner } from "../../planner/planner.js";
-import { InvalidPlacementRequest } from "../../scheduler/invalid-request.js";
-import { QuerySyntaxError } from "../../scheduler/query/syntax-error.js";
-import { EventRuleConflictError, type EventRuleRecord, type TargetOutcome } from "../../state/event-rule-records.js";
-import type { Store, WriteTx } from "../../state/store.js";
+import { EventRuleConflictError, type TargetOutcome } from "../../state/event-rule-records.js";
+import { ScheduleConflictError } from "../../state/schedule-records.js";
+import type { Store } from "../../state/store.js";
 import { afterRun, dueRun } from "./invocation.js";
-import { targetRun } from "./target-request.js";
+import { invokeRun, invokeTarget } from "./invoke-target.js";
+import { afterScheduleRun, scheduleDue } from "./schedule-run.js";
+import { scheduleTargetRun } from "./target-request.js";
 
 export interface ScheduleRunnerOptions {
   readonly store: Store;
@@ -62,23 +60,55 @@ export class ScheduleRunner {
       });
   }
 
-  /** Runs every rule due now, batch after batch, until none is. */
+  /** Runs every rule and every Scheduler schedule due now, batch after batch, until none is; returns how many tasks were started. */
   async runDue(): Promise<number> {
+    const { store } = this.opts;
+    const rules = await this.drain("rule", (nowMs) => store.read(async (tx) => (await tx.eventRules.due(nowMs, batchSize)).map((r) => r.name)), (name, nowMs) => this.runOne(name, nowMs));
+    const schedules = await this.drain("schedule", (nowMs) => store.read(async (tx) => (await tx.schedules.due(nowMs, batchSize)).map((s) => [s.group, s.name] as const)), ([group, name], nowMs) => this.runSchedule(group, name, nowMs));
+    return rules + schedules;
+  }
+
+  /** Reads due keys and runs each, batch after batch, until a batch makes no run. */
+  private async drain<K>(kind: string, readDue: (nowMs: number) => Promise<readonly K[]>, run: (key: K, nowMs: number) => Promise<number | undefined>): Promise<number> {
     let started = 0;
     for (;;) {
       if (this.stopped) return started;
       const nowMs = this.opts.now();
-      const due = await this.opts.store.read((tx) => tx.eventRules.due(nowMs, batchSize));
+      const due = await readDue(nowMs);
       if (due.length === 0) return started;
-      const results = await Promise.allSettled(due.map((r) => this.runOne(r.name, nowMs)));
+      const results = await Promise.allSettled(due.map((k) => run(k, nowMs)));
       let ran = false;
       for (const [i, r] of results.entries()) {
         if (r.status === "fulfilled" && r.value !== undefined) [ran, started] = [true, started + r.value];
-        else if (r.status === "rejected" && !(r.reason instanceof EventRuleConflictError)) this.opts.logger.error({ err: r.reason, rule: due[i]?.name }, "schedules: a run failed; the next tick tries again");
+        else if (r.status === "rejected" && !(r.reason instanceof EventRuleConflictError) && !(r.reason instanceof ScheduleConflictError)) this.opts.logger.error({ err: r.reason, [kind]: due[i] }, "schedules: a run failed; the next tick tries again");
       }
-      // Only a batch that made runs can have left more due rules to read; otherwise the next tick tries again.
+      // Only a batch that made runs can have left more due ones to read; otherwise the next tick tries again.
       if (!ran) return started;
     }
+  }
+
+  /** One Scheduler schedule's due run (or retry), if it is still due as the write sees it; returns how many tasks it started. */
+  private async runSchedule(group: string, name: string, nowMs: number): Promise<number | undefined> {
+    const { planner, store, logger, partition } = this.opts;
+    const done = await planner.retrying(() =>
+      store.write(async (tx) => {
+        const schedule = await tx.schedules.get(group, name);
+        const run = schedule && scheduleDue(schedule, nowMs);
+        if (!schedule || !run) return undefined;
+        const outcome = await invokeRun(tx, { planner, partition, nowMs }, "schedule", scheduleTargetRun(group, name, schedule.target, schedule.overrides));
+        const after = afterScheduleRun(schedule, run, outcome, nowMs);
+        if (after) await tx.schedules.put(after);
+        else await tx.schedules.delete(group, name);
+        return { outcome, run, retryAtMs: after?.retry?.atMs, deleted: after === undefined };
+      }),
+    );
+    if (!done) return undefined;
+    const { outcome, run, retryAtMs, deleted } = done;
+    logger[outcome.failure ? "warn" : "info"](
+      { schedule: `${group}/${name}`, due: new Date(run.dueMs).toISOString(), attempt: run.attempt, tasks: outcome.taskArns, failure: outcome.failure, retryAt: retryAtMs && new Date(retryAtMs).toISOString(), deleted },
+      "schedules: schedule invoked",
+    );
+    return outcome.taskArns.length;
   }
 
   /** One rule's due run, if it is still due as the write sees it; returns how many tasks it started, or undefined when it was not due. */
@@ -90,7 +120,7 @@ export class ScheduleRunner {
         const run = rule && dueRun(rule, nowMs);
         if (!rule || !run) return undefined;
         const outcomes: TargetOutcome[] = [];
-        for (const t of rule.targets) outcomes.push(await this.invoke(tx, rule, t.target, t.overrides, nowMs));
+        for (const t of rule.targets) outcomes.push(await invokeTarget(tx, { planner, partition: this.opts.partition, nowMs }, rule.name, t));
         await tx.eventRules.put(afterRun(rule, run, outcomes, nowMs));
         return { outcomes, dueMs: run.dueMs };
       }),
@@ -100,23 +130,6 @@ export class ScheduleRunner {
     // A failed invocation is the rule's problem to see (EventBridge's FailedInvocations): warn.
     logger[failed.length > 0 ? "warn" : "info"]({ rule: name, due: new Date(outcomes.dueMs).toISOString(), tasks: outcomes.outcomes.flatMap((o) => o.taskArns), failedInvocations: failed.length, failures: failed.map((f) => f.failure) }, "schedules: rule invoked");
     return outcomes.outcomes.reduce((n, o) => n + o.taskArns.length, 0);
-  }
-
-  private async invoke(tx: WriteTx, rule: EventRuleRecord, target: EventRuleRecord["targets"][number]["target"], overrides: EventRuleRecord["targets"][number]["overrides"], nowMs: number): Promise<TargetOutcome> {
-    const targetId = target.Id ?? "";
-    const { request, count } = targetRun(rule.name, target, overrides);
-    try {
-      const launch = await standaloneLaunch(tx, request);
-      const placed = await launchThroughCapacity(this.opts.planner, tx, launch, count, { partition: this.opts.partition, nowMs });
-      const taskArns = placed.tasks.map((t) => t.arn);
-      if (taskArns.length === count) return { targetId, taskArns };
-      const reasons = [...new Set(placed.failures.map((f) => `${f.reason ?? ""}${f.detail ? `: ${f.detail}` : ""}`))];
-      return { targetId, taskArns, failure: `${count - taskArns.length} of ${count} tasks not placed${reasons.length > 0 ? `: ${reasons.join("; ")}` : " (no container instance in the cluster)"}` };
-    } catch (e) {
-      // The rule's own mistakes (no such cluster or task definition, a bad override) are its run's outcome, as RunTask would answer them.
-      if (e instanceof AwsError || e instanceof InvalidPlacementRequest || e instanceof QuerySyntaxError) return { targetId, taskArns: [], failure: e instanceof AwsError ? `${e.code}: ${e.message}` : e.message };
-      throw e;
-    }
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,7 @@ export class SqliteEventRules implements EventRuleRepository {
   private readonly getStmt: Statement<[string], DocRow>;
   private readonly listStmt: Statement<[string, string, string, number], DocRow>;
   private readonly dueStmt: Statement<[number, number], DocRow>;
+  private readonly patternStmt: Statement<[], DocRow>;
   private readonly soonestStmt: Statement<[], { t: number | null }>;
   private readonly insertStmt: Statement<[string, number, number | null, string]>;
   private readonly updateStmt: Statement<[number, number | null, string, string, number]>;
@@ -18,6 +19,8 @@ export class SqliteEventRules implements EventRuleRepository {
     // The prefix matched literally (substr, not LIKE), twice bound.
     this.listStmt = db.prepare("SELECT doc FROM event_rules WHERE substr(name, 1, length(?)) = ? AND name > ? ORDER BY name LIMIT ?");
     this.dueStmt = db.prepare("SELECT doc FROM event_rules WHERE next_fire_ms <= ? ORDER BY next_fire_ms LIMIT ?");
+    // The partial index event_rules_pattern (migration 12) holds these rows only.
+    this.patternStmt = db.prepare("SELECT doc FROM event_rules WHERE json_extract(doc, '$.eventPattern') IS NOT NULL ORDER BY name");
     this.soonestStmt = db.prepare("SELECT min(next_fire_ms) AS t FROM event_rules");
     this.insertStmt = db.prepare("INSERT INTO event_rules (name, version, next_fire_ms, doc) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING");
     this.updateStmt = db.prepare("UPDATE event_rules SET version = ?, next_fire_ms = ?, doc = ? WHERE name = ? AND version = ?");
@@ -37,6 +40,10 @@ export class SqliteEventRules implements EventRuleRepository {
 
   due(nowMs: number, limit: number): Promise<EventRuleRecord[]> {
     return Promise.resolve(this.dueStmt.all(nowMs, limit).map((r) => parseDoc<EventRuleRecord>(r)));
+  }
+
+  withPattern(): Promise<EventRuleRecord[]> {
+    return Promise.resolve(this.patternStmt.all().map((r) => parseDoc<EventRuleRecord>(r)));
   }
 
   soonest(): Promise<number | undefined> {

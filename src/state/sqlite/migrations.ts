@@ -265,4 +265,35 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX log_events_by_group ON log_events (group_id, ts, id);
     `,
   },
+  {
+    version: 14,
+    sql: `
+      -- ECS events (controller/ecs-events/) and EventBridge Scheduler (issue 14). ECS events: how far the change log has been read, and per resource
+      -- the state last made an event of, saved with the tasks the events' rules started.
+      CREATE TABLE ecs_event_cursor (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        revision INTEGER NOT NULL
+      );
+      CREATE TABLE ecs_event_states (
+        key   TEXT PRIMARY KEY,
+        state TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- Rules with an event pattern, read on every batch of events.
+      CREATE INDEX event_rules_pattern ON event_rules (name) WHERE json_extract(doc, '$.eventPattern') IS NOT NULL;
+      -- EventBridge Scheduler (api/scheduler/): schedule groups, and schedules with their next run time indexed.
+      CREATE TABLE schedule_groups (
+        name TEXT PRIMARY KEY,
+        doc  TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE schedules (
+        grp          TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        version      INTEGER NOT NULL,
+        next_fire_ms INTEGER,
+        doc          TEXT NOT NULL,
+        PRIMARY KEY (grp, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX schedules_due ON schedules (next_fire_ms) WHERE next_fire_ms IS NOT NULL;
+    `,
+  },
 ];

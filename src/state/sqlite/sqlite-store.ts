@@ -8,8 +8,10 @@ import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteCapacityProviders } from "./capacity-providers.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
+import { SqliteEcsEvents } from "./ecs-events.js";
 import { SqliteEventRules } from "./event-rules.js";
 import { SqliteLogs } from "./logs.js";
+import { SqliteSchedules } from "./schedules.js";
 import { SqliteIam } from "./iam-repositories.js";
 import { SqliteLoadBalancing } from "./load-balancing.js";
 import { migrations } from "./migrations.js";
@@ -212,6 +214,8 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     eventRules: new SqliteEventRules(db),
     capacityProviders: new SqliteCapacityProviders(db),
     logs: new SqliteLogs(db),
+    ecsEvents: new SqliteEcsEvents(db),
+    schedules: new SqliteSchedules(db),
   };
 }
 
