@@ -1,5 +1,5 @@
 /**
- * What the ECS events controller (controller/ecs-events/) keeps in the store (migration 12): how far
+ * What the ECS events controller (controller/ecs-events/) keeps in the store (migration 14): how far
  * it has read the change log, and per resource the state it last made an event of. Both are saved
  * in the write that starts the tasks its events' rules target, so an event's targets run once,
  * across restarts: after one, it reads on from its cursor, and compares with the states saved.

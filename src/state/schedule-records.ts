@@ -3,7 +3,7 @@ import type { Target } from "@aws-sdk/client-scheduler";
 import type { InvocationRecord } from "./event-rule-records.js";
 
 /**
- * EventBridge Scheduler's schedules and schedule groups as the store keeps them (migration 12).
+ * EventBridge Scheduler's schedules and schedule groups as the store keeps them (migration 14).
  * Like rules, a schedule's next run time is a column, and its `lastDueMs` is saved in the write that
  * starts the run's tasks, so a due run starts once, across restarts.
  */

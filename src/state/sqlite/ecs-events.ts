@@ -1,7 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { EcsEventCursorMoved, type EcsEventRepository } from "../ecs-event-records.js";
 
-/** The ECS events controller's cursor and states (migration 12). */
+/** The ECS events controller's cursor and states (migration 14). */
 export class SqliteEcsEvents implements EcsEventRepository {
   private readonly cursorStmt: Statement<[], { revision: number }>;
   private readonly insertCursorStmt: Statement<[number]>;

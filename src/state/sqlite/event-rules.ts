@@ -19,7 +19,7 @@ export class SqliteEventRules implements EventRuleRepository {
     // The prefix matched literally (substr, not LIKE), twice bound.
     this.listStmt = db.prepare("SELECT doc FROM event_rules WHERE substr(name, 1, length(?)) = ? AND name > ? ORDER BY name LIMIT ?");
     this.dueStmt = db.prepare("SELECT doc FROM event_rules WHERE next_fire_ms <= ? ORDER BY next_fire_ms LIMIT ?");
-    // The partial index event_rules_pattern (migration 12) holds these rows only.
+    // The partial index event_rules_pattern (migration 14) holds these rows only.
     this.patternStmt = db.prepare("SELECT doc FROM event_rules WHERE json_extract(doc, '$.eventPattern') IS NOT NULL ORDER BY name");
     this.soonestStmt = db.prepare("SELECT min(next_fire_ms) AS t FROM event_rules");
     this.insertStmt = db.prepare("INSERT INTO event_rules (name, version, next_fire_ms, doc) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING");

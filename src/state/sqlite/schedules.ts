@@ -2,7 +2,7 @@ import type { Database, Statement } from "better-sqlite3";
 import { ScheduleConflictError, type ScheduleGroupRecord, type ScheduleQuery, type ScheduleRecord, type ScheduleRepository } from "../schedule-records.js";
 import { parseDoc, type DocRow } from "./rows.js";
 
-/** EventBridge Scheduler's schedules and groups (migration 12): documents, the next run time a column. */
+/** EventBridge Scheduler's schedules and groups (migration 14): documents, the next run time a column. */
 export class SqliteSchedules implements ScheduleRepository {
   private readonly getStmt: Statement<[string, string], DocRow>;
   private readonly listStmt: Statement<[string, string, string, string, string, string, string, number], DocRow>;
