@@ -129,11 +129,18 @@ export class EcsEventRunner {
         const fresh = batch.filter((c) => cursor === undefined || c.revision > cursor);
         const last = fresh.at(-1);
         if (!last) return { events: [], invocations: [] };
+        // No rule to run: only the cursor moves. Without rules nobody reads the states, and a rule made
+        // later sees the changes after it, compared with whatever state is kept (or none).
+        const rules = (await tx.eventRules.withPattern()).filter((r) => r.state === "ENABLED" && r.targets.length > 0);
+        if (rules.length === 0) {
+          await tx.ecsEvents.advance(cursor, last.revision);
+          return { events: [], invocations: [] };
+        }
         const nowMs = this.opts.now();
         const instances = new Map<string, ContainerInstance>();
         for (const c of fresh) if (c.kind === "instance") instances.set(c.record.arn, await toContainerInstance(tx, c.record));
         const { events, states } = deriveEvents(fresh, await tx.ecsEvents.states(stateKeys(fresh)), { partition, nowMs, newId: randomUUID, instances });
-        const invocations = await this.runTargets(tx, events, nowMs);
+        const invocations = await this.runTargets(tx, rules, events, nowMs);
         await tx.ecsEvents.setStates(states);
         await tx.ecsEvents.advance(cursor, last.revision);
         return { events, invocations };
@@ -151,10 +158,7 @@ export class EcsEventRunner {
   }
 
   /** Runs the targets of every enabled rule each event matches, and records the invocations on the rules. */
-  private async runTargets(tx: WriteTx, events: readonly EcsEvent[], nowMs: number): Promise<Array<{ rule: string; invocation: InvocationRecord }>> {
-    if (events.length === 0) return [];
-    const rules = (await tx.eventRules.withPattern()).filter((r) => r.state === "ENABLED" && r.targets.length > 0);
-    if (rules.length === 0) return [];
+  private async runTargets(tx: WriteTx, rules: readonly EventRuleRecord[], events: readonly EcsEvent[], nowMs: number): Promise<Array<{ rule: string; invocation: InvocationRecord }>> {
     const done: Array<{ rule: string; invocation: InvocationRecord }> = [];
     const byRule = new Map<string, InvocationRecord[]>();
     for (const event of events) {
