@@ -1,5 +1,6 @@
 import { compileCondition, type ConditionTest } from "./conditions.js";
 import { parsePolicy, type Effect, type PolicyDocument, type PolicyKind, type PrincipalSpec, type Statement } from "./document.js";
+import { statementSpans, type Span } from "./positions.js";
 import { wildcardMatcher } from "./wildcard.js";
 
 /** Where a statement comes from, for the simulator's answer and for logs: the policy's name (or ARN) and the statement. */
@@ -34,6 +35,8 @@ export interface CompiledStatement {
   readonly actionPatterns: readonly string[] | undefined;
   readonly resource: (resource: string) => boolean;
   readonly condition: ConditionTest | undefined;
+  /** The context keys its `Condition` reads, as the policy spells them (for the simulator's MissingContextValues). */
+  readonly conditionKeys: readonly string[];
   readonly principal: ((caller: TrustCaller) => PrincipalMatch) | undefined;
 }
 
@@ -41,11 +44,13 @@ export interface CompiledStatement {
 export interface CompiledPolicy {
   readonly name: string;
   readonly statements: readonly CompiledStatement[];
+  /** Where each statement sits in the policy's text, by statement index, when compiled from text (for the simulator). */
+  readonly spans?: readonly Span[] | undefined;
 }
 
 /** Parses, checks and compiles a policy's text (throws MalformedPolicyDocument). */
 export function compilePolicyText(name: string, text: string, kind: PolicyKind): CompiledPolicy {
-  return compilePolicy(name, parsePolicy(text, kind));
+  return { ...compilePolicy(name, parsePolicy(text, kind)), spans: statementSpans(text) };
 }
 
 export function compilePolicy(name: string, doc: PolicyDocument): CompiledPolicy {
@@ -60,6 +65,7 @@ function compileStatement(s: Statement, ref: StatementRef): CompiledStatement {
     actionPatterns: s.Action?.map(lower),
     resource: positiveOrNot(s.Resource, s.NotResource, false),
     condition: s.Condition ? compileCondition(s.Condition) : undefined,
+    conditionKeys: [...new Set(Object.values(s.Condition ?? {}).flatMap((keys) => Object.keys(keys)))],
     principal: s.Principal !== undefined ? principalMatcher(s.Principal) : s.NotPrincipal !== undefined ? notPrincipal(principalMatcher(s.NotPrincipal)) : undefined,
   };
 }
