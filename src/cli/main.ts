@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { agentCommand } from "./agent-command.js";
 import { deployCommand } from "./deploy-command.js";
 import { diffCommand } from "./diff-command.js";
+import { iamCommand } from "./iam-command.js";
 import { serverCommand } from "./server-command.js";
 import { upCommand } from "./up-command.js";
 
@@ -18,6 +19,7 @@ program.addCommand(agentCommand());
 program.addCommand(upCommand());
 program.addCommand(diffCommand());
 program.addCommand(deployCommand());
+program.addCommand(iamCommand());
 try {
   await program.parseAsync();
 } catch (err) {
