@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { iamRootArn, parseIamArn, type Partition } from "../domain/arn.js";
-import { iamKey, type IamAccessKeyRecord, type IamIdentityRecord, type IamReader } from "../state/iam-records.js";
+import { iamKey, type IamAccessKeyRecord, type IamGroupRecord, type IamIdentityRecord, type IamReader } from "../state/iam-records.js";
 import type { Store } from "../state/store.js";
 import { compilePolicyText, type CompiledPolicy } from "./policy/compile.js";
 import { policySet, type PolicySet } from "./policy/policy-set.js";
@@ -110,14 +110,21 @@ export class IamDirectory {
   private async userPrincipal(iam: IamReader, userName: string, accessKeyId: string): Promise<IamUserPrincipal | undefined> {
     const user = await iam.users.get(iamKey(userName));
     if (!user) return undefined;
-    const { policies, tags } = await this.identity(iam, `user:${user.userName}`, user);
+    const { policies, tags } = await this.identity(iam, `user:${user.userName}`, user, await groupsOf(iam, user.userName));
     return { kind: "user", accessKeyId, arn: user.arn, userName: user.userName, userId: user.userId, policies, tags };
   }
 
-  private async identity(iam: IamReader, cacheKey: string, record: IamIdentityRecord): Promise<{ policies: PolicySet; tags: Readonly<Record<string, string>> }> {
+  private async identity(
+    iam: IamReader,
+    cacheKey: string,
+    record: IamIdentityRecord,
+    groups: readonly IamGroupRecord[] = [],
+  ): Promise<{ policies: PolicySet; tags: Readonly<Record<string, string>> }> {
     const cached = this.identities.get(cacheKey);
     if (cached) return cached;
-    const policies = policySet(await policiesOf(iam, record));
+    const compiled = await policiesOf(iam, record);
+    for (const g of groups) compiled.push(...(await policiesOf(iam, g)));
+    const policies = policySet(compiled);
     const tags = Object.fromEntries(record.tags.map((t) => [t.Key, t.Value]));
     const entry = { policies, tags };
     this.remember(this.identities, cacheKey, entry);
@@ -128,6 +135,12 @@ export class IamDirectory {
     if (map.size >= maxCached) map.clear();
     map.set(key, value);
   }
+}
+
+/** The groups `userName` belongs to, in name order: their policies are the user's too. */
+export async function groupsOf(iam: IamReader, userName: string): Promise<IamGroupRecord[]> {
+  const key = iamKey(userName);
+  return (await iam.groups.list()).filter((g) => g.members.some((m) => iamKey(m) === key));
 }
 
 /**

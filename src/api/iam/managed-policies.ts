@@ -35,8 +35,8 @@ function checkManaged(document: string): void {
 
 /** How many users and roles have `arn` attached. */
 async function attachments(tx: ReadTx, arn: string): Promise<number> {
-  const [users, roles] = await Promise.all([tx.iam.users.list(), tx.iam.roles.list()]);
-  return [...users, ...roles].filter((i) => i.attachedPolicies.includes(arn)).length;
+  const [users, roles, groups] = await Promise.all([tx.iam.users.list(), tx.iam.roles.list(), tx.iam.groups.list()]);
+  return [...users, ...roles, ...groups].filter((i) => i.attachedPolicies.includes(arn)).length;
 }
 
 const policyResource = (params: Readonly<Record<string, unknown>>, p: Partition): string =>

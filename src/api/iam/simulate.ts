@@ -1,4 +1,4 @@
-import { policiesOf } from "../../auth/iam-directory.js";
+import { groupsOf, policiesOf } from "../../auth/iam-directory.js";
 import { compilePolicyText, type CompiledPolicy } from "../../auth/policy/compile.js";
 import { emptyPolicySet } from "../../auth/policy/policy-set.js";
 import type { Principal } from "../../auth/principal.js";
@@ -32,10 +32,13 @@ export function simulateOperations(deps: IamDeps): Record<string, QueryOperation
           const record: IamUserRecord | IamRoleRecord | undefined =
             parsed?.type === "user" ? await tx.iam.users.get(iamKey(parsed.name)) : parsed?.type === "role" ? await tx.iam.roles.get(iamKey(parsed.name)) : undefined;
           if (!record || record.arn !== source) throw new AwsError("NoSuchEntity", `PolicySourceArn ${excerpt(source)} does not name a user or role of this account.`);
-          return { record, policies: await policiesOf(tx.iam, record) };
+          const typed = (type: "user" | "group" | "role") => (policy: CompiledPolicy): SimulatedPolicy => ({ policy, type: managedType(policy) ?? type });
+          const own = (await policiesOf(tx.iam, record)).map(typed("userName" in record ? "user" : "role"));
+          const groups = "userName" in record ? await groupsOf(tx.iam, record.userName) : [];
+          for (const g of groups) own.push(...(await policiesOf(tx.iam, g)).map(typed("group")));
+          return { record, own };
         });
-        const ownType = "userName" in identity.record ? "user" : "role";
-        const own = identity.policies.map((policy): SimulatedPolicy => ({ policy, type: managedType(policy) ?? ownType }));
+        const own = identity.own;
         const context = { ...principalKeys(simulatedPrincipal(identity.record), ctx), ...request.context };
         return page(simulate({ ...request, policies: [...own, ...request.extra], context }), params);
       },

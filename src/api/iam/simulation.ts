@@ -42,7 +42,7 @@ export interface MatchedStatement {
  */
 export function simulate(input: SimulationInput): EvaluationResult[] {
   const compiled = input.policies.map((p) => p.policy);
-  const byName = new Map(input.policies.map((p) => [p.policy.name, p]));
+  const sources = new Map(input.policies.map((p) => [p.policy, p]));
   return input.actions.flatMap((action) =>
     input.resources.map((resource): EvaluationResult => {
       const e = explain(compiled, { action, resource, context: input.context });
@@ -50,9 +50,9 @@ export function simulate(input: SimulationInput): EvaluationResult[] {
         EvalActionName: action,
         EvalResourceName: resource,
         EvalDecision: e.decision.effect,
-        MatchedStatements: e.matched.map((ref) => {
-          const source = byName.get(ref.policy);
-          const span = source?.policy.spans?.[ref.index];
+        MatchedStatements: e.matched.map(({ ref, policy }) => {
+          const source = sources.get(policy);
+          const span = policy.spans?.[ref.index];
           return {
             SourcePolicyId: ref.policy,
             SourcePolicyType: source?.type ?? "none",

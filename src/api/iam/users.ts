@@ -1,4 +1,5 @@
 import { generateAccessKey } from "../../auth/credentials-file.js";
+import { groupsOf } from "../../auth/iam-directory.js";
 import { iamArn, type Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import { iamKey, type IamUserRecord } from "../../state/iam-records.js";
@@ -80,6 +81,9 @@ export function userOperations(deps: IamDeps): Record<string, QueryOperation> {
           const user = await getUser(tx, userName);
           if ((await tx.iam.accessKeysOf(user.userName)).length > 0) throw new AwsError("DeleteConflict", "Cannot delete entity, must delete access keys first.");
           if (Object.keys(user.inlinePolicies).length > 0) throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.");
+          if ((await groupsOf(tx.iam, user.userName)).length > 0) {
+            throw new AwsError("DeleteConflict", "Cannot delete entity, must remove user from all groups first.");
+          }
           if (user.attachedPolicies.length > 0) throw new AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
           await tx.iam.users.delete(iamKey(userName));
         });

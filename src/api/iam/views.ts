@@ -1,7 +1,7 @@
-import type { IamAccessKeyRecord, IamManagedPolicyRecord, IamPolicyVersionRecord, IamRoleRecord, IamUserRecord } from "../../state/iam-records.js";
+import type { IamAccessKeyRecord, IamGroupRecord, IamManagedPolicyRecord, IamPolicyVersionRecord, IamRoleRecord, IamUserRecord } from "../../state/iam-records.js";
 
 /**
- * IAM's response shapes (botocore's iam model: User, Role, Policy, PolicyVersion, AccessKeyMetadata).
+ * IAM's response shapes (botocore's iam model: User, Group, Role, Policy, PolicyVersion, AccessKeyMetadata).
  * Policy documents go out URL-encoded, as IAM sends them (the AWS CLI decodes them).
  */
 
@@ -14,6 +14,14 @@ export const userView = (u: IamUserRecord, withTags = false) => ({
   Arn: u.arn,
   CreateDate: new Date(u.createdAtMs),
   Tags: withTags ? tagsOf(u.tags) : undefined,
+});
+
+export const groupView = (g: IamGroupRecord) => ({
+  Path: g.path,
+  GroupName: g.groupName,
+  GroupId: g.groupId,
+  Arn: g.arn,
+  CreateDate: new Date(g.createdAtMs),
 });
 
 export const roleView = (r: IamRoleRecord, withTags = false) => ({

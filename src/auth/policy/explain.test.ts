@@ -19,13 +19,14 @@ describe("The simulator's explanation of a decision", () => {
   it("an allow lists every allowing statement that applies, in policy order", () => {
     const e = explain([readA, listAll], { action: "ecs:ListTasks", resource: clusterA, context: {} });
     assert.equal(e.decision.effect, "allowed");
-    assert.deepEqual(e.matched, [{ policy: "read-a", index: 0, sid: "ReadA" }, { policy: "list-all", index: 0, sid: undefined }]);
+    assert.deepEqual(e.matched.map((m) => m.ref), [{ policy: "read-a", index: 0, sid: "ReadA" }, { policy: "list-all", index: 0, sid: undefined }]);
+    assert.deepEqual(e.matched.map((m) => m.policy), [readA, listAll]);
   });
 
   it("an explicit deny lists the denying statements only, not the allows it overrode", () => {
     const e = explain([readA, noRun], { action: "ecs:RunTask", resource: clusterA, context: {} });
     assert.deepEqual(e.decision, { effect: "explicitDeny", by: { policy: "no-run", index: 1, sid: "NoRun" } });
-    assert.deepEqual(e.matched, [{ policy: "no-run", index: 1, sid: "NoRun" }]);
+    assert.deepEqual(e.matched.map((m) => m.ref), [{ policy: "no-run", index: 1, sid: "NoRun" }]);
   });
 
   it("an implicit deny matches nothing", () => {
@@ -60,7 +61,7 @@ describe("The simulator's explanation of a decision", () => {
         const d = evaluate(policies, request);
         assert.deepEqual(e.decision, d);
         if (d.effect === "implicitDeny") assert.equal(e.matched.length, 0);
-        else assert.deepEqual(e.matched[0], d.by);
+        else assert.deepEqual(e.matched[0]?.ref, d.by);
       }),
     );
   });

@@ -2,6 +2,12 @@ import type { CompiledPolicy, StatementRef } from "./compile.js";
 import type { RequestContext } from "./conditions.js";
 import type { Decision } from "./evaluate.js";
 
+/** A statement that applied, and the policy it belongs to (names may repeat: a user's and a group's inline policies). */
+export interface MatchedStatement {
+  readonly ref: StatementRef;
+  readonly policy: CompiledPolicy;
+}
+
 /** A request as the simulator puts it: the context is given whole (the simulation's keys). */
 export interface ExplainedRequest {
   readonly action: string;
@@ -17,7 +23,7 @@ export interface ExplainedRequest {
  */
 export interface Explanation {
   readonly decision: Decision;
-  readonly matched: readonly StatementRef[];
+  readonly matched: readonly MatchedStatement[];
   readonly missingContextKeys: readonly string[];
 }
 
@@ -28,8 +34,8 @@ export interface Explanation {
  */
 export function explain(policies: readonly CompiledPolicy[], request: ExplainedRequest): Explanation {
   const action = request.action.toLowerCase();
-  const allows: StatementRef[] = [];
-  const denies: StatementRef[] = [];
+  const allows: MatchedStatement[] = [];
+  const denies: MatchedStatement[] = [];
   const missing = new Map<string, string>();
   for (const policy of policies) {
     for (const s of policy.statements) {
@@ -38,11 +44,11 @@ export function explain(policies: readonly CompiledPolicy[], request: ExplainedR
         if (request.context[key.toLowerCase()] === undefined && !missing.has(key.toLowerCase())) missing.set(key.toLowerCase(), key);
       }
       if (s.condition !== undefined && !s.condition(request.context)) continue;
-      (s.effect === "Deny" ? denies : allows).push(s.ref);
+      (s.effect === "Deny" ? denies : allows).push({ ref: s.ref, policy });
     }
   }
   const missingContextKeys = [...missing.values()];
-  if (denies.length > 0) return { decision: { effect: "explicitDeny", by: denies[0]! }, matched: denies, missingContextKeys };
-  if (allows.length > 0) return { decision: { effect: "allowed", by: allows[0]! }, matched: allows, missingContextKeys };
+  if (denies.length > 0) return { decision: { effect: "explicitDeny", by: denies[0]!.ref }, matched: denies, missingContextKeys };
+  if (allows.length > 0) return { decision: { effect: "allowed", by: allows[0]!.ref }, matched: allows, missingContextKeys };
   return { decision: { effect: "implicitDeny" }, matched: [], missingContextKeys };
 }
