@@ -18,7 +18,8 @@ export type Decision =
 /** Matches a statement against a request whose action is already lower-cased; builds the context at most once. */
 function matcher(request: EvaluationRequest): (s: CompiledStatement, action: string) => boolean {
   const ctx = contextOf(request);
-  return (s, action) => s.action(action) && s.resource(request.resource) && (s.condition === undefined || s.condition(ctx()));
+  return (s, action) =>
+    s.action(action) && s.resource(request.resource) && (s.resourceInContext === undefined || s.resourceInContext(request.resource, ctx())) && (s.condition === undefined || s.condition(ctx()));
 }
 
 function contextOf(request: EvaluationRequest): () => RequestContext {
@@ -54,6 +55,7 @@ export function evaluate(policies: PolicySet | readonly CompiledPolicy[], reques
   const ctx = contextOf(request);
   let allow: StatementRef | undefined;
   for (const { statement: s } of candidates(set, request.action.toLowerCase(), request.resource)) {
+    if (s.resourceInContext !== undefined && !s.resourceInContext(request.resource, ctx())) continue;
     if (s.condition !== undefined && !s.condition(ctx())) continue;
     if (s.effect === "Deny") return { effect: "explicitDeny", by: s.ref };
     allow ??= s.ref;

@@ -43,6 +43,7 @@ export function explain(policies: readonly CompiledPolicy[], request: ExplainedR
       for (const key of s.conditionKeys) {
         if (request.context[key.toLowerCase()] === undefined && !missing.has(key.toLowerCase())) missing.set(key.toLowerCase(), key);
       }
+      if (s.resourceInContext !== undefined && !s.resourceInContext(request.resource, request.context)) continue;
       if (s.condition !== undefined && !s.condition(request.context)) continue;
       (s.effect === "Deny" ? denies : allows).push({ ref: s.ref, policy });
     }
