@@ -25,6 +25,8 @@ export interface IamUserRecord extends IamIdentityRecord {
   readonly userName: string;
   /** `AIDA…`, as IAM's user ids. */
   readonly userId: string;
+  /** The managed policy (ARN) that bounds what its policies can allow. */
+  readonly permissionsBoundary?: string | undefined;
 }
 
 /** An IAM group: its policies apply to each of its members (`tags` stay empty: IAM groups have none). */
@@ -44,6 +46,8 @@ export interface IamRoleRecord extends IamIdentityRecord {
   readonly maxSessionDurationS: number;
   /** The trust policy's text. */
   readonly assumeRolePolicyDocument: string;
+  /** The managed policy (ARN) that bounds what its policies can allow. */
+  readonly permissionsBoundary?: string | undefined;
 }
 
 export interface IamPolicyVersionRecord {

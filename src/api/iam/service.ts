@@ -1,6 +1,7 @@
 import type { QueryService } from "../aws-query/service.js";
 import type { IamDeps } from "./deps.js";
 import { iamErrors } from "./errors.js";
+import { boundaryOperations } from "./boundaries.js";
 import { groupOperations } from "./groups.js";
 import { identityKinds, inlinePolicyOperations } from "./inline-policies.js";
 import { attachmentOperations, managedPolicyOperations } from "./managed-policies.js";
@@ -26,6 +27,7 @@ export function iamService(deps: IamDeps): QueryService {
       ...identityKinds.reduce((ops, kind) => ({ ...ops, ...inlinePolicyOperations(deps, kind), ...attachmentOperations(deps, kind) }), {}),
       ...managedPolicyOperations(deps),
       ...simulateOperations(deps),
+      ...boundaryOperations(deps),
     },
   };
 }

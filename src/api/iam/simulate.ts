@@ -1,4 +1,4 @@
-import { groupsOf, policiesOf } from "../../auth/iam-directory.js";
+import { groupsOf, managedPolicy, policiesOf } from "../../auth/iam-directory.js";
 import { compilePolicyText, type CompiledPolicy } from "../../auth/policy/compile.js";
 import { emptyPolicySet } from "../../auth/policy/policy-set.js";
 import type { Principal } from "../../auth/principal.js";
@@ -36,11 +36,15 @@ export function simulateOperations(deps: IamDeps): Record<string, QueryOperation
           const own = (await policiesOf(tx.iam, record)).map(typed("userName" in record ? "user" : "role"));
           const groups = "userName" in record ? await groupsOf(tx.iam, record.userName) : [];
           for (const g of groups) own.push(...(await policiesOf(tx.iam, g)).map(typed("group")));
-          return { record, own };
+          const bound = record.permissionsBoundary === undefined ? undefined : await managedPolicy(tx.iam, record.permissionsBoundary);
+          const boundary = record.permissionsBoundary === undefined ? undefined : bound ? [typed("user")(bound)] : [];
+          return { record, own, boundary };
         });
         const own = identity.own;
         const context = { ...principalKeys(simulatedPrincipal(identity.record), ctx), ...request.context };
-        return page(simulate({ ...request, policies: [...own, ...request.extra], context }), params);
+        // Boundaries given in the request stand in for the principal's own, as in IAM.
+        const boundary = request.boundary ?? identity.boundary;
+        return page(simulate({ ...request, policies: [...own, ...request.extra], boundary, context }), params);
       },
     },
     SimulateCustomPolicy: {
@@ -76,7 +80,9 @@ function simulationRequest(params: Readonly<Record<string, unknown>>) {
   }
   const texts = optionalList(params, "PolicyInputList", rules.document) ?? [];
   const extra = texts.map((text, i): SimulatedPolicy => ({ policy: compileInput(`PolicyInputList.${i + 1}`, text), type: "none" }));
-  return { actions, resources: resources.length > 0 ? resources : ["*"], context, extra };
+  const boundaryTexts = optionalList(params, "PermissionsBoundaryPolicyInputList", rules.document);
+  const boundary = boundaryTexts?.map((text, i): SimulatedPolicy => ({ policy: compileInput(`PermissionsBoundaryPolicyInputList.${i + 1}`, text), type: "none" }));
+  return { actions, resources: resources.length > 0 ? resources : ["*"], context, extra, boundary: boundary?.length ? boundary : undefined };
 }
 
 /** A policy given to the simulator: a document IAM would refuse is InvalidInput (the simulator's declared error), in the checker's words. */

@@ -1,6 +1,7 @@
 import type { CompiledPolicy } from "../../auth/policy/compile.js";
 import type { RequestContext } from "../../auth/policy/conditions.js";
-import { explain } from "../../auth/policy/explain.js";
+import { withinBoundary } from "../../auth/policy/evaluate.js";
+import { explain, type Explanation } from "../../auth/policy/explain.js";
 
 /** IAM's PolicySourceType: where a policy of the simulation came from. */
 export type PolicySourceType = "user" | "group" | "role" | "aws-managed" | "user-managed" | "resource" | "none";
@@ -13,6 +14,8 @@ export interface SimulatedPolicy {
 
 export interface SimulationInput {
   readonly policies: readonly SimulatedPolicy[];
+  /** The permissions boundary's policies, when there is one (what they do not allow, nothing allows). */
+  readonly boundary?: readonly SimulatedPolicy[] | undefined;
   readonly actions: readonly string[];
   readonly resources: readonly string[];
   readonly context: RequestContext;
@@ -25,6 +28,7 @@ export interface EvaluationResult {
   readonly EvalDecision: "allowed" | "explicitDeny" | "implicitDeny";
   readonly MatchedStatements: readonly MatchedStatement[];
   readonly MissingContextValues: readonly string[];
+  readonly PermissionsBoundaryDecisionDetail?: { readonly AllowedByPermissionsBoundary: boolean };
 }
 
 export interface MatchedStatement {
@@ -42,14 +46,21 @@ export interface MatchedStatement {
  */
 export function simulate(input: SimulationInput): EvaluationResult[] {
   const compiled = input.policies.map((p) => p.policy);
-  const sources = new Map(input.policies.map((p) => [p.policy, p]));
+  const bounding = input.boundary?.map((p) => p.policy);
+  const sources = new Map([...input.policies, ...(input.boundary ?? [])].map((p) => [p.policy, p]));
   return input.actions.flatMap((action) =>
     input.resources.map((resource): EvaluationResult => {
-      const e = explain(compiled, { action, resource, context: input.context });
+      const request = { action, resource, context: input.context };
+      const own = explain(compiled, request);
+      const bound = bounding && explain(bounding, request);
+      const decision = bound ? withinBoundary(own.decision, () => bound.decision) : own.decision;
+      // The statements shown are those of whichever decided: the boundary's when it denied.
+      const e: Pick<Explanation, "matched"> = decision.effect !== "allowed" && decision.boundary === true ? { matched: decision.effect === "explicitDeny" ? bound!.matched : [] } : own;
       return {
         EvalActionName: action,
         EvalResourceName: resource,
-        EvalDecision: e.decision.effect,
+        EvalDecision: decision.effect,
+        ...(bound && { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: bound.decision.effect === "allowed" } }),
         MatchedStatements: e.matched.map(({ ref, policy }) => {
           const source = sources.get(policy);
           const span = policy.spans?.[ref.index];
@@ -59,7 +70,7 @@ export function simulate(input: SimulationInput): EvaluationResult[] {
             ...(span && { StartPosition: { Line: span.start.line, Column: span.start.column }, EndPosition: { Line: span.end.line, Column: span.end.column } }),
           };
         }),
-        MissingContextValues: e.missingContextKeys,
+        MissingContextValues: [...new Set([...own.missingContextKeys, ...(bound?.missingContextKeys ?? [])])],
       };
     }),
   );

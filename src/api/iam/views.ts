@@ -7,12 +7,15 @@ import type { IamAccessKeyRecord, IamGroupRecord, IamManagedPolicyRecord, IamPol
 
 const tagsOf = (tags: readonly { Key: string; Value: string }[]) => (tags.length > 0 ? tags.map((t) => ({ Key: t.Key, Value: t.Value })) : undefined);
 
+const boundaryView = (arn: string | undefined) => (arn === undefined ? undefined : { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: arn });
+
 export const userView = (u: IamUserRecord, withTags = false) => ({
   Path: u.path,
   UserName: u.userName,
   UserId: u.userId,
   Arn: u.arn,
   CreateDate: new Date(u.createdAtMs),
+  PermissionsBoundary: withTags ? boundaryView(u.permissionsBoundary) : undefined,
   Tags: withTags ? tagsOf(u.tags) : undefined,
 });
 
@@ -33,17 +36,18 @@ export const roleView = (r: IamRoleRecord, withTags = false) => ({
   AssumeRolePolicyDocument: encodeURIComponent(r.assumeRolePolicyDocument),
   Description: r.description,
   MaxSessionDuration: r.maxSessionDurationS,
+  PermissionsBoundary: withTags ? boundaryView(r.permissionsBoundary) : undefined,
   Tags: withTags ? tagsOf(r.tags) : undefined,
 });
 
-export const policyView = (p: IamManagedPolicyRecord, attachmentCount: number) => ({
+export const policyView = (p: IamManagedPolicyRecord, attachmentCount: number, boundaryUsageCount = 0) => ({
   PolicyName: p.policyName,
   PolicyId: p.policyId,
   Arn: p.arn,
   Path: p.path,
   DefaultVersionId: p.defaultVersionId,
   AttachmentCount: attachmentCount,
-  PermissionsBoundaryUsageCount: 0,
+  PermissionsBoundaryUsageCount: boundaryUsageCount,
   IsAttachable: true,
   Description: p.description,
   CreateDate: new Date(p.createdAtMs),

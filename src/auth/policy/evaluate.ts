@@ -9,11 +9,23 @@ export interface EvaluationRequest {
   readonly context: RequestContext | (() => RequestContext);
 }
 
-/** IAM's three outcomes; the statement that decided, when one did. */
+/** IAM's three outcomes; the statement that decided, when one did; `boundary` when the permissions boundary denied. */
 export type Decision =
   | { readonly effect: "allowed"; readonly by: StatementRef }
-  | { readonly effect: "explicitDeny"; readonly by: StatementRef }
-  | { readonly effect: "implicitDeny" };
+  | { readonly effect: "explicitDeny"; readonly by: StatementRef; readonly boundary?: true }
+  | { readonly effect: "implicitDeny"; readonly boundary?: true };
+
+/**
+ * IAM's rule for a permissions boundary: an explicit deny in either wins (the identity's first);
+ * else allowed only when both the identity's policies and the boundary allow.
+ */
+export function withinBoundary(identity: Decision, boundary: () => Decision): Decision {
+  if (identity.effect === "explicitDeny") return identity;
+  const b = boundary();
+  if (b.effect === "explicitDeny") return { ...b, boundary: true };
+  if (identity.effect !== "allowed") return identity;
+  return b.effect === "allowed" ? identity : { effect: "implicitDeny", boundary: true };
+}
 
 /** Matches a statement against a request whose action is already lower-cased; builds the context at most once. */
 function matcher(request: EvaluationRequest): (s: CompiledStatement, action: string) => boolean {
