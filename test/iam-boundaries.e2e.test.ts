@@ -75,4 +75,16 @@ describe("IAM permissions boundaries: the effective permissions are the intersec
     assert.match(missing.stderr, /\(NoSuchEntity\) when calling the PutRolePermissionsBoundary operation: Policy arn:aws:iam::\d+:policy\/nope does not exist or is not attachable\./);
     assert.equal(((await json("iam", "get-role", "--role-name", "app")).Role!.PermissionsBoundary as Record<string, string>).PermissionsBoundaryArn, boundaryArn);
   });
+
+  it("CreateUser and CreateRole take --permissions-boundary (it must name a policy; a refused create leaves no user)", async () => {
+    const created = await json("iam", "create-user", "--user-name", "bounded", "--permissions-boundary", boundaryArn);
+    assert.equal((created.User!.PermissionsBoundary as Record<string, string>).PermissionsBoundaryArn, boundaryArn);
+    const bad = await server.aws("iam", "create-user", "--user-name", "ghost", "--permissions-boundary", `arn:aws:iam::${account}:policy/nope`);
+    assert.match(bad.stderr, /\(NoSuchEntity\) when calling the CreateUser operation: Policy arn:aws:iam::\d+:policy\/nope does not exist or is not attachable\./);
+    const ghost = await server.aws("iam", "get-user", "--user-name", "ghost");
+    assert.match(ghost.stderr, /\(NoSuchEntity\)/);
+    const trust = policyDoc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" });
+    const role = await json("iam", "create-role", "--role-name", "bounded-role", "--assume-role-policy-document", trust, "--permissions-boundary", boundaryArn);
+    assert.equal((role.Role!.PermissionsBoundary as Record<string, string>).PermissionsBoundaryArn, boundaryArn);
+  });
 });

@@ -1,8 +1,9 @@
-import { parseIamArn, type Partition } from "../../domain/arn.js";
+import type { Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import { iamKey } from "../../state/iam-records.js";
 import type { WriteTx } from "../../state/store.js";
 import type { QueryOperation } from "../aws-query/service.js";
+import { checkBoundaryPolicy } from "./boundary-policy.js";
 import { mutate, type IamDeps } from "./deps.js";
 import { required, rules } from "./params.js";
 import { getRole, roleResource } from "./roles.js";
@@ -35,13 +36,6 @@ const kinds: readonly BoundaryKind[] = [
     },
   },
 ];
-
-/** The managed policy a boundary names must exist, as for an attachment. */
-export async function checkBoundaryPolicy(tx: WriteTx, arn: string): Promise<void> {
-  const parsed = parseIamArn(arn);
-  const policy = parsed?.type === "policy" ? await tx.iam.policies.get(iamKey(parsed.name)) : undefined;
-  if (policy?.arn !== arn) throw new AwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
-}
 
 /**
  * Put/Delete{User,Role}PermissionsBoundary: a managed policy that bounds what the identity's

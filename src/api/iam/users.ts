@@ -5,6 +5,7 @@ import { AwsError } from "../../errors/catalog.js";
 import { iamKey, type IamUserRecord } from "../../state/iam-records.js";
 import type { ReadTx } from "../../state/store.js";
 import type { QueryContext, QueryOperation } from "../aws-query/service.js";
+import { checkBoundaryPolicy } from "./boundary-policy.js";
 import { iamId, mutate, type IamDeps } from "./deps.js";
 import { optional, optionalInt, optionalTags, required, rules } from "./params.js";
 import { accessKeyMetadataView, paged, userView } from "./views.js";
@@ -41,6 +42,7 @@ export function userOperations(deps: IamDeps): Record<string, QueryOperation> {
         const userName = required(params, "UserName", rules.name);
         const path = optional(params, "Path", rules.path) ?? "/";
         const tags = optionalTags(params);
+        const permissionsBoundary = optional(params, "PermissionsBoundary", rules.arn);
         const user: IamUserRecord = {
           userName,
           userId: iamId("AIDA"),
@@ -50,8 +52,10 @@ export function userOperations(deps: IamDeps): Record<string, QueryOperation> {
           tags,
           inlinePolicies: {},
           attachedPolicies: [],
+          permissionsBoundary,
         };
         await mutate(deps, async (tx) => {
+          if (permissionsBoundary !== undefined) await checkBoundaryPolicy(tx, permissionsBoundary);
           if (await tx.iam.users.get(iamKey(userName))) throw new AwsError("EntityAlreadyExists", `User with name ${userName} already exists.`);
           await tx.iam.users.put(iamKey(userName), user);
         });

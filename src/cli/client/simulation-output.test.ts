@@ -27,6 +27,10 @@ describe("berth iam simulate's words", () => {
       "ecs:RunTask on *: DENIED explicitly by a statement of given policy PolicyInputList.1",
     );
     assert.equal(formatEvaluation({ EvalActionName: "ecs:RunTask", EvalResourceName: "*", EvalDecision: "implicitDeny", MatchedStatements: [] }, "arn:aws:iam::1:user/u"), "ecs:RunTask on *: DENIED implicitly: no statement of arn:aws:iam::1:user/u's policies allows it");
+    assert.equal(
+      formatEvaluation({ EvalActionName: "ecs:RunTask", EvalResourceName: "*", EvalDecision: "implicitDeny", MatchedStatements: [], PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false } }, "arn:aws:iam::1:user/u"),
+      "ecs:RunTask on *: DENIED implicitly: arn:aws:iam::1:user/u's permissions boundary does not allow it",
+    );
   });
 
   it("--context KEY=VALUE[,VALUE]: one value a string, several a list; no '=' is refused saying how to write it", () => {

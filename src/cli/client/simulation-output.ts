@@ -17,7 +17,8 @@ export function describeStatement(s: Statement): string {
 
 /**
  * One simulation result in plain words: the decision, the statement that made it (and how many
- * more agreed), and the context keys the policies needed but were not given.
+ * more agreed) or the permissions boundary that did not allow it, and the context keys the
+ * policies needed but were not given.
  */
 export function formatEvaluation(r: EvaluationResult, principal: string): string {
   const head = `${r.EvalActionName ?? "?"} on ${r.EvalResourceName ?? "*"}`;
@@ -32,7 +33,11 @@ export function formatEvaluation(r: EvaluationResult, principal: string): string
       lines.push(`${head}: DENIED explicitly by ${matched[0] ? describeStatement(matched[0]) : "a statement"}${more}`);
       break;
     default:
-      lines.push(`${head}: DENIED implicitly: no statement of ${principal}'s policies allows it`);
+      lines.push(
+        r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary === false && matched.length === 0
+          ? `${head}: DENIED implicitly: ${principal}'s permissions boundary does not allow it`
+          : `${head}: DENIED implicitly: no statement of ${principal}'s policies allows it`,
+      );
   }
   const missing = r.MissingContextValues ?? [];
   if (missing.length > 0) {
