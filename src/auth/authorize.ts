@@ -1,5 +1,6 @@
 import { AwsError } from "../errors/catalog.js";
-import { evaluate, type Decision } from "./policy/evaluate.js";
+import { evaluate, withinBoundary, type Decision } from "./policy/evaluate.js";
+import type { RequestContext } from "./policy/conditions.js";
 import type { AgentPrincipal, Principal } from "./principal.js";
 import { requestContext, type RequestFacts } from "./request-context.js";
 
@@ -48,19 +49,25 @@ export function decide(principal: Principal, request: AccessRequest, facts: Requ
       return rule?.(principal, request.resource) ? agent : { effect: "implicitDeny" };
     }
     case "user":
-    case "assumed-role":
+    case "assumed-role": {
       // Anyone may ask who they are, whatever their policies say (as with AWS's GetCallerIdentity).
       if (request.action === "sts:GetCallerIdentity") return agent;
-      return evaluate(principal.policies, { ...request, context: () => requestContext(principal, facts, accountId) });
+      let built: RequestContext | undefined;
+      const context = () => (built ??= requestContext(principal, facts, accountId));
+      const identity = evaluate(principal.policies, { ...request, context });
+      const boundary = principal.boundary;
+      return boundary === undefined ? identity : withinBoundary(identity, () => evaluate(boundary, { ...request, context }));
+    }
   }
 }
 
 /** IAM's refusal, in AWS's words, for an explicit or implicit deny. */
 export function denialMessage(principal: Principal, request: AccessRequest, decision: Decision): string {
   const head = `User: ${principal.arn} is not authorized to perform: ${request.action} on resource: ${request.resource}`;
+  const where = decision.effect !== "allowed" && decision.boundary === true ? "permissions boundary" : "identity-based policy";
   return decision.effect === "explicitDeny"
-    ? `${head} with an explicit deny in an identity-based policy`
-    : `${head} because no identity-based policy allows the ${request.action} action`;
+    ? `${head} with an explicit deny in ${where === "permissions boundary" ? "a" : "an"} ${where}`
+    : `${head} because no ${where} allows the ${request.action} action`;
 }
 
 /** Throws AccessDeniedException, in IAM's words, unless `principal` may do `request`. */

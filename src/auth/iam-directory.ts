@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { iamRootArn, parseIamArn, type Partition } from "../domain/arn.js";
-import { iamKey, type IamAccessKeyRecord, type IamIdentityRecord, type IamReader } from "../state/iam-records.js";
+import { iamKey, type IamAccessKeyRecord, type IamGroupRecord, type IamIdentityRecord, type IamReader } from "../state/iam-records.js";
+
+/** What a principal's requests are judged by: its policies, its permissions boundary if any, its tags. */
+interface CompiledIdentity {
+  readonly policies: PolicySet;
+  readonly boundary: PolicySet | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+}
 import type { Store } from "../state/store.js";
 import { compilePolicyText, type CompiledPolicy } from "./policy/compile.js";
 import { policySet, type PolicySet } from "./policy/policy-set.js";
@@ -27,7 +34,7 @@ export const sha256 = (text: string): string => createHash("sha256").update(text
  */
 export class IamDirectory {
   private keys = new Map<string, IamKey>();
-  private identities = new Map<string, { policies: PolicySet; tags: Readonly<Record<string, string>> }>();
+  private identities = new Map<string, CompiledIdentity>();
 
   constructor(
     private readonly opts: { readonly store: Store; readonly box: SecretBox; readonly partition: Partition },
@@ -74,8 +81,8 @@ export class IamDirectory {
       if (parsed.type === "assumed-role") {
         const role = await tx.iam.roles.get(iamKey(parsed.role));
         if (!role) return undefined;
-        const { policies, tags } = await this.identity(tx.iam, `role:${role.roleName}`, role);
-        const session: AssumedRolePrincipal = { kind: "assumed-role", accessKeyId: "", arn, roleArn: role.arn, roleName: role.roleName, roleId: role.roleId, sessionName: parsed.session, policies, tags };
+        const { policies, boundary, tags } = await this.identity(tx.iam, `role:${role.roleName}`, role);
+        const session: AssumedRolePrincipal = { kind: "assumed-role", accessKeyId: "", arn, roleArn: role.arn, roleName: role.roleName, roleId: role.roleId, sessionName: parsed.session, policies, boundary, tags };
         return session;
       }
       return undefined;
@@ -92,7 +99,7 @@ export class IamDirectory {
     }
     const role = await iam.roles.get(iamKey(owner.roleName));
     if (!role) return undefined;
-    const { policies, tags } = await this.identity(iam, `role:${role.roleName}`, role);
+    const { policies, boundary, tags } = await this.identity(iam, `role:${role.roleName}`, role);
     const principal: AssumedRolePrincipal = {
       kind: "assumed-role",
       accessKeyId: record.accessKeyId,
@@ -102,6 +109,7 @@ export class IamDirectory {
       roleId: role.roleId,
       sessionName: owner.sessionName,
       policies,
+      boundary,
       tags,
     };
     return { secretAccessKey, principal, session: { tokenSha256: owner.sessionTokenSha256, expiresAtMs: owner.expiresAtMs } };
@@ -110,16 +118,26 @@ export class IamDirectory {
   private async userPrincipal(iam: IamReader, userName: string, accessKeyId: string): Promise<IamUserPrincipal | undefined> {
     const user = await iam.users.get(iamKey(userName));
     if (!user) return undefined;
-    const { policies, tags } = await this.identity(iam, `user:${user.userName}`, user);
-    return { kind: "user", accessKeyId, arn: user.arn, userName: user.userName, userId: user.userId, policies, tags };
+    const { policies, boundary, tags } = await this.identity(iam, `user:${user.userName}`, user, await groupsOf(iam, user.userName));
+    return { kind: "user", accessKeyId, arn: user.arn, userName: user.userName, userId: user.userId, policies, boundary, tags };
   }
 
-  private async identity(iam: IamReader, cacheKey: string, record: IamIdentityRecord): Promise<{ policies: PolicySet; tags: Readonly<Record<string, string>> }> {
+  private async identity(
+    iam: IamReader,
+    cacheKey: string,
+    record: IamIdentityRecord & { readonly permissionsBoundary?: string | undefined },
+    groups: readonly IamGroupRecord[] = [],
+  ): Promise<CompiledIdentity> {
     const cached = this.identities.get(cacheKey);
     if (cached) return cached;
-    const policies = policySet(await policiesOf(iam, record));
+    const compiled = await policiesOf(iam, record);
+    for (const g of groups) compiled.push(...(await policiesOf(iam, g)));
+    const policies = policySet(compiled);
     const tags = Object.fromEntries(record.tags.map((t) => [t.Key, t.Value]));
-    const entry = { policies, tags };
+    const bound = record.permissionsBoundary === undefined ? undefined : await managedPolicy(iam, record.permissionsBoundary);
+    // A boundary that names no policy now allows nothing (DeletePolicy refuses one in use; this is only a guard).
+    const boundary = record.permissionsBoundary === undefined ? undefined : policySet(bound ? [bound] : []);
+    const entry = { policies, boundary, tags };
     this.remember(this.identities, cacheKey, entry);
     return entry;
   }
@@ -130,6 +148,12 @@ export class IamDirectory {
   }
 }
 
+/** The groups `userName` belongs to, in name order: their policies are the user's too. */
+export async function groupsOf(iam: IamReader, userName: string): Promise<IamGroupRecord[]> {
+  const key = iamKey(userName);
+  return (await iam.groups.list()).filter((g) => g.members.some((m) => iamKey(m) === key));
+}
+
 /**
  * An identity's policies, compiled: inline ones by name, then each attached managed policy's
  * default version by ARN. Stored documents were checked when they were put, so they compile.
@@ -138,10 +162,16 @@ export async function policiesOf(iam: IamReader, record: IamIdentityRecord): Pro
   const inline = Object.entries(record.inlinePolicies).map(([name, text]) => compilePolicyText(name, text, "identity"));
   const managed: CompiledPolicy[] = [];
   for (const arn of record.attachedPolicies) {
-    const parsed = parseIamArn(arn);
-    const policy = parsed?.type === "policy" ? await iam.policies.get(iamKey(parsed.name)) : undefined;
-    const version = policy?.versions.find((v) => v.versionId === policy.defaultVersionId);
-    if (version) managed.push(compilePolicyText(arn, version.document, "identity"));
+    const compiled = await managedPolicy(iam, arn);
+    if (compiled) managed.push(compiled);
   }
   return [...inline, ...managed];
+}
+
+/** A managed policy's default version, compiled and named by its ARN; undefined for an ARN that names none. */
+export async function managedPolicy(iam: IamReader, arn: string): Promise<CompiledPolicy | undefined> {
+  const parsed = parseIamArn(arn);
+  const policy = parsed?.type === "policy" ? await iam.policies.get(iamKey(parsed.name)) : undefined;
+  const version = policy?.arn === arn ? policy.versions.find((v) => v.versionId === policy.defaultVersionId) : undefined;
+  return version && compilePolicyText(arn, version.document, "identity");
 }

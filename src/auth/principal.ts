@@ -36,6 +36,8 @@ export interface IamUserPrincipal {
   readonly userId: string;
   /** Its inline policies and the default versions of its managed ones, compiled. */
   readonly policies: PolicySet;
+  /** Its permissions boundary, when it has one: what its policies allow must be allowed here too. */
+  readonly boundary?: PolicySet | undefined;
   /** Its tags, for `aws:PrincipalTag/<key>`. */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -51,6 +53,8 @@ export interface AssumedRolePrincipal {
   readonly roleId: string;
   readonly sessionName: string;
   readonly policies: PolicySet;
+  /** The role's permissions boundary, when it has one. */
+  readonly boundary?: PolicySet | undefined;
   readonly tags: Readonly<Record<string, string>>;
 }
 

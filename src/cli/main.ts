@@ -4,6 +4,7 @@ import { agentCommand } from "./agent-command.js";
 import { deployCommand } from "./deploy-command.js";
 import { diffCommand } from "./diff-command.js";
 import { logsCommand } from "./logs-command.js";
+import { iamCommand } from "./iam-command.js";
 import { serverCommand } from "./server-command.js";
 import { upCommand } from "./up-command.js";
 
@@ -20,6 +21,7 @@ program.addCommand(upCommand());
 program.addCommand(diffCommand());
 program.addCommand(deployCommand());
 program.addCommand(logsCommand());
+program.addCommand(iamCommand());
 try {
   await program.parseAsync();
 } catch (err) {

@@ -68,20 +68,20 @@ export function parseEcrRepositoryArn(arn: string): { accountId: string; name: s
   return m ? { accountId: m[1]!, name: m[2]! } : undefined;
 }
 
-/** An IAM user, role or customer managed policy: `arn:aws:iam::<account>:<type>/<path without its leading slash><name>`. */
-export const iamArn = (p: Partition, type: "user" | "role" | "policy", path: string, name: string): string =>
+/** An IAM user, group, role or customer managed policy: `arn:aws:iam::<account>:<type>/<path without its leading slash><name>`. */
+export const iamArn = (p: Partition, type: "user" | "group" | "role" | "policy", path: string, name: string): string =>
   `arn:aws:iam::${p.accountId}:${type}${path}${name}`;
 
 /** The parts of an IAM user, role or policy ARN, or of an assumed-role session's, or undefined when it is none. */
 export function parseIamArn(arn: string):
-  | { readonly type: "user" | "role" | "policy"; readonly accountId: string; readonly path: string; readonly name: string }
+  | { readonly type: "user" | "group" | "role" | "policy"; readonly accountId: string; readonly path: string; readonly name: string }
   | { readonly type: "assumed-role"; readonly accountId: string; readonly role: string; readonly session: string }
   | undefined {
   const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/([^/]+)$/.exec(arn);
   if (session) return { type: "assumed-role", accountId: session[1]!, role: session[2]!, session: session[3]! };
-  const m = /^arn:aws:iam::(\d{12}):(user|role|policy)(\/(?:[^/]+\/)*)([^/]+)$/.exec(arn);
+  const m = /^arn:aws:iam::(\d{12}):(user|group|role|policy)(\/(?:[^/]+\/)*)([^/]+)$/.exec(arn);
   if (!m) return undefined;
-  return { type: m[2] as "user" | "role" | "policy", accountId: m[1]!, path: m[3]!, name: m[4]! };
+  return { type: m[2] as "user" | "group" | "role" | "policy", accountId: m[1]!, path: m[3]!, name: m[4]! };
 }
 
 /** An EventBridge rule of the default event bus. */

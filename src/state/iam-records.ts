@@ -25,6 +25,17 @@ export interface IamUserRecord extends IamIdentityRecord {
   readonly userName: string;
   /** `AIDA…`, as IAM's user ids. */
   readonly userId: string;
+  /** The managed policy (ARN) that bounds what its policies can allow. */
+  readonly permissionsBoundary?: string | undefined;
+}
+
+/** An IAM group: its policies apply to each of its members (`tags` stay empty: IAM groups have none). */
+export interface IamGroupRecord extends IamIdentityRecord {
+  readonly groupName: string;
+  /** `AGPA…`, as IAM's group ids. */
+  readonly groupId: string;
+  /** Its users' names as they were created, in the order they were added. */
+  readonly members: readonly string[];
 }
 
 export interface IamRoleRecord extends IamIdentityRecord {
@@ -35,6 +46,8 @@ export interface IamRoleRecord extends IamIdentityRecord {
   readonly maxSessionDurationS: number;
   /** The trust policy's text. */
   readonly assumeRolePolicyDocument: string;
+  /** The managed policy (ARN) that bounds what its policies can allow. */
+  readonly permissionsBoundary?: string | undefined;
 }
 
 export interface IamPolicyVersionRecord {
@@ -93,6 +106,7 @@ export interface IamTable<T> extends IamTableReader<T> {
 export interface IamReader {
   readonly users: IamTableReader<IamUserRecord>;
   readonly roles: IamTableReader<IamRoleRecord>;
+  readonly groups: IamTableReader<IamGroupRecord>;
   /** Keyed by ARN. */
   readonly policies: IamTableReader<IamManagedPolicyRecord>;
   accessKey(accessKeyId: string): Promise<IamAccessKeyRecord | undefined>;
@@ -102,6 +116,7 @@ export interface IamReader {
 export interface IamRepository extends IamReader {
   readonly users: IamTable<IamUserRecord>;
   readonly roles: IamTable<IamRoleRecord>;
+  readonly groups: IamTable<IamGroupRecord>;
   readonly policies: IamTable<IamManagedPolicyRecord>;
   putAccessKey(record: IamAccessKeyRecord): Promise<void>;
   deleteAccessKey(accessKeyId: string): Promise<boolean>;

@@ -20,7 +20,7 @@ const aKey = (id: string, owner: IamAccessKeyRecord["owner"], createdAtMs = 1): 
 
 /** The IAM part of the Store contract: entities by kind and name, access keys by id and by user, session expiry. */
 export function iamContract(withStore: WithStore): void {
-  it("keeps IAM users, roles and policies apart by kind, listed by name, overwritten and deleted by name", () =>
+  it("keeps IAM users, groups, roles and policies apart by kind, listed by name, overwritten and deleted by name", () =>
     withStore(async (store) => {
       await store.write(async (tx) => {
         for (const n of ["b", "a"]) await tx.iam.users.put(n, aUser(n));
@@ -33,6 +33,10 @@ export function iamContract(withStore: WithStore): void {
       assert.equal(await store.write((tx) => tx.iam.users.delete("a")), true);
       assert.equal(await store.write((tx) => tx.iam.users.delete("a")), false);
       assert.equal((await store.read((tx) => tx.iam.policies.list())).length, 1);
+      const group = { groupName: "a", groupId: "AGPA", arn: "arn:aws:iam::123456789012:group/a", path: "/", createdAtMs: 1, tags: [], inlinePolicies: {}, attachedPolicies: [], members: ["b"] };
+      await store.write((tx) => tx.iam.groups.put("a", group));
+      assert.deepEqual(await store.read((tx) => tx.iam.groups.get("a")), group);
+      assert.deepEqual((await store.read((tx) => tx.iam.users.list())).map((u) => u.userName), ["b"]);
     }));
 
   it("finds access keys by id and a user's long-term keys oldest first; forgets expired sessions only", () =>

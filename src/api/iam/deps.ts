@@ -23,6 +23,6 @@ export async function mutate<T>(deps: IamDeps, fn: (tx: WriteTx) => Promise<T>):
 
 const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-/** IAM's unique ids: a four-letter prefix by kind (`AIDA` users, `AROA` roles, `ANPA` policies, `ASIA` session keys) and random characters. */
-export const iamId = (prefix: "AIDA" | "AROA" | "ANPA" | "ASIA", length = 17): string =>
+/** IAM's unique ids: a four-letter prefix by kind (`AIDA` users, `AGPA` groups, `AROA` roles, `ANPA` policies, `ASIA` session keys) and random characters. */
+export const iamId = (prefix: "AIDA" | "AGPA" | "AROA" | "ANPA" | "ASIA", length = 17): string =>
   prefix + Array.from(randomBytes(length), (b) => alphabet[b % alphabet.length]).join("");

@@ -6,13 +6,14 @@ import type { ReadTx, WriteTx } from "../../state/store.js";
 import type { QueryOperation } from "../aws-query/service.js";
 import { mutate, type IamDeps } from "./deps.js";
 import { required, rules } from "./params.js";
+import { getGroup, groupResource } from "./groups.js";
 import { getRole, roleResource } from "./roles.js";
 import { getUser, userResource } from "./users.js";
 
-/** Users and roles, as their inline and attached policies are kept: one shape, two tables. */
+/** Users, groups and roles, as their inline and attached policies are kept: one shape, three tables. */
 export interface IdentityKind {
-  /** `User` or `Role`: the operations' infix (PutUserPolicy) and their parameter (UserName). */
-  readonly noun: "User" | "Role";
+  /** `User`, `Group` or `Role`: the operations' infix (PutUserPolicy) and their parameter (UserName). */
+  readonly noun: "User" | "Group" | "Role";
   /** IAM's limit on the total size of an identity's inline policies, whitespace not counted. */
   readonly inlineBytes: number;
   readonly resource: (params: Readonly<Record<string, unknown>>, p: Partition) => string;
@@ -32,6 +33,19 @@ export const identityKinds: readonly IdentityKind[] = [
     put: async (tx, { name, ...record }) => {
       const user = await getUser(tx, name);
       await tx.iam.users.put(iamKey(name), { ...user, inlinePolicies: record.inlinePolicies, attachedPolicies: record.attachedPolicies });
+    },
+  },
+  {
+    noun: "Group",
+    inlineBytes: 5120,
+    resource: groupResource,
+    get: async (tx, name) => {
+      const g = await getGroup(tx, name);
+      return { ...g, name: g.groupName };
+    },
+    put: async (tx, { name, ...record }) => {
+      const group = await getGroup(tx, name);
+      await tx.iam.groups.put(iamKey(name), { ...group, inlinePolicies: record.inlinePolicies, attachedPolicies: record.attachedPolicies });
     },
   },
   {

@@ -34,9 +34,15 @@ function checkManaged(document: string): void {
 }
 
 /** How many users and roles have `arn` attached. */
-async function attachments(tx: ReadTx, arn: string): Promise<number> {
+/** How many users and roles `arn` bounds (PermissionsBoundaryUsageCount). */
+async function boundaryUses(tx: ReadTx, arn: string): Promise<number> {
   const [users, roles] = await Promise.all([tx.iam.users.list(), tx.iam.roles.list()]);
-  return [...users, ...roles].filter((i) => i.attachedPolicies.includes(arn)).length;
+  return [...users, ...roles].filter((i) => i.permissionsBoundary === arn).length;
+}
+
+async function attachments(tx: ReadTx, arn: string): Promise<number> {
+  const [users, roles, groups] = await Promise.all([tx.iam.users.list(), tx.iam.roles.list(), tx.iam.groups.list()]);
+  return [...users, ...roles, ...groups].filter((i) => i.attachedPolicies.includes(arn)).length;
 }
 
 const policyResource = (params: Readonly<Record<string, unknown>>, p: Partition): string =>
@@ -78,7 +84,7 @@ export function managedPolicyOperations(deps: IamDeps): Record<string, QueryOper
         const arn = required(params, "PolicyArn", rules.arn);
         return deps.store.read(async (tx) => {
           const policy = await getPolicy(tx, arn);
-          return { Policy: policyView(policy, await attachments(tx, arn)) };
+          return { Policy: policyView(policy, await attachments(tx, arn), await boundaryUses(tx, arn)) };
         });
       },
     },
@@ -101,7 +107,7 @@ export function managedPolicyOperations(deps: IamDeps): Record<string, QueryOper
         const arn = required(params, "PolicyArn", rules.arn);
         await mutate(deps, async (tx) => {
           const policy = await getPolicy(tx, arn);
-          if ((await attachments(tx, arn)) > 0) throw new AwsError("DeleteConflict", "Cannot delete a policy attached to entities.");
+          if ((await attachments(tx, arn)) > 0 || (await boundaryUses(tx, arn)) > 0) throw new AwsError("DeleteConflict", "Cannot delete a policy attached to entities.");
           if (policy.versions.length > 1) {
             throw new AwsError("DeleteConflict", "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
           }

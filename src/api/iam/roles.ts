@@ -5,6 +5,7 @@ import { AwsError } from "../../errors/catalog.js";
 import { iamKey, type IamRoleRecord } from "../../state/iam-records.js";
 import type { ReadTx } from "../../state/store.js";
 import type { QueryOperation } from "../aws-query/service.js";
+import { checkBoundaryPolicy } from "./boundary-policy.js";
 import { iamId, mutate, type IamDeps } from "./deps.js";
 import { optional, optionalInt, optionalTags, required, rules } from "./params.js";
 import { paged, roleView } from "./views.js";
@@ -52,6 +53,7 @@ export function roleOperations(deps: IamDeps): Record<string, QueryOperation> {
         const description = optional(params, "Description", rules.description);
         const maxSessionDurationS = optionalInt(params, "MaxSessionDuration", 3600, 43200) ?? 3600;
         const tags = optionalTags(params);
+        const permissionsBoundary = optional(params, "PermissionsBoundary", rules.arn);
         const role: IamRoleRecord = {
           roleName,
           roleId: iamId("AROA"),
@@ -64,9 +66,11 @@ export function roleOperations(deps: IamDeps): Record<string, QueryOperation> {
           tags,
           inlinePolicies: {},
           attachedPolicies: [],
+          permissionsBoundary,
         };
         await mutate(deps, async (tx) => {
           await checkTrustPolicy(tx, trust, partition);
+          if (permissionsBoundary !== undefined) await checkBoundaryPolicy(tx, permissionsBoundary);
           if (await tx.iam.roles.get(iamKey(roleName))) throw new AwsError("EntityAlreadyExists", `Role with name ${roleName} already exists.`);
           await tx.iam.roles.put(iamKey(roleName), role);
         });

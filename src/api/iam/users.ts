@@ -1,9 +1,11 @@
 import { generateAccessKey } from "../../auth/credentials-file.js";
+import { groupsOf } from "../../auth/iam-directory.js";
 import { iamArn, type Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import { iamKey, type IamUserRecord } from "../../state/iam-records.js";
 import type { ReadTx } from "../../state/store.js";
 import type { QueryContext, QueryOperation } from "../aws-query/service.js";
+import { checkBoundaryPolicy } from "./boundary-policy.js";
 import { iamId, mutate, type IamDeps } from "./deps.js";
 import { optional, optionalInt, optionalTags, required, rules } from "./params.js";
 import { accessKeyMetadataView, paged, userView } from "./views.js";
@@ -40,6 +42,7 @@ export function userOperations(deps: IamDeps): Record<string, QueryOperation> {
         const userName = required(params, "UserName", rules.name);
         const path = optional(params, "Path", rules.path) ?? "/";
         const tags = optionalTags(params);
+        const permissionsBoundary = optional(params, "PermissionsBoundary", rules.arn);
         const user: IamUserRecord = {
           userName,
           userId: iamId("AIDA"),
@@ -49,8 +52,10 @@ export function userOperations(deps: IamDeps): Record<string, QueryOperation> {
           tags,
           inlinePolicies: {},
           attachedPolicies: [],
+          permissionsBoundary,
         };
         await mutate(deps, async (tx) => {
+          if (permissionsBoundary !== undefined) await checkBoundaryPolicy(tx, permissionsBoundary);
           if (await tx.iam.users.get(iamKey(userName))) throw new AwsError("EntityAlreadyExists", `User with name ${userName} already exists.`);
           await tx.iam.users.put(iamKey(userName), user);
         });
@@ -80,6 +85,9 @@ export function userOperations(deps: IamDeps): Record<string, QueryOperation> {
           const user = await getUser(tx, userName);
           if ((await tx.iam.accessKeysOf(user.userName)).length > 0) throw new AwsError("DeleteConflict", "Cannot delete entity, must delete access keys first.");
           if (Object.keys(user.inlinePolicies).length > 0) throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.");
+          if ((await groupsOf(tx.iam, user.userName)).length > 0) {
+            throw new AwsError("DeleteConflict", "Cannot delete entity, must remove user from all groups first.");
+          }
           if (user.attachedPolicies.length > 0) throw new AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
           await tx.iam.users.delete(iamKey(userName));
         });

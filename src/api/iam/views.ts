@@ -1,11 +1,13 @@
-import type { IamAccessKeyRecord, IamManagedPolicyRecord, IamPolicyVersionRecord, IamRoleRecord, IamUserRecord } from "../../state/iam-records.js";
+import type { IamAccessKeyRecord, IamGroupRecord, IamManagedPolicyRecord, IamPolicyVersionRecord, IamRoleRecord, IamUserRecord } from "../../state/iam-records.js";
 
 /**
- * IAM's response shapes (botocore's iam model: User, Role, Policy, PolicyVersion, AccessKeyMetadata).
+ * IAM's response shapes (botocore's iam model: User, Group, Role, Policy, PolicyVersion, AccessKeyMetadata).
  * Policy documents go out URL-encoded, as IAM sends them (the AWS CLI decodes them).
  */
 
 const tagsOf = (tags: readonly { Key: string; Value: string }[]) => (tags.length > 0 ? tags.map((t) => ({ Key: t.Key, Value: t.Value })) : undefined);
+
+const boundaryView = (arn: string | undefined) => (arn === undefined ? undefined : { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: arn });
 
 export const userView = (u: IamUserRecord, withTags = false) => ({
   Path: u.path,
@@ -13,7 +15,16 @@ export const userView = (u: IamUserRecord, withTags = false) => ({
   UserId: u.userId,
   Arn: u.arn,
   CreateDate: new Date(u.createdAtMs),
+  PermissionsBoundary: withTags ? boundaryView(u.permissionsBoundary) : undefined,
   Tags: withTags ? tagsOf(u.tags) : undefined,
+});
+
+export const groupView = (g: IamGroupRecord) => ({
+  Path: g.path,
+  GroupName: g.groupName,
+  GroupId: g.groupId,
+  Arn: g.arn,
+  CreateDate: new Date(g.createdAtMs),
 });
 
 export const roleView = (r: IamRoleRecord, withTags = false) => ({
@@ -25,17 +36,18 @@ export const roleView = (r: IamRoleRecord, withTags = false) => ({
   AssumeRolePolicyDocument: encodeURIComponent(r.assumeRolePolicyDocument),
   Description: r.description,
   MaxSessionDuration: r.maxSessionDurationS,
+  PermissionsBoundary: withTags ? boundaryView(r.permissionsBoundary) : undefined,
   Tags: withTags ? tagsOf(r.tags) : undefined,
 });
 
-export const policyView = (p: IamManagedPolicyRecord, attachmentCount: number) => ({
+export const policyView = (p: IamManagedPolicyRecord, attachmentCount: number, boundaryUsageCount = 0) => ({
   PolicyName: p.policyName,
   PolicyId: p.policyId,
   Arn: p.arn,
   Path: p.path,
   DefaultVersionId: p.defaultVersionId,
   AttachmentCount: attachmentCount,
-  PermissionsBoundaryUsageCount: 0,
+  PermissionsBoundaryUsageCount: boundaryUsageCount,
   IsAttachable: true,
   Description: p.description,
   CreateDate: new Date(p.createdAtMs),

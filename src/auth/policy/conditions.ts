@@ -1,5 +1,6 @@
 import { malformed, type ConditionBlock } from "./document.js";
 import { addressBytes, ipRange } from "./ip-range.js";
+import { compileTemplate, hasVariables, plainText } from "./variables.js";
 import { arnMatcher, wildcardMatcher } from "./wildcard.js";
 
 /**
@@ -114,14 +115,37 @@ const operators: Readonly<Record<string, { readonly family: Family; readonly neg
  * the operator cannot read). Semantics as IAM evaluates them: operators and keys are ANDed, a key's
  * values ORed; a negated operator holds for a key the request lacks, a positive one does not
  * (`…IfExists` holds then too); `Null` tests presence; `ForAllValues:`/`ForAnyValue:` compare
- * every/any value of a multivalued key.
+ * every/any value of a multivalued key. With `variables` (Version 2012-10-17), values holding
+ * `${…}` are resolved per request (variables.ts); one that cannot be resolved fails its key's test.
  */
-export function compileCondition(block: ConditionBlock): ConditionTest {
+export function compileCondition(block: ConditionBlock, opts: { readonly variables: boolean } = { variables: false }): ConditionTest {
   const tests: ConditionTest[] = [];
   for (const [opName, keys] of Object.entries(block)) {
-    for (const [key, values] of Object.entries(keys)) tests.push(compileOne(opName, key.toLowerCase(), values));
+    for (const [key, values] of Object.entries(keys)) {
+      tests.push(opts.variables && values.some(hasVariables) ? withVariables(opName, key.toLowerCase(), values) : compileOne(opName, key.toLowerCase(), values));
+    }
   }
   return (ctx) => tests.every((t) => t(ctx));
+}
+
+/**
+ * A key whose values hold variables: its operator is checked now (an unknown one is refused), its
+ * values compiled per request once resolved. Values `${*}`/`${?}` resolve to `*`/`?`, which the
+ * `…Like` operators then read as wildcards.
+ */
+function withVariables(opName: string, key: string, values: readonly string[]): ConditionTest {
+  compileOne(opName, key, values.filter((v) => !hasVariables(v)));
+  const templates = values.map(compileTemplate);
+  return (ctx) => {
+    const resolved = templates.map((t) => t(ctx));
+    if (resolved.some((r) => r === undefined)) return false;
+    try {
+      return compileOne(opName, key, resolved.map((r) => plainText(r!)))(ctx);
+    } catch {
+      // A resolved value the operator cannot read (`NumericLessThan` of a user name) matches nothing.
+      return false;
+    }
+  };
 }
 
 function compileOne(opName: string, key: string, values: readonly string[]): ConditionTest {

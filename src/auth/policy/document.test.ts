@@ -43,7 +43,7 @@ describe("policy documents", () => {
     ["a condition key without a vendor", doc(allow({ Condition: { StringEquals: { SourceIp: "x" } } })), "identity", "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."],
     ["a CIDR that is none", doc(allow({ Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/33" } } })), "identity", "Invalid Condition value 10.0.0.0/33 for IpAddress: expected an IP address or CIDR block."],
     ["a date that is none", doc(allow({ Condition: { DateGreaterThan: { "aws:CurrentTime": "soon" } } })), "identity", "Invalid Condition value soon for DateGreaterThan: expected a date (ISO 8601 or epoch seconds)."],
-    ["a policy variable, which Berth would not evaluate", doc(allow({ Effect: "Deny", Resource: "arn:aws:iam::123456789012:user/${aws:username}" })), "identity", "Berth does not support policy variables yet (arn:aws:iam::123456789012:user/${aws:username}): name the resources or values themselves."],
+    ["an unknown operator beside a policy variable", doc(allow({ Condition: { StringEqualz: { "aws:username": "${aws:username}" } } })), "identity", "Invalid Condition type : StringEqualz"],
     ["a trust statement with a resource", doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Resource: "*" }), "trust", "Has prohibited field Resource"],
     ["a trust statement without a principal", doc({ Effect: "Allow", Action: "sts:AssumeRole" }), "trust", "Missing required field Principal"],
   ];

@@ -58,7 +58,6 @@ export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
   const sids = statements.flatMap((s) => (s.Sid === undefined ? [] : [s.Sid]));
   if (new Set(sids).size !== sids.length) throw malformed("Statement IDs (SID) in a single policy must be unique.");
   for (const s of statements) checkStatement(s, kind);
-  if (json.Version === "2012-10-17") for (const s of statements) refuseVariables(s);
   return { ...(typeof json.Version === "string" && { Version: json.Version }), Statement: statements };
 }
 
@@ -99,19 +98,6 @@ function checkStatement(s: Statement, kind: PolicyKind): void {
   }
   for (const keys of Object.values(s.Condition ?? {})) {
     for (const key of Object.keys(keys)) checkVendor(key);
-  }
-}
-
-/**
- * Policy variables (`${aws:username}`) are not evaluated by Berth yet. Taken literally they would
- * never match, which would quietly void a Deny that uses one: such documents are refused instead,
- * saying so. (Under Version 2008-10-17, or none, IAM itself takes `${…}` literally.)
- */
-function refuseVariables(s: Statement): void {
-  const values = [...(s.Resource ?? []), ...(s.NotResource ?? []), ...Object.values(s.Condition ?? {}).flatMap((keys) => Object.values(keys).flat())];
-  const found = values.find((v) => /\$\{[^}]*\}/.test(v));
-  if (found !== undefined) {
-    throw malformed(`Berth does not support policy variables yet (${found.slice(0, 128)}): name the resources or values themselves.`);
   }
 }
 

@@ -9,16 +9,29 @@ export interface EvaluationRequest {
   readonly context: RequestContext | (() => RequestContext);
 }
 
-/** IAM's three outcomes; the statement that decided, when one did. */
+/** IAM's three outcomes; the statement that decided, when one did; `boundary` when the permissions boundary denied. */
 export type Decision =
   | { readonly effect: "allowed"; readonly by: StatementRef }
-  | { readonly effect: "explicitDeny"; readonly by: StatementRef }
-  | { readonly effect: "implicitDeny" };
+  | { readonly effect: "explicitDeny"; readonly by: StatementRef; readonly boundary?: true }
+  | { readonly effect: "implicitDeny"; readonly boundary?: true };
+
+/**
+ * IAM's rule for a permissions boundary: an explicit deny in either wins (the identity's first);
+ * else allowed only when both the identity's policies and the boundary allow.
+ */
+export function withinBoundary(identity: Decision, boundary: () => Decision): Decision {
+  if (identity.effect === "explicitDeny") return identity;
+  const b = boundary();
+  if (b.effect === "explicitDeny") return { ...b, boundary: true };
+  if (identity.effect !== "allowed") return identity;
+  return b.effect === "allowed" ? identity : { effect: "implicitDeny", boundary: true };
+}
 
 /** Matches a statement against a request whose action is already lower-cased; builds the context at most once. */
 function matcher(request: EvaluationRequest): (s: CompiledStatement, action: string) => boolean {
   const ctx = contextOf(request);
-  return (s, action) => s.action(action) && s.resource(request.resource) && (s.condition === undefined || s.condition(ctx()));
+  return (s, action) =>
+    s.action(action) && s.resource(request.resource) && (s.resourceInContext === undefined || s.resourceInContext(request.resource, ctx())) && (s.condition === undefined || s.condition(ctx()));
 }
 
 function contextOf(request: EvaluationRequest): () => RequestContext {
@@ -54,6 +67,7 @@ export function evaluate(policies: PolicySet | readonly CompiledPolicy[], reques
   const ctx = contextOf(request);
   let allow: StatementRef | undefined;
   for (const { statement: s } of candidates(set, request.action.toLowerCase(), request.resource)) {
+    if (s.resourceInContext !== undefined && !s.resourceInContext(request.resource, ctx())) continue;
     if (s.condition !== undefined && !s.condition(ctx())) continue;
     if (s.effect === "Deny") return { effect: "explicitDeny", by: s.ref };
     allow ??= s.ref;

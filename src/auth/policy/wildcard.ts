@@ -20,6 +20,16 @@ export function wildcardMatcher(patterns: readonly string[], opts: { readonly ig
 }
 
 /**
+ * A test for "matches any of `patterns`" whose variables were replaced for one request
+ * (variables.ts): the replaced pieces are literal, a `*` in them no wildcard.
+ */
+export function resolvedMatcher(patterns: readonly (readonly { readonly text: string; readonly literal: boolean }[])[], opts: { readonly ignoreCase: boolean }): (value: string) => boolean {
+  const literal = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp(`^(?:${patterns.map((pieces) => pieces.map((p) => (p.literal ? literal(p.text) : source(p.text))).join("")).join("|")})$`, opts.ignoreCase ? "is" : "s");
+  return (v) => re.test(v);
+}
+
+/**
  * ArnLike/ArnEquals: each of an ARN's six colon-separated parts matched on its own (the last part
  * may itself hold colons), so `*` never spans from the service into the account.
  */

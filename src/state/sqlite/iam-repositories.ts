@@ -1,5 +1,5 @@
 import type { Database, Statement } from "better-sqlite3";
-import type { IamAccessKeyRecord, IamManagedPolicyRecord, IamRepository, IamRoleRecord, IamTable, IamUserRecord } from "../iam-records.js";
+import type { IamAccessKeyRecord, IamGroupRecord, IamManagedPolicyRecord, IamRepository, IamRoleRecord, IamTable, IamUserRecord } from "../iam-records.js";
 import { parseDoc, type DocRow } from "./rows.js";
 
 /** One kind of IAM entity in `iam_entities` (migration 9), keyed by (kind, name). */
@@ -38,6 +38,7 @@ class SqliteIamTable<T> implements IamTable<T> {
 export class SqliteIam implements IamRepository {
   readonly users: IamTable<IamUserRecord>;
   readonly roles: IamTable<IamRoleRecord>;
+  readonly groups: IamTable<IamGroupRecord>;
   readonly policies: IamTable<IamManagedPolicyRecord>;
   private readonly keyStmt: Statement<[string], DocRow>;
   private readonly keysOfStmt: Statement<[string], DocRow>;
@@ -48,6 +49,7 @@ export class SqliteIam implements IamRepository {
   constructor(db: Database) {
     this.users = new SqliteIamTable(db, "user");
     this.roles = new SqliteIamTable(db, "role");
+    this.groups = new SqliteIamTable(db, "group");
     this.policies = new SqliteIamTable(db, "policy");
     this.keyStmt = db.prepare("SELECT doc FROM iam_access_keys WHERE access_key_id = ?");
     this.keysOfStmt = db.prepare("SELECT doc FROM iam_access_keys WHERE owner_kind = 'user' AND owner = ? ORDER BY doc ->> '$.createdAtMs', access_key_id");
