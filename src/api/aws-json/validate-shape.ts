@@ -1,7 +1,7 @@
 import { NormalizedSchema } from "@smithy/core/schema";
 import type { StaticStructureSchema } from "@smithy/types";
 import { AwsError, type ErrorName } from "../../errors/catalog.js";
-import { numberKind, numberProblem } from "./number-kinds.js";
+import { numberKind, numberProblem, type NumberKind } from "./number-kinds.js";
 import { excerpt } from "../../observability/excerpt.js";
 
 /**
@@ -19,71 +19,132 @@ import { excerpt } from "../../observability/excerpt.js";
  */
 export function validateShape(schema: StaticStructureSchema, value: unknown, missingMember: ErrorName = "InvalidParameterException"): Record<string, unknown> {
   try {
-    const cleaned = check(NormalizedSchema.of(schema), value, "");
+    const cleaned = compiled(schema)(value);
     return isObject(cleaned) ? cleaned : {};
   } catch (e) {
+    const error = e instanceof ShapeProblem ? e.error() : e;
     // A missing required member is the only InvalidParameterException raised here; services without that name (EventBridge) say ValidationException.
-    if (e instanceof AwsError && e.code === "InvalidParameterException" && missingMember !== e.code) throw new AwsError(missingMember, e.message, e.fields);
-    throw e;
+    if (error instanceof AwsError && error.code === "InvalidParameterException" && missingMember !== error.code) throw new AwsError(missingMember, error.message, error.fields);
+    throw error;
   }
 }
 
-function check(s: NormalizedSchema, value: unknown, path: string, kind = numberKind(undefined, undefined)): unknown {
-  if (s.isStructSchema()) return checkStruct(s, value, path);
+/**
+ * A checker per shape, made once from the SDK's schema and kept: a request's members are checked
+ * without walking the schema's objects again. Paths are not built while checking (a PutLogEvents of
+ * 10,000 events would build 30,000 strings): a problem names its place as it travels out.
+ */
+type Checker = (value: unknown) => unknown;
+
+const checkers = new WeakMap<StaticStructureSchema, Checker>();
+
+function compiled(schema: StaticStructureSchema): Checker {
+  let checker = checkers.get(schema);
+  if (checker === undefined) {
+    checker = compile(NormalizedSchema.of(schema), numberKind(undefined, undefined));
+    checkers.set(schema, checker);
+  }
+  return checker;
+}
+
+/** Where in the request a problem is, innermost step first, and the error it becomes once the path is known. */
+class ShapeProblem {
+  readonly steps: Array<(outer: string) => string> = [];
+  constructor(private readonly errorAt: (path: string) => AwsError) {}
+  within(step: (outer: string) => string): ShapeProblem {
+    this.steps.push(step);
+    return this;
+  }
+  error(): AwsError {
+    return this.errorAt(this.steps.reduceRight((path, step) => step(path), ""));
+  }
+}
+
+function compile(s: NormalizedSchema, kind: NumberKind, structs = new Map<unknown, Checker>()): Checker {
+  if (s.isStructSchema()) return compileStruct(s, structs);
   if (s.isListSchema()) {
-    if (!Array.isArray(value)) throw typeError(path, "a list", value);
-    const item = s.getValueSchema();
-    return value.filter((v) => v !== null).map((v, i) => check(item, v, `${path}[${i}]`, kind));
+    const item = compile(s.getValueSchema(), kind, structs);
+    return (value) => {
+      if (!Array.isArray(value)) throw typeProblem("a list", value);
+      const out: unknown[] = [];
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === null) continue;
+        try {
+          out.push(item(value[i]));
+        } catch (e) {
+          throw e instanceof ShapeProblem ? e.within((outer) => `${outer}[${i}]`) : e;
+        }
+      }
+      return out;
+    };
   }
   if (s.isMapSchema()) {
-    if (!isObject(value)) throw typeError(path, "a map", value);
-    const item = s.getValueSchema();
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== null)
-        // A map key is the client's text: the path that names it in a message quotes an excerpt.
-        .map(([k, v]) => [k, check(item, v, `${path}.${excerpt(k)}`, kind)]),
-    );
+    const item = compile(s.getValueSchema(), kind, structs);
+    return (value) => {
+      if (!isObject(value)) throw typeProblem("a map", value);
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (v === null) continue;
+        try {
+          out[k] = item(v);
+        } catch (e) {
+          // A map key is the client's text: the path that names it in a message quotes an excerpt.
+          throw e instanceof ShapeProblem ? e.within((outer) => `${outer}.${excerpt(k)}`) : e;
+        }
+      }
+      return out;
+    };
   }
-  if (s.isDocumentSchema()) return value;
-  if (s.isBooleanSchema()) {
-    if (typeof value !== "boolean") throw typeError(path, "a boolean", value);
-    return value;
-  }
+  if (s.isDocumentSchema()) return (value) => value;
+  if (s.isBooleanSchema()) return (value) => (typeof value === "boolean" ? value : fail(typeProblem("a boolean", value)));
   if (s.isNumericSchema() || s.isBigIntegerSchema() || s.isBigDecimalSchema()) {
-    if (typeof value !== "number" || !Number.isFinite(value)) throw typeError(path, "a number", value);
-    const problem = s.isNumericSchema() ? numberProblem(kind, value) : undefined;
-    if (problem !== undefined) throw new AwsError("SerializationException", `Expected ${problem} for '${path}', but got ${value}.`);
-    return value;
+    const ranged = s.isNumericSchema();
+    return (value) => {
+      if (typeof value !== "number" || !Number.isFinite(value)) throw typeProblem("a number", value);
+      const problem = ranged ? numberProblem(kind, value) : undefined;
+      if (problem !== undefined) throw new ShapeProblem((path) => new AwsError("SerializationException", `Expected ${problem} for '${path}', but got ${value}.`));
+      return value;
+    };
   }
-  if (s.isTimestampSchema()) {
-    if (typeof value !== "number" && typeof value !== "string") throw typeError(path, "a timestamp", value);
-    return value;
-  }
+  if (s.isTimestampSchema()) return (value) => (typeof value === "number" || typeof value === "string" ? value : fail(typeProblem("a timestamp", value)));
   // Strings and blobs (base64 text) alike.
-  if (typeof value !== "string") throw typeError(path, "a string", value);
-  return value;
+  return (value) => (typeof value === "string" ? value : fail(typeProblem("a string", value)));
 }
 
-function checkStruct(s: NormalizedSchema, value: unknown, path: string): Record<string, unknown> {
-  if (!isObject(value)) throw typeError(path, "a structure", value);
+function compileStruct(s: NormalizedSchema, structs: Map<unknown, Checker>): Checker {
+  const raw = s.getSchema();
+  const known = structs.get(raw);
+  if (known) return known;
+  // A shape may contain itself: its checker is looked up when called, so it can be its own member's.
+  let self: Checker = () => undefined;
+  structs.set(raw, (value) => self(value));
   const requiredCount = requiredMembers(s);
-  const out: Record<string, unknown> = {};
-  let index = 0;
   const structure = s.getName(true);
-  for (const [name, member] of s.structIterator()) {
-    const v = value[name];
-    const memberPath = path ? `${path}.${name}` : name;
-    if (v === undefined || v === null) {
-      if (index < requiredCount) {
-        throw new AwsError("InvalidParameterException", `Missing required parameter '${memberPath}'.`);
+  const members = [...s.structIterator()].map(([name, member]) => ({ name, check: compile(member, numberKind(structure, name), structs) }));
+  const inside = (name: string) => (outer: string) => (outer ? `${outer}.${name}` : name);
+  self = (value) => {
+    if (!isObject(value)) throw typeProblem("a structure", value);
+    const out: Record<string, unknown> = {};
+    for (let index = 0; index < members.length; index++) {
+      const { name, check } = members[index]!;
+      const v = value[name];
+      if (v === undefined || v === null) {
+        if (index < requiredCount) throw new ShapeProblem((path) => new AwsError("InvalidParameterException", `Missing required parameter '${path}'.`)).within(inside(name));
+        continue;
       }
-    } else {
-      out[name] = check(member, v, memberPath, numberKind(structure, name));
+      try {
+        out[name] = check(v);
+      } catch (e) {
+        throw e instanceof ShapeProblem ? e.within(inside(name)) : e;
+      }
     }
-    index++;
-  }
-  return out;
+    return out;
+  };
+  return self;
+}
+
+function fail(problem: ShapeProblem): never {
+  throw problem;
 }
 
 function requiredMembers(s: NormalizedSchema): number {
@@ -95,8 +156,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function typeError(path: string, expected: string, got: unknown): AwsError {
+function typeProblem(expected: string, got: unknown): ShapeProblem {
   const kind = got === null ? "null" : Array.isArray(got) ? "a list" : typeof got === "object" ? "a structure" : `a ${typeof got}`;
-  const where = path ? `'${path}'` : "the request body";
-  return new AwsError("SerializationException", `Expected ${expected} for ${where}, but got ${kind}.`);
+  return new ShapeProblem((path) => new AwsError("SerializationException", `Expected ${expected} for ${path ? `'${path}'` : "the request body"}, but got ${kind}.`));
 }
