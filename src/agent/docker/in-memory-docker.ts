@@ -249,7 +249,9 @@ export class InMemoryDocker implements DockerEngine {
     const c = this.containers.get(id);
     if (!c) return Promise.reject(notFound("CannotInspectContainerError", id));
     const running = c.state === "running";
-    const networks: Record<string, { IPAddress: string }> = running && c.spec.HostConfig.NetworkMode === "bridge" ? { bridge: { IPAddress: c.ip } } : {};
+    const mode = c.spec.HostConfig.NetworkMode;
+    const onNetwork = mode === "bridge" || this.networks.has(mode);
+    const networks: Record<string, { IPAddress: string; MacAddress: string }> = running && onNetwork ? { [mode]: { IPAddress: c.ip, MacAddress: "02:42:ac:11:00:02" } } : {};
     return Promise.resolve({
       State: {
         Status: c.state,
@@ -279,6 +281,20 @@ export class InMemoryDocker implements DockerEngine {
     }
     this.containers.delete(id);
     this.emit(c, "destroy");
+    return Promise.resolve();
+  }
+
+  /** Networks by name, as ensureNetwork made them. */
+  readonly networks = new Set<string>();
+
+  ensureNetwork(name: string): Promise<void> {
+    this.networks.add(name);
+    return Promise.resolve();
+  }
+
+  removeNetwork(name: string): Promise<void> {
+    const inUse = [...this.containers.values()].some((c) => c.spec.HostConfig.NetworkMode === name);
+    if (!inUse) this.networks.delete(name);
     return Promise.resolve();
   }
 
