@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
+import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { aContainer } from "./support/fixtures.js";
 import { refusal } from "./support/refusal.js";
@@ -110,5 +110,24 @@ describe("awsvpc network mode on a real agent", () => {
     const wrongMode = await refusal(cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: bridge, networkConfiguration: awsvpc })));
     assert.equal(wrongMode.name, "InvalidParameterException");
     assert.equal(wrongMode.message, "Network Configuration is not valid for the given networkMode of this task definition.");
+  });
+
+  it("runs a service's awsvpc tasks with the service's networkConfiguration, which DescribeServices shows", async () => {
+    const refused = await refusal(cluster.ecs.send(new CreateServiceCommand({ cluster: cluster.name, serviceName: "no-network", taskDefinition: family, desiredCount: 1 })));
+    assert.equal(refused.name, "InvalidParameterException");
+    assert.equal(refused.message, "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+
+    const created = await cluster.ecs.send(new CreateServiceCommand({ cluster: cluster.name, serviceName: "pair", taskDefinition: family, desiredCount: 1, networkConfiguration: awsvpc }));
+    assert.deepEqual(created.service?.networkConfiguration, { awsvpcConfiguration: { subnets: [subnet], securityGroups: ["sg-0123abcd"], assignPublicIp: "DISABLED" } });
+    const arn = await until("the service's task", async () => (await cluster.ecs.send(new ListTasksCommand({ cluster: cluster.name, serviceName: "pair" }))).taskArns?.[0], { timeoutMs: 15_000 });
+    const [task] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING" && t.attachments?.[0]?.status === "ATTACHED", 30_000, "the service's task RUNNING with its interface");
+    assert.equal(detail(task!, "subnetId"), subnet);
+    const res = await fetch(`http://${detail(task!, "privateIPv4Address") ?? ""}:80/`, { signal: AbortSignal.timeout(5000) });
+    assert.equal(res.status, 200);
+    const described = await cluster.ecs.send(new DescribeServicesCommand({ cluster: cluster.name, services: ["pair"] }));
+    assert.equal(described.services?.[0]?.networkConfiguration?.awsvpcConfiguration?.subnets?.[0], subnet);
+
+    await cluster.ecs.send(new DeleteServiceCommand({ cluster: cluster.name, service: "pair", force: true }));
+    await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 20_000, "the service's task STOPPED");
   });
 });

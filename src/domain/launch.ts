@@ -126,6 +126,8 @@ export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: Clust
     constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], s.placementConstraints),
     strategies: strategies.length === 0 ? replicaServiceDefaultStrategy : strategies,
     capacity: s.capacityProviderStrategy === undefined ? { kind: "launch-type" } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) },
+    // Checked when the service was created or updated; a task definition that no longer matches fails its tasks' start, with a reason.
+    awsvpc: taskDefinition.body.networkMode === "awsvpc" && s.networkConfiguration !== undefined ? awsvpcSettings("awsvpc", s.networkConfiguration) : undefined,
   };
 }
 

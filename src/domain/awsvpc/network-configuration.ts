@@ -40,3 +40,8 @@ export function awsvpcSettings(networkMode: string, config: NetworkConfiguration
   if (publicIp !== "ENABLED" && publicIp !== "DISABLED") throw invalidParameter(`assignPublicIp must be ENABLED or DISABLED; got '${excerpt(publicIp)}'.`);
   return { subnet: subnets[0]!, subnets: [...new Set(subnets)], securityGroups: [...new Set(groups)], assignPublicIp: publicIp };
 }
+
+/** The settings as ECS shows them back (a service's `networkConfiguration`), every subnet kept. */
+export const networkConfigurationOf = (s: AwsvpcSettings): NetworkConfiguration => ({
+  awsvpcConfiguration: { subnets: [...s.subnets], securityGroups: [...s.securityGroups], assignPublicIp: s.assignPublicIp },
+});
