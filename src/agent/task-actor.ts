@@ -103,6 +103,13 @@ export class TaskActor {
     if (this.phase === "RUNNING") this.startedAtMs ??= c.startedAtMs;
   }
 
+  /** Re-adopts the task's pause container (awsvpc) after an agent restart: the task keeps its namespace and address. */
+  adoptPause(dockerId: string, dockerName: string, inspect: InspectedContainer): void {
+    this.pause = { id: dockerId, name: dockerName };
+    const network = Object.values(inspect.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress !== "");
+    if (network) this.eni = { privateIPv4Address: network.IPAddress, macAddress: network.MacAddress ?? "" };
+  }
+
   /** The server's desired state changed (or was confirmed after a reconnect). */
   desire(spec: TaskSpec): void {
     const adoptedOnly = this.spec.containers.length === 0;

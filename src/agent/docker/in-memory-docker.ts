@@ -120,6 +120,11 @@ export class InMemoryDocker implements DockerEngine {
     return this.containers.get(this.idOf(ref))?.state;
   }
 
+  /** The create request a container was made with. */
+  specOf(ref: string): ContainerCreateSpec | undefined {
+    return this.containers.get(this.idOf(ref))?.spec;
+  }
+
   /** How many containers exist (any state). */
   get size(): number {
     return this.containers.size;
