@@ -83,6 +83,13 @@ describe("awsvpc network mode on a real agent", () => {
       assert.match(await res.text(), /berth-test ok/);
     }
     assert.equal(ips.size, 2, "each task has an address of its own");
+    // The agent's introspection API shows each container its task's address.
+    const { body } = await cluster.agents[0]!.introspect("/v1/tasks");
+    const listed = (body as { Tasks: Array<{ Arn: string; Containers: Array<{ Name: string; Networks?: Array<{ NetworkMode: string; IPv4Addresses: string[] }> }> }> }).Tasks;
+    for (const t of tasks) {
+      const web = listed.find((x) => x.Arn === t.taskArn)?.Containers.find((c) => c.Name === "web");
+      assert.deepEqual(web?.Networks?.map((n) => [n.NetworkMode, n.IPv4Addresses]), [["awsvpc", [detail(t, "privateIPv4Address")]]]);
+    }
 
     for (const arn of arns) await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
     const stopped = await cluster.waitForTasks(arns, (t) => t.lastStatus === "STOPPED", 20_000, "both tasks STOPPED");

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { TaskActor } from "./task-actor.js";
+import { metadataContainer } from "./host-views.js";
 import { aContainer, aTaskSpec, Host } from "./task-test-kit.js";
 
 const awsvpcSpec = aTaskSpec({
@@ -33,6 +34,10 @@ describe("task actor: awsvpc", () => {
     const report = host.last(awsvpcSpec.taskArn);
     assert.equal(report.status, "RUNNING");
     assert.equal(report.eni?.privateIPv4Address !== undefined && report.eni.privateIPv4Address !== "", true);
+    // The metadata endpoint shows each container the task's address, as ECS's v4 does for awsvpc.
+    const web = actor.containers.get("web")!;
+    assert.deepEqual(metadataContainer(actor, web).Networks?.[0]?.IPv4Addresses, [report.eni!.privateIPv4Address]);
+    assert.equal(metadataContainer(actor, web).Networks?.[0]?.NetworkMode, "awsvpc");
 
     actor.desire({ ...awsvpcSpec, desiredStatus: "STOPPED" });
     await host.settle(() => [actor]);

@@ -103,6 +103,11 @@ export class TaskActor {
     if (this.phase === "RUNNING") this.startedAtMs ??= c.startedAtMs;
   }
 
+  /** awsvpc: the task's address and MAC once its namespace exists. */
+  get networkInterface(): { readonly privateIPv4Address: string; readonly macAddress: string } | undefined {
+    return this.eni;
+  }
+
   /** Re-adopts the task's pause container (awsvpc) after an agent restart: the task keeps its namespace and address. */
   adoptPause(dockerId: string, dockerName: string, inspect: InspectedContainer): void {
     this.pause = { id: dockerId, name: dockerName };
