@@ -53,6 +53,18 @@ export const taskSpec = z.object({
    * finds none of them (removed while it was down) reports the task stopped instead of starting it again.
    */
   created: z.boolean().optional(),
+  /**
+   * For an awsvpc task: its elastic network interface as Berth models it. The agent gives the task a
+   * network namespace of its own (a pause container) on the Docker network of `subnet`.
+   */
+  awsvpc: z
+    .object({
+      attachmentId: z.string(),
+      subnet: z.string(),
+      securityGroups: z.array(z.string()),
+      assignPublicIp: z.enum(["ENABLED", "DISABLED"]),
+    })
+    .optional(),
 });
 export type TaskSpec = z.infer<typeof taskSpec>;
 
@@ -90,6 +102,8 @@ export const taskReport = z.object({
   pullStoppedAtMs: z.number().optional(),
   startedAtMs: z.number().optional(),
   executionStoppedAtMs: z.number().optional(),
+  /** An awsvpc task's interface once its namespace exists: the address and MAC Docker gave it. */
+  eni: z.object({ privateIPv4Address: z.string(), macAddress: z.string() }).optional(),
 });
 export type TaskReport = z.infer<typeof taskReport>;
 

@@ -132,6 +132,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     // A task with an execution role pulls from Berth's registry as that role, as ECS pulls from ECR; others as the agent.
     registryAuth: (image, spec) => (spec.executionRoleArn === undefined ? registryAuth.authFor(image) : executionRoleAuth(image, spec.taskArn)),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
+    pause: { image: config.pauseImage, command: config.pauseCommand?.split(" ").filter((w) => w !== "") },
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
     injectedEnv: (id, spec) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`, ...taskCredentials.envFor(spec) }),
     report: (r) => channel.report(r),

@@ -19,6 +19,7 @@ function anActor(): TaskActor {
       hostIp: "0.0.0.0",
       pullBehavior: "default",
       defaultStopTimeoutSeconds: 2,
+      pause: { image: "berth-test:latest" },
       injectedEnv: () => ({}),
       report: () => undefined,
       logger: pino({ level: "silent" }),

@@ -23,6 +23,21 @@ function ports(c: ContainerState) {
 }
 
 function networks(a: TaskActor, c: ContainerState) {
+  // awsvpc: every container of the task has the pause container's address (its own inspect shows none).
+  const eni = a.networkInterface;
+  if (a.spec.networkMode === "awsvpc") {
+    return eni === undefined
+      ? undefined
+      : [
+          {
+            AttachmentIndex: 0,
+            NetworkMode: "awsvpc",
+            IPv4Addresses: [eni.privateIPv4Address],
+            MACAddress: eni.macAddress,
+            PrivateDNSName: `ip-${eni.privateIPv4Address.replaceAll(".", "-")}.ec2.internal`,
+          },
+        ];
+  }
   return c.ipv4.length > 0 ? [{ NetworkMode: a.spec.networkMode, IPv4Addresses: c.ipv4 }] : undefined;
 }
 

@@ -65,6 +65,8 @@ function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion
     "ecs.capability.container-health-check",
     "ecs.capability.container-ordering",
     "ecs.capability.task-cpu-mem-limit",
+    // awsvpc: a namespace per task on a Docker network per subnet (docker/pause-container.ts).
+    "ecs.capability.task-eni",
   ];
   return [
     { name: "ecs.os-type", value: "linux" },

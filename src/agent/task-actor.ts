@@ -10,6 +10,7 @@ import { containerOutcome } from "./docker/exit-reason.js";
 import { dockerContainerName, nameSuffix, randomInt63 } from "./docker/naming.js";
 import type { ImagePullBehavior } from "./docker/pull-policy.js";
 import type { PortAllocator } from "./ports.js";
+import { pauseCreateSpec, pauseOfLabel, subnetNetworkLabels, subnetNetworkName, type PauseSettings } from "./docker/pause-container.js";
 import { allStarted, exitedEssential, nextStarts, stopOrder, type ContainerFacts } from "./task-plan.js";
 
 export interface TaskActorDeps {
@@ -23,6 +24,8 @@ export interface TaskActorDeps {
   /** Pull credentials for an image (Berth's own registry); undefined for anonymous pulls. */
   readonly registryAuth?: (image: string, spec: TaskSpec) => Promise<Docker.AuthConfig | undefined>;
   readonly defaultStopTimeoutSeconds: number;
+  /** The pause container of awsvpc tasks (docker/pause-container.ts). */
+  readonly pause: PauseSettings;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
   readonly injectedEnv: (metadataId: string, spec: TaskSpec) => Record<string, string>;
   readonly report: (r: TaskReport) => void;
@@ -78,6 +81,9 @@ export class TaskActor {
   private pullStoppedAtMs?: number;
   private startedAtMs?: number;
   private executionStoppedAtMs?: number;
+  /** awsvpc: the pause container holding the task's namespace, and the address Docker gave it. */
+  private pause?: { readonly id: string; readonly name: string };
+  private eni?: { readonly privateIPv4Address: string; readonly macAddress: string };
 
   constructor(spec: TaskSpec, private readonly deps: TaskActorDeps) {
     this.spec = spec;
@@ -95,6 +101,18 @@ export class TaskActor {
     this.absorbInspect(c, inspect);
     this.phase = [...this.containers.values()].every((x) => x.status !== "NONE") ? "RUNNING" : "PENDING";
     if (this.phase === "RUNNING") this.startedAtMs ??= c.startedAtMs;
+  }
+
+  /** awsvpc: the task's address and MAC once its namespace exists. */
+  get networkInterface(): { readonly privateIPv4Address: string; readonly macAddress: string } | undefined {
+    return this.eni;
+  }
+
+  /** Re-adopts the task's pause container (awsvpc) after an agent restart: the task keeps its namespace and address. */
+  adoptPause(dockerId: string, dockerName: string, inspect: InspectedContainer): void {
+    this.pause = { id: dockerId, name: dockerName };
+    const network = Object.values(inspect.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress !== "");
+    if (network) this.eni = { privateIPv4Address: network.IPAddress, macAddress: network.MacAddress ?? "" };
   }
 
   /** The server's desired state changed (or was confirmed after a reconnect). */
@@ -162,12 +180,44 @@ export class TaskActor {
       pullStoppedAtMs: this.pullStoppedAtMs,
       startedAtMs: this.startedAtMs,
       executionStoppedAtMs: this.executionStoppedAtMs,
+      eni: this.eni,
     };
   }
 
   /** Removes the task's stopped containers (after the cleanup wait). */
   async cleanUp(): Promise<void> {
     for (const c of this.containers.values()) if (c.dockerId) await this.deps.docker.removeContainer(c.dockerId, { force: true });
+    await this.releaseNetwork();
+  }
+
+  /** awsvpc: removes the pause container (found by label too, after an agent restart) and, if no task uses it any more, the subnet's network. */
+  private async releaseNetwork(): Promise<void> {
+    if (this.spec.awsvpc === undefined && this.pause === undefined) return;
+    const found = await this.deps.docker.listContainers({ [pauseOfLabel]: this.spec.taskArn });
+    for (const id of new Set([...(this.pause ? [this.pause.id] : []), ...found.map((c) => c.id)])) await this.deps.docker.removeContainer(id, { force: true });
+    this.pause = undefined;
+    if (this.spec.awsvpc) await this.deps.docker.removeNetwork(subnetNetworkName(this.spec.awsvpc.subnet));
+  }
+
+  /** awsvpc: the task's namespace on its subnet's network, before any of its containers is created. */
+  private async createNamespace(): Promise<void> {
+    const awsvpc = this.spec.awsvpc;
+    if (this.spec.networkMode !== "awsvpc" || this.pause) return;
+    if (awsvpc === undefined) throw new DockerError("CannotCreateContainerError", "an awsvpc task came without its network interface settings");
+    await this.deps.docker.pullImage(this.deps.pause.image, { behavior: "prefer-cached" });
+    await this.deps.docker.ensureNetwork(subnetNetworkName(awsvpc.subnet), subnetNetworkLabels(awsvpc.subnet));
+    const name = dockerContainerName(
+      { taskArn: this.spec.taskArn, containerName: "internalecspause", family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+      nameSuffix(randomInt63()),
+    );
+    const id = await this.deps.docker.createContainer(
+      pauseCreateSpec({ name, taskArn: this.spec.taskArn, subnet: awsvpc.subnet, pause: this.deps.pause, labels: { [instanceLabel]: this.deps.containerInstanceArn } }),
+    );
+    this.pause = { id, name };
+    await this.deps.docker.startContainer(id);
+    const network = (await this.deps.docker.inspectContainer(id)).NetworkSettings?.Networks?.[subnetNetworkName(awsvpc.subnet)];
+    if (!network?.IPAddress) throw new DockerError("CannotStartContainerError", `the pause container got no address on ${subnetNetworkName(awsvpc.subnet)}`);
+    this.eni = { privateIPv4Address: network.IPAddress, macAddress: network.MacAddress ?? "" };
   }
 
   /** Resolves once all queued work is done. */
@@ -243,6 +293,12 @@ export class TaskActor {
       }
     }
     this.pullStoppedAtMs = this.deps.now();
+    try {
+      await this.createNamespace();
+    } catch (err) {
+      await this.stop(err instanceof DockerError ? err.reason : `CannotStartContainerError: ${String(err)}`, "TaskFailedToStart");
+      return false;
+    }
     const dockerNames = Object.fromEntries([...this.containers.values()].map((c) => [c.name, c.dockerName]));
     for (const c of this.containers.values()) {
       if (c.dockerId) continue;
@@ -253,6 +309,7 @@ export class TaskActor {
           identity: { taskArn: this.spec.taskArn, containerName: c.name, family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
           dockerName: c.dockerName,
           networkMode: this.spec.networkMode,
+          pauseContainer: this.pause?.name,
           taskCpu: this.spec.cpu,
           taskMemoryMiB: this.spec.memory,
           hostPorts,
@@ -302,6 +359,8 @@ export class TaskActor {
     }
     for (const c of this.containers.values()) if (c.status !== "STOPPED") c.status = "STOPPED";
     this.deps.ports.release([...this.containers.values()].flatMap((c) => c.bindings.map((b) => b.hostPort)));
+    // The interface goes with the task, as ECS detaches it: the address is free for the next task.
+    await this.releaseNetwork().catch((err: unknown) => this.deps.logger.warn({ err, task: this.spec.taskArn }, "releasing the task's network failed"));
     this.phase = "STOPPED";
     this.executionStoppedAtMs = this.deps.now();
     this.sendReport();

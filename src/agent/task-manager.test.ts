@@ -160,3 +160,23 @@ describe("task manager: clean-up", () => {
   });
 });
 
+
+describe("task manager: an awsvpc task across an agent restart", () => {
+  const awsvpc = aTaskSpec({
+    networkMode: "awsvpc",
+    containers: [aContainer("app", { portMappings: [{ containerPort: 80 }] })],
+    awsvpc: { attachmentId: "att-1", subnet: "subnet-a", securityGroups: [], assignPublicIp: "DISABLED" },
+  });
+
+  it("keeps the task's namespace and reports its address again, without a second pause container", async () => {
+    const { host } = await runThenRestart(awsvpc);
+    const before = host.last(awsvpc.taskArn).eni;
+    assert.ok(before?.privateIPv4Address, "the first agent reported the address");
+    const pauses = () => host.docker.calls.filter((c) => c.op === "create" && c.target.includes("internalecspause")).length;
+    assert.equal(pauses(), 1);
+    const agent = await comeBack(host, [{ ...awsvpc, created: true }]);
+    // What the agent's hello tells the server after the restart.
+    assert.deepEqual(agent.actors.get(awsvpc.taskArn)!.toReport().eni, before);
+    assert.equal(pauses(), 1, "no new namespace for a running task");
+  });
+});

@@ -1,3 +1,4 @@
+import { pauseOfLabel } from "./docker/pause-container.js";
 import type { TaskReport, TaskSpec } from "../agent-protocol/messages.js";
 import type { DockerEngine } from "./docker/docker-engine.js";
 import { agentLabelKeys, parseAgentLabels } from "./docker/naming.js";
@@ -25,6 +26,7 @@ export class TaskManager {
   async adopt(): Promise<void> {
     const found = await this.opts.docker.listContainers({ [instanceLabel]: this.opts.containerInstanceArn });
     for (const container of found) {
+      if (container.labels[pauseOfLabel] !== undefined) continue; // after the tasks' own containers, below
       const identity = parseAgentLabels(container.labels);
       if (!identity) continue;
       let actor = this.actors.get(identity.taskArn);
@@ -44,6 +46,12 @@ export class TaskManager {
       const inspect = await this.opts.docker.inspectContainer(container.id);
       actor.adopt(identity.containerName, container.id, container.name, inspect);
       this.opts.ports.claim(Object.values(inspect.NetworkSettings?.Ports ?? {}).flatMap((hs) => (hs ?? []).map((h) => Number(h.HostPort))));
+    }
+    for (const pause of found.filter((c) => c.labels[pauseOfLabel] !== undefined)) {
+      const actor = this.actors.get(pause.labels[pauseOfLabel] ?? "");
+      // A namespace whose task left no container behind holds an address for nothing.
+      if (actor) actor.adoptPause(pause.id, pause.name, await this.opts.docker.inspectContainer(pause.id));
+      else await this.opts.docker.removeContainer(pause.id, { force: true });
     }
     this.opts.logger.info({ tasks: this.actors.size, containers: found.length }, "re-adopted containers");
   }

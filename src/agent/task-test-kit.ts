@@ -61,6 +61,7 @@ export class Host {
       hostIp: "0.0.0.0",
       pullBehavior: "default",
       defaultStopTimeoutSeconds: 30,
+      pause: { image: "berth-test:latest", command: ["sleep", "2147483647"] },
       injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://172.17.0.1:51679/v4/${id}` }),
       report: (r) => this.reports.push(r),
       logger: pino({ level: "silent" }),

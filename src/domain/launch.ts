@@ -1,4 +1,4 @@
-import type { CapacityProviderStrategyItem, PlacementConstraint as EcsConstraint, PlacementStrategy as EcsStrategy, Tag, TaskOverride } from "@aws-sdk/client-ecs";
+import type { CapacityProviderStrategyItem, NetworkConfiguration, PlacementConstraint as EcsConstraint, PlacementStrategy as EcsStrategy, Tag, TaskOverride } from "@aws-sdk/client-ecs";
 import { clientException, invalidParameter } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
 import { replicaServiceDefaultStrategy, type PlacementConstraint, type PlacementStrategy } from "../scheduler/types.js";
@@ -12,6 +12,7 @@ import { serviceGroup, type ServiceRecord } from "./service.js";
 import { launchCapacity, type LaunchCapacity } from "./capacity/launch-capacity.js";
 import { checkStrategy } from "./capacity/strategy.js";
 import { validateTags } from "./tags.js";
+import { awsvpcSettings, type AwsvpcSettings } from "./awsvpc/network-configuration.js";
 import { normalizeOverrides } from "./task-overrides.js";
 
 /**
@@ -34,6 +35,8 @@ export interface Launch {
   readonly capacity: LaunchCapacity;
   /** Set on the launch of one provider's share of a strategy: the tasks' `capacityProviderName`. */
   readonly capacityProviderName?: string | undefined;
+  /** An awsvpc task's interface settings (domain/awsvpc/). */
+  readonly awsvpc?: AwsvpcSettings | undefined;
 }
 
 /** RunTask's and StartTask's parameters that shape the tasks (the rest is the caller's: count, instances, client token). */
@@ -52,6 +55,7 @@ export interface StandaloneRequest {
   readonly launchType?: string | undefined;
   readonly platformVersion?: string | undefined;
   readonly capacityProviderStrategy?: CapacityProviderStrategyItem[] | undefined;
+  readonly networkConfiguration?: NetworkConfiguration | undefined;
 }
 
 /** ECS documents no bound for referenceId; EventBridge, which passes it to RunTask, caps its own at 1024. */
@@ -78,6 +82,7 @@ export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Pr
   if (taskDefinition.status !== "ACTIVE") {
     throw clientException(`TaskDefinition ${taskDefinition.family}:${taskDefinition.revision} is ${taskDefinition.status}: register a new revision or run an ACTIVE one.`);
   }
+  const awsvpc = awsvpcSettings(taskDefinition.body.networkMode ?? "bridge", input.networkConfiguration);
   const names = (taskDefinition.body.containerDefinitions ?? []).map((c) => c.name ?? "");
   const overrides = normalizeOverrides(input.overrides, names);
   if (input.startedBy !== undefined && !/^[A-Za-z0-9_/-]{1,128}$/.test(input.startedBy)) {
@@ -103,6 +108,7 @@ export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Pr
     constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], input.placementConstraints ?? []),
     strategies: strategiesFrom(input.placementStrategy ?? []),
     capacity,
+    awsvpc,
   };
 }
 
@@ -120,6 +126,8 @@ export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: Clust
     constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], s.placementConstraints),
     strategies: strategies.length === 0 ? replicaServiceDefaultStrategy : strategies,
     capacity: s.capacityProviderStrategy === undefined ? { kind: "launch-type" } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) },
+    // Checked when the service was created or updated; a task definition that no longer matches fails its tasks' start, with a reason.
+    awsvpc: taskDefinition.body.networkMode === "awsvpc" && s.networkConfiguration !== undefined ? awsvpcSettings("awsvpc", s.networkConfiguration) : undefined,
   };
 }
 

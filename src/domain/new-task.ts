@@ -47,6 +47,9 @@ export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly pa
     volumes: td.volumes ?? [],
     taskRoleArn: l.overrides.taskRoleArn ?? td.taskRoleArn,
     executionRoleArn: l.overrides.executionRoleArn ?? td.executionRoleArn,
+    ...(l.awsvpc && {
+      awsvpc: { attachmentId: randomUUID(), subnet: l.awsvpc.subnet, securityGroups: [...l.awsvpc.securityGroups], assignPublicIp: l.awsvpc.assignPublicIp },
+    }),
   };
   return {
     arn: spec.taskArn,

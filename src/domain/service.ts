@@ -1,5 +1,5 @@
 import type { TaskSetRecord } from "./task-set.js";
-import type { CapacityProviderStrategyItem, LoadBalancer, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
+import type { CapacityProviderStrategyItem, LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
 
 /**
  * An ECS service as the control plane keeps it: what the user asked for (desired count, deployment
@@ -53,6 +53,8 @@ export interface ServiceRecord {
   readonly launchType: "EC2";
   /** The strategy its tasks are launched by (the request's, or the cluster's default at creation); then ECS shows no launchType. */
   readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[] | undefined;
+  /** awsvpc task definitions: the interface settings of its tasks (domain/awsvpc/), as ECS shows them. */
+  readonly networkConfiguration?: NetworkConfiguration | undefined;
   /** ECS (rolling deployments, the default) or EXTERNAL: tasks run only through task sets. */
   readonly deploymentController?: "ECS" | "EXTERNAL" | undefined;
   /** An EXTERNAL service's task sets, oldest first (domain/task-set.ts). */

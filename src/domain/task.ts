@@ -103,6 +103,7 @@ export function applyOverrides(definitions: readonly ContainerDefinition[], over
 /**
  * What a task holds on its instance: task-level cpu/memory when set, else the containers' sum
  * (memoryReservation when given, else the hard limit, as ECS places), and its static host ports.
+ * An awsvpc task's ports are on its own address, not the host's: it reserves none.
  */
 export function reservationOf(td: TaskDefinition, containers: readonly ContainerDefinition[], overrides: TaskOverride): Reservation {
   const sum = (f: (c: ContainerDefinition) => number): number => containers.reduce((n, c) => n + f(c), 0);
@@ -113,7 +114,7 @@ export function reservationOf(td: TaskDefinition, containers: readonly Container
     containers.flatMap((c) =>
       (c.portMappings ?? [])
         .filter((p) => (p.protocol ?? "tcp") === protocol)
-        .map((p) => (mode === "host" || mode === "awsvpc" ? (p.hostPort ?? p.containerPort ?? 0) : (p.hostPort ?? 0)))
+        .map((p) => (mode === "awsvpc" ? 0 : mode === "host" ? (p.hostPort ?? p.containerPort ?? 0) : (p.hostPort ?? 0)))
         .filter((p) => p > 0),
     );
   return { cpu, memory, tcpPorts: ports("tcp"), udpPorts: ports("udp") };

@@ -55,6 +55,9 @@ export interface AgentConfig {
   readonly caBundle: string | undefined;
   /** Where tasks' host ports are published (Docker's HostIp, ECS's bindIP); 0.0.0.0 is every address. */
   readonly hostIp: string;
+  /** awsvpc tasks: the pause container's image, and its command when the image's own will not do. */
+  readonly pauseImage: string;
+  readonly pauseCommand: string | undefined;
   readonly reservedMemoryMiB: number;
   readonly reservedPorts: readonly number[];
   readonly reservedPortsUdp: readonly number[];
@@ -152,6 +155,8 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     availabilityZone: read("BERTH_AVAILABILITY_ZONE", v.BERTH_AVAILABILITY_ZONE),
     caBundle: read("BERTH_CA_BUNDLE", v.BERTH_CA_BUNDLE),
     hostIp: required("BERTH_HOST_IP", v.BERTH_HOST_IP),
+    pauseImage: required("BERTH_PAUSE_IMAGE", v.BERTH_PAUSE_IMAGE),
+    pauseCommand: read("BERTH_PAUSE_COMMAND", v.BERTH_PAUSE_COMMAND),
     reservedMemoryMiB: required("ECS_RESERVED_MEMORY", v.ECS_RESERVED_MEMORY),
     reservedPorts: required("ECS_RESERVED_PORTS", v.ECS_RESERVED_PORTS),
     reservedPortsUdp: required("ECS_RESERVED_PORTS_UDP", v.ECS_RESERVED_PORTS_UDP),

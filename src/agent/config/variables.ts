@@ -69,6 +69,20 @@ export const agentVariables = {
     format: String,
     help: "address the tasks' host ports are published on (Docker's HostIp); agents on one Docker engine bound to different addresses (127.0.0.2, 127.0.0.3) can each give out the same fixed host port",
   }),
+  BERTH_PAUSE_IMAGE: variable({
+    parse: text,
+    default: "amazon/amazon-ecs-pause:0.1.0",
+    flag: "pause-image",
+    format: String,
+    help: "image of the container that holds an awsvpc task's network namespace (ECS's pause container); pulled when absent",
+  }),
+  BERTH_PAUSE_COMMAND: variable<string>({
+    parse: text,
+    default: undefined,
+    flag: "pause-command",
+    format: String,
+    help: "command (words split on spaces) the pause container runs instead of its image's own, e.g. `sleep 2147483647` with a busybox image",
+  }),
   ECS_RESERVED_MEMORY: variable({ parse: nonNegativeInteger, default: 0, flag: "reserved-memory", help: "MiB kept back from tasks" }),
   ECS_RESERVED_PORTS: variable<readonly number[]>({
     parse: portList,

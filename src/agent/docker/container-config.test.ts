@@ -181,8 +181,15 @@ describe("containerCreateSpec: ports and networking", () => {
     });
   }
 
-  it("refuses awsvpc, which needs ENIs this agent does not manage", () => {
-    rejects(() => spec({}, { networkMode: "awsvpc" }), /network mode "awsvpc" is not supported/);
+  it("awsvpc: joins the task's pause container, with no exposed or published ports (Docker refuses them there)", () => {
+    const s = spec({ portMappings: [{ containerPort: 80, hostPort: 80 }] }, { networkMode: "awsvpc", pauseContainer: "ecs-fam-3-internalecspause-1" });
+    assert.equal(s.HostConfig.NetworkMode, "container:ecs-fam-3-internalecspause-1");
+    assert.equal(s.ExposedPorts, undefined);
+    assert.equal(s.HostConfig.PortBindings, undefined);
+  });
+
+  it("awsvpc without a pause container is a broken task, not a bridge one", () => {
+    rejects(() => spec({}, { networkMode: "awsvpc" }), /pause container/);
   });
 
   it("links resolve to the other containers' Docker names, alias defaulting to the name", () => {

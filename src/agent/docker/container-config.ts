@@ -10,7 +10,7 @@ import type { ContainerDefinition, HealthCheck, LinuxParameters } from "@aws-sdk
 import { DockerError } from "./errors.js";
 import { awslogsDeliveryMode, awslogsDockerLogConfig, awslogsLabel } from "../logs/awslogs-label.js";
 import { containerLabels, type ContainerIdentity } from "./naming.js";
-import { portBindings } from "./port-bindings.js";
+import { portBindings, type PortBindingsSpec } from "./port-bindings.js";
 import { containerStorage, type VolumeSource } from "./container-storage.js";
 import type { ContainerCreateSpec, HealthcheckSpec, HostConfigSpec } from "./docker-spec.js";
 
@@ -30,6 +30,8 @@ export interface ContainerConfigInput {
   readonly dockerName: string;
   /** The task's network mode; bridge when unset, as in ECS. */
   readonly networkMode?: string;
+  /** awsvpc: the Docker name of the task's pause container, whose network namespace the container joins. */
+  readonly pauseContainer?: string;
   readonly pidMode?: string;
   readonly ipcMode?: string;
   /** Task-level cpu in CPU units and memory in MiB, already normalised from "1 vCPU" / "1GB". */
@@ -55,8 +57,12 @@ const broken = (message: string): DockerError => new DockerError("CannotCreateCo
 export function containerCreateSpec(input: ContainerConfigInput): ContainerCreateSpec {
   const c = input.container;
   if (!c.image) throw broken("Container.image should not be null or empty");
-  const networkMode = dockerNetworkMode(input.networkMode);
-  const ports = portBindings({ portMappings: c.portMappings, networkMode, hostPorts: input.hostPorts, hostIp: input.hostIp });
+  const networkMode = dockerNetworkMode(input.networkMode, input.pauseContainer);
+  // In another container's namespace Docker refuses exposed and published ports: the task's address serves them.
+  const ports: PortBindingsSpec =
+    networkMode === "bridge" || networkMode === "host" || networkMode === "none"
+      ? portBindings({ portMappings: c.portMappings, networkMode, hostPorts: input.hostPorts, hostIp: input.hostIp })
+      : {};
   const storage = containerStorage({
     mountPoints: c.mountPoints,
     volumesFrom: c.volumesFrom,
@@ -114,8 +120,11 @@ export function containerCreateSpec(input: ContainerConfigInput): ContainerCreat
   };
 }
 
-function dockerNetworkMode(mode: string | undefined): "bridge" | "host" | "none" {
+function dockerNetworkMode(mode: string | undefined, pauseContainer: string | undefined): "bridge" | "host" | "none" | `container:${string}` {
   switch (mode ?? "bridge") {
+    case "awsvpc":
+      if (pauseContainer === undefined) throw broken("an awsvpc task's containers need its pause container");
+      return `container:${pauseContainer}`;
     case "bridge":
       return "bridge";
     case "host":
@@ -123,7 +132,7 @@ function dockerNetworkMode(mode: string | undefined): "bridge" | "host" | "none"
     case "none":
       return "none";
     default:
-      throw broken(`network mode "${mode}" is not supported by this agent (bridge, host, none)`);
+      throw broken(`network mode "${mode}" is not supported by this agent (bridge, host, none, awsvpc)`);
   }
 }
 

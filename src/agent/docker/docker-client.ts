@@ -203,6 +203,44 @@ export class DockerClient implements DockerEngine {
     });
   }
 
+  /** Network creations under way, by name: Docker does not refuse a second network of one name created at the same moment. */
+  readonly #creatingNetworks = new Map<string, Promise<void>>();
+
+  async ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    const pending = this.#creatingNetworks.get(name);
+    if (pending) return pending;
+    const creation = this.#ensureNetwork(name, labels).finally(() => this.#creatingNetworks.delete(name));
+    this.#creatingNetworks.set(name, creation);
+    return creation;
+  }
+
+  async #ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    await this.#call("create", this.timeouts.createMs, "network created", async (abortSignal) => {
+      try {
+        await this.#docker.getNetwork(name).inspect();
+        return;
+      } catch (e) {
+        if (statusCode(e) !== 404) throw e;
+      }
+      try {
+        await this.#docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: { ...labels }, abortSignal });
+      } catch (e) {
+        if (statusCode(e) !== 409) throw e; // another task of the subnet created it first
+      }
+    });
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    await this.#call("remove", this.timeouts.removeMs, "network removed", async (abortSignal) => {
+      try {
+        await this.#docker.getNetwork(name).remove({ abortSignal });
+      } catch (e) {
+        // 404: gone already; 403/409: other tasks' containers still use it, and the last one removes it.
+        if (![403, 404, 409].includes(statusCode(e) ?? 0)) throw e;
+      }
+    });
+  }
+
   /** All containers (running or not) carrying every given label; `true` matches any value. */
   async listContainers(labels: Readonly<Record<string, string | true>>): Promise<ListedContainer[]> {
     const label = Object.entries(labels).map(([k, v]) => (v === true ? k : `${k}=${v}`));

@@ -37,7 +37,7 @@ export interface InspectedContainer {
     | {
         /** `"<port>/<protocol>"` → host bindings; null for a port exposed but not published. */
         readonly Ports?: Readonly<Record<string, ReadonlyArray<{ readonly HostIp: string; readonly HostPort: string }> | null>> | undefined;
-        readonly Networks?: Readonly<Record<string, { readonly IPAddress: string }>> | undefined;
+        readonly Networks?: Readonly<Record<string, { readonly IPAddress: string; readonly MacAddress?: string | undefined }>> | undefined;
       }
     | undefined;
 }
@@ -65,6 +65,10 @@ export interface DockerEngine {
   inspectContainer(id: string): Promise<InspectedContainer>;
   /** Removes it and its anonymous volumes; a container already gone counts as removed. */
   removeContainer(id: string, options?: { readonly force?: boolean }): Promise<void>;
+  /** Creates the bridge network unless it exists (awsvpc subnets); Docker picks its address range. */
+  ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
+  /** Removes the network; one still in use by containers, or already gone, is left as it is. */
+  removeNetwork(name: string): Promise<void>;
   /** All containers (running or not) carrying every given label; `true` matches any value. */
   listContainers(labels: Readonly<Record<string, string | true>>): Promise<ListedContainer[]>;
   /** Engine events until `signal` aborts; filters as the Engine API's (`type`, `label` as `key=value` or `key`). */

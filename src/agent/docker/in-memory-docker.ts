@@ -120,6 +120,11 @@ export class InMemoryDocker implements DockerEngine {
     return this.containers.get(this.idOf(ref))?.state;
   }
 
+  /** The create request a container was made with. */
+  specOf(ref: string): ContainerCreateSpec | undefined {
+    return this.containers.get(this.idOf(ref))?.spec;
+  }
+
   /** How many containers exist (any state). */
   get size(): number {
     return this.containers.size;
@@ -249,7 +254,9 @@ export class InMemoryDocker implements DockerEngine {
     const c = this.containers.get(id);
     if (!c) return Promise.reject(notFound("CannotInspectContainerError", id));
     const running = c.state === "running";
-    const networks: Record<string, { IPAddress: string }> = running && c.spec.HostConfig.NetworkMode === "bridge" ? { bridge: { IPAddress: c.ip } } : {};
+    const mode = c.spec.HostConfig.NetworkMode;
+    const onNetwork = mode === "bridge" || this.networks.has(mode);
+    const networks: Record<string, { IPAddress: string; MacAddress: string }> = running && onNetwork ? { [mode]: { IPAddress: c.ip, MacAddress: "02:42:ac:11:00:02" } } : {};
     return Promise.resolve({
       State: {
         Status: c.state,
@@ -279,6 +286,20 @@ export class InMemoryDocker implements DockerEngine {
     }
     this.containers.delete(id);
     this.emit(c, "destroy");
+    return Promise.resolve();
+  }
+
+  /** Networks by name, as ensureNetwork made them. */
+  readonly networks = new Set<string>();
+
+  ensureNetwork(name: string): Promise<void> {
+    this.networks.add(name);
+    return Promise.resolve();
+  }
+
+  removeNetwork(name: string): Promise<void> {
+    const inUse = [...this.containers.values()].some((c) => c.spec.HostConfig.NetworkMode === name);
+    if (!inUse) this.networks.delete(name);
     return Promise.resolve();
   }
 

@@ -55,4 +55,33 @@ describe("whose container a request to the credentials endpoint comes from", () 
       done();
     }
   });
+
+  it("accepts an awsvpc task's containers from the task's address (their namespace is the pause container's), while they live", async () => {
+    const host = new Host();
+    const events = new AbortController();
+    const spec = aTaskSpec({
+      taskArn: "arn:aws:ecs:us-east-1:123456789012:task/default/cccc",
+      networkMode: "awsvpc",
+      awsvpc: { attachmentId: "att", subnet: "subnet-a", securityGroups: [], assignPublicIp: "DISABLED" },
+    });
+    const other = aTaskSpec({ taskArn: "arn:aws:ecs:us-east-1:123456789012:task/default/dddd" });
+    const [actor, bridge] = [spec, other].map((s) => {
+      const a = new TaskActor(s, host.deps());
+      host.route(a, events.signal);
+      a.desire(s);
+      return a;
+    });
+    await host.settle(() => [actor!, bridge!]);
+    const inspect = (id: string) => host.docker.inspectContainer(id);
+    try {
+      const ip = actor!.networkInterface?.privateIPv4Address ?? assert.fail("the awsvpc task has an address");
+      assert.equal(await fromTaskContainer(actor, ip, inspect), true);
+      assert.equal(await fromTaskContainer(bridge, ip, inspect), false, "another task does not own that address");
+      actor!.desire({ ...spec, desiredStatus: "STOPPED" });
+      await host.settle(() => [actor!]);
+      assert.equal(await fromTaskContainer(actor, ip, inspect), false, "a stopped task's address may be another's now");
+    } finally {
+      events.abort();
+    }
+  });
 });

@@ -16,6 +16,8 @@ export async function fromTaskContainer(actor: TaskActor | undefined, address: s
   const ip = plainIpv4(address);
   const live = [...actor.containers.values()].filter((c) => c.status !== "STOPPED" && c.dockerId !== undefined);
   if (live.some((c) => c.ipv4.includes(ip))) return true;
+  // awsvpc: the containers share the pause container's namespace, and ask from the task's own address.
+  if (live.length > 0 && actor.networkInterface?.privateIPv4Address === ip) return true;
   for (const c of live) {
     const inspected = await inspect(c.dockerId!).catch(() => undefined);
     if (inspected?.State.Running !== true) continue;

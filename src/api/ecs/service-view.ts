@@ -34,6 +34,7 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     // ECS shows a service's capacity provider strategy, or its launch type, never both.
     ...(s.capacityProviderStrategy === undefined ? { launchType: s.launchType } : { capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })) }),
     taskDefinition: s.taskDefinitionArn === "" ? undefined : s.taskDefinitionArn,
+    networkConfiguration: s.networkConfiguration,
     deploymentConfiguration: {
       deploymentCircuitBreaker: { enable: circuitBreaker.enable, rollback: circuitBreaker.rollback },
       maximumPercent,

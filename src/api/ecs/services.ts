@@ -13,6 +13,7 @@ import {
   type DescribeServicesRequest,
   type Failure,
   type ListServicesRequest,
+  type NetworkConfiguration,
   type Service,
   type UpdateServiceRequest,
 } from "@aws-sdk/client-ecs";
@@ -32,6 +33,7 @@ import {
   checkGracePeriod,
 } from "../../domain/service-limits.js";
 import { validateTags } from "../../domain/tags.js";
+import { awsvpcSettings, networkConfigurationOf } from "../../domain/awsvpc/network-configuration.js";
 import { AwsError, clientException, invalidParameter } from "../../errors/catalog.js";
 import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
@@ -102,6 +104,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             taskDefinitionArn: td?.body.taskDefinitionArn ?? "",
             launchType: "EC2",
             capacityProviderStrategy: strategyItems(capacity),
+            ...serviceNetwork(td, input.networkConfiguration),
             deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
@@ -175,6 +178,13 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? current.loadBalancers ?? [], td);
             redeploy ||= input.loadBalancers !== undefined;
             next = { ...next, loadBalancers };
+          }
+          if (input.networkConfiguration !== undefined || taskDefinitionArn !== current.taskDefinitionArn) {
+            // Checked against the task definition the new deployment runs: awsvpc needs it, the other modes refuse it.
+            const td = await activeTaskDefinition(tx, taskDefinitionArn);
+            const { networkConfiguration } = serviceNetwork(td, input.networkConfiguration ?? current.networkConfiguration);
+            redeploy ||= input.networkConfiguration !== undefined;
+            next = { ...next, networkConfiguration };
           }
           if (redeploy) next = withNewDeployment(next, { id: newDeploymentId(random), taskDefinitionArn, nowMs: ctx.nowMs });
           return next;
@@ -275,14 +285,20 @@ function checkExternalUpdate(input: UpdateServiceRequest): void {
   }
 }
 
+/** A service's networkConfiguration, checked against its task definition's network mode and kept as ECS shows it. */
+function serviceNetwork(td: TaskDefinitionRecord | undefined, config: NetworkConfiguration | undefined): { networkConfiguration?: NetworkConfiguration } {
+  if (td === undefined) return {};
+  const settings = awsvpcSettings(td.body.networkMode ?? "bridge", config);
+  return settings === undefined ? {} : { networkConfiguration: networkConfigurationOf(settings) };
+}
+
 /** A resolved strategy as the service keeps and shows it; undefined for a launch type. */
 const strategyItems = (capacity: LaunchCapacity): CapacityProviderStrategyItem[] | undefined =>
   capacity.kind === "strategy" ? capacity.strategy.map((i) => ({ capacityProvider: i.provider, weight: i.weight, base: i.base })) : undefined;
 
-function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[]; networkConfiguration?: unknown }): void {
+function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[] }): void {
   checkLaunchType(input.launchType);
   if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
-  if (input.networkConfiguration !== undefined) throw invalidParameter("networkConfiguration (awsvpc) is not available in Berth yet.");
 }
 
 /**

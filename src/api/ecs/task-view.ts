@@ -1,12 +1,14 @@
 import type { Container, Task } from "@aws-sdk/client-ecs";
 import type { Partition } from "../../domain/arn.js";
 import type { TaskRecord } from "../../domain/task.js";
+import { containerInterfaces, eniAttachment } from "./eni-attachment.js";
 
 const date = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
 
 /** The ECS shape of a task, from what was asked (spec) and what the agent last reported (known). */
 export function toTask(p: Partition, t: TaskRecord): Task {
   const known = t.known;
+  const eni = eniAttachment(t);
   const containers: Container[] = t.spec.containers.map((c) => {
     const name = c.name ?? "";
     const k = known?.containers.find((x) => x.name === name);
@@ -21,7 +23,7 @@ export function toTask(p: Partition, t: TaskRecord): Task {
       exitCode: k?.exitCode,
       reason: k?.reason,
       networkBindings: (k?.networkBindings ?? []).map((b) => ({ ...b })),
-      networkInterfaces: [],
+      networkInterfaces: containerInterfaces(t),
       healthStatus: c.healthCheck ? (k?.healthStatus ?? "UNKNOWN") : undefined,
       cpu: String(c.cpu ?? 0),
       memory: c.memory === undefined ? undefined : String(c.memory),
@@ -55,7 +57,7 @@ export function toTask(p: Partition, t: TaskRecord): Task {
     executionStoppedAt: date(known?.executionStoppedAtMs),
     stoppedAt: date(t.stoppedAtMs),
     connectivity: t.lastStatus === "RUNNING" ? "CONNECTED" : undefined,
-    attachments: [],
+    attachments: eni === undefined ? [] : [eni],
     enableExecuteCommand: false,
     tags: [...t.tags],
   };

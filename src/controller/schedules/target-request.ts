@@ -13,7 +13,7 @@ export interface TargetRun {
  * An EventBridge ECS target as the RunTask it stands for, started by `events-rule/<rule>` as ECS
  * names the tasks EventBridge starts. EventBridge's shapes differ from ECS's in their tags' case
  * (`Key`/`Value`); placement constraints, strategies and capacity providers are the same shapes.
- * NetworkConfiguration (awsvpc) is kept on the target but not applied: Berth's tasks use bridge or host networks.
+ * NetworkConfiguration (awsvpc) becomes RunTask's, its members renamed (`Subnets` → `subnets`).
  */
 export function targetRun(ruleName: string, target: Target, overrides: TaskOverride | undefined): TargetRun {
   const ecs = target.EcsParameters;
@@ -34,6 +34,15 @@ export function targetRun(ruleName: string, target: Target, overrides: TaskOverr
       launchType: ecs?.LaunchType,
       platformVersion: ecs?.PlatformVersion,
       capacityProviderStrategy: ecs?.CapacityProviderStrategy,
+      ...(ecs?.NetworkConfiguration?.awsvpcConfiguration && {
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: ecs.NetworkConfiguration.awsvpcConfiguration.Subnets,
+            securityGroups: ecs.NetworkConfiguration.awsvpcConfiguration.SecurityGroups,
+            assignPublicIp: ecs.NetworkConfiguration.awsvpcConfiguration.AssignPublicIp,
+          },
+        },
+      }),
     },
   };
 }

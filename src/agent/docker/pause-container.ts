@@ -1,0 +1,44 @@
+/**
+ * awsvpc on one host: each task gets a network namespace of its own, held by a pause container (as
+ * the ECS agent does), on a Docker bridge network per subnet (`berth-<subnet id>`, its address
+ * range picked by Docker). The task's containers join the pause container's namespace
+ * (`NetworkMode: container:<pause>`): they share its address and reach each other on localhost,
+ * and their ports are served at that address, never published on the host.
+ */
+import type { ContainerCreateSpec } from "./docker-spec.js";
+
+/** The Docker network that stands for a subnet. */
+export const subnetNetworkName = (subnet: string): string => `berth-${subnet}`;
+
+/** Labels of a subnet network, so that an operator can tell Berth's networks from others. */
+export const subnetNetworkLabels = (subnet: string): Record<string, string> => ({ "berth.subnet": subnet });
+
+/** The pause container's label naming its task: found by it after an agent restart, and never adopted as a task container. */
+export const pauseOfLabel = "berth.pause-of";
+
+export interface PauseSettings {
+  readonly image: string;
+  /** Replaces the image's entrypoint when set (an image whose own command does not just wait). */
+  readonly command?: readonly string[] | undefined;
+}
+
+/** The pause container's create request: on the subnet's network, no ports, tiny limits, the instance's label. */
+export function pauseCreateSpec(input: {
+  readonly name: string;
+  readonly taskArn: string;
+  readonly subnet: string;
+  readonly pause: PauseSettings;
+  readonly labels: Readonly<Record<string, string>>;
+}): ContainerCreateSpec {
+  const [entry, ...args] = input.pause.command ?? [];
+  return {
+    name: input.name,
+    Image: input.pause.image,
+    ...(entry !== undefined && { Entrypoint: [entry], Cmd: args }),
+    Env: [],
+    Labels: { ...input.labels, [pauseOfLabel]: input.taskArn },
+    // Waiting is all it does; SIGKILL at once is no loss.
+    StopTimeout: 0,
+    HostConfig: { NetworkMode: subnetNetworkName(input.subnet), CpuShares: 2, Memory: 16 * 1024 * 1024 },
+  };
+}

@@ -1,0 +1,64 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { TaskActor } from "./task-actor.js";
+import { metadataContainer } from "./host-views.js";
+import { aContainer, aTaskSpec, Host } from "./task-test-kit.js";
+
+const awsvpcSpec = aTaskSpec({
+  networkMode: "awsvpc",
+  containers: [aContainer("web", { portMappings: [{ containerPort: 80, hostPort: 80 }] }), aContainer("sidecar")],
+  awsvpc: { attachmentId: "att-1", subnet: "subnet-a", securityGroups: [], assignPublicIp: "DISABLED" },
+});
+
+describe("task actor: awsvpc", () => {
+  it("creates the task's pause container on the subnet's network first; the containers join its namespace; the report carries its address", async () => {
+    const host = new Host();
+    const actor = new TaskActor(awsvpcSpec, host.deps());
+    const events = new AbortController();
+    host.route(actor, events.signal);
+    actor.desire(awsvpcSpec);
+    await host.settle(() => [actor]);
+
+    const creates = host.docker.calls.filter((c) => c.op === "create").map((c) => c.target);
+    assert.match(creates[0] ?? "", /internalecspause/, "the pause container comes first");
+    assert.ok(host.docker.networks.has("berth-subnet-a"));
+    const pause = host.docker.specOf(creates[0]!)!;
+    assert.equal(pause.HostConfig.NetworkMode, "berth-subnet-a");
+    assert.equal(pause.Labels["berth.pause-of"], awsvpcSpec.taskArn);
+    assert.deepEqual(pause.Entrypoint, ["sleep"], "the configured pause command");
+    for (const name of ["web", "sidecar"]) {
+      const spec = host.docker.specOf(name)!;
+      assert.equal(spec.HostConfig.NetworkMode, `container:${pause.name}`);
+      assert.equal(spec.HostConfig.PortBindings, undefined, "no host port for an awsvpc task");
+    }
+    const report = host.last(awsvpcSpec.taskArn);
+    assert.equal(report.status, "RUNNING");
+    assert.equal(report.eni?.privateIPv4Address !== undefined && report.eni.privateIPv4Address !== "", true);
+    // The metadata endpoint shows each container the task's address, as ECS's v4 does for awsvpc.
+    const web = actor.containers.get("web")!;
+    assert.deepEqual(metadataContainer(actor, web).Networks?.[0]?.IPv4Addresses, [report.eni!.privateIPv4Address]);
+    assert.equal(metadataContainer(actor, web).Networks?.[0]?.NetworkMode, "awsvpc");
+
+    actor.desire({ ...awsvpcSpec, desiredStatus: "STOPPED" });
+    await host.settle(() => [actor]);
+    assert.equal(host.last(awsvpcSpec.taskArn).status, "STOPPED");
+    assert.throws(() => host.docker.idOf(pause.name), /no container/, "the pause container is removed with the task's stop");
+    assert.equal(host.docker.networks.has("berth-subnet-a"), false, "the subnet's network went with its last task");
+    events.abort();
+  });
+
+  it("fails the task, saying why, when an awsvpc spec comes without its interface", async () => {
+    const host = new Host();
+    const spec = { ...awsvpcSpec, awsvpc: undefined };
+    const actor = new TaskActor(spec, host.deps());
+    const events = new AbortController();
+    host.route(actor, events.signal);
+    actor.desire(spec);
+    await host.settle(() => [actor]);
+    const report = host.last(spec.taskArn);
+    assert.equal(report.status, "STOPPED");
+    assert.equal(report.stopCode, "TaskFailedToStart");
+    assert.match(report.reason ?? "", /network interface/);
+    events.abort();
+  });
+});
