@@ -9,6 +9,7 @@ import { berthService } from "./api/berth/service.js";
 import { ecrService } from "./api/ecr/service.js";
 import { ecsService } from "./api/ecs/service.js";
 import { eventsService } from "./api/events/service.js";
+import { cloudWatchCborService, cloudWatchJsonService, cloudWatchQueryService } from "./api/cloudwatch/service.js";
 import { ScheduleRunner } from "./controller/schedules/runner.js";
 import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { isClientAbort } from "./api/http-server.js";
@@ -113,8 +114,11 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     },
   });
 
+  // CloudWatch: one operation table behind three front doors (Query, JSON 1.0, RPC v2 CBOR).
+  const cloudWatch = { store, retentionMs: config.metricsRetentionMs };
   const awsJson = createJsonDispatcher({
     services: [
+      cloudWatchJsonService(cloudWatch),
       ecsService({ store, planner, random: Math.random, endpoint: () => apiEndpoint }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
       berthService({ store }),
@@ -146,8 +150,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   api.front.serve({
     api: {
       awsJson,
-      awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId })], ...frontDoorOptions }),
-      rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
+      awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch)], ...frontDoorOptions }),
+      rpcV2Cbor: createCborDispatcher({ services: [cloudWatchCborService(cloudWatch)], ...frontDoorOptions }),
     },
     streaming: [{ prefix: "/v2/", handle: distribution }],
     upgrades: [{ prefix: agentPath, handle: (req, socket, head) => hub.handleUpgrade(req, socket, head) }],

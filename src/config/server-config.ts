@@ -33,6 +33,8 @@ export interface RawServerConfig {
   readonly agentLostAfter?: string | undefined;
   readonly taskHealthyAfter?: string | undefined;
   readonly scheduleTick?: string | undefined;
+  readonly metricsRetention?: string | undefined;
+  readonly metricsFlush?: string | undefined;
   readonly tlsCert?: string | undefined;
   readonly tlsKey?: string | undefined;
   readonly headerTimeout?: string | undefined;
@@ -73,6 +75,10 @@ export interface ServerConfig {
   readonly taskHealthyAfterMs: number;
   /** How often scheduled EventBridge rules are checked for due runs. */
   readonly scheduleTickMs: number;
+  /** How long CloudWatch datapoints are kept (CloudWatch keeps one-minute data 15 days). */
+  readonly metricsRetentionMs: number;
+  /** How often the agents' container statistics, aggregated per minute in memory, are written to the store. */
+  readonly metricsFlushMs: number;
   /** Serve HTTPS (and wss:// for agents) with these files; plain HTTP when absent. */
   readonly tls: TlsFiles | undefined;
   /** Timeouts and the connection limit of the HTTP port. */
@@ -118,6 +124,8 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
     taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
     scheduleTickMs: duration("--schedule-tick", flags.scheduleTick ?? env.BERTH_SCHEDULE_TICK ?? "1s"),
+    metricsRetentionMs: positiveDuration("--metrics-retention", flags.metricsRetention ?? env.BERTH_METRICS_RETENTION ?? "360h"),
+    metricsFlushMs: positiveDuration("--metrics-flush", flags.metricsFlush ?? env.BERTH_METRICS_FLUSH ?? "10s"),
     http: {
       headersTimeoutMs: positiveDuration("--header-timeout", flags.headerTimeout ?? env.BERTH_HEADER_TIMEOUT ?? "10s"),
       bodyTimeoutMs: positiveDuration("--request-body-timeout", flags.requestBodyTimeout ?? env.BERTH_REQUEST_BODY_TIMEOUT ?? "30s"),

@@ -5,6 +5,7 @@ import type { ServiceEventRecord, ServiceRecord, ServiceStatus } from "../domain
 import type { TaskRecord } from "../domain/task.js";
 import type { ChangeFeed, LoggedChange } from "./changes.js";
 import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
+import type { MetricReader, MetricRepository } from "./metric-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 
@@ -42,6 +43,7 @@ export interface ReadTx {
   readonly iam: IamReader;
   readonly loadBalancing: LoadBalancingReader;
   readonly eventRules: EventRuleReader;
+  readonly metrics: MetricReader;
 }
 
 export interface WriteTx {
@@ -64,6 +66,7 @@ export interface WriteTx {
   readonly iam: IamRepository;
   readonly loadBalancing: LoadBalancingRepository;
   readonly eventRules: EventRuleRepository;
+  readonly metrics: MetricRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

@@ -212,4 +212,31 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX event_rules_due ON event_rules (next_fire_ms) WHERE next_fire_ms IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    sql: `
+      -- CloudWatch metrics (api/cloudwatch/, domain/metrics/): one row per metric and minute (sum,
+      -- sample count, extremes), pruned past the retention; and one row per metric, for ListMetrics.
+      CREATE TABLE metric_minutes (
+        namespace TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        dims      TEXT NOT NULL,
+        minute_ms INTEGER NOT NULL,
+        sum       REAL NOT NULL,
+        count     REAL NOT NULL,
+        min       REAL NOT NULL,
+        max       REAL NOT NULL,
+        unit      TEXT NOT NULL,
+        PRIMARY KEY (namespace, name, dims, minute_ms)
+      ) WITHOUT ROWID;
+      CREATE INDEX metric_minutes_by_age ON metric_minutes (minute_ms);
+      CREATE TABLE metric_series (
+        namespace TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        dims      TEXT NOT NULL,
+        last_ms   INTEGER NOT NULL,
+        PRIMARY KEY (namespace, name, dims)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
 import { SqliteEventRules } from "./event-rules.js";
+import { SqliteMetrics } from "./metrics.js";
 import { SqliteIam } from "./iam-repositories.js";
 import { SqliteLoadBalancing } from "./load-balancing.js";
 import { migrations } from "./migrations.js";
@@ -176,6 +177,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     iam: new SqliteIam(db),
     loadBalancing: new SqliteLoadBalancing(db),
     eventRules: new SqliteEventRules(db),
+    metrics: new SqliteMetrics(db),
   };
 }
 
