@@ -42,6 +42,9 @@ import { startRegistryMaintenance } from "./registry/maintenance.js";
 import { Registry } from "./registry/registry.js";
 import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
 import { excerpt } from "./observability/excerpt.js";
+import { EcsMetricsCollector } from "./metrics/ecs-collector.js";
+import { metricsRoute, serverMetrics, timedStore } from "./metrics/prometheus.js";
+import { timedDoors } from "./metrics/api-timing.js";
 
 export interface RunningServer {
   /** The endpoint clients use, e.g. http://127.0.0.1:4400. */
@@ -74,9 +77,23 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const credentialsFile = join(config.dataDir, "credentials");
   const accessKey = loadOrCreateCredentials(credentialsFile);
-  const store = new SqliteStore({ path: join(config.dataDir, "berth.db") });
+  const sqlite = new SqliteStore({ path: join(config.dataDir, "berth.db") });
+  // AWS/ECS metrics from the agents' statistics; Berth's own series for /metrics (Prometheus).
+  const ecsMetrics = new EcsMetricsCollector({
+    store: sqlite,
+    now: Date.now,
+    logger: logger.child({ component: "metrics" }),
+    tickMs: config.metricsFlushMs,
+    staleAfterMs: 60_000,
+    retentionMs: config.metricsRetentionMs,
+  });
+  const metrics = serverMetrics(ecsMetrics);
+  const store = timedStore(sqlite, metrics);
   const partition = { region: config.region, accountId: config.accountId };
-  const planner = new Planner(new PlacementIndex(store, (err) => logger.error({ err }, "placement index: a change could not be applied")), Math.random);
+  const planner = new Planner(new PlacementIndex(store, (err) => logger.error({ err }, "placement index: a change could not be applied")), Math.random, (placed, reasons) => {
+    metrics.placements.inc({ outcome: "placed", reason: "" }, placed);
+    for (const reason of reasons) metrics.placements.inc({ outcome: "failed", reason });
+  });
   // IAM: access-key secrets sealed under <data-dir>/iam-key, principals compiled and cached.
   const box = SecretBox.loadOrCreate(join(config.dataDir, "iam-key"));
   const iamDeps = { store, partition, box, directory: new IamDirectory({ store, partition, box }) };
@@ -132,15 +149,17 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   });
   const frontDoorOptions = { authenticator, partition, now: Date.now, logger, refusals };
   const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random });
-  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals });
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks) });
   const lostTasks = new LostTaskSweeper({ store, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   try {
     await lostTasks.start();
+    await ecsMetrics.start();
     await lb.start();
     // Before the agent channel opens: every instance waits for its agent to come back.
     await hub.markAllDisconnected();
   } catch (err) {
     lostTasks.stop();
+    await ecsMetrics.stop();
     hub.close();
     await lb.close();
     await registry.metadata.close();
@@ -148,12 +167,15 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     throw err;
   }
   api.front.serve({
-    api: {
+    api: timedDoors({
       awsJson,
       awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch)], ...frontDoorOptions }),
       rpcV2Cbor: createCborDispatcher({ services: [cloudWatchCborService(cloudWatch)], ...frontDoorOptions }),
-    },
-    streaming: [{ prefix: "/v2/", handle: distribution }],
+    }, metrics),
+    streaming: [
+      { prefix: "/v2/", handle: distribution },
+      { prefix: "/metrics", handle: metricsRoute(metrics) },
+    ],
     upgrades: [{ prefix: agentPath, handle: (req, socket, head) => hub.handleUpgrade(req, socket, head) }],
   });
   const stopRetention = startStoppedTaskRetention({
@@ -218,6 +240,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       await lb.close();
       await schedules.stop();
       hub.close();
+      await ecsMetrics.stop();
       await api.close();
       await maintenance.stop();
       await registry.metadata.close();

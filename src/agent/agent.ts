@@ -12,6 +12,8 @@ import { PortAllocator } from "./ports.js";
 import { RegistryAuth } from "./registry-auth.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
 import { TaskManager } from "./task-manager.js";
+import { StatsSampler } from "./stats/stats-sampler.js";
+import { runningTasks } from "./stats/running-tasks.js";
 import { trustFrom } from "./trust.js";
 
 export interface RunningAgent {
@@ -128,6 +130,14 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   claims.introspection.serve(introspectionHandler({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }));
   for (const metadata of [claims.metadata, ...extra]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker }));
   channel.start();
+  const sampler = new StatsSampler({
+    running: () => runningTasks(tasks.actors.values()),
+    sample: (id) => docker.sampleStats(id),
+    send: (usage) => channel.sendStats(usage),
+    intervalMs: config.metricsIntervalMs,
+    logger: log,
+  });
+  sampler.start();
 
   if (claims.introspection.port !== config.introspectionPort || metadataPort !== config.metadataPort) {
     log.warn(
@@ -141,6 +151,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     introspectionPort: claims.introspection.port,
     metadataPort,
     async close() {
+      sampler.stop();
       channel.stop();
       tasks.stop();
       await Promise.all(extra.map((p) => p.close()));
