@@ -45,6 +45,7 @@ import { excerpt } from "./observability/excerpt.js";
 import { EcsMetricsCollector } from "./metrics/ecs-collector.js";
 import { metricsRoute, serverMetrics, timedStore } from "./metrics/prometheus.js";
 import { timedDoors } from "./metrics/api-timing.js";
+import { AlarmEvaluator } from "./controller/alarms/runner.js";
 
 export interface RunningServer {
   /** The endpoint clients use, e.g. http://127.0.0.1:4400. */
@@ -212,6 +213,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     now: Date.now,
   });
   lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
+  const alarms = new AlarmEvaluator({ store, now: Date.now, logger: logger.child({ component: "alarms" }), tickMs: config.alarmIntervalMs });
+  alarms.start();
   const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
@@ -239,6 +242,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       await lbController.stop();
       await lb.close();
       await schedules.stop();
+      await alarms.stop();
       hub.close();
       await ecsMetrics.stop();
       await api.close();

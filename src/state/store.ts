@@ -6,6 +6,7 @@ import type { TaskRecord } from "../domain/task.js";
 import type { ChangeFeed, LoggedChange } from "./changes.js";
 import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
 import type { MetricReader, MetricRepository } from "./metric-records.js";
+import type { AlarmReader, AlarmRepository } from "./alarm-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 
@@ -44,6 +45,7 @@ export interface ReadTx {
   readonly loadBalancing: LoadBalancingReader;
   readonly eventRules: EventRuleReader;
   readonly metrics: MetricReader;
+  readonly alarms: AlarmReader;
 }
 
 export interface WriteTx {
@@ -67,6 +69,7 @@ export interface WriteTx {
   readonly loadBalancing: LoadBalancingRepository;
   readonly eventRules: EventRuleRepository;
   readonly metrics: MetricRepository;
+  readonly alarms: AlarmRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

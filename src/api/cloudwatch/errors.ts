@@ -13,11 +13,13 @@ export const cloudWatchErrors = {
   InvalidNextToken: 400,
   LimitExceededFault: 400,
   ResourceNotFound: 404,
+  InvalidFormatFault: 400,
   // The Query protocol's codes of the same errors
   InvalidParameterValue: 400,
   MissingParameter: 400,
   InvalidParameterCombination: 400,
   LimitExceeded: 400,
+  InvalidFormat: 400,
 } as const satisfies ErrorCatalog;
 
 export type CloudWatchErrorName = keyof typeof cloudWatchErrors;
@@ -32,6 +34,7 @@ const queryCodes: Partial<Record<CloudWatchErrorName, CloudWatchErrorName>> = {
   MissingRequiredParameterException: "MissingParameter",
   InvalidParameterCombinationException: "InvalidParameterCombination",
   LimitExceededFault: "LimitExceeded",
+  InvalidFormatFault: "InvalidFormat",
 };
 
 /** The Query protocol's code of a CloudWatch exception (its `awsQueryError`), or the name itself. */

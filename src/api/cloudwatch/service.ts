@@ -1,5 +1,16 @@
 import { dateToTag } from "@smithy/core/cbor";
-import { GetMetricDataInput$, GetMetricStatisticsInput$, ListMetricsInput$, PutMetricDataInput$ } from "@aws-sdk/client-cloudwatch";
+import {
+  DeleteAlarmsInput$,
+  DescribeAlarmHistoryInput$,
+  DescribeAlarmsForMetricInput$,
+  DescribeAlarmsInput$,
+  GetMetricDataInput$,
+  GetMetricStatisticsInput$,
+  ListMetricsInput$,
+  PutMetricAlarmInput$,
+  PutMetricDataInput$,
+  SetAlarmStateInput$,
+} from "@aws-sdk/client-cloudwatch";
 import type { StaticStructureSchema } from "@smithy/types";
 import { AwsError, type ErrorName } from "../../errors/catalog.js";
 import type { JsonService, Operation } from "../aws-json/service.js";
@@ -41,6 +52,12 @@ const inputShapes: Readonly<Record<string, StaticStructureSchema>> = {
   GetMetricStatistics: GetMetricStatisticsInput$,
   GetMetricData: GetMetricDataInput$,
   ListMetrics: ListMetricsInput$,
+  PutMetricAlarm: PutMetricAlarmInput$,
+  DescribeAlarms: DescribeAlarmsInput$,
+  DescribeAlarmsForMetric: DescribeAlarmsForMetricInput$,
+  DeleteAlarms: DeleteAlarmsInput$,
+  SetAlarmState: SetAlarmStateInput$,
+  DescribeAlarmHistory: DescribeAlarmHistoryInput$,
 };
 
 /** CloudWatch over AWS JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`), as current AWS SDKs call it. */

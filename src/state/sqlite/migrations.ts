@@ -215,7 +215,7 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
   {
     version: 12,
     sql: `
-      -- CloudWatch metrics (api/cloudwatch/, domain/metrics/): one row per metric and minute (sum,
+      -- CloudWatch metrics and alarms (api/cloudwatch/, domain/metrics/): one row per metric and minute (sum,
       -- sample count, extremes), pruned past the retention; and one row per metric, for ListMetrics.
       CREATE TABLE metric_minutes (
         namespace TEXT NOT NULL,
@@ -237,6 +237,21 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
         last_ms   INTEGER NOT NULL,
         PRIMARY KEY (namespace, name, dims)
       ) WITHOUT ROWID;
+      -- CloudWatch metric alarms (one document each, the state a column for DescribeAlarms) and their history.
+      CREATE TABLE metric_alarms (
+        name  TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        doc   TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE alarm_history (
+        seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+        name  TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        type  TEXT NOT NULL,
+        doc   TEXT NOT NULL
+      );
+      CREATE INDEX alarm_history_by_name ON alarm_history (name, at_ms);
+      CREATE INDEX alarm_history_by_time ON alarm_history (at_ms);
     `,
   },
 ];

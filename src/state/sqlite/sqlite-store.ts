@@ -7,6 +7,7 @@ import { SqliteAgentCredentials } from "./agent-credentials.js";
 import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
 import { SqliteEventRules } from "./event-rules.js";
 import { SqliteMetrics } from "./metrics.js";
+import { SqliteAlarms } from "./alarms.js";
 import { SqliteIam } from "./iam-repositories.js";
 import { SqliteLoadBalancing } from "./load-balancing.js";
 import { migrations } from "./migrations.js";
@@ -178,6 +179,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     loadBalancing: new SqliteLoadBalancing(db),
     eventRules: new SqliteEventRules(db),
     metrics: new SqliteMetrics(db),
+    alarms: new SqliteAlarms(db),
   };
 }
 
