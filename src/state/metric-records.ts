@@ -1,4 +1,5 @@
 import type { MetricId, MinuteAggregate } from "../domain/metrics/series.js";
+import type { PeriodAggregate } from "../domain/metrics/statistics.js";
 
 /** A metric the store has data for, and the newest minute it has. */
 export interface StoredMetric {
@@ -21,6 +22,11 @@ export interface MetricQuery {
 export interface MetricReader {
   /** The minutes of one metric in [fromMs, toMs), oldest first. */
   minutes(metric: MetricId, fromMs: number, toMs: number): Promise<MinuteAggregate[]>;
+  /**
+   * The minutes of one metric in [fromMs, toMs) folded into periods of `periodMs` aligned on
+   * multiples of it (domain/metrics/statistics.ts `periods`, computed by the store), oldest first.
+   */
+  periods(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodAggregate[]>;
   /** Metrics matching the query in key order, with the key to continue after. */
   list(q: MetricQuery): Promise<{ items: StoredMetric[]; next?: string | undefined }>;
 }

@@ -1,7 +1,7 @@
 import { AwsError } from "../../errors/catalog.js";
 import { evaluate, ExpressionError, idsOf, parseExpression, type Expr, type Value } from "../../domain/metrics/expression.js";
 import type { MetricId } from "../../domain/metrics/series.js";
-import { periods, statistic, statisticNames, type StatisticName } from "../../domain/metrics/statistics.js";
+import { statistic, statisticNames, type StatisticName } from "../../domain/metrics/statistics.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { periodOf, timeRange } from "./get-metric-statistics.js";
 import { metricOf, optUnit } from "./metric-params.js";
@@ -29,13 +29,13 @@ export function getMetricData(deps: CloudWatchDeps): CloudWatchOperation {
       const queries = raw.map(queryOf);
       checkIds(queries);
       const values = new Map<string, Value>();
-      for (const q of queries.filter((x) => x.kind === "stat")) {
-        const minutes = await deps.store.read((tx) => tx.metrics.minutes(q.metric, startMs, endMs));
-        const points = periods(minutes, q.periodMs, startMs, endMs)
-          .filter((d) => q.unit === undefined || d.unit === q.unit)
-          .map((d) => [d.timestampMs, statistic(d, q.stat)] as const);
+      const stats = queries.filter((x) => x.kind === "stat");
+      // One read for every metric of the request.
+      const folded = await deps.store.read((tx) => Promise.all(stats.map((q) => tx.metrics.periods(q.metric, startMs, endMs, q.periodMs))));
+      stats.forEach((q, i) => {
+        const points = folded[i]!.filter((d) => q.unit === undefined || d.unit === q.unit).map((d) => [d.timestampMs, statistic(d, q.stat)] as const);
         values.set(q.id, { kind: "series", points: new Map(points) });
-      }
+      });
       for (const q of ordered(queries.filter((x) => x.kind === "expression"))) {
         try {
           values.set(q.id, evaluate(q.expr, (id) => values.get(id)));

@@ -1,6 +1,6 @@
 import { AwsError } from "../../errors/catalog.js";
 import { metricId } from "../../domain/metrics/series.js";
-import { periods, statistic, statisticNames, type StatisticName } from "../../domain/metrics/statistics.js";
+import { statistic, statisticNames, type StatisticName } from "../../domain/metrics/statistics.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { dimensionsOf, namespaceOf, optUnit } from "./metric-params.js";
 import { invalid, missing, optInt, optStrings, reqString, reqTime, type Params } from "./read.js";
@@ -24,8 +24,7 @@ export function getMetricStatistics(deps: CloudWatchDeps): CloudWatchOperation {
       if (count > maxDatapoints) {
         throw new AwsError("InvalidParameterCombinationException", `You have requested up to ${count} datapoints, which exceeds the limit of ${maxDatapoints}. You may reduce the datapoints requested by increasing Period, or decreasing the time range.`);
       }
-      const minutes = await deps.store.read((tx) => tx.metrics.minutes(metric, startMs, endMs));
-      const datapoints = periods(minutes, periodMs, startMs, endMs)
+      const datapoints = (await deps.store.read((tx) => tx.metrics.periods(metric, startMs, endMs, periodMs)))
         .filter((d) => unit === undefined || d.unit === unit)
         .map((d) => ({ Timestamp: new Date(d.timestampMs), ...Object.fromEntries(stats.map((s) => [s, statistic(d, s)])), Unit: d.unit }));
       return { Label: metric.metricName, Datapoints: datapoints };

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { evaluateAlarm, evaluationRange, type AlarmRecord } from "../../domain/metrics/alarm.js";
-import { periods, statistic } from "../../domain/metrics/statistics.js";
+import { statistic } from "../../domain/metrics/statistics.js";
 import type { Store } from "../../state/store.js";
 import { stateUpdate } from "../../domain/metrics/alarm-history.js";
 
@@ -52,9 +52,9 @@ export class AlarmEvaluator {
     const periodMs = alarm.periodSeconds * 1000;
     const from = starts[0]!;
     const to = starts[starts.length - 1]! + periodMs;
-    const minutes = await this.opts.store.read((tx) => tx.metrics.minutes(alarm.metric, from, to));
+    const folded = await this.opts.store.read((tx) => tx.metrics.periods(alarm.metric, from, to, periodMs));
     const byStart = new Map(
-      periods(minutes, periodMs, from, to)
+      folded
         .filter((p) => alarm.unit === undefined || p.unit === alarm.unit)
         .map((p) => [p.timestampMs, statistic(p, alarm.statistic)]),
     );

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { metricId, type MetricId } from "../../domain/metrics/series.js";
+import { periods } from "../../domain/metrics/statistics.js";
 import type { MetricQuery } from "../metric-records.js";
 import { SqliteStore } from "./sqlite-store.js";
 
@@ -17,6 +18,16 @@ describe("the SQLite metric repository", () => {
     await store.write((tx) => tx.metrics.add([point(web, 0, 30)]));
     const minutes = await store.read((tx) => tx.metrics.minutes(web, 0, 60_000));
     assert.deepEqual(minutes.map((m) => [m.minuteMs, m.sum, m.count, m.min, m.max]), [[0, 40, 2, 10, 30]]);
+    await store.close();
+  });
+
+  it("folds minutes into periods as the pure fold does (aligned on multiples of the period, within [from, to))", async () => {
+    const store = new SqliteStore({ path: ":memory:" });
+    const minutes = [0, 1, 4, 5, 9, 10, 12].map((m, i) => ({ ...point(web, m * 60_000, i * 7 - 10), count: i + 1 }));
+    await store.write((tx) => tx.metrics.add(minutes));
+    for (const [from, to, period] of [[0, 780_000, 300_000], [60_000, 600_000, 120_000], [0, 3_600_000, 3_600_000]] as const) {
+      assert.deepEqual(await store.read((tx) => tx.metrics.periods(web, from, to, period)), periods(minutes, period, from, to));
+    }
     await store.close();
   });
 

@@ -1,9 +1,19 @@
 import type { Database, Statement } from "better-sqlite3";
 import { dimensionsKey, dimensionsOfKey, metricId, type MetricId, type MinuteAggregate } from "../../domain/metrics/series.js";
+import type { PeriodAggregate } from "../../domain/metrics/statistics.js";
 import type { MetricQuery, MetricRepository, StoredMetric } from "../metric-records.js";
 
 interface MinuteRow {
   minute_ms: number;
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  unit: string;
+}
+
+interface PeriodRow {
+  t: number;
   sum: number;
   count: number;
   min: number;
@@ -40,6 +50,7 @@ export class SqliteMetrics implements MetricRepository {
   private readonly seriesStmt: Statement<[string, string, string, number]>;
   private readonly pruneSeriesStmt: Statement<[number]>;
   private readonly pruneStmt: Statement<[number]>;
+  private readonly periodsStmt: Statement<[{ namespace: string; name: string; dims: string; from: number; to: number; period: number }], PeriodRow>;
 
   constructor(db: Database) {
     this.upsertStmt = db.prepare(
@@ -62,6 +73,12 @@ export class SqliteMetrics implements MetricRepository {
        ON CONFLICT (namespace, name, dims) DO UPDATE SET last_ms = max(last_ms, excluded.last_ms)`,
     );
     this.pruneStmt = db.prepare("DELETE FROM metric_minutes WHERE minute_ms < ?");
+    // Folded in SQLite: a day of minutes of a thousand metrics is read without a row object per minute.
+    this.periodsStmt = db.prepare(
+      `SELECT minute_ms - minute_ms % CAST(@period AS INTEGER) AS t, sum(sum) AS sum, sum(count) AS count, min(min) AS min, max(max) AS max, max(unit) AS unit
+       FROM metric_minutes WHERE namespace = @namespace AND name = @name AND dims = @dims AND minute_ms >= @from AND minute_ms < @to
+       GROUP BY t ORDER BY t`,
+    );
     this.pruneSeriesStmt = db.prepare("DELETE FROM metric_series WHERE last_ms < ?");
   }
 
@@ -77,6 +94,11 @@ export class SqliteMetrics implements MetricRepository {
   minutes(metric: MetricId, fromMs: number, toMs: number): Promise<MinuteAggregate[]> {
     const rows = this.minutesStmt.all(metric.namespace, metric.metricName, dimensionsKey(metric.dimensions), fromMs, toMs);
     return Promise.resolve(rows.map((r) => ({ metric, minuteMs: r.minute_ms, sum: r.sum, count: r.count, min: r.min, max: r.max, unit: r.unit })));
+  }
+
+  periods(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodAggregate[]> {
+    const rows = this.periodsStmt.all({ namespace: metric.namespace, name: metric.metricName, dims: dimensionsKey(metric.dimensions), from: fromMs, to: toMs, period: periodMs });
+    return Promise.resolve(rows.map((r) => ({ timestampMs: r.t, sum: r.sum, count: r.count, min: r.min, max: r.max, unit: r.unit })));
   }
 
   list(q: MetricQuery): Promise<{ items: StoredMetric[]; next?: string | undefined }> {
