@@ -31,6 +31,10 @@ export interface BenchCluster {
   readonly ecs: ECSClient;
   /** Seconds it took to register and connect every simulated instance. */
   readonly registerSeconds: number;
+  /** The simulated instances, connected. */
+  readonly agents: readonly SimulatedAgent[];
+  /** The server process's id (for its CPU time). */
+  readonly serverPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -100,6 +104,8 @@ export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCl
       name,
       ecs,
       registerSeconds,
+      agents,
+      serverPid: server.pid,
       stop: async () => {
         ecs.destroy();
         await stop();

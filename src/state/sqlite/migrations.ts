@@ -215,28 +215,40 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
   {
     version: 12,
     sql: `
-      -- CloudWatch metrics and alarms (api/cloudwatch/, domain/metrics/): one row per metric and minute (sum,
-      -- sample count, extremes), pruned past the retention; and one row per metric, for ListMetrics.
-      CREATE TABLE metric_minutes (
+      -- CloudWatch metrics and alarms (api/cloudwatch/, domain/metrics/). Each metric is a row of
+      -- metric_series (its id keys its data; last_ms serves ListMetrics); its data one row per minute
+      -- (sum, sample count, extremes) and, folded, one row per 5 minutes (reads of long ranges),
+      -- both pruned past the retention.
+      CREATE TABLE metric_series (
+        id        INTEGER PRIMARY KEY,
         namespace TEXT NOT NULL,
         name      TEXT NOT NULL,
         dims      TEXT NOT NULL,
+        last_ms   INTEGER NOT NULL,
+        UNIQUE (namespace, name, dims)
+      );
+      CREATE TABLE metric_minutes (
+        series    INTEGER NOT NULL,
         minute_ms INTEGER NOT NULL,
         sum       REAL NOT NULL,
         count     REAL NOT NULL,
         min       REAL NOT NULL,
         max       REAL NOT NULL,
         unit      TEXT NOT NULL,
-        PRIMARY KEY (namespace, name, dims, minute_ms)
+        PRIMARY KEY (series, minute_ms)
       ) WITHOUT ROWID;
       CREATE INDEX metric_minutes_by_age ON metric_minutes (minute_ms);
-      CREATE TABLE metric_series (
-        namespace TEXT NOT NULL,
-        name      TEXT NOT NULL,
-        dims      TEXT NOT NULL,
-        last_ms   INTEGER NOT NULL,
-        PRIMARY KEY (namespace, name, dims)
+      CREATE TABLE metric_five_minutes (
+        series    INTEGER NOT NULL,
+        bucket_ms INTEGER NOT NULL,
+        sum       REAL NOT NULL,
+        count     REAL NOT NULL,
+        min       REAL NOT NULL,
+        max       REAL NOT NULL,
+        unit      TEXT NOT NULL,
+        PRIMARY KEY (series, bucket_ms)
       ) WITHOUT ROWID;
+      CREATE INDEX metric_five_minutes_by_age ON metric_five_minutes (bucket_ms);
       -- CloudWatch metric alarms (one document each, the state a column for DescribeAlarms) and their history.
       CREATE TABLE metric_alarms (
         name  TEXT PRIMARY KEY,
