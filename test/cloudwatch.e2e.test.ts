@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/protocols";
 import { BerthServer } from "./support/berth-server.js";
+import { awsAs, policyDoc, userWithPolicies } from "./support/iam-tools.js";
 
 /** The three protocols CloudWatch clients speak: the CLI 2.9 (Query), this SDK (JSON 1.0), SDKs of 2025 (RPC v2 CBOR). */
 const sdk = (server: BerthServer, cbor = false): CloudWatchClient =>
@@ -89,6 +90,19 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
     assert.deepEqual(cli.Metrics, [{ Namespace: "Shop", MetricName: "Orders", Dimensions: [{ Name: "Service", Value: "b" }] }]);
     const all = await sdk(server, true).send(new ListMetricsCommand({ Dimensions: [{ Name: "Service" }] }));
     assert.deepEqual((all.Metrics ?? []).map((m) => `${m.Namespace}/${m.MetricName}/${m.Dimensions?.[0]?.Value}`).sort(), ["App/Latency/web", "Shop/Orders/a", "Shop/Orders/b"]);
+  });
+
+  it("authorizes IAM's cloudwatch:<Operation> actions (requests are signed for `monitoring`) on every protocol", async () => {
+    const reader = await userWithPolicies(server, "metrics-reader", { read: policyDoc({ Effect: "Allow", Action: ["cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"], Resource: "*" }) });
+    const listed = await awsAs(server, reader, "cloudwatch", "list-metrics", "--namespace", "Shop");
+    assert.equal(listed.code, 0, listed.stderr);
+    const put = await awsAs(server, reader, "cloudwatch", "put-metric-data", "--namespace", "Shop", "--metric-name", "Orders", "--value", "1");
+    assert.match(put.stderr, /AccessDenied\b.*not authorized to perform: cloudwatch:PutMetricData/);
+    for (const cbor of [false, true]) {
+      const client = new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: reader, maxAttempts: 1, ...(cbor && { protocol: AwsSmithyRpcV2CborProtocol }) });
+      await client.send(new ListMetricsCommand({ Namespace: "Shop" }));
+      await assert.rejects(client.send(new PutMetricDataCommand({ Namespace: "Shop", MetricData: [{ MetricName: "Orders", Value: 1 }] })), (e: Error) => /cloudwatch:PutMetricData/.test(e.message));
+    }
   });
 
   it("refuses bad input in CloudWatch's words on every protocol, and stores nothing", async () => {

@@ -23,11 +23,14 @@ import { cloudWatchOperations } from "./operations.js";
 /** CloudWatch's Smithy service name: the JSON target prefix and the RPC v2 CBOR path's service. */
 export const cloudWatchServiceName = "GraniteServiceVersion20100801";
 const signingName = "monitoring";
+/** IAM names CloudWatch's actions `cloudwatch:<Operation>` although requests are signed for `monitoring`. */
+const actionPrefix = "cloudwatch";
 
 /** CloudWatch over the Query protocol (version 2010-08-01), as the AWS CLI 2.9 calls it: errors by their Query codes. */
 export function cloudWatchQueryService(deps: CloudWatchDeps): QueryService {
   return {
     signingName,
+    actionPrefix,
     version: "2010-08-01",
     xmlNamespace: "http://monitoring.amazonaws.com/doc/2010-08-01/",
     errors: cloudWatchErrors,
@@ -65,6 +68,7 @@ export function cloudWatchJsonService(deps: CloudWatchDeps): JsonService {
   return {
     targetPrefix: cloudWatchServiceName,
     signingName,
+    actionPrefix,
     errors: cloudWatchErrors,
     missingMemberError: "MissingRequiredParameterException",
     operations: Object.fromEntries(
@@ -78,6 +82,7 @@ export function cloudWatchCborService(deps: CloudWatchDeps): CborService {
   return {
     name: cloudWatchServiceName,
     signingName,
+    actionPrefix,
     errors: cloudWatchErrors,
     operations: Object.fromEntries(cloudWatchOperations(deps).map((op) => [op.name, { handle: async (input, ctx) => cborValue(await op.handle(input, ctx)) as object }])),
   };
