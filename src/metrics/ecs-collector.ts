@@ -14,11 +14,13 @@ export interface EcsCollectorOptions {
   readonly tickMs: number;
   /** Usage older than this does not count (an agent reports every 10 s by default). */
   readonly staleAfterMs: number;
-  /** Datapoints older than this are pruned, once an hour. */
+  /** Datapoints older than this are pruned, once an hour (alarm history after 30 days, as CloudWatch). */
   readonly retentionMs: number;
 }
 
 const pruneEveryMs = 3_600_000;
+/** CloudWatch keeps alarm history 30 days. */
+const alarmHistoryKeptMs = 30 * 24 * 3_600_000;
 
 /**
  * The AWS/ECS metrics: the agents' task usage (`record`) and the store's tasks and instances (a
@@ -75,7 +77,10 @@ export class EcsMetricsCollector {
     if (points.length === 0 && !prune) return;
     await this.opts.store.write(async (tx) => {
       await tx.metrics.add(points);
-      if (prune) await tx.metrics.prune(nowMs - this.opts.retentionMs);
+      if (prune) {
+        await tx.metrics.prune(nowMs - this.opts.retentionMs);
+        await tx.alarms.pruneHistory(nowMs - alarmHistoryKeptMs);
+      }
     });
     if (prune) this.lastPruneMs = nowMs;
   }
