@@ -8,7 +8,9 @@
  *    CPUUtilization of each service (written directly, as the collector would have), then the AWS
  *    SDK's GetMetricData, 500 metrics a call (the API's limit), period 5 minutes (target ≤ 200 ms
  *    for the 1,000).
- * `npm run bench:metrics`; INSTANCES, TASKS_PER_INSTANCE, SERVICES, WINDOW_SECONDS size it.
+ * `npm run bench:metrics`; INSTANCES, TASKS_PER_INSTANCE, SERVICES, WINDOW_SECONDS size it, PARTS
+ * (`query,ingest`) picks the parts. Every
+ * simulated instance holds a connection: the server runs with --max-connections above INSTANCES.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -38,7 +40,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function ingest(): Promise<string[]> {
   const tasks = instances * tasksPerInstance;
   const perService = Math.ceil(tasks / services);
-  const bench = await startBenchCluster({ port: 4493, instances, cpu: 16_384, memory: 65_536, maxSockets: 16, serverArgs: ["--metrics-flush", "10s", "--log-level", "error"] });
+  const bench = await startBenchCluster({ port: 4493, instances, cpu: 16_384, memory: 65_536, maxSockets: 16, serverArgs: ["--metrics-flush", "10s", "--log-level", "error", "--max-connections", String(instances + 1000)] });
   try {
     const { ecs, name: cluster, agents } = bench;
     await ecs.send(new RegisterTaskDefinitionCommand({ family: "app", containerDefinitions: [{ name: "app", image: "app:v1", cpu: 32, memory: 128 }] }));
@@ -155,10 +157,10 @@ async function query(): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const rows = [...(await query()), ...(await ingest())];
   console.log(`## Metrics (${machineLine()})`);
   console.log("| figure | value | target |\n|---|---|---|");
-  for (const r of rows) console.log(r);
+  const parts = (process.env.PARTS ?? "query,ingest").split(",");
+  for (const [name, part] of [["query", query], ["ingest", ingest]] as const) if (parts.includes(name)) for (const r of await part()) console.log(r);
 }
 
 main().catch((err: unknown) => {
