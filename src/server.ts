@@ -12,6 +12,7 @@ import { ecsService } from "./api/ecs/service.js";
 import { eventsService } from "./api/events/service.js";
 import { logsService } from "./api/logs/service.js";
 import { startLogRetention } from "./controller/log-retention.js";
+import { cloudWatchCborService, cloudWatchJsonService, cloudWatchQueryService } from "./api/cloudwatch/service.js";
 import { ScheduleRunner } from "./controller/schedules/runner.js";
 import { EcsEventRunner } from "./controller/ecs-events/runner.js";
 import { createRestJsonDispatcher } from "./api/rest-json/dispatcher.js";
@@ -47,6 +48,10 @@ import { startRegistryMaintenance } from "./registry/maintenance.js";
 import { Registry } from "./registry/registry.js";
 import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
 import { excerpt } from "./observability/excerpt.js";
+import { EcsMetricsCollector } from "./metrics/ecs-collector.js";
+import { metricsRoute, serverMetrics, timedStore } from "./metrics/prometheus.js";
+import { timedDoors } from "./metrics/api-timing.js";
+import { AlarmEvaluator } from "./controller/alarms/runner.js";
 
 export interface RunningServer {
   /** The endpoint clients use, e.g. http://127.0.0.1:4400. */
@@ -79,9 +84,23 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const credentialsFile = join(config.dataDir, "credentials");
   const accessKey = loadOrCreateCredentials(credentialsFile);
-  const store = new SqliteStore({ path: join(config.dataDir, "berth.db") });
+  const sqlite = new SqliteStore({ path: join(config.dataDir, "berth.db") });
+  // AWS/ECS metrics from the agents' statistics; Berth's own series for /metrics (Prometheus).
+  const ecsMetrics = new EcsMetricsCollector({
+    store: sqlite,
+    now: Date.now,
+    logger: logger.child({ component: "metrics" }),
+    tickMs: config.metricsFlushMs,
+    staleAfterMs: 60_000,
+    retentionMs: config.metricsRetentionMs,
+  });
+  const metrics = serverMetrics(ecsMetrics);
+  const store = timedStore(sqlite, metrics);
   const partition = { region: config.region, accountId: config.accountId };
-  const planner = new Planner(new PlacementIndex(store, (err) => logger.error({ err }, "placement index: a change could not be applied")), Math.random);
+  const planner = new Planner(new PlacementIndex(store, (err) => logger.error({ err }, "placement index: a change could not be applied")), Math.random, (placed, reasons) => {
+    metrics.placements.inc({ outcome: "placed", reason: "" }, placed);
+    for (const reason of reasons) metrics.placements.inc({ outcome: "failed", reason });
+  });
   // IAM: access-key secrets sealed under <data-dir>/iam-key, principals compiled and cached.
   const box = SecretBox.loadOrCreate(join(config.dataDir, "iam-key"));
   const iamDeps = { store, partition, box, directory: new IamDirectory({ store, partition, box }) };
@@ -120,8 +139,11 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     },
   });
 
+  // CloudWatch: one operation table behind three front doors (Query, JSON 1.0, RPC v2 CBOR).
+  const cloudWatch = { store, retentionMs: config.metricsRetentionMs };
   const awsJson = createJsonDispatcher({
     services: [
+      cloudWatchJsonService(cloudWatch),
       ecsService({ store, planner, random: Math.random, endpoint: () => apiEndpoint }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
       berthService({ store, iam: iamDeps, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
@@ -136,15 +158,17 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   });
   const frontDoorOptions = { authenticator, partition, now: Date.now, logger, refusals };
   const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random });
-  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals });
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks) });
   const lostTasks = new LostTaskSweeper({ store, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   try {
     await lostTasks.start();
+    await ecsMetrics.start();
     await lb.start();
     // Before the agent channel opens: every instance waits for its agent to come back.
     await hub.markAllDisconnected();
   } catch (err) {
     lostTasks.stop();
+    await ecsMetrics.stop();
     hub.close();
     await lb.close();
     await registry.metadata.close();
@@ -152,13 +176,16 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     throw err;
   }
   api.front.serve({
-    api: {
+    api: timedDoors({
       awsJson,
-      awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId })], ...frontDoorOptions }),
-      rpcV2Cbor: createCborDispatcher({ services: [], ...frontDoorOptions }),
+      awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch)], ...frontDoorOptions }),
+      rpcV2Cbor: createCborDispatcher({ services: [cloudWatchCborService(cloudWatch)], ...frontDoorOptions }),
       restJson: createRestJsonDispatcher({ services: [schedulerService({ store })], ...frontDoorOptions }),
-    },
-    streaming: [{ prefix: "/v2/", handle: distribution }],
+    }, metrics),
+    streaming: [
+      { prefix: "/v2/", handle: distribution },
+      { prefix: "/metrics", handle: metricsRoute(metrics) },
+    ],
     upgrades: [{ prefix: agentPath, handle: (req, socket, head) => hub.handleUpgrade(req, socket, head) }],
   });
   const stopLogRetention = startLogRetention({ store, intervalMs: 60_000, now: Date.now, logger: logger.child({ component: "log-retention" }) });
@@ -196,6 +223,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     now: Date.now,
   });
   lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
+  const alarms = new AlarmEvaluator({ store, now: Date.now, logger: logger.child({ component: "alarms" }), tickMs: config.alarmIntervalMs });
+  alarms.start();
   const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
   const ecsEvents = new EcsEventRunner({ store, planner, partition, logger: logger.child({ component: "ecs-events" }), now: Date.now });
   await ecsEvents.start();
@@ -227,7 +256,9 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       await lb.close();
       await schedules.stop();
       await ecsEvents.stop();
+      await alarms.stop();
       hub.close();
+      await ecsMetrics.stop();
       await api.close();
       await maintenance.stop();
       await registry.metadata.close();

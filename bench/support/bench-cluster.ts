@@ -31,9 +31,12 @@ export interface BenchCluster {
   readonly ecs: ECSClient;
   /** Seconds it took to register and connect every simulated instance. */
   readonly registerSeconds: number;
-  /** For clients of other services: the server's endpoint and root credentials, and its process id (CPU figures). */
+  /** For clients of other services: the server's endpoint and root credentials. */
   readonly endpoint: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** The simulated instances, connected. */
+  readonly agents: readonly SimulatedAgent[];
+  /** The server process's id (for its CPU time). */
   readonly serverPid: number | undefined;
   stop(): Promise<void>;
 }
@@ -106,6 +109,7 @@ export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCl
       registerSeconds,
       endpoint,
       credentials,
+      agents,
       serverPid: server.pid,
       stop: async () => {
         ecs.destroy();

@@ -12,6 +12,7 @@ import {
   type ServerMessage,
   type TaskReport,
   type TaskSpec,
+  type TaskUsage,
 } from "../agent-protocol/messages.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import { authorize } from "../auth/authorize.js";
@@ -39,6 +40,8 @@ export interface AgentHubOptions {
   readonly heartbeatMs?: number;
   /** Where refused connections are counted (one summary line per interval, each at debug). */
   readonly refusals: RefusalLog;
+  /** Where agents' `stats` go (metrics/ecs-collector.ts); answers how many were of tasks not on the instance. */
+  readonly onStats?: (instanceArn: string, tasks: readonly TaskUsage[]) => number;
 }
 
 /**
@@ -231,6 +234,11 @@ export class AgentHub {
         this.refuse(session, await this.record(session.instanceArn, [msg.report]), log);
         this.send(session, { type: "stateAck", id: msg.id });
         return;
+      case "stats": {
+        const refused = this.opts.onStats?.(session.instanceArn, msg.tasks) ?? 0;
+        if (refused > 0) this.opts.refusals.count("StatsOfForeignTasks", { instance: session.instanceArn, refused }, "agent reported statistics of tasks not on its instance");
+        return;
+      }
       case "ack":
       case "heartbeat":
         return;

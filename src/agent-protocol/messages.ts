@@ -13,6 +13,8 @@ import { z } from "zod";
  * - The agent reports every known-status change with `taskState`, in order per task; the server
  *   answers `stateAck` with the same id once the report is durable, and the agent retries until then.
  * - Both sides send `heartbeat` every `heartbeatMs`; a peer silent for three periods is gone.
+ * - The agent sends `stats` (its running tasks' CPU and memory use) every few seconds; the server
+ *   counts them only for tasks placed on the session's own instance.
  *
  * Identity (src/auth/README.md): the handshake is signed by the instance's own agent credential (or
  * root, for simulated agents) and carries a signed `nonce` query parameter, new on every connect: the
@@ -107,11 +109,28 @@ export const taskReport = z.object({
 });
 export type TaskReport = z.infer<typeof taskReport>;
 
+/**
+ * One task's resource use over the agent's last sampling interval (agent/stats/): CPU in ECS's
+ * units (1,024 per core, averaged over the interval) and memory in MiB (Docker's usage less the
+ * page cache, as `docker stats` shows it), summed over its running containers.
+ */
+export const taskUsage = z.object({
+  taskArn: z.string().max(2048),
+  cpuUnits: z.number().finite().min(0).max(1 << 24),
+  memoryMiB: z.number().finite().min(0).max(1 << 30),
+});
+export type TaskUsage = z.infer<typeof taskUsage>;
+
+/** At most this many tasks' usage in one `stats` message (an instance runs far fewer). */
+export const maxStatsPerMessage = 1000;
+
 export const agentMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("hello"), protocolVersion: z.number().int(), tasks: z.array(taskReport) }),
   z.object({ type: z.literal("ack"), seq: z.number().int() }),
   z.object({ type: z.literal("taskState"), id: z.number().int(), report: taskReport }),
   z.object({ type: z.literal("heartbeat") }),
+  /** Resource use of the instance's running tasks, every few seconds; not acknowledged (a lost batch is a gap in the metrics). */
+  z.object({ type: z.literal("stats"), tasks: z.array(taskUsage).max(maxStatsPerMessage) }),
 ]);
 export type AgentMessage = z.infer<typeof agentMessage>;
 

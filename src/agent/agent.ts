@@ -13,6 +13,8 @@ import { PortAllocator } from "./ports.js";
 import { RegistryAuth } from "./registry-auth.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
 import { TaskManager } from "./task-manager.js";
+import { StatsSampler } from "./stats/stats-sampler.js";
+import { runningTasks } from "./stats/running-tasks.js";
 import { trustFrom } from "./trust.js";
 import { callBerth } from "./berth-call.js";
 import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
@@ -149,6 +151,14 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   for (const metadata of [claims.metadata, ...(gatewayPort ? [gatewayPort] : [])]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker }));
   taskCredentials.serve({ actor: (arn) => tasks.actors.get(arn), inspect: (id) => docker.inspectContainer(id) }, roleCredentials);
   channel.start();
+  const sampler = new StatsSampler({
+    running: () => runningTasks(tasks.actors.values()),
+    sample: (id) => docker.sampleStats(id),
+    send: (usage) => channel.sendStats(usage),
+    intervalMs: config.metricsIntervalMs,
+    logger: log,
+  });
+  sampler.start();
 
   if (claims.introspection.port !== config.introspectionPort || metadataPort !== config.metadataPort) {
     log.warn(
@@ -162,6 +172,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     introspectionPort: claims.introspection.port,
     metadataPort,
     async close() {
+      sampler.stop();
       channel.stop();
       tasks.stop();
       await logShipping.stop();

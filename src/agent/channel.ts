@@ -11,6 +11,8 @@ import {
   type AgentMessage,
   type TaskReport,
   type TaskSpec,
+  type TaskUsage,
+  maxStatsPerMessage,
 } from "../agent-protocol/messages.js";
 import type { AccessKey } from "../auth/credentials-file.js";
 
@@ -63,6 +65,11 @@ export class AgentChannel {
     const id = this.nextReportId++;
     this.unacked.set(id, report);
     this.send({ type: "taskState", id, report });
+  }
+
+  /** Sends the running tasks' resource use now if connected; dropped otherwise (a gap in the metrics, not a backlog). */
+  sendStats(usage: readonly TaskUsage[]): void {
+    for (let i = 0; i < usage.length; i += maxStatsPerMessage) this.send({ type: "stats", tasks: usage.slice(i, i + maxStatsPerMessage) });
   }
 
   private async connect(): Promise<void> {

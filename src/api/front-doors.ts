@@ -10,9 +10,9 @@ export type RequestHead = Pick<HttpRequest, "method" | "path" | "headers">;
 export interface FrontDoors {
   /** AWS JSON 1.0/1.1: `POST /` with `X-Amz-Target` (ECS, ECR, and later Logs, Auto Scaling, EventBridge). */
   readonly awsJson: ApiHandler;
-  /** AWS Query: `POST /` with a form body (STS, and later IAM, ELBv2, CloudWatch for older clients). */
+  /** AWS Query: `POST /` with a form body (STS, IAM, ELBv2, CloudWatch for the AWS CLI 2.9). */
   readonly awsQuery: ApiHandler;
-  /** Smithy RPC v2 CBOR: `POST …/service/<S>/operation/<Op>` (CloudWatch for current SDKs). */
+  /** Smithy RPC v2 CBOR: `POST …/service/<S>/operation/<Op>` (CloudWatch for the SDK releases of 2025; the pinned one speaks JSON 1.0). */
   readonly rpcV2Cbor: ApiHandler;
   /** AWS REST-JSON: any method and path, the service named by the SigV4 credential scope (EventBridge Scheduler). */
   readonly restJson?: { readonly signingNames: ReadonlySet<string>; readonly handle: ApiHandler };

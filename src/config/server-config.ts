@@ -35,6 +35,9 @@ export interface RawServerConfig {
   readonly taskHealthyAfter?: string | undefined;
   readonly scheduleTick?: string | undefined;
   readonly taskCredentialsLifetime?: string | undefined;
+  readonly metricsRetention?: string | undefined;
+  readonly metricsFlush?: string | undefined;
+  readonly alarmInterval?: string | undefined;
   readonly tlsCert?: string | undefined;
   readonly tlsKey?: string | undefined;
   readonly headerTimeout?: string | undefined;
@@ -82,6 +85,12 @@ export interface ServerConfig {
   readonly scheduleTickMs: number;
   /** How long the credentials issued for a task's role last (agents renew them at half-life). */
   readonly taskCredentialsLifetimeMs: number;
+  /** How long CloudWatch datapoints are kept (CloudWatch keeps one-minute data 15 days). */
+  readonly metricsRetentionMs: number;
+  /** How often the agents' container statistics, aggregated per minute in memory, are written to the store. */
+  readonly metricsFlushMs: number;
+  /** How often every CloudWatch alarm is evaluated (CloudWatch: each minute). */
+  readonly alarmIntervalMs: number;
   /** Serve HTTPS (and wss:// for agents) with these files; plain HTTP when absent. */
   readonly tls: TlsFiles | undefined;
   /** Timeouts and the connection limit of the HTTP port. */
@@ -129,6 +138,9 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
     scheduleTickMs: duration("--schedule-tick", flags.scheduleTick ?? env.BERTH_SCHEDULE_TICK ?? "1s"),
     taskCredentialsLifetimeMs: taskCredentialsLifetime(flags.taskCredentialsLifetime ?? env.BERTH_TASK_CREDENTIALS_LIFETIME ?? "1h"),
+    metricsRetentionMs: positiveDuration("--metrics-retention", flags.metricsRetention ?? env.BERTH_METRICS_RETENTION ?? "360h"),
+    metricsFlushMs: positiveDuration("--metrics-flush", flags.metricsFlush ?? env.BERTH_METRICS_FLUSH ?? "10s"),
+    alarmIntervalMs: positiveDuration("--alarm-interval", flags.alarmInterval ?? env.BERTH_ALARM_INTERVAL ?? "60s"),
     http: {
       headersTimeoutMs: positiveDuration("--header-timeout", flags.headerTimeout ?? env.BERTH_HEADER_TIMEOUT ?? "10s"),
       bodyTimeoutMs: positiveDuration("--request-body-timeout", flags.requestBodyTimeout ?? env.BERTH_REQUEST_BODY_TIMEOUT ?? "30s"),

@@ -39,6 +39,8 @@ export class Planner {
   constructor(
     private readonly index: PlacementIndex,
     private readonly random: () => number,
+    /** Told of each launch decided (before its write commits): tasks placed, and ECS's reasons when fewer than asked. */
+    private readonly observe?: (placed: number, failureReasons: readonly string[]) => void,
   ) {}
 
   private readonly pending = new PendingTasks();
@@ -72,6 +74,7 @@ export class Planner {
       await tx.tasks.put(task);
       tasks.push(task);
     }
+    this.observe?.(tasks.length, tasks.length < count ? result.failures.map((f) => f.reason) : []);
     return { tasks, failures: result.failures.map((f) => ({ arn: f.arn, reason: f.reason, detail: failureDetail(f.detail, summary) })), explanation: result.explanation };
   }
 

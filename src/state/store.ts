@@ -8,6 +8,8 @@ import type { ChangeFeed, LoggedChange } from "./changes.js";
 import type { EcsEventReader, EcsEventRepository } from "./ecs-event-records.js";
 import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.js";
 import type { ScheduleReader, ScheduleRepository } from "./schedule-records.js";
+import type { MetricReader, MetricRepository } from "./metric-records.js";
+import type { AlarmReader, AlarmRepository } from "./alarm-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 import type { LogsReader, LogsRepository } from "./log-records.js";
@@ -50,6 +52,8 @@ export interface ReadTx {
   readonly logs: LogsReader;
   readonly ecsEvents: EcsEventReader;
   readonly schedules: ScheduleReader;
+  readonly metrics: MetricReader;
+  readonly alarms: AlarmReader;
 }
 
 export interface WriteTx {
@@ -76,6 +80,8 @@ export interface WriteTx {
   readonly logs: LogsRepository;
   readonly ecsEvents: EcsEventRepository;
   readonly schedules: ScheduleRepository;
+  readonly metrics: MetricRepository;
+  readonly alarms: AlarmRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

@@ -70,6 +70,8 @@ export interface AgentConfig {
   readonly imagePullTimeoutMs: number;
   readonly taskCleanupWaitMs: number;
   readonly taskCleanupWaitJitterMs: number;
+  /** How often running containers' CPU and memory are sampled and reported (ECS_POLLING_METRICS_WAIT_DURATION). */
+  readonly metricsIntervalMs: number;
   readonly imagePullBehavior: ImagePullBehavior;
   readonly dataDir: string;
   readonly logLevel: LogLevel;
@@ -169,6 +171,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     imagePullTimeoutMs: required("ECS_IMAGE_PULL_TIMEOUT", v.ECS_IMAGE_PULL_TIMEOUT),
     taskCleanupWaitMs: required("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", v.ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION),
     taskCleanupWaitJitterMs: required("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION_JITTER", v.ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION_JITTER),
+    metricsIntervalMs: Math.max(1000, required("ECS_POLLING_METRICS_WAIT_DURATION", v.ECS_POLLING_METRICS_WAIT_DURATION)),
     imagePullBehavior: required("ECS_IMAGE_PULL_BEHAVIOR", v.ECS_IMAGE_PULL_BEHAVIOR),
     dataDir: required("ECS_DATADIR", v.ECS_DATADIR),
     logLevel: required("ECS_LOGLEVEL", v.ECS_LOGLEVEL),

@@ -104,6 +104,7 @@ export const agentVariables = {
   ECS_IMAGE_PULL_TIMEOUT: variable({ ...asDuration, default: 2 * 3_600_000, help: "limit on one image pull" }),
   ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: variable({ ...asDuration, default: 3 * 3_600_000, help: "how long stopped tasks' containers are kept" }),
   ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION_JITTER: variable({ ...asDuration, default: 0, help: "random extra wait before cleanup" }),
+  ECS_POLLING_METRICS_WAIT_DURATION: variable({ ...asDuration, default: 10_000, help: "how often running containers' CPU and memory are sampled and reported" }),
   ECS_IMAGE_PULL_BEHAVIOR: variable<ImagePullBehavior>({
     parse: oneOf(imagePullBehaviors),
     default: "default",

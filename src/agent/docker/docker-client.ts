@@ -192,6 +192,16 @@ export class DockerClient implements DockerEngine {
     );
   }
 
+  /**
+   * One immediate sample (`one-shot`: the engine does not wait a second for a second reading), for
+   * the agent's statistics rounds, which compare consecutive samples themselves.
+   */
+  async sampleStats(id: string): Promise<unknown> {
+    return this.#call("inspect", this.timeouts.inspectMs, "sampled", (abortSignal) =>
+      this.#docker.getContainer(id).stats({ stream: false, "one-shot": true, ...{ abortSignal } }),
+    );
+  }
+
   /** Removes a container and its anonymous volumes; a container already gone counts as removed. */
   async removeContainer(id: string, options: { readonly force?: boolean } = {}): Promise<void> {
     await this.#call("remove", this.timeouts.removeMs, "removed", async (abortSignal) => {

@@ -131,6 +131,16 @@ export class SimulatedAgent {
     }
   }
 
+  /** Sends one `stats` message, as a real agent's sampler does: each running task's usage as `usage` says (a test's or benchmark's load). */
+  sendStats(usage: (taskArn: string) => { cpuUnits: number; memoryMiB: number }): void {
+    this.channel?.sendStats(this.runningTaskArns().map((taskArn) => ({ taskArn, ...usage(taskArn) })));
+  }
+
+  /** Sends one `stats` message as given, whatever tasks it names (to test that the server checks them). */
+  sendRawStats(tasks: readonly { taskArn: string; cpuUnits: number; memoryMiB: number }[]): void {
+    this.channel?.sendStats(tasks);
+  }
+
   stop(): void {
     this.channel?.stop();
   }

@@ -56,6 +56,8 @@ export function operation<I extends object>(
 export interface JsonService {
   readonly targetPrefix: string;
   readonly signingName: string;
+  /** IAM's prefix of the service's actions when it is not the signing name (CloudWatch: `cloudwatch`, signed as `monitoring`). */
+  readonly actionPrefix?: string;
   readonly operations: Readonly<Record<string, Operation>>;
   /** The exceptions its handlers raise, with their statuses (the shared core is added by the front door). */
   readonly errors: ErrorCatalog;

@@ -48,9 +48,11 @@ function compiled(schema: StaticStructureSchema): Checker {
 }
 
 /** Where in the request a problem is, innermost step first, and the error it becomes once the path is known. */
-class ShapeProblem {
+class ShapeProblem extends Error {
   readonly steps: Array<(outer: string) => string> = [];
-  constructor(private readonly errorAt: (path: string) => AwsError) {}
+  constructor(private readonly errorAt: (path: string) => AwsError) {
+    super("a request member does not fit its shape");
+  }
   within(step: (outer: string) => string): ShapeProblem {
     this.steps.push(step);
     return this;

@@ -43,7 +43,7 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
       const facts = requestFacts(req, opts.partition.region, nowMs);
       if (op.authorization !== "itself") {
         const resource = op.resource?.(query.params, opts.partition) ?? "*";
-        authorize(principal, { action: `${service.signingName}:${action}`, resource }, facts, opts.partition.accountId);
+        authorize(principal, { action: `${service.actionPrefix ?? service.signingName}:${action}`, resource }, facts, opts.partition.accountId);
       }
       const result = await op.handle(query.params, { requestId, principal, nowMs, partition: opts.partition, facts });
       return respond(200, resultXml(action, service.xmlNamespace, result, requestId), requestId);

@@ -27,6 +27,8 @@ export interface QueryContext extends RequestContext {
 export interface QueryService {
   /** SigV4 signing name, e.g. `sts`, `iam`, `elasticloadbalancing`, `monitoring`. */
   readonly signingName: string;
+  /** IAM's prefix of the service's actions when it is not the signing name (CloudWatch: `cloudwatch`, signed as `monitoring`). */
+  readonly actionPrefix?: string;
   /** The API version every request must name, e.g. `2011-06-15`. */
   readonly version: string;
   /** The namespace of response documents, e.g. `https://sts.amazonaws.com/doc/2011-06-15/`. */

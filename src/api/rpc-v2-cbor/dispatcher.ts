@@ -44,7 +44,7 @@ export function createCborDispatcher(opts: CborDispatcherOptions): (req: HttpReq
     try {
       const nowMs = opts.now();
       const { principal } = (await opts.authenticator.authenticate(req, service.signingName, nowMs)).key;
-      authorize(principal, { action: `${service.signingName}:${m![2]!}`, resource: "*" }, requestFacts(req, opts.partition.region, nowMs), opts.partition.accountId);
+      authorize(principal, { action: `${service.actionPrefix ?? service.signingName}:${m![2]!}`, resource: "*" }, requestFacts(req, opts.partition.region, nowMs), opts.partition.accountId);
       const output = await op.handle(decode(req.body), { requestId, principal, nowMs, partition: opts.partition });
       return respond(200, requestId, output);
     } catch (e) {

@@ -11,6 +11,8 @@ export interface CborService {
   readonly name: string;
   /** SigV4 signing name, e.g. `monitoring`. */
   readonly signingName: string;
+  /** IAM's prefix of the service's actions when it is not the signing name (CloudWatch: `cloudwatch`, signed as `monitoring`). */
+  readonly actionPrefix?: string;
   readonly operations: Readonly<Record<string, CborOperation>>;
   /** The exceptions its handlers raise, with their statuses (the shared core is added by the front door). */
   readonly errors: ErrorCatalog;

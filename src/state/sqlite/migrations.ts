@@ -296,4 +296,58 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX schedules_due ON schedules (next_fire_ms) WHERE next_fire_ms IS NOT NULL;
     `,
   },
+  {
+    version: 15,
+    sql: `
+      -- CloudWatch metrics and alarms (api/cloudwatch/, domain/metrics/). Each metric is a row of
+      -- metric_series (its id keys its data; last_ms serves ListMetrics); its data one row per minute
+      -- (sum, sample count, extremes) and, folded, one row per 5 minutes (reads of long ranges),
+      -- both pruned past the retention.
+      CREATE TABLE metric_series (
+        id        INTEGER PRIMARY KEY,
+        namespace TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        dims      TEXT NOT NULL,
+        last_ms   INTEGER NOT NULL,
+        UNIQUE (namespace, name, dims)
+      );
+      CREATE TABLE metric_minutes (
+        series    INTEGER NOT NULL,
+        minute_ms INTEGER NOT NULL,
+        sum       REAL NOT NULL,
+        count     REAL NOT NULL,
+        min       REAL NOT NULL,
+        max       REAL NOT NULL,
+        unit      TEXT NOT NULL,
+        PRIMARY KEY (series, minute_ms)
+      ) WITHOUT ROWID;
+      CREATE INDEX metric_minutes_by_age ON metric_minutes (minute_ms);
+      CREATE TABLE metric_five_minutes (
+        series    INTEGER NOT NULL,
+        bucket_ms INTEGER NOT NULL,
+        sum       REAL NOT NULL,
+        count     REAL NOT NULL,
+        min       REAL NOT NULL,
+        max       REAL NOT NULL,
+        unit      TEXT NOT NULL,
+        PRIMARY KEY (series, bucket_ms)
+      ) WITHOUT ROWID;
+      CREATE INDEX metric_five_minutes_by_age ON metric_five_minutes (bucket_ms);
+      -- CloudWatch metric alarms (one document each, the state a column for DescribeAlarms) and their history.
+      CREATE TABLE metric_alarms (
+        name  TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        doc   TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE alarm_history (
+        seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+        name  TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        type  TEXT NOT NULL,
+        doc   TEXT NOT NULL
+      );
+      CREATE INDEX alarm_history_by_name ON alarm_history (name, at_ms);
+      CREATE INDEX alarm_history_by_time ON alarm_history (at_ms);
+    `,
+  },
 ];

@@ -12,6 +12,8 @@ import { SqliteEcsEvents } from "./ecs-events.js";
 import { SqliteEventRules } from "./event-rules.js";
 import { SqliteLogs } from "./logs.js";
 import { SqliteSchedules } from "./schedules.js";
+import { SqliteMetrics } from "./metrics.js";
+import { SqliteAlarms } from "./alarms.js";
 import { SqliteIam } from "./iam-repositories.js";
 import { SqliteLoadBalancing } from "./load-balancing.js";
 import { migrations } from "./migrations.js";
@@ -216,6 +218,8 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     logs: new SqliteLogs(db),
     ecsEvents: new SqliteEcsEvents(db),
     schedules: new SqliteSchedules(db),
+    metrics: new SqliteMetrics(db),
+    alarms: new SqliteAlarms(db),
   };
 }
 

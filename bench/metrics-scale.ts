@@ -1,0 +1,169 @@
+/**
+ * Metrics at scale (issue 13, acceptance 4), a real `berth server` process on this machine:
+ * 1. ingest: INSTANCES simulated instances (5,000) running TASKS_PER_INSTANCE tasks each (20), every
+ *    instance reporting its tasks' usage every 20 s (staggered, as real agents drift apart); the
+ *    server's CPU time over a window with the reports, less the same window without them, as a
+ *    share of one core (target ≤ 10 %);
+ * 2. GetMetricData over SERVICES services (1,000) for a day: a store seeded with a day of one-minute
+ *    CPUUtilization of each service (written directly, as the collector would have), then the AWS
+ *    SDK's GetMetricData, 500 metrics a call (the API's limit), period 5 minutes (target ≤ 200 ms
+ *    for the 1,000).
+ * `npm run bench:metrics`; INSTANCES, TASKS_PER_INSTANCE, SERVICES, WINDOW_SECONDS size it, PARTS
+ * (`query,ingest`) picks the parts. Every
+ * simulated instance holds a connection: the server runs with --max-connections above INSTANCES.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateServiceCommand, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import { parseCredentialsFile } from "../src/auth/credentials-file.js";
+import { metricId, type MinuteAggregate } from "../src/domain/metrics/series.js";
+import { SqliteStore } from "../src/state/sqlite/sqlite-store.js";
+import { machineLine, quantile, startBenchCluster } from "./support/bench-cluster.js";
+
+const instances = Number(process.env.INSTANCES ?? 5000);
+const tasksPerInstance = Number(process.env.TASKS_PER_INSTANCE ?? 20);
+const services = Number(process.env.SERVICES ?? 1000);
+const windowSeconds = Number(process.env.WINDOW_SECONDS ?? 60);
+const reportEveryMs = 20_000;
+
+/** CPU seconds (user + system) the process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function ingest(): Promise<string[]> {
+  const tasks = instances * tasksPerInstance;
+  const perService = Math.ceil(tasks / services);
+  const bench = await startBenchCluster({ port: 4493, instances, cpu: 16_384, memory: 65_536, maxSockets: 16, serverArgs: ["--metrics-flush", "10s", "--log-level", "error", "--max-connections", String(instances + 1000)] });
+  try {
+    const { ecs, name: cluster, agents } = bench;
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: "app", containerDefinitions: [{ name: "app", image: "app:v1", cpu: 32, memory: 128 }] }));
+    const t0 = performance.now();
+    for (let i = 0; i < services; i += 20) {
+      await Promise.all(
+        Array.from({ length: Math.min(20, services - i) }, (_, j) =>
+          ecs.send(new CreateServiceCommand({ cluster, serviceName: `svc-${i + j}`, taskDefinition: "app:1", desiredCount: Math.min(perService, tasks - (i + j) * perService) })),
+        ),
+      );
+    }
+    const running = () => agents.reduce((n, a) => n + a.runningTaskArns().length, 0);
+    while (running() < tasks) await sleep(500);
+    const placeSeconds = (performance.now() - t0) / 1000;
+    await sleep(10_000); // the deployments settle (steady-state events, last reconciles)
+
+    const pid = bench.serverPid!;
+    const measure = async (seconds: number) => {
+      const c0 = cpuSeconds(pid);
+      await sleep(seconds * 1000);
+      return (cpuSeconds(pid) - c0) / seconds;
+    };
+    const idle = await measure(windowSeconds);
+
+    // Each instance reports every 20 s at its own offset: one timer walks the fleet in 100 ms slots.
+    const slots = reportEveryMs / 100;
+    let slot = 0;
+    let sent = 0;
+    const usage = () => ({ cpuUnits: Math.random() * 32, memoryMiB: 64 + Math.random() * 64 });
+    const pump = setInterval(() => {
+      for (let i = slot % slots; i < agents.length; i += slots) {
+        agents[i]!.sendStats(usage);
+        sent++;
+      }
+      slot++;
+    }, 100);
+    await sleep(reportEveryMs); // one full round before measuring
+    const sentBefore = sent;
+    const loaded = await measure(windowSeconds);
+    const messages = (sent - sentBefore) / windowSeconds;
+    clearInterval(pump);
+    const cost = loaded - idle;
+    return [
+      `| ${instances} instances, ${tasks} tasks in ${services} services: placed and RUNNING | ${placeSeconds.toFixed(1)} s |  |`,
+      `| server CPU without reports (heartbeats, controllers), ${windowSeconds} s window | ${(idle * 100).toFixed(1)} % of a core |  |`,
+      `| server CPU with every instance reporting every 20 s (${messages.toFixed(0)} messages/s, ${(messages * tasksPerInstance).toFixed(0)} task samples/s) | ${(loaded * 100).toFixed(1)} % of a core |  |`,
+      `| **cost of the metrics** (the difference) | **${(cost * 100).toFixed(1)} % of a core** | ≤ 10 % |`,
+    ];
+  } finally {
+    await bench.stop();
+  }
+}
+
+async function query(): Promise<string[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-metrics-"));
+  const dayMs = 86_400_000;
+  const end = Math.floor(Date.now() / 300_000) * 300_000;
+  const metric = (i: number) => metricId("AWS/ECS", "CPUUtilization", [{ name: "ClusterName", value: "bench" }, { name: "ServiceName", value: `svc-${i}` }]);
+  const t0 = performance.now();
+  const store = new SqliteStore({ path: join(dataDir, "berth.db") });
+  for (let i = 0; i < services; i += 20) {
+    const batch: MinuteAggregate[] = [];
+    for (let s = i; s < Math.min(services, i + 20); s++) {
+      const m = metric(s);
+      for (let t = end - dayMs; t < end; t += 60_000) {
+        const v = 20 + ((s * 7 + t / 60_000) % 60);
+        batch.push({ metric: m, minuteMs: t, sum: v * 3, count: 3, min: v - 5, max: v + 5, unit: "Percent" });
+      }
+    }
+    await store.write((tx) => tx.metrics.add(batch));
+  }
+  await store.close();
+  const seedSeconds = (performance.now() - t0) / 1000;
+
+  const server = spawn(process.execPath, [join(import.meta.dirname, "../src/cli/main.js"), "server", "--port", "4494", "--data-dir", dataDir, "--log-level", "error"], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.on("data", (c: Buffer) => c.toString().includes("berth server") && resolve());
+      server.once("exit", (code) => reject(new Error(`berth server exited with ${code}`)));
+    });
+    const credentials = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
+    const cw = new CloudWatchClient({ endpoint: "http://127.0.0.1:4494", region: "us-east-1", credentials, maxAttempts: 1 });
+    const call = async (from: number, count: number) => {
+      const out = await cw.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(end - dayMs),
+          EndTime: new Date(end),
+          MetricDataQueries: Array.from({ length: count }, (_, k) => {
+            const m = metric(from + k);
+            return { Id: `m${from + k}`, MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })) }, Period: 300, Stat: "Average" } };
+          }),
+        }),
+      );
+      const points = (out.MetricDataResults ?? []).reduce((n, r) => n + (r.Values?.length ?? 0), 0);
+      if (points !== count * 288) throw new Error(`expected ${count * 288} datapoints, got ${points}`);
+    };
+    await call(0, Math.min(500, services)); // warm-up
+    const totals: number[] = [];
+    for (let round = 0; round < 7; round++) {
+      const t = performance.now();
+      for (let i = 0; i < services; i += 500) await call(i, Math.min(500, services - i));
+      totals.push(performance.now() - t);
+    }
+    cw.destroy();
+    return [
+      `| a day of one-minute CPUUtilization of ${services} services seeded (${(services * 1440).toLocaleString("en")} rows) | ${seedSeconds.toFixed(1)} s |  |`,
+      `| **GetMetricData over ${services} services for a day** (${Math.ceil(services / 500)} calls of ≤ 500 metrics, 288 datapoints each; median of 7) | **${quantile(totals, 0.5).toFixed(0)} ms** (max ${Math.max(...totals).toFixed(0)} ms) | ≤ 200 ms |`,
+    ];
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`## Metrics (${machineLine()})`);
+  console.log("| figure | value | target |\n|---|---|---|");
+  const parts = (process.env.PARTS ?? "query,ingest").split(",");
+  for (const [name, part] of [["query", query], ["ingest", ingest]] as const) if (parts.includes(name)) for (const r of await part()) console.log(r);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+import { AwsError } from "../../errors/catalog.js";
+import { alarmStates, comparisonOperators, missingDataTreatments, type AlarmRecord } from "../../domain/metrics/alarm.js";
+import { metricId } from "../../domain/metrics/series.js";
+import { statisticNames } from "../../domain/metrics/statistics.js";
+import type { CloudWatchDeps } from "./deps.js";
+import { dimensionsOf, namespaceOf, optUnit } from "./metric-params.js";
+import { invalid, missing, optBool, optInt, optNumber, optString, optStrings, reqString, type Params } from "./read.js";
+import type { CloudWatchOperation } from "./operation.js";
+import { stateUpdate } from "../../domain/metrics/alarm-history.js";
+
+const maxAlarms = 5000;
+
+function oneOf<T extends string>(p: Params, name: string, allowed: readonly T[]): T | undefined {
+  const v = optString(p, name);
+  if (v === undefined) return undefined;
+  const found = allowed.find((a) => a === v);
+  if (found === undefined) throw invalid(name, v, `It must be one of: ${allowed.join(", ")}.`);
+  return found;
+}
+
+export const alarmNameOf = (p: Params, name = "AlarmName"): string => reqString(p, name, 255);
+
+/**
+ * PutMetricAlarm: creates or replaces an alarm on one metric (Namespace, MetricName, Dimensions,
+ * Statistic, Period). Alarms on metric math (`Metrics`) and percentiles are not offered. A new
+ * alarm starts INSUFFICIENT_DATA; a replaced one keeps its state until the next evaluation.
+ */
+export function putMetricAlarm(deps: CloudWatchDeps): CloudWatchOperation {
+  return {
+    name: "PutMetricAlarm",
+    async handle(p, ctx) {
+      const name = alarmNameOf(p);
+      if (p.Metrics !== undefined && p.Metrics !== "") throw invalid("Metrics", "…", "Berth offers alarms on one metric (MetricName, Namespace, Statistic); metric math alarms are not offered yet.");
+      if (p.ExtendedStatistic !== undefined) throw invalid("ExtendedStatistic", p.ExtendedStatistic, "Berth keeps sums, counts and extremes only: use Statistic.");
+      const statistic = oneOf(p, "Statistic", statisticNames);
+      if (!statistic) throw missing("Statistic");
+      const metric = metricId(namespaceOf(p), reqString(p, "MetricName", 255), dimensionsOf(p, "Dimensions", true));
+      const periodSeconds = optInt(p, "Period", 60, 86_400 * 7);
+      if (periodSeconds === undefined) throw missing("Period");
+      if (periodSeconds % 60 !== 0) throw invalid("Period", String(periodSeconds), "Berth keeps one-minute resolution: the period must be a multiple of 60 seconds.");
+      const evaluationPeriods = optInt(p, "EvaluationPeriods", 1, 1440);
+      if (evaluationPeriods === undefined) throw missing("EvaluationPeriods");
+      const datapointsToAlarm = optInt(p, "DatapointsToAlarm", 1, 1440) ?? evaluationPeriods;
+      if (datapointsToAlarm > evaluationPeriods) throw invalid("DatapointsToAlarm", String(datapointsToAlarm), "It must not be greater than EvaluationPeriods.");
+      if (periodSeconds * evaluationPeriods > 86_400 * 7) {
+        throw new AwsError("InvalidParameterCombinationException", "Period * EvaluationPeriods must not be greater than 604800 seconds (7 days).");
+      }
+      const threshold = optNumber(p, "Threshold");
+      if (threshold === undefined) throw missing("Threshold");
+      const comparison = oneOf(p, "ComparisonOperator", comparisonOperators);
+      if (!comparison) throw missing("ComparisonOperator");
+      const actions = (n: string) => optStrings(p, n, 5) ?? [];
+      const next = {
+        name,
+        arn: `arn:aws:cloudwatch:${ctx.partition.region}:${ctx.partition.accountId}:alarm:${name}`,
+        description: optString(p, "AlarmDescription", 1024),
+        metric,
+        statistic,
+        unit: optUnit(p),
+        periodSeconds,
+        evaluationPeriods,
+        datapointsToAlarm,
+        threshold,
+        comparison,
+        treatMissingData: oneOf(p, "TreatMissingData", missingDataTreatments) ?? "missing",
+        actionsEnabled: optBool(p, "ActionsEnabled") ?? true,
+        alarmActions: actions("AlarmActions"),
+        okActions: actions("OKActions"),
+        insufficientDataActions: actions("InsufficientDataActions"),
+        configuredAtMs: ctx.nowMs,
+      };
+      await deps.store.write(async (tx) => {
+        const was = await tx.alarms.get(name);
+        if (!was && (await tx.alarms.list({ limit: maxAlarms })).items.length >= maxAlarms) {
+          throw new AwsError("LimitExceededFault", `The maximum of ${maxAlarms} alarms is reached: delete some first.`);
+        }
+        const alarm: AlarmRecord = was
+          ? { ...next, state: was.state, stateReason: was.stateReason, stateReasonData: was.stateReasonData, stateUpdatedAtMs: was.stateUpdatedAtMs, stateTransitionedAtMs: was.stateTransitionedAtMs }
+          : { ...next, state: "INSUFFICIENT_DATA", stateReason: "Unchecked: Initial alarm creation", stateUpdatedAtMs: ctx.nowMs, stateTransitionedAtMs: ctx.nowMs };
+        await tx.alarms.put(alarm);
+        await tx.alarms.addHistory({ alarmName: name, atMs: ctx.nowMs, type: "ConfigurationUpdate", summary: `Alarm "${name}" ${was ? "updated" : "created"}`, data: JSON.stringify({ version: "1.0", type: was ? "Update" : "Create" }) });
+      });
+      return {};
+    },
+  };
+}
+
+/** DeleteAlarms: all named alarms, or none when one does not exist (ResourceNotFound, as CloudWatch). */
+export function deleteAlarms(deps: CloudWatchDeps): CloudWatchOperation {
+  return {
+    name: "DeleteAlarms",
+    async handle(p) {
+      const names = optStrings(p, "AlarmNames", 100);
+      if (!names || names.length === 0) throw missing("AlarmNames");
+      await deps.store.write(async (tx) => {
+        for (const n of names) if (!(await tx.alarms.get(n))) throw new AwsError("ResourceNotFound", `1 alarm(s) not found: ${n.slice(0, 255)}.`);
+        for (const n of names) await tx.alarms.delete(n);
+      });
+      return {};
+    },
+  };
+}
+
+/** SetAlarmState: the state until the next evaluation changes it, with the history entry. */
+export function setAlarmState(deps: CloudWatchDeps): CloudWatchOperation {
+  return {
+    name: "SetAlarmState",
+    async handle(p, ctx) {
+      const name = alarmNameOf(p);
+      const state = oneOf(p, "StateValue", alarmStates);
+      if (!state) throw missing("StateValue");
+      const reason = reqString(p, "StateReason", 1023);
+      const reasonData = optString(p, "StateReasonData", 4000);
+      if (reasonData !== undefined) {
+        try {
+          JSON.parse(reasonData);
+        } catch {
+          throw new AwsError("InvalidFormatFault", "StateReasonData is not valid JSON.");
+        }
+      }
+      await deps.store.write(async (tx) => {
+        const was = await tx.alarms.get(name);
+        if (!was) throw new AwsError("ResourceNotFound", `Alarm ${name} not found`);
+        const alarm: AlarmRecord = { ...was, state, stateReason: reason, stateReasonData: reasonData, stateUpdatedAtMs: ctx.nowMs, stateTransitionedAtMs: state === was.state ? was.stateTransitionedAtMs : ctx.nowMs };
+        await tx.alarms.put(alarm);
+        await tx.alarms.addHistory(stateUpdate(alarm, was.state, ctx.nowMs));
+      });
+      return {};
+    },
+  };
+}
+

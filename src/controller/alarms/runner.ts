@@ -1,0 +1,77 @@
+import type { Logger } from "pino";
+import { evaluateAlarm, evaluationRange, type AlarmRecord } from "../../domain/metrics/alarm.js";
+import { statistic } from "../../domain/metrics/statistics.js";
+import type { Store } from "../../state/store.js";
+import { stateUpdate } from "../../domain/metrics/alarm-history.js";
+
+export interface AlarmEvaluatorOptions {
+  readonly store: Store;
+  readonly now: () => number;
+  readonly logger: Logger;
+  /** How often every alarm is evaluated (CloudWatch: every minute). */
+  readonly tickMs: number;
+  /** Told of each state change after it is committed (alarm actions: auto scaling's step policies). */
+  readonly onTransition?: (alarm: AlarmRecord, from: AlarmRecord["state"]) => void;
+}
+
+/**
+ * Evaluates every metric alarm each tick: the statistic of its N most recent complete periods from
+ * the metric store, the pure rule of domain/metrics/alarm.ts, and on a change of state one write
+ * that saves the alarm (only if nobody changed it since it was read) and its history entry.
+ */
+export class AlarmEvaluator {
+  private timer?: NodeJS.Timeout;
+  private ticking: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: AlarmEvaluatorOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.ticking = this.ticking.then(() => this.tick()).catch((err: unknown) => this.opts.logger.error({ err }, "alarms: an evaluation round failed"));
+    }, this.opts.tickMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+  }
+
+  /** One round over every alarm. */
+  async tick(): Promise<void> {
+    let after: string | undefined;
+    do {
+      const page = await this.opts.store.read((tx) => tx.alarms.list({ after, limit: 500 }));
+      for (const alarm of page.items) await this.evaluate(alarm);
+      after = page.next;
+    } while (after);
+  }
+
+  private async evaluate(alarm: AlarmRecord): Promise<void> {
+    const nowMs = this.opts.now();
+    const starts = evaluationRange(alarm, nowMs);
+    const periodMs = alarm.periodSeconds * 1000;
+    const from = starts[0]!;
+    const to = starts[starts.length - 1]! + periodMs;
+    const folded = await this.opts.store.read((tx) => tx.metrics.periods(alarm.metric, from, to, periodMs));
+    const byStart = new Map(
+      folded
+        .filter((p) => alarm.unit === undefined || p.unit === alarm.unit)
+        .map((p) => [p.timestampMs, statistic(p, alarm.statistic)]),
+    );
+    const result = evaluateAlarm(alarm, starts.map((startMs) => ({ startMs, value: byStart.get(startMs) })));
+    if (!result || result.state === alarm.state) return;
+    const next: AlarmRecord = { ...alarm, state: result.state, stateReason: result.reason, stateReasonData: result.reasonData, stateUpdatedAtMs: nowMs, stateTransitionedAtMs: nowMs };
+    const saved = await this.opts.store.write(async (tx) => {
+      const current = await tx.alarms.get(alarm.name);
+      // Changed since it was read (PutMetricAlarm, SetAlarmState, deleted): the next round decides afresh.
+      if (!current || current.configuredAtMs !== alarm.configuredAtMs || current.stateUpdatedAtMs !== alarm.stateUpdatedAtMs) return false;
+      await tx.alarms.put(next);
+      await tx.alarms.addHistory(stateUpdate(next, alarm.state, nowMs));
+      return true;
+    });
+    if (saved) {
+      this.opts.logger.info({ alarm: alarm.name, from: alarm.state, to: next.state }, "alarm state changed");
+      this.opts.onTransition?.(next, alarm.state);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import type { Database, Statement } from "better-sqlite3";
+import { dimensionsKey, dimensionsOfKey, metricId, type MetricId, type MinuteAggregate } from "../../domain/metrics/series.js";
+import type { PeriodAggregate } from "../../domain/metrics/statistics.js";
+import type { MetricQuery, MetricRepository, StoredMetric } from "../metric-records.js";
+
+interface AggregateRow {
+  t: number;
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  unit: string;
+}
+
+interface SeriesRow {
+  namespace: string;
+  name: string;
+  dims: string;
+  last_ms: number;
+}
+
+interface ListParams {
+  namespace: string;
+  name: string;
+  since: number;
+  wanted: string;
+  a: string;
+  b: string;
+  c: string;
+  limit: number;
+}
+
+interface RangeParams {
+  series: number;
+  from: number;
+  to: number;
+  period: number;
+}
+
+const fiveMinutesMs = 300_000;
+
+/**
+ * CloudWatch datapoints (migration 15): each metric a row of `metric_series` whose id keys its
+ * data, one row per minute added to in place (a minute reported in several batches stays one
+ * row), and the same folded per 5 minutes, which reads of periods that are multiples of 5 minutes
+ * use: a day of a metric is 288 rows instead of 1,440.
+ */
+export class SqliteMetrics implements MetricRepository {
+  private readonly seriesStmt: Statement<[string, string, string, number], { id: number }>;
+  private readonly idStmt: Statement<[string, string, string], { id: number }>;
+  private readonly minuteStmt: Statement<[number, number, number, number, number, number, string]>;
+  private readonly fiveStmt: Statement<[number, number, number, number, number, number, string]>;
+  private readonly minutesStmt: Statement<[number, number, number], AggregateRow>;
+  private readonly periodsStmt: Statement<[RangeParams], AggregateRow>;
+  private readonly fivePeriodsStmt: Statement<[RangeParams], AggregateRow>;
+  private readonly listStmt: Statement<[ListParams], SeriesRow>;
+  private readonly pruneStmts: Statement<[number]>[];
+
+  constructor(db: Database) {
+    this.seriesStmt = db.prepare(
+      `INSERT INTO metric_series (namespace, name, dims, last_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (namespace, name, dims) DO UPDATE SET last_ms = max(last_ms, excluded.last_ms) RETURNING id`,
+    );
+    this.idStmt = db.prepare("SELECT id FROM metric_series WHERE namespace = ? AND name = ? AND dims = ?");
+    const upsert = (table: string, time: string) =>
+      db.prepare<[number, number, number, number, number, number, string]>(
+        `INSERT INTO ${table} (series, ${time}, sum, count, min, max, unit) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (series, ${time}) DO UPDATE SET sum = sum + excluded.sum, count = count + excluded.count,
+           min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit`,
+      );
+    this.minuteStmt = upsert("metric_minutes", "minute_ms");
+    this.fiveStmt = upsert("metric_five_minutes", "bucket_ms");
+    this.minutesStmt = db.prepare("SELECT minute_ms AS t, sum, count, min, max, unit FROM metric_minutes WHERE series = ? AND minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms");
+    // Folded in SQLite: one row per period comes back, not one per minute.
+    const fold = (table: string, time: string) =>
+      db.prepare<[RangeParams], AggregateRow>(
+        `SELECT ${time} - ${time} % CAST(@period AS INTEGER) AS t, sum(sum) AS sum, sum(count) AS count, min(min) AS min, max(max) AS max, max(unit) AS unit
+         FROM ${table} WHERE series = @series AND ${time} >= @from AND ${time} < @to GROUP BY t ORDER BY t`,
+      );
+    this.periodsStmt = fold("metric_minutes", "minute_ms");
+    this.fivePeriodsStmt = fold("metric_five_minutes", "bucket_ms");
+    // `@namespace = ''` means any namespace (or name); `@wanted`, when set, lists the dimensions every row must carry.
+    this.listStmt = db.prepare(
+      `SELECT namespace, name, dims, last_ms FROM metric_series
+       WHERE (@namespace = '' OR namespace = @namespace) AND (@name = '' OR name = @name) AND (namespace, name, dims) > (@a, @b, @c)
+         AND (@wanted = '' OR (SELECT count(*) FROM json_each(@wanted) w WHERE EXISTS (SELECT 1 FROM json_each(dims) d
+               WHERE d.value ->> 0 = w.value ->> 0 AND (w.value ->> 1 IS NULL OR d.value ->> 1 = w.value ->> 1))) = json_array_length(@wanted))
+         AND last_ms >= @since
+       ORDER BY namespace, name, dims LIMIT @limit`,
+    );
+    this.pruneStmts = [
+      db.prepare("DELETE FROM metric_minutes WHERE minute_ms < ?"),
+      db.prepare(`DELETE FROM metric_five_minutes WHERE bucket_ms + ${fiveMinutesMs} <= ?`),
+      db.prepare("DELETE FROM metric_series WHERE last_ms < ?"),
+    ];
+  }
+
+  add(points: readonly MinuteAggregate[]): Promise<void> {
+    for (const p of points) {
+      const { id } = this.seriesStmt.get(p.metric.namespace, p.metric.metricName, dimensionsKey(p.metric.dimensions), p.minuteMs)!;
+      this.minuteStmt.run(id, p.minuteMs, p.sum, p.count, p.min, p.max, p.unit);
+      this.fiveStmt.run(id, p.minuteMs - (p.minuteMs % fiveMinutesMs), p.sum, p.count, p.min, p.max, p.unit);
+    }
+    return Promise.resolve();
+  }
+
+  private idOf(metric: MetricId): number | undefined {
+    return this.idStmt.get(metric.namespace, metric.metricName, dimensionsKey(metric.dimensions))?.id;
+  }
+
+  minutes(metric: MetricId, fromMs: number, toMs: number): Promise<MinuteAggregate[]> {
+    const id = this.idOf(metric);
+    const rows = id === undefined ? [] : this.minutesStmt.all(id, fromMs, toMs);
+    return Promise.resolve(rows.map((r) => ({ metric, minuteMs: r.t, sum: r.sum, count: r.count, min: r.min, max: r.max, unit: r.unit })));
+  }
+
+  periods(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodAggregate[]> {
+    const id = this.idOf(metric);
+    if (id === undefined) return Promise.resolve([]);
+    // The 5-minute rows hold whole buckets: usable when periods and range are made of whole buckets.
+    const coarse = periodMs % fiveMinutesMs === 0 && fromMs % fiveMinutesMs === 0 && toMs % fiveMinutesMs === 0;
+    const rows = (coarse ? this.fivePeriodsStmt : this.periodsStmt).all({ series: id, from: fromMs, to: toMs, period: periodMs });
+    return Promise.resolve(rows.map((r) => ({ timestampMs: r.t, sum: r.sum, count: r.count, min: r.min, max: r.max, unit: r.unit })));
+  }
+
+  list(q: MetricQuery): Promise<{ items: StoredMetric[]; next?: string | undefined }> {
+    const wanted = q.dimensions && q.dimensions.length > 0 ? JSON.stringify(q.dimensions.map((d) => (d.value === undefined ? [d.name] : [d.name, d.value]))) : "";
+    const [a, b, c] = afterKey(q.after);
+    const rows = this.listStmt.all({ namespace: q.namespace ?? "", name: q.metricName ?? "", since: q.sinceMs ?? 0, wanted, a, b, c, limit: q.limit + 1 });
+    const items = rows.slice(0, q.limit).map((r) => ({ metric: metricId(r.namespace, r.name, dimensionsOfKey(r.dims)), lastMinuteMs: r.last_ms }));
+    const last = rows.length > q.limit ? rows[q.limit - 1] : undefined;
+    return Promise.resolve({ items, next: last && JSON.stringify([last.namespace, last.name, last.dims]) });
+  }
+
+  prune(beforeMs: number): Promise<number> {
+    // The number of minutes pruned; the 5-minute rows and the series go with them.
+    return Promise.resolve(this.pruneStmts.map((s) => s.run(beforeMs).changes)[0] ?? 0);
+  }
+}
+
+/** The continuation key `list` hands out: the last metric's (namespace, name, dims); empty strings sort first. */
+function afterKey(after: string | undefined): [string, string, string] {
+  if (after === undefined) return ["", "", ""];
+  const parsed: unknown = JSON.parse(after);
+  if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((x) => typeof x === "string")) return [parsed[0] as string, parsed[1] as string, parsed[2] as string];
+  throw new Error("not a metric continuation key");
+}

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/protocols";
+import { BerthServer } from "./support/berth-server.js";
+import { awsAs, policyDoc, userWithPolicies } from "./support/iam-tools.js";
+
+/** The three protocols CloudWatch clients speak: the CLI 2.9 (Query), this SDK (JSON 1.0), SDKs of 2025 (RPC v2 CBOR). */
+const sdk = (server: BerthServer, cbor = false): CloudWatchClient =>
+  new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1, ...(cbor && { protocol: AwsSmithyRpcV2CborProtocol }) });
+
+const json = (out: { code: number; stdout: string; stderr: string }): Record<string, unknown> => {
+  assert.equal(out.code, 0, out.stderr);
+  return JSON.parse(out.stdout || "{}") as Record<string, unknown>;
+};
+
+describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC v2 CBOR SDK read the same datapoints", () => {
+  let server: BerthServer;
+  // Two whole minutes, ten minutes ago: within the API's two weeks.
+  const t0 = Math.floor(Date.now() / 600_000) * 600_000 - 600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  before(async () => {
+    server = await BerthServer.start();
+  });
+  after(() => server.stop());
+
+  it("PutMetricData from the CLI and the SDK lands in one minute each; both read the statistics", async () => {
+    // Minute 0: 10 and 30 from the CLI (Query protocol), 20 from the SDK (JSON); minute 1: 5 ×3 from the CBOR SDK.
+    const data = [
+      { MetricName: "Latency", Dimensions: [{ Name: "Service", Value: "web" }], Value: 10, Unit: "Milliseconds", Timestamp: iso(t0 + 1000) },
+      { MetricName: "Latency", Dimensions: [{ Name: "Service", Value: "web" }], Value: 30, Unit: "Milliseconds", Timestamp: iso(t0 + 2000) },
+    ];
+    json(await server.aws("cloudwatch", "put-metric-data", "--namespace", "App", "--metric-data", JSON.stringify(data)));
+    await sdk(server).send(new PutMetricDataCommand({ Namespace: "App", MetricData: [{ MetricName: "Latency", Dimensions: [{ Name: "Service", Value: "web" }], Value: 20, Unit: "Milliseconds", Timestamp: new Date(t0 + 3000) }] }));
+    await sdk(server, true).send(
+      new PutMetricDataCommand({ Namespace: "App", MetricData: [{ MetricName: "Latency", Dimensions: [{ Name: "Service", Value: "web" }], Values: [5], Counts: [3], Unit: "Milliseconds", Timestamp: new Date(t0 + 61_000) }] }),
+    );
+
+    const want = [
+      { t: t0, Average: 20, Sum: 60, SampleCount: 3, Minimum: 10, Maximum: 30 },
+      { t: t0 + 60_000, Average: 5, Sum: 15, SampleCount: 3, Minimum: 5, Maximum: 5 },
+    ];
+    const cli = json(
+      await server.aws("cloudwatch", "get-metric-statistics", "--namespace", "App", "--metric-name", "Latency", "--dimensions", "Name=Service,Value=web",
+        "--start-time", iso(t0), "--end-time", iso(t0 + 600_000), "--period", "60", "--statistics", "Average", "Sum", "SampleCount", "Minimum", "Maximum"),
+    );
+    assert.equal(cli.Label, "Latency");
+    const fromCli = (cli.Datapoints as Record<string, unknown>[])
+      .map((d) => ({ t: Date.parse(String(d.Timestamp)), Average: d.Average, Sum: d.Sum, SampleCount: d.SampleCount, Minimum: d.Minimum, Maximum: d.Maximum, Unit: d.Unit }))
+      .sort((a, b) => a.t - b.t);
+    assert.deepEqual(fromCli, want.map((w) => ({ ...w, Unit: "Milliseconds" })));
+
+    for (const client of [sdk(server), sdk(server, true)]) {
+      const out = await client.send(
+        new GetMetricStatisticsCommand({ Namespace: "App", MetricName: "Latency", Dimensions: [{ Name: "Service", Value: "web" }], StartTime: new Date(t0), EndTime: new Date(t0 + 600_000), Period: 60, Statistics: ["Average", "Sum", "SampleCount", "Minimum", "Maximum"] }),
+      );
+      const got = (out.Datapoints ?? []).map((d) => ({ t: d.Timestamp?.getTime(), Average: d.Average, Sum: d.Sum, SampleCount: d.SampleCount, Minimum: d.Minimum, Maximum: d.Maximum })).sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
+      assert.deepEqual(got, want);
+    }
+  });
+
+  it("GetMetricData answers metrics and metric math (SUM, AVG, arithmetic) alike to the CLI and both SDK protocols", async () => {
+    const put = (service: string, value: number) =>
+      sdk(server).send(new PutMetricDataCommand({ Namespace: "Shop", MetricData: [{ MetricName: "Orders", Dimensions: [{ Name: "Service", Value: service }], Value: value, Timestamp: new Date(t0 + 5000) }] }));
+    await put("a", 4);
+    await put("b", 6);
+    const stat = (id: string, service: string) => ({ Id: id, MetricStat: { Metric: { Namespace: "Shop", MetricName: "Orders", Dimensions: [{ Name: "Service", Value: service }] }, Period: 300, Stat: "Sum" }, ReturnData: false });
+    const queries = [stat("a", "a"), stat("b", "b"), { Id: "total", Expression: "SUM([a, b])" }, { Id: "mean", Expression: "AVG([a, b])" }, { Id: "ratio", Expression: "(a / b) * 100", Label: "a over b" }];
+    const want = [
+      { Id: "total", Label: "total", Timestamps: [t0], Values: [10] },
+      { Id: "mean", Label: "mean", Timestamps: [t0], Values: [5] },
+      { Id: "ratio", Label: "a over b", Timestamps: [t0], Values: [(4 / 6) * 100] },
+    ];
+    for (const client of [sdk(server), sdk(server, true)]) {
+      const out = await client.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(t0), EndTime: new Date(t0 + 600_000) }));
+      assert.deepEqual(
+        (out.MetricDataResults ?? []).map((r) => ({ Id: r.Id, Label: r.Label, Timestamps: r.Timestamps?.map((t) => t.getTime()), Values: r.Values })),
+        want,
+      );
+    }
+    const cli = json(await server.aws("cloudwatch", "get-metric-data", "--metric-data-queries", JSON.stringify(queries), "--start-time", iso(t0), "--end-time", iso(t0 + 600_000)));
+    assert.deepEqual(
+      (cli.MetricDataResults as Record<string, unknown>[]).map((r) => ({ Id: r.Id, Label: r.Label, Timestamps: (r.Timestamps as string[]).map((t) => Date.parse(t)), Values: r.Values })),
+      want,
+    );
+  });
+
+  it("ListMetrics filters by namespace and dimensions for the CLI and the SDK", async () => {
+    const cli = json(await server.aws("cloudwatch", "list-metrics", "--namespace", "Shop", "--dimensions", "Name=Service,Value=b"));
+    assert.deepEqual(cli.Metrics, [{ Namespace: "Shop", MetricName: "Orders", Dimensions: [{ Name: "Service", Value: "b" }] }]);
+    const all = await sdk(server, true).send(new ListMetricsCommand({ Dimensions: [{ Name: "Service" }] }));
+    assert.deepEqual((all.Metrics ?? []).map((m) => `${m.Namespace}/${m.MetricName}/${m.Dimensions?.[0]?.Value}`).sort(), ["App/Latency/web", "Shop/Orders/a", "Shop/Orders/b"]);
+  });
+
+  it("authorizes IAM's cloudwatch:<Operation> actions (requests are signed for `monitoring`) on every protocol", async () => {
+    const reader = await userWithPolicies(server, "metrics-reader", { read: policyDoc({ Effect: "Allow", Action: ["cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"], Resource: "*" }) });
+    const listed = await awsAs(server, reader, "cloudwatch", "list-metrics", "--namespace", "Shop");
+    assert.equal(listed.code, 0, listed.stderr);
+    const put = await awsAs(server, reader, "cloudwatch", "put-metric-data", "--namespace", "Shop", "--metric-name", "Orders", "--value", "1");
+    assert.match(put.stderr, /AccessDenied\b.*not authorized to perform: cloudwatch:PutMetricData/);
+    for (const cbor of [false, true]) {
+      const client = new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: reader, maxAttempts: 1, ...(cbor && { protocol: AwsSmithyRpcV2CborProtocol }) });
+      await client.send(new ListMetricsCommand({ Namespace: "Shop" }));
+      await assert.rejects(client.send(new PutMetricDataCommand({ Namespace: "Shop", MetricData: [{ MetricName: "Orders", Value: 1 }] })), (e: Error) => /cloudwatch:PutMetricData/.test(e.message));
+    }
+  });
+
+  it("refuses bad input in CloudWatch's words on every protocol, and stores nothing", async () => {
+    const cliBad = await server.aws("cloudwatch", "get-metric-statistics", "--namespace", "App", "--metric-name", "Latency", "--start-time", iso(t0), "--end-time", iso(t0 + 600_000), "--period", "45", "--statistics", "Sum");
+    assert.notEqual(cliBad.code, 0);
+    assert.match(cliBad.stderr, /InvalidParameterValue\b.*Period.*multiple of 60/);
+    const reserved = await server.aws("cloudwatch", "put-metric-data", "--namespace", "AWS/ECS", "--metric-name", "CPUUtilization", "--value", "1");
+    assert.match(reserved.stderr, /InvalidParameterValue\b.*AWS\/ECS.*Namespace/);
+    for (const client of [sdk(server), sdk(server, true)]) {
+      await assert.rejects(
+        client.send(new PutMetricDataCommand({ Namespace: "App", MetricData: [{ MetricName: "Latency", Value: 1, StatisticValues: { SampleCount: 1, Sum: 1, Minimum: 1, Maximum: 1 } }] })),
+        (e: Error) => e.name === "InvalidParameterCombinationException" && /exactly one of Value, StatisticValues or Values/.test(e.message),
+      );
+      await assert.rejects(
+        client.send(new GetMetricDataCommand({ MetricDataQueries: [{ Id: "x", Expression: "SUM([y])" }], StartTime: new Date(t0), EndTime: new Date(t0 + 60_000) })),
+        (e: Error) => e.name === "InvalidParameterValueException" && /names 'y'/.test(e.message),
+      );
+    }
+    const list = json(await server.aws("cloudwatch", "list-metrics", "--namespace", "AWS/ECS"));
+    assert.deepEqual(list.Metrics, []);
+  });
+});
