@@ -21,6 +21,10 @@ export function timedDoors(doors: FrontDoors, metrics: Pick<ServerMetrics, "apiL
     awsJson: timed("json", doors.awsJson, (req) => headerOf(req, "x-amz-target")),
     awsQuery: timed("query", doors.awsQuery, (req) => new URLSearchParams(Buffer.from(req.body).toString("utf8")).get("Action") ?? undefined),
     rpcV2Cbor: timed("rpc-v2-cbor", doors.rpcV2Cbor, (req) => /\/service\/([^/]+\/operation\/[^/]+)$/.exec(req.path)?.[1]),
+    // A route's first segment (`POST /schedules`): the model's resources, never a resource's name.
+    ...(doors.restJson && {
+      restJson: { signingNames: doors.restJson.signingNames, handle: timed("rest-json", doors.restJson.handle, (req) => `${req.method} /${req.path.split("/")[1] ?? ""}`) },
+    }),
   };
 }
 
