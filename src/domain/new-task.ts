@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TaskSpec } from "../agent-protocol/messages.js";
 import { clusterArn, taskArn, type Partition } from "./arn.js";
-import { newId } from "./ids.js";
+import { newTaskId } from "./ids.js";
 import type { Launch } from "./launch.js";
 import { applyOverrides, reservationOf, type TaskRecord } from "./task.js";
 import type { PlacementRequest } from "../scheduler/types.js";
@@ -32,7 +32,7 @@ export const reservationFor = (l: Launch) =>
 
 /** A new task of the launch, placed on `instanceArn`: PROVISIONING, desired RUNNING, version 1. */
 export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly partition: Partition; readonly nowMs: number }): TaskRecord {
-  const id = newId();
+  const id = newTaskId(ctx.nowMs);
   const td = l.taskDefinition.body;
   const containers = applyOverrides(td.containerDefinitions ?? [], l.overrides);
   const spec: TaskSpec = {
