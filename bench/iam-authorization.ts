@@ -36,7 +36,7 @@ function policyText(i: number): string {
 }
 
 async function startServer(dataDir: string) {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "../src/cli/main.js"), "server", "--port", "0", "--data-dir", dataDir, "--log-level", "warn"], {
+  const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), join(import.meta.dirname, "../src/cli/main.js"), "server", "--port", "0", "--data-dir", dataDir, "--log-level", "warn"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const endpoint = await new Promise<string>((resolve, reject) => {
