@@ -17,34 +17,12 @@ export interface TargetRun {
  */
 export function targetRun(ruleName: string, target: Target, overrides: TaskOverride | undefined): TargetRun {
   const ecs = target.EcsParameters;
-  return {
-    count: ecs?.TaskCount ?? 1,
-    request: {
-      cluster: target.Arn,
-      taskDefinition: ecs?.TaskDefinitionArn,
-      overrides,
-      group: ecs?.Group,
-      startedBy: startedBy(ruleName),
-      tags: ecs?.Tags?.map((t) => ({ key: t.Key, value: t.Value })),
-      placementConstraints: ecs?.PlacementConstraints,
-      placementStrategy: ecs?.PlacementStrategy,
-      propagateTags: ecs?.PropagateTags,
-      enableECSManagedTags: ecs?.EnableECSManagedTags,
-      referenceId: ecs?.ReferenceId,
-      launchType: ecs?.LaunchType,
-      platformVersion: ecs?.PlatformVersion,
-      capacityProviderStrategy: ecs?.CapacityProviderStrategy,
-      ...(ecs?.NetworkConfiguration?.awsvpcConfiguration && {
-        networkConfiguration: {
-          awsvpcConfiguration: {
-            subnets: ecs.NetworkConfiguration.awsvpcConfiguration.Subnets,
-            securityGroups: ecs.NetworkConfiguration.awsvpcConfiguration.SecurityGroups,
-            assignPublicIp: ecs.NetworkConfiguration.awsvpcConfiguration.AssignPublicIp,
-          },
-        },
-      }),
-    },
-  };
+  const awsvpc = ecs?.NetworkConfiguration?.awsvpcConfiguration;
+  return ecsRun(target.Arn, ecs, overrides, {
+    startedBy: startedBy(ruleName),
+    tags: ecs?.Tags?.map((t) => ({ key: t.Key, value: t.Value })),
+    ...(awsvpc && { networkConfiguration: { awsvpcConfiguration: { subnets: awsvpc.Subnets, securityGroups: awsvpc.SecurityGroups, assignPublicIp: awsvpc.AssignPublicIp } } }),
+  });
 }
 
 /** `events-rule/<rule name>`, within what ECS accepts as startedBy (128 of `A-Za-z0-9_/-`: a rule name's dots become underscores). */
@@ -55,19 +33,30 @@ export function startedBy(ruleName: string): string {
 /**
  * An EventBridge Scheduler schedule's ECS target as the RunTask it stands for, started by
  * `scheduler/<group>/<name>`. Scheduler's EcsParameters name ECS's members as ECS does, except its
- * tags (a list of one-entry maps); NetworkConfiguration is kept but not applied, as for rules.
+ * tags (a list of one-entry maps); its NetworkConfiguration is stored but not passed on yet.
  */
 export function scheduleTargetRun(group: string, name: string, target: SchedulerTarget, overrides: TaskOverride | undefined): TargetRun {
   const ecs = target.EcsParameters;
+  return ecsRun(target.Arn, ecs, overrides, {
+    startedBy: `scheduler/${group}/${name}`.replace(/\./g, "_").slice(0, 128),
+    tags: ecs?.Tags?.flatMap((m) => Object.entries(m).map(([key, value]) => ({ key, value }))),
+  });
+}
+
+/** The EcsParameters members EventBridge and Scheduler both name as RunTask does. */
+type SharedEcsParameters = Pick<NonNullable<Target["EcsParameters"]>, "TaskCount" | "TaskDefinitionArn" | "Group" | "PlacementConstraints" | "PlacementStrategy" | "PropagateTags" | "EnableECSManagedTags" | "ReferenceId" | "PlatformVersion" | "CapacityProviderStrategy"> & {
+  readonly LaunchType?: string | undefined;
+};
+
+/** The RunTask a target stands for: its shared members as they are, and what differs between the two services given by the caller. */
+function ecsRun(cluster: string | undefined, ecs: SharedEcsParameters | undefined, overrides: TaskOverride | undefined, own: Pick<StandaloneRequest, "startedBy" | "tags" | "networkConfiguration">): TargetRun {
   return {
     count: ecs?.TaskCount ?? 1,
     request: {
-      cluster: target.Arn,
+      cluster,
       taskDefinition: ecs?.TaskDefinitionArn,
       overrides,
       group: ecs?.Group,
-      startedBy: `scheduler/${group}/${name}`.replace(/\./g, "_").slice(0, 128),
-      tags: ecs?.Tags?.flatMap((m) => Object.entries(m).map(([key, value]) => ({ key, value }))),
       placementConstraints: ecs?.PlacementConstraints,
       placementStrategy: ecs?.PlacementStrategy,
       propagateTags: ecs?.PropagateTags,
@@ -76,6 +65,7 @@ export function scheduleTargetRun(group: string, name: string, target: Scheduler
       launchType: ecs?.LaunchType,
       platformVersion: ecs?.PlatformVersion,
       capacityProviderStrategy: ecs?.CapacityProviderStrategy,
+      ...own,
     },
   };
 }
