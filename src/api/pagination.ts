@@ -1,4 +1,4 @@
-import { invalidParameter } from "../errors/catalog.js";
+import { AwsError, invalidParameter } from "../errors/catalog.js";
 
 /**
  * `maxResults` / `nextToken` as the List* operations take them. A token is the opaque, base64url
@@ -20,11 +20,26 @@ export const encodeToken = (after: string | undefined): string | undefined =>
   after === undefined ? undefined : Buffer.from(JSON.stringify({ after }), "utf8").toString("base64url");
 
 function decodeToken(token: string): string {
+  const after = tokenAfter(token);
+  if (after === undefined) throw invalidParameter("The nextToken is not valid: pass the nextToken of a previous response unchanged.");
+  return after;
+}
+
+/** The `NextToken` of EventBridge's and Scheduler's List operations: the key a page starts after, ValidationException when it is not a token of ours. */
+export function nextTokenAfter(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  const after = tokenAfter(token);
+  if (after === undefined) throw new AwsError("ValidationException", "The NextToken is not valid: pass the NextToken of a previous response unchanged.");
+  return after;
+}
+
+/** The last key of the previous page that a token carries, or undefined when it is not one of ours. */
+function tokenAfter(token: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
     if (typeof parsed === "object" && parsed !== null && "after" in parsed && typeof parsed.after === "string") return parsed.after;
   } catch {
-    // Falls through to the error below.
+    // Not JSON in base64url: not a token of ours.
   }
-  throw invalidParameter("The nextToken is not valid: pass the nextToken of a previous response unchanged.");
+  return undefined;
 }

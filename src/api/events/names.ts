@@ -29,14 +29,3 @@ export function limitOf(limit: number | undefined): number {
   return n;
 }
 
-/** The key after which a page starts, from a NextToken of an earlier answer (`pagination.ts`'s form). */
-export function afterToken(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    if (typeof parsed === "object" && parsed !== null && "after" in parsed && typeof parsed.after === "string") return parsed.after;
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new AwsError("ValidationException", "The NextToken is not valid: pass the NextToken of a previous response unchanged.");
-}

@@ -23,7 +23,8 @@ import type { EventRuleRecord } from "../../state/event-rule-records.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken } from "../pagination.js";
 import type { EventsDeps } from "./deps.js";
-import { afterToken, checkEventBus, checkName, limitOf, ruleNotFound } from "./names.js";
+import { checkEventBus, checkName, limitOf, ruleNotFound } from "./names.js";
+import { nextTokenAfter } from "../pagination.js";
 
 export function ruleOperations({ store }: EventsDeps): Record<string, Operation> {
   /** Saves a rule's new state with its next due time (the schedules runner reads due rules from the store). */
@@ -89,7 +90,7 @@ export function ruleOperations({ store }: EventsDeps): Record<string, Operation>
     ListRules: operation<ListRulesRequest>(ListRulesRequest$, async (input) => {
       checkEventBus(input.EventBusName);
       if (input.NamePrefix !== undefined) checkName("namePrefix", input.NamePrefix);
-      const page = await store.read((tx) => tx.eventRules.list({ namePrefix: input.NamePrefix, after: afterToken(input.NextToken), limit: limitOf(input.Limit) }));
+      const page = await store.read((tx) => tx.eventRules.list({ namePrefix: input.NamePrefix, after: nextTokenAfter(input.NextToken), limit: limitOf(input.Limit) }));
       return { Rules: page.items.map(ruleView), NextToken: encodeToken(page.nextAfter) };
     }),
 

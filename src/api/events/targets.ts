@@ -19,7 +19,8 @@ import { operation, type Operation } from "../aws-json/service.js";
 import { validateShape } from "../aws-json/validate-shape.js";
 import { encodeToken } from "../pagination.js";
 import type { EventsDeps } from "./deps.js";
-import { afterToken, checkEventBus, checkName, limitOf, ruleNotFound } from "./names.js";
+import { checkEventBus, checkName, limitOf, ruleNotFound } from "./names.js";
+import { nextTokenAfter } from "../pagination.js";
 
 /** EventBridge's quota of targets per rule. */
 const maxTargets = 5;
@@ -69,7 +70,7 @@ export function targetOperations({ store }: EventsDeps): Record<string, Operatio
       checkEventBus(input.EventBusName);
       const name = checkName("rule", input.Rule ?? "");
       const limit = limitOf(input.Limit);
-      const after = afterToken(input.NextToken);
+      const after = nextTokenAfter(input.NextToken);
       const rule = await store.read((tx) => tx.eventRules.get(name));
       if (!rule) throw ruleNotFound(name);
       const rest = rule.targets.filter((t) => after === undefined || (t.target.Id ?? "") > after).sort((a, b) => ((a.target.Id ?? "") < (b.target.Id ?? "") ? -1 : 1));

@@ -17,6 +17,7 @@ import type { ReadTx, Store } from "../../state/store.js";
 import { encodeToken } from "../pagination.js";
 import { restOperation, type RestOperation } from "../rest-json/service.js";
 import { checkName } from "./schedule-input.js";
+import { nextTokenAfter } from "../pagination.js";
 
 
 /** The `default` group always exists (Scheduler makes it with the account); others are made by CreateScheduleGroup. */
@@ -31,17 +32,6 @@ export function maxResults(n: number | undefined): number {
   return limit;
 }
 
-/** The key after which a page starts, from a NextToken of an earlier answer (`pagination.ts`'s form). */
-export function afterToken(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    if (typeof parsed === "object" && parsed !== null && "after" in parsed && typeof parsed.after === "string") return parsed.after;
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new AwsError("ValidationException", "The NextToken is not valid: pass the NextToken of a previous response unchanged.");
-}
 
 export function groupOperations({ store }: { readonly store: Store }): Record<string, RestOperation> {
   const view = (g: ScheduleGroupRecord): ScheduleGroupSummary => ({ Arn: g.arn, Name: g.name, State: "ACTIVE", CreationDate: new Date(g.createdAtMs), LastModificationDate: new Date(g.modifiedAtMs) });
@@ -79,7 +69,7 @@ export function groupOperations({ store }: { readonly store: Store }): Record<st
     ListScheduleGroups: restOperation<ListScheduleGroupsInput>(ListScheduleGroups$, async (input, ctx) => {
       if (input.NamePrefix !== undefined) checkName("NamePrefix", input.NamePrefix);
       const limit = maxResults(input.MaxResults);
-      const after = afterToken(input.NextToken);
+      const after = nextTokenAfter(input.NextToken);
       const prefix = input.NamePrefix ?? "";
       // `default` is listed in its place by name, among the stored groups.
       const stored = await store.read((tx) => tx.schedules.groups({ namePrefix: prefix, after, limit: limit + 1 }));

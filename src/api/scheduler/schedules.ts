@@ -19,7 +19,8 @@ import type { ScheduleRecord } from "../../state/schedule-records.js";
 import type { Store, WriteTx } from "../../state/store.js";
 import { encodeToken } from "../pagination.js";
 import { restOperation, type RestOperation } from "../rest-json/service.js";
-import { afterToken, groupExists, maxResults } from "./groups.js";
+import { groupExists, maxResults } from "./groups.js";
+import { nextTokenAfter } from "../pagination.js";
 import { checkName, scheduleSettings } from "./schedule-input.js";
 
 const notFound = (group: string, name: string): AwsError => new AwsError("ResourceNotFoundException", `Schedule ${excerpt(name, 64)} does not exist in group ${excerpt(group, 64)}.`);
@@ -84,7 +85,7 @@ export function scheduleOperations({ store }: { readonly store: Store }): Record
       if (input.GroupName !== undefined) checkName("GroupName", input.GroupName);
       if (input.NamePrefix !== undefined) checkName("NamePrefix", input.NamePrefix);
       if (input.State !== undefined && input.State !== "ENABLED" && input.State !== "DISABLED") throw new AwsError("ValidationException", `State must be ENABLED or DISABLED; got '${excerpt(input.State)}'.`);
-      const page = await store.read((tx) => tx.schedules.list({ group: input.GroupName, namePrefix: input.NamePrefix, state: input.State, after: afterToken(input.NextToken), limit: maxResults(input.MaxResults) }));
+      const page = await store.read((tx) => tx.schedules.list({ group: input.GroupName, namePrefix: input.NamePrefix, state: input.State, after: nextTokenAfter(input.NextToken), limit: maxResults(input.MaxResults) }));
       return {
         Schedules: page.items.map((s) => ({ Arn: s.arn, Name: s.name, GroupName: s.group, State: s.state, CreationDate: new Date(s.createdAtMs), LastModificationDate: new Date(s.modifiedAtMs), Target: { Arn: s.target.Arn } })),
         NextToken: encodeToken(page.nextAfter),
