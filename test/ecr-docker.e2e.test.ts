@@ -53,7 +53,7 @@ describe("ECR registry with the real docker CLI and AWS CLI", () => {
     const refused: [string, Record<string, string>][] = [
       ["no credentials", {}],
       ["a wrong password", basic("AWS", "not-the-password")],
-      ["an expired password", basic("AWS", issuePassword(secret, Date.now() - 1000, "AKIA-expired"))],
+      ["an expired password", basic("AWS", issuePassword(secret, Date.now() - 1000, "AKIA-expired", "us-east-1"))],
       ["the server's access key pair", basic(server.accessKey.accessKeyId, server.accessKey.secretAccessKey)],
       ["a good password for another user", basic("root", await tools.password())],
     ];

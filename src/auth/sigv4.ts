@@ -119,9 +119,17 @@ interface Authorization {
  * read without verifying anything: how a front door without a target header (the Query protocol)
  * picks the service. Undefined when the request carries no readable Authorization header.
  */
-export function signingServiceOf(req: Pick<HttpRequest, "headers">): string | undefined {
+export const signingServiceOf = (req: Pick<HttpRequest, "headers">): string | undefined => credentialScopeOf(req)?.[3] || undefined;
+
+/** The region a request's credential scope names, unverified: which region's plane serves it. */
+export const signingRegionOf = (req: Pick<HttpRequest, "headers">): string | undefined => credentialScopeOf(req)?.[2] || undefined;
+
+/** The access key id a request's credential scope names, unverified. */
+export const signingKeyIdOf = (req: Pick<HttpRequest, "headers">): string | undefined => credentialScopeOf(req)?.[0] || undefined;
+
+function credentialScopeOf(req: Pick<HttpRequest, "headers">): readonly string[] | undefined {
   try {
-    return parseAuthorization(header(req, "authorization")).credential.split("/")[3] || undefined;
+    return parseAuthorization(header(req, "authorization")).credential.split("/");
   } catch {
     return undefined;
   }

@@ -18,7 +18,13 @@ const ecsGauges = [
   ["MemoryReservation", "aws_ecs_memory_reservation_percent", "AWS/ECS MemoryReservation of the last tick, per cluster"],
 ] as const;
 
-export function serverMetrics(collector: EcsMetricsCollector): ServerMetrics {
+/** A region's AWS/ECS collector, as the server's planes expose it. */
+export interface RegionMetrics {
+  readonly region: string;
+  readonly ecsMetrics: EcsMetricsCollector;
+}
+
+export function serverMetrics(regions: () => Iterable<RegionMetrics>): ServerMetrics {
   const registry = new Registry();
   const apiLatency = new Histogram({
     name: "berth_api_request_duration_seconds",
@@ -45,7 +51,7 @@ export function serverMetrics(collector: EcsMetricsCollector): ServerMetrics {
     registers: [registry],
     collect() {
       let n = 0;
-      for (const i of collector.book.instances.values()) if (i.agentConnected) n++;
+      for (const { ecsMetrics } of regions()) for (const i of ecsMetrics.book.instances.values()) if (i.agentConnected) n++;
       this.set(n);
     },
   });
@@ -55,21 +61,23 @@ export function serverMetrics(collector: EcsMetricsCollector): ServerMetrics {
     registers: [registry],
     collect() {
       this.reset();
-      this.inc(collector.refusedReports);
+      for (const { ecsMetrics } of regions()) this.inc(ecsMetrics.refusedReports);
     },
   });
   for (const [metricName, name, help] of ecsGauges) {
     new Gauge({
       name,
       help,
-      labelNames: ["cluster_name", "service_name"] as const,
+      labelNames: ["region", "cluster_name", "service_name"] as const,
       registers: [registry],
       collect() {
         this.reset();
-        for (const v of collector.latest) {
-          if (v.metric.metricName !== metricName) continue;
-          const dim = (n: string) => v.metric.dimensions.find((d) => d.name === n)?.value ?? "";
-          this.set({ cluster_name: dim("ClusterName"), service_name: dim("ServiceName") }, v.sum / v.count);
+        for (const { region, ecsMetrics } of regions()) {
+          for (const v of ecsMetrics.latest) {
+            if (v.metric.metricName !== metricName) continue;
+            const dim = (n: string) => v.metric.dimensions.find((d) => d.name === n)?.value ?? "";
+            this.set({ region, cluster_name: dim("ClusterName"), service_name: dim("ServiceName") }, v.sum / v.count);
+          }
         }
       },
     });

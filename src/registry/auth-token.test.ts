@@ -5,12 +5,13 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHmac } from "node:crypto";
-import { authorizationToken, checkPassword, issuePassword, legacyPrincipal, loadOrCreateTokenSecret, tokenLifetimeMs } from "./auth-token.js";
+import { authorizationToken, checkPassword, issuePassword, legacyPrincipal, loadOrCreateTokenSecret, passwordRegion, tokenLifetimeMs } from "./auth-token.js";
 
 const secret = Buffer.alloc(32, 1);
 const other = Buffer.alloc(32, 2);
 const t0 = Date.parse("2026-05-01T00:00:00Z");
 const caller = "AKIAEXAMPLE";
+const region = "eu-west-1";
 
 /** A password as versions before principals issued them: `berth1.<expiry>.<mac>`. */
 const legacyPassword = (key: Buffer, expiresAtMs: number): string =>
@@ -18,20 +19,21 @@ const legacyPassword = (key: Buffer, expiresAtMs: number): string =>
 
 describe("registry passwords", () => {
   it("are valid until their expiry and not at it", () => {
-    const pw = issuePassword(secret, t0 + tokenLifetimeMs, caller);
-    assert.deepEqual(checkPassword(secret, pw, t0), { ok: true, expiresAtMs: t0 + tokenLifetimeMs, principal: caller });
-    assert.deepEqual(checkPassword(secret, pw, t0 + tokenLifetimeMs - 1), { ok: true, expiresAtMs: t0 + tokenLifetimeMs, principal: caller });
+    const pw = issuePassword(secret, t0 + tokenLifetimeMs, caller, region);
+    assert.deepEqual(checkPassword(secret, pw, t0), { ok: true, expiresAtMs: t0 + tokenLifetimeMs, principal: caller, region });
+    assert.deepEqual(checkPassword(secret, pw, t0 + tokenLifetimeMs - 1), { ok: true, expiresAtMs: t0 + tokenLifetimeMs, principal: caller, region });
     assert.deepEqual(checkPassword(secret, pw, t0 + tokenLifetimeMs), { ok: false, reason: "expired" });
   });
 
   const refusals: [string, string, string][] = [
-    ["another server's password", issuePassword(other, t0 + 1000, caller), "bad-signature"],
-    ["a moved expiry", issuePassword(secret, t0 + 1000, caller).replace(`.${t0 + 1000}.`, `.${t0 + 9_999_999}.`), "bad-signature"],
+    ["another server's password", issuePassword(other, t0 + 1000, caller, region), "bad-signature"],
+    ["a moved expiry", issuePassword(secret, t0 + 1000, caller, region).replace(`.${t0 + 1000}.`, `.${t0 + 9_999_999}.`), "bad-signature"],
     [
       "a changed principal",
-      issuePassword(secret, t0 + 1000, caller).replace(Buffer.from(caller).toString("base64url"), Buffer.from("AKIAOTHER").toString("base64url")),
+      issuePassword(secret, t0 + 1000, caller, region).replace(Buffer.from(caller).toString("base64url"), Buffer.from("AKIAOTHER").toString("base64url")),
       "bad-signature",
     ],
+    ["a changed region", issuePassword(secret, t0 + 1000, caller, region).replace(".eu-west-1.", ".us-east-1."), "bad-signature"],
     ["an old-format password of another server", legacyPassword(other, t0 + 1000), "bad-signature"],
     ["an expired old-format password", legacyPassword(secret, t0), "expired"],
     ["an access key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "malformed"],
@@ -44,11 +46,23 @@ describe("registry passwords", () => {
   it("accept exactly the unexpired passwords signed with the secret, for the principal they name (property)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 0, max: 2 ** 45 }), fc.string({ minLength: 1, maxLength: 64 }), (expiresAtMs, nowMs, principal) => {
-        const check = checkPassword(secret, issuePassword(secret, expiresAtMs, principal), nowMs);
+        const check = checkPassword(secret, issuePassword(secret, expiresAtMs, principal, region), nowMs);
         assert.equal(check.ok, nowMs < expiresAtMs);
         if (check.ok) assert.equal(check.principal, principal);
       }),
     );
+  });
+
+  it("accept an unexpired password issued before regions, naming no region (the home region's)", () => {
+    const payload = `berth2.${t0 + 1000}.${Buffer.from(caller).toString("base64url")}`;
+    const pw = `${payload}.${createHmac("sha256", secret).update(payload).digest("base64url")}`;
+    assert.deepEqual(checkPassword(secret, pw, t0), { ok: true, expiresAtMs: t0 + 1000, principal: caller });
+    assert.equal(passwordRegion(pw), undefined);
+  });
+
+  it("name their region, readable before verification (which registry checks them)", () => {
+    assert.equal(passwordRegion(issuePassword(secret, t0 + 1000, caller, "ap-southeast-2")), "ap-southeast-2");
+    assert.equal(passwordRegion("berth3.1.QQ.eu-west-1"), undefined);
   });
 
   it("accept an unexpired old-format password (issued before principals) as the one legacy principal", () => {
@@ -56,7 +70,7 @@ describe("registry passwords", () => {
   });
 
   it("refuse any single-character change (property)", () => {
-    const pw = issuePassword(secret, t0 + tokenLifetimeMs, caller);
+    const pw = issuePassword(secret, t0 + tokenLifetimeMs, caller, region);
     fc.assert(
       fc.property(fc.nat({ max: pw.length - 1 }), fc.constantFrom(..."0123456789abcXYZ_-."), (i, ch) => {
         fc.pre(pw[i] !== ch);

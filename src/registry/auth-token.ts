@@ -28,36 +28,47 @@ export const registryUser = "AWS";
  */
 export const legacyPrincipal = "(berth1-token)";
 
-const version = "berth2";
+/** The region a password is good in: the registry of the region whose GetAuthorizationToken issued it. */
+const regionPattern = "[a-z]{2}(?:-[a-z]+)+-\\d{1,2}";
 /** In UTF-8 bytes: an access key id is 20, an ARN well under this. */
 const maxPrincipalBytes = 256;
 
 export type PasswordCheck =
-  | { readonly ok: true; readonly expiresAtMs: number; readonly principal: string }
+  /** `region` is undefined for passwords issued before regions (the home region's). */
+  | { readonly ok: true; readonly expiresAtMs: number; readonly principal: string; readonly region?: string }
   | { readonly ok: false; readonly reason: "malformed" | "bad-signature" | "expired" };
 
 const sign = (secret: Buffer, payload: string): Buffer => createHmac("sha256", secret).update(payload).digest();
 
-/** A password valid until `expiresAtMs` for `principal` (the id of GetAuthorizationToken's caller). */
-export function issuePassword(secret: Buffer, expiresAtMs: number, principal: string): string {
+/** A password valid in `region`'s registry until `expiresAtMs` for `principal` (the id of GetAuthorizationToken's caller). */
+export function issuePassword(secret: Buffer, expiresAtMs: number, principal: string, region: string): string {
   const bytes = Buffer.byteLength(principal, "utf8");
   if (bytes === 0 || bytes > maxPrincipalBytes) throw new Error(`a registry principal id has 1 to ${maxPrincipalBytes} bytes; got ${bytes}`);
-  const payload = `${version}.${expiresAtMs}.${Buffer.from(principal, "utf8").toString("base64url")}`;
+  if (!new RegExp(`^${regionPattern}$`).test(region)) throw new Error(`not a region name: ${region}`);
+  const payload = `berth3.${expiresAtMs}.${Buffer.from(principal, "utf8").toString("base64url")}.${region}`;
   return `${payload}.${sign(secret, payload).toString("base64url")}`;
 }
 
-/** Whether `password` was issued with `secret` and is still valid at `nowMs`, and for whom. */
+// berth3 (with the region), berth2 (before regions), berth1 (before principals); then the MAC.
+const passwordPattern = new RegExp(`^(berth3\\.(\\d{1,16})\\.([A-Za-z0-9_-]{2,342})\\.(${regionPattern})|berth2\\.(\\d{1,16})\\.([A-Za-z0-9_-]{2,342})|berth1\\.(\\d{1,16}))\\.([A-Za-z0-9_-]{43})$`);
+
+/** Whether `password` was issued with `secret` and is still valid at `nowMs`, for whom and where. */
 export function checkPassword(secret: Buffer, password: string, nowMs: number): PasswordCheck {
-  const m = /^(berth2\.(\d{1,16})\.([A-Za-z0-9_-]{2,342})|berth1\.(\d{1,16}))\.([A-Za-z0-9_-]{43})$/.exec(password);
+  const m = passwordPattern.exec(password);
   if (!m) return { ok: false, reason: "malformed" };
   // Compared as text: base64's last character has spare bits, so decoding would accept four spellings of one MAC.
-  const given = Buffer.from(m[5]!, "utf8");
+  const given = Buffer.from(m[8]!, "utf8");
   const expected = Buffer.from(sign(secret, m[1]!).toString("base64url"), "utf8");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad-signature" };
-  const expiresAtMs = Number(m[2] ?? m[4]);
-  const principal = m[3] === undefined ? legacyPrincipal : Buffer.from(m[3], "base64url").toString("utf8");
-  return nowMs < expiresAtMs ? { ok: true, expiresAtMs, principal } : { ok: false, reason: "expired" };
+  const expiresAtMs = Number(m[2] ?? m[5] ?? m[7]);
+  const encoded = m[3] ?? m[6];
+  const principal = encoded === undefined ? legacyPrincipal : Buffer.from(encoded, "base64url").toString("utf8");
+  if (nowMs >= expiresAtMs) return { ok: false, reason: "expired" };
+  return m[4] === undefined ? { ok: true, expiresAtMs, principal } : { ok: true, expiresAtMs, principal, region: m[4] };
 }
+
+/** The region a password names, unverified: which region's registry is asked to check it. */
+export const passwordRegion = (password: string): string | undefined => passwordPattern.exec(password)?.[4];
 
 /** GetAuthorizationToken's `authorizationToken`: base64 of `AWS:<password>`, what `docker login` takes apart. */
 export const authorizationToken = (password: string): string => Buffer.from(`${registryUser}:${password}`, "utf8").toString("base64");

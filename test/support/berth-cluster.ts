@@ -32,6 +32,8 @@ export interface ClusterOptions {
   readonly serverArgs?: readonly string[];
   /** With `--tls-cert` among the server flags: the CA file the test's SDK client and the agents trust. */
   readonly caBundle?: string;
+  /** The region of the cluster, its agents and `ecs` client (us-east-1 by default). */
+  readonly region?: string;
 }
 
 /** How long an agent's stopped containers stay before cleanup: short, so that tests see it. */
@@ -50,22 +52,24 @@ export class BerthCluster {
   private constructor(
     readonly server: BerthServer,
     readonly name: string,
+    readonly region: string,
   ) {
-    this.ecs = server.ecs();
+    this.ecs = server.ecs({ region });
   }
 
   static async start(options: ClusterOptions): Promise<BerthCluster> {
     const name = `${options.name}-${randomBytes(3).toString("hex")}`;
     const server = await BerthServer.start(undefined, options.serverArgs);
     server.caBundle = options.caBundle;
-    const cluster = new BerthCluster(server, name);
+    const region = options.region ?? "us-east-1";
+    const cluster = new BerthCluster(server, name, region);
     try {
       await cluster.ecs.send(new CreateClusterCommand({ clusterName: name }));
       // Dynamic host ports: a random block below the ephemeral range, one 100-port slice per agent,
       // so that agents of one machine (and concurrent runs) do not race for the same port.
       const base = 20_000 + 400 * Math.floor(Math.random() * 30);
       cluster.portBase = base;
-      cluster.agentEnv = { ...options.agentEnv, ...(options.caBundle !== undefined && { BERTH_CA_BUNDLE: options.caBundle }) };
+      cluster.agentEnv = { AWS_DEFAULT_REGION: region, ...options.agentEnv, ...(options.caBundle !== undefined && { BERTH_CA_BUNDLE: options.caBundle }) };
       for (let i = 0; i < (options.agents ?? 1); i++) await cluster.addAgent();
       await until("every agent connected", async () => {
         const all = await cluster.describeInstances(cluster.agents.map((a) => a.containerInstanceArn));

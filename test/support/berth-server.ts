@@ -62,12 +62,13 @@ export class BerthServer {
     this.accessKey = parseCredentialsFile(readFileSync(this.credentialsFile, "utf8"))!;
   }
 
-  /** An ECS client of the official AWS SDK v3 pointed at this server. */
-  ecs(overrides: { secretAccessKey?: string } = {}): ECSClient {
+  /** An ECS client of the official AWS SDK v3 pointed at this server (us-east-1 unless `region`). */
+  ecs(overrides: { secretAccessKey?: string; region?: string } = {}): ECSClient {
+    const { region = "us-east-1", ...credentials } = overrides;
     return new ECSClient({
       endpoint: this.endpoint,
-      region: "us-east-1",
-      credentials: { ...this.accessKey, ...overrides },
+      region,
+      credentials: { ...this.accessKey, ...credentials },
       maxAttempts: 1,
       ...(this.caBundle !== undefined && { requestHandler: { httpsAgent: new HttpsAgent({ ca: readFileSync(this.caBundle) }) } }),
     });
@@ -76,10 +77,11 @@ export class BerthServer {
   /** For a server started with `--tls-cert`: the CA file its clients trust (the SDK client of {@link ecs}). */
   caBundle: string | undefined;
 
-  /** Runs the real AWS CLI against this server; resolves with exit code, stdout and stderr. */
+  /** Runs the real AWS CLI against this server (in us-east-1 unless `args` name a `--region`); resolves with exit code, stdout and stderr. */
   async aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const region = args.includes("--region") ? [] : ["--region", "us-east-1"];
     try {
-      const { stdout, stderr } = await run(awsCli, ["--endpoint-url", this.endpoint, "--region", "us-east-1", "--output", "json", ...args], {
+      const { stdout, stderr } = await run(awsCli, ["--endpoint-url", this.endpoint, ...region, "--output", "json", ...args], {
         env: { ...process.env, AWS_SHARED_CREDENTIALS_FILE: this.credentialsFile, AWS_CONFIG_FILE: "/dev/null", AWS_PAGER: "", AWS_PROFILE: "default" },
       });
       return { code: 0, stdout, stderr };

@@ -23,7 +23,7 @@ export function authorizationOperations({ tokenSecret, registryAddress }: EcrDep
       return Promise.resolve({
         authorizationData: [
           {
-            authorizationToken: authorizationToken(issuePassword(tokenSecret, expiresAtMs, registryPrincipalOf(ctx))),
+            authorizationToken: authorizationToken(issuePassword(tokenSecret, expiresAtMs, registryPrincipalOf(ctx), ctx.partition.region)),
             expiresAt: new Date(expiresAtMs),
             proxyEndpoint: `http://${registryAddress()}`,
           },

@@ -234,7 +234,8 @@ describe("GetAuthorizationToken", () => {
     assert.equal(Date.parse(data?.expiresAt ?? ""), nowMs + 12 * 3_600_000);
     const [user, password] = Buffer.from(data?.authorizationToken ?? "", "base64").toString("utf8").split(":");
     assert.equal(user, "AWS");
-    assert.deepEqual(checkPassword(secret, password ?? "", nowMs + 12 * 3_600_000 - 1), { ok: true, expiresAtMs: nowMs + 12 * 3_600_000, principal: "arn:aws:iam::123456789012:root" });
+    // Good only in the region that issued it.
+    assert.deepEqual(checkPassword(secret, password ?? "", nowMs + 12 * 3_600_000 - 1), { ok: true, expiresAtMs: nowMs + 12 * 3_600_000, principal: "arn:aws:iam::123456789012:root", region: "us-east-1" });
     assert.deepEqual(checkPassword(secret, password ?? "", nowMs + 12 * 3_600_000), { ok: false, reason: "expired" });
   });
 });

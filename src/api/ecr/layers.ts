@@ -124,7 +124,7 @@ export function layerOperations({ registry, registryAddress, tokenSecret }: EcrD
       if (!(await registry.hasBlob(scope.repositoryName, digest))) {
         throw new AwsError("LayersNotFoundException", `The layer with digest '${digest}' does not exist in the repository with name '${excerpt(scope.repositoryName, 256)}' in the registry with id '${scope.registryId}'`);
       }
-      const token = signDownload(tokenSecret, { repository: scope.repositoryName, digest, principal: registryPrincipalOf(ctx), expiresAtMs: ctx.nowMs + downloadUrlLifetimeMs });
+      const token = signDownload(tokenSecret, { repository: scope.repositoryName, digest, principal: registryPrincipalOf(ctx), region: ctx.partition.region, expiresAtMs: ctx.nowMs + downloadUrlLifetimeMs });
       return { downloadUrl: `http://${registryAddress()}/v2/${scope.repositoryName}/blobs/${digest}?${downloadSignatureParam}=${token}`, layerDigest: digest };
     }),
   };

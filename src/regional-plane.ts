@@ -1,0 +1,271 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { AgentHub } from "./agent-hub/hub.js";
+import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
+import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
+import { berthService } from "./api/berth/service.js";
+import { cloudWatchCborService, cloudWatchJsonService, cloudWatchQueryService } from "./api/cloudwatch/service.js";
+import { ecrService } from "./api/ecr/service.js";
+import { ecsService } from "./api/ecs/service.js";
+import { elbv2Service } from "./api/elbv2/service.js";
+import { eventsService } from "./api/events/service.js";
+import type { FrontDoors } from "./api/front-doors.js";
+import type { IamDeps } from "./api/iam/deps.js";
+import { iamService } from "./api/iam/service.js";
+import { logsService } from "./api/logs/service.js";
+import { createRestJsonDispatcher } from "./api/rest-json/dispatcher.js";
+import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
+import { schedulerService } from "./api/scheduler/service.js";
+import { stsService } from "./api/sts/service.js";
+import { Authenticator } from "./auth/authenticator.js";
+import type { AccessKey } from "./auth/credentials-file.js";
+import { registryAuthorizer } from "./auth/registry-access.js";
+import { isClientAbort } from "./api/http-server.js";
+import { excerpt } from "./observability/excerpt.js";
+import type { ServerConfig } from "./config/server-config.js";
+import { AlarmEvaluator } from "./controller/alarms/runner.js";
+import { EcsEventRunner } from "./controller/ecs-events/runner.js";
+import { LoadBalancingController } from "./controller/load-balancing/controller.js";
+import { loadBalancerStopGate } from "./controller/load-balancing/stop-gate.js";
+import { startLogRetention } from "./controller/log-retention.js";
+import { LostTaskSweeper } from "./controller/lost-instances/sweeper.js";
+import { ScheduleRunner } from "./controller/schedules/runner.js";
+import { ServiceRunner } from "./controller/services/runner.js";
+import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
+import { clusterArn, type Partition } from "./domain/arn.js";
+import { defaultClusterSettings } from "./domain/cluster.js";
+import { newId } from "./domain/ids.js";
+import { DataPlane } from "./lb/data-plane.js";
+import { timedDoors } from "./metrics/api-timing.js";
+import { EcsMetricsCollector } from "./metrics/ecs-collector.js";
+import { timedStore, type ServerMetrics } from "./metrics/prometheus.js";
+import type { RefusalLog } from "./observability/refusal-log.js";
+import { PlacementIndex } from "./planner/placement-index.js";
+import { Planner } from "./planner/planner.js";
+import { checkPassword, registryUser } from "./registry/auth-token.js";
+import { BlobStore } from "./registry/blob-store.js";
+import { createDistributionHandler, type RequestHandler } from "./registry/distribution-api.js";
+import { checkDownload } from "./registry/download-url.js";
+import { startRegistryMaintenance } from "./registry/maintenance.js";
+import { Registry } from "./registry/registry.js";
+import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
+import type { SqliteStore } from "./state/sqlite/sqlite-store.js";
+
+/** What every region of one server shares: the port's refusals, the root key, IAM, the image registry, Prometheus. */
+export interface SharedParts {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly refusals: RefusalLog;
+  readonly rootKey: AccessKey;
+  /** IAM is global, as in AWS: its users, roles and policies live in the home region's store. */
+  readonly iam: IamDeps;
+  /** Signs registry passwords and download URLs; each names the region whose registry honours it. */
+  readonly tokenSecret: Buffer;
+  /** host:port of the registry as clients reach it, for repository URIs. */
+  readonly registryAddress: () => string;
+  /** The endpoint agents and clients reach this server at (DiscoverPollEndpoint). */
+  readonly apiEndpoint: () => string;
+  readonly metrics: ServerMetrics;
+}
+
+/** One region served by the server: its own store, planner, agents and controllers. */
+export interface RegionalPlane {
+  readonly region: string;
+  /** The AWS front doors of this region's services (timed). */
+  readonly doors: FrontDoors;
+  readonly ecsMetrics: EcsMetricsCollector;
+  /** This region's image registry (`/v2/`), for requests whose password or download URL names this region. */
+  readonly distribution: RequestHandler;
+  /** The agent channel's WebSocket upgrade, for agents whose signature names this region. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Creates an ACTIVE cluster of that name unless there is one (`berth up` makes `default`). */
+  ensureCluster(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one region's control plane on `sqlite` (which it owns from here on: closed by `close`, or
+ * when the start fails), its registry under `<dir>/registry`. Nothing listens yet: the server
+ * routes requests to the plane by the region their signature names.
+ */
+export async function startRegionalPlane(shared: SharedParts, region: string, dir: string, sqlite: SqliteStore): Promise<RegionalPlane> {
+  const { config, refusals, metrics } = shared;
+  const logger = shared.logger.child({ region });
+  const partition: Partition = { region, accountId: config.accountId };
+  // The image registry: blobs and its own SQLite file under <dir>/registry.
+  const registryDir = join(dir, "registry");
+  let metadata: SqliteRegistryMetadata;
+  try {
+    mkdirSync(registryDir, { recursive: true, mode: 0o700 });
+    metadata = new SqliteRegistryMetadata(join(registryDir, "registry.db"));
+  } catch (err) {
+    await sqlite.close();
+    throw err;
+  }
+  const blobs = new BlobStore({ dataDir: registryDir });
+  const registry = new Registry({ blobs, metadata, clock: Date.now, uploadLimits: config.registryUploadLimits });
+  // AWS/ECS metrics from the agents' statistics.
+  const ecsMetrics = new EcsMetricsCollector({
+    store: sqlite,
+    now: Date.now,
+    logger: logger.child({ component: "metrics" }),
+    tickMs: config.metricsFlushMs,
+    staleAfterMs: 60_000,
+    retentionMs: config.metricsRetentionMs,
+  });
+  const store = timedStore(sqlite, metrics);
+  const planner = new Planner(new PlacementIndex(store, (err) => logger.error({ err }, "placement index: a change could not be applied")), Math.random, (placed, reasons) => {
+    metrics.placements.inc({ outcome: "placed", reason: "" }, placed);
+    for (const reason of reasons) metrics.placements.inc({ outcome: "failed", reason });
+  });
+  const authenticator = new Authenticator({ rootKey: shared.rootKey, partition, iam: shared.iam.directory, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
+  const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random });
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks) });
+  const lostTasks = new LostTaskSweeper({ store, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
+  try {
+    await blobs.init();
+    await lostTasks.start();
+    await ecsMetrics.start();
+    await lb.start();
+    // Before the agent channel opens: every instance waits for its agent to come back.
+    await hub.markAllDisconnected();
+  } catch (err) {
+    lostTasks.stop();
+    await ecsMetrics.stop();
+    hub.close();
+    await lb.close();
+    await registry.metadata.close();
+    await store.close();
+    throw err;
+  }
+  const distribution = regionalRegistry(shared, partition, registry);
+
+  // CloudWatch: one operation table behind three front doors (Query, JSON 1.0, RPC v2 CBOR).
+  const cloudWatch = { store, retentionMs: config.metricsRetentionMs };
+  const doorOptions = { authenticator, partition, now: Date.now, logger, refusals };
+  const doors = timedDoors(
+    {
+      awsJson: createJsonDispatcher({
+        services: [
+          cloudWatchJsonService(cloudWatch),
+          ecsService({ store, planner, random: Math.random, endpoint: shared.apiEndpoint }),
+          ecrService({ registry, tokenSecret: shared.tokenSecret, registryAddress: shared.registryAddress }),
+          berthService({ store, iam: shared.iam, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
+          eventsService({ store }),
+          logsService({ store }),
+        ],
+        ...doorOptions,
+      }),
+      awsQuery: createQueryDispatcher({
+        services: [stsService(shared.iam), iamService(shared.iam), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch)],
+        ...doorOptions,
+      }),
+      rpcV2Cbor: createCborDispatcher({ services: [cloudWatchCborService(cloudWatch)], ...doorOptions }),
+      restJson: createRestJsonDispatcher({ services: [schedulerService({ store })], ...doorOptions }),
+    },
+    metrics,
+  );
+
+  const stopLogRetention = startLogRetention({ store, intervalMs: 60_000, now: Date.now, logger: logger.child({ component: "log-retention" }) });
+  const stopRetention = startStoppedTaskRetention({
+    store,
+    retentionMs: config.stoppedTaskRetentionMs,
+    intervalMs: Math.min(3_600_000, Math.max(1000, config.stoppedTaskRetentionMs / 10)),
+    now: Date.now,
+    logger,
+  });
+  const maintenance = startRegistryMaintenance({
+    registry,
+    registryId: partition.accountId,
+    intervalMs: config.registryGcIntervalMs,
+    gc: { blobGraceMs: config.registryBlobGraceMs },
+    uploadSweepIntervalMs: Math.min(60_000, Math.max(1000, config.registryUploadLimits.idleTimeoutMs / 4)),
+    now: Date.now,
+    logger: logger.child({ component: "registry" }),
+  });
+  const services = new ServiceRunner({
+    store,
+    planner,
+    partition,
+    logger: logger.child({ component: "services" }),
+    now: Date.now,
+    random: Math.random,
+    settings: { lostAfterMs: config.agentLostAfterMs, healthyAfterMs: config.taskHealthyAfterMs },
+    stopGate: loadBalancerStopGate({ changed: () => lb.changed() }),
+  });
+  const lbController = new LoadBalancingController({
+    store,
+    health: (arn) => lb.health(arn),
+    changed: () => lb.changed(),
+    logger: logger.child({ component: "load-balancing" }),
+    now: Date.now,
+  });
+  lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
+  const alarms = new AlarmEvaluator({ store, now: Date.now, logger: logger.child({ component: "alarms" }), tickMs: config.alarmIntervalMs });
+  alarms.start();
+  const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
+  const ecsEvents = new EcsEventRunner({ store, planner, partition, logger: logger.child({ component: "ecs-events" }), now: Date.now });
+  await ecsEvents.start();
+
+  return {
+    region,
+    doors,
+    ecsMetrics,
+    distribution,
+    upgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
+    async ensureCluster(name) {
+      await store.write(async (tx) => {
+        const existing = await tx.clusters.get(name);
+        if (existing?.status === "ACTIVE") return;
+        const version = (existing?.version ?? 0) + 1;
+        await tx.clusters.put({ name, arn: clusterArn(partition, name), status: "ACTIVE", settings: defaultClusterSettings, createdAtMs: Date.now(), version });
+      });
+    },
+    async close() {
+      stopRetention();
+      stopLogRetention();
+      lostTasks.stop();
+      await services.stop();
+      await lbController.stop();
+      await lb.close();
+      await schedules.stop();
+      await ecsEvents.stop();
+      await alarms.stop();
+      hub.close();
+      await ecsMetrics.stop();
+      await maintenance.stop();
+      await registry.metadata.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * The `/v2/` API of a region's registry. As with ECR, only GetAuthorizationToken's passwords open
+ * it, and only those issued in this region: access keys do not. The password names its principal,
+ * whom upload sessions are charged to.
+ */
+function regionalRegistry({ tokenSecret, refusals, iam, logger }: SharedParts, partition: Partition, registry: Registry): RequestHandler {
+  return createDistributionHandler({
+    registry,
+    registryId: partition.accountId,
+    authenticate: (username, password) => {
+      const check = checkPassword(tokenSecret, password, Date.now());
+      const inRegion = check.ok && (check.region ?? partition.region) === partition.region;
+      if (!inRegion) refusals.count("RegistryCredentialsRefused", { username: excerpt(username), reason: check.ok ? "another-region" : check.reason }, "registry credentials refused");
+      return Promise.resolve(username === registryUser && inRegion ? check.principal : undefined);
+    },
+    checkDownload: (token, repository, digest) => {
+      const download = checkDownload(tokenSecret, token, repository, digest, Date.now());
+      return download?.region === partition.region ? download.principal : undefined;
+    },
+    authorize: registryAuthorizer(iam.directory, partition),
+    onError: (err, req) => {
+      if (isClientAbort(err)) logger.debug({ method: excerpt(req.method), url: excerpt(req.url) }, "registry client went away");
+      else logger.error({ err, method: excerpt(req.method), url: excerpt(req.url) }, "registry request failed");
+    },
+  });
+}
