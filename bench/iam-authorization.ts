@@ -2,7 +2,8 @@
  * What IAM authorization costs a request: ListClusters signed by the root key (no policy
  * evaluation) against the same call signed by an IAM user with 100 managed policies attached
  * (300 statements, conditions included, the allowing statement last), interleaved in one run
- * against one real `berth server`. `npm run bench:iam` (`RUNS`, default 4,000 pairs).
+ * against one real `berth server`. `npm run bench:iam` (`RUNS`, default 4,000 pairs; `SAME_KEY=1` signs
+ * both sides with the root key, for the noise floor; `IN_PROCESS_ONLY=1` runs only the in-process parts).
  *
  * Also, in process: `decide()` alone over the same 100 compiled policies, and the JSON front door's
  * authorization step (resources, request facts, `authorize()`) for the root key and for that user,
@@ -135,7 +136,9 @@ async function main(): Promise<void> {
     }
     const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: "bench" }));
     const root = new ECSClient({ ...config, credentials: rootKey });
-    const user = new ECSClient({ ...config, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } });
+    // SAME_KEY=1: both sides signed by the root key, the noise floor of the paired difference on a busy machine.
+    const userKey = process.env.SAME_KEY === "1" ? rootKey : { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+    const user = new ECSClient({ ...config, credentials: userKey });
     for (let i = 0; i < 500; i++) {
       await timed(root);
       await timed(user);
@@ -157,7 +160,7 @@ async function main(): Promise<void> {
     console.log(`ListClusters, ${runs} interleaved pairs, one server, ${machineLine()}`);
     console.log("| signed by | p50 µs | p90 µs | p99 µs |\n|---|---|---|---|");
     console.log(row("root key (no evaluation)", asRoot));
-    console.log(row(`IAM user, ${policyCount} managed policies`, asUser));
+    console.log(row(process.env.SAME_KEY === "1" ? "root key again (SAME_KEY=1)" : `IAM user, ${policyCount} managed policies`, asUser));
     console.log(row("user − root (paired)", added));
     console.log(`p50(user) − p50(root): ${(quantile(asUser, 0.5) - quantile(asRoot, 0.5)).toFixed(1)} µs`);
     console.log(`decide() alone, in process, ${policyCount} policies / ${policyCount * 3} statements: ${inProcess().toFixed(2)} µs per call`);
