@@ -2,9 +2,12 @@
  * What IAM authorization costs a request: ListClusters signed by the root key (no policy
  * evaluation) against the same call signed by an IAM user with 100 managed policies attached
  * (300 statements, conditions included, the allowing statement last), interleaved in one run
- * against one real `berth server`. `npm run bench:iam` (`RUNS`, default 4,000 pairs).
+ * against one real `berth server`. `npm run bench:iam` (`RUNS`, default 4,000 pairs; `SAME_KEY=1` signs
+ * both sides with the root key, for the noise floor; `IN_PROCESS_ONLY=1` runs only the in-process parts).
  *
- * Also the decision alone, in process: `decide()` over the same 100 compiled policies.
+ * Also, in process: `decide()` alone over the same 100 compiled policies, and the JSON front door's
+ * authorization step (resources, request facts, `authorize()`) for the root key and for that user,
+ * alternating in rounds, so that the load of a shared machine falls on both alike.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -13,7 +16,10 @@ import { join } from "node:path";
 import { ECSClient, ListClustersCommand } from "@aws-sdk/client-ecs";
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { parseCredentialsFile } from "../src/auth/credentials-file.js";
-import { decide } from "../src/auth/authorize.js";
+import { authorize, decide } from "../src/auth/authorize.js";
+import { rootPrincipal, type Principal } from "../src/auth/principal.js";
+import { requestFacts } from "../src/auth/request-context.js";
+import { resourcesOf, serviceConditionKeys } from "../src/auth/resources.js";
 import { compilePolicyText } from "../src/auth/policy/compile.js";
 import { policySet } from "../src/auth/policy/policy-set.js";
 import type { IamUserPrincipal } from "../src/auth/principal.js";
@@ -57,8 +63,8 @@ async function timed(client: ECSClient): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1000;
 }
 
-function inProcess(): number {
-  const principal: IamUserPrincipal = {
+function benchUser(): IamUserPrincipal {
+  return {
     kind: "user",
     accessKeyId: "AKIA",
     arn: `arn:aws:iam::${account}:user/bench`,
@@ -67,6 +73,10 @@ function inProcess(): number {
     tags: {},
     policies: policySet(Array.from({ length: policyCount }, (_, i) => compilePolicyText(`p${i}`, policyText(i), "identity"))),
   };
+}
+
+function inProcess(): number {
+  const principal = benchUser();
   const facts = { sourceIp: "127.0.0.1", region: "us-east-1", nowMs: Date.now(), secure: false };
   const request = { action: "ecs:ListClusters", resource: "*" };
   const n = 20_000;
@@ -76,7 +86,43 @@ function inProcess(): number {
   return Number(process.hrtime.bigint() - t0) / 1000 / n;
 }
 
+/** The JSON front door's authorization of ListClusters (aws-json/dispatcher.ts), as the server runs it for each request. */
+function frontDoorStep(principal: Principal, nowMs: number): void {
+  const partition = { accountId: account, region: "us-east-1" };
+  const req = { remoteAddress: "::ffff:127.0.0.1", secure: false };
+  const input = {};
+  for (const resource of resourcesOf("ecs", "ListClusters", input, partition)) {
+    const facts = requestFacts(req, partition.region, nowMs, () => serviceConditionKeys("ecs", input, resource, partition));
+    authorize(principal, { action: "ecs:ListClusters", resource }, facts, account);
+  }
+}
+
+/** µs per call of {@link frontDoorStep} for root and for the bench user: medians of interleaved rounds. */
+function frontDoorInProcess(): { root: number; user: number } {
+  const root = rootPrincipal({ accountId: account, region: "us-east-1" }, "AKIAROOT");
+  const user = benchUser();
+  const n = 5_000;
+  const round = (p: Principal): number => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) frontDoorStep(p, 1_764_400_000_000 + i);
+    return Number(process.hrtime.bigint() - t0) / 1000 / n;
+  };
+  for (let i = 0; i < 10; i++) round(i % 2 === 0 ? root : user);
+  const roots: number[] = [];
+  const users: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    roots.push(round(root));
+    users.push(round(user));
+  }
+  return { root: quantile(roots, 0.5), user: quantile(users, 0.5) };
+}
+
 async function main(): Promise<void> {
+  if (process.env.IN_PROCESS_ONLY === "1") {
+    const step = frontDoorInProcess();
+    console.log(`in process, ${machineLine()}: decide() ${inProcess().toFixed(2)} µs; front door's authorization step: root ${step.root.toFixed(2)} µs, user ${step.user.toFixed(2)} µs, added ${(step.user - step.root).toFixed(2)} µs`);
+    return;
+  }
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-iam-"));
   const { child, endpoint } = await startServer(dataDir);
   try {
@@ -90,7 +136,9 @@ async function main(): Promise<void> {
     }
     const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: "bench" }));
     const root = new ECSClient({ ...config, credentials: rootKey });
-    const user = new ECSClient({ ...config, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } });
+    // SAME_KEY=1: both sides signed by the root key, the noise floor of the paired difference on a busy machine.
+    const userKey = process.env.SAME_KEY === "1" ? rootKey : { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+    const user = new ECSClient({ ...config, credentials: userKey });
     for (let i = 0; i < 500; i++) {
       await timed(root);
       await timed(user);
@@ -112,10 +160,12 @@ async function main(): Promise<void> {
     console.log(`ListClusters, ${runs} interleaved pairs, one server, ${machineLine()}`);
     console.log("| signed by | p50 µs | p90 µs | p99 µs |\n|---|---|---|---|");
     console.log(row("root key (no evaluation)", asRoot));
-    console.log(row(`IAM user, ${policyCount} managed policies`, asUser));
+    console.log(row(process.env.SAME_KEY === "1" ? "root key again (SAME_KEY=1)" : `IAM user, ${policyCount} managed policies`, asUser));
     console.log(row("user − root (paired)", added));
     console.log(`p50(user) − p50(root): ${(quantile(asUser, 0.5) - quantile(asRoot, 0.5)).toFixed(1)} µs`);
     console.log(`decide() alone, in process, ${policyCount} policies / ${policyCount * 3} statements: ${inProcess().toFixed(2)} µs per call`);
+    const step = frontDoorInProcess();
+    console.log(`the front door's authorization step, in process: root ${step.root.toFixed(2)} µs, user ${step.user.toFixed(2)} µs, added ${(step.user - step.root).toFixed(2)} µs`);
     root.destroy();
     user.destroy();
     iam.destroy();

@@ -2,7 +2,19 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { AttachUserPolicyCommand, CreatePolicyCommand, CreateRoleCommand, PutRolePolicyCommand, SimulateCustomPolicyCommand, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachUserPolicyCommand,
+  CreateGroupCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  PutGroupPolicyCommand,
+  PutRolePolicyCommand,
+  RemoveUserFromGroupCommand,
+  SimulateCustomPolicyCommand,
+  SimulatePrincipalPolicyCommand,
+} from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { berthBin, BerthServer } from "./support/berth-server.js";
 import { refusal } from "./support/refusal.js";
@@ -95,6 +107,42 @@ describe("IAM policy simulator: SimulatePrincipalPolicy, SimulateCustomPolicy an
     assert.deepEqual([unknown.name, unknown.status], ["NoSuchEntityException", 404]);
     const badMarker = await refusal(iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: userArn(), ActionNames: ["ecs:ListClusters"], Marker: "999" })));
     assert.deepEqual([badMarker.name, badMarker.status], ["InvalidInputException", 400]);
+  });
+
+  it("a group as PolicySourceArn: its own inline and managed policies are simulated (not its members'), typed group; a member's simulation includes them", async () => {
+    const { iam } = clients(server);
+    const group = await iam.send(new CreateGroupCommand({ GroupName: "deployers" }));
+    await iam.send(new PutGroupPolicyCommand({ GroupName: "deployers", PolicyName: "run", PolicyDocument: policyDoc({ Effect: "Allow", Action: "ecs:RunTask", Resource: "*" }) }));
+    const managed = await iam.send(new CreatePolicyCommand({ PolicyName: "deployers-no-b", PolicyDocument: policyDoc({ Effect: "Deny", Action: "ecs:*", Resource: clusterArn("b") }) }));
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: "deployers", PolicyArn: managed.Policy!.Arn! }));
+    await iam.send(new AddUserToGroupCommand({ GroupName: "deployers", UserName: "dev" }));
+    const asGroup = await iam.send(
+      new SimulatePrincipalPolicyCommand({ PolicySourceArn: group.Group!.Arn!, ActionNames: ["ecs:RunTask", "ecs:ListTasks"], ResourceArns: [clusterArn("a"), clusterArn("b")] }),
+    );
+    assert.deepEqual(
+      asGroup.EvaluationResults?.map((r) => [r.EvalActionName, r.EvalResourceName, r.EvalDecision, r.MatchedStatements?.map((m) => [m.SourcePolicyId, m.SourcePolicyType])]),
+      [
+        ["ecs:RunTask", clusterArn("a"), "allowed", [["run", "group"]]],
+        ["ecs:RunTask", clusterArn("b"), "explicitDeny", [[managed.Policy!.Arn!, "user-managed"]]],
+        // The member's own read-a allows this one; the group's policies alone do not.
+        ["ecs:ListTasks", clusterArn("a"), "implicitDeny", []],
+        ["ecs:ListTasks", clusterArn("b"), "explicitDeny", [[managed.Policy!.Arn!, "user-managed"]]],
+      ],
+    );
+    const asMember = await iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: userArn(), ActionNames: ["ecs:RunTask", "ecs:ListTasks"], ResourceArns: [clusterArn("a")] }));
+    assert.deepEqual(
+      asMember.EvaluationResults?.map((r) => [r.EvalActionName, r.EvalDecision, r.MatchedStatements?.[0]?.SourcePolicyType]),
+      [
+        ["ecs:RunTask", "allowed", "group"],
+        ["ecs:ListTasks", "allowed", "user"],
+      ],
+    );
+    const cli = await server.aws("iam", "simulate-principal-policy", "--policy-source-arn", group.Group!.Arn!, "--action-names", "ecs:RunTask");
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal((JSON.parse(cli.stdout) as { EvaluationResults: { EvalDecision: string }[] }).EvaluationResults[0]!.EvalDecision, "allowed");
+    const unknown = await refusal(iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: `arn:aws:iam::${account}:group/nobody`, ActionNames: ["ecs:ListClusters"] })));
+    assert.deepEqual([unknown.name, unknown.status], ["NoSuchEntityException", 404]);
+    await iam.send(new RemoveUserFromGroupCommand({ GroupName: "deployers", UserName: "dev" }));
   });
 
   it("aws iam simulate-custom-policy: only the given policies, explicit deny over allow; a malformed one is InvalidInput and a bad context type a ValidationError", async () => {

@@ -7,6 +7,7 @@ import {
   AttachUserPolicyCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
+  GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
   GetUserPolicyCommand,
@@ -14,6 +15,7 @@ import {
   ListUsersCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
+  SetDefaultPolicyVersionCommand,
   SimulatePrincipalPolicyCommand,
   UpdateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
@@ -199,6 +201,17 @@ describe("IAM: users, policies and roles decide what every call may do (real ser
     await root.iam.send(new AttachUserPolicyCommand({ UserName: "versioned", PolicyArn: Policy!.Arn! }));
     const refused = await refusal(clients(server, user).ecs.send(new ListClustersCommand({})));
     assert.match(refused.message, /with an explicit deny in an identity-based policy$/);
+
+    // SetDefaultPolicyVersion rolls back to v1: the user may list again at once.
+    const back = await server.aws("iam", "set-default-policy-version", "--policy-arn", Policy!.Arn!, "--version-id", "v1");
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal((await root.iam.send(new GetPolicyCommand({ PolicyArn: Policy!.Arn! }))).Policy?.DefaultVersionId, "v1");
+    assert.ok((await clients(server, user).ecs.send(new ListClustersCommand({}))).clusterArns);
+    const unknown = await refusal(root.iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: Policy!.Arn!, VersionId: "v7" })));
+    assert.deepEqual([unknown.name, unknown.status], ["NoSuchEntityException", 404]);
+    const malformed = await refusal(root.iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: Policy!.Arn!, VersionId: "2" })));
+    assert.deepEqual([malformed.name, malformed.status], ["ValidationError", 400]);
+    assert.equal((await root.iam.send(new GetPolicyCommand({ PolicyArn: Policy!.Arn! }))).Policy?.DefaultVersionId, "v1", "a refused call changes nothing");
   });
 
   it("iam:PassRole is needed to name a task role in a task definition or a RunTask override", async () => {

@@ -108,6 +108,18 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     taskRoleCredentials.parse(await callBerth(endpoint, region, credentials, "GetTaskRoleCredentials", { taskArn, roleType }, trust, 10_000));
   const executionRoleAuth = executionRolePulls({ endpoint, region, trust, fetch: roleCredentials, now: Date.now });
 
+  // Lines go out as the task's execution role when it has one (its stream made before the container starts), else as the agent.
+  const logShipping = new LogShipping({
+    engine: docker,
+    dataDir: config.dataDir,
+    endpoint,
+    region,
+    credentials,
+    executionRoleCredentials: (taskArn) => roleCredentials(taskArn, "TaskExecution"),
+    httpsAgent: trust.httpsAgent,
+    logger: log.child({ component: "awslogs" }),
+  });
+
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), { start: randomStart(config.dynamicHostPortRange), hostIp: config.hostIp });
   // The channel and the task manager report to each other; neither calls the other before start().
@@ -137,13 +149,13 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     pause: { image: config.pauseImage, command: config.pauseCommand?.split(" ").filter((w) => w !== "") },
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
     injectedEnv: (id, spec) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`, ...taskCredentials.envFor(spec) }),
+    beforeStart: (definition, dockerId, spec) => logShipping.initialize(definition, dockerId, spec),
     report: (r) => channel.report(r),
     logger: log,
     now: Date.now,
   });
   await tasks.adopt();
   tasks.watchDocker();
-  const logShipping = new LogShipping({ engine: docker, dataDir: config.dataDir, endpoint, region, credentials, httpsAgent: trust.httpsAgent, logger: log.child({ component: "awslogs" }) });
   await logShipping.start();
 
   // The endpoints serve before the channel brings any task: a container may ask for its metadata at once.

@@ -61,6 +61,8 @@ function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion
     // The agent ships awslogs itself (agent/logs/), whatever ECS_AVAILABLE_LOGGING_DRIVERS lists.
     "com.amazonaws.ecs.capability.logging-driver.awslogs",
     "ecs.capability.logging-driver.awslogs",
+    // …and ships a task's lines as its execution role when it has one (agent/logs/log-clients.ts).
+    "ecs.capability.execution-role-awslogs",
     ...(config.disablePrivileged ? [] : ["com.amazonaws.ecs.capability.privileged-container"]),
     "ecs.capability.container-health-check",
     "ecs.capability.container-ordering",

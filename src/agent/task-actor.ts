@@ -28,6 +28,8 @@ export interface TaskActorDeps {
   readonly pause: PauseSettings;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
   readonly injectedEnv: (metadataId: string, spec: TaskSpec) => Record<string, string>;
+  /** Readies what a container needs outside Docker before it starts (its awslogs stream); a DockerError keeps it from starting. */
+  readonly beforeStart?: (definition: ContainerDefinition, dockerId: string, spec: TaskSpec) => Promise<void>;
   readonly report: (r: TaskReport) => void;
   readonly logger: Logger;
   readonly now: () => number;
@@ -257,6 +259,7 @@ export class TaskActor {
         const c = this.containers.get(name)!;
         try {
           c.startRequested = true;
+          await this.deps.beforeStart?.(c.definition, c.dockerId!, this.spec);
           await this.deps.docker.startContainer(c.dockerId!);
         } catch (err) {
           c.reason = err instanceof DockerError ? err.reason : String(err);
@@ -307,6 +310,7 @@ export class TaskActor {
         const spec = containerCreateSpec({
           container: { ...c.definition, dockerLabels: { ...c.definition.dockerLabels, [instanceLabel]: this.deps.containerInstanceArn } },
           identity: { taskArn: this.spec.taskArn, containerName: c.name, family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+          executionRoleArn: this.spec.executionRoleArn,
           dockerName: c.dockerName,
           networkMode: this.spec.networkMode,
           pauseContainer: this.pause?.name,

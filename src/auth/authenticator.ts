@@ -56,7 +56,7 @@ export class Authenticator {
 
   private async lookup(accessKeyId: string): Promise<ResolvedKey | undefined> {
     if (accessKeyId === this.opts.rootKey.accessKeyId) return this.root;
-    const iamKey = await this.opts.iam?.key(accessKeyId);
+    const iamKey = this.opts.iam?.cachedKey(accessKeyId) ?? (await this.opts.iam?.key(accessKeyId));
     if (iamKey) return iamKey;
     const record = await this.opts.agentCredential(accessKeyId);
     return record && { secretAccessKey: record.secretAccessKey, principal: agentPrincipal(this.opts.partition, record) };

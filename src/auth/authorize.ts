@@ -52,13 +52,18 @@ export function decide(principal: Principal, request: AccessRequest, facts: Requ
     case "assumed-role": {
       // Anyone may ask who they are, whatever their policies say (as with AWS's GetCallerIdentity).
       if (request.action === "sts:GetCallerIdentity") return agent;
-      let built: RequestContext | undefined;
-      const context = () => (built ??= requestContext(principal, facts, accountId));
-      const identity = evaluate(principal.policies, { ...request, context });
-      const boundary = principal.boundary;
-      return boundary === undefined ? identity : withinBoundary(identity, () => evaluate(boundary, { ...request, context }));
+      // Each set reads only the context keys its statements name (policy-set.ts), built when a statement first needs one.
+      const { policies, boundary } = principal;
+      const identity = evaluate(policies, { action: request.action, resource: request.resource, context: lazyContext(principal, facts, accountId, policies.contextKeys) });
+      if (boundary === undefined) return identity;
+      return withinBoundary(identity, () => evaluate(boundary, { action: request.action, resource: request.resource, context: lazyContext(principal, facts, accountId, boundary.contextKeys) }));
     }
   }
+}
+
+function lazyContext(principal: Principal, facts: RequestFacts, accountId: string, keys: readonly string[]): () => RequestContext {
+  let built: RequestContext | undefined;
+  return () => (built ??= requestContext(principal, facts, accountId, keys));
 }
 
 /** IAM's refusal, in AWS's words, for an explicit or implicit deny. */

@@ -46,6 +46,11 @@ export class IamDirectory {
     this.identities = new Map();
   }
 
+  /** The key `accessKeyId` if it is resolved already (no store read, no promise): a request's usual case. */
+  cachedKey(accessKeyId: string): IamKey | undefined {
+    return this.keys.get(accessKeyId);
+  }
+
   /** The active key `accessKeyId`, or undefined (unknown, inactive, or a session whose role is gone). */
   async key(accessKeyId: string): Promise<IamKey | undefined> {
     const cached = this.keys.get(accessKeyId);

@@ -25,8 +25,8 @@ export function contextEntry(text: string): ContextEntry {
 export function iamCommand(): Command {
   const iam = new Command("iam").description("IAM helpers");
   const simulate = new Command("simulate")
-    .description("say whether a user or role may call an action on a resource, and which statement decided")
-    .requiredOption("--principal <arn>", "the user's or role's ARN")
+    .description("say whether a user, group or role may call an action on a resource, and which statement decided")
+    .requiredOption("--principal <arn>", "the ARN of a user, group (its own policies) or role")
     .requiredOption("--action <action>", "an IAM action such as ecs:RunTask (repeatable)", collect, [])
     .option("--resource <arn>", "a resource ARN (repeatable; default *)", collect, [])
     .option("--context <key=value>", "a condition key's value, e.g. aws:SourceIp=10.0.0.1 (repeatable)", collect, [])

@@ -26,6 +26,8 @@ export interface ContainerConfigInput {
   readonly container: ContainerDefinition;
   /** Identity for the labels. */
   readonly identity: ContainerIdentity;
+  /** The task's execution role, which ships an awslogs container's lines (agent/logs/). */
+  readonly executionRoleArn?: string | undefined;
   /** The Docker name chosen for this container (see naming.ts). */
   readonly dockerName: string;
   /** The task's network mode; bridge when unset, as in ECS. */
@@ -109,7 +111,7 @@ export function containerCreateSpec(input: ContainerConfigInput): ContainerCreat
     ...(c.workingDirectory && { WorkingDir: c.workingDirectory }),
     ...(c.user && { User: c.user }),
     ...(c.hostname && { Hostname: c.hostname }),
-    Labels: { ...containerLabels(c.dockerLabels, input.identity), ...awslogsLabel(c, input.identity.taskArn) },
+    Labels: { ...containerLabels(c.dockerLabels, input.identity), ...awslogsLabel(c, input.identity.taskArn, input.executionRoleArn) },
     ...(ports.ExposedPorts && { ExposedPorts: ports.ExposedPorts }),
     ...(c.pseudoTerminal !== undefined && { Tty: c.pseudoTerminal }),
     ...(c.interactive !== undefined && { OpenStdin: c.interactive }),

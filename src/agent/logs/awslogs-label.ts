@@ -14,10 +14,16 @@ export interface AwslogsTarget {
   readonly createGroup: boolean;
   readonly datetimeFormat?: string | undefined;
   readonly multilinePattern?: string | undefined;
+  /**
+   * Set when the container's task has an execution role: its lines then go out as that role (the
+   * task's ARN says whose credentials to ask for), as ECS's awslogs driver ships with the task
+   * execution role; without one, as the agent (the instance role's part).
+   */
+  readonly executionRoleOf?: string | undefined;
 }
 
 /** The label for a container definition, or undefined when its driver is not awslogs. */
-export function awslogsLabel(c: ContainerDefinition, taskArn: string): Record<string, string> | undefined {
+export function awslogsLabel(c: ContainerDefinition, taskArn: string, executionRoleArn?: string): Record<string, string> | undefined {
   if (c.logConfiguration?.logDriver !== "awslogs") return undefined;
   const o = c.logConfiguration.options ?? {};
   const prefix = o["awslogs-stream-prefix"];
@@ -28,6 +34,7 @@ export function awslogsLabel(c: ContainerDefinition, taskArn: string): Record<st
     createGroup: o["awslogs-create-group"] === "true",
     datetimeFormat: o["awslogs-datetime-format"],
     multilinePattern: o["awslogs-multiline-pattern"],
+    executionRoleOf: executionRoleArn === undefined ? undefined : taskArn,
   };
   return { [awslogsLabelKey]: JSON.stringify(target) };
 }
@@ -41,7 +48,7 @@ export function parseAwslogsLabel(labels: Readonly<Record<string, string>>): Aws
     if (typeof v !== "object" || v === null || !("group" in v) || typeof v.group !== "string" || v.group === "") return undefined;
     const stream = "stream" in v && typeof v.stream === "string" ? v.stream : undefined;
     const text = (key: string): string | undefined => (key in v && typeof (v as Record<string, unknown>)[key] === "string" ? ((v as Record<string, unknown>)[key] as string) : undefined);
-    return { group: v.group, stream, createGroup: "createGroup" in v && v.createGroup === true, datetimeFormat: text("datetimeFormat"), multilinePattern: text("multilinePattern") };
+    return { group: v.group, stream, createGroup: "createGroup" in v && v.createGroup === true, datetimeFormat: text("datetimeFormat"), multilinePattern: text("multilinePattern"), executionRoleOf: text("executionRoleOf") };
   } catch {
     return undefined;
   }

@@ -1,10 +1,11 @@
-import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand, type CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { PutLogEventsCommand, type CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 import { maxBatchBytes, maxBatchEvents, perEventOverheadBytes } from "../../domain/logs/put-batch.js";
 import { resumeToken } from "../../domain/logs/resume-token.js";
 import type { AwslogsTarget } from "./awslogs-label.js";
 import type { CursorFiles } from "./cursor-file.js";
+import { ensureLogStream } from "./log-stream.js";
 import { advance, decodeCursor, encodeCursor, FrameDecoder, sinceOf, type LogCursor } from "./docker-lines.js";
 import { MultilineJoiner } from "./multiline.js";
 
@@ -228,10 +229,8 @@ export class ContainerShipper {
     return lines;
   }
 
-  private async ensureStream(): Promise<void> {
-    const { logs } = this.deps;
-    if (this.target.createGroup) await ignoring("ResourceAlreadyExistsException", logs.send(new CreateLogGroupCommand({ logGroupName: this.target.group })));
-    await ignoring("ResourceAlreadyExistsException", logs.send(new CreateLogStreamCommand({ logGroupName: this.target.group, logStreamName: this.stream })));
+  private ensureStream(): Promise<void> {
+    return ensureLogStream(this.deps.logs, this.target, this.stream);
   }
 
   /** Runs `fn` until it succeeds or `signal` aborts, backing off up to 5 s between tries. */
@@ -242,7 +241,10 @@ export class ContainerShipper {
       try {
         return await fn();
       } catch (e) {
-        this.deps.logger.warn({ err: e, container: this.containerId.slice(0, 12), group: this.target.group }, "shipping logs failed; retrying");
+        const where = { err: e, container: this.containerId.slice(0, 12), group: this.target.group, stream: this.stream };
+        // A refusal names the identity that shipped (the task's execution role, or the agent): its policy must change for the lines to go.
+        if (denied(e)) this.deps.logger.warn(where, "the server refused this container's log lines (AccessDenied); they stay in Docker's log and are sent once allowed");
+        else this.deps.logger.warn(where, "shipping logs failed; retrying");
         await sleep(delay * (0.5 + Math.random()), signal);
         delay = Math.min(maxBackoffMs, delay * 2);
       }
@@ -250,13 +252,7 @@ export class ContainerShipper {
   }
 }
 
-async function ignoring(name: string, p: Promise<unknown>): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    if (!(e instanceof Error && e.name === name)) throw e;
-  }
-}
+const denied = (e: unknown): boolean => e instanceof Error && (e.name === "AccessDeniedException" || (e.cause instanceof Error && e.cause.name === "AccessDeniedException"));
 
 /** Orders two RFC 3339 times with nanoseconds (Docker trims trailing zeros, so text order is not time order). */
 function compareTimes(a: string, b: string): number {

@@ -42,10 +42,13 @@ describe("the awslogs label", () => {
   it("names the stream prefix/container-name/task-id, and the container's id without a prefix", () => {
     const arn = "arn:aws:ecs:us-east-1:123456789012:task/c/0f1e2d3c4b5a";
     const withPrefix = awslogsLabel({ name: "web", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/app", "awslogs-stream-prefix": "p", "awslogs-create-group": "true" } } }, arn)!;
-    assert.deepEqual(parseAwslogsLabel(withPrefix), { group: "/ecs/app", stream: "p/web/0f1e2d3c4b5a", createGroup: true, datetimeFormat: undefined, multilinePattern: undefined });
+    assert.deepEqual(parseAwslogsLabel(withPrefix), { group: "/ecs/app", stream: "p/web/0f1e2d3c4b5a", createGroup: true, datetimeFormat: undefined, multilinePattern: undefined, executionRoleOf: undefined });
     const without = awslogsLabel({ name: "web", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/app", "awslogs-multiline-pattern": "^INFO" } } }, arn)!;
-    assert.deepEqual(parseAwslogsLabel(without), { group: "/ecs/app", stream: undefined, createGroup: false, datetimeFormat: undefined, multilinePattern: "^INFO" });
+    assert.deepEqual(parseAwslogsLabel(without), { group: "/ecs/app", stream: undefined, createGroup: false, datetimeFormat: undefined, multilinePattern: "^INFO", executionRoleOf: undefined });
     assert.equal(awslogsLabel({ name: "web", logConfiguration: { logDriver: "json-file" } }, arn), undefined);
+    // A task with an execution role: its lines go out as that role, asked for by the task's ARN.
+    const asRole = awslogsLabel({ name: "web", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/app" } } }, arn, "arn:aws:iam::123456789012:role/exec")!;
+    assert.equal(parseAwslogsLabel(asRole)?.executionRoleOf, arn);
     assert.equal(parseAwslogsLabel({ "berth.awslogs": "{not json" }), undefined);
   });
 });

@@ -1,10 +1,13 @@
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
 import type { Logger } from "pino";
 import type { DockerEngine } from "../docker/docker-engine.js";
-import { awslogsLabelKey, parseAwslogsLabel } from "./awslogs-label.js";
+import type { TaskRoleCredentials } from "../../agent-protocol/task-credentials.js";
+import { awslogsLabel, awslogsLabelKey, parseAwslogsLabel } from "./awslogs-label.js";
 import { ContainerShipper } from "./container-shipper.js";
 import { CursorFiles } from "./cursor-file.js";
+import { LogClients } from "./log-clients.js";
+import { ensureLogStream, loggingDriverError } from "./log-stream.js";
 import { eventStart } from "./multiline.js";
 
 export interface LogShippingOptions {
@@ -14,6 +17,8 @@ export interface LogShippingOptions {
   readonly region: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly httpsAgent?: import("node:https").Agent | undefined;
+  /** A task's execution role credentials: its lines go out as that role. */
+  readonly executionRoleCredentials: (taskArn: string) => Promise<TaskRoleCredentials>;
   readonly logger: Logger;
   readonly flushMs?: number;
 }
@@ -21,25 +26,46 @@ export interface LogShippingOptions {
 /**
  * The agent's awslogs driver: one shipper per container labelled `berth.awslogs` (awslogs-label.ts),
  * started for the containers found at start (after a restart, from their saved cursors) and for
- * each container Docker starts; a container's cursor file goes when Docker removes it. Ships with
- * the agent's own credential, which may create groups and streams and put events, nothing else.
+ * each container Docker starts; a container's cursor file goes when Docker removes it. Ships as
+ * the task's execution role when the task has one, else with the agent's own credential, which may
+ * create groups and streams and put events, nothing else (log-clients.ts).
  */
 export class LogShipping {
   private readonly running = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly docker = new Docker();
-  private readonly logs: CloudWatchLogsClient;
+  private readonly clients: LogClients;
   private readonly cursors: CursorFiles;
 
   constructor(private readonly opts: LogShippingOptions) {
-    this.logs = new CloudWatchLogsClient({
+    this.clients = new LogClients({
       endpoint: opts.endpoint,
       region: opts.region,
-      credentials: opts.credentials,
-      maxAttempts: 1,
-      ...(opts.httpsAgent && { requestHandler: { httpsAgent: opts.httpsAgent } }),
+      httpsAgent: opts.httpsAgent,
+      agentCredentials: opts.credentials,
+      executionRoleCredentials: opts.executionRoleCredentials,
     });
     this.cursors = new CursorFiles(opts.dataDir);
+  }
+
+  /**
+   * Before a container of a task with an execution role starts: its log stream is made as that role,
+   * and a refusal keeps the container from starting (`CannotStartContainerError: … failed to
+   * initialize logging driver: …`), as Docker's awslogs driver fails a container under ECS. Lines
+   * of tasks without one are shipped as the agent, whose policy always allows it: nothing to check.
+   */
+  async initialize(definition: ContainerDefinition, dockerId: string, task: { readonly taskArn: string; readonly executionRoleArn?: string | undefined }): Promise<void> {
+    const label = awslogsLabel(definition, task.taskArn, task.executionRoleArn);
+    const target = label && parseAwslogsLabel(label);
+    if (target?.executionRoleOf === undefined) return;
+    const { logs, release } = this.clients.lease(target);
+    try {
+      await ensureLogStream(logs, target, target.stream ?? dockerId);
+    } catch (e) {
+      throw loggingDriverError(e);
+    } finally {
+      release();
+    }
   }
 
   async start(): Promise<void> {
@@ -67,9 +93,10 @@ export class LogShipping {
     if (!target || this.running.has(id)) return;
     const start = eventStart(target);
     if (start !== undefined && "invalid" in start) this.opts.logger.warn({ container: id.slice(0, 12), reason: start.invalid }, "shipping the container's lines one by one");
+    const { logs, release } = this.clients.lease(target);
     const shipper = new ContainerShipper(id, target, {
       docker: this.docker,
-      logs: this.logs,
+      logs,
       cursors: this.cursors,
       logger: this.opts.logger,
       flushMs: this.opts.flushMs ?? 200,
@@ -78,13 +105,16 @@ export class LogShipping {
     const done = shipper
       .run(this.stopping.signal)
       .catch((err: unknown) => this.opts.logger.error({ err, container: id.slice(0, 12) }, "log shipping stopped"))
-      .finally(() => this.running.delete(id));
+      .finally(() => {
+        release();
+        this.running.delete(id);
+      });
     this.running.set(id, done);
   }
 
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.all(this.running.values());
-    this.logs.destroy();
+    this.clients.close();
   }
 }

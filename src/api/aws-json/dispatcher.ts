@@ -43,7 +43,7 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
       if (!op) throw new AwsError("UnknownOperationException", `${excerpt(opName)} is not an operation Berth supports for ${service.targetPrefix}.`);
       const input = validateShape(op.input, parseBody(req.body), service.missingMemberError);
       for (const resource of resourcesOf(service.signingName, opName, input, opts.partition)) {
-        const facts = requestFacts(req, opts.partition.region, nowMs, serviceConditionKeys(service.signingName, input, resource, opts.partition));
+        const facts = requestFacts(req, opts.partition.region, nowMs, () => serviceConditionKeys(service.signingName, input, resource, opts.partition));
         authorize(principal, { action: `${service.actionPrefix ?? service.signingName}:${opName}`, resource }, facts, opts.partition.accountId);
       }
       for (const role of passedRolesOf(service.signingName, opName, input)) {

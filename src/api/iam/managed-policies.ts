@@ -160,6 +160,20 @@ export function managedPolicyOperations(deps: IamDeps): Record<string, QueryOper
         return { PolicyVersion: { ...versionView(policy, version), Document: undefined } };
       },
     },
+    // The version that decides from now on (a rollback to an earlier document, or a move forward).
+    SetDefaultPolicyVersion: {
+      resource: policyResource,
+      handle: async (params, ctx) => {
+        const arn = required(params, "PolicyArn", rules.arn);
+        const versionId = required(params, "VersionId", { min: 1, max: 32, pattern: /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, patternText: "v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?" });
+        await mutate(deps, async (tx) => {
+          const policy = await getPolicy(tx, arn);
+          if (!policy.versions.some((v) => v.versionId === versionId)) throw new AwsError("NoSuchEntity", `Policy ${arn} version ${versionId} does not exist or is not attachable.`);
+          await tx.iam.policies.put(iamKey(policy.policyName), { ...policy, defaultVersionId: versionId, updatedAtMs: ctx.nowMs });
+        });
+        return {};
+      },
+    },
     DeletePolicyVersion: {
       resource: policyResource,
       handle: async (params) => {

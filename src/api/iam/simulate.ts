@@ -6,15 +6,15 @@ import { requestContext } from "../../auth/request-context.js";
 import { parseIamArn } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
-import { iamKey, type IamRoleRecord, type IamUserRecord } from "../../state/iam-records.js";
+import { iamKey, type IamGroupRecord, type IamRoleRecord, type IamUserRecord } from "../../state/iam-records.js";
 import type { QueryContext, QueryOperation } from "../aws-query/service.js";
 import type { IamDeps } from "./deps.js";
 import { optional, optionalInt, optionalList, required, rules } from "./params.js";
 import { simulate, type EvaluationResult, type SimulatedPolicy } from "./simulation.js";
 
 /**
- * The policy simulator: SimulatePrincipalPolicy (a user's or role's own policies, plus any in
- * `PolicyInputList`) and SimulateCustomPolicy (only the policies given). The context holds the
+ * The policy simulator: SimulatePrincipalPolicy (a user's, group's or role's own policies (a user's
+ * groups' too), plus any in `PolicyInputList`) and SimulateCustomPolicy (only the policies given). The context holds the
  * principal's own keys (`aws:username`, `aws:userid`, `aws:PrincipalArn`, `aws:PrincipalTag/…`) and
  * the `ContextEntries`; keys of a live request (`aws:SourceIp`, `aws:RequestedRegion`,
  * `aws:CurrentTime`…) are only what the caller gives, and a condition that needs one it lacks is
@@ -29,11 +29,19 @@ export function simulateOperations(deps: IamDeps): Record<string, QueryOperation
         const request = simulationRequest(params);
         const parsed = parseIamArn(source);
         const identity = await deps.store.read(async (tx) => {
-          const record: IamUserRecord | IamRoleRecord | undefined =
-            parsed?.type === "user" ? await tx.iam.users.get(iamKey(parsed.name)) : parsed?.type === "role" ? await tx.iam.roles.get(iamKey(parsed.name)) : undefined;
-          if (!record || record.arn !== source) throw new AwsError("NoSuchEntity", `PolicySourceArn ${excerpt(source)} does not name a user or role of this account.`);
+          const record: IamUserRecord | IamRoleRecord | IamGroupRecord | undefined =
+            parsed?.type === "user"
+              ? await tx.iam.users.get(iamKey(parsed.name))
+              : parsed?.type === "role"
+                ? await tx.iam.roles.get(iamKey(parsed.name))
+                : parsed?.type === "group"
+                  ? await tx.iam.groups.get(iamKey(parsed.name))
+                  : undefined;
+          if (!record || record.arn !== source) throw new AwsError("NoSuchEntity", `PolicySourceArn ${excerpt(source)} does not name a user, group or role of this account.`);
           const typed = (type: "user" | "group" | "role") => (policy: CompiledPolicy): SimulatedPolicy => ({ policy, type: managedType(policy) ?? type });
-          const own = (await policiesOf(tx.iam, record)).map(typed("userName" in record ? "user" : "role"));
+          const own = (await policiesOf(tx.iam, record)).map(typed("userName" in record ? "user" : "groupName" in record ? "group" : "role"));
+          // A group: its own policies only, as IAM simulates one (no member, so no principal's keys and no boundary).
+          if ("groupName" in record) return { record, own, boundary: undefined };
           const groups = "userName" in record ? await groupsOf(tx.iam, record.userName) : [];
           for (const g of groups) own.push(...(await policiesOf(tx.iam, g)).map(typed("group")));
           const bound = record.permissionsBoundary === undefined ? undefined : await managedPolicy(tx.iam, record.permissionsBoundary);
@@ -41,7 +49,8 @@ export function simulateOperations(deps: IamDeps): Record<string, QueryOperation
           return { record, own, boundary };
         });
         const own = identity.own;
-        const context = { ...principalKeys(simulatedPrincipal(identity.record), ctx), ...request.context };
+        const record = identity.record;
+        const context = { ...("groupName" in record ? {} : principalKeys(simulatedPrincipal(record), ctx)), ...request.context };
         // Boundaries given in the request stand in for the principal's own, as in IAM.
         const boundary = request.boundary ?? identity.boundary;
         return page(simulate({ ...request, policies: [...own, ...request.extra], boundary, context }), params);

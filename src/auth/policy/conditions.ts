@@ -65,9 +65,18 @@ const bool: Family = (values, op) => {
 
 const ipAddress: Family = (values, op) => {
   const ranges = values.map((x) => ipRange(x) ?? failValue(x, op, "an IP address or CIDR block"));
+  // The last address read, kept: a client sends request after request from the same address.
+  let lastText: string | undefined;
+  let lastBytes: Uint8Array | undefined;
   return (v) => {
-    const address = addressBytes(v);
-    return address !== undefined && ranges.some((r) => r(address));
+    if (v !== lastText) {
+      lastBytes = addressBytes(v);
+      lastText = v;
+    }
+    const address = lastBytes;
+    if (address === undefined) return false;
+    for (const r of ranges) if (r(address)) return true;
+    return false;
   };
 };
 
@@ -125,7 +134,10 @@ export function compileCondition(block: ConditionBlock, opts: { readonly variabl
       tests.push(opts.variables && values.some(hasVariables) ? withVariables(opName, key.toLowerCase(), values) : compileOne(opName, key.toLowerCase(), values));
     }
   }
-  return (ctx) => tests.every((t) => t(ctx));
+  return (ctx) => {
+    for (const t of tests) if (!t(ctx)) return false;
+    return true;
+  };
 }
 
 /**

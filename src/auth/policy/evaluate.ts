@@ -41,11 +41,15 @@ function contextOf(request: EvaluationRequest): () => RequestContext {
   return () => (context ??= given());
 }
 
-/** The statements of `set` whose action and resource match, in ordinal order (memoized per set). */
-function candidates(set: PolicySet, action: string, resource: string): readonly IndexedStatement[] {
-  const key = `${action}\0${resource}`;
+/**
+ * The statements of `set` whose action and resource match, in ordinal order (memoized per set, by
+ * the action as asked: a request pays the lower-casing only the first time).
+ */
+function candidates(set: PolicySet, asked: string, resource: string): readonly IndexedStatement[] {
+  const key = `${asked}\0${resource}`;
   const known = set.matches.get(key);
   if (known) return known;
+  const action = asked.toLowerCase();
   const found: IndexedStatement[] = [];
   const colon = action.indexOf(":");
   for (const list of [set.byAction.get(action), colon > 0 ? set.byService.get(action.slice(0, colon)) : undefined, set.always]) {
@@ -66,7 +70,7 @@ export function evaluate(policies: PolicySet | readonly CompiledPolicy[], reques
   const set = isPolicySet(policies) ? policies : policySet(policies);
   const ctx = contextOf(request);
   let allow: StatementRef | undefined;
-  for (const { statement: s } of candidates(set, request.action.toLowerCase(), request.resource)) {
+  for (const { statement: s } of candidates(set, request.action, request.resource)) {
     if (s.resourceInContext !== undefined && !s.resourceInContext(request.resource, ctx())) continue;
     if (s.condition !== undefined && !s.condition(ctx())) continue;
     if (s.effect === "Deny") return { effect: "explicitDeny", by: s.ref };

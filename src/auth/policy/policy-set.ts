@@ -14,11 +14,16 @@ export interface PolicySet {
   readonly byService: ReadonlyMap<string, readonly IndexedStatement[]>;
   readonly always: readonly IndexedStatement[];
   /**
-   * The statements whose action and resource match a request, by `action\0resource` (lower-cased
-   * action), in ordinal order: what is left to check is their conditions. A memo of a pure function
+   * The statements whose action and resource match a request, by `action\0resource` (the action as
+   * the request spelled it), in ordinal order: what is left to check is their conditions. A memo of a pure function
    * of this immutable set, bounded; a new set (IAM changed) starts empty.
    */
   readonly matches: Map<string, readonly IndexedStatement[]>;
+  /**
+   * Every context key the set's conditions and policy variables read, lower-cased: a request builds
+   * only these (request-context.ts); a set whose statements read none builds no context at all.
+   */
+  readonly contextKeys: readonly string[];
 }
 
 /** How many (action, resource) pairs a set remembers; past it, it starts over. */
@@ -40,8 +45,10 @@ export function policySet(policies: readonly CompiledPolicy[]): PolicySet {
     else if (list.at(-1) !== s) list.push(s);
   };
   let ordinal = 0;
+  const contextKeys = new Set<string>();
   for (const p of policies) {
     for (const statement of p.statements) {
+      for (const k of statement.conditionKeys) contextKeys.add(k.toLowerCase());
       const s = { statement, ordinal: ordinal++ };
       if (!statement.actionPatterns) {
         always.push(s);
@@ -59,7 +66,7 @@ export function policySet(policies: readonly CompiledPolicy[]): PolicySet {
       }
     }
   }
-  return { policies, byAction, byService, always, matches: new Map() };
+  return { policies, byAction, byService, always, matches: new Map(), contextKeys: [...contextKeys] };
 }
 
 export const emptyPolicySet: PolicySet = policySet([]);
