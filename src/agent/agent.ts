@@ -12,6 +12,7 @@ import { registerWithIdentity } from "./identity.js";
 import { PortAllocator } from "./ports.js";
 import { RegistryAuth } from "./registry-auth.js";
 import { newInstanceId, registrationRequest, type AgentState } from "./registration.js";
+import { instanceLabel } from "./task-actor.js";
 import { TaskManager } from "./task-manager.js";
 import { StatsSampler } from "./stats/stats-sampler.js";
 import { runningTasks } from "./stats/running-tasks.js";
@@ -111,6 +112,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   // Lines go out as the task's execution role when it has one (its stream made before the container starts), else as the agent.
   const logShipping = new LogShipping({
     engine: docker,
+    ownLabels: { [instanceLabel]: containerInstanceArn },
     dataDir: config.dataDir,
     endpoint,
     region,

@@ -12,6 +12,8 @@ import { eventStart } from "./multiline.js";
 
 export interface LogShippingOptions {
   readonly engine: DockerEngine;
+  /** The labels of this agent's own containers (its container instance): other agents' are theirs to ship. */
+  readonly ownLabels: Readonly<Record<string, string>>;
   readonly dataDir: string;
   readonly endpoint: string;
   readonly region: string;
@@ -69,7 +71,7 @@ export class LogShipping {
   }
 
   async start(): Promise<void> {
-    for (const c of await this.opts.engine.listContainers({ [awslogsLabelKey]: true })) this.ship(c.id, c.labels);
+    for (const c of await this.opts.engine.listContainers({ ...this.opts.ownLabels, [awslogsLabelKey]: true })) this.ship(c.id, c.labels);
     void this.watch();
   }
 
@@ -77,7 +79,7 @@ export class LogShipping {
     const signal = this.stopping.signal;
     while (!signal.aborted) {
       try {
-        for await (const e of this.opts.engine.events({ filters: { type: ["container"], label: [awslogsLabelKey] }, signal })) {
+        for await (const e of this.opts.engine.events({ filters: { type: ["container"], label: [awslogsLabelKey, ...Object.entries(this.opts.ownLabels).map(([k, v]) => `${k}=${v}`)] }, signal })) {
           if (e.action === "start") this.ship(e.id, e.attributes);
           if (e.action === "destroy") this.cursors.remove(e.id);
         }
