@@ -97,6 +97,31 @@ describe("deployments of a service behind a load balancer", () => {
     });
   }
 
+  it("StopTask on a task behind the load balancer: DEACTIVATING while its target drains, SIGTERM only after; no error and no 5xx for a steady client", async () => {
+    const [victim] = await runningTasks();
+    const id = victim!.taskArn.split("/").at(-1)!;
+    const client = steadyClient(port);
+    await until("the client getting answers", () => (client.ok > 10 ? true : undefined));
+    const askedAt = Date.now();
+    const stopped = (await aws("ecs", "stop-task", "--cluster", cluster.name, "--task", victim!.taskArn)).task as CliTask & { desiredStatus: string };
+    // ECS answers at once: desired STOPPED, and DEACTIVATING while the load balancer deregisters it.
+    assert.deepEqual([stopped.desiredStatus, stopped.lastStatus], ["STOPPED", "DEACTIVATING"]);
+    const s = await until("the stopped task replaced", async () => {
+      const tasks = await runningTasks();
+      return tasks.length === 4 && !tasks.some((t) => t.taskArn === victim!.taskArn) ? true : undefined;
+    }, { timeoutMs: 60_000, everyMs: 500 }).then(settled);
+    const outcome = await client.stop();
+    assert.deepEqual(outcome.failures, [], `${outcome.failures.length} of ${outcome.ok + outcome.failures.length} requests failed`);
+    assert.ok(outcome.ok > 50, `only ${outcome.ok} requests answered`);
+    const killedAt = (await dockerKills(since)).get(victim!.taskArn);
+    assert.ok(killedAt !== undefined, `no SIGTERM seen for task ${id}`);
+    const deregistered = s.events.filter((e) => /^\(service web\) deregistered 1 targets in \(target-group /.test(e.message) && Date.parse(e.createdAt) >= askedAt - 1000);
+    assert.ok(deregistered.length > 0, "no deregistration event after the StopTask");
+    assert.ok(deregistered.some((e) => Date.parse(e.createdAt) <= killedAt), `SIGTERM at ${new Date(killedAt).toISOString()} before the target was deregistered`);
+    const final = ((await aws("ecs", "describe-tasks", "--cluster", cluster.name, "--tasks", victim!.taskArn)).tasks as { lastStatus: string; stopCode?: string }[])[0]!;
+    assert.equal(final.stopCode, "UserInitiated");
+  });
+
   it("a task whose health check path starts failing becomes unhealthy with its reason code, and is replaced; the event says why", async () => {
     const [victim] = await runningTasks();
     const id = victim!.taskArn.split("/").at(-1)!;

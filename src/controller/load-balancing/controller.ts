@@ -123,6 +123,11 @@ export class LoadBalancingController {
       const plan = planTargets({ service, tasks, targets, goneTasks, instanceIds, delayMs: (arn) => delays.get(arn) ?? 0, nowMs });
       for (const t of plan.remove) await tx.loadBalancing.removeTarget(t.targetGroupArn, t.id, t.port);
       for (const t of plan.put) await tx.loadBalancing.putTarget(t);
+      for (const arn of plan.release) {
+        // Drained: the agent is now told to stop it (agentSpec), and sends SIGTERM.
+        const task = await tx.tasks.get(arn);
+        if (task?.lastStatus === "DEACTIVATING") await tx.tasks.put({ ...task, lastStatus: "STOPPING", version: task.version + 1 });
+      }
       for (const arn of plan.registeredTasks) {
         const task = await tx.tasks.get(arn);
         if (task && task.targetHealth === undefined) await tx.tasks.put({ ...task, targetHealth: "INITIAL", version: task.version + 1 });
