@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -55,7 +56,7 @@ export class DataPlane {
   private readonly byPort = new Map<number, LiveListener>();
   /** Ports whose listener could not open, with why: logged once per reason, retried on every refresh. */
   private readonly failedPorts = new Map<number, string>();
-  private readonly checkers = new Map<string, { checker: TargetChecker; signature: string }>();
+  private readonly checkers = new Map<string, { checker: TargetChecker; signature: string; healthySinceMs: number }>();
   private readonly pools = new Map<string, Pool>();
   readonly balancer: Balancer;
   private readonly ctx: ProxyContext;
@@ -68,7 +69,13 @@ export class DataPlane {
   constructor(private readonly opts: DataPlaneOptions) {
     // With health checks disabled ELB sends requests to every registered target ("unavailable" state).
     this.balancer = new Balancer(
-      (arn, key) => this.checkers.get(`${arn} ${key}`)?.checker.health.state === "healthy" || this.config.groups.get(arn)?.record.healthCheck.enabled === false,
+      (arn, t) => {
+        if (this.config.groups.get(arn)?.record.healthCheck.enabled === false) return t.record.registeredAtMs;
+        const c = this.checkers.get(`${arn} ${t.key}`);
+        return c?.checker.health.state === "healthy" ? c.healthySinceMs : undefined;
+      },
+      opts.now,
+      opts.random,
     );
     this.ctx = {
       listener: () => undefined,
@@ -77,6 +84,8 @@ export class DataPlane {
       poolFor: (t) => this.poolFor(t),
       logger: opts.logger,
       random: opts.random,
+      now: opts.now,
+      stickySecret: randomBytes(32),
     };
   }
 
@@ -196,10 +205,13 @@ export class DataPlane {
         if (existing?.signature === signature) continue;
         existing?.checker.stop();
         const target = t.record;
-        const checker = new TargetChecker({ address: t.address, port: t.record.port, healthCheck: g.record.healthCheck }, (health, previous) =>
-          this.healthListeners.forEach((fn) => fn({ targetGroupArn: g.record.arn, target, health, previous })),
-        );
-        this.checkers.set(key, { checker, signature });
+        const checker = new TargetChecker({ address: t.address, port: t.record.port, healthCheck: g.record.healthCheck }, (health, previous) => {
+          // Slow start counts from here.
+          const entry = this.checkers.get(key);
+          if (entry?.checker === checker && health.state === "healthy") entry.healthySinceMs = this.opts.now();
+          this.healthListeners.forEach((fn) => fn({ targetGroupArn: g.record.arn, target, health, previous }));
+        });
+        this.checkers.set(key, { checker, signature, healthySinceMs: this.opts.now() });
       }
     }
     for (const [key, c] of this.checkers) {

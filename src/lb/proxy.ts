@@ -7,6 +7,7 @@ import type { Action } from "../domain/load-balancing/types.js";
 import type { Balancer } from "./balancer.js";
 import type { LiveGroup, LiveListener, LiveTarget } from "./config.js";
 import { pickWeighted, redirectLocation, route, type RequestFacts } from "./routing.js";
+import { cookieName, readCookie, setCookies, stickinessOf, stickyTarget, stickyValue } from "./stickiness.js";
 
 /** What a listener's request handler reads on every request: the live configuration and shared pools. */
 export interface ProxyContext {
@@ -17,6 +18,9 @@ export interface ProxyContext {
   poolFor(target: LiveTarget): Pool;
   readonly logger: Logger;
   readonly random: () => number;
+  readonly now: () => number;
+  /** Signs sticky-session cookies (stickiness.ts). */
+  readonly stickySecret: Buffer;
 }
 
 const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "expect"]);
@@ -92,7 +96,9 @@ const hasBody = (req: IncomingMessage): boolean => req.headers["transfer-encodin
 const retriable = (req: IncomingMessage): boolean => (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") && !hasBody(req);
 
 function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: number, req: IncomingMessage, res: ServerResponse, tried: string | undefined): void {
-  const target = ctx.balancer.pick(group, tried);
+  const sticky = stickinessOf(group.record.attributes);
+  const stuck = sticky && stickyTarget(ctx.stickySecret, group.record.arn, readCookie(req.headers.cookie, cookieName));
+  const target = ctx.balancer.pick(group, { exclude: tried, sticky: stuck });
   if (!target) return elbError(res, 503);
   const end = ctx.balancer.begin(group.record.arn, target.key);
   let controller: Dispatcher.DispatchController | undefined;
@@ -117,6 +123,10 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
       onResponseStart(_c, statusCode, headers, statusMessage) {
         const out: OutgoingHttpHeaders = {};
         for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+        if (sticky) {
+          const own = out["set-cookie"];
+          out["set-cookie"] = [...(own === undefined ? [] : Array.isArray(own) ? own : [String(own)]), ...setCookies(stickyValue(ctx.stickySecret, group.record.arn, target.key), sticky, ctx.now())];
+        }
         res.writeHead(statusCode, statusMessage ?? "", out);
       },
       onResponseData(c, chunk) {
