@@ -11,6 +11,8 @@ import type { Store } from "../state/store.js";
 import { Balancer } from "./balancer.js";
 import { loadConfig, type LbConfig, type LiveListener, type LiveTarget } from "./config.js";
 import { TargetChecker } from "./health-checker.js";
+import { HealthJournal } from "./health-journal.js";
+import { restoredCheckState, settledHealth } from "./health-state.js";
 import { handleRequest, handleUpgrade, type ProxyContext } from "./proxy.js";
 import { handleTcp } from "./tcp-proxy.js";
 
@@ -56,7 +58,7 @@ export class DataPlane {
   private readonly byPort = new Map<number, LiveListener>();
   /** Ports whose listener could not open, with why: logged once per reason, retried on every refresh. */
   private readonly failedPorts = new Map<number, string>();
-  private readonly checkers = new Map<string, { checker: TargetChecker; signature: string; healthySinceMs: number }>();
+  private readonly checkers = new Map<string, { checker: TargetChecker; signature: string; registeredAtMs: number; healthySinceMs: number }>();
   private readonly pools = new Map<string, Pool>();
   readonly balancer: Balancer;
   private readonly ctx: ProxyContext;
@@ -64,9 +66,11 @@ export class DataPlane {
   private running: Promise<void> | undefined;
   private again = false;
   private readonly healthListeners = new Set<(e: HealthChange) => void>();
+  private readonly journal: HealthJournal;
   private closed = false;
 
   constructor(private readonly opts: DataPlaneOptions) {
+    this.journal = new HealthJournal({ store: opts.store, logger: opts.logger });
     // With health checks disabled ELB sends requests to every registered target ("unavailable" state).
     this.balancer = new Balancer(
       (arn, t) => {
@@ -205,13 +209,24 @@ export class DataPlane {
         if (existing?.signature === signature) continue;
         existing?.checker.stop();
         const target = t.record;
-        const checker = new TargetChecker({ address: t.address, port: t.record.port, healthCheck: g.record.healthCheck }, (health, previous) => {
-          // Slow start counts from here.
-          const entry = this.checkers.get(key);
-          if (entry?.checker === checker && health.state === "healthy") entry.healthySinceMs = this.opts.now();
-          this.healthListeners.forEach((fn) => fn({ targetGroupArn: g.record.arn, target, health, previous }));
-        });
-        this.checkers.set(key, { checker, signature, healthySinceMs: this.opts.now() });
+        // The same registration under a changed health check (not a target registered anew).
+        const same = existing?.registeredAtMs === target.registeredAtMs ? existing : undefined;
+        const checker = new TargetChecker(
+          { address: t.address, port: t.record.port, healthCheck: g.record.healthCheck },
+          (health, previous) => {
+            const nowMs = this.opts.now();
+            // Slow start counts from here.
+            const entry = this.checkers.get(key);
+            if (entry?.checker === checker && health.state === "healthy") entry.healthySinceMs = nowMs;
+            this.journal.record(target, settledHealth(health, nowMs));
+            this.healthListeners.forEach((fn) => fn({ targetGroupArn: g.record.arn, target, health, previous }));
+          },
+          // A changed health check goes on from the target's health; else it is kept from before a
+          // restart: a healthy target keeps serving while its first checks run.
+          same ? same.checker.checkState : restoredCheckState(target.lastHealth),
+        );
+        const since = same?.healthySinceMs ?? (target.lastHealth?.state === "healthy" ? target.lastHealth.sinceMs : this.opts.now());
+        this.checkers.set(key, { checker, signature, registeredAtMs: target.registeredAtMs, healthySinceMs: since });
       }
     }
     for (const [key, c] of this.checkers) {
@@ -266,6 +281,7 @@ export class DataPlane {
     await this.running;
     for (const c of this.checkers.values()) c.checker.stop();
     this.checkers.clear();
+    await this.journal.flush();
     await Promise.all(
       [...this.open.values()].map(
         (o) =>
