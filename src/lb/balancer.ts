@@ -20,6 +20,12 @@ export class Balancer {
 
   pick(group: LiveGroup, o: { readonly exclude?: string | undefined; readonly sticky?: string | undefined } = {}): LiveTarget | undefined {
     const arn = group.record.arn;
+    const attributes = group.record.attributes;
+    const i = this.cursor.get(arn) ?? 0;
+    this.cursor.set(arn, (i + 1) % 1_000_000_007);
+    const slowStartMs = Number(attributes["slow_start.duration_seconds"] ?? "0") * 1000;
+    const leastOutstanding = attributes["load_balancing.algorithm.type"] === "least_outstanding_requests";
+    if (slowStartMs === 0 && !leastOutstanding) return this.roundRobin(group, i, o);
     const eligible: LiveTarget[] = [];
     const candidates: Candidate[] = [];
     for (const t of group.targets) {
@@ -31,18 +37,24 @@ export class Balancer {
       candidates.push({ healthySinceMs: since, inFlight: this.count(arn, t.key) });
     }
     if (eligible.length === 0) return undefined;
-    const attributes = group.record.attributes;
-    const i = this.cursor.get(arn) ?? 0;
-    this.cursor.set(arn, (i + 1) % 1_000_000_007);
-    const chosen = chooseTarget(
-      candidates,
-      {
-        algorithm: attributes["load_balancing.algorithm.type"] === "least_outstanding_requests" ? "least_outstanding_requests" : "round_robin",
-        slowStartMs: Number(attributes["slow_start.duration_seconds"] ?? "0") * 1000,
-      },
-      { nowMs: this.now(), cursor: i, random: this.random() },
-    );
+    const chosen = chooseTarget(candidates, { algorithm: leastOutstanding ? "least_outstanding_requests" : "round_robin", slowStartMs }, { nowMs: this.now(), cursor: i, random: this.random() });
     return eligible[chosen];
+  }
+
+  /** Plain round robin (the common case, on every request): no allocation. */
+  private roundRobin(group: LiveGroup, cursor: number, o: { readonly exclude?: string | undefined; readonly sticky?: string | undefined }): LiveTarget | undefined {
+    const arn = group.record.arn;
+    const ok = (t: LiveTarget): boolean => t.record.state === "registered" && t.key !== o.exclude && this.healthySince(arn, t) !== undefined;
+    let n = 0;
+    for (const t of group.targets) {
+      if (!ok(t)) continue;
+      if (t.key === o.sticky) return t;
+      n++;
+    }
+    if (n === 0) return undefined;
+    let k = cursor % n;
+    for (const t of group.targets) if (ok(t) && k-- === 0) return t;
+    return undefined;
   }
 
   /** Counts a request (or WebSocket) on a target until the returned function is called. */

@@ -34,6 +34,13 @@ export interface HealthChange {
   readonly previous: TargetHealth;
 }
 
+interface CheckerEntry {
+  readonly checker: TargetChecker;
+  readonly signature: string;
+  readonly registeredAtMs: number;
+  healthySinceMs: number;
+}
+
 interface OpenListener {
   readonly server: NetServer;
   readonly signature: string;
@@ -58,7 +65,9 @@ export class DataPlane {
   private readonly byPort = new Map<number, LiveListener>();
   /** Ports whose listener could not open, with why: logged once per reason, retried on every refresh. */
   private readonly failedPorts = new Map<number, string>();
-  private readonly checkers = new Map<string, { checker: TargetChecker; signature: string; registeredAtMs: number; healthySinceMs: number }>();
+  private readonly checkers = new Map<string, CheckerEntry>();
+  /** The checker of each target of the current configuration, by the target object the balancer sees. */
+  private checkOf = new Map<LiveTarget, CheckerEntry>();
   private readonly pools = new Map<string, Pool>();
   readonly balancer: Balancer;
   private readonly ctx: ProxyContext;
@@ -74,9 +83,10 @@ export class DataPlane {
     // With health checks disabled ELB sends requests to every registered target ("unavailable" state).
     this.balancer = new Balancer(
       (arn, t) => {
-        if (this.config.groups.get(arn)?.record.healthCheck.enabled === false) return t.record.registeredAtMs;
-        const c = this.checkers.get(`${arn} ${t.key}`);
-        return c?.checker.health.state === "healthy" ? c.healthySinceMs : undefined;
+        // By identity on every request (no key to build); a target of an older configuration by key.
+        const c = this.checkOf.get(t) ?? this.checkers.get(`${arn} ${t.key}`);
+        if (c === undefined) return this.config.groups.get(arn)?.record.healthCheck.enabled === false ? t.record.registeredAtMs : undefined;
+        return c.checker.health.state === "healthy" ? c.healthySinceMs : undefined;
       },
       opts.now,
       opts.random,
@@ -197,6 +207,7 @@ export class DataPlane {
 
   private applyTargets(): void {
     const wanted = new Set<string>();
+    const checkOf = new Map<LiveTarget, CheckerEntry>();
     const addresses = new Set<string>();
     for (const g of this.config.groups.values()) {
       for (const t of g.targets) {
@@ -206,7 +217,10 @@ export class DataPlane {
         wanted.add(key);
         const signature = JSON.stringify([g.record.healthCheck, t.address, t.record.registeredAtMs]);
         const existing = this.checkers.get(key);
-        if (existing?.signature === signature) continue;
+        if (existing?.signature === signature) {
+          checkOf.set(t, existing);
+          continue;
+        }
         existing?.checker.stop();
         const target = t.record;
         // The same registration under a changed health check (not a target registered anew).
@@ -226,9 +240,12 @@ export class DataPlane {
           same ? same.checker.checkState : restoredCheckState(target.lastHealth),
         );
         const since = same?.healthySinceMs ?? (target.lastHealth?.state === "healthy" ? target.lastHealth.sinceMs : this.opts.now());
-        this.checkers.set(key, { checker, signature, registeredAtMs: target.registeredAtMs, healthySinceMs: since });
+        const entry: CheckerEntry = { checker, signature, registeredAtMs: target.registeredAtMs, healthySinceMs: since };
+        this.checkers.set(key, entry);
+        checkOf.set(t, entry);
       }
     }
+    this.checkOf = checkOf;
     for (const [key, c] of this.checkers) {
       if (wanted.has(key)) continue;
       c.checker.stop();

@@ -28,7 +28,10 @@ const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "te", 
 /** The request's headers for the target: hop-by-hop ones dropped, X-Forwarded-For/-Proto/-Port set as ELB sets them. */
 export function forwardedHeaders(headers: IncomingHttpHeaders, client: string, proto: string, port: number, upgrade: boolean): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+  for (const k in headers) {
+    const v = headers[k];
+    if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+  }
   const xff = headers["x-forwarded-for"];
   out["x-forwarded-for"] = xff ? `${Array.isArray(xff) ? xff.join(", ") : xff}, ${client}` : client;
   out["x-forwarded-proto"] = proto;
@@ -40,11 +43,14 @@ export function forwardedHeaders(headers: IncomingHttpHeaders, client: string, p
   return out;
 }
 
+/** Only read by the rules (never written): one shared empty query. */
+const noQuery = new URLSearchParams();
+
 function facts(req: IncomingMessage): RequestFacts & { query: URLSearchParams; rawQuery: string } {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const rawQuery = q < 0 ? "" : url.slice(q + 1);
-  return { path: q < 0 ? url : url.slice(0, q), host: (req.headers.host ?? "").replace(/:\d+$/, ""), headers: req.headers, query: new URLSearchParams(rawQuery), rawQuery };
+  return { path: q < 0 ? url : url.slice(0, q), host: (req.headers.host ?? "").replace(/:\d+$/, ""), headers: req.headers, query: rawQuery === "" ? noQuery : new URLSearchParams(rawQuery), rawQuery };
 }
 
 const clientOf = (req: IncomingMessage): string => (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
@@ -62,6 +68,7 @@ function elbError(res: ServerResponse, status: 502 | 503 | 504): void {
 
 /** The first action that ends the request (Berth's actions are all terminal), in `Order`. */
 function terminal(actions: readonly Action[]): Action | undefined {
+  if (actions.length <= 1) return actions[0];
   return [...actions].sort((a, b) => (a.order ?? 0) - (b.order ?? 0))[0];
 }
 
@@ -69,8 +76,9 @@ function terminal(actions: readonly Action[]): Action | undefined {
 export function handleRequest(ctx: ProxyContext, proto: "http" | "https", req: IncomingMessage, res: ServerResponse): void {
   const live = ctx.listener();
   if (!live) return elbError(res, 503);
-  const f = facts(req);
-  const action = terminal(route(live.rules, live.record.defaultActions, f));
+  // Without rules (a listener that only forwards), the request's facts are never looked at.
+  const f = live.rules.length === 0 ? undefined : facts(req);
+  const action = terminal(f ? route(live.rules, live.record.defaultActions, f) : live.record.defaultActions);
   if (!action) return elbError(res, 503);
   if (action.type === "fixed-response") {
     const body = Buffer.from(action.messageBody ?? "");
@@ -79,7 +87,8 @@ export function handleRequest(ctx: ProxyContext, proto: "http" | "https", req: I
     return;
   }
   if (action.type === "redirect") {
-    const location = redirectLocation(action, { protocol: proto, host: f.host, port: String(live.record.port), path: f.path, query: f.rawQuery });
+    const r = f ?? facts(req);
+    const location = redirectLocation(action, { protocol: proto, host: r.host, port: String(live.record.port), path: r.path, query: r.rawQuery });
     res.writeHead(action.statusCode === "HTTP_301" ? 301 : 302, { location, server: "awselb/2.0" });
     res.end();
     return;
@@ -122,7 +131,10 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
       },
       onResponseStart(_c, statusCode, headers, statusMessage) {
         const out: OutgoingHttpHeaders = {};
-        for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+        for (const k in headers) {
+          const v = headers[k];
+          if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+        }
         if (sticky) {
           const own = out["set-cookie"];
           out["set-cookie"] = [...(own === undefined ? [] : Array.isArray(own) ? own : [String(own)]), ...setCookies(stickyValue(ctx.stickySecret, group.record.arn, target.key), sticky, ctx.now())];
