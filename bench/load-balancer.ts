@@ -73,31 +73,43 @@ async function startHaproxy(port: number, targets: readonly number[], dir: strin
   return child;
 }
 
+/** A listener to the 4 targets made through the ELBv2 API; resolves once all 4 are healthy. */
+async function listener(server: BerthServer, ports: readonly number[], berthPort: number): Promise<void> {
+  const lb = await elbv2Query(server, { Action: "CreateLoadBalancer", Name: "bench" });
+  const lbArn = ((lb.LoadBalancers as { member: { LoadBalancerArn: string }[] }).member[0]!).LoadBalancerArn;
+  const tg = await elbv2Query(server, { Action: "CreateTargetGroup", Name: "bench", Protocol: "HTTP", Port: "80", HealthCheckIntervalSeconds: "5", HealthCheckTimeoutSeconds: "2", HealthyThresholdCount: "2" });
+  const tgArn = ((tg.TargetGroups as { member: { TargetGroupArn: string }[] }).member[0]!).TargetGroupArn;
+  const targetParams = Object.fromEntries(ports.flatMap((p, i) => [[`Targets.member.${i + 1}.Id`, "127.0.0.1"], [`Targets.member.${i + 1}.Port`, String(p)]]));
+  await elbv2Query(server, { Action: "RegisterTargets", TargetGroupArn: tgArn, ...targetParams });
+  await elbv2Query(server, { Action: "CreateListener", LoadBalancerArn: lbArn, Protocol: "HTTP", Port: String(berthPort), "DefaultActions.member.1.Type": "forward", "DefaultActions.member.1.TargetGroupArn": tgArn });
+  for (;;) {
+    const h = await elbv2Query(server, { Action: "DescribeTargetHealth", TargetGroupArn: tgArn });
+    const states = ((h.TargetHealthDescriptions as { member?: { TargetHealth: { State: string } }[] }).member ?? []).map((d) => d.TargetHealth.State);
+    if (states.length === 4 && states.every((s) => s === "healthy")) break;
+    await new Promise((r) => setTimeout(r, 500)); // waiting on health checks (5 s interval): no event to wait on from outside
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "berth-lb-bench-"));
   const targets = await startTargets();
-  const server = await BerthServer.start();
-  const [berthPort, haproxyPort] = [await freeBlock(1), await freeBlock(1)];
+  // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x" profiles the server (as in the other server benchmarks).
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const server = await BerthServer.start(undefined, [], { nodeArgs });
+  // BERTH_BEFORE=<a build's dist/src/cli/main.js>: that build's listener measured in the same run, as "before".
+  const before = process.env.BERTH_BEFORE === undefined ? undefined : await BerthServer.start(undefined, [], { nodeArgs, bin: process.env.BERTH_BEFORE });
+  const [berthPort, haproxyPort, beforePort] = [await freeBlock(1), await freeBlock(1), await freeBlock(1)];
   let haproxy: ChildProcess | undefined;
   try {
-    const lb = await elbv2Query(server, { Action: "CreateLoadBalancer", Name: "bench" });
-    const lbArn = ((lb.LoadBalancers as { member: { LoadBalancerArn: string }[] }).member[0]!).LoadBalancerArn;
-    const tg = await elbv2Query(server, { Action: "CreateTargetGroup", Name: "bench", Protocol: "HTTP", Port: "80", HealthCheckIntervalSeconds: "5", HealthCheckTimeoutSeconds: "2", HealthyThresholdCount: "2" });
-    const tgArn = ((tg.TargetGroups as { member: { TargetGroupArn: string }[] }).member[0]!).TargetGroupArn;
-    const targetParams = Object.fromEntries(targets.ports.flatMap((p, i) => [[`Targets.member.${i + 1}.Id`, "127.0.0.1"], [`Targets.member.${i + 1}.Port`, String(p)]]));
-    await elbv2Query(server, { Action: "RegisterTargets", TargetGroupArn: tgArn, ...targetParams });
-    await elbv2Query(server, { Action: "CreateListener", LoadBalancerArn: lbArn, Protocol: "HTTP", Port: String(berthPort), "DefaultActions.member.1.Type": "forward", "DefaultActions.member.1.TargetGroupArn": tgArn });
-    for (;;) {
-      const h = await elbv2Query(server, { Action: "DescribeTargetHealth", TargetGroupArn: tgArn });
-      const states = ((h.TargetHealthDescriptions as { member?: { TargetHealth: { State: string } }[] }).member ?? []).map((d) => d.TargetHealth.State);
-      if (states.length === 4 && states.every((s) => s === "healthy")) break;
-      await new Promise((r) => setTimeout(r, 500)); // waiting on health checks (5 s interval): no event to wait on from outside
-    }
+    await listener(server, targets.ports, berthPort);
+    if (before) await listener(before, targets.ports, beforePort);
     haproxy = await startHaproxy(haproxyPort, targets.ports, dir);
 
     await load(berthPort); // warm-up: JIT, keep-alive pools
+    if (before) await load(beforePort);
     const direct = await load(targets.ports[0]!);
     const berth = await load(berthPort);
+    const berthBefore = before && (await load(beforePort));
     const ha = await load(haproxyPort);
     const rows: [string, RateFigures][] = [];
     // The brief's load (half of HAProxy's requests/s, or RATE), and half of Berth's own maximum.
@@ -106,6 +118,7 @@ async function main(): Promise<void> {
       const directAt = await fixedRate(targets.ports[0]!, rate, durationS);
       rows.push([`direct @ ${rate}/s`, directAt]);
       rows.push([`Berth @ ${rate}/s`, await fixedRate(berthPort, rate, durationS)]);
+      if (before) rows.push([`Berth before @ ${rate}/s`, await fixedRate(beforePort, rate, durationS)]);
       rows.push([`HAProxy @ ${rate}/s`, await fixedRate(haproxyPort, rate, durationS)]);
     }
 
@@ -113,7 +126,8 @@ async function main(): Promise<void> {
     console.log(`machine: ${machineLine()}; ${connections} keep-alive connections, ${durationS} s per figure`);
     console.log("| path | requests/s | p50 ms | p99 ms | errors | non-2xx |");
     console.log("|---|---|---|---|---|---|");
-    for (const [name, x] of [["direct (one target)", direct], ["Berth listener → 4 targets", berth], ["HAProxy 2.6 → 4 targets", ha]] as const) {
+    const throughput: [string, Figures][] = [["direct (one target)", direct], ["Berth listener → 4 targets", berth], ...(berthBefore ? [["Berth before → 4 targets", berthBefore] as [string, Figures]] : []), ["HAProxy 2.6 → 4 targets", ha]];
+    for (const [name, x] of throughput) {
       console.log(`| ${name} | ${Math.round(x.rps)} | ${f(x.p50)} | ${f(x.p99)} | ${x.errors} | ${x.non2xx} |`);
     }
     console.log("\nFixed rates, open loop, latency by process.hrtime; added = through the proxy minus direct at the same rate:");
@@ -122,14 +136,15 @@ async function main(): Promise<void> {
     const g = (n: number) => n.toFixed(3);
     for (let i = 0; i < rows.length; i++) {
       const [name, x] = rows[i]!;
-      const base = rows[i - (i % 3)]![1];
+      const base = rows[i - (i % (before ? 4 : 3))]![1];
       console.log(`| ${name} | ${x.sent} | ${x.errors} | ${g(x.p50)} | ${g(x.p99)} | ${g(x.p50 - base.p50)} | ${g(x.p99 - base.p99)} |`);
     }
-    console.log(`\nBerth / HAProxy requests/s: ${(berth.rps / ha.rps).toFixed(2)}`);
+    console.log(`\nBerth / HAProxy requests/s: ${(berth.rps / ha.rps).toFixed(2)}${berthBefore ? `; before: ${(berthBefore.rps / ha.rps).toFixed(2)}` : ""}`);
   } finally {
     haproxy?.kill("SIGTERM");
     targets.child.kill("SIGTERM");
     await server.stop();
+    await before?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

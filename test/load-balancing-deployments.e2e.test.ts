@@ -1,4 +1,5 @@
 import { after, before, describe, it } from "node:test";
+import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -96,6 +97,45 @@ describe("deployments of a service behind a load balancer", () => {
       assert.ok(s.events.some((e) => /^\(service web\) deregistered \d+ targets in \(target-group /.test(e.message)));
     });
   }
+
+  it("StopTask on a task behind the load balancer: DEACTIVATING while its target drains, SIGTERM only after; no error and no 5xx for a steady client", async () => {
+    const [victim] = await runningTasks();
+    const id = victim!.taskArn.split("/").at(-1)!;
+    // A slow page (4 s) on the victim only (busybox httpd's CGI); the other tasks answer it 404 at once.
+    const container = (await docker("ps", "-q", "--filter", `label=com.amazonaws.ecs.task-arn=${victim!.taskArn}`)).trim();
+    await docker("exec", container, "sh", "-c", `mkdir -p /www/cgi-bin && printf '#!/bin/sh\ntouch /tmp/slow-started\nsleep 4\nprintf "Content-Type: text/plain\\r\\n\\r\\nslow done\\n"\n' > /www/cgi-bin/slow && chmod +x /www/cgi-bin/slow`);
+    const client = steadyClient(port);
+    await until("the client getting answers", () => (client.ok > 10 ? true : undefined));
+    // Slow requests through the listener: round robin sends some to the victim, in flight when it is stopped.
+    const slow = Promise.all(Array.from({ length: 8 }, () => get(port, "/cgi-bin/slow").then((r) => r.status, () => 0)));
+    await until("a slow request running on the victim", async () => ((await docker("exec", container, "ls", "/tmp")).includes("slow-started") ? true : undefined));
+    const askedAt = Date.now();
+    const stopped = (await aws("ecs", "stop-task", "--cluster", cluster.name, "--task", victim!.taskArn)).task as CliTask & { desiredStatus: string };
+    // ECS answers at once: desired STOPPED, and DEACTIVATING while the load balancer deregisters it.
+    assert.deepEqual([stopped.desiredStatus, stopped.lastStatus], ["STOPPED", "DEACTIVATING"]);
+    // Still DEACTIVATING a moment later (through the SDK, without the CLI's start-up): its container must not have had SIGTERM yet.
+    const seenAt = Date.now();
+    const later = (await cluster.ecs.send(new DescribeTasksCommand({ cluster: cluster.name, tasks: [victim!.taskArn] }))).tasks?.[0]?.lastStatus;
+    const s = await until("the stopped task replaced", async () => {
+      const tasks = await runningTasks();
+      return tasks.length === 4 && !tasks.some((t) => t.taskArn === victim!.taskArn) ? true : undefined;
+    }, { timeoutMs: 60_000, everyMs: 500 }).then(settled);
+    const outcome = await client.stop();
+    // The requests in flight on the victim finished before its container was signalled.
+    const slowStatuses = await slow;
+    assert.ok(slowStatuses.includes(200), `no slow request was answered by the victim: ${slowStatuses.join(", ")}`);
+    assert.ok(slowStatuses.every((c) => c === 200 || c === 404), `slow requests: ${slowStatuses.join(", ")}`);
+    assert.deepEqual(outcome.failures, [], `${outcome.failures.length} of ${outcome.ok + outcome.failures.length} requests failed`);
+    assert.ok(outcome.ok > 50, `only ${outcome.ok} requests answered`);
+    const killedAt = (await dockerKills(since)).get(victim!.taskArn);
+    assert.ok(killedAt !== undefined, `no SIGTERM seen for task ${id}`);
+    if (later === "DEACTIVATING") assert.ok(killedAt >= seenAt, `SIGTERM at ${new Date(killedAt).toISOString()} while the task was still DEACTIVATING at ${new Date(seenAt).toISOString()}`);
+    const deregistered = s.events.filter((e) => /^\(service web\) deregistered 1 targets in \(target-group /.test(e.message) && Date.parse(e.createdAt) >= askedAt - 1000);
+    assert.ok(deregistered.length > 0, "no deregistration event after the StopTask");
+    assert.ok(deregistered.some((e) => Date.parse(e.createdAt) <= killedAt), `SIGTERM at ${new Date(killedAt).toISOString()} before the target was deregistered`);
+    const final = ((await aws("ecs", "describe-tasks", "--cluster", cluster.name, "--tasks", victim!.taskArn)).tasks as { lastStatus: string; stopCode?: string }[])[0]!;
+    assert.equal(final.stopCode, "UserInitiated");
+  });
 
   it("a task whose health check path starts failing becomes unhealthy with its reason code, and is replaced; the event says why", async () => {
     const [victim] = await runningTasks();

@@ -90,6 +90,33 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
     assert.ok((await events()).some((m) => /^\(service web\) registered \d+ targets in \(target-group arn:aws:elasticloadbalancing:/.test(m)));
   });
 
+  it("stickiness (lb_cookie): AWSALB keeps a client on one task for its duration; a made-up cookie is ignored", async () => {
+    await elbv2(cluster.server, "modify-target-group-attributes", "--target-group-arn", tgArn, "--attributes",
+      "Key=stickiness.enabled,Value=true", "Key=stickiness.type,Value=lb_cookie", "Key=stickiness.lb_cookie.duration_seconds,Value=120");
+    const cookieOf = (headers: Record<string, unknown>): string | undefined => {
+      const set = headers["set-cookie"];
+      return (Array.isArray(set) ? (set as string[]) : []).find((c) => c.startsWith("AWSALB="))?.split(";")[0];
+    };
+    const stuck = await until("a response with an AWSALB cookie", async () => {
+      const r = await get(port, "/");
+      const cookie = cookieOf(r.headers);
+      return cookie === undefined ? undefined : { cookie, task: taskIdOf(r.body), setCookies: r.headers["set-cookie"] as string[] };
+    });
+    assert.ok(stuck.setCookies.some((c) => /^AWSALBCORS=[^;]+; Expires=[^;]+ GMT; Path=\/; SameSite=None; Secure$/.test(c)), stuck.setCookies.join(" | "));
+    const expires = Date.parse(/Expires=([^;]+)/.exec(stuck.setCookies[0]!)![1]!);
+    assert.ok(Math.abs(expires - (Date.now() + 120_000)) < 10_000, `Expires ${new Date(expires).toISOString()} is not about 120 s from now`);
+    for (let i = 0; i < 12; i++) {
+      const r = await get(port, "/", { cookie: stuck.cookie });
+      assert.equal(taskIdOf(r.body), stuck.task, `request ${i} with the cookie left its task`);
+    }
+    // Without the cookie (or with one a client made up) requests spread over the tasks again.
+    const spread = new Set<string>();
+    for (let i = 0; i < 12; i++) spread.add(taskIdOf((await get(port, "/", { cookie: `AWSALB=${Buffer.from("i-0:1").toString("base64url")}.forged` })).body));
+    assert.ok(spread.size > 1, `a made-up cookie kept every request on ${[...spread].join(", ")}`);
+    await elbv2(cluster.server, "modify-target-group-attributes", "--target-group-arn", tgArn, "--attributes", "Key=stickiness.enabled,Value=false");
+    await until("no more AWSALB cookie once stickiness is off", async () => (cookieOf((await get(port, "/")).headers) === undefined ? true : undefined));
+  });
+
   it("refuses to delete the target group while a listener forwards to it (ResourceInUse)", async () => {
     assert.equal((await elbv2Error(cluster.server, "delete-target-group", "--target-group-arn", tgArn)).code, "ResourceInUse");
   });

@@ -20,6 +20,7 @@ import type { Principal } from "../auth/principal.js";
 import { ReplayGuard } from "../auth/replay-guard.js";
 import { maxSkewMs } from "../auth/sigv4.js";
 import type { Partition } from "../domain/arn.js";
+import { agentSpec } from "../domain/load-balancing/deactivation.js";
 import { applyReport } from "../domain/task-report.js";
 import { ecsErrors } from "../api/ecs/errors.js";
 import { AwsError, statusOf } from "../errors/catalog.js";
@@ -114,7 +115,7 @@ export class AgentHub {
     this.heartbeatMs = opts.heartbeatMs ?? 2000;
     this.timer = setInterval(() => this.tick(), this.heartbeatMs);
     this.unsubscribe = opts.store.changes.subscribe((c) => {
-      if (c.kind === "task") this.push(c.record.containerInstanceArn, c.record.spec);
+      if (c.kind === "task") this.push(c.record.containerInstanceArn, agentSpec(c.record));
       // Deregistration revokes the agent's credential; its open session ends with it.
       if (c.kind === "instance" && c.record.status === "INACTIVE") this.sessions.get(c.record.arn)?.socket.close(closeCodes.policyViolation, "container instance deregistered");
     });
@@ -223,7 +224,7 @@ export class AgentHub {
         this.refuse(session, await this.record(session.instanceArn, msg.tasks), log);
         await this.setConnected(session.instanceArn, true);
         const tasks = await this.opts.store.read((tx) => tx.tasks.holdingResources(session.instanceArn));
-        const specs = tasks.map((t) => ({ ...t.spec, created: t.known?.containers.some((c) => c.runtimeId !== undefined) ?? false }));
+        const specs = tasks.map((t) => ({ ...agentSpec(t), created: t.known?.containers.some((c) => c.runtimeId !== undefined) ?? false }));
         specs.forEach((s) => session.sent.set(s.taskArn, s.desiredStatus));
         this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs });
         session.manifestSent = true;

@@ -1,29 +1,60 @@
 import type { LiveGroup, LiveTarget } from "./config.js";
+import { chooseTarget, type Candidate } from "./selection.js";
 
 /**
  * Chooses a target of a group for a new request among the healthy, registered ones (never a
- * draining or unhealthy one), by the group's algorithm, and counts requests in flight per target
- * so that draining knows when a target is done.
+ * draining or unhealthy one), by the group's algorithm and slow start (selection.ts), keeping a
+ * sticky client on its target while that target may take requests, and counts requests in flight
+ * per target so that draining knows when a target is done.
  */
 export class Balancer {
   private readonly inFlight = new Map<string, number>();
   private readonly cursor = new Map<string, number>();
 
-  constructor(private readonly isHealthy: (groupArn: string, key: string) => boolean) {}
+  constructor(
+    /** When the target last became healthy; undefined while it may not take requests. */
+    private readonly healthySince: (groupArn: string, target: LiveTarget) => number | undefined,
+    private readonly now: () => number,
+    private readonly random: () => number,
+  ) {}
 
-  pick(group: LiveGroup, exclude?: string): LiveTarget | undefined {
+  pick(group: LiveGroup, o: { readonly exclude?: string | undefined; readonly sticky?: string | undefined } = {}): LiveTarget | undefined {
     const arn = group.record.arn;
-    const eligible = group.targets.filter((t) => t.record.state === "registered" && t.key !== exclude && this.isHealthy(arn, t.key));
-    if (eligible.length === 0) return undefined;
-    let candidates = eligible;
-    if (group.record.attributes["load_balancing.algorithm.type"] === "least_outstanding_requests") {
-      const least = Math.min(...eligible.map((t) => this.count(arn, t.key)));
-      candidates = eligible.filter((t) => this.count(arn, t.key) === least);
-    }
-    // Round robin (among the least loaded ones, for least_outstanding_requests).
+    const attributes = group.record.attributes;
     const i = this.cursor.get(arn) ?? 0;
     this.cursor.set(arn, (i + 1) % 1_000_000_007);
-    return candidates[i % candidates.length];
+    const slowStartMs = Number(attributes["slow_start.duration_seconds"] ?? "0") * 1000;
+    const leastOutstanding = attributes["load_balancing.algorithm.type"] === "least_outstanding_requests";
+    if (slowStartMs === 0 && !leastOutstanding) return this.roundRobin(group, i, o);
+    const eligible: LiveTarget[] = [];
+    const candidates: Candidate[] = [];
+    for (const t of group.targets) {
+      if (t.record.state !== "registered" || t.key === o.exclude) continue;
+      const since = this.healthySince(arn, t);
+      if (since === undefined) continue;
+      if (t.key === o.sticky) return t;
+      eligible.push(t);
+      candidates.push({ healthySinceMs: since, inFlight: this.count(arn, t.key) });
+    }
+    if (eligible.length === 0) return undefined;
+    const chosen = chooseTarget(candidates, { algorithm: leastOutstanding ? "least_outstanding_requests" : "round_robin", slowStartMs }, { nowMs: this.now(), cursor: i, random: this.random() });
+    return eligible[chosen];
+  }
+
+  /** Plain round robin (the common case, on every request): no allocation. */
+  private roundRobin(group: LiveGroup, cursor: number, o: { readonly exclude?: string | undefined; readonly sticky?: string | undefined }): LiveTarget | undefined {
+    const arn = group.record.arn;
+    const ok = (t: LiveTarget): boolean => t.record.state === "registered" && t.key !== o.exclude && this.healthySince(arn, t) !== undefined;
+    let n = 0;
+    for (const t of group.targets) {
+      if (!ok(t)) continue;
+      if (t.key === o.sticky) return t;
+      n++;
+    }
+    if (n === 0) return undefined;
+    let k = cursor % n;
+    for (const t of group.targets) if (ok(t) && k-- === 0) return t;
+    return undefined;
   }
 
   /** Counts a request (or WebSocket) on a target until the returned function is called. */

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -10,6 +11,8 @@ import type { Store } from "../state/store.js";
 import { Balancer } from "./balancer.js";
 import { loadConfig, type LbConfig, type LiveListener, type LiveTarget } from "./config.js";
 import { TargetChecker } from "./health-checker.js";
+import { HealthJournal } from "./health-journal.js";
+import { restoredCheckState, settledHealth } from "./health-state.js";
 import { handleRequest, handleUpgrade, type ProxyContext } from "./proxy.js";
 import { handleTcp } from "./tcp-proxy.js";
 
@@ -29,6 +32,13 @@ export interface HealthChange {
   readonly target: TargetRecord;
   readonly health: TargetHealth;
   readonly previous: TargetHealth;
+}
+
+interface CheckerEntry {
+  readonly checker: TargetChecker;
+  readonly signature: string;
+  readonly registeredAtMs: number;
+  healthySinceMs: number;
 }
 
 interface OpenListener {
@@ -55,7 +65,9 @@ export class DataPlane {
   private readonly byPort = new Map<number, LiveListener>();
   /** Ports whose listener could not open, with why: logged once per reason, retried on every refresh. */
   private readonly failedPorts = new Map<number, string>();
-  private readonly checkers = new Map<string, { checker: TargetChecker; signature: string }>();
+  private readonly checkers = new Map<string, CheckerEntry>();
+  /** The checker of each target of the current configuration, by the target object the balancer sees. */
+  private checkOf = new Map<LiveTarget, CheckerEntry>();
   private readonly pools = new Map<string, Pool>();
   readonly balancer: Balancer;
   private readonly ctx: ProxyContext;
@@ -63,12 +75,21 @@ export class DataPlane {
   private running: Promise<void> | undefined;
   private again = false;
   private readonly healthListeners = new Set<(e: HealthChange) => void>();
+  private readonly journal: HealthJournal;
   private closed = false;
 
   constructor(private readonly opts: DataPlaneOptions) {
+    this.journal = new HealthJournal({ store: opts.store, logger: opts.logger });
     // With health checks disabled ELB sends requests to every registered target ("unavailable" state).
     this.balancer = new Balancer(
-      (arn, key) => this.checkers.get(`${arn} ${key}`)?.checker.health.state === "healthy" || this.config.groups.get(arn)?.record.healthCheck.enabled === false,
+      (arn, t) => {
+        // By identity on every request (no key to build); a target of an older configuration by key.
+        const c = this.checkOf.get(t) ?? this.checkers.get(`${arn} ${t.key}`);
+        if (c === undefined) return this.config.groups.get(arn)?.record.healthCheck.enabled === false ? t.record.registeredAtMs : undefined;
+        return c.checker.health.state === "healthy" ? c.healthySinceMs : undefined;
+      },
+      opts.now,
+      opts.random,
     );
     this.ctx = {
       listener: () => undefined,
@@ -77,6 +98,8 @@ export class DataPlane {
       poolFor: (t) => this.poolFor(t),
       logger: opts.logger,
       random: opts.random,
+      now: opts.now,
+      stickySecret: randomBytes(32),
     };
   }
 
@@ -184,6 +207,7 @@ export class DataPlane {
 
   private applyTargets(): void {
     const wanted = new Set<string>();
+    const checkOf = new Map<LiveTarget, CheckerEntry>();
     const addresses = new Set<string>();
     for (const g of this.config.groups.values()) {
       for (const t of g.targets) {
@@ -193,15 +217,35 @@ export class DataPlane {
         wanted.add(key);
         const signature = JSON.stringify([g.record.healthCheck, t.address, t.record.registeredAtMs]);
         const existing = this.checkers.get(key);
-        if (existing?.signature === signature) continue;
+        if (existing?.signature === signature) {
+          checkOf.set(t, existing);
+          continue;
+        }
         existing?.checker.stop();
         const target = t.record;
-        const checker = new TargetChecker({ address: t.address, port: t.record.port, healthCheck: g.record.healthCheck }, (health, previous) =>
-          this.healthListeners.forEach((fn) => fn({ targetGroupArn: g.record.arn, target, health, previous })),
+        // The same registration under a changed health check (not a target registered anew).
+        const same = existing?.registeredAtMs === target.registeredAtMs ? existing : undefined;
+        const checker = new TargetChecker(
+          { address: t.address, port: t.record.port, healthCheck: g.record.healthCheck },
+          (health, previous) => {
+            const nowMs = this.opts.now();
+            // Slow start counts from here.
+            const entry = this.checkers.get(key);
+            if (entry?.checker === checker && health.state === "healthy") entry.healthySinceMs = nowMs;
+            this.journal.record(target, settledHealth(health, nowMs));
+            this.healthListeners.forEach((fn) => fn({ targetGroupArn: g.record.arn, target, health, previous }));
+          },
+          // A changed health check goes on from the target's health; else it is kept from before a
+          // restart: a healthy target keeps serving while its first checks run.
+          same ? same.checker.checkState : restoredCheckState(target.lastHealth),
         );
-        this.checkers.set(key, { checker, signature });
+        const since = same?.healthySinceMs ?? (target.lastHealth?.state === "healthy" ? target.lastHealth.sinceMs : this.opts.now());
+        const entry: CheckerEntry = { checker, signature, registeredAtMs: target.registeredAtMs, healthySinceMs: since };
+        this.checkers.set(key, entry);
+        checkOf.set(t, entry);
       }
     }
+    this.checkOf = checkOf;
     for (const [key, c] of this.checkers) {
       if (wanted.has(key)) continue;
       c.checker.stop();
@@ -254,6 +298,7 @@ export class DataPlane {
     await this.running;
     for (const c of this.checkers.values()) c.checker.stop();
     this.checkers.clear();
+    await this.journal.flush();
     await Promise.all(
       [...this.open.values()].map(
         (o) =>

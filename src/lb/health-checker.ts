@@ -66,19 +66,27 @@ export function checkOnce(t: CheckTarget): Promise<CheckResult> {
  * the data plane, which stops it when the target or its group goes away.
  */
 export class TargetChecker {
-  private state: CheckState = newCheckState;
+  private state: CheckState;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
     private readonly target: CheckTarget,
     private readonly onChange: (health: TargetHealth, previous: TargetHealth) => void,
+    /** Where its checks start: initial, or the health kept from before a restart (health-state.ts). */
+    from: CheckState = newCheckState,
   ) {
+    this.state = from;
     this.schedule(0);
   }
 
   get health(): TargetHealth {
     return this.state.health;
+  }
+
+  /** Its state, for a checker that replaces it (a changed health check keeps the target's health, as ELB's). */
+  get checkState(): CheckState {
+    return this.state;
   }
 
   private schedule(ms: number): void {

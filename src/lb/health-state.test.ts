@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { codeMatches, newCheckState, nextCheckState, type CheckResult, type CheckState } from "./health-state.js";
+import { codeMatches, newCheckState, nextCheckState, restoredCheckState, settledHealth, type CheckResult, type CheckState } from "./health-state.js";
 
 const ok: CheckResult = { ok: true };
 const code500: CheckResult = { ok: false, kind: "code", code: 500 };
@@ -39,4 +39,28 @@ describe("target health from health checks", () => {
     ["200-299,404", 404, true],
   ];
   for (const [m, code, want] of matchers) it(`matcher ${m} ${want ? "accepts" : "refuses"} ${code}`, () => assert.equal(codeMatches(m, code), want));
+});
+
+describe("health kept across a server restart", () => {
+  it("keeps only settled states, with since when", () => {
+    assert.equal(settledHealth(newCheckState.health, 5), undefined);
+    assert.deepEqual(settledHealth(run([ok, ok, ok]).health, 5), { state: "healthy", sinceMs: 5 });
+    assert.deepEqual(settledHealth(run([code500, code500]).health, 5), { state: "unhealthy", reason: "Target.ResponseCodeMismatch", description: "Health checks failed with these codes: [500]", sinceMs: 5 });
+  });
+
+  it("a healthy target starts healthy and stays so through a first failure (no flap to initial)", () => {
+    const restored = restoredCheckState({ state: "healthy", sinceMs: 1 });
+    assert.equal(restored.health.state, "healthy");
+    assert.equal(run([code500], restored).health.state, "healthy");
+    assert.equal(run([code500, code500], restored).health.reason, "Target.ResponseCodeMismatch");
+  });
+
+  it("an unhealthy target starts unhealthy with its reason, and needs its healthy threshold again", () => {
+    const restored = restoredCheckState({ state: "unhealthy", reason: "Target.Timeout", description: "Request timed out", sinceMs: 1 });
+    assert.deepEqual(restored.health, { state: "unhealthy", reason: "Target.Timeout", description: "Request timed out" });
+    assert.equal(run([ok, ok], restored).health.state, "unhealthy");
+    assert.equal(run([ok, ok, ok], restored).health.state, "healthy");
+  });
+
+  it("nothing kept: initial", () => assert.deepEqual(restoredCheckState(undefined), newCheckState));
 });

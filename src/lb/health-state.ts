@@ -1,5 +1,6 @@
 import type { TargetHealth } from "../domain/load-balancing/health.js";
 import { initialHealth } from "../domain/load-balancing/health.js";
+import type { SettledHealth } from "../domain/load-balancing/types.js";
 
 /** The outcome of one health check. */
 export type CheckResult =
@@ -16,6 +17,23 @@ export interface CheckState {
 }
 
 export const newCheckState: CheckState = { health: initialHealth, successes: 0, failures: 0 };
+
+/**
+ * The state a target's checks start from: its last settled health when one was kept (a server
+ * restart: a healthy target keeps serving while its first checks run, as ELB's do; an unhealthy
+ * one needs its healthy threshold again), else initial.
+ */
+export function restoredCheckState(last: SettledHealth | undefined): CheckState {
+  if (last === undefined) return newCheckState;
+  const health: TargetHealth = last.state === "healthy" ? healthy : { state: "unhealthy", reason: last.reason, description: last.description };
+  return { health, successes: 0, failures: 0 };
+}
+
+/** What is kept of a health: only settled states (initial is where every registration starts anyway). */
+export function settledHealth(h: TargetHealth, nowMs: number): SettledHealth | undefined {
+  if (h.state !== "healthy" && h.state !== "unhealthy") return undefined;
+  return { state: h.state, ...(h.reason !== undefined && { reason: h.reason }), ...(h.description !== undefined && { description: h.description }), sinceMs: nowMs };
+}
 
 /**
  * The next state after a check (pure). A target becomes healthy after `healthyThreshold`

@@ -7,6 +7,7 @@ import type { Action } from "../domain/load-balancing/types.js";
 import type { Balancer } from "./balancer.js";
 import type { LiveGroup, LiveListener, LiveTarget } from "./config.js";
 import { pickWeighted, redirectLocation, route, type RequestFacts } from "./routing.js";
+import { cookieName, readCookie, setCookies, stickinessOf, stickyTarget, stickyValue } from "./stickiness.js";
 
 /** What a listener's request handler reads on every request: the live configuration and shared pools. */
 export interface ProxyContext {
@@ -17,6 +18,9 @@ export interface ProxyContext {
   poolFor(target: LiveTarget): Pool;
   readonly logger: Logger;
   readonly random: () => number;
+  readonly now: () => number;
+  /** Signs sticky-session cookies (stickiness.ts). */
+  readonly stickySecret: Buffer;
 }
 
 const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "expect"]);
@@ -24,7 +28,10 @@ const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "te", 
 /** The request's headers for the target: hop-by-hop ones dropped, X-Forwarded-For/-Proto/-Port set as ELB sets them. */
 export function forwardedHeaders(headers: IncomingHttpHeaders, client: string, proto: string, port: number, upgrade: boolean): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+  for (const k in headers) {
+    const v = headers[k];
+    if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+  }
   const xff = headers["x-forwarded-for"];
   out["x-forwarded-for"] = xff ? `${Array.isArray(xff) ? xff.join(", ") : xff}, ${client}` : client;
   out["x-forwarded-proto"] = proto;
@@ -36,11 +43,14 @@ export function forwardedHeaders(headers: IncomingHttpHeaders, client: string, p
   return out;
 }
 
+/** Only read by the rules (never written): one shared empty query. */
+const noQuery = new URLSearchParams();
+
 function facts(req: IncomingMessage): RequestFacts & { query: URLSearchParams; rawQuery: string } {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const rawQuery = q < 0 ? "" : url.slice(q + 1);
-  return { path: q < 0 ? url : url.slice(0, q), host: (req.headers.host ?? "").replace(/:\d+$/, ""), headers: req.headers, query: new URLSearchParams(rawQuery), rawQuery };
+  return { path: q < 0 ? url : url.slice(0, q), host: (req.headers.host ?? "").replace(/:\d+$/, ""), headers: req.headers, query: rawQuery === "" ? noQuery : new URLSearchParams(rawQuery), rawQuery };
 }
 
 const clientOf = (req: IncomingMessage): string => (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
@@ -58,6 +68,7 @@ function elbError(res: ServerResponse, status: 502 | 503 | 504): void {
 
 /** The first action that ends the request (Berth's actions are all terminal), in `Order`. */
 function terminal(actions: readonly Action[]): Action | undefined {
+  if (actions.length <= 1) return actions[0];
   return [...actions].sort((a, b) => (a.order ?? 0) - (b.order ?? 0))[0];
 }
 
@@ -65,8 +76,9 @@ function terminal(actions: readonly Action[]): Action | undefined {
 export function handleRequest(ctx: ProxyContext, proto: "http" | "https", req: IncomingMessage, res: ServerResponse): void {
   const live = ctx.listener();
   if (!live) return elbError(res, 503);
-  const f = facts(req);
-  const action = terminal(route(live.rules, live.record.defaultActions, f));
+  // Without rules (a listener that only forwards), the request's facts are never looked at.
+  const f = live.rules.length === 0 ? undefined : facts(req);
+  const action = terminal(f ? route(live.rules, live.record.defaultActions, f) : live.record.defaultActions);
   if (!action) return elbError(res, 503);
   if (action.type === "fixed-response") {
     const body = Buffer.from(action.messageBody ?? "");
@@ -75,7 +87,8 @@ export function handleRequest(ctx: ProxyContext, proto: "http" | "https", req: I
     return;
   }
   if (action.type === "redirect") {
-    const location = redirectLocation(action, { protocol: proto, host: f.host, port: String(live.record.port), path: f.path, query: f.rawQuery });
+    const r = f ?? facts(req);
+    const location = redirectLocation(action, { protocol: proto, host: r.host, port: String(live.record.port), path: r.path, query: r.rawQuery });
     res.writeHead(action.statusCode === "HTTP_301" ? 301 : 302, { location, server: "awselb/2.0" });
     res.end();
     return;
@@ -92,7 +105,9 @@ const hasBody = (req: IncomingMessage): boolean => req.headers["transfer-encodin
 const retriable = (req: IncomingMessage): boolean => (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") && !hasBody(req);
 
 function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: number, req: IncomingMessage, res: ServerResponse, tried: string | undefined): void {
-  const target = ctx.balancer.pick(group, tried);
+  const sticky = stickinessOf(group.record.attributes);
+  const stuck = sticky && stickyTarget(ctx.stickySecret, group.record.arn, readCookie(req.headers.cookie, cookieName));
+  const target = ctx.balancer.pick(group, { exclude: tried, sticky: stuck });
   if (!target) return elbError(res, 503);
   const end = ctx.balancer.begin(group.record.arn, target.key);
   let controller: Dispatcher.DispatchController | undefined;
@@ -116,7 +131,14 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
       },
       onResponseStart(_c, statusCode, headers, statusMessage) {
         const out: OutgoingHttpHeaders = {};
-        for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+        for (const k in headers) {
+          const v = headers[k];
+          if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+        }
+        if (sticky) {
+          const own = out["set-cookie"];
+          out["set-cookie"] = [...(own === undefined ? [] : Array.isArray(own) ? own : [String(own)]), ...setCookies(stickyValue(ctx.stickySecret, group.record.arn, target.key), sticky, ctx.now())];
+        }
         res.writeHead(statusCode, statusMessage ?? "", out);
       },
       onResponseData(c, chunk) {

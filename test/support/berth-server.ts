@@ -22,11 +22,12 @@ export class BerthServer {
   private constructor(
     readonly dataDir: string,
     private readonly extraArgs: readonly string[],
+    private readonly launchWith: { readonly nodeArgs?: readonly string[]; readonly bin?: string } = {},
   ) {}
 
   /** Starts `berth server`; `extraArgs` are more flags, e.g. ["--agent-lost-after", "3s"]. */
-  static async start(dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-")), extraArgs: readonly string[] = []): Promise<BerthServer> {
-    const server = new BerthServer(dataDir, extraArgs);
+  static async start(dataDir = mkdtempSync(join(tmpdir(), "berth-e2e-")), extraArgs: readonly string[] = [], launchWith: { readonly nodeArgs?: readonly string[]; readonly bin?: string } = {}): Promise<BerthServer> {
+    const server = new BerthServer(dataDir, extraArgs, launchWith);
     await server.launch();
     return server;
   }
@@ -46,7 +47,7 @@ export class BerthServer {
   }
 
   private async launch(port = "0"): Promise<void> {
-    const child = spawn(process.execPath, [berthBin, "server", "--port", port, "--data-dir", this.dataDir, "--log-level", "warn", ...this.extraArgs], {
+    const child = spawn(process.execPath, [...(this.launchWith.nodeArgs ?? []), this.launchWith.bin ?? berthBin, "server", "--port", port, "--data-dir", this.dataDir, "--log-level", "warn", ...this.extraArgs], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     this.child = child;

@@ -16,6 +16,7 @@ import {
 import { arnId, clusterName } from "../../domain/arn.js";
 import { runTaskCount, standaloneLaunch, type Launch } from "../../domain/launch.js";
 import { checkKnownLaunchType } from "../../domain/launch-type.js";
+import { deactivatesFirst } from "../../domain/load-balancing/deactivation.js";
 import { activeCluster } from "../../domain/lookups.js";
 import { requestStop, type TaskRecord } from "../../domain/task.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
@@ -104,7 +105,9 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
         if (!task || task.cluster !== cluster.name) throw invalidParameter(`The referenced task was not found: ${excerpt(input.task)}.`);
         if (task.spec.desiredStatus === "STOPPED") return task;
         const reason = input.reason ?? "Task stopped by user";
-        const stopping = requestStop(task, { reason, code: "UserInitiated", nowMs: ctx.nowMs });
+        const requested = requestStop(task, { reason, code: "UserInitiated", nowMs: ctx.nowMs });
+        // Behind a load balancer its targets drain before its containers are signalled (issue 11).
+        const stopping: TaskRecord = (await deactivatesFirst(tx, task)) ? { ...requested, lastStatus: "DEACTIVATING" } : requested;
         await tx.tasks.put(stopping);
         return stopping;
       });

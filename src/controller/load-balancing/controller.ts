@@ -36,6 +36,8 @@ export class LoadBalancingController {
   private readonly unhealthyTasks = new Set<string>();
   /** Services with load balancers (kept from the change log and the sweeps). */
   private readonly balanced = new Set<string>();
+  /** DEACTIVATING tasks (StopTask behind a load balancer) by ARN, with their service's key: swept until released. */
+  private readonly deactivating = new Map<string, string>();
   private readonly keys: DirtyKeys;
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
@@ -49,9 +51,12 @@ export class LoadBalancingController {
         if ((c.record.loadBalancers ?? []).length > 0 || this.balanced.delete(k)) this.mark(k);
         if ((c.record.loadBalancers ?? []).length > 0 && c.record.status !== "INACTIVE") this.balanced.add(k);
       } else if (c.kind === "task" && c.record.serviceName !== undefined) {
-        // Only tasks of services behind load balancers: the others' changes are none of this controller's.
+        // Only tasks of services behind load balancers, and DEACTIVATING ones (whose service may have
+        // lost its load balancers since): the others' changes are none of this controller's.
         const k = key(c.record.cluster, c.record.serviceName);
-        if (this.balanced.has(k)) this.mark(k);
+        if (c.record.lastStatus === "DEACTIVATING") this.deactivating.set(c.record.arn, k);
+        else this.deactivating.delete(c.record.arn);
+        if (this.balanced.has(k) || c.record.lastStatus === "DEACTIVATING") this.mark(k);
       }
     });
     const sweep = (): void => {
@@ -73,6 +78,7 @@ export class LoadBalancingController {
   }
 
   private async markAll(): Promise<void> {
+    for (const k of new Set(this.deactivating.values())) this.mark(k);
     for await (const s of allServices(this.opts.store)) {
       if (s.status === "INACTIVE" || (s.loadBalancers ?? []).length === 0) continue;
       this.balanced.add(key(s.cluster, s.name));
@@ -123,6 +129,11 @@ export class LoadBalancingController {
       const plan = planTargets({ service, tasks, targets, goneTasks, instanceIds, delayMs: (arn) => delays.get(arn) ?? 0, nowMs });
       for (const t of plan.remove) await tx.loadBalancing.removeTarget(t.targetGroupArn, t.id, t.port);
       for (const t of plan.put) await tx.loadBalancing.putTarget(t);
+      for (const arn of plan.release) {
+        // Drained: the agent is now told to stop it (agentSpec), and sends SIGTERM.
+        const task = await tx.tasks.get(arn);
+        if (task?.lastStatus === "DEACTIVATING") await tx.tasks.put({ ...task, lastStatus: "STOPPING", version: task.version + 1 });
+      }
       for (const arn of plan.registeredTasks) {
         const task = await tx.tasks.get(arn);
         if (task && task.targetHealth === undefined) await tx.tasks.put({ ...task, targetHealth: "INITIAL", version: task.version + 1 });

@@ -60,4 +60,28 @@ describe("a service's targets follow its tasks", () => {
     assert.deepEqual(plan.remove.map((r) => r.port), [20001, 20002]);
     assert.deepEqual(plan.events, [`(service web) deregistered 1 targets in (target-group ${tg})`]);
   });
+
+  describe("a DEACTIVATING task (StopTask) goes on to STOPPING only once its targets have drained", () => {
+    const stopped = (o: Partial<TaskRecord> = {}): TaskRecord => running("t1", 20001, { lastStatus: "DEACTIVATING", spec: { ...running("t1", 1).spec, desiredStatus: "STOPPED" }, ...o });
+    const cases: readonly { readonly name: string; readonly targets: (t: TaskRecord) => TargetRecord[]; readonly delayMs?: number; readonly released: boolean }[] = [
+      { name: "still registered: drains now, held", targets: (t) => [target(t, 20001)], released: false },
+      { name: "draining within its delay: held", targets: (t) => [{ ...target(t, 20001, "draining"), drainUntilMs: 1001 }], released: false },
+      { name: "draining past its delay: released", targets: (t) => [{ ...target(t, 20001, "draining"), drainUntilMs: 1000 }], released: true },
+      { name: "drained (the data plane let it go): released", targets: (t) => [target(t, 20001, "deregistered")], released: true },
+      { name: "no targets left at all: released", targets: () => [], released: true },
+      { name: "a group with no deregistration delay: released at once", targets: (t) => [target(t, 20001)], delayMs: 0, released: true },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const t = stopped();
+        const plan = planTargets(input({ tasks: [t], targets: c.targets(t), ...(c.delayMs === undefined ? {} : { delayMs: () => c.delayMs ?? 0 }) }));
+        assert.deepEqual(plan.release, c.released ? [t.arn] : []);
+      });
+    }
+
+    it("a task stopped while still RUNNING (no targets to drain when it was asked) is never held", () => {
+      const t = stopped({ lastStatus: "RUNNING" });
+      assert.deepEqual(planTargets(input({ tasks: [t], targets: [] })).release, []);
+    });
+  });
 });

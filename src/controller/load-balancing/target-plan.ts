@@ -24,13 +24,16 @@ export interface TargetSyncPlan {
   readonly remove: readonly TargetRecord[];
   /** Tasks whose targets were just registered: their targetHealth starts INITIAL. */
   readonly registeredTasks: readonly string[];
+  /** DEACTIVATING tasks whose targets have drained (or whose delay is over): on to STOPPING, their containers may be signalled. */
+  readonly release: readonly string[];
   readonly events: readonly string[];
 }
 
 /**
  * Keeps a service's target registrations in step with its tasks (pure): a RUNNING task meant to
  * run is registered in each of the service's target groups at its container's host port; a task
- * asked to stop by anyone but the scheduler (which drains first, stop-gate.ts) starts draining; a
+ * asked to stop by anyone but the scheduler (which drains first, stop-gate.ts) starts draining, and
+ * a DEACTIVATING one (StopTask) goes on to STOPPING once none of its targets is draining any more; a
  * stopped task's registrations go.
  */
 export function planTargets(input: TargetSyncInput): TargetSyncPlan {
@@ -38,6 +41,7 @@ export function planTargets(input: TargetSyncInput): TargetSyncPlan {
   const put: TargetRecord[] = [];
   const remove: TargetRecord[] = [];
   const registeredTasks: string[] = [];
+  const release: string[] = [];
   const registeredIn = new Map<string, number>();
   const deregisteredIn = new Map<string, number>();
   const byTask = new Map<string, TargetRecord[]>();
@@ -54,11 +58,16 @@ export function planTargets(input: TargetSyncInput): TargetSyncPlan {
       continue;
     }
     if (task.spec.desiredStatus === "STOPPED") {
+      let draining = false;
       for (const t of mine) {
+        if (t.state === "draining" && (t.drainUntilMs ?? 0) > nowMs) draining = true;
         if (t.state !== "registered") continue;
-        put.push({ ...t, state: "draining", drainUntilMs: nowMs + input.delayMs(t.targetGroupArn) });
+        const drainUntilMs = nowMs + input.delayMs(t.targetGroupArn);
+        put.push({ ...t, state: "draining", drainUntilMs });
         count(deregisteredIn, t.targetGroupArn);
+        draining ||= drainUntilMs > nowMs;
       }
+      if (task.lastStatus === "DEACTIVATING" && !draining) release.push(task.arn);
       continue;
     }
     if (task.lastStatus !== "RUNNING") continue;
@@ -87,5 +96,5 @@ export function planTargets(input: TargetSyncInput): TargetSyncPlan {
     ...[...deregisteredIn].map(([tg, n]) => lbMessages.deregistered(service.name, n, tg)),
     ...[...registeredIn].map(([tg, n]) => lbMessages.registered(service.name, n, tg)),
   ];
-  return { put, remove, registeredTasks, events };
+  return { put, remove, registeredTasks, release, events };
 }

@@ -3,6 +3,7 @@
  * listeners, rules and target registrations. Shapes follow the ELBv2 API's members so that the API
  * layer only renames; times are epoch ms.
  */
+import type { TargetHealthReason } from "./health.js";
 
 export type LoadBalancerType = "application" | "network";
 export type TargetGroupProtocol = "HTTP" | "HTTPS" | "TCP";
@@ -114,6 +115,20 @@ export interface TargetRecord {
   /** For targets a service registered: the task, its service ARN. */
   readonly taskArn?: string | undefined;
   readonly serviceArn?: string | undefined;
+  /**
+   * The last health its checks found, once settled (healthy or unhealthy), and since when: kept so
+   * that after a server restart a healthy target keeps serving while its first checks run, as ELB's
+   * targets do (lb/health-journal.ts writes it, lb/health-state.ts restores it).
+   */
+  readonly lastHealth?: SettledHealth | undefined;
+}
+
+/** A settled health-check outcome, as kept with a target. */
+export interface SettledHealth {
+  readonly state: "healthy" | "unhealthy";
+  readonly reason?: TargetHealthReason | undefined;
+  readonly description?: string | undefined;
+  readonly sinceMs: number;
 }
 
 export const targetKey = (t: { readonly id: string; readonly port: number }): string => `${t.id}:${t.port}`;
