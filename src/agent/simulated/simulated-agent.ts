@@ -37,6 +37,8 @@ export class SimulatedAgent {
   containerInstanceArn = "";
   /** The instance's own credential, with `identity: "own"`. */
   credential?: AgentCredential;
+  /** Manifests received: one per (re)connect the server answered. */
+  manifests = 0;
 
   constructor(private readonly opts: SimulatedAgentOptions) {}
 
@@ -74,7 +76,10 @@ export class SimulatedAgent {
         knownTasks: () => [...this.tasks.values()],
         onDesired: (specs, complete) => {
           this.apply(specs, complete);
-          if (complete) resolve();
+          if (complete) {
+            this.manifests++;
+            resolve();
+          }
         },
       });
       this.channel.start();
