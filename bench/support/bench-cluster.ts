@@ -34,6 +34,8 @@ export interface BenchCluster {
   /** For clients of other services: the server's endpoint and root credentials. */
   readonly endpoint: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** The root credentials' file in the server's data dir (for agents in processes of their own). */
+  readonly credentialsFile: string;
   /** The simulated instances, connected. */
   readonly agents: readonly SimulatedAgent[];
   /** The server process's id (for its CPU time); a new one after `kill9AndRestart`. */
@@ -119,6 +121,7 @@ export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCl
       registerSeconds,
       endpoint,
       credentials,
+      credentialsFile: join(dataDir, "credentials"),
       agents,
       get serverPid() {
         return server.pid;

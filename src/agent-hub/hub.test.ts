@@ -132,36 +132,70 @@ describe("AgentHub: frames it cannot read end the session", () => {
   }
 });
 
-describe("AgentHub: heartbeats", () => {
-  it("sends heartbeats while the agent was heard within three periods, then terminates it and records when", opts, async (t) => {
+describe("AgentHub: liveness", () => {
+  it("pings every period and ends a session whose ping waited 1.5 s with nothing heard, recording it disconnected since last heard", opts, async (t) => {
     const w = await aHub(t);
     const agent = w.connect("i1");
+    const heardAt = w.nowMs();
     agent.receive(hello);
     await agent.next("manifest");
 
-    w.elapse(3);
-    assert.equal(agent.all("heartbeat").length, 3);
+    // First ping at 1 s, unanswered; at 2.5 s it has waited exactly 1.5 s: not yet silent.
+    w.elapse(2.5);
+    await w.judged();
+    assert.equal(agent.pings, 2);
     assert.equal(agent.terminated, false);
 
     const disconnected = nextChange(w.changes, "instance", (c) => !c.record.agentConnected);
-    w.elapse(1);
+    w.elapse(0.25);
+    await w.judged();
     assert.equal(agent.terminated, true);
-    assert.equal(agent.all("heartbeat").length, 3);
     const { record } = await disconnected;
-    assert.equal(record.agentDisconnectedAtMs, w.nowMs());
+    assert.equal(record.agentDisconnectedAtMs, heardAt);
     assert.deepEqual(await w.store.read((tx) => tx.containerInstances.get(instanceArn("i1"))), record);
     assert.equal(w.hub.isConnected(instanceArn("i1")), false);
   });
 
-  it("counts silence from the agent's last message", opts, async (t) => {
+  it("keeps a session whose agent answers every ping, however long it runs", opts, async (t) => {
     const w = await aHub(t);
     const agent = w.connect("i1");
-    w.elapse(2);
-    agent.receive({ type: "heartbeat" });
-    w.elapse(3);
+    for (let p = 0; p < 20; p++) {
+      w.elapse(1);
+      await w.judged();
+      agent.pong();
+    }
+    assert.equal(agent.pings, 20);
     assert.equal(agent.terminated, false);
-    w.elapse(1);
+  });
+
+  it("counts any message from the agent as an answer", opts, async (t) => {
+    const w = await aHub(t);
+    const agent = w.connect("i1");
+    for (let p = 0; p < 8; p++) {
+      w.elapse(1);
+      await w.judged();
+      agent.receive({ type: "heartbeat" });
+    }
+    assert.equal(agent.terminated, false);
+    w.elapse(2.75);
+    await w.judged();
     assert.equal(agent.terminated, true);
+  });
+
+  it("loses nobody when its own event loop stalled: silence is counted from pings it sent, not from the last frame", opts, async (t) => {
+    const w = await aHub(t);
+    const agent = w.connect("i1");
+    agent.receive(hello);
+    await agent.next("manifest");
+    // Heard at 0, then the hub's loop is stuck for 10 s: no pings went out, so none went unanswered.
+    w.stall(10_000);
+    await w.judged();
+    assert.equal(agent.terminated, false);
+    assert.equal(agent.pings, 1);
+    agent.pong();
+    w.elapse(3);
+    await w.judged();
+    assert.equal(agent.terminated, true, "an agent that then stops answering is still noticed");
   });
 });
 

@@ -12,7 +12,11 @@ import { z } from "zod";
  *   acknowledges each with `ack`. Anything unacknowledged is covered by the next connect's manifest.
  * - The agent reports every known-status change with `taskState`, in order per task; the server
  *   answers `stateAck` with the same id once the report is durable, and the agent retries until then.
- * - Both sides send `heartbeat` every `heartbeatMs`; a peer silent for three periods is gone.
+ * - The server sends a WebSocket ping every `heartbeatMs` (given in the manifest), which the agent's
+ *   WebSocket answers with a pong by itself; an agent that leaves a ping unanswered (nothing heard at
+ *   all) for 1.5 s is gone (agent-hub/liveness.ts). The agent treats a server unheard for three
+ *   periods, and at least 10 s, as gone. The `heartbeat` message remains for older peers: the agent
+ *   answers one, the server counts one as hearing from the agent.
  * - The agent sends `stats` (its running tasks' CPU and memory use) every few seconds; the server
  *   counts them only for tasks placed on the session's own instance.
  *

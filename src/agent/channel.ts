@@ -34,8 +34,15 @@ export interface ChannelOptions {
 /**
  * The agent's end of the agent channel (agent-protocol/messages.ts). Keeps one WebSocket open,
  * reconnecting with jittered exponential backoff (250 ms to 30 s); sends state reports in order,
- * retrying each until the server has acknowledged it; answers heartbeats and notices a silent server.
+ * retrying each until the server has acknowledged it; notices a silent server.
+ *
+ * The server pings every `heartbeatMs` (WebSocket pings, which ws answers with pongs by itself,
+ * before any of this code runs). A server unheard for `serverSilenceMs` is gone: three periods, but
+ * never less than 10 s, because a reconnect costs the server a full hello and manifest exactly when
+ * it is busiest, and a control plane that stalls for a few seconds has not lost its agents.
  */
+export const minServerSilenceMs = 10_000;
+
 export class AgentChannel {
   private socket?: WebSocket;
   private stopped = false;
@@ -47,6 +54,8 @@ export class AgentChannel {
   private lastHeardMs = 0;
   private watchdog?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
+  /** WebSocket pings heard from the server (each answered by ws with a pong). */
+  pingsHeard = 0;
 
   constructor(private readonly opts: ChannelOptions) {}
 
@@ -88,6 +97,10 @@ export class AgentChannel {
       this.send({ type: "hello", protocolVersion, tasks: this.opts.knownTasks() });
       for (const [id, report] of this.unacked) this.send({ type: "taskState", id, report });
     });
+    socket.on("ping", () => {
+      this.pingsHeard++;
+      this.lastHeardMs = Date.now();
+    });
     socket.on("message", (data: Buffer) => {
       this.lastHeardMs = Date.now();
       this.receive(data.toString("utf8"));
@@ -126,6 +139,7 @@ export class AgentChannel {
         this.unacked.delete(msg.id);
         return;
       case "heartbeat":
+        // Servers before WebSocket pings sent these and expected one back.
         this.send({ type: "heartbeat" });
         return;
       case "error":
@@ -134,11 +148,12 @@ export class AgentChannel {
     }
   }
 
-  /** A server silent for three heartbeat periods is gone: drop the socket and reconnect. */
+  /** A server silent for `serverSilenceMs` is gone: drop the socket and reconnect. */
   private startWatchdog(): void {
     clearInterval(this.watchdog);
+    const silenceMs = Math.max(3 * this.heartbeatMs, minServerSilenceMs);
     this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastHeardMs > 3 * this.heartbeatMs) this.socket?.terminate();
+      if (Date.now() - this.lastHeardMs > silenceMs) this.socket?.terminate();
     }, this.heartbeatMs);
   }
 

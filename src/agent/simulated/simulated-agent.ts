@@ -86,6 +86,11 @@ export class SimulatedAgent {
     });
   }
 
+  /** WebSocket pings heard from the server on the current connection. */
+  get pingsHeard(): number {
+    return this.channel?.pingsHeard ?? 0;
+  }
+
   /** Tasks this agent runs now (reported RUNNING and not since stopped). */
   runningTaskArns(): string[] {
     return [...this.tasks.values()].filter((t) => t.status === "RUNNING").map((t) => t.taskArn);
