@@ -20,7 +20,6 @@ import type { Principal } from "../auth/principal.js";
 import { ReplayGuard } from "../auth/replay-guard.js";
 import { maxSkewMs } from "../auth/sigv4.js";
 import type { Partition } from "../domain/arn.js";
-import { applyReport } from "../domain/task-report.js";
 import { ecsErrors } from "../api/ecs/errors.js";
 import { AwsError, statusOf } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
@@ -28,6 +27,7 @@ import type { RefusalLog } from "../observability/refusal-log.js";
 import { allContainerInstances } from "../state/scan.js";
 import type { Store } from "../state/store.js";
 import { defaultLiveness, Liveness } from "./liveness.js";
+import { ReportBatcher } from "./report-batcher.js";
 
 export const agentPath = "/agent/v1/connect";
 
@@ -97,6 +97,8 @@ interface Session {
   readonly sent: Map<string, TaskSpec["desiredStatus"]>;
   /** Set once the manifest is sent: before it, changes wait for the manifest, which carries them all. */
   manifestSent: boolean;
+  /** Specs changed in this turn of the event loop, sent in one payload at its end. */
+  readonly pending: Map<string, TaskSpec>;
 }
 
 /**
@@ -115,6 +117,10 @@ export class AgentHub {
   private readonly replyWithinMs: number;
   private readonly timer: NodeJS.Timeout;
   private judging = false;
+  private readonly reports: ReportBatcher;
+  /** Sessions with specs pending, and whether their payloads are scheduled. */
+  private readonly pushing = new Set<Session>();
+  private pushScheduled = false;
   private readonly unsubscribe: () => void;
   private readonly handshakes = new ReplayGuard();
   private closing = false;
@@ -122,6 +128,7 @@ export class AgentHub {
   private refused = 0;
 
   constructor(private readonly opts: AgentHubOptions) {
+    this.reports = new ReportBatcher(opts.store, opts.now);
     this.heartbeatMs = opts.heartbeatMs ?? defaultLiveness.heartbeatMs;
     this.replyWithinMs = opts.replyWithinMs ?? defaultLiveness.replyWithinMs;
     // Checked four times a period, so that silence is noticed within a quarter period of its limit.
@@ -197,7 +204,7 @@ export class AgentHub {
   attach(instanceArn: string, principal: Principal, socket: AgentSocket): void {
     this.sessions.get(instanceArn)?.socket.terminate();
     const liveness = new Liveness({ heartbeatMs: this.heartbeatMs, replyWithinMs: this.replyWithinMs }, this.opts.now());
-    const session: Session = { instanceArn, principal, socket, seq: 0, liveness, sent: new Map(), manifestSent: false };
+    const session: Session = { instanceArn, principal, socket, seq: 0, liveness, sent: new Map(), manifestSent: false, pending: new Map() };
     this.sessions.set(instanceArn, session);
     const log = this.opts.logger.child({ containerInstance: instanceArn, principal: principal.arn });
     log.info("agent connected");
@@ -235,19 +242,23 @@ export class AgentHub {
       case "hello": {
         if (msg.protocolVersion !== protocolVersion) throw new Error(`protocol version ${msg.protocolVersion} is not ${protocolVersion}`);
         // Everything the agent knows, in one write: an agent with hundreds of tasks reconnects in one commit.
-        this.refuse(session, await this.record(session.instanceArn, msg.tasks), log);
+        this.refuse(session, await this.reports.submit(session.instanceArn, msg.tasks), log);
         await this.setConnected(session.instanceArn, true);
         const tasks = await this.opts.store.read((tx) => tx.tasks.holdingResources(session.instanceArn));
         const specs = tasks.map((t) => ({ ...t.spec, created: t.known?.containers.some((c) => c.runtimeId !== undefined) ?? false }));
         specs.forEach((s) => session.sent.set(s.taskArn, s.desiredStatus));
-        this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs });
+        this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs, batchReports: true });
         session.manifestSent = true;
         return;
       }
       case "taskState":
         // A refused report is acknowledged too: retrying it could never change the answer.
-        this.refuse(session, await this.record(session.instanceArn, [msg.report]), log);
+        this.refuse(session, await this.reports.submit(session.instanceArn, [msg.report]), log);
         this.send(session, { type: "stateAck", id: msg.id });
+        return;
+      case "taskStates":
+        this.refuse(session, await this.reports.submit(session.instanceArn, msg.reports.map((r) => r.report)), log);
+        this.send(session, { type: "stateAcks", ids: msg.reports.map((r) => r.id) });
         return;
       case "stats": {
         const refused = this.opts.onStats?.(session.instanceArn, msg.tasks) ?? 0;
@@ -274,27 +285,6 @@ export class AgentHub {
     return this.refused;
   }
 
-  /**
-   * Records reports of tasks placed on `instanceArn` durably (the change log carries them on); returns
-   * the reports refused because their task is on another instance. Reports of unknown tasks are ignored.
-   */
-  private async record(instanceArn: string, reports: readonly TaskReport[]): Promise<TaskReport[]> {
-    const refused: TaskReport[] = [];
-    await this.opts.store.write(async (tx) => {
-      for (const report of reports) {
-        const task = await tx.tasks.get(report.taskArn);
-        if (!task) continue;
-        if (task.containerInstanceArn !== instanceArn) {
-          refused.push(report);
-          continue;
-        }
-        const next = applyReport(task, report, this.opts.now());
-        if (next !== task) await tx.tasks.put(next);
-      }
-    });
-    return refused;
-  }
-
   /** `sinceMs`: when the agent went away, if before now (a silent agent: when it was last heard). */
   private async setConnected(instanceArn: string, agentConnected: boolean, sinceMs?: number): Promise<void> {
     await this.opts.store.write(async (tx) => {
@@ -309,11 +299,23 @@ export class AgentHub {
     });
   }
 
+  /** Queues a changed spec for its instance's agent: one payload per agent per turn of the event loop. */
   private push(instanceArn: string, spec: TaskSpec): void {
     const session = this.sessions.get(instanceArn);
     if (!session?.manifestSent || session.sent.get(spec.taskArn) === spec.desiredStatus) return;
     session.sent.set(spec.taskArn, spec.desiredStatus);
-    this.send(session, { type: "payload", seq: ++session.seq, tasks: [spec] });
+    session.pending.set(spec.taskArn, spec);
+    this.pushing.add(session);
+    if (this.pushScheduled) return;
+    this.pushScheduled = true;
+    setImmediate(() => {
+      this.pushScheduled = false;
+      for (const s of this.pushing) {
+        this.send(s, { type: "payload", seq: ++s.seq, tasks: [...s.pending.values()] });
+        s.pending.clear();
+      }
+      this.pushing.clear();
+    });
   }
 
   private send(session: Session, msg: ServerMessage): void {
