@@ -17,6 +17,10 @@ interface Submission {
  * A report counts only for a task placed on the reporting session's instance; the others come back
  * refused. Reports of unknown tasks are ignored. A failed write fails every submission in it (the
  * agents keep their reports unacknowledged and send them again).
+ *
+ * A write takes whole submissions until it holds `maxReportsPerWrite` reports; the rest wait for the
+ * next turn, so that a reconnect storm (every agent's hello with all its tasks) does not become one
+ * write that holds the event loop for seconds.
  */
 export class ReportBatcher {
   private queue: Submission[] = [];
@@ -25,25 +29,33 @@ export class ReportBatcher {
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
+    private readonly maxReportsPerWrite = 10_000,
   ) {}
 
   /** Resolves, once the reports are durable, with those refused because their task is on another instance. */
   submit(instanceArn: string, reports: readonly TaskReport[]): Promise<TaskReport[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ instanceArn, reports, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      // After the poll phase: every frame read in this turn joins the write.
-      setImmediate(() => {
-        this.scheduled = false;
-        this.flush();
-      });
+      this.schedule();
+    });
+  }
+
+  /** After the poll phase: every frame read in this turn joins the write. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
     });
   }
 
   private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
+    let taken = 0;
+    let reports = 0;
+    while (taken < this.queue.length && (taken === 0 || reports + this.queue[taken]!.reports.length <= this.maxReportsPerWrite)) reports += this.queue[taken++]!.reports.length;
+    const batch = this.queue.splice(0, taken);
+    if (this.queue.length > 0) this.schedule();
     const refused = batch.map((): TaskReport[] => []);
     this.store
       .write(async (tx) => {
