@@ -14,9 +14,17 @@ export async function countServices(tx: ReadTx, cluster: string, status: "ACTIVE
   return n;
 }
 
+/** How a cluster's tasks are counted by lastStatus: by the store (a scan), or by api/ecs/task-status-counts.ts. */
+export type CountByStatus = (tx: ReadTx, cluster: string) => Promise<ReadonlyMap<string, number>>;
+
 /** The ECS shape of a cluster; counts are derived from the tasks, services and instances it holds. */
-export async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet<ClusterField>): Promise<Cluster> {
-  const byStatus = await tx.tasks.countByStatus(record.name);
+export async function toCluster(
+  tx: ReadTx,
+  record: ClusterRecord,
+  include: ReadonlySet<ClusterField>,
+  countByStatus: CountByStatus = (t, cluster) => t.tasks.countByStatus(cluster),
+): Promise<Cluster> {
+  const byStatus = await countByStatus(tx, record.name);
   const activeServices = await countServices(tx, record.name, "ACTIVE");
   const running = byStatus.get("RUNNING") ?? 0;
   const pending = (byStatus.get("PROVISIONING") ?? 0) + (byStatus.get("PENDING") ?? 0) + (byStatus.get("ACTIVATING") ?? 0);
