@@ -39,7 +39,7 @@ import { LostTaskSweeper } from "./controller/lost-instances/sweeper.js";
 import { ServiceRunner } from "./controller/services/runner.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
 import { PlacementIndex } from "./planner/placement-index.js";
-import { TaskStatusCounts } from "./api/ecs/task-status-counts.js";
+import { ClusterCounts } from "./api/ecs/cluster-counts.js";
 import { Planner } from "./planner/planner.js";
 import { SqliteStore } from "./state/sqlite/sqlite-store.js";
 import { checkPassword, loadOrCreateTokenSecret, registryUser } from "./registry/auth-token.js";
@@ -102,8 +102,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     metrics.placements.inc({ outcome: "placed", reason: "" }, placed);
     for (const reason of reasons) metrics.placements.inc({ outcome: "failed", reason });
   });
-  // DescribeClusters' task counts, from memory after a cluster's first call.
-  const taskCounts = new TaskStatusCounts(store, (err) => logger.error({ err }, "task status counts: a change could not be applied"));
+  // DescribeClusters' task and service counts, from memory after a cluster's first call.
+  const clusterCounts = new ClusterCounts(store, (err) => logger.error({ err }, "cluster counts: a change could not be applied"));
   // IAM: access-key secrets sealed under <data-dir>/iam-key, principals compiled and cached.
   const box = SecretBox.loadOrCreate(join(config.dataDir, "iam-key"));
   const iamDeps = { store, partition, box, directory: new IamDirectory({ store, partition, box }) };
@@ -147,7 +147,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   const awsJson = createJsonDispatcher({
     services: [
       cloudWatchJsonService(cloudWatch),
-      ecsService({ store, planner, random: Math.random, endpoint: () => apiEndpoint, countByStatus: (tx, cluster) => taskCounts.countByStatus(tx, cluster) }),
+      ecsService({ store, planner, random: Math.random, endpoint: () => apiEndpoint, counts: clusterCounts }),
       ecrService({ registry, tokenSecret, registryAddress: () => registryAddress }),
       berthService({ store, iam: iamDeps, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
       eventsService({ store }),
@@ -261,7 +261,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       await ecsEvents.stop();
       await alarms.stop();
       hub.close();
-      taskCounts.close();
+      clusterCounts.close();
       await ecsMetrics.stop();
       await api.close();
       await maintenance.stop();

@@ -1,6 +1,6 @@
 import type { Planner } from "../../planner/planner.js";
 import type { Store } from "../../state/store.js";
-import type { CountByStatus } from "./cluster-view.js";
+import type { CountsByStatus } from "./cluster-view.js";
 
 /** What the ECS handlers are given. */
 export interface EcsDeps {
@@ -11,6 +11,6 @@ export interface EcsDeps {
   readonly random: () => number;
   /** The server's endpoint as clients reach it (e.g. http://127.0.0.1:4400), known once it listens. */
   readonly endpoint: () => string;
-  /** Counts tasks by lastStatus from memory for DescribeClusters (task-status-counts.ts); without it, the store scans. */
-  readonly countByStatus?: CountByStatus;
+  /** DescribeClusters' counts from memory (cluster-counts.ts); without it, scans of the store. */
+  readonly counts?: CountsByStatus;
 }
