@@ -2,18 +2,22 @@
  * Services at scale on SIMULATED instances (real server and protocol, no containers):
  * 1. one service from 0 to TASKS tasks RUNNING (target ≤ 5 s for 5,000);
  * 2. a rolling deployment of those tasks to a new revision at 100/200 (target ≤ 20 s).
- * `npm run bench:services`; INSTANCES, TASKS and HEALTHY_AFTER (the server's --task-healthy-after,
- * 0s by default here: with ECS's 40 s rule a deployment's floor would simply be 40 s) size it.
+ * `npm run bench:services`; INSTANCES (5,000 of 8,192 CPU units and 32,768 MiB), TASKS (5,000) and
+ * HEALTHY_AFTER size it. HEALTHY_AFTER is a comma-separated list of the server's --task-healthy-after,
+ * one server per value: by default "40s,0s", ECS's rule (a RUNNING task without health checks is
+ * healthy after 40 s, so a deployment's floor is 40 s) and then none.
+ * runningCount is the service's tasks whose last status, as the agents reported it, is RUNNING.
  */
 import { CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from "@aws-sdk/client-ecs";
-import { machineLine, startBenchCluster } from "./support/bench-cluster.js";
+import { instanceSize, machineLine, startBenchCluster } from "./support/bench-cluster.js";
+import { loadAverage } from "./support/measure.js";
 
-const instances = Number(process.env.INSTANCES ?? 500);
+const instances = Number(process.env.INSTANCES ?? 5000);
 const tasks = Number(process.env.TASKS ?? 5000);
-const healthyAfter = process.env.HEALTHY_AFTER ?? "0s";
+const healthyAfterList = (process.env.HEALTHY_AFTER ?? "40s,0s").split(",").map((s) => s.trim()).filter(Boolean);
 
-async function main(): Promise<void> {
-  const bench = await startBenchCluster({ port: 4492, instances, cpu: 16_384, memory: 65_536, maxSockets: 16, serverArgs: ["--task-healthy-after", healthyAfter] });
+async function run(healthyAfter: string): Promise<void> {
+  const bench = await startBenchCluster({ port: 4492, instances, cpu: instanceSize.cpu, memory: instanceSize.memory, maxSockets: 16, serverArgs: ["--task-healthy-after", healthyAfter] });
   const { ecs, name: cluster } = bench;
   try {
     for (const image of ["app:v1", "app:v2"]) {
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
     const completedWith = (td: string) => (s: Service) =>
       s.deployments?.length === 1 && s.deployments[0]?.rolloutState === "COMPLETED" && s.runningCount === tasks && (s.taskDefinition ?? "").endsWith(td);
 
+    const load0 = loadAverage();
     const t0 = performance.now();
     await ecs.send(new CreateServiceCommand({ cluster, serviceName: "app", taskDefinition: "app:1", desiredCount: tasks }));
     const firstRunning = await waitFor((s) => s.runningCount === tasks);
@@ -50,10 +55,10 @@ async function main(): Promise<void> {
     void scaleUp;
     void rolled;
 
-    console.log(`## Services (${machineLine()})`);
-    console.log(`${instances} simulated instances in 3 AZs, one REPLICA service of ${tasks} tasks (32 CPU units, 128 MiB), --task-healthy-after ${healthyAfter}`);
+    console.log(`## Services, --task-healthy-after ${healthyAfter} (${machineLine()}; load average before ${load0}, after ${loadAverage()})`);
+    console.log(`${instances} simulated instances of ${instanceSize.cpu} CPU units and ${instanceSize.memory} MiB in 3 AZs, one REPLICA service of ${tasks} tasks (32 CPU units, 128 MiB), --task-healthy-after ${healthyAfter}`);
     console.log("| figure | value |\n|---|---|");
-    console.log(`| 0 → ${tasks} RUNNING (CreateService until runningCount = ${tasks}) | ${firstRunning.seconds.toFixed(1)} s |`);
+    console.log(`| 0 → ${tasks} RUNNING as reported by the agents (CreateService until runningCount = ${tasks}) | ${firstRunning.seconds.toFixed(1)} s |`);
     console.log(`| … until the deployment is COMPLETED | ${createSeconds.toFixed(1)} s |`);
     console.log(`| rolling deployment of ${tasks} at 100/200 (UpdateService until one COMPLETED deployment on the new revision) | ${rollSeconds.toFixed(1)} s |`);
     console.log(`| most tasks alive during the deployment (DescribeServices, every 100 ms) | ${maxAlive} (maximum ${2 * tasks}) |`);
@@ -62,4 +67,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+for (const healthyAfter of healthyAfterList) await run(healthyAfter);

@@ -45,6 +45,7 @@ import { timedStore, type ServerMetrics } from "./metrics/prometheus.js";
 import type { RefusalLog } from "./observability/refusal-log.js";
 import { PlacementIndex } from "./planner/placement-index.js";
 import { Planner } from "./planner/planner.js";
+import { ClusterCounts } from "./api/ecs/cluster-counts.js";
 import { checkPassword, registryUser } from "./registry/auth-token.js";
 import { BlobStore } from "./registry/blob-store.js";
 import { createDistributionHandler, type RequestHandler } from "./registry/distribution-api.js";
@@ -121,6 +122,8 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
     metrics.placements.inc({ outcome: "placed", reason: "" }, placed);
     for (const reason of reasons) metrics.placements.inc({ outcome: "failed", reason });
   });
+  // DescribeClusters' task and service counts, from memory after a cluster's first call.
+  const clusterCounts = new ClusterCounts(store, (err) => logger.error({ err }, "cluster counts: a change could not be applied"));
   const authenticator = new Authenticator({ rootKey: shared.rootKey, partition, iam: shared.iam.directory, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
   const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random });
   const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks) });
@@ -134,6 +137,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
     await hub.markAllDisconnected();
   } catch (err) {
     lostTasks.stop();
+    clusterCounts.close();
     await ecsMetrics.stop();
     hub.close();
     await lb.close();
@@ -151,7 +155,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
       awsJson: createJsonDispatcher({
         services: [
           cloudWatchJsonService(cloudWatch),
-          ecsService({ store, planner, random: Math.random, endpoint: shared.apiEndpoint }),
+          ecsService({ store, planner, random: Math.random, endpoint: shared.apiEndpoint, counts: clusterCounts }),
           ecrService({ registry, tokenSecret: shared.tokenSecret, registryAddress: shared.registryAddress }),
           berthService({ store, iam: shared.iam, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
           eventsService({ store }),
@@ -235,6 +239,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
       await ecsEvents.stop();
       await alarms.stop();
       hub.close();
+      clusterCounts.close();
       await ecsMetrics.stop();
       await maintenance.stop();
       await registry.metadata.close();

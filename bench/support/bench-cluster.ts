@@ -34,14 +34,24 @@ export interface BenchCluster {
   /** For clients of other services: the server's endpoint and root credentials. */
   readonly endpoint: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** The root credentials' file in the server's data dir (for agents in processes of their own). */
+  readonly credentialsFile: string;
   /** The simulated instances, connected. */
   readonly agents: readonly SimulatedAgent[];
-  /** The server process's id (for its CPU time). */
+  /** The server process's id (for its CPU time); a new one after `kill9AndRestart`. */
   readonly serverPid: number | undefined;
+  /**
+   * Kills the server with SIGKILL and starts it again on the same data dir and port; resolves once
+   * the new process says it listens. The agents are left to reconnect on their own.
+   */
+  kill9AndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export const zones = ["us-east-1a", "us-east-1b", "us-east-1c"] as const;
+
+/** Realistic instance sizes (an m5.2xlarge: 8 vCPUs, 32 GiB), the default of the placement benchmarks. */
+export const instanceSize = { cpu: 8192, memory: 32_768 } as const;
 
 /** "2026-11-21, 2 × AMD EPYC, Node v20.20.2": where and when a figure was measured. */
 export function machineLine(): string {
@@ -52,11 +62,16 @@ export function machineLine(): string {
 export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
   const nodeArgs = o.nodeArgs ?? (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const server = spawn(
-    process.execPath,
-    [...nodeArgs, join(import.meta.dirname, "../../src/cli/main.js"), "server", "--port", String(o.port), "--data-dir", dataDir, "--log-level", "error", ...(o.serverArgs ?? [])],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
+  // Every simulated instance holds a connection: room for all of them and the clients.
+  const maxConnections = ["--max-connections", String(Math.max(4096, o.instances + 1000))];
+  const args = [...nodeArgs, join(import.meta.dirname, "../../src/cli/main.js"), "server", "--port", String(o.port), "--data-dir", dataDir, "--log-level", "error", ...maxConnections, ...(o.serverArgs ?? [])];
+  const launch = () => spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const listening = (p: ReturnType<typeof launch>) =>
+    new Promise<void>((resolve, reject) => {
+      p.stdout.on("data", (c: Buffer) => c.toString().includes("berth server") && resolve());
+      p.once("exit", (code) => reject(new Error(`berth server exited with ${code}`)));
+    });
+  let server = launch();
   const agents: SimulatedAgent[] = [];
   const stop = async () => {
     agents.forEach((a) => a.stop());
@@ -67,10 +82,7 @@ export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCl
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout.on("data", (c: Buffer) => c.toString().includes("berth server") && resolve());
-      server.once("exit", (code) => reject(new Error(`berth server exited with ${code}`)));
-    });
+    await listening(server);
     const endpoint = `http://127.0.0.1:${o.port}`;
     const credentials = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
     const ecs = new ECSClient({
@@ -109,8 +121,18 @@ export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCl
       registerSeconds,
       endpoint,
       credentials,
+      credentialsFile: join(dataDir, "credentials"),
       agents,
-      serverPid: server.pid,
+      get serverPid() {
+        return server.pid;
+      },
+      kill9AndRestart: async () => {
+        const exited = new Promise((r) => server.once("exit", r));
+        server.kill("SIGKILL");
+        await exited;
+        server = launch();
+        await listening(server);
+      },
       stop: async () => {
         ecs.destroy();
         await stop();

@@ -58,6 +58,7 @@ describe("AgentHub: desired state pushed from the change log", () => {
     const stopped = requestStop(running, { reason: "user", code: "UserInitiated", nowMs: w.nowMs() });
     await w.saveTask(stopped);
     await w.saveTask({ ...stopped, version: stopped.version + 1 }); // saved again, still STOPPED
+    await w.judged();
 
     assert.deepEqual(
       agent.all("payload").map((p) => [p.seq, p.tasks.map((s) => [s.taskArn, s.desiredStatus])]),
@@ -66,6 +67,28 @@ describe("AgentHub: desired state pushed from the change log", () => {
         [3, [[b.arn, "STOPPED"]]],
       ],
     );
+  });
+});
+
+describe("AgentHub: one payload per agent per turn", () => {
+  it("sends the tasks of one commit for one instance in one payload, and another instance's in its own", opts, async (t) => {
+    const w = await aHub(t);
+    const one = w.connect("i1");
+    const two = w.connect("i2");
+    one.receive(hello);
+    two.receive(hello);
+    await one.next("manifest");
+    await two.next("manifest");
+
+    const mine = [aTask("a"), aTask("b"), aTask("c")];
+    const theirs = aTask("d", { instance: "i2" });
+    await w.store.write(async (tx) => {
+      for (const task of [...mine, theirs]) await tx.tasks.put(task);
+    });
+    await w.judged();
+
+    assert.deepEqual(one.all("payload").map((p) => [p.seq, p.tasks.map((s) => s.taskArn).sort()]), [[2, mine.map((m) => m.arn).sort()]]);
+    assert.deepEqual(two.all("payload").map((p) => [p.seq, p.tasks.map((s) => s.taskArn)]), [[2, [theirs.arn]]]);
   });
 });
 
@@ -92,6 +115,31 @@ describe("AgentHub: reported state", () => {
     agent.receive({ type: "taskState", id: 8, report: running(task.arn) });
     await agent.next("stateAck", (m) => m.id === 8);
     assert.deepEqual(await w.store.read((tx) => tx.tasks.get(task.arn)), stored);
+  });
+
+  it("records the taskStates of every agent that arrived in one turn in one write, and answers each with its stateAcks", opts, async (t) => {
+    const tasks = [aTask("a"), aTask("b"), aTask("c", { instance: "i2" })];
+    const w = await aHub(t, { tasks });
+    const one = w.connect("i1");
+    const two = w.connect("i2");
+    one.receive(hello);
+    two.receive(hello);
+    assert.equal((await one.next("manifest")).batchReports, true);
+    await two.next("manifest");
+    const write = w.store.write.bind(w.store);
+    let writes = 0;
+    w.store.write = (fn) => {
+      writes++;
+      return write(fn);
+    };
+
+    one.receive({ type: "taskStates", reports: [{ id: 1, report: running(tasks[0]!.arn) }, { id: 2, report: running(tasks[1]!.arn) }] });
+    two.receive({ type: "taskStates", reports: [{ id: 9, report: running(tasks[2]!.arn) }] });
+    assert.deepEqual((await one.next("stateAcks")).ids, [1, 2]);
+    assert.deepEqual((await two.next("stateAcks")).ids, [9]);
+    assert.equal(writes, 1);
+    const stored = await w.store.read(async (tx) => Promise.all(tasks.map((x) => tx.tasks.get(x.arn))));
+    assert.deepEqual(stored.map((x) => x?.lastStatus), ["RUNNING", "RUNNING", "RUNNING"]);
   });
 
   it("refuses a report of a task on another instance: acknowledged, not applied, answered with an error", opts, async (t) => {
@@ -132,36 +180,70 @@ describe("AgentHub: frames it cannot read end the session", () => {
   }
 });
 
-describe("AgentHub: heartbeats", () => {
-  it("sends heartbeats while the agent was heard within three periods, then terminates it and records when", opts, async (t) => {
+describe("AgentHub: liveness", () => {
+  it("pings every period and ends a session whose ping waited 1.5 s with nothing heard, recording it disconnected since last heard", opts, async (t) => {
     const w = await aHub(t);
     const agent = w.connect("i1");
+    const heardAt = w.nowMs();
     agent.receive(hello);
     await agent.next("manifest");
 
-    w.elapse(3);
-    assert.equal(agent.all("heartbeat").length, 3);
+    // First ping at 1 s, unanswered; at 2.5 s it has waited exactly 1.5 s: not yet silent.
+    w.elapse(2.5);
+    await w.judged();
+    assert.equal(agent.pings, 2);
     assert.equal(agent.terminated, false);
 
     const disconnected = nextChange(w.changes, "instance", (c) => !c.record.agentConnected);
-    w.elapse(1);
+    w.elapse(0.25);
+    await w.judged();
     assert.equal(agent.terminated, true);
-    assert.equal(agent.all("heartbeat").length, 3);
     const { record } = await disconnected;
-    assert.equal(record.agentDisconnectedAtMs, w.nowMs());
+    assert.equal(record.agentDisconnectedAtMs, heardAt);
     assert.deepEqual(await w.store.read((tx) => tx.containerInstances.get(instanceArn("i1"))), record);
     assert.equal(w.hub.isConnected(instanceArn("i1")), false);
   });
 
-  it("counts silence from the agent's last message", opts, async (t) => {
+  it("keeps a session whose agent answers every ping, however long it runs", opts, async (t) => {
     const w = await aHub(t);
     const agent = w.connect("i1");
-    w.elapse(2);
-    agent.receive({ type: "heartbeat" });
-    w.elapse(3);
+    for (let p = 0; p < 20; p++) {
+      w.elapse(1);
+      await w.judged();
+      agent.pong();
+    }
+    assert.equal(agent.pings, 20);
     assert.equal(agent.terminated, false);
-    w.elapse(1);
+  });
+
+  it("counts any message from the agent as an answer", opts, async (t) => {
+    const w = await aHub(t);
+    const agent = w.connect("i1");
+    for (let p = 0; p < 8; p++) {
+      w.elapse(1);
+      await w.judged();
+      agent.receive({ type: "heartbeat" });
+    }
+    assert.equal(agent.terminated, false);
+    w.elapse(2.75);
+    await w.judged();
     assert.equal(agent.terminated, true);
+  });
+
+  it("loses nobody when its own event loop stalled: silence is counted from pings it sent, not from the last frame", opts, async (t) => {
+    const w = await aHub(t);
+    const agent = w.connect("i1");
+    agent.receive(hello);
+    await agent.next("manifest");
+    // Heard at 0, then the hub's loop is stuck for 10 s: no pings went out, so none went unanswered.
+    w.stall(10_000);
+    await w.judged();
+    assert.equal(agent.terminated, false);
+    assert.equal(agent.pings, 1);
+    agent.pong();
+    w.elapse(3);
+    await w.judged();
+    assert.equal(agent.terminated, true, "an agent that then stops answering is still noticed");
   });
 });
 
@@ -182,6 +264,7 @@ describe("AgentHub: session lifetime", () => {
     second.receive(hello);
     assert.equal((await second.next("manifest")).seq, 1);
     await w.saveTask(aTask("new"));
+    await w.judged();
 
     assert.equal(second.all("payload").length, 1);
     assert.equal(first.all("payload").length, 0);

@@ -21,13 +21,14 @@ import { ReplayGuard } from "../auth/replay-guard.js";
 import { maxSkewMs } from "../auth/sigv4.js";
 import type { Partition } from "../domain/arn.js";
 import { agentSpec } from "../domain/load-balancing/deactivation.js";
-import { applyReport } from "../domain/task-report.js";
 import { ecsErrors } from "../api/ecs/errors.js";
 import { AwsError, statusOf } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
 import type { RefusalLog } from "../observability/refusal-log.js";
 import { allContainerInstances } from "../state/scan.js";
 import type { Store } from "../state/store.js";
+import { defaultLiveness, Liveness } from "./liveness.js";
+import { ReportBatcher } from "./report-batcher.js";
 
 export const agentPath = "/agent/v1/connect";
 
@@ -38,7 +39,10 @@ export interface AgentHubOptions {
   readonly partition: Partition;
   readonly logger: Logger;
   readonly now: () => number;
+  /** How often the hub pings each agent (default 1 s); see liveness.ts. */
   readonly heartbeatMs?: number;
+  /** How long a ping may wait, with nothing heard, before the agent is gone (default 1.5 s). */
+  readonly replyWithinMs?: number;
   /** Where refused connections are counted (one summary line per interval, each at debug). */
   readonly refusals: RefusalLog;
   /** Where agents' `stats` go (metrics/ecs-collector.ts); answers how many were of tasks not on the instance. */
@@ -53,10 +57,13 @@ export interface AgentSocket {
   readonly readyState: number;
   readonly OPEN: number;
   send(data: string): void;
+  /** A WebSocket ping: the peer's WebSocket answers with a pong by itself. */
+  ping(): void;
   close(code: number, reason: string): void;
   terminate(): void;
   on(event: "message", listener: (data: Buffer, isBinary: boolean) => void): unknown;
   on(event: "close", listener: () => void): unknown;
+  on(event: "pong", listener: () => void): unknown;
   on(event: "error", listener: (err: Error) => void): unknown;
 }
 
@@ -84,17 +91,21 @@ interface Session {
   readonly principal: Principal;
   readonly socket: AgentSocket;
   seq: number;
-  lastSeenMs: number;
+  readonly liveness: Liveness;
+  /** Set when the hub ends the session for silence: when the agent was last heard from. */
+  silentSinceMs?: number;
   /** Desired status last sent per task, so that only real changes are pushed. */
   readonly sent: Map<string, TaskSpec["desiredStatus"]>;
   /** Set once the manifest is sent: before it, changes wait for the manifest, which carries them all. */
   manifestSent: boolean;
+  /** Specs changed in this turn of the event loop, sent in one payload at its end. */
+  readonly pending: Map<string, TaskSpec>;
 }
 
 /**
  * The server's end of the agent channel (see agent-protocol/messages.ts): authenticates agents,
  * keeps one session per container instance, pushes desired state, records reported state, and
- * marks instances disconnected when their heartbeats stop.
+ * marks instances disconnected when they stop answering pings (liveness.ts).
  *
  * Identity: a handshake is signed by root or by the instance's own agent (ecs:Poll on it, see
  * auth/authorize.ts), carries a fresh nonce and is good once (a replay is refused before any
@@ -104,7 +115,13 @@ export class AgentHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 << 20 });
   private readonly sessions = new Map<string, Session>();
   private readonly heartbeatMs: number;
+  private readonly replyWithinMs: number;
   private readonly timer: NodeJS.Timeout;
+  private judging = false;
+  private readonly reports: ReportBatcher;
+  /** Sessions with specs pending, and whether their payloads are scheduled. */
+  private readonly pushing = new Set<Session>();
+  private pushScheduled = false;
   private readonly unsubscribe: () => void;
   private readonly handshakes = new ReplayGuard();
   private closing = false;
@@ -112,8 +129,11 @@ export class AgentHub {
   private refused = 0;
 
   constructor(private readonly opts: AgentHubOptions) {
-    this.heartbeatMs = opts.heartbeatMs ?? 2000;
-    this.timer = setInterval(() => this.tick(), this.heartbeatMs);
+    this.reports = new ReportBatcher(opts.store, opts.now);
+    this.heartbeatMs = opts.heartbeatMs ?? defaultLiveness.heartbeatMs;
+    this.replyWithinMs = opts.replyWithinMs ?? defaultLiveness.replyWithinMs;
+    // Checked four times a period, so that silence is noticed within a quarter period of its limit.
+    this.timer = setInterval(() => this.tick(), this.heartbeatMs / 4);
     this.unsubscribe = opts.store.changes.subscribe((c) => {
       if (c.kind === "task") this.push(c.record.containerInstanceArn, agentSpec(c.record));
       // Deregistration revokes the agent's credential; its open session ends with it.
@@ -184,7 +204,8 @@ export class AgentHub {
    */
   attach(instanceArn: string, principal: Principal, socket: AgentSocket): void {
     this.sessions.get(instanceArn)?.socket.terminate();
-    const session: Session = { instanceArn, principal, socket, seq: 0, lastSeenMs: this.opts.now(), sent: new Map(), manifestSent: false };
+    const liveness = new Liveness({ heartbeatMs: this.heartbeatMs, replyWithinMs: this.replyWithinMs }, this.opts.now());
+    const session: Session = { instanceArn, principal, socket, seq: 0, liveness, sent: new Map(), manifestSent: false, pending: new Map() };
     this.sessions.set(instanceArn, session);
     const log = this.opts.logger.child({ containerInstance: instanceArn, principal: principal.arn });
     log.info("agent connected");
@@ -192,8 +213,9 @@ export class AgentHub {
     // unmasked frames) here and then closes the socket with the matching close code: the session
     // ends, the process never does.
     socket.on("error", (err) => log.warn({ err: excerpt(err.message) }, "agent channel protocol error"));
+    socket.on("pong", () => liveness.heard(this.opts.now()));
     socket.on("message", (data: Buffer, isBinary: boolean) => {
-      session.lastSeenMs = this.opts.now();
+      liveness.heard(this.opts.now());
       if (isBinary) return socket.close(closeCodes.unsupportedData, "the agent channel carries text frames");
       let msg: AgentMessage;
       try {
@@ -212,7 +234,7 @@ export class AgentHub {
       if (this.closing || this.sessions.get(instanceArn) !== session) return;
       this.sessions.delete(instanceArn);
       log.info("agent disconnected");
-      this.setConnected(instanceArn, false).catch((err: unknown) => log.error({ err }, "could not record disconnect"));
+      this.setConnected(instanceArn, false, session.silentSinceMs).catch((err: unknown) => log.error({ err }, "could not record disconnect"));
     });
   }
 
@@ -221,19 +243,23 @@ export class AgentHub {
       case "hello": {
         if (msg.protocolVersion !== protocolVersion) throw new Error(`protocol version ${msg.protocolVersion} is not ${protocolVersion}`);
         // Everything the agent knows, in one write: an agent with hundreds of tasks reconnects in one commit.
-        this.refuse(session, await this.record(session.instanceArn, msg.tasks), log);
+        this.refuse(session, await this.reports.submit(session.instanceArn, msg.tasks), log);
         await this.setConnected(session.instanceArn, true);
         const tasks = await this.opts.store.read((tx) => tx.tasks.holdingResources(session.instanceArn));
         const specs = tasks.map((t) => ({ ...agentSpec(t), created: t.known?.containers.some((c) => c.runtimeId !== undefined) ?? false }));
         specs.forEach((s) => session.sent.set(s.taskArn, s.desiredStatus));
-        this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs });
+        this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs, batchReports: true });
         session.manifestSent = true;
         return;
       }
       case "taskState":
         // A refused report is acknowledged too: retrying it could never change the answer.
-        this.refuse(session, await this.record(session.instanceArn, [msg.report]), log);
+        this.refuse(session, await this.reports.submit(session.instanceArn, [msg.report]), log);
         this.send(session, { type: "stateAck", id: msg.id });
+        return;
+      case "taskStates":
+        this.refuse(session, await this.reports.submit(session.instanceArn, msg.reports.map((r) => r.report)), log);
+        this.send(session, { type: "stateAcks", ids: msg.reports.map((r) => r.id) });
         return;
       case "stats": {
         const refused = this.opts.onStats?.(session.instanceArn, msg.tasks) ?? 0;
@@ -260,57 +286,72 @@ export class AgentHub {
     return this.refused;
   }
 
-  /**
-   * Records reports of tasks placed on `instanceArn` durably (the change log carries them on); returns
-   * the reports refused because their task is on another instance. Reports of unknown tasks are ignored.
-   */
-  private async record(instanceArn: string, reports: readonly TaskReport[]): Promise<TaskReport[]> {
-    const refused: TaskReport[] = [];
-    await this.opts.store.write(async (tx) => {
-      for (const report of reports) {
-        const task = await tx.tasks.get(report.taskArn);
-        if (!task) continue;
-        if (task.containerInstanceArn !== instanceArn) {
-          refused.push(report);
-          continue;
-        }
-        const next = applyReport(task, report, this.opts.now());
-        if (next !== task) await tx.tasks.put(next);
-      }
-    });
-    return refused;
-  }
-
-  private async setConnected(instanceArn: string, agentConnected: boolean): Promise<void> {
+  /** `sinceMs`: when the agent went away, if before now (a silent agent: when it was last heard). */
+  private async setConnected(instanceArn: string, agentConnected: boolean, sinceMs?: number): Promise<void> {
     await this.opts.store.write(async (tx) => {
       const current = await tx.containerInstances.get(instanceArn);
       if (!current || current.agentConnected === agentConnected) return;
       await tx.containerInstances.put({
         ...current,
         agentConnected,
-        agentDisconnectedAtMs: agentConnected ? current.agentDisconnectedAtMs : this.opts.now(),
+        agentDisconnectedAtMs: agentConnected ? current.agentDisconnectedAtMs : (sinceMs ?? this.opts.now()),
         version: current.version + 1,
       });
     });
   }
 
+  /** Queues a changed spec for its instance's agent: one payload per agent per turn of the event loop. */
   private push(instanceArn: string, spec: TaskSpec): void {
     const session = this.sessions.get(instanceArn);
     if (!session?.manifestSent || session.sent.get(spec.taskArn) === spec.desiredStatus) return;
     session.sent.set(spec.taskArn, spec.desiredStatus);
-    this.send(session, { type: "payload", seq: ++session.seq, tasks: [spec] });
+    session.pending.set(spec.taskArn, spec);
+    this.pushing.add(session);
+    if (this.pushScheduled) return;
+    this.pushScheduled = true;
+    setImmediate(() => {
+      this.pushScheduled = false;
+      for (const s of this.pushing) {
+        this.send(s, { type: "payload", seq: ++s.seq, tasks: [...s.pending.values()] });
+        s.pending.clear();
+      }
+      this.pushing.clear();
+    });
   }
 
   private send(session: Session, msg: ServerMessage): void {
     if (session.socket.readyState === session.socket.OPEN) session.socket.send(JSON.stringify(msg));
   }
 
-  /** Heartbeats out; sessions silent for three periods are closed (and so marked disconnected). */
+  /**
+   * Pings the sessions due one, then judges silence once what already arrived has been read: the
+   * verdict waits for setImmediate, which runs after the event loop's poll phase, so pongs that came
+   * while the loop was busy (a long commit, a GC pause) are heard before anyone is judged silent.
+   */
   private tick(): void {
     const now = this.opts.now();
     for (const session of this.sessions.values()) {
-      if (now - session.lastSeenMs > 3 * this.heartbeatMs) session.socket.terminate();
-      else this.send(session, { type: "heartbeat" });
+      if (!session.liveness.pingDue(now) || session.socket.readyState !== session.socket.OPEN) continue;
+      session.socket.ping();
+      session.liveness.pinged(now);
+    }
+    if (this.judging) return;
+    this.judging = true;
+    setImmediate(() => {
+      this.judging = false;
+      this.judge();
+    });
+  }
+
+  /** Ends the sessions of agents silent past the limit (and so marks them disconnected since last heard). */
+  private judge(): void {
+    if (this.closing) return;
+    const now = this.opts.now();
+    for (const session of this.sessions.values()) {
+      if (!session.liveness.silent(now)) continue;
+      session.silentSinceMs = session.liveness.lastHeardMs;
+      this.opts.logger.warn({ containerInstance: session.instanceArn, silentMs: now - session.liveness.lastHeardMs }, "agent silent: session ended");
+      session.socket.terminate();
     }
   }
 

@@ -36,10 +36,21 @@ export class FakeSocket extends EventEmitter implements AgentSocket {
   readonly sent: ServerMessage[] = [];
   closedWith: { code: number; reason: string } | undefined;
   terminated = false;
+  /** WebSocket pings the hub sent. */
+  pings = 0;
 
   send(data: string): void {
     this.sent.push(parseFrame(serverMessage, data));
     this.emit("sent");
+  }
+
+  ping(): void {
+    this.pings++;
+  }
+
+  /** The agent's WebSocket answers a ping. */
+  pong(): void {
+    this.emit("pong");
   }
 
   close(code: number, reason: string): void {
@@ -161,8 +172,12 @@ export interface HubWorld {
   readonly heartbeatMs: number;
   /** The hub's clock. */
   nowMs(): number;
-  /** Advances the clock and the hub's timer together, one heartbeat period at a time. */
+  /** Advances the clock and the hub's timer together, a quarter heartbeat period (its check period) at a time. */
   elapse(periods: number): void;
+  /** Moves the clock only, as if the hub's event loop had been busy that long, then runs its timer once. */
+  stall(ms: number): void;
+  /** Resolves once the hub has judged silence after the timer's last run (its verdict waits for setImmediate). */
+  judged(): Promise<void>;
   /** Opens a session for an instance as its own agent. */
   connect(instance: string): FakeSocket;
 }
@@ -200,11 +215,16 @@ export async function aHub(t: TestContext, seed: { instances?: ContainerInstance
     heartbeatMs,
     nowMs: () => now,
     elapse: (periods) => {
-      for (let p = 0; p < periods; p++) {
-        now += heartbeatMs;
-        t.mock.timers.tick(heartbeatMs);
+      for (let q = 0; q < periods * 4; q++) {
+        now += heartbeatMs / 4;
+        t.mock.timers.tick(heartbeatMs / 4);
       }
     },
+    stall: (ms) => {
+      now += ms;
+      t.mock.timers.tick(heartbeatMs / 4);
+    },
+    judged: () => new Promise((resolve) => setImmediate(resolve)),
     connect: (instance) => {
       const socket = new FakeSocket();
       hub.attach(instanceArn(instance), principalOf(instance), socket);

@@ -12,7 +12,15 @@ import { z } from "zod";
  *   acknowledges each with `ack`. Anything unacknowledged is covered by the next connect's manifest.
  * - The agent reports every known-status change with `taskState`, in order per task; the server
  *   answers `stateAck` with the same id once the report is durable, and the agent retries until then.
- * - Both sides send `heartbeat` every `heartbeatMs`; a peer silent for three periods is gone.
+ *   A server whose manifest says `batchReports` takes `taskStates` instead: every report the agent
+ *   made in one turn of its event loop, in one frame, answered by one `stateAcks` once all are
+ *   durable (the server records the reports of every agent that arrived in one turn in one write).
+ *   Likewise the server sends one `payload` per agent per turn, with every task changed in it.
+ * - The server sends a WebSocket ping every `heartbeatMs` (given in the manifest), which the agent's
+ *   WebSocket answers with a pong by itself; an agent that leaves a ping unanswered (nothing heard at
+ *   all) for 1.5 s is gone (agent-hub/liveness.ts). The agent treats a server unheard for three
+ *   periods, and at least 10 s, as gone. The `heartbeat` message remains for older peers: the agent
+ *   answers one, the server counts one as hearing from the agent.
  * - The agent sends `stats` (its running tasks' CPU and memory use) every few seconds; the server
  *   counts them only for tasks placed on the session's own instance.
  *
@@ -121,6 +129,9 @@ export const taskUsage = z.object({
 });
 export type TaskUsage = z.infer<typeof taskUsage>;
 
+/** At most this many reports in one `taskStates` message. */
+export const maxReportsPerMessage = 1000;
+
 /** At most this many tasks' usage in one `stats` message (an instance runs far fewer). */
 export const maxStatsPerMessage = 1000;
 
@@ -128,6 +139,7 @@ export const agentMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("hello"), protocolVersion: z.number().int(), tasks: z.array(taskReport) }),
   z.object({ type: z.literal("ack"), seq: z.number().int() }),
   z.object({ type: z.literal("taskState"), id: z.number().int(), report: taskReport }),
+  z.object({ type: z.literal("taskStates"), reports: z.array(z.object({ id: z.number().int(), report: taskReport })).min(1).max(maxReportsPerMessage) }),
   z.object({ type: z.literal("heartbeat") }),
   /** Resource use of the instance's running tasks, every few seconds; not acknowledged (a lost batch is a gap in the metrics). */
   z.object({ type: z.literal("stats"), tasks: z.array(taskUsage).max(maxStatsPerMessage) }),
@@ -135,9 +147,10 @@ export const agentMessage = z.discriminatedUnion("type", [
 export type AgentMessage = z.infer<typeof agentMessage>;
 
 export const serverMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("manifest"), seq: z.number().int(), tasks: z.array(taskSpec), heartbeatMs: z.number().int() }),
+  z.object({ type: z.literal("manifest"), seq: z.number().int(), tasks: z.array(taskSpec), heartbeatMs: z.number().int(), batchReports: z.boolean().optional() }),
   z.object({ type: z.literal("payload"), seq: z.number().int(), tasks: z.array(taskSpec) }),
   z.object({ type: z.literal("stateAck"), id: z.number().int() }),
+  z.object({ type: z.literal("stateAcks"), ids: z.array(z.number().int()) }),
   z.object({ type: z.literal("heartbeat") }),
   z.object({ type: z.literal("error"), message: z.string() }),
 ]);

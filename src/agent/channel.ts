@@ -13,6 +13,7 @@ import {
   type TaskSpec,
   type TaskUsage,
   maxStatsPerMessage,
+  maxReportsPerMessage,
 } from "../agent-protocol/messages.js";
 import type { AccessKey } from "../auth/credentials-file.js";
 
@@ -34,8 +35,15 @@ export interface ChannelOptions {
 /**
  * The agent's end of the agent channel (agent-protocol/messages.ts). Keeps one WebSocket open,
  * reconnecting with jittered exponential backoff (250 ms to 30 s); sends state reports in order,
- * retrying each until the server has acknowledged it; answers heartbeats and notices a silent server.
+ * retrying each until the server has acknowledged it; notices a silent server.
+ *
+ * The server pings every `heartbeatMs` (WebSocket pings, which ws answers with pongs by itself,
+ * before any of this code runs). A server unheard for `serverSilenceMs` is gone: three periods, but
+ * never less than 10 s, because a reconnect costs the server a full hello and manifest exactly when
+ * it is busiest, and a control plane that stalls for a few seconds has not lost its agents.
  */
+export const minServerSilenceMs = 10_000;
+
 export class AgentChannel {
   private socket?: WebSocket;
   private stopped = false;
@@ -43,10 +51,19 @@ export class AgentChannel {
   private nextReportId = 1;
   /** Reports not yet acknowledged, in the order they were made. */
   private readonly unacked = new Map<number, TaskReport>();
+  /** Ids of unacknowledged reports already sent on this connection. */
+  private readonly sentHere = new Set<number>();
+  /** This connection's manifest has come: reports may go (before it, they wait). */
+  private ready = false;
+  /** The server takes `taskStates` (its manifest said so). */
+  private batches = false;
+  private flushScheduled = false;
   private heartbeatMs = 5000;
   private lastHeardMs = 0;
   private watchdog?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
+  /** WebSocket pings heard from the server (each answered by ws with a pong). */
+  pingsHeard = 0;
 
   constructor(private readonly opts: ChannelOptions) {}
 
@@ -58,13 +75,36 @@ export class AgentChannel {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  /** Queues a report; it is sent now if connected, and again on every reconnect until acknowledged. */
+  /**
+   * Queues a report. The reports of one turn of the event loop go together at its end, in one
+   * `taskStates` frame (the server records them in one write), and again after every reconnect's
+   * manifest until acknowledged.
+   */
   report(report: TaskReport): void {
     // A newer report of the same task supersedes an unacknowledged older one.
     for (const [id, r] of this.unacked) if (r.taskArn === report.taskArn) this.unacked.delete(id);
     const id = this.nextReportId++;
     this.unacked.set(id, report);
-    this.send({ type: "taskState", id, report });
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Sends the unacknowledged reports not yet sent on this connection, once its manifest has come. */
+  private flush(): void {
+    if (!this.ready || !this.connected) return;
+    const due = [...this.unacked].filter(([id]) => !this.sentHere.has(id));
+    due.forEach(([id]) => this.sentHere.add(id));
+    if (!this.batches) {
+      for (const [id, report] of due) this.send({ type: "taskState", id, report });
+      return;
+    }
+    for (let i = 0; i < due.length; i += maxReportsPerMessage) {
+      this.send({ type: "taskStates", reports: due.slice(i, i + maxReportsPerMessage).map(([id, report]) => ({ id, report })) });
+    }
   }
 
   /** Sends the running tasks' resource use now if connected; dropped otherwise (a gap in the metrics, not a backlog). */
@@ -85,8 +125,13 @@ export class AgentChannel {
       this.attempt = 0;
       this.lastHeardMs = Date.now();
       this.opts.logger.info("connected to the control plane");
+      this.ready = false;
+      this.sentHere.clear();
       this.send({ type: "hello", protocolVersion, tasks: this.opts.knownTasks() });
-      for (const [id, report] of this.unacked) this.send({ type: "taskState", id, report });
+    });
+    socket.on("ping", () => {
+      this.pingsHeard++;
+      this.lastHeardMs = Date.now();
     });
     socket.on("message", (data: Buffer) => {
       this.lastHeardMs = Date.now();
@@ -117,6 +162,9 @@ export class AgentChannel {
         this.startWatchdog();
         this.opts.onDesired(msg.tasks, true);
         this.send({ type: "ack", seq: msg.seq });
+        this.batches = msg.batchReports === true;
+        this.ready = true;
+        this.flush();
         return;
       case "payload":
         this.opts.onDesired(msg.tasks, false);
@@ -124,8 +172,16 @@ export class AgentChannel {
         return;
       case "stateAck":
         this.unacked.delete(msg.id);
+        this.sentHere.delete(msg.id);
+        return;
+      case "stateAcks":
+        for (const id of msg.ids) {
+          this.unacked.delete(id);
+          this.sentHere.delete(id);
+        }
         return;
       case "heartbeat":
+        // Servers before WebSocket pings sent these and expected one back.
         this.send({ type: "heartbeat" });
         return;
       case "error":
@@ -134,11 +190,12 @@ export class AgentChannel {
     }
   }
 
-  /** A server silent for three heartbeat periods is gone: drop the socket and reconnect. */
+  /** A server silent for `serverSilenceMs` is gone: drop the socket and reconnect. */
   private startWatchdog(): void {
     clearInterval(this.watchdog);
+    const silenceMs = Math.max(3 * this.heartbeatMs, minServerSilenceMs);
     this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastHeardMs > 3 * this.heartbeatMs) this.socket?.terminate();
+      if (Date.now() - this.lastHeardMs > silenceMs) this.socket?.terminate();
     }, this.heartbeatMs);
   }
 

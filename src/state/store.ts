@@ -205,6 +205,11 @@ export interface TaskReader {
   findRun(cluster: string, token: string): Promise<RunTaskRecord | undefined>;
   /** Counts of a cluster's tasks by lastStatus, for the cluster's statistics. */
   countByStatus(cluster: string): Promise<ReadonlyMap<string, number>>;
+  /**
+   * The ARN and lastStatus of each of a cluster's tasks not STOPPED, read as one snapshot: what an
+   * index that then follows the change log starts from (api/ecs/cluster-counts.ts).
+   */
+  openStatuses(cluster: string): Promise<readonly { readonly arn: string; readonly lastStatus: string }[]>;
 }
 export interface TaskRepository extends TaskReader {
   /** Saves over the version read (`version` one higher); throws VersionConflictError if it changed since. */
@@ -223,6 +228,8 @@ export interface ServiceQuery extends PageRequest {
 
 export interface ServiceReader {
   get(cluster: string, name: string): Promise<ServiceRecord | undefined>;
+  /** The name and status of each of a cluster's services not INACTIVE, read as one snapshot (api/ecs/cluster-counts.ts). */
+  openStatuses(cluster: string): Promise<readonly { readonly name: string; readonly status: string }[]>;
   /** A cluster's services ordered by name. */
   list(cluster: string, query: ServiceQuery): Promise<Page<ServiceRecord>>;
   /** Newest first, at most `limit`. */

@@ -102,6 +102,11 @@ export class BerthServer {
     });
   }
 
+  /** Sends a signal without waiting for anything (SIGSTOP freezes the server, SIGCONT thaws it). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child!.kill(signal);
+  }
+
   /** Starts the server again on the same port and data directory; `whileDown` runs between stop and start. */
   async restart(whileDown?: () => Promise<void>): Promise<void> {
     const port = new URL(this.endpoint).port;

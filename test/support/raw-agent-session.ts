@@ -55,7 +55,7 @@ export interface SessionEnd {
   readonly reason?: string;
 }
 
-/** One agent session opened by hand. Answers the server's heartbeats so that it stays open. */
+/** One agent session opened by hand. Answers the server's pings (and heartbeat messages) so that it stays open. */
 export class RawAgentSession {
   /** Parsed JSON of every text frame the server sent. */
   readonly messages: Record<string, unknown>[] = [];
@@ -185,6 +185,9 @@ export class RawAgentSession {
       this.endState ??= payload.length >= 2 ? { closeCode: payload.readUInt16BE(0), reason: payload.subarray(2).toString("utf8") } : {};
       // Complete the closing handshake, as a client must.
       if (!this.socket.destroyed) this.socket.end(encodeFrame({ opcode: opcodes.close, payload: payload.subarray(0, 2) }));
+    } else if (opcode === opcodes.ping) {
+      // RFC 6455 §5.5.2: a pong with the ping's payload; the server ends sessions that do not answer.
+      if (this.isOpen && !this.socket.destroyed) this.write(encodeFrame({ opcode: opcodes.pong, payload }));
     } else if (opcode === opcodes.text) {
       const msg = JSON.parse(payload.toString("utf8")) as Record<string, unknown>;
       this.messages.push(msg);

@@ -37,6 +37,8 @@ export class SimulatedAgent {
   containerInstanceArn = "";
   /** The instance's own credential, with `identity: "own"`. */
   credential?: AgentCredential;
+  /** Manifests received: one per (re)connect the server answered. */
+  manifests = 0;
 
   constructor(private readonly opts: SimulatedAgentOptions) {}
 
@@ -74,11 +76,19 @@ export class SimulatedAgent {
         knownTasks: () => [...this.tasks.values()],
         onDesired: (specs, complete) => {
           this.apply(specs, complete);
-          if (complete) resolve();
+          if (complete) {
+            this.manifests++;
+            resolve();
+          }
         },
       });
       this.channel.start();
     });
+  }
+
+  /** WebSocket pings heard from the server on the current connection. */
+  get pingsHeard(): number {
+    return this.channel?.pingsHeard ?? 0;
   }
 
   /** Tasks this agent runs now (reported RUNNING and not since stopped). */

@@ -14,10 +14,30 @@ export async function countServices(tx: ReadTx, cluster: string, status: "ACTIVE
   return n;
 }
 
+/**
+ * How a cluster's open tasks (by lastStatus) and services (by status) are counted: by scans of the
+ * store (`scanCounts`), or from memory (cluster-counts.ts).
+ */
+export interface CountsByStatus {
+  tasksByStatus(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>>;
+  servicesByStatus(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>>;
+}
+
+export const scanCounts: CountsByStatus = {
+  tasksByStatus: (tx, cluster) => tx.tasks.countByStatus(cluster),
+  servicesByStatus: async (tx, cluster) => new Map([["ACTIVE", await countServices(tx, cluster, "ACTIVE")], ["DRAINING", await countServices(tx, cluster, "DRAINING")]]),
+};
+
 /** The ECS shape of a cluster; counts are derived from the tasks, services and instances it holds. */
-export async function toCluster(tx: ReadTx, record: ClusterRecord, include: ReadonlySet<ClusterField>): Promise<Cluster> {
-  const byStatus = await tx.tasks.countByStatus(record.name);
-  const activeServices = await countServices(tx, record.name, "ACTIVE");
+export async function toCluster(
+  tx: ReadTx,
+  record: ClusterRecord,
+  include: ReadonlySet<ClusterField>,
+  counts: CountsByStatus = scanCounts,
+): Promise<Cluster> {
+  const byStatus = await counts.tasksByStatus(tx, record.name);
+  const services = await counts.servicesByStatus(tx, record.name);
+  const activeServices = services.get("ACTIVE") ?? 0;
   const running = byStatus.get("RUNNING") ?? 0;
   const pending = (byStatus.get("PROVISIONING") ?? 0) + (byStatus.get("PENDING") ?? 0) + (byStatus.get("ACTIVATING") ?? 0);
   const cluster: Cluster = {
@@ -45,7 +65,7 @@ export async function toCluster(tx: ReadTx, record: ClusterRecord, include: Read
       { name: "runningFargateTasksCount", value: "0" },
       { name: "pendingFargateTasksCount", value: "0" },
       { name: "activeEC2ServiceCount", value: String(activeServices) },
-      { name: "drainingEC2ServiceCount", value: String(await countServices(tx, record.name, "DRAINING")) },
+      { name: "drainingEC2ServiceCount", value: String(services.get("DRAINING") ?? 0) },
     ];
   }
   return cluster;

@@ -31,7 +31,7 @@ import { countServices, toCluster } from "./cluster-view.js";
 
 const clusterFields: readonly ClusterField[] = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"];
 
-export function clusterOperations({ store }: EcsDeps): Record<string, Operation> {
+export function clusterOperations({ store, counts }: EcsDeps): Record<string, Operation> {
   return {
     CreateCluster: operation<CreateClusterRequest>(CreateClusterRequest$, async (input, ctx) => {
       const name = validateClusterName(input.clusterName ?? "default");
@@ -72,7 +72,7 @@ export function clusterOperations({ store }: EcsDeps): Record<string, Operation>
         const failures: Failure[] = [];
         for (const ref of refs) {
           const record = await tx.clusters.get(clusterName(ref));
-          if (record) clusters.push(await toCluster(tx, record, include));
+          if (record) clusters.push(await toCluster(tx, record, include, counts));
           // ECS names a missing cluster by its full ARN, however the request named it.
           else failures.push({ arn: clusterArn(ctx.partition, clusterName(ref)), reason: "MISSING" });
         }

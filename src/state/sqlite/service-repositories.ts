@@ -19,6 +19,7 @@ export class SqliteServices implements ServiceRepository {
   private readonly insertStmt: Statement<[ServiceRow]>;
   private readonly updateStmt: Statement<[ServiceRow]>;
   private readonly versionStmt: Statement<[string, string], VersionRow>;
+  private readonly openStmt: Statement<[string], { name: string; status: string }>;
   private readonly eventsStmt: Statement<[string, number], DocRow>;
   private readonly addEventStmt: Statement<[string, string]>;
   private readonly pruneStmt: Statement<[string, string, number]>;
@@ -38,6 +39,7 @@ export class SqliteServices implements ServiceRepository {
        WHERE cluster = @cluster AND name = @name AND version = @version - 1`,
     );
     this.versionStmt = db.prepare("SELECT version FROM services WHERE cluster = ? AND name = ?");
+    this.openStmt = db.prepare("SELECT name, status FROM services WHERE cluster = ? AND status <> 'INACTIVE'");
     this.eventsStmt = db.prepare("SELECT doc FROM service_events WHERE service_arn = ? ORDER BY seq DESC LIMIT ?");
     this.addEventStmt = db.prepare("INSERT INTO service_events (service_arn, doc) VALUES (?, ?)");
     this.pruneStmt = db.prepare(
@@ -49,6 +51,11 @@ export class SqliteServices implements ServiceRepository {
   get(cluster: string, name: string): Promise<ServiceRecord | undefined> {
     const row = this.getStmt.get(cluster, name);
     return Promise.resolve(row && parseDoc<ServiceRecord>(row));
+  }
+
+  openStatuses(cluster: string): Promise<readonly { readonly name: string; readonly status: string }[]> {
+    // One statement, run before this returns: one snapshot, with no change delivered in between.
+    return Promise.resolve(this.openStmt.all(cluster));
   }
 
   list(cluster: string, q: ServiceQuery): Promise<Page<ServiceRecord>> {

@@ -77,6 +77,7 @@ export class SqliteTasks implements TaskRepository {
   private readonly reservedStmt: Statement<[string], { r: string }>;
   private readonly ofServiceStmt: Statement<[string, string], DocRow>;
   private readonly countStmt: Statement<[string], { last_status: string; n: number }>;
+  private readonly openStmt: Statement<[string], { arn: string; last_status: string }>;
   private readonly insertStmt: Statement<Record<string, string | number | null>>;
   private readonly updateStmt: Statement<Record<string, string | number | null>>;
   private readonly versionStmt: Statement<[string], VersionRow>;
@@ -94,6 +95,7 @@ export class SqliteTasks implements TaskRepository {
     this.countStmt = db.prepare(
       "SELECT last_status, count(*) AS n FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED' GROUP BY last_status",
     );
+    this.openStmt = db.prepare("SELECT arn, last_status FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED'");
     this.insertStmt = db.prepare(
       `INSERT INTO tasks (arn, cluster, container_instance_arn, family, started_by, service_name, launch_type,
                           desired_status, last_status, stopped_at_ms, service_open, version, doc)
@@ -155,6 +157,11 @@ export class SqliteTasks implements TaskRepository {
 
   countByStatus(cluster: string): Promise<ReadonlyMap<string, number>> {
     return Promise.resolve(new Map(this.countStmt.all(cluster).map((r) => [r.last_status, r.n])));
+  }
+
+  openStatuses(cluster: string): Promise<readonly { readonly arn: string; readonly lastStatus: string }[]> {
+    // One statement, run before this returns: one snapshot, with no change delivered in between.
+    return Promise.resolve(this.openStmt.all(cluster).map((r) => ({ arn: r.arn, lastStatus: r.last_status })));
   }
 
   put(t: TaskRecord): Promise<void> {
