@@ -52,6 +52,8 @@ import { EcsMetricsCollector } from "./metrics/ecs-collector.js";
 import { metricsRoute, serverMetrics, timedStore } from "./metrics/prometheus.js";
 import { timedDoors } from "./metrics/api-timing.js";
 import { AlarmEvaluator } from "./controller/alarms/runner.js";
+import { applicationAutoScalingService } from "./api/application-autoscaling/service.js";
+import { AutoScalingRunner } from "./controller/autoscaling/runner.js";
 
 export interface RunningServer {
   /** The endpoint clients use, e.g. http://127.0.0.1:4400. */
@@ -149,6 +151,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       berthService({ store, iam: iamDeps, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
       eventsService({ store }),
       logsService({ store }),
+      applicationAutoScalingService({ store, newId, trackingAlarms: { periodSeconds: 60, highPeriods: config.targetTrackingPeriods.high, lowPeriods: config.targetTrackingPeriods.low } }),
     ],
     authenticator,
     partition,
@@ -223,7 +226,10 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     now: Date.now,
   });
   lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
-  const alarms = new AlarmEvaluator({ store, now: Date.now, logger: logger.child({ component: "alarms" }), tickMs: config.alarmIntervalMs });
+  // Application Auto Scaling: alarm actions naming scaling policies, and scheduled actions.
+  const autoScaling = new AutoScalingRunner({ store, now: Date.now, logger: logger.child({ component: "autoscaling" }), tickMs: config.scheduleTickMs, newId });
+  autoScaling.start();
+  const alarms = new AlarmEvaluator({ store, now: Date.now, logger: logger.child({ component: "alarms" }), tickMs: config.alarmIntervalMs, onEvaluated: (a, newest) => autoScaling.alarmEvaluated(a, newest) });
   alarms.start();
   const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
   const ecsEvents = new EcsEventRunner({ store, planner, partition, logger: logger.child({ component: "ecs-events" }), now: Date.now });
@@ -257,6 +263,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       await schedules.stop();
       await ecsEvents.stop();
       await alarms.stop();
+      await autoScaling.stop();
       hub.close();
       await ecsMetrics.stop();
       await api.close();

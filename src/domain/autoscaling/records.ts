@@ -52,10 +52,13 @@ export interface TrackedMetric {
   readonly unit?: string | undefined;
 }
 
+export const ecsPredefinedMetrics = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"] as const;
+export type EcsPredefinedMetric = (typeof ecsPredefinedMetrics)[number];
+
 export interface TargetTrackingConfig {
   readonly targetValue: number;
   /** The predefined metric type, when the policy names one (ECSServiceAverageCPUUtilization, …). */
-  readonly predefined?: { readonly type: string; readonly resourceLabel?: string | undefined } | undefined;
+  readonly predefined?: { readonly type: EcsPredefinedMetric; readonly resourceLabel?: string | undefined } | undefined;
   /** The customized metric as given, when the policy has one. */
   readonly customized?: TrackedMetric | undefined;
   readonly scaleOutCooldownSeconds: number;

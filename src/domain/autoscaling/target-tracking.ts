@@ -4,7 +4,7 @@ import type { TargetTrackingConfig, TrackedMetric } from "./records.js";
 export function predefinedMetric(type: string, cluster: string, service: string): TrackedMetric | undefined {
   const name = type === "ECSServiceAverageCPUUtilization" ? "CPUUtilization" : type === "ECSServiceAverageMemoryUtilization" ? "MemoryUtilization" : undefined;
   if (!name) return undefined;
-  return { namespace: "AWS/ECS", name, dimensions: [{ name: "ClusterName", value: cluster }, { name: "ServiceName", value: service }], statistic: "Average", unit: "Percent" };
+  return { namespace: "AWS/ECS", name, dimensions: [{ name: "ClusterName", value: cluster }, { name: "ServiceName", value: service }], statistic: "Average" };
 }
 
 /** How the alarms of a target-tracking policy watch their metric: AWS's are 3 of 3 one-minute periods above the target, 15 of 15 below 90 % of it. */
