@@ -27,6 +27,8 @@ import { isClientAbort } from "./api/http-server.js";
 import { excerpt } from "./observability/excerpt.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { AlarmEvaluator } from "./controller/alarms/runner.js";
+import { AutoScalingRunner } from "./controller/autoscaling/runner.js";
+import { applicationAutoScalingService } from "./api/application-autoscaling/service.js";
 import { EcsEventRunner } from "./controller/ecs-events/runner.js";
 import { LoadBalancingController } from "./controller/load-balancing/controller.js";
 import { loadBalancerStopGate } from "./controller/load-balancing/stop-gate.js";
@@ -160,6 +162,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
           berthService({ store, iam: shared.iam, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
           eventsService({ store }),
           logsService({ store }),
+          applicationAutoScalingService({ store, newId, trackingAlarms: { periodSeconds: 60, highPeriods: config.targetTrackingPeriods.high, lowPeriods: config.targetTrackingPeriods.low } }),
         ],
         ...doorOptions,
       }),
@@ -208,7 +211,10 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
     now: Date.now,
   });
   lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
-  const alarms = new AlarmEvaluator({ store, now: Date.now, logger: logger.child({ component: "alarms" }), tickMs: config.alarmIntervalMs });
+  // Application Auto Scaling: alarm actions naming scaling policies, and scheduled actions.
+  const autoScaling = new AutoScalingRunner({ store, now: Date.now, logger: logger.child({ component: "autoscaling" }), tickMs: config.scheduleTickMs, newId });
+  autoScaling.start();
+  const alarms = new AlarmEvaluator({ store, now: Date.now, logger: logger.child({ component: "alarms" }), tickMs: config.alarmIntervalMs, onEvaluated: (a, newest) => autoScaling.alarmEvaluated(a, newest) });
   alarms.start();
   const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
   const ecsEvents = new EcsEventRunner({ store, planner, partition, logger: logger.child({ component: "ecs-events" }), now: Date.now });
@@ -238,6 +244,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
       await schedules.stop();
       await ecsEvents.stop();
       await alarms.stop();
+      await autoScaling.stop();
       hub.close();
       clusterCounts.close();
       await ecsMetrics.stop();

@@ -28,6 +28,7 @@ export function serverCommand(): Command {
     .option("--metrics-retention <duration>", "how long CloudWatch datapoints are kept (env BERTH_METRICS_RETENTION; default 360h, 15 days, as CloudWatch keeps one-minute data)")
     .option("--metrics-flush <duration>", "how often container statistics, aggregated per minute, are written to the store (env BERTH_METRICS_FLUSH; default 10s)")
     .option("--alarm-interval <duration>", "how often every CloudWatch alarm is evaluated (env BERTH_ALARM_INTERVAL; default 60s, as CloudWatch)")
+    .option("--target-tracking-periods <high,low>", "one-minute periods evaluated by target tracking's AlarmHigh and AlarmLow (env BERTH_TARGET_TRACKING_PERIODS; default 3,15, as AWS)")
     .option("--tls-cert <file>", "PEM certificate (with its chain): serve HTTPS, wss:// for agents and the registry over TLS (env BERTH_TLS_CERT)")
     .option("--tls-key <file>", "PEM private key of --tls-cert (env BERTH_TLS_KEY)")
     .option("--header-timeout <duration>", "a request whose headers take longer gets 408 and is closed (env BERTH_HEADER_TIMEOUT; default 10s)")

@@ -38,6 +38,7 @@ export interface RawServerConfig {
   readonly metricsRetention?: string | undefined;
   readonly metricsFlush?: string | undefined;
   readonly alarmInterval?: string | undefined;
+  readonly targetTrackingPeriods?: string | undefined;
   readonly tlsCert?: string | undefined;
   readonly tlsKey?: string | undefined;
   readonly headerTimeout?: string | undefined;
@@ -91,6 +92,8 @@ export interface ServerConfig {
   readonly metricsFlushMs: number;
   /** How often every CloudWatch alarm is evaluated (CloudWatch: each minute). */
   readonly alarmIntervalMs: number;
+  /** How many one-minute periods target tracking's AlarmHigh and AlarmLow evaluate (AWS: 3 and 15; tests shorten them). */
+  readonly targetTrackingPeriods: { readonly high: number; readonly low: number };
   /** Serve HTTPS (and wss:// for agents) with these files; plain HTTP when absent. */
   readonly tls: TlsFiles | undefined;
   /** Timeouts and the connection limit of the HTTP port. */
@@ -141,6 +144,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     metricsRetentionMs: positiveDuration("--metrics-retention", flags.metricsRetention ?? env.BERTH_METRICS_RETENTION ?? "360h"),
     metricsFlushMs: positiveDuration("--metrics-flush", flags.metricsFlush ?? env.BERTH_METRICS_FLUSH ?? "10s"),
     alarmIntervalMs: positiveDuration("--alarm-interval", flags.alarmInterval ?? env.BERTH_ALARM_INTERVAL ?? "60s"),
+    targetTrackingPeriods: trackingPeriods(flags.targetTrackingPeriods ?? env.BERTH_TARGET_TRACKING_PERIODS ?? "3,15"),
     http: {
       headersTimeoutMs: positiveDuration("--header-timeout", flags.headerTimeout ?? env.BERTH_HEADER_TIMEOUT ?? "10s"),
       bodyTimeoutMs: positiveDuration("--request-body-timeout", flags.requestBodyTimeout ?? env.BERTH_REQUEST_BODY_TIMEOUT ?? "30s"),
@@ -221,4 +225,12 @@ function registryHost(text: string | undefined): string | undefined {
     throw new Error(`--registry-host must be a host name or address with an optional port, such as registry.example.com or 10.0.0.5:4400 (no scheme or path); got '${text.slice(0, 80)}'.`);
   }
   return text;
+}
+
+/** `<high>,<low>`: the evaluation periods of target tracking's AlarmHigh and AlarmLow, each 1 to 60. */
+function trackingPeriods(text: string): { high: number; low: number } {
+  const m = /^(\d{1,2}),(\d{1,2})$/.exec(text.trim());
+  const [high, low] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (high < 1 || low < 1 || high > 60 || low > 60) throw new Error(`--target-tracking-periods must be <high>,<low>, two counts of one-minute periods from 1 to 60 (default 3,15); got '${text}'.`);
+  return { high, low };
 }

@@ -10,6 +10,7 @@ import type { EventRuleReader, EventRuleRepository } from "./event-rule-records.
 import type { ScheduleReader, ScheduleRepository } from "./schedule-records.js";
 import type { MetricReader, MetricRepository } from "./metric-records.js";
 import type { AlarmReader, AlarmRepository } from "./alarm-records.js";
+import type { AutoScalingReader, AutoScalingRepository } from "./autoscaling-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 import type { LogsReader, LogsRepository } from "./log-records.js";
@@ -54,6 +55,7 @@ export interface ReadTx {
   readonly schedules: ScheduleReader;
   readonly metrics: MetricReader;
   readonly alarms: AlarmReader;
+  readonly autoScaling: AutoScalingReader;
 }
 
 export interface WriteTx {
@@ -82,6 +84,7 @@ export interface WriteTx {
   readonly schedules: ScheduleRepository;
   readonly metrics: MetricRepository;
   readonly alarms: AlarmRepository;
+  readonly autoScaling: AutoScalingRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

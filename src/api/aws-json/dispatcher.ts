@@ -78,12 +78,25 @@ function parseBody(body: Uint8Array): unknown {
   }
 }
 
-/** JSON as AWS writes it: timestamps as epoch seconds, absent members omitted. */
+/**
+ * JSON as AWS writes it: timestamps as epoch seconds, absent members omitted. Dates are replaced in
+ * a copy first and the copy stringified without a replacer: a replacer is called for every value,
+ * which made a GetMetricData answer of 144,000 datapoints cost ~250 ms instead of ~30.
+ */
 export function serialize(output: object): string {
-  return JSON.stringify(output, function (this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    return raw instanceof Date ? raw.getTime() / 1000 : value;
-  });
+  return JSON.stringify(withEpochSeconds(output));
+}
+
+function withEpochSeconds(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(withEpochSeconds);
+  // Only plain objects are copied: anything else (a class with toJSON) is left to JSON.stringify, as before.
+  if (value === null || typeof value !== "object") return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) copy[k] = withEpochSeconds(v);
+  return copy;
 }
 
 function respond(status: number, requestId: string, body: string, errorType?: string): HttpResponse {

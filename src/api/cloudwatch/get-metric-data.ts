@@ -28,34 +28,61 @@ export function getMetricData(deps: CloudWatchDeps): CloudWatchOperation {
       if (!raw || raw.length === 0) throw missing("MetricDataQueries");
       const queries = raw.map(queryOf);
       checkIds(queries);
-      const values = new Map<string, Value>();
       const stats = queries.filter((x) => x.kind === "stat");
-      // One read for every metric of the request.
+      // One read for every metric of the request; each series comes back oldest first.
       const folded = await deps.store.read((tx) => Promise.all(stats.map((q) => tx.metrics.periods(q.metric, startMs, endMs, q.periodMs))));
+      const series = new Map<string, { times: number[]; values: number[] }>();
       stats.forEach((q, i) => {
-        const points = folded[i]!.filter((d) => q.unit === undefined || d.unit === q.unit).map((d) => [d.timestampMs, statistic(d, q.stat)] as const);
-        values.set(q.id, { kind: "series", points: new Map(points) });
-      });
-      for (const q of ordered(queries.filter((x) => x.kind === "expression"))) {
-        try {
-          values.set(q.id, evaluate(q.expr, (id) => values.get(id)));
-        } catch (e) {
-          if (e instanceof ExpressionError) throw invalid(`MetricDataQueries (Id ${q.id}).Expression`, q.id, e.message);
-          throw e;
+        const times: number[] = [];
+        const values: number[] = [];
+        for (const d of folded[i]!) {
+          if (q.unit !== undefined && d.unit !== q.unit) continue;
+          times.push(d.timestampMs);
+          values.push(statistic(d, q.stat));
         }
-      }
-      const allTimes = [...new Set([...values.values()].flatMap((v) => (v.kind === "series" ? [...v.points.keys()] : [])))];
+        series.set(q.id, { times, values });
+      });
+      const expressions = queries.filter((x) => x.kind === "expression");
+      const computed = expressions.length > 0 ? evaluateAll(expressions, series) : new Map<string, Value>();
+      const allTimes = expressions.length > 0 ? [...new Set([...computed.values()].flatMap((v) => (v.kind === "series" ? [...v.points.keys()] : [])))] : [];
+      const ascending = scanBy === "TimestampAscending";
       const results = queries
         .filter((q) => q.returnData)
         .map((q) => {
-          const v = values.get(q.id)!;
-          const pairs = v.kind === "series" ? [...v.points] : allTimes.map((t) => [t, v.value] as const);
-          pairs.sort((a, b) => (scanBy === "TimestampAscending" ? a[0] - b[0] : b[0] - a[0]));
-          return { Id: q.id, Label: q.label, Timestamps: pairs.map(([t]) => new Date(t)), Values: pairs.map(([, x]) => x), StatusCode: "Complete" };
+          const stat = series.get(q.id);
+          let times: number[];
+          let values: number[];
+          if (stat) {
+            // Already in time order: the store's; reversed for the default, newest first.
+            times = ascending ? stat.times : [...stat.times].reverse();
+            values = ascending ? stat.values : [...stat.values].reverse();
+          } else {
+            const v = computed.get(q.id)!;
+            const pairs = v.kind === "series" ? [...v.points] : allTimes.map((t) => [t, v.value] as const);
+            pairs.sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
+            times = pairs.map(([t]) => t);
+            values = pairs.map(([, x]) => x);
+          }
+          return { Id: q.id, Label: q.label, Timestamps: times.map((t) => new Date(t)), Values: values, StatusCode: "Complete" };
         });
       return { MetricDataResults: results, Messages: [] };
     },
   };
+}
+
+/** The values of every query once metric math has run: the metrics' series, then each expression after those it reads. */
+function evaluateAll(expressions: readonly Extract<Query, { kind: "expression" }>[], series: ReadonlyMap<string, { times: number[]; values: number[] }>): Map<string, Value> {
+  const values = new Map<string, Value>();
+  for (const [id, s] of series) values.set(id, { kind: "series", points: new Map(s.times.map((t, i) => [t, s.values[i]!])) });
+  for (const q of ordered(expressions)) {
+    try {
+      values.set(q.id, evaluate(q.expr, (id) => values.get(id)));
+    } catch (e) {
+      if (e instanceof ExpressionError) throw invalid(`MetricDataQueries (Id ${q.id}).Expression`, q.id, e.message);
+      throw e;
+    }
+  }
+  return values;
 }
 
 function queryOf(q: Params, i: number): Query {

@@ -46,6 +46,7 @@ import { findTaskDefinition } from "../../domain/lookups.js";
 import { launchCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
+import { withDesiredCount } from "../../domain/desired-count.js";
 
 const eventsShown = 100;
 
@@ -147,7 +148,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             next = { ...next, capacityProviderStrategy: strategyItems(capacity) };
             redeploy = true;
           }
-          if (input.desiredCount !== undefined) next = { ...next, desiredCount: input.desiredCount };
+          if (input.desiredCount !== undefined) next = withDesiredCount(next, input.desiredCount);
           if (input.deploymentConfiguration) {
             next = { ...next, deploymentConfiguration: deploymentConfig(current.deploymentConfiguration, input.deploymentConfiguration, current.schedulingStrategy) };
           }

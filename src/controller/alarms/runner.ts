@@ -12,6 +12,8 @@ export interface AlarmEvaluatorOptions {
   readonly tickMs: number;
   /** Told of each state change after it is committed (alarm actions: auto scaling's step policies). */
   readonly onTransition?: (alarm: AlarmRecord, from: AlarmRecord["state"]) => void;
+  /** Told after every evaluation: the alarm as it stands and its newest period with data, if any (alarm actions: auto scaling). */
+  readonly onEvaluated?: (alarm: AlarmRecord, newest: { readonly startMs: number; readonly value: number | undefined } | undefined) => void;
 }
 
 /**
@@ -58,8 +60,13 @@ export class AlarmEvaluator {
         .filter((p) => alarm.unit === undefined || p.unit === alarm.unit)
         .map((p) => [p.timestampMs, statistic(p, alarm.statistic)]),
     );
-    const result = evaluateAlarm(alarm, starts.map((startMs) => ({ startMs, value: byStart.get(startMs) })));
-    if (!result || result.state === alarm.state) return;
+    const range = starts.map((startMs) => ({ startMs, value: byStart.get(startMs) }));
+    const newest = range.findLast((p) => p.value !== undefined);
+    const result = evaluateAlarm(alarm, range);
+    if (!result || result.state === alarm.state) {
+      this.opts.onEvaluated?.(alarm, newest);
+      return;
+    }
     const next: AlarmRecord = { ...alarm, state: result.state, stateReason: result.reason, stateReasonData: result.reasonData, stateUpdatedAtMs: nowMs, stateTransitionedAtMs: nowMs };
     const saved = await this.opts.store.write(async (tx) => {
       const current = await tx.alarms.get(alarm.name);
@@ -72,6 +79,7 @@ export class AlarmEvaluator {
     if (saved) {
       this.opts.logger.info({ alarm: alarm.name, from: alarm.state, to: next.state }, "alarm state changed");
       this.opts.onTransition?.(next, alarm.state);
+      this.opts.onEvaluated?.(next, newest);
     }
   }
 }

@@ -25,7 +25,7 @@ describe("the SQLite metric repository", () => {
     const store = new SqliteStore({ path: ":memory:" });
     const minutes = [0, 1, 4, 5, 9, 10, 12].map((m, i) => ({ ...point(web, m * 60_000, i * 7 - 10), count: i + 1 }));
     await store.write((tx) => tx.metrics.add(minutes));
-    for (const [from, to, period] of [[0, 780_000, 300_000], [60_000, 600_000, 120_000], [0, 3_600_000, 3_600_000]] as const) {
+    for (const [from, to, period] of [[0, 780_000, 300_000], [60_000, 600_000, 120_000], [0, 3_600_000, 3_600_000], [60_000, 660_000, 60_000], [0, 900_000, 600_000]] as const) {
       assert.deepEqual(await store.read((tx) => tx.metrics.periods(web, from, to, period)), periods(minutes, period, from, to));
     }
     await store.close();

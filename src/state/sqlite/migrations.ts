@@ -350,4 +350,41 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX alarm_history_by_time ON alarm_history (at_ms);
     `,
   },
+  {
+    version: 16,
+    sql: `
+      -- Application Auto Scaling (api/application-autoscaling/, controller/autoscaling/): scalable
+      -- targets, their policies and scheduled actions (documents; a scheduled action's next run
+      -- indexed), and the activities, newest kept per resource.
+      CREATE TABLE scalable_targets (
+        resource_id TEXT NOT NULL,
+        dimension   TEXT NOT NULL,
+        doc         TEXT NOT NULL,
+        PRIMARY KEY (resource_id, dimension)
+      ) WITHOUT ROWID;
+      CREATE TABLE scaling_policies (
+        resource_id TEXT NOT NULL,
+        dimension   TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        arn         TEXT NOT NULL UNIQUE,
+        doc         TEXT NOT NULL,
+        PRIMARY KEY (resource_id, dimension, name)
+      ) WITHOUT ROWID;
+      CREATE TABLE scheduled_actions (
+        resource_id TEXT NOT NULL,
+        dimension   TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        next_due_ms INTEGER,
+        doc         TEXT NOT NULL,
+        PRIMARY KEY (resource_id, dimension, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX scheduled_actions_due ON scheduled_actions (next_due_ms) WHERE next_due_ms IS NOT NULL;
+      CREATE TABLE scaling_activities (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        resource_id TEXT NOT NULL,
+        doc         TEXT NOT NULL
+      );
+      CREATE INDEX scaling_activities_by_resource ON scaling_activities (resource_id, seq);
+    `,
+  },
 ];

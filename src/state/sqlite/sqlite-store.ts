@@ -14,6 +14,7 @@ import { SqliteLogs } from "./logs.js";
 import { SqliteSchedules } from "./schedules.js";
 import { SqliteMetrics } from "./metrics.js";
 import { SqliteAlarms } from "./alarms.js";
+import { SqliteAutoScaling } from "./autoscaling.js";
 import { SqliteIam } from "./iam-repositories.js";
 import { SqliteLoadBalancing } from "./load-balancing.js";
 import { migrations } from "./migrations.js";
@@ -220,6 +221,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     schedules: new SqliteSchedules(db),
     metrics: new SqliteMetrics(db),
     alarms: new SqliteAlarms(db),
+    autoScaling: new SqliteAutoScaling(db),
   };
 }
 

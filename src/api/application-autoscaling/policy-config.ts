@@ -1,0 +1,79 @@
+import type { StepScalingPolicyConfiguration, TargetTrackingScalingPolicyConfiguration } from "@aws-sdk/client-application-auto-scaling";
+import { ecsPredefinedMetrics, type AdjustmentType, type MetricAggregationType, type StepScalingConfig, type TargetTrackingConfig, type TrackedMetric } from "../../domain/autoscaling/records.js";
+import { predefinedMetric } from "../../domain/autoscaling/target-tracking.js";
+import { statisticNames } from "../../domain/metrics/statistics.js";
+import { excerpt } from "../../observability/excerpt.js";
+import { validation } from "./checks.js";
+
+/** Application Auto Scaling's default cooldown for ECS services, in seconds. */
+const defaultCooldownSeconds = 300;
+const adjustmentTypes: readonly AdjustmentType[] = ["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"];
+const aggregations: readonly MetricAggregationType[] = ["Average", "Minimum", "Maximum"];
+
+function cooldown(member: string, n: number | undefined): number {
+  if (n === undefined) return defaultCooldownSeconds;
+  if (!Number.isInteger(n) || n < 0 || n > 86_400) throw validation(`${member} must be a whole number of seconds from 0 to 86400; got ${n}.`);
+  return n;
+}
+
+/** A step policy's configuration, checked as Application Auto Scaling checks it: steps neither overlap nor leave gaps. */
+export function stepConfig(c: StepScalingPolicyConfiguration | undefined): StepScalingConfig {
+  if (!c) throw validation("StepScalingPolicyConfiguration is required for policy type StepScaling.");
+  const adjustmentType = adjustmentTypes.find((t) => t === c.AdjustmentType);
+  if (!adjustmentType) throw validation(`AdjustmentType must be one of ${adjustmentTypes.join(", ")}; got '${excerpt(c.AdjustmentType ?? "")}'.`);
+  const aggregation = c.MetricAggregationType === undefined ? "Average" : aggregations.find((t) => t === c.MetricAggregationType);
+  if (!aggregation) throw validation(`MetricAggregationType must be one of ${aggregations.join(", ")}.`);
+  const steps = (c.StepAdjustments ?? []).map((s) => ({ lower: s.MetricIntervalLowerBound, upper: s.MetricIntervalUpperBound, adjustment: s.ScalingAdjustment ?? 0 }));
+  if (steps.length === 0) throw validation("StepAdjustments must hold at least one step adjustment.");
+  for (const s of steps) {
+    if (!Number.isInteger(s.adjustment)) throw validation(`ScalingAdjustment must be a whole number; got ${s.adjustment}.`);
+    if (s.lower !== undefined && s.upper !== undefined && s.upper <= s.lower) throw validation(`Step adjustment's upper bound (${s.upper}) must be greater than its lower bound (${s.lower}).`);
+    if (adjustmentType === "ExactCapacity" && s.adjustment < 0) throw validation("With ExactCapacity a ScalingAdjustment cannot be negative.");
+  }
+  const sorted = [...steps].sort((a, b) => (a.lower ?? -Infinity) - (b.lower ?? -Infinity));
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i]!;
+    if (prev.upper === undefined || cur.lower === undefined || prev.upper !== cur.lower) {
+      throw validation("Step adjustments cannot overlap or have a gap: each step's lower bound must be the previous step's upper bound.");
+    }
+  }
+  if (c.MinAdjustmentMagnitude !== undefined && adjustmentType !== "PercentChangeInCapacity") throw validation("MinAdjustmentMagnitude is only for AdjustmentType PercentChangeInCapacity.");
+  return { adjustmentType, steps, minAdjustmentMagnitude: c.MinAdjustmentMagnitude, cooldownSeconds: cooldown("Cooldown", c.Cooldown), aggregation };
+}
+
+/** A target-tracking policy's configuration: a target value and one metric, predefined (ECS's) or customized. */
+export function trackingConfig(c: TargetTrackingScalingPolicyConfiguration | undefined): TargetTrackingConfig {
+  if (!c) throw validation("TargetTrackingScalingPolicyConfiguration is required for policy type TargetTrackingScaling.");
+  const target = c.TargetValue;
+  if (target === undefined || !Number.isFinite(target) || target < 8.515920e-109 || target > 6.9236899e86) throw validation("TargetValue must be a positive number (8.515920e-109 to 6.9236899e+86).");
+  const pre = c.PredefinedMetricSpecification;
+  const custom = c.CustomizedMetricSpecification;
+  if ((pre === undefined) === (custom === undefined)) throw validation("Specify exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification.");
+  let customized: TrackedMetric | undefined;
+  let predefined: TargetTrackingConfig["predefined"];
+  if (pre) {
+    if (pre.PredefinedMetricType === "ALBRequestCountPerTarget") throw validation("Predefined metric ALBRequestCountPerTarget is not offered by Berth yet: track ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization or a customized metric.");
+    const type = ecsPredefinedMetrics.find((t) => t === pre.PredefinedMetricType);
+    if (!type) throw validation(`Unsupported predefined metric type '${excerpt(pre.PredefinedMetricType ?? "")}' for service namespace ecs: use ${ecsPredefinedMetrics.join(" or ")}.`);
+    predefined = { type, resourceLabel: pre.ResourceLabel };
+  } else if (custom) {
+    if (custom.Metrics !== undefined) throw validation("Metric math in CustomizedMetricSpecification (Metrics) is not offered by Berth yet: name one metric (Namespace, MetricName, Dimensions, Statistic).");
+    const statistic = statisticNames.find((s) => s === custom.Statistic);
+    if (!custom.Namespace || !custom.MetricName || !statistic) throw validation("CustomizedMetricSpecification needs Namespace, MetricName and Statistic (Average, Minimum, Maximum, SampleCount or Sum).");
+    customized = { namespace: custom.Namespace, name: custom.MetricName, dimensions: (custom.Dimensions ?? []).map((d) => ({ name: d.Name ?? "", value: d.Value ?? "" })), statistic, unit: custom.Unit };
+  }
+  return {
+    targetValue: target,
+    predefined,
+    customized,
+    scaleOutCooldownSeconds: cooldown("ScaleOutCooldown", c.ScaleOutCooldown),
+    scaleInCooldownSeconds: cooldown("ScaleInCooldown", c.ScaleInCooldown),
+    disableScaleIn: c.DisableScaleIn ?? false,
+  };
+}
+
+/** The metric a target-tracking policy watches for a service. */
+export function trackedMetric(c: TargetTrackingConfig, cluster: string, service: string): TrackedMetric {
+  return c.customized ?? predefinedMetric(c.predefined!.type, cluster, service)!;
+}
