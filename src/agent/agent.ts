@@ -20,6 +20,9 @@ import { callBerth } from "./berth-call.js";
 import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
 import { taskRoleCredentials, type TaskRoleType } from "../agent-protocol/task-credentials.js";
 import { executionRolePulls } from "./task-credentials/execution-role-pulls.js";
+import { Firewall } from "./firewall/firewall.js";
+import { IptablesChain, securityGroupChain } from "./firewall/iptables.js";
+import { protectedTasks } from "./firewall/protected-tasks.js";
 
 export interface RunningAgent {
   readonly containerInstanceArn: string;
@@ -110,6 +113,9 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
 
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), { start: randomStart(config.dynamicHostPortRange), hostIp: config.hostIp });
+  // Security groups of this agent's awsvpc tasks, in a chain of its own; what a crash left is removed first.
+  const firewall = new Firewall({ sink: new IptablesChain(securityGroupChain(containerInstanceArn)), tasks: () => protectedTasks(tasks.actors.values()), logger: log.child({ component: "firewall" }) });
+  await firewall.start();
   // The channel and the task manager report to each other; neither calls the other before start().
   const channel = new AgentChannel({
     endpoint,
@@ -123,6 +129,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
       taskCredentials.sync(specs, complete);
       tasks.apply(specs, complete);
     },
+    onFirewall: (view) => firewall.update(view),
   });
   const tasks = new TaskManager({
     docker,
@@ -137,7 +144,11 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     pause: { image: config.pauseImage, command: config.pauseCommand?.split(" ").filter((w) => w !== "") },
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
     injectedEnv: (id, spec) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`, ...taskCredentials.envFor(spec) }),
-    report: (r) => channel.report(r),
+    report: (r) => {
+      channel.report(r);
+      // A task with a new address, or one stopped: its rules change.
+      if (r.eni !== undefined || r.status === "STOPPED") firewall.tasksChanged();
+    },
     logger: log,
     now: Date.now,
   });
@@ -175,6 +186,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
       sampler.stop();
       channel.stop();
       tasks.stop();
+      await firewall.stop();
       await logShipping.stop();
       await Promise.all(extra.map((p) => p.close()));
       await claims.release();

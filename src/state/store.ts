@@ -13,6 +13,7 @@ import type { AlarmReader, AlarmRepository } from "./alarm-records.js";
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 import type { LogsReader, LogsRepository } from "./log-records.js";
+import type { SecurityGroupReader, SecurityGroupRepository } from "./security-group-records.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -54,6 +55,7 @@ export interface ReadTx {
   readonly schedules: ScheduleReader;
   readonly metrics: MetricReader;
   readonly alarms: AlarmReader;
+  readonly securityGroups: SecurityGroupReader;
 }
 
 export interface WriteTx {
@@ -82,6 +84,7 @@ export interface WriteTx {
   readonly schedules: ScheduleRepository;
   readonly metrics: MetricRepository;
   readonly alarms: AlarmRepository;
+  readonly securityGroups: SecurityGroupRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

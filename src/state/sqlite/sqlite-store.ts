@@ -12,6 +12,7 @@ import { SqliteEcsEvents } from "./ecs-events.js";
 import { SqliteEventRules } from "./event-rules.js";
 import { SqliteLogs } from "./logs.js";
 import { SqliteSchedules } from "./schedules.js";
+import { SqliteSecurityGroups } from "./security-groups.js";
 import { SqliteMetrics } from "./metrics.js";
 import { SqliteAlarms } from "./alarms.js";
 import { SqliteIam } from "./iam-repositories.js";
@@ -220,6 +221,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     schedules: new SqliteSchedules(db),
     metrics: new SqliteMetrics(db),
     alarms: new SqliteAlarms(db),
+    securityGroups: new SqliteSecurityGroups(db),
   };
 }
 
