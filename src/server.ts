@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { AgentHub, agentPath } from "./agent-hub/hub.js";
+import { FirewallPublisher } from "./agent-hub/firewall-publisher.js";
+import { ec2Service } from "./api/ec2/service.js";
 import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
 import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
 import { berthService } from "./api/berth/service.js";
@@ -158,16 +160,20 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   });
   const frontDoorOptions = { authenticator, partition, now: Date.now, logger, refusals };
   const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random });
-  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks) });
+  // Security groups: the agents' view of rules and members, sent on connect and on every change.
+  const firewall = new FirewallPublisher({ store, partition, logger: logger.child({ component: "firewall" }), now: Date.now, broadcast: (msg) => hub.broadcast(msg) });
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks), greeting: () => firewall.current() });
   const lostTasks = new LostTaskSweeper({ store, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   try {
     await lostTasks.start();
     await ecsMetrics.start();
     await lb.start();
+    await firewall.start();
     // Before the agent channel opens: every instance waits for its agent to come back.
     await hub.markAllDisconnected();
   } catch (err) {
     lostTasks.stop();
+    firewall.stop();
     await ecsMetrics.stop();
     hub.close();
     await lb.close();
@@ -178,7 +184,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   api.front.serve({
     api: timedDoors({
       awsJson,
-      awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch)], ...frontDoorOptions }),
+      awsQuery: createQueryDispatcher({ services: [stsService(iamDeps), iamService(iamDeps), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch), ec2Service({ store, changed: () => firewall.groupsChanged(), inUse: (g) => firewall.inUse(g) })], ...frontDoorOptions }),
       rpcV2Cbor: createCborDispatcher({ services: [cloudWatchCborService(cloudWatch)], ...frontDoorOptions }),
       restJson: createRestJsonDispatcher({ services: [schedulerService({ store })], ...frontDoorOptions }),
     }, metrics),
@@ -257,6 +263,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
       await schedules.stop();
       await ecsEvents.stop();
       await alarms.stop();
+      firewall.stop();
       hub.close();
       await ecsMetrics.stop();
       await api.close();

@@ -42,6 +42,8 @@ export interface AgentHubOptions {
   readonly refusals: RefusalLog;
   /** Where agents' `stats` go (metrics/ecs-collector.ts); answers how many were of tasks not on the instance. */
   readonly onStats?: (instanceArn: string, tasks: readonly TaskUsage[]) => number;
+  /** Sent to an agent right after its manifest (the security groups' view: agent-hub/firewall-publisher.ts). */
+  readonly greeting?: () => ServerMessage;
 }
 
 /**
@@ -227,6 +229,8 @@ export class AgentHub {
         specs.forEach((s) => session.sent.set(s.taskArn, s.desiredStatus));
         this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs });
         session.manifestSent = true;
+        const greeting = this.opts.greeting?.();
+        if (greeting) this.send(session, greeting);
         return;
       }
       case "taskState":
@@ -298,6 +302,12 @@ export class AgentHub {
     if (!session?.manifestSent || session.sent.get(spec.taskArn) === spec.desiredStatus) return;
     session.sent.set(spec.taskArn, spec.desiredStatus);
     this.send(session, { type: "payload", seq: ++session.seq, tasks: [spec] });
+  }
+
+  /** Sends `msg` to every agent whose manifest is sent (earlier ones get it as their greeting). */
+  broadcast(msg: ServerMessage): void {
+    const text = JSON.stringify(msg);
+    for (const session of this.sessions.values()) if (session.manifestSent && session.socket.readyState === session.socket.OPEN) session.socket.send(text);
   }
 
   private send(session: Session, msg: ServerMessage): void {

@@ -6,8 +6,9 @@ import type { IpProtocol, SecurityGroupRecord } from "./security-group.js";
  * the agent channel (`firewall` message); an agent protects only its own tasks.
  */
 export interface FirewallView {
-  readonly groups: readonly { readonly groupId: string; readonly ingress: readonly IngressRule[] }[];
-  readonly members: readonly { readonly groupId: string; readonly ips: readonly string[] }[];
+  // Plain arrays: the agent channel's parsed message is this shape.
+  readonly groups: { readonly groupId: string; readonly ingress: IngressRule[] }[];
+  readonly members: { readonly groupId: string; readonly ips: string[] }[];
 }
 
 export interface IngressRule {
