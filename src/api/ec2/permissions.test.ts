@@ -34,6 +34,10 @@ describe("requestedRules: IpPermissions (and the legacy form) → one rule per s
     });
   }
 
+  it("takes group pairs without a protocol as every protocol, as the CLI's --source-group sends them", () => {
+    assert.deepEqual(requestedRules({ IpPermissions: [{ Groups: [{ GroupName: "web" }] }] }), [{ protocol: "-1", fromPort: -1, toPort: -1, group: { id: undefined, name: "web" }, description: undefined }]);
+  });
+
   it("reads the legacy top-level form: CidrIp, and SourceSecurityGroupName (every protocol)", () => {
     assert.deepEqual(requestedRules({ IpProtocol: "tcp", FromPort: "443", ToPort: "443", CidrIp: "192.168.1.0/24" }), [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "192.168.1.0/24", description: undefined }]);
     assert.deepEqual(requestedRules({ SourceSecurityGroupName: "web" }), [{ protocol: "-1", fromPort: -1, toPort: -1, group: { id: undefined, name: "web" }, description: undefined }]);

@@ -34,7 +34,9 @@ export function requestedRules(p: Params): RequestedRule[] {
 }
 
 function rulesOf(perm: Params): RequestedRule[] {
-  const raw = optString(perm, "IpProtocol");
+  // `aws ec2 authorize-security-group-ingress --source-group X` sends group pairs without a protocol: all traffic from the group, as EC2 takes it.
+  const groupsOnly = structList(perm, "Groups").length > 0 && structList(perm, "IpRanges").length === 0;
+  const raw = optString(perm, "IpProtocol") ?? (groupsOnly ? "-1" : undefined);
   if (raw === undefined) throw new AwsError("MissingParameter", "The request must contain the parameter ipProtocol");
   const protocol = protocols[raw.toLowerCase()];
   if (protocol === undefined) throw invalidValue(`Invalid value '${excerpt(raw, 40)}' for IP protocol. Unknown protocol: Berth takes tcp, udp, icmp and -1 (all).`);
