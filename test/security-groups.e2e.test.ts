@@ -118,4 +118,25 @@ describe("security groups enforced between awsvpc tasks and from the host", () =
     await ec2(cluster.server, "delete-security-group", "--group-id", serverGroup);
     await ec2(cluster.server, "delete-security-group", "--group-id", clientGroup);
   });
+
+  it("replaces what a killed agent left when it starts again: its adopted task keeps its rules, a stopped task's rules go", async () => {
+    const open = await group(`open-${randomBytes(3).toString("hex")}`);
+    await ec2(cluster.server, "authorize-security-group-ingress", "--group-id", open, "--protocol", "tcp", "--port", "80", "--cidr", "0.0.0.0/0");
+    const arn = await run([open]);
+    const [task] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING" && detail(t, "privateIPv4Address") !== "", 30_000, "the task RUNNING with an address");
+    const ip = detail(task!, "privateIPv4Address");
+    await until("the host reaches the task: its group lets anyone in on port 80", async () => ((await hostReaches(ip)) ? true : undefined), { timeoutMs: 10_000 });
+
+    const agent = cluster.agents[0]!;
+    await agent.kill("SIGKILL");
+    const left = (await berthRules()).filter((l) => l.includes(`${ip}/32`));
+    assert.ok(left.length > 0, "a killed agent leaves its chain behind");
+    await agent.start();
+    await until("the restarted agent's chain: the adopted task open again on port 80", async () => ((await hostReaches(ip)) ? true : undefined), { timeoutMs: 20_000 });
+    assert.equal((await berthRules()).filter((l) => l.includes(`-d ${ip}/32 -j DROP`)).length, 1, "one chain, written anew, not a second copy");
+
+    await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
+    await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 20_000, "the task STOPPED");
+    await until("the stopped task's rules removed", async () => ((await berthRules()).some((l) => l.includes(`${ip}/32`)) ? undefined : true), { timeoutMs: 10_000 });
+  });
 });

@@ -113,9 +113,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
 
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), { start: randomStart(config.dynamicHostPortRange), hostIp: config.hostIp });
-  // Security groups of this agent's awsvpc tasks, in a chain of its own; what a crash left is removed first.
+  // Security groups of this agent's awsvpc tasks, in a chain of its own (agent/firewall/).
   const firewall = new Firewall({ sink: new IptablesChain(securityGroupChain(containerInstanceArn)), tasks: () => protectedTasks(tasks.actors.values()), logger: log.child({ component: "firewall" }) });
-  await firewall.start();
   // The channel and the task manager report to each other; neither calls the other before start().
   const channel = new AgentChannel({
     endpoint,
@@ -128,6 +127,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     onDesired: (specs, complete) => {
       taskCredentials.sync(specs, complete);
       tasks.apply(specs, complete);
+      // An adopted task learns its groups from the manifest.
+      firewall.tasksChanged();
     },
     onFirewall: (view) => firewall.update(view),
   });
@@ -153,6 +154,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     now: Date.now,
   });
   await tasks.adopt();
+  // What a crash left is replaced: the adopted tasks closed to new connections until the server's view arrives.
+  await firewall.start();
   tasks.watchDocker();
   const logShipping = new LogShipping({ engine: docker, dataDir: config.dataDir, endpoint, region, credentials, httpsAgent: trust.httpsAgent, logger: log.child({ component: "awslogs" }) });
   await logShipping.start();

@@ -30,7 +30,18 @@ describe("Firewall: the agent's loop that writes its chain", () => {
     return { sink, firewall, tasks };
   };
 
-  it("removes what an earlier run left on start, touches nothing while no task needs a rule, and removes its chain on stop", async () => {
+  it("closes adopted tasks on start until the view arrives", async () => {
+    const { sink, firewall } = setup([{ ip: "10.0.0.9", groups: ["sg-a"] }]);
+    await firewall.start();
+    assert.deepEqual(sink.written, [[["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN"], ["-d", "10.0.0.9/32", "-j", "DROP"]]]);
+    assert.equal(sink.removed, 0);
+    firewall.update(open);
+    await firewall.settled();
+    assert.equal(sink.written.length, 2, "the view opened it");
+    await firewall.stop();
+  });
+
+  it("removes what an earlier run left on start when it has no task, touches nothing while no task needs a rule, and removes its chain on stop", async () => {
     const { sink, firewall } = setup();
     await firewall.start();
     firewall.update(open);

@@ -30,12 +30,23 @@ export class Firewall {
   private dirty = false;
   private stopped = false;
   private retry?: NodeJS.Timeout;
+  private failures = 0;
 
   constructor(private readonly opts: FirewallOptions) {}
 
-  /** Removes what an earlier run of this agent left (a crash leaves its chain behind). */
+  /**
+   * Replaces what an earlier run of this agent left (a crash leaves its chain behind), after the
+   * agent adopted its tasks: until the server's view arrives, nothing reaches an adopted task but
+   * replies to connections it already had. With no task, the chain goes.
+   */
   async start(): Promise<void> {
-    await this.opts.sink.remove();
+    this.running = this.running.then(async () => {
+      const rules = chainRules(this.view, this.opts.tasks());
+      if (rules.length === 0) return this.opts.sink.remove().catch((err: unknown) => this.opts.logger.warn({ err }, "could not remove the security-group chain an earlier run left"));
+      this.dirty = true;
+      await this.apply();
+    });
+    await this.running;
   }
 
   update(view: FirewallView): void {
@@ -76,11 +87,14 @@ export class Firewall {
     try {
       await this.opts.sink.replace(rules);
       this.applied = text;
+      this.failures = 0;
       this.opts.logger.debug({ rules: rules.length }, "security-group rules written");
     } catch (err) {
-      this.opts.logger.error({ err }, "could not write the security-group rules; retrying");
+      // Backing off to 30 s: a host without iptables (or an agent not root) logs twice a minute, not every moment.
+      const delayMs = Math.min(30_000, (this.opts.retryMs ?? 1000) * 2 ** this.failures++);
+      this.opts.logger.error({ err, retryInMs: delayMs }, "could not write the security-group rules; retrying");
       clearTimeout(this.retry);
-      this.retry = setTimeout(() => this.schedule(), this.opts.retryMs ?? 2000);
+      this.retry = setTimeout(() => this.schedule(), delayMs);
     }
   }
 }
