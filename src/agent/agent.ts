@@ -114,7 +114,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), { start: randomStart(config.dynamicHostPortRange), hostIp: config.hostIp });
   // Security groups of this agent's awsvpc tasks, in a chain of its own (agent/firewall/).
-  const firewall = new Firewall({ sink: new IptablesChain(securityGroupChain(containerInstanceArn)), tasks: () => protectedTasks(tasks.actors.values()), logger: log.child({ component: "firewall" }) });
+  const firewall: Firewall = new Firewall({ sink: new IptablesChain(securityGroupChain(containerInstanceArn)), tasks: () => protectedTasks(tasks.actors.values()), logger: log.child({ component: "firewall" }) });
   // The channel and the task manager report to each other; neither calls the other before start().
   const channel = new AgentChannel({
     endpoint,
@@ -152,6 +152,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     },
     logger: log,
     now: Date.now,
+    networkGuard: (): Promise<void> => firewall.guard(),
   });
   await tasks.adopt();
   // What a crash left is replaced: the adopted tasks closed to new connections until the server's view arrives.

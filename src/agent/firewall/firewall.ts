@@ -58,6 +58,12 @@ export class Firewall {
     this.schedule();
   }
 
+  /** A task got its address: resolves once the rules that include it are written (or the write failed, and is retried). */
+  guard(): Promise<void> {
+    this.schedule();
+    return this.running;
+  }
+
   /** Waits for writes under way; for tests and shutdown. */
   async settled(): Promise<void> {
     while (this.dirty) await this.running;
