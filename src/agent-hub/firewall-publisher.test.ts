@@ -80,6 +80,13 @@ describe("FirewallPublisher: the agents' view of security groups", () => {
     assert.equal(publisher.inUse("sg-web"), false);
   });
 
+  it("takes no address an agent reported that is not an IPv4 address", async (t) => {
+    const { store, views } = await aPublisher(t);
+    await store.write((tx) => tx.tasks.put(anAwsvpcTask("a", ["sg-web"], { ip: "10.0.0.7 -j ACCEPT" })));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(views().at(-1)?.members, []);
+  });
+
   it("sends one view for any number of group changes in one turn", async (t) => {
     const { publisher, views, nextView } = await aPublisher(t);
     const before = views().length;

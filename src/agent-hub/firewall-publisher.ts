@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { ServerMessage } from "../agent-protocol/messages.js";
 import type { Partition } from "../domain/arn.js";
-import { firewallView, type GroupMember } from "../domain/security-groups/firewall-view.js";
+import { firewallView, isIpv4, type GroupMember } from "../domain/security-groups/firewall-view.js";
 import { defaultGroup, defaultGroupName, newGroupId } from "../domain/security-groups/security-group.js";
 import type { TaskRecord } from "../domain/task.js";
 import { allContainerInstances } from "../state/scan.js";
@@ -85,7 +85,9 @@ export class FirewallPublisher {
     const groups = t.spec.awsvpc?.securityGroups;
     const before = this.members.get(t.arn);
     if (groups === undefined || t.lastStatus === "STOPPED") return this.members.delete(t.arn) && before?.ip !== undefined;
-    const ip = t.known?.eni?.privateIPv4Address;
+    // The address is the agent's report: one that is no IPv4 address is no member (every agent would refuse the view).
+    const reported = t.known?.eni?.privateIPv4Address;
+    const ip = reported !== undefined && isIpv4(reported) ? reported : undefined;
     this.members.set(t.arn, { groups, ip });
     return before?.ip !== ip;
   }

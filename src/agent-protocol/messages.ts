@@ -147,7 +147,7 @@ export const firewallView = z.object({
           protocol: z.enum(["tcp", "udp", "icmp", "-1"]),
           fromPort: z.number().int().min(-1).max(65535),
           toPort: z.number().int().min(-1).max(65535),
-          cidr: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12]\d|3[0-2])$/).optional(),
+          cidr: z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/).optional(),
           groupId: groupId.optional(),
         }),
       ),

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { firewallView } from "./firewall-view.js";
+import { firewallView, isIpv4 } from "./firewall-view.js";
 import type { SecurityGroupRecord } from "./security-group.js";
 
 const aGroup = (groupId: string, ingress: SecurityGroupRecord["ingress"] = []): SecurityGroupRecord => ({
@@ -39,4 +39,10 @@ describe("firewallView: groups and members → what agents enforce", () => {
   });
 
   it("has no members without tasks", () => assert.deepEqual(firewallView([aGroup("sg-a")], []).members, []));
+});
+
+describe("isIpv4", () => {
+  for (const [s, ok] of [["10.0.0.2", true], ["255.255.255.255", true], ["0.0.0.0", true], ["256.0.0.1", false], ["10.0.0", false], ["10.0.0.2/32", false], ["-d 1.2.3.4", false], ["01.2.3.4", false]] as const) {
+    it(`${s}: ${ok}`, () => assert.equal(isIpv4(s), ok));
+  }
 });

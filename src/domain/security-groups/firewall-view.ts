@@ -19,6 +19,12 @@ export interface IngressRule {
   readonly groupId?: string | undefined;
 }
 
+const octet = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const ipv4 = new RegExp(`^${octet}(\\.${octet}){3}$`);
+
+/** Whether `s` is a dotted IPv4 address: an agent's report is trusted no further than that. */
+export const isIpv4 = (s: string): boolean => ipv4.test(s);
+
 /** A task that is a member of security groups: its address and its groups. */
 export interface GroupMember {
   readonly ip: string;
