@@ -3,7 +3,9 @@ import type { Duplex } from "node:stream";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { FirewallPublisher } from "./agent-hub/firewall-publisher.js";
 import { AgentHub } from "./agent-hub/hub.js";
+import { ec2Service } from "./api/ec2/service.js";
 import { createJsonDispatcher } from "./api/aws-json/dispatcher.js";
 import { createQueryDispatcher } from "./api/aws-query/dispatcher.js";
 import { berthService } from "./api/berth/service.js";
@@ -128,17 +130,21 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
   const clusterCounts = new ClusterCounts(store, (err) => logger.error({ err }, "cluster counts: a change could not be applied"));
   const authenticator = new Authenticator({ rootKey: shared.rootKey, partition, iam: shared.iam.directory, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
   const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random });
-  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks) });
+  // Security groups: the agents' view of rules and members, sent on connect and on every change.
+  const firewall = new FirewallPublisher({ store, partition, logger: logger.child({ component: "firewall" }), now: Date.now, broadcast: (msg) => hub.broadcast(msg) });
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks), greeting: () => firewall.current() });
   const lostTasks = new LostTaskSweeper({ store, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   try {
     await blobs.init();
     await lostTasks.start();
     await ecsMetrics.start();
     await lb.start();
+    await firewall.start();
     // Before the agent channel opens: every instance waits for its agent to come back.
     await hub.markAllDisconnected();
   } catch (err) {
     lostTasks.stop();
+    firewall.stop();
     clusterCounts.close();
     await ecsMetrics.stop();
     hub.close();
@@ -167,7 +173,9 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
         ...doorOptions,
       }),
       awsQuery: createQueryDispatcher({
-        services: [stsService(shared.iam), iamService(shared.iam), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch)],
+        services: [stsService(shared.iam), iamService(shared.iam), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch),
+          ec2Service({ store, changed: () => firewall.groupsChanged(), inUse: (g) => firewall.inUse(g) }),
+        ],
         ...doorOptions,
       }),
       rpcV2Cbor: createCborDispatcher({ services: [cloudWatchCborService(cloudWatch)], ...doorOptions }),
@@ -245,6 +253,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
       await ecsEvents.stop();
       await alarms.stop();
       await autoScaling.stop();
+      firewall.stop();
       hub.close();
       clusterCounts.close();
       await ecsMetrics.stop();

@@ -5,6 +5,7 @@ import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, Li
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { aContainer } from "./support/fixtures.js";
 import { refusal } from "./support/refusal.js";
+import { ec2 } from "./support/security-groups.js";
 import { until } from "./support/until.js";
 
 const detail = (t: Task, name: string): string | undefined => t.attachments?.[0]?.details?.find((d) => d.name === name)?.value;
@@ -18,7 +19,8 @@ describe("awsvpc network mode on a real agent", () => {
   let cluster: BerthCluster;
   const subnet = `subnet-${randomBytes(4).toString("hex")}`;
   const network = `berth-${subnet}`;
-  const awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: ["sg-0123abcd"], assignPublicIp: "DISABLED" as const } };
+  let group = "";
+  let awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: [] as string[], assignPublicIp: "DISABLED" as const } };
   let family = "";
 
   before(async () => {
@@ -27,6 +29,10 @@ describe("awsvpc network mode on a real agent", () => {
       // The pause container: the test image, waiting (the default pause image would need a registry).
       agentEnv: { BERTH_PAUSE_IMAGE: "berth-test:latest", BERTH_PAUSE_COMMAND: "sleep 2147483647" },
     });
+    // The tasks' group lets anyone in on port 80: the test reaches them from the host.
+    group = String((await ec2(cluster.server, "create-security-group", "--group-name", "web", "--description", "web")).GroupId);
+    await ec2(cluster.server, "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "80", "--cidr", "0.0.0.0/0");
+    awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: [group], assignPublicIp: "DISABLED" } };
     family = await cluster.register({
       family: "awsvpc-pair",
       networkMode: "awsvpc",
@@ -125,7 +131,7 @@ describe("awsvpc network mode on a real agent", () => {
     assert.equal(refused.message, "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
 
     const created = await cluster.ecs.send(new CreateServiceCommand({ cluster: cluster.name, serviceName: "pair", taskDefinition: family, desiredCount: 1, networkConfiguration: awsvpc }));
-    assert.deepEqual(created.service?.networkConfiguration, { awsvpcConfiguration: { subnets: [subnet], securityGroups: ["sg-0123abcd"], assignPublicIp: "DISABLED" } });
+    assert.deepEqual(created.service?.networkConfiguration, { awsvpcConfiguration: { subnets: [subnet], securityGroups: [group], assignPublicIp: "DISABLED" } });
     const arn = await until("the service's task", async () => (await cluster.ecs.send(new ListTasksCommand({ cluster: cluster.name, serviceName: "pair" }))).taskArns?.[0], { timeoutMs: 15_000 });
     const [task] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING" && t.attachments?.[0]?.status === "ATTACHED", 30_000, "the service's task RUNNING with its interface");
     assert.equal(detail(task!, "subnetId"), subnet);

@@ -47,6 +47,8 @@ export interface AgentHubOptions {
   readonly refusals: RefusalLog;
   /** Where agents' `stats` go (metrics/ecs-collector.ts); answers how many were of tasks not on the instance. */
   readonly onStats?: (instanceArn: string, tasks: readonly TaskUsage[]) => number;
+  /** Sent to an agent right after its manifest (the security groups' view: agent-hub/firewall-publisher.ts). */
+  readonly greeting?: () => ServerMessage;
 }
 
 /**
@@ -250,6 +252,8 @@ export class AgentHub {
         specs.forEach((s) => session.sent.set(s.taskArn, s.desiredStatus));
         this.send(session, { type: "manifest", seq: ++session.seq, tasks: specs, heartbeatMs: this.heartbeatMs, batchReports: true });
         session.manifestSent = true;
+        const greeting = this.opts.greeting?.();
+        if (greeting) this.send(session, greeting);
         return;
       }
       case "taskState":
@@ -317,6 +321,12 @@ export class AgentHub {
       }
       this.pushing.clear();
     });
+  }
+
+  /** Sends `msg` to every agent whose manifest is sent (earlier ones get it as their greeting). */
+  broadcast(msg: ServerMessage): void {
+    const text = JSON.stringify(msg);
+    for (const session of this.sessions.values()) if (session.manifestSent && session.socket.readyState === session.socket.OPEN) session.socket.send(text);
   }
 
   private send(session: Session, msg: ServerMessage): void {

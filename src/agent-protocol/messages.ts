@@ -146,7 +146,31 @@ export const agentMessage = z.discriminatedUnion("type", [
 ]);
 export type AgentMessage = z.infer<typeof agentMessage>;
 
+const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/);
+const groupId = z.string().regex(/^sg-[0-9a-z]{1,32}$/);
+
+/** Security groups and their members' addresses (domain/security-groups/firewall-view.ts), checked before any of it reaches iptables. */
+export const firewallView = z.object({
+  groups: z.array(
+    z.object({
+      groupId,
+      ingress: z.array(
+        z.object({
+          protocol: z.enum(["tcp", "udp", "icmp", "-1"]),
+          fromPort: z.number().int().min(-1).max(65535),
+          toPort: z.number().int().min(-1).max(65535),
+          cidr: z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/).optional(),
+          groupId: groupId.optional(),
+        }),
+      ),
+    }),
+  ),
+  members: z.array(z.object({ groupId, ips: z.array(ipv4) })),
+});
+
 export const serverMessage = z.discriminatedUnion("type", [
+  /** The security groups' rules and members, whole, on connect and whenever they change (agent/firewall/). Not acknowledged: the next one replaces it. */
+  z.object({ type: z.literal("firewall"), view: firewallView }),
   z.object({ type: z.literal("manifest"), seq: z.number().int(), tasks: z.array(taskSpec), heartbeatMs: z.number().int(), batchReports: z.boolean().optional() }),
   z.object({ type: z.literal("payload"), seq: z.number().int(), tasks: z.array(taskSpec) }),
   z.object({ type: z.literal("stateAck"), id: z.number().int() }),

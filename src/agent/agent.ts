@@ -21,6 +21,9 @@ import { callBerth } from "./berth-call.js";
 import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
 import { taskRoleCredentials, type TaskRoleType } from "../agent-protocol/task-credentials.js";
 import { executionRolePulls } from "./task-credentials/execution-role-pulls.js";
+import { Firewall } from "./firewall/firewall.js";
+import { IptablesChain, securityGroupChain } from "./firewall/iptables.js";
+import { protectedTasks } from "./firewall/protected-tasks.js";
 
 export interface RunningAgent {
   readonly containerInstanceArn: string;
@@ -124,6 +127,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
 
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), { start: randomStart(config.dynamicHostPortRange), hostIp: config.hostIp });
+  // Security groups of this agent's awsvpc tasks, in a chain of its own (agent/firewall/).
+  const firewall: Firewall = new Firewall({ sink: new IptablesChain(securityGroupChain(containerInstanceArn)), tasks: () => protectedTasks(tasks.actors.values()), logger: log.child({ component: "firewall" }) });
   // The channel and the task manager report to each other; neither calls the other before start().
   const channel = new AgentChannel({
     endpoint,
@@ -136,7 +141,10 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     onDesired: (specs, complete) => {
       taskCredentials.sync(specs, complete);
       tasks.apply(specs, complete);
+      // An adopted task learns its groups from the manifest.
+      firewall.tasksChanged();
     },
+    onFirewall: (view) => firewall.update(view),
   });
   const tasks = new TaskManager({
     docker,
@@ -152,11 +160,18 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
     injectedEnv: (id, spec) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`, ...taskCredentials.envFor(spec) }),
     beforeStart: (definition, dockerId, spec) => logShipping.initialize(definition, dockerId, spec),
-    report: (r) => channel.report(r),
+    report: (r) => {
+      channel.report(r);
+      // A task with a new address, or one stopped: its rules change.
+      if (r.eni !== undefined || r.status === "STOPPED") firewall.tasksChanged();
+    },
     logger: log,
     now: Date.now,
+    networkGuard: (): Promise<void> => firewall.guard(),
   });
   await tasks.adopt();
+  // What a crash left is replaced: the adopted tasks closed to new connections until the server's view arrives.
+  await firewall.start();
   tasks.watchDocker();
   await logShipping.start();
 
@@ -189,6 +204,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
       sampler.stop();
       channel.stop();
       tasks.stop();
+      await firewall.stop();
       await logShipping.stop();
       await Promise.all(extra.map((p) => p.close()));
       await claims.release();

@@ -1,3 +1,4 @@
+import type { FirewallView } from "../domain/security-groups/firewall-view.js";
 import { randomBytes } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
@@ -30,6 +31,8 @@ export interface ChannelOptions {
   readonly knownTasks: () => TaskReport[];
   /** Desired state from the server; `complete` means tasks absent from the list are not wanted here. */
   readonly onDesired: (tasks: readonly TaskSpec[], complete: boolean) => void;
+  /** The security groups' rules and members, whole, each time they change. */
+  readonly onFirewall?: (view: FirewallView) => void;
 }
 
 /**
@@ -169,6 +172,9 @@ export class AgentChannel {
       case "payload":
         this.opts.onDesired(msg.tasks, false);
         this.send({ type: "ack", seq: msg.seq });
+        return;
+      case "firewall":
+        this.opts.onFirewall?.(msg.view);
         return;
       case "stateAck":
         this.unacked.delete(msg.id);

@@ -4,6 +4,14 @@ import { TaskActor } from "./task-actor.js";
 import { metadataContainer } from "./host-views.js";
 import { aContainer, aTaskSpec, Host } from "./task-test-kit.js";
 
+/** Waits (a few event-loop turns at a time) until `done` holds, for at most 2 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 2000; !done(); ) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const awsvpcSpec = aTaskSpec({
   networkMode: "awsvpc",
   containers: [aContainer("web", { portMappings: [{ containerPort: 80, hostPort: 80 }] }), aContainer("sidecar")],
@@ -44,6 +52,32 @@ describe("task actor: awsvpc", () => {
     assert.equal(host.last(awsvpcSpec.taskArn).status, "STOPPED");
     assert.throws(() => host.docker.idOf(pause.name), /no container/, "the pause container is removed with the task's stop");
     assert.equal(host.docker.networks.has("berth-subnet-a"), false, "the subnet's network went with its last task");
+    events.abort();
+  });
+
+  it("starts no container before the task's address is guarded by its security groups' rules", async () => {
+    const host = new Host();
+    let release = (): void => undefined;
+    let guardedAt = -1;
+    const guard = new Promise<void>((resolve) => (release = resolve));
+    const actor = new TaskActor(awsvpcSpec, {
+      ...host.deps(),
+      networkGuard: () => {
+        guardedAt = host.docker.calls.length;
+        return guard;
+      },
+    });
+    const events = new AbortController();
+    host.route(actor, events.signal);
+    actor.desire(awsvpcSpec);
+    await until(() => host.docker.calls.filter((c) => c.op === "create").length === 3);
+    assert.ok(guardedAt >= 0, "the guard was asked once the pause container had the address");
+    assert.deepEqual(host.docker.calls.filter((c) => c.op === "start").map((c) => c.target).filter((t) => !/internalecspause/.test(t ?? "")), [], "no task container started yet");
+    release();
+    await host.settle(() => [actor]);
+    assert.equal(host.last(awsvpcSpec.taskArn).status, "RUNNING");
+    actor.desire({ ...awsvpcSpec, desiredStatus: "STOPPED" });
+    await host.settle(() => [actor]);
     events.abort();
   });
 

@@ -33,6 +33,8 @@ export interface TaskActorDeps {
   readonly report: (r: TaskReport) => void;
   readonly logger: Logger;
   readonly now: () => number;
+  /** awsvpc: resolves once the task's new address is closed to all its security groups do not allow (agent/firewall/); never rejects. */
+  readonly networkGuard?: () => Promise<void>;
 }
 
 /** The agent's label that keeps several agents on one Docker engine apart. */
@@ -86,6 +88,7 @@ export class TaskActor {
   /** awsvpc: the pause container holding the task's namespace, and the address Docker gave it. */
   private pause?: { readonly id: string; readonly name: string };
   private eni?: { readonly privateIPv4Address: string; readonly macAddress: string };
+  private networkGuarded: Promise<void> = Promise.resolve();
 
   constructor(spec: TaskSpec, private readonly deps: TaskActorDeps) {
     this.spec = spec;
@@ -220,6 +223,8 @@ export class TaskActor {
     const network = (await this.deps.docker.inspectContainer(id)).NetworkSettings?.Networks?.[subnetNetworkName(awsvpc.subnet)];
     if (!network?.IPAddress) throw new DockerError("CannotStartContainerError", `the pause container got no address on ${subnetNetworkName(awsvpc.subnet)}`);
     this.eni = { privateIPv4Address: network.IPAddress, macAddress: network.MacAddress ?? "" };
+    // The security groups' rules are written while the containers are created; none starts before.
+    this.networkGuarded = this.deps.networkGuard?.() ?? Promise.resolve();
   }
 
   /** Resolves once all queued work is done. */
@@ -255,6 +260,7 @@ export class TaskActor {
       return this.stop(decision.reason, "TaskFailedToStart");
     }
     if (decision.kind === "start") {
+      await this.networkGuarded;
       for (const name of decision.containers) {
         const c = this.containers.get(name)!;
         try {

@@ -13,6 +13,7 @@ import { launchCapacity, type LaunchCapacity } from "./capacity/launch-capacity.
 import { checkStrategy } from "./capacity/strategy.js";
 import { validateTags } from "./tags.js";
 import { awsvpcSettings, type AwsvpcSettings } from "./awsvpc/network-configuration.js";
+import { withSecurityGroups } from "./awsvpc/security-groups.js";
 import { normalizeOverrides } from "./task-overrides.js";
 
 /**
@@ -82,7 +83,8 @@ export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Pr
   if (taskDefinition.status !== "ACTIVE") {
     throw clientException(`TaskDefinition ${taskDefinition.family}:${taskDefinition.revision} is ${taskDefinition.status}: register a new revision or run an ACTIVE one.`);
   }
-  const awsvpc = awsvpcSettings(taskDefinition.body.networkMode ?? "bridge", input.networkConfiguration);
+  const asked = awsvpcSettings(taskDefinition.body.networkMode ?? "bridge", input.networkConfiguration);
+  const awsvpc = asked && (await withSecurityGroups(tx, asked));
   const names = (taskDefinition.body.containerDefinitions ?? []).map((c) => c.name ?? "");
   const overrides = normalizeOverrides(input.overrides, names);
   if (input.startedBy !== undefined && !/^[A-Za-z0-9_/-]{1,128}$/.test(input.startedBy)) {

@@ -5,6 +5,7 @@ import type { Store, TaskDefinitionRecord, TaskQuery } from "./store.js";
 import { aCluster, aService, aTask, aTaskDefinition } from "./store-builders.js";
 import { changeLogContract } from "./store-contract-changes.js";
 import { capacityProvidersContract } from "./store-contract-capacity-providers.js";
+import { securityGroupsContract } from "./store-contract-security-groups.js";
 import { eventRulesContract } from "./store-contract-event-rules.js";
 import { iamContract } from "./store-contract-iam.js";
 import { versionContract } from "./store-contract-versions.js";
@@ -283,6 +284,7 @@ export function storeContract(name: string, open: (database: string) => Promise<
     iamContract(withStore);
     eventRulesContract(withStore);
     capacityProvidersContract(withStore);
+    securityGroupsContract(withStore);
 
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");

@@ -14,6 +14,7 @@ import type { AutoScalingReader, AutoScalingRepository } from "./autoscaling-rec
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 import type { LogsReader, LogsRepository } from "./log-records.js";
+import type { SecurityGroupReader, SecurityGroupRepository } from "./security-group-records.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -56,6 +57,8 @@ export interface ReadTx {
   readonly metrics: MetricReader;
   readonly alarms: AlarmReader;
   readonly autoScaling: AutoScalingReader;
+
+  readonly securityGroups: SecurityGroupReader;
 }
 
 export interface WriteTx {
@@ -85,6 +88,8 @@ export interface WriteTx {
   readonly metrics: MetricRepository;
   readonly alarms: AlarmRepository;
   readonly autoScaling: AutoScalingRepository;
+
+  readonly securityGroups: SecurityGroupRepository;
 }
 
 /** A page of a listing ordered by key; `after` is the last key of the previous page. */

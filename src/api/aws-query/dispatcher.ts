@@ -46,13 +46,13 @@ export function createQueryDispatcher(opts: QueryDispatcherOptions): (req: HttpR
         authorize(principal, { action: `${service.actionPrefix ?? service.signingName}:${action}`, resource }, facts, opts.partition.accountId);
       }
       const result = await op.handle(query.params, { requestId, principal, nowMs, partition: opts.partition, facts });
-      return respond(200, resultXml(action, service.xmlNamespace, result, requestId), requestId);
+      return respond(200, (service.wire?.result ?? resultXml)(action, service.xmlNamespace, result, requestId), requestId);
     } catch (e) {
       const status = e instanceof AwsError ? statusOf(e.code, service?.errors) : undefined;
       if (e instanceof AwsError && status !== undefined) {
         const code = (Object.hasOwn(queryCodes, e.code) ? queryCodes[e.code] : undefined) ?? e.code;
         opts.refusals.count(code, { requestId, action: excerpt(action), error: excerpt(e.message, 200) }, "Query request refused");
-        return respond(status, errorXml(service?.xmlNamespace, code, e.message, requestId, "Sender"), requestId);
+        return respond(status, service?.wire ? service.wire.error(code, e.message, requestId) : errorXml(service?.xmlNamespace, code, e.message, requestId, "Sender"), requestId);
       }
       opts.logger.error({ requestId, action: excerpt(action), err: e }, e instanceof AwsError ? "error not in the service's catalog" : "internal error");
       return respond(500, errorXml(service?.xmlNamespace, "InternalFailure", `Internal error (request ${requestId}).`, requestId, "Receiver"), requestId);

@@ -36,4 +36,11 @@ export interface QueryService {
   readonly operations: Readonly<Record<string, QueryOperation>>;
   /** The exceptions its handlers raise, with their statuses (the shared core is added by the front door). */
   readonly errors: ErrorCatalog;
+  /** Its own documents, when it writes the protocol its own way (EC2: no Result wrapper, `<item>` lists, `<Response><Errors>`). */
+  readonly wire?: QueryWire;
+}
+
+export interface QueryWire {
+  result(action: string, xmlNamespace: string, result: Record<string, unknown>, requestId: string): string;
+  error(code: string, message: string, requestId: string): string;
 }

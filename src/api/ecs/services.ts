@@ -1,3 +1,4 @@
+import { withSecurityGroups } from "../../domain/awsvpc/security-groups.js";
 import { checkKnownLaunchType, checkLaunchType } from "../../domain/launch-type.js";
 import { checkPlatformVersion } from "../../domain/platform-version.js";
 import {
@@ -105,7 +106,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             taskDefinitionArn: td?.body.taskDefinitionArn ?? "",
             launchType: "EC2",
             capacityProviderStrategy: strategyItems(capacity),
-            ...serviceNetwork(td, input.networkConfiguration),
+            ...(await serviceNetwork(tx, td, input.networkConfiguration)),
             deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
@@ -183,7 +184,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           if (input.networkConfiguration !== undefined || taskDefinitionArn !== current.taskDefinitionArn) {
             // Checked against the task definition the new deployment runs: awsvpc needs it, the other modes refuse it.
             const td = await activeTaskDefinition(tx, taskDefinitionArn);
-            const { networkConfiguration } = serviceNetwork(td, input.networkConfiguration ?? current.networkConfiguration);
+            const { networkConfiguration } = await serviceNetwork(tx, td, input.networkConfiguration ?? current.networkConfiguration);
             redeploy ||= input.networkConfiguration !== undefined;
             next = { ...next, networkConfiguration };
           }
@@ -287,10 +288,10 @@ function checkExternalUpdate(input: UpdateServiceRequest): void {
 }
 
 /** A service's networkConfiguration, checked against its task definition's network mode and kept as ECS shows it. */
-function serviceNetwork(td: TaskDefinitionRecord | undefined, config: NetworkConfiguration | undefined): { networkConfiguration?: NetworkConfiguration } {
+async function serviceNetwork(tx: ReadTx, td: TaskDefinitionRecord | undefined, config: NetworkConfiguration | undefined): Promise<{ networkConfiguration?: NetworkConfiguration }> {
   if (td === undefined) return {};
   const settings = awsvpcSettings(td.body.networkMode ?? "bridge", config);
-  return settings === undefined ? {} : { networkConfiguration: networkConfigurationOf(settings) };
+  return settings === undefined ? {} : { networkConfiguration: networkConfigurationOf(await withSecurityGroups(tx, settings)) };
 }
 
 /** A resolved strategy as the service keeps and shows it; undefined for a launch type. */

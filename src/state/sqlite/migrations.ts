@@ -387,4 +387,17 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX scaling_activities_by_resource ON scaling_activities (resource_id, seq);
     `,
   },
+  {
+    version: 17,
+    sql: `
+      -- EC2 security groups (api/ec2/, domain/security-groups/): one document per group, its rules
+      -- inside; the name unique, as in one VPC.
+      CREATE TABLE security_groups (
+        group_id TEXT PRIMARY KEY,
+        name     TEXT NOT NULL UNIQUE,
+        version  INTEGER NOT NULL,
+        doc      TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -12,6 +12,7 @@ import { SqliteEcsEvents } from "./ecs-events.js";
 import { SqliteEventRules } from "./event-rules.js";
 import { SqliteLogs } from "./logs.js";
 import { SqliteSchedules } from "./schedules.js";
+import { SqliteSecurityGroups } from "./security-groups.js";
 import { SqliteMetrics } from "./metrics.js";
 import { SqliteAlarms } from "./alarms.js";
 import { SqliteAutoScaling } from "./autoscaling.js";
@@ -222,6 +223,8 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     metrics: new SqliteMetrics(db),
     alarms: new SqliteAlarms(db),
     autoScaling: new SqliteAutoScaling(db),
+
+    securityGroups: new SqliteSecurityGroups(db),
   };
 }
 

@@ -1,0 +1,49 @@
+import type { IpProtocol, SecurityGroupRecord } from "./security-group.js";
+
+/**
+ * What an agent needs to enforce security groups: every group's ingress rules, and which addresses
+ * are members of which group (the tasks that run with it and have an address). Sent to agents over
+ * the agent channel (`firewall` message); an agent protects only its own tasks.
+ */
+export interface FirewallView {
+  // Plain arrays: the agent channel's parsed message is this shape.
+  readonly groups: { readonly groupId: string; readonly ingress: IngressRule[] }[];
+  readonly members: { readonly groupId: string; readonly ips: string[] }[];
+}
+
+export interface IngressRule {
+  readonly protocol: IpProtocol;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly cidr?: string | undefined;
+  readonly groupId?: string | undefined;
+}
+
+const octet = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const ipv4 = new RegExp(`^${octet}(\\.${octet}){3}$`);
+
+/** Whether `s` is a dotted IPv4 address: an agent's report is trusted no further than that. */
+export const isIpv4 = (s: string): boolean => ipv4.test(s);
+
+/** A task that is a member of security groups: its address and its groups. */
+export interface GroupMember {
+  readonly ip: string;
+  readonly groups: readonly string[];
+}
+
+/** The view of `groups` and `members`, in a stable order (equal inputs, equal views). */
+export function firewallView(groups: readonly SecurityGroupRecord[], members: Iterable<GroupMember>): FirewallView {
+  const byGroup = new Map<string, Set<string>>();
+  for (const m of members) for (const g of m.groups) (byGroup.get(g) ?? byGroup.set(g, new Set()).get(g)!).add(m.ip);
+  return {
+    groups: [...groups]
+      .sort((a, b) => a.groupId.localeCompare(b.groupId))
+      .map((g) => ({
+        groupId: g.groupId,
+        ingress: g.ingress.map((r) => ({ protocol: r.protocol, fromPort: r.fromPort, toPort: r.toPort, ...(r.cidr !== undefined && { cidr: r.cidr }), ...(r.groupId !== undefined && { groupId: r.groupId }) })),
+      })),
+    members: [...byGroup]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([groupId, ips]) => ({ groupId, ips: [...ips].sort() })),
+  };
+}
