@@ -1,4 +1,4 @@
-import { arnId } from "../domain/arn.js";
+import { arnCluster, arnId } from "../domain/arn.js";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
@@ -104,6 +104,11 @@ export class TaskActor {
   }
 
   /** awsvpc: the task's address and MAC once its namespace exists. */
+  /** The task's own cluster (its ARN's): a managed-capacity agent runs tasks of every cluster. */
+  private get cluster(): string {
+    return arnCluster(this.spec.taskArn) ?? this.deps.cluster;
+  }
+
   get networkInterface(): { readonly privateIPv4Address: string; readonly macAddress: string } | undefined {
     return this.eni;
   }
@@ -207,7 +212,7 @@ export class TaskActor {
     await this.deps.docker.pullImage(this.deps.pause.image, { behavior: "prefer-cached" });
     await this.deps.docker.ensureNetwork(subnetNetworkName(awsvpc.subnet), subnetNetworkLabels(awsvpc.subnet));
     const name = dockerContainerName(
-      { taskArn: this.spec.taskArn, containerName: "internalecspause", family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+      { taskArn: this.spec.taskArn, containerName: "internalecspause", family: this.spec.family, revision: this.spec.revision, cluster: this.cluster },
       nameSuffix(randomInt63()),
     );
     const id = await this.deps.docker.createContainer(
@@ -306,7 +311,7 @@ export class TaskActor {
         const hostPorts = await this.hostPortsFor(c);
         const spec = containerCreateSpec({
           container: { ...c.definition, dockerLabels: { ...c.definition.dockerLabels, [instanceLabel]: this.deps.containerInstanceArn } },
-          identity: { taskArn: this.spec.taskArn, containerName: c.name, family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+          identity: { taskArn: this.spec.taskArn, containerName: c.name, family: this.spec.family, revision: this.spec.revision, cluster: this.cluster },
           dockerName: c.dockerName,
           networkMode: this.spec.networkMode,
           pauseContainer: this.pause?.name,
@@ -393,7 +398,7 @@ export class TaskActor {
       name,
       definition,
       dockerName: dockerContainerName(
-        { taskArn: this.spec.taskArn, containerName: name, family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+        { taskArn: this.spec.taskArn, containerName: name, family: this.spec.family, revision: this.spec.revision, cluster: this.cluster },
         suffix,
       ),
       metadataId: `${arnId(this.spec.taskArn)}-${suffix.slice(0, 8)}`,

@@ -43,7 +43,8 @@ import type { EcsDeps } from "./deps.js";
 import { constraintsFrom, strategiesFrom } from "../../domain/placement-shapes.js";
 import { toService } from "./service-view.js";
 import { findTaskDefinition } from "../../domain/lookups.js";
-import { launchCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
+import { isFargateCapacity, launchCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
+import { checkFargateLaunch, fargatePlatform } from "../../domain/fargate/fargate-launch.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 
@@ -84,6 +85,8 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           checkPlatformVersion(input.platformVersion);
           unsupported(input);
           const capacity = launchCapacity(cluster, input);
+          const fargate = isFargateCapacity(capacity);
+          if (fargate) fargatePlatform(input.platformVersion);
           if (strategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
             throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
           }
@@ -93,6 +96,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           const td = controller === "EXTERNAL" && input.taskDefinition === undefined ? undefined : await activeTaskDefinition(tx, input.taskDefinition);
           constraintsFrom(td?.body.placementConstraints ?? [], input.placementConstraints ?? []);
           strategiesFrom(input.placementStrategy ?? []);
+          if (fargate && td !== undefined) checkFargateLaunch(td, input);
           const base: ServiceRecord = {
             arn: serviceArn(ctx.partition, cluster.name, name),
             name,
@@ -102,7 +106,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             schedulingStrategy: strategy,
             desiredCount: input.desiredCount ?? 0,
             taskDefinitionArn: td?.body.taskDefinitionArn ?? "",
-            launchType: "EC2",
+            launchType: capacity.kind === "launch-type" ? capacity.launchType : "EC2",
             capacityProviderStrategy: strategyItems(capacity),
             ...serviceNetwork(td, input.networkConfiguration),
             deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),

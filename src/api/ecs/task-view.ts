@@ -34,7 +34,8 @@ export function toTask(p: Partition, t: TaskRecord): Task {
     taskArn: t.arn,
     clusterArn: t.clusterArn,
     taskDefinitionArn: t.taskDefinitionArn,
-    containerInstanceArn: t.containerInstanceArn,
+    // A FARGATE task runs on managed capacity: ECS names no container instance for it.
+    containerInstanceArn: t.launchType === "FARGATE" ? undefined : t.containerInstanceArn,
     overrides: { containerOverrides: t.overrides.containerOverrides ?? [], inferenceAcceleratorOverrides: [], ...t.overrides },
     lastStatus: t.lastStatus,
     desiredStatus: t.spec.desiredStatus,
@@ -44,6 +45,8 @@ export function toTask(p: Partition, t: TaskRecord): Task {
     startedBy: t.startedBy,
     group: t.group,
     launchType: t.launchType,
+    platformVersion: t.platformVersion,
+    platformFamily: t.launchType === "FARGATE" ? "Linux" : undefined,
     capacityProviderName: t.capacityProviderName,
     version: t.version,
     stopCode: t.stopCode,

@@ -1,0 +1,163 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { PutClusterCapacityProvidersCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
+import { BerthCluster, docker, type BerthAgent } from "./support/berth-cluster.js";
+import { aContainer, testImage } from "./support/fixtures.js";
+import { refusal } from "./support/refusal.js";
+import { until } from "./support/until.js";
+
+const detail = (t: Task, name: string): string | undefined => t.attachments?.[0]?.details?.find((d) => d.name === name)?.value;
+const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
+
+/**
+ * FARGATE on managed capacity: an agent started with BERTH_CAPACITY=fargate joins the pool that no
+ * cluster lists; FARGATE tasks of any cluster run there, each in its own namespace with its own
+ * address (awsvpc), next to the cluster's EC2 tasks.
+ */
+describe("FARGATE tasks on managed capacity", () => {
+  let cluster: BerthCluster;
+  let pool: BerthAgent | undefined;
+  const subnet = `subnet-${randomBytes(4).toString("hex")}`;
+  const network = `berth-${subnet}`;
+  const awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: ["sg-0123abcd"], assignPublicIp: "DISABLED" as const } };
+  let seedFamily = "";
+  const started: string[] = [];
+
+  before(async () => {
+    // One EC2 container instance in the cluster; the managed host is added beside it.
+    cluster = await BerthCluster.start({ name: "fargate", agentEnv: { BERTH_PAUSE_IMAGE: testImage, BERTH_PAUSE_COMMAND: "sleep 2147483647" } });
+    pool = await cluster.addAgent({ BERTH_CAPACITY: "fargate", BERTH_AVAILABILITY_ZONE: "us-east-1b" });
+    // The seed's Fargate task definition, the test image in place of httpd.
+    const seed = await cluster.server.aws(
+      "ecs", "register-task-definition",
+      "--family", "hello-fargate",
+      "--network-mode", "awsvpc",
+      "--requires-compatibilities", "FARGATE",
+      "--cpu", "256",
+      "--memory", "512",
+      "--container-definitions", JSON.stringify([{ name: "web", image: testImage, essential: true, portMappings: [{ containerPort: 80 }] }]),
+    );
+    assert.equal(seed.code, 0, seed.stderr);
+    seedFamily = "hello-fargate";
+  });
+  after(async () => {
+    const pauses = await docker("ps", "-aq", "--filter", "label=berth.pause-of", "--filter", `label=berth.container-instance=${pool?.containerInstanceArn ?? "none"}`);
+    await cluster.stop();
+    if (lines(pauses).length > 0) await docker("rm", "-f", ...lines(pauses)).catch(() => "");
+    const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
+    if (networks.length > 0) await docker("network", "rm", ...networks).catch(() => "");
+  });
+
+  /** RunTask through the CLI until the pool's agent has connected (a placement on a host whose agent is away fails, and is retried). */
+  async function cliRun(...args: string[]): Promise<Task[]> {
+    return until("the pool's agent takes FARGATE tasks", async () => {
+      const out = await cluster.server.aws("ecs", "run-task", "--cluster", cluster.name, ...args);
+      assert.equal(out.code, 0, out.stderr);
+      const parsed = JSON.parse(out.stdout) as { tasks: Task[]; failures: unknown[] };
+      return parsed.tasks.length > 0 ? parsed.tasks : undefined;
+    }, { timeoutMs: 15_000 });
+  }
+
+  it("runs the seed's Fargate task with --launch-type FARGATE on a cluster with no container instance of its own in use: an interface with its own address answers on port 80", async () => {
+    const [run] = await cliRun(
+      "--launch-type", "FARGATE",
+      "--platform-version", "LATEST",
+      "--task-definition", seedFamily,
+      "--network-configuration", JSON.stringify(awsvpc),
+    );
+    started.push(run!.taskArn!);
+    assert.equal(run!.launchType, "FARGATE");
+    assert.equal(run!.platformVersion, "1.4.0");
+    assert.equal(run!.containerInstanceArn, undefined, "a Fargate task names no container instance");
+    const [task] = await cluster.waitForTasks([run!.taskArn!], (t) => t.lastStatus === "RUNNING", 30_000, "the Fargate task RUNNING");
+    const ip = detail(task!, "privateIPv4Address") ?? "";
+    assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
+    assert.equal(task!.attachments![0]!.status, "ATTACHED");
+    assert.equal(detail(task!, "subnetId"), subnet);
+    const res = await fetch(`http://${ip}:80/`, { signal: AbortSignal.timeout(5000) });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /berth-test ok/);
+    // It ran on the managed host, which no cluster lists.
+    const listed = await cluster.server.aws("ecs", "list-container-instances", "--cluster", cluster.name);
+    assert.deepEqual((JSON.parse(listed.stdout) as { containerInstanceArns: string[] }).containerInstanceArns, [cluster.agents[0]!.containerInstanceArn]);
+    const onPool = await docker("ps", "-q", "--filter", `label=com.amazonaws.ecs.task-arn=${run!.taskArn}`, "--filter", `label=com.amazonaws.ecs.cluster=${cluster.name}`);
+    assert.equal(lines(onPool).length, 1, "the task's container carries its own cluster's label");
+    assert.match(pool?.containerInstanceArn ?? "", /\/berth\.fargate-pool\//);
+  });
+
+  it("runs EC2 and FARGATE tasks side by side in one cluster, each listed with its launch type", async () => {
+    const ec2Family = await cluster.register({ family: "fargate-side-ec2", containerDefinitions: [aContainer({ command: ["sleep", "1000"], stopTimeout: 2 })] });
+    const ec2 = await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: ec2Family }));
+    assert.equal(ec2.tasks?.[0]?.launchType, "EC2");
+    assert.equal(ec2.tasks?.[0]?.containerInstanceArn, cluster.agents[0]!.containerInstanceArn);
+    started.push(ec2.tasks[0].taskArn!);
+    const fargate = await cliRun("--launch-type", "FARGATE", "--task-definition", seedFamily, "--network-configuration", JSON.stringify(awsvpc));
+    started.push(fargate[0]!.taskArn!);
+    const byType = async (launchType: string) => {
+      const out = await cluster.server.aws("ecs", "list-tasks", "--cluster", cluster.name, "--launch-type", launchType);
+      return (JSON.parse(out.stdout) as { taskArns: string[] }).taskArns;
+    };
+    assert.ok((await byType("EC2")).includes(ec2.tasks[0].taskArn!));
+    assert.ok(!(await byType("EC2")).includes(fargate[0]!.taskArn!));
+    assert.ok((await byType("FARGATE")).includes(fargate[0]!.taskArn!));
+    assert.ok(!(await byType("FARGATE")).includes(ec2.tasks[0].taskArn!));
+  });
+
+  it("splits 8 tasks of a FARGATE base 1 weight 1, FARGATE_SPOT weight 3 strategy as ECS does, all on the pool", async () => {
+    // The pool host's CPU (1024 units a core) takes 8 tasks of 256 on 2 cores: the earlier tasks make room first.
+    for (const arn of started) await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
+    await cluster.waitForTasks(started, (t) => t.lastStatus === "STOPPED", 30_000, "the earlier tasks STOPPED");
+    started.length = 0;
+    await cluster.ecs.send(new PutClusterCapacityProvidersCommand({ cluster: cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"], defaultCapacityProviderStrategy: [] }));
+    const out = await cluster.ecs.send(
+      new RunTaskCommand({
+        cluster: cluster.name,
+        taskDefinition: seedFamily,
+        count: 8,
+        networkConfiguration: awsvpc,
+        capacityProviderStrategy: [
+          { capacityProvider: "FARGATE", base: 1, weight: 1 },
+          { capacityProvider: "FARGATE_SPOT", weight: 3 },
+        ],
+      }),
+    );
+    assert.deepEqual(out.failures, []);
+    const tasks = out.tasks ?? [];
+    started.push(...tasks.map((t) => t.taskArn!));
+    const count = (p: string) => tasks.filter((t) => t.capacityProviderName === p).length;
+    // Base first (1 FARGATE), then the other 7 by weight 1:3, each to the provider furthest below its share.
+    assert.equal(count("FARGATE"), 2);
+    assert.equal(count("FARGATE_SPOT"), 6);
+    for (const t of tasks) assert.equal(t.launchType, "FARGATE");
+    const running = await cluster.waitForTasks(tasks.map((t) => t.taskArn!), (t) => t.lastStatus === "RUNNING", 60_000, "the 8 tasks RUNNING");
+    assert.equal(new Set(running.map((t) => detail(t, "privateIPv4Address"))).size, 8, "each task has its own address");
+  });
+
+  it("refuses what Fargate does not take, with ECS's errors, and starts nothing", async () => {
+    const fargateTasks = async () => {
+      const out = await cluster.server.aws("ecs", "list-tasks", "--cluster", cluster.name, "--launch-type", "FARGATE");
+      return new Set((JSON.parse(out.stdout) as { taskArns: string[] }).taskArns);
+    };
+    const before = await fargateTasks();
+    assert.deepEqual(before, new Set(started));
+    const bridge = await cluster.register({ family: "fargate-bridge", containerDefinitions: [aContainer()] });
+    const notFargate = await refusal(cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: bridge, launchType: "FARGATE" })));
+    assert.equal(notFargate.name, "InvalidParameterException");
+    assert.match(notFargate.message, /^Task definition does not support launch_type FARGATE\./);
+    const platform = await refusal(cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: seedFamily, launchType: "FARGATE", platformVersion: "1.3.0", networkConfiguration: awsvpc })));
+    assert.equal(platform.name, "PlatformUnknownException");
+    const strategy = await refusal(
+      cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: seedFamily, launchType: "FARGATE", networkConfiguration: awsvpc, placementStrategy: [{ type: "random" }] })),
+    );
+    assert.equal(strategy.name, "InvalidParameterException");
+    assert.match(strategy.message, /placement strategies are not supported for the FARGATE launch type/);
+    const constraint = await refusal(
+      cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: seedFamily, launchType: "FARGATE", networkConfiguration: awsvpc, placementConstraints: [{ type: "distinctInstance" }] })),
+    );
+    assert.equal(constraint.name, "InvalidParameterException");
+    const noNetwork = await refusal(cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: seedFamily, launchType: "FARGATE" })));
+    assert.equal(noNetwork.message, "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+    assert.deepEqual(await fargateTasks(), before);
+  });
+});
