@@ -1,6 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readdir, readFile, rmdir } from "node:fs/promises";
 import { PutClusterCapacityProvidersCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { BerthCluster, docker, type BerthAgent } from "./support/berth-cluster.js";
 import { aContainer, testImage } from "./support/fixtures.js";
@@ -23,6 +25,8 @@ describe("FARGATE tasks on managed capacity", () => {
   const awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: ["sg-0123abcd"], assignPublicIp: "DISABLED" as const } };
   let seedFamily = "";
   const started: string[] = [];
+  /** Every FARGATE task's id, whose cgroups the agent made (removed after the test, should the agent not have). */
+  const ids: string[] = [];
 
   before(async () => {
     // One EC2 container instance in the cluster; the managed host is added beside it.
@@ -47,6 +51,11 @@ describe("FARGATE tasks on managed capacity", () => {
     if (lines(pauses).length > 0) await docker("rm", "-f", ...lines(pauses)).catch(() => "");
     const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
     if (networks.length > 0) await docker("network", "rm", ...networks).catch(() => "");
+    // Tasks still running when the agent stopped keep their cgroups: removed now that their containers are gone.
+    for (const controller of await readdir("/sys/fs/cgroup")) {
+      for (const id of ids) await rmdir(`/sys/fs/cgroup/${controller}/berth/${id}`).catch(() => undefined);
+      await rmdir(`/sys/fs/cgroup/${controller}/berth`).catch(() => undefined);
+    }
   });
 
   /** RunTask through the CLI until the pool's agent has connected (a placement on a host whose agent is away fails, and is retried). */
@@ -67,6 +76,7 @@ describe("FARGATE tasks on managed capacity", () => {
       "--network-configuration", JSON.stringify(awsvpc),
     );
     started.push(run!.taskArn!);
+    ids.push(run!.taskArn!.split("/").at(-1)!);
     assert.equal(run!.launchType, "FARGATE");
     assert.equal(run!.platformVersion, "1.4.0");
     assert.equal(run!.containerInstanceArn, undefined, "a Fargate task names no container instance");
@@ -94,6 +104,7 @@ describe("FARGATE tasks on managed capacity", () => {
     started.push(ec2.tasks[0].taskArn!);
     const fargate = await cliRun("--launch-type", "FARGATE", "--task-definition", seedFamily, "--network-configuration", JSON.stringify(awsvpc));
     started.push(fargate[0]!.taskArn!);
+    ids.push(fargate[0]!.taskArn!.split("/").at(-1)!);
     const byType = async (launchType: string) => {
       const out = await cluster.server.aws("ecs", "list-tasks", "--cluster", cluster.name, "--launch-type", launchType);
       return (JSON.parse(out.stdout) as { taskArns: string[] }).taskArns;
@@ -102,6 +113,54 @@ describe("FARGATE tasks on managed capacity", () => {
     assert.ok(!(await byType("EC2")).includes(fargate[0]!.taskArn!));
     assert.ok((await byType("FARGATE")).includes(fargate[0]!.taskArn!));
     assert.ok(!(await byType("FARGATE")).includes(ec2.tasks[0].taskArn!));
+  });
+
+  it("limits the whole task to its task-level memory and cpu (one cgroup per task): two containers together above 512 MiB are OOM-killed with ECS's reason", async () => {
+    // Each container alone stays under the task's 512 MiB (its own Docker limit), so only the
+    // task's cgroup can stop them: a holds ~150 MiB (its shell lives on: a last command would be exec'd) and then serves on localhost:8080; b waits for
+    // it (the two share the task's namespace), then reads 400 MiB at once.
+    const family = await cluster.register({
+      family: "fargate-hungry",
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      cpu: "256",
+      memory: "512",
+      containerDefinitions: [
+        aContainer({
+          name: "a",
+          memory: undefined,
+          cpu: undefined,
+          memoryReservation: 64,
+          command: ["sh", "-c", "x=$(dd if=/dev/zero bs=1M count=150 2>/dev/null | tr '\\0' x); httpd -p 8080 -h /www; while :; do sleep 1000; done"],
+        }),
+        aContainer({
+          name: "b",
+          memory: undefined,
+          cpu: undefined,
+          memoryReservation: 64,
+          command: ["sh", "-c", "until wget -q -O /dev/null http://127.0.0.1:8080/; do sleep 0.5; done; exec dd if=/dev/zero of=/dev/null bs=400M count=1"],
+        }),
+      ],
+    });
+    const [run] = await cliRun("--launch-type", "FARGATE", "--task-definition", family, "--network-configuration", JSON.stringify(awsvpc));
+    const arn = run!.taskArn!;
+    const id = arn.split("/").at(-1)!;
+    ids.push(id);
+    // While it runs: its containers (and its pause container) under /berth/<task-id>, which has the task's limits.
+    const [running] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING" || t.lastStatus === "STOPPED", 30_000, "the task started");
+    assert.deepEqual(running!.attributes, [{ name: "berth.isolation", value: "runc: namespaces, task cgroup (cpu and memory hard limits for the whole task)" }]);
+    const parents = lines(await docker("ps", "-aq", "--filter", `label=com.amazonaws.ecs.task-arn=${arn}`).then((ids) => docker("inspect", "--format", "{{.HostConfig.CgroupParent}}", ...lines(ids))));
+    assert.deepEqual(new Set(parents), new Set([`/berth/${id}`]));
+    assert.equal((await readFile(`/sys/fs/cgroup/memory/berth/${id}/memory.limit_in_bytes`, "utf8")).trim(), String(512 * 2 ** 20));
+    assert.equal((await readFile(`/sys/fs/cgroup/cpu/berth/${id}/cpu.cfs_quota_us`, "utf8")).trim(), "25000", "256 units: a quarter of a CPU");
+    // a builds its 150 MiB on a quarter of a CPU: slow, which is the cpu limit at work.
+    const [stopped] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 120_000, "the task stopped for its memory");
+    const killed = stopped!.containers!.filter((c) => c.reason === "OutOfMemoryError: Container killed due to memory usage");
+    assert.ok(killed.length >= 1, JSON.stringify(stopped!.containers));
+    for (const c of killed) assert.equal(c.exitCode, 137);
+    assert.equal(stopped!.stopCode, "EssentialContainerExited");
+    const hierarchies = await readdir("/sys/fs/cgroup");
+    await until("the task's cgroup removed from every hierarchy", () => Promise.resolve(hierarchies.some((c) => existsSync(`/sys/fs/cgroup/${c}/berth/${id}`)) ? undefined : true), { timeoutMs: 15_000 });
   });
 
   it("splits 8 tasks of a FARGATE base 1 weight 1, FARGATE_SPOT weight 3 strategy as ECS does, all on the pool", async () => {
@@ -125,6 +184,7 @@ describe("FARGATE tasks on managed capacity", () => {
     assert.deepEqual(out.failures, []);
     const tasks = out.tasks ?? [];
     started.push(...tasks.map((t) => t.taskArn!));
+    ids.push(...tasks.map((t) => t.taskArn!.split("/").at(-1)!));
     const count = (p: string) => tasks.filter((t) => t.capacityProviderName === p).length;
     // Base first (1 FARGATE), then the other 7 by weight 1:3, each to the provider furthest below its share.
     assert.equal(count("FARGATE"), 2);

@@ -61,6 +61,8 @@ export function toTask(p: Partition, t: TaskRecord): Task {
     stoppedAt: date(t.stoppedAtMs),
     connectivity: t.lastStatus === "RUNNING" ? "CONNECTED" : undefined,
     attachments: eni === undefined ? [] : [eni],
+    // Which isolation the agent gave the task (agent/cgroups/): runc namespaces, with or without a task cgroup.
+    ...(known?.isolation !== undefined && { attributes: [{ name: "berth.isolation", value: known.isolation }] }),
     enableExecuteCommand: false,
     tags: [...t.tags],
   };
