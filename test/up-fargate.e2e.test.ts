@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { DescribeTasksCommand, ListContainerInstancesCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type ECSClient, type Task } from "@aws-sdk/client-ecs";
+import { DescribeTasksCommand, ListContainerInstancesCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type ECSClient } from "@aws-sdk/client-ecs";
 import { docker } from "./support/berth-cluster.js";
 import { BerthUp } from "./support/berth-up.js";
 import { testImage } from "./support/fixtures.js";
@@ -55,7 +55,7 @@ describe("berth up runs FARGATE tasks on the local host", () => {
       return t?.lastStatus === "RUNNING" ? t : undefined;
     }, { timeoutMs: 30_000 });
     assert.equal(task.launchType, "FARGATE");
-    const ip = (task as Task).attachments?.[0]?.details?.find((d) => d.name === "privateIPv4Address")?.value ?? "";
+    const ip = (task).attachments?.[0]?.details?.find((d) => d.name === "privateIPv4Address")?.value ?? "";
     const res = await fetch(`http://${ip}:80/`, { signal: AbortSignal.timeout(5000) });
     assert.match(await res.text(), /berth-test ok/);
     await ecs.send(new StopTaskCommand({ cluster: up.cluster, task: arn }));
