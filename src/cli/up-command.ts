@@ -36,8 +36,9 @@ export function upCommand(): Command {
     // Server and agent share --log-level in pino's words; the agent's own level follows the logger.
     const { logLevel: _serverLevel, logFormat: _format, ...agentFlags } = flags;
     const agentDataDir = join(config.dataDir, "agent");
-    // The same host is managed capacity too (domain/fargate/): a second agent, in the Fargate pool, with its own data dir and ports.
-    const fargateFlags = { ...agentFlags, capacity: "fargate", dataDir: join(config.dataDir, "agent-fargate"), introspectionPort: undefined, metadataPort: undefined };
+    // The same host is managed capacity too (domain/fargate/): a second agent, in the Fargate pool, with its own data dir and
+    // ports the system picks (port 0), whatever the first agent was told.
+    const fargateFlags = { ...agentFlags, capacity: "fargate", dataDir: join(config.dataDir, "agent-fargate"), introspectionPort: "0", metadataPort: "0" };
     // Everything that can be taken (the API port, the agent's data dir and ports) is claimed before
     // the heavier modules load: anything in use ends the command at once, with nothing running.
     const { port, claims, fargateClaims } = await progress.step("ports and data dir", async () => {
