@@ -115,6 +115,36 @@ describe("FARGATE tasks on managed capacity", () => {
     assert.ok(!(await byType("FARGATE")).includes(ec2.tasks[0].taskArn!));
   });
 
+  it("runs a service with launchType FARGATE on the pool, and keeps its task there", async () => {
+    const created = await cluster.server.aws(
+      "ecs", "create-service", "--cluster", cluster.name, "--service-name", "fargate-svc", "--task-definition", seedFamily,
+      "--desired-count", "1", "--launch-type", "FARGATE", "--network-configuration", JSON.stringify(awsvpc),
+    );
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal((JSON.parse(created.stdout) as { service: { launchType: string } }).service.launchType, "FARGATE");
+    const arns = await until("the service's task", async () => {
+      const out = await cluster.server.aws("ecs", "list-tasks", "--cluster", cluster.name, "--service-name", "fargate-svc");
+      const listed = (JSON.parse(out.stdout) as { taskArns: string[] }).taskArns;
+      return listed.length > 0 ? listed : undefined;
+    }, { timeoutMs: 15_000 });
+    const [task] = await cluster.waitForTasks(arns, (t) => t.lastStatus === "RUNNING", 30_000, "the service's task RUNNING");
+    ids.push(task!.taskArn!.split("/").at(-1)!);
+    assert.equal(task!.launchType, "FARGATE");
+    assert.equal(task!.containerInstanceArn, undefined);
+    // A few reconciles later it is still the one task: the service does not take its pool instance for a lost one.
+    const again = await until("the service steady", async () => {
+      const out = await cluster.server.aws("ecs", "describe-services", "--cluster", cluster.name, "--services", "fargate-svc");
+      const svc = (JSON.parse(out.stdout) as { services: Array<{ runningCount: number; events: Array<{ message: string }> }> }).services[0]!;
+      return svc.runningCount === 1 && svc.events.some((e) => /has reached a steady state/.test(e.message)) ? svc : undefined;
+    }, { timeoutMs: 30_000 });
+    assert.equal(again.runningCount, 1);
+    const listed = await cluster.server.aws("ecs", "list-tasks", "--cluster", cluster.name, "--service-name", "fargate-svc");
+    assert.deepEqual((JSON.parse(listed.stdout) as { taskArns: string[] }).taskArns, arns);
+    const deleted = await cluster.server.aws("ecs", "delete-service", "--cluster", cluster.name, "--service", "fargate-svc", "--force");
+    assert.equal(deleted.code, 0, deleted.stderr);
+    await cluster.waitForTasks(arns, (t) => t.lastStatus === "STOPPED", 30_000, "the service's task STOPPED");
+  });
+
   it("limits the whole task to its task-level memory and cpu (one cgroup per task): two containers together above 512 MiB are OOM-killed with ECS's reason", async () => {
     // Each container alone stays under the task's 512 MiB (its own Docker limit), so only the
     // task's cgroup can stop them: a holds ~150 MiB (its shell lives on: a last command would be exec'd) and then serves on localhost:8080; b waits for
