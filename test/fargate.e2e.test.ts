@@ -46,8 +46,9 @@ describe("FARGATE tasks on managed capacity", () => {
     seedFamily = "hello-fargate";
   });
   after(async () => {
-    const pauses = await docker("ps", "-aq", "--filter", "label=berth.pause-of", "--filter", `label=berth.container-instance=${pool?.containerInstanceArn ?? "none"}`);
+    // Listed once the agents are gone, so that none is made after the listing.
     await cluster.stop();
+    const pauses = await docker("ps", "-aq", "--filter", "label=berth.pause-of", "--filter", `label=berth.container-instance=${pool?.containerInstanceArn ?? "none"}`);
     if (lines(pauses).length > 0) await docker("rm", "-f", ...lines(pauses)).catch(() => "");
     const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
     if (networks.length > 0) await docker("network", "rm", ...networks).catch(() => "");

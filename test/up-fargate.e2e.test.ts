@@ -20,10 +20,11 @@ describe("berth up runs FARGATE tasks on the local host", () => {
     ecs = up.ecs();
   });
   after(async () => {
+    // Listed once berth up is gone, so that none is made after the listing.
+    await up.stop();
     const pauses = lines(await docker("ps", "-aq", "--filter", "label=berth.pause-of"));
     const ours = [];
     for (const id of pauses) if ((await docker("inspect", "--format", "{{index .Config.Labels \"berth.pause-of\"}}", id)).includes(`/${up.cluster}/`)) ours.push(id);
-    await up.stop();
     if (ours.length > 0) await docker("rm", "-f", ...ours).catch(() => "");
     const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^berth-${subnet}$`));
     if (networks.length > 0) await docker("network", "rm", ...networks).catch(() => "");
