@@ -108,10 +108,10 @@ describe("capacity providers (SDK and CLI, real server)", () => {
     assert.deepEqual(Object.fromEntries(counts), { "on-demand": 1, "spot-like": 3 }, "base 1 on on-demand, the other 3 shared 1:3");
   });
 
-  it("a strategy naming FARGATE is refused, never run on EC2 (CLI and SDK)", async () => {
+  it("a strategy naming FARGATE is never run on EC2: a definition Fargate cannot run is refused (CLI and SDK)", async () => {
     const cli = await server.aws("ecs", "run-task", "--cluster", "cp", "--task-definition", "cp-app", "--capacity-provider-strategy", "capacityProvider=FARGATE,weight=1");
     assert.notEqual(cli.code, 0);
-    assert.match(cli.stderr, /InvalidParameterException.*Capacity provider FARGATE is not available in Berth yet/);
+    assert.match(cli.stderr, /InvalidParameterException.*Task definition does not support launch_type FARGATE\./);
     const sdk = await refusal(ecs.send(new RunTaskCommand({ cluster: "cp", taskDefinition: "cp-app", launchType: "EC2", capacityProviderStrategy: [{ capacityProvider: "on-demand", weight: 1 }] })));
     assert.equal(sdk.name, "InvalidParameterException");
     assert.equal(sdk.message, "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.");

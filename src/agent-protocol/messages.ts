@@ -114,6 +114,8 @@ export const taskReport = z.object({
   executionStoppedAtMs: z.number().optional(),
   /** An awsvpc task's interface once its namespace exists: the address and MAC Docker gave it. */
   eni: z.object({ privateIPv4Address: z.string(), macAddress: z.string() }).optional(),
+  /** How the task is isolated on its host (agent/cgroups/): DescribeTasks' `berth.isolation` attribute. */
+  isolation: z.string().max(200).optional(),
 });
 export type TaskReport = z.infer<typeof taskReport>;
 

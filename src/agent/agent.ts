@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
+import { CgroupV1 } from "./cgroups/cgroupfs.js";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import type { Logger } from "pino";
 import { AgentChannel } from "./channel.js";
@@ -74,6 +75,11 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   // Task roles' credentials at 169.254.170.2, when asked for: set up before registering, which says whether it works.
   const taskCredentials = await openCredentialsEndpoint(config, logger);
   extra.push(taskCredentials);
+
+  // Task-level cpu and memory as hard limits of the whole task, where the host has cgroup v1 (agent/cgroups/).
+  const cgroupV1 = new CgroupV1();
+  const taskCgroups = config.taskCpuMemLimit && (await cgroupV1.available()) ? cgroupV1 : undefined;
+  if (config.taskCpuMemLimit && taskCgroups === undefined) logger.warn("no cgroup v1 memory and cpu controllers: task-level limits apply per container only");
 
   const statePath = join(config.dataDir, "agent-state.json");
   const previous = readState(statePath);
@@ -157,6 +163,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     registryAuth: (image, spec) => (spec.executionRoleArn === undefined ? registryAuth.authFor(image) : executionRoleAuth(image, spec.taskArn)),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
     pause: { image: config.pauseImage, command: config.pauseCommand?.split(" ").filter((w) => w !== "") },
+    cgroups: taskCgroups,
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
     injectedEnv: (id, spec) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`, ...taskCredentials.envFor(spec) }),
     beforeStart: (definition, dockerId, spec) => logShipping.initialize(definition, dockerId, spec),

@@ -1,4 +1,4 @@
-import { arnId } from "../domain/arn.js";
+import { arnCluster, arnId } from "../domain/arn.js";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
@@ -6,11 +6,13 @@ import type { ContainerReport, NetworkBinding, TaskReport, TaskSpec } from "../a
 import { containerCreateSpec } from "./docker/container-config.js";
 import type { DockerEngine, InspectedContainer } from "./docker/docker-engine.js";
 import { DockerError } from "./docker/errors.js";
-import { containerOutcome } from "./docker/exit-reason.js";
+import { containerOutcome, outOfMemoryReason } from "./docker/exit-reason.js";
 import { dockerContainerName, nameSuffix, randomInt63 } from "./docker/naming.js";
 import type { ImagePullBehavior } from "./docker/pull-policy.js";
 import type { PortAllocator } from "./ports.js";
 import { pauseCreateSpec, pauseOfLabel, subnetNetworkLabels, subnetNetworkName, type PauseSettings } from "./docker/pause-container.js";
+import type { TaskCgroups } from "./cgroups/cgroupfs.js";
+import { isolationOf, taskCgroupPath, taskCgroupSettings } from "./cgroups/task-cgroup.js";
 import { allStarted, exitedEssential, nextStarts, stopOrder, type ContainerFacts } from "./task-plan.js";
 
 export interface TaskActorDeps {
@@ -26,6 +28,8 @@ export interface TaskActorDeps {
   readonly defaultStopTimeoutSeconds: number;
   /** The pause container of awsvpc tasks (docker/pause-container.ts). */
   readonly pause: PauseSettings;
+  /** Task cgroups (cgroups/): with them, task-level cpu and memory limit the whole task (ECS_ENABLE_TASK_CPU_MEM_LIMIT). */
+  readonly cgroups?: TaskCgroups | undefined;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
   readonly injectedEnv: (metadataId: string, spec: TaskSpec) => Record<string, string>;
   /** Readies what a container needs outside Docker before it starts (its awslogs stream); a DockerError keeps it from starting. */
@@ -109,6 +113,22 @@ export class TaskActor {
   }
 
   /** awsvpc: the task's address and MAC once its namespace exists. */
+  /** The task's cgroup, when the agent makes task cgroups and the task has a task-level size; the same path after a restart. */
+  private get cgroup(): string | undefined {
+    if (this.deps.cgroups === undefined || taskCgroupSettings({ cpu: this.spec.cpu, memoryMiB: this.spec.memory }).length === 0) return undefined;
+    return taskCgroupPath(this.spec.taskArn);
+  }
+
+  /** Whether the task got its own cgroup (DescribeTasks' `berth.isolation`). */
+  get hasCgroup(): boolean {
+    return this.cgroup !== undefined;
+  }
+
+  /** The task's own cluster (its ARN's): a managed-capacity agent runs tasks of every cluster. */
+  private get cluster(): string {
+    return arnCluster(this.spec.taskArn) ?? this.deps.cluster;
+  }
+
   get networkInterface(): { readonly privateIPv4Address: string; readonly macAddress: string } | undefined {
     return this.eni;
   }
@@ -155,6 +175,7 @@ export class TaskActor {
       const c = this.containers.get(name);
       if (!c?.dockerId || !["die", "start", "health_status", "oom"].includes(action)) return;
       this.absorbInspect(c, await this.deps.docker.inspectContainer(c.dockerId));
+      await this.blameTaskMemory(c);
       if (this.phase === "STOPPING" || this.phase === "STOPPED") return;
       const exited = exitedEssential(this.facts());
       if (exited) return this.stop("Essential container in task exited", "EssentialContainerExited");
@@ -186,6 +207,7 @@ export class TaskActor {
       startedAtMs: this.startedAtMs,
       executionStoppedAtMs: this.executionStoppedAtMs,
       eni: this.eni,
+      isolation: isolationOf(this.hasCgroup),
     };
   }
 
@@ -193,6 +215,13 @@ export class TaskActor {
   async cleanUp(): Promise<void> {
     for (const c of this.containers.values()) if (c.dockerId) await this.deps.docker.removeContainer(c.dockerId, { force: true });
     await this.releaseNetwork();
+    await this.releaseCgroup();
+  }
+
+  /** Removes the task's cgroup once nothing runs in it (stop tries; cleanUp, after the containers are gone, again). */
+  private async releaseCgroup(): Promise<void> {
+    const cgroup = this.cgroup;
+    if (cgroup !== undefined) await this.deps.cgroups?.remove(cgroup).catch((err: unknown) => this.deps.logger.warn({ err, task: this.spec.taskArn }, "removing the task's cgroup failed"));
   }
 
   /** awsvpc: removes the pause container (found by label too, after an agent restart) and, if no task uses it any more, the subnet's network. */
@@ -212,11 +241,18 @@ export class TaskActor {
     await this.deps.docker.pullImage(this.deps.pause.image, { behavior: "prefer-cached" });
     await this.deps.docker.ensureNetwork(subnetNetworkName(awsvpc.subnet), subnetNetworkLabels(awsvpc.subnet));
     const name = dockerContainerName(
-      { taskArn: this.spec.taskArn, containerName: "internalecspause", family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+      { taskArn: this.spec.taskArn, containerName: "internalecspause", family: this.spec.family, revision: this.spec.revision, cluster: this.cluster },
       nameSuffix(randomInt63()),
     );
     const id = await this.deps.docker.createContainer(
-      pauseCreateSpec({ name, taskArn: this.spec.taskArn, subnet: awsvpc.subnet, pause: this.deps.pause, labels: { [instanceLabel]: this.deps.containerInstanceArn } }),
+      pauseCreateSpec({
+        name,
+        taskArn: this.spec.taskArn,
+        subnet: awsvpc.subnet,
+        pause: this.deps.pause,
+        labels: { [instanceLabel]: this.deps.containerInstanceArn },
+        cgroupParent: this.cgroup,
+      }),
     );
     this.pause = { id, name };
     await this.deps.docker.startContainer(id);
@@ -303,6 +339,12 @@ export class TaskActor {
     }
     this.pullStoppedAtMs = this.deps.now();
     try {
+      const cgroup = this.cgroup;
+      if (cgroup !== undefined) {
+        await this.deps.cgroups?.create(cgroup, taskCgroupSettings({ cpu: this.spec.cpu, memoryMiB: this.spec.memory })).catch((err: unknown) => {
+          throw new DockerError("ResourceInitializationError", `could not create the task's cgroup ${cgroup}: ${String(err)}`);
+        });
+      }
       await this.createNamespace();
     } catch (err) {
       await this.stop(err instanceof DockerError ? err.reason : `CannotStartContainerError: ${String(err)}`, "TaskFailedToStart");
@@ -315,13 +357,14 @@ export class TaskActor {
         const hostPorts = await this.hostPortsFor(c);
         const spec = containerCreateSpec({
           container: { ...c.definition, dockerLabels: { ...c.definition.dockerLabels, [instanceLabel]: this.deps.containerInstanceArn } },
-          identity: { taskArn: this.spec.taskArn, containerName: c.name, family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+          identity: { taskArn: this.spec.taskArn, containerName: c.name, family: this.spec.family, revision: this.spec.revision, cluster: this.cluster },
           executionRoleArn: this.spec.executionRoleArn,
           dockerName: c.dockerName,
           networkMode: this.spec.networkMode,
           pauseContainer: this.pause?.name,
           taskCpu: this.spec.cpu,
           taskMemoryMiB: this.spec.memory,
+          cgroupParent: this.cgroup,
           hostPorts,
           hostIp: this.deps.hostIp,
           dockerNames,
@@ -371,9 +414,22 @@ export class TaskActor {
     this.deps.ports.release([...this.containers.values()].flatMap((c) => c.bindings.map((b) => b.hostPort)));
     // The interface goes with the task, as ECS detaches it: the address is free for the next task.
     await this.releaseNetwork().catch((err: unknown) => this.deps.logger.warn({ err, task: this.spec.taskArn }, "releasing the task's network failed"));
+    await this.releaseCgroup();
     this.phase = "STOPPED";
     this.executionStoppedAtMs = this.deps.now();
     this.sendReport();
+  }
+
+  /**
+   * A container that died SIGKILLed (137) by no stop of the agent's, in a task whose cgroup hit its
+   * memory limit, was killed by the kernel for the task's memory, though Docker saw no OOM of the
+   * container's own cgroup: ECS's reason. (A stop's own SIGKILL is never blamed: stop() does not ask.)
+   */
+  private async blameTaskMemory(c: ContainerState): Promise<void> {
+    const cgroup = this.cgroup;
+    if (cgroup === undefined || c.status !== "STOPPED" || c.exitCode !== 137 || c.reason !== undefined) return;
+    if (this.phase === "STOPPING" || this.phase === "STOPPED") return;
+    if (await this.deps.cgroups?.hitMemoryLimit(cgroup).catch(() => false)) c.reason = outOfMemoryReason;
   }
 
   private absorbInspect(c: ContainerState, inspect: InspectedContainer): void {
@@ -403,7 +459,7 @@ export class TaskActor {
       name,
       definition,
       dockerName: dockerContainerName(
-        { taskArn: this.spec.taskArn, containerName: name, family: this.spec.family, revision: this.spec.revision, cluster: this.deps.cluster },
+        { taskArn: this.spec.taskArn, containerName: name, family: this.spec.family, revision: this.spec.revision, cluster: this.cluster },
         suffix,
       ),
       metadataId: `${arnId(this.spec.taskArn)}-${suffix.slice(0, 8)}`,

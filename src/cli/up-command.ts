@@ -36,15 +36,23 @@ export function upCommand(): Command {
     // Server and agent share --log-level in pino's words; the agent's own level follows the logger.
     const { logLevel: _serverLevel, logFormat: _format, ...agentFlags } = flags;
     const agentDataDir = join(config.dataDir, "agent");
+    // The same host is managed capacity too (domain/fargate/): a second agent, in the Fargate pool, with its own data dir and
+    // ports the system picks (port 0), whatever the first agent was told.
+    const fargateFlags = { ...agentFlags, capacity: "fargate", dataDir: join(config.dataDir, "agent-fargate"), introspectionPort: "0", metadataPort: "0" };
     // Everything that can be taken (the API port, the agent's data dir and ports) is claimed before
     // the heavier modules load: anything in use ends the command at once, with nothing running.
-    const { port, claims } = await progress.step("ports and data dir", async () => {
+    const { port, claims, fargateClaims } = await progress.step("ports and data dir", async () => {
       const port = await bindApiPort(config, logger);
       const claims = await claimAgentResources(agentConfigFrom({ ...agentFlags, dataDir: agentDataDir }, process.env)).catch(async (err: unknown) => {
         await port.close();
         throw err;
       });
-      return { port, claims };
+      const fargateClaims = await claimAgentResources(agentConfigFrom(fargateFlags, process.env)).catch(async (err: unknown) => {
+        await claims.release();
+        await port.close();
+        throw err;
+      });
+      return { port, claims, fargateClaims };
     });
     const server = await progress.step("server (AWS APIs, registry, agent channel)", async () => {
       const { startServer } = await import("../server.js");
@@ -64,6 +72,21 @@ export function upCommand(): Command {
         return startAgent(agentConfig, logger.child({ component: "agent" }), claims);
       })
       .catch(async (err: unknown) => {
+        await fargateClaims.release();
+        await server.close();
+        throw err;
+      });
+    const fargateConfig = agentConfigFrom(
+      { ...fargateFlags, endpoint: server.endpoint, region: config.region },
+      { ...process.env, AWS_ACCESS_KEY_ID: accessKey.accessKeyId, AWS_SECRET_ACCESS_KEY: accessKey.secretAccessKey },
+    );
+    const fargate = await progress
+      .step("managed capacity (this host runs FARGATE tasks too)", async () => {
+        const { startAgent } = await import("../agent/agent.js");
+        return startAgent(fargateConfig, logger.child({ component: "agent-fargate" }), fargateClaims);
+      })
+      .catch(async (err: unknown) => {
+        await agent.close();
         await server.close();
         throw err;
       });
@@ -78,6 +101,7 @@ export function upCommand(): Command {
         `  credentials: ${server.credentialsFile} (profile default)`,
         `  cluster:     ${cluster}, with this host as ${agent.containerInstanceArn}`,
         `  agent:       introspection API http://127.0.0.1:${agent.introspectionPort}, task metadata port ${agent.metadataPort}`,
+        `  fargate:     this host is managed capacity too (${fargate.containerInstanceArn}): run-task --launch-type FARGATE`,
         "",
         "Try it:",
         `  ${aws} ecs register-task-definition --family hello --container-definitions '[{"name":"web","image":"berth-test:latest","memory":64,"portMappings":[{"containerPort":80}]}]'`,
@@ -88,6 +112,7 @@ export function upCommand(): Command {
       ].join("\n"),
     );
     await untilSignal();
+    await fargate.close();
     await agent.close();
     await server.close();
   });

@@ -10,10 +10,11 @@ describe("launch types", () => {
     }
   });
 
-  it("launches EC2 (the default) only, and says so for the launch types ECS knows", () => {
-    assert.doesNotThrow(() => checkLaunchType(undefined));
-    assert.doesNotThrow(() => checkLaunchType("EC2"));
-    assert.throws(() => checkLaunchType("FARGATE"), { code: "InvalidParameterException", message: "launchType FARGATE is not available yet: use EC2 (the default)." });
+  it("launches EC2 (the default) and FARGATE, and says so for the other launch types ECS knows", () => {
+    assert.equal(checkLaunchType(undefined), "EC2");
+    assert.equal(checkLaunchType("EC2"), "EC2");
+    assert.equal(checkLaunchType("FARGATE"), "FARGATE");
+    assert.throws(() => checkLaunchType("EXTERNAL"), { code: "InvalidParameterException", message: "launchType EXTERNAL is not available yet: use EC2 (the default) or FARGATE." });
     assert.throws(() => checkLaunchType("BOGUS"), { message: /^launch type should be one of/ });
   });
 });

@@ -11,11 +11,15 @@ export function checkKnownLaunchType(launchType: string | undefined): void {
   }
 }
 
+/** The launch types Berth runs: EC2 on the cluster's instances, FARGATE on the managed pool (domain/fargate/). */
+export type OfferedLaunchType = "EC2" | "FARGATE";
+
 /**
  * A launch type a request asks for: one ECS does not know is refused as ECS refuses it; one it
  * knows but Berth does not offer yet is refused saying so. Absent means EC2.
  */
-export function checkLaunchType(launchType: string | undefined): void {
+export function checkLaunchType(launchType: string | undefined): OfferedLaunchType {
   checkKnownLaunchType(launchType);
-  if (launchType !== undefined && launchType !== "EC2") throw invalidParameter(`launchType ${excerpt(launchType)} is not available yet: use EC2 (the default).`);
+  if (launchType === undefined || launchType === "EC2" || launchType === "FARGATE") return launchType ?? "EC2";
+  throw invalidParameter(`launchType ${excerpt(launchType)} is not available yet: use EC2 (the default) or FARGATE.`);
 }

@@ -5,11 +5,12 @@ import { replicaServiceDefaultStrategy, type PlacementConstraint, type Placement
 import type { ClusterRecord } from "../domain/cluster.js";
 import type { ReadTx, TaskDefinitionRecord } from "../state/store.js";
 import { checkLaunchType } from "./launch-type.js";
+import { checkFargateLaunch, fargatePlacement, fargatePlatform, fargatePlatformVersion } from "./fargate/fargate-launch.js";
 import { activeCluster, findTaskDefinition } from "./lookups.js";
 import { constraintsFrom, strategiesFrom } from "./placement-shapes.js";
 import { checkPlatformVersion } from "./platform-version.js";
 import { serviceGroup, type ServiceRecord } from "./service.js";
-import { launchCapacity, type LaunchCapacity } from "./capacity/launch-capacity.js";
+import { isFargateCapacity, launchCapacity, type LaunchCapacity } from "./capacity/launch-capacity.js";
 import { checkStrategy } from "./capacity/strategy.js";
 import { validateTags } from "./tags.js";
 import { awsvpcSettings, type AwsvpcSettings } from "./awsvpc/network-configuration.js";
@@ -38,6 +39,8 @@ export interface Launch {
   readonly capacityProviderName?: string | undefined;
   /** An awsvpc task's interface settings (domain/awsvpc/). */
   readonly awsvpc?: AwsvpcSettings | undefined;
+  /** Set for Fargate's capacity: the tasks go to the managed pool (domain/fargate/) on this platform version. */
+  readonly fargate?: { readonly platformVersion: string } | undefined;
 }
 
 /** RunTask's and StartTask's parameters that shape the tasks (the rest is the caller's: count, instances, client token). */
@@ -83,6 +86,8 @@ export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Pr
   if (taskDefinition.status !== "ACTIVE") {
     throw clientException(`TaskDefinition ${taskDefinition.family}:${taskDefinition.revision} is ${taskDefinition.status}: register a new revision or run an ACTIVE one.`);
   }
+  const fargate = isFargateCapacity(capacity) ? { platformVersion: fargatePlatform(input.platformVersion) } : undefined;
+  if (fargate) checkFargateLaunch(taskDefinition, input);
   const asked = awsvpcSettings(taskDefinition.body.networkMode ?? "bridge", input.networkConfiguration);
   const awsvpc = asked && (await withSecurityGroups(tx, asked));
   const names = (taskDefinition.body.containerDefinitions ?? []).map((c) => c.name ?? "");
@@ -107,16 +112,20 @@ export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Pr
     group,
     startedBy: input.startedBy,
     tags,
-    constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], input.placementConstraints ?? []),
-    strategies: strategiesFrom(input.placementStrategy ?? []),
+    constraints: fargate ? [] : constraintsFrom(taskDefinition.body.placementConstraints ?? [], input.placementConstraints ?? []),
+    strategies: fargate ? fargatePlacement : strategiesFrom(input.placementStrategy ?? []),
     capacity,
     awsvpc,
+    fargate,
   };
 }
 
 /** The launch of a service's tasks of one deployment (its constraints and strategies were checked by CreateService/UpdateService). */
 export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: ClusterRecord, taskDefinition: TaskDefinitionRecord, deploymentId: string): Promise<Launch> {
   const strategies = strategiesFrom(s.placementStrategy);
+  const capacity: LaunchCapacity =
+    s.capacityProviderStrategy === undefined ? { kind: "launch-type", launchType: s.launchType } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) };
+  const fargate = isFargateCapacity(capacity);
   return {
     cluster,
     taskDefinition,
@@ -125,9 +134,10 @@ export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: Clust
     startedBy: deploymentId,
     serviceName: s.name,
     tags: await serviceTaskTags(tx, s, taskDefinition.body.taskDefinitionArn ?? ""),
-    constraints: constraintsFrom(taskDefinition.body.placementConstraints ?? [], s.placementConstraints),
-    strategies: strategies.length === 0 ? replicaServiceDefaultStrategy : strategies,
-    capacity: s.capacityProviderStrategy === undefined ? { kind: "launch-type" } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) },
+    constraints: fargate ? [] : constraintsFrom(taskDefinition.body.placementConstraints ?? [], s.placementConstraints),
+    strategies: fargate ? fargatePlacement : strategies.length === 0 ? replicaServiceDefaultStrategy : strategies,
+    capacity,
+    fargate: fargate ? { platformVersion: fargatePlatformVersion } : undefined,
     // Checked when the service was created or updated; a task definition that no longer matches fails its tasks' start, with a reason.
     awsvpc: taskDefinition.body.networkMode === "awsvpc" && s.networkConfiguration !== undefined ? awsvpcSettings("awsvpc", s.networkConfiguration) : undefined,
   };

@@ -1,3 +1,4 @@
+import type { OfferedLaunchType } from "./launch-type.js";
 import type { TaskSetRecord } from "./task-set.js";
 import type { CapacityProviderStrategyItem, LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
 
@@ -50,7 +51,7 @@ export interface ServiceRecord {
   readonly desiredCount: number;
   /** The PRIMARY deployment's task definition. */
   readonly taskDefinitionArn: string;
-  readonly launchType: "EC2";
+  readonly launchType: OfferedLaunchType;
   /** The strategy its tasks are launched by (the request's, or the cluster's default at creation); then ECS shows no launchType. */
   readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[] | undefined;
   /** awsvpc task definitions: the interface settings of its tasks (domain/awsvpc/), as ECS shows them. */

@@ -1,6 +1,7 @@
 import type { ContainerDefinition, Tag, TaskDefinition, TaskOverride } from "@aws-sdk/client-ecs";
 import type { TaskReport, TaskSpec } from "../agent-protocol/messages.js";
 import type { Reservation } from "./container-instance.js";
+import type { OfferedLaunchType } from "./launch-type.js";
 import type { StopCode, TaskStatus } from "./task-status.js";
 
 /** A task as the control plane keeps it: what was asked (spec), what was reserved, what is known. */
@@ -14,7 +15,9 @@ export interface TaskRecord {
   readonly group: string;
   readonly startedBy?: string | undefined;
   readonly serviceName?: string | undefined;
-  readonly launchType: "EC2";
+  readonly launchType: OfferedLaunchType;
+  /** A FARGATE task's platform version (domain/fargate/). */
+  readonly platformVersion?: string | undefined;
   /** The capacity provider the task was launched through, when a strategy placed it (domain/capacity/). */
   readonly capacityProviderName?: string | undefined;
   readonly overrides: TaskOverride;

@@ -1,5 +1,6 @@
 import { arnId } from "../domain/arn.js";
 import type { ContainerInstanceRecord } from "../domain/container-instance.js";
+import { placementClusterOf } from "../domain/fargate/pool.js";
 import type { TaskRecord } from "../domain/task.js";
 import { ClusterState, type TaskReservation } from "../scheduler/cluster-state.js";
 import type { LoggedChange } from "../state/changes.js";
@@ -96,7 +97,8 @@ export class PlacementIndex {
   private apply(c: LoggedChange): void {
     this.seenRevision = Math.max(this.seenRevision, c.revision);
     if (c.kind !== "task" && c.kind !== "instance") return;
-    const entry = this.clusters.get(c.record.cluster);
+    // A FARGATE task holds resources on the managed pool's instances, not its own cluster's.
+    const entry = this.clusters.get(c.kind === "task" ? placementClusterOf(c.record) : c.record.cluster);
     if (entry === undefined || c.revision <= entry.position) return;
     entry.position = c.revision;
     if (c.kind === "instance") {

@@ -1,6 +1,7 @@
 import type { Failure } from "@aws-sdk/client-ecs";
 import type { Partition } from "../domain/arn.js";
 import { remainingResources } from "../domain/container-instance.js";
+import { fargatePoolCluster, placementClusterOf } from "../domain/fargate/pool.js";
 import type { Launch } from "../domain/launch.js";
 import { newTaskRecord, placementRequest } from "../domain/new-task.js";
 import type { TaskRecord } from "../domain/task.js";
@@ -50,13 +51,20 @@ export class Planner {
     return (await this.index.view(tx, cluster)).state;
   }
 
+  /** Where a launch's tasks are placed, as the engine sees it now: the managed pool for Fargate's, else the cluster. */
+  async viewFor(tx: WriteTx, launch: Launch): Promise<ClusterState> {
+    return this.view(tx, launch.fargate ? fargatePoolCluster : launch.cluster.name);
+  }
+
   /**
    * Places and creates up to `count` tasks in the current write. With `onInstanceId`, only that
    * instance is considered (StartTask, DAEMON services); resources are still checked.
    * Throws the engine's InvalidPlacementRequest / QuerySyntaxError for a malformed request.
    */
   async launch(tx: WriteTx, launch: Launch, count: number, ctx: { readonly partition: Partition; readonly nowMs: number }, onInstanceId?: string): Promise<LaunchResult> {
-    const view = await this.index.view(tx, launch.cluster.name);
+    // Fargate's tasks go to the managed pool's instances, whatever their cluster (domain/fargate/).
+    const where = launch.fargate ? fargatePoolCluster : launch.cluster.name;
+    const view = await this.index.view(tx, where);
     let target = view.state;
     if (onInstanceId !== undefined) {
       const i = view.state.indexOf(onInstanceId);
@@ -64,9 +72,9 @@ export class Planner {
       target = ClusterState.from([view.state.snapshot(i)]);
     }
     const request = placementRequest(launch, count);
-    const result = placeTasks(target, request, { random: this.random, pending: this.pending.in(tx, launch.cluster.name, view) });
+    const result = placeTasks(target, request, { random: this.random, pending: this.pending.in(tx, where, view) });
     const checked = this.seesAll(tx) ? { accepted: result.placements, refused: [] } : recheckPlacements(result.placements, request, await instancesInStore(tx, view.state, result.placements));
-    if (checked.refused.length > 0) throw new PlacementConflictError(launch.cluster.name, checked.refused.map((p) => p.instanceArn));
+    if (checked.refused.length > 0) throw new PlacementConflictError(where, checked.refused.map((p) => p.instanceArn));
     const summary = result.explanation?.summary;
     const tasks: TaskRecord[] = [];
     for (const p of checked.accepted) {
@@ -126,7 +134,7 @@ class PendingTasks {
     if (!pending) this.byCluster.set(cluster, (pending = { read: 0, arns: new Set(), tasks: [] }));
     for (; pending.read < list.length; pending.read++) {
       const c = list[pending.read]!;
-      if (c.kind !== "task" || c.record.cluster !== cluster || c.record.lastStatus === "STOPPED" || view.holds(c.record.arn)) continue;
+      if (c.kind !== "task" || placementClusterOf(c.record) !== cluster || c.record.lastStatus === "STOPPED" || view.holds(c.record.arn)) continue;
       // A later save of the same task holds the same resources; one that stops it is not counted
       // out (the transaction's stops are left to the commit: conservative).
       if (!pending.arns.has(c.record.arn)) {

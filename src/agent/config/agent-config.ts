@@ -13,7 +13,8 @@ import { AgentConfigError } from "./config-error.js";
 import { parseEcsConfigFile } from "./ecs-config-file.js";
 import { Secret } from "./secret.js";
 import type { PortRange } from "./value-parsers.js";
-import { agentVariables, isVariableName, variableNames, type LogLevel, type Variable, type VariableName } from "./variables.js";
+import { agentVariables, isVariableName, variableNames, type AgentCapacity, type LogLevel, type Variable, type VariableName } from "./variables.js";
+import { fargatePoolCluster } from "../../domain/fargate/pool.js";
 
 export type ConfigSource = "flag" | "environment" | "file" | "default";
 
@@ -57,6 +58,8 @@ export interface AgentConfig {
   readonly hostIp: string;
   /** awsvpc tasks: the pause container's image, and its command when the image's own will not do. */
   readonly pauseImage: string;
+  /** BERTH_CAPACITY: with fargate, `cluster` is the managed pool's, whatever ECS_CLUSTER says. */
+  readonly capacity: AgentCapacity;
   readonly pauseCommand: string | undefined;
   readonly reservedMemoryMiB: number;
   readonly reservedPorts: readonly number[];
@@ -158,6 +161,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     caBundle: read("BERTH_CA_BUNDLE", v.BERTH_CA_BUNDLE),
     hostIp: required("BERTH_HOST_IP", v.BERTH_HOST_IP),
     pauseImage: required("BERTH_PAUSE_IMAGE", v.BERTH_PAUSE_IMAGE),
+    capacity: required("BERTH_CAPACITY", v.BERTH_CAPACITY),
     pauseCommand: read("BERTH_PAUSE_COMMAND", v.BERTH_PAUSE_COMMAND),
     reservedMemoryMiB: required("ECS_RESERVED_MEMORY", v.ECS_RESERVED_MEMORY),
     reservedPorts: required("ECS_RESERVED_PORTS", v.ECS_RESERVED_PORTS),
@@ -212,6 +216,8 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
 
   return deepFreeze({
     ...plain,
+    // Managed capacity registers into the Fargate pool, which is no cluster (domain/fargate/pool.ts).
+    cluster: r.capacity === "fargate" ? fargatePoolCluster : r.cluster,
     credentials:
       accessKeyId !== undefined && secretAccessKey !== undefined
         ? { accessKeyId, secretAccessKey: new Secret(secretAccessKey), sessionToken: sessionToken === undefined ? undefined : new Secret(sessionToken) }

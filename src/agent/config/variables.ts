@@ -21,6 +21,10 @@ import {
   type PortRange,
 } from "./value-parsers.js";
 
+/** What the host is: a container instance of a cluster, or managed capacity for FARGATE tasks (domain/fargate/). */
+export const agentCapacities = ["ec2", "fargate"] as const;
+export type AgentCapacity = (typeof agentCapacities)[number];
+
 export const logLevels = ["crit", "error", "warn", "info", "debug"] as const;
 export type LogLevel = (typeof logLevels)[number];
 export const engineAuthTypes = ["docker", "dockercfg"] as const;
@@ -68,6 +72,13 @@ export const agentVariables = {
     flag: "host-ip",
     format: String,
     help: "address the tasks' host ports are published on (Docker's HostIp); agents on one Docker engine bound to different addresses (127.0.0.2, 127.0.0.3) can each give out the same fixed host port",
+  }),
+  BERTH_CAPACITY: variable<AgentCapacity>({
+    parse: oneOf(agentCapacities),
+    default: "ec2",
+    flag: "capacity",
+    format: String,
+    help: "ec2: register as a container instance of ECS_CLUSTER; fargate: join the managed pool that runs every cluster's FARGATE tasks (listed in no cluster)",
   }),
   BERTH_PAUSE_IMAGE: variable({
     parse: text,

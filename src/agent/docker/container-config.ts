@@ -39,6 +39,8 @@ export interface ContainerConfigInput {
   /** Task-level cpu in CPU units and memory in MiB, already normalised from "1 vCPU" / "1GB". */
   readonly taskCpu?: number;
   readonly taskMemoryMiB?: number;
+  /** The task's cgroup (cgroups/task-cgroup.ts), when the agent made one. */
+  readonly cgroupParent?: string | undefined;
   /** Host ports the agent chose, keyed `"<containerPort>/<protocol>"`. */
   readonly hostPorts?: ReadonlyMap<string, number>;
   /** The host address to publish ports on (BERTH_HOST_IP); 0.0.0.0 when unset. */
@@ -76,6 +78,7 @@ export function containerCreateSpec(input: ContainerConfigInput): ContainerCreat
   const hostConfig: HostConfigSpec = {
     NetworkMode: networkMode,
     ...resources(c, input),
+    ...(input.cgroupParent !== undefined && { CgroupParent: input.cgroupParent }),
     ...(ports.PortBindings && { PortBindings: ports.PortBindings }),
     ...(c.links?.length && { Links: links(c.links, networkMode, input.dockerNames ?? {}) }),
     ...storage,

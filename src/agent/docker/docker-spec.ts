@@ -42,6 +42,8 @@ export interface HealthcheckSpec {
 export interface HostConfigSpec {
   NetworkMode: string;
   CpuShares: number;
+  /** The cgroup the container's own is made under (cgroupfs driver: a path such as /berth/<task-id>). */
+  CgroupParent?: string;
   NanoCpus?: number;
   /** Bytes. */
   Memory?: number;

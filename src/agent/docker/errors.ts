@@ -13,6 +13,8 @@ export const dockerErrorNames = {
   remove: "CannotRemoveContainerError",
   list: "CannotListContainersError",
   timeout: "DockerTimeoutError",
+  // A task resource (its cgroup) could not be set up: ECS's name for the same on Fargate.
+  resources: "ResourceInitializationError",
 } as const;
 
 export type DockerErrorName = (typeof dockerErrorNames)[keyof typeof dockerErrorNames];

@@ -29,6 +29,8 @@ export function pauseCreateSpec(input: {
   readonly subnet: string;
   readonly pause: PauseSettings;
   readonly labels: Readonly<Record<string, string>>;
+  /** The task's cgroup, when the agent made one: the pause container counts against the task's limits too. */
+  readonly cgroupParent?: string | undefined;
 }): ContainerCreateSpec {
   const [entry, ...args] = input.pause.command ?? [];
   return {
@@ -39,6 +41,11 @@ export function pauseCreateSpec(input: {
     Labels: { ...input.labels, [pauseOfLabel]: input.taskArn },
     // Waiting is all it does; SIGKILL at once is no loss.
     StopTimeout: 0,
-    HostConfig: { NetworkMode: subnetNetworkName(input.subnet), CpuShares: 2, Memory: 16 * 1024 * 1024 },
+    HostConfig: {
+      NetworkMode: subnetNetworkName(input.subnet),
+      CpuShares: 2,
+      Memory: 16 * 1024 * 1024,
+      ...(input.cgroupParent !== undefined && { CgroupParent: input.cgroupParent }),
+    },
   };
 }

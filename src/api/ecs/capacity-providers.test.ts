@@ -226,11 +226,11 @@ const refusals: Refusal[] = [
     },
   },
   {
-    what: "RunTask with a strategy naming FARGATE (never run on EC2)",
+    what: "RunTask with a strategy naming FARGATE for a definition Fargate cannot run (never run on EC2)",
     op: "RunTask",
     input: { cluster: "fargate-cluster", taskDefinition: "strategy", capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }] },
     type: "InvalidParameterException",
-    message: /Capacity provider FARGATE is not available in Berth yet/,
+    message: /^Task definition does not support launch_type FARGATE\./,
     setup: async () => {
       await ecs.send("CreateCluster", { clusterName: "fargate-cluster", capacityProviders: ["FARGATE"] });
       await ecs.send("RegisterTaskDefinition", aTaskDefinition({ family: "strategy" }));

@@ -14,7 +14,8 @@ import {
   type Resource,
   type UpdateContainerInstancesStateRequest,
 } from "@aws-sdk/client-ecs";
-import { containerInstanceArn } from "../../domain/arn.js";
+import { clusterName, containerInstanceArn } from "../../domain/arn.js";
+import { fargatePoolCluster } from "../../domain/fargate/pool.js";
 import {
   remainingResources,
   type ContainerInstanceRecord,
@@ -47,7 +48,8 @@ export function containerInstanceOperations({ store }: EcsDeps): Record<string, 
       const registered = resourcesFrom(input.totalResources ?? [], identity.instanceType);
       const tags = validateTags(input.tags ?? []);
       const record = await store.write(async (tx) => {
-        const cluster = await activeCluster(tx, input.cluster);
+        // A managed-capacity agent registers into the Fargate pool, which is no cluster (domain/fargate/pool.ts).
+        const cluster = clusterName(input.cluster) === fargatePoolCluster ? { name: fargatePoolCluster } : await activeCluster(tx, input.cluster);
         // Re-registration (an agent restarting) keeps the instance's identity and its custom attributes.
         const previous = input.containerInstanceArn ? await tx.containerInstances.get(input.containerInstanceArn) : undefined;
         if (input.containerInstanceArn && (!previous || previous.cluster !== cluster.name || previous.status === "INACTIVE")) {

@@ -44,7 +44,9 @@ import type { EcsDeps } from "./deps.js";
 import { constraintsFrom, strategiesFrom } from "../../domain/placement-shapes.js";
 import { toService } from "./service-view.js";
 import { findTaskDefinition } from "../../domain/lookups.js";
-import { launchCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
+import { isFargateCapacity, launchCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
+import { checkFargateLaunch, fargatePlatform } from "../../domain/fargate/fargate-launch.js";
+import { checkStrategy } from "../../domain/capacity/strategy.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 import { withDesiredCount } from "../../domain/desired-count.js";
@@ -86,15 +88,18 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           checkPlatformVersion(input.platformVersion);
           unsupported(input);
           const capacity = launchCapacity(cluster, input);
+          const fargate = isFargateCapacity(capacity);
+          if (fargate) fargatePlatform(input.platformVersion);
           if (strategy === "DAEMON" && (input.placementStrategy ?? []).length > 0) {
             throw invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
           }
           if (strategy === "REPLICA" && input.desiredCount === undefined) throw invalidParameter("desiredCount is required for a REPLICA service.");
           const controller = deploymentController(input, strategy);
           // An EXTERNAL service may leave its task definition to its task sets.
-          const td = controller === "EXTERNAL" && input.taskDefinition === undefined ? undefined : await activeTaskDefinition(tx, input.taskDefinition);
+          const td = controller === "EXTERNAL" && input.taskDefinition === undefined ? undefined : await activeTaskDefinition(tx, input.taskDefinition, fargate);
           constraintsFrom(td?.body.placementConstraints ?? [], input.placementConstraints ?? []);
           strategiesFrom(input.placementStrategy ?? []);
+          if (fargate && td !== undefined) checkFargateLaunch(td, input);
           const base: ServiceRecord = {
             arn: serviceArn(ctx.partition, cluster.name, name),
             name,
@@ -104,7 +109,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             schedulingStrategy: strategy,
             desiredCount: input.desiredCount ?? 0,
             taskDefinitionArn: td?.body.taskDefinitionArn ?? "",
-            launchType: "EC2",
+            launchType: capacity.kind === "launch-type" ? capacity.launchType : "EC2",
             capacityProviderStrategy: strategyItems(capacity),
             ...(await serviceNetwork(tx, td, input.networkConfiguration)),
             deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),
@@ -162,9 +167,10 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             next = { ...next, placementConstraints: input.placementConstraints ?? next.placementConstraints, placementStrategy: input.placementStrategy ?? next.placementStrategy };
             redeploy = true;
           }
+          const fargate = isFargateCapacity(serviceCapacity(next));
           let taskDefinitionArn = current.taskDefinitionArn;
           if (input.taskDefinition !== undefined) {
-            const td = await activeTaskDefinition(tx, input.taskDefinition);
+            const td = await activeTaskDefinition(tx, input.taskDefinition, fargate);
             taskDefinitionArn = td.body.taskDefinitionArn ?? "";
             redeploy ||= taskDefinitionArn !== current.taskDefinitionArn;
             constraintsFrom(td.body.placementConstraints ?? [], next.placementConstraints);
@@ -176,14 +182,14 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           strategiesFrom(next.placementStrategy);
           if (input.loadBalancers !== undefined || (taskDefinitionArn !== current.taskDefinitionArn && (current.loadBalancers ?? []).length > 0)) {
             // ELBv2 (issue 11): new target groups, or a new revision that must still have their containers; ECS redeploys.
-            const td = await activeTaskDefinition(tx, taskDefinitionArn);
+            const td = await activeTaskDefinition(tx, taskDefinitionArn, fargate);
             const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? current.loadBalancers ?? [], td);
             redeploy ||= input.loadBalancers !== undefined;
             next = { ...next, loadBalancers };
           }
           if (input.networkConfiguration !== undefined || taskDefinitionArn !== current.taskDefinitionArn) {
             // Checked against the task definition the new deployment runs: awsvpc needs it, the other modes refuse it.
-            const td = await activeTaskDefinition(tx, taskDefinitionArn);
+            const td = await activeTaskDefinition(tx, taskDefinitionArn, fargate);
             const { networkConfiguration } = await serviceNetwork(tx, td, input.networkConfiguration ?? current.networkConfiguration);
             redeploy ||= input.networkConfiguration !== undefined;
             next = { ...next, networkConfiguration };
@@ -248,11 +254,16 @@ async function liveService(tx: ReadTx, clusterRef: string | undefined, ref: stri
   return s;
 }
 
-async function activeTaskDefinition(tx: ReadTx, ref: string | undefined): Promise<TaskDefinitionRecord> {
+/** The ACTIVE revision named, checked against the service's capacity: Fargate's rules for a Fargate service, else EC2's. */
+async function activeTaskDefinition(tx: ReadTx, ref: string | undefined, fargate: boolean): Promise<TaskDefinitionRecord> {
   if (ref === undefined || ref === "") throw invalidParameter("taskDefinition is required.");
   const td = await findTaskDefinition(tx, ref);
   if (!td) throw clientException(`Unable to find task definition '${excerpt(ref, 255)}'.`);
   if (td.status !== "ACTIVE") throw clientException(`TaskDefinition ${td.family}:${td.revision} is ${td.status}: use an ACTIVE revision.`);
+  if (fargate) {
+    checkFargateLaunch(td, {});
+    return td;
+  }
   const compatible = td.body.requiresCompatibilities ?? [];
   if (compatible.length > 0 && !compatible.includes("EC2") && !compatible.includes("EXTERNAL")) {
     throw invalidParameter("Task definition does not support launch_type EC2.");
@@ -293,6 +304,10 @@ async function serviceNetwork(tx: ReadTx, td: TaskDefinitionRecord | undefined, 
   const settings = awsvpcSettings(td.body.networkMode ?? "bridge", config);
   return settings === undefined ? {} : { networkConfiguration: networkConfigurationOf(await withSecurityGroups(tx, settings)) };
 }
+
+/** The capacity a service's tasks launch through, as it keeps it. */
+const serviceCapacity = (s: ServiceRecord): LaunchCapacity =>
+  s.capacityProviderStrategy === undefined ? { kind: "launch-type", launchType: s.launchType } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) };
 
 /** A resolved strategy as the service keeps and shows it; undefined for a launch type. */
 const strategyItems = (capacity: LaunchCapacity): CapacityProviderStrategyItem[] | undefined =>

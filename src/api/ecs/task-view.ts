@@ -34,7 +34,8 @@ export function toTask(p: Partition, t: TaskRecord): Task {
     taskArn: t.arn,
     clusterArn: t.clusterArn,
     taskDefinitionArn: t.taskDefinitionArn,
-    containerInstanceArn: t.containerInstanceArn,
+    // A FARGATE task runs on managed capacity: ECS names no container instance for it.
+    containerInstanceArn: t.launchType === "FARGATE" ? undefined : t.containerInstanceArn,
     overrides: { containerOverrides: t.overrides.containerOverrides ?? [], inferenceAcceleratorOverrides: [], ...t.overrides },
     lastStatus: t.lastStatus,
     desiredStatus: t.spec.desiredStatus,
@@ -44,6 +45,8 @@ export function toTask(p: Partition, t: TaskRecord): Task {
     startedBy: t.startedBy,
     group: t.group,
     launchType: t.launchType,
+    platformVersion: t.platformVersion,
+    platformFamily: t.launchType === "FARGATE" ? "Linux" : undefined,
     capacityProviderName: t.capacityProviderName,
     version: t.version,
     stopCode: t.stopCode,
@@ -58,6 +61,8 @@ export function toTask(p: Partition, t: TaskRecord): Task {
     stoppedAt: date(t.stoppedAtMs),
     connectivity: t.lastStatus === "RUNNING" ? "CONNECTED" : undefined,
     attachments: eni === undefined ? [] : [eni],
+    // Which isolation the agent gave the task (agent/cgroups/): runc namespaces, with or without a task cgroup.
+    ...(known?.isolation !== undefined && { attributes: [{ name: "berth.isolation", value: known.isolation }] }),
     enableExecuteCommand: false,
     tags: [...t.tags],
   };

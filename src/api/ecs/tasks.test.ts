@@ -141,7 +141,8 @@ describe("RunTask, DescribeTasks and StopTask", () => {
     { what: "a cluster without instances", input: { cluster: "empty", taskDefinition: "web" }, type: "InvalidParameterException", message: /^No Container Instances were found in your cluster\.$/ },
     { what: "a cluster that does not exist", input: { cluster: "ghost", taskDefinition: "web" }, type: "ClusterNotFoundException", message: /^Cluster not found\.$/ },
     { what: "a count above 10", input: { cluster: "empty", taskDefinition: "web", count: 11 }, type: "InvalidParameterException", message: /count must be from 1 to 10/ },
-    { what: "the FARGATE launch type", input: { cluster: "empty", taskDefinition: "web", launchType: "FARGATE" }, type: "InvalidParameterException", message: /use EC2/ },
+    { what: "the FARGATE launch type with a definition Fargate cannot run", input: { cluster: "empty", taskDefinition: "web", launchType: "FARGATE" }, type: "InvalidParameterException", message: /^Task definition does not support launch_type FARGATE\./ },
+    { what: "the EXTERNAL launch type", input: { cluster: "empty", taskDefinition: "web", launchType: "EXTERNAL" }, type: "InvalidParameterException", message: /use EC2 \(the default\) or FARGATE/ },
     {
       what: "a memberOf expression that does not parse",
       input: { cluster: "placing", taskDefinition: "sized", placementConstraints: [{ type: "memberOf", expression: "attribute:tier ==" }] },

@@ -57,7 +57,9 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
           if (earlier) return replay(tx, earlier, requestHash(input));
           const launch = await standaloneLaunch(tx, input);
           await checkTaskRoles(tx.iam, input.overrides, ctx);
-          if ((await planner.view(tx, launch.cluster.name)).size === 0) throw invalidParameter("No Container Instances were found in your cluster.");
+          if ((await planner.viewFor(tx, launch)).size === 0) {
+            throw invalidParameter(launch.fargate ? "No managed capacity is registered: start an agent with --capacity fargate (berth up does)." : "No Container Instances were found in your cluster.");
+          }
           const launched = await launching(tx, launch, count, ctx);
           if (token !== undefined) {
             await tx.tasks.rememberRun({
@@ -81,7 +83,7 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
       const { tasks, failures } = await planner.retrying(() =>
         store.write(async (tx) => {
           // StartTask is for custom schedulers: the caller's instances, resource checks but no strategies or constraints.
-          const launch: Launch = { ...(await standaloneLaunch(tx, input)), constraints: [], strategies: [], capacity: { kind: "launch-type" } };
+          const launch: Launch = { ...(await standaloneLaunch(tx, input)), constraints: [], strategies: [], capacity: { kind: "launch-type", launchType: "EC2" }, fargate: undefined };
           await checkTaskRoles(tx.iam, input.overrides, ctx);
           const tasks: TaskRecord[] = [];
           const failures: Failure[] = [];
@@ -142,8 +144,8 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
         if (!["RUNNING", "PENDING", "STOPPED"].includes(desiredStatus)) {
           throw invalidParameter(`desiredStatus must be RUNNING, PENDING or STOPPED; got '${excerpt(desiredStatus)}'.`);
         }
-        // ECS accepts PENDING as a filter but no task ever has it as its desired status; likewise only EC2 tasks exist here.
-        if (desiredStatus === "PENDING" || (input.launchType !== undefined && input.launchType !== "EC2")) return { taskArns: [] };
+        // ECS accepts PENDING as a filter but no task ever has it as its desired status; likewise only EC2 and FARGATE tasks exist here.
+        if (desiredStatus === "PENDING" || (input.launchType !== undefined && input.launchType !== "EC2" && input.launchType !== "FARGATE")) return { taskArns: [] };
         const page = await tx.tasks.list({
           ...pageRequest(input),
           cluster: cluster.name,
@@ -153,7 +155,9 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
           serviceName: input.serviceName,
           desiredStatus: desiredStatus === "STOPPED" ? "STOPPED" : "RUNNING",
         });
-        return { taskArns: page.items.map((t) => t.arn), nextToken: encodeToken(page.nextAfter) };
+        // The launch type filters within the page (a page may come back short, as ECS's may).
+        const items = input.launchType === undefined ? page.items : page.items.filter((t) => t.launchType === input.launchType);
+        return { taskArns: items.map((t) => t.arn), nextToken: encodeToken(page.nextAfter) };
       }),
     ),
   };

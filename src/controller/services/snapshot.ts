@@ -32,6 +32,14 @@ export async function loadSnapshot(tx: ReadTx, cluster: string, name: string): P
     records.push(...page.items);
     after = page.nextAfter;
   } while (after);
+  const tasks = await tx.tasks.ofService(cluster, name);
+  // A FARGATE task runs on the managed pool, not on the cluster's instances: its host is read too,
+  // or the service would take it for a task on a gone instance (domain/fargate/).
+  const listed = new Set(records.map((i) => i.arn));
+  for (const arn of new Set(tasks.filter((t) => t.launchType === "FARGATE").map((t) => t.containerInstanceArn))) {
+    const host = listed.has(arn) ? undefined : await tx.containerInstances.get(arn);
+    if (host) records.push(host);
+  }
   const primaryTd = taskDefinitions.get(service.taskDefinitionArn);
   const eligible = service.schedulingStrategy === "DAEMON" ? daemonFilter(service, primaryTd) : () => true;
   const instances = records.map(
@@ -40,10 +48,10 @@ export async function loadSnapshot(tx: ReadTx, cluster: string, name: string): P
       status: i.status,
       agentConnected: i.agentConnected,
       agentDisconnectedAtMs: i.agentDisconnectedAtMs,
-      daemonEligible: eligible(i),
+      daemonEligible: i.cluster === cluster && eligible(i),
     }),
   );
-  return { service, tasks: await tx.tasks.ofService(cluster, name), instances, taskDefinitions };
+  return { service, tasks, instances, taskDefinitions };
 }
 
 /**
