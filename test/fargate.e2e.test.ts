@@ -7,6 +7,7 @@ import { PutClusterCapacityProvidersCommand, RunTaskCommand, StopTaskCommand, ty
 import { BerthCluster, docker, type BerthAgent } from "./support/berth-cluster.js";
 import { aContainer, testImage } from "./support/fixtures.js";
 import { refusal } from "./support/refusal.js";
+import { ec2 } from "./support/security-groups.js";
 import { until } from "./support/until.js";
 
 const detail = (t: Task, name: string): string | undefined => t.attachments?.[0]?.details?.find((d) => d.name === name)?.value;
@@ -22,7 +23,8 @@ describe("FARGATE tasks on managed capacity", () => {
   let pool: BerthAgent | undefined;
   const subnet = `subnet-${randomBytes(4).toString("hex")}`;
   const network = `berth-${subnet}`;
-  const awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: ["sg-0123abcd"], assignPublicIp: "DISABLED" as const } };
+  // Its group lets the test process in on port 80 (the default group admits only its own members, as in a VPC).
+  let awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: [] as string[], assignPublicIp: "DISABLED" as const } };
   let seedFamily = "";
   const started: string[] = [];
   /** Every FARGATE task's id, whose cgroups the agent made (removed after the test, should the agent not have). */
@@ -32,6 +34,9 @@ describe("FARGATE tasks on managed capacity", () => {
     // One EC2 container instance in the cluster; the managed host is added beside it.
     cluster = await BerthCluster.start({ name: "fargate", agentEnv: { BERTH_PAUSE_IMAGE: testImage, BERTH_PAUSE_COMMAND: "sleep 2147483647" } });
     pool = await cluster.addAgent({ BERTH_CAPACITY: "fargate", BERTH_AVAILABILITY_ZONE: "us-east-1b" });
+    const group = String((await ec2(cluster.server, "create-security-group", "--group-name", "web", "--description", "web")).GroupId);
+    await ec2(cluster.server, "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "80", "--cidr", "0.0.0.0/0");
+    awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: [group], assignPublicIp: "DISABLED" } };
     // The seed's Fargate task definition, the test image in place of httpd.
     const seed = await cluster.server.aws(
       "ecs", "register-task-definition",

@@ -2,12 +2,16 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { DescribeTasksCommand, ListContainerInstancesCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type ECSClient } from "@aws-sdk/client-ecs";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { docker } from "./support/berth-cluster.js";
+import { awsCli } from "./support/berth-server.js";
 import { BerthUp } from "./support/berth-up.js";
 import { testImage } from "./support/fixtures.js";
 import { until } from "./support/until.js";
 
 const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
+const exec = promisify(execFile);
 
 /** `berth up` makes its host managed capacity too: FARGATE tasks run with nothing else started. */
 describe("berth up runs FARGATE tasks on the local host", () => {
@@ -18,6 +22,11 @@ describe("berth up runs FARGATE tasks on the local host", () => {
   before(async () => {
     up = await BerthUp.start([], { BERTH_PAUSE_IMAGE: testImage, BERTH_PAUSE_COMMAND: "sleep 2147483647" });
     ecs = up.ecs();
+    // The default group admits only its own members, as in a VPC: the test process is let in on port 80.
+    const env = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: up.credentialsFile, AWS_CONFIG_FILE: "/dev/null", AWS_PAGER: "" };
+    const ec2 = (...args: string[]) => exec(awsCli, ["--endpoint-url", up.endpoint, "--region", "us-east-1", "--output", "json", "ec2", ...args], { env });
+    const groups = JSON.parse((await ec2("describe-security-groups", "--group-names", "default")).stdout) as { SecurityGroups: { GroupId: string }[] };
+    await ec2("authorize-security-group-ingress", "--group-id", groups.SecurityGroups[0]!.GroupId, "--protocol", "tcp", "--port", "80", "--cidr", "0.0.0.0/0");
   });
   after(async () => {
     // Listed once berth up is gone, so that none is made after the listing.
