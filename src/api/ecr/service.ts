@@ -6,6 +6,7 @@ import { imageOperations } from "./images.js";
 import { layerOperations } from "./layers.js";
 import { lifecyclePolicyOperations } from "./lifecycle-policies.js";
 import { policyOperations } from "./policies.js";
+import { replicationOperations } from "./replication.js";
 import { repositoryOperations } from "./repositories.js";
 import { tagOperations } from "./tags.js";
 
@@ -23,6 +24,7 @@ export function ecrService(deps: EcrDeps): JsonService {
       ...tagOperations(deps),
       ...policyOperations(deps),
       ...layerOperations(deps),
+      ...replicationOperations(deps),
     },
   };
 }
