@@ -1,5 +1,6 @@
 import type { JsonService } from "../aws-json/service.js";
 import { ecrErrors } from "./errors.js";
+import { accountSettingOperations } from "./account-settings.js";
 import { authorizationOperations } from "./authorization.js";
 import type { EcrDeps } from "./deps.js";
 import { imageOperations } from "./images.js";
@@ -8,7 +9,9 @@ import { lifecyclePolicyOperations } from "./lifecycle-policies.js";
 import { policyOperations } from "./policies.js";
 import { replicationOperations } from "./replication.js";
 import { repositoryOperations } from "./repositories.js";
+import { scanningOperations } from "./scanning.js";
 import { tagOperations } from "./tags.js";
+import { unofferedOperations } from "./unoffered.js";
 
 /** Amazon ECR (2015-09-21): the operation table. Images move through the `/v2/` API; this is their control side. */
 export function ecrService(deps: EcrDeps): JsonService {
@@ -25,6 +28,9 @@ export function ecrService(deps: EcrDeps): JsonService {
       ...policyOperations(deps),
       ...layerOperations(deps),
       ...replicationOperations(deps),
+      ...scanningOperations(deps),
+      ...accountSettingOperations(deps),
+      ...unofferedOperations(),
     },
   };
 }
