@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { CreateRepositoryCreationTemplateCommand, DescribeRepositoryCreationTemplatesCommand, ECRClient, ListTagsForResourceCommand } from "@aws-sdk/client-ecr";
 import { BerthServer } from "./support/berth-server.js";
 import { RegistryTools } from "./support/registry-tools.js";
 import { until } from "./support/until.js";
@@ -9,8 +10,9 @@ const eu = ["--region", "eu-west-1"];
 
 /**
  * Issue 20, ECR replication: a replication rule in us-east-1 copies what docker pushes there into
- * eu-west-1's registry (manifest, layers, tags, same digest), creating the repository there, and
- * eu-west-1's own docker login pulls it. With the real AWS CLI and docker.
+ * eu-west-1's registry (manifest, layers, tags, same digest), creating the repository there from
+ * eu-west-1's creation template, and eu-west-1's own docker login pulls it. With the real AWS CLI,
+ * docker, and the SDK v3 for creation templates (the CLI 2.9 does not know them).
  */
 describe("ECR replication from us-east-1 to eu-west-1", () => {
   let server: BerthServer;
@@ -61,6 +63,13 @@ describe("ECR replication from us-east-1 to eu-west-1", () => {
     assert.deepEqual(put.replicationConfiguration, config);
     assert.deepEqual((await json<{ replicationConfiguration: unknown }>("ecr", "describe-registry")).replicationConfiguration, config);
 
+    // eu-west-1's template for what replication creates under repl/.
+    const euEcr = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, maxAttempts: 1 });
+    await euEcr.send(new CreateRepositoryCreationTemplateCommand({ prefix: "repl", appliedFor: ["REPLICATION"], imageTagMutability: "IMMUTABLE", resourceTags: [{ Key: "origin", Value: "replica" }] }));
+    await euEcr.send(new CreateRepositoryCreationTemplateCommand({ prefix: "ROOT", appliedFor: ["REPLICATION"], resourceTags: [{ Key: "origin", Value: "root" }] }));
+    const templates = await euEcr.send(new DescribeRepositoryCreationTemplatesCommand({}));
+    assert.deepEqual(templates.repositoryCreationTemplates?.map((t) => [t.prefix, t.imageTagMutability]), [["ROOT", "MUTABLE"], ["repl", "IMMUTABLE"]]);
+
     await json("ecr", "create-repository", "--repository-name", "repl/app");
     await json("ecr", "create-repository", "--repository-name", "solo/app");
     assert.equal((await home.login()).code, 0);
@@ -84,8 +93,11 @@ describe("ECR replication from us-east-1 to eu-west-1", () => {
 
     const there = await json<{ imageDetails: { imageDigest: string; imageTags: string[] }[] }>(...eu, "ecr", "describe-images", "--repository-name", "repl/app");
     assert.deepEqual(there.imageDetails.map((d) => [d.imageDigest, [...d.imageTags].sort()]), [[digest, ["v1", "v2"]]]);
-    const repo = await json<{ repositories: { repositoryArn: string }[] }>(...eu, "ecr", "describe-repositories", "--repository-names", "repl/app");
+    const repo = await json<{ repositories: { repositoryArn: string; imageTagMutability: string }[] }>(...eu, "ecr", "describe-repositories", "--repository-names", "repl/app");
     assert.match(repo.repositories[0]!.repositoryArn, /^arn:aws:ecr:eu-west-1:\d{12}:repository\/repl\/app$/);
+    assert.equal(repo.repositories[0]!.imageTagMutability, "IMMUTABLE", "created from the repl template");
+    const tags = await euEcr.send(new ListTagsForResourceCommand({ resourceArn: repo.repositories[0]!.repositoryArn }));
+    assert.deepEqual(tags.tags, [{ Key: "origin", Value: "replica" }], "the longest prefix wins over ROOT");
     const missing = await server.aws(...eu, "ecr", "describe-repositories", "--repository-names", "solo/app");
     assert.match(missing.stderr, /RepositoryNotFoundException/);
     assert.deepEqual((await status("solo/app", "v1")).replicationStatuses, []);

@@ -64,7 +64,7 @@ export interface ResourceTag {
 export type CreateRepositoryResult = { readonly ok: true; readonly repository: RepositoryRecord } | { readonly ok: false; readonly reason: "exists" };
 
 /** The registry's own settings, one value each. */
-export type RegistrySettingName = "registry-policy" | "replication-configuration" | "scanning-configuration" | `account-setting:${string}`;
+export type RegistrySettingName = "registry-policy" | "replication-configuration" | "scanning-configuration" | "creation-templates" | `account-setting:${string}`;
 
 export interface RegistryMetadata {
   /** Creates the repository with its resource tags, in one transaction. */

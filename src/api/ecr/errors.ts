@@ -41,6 +41,8 @@ export const ecrErrors = {
   ImageArchivedException: 400,
   UnsupportedImageTypeException: 400,
   ScanNotFoundException: 400,
+  TemplateAlreadyExistsException: 400,
+  TemplateNotFoundException: 400,
 } as const satisfies ErrorCatalog;
 
 export type EcrErrorName = keyof typeof ecrErrors;

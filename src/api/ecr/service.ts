@@ -2,6 +2,7 @@ import type { JsonService } from "../aws-json/service.js";
 import { ecrErrors } from "./errors.js";
 import { accountSettingOperations } from "./account-settings.js";
 import { authorizationOperations } from "./authorization.js";
+import { creationTemplateOperations } from "./creation-templates.js";
 import type { EcrDeps } from "./deps.js";
 import { imageOperations } from "./images.js";
 import { layerOperations } from "./layers.js";
@@ -30,6 +31,7 @@ export function ecrService(deps: EcrDeps): JsonService {
       ...replicationOperations(deps),
       ...scanningOperations(deps),
       ...accountSettingOperations(deps),
+      ...creationTemplateOperations(deps),
       ...unofferedOperations(),
     },
   };

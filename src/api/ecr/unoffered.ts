@@ -15,7 +15,6 @@ const pullThroughCache =
 const signing = "managed image signing signs with AWS Signer profiles, which Berth does not have; sign with cosign or notation and push the signature as an OCI artifact";
 const pullTimeExclusions = "pull-time update exclusions belong to ECR's archive storage class, which Berth does not have";
 const backfills = "replication backfills (copying images pushed before a rule existed) are planned; images pushed after PutReplicationConfiguration are replicated";
-const creationTemplates = "repository creation templates are planned; repositories created by a push or by replication get ECR's defaults";
 
 const unoffered: Readonly<Record<string, Refusal>> = {
   CreatePullThroughCacheRule: refused(pullThroughCache),
@@ -35,10 +34,6 @@ const unoffered: Readonly<Record<string, Refusal>> = {
   StopReplicationBackfill: notYet(backfills),
   ListReplicationBackfills: notYet(backfills),
   DescribeReplicationBackfillResults: notYet(backfills),
-  CreateRepositoryCreationTemplate: notYet(creationTemplates),
-  DescribeRepositoryCreationTemplates: notYet(creationTemplates),
-  UpdateRepositoryCreationTemplate: notYet(creationTemplates),
-  DeleteRepositoryCreationTemplate: notYet(creationTemplates),
   ListImageReferrers: notYet("listing an image's referrers (signatures, SBOMs) through the ECR API is planned; the /v2/ API stores such artifacts"),
 };
 

@@ -1,3 +1,4 @@
+import { createFromTemplate } from "../creation-templates.js";
 import type { Registry } from "../registry.js";
 import { parseManifest, requiredBlobs, requiredManifests } from "../manifest.js";
 
@@ -15,16 +16,17 @@ export interface CopyImage {
 /**
  * Copies one image (its manifest, the child manifests of an index, every blob) from a repository of
  * one region's registry to the repository of the same name in another's, with the same digest and
- * the tags it has at the source. The destination repository is created with ECR's defaults when it
- * is missing, as ECR's replication does. Blobs the destination already holds are not copied again.
+ * the tags it has at the source. A missing destination repository is created as ECR's replication
+ * creates it: from the destination's creation template for REPLICATION, else with ECR's defaults.
+ * Blobs the destination already holds are not copied again.
  */
 export async function copyImage(copy: CopyImage): Promise<CopyResult> {
   const { from, to, repository } = copy;
   const source = await from.metadata.getManifest(repository, { digest: copy.digest });
   if (source === undefined) return { ok: false, failureCode: "IMAGE_NOT_FOUND", reason: "the image is no longer in the source repository" };
   if ((await to.metadata.getRepository(repository)) === undefined) {
-    // "exists" is a race with another copy or a user: either way the repository is there now.
-    await to.metadata.createRepository({ name: repository, createdAtMs: copy.nowMs, imageTagMutability: "MUTABLE" });
+    // False is a race with another copy or a user: either way the repository is there now.
+    await createFromTemplate(to.metadata, repository, "REPLICATION", copy.nowMs);
   }
   const written = await copyManifest(from, to, repository, copy.digest);
   if (!written.ok) return written;

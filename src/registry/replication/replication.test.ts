@@ -8,6 +8,7 @@ import { mediaTypes } from "../manifest.js";
 import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "../testing.js";
 import { checkReplication, destinationsFor, parseStoredReplication, storedReplication, toEcrReplication } from "./config.js";
 import { Replicator } from "./replicator.js";
+import { templateFor, type CreationTemplate } from "../creation-templates.js";
 
 const home = { region: "us-east-1", accountId: "123456789012" };
 const dest = (region: string, registryId = home.accountId) => ({ region, registryId });
@@ -106,5 +107,17 @@ describe("Replicator", () => {
     await again.close();
     assert.deepEqual(await again.statusOf("repl/locked", second), [{ region: "eu-west-1", status: "FAILED", failureCode: "TAG_IMMUTABLE" }]);
     assert.equal(pushedAtTarget, 0);
+  });
+});
+
+describe("creation templates", () => {
+  const t = (prefix: string, appliedFor = ["REPLICATION"]): CreationTemplate => ({ prefix, resourceTags: [], imageTagMutability: "MUTABLE", appliedFor, createdAtMs: 0, updatedAtMs: 0 });
+  it("picks the longest namespace prefix applied for the purpose, else ROOT", () => {
+    const all = [t("ROOT"), t("prod"), t("prod/team"), t("dev", ["PULL_THROUGH_CACHE"])];
+    assert.equal(templateFor(all, "prod/team/web", "REPLICATION")?.prefix, "prod/team");
+    assert.equal(templateFor(all, "prod/web", "REPLICATION")?.prefix, "prod");
+    assert.equal(templateFor(all, "production", "REPLICATION")?.prefix, "ROOT", "a prefix names whole namespaces");
+    assert.equal(templateFor(all, "dev/x", "REPLICATION")?.prefix, "ROOT", "dev's template is for pull-through cache only");
+    assert.equal(templateFor([t("prod")], "other", "REPLICATION"), undefined);
   });
 });
