@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { pino } from "pino";
 import { AwsError } from "../../errors/catalog.js";
+import { putImage } from "../ecr-image-writes.js";
 import { mediaTypes } from "../manifest.js";
 import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "../testing.js";
 import { checkReplication, destinationsFor, parseStoredReplication, storedReplication, toEcrReplication } from "./config.js";
@@ -92,6 +93,21 @@ describe("Replicator", () => {
     assert.equal(await target.registry.metadata.getRepository("solo"), undefined);
     assert.deepEqual(await replicator.statusOf("repl/app", digest), [{ region: "eu-west-1", status: "COMPLETE" }]);
     assert.deepEqual(await replicator.statusOf("solo", skipped), []);
+  });
+
+  it("replicates an image pushed with ECR's PutImage (the API push path) too", async () => {
+    const api = new Replicator({ registry: source.registry, destination: () => Promise.resolve(target.registry), now: () => 0, logger: pino({ level: "silent" }) });
+    await source.createRepository("repl/api");
+    const config = aBlob("config api");
+    const layer = aBlob("layer api");
+    for (const b of [config, layer]) {
+      const u = await source.registry.blobs.startUpload("repl/api");
+      assert.ok((await source.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]))).ok);
+      await source.registry.linkUploadedBlob("repl/api", b.digest);
+    }
+    const image = await putImage(source.registry, { registryId: home.accountId, repositoryName: "repl/api" }, { imageManifest: anImageManifest(config, [layer]).toString("utf8"), imageTag: "api" });
+    await api.close();
+    assert.deepEqual((await target.registry.metadata.getManifest("repl/api", { tag: "api" }))?.digest, image.imageId.imageDigest);
   });
 
   it("does not replicate what replication wrote (no chains), and reports a failed copy with its failureCode", async () => {
