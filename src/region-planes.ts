@@ -9,6 +9,7 @@ import { awsRegions } from "./domain/regions.js";
 import { passwordRegion } from "./registry/auth-token.js";
 import { downloadRegion, downloadSignatureParam } from "./registry/download-url.js";
 import { basicCredentials } from "./registry/http-io.js";
+import type { Registry } from "./registry/registry.js";
 import { startRegionalPlane, type RegionalPlane, type SharedParts } from "./regional-plane.js";
 import { SqliteStore } from "./state/sqlite/sqlite-store.js";
 
@@ -47,7 +48,11 @@ export class RegionPlanes {
 
   /** Starts the home plane on `homeStore` and every other region that has state on disk. */
   static async start(shared: SharedParts, homeStore: SqliteStore): Promise<RegionPlanes> {
-    const planes = new RegionPlanes(shared, await startRegionalPlane(shared, shared.config.region, shared.config.dataDir, homeStore));
+    // The home plane replicates too, once the planes exist (no push reaches it before).
+    const ready: { planes?: RegionPlanes } = {};
+    const registryOf = (region: string) => (ready.planes ? ready.planes.registryOf(region) : Promise.reject(new Error("the region planes are still starting")));
+    const planes = new RegionPlanes(shared, await startRegionalPlane(shared, shared.config.region, shared.config.dataDir, homeStore, registryOf));
+    ready.planes = planes;
     try {
       const dir = join(shared.config.dataDir, "regions");
       const onDisk = existsSync(dir) ? readdirSync(dir).filter((r) => awsRegions.has(r) && r !== shared.config.region) : [];
@@ -115,6 +120,15 @@ export class RegionPlanes {
     return this.plane(region);
   }
 
+  /**
+   * Another region's registry, for replication: the hook each plane is given instead of knowing the
+   * others. Only regions a replication configuration names (checked against the region list) come here.
+   */
+  private async registryOf(region: string): Promise<Registry> {
+    if (!awsRegions.has(region)) throw new Error(`not a region: ${region}`);
+    return (await this.plane(region)).registry;
+  }
+
   private async knownKey(accessKeyId: string | undefined): Promise<boolean> {
     if (accessKeyId === undefined) return false;
     return accessKeyId === this.shared.rootKey.accessKeyId || (await this.shared.iam.directory.key(accessKeyId)) !== undefined;
@@ -125,7 +139,7 @@ export class RegionPlanes {
     if (!plane) {
       const dir = join(this.shared.config.dataDir, "regions", region);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      plane = startRegionalPlane(this.shared, region, dir, new SqliteStore({ path: join(dir, "berth.db") }));
+      plane = startRegionalPlane(this.shared, region, dir, new SqliteStore({ path: join(dir, "berth.db") }), (r) => this.registryOf(r));
       this.planes.set(region, plane);
       plane.then(
         (p) => this.started.set(region, p),

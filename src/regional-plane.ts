@@ -56,6 +56,7 @@ import { createDistributionHandler, type RequestHandler } from "./registry/distr
 import { checkDownload } from "./registry/download-url.js";
 import { startRegistryMaintenance } from "./registry/maintenance.js";
 import { Registry } from "./registry/registry.js";
+import { Replicator } from "./registry/replication/replicator.js";
 import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
 import type { SqliteStore } from "./state/sqlite/sqlite-store.js";
 
@@ -84,6 +85,8 @@ export interface RegionalPlane {
   readonly ecsMetrics: EcsMetricsCollector;
   /** This region's image registry (`/v2/`), for requests whose password or download URL names this region. */
   readonly distribution: RequestHandler;
+  /** This region's image registry itself: replication from other regions writes into it. */
+  readonly registry: Registry;
   /** The agent channel's WebSocket upgrade, for agents whose signature names this region. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Creates an ACTIVE cluster of that name unless there is one (`berth up` makes `default`). */
@@ -96,7 +99,14 @@ export interface RegionalPlane {
  * when the start fails), its registry under `<dir>/registry`. Nothing listens yet: the server
  * routes requests to the plane by the region their signature names.
  */
-export async function startRegionalPlane(shared: SharedParts, region: string, dir: string, sqlite: SqliteStore): Promise<RegionalPlane> {
+export async function startRegionalPlane(
+  shared: SharedParts,
+  region: string,
+  dir: string,
+  sqlite: SqliteStore,
+  /** Another region's registry, for replication (the region planes start it on demand). */
+  registryOf: (region: string) => Promise<Registry>,
+): Promise<RegionalPlane> {
   const { config, refusals, metrics } = shared;
   const logger = shared.logger.child({ region });
   const partition: Partition = { region, accountId: config.accountId };
@@ -112,6 +122,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
   }
   const blobs = new BlobStore({ dataDir: registryDir });
   const registry = new Registry({ blobs, metadata, clock: Date.now, uploadLimits: config.registryUploadLimits });
+  const replicator = new Replicator({ registry, destination: registryOf, now: Date.now, logger: logger.child({ component: "replication" }) });
   // AWS/ECS metrics from the agents' statistics.
   const ecsMetrics = new EcsMetricsCollector({
     store: sqlite,
@@ -164,7 +175,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
         services: [
           cloudWatchJsonService(cloudWatch),
           ecsService({ store, planner, random: Math.random, endpoint: shared.apiEndpoint, counts: clusterCounts }),
-          ecrService({ registry, tokenSecret: shared.tokenSecret, registryAddress: shared.registryAddress }),
+          ecrService({ registry, replicator, tokenSecret: shared.tokenSecret, registryAddress: shared.registryAddress }),
           berthService({ store, iam: shared.iam, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
           eventsService({ store }),
           logsService({ store }),
@@ -233,6 +244,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
     doors,
     ecsMetrics,
     distribution,
+    registry,
     upgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
     async ensureCluster(name) {
       await store.write(async (tx) => {
@@ -258,6 +270,7 @@ export async function startRegionalPlane(shared: SharedParts, region: string, di
       clusterCounts.close();
       await ecsMetrics.stop();
       await maintenance.stop();
+      await replicator.close();
       await registry.metadata.close();
       await store.close();
     },

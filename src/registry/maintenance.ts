@@ -103,7 +103,9 @@ async function runOnce(opts: MaintenanceOptions): Promise<MaintenanceReport> {
     }
     try {
       const scope = { registryId: opts.registryId, repositoryName: repo.name };
-      const done = await applyLifecyclePolicy(opts.registry.metadata, scope, parsed.policy, opts.now());
+      const evaluatedAtMs = opts.now();
+      const done = await applyLifecyclePolicy(opts.registry.metadata, scope, parsed.policy, evaluatedAtMs);
+      await opts.registry.metadata.setLifecycleEvaluatedAt(repo.name, evaluatedAtMs);
       if (done.length > 0) {
         expired[repo.name] = done.length;
         opts.logger.info({ repository: repo.name, images: done.map((e) => ({ digest: e.digest, rule: e.appliedRulePriority, reason: e.reason })) }, "lifecycle policy expired images");

@@ -15,6 +15,10 @@ export interface RepositoryRecord {
   readonly lifecyclePolicyText?: string | undefined;
   /** SetRepositoryPolicy's text, stored and returned (IAM does not yet evaluate resource policies). */
   readonly repositoryPolicyText?: string | undefined;
+  /** imageScanningConfiguration.scanOnPush, stored and returned (Berth has no scanner: scans answer FAILED). */
+  readonly scanOnPush?: boolean | undefined;
+  /** When maintenance last applied the lifecycle policy (GetLifecyclePolicy's lastEvaluatedAt); a new policy clears it. */
+  readonly lifecycleEvaluatedAtMs?: number | undefined;
 }
 
 /** A manifest in one repository, with the tags that point at it. */
@@ -60,7 +64,7 @@ export interface ResourceTag {
 export type CreateRepositoryResult = { readonly ok: true; readonly repository: RepositoryRecord } | { readonly ok: false; readonly reason: "exists" };
 
 /** The registry's own settings, one value each. */
-export type RegistrySettingName = "registry-policy";
+export type RegistrySettingName = "registry-policy" | "replication-configuration" | "scanning-configuration" | "creation-templates" | `account-setting:${string}`;
 
 export interface RegistryMetadata {
   /** Creates the repository with its resource tags, in one transaction. */
@@ -78,6 +82,9 @@ export interface RegistryMetadata {
   setLifecyclePolicy(name: string, text: string | undefined): Promise<boolean>;
   /** Sets (or, with undefined, removes) the repository policy text. False when the repository does not exist. */
   setRepositoryPolicy(name: string, text: string | undefined): Promise<boolean>;
+  setScanOnPush(name: string, scanOnPush: boolean): Promise<boolean>;
+  /** Records a run of the repository's lifecycle policy (none when it has no policy). */
+  setLifecycleEvaluatedAt(name: string, atMs: number): Promise<boolean>;
   /** A registry-wide setting (the registry policy), or undefined. */
   getRegistrySetting(name: RegistrySettingName): Promise<string | undefined>;
   /** Sets (or, with undefined, removes) a registry-wide setting. */

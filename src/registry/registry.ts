@@ -14,6 +14,14 @@ export interface PushManifest {
   readonly reference: string;
   readonly content: Buffer;
   readonly contentType?: string | undefined;
+  /** Set by replication: such a push is not replicated again (ECR does not chain replication). */
+  readonly replicated?: boolean | undefined;
+}
+
+/** A manifest the registry accepted from a client (docker push or PutImage), for replication. */
+export interface ManifestPushed {
+  readonly repository: string;
+  readonly digest: string;
 }
 
 export type PushManifestResult =
@@ -55,6 +63,7 @@ export class Registry {
   readonly uploads: UploadSessions;
   private readonly clock: () => number;
   private readonly gcLock = new RwLock();
+  private readonly pushListeners: ((pushed: ManifestPushed) => void)[] = [];
 
   constructor(options: RegistryOptions) {
     this.blobs = options.blobs;
@@ -85,8 +94,15 @@ export class Registry {
     return this.gcLock.read(() => this.metadata.linkBlob(repository, digest));
   }
 
-  pushManifest(push: PushManifest): Promise<PushManifestResult> {
-    return this.gcLock.read(() => this.push(push));
+  async pushManifest(push: PushManifest): Promise<PushManifestResult> {
+    const result = await this.gcLock.read(() => this.push(push));
+    if (result.ok && push.replicated !== true) for (const l of this.pushListeners) l({ repository: push.repository, digest: result.digest });
+    return result;
+  }
+
+  /** Calls `listener` after each manifest a client pushes (not those replication writes); it must not throw. */
+  onManifestPushed(listener: (pushed: ManifestPushed) => void): void {
+    this.pushListeners.push(listener);
   }
 
   private async push(push: PushManifest): Promise<PushManifestResult> {

@@ -66,6 +66,8 @@ interface RepositoryRow {
   tag_mutability: string;
   lifecycle_policy: string | null;
   repository_policy?: string | null;
+  scan_on_push?: number | null;
+  lifecycle_evaluated_at_ms?: number | null;
 }
 interface ManifestRow {
   repository: string;
@@ -84,6 +86,8 @@ const repositoryOf = (r: RepositoryRow): RepositoryRecord => ({
   imageTagMutability: mutability(r.tag_mutability),
   lifecyclePolicyText: r.lifecycle_policy ?? undefined,
   repositoryPolicyText: r.repository_policy ?? undefined,
+  scanOnPush: r.scan_on_push === 1,
+  lifecycleEvaluatedAtMs: r.lifecycle_evaluated_at_ms ?? undefined,
 });
 
 /**
@@ -102,14 +106,17 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
     // Added after the first release: repository policies and registry settings (ECR's policies).
     const columns = this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('repositories')").all();
     if (!columns.some((c) => c.name === "repository_policy")) this.db.exec("ALTER TABLE repositories ADD COLUMN repository_policy TEXT");
+    // And later: a repository's imageScanningConfiguration (scanOnPush), stored and returned.
+    if (!columns.some((c) => c.name === "scan_on_push")) this.db.exec("ALTER TABLE repositories ADD COLUMN scan_on_push INTEGER NOT NULL DEFAULT 0");
+    if (!columns.some((c) => c.name === "lifecycle_evaluated_at_ms")) this.db.exec("ALTER TABLE repositories ADD COLUMN lifecycle_evaluated_at_ms INTEGER");
     this.db.exec("CREATE TABLE IF NOT EXISTS registry_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
   }
 
   createRepository(repository: RepositoryRecord, tags: readonly ResourceTag[] = []): Promise<CreateRepositoryResult> {
     const create = this.db.transaction((): CreateRepositoryResult => {
       const info = this.db
-        .prepare("INSERT OR IGNORE INTO repositories (name, created_at_ms, tag_mutability, lifecycle_policy) VALUES (?, ?, ?, ?)")
-        .run(repository.name, repository.createdAtMs, repository.imageTagMutability, repository.lifecyclePolicyText ?? null);
+        .prepare("INSERT OR IGNORE INTO repositories (name, created_at_ms, tag_mutability, lifecycle_policy, scan_on_push) VALUES (?, ?, ?, ?, ?)")
+        .run(repository.name, repository.createdAtMs, repository.imageTagMutability, repository.lifecyclePolicyText ?? null, repository.scanOnPush === true ? 1 : 0);
       if (info.changes !== 1) return { ok: false, reason: "exists" };
       this.writeTags(repository.name, tags);
       return { ok: true, repository };
@@ -165,6 +172,15 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
     return Promise.resolve(this.db.prepare("UPDATE repositories SET tag_mutability = ? WHERE name = ?").run(m, name).changes === 1);
   }
 
+  setLifecycleEvaluatedAt(name: string, atMs: number): Promise<boolean> {
+    const info = this.db.prepare("UPDATE repositories SET lifecycle_evaluated_at_ms = ? WHERE name = ? AND lifecycle_policy IS NOT NULL").run(atMs, name);
+    return Promise.resolve(info.changes === 1);
+  }
+
+  setScanOnPush(name: string, scanOnPush: boolean): Promise<boolean> {
+    return Promise.resolve(this.db.prepare("UPDATE repositories SET scan_on_push = ? WHERE name = ?").run(scanOnPush ? 1 : 0, name).changes === 1);
+  }
+
   setRepositoryPolicy(name: string, text: string | undefined): Promise<boolean> {
     const info = this.db.prepare("UPDATE repositories SET repository_policy = ? WHERE name = ?").run(text ?? null, name);
     return Promise.resolve(info.changes === 1);
@@ -181,7 +197,8 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
   }
 
   setLifecyclePolicy(name: string, text: string | undefined): Promise<boolean> {
-    const info = this.db.prepare("UPDATE repositories SET lifecycle_policy = ? WHERE name = ?").run(text ?? null, name);
+    // A new policy has not run yet: lastEvaluatedAt starts again with it.
+    const info = this.db.prepare("UPDATE repositories SET lifecycle_policy = ?, lifecycle_evaluated_at_ms = NULL WHERE name = ?").run(text ?? null, name);
     return Promise.resolve(info.changes === 1);
   }
 

@@ -1,4 +1,5 @@
 import type { Registry } from "../../registry/registry.js";
+import type { Replicator } from "../../registry/replication/replicator.js";
 
 /** What the ECR handlers are given. */
 export interface EcrDeps {
@@ -10,4 +11,6 @@ export interface EcrDeps {
   readonly registryAddress: () => string;
   /** The key that signs registry passwords (`registry/auth-token.ts`). */
   readonly tokenSecret: Buffer;
+  /** Copies pushed images to other regions and knows where each copy stands. */
+  readonly replicator: Replicator;
 }

@@ -9,6 +9,8 @@ import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "..
 import type { JsonService } from "../aws-json/service.js";
 import { validateShape } from "../aws-json/validate-shape.js";
 import { ecrService } from "./service.js";
+import { Replicator } from "../../registry/replication/replicator.js";
+import { pino } from "pino";
 import { rootPrincipal } from "../../auth/principal.js";
 
 /**
@@ -51,7 +53,8 @@ async function pushImage(repo: string, seed: string, tag?: string): Promise<stri
 before(async () => {
   reg = await startTestRegistry();
   // One table for the whole file, as the server keeps one: previews live in it.
-  service = ecrService({ registry: reg.registry, tokenSecret: secret, registryAddress: () => "127.0.0.1:4400" });
+  const replicator = new Replicator({ registry: reg.registry, destination: () => Promise.reject(new Error("no other region here")), now: () => nowMs, logger: pino({ level: "silent" }) });
+  service = ecrService({ registry: reg.registry, replicator, tokenSecret: secret, registryAddress: () => "127.0.0.1:4400" });
 });
 after(() => reg.close());
 

@@ -37,6 +37,12 @@ export const ecrErrors = {
   LayerPartTooSmallException: 400,
   LayerInaccessibleException: 400,
   UnableToGetUpstreamLayerException: 400,
+  BlockedByOrganizationPolicyException: 400,
+  ImageArchivedException: 400,
+  UnsupportedImageTypeException: 400,
+  ScanNotFoundException: 400,
+  TemplateAlreadyExistsException: 400,
+  TemplateNotFoundException: 400,
 } as const satisfies ErrorCatalog;
 
 export type EcrErrorName = keyof typeof ecrErrors;

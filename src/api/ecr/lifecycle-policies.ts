@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-ecr";
 import { AwsError } from "../../errors/catalog.js";
 import { lifecycleImages, type RepositoryScope } from "../../registry/ecr-images.js";
+import type { RepositoryRecord } from "../../registry/metadata.js";
 import { previewResults } from "../../registry/ecr-image-writes.js";
 import { evaluateLifecyclePolicy, type Expiration } from "../../registry/lifecycle-evaluation.js";
 import { invalidLifecyclePolicy, parseLifecyclePolicy, type LifecyclePolicy } from "../../registry/lifecycle-policy.js";
@@ -58,7 +59,7 @@ export function lifecyclePolicyOperations({ registry }: EcrDeps): Record<string,
       const scope = repositoryScope(input, ctx);
       const repo = await requireRepository(registry, scope);
       if (repo.lifecyclePolicyText === undefined) throw policyNotFound(scope);
-      return { ...scope, lifecyclePolicyText: repo.lifecyclePolicyText };
+      return { ...scope, lifecyclePolicyText: repo.lifecyclePolicyText, ...lastEvaluatedAt(repo) };
     }),
 
     DeleteLifecyclePolicy: operation<DeleteLifecyclePolicyRequest>(DeleteLifecyclePolicyRequest$, async (input, ctx) => {
@@ -66,7 +67,7 @@ export function lifecyclePolicyOperations({ registry }: EcrDeps): Record<string,
       const repo = await requireRepository(registry, scope);
       if (repo.lifecyclePolicyText === undefined) throw policyNotFound(scope);
       await registry.metadata.setLifecyclePolicy(scope.repositoryName, undefined);
-      return { ...scope, lifecyclePolicyText: repo.lifecyclePolicyText };
+      return { ...scope, lifecyclePolicyText: repo.lifecyclePolicyText, ...lastEvaluatedAt(repo) };
     }),
 
     StartLifecyclePolicyPreview: operation<StartLifecyclePolicyPreviewRequest>(StartLifecyclePolicyPreviewRequest$, async (input, ctx) => {
@@ -100,3 +101,6 @@ export function lifecyclePolicyOperations({ registry }: EcrDeps): Record<string,
     }),
   };
 }
+
+/** When registry maintenance last ran the policy; absent until it has. */
+const lastEvaluatedAt = (repo: RepositoryRecord) => (repo.lifecycleEvaluatedAtMs === undefined ? {} : { lastEvaluatedAt: new Date(repo.lifecycleEvaluatedAtMs) });

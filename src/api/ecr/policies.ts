@@ -1,7 +1,6 @@
 import {
   DeleteRegistryPolicyRequest$,
   DeleteRepositoryPolicyRequest$,
-  DescribeRegistryRequest$,
   GetRegistryPolicyRequest$,
   GetRepositoryPolicyRequest$,
   PutRegistryPolicyRequest$,
@@ -24,7 +23,7 @@ const repositoryPolicyNotFound = (s: RepositoryScope) =>
 const registryPolicyNotFound = (ctx: RequestContext) => new AwsError("RegistryPolicyNotFoundException", `Registry policy does not exist in the registry with id '${ctx.partition.accountId}'`);
 
 /**
- * Repository policies, the registry policy and DescribeRegistry. Policies are checked as ECR checks
+ * Repository policies and the registry policy. Policies are checked as ECR checks
  * their shape (policy-text.ts), stored in the registry's metadata and returned; IAM evaluates
  * identity policies only for now, so they are not enforced yet.
  */
@@ -73,10 +72,5 @@ export function policyOperations({ registry }: EcrDeps): Record<string, Operatio
       await metadata().setRegistrySetting("registry-policy", undefined);
       return { registryId: ctx.partition.accountId, policyText };
     }),
-
-    // Replication to other regions comes with them (issue 20, regions); until then there are no rules.
-    DescribeRegistry: operation<object>(DescribeRegistryRequest$, (_input, ctx) =>
-      Promise.resolve({ registryId: ctx.partition.accountId, replicationConfiguration: { rules: [] } }),
-    ),
   };
 }

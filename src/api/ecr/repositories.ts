@@ -31,7 +31,8 @@ export function repositoryOperations({ registry, registryAddress }: EcrDeps): Re
         // Berth does not encrypt blobs at rest, so it cannot honour any encryption setting.
         throw invalidParameter("Berth does not encrypt images at rest: leave encryptionConfiguration out.");
       }
-      const record: RepositoryRecord = { name: scope.repositoryName, createdAtMs: ctx.nowMs, imageTagMutability };
+      const scanOnPush = input.imageScanningConfiguration?.scanOnPush === true;
+      const record: RepositoryRecord = { name: scope.repositoryName, createdAtMs: ctx.nowMs, imageTagMutability, scanOnPush };
       const created = await registry.metadata.createRepository(record, tags);
       if (!created.ok) {
         throw new AwsError(
@@ -101,6 +102,6 @@ export function toRepository(p: Partition, address: string, r: RepositoryRecord)
     repositoryUri: `${address}/${r.name}`,
     createdAt: new Date(r.createdAtMs),
     imageTagMutability: r.imageTagMutability,
-    imageScanningConfiguration: { scanOnPush: false },
+    imageScanningConfiguration: { scanOnPush: r.scanOnPush === true },
   };
 }

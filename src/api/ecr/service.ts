@@ -1,13 +1,18 @@
 import type { JsonService } from "../aws-json/service.js";
 import { ecrErrors } from "./errors.js";
+import { accountSettingOperations } from "./account-settings.js";
 import { authorizationOperations } from "./authorization.js";
+import { creationTemplateOperations } from "./creation-templates.js";
 import type { EcrDeps } from "./deps.js";
 import { imageOperations } from "./images.js";
 import { layerOperations } from "./layers.js";
 import { lifecyclePolicyOperations } from "./lifecycle-policies.js";
 import { policyOperations } from "./policies.js";
+import { replicationOperations } from "./replication.js";
 import { repositoryOperations } from "./repositories.js";
+import { scanningOperations } from "./scanning.js";
 import { tagOperations } from "./tags.js";
+import { unofferedOperations } from "./unoffered.js";
 
 /** Amazon ECR (2015-09-21): the operation table. Images move through the `/v2/` API; this is their control side. */
 export function ecrService(deps: EcrDeps): JsonService {
@@ -23,6 +28,11 @@ export function ecrService(deps: EcrDeps): JsonService {
       ...tagOperations(deps),
       ...policyOperations(deps),
       ...layerOperations(deps),
+      ...replicationOperations(deps),
+      ...scanningOperations(deps),
+      ...accountSettingOperations(deps),
+      ...creationTemplateOperations(deps),
+      ...unofferedOperations(),
     },
   };
 }
