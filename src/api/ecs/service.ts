@@ -7,6 +7,7 @@ import { clusterOperations } from "./clusters.js";
 import { containerInstanceOperations } from "./container-instances.js";
 import type { EcsDeps } from "./deps.js";
 import { pollEndpointOperations } from "./poll-endpoint.js";
+import { serviceDeploymentOperations } from "./service-deployments.js";
 import { serviceOperations } from "./services.js";
 import { tagOperations } from "./tags.js";
 import { taskDefinitionOperations } from "./task-definitions.js";
@@ -28,6 +29,7 @@ export function ecsService(deps: EcsDeps): JsonService {
       ...attributeOperations(deps),
       ...taskOperations(deps),
       ...serviceOperations(deps),
+      ...serviceDeploymentOperations(deps),
       ...accountSettingOperations(deps),
       ...pollEndpointOperations(deps),
       ...capacityProviderOperations(deps),

@@ -11,7 +11,6 @@ import { refusedOperation, type Operation, type Refusal } from "../aws-json/serv
 const notYet = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "not-yet", code, reason });
 const refused = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "refused", code, reason });
 
-const serviceDeployments = "service deployments and revisions as their own resources are planned; DescribeServices lists a service's deployments";
 const submissions = "Berth's agents report task and container states over the agent channel; the ECS agent's state-change submissions are planned";
 const taskProtection = "task scale-in protection is planned";
 const daemons = "ECS Managed Daemons run on ECS Managed Instances capacity providers, which Berth does not have; a service with schedulingStrategy DAEMON runs one task per instance";
@@ -20,10 +19,6 @@ const gateways = "gateways manage AWS load balancers for ECS services in an AWS 
 
 const unoffered: Readonly<Record<string, Refusal>> = {
   ListServicesByNamespace: notYet("ClientException", "Service Connect namespaces are planned"),
-  DescribeServiceDeployments: notYet("UnsupportedFeatureException", serviceDeployments),
-  DescribeServiceRevisions: notYet("UnsupportedFeatureException", serviceDeployments),
-  ListServiceDeployments: notYet("UnsupportedFeatureException", serviceDeployments),
-  StopServiceDeployment: notYet("UnsupportedFeatureException", serviceDeployments),
   ContinueServiceDeployment: notYet("UnsupportedFeatureException", "deployment lifecycle hooks are planned"),
   SubmitTaskStateChange: notYet("ClientException", submissions),
   SubmitContainerStateChange: notYet("ClientException", submissions),
