@@ -12,6 +12,7 @@ import { serviceOperations } from "./services.js";
 import { tagOperations } from "./tags.js";
 import { taskDefinitionOperations } from "./task-definitions.js";
 import { taskOperations } from "./tasks.js";
+import { taskProtectionOperations } from "./task-protection.js";
 import { taskSetOperations } from "./task-sets.js";
 import { unofferedOperations } from "./unoffered.js";
 
@@ -28,6 +29,7 @@ export function ecsService(deps: EcsDeps): JsonService {
       ...containerInstanceOperations(deps),
       ...attributeOperations(deps),
       ...taskOperations(deps),
+      ...taskProtectionOperations(deps),
       ...serviceOperations(deps),
       ...serviceDeploymentOperations(deps),
       ...accountSettingOperations(deps),

@@ -12,7 +12,6 @@ const notYet = (code: "UnsupportedFeatureException" | "ClientException", reason:
 const refused = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "refused", code, reason });
 
 const submissions = "Berth's agents report task and container states over the agent channel; the ECS agent's state-change submissions are planned";
-const taskProtection = "task scale-in protection is planned";
 const daemons = "ECS Managed Daemons run on ECS Managed Instances capacity providers, which Berth does not have; a service with schedulingStrategy DAEMON runs one task per instance";
 const express = "Express services provision AWS load balancers, security groups and scaling policies in an AWS account; create a service with CreateService instead";
 const gateways = "gateways manage AWS load balancers for ECS services in an AWS account, which Berth does not have";
@@ -23,8 +22,6 @@ const unoffered: Readonly<Record<string, Refusal>> = {
   SubmitTaskStateChange: notYet("ClientException", submissions),
   SubmitContainerStateChange: notYet("ClientException", submissions),
   SubmitAttachmentStateChanges: notYet("ClientException", submissions),
-  GetTaskProtection: notYet("UnsupportedFeatureException", taskProtection),
-  UpdateTaskProtection: notYet("UnsupportedFeatureException", taskProtection),
   ExecuteCommand: refused("ClientException", "it opens an SSM Session Manager channel, which Berth does not run; use docker exec on the container instance"),
   UpdateContainerAgent: refused("ClientException", "Berth's agent is updated with Berth itself, not through the ECS API"),
   CreateDaemon: refused("UnsupportedFeatureException", daemons),
