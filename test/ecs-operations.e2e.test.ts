@@ -5,7 +5,8 @@ import {
   DeleteAccountSettingCommand,
   DiscoverPollEndpointCommand,
   ExecuteCommandCommand,
-  GetTaskProtectionCommand,
+  ContinueServiceDeploymentCommand,
+  ListServicesByNamespaceCommand,
   ListAccountSettingsCommand,
   PutAccountSettingCommand,
   PutAccountSettingDefaultCommand,
@@ -83,10 +84,17 @@ describe("every operation of ECS's model answers: account settings, DiscoverPoll
   });
 
   it("an operation Berth does not offer is refused with the exception ECS declares for it, saying so and why", async () => {
-    const protection = await refusal(ecs.send(new GetTaskProtectionCommand({ cluster: "default", tasks: ["t"] })));
-    assert.equal(protection.name, "UnsupportedFeatureException");
-    assert.equal(protection.status, 400);
-    assert.match(protection.message, /^GetTaskProtection is not offered by Berth yet: task scale-in protection is planned \(see docs\/compatibility\.md\)\.$/);
+    const hooks = await refusal(ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: "arn:aws:ecs:us-east-1:123456789012:service-deployment/c/s/1", hookId: "h" })));
+    assert.equal(hooks.name, "UnsupportedFeatureException");
+    assert.equal(hooks.status, 400);
+    assert.match(hooks.message, /^ContinueServiceDeployment is not offered by Berth yet: deployment lifecycle hooks are planned \(see docs\/compatibility\.md\)\.$/);
+    // The ECS agent's state reports: Berth takes them only from its own agent, over the agent channel.
+    const submit = await server.aws("ecs", "submit-task-state-change", "--cluster", "default", "--task", "t", "--status", "RUNNING");
+    assert.equal(submit.code, 254);
+    assert.match(submit.stderr, /\(ClientException\).*SubmitTaskStateChange is not offered by Berth: .*agent channel/);
+    const byNamespace = await refusal(ecs.send(new ListServicesByNamespaceCommand({ namespace: "ns" })));
+    assert.equal(byNamespace.name, "ClientException");
+    assert.match(byNamespace.message, /^ListServicesByNamespace is not offered by Berth: Berth has no Service Connect/);
     const exec = await refusal(ecs.send(new ExecuteCommandCommand({ cluster: "default", task: "t", command: "sh", interactive: true })));
     assert.equal(exec.name, "ClientException");
     assert.match(exec.message, /^ExecuteCommand is not offered by Berth: .*docker exec/);
@@ -96,7 +104,7 @@ describe("every operation of ECS's model answers: account settings, DiscoverPoll
   });
 
   it("a malformed request to a refused operation is told what is wrong with it first", async () => {
-    const r = await refusal(ecs.send(new GetTaskProtectionCommand({} as never)));
+    const r = await refusal(ecs.send(new ContinueServiceDeploymentCommand({} as never)));
     assert.equal(r.name, "InvalidParameterException");
   });
 });

@@ -19,6 +19,8 @@ import { StatsSampler } from "./stats/stats-sampler.js";
 import { runningTasks } from "./stats/running-tasks.js";
 import { trustFrom } from "./trust.js";
 import { callBerth } from "./berth-call.js";
+import type { ProtectionCall } from "./task-protection-endpoint.js";
+import { taskProtectionState } from "../agent-protocol/task-protection.js";
 import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
 import { taskRoleCredentials, type TaskRoleType } from "../agent-protocol/task-credentials.js";
 import { executionRolePulls } from "./task-credentials/execution-role-pulls.js";
@@ -116,6 +118,10 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
 
   const roleCredentials = async (taskArn: string, roleType: TaskRoleType) =>
     taskRoleCredentials.parse(await callBerth(endpoint, region, credentials, "GetTaskRoleCredentials", { taskArn, roleType }, trust, 10_000));
+  const protection: ProtectionCall = async (taskArn, update) =>
+    taskProtectionState.parse(
+      await callBerth(endpoint, region, credentials, "TaskProtection", { taskArn, ...(update && { protectionEnabled: update.enabled, expiresInMinutes: update.expiresInMinutes }) }, trust, 10_000),
+    );
   const executionRoleAuth = executionRolePulls({ endpoint, region, trust, fetch: roleCredentials, now: Date.now });
 
   // Lines go out as the task's execution role when it has one (its stream made before the container starts), else as the agent.
@@ -165,7 +171,11 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     pause: { image: config.pauseImage, command: config.pauseCommand?.split(" ").filter((w) => w !== "") },
     cgroups: taskCgroups,
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
-    injectedEnv: (id, spec) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`, ...taskCredentials.envFor(spec) }),
+    injectedEnv: (id, spec) => ({
+      ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`,
+      ECS_AGENT_URI: `http://${metadataHost}:${metadataPort}/api/${id}`,
+      ...taskCredentials.envFor(spec),
+    }),
     beforeStart: (definition, dockerId, spec) => logShipping.initialize(definition, dockerId, spec),
     report: (r) => {
       channel.report(r);
@@ -184,7 +194,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
 
   // The endpoints serve before the channel brings any task: a container may ask for its metadata at once.
   claims.introspection.serve(introspectionHandler({ cluster: config.cluster, instanceArn: () => containerInstanceArn, tasks }));
-  for (const metadata of [claims.metadata, ...(gatewayPort ? [gatewayPort] : [])]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker }));
+  for (const metadata of [claims.metadata, ...(gatewayPort ? [gatewayPort] : [])]) metadata.serve(metadataHandler({ cluster: config.cluster, tasks, docker, protection }));
   taskCredentials.serve({ actor: (arn) => tasks.actors.get(arn), inspect: (id) => docker.inspectContainer(id) }, roleCredentials);
   channel.start();
   const sampler = new StatsSampler({

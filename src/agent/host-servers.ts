@@ -3,6 +3,7 @@ import type { DockerClient } from "./docker/docker-client.js";
 import { introspectionTask, metadataContainer, metadataTask } from "./host-views.js";
 import type { TaskActor } from "./task-actor.js";
 import type { TaskManager } from "./task-manager.js";
+import { serveTaskProtection, type ProtectionCall } from "./task-protection-endpoint.js";
 
 const agentVersion = "Amazon ECS Agent - v1.105.1 (berth)";
 
@@ -52,9 +53,15 @@ export function introspectionHandler(opts: { readonly cluster: string; readonly 
 /**
  * The task metadata endpoint v4 (ECS agent port 51679). Each container's
  * ECS_CONTAINER_METADATA_URI_V4 names it by its own id: `/v4/<id>`, `/v4/<id>/task`,
- * `/v4/<id>/stats`, `/v4/<id>/task/stats`.
+ * `/v4/<id>/stats`, `/v4/<id>/task/stats`; its ECS_AGENT_URI (`/api/<id>`) serves the task
+ * scale-in protection endpoint `/api/<id>/task-protection/v1/state` (task-protection-endpoint.ts).
  */
-export function metadataHandler(opts: { readonly cluster: string; readonly tasks: TaskManager; readonly docker: DockerClient }): RequestListener {
+export function metadataHandler(opts: {
+  readonly cluster: string;
+  readonly tasks: TaskManager;
+  readonly docker: DockerClient;
+  readonly protection?: ProtectionCall | undefined;
+}): RequestListener {
   const find = (id: string): { actor: TaskActor; name: string } | undefined => {
     for (const actor of opts.tasks.actors.values()) {
       for (const c of actor.containers.values()) if (c.metadataId === id) return { actor, name: c.name };
@@ -62,6 +69,13 @@ export function metadataHandler(opts: { readonly cluster: string; readonly tasks
     return undefined;
   };
   return (req, res) => {
+    const api = /^\/api\/([^/]+)\/task-protection\/v1\/state\/?$/.exec(requestUrl(req.url)?.pathname ?? "");
+    if (api) {
+      const owner = find(api[1]!);
+      if (!owner || !opts.protection) return json(res, 404, { error: "unknown agent API path" });
+      serveTaskProtection(req, res, owner.actor.spec.taskArn, opts.protection);
+      return;
+    }
     const m = /^\/v4\/([^/]+)(\/task)?(\/stats)?\/?$/.exec(requestUrl(req.url)?.pathname ?? "");
     const found = m && find(m[1]!);
     if (!m || !found) return json(res, 404, { error: "unknown metadata path" });

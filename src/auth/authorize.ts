@@ -24,6 +24,8 @@ const agentPolicy: Readonly<Record<string, (p: AgentPrincipal, resource: string)
   "ecr:BatchCheckLayerAvailability": () => true,
   // The credentials of its own tasks' roles: the handler checks that the task is on the agent's instance.
   "berth:GetTaskRoleCredentials": () => true,
+  // Task scale-in protection of its own tasks (the endpoint containers call): the handler checks the task's instance.
+  "berth:TaskProtection": () => true,
   // The awslogs driver's calls (AmazonECSTaskExecutionRolePolicy's, and CreateLogGroup for awslogs-create-group): writes only, never reads.
   "logs:CreateLogGroup": () => true,
   "logs:CreateLogStream": () => true,

@@ -18,6 +18,8 @@ export function resourceOf(signingName: string, operation: string, input: Readon
       if (ref?.revision !== undefined) return taskDefinitionArn(p, ref.family, ref.revision);
       if (ref) return taskDefinitionFamilyArn(p, ref.family);
     }
+    const serviceDeployment = text(input.serviceDeploymentArn);
+    if (operation === "StopServiceDeployment" && serviceDeployment) return serviceDeployment;
     // Tagging acts on the resource it names; capacity provider calls on the provider (as IAM names them).
     const tagged = text(input.resourceArn);
     if (tagged && /^(Tag|Untag|ListTagsFor)Resource$/.test(operation)) return tagged;

@@ -1,4 +1,6 @@
 import type { OfferedLaunchType } from "./launch-type.js";
+
+import type { ServiceDeploymentRecord, ServiceRevisionRecord } from "./service-deployment.js";
 import type { TaskSetRecord } from "./task-set.js";
 import type { CapacityProviderStrategyItem, LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
 
@@ -71,6 +73,9 @@ export interface ServiceRecord {
   readonly tags: readonly Tag[];
   /** Newest first; the first is PRIMARY. */
   readonly deployments: readonly DeploymentRecord[];
+  /** Service deployments, newest first, and the revisions they name (domain/service-deployment.ts; bounded). */
+  readonly serviceDeployments?: readonly ServiceDeploymentRecord[] | undefined;
+  readonly serviceRevisions?: readonly ServiceRevisionRecord[] | undefined;
   /** The last deployment that reached COMPLETED: where a circuit-breaker rollback returns to. */
   readonly lastCompleted?: { readonly deploymentId: string; readonly taskDefinitionArn: string } | undefined;
   /** Consecutive tasks of the PRIMARY deployment that stopped before reaching RUNNING (ECS's start throttling). */

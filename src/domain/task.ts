@@ -45,6 +45,8 @@ export interface TaskRecord {
    * one failed them. Absent for tasks not behind a load balancer.
    */
   readonly targetHealth?: "INITIAL" | "HEALTHY" | "UNHEALTHY" | undefined;
+  /** Task scale-in protection (domain/task-protection.ts): on until `expiresAtMs`. */
+  readonly protection?: { readonly enabled: boolean; readonly expiresAtMs: number } | undefined;
   /** Bumped on every state change, as ECS's `version`. */
   readonly version: number;
 }

@@ -11,10 +11,11 @@ export async function startSimulatedAgents(
   server: BerthServer,
   cluster: string,
   specs: readonly { cpu: number; memory: number; attributes?: Attribute[] }[],
+  region = "us-east-1",
 ): Promise<SimulatedAgent[]> {
   const logger = pino({ level: "silent" });
   const agents = specs.map(
-    (s) => new SimulatedAgent({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, cluster, logger, identity: "own", ...s }),
+    (s) => new SimulatedAgent({ endpoint: server.endpoint, region, credentials: server.accessKey, cluster, logger, identity: "own", ...s }),
   );
   await Promise.all(agents.map((a) => a.start()));
   return agents;

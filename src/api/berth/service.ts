@@ -8,6 +8,7 @@ import { operation, type JsonService } from "../aws-json/service.js";
 import { berthErrors } from "./errors.js";
 import type { IamDeps } from "../iam/deps.js";
 import { getTaskRoleCredentials } from "./task-role-credentials.js";
+import { taskProtection } from "./task-protection.js";
 
 
 export interface CreateAgentCredentialInput {
@@ -53,6 +54,7 @@ export function berthService({ store, iam, taskCredentialsLifetimeMs = 3_600_000
         };
         return out;
       }),
+      TaskProtection: taskProtection({ store }),
       ...(iam && { GetTaskRoleCredentials: getTaskRoleCredentials({ iam, lifetimeMs: taskCredentialsLifetimeMs }) }),
     },
   };

@@ -22,6 +22,7 @@ export const ecsErrors = {
   ServiceNotFoundException: 400,
   ServiceNotActiveException: 400,
   TaskSetNotFoundException: 400,
+  ServiceDeploymentNotFoundException: 400,
   NamespaceNotFoundException: 400,
   TargetNotFoundException: 400,
   AttributeLimitExceededException: 400,

@@ -7,10 +7,12 @@ import { clusterOperations } from "./clusters.js";
 import { containerInstanceOperations } from "./container-instances.js";
 import type { EcsDeps } from "./deps.js";
 import { pollEndpointOperations } from "./poll-endpoint.js";
+import { serviceDeploymentOperations } from "./service-deployments.js";
 import { serviceOperations } from "./services.js";
 import { tagOperations } from "./tags.js";
 import { taskDefinitionOperations } from "./task-definitions.js";
 import { taskOperations } from "./tasks.js";
+import { taskProtectionOperations } from "./task-protection.js";
 import { taskSetOperations } from "./task-sets.js";
 import { unofferedOperations } from "./unoffered.js";
 
@@ -27,7 +29,9 @@ export function ecsService(deps: EcsDeps): JsonService {
       ...containerInstanceOperations(deps),
       ...attributeOperations(deps),
       ...taskOperations(deps),
+      ...taskProtectionOperations(deps),
       ...serviceOperations(deps),
+      ...serviceDeploymentOperations(deps),
       ...accountSettingOperations(deps),
       ...pollEndpointOperations(deps),
       ...capacityProviderOperations(deps),

@@ -11,25 +11,21 @@ import { refusedOperation, type Operation, type Refusal } from "../aws-json/serv
 const notYet = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "not-yet", code, reason });
 const refused = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "refused", code, reason });
 
-const serviceDeployments = "service deployments and revisions as their own resources are planned; DescribeServices lists a service's deployments";
-const submissions = "Berth's agents report task and container states over the agent channel; the ECS agent's state-change submissions are planned";
-const taskProtection = "task scale-in protection is planned";
+const submissions =
+  "Berth takes task, container and attachment states only from the agent of the task's container instance, over Berth's agent channel (the /agent/ WebSocket, where each agent speaks only as its own instance); run Berth's agent (berth agent) on the instance";
 const daemons = "ECS Managed Daemons run on ECS Managed Instances capacity providers, which Berth does not have; a service with schedulingStrategy DAEMON runs one task per instance";
 const express = "Express services provision AWS load balancers, security groups and scaling policies in an AWS account; create a service with CreateService instead";
 const gateways = "gateways manage AWS load balancers for ECS services in an AWS account, which Berth does not have";
 
 const unoffered: Readonly<Record<string, Refusal>> = {
-  ListServicesByNamespace: notYet("ClientException", "Service Connect namespaces are planned"),
-  DescribeServiceDeployments: notYet("UnsupportedFeatureException", serviceDeployments),
-  DescribeServiceRevisions: notYet("UnsupportedFeatureException", serviceDeployments),
-  ListServiceDeployments: notYet("UnsupportedFeatureException", serviceDeployments),
-  StopServiceDeployment: notYet("UnsupportedFeatureException", serviceDeployments),
+  ListServicesByNamespace: refused(
+    "ClientException",
+    "Berth has no Service Connect: services take no serviceConnectConfiguration, so none belongs to a Cloud Map namespace (a cluster's serviceConnectDefaults is only stored); use ListServices",
+  ),
   ContinueServiceDeployment: notYet("UnsupportedFeatureException", "deployment lifecycle hooks are planned"),
-  SubmitTaskStateChange: notYet("ClientException", submissions),
-  SubmitContainerStateChange: notYet("ClientException", submissions),
-  SubmitAttachmentStateChanges: notYet("ClientException", submissions),
-  GetTaskProtection: notYet("UnsupportedFeatureException", taskProtection),
-  UpdateTaskProtection: notYet("UnsupportedFeatureException", taskProtection),
+  SubmitTaskStateChange: refused("ClientException", submissions),
+  SubmitContainerStateChange: refused("ClientException", submissions),
+  SubmitAttachmentStateChanges: refused("ClientException", submissions),
   ExecuteCommand: refused("ClientException", "it opens an SSM Session Manager channel, which Berth does not run; use docker exec on the container instance"),
   UpdateContainerAgent: refused("ClientException", "Berth's agent is updated with Berth itself, not through the ECS API"),
   CreateDaemon: refused("UnsupportedFeatureException", daemons),

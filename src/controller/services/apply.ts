@@ -9,6 +9,7 @@ import type { WriteTx } from "../../state/store.js";
 import { serviceMessages } from "./messages.js";
 import type { ServiceSnapshot } from "./snapshot.js";
 import type { ServicePlan } from "./types.js";
+import { isProtected } from "../../domain/task-protection.js";
 
 export interface ApplyContext {
   readonly planner: Planner;
@@ -52,6 +53,8 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
   for (const order of plan.stops) {
     const t = await tx.tasks.get(order.taskArn);
     if (!t || t.spec.desiredStatus === "STOPPED") continue;
+    // Re-checked in the write: UpdateTaskProtection may have landed since the snapshot.
+    if (order.unlessProtected === true && isProtected(t, ctx.nowMs)) continue;
     // Load balancing hook (issue 11): a task behind target groups drains before it is told to stop.
     if (ctx.stopGate && (await ctx.stopGate(tx, t, ctx.nowMs))) continue;
     const stopping = requestStop(t, { reason: order.reason, code: "ServiceSchedulerInitiated", nowMs: ctx.nowMs });

@@ -71,16 +71,19 @@ export function replaceUnhealthy(w: Working): void {
 /**
  * The circuit breaker: a rolling-out PRIMARY deployment with as many failed tasks as the threshold
  * is FAILED; with rollback, a new PRIMARY deployment returns to the last COMPLETED task definition.
+ * StopServiceDeployment (ROLLBACK) takes the same path: the deployment fails and rolls back, whether
+ * or not the circuit breaker is enabled.
  */
 export function circuitBreaker(w: Working): void {
   const primary = w.primary;
+  if (primary === undefined || primary.rolloutState !== "IN_PROGRESS") return;
+  const requested = (w.service.serviceDeployments ?? []).some((h) => h.deploymentId === primary.id && h.rollbackRequestedAtMs !== undefined && h.rollback === undefined);
   const { enable, rollback } = w.service.deploymentConfiguration.circuitBreaker;
-  if (!enable || primary === undefined || primary.rolloutState !== "IN_PROGRESS") return;
-  if (primary.failedTasks < circuitBreakerThreshold(w.service.desiredCount)) return;
-  w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "FAILED", rolloutStateReason: rolloutReasons.circuitBreaker }));
-  w.event(serviceMessages.deploymentFailed(w.name, primary.id));
+  if (!requested && (!enable || primary.failedTasks < circuitBreakerThreshold(w.service.desiredCount))) return;
+  w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "FAILED", rolloutStateReason: requested ? rolloutReasons.stopped : rolloutReasons.circuitBreaker }));
+  w.event(requested ? serviceMessages.deploymentStopped(w.name, primary.id) : serviceMessages.deploymentFailed(w.name, primary.id));
   const back = w.service.lastCompleted;
-  if (!rollback || back === undefined || back.taskDefinitionArn === primary.taskDefinitionArn) return;
+  if (back === undefined || (!requested && (!rollback || back.taskDefinitionArn === primary.taskDefinitionArn))) return;
   const rollbackTo: DeploymentRecord = {
     id: w.input.newDeploymentId,
     status: "PRIMARY",
@@ -90,7 +93,7 @@ export function circuitBreaker(w: Working): void {
     pendingCount: 0,
     failedTasks: 0,
     rolloutState: "IN_PROGRESS",
-    rolloutStateReason: rolloutReasons.rollback(back.deploymentId),
+    rolloutStateReason: requested ? rolloutReasons.stopRollback(back.deploymentId) : rolloutReasons.rollback(back.deploymentId),
     createdAtMs: w.nowMs,
     updatedAtMs: w.nowMs,
   };

@@ -19,6 +19,7 @@ export const serviceMessages = {
     `it completes when they are healthy (health checks passing, or RUNNING for ${Math.round(healthyAfterMs / 1000)} seconds without them), ` +
     "then the service reaches a steady state. Wait for rolloutState COMPLETED, not only for services-stable.",
   deploymentFailed: (service: string, deployment: string) => `(service ${service}) (deployment ${deployment}) deployment failed: tasks failed to start.`,
+  deploymentStopped: (service: string, deployment: string) => `(service ${service}) (deployment ${deployment}) deployment stopped: rollback requested by StopServiceDeployment.`,
   rollingBack: (service: string, deployment: string) => `(service ${service}) rolling back to deployment ${deployment}.`,
   unhealthy: (service: string, task: string) => `(service ${service}) (task ${task}) failed container health checks.`,
   unhealthyTargets: (service: string, task: string) => `(service ${service}) (task ${task}) failed ELB health checks.`,
@@ -48,5 +49,7 @@ export const rolloutReasons = {
   awaitingHealth: (id: string, count: number, healthyAfterMs: number) =>
     `ECS deployment ${id} in progress: all ${count} tasks are RUNNING, waiting for them to be healthy (health checks, or ${Math.round(healthyAfterMs / 1000)} seconds RUNNING).`,
   circuitBreaker: "ECS deployment circuit breaker: tasks failed to start.",
+  stopped: "ECS deployment stopped: rollback requested by StopServiceDeployment.",
+  stopRollback: (toId: string) => `ECS deployment rollback requested by StopServiceDeployment: rolling back to deploymentId ${toId}.`,
   rollback: (toId: string) => `ECS deployment circuit breaker: rolling back to deploymentId ${toId}.`,
 };

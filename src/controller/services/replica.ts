@@ -1,4 +1,5 @@
 import type { TaskRecord } from "../../domain/task.js";
+import { isProtected } from "../../domain/task-protection.js";
 import { serviceMessages, stopReasons } from "./messages.js";
 import { checkedHealth } from "./task-health.js";
 import type { Working } from "./working.js";
@@ -37,9 +38,12 @@ export function replicaStartsAndStops(w: Working): void {
   const primaryTasks = wanted.filter((t) => t.startedBy === primary?.id);
   const placedWell = primaryTasks.filter((t) => !w.onDrainingInstance(t));
 
-  const old = wanted.filter((t) => t.startedBy !== primary?.id);
+  // Scale-in protection: neither scale-in nor a deployment stops a protected task while the
+  // service lives (a deployment waits for it); draining an instance and deleting the service do.
+  const unprotected = (t: TaskRecord) => !live || !isProtected(t, w.nowMs);
+  const old = wanted.filter((t) => t.startedBy !== primary?.id && unprotected(t));
   const draining = primaryTasks.filter((t) => w.onDrainingInstance(t));
-  const surplus = scaleInOrder(w, placedWell).slice(0, Math.max(0, placedWell.length - desired));
+  const surplus = scaleInOrder(w, placedWell.filter(unprotected)).slice(0, Math.max(0, placedWell.length - desired));
   const candidates: [TaskRecord, string][] = [
     ...old.map((t): [TaskRecord, string] => [t, live ? stopReasons.deployment : stopReasons.serviceDeleted]),
     ...draining.map((t): [TaskRecord, string] => [t, stopReasons.draining]),
@@ -58,7 +62,7 @@ export function replicaStartsAndStops(w: Working): void {
       if (budget <= 0) continue;
       budget--;
     }
-    w.stop(t, reason);
+    w.stop(t, reason, live && !w.onDrainingInstance(t));
     stopped.push(t.id);
   }
   if (stopped.length > 0) w.event(serviceMessages.stopped(w.name, stopped));

@@ -43,6 +43,8 @@ export interface StartOrder {
 export interface StopOrder {
   readonly taskArn: string;
   readonly reason: string;
+  /** A scale-in or deployment stop: not applied if the task is protected from scale-in when the plan is applied. */
+  readonly unlessProtected?: boolean | undefined;
 }
 
 /**

@@ -56,10 +56,11 @@ export class Working {
     return i === undefined || i.status !== "ACTIVE";
   }
 
-  stop(t: TaskRecord, reason: string): void {
+  /** `unlessProtected`: the apply step skips the stop if the task is protected from scale-in by then. */
+  stop(t: TaskRecord, reason: string, unlessProtected = false): void {
     if (this.leaving.has(t.arn)) return;
     this.leaving.add(t.arn);
-    this.stops.push({ taskArn: t.arn, reason });
+    this.stops.push(unlessProtected ? { taskArn: t.arn, reason, unlessProtected } : { taskArn: t.arn, reason });
   }
 
   markLost(t: TaskRecord, reason: string): void {

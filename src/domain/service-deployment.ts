@@ -1,0 +1,79 @@
+import type { CapacityProviderStrategyItem, LoadBalancer, NetworkConfiguration, ServiceDeploymentStatus } from "@aws-sdk/client-ecs";
+import type { Partition } from "./arn.js";
+
+/**
+ * ECS's service deployments and service revisions as resources (ListServiceDeployments,
+ * DescribeServiceDeployments, DescribeServiceRevisions, StopServiceDeployment). Berth derives them
+ * from the service record's deployments (controller/services/history-rules.ts): each deployment
+ * that UpdateService or CreateService starts is one service deployment with one target revision;
+ * a rollback (circuit breaker or StopServiceDeployment) belongs to the deployment it rolls back and
+ * targets the revision it returns to.
+ *
+ * Retention: ECS keeps service deployments 90 days. Berth keeps each service's newest
+ * `historyLimit` service deployments, in the service record, and the revisions they name.
+ */
+export const historyLimit = 20;
+
+/** Statuses a service deployment leaves no more. */
+export const finishedStatuses: ReadonlySet<ServiceDeploymentStatus> = new Set(["SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"]);
+
+/** One service revision: what a deployment runs, as the service was configured when it started. */
+export interface ServiceRevisionRecord {
+  readonly id: string;
+  readonly taskDefinitionArn: string;
+  readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[] | undefined;
+  readonly loadBalancers?: readonly LoadBalancer[] | undefined;
+  readonly networkConfiguration?: NetworkConfiguration | undefined;
+  readonly createdAtMs: number;
+}
+
+/** A revision a service deployment replaces (or returns to), and the deployment whose tasks run it. */
+export interface RevisionRef {
+  readonly revisionId: string;
+  readonly deploymentId: string;
+}
+
+export interface ServiceDeploymentRecord {
+  readonly id: string;
+  /** The service's deployment (`ecs-svc/…`) whose tasks run the target revision. */
+  readonly deploymentId: string;
+  readonly status: ServiceDeploymentStatus;
+  readonly statusReason: string;
+  readonly sources: readonly RevisionRef[];
+  readonly targetRevisionId: string;
+  /** The service's deployment configuration when the deployment started (the shape of service.ts's DeploymentConfig). */
+  readonly deploymentConfiguration: {
+    readonly minimumHealthyPercent: number;
+    readonly maximumPercent: number;
+    readonly circuitBreaker: { readonly enable: boolean; readonly rollback: boolean };
+  };
+  /** Set once StopServiceDeployment asked for a rollback; the reconciler starts it. */
+  readonly rollbackRequestedAtMs?: number | undefined;
+  readonly rollback?: (RevisionRef & { readonly reason: string; readonly startedAtMs: number }) | undefined;
+  /** Whether the circuit breaker failed this deployment. */
+  readonly circuitBreakerTriggered?: boolean | undefined;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  readonly finishedAtMs?: number | undefined;
+  readonly stoppedAtMs?: number | undefined;
+}
+
+/** A service deployment's or revision's id as ECS writes them: the deployment's digits. */
+export const historyIdOf = (deploymentId: string): string => deploymentId.replace(/^ecs-svc\//, "");
+
+const prefix = (p: Partition): string => `arn:aws:ecs:${p.region}:${p.accountId}:`;
+
+export const serviceDeploymentArn = (p: Partition, cluster: string, service: string, id: string): string =>
+  `${prefix(p)}service-deployment/${cluster}/${service}/${id}`;
+export const serviceRevisionArn = (p: Partition, cluster: string, service: string, id: string): string =>
+  `${prefix(p)}service-revision/${cluster}/${service}/${id}`;
+
+/** The parts of a service-deployment or service-revision ARN, or undefined when it is not one of `kind`. */
+export function parseHistoryArn(
+  arn: string,
+  kind: "service-deployment" | "service-revision",
+): { readonly region: string; readonly accountId: string; readonly cluster: string; readonly service: string; readonly id: string } | undefined {
+  const m = /^arn:aws:ecs:([a-z0-9-]+):(\d{12}):([a-z-]+)\/([A-Za-z0-9_-]{1,255})\/([A-Za-z0-9_-]{1,255})\/([A-Za-z0-9_-]{1,255})$/.exec(arn);
+  if (!m || m[3] !== kind) return undefined;
+  return { region: m[1]!, accountId: m[2]!, cluster: m[4]!, service: m[5]!, id: m[6]! };
+}
