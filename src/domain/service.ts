@@ -1,5 +1,4 @@
 import type { OfferedLaunchType } from "./launch-type.js";
-
 import type { ServiceDeploymentRecord, ServiceRevisionRecord } from "./service-deployment.js";
 import type { TaskSetRecord } from "./task-set.js";
 import type { CapacityProviderStrategyItem, LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
