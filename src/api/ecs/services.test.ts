@@ -67,6 +67,20 @@ describe("services", () => {
     { what: "a service in a cluster that does not exist", op: "CreateService", input: { cluster: "ghost", serviceName: "x", taskDefinition: "api", desiredCount: 1 }, type: "ClusterNotFoundException", message: /^Cluster not found\.$/ },
     { what: "updating a service that does not exist", op: "UpdateService", input: { cluster: "svc", service: "ghost", desiredCount: 1 }, type: "ServiceNotFoundException", message: /^Service not found\.$/ },
     { what: "deleting a service that does not exist", op: "DeleteService", input: { cluster: "svc", service: "ghost" }, type: "ServiceNotFoundException", message: /^Service not found\.$/ },
+    {
+      what: "a blue/green deployment strategy (not offered)",
+      op: "CreateService",
+      input: { cluster: "svc", serviceName: "bg", taskDefinition: "api", desiredCount: 1, deploymentConfiguration: { strategy: "BLUE_GREEN" } },
+      type: "InvalidParameterException",
+      message: /strategy must be ROLLING .*got 'BLUE_GREEN'/,
+    },
+    {
+      what: "deployment lifecycle hooks (they need AWS Lambda)",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", deploymentConfiguration: { lifecycleHooks: [{ hookTargetArn: "arn:aws:lambda:us-east-1:123456789012:function:gate", roleArn: "arn:aws:iam::123456789012:role/r", lifecycleStages: ["PRE_SCALE_UP"] }] } },
+      type: "InvalidParameterException",
+      message: /lifecycle hooks run AWS Lambda functions/,
+    },
     { what: "describing no services", op: "DescribeServices", input: { cluster: "svc", services: [] }, type: "InvalidParameterException", message: /services must name 1 to 10/ },
   ];
   itRefuses(() => ecs, refusals);

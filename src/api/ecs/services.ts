@@ -336,6 +336,13 @@ function propagate(p: string | undefined): string | undefined {
 
 /** The user's deploymentConfiguration over the current (or default) one, checked as ECS checks it. */
 function deploymentConfig(base: DeploymentConfig, input: DeploymentConfiguration | undefined, strategy: SchedulingStrategy): DeploymentConfig {
+  // Taken and ignored, these would deploy otherwise than asked: refused, saying why.
+  if (input?.strategy !== undefined && input.strategy !== "ROLLING") {
+    throw invalidParameter(`Berth deploys services by rolling update: deploymentConfiguration.strategy must be ROLLING (BLUE_GREEN, LINEAR and CANARY are not offered yet); got '${excerpt(input.strategy)}'.`);
+  }
+  if ((input?.lifecycleHooks?.length ?? 0) > 0) {
+    throw invalidParameter("Deployment lifecycle hooks run AWS Lambda functions, which Berth does not have: remove deploymentConfiguration.lifecycleHooks.");
+  }
   const min = input?.minimumHealthyPercent ?? base.minimumHealthyPercent;
   const max = input?.maximumPercent ?? base.maximumPercent;
   checkDeploymentPercents(strategy, min, max);

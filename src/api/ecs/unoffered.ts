@@ -5,10 +5,9 @@ import { refusedOperation, type Operation, type Refusal } from "../aws-json/serv
 /**
  * The operations of ECS's model that Berth answers with an error only, each with the exception
  * ECS declares for it (UnsupportedFeatureException where the model has it, else ClientException)
- * and why: `not-yet` for what Berth means to offer, `refused` for what means nothing on machines you
- * own. docs/compatibility.md lists them (`npm run compat`).
+ * and why: what means nothing on machines you own (every ECS operation Berth means to offer, it
+ * offers; a `not-yet` Refusal would mark one it does not yet). docs/compatibility.md lists them (`npm run compat`).
  */
-const notYet = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "not-yet", code, reason });
 const refused = (code: "UnsupportedFeatureException" | "ClientException", reason: string): Refusal => ({ kind: "refused", code, reason });
 
 const submissions =
@@ -22,7 +21,10 @@ const unoffered: Readonly<Record<string, Refusal>> = {
     "ClientException",
     "Berth has no Service Connect: services take no serviceConnectConfiguration, so none belongs to a Cloud Map namespace (a cluster's serviceConnectDefaults is only stored); use ListServices",
   ),
-  ContinueServiceDeployment: notYet("UnsupportedFeatureException", "deployment lifecycle hooks are planned"),
+  ContinueServiceDeployment: refused(
+    "UnsupportedFeatureException",
+    "deployment lifecycle hooks run AWS Lambda functions, which Berth does not have: services take no lifecycleHooks, so no deployment waits to be continued",
+  ),
   SubmitTaskStateChange: refused("ClientException", submissions),
   SubmitContainerStateChange: refused("ClientException", submissions),
   SubmitAttachmentStateChanges: refused("ClientException", submissions),
