@@ -25,6 +25,7 @@ import { stsService } from "./api/sts/service.js";
 import { Authenticator } from "./auth/authenticator.js";
 import type { AccessKey } from "./auth/credentials-file.js";
 import { registryAuthorizer } from "./auth/registry-access.js";
+import { RepositoryPolicies } from "./auth/repository-policies.js";
 import { isClientAbort } from "./api/http-server.js";
 import { excerpt } from "./observability/excerpt.js";
 import type { ServerConfig } from "./config/server-config.js";
@@ -122,6 +123,12 @@ export async function startRegionalPlane(
   }
   const blobs = new BlobStore({ dataDir: registryDir });
   const registry = new Registry({ blobs, metadata, clock: Date.now, uploadLimits: config.registryUploadLimits });
+  // Repository policies, compiled once and forgotten on every write of one (auth/repository-policies.ts).
+  const repositoryPolicies = new RepositoryPolicies(partition, async (name) => {
+    const repo = await metadata.getRepository(name);
+    return repo === undefined ? false : repo.repositoryPolicyText;
+  });
+  metadata.onPolicyChange((name) => repositoryPolicies.forget(name));
   const replicator = new Replicator({ registry, destination: registryOf, now: Date.now, logger: logger.child({ component: "replication" }) });
   // AWS/ECS metrics from the agents' statistics.
   const ecsMetrics = new EcsMetricsCollector({
@@ -164,7 +171,7 @@ export async function startRegionalPlane(
     await store.close();
     throw err;
   }
-  const distribution = regionalRegistry(shared, partition, registry);
+  const distribution = regionalRegistry(shared, partition, registry, repositoryPolicies);
 
   // CloudWatch: one operation table behind three front doors (Query, JSON 1.0, RPC v2 CBOR).
   const cloudWatch = { store, retentionMs: config.metricsRetentionMs };
@@ -182,6 +189,7 @@ export async function startRegionalPlane(
           applicationAutoScalingService({ store, newId, trackingAlarms: { periodSeconds: 60, highPeriods: config.targetTrackingPeriods.high, lowPeriods: config.targetTrackingPeriods.low } }),
         ],
         ...doorOptions,
+        resourcePolicy: (resource) => repositoryPolicies.forResource(resource),
       }),
       awsQuery: createQueryDispatcher({
         services: [stsService(shared.iam), iamService(shared.iam), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch),
@@ -282,7 +290,7 @@ export async function startRegionalPlane(
  * it, and only those issued in this region: access keys do not. The password names its principal,
  * whom upload sessions are charged to.
  */
-function regionalRegistry({ tokenSecret, refusals, iam, logger }: SharedParts, partition: Partition, registry: Registry): RequestHandler {
+function regionalRegistry({ tokenSecret, refusals, iam, logger }: SharedParts, partition: Partition, registry: Registry, policies: RepositoryPolicies): RequestHandler {
   return createDistributionHandler({
     registry,
     registryId: partition.accountId,
@@ -296,7 +304,7 @@ function regionalRegistry({ tokenSecret, refusals, iam, logger }: SharedParts, p
       const download = checkDownload(tokenSecret, token, repository, digest, Date.now());
       return download?.region === partition.region ? download.principal : undefined;
     },
-    authorize: registryAuthorizer(iam.directory, partition),
+    authorize: registryAuthorizer(iam.directory, partition, policies),
     onError: (err, req) => {
       if (isClientAbort(err)) logger.debug({ method: excerpt(req.method), url: excerpt(req.url) }, "registry client went away");
       else logger.error({ err, method: excerpt(req.method), url: excerpt(req.url) }, "registry request failed");

@@ -1,6 +1,8 @@
 import { AwsError } from "../errors/catalog.js";
 import { evaluate, withinBoundary, type Decision } from "./policy/evaluate.js";
 import type { RequestContext } from "./policy/conditions.js";
+import { evaluateResourcePolicy, type ResourcePolicy } from "./policy/resource-policy.js";
+import type { ResourceCaller } from "./policy/resource-principal.js";
 import type { AgentPrincipal, Principal } from "./principal.js";
 import { requestContext, type RequestFacts } from "./request-context.js";
 
@@ -42,7 +44,7 @@ const agent: Decision = { effect: "allowed", by: { policy: "(berth-agent)", inde
  * what {@link agentPolicy} lists, IAM users and role sessions what their policies allow (IAM's
  * evaluation logic, auth/policy/). `facts` feed the conditions; they are read only for IAM principals.
  */
-export function decide(principal: Principal, request: AccessRequest, facts: RequestFacts, accountId: string): Decision {
+export function decide(principal: Principal, request: AccessRequest, facts: RequestFacts, accountId: string, resourcePolicy?: ResourcePolicy): Decision {
   switch (principal.kind) {
     case "root":
       return root;
@@ -56,11 +58,27 @@ export function decide(principal: Principal, request: AccessRequest, facts: Requ
       if (request.action === "sts:GetCallerIdentity") return agent;
       // Each set reads only the context keys its statements name (policy-set.ts), built when a statement first needs one.
       const { policies, boundary } = principal;
-      const identity = evaluate(policies, { action: request.action, resource: request.resource, context: lazyContext(principal, facts, accountId, policies.contextKeys) });
-      if (boundary === undefined) return identity;
-      return withinBoundary(identity, () => evaluate(boundary, { action: request.action, resource: request.resource, context: lazyContext(principal, facts, accountId, boundary.contextKeys) }));
+      const inBoundary = boundary === undefined ? undefined : () => evaluate(boundary, { action: request.action, resource: request.resource, context: lazyContext(principal, facts, accountId, boundary.contextKeys) });
+      const own = evaluate(policies, { action: request.action, resource: request.resource, context: lazyContext(principal, facts, accountId, policies.contextKeys) });
+      const identity = inBoundary === undefined ? own : withinBoundary(own, inBoundary);
+      if (resourcePolicy === undefined || identity.effect === "explicitDeny") return identity;
+      const caller = { arn: principal.arn, accountId, roleArn: principal.kind === "assumed-role" ? principal.roleArn : undefined };
+      return withResourcePolicy(identity, caller, resourcePolicy, request, lazyContext(principal, facts, accountId, resourcePolicy.contextKeys), inBoundary);
     }
   }
+}
+
+/**
+ * IAM's logic within one account when the resource has a policy: its explicit deny wins over any
+ * allow; its Allow naming the caller (or a session's role, within the role's boundary) grants
+ * without an identity-based allow; naming the account only delegates to the caller's own policies.
+ */
+function withResourcePolicy(identity: Decision, caller: ResourceCaller, rp: ResourcePolicy, request: AccessRequest, context: () => RequestContext, boundary: (() => Decision) | undefined): Decision {
+  const r = evaluateResourcePolicy(rp, caller, { action: request.action, resource: request.resource, context });
+  if (r.effect === "explicitDeny") return { effect: "explicitDeny", by: r.by, resourcePolicy: true };
+  if (identity.effect === "allowed" || r.effect !== "allowed") return identity;
+  if (r.match === "named" || (r.match === "role" && (boundary === undefined || boundary().effect === "allowed"))) return { effect: "allowed", by: r.by };
+  return identity;
 }
 
 function lazyContext(principal: Principal, facts: RequestFacts, accountId: string, keys: readonly string[]): () => RequestContext {
@@ -72,14 +90,15 @@ function lazyContext(principal: Principal, facts: RequestFacts, accountId: strin
 export function denialMessage(principal: Principal, request: AccessRequest, decision: Decision): string {
   const head = `User: ${principal.arn} is not authorized to perform: ${request.action} on resource: ${request.resource}`;
   const where = decision.effect !== "allowed" && decision.boundary === true ? "permissions boundary" : "identity-based policy";
+  if (decision.effect === "explicitDeny" && decision.resourcePolicy === true) return `${head} with an explicit deny in a resource-based policy`;
   return decision.effect === "explicitDeny"
     ? `${head} with an explicit deny in ${where === "permissions boundary" ? "a" : "an"} ${where}`
     : `${head} because no ${where} allows the ${request.action} action`;
 }
 
 /** Throws AccessDeniedException, in IAM's words, unless `principal` may do `request`. */
-export function authorize(principal: Principal, request: AccessRequest, facts: RequestFacts, accountId: string): void {
-  const decision = decide(principal, request, facts, accountId);
+export function authorize(principal: Principal, request: AccessRequest, facts: RequestFacts, accountId: string, resourcePolicy?: ResourcePolicy): void {
+  const decision = decide(principal, request, facts, accountId, resourcePolicy);
   if (decision.effect === "allowed") return;
   throw new AwsError("AccessDeniedException", denialMessage(principal, request, decision));
 }

@@ -98,6 +98,13 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
   private readonly db: Database.Database;
 
   /** Opens (and creates if needed) the database at `path`; `:memory:` for tests. */
+  /** Told the repository's name whenever its policy may have changed (set, removed, or the repository deleted). */
+  private readonly policyListeners: ((repository: string) => void)[] = [];
+
+  onPolicyChange(listener: (repository: string) => void): void {
+    this.policyListeners.push(listener);
+  }
+
   constructor(path: string) {
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
@@ -165,7 +172,9 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
       this.db.prepare("DELETE FROM manifest_refs WHERE repository = ?").run(name);
       return this.db.prepare("DELETE FROM repositories WHERE name = ?").run(name).changes === 1;
     });
-    return Promise.resolve(del());
+    const deleted = del();
+    for (const l of this.policyListeners) l(name);
+    return Promise.resolve(deleted);
   }
 
   setTagMutability(name: string, m: TagMutability): Promise<boolean> {
@@ -183,6 +192,7 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
 
   setRepositoryPolicy(name: string, text: string | undefined): Promise<boolean> {
     const info = this.db.prepare("UPDATE repositories SET repository_policy = ? WHERE name = ?").run(text ?? null, name);
+    for (const l of this.policyListeners) l(name);
     return Promise.resolve(info.changes === 1);
   }
 

@@ -44,7 +44,8 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
       const input = validateShape(op.input, parseBody(req.body), service.missingMemberError);
       for (const resource of resourcesOf(service.signingName, opName, input, opts.partition)) {
         const facts = requestFacts(req, opts.partition.region, nowMs, () => serviceConditionKeys(service.signingName, input, resource, opts.partition));
-        authorize(principal, { action: `${service.actionPrefix ?? service.signingName}:${opName}`, resource }, facts, opts.partition.accountId);
+        const resourcePolicy = principal.kind === "user" || principal.kind === "assumed-role" ? await opts.resourcePolicy?.(resource) : undefined;
+        authorize(principal, { action: `${service.actionPrefix ?? service.signingName}:${opName}`, resource }, facts, opts.partition.accountId, resourcePolicy);
       }
       for (const role of passedRolesOf(service.signingName, opName, input)) {
         authorize(principal, { action: "iam:PassRole", resource: role }, requestFacts(req, opts.partition.region, nowMs), opts.partition.accountId);

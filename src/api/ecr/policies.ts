@@ -24,8 +24,9 @@ const registryPolicyNotFound = (ctx: RequestContext) => new AwsError("RegistryPo
 
 /**
  * Repository policies and the registry policy. Policies are checked as ECR checks
- * their shape (policy-text.ts), stored in the registry's metadata and returned; IAM evaluates
- * identity policies only for now, so they are not enforced yet.
+ * their shape (policy-text.ts), stored in the registry's metadata and returned. Repository policies
+ * are enforced with the caller's own (auth/repository-policies.ts, forgotten on every write here);
+ * the registry policy (replication and pull-through permissions) is stored only.
  */
 export function policyOperations({ registry }: EcrDeps): Record<string, Operation> {
   // Read when called: the compatibility page builds the table without a registry.

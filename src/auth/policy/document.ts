@@ -6,8 +6,8 @@ import { AwsError } from "../../errors/catalog.js";
  * the messages IAM gives for the same mistakes.
  */
 
-/** An identity policy (attached to a user or role) or a role's trust policy (AssumeRolePolicyDocument). */
-export type PolicyKind = "identity" | "trust";
+/** An identity policy (attached to a user or role), a role's trust policy (AssumeRolePolicyDocument), or a resource's policy (an ECR repository's). */
+export type PolicyKind = "identity" | "trust" | "resource";
 
 export type Effect = "Allow" | "Deny";
 
@@ -93,7 +93,8 @@ function checkStatement(s: Statement, kind: PolicyKind): void {
     if (!resources || resources.length === 0) throw malformed("Policy statement must contain resources.");
     for (const r of resources) checkResource(r);
   } else {
-    if (resources) throw malformed("Has prohibited field Resource");
+    if (kind === "trust" && resources) throw malformed("Has prohibited field Resource");
+    for (const r of kind === "resource" ? (resources ?? []) : []) checkResource(r);
     if (s.Principal === undefined && s.NotPrincipal === undefined) throw malformed("Missing required field Principal");
   }
   for (const keys of Object.values(s.Condition ?? {})) {

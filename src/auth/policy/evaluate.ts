@@ -12,7 +12,7 @@ export interface EvaluationRequest {
 /** IAM's three outcomes; the statement that decided, when one did; `boundary` when the permissions boundary denied. */
 export type Decision =
   | { readonly effect: "allowed"; readonly by: StatementRef }
-  | { readonly effect: "explicitDeny"; readonly by: StatementRef; readonly boundary?: true }
+  | { readonly effect: "explicitDeny"; readonly by: StatementRef; readonly boundary?: true; readonly resourcePolicy?: true }
   | { readonly effect: "implicitDeny"; readonly boundary?: true };
 
 /**
@@ -28,7 +28,7 @@ export function withinBoundary(identity: Decision, boundary: () => Decision): De
 }
 
 /** Matches a statement against a request whose action is already lower-cased; builds the context at most once. */
-function matcher(request: EvaluationRequest): (s: CompiledStatement, action: string) => boolean {
+export function matcher(request: EvaluationRequest): (s: CompiledStatement, action: string) => boolean {
   const ctx = contextOf(request);
   return (s, action) =>
     s.action(action) && s.resource(request.resource) && (s.resourceInContext === undefined || s.resourceInContext(request.resource, ctx())) && (s.condition === undefined || s.condition(ctx()));
