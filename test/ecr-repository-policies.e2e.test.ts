@@ -122,4 +122,34 @@ describe("ECR repository policies are enforced with the caller's own, for docker
     assert.match((JSON.parse(got.stdout) as { policyText: string }).policyText, /"Principal":"\*"/);
     await deletePolicy();
   });
+
+  it("in eu-west-1, the region's own repository policy decides; us-east-1's repository of the same name is not affected", async () => {
+    const region = "eu-west-1";
+    const euRoot = new RegistryTools(server, ["--region", region]);
+    toolsOf.push(euRoot);
+    const created = await server.aws("--region", region, "ecr", "create-repository", "--repository-name", "team/app");
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal((await euRoot.login()).code, 0);
+    await euRoot.tag(testImage, ref);
+    const push = await euRoot.docker(["push", ref]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await euRoot.docker(["rmi", ref])).code, 0);
+    const set = await server.aws("--region", region, "ecr", "set-repository-policy", "--repository-name", "team/app", "--policy-text", policyDoc({ Effect: "Deny", Principal: "*", Action: "ecr:BatchGetImage" }));
+    assert.equal(set.code, 0, set.stderr);
+
+    const creds = await userWithPolicies(server, "roamer", { all: policyDoc({ Effect: "Allow", Action: "ecr:*", Resource: "*" }) });
+    const eu = new RegistryTools(server);
+    toolsOf.push(eu);
+    const password = await awsAs(server, creds, "--region", region, "ecr", "get-login-password");
+    assert.equal(password.code, 0, password.stderr);
+    assert.equal((await eu.login(password.stdout.trim())).code, 0);
+    eu.track(ref);
+    const refused = await pull(eu);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, new RegExp(`denied: User: arn:aws:iam::${account}:user/roamer is not authorized to perform: ecr:BatchGetImage on resource: arn:aws:ecr:${region}:${account}:repository/team/app with an explicit deny in a resource-based policy`));
+
+    const home = await dockerAs(creds);
+    const pulled = await pull(home);
+    assert.equal(pulled.code, 0, pulled.stderr);
+  });
 });
