@@ -34,7 +34,6 @@ const unoffered: Readonly<Record<string, Refusal>> = {
   StopReplicationBackfill: notYet(backfills),
   ListReplicationBackfills: notYet(backfills),
   DescribeReplicationBackfillResults: notYet(backfills),
-  ListImageReferrers: notYet("listing an image's referrers (signatures, SBOMs) through the ECR API is planned; the /v2/ API stores such artifacts"),
 };
 
 /** The refused operations, each checking its input against the model's `<Op>Request` shape first. */
