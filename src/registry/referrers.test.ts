@@ -73,10 +73,14 @@ describe("GET /v2/<name>/referrers/<digest>", () => {
     for (const b of [config, layer, sig, empty]) await pushBlob(b);
     const image = anImageManifest(config, [layer]);
     imageDigest = digestOf(image);
-    assert.equal((await put("/v2/art/manifests/v1", image, mediaTypes.dockerManifest)).status, 201);
+    const imagePush = await put("/v2/art/manifests/v1", image, mediaTypes.dockerManifest);
+    assert.equal(imagePush.status, 201);
+    assert.equal(imagePush.headers.get("oci-subject"), null);
     const artifact = anArtifact("application/vnd.example.sig", imageDigest, sig);
     sigDigest = digestOf(artifact);
-    assert.equal((await put(`/v2/art/manifests/${sigDigest}`, artifact, mediaTypes.ociManifest)).status, 201);
+    const pushed = await put(`/v2/art/manifests/${sigDigest}`, artifact, mediaTypes.ociManifest);
+    assert.equal(pushed.status, 201);
+    assert.equal(pushed.headers.get("oci-subject"), imageDigest, "a manifest with a subject is acknowledged with OCI-Subject");
   });
   after(async () => {
     await t.close();

@@ -37,6 +37,7 @@ export const ecrErrors = {
   LayerPartTooSmallException: 400,
   LayerInaccessibleException: 400,
   UnableToGetUpstreamLayerException: 400,
+  UnableToListUpstreamImageReferrersException: 400,
   BlockedByOrganizationPolicyException: 400,
   ImageArchivedException: 400,
   UnsupportedImageTypeException: 400,
