@@ -44,6 +44,9 @@ export const ecrErrors = {
   ScanNotFoundException: 400,
   TemplateAlreadyExistsException: 400,
   TemplateNotFoundException: 400,
+  ReplicationBackfillInProgressException: 400,
+  ReplicationBackfillNotFoundException: 400,
+  ReplicationBackfillInvalidStatusException: 400,
 } as const satisfies ErrorCatalog;
 
 export type EcrErrorName = keyof typeof ecrErrors;
