@@ -102,5 +102,6 @@ describe("ECR replication backfill from us-east-1 to eu-west-1 (SDK v3, real ser
     const again = await refusal(use1.send(new StopReplicationBackfillCommand({ replicationBackfillId: id })));
     assert.equal(again.name, "ReplicationBackfillInvalidStatusException");
     assert.equal((await refusal(use1.send(new DescribeReplicationBackfillResultsCommand({ replicationBackfillId: "no-such-backfill" })))).name, "ReplicationBackfillNotFoundException");
+    assert.equal((await refusal(use1.send(new ListReplicationBackfillsCommand({ maxResults: 51 })))).name, "InvalidParameterException", "ListReplicationBackfills pages hold 1 to 50");
   });
 });

@@ -85,7 +85,7 @@ export function replicationBackfillOperations({ replicator }: EcrDeps): Record<s
 
     ListReplicationBackfills: operation<ListReplicationBackfillsRequest>(ListReplicationBackfillsRequest$, (input, ctx) => {
       const registryId = checkRegistry(input.registryId, ctx);
-      const page = pageRequest(input, { defaultLimit: 100, maxLimit: 100 });
+      const page = pageRequest(input, { defaultLimit: 25, maxLimit: 50 });
       const all = backfills.list();
       // Newest first: the key orders by start time descending, then id.
       const key = (b: Backfill) => `${String(Number.MAX_SAFE_INTEGER - b.startedAtMs).padStart(16, "0")} ${b.id}`;
