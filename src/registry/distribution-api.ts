@@ -7,6 +7,7 @@ import { isValidRepositoryName } from "./names.js";
 import { OciError } from "./oci-errors.js";
 import type { Registry } from "./registry.js";
 import { registryAction, type RegistryAction } from "./registry-actions.js";
+import { listReferrers } from "./referrers-handler.js";
 import { parseRoute, type Route } from "./routes.js";
 
 export interface DistributionApiOptions {
@@ -106,6 +107,8 @@ function dispatch(ctx: RequestContext, route: Route, method: string): Promise<vo
       if (method === "GET" || method === "HEAD") return getBlob(ctx, route.name, route.digest, method === "GET");
       if (method === "DELETE") return deleteBlob(ctx, route.name, route.digest);
       return unsupported();
+    case "referrers":
+      return method === "GET" ? listReferrers(ctx, route.name, route.digest) : unsupported();
     case "uploads":
       return method === "POST" ? startUpload(ctx, route.name) : unsupported();
     case "upload":

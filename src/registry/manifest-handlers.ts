@@ -3,6 +3,7 @@ import { nextLink, pageParams, readBody, send, sendJson, type RequestContext } f
 import { OciError } from "./oci-errors.js";
 import { manifestRef, type PushManifestResult } from "./registry.js";
 import { isDigest } from "./digest.js";
+import { subjectOf } from "./referrers.js";
 import { manifestLocation } from "./routes.js";
 
 /** Manifests are small JSON documents; ECR's own limit is 4 MiB. */
@@ -33,7 +34,9 @@ export async function putManifest(ctx: RequestContext, name: string, reference: 
   const content = await readBody(ctx.req, maxManifestBytes);
   const result = await ctx.registry.pushManifest({ repository: name, reference, content, contentType: ctx.req.headers["content-type"] });
   if (!result.ok) throw pushError(result, name, reference, ctx.registryId);
-  send(ctx.res, 201, { Location: manifestLocation(name, result.digest), "Docker-Content-Digest": result.digest, "Content-Length": 0 });
+  // OCI-Subject tells clients (oras, cosign, notation) that this registry lists referrers itself, so they need not keep the fallback `sha256-<hex>` tag index.
+  const subject = subjectOf({ content, digest: result.digest, mediaType: "" })?.subject;
+  send(ctx.res, 201, { Location: manifestLocation(name, result.digest), "Docker-Content-Digest": result.digest, "Content-Length": 0, ...(subject !== undefined && { "OCI-Subject": subject }) });
 }
 
 function pushError(r: Exclude<PushManifestResult, { ok: true }>, name: string, reference: string, registryId: string): OciError {

@@ -29,6 +29,9 @@ export function registryAction(route: Route, method: string): RegistryAction | u
         action: method === "GET" ? "ecr:GetDownloadUrlForLayer" : method === "HEAD" ? "ecr:BatchCheckLayerAvailability" : "ecr:BatchDeleteImage",
         repository: route.name,
       };
+    case "referrers":
+      // ECR documents its referrers listing as needing ecr:BatchGetImage, as reading a manifest does.
+      return { action: "ecr:BatchGetImage", repository: route.name };
     case "uploads":
       return { action: "ecr:InitiateLayerUpload", repository: route.name };
     case "upload":

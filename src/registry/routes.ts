@@ -8,6 +8,7 @@ export type Route =
   | { readonly kind: "tags"; readonly name: string }
   | { readonly kind: "manifest"; readonly name: string; readonly reference: string }
   | { readonly kind: "blob"; readonly name: string; readonly digest: string }
+  | { readonly kind: "referrers"; readonly name: string; readonly digest: string }
   | { readonly kind: "uploads"; readonly name: string }
   | { readonly kind: "upload"; readonly name: string; readonly id: string };
 
@@ -19,6 +20,7 @@ const patterns: readonly [RegExp, (m: RegExpExecArray) => Route][] = [
   [/^\/v2\/(.+)\/blobs\/uploads\/?$/, (m) => ({ kind: "uploads", name: m[1]! })],
   [/^\/v2\/(.+)\/blobs\/uploads\/([^/]+)$/, (m) => ({ kind: "upload", name: m[1]!, id: m[2]! })],
   [/^\/v2\/(.+)\/blobs\/([^/]+)$/, (m) => ({ kind: "blob", name: m[1]!, digest: m[2]! })],
+  [/^\/v2\/(.+)\/referrers\/([^/]+)$/, (m) => ({ kind: "referrers", name: m[1]!, digest: m[2]! })],
 ];
 
 /** The route a path names, or undefined when it names none. `pathname` excludes the query string. */

@@ -37,12 +37,16 @@ export const ecrErrors = {
   LayerPartTooSmallException: 400,
   LayerInaccessibleException: 400,
   UnableToGetUpstreamLayerException: 400,
+  UnableToListUpstreamImageReferrersException: 400,
   BlockedByOrganizationPolicyException: 400,
   ImageArchivedException: 400,
   UnsupportedImageTypeException: 400,
   ScanNotFoundException: 400,
   TemplateAlreadyExistsException: 400,
   TemplateNotFoundException: 400,
+  ReplicationBackfillInProgressException: 400,
+  ReplicationBackfillNotFoundException: 400,
+  ReplicationBackfillInvalidStatusException: 400,
 } as const satisfies ErrorCatalog;
 
 export type EcrErrorName = keyof typeof ecrErrors;

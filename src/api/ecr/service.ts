@@ -8,6 +8,8 @@ import { imageOperations } from "./images.js";
 import { layerOperations } from "./layers.js";
 import { lifecyclePolicyOperations } from "./lifecycle-policies.js";
 import { policyOperations } from "./policies.js";
+import { referrerOperations } from "./referrers.js";
+import { replicationBackfillOperations } from "./replication-backfills.js";
 import { replicationOperations } from "./replication.js";
 import { repositoryOperations } from "./repositories.js";
 import { scanningOperations } from "./scanning.js";
@@ -29,6 +31,8 @@ export function ecrService(deps: EcrDeps): JsonService {
       ...policyOperations(deps),
       ...layerOperations(deps),
       ...replicationOperations(deps),
+      ...replicationBackfillOperations(deps),
+      ...referrerOperations(deps),
       ...scanningOperations(deps),
       ...accountSettingOperations(deps),
       ...creationTemplateOperations(deps),

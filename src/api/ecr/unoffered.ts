@@ -4,17 +4,15 @@ import { refusedOperation, type Operation, type Refusal } from "../aws-json/serv
 
 /**
  * The operations of ECR's model that Berth answers with an error only: ValidationException, which
- * the model declares for each of them, and why: `not-yet` for what Berth means to offer, `refused`
- * for what needs AWS itself. docs/compatibility.md lists them (`npm run compat`).
+ * the model declares for each of them, and why: `refused` for what needs AWS itself (`not-yet`, for
+ * what Berth means to offer, has no ECR operation left). docs/compatibility.md lists them (`npm run compat`).
  */
-const notYet = (reason: string): Refusal => ({ kind: "not-yet", code: "ValidationException", reason });
 const refused = (reason: string): Refusal => ({ kind: "refused", code: "ValidationException", reason });
 
 const pullThroughCache =
   "pull-through cache rules fetch from upstream registries on the internet (and their credentials from AWS Secrets Manager), which a Berth server does not reach; push the images you need with docker push";
 const signing = "managed image signing signs with AWS Signer profiles, which Berth does not have; sign with cosign or notation and push the signature as an OCI artifact";
 const pullTimeExclusions = "pull-time update exclusions belong to ECR's archive storage class, which Berth does not have";
-const backfills = "replication backfills (copying images pushed before a rule existed) are planned; images pushed after PutReplicationConfiguration are replicated";
 
 const unoffered: Readonly<Record<string, Refusal>> = {
   CreatePullThroughCacheRule: refused(pullThroughCache),
@@ -30,11 +28,6 @@ const unoffered: Readonly<Record<string, Refusal>> = {
   RegisterPullTimeUpdateExclusion: refused(pullTimeExclusions),
   DeregisterPullTimeUpdateExclusion: refused(pullTimeExclusions),
   ListPullTimeUpdateExclusions: refused(pullTimeExclusions),
-  StartReplicationBackfill: notYet(backfills),
-  StopReplicationBackfill: notYet(backfills),
-  ListReplicationBackfills: notYet(backfills),
-  DescribeReplicationBackfillResults: notYet(backfills),
-  ListImageReferrers: notYet("listing an image's referrers (signatures, SBOMs) through the ECR API is planned; the /v2/ API stores such artifacts"),
 };
 
 /** The refused operations, each checking its input against the model's `<Op>Request` shape first. */

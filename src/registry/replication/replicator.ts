@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
+import { Backfills } from "./backfill.js";
 import type { ManifestPushed, Registry } from "../registry.js";
-import { copyImage } from "./copy-image.js";
+import { copyImage, type CopyResult } from "./copy-image.js";
 import { destinationsFor, parseStoredReplication } from "./config.js";
 
 /** One destination's state for one image, as DescribeImageReplicationStatus answers it. */
@@ -16,6 +18,8 @@ export interface ReplicatorOptions {
   readonly destination: (region: string) => Promise<Registry>;
   readonly now: () => number;
   readonly logger: Logger;
+  /** Ids of replication backfills (default: random UUIDs). */
+  readonly newId?: () => string;
 }
 
 /**
@@ -27,9 +31,13 @@ export class Replicator {
   private readonly pending = new Map<string, Map<string, DestinationStatus>>();
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Copies of the images pushed before a rule existed (StartReplicationBackfill), through this replicator's queue. */
+  readonly backfills: Backfills;
 
   constructor(private readonly options: ReplicatorOptions) {
     options.registry.onManifestPushed((pushed) => this.enqueue(pushed));
+    const copier = { registry: options.registry, configuration: () => this.configuration(), copyTo: (r: string, repo: string, d: string) => this.copyTo(r, repo, d) };
+    this.backfills = new Backfills({ copier, now: options.now, newId: options.newId ?? randomUUID });
   }
 
   /** The regions `repository` replicates to now and where `digest` stands in each. */
@@ -47,6 +55,7 @@ export class Replicator {
 
   /** Waits for the copies queued so far; no copy starts after. */
   async close(): Promise<void> {
+    await this.backfills.close();
     this.closed = true;
     await this.queue;
   }
@@ -64,23 +73,37 @@ export class Replicator {
     this.pending.set(k, statuses);
     for (const region of regions) statuses.set(region, { region, status: "IN_PROGRESS" });
     for (const region of regions) {
-      try {
-        const to = await this.options.destination(region);
-        const result = await copyImage({ from: this.options.registry, to, repository, digest, nowMs: this.options.now() });
-        if (result.ok) statuses.delete(region);
-        else {
-          statuses.set(region, { region, status: "FAILED", failureCode: result.failureCode });
-          this.options.logger.warn({ repository, digest, region, reason: result.reason }, "image replication failed");
-        }
-      } catch (err) {
-        statuses.set(region, { region, status: "FAILED", failureCode: "INTERNAL_ERROR" });
-        this.options.logger.error({ err, repository, digest, region }, "image replication failed");
-      }
+      const result = await this.copyOne(region, repository, digest);
+      if (result.ok) statuses.delete(region);
+      else statuses.set(region, { region, status: "FAILED", failureCode: result.failureCode });
     }
     if (statuses.size === 0) this.pending.delete(k);
   }
 
-  private async configuration() {
+  /**
+   * Copies one image to one region in turn with the pushes' copies (after those queued before it):
+   * a replication backfill's step. Never rejects: a failure is its result.
+   */
+  copyTo(region: string, repository: string, digest: string): Promise<CopyResult> {
+    const run = this.queue.then(() => this.copyOne(region, repository, digest));
+    this.queue = run.then(() => undefined);
+    return run;
+  }
+
+  private async copyOne(region: string, repository: string, digest: string): Promise<CopyResult> {
+    try {
+      const to = await this.options.destination(region);
+      const result = await copyImage({ from: this.options.registry, to, repository, digest, nowMs: this.options.now() });
+      if (!result.ok) this.options.logger.warn({ repository, digest, region, reason: result.reason }, "image replication failed");
+      return result;
+    } catch (err) {
+      this.options.logger.error({ err, repository, digest, region }, "image replication failed");
+      return { ok: false, failureCode: "INTERNAL_ERROR", reason: "the copy failed inside Berth" };
+    }
+  }
+
+  /** The registry's replication configuration as stored. */
+  async configuration() {
     return parseStoredReplication(await this.options.registry.metadata.getRegistrySetting("replication-configuration"));
   }
 
