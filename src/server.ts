@@ -43,20 +43,20 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const credentialsFile = join(config.dataDir, "credentials");
   const accessKey = loadOrCreateCredentials(credentialsFile);
+  // IAM's secrets are sealed under <data-dir>/iam-key; registry passwords and download URLs are
+  // signed with one secret, each naming its region.
+  const box = SecretBox.loadOrCreate(join(config.dataDir, "iam-key"));
+  const registryDir = join(config.dataDir, "registry");
+  mkdirSync(registryDir, { recursive: true, mode: 0o700 });
+  const tokenSecret = loadOrCreateTokenSecret(join(registryDir, "token-secret"));
   const homeStore = RegionPlanes.openHomeStore(config.dataDir, config.region);
   // Berth's own series and the AWS/ECS ones of every region, for /metrics (Prometheus).
   let planes: RegionPlanes | undefined;
   const metrics = serverMetrics(() => planes?.all() ?? []);
-  // IAM is global: access-key secrets sealed under <data-dir>/iam-key, its records in the home region's store.
+  // IAM is global: its records live in the home region's store.
   const homePartition = { region: config.region, accountId: config.accountId };
   const iamStore = timedStore(homeStore, metrics);
-  const box = SecretBox.loadOrCreate(join(config.dataDir, "iam-key"));
   const iam = { store: iamStore, partition: homePartition, box, directory: new IamDirectory({ store: iamStore, partition: homePartition, box }) };
-
-  // Registry passwords and download URLs are signed with one secret; each names its region.
-  const registryDir = join(config.dataDir, "registry");
-  mkdirSync(registryDir, { recursive: true, mode: 0o700 });
-  const tokenSecret = loadOrCreateTokenSecret(join(registryDir, "token-secret"));
   // host:port of this server as clients reach it, for repository URIs; set once listening.
   let registryAddress = "";
   // The endpoint agents and clients reach this server at (DiscoverPollEndpoint); set once listening.
