@@ -87,7 +87,7 @@ describe("every operation of ECS's model answers: account settings, DiscoverPoll
     const hooks = await refusal(ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: "arn:aws:ecs:us-east-1:123456789012:service-deployment/c/s/1", hookId: "h" })));
     assert.equal(hooks.name, "UnsupportedFeatureException");
     assert.equal(hooks.status, 400);
-    assert.match(hooks.message, /^ContinueServiceDeployment is not offered by Berth yet: deployment lifecycle hooks are planned \(see docs\/compatibility\.md\)\.$/);
+    assert.match(hooks.message, /^ContinueServiceDeployment is not offered by Berth: deployment lifecycle hooks run AWS Lambda functions, which Berth does not have: .* \(see docs\/compatibility\.md\)\.$/);
     // The ECS agent's state reports: Berth takes them only from its own agent, over the agent channel.
     const submit = await server.aws("ecs", "submit-task-state-change", "--cluster", "default", "--task", "t", "--status", "RUNNING");
     assert.equal(submit.code, 254);
