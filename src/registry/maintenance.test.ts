@@ -1,11 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
 import { pino } from "pino";
-import { digestOf } from "./digest.js";
 import { startRegistryMaintenance } from "./maintenance.js";
-import { mediaTypes } from "./manifest.js";
-import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "./testing.js";
+import { aBlob, pushOneLayerImage, startTestRegistry, type TestRegistry } from "./testing.js";
 
 const untaggedBeyondOne = JSON.stringify({
   rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 1 }, action: { type: "expire" } }],
@@ -20,18 +17,9 @@ describe("registry maintenance", () => {
 
   /** Pushes an untagged one-layer image; returns its manifest and layer digests. */
   async function pushUntagged(repo: string, seed: string): Promise<{ manifest: string; layer: string }> {
-    const config = aBlob(`config ${seed}`);
-    const layer = aBlob(`layer ${seed}`);
-    for (const b of [config, layer]) {
-      const u = await t.registry.blobs.startUpload(repo);
-      assert.ok((await t.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]))).ok);
-      await t.registry.linkUploadedBlob(repo, b.digest);
-    }
-    const content = anImageManifest(config, [layer]);
-    const r = await t.registry.pushManifest({ repository: repo, reference: digestOf(content), content, contentType: mediaTypes.dockerManifest });
-    assert.ok(r.ok);
+    const manifest = await pushOneLayerImage(t.registry, repo, seed);
     t.clock.now += 1000;
-    return { manifest: digestOf(content), layer: layer.digest };
+    return { manifest, layer: aBlob(`layer ${seed}`).digest };
   }
 
   it("applies each repository's lifecycle policy, then frees the expired images' blobs; a bad policy is skipped", async () => {
