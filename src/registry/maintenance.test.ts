@@ -22,6 +22,17 @@ describe("registry maintenance", () => {
     return { manifest, layer: aBlob(`layer ${seed}`).digest };
   }
 
+  /** The maintenance loop over the test registry, on its clock, collecting unreferenced blobs at once, its timer an hour away (only `runNow` runs it in a test). */
+  const aMaintenanceLoop = () =>
+    startRegistryMaintenance({
+      registry: t.registry,
+      registryId: "000000000000",
+      intervalMs: 3_600_000,
+      gc: { blobGraceMs: 0 },
+      now: () => t.clock.now,
+      logger: pino({ level: "silent" }),
+    });
+
   it("applies each repository's lifecycle policy, then frees the expired images' blobs; a bad policy is skipped", async () => {
     await t.createRepository("app");
     await t.createRepository("broken");
@@ -32,14 +43,7 @@ describe("registry maintenance", () => {
     await t.registry.metadata.setLifecyclePolicy("app", untaggedBeyondOne);
     await t.registry.metadata.setLifecyclePolicy("broken", "{not json");
 
-    const loop = startRegistryMaintenance({
-      registry: t.registry,
-      registryId: "000000000000",
-      intervalMs: 3_600_000,
-      gc: { blobGraceMs: 0 },
-      now: () => t.clock.now,
-      logger: pino({ level: "silent" }),
-    });
+    const loop = aMaintenanceLoop();
     try {
       const report = await loop.runNow();
       assert.deepEqual(report.expired, { app: 2 });
@@ -58,14 +62,7 @@ describe("registry maintenance", () => {
   });
 
   it("joins a run in progress instead of starting a second one", async () => {
-    const loop = startRegistryMaintenance({
-      registry: t.registry,
-      registryId: "000000000000",
-      intervalMs: 3_600_000,
-      gc: { blobGraceMs: 0 },
-      now: () => t.clock.now,
-      logger: pino({ level: "silent" }),
-    });
+    const loop = aMaintenanceLoop();
     const a = loop.runNow();
     assert.equal(loop.runNow(), a);
     await a;
