@@ -2,10 +2,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
-import { aLocalhostPair, aTestSubnet, eniDetail as detail, stopAwsvpcCluster, testPauseAgentEnv } from "./support/awsvpc-tasks.js";
+import { aLocalhostPair, anOpenWebGroup, aTestSubnet, eniDetail as detail, stopAwsvpcCluster, testPauseAgentEnv } from "./support/awsvpc-tasks.js";
 import { aContainer } from "./support/fixtures.js";
 import { refusal } from "./support/refusal.js";
-import { ec2 } from "./support/security-groups.js";
 import { until } from "./support/until.js";
 
 const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
@@ -24,8 +23,7 @@ describe("awsvpc network mode on a real agent", () => {
   before(async () => {
     cluster = await BerthCluster.start({ name: "awsvpc", agentEnv: testPauseAgentEnv });
     // The tasks' group lets anyone in on port 80: the test reaches them from the host.
-    group = String((await ec2(cluster.server, "create-security-group", "--group-name", "web", "--description", "web")).GroupId);
-    await ec2(cluster.server, "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "80", "--cidr", "0.0.0.0/0");
+    group = await anOpenWebGroup(cluster.server);
     awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: [group], assignPublicIp: "DISABLED" } };
     family = await cluster.register(aLocalhostPair("awsvpc-pair"));
   });

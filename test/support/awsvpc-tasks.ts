@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { RegisterTaskDefinitionCommandInput, Task } from "@aws-sdk/client-ecs";
 import { docker, type BerthCluster } from "./berth-cluster.js";
+import type { BerthServer } from "./berth-server.js";
 import { aContainer } from "./fixtures.js";
+import { ec2 } from "./security-groups.js";
 
 /**
  * What the awsvpc tests share: an agent whose pause container is the test image, a subnet of their
@@ -37,16 +39,27 @@ export function aLocalhostPair(family: string): RegisterTaskDefinitionCommandInp
   };
 }
 
+/** Creates security group `web`, which lets anyone in on tcp/80 (the default group admits only its own members, as in a VPC); returns its id. */
+export async function anOpenWebGroup(server: BerthServer): Promise<string> {
+  const group = String((await ec2(server, "create-security-group", "--group-name", "web", "--description", "web")).GroupId);
+  await ec2(server, "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "80", "--cidr", "0.0.0.0/0");
+  return group;
+}
+
 /** A detail of the task's elastic network interface (its first attachment); "" when it has none. */
 export const eniDetail = (t: Task, name: string): string => t.attachments?.[0]?.details?.find((d) => d.name === name)?.value ?? "";
 
 const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
 
-/** Stops the cluster, then removes what its agent's awsvpc tasks may have left: their pause containers, and the subnet's network. */
-export async function stopAwsvpcCluster(cluster: BerthCluster, network: string): Promise<void> {
-  const pauses = await docker("ps", "-aq", "--filter", "label=berth.pause-of", "--filter", `label=berth.container-instance=${cluster.agents[0]?.containerInstanceArn ?? "none"}`);
+/**
+ * Stops the cluster, then removes what the awsvpc tasks of `instanceArn` (the cluster's first agent
+ * by default) may have left: their pause containers, listed once the agents are gone so that none
+ * is made after the listing, and the subnet's network.
+ */
+export async function stopAwsvpcCluster(cluster: BerthCluster, network: string, instanceArn = cluster.agents[0]?.containerInstanceArn): Promise<void> {
   await cluster.stop();
-  if (lines(pauses).length > 0) await docker("rm", "-f", ...lines(pauses)).catch(() => "");
+  const pauses = lines(await docker("ps", "-aq", "--filter", "label=berth.pause-of", "--filter", `label=berth.container-instance=${instanceArn ?? "none"}`));
+  if (pauses.length > 0) await docker("rm", "-f", ...pauses).catch(() => "");
   const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
-  if (networks.length > 0) await docker("network", "rm", ...networks);
+  if (networks.length > 0) await docker("network", "rm", ...networks).catch(() => "");
 }
