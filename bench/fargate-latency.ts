@@ -7,65 +7,36 @@
  * Each latency runs from just before RunTask to the task's `startedAt` (set by the agent when its
  * containers run; same clock), so no polling interval is included.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
-import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type RunTaskCommandInput } from "@aws-sdk/client-ecs";
+import { RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
-import { parseCredentialsFile } from "../src/auth/credentials-file.js";
 import { machineLine, quantile } from "./support/bench-cluster.js";
+import { runTaskToRunning, startBerthUp } from "./support/berth-up.js";
 
 const runs = Number(process.env.RUNS ?? 30);
 const image = "berth-test:latest";
 const subnet = "subnet-benchfargate";
 const docker = new Docker();
 
-async function toRunning(ecs: ECSClient, input: RunTaskCommandInput): Promise<number> {
-  const t0 = Date.now();
-  const run = await ecs.send(new RunTaskCommand(input));
-  const arn = run.tasks?.[0]?.taskArn ?? "";
-  if (!arn) throw new Error(`RunTask placed nothing: ${JSON.stringify(run.failures)}`);
-  for (;;) {
-    const task = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks?.[0];
-    if (task?.lastStatus === "STOPPED") throw new Error(`task stopped: ${task.stoppedReason ?? ""}`);
-    if (task?.startedAt) {
-      await ecs.send(new StopTaskCommand({ task: arn }));
-      return task.startedAt.getTime() - t0;
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
-  const port = 4491;
-  const child = spawn(process.execPath, [join(import.meta.dirname, "../src/cli/main.js"), "up", "--port", String(port), "--data-dir", dataDir, "--log-level", "warn"], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: {
-      ...process.env,
-      ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: "1s",
-      BERTH_INTROSPECTION_PORT: "51692",
-      BERTH_METADATA_PORT: "51693",
-      // The pause container: the test image, waiting (the default pause image needs a registry).
-      BERTH_PAUSE_IMAGE: image,
-      BERTH_PAUSE_COMMAND: "sleep 2147483647",
-    },
+  const up = await startBerthUp(4491, {
+    ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: "1s",
+    BERTH_INTROSPECTION_PORT: "51692",
+    BERTH_METADATA_PORT: "51693",
+    // The pause container: the test image, waiting (the default pause image needs a registry).
+    BERTH_PAUSE_IMAGE: image,
+    BERTH_PAUSE_COMMAND: "sleep 2147483647",
   });
+  const { ecs } = up;
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (c: Buffer) => c.toString().includes("Berth is up") && resolve());
-      child.once("exit", (code) => reject(new Error(`berth up exited with ${code}`)));
-    });
-    const key = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
-    const ecs = new ECSClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: key });
     const container = { name: "app", image, command: ["sleep", "3600"], linuxParameters: { initProcessEnabled: true } };
     await ecs.send(new RegisterTaskDefinitionCommand({ family: "bench-ec2", containerDefinitions: [{ ...container, memory: 32 }] }));
     await ecs.send(
       new RegisterTaskDefinitionCommand({ family: "bench-fargate", networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512", containerDefinitions: [container] }),
     );
-    const ec2 = () => toRunning(ecs, { taskDefinition: "bench-ec2" });
-    const fargate = () => toRunning(ecs, { taskDefinition: "bench-fargate", launchType: "FARGATE", networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } } });
+    const ec2 = () => runTaskToRunning(ecs, { taskDefinition: "bench-ec2" });
+    const fargate = () => runTaskToRunning(ecs, { taskDefinition: "bench-fargate", launchType: "FARGATE", networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } } });
     // Warm both paths once (the managed agent may still be connecting: retried for a few seconds).
     await ec2();
     for (let i = 0; ; i++) {
@@ -91,10 +62,8 @@ async function main(): Promise<void> {
     console.log(row("FARGATE, awsvpc", viaFargate));
     console.log(row("FARGATE − EC2 (paired)", added));
     console.log(`awsvpc overhead at p50: ${(quantile(viaFargate, 0.5) - quantile(viaEc2, 0.5)).toFixed(0)} ms (goal ≤ 100 ms)`);
-    ecs.destroy();
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    await up.stop();
     for (const family of ["bench-ec2", "bench-fargate"]) {
       const leftovers = await docker.listContainers({ all: true, filters: { label: [`com.amazonaws.ecs.task-definition-family=${family}`] } });
       await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
@@ -124,7 +93,6 @@ async function main(): Promise<void> {
         // not empty: another run's
       }
     }
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -6,14 +6,10 @@
  * the agent when its container is running; same clock), so no polling interval is included.
  * Raw Docker's is create + start + the first inspect that says Running, through the Engine API.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
+import { RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
-import { parseCredentialsFile } from "../src/auth/credentials-file.js";
 import { machineLine, quantile } from "./support/bench-cluster.js";
+import { runTaskToRunning, startBerthUp } from "./support/berth-up.js";
 
 const runs = Number(process.env.RUNS ?? 30);
 const image = "berth-test:latest";
@@ -29,36 +25,11 @@ async function rawDocker(): Promise<number> {
   return ms;
 }
 
-async function berth(ecs: ECSClient): Promise<number> {
-  const t0 = Date.now();
-  const run = await ecs.send(new RunTaskCommand({ taskDefinition: "bench-latency" }));
-  const arn = run.tasks?.[0]?.taskArn ?? "";
-  if (!arn) throw new Error(`RunTask placed nothing: ${JSON.stringify(run.failures)}`);
-  for (;;) {
-    const task = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks?.[0];
-    if (task?.lastStatus === "STOPPED") throw new Error(`task stopped: ${task.stoppedReason ?? ""}`);
-    if (task?.startedAt) {
-      await ecs.send(new StopTaskCommand({ task: arn }));
-      return task.startedAt.getTime() - t0;
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
-  const port = 4490;
-  const child = spawn(process.execPath, [join(import.meta.dirname, "../src/cli/main.js"), "up", "--port", String(port), "--data-dir", dataDir, "--log-level", "warn"], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: "1s", BERTH_INTROSPECTION_PORT: "51690", BERTH_METADATA_PORT: "51691" },
-  });
+  const up = await startBerthUp(4490, { ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: "1s", BERTH_INTROSPECTION_PORT: "51690", BERTH_METADATA_PORT: "51691" });
+  const { ecs } = up;
+  const berth = () => runTaskToRunning(ecs, { taskDefinition: "bench-latency" });
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (c: Buffer) => c.toString().includes("Berth is up") && resolve());
-      child.once("exit", (code) => reject(new Error(`berth up exited with ${code}`)));
-    });
-    const key = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
-    const ecs = new ECSClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: key });
     await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: "bench-latency",
@@ -66,12 +37,12 @@ async function main(): Promise<void> {
       }),
     );
     await rawDocker(); // warm both paths once
-    await berth(ecs);
+    await berth();
     const raw: number[] = [];
     const viaBerth: number[] = [];
     for (let i = 0; i < runs; i++) {
       raw.push(await rawDocker());
-      viaBerth.push(await berth(ecs));
+      viaBerth.push(await berth());
     }
     const row = (name: string, xs: number[]) => `| ${name} | ${quantile(xs, 0.5).toFixed(0)} | ${quantile(xs, 0.99).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`;
     const added = viaBerth.map((b, i) => b - raw[i]!);
@@ -80,13 +51,10 @@ async function main(): Promise<void> {
     console.log(row("raw Docker Engine API create+start", raw));
     console.log(row("Berth RunTask → startedAt", viaBerth));
     console.log(row("Berth − raw (paired)", added));
-    ecs.destroy();
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    await up.stop();
     const leftovers = await docker.listContainers({ all: true, filters: { label: ["com.amazonaws.ecs.task-definition-family=bench-latency"] } });
     await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,14 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
+import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
+import { aLocalhostPair, anOpenWebGroup, aTestSubnet, eniDetail as detail, stopAwsvpcCluster, testPauseAgentEnv } from "./support/awsvpc-tasks.js";
 import { aContainer } from "./support/fixtures.js";
 import { refusal } from "./support/refusal.js";
-import { ec2 } from "./support/security-groups.js";
 import { until } from "./support/until.js";
 
-const detail = (t: Task, name: string): string | undefined => t.attachments?.[0]?.details?.find((d) => d.name === name)?.value;
 const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
 
 /**
@@ -17,42 +15,20 @@ const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
  */
 describe("awsvpc network mode on a real agent", () => {
   let cluster: BerthCluster;
-  const subnet = `subnet-${randomBytes(4).toString("hex")}`;
-  const network = `berth-${subnet}`;
+  const { subnet, network } = aTestSubnet();
   let group = "";
   let awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: [] as string[], assignPublicIp: "DISABLED" as const } };
   let family = "";
 
   before(async () => {
-    cluster = await BerthCluster.start({
-      name: "awsvpc",
-      // The pause container: the test image, waiting (the default pause image would need a registry).
-      agentEnv: { BERTH_PAUSE_IMAGE: "berth-test:latest", BERTH_PAUSE_COMMAND: "sleep 2147483647" },
-    });
+    cluster = await BerthCluster.start({ name: "awsvpc", agentEnv: testPauseAgentEnv });
     // The tasks' group lets anyone in on port 80: the test reaches them from the host.
-    group = String((await ec2(cluster.server, "create-security-group", "--group-name", "web", "--description", "web")).GroupId);
-    await ec2(cluster.server, "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "80", "--cidr", "0.0.0.0/0");
+    group = await anOpenWebGroup(cluster.server);
     awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: [group], assignPublicIp: "DISABLED" } };
-    family = await cluster.register({
-      family: "awsvpc-pair",
-      networkMode: "awsvpc",
-      containerDefinitions: [
-        aContainer({ name: "web", portMappings: [{ containerPort: 80 }] }),
-        // Reaches web on localhost: the two share one namespace. Exits 0 once it has the page.
-        aContainer({
-          name: "client",
-          essential: false,
-          command: ["sh", "-c", "for i in $(seq 100); do wget -q -O - http://127.0.0.1:80/ | grep -q 'berth-test ok' && exit 0; sleep 0.1; done; exit 1"],
-        }),
-      ],
-    });
+    family = await cluster.register(aLocalhostPair("awsvpc-pair"));
   });
   after(async () => {
-    const pauses = await docker("ps", "-aq", "--filter", `label=berth.pause-of`, "--filter", `label=berth.container-instance=${cluster.agents[0]?.containerInstanceArn ?? "none"}`);
-    await cluster.stop();
-    if (lines(pauses).length > 0) await docker("rm", "-f", ...lines(pauses)).catch(() => "");
-    const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
-    if (networks.length > 0) await docker("network", "rm", ...networks);
+    await stopAwsvpcCluster(cluster, network);
   });
 
   it("gives two tasks their own addresses; their containers talk over localhost; ports answer at the task's address, none on the host", async () => {
@@ -76,9 +52,9 @@ describe("awsvpc network mode on a real agent", () => {
       assert.equal(eni.type, "ElasticNetworkInterface");
       assert.equal(eni.status, "ATTACHED");
       assert.equal(detail(t, "subnetId"), subnet);
-      assert.match(detail(t, "networkInterfaceId") ?? "", /^eni-[0-9a-f]{17}$/);
-      assert.match(detail(t, "macAddress") ?? "", /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
-      const ip = detail(t, "privateIPv4Address") ?? "";
+      assert.match(detail(t, "networkInterfaceId"), /^eni-[0-9a-f]{17}$/);
+      assert.match(detail(t, "macAddress"), /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+      const ip = detail(t, "privateIPv4Address");
       assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
       ips.add(ip);
       const web = t.containers!.find((c) => c.name === "web")!;
@@ -135,7 +111,7 @@ describe("awsvpc network mode on a real agent", () => {
     const arn = await until("the service's task", async () => (await cluster.ecs.send(new ListTasksCommand({ cluster: cluster.name, serviceName: "pair" }))).taskArns?.[0], { timeoutMs: 15_000 });
     const [task] = await cluster.waitForTasks([arn], (t) => t.lastStatus === "RUNNING" && t.attachments?.[0]?.status === "ATTACHED", 30_000, "the service's task RUNNING with its interface");
     assert.equal(detail(task!, "subnetId"), subnet);
-    const res = await fetch(`http://${detail(task!, "privateIPv4Address") ?? ""}:80/`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`http://${detail(task!, "privateIPv4Address")}:80/`, { signal: AbortSignal.timeout(5000) });
     assert.equal(res.status, 200);
     const described = await cluster.ecs.send(new DescribeServicesCommand({ cluster: cluster.name, services: ["pair"] }));
     assert.equal(described.services?.[0]?.networkConfiguration?.awsvpcConfiguration?.subnets?.[0], subnet);

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +10,6 @@ import {
   CompleteLayerUploadCommand,
   CreateRepositoryCommand,
   ECRClient,
-  GetAuthorizationTokenCommand,
   GetDownloadUrlForLayerCommand,
   InitiateLayerUploadCommand,
   PutImageCommand,
@@ -18,8 +17,7 @@ import {
 } from "@aws-sdk/client-ecr";
 import { BerthServer } from "./support/berth-server.js";
 import { refusal } from "./support/refusal.js";
-
-const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+import { registryAuthorization, sha256 } from "./support/registry-http.js";
 
 /**
  * The ECR API's push path against a real server, through the SDK v3 and the AWS CLI: layers
@@ -39,7 +37,7 @@ describe("ECR API push path (SDK and CLI, real server)", () => {
     ecr = new ECRClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: "api/push" }));
     dir = mkdtempSync(join(tmpdir(), "berth-ecr-push-"));
-    basic = `Basic ${(await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0]?.authorizationToken ?? ""}`;
+    basic = await registryAuthorization(ecr);
   });
   after(async () => {
     await server.stop();

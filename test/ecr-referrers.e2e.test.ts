@@ -1,12 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand, ListImageReferrersCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, ECRClient, ListImageReferrersCommand } from "@aws-sdk/client-ecr";
 import { BerthServer } from "./support/berth-server.js";
 import { refusal } from "./support/refusal.js";
+import { ociManifest, registryAuthorization, sha256, v2Repository } from "./support/registry-http.js";
 
-const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
-const ociManifest = "application/vnd.oci.image.manifest.v1+json";
 const sigType = "application/vnd.dev.cosign.simplesigning.v1+json";
 const sbomType = "application/spdx+json";
 
@@ -25,18 +23,7 @@ describe("ECR ListImageReferrers (SDK v3, real server, eu-west-1)", () => {
   const sigs: string[] = [];
   let sbom = "";
 
-  const v2 = (path: string, init: RequestInit = {}) => fetch(`${server.endpoint}/v2/${repo}/${path}`, { ...init, headers: { authorization: basic, ...init.headers } });
-  async function pushBlob(bytes: Buffer): Promise<string> {
-    const res = await v2(`blobs/uploads/?digest=${sha256(bytes)}`, { method: "POST", body: bytes });
-    assert.equal(res.status, 201, await res.text());
-    return sha256(bytes);
-  }
-  async function pushManifest(doc: object, reference?: string): Promise<string> {
-    const bytes = Buffer.from(JSON.stringify(doc));
-    const res = await v2(`manifests/${reference ?? sha256(bytes)}`, { method: "PUT", body: bytes, headers: { "content-type": ociManifest } });
-    assert.equal(res.status, 201, await res.text());
-    return sha256(bytes);
-  }
+  const { v2, pushBlob, pushManifest } = v2Repository(repo, () => ({ endpoint: server.endpoint, authorization: basic }));
   async function pushArtifact(artifactType: string, payload: string): Promise<string> {
     const empty = Buffer.from("{}");
     const layer = Buffer.from(payload);
@@ -57,7 +44,7 @@ describe("ECR ListImageReferrers (SDK v3, real server, eu-west-1)", () => {
     server = await BerthServer.start();
     ecr = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, maxAttempts: 1 });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: repo }));
-    basic = `Basic ${(await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0]?.authorizationToken ?? ""}`;
+    basic = await registryAuthorization(ecr);
     const config = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
     imageDigest = await pushManifest(
       { schemaVersion: 2, mediaType: ociManifest, config: { mediaType: "application/vnd.oci.image.config.v1+json", size: config.length, digest: await pushBlob(config) }, layers: [] },

@@ -1,6 +1,5 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
@@ -8,7 +7,6 @@ import {
   DescribeRegistryCommand,
   DescribeReplicationBackfillResultsCommand,
   ECRClient,
-  GetAuthorizationTokenCommand,
   ListReplicationBackfillsCommand,
   PutReplicationConfigurationCommand,
   StartReplicationBackfillCommand,
@@ -16,9 +14,8 @@ import {
 } from "@aws-sdk/client-ecr";
 import { BerthServer } from "./support/berth-server.js";
 import { refusal } from "./support/refusal.js";
+import { ociManifest, registryAuthorization, sha256, v2Repository } from "./support/registry-http.js";
 import { until } from "./support/until.js";
-
-const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
 /**
  * Issue 20, replication backfills: an image pushed in us-east-1 before any replication rule is not
@@ -34,7 +31,8 @@ describe("ECR replication backfill from us-east-1 to eu-west-1 (SDK v3, real ser
   const repo = "team/old";
   let account = "";
 
-  const basicFor = async (ecr: ECRClient) => `Basic ${(await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0]?.authorizationToken ?? ""}`;
+  let auth = "";
+  const { pushBlob, pushManifest } = v2Repository(repo, () => ({ endpoint: server.endpoint, authorization: auth }));
 
   before(async () => {
     server = await BerthServer.start();
@@ -42,24 +40,19 @@ describe("ECR replication backfill from us-east-1 to eu-west-1 (SDK v3, real ser
     euw1 = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, maxAttempts: 1 });
     await use1.send(new CreateRepositoryCommand({ repositoryName: repo }));
     account = (await use1.send(new DescribeRegistryCommand({}))).registryId ?? "";
-    const auth = await basicFor(use1);
+    auth = await registryAuthorization(use1);
     layer = Buffer.from("a layer pushed before replication existed");
     const config = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
-    for (const b of [layer, config]) {
-      const res = await fetch(`${server.endpoint}/v2/${repo}/blobs/uploads/?digest=${sha256(b)}`, { method: "POST", body: b, headers: { authorization: auth } });
-      assert.equal(res.status, 201);
-    }
-    const manifest = Buffer.from(
-      JSON.stringify({
+    for (const b of [layer, config]) await pushBlob(b);
+    digest = await pushManifest(
+      {
         schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        mediaType: ociManifest,
         config: { mediaType: "application/vnd.oci.image.config.v1+json", size: config.length, digest: sha256(config) },
         layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", size: layer.length, digest: sha256(layer) }],
-      }),
+      },
+      "v1",
     );
-    const put = await fetch(`${server.endpoint}/v2/${repo}/manifests/v1`, { method: "PUT", body: manifest, headers: { authorization: auth, "content-type": "application/vnd.oci.image.manifest.v1+json" } });
-    assert.equal(put.status, 201);
-    digest = sha256(manifest);
   });
   after(async () => {
     await server.stop();
@@ -91,7 +84,7 @@ describe("ECR replication backfill from us-east-1 to eu-west-1 (SDK v3, real ser
 
     const got = await euw1.send(new BatchGetImageCommand({ repositoryName: repo, imageIds: [{ imageTag: "v1" }] }));
     assert.equal(got.images?.[0]?.imageId?.imageDigest, digest);
-    const pulled = await fetch(`${server.endpoint}/v2/${repo}/blobs/${sha256(layer)}`, { headers: { authorization: await basicFor(euw1) } });
+    const pulled = await fetch(`${server.endpoint}/v2/${repo}/blobs/${sha256(layer)}`, { headers: { authorization: await registryAuthorization(euw1) } });
     assert.equal(pulled.status, 200);
     assert.ok(Buffer.from(await pulled.arrayBuffer()).equals(layer));
 

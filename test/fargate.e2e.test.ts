@@ -1,16 +1,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile, rmdir } from "node:fs/promises";
 import { PutClusterCapacityProvidersCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { BerthCluster, docker, type BerthAgent } from "./support/berth-cluster.js";
+import { anOpenWebGroup, aTestSubnet, eniDetail as detail, stopAwsvpcCluster, testPauseAgentEnv } from "./support/awsvpc-tasks.js";
 import { aContainer, testImage } from "./support/fixtures.js";
 import { refusal } from "./support/refusal.js";
-import { ec2 } from "./support/security-groups.js";
 import { until } from "./support/until.js";
 
-const detail = (t: Task, name: string): string | undefined => t.attachments?.[0]?.details?.find((d) => d.name === name)?.value;
 const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
 
 /**
@@ -21,8 +19,7 @@ const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
 describe("FARGATE tasks on managed capacity", () => {
   let cluster: BerthCluster;
   let pool: BerthAgent | undefined;
-  const subnet = `subnet-${randomBytes(4).toString("hex")}`;
-  const network = `berth-${subnet}`;
+  const { subnet, network } = aTestSubnet();
   // Its group lets the test process in on port 80 (the default group admits only its own members, as in a VPC).
   let awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: [] as string[], assignPublicIp: "DISABLED" as const } };
   let seedFamily = "";
@@ -32,10 +29,9 @@ describe("FARGATE tasks on managed capacity", () => {
 
   before(async () => {
     // One EC2 container instance in the cluster; the managed host is added beside it.
-    cluster = await BerthCluster.start({ name: "fargate", agentEnv: { BERTH_PAUSE_IMAGE: testImage, BERTH_PAUSE_COMMAND: "sleep 2147483647" } });
+    cluster = await BerthCluster.start({ name: "fargate", agentEnv: testPauseAgentEnv });
     pool = await cluster.addAgent({ BERTH_CAPACITY: "fargate", BERTH_AVAILABILITY_ZONE: "us-east-1b" });
-    const group = String((await ec2(cluster.server, "create-security-group", "--group-name", "web", "--description", "web")).GroupId);
-    await ec2(cluster.server, "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port", "80", "--cidr", "0.0.0.0/0");
+    const group = await anOpenWebGroup(cluster.server);
     awsvpc = { awsvpcConfiguration: { subnets: [subnet], securityGroups: [group], assignPublicIp: "DISABLED" } };
     // The seed's Fargate task definition, the test image in place of httpd.
     const seed = await cluster.server.aws(
@@ -51,12 +47,8 @@ describe("FARGATE tasks on managed capacity", () => {
     seedFamily = "hello-fargate";
   });
   after(async () => {
-    // Listed once the agents are gone, so that none is made after the listing.
-    await cluster.stop();
-    const pauses = await docker("ps", "-aq", "--filter", "label=berth.pause-of", "--filter", `label=berth.container-instance=${pool?.containerInstanceArn ?? "none"}`);
-    if (lines(pauses).length > 0) await docker("rm", "-f", ...lines(pauses)).catch(() => "");
-    const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
-    if (networks.length > 0) await docker("network", "rm", ...networks).catch(() => "");
+    // The managed host's pause containers: FARGATE tasks run there.
+    await stopAwsvpcCluster(cluster, network, pool?.containerInstanceArn);
     // Tasks still running when the agent stopped keep their cgroups: removed now that their containers are gone.
     // runc lets go of a removed container's cgroups a moment later: tried until they are gone.
     const hierarchies = await readdir("/sys/fs/cgroup");
@@ -92,7 +84,7 @@ describe("FARGATE tasks on managed capacity", () => {
     assert.equal(run!.platformVersion, "1.4.0");
     assert.equal(run!.containerInstanceArn, undefined, "a Fargate task names no container instance");
     const [task] = await cluster.waitForTasks([run!.taskArn!], (t) => t.lastStatus === "RUNNING", 30_000, "the Fargate task RUNNING");
-    const ip = detail(task!, "privateIPv4Address") ?? "";
+    const ip = detail(task!, "privateIPv4Address");
     assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
     assert.equal(task!.attachments![0]!.status, "ATTACHED");
     assert.equal(detail(task!, "subnetId"), subnet);

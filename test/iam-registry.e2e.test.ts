@@ -1,32 +1,19 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { BerthServer } from "./support/berth-server.js";
-import { awsAs, clients, policyDoc, userWithPolicies, type Creds } from "./support/iam-tools.js";
-import { RegistryTools } from "./support/registry-tools.js";
+import type { BerthServer } from "./support/berth-server.js";
+import { awsAs, policyDoc, userWithPolicies } from "./support/iam-tools.js";
+import type { RegistryTools } from "./support/registry-tools.js";
+import { pullActions, SeededRepository } from "./support/seeded-repository.js";
 
-const testImage = "berth-test:latest";
-const pullActions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"];
 const pushActions = ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"];
 
 describe("IAM on the registry: docker pull and push need ECR's actions on the repository (acceptance 3)", () => {
+  let seeded: SeededRepository;
   let server: BerthServer;
   let root: RegistryTools;
-  const toolsOf: RegistryTools[] = [];
   let account = "";
   let repoArn = "";
   let ref = "";
-
-  /** Docker logged in to the registry with a token that `creds` got from GetAuthorizationToken. */
-  async function dockerAs(creds: Creds): Promise<RegistryTools> {
-    const tools = new RegistryTools(server);
-    toolsOf.push(tools);
-    const password = await awsAs(server, creds, "ecr", "get-login-password");
-    assert.equal(password.code, 0, password.stderr);
-    const login = await tools.login(password.stdout.trim());
-    assert.equal(login.code, 0, login.stderr);
-    return tools;
-  }
 
   const user = (name: string, actions: string[]) =>
     userWithPolicies(server, name, {
@@ -35,29 +22,16 @@ describe("IAM on the registry: docker pull and push need ECR's actions on the re
     });
 
   before(async () => {
-    server = await BerthServer.start();
-    account = (await clients(server).sts.send(new GetCallerIdentityCommand({}))).Account!;
-    repoArn = `arn:aws:ecr:us-east-1:${account}:repository/team/app`;
-    const created = await server.aws("ecr", "create-repository", "--repository-name", "team/app");
-    assert.equal(created.code, 0, created.stderr);
-    root = new RegistryTools(server);
-    assert.equal((await root.login()).code, 0);
-    ref = `${root.host}/team/app:v1`;
-    await root.tag(testImage, ref);
-    const push = await root.docker(["push", ref]);
-    assert.equal(push.code, 0, push.stderr);
-    assert.equal((await root.docker(["rmi", ref])).code, 0);
+    seeded = await SeededRepository.start();
+    ({ server, root, account, repoArn, ref } = seeded);
   });
   after(async () => {
-    for (const t of toolsOf) await t.cleanUp();
-    await root.cleanUp();
-    await server.stop();
+    await seeded.stop();
   });
 
   it("a user with every pull action but ecr:BatchGetImage cannot docker pull: denied in IAM's words", async () => {
     const creds = await user("no-manifests", pullActions.filter((a) => a !== "ecr:BatchGetImage"));
-    const docker = await dockerAs(creds);
-    docker.track(ref);
+    const docker = await seeded.dockerAs(creds);
     const pull = await docker.docker(["pull", ref]);
     assert.notEqual(pull.code, 0);
     assert.match(
@@ -74,8 +48,7 @@ describe("IAM on the registry: docker pull and push need ECR's actions on the re
   });
 
   it("the pull actions let a user pull but not push; the push actions too let it push", async () => {
-    const reader = await dockerAs(await user("reader", pullActions));
-    reader.track(ref);
+    const reader = await seeded.dockerAs(await user("reader", pullActions));
     const pull = await reader.docker(["pull", ref]);
     assert.equal(pull.code, 0, pull.stderr);
 
@@ -85,7 +58,7 @@ describe("IAM on the registry: docker pull and push need ECR's actions on the re
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, new RegExp(`denied: User: arn:aws:iam::${account}:user/reader is not authorized to perform: ecr:(InitiateLayerUpload|PutImage) on resource: ${repoArn}`));
 
-    const pusher = await dockerAs(await user("pusher", [...pullActions, ...pushActions]));
+    const pusher = await seeded.dockerAs(await user("pusher", [...pullActions, ...pushActions]));
     const pushedRef = `${root.host}/team/app:from-pusher`;
     await pusher.randomImage(pushedRef, 4096);
     const pushed = await pusher.docker(["push", pushedRef]);

@@ -1,15 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
-import { elbv2, elbv2Query, first, get } from "./support/elbv2-cli.js";
-import { testImage } from "./support/fixtures.js";
+import { elbv2Query, get } from "./support/elbv2-cli.js";
 import { steadyClient } from "./support/steady-client.js";
 import { until } from "./support/until.js";
+import { aWebLoadBalancer, awsJson, registerWebOnDynamicPort, targetHealth } from "./support/web-behind-lb.js";
 
 interface CliService {
   deployments: { rolloutState: string }[];
@@ -28,18 +25,13 @@ describe("deployments of a service behind a load balancer", () => {
   let port: number;
   let tgArn: string;
   const since = Math.floor(Date.now() / 1000);
-  const aws = async (...args: string[]): Promise<Record<string, unknown>> => {
-    const r = await cluster.server.aws(...args);
-    if (r.code !== 0) throw new Error(`aws ${args.slice(0, 2).join(" ")}: ${r.stderr}`);
-    return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
-  };
+  const aws = awsJson(() => cluster.server);
   const service = async (): Promise<CliService> => ((await aws("ecs", "describe-services", "--cluster", cluster.name, "--services", "web")).services as CliService[])[0]!;
   const runningTasks = async (): Promise<CliTask[]> => {
     const arns = (await aws("ecs", "list-tasks", "--cluster", cluster.name, "--service-name", "web", "--desired-status", "RUNNING")).taskArns as string[];
     return arns.length === 0 ? [] : ((await aws("ecs", "describe-tasks", "--cluster", cluster.name, "--tasks", ...arns)).tasks as CliTask[]);
   };
-  const healthyTargets = async (): Promise<number> =>
-    ((await elbv2(cluster.server, "describe-target-health", "--target-group-arn", tgArn)).TargetHealthDescriptions as { TargetHealth: { State: string } }[]).filter((d) => d.TargetHealth.State === "healthy").length;
+  const healthyTargets = async (): Promise<number> => (await targetHealth(cluster.server, tgArn)).filter((d) => d.TargetHealth.State === "healthy").length;
   const settled = () =>
     until("one COMPLETED deployment with 4 tasks running and 4 healthy targets", async () => {
       const s = await service();
@@ -49,18 +41,8 @@ describe("deployments of a service behind a load balancer", () => {
   before(async () => {
     cluster = await BerthCluster.start({ name: "lb-deploys", agents: 1, serverArgs: ["--task-healthy-after", "1s"] });
     port = await freeBlock(1);
-    const lbArn = first(await elbv2(cluster.server, "create-load-balancer", "--name", "web-lb"), "LoadBalancers", "LoadBalancerArn");
-    tgArn = first(
-      await elbv2(cluster.server, "create-target-group", "--name", "web-tg", "--protocol", "HTTP", "--port", "80", "--health-check-path", "/",
-        "--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2", "--unhealthy-threshold-count", "2"),
-      "TargetGroups",
-      "TargetGroupArn",
-    );
-    await elbv2(cluster.server, "modify-target-group-attributes", "--target-group-arn", tgArn, "--attributes", "Key=deregistration_delay.timeout_seconds,Value=5");
-    await elbv2(cluster.server, "create-listener", "--load-balancer-arn", lbArn, "--protocol", "HTTP", "--port", String(port), "--default-actions", `Type=forward,TargetGroupArn=${tgArn}`);
-    const dir = mkdtempSync(join(tmpdir(), "berth-lb-"));
-    writeFileSync(join(dir, "td.json"), JSON.stringify({ family: "lb-deploy", containerDefinitions: [{ name: "web", image: testImage, memory: 32, portMappings: [{ containerPort: 80, hostPort: 0 }] }] }));
-    await aws("ecs", "register-task-definition", "--cli-input-json", `file://${join(dir, "td.json")}`);
+    ({ tgArn } = await aWebLoadBalancer(cluster.server, port, { targetGroupArgs: ["--unhealthy-threshold-count", "2"], deregistrationDelaySeconds: 5 }));
+    await registerWebOnDynamicPort(cluster.server, "lb-deploy");
     await aws("ecs", "create-service", "--cluster", cluster.name, "--service-name", "web", "--task-definition", "lb-deploy", "--desired-count", "4",
       "--load-balancers", `targetGroupArn=${tgArn},containerName=web,containerPort=80`);
     await settled();

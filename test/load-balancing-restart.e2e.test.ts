@@ -1,19 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthCluster } from "./support/berth-cluster.js";
-import { elbv2, first } from "./support/elbv2-cli.js";
-import { testImage } from "./support/fixtures.js";
+import { elbv2 } from "./support/elbv2-cli.js";
 import { until } from "./support/until.js";
-
-interface TargetHealthDescription {
-  Target: { Id: string; Port: number };
-  TargetHealth: { State: string; Reason?: string };
-}
+import { aWebLoadBalancer, awsJson, registerWebOnDynamicPort, targetHealth, type TargetHealthDescription } from "./support/web-behind-lb.js";
 
 /** The status of a GET through the listener, or undefined while nothing listens (the server restarting). */
 function status(port: number): Promise<number | undefined> {
@@ -36,28 +28,14 @@ describe("target health across a server restart", () => {
   let cluster: BerthCluster;
   let port: number;
   let tgArn: string;
-  const health = async (): Promise<TargetHealthDescription[]> =>
-    (await elbv2(cluster.server, "describe-target-health", "--target-group-arn", tgArn)).TargetHealthDescriptions as TargetHealthDescription[];
+  const health = (): Promise<TargetHealthDescription[]> => targetHealth(cluster.server, tgArn);
 
   before(async () => {
     cluster = await BerthCluster.start({ name: "lb-restart", agents: 1, serverArgs: ["--task-healthy-after", "1s"] });
     port = await freeBlock(1);
-    const lbArn = first(await elbv2(cluster.server, "create-load-balancer", "--name", "web-lb"), "LoadBalancers", "LoadBalancerArn");
-    tgArn = first(
-      await elbv2(cluster.server, "create-target-group", "--name", "web-tg", "--protocol", "HTTP", "--port", "80", "--health-check-path", "/",
-        "--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2"),
-      "TargetGroups",
-      "TargetGroupArn",
-    );
-    await elbv2(cluster.server, "create-listener", "--load-balancer-arn", lbArn, "--protocol", "HTTP", "--port", String(port), "--default-actions", `Type=forward,TargetGroupArn=${tgArn}`);
-    const dir = mkdtempSync(join(tmpdir(), "berth-lb-"));
-    writeFileSync(join(dir, "td.json"), JSON.stringify({ family: "lb-restart", containerDefinitions: [{ name: "web", image: testImage, memory: 32, portMappings: [{ containerPort: 80, hostPort: 0 }] }] }));
-    const aws = async (...args: string[]): Promise<void> => {
-      const r = await cluster.server.aws(...args);
-      if (r.code !== 0) throw new Error(`aws ${args.slice(0, 2).join(" ")}: ${r.stderr}`);
-    };
-    await aws("ecs", "register-task-definition", "--cli-input-json", `file://${join(dir, "td.json")}`);
-    await aws("ecs", "create-service", "--cluster", cluster.name, "--service-name", "web", "--task-definition", "lb-restart", "--desired-count", "2",
+    ({ tgArn } = await aWebLoadBalancer(cluster.server, port));
+    await registerWebOnDynamicPort(cluster.server, "lb-restart");
+    await awsJson(() => cluster.server)("ecs", "create-service", "--cluster", cluster.name, "--service-name", "web", "--task-definition", "lb-restart", "--desired-count", "2",
       "--load-balancers", `targetGroupArn=${tgArn},containerName=web,containerPort=80`);
     await until("2 healthy targets", async () => {
       const hs = await health();

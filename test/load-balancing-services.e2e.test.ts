@@ -1,23 +1,16 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthCluster } from "./support/berth-cluster.js";
 import { elbv2, elbv2Error, first, get } from "./support/elbv2-cli.js";
-import { testImage } from "./support/fixtures.js";
 import { until } from "./support/until.js";
+import { aWebLoadBalancer, awsJson, registerWebOnDynamicPort, targetHealth, type TargetHealthDescription } from "./support/web-behind-lb.js";
 
 interface CliTask {
   taskArn: string;
   lastStatus: string;
   desiredStatus: string;
   containers: { networkBindings?: { hostPort: number; containerPort: number }[] }[];
-}
-interface TargetHealthDescription {
-  Target: { Id: string; Port: number };
-  TargetHealth: { State: string; Reason?: string };
 }
 
 /**
@@ -28,18 +21,13 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
   let cluster: BerthCluster;
   let port: number;
   let tgArn: string;
-  const aws = async (...args: string[]): Promise<Record<string, unknown>> => {
-    const r = await cluster.server.aws(...args);
-    if (r.code !== 0) throw new Error(`aws ${args.slice(0, 2).join(" ")}: ${r.stderr}`);
-    return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
-  };
+  const aws = awsJson(() => cluster.server);
   const tasks = async (desired = "RUNNING"): Promise<CliTask[]> => {
     const arns = (await aws("ecs", "list-tasks", "--cluster", cluster.name, "--service-name", "web", "--desired-status", desired)).taskArns as string[];
     if (arns.length === 0) return [];
     return (await aws("ecs", "describe-tasks", "--cluster", cluster.name, "--tasks", ...arns)).tasks as CliTask[];
   };
-  const health = async (): Promise<TargetHealthDescription[]> =>
-    (await elbv2(cluster.server, "describe-target-health", "--target-group-arn", tgArn)).TargetHealthDescriptions as TargetHealthDescription[];
+  const health = (): Promise<TargetHealthDescription[]> => targetHealth(cluster.server, tgArn);
   const events = async (): Promise<string[]> =>
     ((await aws("ecs", "describe-services", "--cluster", cluster.name, "--services", "web")).services as { events: { message: string }[] }[])[0]!.events.map((e) => e.message);
 
@@ -50,15 +38,7 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
   after(() => cluster.stop());
 
   it("creates the load balancer, a target group (HTTP, health check /) and a listener on a free port", async () => {
-    const lbArn = first(await elbv2(cluster.server, "create-load-balancer", "--name", "web-lb", "--subnets", "subnet-a"), "LoadBalancers", "LoadBalancerArn");
-    tgArn = first(
-      await elbv2(cluster.server, "create-target-group", "--name", "web-tg", "--protocol", "HTTP", "--port", "80", "--vpc-id", "vpc-1", "--health-check-path", "/",
-        "--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2"),
-      "TargetGroups",
-      "TargetGroupArn",
-    );
-    await elbv2(cluster.server, "modify-target-group-attributes", "--target-group-arn", tgArn, "--attributes", "Key=deregistration_delay.timeout_seconds,Value=10");
-    await elbv2(cluster.server, "create-listener", "--load-balancer-arn", lbArn, "--protocol", "HTTP", "--port", String(port), "--default-actions", `Type=forward,TargetGroupArn=${tgArn}`);
+    ({ tgArn } = await aWebLoadBalancer(cluster.server, port, { loadBalancerArgs: ["--subnets", "subnet-a"], targetGroupArgs: ["--vpc-id", "vpc-1"], deregistrationDelaySeconds: 10 }));
   });
 
   it("refuses a service naming a container port the task definition does not map, with ECS's message", async () => {
@@ -160,14 +140,10 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
 
   /** The test image's web server, answering with the task metadata (v4) of its own task: its task ARN. */
   async function registerWeb(): Promise<string> {
-    const dir = mkdtempSync(join(tmpdir(), "berth-lb-"));
-    const file = join(dir, "td.json");
     const script =
       'until wget -qO /www/index.html "$ECS_CONTAINER_METADATA_URI_V4/task"; do sleep 1; done; ' +
       "mkdir -p /www/a /www/b && cp /www/index.html /www/a/ && cp /www/index.html /www/b/; exec serve";
-    writeFileSync(file, JSON.stringify({ family: "lb-web", containerDefinitions: [{ name: "web", image: testImage, memory: 32, command: ["sh", "-c", script], portMappings: [{ containerPort: 80, hostPort: 0 }] }] }));
-    const td = (await aws("ecs", "register-task-definition", "--cli-input-json", `file://${file}`)).taskDefinition as { taskDefinitionArn: string };
-    return td.taskDefinitionArn;
+    return registerWebOnDynamicPort(cluster.server, "lb-web", ["sh", "-c", script]);
   }
 });
 

@@ -1,15 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
+import { RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
-import { aContainer } from "./support/fixtures.js";
+import { aLocalhostPair, aTestSubnet, eniDetail as detail, stopAwsvpcCluster, testPauseAgentEnv } from "./support/awsvpc-tasks.js";
 import { refusal } from "./support/refusal.js";
 import { containerReaches, ec2, ec2Error, hostReaches, berthRules } from "./support/security-groups.js";
 import { until } from "./support/until.js";
-
-const detail = (t: Task, name: string): string => t.attachments?.[0]?.details?.find((d) => d.name === name)?.value ?? "";
-const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
 
 /**
  * Security groups on a real agent: two awsvpc tasks in different groups, the rules between them
@@ -17,8 +14,7 @@ const lines = (s: string): string[] => s.split("\n").filter((l) => l !== "");
  */
 describe("security groups enforced between awsvpc tasks and from the host", () => {
   let cluster: BerthCluster;
-  const subnet = `subnet-${randomBytes(4).toString("hex")}`;
-  const network = `berth-${subnet}`;
+  const { subnet, network } = aTestSubnet();
   let family = "";
   let rulesBefore: string[] = [];
   const group = async (name: string): Promise<string> => String((await ec2(cluster.server, "create-security-group", "--group-name", name, "--description", `${name} tier`)).GroupId);
@@ -32,27 +28,11 @@ describe("security groups enforced between awsvpc tasks and from the host", () =
 
   before(async () => {
     rulesBefore = await berthRules();
-    cluster = await BerthCluster.start({ name: "secgroups", agentEnv: { BERTH_PAUSE_IMAGE: "berth-test:latest", BERTH_PAUSE_COMMAND: "sleep 2147483647" } });
-    family = await cluster.register({
-      family: "sg-pair",
-      networkMode: "awsvpc",
-      containerDefinitions: [
-        aContainer({ name: "web", portMappings: [{ containerPort: 80 }] }),
-        // Reaches web on localhost, whatever the groups allow: exits 0 once it has the page.
-        aContainer({
-          name: "client",
-          essential: false,
-          command: ["sh", "-c", "for i in $(seq 100); do wget -q -O - http://127.0.0.1:80/ | grep -q 'berth-test ok' && exit 0; sleep 0.1; done; exit 1"],
-        }),
-      ],
-    });
+    cluster = await BerthCluster.start({ name: "secgroups", agentEnv: testPauseAgentEnv });
+    family = await cluster.register(aLocalhostPair("sg-pair"));
   });
   after(async () => {
-    const pauses = await docker("ps", "-aq", "--filter", "label=berth.pause-of", "--filter", `label=berth.container-instance=${cluster.agents[0]?.containerInstanceArn ?? "none"}`);
-    await cluster.stop();
-    if (lines(pauses).length > 0) await docker("rm", "-f", ...lines(pauses)).catch(() => "");
-    const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
-    if (networks.length > 0) await docker("network", "rm", ...networks);
+    await stopAwsvpcCluster(cluster, network);
     assert.deepEqual(await berthRules(), rulesBefore, "the agent removed its chain and jumps when it stopped");
   });
 

@@ -1,11 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
 import { pino } from "pino";
-import { digestOf } from "./digest.js";
 import { startRegistryMaintenance } from "./maintenance.js";
-import { mediaTypes } from "./manifest.js";
-import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "./testing.js";
+import { aBlob, pushOneLayerImage, startTestRegistry, type TestRegistry } from "./testing.js";
 
 const untaggedBeyondOne = JSON.stringify({
   rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 1 }, action: { type: "expire" } }],
@@ -20,19 +17,21 @@ describe("registry maintenance", () => {
 
   /** Pushes an untagged one-layer image; returns its manifest and layer digests. */
   async function pushUntagged(repo: string, seed: string): Promise<{ manifest: string; layer: string }> {
-    const config = aBlob(`config ${seed}`);
-    const layer = aBlob(`layer ${seed}`);
-    for (const b of [config, layer]) {
-      const u = await t.registry.blobs.startUpload(repo);
-      assert.ok((await t.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]))).ok);
-      await t.registry.linkUploadedBlob(repo, b.digest);
-    }
-    const content = anImageManifest(config, [layer]);
-    const r = await t.registry.pushManifest({ repository: repo, reference: digestOf(content), content, contentType: mediaTypes.dockerManifest });
-    assert.ok(r.ok);
+    const manifest = await pushOneLayerImage(t.registry, repo, seed);
     t.clock.now += 1000;
-    return { manifest: digestOf(content), layer: layer.digest };
+    return { manifest, layer: aBlob(`layer ${seed}`).digest };
   }
+
+  /** The maintenance loop over the test registry, on its clock, collecting unreferenced blobs at once, its timer an hour away (only `runNow` runs it in a test). */
+  const aMaintenanceLoop = () =>
+    startRegistryMaintenance({
+      registry: t.registry,
+      registryId: "000000000000",
+      intervalMs: 3_600_000,
+      gc: { blobGraceMs: 0 },
+      now: () => t.clock.now,
+      logger: pino({ level: "silent" }),
+    });
 
   it("applies each repository's lifecycle policy, then frees the expired images' blobs; a bad policy is skipped", async () => {
     await t.createRepository("app");
@@ -44,14 +43,7 @@ describe("registry maintenance", () => {
     await t.registry.metadata.setLifecyclePolicy("app", untaggedBeyondOne);
     await t.registry.metadata.setLifecyclePolicy("broken", "{not json");
 
-    const loop = startRegistryMaintenance({
-      registry: t.registry,
-      registryId: "000000000000",
-      intervalMs: 3_600_000,
-      gc: { blobGraceMs: 0 },
-      now: () => t.clock.now,
-      logger: pino({ level: "silent" }),
-    });
+    const loop = aMaintenanceLoop();
     try {
       const report = await loop.runNow();
       assert.deepEqual(report.expired, { app: 2 });
@@ -70,14 +62,7 @@ describe("registry maintenance", () => {
   });
 
   it("joins a run in progress instead of starting a second one", async () => {
-    const loop = startRegistryMaintenance({
-      registry: t.registry,
-      registryId: "000000000000",
-      intervalMs: 3_600_000,
-      gc: { blobGraceMs: 0 },
-      now: () => t.clock.now,
-      logger: pino({ level: "silent" }),
-    });
+    const loop = aMaintenanceLoop();
     const a = loop.runNow();
     assert.equal(loop.runNow(), a);
     await a;

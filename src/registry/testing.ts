@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobStore } from "./blob-store.js";
@@ -91,4 +92,29 @@ export function anImageManifest(config: { bytes: Buffer; digest: string }, layer
       layers: layers.map((l) => ({ mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", size: l.bytes.length, digest: l.digest })),
     }),
   );
+}
+
+/** Uploads `blobs` into `repository` and links them there, as a client's blob uploads would; throws if one is refused. */
+export async function uploadBlobs(registry: Registry, repository: string, blobs: readonly { bytes: Buffer; digest: string }[]): Promise<void> {
+  for (const b of blobs) {
+    const u = await registry.blobs.startUpload(repository);
+    const done = await registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]));
+    if (!done.ok) throw new Error(`upload of ${b.digest} to ${repository} refused: ${JSON.stringify(done)}`);
+    await registry.linkUploadedBlob(repository, b.digest);
+  }
+}
+
+/**
+ * Pushes a one-layer image, distinct per `seed` (config `config <seed>`, layer `layer <seed>`), into
+ * the existing `repository` as the distribution API would: blobs, then the manifest under `tag`, or
+ * untagged (by its digest) when absent. Returns the manifest's digest; throws if the push is refused.
+ */
+export async function pushOneLayerImage(registry: Registry, repository: string, seed: string, tag?: string): Promise<string> {
+  const config = aBlob(`config ${seed}`);
+  const layer = aBlob(`layer ${seed}`);
+  await uploadBlobs(registry, repository, [config, layer]);
+  const content = anImageManifest(config, [layer]);
+  const r = await registry.pushManifest({ repository, reference: tag ?? digestOf(content), content, contentType: mediaTypes.dockerManifest });
+  if (!r.ok) throw new Error(`push to ${repository} refused: ${r.reason}`);
+  return r.digest;
 }

@@ -1,11 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
 import { AwsError } from "../../errors/catalog.js";
 import { checkPassword } from "../../registry/auth-token.js";
-import { digestOf } from "../../registry/digest.js";
 import { mediaTypes } from "../../registry/manifest.js";
-import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "../../registry/testing.js";
+import { pushOneLayerImage, startTestRegistry, type TestRegistry } from "../../registry/testing.js";
 import type { JsonService } from "../aws-json/service.js";
 import { validateShape } from "../aws-json/validate-shape.js";
 import { ecrService } from "./service.js";
@@ -35,20 +33,7 @@ async function rejectsWith(p: Promise<unknown>, code: string, message?: RegExp):
 }
 
 /** Pushes a one-layer image (distinct per `seed`) into `repo` as the distribution API would. */
-async function pushImage(repo: string, seed: string, tag?: string): Promise<string> {
-  const config = aBlob(`config ${seed}`);
-  const layer = aBlob(`layer ${seed}`);
-  for (const b of [config, layer]) {
-    const u = await reg.registry.blobs.startUpload(repo);
-    const done = await reg.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]));
-    assert.ok(done.ok);
-    await reg.registry.linkUploadedBlob(repo, b.digest);
-  }
-  const content = anImageManifest(config, [layer]);
-  const r = await reg.registry.pushManifest({ repository: repo, reference: tag ?? digestOf(content), content, contentType: mediaTypes.dockerManifest });
-  if (!r.ok) throw new Error(`push failed: ${r.reason}`);
-  return r.digest;
-}
+const pushImage = (repo: string, seed: string, tag?: string): Promise<string> => pushOneLayerImage(reg.registry, repo, seed, tag);
 
 before(async () => {
   reg = await startTestRegistry();

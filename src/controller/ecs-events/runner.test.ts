@@ -1,16 +1,11 @@
 import { describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import type { TaskRecord } from "../../domain/task.js";
-import { PlacementIndex } from "../../planner/placement-index.js";
-import { Planner } from "../../planner/planner.js";
 import type { EventRuleRecord } from "../../state/event-rule-records.js";
-import { SqliteStore } from "../../state/sqlite/sqlite-store.js";
-import { aCluster, aContainerInstance, aTask, aTaskDefinition } from "../../state/store-builders.js";
+import { aTask } from "../../state/store-builders.js";
 import type { Store } from "../../state/store.js";
+import { aStoreFileWorld } from "../../../test/support/store-file-world.js";
 import { until } from "../../../test/support/until.js";
 import { EcsEventRunner } from "./runner.js";
 
@@ -36,30 +31,11 @@ const stopped = (t: TaskRecord, stopCode: "EssentialContainerExited" | "UserInit
 
 /** A store file with cluster `c`, one instance and `app:1`; `server` opens a runner (a server) on it. */
 async function aWorld(t: TestContext) {
-  const dir = mkdtempSync(join(tmpdir(), "berth-ecs-events-"));
-  const path = join(dir, "berth.db");
-  const open: Array<{ store: Store; index: PlacementIndex; runner: EcsEventRunner }> = [];
-  const server = (store = new SqliteStore({ path })) => {
-    const index = new PlacementIndex(store, (err) => assert.fail(String(err)));
-    const runner = new EcsEventRunner({ store, planner: new Planner(index, () => 0.5), partition, logger: pino({ level: "silent" }), now: () => 1_000 });
-    open.push({ store, index, runner });
-    return { store, runner };
-  };
-  const first = server();
-  await first.store.write(async (tx) => {
-    await tx.clusters.put(aCluster("c"));
-    await tx.taskDefinitions.put(aTaskDefinition("app", 1, "ACTIVE"));
-    await tx.containerInstances.put(aContainerInstance("c", "i0", { registered: { cpu: 4096, memory: 8192, reservedTcp: [], reservedUdp: [] } }));
-  });
-  t.after(async () => {
-    for (const o of open) {
-      await o.runner.stop();
-      o.index.close();
-      await o.store.close().catch(() => undefined);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const started = (store: Store, rule: string) => store.read(async (tx) => (await tx.tasks.list({ cluster: "c", startedBy: `events-rule/${rule}`, limit: 100 })).items);
+  const { server, first, startedByRule: started } = await aStoreFileWorld(
+    t,
+    "berth-ecs-events-",
+    (store, planner) => new EcsEventRunner({ store, planner, partition, logger: pino({ level: "silent" }), now: () => 1_000 }),
+  );
   /** Resolves once the runner has read every change committed so far. */
   const caughtUp = async (store: Store) => {
     const head = await store.changes.head();

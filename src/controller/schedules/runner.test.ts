@@ -1,18 +1,12 @@
 import { describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import { nextDue } from "../../domain/schedules/rule-schedule.js";
 import { timed } from "../../domain/schedules/schedule-timing.js";
-import { PlacementIndex } from "../../planner/placement-index.js";
-import { Planner } from "../../planner/planner.js";
 import type { EventRuleRecord } from "../../state/event-rule-records.js";
 import type { ScheduleRecord } from "../../state/schedule-records.js";
-import { SqliteStore } from "../../state/sqlite/sqlite-store.js";
-import { aCluster, aContainerInstance, aTaskDefinition } from "../../state/store-builders.js";
 import type { Store } from "../../state/store.js";
+import { aStoreFileWorld } from "../../../test/support/store-file-world.js";
 import { ScheduleRunner } from "./runner.js";
 
 const t0 = Date.parse("2026-11-29T05:00:00Z");
@@ -36,32 +30,13 @@ function aScheduledRule(name: string, taskDefinition: string, count = 1): EventR
 
 /** A store file with cluster `c`, one instance and `app:1`; `open` gives a runner (a server) on it, with a clock the test moves. */
 async function aWorld(t: TestContext) {
-  const dir = mkdtempSync(join(tmpdir(), "berth-schedules-"));
-  const path = join(dir, "berth.db");
   const clock = { now: t0 };
-  const open: Array<{ store: Store; index: PlacementIndex; runner: ScheduleRunner }> = [];
-  const server = (store = new SqliteStore({ path })) => {
-    const index = new PlacementIndex(store, (err) => assert.fail(String(err)));
+  const { server, first, startedByRule: tasksOf } = await aStoreFileWorld(
+    t,
+    "berth-schedules-",
     // The test ticks by hand: the runner's own timer never fires during it.
-    const runner = new ScheduleRunner({ store, planner: new Planner(index, () => 0.5), partition, logger: pino({ level: "silent" }), now: () => clock.now, tickMs: 3_600_000, firstRunAfterMs: 3_600_000 });
-    open.push({ store, index, runner });
-    return { store, runner };
-  };
-  const first = server();
-  await first.store.write(async (tx) => {
-    await tx.clusters.put(aCluster("c"));
-    await tx.taskDefinitions.put(aTaskDefinition("app", 1, "ACTIVE"));
-    await tx.containerInstances.put(aContainerInstance("c", "i0", { registered: { cpu: 4096, memory: 8192, reservedTcp: [], reservedUdp: [] } }));
-  });
-  t.after(async () => {
-    for (const o of open) {
-      await o.runner.stop();
-      o.index.close();
-      await o.store.close().catch(() => undefined);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const tasksOf = (store: Store, rule: string) => store.read(async (tx) => (await tx.tasks.list({ cluster: "c", startedBy: `events-rule/${rule}`, limit: 100 })).items);
+    (store, planner) => new ScheduleRunner({ store, planner, partition, logger: pino({ level: "silent" }), now: () => clock.now, tickMs: 3_600_000, firstRunAfterMs: 3_600_000 }),
+  );
   return { clock, server, first, tasksOf };
 }
 

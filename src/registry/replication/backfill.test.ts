@@ -1,8 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
-import { mediaTypes } from "../manifest.js";
-import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "../testing.js";
+import { pushOneLayerImage, startTestRegistry, type TestRegistry } from "../testing.js";
 import { until } from "../../../test/support/until.js";
 import { Backfills, type BackfillCopier } from "./backfill.js";
 import { checkReplication } from "./config.js";
@@ -39,21 +37,12 @@ describe("replication backfills", () => {
   const digests: Record<string, string> = {};
 
   async function push(repo: string, seed: string, tag: string): Promise<void> {
-    if ((await source.registry.metadata.getRepository(repo)) === undefined) await source.createRepository(repo);
-    const config = aBlob(`config ${seed}`);
-    const layer = aBlob(`layer ${seed}`);
-    for (const b of [config, layer]) {
-      const u = await source.registry.blobs.startUpload(repo);
-      assert.ok((await source.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]))).ok);
-      await source.registry.linkUploadedBlob(repo, b.digest);
-    }
-    const r = await source.registry.pushManifest({ repository: repo, reference: tag, content: anImageManifest(config, [layer]), contentType: mediaTypes.dockerManifest });
-    assert.ok(r.ok);
-    digests[seed] = r.digest;
+    digests[seed] = await pushOneLayerImage(source.registry, repo, seed, tag);
   }
 
   before(async () => {
     source = await startTestRegistry();
+    for (const repo of ["team/a", "bad/b", "other"]) await source.createRepository(repo);
     await push("team/a", "a1", "v1");
     await push("team/a", "a2", "v2");
     await push("bad/b", "b1", "v1");

@@ -1,12 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { pino } from "pino";
 import { AwsError } from "../../errors/catalog.js";
 import { putImage } from "../ecr-image-writes.js";
-import { mediaTypes } from "../manifest.js";
-import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "../testing.js";
+import { aBlob, anImageManifest, pushOneLayerImage, startTestRegistry, uploadBlobs, type TestRegistry } from "../testing.js";
 import { checkReplication, destinationsFor, parseStoredReplication, storedReplication, toEcrReplication } from "./config.js";
 import { Replicator } from "./replicator.js";
 import { templateFor, type CreationTemplate } from "../creation-templates.js";
@@ -69,16 +67,7 @@ describe("Replicator", () => {
 
   async function push(repo: string, seed: string, tag: string): Promise<string> {
     if ((await source.registry.metadata.getRepository(repo)) === undefined) await source.createRepository(repo);
-    const config = aBlob(`config ${seed}`);
-    const layer = aBlob(`layer ${seed}`);
-    for (const b of [config, layer]) {
-      const u = await source.registry.blobs.startUpload(repo);
-      assert.ok((await source.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]))).ok);
-      await source.registry.linkUploadedBlob(repo, b.digest);
-    }
-    const r = await source.registry.pushManifest({ repository: repo, reference: tag, content: anImageManifest(config, [layer]), contentType: mediaTypes.dockerManifest });
-    assert.ok(r.ok);
-    return r.digest;
+    return pushOneLayerImage(source.registry, repo, seed, tag);
   }
 
   it("copies a pushed image with its tags and layers into the destination, creating the repository; other repositories stay", async () => {
@@ -100,11 +89,7 @@ describe("Replicator", () => {
     await source.createRepository("repl/api");
     const config = aBlob("config api");
     const layer = aBlob("layer api");
-    for (const b of [config, layer]) {
-      const u = await source.registry.blobs.startUpload("repl/api");
-      assert.ok((await source.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]))).ok);
-      await source.registry.linkUploadedBlob("repl/api", b.digest);
-    }
+    await uploadBlobs(source.registry, "repl/api", [config, layer]);
     const image = await putImage(source.registry, { registryId: home.accountId, repositoryName: "repl/api" }, { imageManifest: anImageManifest(config, [layer]).toString("utf8"), imageTag: "api" });
     await api.close();
     assert.deepEqual((await target.registry.metadata.getManifest("repl/api", { tag: "api" }))?.digest, image.imageId.imageDigest);
