@@ -208,6 +208,11 @@ export class BerthAgent {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** The agent process's id, for reading its resource use. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Sends a signal without waiting (SIGSTOP / SIGCONT: a hung agent and its recovery). */
   signal(signal: NodeJS.Signals): void {
     if (this.running) this.child?.kill(signal);

@@ -1,0 +1,164 @@
+/**
+ * Berth against Docker Swarm on the machine's real Docker Engine, in one run (`npm run bench:swarm`):
+ * a real `berth server` with one real `berth agent` on this host, and a single-node swarm on the same
+ * engine, driven and polled by the same code (bench/support/orchestrator.ts), rounds alternated.
+ *
+ * Figures, each the median of ROUNDS:
+ *  (a) a service of REPLICAS from 0 until all RUNNING as reported (Berth: DescribeServices'
+ *      runningCount; Swarm: the service's ServiceStatus.RunningTasks);
+ *  (b) KILL of its containers `docker kill`ed until REPLICAS tasks RUNNING again on none of them
+ *      (Berth: ListTasks + DescribeTasks; Swarm: GET /tasks, desired state running);
+ *  (c) a rolling update of all of them, new ones first (Berth: a new task definition revision at
+ *      100/200 with `--task-healthy-after 0s`; Swarm: `--update-parallelism REPLICAS
+ *      --update-order start-first --update-monitor 0s`), until one deployment of the new revision
+ *      is COMPLETED / the update is "completed", with REPLICAS RUNNING;
+ *  (d) during each: user+system CPU seconds of Berth's processes (server + agent) and of the engine
+ *      (dockerd + containerd, where Swarm's orchestration runs), and the 1-minute load average.
+ *
+ * Same image (berth-test), command (`sleep` under an init), memory limit and stop grace on both
+ * sides. PULL=none (default) gives both their no-registry path (Berth's agent
+ * ECS_IMAGE_PULL_BEHAVIOR=prefer-cached; Swarm the image by ID with --no-resolve-image);
+ * PULL=default gives both the image by tag with their default pull behaviour (with no registry
+ * reachable, each task start then makes a failing pull). POLL_MS (100) is both sides' polling
+ * interval; WARMUP=0 skips the untimed warm-up round of 5 replicas.
+ *
+ * The engine is put into swarm mode only if it is in none, and then left again at the end (also on
+ * failure or Ctrl-C); only containers and services this run labelled are removed.
+ */
+import { loadavg } from "node:os";
+import { docker } from "../test/support/berth-cluster.js";
+import { until } from "../test/support/until.js";
+import { BerthOrchestrator } from "./support/berth-orchestrator.js";
+import { machineLine } from "./support/bench-cluster.js";
+import { enginePids, summedCpuSeconds } from "./support/engine-cpu.js";
+import { loadAverage } from "./support/measure.js";
+import type { Orchestrator } from "./support/orchestrator.js";
+import { SwarmOrchestrator } from "./support/swarm-orchestrator.js";
+
+const rounds = Number(process.env.ROUNDS ?? 3);
+const replicas = Number(process.env.REPLICAS ?? 50);
+const killCount = Number(process.env.KILL ?? 10);
+const pollMs = Number(process.env.POLL_MS ?? 100);
+const pull = process.env.PULL ?? "none";
+const warmup = process.env.WARMUP !== "0";
+if (pull !== "none" && pull !== "default") throw new Error(`PULL must be none or default, not ${pull}`);
+
+interface Figure {
+  readonly seconds: number;
+  /** CPU seconds of the orchestrator's own processes (0 for Swarm: it runs inside dockerd). */
+  readonly ownCpu: number;
+  /** CPU seconds of dockerd + containerd. */
+  readonly engineCpu: number;
+  /** The 1-minute load average at the end. */
+  readonly load: number;
+}
+const figureNames = ["create", "kill", "update"] as const;
+type FigureName = (typeof figureNames)[number];
+
+/** Runs `action`, then polls `done` every POLL_MS; the clock and the CPU counters span both. */
+async function measure(side: Orchestrator, what: string, action: () => Promise<unknown>, done: () => Promise<boolean>): Promise<Figure> {
+  const own = side.pids();
+  const engine = enginePids();
+  const own0 = summedCpuSeconds(own);
+  const engine0 = summedCpuSeconds(engine);
+  const t0 = performance.now();
+  await action();
+  await until(what, async () => ((await done()) ? true : undefined), { timeoutMs: 300_000, everyMs: pollMs });
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, ownCpu: summedCpuSeconds(own) - own0, engineCpu: summedCpuSeconds(engine) - engine0, load: loadavg()[0]! };
+}
+
+async function round(side: Orchestrator, r: number, size: number): Promise<Record<FigureName, Figure>> {
+  await side.prepareCreate(r);
+  const create = await measure(side, `${side.name}: ${size} RUNNING`, () => side.create(r, size), () => side.allRunning(size));
+  const running = await side.runningContainers();
+  if (running.length !== size) throw new Error(`${side.name}: ${running.length} containers running, expected ${size}`);
+  const victims = [...running].sort(() => Math.random() - 0.5).slice(0, Math.min(killCount, size));
+  const killed = new Set(victims);
+  const kill = await measure(side, `${side.name}: ${victims.length} killed replaced`, () => docker("kill", ...victims), () => side.replaced(killed, size));
+  const revision = r * 100 + 1;
+  await side.prepareUpdate(revision);
+  const update = await measure(side, `${side.name}: rolling update`, () => side.update(revision), () => side.updated(revision, size));
+  await side.remove();
+  return { create, kill, update };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const opened: Orchestrator[] = [];
+let closing: Promise<void> | undefined;
+const closeAll = (): Promise<void> =>
+  (closing ??= (async () => {
+    for (const side of opened.reverse()) {
+      await side.close().catch((err: unknown) => console.error(`cleanup of ${side.name} failed:`, err));
+    }
+  })());
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: cleaning up…`);
+    void closeAll().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<void> {
+  const berth = await BerthOrchestrator.start({ pullBehavior: pull === "none" ? "prefer-cached" : "default" });
+  opened.push(berth);
+  let swarm: SwarmOrchestrator;
+  try {
+    swarm = await SwarmOrchestrator.start({ byId: pull === "none" });
+  } catch (err) {
+    throw new Error(`Docker Swarm could not be started on this engine: ${(err as Error).message}`);
+  }
+  opened.push(swarm);
+  console.error(`swarm: ${swarm.initialisedSwarm ? "initialised by this run (left at the end)" : "already active (left as it was)"}`);
+  const load0 = loadAverage();
+  if (warmup) {
+    for (const side of [berth, swarm]) await round(side, 0, 5);
+  }
+  const results: Record<string, Array<Record<FigureName, Figure>>> = { Berth: [], Swarm: [] };
+  for (let r = 1; r <= rounds; r++) {
+    const order = r % 2 === 1 ? [berth, swarm] : [swarm, berth];
+    for (const side of order) {
+      const result = await round(side, r, replicas);
+      results[side.name]!.push(result);
+      console.error(`round ${r} ${side.name}: ${figureNames.map((f) => `${f} ${result[f].seconds.toFixed(2)} s (CPU own ${result[f].ownCpu.toFixed(2)} + engine ${result[f].engineCpu.toFixed(2)} s)`).join("; ")}; load ${loadAverage()}`);
+    }
+  }
+  const med = (side: string, f: FigureName, k: keyof Figure) => median(results[side]!.map((x) => x[f][k]));
+  const labels: Record<FigureName, string> = {
+    create: `(a) service of ${replicas}, 0 → all RUNNING`,
+    kill: `(b) ${killCount} of ${replicas} containers killed → ${replicas} RUNNING again`,
+    update: `(c) rolling update of ${replicas}, all at once, new first`,
+  };
+  console.log(`## Berth vs Docker Swarm on real Docker (${machineLine()}; load average before ${load0}, after ${loadAverage()})`);
+  console.log(`${rounds} rounds, alternated; medians; PULL=${pull}; polled every ${pollMs} ms; image berth-test, \`sleep\` under an init, 32 MiB`);
+  console.log("");
+  console.log("| figure | Berth s | Swarm s | Berth / Swarm | Berth CPU s: server+agent + engine = total | Swarm CPU s (engine) | Berth / Swarm CPU | 1-min load at the end (Berth; Swarm) |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const f of figureNames) {
+    const bs = med("Berth", f, "seconds");
+    const ss = med("Swarm", f, "seconds");
+    const own = med("Berth", f, "ownCpu");
+    const eng = med("Berth", f, "engineCpu");
+    const total = median(results.Berth!.map((x) => x[f].ownCpu + x[f].engineCpu));
+    const swarmCpu = median(results.Swarm!.map((x) => x[f].ownCpu + x[f].engineCpu));
+    console.log(
+      `| ${labels[f]} | ${bs.toFixed(2)} | ${ss.toFixed(2)} | ${(bs / ss).toFixed(2)} | ${own.toFixed(2)} + ${eng.toFixed(2)} = ${total.toFixed(2)} | ${swarmCpu.toFixed(2)} | ${(total / swarmCpu).toFixed(2)} | ${med("Berth", f, "load").toFixed(2)}; ${med("Swarm", f, "load").toFixed(2)} |`,
+    );
+  }
+  console.log("");
+  console.log("Every round (seconds):");
+  for (const side of ["Berth", "Swarm"]) {
+    console.log(`- ${side}: ${figureNames.map((f) => `${f} ${results[side]!.map((x) => x[f].seconds.toFixed(2)).join(", ")}`).join("; ")}`);
+  }
+}
+
+try {
+  await main();
+} finally {
+  await closeAll();
+}
