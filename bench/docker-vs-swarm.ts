@@ -12,6 +12,7 @@
  *      100/200 with `--task-healthy-after 0s`; Swarm: `--update-parallelism REPLICAS
  *      --update-order start-first --update-monitor 0s`), until one deployment of the new revision
  *      is COMPLETED / the update is "completed", with REPLICAS RUNNING;
+ *  idle: IDLE_SECONDS (10) with the REPLICAS running, not polled, between (a) and (b);
  *  (d) during each: user+system CPU seconds of Berth's processes (server + agent) and of the engine
  *      (dockerd + containerd, where Swarm's orchestration runs), and the 1-minute load average.
  *
@@ -20,7 +21,8 @@
  * ECS_IMAGE_PULL_BEHAVIOR=prefer-cached; Swarm the image by ID with --no-resolve-image);
  * PULL=default gives both the image by tag with their default pull behaviour (with no registry
  * reachable, each task start then makes a failing pull). POLL_MS (100) is both sides' polling
- * interval; WARMUP=0 skips the untimed warm-up round of 5 replicas.
+ * interval; WARMUP=0 skips the untimed warm-up round of 5 replicas; SIDES=berth runs Berth alone and
+ * BERTH_NODE_ARGS gives its server and agent Node flags (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  *
  * The engine is put into swarm mode only if it is in none, and then left again at the end (also on
  * failure or Ctrl-C); only containers and services this run labelled are removed.
@@ -41,36 +43,44 @@ const killCount = Number(process.env.KILL ?? 10);
 const pollMs = Number(process.env.POLL_MS ?? 100);
 const pull = process.env.PULL ?? "none";
 const warmup = process.env.WARMUP !== "0";
+const idleSeconds = Number(process.env.IDLE_SECONDS ?? 10);
+/** SIDES=berth runs Berth alone (for profiling it: no table then, only the rounds). */
+const sides = (process.env.SIDES ?? "berth,swarm").split(",").map((s) => s.trim());
 if (pull !== "none" && pull !== "default") throw new Error(`PULL must be none or default, not ${pull}`);
 
 interface Figure {
   readonly seconds: number;
   /** CPU seconds of the orchestrator's own processes (0 for Swarm: it runs inside dockerd). */
   readonly ownCpu: number;
+  /** The same per process, in the order of `pids()` (Berth: server, agent). */
+  readonly ownEach: readonly number[];
   /** CPU seconds of dockerd + containerd. */
   readonly engineCpu: number;
   /** The 1-minute load average at the end. */
   readonly load: number;
 }
-const figureNames = ["create", "kill", "update"] as const;
+const figureNames = ["create", "idle", "kill", "update"] as const;
 type FigureName = (typeof figureNames)[number];
 
 /** Runs `action`, then polls `done` every POLL_MS; the clock and the CPU counters span both. */
 async function measure(side: Orchestrator, what: string, action: () => Promise<unknown>, done: () => Promise<boolean>): Promise<Figure> {
   const own = side.pids();
   const engine = enginePids();
-  const own0 = summedCpuSeconds(own);
+  const own0 = own.map((p) => summedCpuSeconds([p]));
   const engine0 = summedCpuSeconds(engine);
   const t0 = performance.now();
   await action();
   await until(what, async () => ((await done()) ? true : undefined), { timeoutMs: 300_000, everyMs: pollMs });
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, ownCpu: summedCpuSeconds(own) - own0, engineCpu: summedCpuSeconds(engine) - engine0, load: loadavg()[0]! };
+  const ownEach = own.map((p, i) => summedCpuSeconds([p]) - own0[i]!);
+  return { seconds, ownCpu: ownEach.reduce((a, b) => a + b, 0), ownEach, engineCpu: summedCpuSeconds(engine) - engine0, load: loadavg()[0]! };
 }
 
 async function round(side: Orchestrator, r: number, size: number): Promise<Record<FigureName, Figure>> {
   await side.prepareCreate(r);
   const create = await measure(side, `${side.name}: ${size} RUNNING`, () => side.create(r, size), () => side.allRunning(size));
+  const idleUntil = performance.now() + idleSeconds * 1000;
+  const idle = await measure(side, `${side.name}: idle`, async () => {}, () => Promise.resolve(performance.now() >= idleUntil));
   const running = await side.runningContainers();
   if (running.length !== size) throw new Error(`${side.name}: ${running.length} containers running, expected ${size}`);
   const victims = [...running].sort(() => Math.random() - 0.5).slice(0, Math.min(killCount, size));
@@ -80,7 +90,7 @@ async function round(side: Orchestrator, r: number, size: number): Promise<Recor
   await side.prepareUpdate(revision);
   const update = await measure(side, `${side.name}: rolling update`, () => side.update(revision), () => side.updated(revision, size));
   await side.remove();
-  return { create, kill, update };
+  return { create, idle, kill, update };
 }
 
 const median = (xs: readonly number[]): number => {
@@ -105,32 +115,38 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main(): Promise<void> {
-  const berth = await BerthOrchestrator.start({ pullBehavior: pull === "none" ? "prefer-cached" : "default" });
+  const berth = await BerthOrchestrator.start({ pullBehavior: pull === "none" ? "prefer-cached" : "default", nodeArgs: (process.env.BERTH_NODE_ARGS ?? "").split(" ").filter(Boolean) });
   opened.push(berth);
-  let swarm: SwarmOrchestrator;
-  try {
-    swarm = await SwarmOrchestrator.start({ byId: pull === "none" });
-  } catch (err) {
-    throw new Error(`Docker Swarm could not be started on this engine: ${(err as Error).message}`);
+  const all: Orchestrator[] = [berth];
+  if (sides.includes("swarm")) {
+    let swarm: SwarmOrchestrator;
+    try {
+      swarm = await SwarmOrchestrator.start({ byId: pull === "none" });
+    } catch (err) {
+      throw new Error(`Docker Swarm could not be started on this engine: ${(err as Error).message}`);
+    }
+    opened.push(swarm);
+    all.push(swarm);
+    console.error(`swarm: ${swarm.initialisedSwarm ? "initialised by this run (left at the end)" : "already active (left as it was)"}`);
   }
-  opened.push(swarm);
-  console.error(`swarm: ${swarm.initialisedSwarm ? "initialised by this run (left at the end)" : "already active (left as it was)"}`);
   const load0 = loadAverage();
   if (warmup) {
-    for (const side of [berth, swarm]) await round(side, 0, 5);
+    for (const side of all) await round(side, 0, 5);
   }
   const results: Record<string, Array<Record<FigureName, Figure>>> = { Berth: [], Swarm: [] };
   for (let r = 1; r <= rounds; r++) {
-    const order = r % 2 === 1 ? [berth, swarm] : [swarm, berth];
+    const order = r % 2 === 1 ? all : [...all].reverse();
     for (const side of order) {
       const result = await round(side, r, replicas);
       results[side.name]!.push(result);
-      console.error(`round ${r} ${side.name}: ${figureNames.map((f) => `${f} ${result[f].seconds.toFixed(2)} s (CPU own ${result[f].ownCpu.toFixed(2)} + engine ${result[f].engineCpu.toFixed(2)} s)`).join("; ")}; load ${loadAverage()}`);
+      console.error(`round ${r} ${side.name}: ${figureNames.map((f) => `${f} ${result[f].seconds.toFixed(2)} s (CPU own ${result[f].ownEach.map((c) => c.toFixed(2)).join(" + ")} + engine ${result[f].engineCpu.toFixed(2)} s)`).join("; ")}; load ${loadAverage()}`);
     }
   }
-  const med = (side: string, f: FigureName, k: keyof Figure) => median(results[side]!.map((x) => x[f][k]));
+  if (all.length < 2) return;
+  const med = (side: string, f: FigureName, k: Exclude<keyof Figure, "ownEach">) => median(results[side]!.map((x) => x[f][k]));
   const labels: Record<FigureName, string> = {
     create: `(a) service of ${replicas}, 0 → all RUNNING`,
+    idle: `(d) ${replicas} RUNNING, idle ${idleSeconds} s, not polled`,
     kill: `(b) ${killCount} of ${replicas} containers killed → ${replicas} RUNNING again`,
     update: `(c) rolling update of ${replicas}, all at once, new first`,
   };
