@@ -100,9 +100,13 @@ const median = (xs: readonly number[]): number => {
 };
 
 const opened: Orchestrator[] = [];
+/** Berth's start-up while under way: a Ctrl-C then waits for it, so that its processes are stopped too. */
+let berthStarting: Promise<Orchestrator> | undefined;
 let closing: Promise<void> | undefined;
 const closeAll = (): Promise<void> =>
   (closing ??= (async () => {
+    const berth = await berthStarting?.catch(() => undefined);
+    if (berth && !opened.includes(berth)) opened.unshift(berth);
     for (const side of opened.reverse()) {
       await side.close().catch((err: unknown) => console.error(`cleanup of ${side.name} failed:`, err));
     }
@@ -115,17 +119,18 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main(): Promise<void> {
-  const berth = await BerthOrchestrator.start({ pullBehavior: pull === "none" ? "prefer-cached" : "default", nodeArgs: (process.env.BERTH_NODE_ARGS ?? "").split(" ").filter(Boolean) });
-  opened.push(berth);
+  berthStarting = BerthOrchestrator.start({ pullBehavior: pull === "none" ? "prefer-cached" : "default", nodeArgs: (process.env.BERTH_NODE_ARGS ?? "").split(" ").filter(Boolean) });
+  const berth = await berthStarting;
+  if (!opened.includes(berth)) opened.push(berth);
   const all: Orchestrator[] = [berth];
   if (sides.includes("swarm")) {
-    let swarm: SwarmOrchestrator;
+    const swarm = new SwarmOrchestrator();
+    opened.push(swarm);
     try {
-      swarm = await SwarmOrchestrator.start({ byId: pull === "none" });
+      await swarm.start({ byId: pull === "none" });
     } catch (err) {
       throw new Error(`Docker Swarm could not be started on this engine: ${(err as Error).message}`);
     }
-    opened.push(swarm);
     all.push(swarm);
     console.error(`swarm: ${swarm.initialisedSwarm ? "initialised by this run (left at the end)" : "already active (left as it was)"}`);
   }

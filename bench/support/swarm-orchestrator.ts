@@ -28,29 +28,35 @@ export class SwarmOrchestrator implements Orchestrator {
   private service = "";
   private closed = false;
 
-  private constructor(
-    /** Whether this run initialised the swarm (and so must leave it). */
-    private readonly initialised: boolean,
-    /** Whether docker_gwbridge existed before (`swarm init` makes it; it outlives `swarm leave`). */
-    private readonly hadGatewayBridge: boolean,
-    /** The image as Swarm is given it: by ID (no registry round trip per task) or by tag. */
-    private readonly image: string,
-    private readonly resolveImage: boolean,
-  ) {}
+  /** Whether this run initialised the swarm (and so must leave it). */
+  private initialised = false;
+  /** Whether docker_gwbridge existed before (`swarm init` makes it; it outlives `swarm leave`). */
+  private hadGatewayBridge = true;
+  /** The image as Swarm is given it: by ID (no registry round trip per task) or by tag. */
+  private image: string = workload.image;
+  private resolveImage = true;
+  /** The start-up under way: `close()` waits for it, so that a swarm made meanwhile is left too. */
+  private starting: Promise<void> = Promise.resolve();
 
-  /** `byId`: give Swarm the image by its ID with `--no-resolve-image` (no registry look-up per task). */
-  static async start(o: { byId: boolean }): Promise<SwarmOrchestrator> {
-    const image = o.byId ? (await docker("image", "inspect", "-f", "{{.Id}}", workload.image)).trim() : workload.image;
-    const state = (await docker("info", "--format", "{{.Swarm.LocalNodeState}}")).trim();
-    const hadGatewayBridge = (await docker("network", "ls", "-q", "--filter", "name=^docker_gwbridge$")).trim() !== "";
-    let initialised = false;
-    if (state === "inactive") {
-      await docker("swarm", "init", "--advertise-addr", "127.0.0.1");
-      initialised = true;
-    } else if (state !== "active") {
-      throw new Error(`the engine's swarm state is "${state}"; expected inactive or active`);
-    }
-    return new SwarmOrchestrator(initialised, hadGatewayBridge, image, !o.byId);
+  /**
+   * Initialises a swarm unless the engine is in one. `byId`: give Swarm the image by its ID with
+   * `--no-resolve-image` (no registry look-up per task). Register the orchestrator for clean-up
+   * before calling this: `close()` undoes whatever part of it ran.
+   */
+  start(o: { byId: boolean }): Promise<void> {
+    this.starting = (async () => {
+      this.resolveImage = !o.byId;
+      if (o.byId) this.image = (await docker("image", "inspect", "-f", "{{.Id}}", workload.image)).trim();
+      const state = (await docker("info", "--format", "{{.Swarm.LocalNodeState}}")).trim();
+      this.hadGatewayBridge = (await docker("network", "ls", "-q", "--filter", "name=^docker_gwbridge$")).trim() !== "";
+      if (state === "inactive") {
+        this.initialised = true; // set first: a failed init may still have half-made one, and leaving none is harmless
+        await docker("swarm", "init", "--advertise-addr", "127.0.0.1");
+      } else if (state !== "active") {
+        throw new Error(`the engine's swarm state is "${state}"; expected inactive or active`);
+      }
+    })();
+    return this.starting;
   }
 
   get initialisedSwarm(): boolean {
@@ -137,10 +143,11 @@ export class SwarmOrchestrator implements Orchestrator {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.starting.catch(() => undefined);
     const lines = (s: string) => s.split("\n").filter(Boolean);
     const services = lines(await docker("service", "ls", "-q", "--filter", `label=${this.label}`).catch(() => ""));
     if (services.length > 0) await docker("service", "rm", ...services).catch(() => "");
-    if (this.initialised) await docker("swarm", "leave", "--force");
+    if (this.initialised) await docker("swarm", "leave", "--force").catch(() => "");
     const containers = lines(await docker("ps", "-aq", "--filter", `label=${this.label}`));
     if (containers.length > 0) await docker("rm", "-f", "-v", ...containers);
     if (this.initialised && !this.hadGatewayBridge) await docker("network", "rm", "docker_gwbridge").catch(() => "");
