@@ -34,6 +34,8 @@ export interface ClusterOptions {
   readonly caBundle?: string;
   /** The region of the cluster, its agents and `ecs` client (us-east-1 by default). */
   readonly region?: string;
+  /** Node flags for the server and agent processes (e.g. ["--cpu-prof"] to profile them). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** How long an agent's stopped containers stay before cleanup: short, so that tests see it. */
@@ -59,10 +61,11 @@ export class BerthCluster {
 
   static async start(options: ClusterOptions): Promise<BerthCluster> {
     const name = `${options.name}-${randomBytes(3).toString("hex")}`;
-    const server = await BerthServer.start(undefined, options.serverArgs);
+    const server = await BerthServer.start(undefined, options.serverArgs, { nodeArgs: options.nodeArgs });
     server.caBundle = options.caBundle;
     const region = options.region ?? "us-east-1";
     const cluster = new BerthCluster(server, name, region);
+    cluster.nodeArgs = options.nodeArgs ?? [];
     try {
       await cluster.ecs.send(new CreateClusterCommand({ clusterName: name }));
       // Dynamic host ports: a random block below the ephemeral range, one 100-port slice per agent,
@@ -83,6 +86,8 @@ export class BerthCluster {
   }
 
   private portBase = 0;
+  /** Node flags of the agent processes. */
+  nodeArgs: readonly string[] = [];
   private agentEnv: Readonly<Record<string, string>> = {};
 
   /** Starts one more agent in the cluster, with its own slice of dynamic host ports. */
@@ -164,7 +169,7 @@ export class BerthAgent {
     if (this.introspectionPort === 0) this.introspectionPort = await freePort();
     if (this.metadataPort === 0) this.metadataPort = await freePort();
     const { server } = this.cluster;
-    const child = spawn(process.execPath, [berthBin, "agent"], {
+    const child = spawn(process.execPath, [...this.cluster.nodeArgs, berthBin, "agent"], {
       stdio: ["ignore", "pipe", "inherit"],
       env: {
         ...process.env,
@@ -206,6 +211,11 @@ export class BerthAgent {
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The agent process's id, for reading its resource use. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Sends a signal without waiting (SIGSTOP / SIGCONT: a hung agent and its recovery). */
