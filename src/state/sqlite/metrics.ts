@@ -1,7 +1,9 @@
 import type { Database, Statement } from "better-sqlite3";
 import { dimensionsKey, dimensionsOfKey, metricId, type MetricId, type MinuteAggregate } from "../../domain/metrics/series.js";
+import { aggregatesOf, columnsOf, type PeriodColumns } from "../../domain/metrics/period-columns.js";
 import type { PeriodAggregate } from "../../domain/metrics/statistics.js";
 import type { MetricQuery, MetricRepository, StoredMetric } from "../metric-records.js";
+import { addToHour, blobOf, bucketMs, doublesOf, emptyHour, foldHours, hourMs, unitsOf, type HourRow } from "./metric-hours.js";
 
 interface AggregateRow {
   t: number;
@@ -37,27 +39,27 @@ interface RangeParams {
   period: number;
 }
 
-const fiveMinutesMs = 300_000;
+type StoredHour = [hour_ms: number, present: number, data: Uint8Array, unit: string, units: string | null];
 
 /**
- * CloudWatch datapoints (migration 15): each metric a row of `metric_series` whose id keys its
- * data, one row per minute added to in place (a minute reported in several batches stays one
- * row), and the same folded per 5 minutes, which reads of periods that are multiples of 5 minutes
- * use: a day of a metric is 288 rows instead of 1,440.
+ * CloudWatch datapoints (migrations 15 and 18): each metric a row of `metric_series` whose id keys
+ * its data, one row per minute added to in place (a minute reported in several batches stays one
+ * row), and the same folded per 5 minutes and packed by the hour (metric-hours.ts), which reads of
+ * periods that are multiples of 5 minutes use: a day of a metric is 25 rows instead of 1,440.
  */
 export class SqliteMetrics implements MetricRepository {
   private readonly seriesStmt: Statement<[string, string, string, number], { id: number }>;
   private readonly idStmt: Statement<[string, string, string], { id: number }>;
   private readonly minuteStmt: Statement<[number, number, number, number, number, number, string]>;
-  private readonly fiveStmt: Statement<[number, number, number, number, number, number, string]>;
+  private readonly hourStmt: Statement<[number, number], StoredHour>;
+  private readonly hoursStmt: Statement<[number, number, number], StoredHour>;
+  private readonly putHourStmt: Statement<[number, number, number, Buffer, string, string | null]>;
   private readonly minutesStmt: Statement<[number, number, number], AggregateRow>;
   private readonly periodsStmt: Statement<[RangeParams], PeriodAggregate>;
-  private readonly fivePeriodsStmt: Statement<[RangeParams], PeriodAggregate>;
-  /** A period of exactly one stored row (a minute, or five in the 5-minute table): read as stored, nothing to fold. */
+  /** A period of exactly one stored minute: read as stored, nothing to fold. */
   private readonly minuteRowsStmt: Statement<[RangeParams], PeriodAggregate>;
-  private readonly fiveRowsStmt: Statement<[RangeParams], PeriodAggregate>;
   private readonly listStmt: Statement<[ListParams], SeriesRow>;
-  private readonly pruneStmts: Statement<[number]>[];
+  private readonly pruneStmts: Statement<[{ before: number }]>[];
 
   constructor(db: Database) {
     this.seriesStmt = db.prepare(
@@ -65,31 +67,26 @@ export class SqliteMetrics implements MetricRepository {
        ON CONFLICT (namespace, name, dims) DO UPDATE SET last_ms = max(last_ms, excluded.last_ms) RETURNING id`,
     );
     this.idStmt = db.prepare("SELECT id FROM metric_series WHERE namespace = ? AND name = ? AND dims = ?");
-    const upsert = (table: string, time: string) =>
-      db.prepare<[number, number, number, number, number, number, string]>(
-        `INSERT INTO ${table} (series, ${time}, sum, count, min, max, unit) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (series, ${time}) DO UPDATE SET sum = sum + excluded.sum, count = count + excluded.count,
-           min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit`,
-      );
-    this.minuteStmt = upsert("metric_minutes", "minute_ms");
-    this.fiveStmt = upsert("metric_five_minutes", "bucket_ms");
+    this.minuteStmt = db.prepare(
+      `INSERT INTO metric_minutes (series, minute_ms, sum, count, min, max, unit) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (series, minute_ms) DO UPDATE SET sum = sum + excluded.sum, count = count + excluded.count,
+         min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit`,
+    );
+    // Raw rows (arrays, not objects): a day of a thousand metrics is 25,000 of them.
+    this.hourStmt = db.prepare<[number, number], StoredHour>("SELECT hour_ms, present, data, unit, units FROM metric_five_hours WHERE series = ? AND hour_ms = ?").raw(true);
+    this.hoursStmt = db.prepare<[number, number, number], StoredHour>("SELECT hour_ms, present, data, unit, units FROM metric_five_hours WHERE series = ? AND hour_ms >= ? AND hour_ms < ? ORDER BY hour_ms").raw(true);
+    this.putHourStmt = db.prepare("INSERT OR REPLACE INTO metric_five_hours (series, hour_ms, present, data, unit, units) VALUES (?, ?, ?, ?, ?, ?)");
     this.minutesStmt = db.prepare("SELECT minute_ms AS t, sum, count, min, max, unit FROM metric_minutes WHERE series = ? AND minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms");
     // Folded in SQLite: one row per period comes back, not one per minute.
     // Rows come back in PeriodAggregate's shape (no mapping of hundreds of thousands of rows in JavaScript).
-    const fold = (table: string, time: string) =>
-      db.prepare<[RangeParams], PeriodAggregate>(
-        `SELECT ${time} - ${time} % CAST(@period AS INTEGER) AS timestampMs, sum(sum) AS sum, sum(count) AS count, min(min) AS min, max(max) AS max, max(unit) AS unit
-         FROM ${table} WHERE series = @series AND ${time} >= @from AND ${time} < @to GROUP BY timestampMs ORDER BY timestampMs`,
-      );
-    this.periodsStmt = fold("metric_minutes", "minute_ms");
-    this.fivePeriodsStmt = fold("metric_five_minutes", "bucket_ms");
+    this.periodsStmt = db.prepare<[RangeParams], PeriodAggregate>(
+      `SELECT minute_ms - minute_ms % CAST(@period AS INTEGER) AS timestampMs, sum(sum) AS sum, sum(count) AS count, min(min) AS min, max(max) AS max, max(unit) AS unit
+       FROM metric_minutes WHERE series = @series AND minute_ms >= @from AND minute_ms < @to GROUP BY timestampMs ORDER BY timestampMs`,
+    );
     // GROUP BY sorts every row through a temporary b-tree even when each group is one row: the key's order already is the answer.
-    const rowsOf = (table: string, time: string) =>
-      db.prepare<[RangeParams], PeriodAggregate>(
-        `SELECT ${time} AS timestampMs, sum, count, min, max, unit FROM ${table} WHERE series = @series AND ${time} >= @from AND ${time} < @to ORDER BY ${time}`,
-      );
-    this.minuteRowsStmt = rowsOf("metric_minutes", "minute_ms");
-    this.fiveRowsStmt = rowsOf("metric_five_minutes", "bucket_ms");
+    this.minuteRowsStmt = db.prepare<[RangeParams], PeriodAggregate>(
+      "SELECT minute_ms AS timestampMs, sum, count, min, max, unit FROM metric_minutes WHERE series = @series AND minute_ms >= @from AND minute_ms < @to ORDER BY minute_ms",
+    );
     // `@namespace = ''` means any namespace (or name); `@wanted`, when set, lists the dimensions every row must carry.
     this.listStmt = db.prepare(
       `SELECT namespace, name, dims, last_ms FROM metric_series
@@ -99,10 +96,14 @@ export class SqliteMetrics implements MetricRepository {
          AND last_ms >= @since
        ORDER BY namespace, name, dims LIMIT @limit`,
     );
+    // A bucket goes once it ends at or before the cut: whole hours are deleted, the hour the cut
+    // falls in loses the bits of its expired buckets (and goes too when none is left).
     this.pruneStmts = [
-      db.prepare("DELETE FROM metric_minutes WHERE minute_ms < ?"),
-      db.prepare(`DELETE FROM metric_five_minutes WHERE bucket_ms + ${fiveMinutesMs} <= ?`),
-      db.prepare("DELETE FROM metric_series WHERE last_ms < ?"),
+      db.prepare("DELETE FROM metric_minutes WHERE minute_ms < @before"),
+      db.prepare(`DELETE FROM metric_five_hours WHERE hour_ms + ${hourMs} <= @before`),
+      db.prepare(`UPDATE metric_five_hours SET present = present & ~((1 << ((@before - hour_ms) / ${bucketMs})) - 1) WHERE hour_ms < @before`),
+      db.prepare("DELETE FROM metric_five_hours WHERE present = 0 AND hour_ms < @before"),
+      db.prepare("DELETE FROM metric_series WHERE last_ms < @before"),
     ];
   }
 
@@ -110,7 +111,11 @@ export class SqliteMetrics implements MetricRepository {
     for (const p of points) {
       const { id } = this.seriesStmt.get(p.metric.namespace, p.metric.metricName, dimensionsKey(p.metric.dimensions), p.minuteMs)!;
       this.minuteStmt.run(id, p.minuteMs, p.sum, p.count, p.min, p.max, p.unit);
-      this.fiveStmt.run(id, p.minuteMs - (p.minuteMs % fiveMinutesMs), p.sum, p.count, p.min, p.max, p.unit);
+      const hour = p.minuteMs - (p.minuteMs % hourMs);
+      const stored = this.hourStmt.get(id, hour);
+      const row = stored ? hourRowOf(stored) : emptyHour(hour, p.unit);
+      addToHour(row, p.minuteMs, p);
+      this.putHourStmt.run(id, hour, row.present, blobOf(row.data), row.unit, row.units ? JSON.stringify(row.units) : null);
     }
     return Promise.resolve();
   }
@@ -128,10 +133,20 @@ export class SqliteMetrics implements MetricRepository {
   periods(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodAggregate[]> {
     const id = this.idOf(metric);
     if (id === undefined) return Promise.resolve([]);
-    // The 5-minute rows hold whole buckets: usable when periods and range are made of whole buckets.
-    const coarse = periodMs % fiveMinutesMs === 0 && fromMs % fiveMinutesMs === 0 && toMs % fiveMinutesMs === 0;
-    const stmt = coarse ? (periodMs === fiveMinutesMs ? this.fiveRowsStmt : this.fivePeriodsStmt) : periodMs === 60_000 && fromMs % 60_000 === 0 ? this.minuteRowsStmt : this.periodsStmt;
+    if (coarse(fromMs, toMs, periodMs)) return Promise.resolve(aggregatesOf(this.foldedHours(id, fromMs, toMs, periodMs)));
+    const stmt = periodMs === 60_000 && fromMs % 60_000 === 0 ? this.minuteRowsStmt : this.periodsStmt;
     return Promise.resolve(stmt.all({ series: id, from: fromMs, to: toMs, period: periodMs }));
+  }
+
+  periodColumns(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodColumns> {
+    const id = this.idOf(metric);
+    if (id !== undefined && coarse(fromMs, toMs, periodMs)) return Promise.resolve(this.foldedHours(id, fromMs, toMs, periodMs));
+    return this.periods(metric, fromMs, toMs, periodMs).then(columnsOf);
+  }
+
+  private foldedHours(id: number, fromMs: number, toMs: number, periodMs: number): PeriodColumns {
+    const rows = this.hoursStmt.all(id, fromMs - (fromMs % hourMs), toMs).map(hourRowOf);
+    return foldHours(rows, fromMs, toMs, periodMs);
   }
 
   list(q: MetricQuery): Promise<{ items: StoredMetric[]; next?: string | undefined }> {
@@ -145,9 +160,14 @@ export class SqliteMetrics implements MetricRepository {
 
   prune(beforeMs: number): Promise<number> {
     // The number of minutes pruned; the 5-minute rows and the series go with them.
-    return Promise.resolve(this.pruneStmts.map((s) => s.run(beforeMs).changes)[0] ?? 0);
+    return Promise.resolve(this.pruneStmts.map((s) => s.run({ before: beforeMs }).changes)[0] ?? 0);
   }
 }
+
+/** The 5-minute buckets hold whole buckets: usable when periods and range are made of whole buckets. */
+const coarse = (fromMs: number, toMs: number, periodMs: number): boolean => periodMs % bucketMs === 0 && fromMs % bucketMs === 0 && toMs % bucketMs === 0;
+
+const hourRowOf = ([hour, present, data, unit, units]: StoredHour): HourRow => ({ hourMs: hour, present, data: doublesOf(data), unit, units: unitsOf(units) });
 
 /** The continuation key `list` hands out: the last metric's (namespace, name, dims); empty strings sort first. */
 function afterKey(after: string | undefined): [string, string, string] {

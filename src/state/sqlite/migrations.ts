@@ -1,8 +1,12 @@
+import type { Database } from "better-sqlite3";
+import { refoldFiveMinutes } from "./migrate-metric-hours.js";
+
 /**
  * Numbered, forward-only schema migrations. A migration is never edited once landed: add the next one.
- * Documents are stored as JSON next to the columns that queries need.
+ * Documents are stored as JSON next to the columns that queries need. `data`, when present, runs
+ * after `sql` in the same transaction, for what SQL cannot compute (packing doubles into blobs).
  */
-export const migrations: readonly { readonly version: number; readonly sql: string }[] = [
+export const migrations: readonly { readonly version: number; readonly sql: string; readonly data?: (db: Database) => void }[] = [
   {
     version: 1,
     sql: `
@@ -399,5 +403,25 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
         doc      TEXT NOT NULL
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 18,
+    sql: `
+      -- CloudWatch's 5-minute fold packed by the hour (state/sqlite/metric-hours.ts): twelve buckets
+      -- of (sum, sample count, minimum, maximum) as 48 doubles, a bit per bucket with data, the
+      -- buckets' unit (each one's in units, JSON, when they differ). A day of a metric is 25 rows,
+      -- not 288. The old table's rows are re-folded into it (migrate-metric-hours.ts), then it goes.
+      CREATE TABLE metric_five_hours (
+        series  INTEGER NOT NULL,
+        hour_ms INTEGER NOT NULL,
+        present INTEGER NOT NULL,
+        data    BLOB NOT NULL,
+        unit    TEXT NOT NULL,
+        units   TEXT,
+        PRIMARY KEY (series, hour_ms)
+      ) WITHOUT ROWID;
+      CREATE INDEX metric_five_hours_by_age ON metric_five_hours (hour_ms);
+    `,
+    data: refoldFiveMinutes,
   },
 ];
