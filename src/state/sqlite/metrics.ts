@@ -3,7 +3,7 @@ import { dimensionsKey, dimensionsOfKey, metricId, type MetricId, type MinuteAgg
 import { aggregatesOf, columnsOf, type PeriodColumns } from "../../domain/metrics/period-columns.js";
 import type { PeriodAggregate } from "../../domain/metrics/statistics.js";
 import type { MetricQuery, MetricRepository, StoredMetric } from "../metric-records.js";
-import { addToHour, blobOf, bucketMs, doublesOf, emptyHour, foldHours, hourMs, unitsOf, type HourRow } from "./metric-hours.js";
+import { addToBlock, blobOf, blockMs, blockOf, bucketMs, doublesOf, dropBefore, emptyBlock, foldBlocks, unitsOf, unitsText, type BlockRow } from "./metric-blocks.js";
 
 interface AggregateRow {
   t: number;
@@ -39,21 +39,23 @@ interface RangeParams {
   period: number;
 }
 
-type StoredHour = [hour_ms: number, present: number, data: Uint8Array, unit: string, units: string | null];
+type StoredBlock = [block_ms: number, data: Uint8Array, unit: string, units: string | null];
 
 /**
  * CloudWatch datapoints (migrations 15 and 18): each metric a row of `metric_series` whose id keys
  * its data, one row per minute added to in place (a minute reported in several batches stays one
- * row), and the same folded per 5 minutes and packed by the hour (metric-hours.ts), which reads of
- * periods that are multiples of 5 minutes use: a day of a metric is 25 rows instead of 1,440.
+ * row), and the same folded per 5 minutes and packed in blocks of six hours (metric-blocks.ts), which reads of
+ * periods that are multiples of 5 minutes use: a day of a metric is 5 rows instead of 1,440.
  */
 export class SqliteMetrics implements MetricRepository {
   private readonly seriesStmt: Statement<[string, string, string, number], { id: number }>;
   private readonly idStmt: Statement<[string, string, string], { id: number }>;
   private readonly minuteStmt: Statement<[number, number, number, number, number, number, string]>;
-  private readonly hourStmt: Statement<[number, number], StoredHour>;
-  private readonly hoursStmt: Statement<[number, number, number], StoredHour>;
-  private readonly putHourStmt: Statement<[number, number, number, Buffer, string, string | null]>;
+  private readonly blockStmt: Statement<[number, number], StoredBlock>;
+  private readonly blocksStmt: Statement<[number, number, number], StoredBlock>;
+  private readonly putBlockStmt: Statement<[number, number, Buffer, string, string | null]>;
+  private readonly deleteBlockStmt: Statement<[number, number]>;
+  private readonly cutBlocksStmt: Statement<[{ before: number }], { series: number; block_ms: number; data: Uint8Array; unit: string; units: string | null }>;
   private readonly minutesStmt: Statement<[number, number, number], AggregateRow>;
   private readonly periodsStmt: Statement<[RangeParams], PeriodAggregate>;
   /** A period of exactly one stored minute: read as stored, nothing to fold. */
@@ -72,10 +74,12 @@ export class SqliteMetrics implements MetricRepository {
        ON CONFLICT (series, minute_ms) DO UPDATE SET sum = sum + excluded.sum, count = count + excluded.count,
          min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit`,
     );
-    // Raw rows (arrays, not objects): a day of a thousand metrics is 25,000 of them.
-    this.hourStmt = db.prepare<[number, number], StoredHour>("SELECT hour_ms, present, data, unit, units FROM metric_five_hours WHERE series = ? AND hour_ms = ?").raw(true);
-    this.hoursStmt = db.prepare<[number, number, number], StoredHour>("SELECT hour_ms, present, data, unit, units FROM metric_five_hours WHERE series = ? AND hour_ms >= ? AND hour_ms < ? ORDER BY hour_ms").raw(true);
-    this.putHourStmt = db.prepare("INSERT OR REPLACE INTO metric_five_hours (series, hour_ms, present, data, unit, units) VALUES (?, ?, ?, ?, ?, ?)");
+    // Raw rows (arrays, not objects).
+    this.blockStmt = db.prepare<[number, number], StoredBlock>("SELECT block_ms, data, unit, units FROM metric_five_blocks WHERE series = ? AND block_ms = ?").raw(true);
+    this.blocksStmt = db.prepare<[number, number, number], StoredBlock>("SELECT block_ms, data, unit, units FROM metric_five_blocks WHERE series = ? AND block_ms >= ? AND block_ms < ? ORDER BY block_ms").raw(true);
+    this.putBlockStmt = db.prepare("INSERT OR REPLACE INTO metric_five_blocks (series, block_ms, data, unit, units) VALUES (?, ?, ?, ?, ?)");
+    this.deleteBlockStmt = db.prepare("DELETE FROM metric_five_blocks WHERE series = ? AND block_ms = ?");
+    this.cutBlocksStmt = db.prepare(`SELECT series, block_ms, data, unit, units FROM metric_five_blocks WHERE block_ms < @before AND block_ms + ${blockMs} > @before`);
     this.minutesStmt = db.prepare("SELECT minute_ms AS t, sum, count, min, max, unit FROM metric_minutes WHERE series = ? AND minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms");
     // Folded in SQLite: one row per period comes back, not one per minute.
     // Rows come back in PeriodAggregate's shape (no mapping of hundreds of thousands of rows in JavaScript).
@@ -96,27 +100,31 @@ export class SqliteMetrics implements MetricRepository {
          AND last_ms >= @since
        ORDER BY namespace, name, dims LIMIT @limit`,
     );
-    // A bucket goes once it ends at or before the cut: whole hours are deleted, the hour the cut
-    // falls in loses the bits of its expired buckets (and goes too when none is left).
+    // A bucket goes once it ends at or before the cut: whole blocks here, the block the cut falls in by prune().
     this.pruneStmts = [
       db.prepare("DELETE FROM metric_minutes WHERE minute_ms < @before"),
-      db.prepare(`DELETE FROM metric_five_hours WHERE hour_ms + ${hourMs} <= @before`),
-      db.prepare(`UPDATE metric_five_hours SET present = present & ~((1 << ((@before - hour_ms) / ${bucketMs})) - 1) WHERE hour_ms < @before`),
-      db.prepare("DELETE FROM metric_five_hours WHERE present = 0 AND hour_ms < @before"),
+      db.prepare(`DELETE FROM metric_five_blocks WHERE block_ms + ${blockMs} <= @before`),
       db.prepare("DELETE FROM metric_series WHERE last_ms < @before"),
     ];
   }
 
   add(points: readonly MinuteAggregate[]): Promise<void> {
+    // Each block the batch touches is read and written once, its minutes added in the batch's order.
+    const touched = new Map<string, { id: number; row: BlockRow }>();
     for (const p of points) {
       const { id } = this.seriesStmt.get(p.metric.namespace, p.metric.metricName, dimensionsKey(p.metric.dimensions), p.minuteMs)!;
       this.minuteStmt.run(id, p.minuteMs, p.sum, p.count, p.min, p.max, p.unit);
-      const hour = p.minuteMs - (p.minuteMs % hourMs);
-      const stored = this.hourStmt.get(id, hour);
-      const row = stored ? hourRowOf(stored) : emptyHour(hour, p.unit);
-      addToHour(row, p.minuteMs, p);
-      this.putHourStmt.run(id, hour, row.present, blobOf(row.data), row.unit, row.units ? JSON.stringify(row.units) : null);
+      const block = blockOf(p.minuteMs);
+      const key = `${id}/${block}`;
+      let t = touched.get(key);
+      if (!t) {
+        const stored = this.blockStmt.get(id, block);
+        t = { id, row: stored ? blockRowOf(stored) : emptyBlock(block, p.unit) };
+        touched.set(key, t);
+      }
+      addToBlock(t.row, p.minuteMs, p);
     }
+    for (const { id, row } of touched.values()) this.putBlockStmt.run(id, row.blockMs, blobOf(row.data), row.unit, unitsText(row));
     return Promise.resolve();
   }
 
@@ -133,20 +141,20 @@ export class SqliteMetrics implements MetricRepository {
   periods(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodAggregate[]> {
     const id = this.idOf(metric);
     if (id === undefined) return Promise.resolve([]);
-    if (coarse(fromMs, toMs, periodMs)) return Promise.resolve(aggregatesOf(this.foldedHours(id, fromMs, toMs, periodMs)));
+    if (coarse(fromMs, toMs, periodMs)) return Promise.resolve(aggregatesOf(this.foldedBlocks(id, fromMs, toMs, periodMs)));
     const stmt = periodMs === 60_000 && fromMs % 60_000 === 0 ? this.minuteRowsStmt : this.periodsStmt;
     return Promise.resolve(stmt.all({ series: id, from: fromMs, to: toMs, period: periodMs }));
   }
 
   periodColumns(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodColumns> {
     const id = this.idOf(metric);
-    if (id !== undefined && coarse(fromMs, toMs, periodMs)) return Promise.resolve(this.foldedHours(id, fromMs, toMs, periodMs));
+    if (id !== undefined && coarse(fromMs, toMs, periodMs)) return Promise.resolve(this.foldedBlocks(id, fromMs, toMs, periodMs));
     return this.periods(metric, fromMs, toMs, periodMs).then(columnsOf);
   }
 
-  private foldedHours(id: number, fromMs: number, toMs: number, periodMs: number): PeriodColumns {
-    const rows = this.hoursStmt.all(id, fromMs - (fromMs % hourMs), toMs).map(hourRowOf);
-    return foldHours(rows, fromMs, toMs, periodMs);
+  private foldedBlocks(id: number, fromMs: number, toMs: number, periodMs: number): PeriodColumns {
+    const rows = this.blocksStmt.all(id, blockOf(fromMs), toMs).map(blockRowOf);
+    return foldBlocks(rows, fromMs, toMs, periodMs);
   }
 
   list(q: MetricQuery): Promise<{ items: StoredMetric[]; next?: string | undefined }> {
@@ -159,15 +167,21 @@ export class SqliteMetrics implements MetricRepository {
   }
 
   prune(beforeMs: number): Promise<number> {
-    // The number of minutes pruned; the 5-minute rows and the series go with them.
-    return Promise.resolve(this.pruneStmts.map((s) => s.run({ before: beforeMs }).changes)[0] ?? 0);
+    // The number of minutes pruned; the 5-minute buckets and the series go with them.
+    const [minutes] = this.pruneStmts.map((s) => s.run({ before: beforeMs }).changes);
+    for (const r of this.cutBlocksStmt.all({ before: beforeMs })) {
+      const row = blockRowOf([r.block_ms, r.data, r.unit, r.units]);
+      if (dropBefore(row, beforeMs)) this.putBlockStmt.run(r.series, r.block_ms, blobOf(row.data), row.unit, unitsText(row));
+      else this.deleteBlockStmt.run(r.series, r.block_ms);
+    }
+    return Promise.resolve(minutes ?? 0);
   }
 }
 
 /** The 5-minute buckets hold whole buckets: usable when periods and range are made of whole buckets. */
 const coarse = (fromMs: number, toMs: number, periodMs: number): boolean => periodMs % bucketMs === 0 && fromMs % bucketMs === 0 && toMs % bucketMs === 0;
 
-const hourRowOf = ([hour, present, data, unit, units]: StoredHour): HourRow => ({ hourMs: hour, present, data: doublesOf(data), unit, units: unitsOf(units) });
+const blockRowOf = ([block, data, unit, units]: StoredBlock): BlockRow => ({ blockMs: block, data: doublesOf(data), unit, units: unitsOf(units) });
 
 /** The continuation key `list` hands out: the last metric's (namespace, name, dims); empty strings sort first. */
 function afterKey(after: string | undefined): [string, string, string] {

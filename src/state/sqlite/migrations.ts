@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { refoldFiveMinutes } from "./migrate-metric-hours.js";
+import { refoldFiveMinutes } from "./migrate-metric-blocks.js";
 
 /**
  * Numbered, forward-only schema migrations. A migration is never edited once landed: add the next one.
@@ -407,20 +407,20 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
   {
     version: 18,
     sql: `
-      -- CloudWatch's 5-minute fold packed by the hour (state/sqlite/metric-hours.ts): twelve buckets
-      -- of (sum, sample count, minimum, maximum) as 48 doubles, a bit per bucket with data, the
-      -- buckets' unit (each one's in units, JSON, when they differ). A day of a metric is 25 rows,
-      -- not 288. The old table's rows are re-folded into it (migrate-metric-hours.ts), then it goes.
-      CREATE TABLE metric_five_hours (
-        series  INTEGER NOT NULL,
-        hour_ms INTEGER NOT NULL,
-        present INTEGER NOT NULL,
-        data    BLOB NOT NULL,
-        unit    TEXT NOT NULL,
-        units   TEXT,
-        PRIMARY KEY (series, hour_ms)
-      ) WITHOUT ROWID;
-      CREATE INDEX metric_five_hours_by_age ON metric_five_hours (hour_ms);
+      -- CloudWatch's 5-minute fold packed in blocks of six hours (state/sqlite/metric-blocks.ts):
+      -- 72 buckets of (sum, sample count, minimum, maximum) as 288 doubles (a NaN count: no data),
+      -- the buckets' unit (each one's in units, JSON, when they differ). A day of a metric is 5
+      -- rows, not 288. The old table's rows are re-folded into it (migrate-metric-blocks.ts), then
+      -- it goes. Rows of 2.3 KB: a rowid table (WITHOUT ROWID suits small rows).
+      CREATE TABLE metric_five_blocks (
+        series   INTEGER NOT NULL,
+        block_ms INTEGER NOT NULL,
+        data     BLOB NOT NULL,
+        unit     TEXT NOT NULL,
+        units    TEXT,
+        UNIQUE (series, block_ms)
+      );
+      CREATE INDEX metric_five_blocks_by_age ON metric_five_blocks (block_ms);
     `,
     data: refoldFiveMinutes,
   },

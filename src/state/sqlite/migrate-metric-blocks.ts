@@ -1,10 +1,10 @@
 /**
  * Migration 18's data step (frozen with it: never edited once landed): every row of the old
- * `metric_five_minutes` table becomes its bucket of a `metric_five_hours` row, the same doubles
- * and unit, then the old table goes. Rows are read metric by metric in time order, so each hour row is written once.
+ * `metric_five_minutes` table becomes its bucket of a `metric_five_blocks` row, the same doubles
+ * and unit, then the old table goes. Rows are read metric by metric in time order, so each block is written once.
  */
 import type { Database } from "better-sqlite3";
-import { addToHour, blobOf, emptyHour, hourMs, type HourRow } from "./metric-hours.js";
+import { addToBlock, blobOf, blockOf, emptyBlock, unitsText, type BlockRow } from "./metric-blocks.js";
 
 interface OldRow {
   series: number;
@@ -17,21 +17,21 @@ interface OldRow {
 }
 
 export function refoldFiveMinutes(db: Database): void {
-  const put = db.prepare("INSERT INTO metric_five_hours (series, hour_ms, present, data, unit, units) VALUES (?, ?, ?, ?, ?, ?)");
+  const put = db.prepare("INSERT INTO metric_five_blocks (series, block_ms, data, unit, units) VALUES (?, ?, ?, ?, ?)");
   const rowsOf = db.prepare<[number], OldRow>("SELECT series, bucket_ms, sum, count, min, max, unit FROM metric_five_minutes WHERE series = ? ORDER BY bucket_ms");
   // One metric at a time (at most 15 days of buckets in memory); a connection cannot write while it iterates.
   for (const { series } of db.prepare<[], { series: number }>("SELECT DISTINCT series FROM metric_five_minutes ORDER BY series").all()) {
-    let row: HourRow | undefined;
+    let row: BlockRow | undefined;
     const flush = () => {
-      if (row) put.run(series, row.hourMs, row.present, blobOf(row.data), row.unit, row.units ? JSON.stringify(row.units) : null);
+      if (row) put.run(series, row.blockMs, blobOf(row.data), row.unit, unitsText(row));
     };
     for (const r of rowsOf.all(series)) {
-      const hour = r.bucket_ms - (r.bucket_ms % hourMs);
-      if (row?.hourMs !== hour) {
+      const block = blockOf(r.bucket_ms);
+      if (row?.blockMs !== block) {
         flush();
-        row = emptyHour(hour, r.unit);
+        row = emptyBlock(block, r.unit);
       }
-      addToHour(row, r.bucket_ms, r);
+      addToBlock(row, r.bucket_ms, r);
     }
     flush();
   }

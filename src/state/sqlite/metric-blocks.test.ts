@@ -7,14 +7,16 @@ import { SqliteMetrics } from "./metrics.js";
 import { migrations } from "./migrations.js";
 
 /**
- * The hour-packed 5-minute fold (migration 18) against the table and SQL it replaced: the same
+ * The 5-minute fold packed in blocks (migration 18) against the table and SQL it replaced: the same
  * additions, then the same reads, must give the very same doubles and units. The old path is
  * migration 15's `metric_five_minutes` with the upsert and the two reads the store used.
  */
 const metric = metricId("AWS/ECS", "CPUUtilization", [{ name: "ClusterName", value: "c" }, { name: "ServiceName", value: "web" }]);
 const hour = 3_600_000;
 const five = 300_000;
-const t0 = 1_796_000_400_000 - (1_796_000_400_000 % hour);
+const block = 6 * hour;
+/** Two hours before a block starts: the data straddle blocks. */
+const t0 = 1_796_000_400_000 - (1_796_000_400_000 % block) - 2 * hour;
 
 /** A database at schema 17, the last before the packed fold. */
 function schema17(): Sqlite.Database {
@@ -62,12 +64,12 @@ function data(seed: number): MinuteAggregate[] {
 /** Ranges and periods at and off boundaries: buckets, hours, a day; periods of 5 minutes to a day. */
 const reads: [number, number, number][] = [];
 for (const period of [five, 2 * five, 15 * 60_000, hour, 3 * hour, 86_400_000]) {
-  for (const [from, to] of [[t0, t0 + 36 * hour], [t0 + five, t0 + 25 * hour + 7 * five], [t0 + 11 * five, t0 + 13 * five], [t0 + 5 * hour, t0 + 7 * hour], [t0 - hour, t0], [t0 + 3 * five, t0 + 3 * five]] as const) {
+  for (const [from, to] of [[t0, t0 + 36 * hour], [t0 + five, t0 + 25 * hour + 7 * five], [t0 + 11 * five, t0 + 13 * five], [t0 + 5 * hour, t0 + 7 * hour], [t0 + hour + 11 * five, t0 + 2 * hour + five], [t0 - hour, t0], [t0 + 3 * five, t0 + 3 * five]] as const) {
     reads.push([from, to, period]);
   }
 }
 
-describe("the hour-packed 5-minute fold", () => {
+describe("the 5-minute fold packed in six-hour blocks", () => {
   for (const seed of [1, 7, 42]) {
     it(`migrates the old rows and reads what the old SQL read: every statistic, unit and timestamp (seed ${seed})`, async () => {
       const db = schema17();
@@ -118,23 +120,26 @@ describe("the hour-packed 5-minute fold", () => {
     });
   }
 
-  it("prunes whole buckets: those ending at or before the cut go, the rest of their hour stays", async () => {
+  it("prunes whole buckets: those ending at or before the cut go, the rest of their block stays", async () => {
     const db = new Sqlite(":memory:");
     for (const m of migrations) {
       db.exec(m.sql);
       m.data?.(db);
     }
     const repo = new SqliteMetrics(db);
-    await repo.add(Array.from({ length: 120 }, (_, m) => ({ metric, minuteMs: t0 + m * 60_000, sum: m, count: 1, min: m, max: m, unit: "Count" })));
-    const buckets = async () => (await repo.periods(metric, t0, t0 + 2 * hour, five)).map((p) => (p.timestampMs - t0) / five);
-    await repo.prune(t0 + 3 * five + 60_000); // the fourth bucket still has minutes after the cut
-    assert.deepEqual(await buckets(), [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
-    await repo.prune(t0 + hour + five);
-    assert.deepEqual(await buckets(), [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
-    assert.equal((db.prepare("SELECT count(*) AS n FROM metric_five_hours").get() as { n: number }).n, 1);
-    await repo.prune(t0 + 2 * hour);
+    const b0 = t0 + 2 * hour; // a block's start
+    await repo.add(Array.from({ length: 8 * 60 }, (_, m) => ({ metric, minuteMs: b0 + m * 60_000, sum: m, count: 1, min: m, max: m, unit: "Count" })));
+    const buckets = async () => (await repo.periods(metric, b0, b0 + 8 * hour, five)).map((p) => (p.timestampMs - b0) / five);
+    const rows = () => (db.prepare("SELECT count(*) AS n FROM metric_five_blocks").get() as { n: number }).n;
+    assert.equal(rows(), 2);
+    await repo.prune(b0 + 3 * five + 60_000); // the fourth bucket still has minutes after the cut
+    assert.deepEqual(await buckets(), Array.from({ length: 93 }, (_, i) => i + 3));
+    await repo.prune(b0 + block + five);
+    assert.deepEqual(await buckets(), Array.from({ length: 23 }, (_, i) => i + 73));
+    assert.equal(rows(), 1);
+    await repo.prune(b0 + 8 * hour);
     assert.deepEqual(await buckets(), []);
-    assert.equal((db.prepare("SELECT count(*) AS n FROM metric_five_hours").get() as { n: number }).n, 0);
+    assert.equal(rows(), 0);
     db.close();
   });
 });
