@@ -54,6 +54,7 @@ export class SqliteMetrics implements MetricRepository {
   private readonly blockStmt: Statement<[number, number], StoredBlock>;
   private readonly blocksStmt: Statement<[number, number, number], StoredBlock>;
   private readonly putBlockStmt: Statement<[number, number, Buffer, string, string | null]>;
+  private readonly updateBlockStmt: Statement<[Buffer, string, string | null, number, number]>;
   private readonly deleteBlockStmt: Statement<[number, number]>;
   private readonly cutBlocksStmt: Statement<[{ before: number }], { series: number; block_ms: number; data: Uint8Array; unit: string; units: string | null }>;
   private readonly minutesStmt: Statement<[number, number, number], AggregateRow>;
@@ -77,7 +78,9 @@ export class SqliteMetrics implements MetricRepository {
     // Raw rows (arrays, not objects).
     this.blockStmt = db.prepare<[number, number], StoredBlock>("SELECT block_ms, data, unit, units FROM metric_five_blocks WHERE series = ? AND block_ms = ?").raw(true);
     this.blocksStmt = db.prepare<[number, number, number], StoredBlock>("SELECT block_ms, data, unit, units FROM metric_five_blocks WHERE series = ? AND block_ms >= ? AND block_ms < ? ORDER BY block_ms").raw(true);
-    this.putBlockStmt = db.prepare("INSERT OR REPLACE INTO metric_five_blocks (series, block_ms, data, unit, units) VALUES (?, ?, ?, ?, ?)");
+    this.putBlockStmt = db.prepare("INSERT INTO metric_five_blocks (series, block_ms, data, unit, units) VALUES (?, ?, ?, ?, ?)");
+    // In place: a REPLACE would delete the row and insert it anew, touching both indexes.
+    this.updateBlockStmt = db.prepare("UPDATE metric_five_blocks SET data = ?, unit = ?, units = ? WHERE series = ? AND block_ms = ?");
     this.deleteBlockStmt = db.prepare("DELETE FROM metric_five_blocks WHERE series = ? AND block_ms = ?");
     this.cutBlocksStmt = db.prepare(`SELECT series, block_ms, data, unit, units FROM metric_five_blocks WHERE block_ms < @before AND block_ms + ${blockMs} > @before`);
     this.minutesStmt = db.prepare("SELECT minute_ms AS t, sum, count, min, max, unit FROM metric_minutes WHERE series = ? AND minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms");
@@ -110,7 +113,7 @@ export class SqliteMetrics implements MetricRepository {
 
   add(points: readonly MinuteAggregate[]): Promise<void> {
     // Each block the batch touches is read and written once, its minutes added in the batch's order.
-    const touched = new Map<string, { id: number; row: BlockRow }>();
+    const touched = new Map<string, { id: number; row: BlockRow; stored: boolean }>();
     for (const p of points) {
       const { id } = this.seriesStmt.get(p.metric.namespace, p.metric.metricName, dimensionsKey(p.metric.dimensions), p.minuteMs)!;
       this.minuteStmt.run(id, p.minuteMs, p.sum, p.count, p.min, p.max, p.unit);
@@ -119,12 +122,15 @@ export class SqliteMetrics implements MetricRepository {
       let t = touched.get(key);
       if (!t) {
         const stored = this.blockStmt.get(id, block);
-        t = { id, row: stored ? blockRowOf(stored) : emptyBlock(block, p.unit) };
+        t = { id, row: stored ? blockRowOf(stored) : emptyBlock(block, p.unit), stored: stored !== undefined };
         touched.set(key, t);
       }
       addToBlock(t.row, p.minuteMs, p);
     }
-    for (const { id, row } of touched.values()) this.putBlockStmt.run(id, row.blockMs, blobOf(row.data), row.unit, unitsText(row));
+    for (const { id, row, stored } of touched.values()) {
+      if (stored) this.updateBlockStmt.run(blobOf(row.data), row.unit, unitsText(row), id, row.blockMs);
+      else this.putBlockStmt.run(id, row.blockMs, blobOf(row.data), row.unit, unitsText(row));
+    }
     return Promise.resolve();
   }
 
@@ -171,7 +177,7 @@ export class SqliteMetrics implements MetricRepository {
     const [minutes] = this.pruneStmts.map((s) => s.run({ before: beforeMs }).changes);
     for (const r of this.cutBlocksStmt.all({ before: beforeMs })) {
       const row = blockRowOf([r.block_ms, r.data, r.unit, r.units]);
-      if (dropBefore(row, beforeMs)) this.putBlockStmt.run(r.series, r.block_ms, blobOf(row.data), row.unit, unitsText(row));
+      if (dropBefore(row, beforeMs)) this.updateBlockStmt.run(blobOf(row.data), row.unit, unitsText(row), r.series, r.block_ms);
       else this.deleteBlockStmt.run(r.series, r.block_ms);
     }
     return Promise.resolve(minutes ?? 0);
