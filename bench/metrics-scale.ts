@@ -9,15 +9,19 @@
  *    SDK's GetMetricData, 500 metrics a call (the API's limit), period 5 minutes (target ≤ 200 ms
  *    for the 1,000).
  * `npm run bench:metrics`; INSTANCES, TASKS_PER_INSTANCE, SERVICES, WINDOW_SECONDS size it, PARTS
- * (`query,ingest`) picks the parts. Every
+ * (`query,ingest`) picks the parts, BERTH_BEFORE (another build's dist/src/cli/main.js) adds that
+ * build's server to the query part, called in turn with this one; SERVER_NODE_ARGS (e.g.
+ * "--cpu-prof") are node flags for the query part's servers. Every
  * simulated instance holds a connection: the server runs with --max-connections above INSTANCES.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateServiceCommand, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { parseCredentialsFile } from "../src/auth/credentials-file.js";
 import { metricId, type MinuteAggregate } from "../src/domain/metrics/series.js";
 import { SqliteStore } from "../src/state/sqlite/sqlite-store.js";
@@ -94,13 +98,55 @@ async function ingest(): Promise<string[]> {
   }
 }
 
+/** A `berth server` of one build over one data dir, with a CloudWatch client whose HTTP handler is timed. */
+interface QueryServer {
+  readonly name: string;
+  readonly startMs: number;
+  readonly cw: CloudWatchClient;
+  readonly handler: TimingHandler;
+  stop(): Promise<void>;
+}
+
+async function startQueryServer(name: string, main: string, dataDir: string, port: number): Promise<QueryServer> {
+  const t = performance.now();
+  const server = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), main, "server", "--port", String(port), "--data-dir", dataDir, "--log-level", "error"], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    server.stdout.on("data", (c: Buffer) => c.toString().includes("berth server") && resolve());
+    server.once("exit", (code) => reject(new Error(`berth server (${name}) exited with ${code}`)));
+  });
+  const startMs = performance.now() - t;
+  const credentials = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
+  const handler = new TimingHandler();
+  const cw = new CloudWatchClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials, maxAttempts: 1, requestHandler: handler });
+  return {
+    name,
+    startMs,
+    cw,
+    handler,
+    stop: async () => {
+      cw.destroy();
+      server.kill("SIGTERM");
+      await new Promise((r) => server.once("exit", r));
+    },
+  };
+}
+
+/**
+ * GetMetricData over SERVICES services for a day. With BERTH_BEFORE (another build's
+ * dist/src/cli/main.js) the day is seeded with that build's store, and a copy of it is opened by
+ * this build (which migrates it: its start time is shown); both servers are then called in turn,
+ * round after round, so load on the machine falls on both alike.
+ */
 async function query(): Promise<string[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-metrics-"));
+  const before = process.env.BERTH_BEFORE;
+  const dirs = [mkdtempSync(join(tmpdir(), "berth-bench-metrics-")), ...(before ? [mkdtempSync(join(tmpdir(), "berth-bench-metrics-before-"))] : [])];
   const dayMs = 86_400_000;
   const end = Math.floor(Date.now() / 300_000) * 300_000;
   const metric = (i: number) => metricId("AWS/ECS", "CPUUtilization", [{ name: "ClusterName", value: "bench" }, { name: "ServiceName", value: `svc-${i}` }]);
   const t0 = performance.now();
-  const store = new SqliteStore({ path: join(dataDir, "berth.db") });
+  // The seed goes through the store of the build whose data the servers start from.
+  const Store = before ? ((await import(join(dirname(before), "../state/sqlite/sqlite-store.js"))) as { SqliteStore: typeof SqliteStore }).SqliteStore : SqliteStore;
+  const store = new Store({ path: join(dirs.at(-1)!, "berth.db") });
   for (let i = 0; i < services; i += 20) {
     const batch: MinuteAggregate[] = [];
     for (let s = i; s < Math.min(services, i + 20); s++) {
@@ -113,17 +159,14 @@ async function query(): Promise<string[]> {
     await store.write((tx) => tx.metrics.add(batch));
   }
   await store.close();
+  if (before) copyFileSync(join(dirs[1]!, "berth.db"), join(dirs[0]!, "berth.db"));
   const seedSeconds = (performance.now() - t0) / 1000;
 
-  const server = spawn(process.execPath, [join(import.meta.dirname, "../src/cli/main.js"), "server", "--port", "4494", "--data-dir", dataDir, "--log-level", "error"], { stdio: ["ignore", "pipe", "inherit"] });
+  const servers: QueryServer[] = [];
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout.on("data", (c: Buffer) => c.toString().includes("berth server") && resolve());
-      server.once("exit", (code) => reject(new Error(`berth server exited with ${code}`)));
-    });
-    const credentials = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
-    const cw = new CloudWatchClient({ endpoint: "http://127.0.0.1:4494", region: "us-east-1", credentials, maxAttempts: 1 });
-    const call = async (from: number, count: number) => {
+    servers.push(await startQueryServer("this build", join(import.meta.dirname, "../src/cli/main.js"), dirs[0]!, 4494));
+    if (before) servers.push(await startQueryServer("before", before, dirs[1]!, 4495));
+    const call = async (cw: CloudWatchClient, from: number, count: number) => {
       const out = await cw.send(
         new GetMetricDataCommand({
           StartTime: new Date(end - dayMs),
@@ -136,23 +179,65 @@ async function query(): Promise<string[]> {
       );
       const points = (out.MetricDataResults ?? []).reduce((n, r) => n + (r.Values?.length ?? 0), 0);
       if (points !== count * 288) throw new Error(`expected ${count * 288} datapoints, got ${points}`);
+      return out;
     };
-    await call(0, Math.min(500, services)); // warm-up
-    const totals: number[] = [];
+    // Warm-up, and both builds must give the same answer.
+    const answers = [];
+    for (const s of servers) answers.push(await call(s.cw, 0, Math.min(500, services)));
+    if (answers.length > 1 && JSON.stringify(answers[0]!.MetricDataResults) !== JSON.stringify(answers[1]!.MetricDataResults)) throw new Error("the two builds answer differently");
+    const totals = servers.map(() => [] as number[]);
+    const wires = servers.map(() => [] as number[]);
+    let bytes = 0;
     for (let round = 0; round < 7; round++) {
-      const t = performance.now();
-      for (let i = 0; i < services; i += 500) await call(i, Math.min(500, services - i));
-      totals.push(performance.now() - t);
+      for (const [k, s] of servers.entries()) {
+        s.handler.reset();
+        const t = performance.now();
+        for (let i = 0; i < services; i += 500) await call(s.cw, i, Math.min(500, services - i));
+        totals[k]!.push(performance.now() - t);
+        wires[k]!.push(s.handler.ms);
+        bytes = s.handler.bytes;
+      }
     }
-    cw.destroy();
-    return [
-      `| a day of one-minute CPUUtilization of ${services} services seeded (${(services * 1440).toLocaleString("en")} rows) | ${seedSeconds.toFixed(1)} s |  |`,
-      `| **GetMetricData over ${services} services for a day** (${Math.ceil(services / 500)} calls of ≤ 500 metrics, 288 datapoints each; median of 7) | **${quantile(totals, 0.5).toFixed(0)} ms** (max ${Math.max(...totals).toFixed(0)} ms) | ≤ 200 ms |`,
-    ];
+    const rows = [`| a day of one-minute CPUUtilization of ${services} services seeded${before ? " (by the before build's store)" : ""} (${(services * 1440).toLocaleString("en")} rows) | ${seedSeconds.toFixed(1)} s |  |`];
+    for (const [k, s] of servers.entries()) {
+      const total = quantile(totals[k]!, 0.5);
+      const wire = quantile(wires[k]!, 0.5);
+      const who = before ? ` — ${s.name}` : "";
+      rows.push(
+        `| server start over that store${who}${k === 0 && before ? " (migrating it)" : ""} | ${(s.startMs / 1000).toFixed(1)} s |  |`,
+        `| **GetMetricData over ${services} services for a day**${who} (${Math.ceil(services / 500)} calls of ≤ 500 metrics, 288 datapoints each; median of 7) | **${total.toFixed(0)} ms** (min ${Math.min(...totals[k]!).toFixed(0)}, max ${Math.max(...totals[k]!).toFixed(0)} ms) | ≤ 200 ms |`,
+        `| of which request sent to last response byte received (server + wire; ${(bytes / 1e6).toFixed(1)} MB of responses), median${who} | ${wire.toFixed(0)} ms |  |`,
+        `| of which in the SDK client (signing, serialising, parsing the answers): the rest${who} | ${(total - wire).toFixed(0)} ms |  |`,
+      );
+    }
+    return rows;
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const s of servers) await s.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The SDK's HTTP handler, timed: from the request's send to its response body's last byte (the
+ * server's work and the wire), the body then handed to the SDK's parser from memory, so what the
+ * call takes beyond `ms` is the client's own.
+ */
+class TimingHandler extends NodeHttpHandler {
+  ms = 0;
+  bytes = 0;
+  reset(): void {
+    this.ms = 0;
+    this.bytes = 0;
+  }
+  override async handle(...args: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
+    const t = performance.now();
+    const out = await super.handle(...args);
+    const chunks: Buffer[] = [];
+    for await (const c of out.response.body as AsyncIterable<Buffer>) chunks.push(c);
+    const body = Buffer.concat(chunks);
+    this.ms += performance.now() - t;
+    this.bytes += body.length;
+    return { response: Object.assign(out.response, { body: Readable.from([body]) }) };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { MetricId, MinuteAggregate } from "../domain/metrics/series.js";
+import type { PeriodColumns } from "../domain/metrics/period-columns.js";
 import type { PeriodAggregate } from "../domain/metrics/statistics.js";
 
 /** A metric the store has data for, and the newest minute it has. */
@@ -27,6 +28,8 @@ export interface MetricReader {
    * multiples of it (domain/metrics/statistics.ts `periods`, computed by the store), oldest first.
    */
   periods(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodAggregate[]>;
+  /** The same as `periods`, as columns (no object per period): for reads of many metrics. */
+  periodColumns(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodColumns>;
   /** Metrics matching the query in key order, with the key to continue after. */
   list(q: MetricQuery): Promise<{ items: StoredMetric[]; next?: string | undefined }>;
 }

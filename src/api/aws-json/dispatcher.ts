@@ -50,9 +50,10 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
       for (const role of passedRolesOf(service.signingName, opName, input)) {
         authorize(principal, { action: "iam:PassRole", resource: role }, requestFacts(req, opts.partition.region, nowMs), opts.partition.accountId);
       }
-      const output = await op.handle(input, { requestId, principal, nowMs, partition: opts.partition });
+      const ctx = { requestId, principal, nowMs, partition: opts.partition };
+      const body = op.handleJson ? await op.handleJson(input, ctx) : serialize(await op.handle(input, ctx));
       log.debug({ op: opName }, "ok");
-      return respond(200, requestId, serialize(output));
+      return respond(200, requestId, body);
     } catch (e) {
       // The status is the answering service's (its catalog, then the shared core's front-door errors).
       const status = e instanceof AwsError ? statusOf(e.code, service?.errors) : undefined;

@@ -16,6 +16,8 @@ export interface RequestContext {
 export interface Operation {
   readonly input: StaticStructureSchema;
   readonly handle: (input: Record<string, unknown>, ctx: RequestContext) => Promise<object>;
+  /** When set, answers instead of `handle` with the JSON text itself (answers too large to build as plain values first). */
+  readonly handleJson?: ((input: Record<string, unknown>, ctx: RequestContext) => Promise<string>) | undefined;
   /** Set when Berth answers the operation with this error only (`refusedOperation`). */
   readonly refusal?: Refusal;
 }

@@ -10,4 +10,6 @@ import type { Params } from "./read.js";
 export interface CloudWatchOperation {
   readonly name: string;
   readonly handle: (input: Params, ctx: RequestContext) => Promise<Record<string, unknown>>;
+  /** The answer written straight as AWS JSON, for answers too large for plain values (GetMetricData). */
+  readonly handleJson?: (input: Params, ctx: RequestContext) => Promise<string>;
 }

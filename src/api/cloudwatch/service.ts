@@ -72,7 +72,7 @@ export function cloudWatchJsonService(deps: CloudWatchDeps): JsonService {
     errors: cloudWatchErrors,
     missingMemberError: "MissingRequiredParameterException",
     operations: Object.fromEntries(
-      cloudWatchOperations(deps).map((op): [string, Operation] => [op.name, { input: inputShapes[op.name]!, handle: (input, ctx) => op.handle(input, ctx) }]),
+      cloudWatchOperations(deps).map((op): [string, Operation] => [op.name, { input: inputShapes[op.name]!, handle: (input, ctx) => op.handle(input, ctx), handleJson: op.handleJson }]),
     ),
   };
 }

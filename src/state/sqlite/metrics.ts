@@ -1,7 +1,9 @@
 import type { Database, Statement } from "better-sqlite3";
 import { dimensionsKey, dimensionsOfKey, metricId, type MetricId, type MinuteAggregate } from "../../domain/metrics/series.js";
+import { aggregatesOf, columnsOf, type PeriodColumns } from "../../domain/metrics/period-columns.js";
 import type { PeriodAggregate } from "../../domain/metrics/statistics.js";
 import type { MetricQuery, MetricRepository, StoredMetric } from "../metric-records.js";
+import { addToBlock, blobOf, blockMs, blockOf, bucketMs, doublesOf, dropBefore, emptyBlock, foldBlocks, unitsOf, unitsText, type BlockRow } from "./metric-blocks.js";
 
 interface AggregateRow {
   t: number;
@@ -37,27 +39,30 @@ interface RangeParams {
   period: number;
 }
 
-const fiveMinutesMs = 300_000;
+type StoredBlock = [block_ms: number, data: Uint8Array, unit: string, units: string | null];
 
 /**
- * CloudWatch datapoints (migration 15): each metric a row of `metric_series` whose id keys its
- * data, one row per minute added to in place (a minute reported in several batches stays one
- * row), and the same folded per 5 minutes, which reads of periods that are multiples of 5 minutes
- * use: a day of a metric is 288 rows instead of 1,440.
+ * CloudWatch datapoints (migrations 15 and 18): each metric a row of `metric_series` whose id keys
+ * its data, one row per minute added to in place (a minute reported in several batches stays one
+ * row), and the same folded per 5 minutes and packed in blocks of six hours (metric-blocks.ts), which reads of
+ * periods that are multiples of 5 minutes use: a day of a metric is 5 rows instead of 1,440.
  */
 export class SqliteMetrics implements MetricRepository {
   private readonly seriesStmt: Statement<[string, string, string, number], { id: number }>;
   private readonly idStmt: Statement<[string, string, string], { id: number }>;
   private readonly minuteStmt: Statement<[number, number, number, number, number, number, string]>;
-  private readonly fiveStmt: Statement<[number, number, number, number, number, number, string]>;
+  private readonly blockStmt: Statement<[number, number], StoredBlock>;
+  private readonly blocksStmt: Statement<[number, number, number], StoredBlock>;
+  private readonly putBlockStmt: Statement<[number, number, Buffer, string, string | null]>;
+  private readonly updateBlockStmt: Statement<[Buffer, string, string | null, number, number]>;
+  private readonly deleteBlockStmt: Statement<[number, number]>;
+  private readonly cutBlocksStmt: Statement<[{ before: number }], { series: number; block_ms: number; data: Uint8Array; unit: string; units: string | null }>;
   private readonly minutesStmt: Statement<[number, number, number], AggregateRow>;
   private readonly periodsStmt: Statement<[RangeParams], PeriodAggregate>;
-  private readonly fivePeriodsStmt: Statement<[RangeParams], PeriodAggregate>;
-  /** A period of exactly one stored row (a minute, or five in the 5-minute table): read as stored, nothing to fold. */
+  /** A period of exactly one stored minute: read as stored, nothing to fold. */
   private readonly minuteRowsStmt: Statement<[RangeParams], PeriodAggregate>;
-  private readonly fiveRowsStmt: Statement<[RangeParams], PeriodAggregate>;
   private readonly listStmt: Statement<[ListParams], SeriesRow>;
-  private readonly pruneStmts: Statement<[number]>[];
+  private readonly pruneStmts: Statement<[{ before: number }]>[];
 
   constructor(db: Database) {
     this.seriesStmt = db.prepare(
@@ -65,31 +70,30 @@ export class SqliteMetrics implements MetricRepository {
        ON CONFLICT (namespace, name, dims) DO UPDATE SET last_ms = max(last_ms, excluded.last_ms) RETURNING id`,
     );
     this.idStmt = db.prepare("SELECT id FROM metric_series WHERE namespace = ? AND name = ? AND dims = ?");
-    const upsert = (table: string, time: string) =>
-      db.prepare<[number, number, number, number, number, number, string]>(
-        `INSERT INTO ${table} (series, ${time}, sum, count, min, max, unit) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (series, ${time}) DO UPDATE SET sum = sum + excluded.sum, count = count + excluded.count,
-           min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit`,
-      );
-    this.minuteStmt = upsert("metric_minutes", "minute_ms");
-    this.fiveStmt = upsert("metric_five_minutes", "bucket_ms");
+    this.minuteStmt = db.prepare(
+      `INSERT INTO metric_minutes (series, minute_ms, sum, count, min, max, unit) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (series, minute_ms) DO UPDATE SET sum = sum + excluded.sum, count = count + excluded.count,
+         min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit`,
+    );
+    // Raw rows (arrays, not objects).
+    this.blockStmt = db.prepare<[number, number], StoredBlock>("SELECT block_ms, data, unit, units FROM metric_five_blocks WHERE series = ? AND block_ms = ?").raw(true);
+    this.blocksStmt = db.prepare<[number, number, number], StoredBlock>("SELECT block_ms, data, unit, units FROM metric_five_blocks WHERE series = ? AND block_ms >= ? AND block_ms < ? ORDER BY block_ms").raw(true);
+    this.putBlockStmt = db.prepare("INSERT INTO metric_five_blocks (series, block_ms, data, unit, units) VALUES (?, ?, ?, ?, ?)");
+    // In place: a REPLACE would delete the row and insert it anew, touching both indexes.
+    this.updateBlockStmt = db.prepare("UPDATE metric_five_blocks SET data = ?, unit = ?, units = ? WHERE series = ? AND block_ms = ?");
+    this.deleteBlockStmt = db.prepare("DELETE FROM metric_five_blocks WHERE series = ? AND block_ms = ?");
+    this.cutBlocksStmt = db.prepare(`SELECT series, block_ms, data, unit, units FROM metric_five_blocks WHERE block_ms < @before AND block_ms + ${blockMs} > @before`);
     this.minutesStmt = db.prepare("SELECT minute_ms AS t, sum, count, min, max, unit FROM metric_minutes WHERE series = ? AND minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms");
     // Folded in SQLite: one row per period comes back, not one per minute.
     // Rows come back in PeriodAggregate's shape (no mapping of hundreds of thousands of rows in JavaScript).
-    const fold = (table: string, time: string) =>
-      db.prepare<[RangeParams], PeriodAggregate>(
-        `SELECT ${time} - ${time} % CAST(@period AS INTEGER) AS timestampMs, sum(sum) AS sum, sum(count) AS count, min(min) AS min, max(max) AS max, max(unit) AS unit
-         FROM ${table} WHERE series = @series AND ${time} >= @from AND ${time} < @to GROUP BY timestampMs ORDER BY timestampMs`,
-      );
-    this.periodsStmt = fold("metric_minutes", "minute_ms");
-    this.fivePeriodsStmt = fold("metric_five_minutes", "bucket_ms");
+    this.periodsStmt = db.prepare<[RangeParams], PeriodAggregate>(
+      `SELECT minute_ms - minute_ms % CAST(@period AS INTEGER) AS timestampMs, sum(sum) AS sum, sum(count) AS count, min(min) AS min, max(max) AS max, max(unit) AS unit
+       FROM metric_minutes WHERE series = @series AND minute_ms >= @from AND minute_ms < @to GROUP BY timestampMs ORDER BY timestampMs`,
+    );
     // GROUP BY sorts every row through a temporary b-tree even when each group is one row: the key's order already is the answer.
-    const rowsOf = (table: string, time: string) =>
-      db.prepare<[RangeParams], PeriodAggregate>(
-        `SELECT ${time} AS timestampMs, sum, count, min, max, unit FROM ${table} WHERE series = @series AND ${time} >= @from AND ${time} < @to ORDER BY ${time}`,
-      );
-    this.minuteRowsStmt = rowsOf("metric_minutes", "minute_ms");
-    this.fiveRowsStmt = rowsOf("metric_five_minutes", "bucket_ms");
+    this.minuteRowsStmt = db.prepare<[RangeParams], PeriodAggregate>(
+      "SELECT minute_ms AS timestampMs, sum, count, min, max, unit FROM metric_minutes WHERE series = @series AND minute_ms >= @from AND minute_ms < @to ORDER BY minute_ms",
+    );
     // `@namespace = ''` means any namespace (or name); `@wanted`, when set, lists the dimensions every row must carry.
     this.listStmt = db.prepare(
       `SELECT namespace, name, dims, last_ms FROM metric_series
@@ -99,18 +103,33 @@ export class SqliteMetrics implements MetricRepository {
          AND last_ms >= @since
        ORDER BY namespace, name, dims LIMIT @limit`,
     );
+    // A bucket goes once it ends at or before the cut: whole blocks here, the block the cut falls in by prune().
     this.pruneStmts = [
-      db.prepare("DELETE FROM metric_minutes WHERE minute_ms < ?"),
-      db.prepare(`DELETE FROM metric_five_minutes WHERE bucket_ms + ${fiveMinutesMs} <= ?`),
-      db.prepare("DELETE FROM metric_series WHERE last_ms < ?"),
+      db.prepare("DELETE FROM metric_minutes WHERE minute_ms < @before"),
+      db.prepare(`DELETE FROM metric_five_blocks WHERE block_ms + ${blockMs} <= @before`),
+      db.prepare("DELETE FROM metric_series WHERE last_ms < @before"),
     ];
   }
 
   add(points: readonly MinuteAggregate[]): Promise<void> {
+    // Each block the batch touches is read and written once, its minutes added in the batch's order.
+    const touched = new Map<string, { id: number; row: BlockRow; stored: boolean }>();
     for (const p of points) {
       const { id } = this.seriesStmt.get(p.metric.namespace, p.metric.metricName, dimensionsKey(p.metric.dimensions), p.minuteMs)!;
       this.minuteStmt.run(id, p.minuteMs, p.sum, p.count, p.min, p.max, p.unit);
-      this.fiveStmt.run(id, p.minuteMs - (p.minuteMs % fiveMinutesMs), p.sum, p.count, p.min, p.max, p.unit);
+      const block = blockOf(p.minuteMs);
+      const key = `${id}/${block}`;
+      let t = touched.get(key);
+      if (!t) {
+        const stored = this.blockStmt.get(id, block);
+        t = { id, row: stored ? blockRowOf(stored) : emptyBlock(block, p.unit), stored: stored !== undefined };
+        touched.set(key, t);
+      }
+      addToBlock(t.row, p.minuteMs, p);
+    }
+    for (const { id, row, stored } of touched.values()) {
+      if (stored) this.updateBlockStmt.run(blobOf(row.data), row.unit, unitsText(row), id, row.blockMs);
+      else this.putBlockStmt.run(id, row.blockMs, blobOf(row.data), row.unit, unitsText(row));
     }
     return Promise.resolve();
   }
@@ -128,10 +147,20 @@ export class SqliteMetrics implements MetricRepository {
   periods(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodAggregate[]> {
     const id = this.idOf(metric);
     if (id === undefined) return Promise.resolve([]);
-    // The 5-minute rows hold whole buckets: usable when periods and range are made of whole buckets.
-    const coarse = periodMs % fiveMinutesMs === 0 && fromMs % fiveMinutesMs === 0 && toMs % fiveMinutesMs === 0;
-    const stmt = coarse ? (periodMs === fiveMinutesMs ? this.fiveRowsStmt : this.fivePeriodsStmt) : periodMs === 60_000 && fromMs % 60_000 === 0 ? this.minuteRowsStmt : this.periodsStmt;
+    if (coarse(fromMs, toMs, periodMs)) return Promise.resolve(aggregatesOf(this.foldedBlocks(id, fromMs, toMs, periodMs)));
+    const stmt = periodMs === 60_000 && fromMs % 60_000 === 0 ? this.minuteRowsStmt : this.periodsStmt;
     return Promise.resolve(stmt.all({ series: id, from: fromMs, to: toMs, period: periodMs }));
+  }
+
+  periodColumns(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodColumns> {
+    const id = this.idOf(metric);
+    if (id !== undefined && coarse(fromMs, toMs, periodMs)) return Promise.resolve(this.foldedBlocks(id, fromMs, toMs, periodMs));
+    return this.periods(metric, fromMs, toMs, periodMs).then(columnsOf);
+  }
+
+  private foldedBlocks(id: number, fromMs: number, toMs: number, periodMs: number): PeriodColumns {
+    const rows = this.blocksStmt.all(id, blockOf(fromMs), toMs).map(blockRowOf);
+    return foldBlocks(rows, fromMs, toMs, periodMs);
   }
 
   list(q: MetricQuery): Promise<{ items: StoredMetric[]; next?: string | undefined }> {
@@ -144,10 +173,21 @@ export class SqliteMetrics implements MetricRepository {
   }
 
   prune(beforeMs: number): Promise<number> {
-    // The number of minutes pruned; the 5-minute rows and the series go with them.
-    return Promise.resolve(this.pruneStmts.map((s) => s.run(beforeMs).changes)[0] ?? 0);
+    // The number of minutes pruned; the 5-minute buckets and the series go with them.
+    const [minutes] = this.pruneStmts.map((s) => s.run({ before: beforeMs }).changes);
+    for (const r of this.cutBlocksStmt.all({ before: beforeMs })) {
+      const row = blockRowOf([r.block_ms, r.data, r.unit, r.units]);
+      if (dropBefore(row, beforeMs)) this.updateBlockStmt.run(blobOf(row.data), row.unit, unitsText(row), r.series, r.block_ms);
+      else this.deleteBlockStmt.run(r.series, r.block_ms);
+    }
+    return Promise.resolve(minutes ?? 0);
   }
 }
+
+/** The 5-minute buckets hold whole buckets: usable when periods and range are made of whole buckets. */
+const coarse = (fromMs: number, toMs: number, periodMs: number): boolean => periodMs % bucketMs === 0 && fromMs % bucketMs === 0 && toMs % bucketMs === 0;
+
+const blockRowOf = ([block, data, unit, units]: StoredBlock): BlockRow => ({ blockMs: block, data: doublesOf(data), unit, units: unitsOf(units) });
 
 /** The continuation key `list` hands out: the last metric's (namespace, name, dims); empty strings sort first. */
 function afterKey(after: string | undefined): [string, string, string] {

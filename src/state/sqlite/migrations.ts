@@ -1,8 +1,12 @@
+import type { Database } from "better-sqlite3";
+import { refoldFiveMinutes } from "./migrate-metric-blocks.js";
+
 /**
  * Numbered, forward-only schema migrations. A migration is never edited once landed: add the next one.
- * Documents are stored as JSON next to the columns that queries need.
+ * Documents are stored as JSON next to the columns that queries need. `data`, when present, runs
+ * after `sql` in the same transaction, for what SQL cannot compute (packing doubles into blobs).
  */
-export const migrations: readonly { readonly version: number; readonly sql: string }[] = [
+export const migrations: readonly { readonly version: number; readonly sql: string; readonly data?: (db: Database) => void }[] = [
   {
     version: 1,
     sql: `
@@ -399,5 +403,25 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
         doc      TEXT NOT NULL
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 18,
+    sql: `
+      -- CloudWatch's 5-minute fold packed in blocks of six hours (state/sqlite/metric-blocks.ts):
+      -- 72 buckets of (sum, sample count, minimum, maximum) as 288 doubles (a NaN count: no data),
+      -- the buckets' unit (each one's in units, JSON, when they differ). A day of a metric is 5
+      -- rows, not 288. The old table's rows are re-folded into it (migrate-metric-blocks.ts), then
+      -- it goes. Rows of 2.3 KB: a rowid table (WITHOUT ROWID suits small rows).
+      CREATE TABLE metric_five_blocks (
+        series   INTEGER NOT NULL,
+        block_ms INTEGER NOT NULL,
+        data     BLOB NOT NULL,
+        unit     TEXT NOT NULL,
+        units    TEXT,
+        UNIQUE (series, block_ms)
+      );
+      CREATE INDEX metric_five_blocks_by_age ON metric_five_blocks (block_ms);
+    `,
+    data: refoldFiveMinutes,
   },
 ];

@@ -234,6 +234,7 @@ function migrate(db: Database): void {
     if (typeof current === "number" && m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.data?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
   }

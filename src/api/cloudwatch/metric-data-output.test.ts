@@ -1,0 +1,30 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { serialize } from "../aws-json/dispatcher.js";
+import { metricDataJson, plainMetricData, type MetricDataOutput } from "./metric-data-output.js";
+
+/** The JSON written straight from typed arrays must be the text the JSON front door writes for the plain values. */
+const t0 = 1_796_000_100_000;
+const output: MetricDataOutput = {
+  MetricDataResults: [
+    // Regular periods, newest first (two series share their timestamps' text).
+    { Id: "a", Label: "CPUUtilization", timesMs: Float64Array.from([3, 2, 1, 0], (k) => t0 + k * 300_000), values: Float64Array.from([41.333333333333336, 0.1 + 0.2, -0, 1e21]), StatusCode: "Complete" },
+    { Id: "b", Label: 'quote " and \\ and \u0001 and ü', timesMs: Float64Array.from([3, 2, 1, 0], (k) => t0 + k * 300_000), values: Float64Array.from([1, 2, 3, 4]), StatusCode: "Complete" },
+    // Gaps, a sub-second period's timestamps, math giving NaN and infinities.
+    { Id: "c", Label: "c", timesMs: Float64Array.from([t0, t0 + 1_500, t0 + 60_000, t0 + 61_000]), values: Float64Array.from([Number.NaN, Number.POSITIVE_INFINITY, 5e-324, Number.NEGATIVE_INFINITY]), StatusCode: "Complete" },
+    { Id: "d", Label: "empty", timesMs: new Float64Array(0), values: new Float64Array(0), StatusCode: "Complete" },
+  ],
+  Messages: [],
+};
+
+describe("GetMetricData's AWS JSON answer", () => {
+  it("is the very text JSON.stringify gives the plain answer (epoch seconds, null for non-finite values, escapes)", () => {
+    assert.equal(metricDataJson(output), serialize(plainMetricData(output)));
+  });
+
+  it("plain values carry Dates and numbers", () => {
+    const plain = plainMetricData(output) as { MetricDataResults: { Timestamps: Date[]; Values: number[] }[] };
+    assert.deepEqual(plain.MetricDataResults[0]!.Timestamps[3], new Date(t0));
+    assert.deepEqual(plain.MetricDataResults[1]!.Values, [1, 2, 3, 4]);
+  });
+});
