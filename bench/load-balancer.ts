@@ -114,12 +114,16 @@ async function main(): Promise<void> {
     const rows: [string, RateFigures][] = [];
     // The brief's load (half of HAProxy's requests/s, or RATE), and half of Berth's own maximum.
     const rates = [...new Set([Math.round(Number(process.env.RATE ?? ha.rps / 2)), Math.round(berth.rps / 2)])];
+    // Each phase's start on stderr, to line up with a loop probe's lines (support/loop-probe.ts).
+    const phase = async (name: string, port: number, rate: number): Promise<void> => {
+      process.stderr.write(`${JSON.stringify({ phase: name, rate, t: Date.now() })}\n`);
+      rows.push([`${name} @ ${rate}/s`, await fixedRate(port, rate, durationS)]);
+    };
     for (const rate of rates) {
-      const directAt = await fixedRate(targets.ports[0]!, rate, durationS);
-      rows.push([`direct @ ${rate}/s`, directAt]);
-      rows.push([`Berth @ ${rate}/s`, await fixedRate(berthPort, rate, durationS)]);
-      if (before) rows.push([`Berth before @ ${rate}/s`, await fixedRate(beforePort, rate, durationS)]);
-      rows.push([`HAProxy @ ${rate}/s`, await fixedRate(haproxyPort, rate, durationS)]);
+      await phase("direct", targets.ports[0]!, rate);
+      await phase("Berth", berthPort, rate);
+      if (before) await phase("Berth before", beforePort, rate);
+      await phase("HAProxy", haproxyPort, rate);
     }
 
     const f = (n: number) => n.toFixed(2);
