@@ -19,7 +19,7 @@ process.on("message", (m: unknown) => {
   if (!isToWorker(m)) return;
   if (m.type === "init") {
     if (listeners) return;
-    const logger = createLogger(m.logLevel).child({ component: "lb-worker", pid: process.pid });
+    const logger = createLogger(m.logLevel).child({ component: "lb-worker", workerPid: process.pid });
     listeners = new Listeners({ bindAddress: m.bindAddress, logger, now: Date.now, random: Math.random, stickySecret: Buffer.from(m.stickySecret, "hex") });
     return;
   }

@@ -93,7 +93,7 @@ export class WorkerPool implements Serving {
       if (this.closing) return;
       slot.crashes = Date.now() - slot.startedAtMs >= stableAfterMs ? 1 : slot.crashes + 1;
       const delayMs = Math.min(5000, 100 * 2 ** (slot.crashes - 1));
-      this.opts.logger.error({ worker: slot.index, pid: worker.process.pid, code, signal, restartInMs: delayMs }, "load balancer worker exited; restarting it");
+      this.opts.logger.error({ worker: slot.index, workerPid: worker.process.pid, code, signal, restartInMs: delayMs }, "load balancer worker exited; restarting it");
       slot.restart = setTimeout(() => {
         slot.restart = undefined;
         if (!this.closing) this.fork(slot);
