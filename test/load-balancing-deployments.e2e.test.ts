@@ -84,7 +84,12 @@ describe("deployments of a service behind a load balancer", () => {
       assert.ok(outcome.ok > 100, `only ${outcome.ok} requests answered`);
 
       // Order: each old task's "is draining" event comes before Docker's kill (SIGTERM) of its container.
-      const kills = await dockerKills(since);
+      // The deployment completes once the new tasks are healthy; the last old task may still be draining
+      // then, so its SIGTERM is waited for (the order is what is checked).
+      const kills = await until("every old task's container signalled", async () => {
+        const k = await dockerKills(since);
+        return old.every((a) => k.has(a)) ? k : undefined;
+      }, { timeoutMs: 30_000, everyMs: 500 }).catch(() => dockerKills(since));
       for (const arn of old) {
         const id = arn.split("/").at(-1)!;
         const drained = s.events.find((e) => e.message.includes(`(task ${id}) is draining`));
