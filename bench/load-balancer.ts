@@ -95,7 +95,9 @@ async function main(): Promise<void> {
   const targets = await startTargets();
   // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x" profiles the server (as in the other server benchmarks).
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const server = await BerthServer.start(undefined, [], { nodeArgs });
+  // SERVER_ARGS="--lb-workers 1": more flags for this build's server (not BERTH_BEFORE's).
+  const serverArgs = (process.env.SERVER_ARGS ?? "").split(" ").filter(Boolean);
+  const server = await BerthServer.start(undefined, serverArgs, { nodeArgs });
   // BERTH_BEFORE=<a build's dist/src/cli/main.js>: that build's listener measured in the same run, as "before".
   const before = process.env.BERTH_BEFORE === undefined ? undefined : await BerthServer.start(undefined, [], { nodeArgs, bin: process.env.BERTH_BEFORE });
   const [berthPort, haproxyPort, beforePort] = [await freeBlock(1), await freeBlock(1), await freeBlock(1)];
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
     }
 
     const f = (n: number) => n.toFixed(2);
-    console.log(`machine: ${machineLine()}; ${connections} keep-alive connections, ${durationS} s per figure`);
+    console.log(`machine: ${machineLine()}; ${connections} keep-alive connections, ${durationS} s per figure; server flags: ${serverArgs.join(" ") || "(defaults)"}`);
     console.log("| path | requests/s | p50 ms | p99 ms | errors | non-2xx |");
     console.log("|---|---|---|---|---|---|");
     const throughput: [string, Figures][] = [["direct (one target)", direct], ["Berth listener → 4 targets", berth], ...(berthBefore ? [["Berth before → 4 targets", berthBefore] as [string, Figures]] : []), ["HAProxy 2.6 → 4 targets", ha]];

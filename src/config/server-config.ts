@@ -208,9 +208,13 @@ function positiveDuration(flag: string, text: string): number {
   return ms;
 }
 
-/** `--lb-workers`: 0 to 64; by default one per core, at most 2. */
+/**
+ * `--lb-workers`: 0 to 64. By default one core is left to the control plane and the tasks on the
+ * same host: 1 worker on 2 cores, 2 from 3 cores (bench/RESULTS.md: on 2 shared cores, 2 workers
+ * served fewer requests/s than 1).
+ */
 function lbWorkers(text: string | undefined): number {
-  if (text === undefined) return Math.min(2, availableParallelism());
+  if (text === undefined) return Math.max(1, Math.min(2, availableParallelism() - 1));
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > 64) throw new Error(`--lb-workers must be a whole number from 0 to 64; got '${text}'.`);
   return n;
