@@ -95,7 +95,9 @@ async function main(): Promise<void> {
   const targets = await startTargets();
   // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x" profiles the server (as in the other server benchmarks).
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const server = await BerthServer.start(undefined, [], { nodeArgs });
+  // SERVER_ARGS="--lb-workers 1": more flags for this build's server (not BERTH_BEFORE's).
+  const serverArgs = (process.env.SERVER_ARGS ?? "").split(" ").filter(Boolean);
+  const server = await BerthServer.start(undefined, serverArgs, { nodeArgs });
   // BERTH_BEFORE=<a build's dist/src/cli/main.js>: that build's listener measured in the same run, as "before".
   const before = process.env.BERTH_BEFORE === undefined ? undefined : await BerthServer.start(undefined, [], { nodeArgs, bin: process.env.BERTH_BEFORE });
   const [berthPort, haproxyPort, beforePort] = [await freeBlock(1), await freeBlock(1), await freeBlock(1)];
@@ -114,16 +116,20 @@ async function main(): Promise<void> {
     const rows: [string, RateFigures][] = [];
     // The brief's load (half of HAProxy's requests/s, or RATE), and half of Berth's own maximum.
     const rates = [...new Set([Math.round(Number(process.env.RATE ?? ha.rps / 2)), Math.round(berth.rps / 2)])];
+    // Each phase's start on stderr, to line up with a loop probe's lines (support/loop-probe.ts).
+    const phase = async (name: string, port: number, rate: number): Promise<void> => {
+      process.stderr.write(`${JSON.stringify({ phase: name, rate, t: Date.now() })}\n`);
+      rows.push([`${name} @ ${rate}/s`, await fixedRate(port, rate, durationS)]);
+    };
     for (const rate of rates) {
-      const directAt = await fixedRate(targets.ports[0]!, rate, durationS);
-      rows.push([`direct @ ${rate}/s`, directAt]);
-      rows.push([`Berth @ ${rate}/s`, await fixedRate(berthPort, rate, durationS)]);
-      if (before) rows.push([`Berth before @ ${rate}/s`, await fixedRate(beforePort, rate, durationS)]);
-      rows.push([`HAProxy @ ${rate}/s`, await fixedRate(haproxyPort, rate, durationS)]);
+      await phase("direct", targets.ports[0]!, rate);
+      await phase("Berth", berthPort, rate);
+      if (before) await phase("Berth before", beforePort, rate);
+      await phase("HAProxy", haproxyPort, rate);
     }
 
     const f = (n: number) => n.toFixed(2);
-    console.log(`machine: ${machineLine()}; ${connections} keep-alive connections, ${durationS} s per figure`);
+    console.log(`machine: ${machineLine()}; ${connections} keep-alive connections, ${durationS} s per figure; server flags: ${serverArgs.join(" ") || "(defaults)"}`);
     console.log("| path | requests/s | p50 ms | p99 ms | errors | non-2xx |");
     console.log("|---|---|---|---|---|---|");
     const throughput: [string, Figures][] = [["direct (one target)", direct], ["Berth listener → 4 targets", berth], ...(berthBefore ? [["Berth before → 4 targets", berthBefore] as [string, Figures]] : []), ["HAProxy 2.6 → 4 targets", ha]];

@@ -147,7 +147,7 @@ export async function startRegionalPlane(
   // DescribeClusters' task and service counts, from memory after a cluster's first call.
   const clusterCounts = new ClusterCounts(store, (err) => logger.error({ err }, "cluster counts: a change could not be applied"));
   const authenticator = new Authenticator({ rootKey: shared.rootKey, partition, iam: shared.iam.directory, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
-  const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random });
+  const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random, workers: { count: config.lbWorkers, logLevel: config.logLevel } });
   // Security groups: the agents' view of rules and members, sent on connect and on every change.
   const firewall = new FirewallPublisher({ store, partition, logger: logger.child({ component: "firewall" }), now: Date.now, broadcast: (msg) => hub.broadcast(msg) });
   const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks), greeting: () => firewall.current() });

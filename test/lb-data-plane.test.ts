@@ -20,8 +20,11 @@ const tgArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/w
 const nlbArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/tcp/0000000000000003";
 const tcpTgArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tcp/0000000000000004";
 
-/** The data plane in process on a real store, proxying to a real local target: bodies, WebSockets, HTTPS, draining. */
-describe("load balancer data plane", () => {
+/**
+ * The data plane on a real store, proxying to a real local target: bodies, WebSockets, HTTPS,
+ * draining; with the listeners on this process's loop, and in two listener workers.
+ */
+for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 0 ? "listeners in process" : `${workers} listener workers`})`, () => {
   let store: SqliteStore;
   let plane: DataPlane;
   let target: Server;
@@ -81,7 +84,7 @@ describe("load balancer data plane", () => {
       await tx.loadBalancing.putListener({ arn: `${nlbArn}/l3`.replace(":loadbalancer/", ":listener/"), loadBalancerArn: nlbArn, port: tcpPort, protocol: "TCP", defaultActions: [{ type: "forward", targetGroups: [{ targetGroupArn: tcpTgArn, weight: 1 }] }] });
       await tx.loadBalancing.putTarget({ targetGroupArn: tcpTgArn, id: "127.0.0.1", port: targetPort, registeredAtMs: 0, state: "registered" });
     });
-    plane = new DataPlane({ store, bindAddress: "127.0.0.1", logger: pino({ level: "silent" }), now: Date.now, random: Math.random, refreshMs: 100 });
+    plane = new DataPlane({ store, bindAddress: "127.0.0.1", logger: pino({ level: "silent" }), now: Date.now, random: Math.random, refreshMs: 100, workers: { count: workers, logLevel: "silent" } });
     await plane.start();
     // Healthy after two checks: the first at once, the second one interval (5 s) later.
     const healthy = () => [tgArn, tcpTgArn].every((arn) => plane.health(arn).get(`127.0.0.1:${targetPort}`)?.state === "healthy");
@@ -107,6 +110,7 @@ describe("load balancer data plane", () => {
       req.end();
     });
     assert.deepEqual([res.status, res.length, res.headers["x-proto"], res.headers["x-port"]], [200, body.length, "http", String(httpPort)]);
+    assert.equal(plane.workerPids().length, workers);
   });
 
   it("tunnels a WebSocket upgrade, with X-Forwarded-For", async () => {

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { elbv2Query, get } from "./support/elbv2-cli.js";
@@ -24,7 +25,7 @@ describe("deployments of a service behind a load balancer", () => {
   let cluster: BerthCluster;
   let port: number;
   let tgArn: string;
-  const since = Math.floor(Date.now() / 1000);
+  let watcher: ReturnType<typeof watchKills>;
   const aws = awsJson(() => cluster.server);
   const service = async (): Promise<CliService> => ((await aws("ecs", "describe-services", "--cluster", cluster.name, "--services", "web")).services as CliService[])[0]!;
   const runningTasks = async (): Promise<CliTask[]> => {
@@ -40,6 +41,7 @@ describe("deployments of a service behind a load balancer", () => {
 
   before(async () => {
     cluster = await BerthCluster.start({ name: "lb-deploys", agents: 1, serverArgs: ["--task-healthy-after", "1s"] });
+    watcher = watchKills(cluster.name);
     port = await freeBlock(1);
     ({ tgArn } = await aWebLoadBalancer(cluster.server, port, { targetGroupArgs: ["--unhealthy-threshold-count", "2"], deregistrationDelaySeconds: 5 }));
     await registerWebOnDynamicPort(cluster.server, "lb-deploy");
@@ -47,7 +49,10 @@ describe("deployments of a service behind a load balancer", () => {
       "--load-balancers", `targetGroupArn=${tgArn},containerName=web,containerPort=80`);
     await settled();
   });
-  after(() => cluster.stop());
+  after(async () => {
+    watcher.stop();
+    await cluster.stop();
+  });
 
   for (const [min, max] of [[50, 100], [100, 200]] as const) {
     it(`a ${min}/${max} deployment: no connection error and no 5xx for a steady keep-alive client; old targets drain before their containers get SIGTERM`, async () => {
@@ -66,7 +71,12 @@ describe("deployments of a service behind a load balancer", () => {
       assert.ok(outcome.ok > 100, `only ${outcome.ok} requests answered`);
 
       // Order: each old task's "is draining" event comes before Docker's kill (SIGTERM) of its container.
-      const kills = await dockerKills(since);
+      // The deployment completes once the new tasks are healthy; the last old task may still be draining
+      // then, so its SIGTERM is waited for (the order is what is checked).
+      const kills = await until("every old task's container signalled", () => {
+        const k = watcher.kills();
+        return old.every((a) => k.has(a)) ? k : undefined;
+      }, { timeoutMs: 30_000, everyMs: 500 }).catch(() => watcher.kills());
       for (const arn of old) {
         const id = arn.split("/").at(-1)!;
         const drained = s.events.find((e) => e.message.includes(`(task ${id}) is draining`));
@@ -109,7 +119,7 @@ describe("deployments of a service behind a load balancer", () => {
     assert.ok(slowStatuses.every((c) => c === 200 || c === 404), `slow requests: ${slowStatuses.join(", ")}`);
     assert.deepEqual(outcome.failures, [], `${outcome.failures.length} of ${outcome.ok + outcome.failures.length} requests failed`);
     assert.ok(outcome.ok > 50, `only ${outcome.ok} requests answered`);
-    const killedAt = (await dockerKills(since)).get(victim!.taskArn);
+    const killedAt = (await until("the victim's container signalled", () => watcher.kills().get(victim!.taskArn), { timeoutMs: 30_000 }).catch(() => undefined));
     assert.ok(killedAt !== undefined, `no SIGTERM seen for task ${id}`);
     if (later === "DEACTIVATING") assert.ok(killedAt >= seenAt, `SIGTERM at ${new Date(killedAt).toISOString()} while the task was still DEACTIVATING at ${new Date(seenAt).toISOString()}`);
     const deregistered = s.events.filter((e) => /^\(service web\) deregistered 1 targets in \(target-group /.test(e.message) && Date.parse(e.createdAt) >= askedAt - 1000);
@@ -151,13 +161,25 @@ describe("deployments of a service behind a load balancer", () => {
 });
 
 /** When Docker sent SIGTERM to each task's container (by task ARN), from `docker events`. */
-async function dockerKills(sinceSeconds: number): Promise<Map<string, number>> {
-  const out = await docker("events", "--since", String(sinceSeconds), "--until", String(Math.ceil(Date.now() / 1000) + 1), "--filter", "event=kill", "--format", "{{json .}}");
+/**
+ * Docker's SIGTERMs to the cluster's task containers as they happen, by task ARN (the first one's
+ * time). Watched live from the start: dockerd keeps only its last events for `--since`, and on a
+ * machine shared with other test runs a deployment's kills are pushed out of that window.
+ */
+function watchKills(clusterName: string): { readonly kills: () => Map<string, number>; readonly stop: () => void } {
   const kills = new Map<string, number>();
-  for (const line of out.split("\n").filter(Boolean)) {
-    const e = JSON.parse(line) as { timeNano: number; Actor: { Attributes: Record<string, string> } };
-    const arn = e.Actor.Attributes["com.amazonaws.ecs.task-arn"];
-    if (arn !== undefined && e.Actor.Attributes.signal === "15" && !kills.has(arn)) kills.set(arn, Math.floor(e.timeNano / 1e6));
-  }
-  return kills;
+  const child = spawn("docker", ["events", "--filter", "event=kill", "--filter", `label=com.amazonaws.ecs.cluster=${clusterName}`, "--format", "{{json .}}"], { stdio: ["ignore", "pipe", "inherit"] });
+  let buffered = "";
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    for (const line of lines.filter(Boolean)) {
+      const e = JSON.parse(line) as { timeNano: number; Actor: { Attributes: Record<string, string> } };
+      const arn = e.Actor.Attributes["com.amazonaws.ecs.task-arn"];
+      if (arn !== undefined && e.Actor.Attributes.signal === "15" && !kills.has(arn)) kills.set(arn, Math.floor(e.timeNano / 1e6));
+    }
+  });
+  return { kills: () => new Map(kills), stop: () => void child.kill() };
 }

@@ -10,6 +10,7 @@ export function serverCommand(): Command {
     .option("--port <n>", `TCP port (env BERTH_PORT; default ${defaultPort})`)
     .option("--host <address>", "address to listen on (env BERTH_HOST; default 127.0.0.1)")
     .option("--lb-bind-address <address>", "address load balancer listeners bind (env BERTH_LB_BIND_ADDRESS; default 127.0.0.1)")
+    .option("--lb-workers <n>", "processes that serve load balancer listeners, off the control plane's event loop; 0 serves them in the server's own (env BERTH_LB_WORKERS; default 1 on 2 cores, 2 from 3 cores)")
     .option("--data-dir <dir>", "state and credentials directory (env BERTH_DATA_DIR; default ./.berth)")
     .option("--account-id <id>", "12-digit account id in ARNs (env BERTH_ACCOUNT_ID; default 000000000000)")
     .option("--region <region>", "region in ARNs and signatures (env BERTH_REGION; default us-east-1)")

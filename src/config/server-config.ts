@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseGoDuration } from "../agent/config/go-duration.js";
 import { defaultUploadLimits, type UploadLimits } from "../registry/upload-limits.js";
@@ -48,6 +49,7 @@ export interface RawServerConfig {
   readonly maxConnections?: string | undefined;
   readonly refusalLogInterval?: string | undefined;
   readonly lbBindAddress?: string | undefined;
+  readonly lbWorkers?: string | undefined;
 }
 
 /** PEM files of the server's certificate (with its chain) and private key. */
@@ -61,6 +63,8 @@ export interface ServerConfig {
   readonly host: string;
   /** The address load balancer listeners bind (ELBv2). */
   readonly lbBindAddress: string;
+  /** Listener worker processes of the load balancer (0: listeners on the control plane's own event loop). */
+  readonly lbWorkers: number;
   readonly dataDir: string;
   readonly accountId: string;
   readonly region: string;
@@ -156,6 +160,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     port,
     host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
     lbBindAddress: flags.lbBindAddress ?? env.BERTH_LB_BIND_ADDRESS ?? "127.0.0.1",
+    lbWorkers: lbWorkers(flags.lbWorkers ?? env.BERTH_LB_WORKERS),
     dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),
     accountId,
     region,
@@ -201,6 +206,18 @@ function positiveDuration(flag: string, text: string): number {
   const ms = duration(flag, text);
   if (ms < 1) throw new Error(`${flag} must be above 0; got '${text}'.`);
   return ms;
+}
+
+/**
+ * `--lb-workers`: 0 to 64. By default one core is left to the control plane and the tasks on the
+ * same host: 1 worker on 2 cores, 2 from 3 cores (bench/RESULTS.md: on 2 shared cores, 2 workers
+ * served fewer requests/s than 1).
+ */
+function lbWorkers(text: string | undefined): number {
+  if (text === undefined) return Math.max(1, Math.min(2, availableParallelism() - 1));
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 64) throw new Error(`--lb-workers must be a whole number from 0 to 64; got '${text}'.`);
+  return n;
 }
 
 function count(flag: string, text: string): number {

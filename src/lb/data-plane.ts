@@ -1,20 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
+import { createServer as createNetServer } from "node:net";
 import type { Logger } from "pino";
-import { Pool } from "undici";
 import type { TargetHealth } from "../domain/load-balancing/health.js";
 import type { TargetRecord } from "../domain/load-balancing/types.js";
 import type { Store } from "../state/store.js";
-import { Balancer } from "./balancer.js";
-import { loadConfig, type LbConfig, type LiveListener, type LiveTarget } from "./config.js";
+import { loadConfig, type LbConfig } from "./config.js";
 import { TargetChecker } from "./health-checker.js";
 import { HealthJournal } from "./health-journal.js";
 import { restoredCheckState, settledHealth } from "./health-state.js";
-import { handleRequest, handleUpgrade, type ProxyContext } from "./proxy.js";
-import { handleTcp } from "./tcp-proxy.js";
+import { LocalServing } from "./local-serving.js";
+import { groupTargetKey, type Serving, type ServingView } from "./serving-view.js";
+import { WorkerPool } from "./worker-pool.js";
 
 export interface DataPlaneOptions {
   readonly store: Store;
@@ -25,6 +21,11 @@ export interface DataPlaneOptions {
   readonly random: () => number;
   /** How often the configuration is re-read without a change being signalled. */
   readonly refreshMs?: number;
+  /**
+   * Listener workers (`--lb-workers`): 0 serves the listeners on this process's event loop; N
+   * forks N worker processes (worker-pool.ts) that serve them, and `logLevel` is theirs.
+   */
+  readonly workers?: { readonly count: number; readonly logLevel: string };
 }
 
 export interface HealthChange {
@@ -41,14 +42,6 @@ interface CheckerEntry {
   healthySinceMs: number;
 }
 
-interface OpenListener {
-  readonly server: NetServer;
-  readonly signature: string;
-  /** Closes connections that carry no request (HTTP) ; `all` closes every one. */
-  readonly closeConnections: (all: boolean) => void;
-  readonly setIdleTimeout: (ms: number) => void;
-}
-
 const emptyConfig: LbConfig = { listeners: [], groups: new Map() };
 
 /**
@@ -57,20 +50,16 @@ const emptyConfig: LbConfig = { listeners: [], groups: new Map() };
  * target, and draining: a deregistered target gets no new requests and is let go once its requests
  * in flight are done or its group's deregistration delay has passed. It follows the store: every
  * change the ELBv2 API or the ECS integration makes is applied on `changed()`, and at the latest
- * after `refreshMs`.
+ * after `refreshMs`. It decides; the listeners themselves are served where `Serving` says (this
+ * process, or listener workers), from whole views handed over after every change of the
+ * configuration or of a target's health.
  */
 export class DataPlane {
   private config: LbConfig = emptyConfig;
-  private readonly open = new Map<number, OpenListener>();
-  private readonly byPort = new Map<number, LiveListener>();
-  /** Ports whose listener could not open, with why: logged once per reason, retried on every refresh. */
-  private readonly failedPorts = new Map<number, string>();
   private readonly checkers = new Map<string, CheckerEntry>();
-  /** The checker of each target of the current configuration, by the target object the balancer sees. */
-  private checkOf = new Map<LiveTarget, CheckerEntry>();
-  private readonly pools = new Map<string, Pool>();
-  readonly balancer: Balancer;
-  private readonly ctx: ProxyContext;
+  private readonly serving: Serving;
+  /** The workers' process ids, when listeners are served by workers. */
+  readonly workerPids: () => number[];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -80,27 +69,16 @@ export class DataPlane {
 
   constructor(private readonly opts: DataPlaneOptions) {
     this.journal = new HealthJournal({ store: opts.store, logger: opts.logger });
-    // With health checks disabled ELB sends requests to every registered target ("unavailable" state).
-    this.balancer = new Balancer(
-      (arn, t) => {
-        // By identity on every request (no key to build); a target of an older configuration by key.
-        const c = this.checkOf.get(t) ?? this.checkers.get(`${arn} ${t.key}`);
-        if (c === undefined) return this.config.groups.get(arn)?.record.healthCheck.enabled === false ? t.record.registeredAtMs : undefined;
-        return c.checker.health.state === "healthy" ? c.healthySinceMs : undefined;
-      },
-      opts.now,
-      opts.random,
-    );
-    this.ctx = {
-      listener: () => undefined,
-      group: (arn) => this.config.groups.get(arn),
-      balancer: this.balancer,
-      poolFor: (t) => this.poolFor(t),
-      logger: opts.logger,
-      random: opts.random,
-      now: opts.now,
-      stickySecret: randomBytes(32),
-    };
+    const shared = { bindAddress: opts.bindAddress, logger: opts.logger, stickySecret: randomBytes(32) };
+    const workers = opts.workers?.count ?? 0;
+    if (workers > 0) {
+      const pool = new WorkerPool({ ...shared, count: workers, logLevel: opts.workers?.logLevel ?? "info" });
+      this.serving = pool;
+      this.workerPids = () => pool.pids();
+    } else {
+      this.serving = new LocalServing({ ...shared, now: opts.now, random: opts.random });
+      this.workerPids = () => [];
+    }
   }
 
   async start(): Promise<void> {
@@ -141,7 +119,7 @@ export class DataPlane {
   }
 
   portAvailable(port: number): Promise<boolean> {
-    if (this.open.has(port)) return Promise.resolve(false);
+    if (this.config.listeners.some((l) => l.record.port === port)) return Promise.resolve(false);
     return new Promise((resolve) => {
       const probe = createNetServer();
       probe.once("error", () => resolve(false));
@@ -153,74 +131,50 @@ export class DataPlane {
     const config = await loadConfig(this.opts.store);
     if (this.closed) return;
     this.config = config;
-    this.applyListeners();
     this.applyTargets();
-    // After the routing table stopped sending new requests to draining targets (above, with no
-    // await in between), a draining target with nothing in flight is done.
-    await this.finishDrains();
+    const draining: string[] = [];
+    for (const g of config.groups.values()) for (const t of g.targets) if (t.record.state === "draining") draining.push(groupTargetKey(g.record.arn, t.key));
+    // Once every serving process has applied the view (draining targets get nothing new from it), a
+    // draining target that none of them has anything in flight on is done.
+    const inFlight = await this.serving.apply(this.view(), draining);
+    if (this.closed) return;
+    await this.finishDrains(inFlight);
   }
 
-  private applyListeners(): void {
-    const wanted = new Map(this.config.listeners.map((l) => [l.record.port, l]));
-    this.byPort.clear();
-    for (const [port, l] of wanted) this.byPort.set(port, l);
-    for (const [port, o] of this.open) {
-      const l = wanted.get(port);
-      if (!l || signatureOf(l) !== o.signature) {
-        this.open.delete(port);
-        o.server.close();
-        o.closeConnections(false);
+  /** What the listeners serve now: the configuration, and the targets that may take new requests. */
+  private view(): ServingView {
+    const eligible: [string, number][] = [];
+    for (const g of this.config.groups.values()) {
+      for (const t of g.targets) {
+        if (t.record.state !== "registered") continue;
+        const key = groupTargetKey(g.record.arn, t.key);
+        // With health checks disabled ELB sends requests to every registered target ("unavailable" state).
+        if (!g.record.healthCheck.enabled) eligible.push([key, t.record.registeredAtMs]);
+        else {
+          const c = this.checkers.get(key);
+          if (c?.checker.health.state === "healthy") eligible.push([key, c.healthySinceMs]);
+        }
       }
     }
-    for (const [port, l] of wanted) {
-      if (this.open.has(port)) {
-        this.open.get(port)!.setIdleTimeout(idleTimeoutMs(l));
-        continue;
-      }
-      this.listen(port, l);
-    }
+    return { listeners: this.config.listeners, groups: [...this.config.groups.values()], eligible };
   }
 
-  private listen(port: number, l: LiveListener): void {
-    const ctx: ProxyContext = { ...this.ctx, listener: () => this.byPort.get(port) };
-    let open: OpenListener;
-    try {
-      open = l.record.protocol === "TCP" ? tcpListener(ctx, l) : httpListener(ctx, l);
-    } catch (err) {
-      this.failed(port, err);
-      return;
-    }
-    open.server.once("error", (err) => {
-      this.failed(port, err);
-      if (this.open.get(port) === open) this.open.delete(port);
-    });
-    open.server.listen({ host: this.opts.bindAddress, port }, () => this.failedPorts.delete(port));
-    this.open.set(port, open);
-  }
-
-  private failed(port: number, err: unknown): void {
-    const why = err instanceof Error ? err.message : String(err);
-    if (this.failedPorts.get(port) === why) return;
-    this.failedPorts.set(port, why);
-    this.opts.logger.error({ err, port }, "load balancer: cannot open listener; retrying every refresh");
+  /** Hands the listeners a view after a target's health changed (not waited on: nothing is counted). */
+  private publish(): void {
+    if (this.closed) return;
+    void this.serving.apply(this.view(), []);
   }
 
   private applyTargets(): void {
     const wanted = new Set<string>();
-    const checkOf = new Map<LiveTarget, CheckerEntry>();
-    const addresses = new Set<string>();
     for (const g of this.config.groups.values()) {
       for (const t of g.targets) {
-        addresses.add(`${t.address}:${t.record.port}`);
         if (t.record.state !== "registered" || !g.record.healthCheck.enabled) continue;
-        const key = `${g.record.arn} ${t.key}`;
+        const key = groupTargetKey(g.record.arn, t.key);
         wanted.add(key);
         const signature = JSON.stringify([g.record.healthCheck, t.address, t.record.registeredAtMs]);
         const existing = this.checkers.get(key);
-        if (existing?.signature === signature) {
-          checkOf.set(t, existing);
-          continue;
-        }
+        if (existing?.signature === signature) continue;
         existing?.checker.stop();
         const target = t.record;
         // The same registration under a changed health check (not a target registered anew).
@@ -232,6 +186,8 @@ export class DataPlane {
             // Slow start counts from here.
             const entry = this.checkers.get(key);
             if (entry?.checker === checker && health.state === "healthy") entry.healthySinceMs = nowMs;
+            // The listeners first: an unhealthy target gets no new request from here on.
+            if (entry?.checker === checker) this.publish();
             this.journal.record(target, settledHealth(health, nowMs));
             this.healthListeners.forEach((fn) => fn({ targetGroupArn: g.record.arn, target, health, previous }));
           },
@@ -240,31 +196,23 @@ export class DataPlane {
           same ? same.checker.checkState : restoredCheckState(target.lastHealth),
         );
         const since = same?.healthySinceMs ?? (target.lastHealth?.state === "healthy" ? target.lastHealth.sinceMs : this.opts.now());
-        const entry: CheckerEntry = { checker, signature, registeredAtMs: target.registeredAtMs, healthySinceMs: since };
-        this.checkers.set(key, entry);
-        checkOf.set(t, entry);
+        this.checkers.set(key, { checker, signature, registeredAtMs: target.registeredAtMs, healthySinceMs: since });
       }
     }
-    this.checkOf = checkOf;
     for (const [key, c] of this.checkers) {
       if (wanted.has(key)) continue;
       c.checker.stop();
       this.checkers.delete(key);
     }
-    for (const [key, pool] of this.pools) {
-      if (addresses.has(key)) continue;
-      this.pools.delete(key);
-      void pool.destroy().catch(() => undefined);
-    }
   }
 
-  private async finishDrains(): Promise<void> {
+  private async finishDrains(inFlight: ReadonlyMap<string, number>): Promise<void> {
     const nowMs = this.opts.now();
     const done: TargetRecord[] = [];
     for (const g of this.config.groups.values()) {
       for (const t of g.targets) {
         if (t.record.state !== "draining") continue;
-        if (this.balancer.count(g.record.arn, t.key) === 0 || nowMs >= (t.record.drainUntilMs ?? 0)) done.push(t.record);
+        if ((inFlight.get(groupTargetKey(g.record.arn, t.key)) ?? Infinity) === 0 || nowMs >= (t.record.drainUntilMs ?? 0)) done.push(t.record);
       }
     }
     if (done.length === 0) return;
@@ -280,18 +228,6 @@ export class DataPlane {
     this.changed();
   }
 
-  private poolFor(t: LiveTarget): Pool {
-    const key = `${t.address}:${t.record.port}`;
-    let pool = this.pools.get(key);
-    if (!pool) {
-      // Keep-alive connections to one target, as many as requests in flight; no response deadline
-      // of undici's own (ELB has none but the idle timeout).
-      pool = new Pool(`http://${key}`, { connections: null, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
-      this.pools.set(key, pool);
-    }
-    return pool;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
@@ -299,58 +235,6 @@ export class DataPlane {
     for (const c of this.checkers.values()) c.checker.stop();
     this.checkers.clear();
     await this.journal.flush();
-    await Promise.all(
-      [...this.open.values()].map(
-        (o) =>
-          new Promise<void>((resolve) => {
-            o.server.close(() => resolve());
-            o.closeConnections(true);
-          }),
-      ),
-    );
-    this.open.clear();
-    await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => undefined)));
-    this.pools.clear();
+    await this.serving.close();
   }
 }
-
-/** An HTTP(S) listener: node:http parses requests, proxy.ts answers them. */
-function httpListener(ctx: ProxyContext, l: LiveListener): OpenListener {
-  const proto = l.record.protocol === "HTTPS" ? "https" : "http";
-  const pem = proto === "https" ? readFileSync(l.record.certificateArn ?? "") : undefined;
-  const handler = (req: Parameters<typeof handleRequest>[2], res: Parameters<typeof handleRequest>[3]) => handleRequest(ctx, proto, req, res);
-  const server: Server = pem ? createHttpsServer({ cert: pem, key: pem }, handler) : createServer(handler);
-  server.keepAliveTimeout = idleTimeoutMs(l);
-  server.on("upgrade", (req, socket, head: Buffer) => handleUpgrade(ctx, proto, req, socket, head));
-  server.on("clientError", (_err, socket) => socket.destroy());
-  return {
-    server,
-    signature: signatureOf(l),
-    closeConnections: (all) => (all ? server.closeAllConnections() : server.closeIdleConnections()),
-    setIdleTimeout: (ms) => (server.keepAliveTimeout = ms),
-  };
-}
-
-/** NLB's TCP idle timeout: fixed at 350 s. */
-const tcpIdleMs = 350_000;
-
-/** A TCP listener (network load balancer): connections tunnelled whole, closed after NLB's idle timeout. */
-function tcpListener(ctx: ProxyContext, l: LiveListener): OpenListener {
-  const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-    socket.setTimeout(tcpIdleMs, () => socket.destroy());
-    handleTcp(ctx, socket);
-  });
-  return {
-    server,
-    signature: signatureOf(l),
-    // A TCP connection is never known to be idle between requests: only closing all ends them.
-    closeConnections: (all) => (all ? sockets.forEach((s) => s.destroy()) : undefined),
-    setIdleTimeout: () => undefined,
-  };
-}
-
-const signatureOf = (l: LiveListener): string => JSON.stringify([l.record.protocol, l.record.certificateArn ?? ""]);
-const idleTimeoutMs = (l: LiveListener): number => Number(l.loadBalancer.attributes["idle_timeout.timeout_seconds"] ?? "60") * 1000;

@@ -157,7 +157,8 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
         if (!res.headersSent && tried === undefined && retriable(req)) {
           ctx.logger.debug({ err: err.code, target: target.key }, "target failed; retrying on another");
           res.removeListener("close", onClose);
-          forward(ctx, group, proto, port, req, res, target.key);
+          // The group as the listeners see it now (a view may have come since the first attempt).
+          forward(ctx, ctx.group(group.record.arn) ?? group, proto, port, req, res, target.key);
           return;
         }
         elbError(res, err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT" ? 504 : 502);
