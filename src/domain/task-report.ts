@@ -1,4 +1,5 @@
 import type { TaskReport } from "../agent-protocol/messages.js";
+import { sameJson } from "./same-json.js";
 import type { TaskRecord } from "./task.js";
 import { advanceStatus, type StopCode } from "./task-status.js";
 
@@ -12,7 +13,7 @@ const asStopCode = (s: string | undefined): StopCode | undefined => stopCodes.fi
  */
 export function applyReport(task: TaskRecord, report: TaskReport, nowMs: number): TaskRecord {
   const lastStatus = advanceStatus(task.lastStatus, report.status);
-  if (lastStatus === task.lastStatus && JSON.stringify(report) === JSON.stringify(task.known)) return task;
+  if (lastStatus === task.lastStatus && sameJson(report, task.known)) return task;
   if (task.lastStatus === "STOPPED") return task;
   const stopped = lastStatus === "STOPPED";
   return {

@@ -96,8 +96,10 @@ function withEpochSeconds(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
+  // Keys, not entries: no [key, value] pair allocated per member of a large answer.
   const copy: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) copy[k] = withEpochSeconds(v);
+  const record = value as Record<string, unknown>;
+  for (const k of Object.keys(record)) copy[k] = withEpochSeconds(record[k]);
   return copy;
 }
 

@@ -424,4 +424,57 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
     `,
     data: refoldFiveMinutes,
   },
+  {
+    version: 19,
+    sql: `
+      -- Tasks and RunTask's clientTokens as rowid tables (issue 18). A WITHOUT ROWID table keeps the
+      -- whole row in its key's b-tree, where a row over ~1 KB (a task's document is ~1.3 KB) spills
+      -- into an overflow page of its own: every task insert and every report rewrote two or three
+      -- pages, and a token's random key put each RunTask's row on a random page. In a rowid table
+      -- the rows follow their insertion order (several tasks of one RunTask share a page, no
+      -- overflow) and the key is a small unique index beside them.
+      CREATE TABLE tasks_by_rowid (
+        id                     INTEGER PRIMARY KEY,
+        arn                    TEXT NOT NULL UNIQUE,
+        cluster                TEXT NOT NULL,
+        container_instance_arn TEXT,
+        family                 TEXT NOT NULL,
+        started_by             TEXT,
+        service_name           TEXT,
+        launch_type            TEXT NOT NULL,
+        desired_status         TEXT NOT NULL,
+        last_status            TEXT NOT NULL,
+        stopped_at_ms          INTEGER,
+        service_open           INTEGER NOT NULL DEFAULT 0,
+        version                INTEGER NOT NULL DEFAULT 1,
+        doc                    TEXT NOT NULL
+      );
+      INSERT INTO tasks_by_rowid (arn, cluster, container_instance_arn, family, started_by, service_name, launch_type,
+                                  desired_status, last_status, stopped_at_ms, service_open, version, doc)
+        SELECT arn, cluster, container_instance_arn, family, started_by, service_name, launch_type,
+               desired_status, last_status, stopped_at_ms, service_open, version, doc
+        FROM tasks ORDER BY arn;
+      DROP TABLE tasks;
+      ALTER TABLE tasks_by_rowid RENAME TO tasks;
+      CREATE INDEX tasks_cluster ON tasks (cluster, desired_status, arn);
+      CREATE INDEX tasks_instance ON tasks (container_instance_arn, last_status);
+      CREATE INDEX tasks_stopped ON tasks (stopped_at_ms) WHERE stopped_at_ms IS NOT NULL;
+      CREATE INDEX tasks_service_open ON tasks (cluster, service_name, arn) WHERE service_open = 1;
+
+      CREATE TABLE run_task_tokens_by_rowid (
+        id            INTEGER PRIMARY KEY,
+        cluster       TEXT NOT NULL,
+        token         TEXT NOT NULL,
+        request_hash  TEXT NOT NULL,
+        doc           TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        UNIQUE (cluster, token)
+      );
+      INSERT INTO run_task_tokens_by_rowid (cluster, token, request_hash, doc, created_at_ms)
+        SELECT cluster, token, request_hash, doc, created_at_ms FROM run_task_tokens ORDER BY created_at_ms;
+      DROP TABLE run_task_tokens;
+      ALTER TABLE run_task_tokens_by_rowid RENAME TO run_task_tokens;
+      CREATE INDEX run_task_tokens_age ON run_task_tokens (created_at_ms);
+    `,
+  },
 ];

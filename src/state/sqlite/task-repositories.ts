@@ -80,6 +80,7 @@ export class SqliteTasks implements TaskRepository {
   private readonly openStmt: Statement<[string], { arn: string; last_status: string }>;
   private readonly insertStmt: Statement<Record<string, string | number | null>>;
   private readonly updateStmt: Statement<Record<string, string | number | null>>;
+  private readonly updateStatusStmt: Statement<Record<string, string | number | null>>;
   private readonly versionStmt: Statement<[string], VersionRow>;
   private readonly purgeStmt: Statement<[number]>;
   private readonly purgeRunsStmt: Statement<[number]>;
@@ -106,6 +107,14 @@ export class SqliteTasks implements TaskRepository {
       `UPDATE tasks SET desired_status = @desired, last_status = @last, stopped_at_ms = @stoppedAt, service_open = @serviceOpen,
          version = @version, doc = @doc
        WHERE arn = @arn AND version = @version - 1`,
+    );
+    // An agent's report changes the last status and the document, not the columns only a stop
+    // changes: this statement leaves those out of its SET (so SQLite leaves the indexes over them
+    // alone) and applies only where they already hold the record's values; elsewhere `put` falls
+    // back to the full update.
+    this.updateStatusStmt = db.prepare(
+      `UPDATE tasks SET last_status = @last, version = @version, doc = @doc
+       WHERE arn = @arn AND version = @version - 1 AND desired_status = @desired AND stopped_at_ms IS @stoppedAt AND service_open = @serviceOpen`,
     );
     this.versionStmt = db.prepare("SELECT version FROM tasks WHERE arn = ?");
     this.purgeStmt = db.prepare("DELETE FROM tasks WHERE stopped_at_ms IS NOT NULL AND stopped_at_ms < ?");
@@ -186,7 +195,7 @@ export class SqliteTasks implements TaskRepository {
       version: t.version,
       insert: () => this.insertStmt.run(row).changes,
       // The columns an update leaves alone (cluster, instance, family, ...) never change after creation.
-      update: () => this.updateStmt.run(row).changes,
+      update: () => this.updateStatusStmt.run(row).changes || this.updateStmt.run(row).changes,
       stored: () => this.versionStmt.get(t.arn)?.version,
       change: { kind: "task", record: t },
     }, this.log);
