@@ -81,6 +81,25 @@ describe("task actor: awsvpc", () => {
     events.abort();
   });
 
+  it("creates the task's containers while its pause container starts, and starts none before the pause container runs", async () => {
+    const host = new Host();
+    const release = host.docker.holdStart((name) => name.includes("internalecspause"));
+    const actor = new TaskActor(awsvpcSpec, host.deps());
+    const events = new AbortController();
+    host.route(actor, events.signal);
+    actor.desire(awsvpcSpec);
+    await until(() => host.calls("create").length === 3);
+    assert.deepEqual(host.calls("create").slice(1), ["web", "sidecar"], "both created while the pause container's start is under way");
+    assert.deepEqual(host.calls("start"), [], "nothing started yet");
+    release();
+    await host.settle(() => [actor]);
+    assert.match(host.calls("start")[0] ?? "", /internalecspause/, "the pause container starts first");
+    assert.equal(host.last(awsvpcSpec.taskArn).status, "RUNNING");
+    actor.desire({ ...awsvpcSpec, desiredStatus: "STOPPED" });
+    await host.settle(() => [actor]);
+    events.abort();
+  });
+
   it("fails the task, saying why, when an awsvpc spec comes without its interface", async () => {
     const host = new Host();
     const spec = { ...awsvpcSpec, awsvpc: undefined };
