@@ -6,10 +6,15 @@
  *
  * Each latency runs from just before RunTask to the task's `startedAt` (set by the agent when its
  * containers run; same clock), so no polling interval is included.
+ *
+ * `BERTH_BEFORE=<another build's dist/src/cli/main.js>`: that build's `berth up` is measured in the
+ * same run, its four tasks interleaved with this build's (each on its own subnet). A task that
+ * stops before it runs is counted, reported and run again.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type RunTaskCommandInput } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
@@ -18,8 +23,17 @@ import { machineLine, quantile } from "./support/bench-cluster.js";
 
 const runs = Number(process.env.RUNS ?? 30);
 const image = "berth-test:latest";
-const subnet = "subnet-benchfargate";
 const docker = new Docker();
+
+/** A port free now, for `berth up`'s API (a fixed one collides with other benchmarks on a shared machine). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
 
 async function toRunning(ecs: ECSClient, input: RunTaskCommandInput): Promise<number> {
   const t0 = Date.now();
@@ -37,95 +51,150 @@ async function toRunning(ecs: ECSClient, input: RunTaskCommandInput): Promise<nu
   }
 }
 
-async function main(): Promise<void> {
+interface Up {
+  readonly label: string;
+  readonly child: ChildProcess;
+  readonly dataDir: string;
+  readonly subnet: string;
+  ecs?: ECSClient;
+  failures: number;
+}
+
+/** One `berth up` of the build at `bin`, with its own data dir, ports and subnet. */
+async function up(label: string, bin: string, subnet: string, hostPorts: readonly [number, number]): Promise<Up> {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
-  const port = 4491;
-  const child = spawn(process.execPath, [join(import.meta.dirname, "../src/cli/main.js"), "up", "--port", String(port), "--data-dir", dataDir, "--log-level", "warn"], {
+  const port = await freePort();
+  const child = spawn(process.execPath, [bin, "up", "--port", String(port), "--data-dir", dataDir, "--log-level", process.env.LOG_LEVEL ?? "warn"], {
     stdio: ["ignore", "pipe", "inherit"],
     env: {
       ...process.env,
       ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: "1s",
-      BERTH_INTROSPECTION_PORT: "51692",
-      BERTH_METADATA_PORT: "51693",
+      BERTH_INTROSPECTION_PORT: String(hostPorts[0]),
+      BERTH_METADATA_PORT: String(hostPorts[1]),
       // The pause container: the test image, waiting (the default pause image needs a registry).
       BERTH_PAUSE_IMAGE: image,
       BERTH_PAUSE_COMMAND: "sleep 2147483647",
     },
   });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (c: Buffer) => c.toString().includes("Berth is up") && resolve());
-      child.once("exit", (code) => reject(new Error(`berth up exited with ${code}`)));
+  const u: Up = { label, child, dataDir, subnet, failures: 0 };
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (c: Buffer) => {
+      if (process.env.LOG_LEVEL) process.stderr.write(c);
+      if (c.toString().includes("Berth is up")) resolve();
     });
-    const key = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
-    const ecs = new ECSClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: key });
-    const container = { name: "app", image, command: ["sleep", "3600"], linuxParameters: { initProcessEnabled: true } };
-    await ecs.send(new RegisterTaskDefinitionCommand({ family: "bench-ec2", containerDefinitions: [{ ...container, memory: 32 }] }));
-    await ecs.send(
-      new RegisterTaskDefinitionCommand({ family: "bench-fargate", networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512", containerDefinitions: [container] }),
-    );
-    const ec2 = () => toRunning(ecs, { taskDefinition: "bench-ec2" });
-    const fargate = () => toRunning(ecs, { taskDefinition: "bench-fargate", launchType: "FARGATE", networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } } });
-    // Warm both paths once (the managed agent may still be connecting: retried for a few seconds).
-    await ec2();
-    for (let i = 0; ; i++) {
-      try {
-        await fargate();
-        break;
-      } catch (err) {
-        if (i >= 50) throw err;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+    child.once("exit", (code) => reject(new Error(`berth up (${label}) exited with ${code}`)));
+  });
+  const key = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
+  u.ecs = new ECSClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: key });
+  const container = { name: "app", image, command: ["sleep", "3600"], linuxParameters: { initProcessEnabled: true } };
+  await u.ecs.send(new RegisterTaskDefinitionCommand({ family: "bench-ec2", containerDefinitions: [{ ...container, memory: 32 }] }));
+  await u.ecs.send(
+    new RegisterTaskDefinitionCommand({ family: "bench-fargate", networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512", containerDefinitions: [container] }),
+  );
+  return u;
+}
+
+const ec2 = (u: Up) => toRunning(u.ecs!, { taskDefinition: "bench-ec2" });
+const fargate = (u: Up) =>
+  toRunning(u.ecs!, { taskDefinition: "bench-fargate", launchType: "FARGATE", networkConfiguration: { awsvpcConfiguration: { subnets: [u.subnet] } } });
+
+/** One measurement; a task that stopped before it ran (a bug of the build, not a latency) is counted and run again, up to 5 times. */
+async function measured(u: Up, run: (u: Up) => Promise<number>): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run(u);
+    } catch (err) {
+      u.failures += 1;
+      console.error(`${u.label}: ${String(err)}`);
+      if (attempt >= 4) throw err;
     }
-    const viaEc2: number[] = [];
-    const viaFargate: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      viaEc2.push(await ec2());
-      viaFargate.push(await fargate());
-    }
-    const row = (name: string, xs: number[]) => `| ${name} | ${quantile(xs, 0.5).toFixed(0)} | ${quantile(xs, 0.95).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`;
-    const added = viaFargate.map((f, i) => f - viaEc2[i]!);
-    console.log(`FARGATE (awsvpc) vs EC2 (bridge) RunTask → RUNNING, ${runs} interleaved runs, ${machineLine()}`);
-    console.log("| path | p50 ms | p95 ms | min ms |\n|---|---|---|---|");
-    console.log(row("EC2, bridge", viaEc2));
-    console.log(row("FARGATE, awsvpc", viaFargate));
-    console.log(row("FARGATE − EC2 (paired)", added));
-    console.log(`awsvpc overhead at p50: ${(quantile(viaFargate, 0.5) - quantile(viaEc2, 0.5)).toFixed(0)} ms (goal ≤ 100 ms)`);
-    ecs.destroy();
-  } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
-    for (const family of ["bench-ec2", "bench-fargate"]) {
-      const leftovers = await docker.listContainers({ all: true, filters: { label: [`com.amazonaws.ecs.task-definition-family=${family}`] } });
-      await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-    }
-    const pauses = await docker.listContainers({ all: true, filters: { label: ["berth.pause-of"] } });
-    await Promise.all(pauses.filter((c) => c.Names.some((n) => n.includes("bench-fargate"))).map((c) => docker.getContainer(c.Id).remove({ force: true })));
-    await docker.getNetwork(`berth-${subnet}`).remove().catch(() => undefined);
-    // Task cgroups left by tasks still running when the agent stopped.
-    for (const controller of readdirSync("/sys/fs/cgroup")) {
-      const dir = join("/sys/fs/cgroup", controller, "berth");
-      let children: string[] = [];
-      try {
-        children = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-      } catch {
-        continue;
-      }
-      for (const c of children) {
+  }
+}
+
+async function main(): Promise<void> {
+  const ups: Up[] = [];
+  try {
+    ups.push(await up("after", join(import.meta.dirname, "../src/cli/main.js"), "subnet-benchfargate", [51692, 51693]));
+    if (process.env.BERTH_BEFORE) ups.push(await up("before", process.env.BERTH_BEFORE, "subnet-benchfargateb", [51694, 51695]));
+    for (const u of ups) {
+      // Warm both paths once (the managed agent may still be connecting: retried for a few seconds).
+      await ec2(u);
+      for (let i = 0; ; i++) {
         try {
-          rmdirSync(join(dir, c));
-        } catch {
-          // busy: another run's
+          await fargate(u);
+          break;
+        } catch (err) {
+          if (i >= 50) throw err;
+          await new Promise((r) => setTimeout(r, 200));
         }
       }
-      try {
-        rmdirSync(dir);
-      } catch {
-        // not empty: another run's
+      u.failures = 0;
+    }
+    const figures = new Map(ups.map((u) => [u.label, { ec2: [] as number[], fargate: [] as number[] }]));
+    for (let i = 0; i < runs; i++) {
+      // Builds alternate which goes first, so that neither always runs right after the other's tasks.
+      for (const u of i % 2 === 0 ? ups : [...ups].reverse()) {
+        const f = figures.get(u.label)!;
+        f.ec2.push(await measured(u, ec2));
+        f.fargate.push(await measured(u, fargate));
       }
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    const row = (name: string, xs: number[]) => `| ${name} | ${quantile(xs, 0.5).toFixed(0)} | ${quantile(xs, 0.95).toFixed(0)} | ${Math.min(...xs).toFixed(0)} |`;
+    console.log(`FARGATE (awsvpc) vs EC2 (bridge) RunTask → RUNNING, ${runs} interleaved runs, ${machineLine()}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    console.log("| build | path | p50 ms | p95 ms | min ms |\n|---|---|---|---|---|");
+    for (const u of ups) {
+      const f = figures.get(u.label)!;
+      const added = f.fargate.map((x, i) => x - f.ec2[i]!);
+      console.log(`| ${u.label} ${row("EC2, bridge", f.ec2)}`);
+      console.log(`| ${u.label} ${row("FARGATE, awsvpc", f.fargate)}`);
+      console.log(`| ${u.label} ${row("FARGATE − EC2 (paired)", added)}`);
+    }
+    for (const u of ups) {
+      const f = figures.get(u.label)!;
+      console.log(`${u.label}: awsvpc overhead at p50: ${(quantile(f.fargate, 0.5) - quantile(f.ec2, 0.5)).toFixed(0)} ms (goal ≤ 100 ms); tasks stopped before running: ${u.failures}`);
+    }
+  } finally {
+    for (const u of ups) {
+      u.ecs?.destroy();
+      u.child.kill("SIGTERM");
+    }
+    await Promise.all(ups.map((u) => (u.child.exitCode === null ? new Promise((r) => u.child.once("exit", r)) : Promise.resolve())));
+    await cleanUp(ups);
   }
+}
+
+/** Removes what the runs left: containers of the two families, their pause containers, the subnets' networks, task cgroups, data dirs. */
+async function cleanUp(ups: readonly Up[]): Promise<void> {
+  for (const family of ["bench-ec2", "bench-fargate"]) {
+    const leftovers = await docker.listContainers({ all: true, filters: { label: [`com.amazonaws.ecs.task-definition-family=${family}`] } });
+    await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  }
+  const pauses = await docker.listContainers({ all: true, filters: { label: ["berth.pause-of"] } });
+  await Promise.all(pauses.filter((c) => c.Names.some((n) => n.includes("bench-fargate"))).map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  for (const u of ups) await docker.getNetwork(`berth-${u.subnet}`).remove().catch(() => undefined);
+  // Task cgroups left by tasks still running when the agent stopped.
+  for (const controller of readdirSync("/sys/fs/cgroup")) {
+    const dir = join("/sys/fs/cgroup", controller, "berth");
+    let children: string[] = [];
+    try {
+      children = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    } catch {
+      continue;
+    }
+    for (const c of children) {
+      try {
+        rmdirSync(join(dir, c));
+      } catch {
+        // busy: another run's
+      }
+    }
+    try {
+      rmdirSync(dir);
+    } catch {
+      // not empty: another run's
+    }
+  }
+  for (const u of ups) rmSync(u.dataDir, { recursive: true, force: true });
 }
 
 await main();

@@ -10,9 +10,10 @@ import { containerOutcome, outOfMemoryReason } from "./docker/exit-reason.js";
 import { dockerContainerName, nameSuffix, randomInt63 } from "./docker/naming.js";
 import type { ImagePullBehavior } from "./docker/pull-policy.js";
 import type { PortAllocator } from "./ports.js";
-import type { PauseSettings } from "./docker/pause-container.js";
+import type { NetworkInterface, PauseSettings } from "./docker/pause-container.js";
 import type { SubnetNetworks } from "./subnet-networks.js";
-import { TaskNamespace, type NetworkInterface } from "./task-namespace.js";
+import type { PausePool } from "./pause-pool.js";
+import { TaskNamespace } from "./task-namespace.js";
 import type { TaskCgroups } from "./cgroups/cgroupfs.js";
 import { isolationOf, taskCgroupPath, taskCgroupSettings } from "./cgroups/task-cgroup.js";
 import { allStarted, exitedEssential, nextStarts, preparationFailure, stopOrder, type ContainerFacts } from "./task-plan.js";
@@ -32,6 +33,8 @@ export interface TaskActorDeps {
   readonly pause: PauseSettings;
   /** The agent's subnet networks (awsvpc): the one owner of their lifecycle, shared by its tasks. */
   readonly networks: SubnetNetworks;
+  /** Pause containers started ahead per recently used subnet (pause-pool.ts); none without it. */
+  readonly pausePool?: PausePool | undefined;
   /** Task cgroups (cgroups/): with them, task-level cpu and memory limit the whole task (ECS_ENABLE_TASK_CPU_MEM_LIMIT). */
   readonly cgroups?: TaskCgroups | undefined;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
@@ -100,7 +103,7 @@ export class TaskActor {
 
   constructor(spec: TaskSpec, private readonly deps: TaskActorDeps) {
     this.spec = spec;
-    this.namespace = new TaskNamespace({ docker: deps.docker, networks: deps.networks, pause: deps.pause, labels: { [instanceLabel]: deps.containerInstanceArn } });
+    this.namespace = new TaskNamespace({ docker: deps.docker, networks: deps.networks, pool: deps.pausePool, pause: deps.pause, labels: { [instanceLabel]: deps.containerInstanceArn } });
     for (const definition of spec.containers) this.containers.set(definition.name ?? "", this.freshContainer(definition));
   }
 
@@ -242,7 +245,7 @@ export class TaskActor {
       { taskArn: this.spec.taskArn, containerName: "internalecspause", family: this.spec.family, revision: this.spec.revision, cluster: this.cluster },
       nameSuffix(randomInt63()),
     );
-    await this.namespace.create({ name, taskArn: this.spec.taskArn, subnet: awsvpc.subnet, cgroupParent: this.cgroup });
+    await this.namespace.create({ name, taskArn: this.spec.taskArn, taskId: arnId(this.spec.taskArn), subnet: awsvpc.subnet, cgroupParent: this.cgroup });
   }
 
   /** awsvpc: starts the pause container; the task has its address, and its rules are being written. */

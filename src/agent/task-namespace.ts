@@ -8,7 +8,8 @@
  */
 import type { DockerEngine, InspectedContainer } from "./docker/docker-engine.js";
 import { DockerError } from "./docker/errors.js";
-import { pauseCreateSpec, pauseOfLabel, type PauseSettings } from "./docker/pause-container.js";
+import { pauseCreateSpec, pauseOfLabel, type NetworkInterface, type PauseSettings } from "./docker/pause-container.js";
+import type { PausePool } from "./pause-pool.js";
 import type { SubnetNetworks } from "./subnet-networks.js";
 
 export interface TaskNamespaceDeps {
@@ -17,18 +18,18 @@ export interface TaskNamespaceDeps {
   readonly pause: PauseSettings;
   /** Labels every pause container of this agent carries (its instance's). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Pause containers started ahead (pause-pool.ts); without it every task makes its own. */
+  readonly pool?: PausePool | undefined;
 }
 
-export interface NetworkInterface {
-  readonly privateIPv4Address: string;
-  readonly macAddress: string;
-}
 
 export class TaskNamespace {
   /** The pause container, once created (or adopted). */
   container?: { readonly id: string; readonly name: string };
   /** The network this task holds, by name. */
   private held?: string;
+  /** The address of a pooled pause container this task claimed: started already. */
+  private claimed?: NetworkInterface;
 
   constructor(private readonly deps: TaskNamespaceDeps) {}
 
@@ -37,9 +38,17 @@ export class TaskNamespace {
    * once more after what it needs is made sure of: the network (another agent on the engine may have
    * removed it) and the pause image (pulled only then: no image check on every task).
    */
-  async create(input: { readonly name: string; readonly taskArn: string; readonly subnet: string; readonly cgroupParent?: string | undefined }): Promise<void> {
+  async create(input: { readonly name: string; readonly taskArn: string; readonly taskId: string; readonly subnet: string; readonly cgroupParent?: string | undefined }): Promise<void> {
+    const pooled = this.held === undefined ? await this.deps.pool?.claim(input.subnet, input.taskId) : undefined;
+    if (pooled !== undefined) {
+      // The pool's hold on the network is the task's now.
+      this.held = pooled.network;
+      this.container = { id: pooled.id, name: pooled.name };
+      this.claimed = pooled.eni;
+      return;
+    }
     this.held ??= await this.deps.networks.acquire(input.subnet);
-    const spec = pauseCreateSpec({ ...input, pause: this.deps.pause, labels: this.deps.labels });
+    const spec = pauseCreateSpec({ name: input.name, taskArn: input.taskArn, subnet: input.subnet, cgroupParent: input.cgroupParent, pause: this.deps.pause, labels: this.deps.labels });
     let id: string;
     try {
       id = await this.deps.docker.createContainer(spec);
@@ -59,6 +68,7 @@ export class TaskNamespace {
   async start(subnet: string): Promise<NetworkInterface> {
     const pause = this.container;
     if (pause === undefined || this.held === undefined) throw new DockerError("CannotStartContainerError", "the task's pause container was not created");
+    if (this.claimed !== undefined) return this.claimed;
     try {
       await this.deps.docker.startContainer(pause.id);
     } catch (err) {

@@ -155,6 +155,10 @@ export class DockerClient implements DockerEngine {
     });
   }
 
+  async renameContainer(id: string, name: string): Promise<void> {
+    await this.#call("create", this.timeouts.inspectMs, "renamed", (abortSignal) => this.#docker.getContainer(id).rename({ name, abortSignal }));
+  }
+
   /**
    * SIGTERM, then SIGKILL after `stopTimeoutSeconds` (ECS stopTimeout). The request may take that
    * long, so its own limit is the grace plus a margin.

@@ -60,6 +60,8 @@ export interface DockerEngine {
   createContainer(spec: ContainerCreateSpec): Promise<string>;
   /** Starts it; an already running container is no error. */
   startContainer(id: string): Promise<void>;
+  /** Gives the container a new name (a pooled pause container, when a task claims it: labels cannot change). */
+  renameContainer(id: string, name: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `stopTimeoutSeconds`; an already stopped container is no error. */
   stopContainer(id: string, stopTimeoutSeconds: number): Promise<void>;
   inspectContainer(id: string): Promise<InspectedContainer>;

@@ -47,7 +47,7 @@ type DockerState = "created" | "running" | "exited";
 
 interface Container {
   readonly id: string;
-  readonly name: string;
+  name: string;
   readonly image: string;
   readonly spec: ContainerCreateSpec;
   state: DockerState;
@@ -257,6 +257,17 @@ export class InMemoryDocker implements DockerEngine {
     this.emit(c, "start");
     if (script.healthOnStart && c.spec.Healthcheck) this.setHealth(c.id, script.healthOnStart);
     if (script.exitOnStart !== undefined) this.end(c, script.exitOnStart);
+    return Promise.resolve();
+  }
+
+  renameContainer(id: string, name: string): Promise<void> {
+    const c = this.containers.get(id);
+    if (!c) return Promise.reject(notFound("CannotCreateContainerError", id));
+    if ([...this.containers.values()].some((o) => o.name === name && o.id !== id)) {
+      return Promise.reject(new DockerError("CannotCreateContainerError", `Conflict. The container name "/${name}" is already in use`, { statusCode: 409 }));
+    }
+    c.name = name;
+    this.emit(c, "rename");
     return Promise.resolve();
   }
 
