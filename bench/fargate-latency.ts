@@ -61,16 +61,16 @@ interface Up {
 }
 
 /** One `berth up` of the build at `bin`, with its own data dir, ports and subnet. */
-async function up(label: string, bin: string, subnet: string, hostPorts: readonly [number, number]): Promise<Up> {
+async function up(label: string, bin: string, subnet: string): Promise<Up> {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
-  const port = await freePort();
+  const [port, introspection, metadata] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(process.execPath, [bin, "up", "--port", String(port), "--data-dir", dataDir, "--log-level", process.env.LOG_LEVEL ?? "warn"], {
     stdio: ["ignore", "pipe", "inherit"],
     env: {
       ...process.env,
       ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: "1s",
-      BERTH_INTROSPECTION_PORT: String(hostPorts[0]),
-      BERTH_METADATA_PORT: String(hostPorts[1]),
+      BERTH_INTROSPECTION_PORT: String(introspection),
+      BERTH_METADATA_PORT: String(metadata),
       // The pause container: the test image, waiting (the default pause image needs a registry).
       BERTH_PAUSE_IMAGE: image,
       BERTH_PAUSE_COMMAND: "sleep 2147483647",
@@ -114,8 +114,8 @@ async function measured(u: Up, run: (u: Up) => Promise<number>): Promise<number>
 async function main(): Promise<void> {
   const ups: Up[] = [];
   try {
-    ups.push(await up("after", join(import.meta.dirname, "../src/cli/main.js"), "subnet-benchfargate", [51692, 51693]));
-    if (process.env.BERTH_BEFORE) ups.push(await up("before", process.env.BERTH_BEFORE, "subnet-benchfargateb", [51694, 51695]));
+    ups.push(await up("after", join(import.meta.dirname, "../src/cli/main.js"), "subnet-benchfargate"));
+    if (process.env.BERTH_BEFORE) ups.push(await up("before", process.env.BERTH_BEFORE, "subnet-benchfargateb"));
     for (const u of ups) {
       // Warm both paths once (the managed agent may still be connecting: retried for a few seconds).
       await ec2(u);
