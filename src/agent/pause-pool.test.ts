@@ -90,6 +90,26 @@ describe("pause pool: namespaces started ahead for recently used subnets", () =>
     assert.equal(host.docker.networks.has("berth-subnet-a"), false, "and the network, once no task holds it");
   });
 
+  it("hands out no pooled container that died while it waited: the task makes its own and runs", async () => {
+    const host = new Host();
+    const pool = aPool(host);
+    const agent = anAgent(host, pool);
+    agent.watchDocker();
+    const first = onSubnetA("a1");
+    agent.apply([first], true);
+    await settle(host, agent, pool);
+    const [ahead] = await pooled(host);
+    assert.ok(ahead);
+    host.docker.exit(ahead.id, 137);
+    const second = onSubnetA("b2");
+    agent.apply([first, second], true);
+    await settle(host, agent, pool);
+    assert.equal(host.last(second.taskArn).status, "RUNNING", host.last(second.taskArn).reason);
+    assert.throws(() => host.docker.idOf(ahead.id), /no container/, "the dead one was removed");
+    assert.throws(() => host.docker.idOf(`berth-pause-${arnId(second.taskArn)}`), /no container/, "nothing was renamed for the task");
+    await pool.stop();
+  });
+
   it("after an agent restart, a claimed container is adopted by its task and an unclaimed one is removed, never taken for a task's container", async () => {
     const host = new Host();
     const pool = aPool(host);

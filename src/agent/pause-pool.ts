@@ -70,6 +70,8 @@ export class PausePool {
     if (taken === undefined) return undefined;
     const name = claimedPauseName(taskId);
     try {
+      // One that died while it waited (killed by hand, the engine restarted) would fail the task's start.
+      if ((await this.opts.docker.inspectContainer(taken.id)).State.Running !== true) throw new Error("it is not running any more");
       await this.opts.docker.renameContainer(taken.id, name);
     } catch (err) {
       this.opts.logger.warn({ err, container: taken.name }, "a pooled pause container could not be claimed; removing it");
