@@ -171,6 +171,11 @@ async function cleanUp(ups: readonly Up[]): Promise<void> {
   }
   const pauses = await docker.listContainers({ all: true, filters: { label: ["berth.pause-of"] } });
   await Promise.all(pauses.filter((c) => c.Names.some((n) => n.includes("bench-fargate"))).map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  // Pause containers started ahead (claimed or not) carry no berth.pause-of label: found on the subnets' networks.
+  for (const u of ups) {
+    const onNetwork = await docker.listContainers({ all: true, filters: { network: [`berth-${u.subnet}`] } });
+    await Promise.all(onNetwork.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  }
   for (const u of ups) await docker.getNetwork(`berth-${u.subnet}`).remove().catch(() => undefined);
   // Task cgroups left by tasks still running when the agent stopped.
   for (const controller of readdirSync("/sys/fs/cgroup")) {

@@ -51,6 +51,9 @@ describe("awsvpc network mode on a real agent", () => {
     const pauses = await docker("ps", "-aq", "--filter", `label=berth.pause-of`, "--filter", `label=berth.container-instance=${cluster.agents[0]?.containerInstanceArn ?? "none"}`);
     await cluster.stop();
     if (lines(pauses).length > 0) await docker("rm", "-f", ...lines(pauses)).catch(() => "");
+    // Pause containers started ahead and claimed by a task still running when its agent stopped carry no berth.pause-of label: found on the subnet's network.
+    const onNetwork = lines(await docker("ps", "-aq", "--filter", `network=${network}`));
+    if (onNetwork.length > 0) await docker("rm", "-f", ...onNetwork).catch(() => "");
     const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
     if (networks.length > 0) await docker("network", "rm", ...networks);
   });

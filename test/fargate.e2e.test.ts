@@ -55,6 +55,9 @@ describe("FARGATE tasks on managed capacity", () => {
     await cluster.stop();
     const pauses = await docker("ps", "-aq", "--filter", "label=berth.pause-of", "--filter", `label=berth.container-instance=${pool?.containerInstanceArn ?? "none"}`);
     if (lines(pauses).length > 0) await docker("rm", "-f", ...lines(pauses)).catch(() => "");
+    // Pause containers started ahead and claimed by a task still running when its agent stopped carry no berth.pause-of label: found on the subnet's network.
+    const onNetwork = lines(await docker("ps", "-aq", "--filter", `network=${network}`));
+    if (onNetwork.length > 0) await docker("rm", "-f", ...onNetwork).catch(() => "");
     const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
     if (networks.length > 0) await docker("network", "rm", ...networks).catch(() => "");
     // Tasks still running when the agent stopped keep their cgroups: removed now that their containers are gone.
