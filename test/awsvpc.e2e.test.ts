@@ -76,11 +76,12 @@ describe("awsvpc network mode on a real agent", () => {
     for (const arn of arns) await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
     const stopped = await cluster.waitForTasks(arns, (t) => t.lastStatus === "STOPPED", 20_000, "both tasks STOPPED");
     for (const t of stopped) assert.equal(t.attachments![0]!.status, "DELETED");
-    await until("the pause containers and the subnet's network removed", async () => {
+    await until("the tasks' pause containers removed", async () => {
       const pauses = await Promise.all(arns.map((arn) => docker("ps", "-aq", "--filter", `label=berth.pause-of=${arn}`)));
-      const networks = await docker("network", "ls", "-q", "--filter", `name=^${network}$`);
-      return pauses.every((p) => lines(p).length === 0) && lines(networks).length === 0 ? true : undefined;
+      return pauses.every((p) => lines(p).length === 0) ? true : undefined;
     }, { timeoutMs: 15_000 });
+    // The subnet's network stays for its next task (the agent removes it once idle, or when it stops: the last test).
+    assert.equal(lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`)).length, 1);
   });
 
   it("refuses an awsvpc task without networkConfiguration, and networkConfiguration for a bridge task, as ECS does", async () => {
@@ -118,5 +119,23 @@ describe("awsvpc network mode on a real agent", () => {
 
     await cluster.ecs.send(new DeleteServiceCommand({ cluster: cluster.name, service: "pair", force: true }));
     await cluster.waitForTasks([arn], (t) => t.lastStatus === "STOPPED", 20_000, "the service's task STOPPED");
+  });
+
+  it("runs awsvpc tasks of one subnet back to back, each RUNNING; when the agent stops, the subnet's network and the pause containers started ahead go", async () => {
+    const arns: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const run = await cluster.ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: family, networkConfiguration: awsvpc }));
+      const arn = run.tasks![0]!.taskArn!;
+      arns.push(arn);
+      const [t] = await cluster.waitForTasks([arn], (x) => x.lastStatus === "RUNNING" || x.lastStatus === "STOPPED", 30_000, `task ${i} RUNNING`);
+      assert.equal(t!.lastStatus, "RUNNING", t!.stoppedReason);
+      // Stopped at once: its teardown overlaps the next task's start on the same subnet network.
+      await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
+    }
+    await cluster.waitForTasks(arns, (t) => t.lastStatus === "STOPPED", 30_000, "the four tasks STOPPED");
+    const instance = cluster.agents[0]!.containerInstanceArn;
+    await cluster.agents[0]!.stop();
+    assert.deepEqual(lines(await docker("ps", "-aq", "--filter", "label=berth.pause-pool", "--filter", `label=berth.container-instance=${instance}`)), []);
+    assert.deepEqual(lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`)), []);
   });
 });

@@ -35,6 +35,9 @@ describe("berth up runs FARGATE tasks on the local host", () => {
     const ours = [];
     for (const id of pauses) if ((await docker("inspect", "--format", "{{index .Config.Labels \"berth.pause-of\"}}", id)).includes(`/${up.cluster}/`)) ours.push(id);
     if (ours.length > 0) await docker("rm", "-f", ...ours).catch(() => "");
+    // Pause containers started ahead and claimed by a task still running when its agent stopped carry no berth.pause-of label: found on the subnet's network.
+    const onNetwork = lines(await docker("ps", "-aq", "--filter", `network=berth-${subnet}`));
+    if (onNetwork.length > 0) await docker("rm", "-f", ...onNetwork).catch(() => "");
     const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^berth-${subnet}$`));
     if (networks.length > 0) await docker("network", "rm", ...networks).catch(() => "");
   });

@@ -17,12 +17,12 @@ export interface BerthUp {
 }
 
 /**
- * Starts `berth up` on `port` (log level warn) with `env` added to this process's environment;
- * resolves once it says it is up.
+ * Starts `berth up` of the build at `bin` (this one by default) on `port` (log level warn, or
+ * LOG_LEVEL) with `env` added to this process's environment; resolves once it says it is up.
  */
-export async function startBerthUp(port: number, env: Readonly<Record<string, string>>): Promise<BerthUp> {
+export async function startBerthUp(port: number, env: Readonly<Record<string, string>>, bin = join(import.meta.dirname, "../../src/cli/main.js")): Promise<BerthUp> {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
-  const child = spawn(process.execPath, [join(import.meta.dirname, "../../src/cli/main.js"), "up", "--port", String(port), "--data-dir", dataDir, "--log-level", "warn"], {
+  const child = spawn(process.execPath, [bin, "up", "--port", String(port), "--data-dir", dataDir, "--log-level", process.env.LOG_LEVEL ?? "warn"], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...env },
   });

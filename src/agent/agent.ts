@@ -25,6 +25,8 @@ import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
 import { taskRoleCredentials, type TaskRoleType } from "../agent-protocol/task-credentials.js";
 import { executionRolePulls } from "./task-credentials/execution-role-pulls.js";
 import { Firewall } from "./firewall/firewall.js";
+import { defaultSubnetNetworkIdleMs, SubnetNetworks } from "./subnet-networks.js";
+import { PausePool } from "./pause-pool.js";
 import { IptablesChain, securityGroupChain } from "./firewall/iptables.js";
 import { protectedTasks } from "./firewall/protected-tasks.js";
 
@@ -80,6 +82,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
 
   // Task-level cpu and memory as hard limits of the whole task, where the host has cgroup v1 (agent/cgroups/).
   const cgroupV1 = new CgroupV1();
+  // awsvpc subnets' Docker networks: kept while tasks of the subnet come and go, removed once idle or when the agent stops.
+  const subnetNetworks = new SubnetNetworks({ docker, idleMs: defaultSubnetNetworkIdleMs, logger });
   const taskCgroups = config.taskCpuMemLimit && (await cgroupV1.available()) ? cgroupV1 : undefined;
   if (config.taskCpuMemLimit && taskCgroups === undefined) logger.warn("no cgroup v1 memory and cpu controllers: task-level limits apply per container only");
 
@@ -158,6 +162,22 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     },
     onFirewall: (view) => firewall.update(view),
   });
+  const pause = { image: config.pauseImage, command: config.pauseCommand?.split(" ").filter((w) => w !== "") };
+  const pausePool =
+    config.pausePoolSize === 0
+      ? undefined
+      : new PausePool({
+          docker,
+          networks: subnetNetworks,
+          pause,
+          labels: { [instanceLabel]: containerInstanceArn },
+          perSubnet: config.pausePoolSize,
+          maxSubnets: 4,
+          idleMs: defaultSubnetNetworkIdleMs,
+          // Off the claiming task's own start: its containers start in the next few hundred ms.
+          refillDelayMs: 500,
+          logger: log,
+        });
   const tasks = new TaskManager({
     docker,
     ports: allocator,
@@ -168,8 +188,10 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     // A task with an execution role pulls from Berth's registry as that role, as ECS pulls from ECR; others as the agent.
     registryAuth: (image, spec) => (spec.executionRoleArn === undefined ? registryAuth.authFor(image) : executionRoleAuth(image, spec.taskArn)),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
-    pause: { image: config.pauseImage, command: config.pauseCommand?.split(" ").filter((w) => w !== "") },
+    pause,
     cgroups: taskCgroups,
+    networks: subnetNetworks,
+    pausePool,
     cleanupWaitMs: config.taskCleanupWaitMs + Math.random() * config.taskCleanupWaitJitterMs,
     injectedEnv: (id, spec) => ({
       ECS_CONTAINER_METADATA_URI_V4: `http://${metadataHost}:${metadataPort}/v4/${id}`,
@@ -222,6 +244,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
       channel.stop();
       tasks.stop();
       await firewall.stop();
+      await pausePool?.stop();
+      await subnetNetworks.stop();
       await logShipping.stop();
       await Promise.all(extra.map((p) => p.close()));
       await claims.release();

@@ -5,6 +5,7 @@ import { DockerClient } from "./docker/docker-client.js";
 import { repoDigestFor } from "./docker/docker-client.js";
 import { containerKnownStatus, metadataContainer } from "./host-views.js";
 import { PortAllocator } from "./ports.js";
+import { SubnetNetworks } from "./subnet-networks.js";
 import { TaskActor } from "./task-actor.js";
 
 /** An actor that never reaches Docker: these tests only read its views. */
@@ -20,6 +21,7 @@ function anActor(): TaskActor {
       pullBehavior: "default",
       defaultStopTimeoutSeconds: 2,
       pause: { image: "berth-test:latest" },
+      networks: new SubnetNetworks({ docker: new DockerClient(), idleMs: 0, logger: pino({ level: "silent" }) }),
       injectedEnv: () => ({}),
       report: () => undefined,
       logger: pino({ level: "silent" }),

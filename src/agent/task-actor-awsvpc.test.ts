@@ -51,7 +51,8 @@ describe("task actor: awsvpc", () => {
     await host.settle(() => [actor]);
     assert.equal(host.last(awsvpcSpec.taskArn).status, "STOPPED");
     assert.throws(() => host.docker.idOf(pause.name), /no container/, "the pause container is removed with the task's stop");
-    assert.equal(host.docker.networks.has("berth-subnet-a"), false, "the subnet's network went with its last task");
+    // Once no task has held it for the idle time (0 here: subnet-networks.ts keeps it 30 s in an agent).
+    await until(() => !host.docker.networks.has("berth-subnet-a"));
     events.abort();
   });
 
@@ -75,6 +76,25 @@ describe("task actor: awsvpc", () => {
     assert.deepEqual(host.docker.calls.filter((c) => c.op === "start").map((c) => c.target).filter((t) => !/internalecspause/.test(t ?? "")), [], "no task container started yet");
     release();
     await host.settle(() => [actor]);
+    assert.equal(host.last(awsvpcSpec.taskArn).status, "RUNNING");
+    actor.desire({ ...awsvpcSpec, desiredStatus: "STOPPED" });
+    await host.settle(() => [actor]);
+    events.abort();
+  });
+
+  it("creates the task's containers while its pause container starts, and starts none before the pause container runs", async () => {
+    const host = new Host();
+    const release = host.docker.holdStart((name) => name.includes("internalecspause"));
+    const actor = new TaskActor(awsvpcSpec, host.deps());
+    const events = new AbortController();
+    host.route(actor, events.signal);
+    actor.desire(awsvpcSpec);
+    await until(() => host.calls("create").length === 3);
+    assert.deepEqual(host.calls("create").slice(1), ["web", "sidecar"], "both created while the pause container's start is under way");
+    assert.deepEqual(host.calls("start"), [], "nothing started yet");
+    release();
+    await host.settle(() => [actor]);
+    assert.match(host.calls("start")[0] ?? "", /internalecspause/, "the pause container starts first");
     assert.equal(host.last(awsvpcSpec.taskArn).status, "RUNNING");
     actor.desire({ ...awsvpcSpec, desiredStatus: "STOPPED" });
     await host.settle(() => [actor]);

@@ -10,10 +10,13 @@ import { containerOutcome, outOfMemoryReason } from "./docker/exit-reason.js";
 import { dockerContainerName, nameSuffix, randomInt63 } from "./docker/naming.js";
 import type { ImagePullBehavior } from "./docker/pull-policy.js";
 import type { PortAllocator } from "./ports.js";
-import { pauseCreateSpec, pauseOfLabel, subnetNetworkLabels, subnetNetworkName, type PauseSettings } from "./docker/pause-container.js";
+import type { NetworkInterface, PauseSettings } from "./docker/pause-container.js";
+import type { SubnetNetworks } from "./subnet-networks.js";
+import type { PausePool } from "./pause-pool.js";
+import { TaskNamespace } from "./task-namespace.js";
 import type { TaskCgroups } from "./cgroups/cgroupfs.js";
 import { isolationOf, taskCgroupPath, taskCgroupSettings } from "./cgroups/task-cgroup.js";
-import { allStarted, exitedEssential, nextStarts, stopOrder, type ContainerFacts } from "./task-plan.js";
+import { allStarted, exitedEssential, nextStarts, preparationFailure, stopOrder, type ContainerFacts } from "./task-plan.js";
 
 export interface TaskActorDeps {
   readonly docker: DockerEngine;
@@ -28,6 +31,10 @@ export interface TaskActorDeps {
   readonly defaultStopTimeoutSeconds: number;
   /** The pause container of awsvpc tasks (docker/pause-container.ts). */
   readonly pause: PauseSettings;
+  /** The agent's subnet networks (awsvpc): the one owner of their lifecycle, shared by its tasks. */
+  readonly networks: SubnetNetworks;
+  /** Pause containers started ahead per recently used subnet (pause-pool.ts); none without it. */
+  readonly pausePool?: PausePool | undefined;
   /** Task cgroups (cgroups/): with them, task-level cpu and memory limit the whole task (ECS_ENABLE_TASK_CPU_MEM_LIMIT). */
   readonly cgroups?: TaskCgroups | undefined;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
@@ -90,12 +97,13 @@ export class TaskActor {
   private startedAtMs?: number;
   private executionStoppedAtMs?: number;
   /** awsvpc: the pause container holding the task's namespace, and the address Docker gave it. */
-  private pause?: { readonly id: string; readonly name: string };
-  private eni?: { readonly privateIPv4Address: string; readonly macAddress: string };
+  private readonly namespace: TaskNamespace;
+  private eni?: NetworkInterface;
   private networkGuarded: Promise<void> = Promise.resolve();
 
   constructor(spec: TaskSpec, private readonly deps: TaskActorDeps) {
     this.spec = spec;
+    this.namespace = new TaskNamespace({ docker: deps.docker, networks: deps.networks, pool: deps.pausePool, pause: deps.pause, labels: { [instanceLabel]: deps.containerInstanceArn } });
     for (const definition of spec.containers) this.containers.set(definition.name ?? "", this.freshContainer(definition));
   }
 
@@ -112,7 +120,6 @@ export class TaskActor {
     if (this.phase === "RUNNING") this.startedAtMs ??= c.startedAtMs;
   }
 
-  /** awsvpc: the task's address and MAC once its namespace exists. */
   /** The task's cgroup, when the agent makes task cgroups and the task has a task-level size; the same path after a restart. */
   private get cgroup(): string | undefined {
     if (this.deps.cgroups === undefined || taskCgroupSettings({ cpu: this.spec.cpu, memoryMiB: this.spec.memory }).length === 0) return undefined;
@@ -129,15 +136,14 @@ export class TaskActor {
     return arnCluster(this.spec.taskArn) ?? this.deps.cluster;
   }
 
-  get networkInterface(): { readonly privateIPv4Address: string; readonly macAddress: string } | undefined {
+  /** awsvpc: the task's address and MAC once its namespace exists. */
+  get networkInterface(): NetworkInterface | undefined {
     return this.eni;
   }
 
   /** Re-adopts the task's pause container (awsvpc) after an agent restart: the task keeps its namespace and address. */
   adoptPause(dockerId: string, dockerName: string, inspect: InspectedContainer): void {
-    this.pause = { id: dockerId, name: dockerName };
-    const network = Object.values(inspect.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress !== "");
-    if (network) this.eni = { privateIPv4Address: network.IPAddress, macAddress: network.MacAddress ?? "" };
+    this.eni = this.namespace.adopt(dockerId, dockerName, inspect) ?? this.eni;
   }
 
   /** The server's desired state changed (or was confirmed after a reconnect). */
@@ -224,41 +230,28 @@ export class TaskActor {
     if (cgroup !== undefined) await this.deps.cgroups?.remove(cgroup).catch((err: unknown) => this.deps.logger.warn({ err, task: this.spec.taskArn }, "removing the task's cgroup failed"));
   }
 
-  /** awsvpc: removes the pause container (found by label too, after an agent restart) and, if no task uses it any more, the subnet's network. */
+  /** awsvpc: removes the pause container and lets go of the subnet's network (kept a while for the subnet's next task). */
   private async releaseNetwork(): Promise<void> {
-    if (this.spec.awsvpc === undefined && this.pause === undefined) return;
-    const found = await this.deps.docker.listContainers({ [pauseOfLabel]: this.spec.taskArn });
-    for (const id of new Set([...(this.pause ? [this.pause.id] : []), ...found.map((c) => c.id)])) await this.deps.docker.removeContainer(id, { force: true });
-    this.pause = undefined;
-    if (this.spec.awsvpc) await this.deps.docker.removeNetwork(subnetNetworkName(this.spec.awsvpc.subnet));
+    if (this.spec.awsvpc === undefined && this.namespace.container === undefined) return;
+    await this.namespace.release(this.spec.taskArn);
   }
 
-  /** awsvpc: the task's namespace on its subnet's network, before any of its containers is created. */
-  private async createNamespace(): Promise<void> {
+  /** awsvpc: the pause container, created on the subnet's network before any of the task's containers. */
+  private async createPause(): Promise<void> {
     const awsvpc = this.spec.awsvpc;
-    if (this.spec.networkMode !== "awsvpc" || this.pause) return;
     if (awsvpc === undefined) throw new DockerError("CannotCreateContainerError", "an awsvpc task came without its network interface settings");
-    await this.deps.docker.pullImage(this.deps.pause.image, { behavior: "prefer-cached" });
-    await this.deps.docker.ensureNetwork(subnetNetworkName(awsvpc.subnet), subnetNetworkLabels(awsvpc.subnet));
+    if (this.namespace.container) return;
     const name = dockerContainerName(
       { taskArn: this.spec.taskArn, containerName: "internalecspause", family: this.spec.family, revision: this.spec.revision, cluster: this.cluster },
       nameSuffix(randomInt63()),
     );
-    const id = await this.deps.docker.createContainer(
-      pauseCreateSpec({
-        name,
-        taskArn: this.spec.taskArn,
-        subnet: awsvpc.subnet,
-        pause: this.deps.pause,
-        labels: { [instanceLabel]: this.deps.containerInstanceArn },
-        cgroupParent: this.cgroup,
-      }),
-    );
-    this.pause = { id, name };
-    await this.deps.docker.startContainer(id);
-    const network = (await this.deps.docker.inspectContainer(id)).NetworkSettings?.Networks?.[subnetNetworkName(awsvpc.subnet)];
-    if (!network?.IPAddress) throw new DockerError("CannotStartContainerError", `the pause container got no address on ${subnetNetworkName(awsvpc.subnet)}`);
-    this.eni = { privateIPv4Address: network.IPAddress, macAddress: network.MacAddress ?? "" };
+    await this.namespace.create({ name, taskArn: this.spec.taskArn, taskId: arnId(this.spec.taskArn), subnet: awsvpc.subnet, cgroupParent: this.cgroup });
+  }
+
+  /** awsvpc: starts the pause container; the task has its address, and its rules are being written. */
+  private async startPause(): Promise<void> {
+    if (this.eni) return; // adopted with its address
+    this.eni = await this.namespace.start(this.spec.awsvpc?.subnet ?? "");
     // The security groups' rules are written while the containers are created; none starts before.
     this.networkGuarded = this.deps.networkGuard?.() ?? Promise.resolve();
   }
@@ -323,33 +316,55 @@ export class TaskActor {
     this.sendReport();
   }
 
-  /** Pulls images and creates every container; false when the task failed to start. */
+  /**
+   * Readies everything the task's containers need and creates them; false when the task failed to
+   * start. Two tracks run side by side: the task's isolation (its
+   * cgroup, and for awsvpc its pause container, created then started) and its containers (images,
+   * then creates, which need only the pause container's name to exist). Containers start only once
+   * both are done.
+   */
   private async prepare(): Promise<boolean> {
     this.pullStartedAtMs = this.deps.now();
+    const awsvpc = this.spec.networkMode === "awsvpc";
+    const pauseCreated = awsvpc ? this.createPause() : Promise.resolve();
+    // Both tracks await it later; its failure is reported by the isolation track, never unhandled meanwhile.
+    pauseCreated.catch(() => undefined);
+    const isolation = this.readyIsolation(pauseCreated, awsvpc);
+    const containers = this.readyContainers(pauseCreated);
+    const [isolated, created] = await Promise.all([isolation.then(() => undefined, (err: unknown) => reasonOf(err, "CannotStartContainerError")), containers]);
+    const reason = preparationFailure({ isolation: isolated, ...created });
+    if (reason === undefined) return true;
+    await this.stop(reason, "TaskFailedToStart");
+    return false;
+  }
+
+  /** The task's cgroup (before any of its containers starts), and for awsvpc its namespace: the pause container started, the address known. */
+  private async readyIsolation(pauseCreated: Promise<void>, awsvpc: boolean): Promise<void> {
+    const cgroup = this.cgroup;
+    if (cgroup !== undefined) {
+      await this.deps.cgroups?.create(cgroup, taskCgroupSettings({ cpu: this.spec.cpu, memoryMiB: this.spec.memory })).catch((err: unknown) => {
+        throw new DockerError("ResourceInitializationError", `could not create the task's cgroup ${cgroup}: ${String(err)}`);
+      });
+    }
+    await pauseCreated;
+    if (awsvpc) await this.startPause();
+  }
+
+  /** Pulls (or checks) every image, then creates every container once the pause container (awsvpc) exists; says what failed. */
+  private async readyContainers(pauseCreated: Promise<void>): Promise<{ readonly pull?: string; readonly create?: string }> {
     for (const c of this.containers.values()) {
       try {
         const image = c.definition.image ?? "";
         await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth: await this.deps.registryAuth?.(image, this.spec) });
         c.imageDigest = await this.deps.docker.imageDigest(image);
       } catch (err) {
-        c.reason = err instanceof DockerError ? err.reason : `CannotPullContainerError: ${String(err)}`;
-        await this.stop(c.reason, "TaskFailedToStart");
-        return false;
+        c.reason = reasonOf(err, "CannotPullContainerError");
+        return { pull: c.reason };
       }
     }
     this.pullStoppedAtMs = this.deps.now();
-    try {
-      const cgroup = this.cgroup;
-      if (cgroup !== undefined) {
-        await this.deps.cgroups?.create(cgroup, taskCgroupSettings({ cpu: this.spec.cpu, memoryMiB: this.spec.memory })).catch((err: unknown) => {
-          throw new DockerError("ResourceInitializationError", `could not create the task's cgroup ${cgroup}: ${String(err)}`);
-        });
-      }
-      await this.createNamespace();
-    } catch (err) {
-      await this.stop(err instanceof DockerError ? err.reason : `CannotStartContainerError: ${String(err)}`, "TaskFailedToStart");
-      return false;
-    }
+    // Its failure is the isolation track's to report.
+    if (!(await pauseCreated.then(() => true, () => false))) return {};
     const dockerNames = Object.fromEntries([...this.containers.values()].map((c) => [c.name, c.dockerName]));
     for (const c of this.containers.values()) {
       if (c.dockerId) continue;
@@ -361,7 +376,7 @@ export class TaskActor {
           executionRoleArn: this.spec.executionRoleArn,
           dockerName: c.dockerName,
           networkMode: this.spec.networkMode,
-          pauseContainer: this.pause?.name,
+          pauseContainer: this.namespace.container?.name,
           taskCpu: this.spec.cpu,
           taskMemoryMiB: this.spec.memory,
           cgroupParent: this.cgroup,
@@ -374,12 +389,11 @@ export class TaskActor {
         c.dockerId = await this.deps.docker.createContainer(spec);
         c.createdAtMs = this.deps.now();
       } catch (err) {
-        c.reason = err instanceof DockerError ? err.reason : `CannotCreateContainerError: ${String(err)}`;
-        await this.stop(c.reason, "TaskFailedToStart");
-        return false;
+        c.reason = reasonOf(err, "CannotCreateContainerError");
+        return { create: c.reason };
       }
     }
-    return true;
+    return {};
   }
 
   /** Host ports for bridge mappings without a fixed hostPort, chosen from the dynamic range. */
@@ -474,6 +488,9 @@ export class TaskActor {
     this.deps.report(this.toReport());
   }
 }
+
+/** The reason ECS shows for a failed step: a DockerError's own, else the step's error name and the message. */
+const reasonOf = (err: unknown, name: string): string => (err instanceof DockerError ? err.reason : `${name}: ${String(err)}`);
 
 /** The id at the end of the ECS_CONTAINER_METADATA_URI_V4 a container was created with. */
 export function metadataIdIn(env: readonly string[] | undefined): string | undefined {

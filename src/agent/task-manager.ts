@@ -1,3 +1,4 @@
+import { arnId } from "../domain/arn.js";
 import { pauseOfLabel } from "./docker/pause-container.js";
 import type { TaskReport, TaskSpec } from "../agent-protocol/messages.js";
 import type { DockerEngine } from "./docker/docker-engine.js";
@@ -52,6 +53,15 @@ export class TaskManager {
       // A namespace whose task left no container behind holds an address for nothing.
       if (actor) actor.adoptPause(pause.id, pause.name, await this.opts.docker.inspectContainer(pause.id));
       else await this.opts.docker.removeContainer(pause.id, { force: true });
+    }
+    // Pause containers started ahead: one a task claimed (renamed for it) is that task's namespace; the others go.
+    const pool = this.opts.pausePool;
+    if (pool) {
+      await pool.sweep(found, async (taskId, c) => {
+        const actor = [...this.actors.values()].find((a) => arnId(a.spec.taskArn) === taskId);
+        if (actor) actor.adoptPause(c.id, c.name, await this.opts.docker.inspectContainer(c.id));
+        return actor !== undefined;
+      });
     }
     this.opts.logger.info({ tasks: this.actors.size, containers: found.length }, "re-adopted containers");
   }

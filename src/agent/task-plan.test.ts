@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
-import { allStarted, exitedEssential, nextStarts, stopOrder, type ContainerFacts } from "./task-plan.js";
+import { allStarted, exitedEssential, nextStarts, preparationFailure, stopOrder, type ContainerFacts } from "./task-plan.js";
 
 const c = (name: string, over: Partial<ContainerFacts> = {}, def: Partial<ContainerDefinition> = {}): ContainerFacts => ({
   name,
@@ -58,4 +58,14 @@ describe("task start-up plan", () => {
     const order = stopOrder([c("db"), c("app", {}, dep("db", "HEALTHY")), c("proxy", {}, dep("app", "START"))]);
     assert.deepEqual(order, ["proxy", "app", "db"]);
   });
+});
+
+describe("task plan: which failure a task that could not be readied reports", () => {
+  const cases: Array<[string, Parameters<typeof preparationFailure>[0], string | undefined]> = [
+    ["nothing failed", {}, undefined],
+    ["a pull, before its isolation's failure", { pull: "CannotPullContainerError: x", isolation: "ResourceInitializationError: y" }, "CannotPullContainerError: x"],
+    ["the isolation, before a create's failure", { isolation: "CannotStartContainerError: network gone", create: "CannotCreateContainerError: z" }, "CannotStartContainerError: network gone"],
+    ["a create alone", { create: "CannotCreateContainerError: z" }, "CannotCreateContainerError: z"],
+  ];
+  for (const [name, outcome, expected] of cases) it(name, () => assert.equal(preparationFailure(outcome), expected));
 });

@@ -92,3 +92,19 @@ export function stopOrder(containers: readonly ContainerFacts[]): string[] {
   containers.forEach((c) => visit(c.name));
   return order.reverse();
 }
+
+/** What failed while a task was readied (each a reason as ECS shows it), its isolation and its containers' tracks side by side. */
+export interface PreparationOutcome {
+  readonly pull?: string | undefined;
+  readonly isolation?: string | undefined;
+  readonly create?: string | undefined;
+}
+
+/**
+ * The reason the task reports when readying it failed: a pull's first (it names the image, and
+ * ECS reports it before anything else of the task happens), then its isolation's (cgroup, pause
+ * container), then a container create's. Undefined: nothing failed.
+ */
+export function preparationFailure(outcome: PreparationOutcome): string | undefined {
+  return outcome.pull ?? outcome.isolation ?? outcome.create;
+}

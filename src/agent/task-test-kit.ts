@@ -9,6 +9,7 @@ import type { TaskReport, TaskSpec } from "../agent-protocol/messages.js";
 import { InMemoryDocker, ManualClock } from "./docker/in-memory-docker.js";
 import { agentLabelKeys } from "./docker/naming.js";
 import { PortAllocator } from "./ports.js";
+import { SubnetNetworks } from "./subnet-networks.js";
 import type { TaskActor, TaskActorDeps } from "./task-actor.js";
 
 export const instanceArn = "arn:aws:ecs:us-east-1:123456789012:container-instance/default/1f2e3d4c5b6a";
@@ -39,12 +40,20 @@ export class Host {
   readonly clock = new ManualClock();
   readonly docker: InMemoryDocker;
   readonly reports: TaskReport[] = [];
+  /** This host's agent's subnet networks; unused ones go at once (idle time 0). */
+  readonly networks: SubnetNetworks;
 
   constructor(
     readonly portRange = { first: 45100, last: 45199 },
     images: readonly string[] = [],
   ) {
     this.docker = new InMemoryDocker({ clock: this.clock, images });
+    this.networks = this.newNetworks();
+  }
+
+  /** Subnet networks of another agent on the same engine (`berth up` runs two). */
+  newNetworks(): SubnetNetworks {
+    return new SubnetNetworks({ docker: this.docker, idleMs: 0, logger: pino({ level: "silent" }) });
   }
 
   /** A fresh port allocator over the range: an agent process's own. */
@@ -62,6 +71,7 @@ export class Host {
       pullBehavior: "default",
       defaultStopTimeoutSeconds: 30,
       pause: { image: "berth-test:latest", command: ["sleep", "2147483647"] },
+      networks: this.networks,
       injectedEnv: (id) => ({ ECS_CONTAINER_METADATA_URI_V4: `http://172.17.0.1:51679/v4/${id}` }),
       report: (r) => this.reports.push(r),
       logger: pino({ level: "silent" }),
@@ -83,7 +93,7 @@ export class Host {
   }
 
   /** Order of engine calls of one kind, by ECS container name (or image for pulls). */
-  calls(op: "pull" | "create" | "start" | "stop" | "remove"): string[] {
+  calls(op: "pull" | "create" | "start" | "stop" | "remove" | "ensure-network" | "remove-network"): string[] {
     return this.docker.calls.filter((c) => c.op === op).map((c) => c.target);
   }
 

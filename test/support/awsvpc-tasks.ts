@@ -60,6 +60,9 @@ export async function stopAwsvpcCluster(cluster: BerthCluster, network: string, 
   await cluster.stop();
   const pauses = lines(await docker("ps", "-aq", "--filter", "label=berth.pause-of", "--filter", `label=berth.container-instance=${instanceArn ?? "none"}`));
   if (pauses.length > 0) await docker("rm", "-f", ...pauses).catch(() => "");
+  // Pause containers started ahead and claimed by a task still running when its agent stopped carry no berth.pause-of label: found on the subnet's network.
+  const onNetwork = lines(await docker("ps", "-aq", "--filter", `network=${network}`));
+  if (onNetwork.length > 0) await docker("rm", "-f", ...onNetwork).catch(() => "");
   const networks = lines(await docker("network", "ls", "-q", "--filter", `name=^${network}$`));
   if (networks.length > 0) await docker("network", "rm", ...networks).catch(() => "");
 }

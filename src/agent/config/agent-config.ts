@@ -61,6 +61,8 @@ export interface AgentConfig {
   /** BERTH_CAPACITY: with fargate, `cluster` is the managed pool's, whatever ECS_CLUSTER says. */
   readonly capacity: AgentCapacity;
   readonly pauseCommand: string | undefined;
+  /** BERTH_PAUSE_POOL_SIZE: pause containers started ahead per recently used subnet (agent/pause-pool.ts). */
+  readonly pausePoolSize: number;
   readonly reservedMemoryMiB: number;
   readonly reservedPorts: readonly number[];
   readonly reservedPortsUdp: readonly number[];
@@ -163,6 +165,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     pauseImage: required("BERTH_PAUSE_IMAGE", v.BERTH_PAUSE_IMAGE),
     capacity: required("BERTH_CAPACITY", v.BERTH_CAPACITY),
     pauseCommand: read("BERTH_PAUSE_COMMAND", v.BERTH_PAUSE_COMMAND),
+    pausePoolSize: required("BERTH_PAUSE_POOL_SIZE", v.BERTH_PAUSE_POOL_SIZE),
     reservedMemoryMiB: required("ECS_RESERVED_MEMORY", v.ECS_RESERVED_MEMORY),
     reservedPorts: required("ECS_RESERVED_PORTS", v.ECS_RESERVED_PORTS),
     reservedPortsUdp: required("ECS_RESERVED_PORTS_UDP", v.ECS_RESERVED_PORTS_UDP),

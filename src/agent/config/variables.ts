@@ -94,6 +94,12 @@ export const agentVariables = {
     format: String,
     help: "command (words split on spaces) the pause container runs instead of its image's own, e.g. `sleep 2147483647` with a busybox image",
   }),
+  BERTH_PAUSE_POOL_SIZE: variable({
+    parse: nonNegativeInteger,
+    default: 1,
+    flag: "pause-pool-size",
+    help: "awsvpc: pause containers kept started ahead for each recently used subnet (at most 4 subnets), so that a task's namespace is ready when it arrives; 0: none",
+  }),
   ECS_RESERVED_MEMORY: variable({ parse: nonNegativeInteger, default: 0, flag: "reserved-memory", help: "MiB kept back from tasks" }),
   ECS_RESERVED_PORTS: variable<readonly number[]>({
     parse: portList,

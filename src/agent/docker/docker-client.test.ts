@@ -12,6 +12,7 @@ import { DockerError, type DockerErrorName } from "./errors.js";
 import { containerCreateSpec } from "./container-config.js";
 import { dockerContainerName, nameSuffix, parseAgentLabels, randomInt63, type ContainerIdentity } from "./naming.js";
 import { containerOutcome } from "./exit-reason.js";
+import { pauseCreateSpec, subnetNetworkName } from "./pause-container.js";
 import type { DockerEvent } from "./docker-events.js";
 
 const testLabel = "berth.test.suite";
@@ -250,6 +251,34 @@ describe("DockerClient: named errors", () => {
       defaultStopTimeoutSeconds: 2,
     });
     await rejectsWith(client.createContainer(spec), "CannotCreateContainerError", (e) => assert.equal(e.statusCode, 409));
+  });
+
+  it("renames a container (a claimed pooled pause container); a taken name is CannotCreateContainerError 409", async () => {
+    const id = await create({ name: "torename" });
+    const taken = (await client.inspectContainer(await create({ name: "taken" }))).Name.replace(/^\//, "");
+    const fresh = `berth-test-renamed-${nameSuffix(randomInt63())}`;
+    await client.renameContainer(id, fresh);
+    assert.deepEqual((await client.listContainers({ [testLabel]: testLabelValue })).filter((c) => c.id === id).map((c) => c.name), [fresh]);
+    await rejectsWith(client.renameContainer(id, taken), "CannotCreateContainerError", (e) => assert.equal(e.statusCode, 409));
+  });
+
+  it("a network made, found again, and removed; a container created on it cannot start once it is gone, and can once it is back", async () => {
+    const subnet = `subnet-test${nameSuffix(randomInt63()).slice(0, 8)}`;
+    const name = subnetNetworkName(subnet);
+    try {
+      assert.equal(await client.ensureNetwork(name, { [testLabel]: testLabelValue }), "created");
+      assert.equal(await client.ensureNetwork(name, {}), "existed");
+      const id = await client.createContainer(pauseCreateSpec({ name: `${name}-pause`, taskArn: undefined, subnet, pause: { image, command: ["sleep", "60"] }, labels: { [testLabel]: testLabelValue } }));
+      // Docker makes endpoints at start: a created container does not keep its network (the race subnet-networks.ts closes).
+      await client.removeNetwork(name);
+      await rejectsWith(client.startContainer(id), "CannotStartContainerError");
+      assert.equal(await client.ensureNetwork(name, {}), "created");
+      await client.startContainer(id);
+      assert.ok((await client.inspectContainer(id)).NetworkSettings.Networks[name]?.IPAddress);
+    } finally {
+      await removeTestContainers();
+      await client.removeNetwork(name);
+    }
   });
 
   it("CannotStartContainerError when the command does not exist", async () => {

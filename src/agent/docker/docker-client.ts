@@ -155,6 +155,10 @@ export class DockerClient implements DockerEngine {
     });
   }
 
+  async renameContainer(id: string, name: string): Promise<void> {
+    await this.#call("create", this.timeouts.inspectMs, "renamed", (abortSignal) => this.#docker.getContainer(id).rename({ name, abortSignal }));
+  }
+
   /**
    * SIGTERM, then SIGKILL after `stopTimeoutSeconds` (ECS stopTimeout). The request may take that
    * long, so its own limit is the grace plus a margin.
@@ -214,9 +218,9 @@ export class DockerClient implements DockerEngine {
   }
 
   /** Network creations under way, by name: Docker does not refuse a second network of one name created at the same moment. */
-  readonly #creatingNetworks = new Map<string, Promise<void>>();
+  readonly #creatingNetworks = new Map<string, Promise<"created" | "existed">>();
 
-  async ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+  async ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<"created" | "existed"> {
     const pending = this.#creatingNetworks.get(name);
     if (pending) return pending;
     const creation = this.#ensureNetwork(name, labels).finally(() => this.#creatingNetworks.delete(name));
@@ -224,18 +228,20 @@ export class DockerClient implements DockerEngine {
     return creation;
   }
 
-  async #ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
-    await this.#call("create", this.timeouts.createMs, "network created", async (abortSignal) => {
+  async #ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<"created" | "existed"> {
+    return this.#call("create", this.timeouts.createMs, "network created", async (abortSignal) => {
       try {
         await this.#docker.getNetwork(name).inspect();
-        return;
+        return "existed";
       } catch (e) {
         if (statusCode(e) !== 404) throw e;
       }
       try {
         await this.#docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: { ...labels }, abortSignal });
+        return "created";
       } catch (e) {
-        if (statusCode(e) !== 409) throw e; // another task of the subnet created it first
+        if (statusCode(e) !== 409) throw e; // another agent on this engine created it first
+        return "existed";
       }
     });
   }

@@ -60,14 +60,16 @@ export interface DockerEngine {
   createContainer(spec: ContainerCreateSpec): Promise<string>;
   /** Starts it; an already running container is no error. */
   startContainer(id: string): Promise<void>;
+  /** Gives the container a new name (a pooled pause container, when a task claims it: labels cannot change). */
+  renameContainer(id: string, name: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `stopTimeoutSeconds`; an already stopped container is no error. */
   stopContainer(id: string, stopTimeoutSeconds: number): Promise<void>;
   inspectContainer(id: string): Promise<InspectedContainer>;
   /** Removes it and its anonymous volumes; a container already gone counts as removed. */
   removeContainer(id: string, options?: { readonly force?: boolean }): Promise<void>;
-  /** Creates the bridge network unless it exists (awsvpc subnets); Docker picks its address range. */
-  ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
-  /** Removes the network; one still in use by containers, or already gone, is left as it is. */
+  /** Creates the bridge network unless it exists (awsvpc subnets); Docker picks its address range. Says which it was. */
+  ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<"created" | "existed">;
+  /** Removes the network; one still in use by running containers, or already gone, is left as it is (created-only containers do not keep it). */
   removeNetwork(name: string): Promise<void>;
   /** All containers (running or not) carrying every given label; `true` matches any value. */
   listContainers(labels: Readonly<Record<string, string | true>>): Promise<ListedContainer[]>;

@@ -47,7 +47,7 @@ type DockerState = "created" | "running" | "exited";
 
 interface Container {
   readonly id: string;
-  readonly name: string;
+  name: string;
   readonly image: string;
   readonly spec: ContainerCreateSpec;
   state: DockerState;
@@ -68,7 +68,7 @@ interface Subscriber {
 
 /** One engine call the fake answered, for order assertions. `target`: the ECS container name (or image, for pulls). */
 export interface EngineCall {
-  readonly op: "pull" | "create" | "start" | "stop" | "remove";
+  readonly op: "pull" | "create" | "start" | "stop" | "remove" | "ensure-network" | "remove-network";
   readonly target: string;
   /** For stops: the timeout asked for, in seconds. */
   readonly timeoutSeconds?: number;
@@ -86,6 +86,7 @@ export class InMemoryDocker implements DockerEngine {
   private readonly pullFailures = new Map<string, string>();
   private readonly scripts = new Map<string, ContainerScript>();
   private readonly subscribers = new Set<Subscriber>();
+  private readonly heldStarts: Array<{ readonly matches: (dockerName: string) => boolean; readonly released: Promise<void> }> = [];
   private seq = 0;
 
   constructor(options: { readonly clock: ManualClock; readonly timeouts?: Partial<DockerTimeouts>; readonly images?: readonly string[] }) {
@@ -160,6 +161,16 @@ export class InMemoryDocker implements DockerEngine {
     this.emit(c, "destroy");
   }
 
+  /**
+   * The next start of a container whose Docker name matches waits until `release` is called (then
+   * acts on the engine's state as it is by then): a test holds a task between two engine calls.
+   */
+  holdStart(matches: (dockerName: string) => boolean): () => void {
+    let release = (): void => undefined;
+    this.heldStarts.push({ matches, released: new Promise<void>((resolve) => (release = resolve)) });
+    return () => release();
+  }
+
   /** Events emitted but not yet taken by a subscriber. */
   undelivered(): number {
     return [...this.subscribers].reduce((n, s) => n + s.queue.length, 0);
@@ -199,6 +210,9 @@ export class InMemoryDocker implements DockerEngine {
     }
     if (failure !== undefined) return Promise.reject(new DockerError("CannotCreateContainerError", failure));
     if (!this.images.has(spec.Image)) return Promise.reject(new DockerError("CannotCreateContainerError", `No such image: ${spec.Image}`, { statusCode: 404 }));
+    if (!this.hasNetwork(spec.HostConfig.NetworkMode)) {
+      return Promise.reject(new DockerError("CannotCreateContainerError", `network ${spec.HostConfig.NetworkMode} not found`, { statusCode: 404 }));
+    }
     if ([...this.containers.values()].some((c) => c.name === spec.name)) {
       return Promise.reject(new DockerError("CannotCreateContainerError", `Conflict. The container name "/${spec.name}" is already in use`, { statusCode: 409 }));
     }
@@ -210,11 +224,25 @@ export class InMemoryDocker implements DockerEngine {
     return Promise.resolve(id);
   }
 
-  startContainer(id: string): Promise<void> {
+  async startContainer(id: string): Promise<void> {
+    const held = this.containers.has(id) ? this.heldStarts.findIndex((h) => h.matches(this.containers.get(id)!.name)) : -1;
+    if (held >= 0) await this.heldStarts.splice(held, 1)[0]!.released;
+    return this.start(id);
+  }
+
+  private start(id: string): Promise<void> {
     const c = this.containers.get(id);
     if (!c) return Promise.reject(notFound("CannotStartContainerError", id));
     this.calls.push({ op: "start", target: containerName(c) });
     if (c.state === "running") return Promise.resolve(); // 304
+    // As the engine: a container's endpoints are made at start, on networks that must still exist.
+    if (!this.hasNetwork(c.spec.HostConfig.NetworkMode)) {
+      return Promise.reject(new DockerError("CannotStartContainerError", `network ${c.spec.HostConfig.NetworkMode} not found`, { statusCode: 404 }));
+    }
+    const joined = c.spec.HostConfig.NetworkMode.startsWith("container:") ? c.spec.HostConfig.NetworkMode.slice("container:".length) : undefined;
+    if (joined !== undefined && ![...this.containers.values()].some((o) => (o.name === joined || o.id === joined) && o.state === "running")) {
+      return Promise.reject(new DockerError("CannotStartContainerError", `cannot join network of a non running container: ${joined}`));
+    }
     const script = this.scriptOf(c.name, c.spec.Labels);
     if (script.startFails !== undefined) {
       // As the engine: the container stays `created` (it never ran), with the runtime's error.
@@ -229,6 +257,17 @@ export class InMemoryDocker implements DockerEngine {
     this.emit(c, "start");
     if (script.healthOnStart && c.spec.Healthcheck) this.setHealth(c.id, script.healthOnStart);
     if (script.exitOnStart !== undefined) this.end(c, script.exitOnStart);
+    return Promise.resolve();
+  }
+
+  renameContainer(id: string, name: string): Promise<void> {
+    const c = this.containers.get(id);
+    if (!c) return Promise.reject(notFound("CannotCreateContainerError", id));
+    if ([...this.containers.values()].some((o) => o.name === name && o.id !== id)) {
+      return Promise.reject(new DockerError("CannotCreateContainerError", `Conflict. The container name "/${name}" is already in use`, { statusCode: 409 }));
+    }
+    c.name = name;
+    this.emit(c, "rename");
     return Promise.resolve();
   }
 
@@ -292,15 +331,24 @@ export class InMemoryDocker implements DockerEngine {
   /** Networks by name, as ensureNetwork made them. */
   readonly networks = new Set<string>();
 
-  ensureNetwork(name: string): Promise<void> {
+  ensureNetwork(name: string): Promise<"created" | "existed"> {
+    this.calls.push({ op: "ensure-network", target: name });
+    if (this.networks.has(name)) return Promise.resolve("existed");
     this.networks.add(name);
+    return Promise.resolve("created");
+  }
+
+  /** As the engine: only running containers have endpoints that keep a network; created ones do not. */
+  removeNetwork(name: string): Promise<void> {
+    this.calls.push({ op: "remove-network", target: name });
+    const inUse = [...this.containers.values()].some((c) => c.spec.HostConfig.NetworkMode === name && c.state === "running");
+    if (!inUse) this.networks.delete(name);
     return Promise.resolve();
   }
 
-  removeNetwork(name: string): Promise<void> {
-    const inUse = [...this.containers.values()].some((c) => c.spec.HostConfig.NetworkMode === name);
-    if (!inUse) this.networks.delete(name);
-    return Promise.resolve();
+  /** Docker's own modes, another container's namespace, or a network made by ensureNetwork. */
+  private hasNetwork(mode: string): boolean {
+    return ["bridge", "host", "none", "default"].includes(mode) || mode.startsWith("container:") || this.networks.has(mode);
   }
 
   listContainers(labels: Readonly<Record<string, string | true>>): Promise<ListedContainer[]> {

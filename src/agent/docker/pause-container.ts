@@ -16,16 +16,35 @@ export const subnetNetworkLabels = (subnet: string): Record<string, string> => (
 /** The pause container's label naming its task: found by it after an agent restart, and never adopted as a task container. */
 export const pauseOfLabel = "berth.pause-of";
 
+/** A task's interface as its pause container has it: the address and MAC Docker gave it on the subnet's network. */
+export interface NetworkInterface {
+  readonly privateIPv4Address: string;
+  readonly macAddress: string;
+}
+
 export interface PauseSettings {
   readonly image: string;
   /** Replaces the image's entrypoint when set (an image whose own command does not just wait). */
   readonly command?: readonly string[] | undefined;
 }
 
-/** The pause container's create request: on the subnet's network, no ports, tiny limits, the instance's label. */
+/**
+ * The label of a pause container started ahead for the subnet it names (pause-pool.ts): never a
+ * task's until claimed, and then renamed {@link claimedPauseName} (labels cannot change).
+ */
+export const pausePoolLabel = "berth.pause-pool";
+
+/** The name a pooled pause container takes when a task claims it: the task's identity, found again after an agent restart. */
+export const claimedPauseName = (taskId: string): string => `berth-pause-${taskId}`;
+
+/** The task id a claimed pooled pause container's name carries; undefined for any other name. */
+export const claimedTaskId = (name: string): string | undefined => /^berth-pause-([0-9a-zA-Z]+)$/.exec(name)?.[1];
+
+/** The pause container's create request: on the subnet's network, no ports, tiny limits, the instance's label; its task's, or the pool's. */
 export function pauseCreateSpec(input: {
   readonly name: string;
-  readonly taskArn: string;
+  /** The task it is made for; undefined: started ahead, for the pool of `subnet`. */
+  readonly taskArn: string | undefined;
   readonly subnet: string;
   readonly pause: PauseSettings;
   readonly labels: Readonly<Record<string, string>>;
@@ -38,7 +57,7 @@ export function pauseCreateSpec(input: {
     Image: input.pause.image,
     ...(entry !== undefined && { Entrypoint: [entry], Cmd: args }),
     Env: [],
-    Labels: { ...input.labels, [pauseOfLabel]: input.taskArn },
+    Labels: { ...input.labels, ...(input.taskArn === undefined ? { [pausePoolLabel]: input.subnet } : { [pauseOfLabel]: input.taskArn }) },
     // Waiting is all it does; SIGKILL at once is no loss.
     StopTimeout: 0,
     HostConfig: {
