@@ -93,9 +93,13 @@ export class PausePool {
     }
   }
 
-  /** Resolves once the fills and removals under way are done (tests). */
+  /** Resolves once the fills and removals under way, and the refills already scheduled, are done (tests). */
   async settled(): Promise<void> {
-    while (this.work.size > 0) await Promise.all([...this.work]);
+    for (;;) {
+      if (this.work.size > 0) await Promise.all([...this.work]);
+      else if ([...this.pools.values()].some((p) => p.refill !== undefined)) await new Promise((r) => setTimeout(r, this.opts.refillDelayMs));
+      else return;
+    }
   }
 
   /** The agent stops: every pooled container is removed and its network let go. */
@@ -103,6 +107,7 @@ export class PausePool {
     this.stopped = true;
     for (const pool of this.pools.values()) {
       clearTimeout(pool.refill);
+      pool.refill = undefined;
       clearTimeout(pool.idle);
     }
     await this.settled();
@@ -124,6 +129,7 @@ export class PausePool {
   private scheduleRefill(subnet: string, pool: SubnetPool): void {
     clearTimeout(pool.refill);
     pool.refill = setTimeout(() => {
+      pool.refill = undefined;
       for (let n = pool.ready.length + pool.filling; n < this.opts.perSubnet; n++) this.track(this.fill(subnet, pool));
     }, this.opts.refillDelayMs);
     pool.refill.unref();
