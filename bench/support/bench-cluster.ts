@@ -64,7 +64,8 @@ export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCl
   const nodeArgs = o.nodeArgs ?? (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   // Every simulated instance holds a connection: room for all of them and the clients.
   const maxConnections = ["--max-connections", String(Math.max(4096, o.instances + 1000))];
-  const args = [...nodeArgs, join(import.meta.dirname, "../../src/cli/main.js"), "server", "--port", String(o.port), "--data-dir", dataDir, "--log-level", "error", ...maxConnections, ...(o.serverArgs ?? [])];
+  // BERTH_MAIN=<a build's dist/src/cli/main.js>: that build's server instead of this one (a before/after run).
+  const args = [...nodeArgs, process.env.BERTH_MAIN ?? join(import.meta.dirname, "../../src/cli/main.js"), "server", "--port", String(o.port), "--data-dir", dataDir, "--log-level", "error", ...maxConnections, ...(o.serverArgs ?? [])];
   const launch = () => spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const listening = (p: ReturnType<typeof launch>) =>
     new Promise<void>((resolve, reject) => {
