@@ -10,7 +10,9 @@ import { isVersionConflict } from "../../state/version-conflict.js";
 import { DirtyKeys } from "../dirty-keys.js";
 import { applyPlan, eventsKept, type StopGate } from "./apply.js";
 import { reconcileService } from "./reconcile.js";
-import { loadSnapshot } from "./snapshot.js";
+import { DaemonFilters } from "./daemon-filter.js";
+import { InstanceFactsCache } from "./instance-facts.js";
+import { loadSnapshot, type SnapshotSources } from "./snapshot.js";
 import { isEmptyPlan, type ReconcileSettings } from "./types.js";
 
 export interface ServiceRunnerOptions {
@@ -42,8 +44,15 @@ export class ServiceRunner {
   private readonly keys: DirtyKeys;
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  /** Instance facts and compiled DAEMON filters, kept across reconciles (a reconcile reads no instance record). */
+  private readonly sources: SnapshotSources;
 
   constructor(private readonly opts: ServiceRunnerOptions) {
+    // Subscribed before this loop's own subscription: a change reaches the facts before it marks a service.
+    this.sources = {
+      instances: new InstanceFactsCache(opts.store, (err) => opts.logger.error({ err }, "services: instance facts lost a change")),
+      daemonFilters: new DaemonFilters(),
+    };
     this.keys = new DirtyKeys((k) => this.handle(k));
     this.unsubscribe = opts.store.changes.subscribe((c) => {
       if (c.kind === "service") this.mark(c.record.cluster, c.record.name);
@@ -85,9 +94,10 @@ export class ServiceRunner {
   /** One reconcile of one service; true when it should run again at once (a conflict, or starts left over). */
   private async reconcileOne(cluster: string, name: string): Promise<boolean> {
     const { store, planner, logger } = this.opts;
-    const snap = await store.read((tx) => loadSnapshot(tx, cluster, name));
+    const snap = await store.read((tx) => loadSnapshot(tx, cluster, name, this.sources));
     if (!snap || snap.service.status === "INACTIVE") {
       this.byCluster.get(cluster)?.delete(name);
+      if (snap) this.sources.daemonFilters.forget(snap.service.arn);
       return false;
     }
     this.byCluster.set(cluster, (this.byCluster.get(cluster) ?? new Set()).add(name));
@@ -153,5 +163,6 @@ export class ServiceRunner {
     clearInterval(this.timer);
     this.unsubscribe();
     await this.keys.stop();
+    this.sources.instances.close();
   }
 }
