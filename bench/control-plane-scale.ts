@@ -139,7 +139,7 @@ async function kill9(bench: BenchCluster): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const bench = await startBenchCluster({ port: 4494, instances, cpu: instanceSize.cpu, memory: instanceSize.memory, maxSockets: 32 });
+  const bench = await startBenchCluster({ instances, cpu: instanceSize.cpu, memory: instanceSize.memory, maxSockets: 32 });
   try {
     console.log(`## Control plane at scale (${machineLine()})`);
     await place(bench);

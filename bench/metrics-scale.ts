@@ -26,6 +26,7 @@ import { parseCredentialsFile } from "../src/auth/credentials-file.js";
 import { metricId, type MinuteAggregate } from "../src/domain/metrics/series.js";
 import { SqliteStore } from "../src/state/sqlite/sqlite-store.js";
 import { machineLine, quantile, startBenchCluster } from "./support/bench-cluster.js";
+import { freePort } from "../test/support/berth-cluster.js";
 
 const instances = Number(process.env.INSTANCES ?? 5000);
 const tasksPerInstance = Number(process.env.TASKS_PER_INSTANCE ?? 20);
@@ -44,7 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function ingest(): Promise<string[]> {
   const tasks = instances * tasksPerInstance;
   const perService = Math.ceil(tasks / services);
-  const bench = await startBenchCluster({ port: 4493, instances, cpu: 16_384, memory: 65_536, maxSockets: 16, serverArgs: ["--metrics-flush", "10s", "--log-level", "error", "--max-connections", String(instances + 1000)] });
+  const bench = await startBenchCluster({ instances, cpu: 16_384, memory: 65_536, maxSockets: 16, serverArgs: ["--metrics-flush", "10s", "--log-level", "error", "--max-connections", String(instances + 1000)] });
   try {
     const { ecs, name: cluster, agents } = bench;
     await ecs.send(new RegisterTaskDefinitionCommand({ family: "app", containerDefinitions: [{ name: "app", image: "app:v1", cpu: 32, memory: 128 }] }));
@@ -164,8 +165,8 @@ async function query(): Promise<string[]> {
 
   const servers: QueryServer[] = [];
   try {
-    servers.push(await startQueryServer("this build", join(import.meta.dirname, "../src/cli/main.js"), dirs[0]!, 4494));
-    if (before) servers.push(await startQueryServer("before", before, dirs[1]!, 4495));
+    servers.push(await startQueryServer("this build", join(import.meta.dirname, "../src/cli/main.js"), dirs[0]!, await freePort()));
+    if (before) servers.push(await startQueryServer("before", before, dirs[1]!, await freePort()));
     const call = async (cw: CloudWatchClient, from: number, count: number) => {
       const out = await cw.send(
         new GetMetricDataCommand({

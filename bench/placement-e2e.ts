@@ -27,7 +27,7 @@ const groupSize = 1000;
 
 async function main(): Promise<void> {
   const size = taskSizeFor({ instances, instanceCpu, instanceMemory, tasks, target });
-  const bench = await startBenchCluster({ port: 4491, instances, cpu: instanceCpu, memory: instanceMemory, maxSockets: concurrency });
+  const bench = await startBenchCluster({ instances, cpu: instanceCpu, memory: instanceMemory, maxSockets: concurrency });
   const { ecs, name: cluster } = bench;
   try {
     const families = Math.ceil(tasks / groupSize);

@@ -9,6 +9,7 @@
 import { RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
 import { machineLine, quantile } from "./support/bench-cluster.js";
+import { freePort } from "../test/support/berth-cluster.js";
 import { runTaskToRunning, startBerthUp } from "./support/berth-up.js";
 
 const runs = Number(process.env.RUNS ?? 30);
@@ -26,7 +27,8 @@ async function rawDocker(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const up = await startBerthUp(4490, { ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: "1s", BERTH_INTROSPECTION_PORT: "51690", BERTH_METADATA_PORT: "51691" });
+  const [port, introspection, metadata] = [await freePort(), await freePort(), await freePort()];
+  const up = await startBerthUp(port, { ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION: "1s", BERTH_INTROSPECTION_PORT: String(introspection), BERTH_METADATA_PORT: String(metadata) });
   const { ecs } = up;
   const berth = () => runTaskToRunning(ecs, { taskDefinition: "bench-latency" });
   try {

@@ -35,7 +35,7 @@ async function cpuShare(pid: number, seconds: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const bench = await startBenchCluster({ port: 4493, instances, cpu: 16_384, memory: 65_536, maxSockets: 32 });
+  const bench = await startBenchCluster({ instances, cpu: 16_384, memory: 65_536, maxSockets: 32 });
   const { ecs, name: cluster, serverPid } = bench;
   if (serverPid === undefined) throw new Error("no server process");
   const events = new EventBridgeClient({ endpoint: bench.endpoint, region: "us-east-1", credentials: bench.credentials, maxAttempts: 3, requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 32 } }) });

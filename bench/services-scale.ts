@@ -17,7 +17,7 @@ const tasks = Number(process.env.TASKS ?? 5000);
 const healthyAfterList = (process.env.HEALTHY_AFTER ?? "40s,0s").split(",").map((s) => s.trim()).filter(Boolean);
 
 async function run(healthyAfter: string): Promise<void> {
-  const bench = await startBenchCluster({ port: 4492, instances, cpu: instanceSize.cpu, memory: instanceSize.memory, maxSockets: 16, serverArgs: ["--task-healthy-after", healthyAfter] });
+  const bench = await startBenchCluster({ instances, cpu: instanceSize.cpu, memory: instanceSize.memory, maxSockets: 16, serverArgs: ["--task-healthy-after", healthyAfter] });
   const { ecs, name: cluster } = bench;
   try {
     for (const image of ["app:v1", "app:v2"]) {

@@ -23,7 +23,7 @@ const durationSeconds = Number(process.env.DURATION_SECONDS ?? 600);
 const concurrency = Number(process.env.CONCURRENCY ?? 8);
 
 async function main(): Promise<void> {
-  const bench = await startBenchCluster({ port: 4495, instances, cpu: instanceSize.cpu, memory: instanceSize.memory, maxSockets: concurrency + 4, serverArgs: ["--agent-lost-after", "3s"] });
+  const bench = await startBenchCluster({ instances, cpu: instanceSize.cpu, memory: instanceSize.memory, maxSockets: concurrency + 4, serverArgs: ["--agent-lost-after", "3s"] });
   const { ecs, name: cluster, agents } = bench;
   const frozen = await SimulatedAgentProcess.start(bench, cluster, { cpu: instanceSize.cpu, memory: instanceSize.memory });
   try {

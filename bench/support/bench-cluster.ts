@@ -12,9 +12,11 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { pino } from "pino";
 import { SimulatedAgent } from "../../src/agent/simulated/simulated-agent.js";
 import { parseCredentialsFile } from "../../src/auth/credentials-file.js";
+import { freePort } from "../../test/support/berth-cluster.js";
 
 export interface BenchClusterOptions {
-  readonly port: number;
+  /** The server's port; a free one when absent (a fixed one collides with other runs on a shared machine). */
+  readonly port?: number;
   readonly instances: number;
   readonly cpu: number;
   readonly memory: number;
@@ -59,7 +61,8 @@ export function machineLine(): string {
   return `${new Date().toISOString().slice(0, 10)}, ${cpu.length} × ${cpu[0]?.model ?? "?"}, Node ${process.version}`;
 }
 
-export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCluster> {
+export async function startBenchCluster(options: BenchClusterOptions): Promise<BenchCluster> {
+  const o = { ...options, port: options.port ?? (await freePort()) };
   const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
   const nodeArgs = o.nodeArgs ?? (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   // Every simulated instance holds a connection: room for all of them and the clients.
