@@ -22,6 +22,8 @@ export const awsJson =
   };
 
 export interface WebLoadBalancerOptions {
+  /** The names' prefix: `<prefix>-lb` and `<prefix>-tg` (default `web`). */
+  readonly prefix?: string;
   /** More `create-load-balancer` arguments. */
   readonly loadBalancerArgs?: readonly string[];
   /** More `create-target-group` arguments. */
@@ -31,13 +33,13 @@ export interface WebLoadBalancerOptions {
 }
 
 /**
- * Load balancer `web-lb`, target group `web-tg` (HTTP on port 80, health check of `/` every 5 s,
+ * Load balancer `web-lb`, target group `web-tg` (or another prefix's; HTTP on port 80, health check of `/` every 5 s,
  * 2 s timeout, healthy after 2) and an HTTP listener on `port` that forwards to it.
  */
 export async function aWebLoadBalancer(server: BerthServer, port: number, o: WebLoadBalancerOptions = {}): Promise<{ lbArn: string; tgArn: string }> {
-  const lbArn = first(await elbv2(server, "create-load-balancer", "--name", "web-lb", ...(o.loadBalancerArgs ?? [])), "LoadBalancers", "LoadBalancerArn");
+  const lbArn = first(await elbv2(server, "create-load-balancer", "--name", `${o.prefix ?? "web"}-lb`, ...(o.loadBalancerArgs ?? [])), "LoadBalancers", "LoadBalancerArn");
   const tgArn = first(
-    await elbv2(server, "create-target-group", "--name", "web-tg", "--protocol", "HTTP", "--port", "80", "--health-check-path", "/",
+    await elbv2(server, "create-target-group", "--name", `${o.prefix ?? "web"}-tg`, "--protocol", "HTTP", "--port", "80", "--health-check-path", "/",
       "--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2", ...(o.targetGroupArgs ?? [])),
     "TargetGroups",
     "TargetGroupArn",

@@ -9,7 +9,7 @@ const maxLoadBalancers = 5;
 /**
  * A service's `loadBalancers`, checked as ECS checks them: ELBv2 target groups only (no Classic
  * Load Balancers), each attached to a load balancer, naming a container of the task definition and
- * one of its container ports; `ip` targets need awsvpc, which Berth does not have yet.
+ * one of its container ports; `ip` target groups for awsvpc task definitions, `instance` ones for the others.
  */
 export async function checkServiceLoadBalancers(tx: ReadTx, lbs: readonly LoadBalancer[], td: TaskDefinitionRecord): Promise<LoadBalancer[]> {
   if (lbs.length > maxLoadBalancers) throw invalidParameter(`loadBalancers can name at most ${maxLoadBalancers} target groups; got ${lbs.length}.`);
@@ -23,8 +23,8 @@ export async function checkServiceLoadBalancers(tx: ReadTx, lbs: readonly LoadBa
     const attached = await attachedToLoadBalancer(tx, arn);
     if (!attached) throw invalidParameter(`The target group with targetGroupArn ${tg.arn} does not have an associated load balancer.`);
     const mode = td.body.networkMode ?? "bridge";
-    if (tg.targetType === "ip" && mode !== "awsvpc") {
-      throw invalidParameter(`The provided target group ${tg.arn} has target type ip, which is incompatible with the ${mode} network mode specified in the task definition.`);
+    if ((tg.targetType === "ip") !== (mode === "awsvpc")) {
+      throw invalidParameter(`The provided target group ${tg.arn} has target type ${tg.targetType}, which is incompatible with the ${mode} network mode specified in the task definition.`);
     }
     const container = (td.body.containerDefinitions ?? []).find((c) => c.name === lb.containerName);
     if (!container) throw invalidParameter(`The container ${excerpt(lb.containerName ?? "")} does not exist in the task definition.`);

@@ -106,10 +106,12 @@ export class LoadBalancingController {
       const tasks = await tx.tasks.ofService(cluster, name);
       const groups = [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn ?? ""))];
       const delays = new Map<string, number>();
+      const targetTypes = new Map<string, string>();
       const targets: TargetRecord[] = [];
       for (const arn of groups) {
         const tg = await tx.loadBalancing.targetGroup(arn);
         delays.set(arn, tg ? deregistrationDelayMs(tg.attributes) : 0);
+        targetTypes.set(arn, tg?.targetType ?? "instance");
         targets.push(...(await tx.loadBalancing.targets(arn)).filter((t) => t.serviceArn === service.arn));
       }
       const taskArns = new Set(tasks.map((t) => t.arn));
@@ -126,7 +128,7 @@ export class LoadBalancingController {
         const ci = await tx.containerInstances.get(t.containerInstanceArn);
         if (ci) instanceIds.set(ci.arn, ci.ec2InstanceId);
       }
-      const plan = planTargets({ service, tasks, targets, goneTasks, instanceIds, delayMs: (arn) => delays.get(arn) ?? 0, nowMs });
+      const plan = planTargets({ service, tasks, targets, goneTasks, instanceIds, delayMs: (arn) => delays.get(arn) ?? 0, targetType: (arn) => targetTypes.get(arn) ?? "instance", nowMs });
       for (const t of plan.remove) await tx.loadBalancing.removeTarget(t.targetGroupArn, t.id, t.port);
       for (const t of plan.put) await tx.loadBalancing.putTarget(t);
       for (const arn of plan.release) {

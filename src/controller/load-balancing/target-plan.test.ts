@@ -21,6 +21,7 @@ const input = (o: Partial<TargetSyncInput>): TargetSyncInput => ({
   goneTasks: new Set(),
   instanceIds: new Map([["ci-1", "i-1"]]),
   delayMs: () => 5000,
+  targetType: () => "instance",
   nowMs: 1000,
   ...o,
 });
@@ -32,6 +33,15 @@ describe("a service's targets follow its tasks", () => {
     assert.deepEqual(plan.put, [{ targetGroupArn: tg, id: "i-1", port: 20001, registeredAtMs: 1000, state: "registered", taskArn: t.arn, serviceArn: service.arn }]);
     assert.deepEqual(plan.registeredTasks, [t.arn]);
     assert.deepEqual(plan.events, [`(service web) registered 1 targets in (target-group ${tg})`]);
+  });
+
+  it("registers an awsvpc task in an ip group at its interface's address and the container port, once the address is known", () => {
+    const awsvpc = (id: string, address?: string): TaskRecord =>
+      running(id, 0, { known: { taskArn: `task/${id}`, status: "RUNNING", containers: [{ name: "app", status: "RUNNING" }], ...(address && { eni: { privateIPv4Address: address, macAddress: "02:42:ac:11:00:02" } }) } });
+    const [t, unaddressed] = [awsvpc("t1", "172.18.0.5"), awsvpc("t2")];
+    const plan = planTargets(input({ tasks: [t, unaddressed], targetType: () => "ip" }));
+    assert.deepEqual(plan.put, [{ targetGroupArn: tg, id: "172.18.0.5", port: 80, registeredAtMs: 1000, state: "registered", taskArn: t.arn, serviceArn: service.arn }]);
+    assert.deepEqual(plan.registeredTasks, [t.arn]);
   });
 
   it("registers nothing twice: planning the state its own plan produced is empty", () => {

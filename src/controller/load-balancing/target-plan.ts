@@ -16,6 +16,8 @@ export interface TargetSyncInput {
   readonly instanceIds: ReadonlyMap<string, string>;
   /** Each target group's deregistration delay. */
   readonly delayMs: (targetGroupArn: string) => number;
+  /** Each target group's target type: `ip` groups name awsvpc tasks by their address, the others by instance and host port. */
+  readonly targetType: (targetGroupArn: string) => string;
   readonly nowMs: number;
 }
 
@@ -31,7 +33,8 @@ export interface TargetSyncPlan {
 
 /**
  * Keeps a service's target registrations in step with its tasks (pure): a RUNNING task meant to
- * run is registered in each of the service's target groups at its container's host port; a task
+ * run is registered in each of the service's target groups, at its instance and its container's
+ * host port, or in an `ip` group at its network interface's address and the container port; a task
  * asked to stop by anyone but the scheduler (which drains first, stop-gate.ts) starts draining, and
  * a DEACTIVATING one (StopTask) goes on to STOPPING once none of its targets is draining any more; a
  * stopped task's registrations go.
@@ -71,17 +74,13 @@ export function planTargets(input: TargetSyncInput): TargetSyncPlan {
       continue;
     }
     if (task.lastStatus !== "RUNNING") continue;
-    const instanceId = input.instanceIds.get(task.containerInstanceArn);
-    if (instanceId === undefined) continue;
     let added = false;
     for (const lb of service.loadBalancers ?? []) {
       const tg = lb.targetGroupArn ?? "";
       if (mine.some((t) => t.targetGroupArn === tg)) continue;
-      const binding = task.known?.containers
-        .find((c) => c.name === lb.containerName)
-        ?.networkBindings?.find((b) => b.containerPort === lb.containerPort && b.protocol === "tcp");
-      if (!binding) continue;
-      put.push({ targetGroupArn: tg, id: instanceId, port: binding.hostPort, registeredAtMs: nowMs, state: "registered", taskArn: task.arn, serviceArn: service.arn });
+      const at = input.targetType(tg) === "ip" ? ipTarget(task, lb.containerPort) : instanceTarget(task, lb, input.instanceIds);
+      if (!at) continue;
+      put.push({ targetGroupArn: tg, ...at, registeredAtMs: nowMs, state: "registered", taskArn: task.arn, serviceArn: service.arn });
       count(registeredIn, tg);
       added = true;
     }
@@ -97,4 +96,21 @@ export function planTargets(input: TargetSyncInput): TargetSyncPlan {
     ...[...registeredIn].map(([tg, n]) => lbMessages.registered(service.name, n, tg)),
   ];
   return { put, remove, registeredTasks, release, events };
+}
+
+type TargetAddress = Pick<TargetRecord, "id" | "port">;
+
+/** An awsvpc task in an `ip` group: its interface's address and the container port, once the agent reported the address. */
+function ipTarget(task: TaskRecord, containerPort: number | undefined): TargetAddress | undefined {
+  const address = task.known?.eni?.privateIPv4Address;
+  return address !== undefined && containerPort !== undefined ? { id: address, port: containerPort } : undefined;
+}
+
+/** A task in an `instance` group: its instance's id and the host port its container's port is bound to. */
+function instanceTarget(task: TaskRecord, lb: { readonly containerName?: string | undefined; readonly containerPort?: number | undefined }, instanceIds: ReadonlyMap<string, string>): TargetAddress | undefined {
+  const instanceId = instanceIds.get(task.containerInstanceArn);
+  const binding = task.known?.containers
+    .find((c) => c.name === lb.containerName)
+    ?.networkBindings?.find((b) => b.containerPort === lb.containerPort && b.protocol === "tcp");
+  return instanceId !== undefined && binding ? { id: instanceId, port: binding.hostPort } : undefined;
 }
