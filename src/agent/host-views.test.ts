@@ -3,15 +3,15 @@ import assert from "node:assert/strict";
 import { pino } from "pino";
 import { DockerClient } from "./docker/docker-client.js";
 import { repoDigestFor } from "./docker/docker-client.js";
-import { containerKnownStatus, metadataContainer } from "./host-views.js";
+import { containerKnownStatus, metadataContainer, metadataTask } from "./host-views.js";
 import { PortAllocator } from "./ports.js";
 import { SubnetNetworks } from "./subnet-networks.js";
 import { TaskActor } from "./task-actor.js";
 
 /** An actor that never reaches Docker: these tests only read its views. */
-function anActor(): TaskActor {
+function anActor(taskArn = "arn:aws:ecs:us-east-1:000000000000:task/c/t1"): TaskActor {
   return new TaskActor(
-    { taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/t1", family: "web", revision: 1, desiredStatus: "RUNNING", networkMode: "bridge", containers: [{ name: "app", image: "berth-test:latest" }], volumes: [] },
+    { taskArn, family: "web", revision: 1, desiredStatus: "RUNNING", networkMode: "bridge", containers: [{ name: "app", image: "berth-test:latest" }], volumes: [] },
     {
       docker: new DockerClient(),
       ports: new PortAllocator({ first: 40000, last: 40010 }, new Set()),
@@ -66,4 +66,10 @@ describe("repoDigestFor: the manifest digest ECS reports as imageDigest", () => 
     ["a locally built image has none", "berth-test:latest", [], undefined],
   ];
   for (const [what, image, repoDigests, expected] of cases) it(what, () => assert.equal(repoDigestFor(image, repoDigests), expected));
+});
+
+describe("metadata endpoint: a task's Cluster", () => {
+  it("is the task's own cluster, also on a managed-capacity agent serving tasks of every cluster", () => {
+    assert.equal(metadataTask(anActor("arn:aws:ecs:us-east-1:000000000000:task/web/0123456789abcdef0123456789abcdef"), "berth.fargate-pool").Cluster, "web");
+  });
 });

@@ -1,3 +1,4 @@
+import { arnCluster } from "../domain/arn.js";
 import type { TaskActor, ContainerState } from "./task-actor.js";
 
 /**
@@ -92,11 +93,14 @@ export function metadataContainer(a: TaskActor, c: ContainerState) {
   };
 }
 
-/** Task metadata v4 task (`${ECS_CONTAINER_METADATA_URI_V4}/task`). */
-export function metadataTask(a: TaskActor, cluster: string) {
+/**
+ * Task metadata v4 task (`${ECS_CONTAINER_METADATA_URI_V4}/task`). Its cluster is the task's own
+ * (its ARN's): a managed-capacity (FARGATE) agent serves tasks of every cluster.
+ */
+export function metadataTask(a: TaskActor, agentCluster: string) {
   const report = a.toReport();
   return {
-    Cluster: cluster,
+    Cluster: arnCluster(a.spec.taskArn) ?? agentCluster,
     TaskARN: a.spec.taskArn,
     Family: a.spec.family,
     Revision: String(a.spec.revision),
