@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readdir, readFile, rmdir } from "node:fs/promises";
-import { PutClusterCapacityProvidersCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
+import { DescribeClustersCommand, PutClusterCapacityProvidersCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { BerthCluster, docker, type BerthAgent } from "./support/berth-cluster.js";
 import { anOpenWebGroup, aTestSubnet, eniDetail as detail, stopAwsvpcCluster, testPauseAgentEnv } from "./support/awsvpc-tasks.js";
 import { aContainer, testImage } from "./support/fixtures.js";
@@ -116,6 +116,13 @@ describe("FARGATE tasks on managed capacity", () => {
     assert.ok(!(await byType("EC2")).includes(fargate[0]!.taskArn!));
     assert.ok((await byType("FARGATE")).includes(fargate[0]!.taskArn!));
     assert.ok(!(await byType("FARGATE")).includes(ec2.tasks[0].taskArn!));
+    // DescribeClusters' statistics count each launch type's tasks apart, and together they are the cluster's.
+    await until("statistics with both launch types running", async () => {
+      const c = (await cluster.ecs.send(new DescribeClustersCommand({ clusters: [cluster.name], include: ["STATISTICS"] }))).clusters?.[0];
+      const stat = (name: string) => Number(c?.statistics?.find((s) => s.name === name)?.value ?? "0");
+      const [onEc2, onFargate] = [stat("runningEC2TasksCount"), stat("runningFargateTasksCount")];
+      return onEc2 >= 1 && onFargate >= 1 && onEc2 + onFargate === c?.runningTasksCount ? true : undefined;
+    });
   });
 
   it("runs a service with launchType FARGATE on the pool, and keeps its task there", async () => {

@@ -211,13 +211,13 @@ export interface TaskReader {
   reservedOn(containerInstanceArn: string): Promise<Reservation[]>;
   /** What an earlier RunTask with this client token did. */
   findRun(cluster: string, token: string): Promise<RunTaskRecord | undefined>;
-  /** Counts of a cluster's tasks by lastStatus, for the cluster's statistics. */
+  /** Counts of a cluster's tasks not STOPPED by `taskCountKey` (lastStatus, apart for FARGATE tasks), for the cluster's statistics. */
   countByStatus(cluster: string): Promise<ReadonlyMap<string, number>>;
   /**
-   * The ARN and lastStatus of each of a cluster's tasks not STOPPED, read as one snapshot: what an
-   * index that then follows the change log starts from (api/ecs/cluster-counts.ts).
+   * The ARN and count key (`taskCountKey`) of each of a cluster's tasks not STOPPED, read as one
+   * snapshot: what an index that then follows the change log starts from (api/ecs/cluster-counts.ts).
    */
-  openStatuses(cluster: string): Promise<readonly { readonly arn: string; readonly lastStatus: string }[]>;
+  openStatuses(cluster: string): Promise<readonly { readonly arn: string; readonly countKey: string }[]>;
 }
 export interface TaskRepository extends TaskReader {
   /** Saves over the version read (`version` one higher); throws VersionConflictError if it changed since. */

@@ -52,7 +52,8 @@ describe("ClusterCounts", () => {
           services.set(key, { ...next, status });
           pending.push(store.write((tx) => tx.services.put({ ...next, status })));
         } else if (roll < 0.3 || tasks.size === 0) {
-          const task = aTask(`t${seed}-${step}`, { cluster, lastStatus: forward[Math.floor(random() * 4)]! });
+          // Some on FARGATE: counted apart (domain/task-counts.ts), for DescribeClusters' statistics.
+          const task: TaskRecord = { ...aTask(`t${seed}-${step}`, { cluster, lastStatus: forward[Math.floor(random() * 4)]! }), launchType: random() < 0.3 ? "FARGATE" : "EC2" };
           tasks.set(task.arn, task);
           pending.push(store.write((tx) => tx.tasks.put(task)));
         } else if (roll < 0.85) {

@@ -1,3 +1,4 @@
+import { taskCountKey } from "../../domain/task-counts.js";
 import type { Store, ReadTx } from "../../state/store.js";
 
 /** One kind of record of a cluster, counted by status. */
@@ -36,7 +37,7 @@ export class ClusterCounts {
       (c) => {
         if (c.kind === "task") {
           const tasks = this.clusters.get(c.record.cluster)?.tasks;
-          if (tasks) set(tasks, c.record.arn, c.record.lastStatus === "STOPPED" ? undefined : c.record.lastStatus);
+          if (tasks) set(tasks, c.record.arn, c.record.lastStatus === "STOPPED" ? undefined : taskCountKey(c.record.launchType, c.record.lastStatus));
         } else if (c.kind === "service") {
           const services = this.clusters.get(c.record.cluster)?.services;
           if (services) set(services, c.record.name, c.record.status === "INACTIVE" ? undefined : c.record.status);
@@ -46,13 +47,13 @@ export class ClusterCounts {
     );
   }
 
-  /** The same answer as `tx.tasks.countByStatus(cluster)`: open tasks by lastStatus. */
+  /** The same answer as `tx.tasks.countByStatus(cluster)`: open tasks by `taskCountKey`. */
   async tasksByStatus(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>> {
     const entry = this.entry(cluster);
     if (entry.tasks === undefined) {
       const open = await tx.tasks.openStatuses(cluster);
       // Another call may have loaded it meanwhile: that one has followed the log since, keep it.
-      entry.tasks ??= loaded(open.map((t) => [t.arn, t.lastStatus]));
+      entry.tasks ??= loaded(open.map((t) => [t.arn, t.countKey]));
     }
     return new Map(entry.tasks.counts);
   }

@@ -1,5 +1,6 @@
 import type { Cluster, ClusterField } from "@aws-sdk/client-ecs";
 import type { ClusterRecord } from "../../domain/cluster.js";
+import { runningAndPending } from "../../domain/task-counts.js";
 import type { ReadTx } from "../../state/store.js";
 
 /** How many of a cluster's services are in one status. */
@@ -38,15 +39,15 @@ export async function toCluster(
   const byStatus = await counts.tasksByStatus(tx, record.name);
   const services = await counts.servicesByStatus(tx, record.name);
   const activeServices = services.get("ACTIVE") ?? 0;
-  const running = byStatus.get("RUNNING") ?? 0;
-  const pending = (byStatus.get("PROVISIONING") ?? 0) + (byStatus.get("PENDING") ?? 0) + (byStatus.get("ACTIVATING") ?? 0);
+  const ec2 = runningAndPending(byStatus, "EC2");
+  const fargate = runningAndPending(byStatus, "FARGATE");
   const cluster: Cluster = {
     clusterArn: record.arn,
     clusterName: record.name,
     status: record.status,
     registeredContainerInstancesCount: await tx.containerInstances.countRegistered(record.name),
-    runningTasksCount: running,
-    pendingTasksCount: pending,
+    runningTasksCount: ec2.running + fargate.running,
+    pendingTasksCount: ec2.pending + fargate.pending,
     activeServicesCount: activeServices,
     statistics: [],
     tags: [],
@@ -58,12 +59,11 @@ export async function toCluster(
   if (include.has("CONFIGURATIONS") && record.configuration) cluster.configuration = record.configuration;
   if (include.has("TAGS")) cluster.tags = await tx.tags.list(record.arn);
   if (include.has("STATISTICS")) {
-    // ECS's statistics for EC2 capacity; Berth has no Fargate tasks yet, so those are 0.
     cluster.statistics = [
-      { name: "runningEC2TasksCount", value: String(running) },
-      { name: "pendingEC2TasksCount", value: String(pending) },
-      { name: "runningFargateTasksCount", value: "0" },
-      { name: "pendingFargateTasksCount", value: "0" },
+      { name: "runningEC2TasksCount", value: String(ec2.running) },
+      { name: "pendingEC2TasksCount", value: String(ec2.pending) },
+      { name: "runningFargateTasksCount", value: String(fargate.running) },
+      { name: "pendingFargateTasksCount", value: String(fargate.pending) },
       { name: "activeEC2ServiceCount", value: String(activeServices) },
       { name: "drainingEC2ServiceCount", value: String(services.get("DRAINING") ?? 0) },
     ];

@@ -5,6 +5,7 @@ import type { ContainerInstanceRepository, Page, PageRequest, RunTaskRecord, Tas
 import { page, parseDoc, type DocRow, type VersionRow } from "./rows.js";
 import type { ChangeRecorder } from "./change-table.js";
 import { saveVersioned } from "./versioned.js";
+import { taskCountKey } from "../../domain/task-counts.js";
 
 interface InstanceRow {
   arn: string;
@@ -76,8 +77,8 @@ export class SqliteTasks implements TaskRepository {
   private readonly holdingStmt: Statement<[string], DocRow>;
   private readonly reservedStmt: Statement<[string], { r: string }>;
   private readonly ofServiceStmt: Statement<[string, string], DocRow>;
-  private readonly countStmt: Statement<[string], { last_status: string; n: number }>;
-  private readonly openStmt: Statement<[string], { arn: string; last_status: string }>;
+  private readonly countStmt: Statement<[string], { launch_type: string; last_status: string; n: number }>;
+  private readonly openStmt: Statement<[string], { arn: string; launch_type: string; last_status: string }>;
   private readonly insertStmt: Statement<Record<string, string | number | null>>;
   private readonly updateStmt: Statement<Record<string, string | number | null>>;
   private readonly updateStatusStmt: Statement<Record<string, string | number | null>>;
@@ -94,9 +95,9 @@ export class SqliteTasks implements TaskRepository {
     this.reservedStmt = db.prepare("SELECT doc -> '$.reservation' AS r FROM tasks WHERE container_instance_arn = ? AND last_status <> 'STOPPED'");
     this.ofServiceStmt = db.prepare("SELECT doc FROM tasks WHERE cluster = ? AND service_name = ? AND service_open = 1 ORDER BY arn");
     this.countStmt = db.prepare(
-      "SELECT last_status, count(*) AS n FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED' GROUP BY last_status",
+      "SELECT launch_type, last_status, count(*) AS n FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED' GROUP BY launch_type, last_status",
     );
-    this.openStmt = db.prepare("SELECT arn, last_status FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED'");
+    this.openStmt = db.prepare("SELECT arn, launch_type, last_status FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED'");
     this.insertStmt = db.prepare(
       `INSERT INTO tasks (arn, cluster, container_instance_arn, family, started_by, service_name, launch_type,
                           desired_status, last_status, stopped_at_ms, service_open, version, doc)
@@ -165,12 +166,17 @@ export class SqliteTasks implements TaskRepository {
   }
 
   countByStatus(cluster: string): Promise<ReadonlyMap<string, number>> {
-    return Promise.resolve(new Map(this.countStmt.all(cluster).map((r) => [r.last_status, r.n])));
+    const counts = new Map<string, number>();
+    for (const r of this.countStmt.all(cluster)) {
+      const key = taskCountKey(r.launch_type, r.last_status);
+      counts.set(key, (counts.get(key) ?? 0) + r.n);
+    }
+    return Promise.resolve(counts);
   }
 
-  openStatuses(cluster: string): Promise<readonly { readonly arn: string; readonly lastStatus: string }[]> {
+  openStatuses(cluster: string): Promise<readonly { readonly arn: string; readonly countKey: string }[]> {
     // One statement, run before this returns: one snapshot, with no change delivered in between.
-    return Promise.resolve(this.openStmt.all(cluster).map((r) => ({ arn: r.arn, lastStatus: r.last_status })));
+    return Promise.resolve(this.openStmt.all(cluster).map((r) => ({ arn: r.arn, countKey: taskCountKey(r.launch_type, r.last_status) })));
   }
 
   put(t: TaskRecord): Promise<void> {
