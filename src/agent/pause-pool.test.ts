@@ -48,17 +48,23 @@ async function settle(host: Host, manager: TaskManager, pool: PausePool): Promis
   }
 }
 
+/** An agent with a pool of one, watching Docker, whose first task of subnet-a has run (and so filled the pool). */
+async function afterAFirstTask(): Promise<{ host: Host; pool: PausePool; agent: TaskManager; first: TaskSpec }> {
+  const host = new Host();
+  const pool = aPool(host);
+  const agent = anAgent(host, pool);
+  agent.watchDocker();
+  const first = onSubnetA("a1");
+  agent.apply([first], true);
+  await settle(host, agent, pool);
+  return { host, pool, agent, first };
+}
+
 const pooled = (host: Host) => host.docker.listContainers({ [pausePoolLabel]: true });
 
 describe("pause pool: namespaces started ahead for recently used subnets", () => {
   it("fills after a subnet's first task; the next task claims the started container (renamed for it) instead of creating and starting its own", async () => {
-    const host = new Host();
-    const pool = aPool(host);
-    const agent = anAgent(host, pool);
-    agent.watchDocker();
-    const first = onSubnetA("a1");
-    agent.apply([first], true);
-    await settle(host, agent, pool);
+    const { host, pool, agent, first } = await afterAFirstTask();
     assert.equal(host.last(first.taskArn).status, "RUNNING");
     const ahead = await pooled(host);
     assert.equal(ahead.length, 1, "one pause container started ahead for subnet-a");
@@ -91,13 +97,7 @@ describe("pause pool: namespaces started ahead for recently used subnets", () =>
   });
 
   it("hands out no pooled container that died while it waited: the task makes its own and runs", async () => {
-    const host = new Host();
-    const pool = aPool(host);
-    const agent = anAgent(host, pool);
-    agent.watchDocker();
-    const first = onSubnetA("a1");
-    agent.apply([first], true);
-    await settle(host, agent, pool);
+    const { host, pool, agent, first } = await afterAFirstTask();
     const [ahead] = await pooled(host);
     assert.ok(ahead);
     host.docker.exit(ahead.id, 137);
@@ -111,14 +111,8 @@ describe("pause pool: namespaces started ahead for recently used subnets", () =>
   });
 
   it("after an agent restart, a claimed container is adopted by its task and an unclaimed one is removed, never taken for a task's container", async () => {
-    const host = new Host();
-    const pool = aPool(host);
-    const agent = anAgent(host, pool);
-    agent.watchDocker();
-    const first = onSubnetA("a1");
+    const { host, pool, agent, first } = await afterAFirstTask();
     const second = onSubnetA("b2");
-    agent.apply([first], true);
-    await settle(host, agent, pool);
     agent.apply([first, second], true);
     await settle(host, agent, pool);
     const eni = host.last(second.taskArn).eni;
