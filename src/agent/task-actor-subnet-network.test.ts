@@ -30,6 +30,15 @@ function run(host: Host, spec: TaskSpec, events: AbortSignal, over: Parameters<H
   return actor;
 }
 
+/** The subnet's second task, its pause container created and its start held until `release()`. */
+async function aSecondTaskHeldAtItsPauseStart(host: Host, events: AbortSignal): Promise<{ second: TaskSpec; b: TaskActor; release: () => void }> {
+  const release = host.docker.holdStart(isPause);
+  const second = onSubnetA("b2");
+  const b = run(host, second, events);
+  await until(() => host.calls("create").filter(isPause).length === 2);
+  return { second, b, release };
+}
+
 describe("task actor: the subnet's Docker network between tasks", () => {
   it("keeps the network for a task whose pause container is created but not started while the subnet's last other task stops", async () => {
     const host = new Host();
@@ -40,10 +49,7 @@ describe("task actor: the subnet's Docker network between tasks", () => {
     assert.equal(host.last(first.taskArn).status, "RUNNING");
 
     // The next task of the subnet: its pause container is created, its start held.
-    const release = host.docker.holdStart(isPause);
-    const second = onSubnetA("b2");
-    const b = run(host, second, events.signal);
-    await until(() => host.calls("create").filter(isPause).length === 2);
+    const { second, b, release } = await aSecondTaskHeldAtItsPauseStart(host, events.signal);
 
     // The first task stops meanwhile: the network must not go from under the second's pause container.
     a.desire({ ...first, desiredStatus: "STOPPED" });
@@ -68,10 +74,7 @@ describe("task actor: the subnet's Docker network between tasks", () => {
     const a = run(host, first, events.signal, { networks: otherAgent });
     await host.settle(() => [a]);
 
-    const release = host.docker.holdStart(isPause);
-    const second = onSubnetA("b2");
-    const b = run(host, second, events.signal);
-    await until(() => host.calls("create").filter(isPause).length === 2);
+    const { second, b, release } = await aSecondTaskHeldAtItsPauseStart(host, events.signal);
     // The other agent's last task of the subnet stops: its agent, seeing no user, removes the network.
     a.desire({ ...first, desiredStatus: "STOPPED" });
     await host.settle(() => [a]);
