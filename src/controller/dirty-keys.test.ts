@@ -24,6 +24,28 @@ describe("DirtyKeys", () => {
     assert.deepEqual(handled, ["a", "b", "a"]);
   });
 
+  it("gives the event loop a turn during a pass of handlers that never wait", async () => {
+    const spin = (ms: number) => {
+      for (const t0 = performance.now(); performance.now() - t0 < ms; );
+    };
+    const handledBeforeTimer: number[] = [];
+    let handled = 0;
+    let timerFired = false;
+    const keys = new DirtyKeys(() => {
+      spin(2);
+      handled++;
+      if (!timerFired) handledBeforeTimer.push(handled);
+      return Promise.resolve();
+    }, 10);
+    setTimeout(() => (timerFired = true), 0);
+    for (let i = 0; i < 50; i++) keys.mark(`k${i}`);
+    await new Promise((r) => setTimeout(r, 200));
+    await keys.stop();
+    assert.equal(handled, 50);
+    assert.ok(timerFired, "the timer ran");
+    assert.ok(handledBeforeTimer.length < 10, `the timer waited for ${handledBeforeTimer.length} keys of 2 ms`);
+  });
+
   it("stop waits for the key in hand and handles nothing after it", async () => {
     const handled: string[] = [];
     let release!: () => void;
