@@ -10,10 +10,11 @@ import { isVersionConflict } from "../../state/version-conflict.js";
 import { DirtyKeys } from "../dirty-keys.js";
 import { applyPlan, eventsKept, type StopGate } from "./apply.js";
 import { reconcileService } from "./reconcile.js";
+import { isSettled } from "./settled.js";
 import { DaemonFilters } from "./daemon-filter.js";
 import { InstanceFactsCache } from "./instance-facts.js";
 import { loadSnapshot, type SnapshotSources } from "./snapshot.js";
-import { isEmptyPlan, type ReconcileSettings } from "./types.js";
+import { isEmptyPlan, type ReconcileInput, type ReconcileSettings } from "./types.js";
 
 export interface ServiceRunnerOptions {
   readonly store: Store;
@@ -23,8 +24,10 @@ export interface ServiceRunnerOptions {
   readonly now: () => number;
   readonly random: () => number;
   readonly settings: ReconcileSettings;
-  /** Every service is looked at on this period even without a change (time-based rules: grace periods, throttling). */
+  /** Services not settled (settled.ts) are looked at on this period even without a change: time-based rules (grace periods, throttling, lost agents). */
   readonly tickMs?: number;
+  /** The safety sweep: every service, settled or not, is looked at at least this often (default five minutes). */
+  readonly sweepMs?: number;
   readonly maxStartsPerApply?: number;
   /** Load balancing hook (issue 11): passed to the apply step, which holds stops back while targets drain. */
   readonly stopGate?: StopGate;
@@ -32,14 +35,24 @@ export interface ServiceRunnerOptions {
 
 const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
 
+/** What one look at a service leaves: look again at once, on every tick, only on a change (settled), or never (gone). */
+type Outcome = "again" | "restless" | "settled" | "gone";
+
 /**
  * The services controller: one loop per server that reconciles services whose state changed (a
- * task of theirs, an instance of their cluster, the service itself: from the change log) and every
- * service on a timer. Per service: load a snapshot, reconcile (pure), apply the plan in one write
- * (whose changes the change log delivers). A failing service backs off on its own and says why in its events.
+ * task of theirs, an instance of their cluster, the service itself: from the change log), on each
+ * tick the services that are not settled (a deployment, a task starting, a lost agent: rules that
+ * read the clock), and every service in a slow safety sweep. Per service: load a snapshot,
+ * reconcile (pure), apply the plan in one write (whose changes the change log delivers). A failing
+ * service backs off on its own and says why in its events.
  */
 export class ServiceRunner {
   private readonly byCluster = new Map<string, Set<string>>();
+  /** Services looked at on every tick: all but the settled ones. */
+  private readonly restless = new Set<string>();
+  /** The safety sweep's place in the list of services, and how many it owes. */
+  private sweepAt = 0;
+  private sweepOwed = 0;
   private readonly backoff = new Map<string, { untilMs: number; delayMs: number; message: string }>();
   private readonly keys: DirtyKeys;
   private readonly timer: NodeJS.Timeout;
@@ -59,58 +72,70 @@ export class ServiceRunner {
       else if (c.kind === "task" && c.record.serviceName !== undefined) this.mark(c.record.cluster, c.record.serviceName);
       else if (c.kind === "instance") for (const name of this.byCluster.get(c.record.cluster) ?? []) this.mark(c.record.cluster, name);
     });
-    const sweep = (): void => {
-      this.markAll().catch((err: unknown) => opts.logger.error({ err }, "services: listing failed"));
-    };
-    this.timer = setInterval(sweep, opts.tickMs ?? 1000);
-    sweep();
+    this.timer = setInterval(() => this.tick(), opts.tickMs ?? 1000);
+    this.markAll().catch((err: unknown) => opts.logger.error({ err }, "services: listing failed"));
   }
 
   private mark(cluster: string, name: string): void {
     this.keys.mark(key(cluster, name));
   }
 
+  /** At start: every service is restless until a reconcile finds it settled. Later ones arrive by the change log. */
   private async markAll(): Promise<void> {
     for await (const s of allServices(this.opts.store)) {
       if (s.status === "INACTIVE") continue;
       this.byCluster.set(s.cluster, (this.byCluster.get(s.cluster) ?? new Set()).add(s.name));
+      this.restless.add(key(s.cluster, s.name));
       this.mark(s.cluster, s.name);
     }
   }
 
-  /** One dirty service: reconciled unless it is backing off (the timer brings it back then). */
+  /** The restless services, and the sweep's share of all of them: each tick a slice, so that all are seen every `sweepMs`. */
+  private tick(): void {
+    for (const k of this.restless) this.keys.mark(k);
+    const all = [...this.byCluster].flatMap(([cluster, names]) => [...names].map((name) => key(cluster, name)));
+    this.sweepOwed = Math.min(all.length, this.sweepOwed + (all.length * (this.opts.tickMs ?? 1000)) / (this.opts.sweepMs ?? 300_000));
+    for (; this.sweepOwed >= 1; this.sweepOwed--) this.keys.mark(all[this.sweepAt++ % all.length]!);
+  }
+
+  /** One dirty service: reconciled unless it is backing off (it stays restless: the timer brings it back then). */
   private async handle(k: string): Promise<void> {
     const [cluster = "", name = ""] = k.split("\u0000");
     const wait = this.backoff.get(k);
     if (wait && wait.untilMs > this.opts.now()) return;
     try {
-      if (await this.reconcileOne(cluster, name)) this.keys.mark(k);
+      const outcome = await this.reconcileOne(cluster, name);
+      if (outcome === "again") this.keys.mark(k);
+      if (outcome === "again" || outcome === "restless") this.restless.add(k);
+      else this.restless.delete(k);
       this.backoff.delete(k);
     } catch (err) {
+      this.restless.add(k);
       await this.failed(k, cluster, name, err);
     }
   }
 
-  /** One reconcile of one service; true when it should run again at once (a conflict, or starts left over). */
-  private async reconcileOne(cluster: string, name: string): Promise<boolean> {
+  /** One reconcile of one service, and what it leaves (see Outcome). */
+  private async reconcileOne(cluster: string, name: string): Promise<Outcome> {
     const { store, planner, logger } = this.opts;
     const snap = await store.read((tx) => loadSnapshot(tx, cluster, name, this.sources));
     if (!snap || snap.service.status === "INACTIVE") {
       this.byCluster.get(cluster)?.delete(name);
       if (snap) this.sources.daemonFilters.forget(snap.service.arn);
-      return false;
+      return "gone";
     }
     this.byCluster.set(cluster, (this.byCluster.get(cluster) ?? new Set()).add(name));
     const nowMs = this.opts.now();
-    const plan = reconcileService({
+    const input: ReconcileInput = {
       service: snap.service,
       tasks: snap.tasks,
       instances: snap.instances,
       nowMs,
       newDeploymentId: newDeploymentId(this.opts.random),
       settings: this.opts.settings,
-    });
-    if (isEmptyPlan(plan)) return false;
+    };
+    const plan = reconcileService(input);
+    if (isEmptyPlan(plan)) return isSettled(input, plan) ? "settled" : "restless";
     const ctx = {
       planner,
       partition: this.opts.partition,
@@ -131,7 +156,7 @@ export class ServiceRunner {
         if (isVersionConflict(e) || e instanceof PlacementConflictError) return { kind: "conflict" };
         throw e;
       });
-    if (outcome.kind === "conflict") return true;
+    if (outcome.kind === "conflict") return "again";
     const log = logger.child({ cluster, service: name });
     if (plan.starts.length + plan.stops.length + plan.lost.length > 0) {
       log.info(
@@ -139,7 +164,7 @@ export class ServiceRunner {
         "service reconciled",
       );
     }
-    return outcome.truncated;
+    return outcome.truncated ? "again" : "restless";
   }
 
   /** Backs the service off (1 s doubling to 60 s) and records the error as one of its events. */

@@ -127,15 +127,19 @@ export class World {
     private readonly healthyAfterMs = 0,
   ) {}
 
-  reconcile(): ServicePlan {
-    return reconcileService({
+  input(): ReconcileInput {
+    return {
       service: this.service,
       tasks: this.tasks,
       instances: this.instances,
       nowMs: this.nowMs,
       newDeploymentId: `ecs-svc/r${this.seq}`,
       settings: { lostAfterMs: 15_000, healthyAfterMs: this.healthyAfterMs },
-    });
+    };
+  }
+
+  reconcile(): ServicePlan {
+    return reconcileService(this.input());
   }
 
   apply(plan: ServicePlan): void {
