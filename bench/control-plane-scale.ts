@@ -58,7 +58,10 @@ async function untilSteady(bench: BenchCluster): Promise<number> {
     let steady = 0;
     for (let i = 0; i < services; i += 10) {
       const names = Array.from({ length: Math.min(10, services - i) }, (_, j) => `svc-${i + j}`);
-      const out = await bench.ecs.send(new DescribeServicesCommand({ cluster: bench.name, services: names }));
+      const out = await bench.ecs.send(new DescribeServicesCommand({ cluster: bench.name, services: names })).catch((err: unknown) => {
+        console.error(`… poll failed: ${String(err)}`);
+        return { services: [] };
+      });
       steady += (out.services ?? []).filter((s) => s.deployments?.length === 1 && s.deployments[0]?.rolloutState === "COMPLETED").length;
     }
     if (steady === services) return (performance.now() - t0) / 1000;

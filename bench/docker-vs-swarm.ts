@@ -21,8 +21,9 @@
  * ECS_IMAGE_PULL_BEHAVIOR=prefer-cached; Swarm the image by ID with --no-resolve-image);
  * PULL=default gives both the image by tag with their default pull behaviour (with no registry
  * reachable, each task start then makes a failing pull). POLL_MS (100) is both sides' polling
- * interval; WARMUP=0 skips the untimed warm-up round of 5 replicas; SIDES=berth runs Berth alone and
- * BERTH_NODE_ARGS gives its server and agent Node flags (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * interval; WARMUP=0 skips the untimed warm-up round of 5 replicas; SIDES=berth runs Berth alone;
+ * BERTH_NODE_ARGS gives its server and agent Node flags (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
+ * BERTH_MAIN runs another build's server and agent (its dist/src/cli/main.js) for a before figure.
  *
  * The engine is put into swarm mode only if it is in none, and then left again at the end (also on
  * failure or Ctrl-C); only containers and services this run labelled are removed.
@@ -119,7 +120,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main(): Promise<void> {
-  berthStarting = BerthOrchestrator.start({ pullBehavior: pull === "none" ? "prefer-cached" : "default", nodeArgs: (process.env.BERTH_NODE_ARGS ?? "").split(" ").filter(Boolean) });
+  berthStarting = BerthOrchestrator.start({ pullBehavior: pull === "none" ? "prefer-cached" : "default", nodeArgs: (process.env.BERTH_NODE_ARGS ?? "").split(" ").filter(Boolean), bin: process.env.BERTH_MAIN });
   const berth = await berthStarting;
   if (!opened.includes(berth)) opened.push(berth);
   const all: Orchestrator[] = [berth];

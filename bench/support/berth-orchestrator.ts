@@ -19,13 +19,14 @@ export class BerthOrchestrator implements Orchestrator {
   private constructor(private readonly cluster: BerthCluster) {}
 
   /** `pullBehavior`: the agent's ECS_IMAGE_PULL_BEHAVIOR ("prefer-cached": no registry round trip per task). */
-  static async start(o: { pullBehavior: string; agentEnv?: Readonly<Record<string, string>>; nodeArgs?: readonly string[] }): Promise<BerthOrchestrator> {
+  static async start(o: { pullBehavior: string; agentEnv?: Readonly<Record<string, string>>; nodeArgs?: readonly string[]; bin?: string | undefined }): Promise<BerthOrchestrator> {
     const cluster = await BerthCluster.start({
       name: "vs-swarm",
       agents: 1,
       serverArgs: ["--task-healthy-after", "0s"],
       agentEnv: { ECS_IMAGE_PULL_BEHAVIOR: o.pullBehavior, ...o.agentEnv },
       nodeArgs: o.nodeArgs,
+      bin: o.bin,
     });
     return new BerthOrchestrator(cluster);
   }

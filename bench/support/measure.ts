@@ -38,10 +38,22 @@ export async function clusterCounts(ecs: ECSClient, cluster: string): Promise<{ 
  */
 export async function untilRunning(ecs: ECSClient, cluster: string, tasks: number, o: { everyMs?: number; withinMs?: number } = {}): Promise<number> {
   const t0 = performance.now();
+  // RUNNING_WITHIN_SECONDS bounds a run that may never get there (an older build at full size).
+  const withinMs = Number(process.env.RUNNING_WITHIN_SECONDS ?? 0) * 1000 || (o.withinMs ?? 3_600_000);
+  let said = t0;
   for (;;) {
-    const { running } = await clusterCounts(ecs, cluster);
-    if (running >= tasks) return (performance.now() - t0) / 1000;
-    if (performance.now() - t0 > (o.withinMs ?? 3_600_000)) throw new Error(`only ${running} of ${tasks} tasks RUNNING after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    // A poll that fails (a busy server resetting a kept-alive connection) is said and made again.
+    const { running } = await clusterCounts(ecs, cluster).catch((err: unknown) => {
+      console.error(`… poll failed: ${String(err)}`);
+      return { running: -1 };
+    });
+    const ms = performance.now() - t0;
+    if (running >= tasks) return ms / 1000;
+    if (ms > withinMs) throw new Error(`only ${running} of ${tasks} tasks RUNNING after ${(ms / 1000).toFixed(0)} s`);
+    if (performance.now() - said > 30_000) {
+      said = performance.now();
+      console.error(`… ${running} of ${tasks} RUNNING after ${(ms / 1000).toFixed(0)} s`);
+    }
     await sleep(o.everyMs ?? 200);
   }
 }

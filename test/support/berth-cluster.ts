@@ -36,6 +36,8 @@ export interface ClusterOptions {
   readonly region?: string;
   /** Node flags for the server and agent processes (e.g. ["--cpu-prof"] to profile them). */
   readonly nodeArgs?: readonly string[];
+  /** Another build's dist/src/cli/main.js for the server and the agents (a benchmark's before build). */
+  readonly bin?: string | undefined;
 }
 
 /** How long an agent's stopped containers stay before cleanup: short, so that tests see it. */
@@ -61,11 +63,12 @@ export class BerthCluster {
 
   static async start(options: ClusterOptions): Promise<BerthCluster> {
     const name = `${options.name}-${randomBytes(3).toString("hex")}`;
-    const server = await BerthServer.start(undefined, options.serverArgs, { nodeArgs: options.nodeArgs });
+    const server = await BerthServer.start(undefined, options.serverArgs, { nodeArgs: options.nodeArgs, bin: options.bin });
     server.caBundle = options.caBundle;
     const region = options.region ?? "us-east-1";
     const cluster = new BerthCluster(server, name, region);
     cluster.nodeArgs = options.nodeArgs ?? [];
+    cluster.bin = options.bin ?? berthBin;
     try {
       await cluster.ecs.send(new CreateClusterCommand({ clusterName: name }));
       // Dynamic host ports: a random block below the ephemeral range, one 100-port slice per agent,
@@ -88,6 +91,8 @@ export class BerthCluster {
   private portBase = 0;
   /** Node flags of the agent processes. */
   nodeArgs: readonly string[] = [];
+  /** The `berth` entry point of the agent processes. */
+  bin = berthBin;
   private agentEnv: Readonly<Record<string, string>> = {};
 
   /** Starts one more agent in the cluster, with its own slice of dynamic host ports. */
@@ -169,7 +174,7 @@ export class BerthAgent {
     if (this.introspectionPort === 0) this.introspectionPort = await freePort();
     if (this.metadataPort === 0) this.metadataPort = await freePort();
     const { server } = this.cluster;
-    const child = spawn(process.execPath, [...this.cluster.nodeArgs, berthBin, "agent"], {
+    const child = spawn(process.execPath, [...this.cluster.nodeArgs, this.cluster.bin, "agent"], {
       stdio: ["ignore", "pipe", "inherit"],
       env: {
         ...process.env,
