@@ -53,6 +53,9 @@ export class ServiceRunner {
   /** The safety sweep's place in the list of services, and how many it owes. */
   private sweepAt = 0;
   private sweepOwed = 0;
+  /** Whether every service was listed once (at start; on the next tick again if that failed). Later ones arrive by the change log. */
+  private listed = false;
+  private listing = false;
   private readonly backoff = new Map<string, { untilMs: number; delayMs: number; message: string }>();
   private readonly keys: DirtyKeys;
   private readonly timer: NodeJS.Timeout;
@@ -73,25 +76,34 @@ export class ServiceRunner {
       else if (c.kind === "instance") for (const name of this.byCluster.get(c.record.cluster) ?? []) this.mark(c.record.cluster, name);
     });
     this.timer = setInterval(() => this.tick(), opts.tickMs ?? 1000);
-    this.markAll().catch((err: unknown) => opts.logger.error({ err }, "services: listing failed"));
+    this.list();
   }
 
   private mark(cluster: string, name: string): void {
     this.keys.mark(key(cluster, name));
   }
 
-  /** At start: every service is restless until a reconcile finds it settled. Later ones arrive by the change log. */
-  private async markAll(): Promise<void> {
-    for await (const s of allServices(this.opts.store)) {
-      if (s.status === "INACTIVE") continue;
-      this.byCluster.set(s.cluster, (this.byCluster.get(s.cluster) ?? new Set()).add(s.name));
-      this.restless.add(key(s.cluster, s.name));
-      this.mark(s.cluster, s.name);
-    }
+  /** Every service, restless until a reconcile finds it settled. */
+  private list(): void {
+    if (this.listed || this.listing) return;
+    this.listing = true;
+    const markAll = async () => {
+      for await (const s of allServices(this.opts.store)) {
+        if (s.status === "INACTIVE") continue;
+        this.byCluster.set(s.cluster, (this.byCluster.get(s.cluster) ?? new Set()).add(s.name));
+        this.restless.add(key(s.cluster, s.name));
+        this.mark(s.cluster, s.name);
+      }
+    };
+    markAll()
+      .then(() => (this.listed = true))
+      .catch((err: unknown) => this.opts.logger.error({ err }, "services: listing failed; again on the next tick"))
+      .finally(() => (this.listing = false));
   }
 
   /** The restless services, and the sweep's share of all of them: each tick a slice, so that all are seen every `sweepMs`. */
   private tick(): void {
+    this.list();
     for (const k of this.restless) this.keys.mark(k);
     const all = [...this.byCluster].flatMap(([cluster, names]) => [...names].map((name) => key(cluster, name)));
     this.sweepOwed = Math.min(all.length, this.sweepOwed + (all.length * (this.opts.tickMs ?? 1000)) / (this.opts.sweepMs ?? 300_000));
