@@ -151,7 +151,9 @@ export async function startRegionalPlane(
   // Security groups: the agents' view of rules and members, sent on connect and on every change.
   const firewall = new FirewallPublisher({ store, partition, logger: logger.child({ component: "firewall" }), now: Date.now, broadcast: (msg) => hub.broadcast(msg) });
   const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks), greeting: () => firewall.current() });
-  const lostTasks = new LostTaskSweeper({ store, lostAfterMs: config.agentLostAfterMs, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
+  // After a start every agent gets the reattach grace before any counts as lost.
+  const lost = { lostAfterMs: config.agentLostAfterMs, reattachUntilMs: Date.now() + config.agentReattachGraceMs };
+  const lostTasks = new LostTaskSweeper({ store, ...lost, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   try {
     await blobs.init();
     await lostTasks.start();
@@ -227,7 +229,7 @@ export async function startRegionalPlane(
     logger: logger.child({ component: "services" }),
     now: Date.now,
     random: Math.random,
-    settings: { lostAfterMs: config.agentLostAfterMs, healthyAfterMs: config.taskHealthyAfterMs },
+    settings: { ...lost, healthyAfterMs: config.taskHealthyAfterMs },
     stopGate: loadBalancerStopGate({ changed: () => lb.changed() }),
   });
   const lbController = new LoadBalancingController({

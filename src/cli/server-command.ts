@@ -23,6 +23,7 @@ export function serverCommand(): Command {
     .option("--registry-max-upload-bytes <size>", "bytes the open upload sessions of one registry token holder may hold, e.g. 16GiB (env BERTH_REGISTRY_MAX_UPLOAD_BYTES; default 16GiB)")
     .option("--registry-upload-idle-timeout <duration>", "an upload session untouched this long is abandoned and its data removed (env BERTH_REGISTRY_UPLOAD_IDLE_TIMEOUT; default 30m)")
     .option("--agent-lost-after <duration>", "an agent disconnected this long is lost: its service tasks are replaced (env BERTH_AGENT_LOST_AFTER; default 15s)")
+    .option("--agent-reattach-grace <duration>", "after the server starts, no agent is lost before this long, so that every agent can come back first (env BERTH_AGENT_REATTACH_GRACE; default 60s)")
     .option("--task-healthy-after <duration>", "a RUNNING task without health checks counts as healthy after this (env BERTH_TASK_HEALTHY_AFTER; default 40s, as ECS)")
     .option("--task-credentials-lifetime <duration>", "how long the credentials of a task's role (or execution role) last; agents renew them at half-life (env BERTH_TASK_CREDENTIALS_LIFETIME; default 1h)")
     .option("--schedule-tick <duration>", "how often scheduled EventBridge rules are checked for due runs (env BERTH_SCHEDULE_TICK; default 1s)")

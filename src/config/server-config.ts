@@ -33,6 +33,7 @@ export interface RawServerConfig {
   readonly registryMaxUploadBytes?: string | undefined;
   readonly registryUploadIdleTimeout?: string | undefined;
   readonly agentLostAfter?: string | undefined;
+  readonly agentReattachGrace?: string | undefined;
   readonly taskHealthyAfter?: string | undefined;
   readonly scheduleTick?: string | undefined;
   readonly taskCredentialsLifetime?: string | undefined;
@@ -84,6 +85,8 @@ export interface ServerConfig {
   readonly registryUploadLimits: UploadLimits;
   /** An agent disconnected this long is lost: its service tasks are recorded STOPPED and replaced. */
   readonly agentLostAfterMs: number;
+  /** After the server starts, no agent is lost before this long: a restart is not the agents' silence. */
+  readonly agentReattachGraceMs: number;
   /** A RUNNING task without container health checks counts as healthy after this long (ECS: 40 s). */
   readonly taskHealthyAfterMs: number;
   /** How often scheduled EventBridge rules are checked for due runs. */
@@ -142,6 +145,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     registryBlobGraceMs,
     registryUploadLimits: uploadLimits(flags, env),
     agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
+    agentReattachGraceMs: duration("--agent-reattach-grace", flags.agentReattachGrace ?? env.BERTH_AGENT_REATTACH_GRACE ?? "60s"),
     taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
     scheduleTickMs: duration("--schedule-tick", flags.scheduleTick ?? env.BERTH_SCHEDULE_TICK ?? "1s"),
     taskCredentialsLifetimeMs: taskCredentialsLifetime(flags.taskCredentialsLifetime ?? env.BERTH_TASK_CREDENTIALS_LIFETIME ?? "1h"),

@@ -15,6 +15,19 @@ describe("standalone tasks of a lost instance", () => {
     ["disconnected exactly the grace", away(100_000), 115_000, 2],
     ["disconnected long ago", away(0), 1_000_000, 2],
   ];
+  // After a server start (reattachUntilMs 200,000): nobody is lost before it, whenever they left.
+  const afterStart: [string, ReturnType<typeof away>, number, number][] = [
+    ["gone long before the start, inside the reattach window", away(0), 199_999, 0],
+    ["gone long before the start, at the window's end", away(0), 200_000, 2],
+    ["gone after the start: the grace still counts from then", away(190_000), 204_999, 0],
+    ["gone after the start, past the grace", away(190_000), 205_000, 2],
+  ];
+  for (const [what, instance, nowMs, count] of afterStart) {
+    it(`${what}: ${count} recorded STOPPED`, () => {
+      const tasks = [standalone({ instance: "i1" }), standalone({ instance: "i1", status: "PENDING" })];
+      assert.equal(lostStandaloneTasks(instance, tasks, { nowMs, ...grace, reattachUntilMs: 200_000 }).length, count);
+    });
+  }
   for (const [what, instance, nowMs, count] of cases) {
     it(`${what}: ${count} recorded STOPPED`, () => {
       const tasks = [standalone({ instance: "i1" }), standalone({ instance: "i1", status: "PENDING" })];

@@ -2,13 +2,30 @@ import { arnId } from "../../domain/arn.js";
 import type { ContainerInstanceRecord } from "../../domain/container-instance.js";
 import { markLost, type TaskRecord } from "../../domain/task.js";
 
-/**
- * When an instance's agent counts as lost: disconnected for at least the grace. Undefined while it
- * is connected; otherwise the time at which it is (or was) lost.
- */
-export function lostAtMs(instance: Pick<ContainerInstanceRecord, "agentConnected" | "agentDisconnectedAtMs">, lostAfterMs: number): number | undefined {
-  return instance.agentConnected ? undefined : (instance.agentDisconnectedAtMs ?? 0) + lostAfterMs;
+/** When an agent counts as lost (`--agent-lost-after`, `--agent-reattach-grace`). */
+export interface LostRule {
+  /** Disconnected this long, the agent is lost. */
+  readonly lostAfterMs: number;
+  /**
+   * No agent is lost before this: the server's start plus the reattach grace. A server that was
+   * down (or busy starting) heard nobody; its agents need the time to come back (Nomad gives a new
+   * leader's nodes `failover_heartbeat_ttl` for the same reason). 0: no such floor.
+   */
+  readonly reattachUntilMs?: number | undefined;
 }
+
+/**
+ * When an instance's agent counts as lost: disconnected for at least the grace, and not before the
+ * reattach window after a start ends. Undefined while it is connected; otherwise the time at which
+ * it is (or was) lost.
+ */
+export function lostAtMs(instance: Pick<ContainerInstanceRecord, "agentConnected" | "agentDisconnectedAtMs">, rule: LostRule): number | undefined {
+  return instance.agentConnected ? undefined : Math.max((instance.agentDisconnectedAtMs ?? 0) + rule.lostAfterMs, rule.reattachUntilMs ?? 0);
+}
+
+/** Whether an instance's agent is lost at `nowMs`. */
+export const isLost = (instance: Pick<ContainerInstanceRecord, "agentConnected" | "agentDisconnectedAtMs">, nowMs: number, rule: LostRule): boolean =>
+  nowMs >= (lostAtMs(instance, rule) ?? Infinity);
 
 /**
  * The standalone tasks (RunTask, StartTask) of an instance whose agent is lost, recorded STOPPED
@@ -19,10 +36,9 @@ export function lostAtMs(instance: Pick<ContainerInstanceRecord, "agentConnected
 export function lostStandaloneTasks(
   instance: Pick<ContainerInstanceRecord, "arn" | "agentConnected" | "agentDisconnectedAtMs">,
   tasks: readonly TaskRecord[],
-  settings: { readonly nowMs: number; readonly lostAfterMs: number },
+  settings: LostRule & { readonly nowMs: number },
 ): TaskRecord[] {
-  const lostAt = lostAtMs(instance, settings.lostAfterMs);
-  if (lostAt === undefined || settings.nowMs < lostAt) return [];
+  if (!isLost(instance, settings.nowMs, settings)) return [];
   const reason = lostReason(instance.arn, settings.lostAfterMs);
   return tasks
     .filter((t) => t.serviceName === undefined && t.containerInstanceArn === instance.arn && t.lastStatus !== "STOPPED")

@@ -2,11 +2,10 @@ import type { Logger } from "pino";
 import type { ContainerInstanceRecord } from "../../domain/container-instance.js";
 import { allContainerInstances } from "../../state/scan.js";
 import type { Store } from "../../state/store.js";
-import { lostAtMs, lostStandaloneTasks } from "./lost-tasks.js";
+import { lostAtMs, lostStandaloneTasks, type LostRule } from "./lost-tasks.js";
 
-export interface LostTaskSweeperOptions {
+export interface LostTaskSweeperOptions extends LostRule {
   readonly store: Store;
-  readonly lostAfterMs: number;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -43,7 +42,7 @@ export class LostTaskSweeper {
   private schedule(instance: ContainerInstanceRecord, delayMs?: number): void {
     clearTimeout(this.timers.get(instance.arn));
     this.timers.delete(instance.arn);
-    const lostAt = lostAtMs(instance, this.opts.lostAfterMs);
+    const lostAt = lostAtMs(instance, this.opts);
     if (lostAt === undefined || instance.status === "INACTIVE") return;
     const timer = setTimeout(() => this.sweep(instance), delayMs ?? Math.max(0, lostAt - this.opts.now()));
     timer.unref();
@@ -59,7 +58,7 @@ export class LostTaskSweeper {
       .write(async (tx) => {
         const instance = await tx.containerInstances.get(instanceArn);
         if (!instance) return [];
-        const lost = lostStandaloneTasks(instance, await tx.tasks.holdingResources(instanceArn), { nowMs: this.opts.now(), lostAfterMs: this.opts.lostAfterMs });
+        const lost = lostStandaloneTasks(instance, await tx.tasks.holdingResources(instanceArn), { ...this.opts, nowMs: this.opts.now() });
         for (const t of lost) await tx.tasks.put(t);
         return lost;
       })

@@ -1,12 +1,12 @@
 import type { TaskRecord } from "../../domain/task.js";
+import { isLost } from "../lost-instances/lost-tasks.js";
 import { serviceMessages, stopReasons } from "./messages.js";
 import type { Working } from "./working.js";
 
 /** The instances a DAEMON service runs one task on: ACTIVE, admitted by its constraints, agent not lost. */
 export function daemonInstances(w: Working): string[] {
-  const { lostAfterMs } = w.input.settings;
   return w.input.instances
-    .filter((i) => i.status === "ACTIVE" && i.daemonEligible && (i.agentConnected || w.nowMs - (i.agentDisconnectedAtMs ?? 0) < lostAfterMs))
+    .filter((i) => i.status === "ACTIVE" && i.daemonEligible && !isLost(i, w.nowMs, w.input.settings))
     .map((i) => i.arn);
 }
 

@@ -1,4 +1,5 @@
 import { circuitBreakerThreshold, type DeploymentRecord } from "../../domain/service.js";
+import { isLost } from "../lost-instances/lost-tasks.js";
 import { rolloutReasons, serviceMessages, stopReasons } from "./messages.js";
 import { checkedHealth, failsHealthChecks, stopKind } from "./task-health.js";
 import type { Working } from "./working.js";
@@ -15,7 +16,7 @@ export function lostHosts(w: Working): void {
   for (const t of w.alive()) {
     const i = w.instances.get(t.containerInstanceArn);
     const gone = i === undefined || i.status === "INACTIVE";
-    const silent = i !== undefined && !i.agentConnected && w.nowMs - (i.agentDisconnectedAtMs ?? 0) >= lostAfterMs;
+    const silent = i !== undefined && isLost(i, w.nowMs, w.input.settings);
     if (!gone && !silent) continue;
     w.markLost(t, stopReasons.lost(t.containerInstanceArn, lostAfterMs));
     lostIds.push(t.id);

@@ -176,6 +176,15 @@ describe("service reconciler: draining and lost hosts", () => {
     assert.ok(plan.events.some((e) => e.startsWith("(service web) stopped 1 tasks whose container instance's agent was disconnected")));
   });
 
+  it("after a server start, leaves tasks of an agent gone past the grace alone until the reattach window ends", () => {
+    const tasks = [aTask({ instance: "i1" }), aTask({ instance: "i2" })];
+    const restarted = { ...settings, reattachUntilMs: 100_001 };
+    const waiting = reconcileService(input({ service: aService({ desiredCount: 2 }), tasks, instances: [anInstance("i1"), disconnected(60_000)], settings: restarted }));
+    assert.equal(waiting.lost.length + waiting.stops.length + waiting.starts.length, 0);
+    const ended = reconcileService(input({ service: aService({ desiredCount: 2 }), tasks, instances: [anInstance("i1"), disconnected(60_000)], settings: restarted, nowMs: 100_001 }));
+    assert.deepEqual(ended.lost.map((l) => l.taskArn), [tasks[1]!.arn]);
+  });
+
   it("leaves tasks of an agent gone for less than the grace alone", () => {
     const tasks = [aTask({ instance: "i1" }), aTask({ instance: "i2" })];
     const plan = reconcileService(input({ service: aService({ desiredCount: 2 }), tasks, instances: [anInstance("i1"), disconnected(5_000)] }));

@@ -1,3 +1,4 @@
+import { isLost } from "../lost-instances/lost-tasks.js";
 import { isHealthy } from "./task-health.js";
 import { isEmptyPlan, type ReconcileInput, type ServicePlan } from "./types.js";
 
@@ -19,5 +20,5 @@ export function isSettled(input: ReconcileInput, plan: ServicePlan): boolean {
   if (s.schedulingStrategy !== "DAEMON" && input.tasks.length !== s.desiredCount) return false;
   // Healthy: RUNNING and meant to run, its checks (and targets) passing, or past the healthy-after wait.
   if (!input.tasks.every((t) => isHealthy(t, nowMs, settings.healthyAfterMs))) return false;
-  return input.instances.every((i) => i.agentConnected || nowMs - (i.agentDisconnectedAtMs ?? 0) >= settings.lostAfterMs);
+  return input.instances.every((i) => i.agentConnected || isLost(i, nowMs, settings));
 }

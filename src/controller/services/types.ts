@@ -1,6 +1,7 @@
 import type { ContainerInstanceStatus } from "../../domain/container-instance.js";
 import type { ServiceRecord } from "../../domain/service.js";
 import type { TaskRecord } from "../../domain/task.js";
+import type { LostRule } from "../lost-instances/lost-tasks.js";
 
 /** What the reconciler knows of one container instance of the service's cluster. */
 export interface InstanceFacts {
@@ -12,9 +13,8 @@ export interface InstanceFacts {
   readonly daemonEligible: boolean;
 }
 
-export interface ReconcileSettings {
-  /** An instance whose agent has been disconnected this long is lost: its service tasks are replaced. */
-  readonly lostAfterMs: number;
+/** When an agent is lost (its service tasks are replaced): see lost-instances/lost-tasks.ts. */
+export interface ReconcileSettings extends LostRule {
   /** A RUNNING task without container health checks counts as healthy after this long (ECS: 40 s). */
   readonly healthyAfterMs: number;
 }
