@@ -151,8 +151,8 @@ export async function startRegionalPlane(
   // Security groups: the agents' view of rules and members, sent on connect and on every change.
   const firewall = new FirewallPublisher({ store, partition, logger: logger.child({ component: "firewall" }), now: Date.now, broadcast: (msg) => hub.broadcast(msg) });
   const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks), greeting: () => firewall.current() });
-  // After a start every agent gets the reattach grace before any counts as lost.
-  const lost = { lostAfterMs: config.agentLostAfterMs, reattachUntilMs: Date.now() + config.agentReattachGraceMs };
+  // The agents away at the start (all of them, marked so below) get the reattach grace before any counts as lost.
+  const lost = { lostAfterMs: config.agentLostAfterMs, startedAtMs: Date.now(), reattachGraceMs: config.agentReattachGraceMs };
   const lostTasks = new LostTaskSweeper({ store, ...lost, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
   try {
     await blobs.init();
@@ -161,7 +161,7 @@ export async function startRegionalPlane(
     await lb.start();
     await firewall.start();
     // Before the agent channel opens: every instance waits for its agent to come back.
-    await hub.markAllDisconnected();
+    await hub.markAllDisconnected(lost.startedAtMs);
   } catch (err) {
     lostTasks.stop();
     firewall.stop();

@@ -144,14 +144,15 @@ export class AgentHub {
   }
 
   /**
-   * After a restart no agent is connected yet: every instance waits for its agent to come back. One
+   * After a restart no agent is connected yet: every instance waits for its agent to come back,
+   * away since `sinceMs` (the server's start: see lost-instances/lost-tasks.ts, the reattach grace). One
    * write for all of them: a write (and its fsync) each held start-up for seconds at 5,000 instances.
    */
-  async markAllDisconnected(): Promise<void> {
+  async markAllDisconnected(sinceMs: number): Promise<void> {
     const connected: string[] = [];
     for await (const i of allContainerInstances(this.opts.store)) if (i.agentConnected) connected.push(i.arn);
     await this.opts.store.write(async (tx) => {
-      for (const arn of connected) await this.saveConnected(tx, arn, false);
+      for (const arn of connected) await this.saveConnected(tx, arn, false, sinceMs);
     });
   }
 

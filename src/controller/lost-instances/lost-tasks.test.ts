@@ -15,17 +15,18 @@ describe("standalone tasks of a lost instance", () => {
     ["disconnected exactly the grace", away(100_000), 115_000, 2],
     ["disconnected long ago", away(0), 1_000_000, 2],
   ];
-  // After a server start (reattachUntilMs 200,000): nobody is lost before it, whenever they left.
+  // A server started at 140,000 with a 60 s reattach grace: agents away then are not lost before 200,000.
   const afterStart: [string, ReturnType<typeof away>, number, number][] = [
-    ["gone long before the start, inside the reattach window", away(0), 199_999, 0],
-    ["gone long before the start, at the window's end", away(0), 200_000, 2],
-    ["gone after the start: the grace still counts from then", away(190_000), 204_999, 0],
-    ["gone after the start, past the grace", away(190_000), 205_000, 2],
+    ["away at the start (marked so by it), inside the reattach window", away(140_000), 199_999, 0],
+    ["away long before the start, inside the reattach window", away(0), 199_999, 0],
+    ["away at the start, at the window's end", away(140_000), 200_000, 2],
+    ["gone after the start: only its own grace counts", away(150_000), 164_999, 0],
+    ["gone after the start, past its grace, inside the window", away(150_000), 165_000, 2],
   ];
   for (const [what, instance, nowMs, count] of afterStart) {
     it(`${what}: ${count} recorded STOPPED`, () => {
       const tasks = [standalone({ instance: "i1" }), standalone({ instance: "i1", status: "PENDING" })];
-      assert.equal(lostStandaloneTasks(instance, tasks, { nowMs, ...grace, reattachUntilMs: 200_000 }).length, count);
+      assert.equal(lostStandaloneTasks(instance, tasks, { nowMs, ...grace, startedAtMs: 140_000, reattachGraceMs: 60_000 }).length, count);
     });
   }
   for (const [what, instance, nowMs, count] of cases) {

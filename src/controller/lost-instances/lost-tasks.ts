@@ -7,20 +7,25 @@ export interface LostRule {
   /** Disconnected this long, the agent is lost. */
   readonly lostAfterMs: number;
   /**
-   * No agent is lost before this: the server's start plus the reattach grace. A server that was
-   * down (or busy starting) heard nobody; its agents need the time to come back (Nomad gives a new
-   * leader's nodes `failover_heartbeat_ttl` for the same reason). 0: no such floor.
+   * An agent already away when the server started (every agent, after a restart: the server heard
+   * nobody while it was down or starting) is not lost before `startedAtMs + reattachGraceMs`, so
+   * that all can come back first (Nomad gives a new leader's nodes `failover_heartbeat_ttl` for the
+   * same reason). An agent that leaves later has `lostAfterMs` only.
    */
-  readonly reattachUntilMs?: number | undefined;
+  readonly startedAtMs?: number | undefined;
+  readonly reattachGraceMs?: number | undefined;
 }
 
 /**
- * When an instance's agent counts as lost: disconnected for at least the grace, and not before the
- * reattach window after a start ends. Undefined while it is connected; otherwise the time at which
- * it is (or was) lost.
+ * When an instance's agent counts as lost: disconnected for at least the grace, and, if it was
+ * away at the server's start, not before the reattach window ends. Undefined while it is
+ * connected; otherwise the time at which it is (or was) lost.
  */
 export function lostAtMs(instance: Pick<ContainerInstanceRecord, "agentConnected" | "agentDisconnectedAtMs">, rule: LostRule): number | undefined {
-  return instance.agentConnected ? undefined : Math.max((instance.agentDisconnectedAtMs ?? 0) + rule.lostAfterMs, rule.reattachUntilMs ?? 0);
+  if (instance.agentConnected) return undefined;
+  const sinceMs = instance.agentDisconnectedAtMs ?? 0;
+  const awayAtStart = rule.startedAtMs !== undefined && sinceMs <= rule.startedAtMs;
+  return Math.max(sinceMs + rule.lostAfterMs, awayAtStart ? rule.startedAtMs! + (rule.reattachGraceMs ?? 0) : 0);
 }
 
 /** Whether an instance's agent is lost at `nowMs`. */

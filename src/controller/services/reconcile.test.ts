@@ -178,7 +178,8 @@ describe("service reconciler: draining and lost hosts", () => {
 
   it("after a server start, leaves tasks of an agent gone past the grace alone until the reattach window ends", () => {
     const tasks = [aTask({ instance: "i1" }), aTask({ instance: "i2" })];
-    const restarted = { ...settings, reattachUntilMs: 100_001 };
+    // Started at 40,000 (when it marked every agent away) with a 60 s reattach grace.
+    const restarted = { ...settings, startedAtMs: 40_000, reattachGraceMs: 60_001 };
     const waiting = reconcileService(input({ service: aService({ desiredCount: 2 }), tasks, instances: [anInstance("i1"), disconnected(60_000)], settings: restarted }));
     assert.equal(waiting.lost.length + waiting.stops.length + waiting.starts.length, 0);
     const ended = reconcileService(input({ service: aService({ desiredCount: 2 }), tasks, instances: [anInstance("i1"), disconnected(60_000)], settings: restarted, nowMs: 100_001 }));
