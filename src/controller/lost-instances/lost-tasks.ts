@@ -25,7 +25,7 @@ export function lostAtMs(instance: Pick<ContainerInstanceRecord, "agentConnected
   if (instance.agentConnected) return undefined;
   const sinceMs = instance.agentDisconnectedAtMs ?? 0;
   const awayAtStart = rule.startedAtMs !== undefined && sinceMs <= rule.startedAtMs;
-  return Math.max(sinceMs + rule.lostAfterMs, awayAtStart ? rule.startedAtMs! + (rule.reattachGraceMs ?? 0) : 0);
+  return Math.max(sinceMs + rule.lostAfterMs, awayAtStart ? rule.startedAtMs + (rule.reattachGraceMs ?? 0) : 0);
 }
 
 /** Whether an instance's agent is lost at `nowMs`. */
