@@ -10,11 +10,11 @@ import { isVersionConflict } from "../../state/version-conflict.js";
 import { DirtyKeys } from "../dirty-keys.js";
 import { applyPlan, eventsKept, type StopGate } from "./apply.js";
 import { reconcileService } from "./reconcile.js";
-import { isSettled } from "./settled.js";
 import { DaemonFilters } from "./daemon-filter.js";
 import { InstanceFactsCache } from "./instance-facts.js";
 import { loadSnapshot, type SnapshotSources } from "./snapshot.js";
 import { isEmptyPlan, type ReconcileInput, type ReconcileSettings } from "./types.js";
+import { wakeAtMs } from "./wake-at.js";
 
 export interface ServiceRunnerOptions {
   readonly store: Store;
@@ -24,7 +24,7 @@ export interface ServiceRunnerOptions {
   readonly now: () => number;
   readonly random: () => number;
   readonly settings: ReconcileSettings;
-  /** Services not settled (settled.ts) are looked at on this period even without a change: time-based rules (grace periods, throttling, lost agents). */
+  /** Restless services (wake-at.ts) are looked at on this period even without a change, and waiting ones checked for their wake time. */
   readonly tickMs?: number;
   /** The safety sweep: every service, settled or not, is looked at at least this often (default five minutes). */
   readonly sweepMs?: number;
@@ -35,21 +35,26 @@ export interface ServiceRunnerOptions {
 
 const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
 
-/** What one look at a service leaves: look again at once, on every tick, only on a change (settled), or never (gone). */
-type Outcome = "again" | "restless" | "settled" | "gone";
+/** What one look at a service leaves: look again at once, never (gone), or at a wake time (wake-at.ts; now: on every tick). */
+type Outcome = "again" | "gone" | number;
 
 /**
  * The services controller: one loop per server that reconciles services whose state changed (a
- * task of theirs, an instance of their cluster, the service itself: from the change log), on each
- * tick the services that are not settled (a deployment, a task starting, a lost agent: rules that
- * read the clock), and every service in a slow safety sweep. Per service: load a snapshot,
+ * task of theirs, an instance they run on, the service itself: from the change log), on each tick
+ * the restless ones (a deployment, a task starting), those whose wake time came (a rule that reads
+ * the clock: wake-at.ts), and every service in a slow safety sweep. Per service: load a snapshot,
  * reconcile (pure), apply the plan in one write (whose changes the change log delivers). A failing
  * service backs off on its own and says why in its events.
  */
 export class ServiceRunner {
   private readonly byCluster = new Map<string, Set<string>>();
-  /** Services looked at on every tick: all but the settled ones. */
+  /** Services looked at on every tick, and those waiting for a moment (wake-at.ts): the others are settled. */
   private readonly restless = new Set<string>();
+  private readonly waiting = new Map<string, number>();
+  /** Which services run tasks on an instance (as of their last reconcile, and task changes since), and which are DAEMON services. */
+  private readonly onInstance = new Map<string, Set<string>>();
+  private readonly hostsOf = new Map<string, Set<string>>();
+  private readonly daemons = new Set<string>();
   /** The safety sweep's place in the list of services, and how many it owes. */
   private sweepAt = 0;
   private sweepOwed = 0;
@@ -72,8 +77,10 @@ export class ServiceRunner {
     this.keys = new DirtyKeys((k) => this.handle(k));
     this.unsubscribe = opts.store.changes.subscribe((c) => {
       if (c.kind === "service") this.mark(c.record.cluster, c.record.name);
-      else if (c.kind === "task" && c.record.serviceName !== undefined) this.mark(c.record.cluster, c.record.serviceName);
-      else if (c.kind === "instance") for (const name of this.byCluster.get(c.record.cluster) ?? []) this.mark(c.record.cluster, name);
+      else if (c.kind === "task" && c.record.serviceName !== undefined) {
+        this.mark(c.record.cluster, c.record.serviceName);
+        this.host(key(c.record.cluster, c.record.serviceName), c.record.containerInstanceArn);
+      } else if (c.kind === "instance") this.instanceChanged(c.record.cluster, c.record.arn);
     });
     this.timer = setInterval(() => this.tick(), opts.tickMs ?? 1000);
     this.list();
@@ -81,6 +88,35 @@ export class ServiceRunner {
 
   private mark(cluster: string, name: string): void {
     this.keys.mark(key(cluster, name));
+  }
+
+  /**
+   * An instance changed: the services it concerns are those with tasks on it, DAEMON services, and
+   * restless ones (waiting for room, say). Not every service of the cluster: when 5,000 agents come
+   * back after a restart, that was 5,000 passes over every service.
+   */
+  private instanceChanged(cluster: string, instanceArn: string): void {
+    for (const k of this.onInstance.get(instanceArn) ?? []) this.keys.mark(k);
+    for (const name of this.byCluster.get(cluster) ?? []) {
+      const k = key(cluster, name);
+      if (this.daemons.has(k) || this.restless.has(k)) this.keys.mark(k);
+    }
+  }
+
+  private host(k: string, instanceArn: string): void {
+    let services = this.onInstance.get(instanceArn);
+    if (!services) this.onInstance.set(instanceArn, (services = new Set()));
+    services.add(k);
+    let hosts = this.hostsOf.get(k);
+    if (!hosts) this.hostsOf.set(k, (hosts = new Set()));
+    hosts.add(instanceArn);
+  }
+
+  /** After a reconcile: the service's hosts are those of its open tasks now. */
+  private hosts(k: string, instanceArns: ReadonlySet<string>): void {
+    for (const arn of this.hostsOf.get(k) ?? []) if (!instanceArns.has(arn)) this.onInstance.get(arn)?.delete(k);
+    this.hostsOf.delete(k);
+    for (const arn of instanceArns) this.host(k, arn);
   }
 
   /** Every service, restless until a reconcile finds it settled. */
@@ -105,6 +141,8 @@ export class ServiceRunner {
   private tick(): void {
     this.list();
     for (const k of this.restless) this.keys.mark(k);
+    const now = this.opts.now();
+    for (const [k, at] of this.waiting) if (at <= now) this.keys.mark(k);
     const all = [...this.byCluster].flatMap(([cluster, names]) => [...names].map((name) => key(cluster, name)));
     this.sweepOwed = Math.min(all.length, this.sweepOwed + (all.length * (this.opts.tickMs ?? 1000)) / (this.opts.sweepMs ?? 300_000));
     for (; this.sweepOwed >= 1; this.sweepOwed--) this.keys.mark(all[this.sweepAt++ % all.length]!);
@@ -117,9 +155,11 @@ export class ServiceRunner {
     if (wait && wait.untilMs > this.opts.now()) return;
     try {
       const outcome = await this.reconcileOne(cluster, name);
+      this.restless.delete(k);
+      this.waiting.delete(k);
       if (outcome === "again") this.keys.mark(k);
-      if (outcome === "again" || outcome === "restless") this.restless.add(k);
-      else this.restless.delete(k);
+      if (outcome === "again" || (outcome !== "gone" && outcome <= this.opts.now())) this.restless.add(k);
+      else if (outcome !== "gone") this.waiting.set(k, outcome);
       this.backoff.delete(k);
     } catch (err) {
       this.restless.add(k);
@@ -133,10 +173,15 @@ export class ServiceRunner {
     const snap = await store.read((tx) => loadSnapshot(tx, cluster, name, this.sources));
     if (!snap || snap.service.status === "INACTIVE") {
       this.byCluster.get(cluster)?.delete(name);
+      this.hosts(key(cluster, name), new Set());
+      this.daemons.delete(key(cluster, name));
       if (snap) this.sources.daemonFilters.forget(snap.service.arn);
       return "gone";
     }
     this.byCluster.set(cluster, (this.byCluster.get(cluster) ?? new Set()).add(name));
+    this.hosts(key(cluster, name), new Set(snap.tasks.filter((t) => t.lastStatus !== "STOPPED").map((t) => t.containerInstanceArn)));
+    if (snap.service.schedulingStrategy === "DAEMON") this.daemons.add(key(cluster, name));
+    else this.daemons.delete(key(cluster, name));
     const nowMs = this.opts.now();
     const input: ReconcileInput = {
       service: snap.service,
@@ -147,7 +192,7 @@ export class ServiceRunner {
       settings: this.opts.settings,
     };
     const plan = reconcileService(input);
-    if (isEmptyPlan(plan)) return isSettled(input, plan) ? "settled" : "restless";
+    if (isEmptyPlan(plan)) return wakeAtMs(input, plan);
     const ctx = {
       planner,
       partition: this.opts.partition,
@@ -176,7 +221,7 @@ export class ServiceRunner {
         "service reconciled",
       );
     }
-    return outcome.truncated ? "again" : "restless";
+    return outcome.truncated ? "again" : nowMs;
   }
 
   /** Backs the service off (1 s doubling to 60 s) and records the error as one of its events. */

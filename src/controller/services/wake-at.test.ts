@@ -3,76 +3,73 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { steadyNoticeEveryMs } from "./deployment-rules.js";
 import { reconcileService } from "./reconcile.js";
-import { isSettled } from "./settled.js";
 import { aService, anInstance, deploy, World } from "./testing.js";
 import { isEmptyPlan } from "./types.js";
+import { wakeAtMs } from "./wake-at.js";
 
 const instances = () => [anInstance("i1"), anInstance("i2")];
 
 /** A world of `desired` tasks reconciled until nothing moves (one COMPLETED deployment, steady notice given). */
-function aSteadyWorld(desired: number, healthyAfterMs = 0): World {
-  const w = new World(aService({ desiredCount: desired }), instances(), healthyAfterMs);
-  w.settle(100);
-  w.nowMs += healthyAfterMs;
+function aSteadyWorld(desired: number): World {
+  const w = new World(aService({ desiredCount: desired }), instances());
   w.settle(100);
   return w;
 }
 
-const settledNow = (w: World) => isSettled(w.input(), w.reconcile());
+const wakeAt = (w: World) => wakeAtMs(w.input(), w.reconcile());
 
-describe("isSettled: a service the runner may leave until something of its own changes", () => {
-  it("a steady service is settled", () => {
+describe("wakeAtMs: when the runner must look at a service again if nothing of its own changes", () => {
+  it("a steady service: when the steady-state notice is due again, six hours on", () => {
     const w = aSteadyWorld(3);
     assert.equal(w.running().length, 3);
-    assert.equal(settledNow(w), true);
+    assert.equal(wakeAt(w), w.service.steadyNoticeAtMs! + steadyNoticeEveryMs);
   });
 
-  it("not while a deployment is in progress, nor while its count is not the desired count", () => {
+  it("on every tick while a deployment is in progress, or its count is not the desired count", () => {
     const w = aSteadyWorld(2);
     w.service = deploy(w.service, "ecs-svc/2", 2, w.nowMs);
-    assert.equal(settledNow(w), false, "a second deployment");
+    assert.equal(wakeAt(w), w.nowMs, "a second deployment");
     const v = aSteadyWorld(2);
     v.service = { ...v.service, desiredCount: 3 };
-    assert.equal(settledNow(v), false, "one task short");
+    assert.equal(wakeAt(v), v.nowMs, "one task short");
   });
 
-  it("not while a RUNNING task waits out the healthy-after time, which only the clock ends", () => {
+  it("when a RUNNING task without health checks ages into healthy", () => {
     const w = new World(aService({ desiredCount: 2 }), instances(), 40_000);
     w.settle(100);
-    const since = Math.max(...w.running().map((t) => t.known!.startedAtMs!));
-    w.nowMs = since + 39_999;
-    w.settle(1);
-    assert.equal(settledNow(w), false);
-    w.nowMs = since + 40_000;
+    w.nowMs += 40_000;
     w.settle(100);
-    assert.equal(settledNow(w), true);
+    const since = w.nowMs;
+    w.tasks = w.tasks.map((t, i) => (i === 0 ? { ...t, known: { ...t.known!, startedAtMs: since - 1_000 } } : t));
+    assert.equal(wakeAt(w), since - 1_000 + 40_000);
   });
 
-  it("not while an agent of its cluster is disconnected but not yet lost, even with none of its tasks", () => {
+  it("when the agent of one of its hosts becomes lost; another instance's agent does not matter to a REPLICA service", () => {
     const w = aSteadyWorld(1);
-    const free = w.instances.find((i) => !w.tasks.some((t) => t.containerInstanceArn === i.arn))!;
-    w.instances = w.instances.map((i) => (i === free ? { ...i, agentConnected: false, agentDisconnectedAtMs: w.nowMs } : i));
-    assert.equal(settledNow(w), false);
-    w.nowMs += 15_000;
-    assert.equal(settledNow(w), true, "once lost past --agent-lost-after, the instance is out of every rule");
+    const host = w.tasks[0]!.containerInstanceArn;
+    const away = (arn: string) => (w.instances = w.instances.map((i) => (i.arn === arn ? { ...i, agentConnected: false, agentDisconnectedAtMs: w.nowMs } : i)));
+    const free = w.instances.find((i) => i.arn !== host)!.arn;
+    away(free);
+    assert.equal(wakeAt(w), w.service.steadyNoticeAtMs! + steadyNoticeEveryMs);
+    away(host);
+    assert.equal(wakeAt(w), w.nowMs + 15_000);
   });
 
-  it("not while a task fails its target health checks inside the grace period", () => {
+  it("on every tick while a task fails its target health checks inside the grace period", () => {
     const w = aSteadyWorld(1);
     w.service = { ...w.service, healthCheckGracePeriodSeconds: 60 };
     w.tasks = w.tasks.map((t) => ({ ...t, targetHealth: "UNHEALTHY" as const }));
     assert.ok(isEmptyPlan(w.reconcile()), "inside the grace period nothing is replaced yet");
-    assert.equal(settledNow(w), false);
+    assert.equal(wakeAt(w), w.nowMs);
   });
 
   /**
-   * The property the runner relies on: once a reconcile finds a service settled, a reconcile of the
-   * same state at any later moment plans nothing, short of the steady-state notice every six hours
-   * (the safety sweep brings that). Worlds evolve by random agent steps, deployments, scaling,
-   * agents disconnecting and coming back, and targets failing.
+   * The property the runner relies on: a reconcile of the same state at any moment before the wake
+   * time plans nothing. Worlds evolve by random agent steps, deployments, scaling, agents
+   * disconnecting and coming back, and targets failing.
    */
-  it("once settled, time alone changes nothing", () => {
-    let settledSeen = 0;
+  it("before the wake time, time alone changes nothing", () => {
+    let waitingSeen = 0;
     const op = fc.record({
       kind: fc.constantFrom("advance", "advance", "deploy", "scale", "disconnect", "reconnect", "targets-fail", "targets-pass"),
       which: fc.nat(),
@@ -83,8 +80,8 @@ describe("isSettled: a service the runner may leave until something of its own c
         fc.integer({ min: 0, max: 5 }),
         fc.constantFrom(0, 40_000),
         fc.array(op, { maxLength: 30 }),
-        fc.array(fc.integer({ min: 1, max: steadyNoticeEveryMs }), { minLength: 1, maxLength: 5 }),
-        (desired, healthyAfterMs, ops, laters) => {
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 5 }),
+        (desired, healthyAfterMs, ops, fractions) => {
           const w = new World(aService({ desiredCount: desired, min: 50, max: 200 }), [...instances(), anInstance("i3")], healthyAfterMs);
           let revision = 1;
           for (const o of ops) {
@@ -97,12 +94,12 @@ describe("isSettled: a service the runner may leave until something of its own c
             if (o.kind === "reconnect") w.instances = w.instances.map((x, j) => (j === i ? { ...x, agentConnected: true, agentDisconnectedAtMs: undefined } : x));
             if (o.kind.startsWith("targets") && task) w.tasks = w.tasks.map((t) => (t === task ? { ...t, targetHealth: o.kind === "targets-fail" ? "UNHEALTHY" : "HEALTHY" } : t));
             const plan = w.reconcile();
-            if (isSettled(w.input(), plan)) {
-              settledSeen++;
-              const noticeDueMs = (w.service.steadyNoticeAtMs ?? w.nowMs) + steadyNoticeEveryMs;
-              for (const later of laters.map((ms) => w.nowMs + ms).filter((at) => at < noticeDueMs)) {
+            const at = wakeAtMs(w.input(), plan);
+            if (at > w.nowMs) {
+              waitingSeen++;
+              for (const later of fractions.map((f) => Math.floor(w.nowMs + f * (at - 1 - w.nowMs)))) {
                 const again = reconcileService({ ...w.input(), nowMs: later });
-                assert.ok(isEmptyPlan(again), `settled at ${w.nowMs}, yet at ${later}: ${JSON.stringify(again)}`);
+                assert.ok(isEmptyPlan(again), `waiting until ${at} at ${w.nowMs}, yet at ${later}: ${JSON.stringify(again)}`);
               }
             }
             w.apply(plan);
@@ -112,6 +109,6 @@ describe("isSettled: a service the runner may leave until something of its own c
       ),
       { numRuns: 400 },
     );
-    assert.ok(settledSeen > 200, `the worlds were settled only ${settledSeen} times: the property was hardly tried`);
+    assert.ok(waitingSeen > 200, `the worlds waited only ${waitingSeen} times: the property was hardly tried`);
   });
 });
