@@ -111,7 +111,8 @@ async function kill9(bench: BenchCluster): Promise<void> {
   const t0 = performance.now();
   const restarted = bench.kill9AndRestart();
   let apiSeconds = NaN;
-  for (;;) {
+  const deadline = t0 + 600_000;
+  while (performance.now() < deadline) {
     try {
       await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
       apiSeconds = (performance.now() - t0) / 1000;
@@ -122,7 +123,6 @@ async function kill9(bench: BenchCluster): Promise<void> {
   }
   await restarted;
   let reattachedSeconds = NaN;
-  const deadline = t0 + 600_000;
   for (; performance.now() < deadline; await sleep(250)) {
     if (agents.every((a, i) => a.manifests > manifests[i]!)) {
       reattachedSeconds = (performance.now() - t0) / 1000;
@@ -136,7 +136,7 @@ async function kill9(bench: BenchCluster): Promise<void> {
   const lost = [...before].filter((arn) => !afterSet.has(arn)).length;
   const added = after.filter((arn) => !before.has(arn)).length;
   const running = (await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }))).clusters?.[0]?.runningTasksCount ?? 0;
-  row(`kill -9 holding ${tasks} tasks, ${services} services, ${instances} agents: API answers after`, `${apiSeconds.toFixed(1)} s`);
+  row(`kill -9 holding ${tasks} tasks, ${services} services, ${instances} agents: API answers after`, Number.isNaN(apiSeconds) ? "not within 600 s" : `${apiSeconds.toFixed(1)} s`);
   row("… every agent reattached (its manifest received again) after", Number.isNaN(reattachedSeconds) ? `not within 600 s: ${back} of ${instances}` : `${reattachedSeconds.toFixed(1)} s`);
   row(`… ${settleSeconds} s later: tasks stopped or restarted / new tasks / runningTasksCount`, `${lost} / ${added} (${after.length - afterSet.size} duplicates on agents) / ${running} of ${tasks}`);
 }
