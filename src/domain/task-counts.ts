@@ -8,6 +8,6 @@ export function taskCountKey(launchType: string, lastStatus: string): string {
 
 /** Running and pending tasks of one launch type, from counts by `taskCountKey`. */
 export function runningAndPending(counts: ReadonlyMap<string, number>, launchType: "EC2" | "FARGATE"): { readonly running: number; readonly pending: number } {
-  const n = (status: string): number => counts.get(launchType === "FARGATE" ? taskCountKey("FARGATE", status) : status) ?? 0;
+  const n = (status: string): number => counts.get(taskCountKey(launchType, status)) ?? 0;
   return { running: n("RUNNING"), pending: n("PROVISIONING") + n("PENDING") + n("ACTIVATING") };
 }

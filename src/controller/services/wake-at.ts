@@ -1,4 +1,4 @@
-import { isLost, lostAtMs } from "../lost-instances/lost-tasks.js";
+import { lostAtMs } from "../lost-instances/lost-tasks.js";
 import { steadyNoticeEveryMs } from "./deployment-rules.js";
 import { hasHealthCheck, isHealthy, isWanted, runningSinceMs } from "./task-health.js";
 import { isEmptyPlan, type ReconcileInput, type ServicePlan } from "./types.js";
@@ -31,8 +31,8 @@ export function wakeAtMs(input: ReconcileInput, plan: ServicePlan): number {
   }
   const hosts = daemon ? undefined : new Set(input.tasks.map((t) => t.containerInstanceArn));
   for (const i of input.instances) {
-    if (hosts?.has(i.arn) === false || isLost(i, nowMs, settings)) continue;
-    wakeAt = Math.min(wakeAt, lostAtMs(i, settings) ?? Infinity);
+    const lostAt = hosts?.has(i.arn) === false ? undefined : lostAtMs(i, settings);
+    if (lostAt !== undefined && lostAt > nowMs) wakeAt = Math.min(wakeAt, lostAt);
   }
   return wakeAt;
 }
