@@ -2,7 +2,8 @@ import Sqlite, { type Database } from "better-sqlite3";
 import { openSync, closeSync, fdatasync } from "node:fs";
 import { promisify } from "node:util";
 import { ChangeLog } from "../change-log.js";
-import type { Change, ChangeFeed } from "../changes.js";
+import { readBack } from "../read-back.js";
+import type { ChangeFeed } from "../changes.js";
 import type { ReadTx, Store, WriteTx } from "../store.js";
 import { SqliteAccountSettings } from "./account-settings.js";
 import { SqliteAgentCredentials } from "./agent-credentials.js";
@@ -183,18 +184,6 @@ export class SqliteStore implements Store {
     if (this.wal !== undefined) closeSync(this.wal);
   }
 }
-
-/** A logged change's record as it is now (see change-table.ts). */
-async function readBack(tx: ReadTx, kind: Change["kind"], key: string): Promise<Change | undefined> {
-  if (kind === "cluster") return wrap(kind, await tx.clusters.get(key));
-  if (kind === "instance") return wrap(kind, await tx.containerInstances.get(key));
-  if (kind === "task") return wrap(kind, await tx.tasks.get(key));
-  const slash = key.indexOf("/");
-  return wrap(kind, await tx.services.get(key.slice(0, slash), key.slice(slash + 1)));
-}
-
-const wrap = <K extends Change["kind"]>(kind: K, record: Extract<Change, { kind: K }>["record"] | undefined): Change | undefined =>
-  record === undefined ? undefined : ({ kind, record } as Change);
 
 /** The reader connection's repositories never save; their recorder is never called. */
 const readOnly: ChangeRecorder = {

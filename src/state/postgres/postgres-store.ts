@@ -1,0 +1,230 @@
+import pg from "pg";
+import { ChangeLog } from "../change-log.js";
+import { readBack } from "../read-back.js";
+import type { ChangeFeed, LoggedChange } from "../changes.js";
+import type { ReadTx, Store, WriteTx } from "../store.js";
+import { PostgresChangeTable, type ChangeRecorder } from "./change-table.js";
+import { migrations } from "./migrations.js";
+import { repositories } from "./repository-set.js";
+import { sqlOver, types } from "./sql.js";
+
+export interface PostgresStoreOptions {
+  /** A `postgres://` connection string. */
+  readonly url: string;
+  /** Most writes committed together in one transaction. */
+  readonly maxBatch?: number;
+  /** How many of the newest changes the change log keeps for subscribers to resume from. */
+  readonly changesKept?: number;
+  /** Connections of the read pool. */
+  readonly readers?: number;
+  /** How often the store looks for other replicas' commits when no notification came. */
+  readonly followEveryMs?: number;
+}
+
+interface PendingWrite {
+  run(tx: WriteTx): Promise<unknown>;
+  settle(outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void;
+}
+
+/** Advisory lock keys (one 64-bit space per database): the writers' lock and the migrations'. */
+const writeLock = 0x6265_7274_0001n;
+const migrationLock = 0x6265_7274_0002n;
+const channel = "berth_changes";
+
+/**
+ * The PostgreSQL store: the Store contract of sqlite-store.ts over a database that several replicas
+ * share. Writes queue up and commit in groups on one writer connection, each in its own savepoint,
+ * so one failing write rolls back alone and many share one commit (one WAL flush). Every
+ * transaction first takes a transaction-scoped advisory lock shared by all replicas: writes are
+ * serialized across replicas, which gives the change log revisions in commit order (change-table.ts)
+ * and makes a re-check inside a write (the planner's) see every committed placement of every replica.
+ *
+ * Subscribers get every committed change of every replica, in revision order: a group's own
+ * changes as saved, after whatever other replicas committed before them (read back from the log
+ * table first); other replicas' commits as a NOTIFY in their transaction announces them, and by a
+ * periodic look in case a notification was missed. A writer hears back once the commit is durable
+ * and its changes were handed to the subscribers.
+ *
+ * A commit whose answer is lost (the connection broke during COMMIT) is reported as failed though
+ * it may have committed; the log then delivers its changes like another replica's.
+ */
+export class PostgresStore implements Store {
+  private readonly writeTx: WriteTx;
+  private readonly readTx: ReadTx;
+  private readonly log: PostgresChangeTable;
+  private readonly changeLog: ChangeLog;
+  private queue: PendingWrite[] = [];
+  private flushing = false;
+  private closed = false;
+  /** The newest revision handed to the subscribers. */
+  private delivered: number;
+  /** Deliveries run one at a time, in order. */
+  private delivering: Promise<void> = Promise.resolve();
+  private readonly follower: NodeJS.Timeout;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly writer: pg.Client,
+    private readonly listener: pg.Client,
+    head: number,
+    private readonly maxBatch: number,
+    changesKept: number,
+    followEveryMs: number,
+  ) {
+    const reader = sqlOver(pool);
+    this.readTx = repositories(reader, readOnly);
+    this.log = new PostgresChangeTable(sqlOver(writer), reader, changesKept, (kind, key) => readBack(this.readTx, kind, key));
+    this.writeTx = { ...repositories(sqlOver(writer), this.log), uncommitted: () => this.log.uncommitted(), revision: () => this.log.headInTransaction() };
+    this.changeLog = new ChangeLog(this.log, head);
+    this.delivered = head;
+    listener.on("notification", () => this.follow());
+    this.follower = setInterval(() => this.follow(), followEveryMs).unref();
+  }
+
+  /** Connects, brings the schema up to date (one replica at a time), and follows the change log. */
+  static async open({ url, maxBatch = 256, changesKept = 100_000, readers = 8, followEveryMs = 1000 }: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: readers, types });
+    // An idle pooled connection that breaks is dropped by the pool; its error must not end the process.
+    pool.on("error", () => undefined);
+    const writer = new pg.Client({ connectionString: url, types });
+    const listener = new pg.Client({ connectionString: url, types });
+    const clients = [writer, listener];
+    for (const c of clients) c.on("error", () => undefined);
+    try {
+      await Promise.all(clients.map((c) => c.connect()));
+      await migrate(writer);
+      await listener.query(`LISTEN ${channel}`);
+      const head = (await pool.query<{ revision: number }>("SELECT revision FROM change_head WHERE id = 1")).rows[0]?.revision ?? 0;
+      return new PostgresStore(pool, writer, listener, head, maxBatch, changesKept, followEveryMs);
+    } catch (err) {
+      await Promise.allSettled([...clients.map((c) => c.end()), pool.end()]);
+      throw err;
+    }
+  }
+
+  get changes(): ChangeFeed {
+    return this.changeLog;
+  }
+
+  read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("store is closed"));
+    return fn(this.readTx);
+  }
+
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("store is closed"));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        run: fn,
+        settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error instanceof Error ? o.error : new Error(String(o.error)))),
+      });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      const outcomes: Parameters<PendingWrite["settle"]>[0][] = [];
+      const q = (text: string, values?: unknown[]) => this.writer.query(text, values);
+      try {
+        await q("BEGIN");
+        await q("SELECT pg_advisory_xact_lock($1)", [writeLock]);
+        await this.log.begin();
+        for (const job of batch) {
+          await q("SAVEPOINT write");
+          const mark = this.log.mark();
+          try {
+            const value = await job.run(this.writeTx);
+            await q("RELEASE write");
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await q("ROLLBACK TO write");
+            await q("RELEASE write");
+            this.log.rolledBackTo(mark);
+            outcomes.push({ ok: false, error });
+          }
+        }
+        if (this.log.uncommitted().length > 0) {
+          await this.log.trim();
+          await q(`NOTIFY ${channel}`);
+        }
+        await q("COMMIT");
+      } catch (error) {
+        // Nothing of this batch is known to be durable (see the class comment on a lost COMMIT).
+        await q("ROLLBACK").catch(() => undefined);
+        this.log.takePending();
+        batch.forEach((job) => job.settle({ ok: false, error }));
+        continue;
+      }
+      await this.deliver(this.log.takePending());
+      batch.forEach((job, i) => job.settle(outcomes[i]!));
+    }
+    this.flushing = false;
+  }
+
+  /** Hands the subscribers what other replicas committed up to now (a notification, or the periodic look). */
+  private follow(): void {
+    if (this.closed) return;
+    this.deliver([]).catch((err: unknown) => process.emitWarning(`following the PostgreSQL change log failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /**
+   * Hands the subscribers every committed change up to `own` (this replica's group, just committed)
+   * in revision order: first those of other replicas that came before it, read back from the table.
+   */
+  private deliver(own: readonly LoggedChange[]): Promise<void> {
+    const next = this.delivering.then(async () => {
+      const first = own[0]?.revision;
+      if (first !== undefined && first <= this.delivered) return;
+      const through = first === undefined ? await this.log.head() : first - 1;
+      while (this.delivered < through) {
+        const count = Math.min(1000, through - this.delivered);
+        // Revisions have no gaps, so the `count` rows after `delivered` are exactly the next ones.
+        this.changeLog.committed(await this.log.since(this.delivered, count));
+        this.delivered += count;
+      }
+      if (own.length > 0) {
+        this.changeLog.committed(own);
+        this.delivered = own[own.length - 1]!.revision;
+      }
+    });
+    this.delivering = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing) await new Promise((r) => setImmediate(r));
+    this.closed = true;
+    clearInterval(this.follower);
+    await this.delivering;
+    await Promise.allSettled([this.listener.end(), this.writer.end(), this.pool.end()]);
+  }
+}
+
+/** Applies the migrations this database lacks, one replica at a time (the others wait on the lock). */
+async function migrate(client: pg.Client): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock($1)", [migrationLock]);
+    await client.query("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
+    const current = (await client.query<{ version: number | null }>("SELECT max(version) AS version FROM schema_version")).rows[0]?.version ?? 0;
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      await client.query(m.sql);
+      await client.query("INSERT INTO schema_version (version) VALUES ($1)", [m.version]);
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The read pool's repositories never save; their recorder is never called. */
+const readOnly: ChangeRecorder = {
+  append: () => Promise.reject(new Error("a read transaction cannot save")),
+};

@@ -1,0 +1,77 @@
+import { execFile } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+
+const run = promisify(execFile);
+
+/** A PostgreSQL server of the test's own, and how to reach a database on it. */
+export interface PostgresServer {
+  /** A connection string for `database` (created on first use by `createDatabase`). */
+  url(database: string): string;
+  createDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a throwaway PostgreSQL server from Debian's `postgresql` package: `initdb` in a new
+ * temporary directory, as the unprivileged `postgres` user when the test runs as root (initdb
+ * refuses root). It listens on a Unix socket in that directory only, so it takes no port that
+ * anything else could hold, and trusts the `berth` role. `fsync` is off: the tests kill Berth's
+ * processes, never this server, so they lose nothing to it, and commits keep their semantics.
+ * `stop()` stops the server and removes the directory.
+ */
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = postgresBin();
+  const dir = mkdtempSync(join(tmpdir(), "berth-pg-"));
+  const asRoot = userInfo().uid === 0;
+  const owner = asRoot ? await postgresUser() : undefined;
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  const pgCommand = (program: string, args: readonly string[]) =>
+    asRoot ? run("runuser", ["-u", "postgres", "--", join(bin, program), ...args]) : run(join(bin, program), [...args]);
+  const data = join(dir, "data");
+  try {
+    await pgCommand("initdb", ["-D", data, "-U", "berth", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+    const options = `-c listen_addresses='' -k ${dir} -c fsync=off -c max_connections=200`;
+    await pgCommand("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const url = (database: string) => `postgresql://berth@/${database}?host=${encodeURIComponent(dir)}`;
+  return {
+    url,
+    async createDatabase(name) {
+      const admin = new pg.Client({ connectionString: url("postgres") });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE "${name}"`);
+      } finally {
+        await admin.end();
+      }
+    },
+    async stop() {
+      try {
+        await pgCommand("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** The newest installed server's programs (Debian keeps each major version in its own folder). */
+function postgresBin(): string {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (newest === undefined) throw new Error(`no PostgreSQL server under ${root}: install Debian's postgresql package (scripts/setup.sh does)`);
+  return join(root, newest, "bin");
+}
+
+async function postgresUser(): Promise<{ uid: number; gid: number }> {
+  const [uid, gid] = await Promise.all([run("id", ["-u", "postgres"]), run("id", ["-g", "postgres"])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
