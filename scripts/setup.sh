@@ -26,10 +26,12 @@ fi
 
 # Debian packages: docker.io (engine + CLI), awscli (the real AWS CLI v2 at /usr/bin/aws; another
 # `aws` may come earlier on PATH), busybox-static (the test image), skopeo (registry tests),
-# python3-prometheus-client (the Prometheus text parser the /metrics test checks the output with).
+# python3-prometheus-client (the Prometheus text parser the /metrics test checks the output with),
+# postgresql (the PostgreSQL store's tests start throwaway servers of their own with its initdb;
+# the cluster the package may start is not used).
 step_start=$(now_ms)
 missing=""
-for pkg in docker.io awscli busybox-static skopeo python3-prometheus-client; do
+for pkg in docker.io awscli busybox-static skopeo python3-prometheus-client postgresql; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [ "$status" = "install ok installed" ] || missing="$missing $pkg"
 done
@@ -40,7 +42,7 @@ if [ -n "$missing" ]; then
   # shellcheck disable=SC2086 # word splitting of the package list is intended
   run_step "packages: installing$missing" apt-get install -y -q $missing
 else
-  note_step "packages: docker.io awscli busybox-static skopeo python3-prometheus-client present" "$step_start"
+  note_step "packages: docker.io awscli busybox-static skopeo python3-prometheus-client postgresql present" "$step_start"
 fi
 [ -x /usr/bin/aws ] || die "/usr/bin/aws is missing after installing awscli"
 

@@ -11,7 +11,9 @@ import { downloadRegion, downloadSignatureParam } from "./registry/download-url.
 import { basicCredentials } from "./registry/http-io.js";
 import type { Registry } from "./registry/registry.js";
 import { startRegionalPlane, type RegionalPlane, type SharedParts } from "./regional-plane.js";
-import { SqliteStore } from "./state/sqlite/sqlite-store.js";
+import type { StoreLocation } from "./config/server-config.js";
+import { openStore } from "./state/open-store.js";
+import type { Store } from "./state/store.js";
 
 /**
  * Every region one endpoint serves, as AWS's regional endpoints would: a request goes to the plane
@@ -36,18 +38,18 @@ export class RegionPlanes {
   }
 
   /** Opens the home region's store (IAM's too) before anything else: the caller builds IAM on it. */
-  static openHomeStore(dataDir: string, region: string): SqliteStore {
+  static openHomeStore(dataDir: string, region: string, location: StoreLocation): Promise<Store> {
     const marker = join(dataDir, "region");
     if (!existsSync(marker)) writeFileSync(marker, `${region}\n`, { mode: 0o600 });
     const recorded = readFileSync(marker, "utf8").trim();
     if (recorded !== region) {
       throw new Error(`${dataDir} holds region ${recorded} at its root: start with --region ${recorded} (other regions are served too, by the region each call names).`);
     }
-    return new SqliteStore({ path: join(dataDir, "berth.db") });
+    return openStore(location, { dir: dataDir, home: true, name: region });
   }
 
   /** Starts the home plane on `homeStore` and every other region that has state on disk. */
-  static async start(shared: SharedParts, homeStore: SqliteStore): Promise<RegionPlanes> {
+  static async start(shared: SharedParts, homeStore: Store): Promise<RegionPlanes> {
     // The home plane replicates too, once the planes exist (no push reaches it before).
     const ready: { planes?: RegionPlanes } = {};
     const registryOf = (region: string) => (ready.planes ? ready.planes.registryOf(region) : Promise.reject(new Error("the region planes are still starting")));
@@ -139,7 +141,7 @@ export class RegionPlanes {
     if (!plane) {
       const dir = join(this.shared.config.dataDir, "regions", region);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      plane = startRegionalPlane(this.shared, region, dir, new SqliteStore({ path: join(dir, "berth.db") }), (r) => this.registryOf(r));
+      plane = openStore(this.shared.config.store, { dir, home: false, name: region }).then((store) => startRegionalPlane(this.shared, region, dir, store, (r) => this.registryOf(r)));
       this.planes.set(region, plane);
       plane.then(
         (p) => this.started.set(region, p),

@@ -59,7 +59,7 @@ import { startRegistryMaintenance } from "./registry/maintenance.js";
 import { Registry } from "./registry/registry.js";
 import { Replicator } from "./registry/replication/replicator.js";
 import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
-import type { SqliteStore } from "./state/sqlite/sqlite-store.js";
+import type { Store } from "./state/store.js";
 
 /** What every region of one server shares: the port's refusals, the root key, IAM, the image registry, Prometheus. */
 export interface SharedParts {
@@ -96,7 +96,7 @@ export interface RegionalPlane {
 }
 
 /**
- * Starts one region's control plane on `sqlite` (which it owns from here on: closed by `close`, or
+ * Starts one region's control plane on `state` (which it owns from here on: closed by `close`, or
  * when the start fails), its registry under `<dir>/registry`. Nothing listens yet: the server
  * routes requests to the plane by the region their signature names.
  */
@@ -104,7 +104,7 @@ export async function startRegionalPlane(
   shared: SharedParts,
   region: string,
   dir: string,
-  sqlite: SqliteStore,
+  state: Store,
   /** Another region's registry, for replication (the region planes start it on demand). */
   registryOf: (region: string) => Promise<Registry>,
 ): Promise<RegionalPlane> {
@@ -118,7 +118,7 @@ export async function startRegionalPlane(
     mkdirSync(registryDir, { recursive: true, mode: 0o700 });
     metadata = new SqliteRegistryMetadata(join(registryDir, "registry.db"));
   } catch (err) {
-    await sqlite.close();
+    await state.close();
     throw err;
   }
   const blobs = new BlobStore({ dataDir: registryDir });
@@ -132,14 +132,14 @@ export async function startRegionalPlane(
   const replicator = new Replicator({ registry, destination: registryOf, now: Date.now, logger: logger.child({ component: "replication" }) });
   // AWS/ECS metrics from the agents' statistics.
   const ecsMetrics = new EcsMetricsCollector({
-    store: sqlite,
+    store: state,
     now: Date.now,
     logger: logger.child({ component: "metrics" }),
     tickMs: config.metricsFlushMs,
     staleAfterMs: 60_000,
     retentionMs: config.metricsRetentionMs,
   });
-  const store = timedStore(sqlite, metrics);
+  const store = timedStore(state, metrics);
   const planner = new Planner(new PlacementIndex(store, (err) => logger.error({ err }, "placement index: a change could not be applied")), Math.random, (placed, reasons) => {
     metrics.placements.inc({ outcome: "placed", reason: "" }, placed);
     for (const reason of reasons) metrics.placements.inc({ outcome: "failed", reason });

@@ -49,7 +49,7 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   const registryDir = join(config.dataDir, "registry");
   mkdirSync(registryDir, { recursive: true, mode: 0o700 });
   const tokenSecret = loadOrCreateTokenSecret(join(registryDir, "token-secret"));
-  const homeStore = RegionPlanes.openHomeStore(config.dataDir, config.region);
+  const homeStore = await RegionPlanes.openHomeStore(config.dataDir, config.region, config.store);
   // Berth's own series and the AWS/ECS ones of every region, for /metrics (Prometheus).
   let planes: RegionPlanes | undefined;
   const metrics = serverMetrics(() => planes?.all() ?? []);

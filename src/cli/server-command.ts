@@ -12,6 +12,7 @@ export function serverCommand(): Command {
     .option("--lb-bind-address <address>", "address load balancer listeners bind (env BERTH_LB_BIND_ADDRESS; default 127.0.0.1)")
     .option("--lb-workers <n>", "processes that serve load balancer listeners, off the control plane's event loop; 0 serves them in the server's own (env BERTH_LB_WORKERS; default 1 on 2 cores, 2 from 3 cores)")
     .option("--data-dir <dir>", "state and credentials directory (env BERTH_DATA_DIR; default ./.berth)")
+    .option("--store <where>", "sqlite (files in --data-dir), or a postgres://user:password@host/database URL that several servers share: any of them serves, one leads (env BERTH_STORE; default sqlite)")
     .option("--account-id <id>", "12-digit account id in ARNs (env BERTH_ACCOUNT_ID; default 000000000000)")
     .option("--region <region>", "region in ARNs and signatures (env BERTH_REGION; default us-east-1)")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env BERTH_LOG_LEVEL; default info)")

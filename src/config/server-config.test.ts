@@ -103,3 +103,19 @@ describe("server config: HTTP limits", () => {
     it(`refuses ${what}`, () => assert.throws(() => compileServerConfig(flags, {}), message));
   }
 });
+
+describe("server config: the store", () => {
+  it("keeps state in SQLite unless a PostgreSQL URL is given, by flag or environment", () => {
+    assert.deepEqual(compileServerConfig({}, {}).store, { kind: "sqlite" });
+    const url = "postgresql://berth:secret@db.internal/berth";
+    assert.deepEqual(compileServerConfig({}, { BERTH_STORE: url }).store, { kind: "postgres", url });
+    assert.deepEqual(compileServerConfig({ store: "postgres://h/d" }, { BERTH_STORE: url }).store, { kind: "postgres", url: "postgres://h/d" });
+  });
+
+  it("refuses anything else without quoting it back (a URL may hold a password)", () => {
+    assert.throws(
+      () => compileServerConfig({ store: "mysql://root:hunter2@h/d" }, {}),
+      (e: unknown) => e instanceof Error && /--store \(BERTH_STORE\) must be sqlite or a connection string/.test(e.message) && !e.message.includes("hunter2"),
+    );
+  });
+});

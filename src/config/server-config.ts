@@ -22,6 +22,7 @@ export interface RawServerConfig {
   readonly port?: string | undefined;
   readonly host?: string | undefined;
   readonly dataDir?: string | undefined;
+  readonly store?: string | undefined;
   readonly accountId?: string | undefined;
   readonly region?: string | undefined;
   readonly logLevel?: string | undefined;
@@ -67,6 +68,8 @@ export interface ServerConfig {
   /** Listener worker processes of the load balancer (0: listeners on the control plane's own event loop). */
   readonly lbWorkers: number;
   readonly dataDir: string;
+  /** Where the state lives: SQLite files in the data directory, or a PostgreSQL database that several servers may share. */
+  readonly store: StoreLocation;
   readonly accountId: string;
   readonly region: string;
   readonly logLevel: string;
@@ -108,6 +111,8 @@ export interface ServerConfig {
   /** How often refused requests are summed up in one log line. */
   readonly refusalLogIntervalMs: number;
 }
+
+export type StoreLocation = { readonly kind: "sqlite" } | { readonly kind: "postgres"; readonly url: string };
 
 /** Berth's API port: 4566 belongs to other emulators. */
 export const defaultPort = 4400;
@@ -166,10 +171,18 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     lbBindAddress: flags.lbBindAddress ?? env.BERTH_LB_BIND_ADDRESS ?? "127.0.0.1",
     lbWorkers: lbWorkers(flags.lbWorkers ?? env.BERTH_LB_WORKERS),
     dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),
+    store: storeLocation(flags.store ?? env.BERTH_STORE ?? "sqlite"),
     accountId,
     region,
     logLevel,
   };
+}
+
+/** `sqlite`, or a PostgreSQL connection string (never quoted back: it may hold a password). */
+function storeLocation(text: string): StoreLocation {
+  if (text === "sqlite") return { kind: "sqlite" };
+  if (/^postgres(ql)?:\/\//.test(text)) return { kind: "postgres", url: text };
+  throw new Error("--store (BERTH_STORE) must be sqlite or a connection string that starts with postgres:// or postgresql://.");
 }
 
 function duration(flag: string, text: string): number {

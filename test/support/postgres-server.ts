@@ -12,6 +12,8 @@ export interface PostgresServer {
   /** A connection string for `database` (created on first use by `createDatabase`). */
   url(database: string): string;
   createDatabase(name: string): Promise<void>;
+  /** The server's Unix socket, for a test's own proxy in front of it. */
+  readonly socketPath: string;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const url = (database: string) => `postgresql://berth@/${database}?host=${encodeURIComponent(dir)}`;
   return {
     url,
+    socketPath: join(dir, ".s.PGSQL.5432"),
     async createDatabase(name) {
       const admin = new pg.Client({ connectionString: url("postgres") });
       await admin.connect();

@@ -6,11 +6,13 @@ import type { ReadTx, Store, WriteTx } from "../store.js";
 import { PostgresChangeTable, type ChangeRecorder } from "./change-table.js";
 import { migrations } from "./migrations.js";
 import { repositories } from "./repository-set.js";
-import { sqlOver, types } from "./sql.js";
+import { sqlOver, types, type Sql } from "./sql.js";
 
 export interface PostgresStoreOptions {
   /** A `postgres://` connection string. */
   readonly url: string;
+  /** The schema the tables live in (one per region); created if missing. Default `public`. */
+  readonly schema?: string;
   /** Most writes committed together in one transaction. */
   readonly maxBatch?: number;
   /** How many of the newest changes the change log keeps for subscribers to resume from. */
@@ -26,10 +28,16 @@ interface PendingWrite {
   settle(outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void;
 }
 
-/** Advisory lock keys (one 64-bit space per database): the writers' lock and the migrations'. */
-const writeLock = 0x6265_7274_0001n;
+/** Each schema (region) announces its commits on a channel of its own. */
+const channelOf = (schema: string) => `berth_changes_${schema}`;
+
+/**
+ * Advisory lock keys: the migrations' lock for the whole database, and the writers' lock of one
+ * schema (a region's writes do not wait for another region's).
+ */
 const migrationLock = 0x6265_7274_0002n;
-const channel = "berth_changes";
+const writeLockOfSchema = "SELECT pg_advisory_xact_lock(1650815604, hashtext(current_schema()))";
+
 
 /**
  * The PostgreSQL store: the Store contract of sqlite-store.ts over a database that several replicas
@@ -52,6 +60,7 @@ export class PostgresStore implements Store {
   private readonly writeTx: WriteTx;
   private readonly readTx: ReadTx;
   private readonly log: PostgresChangeTable;
+  private readonly writerSql: Sql;
   private readonly changeLog: ChangeLog;
   private queue: PendingWrite[] = [];
   private flushing = false;
@@ -66,6 +75,7 @@ export class PostgresStore implements Store {
     private readonly pool: pg.Pool,
     private readonly writer: pg.Client,
     private readonly listener: pg.Client,
+    private readonly channel: string,
     head: number,
     private readonly maxBatch: number,
     changesKept: number,
@@ -73,8 +83,9 @@ export class PostgresStore implements Store {
   ) {
     const reader = sqlOver(pool);
     this.readTx = repositories(reader, readOnly);
-    this.log = new PostgresChangeTable(sqlOver(writer), reader, changesKept, (kind, key) => readBack(this.readTx, kind, key));
-    this.writeTx = { ...repositories(sqlOver(writer), this.log), uncommitted: () => this.log.uncommitted(), revision: () => this.log.headInTransaction() };
+    this.writerSql = sqlOver(writer);
+    this.log = new PostgresChangeTable(this.writerSql, reader, changesKept, (kind, key) => readBack(this.readTx, kind, key));
+    this.writeTx = { ...repositories(this.writerSql, this.log), uncommitted: () => this.log.uncommitted(), revision: () => this.log.headInTransaction() };
     this.changeLog = new ChangeLog(this.log, head);
     this.delivered = head;
     listener.on("notification", () => this.follow());
@@ -82,20 +93,22 @@ export class PostgresStore implements Store {
   }
 
   /** Connects, brings the schema up to date (one replica at a time), and follows the change log. */
-  static async open({ url, maxBatch = 256, changesKept = 100_000, readers = 8, followEveryMs = 1000 }: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: readers, types });
+  static async open({ url, schema = "public", maxBatch = 256, changesKept = 100_000, readers = 8, followEveryMs = 1000 }: PostgresStoreOptions): Promise<PostgresStore> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
+    const connection = { connectionString: url, types, options: `-c search_path=${schema}` };
+    const pool = new pg.Pool({ ...connection, max: readers });
     // An idle pooled connection that breaks is dropped by the pool; its error must not end the process.
     pool.on("error", () => undefined);
-    const writer = new pg.Client({ connectionString: url, types });
-    const listener = new pg.Client({ connectionString: url, types });
+    const writer = new pg.Client(connection);
+    const listener = new pg.Client(connection);
     const clients = [writer, listener];
     for (const c of clients) c.on("error", () => undefined);
     try {
       await Promise.all(clients.map((c) => c.connect()));
-      await migrate(writer);
-      await listener.query(`LISTEN ${channel}`);
+      await migrate(writer, schema);
+      await listener.query(`LISTEN ${channelOf(schema)}`);
       const head = (await pool.query<{ revision: number }>("SELECT revision FROM change_head WHERE id = 1")).rows[0]?.revision ?? 0;
-      return new PostgresStore(pool, writer, listener, head, maxBatch, changesKept, followEveryMs);
+      return new PostgresStore(pool, writer, listener, channelOf(schema), head, maxBatch, changesKept, followEveryMs);
     } catch (err) {
       await Promise.allSettled([...clients.map((c) => c.end()), pool.end()]);
       throw err;
@@ -104,6 +117,23 @@ export class PostgresStore implements Store {
 
   get changes(): ChangeFeed {
     return this.changeLog;
+  }
+
+  /**
+   * This store as a leader's controllers write to it: each write first runs `check` on the writer
+   * connection inside its own transaction (leader-lease.ts), and rolls back if it throws.
+   */
+  fencedBy(check: (writer: Sql) => Promise<void>): Store {
+    return {
+      read: (fn) => this.read(fn),
+      write: (fn) =>
+        this.write(async (tx) => {
+          await check(this.writerSql);
+          return fn(tx);
+        }),
+      changes: this.changeLog,
+      close: () => this.close(),
+    };
   }
 
   read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
@@ -132,7 +162,7 @@ export class PostgresStore implements Store {
       const q = (text: string, values?: unknown[]) => this.writer.query(text, values);
       try {
         await q("BEGIN");
-        await q("SELECT pg_advisory_xact_lock($1)", [writeLock]);
+        await q(writeLockOfSchema);
         await this.log.begin();
         for (const job of batch) {
           await q("SAVEPOINT write");
@@ -150,7 +180,7 @@ export class PostgresStore implements Store {
         }
         if (this.log.uncommitted().length > 0) {
           await this.log.trim();
-          await q(`NOTIFY ${channel}`);
+          await q(`NOTIFY ${this.channel}`);
         }
         await q("COMMIT");
       } catch (error) {
@@ -206,10 +236,11 @@ export class PostgresStore implements Store {
 }
 
 /** Applies the migrations this database lacks, one replica at a time (the others wait on the lock). */
-async function migrate(client: pg.Client): Promise<void> {
+async function migrate(client: pg.Client, schema: string): Promise<void> {
   await client.query("BEGIN");
   try {
     await client.query("SELECT pg_advisory_xact_lock($1)", [migrationLock]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
     const current = (await client.query<{ version: number | null }>("SELECT max(version) AS version FROM schema_version")).rows[0]?.version ?? 0;
     for (const m of migrations) {
