@@ -48,10 +48,10 @@ describe("PostgreSQL leader lease", () => {
         return leading.length === 1 ? leading[0] : undefined;
       });
       await new Promise((r) => setTimeout(r, 3 * quick.renewEveryMs)); // renewals keep it: still one leader
-      assert.deepEqual(all.filter((r) => r.lease.leading).map((r) => r.holder), [first!.holder]);
-      await first!.lease.close();
+      assert.deepEqual(all.filter((r) => r.lease.leading).map((r) => r.holder), [first.holder]);
+      await first.lease.close();
       const second = await until("the next leader", () => all.find((r) => r !== first && r.lease.leading), { timeoutMs: quick.ttlMs + 2000 });
-      assert.notEqual(second.holder, first!.holder);
+      assert.notEqual(second.holder, first.holder);
       assert.equal(all.filter((r) => r.lease.leading).length, 1);
     } finally {
       await close();
@@ -84,7 +84,7 @@ describe("PostgreSQL leader lease", () => {
 
   it("refuses a write of a leader whose term has ended, even one that has not noticed", async () => {
     // a's clock stands still: by its own count its lease never runs out, as a paused process believes.
-    let frozenNow = 0;
+    const frozenNow = 0;
     const proxy = await frozenProxy(server.socketPath);
     let database = "";
     const { all, close } = await replicas(["a", "b"], (holder) => {
@@ -111,7 +111,7 @@ describe("PostgreSQL leader lease", () => {
   });
 
   it("makes the next leader wait for the last write of the term before it", async () => {
-    let frozenNow = 0;
+    const frozenNow = 0;
     const proxy = await frozenProxy(server.socketPath);
     let database = "";
     const { all, close } = await replicas(["a", "b"], (holder) => {
