@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { FirewallPublisher } from "./agent-hub/firewall-publisher.js";
@@ -37,6 +38,7 @@ import { LoadBalancingController } from "./controller/load-balancing/controller.
 import { loadBalancerStopGate } from "./controller/load-balancing/stop-gate.js";
 import { startLogRetention } from "./controller/log-retention.js";
 import { LostTaskSweeper } from "./controller/lost-instances/sweeper.js";
+import { OrphanedAgentSweep } from "./controller/lost-instances/orphaned-agents.js";
 import { ScheduleRunner } from "./controller/schedules/runner.js";
 import { ServiceRunner } from "./controller/services/runner.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
@@ -59,6 +61,9 @@ import { startRegistryMaintenance } from "./registry/maintenance.js";
 import { Registry } from "./registry/registry.js";
 import { Replicator } from "./registry/replication/replicator.js";
 import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
+import { LeaderControllers, type Controllers } from "./controller/leader-controllers.js";
+import { soleLeader, type Leadership } from "./state/leadership.js";
+import { PostgresStore } from "./state/postgres/postgres-store.js";
 import type { Store } from "./state/store.js";
 
 /** What every region of one server shares: the port's refusals, the root key, IAM, the image registry, Prometheus. */
@@ -150,20 +155,22 @@ export async function startRegionalPlane(
   const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random, workers: { count: config.lbWorkers, logLevel: config.logLevel } });
   // Security groups: the agents' view of rules and members, sent on connect and on every change.
   const firewall = new FirewallPublisher({ store, partition, logger: logger.child({ component: "firewall" }), now: Date.now, broadcast: (msg) => hub.broadcast(msg) });
-  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks), greeting: () => firewall.current() });
+  // With a shared PostgreSQL store, this process is one replica of several, named for its host and process.
+  const replicated = state instanceof PostgresStore ? { store: state, replica: `${hostname()}:${process.pid}:${newId().slice(0, 8)}` } : undefined;
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, replica: replicated?.replica, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks), greeting: () => firewall.current() });
   // The agents away at the start (all of them, marked so below) get the reattach grace before any counts as lost.
   const lost = { lostAfterMs: config.agentLostAfterMs, startedAtMs: Date.now(), reattachGraceMs: config.agentReattachGraceMs };
-  const lostTasks = new LostTaskSweeper({ store, ...lost, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
+  // One replica leads the controllers; with SQLite it is this one, from start to end.
+  const leadership = replicated ? startLease(replicated.store, replicated.replica, logger) : soleLeader(state);
   try {
     await blobs.init();
-    await lostTasks.start();
     await ecsMetrics.start();
     await lb.start();
     await firewall.start();
-    // Before the agent channel opens: every instance waits for its agent to come back.
-    await hub.markAllDisconnected(lost.startedAtMs);
+    // Before the agent channel opens: every instance waits for its agent to come back. Not with a
+    // shared database: the other replicas' agents are still connected to them.
+    if (!replicated) await hub.markAllDisconnected(lost.startedAtMs);
   } catch (err) {
-    lostTasks.stop();
     firewall.stop();
     clusterCounts.close();
     await ecsMetrics.stop();
@@ -205,49 +212,77 @@ export async function startRegionalPlane(
     metrics,
   );
 
-  const stopLogRetention = startLogRetention({ store, intervalMs: 60_000, now: Date.now, logger: logger.child({ component: "log-retention" }) });
-  const stopRetention = startStoppedTaskRetention({
-    store,
-    retentionMs: config.stoppedTaskRetentionMs,
-    intervalMs: Math.min(3_600_000, Math.max(1000, config.stoppedTaskRetentionMs / 10)),
-    now: Date.now,
-    logger,
-  });
-  const maintenance = startRegistryMaintenance({
-    registry,
-    registryId: partition.accountId,
-    intervalMs: config.registryGcIntervalMs,
-    gc: { blobGraceMs: config.registryBlobGraceMs },
-    uploadSweepIntervalMs: Math.min(60_000, Math.max(1000, config.registryUploadLimits.idleTimeoutMs / 4)),
-    now: Date.now,
-    logger: logger.child({ component: "registry" }),
-  });
-  const services = new ServiceRunner({
-    store,
-    planner,
-    partition,
-    logger: logger.child({ component: "services" }),
-    now: Date.now,
-    random: Math.random,
-    settings: { ...lost, healthyAfterMs: config.taskHealthyAfterMs },
-    stopGate: loadBalancerStopGate({ changed: () => lb.changed() }),
-  });
-  const lbController = new LoadBalancingController({
-    store,
-    health: (arn) => lb.health(arn),
-    changed: () => lb.changed(),
-    logger: logger.child({ component: "load-balancing" }),
-    now: Date.now,
-  });
-  lb.onHealthChange((e) => lbController.healthChanged(e.target, e.health));
-  // Application Auto Scaling: alarm actions naming scaling policies, and scheduled actions.
-  const autoScaling = new AutoScalingRunner({ store, now: Date.now, logger: logger.child({ component: "autoscaling" }), tickMs: config.scheduleTickMs, newId });
-  autoScaling.start();
-  const alarms = new AlarmEvaluator({ store, now: Date.now, logger: logger.child({ component: "alarms" }), tickMs: config.alarmIntervalMs, onEvaluated: (a, newest) => autoScaling.alarmEvaluated(a, newest) });
-  alarms.start();
-  const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
-  const ecsEvents = new EcsEventRunner({ store, planner, partition, logger: logger.child({ component: "ecs-events" }), now: Date.now });
-  await ecsEvents.start();
+  /** The controllers, running while this replica leads; they write through the fenced store. */
+  const startControllers = async (): Promise<Controllers> => {
+    const store = timedStore(leadership.store, metrics);
+    const lostTasks = new LostTaskSweeper({ store, ...lost, now: Date.now, logger: logger.child({ component: "lost-tasks" }) });
+    await lostTasks.start();
+    // Several replicas: the agents of one that died are nobody's to record away but the leader's.
+    const { replicas, silentAfterMs = 0 } = leadership;
+    const orphanedAgents = replicas && new OrphanedAgentSweep({ store, replicas, silentAfterMs, everyMs: 1000, now: Date.now, logger: logger.child({ component: "orphaned-agents" }) });
+    await orphanedAgents?.start();
+    const stopLogRetention = startLogRetention({ store, intervalMs: 60_000, now: Date.now, logger: logger.child({ component: "log-retention" }) });
+    const stopRetention = startStoppedTaskRetention({
+      store,
+      retentionMs: config.stoppedTaskRetentionMs,
+      intervalMs: Math.min(3_600_000, Math.max(1000, config.stoppedTaskRetentionMs / 10)),
+      now: Date.now,
+      logger,
+    });
+    const maintenance = startRegistryMaintenance({
+      registry,
+      registryId: partition.accountId,
+      intervalMs: config.registryGcIntervalMs,
+      gc: { blobGraceMs: config.registryBlobGraceMs },
+      uploadSweepIntervalMs: Math.min(60_000, Math.max(1000, config.registryUploadLimits.idleTimeoutMs / 4)),
+      now: Date.now,
+      logger: logger.child({ component: "registry" }),
+    });
+    const services = new ServiceRunner({
+      store,
+      planner,
+      partition,
+      logger: logger.child({ component: "services" }),
+      now: Date.now,
+      random: Math.random,
+      settings: { ...lost, healthyAfterMs: config.taskHealthyAfterMs },
+      stopGate: loadBalancerStopGate({ changed: () => lb.changed() }),
+    });
+    const lbController = new LoadBalancingController({
+      store,
+      health: (arn) => lb.health(arn),
+      changed: () => lb.changed(),
+      logger: logger.child({ component: "load-balancing" }),
+      now: Date.now,
+    });
+    // Application Auto Scaling: alarm actions naming scaling policies, and scheduled actions.
+    const autoScaling = new AutoScalingRunner({ store, now: Date.now, logger: logger.child({ component: "autoscaling" }), tickMs: config.scheduleTickMs, newId });
+    autoScaling.start();
+    const alarms = new AlarmEvaluator({ store, now: Date.now, logger: logger.child({ component: "alarms" }), tickMs: config.alarmIntervalMs, onEvaluated: (a, newest) => autoScaling.alarmEvaluated(a, newest) });
+    alarms.start();
+    const schedules = new ScheduleRunner({ store, planner, partition, logger: logger.child({ component: "schedules" }), now: Date.now, tickMs: config.scheduleTickMs, firstRunAfterMs: config.agentLostAfterMs });
+    const ecsEvents = new EcsEventRunner({ store, planner, partition, logger: logger.child({ component: "ecs-events" }), now: Date.now });
+    await ecsEvents.start();
+    return {
+      healthChanged: (target, health) => lbController.healthChanged(target, health),
+      async stop() {
+        stopRetention();
+        stopLogRetention();
+        lostTasks.stop();
+        orphanedAgents?.stop();
+        await services.stop();
+        await lbController.stop();
+        await schedules.stop();
+        await ecsEvents.stop();
+        await alarms.stop();
+        await autoScaling.stop();
+        await maintenance.stop();
+      },
+    };
+  };
+  const controllers = new LeaderControllers(leadership, startControllers, logger);
+  lb.onHealthChange((e) => controllers.current?.healthChanged(e.target, e.health));
+  await controllers.start();
 
   return {
     region,
@@ -265,26 +300,25 @@ export async function startRegionalPlane(
       });
     },
     async close() {
-      stopRetention();
-      stopLogRetention();
-      lostTasks.stop();
-      await services.stop();
-      await lbController.stop();
+      await controllers.stop();
+      await leadership.close();
       await lb.close();
-      await schedules.stop();
-      await ecsEvents.stop();
-      await alarms.stop();
-      await autoScaling.stop();
       firewall.stop();
       hub.close();
       clusterCounts.close();
       await ecsMetrics.stop();
-      await maintenance.stop();
       await replicator.close();
       await registry.metadata.close();
       await store.close();
     },
   };
+}
+
+/** This replica's lease on a shared PostgreSQL store. */
+function startLease(store: PostgresStore, holder: string, logger: Logger): Leadership {
+  const lease = store.lease({ holder, onError: (err) => logger.debug({ err }, "leader lease: no answer from the database") });
+  lease.start();
+  return lease;
 }
 
 /**

@@ -32,6 +32,9 @@ import { ReportBatcher } from "./report-batcher.js";
 
 export const agentPath = "/agent/v1/connect";
 
+/** Whether this replica may record the session's end: it held it (or replicas are not told apart). */
+const heldBy = (holder: string | undefined, replica: string | undefined): boolean => holder === undefined || replica === undefined || holder === replica;
+
 export interface AgentHubOptions {
   readonly store: Store;
   /** Resolves the handshake's signature to a principal. */
@@ -47,6 +50,11 @@ export interface AgentHubOptions {
   readonly refusals: RefusalLog;
   /** Where agents' `stats` go (metrics/ecs-collector.ts); answers how many were of tasks not on the instance. */
   readonly onStats?: (instanceArn: string, tasks: readonly TaskUsage[]) => number;
+  /**
+   * This replica, when several share a PostgreSQL store: an instance records which replica holds its
+   * agent, and a replica records a disconnect only of an agent it held.
+   */
+  readonly replica?: string | undefined;
   /** Sent to an agent right after its manifest (the security groups' view: agent-hub/firewall-publisher.ts). */
   readonly greeting?: () => ServerMessage;
 }
@@ -305,10 +313,13 @@ export class AgentHub {
 
   private async saveConnected(tx: WriteTx, instanceArn: string, agentConnected: boolean, sinceMs?: number): Promise<void> {
     const current = await tx.containerInstances.get(instanceArn);
-    if (!current || current.agentConnected === agentConnected) return;
+    if (!current) return;
+    const { replica } = this.opts;
+    if (agentConnected ? current.agentConnected && current.agentReplica === replica : !current.agentConnected || !heldBy(current.agentReplica, replica)) return;
     await tx.containerInstances.put({
       ...current,
       agentConnected,
+      agentReplica: agentConnected ? replica : current.agentReplica,
       agentDisconnectedAtMs: agentConnected ? current.agentDisconnectedAtMs : (sinceMs ?? this.opts.now()),
       version: current.version + 1,
     });

@@ -26,6 +26,8 @@ export interface ContainerInstanceRecord {
   readonly agentConnected: boolean;
   /** When the agent's session was last lost (epoch ms); with `agentConnected` false, how long it has been gone. */
   readonly agentDisconnectedAtMs?: number | undefined;
+  /** With several control-plane replicas (PostgreSQL): the one whose hub holds the agent's session. */
+  readonly agentReplica?: string | undefined;
   /** Bumped on every change, as ECS's `version`. */
   readonly version: number;
 }

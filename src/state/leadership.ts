@@ -12,6 +12,12 @@ export interface Leadership {
   readonly store: Store;
   /** Calls `fn` with true when this replica starts leading, false when it stops; returns the unsubscribe. */
   onChange(fn: (leading: boolean) => void): () => void;
+  /**
+   * When each replica was last heard (epoch ms), where several share the store; undefined with one.
+   * A replica heard within `silentAfterMs` is alive.
+   */
+  readonly replicas?: () => Promise<ReadonlyMap<string, number>>;
+  readonly silentAfterMs?: number;
   /** Stops leading (at once: the others take over when the lease runs out) and stops trying. */
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { startPostgres, type PostgresServer } from "../../../test/support/postgr
 import { until } from "../../../test/support/until.js";
 import { NotLeaderError } from "../leadership.js";
 import { aCluster } from "../store-builders.js";
-import { PostgresLeaderLease, type LeaderLeaseOptions } from "./leader-lease.js";
+import type { LeaderLeaseOptions } from "./leader-lease.js";
 import { PostgresStore } from "./postgres-store.js";
 
 let server: PostgresServer;
@@ -23,7 +23,7 @@ async function replicas(names: readonly string[], lease: (name: string) => Parti
   const all = await Promise.all(
     names.map(async (holder) => {
       const store = await PostgresStore.open({ url: server.url(database) });
-      const l = new PostgresLeaderLease(store, { url: server.url(database), schema: "public", holder, ...quick, ...lease(holder) });
+      const l = store.lease({ holder, ...quick, ...lease(holder) });
       const heard: { leading: boolean; at: number }[] = [];
       l.onChange((leading) => heard.push({ leading, at: performance.now() }));
       return { holder, store, lease: l, heard };

@@ -1,7 +1,6 @@
 import pg from "pg";
 import { NotLeaderError, type Leadership } from "../leadership.js";
 import type { Store } from "../store.js";
-import type { PostgresStore } from "./postgres-store.js";
 import type { Sql } from "./sql.js";
 
 export interface LeaderLeaseOptions {
@@ -50,7 +49,8 @@ export class PostgresLeaderLease implements Leadership {
   private closed = false;
 
   constructor(
-    store: PostgresStore,
+    /** The store as writes checked by `check` inside their transaction see it (PostgresStore.fencedBy). */
+    fenced: (check: (writer: Sql) => Promise<void>) => Store,
     private readonly opts: LeaderLeaseOptions,
   ) {
     this.ttlMs = opts.ttlMs ?? 5000;
@@ -58,7 +58,7 @@ export class PostgresLeaderLease implements Leadership {
     this.marginMs = Math.max(this.renewEveryMs, this.ttlMs / 5);
     if (this.ttlMs <= this.marginMs + this.renewEveryMs) throw new Error("the lease must outlast a renewal period and the margin");
     this.now = opts.now ?? (() => performance.now());
-    this.store = store.fencedBy((sql) => this.checkStillLeading(sql));
+    this.store = fenced((sql) => this.checkStillLeading(sql));
   }
 
   get leading(): boolean {
@@ -88,10 +88,29 @@ export class PostgresLeaderLease implements Leadership {
     await client.end().catch(() => undefined);
   }
 
+  /** A replica is alive while heard within a lease's length. */
+  get silentAfterMs(): number {
+    return this.ttlMs;
+  }
+
+  readonly replicas = async (): Promise<ReadonlyMap<string, number>> => {
+    const rows = await this.query<{ holder: string; seen_ms: number }>("SELECT holder, (extract(epoch FROM seen_at) * 1000)::bigint AS seen_ms FROM replicas");
+    return new Map(rows.map((r) => [r.holder, Number(r.seen_ms)]));
+  };
+
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    return (await (await this.connected()).query<R>(text, values)).rows;
+  }
+
   private async tick(): Promise<void> {
     const sentAt = this.now();
     try {
       const client = await this.connected();
+      // Heard: every replica says so each period, leader or not.
+      await client.query(
+        "INSERT INTO replicas (holder, seen_at) VALUES ($1, clock_timestamp()) ON CONFLICT (holder) DO UPDATE SET seen_at = excluded.seen_at",
+        [this.opts.holder],
+      );
       const row = this.leading
         ? await client.query<{ term: number }>(
             "UPDATE leader_lease SET expires_at = clock_timestamp() + $3 * interval '1 millisecond' WHERE id = 1 AND term = $1 AND holder = $2 RETURNING term",
@@ -106,6 +125,8 @@ export class PostgresLeaderLease implements Leadership {
       if (this.closed) return;
       if (term === undefined) this.setLeading(false);
       else {
+        // A new term forgets the replicas not heard for a day (each process start is a replica of its own).
+        if (!this.leading) await client.query("DELETE FROM replicas WHERE seen_at < clock_timestamp() - interval '1 day'");
         this.term = Number(term);
         this.setLeading(true, sentAt + this.ttlMs - this.marginMs);
       }

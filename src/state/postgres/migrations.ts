@@ -316,6 +316,11 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
         expires_at timestamptz NOT NULL
       );
       INSERT INTO leader_lease VALUES (1, 0, '', '-infinity');
+      -- Every replica, as last heard: the leader takes an agent whose replica went silent for gone.
+      CREATE TABLE replicas (
+        holder  text COLLATE "C" PRIMARY KEY,
+        seen_at timestamptz NOT NULL
+      );
     `,
   },
 ];

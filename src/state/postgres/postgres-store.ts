@@ -3,6 +3,7 @@ import { ChangeLog } from "../change-log.js";
 import { readBack } from "../read-back.js";
 import type { ChangeFeed, LoggedChange } from "../changes.js";
 import type { ReadTx, Store, WriteTx } from "../store.js";
+import { PostgresLeaderLease, type LeaderLeaseOptions } from "./leader-lease.js";
 import { PostgresChangeTable, type ChangeRecorder } from "./change-table.js";
 import { migrations } from "./migrations.js";
 import { repositories } from "./repository-set.js";
@@ -75,6 +76,8 @@ export class PostgresStore implements Store {
     private readonly pool: pg.Pool,
     private readonly writer: pg.Client,
     private readonly listener: pg.Client,
+    private readonly url: string,
+    private readonly schema: string,
     private readonly channel: string,
     head: number,
     private readonly maxBatch: number,
@@ -108,7 +111,7 @@ export class PostgresStore implements Store {
       await migrate(writer, schema);
       await listener.query(`LISTEN ${channelOf(schema)}`);
       const head = (await pool.query<{ revision: number }>("SELECT revision FROM change_head WHERE id = 1")).rows[0]?.revision ?? 0;
-      return new PostgresStore(pool, writer, listener, channelOf(schema), head, maxBatch, changesKept, followEveryMs);
+      return new PostgresStore(pool, writer, listener, url, schema, channelOf(schema), head, maxBatch, changesKept, followEveryMs);
     } catch (err) {
       await Promise.allSettled([...clients.map((c) => c.end()), pool.end()]);
       throw err;
@@ -117,6 +120,11 @@ export class PostgresStore implements Store {
 
   get changes(): ChangeFeed {
     return this.changeLog;
+  }
+
+  /** Leadership among the replicas on this database and schema, by its lease (leader-lease.ts); not started yet. */
+  lease(options: Omit<LeaderLeaseOptions, "url" | "schema"> & { readonly url?: string }): PostgresLeaderLease {
+    return new PostgresLeaderLease((check) => this.fencedBy(check), { url: this.url, schema: this.schema, ...options });
   }
 
   /**
