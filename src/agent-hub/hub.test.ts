@@ -2,6 +2,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { protocolVersion, type AgentMessage, type TaskReport } from "../agent-protocol/messages.js";
 import { requestStop } from "../domain/task.js";
+import { until } from "../../test/support/until.js";
+import type { ContainerInstanceRecord } from "../domain/container-instance.js";
+import type { Store } from "../state/store.js";
 import { aHub, anInstance, aTask, instanceArn, nextChange } from "./testing.js";
 
 const hello: AgentMessage = { type: "hello", protocolVersion, tasks: [] };
@@ -288,3 +291,34 @@ describe("AgentHub: session lifetime", () => {
     assert.equal(w.hub.isConnected(instanceArn("i2")), true);
   });
 });
+
+describe("AgentHub: one replica of several", () => {
+  const instanceNow = (w: { store: Store }) => w.store.read((tx) => tx.containerInstances.get(instanceArn("i1")));
+
+  it("records which replica holds the agent, and its disconnect while it holds it", opts, async (t) => {
+    const w = await aHub(t, { replica: "r1" });
+    const agent = w.connect("i1");
+    agent.receive(hello);
+    await agent.next("manifest");
+    assert.deepEqual(pick(await instanceNow(w)), { agentConnected: true, agentReplica: "r1" });
+    agent.terminate();
+    await until("the disconnect recorded", async () => ((await instanceNow(w))?.agentConnected === false ? true : undefined));
+  });
+
+  it("leaves alone an agent that another replica holds now when its old session here ends", opts, async (t) => {
+    const w = await aHub(t, { replica: "r1" });
+    const agent = w.connect("i1");
+    agent.receive(hello);
+    await agent.next("manifest");
+    const held = (await instanceNow(w))!;
+    await w.saveInstance({ ...held, agentReplica: "r2", version: held.version + 1 });
+    agent.terminate();
+    await agent.closed();
+    // Writes commit in order: once this one has, the session's end has been dealt with.
+    await w.store.write(() => Promise.resolve());
+    assert.deepEqual(pick(await instanceNow(w)), { agentConnected: true, agentReplica: "r2" });
+  });
+});
+
+const pick = (i: ContainerInstanceRecord | undefined) => i && { agentConnected: i.agentConnected, agentReplica: i.agentReplica };
+

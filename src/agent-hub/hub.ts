@@ -319,7 +319,7 @@ export class AgentHub {
     await tx.containerInstances.put({
       ...current,
       agentConnected,
-      agentReplica: agentConnected ? replica : current.agentReplica,
+      ...(agentConnected && replica !== undefined && { agentReplica: replica }),
       agentDisconnectedAtMs: agentConnected ? current.agentDisconnectedAtMs : (sinceMs ?? this.opts.now()),
       version: current.version + 1,
     });

@@ -186,7 +186,7 @@ export interface HubWorld {
  * A hub over a real SQLite store in a temp dir (and its change log), a clock the
  * test moves and node:test's mock timers for the heartbeat interval; all of it closed after the test.
  */
-export async function aHub(t: TestContext, seed: { instances?: ContainerInstanceRecord[]; tasks?: TaskRecord[]; heartbeatMs?: number } = {}): Promise<HubWorld> {
+export async function aHub(t: TestContext, seed: { instances?: ContainerInstanceRecord[]; tasks?: TaskRecord[]; heartbeatMs?: number; replica?: string } = {}): Promise<HubWorld> {
   t.mock.timers.enable({ apis: ["setInterval"] });
   const dir = mkdtempSync(join(tmpdir(), "berth-hub-"));
   const store = new SqliteStore({ path: join(dir, "berth.db") });
@@ -195,7 +195,7 @@ export async function aHub(t: TestContext, seed: { instances?: ContainerInstance
   const authenticator = new Authenticator({ rootKey: { accessKeyId: "AKIAROOT", secretAccessKey: "secret" }, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)), partition });
   let now = 1_000_000;
   const heartbeatMs = seed.heartbeatMs ?? 1_000;
-  const hub = new AgentHub({ store, authenticator, partition, logger, now: () => now, heartbeatMs, refusals });
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: () => now, heartbeatMs, refusals, replica: seed.replica });
   t.after(async () => {
     hub.close();
     refusals.stop();
