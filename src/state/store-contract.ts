@@ -8,6 +8,7 @@ import { capacityProvidersContract } from "./store-contract-capacity-providers.j
 import { securityGroupsContract } from "./store-contract-security-groups.js";
 import { eventRulesContract } from "./store-contract-event-rules.js";
 import { iamContract } from "./store-contract-iam.js";
+import { tasksContract } from "./store-contract-tasks.js";
 import { versionContract } from "./store-contract-versions.js";
 
 /**
@@ -279,6 +280,7 @@ export function storeContract(name: string, open: (database: string) => Promise<
         assert.deepEqual(await store.read((tx) => tx.accountSettings.ofPrincipal(user)), []);
       }));
 
+    tasksContract(withStore);
     versionContract(withStore);
     changeLogContract(withStore, () => `db${count++}`);
     iamContract(withStore);

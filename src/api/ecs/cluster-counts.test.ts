@@ -1,10 +1,13 @@
-import { describe, it } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TaskRecord } from "../../domain/task.js";
+import { startPostgres, type PostgresServer } from "../../../test/support/postgres-server.js";
+import { PostgresStore } from "../../state/postgres/postgres-store.js";
 import { SqliteStore } from "../../state/sqlite/sqlite-store.js";
+import type { Store } from "../../state/store.js";
 import { aService, aTask } from "../../state/store-builders.js";
 import type { ServiceRecord } from "../../domain/service.js";
 import { ClusterCounts } from "./cluster-counts.js";
@@ -21,15 +24,11 @@ function rng(seed: number): () => number {
   };
 }
 
-describe("ClusterCounts", () => {
+/** The cases over one kind of store, opened by `open` (a new empty one per case). */
+function clusterCountsCases(open: (t: TestContext) => Promise<Store>): void {
   it("answers as the store's scan does, whenever it is first asked and however writes interleave with the asking", async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), "berth-counts-"));
-    // A slow fsync: a commit's rows are visible to reads for 3 ms before its changes are delivered.
-    const store = new SqliteStore({ path: join(dir, "berth.db"), syncData: () => new Promise((r) => setTimeout(r, 3)) });
-    t.after(async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const store = await open(t);
+    t.after(() => store.close());
     for (const seed of [1, 2, 3]) {
       const random = rng(seed);
       const counts = new ClusterCounts(store, (err) => assert.fail(String(err)));
@@ -95,5 +94,25 @@ describe("ClusterCounts", () => {
         return scannedTasks;
       });
     }
+  });
+}
+
+describe("ClusterCounts (SQLite)", () =>
+  clusterCountsCases((t) => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-counts-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    // A slow fsync: a commit's rows are visible to reads for 3 ms before its changes are delivered.
+    return Promise.resolve(new SqliteStore({ path: join(dir, "berth.db"), syncData: () => new Promise((r) => setTimeout(r, 3)) }));
+  }));
+
+describe("ClusterCounts (PostgreSQL)", () => {
+  let server: PostgresServer;
+  let databases = 0;
+  before(async () => (server = await startPostgres()));
+  after(() => server.stop());
+  clusterCountsCases(async () => {
+    const database = `counts${databases++}`;
+    await server.createDatabase(database);
+    return PostgresStore.open({ url: server.url(database) });
   });
 });

@@ -9,9 +9,14 @@ interface Counted {
   readonly counts: Map<string, number>;
 }
 
+/** A record's new status as a change sets it; undefined: no longer counted. */
+type Heard = readonly [key: string, status: string | undefined];
+
 interface ClusterEntry {
   tasks?: Counted;
   services?: Counted;
+  /** One list per snapshot being read: what the log delivered since that read began, applied over it. */
+  readonly heard: { readonly tasks: Set<Heard[]>; readonly services: Set<Heard[]> };
 }
 
 /**
@@ -20,13 +25,15 @@ interface ClusterEntry {
  * DescribeClusters' counts and statistics cost O(1) instead of a scan of the cluster.
  *
  * Each count is loaded on first use from one snapshot (`tx.tasks.openStatuses`,
- * `tx.services.openStatuses`: one SQL statement each, run before it returns) and from then on
- * follows the log. Why no change is lost or counted twice: the store delivers a commit's changes
- * only after the commit (and its fsync), so a change delivered before the load is in the snapshot,
- * and one delivered after it is applied to the snapshot. Applying a change sets the record's status
- * (it does not add to it), and changes arrive in order, so one that the snapshot already holds sets
- * what it already says, or an older status that the record's later change, delivered after it,
- * sets right again.
+ * `tx.services.openStatuses`: one SQL statement each) and from then on follows the log. Why no
+ * change is lost or counted twice: the store delivers a commit's changes only after the commit (and
+ * its fsync), so a change delivered before the read began is in the snapshot; one delivered while
+ * it is under way (PostgreSQL's statement runs on the server while the log goes on delivering; a
+ * SQLite statement runs before its read returns) is heard and applied over the snapshot; one
+ * delivered after the load is applied to it. Applying a change sets the record's status (it does
+ * not add to it), and changes arrive in order, so one that the snapshot already holds sets what it
+ * already says, or an older status that the record's later change, delivered after it, sets right
+ * again.
  */
 export class ClusterCounts {
   private readonly clusters = new Map<string, ClusterEntry>();
@@ -36,11 +43,9 @@ export class ClusterCounts {
     this.unsubscribe = store.changes.subscribe(
       (c) => {
         if (c.kind === "task") {
-          const tasks = this.clusters.get(c.record.cluster)?.tasks;
-          if (tasks) set(tasks, c.record.arn, c.record.lastStatus === "STOPPED" ? undefined : taskCountKey(c.record.launchType, c.record.lastStatus));
+          this.hear(c.record.cluster, "tasks", [c.record.arn, c.record.lastStatus === "STOPPED" ? undefined : taskCountKey(c.record.launchType, c.record.lastStatus)]);
         } else if (c.kind === "service") {
-          const services = this.clusters.get(c.record.cluster)?.services;
-          if (services) set(services, c.record.name, c.record.status === "INACTIVE" ? undefined : c.record.status);
+          this.hear(c.record.cluster, "services", [c.record.name, c.record.status === "INACTIVE" ? undefined : c.record.status]);
         }
       },
       { onError },
@@ -48,34 +53,48 @@ export class ClusterCounts {
   }
 
   /** The same answer as `tx.tasks.countByStatus(cluster)`: open tasks by `taskCountKey`. */
-  async tasksByStatus(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>> {
-    const entry = this.entry(cluster);
-    if (entry.tasks === undefined) {
-      const open = await tx.tasks.openStatuses(cluster);
-      // Another call may have loaded it meanwhile: that one has followed the log since, keep it.
-      entry.tasks ??= loaded(open.map((t) => [t.arn, t.countKey]));
-    }
-    return new Map(entry.tasks.counts);
+  tasksByStatus(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>> {
+    return this.counted(cluster, "tasks", async () => (await tx.tasks.openStatuses(cluster)).map((t) => [t.arn, t.countKey] as const));
   }
 
   /** The cluster's services that are not INACTIVE, by status. */
-  async servicesByStatus(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>> {
-    const entry = this.entry(cluster);
-    if (entry.services === undefined) {
-      const open = await tx.services.openStatuses(cluster);
-      entry.services ??= loaded(open.map((s) => [s.name, s.status]));
-    }
-    return new Map(entry.services.counts);
+  servicesByStatus(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>> {
+    return this.counted(cluster, "services", async () => (await tx.services.openStatuses(cluster)).map((s) => [s.name, s.status] as const));
   }
 
   close(): void {
     this.unsubscribe();
   }
 
+  private async counted(cluster: string, kind: "tasks" | "services", snapshot: () => Promise<readonly (readonly [string, string])[]>): Promise<ReadonlyMap<string, number>> {
+    const entry = this.entry(cluster);
+    if (entry[kind] === undefined) {
+      const heard: Heard[] = [];
+      entry.heard[kind].add(heard);
+      try {
+        const counted = loaded(await snapshot());
+        for (const [key, status] of heard) set(counted, key, status);
+        // Another call may have loaded it meanwhile: that one has followed the log since, keep it.
+        entry[kind] ??= counted;
+      } finally {
+        entry.heard[kind].delete(heard);
+      }
+    }
+    return new Map(entry[kind].counts);
+  }
+
+  private hear(cluster: string, kind: "tasks" | "services", change: Heard): void {
+    const entry = this.clusters.get(cluster);
+    if (entry === undefined) return;
+    const counted = entry[kind];
+    if (counted) set(counted, change[0], change[1]);
+    for (const heard of entry.heard[kind]) heard.push(change);
+  }
+
   private entry(cluster: string): ClusterEntry {
     let entry = this.clusters.get(cluster);
     if (entry === undefined) {
-      entry = {};
+      entry = { heard: { tasks: new Set(), services: new Set() } };
       this.clusters.set(cluster, entry);
     }
     return entry;

@@ -1,17 +1,21 @@
-import { describe, it, type TestContext } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startPostgres, type PostgresServer } from "../../../test/support/postgres-server.js";
+import { PostgresStore } from "../../state/postgres/postgres-store.js";
 import { SqliteStore } from "../../state/sqlite/sqlite-store.js";
 import { aCluster, aContainerInstance, aService, aTaskDefinition } from "../../state/store-builders.js";
-import type { ReadTx } from "../../state/store.js";
+import type { ReadTx, Store } from "../../state/store.js";
 import { DaemonFilters } from "./daemon-filter.js";
 import { InstanceFactsCache, rowOf } from "./instance-facts.js";
 
-async function aWorld(t: TestContext) {
-  const dir = mkdtempSync(join(tmpdir(), "berth-facts-"));
-  const store = new SqliteStore({ path: join(dir, "berth.db") });
+/** Opens a new empty store for a case (and removes what it leaves behind when the case ends). */
+type OpenStore = (t: TestContext) => Promise<Store>;
+
+async function aWorld(t: TestContext, open: OpenStore) {
+  const store = await open(t);
   await store.write(async (tx) => {
     await tx.clusters.put(aCluster("c"));
     await tx.clusters.put(aCluster("d"));
@@ -23,7 +27,6 @@ async function aWorld(t: TestContext) {
   t.after(async () => {
     facts.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
   return { store, facts };
 }
@@ -41,9 +44,10 @@ function counting(tx: ReadTx, beforePage: () => Promise<void> = async () => {}) 
   return { tx: wrapped, counter };
 }
 
-describe("InstanceFactsCache", () => {
+/** The cache's cases over one kind of store. */
+function instanceFactsCases(open: OpenStore): void {
   it("reads a cluster's instances once, then follows the change log: updates, new instances, that cluster only", async (t) => {
-    const { store, facts } = await aWorld(t);
+    const { store, facts } = await aWorld(t, open);
     const rows = await store.read(async (raw) => {
       const { tx, counter } = counting(raw);
       await facts.of(tx, "c");
@@ -65,7 +69,7 @@ describe("InstanceFactsCache", () => {
   });
 
   it("keeps a change committed while the cluster's pages were being read (the page read before it is stale)", async (t) => {
-    const { store, facts } = await aWorld(t);
+    const { store, facts } = await aWorld(t, open);
     const rows = await store.read(async (raw) => {
       const { tx } = counting(raw, () =>
         store.write(async (w) => {
@@ -78,13 +82,32 @@ describe("InstanceFactsCache", () => {
   });
 
   it("loads a cluster once for concurrent first uses", async (t) => {
-    const { store, facts } = await aWorld(t);
+    const { store, facts } = await aWorld(t, open);
     const pages = await store.read(async (raw) => {
       const { tx, counter } = counting(raw);
       await Promise.all([facts.of(tx, "d"), facts.of(tx, "d"), facts.of(tx, "d")]);
       return counter.pages;
     });
     assert.equal(pages, 1);
+  });
+}
+
+describe("InstanceFactsCache (SQLite)", () =>
+  instanceFactsCases((t) => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-facts-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    return Promise.resolve(new SqliteStore({ path: join(dir, "berth.db") }));
+  }));
+
+describe("InstanceFactsCache (PostgreSQL)", () => {
+  let server: PostgresServer;
+  let databases = 0;
+  before(async () => (server = await startPostgres()));
+  after(() => server.stop());
+  instanceFactsCases(async () => {
+    const database = `facts${databases++}`;
+    await server.createDatabase(database);
+    return PostgresStore.open({ url: server.url(database) });
   });
 });
 

@@ -59,10 +59,14 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
         stopped_at_ms          bigint,
         service_open           boolean NOT NULL DEFAULT false,
         version                bigint NOT NULL,
-        doc                    json NOT NULL
+        doc                    json NOT NULL,
+        -- The document's reservation, for the planner's re-check (reservedOn) without the document:
+        -- its own column, as json operators refuse a document that holds an escaped NUL anywhere.
+        reservation            json NOT NULL
       );
       CREATE INDEX tasks_cluster ON tasks (cluster, desired_status, arn);
-      CREATE INDEX tasks_instance ON tasks (container_instance_arn, last_status);
+      -- With id: an instance's tasks in the order holdingResources and reservedOn give them, as SQLite's rowid does.
+      CREATE INDEX tasks_instance ON tasks (container_instance_arn, last_status, id);
       CREATE INDEX tasks_stopped ON tasks (stopped_at_ms) WHERE stopped_at_ms IS NOT NULL;
       CREATE INDEX tasks_service_open ON tasks (cluster, service_name, arn) WHERE service_open;
 

@@ -1,7 +1,11 @@
 import type { WriteTx } from "../store.js";
 import type { ChangeRecorder } from "./change-table.js";
+import { PostgresAccountSettings } from "./account-settings.js";
+import { PostgresAgentCredentials } from "./agent-credentials.js";
 import { PostgresClusters, PostgresTags, PostgresTaskDefinitions } from "./repositories.js";
+import { PostgresServices } from "./service-repositories.js";
 import type { Sql } from "./sql.js";
+import { PostgresContainerInstances, PostgresTasks } from "./task-repositories.js";
 
 /** PORTING IN PROGRESS: a repository not yet written for PostgreSQL. */
 const notPorted = <T extends object>(name: string): T =>
@@ -15,11 +19,11 @@ export function repositories(db: Sql, log: ChangeRecorder): Omit<WriteTx, "uncom
     clusters: new PostgresClusters(db, log),
     taskDefinitions: new PostgresTaskDefinitions(db),
     tags: new PostgresTags(db),
-    containerInstances: notPorted("containerInstances"),
-    tasks: notPorted("tasks"),
-    services: notPorted("services"),
-    agentCredentials: notPorted("agentCredentials"),
-    accountSettings: notPorted("accountSettings"),
+    containerInstances: new PostgresContainerInstances(db, log),
+    tasks: new PostgresTasks(db, log),
+    services: new PostgresServices(db, log),
+    agentCredentials: new PostgresAgentCredentials(db),
+    accountSettings: new PostgresAccountSettings(db),
     iam: notPorted("iam"),
     loadBalancing: notPorted("loadBalancing"),
     eventRules: notPorted("eventRules"),
