@@ -8,6 +8,8 @@ import { capacityProvidersContract } from "./store-contract-capacity-providers.j
 import { securityGroupsContract } from "./store-contract-security-groups.js";
 import { eventRulesContract } from "./store-contract-event-rules.js";
 import { iamContract } from "./store-contract-iam.js";
+import { loadBalancingContract } from "./store-contract-load-balancing.js";
+import { schedulesContract } from "./store-contract-schedules.js";
 import { versionContract } from "./store-contract-versions.js";
 
 /**
@@ -285,6 +287,8 @@ export function storeContract(name: string, open: (database: string) => Promise<
     eventRulesContract(withStore);
     capacityProvidersContract(withStore);
     securityGroupsContract(withStore);
+    loadBalancingContract(withStore);
+    schedulesContract(withStore);
 
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");

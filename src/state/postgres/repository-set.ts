@@ -1,6 +1,13 @@
 import type { WriteTx } from "../store.js";
+import { PostgresCapacityProviders } from "./capacity-providers.js";
 import type { ChangeRecorder } from "./change-table.js";
+import { PostgresEcsEvents } from "./ecs-events.js";
+import { PostgresEventRules } from "./event-rules.js";
+import { PostgresIam } from "./iam-repositories.js";
+import { PostgresLoadBalancing } from "./load-balancing.js";
 import { PostgresClusters, PostgresTags, PostgresTaskDefinitions } from "./repositories.js";
+import { PostgresSchedules } from "./schedules.js";
+import { PostgresSecurityGroups } from "./security-groups.js";
 import type { Sql } from "./sql.js";
 
 /** PORTING IN PROGRESS: a repository not yet written for PostgreSQL. */
@@ -20,16 +27,16 @@ export function repositories(db: Sql, log: ChangeRecorder): Omit<WriteTx, "uncom
     services: notPorted("services"),
     agentCredentials: notPorted("agentCredentials"),
     accountSettings: notPorted("accountSettings"),
-    iam: notPorted("iam"),
-    loadBalancing: notPorted("loadBalancing"),
-    eventRules: notPorted("eventRules"),
-    capacityProviders: notPorted("capacityProviders"),
+    iam: new PostgresIam(db),
+    loadBalancing: new PostgresLoadBalancing(db),
+    eventRules: new PostgresEventRules(db),
+    capacityProviders: new PostgresCapacityProviders(db),
     logs: notPorted("logs"),
-    ecsEvents: notPorted("ecsEvents"),
-    schedules: notPorted("schedules"),
+    ecsEvents: new PostgresEcsEvents(db),
+    schedules: new PostgresSchedules(db),
     metrics: notPorted("metrics"),
     alarms: notPorted("alarms"),
     autoScaling: notPorted("autoScaling"),
-    securityGroups: notPorted("securityGroups"),
+    securityGroups: new PostgresSecurityGroups(db),
   };
 }
