@@ -26,6 +26,7 @@ export function eventRulesContract(withStore: WithStore): void {
       await store.write((tx) => tx.eventRules.put(aRule("a")));
       await assert.rejects(store.write((tx) => tx.eventRules.put(aRule("a"))), EventRuleConflictError);
       await assert.rejects(store.write((tx) => tx.eventRules.put(aRule("a", { version: 3 }))), EventRuleConflictError);
+      await assert.rejects(store.write((tx) => tx.eventRules.put(aRule("a", { version: 2.5 }))), EventRuleConflictError, "a version that is no integer");
       await store.write((tx) => tx.eventRules.put(aRule("a", { version: 2, description: "second" })));
       assert.equal((await store.read((tx) => tx.eventRules.get("a")))?.description, "second");
       await store.write((tx) => tx.eventRules.delete("a"));

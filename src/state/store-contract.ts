@@ -9,6 +9,8 @@ import { securityGroupsContract } from "./store-contract-security-groups.js";
 import { eventRulesContract } from "./store-contract-event-rules.js";
 import { iamContract } from "./store-contract-iam.js";
 import { tasksContract } from "./store-contract-tasks.js";
+import { loadBalancingContract } from "./store-contract-load-balancing.js";
+import { schedulesContract } from "./store-contract-schedules.js";
 import { versionContract } from "./store-contract-versions.js";
 
 /**
@@ -287,6 +289,8 @@ export function storeContract(name: string, open: (database: string) => Promise<
     eventRulesContract(withStore);
     capacityProvidersContract(withStore);
     securityGroupsContract(withStore);
+    loadBalancingContract(withStore);
+    schedulesContract(withStore);
 
     it("keeps what it acknowledged across a reopen", async () => {
       await withStore((store) => store.write((tx) => tx.clusters.put(aCluster("durable"))), "reopened");

@@ -1,30 +1,26 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteStore } from "../../state/sqlite/sqlite-store.js";
+import { eachStore } from "../../../test/support/each-store.js";
+import type { Store } from "../../state/store.js";
 import { createJsonDispatcher } from "../aws-json/dispatcher.js";
 import { frontDoorOptions, jsonAnswer, signedJsonRequest, testNow, type JsonAnswer } from "../testing.js";
 import { eventsService } from "./service.js";
 
-/** EventBridge in process: the real operation table behind the real JSON front door, on a SQLite store in a temp dir. */
-describe("EventBridge API (in process)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "berth-events-api-"));
-  const store = new SqliteStore({ path: join(dir, "berth.db") });
-  const service = eventsService({ store });
-  const dispatch = createJsonDispatcher({ services: [service], ...frontDoorOptions });
-  const call = async (op: string, input: object): Promise<JsonAnswer> => jsonAnswer(await dispatch(await signedJsonRequest(service, op, input)));
+/** EventBridge in process: the real operation table behind the real JSON front door, on each store. */
+for (const { name: storeName, open } of eachStore()) describe(`EventBridge API (in process, ${storeName})`, () => {
+  let store: Store;
+  let call: (op: string, input: object) => Promise<JsonAnswer>;
   const cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/default";
   const ecsTarget = (id: string, extra: object = {}) => ({ Id: id, Arn: cluster, EcsParameters: { TaskDefinitionArn: "job:1" }, ...extra });
 
   before(async () => {
+    store = await open();
+    const service = eventsService({ store });
+    const dispatch = createJsonDispatcher({ services: [service], ...frontDoorOptions });
+    call = async (op, input) => jsonAnswer(await dispatch(await signedJsonRequest(service, op, input)));
     for (const name of ["b-rule", "a-rule", "c-rule"]) assert.equal((await call("PutRule", { Name: name, ScheduleExpression: "cron(0 10 * * ? *)" })).status, 200);
   });
-  after(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => store.close());
 
   const refusals: Array<[string, string, object, string, RegExp]> = [
     ["a missing Name", "PutRule", { ScheduleExpression: "rate(1 minute)" }, "ValidationException", /Missing required parameter 'Name'/],

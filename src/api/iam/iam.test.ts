@@ -1,4 +1,4 @@
-import { describe, it, after } from "node:test";
+import { describe, it, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
@@ -6,26 +6,35 @@ import { XMLParser } from "fast-xml-parser";
 import { Authenticator } from "../../auth/authenticator.js";
 import { IamDirectory } from "../../auth/iam-directory.js";
 import { SecretBox } from "../../auth/secret-box.js";
-import { SqliteStore } from "../../state/sqlite/sqlite-store.js";
+import { eachStore } from "../../../test/support/each-store.js";
+import type { Store } from "../../state/store.js";
 import { createQueryDispatcher } from "../aws-query/dispatcher.js";
 import { stsService } from "../sts/service.js";
 import { frontDoorOptions, signedRequest, testKey, testPartition } from "../testing.js";
 import { iamService } from "./service.js";
 
-const store = new SqliteStore({ path: ":memory:" });
-const box = SecretBox.ofKey(randomBytes(32));
-const deps = { store, box, partition: testPartition, directory: new IamDirectory({ store, box, partition: testPartition }) };
-const authenticator = new Authenticator({ rootKey: testKey, partition: testPartition, iam: deps.directory, agentCredential: () => Promise.resolve(undefined) });
-const dispatch = createQueryDispatcher({ ...frontDoorOptions, authenticator, services: [iamService(deps), stsService(deps)] });
 const parse = (body: string | Uint8Array) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", parseTagValue: false }).parse(String(body)) as Record<string, Record<string, unknown>>;
 
-async function call(action: string, params: Record<string, string> = {}) {
-  const body = new URLSearchParams({ Action: action, Version: "2010-05-08", ...params }).toString();
-  const res = await dispatch(await signedRequest({ service: "iam", headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body }));
-  return { status: res.status, doc: parse(res.body) };
+/** IAM and STS behind the Query front door, on `store`. */
+function inProcessIam(store: Store) {
+  const box = SecretBox.ofKey(randomBytes(32));
+  const deps = { store, box, partition: testPartition, directory: new IamDirectory({ store, box, partition: testPartition }) };
+  const authenticator = new Authenticator({ rootKey: testKey, partition: testPartition, iam: deps.directory, agentCredential: () => Promise.resolve(undefined) });
+  const dispatch = createQueryDispatcher({ ...frontDoorOptions, authenticator, services: [iamService(deps), stsService(deps)] });
+  return async (action: string, params: Record<string, string> = {}) => {
+    const body = new URLSearchParams({ Action: action, Version: "2010-05-08", ...params }).toString();
+    const res = await dispatch(await signedRequest({ service: "iam", headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body }));
+    return { status: res.status, doc: parse(res.body) };
+  };
 }
 
-describe("IAM in process (Query front door, SQLite in memory)", () => {
+for (const { name: storeName, open } of eachStore()) describe(`IAM in process (Query front door, ${storeName})`, () => {
+  let store: Store;
+  let call: ReturnType<typeof inProcessIam>;
+  before(async () => {
+    store = await open();
+    call = inProcessIam(store);
+  });
   after(() => store.close());
 
   it("answers in IAM's XML shape: <CreateUserResponse xmlns=…><CreateUserResult><User>…, lists as <member>", async () => {

@@ -1,12 +1,10 @@
-import { after, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { eachStore } from "../../../test/support/each-store.js";
 import { statusOf } from "../../errors/catalog.js";
-import { SqliteStore } from "../../state/sqlite/sqlite-store.js";
+import type { Store } from "../../state/store.js";
 import type { HttpRequest } from "../http-types.js";
 import { createRestJsonDispatcher } from "../rest-json/dispatcher.js";
 import { sdkModel } from "../sdk-model.js";
@@ -25,17 +23,17 @@ async function signed(method: string, path: string, body?: object, query: Record
   return { method, path, query, headers: Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k.toLowerCase(), v])), body: Buffer.from(text) };
 }
 
-describe("EventBridge Scheduler (in process, REST-JSON front door)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "berth-scheduler-api-"));
-  const store = new SqliteStore({ path: join(dir, "berth.db") });
-  const door = createRestJsonDispatcher({ services: [schedulerService({ store })], ...frontDoorOptions });
+for (const { name: storeName, open } of eachStore()) describe(`EventBridge Scheduler (in process, REST-JSON front door, ${storeName})`, () => {
+  let store: Store;
+  let door: ReturnType<typeof createRestJsonDispatcher>;
+  before(async () => {
+    store = await open();
+    door = createRestJsonDispatcher({ services: [schedulerService({ store })], ...frontDoorOptions });
+  });
   const call = async (method: string, path: string, body?: object, query?: Record<string, string>) => jsonAnswer(await door.handle(await signed(method, path, body, query)));
   const target = { Arn: "arn:aws:ecs:us-east-1:123456789012:cluster/default", RoleArn: "arn:aws:iam::123456789012:role/r", EcsParameters: { TaskDefinitionArn: "app:1" } };
   const schedule = (o: object = {}) => ({ ScheduleExpression: "rate(5 minutes)", FlexibleTimeWindow: { Mode: "OFF" }, Target: target, ...o });
-  after(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => store.close());
 
   it("the catalog is the model's exceptions with the model's statuses", () => {
     const model = sdkModel("@aws-sdk/client-scheduler");

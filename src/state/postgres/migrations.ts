@@ -220,11 +220,13 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
         name text COLLATE "C" PRIMARY KEY,
         doc  json NOT NULL
       );
+      -- next_fire_ms is a double: a StartDate in epoch seconds may carry digits below the
+      -- millisecond, which a rate() schedule's run times keep (SQLite stores them as REAL).
       CREATE TABLE schedules (
         grp          text COLLATE "C" NOT NULL,
         name         text COLLATE "C" NOT NULL,
         version      bigint NOT NULL,
-        next_fire_ms bigint,
+        next_fire_ms double precision,
         doc          json NOT NULL,
         PRIMARY KEY (grp, name)
       );

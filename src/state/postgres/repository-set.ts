@@ -1,8 +1,15 @@
 import type { WriteTx } from "../store.js";
+import { PostgresCapacityProviders } from "./capacity-providers.js";
 import type { ChangeRecorder } from "./change-table.js";
 import { PostgresAccountSettings } from "./account-settings.js";
 import { PostgresAgentCredentials } from "./agent-credentials.js";
 import { PostgresClusters, PostgresTags, PostgresTaskDefinitions } from "./repositories.js";
+import { PostgresEcsEvents } from "./ecs-events.js";
+import { PostgresEventRules } from "./event-rules.js";
+import { PostgresIam } from "./iam-repositories.js";
+import { PostgresLoadBalancing } from "./load-balancing.js";
+import { PostgresSchedules } from "./schedules.js";
+import { PostgresSecurityGroups } from "./security-groups.js";
 import { PostgresServices } from "./service-repositories.js";
 import type { Sql } from "./sql.js";
 import { PostgresContainerInstances, PostgresTasks } from "./task-repositories.js";
@@ -24,16 +31,16 @@ export function repositories(db: Sql, log: ChangeRecorder): Omit<WriteTx, "uncom
     services: new PostgresServices(db, log),
     agentCredentials: new PostgresAgentCredentials(db),
     accountSettings: new PostgresAccountSettings(db),
-    iam: notPorted("iam"),
-    loadBalancing: notPorted("loadBalancing"),
-    eventRules: notPorted("eventRules"),
-    capacityProviders: notPorted("capacityProviders"),
+    iam: new PostgresIam(db),
+    loadBalancing: new PostgresLoadBalancing(db),
+    eventRules: new PostgresEventRules(db),
+    capacityProviders: new PostgresCapacityProviders(db),
     logs: notPorted("logs"),
-    ecsEvents: notPorted("ecsEvents"),
-    schedules: notPorted("schedules"),
+    ecsEvents: new PostgresEcsEvents(db),
+    schedules: new PostgresSchedules(db),
     metrics: notPorted("metrics"),
     alarms: notPorted("alarms"),
     autoScaling: notPorted("autoScaling"),
-    securityGroups: notPorted("securityGroups"),
+    securityGroups: new PostgresSecurityGroups(db),
   };
 }
