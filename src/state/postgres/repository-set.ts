@@ -1,5 +1,9 @@
 import type { WriteTx } from "../store.js";
+import { PostgresAlarms } from "./alarms.js";
+import { PostgresAutoScaling } from "./autoscaling.js";
 import type { ChangeRecorder } from "./change-table.js";
+import { PostgresLogs } from "./logs.js";
+import { PostgresMetrics } from "./metrics.js";
 import { PostgresClusters, PostgresTags, PostgresTaskDefinitions } from "./repositories.js";
 import type { Sql } from "./sql.js";
 
@@ -24,12 +28,12 @@ export function repositories(db: Sql, log: ChangeRecorder): Omit<WriteTx, "uncom
     loadBalancing: notPorted("loadBalancing"),
     eventRules: notPorted("eventRules"),
     capacityProviders: notPorted("capacityProviders"),
-    logs: notPorted("logs"),
+    logs: new PostgresLogs(db),
     ecsEvents: notPorted("ecsEvents"),
     schedules: notPorted("schedules"),
-    metrics: notPorted("metrics"),
-    alarms: notPorted("alarms"),
-    autoScaling: notPorted("autoScaling"),
+    metrics: new PostgresMetrics(db),
+    alarms: new PostgresAlarms(db),
+    autoScaling: new PostgresAutoScaling(db),
     securityGroups: notPorted("securityGroups"),
   };
 }
