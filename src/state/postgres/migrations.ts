@@ -202,7 +202,8 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
         stream_id    bigint NOT NULL,
         ts           bigint NOT NULL,
         ingestion_ms bigint NOT NULL,
-        message      text COLLATE "C" NOT NULL
+        -- UTF-8 bytes: a container's output may hold NUL, which SQLite's TEXT keeps and text refuses.
+        message      bytea NOT NULL
       );
       CREATE INDEX log_events_by_stream ON log_events (stream_id, ts, id);
       CREATE INDEX log_events_by_group ON log_events (group_id, ts, id);
