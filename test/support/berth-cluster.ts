@@ -38,6 +38,8 @@ export interface ClusterOptions {
   readonly nodeArgs?: readonly string[];
   /** Another build's dist/src/cli/main.js for the server and the agents (a benchmark's before build). */
   readonly bin?: string | undefined;
+  /** A server already running (one replica of several), instead of starting one; `stop()` stops it too. */
+  readonly server?: BerthServer;
 }
 
 /** How long an agent's stopped containers stay before cleanup: short, so that tests see it. */
@@ -63,7 +65,7 @@ export class BerthCluster {
 
   static async start(options: ClusterOptions): Promise<BerthCluster> {
     const name = `${options.name}-${randomBytes(3).toString("hex")}`;
-    const server = await BerthServer.start(undefined, options.serverArgs, { nodeArgs: options.nodeArgs, bin: options.bin });
+    const server = options.server ?? (await BerthServer.start(undefined, options.serverArgs, { nodeArgs: options.nodeArgs, bin: options.bin }));
     server.caBundle = options.caBundle;
     const region = options.region ?? "us-east-1";
     const cluster = new BerthCluster(server, name, region);
