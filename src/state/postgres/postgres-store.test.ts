@@ -1,5 +1,9 @@
-import { after, before } from "node:test";
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import pg from "pg";
 import { startPostgres, type PostgresServer } from "../../../test/support/postgres-server.js";
+import { until } from "../../../test/support/until.js";
+import { aCluster } from "../store-builders.js";
 import { storeContract } from "../store-contract.js";
 import { PostgresStore } from "./postgres-store.js";
 
@@ -14,4 +18,32 @@ storeContract("PostgreSQL", async (database) => {
     created.add(database);
   }
   return PostgresStore.open({ url: server.url(database) });
+});
+
+describe("PostgreSQL store: connections", () => {
+  it("makes its connections anew after the database ended them, and follows what it missed meanwhile", async () => {
+    await server.createDatabase("reconnect");
+    const url = server.url("reconnect");
+    const store = await PostgresStore.open({ url, followEveryMs: 100 });
+    const other = await PostgresStore.open({ url });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const heard: string[] = [];
+      store.changes.subscribe((c) => heard.push(c.kind === "cluster" ? c.record.name : c.kind));
+      await store.write((tx) => tx.clusters.put(aCluster("before")));
+      // Every connection of `store`'s (and the other's), ended by the server as a restart would.
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+      // The first write may find its connection gone; one after it goes through.
+      await store.write((tx) => tx.clusters.put(aCluster("during"))).catch(() => undefined);
+      await until("a write after the cut", () => store.write((tx) => tx.clusters.put(aCluster(`after-${Date.now()}`))).then(() => true));
+      await until("another replica's write", () => other.write((tx) => tx.clusters.put(aCluster(`other-${Date.now()}`))).then(() => true));
+      await until("the other replica's write heard", () => (heard.some((n) => n.startsWith("other-")) ? true : undefined), { timeoutMs: 5000 });
+      assert.ok(await store.read((tx) => tx.clusters.get("before")));
+    } finally {
+      await admin.end();
+      await other.close();
+      await store.close();
+    }
+  });
 });

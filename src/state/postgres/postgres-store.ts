@@ -4,6 +4,7 @@ import { readBack } from "../read-back.js";
 import type { ChangeFeed, LoggedChange } from "../changes.js";
 import type { ReadTx, Store, WriteTx } from "../store.js";
 import { PostgresLeaderLease, type LeaderLeaseOptions } from "./leader-lease.js";
+import { DedicatedConnection } from "./connection.js";
 import { PostgresChangeTable, type ChangeRecorder } from "./change-table.js";
 import { migrations } from "./migrations.js";
 import { repositories } from "./repository-set.js";
@@ -74,8 +75,8 @@ export class PostgresStore implements Store {
 
   private constructor(
     private readonly pool: pg.Pool,
-    private readonly writer: pg.Client,
-    private readonly listener: pg.Client,
+    private readonly writer: DedicatedConnection,
+    private readonly listener: DedicatedConnection,
     private readonly url: string,
     private readonly schema: string,
     private readonly channel: string,
@@ -86,12 +87,11 @@ export class PostgresStore implements Store {
   ) {
     const reader = sqlOver(pool);
     this.readTx = repositories(reader, readOnly);
-    this.writerSql = sqlOver(writer);
+    this.writerSql = sqlOver(() => writer.current);
     this.log = new PostgresChangeTable(this.writerSql, reader, changesKept, (kind, key) => readBack(this.readTx, kind, key));
     this.writeTx = { ...repositories(this.writerSql, this.log), uncommitted: () => this.log.uncommitted(), revision: () => this.log.headInTransaction() };
     this.changeLog = new ChangeLog(this.log, head);
     this.delivered = head;
-    listener.on("notification", () => this.follow());
     this.follower = setInterval(() => this.follow(), followEveryMs).unref();
   }
 
@@ -102,18 +102,16 @@ export class PostgresStore implements Store {
     const pool = new pg.Pool({ ...connection, max: readers });
     // An idle pooled connection that breaks is dropped by the pool; its error must not end the process.
     pool.on("error", () => undefined);
-    const writer = new pg.Client(connection);
-    const listener = new pg.Client(connection);
-    const clients = [writer, listener];
-    for (const c of clients) c.on("error", () => undefined);
+    const writer = new DedicatedConnection(connection);
+    const notified: { store?: PostgresStore } = {};
+    const listener = new DedicatedConnection(connection, (c) => c.query(`LISTEN ${channelOf(schema)}`).then(() => undefined), () => notified.store?.follow());
     try {
-      await Promise.all(clients.map((c) => c.connect()));
-      await migrate(writer, schema);
-      await listener.query(`LISTEN ${channelOf(schema)}`);
+      await migrate(await writer.get(), schema);
+      await listener.get();
       const head = (await pool.query<{ revision: number }>("SELECT revision FROM change_head WHERE id = 1")).rows[0]?.revision ?? 0;
-      return new PostgresStore(pool, writer, listener, url, schema, channelOf(schema), head, maxBatch, changesKept, followEveryMs);
+      return (notified.store = new PostgresStore(pool, writer, listener, url, schema, channelOf(schema), head, maxBatch, changesKept, followEveryMs));
     } catch (err) {
-      await Promise.allSettled([...clients.map((c) => c.end()), pool.end()]);
+      await Promise.allSettled([writer.end(), listener.end(), pool.end()]);
       throw err;
     }
   }
@@ -167,8 +165,9 @@ export class PostgresStore implements Store {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       const outcomes: Parameters<PendingWrite["settle"]>[0][] = [];
-      const q = (text: string, values?: unknown[]) => this.writer.query(text, values);
+      const q = (text: string, values?: unknown[]) => this.writer.current.query(text, values);
       try {
+        await this.writer.get();
         await q("BEGIN");
         await q(writeLockOfSchema);
         await this.log.begin();
@@ -207,6 +206,8 @@ export class PostgresStore implements Store {
   /** Hands the subscribers what other replicas committed up to now (a notification, or the periodic look). */
   private follow(): void {
     if (this.closed) return;
+    // The listener reconnects here after it broke; meanwhile this periodic look is what follows.
+    this.listener.get().catch(() => undefined);
     this.deliver([]).catch((err: unknown) => process.emitWarning(`following the PostgreSQL change log failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 

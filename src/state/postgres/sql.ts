@@ -32,8 +32,9 @@ const nameOf = (text: string): string => {
   return name;
 };
 
-export function sqlOver(q: pg.Pool | pg.ClientBase): Sql {
-  const query = (text: string, params: readonly unknown[] = []) => q.query({ name: nameOf(text), text, values: [...params] });
+/** Statements over a pool, or over the connection a function names at the time of each statement. */
+export function sqlOver(q: pg.Pool | (() => pg.ClientBase)): Sql {
+  const query = (text: string, params: readonly unknown[] = []) => (typeof q === "function" ? q() : q).query({ name: nameOf(text), text, values: [...params] });
   return {
     rows: async <R>(text: string, params?: readonly unknown[]) => (await query(text, params)).rows as R[],
     row: async <R>(text: string, params?: readonly unknown[]) => (await query(text, params)).rows[0] as R | undefined,
