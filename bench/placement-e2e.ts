@@ -3,7 +3,7 @@
  * onto SIMULATED instances (the real agent protocol, no containers), until the agents have
  * reported every placed task RUNNING (DescribeClusters' runningTasksCount: tasks whose last
  * status is RUNNING, which only an agent's report sets).
- * `npm run bench:placement-e2e`; INSTANCES (5,000), TASKS (100,000), CONCURRENCY (32 clients) size
+ * `npm run bench:placement-e2e`; STORE=postgres and REPLICAS (bench-cluster.ts) choose the store; INSTANCES (5,000), TASKS (100,000), CONCURRENCY (32 clients) size
  * it; INSTANCE_CPU and INSTANCE_MEMORY (8,192 units and 32,768 MiB, an m5.2xlarge) and FILL (0.78)
  * set the instances and the task size: tasks are sized so that TASKS of them fill FILL of the fleet.
  *
@@ -42,12 +42,14 @@ async function main(): Promise<void> {
     let next = 0;
     const calls = Math.ceil(tasks / perCall);
     const load0 = loadAverage();
-    // The server's own CPU time per task placed and reported RUNNING: what a shared machine's load moves least.
-    const pid = bench.serverPid!;
-    const cpu0 = cpuSeconds(pid);
+    // The servers' own CPU time per task placed and reported RUNNING: what a shared machine's load moves least.
+    const serverCpu = () => bench.serverPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const cpu0 = serverCpu();
     const start = performance.now();
     await Promise.all(
-      Array.from({ length: concurrency }, async () => {
+      Array.from({ length: concurrency }, async (_, worker) => {
+        // With replicas, each client calls one of them in turn.
+        const ecs = bench.clients[worker % bench.clients.length]!;
         for (let call = next++; call < calls; call = next++) {
           const family = Math.floor((call * perCall) / groupSize);
           const c0 = performance.now();
@@ -70,14 +72,14 @@ async function main(): Promise<void> {
       }),
     );
     const placedSeconds = (performance.now() - start) / 1000;
-    const placingCpu = cpuSeconds(pid) - cpu0;
+    const placingCpu = serverCpu() - cpu0;
     await untilRunning(ecs, cluster, placed);
     const allSeconds = (performance.now() - start) / 1000;
-    const allCpu = cpuSeconds(pid) - cpu0;
+    const allCpu = serverCpu() - cpu0;
     const used = fill({ instances, instanceCpu, instanceMemory, tasks: placed, taskCpu: size.cpu, taskMemory: size.memory });
     const holding = bench.agents.filter((a) => a.runningTaskArns().length > 0).length;
 
-    console.log(`## Placement end to end (${machineLine()}; load average before ${load0}, after ${loadAverage()})`);
+    console.log(`## Placement end to end, ${bench.storeLine} (${machineLine()}; load average before ${load0}, after ${loadAverage()})`);
     console.log(
       `${instances} simulated instances of ${instanceCpu} CPU units and ${instanceMemory} MiB in 3 AZs (registered and connected in ${bench.registerSeconds.toFixed(1)} s); ` +
         `${tasks} tasks of ${size.cpu} CPU units and ${size.memory} MiB as RunTask(count=${perCall}) × ${calls}, ${concurrency} concurrent clients on the same machine` +

@@ -2,7 +2,7 @@
  * Services at scale on SIMULATED instances (real server and protocol, no containers):
  * 1. one service from 0 to TASKS tasks RUNNING (target ≤ 5 s for 5,000);
  * 2. a rolling deployment of those tasks to a new revision at 100/200 (target ≤ 20 s).
- * `npm run bench:services`; INSTANCES (5,000 of 8,192 CPU units and 32,768 MiB), TASKS (5,000) and
+ * `npm run bench:services`; STORE=postgres and REPLICAS (bench-cluster.ts) choose the store; INSTANCES (5,000 of 8,192 CPU units and 32,768 MiB), TASKS (5,000) and
  * HEALTHY_AFTER size it. HEALTHY_AFTER is a comma-separated list of the server's --task-healthy-after,
  * one server per value: by default "40s,0s", ECS's rule (a RUNNING task without health checks is
  * healthy after 40 s, so a deployment's floor is 40 s) and then none.
@@ -55,7 +55,7 @@ async function run(healthyAfter: string): Promise<void> {
     void scaleUp;
     void rolled;
 
-    console.log(`## Services, --task-healthy-after ${healthyAfter} (${machineLine()}; load average before ${load0}, after ${loadAverage()})`);
+    console.log(`## Services, ${bench.storeLine}, --task-healthy-after ${healthyAfter} (${machineLine()}; load average before ${load0}, after ${loadAverage()})`);
     console.log(`${instances} simulated instances of ${instanceSize.cpu} CPU units and ${instanceSize.memory} MiB in 3 AZs, one REPLICA service of ${tasks} tasks (32 CPU units, 128 MiB), --task-healthy-after ${healthyAfter}`);
     console.log("| figure | value |\n|---|---|");
     console.log(`| 0 → ${tasks} RUNNING as reported by the agents (CreateService until runningCount = ${tasks}) | ${firstRunning.seconds.toFixed(1)} s |`);

@@ -21,11 +21,12 @@ export interface PostgresServer {
  * Starts a throwaway PostgreSQL server from Debian's `postgresql` package: `initdb` in a new
  * temporary directory, as the unprivileged `postgres` user when the test runs as root (initdb
  * refuses root). It listens on a Unix socket in that directory only, so it takes no port that
- * anything else could hold, and trusts the `berth` role. `fsync` is off: the tests kill Berth's
- * processes, never this server, so they lose nothing to it, and commits keep their semantics.
+ * anything else could hold, and trusts the `berth` role. `fsync` is off unless `durable` (for
+ * benchmarks): the tests kill Berth's processes, never this server, so they lose nothing to it,
+ * and commits keep their semantics.
  * `stop()` stops the server and removes the directory.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres({ durable = false }: { readonly durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = postgresBin();
   const dir = mkdtempSync(join(tmpdir(), "berth-pg-"));
   const asRoot = userInfo().uid === 0;
@@ -36,7 +37,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = join(dir, "data");
   try {
     await pgCommand("initdb", ["-D", data, "-U", "berth", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
-    const options = `-c listen_addresses='' -k ${dir} -c fsync=off -c max_connections=200`;
+    // A benchmark's server is durable, as a real one: each commit waits for its WAL flush.
+    const options = `-c listen_addresses='' -k ${dir} -c max_connections=200${durable ? "" : " -c fsync=off"}`;
     await pgCommand("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
