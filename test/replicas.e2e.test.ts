@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { totalmem } from "node:os";
 import { Agent } from "node:http";
-import { CreateClusterCommand, CreateServiceCommand, ECSClient, ListClustersCommand, RunTaskCommand, type Task } from "@aws-sdk/client-ecs";
+import { CreateClusterCommand, CreateServiceCommand, ECSClient, ListClustersCommand, RunTaskCommand, UpdateServiceCommand, type Task } from "@aws-sdk/client-ecs";
 import pg from "pg";
 import { BerthCluster } from "./support/berth-cluster.js";
 import type { BerthServer } from "./support/berth-server.js";
@@ -145,5 +145,54 @@ describe("three replicas on PostgreSQL: the leader dies", { timeout: 600_000 }, 
     assert.equal(after.filter((t) => t.lastStatus === "RUNNING").length, 50);
     assert.deepEqual(new Set(after.map((t) => t.taskArn)), before);
     assert.equal((await cluster.containerIds()).length, 50);
+  });
+});
+
+describe("three replicas on PostgreSQL: the leader is paused", { timeout: 300_000 }, () => {
+  let replicas: Replicas;
+  let cluster: BerthCluster;
+  let db: pg.Client;
+  before(async () => {
+    // Tasks count as healthy at once: a scale-in does not wait 40 s for them to settle.
+    replicas = await Replicas.start(3, ["--task-healthy-after", "0s"]);
+    db = new pg.Client({ connectionString: replicas.pg.url("berth") });
+    await db.connect();
+  });
+  after(async () => {
+    await db?.end();
+    for (const s of replicas?.servers ?? []) await s.kill("SIGKILL");
+    await cluster?.stop();
+    await replicas?.pg.stop();
+  });
+
+  const lease = async () => (await db.query<{ term: string; holder: string }>("SELECT term, holder FROM leader_lease WHERE expires_at > clock_timestamp()")).rows[0];
+
+  it("stops leading while paused, another replica leads, and when it wakes it acts on nothing: the service keeps its count", async () => {
+    const held = await until("a leader", lease, { timeoutMs: 15_000 });
+    const first = replicas.servers.find((s) => s.pid === Number(held.holder.split(":")[1]))!;
+    const other = replicas.servers.find((s) => s !== first)!;
+    cluster = await BerthCluster.start({ name: "paused", agents: 2, server: other });
+    const ecs = other.ecs();
+    const taskDefinition = await cluster.register({ family: "paused-web", containerDefinitions: [{ name: "web", image: "berth-test:latest", memory: 16, command: ["sleep", "600"] }] });
+    await ecs.send(new CreateServiceCommand({ cluster: cluster.name, serviceName: "web", taskDefinition, desiredCount: 10 }));
+    await until("10 tasks RUNNING", async () => ((await describeService(ecs, cluster.name, "web")).runningCount === 10 ? true : undefined), { timeoutMs: 60_000 });
+
+    first.signal("SIGSTOP");
+    const next = await until("another leader while the first is paused", async () => {
+      const l = await lease();
+      return l && l.holder !== held.holder ? l : undefined;
+    }, { timeoutMs: 10_000, everyMs: 100 });
+    assert.ok(Number(next.term) > Number(held.term));
+    // Meanwhile the new leader's controllers act: the service changes under it.
+    await ecs.send(new UpdateServiceCommand({ cluster: cluster.name, service: "web", desiredCount: 6 }));
+    await until("6 tasks", async () => ((await serviceTasks(ecs, cluster.name, "web")).length === 6 ? true : undefined), { timeoutMs: 30_000 });
+    first.signal("SIGCONT");
+    // Awake, the old leader still has its view of 10 tasks; it must not act on it.
+    await new Promise((r) => setTimeout(r, 5000));
+    assert.equal((await lease())?.holder, next.holder);
+    const tasks = await serviceTasks(ecs, cluster.name, "web");
+    assert.equal(tasks.length, 6);
+    assert.equal(tasks.filter((t) => t.lastStatus === "RUNNING").length, 6);
+    assert.equal((await describeService(first.ecs(), cluster.name, "web")).desiredCount, 6);
   });
 });
