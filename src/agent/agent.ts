@@ -19,6 +19,7 @@ import { StatsSampler } from "./stats/stats-sampler.js";
 import { runningTasks } from "./stats/running-tasks.js";
 import { trustFrom } from "./trust.js";
 import { callBerth } from "./berth-call.js";
+import { EndpointRotation, sdkEndpoint, withFailover } from "./endpoints.js";
 import type { ProtectionCall } from "./task-protection-endpoint.js";
 import { taskProtectionState } from "../agent-protocol/task-protection.js";
 import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
@@ -46,7 +47,7 @@ export interface RunningAgent {
  * objects it keeps hold only the latter.
  */
 export async function startAgent(input: AgentConfig, logger: Logger, claimed?: AgentClaims): Promise<RunningAgent> {
-  if (!input.endpoint) throw new Error("the agent needs the server's URL: --endpoint or ECS_BACKEND_HOST");
+  if (input.endpoints.length === 0) throw new Error("the agent needs the server's URL: --endpoint or ECS_BACKEND_HOST");
   const claims = claimed ?? (await claimAgentResources(input));
   const extra: { close(): Promise<void> }[] = [];
   try {
@@ -62,7 +63,8 @@ export async function startAgent(input: AgentConfig, logger: Logger, claimed?: A
 async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, extra: { close(): Promise<void> }[]): Promise<RunningAgent> {
   // Nothing below that outlives this call (closures, clients, the channel) sees the operator's credential.
   const { credentials: operatorCredentials, ...config } = input;
-  const endpoint = config.endpoint ?? "";
+  // One rotation for everything that talks to the control plane, so that all of it follows a failover.
+  const endpoints = new EndpointRotation(config.endpoints);
   const region = config.region ?? "us-east-1";
   const trust = trustFrom(config.caBundle);
   const docker = new DockerClient({
@@ -95,7 +97,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     sessionToken: operatorCredentials.sessionToken?.reveal(),
   };
   const registered = await registerWithIdentity(registrationRequest(config, previous, engine, taskCredentials.attributes), {
-    endpoint,
+    endpoints,
     region,
     operator,
     path: join(config.dataDir, "agent-credentials.json"),
@@ -109,31 +111,30 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   log.info({ cluster: config.cluster, principal: registered.credential.principalArn }, "registered");
 
   // Images in the server's own registry are pulled with a token from its ECR API, as the ECS agent does with ECR.
-  const ecr = new ECRClient({ endpoint, region, credentials, requestHandler: { httpsAgent: trust.httpsAgent } });
+  const ecr = new ECRClient({ endpoint: sdkEndpoint(endpoints), region, credentials, requestHandler: { httpsAgent: trust.httpsAgent } });
   const registryAuth = new RegistryAuth({
-    endpoint,
+    endpoints: endpoints.all,
     now: Date.now,
     getAuthorizationToken: async () => {
-      const data = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
+      const data = (await withFailover(endpoints, () => ecr.send(new GetAuthorizationTokenCommand({})))).authorizationData?.[0];
       if (data?.authorizationToken === undefined || data.expiresAt === undefined) throw new Error("GetAuthorizationToken returned no token");
       return { authorizationToken: data.authorizationToken, expiresAtMs: data.expiresAt.getTime() };
     },
   });
 
-  const roleCredentials = async (taskArn: string, roleType: TaskRoleType) =>
-    taskRoleCredentials.parse(await callBerth(endpoint, region, credentials, "GetTaskRoleCredentials", { taskArn, roleType }, trust, 10_000));
+  // Berth's own calls go to the current endpoint, and to the next at once when it cannot be reached.
+  const berth = (operation: string, input: unknown) => withFailover(endpoints, (endpoint) => callBerth(endpoint, region, credentials, operation, input, trust, 10_000));
+  const roleCredentials = async (taskArn: string, roleType: TaskRoleType) => taskRoleCredentials.parse(await berth("GetTaskRoleCredentials", { taskArn, roleType }));
   const protection: ProtectionCall = async (taskArn, update) =>
-    taskProtectionState.parse(
-      await callBerth(endpoint, region, credentials, "TaskProtection", { taskArn, ...(update && { protectionEnabled: update.enabled, expiresInMinutes: update.expiresInMinutes }) }, trust, 10_000),
-    );
-  const executionRoleAuth = executionRolePulls({ endpoint, region, trust, fetch: roleCredentials, now: Date.now });
+    taskProtectionState.parse(await berth("TaskProtection", { taskArn, ...(update && { protectionEnabled: update.enabled, expiresInMinutes: update.expiresInMinutes }) }));
+  const executionRoleAuth = executionRolePulls({ endpoints, region, trust, fetch: roleCredentials, now: Date.now });
 
   // Lines go out as the task's execution role when it has one (its stream made before the container starts), else as the agent.
   const logShipping = new LogShipping({
     engine: docker,
     ownLabels: { [instanceLabel]: containerInstanceArn },
     dataDir: config.dataDir,
-    endpoint,
+    endpoint: sdkEndpoint(endpoints),
     region,
     credentials,
     executionRoleCredentials: (taskArn) => roleCredentials(taskArn, "TaskExecution"),
@@ -147,7 +148,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   const firewall: Firewall = new Firewall({ sink: new IptablesChain(securityGroupChain(containerInstanceArn)), tasks: () => protectedTasks(tasks.actors.values()), logger: log.child({ component: "firewall" }) });
   // The channel and the task manager report to each other; neither calls the other before start().
   const channel = new AgentChannel({
-    endpoint,
+    endpoints,
     region,
     credentials,
     ca: trust.ca,

@@ -17,9 +17,11 @@ import {
   maxReportsPerMessage,
 } from "../agent-protocol/messages.js";
 import type { AccessKey } from "../auth/credentials-file.js";
+import { closeMeansEndpointDown, type EndpointRotation } from "./endpoints.js";
 
 export interface ChannelOptions {
-  readonly endpoint: string;
+  /** The control plane's endpoints: the channel connects to the current one and moves on when it goes. */
+  readonly endpoints: EndpointRotation;
   readonly region: string;
   /** The agent's own credential (root only for simulated agents). */
   readonly credentials: AccessKey;
@@ -38,7 +40,9 @@ export interface ChannelOptions {
 /**
  * The agent's end of the agent channel (agent-protocol/messages.ts). Keeps one WebSocket open,
  * reconnecting with jittered exponential backoff (250 ms to 30 s); sends state reports in order,
- * retrying each until the server has acknowledged it; notices a silent server.
+ * retrying each until the server has acknowledged it; notices a silent server. With several
+ * endpoints (replicas), a connection that fails or drops abnormally sends the channel to the next
+ * at once, and the backoff applies per round of all of them (endpoints.ts).
  *
  * The server pings every `heartbeatMs` (WebSocket pings, which ws answers with pongs by itself,
  * before any of this code runs). A server unheard for `serverSilenceMs` is gone: three periods, but
@@ -49,6 +53,8 @@ export const minServerSilenceMs = 10_000;
 
 export class AgentChannel {
   private socket?: WebSocket;
+  /** The endpoint of the socket being opened or open. */
+  private endpoint?: string;
   private stopped = false;
   private attempt = 0;
   private nextReportId = 1;
@@ -116,7 +122,8 @@ export class AgentChannel {
   }
 
   private async connect(): Promise<void> {
-    const url = new URL("/agent/v1/connect", this.opts.endpoint);
+    const endpoint = this.opts.endpoints.current();
+    const url = new URL("/agent/v1/connect", endpoint);
     url.searchParams.set("containerInstance", this.opts.containerInstanceArn);
     // Signed with the rest: the server accepts a handshake once, so a captured one cannot be replayed.
     url.searchParams.set(handshakeNonceParameter, randomBytes(16).toString("hex"));
@@ -124,10 +131,11 @@ export class AgentChannel {
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(url, { headers, handshakeTimeout: 10_000, ...(this.opts.ca && { ca: this.opts.ca }) });
     this.socket = socket;
+    this.endpoint = endpoint;
     socket.on("open", () => {
       this.attempt = 0;
       this.lastHeardMs = Date.now();
-      this.opts.logger.info("connected to the control plane");
+      this.opts.logger.info({ endpoint }, "connected to the control plane");
       this.ready = false;
       this.sentHere.clear();
       this.send({ type: "hello", protocolVersion, tasks: this.opts.knownTasks() });
@@ -144,10 +152,10 @@ export class AgentChannel {
       this.opts.logger.warn({ status: res.statusCode }, "control plane refused the agent connection");
     });
     socket.on("error", (err) => this.opts.logger.warn({ err: err.message }, "agent channel error"));
-    socket.on("close", () => {
+    socket.on("close", (code: number) => {
       if (this.socket === socket) this.socket = undefined;
       clearInterval(this.watchdog);
-      this.scheduleReconnect(undefined);
+      this.closed(endpoint, code);
     });
   }
 
@@ -161,6 +169,8 @@ export class AgentChannel {
     }
     switch (msg.type) {
       case "manifest":
+        // The connection works (upgrade, hello and manifest): a new round of endpoints starts.
+        if (this.endpoint !== undefined) this.opts.endpoints.succeeded(this.endpoint);
         this.heartbeatMs = msg.heartbeatMs;
         this.startWatchdog();
         this.opts.onDesired(msg.tasks, true);
@@ -205,11 +215,33 @@ export class AgentChannel {
     }, this.heartbeatMs);
   }
 
+  /**
+   * The socket to `endpoint` closed (or never opened). An endpoint that is down is left for the
+   * next at once, unless every endpoint has now failed in this round; then, or after any other
+   * close, the channel backs off.
+   */
+  private closed(endpoint: string, code: number): void {
+    if (this.stopped) return;
+    if (closeMeansEndpointDown(code)) {
+      const step = this.opts.endpoints.failed(endpoint);
+      if (!step.backOff) {
+        this.opts.logger.warn({ endpoint, code, next: step.next }, "control plane endpoint unreachable; trying the next");
+        this.reconnectIn(0);
+        return;
+      }
+    }
+    this.scheduleReconnect(undefined);
+  }
+
   private scheduleReconnect(err: unknown): void {
     if (this.stopped || this.reconnectTimer) return;
     if (err) this.opts.logger.warn({ err: err instanceof Error ? err.message : err }, "agent channel connect failed");
     const ceiling = Math.min(30_000, 250 * 2 ** this.attempt++);
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.reconnectIn(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  private reconnectIn(delay: number): void {
+    if (this.stopped || this.reconnectTimer) return;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       this.connect().catch((e: unknown) => this.scheduleReconnect(e));

@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import { trustFrom, type Trust } from "./trust.js";
 import { BerthCallError, callBerth } from "./berth-call.js";
 import { agentCredential, type AgentCredential } from "../agent-protocol/agent-credential.js";
+import { isUnreachable, sdkEndpoint, withFailover, type EndpointRotation } from "./endpoints.js";
 
 /**
  * The agent's identity, as an ECS agent's: it registers its container instance with an operator's
@@ -20,7 +21,8 @@ import { agentCredential, type AgentCredential } from "../agent-protocol/agent-c
  */
 
 export interface IdentityOptions {
-  readonly endpoint: string;
+  /** The control plane's endpoints: registration moves to the next when the current one cannot be reached. */
+  readonly endpoints: EndpointRotation;
   readonly region: string;
   /** The operator's credential; undefined: the AWS SDK's default chain (environment, shared file). */
   readonly operator: AwsCredentialIdentity | undefined;
@@ -51,18 +53,14 @@ export async function registerWithIdentity(input: RegisterContainerInstanceComma
       opts.logger.warn({ err: `${err.name}: ${err.message}` }, "own credential refused; registering again with the operator credential");
     }
   }
-  const ecs = new ECSClient({
-    endpoint: opts.endpoint,
-    region: opts.region,
-    requestHandler: { httpsAgent: opts.trust.httpsAgent },
-    ...(opts.operator && { credentials: opts.operator }),
-  });
+  const ecs = registrationClient(opts, opts.operator);
   try {
-    const out = await register(ecs, input, opts.logger).catch((err: unknown) => {
+    const out = await register(ecs, input, opts).catch((err: unknown) => {
       throw registrationFailed(err, input);
     });
     const containerInstanceArn = out.containerInstance?.containerInstanceArn ?? "";
-    const credential = await createAgentCredential(opts.endpoint, opts.region, await ecs.config.credentials(), containerInstanceArn, opts.trust);
+    const operator = await ecs.config.credentials();
+    const credential = await withFailover(opts.endpoints, (endpoint) => createAgentCredential(endpoint, opts.region, operator, containerInstanceArn, opts.trust));
     writeAgentCredential(opts.path, credential);
     opts.logger.info({ principal: credential.principalArn }, "received the agent's own credential");
     return { containerInstanceArn, credential };
@@ -72,27 +70,41 @@ export async function registerWithIdentity(input: RegisterContainerInstanceComma
 }
 
 async function registerAs(credential: AgentCredential, input: RegisterContainerInstanceCommandInput, opts: IdentityOptions) {
-  const ecs = new ECSClient({
-    endpoint: opts.endpoint,
-    region: opts.region,
-    requestHandler: { httpsAgent: opts.trust.httpsAgent },
-    credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
-  });
+  const ecs = registrationClient(opts, { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey });
   try {
-    return await register(ecs, input, opts.logger);
+    return await register(ecs, input, opts);
   } finally {
     ecs.destroy();
   }
 }
 
 /**
- * Registers the instance, waiting for a control plane that is not up yet (backoff 250 ms to 30 s,
- * as the ECS agent does); an answer that the request itself is refused (a 4xx) is thrown as it is.
+ * An ECS client on the current endpoint at each request. A connection that does not open within
+ * 5 s counts as refused, so that a replica whose host is gone (no RST, only silence) is skipped
+ * in seconds, not after the kernel's two minutes of SYN retries.
  */
-async function register(ecs: ECSClient, input: RegisterContainerInstanceCommandInput, logger: Logger): Promise<RegisterContainerInstanceCommandOutput> {
-  for (let attempt = 0; ; attempt++) {
+function registrationClient(opts: IdentityOptions, credentials: AwsCredentialIdentity | undefined): ECSClient {
+  return new ECSClient({
+    endpoint: sdkEndpoint(opts.endpoints),
+    region: opts.region,
+    requestHandler: { httpsAgent: opts.trust.httpsAgent, connectionTimeout: 5_000 },
+    ...(credentials && { credentials }),
+  });
+}
+
+/**
+ * Registers the instance, waiting for a control plane that is not up yet (backoff 250 ms to 30 s,
+ * as the ECS agent does, per round of endpoints: an unreachable one is left for the next at once);
+ * an answer that the request itself is refused (a 4xx) is thrown as it is.
+ */
+async function register(ecs: ECSClient, input: RegisterContainerInstanceCommandInput, opts: Pick<IdentityOptions, "endpoints" | "logger">): Promise<RegisterContainerInstanceCommandOutput> {
+  const { endpoints, logger } = opts;
+  for (let attempt = 0; ; ) {
+    const endpoint = endpoints.current();
     try {
-      return await ecs.send(new RegisterContainerInstanceCommand(input));
+      const out = await ecs.send(new RegisterContainerInstanceCommand(input));
+      endpoints.succeeded(endpoint);
+      return out;
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status !== undefined && status >= 400 && status < 500) throw err;
@@ -100,7 +112,14 @@ async function register(ecs: ECSClient, input: RegisterContainerInstanceCommandI
       if (untrustedCertificate(err)) {
         throw new Error(`the control plane's TLS certificate is not trusted (${(err as NodeJS.ErrnoException).code}): give its CA with --ca-bundle or BERTH_CA_BUNDLE`, { cause: err });
       }
-      const delay = Math.min(30_000, 250 * 2 ** attempt);
+      if (isUnreachable(err)) {
+        const step = endpoints.failed(endpoint);
+        if (!step.backOff) {
+          logger.warn({ err: err instanceof Error ? err.message : String(err), endpoint, next: step.next }, "control plane endpoint not reachable; registering through the next");
+          continue;
+        }
+      }
+      const delay = Math.min(30_000, 250 * 2 ** attempt++);
       logger.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: delay }, "control plane not reachable; retrying registration");
       await new Promise((r) => setTimeout(r, delay));
     }

@@ -21,7 +21,7 @@ function anAuth(answers: (() => Promise<AuthorizationData>)[]) {
   const clock = { now: 0 };
   let calls = 0;
   const auth = new RegistryAuth({
-    endpoint: "http://127.0.0.1:4400",
+    endpoints: ["http://127.0.0.1:4400", "http://127.0.0.2:4400"],
     now: () => clock.now,
     getAuthorizationToken: () => {
       const next = answers[Math.min(calls, answers.length - 1)]!;
@@ -39,6 +39,7 @@ describe("RegistryAuth", () => {
     const a = anAuth([token("p", 1)]);
     assert.equal(await a.auth.authFor("busybox:latest"), undefined);
     assert.equal(await a.auth.authFor("127.0.0.1:4401/hello"), undefined);
+    assert.equal(await a.auth.authFor("127.0.0.3:4400/hello"), undefined);
     assert.equal(a.calls(), 0);
   });
 
@@ -51,6 +52,13 @@ describe("RegistryAuth", () => {
     a.clock.now = 11.5 * hour;
     assert.deepEqual(await a.auth.authFor("127.0.0.1:4400/hello"), { username: "AWS", password: "second", serveraddress: "127.0.0.1:4400" });
     assert.equal(a.calls(), 2);
+  });
+
+  it("answers for the registry at every endpoint's host (replicas), with one token", async () => {
+    const a = anAuth([token("p", 3_600_000)]);
+    assert.deepEqual(await a.auth.authFor("127.0.0.1:4400/hello"), { username: "AWS", password: "p", serveraddress: "127.0.0.1:4400" });
+    assert.deepEqual(await a.auth.authFor("127.0.0.2:4400/hello"), { username: "AWS", password: "p", serveraddress: "127.0.0.2:4400" });
+    assert.equal(a.calls(), 1);
   });
 
   it("turns a failed token request into CannotPullContainerError naming the image", async () => {

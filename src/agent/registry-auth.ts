@@ -14,8 +14,8 @@ export interface AuthorizationData {
 }
 
 export interface RegistryAuthOptions {
-  /** The Berth server's URL (ECS_BACKEND_HOST): its host:port is the registry's. */
-  readonly endpoint: string;
+  /** The Berth server's URLs (ECS_BACKEND_HOST): each one's host:port is the registry's. */
+  readonly endpoints: readonly string[];
   /** Calls GetAuthorizationToken (the ECR API with the agent's credentials). */
   readonly getAuthorizationToken: () => Promise<AuthorizationData>;
   readonly now: () => number;
@@ -43,28 +43,32 @@ export function dockerAuth(authorizationToken: string, serveraddress: string): D
   return { username: text.slice(0, colon), password: text.slice(colon + 1), serveraddress };
 }
 
-/** Hands out Docker credentials for Berth's registry, with one cached token renewed before it expires. */
+/**
+ * Hands out Docker credentials for Berth's registry, with one cached token renewed before it
+ * expires. Replicas share one database, so a token from any of them is good at every one's host.
+ */
 export class RegistryAuth {
-  readonly #host: string;
-  #cached?: { data: AuthorizationData; auth: Docker.AuthConfig };
+  readonly #hosts: ReadonlySet<string>;
+  #cached?: AuthorizationData;
 
   constructor(private readonly opts: RegistryAuthOptions) {
-    this.#host = new URL(opts.endpoint).host;
+    this.#hosts = new Set(opts.endpoints.map((e) => new URL(e).host));
   }
 
   /** Credentials for pulling `image`; undefined when it is not in Berth's registry. */
   async authFor(image: string): Promise<Docker.AuthConfig | undefined> {
-    if (registryOf(image) !== this.#host) return undefined;
+    const host = registryOf(image);
+    if (host === undefined || !this.#hosts.has(host)) return undefined;
     const cached = this.#cached;
-    if (cached && this.opts.now() < cached.data.expiresAtMs - renewBeforeMs) return cached.auth;
+    if (cached && this.opts.now() < cached.expiresAtMs - renewBeforeMs) return dockerAuth(cached.authorizationToken, host);
     try {
       const data = await this.opts.getAuthorizationToken();
-      const auth = dockerAuth(data.authorizationToken, this.#host);
-      this.#cached = { data, auth };
+      const auth = dockerAuth(data.authorizationToken, host);
+      this.#cached = data;
       return auth;
     } catch (err) {
       const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      throw new DockerError("CannotPullContainerError", `failed to get a registry authorization token for ${image} from ${this.opts.endpoint}: ${why}`, { cause: err });
+      throw new DockerError("CannotPullContainerError", `failed to get a registry authorization token for ${image} from ${host}: ${why}`, { cause: err });
     }
   }
 }

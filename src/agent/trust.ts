@@ -37,7 +37,8 @@ export function postJson(url: URL, headers: Record<string, string>, body: string
       res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
       res.on("error", reject);
     });
-    req.on("timeout", () => req.destroy(new Error(`no answer from ${url.origin} within ${timeoutMs} ms`)));
+    // Coded as Node codes a connect timeout: the endpoint counts as unreachable (agent/endpoints.ts).
+    req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer from ${url.origin} within ${timeoutMs} ms`), { code: "ETIMEDOUT" })));
     req.on("error", reject);
     req.end(body);
   });

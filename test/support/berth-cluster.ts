@@ -79,10 +79,13 @@ export class BerthCluster {
       cluster.portBase = base;
       cluster.agentEnv = { AWS_DEFAULT_REGION: region, ...options.agentEnv, ...(options.caBundle !== undefined && { BERTH_CA_BUNDLE: options.caBundle }) };
       for (let i = 0; i < (options.agents ?? 1); i++) await cluster.addAgent();
-      await until("every agent connected", async () => {
-        const all = await cluster.describeInstances(cluster.agents.map((a) => a.containerInstanceArn));
-        return all.every((i) => i.agentConnected) || undefined;
-      }, { timeoutMs: 15_000 });
+      // With `agents: 0` the test adds its own (addAgent with its own environment).
+      if (cluster.agents.length > 0) {
+        await until("every agent connected", async () => {
+          const all = await cluster.describeInstances(cluster.agents.map((a) => a.containerInstanceArn));
+          return all.every((i) => i.agentConnected) || undefined;
+        }, { timeoutMs: 15_000 });
+      }
     } catch (err) {
       await cluster.stop();
       throw err;

@@ -165,6 +165,44 @@ describe("loadAgentConfig: parsing and units", () => {
   });
 });
 
+describe("loadAgentConfig: ECS_BACKEND_HOST, one URL or several", () => {
+  it("takes one URL as before, from --endpoint or the environment", () => {
+    assert.deepEqual(loadAgentConfig({ env: { ECS_BACKEND_HOST: "http://127.0.0.1:4400" } }).endpoints, ["http://127.0.0.1:4400"]);
+    assert.deepEqual(loadAgentConfig({ flags: { ECS_BACKEND_HOST: "https://berth.example:4400/" } }).endpoints, ["https://berth.example:4400/"]);
+    assert.deepEqual(loadAgentConfig({}).endpoints, [], "unset: none (the agent refuses to start)");
+  });
+
+  it("takes several, comma-separated, in order, spaces around commas ignored", () => {
+    const c = loadAgentConfig({ env: { ECS_BACKEND_HOST: "http://a:4400, http://b:4400 ,http://10.0.0.3:4400" } });
+    assert.deepEqual(c.endpoints, ["http://a:4400", "http://b:4400", "http://10.0.0.3:4400"]);
+    assert.ok(describeAgentConfig(c).includes("ECS_BACKEND_HOST=http://a:4400,http://b:4400,http://10.0.0.3:4400 (environment)"));
+  });
+
+  const expected = "ECS_BACKEND_HOST (environment): expected comma-separated http:// or https:// URLs, e.g. http://a:4400,http://b:4400; ";
+  const cases: Array<[string, string]> = [
+    ["http://a:4400,", "URL 2 of 2 is empty"],
+    ["http://a:4400,,http://b:4400", "URL 2 of 3 is empty"],
+    ["a:4400", "the URL is not http:// or https://"],
+    ["http://a:4400,not a url", "URL 2 of 2 is not a URL"],
+    ["http://a:4400,ftp://b", "URL 2 of 2 is not http:// or https://"],
+    ["http://a:4400,https://b:4400", "URLs 1 and 2 differ in scheme (http:// and https://): all must share one"],
+    ["http://a:4400,http://b:4400,http://a:4400/", "URLs 1 and 3 are the same"],
+    ["http://a:4400,http://admin:hunter2@b:4400", "URL 2 of 2 has a user name or password in it (the agent signs its requests and sends neither)"],
+  ];
+  for (const [value, problem] of cases) {
+    it(`refuses ${JSON.stringify(value)}: ${problem}`, () => {
+      assert.deepEqual(problemsOf({ env: { ECS_BACKEND_HOST: value } }), [expected + problem]);
+    });
+  }
+
+  it("never echoes the value in an error (a URL can hold a password)", () => {
+    for (const value of ["http://admin:hunter2@b:4400", "admin:hunter2@b:4400", "http://a:4400,https://admin:hunter2@b"]) {
+      const [problem] = problemsOf({ env: { ECS_BACKEND_HOST: value } });
+      assert.ok(problem !== undefined && !problem.includes("hunter2") && !problem.includes("admin"), problem);
+    }
+  });
+});
+
 describe("loadAgentConfig: secrets", () => {
   const env = {
     AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",

@@ -47,7 +47,8 @@ export interface ConfigSetting {
 
 export interface AgentConfig {
   readonly cluster: string;
-  readonly endpoint: string | undefined;
+  /** ECS_BACKEND_HOST: the control plane's URL, or its replicas' (agent/endpoints.ts); empty when unset. */
+  readonly endpoints: readonly string[];
   readonly region: string | undefined;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: Secret; readonly sessionToken: Secret | undefined } | undefined;
   /** `ecs.availability-zone`: BERTH_AVAILABILITY_ZONE, else the region's zone "a" (e.g. us-east-1a), so spread by zone has a value. */
@@ -137,7 +138,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
       if (result.ok) value = result.value;
       else {
         failed.add(name);
-        problems.push(`${name} (${given.source}): expected ${result.expected}${spec.secret ? "" : `, got "${given.text}"`}`);
+        problems.push(`${name} (${given.source}): expected ${result.expected}${spec.secret || result.withholdText ? "" : `, got "${given.text}"`}`);
       }
     }
     const shown = value === undefined ? "(unset)" : spec.secret ? "[redacted]" : spec.format ? spec.format(value) : JSON.stringify(value);
@@ -154,7 +155,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
   // Every variable is read before any rule runs, so one error lists every bad value.
   const r = {
     cluster: required("ECS_CLUSTER", v.ECS_CLUSTER),
-    endpoint: read("ECS_BACKEND_HOST", v.ECS_BACKEND_HOST),
+    endpoints: read("ECS_BACKEND_HOST", v.ECS_BACKEND_HOST) ?? [],
     region: read("AWS_DEFAULT_REGION", v.AWS_DEFAULT_REGION),
     accessKeyId: read("AWS_ACCESS_KEY_ID", v.AWS_ACCESS_KEY_ID),
     secretAccessKey: read("AWS_SECRET_ACCESS_KEY", v.AWS_SECRET_ACCESS_KEY),

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { bool, duration, ipv4Address, jsonObjectText, nonNegativeInteger, oneOf, portList, portRange, stringList, stringMap, type Parser } from "./value-parsers.js";
+import { bool, duration, ipv4Address, jsonObjectText, nonNegativeInteger, oneOf, portList, portRange, stringList, stringMap, urlList, type Parser } from "./value-parsers.js";
 
 function table<T>(name: string, parser: Parser<T>, good: Array<[string, T]>, bad: string[]): void {
   describe(name, () => {
@@ -23,6 +23,16 @@ table("stringMap", stringMap, [['{"stack":"prod","tier":"web"}', { stack: "prod"
 table("jsonObjectText", jsonObjectText, [['{"r":{"auth":"x"}}', '{"r":{"auth":"x"}}']], ["[]", "null", "{", "x"]);
 table("portRange", portRange, [["32768-60999", { first: 32768, last: 60999 }], [" 100 - 100 ", { first: 100, last: 100 }]], ["60999-32768", "0-10", "1-65536", "1000", "a-b"]);
 table("ipv4Address", ipv4Address, [["0.0.0.0", "0.0.0.0"], ["127.0.0.2", "127.0.0.2"], [" 10.0.0.1 ", "10.0.0.1"], ["127.000.000.003", "127.0.0.3"]], ["localhost", "127.0.0.256", "127.0.0", "::1", "1.2.3.4.5", ""]);
+table(
+  "urlList",
+  urlList,
+  [
+    ["http://127.0.0.1:4400", ["http://127.0.0.1:4400"]],
+    ["https://a:4400,https://b:4400", ["https://a:4400", "https://b:4400"]],
+    [" http://a , http://b ", ["http://a", "http://b"]],
+  ],
+  ["", "http://a,", ",http://a", "127.0.0.1:4400", "ws://a:4400", "http://a,https://b", "http://a,http://a", "http://u:p@a", "http://u@a", "a b"],
+);
 
 describe("parser messages", () => {
   it("say what was expected", () => {

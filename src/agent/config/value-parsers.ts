@@ -5,7 +5,10 @@
  */
 import { parseGoDuration } from "./go-duration.js";
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly expected: string };
+export type Parsed<T> =
+  | { readonly ok: true; readonly value: T }
+  /** `withholdText`: the text may hold a secret (a password in a URL), so an error must not quote it. */
+  | { readonly ok: false; readonly expected: string; readonly withholdText?: true };
 export type Parser<T> = (text: string) => Parsed<T>;
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -97,4 +100,35 @@ export const portRange: Parser<PortRange> = (t) => {
   const first = Number(m?.[1]);
   const last = Number(m?.[2]);
   return m && isPort(first) && isPort(last) && first <= last ? ok({ first, last }) : expected('a port range "first-last", e.g. "49153-65535"');
+};
+
+const urlListExpected = "comma-separated http:// or https:// URLs, e.g. http://a:4400,http://b:4400";
+
+/**
+ * One URL or several separated by commas (the control plane's replicas), each http:// or https://,
+ * all with one scheme, none twice, none with a user name or password. A failure names the entry
+ * by its position and never quotes the text, which could hold a password.
+ */
+export const urlList: Parser<readonly string[]> = (t) => {
+  const entries = t.split(",").map((e) => e.trim());
+  const which = (i: number): string => (entries.length === 1 ? "the URL" : `URL ${i + 1} of ${entries.length}`);
+  const fail = (problem: string): Parsed<readonly string[]> => ({ ok: false, expected: `${urlListExpected}; ${problem}`, withholdText: true });
+  const urls: URL[] = [];
+  for (const [i, entry] of entries.entries()) {
+    if (entry === "") return fail(`${which(i)} is empty`);
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      return fail(`${which(i)} is not a URL`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return fail(`${which(i)} is not http:// or https://`);
+    if (url.username !== "" || url.password !== "") return fail(`${which(i)} has a user name or password in it (the agent signs its requests and sends neither)`);
+    const first = urls[0];
+    if (first !== undefined && url.protocol !== first.protocol) return fail(`URLs 1 and ${i + 1} differ in scheme (${first.protocol}// and ${url.protocol}//): all must share one`);
+    const same = urls.findIndex((u) => u.href === url.href);
+    if (same >= 0) return fail(`URLs ${same + 1} and ${i + 1} are the same`);
+    urls.push(url);
+  }
+  return ok(entries);
 };

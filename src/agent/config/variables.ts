@@ -17,6 +17,7 @@ import {
   stringList,
   stringMap,
   text,
+  urlList,
   type Parser,
   type PortRange,
 } from "./value-parsers.js";
@@ -47,7 +48,13 @@ const asDuration = { parse: duration, format: formatGoDuration } as const;
 
 export const agentVariables = {
   ECS_CLUSTER: variable({ parse: text, default: "default", flag: "cluster", format: String, help: "cluster to register in" }),
-  ECS_BACKEND_HOST: variable<string>({ parse: text, default: undefined, flag: "endpoint", format: String, help: "URL of the Berth server" }),
+  ECS_BACKEND_HOST: variable<readonly string[]>({
+    parse: urlList,
+    default: undefined,
+    flag: "endpoint",
+    format: (urls) => urls.join(","),
+    help: "URL of the Berth server, or of its replicas separated by commas (http://a:4400,http://b:4400; one scheme for all): the agent uses the first and moves to the next when one cannot be reached",
+  }),
   AWS_DEFAULT_REGION: variable<string>({ parse: text, default: undefined, flag: "region", format: String, help: "region to sign requests for" }),
   AWS_ACCESS_KEY_ID: variable<string>({ parse: text, default: undefined, format: String, help: "access key the agent signs with" }),
   AWS_SECRET_ACCESS_KEY: variable<string>({ parse: text, default: undefined, secret: true, help: "secret of that access key" }),

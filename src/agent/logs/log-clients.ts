@@ -2,9 +2,11 @@ import { CloudWatchLogsClient, type CloudWatchLogsClientConfig } from "@aws-sdk/
 import type { Agent } from "node:https";
 import type { TaskRoleCredentials } from "../../agent-protocol/task-credentials.js";
 import type { AwslogsTarget } from "./awslogs-label.js";
+import type { SdkEndpointProvider } from "../endpoints.js";
 
 export interface LogClientsOptions {
-  readonly endpoint: string;
+  /** The server's URL, or a provider of the current one (agent/endpoints.ts), asked at each request. */
+  readonly endpoint: string | SdkEndpointProvider;
   readonly region: string;
   readonly httpsAgent?: Agent | undefined;
   /** The agent's own credential: lines of tasks without an execution role go out with it. */

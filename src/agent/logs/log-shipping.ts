@@ -9,13 +9,15 @@ import { CursorFiles } from "./cursor-file.js";
 import { LogClients } from "./log-clients.js";
 import { ensureLogStream, loggingDriverError } from "./log-stream.js";
 import { eventStart } from "./multiline.js";
+import type { SdkEndpointProvider } from "../endpoints.js";
 
 export interface LogShippingOptions {
   readonly engine: DockerEngine;
   /** The labels of this agent's own containers (its container instance): other agents' are theirs to ship. */
   readonly ownLabels: Readonly<Record<string, string>>;
   readonly dataDir: string;
-  readonly endpoint: string;
+  /** The server's URL, or a provider of the current one (agent/endpoints.ts). */
+  readonly endpoint: string | SdkEndpointProvider;
   readonly region: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly httpsAgent?: import("node:https").Agent | undefined;

@@ -4,6 +4,7 @@ import type { TaskReport, TaskSpec } from "../../agent-protocol/messages.js";
 import type { AccessKey } from "../../auth/credentials-file.js";
 import type { AgentCredential } from "../../agent-protocol/agent-credential.js";
 import { AgentChannel } from "../channel.js";
+import { EndpointRotation } from "../endpoints.js";
 import { createAgentCredential } from "../identity.js";
 
 export interface SimulatedAgentOptions {
@@ -68,7 +69,7 @@ export class SimulatedAgent {
   async connect(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.channel = new AgentChannel({
-        endpoint: this.opts.endpoint,
+        endpoints: new EndpointRotation([this.opts.endpoint]),
         region: this.opts.region,
         credentials: this.credential ?? this.opts.credentials,
         containerInstanceArn: this.containerInstanceArn,

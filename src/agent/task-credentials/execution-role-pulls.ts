@@ -3,10 +3,11 @@ import type Docker from "dockerode";
 import type { TaskRoleCredentials, TaskRoleType } from "../../agent-protocol/task-credentials.js";
 import { RegistryAuth, type AuthorizationData } from "../registry-auth.js";
 import type { Trust } from "../trust.js";
+import { sdkEndpoint, withFailover, type EndpointRotation } from "../endpoints.js";
 
 export interface ExecutionRolePullsOptions {
-  /** The Berth server's URL: its ECR API, and its host:port as the registry's. */
-  readonly endpoint: string;
+  /** The Berth server's URLs: the current one's ECR API, and each one's host:port as the registry's. */
+  readonly endpoints: EndpointRotation;
   readonly region: string;
   readonly trust: Trust;
   /** GetTaskRoleCredentials, as the credentials endpoint asks it. */
@@ -17,9 +18,9 @@ export interface ExecutionRolePullsOptions {
 /** ECR's GetAuthorizationToken, signed with a role session's credentials. */
 async function authorizationTokenAs(opts: ExecutionRolePullsOptions, c: TaskRoleCredentials): Promise<AuthorizationData> {
   const credentials = { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
-  const ecr = new ECRClient({ endpoint: opts.endpoint, region: opts.region, credentials, requestHandler: { httpsAgent: opts.trust.httpsAgent }, maxAttempts: 2 });
+  const ecr = new ECRClient({ endpoint: sdkEndpoint(opts.endpoints), region: opts.region, credentials, requestHandler: { httpsAgent: opts.trust.httpsAgent }, maxAttempts: 2 });
   try {
-    const data = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
+    const data = (await withFailover(opts.endpoints, () => ecr.send(new GetAuthorizationTokenCommand({})))).authorizationData?.[0];
     if (data?.authorizationToken === undefined || data.expiresAt === undefined) throw new Error("GetAuthorizationToken returned no token");
     return { authorizationToken: data.authorizationToken, expiresAtMs: data.expiresAt.getTime() };
   } finally {
@@ -38,7 +39,7 @@ async function authorizationTokenAs(opts: ExecutionRolePullsOptions, c: TaskRole
 export function executionRolePulls(opts: ExecutionRolePullsOptions): (image: string, taskArn: string) => Promise<Docker.AuthConfig | undefined> {
   return (image, taskArn) =>
     new RegistryAuth({
-      endpoint: opts.endpoint,
+      endpoints: opts.endpoints.all,
       now: opts.now,
       getAuthorizationToken: async () => authorizationTokenAs(opts, await opts.fetch(taskArn, "TaskExecution")),
     }).authFor(image);
