@@ -60,6 +60,8 @@ import { checkDownload } from "./registry/download-url.js";
 import { startRegistryMaintenance } from "./registry/maintenance.js";
 import { Registry } from "./registry/registry.js";
 import { Replicator } from "./registry/replication/replicator.js";
+import type { RegistryMetadata } from "./registry/metadata.js";
+import { PostgresRegistryMetadata } from "./registry/postgres-metadata.js";
 import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
 import { LeaderControllers, type Controllers } from "./controller/leader-controllers.js";
 import { soleLeader, type Leadership } from "./state/leadership.js";
@@ -116,12 +118,17 @@ export async function startRegionalPlane(
   const { config, refusals, metrics } = shared;
   const logger = shared.logger.child({ region });
   const partition: Partition = { region, accountId: config.accountId };
-  // The image registry: blobs and its own SQLite file under <dir>/registry.
+  // The image registry: blobs under <dir>/registry; its metadata in its own SQLite file there, or,
+  // with a shared PostgreSQL store, beside the store's tables, where every replica sees it (the
+  // replicas share the data directory, and so the blobs).
   const registryDir = join(dir, "registry");
-  let metadata: SqliteRegistryMetadata;
+  let metadata: RegistryMetadata;
   try {
     mkdirSync(registryDir, { recursive: true, mode: 0o700 });
-    metadata = new SqliteRegistryMetadata(join(registryDir, "registry.db"));
+    metadata =
+      state instanceof PostgresStore
+        ? await PostgresRegistryMetadata.open({ url: state.url, schema: state.schema })
+        : new SqliteRegistryMetadata(join(registryDir, "registry.db"));
   } catch (err) {
     await state.close();
     throw err;

@@ -9,6 +9,7 @@ import { parseLifecyclePolicy } from "./lifecycle-policy.js";
 import { mediaTypes } from "./manifest.js";
 import type { ManifestRecord } from "./metadata.js";
 import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "./testing.js";
+import { eachRegistryMetadata } from "../../test/support/each-registry-metadata.js";
 
 const scope = { registryId: "123456789012", repositoryName: "app" };
 
@@ -86,71 +87,73 @@ describe("ECR image reads", () => {
   });
 });
 
-describe("ECR image writes", () => {
-  let t: TestRegistry;
-  before(async () => {
-    t = await startTestRegistry();
-    await t.createRepository("app");
-  });
-  after(async () => {
-    await t.close();
-  });
+for (const metadata of eachRegistryMetadata()) {
+  describe(`ECR image writes on ${metadata.name}`, () => {
+    let t: TestRegistry;
+    before(async () => {
+      t = await startTestRegistry({ metadata: metadata.open });
+      await t.createRepository("app");
+    });
+    after(async () => {
+      await t.close();
+    });
 
-  async function pushed(tag: string | undefined, seed: string): Promise<string> {
-    const config = aBlob(`{"seed":"${seed}"}`);
-    const layer = aBlob(`layer ${seed}`);
-    for (const b of [config, layer]) {
-      const u = await t.registry.blobs.startUpload("app");
-      const r = await t.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]));
-      assert.ok(r.ok);
-      await t.registry.linkUploadedBlob("app", b.digest);
+    async function pushed(tag: string | undefined, seed: string): Promise<string> {
+      const config = aBlob(`{"seed":"${seed}"}`);
+      const layer = aBlob(`layer ${seed}`);
+      for (const b of [config, layer]) {
+        const u = await t.registry.blobs.startUpload("app");
+        const r = await t.registry.blobs.complete(u.id, b.digest, Readable.from([b.bytes]));
+        assert.ok(r.ok);
+        await t.registry.linkUploadedBlob("app", b.digest);
+      }
+      const image = await putImage(t.registry, scope, { imageManifest: anImageManifest(config, [layer]).toString("utf8"), imageTag: tag });
+      return image.imageId.imageDigest ?? "";
     }
-    const image = await putImage(t.registry, scope, { imageManifest: anImageManifest(config, [layer]).toString("utf8"), imageTag: tag });
-    return image.imageId.imageDigest ?? "";
-  }
 
-  it("PutImage stores the manifest, refuses it twice, and refuses missing layers", async () => {
-    const digest = await pushed("v1", "one");
-    const m = await t.registry.metadata.getManifest("app", { tag: "v1" });
-    assert.equal(m?.digest, digest);
-    assert.equal(m?.imageSize, Buffer.byteLength('{"seed":"one"}') + Buffer.byteLength("layer one"));
-    await assert.rejects(pushed("v1", "one"), (e: unknown) => e instanceof AwsError && e.code === "ImageAlreadyExistsException");
-    const manifest = anImageManifest(aBlob("{}"), [aBlob("missing")]).toString("utf8");
-    await assert.rejects(
-      putImage(t.registry, scope, { imageManifest: manifest, imageTag: "x" }),
-      (e: unknown) => e instanceof AwsError && e.code === "LayersNotFoundException",
-    );
-    await assert.rejects(
-      putImage(t.registry, { ...scope, repositoryName: "ghost" }, { imageManifest: manifest }),
-      (e: unknown) => e instanceof AwsError && e.code === "RepositoryNotFoundException",
-    );
-  });
+    it("PutImage stores the manifest, refuses it twice, and refuses missing layers", async () => {
+      const digest = await pushed("v1", "one");
+      const m = await t.registry.metadata.getManifest("app", { tag: "v1" });
+      assert.equal(m?.digest, digest);
+      assert.equal(m?.imageSize, Buffer.byteLength('{"seed":"one"}') + Buffer.byteLength("layer one"));
+      await assert.rejects(pushed("v1", "one"), (e: unknown) => e instanceof AwsError && e.code === "ImageAlreadyExistsException");
+      const manifest = anImageManifest(aBlob("{}"), [aBlob("missing")]).toString("utf8");
+      await assert.rejects(
+        putImage(t.registry, scope, { imageManifest: manifest, imageTag: "x" }),
+        (e: unknown) => e instanceof AwsError && e.code === "LayersNotFoundException",
+      );
+      await assert.rejects(
+        putImage(t.registry, { ...scope, repositoryName: "ghost" }, { imageManifest: manifest }),
+        (e: unknown) => e instanceof AwsError && e.code === "RepositoryNotFoundException",
+      );
+    });
 
-  it("BatchDeleteImage removes a tag, deletes an image with its last tag or by digest, and reports failures", async () => {
-    const digest = await pushed("a", "two");
-    await putImage(t.registry, scope, { imageManifest: (await t.registry.metadata.getManifest("app", { digest }))?.content.toString("utf8") ?? "", imageTag: "b" });
-    const first = await batchDeleteImage(t.registry.metadata, scope, [{ imageTag: "a" }, { imageTag: "zzz" }]);
-    assert.deepEqual(first.imageIds, [{ imageDigest: digest, imageTag: "a" }]);
-    assert.deepEqual(first.failures.map((f) => f.failureCode), ["ImageNotFound"]);
-    assert.ok(await t.registry.metadata.getManifest("app", { digest }), "still there under tag b");
-    const second = await batchDeleteImage(t.registry.metadata, scope, [{ imageDigest: digest }]);
-    assert.deepEqual(second.imageIds, [{ imageDigest: digest, imageTag: "b" }]);
-    assert.equal(await t.registry.metadata.getManifest("app", { digest }), undefined);
-  });
+    it("BatchDeleteImage removes a tag, deletes an image with its last tag or by digest, and reports failures", async () => {
+      const digest = await pushed("a", "two");
+      await putImage(t.registry, scope, { imageManifest: (await t.registry.metadata.getManifest("app", { digest }))?.content.toString("utf8") ?? "", imageTag: "b" });
+      const first = await batchDeleteImage(t.registry.metadata, scope, [{ imageTag: "a" }, { imageTag: "zzz" }]);
+      assert.deepEqual(first.imageIds, [{ imageDigest: digest, imageTag: "a" }]);
+      assert.deepEqual(first.failures.map((f) => f.failureCode), ["ImageNotFound"]);
+      assert.ok(await t.registry.metadata.getManifest("app", { digest }), "still there under tag b");
+      const second = await batchDeleteImage(t.registry.metadata, scope, [{ imageDigest: digest }]);
+      assert.deepEqual(second.imageIds, [{ imageDigest: digest, imageTag: "b" }]);
+      assert.equal(await t.registry.metadata.getManifest("app", { digest }), undefined);
+    });
 
-  it("applies a lifecycle policy: expire untagged images beyond 1", async () => {
-    const old1 = await pushed(undefined, "u1");
-    t.clock.now += 1000;
-    const old2 = await pushed(undefined, "u2");
-    t.clock.now += 1000;
-    const newest = await pushed(undefined, "u3");
-    const parsed = parseLifecyclePolicy(
-      JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 1 }, action: { type: "expire" } }] }),
-    );
-    assert.ok(parsed.ok);
-    const expired = await applyLifecyclePolicy(t.registry.metadata, scope, parsed.policy, t.clock.now);
-    assert.deepEqual(expired.map((e) => e.digest).sort(), [old1, old2].sort());
-    const left = listImages(await t.registry.metadata.listManifests("app"), "UNTAGGED");
-    assert.deepEqual(left, [{ imageDigest: newest }]);
+    it("applies a lifecycle policy: expire untagged images beyond 1", async () => {
+      const old1 = await pushed(undefined, "u1");
+      t.clock.now += 1000;
+      const old2 = await pushed(undefined, "u2");
+      t.clock.now += 1000;
+      const newest = await pushed(undefined, "u3");
+      const parsed = parseLifecyclePolicy(
+        JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 1 }, action: { type: "expire" } }] }),
+      );
+      assert.ok(parsed.ok);
+      const expired = await applyLifecyclePolicy(t.registry.metadata, scope, parsed.policy, t.clock.now);
+      assert.deepEqual(expired.map((e) => e.digest).sort(), [old1, old2].sort());
+      const left = listImages(await t.registry.metadata.listManifests("app"), "UNTAGGED");
+      assert.deepEqual(left, [{ imageDigest: newest }]);
+    });
   });
-});
+}

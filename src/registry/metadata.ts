@@ -2,7 +2,8 @@ import type { Page, PageRequest } from "../state/store.js";
 
 /**
  * What the registry remembers besides blob bytes: repositories, manifests and tags. Kept narrow
- * so that it can move into the main Store later; `sqlite-metadata.ts` implements it today.
+ * so that it can move into the main Store later. `sqlite-metadata.ts` implements it in the registry's
+ * own SQLite file; `postgres-metadata.ts` in the PostgreSQL database that replicas share.
  */
 
 export const tagMutabilities = ["MUTABLE", "IMMUTABLE"] as const;
@@ -110,5 +111,11 @@ export interface RegistryMetadata {
   referencedBlobs(): Promise<Set<string>>;
   /** Forgets blob links for blobs that no longer exist on disk (after GC). */
   forgetBlobs(digests: readonly string[]): Promise<void>;
+  /**
+   * Tells `listener` a repository's name whenever its policy may have changed (set, removed, the
+   * repository deleted), for caches of compiled policies. With PostgreSQL, also every other
+   * replica's changes (and creations, and everything after its listening connection broke).
+   */
+  onPolicyChange(listener: (repository: string) => void): void;
   close(): Promise<void>;
 }

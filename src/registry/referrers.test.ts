@@ -5,6 +5,7 @@ import { mediaTypes } from "./manifest.js";
 import { referrersOf } from "./referrers.js";
 import type { ManifestRecord } from "./metadata.js";
 import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "./testing.js";
+import { eachRegistryMetadata } from "../../test/support/each-registry-metadata.js";
 
 const subject = digestOf(Buffer.from("the subject"));
 const empty = aBlob("{}");
@@ -53,61 +54,63 @@ describe("referrersOf", () => {
   });
 });
 
-describe("GET /v2/<name>/referrers/<digest>", () => {
-  let t: TestRegistry;
-  const get = (path: string) => fetch(`${t.base}${path}`, { headers: { Authorization: t.auth } });
-  const put = (path: string, body: Buffer, type: string) => fetch(`${t.base}${path}`, { method: "PUT", body, headers: { Authorization: t.auth, "Content-Type": type } });
-  const pushBlob = async (blob: { bytes: Buffer; digest: string }) => {
-    const res = await fetch(`${t.base}/v2/art/blobs/uploads/?digest=${blob.digest}`, { method: "POST", body: blob.bytes, headers: { Authorization: t.auth } });
-    assert.equal(res.status, 201);
-  };
-  let imageDigest = "";
-  let sigDigest = "";
+for (const metadata of eachRegistryMetadata()) {
+  describe(`GET /v2/<name>/referrers/<digest> on ${metadata.name}`, () => {
+    let t: TestRegistry;
+    const get = (path: string) => fetch(`${t.base}${path}`, { headers: { Authorization: t.auth } });
+    const put = (path: string, body: Buffer, type: string) => fetch(`${t.base}${path}`, { method: "PUT", body, headers: { Authorization: t.auth, "Content-Type": type } });
+    const pushBlob = async (blob: { bytes: Buffer; digest: string }) => {
+      const res = await fetch(`${t.base}/v2/art/blobs/uploads/?digest=${blob.digest}`, { method: "POST", body: blob.bytes, headers: { Authorization: t.auth } });
+      assert.equal(res.status, 201);
+    };
+    let imageDigest = "";
+    let sigDigest = "";
 
-  before(async () => {
-    t = await startTestRegistry();
-    await t.createRepository("art");
-    const config = aBlob('{"os":"linux"}');
-    const layer = aBlob("layer");
-    const sig = aBlob("signature bytes");
-    for (const b of [config, layer, sig, empty]) await pushBlob(b);
-    const image = anImageManifest(config, [layer]);
-    imageDigest = digestOf(image);
-    const imagePush = await put("/v2/art/manifests/v1", image, mediaTypes.dockerManifest);
-    assert.equal(imagePush.status, 201);
-    assert.equal(imagePush.headers.get("oci-subject"), null);
-    const artifact = anArtifact("application/vnd.example.sig", imageDigest, sig);
-    sigDigest = digestOf(artifact);
-    const pushed = await put(`/v2/art/manifests/${sigDigest}`, artifact, mediaTypes.ociManifest);
-    assert.equal(pushed.status, 201);
-    assert.equal(pushed.headers.get("oci-subject"), imageDigest, "a manifest with a subject is acknowledged with OCI-Subject");
-  });
-  after(async () => {
-    await t.close();
-  });
+    before(async () => {
+      t = await startTestRegistry({ metadata: metadata.open });
+      await t.createRepository("art");
+      const config = aBlob('{"os":"linux"}');
+      const layer = aBlob("layer");
+      const sig = aBlob("signature bytes");
+      for (const b of [config, layer, sig, empty]) await pushBlob(b);
+      const image = anImageManifest(config, [layer]);
+      imageDigest = digestOf(image);
+      const imagePush = await put("/v2/art/manifests/v1", image, mediaTypes.dockerManifest);
+      assert.equal(imagePush.status, 201);
+      assert.equal(imagePush.headers.get("oci-subject"), null);
+      const artifact = anArtifact("application/vnd.example.sig", imageDigest, sig);
+      sigDigest = digestOf(artifact);
+      const pushed = await put(`/v2/art/manifests/${sigDigest}`, artifact, mediaTypes.ociManifest);
+      assert.equal(pushed.status, 201);
+      assert.equal(pushed.headers.get("oci-subject"), imageDigest, "a manifest with a subject is acknowledged with OCI-Subject");
+    });
+    after(async () => {
+      await t.close();
+    });
 
-  it("answers an OCI index of the referrers", async () => {
-    const res = await get(`/v2/art/referrers/${imageDigest}`);
-    assert.equal(res.status, 200);
-    assert.equal(res.headers.get("content-type"), mediaTypes.ociIndex);
-    assert.equal(res.headers.get("oci-filters-applied"), null);
-    const index = (await res.json()) as { schemaVersion: number; mediaType: string; manifests: { digest: string; artifactType: string }[] };
-    assert.equal(index.schemaVersion, 2);
-    assert.equal(index.mediaType, mediaTypes.ociIndex);
-    assert.deepEqual(index.manifests.map((m) => [m.digest, m.artifactType]), [[sigDigest, "application/vnd.example.sig"]]);
-  });
+    it("answers an OCI index of the referrers", async () => {
+      const res = await get(`/v2/art/referrers/${imageDigest}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("content-type"), mediaTypes.ociIndex);
+      assert.equal(res.headers.get("oci-filters-applied"), null);
+      const index = (await res.json()) as { schemaVersion: number; mediaType: string; manifests: { digest: string; artifactType: string }[] };
+      assert.equal(index.schemaVersion, 2);
+      assert.equal(index.mediaType, mediaTypes.ociIndex);
+      assert.deepEqual(index.manifests.map((m) => [m.digest, m.artifactType]), [[sigDigest, "application/vnd.example.sig"]]);
+    });
 
-  it("applies the artifactType filter and says so", async () => {
-    const res = await get(`/v2/art/referrers/${imageDigest}?artifactType=application/vnd.other`);
-    assert.equal(res.headers.get("oci-filters-applied"), "artifactType");
-    assert.deepEqual(((await res.json()) as { manifests: unknown[] }).manifests, []);
-  });
+    it("applies the artifactType filter and says so", async () => {
+      const res = await get(`/v2/art/referrers/${imageDigest}?artifactType=application/vnd.other`);
+      assert.equal(res.headers.get("oci-filters-applied"), "artifactType");
+      assert.deepEqual(((await res.json()) as { manifests: unknown[] }).manifests, []);
+    });
 
-  it("answers an empty index (not 404) for a digest nobody refers to, 400 for a malformed digest, 404 for an unknown repository", async () => {
-    const none = await get(`/v2/art/referrers/${digestOf(Buffer.from("nobody"))}`);
-    assert.equal(none.status, 200);
-    assert.deepEqual(((await none.json()) as { manifests: unknown[] }).manifests, []);
-    assert.equal((await get("/v2/art/referrers/sha256:nothex")).status, 400);
-    assert.equal((await get(`/v2/missing/referrers/${imageDigest}`)).status, 404);
+    it("answers an empty index (not 404) for a digest nobody refers to, 400 for a malformed digest, 404 for an unknown repository", async () => {
+      const none = await get(`/v2/art/referrers/${digestOf(Buffer.from("nobody"))}`);
+      assert.equal(none.status, 200);
+      assert.deepEqual(((await none.json()) as { manifests: unknown[] }).manifests, []);
+      assert.equal((await get("/v2/art/referrers/sha256:nothex")).status, 400);
+      assert.equal((await get(`/v2/missing/referrers/${imageDigest}`)).status, 404);
+    });
   });
-});
+}

@@ -7,7 +7,7 @@ import { BlobStore } from "./blob-store.js";
 import { createDistributionHandler } from "./distribution-api.js";
 import { digestOf } from "./digest.js";
 import { mediaTypes } from "./manifest.js";
-import type { TagMutability } from "./metadata.js";
+import type { RegistryMetadata, TagMutability } from "./metadata.js";
 import { Registry } from "./registry.js";
 import { SqliteRegistryMetadata } from "./sqlite-metadata.js";
 import type { UploadLimits } from "./upload-limits.js";
@@ -33,6 +33,8 @@ const basic = (password: string): string => `Basic ${Buffer.from(`AWS:${password
 
 export interface TestRegistryOptions {
   readonly uploadLimits?: UploadLimits;
+  /** The metadata the registry keeps (which `close` closes); default a SQLite file in the data directory. */
+  readonly metadata?: (dataDir: string) => Promise<RegistryMetadata>;
 }
 
 /** The server accepts `testPassword` (as {@link testPrincipal}) and `testPassword/<principal>` (as that principal). */
@@ -41,7 +43,7 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
   const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
   const blobs = new BlobStore({ dataDir, clock: () => clock.now });
   await blobs.init();
-  const metadata = new SqliteRegistryMetadata(join(dataDir, "registry.db"));
+  const metadata = options.metadata ? await options.metadata(dataDir) : new SqliteRegistryMetadata(join(dataDir, "registry.db"));
   const registry = new Registry({ blobs, metadata, clock: () => clock.now, uploadLimits: options.uploadLimits });
   const handler = createDistributionHandler({
     registry,

@@ -5,6 +5,7 @@ import { pino } from "pino";
 import { AwsError } from "../../errors/catalog.js";
 import { putImage } from "../ecr-image-writes.js";
 import { aBlob, anImageManifest, pushOneLayerImage, startTestRegistry, uploadBlobs, type TestRegistry } from "../testing.js";
+import { eachRegistryMetadata } from "../../../test/support/each-registry-metadata.js";
 import { checkReplication, destinationsFor, parseStoredReplication, storedReplication, toEcrReplication } from "./config.js";
 import { Replicator } from "./replicator.js";
 import { templateFor, type CreationTemplate } from "../creation-templates.js";
@@ -47,69 +48,71 @@ describe("replication configuration", () => {
   });
 });
 
-describe("Replicator", () => {
-  let source: TestRegistry;
-  let target: TestRegistry;
-  let replicator: Replicator;
+for (const metadata of eachRegistryMetadata()) {
+  describe(`Replicator on ${metadata.name}`, () => {
+    let source: TestRegistry;
+    let target: TestRegistry;
+    let replicator: Replicator;
 
-  before(async () => {
-    source = await startTestRegistry();
-    target = await startTestRegistry();
-    replicator = new Replicator({ registry: source.registry, destination: (r) => (r === "eu-west-1" ? Promise.resolve(target.registry) : Promise.reject(new Error(`no ${r}`))), now: () => 0, logger: pino({ level: "silent" }) });
-    const config = checkReplication({ rules: [{ destinations: [dest("eu-west-1")], repositoryFilters: [{ filter: "repl", filterType: "PREFIX_MATCH" }] }] }, home);
-    await source.registry.metadata.setRegistrySetting("replication-configuration", storedReplication(config));
-  });
-  after(async () => {
-    await replicator.close();
-    await source.close();
-    await target.close();
-  });
+    before(async () => {
+      source = await startTestRegistry({ metadata: metadata.open });
+      target = await startTestRegistry({ metadata: metadata.open });
+      replicator = new Replicator({ registry: source.registry, destination: (r) => (r === "eu-west-1" ? Promise.resolve(target.registry) : Promise.reject(new Error(`no ${r}`))), now: () => 0, logger: pino({ level: "silent" }) });
+      const config = checkReplication({ rules: [{ destinations: [dest("eu-west-1")], repositoryFilters: [{ filter: "repl", filterType: "PREFIX_MATCH" }] }] }, home);
+      await source.registry.metadata.setRegistrySetting("replication-configuration", storedReplication(config));
+    });
+    after(async () => {
+      await replicator.close();
+      await source.close();
+      await target.close();
+    });
 
-  async function push(repo: string, seed: string, tag: string): Promise<string> {
-    if ((await source.registry.metadata.getRepository(repo)) === undefined) await source.createRepository(repo);
-    return pushOneLayerImage(source.registry, repo, seed, tag);
-  }
+    async function push(repo: string, seed: string, tag: string): Promise<string> {
+      if ((await source.registry.metadata.getRepository(repo)) === undefined) await source.createRepository(repo);
+      return pushOneLayerImage(source.registry, repo, seed, tag);
+    }
 
-  it("copies a pushed image with its tags and layers into the destination, creating the repository; other repositories stay", async () => {
-    const skipped = await push("solo", "s", "v1");
-    const digest = await push("repl/app", "a", "v1");
-    await replicator.close(); // waits for both copies, in push order
-    const copied = await target.registry.metadata.getManifest("repl/app", { digest });
-    assert.deepEqual(copied?.tags, ["v1"]);
-    const layer = aBlob("layer a");
-    assert.ok(await target.registry.hasBlob("repl/app", layer.digest));
-    assert.equal(await text(target.registry.blobs.read(layer.digest)), "layer a");
-    assert.equal(await target.registry.metadata.getRepository("solo"), undefined);
-    assert.deepEqual(await replicator.statusOf("repl/app", digest), [{ region: "eu-west-1", status: "COMPLETE" }]);
-    assert.deepEqual(await replicator.statusOf("solo", skipped), []);
-  });
+    it("copies a pushed image with its tags and layers into the destination, creating the repository; other repositories stay", async () => {
+      const skipped = await push("solo", "s", "v1");
+      const digest = await push("repl/app", "a", "v1");
+      await replicator.close(); // waits for both copies, in push order
+      const copied = await target.registry.metadata.getManifest("repl/app", { digest });
+      assert.deepEqual(copied?.tags, ["v1"]);
+      const layer = aBlob("layer a");
+      assert.ok(await target.registry.hasBlob("repl/app", layer.digest));
+      assert.equal(await text(target.registry.blobs.read(layer.digest)), "layer a");
+      assert.equal(await target.registry.metadata.getRepository("solo"), undefined);
+      assert.deepEqual(await replicator.statusOf("repl/app", digest), [{ region: "eu-west-1", status: "COMPLETE" }]);
+      assert.deepEqual(await replicator.statusOf("solo", skipped), []);
+    });
 
-  it("replicates an image pushed with ECR's PutImage (the API push path) too", async () => {
-    const api = new Replicator({ registry: source.registry, destination: () => Promise.resolve(target.registry), now: () => 0, logger: pino({ level: "silent" }) });
-    await source.createRepository("repl/api");
-    const config = aBlob("config api");
-    const layer = aBlob("layer api");
-    await uploadBlobs(source.registry, "repl/api", [config, layer]);
-    const image = await putImage(source.registry, { registryId: home.accountId, repositoryName: "repl/api" }, { imageManifest: anImageManifest(config, [layer]).toString("utf8"), imageTag: "api" });
-    await api.close();
-    assert.deepEqual((await target.registry.metadata.getManifest("repl/api", { tag: "api" }))?.digest, image.imageId.imageDigest);
-  });
+    it("replicates an image pushed with ECR's PutImage (the API push path) too", async () => {
+      const api = new Replicator({ registry: source.registry, destination: () => Promise.resolve(target.registry), now: () => 0, logger: pino({ level: "silent" }) });
+      await source.createRepository("repl/api");
+      const config = aBlob("config api");
+      const layer = aBlob("layer api");
+      await uploadBlobs(source.registry, "repl/api", [config, layer]);
+      const image = await putImage(source.registry, { registryId: home.accountId, repositoryName: "repl/api" }, { imageManifest: anImageManifest(config, [layer]).toString("utf8"), imageTag: "api" });
+      await api.close();
+      assert.deepEqual((await target.registry.metadata.getManifest("repl/api", { tag: "api" }))?.digest, image.imageId.imageDigest);
+    });
 
-  it("does not replicate what replication wrote (no chains), and reports a failed copy with its failureCode", async () => {
-    let pushedAtTarget = 0;
-    target.registry.onManifestPushed(() => pushedAtTarget++);
-    const failing = new Replicator({ registry: source.registry, destination: () => Promise.resolve(target.registry), now: () => 0, logger: pino({ level: "silent" }) });
-    await target.registry.metadata.createRepository({ name: "repl/locked", createdAtMs: 0, imageTagMutability: "IMMUTABLE" });
-    const first = await push("repl/locked", "one", "v1");
-    await failing.close();
-    assert.deepEqual(await failing.statusOf("repl/locked", first), [{ region: "eu-west-1", status: "COMPLETE" }]);
-    const again = new Replicator({ registry: source.registry, destination: () => Promise.resolve(target.registry), now: () => 0, logger: pino({ level: "silent" }) });
-    const second = await push("repl/locked", "two", "v1");
-    await again.close();
-    assert.deepEqual(await again.statusOf("repl/locked", second), [{ region: "eu-west-1", status: "FAILED", failureCode: "TAG_IMMUTABLE" }]);
-    assert.equal(pushedAtTarget, 0);
+    it("does not replicate what replication wrote (no chains), and reports a failed copy with its failureCode", async () => {
+      let pushedAtTarget = 0;
+      target.registry.onManifestPushed(() => pushedAtTarget++);
+      const failing = new Replicator({ registry: source.registry, destination: () => Promise.resolve(target.registry), now: () => 0, logger: pino({ level: "silent" }) });
+      await target.registry.metadata.createRepository({ name: "repl/locked", createdAtMs: 0, imageTagMutability: "IMMUTABLE" });
+      const first = await push("repl/locked", "one", "v1");
+      await failing.close();
+      assert.deepEqual(await failing.statusOf("repl/locked", first), [{ region: "eu-west-1", status: "COMPLETE" }]);
+      const again = new Replicator({ registry: source.registry, destination: () => Promise.resolve(target.registry), now: () => 0, logger: pino({ level: "silent" }) });
+      const second = await push("repl/locked", "two", "v1");
+      await again.close();
+      assert.deepEqual(await again.statusOf("repl/locked", second), [{ region: "eu-west-1", status: "FAILED", failureCode: "TAG_IMMUTABLE" }]);
+      assert.equal(pushedAtTarget, 0);
+    });
   });
-});
+}
 
 describe("creation templates", () => {
   const t = (prefix: string, appliedFor = ["REPLICATION"]): CreationTemplate => ({ prefix, resourceTags: [], imageTagMutability: "MUTABLE", appliedFor, createdAtMs: 0, updatedAtMs: 0 });

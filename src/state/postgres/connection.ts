@@ -12,7 +12,8 @@ export class DedicatedConnection {
     private readonly config: pg.ClientConfig,
     /** Run on each new connection before it is used (LISTEN, for the listener). */
     private readonly setUp: (client: pg.Client) => Promise<void> = () => Promise.resolve(),
-    private readonly onNotification?: () => void,
+    /** Each NOTIFY the connection hears (the store's listener only needs the wake-up; the registry's reads the payload). */
+    private readonly onNotification?: (message: pg.Notification) => void,
   ) {}
 
   /** The connection, connecting first when there is none or the last one broke. */

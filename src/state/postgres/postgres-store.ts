@@ -34,10 +34,11 @@ interface PendingWrite {
 const channelOf = (schema: string) => `berth_changes_${schema}`;
 
 /**
- * Advisory lock keys: the migrations' lock for the whole database, and the writers' lock of one
+ * Advisory lock keys: the migrations' lock for the whole database (the registry's migrations take it
+ * too: postgres-metadata-schema.ts), and the writers' lock of one
  * schema (a region's writes do not wait for another region's).
  */
-const migrationLock = 0x6265_7274_0002n;
+export const migrationLock = 0x6265_7274_0002n;
 const writeLockOfSchema = "SELECT pg_advisory_xact_lock(1650815604, hashtext(current_schema()))";
 
 
@@ -77,8 +78,10 @@ export class PostgresStore implements Store {
     private readonly pool: pg.Pool,
     private readonly writer: DedicatedConnection,
     private readonly listener: DedicatedConnection,
-    private readonly url: string,
-    private readonly schema: string,
+    /** The database this store is on (the registry's metadata shares it: regional-plane.ts). */
+    readonly url: string,
+    /** The schema its tables live in. */
+    readonly schema: string,
     private readonly channel: string,
     head: number,
     private readonly maxBatch: number,
