@@ -91,7 +91,7 @@ describe("three replicas on PostgreSQL: the leader dies", { timeout: 600_000 }, 
   const agentReplicas = async (): Promise<number[]> =>
     (await db.query<{ holder: string | null }>("SELECT doc ->> 'agentReplica' AS holder FROM container_instances WHERE (doc ->> 'agentConnected')::boolean")).rows.map((r) => Number(r.holder?.split(":")[1]));
 
-  it("kill -9 of the leader: another leads within 10 s, agents reconnect within 15 s, services keep 50 tasks, no write lost, none duplicated", async () => {
+  it("kill -9 of the leader: another leads within 10 s, agents reconnect within 15 s, services keep 50 tasks, no write lost, none duplicated", async (t) => {
     const first = await until("a leader", leader, { timeoutMs: 15_000 });
     // The agents know every replica, the leader first: it is the one they are connected to when it dies.
     const others = replicas.servers.filter((s) => s !== first);
@@ -127,6 +127,7 @@ describe("three replicas on PostgreSQL: the leader dies", { timeout: 600_000 }, 
     writing = false;
     await writer;
 
+    t.diagnostic(`another replica led after ${leaderAfterMs.toFixed(0)} ms; both agents were on live replicas after ${agentsAfterMs.toFixed(0)} ms; ${acknowledged.length} writes acknowledged meanwhile`);
     assert.notEqual(next, first);
     assert.ok(leaderAfterMs <= 10_000 && agentsAfterMs <= 15_000, `leader after ${leaderAfterMs.toFixed(0)} ms, agents after ${agentsAfterMs.toFixed(0)} ms`);
     const clusters = new Set<string>();
