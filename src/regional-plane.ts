@@ -178,6 +178,7 @@ export async function startRegionalPlane(
     // shared database: the other replicas' agents are still connected to them.
     if (!replicated) await hub.markAllDisconnected(lost.startedAtMs);
   } catch (err) {
+    await leadership.close();
     firewall.stop();
     clusterCounts.close();
     await ecsMetrics.stop();

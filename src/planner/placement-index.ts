@@ -81,10 +81,9 @@ export class PlacementIndex {
   }
 
   private async load(tx: WriteTx, cluster: string): Promise<ClusterEntry> {
-    const uncommitted = tx.uncommitted();
-    const committed = await this.store.changes.head();
-    const position = Math.max(committed, uncommitted[uncommitted.length - 1]?.revision ?? 0);
-    this.seenRevision = Math.max(this.seenRevision, committed);
+    // What the write sees: every commit (of every replica) and its own saves so far.
+    const position = tx.revision();
+    this.seenRevision = Math.max(this.seenRevision, await this.store.changes.head());
     const loaded = await instancesWithTasks(tx, cluster);
     return {
       position,
