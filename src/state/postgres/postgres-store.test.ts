@@ -46,4 +46,32 @@ describe("PostgreSQL store: connections", () => {
       await store.close();
     }
   });
+
+  it("lets the others write on when a replica sits inside a transaction (paused, cut off): the database ends it", { timeout: 20_000 }, async () => {
+    await server.createDatabase("stalled");
+    const url = server.url("stalled");
+    const stalled = await PostgresStore.open({ url, writerIdleLimitMs: 500 });
+    const other = await PostgresStore.open({ url });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      // This write holds the write lock and sends nothing, as a paused process would.
+      const stuck = stalled.write(async (tx) => {
+        await tx.clusters.put(aCluster("stuck"));
+        await gate;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const started = performance.now();
+      await other.write((tx) => tx.clusters.put(aCluster("other")));
+      assert.ok(performance.now() - started < 5000, "the other replica waited for the stalled one");
+      release();
+      await assert.rejects(stuck);
+      assert.equal(await other.read((tx) => tx.clusters.get("stuck")), undefined);
+      // The stalled store writes again on a new connection.
+      await until("a write after", () => stalled.write((tx) => tx.clusters.put(aCluster(`after-${Date.now()}`))).then(() => true));
+    } finally {
+      await other.close();
+      await stalled.close();
+    }
+  });
 });

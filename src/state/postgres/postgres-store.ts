@@ -23,6 +23,8 @@ export interface PostgresStoreOptions {
   readonly readers?: number;
   /** How often the store looks for other replicas' commits when no notification came. */
   readonly followEveryMs?: number;
+  /** How long the writer may sit inside a transaction sending nothing before the database ends it (default 5 s, a lease's length). */
+  readonly writerIdleLimitMs?: number;
 }
 
 interface PendingWrite {
@@ -99,13 +101,15 @@ export class PostgresStore implements Store {
   }
 
   /** Connects, brings the schema up to date (one replica at a time), and follows the change log. */
-  static async open({ url, schema = "public", maxBatch = 256, changesKept = 100_000, readers = 8, followEveryMs = 1000 }: PostgresStoreOptions): Promise<PostgresStore> {
+  static async open({ url, schema = "public", maxBatch = 256, changesKept = 100_000, readers = 8, followEveryMs = 1000, writerIdleLimitMs = 5000 }: PostgresStoreOptions): Promise<PostgresStore> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
     const connection = { connectionString: url, types, options: `-c search_path=${schema}` };
     const pool = new pg.Pool({ ...connection, max: readers });
     // An idle pooled connection that breaks is dropped by the pool; its error must not end the process.
     pool.on("error", () => undefined);
-    const writer = new DedicatedConnection(connection);
+    // A replica paused (or cut off) inside a transaction holds the write lock: the database ends
+    // such a transaction after as long as a leader's lease, and the others write on.
+    const writer = new DedicatedConnection({ ...connection, options: `${connection.options} -c idle_in_transaction_session_timeout=${writerIdleLimitMs}` });
     const notified: { store?: PostgresStore } = {};
     const listener = new DedicatedConnection(connection, (c) => c.query(`LISTEN ${channelOf(schema)}`).then(() => undefined), () => notified.store?.follow());
     try {
@@ -168,7 +172,8 @@ export class PostgresStore implements Store {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       const outcomes: Parameters<PendingWrite["settle"]>[0][] = [];
-      const q = (text: string, values?: unknown[]) => this.writer.current.query(text, values);
+      // Async, so that a connection found broken is a rejection like any failed statement.
+      const q = async (text: string, values?: unknown[]) => this.writer.current.query(text, values);
       try {
         await this.writer.get();
         await q("BEGIN");
