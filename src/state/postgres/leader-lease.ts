@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { DedicatedConnection } from "./connection.js";
 import { NotLeaderError, type Leadership } from "../leadership.js";
 import type { Store } from "../store.js";
 import type { Sql } from "./sql.js";
@@ -37,7 +38,8 @@ export class PostgresLeaderLease implements Leadership {
   private readonly renewEveryMs: number;
   private readonly marginMs: number;
   private readonly now: () => number;
-  private client: pg.Client | undefined;
+  /** The lease's own connection: renewals never wait behind the store's writes. */
+  private readonly connection: DedicatedConnection;
   private term = 0;
   /** Until when (monotonic ms) this replica may act as leader; 0 while it does not lead. */
   private validUntil = 0;
@@ -58,6 +60,13 @@ export class PostgresLeaderLease implements Leadership {
     this.marginMs = Math.max(this.renewEveryMs, this.ttlMs / 5);
     if (this.ttlMs <= this.marginMs + this.renewEveryMs) throw new Error("the lease must outlast a renewal period and the margin");
     this.now = opts.now ?? (() => performance.now());
+    this.connection = new DedicatedConnection({
+      connectionString: opts.url,
+      options: `-c search_path=${opts.schema}`,
+      // A renewal that has not come back by the next one is given up (and the lease counted down).
+      query_timeout: this.renewEveryMs,
+      connectionTimeoutMillis: this.renewEveryMs,
+    });
     this.store = fenced((sql) => this.checkStillLeading(sql));
   }
 
@@ -80,12 +89,9 @@ export class PostgresLeaderLease implements Leadership {
     clearTimeout(this.timer);
     const wasLeading = this.leading;
     this.setLeading(false);
-    const client = this.client;
-    this.client = undefined;
-    if (!client) return;
     // Hands the lease over at once instead of letting it run out.
-    if (wasLeading) await client.query("UPDATE leader_lease SET expires_at = '-infinity' WHERE id = 1 AND term = $1 AND holder = $2", [this.term, this.opts.holder]).catch(() => undefined);
-    await client.end().catch(() => undefined);
+    if (wasLeading) await this.query("UPDATE leader_lease SET expires_at = '-infinity' WHERE id = 1 AND term = $1 AND holder = $2", [this.term, this.opts.holder]).catch(() => undefined);
+    await this.connection.end();
   }
 
   /** A replica is alive while heard within a lease's length. */
@@ -99,13 +105,13 @@ export class PostgresLeaderLease implements Leadership {
   };
 
   private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
-    return (await (await this.connected()).query<R>(text, values)).rows;
+    return (await (await this.connection.get()).query<R>(text, values)).rows;
   }
 
   private async tick(): Promise<void> {
     const sentAt = this.now();
     try {
-      const client = await this.connected();
+      const client = await this.connection.get();
       // Heard: every replica says so each period, leader or not.
       await client.query(
         "INSERT INTO replicas (holder, seen_at) VALUES ($1, clock_timestamp()) ON CONFLICT (holder) DO UPDATE SET seen_at = excluded.seen_at",
@@ -132,28 +138,11 @@ export class PostgresLeaderLease implements Leadership {
       }
     } catch (err) {
       // No answer: the lease is counted down as it stands, and the connection made anew.
-      const client = this.client;
-      this.client = undefined;
-      void client?.end().catch(() => undefined);
+      await this.connection.end();
       this.opts.onError?.(err);
     } finally {
       if (!this.closed) this.timer = setTimeout(() => void this.tick(), this.renewEveryMs);
     }
-  }
-
-  private async connected(): Promise<pg.Client> {
-    if (this.client) return this.client;
-    const client = new pg.Client({
-      connectionString: this.opts.url,
-      options: `-c search_path=${this.opts.schema}`,
-      // A renewal that has not come back by the next one is given up (and the lease counted down).
-      query_timeout: this.renewEveryMs,
-      connectionTimeoutMillis: this.renewEveryMs,
-    });
-    client.on("error", () => undefined);
-    await client.connect();
-    this.client = client;
-    return client;
   }
 
   private setLeading(leading: boolean, until = 0): void {
