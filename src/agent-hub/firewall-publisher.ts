@@ -43,15 +43,18 @@ export class FirewallPublisher {
     await this.opts.store.write(async (tx) => {
       if (!(await tx.securityGroups.byName(defaultGroupName))) await tx.securityGroups.put(defaultGroup(this.opts.partition, newGroupId(), this.opts.now()));
     });
+    // Load, then follow from a revision the load already covers: a change committed meanwhile comes
+    // again (read back as it is now), and never does the load overwrite a newer change.
+    const from = await this.opts.store.changes.head();
+    for await (const instance of allContainerInstances(this.opts.store)) {
+      for (const t of await this.opts.store.read((tx) => tx.tasks.holdingResources(instance.arn))) this.track(t);
+    }
     this.unsubscribe = this.opts.store.changes.subscribe(
       (c) => {
         if (c.kind === "task" && this.track(c.record)) this.groupsChanged();
       },
-      { onError: (err) => this.opts.logger.error({ err }, "firewall: a task change could not be followed") },
+      { from, onError: (err) => this.opts.logger.error({ err }, "firewall: a task change could not be followed") },
     );
-    for await (const instance of allContainerInstances(this.opts.store)) {
-      for (const t of await this.opts.store.read((tx) => tx.tasks.holdingResources(instance.arn))) this.track(t);
-    }
     await this.refresh();
   }
 

@@ -44,11 +44,13 @@ export class EcsMetricsCollector {
 
   async start(): Promise<void> {
     const onError = (err: unknown) => this.opts.logger.error({ err }, "metrics: a change could not be applied");
-    this.unsubscribe = this.opts.store.changes.subscribe((c) => this.book.apply(c), { onError });
+    // Load, then follow from a revision the load already covers (see firewall-publisher.ts).
+    const from = await this.opts.store.changes.head();
     for await (const instance of allContainerInstances(this.opts.store)) {
       this.book.instance(instance);
       for (const task of await this.opts.store.read((tx) => tx.tasks.holdingResources(instance.arn))) this.book.task(task);
     }
+    this.unsubscribe = this.opts.store.changes.subscribe((c) => this.book.apply(c), { from, onError });
     this.timer = setInterval(() => {
       this.ticking = this.ticking.then(() => this.tick()).catch((err: unknown) => this.opts.logger.error({ err }, "metrics: a tick failed"));
     }, this.opts.tickMs);
