@@ -66,6 +66,12 @@ export class PlacementIndex {
     return { state: stateOf(entry), holds: (arn) => held.has(arn) };
   }
 
+  /** The cluster loaded afresh through the caller's write (its view was found behind the store). */
+  async reload(tx: WriteTx, cluster: string): Promise<ClusterView> {
+    this.clusters.delete(cluster);
+    return this.view(tx, cluster);
+  }
+
   /** Every change up to this revision is in the index (or was not about placements). */
   seen(): number {
     return this.seenRevision;

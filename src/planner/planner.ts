@@ -64,20 +64,33 @@ export class Planner {
   async launch(tx: WriteTx, launch: Launch, count: number, ctx: { readonly partition: Partition; readonly nowMs: number }, onInstanceId?: string): Promise<LaunchResult> {
     // Fargate's tasks go to the managed pool's instances, whatever their cluster (domain/fargate/).
     const where = launch.fargate ? fargatePoolCluster : launch.cluster.name;
-    const view = await this.index.view(tx, where);
-    let target = view.state;
-    if (onInstanceId !== undefined) {
-      const i = view.state.indexOf(onInstanceId);
-      if (i === undefined) return { tasks: [], failures: [{ arn: onInstanceId, reason: "MISSING" }] };
-      target = ClusterState.from([view.state.snapshot(i)]);
-    }
     const request = placementRequest(launch, count);
-    const result = placeTasks(target, request, { random: this.random, pending: this.pending.in(tx, where, view) });
-    const checked = this.seesAll(tx) ? { accepted: result.placements, refused: [] } : recheckPlacements(result.placements, request, await instancesInStore(tx, view.state, result.placements));
-    if (checked.refused.length > 0) throw new PlacementConflictError(where, checked.refused.map((p) => p.instanceArn));
+    // A refused re-check means the view was behind the store (another replica placed meanwhile):
+    // the view is loaded again inside this write, which no other write can change, and placed again.
+    for (let reloaded = false; ; reloaded = true) {
+      // A reloaded view holds this write's own tasks too: the pending ones are counted anew against it.
+      if (reloaded) this.pending.forget(where);
+      const view = reloaded ? await this.index.reload(tx, where) : await this.index.view(tx, where);
+      let target = view.state;
+      if (onInstanceId !== undefined) {
+        const i = view.state.indexOf(onInstanceId);
+        if (i === undefined) return { tasks: [], failures: [{ arn: onInstanceId, reason: "MISSING" }] };
+        target = ClusterState.from([view.state.snapshot(i)]);
+      }
+      const result = placeTasks(target, request, { random: this.random, pending: this.pending.in(tx, where, view) });
+      const checked = this.seesAll(tx) ? { accepted: result.placements, refused: [] } : recheckPlacements(result.placements, request, await instancesInStore(tx, view.state, result.placements));
+      if (checked.refused.length > 0) {
+        if (!reloaded) continue;
+        throw new PlacementConflictError(where, checked.refused.map((p) => p.instanceArn));
+      }
+      return this.create(tx, launch, count, ctx, result, checked.accepted);
+    }
+  }
+
+  private async create(tx: WriteTx, launch: Launch, count: number, ctx: { readonly partition: Partition; readonly nowMs: number }, result: ReturnType<typeof placeTasks>, accepted: readonly { readonly instanceArn: string }[]): Promise<LaunchResult> {
     const summary = result.explanation?.summary;
     const tasks: TaskRecord[] = [];
-    for (const p of checked.accepted) {
+    for (const p of accepted) {
       const task = newTaskRecord(launch, p.instanceArn, ctx);
       await tx.tasks.put(task);
       tasks.push(task);
@@ -118,7 +131,7 @@ export class Planner {
 /**
  * The tasks a transaction created that the index does not count yet, per cluster, read on from
  * where the last launch of the same transaction stopped (its uncommitted list only grows while it
- * is the same array, and the index does not change during a transaction).
+ * is the same array), and counted anew when the cluster's view is reloaded.
  */
 class PendingTasks {
   private list: readonly LoggedChange[] | undefined;
@@ -143,6 +156,10 @@ class PendingTasks {
       }
     }
     return pending.tasks;
+  }
+
+  forget(cluster: string): void {
+    this.byCluster.delete(cluster);
   }
 }
 
