@@ -72,6 +72,27 @@ export class PlacementIndex {
     return this.view(tx, cluster);
   }
 
+  /**
+   * Some instances of the cluster read afresh through the caller's write: those a re-check found
+   * behind the store. Cheaper than `reload` by the size of the cluster; the changes delivered later
+   * for them set what they already say, or an older state that their later change sets right again.
+   */
+  async refresh(tx: WriteTx, cluster: string, instanceArns: readonly string[]): Promise<ClusterView> {
+    const entry = this.clusters.get(cluster);
+    if (entry === undefined) return this.view(tx, cluster);
+    const arns = new Set(instanceArns);
+    const read = await Promise.all([...arns].map(async (arn) => ({ arn, instance: await tx.containerInstances.get(arn), holding: await tx.tasks.holdingResources(arn) })));
+    for (const [taskArn, held] of entry.held) if (arns.has(held.instanceArn)) entry.held.delete(taskArn);
+    for (const { arn, instance, holding } of read) {
+      if (instance !== undefined && instance.cluster === cluster && instance.status !== "INACTIVE") entry.instances.set(arn, instance);
+      else entry.instances.delete(arn);
+      for (const t of holding) if (placementClusterOf(t) === cluster) entry.held.set(t.arn, { ...heldTask(t), instanceArn: arn });
+    }
+    entry.state = undefined;
+    const held = entry.held;
+    return { state: stateOf(entry), holds: (arn) => held.has(arn) };
+  }
+
   /** Every change up to this revision is in the index (or was not about placements). */
   seen(): number {
     return this.seenRevision;

@@ -66,11 +66,13 @@ export class Planner {
     const where = launch.fargate ? fargatePoolCluster : launch.cluster.name;
     const request = placementRequest(launch, count);
     // A refused re-check means the view was behind the store (another replica placed meanwhile):
-    // the view is loaded again inside this write, which no other write can change, and placed again.
-    for (let reloaded = false; ; reloaded = true) {
-      // A reloaded view holds this write's own tasks too: the pending ones are counted anew against it.
-      if (reloaded) this.pending.forget(where);
-      const view = reloaded ? await this.index.reload(tx, where) : await this.index.view(tx, where);
+    // the refused instances are read again inside this write, which no other write can change, and
+    // the tasks placed again; after a few such rounds, the whole cluster.
+    let refused: readonly string[] = [];
+    for (let round = 0; ; round++) {
+      // A view read again holds this write's own tasks too: the pending ones are counted anew against it.
+      if (round > 0) this.pending.forget(where);
+      const view = round === 0 ? await this.index.view(tx, where) : round < refreshRounds ? await this.index.refresh(tx, where, refused) : await this.index.reload(tx, where);
       let target = view.state;
       if (onInstanceId !== undefined) {
         const i = view.state.indexOf(onInstanceId);
@@ -80,7 +82,10 @@ export class Planner {
       const result = placeTasks(target, request, { random: this.random, pending: this.pending.in(tx, where, view) });
       const checked = this.seesAll(tx) ? { accepted: result.placements, refused: [] } : recheckPlacements(result.placements, request, await instancesInStore(tx, view.state, result.placements));
       if (checked.refused.length > 0) {
-        if (!reloaded) continue;
+        if (round < refreshRounds) {
+          refused = checked.refused.map((p) => p.instanceArn);
+          continue;
+        }
         throw new PlacementConflictError(where, checked.refused.map((p) => p.instanceArn));
       }
       return this.create(tx, launch, count, ctx, result, checked.accepted);
@@ -127,6 +132,9 @@ export class Planner {
     }
   }
 }
+
+/** Rounds of reading the refused instances again before the whole cluster is (see `launch`). */
+const refreshRounds = 3;
 
 /**
  * The tasks a transaction created that the index does not count yet, per cluster, read on from
