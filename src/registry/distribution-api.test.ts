@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "./testing.js";
-import { eachRegistryMetadata } from "../../test/support/each-registry-metadata.js";
+import { eachRegistryMetadata } from "../../test/support/each-store.js";
 import { mediaTypes } from "./manifest.js";
 import { digestOf } from "./digest.js";
 

@@ -9,7 +9,7 @@ import { parseLifecyclePolicy } from "./lifecycle-policy.js";
 import { mediaTypes } from "./manifest.js";
 import type { ManifestRecord } from "./metadata.js";
 import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "./testing.js";
-import { eachRegistryMetadata } from "../../test/support/each-registry-metadata.js";
+import { eachRegistryMetadata } from "../../test/support/each-store.js";
 
 const scope = { registryId: "123456789012", repositoryName: "app" };
 

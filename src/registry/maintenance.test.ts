@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { pino } from "pino";
 import { startRegistryMaintenance } from "./maintenance.js";
 import { aBlob, pushOneLayerImage, startTestRegistry, type TestRegistry } from "./testing.js";
-import { eachRegistryMetadata } from "../../test/support/each-registry-metadata.js";
+import { eachRegistryMetadata } from "../../test/support/each-store.js";
 
 const untaggedBeyondOne = JSON.stringify({
   rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 1 }, action: { type: "expire" } }],

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { eachRegistryMetadata } from "../../test/support/each-registry-metadata.js";
+import { eachRegistryMetadata } from "../../test/support/each-store.js";
 import { digestOf } from "./digest.js";
 import { mediaTypes } from "./manifest.js";
 import type { PutManifest, RegistryMetadata, RepositoryRecord } from "./metadata.js";

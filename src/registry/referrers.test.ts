@@ -5,7 +5,7 @@ import { mediaTypes } from "./manifest.js";
 import { referrersOf } from "./referrers.js";
 import type { ManifestRecord } from "./metadata.js";
 import { aBlob, anImageManifest, startTestRegistry, type TestRegistry } from "./testing.js";
-import { eachRegistryMetadata } from "../../test/support/each-registry-metadata.js";
+import { eachRegistryMetadata } from "../../test/support/each-store.js";
 
 const subject = digestOf(Buffer.from("the subject"));
 const empty = aBlob("{}");

@@ -4,6 +4,7 @@ import type { AlarmRecord } from "../domain/metrics/alarm.js";
 import { metricId } from "../domain/metrics/series.js";
 import type { AlarmHistoryRecord, AlarmQuery, HistoryQuery } from "./alarm-records.js";
 import type { Store } from "./store.js";
+import { withNewStore } from "./store-contract-open.js";
 
 const anAlarm = (name: string, state: AlarmRecord["state"] = "OK"): AlarmRecord => ({
   name,
@@ -30,14 +31,7 @@ const anEntry = (alarmName: string, atMs: number, type: AlarmHistoryRecord["type
 
 /** The alarm repository's behaviour, for every Store: `open()` gives a new, empty store. */
 export function alarmsContract(name: string, open: () => Promise<Store>): void {
-  const withStore = async (fn: (store: Store) => Promise<void>): Promise<void> => {
-    const store = await open();
-    try {
-      await fn(store);
-    } finally {
-      await store.close();
-    }
-  };
+  const withStore = withNewStore(open);
 
   describe(`the alarm repository: ${name}`, () => {
     it("keeps alarms by name, lists them by prefix, state and page, or by names, and deletes them", () =>

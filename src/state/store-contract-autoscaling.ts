@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ScalableTargetRecord, ScalingActivityRecord } from "../domain/autoscaling/records.js";
 import type { Store } from "./store.js";
+import { withNewStore } from "./store-contract-open.js";
 
 const dim = "ecs:service:DesiredCount";
 const target = (resourceId: string): ScalableTargetRecord => ({
@@ -18,14 +19,7 @@ const activity = (resourceId: string, n: number): ScalingActivityRecord => ({ id
 
 /** The auto scaling repository's behaviour, for every Store: `open()` gives a new, empty store. */
 export function autoScalingContract(name: string, open: () => Promise<Store>): void {
-  const withStore = async (fn: (store: Store) => Promise<void>): Promise<void> => {
-    const store = await open();
-    try {
-      await fn(store);
-    } finally {
-      await store.close();
-    }
-  };
+  const withStore = withNewStore(open);
 
   describe(`the auto scaling repository: ${name}`, () => {
     it("deregistering a target deletes its policies and scheduled actions, not another target's", () =>

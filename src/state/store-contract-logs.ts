@@ -2,20 +2,14 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { LogEventQuery, LogGroupQuery, LogGroupRecord, LogStreamQuery } from "./log-records.js";
 import type { Store } from "./store.js";
+import { withNewStore } from "./store-contract-open.js";
 
 const aGroup = (name: string, over: Partial<LogGroupRecord> = {}): LogGroupRecord => ({ name, createdMs: 1, tags: {}, storedBytes: 0, ...over });
 const aStream = (groupName: string, name: string) => ({ groupName, name, createdMs: 2, storedBytes: 0 });
 
 /** The CloudWatch Logs repository's behaviour, for every Store: `open()` gives a new, empty store. */
 export function logsContract(name: string, open: () => Promise<Store>): void {
-  const withStore = async (fn: (store: Store) => Promise<void>): Promise<void> => {
-    const store = await open();
-    try {
-      await fn(store);
-    } finally {
-      await store.close();
-    }
-  };
+  const withStore = withNewStore(open);
 
   describe(`the logs repository: ${name}`, () => {
     it("creates groups once, lists them by name with a prefix, a case-insensitive pattern and pages, and keeps retention and tags", () =>

@@ -4,6 +4,7 @@ import { metricId, type MetricId } from "../domain/metrics/series.js";
 import { periods } from "../domain/metrics/statistics.js";
 import type { MetricQuery } from "./metric-records.js";
 import type { Store } from "./store.js";
+import { withNewStore } from "./store-contract-open.js";
 
 const point = (metric: MetricId, minuteMs: number, value: number) => ({ metric, minuteMs, sum: value, count: 1, min: value, max: value, unit: "Percent" });
 const web = metricId("AWS/ECS", "CPUUtilization", [{ name: "ClusterName", value: "c" }, { name: "ServiceName", value: "web" }]);
@@ -15,14 +16,7 @@ const hour = 3_600_000;
 
 /** The metric repository's behaviour, for every Store: `open()` gives a new, empty store. */
 export function metricsContract(name: string, open: () => Promise<Store>): void {
-  const withStore = async (fn: (store: Store) => Promise<void>): Promise<void> => {
-    const store = await open();
-    try {
-      await fn(store);
-    } finally {
-      await store.close();
-    }
-  };
+  const withStore = withNewStore(open);
 
   describe(`the metric repository: ${name}`, () => {
     it("adds batches of one minute into one row, and reads minutes in a range", () =>

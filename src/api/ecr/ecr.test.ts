@@ -4,7 +4,7 @@ import { AwsError } from "../../errors/catalog.js";
 import { checkPassword } from "../../registry/auth-token.js";
 import { mediaTypes } from "../../registry/manifest.js";
 import { pushOneLayerImage, startTestRegistry, type TestRegistry } from "../../registry/testing.js";
-import { eachRegistryMetadata } from "../../../test/support/each-registry-metadata.js";
+import { eachRegistryMetadata } from "../../../test/support/each-store.js";
 import type { JsonService } from "../aws-json/service.js";
 import { validateShape } from "../aws-json/validate-shape.js";
 import { ecrService } from "./service.js";

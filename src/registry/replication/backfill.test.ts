@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { pushOneLayerImage, startTestRegistry, type TestRegistry } from "../testing.js";
-import { eachRegistryMetadata } from "../../../test/support/each-registry-metadata.js";
+import { eachRegistryMetadata } from "../../../test/support/each-store.js";
 import { until } from "../../../test/support/until.js";
 import { Backfills, type BackfillCopier } from "./backfill.js";
 import { checkReplication } from "./config.js";

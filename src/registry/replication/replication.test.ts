@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { AwsError } from "../../errors/catalog.js";
 import { putImage } from "../ecr-image-writes.js";
 import { aBlob, anImageManifest, pushOneLayerImage, startTestRegistry, uploadBlobs, type TestRegistry } from "../testing.js";
-import { eachRegistryMetadata } from "../../../test/support/each-registry-metadata.js";
+import { eachRegistryMetadata } from "../../../test/support/each-store.js";
 import { checkReplication, destinationsFor, parseStoredReplication, storedReplication, toEcrReplication } from "./config.js";
 import { Replicator } from "./replicator.js";
 import { templateFor, type CreationTemplate } from "../creation-templates.js";
