@@ -1,15 +1,15 @@
-import type pg from "pg";
-import { migrationLock } from "../state/postgres/postgres-store.js";
+import type { Migration } from "../state/postgres/migrate.js";
 
 /**
  * Numbered, forward-only migrations of the registry's metadata in PostgreSQL, counted in their own
- * table (`registry_schema_version`) beside the store's tables in the region's schema. A migration is
+ * table (`registry_schema_version`) beside the store's tables in the region's schema, applied under
+ * the same migration lock (state/postgres/migrate.ts). A migration is
  * never edited once landed: add the next one. Migration 1 is the SQLite file's schema as
  * `sqlite-metadata.ts` leaves it (its later columns and `registry_settings` included). Text compares
  * byte by byte (`COLLATE "C"`), as SQLite's does, so repositories and tags list in the same order on
  * both; manifest bytes are `bytea`, epoch milliseconds and sizes `bigint`.
  */
-export const registryMigrations: readonly { readonly version: number; readonly sql: string }[] = [
+export const registryMigrations: readonly Migration[] = [
   {
     version: 1,
     sql: `
@@ -70,27 +70,3 @@ export const registryMigrations: readonly { readonly version: number; readonly s
     `,
   },
 ];
-
-/**
- * Applies the registry migrations this schema lacks. It takes the store's migration lock
- * (postgres-store.ts), so one replica migrates at a time whichever tables it migrates, and a
- * store's `CREATE SCHEMA` never races the registry's.
- */
-export async function migrateRegistry(client: pg.ClientBase, schema: string): Promise<void> {
-  await client.query("BEGIN");
-  try {
-    await client.query("SELECT pg_advisory_xact_lock($1)", [migrationLock]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query("CREATE TABLE IF NOT EXISTS registry_schema_version (version integer NOT NULL)");
-    const current = (await client.query<{ version: number | null }>("SELECT max(version) AS version FROM registry_schema_version")).rows[0]?.version ?? 0;
-    for (const m of registryMigrations) {
-      if (m.version <= current) continue;
-      await client.query(m.sql);
-      await client.query("INSERT INTO registry_schema_version (version) VALUES ($1)", [m.version]);
-    }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  }
-}

@@ -15,7 +15,8 @@ import {
   type ResourceTag,
   type TagMutability,
 } from "./metadata.js";
-import { migrateRegistry } from "./postgres-metadata-schema.js";
+import { migrate } from "../state/postgres/migrate.js";
+import { registryMigrations } from "./postgres-metadata-schema.js";
 import { PolicyNotifications } from "./policy-notifications.js";
 
 export interface PostgresRegistryMetadataOptions {
@@ -118,7 +119,7 @@ export class PostgresRegistryMetadata implements RegistryMetadata {
     try {
       const client = await pool.connect();
       try {
-        await migrateRegistry(client, schema);
+        await migrate(client, schema, "registry_schema_version", registryMigrations);
       } finally {
         client.release();
       }

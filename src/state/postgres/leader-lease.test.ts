@@ -16,14 +16,14 @@ after(() => server.stop());
 /** Short leases, so that the tests take seconds: a lease of 1.5 s renewed every 0.3 s. */
 const quick = { ttlMs: 1500, renewEveryMs: 300 } as const;
 
-/** Replicas on one new database: each its own store and lease (whose connection may go through `leaseUrl`). */
-async function replicas(names: readonly string[], lease: (name: string) => Partial<LeaderLeaseOptions> = () => ({})) {
+/** Replicas on one new database: each its own store and lease (with options of its own, given the database's name). */
+async function replicas(names: readonly string[], lease: (name: string, database: string) => Partial<LeaderLeaseOptions> = () => ({})) {
   const database = `lease${databases++}`;
   await server.createDatabase(database);
   const all = await Promise.all(
     names.map(async (holder) => {
       const store = await PostgresStore.open({ url: server.url(database) });
-      const l = store.lease({ holder, ...quick, ...lease(holder) });
+      const l = store.lease({ holder, ...quick, ...lease(holder, database) });
       const heard: { leading: boolean; at: number }[] = [];
       l.onChange((leading) => heard.push({ leading, at: performance.now() }));
       return { holder, store, lease: l, heard };
@@ -34,6 +34,21 @@ async function replicas(names: readonly string[], lease: (name: string) => Parti
     close: async () => {
       for (const r of all) await r.lease.close();
       for (const r of all) await r.store.close();
+    },
+  };
+}
+
+/** Replicas a and b on a new database, a's lease reaching it through a proxy the test can freeze (a partition). */
+async function aCutOffAndB(a: Partial<LeaderLeaseOptions> = {}) {
+  const proxy = await frozenProxy(server.socketPath);
+  const { all, close } = await replicas(["a", "b"], (holder, database) => (holder === "a" ? { url: `postgresql://berth@127.0.0.1:${proxy.port}/${database}`, ...a } : {}));
+  return {
+    a: all[0]!,
+    b: all[1]!,
+    proxy,
+    close: async () => {
+      await close();
+      await proxy.close();
     },
   };
 }
@@ -59,13 +74,7 @@ describe("PostgreSQL leader lease", () => {
   });
 
   it("cut off from the database, the leader stops leading before another replica starts", async () => {
-    const proxy = await frozenProxy(server.socketPath);
-    let database = "";
-    const { all, close } = await replicas(["a", "b"], (holder) => {
-      database ||= `lease${databases - 1}`;
-      return holder === "a" ? { url: `postgresql://berth@127.0.0.1:${proxy.port}/${database}` } : {};
-    });
-    const [a, b] = all as [(typeof all)[0], (typeof all)[0]];
+    const { a, b, proxy, close } = await aCutOffAndB();
     try {
       a.lease.start();
       await until("a leads", () => a.lease.leading || undefined);
@@ -78,20 +87,12 @@ describe("PostgreSQL leader lease", () => {
       assert.ok(aStopped.at < bStarted!.at, `a stopped at ${aStopped.at.toFixed(0)}, after b started at ${bStarted!.at.toFixed(0)}`);
     } finally {
       await close();
-      await proxy.close();
     }
   });
 
   it("refuses a write of a leader whose term has ended, even one that has not noticed", async () => {
     // a's clock stands still: by its own count its lease never runs out, as a paused process believes.
-    const frozenNow = 0;
-    const proxy = await frozenProxy(server.socketPath);
-    let database = "";
-    const { all, close } = await replicas(["a", "b"], (holder) => {
-      database ||= `lease${databases - 1}`;
-      return holder === "a" ? { url: `postgresql://berth@127.0.0.1:${proxy.port}/${database}`, now: () => frozenNow } : {};
-    });
-    const [a, b] = all as [(typeof all)[0], (typeof all)[0]];
+    const { a, b, proxy, close } = await aCutOffAndB({ now: () => 0 });
     try {
       a.lease.start();
       await until("a leads", () => a.lease.leading || undefined);
@@ -106,19 +107,11 @@ describe("PostgreSQL leader lease", () => {
       assert.deepEqual(names, ["by-a", "by-b"]);
     } finally {
       await close();
-      await proxy.close();
     }
   });
 
   it("makes the next leader wait for the last write of the term before it", async () => {
-    const frozenNow = 0;
-    const proxy = await frozenProxy(server.socketPath);
-    let database = "";
-    const { all, close } = await replicas(["a", "b"], (holder) => {
-      database ||= `lease${databases - 1}`;
-      return holder === "a" ? { url: `postgresql://berth@127.0.0.1:${proxy.port}/${database}`, now: () => frozenNow } : {};
-    });
-    const [a, b] = all as [(typeof all)[0], (typeof all)[0]];
+    const { a, b, proxy, close } = await aCutOffAndB({ now: () => 0 });
     try {
       a.lease.start();
       await until("a leads", () => a.lease.leading || undefined);
@@ -140,7 +133,6 @@ describe("PostgreSQL leader lease", () => {
       assert.ok(await b.store.read((tx) => tx.clusters.get("last-of-a")));
     } finally {
       await close();
-      await proxy.close();
     }
   });
 });

@@ -1,3 +1,5 @@
+import type { Migration } from "./migrate.js";
+
 /**
  * Numbered, forward-only schema migrations of the PostgreSQL store. A migration is never edited
  * once landed: add the next one. Migration 1 is SQLite's schema as it stood at SQLite's migration
@@ -6,7 +8,7 @@
  * compares byte by byte (`COLLATE "C"`), as SQLite's does, whatever the database's locale: ECS
  * lists are ordered by name and ARN the same way on both stores.
  */
-export const migrations: readonly { readonly version: number; readonly sql: string }[] = [
+export const migrations: readonly Migration[] = [
   {
     version: 1,
     sql: `

@@ -6,6 +6,7 @@ import type { ReadTx, Store, WriteTx } from "../store.js";
 import { PostgresLeaderLease, type LeaderLeaseOptions } from "./leader-lease.js";
 import { DedicatedConnection } from "./connection.js";
 import { PostgresChangeTable, type ChangeRecorder } from "./change-table.js";
+import { migrate } from "./migrate.js";
 import { migrations } from "./migrations.js";
 import { repositories } from "./repository-set.js";
 import { sqlOver, types, type Sql } from "./sql.js";
@@ -35,12 +36,7 @@ interface PendingWrite {
 /** Each schema (region) announces its commits on a channel of its own. */
 const channelOf = (schema: string) => `berth_changes_${schema}`;
 
-/**
- * Advisory lock keys: the migrations' lock for the whole database (the registry's migrations take it
- * too: postgres-metadata-schema.ts), and the writers' lock of one
- * schema (a region's writes do not wait for another region's).
- */
-export const migrationLock = 0x6265_7274_0002n;
+/** The writers' advisory lock, one per schema: a region's writes do not wait for another region's. */
 const writeLockOfSchema = "SELECT pg_advisory_xact_lock(1650815604, hashtext(current_schema()))";
 
 
@@ -113,7 +109,7 @@ export class PostgresStore implements Store {
     const notified: { store?: PostgresStore } = {};
     const listener = new DedicatedConnection(connection, (c) => c.query(`LISTEN ${channelOf(schema)}`).then(() => undefined), () => notified.store?.follow());
     try {
-      await migrate(await writer.get(), schema);
+      await migrate(await writer.get(), schema, "schema_version", migrations);
       await listener.get();
       const head = (await pool.query<{ revision: number }>("SELECT revision FROM change_head WHERE id = 1")).rows[0]?.revision ?? 0;
       return (notified.store = new PostgresStore(pool, writer, listener, url, schema, channelOf(schema), head, maxBatch, changesKept, followEveryMs));
@@ -249,26 +245,6 @@ export class PostgresStore implements Store {
     clearInterval(this.follower);
     await this.delivering;
     await Promise.allSettled([this.listener.end(), this.writer.end(), this.pool.end()]);
-  }
-}
-
-/** Applies the migrations this database lacks, one replica at a time (the others wait on the lock). */
-async function migrate(client: pg.Client, schema: string): Promise<void> {
-  await client.query("BEGIN");
-  try {
-    await client.query("SELECT pg_advisory_xact_lock($1)", [migrationLock]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
-    const current = (await client.query<{ version: number | null }>("SELECT max(version) AS version FROM schema_version")).rows[0]?.version ?? 0;
-    for (const m of migrations) {
-      if (m.version <= current) continue;
-      await client.query(m.sql);
-      await client.query("INSERT INTO schema_version (version) VALUES ($1)", [m.version]);
-    }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
   }
 }
 
