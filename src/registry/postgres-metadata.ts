@@ -1,4 +1,5 @@
 import pg from "pg";
+import { page as pageOf } from "../state/page.js";
 import type { Page, PageRequest } from "../state/store.js";
 import { sqlOver, types, type Sql } from "../state/postgres/sql.js";
 import {
@@ -212,7 +213,7 @@ export class PostgresRegistryMetadata implements RegistryMetadata {
 
   async listRepositories(page: PageRequest): Promise<Page<RepositoryRecord>> {
     const rows = await this.sql.rows<RepositoryRow>("SELECT * FROM registry_repositories WHERE name > $1 ORDER BY name LIMIT $2", [page.after ?? "", page.limit + 1]);
-    return pageOf(rows.map(repositoryOf), page.limit, (r) => r.name);
+    return pageOf(rows.map(repositoryOf), page, (r) => r.name);
   }
 
   deleteRepository(name: string): Promise<boolean> {
@@ -300,7 +301,7 @@ export class PostgresRegistryMetadata implements RegistryMetadata {
     const rows = await this.sql.rows<{ tag: string }>("SELECT tag FROM registry_tags WHERE repository = $1 AND tag > $2 ORDER BY tag LIMIT $3", [repository, page.after ?? "", page.limit + 1]);
     return pageOf(
       rows.map((r) => r.tag),
-      page.limit,
+      page,
       (t) => t,
     );
   }
@@ -363,11 +364,4 @@ async function writeTags(sql: Sql, name: string, tags: readonly ResourceTag[]): 
 
 async function tagDigest(sql: Sql, repository: string, tag: string): Promise<string | undefined> {
   return (await sql.row<{ digest: string }>("SELECT digest FROM registry_tags WHERE repository = $1 AND tag = $2", [repository, tag]))?.digest;
-}
-
-function pageOf<T>(rows: T[], limit: number, key: (t: T) => string): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextAfter: last === undefined ? undefined : key(last) };
 }

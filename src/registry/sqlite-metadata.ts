@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { page as pageOf } from "../state/page.js";
 import type { Page, PageRequest } from "../state/store.js";
 import {
   tagMutabilities,
@@ -163,7 +164,7 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
     const rows = this.db
       .prepare<[string, number], RepositoryRow>("SELECT * FROM repositories WHERE name > ? ORDER BY name LIMIT ?")
       .all(page.after ?? "", page.limit + 1);
-    return Promise.resolve(pageOf(rows.map(repositoryOf), page.limit, (r) => r.name));
+    return Promise.resolve(pageOf(rows.map(repositoryOf), page, (r) => r.name));
   }
 
   deleteRepository(name: string): Promise<boolean> {
@@ -288,7 +289,7 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
     const rows = this.db
       .prepare<[string, string, number], { tag: string }>("SELECT tag FROM tags WHERE repository = ? AND tag > ? ORDER BY tag LIMIT ?")
       .all(repository, page.after ?? "", page.limit + 1);
-    return Promise.resolve(pageOf(rows.map((r) => r.tag), page.limit, (t) => t));
+    return Promise.resolve(pageOf(rows.map((r) => r.tag), page, (t) => t));
   }
 
   untag(repository: string, tag: string): Promise<boolean> {
@@ -345,11 +346,4 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
     this.db.close();
     return Promise.resolve();
   }
-}
-
-function pageOf<T>(rows: T[], limit: number, key: (t: T) => string): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextAfter: last === undefined ? undefined : key(last) };
 }

@@ -1,7 +1,8 @@
 import type { CapacityProviderRecord } from "../../domain/capacity/capacity-provider.js";
 import { CapacityProviderConflictError, type CapacityProviderRepository } from "../capacity-provider-records.js";
 import type { Page } from "../store.js";
-import { page, type DocRow } from "./rows.js";
+import { page } from "../page.js";
+import type { DocRow } from "./rows.js";
 import { updateToVersion } from "./next-version.js";
 import type { Sql } from "./sql.js";
 

@@ -1,6 +1,7 @@
 import { EventRuleConflictError, type EventRuleQuery, type EventRuleRecord, type EventRuleRepository } from "../event-rule-records.js";
 import type { Page } from "../store.js";
-import { page, type DocRow } from "./rows.js";
+import { page } from "../page.js";
+import type { DocRow } from "./rows.js";
 import { updateToVersion } from "./next-version.js";
 import type { Sql } from "./sql.js";
 

@@ -1,5 +1,6 @@
 import type { LogPosition } from "../../domain/logs/position.js";
 import type { LogEventQuery, LogGroupQuery, LogGroupRecord, LogsRepository, LogStreamQuery, LogStreamRecord, NewLogEvent, StoredLogEvent } from "../log-records.js";
+import { hasPrefix } from "./rows.js";
 import type { Sql } from "./sql.js";
 
 interface GroupRow {
@@ -48,9 +49,6 @@ const streamOf = (group: string, r: StreamRow): LogStreamRecord => ({
 });
 
 const eventOf = (r: EventRow): StoredLogEvent => ({ id: r.id, streamName: r.stream, timestamp: r.ts, ingestionMs: r.ingestion_ms, message: r.message.toString("utf8") });
-
-/** `column` starts with the text `$n`, matched literally (no LIKE pattern to escape). */
-const hasPrefix = (column: string, n: number): string => `left(${column}, length($${n})) = $${n}`;
 
 /** Rows a filtered scan reads per statement at most: SQLite filters inside its scan, PostgreSQL in JavaScript (see `events`). */
 const mostRowsPerScan = 16_384;

@@ -11,7 +11,8 @@ import type {
   TaskDefinitionRepository,
 } from "../store.js";
 import type { ChangeRecorder } from "./change-table.js";
-import { familyHasPrefix, page, type DocRow, type VersionRow } from "./rows.js";
+import { page } from "../page.js";
+import { hasPrefix, type DocRow, type VersionRow } from "./rows.js";
 import type { Sql } from "./sql.js";
 import { saveVersioned } from "./versioned.js";
 
@@ -69,7 +70,7 @@ export class PostgresTaskDefinitions implements TaskDefinitionRepository {
 
   async list(q: TaskDefinitionQuery): Promise<Page<TaskDefinitionRecord>> {
     const params: unknown[] = [q.familyPrefix ?? ""];
-    const where = [familyHasPrefix(1)];
+    const where = [hasPrefix("family", 1)];
     const bind = (value: unknown) => `$${params.push(value)}`;
     if (q.status) where.push(`status = ${bind(q.status)}`);
     if (q.family !== undefined) where.push(`family = ${bind(q.family)}`);
@@ -87,7 +88,7 @@ export class PostgresTaskDefinitions implements TaskDefinitionRepository {
     const statusClause = q.status === "ACTIVE" ? `AND ${active}` : q.status === "INACTIVE" ? `AND NOT ${active}` : "";
     const rows = await this.db.rows<{ family: string }>(
       `SELECT family FROM task_definition_families f
-       WHERE ${familyHasPrefix(1)} AND family > $2 ${statusClause}
+       WHERE ${hasPrefix("family", 1)} AND family > $2 ${statusClause}
          AND EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family)
        ORDER BY family LIMIT $3`,
       [q.familyPrefix ?? "", q.after ?? "", q.limit + 1],

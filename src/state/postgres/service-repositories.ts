@@ -1,7 +1,8 @@
 import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
 import type { Page, ServiceQuery, ServiceRepository } from "../store.js";
 import type { ChangeRecorder } from "./change-table.js";
-import { page, type DocRow, type VersionRow } from "./rows.js";
+import { page } from "../page.js";
+import type { DocRow, VersionRow } from "./rows.js";
 import type { Sql } from "./sql.js";
 import { saveVersioned } from "./versioned.js";
 

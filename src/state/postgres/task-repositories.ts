@@ -3,7 +3,8 @@ import type { TaskRecord } from "../../domain/task.js";
 import { taskCountKey } from "../../domain/task-counts.js";
 import type { ContainerInstanceRepository, Page, PageRequest, RunTaskRecord, TaskQuery, TaskRepository } from "../store.js";
 import type { ChangeRecorder } from "./change-table.js";
-import { page, type DocRow, type VersionRow } from "./rows.js";
+import { page } from "../page.js";
+import type { DocRow, VersionRow } from "./rows.js";
 import type { Sql } from "./sql.js";
 import { saveVersioned } from "./versioned.js";
 

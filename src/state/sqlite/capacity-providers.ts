@@ -2,7 +2,8 @@ import type { Database, Statement } from "better-sqlite3";
 import type { CapacityProviderRecord } from "../../domain/capacity/capacity-provider.js";
 import { CapacityProviderConflictError, type CapacityProviderRepository } from "../capacity-provider-records.js";
 import type { Page } from "../store.js";
-import { page, parseDoc, type DocRow } from "./rows.js";
+import { page } from "../page.js";
+import { parseDoc, type DocRow } from "./rows.js";
 
 /** Capacity providers (migration 12): a document per name; the Auto Scaling group a column, for its uniqueness check. */
 export class SqliteCapacityProviders implements CapacityProviderRepository {

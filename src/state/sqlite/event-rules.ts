@@ -1,7 +1,8 @@
 import type { Database, Statement } from "better-sqlite3";
 import { EventRuleConflictError, type EventRuleQuery, type EventRuleRecord, type EventRuleRepository } from "../event-rule-records.js";
 import type { Page } from "../store.js";
-import { page, parseDoc, type DocRow } from "./rows.js";
+import { page } from "../page.js";
+import { parseDoc, type DocRow } from "./rows.js";
 
 /** EventBridge rules (migration 11): one document per rule, its next due time a column for `due`. */
 export class SqliteEventRules implements EventRuleRepository {

@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { Tag } from "@aws-sdk/client-ecs";
-import { familyHasPrefix, page, parseDoc, type DocRow, type VersionRow } from "./rows.js";
+import { page } from "../page.js";
+import { familyHasPrefix, parseDoc, type DocRow, type VersionRow } from "./rows.js";
 import type { ChangeRecorder } from "./change-table.js";
 import { saveVersioned } from "./versioned.js";
 import type { ClusterRecord, ClusterStatus } from "../../domain/cluster.js";

@@ -1,5 +1,3 @@
-import type { Page, PageRequest } from "../store.js";
-
 export interface DocRow {
   doc: string;
 }
@@ -11,12 +9,6 @@ export interface VersionRow {
 /** JSON documents read back from our own tables: the shape is ours, written by `put`. */
 export function parseDoc<T>(row: DocRow): T {
   return JSON.parse(row.doc) as T;
-}
-
-export function page<T>(rows: readonly T[], req: PageRequest, key: (t: T) => string): Page<T> {
-  if (rows.length <= req.limit) return { items: rows };
-  const items = rows.slice(0, req.limit);
-  return { items, nextAfter: key(items[items.length - 1]!) };
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
 import type { Page, ServiceQuery, ServiceRepository } from "../store.js";
-import { page, parseDoc, type DocRow, type VersionRow } from "./rows.js";
+import { page } from "../page.js";
+import { parseDoc, type DocRow, type VersionRow } from "./rows.js";
 import type { ChangeRecorder } from "./change-table.js";
 import { saveVersioned } from "./versioned.js";
 
