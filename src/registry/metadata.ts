@@ -9,6 +9,9 @@ import type { Page, PageRequest } from "../state/store.js";
 export const tagMutabilities = ["MUTABLE", "IMMUTABLE"] as const;
 export type TagMutability = (typeof tagMutabilities)[number];
 
+/** A stored mutability read back (MUTABLE unless the column says IMMUTABLE). */
+export const tagMutabilityOf = (text: string): TagMutability => tagMutabilities.find((m) => m === text) ?? "MUTABLE";
+
 export interface RepositoryRecord {
   readonly name: string;
   readonly createdAtMs: number;

@@ -3,7 +3,7 @@ import { page as pageOf } from "../state/page.js";
 import type { Page, PageRequest } from "../state/store.js";
 import { sqlOver, types, type Sql } from "../state/postgres/sql.js";
 import {
-  tagMutabilities,
+  tagMutabilityOf,
   type CreateRepositoryResult,
   type DeleteManifestResult,
   type ManifestRecord,
@@ -50,12 +50,10 @@ interface ManifestRow {
   tags: string[];
 }
 
-const mutability = (text: string): TagMutability => tagMutabilities.find((m) => m === text) ?? "MUTABLE";
-
 const repositoryOf = (r: RepositoryRow): RepositoryRecord => ({
   name: r.name,
   createdAtMs: r.created_at_ms,
-  imageTagMutability: mutability(r.tag_mutability),
+  imageTagMutability: tagMutabilityOf(r.tag_mutability),
   lifecyclePolicyText: r.lifecycle_policy ?? undefined,
   repositoryPolicyText: r.repository_policy ?? undefined,
   scanOnPush: r.scan_on_push,
@@ -255,7 +253,7 @@ export class PostgresRegistryMetadata implements RegistryMetadata {
     return this.transaction(async (sql): Promise<PutManifestResult> => {
       const repo = await sql.row<RepositoryRow>(lockRepository, [put.repository]);
       if (repo === undefined) return { ok: false, reason: "repository-not-found" };
-      if (put.tag !== undefined && mutability(repo.tag_mutability) === "IMMUTABLE") {
+      if (put.tag !== undefined && tagMutabilityOf(repo.tag_mutability) === "IMMUTABLE") {
         const current = await tagDigest(sql, put.repository, put.tag);
         if (current !== undefined && current !== put.digest) return { ok: false, reason: "tag-immutable", currentDigest: current };
       }

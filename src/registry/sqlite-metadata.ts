@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { page as pageOf } from "../state/page.js";
 import type { Page, PageRequest } from "../state/store.js";
 import {
-  tagMutabilities,
+  tagMutabilityOf,
   type CreateRepositoryResult,
   type DeleteManifestResult,
   type ManifestRecord,
@@ -79,12 +79,10 @@ interface ManifestRow {
   pushed_at_ms: number;
 }
 
-const mutability = (text: string): TagMutability => tagMutabilities.find((m) => m === text) ?? "MUTABLE";
-
 const repositoryOf = (r: RepositoryRow): RepositoryRecord => ({
   name: r.name,
   createdAtMs: r.created_at_ms,
-  imageTagMutability: mutability(r.tag_mutability),
+  imageTagMutability: tagMutabilityOf(r.tag_mutability),
   lifecyclePolicyText: r.lifecycle_policy ?? undefined,
   repositoryPolicyText: r.repository_policy ?? undefined,
   scanOnPush: r.scan_on_push === 1,
@@ -217,7 +215,7 @@ export class SqliteRegistryMetadata implements RegistryMetadata {
     const tx = this.db.transaction((): PutManifestResult => {
       const repo = this.db.prepare<[string], RepositoryRow>("SELECT * FROM repositories WHERE name = ?").get(put.repository);
       if (repo === undefined) return { ok: false, reason: "repository-not-found" };
-      if (put.tag !== undefined && mutability(repo.tag_mutability) === "IMMUTABLE") {
+      if (put.tag !== undefined && tagMutabilityOf(repo.tag_mutability) === "IMMUTABLE") {
         const current = this.tagDigest(put.repository, put.tag);
         if (current !== undefined && current !== put.digest) return { ok: false, reason: "tag-immutable", currentDigest: current };
       }

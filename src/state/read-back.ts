@@ -1,6 +1,9 @@
 import type { Change } from "./changes.js";
 import type { ReadTx } from "./store.js";
 
+/** A logged change's record as its table holds it now; undefined once it is gone (a purged task). */
+export type ReadBack = (kind: Change["kind"], key: string) => Promise<Change | undefined>;
+
 /**
  * A logged change's record as the store holds it now, by the kind and key its log row names (a
  * cluster's name, an ARN, `cluster/name` for a service); undefined once it is gone (a purged task).

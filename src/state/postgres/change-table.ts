@@ -1,5 +1,6 @@
 import type { ChangeSource } from "../change-log.js";
 import { ChangesTrimmedError, type Change, type LoggedChange } from "../changes.js";
+import type { ReadBack } from "../read-back.js";
 import type { Sql } from "./sql.js";
 
 /** What a repository's save calls to log the record it saved, in the same transaction. */
@@ -13,8 +14,6 @@ interface ChangeRow {
   key: string;
 }
 
-/** A logged change's record as its table holds it now; undefined once it is gone (a purged task). */
-export type ReadBack = (kind: Change["kind"], key: string) => Promise<Change | undefined>;
 
 /**
  * The change log table of the PostgreSQL store, as sqlite/change-table.ts is SQLite's: one row per

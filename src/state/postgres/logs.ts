@@ -1,5 +1,6 @@
 import type { LogPosition } from "../../domain/logs/position.js";
 import type { LogEventQuery, LogGroupQuery, LogGroupRecord, LogsRepository, LogStreamQuery, LogStreamRecord, NewLogEvent, StoredLogEvent } from "../log-records.js";
+import { streamOf, type StreamRow } from "../log-stream-row.js";
 import { hasPrefix } from "./rows.js";
 import type { Sql } from "./sql.js";
 
@@ -10,16 +11,6 @@ interface GroupRow {
   retention_days: number | null;
   tags: Record<string, string>;
   stored_bytes: number;
-}
-interface StreamRow {
-  id: number;
-  name: string;
-  created_ms: number;
-  first_event_ms: number | null;
-  last_event_ms: number | null;
-  last_ingestion_ms: number | null;
-  stored_bytes: number;
-  resume_cursor: string | null;
 }
 interface EventRow {
   id: number;
@@ -35,17 +26,6 @@ const groupOf = (r: GroupRow): LogGroupRecord => ({
   retentionDays: r.retention_days ?? undefined,
   tags: r.tags,
   storedBytes: r.stored_bytes,
-});
-
-const streamOf = (group: string, r: StreamRow): LogStreamRecord => ({
-  groupName: group,
-  name: r.name,
-  createdMs: r.created_ms,
-  firstEventMs: r.first_event_ms ?? undefined,
-  lastEventMs: r.last_event_ms ?? undefined,
-  lastIngestionMs: r.last_ingestion_ms ?? undefined,
-  storedBytes: r.stored_bytes,
-  resumeCursor: r.resume_cursor ?? undefined,
 });
 
 const eventOf = (r: EventRow): StoredLogEvent => ({ id: r.id, streamName: r.stream, timestamp: r.ts, ingestionMs: r.ingestion_ms, message: r.message.toString("utf8") });

@@ -4,6 +4,7 @@ import { taskCountKey } from "../../domain/task-counts.js";
 import type { ContainerInstanceRepository, Page, PageRequest, RunTaskRecord, TaskQuery, TaskRepository } from "../store.js";
 import type { ChangeRecorder } from "./change-table.js";
 import { page } from "../page.js";
+import { taskColumns } from "../task-columns.js";
 import type { DocRow, VersionRow } from "./rows.js";
 import type { Sql } from "./sql.js";
 import { saveVersioned } from "./versioned.js";
@@ -57,24 +58,8 @@ export class PostgresContainerInstances implements ContainerInstanceRepository {
   }
 }
 
-/** A task's columns beside its document. */
-const taskRow = (t: TaskRecord) => ({
-  arn: t.arn,
-  cluster: t.cluster,
-  instance: t.containerInstanceArn,
-  family: t.spec.family,
-  startedBy: t.startedBy ?? null,
-  serviceName: t.serviceName ?? null,
-  launchType: t.launchType,
-  desired: t.spec.desiredStatus,
-  last: t.lastStatus,
-  stoppedAt: t.stoppedAtMs ?? null,
-  // In its service's view until the reconciler has observed its stop (see TaskReader.ofService).
-  serviceOpen: t.serviceName !== undefined && (t.lastStatus !== "STOPPED" || t.serviceObserved !== true),
-  version: t.version,
-  doc: JSON.stringify(t),
-  reservation: JSON.stringify(t.reservation),
-});
+/** A task's columns beside its document, and its reservation apart (see reservedOn). */
+const taskRow = (t: TaskRecord) => ({ ...taskColumns(t), reservation: JSON.stringify(t.reservation) });
 
 /**
  * Tasks held by an instance, in the order SQLite's tasks_instance index returns them (last status,

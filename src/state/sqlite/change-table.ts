@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { ChangeSource } from "../change-log.js";
 import { ChangesTrimmedError, type Change, type LoggedChange } from "../changes.js";
+import type { ReadBack } from "../read-back.js";
 
 /** What a repository's save calls to log the record it saved, in the same transaction. */
 export interface ChangeRecorder {
@@ -13,8 +14,6 @@ interface ChangeRow {
   key: string;
 }
 
-/** A logged change's record as its table holds it now; undefined once it is gone (a purged task). */
-export type ReadBack = (kind: Change["kind"], key: string) => Promise<Change | undefined>;
 
 /**
  * The change log table (migration 7): one row per saved cluster, instance, task or service, its

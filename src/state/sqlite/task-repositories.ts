@@ -3,6 +3,7 @@ import type { ContainerInstanceRecord, ContainerInstanceStatus, Reservation } fr
 import type { TaskRecord } from "../../domain/task.js";
 import type { ContainerInstanceRepository, Page, PageRequest, RunTaskRecord, TaskQuery, TaskRepository } from "../store.js";
 import { page } from "../page.js";
+import { taskColumns } from "../task-columns.js";
 import { parseDoc, type DocRow, type VersionRow } from "./rows.js";
 import type { ChangeRecorder } from "./change-table.js";
 import { saveVersioned } from "./versioned.js";
@@ -181,21 +182,8 @@ export class SqliteTasks implements TaskRepository {
   }
 
   put(t: TaskRecord): Promise<void> {
-    const row = {
-      arn: t.arn,
-      cluster: t.cluster,
-      instance: t.containerInstanceArn,
-      family: t.spec.family,
-      startedBy: t.startedBy ?? null,
-      serviceName: t.serviceName ?? null,
-      launchType: t.launchType,
-      desired: t.spec.desiredStatus,
-      last: t.lastStatus,
-      stoppedAt: t.stoppedAtMs ?? null,
-      serviceOpen: t.serviceName !== undefined && (t.lastStatus !== "STOPPED" || t.serviceObserved !== true) ? 1 : 0,
-      version: t.version,
-      doc: JSON.stringify(t),
-    };
+    const columns = taskColumns(t);
+    const row = { ...columns, serviceOpen: columns.serviceOpen ? 1 : 0 };
     saveVersioned({
       kind: "task",
       key: t.arn,
