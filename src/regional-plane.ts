@@ -118,6 +118,8 @@ export async function startRegionalPlane(
   const { config, refusals, metrics } = shared;
   const logger = shared.logger.child({ region });
   const partition: Partition = { region, accountId: config.accountId };
+  // With a shared PostgreSQL store, this process is one replica of several, named for its host and process.
+  const replicated = state instanceof PostgresStore ? { store: state, replica: `${hostname()}:${process.pid}:${newId().slice(0, 8)}` } : undefined;
   // The image registry: blobs under <dir>/registry; its metadata in its own SQLite file there, or,
   // with a shared PostgreSQL store, beside the store's tables, where every replica sees it (the
   // replicas share the data directory, and so the blobs).
@@ -125,10 +127,9 @@ export async function startRegionalPlane(
   let metadata: RegistryMetadata;
   try {
     mkdirSync(registryDir, { recursive: true, mode: 0o700 });
-    metadata =
-      state instanceof PostgresStore
-        ? await PostgresRegistryMetadata.open({ url: state.url, schema: state.schema })
-        : new SqliteRegistryMetadata(join(registryDir, "registry.db"));
+    metadata = replicated
+      ? await PostgresRegistryMetadata.open({ url: replicated.store.url, schema: replicated.store.schema })
+      : new SqliteRegistryMetadata(join(registryDir, "registry.db"));
   } catch (err) {
     await state.close();
     throw err;
@@ -162,8 +163,6 @@ export async function startRegionalPlane(
   const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random, workers: { count: config.lbWorkers, logLevel: config.logLevel } });
   // Security groups: the agents' view of rules and members, sent on connect and on every change.
   const firewall = new FirewallPublisher({ store, partition, logger: logger.child({ component: "firewall" }), now: Date.now, broadcast: (msg) => hub.broadcast(msg) });
-  // With a shared PostgreSQL store, this process is one replica of several, named for its host and process.
-  const replicated = state instanceof PostgresStore ? { store: state, replica: `${hostname()}:${process.pid}:${newId().slice(0, 8)}` } : undefined;
   const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, replica: replicated?.replica, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks), greeting: () => firewall.current() });
   // The agents away at the start (all of them, marked so below) get the reattach grace before any counts as lost.
   const lost = { lostAfterMs: config.agentLostAfterMs, startedAtMs: Date.now(), reattachGraceMs: config.agentReattachGraceMs };
