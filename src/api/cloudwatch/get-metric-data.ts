@@ -41,20 +41,17 @@ function answerOf(deps: CloudWatchDeps): (p: Params) => Promise<MetricDataOutput
     const stats = queries.filter((x) => x.kind === "stat");
     // One read for every metric of the request; each series comes back oldest first.
     const folded = await deps.store.read((tx) => Promise.all(stats.map((q) => tx.metrics.periodColumns(q.metric, startMs, endMs, q.periodMs))));
+    const ascending = scanBy === "TimestampAscending";
     const series = new Map<string, Columns>();
-    stats.forEach((q, i) => series.set(q.id, valuesOf(folded[i]!, q.stat, q.unit)));
+    stats.forEach((q, i) => series.set(q.id, valuesOf(folded[i]!, q.stat, q.unit, ascending)));
     const expressions = queries.filter((x) => x.kind === "expression");
     const computed = expressions.length > 0 ? evaluateAll(expressions, series) : new Map<string, Value>();
     const allTimes = expressions.length > 0 ? [...new Set([...computed.values()].flatMap((v) => (v.kind === "series" ? [...v.points.keys()] : [])))] : [];
-    const ascending = scanBy === "TimestampAscending";
     const results = queries
       .filter((q) => q.returnData)
       .map((q): MetricDataResult => {
         const stat = series.get(q.id);
-        if (stat) {
-          // Already in time order: the store's; reversed for the default, newest first.
-          return { Id: q.id, Label: q.label, timesMs: ascending ? stat.timesMs : stat.timesMs.slice().reverse(), values: ascending ? stat.values : stat.values.slice().reverse(), StatusCode: "Complete" };
-        }
+        if (stat) return { Id: q.id, Label: q.label, timesMs: stat.timesMs, values: stat.values, StatusCode: "Complete" };
         const v = computed.get(q.id)!;
         const pairs = v.kind === "series" ? [...v.points] : allTimes.map((t) => [t, v.value] as const);
         pairs.sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
@@ -69,16 +66,23 @@ interface Columns {
   readonly values: Float64Array;
 }
 
-/** One statistic of each period (statistics.ts `statistic`, column by column), only the periods of `unit` when one is asked for. */
-function valuesOf(c: PeriodColumns, stat: StatisticName, unit: string | undefined): Columns {
-  const keep = unit === undefined || c.units.every((u) => u === unit) ? undefined : c.units.flatMap((u, i) => (u === unit ? [i] : []));
-  const pick = (column: Float64Array) => (keep ? Float64Array.from(keep, (i) => column[i]!) : column);
-  const timesMs = pick(c.timesMs);
-  if (stat !== "Average") return { timesMs, values: pick(stat === "Sum" ? c.sum : stat === "SampleCount" ? c.count : stat === "Minimum" ? c.min : c.max) };
-  const sum = pick(c.sum);
-  const count = pick(c.count);
-  const values = new Float64Array(sum.length);
-  for (let i = 0; i < values.length; i++) values[i] = statistic({ sum: sum[i]!, count: count[i]!, min: 0, max: 0 }, "Average");
+/**
+ * One statistic of each period (statistics.ts `statistic`), in the answer's order (the store's is
+ * oldest first), only the periods of `unit` when one is asked for. Times and values share one
+ * backing store: a call can answer 500 metrics.
+ */
+function valuesOf(c: PeriodColumns, stat: StatisticName, unit: string | undefined, ascending: boolean): Columns {
+  const keep = unit === undefined ? undefined : typeof c.units === "string" ? (c.units === unit ? undefined : []) : c.units.flatMap((u, i) => (u === unit ? [i] : []));
+  const n = keep?.length ?? c.length;
+  const out = new Float64Array(2 * n);
+  const timesMs = out.subarray(0, n);
+  const values = out.subarray(n);
+  for (let j = 0; j < n; j++) {
+    const i = keep ? keep[j]! : j;
+    const at = ascending ? j : n - 1 - j;
+    timesMs[at] = c.timesMs[i]!;
+    values[at] = statistic({ sum: c.sum[i]!, count: c.count[i]!, min: c.min[i]!, max: c.max[i]! }, stat);
+  }
   return { timesMs, values };
 }
 

@@ -13,26 +13,53 @@ export interface PeriodColumns {
   readonly count: Float64Array;
   readonly min: Float64Array;
   readonly max: Float64Array;
-  /** Each period's unit. */
-  readonly units: readonly string[];
+  /** Each period's unit, or the one unit every period has (the common case: no array of 288 copies). */
+  readonly units: string | readonly string[];
+}
+
+export const unitAt = (c: PeriodColumns, i: number): string => (typeof c.units === "string" ? c.units : c.units[i]!);
+
+/** The units of periods as they are folded: one string, unless two periods differ. */
+export class UnitColumn {
+  private one: string | undefined;
+  private each: string[] | undefined;
+  private count = 0;
+
+  /** Sets period i: the last one, or a new last one. */
+  set(i: number, unit: string): void {
+    this.count = Math.max(this.count, i + 1);
+    if (!this.each && (this.one === undefined || this.one === unit)) this.one = unit;
+    else (this.each ??= new Array<string>(this.count).fill(this.one!))[i] = unit;
+  }
+
+  get(i: number): string {
+    return this.each ? this.each[i]! : this.one!;
+  }
+
+  get value(): string | readonly string[] {
+    const each = this.each;
+    if (!each) return this.one ?? [];
+    return each.every((u) => u === each[0]) ? each[0]! : each;
+  }
 }
 
 export function columnsOf(periods: readonly PeriodAggregate[]): PeriodColumns {
   const n = periods.length;
-  const c = { length: n, timesMs: new Float64Array(n), sum: new Float64Array(n), count: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n), units: new Array<string>(n) };
+  const c = { length: n, timesMs: new Float64Array(n), sum: new Float64Array(n), count: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n) };
+  const units = new UnitColumn();
   periods.forEach((p, i) => {
     c.timesMs[i] = p.timestampMs;
     c.sum[i] = p.sum;
     c.count[i] = p.count;
     c.min[i] = p.min;
     c.max[i] = p.max;
-    c.units[i] = p.unit;
+    units.set(i, p.unit);
   });
-  return c;
+  return { ...c, units: units.value };
 }
 
 export function aggregatesOf(c: PeriodColumns): PeriodAggregate[] {
-  return Array.from({ length: c.length }, (_, i) => ({ timestampMs: c.timesMs[i]!, sum: c.sum[i]!, count: c.count[i]!, min: c.min[i]!, max: c.max[i]!, unit: c.units[i]! }));
+  return Array.from({ length: c.length }, (_, i) => ({ timestampMs: c.timesMs[i]!, sum: c.sum[i]!, count: c.count[i]!, min: c.min[i]!, max: c.max[i]!, unit: unitAt(c, i) }));
 }
 
 /**

@@ -9,7 +9,7 @@
  * doubles.
  */
 import type { PeriodColumns } from "../../domain/metrics/period-columns.js";
-import { SqliteSum } from "../../domain/metrics/period-columns.js";
+import { SqliteSum, UnitColumn } from "../../domain/metrics/period-columns.js";
 
 export const bucketMs = 300_000;
 export const blockMs = 6 * 3_600_000;
@@ -98,12 +98,10 @@ export function dropBefore(row: BlockRow, cutMs: number): boolean {
  */
 export function foldBlocks(rows: readonly BlockRow[], fromMs: number, toMs: number, periodMs: number): PeriodColumns {
   const most = rows.length * bucketsPerBlock;
-  const timesMs = new Float64Array(most);
-  const sum = new Float64Array(most);
-  const count = new Float64Array(most);
-  const min = new Float64Array(most);
-  const max = new Float64Array(most);
-  const units: string[] = [];
+  // One backing store for the five columns: a call can fold a thousand metrics.
+  const columns = new Float64Array(most * 5);
+  const [timesMs, sum, count, min, max] = [0, 1, 2, 3, 4].map((f) => columns.subarray(f * most, (f + 1) * most)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const units = new UnitColumn();
   const direct = periodMs === bucketMs;
   let k = -1;
   let open = Number.NaN;
@@ -132,7 +130,7 @@ export function foldBlocks(rows: readonly BlockRow[], fromMs: number, toMs: numb
         count[k] = n;
         min[k] = d[o + 2]!;
         max[k] = d[o + 3]!;
-        units.push(unit);
+        units.set(k, unit);
         continue;
       }
       const p = t - (t % periodMs);
@@ -143,13 +141,13 @@ export function foldBlocks(rows: readonly BlockRow[], fromMs: number, toMs: numb
         timesMs[k] = p;
         min[k] = d[o + 2]!;
         max[k] = d[o + 3]!;
-        units.push(unit);
+        units.set(k, unit);
         sums.reset();
         counts.reset();
       } else {
         min[k] = Math.min(min[k]!, d[o + 2]!);
         max[k] = Math.max(max[k]!, d[o + 3]!);
-        if (unit > units[k]!) units[k] = unit;
+        if (unit > units.get(k)) units.set(k, unit);
       }
       sums.add(d[o]!);
       counts.add(n);
@@ -157,5 +155,5 @@ export function foldBlocks(rows: readonly BlockRow[], fromMs: number, toMs: numb
   }
   close();
   const length = k + 1;
-  return { length, timesMs: timesMs.subarray(0, length), sum: sum.subarray(0, length), count: count.subarray(0, length), min: min.subarray(0, length), max: max.subarray(0, length), units };
+  return { length, timesMs: timesMs.subarray(0, length), sum: sum.subarray(0, length), count: count.subarray(0, length), min: min.subarray(0, length), max: max.subarray(0, length), units: units.value };
 }

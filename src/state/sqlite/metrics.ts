@@ -52,7 +52,8 @@ export class SqliteMetrics implements MetricRepository {
   private readonly idStmt: Statement<[string, string, string], { id: number }>;
   private readonly minuteStmt: Statement<[number, number, number, number, number, number, string]>;
   private readonly blockStmt: Statement<[number, number], StoredBlock>;
-  private readonly blocksStmt: Statement<[number, number, number], StoredBlock>;
+  /** A metric's blocks in a range, found by the metric's key: one statement, not a lookup of its id and then another. */
+  private readonly blocksStmt: Statement<[string, string, string, number, number], StoredBlock>;
   private readonly putBlockStmt: Statement<[number, number, Buffer, string, string | null]>;
   private readonly updateBlockStmt: Statement<[Buffer, string, string | null, number, number]>;
   private readonly deleteBlockStmt: Statement<[number, number]>;
@@ -77,7 +78,12 @@ export class SqliteMetrics implements MetricRepository {
     );
     // Raw rows (arrays, not objects).
     this.blockStmt = db.prepare<[number, number], StoredBlock>("SELECT block_ms, data, unit, units FROM metric_five_blocks WHERE series = ? AND block_ms = ?").raw(true);
-    this.blocksStmt = db.prepare<[number, number, number], StoredBlock>("SELECT block_ms, data, unit, units FROM metric_five_blocks WHERE series = ? AND block_ms >= ? AND block_ms < ? ORDER BY block_ms").raw(true);
+    this.blocksStmt = db
+      .prepare<[string, string, string, number, number], StoredBlock>(
+        `SELECT block_ms, data, unit, units FROM metric_five_blocks
+         WHERE series = (SELECT id FROM metric_series WHERE namespace = ? AND name = ? AND dims = ?) AND block_ms >= ? AND block_ms < ? ORDER BY block_ms`,
+      )
+      .raw(true);
     this.putBlockStmt = db.prepare("INSERT INTO metric_five_blocks (series, block_ms, data, unit, units) VALUES (?, ?, ?, ?, ?)");
     // In place: a REPLACE would delete the row and insert it anew, touching both indexes.
     this.updateBlockStmt = db.prepare("UPDATE metric_five_blocks SET data = ?, unit = ?, units = ? WHERE series = ? AND block_ms = ?");
@@ -145,21 +151,20 @@ export class SqliteMetrics implements MetricRepository {
   }
 
   periods(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodAggregate[]> {
+    if (coarse(fromMs, toMs, periodMs)) return Promise.resolve(aggregatesOf(this.foldedBlocks(metric, fromMs, toMs, periodMs)));
     const id = this.idOf(metric);
     if (id === undefined) return Promise.resolve([]);
-    if (coarse(fromMs, toMs, periodMs)) return Promise.resolve(aggregatesOf(this.foldedBlocks(id, fromMs, toMs, periodMs)));
     const stmt = periodMs === 60_000 && fromMs % 60_000 === 0 ? this.minuteRowsStmt : this.periodsStmt;
     return Promise.resolve(stmt.all({ series: id, from: fromMs, to: toMs, period: periodMs }));
   }
 
   periodColumns(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodColumns> {
-    const id = this.idOf(metric);
-    if (id !== undefined && coarse(fromMs, toMs, periodMs)) return Promise.resolve(this.foldedBlocks(id, fromMs, toMs, periodMs));
+    if (coarse(fromMs, toMs, periodMs)) return Promise.resolve(this.foldedBlocks(metric, fromMs, toMs, periodMs));
     return this.periods(metric, fromMs, toMs, periodMs).then(columnsOf);
   }
 
-  private foldedBlocks(id: number, fromMs: number, toMs: number, periodMs: number): PeriodColumns {
-    const rows = this.blocksStmt.all(id, blockOf(fromMs), toMs).map(blockRowOf);
+  private foldedBlocks(metric: MetricId, fromMs: number, toMs: number, periodMs: number): PeriodColumns {
+    const rows = this.blocksStmt.all(metric.namespace, metric.metricName, dimensionsKey(metric.dimensions), blockOf(fromMs), toMs).map(blockRowOf);
     return foldBlocks(rows, fromMs, toMs, periodMs);
   }
 

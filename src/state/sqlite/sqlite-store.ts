@@ -90,7 +90,7 @@ export class SqliteStore implements Store {
     // The WAL exists once the migrations ran and stays (SQLite deletes it only when the last connection closes).
     this.wal = path === ":memory:" ? undefined : openSync(`${path}-wal`, "r");
     this.syncData = syncData;
-    this.reader = path === ":memory:" ? this.writer : new Sqlite(path, { readonly: true });
+    this.reader = path === ":memory:" ? this.writer : readerOf(path);
     this.readTx = repositories(this.reader, readOnly);
     this.log = new SqliteChangeTable(this.writer, this.reader, changesKept, (kind, key) => readBack(this.readTx, kind, key));
     this.changeLog = new ChangeLog(this.log, this.log.headNow());
@@ -183,6 +183,18 @@ export class SqliteStore implements Store {
     this.writer.close();
     if (this.wal !== undefined) closeSync(this.wal);
   }
+}
+
+/**
+ * The connection every read outside a write goes through. Its pages are mapped (256 MiB of the
+ * file) and cached (64 MiB): a read of a day of 1,000 metrics touches 5,000 pages, which SQLite's
+ * default 2 MiB cache would read back from the file, a system call each, on every call.
+ */
+function readerOf(path: string): Database {
+  const reader = new Sqlite(path, { readonly: true });
+  reader.pragma("cache_size = -65536");
+  reader.pragma("mmap_size = 268435456");
+  return reader;
 }
 
 /** The reader connection's repositories never save; their recorder is never called. */

@@ -1,0 +1,90 @@
+/**
+ * GetMetricData's server side in process, free of the client's share and of the wire: the handler
+ * (store read, fold, AWS JSON written) over a real SQLite store seeded with a day of one-minute
+ * CPUUtilization of 1,000 services, 500 metrics a call at period 5 minutes (144,000 datapoints).
+ * With BERTH_BEFORE (another build's dist/src/cli/main.js, as the other benchmarks take it) that build's store and handler run over a copy
+ * of the same data in the same process, called in turn with this one; both must answer the same
+ * text. `node dist/bench/metrics-query-inprocess.js`; ROUNDS sizes it.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { metricId, type MinuteAggregate } from "../src/domain/metrics/series.js";
+import type { getMetricData as GetMetricData } from "../src/api/cloudwatch/get-metric-data.js";
+import type { SqliteStore as Store } from "../src/state/sqlite/sqlite-store.js";
+import { machineLine, quantile } from "./support/bench-cluster.js";
+
+const services = 1000;
+const rounds = Number(process.env.ROUNDS ?? 60);
+const dayMs = 86_400_000;
+
+interface Build {
+  readonly name: string;
+  readonly store: Store;
+  readonly handle: (p: Record<string, unknown>) => Promise<string>;
+  readonly ms: number[];
+}
+
+async function open(name: string, dist: string, path: string): Promise<Build> {
+  const { SqliteStore } = (await import(join(dist, "src/state/sqlite/sqlite-store.js"))) as { SqliteStore: typeof Store };
+  const { getMetricData } = (await import(join(dist, "src/api/cloudwatch/get-metric-data.js"))) as { getMetricData: typeof GetMetricData };
+  const store = new SqliteStore({ path });
+  const op = getMetricData({ store, retentionMs: 15 * dayMs });
+  // GetMetricData reads nothing of the request's context.
+  return { name, store, handle: (p) => op.handleJson!(p, undefined as never), ms: [] };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "berth-bench-query-"));
+  const end = Math.floor(Date.now() / 300_000) * 300_000;
+  const metric = (i: number) => metricId("AWS/ECS", "CPUUtilization", [{ name: "ClusterName", value: "bench" }, { name: "ServiceName", value: `svc-${i}` }]);
+  const builds: Build[] = [];
+  try {
+    const seed = await open("this build", join(import.meta.dirname, ".."), join(dir, "seed.db"));
+    for (let i = 0; i < services; i += 20) {
+      const batch: MinuteAggregate[] = [];
+      for (let s = i; s < i + 20; s++) {
+        for (let t = end - dayMs; t < end; t += 60_000) {
+          const v = 20 + ((s * 7 + t / 60_000) % 60);
+          batch.push({ metric: metric(s), minuteMs: t, sum: v * 3, count: 3, min: v - 5, max: v + 5, unit: "Percent" });
+        }
+      }
+      await seed.store.write((tx) => tx.metrics.add(batch));
+    }
+    await seed.store.close();
+    const dists = [["this build", join(import.meta.dirname, "..")], ...(process.env.BERTH_BEFORE ? [["before", join(dirname(process.env.BERTH_BEFORE), "../..")]] : [])];
+    for (const [k, [name, dist]] of dists.entries()) {
+      copyFileSync(join(dir, "seed.db"), join(dir, `${k}.db`));
+      builds.push(await open(name!, dist!, join(dir, `${k}.db`)));
+    }
+    const params = (from: number) => ({
+      StartTime: (end - dayMs) / 1000,
+      EndTime: end / 1000,
+      MetricDataQueries: Array.from({ length: 500 }, (_, k) => {
+        const m = metric(from + k);
+        return { Id: `m${from + k}`, MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })) }, Period: 300, Stat: "Average" } };
+      }),
+    });
+    for (let r = 0; r < rounds + 2; r++) {
+      const texts: string[] = [];
+      for (const b of builds) {
+        const p = params((r % 2) * 500);
+        const t = performance.now();
+        texts.push(await b.handle(p));
+        if (r >= 2) b.ms.push(performance.now() - t); // the first two rounds warm up
+      }
+      if (texts.some((x) => x !== texts[0])) throw new Error("the builds answer differently");
+    }
+    console.log(`## GetMetricData's server side in process (${machineLine()})`);
+    console.log("| build | one call: 500 metrics × 288 datapoints, median | p10 | p90 |\n|---|---|---|---|");
+    for (const b of builds) console.log(`| ${b.name} | **${quantile(b.ms, 0.5).toFixed(1)} ms** | ${quantile(b.ms, 0.1).toFixed(1)} ms | ${quantile(b.ms, 0.9).toFixed(1)} ms |`);
+  } finally {
+    for (const b of builds) await b.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
