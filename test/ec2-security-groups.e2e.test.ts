@@ -68,6 +68,7 @@ describe("EC2 security groups through aws ec2", () => {
     const cases: [string[], string, RegExp][] = [
       [["create-security-group", "--group-name", "strict", "--description", "again"], "InvalidGroup.Duplicate", /The security group 'strict' already exists for VPC 'vpc-/],
       [["create-security-group", "--group-name", "sg-x", "--description", "x"], "InvalidParameterValue", /sg-\*/],
+      [["create-security-group", "--group-name", "x", "--description", "tier ☃"], "InvalidParameterValue", /may hold only a-z, A-Z, 0-9, spaces/],
       [["create-security-group", "--group-name", "x", "--description", "x", "--vpc-id", "vpc-0123456789abcdef0"], "InvalidVpcID.NotFound", /vpc-0123456789abcdef0/],
       [["describe-security-groups", "--group-ids", "sg-0123456789abcdef0"], "InvalidGroup.NotFound", /^The security group 'sg-0123456789abcdef0' does not exist$/],
       [["describe-security-groups", "--group-ids", "nope"], "InvalidGroupId.Malformed", /Invalid id: "nope"/],

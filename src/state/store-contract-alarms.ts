@@ -50,6 +50,8 @@ export function alarmsContract(name: string, open: () => Promise<Store>): void {
         assert.deepEqual(await names({ state: "OK", limit: 10 }), [["api-high", "web-low"], undefined]);
         assert.deepEqual(await names({ names: ["web-mid", "nope", "api-high", "web-mid"], limit: 1 }), [["api-high", "web-mid"], undefined]);
         assert.deepEqual(await names({ names: ["web-mid", "api-high"], state: "OK", limit: 10 }), [["api-high"], undefined]);
+        // A name holding a NUL matches nothing, and the others are still found (PostgreSQL refuses such a parameter).
+        assert.deepEqual(await names({ names: ["web-mid", "x\u0000"], limit: 10 }), [["web-mid"], undefined]);
         assert.deepEqual(await store.read((tx) => tx.alarms.get("web-mid")), anAlarm("web-mid", "INSUFFICIENT_DATA"));
         assert.equal(await store.write((tx) => tx.alarms.delete("web-mid")), true);
         assert.equal(await store.write((tx) => tx.alarms.delete("web-mid")), false);

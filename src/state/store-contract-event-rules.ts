@@ -62,11 +62,12 @@ export function eventRulesContract(withStore: WithStore): void {
   it("lists the rules with an event pattern, and no scheduled one", () =>
     withStore(async (store) => {
       await store.write(async (tx) => {
-        await tx.eventRules.put(aRule("timed"));
-        await tx.eventRules.put(aRule("p-b", { scheduleExpression: undefined, eventPattern: '{"source":["aws.ecs"]}' }));
+        await tx.eventRules.put(aRule("timed", { description: "\u0000" }));
+        // A NUL in the document: PostgreSQL's JSON operators would refuse to read it.
+        await tx.eventRules.put(aRule("p-b", { scheduleExpression: undefined, eventPattern: '{"source":["aws.ecs"]}', description: "a\u0000b" }));
         await tx.eventRules.put(aRule("p-a", { scheduleExpression: undefined, eventPattern: '{"source":["aws.ecs"]}', state: "DISABLED" }));
       });
-      assert.deepEqual((await store.read((tx) => tx.eventRules.withPattern())).map((r) => r.name), ["p-a", "p-b"]);
+      assert.deepEqual((await store.read((tx) => tx.eventRules.withPattern())).map((r) => [r.name, r.description]), [["p-a", undefined], ["p-b", "a\u0000b"]]);
     }));
 
   it("keeps the ECS events cursor, moved only from where it is, and the states by key", () =>

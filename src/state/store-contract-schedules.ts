@@ -48,7 +48,8 @@ export function schedulesContract(withStore: WithStore): void {
     withStore(async (store) => {
       await store.write(async (tx) => {
         for (const [group, name] of [["g2", "job-a"], ["g1", "job-b"], ["g1", "job_x"], ["g1", "jobs"], ["g1", "other"], ["g2", "job-c"]] as const) await tx.schedules.put(aSchedule(group, name));
-        await tx.schedules.put(aSchedule("g1", "job-off", { state: "DISABLED" }));
+        // A NUL in the document: PostgreSQL's JSON operators would refuse to read it.
+        await tx.schedules.put(aSchedule("g1", "job-off", { state: "DISABLED", description: "off\u0000" }));
       });
       const list = (q: ScheduleQuery) => store.read((tx) => tx.schedules.list(q));
       const first = await list({ namePrefix: "job", limit: 3 });

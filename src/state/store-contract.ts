@@ -33,6 +33,8 @@ export function storeContract(name: string, open: (database: string) => Promise<
       withStore(async (store) => {
         await store.write(async (tx) => {
           for (const n of ["c", "a", "b"]) await tx.clusters.put(aCluster(n));
+          // A NUL in any string of a document: SQLite's TEXT and PostgreSQL's json keep it, and filters must not read the document.
+          await tx.clusters.put({ ...aCluster("c"), version: 2, settings: [{ name: "containerInsights", value: "x\u0000y" }] });
         });
         const first = await store.read((tx) => tx.clusters.list({ limit: 2 }));
         assert.deepEqual(first.items.map((c) => c.name), ["a", "b"]);
@@ -44,6 +46,9 @@ export function storeContract(name: string, open: (database: string) => Promise<
         await store.write((tx) => tx.clusters.put({ ...aCluster("b"), status: "INACTIVE", version: 2 }));
         const active = await store.read((tx) => tx.clusters.list({ limit: 10, status: "ACTIVE" }));
         assert.deepEqual(active.items.map((c) => c.name), ["a", "c"]);
+        assert.equal(active.items[1]?.settings[0]?.value, "x\u0000y");
+        // Looked up by a name that holds a NUL: not found (PostgreSQL refuses such a parameter; its store asks nothing).
+        assert.equal(await store.read((tx) => tx.clusters.get("a\u0000")), undefined);
       }));
 
     it("rolls back a write that throws and keeps the others of its batch", () =>

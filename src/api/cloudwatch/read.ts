@@ -20,8 +20,13 @@ export function optString(p: Params, name: string, max = 1024, label = name): st
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "string") throw invalid(label, v, "It must be a string.");
   if (v.length > max) throw invalid(label, v, `It must be at most ${max} characters long.`);
+  if (notXml.test(v)) throw invalid(label, v, controlCharacters);
   return v;
 }
+
+/** Characters XML 1.0 cannot carry, which the Query protocol's answers (the AWS CLI's) would have to. */
+const notXml = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const controlCharacters = "It must not contain control characters other than tab, line feed and carriage return: CloudWatch answers in XML, which cannot carry them.";
 
 export function reqString(p: Params, name: string, max = 1024, label = name): string {
   const v = optString(p, name, max, label);
@@ -96,6 +101,7 @@ export function optStrings(p: Params, name: string, max: number): string[] | und
   if (v === "") return [];
   if (!Array.isArray(v) || !v.every((x): x is string => typeof x === "string")) throw invalid(name, v, "It must be a list of strings.");
   if (v.length > max) throw new AwsError("InvalidParameterValueException", `The collection ${name} must not have a size greater than ${max}.`);
+  for (const [i, x] of v.entries()) if (notXml.test(x)) throw invalid(`${name}.member.${i + 1}`, x, controlCharacters);
   return v;
 }
 

@@ -15,6 +15,9 @@ const groupResource = (params: Params, p: { region: string; accountId: string })
   return typeof id === "string" && id !== "" ? securityGroupArn(p, id) : "*";
 };
 
+/** What a VPC security group's name and description may hold (EC2's rule for VPCs). */
+const vpcCharacters = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
+
 /** CreateSecurityGroup, DescribeSecurityGroups, DeleteSecurityGroup: the groups of the account's one VPC. */
 export function securityGroupOperations(deps: Ec2Deps): Record<string, QueryOperation> {
   return {
@@ -24,6 +27,7 @@ export function securityGroupOperations(deps: Ec2Deps): Record<string, QueryOper
         const name = reqString(p, "GroupName");
         const description = reqString(p, "GroupDescription");
         if (name.length > 255 || description.length > 255) throw invalidValue("GroupName and GroupDescription are at most 255 characters.");
+        if (!vpcCharacters.test(name) || !vpcCharacters.test(description)) throw invalidValue("GroupName and GroupDescription may hold only a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*.");
         if (name.startsWith("sg-")) throw invalidValue("Group names may not be in the format sg-*.");
         const vpc = optString(p, "VpcId");
         if (vpc !== undefined && vpc !== vpcId) throw new AwsError("InvalidVpcID.NotFound", `The vpc ID '${excerpt(vpc, 64)}' does not exist: Berth's one VPC is ${vpcId}.`);

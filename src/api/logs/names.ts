@@ -15,6 +15,8 @@ export function checkGroupName(name: string, member = "logGroupName"): string {
 }
 
 export function checkStreamName(name: string, member = "logStreamName"): string {
+  // The model's pattern allows U+0000; PostgreSQL's text cannot hold it, and a name with one is no use to anyone.
+  if (name.includes("\u0000")) throw invalid(`1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must not contain the NUL character (U+0000)`);
   if (!streamNamePattern.test(name)) {
     throw invalid(`1 validation error detected: Value '${excerpt(name, 512)}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]* and have length between 1 and 512`);
   }

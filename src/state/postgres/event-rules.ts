@@ -29,7 +29,7 @@ export class PostgresEventRules implements EventRuleRepository {
 
   async withPattern(): Promise<EventRuleRecord[]> {
     // The partial index event_rules_pattern holds these rows only (the same expression).
-    return (await this.db.rows<DocRow<EventRuleRecord>>("SELECT doc FROM event_rules WHERE (doc ->> 'eventPattern') IS NOT NULL ORDER BY name")).map((r) => r.doc);
+    return (await this.db.rows<DocRow<EventRuleRecord>>("SELECT doc FROM event_rules WHERE has_pattern ORDER BY name")).map((r) => r.doc);
   }
 
   async soonest(): Promise<number | undefined> {
@@ -39,10 +39,11 @@ export class PostgresEventRules implements EventRuleRepository {
   async put(r: EventRuleRecord): Promise<void> {
     const next = r.state === "ENABLED" ? (r.nextFireMs ?? null) : null;
     const doc = JSON.stringify(r);
+    const hasPattern = r.eventPattern !== undefined;
     const changed =
       r.version === 1
-        ? await this.db.run("INSERT INTO event_rules (name, version, next_fire_ms, doc) VALUES ($1, 1, $2, $3) ON CONFLICT (name) DO NOTHING", [r.name, next, doc])
-        : await updateToVersion(this.db, "UPDATE event_rules SET version = $1, next_fire_ms = $2, doc = $3 WHERE name = $4 AND version = $1 - 1", r.version, [next, doc, r.name]);
+        ? await this.db.run("INSERT INTO event_rules (name, version, next_fire_ms, has_pattern, doc) VALUES ($1, 1, $2, $3, $4) ON CONFLICT (name) DO NOTHING", [r.name, next, hasPattern, doc])
+        : await updateToVersion(this.db, "UPDATE event_rules SET version = $1, next_fire_ms = $2, has_pattern = $3, doc = $4 WHERE name = $5 AND version = $1 - 1", r.version, [next, hasPattern, doc, r.name]);
     if (changed === 0) throw new EventRuleConflictError(r.name);
   }
 

@@ -43,9 +43,8 @@ export class PostgresIam implements IamRepository {
     return (await this.db.row<DocRow<IamAccessKeyRecord>>("SELECT doc FROM iam_access_keys WHERE access_key_id = $1", [accessKeyId]))?.doc;
   }
   async accessKeysOf(userName: string): Promise<IamAccessKeyRecord[]> {
-    // `->>` is text in PostgreSQL (SQLite's is the JSON number): compared as a number, as SQLite does.
     const rows = await this.db.rows<DocRow<IamAccessKeyRecord>>(
-      "SELECT doc FROM iam_access_keys WHERE owner_kind = 'user' AND owner = $1 ORDER BY (doc ->> 'createdAtMs')::numeric, access_key_id",
+      "SELECT doc FROM iam_access_keys WHERE owner_kind = 'user' AND owner = $1 ORDER BY created_ms, access_key_id",
       [userName],
     );
     return rows.map((r) => r.doc);
@@ -53,9 +52,9 @@ export class PostgresIam implements IamRepository {
   async putAccessKey(r: IamAccessKeyRecord): Promise<void> {
     const owner = r.owner.kind === "user" ? r.owner.userName : r.owner.roleName;
     await this.db.run(
-      `INSERT INTO iam_access_keys (access_key_id, owner_kind, owner, expires_at_ms, doc) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (access_key_id) DO UPDATE SET doc = excluded.doc`,
-      [r.accessKeyId, r.owner.kind, owner, r.owner.kind === "session" ? r.owner.expiresAtMs : null, JSON.stringify(r)],
+      `INSERT INTO iam_access_keys (access_key_id, owner_kind, owner, expires_at_ms, created_ms, doc) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (access_key_id) DO UPDATE SET created_ms = excluded.created_ms, doc = excluded.doc`,
+      [r.accessKeyId, r.owner.kind, owner, r.owner.kind === "session" ? r.owner.expiresAtMs : null, r.createdAtMs, JSON.stringify(r)],
     );
   }
   async deleteAccessKey(accessKeyId: string): Promise<boolean> {

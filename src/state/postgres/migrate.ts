@@ -1,9 +1,10 @@
 import type pg from "pg";
 
-/** One numbered, forward-only migration. */
+/** One numbered, forward-only migration: its SQL, then any rewrite of rows that needs JavaScript. */
 export interface Migration {
   readonly version: number;
   readonly sql: string;
+  readonly data?: (client: pg.ClientBase) => Promise<void>;
 }
 
 /** The migrations' advisory lock, for the whole database: one replica migrates at a time, whichever tables. */
@@ -25,6 +26,7 @@ export async function migrate(client: pg.ClientBase, schema: string, versionTabl
     for (const m of list) {
       if (m.version <= current) continue;
       await client.query(m.sql);
+      await m.data?.(client);
       await client.query(`INSERT INTO ${versionTable} (version) VALUES ($1)`, [m.version]);
     }
     await client.query("COMMIT");

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Migration } from "./migrate.js";
 
 /**
@@ -332,4 +333,34 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    // What queries filter or order by becomes a column: PostgreSQL's JSON operators (`->`, `->>`)
+    // unescape every string of the document they read and refuse `\u0000` anywhere in it, which
+    // ECS's strings allow (an event rule described with a NUL could not be saved).
+    sql: `
+      ALTER TABLE clusters ADD COLUMN status text COLLATE "C";
+      ALTER TABLE schedules ADD COLUMN state text COLLATE "C";
+      ALTER TABLE event_rules ADD COLUMN has_pattern boolean NOT NULL DEFAULT false;
+      ALTER TABLE iam_access_keys ADD COLUMN created_ms bigint;
+      DROP INDEX event_rules_pattern;
+      CREATE INDEX event_rules_pattern ON event_rules (name) WHERE has_pattern;
+    `,
+    data: async (client) => {
+      // The documents parsed here, in JavaScript: the operators that would read them are the problem.
+      await fill(client, "clusters", ["name"], "status", (d) => d.status);
+      await fill(client, "schedules", ["grp", "name"], "state", (d) => d.state);
+      await fill(client, "event_rules", ["name"], "has_pattern", (d) => d.eventPattern !== undefined && d.eventPattern !== null);
+      await fill(client, "iam_access_keys", ["access_key_id"], "created_ms", (d) => d.createdAtMs);
+      await client.query(`ALTER TABLE clusters ALTER COLUMN status SET NOT NULL; ALTER TABLE schedules ALTER COLUMN state SET NOT NULL;
+        ALTER TABLE iam_access_keys ALTER COLUMN created_ms SET NOT NULL`);
+    },
+  },
 ];
+
+/** Sets `column` of every row of `table` (whose key is `keys`) to a value read from its document. */
+async function fill(client: pg.ClientBase, table: string, keys: readonly string[], column: string, value: (doc: Record<string, unknown>) => unknown): Promise<void> {
+  const rows = await client.query<Record<string, unknown> & { doc: Record<string, unknown> }>(`SELECT ${keys.join(", ")}, doc FROM ${table}`);
+  const where = keys.map((k, i) => `${k} = $${i + 2}`).join(" AND ");
+  for (const row of rows.rows) await client.query(`UPDATE ${table} SET ${column} = $1 WHERE ${where}`, [value(row.doc), ...keys.map((k) => row[k])]);
+}

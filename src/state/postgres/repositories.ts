@@ -33,7 +33,7 @@ export class PostgresClusters implements ClusterRepository {
 
   async list(req: PageRequest & { readonly status?: ClusterStatus }): Promise<Page<ClusterRecord>> {
     const rows = await this.db.rows<DocRow<ClusterRecord>>(
-      "SELECT doc FROM clusters WHERE name > $1 AND ($2 = '' OR doc ->> 'status' = $2) ORDER BY name LIMIT $3",
+      "SELECT doc FROM clusters WHERE name > $1 AND ($2 = '' OR status = $2) ORDER BY name LIMIT $3",
       [req.after ?? "", req.status ?? "", req.limit + 1],
     );
     return page(rows.map((r) => r.doc), req, (c) => c.name);
@@ -46,8 +46,8 @@ export class PostgresClusters implements ClusterRepository {
         kind: "cluster",
         key: cluster.name,
         version: cluster.version,
-        insert: () => this.db.run("INSERT INTO clusters (name, version, doc) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", [cluster.name, cluster.version, doc]),
-        update: () => this.db.run("UPDATE clusters SET version = $2, doc = $3 WHERE name = $1 AND version = $2 - 1", [cluster.name, cluster.version, doc]),
+        insert: () => this.db.run("INSERT INTO clusters (name, version, status, doc) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING", [cluster.name, cluster.version, cluster.status, doc]),
+        update: () => this.db.run("UPDATE clusters SET version = $2, status = $3, doc = $4 WHERE name = $1 AND version = $2 - 1", [cluster.name, cluster.version, cluster.status, doc]),
         stored: async () => (await this.db.row<VersionRow>("SELECT version FROM clusters WHERE name = $1", [cluster.name]))?.version,
         change: { kind: "cluster", record: cluster },
       },

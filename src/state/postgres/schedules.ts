@@ -15,7 +15,7 @@ export class PostgresSchedules implements ScheduleRepository {
     // Filters bound as '' when unused; the prefix matched literally (left(), not LIKE). The page
     // boundary compares `grp/name` as one string, as SQLite's does.
     const rows = await this.db.rows<DocRow<ScheduleRecord>>(
-      `SELECT doc FROM schedules WHERE ($1 = '' OR grp = $1) AND left(name, length($2)) = $2 AND ($3 = '' OR doc ->> 'state' = $3)
+      `SELECT doc FROM schedules WHERE ($1 = '' OR grp = $1) AND left(name, length($2)) = $2 AND ($3 = '' OR state = $3)
        AND grp || '/' || name > $4 ORDER BY grp, name LIMIT $5`,
       [q.group ?? "", q.namePrefix ?? "", q.state ?? "", q.after ?? "", q.limit + 1],
     );
@@ -52,8 +52,8 @@ export class PostgresSchedules implements ScheduleRepository {
     const doc = JSON.stringify(r);
     const changed =
       r.version === 1
-        ? await this.db.run("INSERT INTO schedules (grp, name, version, next_fire_ms, doc) VALUES ($1, $2, 1, $3, $4) ON CONFLICT (grp, name) DO NOTHING", [r.group, r.name, next, doc])
-        : await updateToVersion(this.db, "UPDATE schedules SET version = $1, next_fire_ms = $2, doc = $3 WHERE grp = $4 AND name = $5 AND version = $1 - 1", r.version, [next, doc, r.group, r.name]);
+        ? await this.db.run("INSERT INTO schedules (grp, name, version, next_fire_ms, state, doc) VALUES ($1, $2, 1, $3, $4, $5) ON CONFLICT (grp, name) DO NOTHING", [r.group, r.name, next, r.state, doc])
+        : await updateToVersion(this.db, "UPDATE schedules SET version = $1, next_fire_ms = $2, state = $3, doc = $4 WHERE grp = $5 AND name = $6 AND version = $1 - 1", r.version, [next, r.state, doc, r.group, r.name]);
     if (changed === 0) throw new ScheduleConflictError(`${r.group}/${r.name}`);
   }
 

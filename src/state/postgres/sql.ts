@@ -32,12 +32,33 @@ const nameOf = (text: string): string => {
   return name;
 };
 
+/**
+ * A SELECT's parameters as PostgreSQL can take them, or undefined when the SELECT can find nothing.
+ * PostgreSQL's text holds no U+0000 (it refuses such a parameter outright), so no stored name
+ * equals, starts with or contains a string that has one: a lookup by such a string answers "not
+ * found" instead of failing, and such a string in a list of names (`= ANY($1)`) is dropped from it
+ * (a paging cursor holding one, which no listing hands out, ends the listing). The APIs refuse to
+ * store a name holding one, on both stores. (Documents are JSON, where a NUL is the escape
+ * `\u0000`, never the character itself.)
+ */
+function selectable(text: string, params: readonly unknown[]): unknown[] | undefined {
+  if (!params.some((p) => holdsNul(p) || (Array.isArray(p) && p.some(holdsNul))) || !/^\s*SELECT\b/i.test(text)) return [...params];
+  if (params.some(holdsNul)) return undefined;
+  return params.map((p) => (Array.isArray(p) ? p.filter((x) => !holdsNul(x)) : p));
+}
+
+const holdsNul = (p: unknown): boolean => typeof p === "string" && p.includes("\u0000");
+
 /** Statements over a pool, or over the connection a function names at the time of each statement. */
 export function sqlOver(q: pg.Pool | (() => pg.ClientBase)): Sql {
-  const query = (text: string, params: readonly unknown[] = []) => (typeof q === "function" ? q() : q).query({ name: nameOf(text), text, values: [...params] });
+  const query = (text: string, values: unknown[]) => (typeof q === "function" ? q() : q).query({ name: nameOf(text), text, values });
+  const select = async <R>(text: string, params: readonly unknown[] = []): Promise<R[]> => {
+    const values = selectable(text, params);
+    return values === undefined ? [] : ((await query(text, values)).rows as R[]);
+  };
   return {
-    rows: async <R>(text: string, params?: readonly unknown[]) => (await query(text, params)).rows as R[],
-    row: async <R>(text: string, params?: readonly unknown[]) => (await query(text, params)).rows[0] as R | undefined,
-    run: async (text, params) => (await query(text, params)).rowCount ?? 0,
+    rows: select,
+    row: async <R>(text: string, params?: readonly unknown[]) => (await select<R>(text, params))[0],
+    run: async (text, params = []) => (await query(text, [...params])).rowCount ?? 0,
   };
 }
