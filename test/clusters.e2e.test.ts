@@ -69,16 +69,44 @@ describe("a cluster's counts, and DeleteCluster while it holds instances or task
     assert.equal(deleted.cluster?.status, "INACTIVE");
   });
 
-  it("counts active services, and refuses to delete a cluster that has one", async () => {
+  it("counts active services, each launch type apart in its statistics, and refuses to delete a cluster that has one", async () => {
     const other = "with-service";
-    await ecs.send(new CreateClusterCommand({ clusterName: other }));
+    await ecs.send(new CreateClusterCommand({ clusterName: other, capacityProviders: ["FARGATE", "FARGATE_SPOT"] }));
     await ecs.send(new CreateServiceCommand({ cluster: other, serviceName: "idle", taskDefinition: "one", desiredCount: 0 }));
+    // On Fargate's capacity: one by its launch type, one by a strategy of Fargate's providers (no launchType shown).
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: "one-fargate",
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        cpu: "256",
+        memory: "512",
+        containerDefinitions: [{ name: "a", image: "berth-test" }],
+      }),
+    );
+    const awsvpc = { awsvpcConfiguration: { subnets: ["subnet-0c1a55e5"] } };
+    const fargate = [
+      { serviceName: "idle-fargate", launchType: "FARGATE" as const },
+      { serviceName: "idle-spot", capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] },
+    ];
+    for (const s of fargate) await ecs.send(new CreateServiceCommand({ cluster: other, taskDefinition: "one-fargate", desiredCount: 0, networkConfiguration: awsvpc, ...s }));
     const c = (await ecs.send(new DescribeClustersCommand({ clusters: [other], include: ["STATISTICS"] }))).clusters?.[0];
-    assert.equal(c?.activeServicesCount, 1);
-    assert.deepEqual(c?.statistics?.find((s) => s.name === "activeEC2ServiceCount"), { name: "activeEC2ServiceCount", value: "1" });
+    assert.equal(c?.activeServicesCount, 3);
+    assert.deepEqual(c?.statistics, [
+      { name: "runningEC2TasksCount", value: "0" },
+      { name: "runningFargateTasksCount", value: "0" },
+      { name: "pendingEC2TasksCount", value: "0" },
+      { name: "pendingFargateTasksCount", value: "0" },
+      { name: "activeEC2ServiceCount", value: "1" },
+      { name: "activeFargateServiceCount", value: "2" },
+      { name: "drainingEC2ServiceCount", value: "0" },
+      { name: "drainingFargateServiceCount", value: "0" },
+    ]);
     await rejectsWith(ecs.send(new DeleteClusterCommand({ cluster: other })), "ClusterContainsServicesException");
-    await ecs.send(new DeleteServiceCommand({ cluster: other, service: "idle" }));
-    await until("the service to become INACTIVE", async () => ((await describeService(ecs, other, "idle")).status === "INACTIVE" ? true : undefined));
+    for (const service of ["idle", ...fargate.map((s) => s.serviceName)]) {
+      await ecs.send(new DeleteServiceCommand({ cluster: other, service }));
+      await until(`${service} to become INACTIVE`, async () => ((await describeService(ecs, other, service)).status === "INACTIVE" ? true : undefined));
+    }
     assert.equal((await ecs.send(new DeleteClusterCommand({ cluster: other }))).cluster?.status, "INACTIVE");
   });
 });

@@ -10,8 +10,7 @@ import { activeCluster, findTaskDefinition } from "./lookups.js";
 import { constraintsFrom, strategiesFrom } from "./placement-shapes.js";
 import { checkPlatformVersion } from "./platform-version.js";
 import { serviceGroup, type ServiceRecord } from "./service.js";
-import { isFargateCapacity, launchCapacity, type LaunchCapacity } from "./capacity/launch-capacity.js";
-import { checkStrategy } from "./capacity/strategy.js";
+import { isFargateCapacity, launchCapacity, serviceCapacity, type LaunchCapacity } from "./capacity/launch-capacity.js";
 import { validateTags } from "./tags.js";
 import { awsvpcSettings, type AwsvpcSettings } from "./awsvpc/network-configuration.js";
 import { withSecurityGroups } from "./awsvpc/security-groups.js";
@@ -123,8 +122,7 @@ export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Pr
 /** The launch of a service's tasks of one deployment (its constraints and strategies were checked by CreateService/UpdateService). */
 export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: ClusterRecord, taskDefinition: TaskDefinitionRecord, deploymentId: string): Promise<Launch> {
   const strategies = strategiesFrom(s.placementStrategy);
-  const capacity: LaunchCapacity =
-    s.capacityProviderStrategy === undefined ? { kind: "launch-type", launchType: s.launchType } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) };
+  const capacity = serviceCapacity(s);
   const fargate = isFargateCapacity(capacity);
   return {
     cluster,

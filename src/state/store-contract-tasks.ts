@@ -1,5 +1,6 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
+import { serviceCountKey } from "../domain/service-counts.js";
 import type { TaskRecord } from "../domain/task.js";
 import type { ServiceQuery, Store } from "./store.js";
 import { aContainerInstance, aService, aTask } from "./store-builders.js";
@@ -151,10 +152,19 @@ export function tasksContract(withStore: WithStore): void {
       assert.deepEqual((await names({ launchType: "FARGATE", schedulingStrategy: "DAEMON", limit: 10 })).names, ["s00", "s06"]);
       assert.deepEqual((await names({ launchType: "FARGATE", status: "ACTIVE", limit: 10 })).names, ["s00", "s02", "s06", "s10"]);
       assert.deepEqual((await names({ launchType: "EXTERNAL", limit: 10 })).names, []);
-      const open = await store.read((tx) => tx.services.openStatuses("c"));
-      assert.equal(open.length, 11);
-      assert.deepEqual(open.find((s) => s.name === "s04"), { name: "s04", status: "DRAINING" });
-      assert.ok(!open.some((s) => s.name === "s08"), "INACTIVE services are not open");
+      // A strategy of Fargate's providers counts as FARGATE whatever the launchType kept beside it, one of Auto Scaling group providers as EC2.
+      await store.write(async (tx) => {
+        await tx.services.put(aService("c", "spot", { capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }] }));
+        await tx.services.put(aService("c", "asg", { launchType: "FARGATE", capacityProviderStrategy: [{ capacityProvider: "on-demand", weight: 1, base: 0 }] }));
+      });
+      const open = new Map((await store.read((tx) => tx.services.openStatuses("c"))).map((s) => [s.name, s.countKey]));
+      assert.equal(open.size, 13);
+      assert.equal(open.get("s04"), serviceCountKey(aService("c", "s04", { status: "DRAINING", launchType: "FARGATE" })));
+      assert.equal(open.get("s05"), serviceCountKey(aService("c", "s05", { launchType: "EC2" })));
+      assert.equal(open.get("spot"), serviceCountKey(aService("c", "x", { launchType: "FARGATE" })));
+      assert.equal(open.get("asg"), serviceCountKey(aService("c", "x", { launchType: "EC2" })));
+      assert.notEqual(open.get("spot"), open.get("asg"), "the launch type is in the key");
+      assert.ok(!open.has("s08"), "INACTIVE services are not open");
     }));
 
   it("moves an agent credential to the instance of its last put", () =>

@@ -236,8 +236,11 @@ export interface ServiceQuery extends PageRequest {
 
 export interface ServiceReader {
   get(cluster: string, name: string): Promise<ServiceRecord | undefined>;
-  /** The name and status of each of a cluster's services not INACTIVE, read as one snapshot (api/ecs/cluster-counts.ts). */
-  openStatuses(cluster: string): Promise<readonly { readonly name: string; readonly status: string }[]>;
+  /**
+   * The name and count key (`serviceCountKey`: status and launch type) of each of a cluster's
+   * services not INACTIVE, read as one snapshot (api/ecs/cluster-counts.ts).
+   */
+  openStatuses(cluster: string): Promise<readonly { readonly name: string; readonly countKey: string }[]>;
   /** A cluster's services ordered by name. */
   list(cluster: string, query: ServiceQuery): Promise<Page<ServiceRecord>>;
   /** Newest first, at most `limit`. */

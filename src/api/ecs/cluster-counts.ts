@@ -1,16 +1,17 @@
+import { serviceCountKey } from "../../domain/service-counts.js";
 import { taskCountKey } from "../../domain/task-counts.js";
 import type { Store, ReadTx } from "../../state/store.js";
 
-/** One kind of record of a cluster, counted by status. */
+/** One kind of record of a cluster, counted by count key (`taskCountKey`, `serviceCountKey`). */
 interface Counted {
-  /** Status of each record counted (not STOPPED or INACTIVE), by key. */
+  /** Count key of each record counted (not STOPPED or INACTIVE), by the record's key. */
   readonly byKey: Map<string, string>;
-  /** How many are in each status. */
+  /** How many are under each count key. */
   readonly counts: Map<string, number>;
 }
 
-/** A record's new status as a change sets it; undefined: no longer counted. */
-type Heard = readonly [key: string, status: string | undefined];
+/** A record's new count key as a change sets it; undefined: no longer counted. */
+type Heard = readonly [key: string, countKey: string | undefined];
 
 interface ClusterEntry {
   tasks?: Counted;
@@ -20,8 +21,9 @@ interface ClusterEntry {
 }
 
 /**
- * A cluster's tasks counted by lastStatus and its services by status, as the store's scans
- * (`tx.tasks.countByStatus`, `countServices`) answer, kept in memory from the change log:
+ * A cluster's tasks counted by lastStatus and its services by status, each launch type apart
+ * (`taskCountKey`, `serviceCountKey`), as the store's scans (`tx.tasks.countByStatus`,
+ * `countServices`) answer, kept in memory from the change log:
  * DescribeClusters' counts and statistics cost O(1) instead of a scan of the cluster.
  *
  * Each count is loaded on first use from one snapshot (`tx.tasks.openStatuses`,
@@ -30,10 +32,11 @@ interface ClusterEntry {
  * its fsync), so a change delivered before the read began is in the snapshot; one delivered while
  * it is under way (PostgreSQL's statement runs on the server while the log goes on delivering; a
  * SQLite statement runs before its read returns) is heard and applied over the snapshot; one
- * delivered after the load is applied to it. Applying a change sets the record's status (it does
- * not add to it), and changes arrive in order, so one that the snapshot already holds sets what it
- * already says, or an older status that the record's later change, delivered after it, sets right
- * again.
+ * delivered after the load is applied to it. Applying a change sets the record's count key (it
+ * does not add to it), and changes arrive in order, so one that the snapshot already holds sets
+ * what it already says, or an older key that the record's later change, delivered after it, sets
+ * right again. The snapshot and the log derive a record's key by the same functions, so a service
+ * whose strategy changes its launch type moves from one count to the other either way.
  */
 export class ClusterCounts {
   private readonly clusters = new Map<string, ClusterEntry>();
@@ -45,7 +48,7 @@ export class ClusterCounts {
         if (c.kind === "task") {
           this.hear(c.record.cluster, "tasks", [c.record.arn, c.record.lastStatus === "STOPPED" ? undefined : taskCountKey(c.record.launchType, c.record.lastStatus)]);
         } else if (c.kind === "service") {
-          this.hear(c.record.cluster, "services", [c.record.name, c.record.status === "INACTIVE" ? undefined : c.record.status]);
+          this.hear(c.record.cluster, "services", [c.record.name, c.record.status === "INACTIVE" ? undefined : serviceCountKey(c.record)]);
         }
       },
       { onError },
@@ -57,9 +60,9 @@ export class ClusterCounts {
     return this.counted(cluster, "tasks", async () => (await tx.tasks.openStatuses(cluster)).map((t) => [t.arn, t.countKey] as const));
   }
 
-  /** The cluster's services that are not INACTIVE, by status. */
+  /** The same answer as `countServices(tx, cluster)`: services not INACTIVE by `serviceCountKey`. */
   servicesByStatus(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>> {
-    return this.counted(cluster, "services", async () => (await tx.services.openStatuses(cluster)).map((s) => [s.name, s.status] as const));
+    return this.counted(cluster, "services", async () => (await tx.services.openStatuses(cluster)).map((s) => [s.name, s.countKey] as const));
   }
 
   close(): void {
@@ -73,7 +76,7 @@ export class ClusterCounts {
       entry.heard[kind].add(heard);
       try {
         const counted = loaded(await snapshot());
-        for (const [key, status] of heard) set(counted, key, status);
+        for (const [key, countKey] of heard) set(counted, key, countKey);
         // Another call may have loaded it meanwhile: that one has followed the log since, keep it.
         entry[kind] ??= counted;
       } finally {
@@ -103,22 +106,22 @@ export class ClusterCounts {
 
 function loaded(rows: readonly (readonly [string, string])[]): Counted {
   const counted: Counted = { byKey: new Map(), counts: new Map() };
-  for (const [key, status] of rows) set(counted, key, status);
+  for (const [key, countKey] of rows) set(counted, key, countKey);
   return counted;
 }
 
-/** Sets a record's status; undefined: no longer counted (STOPPED, INACTIVE). */
-function set(counted: Counted, key: string, status: string | undefined): void {
+/** Sets a record's count key; undefined: no longer counted (STOPPED, INACTIVE). */
+function set(counted: Counted, key: string, countKey: string | undefined): void {
   const before = counted.byKey.get(key);
-  if (before === status) return;
+  if (before === countKey) return;
   if (before !== undefined) {
     const n = (counted.counts.get(before) ?? 0) - 1;
     if (n === 0) counted.counts.delete(before);
     else counted.counts.set(before, n);
   }
-  if (status === undefined) counted.byKey.delete(key);
+  if (countKey === undefined) counted.byKey.delete(key);
   else {
-    counted.byKey.set(key, status);
-    counted.counts.set(status, (counted.counts.get(status) ?? 0) + 1);
+    counted.byKey.set(key, countKey);
+    counted.counts.set(countKey, (counted.counts.get(countKey) ?? 0) + 1);
   }
 }

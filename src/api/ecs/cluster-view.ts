@@ -1,23 +1,26 @@
 import type { Cluster, ClusterField } from "@aws-sdk/client-ecs";
 import type { ClusterRecord } from "../../domain/cluster.js";
+import { activeAndDraining, activeServices, serviceCountKey } from "../../domain/service-counts.js";
 import { runningAndPending } from "../../domain/task-counts.js";
 import type { ReadTx } from "../../state/store.js";
 
-/** How many of a cluster's services are in one status. */
-export async function countServices(tx: ReadTx, cluster: string, status: "ACTIVE" | "DRAINING"): Promise<number> {
-  let n = 0;
-  let after: string | undefined;
-  do {
-    const page = await tx.services.list(cluster, { limit: 1000, after, status });
-    n += page.items.length;
-    after = page.nextAfter;
-  } while (after);
-  return n;
+/** A cluster's ACTIVE and DRAINING services, counted by `serviceCountKey` (status and launch type), from a scan of the store. */
+export async function countServices(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>> {
+  const counts = new Map<string, number>();
+  for (const status of ["ACTIVE", "DRAINING"] as const) {
+    let after: string | undefined;
+    do {
+      const page = await tx.services.list(cluster, { limit: 1000, after, status });
+      for (const key of page.items.map(serviceCountKey)) counts.set(key, (counts.get(key) ?? 0) + 1);
+      after = page.nextAfter;
+    } while (after);
+  }
+  return counts;
 }
 
 /**
- * How a cluster's open tasks (by lastStatus) and services (by status) are counted: by scans of the
- * store (`scanCounts`), or from memory (cluster-counts.ts).
+ * How a cluster's open tasks (by lastStatus) and services (by status), each launch type apart, are
+ * counted: by scans of the store (`scanCounts`), or from memory (cluster-counts.ts).
  */
 export interface CountsByStatus {
   tasksByStatus(tx: ReadTx, cluster: string): Promise<ReadonlyMap<string, number>>;
@@ -26,7 +29,7 @@ export interface CountsByStatus {
 
 export const scanCounts: CountsByStatus = {
   tasksByStatus: (tx, cluster) => tx.tasks.countByStatus(cluster),
-  servicesByStatus: async (tx, cluster) => new Map([["ACTIVE", await countServices(tx, cluster, "ACTIVE")], ["DRAINING", await countServices(tx, cluster, "DRAINING")]]),
+  servicesByStatus: countServices,
 };
 
 /** The ECS shape of a cluster; counts are derived from the tasks, services and instances it holds. */
@@ -38,9 +41,10 @@ export async function toCluster(
 ): Promise<Cluster> {
   const byStatus = await counts.tasksByStatus(tx, record.name);
   const services = await counts.servicesByStatus(tx, record.name);
-  const activeServices = services.get("ACTIVE") ?? 0;
   const ec2 = runningAndPending(byStatus, "EC2");
   const fargate = runningAndPending(byStatus, "FARGATE");
+  const ec2Services = activeAndDraining(services, "EC2");
+  const fargateServices = activeAndDraining(services, "FARGATE");
   const cluster: Cluster = {
     clusterArn: record.arn,
     clusterName: record.name,
@@ -48,7 +52,7 @@ export async function toCluster(
     registeredContainerInstancesCount: await tx.containerInstances.countRegistered(record.name),
     runningTasksCount: ec2.running + fargate.running,
     pendingTasksCount: ec2.pending + fargate.pending,
-    activeServicesCount: activeServices,
+    activeServicesCount: activeServices(services),
     statistics: [],
     tags: [],
     capacityProviders: [...(record.capacityProviders ?? [])],
@@ -59,13 +63,16 @@ export async function toCluster(
   if (include.has("CONFIGURATIONS") && record.configuration) cluster.configuration = record.configuration;
   if (include.has("TAGS")) cluster.tags = await tx.tags.list(record.arn);
   if (include.has("STATISTICS")) {
+    // ECS's eight, in the order of the API reference (Cluster.statistics).
     cluster.statistics = [
       { name: "runningEC2TasksCount", value: String(ec2.running) },
-      { name: "pendingEC2TasksCount", value: String(ec2.pending) },
       { name: "runningFargateTasksCount", value: String(fargate.running) },
+      { name: "pendingEC2TasksCount", value: String(ec2.pending) },
       { name: "pendingFargateTasksCount", value: String(fargate.pending) },
-      { name: "activeEC2ServiceCount", value: String(activeServices) },
-      { name: "drainingEC2ServiceCount", value: String(services.get("DRAINING") ?? 0) },
+      { name: "activeEC2ServiceCount", value: String(ec2Services.active) },
+      { name: "activeFargateServiceCount", value: String(fargateServices.active) },
+      { name: "drainingEC2ServiceCount", value: String(ec2Services.draining) },
+      { name: "drainingFargateServiceCount", value: String(fargateServices.draining) },
     ];
   }
   return cluster;

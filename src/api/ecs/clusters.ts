@@ -91,7 +91,7 @@ export function clusterOperations({ store, counts }: EcsDeps): Record<string, Op
         if ((await tx.containerInstances.countRegistered(record.name)) > 0) {
           throw new AwsError("ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining.");
         }
-        if ((await countServices(tx, record.name, "ACTIVE")) + (await countServices(tx, record.name, "DRAINING")) > 0) {
+        if ((await countServices(tx, record.name)).size > 0) {
           throw new AwsError("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.");
         }
         const holding = await tx.tasks.countByStatus(record.name);

@@ -44,9 +44,8 @@ import type { EcsDeps } from "./deps.js";
 import { constraintsFrom, strategiesFrom } from "../../domain/placement-shapes.js";
 import { toService } from "./service-view.js";
 import { findTaskDefinition } from "../../domain/lookups.js";
-import { isFargateCapacity, launchCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
+import { isFargateCapacity, launchCapacity, serviceCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
 import { checkFargateLaunch, fargatePlatform } from "../../domain/fargate/fargate-launch.js";
-import { checkStrategy } from "../../domain/capacity/strategy.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 import { withDesiredCount } from "../../domain/desired-count.js";
@@ -304,10 +303,6 @@ async function serviceNetwork(tx: ReadTx, td: TaskDefinitionRecord | undefined, 
   const settings = awsvpcSettings(td.body.networkMode ?? "bridge", config);
   return settings === undefined ? {} : { networkConfiguration: networkConfigurationOf(await withSecurityGroups(tx, settings)) };
 }
-
-/** The capacity a service's tasks launch through, as it keeps it. */
-const serviceCapacity = (s: ServiceRecord): LaunchCapacity =>
-  s.capacityProviderStrategy === undefined ? { kind: "launch-type", launchType: s.launchType } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) };
 
 /** A resolved strategy as the service keeps and shows it; undefined for a launch type. */
 const strategyItems = (capacity: LaunchCapacity): CapacityProviderStrategyItem[] | undefined =>

@@ -2,6 +2,7 @@ import type { CapacityProviderStrategyItem } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../../errors/catalog.js";
 import type { ClusterRecord } from "../cluster.js";
 import { checkLaunchType, type OfferedLaunchType } from "../launch-type.js";
+import type { ServiceRecord } from "../service.js";
 import { isFargateProvider } from "./capacity-provider.js";
 import { checkStrategy, type StrategyItem } from "./strategy.js";
 
@@ -18,6 +19,14 @@ export type LaunchCapacity =
 /** Whether the capacity is Fargate's (the FARGATE launch type, or a strategy of FARGATE / FARGATE_SPOT). */
 export const isFargateCapacity = (c: LaunchCapacity): boolean =>
   c.kind === "launch-type" ? c.launchType === "FARGATE" : c.strategy.some((i) => isFargateProvider(i.provider));
+
+/**
+ * The capacity a service's tasks launch through, as the service keeps it: its strategy (checked
+ * when it was set), else its launch type. One rule for its tasks (domain/launch.ts), its updates
+ * and its cluster's statistics (domain/service-counts.ts).
+ */
+export const serviceCapacity = (s: Pick<ServiceRecord, "launchType" | "capacityProviderStrategy">): LaunchCapacity =>
+  s.capacityProviderStrategy === undefined ? { kind: "launch-type", launchType: s.launchType } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) };
 
 export function launchCapacity(
   cluster: ClusterRecord,

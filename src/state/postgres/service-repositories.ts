@@ -1,4 +1,5 @@
 import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
+import { serviceCountKey } from "../../domain/service-counts.js";
 import type { Page, ServiceQuery, ServiceRepository } from "../store.js";
 import type { ChangeRecorder } from "./change-table.js";
 import { page } from "../page.js";
@@ -17,9 +18,11 @@ export class PostgresServices implements ServiceRepository {
     return (await this.db.row<DocRow<ServiceRecord>>("SELECT doc FROM services WHERE cluster = $1 AND name = $2", [cluster, name]))?.doc;
   }
 
-  openStatuses(cluster: string): Promise<readonly { readonly name: string; readonly status: string }[]> {
-    // One statement: one snapshot, whatever commits while its rows come back.
-    return this.db.rows<{ name: string; status: string }>("SELECT name, status FROM services WHERE cluster = $1 AND status <> 'INACTIVE' ORDER BY name", [cluster]);
+  async openStatuses(cluster: string): Promise<readonly { readonly name: string; readonly countKey: string }[]> {
+    // One statement: one snapshot, whatever commits while its rows come back. The launch type is
+    // read from the document (see list), whose strategy decides it.
+    const rows = await this.db.rows<DocRow<ServiceRecord> & { name: string }>("SELECT name, doc FROM services WHERE cluster = $1 AND status <> 'INACTIVE' ORDER BY name", [cluster]);
+    return rows.map((r) => ({ name: r.name, countKey: serviceCountKey(r.doc) }));
   }
 
   async list(cluster: string, q: ServiceQuery): Promise<Page<ServiceRecord>> {

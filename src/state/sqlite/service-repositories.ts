@@ -1,5 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
+import { serviceCountKey } from "../../domain/service-counts.js";
 import type { Page, ServiceQuery, ServiceRepository } from "../store.js";
 import { page } from "../page.js";
 import { parseDoc, type DocRow, type VersionRow } from "./rows.js";
@@ -20,7 +21,7 @@ export class SqliteServices implements ServiceRepository {
   private readonly insertStmt: Statement<[ServiceRow]>;
   private readonly updateStmt: Statement<[ServiceRow]>;
   private readonly versionStmt: Statement<[string, string], VersionRow>;
-  private readonly openStmt: Statement<[string], { name: string; status: string }>;
+  private readonly openStmt: Statement<[string], DocRow & { name: string }>;
   private readonly eventsStmt: Statement<[string, number], DocRow>;
   private readonly addEventStmt: Statement<[string, string]>;
   private readonly pruneStmt: Statement<[string, string, number]>;
@@ -40,7 +41,7 @@ export class SqliteServices implements ServiceRepository {
        WHERE cluster = @cluster AND name = @name AND version = @version - 1`,
     );
     this.versionStmt = db.prepare("SELECT version FROM services WHERE cluster = ? AND name = ?");
-    this.openStmt = db.prepare("SELECT name, status FROM services WHERE cluster = ? AND status <> 'INACTIVE'");
+    this.openStmt = db.prepare("SELECT name, doc FROM services WHERE cluster = ? AND status <> 'INACTIVE'");
     this.eventsStmt = db.prepare("SELECT doc FROM service_events WHERE service_arn = ? ORDER BY seq DESC LIMIT ?");
     this.addEventStmt = db.prepare("INSERT INTO service_events (service_arn, doc) VALUES (?, ?)");
     this.pruneStmt = db.prepare(
@@ -54,9 +55,10 @@ export class SqliteServices implements ServiceRepository {
     return Promise.resolve(row && parseDoc<ServiceRecord>(row));
   }
 
-  openStatuses(cluster: string): Promise<readonly { readonly name: string; readonly status: string }[]> {
+  openStatuses(cluster: string): Promise<readonly { readonly name: string; readonly countKey: string }[]> {
     // One statement, run before this returns: one snapshot, with no change delivered in between.
-    return Promise.resolve(this.openStmt.all(cluster));
+    // The launch type is read from the document (see list), whose strategy decides it.
+    return Promise.resolve(this.openStmt.all(cluster).map((r) => ({ name: r.name, countKey: serviceCountKey(parseDoc<ServiceRecord>(r)) })));
   }
 
   list(cluster: string, q: ServiceQuery): Promise<Page<ServiceRecord>> {
