@@ -97,7 +97,8 @@ export function dropBefore(row: BlockRow, cutMs: number): boolean {
  * sums as SQLite's `sum()`, extremes, and the greatest unit (text order) of the period.
  */
 export function foldBlocks(rows: readonly BlockRow[], fromMs: number, toMs: number, periodMs: number): PeriodColumns {
-  const most = rows.length * bucketsPerBlock;
+  // At most one period per bucket of the range (a day: 288, where its five blocks hold 360).
+  const most = Math.max(0, Math.min(rows.length * bucketsPerBlock, Math.ceil((toMs - fromMs) / bucketMs)));
   // One backing store for the five columns: a call can fold a thousand metrics.
   const columns = new Float64Array(most * 5);
   const [timesMs, sum, count, min, max] = [0, 1, 2, 3, 4].map((f) => columns.subarray(f * most, (f + 1) * most)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
