@@ -26,6 +26,8 @@ interface ChangeRow {
 export class PostgresChangeTable implements ChangeRecorder, ChangeSource {
   /** Appended by the transaction in progress, oldest first; the store hands them on after the commit. */
   private pending: LoggedChange[] = [];
+  /** The key of each pending change (a read back gets the record by it). */
+  private pendingKeys: string[] = [];
   /** The head the open transaction started from (read under the write lock). */
   private headAtBegin = 0;
 
@@ -44,13 +46,31 @@ export class PostgresChangeTable implements ChangeRecorder, ChangeSource {
     this.headAtBegin = await headOf(this.writer);
   }
 
-  async append(change: Change, key: string): Promise<void> {
-    const row = await this.writer.row<{ revision: number }>(
-      `WITH next AS (UPDATE change_head SET revision = revision + 1 WHERE id = 1 RETURNING revision)
-       INSERT INTO change_log (revision, kind, key) SELECT revision, $1, $2 FROM next RETURNING revision`,
-      [change.kind, key],
+  /**
+   * Numbers the change, and keeps it for `writePending` at the end of the transaction: its revision
+   * is the next after the transaction's newest (the store's write lock is held), so the save costs
+   * no round trip to the database of its own.
+   */
+  append(change: Change, key: string): Promise<void> {
+    this.pending.push({ ...change, revision: this.headInTransaction() + 1 });
+    this.pendingKeys.push(key);
+    return Promise.resolve();
+  }
+
+  /**
+   * Before the commit: the transaction's changes and the new head in one statement, then the
+   * oldest rows beyond `keep` forgotten, a tenth of `keep` at a time.
+   */
+  async writePending(): Promise<void> {
+    const newest = this.pending[this.pending.length - 1]?.revision;
+    if (newest === undefined) return;
+    await this.writer.run(
+      `WITH head AS (UPDATE change_head SET revision = $1 WHERE id = 1)
+       INSERT INTO change_log (revision, kind, key) SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[])`,
+      [newest, this.pending.map((c) => c.revision), this.pending.map((c) => c.kind), this.pendingKeys],
     );
-    this.pending.push({ ...change, revision: row!.revision });
+    const step = Math.max(1, Math.ceil(this.keep / 10));
+    if (Math.floor(newest / step) > Math.floor(this.headAtBegin / step)) await this.writer.run("DELETE FROM change_log WHERE revision <= $1", [newest - this.keep]);
   }
 
   /** What the open transaction appended so far (see sqlite/change-table.ts: the array only grows while it is the same array). */
@@ -62,19 +82,16 @@ export class PostgresChangeTable implements ChangeRecorder, ChangeSource {
     return this.pending.length;
   }
   rolledBackTo(mark: number): void {
-    if (mark < this.pending.length) this.pending = this.pending.slice(0, mark);
-  }
-
-  /** Before the commit: forgets the oldest rows beyond `keep`, a tenth of `keep` at a time. */
-  async trim(): Promise<void> {
-    const newest = this.pending[this.pending.length - 1]?.revision;
-    if (newest === undefined || newest % Math.max(1, Math.ceil(this.keep / 10)) !== 0) return;
-    await this.writer.run("DELETE FROM change_log WHERE revision <= $1", [newest - this.keep]);
+    if (mark < this.pending.length) {
+      this.pending = this.pending.slice(0, mark);
+      this.pendingKeys = this.pendingKeys.slice(0, mark);
+    }
   }
 
   takePending(): LoggedChange[] {
     const taken = this.pending;
     this.pending = [];
+    this.pendingKeys = [];
     return taken;
   }
 

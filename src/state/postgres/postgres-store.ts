@@ -175,22 +175,24 @@ export class PostgresStore implements Store {
         await q("BEGIN");
         await q(writeLockOfSchema);
         await this.log.begin();
+        // Each job in a savepoint of its own; the release of one and the next's savepoint go in one round trip.
+        let held = false;
         for (const job of batch) {
-          await q("SAVEPOINT write");
+          await q(held ? "RELEASE write; SAVEPOINT write" : "SAVEPOINT write");
+          held = true;
           const mark = this.log.mark();
           try {
             const value = await job.run(this.writeTx);
-            await q("RELEASE write");
             outcomes.push({ ok: true, value });
           } catch (error) {
-            await q("ROLLBACK TO write");
-            await q("RELEASE write");
+            await q("ROLLBACK TO write; RELEASE write");
+            held = false;
             this.log.rolledBackTo(mark);
             outcomes.push({ ok: false, error });
           }
         }
         if (this.log.uncommitted().length > 0) {
-          await this.log.trim();
+          await this.log.writePending();
           await q(`NOTIFY ${this.channel}`);
         }
         await q("COMMIT");
