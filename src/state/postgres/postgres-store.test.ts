@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import pg from "pg";
 import { startPostgres, type PostgresServer } from "../../../test/support/postgres-server.js";
 import { until } from "../../../test/support/until.js";
+import { ChangesTrimmedError } from "../changes.js";
 import { aCluster } from "../store-builders.js";
 import { storeContract } from "../store-contract.js";
 import { PostgresStore } from "./postgres-store.js";
@@ -18,6 +19,31 @@ storeContract("PostgreSQL", async (database) => {
     created.add(database);
   }
   return PostgresStore.open({ url: server.url(database) });
+});
+
+describe("PostgreSQL change log retention", () => {
+  it("keeps the newest changes it promises, written with their transaction, and says so when a subscriber asks for older ones", async () => {
+    await server.createDatabase("retention");
+    // Keep 30: trimmed whenever a transaction crosses a multiple of 3. Writes of 13, 13 and 11 saves
+    // end on revisions 13, 26 and 37, none of them a multiple.
+    const store = await PostgresStore.open({ url: server.url("retention"), changesKept: 30 });
+    try {
+      for (const [i, saves] of [13, 13, 11].entries()) await store.write(async (tx) => Promise.all(Array.from({ length: saves }, (_, k) => tx.clusters.put(aCluster(`c${i}-${k}`)))));
+      const head = await store.changes.head();
+      assert.equal(head, 37);
+      assert.deepEqual((await store.changes.since(head - 30, 100)).map((c) => c.revision), Array.from({ length: 30 }, (_, i) => 8 + i));
+      await assert.rejects(store.changes.since(0, 100), (e: unknown) => e instanceof ChangesTrimmedError && e.revision === 0);
+      // A rolled-back write hands its revisions back: the next one continues without a gap.
+      await assert.rejects(store.write(async (tx) => {
+        await tx.clusters.put(aCluster("doomed"));
+        throw new Error("no");
+      }));
+      await store.write((tx) => tx.clusters.put(aCluster("next")));
+      assert.deepEqual((await store.changes.since(head, 10)).map((c) => [c.revision, c.kind === "cluster" && c.record.name]), [[38, "next"]]);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe("PostgreSQL store: connections", () => {
