@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { eachRegistryMetadata } from "../../test/support/each-store.js";
+import { until } from "../../test/support/until.js";
 import { digestOf } from "./digest.js";
 import { mediaTypes } from "./manifest.js";
 import type { PutManifest, RegistryMetadata, RepositoryRecord } from "./metadata.js";
@@ -285,6 +286,64 @@ for (const impl of eachRegistryMetadata()) {
           assert.equal(await m.isBlobLinked(repo, "sha256:f2"), false);
           assert.equal(await m.isBlobLinked(repo, "sha256:keep"), true);
         }
+      });
+    });
+
+    describe("the GC lock", () => {
+      /** Nothing tells that a waiter is still waiting: a short wait gives one that would not wait the time to get in. */
+      const settle = () => new Promise((r) => setTimeout(r, 200));
+
+      it("lets readers in together; the writer waits for them, and readers that come after wait for it", async () => {
+        const events: string[] = [];
+        let endReads!: () => void;
+        const readsMayEnd = new Promise<void>((r) => (endReads = r));
+        let endWrite!: () => void;
+        const writeMayEnd = new Promise<void>((r) => (endWrite = r));
+        const held: Promise<void>[] = [];
+        try {
+          for (const n of [1, 2]) {
+            held.push(
+              m.gcLock.read(async () => {
+                events.push(`read ${n}`);
+                await readsMayEnd;
+                events.push(`read ${n} done`);
+              }),
+            );
+          }
+          await until("both readers in", () => (events.length === 2 ? true : undefined));
+          const write = m.gcLock.write(async () => {
+            events.push("write");
+            await writeMayEnd;
+            events.push("write done");
+          });
+          held.push(write);
+          await settle();
+          // Readers in together enter in no set order (with PostgreSQL, each on its own connection).
+          assert.deepEqual([...events].sort(), ["read 1", "read 2"], "the writer waits for the readers in");
+          endReads();
+          await until("the writer in", () => (events.includes("write") ? true : undefined));
+          const late = m.gcLock.read(() => {
+            events.push("read 3");
+            return Promise.resolve();
+          });
+          held.push(late);
+          await settle();
+          assert.equal(events.includes("read 3"), false, "a reader waits for the writer in");
+          endWrite();
+          await Promise.all(held);
+          assert.deepEqual(events.slice(4), ["write", "write done", "read 3"], "the writer after both readers, the late reader after it");
+        } finally {
+          // A failed assertion must not leave holders that the metadata's close would wait for.
+          endReads();
+          endWrite();
+          await Promise.allSettled(held);
+        }
+      });
+
+      it("is free again after a holder failed", async () => {
+        await assert.rejects(m.gcLock.write(() => Promise.reject(new Error("boom"))), /boom/);
+        await assert.rejects(m.gcLock.read(() => Promise.reject(new Error("bang"))), /bang/);
+        assert.equal(await m.gcLock.write(() => Promise.resolve("free")), "free");
       });
     });
   });

@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from "../state/store.js";
+import type { ReadersWriterLock } from "./rw-lock.js";
 
 /**
  * What the registry remembers besides blob bytes: repositories, manifests and tags. Kept narrow
@@ -71,6 +72,12 @@ export type CreateRepositoryResult = { readonly ok: true; readonly repository: R
 export type RegistrySettingName = "registry-policy" | "replication-configuration" | "scanning-configuration" | "creation-templates" | `account-setting:${string}`;
 
 export interface RegistryMetadata {
+  /**
+   * What GC (writer) and the writes that make a blob linked or referenced (readers) exclude each
+   * other by, across everyone who shares this metadata: one process for SQLite, every replica on the
+   * schema for PostgreSQL (a replica's push must not commit between the leader's GC scan and its deletions).
+   */
+  readonly gcLock: ReadersWriterLock;
   /** Creates the repository with its resource tags, in one transaction. */
   createRepository(repository: RepositoryRecord, tags?: readonly ResourceTag[]): Promise<CreateRepositoryResult>;
   getRepository(name: string): Promise<RepositoryRecord | undefined>;

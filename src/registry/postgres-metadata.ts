@@ -19,6 +19,7 @@ import {
 import { migrate } from "../state/postgres/migrate.js";
 import { registryMigrations } from "./postgres-metadata-schema.js";
 import { PolicyNotifications } from "./policy-notifications.js";
+import { PostgresGcLock } from "./postgres-gc-lock.js";
 
 export interface PostgresRegistryMetadataOptions {
   /** A `postgres://` connection string: the state store's database. */
@@ -27,6 +28,8 @@ export interface PostgresRegistryMetadataOptions {
   readonly schema?: string;
   /** Connections of its pool. */
   readonly connections?: number;
+  /** Connections of the GC lock's own pool: how many pushes and mounts of this replica hold the lock at once. */
+  readonly gcLockConnections?: number;
   /** How often a broken policy-listening connection is made anew. */
   readonly reconnectEveryMs?: number;
 }
@@ -93,7 +96,8 @@ const attempts = 5;
  * SQLite runs a `db.transaction`, this runs a transaction on one pooled connection, and writes to
  * one repository lock its row first (see {@link lockRepository}). Single reads are one statement
  * each, so each sees one committed state. `onPolicyChange` hears every replica's changes
- * (policy-notifications.ts).
+ * (policy-notifications.ts). GC and pushes exclude each other across replicas by an advisory
+ * lock (postgres-gc-lock.ts).
  */
 export class PostgresRegistryMetadata implements RegistryMetadata {
   private readonly sql: Sql;
@@ -101,12 +105,13 @@ export class PostgresRegistryMetadata implements RegistryMetadata {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly notifications: PolicyNotifications,
+    readonly gcLock: PostgresGcLock,
   ) {
     this.sql = sqlOver(pool);
   }
 
   /** Connects, brings the registry's tables up to date (one replica at a time), and listens for policy changes. */
-  static async open({ url, schema = "public", connections = 4, reconnectEveryMs = 1000 }: PostgresRegistryMetadataOptions): Promise<PostgresRegistryMetadata> {
+  static async open({ url, schema = "public", connections = 4, gcLockConnections = 8, reconnectEveryMs = 1000 }: PostgresRegistryMetadataOptions): Promise<PostgresRegistryMetadata> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
     const channel = `berth_registry_policy_${schema}`;
     // PostgreSQL cuts identifiers at 63 bytes: LISTEN would then hear another channel than pg_notify names.
@@ -124,7 +129,7 @@ export class PostgresRegistryMetadata implements RegistryMetadata {
       }
       const repositories = async () => (await pool.query<{ name: string }>("SELECT name FROM registry_repositories")).rows.map((r) => r.name);
       const notifications = await PolicyNotifications.start({ connection, channel, repositories, reconnectEveryMs });
-      return new PostgresRegistryMetadata(pool, notifications);
+      return new PostgresRegistryMetadata(pool, notifications, new PostgresGcLock({ connection, schema, connections: gcLockConnections }));
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw err;
@@ -346,6 +351,7 @@ export class PostgresRegistryMetadata implements RegistryMetadata {
 
   async close(): Promise<void> {
     await this.notifications.close();
+    await this.gcLock.close();
     await this.pool.end();
   }
 }

@@ -4,7 +4,7 @@ import { planGc, type GcPlan } from "./gc-plan.js";
 import { blobDescriptors, imageSizeOf, parseManifest, requiredBlobs, requiredManifests, type ParsedManifest } from "./manifest.js";
 import type { ManifestRef, RegistryMetadata } from "./metadata.js";
 import { isValidTag } from "./names.js";
-import { RwLock } from "./rw-lock.js";
+import type { ReadersWriterLock } from "./rw-lock.js";
 import { defaultUploadLimits, type UploadLimits } from "./upload-limits.js";
 import { UploadSessions } from "./upload-sessions.js";
 
@@ -62,12 +62,14 @@ export class Registry {
   /** The only way the distribution API touches upload sessions: it keeps each principal within its limits. */
   readonly uploads: UploadSessions;
   private readonly clock: () => number;
-  private readonly gcLock = new RwLock();
+  /** The metadata's: it reaches as far as the metadata is shared (other replicas, with PostgreSQL). */
+  private readonly gcLock: ReadersWriterLock;
   private readonly pushListeners: ((pushed: ManifestPushed) => void)[] = [];
 
   constructor(options: RegistryOptions) {
     this.blobs = options.blobs;
     this.metadata = options.metadata;
+    this.gcLock = options.metadata.gcLock;
     this.clock = options.clock;
     this.uploads = new UploadSessions(options.blobs, options.uploadLimits ?? defaultUploadLimits, options.clock);
   }
@@ -165,7 +167,8 @@ export class Registry {
 
   /**
    * Removes blobs no manifest refers to (past a grace period) and upload sessions idle past their timeout.
-   * Returns what it removed.
+   * Returns what it removed. It holds the GC lock alone from its scan to its last deletion: a push
+   * (on any replica sharing the metadata) either committed before the scan or checks after the deletions.
    */
   collectGarbage(options: GcOptions): Promise<GcPlan> {
     return this.gcLock.write(() => this.collect(options));

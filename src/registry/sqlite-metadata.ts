@@ -15,6 +15,7 @@ import {
   type ResourceTag,
   type TagMutability,
 } from "./metadata.js";
+import { RwLock } from "./rw-lock.js";
 
 const schema = `
 CREATE TABLE IF NOT EXISTS repositories (
@@ -95,6 +96,8 @@ const repositoryOf = (r: RepositoryRow): RepositoryRecord => ({
  */
 export class SqliteRegistryMetadata implements RegistryMetadata {
   private readonly db: Database.Database;
+  /** One process uses the file: a lock in memory excludes everyone who writes through it. */
+  readonly gcLock = new RwLock();
 
   /** Opens (and creates if needed) the database at `path`; `:memory:` for tests. */
   /** Told the repository's name whenever its policy may have changed (set, removed, or the repository deleted). */

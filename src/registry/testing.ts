@@ -35,11 +35,13 @@ export interface TestRegistryOptions {
   readonly uploadLimits?: UploadLimits;
   /** The metadata the registry keeps (which `close` closes); default a SQLite file in the data directory. */
   readonly metadata?: (dataDir: string) => Promise<RegistryMetadata>;
+  /** Another registry's data directory, which `close` leaves: a second replica's, sharing the first's blobs. Default a new one. */
+  readonly dataDir?: string;
 }
 
 /** The server accepts `testPassword` (as {@link testPrincipal}) and `testPassword/<principal>` (as that principal). */
 export async function startTestRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
-  const dataDir = await mkdtemp(join(tmpdir(), "berth-registry-"));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "berth-registry-")));
   const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
   const blobs = new BlobStore({ dataDir, clock: () => clock.now });
   await blobs.init();
@@ -73,7 +75,7 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await metadata.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
