@@ -1,26 +1,29 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
-import { aLocalhostPair, aTestSubnet, eniDetail as detail, stopAwsvpcCluster, testPauseAgentEnv } from "./support/awsvpc-tasks.js";
+import { aLocalhostPair, aTestSubnet, aTwoPortWeb, eniDetail as detail, stopAwsvpcCluster, testPauseAgentEnv } from "./support/awsvpc-tasks.js";
 import { refusal } from "./support/refusal.js";
-import { containerReaches, ec2, ec2Error, hostReaches, berthRules } from "./support/security-groups.js";
+import { containerReaches, containerReachesMetadata, ec2, ec2Error, hostReaches, berthRules } from "./support/security-groups.js";
 import { until } from "./support/until.js";
 
 /**
- * Security groups on a real agent: two awsvpc tasks in different groups, the rules between them
- * and from the host changed with the real AWS CLI (`aws ec2`), enforced by the agent's iptables chain.
+ * Security groups on a real agent: awsvpc tasks in different groups, the rules between them, from
+ * the host and out of a task changed with the real AWS CLI (`aws ec2`), enforced by the agent's
+ * iptables chain.
  */
-describe("security groups enforced between awsvpc tasks and from the host", () => {
+describe("security groups enforced between awsvpc tasks, from the host and out of a task", () => {
   let cluster: BerthCluster;
   const { subnet, network } = aTestSubnet();
   let family = "";
   let rulesBefore: string[] = [];
   const group = async (name: string): Promise<string> => String((await ec2(cluster.server, "create-security-group", "--group-name", name, "--description", `${name} tier`)).GroupId);
-  const run = async (groups: string[] | undefined): Promise<string> => {
+  const run = async (groups: string[] | undefined, taskDefinition = family): Promise<string> => {
     const out = await cluster.ecs.send(
-      new RunTaskCommand({ cluster: cluster.name, taskDefinition: family, networkConfiguration: { awsvpcConfiguration: { subnets: [subnet], ...(groups && { securityGroups: groups }) } } }),
+      new RunTaskCommand({ cluster: cluster.name, taskDefinition, networkConfiguration: { awsvpcConfiguration: { subnets: [subnet], ...(groups && { securityGroups: groups }) } } }),
     );
     assert.deepEqual(out.failures, []);
     return out.tasks![0]!.taskArn!;
@@ -97,6 +100,55 @@ describe("security groups enforced between awsvpc tasks and from the host", () =
     await cluster.waitForTasks(arns, (t) => t.lastStatus === "STOPPED", 20_000, "both tasks STOPPED");
     await ec2(cluster.server, "delete-security-group", "--group-id", serverGroup);
     await ec2(cluster.server, "delete-security-group", "--group-id", clientGroup);
+  });
+
+  it("lets a task whose egress is narrowed open connections only where a rule allows; its metadata endpoint and replies pass; the default rule restores it", async () => {
+    const twoPorts = await cluster.register(aTwoPortWeb(`sg-two-ports-${randomBytes(3).toString("hex")}`));
+    const narrow = await group(`narrow-${randomBytes(3).toString("hex")}`);
+    const peers = await group(`peers-${randomBytes(3).toString("hex")}`);
+    for (const port of ["80", "8080"]) await ec2(cluster.server, "authorize-security-group-ingress", "--group-id", peers, "--protocol", "tcp", "--port", port, "--cidr", "0.0.0.0/0");
+    // A server of the host's own, on every address: what a task reaches through INPUT, not FORWARD.
+    const onHost: Server = createServer((_req, res) => res.end("host"));
+    await new Promise<void>((resolve) => onHost.listen(0, "0.0.0.0", resolve));
+    const hostPort = (onHost.address() as AddressInfo).port;
+    try {
+      const arns = [await run([narrow]), await run([peers], twoPorts), await run([peers], twoPorts)];
+      const [client, one, two] = await cluster.waitForTasks(arns, (t) => t.lastStatus === "RUNNING" && detail(t, "privateIPv4Address") !== "", 30_000, "the three tasks RUNNING with their addresses");
+      // The subnet's network exists once a task runs on it.
+      const gateway = JSON.parse(await docker("network", "inspect", network, "--format", "{{json (index .IPAM.Config 0).Gateway}}")) as string;
+      // The client task accepts the host on port 80: its replies are not new connections, whatever its egress.
+      await ec2(cluster.server, "authorize-security-group-ingress", "--group-id", narrow, "--protocol", "tcp", "--port", "80", "--cidr", `${gateway}/32`);
+      const from = client!.containers!.find((c) => c.name === "web")!.runtimeId!;
+      const [ipC, ip1, ip2] = [client!, one!, two!].map((t) => detail(t, "privateIPv4Address")) as [string, string, string];
+      const reach = async () => ({
+        peer80: await containerReaches(from, ip1),
+        peer8080: await containerReaches(from, ip1, 8080),
+        other80: await containerReaches(from, ip2),
+        host: await containerReaches(from, gateway, hostPort),
+        metadata: await containerReachesMetadata(from),
+        fromHost: await hostReaches(ipC),
+      });
+      const everything = { peer80: true, peer8080: true, other80: true, host: true, metadata: true, fromHost: true };
+      await until("the client reaches everything under EC2's default egress", async () => ((await reach()).fromHost ? true : undefined), { timeoutMs: 10_000 });
+      assert.deepEqual(await reach(), everything);
+
+      await ec2(cluster.server, "revoke-security-group-egress", "--group-id", narrow, "--ip-permissions", "IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]");
+      await ec2(cluster.server, "authorize-security-group-egress", "--group-id", narrow, "--ip-permissions", `IpProtocol=tcp,FromPort=80,ToPort=80,IpRanges=[{CidrIp=${ip1}/32}]`);
+      await until("the narrowed egress written", async () => ((await berthRules()).some((l) => l.includes(`-s ${ipC}/32 -j DROP`)) ? true : undefined), { timeoutMs: 10_000 });
+      assert.deepEqual(await reach(), { peer80: true, peer8080: false, other80: false, host: false, metadata: true, fromHost: true }, "one port to one peer; the metadata endpoint and replies pass");
+
+      await ec2(cluster.server, "authorize-security-group-egress", "--group-id", narrow, "--ip-permissions", "IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]");
+      await until("the client reaches everything again once the default rule is back", async () => ((await reach()).other80 ? true : undefined), { timeoutMs: 10_000 });
+      assert.deepEqual(await reach(), everything);
+      assert.equal((await berthRules()).filter((l) => l.includes(`-s ${ipC}/32`)).length, 0, "a task whose egress allows everything has no egress rules");
+
+      for (const arn of arns) await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
+      await cluster.waitForTasks(arns, (t) => t.lastStatus === "STOPPED", 20_000, "the three tasks STOPPED");
+      await ec2(cluster.server, "delete-security-group", "--group-id", narrow);
+      await ec2(cluster.server, "delete-security-group", "--group-id", peers);
+    } finally {
+      await new Promise((resolve) => onHost.close(resolve));
+    }
   });
 
   it("replaces what a killed agent left when it starts again: its adopted task keeps its rules, a stopped task's rules go", async () => {

@@ -57,7 +57,7 @@ describe("FirewallPublisher: the agents' view of security groups", () => {
     assert.deepEqual(groups.map((g) => g.groupName), ["default"]);
     const id = groups[0]!.groupId;
     assert.deepEqual(views().at(-1), {
-      groups: [{ groupId: id, ingress: [{ protocol: "-1", fromPort: -1, toPort: -1, groupId: id }] }],
+      groups: [{ groupId: id, ingress: [{ protocol: "-1", fromPort: -1, toPort: -1, groupId: id }], egress: [{ protocol: "-1", fromPort: -1, toPort: -1, cidr: "0.0.0.0/0" }] }],
       members: [{ groupId: "sg-web", ips: ["10.0.0.2"] }],
     });
     assert.equal(publisher.current().type, "firewall");

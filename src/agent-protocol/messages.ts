@@ -151,22 +151,23 @@ export type AgentMessage = z.infer<typeof agentMessage>;
 const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/);
 const groupId = z.string().regex(/^sg-[0-9a-z]{1,32}$/);
 
+const groupRule = z.object({
+  protocol: z.enum(["tcp", "udp", "icmp", "-1"]),
+  fromPort: z.number().int().min(-1).max(65535),
+  toPort: z.number().int().min(-1).max(65535),
+  cidr: z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/).optional(),
+  groupId: groupId.optional(),
+});
+
+/**
+ * A server from before egress was enforced sends no `egress`: its groups are read as allowing
+ * everything out, as every group did for its tasks then (and as a new group's default rule does).
+ */
+const allOutbound = (): z.infer<typeof groupRule>[] => [{ protocol: "-1", fromPort: -1, toPort: -1, cidr: "0.0.0.0/0" }];
+
 /** Security groups and their members' addresses (domain/security-groups/firewall-view.ts), checked before any of it reaches iptables. */
 export const firewallView = z.object({
-  groups: z.array(
-    z.object({
-      groupId,
-      ingress: z.array(
-        z.object({
-          protocol: z.enum(["tcp", "udp", "icmp", "-1"]),
-          fromPort: z.number().int().min(-1).max(65535),
-          toPort: z.number().int().min(-1).max(65535),
-          cidr: z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/).optional(),
-          groupId: groupId.optional(),
-        }),
-      ),
-    }),
-  ),
+  groups: z.array(z.object({ groupId, ingress: z.array(groupRule), egress: z.array(groupRule).default(allOutbound) })),
   members: z.array(z.object({ groupId, ips: z.array(ipv4) })),
 });
 

@@ -23,6 +23,7 @@ import { EndpointRotation, sdkEndpoint, withFailover } from "./endpoints.js";
 import type { ProtectionCall } from "./task-protection-endpoint.js";
 import { taskProtectionState } from "../agent-protocol/task-protection.js";
 import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
+import { credentialsAddress, credentialsPort } from "./task-credentials/link-local.js";
 import { taskRoleCredentials, type TaskRoleType } from "../agent-protocol/task-credentials.js";
 import { executionRolePulls } from "./task-credentials/execution-role-pulls.js";
 import { Firewall } from "./firewall/firewall.js";
@@ -145,7 +146,13 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   const metadataHost = gateway ?? "127.0.0.1";
   const allocator = new PortAllocator(config.dynamicHostPortRange, new Set(config.reservedPorts), { start: randomStart(config.dynamicHostPortRange), hostIp: config.hostIp });
   // Security groups of this agent's awsvpc tasks, in a chain of its own (agent/firewall/).
-  const firewall: Firewall = new Firewall({ sink: new IptablesChain(securityGroupChain(containerInstanceArn)), tasks: () => protectedTasks(tasks.actors.values()), logger: log.child({ component: "firewall" }) });
+  const firewall: Firewall = new Firewall({
+    sink: new IptablesChain(securityGroupChain(containerInstanceArn)),
+    tasks: () => protectedTasks(tasks.actors.values()),
+    // Open whatever a task's egress allows, as on ECS: task metadata on the bridge gateway, credentials at 169.254.170.2.
+    endpoints: [...(gateway ? [{ ip: gateway, port: metadataPort }] : []), { ip: credentialsAddress, port: credentialsPort }],
+    logger: log.child({ component: "firewall" }),
+  });
   // The channel and the task manager report to each other; neither calls the other before start().
   const channel = new AgentChannel({
     endpoints,

@@ -39,6 +39,18 @@ export function aLocalhostPair(family: string): RegisterTaskDefinitionCommandInp
   };
 }
 
+/** An awsvpc task definition serving port 80 (`web`) and port 8080 (`alt`): a peer on which a rule's port range shows. */
+export function aTwoPortWeb(family: string): RegisterTaskDefinitionCommandInput {
+  return {
+    family,
+    networkMode: "awsvpc",
+    containerDefinitions: [
+      aContainer({ name: "web", portMappings: [{ containerPort: 80 }] }),
+      aContainer({ name: "alt", environment: [{ name: "PORT", value: "8080" }], portMappings: [{ containerPort: 8080 }] }),
+    ],
+  };
+}
+
 /** Creates security group `web`, which lets anyone in on tcp/80 (the default group admits only its own members, as in a VPC); returns its id. */
 export async function anOpenWebGroup(server: BerthServer): Promise<string> {
   const group = String((await ec2(server, "create-security-group", "--group-name", "web", "--description", "web")).GroupId);

@@ -44,6 +44,14 @@ export async function containerReaches(containerId: string, ip: string, port = 8
   );
 }
 
+/** Whether a container reaches its task metadata endpoint (its ECS_CONTAINER_METADATA_URI_V4) with a new connection within 1.5 s. */
+export async function containerReachesMetadata(containerId: string): Promise<boolean> {
+  return run("docker", ["exec", containerId, "sh", "-c", 'timeout 1.5 wget -q -O /dev/null "$ECS_CONTAINER_METADATA_URI_V4"'], { timeout: 10_000 }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** The lines of `iptables -S` (filter table) that are Berth's security-group chains and jumps: other work on this host changes the rest. */
 export async function berthRules(): Promise<string[]> {
   return (await run("iptables", ["-S"])).stdout.split("\n").filter((l) => l.includes("BERTH-SG"));

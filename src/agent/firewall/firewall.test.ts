@@ -21,19 +21,27 @@ class RecordingSink implements RuleSink {
   }
 }
 
-const open: FirewallView = { groups: [{ groupId: "sg-a", ingress: [{ protocol: "-1", fromPort: -1, toPort: -1, cidr: "0.0.0.0/0" }] }], members: [] };
+const everything = { protocol: "-1", fromPort: -1, toPort: -1, cidr: "0.0.0.0/0" } as const;
+const open: FirewallView = { groups: [{ groupId: "sg-a", ingress: [everything], egress: [everything] }], members: [] };
 
 describe("Firewall: the agent's loop that writes its chain", () => {
   const setup = (tasks: ProtectedTask[] = []) => {
     const sink = new RecordingSink();
-    const firewall = new Firewall({ sink, tasks: () => tasks, logger: pino({ level: "silent" }), retryMs: 5 });
+    const firewall = new Firewall({ sink, tasks: () => tasks, endpoints: [{ ip: "169.254.170.2", port: 80 }], logger: pino({ level: "silent" }), retryMs: 5 });
     return { sink, firewall, tasks };
   };
 
-  it("closes adopted tasks on start until the view arrives", async () => {
+  it("closes adopted tasks on start until the view arrives, in and out but to the agent's endpoints", async () => {
     const { sink, firewall } = setup([{ ip: "10.0.0.9", groups: ["sg-a"] }]);
     await firewall.start();
-    assert.deepEqual(sink.written, [[["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN"], ["-d", "10.0.0.9/32", "-j", "DROP"]]]);
+    assert.deepEqual(sink.written, [
+      [
+        ["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN"],
+        ["-d", "10.0.0.9/32", "-j", "DROP"],
+        ["-s", "10.0.0.9/32", "-d", "169.254.170.2/32", "-p", "tcp", "--dport", "80", "-j", "RETURN"],
+        ["-s", "10.0.0.9/32", "-j", "DROP"],
+      ],
+    ]);
     assert.equal(sink.removed, 0);
     firewall.update(open);
     await firewall.settled();
@@ -62,7 +70,7 @@ describe("Firewall: the agent's loop that writes its chain", () => {
     await firewall.settled();
     assert.equal(sink.written.length, 1);
     assert.deepEqual(sink.written[0]?.at(-1), ["-d", "10.0.0.2/32", "-j", "DROP"]);
-    firewall.update({ groups: [{ groupId: "sg-a", ingress: [] }], members: [] });
+    firewall.update({ groups: [{ groupId: "sg-a", ingress: [], egress: [everything] }], members: [] });
     await firewall.settled();
     assert.equal(sink.written.length, 2);
     assert.equal(sink.written[1]?.length, 2, "the conntrack rule and the task's DROP: nothing allowed in");

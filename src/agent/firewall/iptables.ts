@@ -9,9 +9,11 @@ const iptablesTimeoutMs = 10_000;
 
 /**
  * The agent's chain in the host's `filter` table: jumped to from DOCKER-USER (traffic Docker
- * forwards between containers, bridged or routed) and from OUTPUT (the host's own connections to a
- * task's address). One chain per agent (its name carries the container instance's id), so that
- * agents sharing a host never overwrite each other's rules.
+ * forwards between containers, bridged or routed, and from a task out of the host), from OUTPUT (the
+ * host's own connections to a task's address) and from INPUT (a task's connections to the host's
+ * own addresses: its bridge gateway, the credentials and metadata endpoints). One chain per agent
+ * (its name carries the container instance's id), so that agents sharing a host never overwrite
+ * each other's rules.
  */
 export class IptablesChain {
   constructor(
@@ -19,7 +21,7 @@ export class IptablesChain {
     private readonly binary = "iptables",
   ) {}
 
-  /** Replaces the chain's rules in one atomic `iptables-restore --noflush` (other chains untouched), then makes sure both jumps exist. */
+  /** Replaces the chain's rules in one atomic `iptables-restore --noflush` (other chains untouched), then makes sure the jumps exist. */
   async replace(rules: readonly ChainRule[]): Promise<void> {
     const lines = ["*filter", `:${this.chain} - [0:0]`, ...rules.map((r) => `-A ${this.chain} ${r.join(" ")}`), "COMMIT", ""];
     await restore(`${this.binary}-restore`, lines.join("\n"));
@@ -30,15 +32,15 @@ export class IptablesChain {
 
   /** Removes the jumps and the chain (at start, after a crash; at stop). Nothing to remove is not an error. */
   async remove(): Promise<void> {
-    for (const parent of ["DOCKER-USER", "FORWARD", "OUTPUT"]) {
+    for (const parent of ["DOCKER-USER", "FORWARD", "OUTPUT", "INPUT"]) {
       while (await this.succeeds(["-D", parent, "-j", this.chain]));
     }
     if (await this.succeeds(["-F", this.chain])) await this.iptables(["-X", this.chain]);
   }
 
-  /** DOCKER-USER when Docker made it (its traffic passes there first), else FORWARD; and OUTPUT. */
+  /** DOCKER-USER when Docker made it (its traffic passes there first), else FORWARD; OUTPUT and INPUT. */
   private async parents(): Promise<string[]> {
-    return [(await this.succeeds(["-S", "DOCKER-USER"])) ? "DOCKER-USER" : "FORWARD", "OUTPUT"];
+    return [(await this.succeeds(["-S", "DOCKER-USER"])) ? "DOCKER-USER" : "FORWARD", "OUTPUT", "INPUT"];
   }
 
   private async iptables(args: readonly string[]): Promise<void> {

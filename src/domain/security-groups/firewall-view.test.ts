@@ -3,23 +3,26 @@ import assert from "node:assert/strict";
 import { firewallView, isIpv4 } from "./firewall-view.js";
 import type { SecurityGroupRecord } from "./security-group.js";
 
-const aGroup = (groupId: string, ingress: SecurityGroupRecord["ingress"] = []): SecurityGroupRecord => ({
+const aGroup = (groupId: string, ingress: SecurityGroupRecord["ingress"] = [], egress: SecurityGroupRecord["egress"] = []): SecurityGroupRecord => ({
   groupId,
   groupName: groupId,
   description: "",
   vpcId: "vpc-1",
   ownerId: "123456789012",
   ingress,
-  egress: [],
+  egress,
   tags: [],
   createdAtMs: 0,
   version: 1,
 });
 
 describe("firewallView: groups and members → what agents enforce", () => {
-  it("keeps each group's ingress rules without ids or descriptions, and lists each group's member addresses once, sorted", () => {
+  it("keeps each group's ingress and egress rules without ids or descriptions, and lists each group's member addresses once, sorted", () => {
     const view = firewallView(
-      [aGroup("sg-b", [{ ruleId: "sgr-1", protocol: "tcp", fromPort: 80, toPort: 80, groupId: "sg-a", description: "web" }]), aGroup("sg-a")],
+      [
+        aGroup("sg-b", [{ ruleId: "sgr-1", protocol: "tcp", fromPort: 80, toPort: 80, groupId: "sg-a", description: "web" }], [{ ruleId: "sgr-2", protocol: "udp", fromPort: 53, toPort: 53, cidr: "10.0.0.0/8", description: "dns" }]),
+        aGroup("sg-a"),
+      ],
       [
         { ip: "10.0.0.3", groups: ["sg-a", "sg-b"] },
         { ip: "10.0.0.2", groups: ["sg-a"] },
@@ -28,8 +31,8 @@ describe("firewallView: groups and members → what agents enforce", () => {
     );
     assert.deepEqual(view, {
       groups: [
-        { groupId: "sg-a", ingress: [] },
-        { groupId: "sg-b", ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, groupId: "sg-a" }] },
+        { groupId: "sg-a", ingress: [], egress: [] },
+        { groupId: "sg-b", ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, groupId: "sg-a" }], egress: [{ protocol: "udp", fromPort: 53, toPort: 53, cidr: "10.0.0.0/8" }] },
       ],
       members: [
         { groupId: "sg-a", ips: ["10.0.0.2", "10.0.0.3"] },

@@ -1,17 +1,18 @@
-import type { IpProtocol, SecurityGroupRecord } from "./security-group.js";
+import type { IpProtocol, SecurityGroupRecord, SecurityGroupRule } from "./security-group.js";
 
 /**
- * What an agent needs to enforce security groups: every group's ingress rules, and which addresses
- * are members of which group (the tasks that run with it and have an address). Sent to agents over
- * the agent channel (`firewall` message); an agent protects only its own tasks.
+ * What an agent needs to enforce security groups: every group's ingress and egress rules, and which
+ * addresses are members of which group (the tasks that run with it and have an address). Sent to
+ * agents over the agent channel (`firewall` message); an agent protects only its own tasks.
  */
 export interface FirewallView {
   // Plain arrays: the agent channel's parsed message is this shape.
-  readonly groups: { readonly groupId: string; readonly ingress: IngressRule[] }[];
+  readonly groups: { readonly groupId: string; readonly ingress: GroupRule[]; readonly egress: GroupRule[] }[];
   readonly members: { readonly groupId: string; readonly ips: string[] }[];
 }
 
-export interface IngressRule {
+/** A rule as agents enforce it: protocol, ports, and one peer (the source of ingress, the destination of egress). */
+export interface GroupRule {
   readonly protocol: IpProtocol;
   readonly fromPort: number;
   readonly toPort: number;
@@ -40,10 +41,20 @@ export function firewallView(groups: readonly SecurityGroupRecord[], members: It
       .sort((a, b) => a.groupId.localeCompare(b.groupId))
       .map((g) => ({
         groupId: g.groupId,
-        ingress: g.ingress.map((r) => ({ protocol: r.protocol, fromPort: r.fromPort, toPort: r.toPort, ...(r.cidr !== undefined && { cidr: r.cidr }), ...(r.groupId !== undefined && { groupId: r.groupId }) })),
+        ingress: g.ingress.map(groupRule),
+        egress: g.egress.map(groupRule),
       })),
     members: [...byGroup]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([groupId, ips]) => ({ groupId, ips: [...ips].sort() })),
   };
 }
+
+/** A stored rule without its id and description: what no agent needs. */
+const groupRule = (r: SecurityGroupRule): GroupRule => ({
+  protocol: r.protocol,
+  fromPort: r.fromPort,
+  toPort: r.toPort,
+  ...(r.cidr !== undefined && { cidr: r.cidr }),
+  ...(r.groupId !== undefined && { groupId: r.groupId }),
+});
