@@ -29,6 +29,8 @@ import { executionRolePulls } from "./task-credentials/execution-role-pulls.js";
 import { Firewall } from "./firewall/firewall.js";
 import { defaultSubnetNetworkIdleMs, SubnetNetworks } from "./subnet-networks.js";
 import { PausePool } from "./pause-pool.js";
+import { dnsDestinations } from "./firewall/dns-upstreams.js";
+import { hostDnsUpstreams } from "./firewall/host-dns.js";
 import { IptablesChain, securityGroupChain } from "./firewall/iptables.js";
 import { protectedTasks } from "./firewall/protected-tasks.js";
 
@@ -149,8 +151,13 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   const firewall: Firewall = new Firewall({
     sink: new IptablesChain(securityGroupChain(containerInstanceArn)),
     tasks: () => protectedTasks(tasks.actors.values()),
-    // Open whatever a task's egress allows, as on ECS: task metadata on the bridge gateway, credentials at 169.254.170.2.
-    endpoints: [...(gateway ? [{ ip: gateway, port: metadataPort }] : []), { ip: credentialsAddress, port: credentialsPort }],
+    // Open whatever a task's egress allows, as on ECS: task metadata on the bridge gateway, credentials at 169.254.170.2,
+    // and the resolvers Docker's embedded DNS forwards a task's queries to (as the Amazon DNS server is on AWS).
+    alwaysOpen: [
+      ...(gateway ? [{ ip: gateway, protocol: "tcp", port: metadataPort } as const] : []),
+      { ip: credentialsAddress, protocol: "tcp", port: credentialsPort },
+      ...dnsDestinations(await hostDnsUpstreams()),
+    ],
     logger: log.child({ component: "firewall" }),
   });
   // The channel and the task manager report to each other; neither calls the other before start().

@@ -27,7 +27,7 @@ const open: FirewallView = { groups: [{ groupId: "sg-a", ingress: [everything], 
 describe("Firewall: the agent's loop that writes its chain", () => {
   const setup = (tasks: ProtectedTask[] = []) => {
     const sink = new RecordingSink();
-    const firewall = new Firewall({ sink, tasks: () => tasks, endpoints: [{ ip: "169.254.170.2", port: 80 }], logger: pino({ level: "silent" }), retryMs: 5 });
+    const firewall = new Firewall({ sink, tasks: () => tasks, alwaysOpen: [{ ip: "169.254.170.2", protocol: "tcp", port: 80 }], logger: pino({ level: "silent" }), retryMs: 5 });
     return { sink, firewall, tasks };
   };
 

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { FirewallView } from "../../domain/security-groups/firewall-view.js";
-import { chainRules, type ChainRule, type HostEndpoint, type ProtectedTask } from "./rules.js";
+import { chainRules, type ChainRule, type OpenDestination, type ProtectedTask } from "./rules.js";
 
 /** What the firewall writes rules with: IptablesChain on a host, an in-memory one in tests. */
 export interface RuleSink {
@@ -12,8 +12,8 @@ export interface FirewallOptions {
   readonly sink: RuleSink;
   /** This agent's awsvpc tasks that have an address now. */
   readonly tasks: () => ProtectedTask[];
-  /** The agent's endpoints its tasks reach on the host whatever their groups' egress allows (credentials, task metadata). */
-  readonly endpoints?: readonly HostEndpoint[];
+  /** What its tasks reach whatever their groups' egress allows: the agent's endpoints (credentials, task metadata) and the DNS resolvers. */
+  readonly alwaysOpen?: readonly OpenDestination[];
   readonly logger: Logger;
   /** Wait before trying again after a failed write. */
   readonly retryMs?: number;
@@ -24,7 +24,7 @@ export interface FirewallOptions {
  * view or the agent's tasks change (`update`, `tasksChanged`), it computes the chain (rules.ts) and
  * writes it when it differs from what it last wrote. A failed write is retried; only the newest
  * state is ever written. Until the first view arrives a task's groups are unknown: nothing reaches it,
- * and it opens no connection but to the agent's own endpoints.
+ * and it opens no connection but to the destinations always open (endpoints, DNS).
  */
 export class Firewall {
   private view: FirewallView = { groups: [], members: [] };
@@ -44,7 +44,7 @@ export class Firewall {
    */
   async start(): Promise<void> {
     this.running = this.running.then(async () => {
-      const rules = chainRules(this.view, this.opts.tasks(), this.opts.endpoints);
+      const rules = chainRules(this.view, this.opts.tasks(), this.opts.alwaysOpen);
       if (rules.length === 0) return this.opts.sink.remove().catch((err: unknown) => this.opts.logger.warn({ err }, "could not remove the security-group chain an earlier run left"));
       this.dirty = true;
       await this.apply();
@@ -89,7 +89,7 @@ export class Firewall {
   private async apply(): Promise<void> {
     if (!this.dirty || this.stopped) return;
     this.dirty = false;
-    const rules = chainRules(this.view, this.opts.tasks(), this.opts.endpoints);
+    const rules = chainRules(this.view, this.opts.tasks(), this.opts.alwaysOpen);
     const text = JSON.stringify(rules);
     // No awsvpc task has ever needed a rule: the host's tables stay untouched.
     if (text === this.applied || (rules.length === 0 && this.applied === undefined)) return;

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { FirewallView, GroupRule } from "../../domain/security-groups/firewall-view.js";
-import { chainRules } from "./rules.js";
+import { dnsDestinations } from "./dns-upstreams.js";
+import { chainRules, type OpenDestination } from "./rules.js";
 
 const established = ["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN"];
 const view = (over: Partial<FirewallView> = {}): FirewallView => ({ groups: [], members: [], ...over });
@@ -89,7 +90,10 @@ describe("chainRules: security groups and task addresses → the agent's iptable
 });
 
 describe("chainRules: egress, what a task's connections may reach", () => {
-  const endpoints = [{ ip: "172.17.0.1", port: 51679 }, { ip: "169.254.170.2", port: 80 }];
+  const endpoints: OpenDestination[] = [
+    { ip: "172.17.0.1", protocol: "tcp", port: 51679 },
+    { ip: "169.254.170.2", protocol: "tcp", port: 80 },
+  ];
   const toEndpoints = (ip: string): string[][] => [
     ["-s", `${ip}/32`, "-d", "172.17.0.1/32", "-p", "tcp", "--dport", "51679", "-j", "RETURN"],
     ["-s", `${ip}/32`, "-d", "169.254.170.2/32", "-p", "tcp", "--dport", "80", "-j", "RETURN"],
@@ -204,8 +208,33 @@ describe("chainRules: egress, what a task's connections may reach", () => {
   }
 
   it("lets a task reach the agent's endpoints before any of its egress rules can drop it", () => {
-    const rules = chainRules(view({ groups: [group("sg-a", [], [])] }), [{ ip: "10.0.0.2", groups: ["sg-a"] }], [{ ip: "169.254.170.2", port: 80 }]);
+    const rules = chainRules(view({ groups: [group("sg-a", [], [])] }), [{ ip: "10.0.0.2", groups: ["sg-a"] }], [{ ip: "169.254.170.2", protocol: "tcp", port: 80 }]);
     const credentials = rules.findIndex((r) => r.includes("169.254.170.2/32"));
     assert.ok(credentials > 0 && credentials < rules.findIndex((r) => r.join(" ") === "-s 10.0.0.2/32 -j DROP"));
+  });
+
+  describe("the host's DNS resolvers, open as the Amazon DNS server is", () => {
+    const withResolver = [...endpoints, ...dnsDestinations(["10.255.255.53"])];
+    const narrowed = view({ groups: [group("sg-a", [], [tcp(443, { cidr: "10.5.0.0/16" })])] });
+    const task = [{ ip: "10.0.0.2", groups: ["sg-a"] }];
+
+    it("a task with narrowed egress reaches the resolver on port 53, udp and tcp, before its DROP", () => {
+      assert.deepEqual(chainRules(narrowed, task, withResolver), [
+        established,
+        ["-d", "10.0.0.2/32", "-j", "DROP"],
+        ...toEndpoints("10.0.0.2"),
+        ["-s", "10.0.0.2/32", "-d", "10.255.255.53/32", "-p", "udp", "--dport", "53", "-j", "RETURN"],
+        ["-s", "10.0.0.2/32", "-d", "10.255.255.53/32", "-p", "tcp", "--dport", "53", "-j", "RETURN"],
+        ["-s", "10.0.0.2/32", "-d", "10.5.0.0/16", "-p", "tcp", "--dport", "443", "-j", "RETURN"],
+        ["-s", "10.0.0.2/32", "-j", "DROP"],
+      ]);
+    });
+
+    it("a task under EC2's default egress gets no rule for it: the chain stays the ingress one", () => {
+      const open = view({ groups: [group("sg-a", [tcp(80, { cidr: "0.0.0.0/0" })])] });
+      const rules = chainRules(open, task, withResolver);
+      assert.deepEqual(rules, [established, ["-d", "10.0.0.2/32", "-p", "tcp", "--dport", "80", "-j", "RETURN"], ["-d", "10.0.0.2/32", "-j", "DROP"]]);
+      assert.deepEqual(rules, chainRules(open, task, endpoints));
+    });
   });
 });

@@ -9,12 +9,14 @@ export interface ProtectedTask {
 }
 
 /**
- * An endpoint the agent serves its tasks on a host address, open to them (tcp) whatever their
- * groups' egress says: the credentials and task metadata endpoints, as on ECS, where security
- * groups do not filter them.
+ * A destination open to a task whatever its groups' egress says, as on ECS, where security groups
+ * filter neither the agent's endpoints nor the Amazon DNS server: the credentials and task metadata
+ * endpoints (tcp, on host addresses), and the resolvers Docker's embedded DNS forwards the task's
+ * queries to (udp and tcp 53, `dns-upstreams.ts`).
  */
-export interface HostEndpoint {
+export interface OpenDestination {
   readonly ip: string;
+  readonly protocol: "tcp" | "udp";
   readonly port: number;
 }
 
@@ -26,7 +28,7 @@ export type ChainRule = readonly string[];
  * Then, per task, traffic TO its address (ingress) passes (RETURN, on to Docker's own rules) when a
  * rule of one of its groups allows its protocol, port and source, and is dropped otherwise. Then,
  * per task, traffic FROM its address (egress) passes when a rule of one of its groups allows its
- * protocol, port and destination, or when it goes to one of the agent's `endpoints`; else it is
+ * protocol, port and destination, or when it goes to one of the `alwaysOpen` destinations; else it is
  * dropped. A rule whose peer is a group stands for that group's members' addresses; a group the
  * view does not know allows nothing. A task whose egress allows everything (EC2's default rule) has
  * no egress rules: the chain is what it was before egress was enforced.
@@ -36,7 +38,7 @@ export type ChainRule = readonly string[];
  * everything to the server gets the rules both allow (`intersect`) and a DROP.
  * Pure: equal inputs give equal rules, in a stable order, without duplicates.
  */
-export function chainRules(view: FirewallView, tasks: readonly ProtectedTask[], endpoints: readonly HostEndpoint[] = []): ChainRule[] {
+export function chainRules(view: FirewallView, tasks: readonly ProtectedTask[], alwaysOpen: readonly OpenDestination[] = []): ChainRule[] {
   if (tasks.length === 0) return [];
   const groups = new Map(view.groups.map((g) => [g.groupId, g]));
   const members: Members = new Map(view.members.map((m) => [m.groupId, m.ips]));
@@ -72,7 +74,7 @@ export function chainRules(view: FirewallView, tasks: readonly ProtectedTask[], 
     const egress = rulesOf(client, "egress");
     if (egress.some((e) => e.protocol === "-1" && e.cidr === everywhere)) continue;
     const from = ["-s", `${client.ip}/32`];
-    for (const e of endpoints) out.add([...from, "-d", `${e.ip}/32`, "-p", "tcp", "--dport", `${e.port}`, "-j", "RETURN"]);
+    for (const d of alwaysOpen) out.add([...from, "-d", `${d.ip}/32`, "-p", d.protocol, "--dport", `${d.port}`, "-j", "RETURN"]);
     for (const rule of egress) {
       for (const destination of peersOf(rule, members)) out.add([...from, ...(destination === everywhere ? [] : ["-d", destination]), ...trafficMatch(rule), "-j", "RETURN"]);
     }
