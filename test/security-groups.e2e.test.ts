@@ -9,6 +9,7 @@ import { aLocalhostPair, aTestSubnet, aTwoPortWeb, eniDetail as detail, stopAwsv
 import { refusal } from "./support/refusal.js";
 import { containerReaches, containerReachesMetadata, ec2, ec2Error, hostReaches, berthRules } from "./support/security-groups.js";
 import { until } from "./support/until.js";
+import { hostDnsUpstreams } from "../src/agent/firewall/host-dns.js";
 
 /**
  * Security groups on a real agent: awsvpc tasks in different groups, the rules between them, from
@@ -136,6 +137,11 @@ describe("security groups enforced between awsvpc tasks, from the host and out o
       await ec2(cluster.server, "authorize-security-group-egress", "--group-id", narrow, "--ip-permissions", `IpProtocol=tcp,FromPort=80,ToPort=80,IpRanges=[{CidrIp=${ip1}/32}]`);
       await until("the narrowed egress written", async () => ((await berthRules()).some((l) => l.includes(`-s ${ipC}/32 -j DROP`)) ? true : undefined), { timeoutMs: 10_000 });
       assert.deepEqual(await reach(), { peer80: true, peer8080: false, other80: false, host: false, metadata: true, fromHost: true }, "one port to one peer; the metadata endpoint and replies pass");
+      // The resolvers Docker's embedded DNS forwards the task's queries to stay open on port 53. Rules only: a query for an
+      // outside name would leave this machine, and a container's name is answered inside the task's namespace, never crossing the chain.
+      const resolvers = (await hostDnsUpstreams()).flatMap((ip) => ["udp", "tcp"].map((p) => `-s ${ipC}/32 -d ${ip}/32 -p ${p} -m ${p} --dport 53 -j RETURN`));
+      const narrowed = await berthRules();
+      assert.deepEqual(resolvers.filter((r) => !narrowed.some((l) => l.endsWith(r))), [], "the host's resolvers open on port 53, udp and tcp");
 
       await ec2(cluster.server, "authorize-security-group-egress", "--group-id", narrow, "--ip-permissions", "IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]");
       await until("the client reaches everything again once the default rule is back", async () => ((await reach()).other80 ? true : undefined), { timeoutMs: 10_000 });
