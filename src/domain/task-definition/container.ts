@@ -70,5 +70,8 @@ function checkNetworkModeRestrictions(name: string, c: ContainerDefinition, fact
   if (mode === "awsvpc") {
     if (c.hostname !== undefined) throw clientException(messages.hostnameNotSupported(name));
     if ((c.extraHosts ?? []).length > 0) throw clientException(messages.extraHostsNotSupported(name));
+    // Docker refuses DNS settings for a container that joins another's network namespace, as every awsvpc container does.
+    if ((c.dnsServers ?? []).length > 0) throw clientException(messages.notWithAwsvpc("dnsServers", name));
+    if ((c.dnsSearchDomains ?? []).length > 0) throw clientException(messages.notWithAwsvpc("dnsSearchDomains", name));
   }
 }

@@ -91,6 +91,8 @@ export const messages = {
     `hostname is not supported on container when networkMode=awsvpc. Remove 'hostname' from container ${q(container)}.`,
   extraHostsNotSupported: (container: string) =>
     `extraHosts is not supported on container when networkMode=awsvpc. Remove 'extraHosts' from container ${q(container)}.`,
+  notWithAwsvpc: (member: "dnsServers" | "dnsSearchDomains", container: string) =>
+    `${member} is not supported on container when networkMode=awsvpc. Remove '${member}' from container ${q(container)}: the task uses its network's resolver.`,
 
   // Health checks.
   invalidHealthCommand: (container: string) =>

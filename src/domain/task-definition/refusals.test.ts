@@ -72,6 +72,8 @@ const cases: Case[] = [
   { name: "links with awsvpc", request: td({ networkMode: "awsvpc", containerDefinitions: [c({ links: ["db"] }), c({ name: "db" })] }), fragment: "Links are not supported when networkMode=awsvpc." },
   { name: "hostname with awsvpc", request: td({ networkMode: "awsvpc", containerDefinitions: [c({ hostname: "web" })] }), fragment: "hostname is not supported on container when networkMode=awsvpc." },
   { name: "extraHosts with awsvpc", request: td({ networkMode: "awsvpc", containerDefinitions: [c({ extraHosts: [{ hostname: "db", ipAddress: "10.0.0.1" }] })] }), fragment: "extraHosts is not supported on container when networkMode=awsvpc." },
+  { name: "dnsServers with awsvpc", request: td({ networkMode: "awsvpc", containerDefinitions: [c({ dnsServers: ["10.0.0.2"] })] }), fragment: "dnsServers is not supported on container when networkMode=awsvpc." },
+  { name: "dnsSearchDomains with awsvpc", request: td({ networkMode: "awsvpc", containerDefinitions: [c({ dnsSearchDomains: ["corp"] })] }), fragment: "dnsSearchDomains is not supported on container when networkMode=awsvpc." },
   { name: "a link to a missing container", request: td({ containerDefinitions: [c({ links: ["db:database"] })] }), fragment: "Container 'web' links to container 'db'" },
   // Health checks
   { name: "a health check without CMD", request: td({ containerDefinitions: [c({ healthCheck: { command: ["curl", "localhost"] } })] }), fragment: 'The command must start with "CMD" or "CMD-SHELL"' },
