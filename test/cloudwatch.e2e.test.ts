@@ -111,6 +111,8 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
     assert.match(cliBad.stderr, /InvalidParameterValue\b.*Period.*multiple of 60/);
     const reserved = await server.aws("cloudwatch", "put-metric-data", "--namespace", "AWS/ECS", "--metric-name", "CPUUtilization", "--value", "1");
     assert.match(reserved.stderr, /InvalidParameterValue\b.*AWS\/ECS.*Namespace/);
+    const huge = await server.aws("cloudwatch", "put-metric-data", "--namespace", "App", "--metric-name", "Huge", "--value", "1e300");
+    assert.match(huge.stderr, /InvalidParameterValue\b.*MetricData.member.1.Value.*2\^360/);
     for (const client of [sdk(server), sdk(server, true)]) {
       await assert.rejects(
         client.send(new PutMetricDataCommand({ Namespace: "App", MetricData: [{ MetricName: "Latency", Value: 1, StatisticValues: { SampleCount: 1, Sum: 1, Minimum: 1, Maximum: 1 } }] })),
@@ -121,7 +123,9 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
         (e: Error) => e.name === "InvalidParameterValueException" && /names 'y'/.test(e.message),
       );
     }
-    const list = json(await server.aws("cloudwatch", "list-metrics", "--namespace", "AWS/ECS"));
-    assert.deepEqual(list.Metrics, []);
+    for (const namespace of ["AWS/ECS", "App"]) {
+      const list = json(await server.aws("cloudwatch", "list-metrics", "--namespace", namespace, "--metric-name", namespace === "App" ? "Huge" : "CPUUtilization"));
+      assert.deepEqual(list.Metrics, [], namespace);
+    }
   });
 });

@@ -156,6 +156,9 @@ describe("CloudWatch Logs API (SDK v3 and the AWS CLI against berth server)", ()
     assert.equal(retained.logGroups?.[0]?.retentionInDays, 1);
     const badRetention = await refusal(logs.send(new PutRetentionPolicyCommand({ logGroupName: "/svc/one", retentionInDays: 2 })));
     assert.equal(badRetention.name, "InvalidParameterException");
+    const longKey = await refusal(logs.send(new CreateLogGroupCommand({ logGroupName: "/svc/kms", kmsKeyId: "k".repeat(257) })));
+    assert.match(`${longKey.name} ${longKey.message}`, /^InvalidParameterException .*kmsKeyId.*256/);
+    assert.equal((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/svc/kms" }))).logGroups?.length, 0);
 
     const arn = retained.logGroups?.[0]?.logGroupArn ?? "";
     await logs.send(new TagResourceCommand({ resourceArn: arn, tags: { env: "prod" } }));

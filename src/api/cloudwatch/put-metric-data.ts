@@ -37,9 +37,9 @@ function datum(d: Params, n: number, namespace: string, nowMs: number): MinuteAg
     throw invalid(`${at}.Timestamp`, new Date(t).toISOString(), "The timestamp must be within the last two weeks and the next two hours.");
   }
   const unit = optUnit(d) ?? "None";
-  const value = optNumber(d, "Value");
+  const value = checkedValue(optNumber(d, "Value"), `${at}.Value`);
   const stats = optStruct(d, "StatisticValues");
-  const values = optNumbers(d, "Values", 150);
+  const values = optNumbers(d, "Values", 150)?.map((v, i) => checkedValue(v, `${at}.Values.member.${i + 1}`)!);
   const given = [value !== undefined, stats !== undefined, values !== undefined].filter(Boolean).length;
   if (given !== 1) {
     throw new AwsError("InvalidParameterCombinationException", `${at} must have exactly one of Value, StatisticValues or Values.`);
@@ -48,7 +48,7 @@ function datum(d: Params, n: number, namespace: string, nowMs: number): MinuteAg
   if (value !== undefined) return { ...base, sum: value, count: 1, min: value, max: value };
   if (stats) {
     const [count, sum, min, max] = (["SampleCount", "Sum", "Minimum", "Maximum"] as const).map((k) => {
-      const v = optNumber(stats, k);
+      const v = checkedValue(optNumber(stats, k), `${at}.StatisticValues.${k}`);
       if (v === undefined) throw missing(`${at}.StatisticValues.${k}`);
       return v;
     }) as [number, number, number, number];
@@ -65,4 +65,12 @@ function datum(d: Params, n: number, namespace: string, nowMs: number): MinuteAg
     min: Math.min(...values!),
     max: Math.max(...values!),
   };
+}
+
+/** CloudWatch's range for a value: 0, or a magnitude from 2^-360 to 2^360 (it rejects values too small or too large). */
+function checkedValue(v: number | undefined, name: string): number | undefined {
+  if (v === undefined || v === 0) return v;
+  const magnitude = Math.abs(v);
+  if (magnitude > 2 ** 360 || magnitude < 2 ** -360) throw invalid(name, v, "Values must be 0 or within -2^360 to -2^-360 or 2^-360 to 2^360.");
+  return v;
 }

@@ -42,6 +42,10 @@ export function groupOperations({ store }: LogsDeps): Record<string, Operation> 
       if (input.logGroupClass !== undefined && input.logGroupClass !== "STANDARD") {
         throw new AwsError("InvalidParameterException", `Berth offers the STANDARD log group class only; got '${input.logGroupClass}'.`);
       }
+      // The model's limit; the key itself is not used (Berth has no KMS).
+      if (input.kmsKeyId !== undefined && input.kmsKeyId.length > 256) {
+        throw new AwsError("InvalidParameterException", "1 validation error detected: Value at 'kmsKeyId' failed to satisfy constraint: Member must have length less than or equal to 256");
+      }
       const tags = checkTags(input.tags ?? {});
       const created = await store.write((tx) => tx.logs.createGroup({ name, createdMs: ctx.nowMs, tags, storedBytes: 0 }));
       if (!created) throw new AwsError("ResourceAlreadyExistsException", "The specified log group already exists");
