@@ -9,14 +9,13 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { metricId, type MinuteAggregate } from "../src/domain/metrics/series.js";
 import type { getMetricData as GetMetricData } from "../src/api/cloudwatch/get-metric-data.js";
 import type { SqliteStore as Store } from "../src/state/sqlite/sqlite-store.js";
 import { machineLine, quantile } from "./support/bench-cluster.js";
+import { dayMs, dayQueries, seedServiceDay } from "./support/metric-day.js";
 
 const services = 1000;
 const rounds = Number(process.env.ROUNDS ?? 60);
-const dayMs = 86_400_000;
 
 interface Build {
   readonly name: string;
@@ -37,20 +36,10 @@ async function open(name: string, dist: string, path: string): Promise<Build> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "berth-bench-query-"));
   const end = Math.floor(Date.now() / 300_000) * 300_000;
-  const metric = (i: number) => metricId("AWS/ECS", "CPUUtilization", [{ name: "ClusterName", value: "bench" }, { name: "ServiceName", value: `svc-${i}` }]);
   const builds: Build[] = [];
   try {
     const seed = await open("this build", join(import.meta.dirname, ".."), join(dir, "seed.db"));
-    for (let i = 0; i < services; i += 20) {
-      const batch: MinuteAggregate[] = [];
-      for (let s = i; s < i + 20; s++) {
-        for (let t = end - dayMs; t < end; t += 60_000) {
-          const v = 20 + ((s * 7 + t / 60_000) % 60);
-          batch.push({ metric: metric(s), minuteMs: t, sum: v * 3, count: 3, min: v - 5, max: v + 5, unit: "Percent" });
-        }
-      }
-      await seed.store.write((tx) => tx.metrics.add(batch));
-    }
+    await seedServiceDay(seed.store, services, end);
     await seed.store.close();
     const dists = [["this build", join(import.meta.dirname, "..")], ...(process.env.BERTH_BEFORE ? [["before", join(dirname(process.env.BERTH_BEFORE), "../..")]] : [])];
     for (const [k, [name, dist]] of dists.entries()) {
@@ -60,10 +49,7 @@ async function main(): Promise<void> {
     const params = (from: number) => ({
       StartTime: (end - dayMs) / 1000,
       EndTime: end / 1000,
-      MetricDataQueries: Array.from({ length: 500 }, (_, k) => {
-        const m = metric(from + k);
-        return { Id: `m${from + k}`, MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })) }, Period: 300, Stat: "Average" } };
-      }),
+      MetricDataQueries: dayQueries(from, 500),
     });
     for (let r = 0; r < rounds + 2; r++) {
       const texts: string[] = [];

@@ -23,9 +23,9 @@ import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwat
 import { CreateServiceCommand, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { parseCredentialsFile } from "../src/auth/credentials-file.js";
-import { metricId, type MinuteAggregate } from "../src/domain/metrics/series.js";
 import { SqliteStore } from "../src/state/sqlite/sqlite-store.js";
 import { machineLine, quantile, startBenchCluster } from "./support/bench-cluster.js";
+import { dayMs, dayQueries, seedServiceDay } from "./support/metric-day.js";
 import { freePort } from "../test/support/berth-cluster.js";
 
 const instances = Number(process.env.INSTANCES ?? 5000);
@@ -141,24 +141,12 @@ async function startQueryServer(name: string, main: string, dataDir: string, por
 async function query(): Promise<string[]> {
   const before = process.env.BERTH_BEFORE;
   const dirs = [mkdtempSync(join(tmpdir(), "berth-bench-metrics-")), ...(before ? [mkdtempSync(join(tmpdir(), "berth-bench-metrics-before-"))] : [])];
-  const dayMs = 86_400_000;
   const end = Math.floor(Date.now() / 300_000) * 300_000;
-  const metric = (i: number) => metricId("AWS/ECS", "CPUUtilization", [{ name: "ClusterName", value: "bench" }, { name: "ServiceName", value: `svc-${i}` }]);
   const t0 = performance.now();
   // The seed goes through the store of the build whose data the servers start from.
   const Store = before ? ((await import(join(dirname(before), "../state/sqlite/sqlite-store.js"))) as { SqliteStore: typeof SqliteStore }).SqliteStore : SqliteStore;
   const store = new Store({ path: join(dirs.at(-1)!, "berth.db") });
-  for (let i = 0; i < services; i += 20) {
-    const batch: MinuteAggregate[] = [];
-    for (let s = i; s < Math.min(services, i + 20); s++) {
-      const m = metric(s);
-      for (let t = end - dayMs; t < end; t += 60_000) {
-        const v = 20 + ((s * 7 + t / 60_000) % 60);
-        batch.push({ metric: m, minuteMs: t, sum: v * 3, count: 3, min: v - 5, max: v + 5, unit: "Percent" });
-      }
-    }
-    await store.write((tx) => tx.metrics.add(batch));
-  }
+  await seedServiceDay(store, services, end);
   await store.close();
   if (before) copyFileSync(join(dirs[1]!, "berth.db"), join(dirs[0]!, "berth.db"));
   const seedSeconds = (performance.now() - t0) / 1000;
@@ -172,10 +160,7 @@ async function query(): Promise<string[]> {
         new GetMetricDataCommand({
           StartTime: new Date(end - dayMs),
           EndTime: new Date(end),
-          MetricDataQueries: Array.from({ length: count }, (_, k) => {
-            const m = metric(from + k);
-            return { Id: `m${from + k}`, MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })) }, Period: 300, Stat: "Average" } };
-          }),
+          MetricDataQueries: dayQueries(from, count),
         }),
       );
       const points = (out.MetricDataResults ?? []).reduce((n, r) => n + (r.Values?.length ?? 0), 0);
