@@ -109,7 +109,7 @@ if [ ! -f "$stamp" ] || [ -n "$(find src test bench tsconfig.json package-lock.j
 else
   log "build: dist/ up to date"
 fi
-# `npm test` names dist/src and dist/test, and node --test fails on a folder that does not exist
+# `npm test` (scripts/test.sh) runs the tests it finds in dist/src and dist/test; both must exist
 # (test/ may hold no file yet, and git keeps no empty folder).
 mkdir -p dist/src dist/test
 log "ready in $(seconds_since "$setup_start")"
