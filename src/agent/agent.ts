@@ -26,6 +26,7 @@ import { openCredentialsEndpoint } from "./task-credentials/endpoint.js";
 import { credentialsAddress, credentialsPort } from "./task-credentials/link-local.js";
 import { taskRoleCredentials, type TaskRoleType } from "../agent-protocol/task-credentials.js";
 import { executionRolePulls } from "./task-credentials/execution-role-pulls.js";
+import { executionRoleSecrets } from "./secrets/execution-role-stores.js";
 import { Firewall } from "./firewall/firewall.js";
 import { defaultSubnetNetworkIdleMs, SubnetNetworks } from "./subnet-networks.js";
 import { PausePool } from "./pause-pool.js";
@@ -202,6 +203,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     pullBehavior: config.imagePullBehavior,
     // A task with an execution role pulls from Berth's registry as that role, as ECS pulls from ECR; others as the agent.
     registryAuth: (image, spec) => (spec.executionRoleArn === undefined ? registryAuth.authFor(image) : executionRoleAuth(image, spec.taskArn)),
+    // Secrets are read as the task's execution role, from the server's SSM and Secrets Manager, as ECS reads them.
+    resolveSecrets: executionRoleSecrets({ endpoints, region, trust, fetch: roleCredentials }),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
     pause,
     cgroups: taskCgroups,

@@ -67,6 +67,12 @@ function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion
     "ecs.capability.container-health-check",
     "ecs.capability.container-ordering",
     "ecs.capability.task-cpu-mem-limit",
+    // Secrets from SSM and Secrets Manager, as variables and log driver options, and registry credentials (agent/secrets/).
+    "ecs.capability.secrets.ssm.environment-variables",
+    "ecs.capability.secrets.asm.environment-variables",
+    "ecs.capability.secrets.ssm.bootstrap.log-driver",
+    "ecs.capability.secrets.asm.bootstrap.log-driver",
+    "ecs.capability.private-registry-authentication.secretsmanager",
     // awsvpc: a namespace per task on a Docker network per subnet (docker/pause-container.ts).
     "ecs.capability.task-eni",
   ];

@@ -17,6 +17,9 @@ import { TaskNamespace } from "./task-namespace.js";
 import type { TaskCgroups } from "./cgroups/cgroupfs.js";
 import { isolationOf, taskCgroupPath, taskCgroupSettings } from "./cgroups/task-cgroup.js";
 import { allStarted, exitedEssential, nextStarts, preparationFailure, stopOrder, type ContainerFacts } from "./task-plan.js";
+import { hasSecrets, type ContainerSecrets, type SecretsOutcome } from "./secrets/resolve-secrets.js";
+import { secretReasons } from "./secrets/secret-reasons.js";
+import { pullAuth } from "./secrets/registry-credentials.js";
 
 export interface TaskActorDeps {
   readonly docker: DockerEngine;
@@ -37,6 +40,11 @@ export interface TaskActorDeps {
   readonly pausePool?: PausePool | undefined;
   /** Task cgroups (cgroups/): with them, task-level cpu and memory limit the whole task (ECS_ENABLE_TASK_CPU_MEM_LIMIT). */
   readonly cgroups?: TaskCgroups | undefined;
+  /**
+   * Fetches the task's secrets (`secrets`, `secretOptions`, `repositoryCredentials`; agent/secrets/)
+   * before any of its containers is created. Without it, a task that has any fails to start.
+   */
+  readonly resolveSecrets?: (spec: TaskSpec) => Promise<SecretsOutcome>;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
   readonly injectedEnv: (metadataId: string, spec: TaskSpec) => Record<string, string>;
   /** Readies what a container needs outside Docker before it starts (its awslogs stream); a DockerError keeps it from starting. */
@@ -324,13 +332,20 @@ export class TaskActor {
    * both are done.
    */
   private async prepare(): Promise<boolean> {
+    // Secrets come first, as ECS's task resources do: a task that cannot have them creates nothing.
+    // Their values live in this call only, and go to Docker with the create requests.
+    const secrets = await this.fetchSecrets();
+    if (!secrets.ok) {
+      await this.stop(secrets.reason, "TaskFailedToStart");
+      return false;
+    }
     this.pullStartedAtMs = this.deps.now();
     const awsvpc = this.spec.networkMode === "awsvpc";
     const pauseCreated = awsvpc ? this.createPause() : Promise.resolve();
     // Both tracks await it later; its failure is reported by the isolation track, never unhandled meanwhile.
     pauseCreated.catch(() => undefined);
     const isolation = this.readyIsolation(pauseCreated, awsvpc);
-    const containers = this.readyContainers(pauseCreated);
+    const containers = this.readyContainers(pauseCreated, secrets.containers);
     const [isolated, created] = await Promise.all([isolation.then(() => undefined, (err: unknown) => reasonOf(err, "CannotStartContainerError")), containers]);
     const reason = preparationFailure({ isolation: isolated, ...created });
     if (reason === undefined) return true;
@@ -350,12 +365,24 @@ export class TaskActor {
     if (awsvpc) await this.startPause();
   }
 
+  /** The task's secrets, when it has any; nothing to fetch otherwise. */
+  private async fetchSecrets(): Promise<SecretsOutcome> {
+    if (!hasSecrets(this.spec.containers)) return { ok: true, containers: new Map() };
+    return (await this.deps.resolveSecrets?.(this.spec)) ?? { ok: false, reason: secretReasons.unsupported() };
+  }
+
   /** Pulls (or checks) every image, then creates every container once the pause container (awsvpc) exists; says what failed. */
-  private async readyContainers(pauseCreated: Promise<void>): Promise<{ readonly pull?: string; readonly create?: string }> {
+  private async readyContainers(
+    pauseCreated: Promise<void>,
+    secrets: ReadonlyMap<string, ContainerSecrets>,
+  ): Promise<{ readonly pull?: string; readonly create?: string }> {
     for (const c of this.containers.values()) {
       try {
         const image = c.definition.image ?? "";
-        await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth: await this.deps.registryAuth?.(image, this.spec) });
+        // repositoryCredentials' secret, for another registry; else Berth's registry's token, as the agent or the execution role.
+        const credentials = secrets.get(c.name)?.registryCredentials;
+        const auth = credentials ? pullAuth(image, credentials) : await this.deps.registryAuth?.(image, this.spec);
+        await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth });
         c.imageDigest = await this.deps.docker.imageDigest(image);
       } catch (err) {
         c.reason = reasonOf(err, "CannotPullContainerError");
@@ -383,7 +410,9 @@ export class TaskActor {
           hostPorts,
           hostIp: this.deps.hostIp,
           dockerNames,
-          injectedEnv: this.deps.injectedEnv(c.metadataId, this.spec),
+          // Secrets win over the definition's environment, and the agent's own variables over secrets.
+          injectedEnv: { ...secrets.get(c.name)?.environment, ...this.deps.injectedEnv(c.metadataId, this.spec) },
+          logSecretOptions: secrets.get(c.name)?.logOptions,
           defaultStopTimeoutSeconds: this.deps.defaultStopTimeoutSeconds,
         });
         c.dockerId = await this.deps.docker.createContainer(spec);

@@ -33,6 +33,21 @@ export function arnCluster(arn: string): string | undefined {
   return parts.length >= 2 ? parts.at(-2) : undefined;
 }
 
+/** The six fields of any ARN, `arn:<partition>:<service>:<region>:<account>:<resource>` (the resource may hold more colons). */
+export interface ArnParts {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resource: string;
+}
+
+/** Any service's ARN split into its fields; undefined when the text is no ARN. */
+export function parseArn(arn: string): ArnParts | undefined {
+  const m = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(arn);
+  return m ? { partition: m[1]!, service: m[2]!, region: m[3]!, account: m[4]!, resource: m[5]! } : undefined;
+}
+
 /** A `cluster` parameter: a name or an ARN; ECS's default cluster when absent. */
 export function clusterName(ref: string | undefined): string {
   if (ref === undefined || ref === "") return "default";

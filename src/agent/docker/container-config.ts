@@ -51,6 +51,8 @@ export interface ContainerConfigInput {
   readonly dockerNames?: Readonly<Record<string, string>>;
   /** Variables the agent injects (metadata URI, credentials URI, resolved secrets); they win over the definition's. */
   readonly injectedEnv?: Readonly<Record<string, string>>;
+  /** The log configuration's resolved `secretOptions` (agent/secrets/): options of the log driver, beside `options`. */
+  readonly logSecretOptions?: Readonly<Record<string, string>> | undefined;
   /** `ECS_CONTAINER_STOP_TIMEOUT` in seconds, used when the definition sets no stopTimeout. */
   readonly defaultStopTimeoutSeconds: number;
 }
@@ -59,7 +61,7 @@ const broken = (message: string): DockerError => new DockerError("CannotCreateCo
 
 /** The Docker create request for one container of a task. */
 export function containerCreateSpec(input: ContainerConfigInput): ContainerCreateSpec {
-  const c = input.container;
+  const c = withLogSecretOptions(input.container, input.logSecretOptions);
   if (!c.image) throw broken("Container.image should not be null or empty");
   const networkMode = dockerNetworkMode(input.networkMode, input.pauseContainer);
   // In another container's namespace Docker refuses exposed and published ports: the task's address serves them.
@@ -123,6 +125,12 @@ export function containerCreateSpec(input: ContainerConfigInput): ContainerCreat
     StopTimeout: c.stopTimeout ?? input.defaultStopTimeoutSeconds,
     HostConfig: hostConfig,
   };
+}
+
+/** The driver gets secretOptions' values as options, as the ECS agent hands them to Docker. */
+function withLogSecretOptions(c: ContainerDefinition, secretOptions: Readonly<Record<string, string>> | undefined): ContainerDefinition {
+  if (c.logConfiguration === undefined || secretOptions === undefined || Object.keys(secretOptions).length === 0) return c;
+  return { ...c, logConfiguration: { ...c.logConfiguration, options: { ...c.logConfiguration.options, ...secretOptions } } };
 }
 
 function dockerNetworkMode(mode: string | undefined, pauseContainer: string | undefined): "bridge" | "host" | "none" | `container:${string}` {

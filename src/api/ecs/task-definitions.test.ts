@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { DescribeTaskDefinitionResponse, RegisterTaskDefinitionResponse } from "@aws-sdk/client-ecs";
+import type { DescribeTaskDefinitionResponse, RegisterTaskDefinitionResponse, Secret } from "@aws-sdk/client-ecs";
 import { aContainerDefinition, aTaskDefinition, itRefuses, startInProcessEcs, type InProcessEcs, type Refusal } from "../testing.js";
 
 /** Task definitions through the JSON front door in process. */
@@ -10,6 +10,7 @@ before(() => {
 });
 after(() => ecs.close());
 
+const execRole = "arn:aws:iam::123456789012:role/exec";
 const arn = (familyRevision: string) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${familyRevision}`;
 
 describe("task definitions", () => {
@@ -51,6 +52,10 @@ describe("task definitions", () => {
     { what: "a family that was never registered", op: "DescribeTaskDefinition", input: { taskDefinition: "never" }, type: "ClientException", message: /Unable to describe task definition/ },
     { what: "a task definition without containers", op: "RegisterTaskDefinition", input: aTaskDefinition({ containerDefinitions: [] }), type: "ClientException", message: /container/i },
     { what: "no family", op: "RegisterTaskDefinition", input: { containerDefinitions: [aContainerDefinition()] }, type: "InvalidParameterException", message: /Missing required parameter .family./ },
+    { what: "a secret without valueFrom", op: "RegisterTaskDefinition", input: aTaskDefinition({ executionRoleArn: execRole, containerDefinitions: [aContainerDefinition({ secrets: [{ name: "A" } as Secret] })] }), type: "InvalidParameterException", message: /Missing required parameter .containerDefinitions\[0\]\.secrets\[0\]\.valueFrom./ },
+    { what: "a secret without name", op: "RegisterTaskDefinition", input: aTaskDefinition({ executionRoleArn: execRole, containerDefinitions: [aContainerDefinition({ secrets: [{ valueFrom: "/a" } as Secret] })] }), type: "InvalidParameterException", message: /Missing required parameter .containerDefinitions\[0\]\.secrets\[0\]\.name./ },
+    { what: "a secretOptions entry without valueFrom", op: "RegisterTaskDefinition", input: aTaskDefinition({ containerDefinitions: [aContainerDefinition({ logConfiguration: { logDriver: "splunk", secretOptions: [{ name: "splunk-token" } as Secret] } })] }), type: "InvalidParameterException", message: /Missing required parameter .*secretOptions\[0\]\.valueFrom./ },
+    { what: "secrets without an execution role", op: "RegisterTaskDefinition", input: aTaskDefinition({ containerDefinitions: [aContainerDefinition({ secrets: [{ name: "A", valueFrom: "/a" }] })] }), type: "ClientException", message: /^When you are specifying container secrets, you must also specify a value for 'executionRoleArn'\./ },
   ];
   itRefuses(() => ecs, refusals);
 });

@@ -145,6 +145,9 @@ export const messages = {
     `Log driver awslogs requires options: ${missing.join(", ")}. Add them to the logConfiguration of container ${q(container)}.`,
   firelensWithoutRouter: (container: string) =>
     `Container ${q(container)} uses log driver awsfirelens, but no container in the task definition has a firelensConfiguration.`,
+  // ECS: verbatim (the first sentence); ours names the container.
+  secretsWithoutExecutionRole: (container: string) =>
+    `When you are specifying container secrets, you must also specify a value for 'executionRoleArn'. Container ${q(container)} has secrets.`,
 
   // Other container fields.
   invalidUlimit: (container: string, name: string, detail: string) =>

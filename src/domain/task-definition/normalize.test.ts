@@ -205,6 +205,20 @@ void describe("what the document echoes", () => {
     assert.deepEqual(seen, ["attribute:ecs.os-type == linux"]);
   });
 
+  void it("keeps secrets, secretOptions and repositoryCredentials as given, secrets with an execution role", () => {
+    const secrets = [{ name: "DB_PASSWORD", valueFrom: "arn:aws:ssm:us-east-1:123456789012:parameter/app/db-password" }];
+    const logConfiguration = { logDriver: "splunk" as const, secretOptions: [{ name: "splunk-token", valueFrom: "/app/splunk-token" }] };
+    const repositoryCredentials = { credentialsParameter: "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf" };
+    const doc = normalizeTaskDefinition(td({ executionRoleArn: "arn:aws:iam::123456789012:role/exec", containerDefinitions: [c({ secrets, logConfiguration, repositoryCredentials })] }));
+    assert.deepEqual([only(doc).secrets, only(doc).logConfiguration, only(doc).repositoryCredentials], [secrets, logConfiguration, repositoryCredentials]);
+  });
+
+  void it("accepts without an execution role what ECS is not known to refuse: secretOptions, repositoryCredentials, an empty secrets list", () => {
+    const logConfiguration = { logDriver: "splunk" as const, secretOptions: [{ name: "splunk-token", valueFrom: "/app/splunk-token" }] };
+    const repositoryCredentials = { credentialsParameter: "registry" };
+    assert.doesNotThrow(() => normalizeTaskDefinition(td({ containerDefinitions: [c({ logConfiguration, repositoryCredentials, secrets: [] })] })));
+  });
+
   void it("accepts an image digest and a repository of exactly 255 characters", () => {
     const image = `${"r".repeat(255)}@sha256:${"a".repeat(64)}`;
     assert.equal(only(normalizeTaskDefinition(td({ containerDefinitions: [c({ image })] }))).image, image);

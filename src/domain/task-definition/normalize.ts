@@ -22,6 +22,7 @@ import { messages } from "./messages.js";
 import { normalizePlacementConstraints } from "./placement-constraints.js";
 import { requiredAttributes } from "./requires-attributes.js";
 import { checkResources } from "./resources.js";
+import { checkSecretsRole } from "./secrets.js";
 import { validateTags } from "../tags.js";
 import type { ExpressionCheck, NormalizedContainer, NormalizedTaskDefinition, TaskFacts } from "./types.js";
 import { ec2TaskCpu, maxTaskMemory, parseTaskCpu, parseTaskMemory } from "./units.js";
@@ -62,6 +63,7 @@ export function normalizeTaskDefinition(
   checkResources(containers, facts);
   const placementConstraints = normalizePlacementConstraints(request.placementConstraints, options.validateExpression);
   checkFirelensRouter(containers);
+  checkSecretsRole(containers, request.executionRoleArn);
   const proxy = request.proxyConfiguration;
   if (proxy && !containers.some((c) => c.name === proxy.containerName)) {
     throw clientException(messages.unknownProxyContainer(proxy.containerName ?? ""));

@@ -110,6 +110,7 @@ const cases: Case[] = [
   // Logging and other container settings
   { name: "an unknown log driver", request: td({ containerDefinitions: [c({ logConfiguration: { logDriver: "loki" as "awslogs" } })] }), fragment: "Invalid logDriver 'loki' for container 'web'" },
   { name: "awslogs without group and region", request: td({ containerDefinitions: [c({ logConfiguration: { logDriver: "awslogs" } })] }), fragment: "Log driver awslogs requires options: awslogs-region, awslogs-group" },
+  { name: "secrets without an execution role", request: td({ containerDefinitions: [c({ secrets: [{ name: "DB_PASSWORD", valueFrom: "/app/db-password" }] })] }), fragment: "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'. Container 'web' has secrets." },
   { name: "awsfirelens without a router", request: td({ containerDefinitions: [c({ logConfiguration: { logDriver: "awsfirelens" } })] }), fragment: "no container in the task definition has a firelensConfiguration" },
   { name: "an unknown ulimit", request: td({ containerDefinitions: [c({ ulimits: [{ name: "files" as "nofile", softLimit: 1, hardLimit: 1 }] })] }), fragment: "Invalid ulimit 'files' for container 'web'" },
   { name: "a soft limit above the hard limit", request: td({ containerDefinitions: [c({ ulimits: [{ name: "nofile", softLimit: 2048, hardLimit: 1024 }] })] }), fragment: "softLimit (2048) cannot be greater than hardLimit (1024)" },

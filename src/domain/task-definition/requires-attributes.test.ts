@@ -23,7 +23,7 @@ void describe("requiresAttributes", () => {
     ["json-file logs without options", td({ containerDefinitions: [c({ logConfiguration: { logDriver: "json-file" } })] }), ["com.amazonaws.ecs.capability.docker-remote-api.1.18", "com.amazonaws.ecs.capability.logging-driver.json-file"]],
     [
       "SSM and Secrets Manager secrets",
-      td({ containerDefinitions: [c({ secrets: [{ name: "A", valueFrom: "arn:aws:ssm:us-east-1:1:parameter/a" }, { name: "B", valueFrom: "arn:aws:secretsmanager:us-east-1:1:secret:b" }] })] }),
+      td({ executionRoleArn: role, containerDefinitions: [c({ secrets: [{ name: "A", valueFrom: "arn:aws:ssm:us-east-1:1:parameter/a" }, { name: "B", valueFrom: "arn:aws:secretsmanager:us-east-1:1:secret:b" }] })] }),
       ["ecs.capability.secrets.asm.environment-variables", "ecs.capability.secrets.ssm.environment-variables"],
     ],
     ["a shared volume of a plugin driver", td({ volumes: [{ name: "data", dockerVolumeConfiguration: { scope: "shared", driver: "rexray/ebs" } }] }), ["ecs.capability.docker-plugin.rexray/ebs"]],

@@ -1,0 +1,15 @@
+/**
+ * Container `secrets` are read at task start as the task's execution role (agent/secrets/), so a task
+ * definition with secrets and no `executionRoleArn` is refused, as ECS refuses it. Only as far as ECS
+ * is known to go: a container with a non-empty `secrets` list. Log `secretOptions` and
+ * `repositoryCredentials` without a role are accepted here and fail when a task starts.
+ */
+import type { ContainerDefinition } from "@aws-sdk/client-ecs";
+import { clientException } from "../../errors/catalog.js";
+import { messages } from "./messages.js";
+
+export function checkSecretsRole(containers: readonly ContainerDefinition[], executionRoleArn: string | undefined): void {
+  if (executionRoleArn) return;
+  const withSecrets = containers.find((c) => (c.secrets ?? []).length > 0);
+  if (withSecrets) throw clientException(messages.secretsWithoutExecutionRole(withSecrets.name ?? ""));
+}
