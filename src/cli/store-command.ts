@@ -5,16 +5,24 @@ import { copyRegions, type RegionCopied } from "../store-copy/copy-regions.js";
 import { regionsOnDisk } from "../store-copy/regions-on-disk.js";
 import { Progress } from "./progress.js";
 
-/** What stays in the data directory, outside the database, and every replica needs the same. */
-const carryOver = (dataDir: string): string =>
-  [
-    `Not in the database, and needed the same by every server on it: in ${dataDir}, the root key (${dataDirFiles.credentials}),`,
-    `IAM's key (${dataDirFiles.iamKey}: without it no IAM user's secret key verifies), the registry's token secret`,
-    `(${dataDirFiles.registry}/${dataDirFiles.tokenSecret}), the image blobs (${dataDirFiles.registry}/ and ${dataDirFiles.regions}/<region>/${dataDirFiles.registry}/), and the home region`,
-    `(${dataDirFiles.homeRegion}). Start every server with this --data-dir (a directory they share), or copy it whole to each.`,
-    `Its SQLite files (berth.db, ${dataDirFiles.registry}/${dataDirFiles.registryDb}) are no longer read: keep them as a backup, and do not start a server`,
-    `on this directory without --store (it would serve them, as they were at the copy).`,
+/** What stays in the data directory, outside the database, and every server on the database needs the same. */
+function carryOver(dataDir: string): string {
+  const f = dataDirFiles;
+  const files: [string, string][] = [
+    [f.credentials, "the root access key"],
+    [f.iamKey, "seals IAM users' secret keys: without it none of them verifies"],
+    [`${f.registry}/${f.tokenSecret}`, "signs registry passwords and download URLs"],
+    [`${f.registry}/, ${f.regions}/<region>/${f.registry}/`, "the image blobs"],
+    [f.homeRegion, "the home region"],
+  ];
+  return [
+    `Not in the database, and needed the same by every server on it, in ${dataDir}:`,
+    ...files.map(([file, what]) => `  ${file.padEnd(38)} ${what}`),
+    "Start every server with this --data-dir (a directory they share, or a whole copy of it on each) and",
+    "the same --account-id. Its SQLite files (berth.db, registry/registry.db) are no longer read: keep them",
+    "as a backup, and start no server on this directory without --store (it would serve them as they were).",
   ].join("\n");
+}
 
 /** `berth store`: moves a server's state between stores. */
 export function storeCommand(): Command {
@@ -26,11 +34,11 @@ export function storeCommand(): Command {
     .addHelpText(
       "after",
       `
-Stop the server first: the copy refuses while a server has the SQLite files open, and reads them all
-at one moment. Every region goes into the schema its server would open (the home region's into
-public, another's into region_<name>), after the database's migrations, in one transaction: a
-refusal or a failure writes nothing. It refuses a database whose schemas already hold state. Then
-start the servers with the same --data-dir and --store.
+Stop the server first: the copy refuses while a server has the SQLite files open, and reads them
+all at one moment. Every region goes into the schema its server would open (the home region's into
+public, another's into region_<name>), after the database's migrations, all in one transaction: a
+refusal or a failure writes nothing. It refuses a database whose schemas already hold state, or that
+a server runs on. Then start the servers with the same --data-dir and --store.
 
 ${carryOver("the data directory")}`,
     )
@@ -38,7 +46,7 @@ ${carryOver("the data directory")}`,
       const config = compileStoreCopyConfig(flags, process.env);
       const progress = new Progress(process.stderr, { now: Date.now, name: "berth store copy" });
       const copied = await copyRegions(regionsOnDisk(config.dataDir), config.url, { progress, copiedAtMs: Date.now() });
-      process.stdout.write(`${copied.map(summary).join("\n")}\nDone in ${progress.elapsed()}. Start the servers with --store (this database) and --data-dir ${config.dataDir}.\n${carryOver(config.dataDir)}\n`);
+      process.stdout.write(`${copied.map(summary).join("\n")}\nCopied in ${progress.elapsed()}: start the servers with --store (this database).\n${carryOver(config.dataDir)}\n`);
     });
   store.addCommand(copy);
   return store;
