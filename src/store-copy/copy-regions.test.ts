@@ -263,6 +263,17 @@ describe("store copy: a region from SQLite into PostgreSQL", () => {
     }
   });
 
+  it("refuses a schema that a server runs on (it holds the leader lease), though it is empty", async () => {
+    const files = await aStoppedRegion(join(root, "leased"));
+    const url = await aDatabase();
+    await (await PostgresStore.open({ url })).close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("UPDATE leader_lease SET term = 1, holder = 'replica-a', expires_at = clock_timestamp() + interval '1 hour'");
+    await client.end();
+    await assert.rejects(copyRegions([files], url, { progress, copiedAtMs }), (e: unknown) => e instanceof StoreCopyRefusal && e.reason === "target-in-use" && /holds the lease of schema public/.test(e.message));
+  });
+
   it("leaves the database as it was when a row fails halfway, every region's schema included", async () => {
     const home = await aStoppedRegion(join(root, "half"));
     const other = { ...(await aStoppedRegion(join(root, "half", "regions", "eu-west-1"))), region: "eu-west-1", schema: "region_eu_west_1" };

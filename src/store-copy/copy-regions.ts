@@ -96,7 +96,8 @@ async function refuseOccupiedTargets(target: PostgresTarget, open: readonly Open
     if (await target.leaderLeaseHeld()) {
       throw new StoreCopyRefusal("target-in-use", `a Berth server is running on the database (it holds the lease of schema ${r.files.schema}): stop the servers on it first.`);
     }
-    const held = await target.holdingState(tableCopies.map((t) => t.to));
+    // Every table a freshly migrated schema leaves empty: those the copy fills, and the replicas' (a server ran there).
+    const held = await target.holdingState([...tableCopies.map((t) => t.to), "replicas"]);
     if (held.length > 0) occupied.push(`schema ${r.files.schema} (${r.files.region}) holds ${held.slice(0, 5).join(", ")}${held.length > 5 ? ", …" : ""}`);
   }
   if (occupied.length > 0) {
