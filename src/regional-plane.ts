@@ -42,6 +42,7 @@ import { OrphanedAgentSweep } from "./controller/lost-instances/orphaned-agents.
 import { ScheduleRunner } from "./controller/schedules/runner.js";
 import { ServiceRunner } from "./controller/services/runner.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
+import { dataDirFiles, registryDirOf } from "./data-dir.js";
 import { clusterArn, type Partition } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
 import { newId } from "./domain/ids.js";
@@ -123,13 +124,13 @@ export async function startRegionalPlane(
   // The image registry: blobs under <dir>/registry; its metadata in its own SQLite file there, or,
   // with a shared PostgreSQL store, beside the store's tables, where every replica sees it (the
   // replicas share the data directory, and so the blobs).
-  const registryDir = join(dir, "registry");
+  const registryDir = registryDirOf(dir);
   let metadata: RegistryMetadata;
   try {
     mkdirSync(registryDir, { recursive: true, mode: 0o700 });
     metadata = replicated
       ? await PostgresRegistryMetadata.open({ url: replicated.store.url, schema: replicated.store.schema })
-      : new SqliteRegistryMetadata(join(registryDir, "registry.db"));
+      : new SqliteRegistryMetadata(join(registryDir, dataDirFiles.registryDb));
   } catch (err) {
     await state.close();
     throw err;
