@@ -22,6 +22,7 @@ import { logsService } from "./api/logs/service.js";
 import { createRestJsonDispatcher } from "./api/rest-json/dispatcher.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
 import { schedulerService } from "./api/scheduler/service.js";
+import { ssmService } from "./api/ssm/service.js";
 import { stsService } from "./api/sts/service.js";
 import { Authenticator } from "./auth/authenticator.js";
 import type { AccessKey } from "./auth/credentials-file.js";
@@ -203,6 +204,8 @@ export async function startRegionalPlane(
           berthService({ store, iam: shared.iam, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
           eventsService({ store }),
           logsService({ store }),
+          // Parameter Store: SecureString values sealed with the box that seals IAM's secrets (<data-dir>/iam-key).
+          ssmService({ store, box: shared.iam.box }),
           applicationAutoScalingService({ store, newId, trackingAlarms: { periodSeconds: 60, highPeriods: config.targetTrackingPeriods.high, lowPeriods: config.targetTrackingPeriods.low } }),
         ],
         ...doorOptions,
