@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ParameterConflictError, parentPath, type ParameterQuery, type ParameterVersionRecord } from "./parameter-records.js";
+import { ParameterConflictError, type ParameterQuery, type ParameterVersionRecord } from "./parameter-records.js";
 import type { Store } from "./store.js";
 import { withNewStore } from "./store-contract-open.js";
 
@@ -99,11 +99,5 @@ export function parametersContract(name: string, open: () => Promise<Store>): vo
         await store.write((tx) => tx.parameters.put(aVersion("/a", 1), { keep: 100 }));
         assert.deepEqual((await store.read((tx) => tx.parameters.get("/a")))?.tags, {});
       }));
-  });
-
-  describe("a parameter's path", () => {
-    it("is the name up to its last slash; the root for a name at the top of the hierarchy", () => {
-      assert.deepEqual(["/a/b/c", "/a/b", "/a", "a", "a.b"].map(parentPath), ["/a/b", "/a", "/", "/", "/"]);
-    });
   });
 }
