@@ -94,6 +94,7 @@ export function parametersContract(name: string, open: () => Promise<Store>): vo
         assert.deepEqual((await store.read((tx) => tx.parameters.get("/a")))?.tags, { y: "2" });
         assert.equal(await store.write((tx) => tx.parameters.delete("/a")), true);
         assert.equal(await store.write((tx) => tx.parameters.delete("/a")), false);
+        assert.equal(await store.write((tx) => tx.parameters.delete("/a\u0000")), false, "a name with a NUL names nothing (PostgreSQL's text cannot hold one)");
         assert.equal(await store.read((tx) => tx.parameters.get("/a")), undefined);
         assert.deepEqual(await store.read((tx) => tx.parameters.history("/a", 0, 50)), []);
         await store.write((tx) => tx.parameters.put(aVersion("/a", 1), { keep: 100 }));

@@ -16,7 +16,7 @@ export function historyOperation({ store, box }: SsmDeps): Record<string, Operat
       const limit = maxResultsOf(input.MaxResults, 50);
       const token = afterToken(input.NextToken);
       const after = token === undefined ? 0 : Number(token);
-      if (!Number.isInteger(after)) throw new AwsError("InvalidNextToken", "The specified token isn't valid: pass the NextToken of a previous response unchanged.");
+      if (token !== undefined && !/^\d{1,15}$/.test(token)) throw new AwsError("InvalidNextToken", "The specified token isn't valid: pass the NextToken of a previous response unchanged.");
       const ref = parseRef(given, ctx.partition);
       const page = await store.read(async (tx) => {
         for (const name of ref.selector ? [] : ref.candidates) {

@@ -100,7 +100,9 @@ export function parseRef(ref: string, p: Partition): ParameterRef {
   const base = colon < 0 ? name : name.slice(0, colon);
   const text = colon < 0 ? undefined : name.slice(colon + 1);
   if (ref.startsWith("arn:")) candidates = base.includes("/") ? [`/${base}`] : [base, `/${base}`];
-  const selector: Selector | undefined = text === undefined ? undefined : /^\d+$/.test(text) ? { version: Number(text), text } : { label: text, text };
+  // A version past 2^53 names none (and would not fit the stores' 64-bit column): -1, which no version has.
+  const version = (digits: string) => (Number.isSafeInteger(Number(digits)) ? Number(digits) : -1);
+  const selector: Selector | undefined = text === undefined ? undefined : /^\d+$/.test(text) ? { version: version(text), text } : { label: text, text };
   return { candidates: candidates ?? [base], selector };
 }
 

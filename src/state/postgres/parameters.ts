@@ -81,6 +81,8 @@ export class PostgresParameters implements ParameterRepository {
   }
 
   async delete(name: string): Promise<boolean> {
+    // PostgreSQL's text holds no U+0000, so no stored name has one; the statement would fail on it (sql.ts guards SELECTs only).
+    if (name.includes("\u0000")) return false;
     await this.db.run("DELETE FROM ssm_parameter_versions WHERE name = $1", [name]);
     return (await this.db.run("DELETE FROM ssm_parameters WHERE name = $1", [name])) === 1;
   }
