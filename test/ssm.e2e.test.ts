@@ -64,7 +64,10 @@ describe("SSM Parameter Store (real server, AWS CLI and SDK v3)", () => {
     assert.deepEqual(got.Parameter, { Name: "/app/url", Type: "String", Value: "http://two", Version: 2, ARN: `arn:aws:ssm:us-east-1:${account}:parameter/app/url`, DataType: "text" });
     const v1 = JSON.parse((await server.aws("ssm", "get-parameter", "--name", "/app/url:1")).stdout) as { Parameter: { Value: string; Version: number; Selector: string } };
     assert.deepEqual([v1.Parameter.Value, v1.Parameter.Version, v1.Parameter.Selector], ["http://one", 1, ":1"]);
-    assert.equal(cliError(await server.aws("ssm", "get-parameter", "--name", "/app/url:9")).type, "ParameterVersionNotFound");
+    assert.deepEqual(cliError(await server.aws("ssm", "get-parameter", "--name", "/app/url:9")), {
+      type: "ParameterVersionNotFound",
+      message: "Systems Manager could not find version 9 of /app/url. Verify the version and try again.",
+    });
     assert.equal(cliError(await server.aws("ssm", "get-parameter", "--name", "/app/nothing")).type, "ParameterNotFound");
 
     const history = await ssm.send(new GetParameterHistoryCommand({ Name: "/app/url" }));

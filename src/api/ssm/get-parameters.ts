@@ -42,7 +42,8 @@ export function getOperations({ store, box }: SsmDeps): Record<string, Operation
       const looked = await store.read((tx) => lookUp(tx, parseRef(given, ctx.partition)));
       if ("missing" in looked) {
         if (looked.missing === "parameter") throw new AwsError("ParameterNotFound", `Parameter ${excerpt(given, 256)} not found.`);
-        throw new AwsError("ParameterVersionNotFound", `Systems Manager could not find version ${excerpt(given.slice(given.lastIndexOf(":") + 1), 100)} of ${excerpt(looked.name, 256)}. Verify the version and try again.`);
+        const which = "version" in looked.selector ? `version ${looked.selector.text}` : `a version labelled ${excerpt(looked.selector.label, 100)}`;
+        throw new AwsError("ParameterVersionNotFound", `Systems Manager could not find ${which} of ${excerpt(looked.name, 256)}. Verify the version and try again.`);
       }
       return { Parameter: answer(ctx.partition, looked, input.WithDecryption === true) };
     }),

@@ -1,12 +1,12 @@
 import type { ParameterVersionRecord } from "../../state/parameter-records.js";
 import type { ReadTx } from "../../state/store.js";
-import type { ParameterRef } from "./names.js";
+import type { ParameterRef, Selector } from "./names.js";
 
 /** What a name (with its selector) comes to: the version it names, or why there is none. */
 export type Lookup =
   | { readonly found: ParameterVersionRecord; readonly ref: ParameterRef }
   | { readonly missing: "parameter" }
-  | { readonly missing: "version"; readonly name: string };
+  | { readonly missing: "version"; readonly name: string; readonly selector: Selector };
 
 /** The version a reference names: the newest, or the selector's version or label, of the first candidate name that exists. */
 export async function lookUp(tx: ReadTx, ref: ParameterRef): Promise<Lookup> {
@@ -16,7 +16,7 @@ export async function lookUp(tx: ReadTx, ref: ParameterRef): Promise<Lookup> {
     const { selector } = ref;
     if (!selector) return { found: current, ref };
     const found = "version" in selector ? await tx.parameters.version(name, selector.version) : await tx.parameters.labelled(name, selector.label);
-    return found ? { found, ref } : { missing: "version", name };
+    return found ? { found, ref } : { missing: "version", name, selector };
   }
   return { missing: "parameter" };
 }
