@@ -13,11 +13,13 @@ import type { RegistryMetadata } from "../registry/metadata.js";
 import { ChangesTrimmedError } from "../state/changes.js";
 import type { EventRuleRecord } from "../state/event-rule-records.js";
 import { PostgresStore } from "../state/postgres/postgres-store.js";
+import { migrations as sqliteMigrations } from "../state/sqlite/migrations.js";
 import { SqliteStore } from "../state/sqlite/sqlite-store.js";
 import { aCluster, aContainerInstance, aService, aTask, aTaskDefinition } from "../state/store-builders.js";
 import type { Store } from "../state/store.js";
 import { copyRegions, type TableProgress } from "./copy-regions.js";
 import { StoreCopyRefusal } from "./refusal.js";
+import { tableCopies } from "./tables.js";
 import type { RegionFiles } from "./regions-on-disk.js";
 
 let server: PostgresServer;
@@ -109,6 +111,10 @@ async function aStoppedRegion(dir: string): Promise<RegionFiles & { readonly reg
     await tx.logs.createGroup({ name: "g", createdMs: 1, tags: { team: "a" }, storedBytes: 0 });
     await tx.logs.createStream({ groupName: "g", name: "s", createdMs: 1, storedBytes: 0 });
     await tx.logs.append("g", "s", [{ timestamp: 10, message: "a\u0000b" }, { timestamp: 11, message: "naïve ✓" }], 12, "cursor-1");
+    const parameter = { name: "/app/db", version: 1, type: "SecureString", value: "v1.sealed", keyId: "alias/aws/ssm", tier: "Standard", dataType: "text", labels: [], modifiedMs: 1, modifiedBy: "arn:aws:iam::000000000000:root" } as const;
+    await tx.parameters.put(parameter, { tags: { team: "a" }, keep: 100 });
+    await tx.parameters.put({ ...parameter, version: 2, value: "x\u0000y", description: "d" }, { keep: 100 });
+    await tx.parameters.setLabels("/app/db", 1, ["prod"]);
     await tx.metrics.add(Array.from({ length: 24 * 12 }, (_, i) => ({ metric: cpu, minuteMs: i * 300_000, sum: i + 0.5, count: 1, min: i, max: i + 1, unit: i % 2 ? "Percent" : "None" })));
   });
   // More saves than the log keeps: the oldest changes are trimmed, as on a server that ran a while.
@@ -147,6 +153,9 @@ const view = (store: Store) =>
     groups: await tx.logs.groups({ limit: 10 }),
     streams: await tx.logs.streams({ group: "g", orderBy: "LogStreamName", descending: false, limit: 10 }),
     logEvents: await tx.logs.events({ group: "g", descending: false, limit: 10 }),
+    parameters: await tx.parameters.list({ limit: 10 }),
+    parameterVersions: await tx.parameters.history("/app/db", 0, 10),
+    labelled: await tx.parameters.labelled("/app/db", "prod"),
     minutes: await tx.metrics.minutes(cpu, 0, day),
     periods: await tx.metrics.periods(cpu, 0, day, 3_600_000),
     metrics: await tx.metrics.list({ limit: 10 }),
@@ -188,7 +197,7 @@ describe("store copy: a region from SQLite into PostgreSQL", () => {
     const url = await aDatabase();
 
     const [copied] = await copyRegions([files], url, { progress, copiedAtMs });
-    assert.deepEqual(copied && { ...copied, rows: copied.rows > 0 }, { region: "us-east-1", schema: "public", tables: 42, rows: true, revision: BigInt(before.head) });
+    assert.deepEqual(copied && { ...copied, rows: copied.rows > 0 }, { region: "us-east-1", schema: "public", tables: tableCopies.length, rows: true, revision: BigInt(before.head) });
 
     const store = await PostgresStore.open({ url });
     const registry = await PostgresRegistryMetadata.open({ url });
@@ -291,6 +300,6 @@ describe("store copy: a region from SQLite into PostgreSQL", () => {
     const db = new Sqlite(files.store);
     db.pragma("user_version = 18");
     db.close();
-    await assert.rejects(copyRegions([files], "postgres://nobody@127.0.0.1:1/none", { progress, copiedAtMs }), (e: unknown) => e instanceof StoreCopyRefusal && e.reason === "schema-version" && /version 18, this Berth copies version 19: start this Berth's server/.test(e.message));
+    await assert.rejects(copyRegions([files], "postgres://nobody@127.0.0.1:1/none", { progress, copiedAtMs }), (e: unknown) => e instanceof StoreCopyRefusal && e.reason === "schema-version" && new RegExp(`version 18, this Berth copies version ${sqliteMigrations.at(-1)!.version}: start this Berth's server`).test(e.message));
   });
 });

@@ -173,6 +173,9 @@ const storeTables: readonly TableCopy[] = [
     // The message as UTF-8 bytes (a container's output may hold NUL, which PostgreSQL's text refuses), as PostgresLogs writes it.
     columns: [bigint("id"), bigint("group_id"), bigint("stream_id"), bigint("ts"), bigint("ingestion_ms"), bytea("message")],
   },
+  // SSM parameters: SQLite's rowids are its own (nothing refers to them); PostgreSQL keys the rows by name.
+  { file: "store", from: "ssm_parameters", to: "ssm_parameters", dropped: ["id"], columns: [text("name"), text("parent"), version, text("tier"), json("tags")] },
+  { file: "store", from: "ssm_parameter_versions", to: "ssm_parameter_versions", dropped: ["id"], columns: [text("name"), version, json("labels"), doc] },
   { file: "store", from: "ecs_event_cursor", to: "ecs_event_cursor", columns: [integer("id"), bigint("revision")] },
   { file: "store", from: "ecs_event_states", to: "ecs_event_states", columns: [text("key"), text("state")] },
   { file: "store", from: "schedule_groups", to: "schedule_groups", columns: [text("name"), doc] },
