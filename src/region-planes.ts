@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
@@ -6,6 +6,7 @@ import type { ApiHandler, FrontDoors } from "./api/front-doors.js";
 import type { HttpRequest } from "./api/http-types.js";
 import { signingKeyIdOf, signingRegionOf } from "./auth/sigv4.js";
 import { awsRegions } from "./domain/regions.js";
+import { dataDirFiles, otherRegionsOnDisk, recordedHomeRegion, regionDirOf } from "./data-dir.js";
 import { passwordRegion } from "./registry/auth-token.js";
 import { downloadRegion, downloadSignatureParam } from "./registry/download-url.js";
 import { basicCredentials } from "./registry/http-io.js";
@@ -39,9 +40,9 @@ export class RegionPlanes {
 
   /** Opens the home region's store (IAM's too) before anything else: the caller builds IAM on it. */
   static openHomeStore(dataDir: string, region: string, location: StoreLocation): Promise<Store> {
-    const marker = join(dataDir, "region");
+    const marker = join(dataDir, dataDirFiles.homeRegion);
     if (!existsSync(marker)) writeFileSync(marker, `${region}\n`, { mode: 0o600 });
-    const recorded = readFileSync(marker, "utf8").trim();
+    const recorded = recordedHomeRegion(dataDir);
     if (recorded !== region) {
       throw new Error(`${dataDir} holds region ${recorded} at its root: start with --region ${recorded} (other regions are served too, by the region each call names).`);
     }
@@ -56,9 +57,7 @@ export class RegionPlanes {
     const planes = new RegionPlanes(shared, await startRegionalPlane(shared, shared.config.region, shared.config.dataDir, homeStore, registryOf));
     ready.planes = planes;
     try {
-      const dir = join(shared.config.dataDir, "regions");
-      const onDisk = existsSync(dir) ? readdirSync(dir).filter((r) => awsRegions.has(r) && r !== shared.config.region) : [];
-      for (const region of onDisk) await planes.plane(region);
+      for (const region of otherRegionsOnDisk(shared.config.dataDir, shared.config.region)) await planes.plane(region);
     } catch (err) {
       await planes.close();
       throw err;
@@ -139,7 +138,7 @@ export class RegionPlanes {
   private plane(region: string): Promise<RegionalPlane> {
     let plane = this.planes.get(region);
     if (!plane) {
-      const dir = join(this.shared.config.dataDir, "regions", region);
+      const dir = regionDirOf(this.shared.config.dataDir, region);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       plane = openStore(this.shared.config.store, { dir, home: false, name: region }).then((store) => startRegionalPlane(this.shared, region, dir, store, (r) => this.registryOf(r)));
       this.planes.set(region, plane);

@@ -22,6 +22,7 @@ import { logsService } from "./api/logs/service.js";
 import { createRestJsonDispatcher } from "./api/rest-json/dispatcher.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
 import { schedulerService } from "./api/scheduler/service.js";
+import { ssmService } from "./api/ssm/service.js";
 import { stsService } from "./api/sts/service.js";
 import { Authenticator } from "./auth/authenticator.js";
 import type { AccessKey } from "./auth/credentials-file.js";
@@ -42,6 +43,7 @@ import { OrphanedAgentSweep } from "./controller/lost-instances/orphaned-agents.
 import { ScheduleRunner } from "./controller/schedules/runner.js";
 import { ServiceRunner } from "./controller/services/runner.js";
 import { startStoppedTaskRetention } from "./controller/stopped-task-retention.js";
+import { dataDirFiles, registryDirOf } from "./data-dir.js";
 import { clusterArn, type Partition } from "./domain/arn.js";
 import { defaultClusterSettings } from "./domain/cluster.js";
 import { newId } from "./domain/ids.js";
@@ -123,13 +125,13 @@ export async function startRegionalPlane(
   // The image registry: blobs under <dir>/registry; its metadata in its own SQLite file there, or,
   // with a shared PostgreSQL store, beside the store's tables, where every replica sees it (the
   // replicas share the data directory, and so the blobs).
-  const registryDir = join(dir, "registry");
+  const registryDir = registryDirOf(dir);
   let metadata: RegistryMetadata;
   try {
     mkdirSync(registryDir, { recursive: true, mode: 0o700 });
     metadata = replicated
       ? await PostgresRegistryMetadata.open({ url: replicated.store.url, schema: replicated.store.schema })
-      : new SqliteRegistryMetadata(join(registryDir, "registry.db"));
+      : new SqliteRegistryMetadata(join(registryDir, dataDirFiles.registryDb));
   } catch (err) {
     await state.close();
     throw err;
@@ -202,6 +204,8 @@ export async function startRegionalPlane(
           berthService({ store, iam: shared.iam, taskCredentialsLifetimeMs: config.taskCredentialsLifetimeMs }),
           eventsService({ store }),
           logsService({ store }),
+          // Parameter Store: SecureString values sealed with the box that seals IAM's secrets (<data-dir>/iam-key).
+          ssmService({ store, box: shared.iam.box }),
           applicationAutoScalingService({ store, newId, trackingAlarms: { periodSeconds: 60, highPeriods: config.targetTrackingPeriods.high, lowPeriods: config.targetTrackingPeriods.low } }),
         ],
         ...doorOptions,

@@ -8,6 +8,7 @@ import { loadOrCreateCredentials, type AccessKey } from "./auth/credentials-file
 import { IamDirectory } from "./auth/iam-directory.js";
 import { SecretBox } from "./auth/secret-box.js";
 import type { ServerConfig } from "./config/server-config.js";
+import { dataDirFiles, registryDirOf } from "./data-dir.js";
 import { metricsRoute, serverMetrics, timedStore } from "./metrics/prometheus.js";
 import { RegionPlanes } from "./region-planes.js";
 import { loadOrCreateTokenSecret } from "./registry/auth-token.js";
@@ -41,14 +42,14 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
   const { refusals } = api;
   const http = api.front.server;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const credentialsFile = join(config.dataDir, "credentials");
+  const credentialsFile = join(config.dataDir, dataDirFiles.credentials);
   const accessKey = loadOrCreateCredentials(credentialsFile);
   // IAM's secrets are sealed under <data-dir>/iam-key; registry passwords and download URLs are
   // signed with one secret, each naming its region.
-  const box = SecretBox.loadOrCreate(join(config.dataDir, "iam-key"));
-  const registryDir = join(config.dataDir, "registry");
+  const box = SecretBox.loadOrCreate(join(config.dataDir, dataDirFiles.iamKey));
+  const registryDir = registryDirOf(config.dataDir);
   mkdirSync(registryDir, { recursive: true, mode: 0o700 });
-  const tokenSecret = loadOrCreateTokenSecret(join(registryDir, "token-secret"));
+  const tokenSecret = loadOrCreateTokenSecret(join(registryDir, dataDirFiles.tokenSecret));
   const homeStore = await RegionPlanes.openHomeStore(config.dataDir, config.region, config.store);
   // Berth's own series and the AWS/ECS ones of every region, for /metrics (Prometheus).
   let planes: RegionPlanes | undefined;

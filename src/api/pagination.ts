@@ -34,7 +34,7 @@ export function nextTokenAfter(token: string | undefined): string | undefined {
 }
 
 /** The last key of the previous page that a token carries, or undefined when it is not one of ours. */
-function tokenAfter(token: string): string | undefined {
+export function tokenAfter(token: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
     if (typeof parsed === "object" && parsed !== null && "after" in parsed && typeof parsed.after === "string") return parsed.after;

@@ -1,4 +1,4 @@
-import { arnCluster, capacityProviderArn, clusterArn, clusterName, ecrRepositoryArn, eventRuleArn, logGroupArn, logStreamArn, parseTaskDefinitionRef, scheduleArn, scheduleGroupArn, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
+import { arnCluster, capacityProviderArn, clusterArn, clusterName, ecrRepositoryArn, eventRuleArn, logGroupArn, logStreamArn, parameterArn, parseTaskDefinitionRef, scheduleArn, scheduleGroupArn, taskDefinitionArn, taskDefinitionFamilyArn, type Partition } from "../domain/arn.js";
 
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
@@ -34,6 +34,7 @@ export function resourceOf(signingName: string, operation: string, input: Readon
     return "*";
   }
   if (signingName === "logs") return logsResourceOf(operation, input, p);
+  if (signingName === "ssm") return ssmResourceOf(operation, input, p);
   if (signingName === "events") {
     // Rules of the default bus, as EventBridge names them in its policies.
     const rule = ["DescribeRule", "EnableRule", "DisableRule", "DeleteRule", "PutRule"].includes(operation) ? text(input.Name) : text(input.Rule);
@@ -61,6 +62,27 @@ function logsResourceOf(operation: string, input: Readonly<Record<string, unknow
 }
 
 /**
+ * SSM's resources as IAM names them: the parameter a call names (without its `:version` or
+ * `:label` selector), the path's ARN for GetParametersByPath, the parameter a tagging call names,
+ * and `*` for DescribeParameters.
+ */
+function ssmResourceOf(operation: string, input: Readonly<Record<string, unknown>>, p: Partition): string {
+  if (operation === "GetParametersByPath") {
+    const path = text(input.Path);
+    return path ? parameterArn(p, path) : "*";
+  }
+  if (/^(AddTagsTo|RemoveTagsFrom|ListTagsFor)Resource$/.test(operation) && input.ResourceType !== "Parameter") return "*";
+  const name = text(input.Name) ?? text(input.ResourceId);
+  return name ? parameterRefArn(name, p) : "*";
+}
+
+/** The ARN of the parameter a name, or an ARN, refers to, its selector left out. */
+function parameterRefArn(ref: string, p: Partition): string {
+  const arn = /^(arn:[^:]*:ssm:[^:]*:[^:]*:parameter\/[^:]*)/.exec(ref);
+  return arn ? arn[1]! : parameterArn(p, ref.split(":")[0]!);
+}
+
+/**
  * The service's own condition keys for a request: `ecs:cluster` (the cluster's ARN) for ECS calls
  * that name a cluster or act on one, as ECS's policies condition on it.
  */
@@ -74,12 +96,18 @@ export function serviceConditionKeys(signingName: string, input: Readonly<Record
 
 /**
  * Every resource a call acts on: one for most calls; each named cluster for DescribeClusters, as
- * ECS authorizes it cluster by cluster (the default cluster when none is named).
+ * ECS authorizes it cluster by cluster (the default cluster when none is named); each named
+ * parameter for SSM's GetParameters and DeleteParameters.
  */
 export function resourcesOf(signingName: string, operation: string, input: Readonly<Record<string, unknown>>, p: Partition): string[] {
   if (signingName === "ecs" && operation === "DescribeClusters") {
     const named = Array.isArray(input.clusters) ? input.clusters.filter((c): c is string => typeof c === "string") : [];
     return (named.length > 0 ? named : ["default"]).map((c) => clusterArn(p, clusterName(c)));
+  }
+  // SSM authorizes a call on several parameters parameter by parameter: a refusal of any refuses the call.
+  if (signingName === "ssm" && (operation === "GetParameters" || operation === "DeleteParameters")) {
+    const names = Array.isArray(input.Names) ? input.Names.filter((n): n is string => typeof n === "string" && n !== "") : [];
+    return names.length > 0 ? [...new Set(names.map((n) => parameterRefArn(n, p)))] : ["*"];
   }
   return [resourceOf(signingName, operation, input, p)];
 }

@@ -6,6 +6,7 @@ import { diffCommand } from "./diff-command.js";
 import { logsCommand } from "./logs-command.js";
 import { iamCommand } from "./iam-command.js";
 import { serverCommand } from "./server-command.js";
+import { storeCommand } from "./store-command.js";
 import { upCommand } from "./up-command.js";
 
 // The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
@@ -22,6 +23,7 @@ program.addCommand(diffCommand());
 program.addCommand(deployCommand());
 program.addCommand(logsCommand());
 program.addCommand(iamCommand());
+program.addCommand(storeCommand());
 try {
   await program.parseAsync();
 } catch (err) {

@@ -33,4 +33,26 @@ describe("Progress: start-up steps say what they do and how long they took", () 
     await assert.rejects(progress.step("server", () => Promise.reject(new Error("port taken"))), /port taken/);
     assert.match(String(out.read()), /server: failed after 0\.0 s\n$/);
   });
+
+  it("counts a step's items in one line when it is quick, and says how far it is while it is not", async () => {
+    const out = new PassThrough();
+    let text = "";
+    out.on("data", (c: Buffer) => (text += c.toString()));
+    let clock = 0;
+    const progress = new Progress(out, { now: () => clock, heartbeatMs: 10, name: "berth store copy" });
+    await progress.count("us-east-1 clusters", 2, "rows", (advance) => Promise.resolve(advance(2)));
+    await progress.count("us-east-1 tasks", 1_500_000, "rows", async (advance) => {
+      advance(500_000);
+      clock = 5_000;
+      await new Promise<void>((resolve) => out.once("data", () => resolve()));
+      advance(1_000_000);
+      clock = 7_500;
+    });
+    const lines = text.trim().split("\n");
+    assert.equal(lines[0], "berth store copy: us-east-1 clusters: 2 rows in 0.0 s");
+    assert.equal(lines[1], "berth store copy: us-east-1 tasks: 500,000 of 1,500,000 rows (5.0 s)");
+    assert.equal(lines.at(-1), "berth store copy: us-east-1 tasks: 1,500,000 rows in 7.5 s");
+    await assert.rejects(progress.count("eu-west-1 tasks", 3, "rows", () => Promise.reject(new Error("connection lost"))), /connection lost/);
+    assert.equal(text.trim().split("\n").at(-1), "berth store copy: eu-west-1 tasks: failed after 0.0 s (0 of 3 rows)");
+  });
 });

@@ -170,7 +170,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
     lbBindAddress: flags.lbBindAddress ?? env.BERTH_LB_BIND_ADDRESS ?? "127.0.0.1",
     lbWorkers: lbWorkers(flags.lbWorkers ?? env.BERTH_LB_WORKERS),
-    dataDir: resolve(flags.dataDir ?? env.BERTH_DATA_DIR ?? ".berth"),
+    dataDir: dataDirOf(flags.dataDir, env),
     store: storeLocation(flags.store ?? env.BERTH_STORE ?? "sqlite"),
     accountId,
     region,
@@ -178,8 +178,11 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
   };
 }
 
+/** `--data-dir` (`BERTH_DATA_DIR`), absolute. */
+export const dataDirOf = (flag: string | undefined, env: NodeJS.ProcessEnv): string => resolve(flag ?? env.BERTH_DATA_DIR ?? ".berth");
+
 /** `sqlite`, or a PostgreSQL connection string (never quoted back: it may hold a password). */
-function storeLocation(text: string): StoreLocation {
+export function storeLocation(text: string): StoreLocation {
   if (text === "sqlite") return { kind: "sqlite" };
   if (/^postgres(ql)?:\/\//.test(text)) return { kind: "postgres", url: text };
   throw new Error("--store (BERTH_STORE) must be sqlite or a connection string that starts with postgres:// or postgresql://.");

@@ -122,6 +122,13 @@ export function parseLogGroupArn(arn: string): string | undefined {
   const m = /^arn:aws[a-z-]*:logs:[^:]*:\d*:log-group:([^:]+)(?::\*)?$/.exec(arn);
   return m?.[1];
 }
+/** An SSM parameter: its name after `parameter/`, without the name's leading slash (`/app/db` is `parameter/app/db`). */
+export const parameterArn = (p: Partition, name: string): string => `arn:aws:ssm:${p.region}:${p.accountId}:parameter/${name.startsWith("/") ? name.slice(1) : name}`;
+/** What follows `parameter/` in an SSM parameter's ARN, with its region and account; undefined when it is not one. */
+export function parseParameterArn(arn: string): { region: string; accountId: string; path: string } | undefined {
+  const m = /^arn:aws[a-z-]*:ssm:([^:]*):(\d*):parameter\/(.+)$/.exec(arn);
+  return m ? { region: m[1]!, accountId: m[2]!, path: m[3]! } : undefined;
+}
 /** An EventBridge Scheduler schedule, in its group. */
 export const scheduleArn = (p: Partition, group: string, name: string): string => `arn:aws:scheduler:${p.region}:${p.accountId}:schedule/${group}/${name}`;
 export const scheduleGroupArn = (p: Partition, name: string): string => `arn:aws:scheduler:${p.region}:${p.accountId}:schedule-group/${name}`;

@@ -38,6 +38,16 @@ export interface AppendOptions {
   readonly admit?: ((bytes: number) => boolean) | undefined;
 }
 
+/** What finishing an upload must satisfy: its final chunk's options, and what the blob's commit runs under. */
+export interface CompleteOptions extends AppendOptions {
+  /**
+   * Runs the commit (the rename that makes the blob visible) and answers what it answered: the
+   * registry runs it under its GC lock, shared, so that no collection's scan-to-deletion spans it
+   * and deletes a blob re-uploaded meanwhile. Only the rename waits, not the upload's bytes.
+   */
+  readonly commitUnder?: (<T>(commit: () => Promise<T>) => Promise<T>) | undefined;
+}
+
 export type AppendResult =
   | { readonly ok: true; readonly offset: number }
   | { readonly ok: false; readonly reason: "unknown-upload" }
@@ -250,9 +260,9 @@ export class BlobStore {
    * durable, verifies `expectedDigest` and only then renames the file into place. A digest mismatch
    * discards the session; a refused final chunk leaves it as it was.
    */
-  async complete(id: string, expectedDigest: string, finalChunk?: Readable, chunkOptions?: AppendOptions): Promise<CompleteResult> {
+  async complete(id: string, expectedDigest: string, finalChunk?: Readable, options: CompleteOptions = {}): Promise<CompleteResult> {
     if (finalChunk !== undefined) {
-      const appended = await this.append(id, finalChunk, chunkOptions);
+      const appended = await this.append(id, finalChunk, options);
       if (!appended.ok) return appended.reason === "unknown-upload" ? appended : { ok: false, reason: "chunk-refused", chunk: appended };
     }
     const upload = await this.getUpload(id);
@@ -276,10 +286,13 @@ export class BlobStore {
     }
     const dir = join(target, "..");
     await mkdir(dir, { recursive: true });
-    // The blob's age, which GC's grace period reads, is on the injected clock rather than the filesystem's.
-    const nowSeconds = this.clock() / 1000;
-    await utimes(dataPath, nowSeconds, nowSeconds);
-    await rename(dataPath, target);
+    const commit = async () => {
+      // The blob's age, which GC's grace period reads, is on the injected clock rather than the filesystem's.
+      const nowSeconds = this.clock() / 1000;
+      await utimes(dataPath, nowSeconds, nowSeconds);
+      await rename(dataPath, target);
+    };
+    await (options.commitUnder ? options.commitUnder(commit) : commit());
     await syncDir(dir);
     await rm(join(this.uploadsDir, id), { recursive: true, force: true });
     return { ok: true, digest: expectedDigest, size: upload.offset };

@@ -71,7 +71,7 @@ export class Registry {
     this.metadata = options.metadata;
     this.gcLock = options.metadata.gcLock;
     this.clock = options.clock;
-    this.uploads = new UploadSessions(options.blobs, options.uploadLimits ?? defaultUploadLimits, options.clock);
+    this.uploads = new UploadSessions(options.blobs, options.uploadLimits ?? defaultUploadLimits, options.clock, (commit) => this.gcLock.read(commit));
   }
 
   /** Whether `repository` may serve `digest`: the blob exists and was uploaded, mounted or referenced there. */
@@ -168,7 +168,8 @@ export class Registry {
   /**
    * Removes blobs no manifest refers to (past a grace period) and upload sessions idle past their timeout.
    * Returns what it removed. It holds the GC lock alone from its scan to its last deletion: a push
-   * (on any replica sharing the metadata) either committed before the scan or checks after the deletions.
+   * (on any replica sharing the metadata) either committed before the scan or checks after the
+   * deletions, and a blob's upload is renamed into place before the scan (then it is young) or after.
    */
   collectGarbage(options: GcOptions): Promise<GcPlan> {
     return this.gcLock.write(() => this.collect(options));

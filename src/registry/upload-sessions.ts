@@ -36,6 +36,8 @@ export class UploadSessions {
     private readonly blobs: BlobStore,
     readonly limits: UploadLimits,
     private readonly clock: () => number,
+    /** What each blob's commit runs under (BlobStore `CompleteOptions.commitUnder`). */
+    private readonly commitUnder?: <T>(commit: () => Promise<T>) => Promise<T>,
   ) {}
 
   private ready(): Promise<void> {
@@ -109,7 +111,7 @@ export class UploadSessions {
     if (entry === undefined) return { ok: false, reason: "unknown-upload" };
     const gate = this.gate(entry, options.expectedLength);
     if (gate.refused !== undefined) return { ...gate.refused, reason: "limit", offset: entry.bytes };
-    const r = await this.track(id, entry, () => this.blobs.complete(id, digest, finalChunk, { ...options, admit: gate.admit }));
+    const r = await this.track(id, entry, () => this.blobs.complete(id, digest, finalChunk, { ...options, admit: gate.admit, commitUnder: this.commitUnder }));
     const refused = !r.ok && r.reason === "chunk-refused" ? r.chunk : undefined;
     this.settle(id, entry, refused?.offset);
     const refusal = gate.refusal();

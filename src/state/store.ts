@@ -14,6 +14,7 @@ import type { AutoScalingReader, AutoScalingRepository } from "./autoscaling-rec
 import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 import type { LogsReader, LogsRepository } from "./log-records.js";
+import type { ParameterReader, ParameterRepository } from "./parameter-records.js";
 import type { SecurityGroupReader, SecurityGroupRepository } from "./security-group-records.js";
 
 /**
@@ -52,6 +53,8 @@ export interface ReadTx {
   readonly eventRules: EventRuleReader;
   readonly capacityProviders: CapacityProviderReader;
   readonly logs: LogsReader;
+  /** SSM Parameter Store. */
+  readonly parameters: ParameterReader;
   readonly ecsEvents: EcsEventReader;
   readonly schedules: ScheduleReader;
   readonly metrics: MetricReader;
@@ -83,6 +86,8 @@ export interface WriteTx {
   readonly eventRules: EventRuleRepository;
   readonly capacityProviders: CapacityProviderRepository;
   readonly logs: LogsRepository;
+  /** SSM Parameter Store. */
+  readonly parameters: ParameterRepository;
   readonly ecsEvents: EcsEventRepository;
   readonly schedules: ScheduleRepository;
   readonly metrics: MetricRepository;

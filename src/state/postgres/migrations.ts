@@ -356,6 +356,28 @@ export const migrations: readonly Migration[] = [
         ALTER TABLE iam_access_keys ALTER COLUMN created_ms SET NOT NULL`);
     },
   },
+  {
+    version: 3,
+    // SSM Parameter Store, as SQLite's migration 20: a row per parameter, a row per version kept.
+    sql: `
+      CREATE TABLE ssm_parameters (
+        name    text COLLATE "C" PRIMARY KEY,
+        parent  text COLLATE "C" NOT NULL,
+        version bigint NOT NULL,
+        tier    text COLLATE "C" NOT NULL,
+        tags    json NOT NULL
+      );
+      CREATE INDEX ssm_parameters_parent ON ssm_parameters (parent, name);
+      CREATE INDEX ssm_parameters_tier ON ssm_parameters (tier);
+      CREATE TABLE ssm_parameter_versions (
+        name    text COLLATE "C" NOT NULL,
+        version bigint NOT NULL,
+        labels  json NOT NULL,
+        doc     json NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+    `,
+  },
 ];
 
 /** Sets `column` of every row of `table` (whose key is `keys`) to a value read from its document. */

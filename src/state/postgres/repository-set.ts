@@ -11,6 +11,7 @@ import { PostgresIam } from "./iam-repositories.js";
 import { PostgresLoadBalancing } from "./load-balancing.js";
 import { PostgresLogs } from "./logs.js";
 import { PostgresMetrics } from "./metrics.js";
+import { PostgresParameters } from "./parameters.js";
 import { PostgresClusters, PostgresTags, PostgresTaskDefinitions } from "./repositories.js";
 import { PostgresSchedules } from "./schedules.js";
 import { PostgresSecurityGroups } from "./security-groups.js";
@@ -34,6 +35,7 @@ export function repositories(db: Sql, log: ChangeRecorder): Omit<WriteTx, "uncom
     eventRules: new PostgresEventRules(db),
     capacityProviders: new PostgresCapacityProviders(db),
     logs: new PostgresLogs(db),
+    parameters: new PostgresParameters(db),
     ecsEvents: new PostgresEcsEvents(db),
     schedules: new PostgresSchedules(db),
     metrics: new PostgresMetrics(db),

@@ -477,4 +477,31 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX run_task_tokens_age ON run_task_tokens (created_at_ms);
     `,
   },
+  {
+    version: 20,
+    sql: `
+      -- SSM Parameter Store: a row per parameter (its newest version, tier and tags) and a row per
+      -- version kept (its labels apart from its document, so that a label moves without rewriting
+      -- it). Rowid tables: a version's document holds a value of up to 8 KB, which a WITHOUT ROWID
+      -- table would spill into overflow pages of its key's b-tree (see migration 19).
+      CREATE TABLE ssm_parameters (
+        id      INTEGER PRIMARY KEY,
+        name    TEXT NOT NULL UNIQUE,
+        parent  TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        tier    TEXT NOT NULL,
+        tags    TEXT NOT NULL
+      );
+      CREATE INDEX ssm_parameters_parent ON ssm_parameters (parent, name);
+      CREATE INDEX ssm_parameters_tier ON ssm_parameters (tier);
+      CREATE TABLE ssm_parameter_versions (
+        id      INTEGER PRIMARY KEY,
+        name    TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        labels  TEXT NOT NULL,
+        doc     TEXT NOT NULL,
+        UNIQUE (name, version)
+      );
+    `,
+  },
 ];

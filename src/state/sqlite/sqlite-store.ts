@@ -12,6 +12,7 @@ import { SqliteChangeTable, type ChangeRecorder } from "./change-table.js";
 import { SqliteEcsEvents } from "./ecs-events.js";
 import { SqliteEventRules } from "./event-rules.js";
 import { SqliteLogs } from "./logs.js";
+import { SqliteParameters } from "./parameters.js";
 import { SqliteSchedules } from "./schedules.js";
 import { SqliteSecurityGroups } from "./security-groups.js";
 import { SqliteMetrics } from "./metrics.js";
@@ -219,6 +220,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     eventRules: new SqliteEventRules(db),
     capacityProviders: new SqliteCapacityProviders(db),
     logs: new SqliteLogs(db),
+    parameters: new SqliteParameters(db),
     ecsEvents: new SqliteEcsEvents(db),
     schedules: new SqliteSchedules(db),
     metrics: new SqliteMetrics(db),
