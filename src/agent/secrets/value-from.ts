@@ -1,4 +1,4 @@
-import { parseArn } from "../../domain/arn.js";
+import { parseArn, parseParameterArn } from "../../domain/arn.js";
 
 /**
  * Where one `valueFrom` of a task definition (a container's `secrets`, a log configuration's
@@ -50,9 +50,7 @@ export function parseValueFrom(valueFrom: string, taskRegion: string): SecretSou
     const secretId = `arn:${arn.partition}:${arn.service}:${arn.region}:${arn.account}:secret:${fields[1]}`;
     return { service: "asm", region, secretId, jsonKey: emptyToUndefined(fields[2]), versionStage: emptyToUndefined(fields[3]), versionId: emptyToUndefined(fields[4]) };
   }
-  if (arn?.service === "ssm" && arn.resource.startsWith("parameter/")) {
-    const path = arn.resource.slice("parameter/".length);
-    return { service: "ssm", region, name: path.includes("/") ? `/${path}` : path };
-  }
+  const parameter = parseParameterArn(valueFrom);
+  if (parameter !== undefined) return { service: "ssm", region, name: parameter.path.includes("/") ? `/${parameter.path}` : parameter.path };
   return { service: "ssm", region, name: valueFrom };
 }
