@@ -84,6 +84,7 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
   }
 
   it("puts the parameter (by name and by ARN), a json key and the whole secret into the container's environment, over its own entries", async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
     const task = await run("secrets-ok", [
       { name: "DB_PASSWORD", valueFrom: "/app/db-password" },
       { name: "DB_PASSWORD_BY_ARN", valueFrom: `arn:aws:ssm:us-east-1:${account}:parameter/app/db-password` },
@@ -92,6 +93,7 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
     ]);
     assert.equal(task.lastStatus, "RUNNING", task.stoppedReason);
     const id = task.containers![0]!.runtimeId!;
+    assert.deepEqual(await createdFor(task, since), [id], "Docker's events show the task's one container created");
     const env = JSON.parse(await docker("inspect", "--format", "{{json .Config.Env}}", id)) as string[];
     const vars = Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
     assert.deepEqual(
