@@ -15,6 +15,7 @@ import type { IamReader, IamRepository } from "./iam-records.js";
 import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balancing-store.js";
 import type { LogsReader, LogsRepository } from "./log-records.js";
 import type { SecurityGroupReader, SecurityGroupRepository } from "./security-group-records.js";
+import type { SecretReader, SecretRepository } from "./secret-records.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -50,6 +51,7 @@ export interface ReadTx {
   readonly iam: IamReader;
   readonly loadBalancing: LoadBalancingReader;
   readonly eventRules: EventRuleReader;
+  readonly secrets: SecretReader;
   readonly capacityProviders: CapacityProviderReader;
   readonly logs: LogsReader;
   readonly ecsEvents: EcsEventReader;
@@ -81,6 +83,7 @@ export interface WriteTx {
   readonly iam: IamRepository;
   readonly loadBalancing: LoadBalancingRepository;
   readonly eventRules: EventRuleRepository;
+  readonly secrets: SecretRepository;
   readonly capacityProviders: CapacityProviderRepository;
   readonly logs: LogsRepository;
   readonly ecsEvents: EcsEventRepository;
