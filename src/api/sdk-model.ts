@@ -20,7 +20,7 @@ export interface SdkModel {
   declaredErrors(operation: string): string[];
 }
 
-export type SdkPackage = "@aws-sdk/client-ecs" | "@aws-sdk/client-ecr" | "@aws-sdk/client-eventbridge" | "@aws-sdk/client-cloudwatch-logs" | "@aws-sdk/client-scheduler" | "@aws-sdk/client-application-auto-scaling";
+export type SdkPackage = "@aws-sdk/client-ecs" | "@aws-sdk/client-ecr" | "@aws-sdk/client-eventbridge" | "@aws-sdk/client-cloudwatch-logs" | "@aws-sdk/client-scheduler" | "@aws-sdk/client-application-auto-scaling" | "@aws-sdk/client-secrets-manager";
 
 const require = createRequire(import.meta.url);
 
