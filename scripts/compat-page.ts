@@ -6,6 +6,8 @@ import { ecsService } from "../src/api/ecs/service.js";
 import { sdkModel, type SdkModel } from "../src/api/sdk-model.js";
 import type { SsmDeps } from "../src/api/ssm/deps.js";
 import { ssmService } from "../src/api/ssm/service.js";
+import type { SecretsManagerDeps } from "../src/api/secretsmanager/deps.js";
+import { secretsManagerService } from "../src/api/secretsmanager/service.js";
 
 /** Where the page lives, from the repository's root. */
 export const compatibilityPagePath = "docs/compatibility.md";
@@ -33,6 +35,19 @@ const parameterStoreNotes = [
   "`DescribeParameters` with `Shared` lists nothing: a Berth server has one account.",
 ];
 
+/** What Berth's Secrets Manager does differently from AWS's, for the page. */
+const secretsManagerNotes: readonly string[] = [
+  "Each region has its own secrets (one store per region); nothing is replicated: CreateSecret's `AddReplicaRegions` is refused with `InvalidRequestException`, as are the replication operations.",
+  "Berth has no KMS. `KmsKeyId` is recorded and answered (DescribeSecret's `KmsKeyId`, ListSecretVersionIds' `KmsKeyIds`, `DefaultEncryptionKey` when none was named), but every value is sealed with the server's own key (AES-256-GCM, `<data-dir>/iam-key`, apart from the database), whichever key is named, and no `kms:Decrypt` permission is asked for. A value the server's key does not open answers `DecryptionFailure`.",
+  "Rotation runs AWS Lambda functions, which Berth does not have: RotateSecret and CancelRotateSecret are refused; put new values with PutSecretValue or UpdateSecret (staging labels move as with AWS).",
+  "A secret keeps at most 100 versions: past that, its oldest versions without a staging label are dropped at once (AWS also keeps every version of the last 24 hours).",
+  "A secret whose recovery window has ended is gone for every call at once; a sweep each minute removes it and its values from the store.",
+  "IAM: every call is authorized on the secret's full ARN, whichever form of `SecretId` names it; CreateSecret on `arn:aws:secretsmanager:<region>:<account>:secret:<name>-??????` (the suffix is not drawn yet); ListSecrets, GetRandomPassword and BatchGetSecretValue on `*` (BatchGetSecretValue then needs `GetSecretValue` on each secret, else that secret is an `AccessDeniedException` entry of `Errors`). A secret's resource policy is enforced within the account, as ECR repositories' are.",
+  "ListSecrets' filters: `name`, `tag-key`, `tag-value` and `primary-region` match prefixes (case-sensitive); `description` and `all` match words (each word of the value starts a word of the attribute, in any case); `owning-service` matches nothing; a filter's values are alternatives, and a value starting with `!` excludes what it matches. Listings are consistent at once (AWS's may lag by minutes).",
+  "PutResourcePolicy's `BlockPublicPolicy` refuses an Allow statement for every principal (`\"*\"`, or `NotPrincipal`) that no Condition narrows; ValidateResourcePolicy checks the policy as Berth enforces it and answers `MalformedPolicyDocumentException` for one it cannot read.",
+  "Managed external secrets (`Type`) are refused with `InvalidParameterException`.",
+];
+
 /** Berth's operation tables, built for their names and refusals only: no handler is called. */
 export function servicesOnPage(): ServiceOnPage[] {
   const unused = {};
@@ -40,6 +55,7 @@ export function servicesOnPage(): ServiceOnPage[] {
     { title: "Amazon ECS", model: sdkModel("@aws-sdk/client-ecs"), table: ecsService(unused as EcsDeps), source: "src/api/ecs/service.ts" },
     { title: "Amazon ECR", model: sdkModel("@aws-sdk/client-ecr"), table: ecrService(unused as EcrDeps), source: "src/api/ecr/service.ts" },
     { title: "AWS Systems Manager Parameter Store", model: sdkModel("@aws-sdk/client-ssm"), table: ssmService(unused as SsmDeps), source: "src/api/ssm/service.ts", notes: parameterStoreNotes },
+    { title: "AWS Secrets Manager", model: sdkModel("@aws-sdk/client-secrets-manager"), table: secretsManagerService(unused as SecretsManagerDeps), source: "src/api/secretsmanager/service.ts", notes: secretsManagerNotes },
   ];
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { mkdirSync } from "node:fs";
+import { randomInt } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -23,6 +24,8 @@ import { createRestJsonDispatcher } from "./api/rest-json/dispatcher.js";
 import { createCborDispatcher } from "./api/rpc-v2-cbor/dispatcher.js";
 import { schedulerService } from "./api/scheduler/service.js";
 import { ssmService } from "./api/ssm/service.js";
+import { secretPolicies } from "./api/secretsmanager/resource-policies.js";
+import { secretsManagerService } from "./api/secretsmanager/service.js";
 import { stsService } from "./api/sts/service.js";
 import { Authenticator } from "./auth/authenticator.js";
 import type { AccessKey } from "./auth/credentials-file.js";
@@ -38,6 +41,7 @@ import { EcsEventRunner } from "./controller/ecs-events/runner.js";
 import { LoadBalancingController } from "./controller/load-balancing/controller.js";
 import { loadBalancerStopGate } from "./controller/load-balancing/stop-gate.js";
 import { startLogRetention } from "./controller/log-retention.js";
+import { startSecretDeletion } from "./controller/secret-deletion.js";
 import { LostTaskSweeper } from "./controller/lost-instances/sweeper.js";
 import { OrphanedAgentSweep } from "./controller/lost-instances/orphaned-agents.js";
 import { ScheduleRunner } from "./controller/schedules/runner.js";
@@ -191,6 +195,7 @@ export async function startRegionalPlane(
   }
   const distribution = regionalRegistry(shared, partition, registry, repositoryPolicies);
 
+  const secretPolicyOf = secretPolicies(store, partition);
   // CloudWatch: one operation table behind three front doors (Query, JSON 1.0, RPC v2 CBOR).
   const cloudWatch = { store, retentionMs: config.metricsRetentionMs };
   const doorOptions = { authenticator, partition, now: Date.now, logger, refusals };
@@ -206,10 +211,12 @@ export async function startRegionalPlane(
           logsService({ store }),
           // Parameter Store: SecureString values sealed with the box that seals IAM's secrets (<data-dir>/iam-key).
           ssmService({ store, box: shared.iam.box }),
+          secretsManagerService({ store, box: shared.iam.box, randomInt }),
           applicationAutoScalingService({ store, newId, trackingAlarms: { periodSeconds: 60, highPeriods: config.targetTrackingPeriods.high, lowPeriods: config.targetTrackingPeriods.low } }),
         ],
         ...doorOptions,
-        resourcePolicy: (resource) => repositoryPolicies.forResource(resource),
+        // An ECR repository's policy, or a secret's.
+        resourcePolicy: async (resource) => (await repositoryPolicies.forResource(resource)) ?? (await secretPolicyOf(resource)),
       }),
       awsQuery: createQueryDispatcher({
         services: [stsService(shared.iam), iamService(shared.iam), elbv2Service({ store, dataPlane: lb, newId }), cloudWatchQueryService(cloudWatch),
@@ -233,6 +240,7 @@ export async function startRegionalPlane(
     const orphanedAgents = replicas && new OrphanedAgentSweep({ store, replicas, silentAfterMs, everyMs: 1000, now: Date.now, logger: logger.child({ component: "orphaned-agents" }) });
     await orphanedAgents?.start();
     const stopLogRetention = startLogRetention({ store, intervalMs: 60_000, now: Date.now, logger: logger.child({ component: "log-retention" }) });
+    const stopSecretDeletion = startSecretDeletion({ store, intervalMs: 60_000, now: Date.now, logger: logger.child({ component: "secret-deletion" }) });
     const stopRetention = startStoppedTaskRetention({
       store,
       retentionMs: config.stoppedTaskRetentionMs,
@@ -279,6 +287,7 @@ export async function startRegionalPlane(
       async stop() {
         stopRetention();
         stopLogRetention();
+        stopSecretDeletion();
         lostTasks.stop();
         orphanedAgents?.stop();
         await services.stop();

@@ -12,6 +12,9 @@ import type { EcrDeps } from "./ecr/deps.js";
 import { ecsErrors } from "./ecs/errors.js";
 import { ecsService } from "./ecs/service.js";
 import type { EcsDeps } from "./ecs/deps.js";
+import { secretsManagerErrors } from "./secretsmanager/errors.js";
+import type { SecretsManagerDeps } from "./secretsmanager/deps.js";
+import { secretsManagerService } from "./secretsmanager/service.js";
 import { sdkModel } from "./sdk-model.js";
 import { frontDoorOptions, signedJsonRequest } from "./testing.js";
 
@@ -20,6 +23,7 @@ const unused = {};
 const services = [
   { name: "ECS", catalog: ecsErrors, table: ecsService(unused as EcsDeps), model: sdkModel("@aws-sdk/client-ecs"), sources: ["src/api/ecs", "src/domain", "src/planner"] },
   { name: "ECR", catalog: ecrErrors, table: ecrService(unused as EcrDeps), model: sdkModel("@aws-sdk/client-ecr"), sources: ["src/api/ecr", "src/registry"] },
+  { name: "Secrets Manager", catalog: secretsManagerErrors, table: secretsManagerService(unused as SecretsManagerDeps), model: sdkModel("@aws-sdk/client-secrets-manager"), sources: ["src/api/secretsmanager"] },
 ];
 
 describe("per-service error catalogs, held to the AWS SDK's models", () => {

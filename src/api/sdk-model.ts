@@ -27,7 +27,8 @@ export type SdkPackage =
   | "@aws-sdk/client-cloudwatch-logs"
   | "@aws-sdk/client-scheduler"
   | "@aws-sdk/client-application-auto-scaling"
-  | "@aws-sdk/client-ssm";
+  | "@aws-sdk/client-ssm"
+  | "@aws-sdk/client-secrets-manager";
 
 const require = createRequire(import.meta.url);
 

@@ -37,12 +37,14 @@ export async function signedRequest(req: {
   readonly path?: string;
   readonly headers: Record<string, string>;
   readonly body: string | Uint8Array;
+  /** When the request is signed: the fixtures' clock unless a test moves its own. */
+  readonly atMs?: number;
 }): Promise<HttpRequest> {
   const signer = new SignatureV4({ credentials: testKey, region: testPartition.region, service: req.service, sha256: Hash.bind(null, "sha256") });
   const path = req.path ?? "/";
   const signed = await signer.sign(
     { method: "POST", protocol: "http:", hostname: "127.0.0.1", port: 4400, path, headers: { host: "127.0.0.1:4400", ...req.headers }, body: req.body },
-    { signingDate: new Date(testNow) },
+    { signingDate: new Date(req.atMs ?? testNow) },
   );
   const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
   return { method: "POST", path, query: {}, headers, body: typeof req.body === "string" ? Buffer.from(req.body) : req.body };
@@ -56,11 +58,12 @@ export interface JsonAnswer {
 }
 
 /** An AWS JSON 1.1 request for `<targetPrefix>.<op>`, signed for `signingName` as the SDKs sign it. */
-export function signedJsonRequest(target: { readonly targetPrefix: string; readonly signingName: string }, op: string, input: object): Promise<HttpRequest> {
+export function signedJsonRequest(target: { readonly targetPrefix: string; readonly signingName: string }, op: string, input: object, atMs?: number): Promise<HttpRequest> {
   return signedRequest({
     service: target.signingName,
     headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `${target.targetPrefix}.${op}` },
     body: JSON.stringify(input),
+    atMs,
   });
 }
 

@@ -1,8 +1,5 @@
 import { ecrRepositoryArn, parseEcrRepositoryArn, type Partition } from "../domain/arn.js";
-import { compileResourcePolicy, type ResourcePolicy } from "./policy/resource-policy.js";
-
-/** Everything denied to everyone but root: what a stored policy that no longer compiles stands for (fail closed). */
-const denyAll = compileResourcePolicy("(unreadable repository policy)", JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "*" }] }));
+import { compileStoredPolicy, type ResourcePolicy } from "./policy/resource-policy.js";
 
 /**
  * The compiled policies of one region's ECR repositories, for `authorize`: read from the registry's
@@ -29,7 +26,7 @@ export class RepositoryPolicies {
     const generation = this.generation;
     const text = await this.read(parsed.name);
     if (text === false) return undefined;
-    const policy = text === undefined ? undefined : compiled(resource, text);
+    const policy = text === undefined ? undefined : compileStoredPolicy(resource, text);
     if (generation === this.generation) this.cache.set(parsed.name, policy);
     return policy;
   }
@@ -37,13 +34,5 @@ export class RepositoryPolicies {
   forget(repository: string): void {
     this.generation++;
     this.cache.delete(repository);
-  }
-}
-
-function compiled(name: string, text: string): ResourcePolicy {
-  try {
-    return compileResourcePolicy(name, text);
-  } catch {
-    return denyAll;
   }
 }

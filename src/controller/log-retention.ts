@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Store } from "../state/store.js";
+import { startSweepTimer } from "./sweep-timer.js";
 
 const dayMs = 86_400_000;
 /** Events deleted per write, so that a sweep of a large group never holds the writer for long. */
@@ -33,23 +34,11 @@ export async function sweepLogRetention(store: Store, nowMs: number): Promise<nu
 
 /** Applies log groups' retention on a timer (CloudWatch deletes expired events within days; Berth each interval). Returns the stop function. */
 export function startLogRetention(opts: LogRetentionOptions): () => void {
-  let running = false;
-  const sweep = () => {
-    if (running) return;
-    running = true;
-    sweepLogRetention(opts.store, opts.now())
-      .then(
-        (n) => {
-          if (n > 0) opts.logger.info({ deleted: n }, "deleted log events past their group's retention");
-        },
-        (err: unknown) => opts.logger.error({ err }, "log retention sweep failed"),
-      )
-      .finally(() => {
-        running = false;
-      });
-  };
-  const timer = setInterval(sweep, opts.intervalMs);
-  timer.unref();
-  sweep();
-  return () => clearInterval(timer);
+  return startSweepTimer({
+    intervalMs: opts.intervalMs,
+    sweep: () => sweepLogRetention(opts.store, opts.now()),
+    logger: opts.logger,
+    removed: "deleted log events past their group's retention",
+    failed: "log retention sweep failed",
+  });
 }

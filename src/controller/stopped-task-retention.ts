@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Store } from "../state/store.js";
+import { startSweepTimer } from "./sweep-timer.js";
 
 export interface RetentionOptions {
   readonly store: Store;
@@ -12,18 +13,11 @@ export interface RetentionOptions {
 
 /** Forgets tasks stopped longer ago than the retention, on a timer. Returns the loop's stop function. */
 export function startStoppedTaskRetention(opts: RetentionOptions): () => void {
-  const sweep = () => {
-    opts.store
-      .write((tx) => tx.tasks.purgeStoppedBefore(opts.now() - opts.retentionMs))
-      .then(
-        (n) => {
-          if (n > 0) opts.logger.info({ purged: n }, "forgot stopped tasks past their retention");
-        },
-        (err: unknown) => opts.logger.error({ err }, "stopped-task retention sweep failed"),
-      );
-  };
-  const timer = setInterval(sweep, opts.intervalMs);
-  timer.unref();
-  sweep();
-  return () => clearInterval(timer);
+  return startSweepTimer({
+    intervalMs: opts.intervalMs,
+    sweep: () => opts.store.write((tx) => tx.tasks.purgeStoppedBefore(opts.now() - opts.retentionMs)),
+    logger: opts.logger,
+    removed: "forgot stopped tasks past their retention",
+    failed: "stopped-task retention sweep failed",
+  });
 }

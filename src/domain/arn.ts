@@ -102,6 +102,15 @@ export function parseIamArn(arn: string):
 /** An EventBridge rule of the default event bus. */
 export const eventRuleArn = (p: Partition, name: string): string => `arn:aws:events:${p.region}:${p.accountId}:rule/${name}`;
 
+/**
+ * A Secrets Manager secret: its name, then `-` and 6 random characters, so that a secret created
+ * with the name of one deleted before is another resource (a policy naming the old ARN does not
+ * reach it).
+ */
+export const secretArn = (p: Partition, name: string, suffix: string): string => `${secretArnPrefix(p)}${name}-${suffix}`;
+/** What every ARN of a secret of this region and account starts with; a partial ARN is this and the name. */
+export const secretArnPrefix = (p: Partition): string => `arn:aws:secretsmanager:${p.region}:${p.accountId}:secret:`;
+
 /** A capacity provider: `arn:aws:ecs:<region>:<account>:capacity-provider/<name>` (Fargate's too). */
 export const capacityProviderArn = (p: Partition, name: string): string => `${prefix(p)}capacity-provider/${name}`;
 

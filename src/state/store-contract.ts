@@ -6,6 +6,7 @@ import { aCluster, aService, aTask, aTaskDefinition } from "./store-builders.js"
 import { changeLogContract } from "./store-contract-changes.js";
 import { capacityProvidersContract } from "./store-contract-capacity-providers.js";
 import { securityGroupsContract } from "./store-contract-security-groups.js";
+import { secretsContract } from "./store-contract-secrets.js";
 import { eventRulesContract } from "./store-contract-event-rules.js";
 import { iamContract } from "./store-contract-iam.js";
 import { tasksContract } from "./store-contract-tasks.js";
@@ -292,6 +293,7 @@ export function storeContract(name: string, open: (database: string) => Promise<
     changeLogContract(withStore, () => `db${count++}`);
     iamContract(withStore);
     eventRulesContract(withStore);
+    secretsContract(withStore);
     capacityProvidersContract(withStore);
     securityGroupsContract(withStore);
     loadBalancingContract(withStore);

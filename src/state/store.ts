@@ -16,6 +16,7 @@ import type { LoadBalancingReader, LoadBalancingRepository } from "./load-balanc
 import type { LogsReader, LogsRepository } from "./log-records.js";
 import type { ParameterReader, ParameterRepository } from "./parameter-records.js";
 import type { SecurityGroupReader, SecurityGroupRepository } from "./security-group-records.js";
+import type { SecretReader, SecretRepository } from "./secret-records.js";
 
 /**
  * The durable state of a Berth control plane. Two implementations (SQLite, PostgreSQL) pass one
@@ -51,6 +52,7 @@ export interface ReadTx {
   readonly iam: IamReader;
   readonly loadBalancing: LoadBalancingReader;
   readonly eventRules: EventRuleReader;
+  readonly secrets: SecretReader;
   readonly capacityProviders: CapacityProviderReader;
   readonly logs: LogsReader;
   /** SSM Parameter Store. */
@@ -84,6 +86,7 @@ export interface WriteTx {
   readonly iam: IamRepository;
   readonly loadBalancing: LoadBalancingRepository;
   readonly eventRules: EventRuleRepository;
+  readonly secrets: SecretRepository;
   readonly capacityProviders: CapacityProviderRepository;
   readonly logs: LogsRepository;
   /** SSM Parameter Store. */

@@ -115,6 +115,9 @@ async function aStoppedRegion(dir: string): Promise<RegionFiles & { readonly reg
     await tx.parameters.put(parameter, { tags: { team: "a" }, keep: 100 });
     await tx.parameters.put({ ...parameter, version: 2, value: "x\u0000y", description: "d" }, { keep: 100 });
     await tx.parameters.setLabels("/app/db", 1, ["prod"]);
+    const secret = { name: "app/db", arn: "arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-AbCdEf", version: 1, createdMs: 1, lastChangedMs: 1, purgeAtMs: 1_700_000_000_000, deletedMs: 1, versions: [{ id: "v-1", stages: ["AWSCURRENT"], createdMs: 1 }] };
+    await tx.secrets.put(secret);
+    await tx.secrets.putValue(secret.arn, "v-1", "v1.sealed-secret");
     await tx.metrics.add(Array.from({ length: 24 * 12 }, (_, i) => ({ metric: cpu, minuteMs: i * 300_000, sum: i + 0.5, count: 1, min: i, max: i + 1, unit: i % 2 ? "Percent" : "None" })));
   });
   // More saves than the log keeps: the oldest changes are trimmed, as on a server that ran a while.
@@ -156,6 +159,9 @@ const view = (store: Store) =>
     parameters: await tx.parameters.list({ limit: 10 }),
     parameterVersions: await tx.parameters.history("/app/db", 0, 10),
     labelled: await tx.parameters.labelled("/app/db", "prod"),
+    secrets: await tx.secrets.list(),
+    dueSecrets: (await tx.secrets.due(1_700_000_000_000, 10)).map((x) => x.name),
+    secretValue: await tx.secrets.value("arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-AbCdEf", "v-1"),
     minutes: await tx.metrics.minutes(cpu, 0, day),
     periods: await tx.metrics.periods(cpu, 0, day, 3_600_000),
     metrics: await tx.metrics.list({ limit: 10 }),

@@ -176,6 +176,9 @@ const storeTables: readonly TableCopy[] = [
   // SSM parameters: SQLite's rowids are its own (nothing refers to them); PostgreSQL keys the rows by name.
   { file: "store", from: "ssm_parameters", to: "ssm_parameters", dropped: ["id"], columns: [text("name"), text("parent"), version, text("tier"), json("tags")] },
   { file: "store", from: "ssm_parameter_versions", to: "ssm_parameter_versions", dropped: ["id"], columns: [text("name"), version, json("labels"), doc] },
+  // Secrets Manager: values stay sealed as they are (the same <data-dir>/iam-key opens them on PostgreSQL).
+  { file: "store", from: "secrets", to: "secrets", dropped: ["id"], columns: [text("name"), text("arn"), version, bigint("purge_at_ms"), doc] },
+  { file: "store", from: "secret_values", to: "secret_values", dropped: ["id"], columns: [text("secret_arn"), text("version_id"), text("sealed")] },
   { file: "store", from: "ecs_event_cursor", to: "ecs_event_cursor", columns: [integer("id"), bigint("revision")] },
   { file: "store", from: "ecs_event_states", to: "ecs_event_states", columns: [text("key"), text("state")] },
   { file: "store", from: "schedule_groups", to: "schedule_groups", columns: [text("name"), doc] },

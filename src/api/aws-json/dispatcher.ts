@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AwsError, statusOf } from "../../errors/catalog.js";
-import { authorize } from "../../auth/authorize.js";
+import { authorize, decide, denialMessage, type AccessRequest } from "../../auth/authorize.js";
 import { requestFacts } from "../../auth/request-context.js";
 import { passedRolesOf, resourcesOf, serviceConditionKeys } from "../../auth/resources.js";
 import { excerpt } from "../../observability/excerpt.js";
@@ -42,15 +42,22 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
       const op = Object.hasOwn(service.operations, opName) ? service.operations[opName] : undefined;
       if (!op) throw new AwsError("UnknownOperationException", `${excerpt(opName)} is not an operation Berth supports for ${service.targetPrefix}.`);
       const input = validateShape(op.input, parseBody(req.body), service.missingMemberError);
-      for (const resource of resourcesOf(service.signingName, opName, input, opts.partition)) {
-        const facts = requestFacts(req, opts.partition.region, nowMs, () => serviceConditionKeys(service.signingName, input, resource, opts.partition));
-        const resourcePolicy = principal.kind === "user" || principal.kind === "assumed-role" ? await opts.resourcePolicy?.(resource) : undefined;
-        authorize(principal, { action: `${service.actionPrefix ?? service.signingName}:${opName}`, resource }, facts, opts.partition.accountId, resourcePolicy);
+      /** IAM's refusal of `request` for this caller, or undefined when it is allowed. */
+      const refusalOf = async (request: AccessRequest): Promise<string | undefined> => {
+        const facts = requestFacts(req, opts.partition.region, nowMs, () => serviceConditionKeys(service.signingName, input, request.resource, opts.partition));
+        const resourcePolicy = principal.kind === "user" || principal.kind === "assumed-role" ? await opts.resourcePolicy?.(request.resource) : undefined;
+        const decision = decide(principal, request, facts, opts.partition.accountId, resourcePolicy);
+        return decision.effect === "allowed" ? undefined : denialMessage(principal, request, decision);
+      };
+      const resources = service.resourcesOf ? await service.resourcesOf(opName, input, opts.partition, nowMs) : resourcesOf(service.signingName, opName, input, opts.partition);
+      for (const resource of resources) {
+        const refusal = await refusalOf({ action: `${service.actionPrefix ?? service.signingName}:${opName}`, resource });
+        if (refusal !== undefined) throw new AwsError("AccessDeniedException", refusal);
       }
       for (const role of passedRolesOf(service.signingName, opName, input)) {
         authorize(principal, { action: "iam:PassRole", resource: role }, requestFacts(req, opts.partition.region, nowMs), opts.partition.accountId);
       }
-      const ctx = { requestId, principal, nowMs, partition: opts.partition };
+      const ctx = { requestId, principal, nowMs, partition: opts.partition, refusalOf };
       const body = op.handleJson ? await op.handleJson(input, ctx) : serialize(await op.handle(input, ctx));
       log.debug({ op: opName }, "ok");
       return respond(200, requestId, body);

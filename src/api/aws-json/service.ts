@@ -1,4 +1,5 @@
 import type { StaticStructureSchema } from "@smithy/types";
+import type { AccessRequest } from "../../auth/authorize.js";
 import type { Principal } from "../../auth/principal.js";
 import type { Partition } from "../../domain/arn.js";
 import { AwsError, type ErrorCatalog, type ErrorName } from "../../errors/catalog.js";
@@ -10,6 +11,12 @@ export interface RequestContext {
   readonly principal: Principal;
   readonly nowMs: number;
   readonly partition: Partition;
+  /**
+   * IAM's refusal of a further request the call makes on the caller's behalf, in IAM's words, or
+   * undefined when it is allowed: for a call whose resources are only known as it runs
+   * (BatchGetSecretValue's GetSecretValue on each secret it reads). Set by the JSON front door.
+   */
+  readonly refusalOf?: (request: AccessRequest) => Promise<string | undefined>;
 }
 
 /** One operation: its input shape (from the AWS SDK's schema) and a thin handler. */
@@ -65,4 +72,11 @@ export interface JsonService {
   readonly errors: ErrorCatalog;
   /** The exception for a missing required member, when the service's is not InvalidParameterException (EventBridge: ValidationException). */
   readonly missingMemberError?: ErrorName;
+  /**
+   * The resources a call acts on, when its input alone does not name them (`auth/resources.ts`
+   * does for the others): a secret named by its name or a partial ARN is authorized on its full
+   * ARN, whose random suffix only the store knows. May throw the call's validation errors, which
+   * come before authorization.
+   */
+  readonly resourcesOf?: (operation: string, input: Readonly<Record<string, unknown>>, partition: Partition, nowMs: number) => Promise<readonly string[]>;
 }

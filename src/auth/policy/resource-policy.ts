@@ -30,6 +30,21 @@ export function compileResourcePolicy(name: string, text: string): ResourcePolic
   return { policy, principals, contextKeys };
 }
 
+/** Everything denied to everyone but root: what a stored policy that no longer compiles stands for (fail closed). */
+const denyAll = compileResourcePolicy("(unreadable resource policy)", JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "*" }] }));
+
+/**
+ * A stored resource policy (an ECR repository's, a secret's) compiled for enforcement. It compiled
+ * when it was stored; one that no longer does (a stricter Berth since) denies everyone but root.
+ */
+export function compileStoredPolicy(name: string, text: string): ResourcePolicy {
+  try {
+    return compileResourcePolicy(name, text);
+  } catch {
+    return denyAll;
+  }
+}
+
 const strength = { named: 3, role: 2, account: 1 } as const;
 
 /** IAM's logic for one resource policy: a matching Deny naming the caller wins; else the Allow that names the caller most directly. */

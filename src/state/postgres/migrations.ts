@@ -378,6 +378,27 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    // Secrets Manager, as SQLite's migration 21: the secrets' documents (never a value) and the
+    // versions' values, sealed with the server's key before they get here.
+    sql: `
+      CREATE TABLE secrets (
+        name        text COLLATE "C" PRIMARY KEY,
+        arn         text COLLATE "C" NOT NULL UNIQUE,
+        version     bigint NOT NULL,
+        purge_at_ms bigint,
+        doc         json NOT NULL
+      );
+      CREATE INDEX secrets_purge ON secrets (purge_at_ms) WHERE purge_at_ms IS NOT NULL;
+      CREATE TABLE secret_values (
+        secret_arn text COLLATE "C" NOT NULL,
+        version_id text COLLATE "C" NOT NULL,
+        sealed     text NOT NULL,
+        PRIMARY KEY (secret_arn, version_id)
+      );
+    `,
+  },
 ];
 
 /** Sets `column` of every row of `table` (whose key is `keys`) to a value read from its document. */

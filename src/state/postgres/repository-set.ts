@@ -15,6 +15,7 @@ import { PostgresParameters } from "./parameters.js";
 import { PostgresClusters, PostgresTags, PostgresTaskDefinitions } from "./repositories.js";
 import { PostgresSchedules } from "./schedules.js";
 import { PostgresSecurityGroups } from "./security-groups.js";
+import { PostgresSecrets } from "./secrets.js";
 import { PostgresServices } from "./service-repositories.js";
 import type { Sql } from "./sql.js";
 import { PostgresContainerInstances, PostgresTasks } from "./task-repositories.js";
@@ -33,6 +34,7 @@ export function repositories(db: Sql, log: ChangeRecorder): Omit<WriteTx, "uncom
     iam: new PostgresIam(db),
     loadBalancing: new PostgresLoadBalancing(db),
     eventRules: new PostgresEventRules(db),
+    secrets: new PostgresSecrets(db),
     capacityProviders: new PostgresCapacityProviders(db),
     logs: new PostgresLogs(db),
     parameters: new PostgresParameters(db),

@@ -504,4 +504,30 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       );
     `,
   },
+  {
+    version: 21,
+    sql: `
+      -- Secrets Manager (api/secretsmanager/): one document per secret, its metadata and its
+      -- versions' staging labels (never a value), unique by name and by ARN (a name's earlier secret,
+      -- deleted for good, had another ARN); the end of a scheduled deletion indexed for the sweep.
+      -- Documents grow with the versions kept (up to ~100): rowid tables (see migration 19).
+      CREATE TABLE secrets (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        arn         TEXT NOT NULL UNIQUE,
+        version     INTEGER NOT NULL,
+        purge_at_ms INTEGER,
+        doc         TEXT NOT NULL
+      );
+      CREATE INDEX secrets_purge ON secrets (purge_at_ms) WHERE purge_at_ms IS NOT NULL;
+      -- Each version's value, sealed with the server's key (auth/secret-box.ts) before it gets here.
+      CREATE TABLE secret_values (
+        id         INTEGER PRIMARY KEY,
+        secret_arn TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        sealed     TEXT NOT NULL,
+        UNIQUE (secret_arn, version_id)
+      );
+    `,
+  },
 ];

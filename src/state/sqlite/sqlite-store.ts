@@ -15,6 +15,7 @@ import { SqliteLogs } from "./logs.js";
 import { SqliteParameters } from "./parameters.js";
 import { SqliteSchedules } from "./schedules.js";
 import { SqliteSecurityGroups } from "./security-groups.js";
+import { SqliteSecrets } from "./secrets.js";
 import { SqliteMetrics } from "./metrics.js";
 import { SqliteAlarms } from "./alarms.js";
 import { SqliteAutoScaling } from "./autoscaling.js";
@@ -218,6 +219,7 @@ function repositories(db: Database, log: ChangeRecorder): Omit<WriteTx, "uncommi
     iam: new SqliteIam(db),
     loadBalancing: new SqliteLoadBalancing(db),
     eventRules: new SqliteEventRules(db),
+    secrets: new SqliteSecrets(db),
     capacityProviders: new SqliteCapacityProviders(db),
     logs: new SqliteLogs(db),
     parameters: new SqliteParameters(db),
