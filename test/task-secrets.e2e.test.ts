@@ -7,6 +7,7 @@ import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { clients, policyDoc } from "./support/iam-tools.js";
+import { RegistryTools } from "./support/registry-tools.js";
 
 /**
  * A task definition's secrets reach its container as the ECS agent delivers them: read at task start
@@ -16,8 +17,11 @@ import { clients, policyDoc } from "./support/iam-tools.js";
  */
 describe("a task's secrets, from SSM and Secrets Manager, as its execution role", () => {
   let cluster: BerthCluster;
+  let tools: RegistryTools;
   let account = "";
   let secretArn = "";
+  let registrySecretArn = "";
+  let image = "";
   const password = "pa55-w0rd!";
   const prefix = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: ";
 
@@ -33,6 +37,17 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
     await ssm.send(new PutParameterCommand({ Name: "/app/db-password", Value: password, Type: "SecureString" }));
     await ssm.send(new PutParameterCommand({ Name: "/other/x", Value: "not-for-this-role", Type: "SecureString" }));
     secretArn = (await asm.send(new CreateSecretCommand({ Name: "app/db", SecretString: JSON.stringify({ user: "u", password: "p" }) }))).ARN!;
+
+    // An image in Berth's registry, and its credentials (root's token) as a secret, for repositoryCredentials.
+    tools = new RegistryTools(server);
+    assert.equal((await server.aws("ecr", "create-repository", "--repository-name", "secret-pull")).code, 0);
+    const registryPassword = await tools.password();
+    assert.equal((await tools.login(registryPassword)).code, 0);
+    image = `${tools.host}/secret-pull:latest`;
+    await tools.tag("berth-test:latest", image);
+    const push = await tools.docker(["push", image]);
+    assert.equal(push.code, 0, push.stderr);
+    registrySecretArn = (await asm.send(new CreateSecretCommand({ Name: "app/registry", SecretString: JSON.stringify({ username: "AWS", password: registryPassword }) }))).ARN!;
     ssm.destroy();
     asm.destroy();
 
@@ -44,7 +59,7 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
         PolicyName: "secrets",
         PolicyDocument: policyDoc(
           { Effect: "Allow", Action: "ssm:GetParameters", Resource: `arn:aws:ssm:us-east-1:${account}:parameter/app/*` },
-          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretArn, registrySecretArn] },
         ),
       }),
     );
@@ -52,10 +67,11 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
 
   after(async () => {
     await cluster.stop();
+    await tools.cleanUp();
   });
 
   /** Registers one container with `secrets` (execution role app-exec), runs it, waits until it runs or stops. */
-  async function run(family: string, secrets: ContainerDefinition["secrets"]): Promise<Task> {
+  async function run(family: string, secrets: ContainerDefinition["secrets"], over: Partial<ContainerDefinition> = {}): Promise<Task> {
     const taskDefinition = await cluster.register({
       family,
       executionRoleArn: `arn:aws:iam::${account}:role/app-exec`,
@@ -63,6 +79,7 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
         {
           name: "app",
           image: "berth-test:latest",
+          ...over,
           memory: 32,
           essential: true,
           command: ["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"],
@@ -135,5 +152,13 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
   it("stops a task whose json key the secret lacks", async () => {
     const task = await run("secrets-no-key", [{ name: "HOST", valueFrom: `${secretArn}:host::` }]);
     assert.equal(task.stoppedReason, `${prefix}unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from Secrets Manager did not contain json key host`);
+  });
+
+  it("pulls a private image with repositoryCredentials' secret, where the execution role itself may not pull", async () => {
+    await tools.docker(["rmi", "-f", image]);
+    assert.notEqual((await tools.docker(["image", "inspect", image])).code, 0, "the image is not on this engine");
+    const task = await run("secrets-registry", undefined, { image, repositoryCredentials: { credentialsParameter: registrySecretArn } });
+    assert.equal(task.lastStatus, "RUNNING", task.stoppedReason);
+    assert.equal((await tools.docker(["image", "inspect", image])).code, 0, "the agent pulled it");
   });
 });
