@@ -148,6 +148,9 @@ export const messages = {
   // ECS: verbatim (the first sentence); ours names the container.
   secretsWithoutExecutionRole: (container: string) =>
     `When you are specifying container secrets, you must also specify a value for 'executionRoleArn'. Container ${q(container)} has secrets.`,
+  // ECS: verbatim (the first sentence); ours names the container.
+  repositoryCredentialsWithoutExecutionRole: (container: string) =>
+    `Private repository authentication requires that the task definition specify a value for executionRoleArn. Container ${q(container)} has repositoryCredentials.`,
 
   // Other container fields.
   invalidUlimit: (container: string, name: string, detail: string) =>

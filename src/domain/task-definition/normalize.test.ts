@@ -213,10 +213,9 @@ void describe("what the document echoes", () => {
     assert.deepEqual([only(doc).secrets, only(doc).logConfiguration, only(doc).repositoryCredentials], [secrets, logConfiguration, repositoryCredentials]);
   });
 
-  void it("accepts without an execution role what ECS is not known to refuse: secretOptions, repositoryCredentials, an empty secrets list", () => {
+  void it("accepts without an execution role what ECS is not known to refuse: secretOptions, an empty secrets list", () => {
     const logConfiguration = { logDriver: "splunk" as const, secretOptions: [{ name: "splunk-token", valueFrom: "/app/splunk-token" }] };
-    const repositoryCredentials = { credentialsParameter: "registry" };
-    assert.doesNotThrow(() => normalizeTaskDefinition(td({ containerDefinitions: [c({ logConfiguration, repositoryCredentials, secrets: [] })] })));
+    assert.doesNotThrow(() => normalizeTaskDefinition(td({ containerDefinitions: [c({ logConfiguration, secrets: [] })] })));
   });
 
   void it("accepts an image digest and a repository of exactly 255 characters", () => {
