@@ -91,12 +91,14 @@ describe("robustness: malformed frames, signed bad requests and raw garbage on o
     });
   });
 
-  describe("signed malformed requests across every ECS and ECR operation", () => {
+  describe("signed malformed requests across every ECS, ECR, SSM and Secrets Manager operation", () => {
     const ops = apiOperations();
 
-    it("covers every operation of both tables", () => {
+    it("covers every operation of the four tables", () => {
       assert.ok(ops.filter((o) => o.signingName === "ecs").length >= 33, `${ops.length} operations`);
       assert.ok(ops.filter((o) => o.signingName === "ecr").length >= 18);
+      assert.ok(ops.filter((o) => o.signingName === "ssm").length >= 13);
+      assert.ok(ops.filter((o) => o.signingName === "secretsmanager").length >= 18);
     });
 
     it("every top-level member of every operation, with each wrong JSON type: a typed 4xx", async () => {

@@ -4,11 +4,16 @@ import { ecrService } from "../../src/api/ecr/service.js";
 import type { EcrDeps } from "../../src/api/ecr/deps.js";
 import { ecsService } from "../../src/api/ecs/service.js";
 import type { EcsDeps } from "../../src/api/ecs/deps.js";
+import { secretsManagerService } from "../../src/api/secretsmanager/service.js";
+import type { SecretsManagerDeps } from "../../src/api/secretsmanager/deps.js";
+import { ssmService } from "../../src/api/ssm/service.js";
+import type { SsmDeps } from "../../src/api/ssm/deps.js";
 import type { AccessKey } from "../../src/auth/credentials-file.js";
 import { signedRequest } from "./signed-request.js";
 
 /**
- * Signed API requests that are wrong by construction, for every ECS and ECR operation Berth serves:
+ * Signed API requests that are wrong by construction, for every ECS, ECR, SSM Parameter Store and
+ * Secrets Manager operation Berth serves:
  * each carries one defect that makes it invalid under the AWS model (a member of the wrong JSON type,
  * a required member missing, a body that is not a JSON object, a string far over any limit, a number
  * no Integer member holds), sometimes with noise on top (unknown members, deep nesting) that must not
@@ -17,7 +22,7 @@ import { signedRequest } from "./signed-request.js";
 export interface ApiOperation {
   readonly name: string;
   readonly target: string;
-  readonly signingName: "ecs" | "ecr";
+  readonly signingName: "ecs" | "ecr" | "ssm" | "secretsmanager";
   readonly schema: NormalizedSchema;
   /** Reads only: a request that finds nothing may succeed and change nothing. */
   readonly readOnly: boolean;
@@ -36,12 +41,17 @@ export interface BadRequest {
 /** The operation tables, read for their names and input shapes only: no handler is ever called. */
 export function apiOperations(): ApiOperation[] {
   const unused = {};
-  const services = [ecsService(unused as EcsDeps), ecrService(unused as EcrDeps)];
-  return services.flatMap((s) =>
+  const services = [
+    { signingName: "ecs" as const, table: ecsService(unused as EcsDeps) },
+    { signingName: "ecr" as const, table: ecrService(unused as EcrDeps) },
+    { signingName: "ssm" as const, table: ssmService(unused as SsmDeps) },
+    { signingName: "secretsmanager" as const, table: secretsManagerService(unused as SecretsManagerDeps) },
+  ];
+  return services.flatMap(({ signingName, table: s }) =>
     Object.entries(s.operations).map(([name, op]) => ({
       name,
       target: `${s.targetPrefix}.${name}`,
-      signingName: s.signingName === "ecr" ? ("ecr" as const) : ("ecs" as const),
+      signingName,
       schema: NormalizedSchema.of(op.input),
       readOnly: /^(Describe|List|Get|BatchGet|BatchCheck)/.test(name),
     })),
