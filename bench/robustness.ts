@@ -1,8 +1,7 @@
 /**
  * Issue 9 at scale: the robustness suite's generators (test/robustness.e2e.test.ts) against one real
  * `berth server` process: signed malformed requests across every ECS, ECR, SSM Parameter Store and
- * Secrets Manager operation, raw HTTP
- * garbage, malformed frames on live agent sessions. Reports answers by status, 5xx (must be 0),
+ * Secrets Manager operation, raw HTTP garbage, malformed frames on live agent sessions. Reports answers by status, 5xx (must be 0),
  * accepted writes, the server's RSS, throughput, another client's latency meanwhile, and whether the
  * state a client sees is unchanged.
  *
