@@ -25,7 +25,7 @@ import type { EcsDeps } from "./deps.js";
 import { findTaskDefinition } from "../../domain/lookups.js";
 import { expressionProblem } from "../../domain/placement-shapes.js";
 import { excerpt } from "../../observability/excerpt.js";
-import { checkTaskRoles } from "./task-roles.js";
+import { checkTaskRoles, roleArnOf } from "./task-roles.js";
 
 export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Operation> {
   return {
@@ -33,8 +33,10 @@ export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Ope
       const normalized = normalizeTaskDefinition(input, { validateExpression: expressionProblem });
       const tags = validateTags(input.tags ?? []);
       const family = input.family ?? "";
+      // A role may be named by its name alone: stored, shown and used as its ARN.
+      const roles = { taskRoleArn: roleArnOf(normalized.taskRoleArn, ctx.partition), executionRoleArn: roleArnOf(normalized.executionRoleArn, ctx.partition) };
       const record = await store.write(async (tx) => {
-        await checkTaskRoles(tx.iam, input, ctx);
+        await checkTaskRoles(tx.iam, roles, ctx);
         const revision = await tx.taskDefinitions.allocateRevision(family);
         const created: TaskDefinitionRecord = {
           family,
@@ -43,6 +45,8 @@ export function taskDefinitionOperations({ store }: EcsDeps): Record<string, Ope
           body: {
             taskDefinitionArn: taskDefinitionArn(ctx.partition, family, revision),
             ...normalized,
+            ...(roles.taskRoleArn !== undefined && { taskRoleArn: roles.taskRoleArn }),
+            ...(roles.executionRoleArn !== undefined && { executionRoleArn: roles.executionRoleArn }),
             revision,
             registeredBy: ctx.principal.arn,
           },

@@ -44,6 +44,16 @@ describe("task roles named by a task definition or a run", () => {
     assert.equal(out.taskDefinition.executionRoleArn, roleArn("app"));
   });
 
+  it("takes a role's name for its ARN, as ECS fills in the account: stored and described as the ARN", async () => {
+    const out = await ecs.send<{ taskDefinition: { taskRoleArn?: string; executionRoleArn?: string } }>(
+      "RegisterTaskDefinition",
+      aTaskDefinition({ family: "by-name", taskRoleArn: "app", executionRoleArn: "app" }),
+    );
+    assert.deepEqual([out.taskDefinition.taskRoleArn, out.taskDefinition.executionRoleArn], [roleArn("app"), roleArn("app")]);
+    const described = await ecs.send<{ taskDefinition: { executionRoleArn?: string } }>("DescribeTaskDefinition", { taskDefinition: "by-name" });
+    assert.equal(described.taskDefinition.executionRoleArn, roleArn("app"));
+  });
+
   itRefuses(() => ecs, [
     {
       what: "a task role that does not exist",
@@ -51,6 +61,13 @@ describe("task roles named by a task definition or a run", () => {
       input: aTaskDefinition({ family: "bad", taskRoleArn: roleArn("nobody") }),
       type: "ClientException",
       message: /^Role is not valid: taskRoleArn arn:aws:iam::123456789012:role\/nobody names no IAM role of account 123456789012/,
+    },
+    {
+      what: "a role name that names no role",
+      op: "RegisterTaskDefinition",
+      input: aTaskDefinition({ family: "bad", executionRoleArn: "nobody" }),
+      type: "ClientException",
+      message: /^Role is not valid: executionRoleArn arn:aws:iam::123456789012:role\/nobody names no IAM role/,
     },
     {
       what: "an execution role of another account",

@@ -10,6 +10,16 @@ export interface NamedTaskRoles {
   readonly executionRoleArn?: string | undefined;
 }
 
+/**
+ * A task definition's role as ECS stores it: an ARN as given, or a role's name (with its path, if
+ * any: `service-role/app`) made the ARN of that role in this account, as ECS fills in the account
+ * "server-side when the task definition is registered".
+ */
+export function roleArnOf(nameOrArn: string | undefined, p: Partition): string | undefined {
+  if (nameOrArn === undefined || nameOrArn === "" || nameOrArn.startsWith("arn:")) return nameOrArn;
+  return `arn:aws:iam::${p.accountId}:role/${nameOrArn}`;
+}
+
 /** The role `roleArn` names in this account, or undefined (malformed, another account, no such role). */
 export async function roleOfArn(iam: IamReader, roleArn: string, p: Partition): Promise<IamRoleRecord | undefined> {
   const parsed = parseIamArn(roleArn);
