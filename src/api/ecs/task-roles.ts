@@ -1,5 +1,5 @@
 import { ecsTasksPrincipal, trustsService } from "../../auth/service-trust.js";
-import { parseIamArn, type Partition } from "../../domain/arn.js";
+import { iamArn, parseIamArn, type Partition } from "../../domain/arn.js";
 import { clientException } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { iamKey, type IamReader, type IamRoleRecord } from "../../state/iam-records.js";
@@ -17,7 +17,7 @@ export interface NamedTaskRoles {
  */
 export function roleArnOf(nameOrArn: string | undefined, p: Partition): string | undefined {
   if (nameOrArn === undefined || nameOrArn === "" || nameOrArn.startsWith("arn:")) return nameOrArn;
-  return `arn:aws:iam::${p.accountId}:role/${nameOrArn}`;
+  return iamArn(p, "role", "/", nameOrArn);
 }
 
 /** The role `roleArn` names in this account, or undefined (malformed, another account, no such role). */
