@@ -1,17 +1,9 @@
-import type { Logger } from "pino";
 import type { Store } from "../state/store.js";
-import { startSweepTimer } from "./sweep-timer.js";
+import { startSweepTimer, type StoreSweepOptions } from "./sweep-timer.js";
 
 const dayMs = 86_400_000;
 /** Events deleted per write, so that a sweep of a large group never holds the writer for long. */
 const perWrite = 10_000;
-
-export interface LogRetentionOptions {
-  readonly store: Store;
-  readonly intervalMs: number;
-  readonly now: () => number;
-  readonly logger: Logger;
-}
 
 /**
  * One sweep: every log group with a retention loses its events older than `retentionInDays` days
@@ -33,7 +25,7 @@ export async function sweepLogRetention(store: Store, nowMs: number): Promise<nu
 }
 
 /** Applies log groups' retention on a timer (CloudWatch deletes expired events within days; Berth each interval). Returns the stop function. */
-export function startLogRetention(opts: LogRetentionOptions): () => void {
+export function startLogRetention(opts: StoreSweepOptions): () => void {
   return startSweepTimer({
     intervalMs: opts.intervalMs,
     sweep: () => sweepLogRetention(opts.store, opts.now()),

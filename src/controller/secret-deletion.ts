@@ -1,16 +1,8 @@
-import type { Logger } from "pino";
 import type { Store } from "../state/store.js";
-import { startSweepTimer } from "./sweep-timer.js";
+import { startSweepTimer, type StoreSweepOptions } from "./sweep-timer.js";
 
 /** Secrets deleted per write, so that a sweep after a long stop never holds the writer for long. */
 const perWrite = 100;
-
-export interface SecretDeletionOptions {
-  readonly store: Store;
-  readonly intervalMs: number;
-  readonly now: () => number;
-  readonly logger: Logger;
-}
 
 /**
  * One sweep: every secret whose recovery window ended by `nowMs` is deleted for good, with its
@@ -32,7 +24,7 @@ export async function sweepDeletedSecrets(store: Store, nowMs: number): Promise<
 }
 
 /** Deletes secrets at the end of their recovery window, on a timer (Secrets Manager does it "as a background task with low priority"). Returns the stop function. */
-export function startSecretDeletion(opts: SecretDeletionOptions): () => void {
+export function startSecretDeletion(opts: StoreSweepOptions): () => void {
   return startSweepTimer({
     intervalMs: opts.intervalMs,
     sweep: () => sweepDeletedSecrets(opts.store, opts.now()),

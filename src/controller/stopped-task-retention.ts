@@ -1,14 +1,8 @@
-import type { Logger } from "pino";
-import type { Store } from "../state/store.js";
-import { startSweepTimer } from "./sweep-timer.js";
+import { startSweepTimer, type StoreSweepOptions } from "./sweep-timer.js";
 
-export interface RetentionOptions {
-  readonly store: Store;
+export interface RetentionOptions extends StoreSweepOptions {
   /** How long a STOPPED task stays describable (ECS: about an hour; Berth: 7 days by default). */
   readonly retentionMs: number;
-  readonly intervalMs: number;
-  readonly now: () => number;
-  readonly logger: Logger;
 }
 
 /** Forgets tasks stopped longer ago than the retention, on a timer. Returns the loop's stop function. */

@@ -1,4 +1,13 @@
 import type { Logger } from "pino";
+import type { Store } from "../state/store.js";
+
+/** What a controller that sweeps the store on a timer is started with. */
+export interface StoreSweepOptions {
+  readonly store: Store;
+  readonly intervalMs: number;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
 
 export interface SweepTimerOptions {
   readonly intervalMs: number;
