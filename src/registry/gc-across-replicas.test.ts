@@ -6,7 +6,7 @@ import { until } from "../../test/support/until.js";
 import { mediaTypes } from "./manifest.js";
 import type { PutManifest, RegistryMetadata } from "./metadata.js";
 import { PostgresRegistryMetadata } from "./postgres-metadata.js";
-import { aBlob, anImageManifest, pushOneLayerImage, startTestRegistry, type TestRegistry } from "./testing.js";
+import { aGate, anOrphanedImage, startTestRegistry, type Gate, type TestRegistry } from "./testing.js";
 
 /**
  * Garbage collection against pushes through other replicas: two registries on one PostgreSQL
@@ -20,18 +20,8 @@ let databases = 0;
 before(async () => (server = await startPostgres()));
 after(() => server.stop());
 
-const dayMs = 86_400_000;
 const graceMs = 3_600_000;
 
-/** Held calls wait at the gate: `reached` settles when one arrives, `open()` lets them all on. */
-function aGate() {
-  let reach!: () => void;
-  let open!: () => void;
-  const reached = new Promise<void>((r) => (reach = r));
-  const opened = new Promise<void>((r) => (open = r));
-  return { reached, open, pass: () => (reach(), opened) };
-}
-type Gate = ReturnType<typeof aGate>;
 
 /** The metadata, with each manifest's commit held at `gate` (after the push's checks, before its transaction). */
 function holdingCommits(metadata: RegistryMetadata, gate: Gate): RegistryMetadata {
@@ -68,33 +58,31 @@ async function twoReplicas(gate: Gate) {
   };
 }
 
-/** An image pushed to a and then deleted: its blobs are linked to `app` but no manifest refers to them, and a's clock is past their grace. */
-async function anOrphanedImage(a: TestRegistry) {
-  await a.createRepository("app");
-  const config = aBlob("config old");
-  const layer = aBlob("layer old");
-  const digest = await pushOneLayerImage(a.registry, "app", "old", "v1");
-  assert.equal((await a.registry.metadata.deleteManifest("app", digest)).ok, true);
-  a.clock.now += 2 * dayMs;
-  return { config, layer, manifest: anImageManifest(config, [layer]) };
-}
-
 /** What docker does when HEAD says the blobs are there: PUT the manifest alone. */
 const putManifest = (r: TestRegistry, tag: string, body: Buffer) =>
   fetch(`${r.base}/v2/app/manifests/${tag}`, { method: "PUT", body, headers: { authorization: r.auth, "content-type": mediaTypes.dockerManifest } });
 const get = (r: TestRegistry, path: string) => fetch(`${r.base}/v2/app/${path}`, { headers: { authorization: r.auth } });
+
+/**
+ * a's orphaned image; b's push of its manifest held at the gate (after its checks, before its
+ * commit); then a's GC started. `collected()` says whether GC is done already.
+ */
+async function aHeldPushWhileGcStarts(set: Awaited<ReturnType<typeof twoReplicas>>, gate: Gate) {
+  const image = await anOrphanedImage(set.a);
+  const pushed = putManifest(set.b, "v2", image.manifest);
+  await gate.reached;
+  let collected = false;
+  const gc = set.a.registry.collectGarbage({ blobGraceMs: graceMs }).finally(() => (collected = true));
+  return { ...image, pushed, gc, collected: () => collected };
+}
 
 describe("registry GC across replicas on PostgreSQL", () => {
   it("keeps the blobs a push on another replica is committing a reference to; the image pulls", async () => {
     const gate = aGate();
     const set = await twoReplicas(gate);
     try {
-      const { config, layer, manifest } = await anOrphanedImage(set.a);
-      const pushed = putManifest(set.b, "v2", manifest);
-      await gate.reached;
-      let collected = false;
-      const gc = set.a.registry.collectGarbage({ blobGraceMs: graceMs }).finally(() => (collected = true));
-      await until("a's GC waiting for b's push (or done without waiting)", async () => (collected || (await set.advisory(false)).length > 0 ? true : undefined), { everyMs: 20 });
+      const { config, layer, manifest, pushed, gc, collected } = await aHeldPushWhileGcStarts(set, gate);
+      await until("a's GC waiting for b's push (or done without waiting)", async () => (collected() || (await set.advisory(false)).length > 0 ? true : undefined), { everyMs: 20 });
       gate.open();
       const res = await pushed;
       assert.equal(res.status, 201, await res.text());
@@ -119,10 +107,7 @@ describe("registry GC across replicas on PostgreSQL", () => {
     const gate = aGate();
     const set = await twoReplicas(gate);
     try {
-      const { config, layer, manifest } = await anOrphanedImage(set.a);
-      const pushed = putManifest(set.b, "v2", manifest);
-      await gate.reached;
-      const gc = set.a.registry.collectGarbage({ blobGraceMs: graceMs });
+      const { config, layer, manifest, pushed, gc } = await aHeldPushWhileGcStarts(set, gate);
       await until("a's GC waiting for b's push", async () => ((await set.advisory(false)).length > 0 ? true : undefined), { everyMs: 20 });
       // As if b's process died: its lock's session ends (the push's own connections live on, to see what b answers).
       const [holder] = await set.advisory(true);

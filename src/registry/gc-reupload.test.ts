@@ -1,9 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { eachRegistryMetadata } from "../../test/support/each-store.js";
-import { aBlob, pushOneLayerImage, startTestRegistry, type TestRegistry } from "./testing.js";
+import { aGate, anOrphanedImage, startTestRegistry, type TestRegistry } from "./testing.js";
 
-const dayMs = 86_400_000;
 const graceMs = 3_600_000;
 
 /**
@@ -18,29 +17,22 @@ for (const metadata of eachRegistryMetadata()) {
     after(() => t.close());
 
     it("keeps the re-uploaded blob: its commit waits for the collection, and it pulls", async () => {
-      await t.createRepository("app");
-      const digest = await pushOneLayerImage(t.registry, "app", "old", "v1");
-      assert.equal((await t.registry.metadata.deleteManifest("app", digest)).ok, true);
-      t.clock.now += 2 * dayMs;
-      const layer = aBlob("layer old");
+      const { layer } = await anOrphanedImage(t);
 
       // GC stops at its first deletion, with its plan made (the orphaned layer in it) and its lock held.
-      let reach!: () => void;
-      let open!: () => void;
-      const reached = new Promise<void>((r) => (reach = r));
-      const opened = new Promise<void>((r) => (open = r));
+      const gate = aGate();
       const blobs = t.registry.blobs;
       const remove = blobs.delete.bind(blobs);
-      blobs.delete = async (d: string) => (reach(), await opened, remove(d));
+      blobs.delete = async (d: string) => (await gate.pass(), remove(d));
       const gc = t.registry.collectGarbage({ blobGraceMs: graceMs });
-      await reached;
+      await gate.reached;
 
       // The client uploads the layer again (a monolithic upload) meanwhile. Without the guard its
       // rename lands during this wait (a wait for time to pass) and GC deletes the new file; with
       // it, the rename waits for GC to finish.
       const upload = fetch(`${t.base}/v2/app/blobs/uploads/?digest=${layer.digest}`, { method: "POST", body: layer.bytes, headers: { authorization: t.auth } });
       await new Promise((r) => setTimeout(r, 300));
-      open();
+      gate.open();
       const plan = await gc;
       assert.ok(plan.blobs.includes(layer.digest), "GC collected the old copy");
       assert.equal((await upload).status, 201);

@@ -122,3 +122,28 @@ export async function pushOneLayerImage(registry: Registry, repository: string, 
   if (!r.ok) throw new Error(`push to ${repository} refused: ${r.reason}`);
   return r.digest;
 }
+
+/** Held calls wait at the gate: `reached` settles when one arrives, `open()` lets them all on. */
+export function aGate() {
+  let reach!: () => void;
+  let open!: () => void;
+  const reached = new Promise<void>((r) => (reach = r));
+  const opened = new Promise<void>((r) => (open = r));
+  return { reached, open, pass: () => (reach(), opened) };
+}
+export type Gate = ReturnType<typeof aGate>;
+
+/**
+ * An image pushed to a new repository `app` and then deleted: its blobs are linked to `app` but no
+ * manifest refers to them, and the registry's clock is two days on, past any blob grace period.
+ */
+export async function anOrphanedImage(t: TestRegistry): Promise<{ config: { bytes: Buffer; digest: string }; layer: { bytes: Buffer; digest: string }; manifest: Buffer }> {
+  await t.createRepository("app");
+  const digest = await pushOneLayerImage(t.registry, "app", "old", "v1");
+  const deleted = await t.registry.metadata.deleteManifest("app", digest);
+  if (!deleted.ok) throw new Error(`deleting ${digest} refused`);
+  t.clock.now += 2 * 86_400_000;
+  const config = aBlob("config old");
+  const layer = aBlob("layer old");
+  return { config, layer, manifest: anImageManifest(config, [layer]) };
+}
