@@ -96,9 +96,14 @@ export function denialMessage(principal: Principal, request: AccessRequest, deci
     : `${head} because no ${where} allows the ${request.action} action`;
 }
 
+/** IAM's refusal of `request` for `principal`, in IAM's words, or undefined when it is allowed. */
+export function refusal(principal: Principal, request: AccessRequest, facts: RequestFacts, accountId: string, resourcePolicy?: ResourcePolicy): string | undefined {
+  const decision = decide(principal, request, facts, accountId, resourcePolicy);
+  return decision.effect === "allowed" ? undefined : denialMessage(principal, request, decision);
+}
+
 /** Throws AccessDeniedException, in IAM's words, unless `principal` may do `request`. */
 export function authorize(principal: Principal, request: AccessRequest, facts: RequestFacts, accountId: string, resourcePolicy?: ResourcePolicy): void {
-  const decision = decide(principal, request, facts, accountId, resourcePolicy);
-  if (decision.effect === "allowed") return;
-  throw new AwsError("AccessDeniedException", denialMessage(principal, request, decision));
+  const refused = refusal(principal, request, facts, accountId, resourcePolicy);
+  if (refused !== undefined) throw new AwsError("AccessDeniedException", refused);
 }

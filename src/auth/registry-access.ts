@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { ecrRepositoryArn, type Partition } from "../domain/arn.js";
 import type { RegistryAction } from "../registry/registry-actions.js";
 import { legacyPrincipal } from "../registry/auth-token.js";
-import { decide, denialMessage } from "./authorize.js";
+import { refusal } from "./authorize.js";
 import type { IamDirectory } from "./iam-directory.js";
 import type { RepositoryPolicies } from "./repository-policies.js";
 import { requestFacts } from "./request-context.js";
@@ -23,7 +23,6 @@ export function registryAuthorizer(directory: IamDirectory, partition: Partition
     if (!principal) return `User: ${principalArn} is not authorized to perform: ${access.action} on resource: ${resource} because no identity-based policy allows the ${access.action} action`;
     const facts = requestFacts({ remoteAddress: req.socket.remoteAddress, secure: "encrypted" in req.socket }, partition.region, Date.now());
     const resourcePolicy = principal.kind === "user" || principal.kind === "assumed-role" ? await policies?.forResource(resource) : undefined;
-    const decision = decide(principal, request, facts, partition.accountId, resourcePolicy);
-    return decision.effect === "allowed" ? undefined : denialMessage(principal, request, decision);
+    return refusal(principal, request, facts, partition.accountId, resourcePolicy);
   };
 }

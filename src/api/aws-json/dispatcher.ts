@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AwsError, statusOf } from "../../errors/catalog.js";
-import { authorize, decide, denialMessage, type AccessRequest } from "../../auth/authorize.js";
+import { authorize, refusal, type AccessRequest } from "../../auth/authorize.js";
 import { requestFacts } from "../../auth/request-context.js";
 import { passedRolesOf, resourcesOf, serviceConditionKeys } from "../../auth/resources.js";
 import { excerpt } from "../../observability/excerpt.js";
@@ -46,8 +46,7 @@ export function createJsonDispatcher(opts: JsonDispatcherOptions): (req: HttpReq
       const refusalOf = async (request: AccessRequest): Promise<string | undefined> => {
         const facts = requestFacts(req, opts.partition.region, nowMs, () => serviceConditionKeys(service.signingName, input, request.resource, opts.partition));
         const resourcePolicy = principal.kind === "user" || principal.kind === "assumed-role" ? await opts.resourcePolicy?.(request.resource) : undefined;
-        const decision = decide(principal, request, facts, opts.partition.accountId, resourcePolicy);
-        return decision.effect === "allowed" ? undefined : denialMessage(principal, request, decision);
+        return refusal(principal, request, facts, opts.partition.accountId, resourcePolicy);
       };
       const resources = service.resourcesOf ? await service.resourcesOf(opName, input, opts.partition, nowMs) : resourcesOf(service.signingName, opName, input, opts.partition);
       for (const resource of resources) {
