@@ -16,8 +16,21 @@ export function pageRequest(
   return { limit, after: decodeToken(input.nextToken) };
 }
 
-export const encodeToken = (after: string | undefined): string | undefined =>
-  after === undefined ? undefined : Buffer.from(JSON.stringify({ after }), "utf8").toString("base64url");
+/** A token: the opaque, base64url form of a page key's JSON. */
+export const keyToken = (key: unknown): string => Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+
+/** The page key a token carries when `valid` accepts it, or undefined when it is not a token of ours. */
+export function tokenKey<T>(token: string, valid: (key: unknown) => key is T): T | undefined {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    return undefined; // Not JSON in base64url: not a token of ours.
+  }
+  return valid(key) ? key : undefined;
+}
+
+export const encodeToken = (after: string | undefined): string | undefined => (after === undefined ? undefined : keyToken({ after }));
 
 function decodeToken(token: string): string {
   const after = tokenAfter(token);
@@ -35,11 +48,7 @@ export function nextTokenAfter(token: string | undefined): string | undefined {
 
 /** The last key of the previous page that a token carries, or undefined when it is not one of ours. */
 export function tokenAfter(token: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    if (typeof parsed === "object" && parsed !== null && "after" in parsed && typeof parsed.after === "string") return parsed.after;
-  } catch {
-    // Not JSON in base64url: not a token of ours.
-  }
-  return undefined;
+  return tokenKey(token, isAfter)?.after;
 }
+
+const isAfter = (key: unknown): key is { after: string } => typeof key === "object" && key !== null && "after" in key && typeof key.after === "string";

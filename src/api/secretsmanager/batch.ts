@@ -4,8 +4,9 @@ import { unresolvedArn, type SecretRef } from "../../domain/secrets/secret-id.js
 import type { SecretRecord } from "../../domain/secrets/secret.js";
 import { AwsError } from "../../errors/catalog.js";
 import { operation, type Operation, type RequestContext } from "../aws-json/service.js";
+import { keyToken } from "../pagination.js";
 import { recordReads, type Read } from "./access.js";
-import { checkLength, decodeToken, encodeToken, maxResultsOf, secretRefOf } from "./checks.js";
+import { checkLength, decodeToken, maxResultsOf, secretRefOf } from "./checks.js";
 import type { SecretsManagerDeps } from "./deps.js";
 import { checkFilters, listedSecrets } from "./list.js";
 import { markedForDeletion, secretNotFound } from "./errors.js";
@@ -41,7 +42,7 @@ export function batchOperation({ store, box }: SecretsManagerDeps): Record<strin
         if (listing !== undefined) throw new AwsError("AccessDeniedException", listing);
         const page = secretsPage(await listedSecrets(store, filters, ctx.nowMs, ctx.partition.region, false), { by: "created-date", order: "asc" }, limit, from);
         ids = page.items.map((secret) => ({ id: secret.arn, secret }));
-        next = page.next === undefined ? undefined : encodeToken(page.next);
+        next = page.next === undefined ? undefined : keyToken(page.next);
       }
       const values: SecretValueAnswer[] = [];
       const errors: APIErrorType[] = [];

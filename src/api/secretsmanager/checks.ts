@@ -4,6 +4,7 @@ import { isSecretName, parseSecretId, type SecretRef } from "../../domain/secret
 import type { SecretTag } from "../../domain/secrets/secret.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
+import { tokenKey } from "../pagination.js";
 
 /**
  * A member outside the model's constraints, in the words of AWS's validation layer (Secrets
@@ -121,20 +122,10 @@ export function maxResultsOf(n: number | undefined, max: number, def = max): num
   return n;
 }
 
-/** A NextToken: base64url JSON of where the previous page ended, as `encodeToken` made it. */
-export function encodeToken(key: unknown): string {
-  return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
-}
-
-/** The key a NextToken carries, checked by `valid`; InvalidNextTokenException for anything else. */
+/** The page key a NextToken carries (pagination.ts `keyToken` made it), checked by `valid`; InvalidNextTokenException for anything else. */
 export function decodeToken<T>(token: string | undefined, valid: (key: unknown) => key is T): T | undefined {
   if (token === undefined) return undefined;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-  } catch {
-    key = undefined;
-  }
-  if (!valid(key)) throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid: pass the NextToken of a previous response unchanged.");
+  const key = tokenKey(token, valid);
+  if (key === undefined) throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid: pass the NextToken of a previous response unchanged.");
   return key;
 }

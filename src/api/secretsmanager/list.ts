@@ -4,7 +4,8 @@ import { secretsPage, type PageKey, type SortBy, type SortOrder } from "../../do
 import { isPurged, type SecretRecord } from "../../domain/secrets/secret.js";
 import type { Store } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
-import { checkLength, decodeToken, encodeToken, invalidMember, maxResultsOf } from "./checks.js";
+import { keyToken } from "../pagination.js";
+import { checkLength, decodeToken, invalidMember, maxResultsOf } from "./checks.js";
 import type { SecretsManagerDeps } from "./deps.js";
 import { listEntry } from "./views.js";
 
@@ -52,7 +53,7 @@ export function listOperation({ store }: SecretsManagerDeps): Record<string, Ope
       const from = decodeToken(input.NextToken, isPageKey);
       const secrets = await listedSecrets(store, filters, ctx.nowMs, ctx.partition.region, input.IncludePlannedDeletion === true);
       const page = secretsPage(secrets, { by, order }, limit, from);
-      return { SecretList: page.items.map(listEntry), NextToken: page.next === undefined ? undefined : encodeToken(page.next) };
+      return { SecretList: page.items.map(listEntry), NextToken: page.next === undefined ? undefined : keyToken(page.next) };
     }),
   };
 }

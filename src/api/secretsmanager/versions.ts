@@ -8,7 +8,8 @@ import type { SecretVersion } from "../../domain/secrets/secret.js";
 import { moveStage } from "../../domain/secrets/stages.js";
 import { AwsError } from "../../errors/catalog.js";
 import { operation, type Operation } from "../aws-json/service.js";
-import { checkStage, checkVersionId, decodeToken, encodeToken, maxResultsOf, secretRefOf } from "./checks.js";
+import { keyToken } from "../pagination.js";
+import { checkStage, checkVersionId, decodeToken, maxResultsOf, secretRefOf } from "./checks.js";
 import type { SecretsManagerDeps } from "./deps.js";
 import { requireLiveSecret, requireSecret } from "./lookup.js";
 import { versionEntry } from "./views.js";
@@ -34,7 +35,7 @@ export function versionOperations({ store }: SecretsManagerDeps): Record<string,
         .filter((v) => from === undefined || after(keyOf(v), from));
       const page = listed.slice(0, limit);
       const last = page.at(-1);
-      return { ARN: secret.arn, Name: secret.name, Versions: page.map(versionEntry), NextToken: listed.length > limit && last ? encodeToken(keyOf(last)) : undefined };
+      return { ARN: secret.arn, Name: secret.name, Versions: page.map(versionEntry), NextToken: listed.length > limit && last ? keyToken(keyOf(last)) : undefined };
     }),
 
     UpdateSecretVersionStage: operation<UpdateSecretVersionStageRequest>(UpdateSecretVersionStageRequest$, async (input, ctx) => {
