@@ -1,30 +1,36 @@
 #!/bin/sh
-# Runs every test file of the build (dist/src and dist/test), one file at a time. The files in
-# $beside spend minutes waiting for the real clock (rules due every minute, schedules due at a
-# time) and little CPU, so a second runner takes them beside the rest instead of after it: about
-# 2.5 minutes off a run. Their report follows the main one; the exit status is non-zero if either
-# runner failed. Run `sh scripts/setup.sh` first (npm test does).
+# Runs every test file of the build (dist/src and dist/test), one file at a time in each of two
+# runners side by side, so that one runner's waiting is the other's CPU:
+# - the main runner takes the end-to-end files (dist/test), which spend much of their time waiting
+#   for Docker, agents and timers;
+# - the runner beside it takes the unit files (dist/src: in process, CPU-bound, about 2.5 minutes),
+#   then the two files that wait minutes for the real clock (rules due every minute, schedules due
+#   at a time) and use little CPU.
+# The beside runner's report follows the main one's; the exit status is non-zero if either runner
+# failed. Run `sh scripts/setup.sh` first (npm test does).
 set -u
 cd "$(dirname "$0")/.."
 
-beside="dist/test/schedules.e2e.test.js dist/test/scheduler.e2e.test.js"
+clock="dist/test/schedules.e2e.test.js dist/test/scheduler.e2e.test.js"
 report=$(mktemp /tmp/berth-test-beside.XXXXXX)
 
-# The second runner is a process group of its own (set -m), so an interrupted run stops it whole.
-set -m
-node --test --test-concurrency=1 $beside >"$report" 2>&1 &
+# shellcheck disable=SC2046 # the paths have no spaces: one word each
+set -- $(find dist/src -name '*.test.js' | sort) $clock
+# The second runner is a session and process group of its own (setsid: `set -m` needs a terminal,
+# which CI has not), so an interrupted run stops it whole. Started in the background, setsid is no
+# group leader and so execs node in place: $! is the group's id.
+setsid node --test --test-concurrency=1 "$@" >"$report" 2>&1 &
 beside_pid=$!
-set +m
 trap 'kill -- -"$beside_pid" 2>/dev/null; rm -f "$report"' EXIT
 trap 'exit 130' INT TERM
 
-# shellcheck disable=SC2046 # the paths have no spaces: one word each
-set -- $(find dist/src dist/test -name '*.test.js' | sort | grep -v -x -F "$(printf '%s\n' $beside)")
+# shellcheck disable=SC2046
+set -- $(find dist/test -name '*.test.js' | sort | grep -v -x -F "$(printf '%s\n' $clock)")
 main_status=0
 node --test --test-concurrency=1 "$@" || main_status=$?
 
 beside_status=0
 wait "$beside_pid" || beside_status=$?
-printf '\n# The runner beside the main one (%s):\n' "$beside"
+printf '\n# The runner beside the main one (the unit files, then %s):\n' "$clock"
 cat "$report"
 [ "$main_status" -eq 0 ] && [ "$beside_status" -eq 0 ]

@@ -99,14 +99,17 @@ describe("Application Auto Scaling of ECS services: target tracking, step scalin
     const stepped = await settled("steps", 3, 60_000);
     assert.ok(stepped.events.some((e) => e.includes("Cause: monitor alarm queue-deep in state ALARM triggered policy queue-steps")), stepped.events.join("\n"));
 
-    // A one-time action a few seconds ahead raises the minimum to 4: the count follows at that time.
-    const at = new Date(Math.ceil((Date.now() + 6_000) / 1000) * 1000);
+    // A one-time action a few seconds ahead raises the minimum to 4: the count follows at that time
+    // (the CLI takes a second or more a call on a loaded machine: the action is 10 s ahead, and the
+    // count is read with the SDK right after it is put).
+    const at = new Date(Math.ceil((Date.now() + 10_000) / 1000) * 1000);
     await cli("application-autoscaling", "put-scheduled-action", ...target("steps"), "--scheduled-action-name", "rush", "--schedule", `at(${at.toISOString().slice(0, 19)})`,
       "--scalable-target-action", "MinCapacity=4");
+    const before = await counts("steps");
+    assert.ok(Date.now() < at.getTime(), `the action was put ${Date.now() - at.getTime()} ms after its own time: the machine is too slow for this check`);
+    assert.equal(before.desired, 3, "still 3 before the action's time");
     const listed = await cli("application-autoscaling", "describe-scheduled-actions", "--service-namespace", "ecs", "--resource-id", `service/${cluster.name}/steps`);
     assert.deepEqual((listed.ScheduledActions as { ScheduledActionName: string; ScalableTargetAction: object }[]).map((a) => [a.ScheduledActionName, a.ScalableTargetAction]), [["rush", { MinCapacity: 4 }]]);
-    const before = await counts("steps");
-    assert.ok(Date.now() < at.getTime() && before.desired === 3, "still 3 before the action's time");
     await settled("steps", 4, 60_000);
     const [rush] = await activities("steps");
     assert.deepEqual([rush?.Description, rush?.Cause, rush?.StatusCode], ["Setting min capacity to 4", "scheduled action name rush was triggered", "Successful"]);

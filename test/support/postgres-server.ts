@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -18,9 +18,9 @@ export interface PostgresServer {
 }
 
 /**
- * Starts a throwaway PostgreSQL server from Debian's `postgresql` package: `initdb` in a new
- * temporary directory, as the unprivileged `postgres` user when the test runs as root (initdb
- * refuses root). It listens on a Unix socket in that directory only, so it takes no port that
+ * Starts a throwaway PostgreSQL server from Debian's `postgresql` package in a new temporary
+ * directory: a copy of a data directory made once by `initdb` (see `templateData`), run as the
+ * unprivileged `postgres` user when the test runs as root (PostgreSQL refuses root). It listens on a Unix socket in that directory only, so it takes no port that
  * anything else could hold, and trusts the `berth` role. `fsync` is off unless `durable` (for
  * benchmarks): the tests kill Berth's processes, never this server, so they lose nothing to it,
  * and commits keep their semantics.
@@ -36,7 +36,7 @@ export async function startPostgres({ durable = false }: { readonly durable?: bo
     asRoot ? run("runuser", ["-u", "postgres", "--", join(bin, program), ...args]) : run(join(bin, program), [...args]);
   const data = join(dir, "data");
   try {
-    await pgCommand("initdb", ["-D", data, "-U", "berth", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+    await run("cp", ["-a", await templateData(bin, pgCommand), data]);
     // A benchmark's server is durable, as a real one: each commit waits for its WAL flush.
     const options = `-c listen_addresses='' -k ${dir} -c max_connections=200${durable ? "" : " -c fsync=off"}`;
     await pgCommand("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
@@ -65,6 +65,32 @@ export async function startPostgres({ durable = false }: { readonly durable?: bo
       }
     },
   };
+}
+
+type PgCommand = (program: string, args: readonly string[]) => Promise<unknown>;
+
+/**
+ * A fresh `initdb` data directory for this PostgreSQL version, made once per machine and copied
+ * for each server: initdb takes 2 s or more (several on a loaded machine), a copy of its 40 MB a
+ * fifth of a second, and the test suites start a server 17 times. It is made in a directory of its
+ * own and renamed into place whole, so a run that races another's, or dies halfway, never leaves a
+ * partial template to copy; the loser of a race removes its own.
+ */
+async function templateData(bin: string, pgCommand: PgCommand): Promise<string> {
+  const template = join(tmpdir(), `berth-pg-template-${bin.split("/").at(-2) ?? "pg"}`);
+  if (existsSync(join(template, "PG_VERSION"))) return template;
+  const scratch = mkdtempSync(join(tmpdir(), "berth-pg-initdb-"));
+  const owner = userInfo().uid === 0 ? await postgresUser() : undefined;
+  if (owner) chownSync(scratch, owner.uid, owner.gid);
+  try {
+    await pgCommand("initdb", ["-D", join(scratch, "data"), "-U", "berth", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+    renameSync(join(scratch, "data"), template);
+  } catch (err) {
+    if (!existsSync(join(template, "PG_VERSION"))) throw err;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return template;
 }
 
 /** The newest installed server's programs (Debian keeps each major version in its own folder). */
