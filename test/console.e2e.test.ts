@@ -105,6 +105,16 @@ describe("the web console, in headless Chromium against berth up", () => {
     assert.ok(shown >= 2, `${shown} task rows`);
   });
 
+  it("shows a task definition's revision as DescribeTaskDefinition gives it", async () => {
+    await goto("#/task-definitions");
+    await page.locator("ul.families a", { hasText: "console-web" }).click();
+    await page.locator("ul.revisions a", { hasText: "console-web:1" }).click();
+    const json = (await page.locator("pre.json").textContent()) ?? "";
+    assert.match(json, /"family": "console-web"/);
+    assert.match(json, /"image": "berth-test:latest"/);
+    await goto(`#/clusters/${up.cluster}/services/web`);
+  });
+
   it("changes the desired count to 3, and the SDK sees it", async () => {
     await page.fill("#desired-count input[name=desiredCount]", "3");
     await page.click("#desired-count button[type=submit]");

@@ -44,7 +44,8 @@ export async function listAll(page: (nextToken: string | undefined) => Promise<{
   return all.slice(0, listCap);
 }
 
-async function inBatches<T>(ids: readonly string[], size: number, describe: (batch: string[]) => Promise<readonly T[] | undefined>): Promise<T[]> {
+/** `describe` over `ids` in batches of `size` (what each Describe call accepts), in parallel. */
+export async function inBatches<T>(ids: readonly string[], size: number, describe: (batch: string[]) => Promise<readonly T[] | undefined>): Promise<T[]> {
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
   return (await Promise.all(batches.map(describe))).flatMap((b) => b ?? []);

@@ -2,7 +2,7 @@ import { DescribeClustersCommand, ListClustersCommand } from "@aws-sdk/client-ec
 import { html } from "lit-html";
 import { clusterRow } from "../../models.js";
 import { hrefOf } from "../../routes.js";
-import { listAll, type Api } from "../api.js";
+import { inBatches, listAll, type Api } from "../api.js";
 import { status, trail } from "../components.js";
 import type { Page } from "../page.js";
 
@@ -12,7 +12,7 @@ export async function clustersPage(api: Api): Promise<Page> {
     const r = await api.ecs.send(new ListClustersCommand({ nextToken, maxResults: 100 }));
     return { items: r.clusterArns ?? [], nextToken: r.nextToken };
   });
-  const clusters = arns.length === 0 ? [] : ((await api.ecs.send(new DescribeClustersCommand({ clusters: arns.slice(0, 100) }))).clusters ?? []);
+  const clusters = await inBatches(arns, 100, async (batch) => (await api.ecs.send(new DescribeClustersCommand({ clusters: batch }))).clusters);
   const rows = clusters.map(clusterRow).sort((a, b) => a.name.localeCompare(b.name));
   return {
     title: "Clusters",
