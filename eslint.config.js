@@ -3,6 +3,16 @@
 import tseslint from "typescript-eslint";
 
 const changeLogInternals = [{ group: ["**/state/change-log.js", "**/state/sqlite/change-table.js"], message: "Only the store appends changes; subscribe through Store.changes." }];
+// The web console (src/console) is a client of the public API: it imports the SDK's ECS client,
+// lit-html and its own files, and no server code imports it.
+const consoleCode = { group: ["**/console/*", "**/console/**"], message: "src/console is the browser's code: the server talks to it only through /console's files and the public API." };
+const consolePackages = { regex: "^(?!\\.{1,2}/|@aws-sdk/client-ecs$|lit-html$)", message: "The console imports only @aws-sdk/client-ecs, lit-html and its own files." };
+/** The console's imports at `depth` folders below src/console: none may climb out of it. */
+const consoleImports = (depth, packages = consolePackages) => ({
+  "no-restricted-imports": ["error", { patterns: [packages, { regex: `^(\\.\\./){${depth + 1},}`, message: "The console imports no server code: only its own files." }] }],
+});
+// Its pure modules' tests run in node: they may import node's test runner and assert too.
+const consoleTestPackages = { ...consolePackages, regex: "^(?!\\.{1,2}/|@aws-sdk/client-ecs$|lit-html$|node:test$|node:assert/strict$)" };
 const ioModules = ["node:fs", "node:fs/promises", "node:http", "node:net", "node:child_process", "better-sqlite3", "pg", "dockerode", "ws"];
 
 export default tseslint.config(
@@ -23,14 +33,18 @@ export default tseslint.config(
   {
     files: ["src/scheduler/**/*.ts", "src/controller/**/*.ts", "src/domain/**/*.ts"],
     ignores: ["**/*.test.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: ioModules, patterns: changeLogInternals }] },
+    rules: { "no-restricted-imports": ["error", { paths: ioModules, patterns: [...changeLogInternals, consoleCode] }] },
   },
   // Only the store appends to the change log: everyone else reads it through Store.changes.
   {
-    files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
-    ignores: ["src/state/**", "src/scheduler/**", "src/controller/**", "src/domain/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: changeLogInternals }] },
+    files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+    ignores: ["src/state/**", "src/scheduler/**", "src/controller/**", "src/domain/**", "src/console/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [...changeLogInternals, consoleCode] }] },
   },
+  { files: ["src/console/*.ts"], rules: consoleImports(0) },
+  { files: ["src/console/*.test.ts"], rules: consoleImports(0, consoleTestPackages) },
+  { files: ["src/console/ui/*.ts"], rules: consoleImports(1) },
+  { files: ["src/console/ui/views/*.ts"], rules: consoleImports(2) },
   // The placement index changes only from the change log (src/planner/placement-index.ts), never inside a write.
   {
     files: ["src/**/*.ts"],

@@ -28,10 +28,11 @@ fi
 # `aws` may come earlier on PATH), busybox-static (the test image), skopeo (registry tests),
 # python3-prometheus-client (the Prometheus text parser the /metrics test checks the output with),
 # postgresql (the PostgreSQL store's tests start throwaway servers of their own with its initdb;
-# the cluster the package may start is not used).
+# the cluster the package may start is not used), chromium (the web console's end-to-end test
+# drives it headless with playwright-core).
 step_start=$(now_ms)
 missing=""
-for pkg in docker.io awscli busybox-static skopeo python3-prometheus-client postgresql; do
+for pkg in docker.io awscli busybox-static skopeo python3-prometheus-client postgresql chromium; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [ "$status" = "install ok installed" ] || missing="$missing $pkg"
 done
@@ -42,7 +43,7 @@ if [ -n "$missing" ]; then
   # shellcheck disable=SC2086 # word splitting of the package list is intended
   run_step "packages: installing$missing" apt-get install -y -q $missing
 else
-  note_step "packages: docker.io awscli busybox-static skopeo python3-prometheus-client postgresql present" "$step_start"
+  note_step "packages: docker.io awscli busybox-static skopeo python3-prometheus-client postgresql chromium present" "$step_start"
 fi
 [ -x /usr/bin/aws ] || die "/usr/bin/aws is missing after installing awscli"
 
@@ -101,10 +102,11 @@ else
   log "dependencies: node_modules up to date"
 fi
 
-# TypeScript: skipped when nothing that feeds the build is newer than the last good build.
+# TypeScript and the web console's bundle (npm run build: tsc, then esbuild into dist/console):
+# skipped when nothing that feeds the build is newer than the last good build.
 stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find src test bench tsconfig.json package-lock.json -newer "$stamp" 2>/dev/null | head -n 1)" ]; then
-  run_step "build: tsc -p ." npx --no-install tsc -p .
+if [ ! -f "$stamp" ] || [ ! -f dist/console/index.html ] || [ -n "$(find src test bench scripts tsconfig.json package-lock.json -newer "$stamp" 2>/dev/null | head -n 1)" ]; then
+  run_step "build: tsc and the console bundle (npm run build)" npm run -s build
   touch "$stamp"
 else
   log "build: dist/ up to date"

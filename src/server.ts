@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { agentPath } from "./agent-hub/hub.js";
+import { consoleRoute } from "./api/console-route.js";
 import { bindApiPort, type ApiPort } from "./api/api-port.js";
 import { loadOrCreateCredentials, type AccessKey } from "./auth/credentials-file.js";
 import { IamDirectory } from "./auth/iam-directory.js";
@@ -70,6 +71,8 @@ async function start(config: ServerConfig, logger: Logger, api: ApiPort): Promis
     streaming: [
       { prefix: "/v2/", handle: (req, res) => regions.distribution(req, res) },
       { prefix: "/metrics", handle: metricsRoute(metrics) },
+      // The web console's files; the console itself talks to the API like any AWS client.
+      consoleRoute(),
     ],
     upgrades: [{ prefix: agentPath, handle: (req, socket, head) => regions.upgrade(req, socket, head) }],
   });

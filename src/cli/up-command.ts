@@ -99,6 +99,7 @@ export function upCommand(): Command {
         rule,
         `Berth is up: ${server.endpoint} (started in ${progress.elapsed()})`,
         `  credentials: ${server.credentialsFile} (profile default)`,
+        `  console:     ${server.endpoint}/console (sign in with that file's aws_access_key_id and aws_secret_access_key)`,
         `  cluster:     ${cluster}, with this host as ${agent.containerInstanceArn}`,
         `  agent:       introspection API http://127.0.0.1:${agent.introspectionPort}, task metadata port ${agent.metadataPort}`,
         `  fargate:     this host is managed capacity too (${fargate.containerInstanceArn}): run-task --launch-type FARGATE`,

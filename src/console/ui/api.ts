@@ -1,0 +1,82 @@
+/**
+ * The console's only way to the server: the ECS API on this page's origin, signed with SigV4 by
+ * the AWS SDK's own client, with the credentials the user signed in with. Lists are read page by
+ * page (up to a cap) and described in the batch sizes ECS accepts.
+ */
+import {
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  type ContainerInstance,
+  type DesiredStatus,
+  type Service,
+  type Task,
+} from "@aws-sdk/client-ecs";
+import type { ConsoleCredentials } from "../forms.js";
+
+/** The most items a table lists (more pages are not read). */
+export const listCap = 500;
+
+export interface Api {
+  readonly ecs: ECSClient;
+  readonly region: string;
+}
+
+export function apiFor(credentials: ConsoleCredentials, endpoint: string): Api {
+  const { accessKeyId, secretAccessKey, sessionToken, region } = credentials;
+  const ecs = new ECSClient({ endpoint, region, credentials: { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) }, maxAttempts: 2 });
+  return { ecs, region };
+}
+
+/** Every page of a list call, up to {@link listCap} items. */
+export async function listAll(page: (nextToken: string | undefined) => Promise<{ readonly items: readonly string[]; readonly nextToken?: string | undefined }>): Promise<string[]> {
+  const all: string[] = [];
+  let token: string | undefined;
+  do {
+    const { items, nextToken } = await page(token);
+    all.push(...items);
+    token = nextToken;
+  } while (token && all.length < listCap);
+  return all.slice(0, listCap);
+}
+
+/** `describe` over `ids` in batches of `size` (what each Describe call accepts), in parallel. */
+export async function inBatches<T>(ids: readonly string[], size: number, describe: (batch: string[]) => Promise<readonly T[] | undefined>): Promise<T[]> {
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
+  return (await Promise.all(batches.map(describe))).flatMap((b) => b ?? []);
+}
+
+export async function servicesOf(api: Api, cluster: string): Promise<Service[]> {
+  const arns = await listAll(async (nextToken) => {
+    const r = await api.ecs.send(new ListServicesCommand({ cluster, nextToken, maxResults: 100 }));
+    return { items: r.serviceArns ?? [], nextToken: r.nextToken };
+  });
+  return inBatches(arns, 10, async (services) => (await api.ecs.send(new DescribeServicesCommand({ cluster, services }))).services);
+}
+
+export async function tasksOf(api: Api, cluster: string, filter: { readonly serviceName?: string; readonly desiredStatus?: DesiredStatus } = {}): Promise<Task[]> {
+  const arns = await listAll(async (nextToken) => {
+    const r = await api.ecs.send(new ListTasksCommand({ cluster, ...filter, nextToken, maxResults: 100 }));
+    return { items: r.taskArns ?? [], nextToken: r.nextToken };
+  });
+  return inBatches(arns, 100, async (tasks) => (await api.ecs.send(new DescribeTasksCommand({ cluster, tasks }))).tasks);
+}
+
+/** Running and recently stopped tasks (stopped ones explain what happened). */
+export async function recentTasksOf(api: Api, cluster: string, serviceName?: string): Promise<Task[]> {
+  const [running, stopped] = await Promise.all([tasksOf(api, cluster, { serviceName }), tasksOf(api, cluster, { serviceName, desiredStatus: "STOPPED" })]);
+  return [...running, ...stopped];
+}
+
+export async function instancesOf(api: Api, cluster: string): Promise<ContainerInstance[]> {
+  const arns = await listAll(async (nextToken) => {
+    const r = await api.ecs.send(new ListContainerInstancesCommand({ cluster, nextToken, maxResults: 100 }));
+    return { items: r.containerInstanceArns ?? [], nextToken: r.nextToken };
+  });
+  return inBatches(arns, 100, async (containerInstances) => (await api.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances }))).containerInstances);
+}

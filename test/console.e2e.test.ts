@@ -1,0 +1,164 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListClustersCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+} from "@aws-sdk/client-ecs";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { parseCredentialsFile, type AccessKey } from "../src/auth/credentials-file.js";
+import { BerthUp } from "./support/berth-up.js";
+import { aContainer, aTaskDefinition } from "./support/fixtures.js";
+import { until } from "./support/until.js";
+
+/** Debian's Chromium, headless, on a machine whose network is closed: nothing it may call home for. */
+const chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const lastPart = (arn: string | undefined): string => arn?.slice(arn.lastIndexOf("/") + 1) ?? "";
+
+/**
+ * The web console in a real browser against a real `berth up` (server, agent, Docker): it signs
+ * its own requests with the keys typed at sign-in, shows what the SDK sees, and its actions do
+ * what the SDK then reports.
+ */
+describe("the web console, in headless Chromium against berth up", () => {
+  let up: BerthUp;
+  let ecs: ECSClient;
+  let key: AccessKey;
+  let browser: Browser | undefined;
+  let page: Page;
+  const shots = mkdtempSync(join(tmpdir(), "berth-console-shots-"));
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    up = await BerthUp.start(["--task-healthy-after", "0s"]);
+    ecs = up.ecs();
+    key = parseCredentialsFile(readFileSync(up.credentialsFile, "utf8"))!;
+    // A fresh profile every run: launch() makes a temporary user-data-dir and removes it on close.
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumFlags, timeout: 20_000 });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(15_000);
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") pageErrors.push(m.text());
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await up?.stop();
+    // BERTH_KEEP_CONSOLE_SHOTS=1 keeps the screenshot to look at.
+    if (!process.env.BERTH_KEEP_CONSOLE_SHOTS) rmSync(shots, { recursive: true, force: true });
+  });
+
+  const goto = (hash: string): Promise<unknown> => page.goto(`${up.endpoint}/console/${hash}`);
+  const signInWith = async (secretAccessKey: string): Promise<void> => {
+    await goto("");
+    await page.fill("input[name=accessKeyId]", key.accessKeyId);
+    await page.fill("input[name=secretAccessKey]", secretAccessKey);
+    await page.click("#sign-in button[type=submit]");
+  };
+
+  it("is named in berth up's banner, and a wrong secret key shows the API's own error at sign-in", async () => {
+    assert.ok(up.stdout.includes(`${up.endpoint}/console`), up.stdout);
+    const wrong = `${key.secretAccessKey.slice(0, -4)}XXXX`;
+    const refused = await new ECSClient({ endpoint: up.endpoint, region: "us-east-1", credentials: { accessKeyId: key.accessKeyId, secretAccessKey: wrong }, maxAttempts: 1 })
+      .send(new ListClustersCommand({}))
+      .then(() => assert.fail("a wrong secret key was accepted"), (err: unknown) => (err instanceof Error ? err : assert.fail(String(err))));
+    await signInWith(wrong);
+    const error = page.locator(".sign-in .error");
+    await error.waitFor();
+    assert.equal(await error.locator(".exception").textContent(), refused.name);
+    assert.ok((await error.textContent())?.includes(refused.message), (await error.textContent()) ?? "");
+  });
+
+  it("signs in with the root key and shows the cluster and its container instance", async () => {
+    await signInWith(key.secretAccessKey);
+    const link = page.locator("table.clusters a", { hasText: up.cluster });
+    await link.click();
+    await page.locator(".tabs a", { hasText: "Container instances" }).click();
+    const { containerInstanceArns = [] } = await ecs.send(new ListContainerInstancesCommand({ cluster: up.cluster }));
+    assert.ok(containerInstanceArns.length > 0);
+    for (const arn of containerInstanceArns) {
+      const row = page.locator("table.instances tr", { hasText: lastPart(arn) });
+      await row.waitFor();
+      assert.match((await row.textContent()) ?? "", /yes\s*ACTIVE/, "agent connected, ACTIVE");
+    }
+  });
+
+  it("shows a service created with the SDK reach 2 running tasks, with its events, as the page refreshes itself", async () => {
+    const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand(aTaskDefinition("console-web", [aContainer({ name: "web" })])));
+    await ecs.send(new CreateServiceCommand({ cluster: up.cluster, serviceName: "web", taskDefinition: taskDefinition!.taskDefinitionArn, desiredCount: 2 }));
+    await goto(`#/clusters/${up.cluster}/services/web`);
+    // No reload from here on: the page polls.
+    await until("the page to show 2 running", async () => ((await page.locator(".running-count").textContent()) === "2" ? true : undefined), { timeoutMs: 30_000 });
+    const events = (await ecs.send(new DescribeServicesCommand({ cluster: up.cluster, services: ["web"] }))).services![0]!.events ?? [];
+    assert.ok(events.length > 0, "the service has events");
+    await until("the service's latest event on the page", async () => ((await page.locator("ol.events").textContent())?.includes(events[0]!.message!) ? true : undefined));
+    const shown = await page.locator("table.tasks tbody tr").count();
+    assert.ok(shown >= 2, `${shown} task rows`);
+  });
+
+  it("shows a task definition's revision as DescribeTaskDefinition gives it", async () => {
+    await goto("#/task-definitions");
+    await page.locator("ul.families a", { hasText: "console-web" }).click();
+    await page.locator("ul.revisions a", { hasText: "console-web:1" }).click();
+    const json = (await page.locator("pre.json").textContent()) ?? "";
+    assert.match(json, /"family": "console-web"/);
+    assert.match(json, /"image": "berth-test:latest"/);
+    await goto(`#/clusters/${up.cluster}/services/web`);
+  });
+
+  it("changes the desired count to 3, and the SDK sees it", async () => {
+    await page.fill("#desired-count input[name=desiredCount]", "3");
+    await page.click("#desired-count button[type=submit]");
+    await page.locator(".notice", { hasText: "Desired count of web set to 3" }).waitFor();
+    const s = (await ecs.send(new DescribeServicesCommand({ cluster: up.cluster, services: ["web"] }))).services![0]!;
+    assert.equal(s.desiredCount, 3);
+    await until("3 running on the page", async () => ((await page.locator(".running-count").textContent()) === "3" ? true : undefined), { timeoutMs: 30_000 });
+    const shot = join(shots, "service.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    process.stdout.write(`# console screenshot: ${shot}\n`);
+  });
+
+  it("runs a task no instance has the memory for, and shows each failure's reason and detail as RunTask gives them", async () => {
+    await ecs.send(new RegisterTaskDefinitionCommand(aTaskDefinition("console-huge", [aContainer({ name: "huge", memory: 4_000_000 })])));
+    await goto(`#/clusters/${up.cluster}/tasks`);
+    await page.fill("#run-task input[name=taskDefinition]", "console-huge");
+    await page.fill("#run-task input[name=count]", "1");
+    await page.click("#run-task button[type=submit]");
+    const failures = page.locator(".notice table.failures");
+    await failures.waitFor();
+    const text = (await failures.textContent()) ?? "";
+    assert.match(text, /RESOURCE:MEMORY/);
+    const rows = await failures.locator("tbody tr").allTextContents();
+    assert.ok(rows.length > 0 && rows.every((r) => r.includes("RESOURCE:MEMORY")), rows.join("\n"));
+  });
+
+  it("stops a task with a reason, and the SDK reports it STOPPED with that reason", async () => {
+    const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: up.cluster, serviceName: "web" }));
+    const id = lastPart(taskArns[0]);
+    await goto(`#/clusters/${up.cluster}/tasks/${id}`);
+    const reason = "stopped from the console by the e2e test";
+    await page.fill("#stop-task input[name=reason]", reason);
+    await page.click("#stop-task button[type=submit]");
+    await page.locator(".notice", { hasText: `Task ${id} is stopping.` }).waitFor();
+    const task = await until("the task STOPPED", async () => {
+      const t = (await ecs.send(new DescribeTasksCommand({ cluster: up.cluster, tasks: [id] }))).tasks?.[0];
+      return t?.lastStatus === "STOPPED" ? t : undefined;
+    }, { timeoutMs: 20_000 });
+    assert.equal(task.stoppedReason, reason);
+    await page.locator(".why .stopped-reason", { hasText: reason }).waitFor();
+  });
+
+  it("ran without a script error or a Content-Security-Policy violation in the page", () => {
+    // The wrong key's refusal is logged by the browser as a failed resource load: that one is expected.
+    assert.deepEqual(pageErrors.filter((e) => !/Failed to load resource: the server responded with a status of (400|403)/.test(e)), []);
+  });
+});
