@@ -246,7 +246,9 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
   });
   sampler.start();
 
-  if (claims.introspection.port !== config.introspectionPort || metadataPort !== config.metadataPort) {
+  // Port 0 asks for any free port (berth up's managed-capacity agent does): only a port asked for and not had is news.
+  const moved = (asked: number, got: number) => asked !== 0 && got !== asked;
+  if (moved(config.introspectionPort, claims.introspection.port) || moved(config.metadataPort, metadataPort)) {
     log.warn(
       { introspectionPort: claims.introspection.port, metadataPort },
       `default ports taken (another agent on this host?): introspection API on 127.0.0.1:${claims.introspection.port}, task metadata on port ${metadataPort}`,
