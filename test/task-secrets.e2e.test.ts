@@ -21,6 +21,7 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
   let account = "";
   let secretArn = "";
   let registrySecretArn = "";
+  let otherSecretArn = "";
   let image = "";
   const password = "pa55-w0rd!";
   const prefix = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: ";
@@ -37,6 +38,7 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
     await ssm.send(new PutParameterCommand({ Name: "/app/db-password", Value: password, Type: "SecureString" }));
     await ssm.send(new PutParameterCommand({ Name: "/other/x", Value: "not-for-this-role", Type: "SecureString" }));
     secretArn = (await asm.send(new CreateSecretCommand({ Name: "app/db", SecretString: JSON.stringify({ user: "u", password: "p" }) }))).ARN!;
+    otherSecretArn = (await asm.send(new CreateSecretCommand({ Name: "other/token", SecretString: "not-for-this-role-either" }))).ARN!;
 
     // An image in Berth's registry, and its credentials (root's token) as a secret, for repositoryCredentials.
     tools = new RegistryTools(server);
@@ -152,6 +154,29 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
   it("stops a task whose json key the secret lacks", async () => {
     const task = await run("secrets-no-key", [{ name: "HOST", valueFrom: `${secretArn}:host::` }]);
     assert.equal(task.stoppedReason, `${prefix}unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from Secrets Manager did not contain json key host`);
+  });
+
+  it("names every secret that failed, each in its own words, joined with ';' as the ECS agent joins Secrets Manager's failures", async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const task = await run("secrets-two-failures", [
+      { name: "DB_PASSWORD", valueFrom: "/app/db-password" },
+      { name: "HOST", valueFrom: `${secretArn}:host::` },
+      { name: "TOKEN", valueFrom: otherSecretArn },
+    ]);
+    assert.equal(task.stopCode, "TaskFailedToStart");
+    const taskId = task.taskArn!.split("/").pop()!;
+    const [first, second, ...more] = (task.stoppedReason ?? "").slice(prefix.length).split(";");
+    assert.ok((task.stoppedReason ?? "").startsWith(prefix), task.stoppedReason);
+    assert.equal(first, "unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from Secrets Manager did not contain json key host");
+    assert.ok(
+      (second ?? "").startsWith(
+        `unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${otherSecretArn} from secrets manager: AccessDeniedException: User: arn:aws:sts::${account}:assumed-role/app-exec/${taskId} is not authorized to perform: secretsmanager:GetSecretValue`,
+      ),
+      task.stoppedReason,
+    );
+    assert.deepEqual(more, []);
+    for (const value of [password, "not-for-this-role-either"]) assert.ok(!(task.stoppedReason ?? "").includes(value));
+    assert.deepEqual(await createdFor(task, since), []);
   });
 
   it("pulls a private image with repositoryCredentials' secret, where the execution role itself may not pull", async () => {
