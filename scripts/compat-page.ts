@@ -23,6 +23,13 @@ export interface ServiceOnPage {
   readonly notes?: readonly string[];
 }
 
+/** What a client may find different from AWS's ECS in the operations Berth serves. */
+const ecsNotes: readonly string[] = [
+  "RegisterTaskDefinition takes a role's name or ARN for `taskRoleArn` and `executionRoleArn` (stored as the ARN); RunTask's and StartTask's `overrides` take an ARN only, as the API reference documents TaskOverride, and a name there is refused (`ClientException`, naming the ARN to give).",
+  "A task whose secrets cannot be read stops with `TaskFailedToStart` and the ECS agent's `ResourceInitializationError: unable to pull secrets or registry auth: …` reason, made as the agent makes it: one failing resource's reason (SSM's, else Secrets Manager's, else `repositoryCredentials`'; the agent keeps whichever failed first in time), every failed Secrets Manager secret named and joined with `;`, cut to 1024 bytes.",
+  "`logConfiguration.secretOptions` are options of the log driver like the others; for `awslogs` (the agent's own shipping) they name the group's creation and the stream the lines go to, as ECS hands them to Docker's awslogs driver. `awslogs-group` and `awslogs-region` must be among `options`.",
+];
+
 /** Parameter Store as Berth keeps it: where it differs from AWS's. */
 const parameterStoreNotes = [
   "Berth offers Parameter Store only; Systems Manager's other operations answer `UnknownOperationException`.",
@@ -52,7 +59,7 @@ const secretsManagerNotes: readonly string[] = [
 export function servicesOnPage(): ServiceOnPage[] {
   const unused = {};
   return [
-    { title: "Amazon ECS", model: sdkModel("@aws-sdk/client-ecs"), table: ecsService(unused as EcsDeps), source: "src/api/ecs/service.ts" },
+    { title: "Amazon ECS", model: sdkModel("@aws-sdk/client-ecs"), table: ecsService(unused as EcsDeps), source: "src/api/ecs/service.ts", notes: ecsNotes },
     { title: "Amazon ECR", model: sdkModel("@aws-sdk/client-ecr"), table: ecrService(unused as EcrDeps), source: "src/api/ecr/service.ts" },
     { title: "AWS Systems Manager Parameter Store", model: sdkModel("@aws-sdk/client-ssm"), table: ssmService(unused as SsmDeps), source: "src/api/ssm/service.ts", notes: parameterStoreNotes },
     { title: "AWS Secrets Manager", model: sdkModel("@aws-sdk/client-secrets-manager"), table: secretsManagerService(unused as SecretsManagerDeps), source: "src/api/secretsmanager/service.ts", notes: secretsManagerNotes },

@@ -83,6 +83,11 @@ describe("task roles: credentials at 169.254.170.2", () => {
     );
     assert.equal(override.name, "ClientException");
     assert.match(override.message, /unable to assume the role 'arn:aws:iam::\d{12}:role\/for-ec2'/);
+    // TaskOverride takes a role's ARN, not its name (RegisterTaskDefinition alone takes either): the CLI is told the ARN to give.
+    const byName = await cluster.server.aws("ecs", "run-task", "--cluster", cluster.name, "--task-definition", plain, "--overrides", JSON.stringify({ taskRoleArn: "lister" }));
+    assert.notEqual(byName.code, 0);
+    assert.match(byName.stderr, /\(ClientException\).*Role is not valid: overrides\.taskRoleArn 'lister' is not an ARN\. RunTask's overrides name a role by its ARN/);
+    assert.ok(byName.stderr.includes(listerArn), byName.stderr);
     const stored = await refusal(cluster.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: "bad-role" })));
     assert.equal(stored.name, "ClientException", "the refused registrations stored nothing");
     assert.deepEqual((await cluster.ecs.send(new ListTasksCommand({ cluster: cluster.name }))).taskArns, [], "the refused run started nothing");

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DescribeTasksCommand, RunTaskCommand, type ContainerDefinition, type Task } from "@aws-sdk/client-ecs";
+import { CloudWatchLogsClient, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -21,8 +22,11 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
   let account = "";
   let secretArn = "";
   let registrySecretArn = "";
+  let otherSecretArn = "";
   let image = "";
   const password = "pa55-w0rd!";
+  const logGroup = "/ecs/secret-logs";
+  let logs: CloudWatchLogsClient;
   const prefix = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: ";
 
   before(async () => {
@@ -36,7 +40,12 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
     const asm = new SecretsManagerClient(config);
     await ssm.send(new PutParameterCommand({ Name: "/app/db-password", Value: password, Type: "SecureString" }));
     await ssm.send(new PutParameterCommand({ Name: "/other/x", Value: "not-for-this-role", Type: "SecureString" }));
+    // awslogs options given as secretOptions: a stream prefix, and create-group (the group and region must be options).
+    await ssm.send(new PutParameterCommand({ Name: "/app/log-prefix", Value: "prefix-from-secret", Type: "SecureString" }));
+    await ssm.send(new PutParameterCommand({ Name: "/app/log-create-group", Value: "true", Type: "String" }));
+    logs = new CloudWatchLogsClient(config);
     secretArn = (await asm.send(new CreateSecretCommand({ Name: "app/db", SecretString: JSON.stringify({ user: "u", password: "p" }) }))).ARN!;
+    otherSecretArn = (await asm.send(new CreateSecretCommand({ Name: "other/token", SecretString: "not-for-this-role-either" }))).ARN!;
 
     // An image in Berth's registry, and its credentials (root's token) as a secret, for repositoryCredentials.
     tools = new RegistryTools(server);
@@ -60,12 +69,14 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
         PolicyDocument: policyDoc(
           { Effect: "Allow", Action: "ssm:GetParameters", Resource: `arn:aws:ssm:us-east-1:${account}:parameter/app/*` },
           { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretArn, registrySecretArn] },
+          { Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: `arn:aws:logs:us-east-1:${account}:log-group:${logGroup}*` },
         ),
       }),
     );
   });
 
   after(async () => {
+    logs?.destroy();
     await cluster.stop();
     await tools.cleanUp();
   });
@@ -152,6 +163,47 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
   it("stops a task whose json key the secret lacks", async () => {
     const task = await run("secrets-no-key", [{ name: "HOST", valueFrom: `${secretArn}:host::` }]);
     assert.equal(task.stoppedReason, `${prefix}unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from Secrets Manager did not contain json key host`);
+  });
+
+  it("names every secret that failed, each in its own words, joined with ';' as the ECS agent joins Secrets Manager's failures", async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const task = await run("secrets-two-failures", [
+      { name: "DB_PASSWORD", valueFrom: "/app/db-password" },
+      { name: "HOST", valueFrom: `${secretArn}:host::` },
+      { name: "TOKEN", valueFrom: otherSecretArn },
+    ]);
+    assert.equal(task.stopCode, "TaskFailedToStart");
+    const taskId = task.taskArn!.split("/").pop()!;
+    const [first, second, ...more] = (task.stoppedReason ?? "").slice(prefix.length).split(";");
+    assert.ok((task.stoppedReason ?? "").startsWith(prefix), task.stoppedReason);
+    assert.equal(first, "unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from Secrets Manager did not contain json key host");
+    assert.ok(
+      (second ?? "").startsWith(
+        `unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${otherSecretArn} from secrets manager: AccessDeniedException: User: arn:aws:sts::${account}:assumed-role/app-exec/${taskId} is not authorized to perform: secretsmanager:GetSecretValue`,
+      ),
+      task.stoppedReason,
+    );
+    assert.deepEqual(more, []);
+    for (const value of [password, "not-for-this-role-either"]) assert.ok(!(task.stoppedReason ?? "").includes(value));
+    assert.deepEqual(await createdFor(task, since), []);
+  });
+
+  it("readies an awslogs container's log before it starts with the options given as secretOptions (the group made, the stream named with the prefix), as Docker's awslogs driver takes them from ECS; DescribeTasks shows none", async () => {
+    const task = await run("secret-log-options", undefined, {
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: { "awslogs-region": "us-east-1", "awslogs-group": logGroup },
+        secretOptions: [
+          { name: "awslogs-create-group", valueFrom: "/app/log-create-group" },
+          { name: "awslogs-stream-prefix", valueFrom: "/app/log-prefix" },
+        ],
+      },
+    });
+    assert.equal(task.lastStatus, "RUNNING", task.stoppedReason);
+    const streams = (await logs.send(new DescribeLogStreamsCommand({ logGroupName: logGroup }))).logStreams?.map((s) => s.logStreamName);
+    assert.deepEqual(streams, [`prefix-from-secret/app/${task.taskArn!.split("/").pop()!}`], "one stream, named with the secret prefix (none named by the container's id)");
+    const described = JSON.stringify(await cluster.ecs.send(new DescribeTasksCommand({ cluster: cluster.name, tasks: [task.taskArn!] })));
+    assert.ok(!described.includes("prefix-from-secret"), "DescribeTasks shows no resolved option");
   });
 
   it("pulls a private image with repositoryCredentials' secret, where the execution role itself may not pull", async () => {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type Docker from "dockerode";
 import type { TaskSpec } from "../agent-protocol/messages.js";
 import type { SecretsOutcome } from "./secrets/resolve-secrets.js";
+import { parseAwslogsLabel, type AwslogsTarget } from "./logs/awslogs-label.js";
 import { TaskActor, type TaskActorDeps } from "./task-actor.js";
 import { aContainer, aTaskSpec, Host } from "./task-test-kit.js";
 
@@ -37,8 +38,7 @@ const resolved: SecretsOutcome = {
 };
 
 /** One task on a fresh host, with the pulls' credentials recorded, run until nothing moves. */
-async function run(spec: TaskSpec, deps: Partial<TaskActorDeps>) {
-  const host = new Host();
+async function run(spec: TaskSpec, deps: Partial<TaskActorDeps>, host = new Host()) {
   const pulls: Array<{ image: string; auth: Docker.AuthConfig | undefined }> = [];
   const pull = host.docker.pullImage.bind(host.docker);
   host.docker.pullImage = (image, options: Parameters<typeof pull>[1] & { auth?: Docker.AuthConfig }) => {
@@ -104,6 +104,31 @@ describe("task actor: secrets", () => {
     const asked: TaskSpec[] = [];
     const plain = await run(aTaskSpec(), resolving({ ok: false, reason: failure }, asked));
     assert.deepEqual([plain.host.last().status, asked.length], ["RUNNING", 0]);
+  });
+
+  it("readies an awslogs container's log, before it starts, from its created container's labels: with the options given as secretOptions", async () => {
+    const spec = aTaskSpec({
+      executionRoleArn: "arn:aws:iam::123456789012:role/exec",
+      containers: [
+        aContainer("app", {
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": "/ecs/app", "awslogs-region": "us-east-1" },
+            secretOptions: [{ name: "awslogs-stream-prefix", valueFrom: "/app/prefix" }],
+          },
+        }),
+      ],
+    });
+    const outcome: SecretsOutcome = { ok: true, containers: new Map([["app", { environment: {}, logOptions: { "awslogs-stream-prefix": "from-secret" } }]]) };
+    const readied: (AwslogsTarget | undefined)[] = [];
+    const host = new Host();
+    const beforeStart = async (dockerId: string): Promise<void> => {
+      readied.push(parseAwslogsLabel((await host.docker.inspectContainer(dockerId)).Config?.Labels ?? {}));
+    };
+    await run(spec, { ...resolving(outcome), beforeStart }, host);
+    assert.equal(host.last().status, "RUNNING");
+    const taskId = spec.taskArn.slice(spec.taskArn.lastIndexOf("/") + 1);
+    assert.deepEqual(readied.map((t) => [t?.group, t?.stream]), [["/ecs/app", `from-secret/app/${taskId}`]]);
   });
 
   it("reports no secret value to the control plane", async () => {

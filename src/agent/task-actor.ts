@@ -47,8 +47,11 @@ export interface TaskActorDeps {
   readonly resolveSecrets?: (spec: TaskSpec) => Promise<SecretsOutcome>;
   /** Environment injected into each container (metadata URI), given the container's metadata id. */
   readonly injectedEnv: (metadataId: string, spec: TaskSpec) => Record<string, string>;
-  /** Readies what a container needs outside Docker before it starts (its awslogs stream); a DockerError keeps it from starting. */
-  readonly beforeStart?: (definition: ContainerDefinition, dockerId: string, spec: TaskSpec) => Promise<void>;
+  /**
+   * Readies what a created container needs outside Docker before it starts (its awslogs stream, read
+   * from the container's labels, which carry its resolved log options); a DockerError keeps it from starting.
+   */
+  readonly beforeStart?: (dockerId: string) => Promise<void>;
   readonly report: (r: TaskReport) => void;
   readonly logger: Logger;
   readonly now: () => number;
@@ -302,7 +305,7 @@ export class TaskActor {
         const c = this.containers.get(name)!;
         try {
           c.startRequested = true;
-          await this.deps.beforeStart?.(c.definition, c.dockerId!, this.spec);
+          await this.deps.beforeStart?.(c.dockerId!);
           await this.deps.docker.startContainer(c.dockerId!);
         } catch (err) {
           c.reason = err instanceof DockerError ? err.reason : String(err);

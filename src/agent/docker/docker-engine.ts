@@ -32,7 +32,7 @@ export interface InspectedContainer {
   readonly State: InspectedState;
   /** The image id the container runs. */
   readonly Image: string;
-  readonly Config?: { readonly Env?: readonly string[] | undefined } | undefined;
+  readonly Config?: { readonly Env?: readonly string[] | undefined; readonly Labels?: Readonly<Record<string, string>> | undefined } | undefined;
   readonly NetworkSettings?:
     | {
         /** `"<port>/<protocol>"` → host bindings; null for a port exposed but not published. */

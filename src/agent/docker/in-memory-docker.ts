@@ -308,7 +308,7 @@ export class InMemoryDocker implements DockerEngine {
         ...(c.health && { Health: { Status: c.health } }),
       },
       Image: this.images.get(c.image) ?? imageId(c.image),
-      Config: { Env: [...c.spec.Env] },
+      Config: { Env: [...c.spec.Env], Labels: { ...c.spec.Labels } },
       // As the engine: a container that is not running publishes nothing and has no address.
       NetworkSettings: running
         ? { Ports: publishedPorts(c.spec), Networks: networks } : { Ports: {}, Networks: networks },

@@ -1,9 +1,8 @@
-import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
 import type { Logger } from "pino";
 import type { DockerEngine } from "../docker/docker-engine.js";
 import type { TaskRoleCredentials } from "../../agent-protocol/task-credentials.js";
-import { awslogsLabel, awslogsLabelKey, parseAwslogsLabel } from "./awslogs-label.js";
+import { awslogsLabelKey, parseAwslogsLabel } from "./awslogs-label.js";
 import { ContainerShipper } from "./container-shipper.js";
 import { CursorFiles } from "./cursor-file.js";
 import { LogClients } from "./log-clients.js";
@@ -57,10 +56,12 @@ export class LogShipping {
    * and a refusal keeps the container from starting (`CannotStartContainerError: … failed to
    * initialize logging driver: …`), as Docker's awslogs driver fails a container under ECS. Lines
    * of tasks without one are shipped as the agent, whose policy always allows it: nothing to check.
+   * The target is read from the container's own label, made with every option of its log
+   * configuration, `secretOptions`' resolved values included (ECS hands those to Docker's awslogs
+   * driver with the others), so the stream made here is the one its lines go to.
    */
-  async initialize(definition: ContainerDefinition, dockerId: string, task: { readonly taskArn: string; readonly executionRoleArn?: string | undefined }): Promise<void> {
-    const label = awslogsLabel(definition, task.taskArn, task.executionRoleArn);
-    const target = label && parseAwslogsLabel(label);
+  async initialize(dockerId: string): Promise<void> {
+    const target = parseAwslogsLabel((await this.opts.engine.inspectContainer(dockerId)).Config?.Labels ?? {});
     if (target?.executionRoleOf === undefined) return;
     const { logs, release } = this.clients.lease(target);
     try {

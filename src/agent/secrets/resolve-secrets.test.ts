@@ -200,6 +200,29 @@ describe("resolving a task's secrets", () => {
     assert.equal(reasonOf(out), `${prefix}unable to retrieve secrets from ssm: service call has been retried 2 time(s): ThrottlingException: Rate exceeded`);
   });
 
+  it("names every Secrets Manager secret that failed, once each, joined with ';' in the definition's order", async () => {
+    const gone = `arn:aws:secretsmanager:us-east-1:${account}:secret:gone`;
+    const other = `arn:aws:secretsmanager:us-east-1:${account}:secret:other`;
+    const out = await resolve(
+      task([
+        app({ secrets: [env("A", gone), env("B", `${dbSecret}:host::`), env("C", `${dbSecret}:user::`)] }),
+        app({ name: "sidecar", secrets: [env("A", gone)], logConfiguration: { logDriver: "splunk", secretOptions: [env("splunk-token", other)] } }),
+      ]),
+      new FakeStores({}, { [dbSecret]: { AWSCURRENT: '{"user":"u","password":"p"}' } }, (r) => r === other),
+    );
+    assert.equal(
+      reasonOf(out),
+      `${prefix}unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${gone} from secrets manager: ResourceNotFoundException: Secrets Manager can't find the specified secret.;` +
+        `unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from Secrets Manager did not contain json key host;` +
+        `unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${other} from secrets manager: AccessDeniedException: not authorized to perform: secretsmanager:GetSecretValue on resource: ${other}`,
+    );
+  });
+
+  it("reports one resource's failure when SSM and Secrets Manager both fail: SSM's, as the ECS agent keeps one resource's reason", async () => {
+    const out = await resolve(task([app({ secrets: [env("S", `arn:aws:secretsmanager:us-east-1:${account}:secret:gone`), env("P", "/app/missing")] })]), stores());
+    assert.equal(reasonOf(out), `${prefix}unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: /app/missing`);
+  });
+
   it("stops the task when the execution role's credentials cannot be had", async () => {
     const out = await resolveTaskSecrets(task([app({ secrets: [env("A", "/a")] })]), () => Promise.reject(awsError("ClientException", "the task has no execution role")));
     assert.equal(reasonOf(out), `${prefix}unable to get the task execution role's credentials: ClientException: the task has no execution role`);

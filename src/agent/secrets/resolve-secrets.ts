@@ -1,7 +1,7 @@
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import { jsonKeyValue } from "./json-key.js";
 import { credentialsSource, parseRegistryCredentials, type RegistryCredentials } from "./registry-credentials.js";
-import { callFailure, secretReasons, type CallFailure } from "./secret-reasons.js";
+import { callFailure, secretFailure, secretReasons, secretsFailureReason, type CallFailure } from "./secret-reasons.js";
 import { secretRequests, type SecretRequest } from "./secret-requests.js";
 import { parseValueFrom, type SecretSource } from "./value-from.js";
 
@@ -53,14 +53,15 @@ export interface TaskSecretsInput {
 export const hasSecrets = (containers: readonly ContainerDefinition[]): boolean => secretRequests(containers).length > 0;
 
 type Located = SecretRequest & { readonly source: SecretSource };
-type Failed = { readonly reason: string };
+type Failed = { readonly failure: string };
 
 /**
  * Every secret of the task, fetched before any of its containers is created, as the ECS agent's
  * ssmsecret, asmsecret and asmauth resources do: SSM parameters with GetParameters (decrypted, at
  * most 10 names a call, grouped by region), Secrets Manager secrets with one GetSecretValue per
- * secret and version. The first problem, SSM's before Secrets Manager's, is the outcome: the task
- * does not start. `openStores` is asked only when there is something to fetch.
+ * secret and version. Any failure stops the task, with the reason the ECS agent would give
+ * (`secretsFailureReason`: one resource's, every failed Secrets Manager secret named).
+ * `openStores` is asked only when there is something to fetch.
  */
 export async function resolveTaskSecrets(input: TaskSecretsInput, openStores: () => Promise<SecretStores>): Promise<SecretsOutcome> {
   const requests = secretRequests(input.containers);
@@ -79,15 +80,13 @@ export async function resolveTaskSecrets(input: TaskSecretsInput, openStores: ()
     return { ok: false, reason: secretReasons.noCredentials(callFailure(err)) };
   }
   const [parameters, secrets] = await Promise.all([fetchParameters(located, stores), fetchSecrets(located, stores)]);
-  if ("reason" in parameters) return { ok: false, reason: parameters.reason };
-  if ("reason" in secrets) return { ok: false, reason: secrets.reason };
-  return assemble(located, (s) => (s.service === "ssm" ? parameters.get(parameterKey(s)) : secrets.get(secretKey(s))));
+  return assemble(located, parameters, (s) => secrets.get(secretKey(s)) ?? { text: "" });
 }
 
 const parameterKey = (s: SecretSource & { service: "ssm" }): string => `${s.region}\n${s.name}`;
 const secretKey = (s: SecretSource & { service: "asm" }): string => `${s.region}\n${s.secretId}\n${s.versionStage ?? ""}\n${s.versionId ?? ""}`;
 
-/** Every parameter's value, keyed by region and name; or the reason of the first failed batch, else of the names SSM does not have. */
+/** Every parameter's value, keyed by region and name; or the failure of the first failed batch, else of the names SSM does not have. */
 async function fetchParameters(located: readonly Located[], stores: SecretStores): Promise<Map<string, string> | Failed> {
   const byRegion = new Map<string, Set<string>>();
   for (const { source: s } of located) if (s.service === "ssm") byRegion.set(s.region, (byRegion.get(s.region) ?? new Set()).add(s.name));
@@ -98,7 +97,7 @@ async function fetchParameters(located: readonly Located[], stores: SecretStores
   const values = new Map<string, string>();
   const missing = new Set<string>();
   for (const a of answers) {
-    if (!("answer" in a)) return { reason: secretReasons.ssmCall(a) };
+    if (!("answer" in a)) return { failure: secretFailure.ssmCall(a) };
     for (const name of a.batch) {
       const value = a.answer.values.get(name);
       if (value === undefined) missing.add(`${a.region}\n${name}`);
@@ -108,53 +107,63 @@ async function fetchParameters(located: readonly Located[], stores: SecretStores
   if (missing.size > 0) {
     // Named as the task definition names them (a name, or the ARN it was given as).
     const asked = located.filter((l) => l.source.service === "ssm" && missing.has(parameterKey(l.source))).map((l) => l.valueFrom);
-    return { reason: secretReasons.ssmInvalid([...new Set(asked)]) };
+    return { failure: secretFailure.ssmInvalid([...new Set(asked)]) };
   }
   return values;
 }
 
-/** Every secret's SecretString ("" for a binary secret), keyed by region, id and version; or the reason of the first failed call. */
-async function fetchSecrets(located: readonly Located[], stores: SecretStores): Promise<Map<string, string> | Failed> {
+/** Every secret's SecretString ("" for a binary secret) or why it could not be had, keyed by region, id and version. */
+async function fetchSecrets(located: readonly Located[], stores: SecretStores): Promise<Map<string, { readonly text: string } | Failed>> {
   const unique = new Map<string, SecretSource & { service: "asm" }>();
   for (const { source: s } of located) if (s.service === "asm") unique.set(secretKey(s), s);
   const answers = await Promise.all(
     [...unique].map(([key, s]) =>
       stores.getSecretValue(s.region, { secretId: s.secretId, versionStage: s.versionStage, versionId: s.versionId }).then(
-        (text) => ({ key, text: text ?? "" }),
-        (err: unknown) => ({ reason: secretReasons.asmCall(s.secretId, callFailure(err)) }),
+        (text): [string, { text: string } | Failed] => [key, { text: text ?? "" }],
+        (err: unknown): [string, { text: string } | Failed] => [key, { failure: secretFailure.asmCall(s.secretId, callFailure(err)) }],
       ),
     ),
   );
-  const values = new Map<string, string>();
-  for (const a of answers) {
-    if ("reason" in a) return a;
-    values.set(a.key, a.text);
-  }
-  return values;
+  return new Map(answers);
 }
 
-/** Each container's values from what was fetched: json keys picked, registry credentials read. */
-function assemble(located: readonly Located[], fetched: (s: SecretSource) => string | undefined): SecretsOutcome {
+/**
+ * Each container's values from what was fetched (json keys picked, registry credentials read), or
+ * the task's reason: every failure kept by the resource the ECS agent would fail it in, a Secrets
+ * Manager valueFrom once however many containers ask for it.
+ */
+function assemble(located: readonly Located[], parameters: ReadonlyMap<string, string> | Failed, secret: (s: SecretSource & { service: "asm" }) => { readonly text: string } | Failed): SecretsOutcome {
   const out = new Map<string, { environment: Record<string, string>; logOptions: Record<string, string>; registryCredentials?: RegistryCredentials }>();
+  const asmFailures = new Map<string, string>();
+  let registryFailure: string | undefined;
   for (const l of located) {
-    const text = fetched(l.source) ?? "";
+    const fetched = l.source.service === "ssm" ? ("failure" in parameters ? parameters : { text: parameters.get(parameterKey(l.source)) ?? "" }) : secret(l.source);
+    if ("failure" in fetched) {
+      if (l.use === "registry") registryFailure ??= fetched.failure;
+      else if (l.source.service === "asm") asmFailures.set(l.valueFrom, fetched.failure);
+      continue;
+    }
     const container = out.get(l.container) ?? { environment: {}, logOptions: {} };
     out.set(l.container, container);
     if (l.use === "registry") {
-      const credentials = parseRegistryCredentials(text);
-      if ("problem" in credentials) return { ok: false, reason: secretReasons.registryCredentials(credentials.problem) };
-      container.registryCredentials = credentials;
+      const credentials = parseRegistryCredentials(fetched.text);
+      if ("problem" in credentials) registryFailure ??= secretFailure.registryCredentials(credentials.problem);
+      else container.registryCredentials = credentials;
       continue;
     }
-    let value = text;
+    let value = fetched.text;
     if (l.source.service === "asm" && l.source.jsonKey !== undefined) {
-      const picked = jsonKeyValue(text, l.source.jsonKey);
-      if ("problem" in picked) return { ok: false, reason: secretReasons.asmValue(picked.problem) };
+      const picked = jsonKeyValue(fetched.text, l.source.jsonKey);
+      if ("problem" in picked) {
+        asmFailures.set(l.valueFrom, secretFailure.asmValue(picked.problem));
+        continue;
+      }
       value = picked.value;
     }
     (l.use === "environment" ? container.environment : container.logOptions)[l.name] = value;
   }
-  return { ok: true, containers: out };
+  const reason = secretsFailureReason({ ssm: "failure" in parameters ? parameters.failure : undefined, asm: [...asmFailures.values()], registry: registryFailure });
+  return reason === undefined ? { ok: true, containers: out } : { ok: false, reason };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -4,6 +4,7 @@ import type { RegisterContainerInstanceResponse, RunTaskResponse } from "@aws-sd
 import { ecsTasksPrincipal } from "../../auth/service-trust.js";
 import type { IamRoleRecord } from "../../state/iam-records.js";
 import { aTaskDefinition, anInstanceRegistration, itRefuses, startInProcessEcs, type InProcessEcs } from "../testing.js";
+import { overrideRoleProblem, type NamedTaskRoles } from "./task-roles.js";
 
 /** Task and execution roles through the JSON front door in process: what ECS accepts, and where the tasks go. */
 let ecs: InProcessEcs;
@@ -98,6 +99,20 @@ describe("task roles named by a task definition or a run", () => {
       message: /unable to assume the role 'arn:aws:iam::123456789012:role\/for-ec2'/,
     },
     {
+      what: "a RunTask override naming a role by its name (TaskOverride takes an ARN), with the ARN to give",
+      op: "RunTask",
+      input: { cluster: "roles", taskDefinition: "plain", overrides: { taskRoleArn: "app" } },
+      type: "ClientException",
+      message: /^Role is not valid: overrides\.taskRoleArn 'app' is not an ARN\. RunTask's overrides name a role by its ARN \(only RegisterTaskDefinition takes a role's name\): give arn:aws:iam::123456789012:role\/app\.$/,
+    },
+    {
+      what: "a StartTask override naming an execution role by its name",
+      op: "StartTask",
+      input: { cluster: "roles", taskDefinition: "plain", containerInstances: ["0123456789abcdef"], overrides: { executionRoleArn: "app" } },
+      type: "ClientException",
+      message: /^Role is not valid: overrides\.executionRoleArn 'app' is not an ARN\. StartTask's overrides name a role by its ARN/,
+    },
+    {
       what: "a StartTask override naming a role that does not exist",
       op: "StartTask",
       input: { cluster: "roles", taskDefinition: "plain", containerInstances: ["0123456789abcdef"], overrides: { executionRoleArn: roleArn("nobody") } },
@@ -126,4 +141,16 @@ describe("task roles named by a task definition or a run", () => {
     assert.equal(record?.spec.taskRoleArn, roleArn("app"), "the override's role is the task's");
     assert.equal(record?.spec.executionRoleArn, undefined);
   });
+});
+
+describe("overrideRoleProblem", () => {
+  const p = { accountId: account, region: "us-east-1" };
+  const cases: [string, NamedTaskRoles | undefined, string | undefined][] = [
+    ["no overrides", undefined, undefined],
+    ["no roles overridden", {}, undefined],
+    ["both roles by ARN", { taskRoleArn: roleArn("app"), executionRoleArn: roleArn("exec") }, undefined],
+    ["a task role by name", { taskRoleArn: "app" }, `Role is not valid: overrides.taskRoleArn 'app' is not an ARN. RunTask's overrides name a role by its ARN (only RegisterTaskDefinition takes a role's name): give ${roleArn("app")}.`],
+    ["an execution role by name with a path", { taskRoleArn: roleArn("app"), executionRoleArn: "service-role/exec" }, `Role is not valid: overrides.executionRoleArn 'service-role/exec' is not an ARN. RunTask's overrides name a role by its ARN (only RegisterTaskDefinition takes a role's name): give ${roleArn("service-role/exec")}.`],
+  ];
+  for (const [what, overrides, problem] of cases) it(what, () => assert.equal(overrideRoleProblem(overrides, "RunTask", p), problem));
 });

@@ -20,6 +20,33 @@ export function roleArnOf(nameOrArn: string | undefined, p: Partition): string |
   return iamArn(p, "role", "/", nameOrArn);
 }
 
+/**
+ * Why a RunTask or StartTask override may not name its roles as given, or undefined. ECS documents
+ * a role's short name for RegisterTaskDefinition's roles ("The short name or full Amazon Resource
+ * Name (ARN) of the IAM role") and only an ARN for TaskOverride's ("The Amazon Resource Name (ARN)
+ * of the role…"), so a name there is refused, with the ARN to give instead. Pure.
+ */
+export function overrideRoleProblem(overrides: NamedTaskRoles | undefined, operation: "RunTask" | "StartTask", p: Partition): string | undefined {
+  for (const [member, value] of [["taskRoleArn", overrides?.taskRoleArn], ["executionRoleArn", overrides?.executionRoleArn]] as const) {
+    if (value === undefined || value.startsWith("arn:")) continue;
+    const shown = excerpt(value, 128);
+    return `Role is not valid: overrides.${member} '${shown}' is not an ARN. ${operation}'s overrides name a role by its ARN (only RegisterTaskDefinition takes a role's name): give ${iamArn(p, "role", "/", shown)}.`;
+  }
+  return undefined;
+}
+
+/** {@link checkTaskRoles} for a RunTask or StartTask override, refusing a role named otherwise than by its ARN ({@link overrideRoleProblem}). */
+export async function checkOverrideRoles(
+  iam: IamReader,
+  overrides: NamedTaskRoles | undefined,
+  operation: "RunTask" | "StartTask",
+  ctx: { readonly partition: Partition; readonly nowMs: number },
+): Promise<void> {
+  const problem = overrideRoleProblem(overrides, operation, ctx.partition);
+  if (problem !== undefined) throw clientException(problem);
+  await checkTaskRoles(iam, overrides, ctx);
+}
+
 /** The role `roleArn` names in this account, or undefined (malformed, another account, no such role). */
 export async function roleOfArn(iam: IamReader, roleArn: string, p: Partition): Promise<IamRoleRecord | undefined> {
   const parsed = parseIamArn(roleArn);

@@ -29,7 +29,7 @@ import { encodeToken, pageRequest } from "../pagination.js";
 import type { EcsDeps } from "./deps.js";
 import { instanceArnIn, taskArnIn } from "./refs.js";
 import { toTask } from "./task-view.js";
-import { checkTaskRoles } from "./task-roles.js";
+import { checkOverrideRoles } from "./task-roles.js";
 import { launchThroughCapacity } from "../../planner/capacity-launch.js";
 
 export function taskOperations({ store, planner }: EcsDeps): Record<string, Operation> {
@@ -56,7 +56,7 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
           const earlier = token === undefined ? undefined : await tx.tasks.findRun(clusterName(input.cluster), token);
           if (earlier) return replay(tx, earlier, requestHash(input));
           const launch = await standaloneLaunch(tx, input);
-          await checkTaskRoles(tx.iam, input.overrides, ctx);
+          await checkOverrideRoles(tx.iam, input.overrides, "RunTask", ctx);
           if ((await planner.viewFor(tx, launch)).size === 0) {
             throw invalidParameter(launch.fargate ? "No managed capacity is registered: start an agent with --capacity fargate (berth up does)." : "No Container Instances were found in your cluster.");
           }
@@ -84,7 +84,7 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
         store.write(async (tx) => {
           // StartTask is for custom schedulers: the caller's instances, resource checks but no strategies or constraints.
           const launch: Launch = { ...(await standaloneLaunch(tx, input)), constraints: [], strategies: [], capacity: { kind: "launch-type", launchType: "EC2" }, fargate: undefined };
-          await checkTaskRoles(tx.iam, input.overrides, ctx);
+          await checkOverrideRoles(tx.iam, input.overrides, "StartTask", ctx);
           const tasks: TaskRecord[] = [];
           const failures: Failure[] = [];
           for (const ref of refs) {
