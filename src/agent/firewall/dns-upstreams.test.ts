@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { dnsDestinations, dnsUpstreams, dockerResolvConfPath, etcResolvConf, nameservers, systemdResolvConf } from "./dns-upstreams.js";
+import { daemonDns, dnsDestinations, dnsUpstreams, dockerResolvConfPath, etcResolvConf, nameservers, systemdResolvConf } from "./dns-upstreams.js";
 
 describe("dnsUpstreams: the resolvers Docker's embedded DNS queries from a task's namespace", () => {
   const cases: [string, string | undefined, string[]][] = [
@@ -12,6 +12,21 @@ describe("dnsUpstreams: the resolvers Docker's embedded DNS queries from a task'
     ["no file: Docker's defaults", undefined, ["8.8.8.8", "8.8.4.4"]],
   ];
   for (const [name, text, want] of cases) it(name, () => assert.deepEqual(dnsUpstreams(text), want));
+});
+
+describe("daemonDns: the resolvers of the Docker daemon's own configuration, which replace the host's", () => {
+  it("are upstreams by the same rules as the host's: IPv4, each once, loopback ones asked from the host", () =>
+    assert.deepEqual(dnsUpstreams(daemonDns('{"dns": ["10.1.0.2", "127.0.0.1", "fd00::2", "10.1.0.2"], "log-driver": "json-file"}')), ["10.1.0.2"]));
+  it("only IPv6 ones: Docker's defaults from the task's namespace", () => assert.deepEqual(dnsUpstreams(daemonDns('{"dns": ["fd00::2"]}')), ["8.8.8.8", "8.8.4.4"]));
+  const none: [string, string | undefined][] = [
+    ["no file", undefined],
+    ["no dns key", '{"debug": true}'],
+    ["an empty list", '{"dns": []}'],
+    ["a list of no strings", '{"dns": [1, null]}'],
+    ["not JSON (dockerd would not start)", "{dns: "],
+    ["JSON but no object", '["10.1.0.2"]'],
+  ];
+  for (const [name, text] of none) it(`sets none with ${name}: the host's resolv.conf decides`, () => assert.equal(daemonDns(text), undefined));
 });
 
 describe("dockerResolvConfPath: the file Docker takes the host's resolvers from", () => {

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { dnsUpstreams, dockerResolvConfPath, etcResolvConf } from "./dns-upstreams.js";
+import { daemonDns, dnsUpstreams, dockerDaemonJson, dockerResolvConfPath, etcResolvConf } from "./dns-upstreams.js";
 
 /** A missing file reads as undefined (Docker then uses its defaults); any other error is the agent's to report. */
 async function readIfPresent(path: string): Promise<string | undefined> {
@@ -17,6 +17,8 @@ async function readIfPresent(path: string): Promise<string | undefined> {
  * old exemption until the agent restarts.
  */
 export async function hostDnsUpstreams(): Promise<string[]> {
+  const daemon = daemonDns(await readIfPresent(dockerDaemonJson));
+  if (daemon !== undefined) return dnsUpstreams(daemon);
   const etc = await readIfPresent(etcResolvConf);
   const path = dockerResolvConfPath(etc);
   return dnsUpstreams(path === etcResolvConf ? etc : await readIfPresent(path));
