@@ -36,7 +36,7 @@ export async function startPostgres({ durable = false }: { readonly durable?: bo
     asRoot ? run("runuser", ["-u", "postgres", "--", join(bin, program), ...args]) : run(join(bin, program), [...args]);
   const data = join(dir, "data");
   try {
-    await run("cp", ["-a", await templateData(bin, pgCommand), data]);
+    await run("cp", ["-a", await templateData(bin, pgCommand, owner), data]);
     // A benchmark's server is durable, as a real one: each commit waits for its WAL flush.
     const options = `-c listen_addresses='' -k ${dir} -c max_connections=200${durable ? "" : " -c fsync=off"}`;
     await pgCommand("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
@@ -76,11 +76,11 @@ type PgCommand = (program: string, args: readonly string[]) => Promise<unknown>;
  * own and renamed into place whole, so a run that races another's, or dies halfway, never leaves a
  * partial template to copy; the loser of a race removes its own.
  */
-async function templateData(bin: string, pgCommand: PgCommand): Promise<string> {
-  const template = join(tmpdir(), `berth-pg-template-${bin.split("/").at(-2) ?? "pg"}`);
+async function templateData(bin: string, pgCommand: PgCommand, owner: { uid: number; gid: number } | undefined): Promise<string> {
+  // One per PostgreSQL version and per user that runs the tests (the copy keeps the owner).
+  const template = join(tmpdir(), `berth-pg-template-${bin.split("/").at(-2) ?? "pg"}-${userInfo().uid}`);
   if (existsSync(join(template, "PG_VERSION"))) return template;
   const scratch = mkdtempSync(join(tmpdir(), "berth-pg-initdb-"));
-  const owner = userInfo().uid === 0 ? await postgresUser() : undefined;
   if (owner) chownSync(scratch, owner.uid, owner.gid);
   try {
     await pgCommand("initdb", ["-D", join(scratch, "data"), "-U", "berth", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
