@@ -1,36 +1,39 @@
 #!/bin/sh
-# Runs every test file of the build (dist/src and dist/test), one file at a time in each of two
-# runners side by side, so that one runner's waiting is the other's CPU:
+# Lint, then every test file of the build (dist/src and dist/test), one file at a time in each of
+# two runners side by side, so that one runner's waiting is the other's CPU:
 # - the main runner takes the end-to-end files (dist/test), which spend much of their time waiting
 #   for Docker, agents and timers;
-# - the runner beside it takes the unit files (dist/src: in process, CPU-bound, about 2.5 minutes),
-#   then the two files that wait minutes for the real clock (rules due every minute, schedules due
-#   at a time) and use little CPU.
-# The beside runner's report follows the main one's; the exit status is non-zero if either runner
-# failed. Run `sh scripts/setup.sh` first (npm test does).
+# - the runner beside it lints (eslint and madge, CPU-bound, about 2.5 minutes), runs the unit files
+#   (dist/src: in process, CPU-bound, about 3 minutes), then the end-to-end files that wait minutes
+#   for the real clock (rules due every minute, schedules due at a time), and last the registry,
+#   IAM, Logs, SSM and Secrets Manager end-to-end files: API calls and pushes on a server of their
+#   own, no host networking, so that the two runners end about together.
+# The beside runner's report follows the main one's; the exit status is non-zero if the lint or
+# either runner failed. Run `sh scripts/setup.sh` first (npm test does).
 set -u
 cd "$(dirname "$0")/.."
 
 clock="dist/test/schedules.e2e.test.js dist/test/scheduler.e2e.test.js"
+# shellcheck disable=SC2046 # the paths have no spaces: one word each
+api_e2e=$(printf '%s\n' dist/test/ecr-*.e2e.test.js dist/test/iam*.e2e.test.js dist/test/logs-*.e2e.test.js dist/test/ssm.e2e.test.js dist/test/secrets-manager.e2e.test.js)
 report=$(mktemp /tmp/berth-test-beside.XXXXXX)
 
-# shellcheck disable=SC2046 # the paths have no spaces: one word each
-set -- $(find dist/src -name '*.test.js' | sort) $clock
+# shellcheck disable=SC2046
+set -- $(find dist/src -name '*.test.js' | sort) $clock $api_e2e
 # The second runner is a session and process group of its own (setsid: `set -m` needs a terminal,
-# which CI has not), so an interrupted run stops it whole. Started in the background, setsid is no
-# group leader and so execs node in place: $! is the group's id.
-setsid node --test --test-concurrency=1 "$@" >"$report" 2>&1 &
+# which CI has not), so an interrupted run stops it whole: its shell leads the group, $! is its id.
+setsid sh -c 'npm run -s lint; lint=$?; node --test --test-concurrency=1 "$@"; tests=$?; [ "$lint" -eq 0 ] && [ "$tests" -eq 0 ]' beside "$@" >"$report" 2>&1 &
 beside_pid=$!
 trap 'kill -- -"$beside_pid" 2>/dev/null; rm -f "$report"' EXIT
 trap 'exit 130' INT TERM
 
 # shellcheck disable=SC2046
-set -- $(find dist/test -name '*.test.js' | sort | grep -v -x -F "$(printf '%s\n' $clock)")
+set -- $(find dist/test -name '*.test.js' | sort | grep -v -x -F "$(printf '%s\n' $clock $api_e2e)")
 main_status=0
 node --test --test-concurrency=1 "$@" || main_status=$?
 
 beside_status=0
 wait "$beside_pid" || beside_status=$?
-printf '\n# The runner beside the main one (the unit files, then %s):\n' "$clock"
+printf '\n# The runner beside the main one (lint, the unit files, %s, then %s):\n' "$clock" "$(echo $api_e2e)"
 cat "$report"
 [ "$main_status" -eq 0 ] && [ "$beside_status" -eq 0 ]
