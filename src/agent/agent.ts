@@ -216,7 +216,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
       ECS_AGENT_URI: `http://${metadataHost}:${metadataPort}/api/${id}`,
       ...taskCredentials.envFor(spec),
     }),
-    beforeStart: (dockerId) => logShipping.initialize(dockerId),
+    beforeStart: (dockerId, labels) => logShipping.initialize(dockerId, labels),
     report: (r) => {
       channel.report(r);
       // A task with a new address, or one stopped: its rules change.

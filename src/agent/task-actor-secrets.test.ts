@@ -122,8 +122,10 @@ describe("task actor: secrets", () => {
     const outcome: SecretsOutcome = { ok: true, containers: new Map([["app", { environment: {}, logOptions: { "awslogs-stream-prefix": "from-secret" } }]]) };
     const readied: (AwslogsTarget | undefined)[] = [];
     const host = new Host();
-    const beforeStart = async (dockerId: string): Promise<void> => {
-      readied.push(parseAwslogsLabel((await host.docker.inspectContainer(dockerId)).Config?.Labels ?? {}));
+    const beforeStart = async (dockerId: string, labels: Readonly<Record<string, string>>): Promise<void> => {
+      // The labels it is handed are the ones the container was created with.
+      assert.deepEqual(labels, (await host.docker.inspectContainer(dockerId)).Config?.Labels);
+      readied.push(parseAwslogsLabel(labels));
     };
     await run(spec, { ...resolving(outcome), beforeStart }, host);
     assert.equal(host.last().status, "RUNNING");

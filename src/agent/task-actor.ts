@@ -49,9 +49,9 @@ export interface TaskActorDeps {
   readonly injectedEnv: (metadataId: string, spec: TaskSpec) => Record<string, string>;
   /**
    * Readies what a created container needs outside Docker before it starts (its awslogs stream, read
-   * from the container's labels, which carry its resolved log options); a DockerError keeps it from starting.
+   * from the labels it was created with, which carry its resolved log options); a DockerError keeps it from starting.
    */
-  readonly beforeStart?: (dockerId: string) => Promise<void>;
+  readonly beforeStart?: (dockerId: string, labels: Readonly<Record<string, string>>) => Promise<void>;
   readonly report: (r: TaskReport) => void;
   readonly logger: Logger;
   readonly now: () => number;
@@ -68,6 +68,8 @@ export interface ContainerState {
   definition: ContainerDefinition;
   dockerName: string;
   dockerId?: string | undefined;
+  /** The labels it was created with (its awslogs target among them): from the create call, or from Docker when adopted. */
+  labels?: Readonly<Record<string, string>> | undefined;
   /** The id in this container's ECS_CONTAINER_METADATA_URI_V4. */
   metadataId: string;
   status: "NONE" | "RUNNING" | "STOPPED";
@@ -126,6 +128,7 @@ export class TaskActor {
     c.dockerName = dockerName;
     // The container keeps the metadata URI it was created with; a new id would answer it with 404.
     c.metadataId = metadataIdIn(inspect.Config?.Env) ?? c.metadataId;
+    c.labels = inspect.Config?.Labels;
     this.absorbInspect(c, inspect);
     this.phase = [...this.containers.values()].every((x) => x.status !== "NONE") ? "RUNNING" : "PENDING";
     if (this.phase === "RUNNING") this.startedAtMs ??= c.startedAtMs;
@@ -305,7 +308,7 @@ export class TaskActor {
         const c = this.containers.get(name)!;
         try {
           c.startRequested = true;
-          await this.deps.beforeStart?.(c.dockerId!);
+          await this.deps.beforeStart?.(c.dockerId!, c.labels ?? {});
           await this.deps.docker.startContainer(c.dockerId!);
         } catch (err) {
           c.reason = err instanceof DockerError ? err.reason : String(err);
@@ -419,6 +422,7 @@ export class TaskActor {
           defaultStopTimeoutSeconds: this.deps.defaultStopTimeoutSeconds,
         });
         c.dockerId = await this.deps.docker.createContainer(spec);
+        c.labels = spec.Labels;
         c.createdAtMs = this.deps.now();
       } catch (err) {
         c.reason = reasonOf(err, "CannotCreateContainerError");

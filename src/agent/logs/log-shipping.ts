@@ -56,12 +56,12 @@ export class LogShipping {
    * and a refusal keeps the container from starting (`CannotStartContainerError: … failed to
    * initialize logging driver: …`), as Docker's awslogs driver fails a container under ECS. Lines
    * of tasks without one are shipped as the agent, whose policy always allows it: nothing to check.
-   * The target is read from the container's own label, made with every option of its log
-   * configuration, `secretOptions`' resolved values included (ECS hands those to Docker's awslogs
-   * driver with the others), so the stream made here is the one its lines go to.
+   * The target is read from the container's `labels` (those it was created with), made with every
+   * option of its log configuration, `secretOptions`' resolved values included (ECS hands those to
+   * Docker's awslogs driver with the others), so the stream made here is the one its lines go to.
    */
-  async initialize(dockerId: string): Promise<void> {
-    const target = parseAwslogsLabel((await this.opts.engine.inspectContainer(dockerId)).Config?.Labels ?? {});
+  async initialize(dockerId: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    const target = parseAwslogsLabel(labels);
     if (target?.executionRoleOf === undefined) return;
     const { logs, release } = this.clients.lease(target);
     try {
