@@ -3,16 +3,18 @@
 import tseslint from "typescript-eslint";
 
 const changeLogInternals = [{ group: ["**/state/change-log.js", "**/state/sqlite/change-table.js"], message: "Only the store appends changes; subscribe through Store.changes." }];
-// The web console (src/console) is a client of the public API: it imports the SDK's ECS client,
-// lit-html and its own files, and no server code imports it.
+// The web console (src/console) is a client of the public API: it imports the SDK's clients of the
+// APIs it shows (ECS; ELBv2, CloudWatch and Application Auto Scaling for a service's health, metrics
+// and scaling), lit-html and its own files, and no server code imports it.
 const consoleCode = { group: ["**/console/*", "**/console/**"], message: "src/console is the browser's code: the server talks to it only through /console's files and the public API." };
-const consolePackages = { regex: "^(?!\\.{1,2}/|@aws-sdk/client-ecs$|lit-html$)", message: "The console imports only @aws-sdk/client-ecs, lit-html and its own files." };
+const consoleClients = "@aws-sdk/client-(ecs|elastic-load-balancing-v2|cloudwatch|application-auto-scaling)$";
+const consolePackages = { regex: `^(?!\\.{1,2}/|${consoleClients}|lit-html$)`, message: "The console imports only the SDK's ECS, ELBv2, CloudWatch and Application Auto Scaling clients, lit-html and its own files." };
 /** The console's imports at `depth` folders below src/console: none may climb out of it. */
 const consoleImports = (depth, packages = consolePackages) => ({
   "no-restricted-imports": ["error", { patterns: [packages, { regex: `^(\\.\\./){${depth + 1},}`, message: "The console imports no server code: only its own files." }] }],
 });
 // Its pure modules' tests run in node: they may import node's test runner and assert too.
-const consoleTestPackages = { ...consolePackages, regex: "^(?!\\.{1,2}/|@aws-sdk/client-ecs$|lit-html$|node:test$|node:assert/strict$)" };
+const consoleTestPackages = { ...consolePackages, regex: `^(?!\\.{1,2}/|${consoleClients}|lit-html$|node:test$|node:assert/strict$)` };
 const ioModules = ["node:fs", "node:fs/promises", "node:http", "node:net", "node:child_process", "better-sqlite3", "pg", "dockerode", "ws"];
 
 export default tseslint.config(

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CreateServiceCommand,
+  DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
@@ -13,7 +14,11 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
+import { ApplicationAutoScalingClient, PutScheduledActionCommand, RegisterScalableTargetCommand } from "@aws-sdk/client-application-auto-scaling";
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { parseCredentialsFile, type AccessKey } from "../src/auth/credentials-file.js";
 import { BerthUp } from "./support/berth-up.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
@@ -38,7 +43,8 @@ describe("the web console, in headless Chromium against berth up", () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    up = await BerthUp.start(["--task-healthy-after", "0s"]);
+    // Containers sampled and minutes written every 2 s, so that the service's CPU shows within seconds.
+    up = await BerthUp.start(["--task-healthy-after", "0s", "--metrics-flush", "2s"], { ECS_POLLING_METRICS_WAIT_DURATION: "2s" });
     ecs = up.ecs();
     key = parseCredentialsFile(readFileSync(up.credentialsFile, "utf8"))!;
     // A fresh profile every run: launch() makes a temporary user-data-dir and removes it on close.
@@ -127,6 +133,60 @@ describe("the web console, in headless Chromium against berth up", () => {
     process.stdout.write(`# console screenshot: ${shot}\n`);
   });
 
+  it("shows a load-balanced service's targets with ELB's health and the task behind each, its CPU and memory, and what auto scaling did and why", async () => {
+    const config = { endpoint: up.endpoint, region: "us-east-1", credentials: key, maxAttempts: 1 };
+    const elb = new ElasticLoadBalancingV2Client(config);
+    const port = await freeBlock(1);
+    const lbArn = (await elb.send(new CreateLoadBalancerCommand({ Name: "console-lb", Subnets: ["subnet-a"] }))).LoadBalancers![0]!.LoadBalancerArn!;
+    const tgArn = (await elb.send(new CreateTargetGroupCommand({ Name: "console-tg", Protocol: "HTTP", Port: 80, VpcId: "vpc-1", HealthCheckPath: "/", HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2 })))
+      .TargetGroups![0]!.TargetGroupArn!;
+    await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: "HTTP", Port: port, DefaultActions: [{ Type: "forward", TargetGroupArn: tgArn }] }));
+    const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand(aTaskDefinition("console-lb-web", [aContainer({ name: "web", portMappings: [{ containerPort: 80, hostPort: 0 }] })])));
+    await ecs.send(new CreateServiceCommand({ cluster: up.cluster, serviceName: "lbweb", taskDefinition: taskDefinition!.taskDefinitionArn, desiredCount: 2, loadBalancers: [{ targetGroupArn: tgArn, containerName: "web", containerPort: 80 }] }));
+    await goto(`#/clusters/${up.cluster}/services/lbweb`);
+
+    // The targets as the page shows them, once both are healthy, are DescribeTargetHealth's, each named by one of the service's tasks.
+    const rows = page.locator("table.targets tbody tr");
+    const shown = await until("2 healthy targets on the page", async () => {
+      const texts = await rows.allTextContents();
+      return texts.length === 2 && texts.every((t) => t.includes("healthy") && !t.includes("unhealthy")) ? texts : undefined;
+    }, { timeoutMs: 45_000 });
+    const described = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }))).TargetHealthDescriptions ?? [];
+    const targets = described.map((d) => `${d.Target!.Id}:${d.Target!.Port}`).sort();
+    assert.deepEqual(await rows.locator("td:nth-child(1)").allTextContents(), targets);
+    const taskIds = ((await ecs.send(new ListTasksCommand({ cluster: up.cluster, serviceName: "lbweb" }))).taskArns ?? []).map(lastPart).sort();
+    assert.deepEqual((await rows.locator("td:nth-child(2)").allTextContents()).sort(), taskIds, shown.join("\n"));
+
+    // A one-time scheduled action a few seconds ahead raises the minimum to 3: the page shows the activity and its cause.
+    const scaling = new ApplicationAutoScalingClient(config);
+    const target = { ServiceNamespace: "ecs" as const, ResourceId: `service/${up.cluster}/lbweb`, ScalableDimension: "ecs:service:DesiredCount" as const };
+    await scaling.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 1, MaxCapacity: 4 }));
+    const at = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000);
+    await scaling.send(new PutScheduledActionCommand({ ...target, ScheduledActionName: "rush", Schedule: `at(${at.toISOString().slice(0, 19)})`, ScalableTargetAction: { MinCapacity: 3 } }));
+    const activity = page.locator("table.activities tbody tr", { hasText: "Setting min capacity to 3" });
+    await activity.waitFor({ timeout: 30_000 });
+    assert.match((await activity.textContent()) ?? "", /Successful.*scheduled action name rush was triggered/s);
+    assert.match((await page.locator("dl.scaling").textContent()) ?? "", /3 to 4 tasks/);
+
+    // CPU and memory: once CloudWatch has a datapoint of the service's CPU, the page shows a line and a latest value.
+    const cloudwatch = new CloudWatchClient(config);
+    await until("a CPUUtilization datapoint of the service", async () => {
+      const r = await cloudwatch.send(new GetMetricDataCommand({
+        StartTime: new Date(Date.now() - 3_600_000),
+        EndTime: new Date(),
+        MetricDataQueries: [{ Id: "cpu", MetricStat: { Metric: { Namespace: "AWS/ECS", MetricName: "CPUUtilization", Dimensions: [{ Name: "ClusterName", Value: up.cluster }, { Name: "ServiceName", Value: "lbweb" }] }, Period: 60, Stat: "Average" } }],
+      }));
+      return (r.MetricDataResults?.[0]?.Values?.length ?? 0) > 0 || undefined;
+    }, { timeoutMs: 40_000 });
+    const cpu = page.locator("figure.chart[data-metric=CPU]");
+    await until("the CPU chart drawn", async () => ((await cpu.locator("polyline").getAttribute("points")) ? true : undefined), { timeoutMs: 10_000 });
+    assert.match((await cpu.locator(".latest").textContent()) ?? "", /^[0-9.]+ %$/);
+    assert.equal(await page.locator("main .error").count(), 0, "no part of the page failed to load");
+    const shot = join(shots, "service-lb.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    process.stdout.write(`# console screenshot: ${shot}\n`);
+  });
+
   it("runs a task no instance has the memory for, and shows each failure's reason and detail as RunTask gives them", async () => {
     await ecs.send(new RegisterTaskDefinitionCommand(aTaskDefinition("console-huge", [aContainer({ name: "huge", memory: 4_000_000 })])));
     await goto(`#/clusters/${up.cluster}/tasks`);
@@ -145,6 +205,9 @@ describe("the web console, in headless Chromium against berth up", () => {
     const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: up.cluster, serviceName: "web" }));
     const id = lastPart(taskArns[0]);
     await goto(`#/clusters/${up.cluster}/tasks/${id}`);
+    const instanceArn = (await ecs.send(new DescribeTasksCommand({ cluster: up.cluster, tasks: [id] }))).tasks![0]!.containerInstanceArn!;
+    const { containerInstances = [] } = await ecs.send(new DescribeContainerInstancesCommand({ cluster: up.cluster, containerInstances: [instanceArn] }));
+    await page.locator(".runs-on", { hasText: `${lastPart(instanceArn)} (${containerInstances[0]!.ec2InstanceId!})` }).waitFor();
     const reason = "stopped from the console by the e2e test";
     await page.fill("#stop-task input[name=reason]", reason);
     await page.click("#stop-task button[type=submit]");

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ago, count, familyRevisionOf, idOf, taskDefinitionOf, timeOf } from "./format.js";
+import { ago, count, familyRevisionOf, idOf, targetGroupNameOf, taskDefinitionOf, timeOf } from "./format.js";
 
 describe("console formatting", () => {
   it("takes ids and names from ARNs", () => {
@@ -12,6 +12,9 @@ describe("console formatting", () => {
     assert.equal(taskDefinitionOf("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7"), "web:7");
     assert.deepEqual(familyRevisionOf("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7"), { family: "web", revision: 7 });
     assert.equal(familyRevisionOf("web"), undefined);
+    assert.equal(targetGroupNameOf("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/8908d9d90d194b29"), "web-tg");
+    assert.equal(targetGroupNameOf("web-tg"), "web-tg");
+    assert.equal(targetGroupNameOf(undefined), "");
   });
 
   it("writes times in UTC to the second, and how long ago", () => {

@@ -7,6 +7,12 @@ export function idOf(arn: string | undefined): string {
   return resource.slice(resource.lastIndexOf("/") + 1);
 }
 
+/** A target group's name from its ARN (`…:targetgroup/<name>/<id>`), or the text itself. */
+export function targetGroupNameOf(arn: string | undefined): string {
+  const m = /:targetgroup\/([^/]+)\/[^/]+$/.exec(arn ?? "");
+  return m ? m[1]! : (arn ?? "");
+}
+
 /** `family:revision` of a task definition's ARN. */
 export const taskDefinitionOf = (arn: string | undefined): string => idOf(arn);
 

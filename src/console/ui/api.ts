@@ -1,6 +1,7 @@
 /**
- * The console's only way to the server: the ECS API on this page's origin, signed with SigV4 by
- * the AWS SDK's own client, with the credentials the user signed in with. Lists are read page by
+ * The console's only way to the server: the public APIs on this page's origin (ECS, and ELBv2,
+ * CloudWatch and Application Auto Scaling for a service's health, metrics and scaling), each
+ * signed with SigV4 by the AWS SDK's own client, with the credentials the user signed in with. Lists are read page by
  * page (up to a cap) and described in the batch sizes ECS accepts.
  */
 import {
@@ -16,6 +17,9 @@ import {
   type Service,
   type Task,
 } from "@aws-sdk/client-ecs";
+import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { ConsoleCredentials } from "../forms.js";
 
 /** The most items a table lists (more pages are not read). */
@@ -23,13 +27,22 @@ export const listCap = 500;
 
 export interface Api {
   readonly ecs: ECSClient;
+  readonly elb: ElasticLoadBalancingV2Client;
+  readonly cloudwatch: CloudWatchClient;
+  readonly scaling: ApplicationAutoScalingClient;
   readonly region: string;
 }
 
 export function apiFor(credentials: ConsoleCredentials, endpoint: string): Api {
   const { accessKeyId, secretAccessKey, sessionToken, region } = credentials;
-  const ecs = new ECSClient({ endpoint, region, credentials: { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) }, maxAttempts: 2 });
-  return { ecs, region };
+  const config = { endpoint, region, credentials: { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) }, maxAttempts: 2 };
+  return {
+    ecs: new ECSClient(config),
+    elb: new ElasticLoadBalancingV2Client(config),
+    cloudwatch: new CloudWatchClient(config),
+    scaling: new ApplicationAutoScalingClient(config),
+    region,
+  };
 }
 
 /** Every page of a list call, up to {@link listCap} items. */

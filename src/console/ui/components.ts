@@ -8,11 +8,12 @@ import { hrefOf } from "../routes.js";
 
 /** A status word, coloured by what it means. */
 export function status(text: string): TemplateResult {
-  const tone = /^(ACTIVE|RUNNING|COMPLETED|PRIMARY|HEALTHY|yes)$/.test(text)
+  // ECS writes states in capitals, ELB in lower case (`healthy`), Application Auto Scaling in words (`Successful`).
+  const tone = /^(ACTIVE|RUNNING|COMPLETED|PRIMARY|HEALTHY|SUCCESSFUL|yes)$/i.test(text)
     ? "good"
-    : /^(FAILED|STOPPED|INACTIVE|UNHEALTHY|DRAINING|no)$/.test(text)
+    : /^(FAILED|STOPPED|INACTIVE|UNHEALTHY|DRAINING|no)$/i.test(text)
       ? "bad"
-      : /^(PENDING|PROVISIONING|ACTIVATING|IN_PROGRESS|DEACTIVATING|STOPPING|DEPROVISIONING|ACTIVE_IMPAIRED)$/.test(text)
+      : /^(PENDING|PROVISIONING|ACTIVATING|IN_PROGRESS|INPROGRESS|INITIAL|DEACTIVATING|STOPPING|DEPROVISIONING|ACTIVE_IMPAIRED)$/i.test(text)
         ? "busy"
         : "plain";
   return html`<span class="status ${tone}">${text}</span>`;

@@ -1,14 +1,18 @@
 import { DescribeServicesCommand, UpdateServiceCommand, type Service } from "@aws-sdk/client-ecs";
 import { html, nothing, type TemplateResult } from "lit-html";
 import { checkCount } from "../../forms.js";
-import { ago, idOf, timeOf } from "../../format.js";
+import { ago, idOf, targetGroupNameOf, timeOf } from "../../format.js";
 import { deploymentRow, newestFirst, placementOf, serviceRow } from "../../models.js";
 import { hrefOf } from "../../routes.js";
 import { recentTasksOf, type Api } from "../api.js";
 import { formFields, status, tasksTable, trail, when } from "../components.js";
 import type { Notice, Page, PageContext } from "../page.js";
+import { loadServiceHealth, scalingView, targetHealthView, utilizationView } from "./service-health.js";
 
-/** One service: its deployments, its events (Berth's explanations), its tasks, load balancers and placement. */
+/**
+ * One service: its events (Berth's explanations), its targets' health, CPU and memory, deployments,
+ * tasks, auto scaling, load balancers and placement.
+ */
 export async function servicePage(api: Api, route: { readonly cluster: string; readonly service: string }): Promise<Page> {
   const { cluster, service: name } = route;
   const [described, tasks] = await Promise.all([api.ecs.send(new DescribeServicesCommand({ cluster, services: [name] })), recentTasksOf(api, cluster, name)]);
@@ -18,6 +22,7 @@ export async function servicePage(api: Api, route: { readonly cluster: string; r
     const why = described.failures?.map((f) => `${f.reason ?? ""} ${f.detail ?? ""}`).join("; ");
     return { title: name, render: () => html`${crumbs}<h1>${name}</h1><p class="empty">${why || "No such service."}</p>` };
   }
+  const health = await loadServiceHealth(api, service, tasks);
   return {
     title: name,
     render: (ctx) => html`
@@ -27,10 +32,13 @@ export async function servicePage(api: Api, route: { readonly cluster: string; r
       ${actions(service, cluster, ctx)}
       <h2>Events</h2>
       ${events(service, ctx.now)}
+      ${targetHealthView(health, cluster)}
+      ${utilizationView(health)}
       <h2>Deployments</h2>
       ${deployments(service, ctx.now)}
       <h2>Tasks</h2>
       ${tasksTable(tasks, cluster, ctx.now)}
+      ${scalingView(health, ctx.now)}
       <h2>Load balancers and placement</h2>
       ${balancingAndPlacement(service)}`,
   };
@@ -112,7 +120,7 @@ function balancingAndPlacement(service: Service): TemplateResult {
   const lbs = service.loadBalancers ?? [];
   return html`<dl class="facts wide">
     <dt>Load balancers</dt>
-    <dd>${lbs.length === 0 ? "none" : lbs.map((lb) => html`<div class="mono">${idOf(lb.targetGroupArn) || lb.loadBalancerName || ""} → ${lb.containerName ?? ""}:${lb.containerPort ?? ""}</div>`)}</dd>
+    <dd>${lbs.length === 0 ? "none" : lbs.map((lb) => html`<div class="mono">${targetGroupNameOf(lb.targetGroupArn) || lb.loadBalancerName || ""} → ${lb.containerName ?? ""}:${lb.containerPort ?? ""}</div>`)}</dd>
     <dt>Placement strategy</dt><dd>${strategy.length === 0 ? "none" : strategy.join(", ")}</dd>
     <dt>Placement constraints</dt><dd>${constraints.length === 0 ? "none" : constraints.join(", ")}</dd>
     <dt>Scheduling</dt><dd>${service.schedulingStrategy ?? nothing}</dd>

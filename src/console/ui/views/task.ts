@@ -1,4 +1,4 @@
-import { DescribeTaskDefinitionCommand, DescribeTasksCommand, StopTaskCommand, type Task, type TaskDefinition } from "@aws-sdk/client-ecs";
+import { DescribeContainerInstancesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, StopTaskCommand, type Task, type TaskDefinition } from "@aws-sdk/client-ecs";
 import { html, nothing, type TemplateResult } from "lit-html";
 import { checkReason } from "../../forms.js";
 import { familyRevisionOf, idOf, taskDefinitionOf } from "../../format.js";
@@ -18,7 +18,12 @@ export async function taskPage(api: Api, route: { readonly cluster: string; read
     const why = described.failures?.map((f) => `${f.reason ?? ""} ${f.detail ?? ""}`).join("; ");
     return { title: id, render: () => html`${crumbs}<h1>Task ${id}</h1><p class="empty">${why || "No such task."}</p>` };
   }
-  const definition = task.taskDefinitionArn ? (await api.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: task.taskDefinitionArn }))).taskDefinition : undefined;
+  const [definition, ec2InstanceId] = await Promise.all([
+    task.taskDefinitionArn ? api.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: task.taskDefinitionArn })).then((r) => r.taskDefinition) : undefined,
+    task.containerInstanceArn
+      ? api.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: [task.containerInstanceArn] })).then((r) => r.containerInstances?.[0]?.ec2InstanceId)
+      : undefined,
+  ]);
   return {
     title: id,
     render: (ctx) => html`
@@ -27,7 +32,7 @@ export async function taskPage(api: Api, route: { readonly cluster: string; read
       ${task.stoppedReason || task.stopCode
         ? html`<div class="why"><strong>${task.stopCode ?? "Stopped"}</strong><p class="stopped-reason">${task.stoppedReason ?? ""}</p></div>`
         : nothing}
-      ${facts(task, cluster, ctx.now)}
+      ${facts(task, cluster, ec2InstanceId, ctx.now)}
       ${task.desiredStatus !== "STOPPED" ? stopForm(task, cluster, ctx) : nothing}
       <h2>Containers</h2>
       ${containers(task)}
@@ -36,14 +41,14 @@ export async function taskPage(api: Api, route: { readonly cluster: string; read
   };
 }
 
-function facts(task: Task, cluster: string, now: number): TemplateResult {
+function facts(task: Task, cluster: string, ec2InstanceId: string | undefined, now: number): TemplateResult {
   return html`<dl class="facts wide">
     <dt>Last status</dt><dd>${status(task.lastStatus ?? "")}</dd>
     <dt>Desired status</dt><dd>${task.desiredStatus ?? ""}</dd>
     <dt>Started by</dt><dd>${task.startedBy ?? ""}</dd>
     <dt>Group</dt><dd>${task.group?.startsWith("service:") ? html`<a href=${hrefOf({ view: "service", cluster, service: task.group.slice(8) })}>${task.group}</a>` : (task.group ?? "")}</dd>
     <dt>Launch type</dt><dd>${task.launchType ?? task.capacityProviderName ?? ""}</dd>
-    <dt>Runs on</dt><dd class="mono">${idOf(task.containerInstanceArn) || "–"}</dd>
+    <dt>Runs on</dt><dd class="mono runs-on">${idOf(task.containerInstanceArn) || "–"}${ec2InstanceId ? ` (${ec2InstanceId})` : ""}</dd>
     <dt>Availability zone</dt><dd>${task.availabilityZone ?? ""}</dd>
     <dt>CPU / memory</dt><dd>${task.cpu ?? "–"} / ${task.memory ?? "–"}</dd>
     <dt>Created</dt><dd>${when(task.createdAt, now)}</dd>
