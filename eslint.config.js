@@ -47,6 +47,17 @@ export default tseslint.config(
   { files: ["src/console/*.test.ts"], rules: consoleImports(0, consoleTestPackages) },
   { files: ["src/console/ui/*.ts"], rules: consoleImports(1) },
   { files: ["src/console/ui/views/*.ts"], rules: consoleImports(2) },
+  // The server and the agent load the SDK's CommonJS bundles with require, through src/aws-sdk (its README says why).
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/aws-sdk/**", "src/console/**", "**/*.test.ts", "**/*.testing.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@aws-sdk/client-*"], allowTypeImports: true, message: "Import the SDK's values from src/aws-sdk (loaded with require: ESM's CommonJS lexer costs ~0.1 s a client at start); types may come from the package." }] },
+      ],
+    },
+  },
   // The placement index changes only from the change log (src/planner/placement-index.ts), never inside a write.
   {
     files: ["src/**/*.ts"],

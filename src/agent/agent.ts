@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { CgroupV1 } from "./cgroups/cgroupfs.js";
-import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
+import { ECRClient, GetAuthorizationTokenCommand } from "../aws-sdk/ecr.js";
 import type { Logger } from "pino";
 import { AgentChannel } from "./channel.js";
 import type { AgentConfig } from "./config/agent-config.js";

@@ -1,11 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import {
-  ECSClient,
-  RegisterContainerInstanceCommand,
-  type RegisterContainerInstanceCommandInput,
-  type RegisterContainerInstanceCommandOutput,
-} from "@aws-sdk/client-ecs";
+import type { RegisterContainerInstanceCommandInput, RegisterContainerInstanceCommandOutput } from "@aws-sdk/client-ecs";
+import { ECSClient, RegisterContainerInstanceCommand } from "../aws-sdk/ecs.js";
 import type { Logger } from "pino";
 import { trustFrom, type Trust } from "./trust.js";
 import { BerthCallError, callBerth } from "./berth-call.js";

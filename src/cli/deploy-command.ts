@@ -1,12 +1,6 @@
 import { Command } from "commander";
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-  type ECSClient,
-  type Service,
-} from "@aws-sdk/client-ecs";
+import type { ECSClient, Service } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from "../aws-sdk/ecs.js";
 import { parseGoDuration } from "../agent/config/go-duration.js";
 import { deployStep } from "./client/deploy-progress.js";
 import { ecsClientFor, withClientOptions } from "./client/ecs-client.js";

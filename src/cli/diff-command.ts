@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import { DescribeTaskDefinitionCommand } from "../aws-sdk/ecs.js";
 import { ecsClientFor, withClientOptions } from "./client/ecs-client.js";
 import { diffTaskDefinitions, formatChange } from "./client/task-definition-diff.js";
 

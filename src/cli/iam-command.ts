@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { SimulatePrincipalPolicyCommand, type ContextEntry, type EvaluationResult } from "@aws-sdk/client-iam";
+import type { ContextEntry, EvaluationResult } from "@aws-sdk/client-iam";
+import { SimulatePrincipalPolicyCommand } from "../aws-sdk/iam.js";
 import { defaultEndpoint, type ClientFlags } from "./client/ecs-client.js";
 import { iamClientFor } from "./client/iam-client.js";
 import { formatEvaluation } from "./client/simulation-output.js";

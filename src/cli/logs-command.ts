@@ -1,5 +1,5 @@
-import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeTaskDefinitionCommand, DescribeTasksCommand } from "@aws-sdk/client-ecs";
+import { CloudWatchLogsClient, GetLogEventsCommand } from "../aws-sdk/cloudwatch-logs.js";
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand } from "../aws-sdk/ecs.js";
 import { Command } from "commander";
 import { defaultEndpoint, ecsClientFor, withClientOptions } from "./client/ecs-client.js";
 import { awslogsStreamOf, formatTaskLogs, type ContainerLines } from "./client/task-logs.js";

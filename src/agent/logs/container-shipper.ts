@@ -1,4 +1,5 @@
-import { PutLogEventsCommand, type CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { PutLogEventsCommand } from "../../aws-sdk/cloudwatch-logs.js";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 import { maxBatchBytes, maxBatchEvents, perEventOverheadBytes } from "../../domain/logs/put-batch.js";

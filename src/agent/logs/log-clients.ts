@@ -1,4 +1,5 @@
-import { CloudWatchLogsClient, type CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
+import type { CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
+import { CloudWatchLogsClient } from "../../aws-sdk/cloudwatch-logs.js";
 import type { Agent } from "node:https";
 import type { TaskRoleCredentials } from "../../agent-protocol/task-credentials.js";
 import type { AwslogsTarget } from "./awslogs-label.js";

@@ -1,4 +1,5 @@
-import { CreateLogGroupCommand, CreateLogStreamCommand, type CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateLogGroupCommand, CreateLogStreamCommand } from "../../aws-sdk/cloudwatch-logs.js";
 import { DockerError } from "../docker/errors.js";
 import type { AwslogsTarget } from "./awslogs-label.js";
 

@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { GetSecretValueCommand, SecretsManagerClient } from "../../aws-sdk/secrets-manager.js";
+import { GetParametersCommand, SSMClient } from "../../aws-sdk/ssm.js";
 import { parseArn } from "../../domain/arn.js";
 import type { TaskSpec } from "../../agent-protocol/messages.js";
 import type { TaskRoleCredentials, TaskRoleType } from "../../agent-protocol/task-credentials.js";

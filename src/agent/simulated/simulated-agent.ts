@@ -1,4 +1,5 @@
-import { ECSClient, RegisterContainerInstanceCommand, type Attribute } from "@aws-sdk/client-ecs";
+import type { Attribute } from "@aws-sdk/client-ecs";
+import { ECSClient, RegisterContainerInstanceCommand } from "../../aws-sdk/ecs.js";
 import type { Logger } from "pino";
 import type { TaskReport, TaskSpec } from "../../agent-protocol/messages.js";
 import type { AccessKey } from "../../auth/credentials-file.js";

@@ -1,4 +1,4 @@
-import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
+import { ECRClient, GetAuthorizationTokenCommand } from "../../aws-sdk/ecr.js";
 import type Docker from "dockerode";
 import type { TaskRoleCredentials, TaskRoleType } from "../../agent-protocol/task-credentials.js";
 import { RegistryAuth, type AuthorizationData } from "../registry-auth.js";

@@ -1,4 +1,5 @@
-import { DescribeScalingActivitiesRequest$, type DescribeScalingActivitiesRequest } from "@aws-sdk/client-application-auto-scaling";
+import type { DescribeScalingActivitiesRequest } from "@aws-sdk/client-application-auto-scaling";
+import { DescribeScalingActivitiesRequest$ } from "../../aws-sdk/application-auto-scaling.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken } from "../pagination.js";
 import { checkDimension, checkNamespace, checkResourceId, pageOf } from "./checks.js";

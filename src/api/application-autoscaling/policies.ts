@@ -1,11 +1,5 @@
-import {
-  DeleteScalingPolicyRequest$,
-  DescribeScalingPoliciesRequest$,
-  PutScalingPolicyRequest$,
-  type DeleteScalingPolicyRequest,
-  type DescribeScalingPoliciesRequest,
-  type PutScalingPolicyRequest,
-} from "@aws-sdk/client-application-auto-scaling";
+import type { DeleteScalingPolicyRequest, DescribeScalingPoliciesRequest, PutScalingPolicyRequest } from "@aws-sdk/client-application-auto-scaling";
+import { DeleteScalingPolicyRequest$, DescribeScalingPoliciesRequest$, PutScalingPolicyRequest$ } from "../../aws-sdk/application-auto-scaling.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { operation, type Operation } from "../aws-json/service.js";

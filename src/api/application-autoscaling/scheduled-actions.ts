@@ -1,11 +1,5 @@
-import {
-  DeleteScheduledActionRequest$,
-  DescribeScheduledActionsRequest$,
-  PutScheduledActionRequest$,
-  type DeleteScheduledActionRequest,
-  type DescribeScheduledActionsRequest,
-  type PutScheduledActionRequest,
-} from "@aws-sdk/client-application-auto-scaling";
+import type { DeleteScheduledActionRequest, DescribeScheduledActionsRequest, PutScheduledActionRequest } from "@aws-sdk/client-application-auto-scaling";
+import { DeleteScheduledActionRequest$, DescribeScheduledActionsRequest$, PutScheduledActionRequest$ } from "../../aws-sdk/application-auto-scaling.js";
 import type { ScheduledActionRecord } from "../../domain/autoscaling/records.js";
 import { nextScheduledTime, parseSchedulerExpression } from "../../domain/schedules/scheduler-expression.js";
 import { isTimeZone } from "../../domain/schedules/time-zone.js";

@@ -1,11 +1,5 @@
-import {
-  DeregisterScalableTargetRequest$,
-  DescribeScalableTargetsRequest$,
-  RegisterScalableTargetRequest$,
-  type DeregisterScalableTargetRequest,
-  type DescribeScalableTargetsRequest,
-  type RegisterScalableTargetRequest,
-} from "@aws-sdk/client-application-auto-scaling";
+import type { DeregisterScalableTargetRequest, DescribeScalableTargetsRequest, RegisterScalableTargetRequest } from "@aws-sdk/client-application-auto-scaling";
+import { DeregisterScalableTargetRequest$, DescribeScalableTargetsRequest$, RegisterScalableTargetRequest$ } from "../../aws-sdk/application-auto-scaling.js";
 import type { ScalableTargetRecord } from "../../domain/autoscaling/records.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import { encodeToken } from "../pagination.js";

@@ -1,16 +1,5 @@
 import { dateToTag } from "@smithy/core/cbor";
-import {
-  DeleteAlarmsInput$,
-  DescribeAlarmHistoryInput$,
-  DescribeAlarmsForMetricInput$,
-  DescribeAlarmsInput$,
-  GetMetricDataInput$,
-  GetMetricStatisticsInput$,
-  ListMetricsInput$,
-  PutMetricAlarmInput$,
-  PutMetricDataInput$,
-  SetAlarmStateInput$,
-} from "@aws-sdk/client-cloudwatch";
+import { DeleteAlarmsInput$, DescribeAlarmHistoryInput$, DescribeAlarmsForMetricInput$, DescribeAlarmsInput$, GetMetricDataInput$, GetMetricStatisticsInput$, ListMetricsInput$, PutMetricAlarmInput$, PutMetricDataInput$, SetAlarmStateInput$ } from "../../aws-sdk/cloudwatch.js";
 import type { StaticStructureSchema } from "@smithy/types";
 import { AwsError, type ErrorName } from "../../errors/catalog.js";
 import type { JsonService, Operation } from "../aws-json/service.js";

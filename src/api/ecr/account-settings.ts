@@ -1,4 +1,5 @@
-import { GetAccountSettingRequest$, PutAccountSettingRequest$, type GetAccountSettingRequest, type PutAccountSettingRequest } from "@aws-sdk/client-ecr";
+import type { GetAccountSettingRequest, PutAccountSettingRequest } from "@aws-sdk/client-ecr";
+import { GetAccountSettingRequest$, PutAccountSettingRequest$ } from "../../aws-sdk/ecr.js";
 import { invalidParameter } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { operation, type Operation } from "../aws-json/service.js";

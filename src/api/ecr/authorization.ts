@@ -1,4 +1,5 @@
-import { GetAuthorizationTokenRequest$, type GetAuthorizationTokenRequest } from "@aws-sdk/client-ecr";
+import type { GetAuthorizationTokenRequest } from "@aws-sdk/client-ecr";
+import { GetAuthorizationTokenRequest$ } from "../../aws-sdk/ecr.js";
 import { authorizationToken, issuePassword, tokenLifetimeMs } from "../../registry/auth-token.js";
 import { operation, type Operation, type RequestContext } from "../aws-json/service.js";
 import type { EcrDeps } from "./deps.js";

@@ -1,14 +1,5 @@
-import {
-  CreateRepositoryCreationTemplateRequest$,
-  DeleteRepositoryCreationTemplateRequest$,
-  DescribeRepositoryCreationTemplatesRequest$,
-  UpdateRepositoryCreationTemplateRequest$,
-  type CreateRepositoryCreationTemplateRequest,
-  type DeleteRepositoryCreationTemplateRequest,
-  type DescribeRepositoryCreationTemplatesRequest,
-  type RepositoryCreationTemplate,
-  type UpdateRepositoryCreationTemplateRequest,
-} from "@aws-sdk/client-ecr";
+import type { CreateRepositoryCreationTemplateRequest, DeleteRepositoryCreationTemplateRequest, DescribeRepositoryCreationTemplatesRequest, RepositoryCreationTemplate, UpdateRepositoryCreationTemplateRequest } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCreationTemplateRequest$, DeleteRepositoryCreationTemplateRequest$, DescribeRepositoryCreationTemplatesRequest$, UpdateRepositoryCreationTemplateRequest$ } from "../../aws-sdk/ecr.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { loadTemplates, saveTemplates, type CreationTemplate } from "../../registry/creation-templates.js";

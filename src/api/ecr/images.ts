@@ -1,15 +1,5 @@
-import {
-  BatchDeleteImageRequest$,
-  BatchGetImageRequest$,
-  DescribeImagesRequest$,
-  ListImagesRequest$,
-  PutImageRequest$,
-  type BatchDeleteImageRequest,
-  type BatchGetImageRequest,
-  type DescribeImagesRequest,
-  type ListImagesRequest,
-  type PutImageRequest,
-} from "@aws-sdk/client-ecr";
+import type { BatchDeleteImageRequest, BatchGetImageRequest, DescribeImagesRequest, ListImagesRequest, PutImageRequest } from "@aws-sdk/client-ecr";
+import { BatchDeleteImageRequest$, BatchGetImageRequest$, DescribeImagesRequest$, ListImagesRequest$, PutImageRequest$ } from "../../aws-sdk/ecr.js";
 import { invalidParameter } from "../../errors/catalog.js";
 import { batchDeleteImage, putImage } from "../../registry/ecr-image-writes.js";
 import { batchGetImage, describeImages, imageTagStatuses, listImages, type ImageTagStatus } from "../../registry/ecr-images.js";

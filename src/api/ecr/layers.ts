@@ -1,18 +1,6 @@
 import { Readable } from "node:stream";
-import {
-  BatchCheckLayerAvailabilityRequest$,
-  CompleteLayerUploadRequest$,
-  GetDownloadUrlForLayerRequest$,
-  InitiateLayerUploadRequest$,
-  UploadLayerPartRequest$,
-  type BatchCheckLayerAvailabilityRequest,
-  type CompleteLayerUploadRequest,
-  type GetDownloadUrlForLayerRequest,
-  type InitiateLayerUploadRequest,
-  type Layer,
-  type LayerFailure,
-  type UploadLayerPartRequest,
-} from "@aws-sdk/client-ecr";
+import type { BatchCheckLayerAvailabilityRequest, CompleteLayerUploadRequest, GetDownloadUrlForLayerRequest, InitiateLayerUploadRequest, Layer, LayerFailure, UploadLayerPartRequest } from "@aws-sdk/client-ecr";
+import { BatchCheckLayerAvailabilityRequest$, CompleteLayerUploadRequest$, GetDownloadUrlForLayerRequest$, InitiateLayerUploadRequest$, UploadLayerPartRequest$ } from "../../aws-sdk/ecr.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { isDigest } from "../../registry/digest.js";

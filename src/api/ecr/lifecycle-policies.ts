@@ -1,15 +1,5 @@
-import {
-  DeleteLifecyclePolicyRequest$,
-  GetLifecyclePolicyPreviewRequest$,
-  GetLifecyclePolicyRequest$,
-  PutLifecyclePolicyRequest$,
-  StartLifecyclePolicyPreviewRequest$,
-  type DeleteLifecyclePolicyRequest,
-  type GetLifecyclePolicyPreviewRequest,
-  type GetLifecyclePolicyRequest,
-  type PutLifecyclePolicyRequest,
-  type StartLifecyclePolicyPreviewRequest,
-} from "@aws-sdk/client-ecr";
+import type { DeleteLifecyclePolicyRequest, GetLifecyclePolicyPreviewRequest, GetLifecyclePolicyRequest, PutLifecyclePolicyRequest, StartLifecyclePolicyPreviewRequest } from "@aws-sdk/client-ecr";
+import { DeleteLifecyclePolicyRequest$, GetLifecyclePolicyPreviewRequest$, GetLifecyclePolicyRequest$, PutLifecyclePolicyRequest$, StartLifecyclePolicyPreviewRequest$ } from "../../aws-sdk/ecr.js";
 import { AwsError } from "../../errors/catalog.js";
 import { lifecycleImages, type RepositoryScope } from "../../registry/ecr-images.js";
 import type { RepositoryRecord } from "../../registry/metadata.js";

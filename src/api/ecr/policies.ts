@@ -1,15 +1,5 @@
-import {
-  DeleteRegistryPolicyRequest$,
-  DeleteRepositoryPolicyRequest$,
-  GetRegistryPolicyRequest$,
-  GetRepositoryPolicyRequest$,
-  PutRegistryPolicyRequest$,
-  SetRepositoryPolicyRequest$,
-  type DeleteRepositoryPolicyRequest,
-  type GetRepositoryPolicyRequest,
-  type PutRegistryPolicyRequest,
-  type SetRepositoryPolicyRequest,
-} from "@aws-sdk/client-ecr";
+import type { DeleteRepositoryPolicyRequest, GetRepositoryPolicyRequest, PutRegistryPolicyRequest, SetRepositoryPolicyRequest } from "@aws-sdk/client-ecr";
+import { DeleteRegistryPolicyRequest$, DeleteRepositoryPolicyRequest$, GetRegistryPolicyRequest$, GetRepositoryPolicyRequest$, PutRegistryPolicyRequest$, SetRepositoryPolicyRequest$ } from "../../aws-sdk/ecr.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import type { RepositoryScope } from "../../registry/ecr-images.js";

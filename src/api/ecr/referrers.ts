@@ -1,4 +1,5 @@
-import { ListImageReferrersRequest$, type ImageReferrer, type ListImageReferrersRequest } from "@aws-sdk/client-ecr";
+import type { ImageReferrer, ListImageReferrersRequest } from "@aws-sdk/client-ecr";
+import { ListImageReferrersRequest$ } from "../../aws-sdk/ecr.js";
 import { invalidParameter } from "../../errors/catalog.js";
 import { isEcrDigestSyntax } from "../../registry/digest.js";
 import { referrersOf } from "../../registry/referrers.js";

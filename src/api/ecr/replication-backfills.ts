@@ -1,15 +1,5 @@
-import {
-  DescribeReplicationBackfillResultsRequest$,
-  ListReplicationBackfillsRequest$,
-  StartReplicationBackfillRequest$,
-  StopReplicationBackfillRequest$,
-  type DescribeReplicationBackfillResultsRequest,
-  type ListReplicationBackfillsRequest,
-  type ReplicationBackfillResult,
-  type ReplicationBackfillSummary,
-  type StartReplicationBackfillRequest,
-  type StopReplicationBackfillRequest,
-} from "@aws-sdk/client-ecr";
+import type { DescribeReplicationBackfillResultsRequest, ListReplicationBackfillsRequest, ReplicationBackfillResult, ReplicationBackfillSummary, StartReplicationBackfillRequest, StopReplicationBackfillRequest } from "@aws-sdk/client-ecr";
+import { DescribeReplicationBackfillResultsRequest$, ListReplicationBackfillsRequest$, StartReplicationBackfillRequest$, StopReplicationBackfillRequest$ } from "../../aws-sdk/ecr.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import type { Backfill } from "../../registry/replication/backfill.js";
 import { isTerminal } from "../../registry/replication/backfill.js";

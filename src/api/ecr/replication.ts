@@ -1,10 +1,5 @@
-import {
-  DescribeImageReplicationStatusRequest$,
-  DescribeRegistryRequest$,
-  PutReplicationConfigurationRequest$,
-  type DescribeImageReplicationStatusRequest,
-  type PutReplicationConfigurationRequest,
-} from "@aws-sdk/client-ecr";
+import type { DescribeImageReplicationStatusRequest, PutReplicationConfigurationRequest } from "@aws-sdk/client-ecr";
+import { DescribeImageReplicationStatusRequest$, DescribeRegistryRequest$, PutReplicationConfigurationRequest$ } from "../../aws-sdk/ecr.js";
 import { checkReplication, parseStoredReplication, storedReplication, toEcrReplication } from "../../registry/replication/config.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import type { EcrDeps } from "./deps.js";

@@ -1,14 +1,5 @@
-import {
-  CreateRepositoryRequest$,
-  DeleteRepositoryRequest$,
-  DescribeRepositoriesRequest$,
-  PutImageTagMutabilityRequest$,
-  type CreateRepositoryRequest,
-  type DeleteRepositoryRequest,
-  type DescribeRepositoriesRequest,
-  type PutImageTagMutabilityRequest,
-  type Repository,
-} from "@aws-sdk/client-ecr";
+import type { CreateRepositoryRequest, DeleteRepositoryRequest, DescribeRepositoriesRequest, PutImageTagMutabilityRequest, Repository } from "@aws-sdk/client-ecr";
+import { CreateRepositoryRequest$, DeleteRepositoryRequest$, DescribeRepositoriesRequest$, PutImageTagMutabilityRequest$ } from "../../aws-sdk/ecr.js";
 import { ecrRepositoryArn, type Partition } from "../../domain/arn.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import { tagMutabilities, type RepositoryRecord, type TagMutability } from "../../registry/metadata.js";

@@ -1,16 +1,5 @@
-import {
-  BatchGetRepositoryScanningConfigurationRequest$,
-  DescribeImageScanFindingsRequest$,
-  GetRegistryScanningConfigurationRequest$,
-  PutImageScanningConfigurationRequest$,
-  PutRegistryScanningConfigurationRequest$,
-  StartImageScanRequest$,
-  type BatchGetRepositoryScanningConfigurationRequest,
-  type DescribeImageScanFindingsRequest,
-  type PutImageScanningConfigurationRequest,
-  type PutRegistryScanningConfigurationRequest,
-  type StartImageScanRequest,
-} from "@aws-sdk/client-ecr";
+import type { BatchGetRepositoryScanningConfigurationRequest, DescribeImageScanFindingsRequest, PutImageScanningConfigurationRequest, PutRegistryScanningConfigurationRequest, StartImageScanRequest } from "@aws-sdk/client-ecr";
+import { BatchGetRepositoryScanningConfigurationRequest$, DescribeImageScanFindingsRequest$, GetRegistryScanningConfigurationRequest$, PutImageScanningConfigurationRequest$, PutRegistryScanningConfigurationRequest$, StartImageScanRequest$ } from "../../aws-sdk/ecr.js";
 import { ecrRepositoryArn } from "../../domain/arn.js";
 import { invalidParameter } from "../../errors/catalog.js";
 import { checkScanning, parseStoredScanning, repositoryScanning, storedScanning, toEcrScanning } from "../../registry/scanning-configuration.js";

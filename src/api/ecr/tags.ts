@@ -1,12 +1,5 @@
-import {
-  ListTagsForResourceRequest$,
-  TagResourceRequest$,
-  UntagResourceRequest$,
-  type ListTagsForResourceRequest,
-  type Tag,
-  type TagResourceRequest,
-  type UntagResourceRequest,
-} from "@aws-sdk/client-ecr";
+import type { ListTagsForResourceRequest, Tag, TagResourceRequest, UntagResourceRequest } from "@aws-sdk/client-ecr";
+import { ListTagsForResourceRequest$, TagResourceRequest$, UntagResourceRequest$ } from "../../aws-sdk/ecr.js";
 import { parseEcrRepositoryArn } from "../../domain/arn.js";
 import { tagLimits, tagsProblem } from "../../domain/tags.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";

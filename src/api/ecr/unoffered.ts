@@ -1,4 +1,4 @@
-import * as ecr from "@aws-sdk/client-ecr";
+import { sdk as ecr } from "../../aws-sdk/ecr.js";
 import type { StaticStructureSchema } from "@smithy/types";
 import { refusedOperation, type Operation, type Refusal } from "../aws-json/service.js";
 

@@ -1,13 +1,5 @@
-import {
-  DeleteAccountSettingRequest$,
-  ListAccountSettingsRequest$,
-  PutAccountSettingDefaultRequest$,
-  PutAccountSettingRequest$,
-  type DeleteAccountSettingRequest,
-  type ListAccountSettingsRequest,
-  type PutAccountSettingDefaultRequest,
-  type PutAccountSettingRequest,
-} from "@aws-sdk/client-ecs";
+import type { DeleteAccountSettingRequest, ListAccountSettingsRequest, PutAccountSettingDefaultRequest, PutAccountSettingRequest } from "@aws-sdk/client-ecs";
+import { DeleteAccountSettingRequest$, ListAccountSettingsRequest$, PutAccountSettingDefaultRequest$, PutAccountSettingRequest$ } from "../../aws-sdk/ecs.js";
 import { accountSettingName, checkedSetting, effectiveSettings, userSetting, type AccountSettingName } from "../../domain/account-settings.js";
 import { iamRootArn, type Partition } from "../../domain/arn.js";
 import { invalidParameter } from "../../errors/catalog.js";

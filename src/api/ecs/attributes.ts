@@ -1,12 +1,5 @@
-import {
-  DeleteAttributesRequest$,
-  ListAttributesRequest$,
-  PutAttributesRequest$,
-  type Attribute,
-  type DeleteAttributesRequest,
-  type ListAttributesRequest,
-  type PutAttributesRequest,
-} from "@aws-sdk/client-ecs";
+import type { Attribute, DeleteAttributesRequest, ListAttributesRequest, PutAttributesRequest } from "@aws-sdk/client-ecs";
+import { DeleteAttributesRequest$, ListAttributesRequest$, PutAttributesRequest$ } from "../../aws-sdk/ecs.js";
 import type { Partition } from "../../domain/arn.js";
 import type { ContainerInstanceRecord } from "../../domain/container-instance.js";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";

@@ -1,19 +1,5 @@
-import {
-  CreateCapacityProviderRequest$,
-  DeleteCapacityProviderRequest$,
-  DescribeCapacityProvidersRequest$,
-  PutClusterCapacityProvidersRequest$,
-  UpdateCapacityProviderRequest$,
-  type AutoScalingGroupProvider,
-  type CapacityProvider,
-  type CreateCapacityProviderRequest,
-  type DeleteCapacityProviderRequest,
-  type DescribeCapacityProvidersRequest,
-  type Failure,
-  type ManagedScaling,
-  type PutClusterCapacityProvidersRequest,
-  type UpdateCapacityProviderRequest,
-} from "@aws-sdk/client-ecs";
+import type { AutoScalingGroupProvider, CapacityProvider, CreateCapacityProviderRequest, DeleteCapacityProviderRequest, DescribeCapacityProvidersRequest, Failure, ManagedScaling, PutClusterCapacityProvidersRequest, UpdateCapacityProviderRequest } from "@aws-sdk/client-ecs";
+import { CreateCapacityProviderRequest$, DeleteCapacityProviderRequest$, DescribeCapacityProvidersRequest$, PutClusterCapacityProvidersRequest$, UpdateCapacityProviderRequest$ } from "../../aws-sdk/ecs.js";
 import { capacityProviderArn, type Partition } from "../../domain/arn.js";
 import {
   checkProviderName,

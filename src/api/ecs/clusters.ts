@@ -1,20 +1,5 @@
-import {
-  CreateClusterRequest$,
-  DeleteClusterRequest$,
-  DescribeClustersRequest$,
-  ListClustersRequest$,
-  UpdateClusterRequest$,
-  UpdateClusterSettingsRequest$,
-  type Cluster,
-  type ClusterField,
-  type CreateClusterRequest,
-  type DeleteClusterRequest,
-  type DescribeClustersRequest,
-  type Failure,
-  type ListClustersRequest,
-  type UpdateClusterRequest,
-  type UpdateClusterSettingsRequest,
-} from "@aws-sdk/client-ecs";
+import type { Cluster, ClusterField, CreateClusterRequest, DeleteClusterRequest, DescribeClustersRequest, Failure, ListClustersRequest, UpdateClusterRequest, UpdateClusterSettingsRequest } from "@aws-sdk/client-ecs";
+import { CreateClusterRequest$, DeleteClusterRequest$, DescribeClustersRequest$, ListClustersRequest$, UpdateClusterRequest$, UpdateClusterSettingsRequest$ } from "../../aws-sdk/ecs.js";
 import { clusterArn, clusterName } from "../../domain/arn.js";
 import { defaultClusterSettings, mergeClusterSettings, validateClusterName } from "../../domain/cluster.js";
 import { validateTags } from "../../domain/tags.js";

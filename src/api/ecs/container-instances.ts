@@ -1,19 +1,5 @@
-import {
-  DeregisterContainerInstanceRequest$,
-  DescribeContainerInstancesRequest$,
-  ListContainerInstancesRequest$,
-  RegisterContainerInstanceRequest$,
-  UpdateContainerInstancesStateRequest$,
-  type Attribute,
-  type ContainerInstance,
-  type DeregisterContainerInstanceRequest,
-  type DescribeContainerInstancesRequest,
-  type Failure,
-  type ListContainerInstancesRequest,
-  type RegisterContainerInstanceRequest,
-  type Resource,
-  type UpdateContainerInstancesStateRequest,
-} from "@aws-sdk/client-ecs";
+import type { Attribute, ContainerInstance, DeregisterContainerInstanceRequest, DescribeContainerInstancesRequest, Failure, ListContainerInstancesRequest, RegisterContainerInstanceRequest, Resource, UpdateContainerInstancesStateRequest } from "@aws-sdk/client-ecs";
+import { DeregisterContainerInstanceRequest$, DescribeContainerInstancesRequest$, ListContainerInstancesRequest$, RegisterContainerInstanceRequest$, UpdateContainerInstancesStateRequest$ } from "../../aws-sdk/ecs.js";
 import { clusterName, containerInstanceArn } from "../../domain/arn.js";
 import { fargatePoolCluster } from "../../domain/fargate/pool.js";
 import {

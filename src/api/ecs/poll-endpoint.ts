@@ -1,4 +1,5 @@
-import { DiscoverPollEndpointRequest$, type DiscoverPollEndpointRequest } from "@aws-sdk/client-ecs";
+import type { DiscoverPollEndpointRequest } from "@aws-sdk/client-ecs";
+import { DiscoverPollEndpointRequest$ } from "../../aws-sdk/ecs.js";
 import { clientException } from "../../errors/catalog.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import type { EcsDeps } from "./deps.js";

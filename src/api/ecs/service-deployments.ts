@@ -1,16 +1,5 @@
-import {
-  DescribeServiceDeploymentsRequest$,
-  DescribeServiceRevisionsRequest$,
-  ListServiceDeploymentsRequest$,
-  StopServiceDeploymentRequest$,
-  type DescribeServiceDeploymentsRequest,
-  type DescribeServiceRevisionsRequest,
-  type Failure,
-  type ListServiceDeploymentsRequest,
-  type ServiceDeployment,
-  type ServiceRevision,
-  type StopServiceDeploymentRequest,
-} from "@aws-sdk/client-ecs";
+import type { DescribeServiceDeploymentsRequest, DescribeServiceRevisionsRequest, Failure, ListServiceDeploymentsRequest, ServiceDeployment, ServiceRevision, StopServiceDeploymentRequest } from "@aws-sdk/client-ecs";
+import { DescribeServiceDeploymentsRequest$, DescribeServiceRevisionsRequest$, ListServiceDeploymentsRequest$, StopServiceDeploymentRequest$ } from "../../aws-sdk/ecs.js";
 import type { Partition } from "../../domain/arn.js";
 import { activeCluster } from "../../domain/lookups.js";
 import type { ServiceRecord } from "../../domain/service.js";

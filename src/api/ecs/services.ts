@@ -1,23 +1,8 @@
 import { withSecurityGroups } from "../../domain/awsvpc/security-groups.js";
 import { checkKnownLaunchType, checkLaunchType } from "../../domain/launch-type.js";
 import { checkPlatformVersion } from "../../domain/platform-version.js";
-import {
-  CreateServiceRequest$,
-  DeleteServiceRequest$,
-  DescribeServicesRequest$,
-  ListServicesRequest$,
-  UpdateServiceRequest$,
-  type CapacityProviderStrategyItem,
-  type CreateServiceRequest,
-  type DeleteServiceRequest,
-  type DeploymentConfiguration,
-  type DescribeServicesRequest,
-  type Failure,
-  type ListServicesRequest,
-  type NetworkConfiguration,
-  type Service,
-  type UpdateServiceRequest,
-} from "@aws-sdk/client-ecs";
+import type { CapacityProviderStrategyItem, CreateServiceRequest, DeleteServiceRequest, DeploymentConfiguration, DescribeServicesRequest, Failure, ListServicesRequest, NetworkConfiguration, Service, UpdateServiceRequest } from "@aws-sdk/client-ecs";
+import { CreateServiceRequest$, DeleteServiceRequest$, DescribeServicesRequest$, ListServicesRequest$, UpdateServiceRequest$ } from "../../aws-sdk/ecs.js";
 import { ecsResource, serviceArn } from "../../domain/arn.js";
 import {
   defaultDeploymentConfig,

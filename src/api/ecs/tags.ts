@@ -1,11 +1,5 @@
-import {
-  ListTagsForResourceRequest$,
-  TagResourceRequest$,
-  UntagResourceRequest$,
-  type ListTagsForResourceRequest,
-  type TagResourceRequest,
-  type UntagResourceRequest,
-} from "@aws-sdk/client-ecs";
+import type { ListTagsForResourceRequest, TagResourceRequest, UntagResourceRequest } from "@aws-sdk/client-ecs";
+import { ListTagsForResourceRequest$, TagResourceRequest$, UntagResourceRequest$ } from "../../aws-sdk/ecs.js";
 import { mergeTags, validateTags } from "../../domain/tags.js";
 import { invalidParameter } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";

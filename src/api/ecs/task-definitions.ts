@@ -1,19 +1,5 @@
-import {
-  DeleteTaskDefinitionsRequest$,
-  DeregisterTaskDefinitionRequest$,
-  DescribeTaskDefinitionRequest$,
-  ListTaskDefinitionFamiliesRequest$,
-  ListTaskDefinitionsRequest$,
-  RegisterTaskDefinitionRequest$,
-  type DeleteTaskDefinitionsRequest,
-  type DeregisterTaskDefinitionRequest,
-  type DescribeTaskDefinitionRequest,
-  type Failure,
-  type ListTaskDefinitionFamiliesRequest,
-  type ListTaskDefinitionsRequest,
-  type RegisterTaskDefinitionRequest,
-  type TaskDefinition,
-} from "@aws-sdk/client-ecs";
+import type { DeleteTaskDefinitionsRequest, DeregisterTaskDefinitionRequest, DescribeTaskDefinitionRequest, Failure, ListTaskDefinitionFamiliesRequest, ListTaskDefinitionsRequest, RegisterTaskDefinitionRequest, TaskDefinition } from "@aws-sdk/client-ecs";
+import { DeleteTaskDefinitionsRequest$, DeregisterTaskDefinitionRequest$, DescribeTaskDefinitionRequest$, ListTaskDefinitionFamiliesRequest$, ListTaskDefinitionsRequest$, RegisterTaskDefinitionRequest$ } from "../../aws-sdk/ecs.js";
 import { parseTaskDefinitionRef, taskDefinitionArn } from "../../domain/arn.js";
 import { validateTags } from "../../domain/tags.js";
 import { normalizeTaskDefinition } from "../../domain/task-definition/normalize.js";

@@ -1,11 +1,5 @@
-import {
-  GetTaskProtectionRequest$,
-  UpdateTaskProtectionRequest$,
-  type Failure,
-  type GetTaskProtectionRequest,
-  type ProtectedTask,
-  type UpdateTaskProtectionRequest,
-} from "@aws-sdk/client-ecs";
+import type { Failure, GetTaskProtectionRequest, ProtectedTask, UpdateTaskProtectionRequest } from "@aws-sdk/client-ecs";
+import { GetTaskProtectionRequest$, UpdateTaskProtectionRequest$ } from "../../aws-sdk/ecs.js";
 import { activeCluster } from "../../domain/lookups.js";
 import type { TaskRecord } from "../../domain/task.js";
 import { checkExpiresInMinutes, protectionOf, protectionRefusal, withProtection } from "../../domain/task-protection.js";

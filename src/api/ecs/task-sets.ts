@@ -1,17 +1,5 @@
-import {
-  CreateTaskSetRequest$,
-  DeleteTaskSetRequest$,
-  DescribeTaskSetsRequest$,
-  UpdateServicePrimaryTaskSetRequest$,
-  UpdateTaskSetRequest$,
-  type CreateTaskSetRequest,
-  type DeleteTaskSetRequest,
-  type DescribeTaskSetsRequest,
-  type Failure,
-  type TaskSet,
-  type UpdateServicePrimaryTaskSetRequest,
-  type UpdateTaskSetRequest,
-} from "@aws-sdk/client-ecs";
+import type { CreateTaskSetRequest, DeleteTaskSetRequest, DescribeTaskSetsRequest, Failure, TaskSet, UpdateServicePrimaryTaskSetRequest, UpdateTaskSetRequest } from "@aws-sdk/client-ecs";
+import { CreateTaskSetRequest$, DeleteTaskSetRequest$, DescribeTaskSetsRequest$, UpdateServicePrimaryTaskSetRequest$, UpdateTaskSetRequest$ } from "../../aws-sdk/ecs.js";
 import { taskSetArn, taskSetId } from "../../domain/arn.js";
 import { launchCapacity } from "../../domain/capacity/launch-capacity.js";
 import { activeCluster, findTaskDefinition } from "../../domain/lookups.js";

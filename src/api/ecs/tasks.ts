@@ -1,18 +1,6 @@
 import { createHash } from "node:crypto";
-import {
-  DescribeTasksRequest$,
-  ListTasksRequest$,
-  RunTaskRequest$,
-  StartTaskRequest$,
-  StopTaskRequest$,
-  type DescribeTasksRequest,
-  type Failure,
-  type ListTasksRequest,
-  type RunTaskRequest,
-  type StartTaskRequest,
-  type StopTaskRequest,
-  type Task,
-} from "@aws-sdk/client-ecs";
+import type { DescribeTasksRequest, Failure, ListTasksRequest, RunTaskRequest, StartTaskRequest, StopTaskRequest, Task } from "@aws-sdk/client-ecs";
+import { DescribeTasksRequest$, ListTasksRequest$, RunTaskRequest$, StartTaskRequest$, StopTaskRequest$ } from "../../aws-sdk/ecs.js";
 import { arnId, clusterName } from "../../domain/arn.js";
 import { runTaskCount, standaloneLaunch, type Launch } from "../../domain/launch.js";
 import { checkKnownLaunchType } from "../../domain/launch-type.js";

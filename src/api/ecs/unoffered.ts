@@ -1,4 +1,4 @@
-import * as ecs from "@aws-sdk/client-ecs";
+import { sdk as ecs } from "../../aws-sdk/ecs.js";
 import type { StaticStructureSchema } from "@smithy/types";
 import { refusedOperation, type Operation, type Refusal } from "../aws-json/service.js";
 

@@ -1,18 +1,5 @@
-import {
-  DeleteRuleRequest$,
-  DescribeRuleRequest$,
-  DisableRuleRequest$,
-  EnableRuleRequest$,
-  ListRulesRequest$,
-  PutRuleRequest$,
-  type DeleteRuleRequest,
-  type DescribeRuleRequest,
-  type DisableRuleRequest,
-  type EnableRuleRequest,
-  type ListRulesRequest,
-  type PutRuleRequest,
-  type Rule,
-} from "@aws-sdk/client-eventbridge";
+import type { DeleteRuleRequest, DescribeRuleRequest, DisableRuleRequest, EnableRuleRequest, ListRulesRequest, PutRuleRequest, Rule } from "@aws-sdk/client-eventbridge";
+import { DeleteRuleRequest$, DescribeRuleRequest$, DisableRuleRequest$, EnableRuleRequest$, ListRulesRequest$, PutRuleRequest$ } from "../../aws-sdk/eventbridge.js";
 import { eventRuleArn } from "../../domain/arn.js";
 import { compilePattern, PatternError, type CompiledPattern } from "../../domain/events/event-pattern.js";
 import { parseScheduleExpression } from "../../domain/schedules/schedule-expression.js";

@@ -1,15 +1,7 @@
-import { TaskOverride$, type TaskOverride } from "@aws-sdk/client-ecs";
-import {
-  ListTargetsByRuleRequest$,
-  PutTargetsRequest$,
-  RemoveTargetsRequest$,
-  type ListTargetsByRuleRequest,
-  type PutTargetsRequest,
-  type PutTargetsResultEntry,
-  type RemoveTargetsRequest,
-  type RemoveTargetsResultEntry,
-  type Target,
-} from "@aws-sdk/client-eventbridge";
+import type { TaskOverride } from "@aws-sdk/client-ecs";
+import { TaskOverride$ } from "../../aws-sdk/ecs.js";
+import type { ListTargetsByRuleRequest, PutTargetsRequest, PutTargetsResultEntry, RemoveTargetsRequest, RemoveTargetsResultEntry, Target } from "@aws-sdk/client-eventbridge";
+import { ListTargetsByRuleRequest$, PutTargetsRequest$, RemoveTargetsRequest$ } from "../../aws-sdk/eventbridge.js";
 import { ecsResource } from "../../domain/arn.js";
 import { networkProblem } from "../../domain/events/network-configuration.js";
 import { AwsError } from "../../errors/catalog.js";

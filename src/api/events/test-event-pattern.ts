@@ -1,4 +1,5 @@
-import { TestEventPatternRequest$, type TestEventPatternRequest } from "@aws-sdk/client-eventbridge";
+import type { TestEventPatternRequest } from "@aws-sdk/client-eventbridge";
+import { TestEventPatternRequest$ } from "../../aws-sdk/eventbridge.js";
 import { matchesPattern } from "../../domain/events/event-pattern.js";
 import { AwsError } from "../../errors/catalog.js";
 import { operation, type Operation } from "../aws-json/service.js";

@@ -1,4 +1,5 @@
-import { FilterLogEventsRequest$, type FilterLogEventsRequest, type FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import type { FilterLogEventsRequest, FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import { FilterLogEventsRequest$ } from "../../aws-sdk/cloudwatch-logs.js";
 import { matchesFilter, parseFilterPattern } from "../../domain/logs/filter-pattern.js";
 import type { LogPosition } from "../../domain/logs/position.js";
 import { requiredSubstrings } from "../../domain/logs/required-substrings.js";

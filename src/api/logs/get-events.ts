@@ -1,4 +1,5 @@
-import { GetLogEventsRequest$, type GetLogEventsRequest, type OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import type { GetLogEventsRequest, OutputLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import { GetLogEventsRequest$ } from "../../aws-sdk/cloudwatch-logs.js";
 import type { LogPosition } from "../../domain/logs/position.js";
 import { decodeStreamToken, encodeStreamToken } from "../../domain/logs/tokens.js";
 import type { StoredLogEvent } from "../../state/log-records.js";

@@ -1,16 +1,5 @@
-import {
-  CreateLogGroupRequest$,
-  DeleteLogGroupRequest$,
-  DeleteRetentionPolicyRequest$,
-  DescribeLogGroupsRequest$,
-  PutRetentionPolicyRequest$,
-  type CreateLogGroupRequest,
-  type DeleteLogGroupRequest,
-  type DeleteRetentionPolicyRequest,
-  type DescribeLogGroupsRequest,
-  type LogGroup,
-  type PutRetentionPolicyRequest,
-} from "@aws-sdk/client-cloudwatch-logs";
+import type { CreateLogGroupRequest, DeleteLogGroupRequest, DeleteRetentionPolicyRequest, DescribeLogGroupsRequest, LogGroup, PutRetentionPolicyRequest } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateLogGroupRequest$, DeleteLogGroupRequest$, DeleteRetentionPolicyRequest$, DescribeLogGroupsRequest$, PutRetentionPolicyRequest$ } from "../../aws-sdk/cloudwatch-logs.js";
 import { logGroupArn, type Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import type { LogGroupRecord } from "../../state/log-records.js";

@@ -1,4 +1,5 @@
-import { PutLogEventsRequest$, type PutLogEventsRequest, type PutLogEventsResponse } from "@aws-sdk/client-cloudwatch-logs";
+import type { PutLogEventsRequest, PutLogEventsResponse } from "@aws-sdk/client-cloudwatch-logs";
+import { PutLogEventsRequest$ } from "../../aws-sdk/cloudwatch-logs.js";
 import { decideBatch } from "../../domain/logs/put-batch.js";
 import { decideResume } from "../../domain/logs/resume-token.js";
 import { AwsError } from "../../errors/catalog.js";

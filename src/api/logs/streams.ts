@@ -1,12 +1,5 @@
-import {
-  CreateLogStreamRequest$,
-  DeleteLogStreamRequest$,
-  DescribeLogStreamsRequest$,
-  type CreateLogStreamRequest,
-  type DeleteLogStreamRequest,
-  type DescribeLogStreamsRequest,
-  type LogStream,
-} from "@aws-sdk/client-cloudwatch-logs";
+import type { CreateLogStreamRequest, DeleteLogStreamRequest, DescribeLogStreamsRequest, LogStream } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateLogStreamRequest$, DeleteLogStreamRequest$, DescribeLogStreamsRequest$ } from "../../aws-sdk/cloudwatch-logs.js";
 import { logStreamArn, type Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import type { LogStreamRecord } from "../../state/log-records.js";

@@ -1,17 +1,5 @@
-import {
-  ListTagsForResourceRequest$,
-  ListTagsLogGroupRequest$,
-  TagLogGroupRequest$,
-  TagResourceRequest$,
-  UntagLogGroupRequest$,
-  UntagResourceRequest$,
-  type ListTagsForResourceRequest,
-  type ListTagsLogGroupRequest,
-  type TagLogGroupRequest,
-  type TagResourceRequest,
-  type UntagLogGroupRequest,
-  type UntagResourceRequest,
-} from "@aws-sdk/client-cloudwatch-logs";
+import type { ListTagsForResourceRequest, ListTagsLogGroupRequest, TagLogGroupRequest, TagResourceRequest, UntagLogGroupRequest, UntagResourceRequest } from "@aws-sdk/client-cloudwatch-logs";
+import { ListTagsForResourceRequest$, ListTagsLogGroupRequest$, TagLogGroupRequest$, TagResourceRequest$, UntagLogGroupRequest$, UntagResourceRequest$ } from "../../aws-sdk/cloudwatch-logs.js";
 import { parseLogGroupArn } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";

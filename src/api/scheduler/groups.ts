@@ -1,14 +1,5 @@
-import {
-  CreateScheduleGroup$,
-  DeleteScheduleGroup$,
-  GetScheduleGroup$,
-  ListScheduleGroups$,
-  type CreateScheduleGroupInput,
-  type DeleteScheduleGroupInput,
-  type GetScheduleGroupInput,
-  type ListScheduleGroupsInput,
-  type ScheduleGroupSummary,
-} from "@aws-sdk/client-scheduler";
+import type { CreateScheduleGroupInput, DeleteScheduleGroupInput, GetScheduleGroupInput, ListScheduleGroupsInput, ScheduleGroupSummary } from "@aws-sdk/client-scheduler";
+import { CreateScheduleGroup$, DeleteScheduleGroup$, GetScheduleGroup$, ListScheduleGroups$ } from "../../aws-sdk/scheduler.js";
 import { scheduleGroupArn, type Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";

@@ -1,4 +1,5 @@
-import { TaskOverride$, type TaskOverride } from "@aws-sdk/client-ecs";
+import type { TaskOverride } from "@aws-sdk/client-ecs";
+import { TaskOverride$ } from "../../aws-sdk/ecs.js";
 import type { CreateScheduleInput, Target } from "@aws-sdk/client-scheduler";
 import { ecsResource } from "../../domain/arn.js";
 import { networkProblem } from "../../domain/events/network-configuration.js";

@@ -1,16 +1,5 @@
-import {
-  CreateSchedule$,
-  DeleteSchedule$,
-  GetSchedule$,
-  ListSchedules$,
-  UpdateSchedule$,
-  type CreateScheduleInput,
-  type DeleteScheduleInput,
-  type GetScheduleInput,
-  type GetScheduleOutput,
-  type ListSchedulesInput,
-  type UpdateScheduleInput,
-} from "@aws-sdk/client-scheduler";
+import type { CreateScheduleInput, DeleteScheduleInput, GetScheduleInput, GetScheduleOutput, ListSchedulesInput, UpdateScheduleInput } from "@aws-sdk/client-scheduler";
+import { CreateSchedule$, DeleteSchedule$, GetSchedule$, ListSchedules$, UpdateSchedule$ } from "../../aws-sdk/scheduler.js";
 import { scheduleArn } from "../../domain/arn.js";
 import { timed } from "../../domain/schedules/schedule-timing.js";
 import { AwsError } from "../../errors/catalog.js";

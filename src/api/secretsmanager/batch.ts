@@ -1,4 +1,5 @@
-import { BatchGetSecretValueRequest$, type APIErrorType, type BatchGetSecretValueRequest } from "@aws-sdk/client-secrets-manager";
+import type { APIErrorType, BatchGetSecretValueRequest } from "@aws-sdk/client-secrets-manager";
+import { BatchGetSecretValueRequest$ } from "../../aws-sdk/secrets-manager.js";
 import { secretsPage, type PageKey } from "../../domain/secrets/listing.js";
 import { unresolvedArn, type SecretRef } from "../../domain/secrets/secret-id.js";
 import type { SecretRecord } from "../../domain/secrets/secret.js";

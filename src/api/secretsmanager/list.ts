@@ -1,4 +1,5 @@
-import { ListSecretsRequest$, type Filter, type ListSecretsRequest } from "@aws-sdk/client-secrets-manager";
+import type { Filter, ListSecretsRequest } from "@aws-sdk/client-secrets-manager";
+import { ListSecretsRequest$ } from "../../aws-sdk/secrets-manager.js";
 import { filterKeys, matchesFilters, type FilterKey, type SecretFilter } from "../../domain/secrets/filters.js";
 import { secretsPage, type PageKey, type SortBy, type SortOrder } from "../../domain/secrets/listing.js";
 import { isPurged, type SecretRecord } from "../../domain/secrets/secret.js";

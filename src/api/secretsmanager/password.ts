@@ -1,4 +1,5 @@
-import { GetRandomPasswordRequest$, type GetRandomPasswordRequest } from "@aws-sdk/client-secrets-manager";
+import type { GetRandomPasswordRequest } from "@aws-sdk/client-secrets-manager";
+import { GetRandomPasswordRequest$ } from "../../aws-sdk/secrets-manager.js";
 import { defaultPasswordOptions as d, randomPassword } from "../../domain/secrets/password.js";
 import { AwsError } from "../../errors/catalog.js";
 import { operation, type Operation } from "../aws-json/service.js";

@@ -1,13 +1,5 @@
-import {
-  DeleteResourcePolicyRequest$,
-  GetResourcePolicyRequest$,
-  PutResourcePolicyRequest$,
-  ValidateResourcePolicyRequest$,
-  type DeleteResourcePolicyRequest,
-  type GetResourcePolicyRequest,
-  type PutResourcePolicyRequest,
-  type ValidateResourcePolicyRequest,
-} from "@aws-sdk/client-secrets-manager";
+import type { DeleteResourcePolicyRequest, GetResourcePolicyRequest, PutResourcePolicyRequest, ValidateResourcePolicyRequest } from "@aws-sdk/client-secrets-manager";
+import { DeleteResourcePolicyRequest$, GetResourcePolicyRequest$, PutResourcePolicyRequest$, ValidateResourcePolicyRequest$ } from "../../aws-sdk/secrets-manager.js";
 import { compileResourcePolicy } from "../../auth/policy/resource-policy.js";
 import { grantsPublicAccess } from "../../domain/secrets/public-policy.js";
 import { AwsError } from "../../errors/catalog.js";

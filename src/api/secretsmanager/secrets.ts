@@ -1,15 +1,5 @@
-import {
-  CreateSecretRequest$,
-  DeleteSecretRequest$,
-  DescribeSecretRequest$,
-  RestoreSecretRequest$,
-  UpdateSecretRequest$,
-  type CreateSecretRequest,
-  type DeleteSecretRequest,
-  type DescribeSecretRequest,
-  type RestoreSecretRequest,
-  type UpdateSecretRequest,
-} from "@aws-sdk/client-secrets-manager";
+import type { CreateSecretRequest, DeleteSecretRequest, DescribeSecretRequest, RestoreSecretRequest, UpdateSecretRequest } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretRequest$, DeleteSecretRequest$, DescribeSecretRequest$, RestoreSecretRequest$, UpdateSecretRequest$ } from "../../aws-sdk/secrets-manager.js";
 import { secretArn } from "../../domain/arn.js";
 import { arnSuffix, unresolvedArn } from "../../domain/secrets/secret-id.js";
 import { isPurged, type SecretRecord } from "../../domain/secrets/secret.js";

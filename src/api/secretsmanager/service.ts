@@ -1,10 +1,4 @@
-import {
-  CancelRotateSecretRequest$,
-  RemoveRegionsFromReplicationRequest$,
-  ReplicateSecretToRegionsRequest$,
-  RotateSecretRequest$,
-  StopReplicationToReplicaRequest$,
-} from "@aws-sdk/client-secrets-manager";
+import { CancelRotateSecretRequest$, RemoveRegionsFromReplicationRequest$, ReplicateSecretToRegionsRequest$, RotateSecretRequest$, StopReplicationToReplicaRequest$ } from "../../aws-sdk/secrets-manager.js";
 import { refusedOperation, type JsonService, type Refusal } from "../aws-json/service.js";
 import { batchOperation } from "./batch.js";
 import type { SecretsManagerDeps } from "./deps.js";

@@ -1,4 +1,5 @@
-import { TagResourceRequest$, UntagResourceRequest$, type TagResourceRequest, type UntagResourceRequest } from "@aws-sdk/client-secrets-manager";
+import type { TagResourceRequest, UntagResourceRequest } from "@aws-sdk/client-secrets-manager";
+import { TagResourceRequest$, UntagResourceRequest$ } from "../../aws-sdk/secrets-manager.js";
 import type { SecretRef } from "../../domain/secrets/secret-id.js";
 import type { SecretTag } from "../../domain/secrets/secret.js";
 import { operation, type Operation } from "../aws-json/service.js";

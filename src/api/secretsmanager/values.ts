@@ -1,10 +1,5 @@
-import {
-  GetSecretValueRequest$,
-  PutSecretValueRequest$,
-  type GetSecretValueRequest,
-  type GetSecretValueResponse,
-  type PutSecretValueRequest,
-} from "@aws-sdk/client-secrets-manager";
+import type { GetSecretValueRequest, GetSecretValueResponse, PutSecretValueRequest } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueRequest$, PutSecretValueRequest$ } from "../../aws-sdk/secrets-manager.js";
 import type { SecretBox } from "../../auth/secret-box.js";
 import { current, type SecretRecord, type SecretVersion } from "../../domain/secrets/secret.js";
 import { AwsError } from "../../errors/catalog.js";

@@ -1,9 +1,5 @@
-import {
-  ListSecretVersionIdsRequest$,
-  UpdateSecretVersionStageRequest$,
-  type ListSecretVersionIdsRequest,
-  type UpdateSecretVersionStageRequest,
-} from "@aws-sdk/client-secrets-manager";
+import type { ListSecretVersionIdsRequest, UpdateSecretVersionStageRequest } from "@aws-sdk/client-secrets-manager";
+import { ListSecretVersionIdsRequest$, UpdateSecretVersionStageRequest$ } from "../../aws-sdk/secrets-manager.js";
 import type { SecretVersion } from "../../domain/secrets/secret.js";
 import { moveStage } from "../../domain/secrets/stages.js";
 import { AwsError } from "../../errors/catalog.js";

@@ -1,4 +1,5 @@
-import { DeleteParameterRequest$, DeleteParametersRequest$, type DeleteParameterRequest, type DeleteParametersRequest } from "@aws-sdk/client-ssm";
+import type { DeleteParameterRequest, DeleteParametersRequest } from "@aws-sdk/client-ssm";
+import { DeleteParameterRequest$, DeleteParametersRequest$ } from "../../aws-sdk/ssm.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import type { WriteTx } from "../../state/store.js";

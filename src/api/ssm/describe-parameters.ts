@@ -1,4 +1,5 @@
-import { DescribeParametersRequest$, type DescribeParametersRequest } from "@aws-sdk/client-ssm";
+import type { DescribeParametersRequest } from "@aws-sdk/client-ssm";
+import { DescribeParametersRequest$ } from "../../aws-sdk/ssm.js";
 import { AwsError } from "../../errors/catalog.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import type { SsmDeps } from "./deps.js";

@@ -1,12 +1,5 @@
-import {
-  GetParameterRequest$,
-  GetParametersByPathRequest$,
-  GetParametersRequest$,
-  type GetParameterRequest,
-  type GetParametersByPathRequest,
-  type GetParametersRequest,
-  type Parameter,
-} from "@aws-sdk/client-ssm";
+import type { GetParameterRequest, GetParametersByPathRequest, GetParametersRequest, Parameter } from "@aws-sdk/client-ssm";
+import { GetParameterRequest$, GetParametersByPathRequest$, GetParametersRequest$ } from "../../aws-sdk/ssm.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import type { Partition } from "../../domain/arn.js";

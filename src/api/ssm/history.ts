@@ -1,4 +1,5 @@
-import { GetParameterHistoryRequest$, type GetParameterHistoryRequest } from "@aws-sdk/client-ssm";
+import type { GetParameterHistoryRequest } from "@aws-sdk/client-ssm";
+import { GetParameterHistoryRequest$ } from "../../aws-sdk/ssm.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { operation, type Operation } from "../aws-json/service.js";

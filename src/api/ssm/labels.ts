@@ -1,4 +1,5 @@
-import { LabelParameterVersionRequest$, UnlabelParameterVersionRequest$, type LabelParameterVersionRequest, type UnlabelParameterVersionRequest } from "@aws-sdk/client-ssm";
+import type { LabelParameterVersionRequest, UnlabelParameterVersionRequest } from "@aws-sdk/client-ssm";
+import { LabelParameterVersionRequest$, UnlabelParameterVersionRequest$ } from "../../aws-sdk/ssm.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
 import type { ParameterVersionRecord } from "../../state/parameter-records.js";

@@ -1,4 +1,5 @@
-import { PutParameterRequest$, type PutParameterRequest } from "@aws-sdk/client-ssm";
+import type { PutParameterRequest } from "@aws-sdk/client-ssm";
+import { PutParameterRequest$ } from "../../aws-sdk/ssm.js";
 import { AwsError } from "../../errors/catalog.js";
 import { ParameterConflictError } from "../../state/parameter-records.js";
 import { operation, type Operation } from "../aws-json/service.js";

@@ -1,11 +1,5 @@
-import {
-  AddTagsToResourceRequest$,
-  ListTagsForResourceRequest$,
-  RemoveTagsFromResourceRequest$,
-  type AddTagsToResourceRequest,
-  type ListTagsForResourceRequest,
-  type RemoveTagsFromResourceRequest,
-} from "@aws-sdk/client-ssm";
+import type { AddTagsToResourceRequest, ListTagsForResourceRequest, RemoveTagsFromResourceRequest } from "@aws-sdk/client-ssm";
+import { AddTagsToResourceRequest$, ListTagsForResourceRequest$, RemoveTagsFromResourceRequest$ } from "../../aws-sdk/ssm.js";
 import type { Partition } from "../../domain/arn.js";
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";

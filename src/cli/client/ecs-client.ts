@@ -1,4 +1,4 @@
-import { ECSClient } from "@aws-sdk/client-ecs";
+import { ECSClient } from "../../aws-sdk/ecs.js";
 
 /** Flags every client command (`berth diff`, `berth deploy`) takes, as the AWS CLI names them. */
 export interface ClientFlags {

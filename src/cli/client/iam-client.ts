@@ -1,4 +1,4 @@
-import { IAMClient } from "@aws-sdk/client-iam";
+import { IAMClient } from "../../aws-sdk/iam.js";
 import { defaultEndpoint, type ClientFlags } from "./ecs-client.js";
 
 /**

@@ -1,0 +1,62 @@
+import { createRequire } from "node:module";
+
+/** `@aws-sdk/client-ecr`, loaded with `require` (README.md says why). */
+export const sdk = createRequire(import.meta.url)("@aws-sdk/client-ecr") as typeof import("@aws-sdk/client-ecr");
+
+export const {
+  BatchCheckLayerAvailabilityRequest$,
+  BatchDeleteImageRequest$,
+  BatchGetImageRequest$,
+  BatchGetRepositoryScanningConfigurationRequest$,
+  CompleteLayerUploadRequest$,
+  CreateRepositoryCreationTemplateRequest$,
+  CreateRepositoryRequest$,
+  DeleteLifecyclePolicyRequest$,
+  DeleteRegistryPolicyRequest$,
+  DeleteRepositoryCreationTemplateRequest$,
+  DeleteRepositoryPolicyRequest$,
+  DeleteRepositoryRequest$,
+  DescribeImageReplicationStatusRequest$,
+  DescribeImageScanFindingsRequest$,
+  DescribeImagesRequest$,
+  DescribeRegistryRequest$,
+  DescribeReplicationBackfillResultsRequest$,
+  DescribeRepositoriesRequest$,
+  DescribeRepositoryCreationTemplatesRequest$,
+  ECRClient,
+  GetAccountSettingRequest$,
+  GetAuthorizationTokenCommand,
+  GetAuthorizationTokenRequest$,
+  GetDownloadUrlForLayerRequest$,
+  GetLifecyclePolicyPreviewRequest$,
+  GetLifecyclePolicyRequest$,
+  GetRegistryPolicyRequest$,
+  GetRegistryScanningConfigurationRequest$,
+  GetRepositoryPolicyRequest$,
+  InitiateLayerUploadRequest$,
+  ListImageReferrersRequest$,
+  ListImagesRequest$,
+  ListReplicationBackfillsRequest$,
+  ListTagsForResourceRequest$,
+  PutAccountSettingRequest$,
+  PutImageRequest$,
+  PutImageScanningConfigurationRequest$,
+  PutImageTagMutabilityRequest$,
+  PutLifecyclePolicyRequest$,
+  PutRegistryPolicyRequest$,
+  PutRegistryScanningConfigurationRequest$,
+  PutReplicationConfigurationRequest$,
+  SetRepositoryPolicyRequest$,
+  StartImageScanRequest$,
+  StartLifecyclePolicyPreviewRequest$,
+  StartReplicationBackfillRequest$,
+  StopReplicationBackfillRequest$,
+  TagResourceRequest$,
+  UntagResourceRequest$,
+  UpdateRepositoryCreationTemplateRequest$,
+  UploadLayerPartRequest$,
+} = sdk;
+
+// The classes' instance types, under the same names, as the package exports them.
+export type ECRClient = import("@aws-sdk/client-ecr").ECRClient;
+export type GetAuthorizationTokenCommand = import("@aws-sdk/client-ecr").GetAuthorizationTokenCommand;
