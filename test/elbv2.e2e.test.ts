@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthServer } from "./support/berth-server.js";
 import { elbv2, elbv2Error, first, get, TestTarget } from "./support/elbv2-cli.js";
@@ -98,6 +99,48 @@ describe("ELBv2 (aws elbv2) against a real server", () => {
     assert.equal((await get(port, "/q?v=2")).body, "v2");
     const rules = (await elbv2(server, "describe-rules", "--listener-arn", listenerArn)).Rules as { Priority: string; IsDefault: boolean }[];
     assert.deepEqual(rules.map((r) => r.Priority), ["10", "20", "30", "40", "default"]);
+  });
+
+  it("application-based stickiness (app_cookie): once a target sets the named cookie, AWSALBAPP-0 keeps a client sending both on it, for the duration", async () => {
+    const attributes = (...kv: string[]) => elbv2(server, "modify-target-group-attributes", "--target-group-arn", tgArn, "--attributes", ...kv);
+    const refused = (...kv: string[]) => elbv2Error(server, "modify-target-group-attributes", "--target-group-arn", tgArn, "--attributes", ...kv);
+    assert.match((await refused("Key=stickiness.enabled,Value=true", "Key=stickiness.type,Value=app_cookie")).message, /stickiness\.app_cookie\.cookie_name/);
+    assert.equal((await refused("Key=stickiness.enabled,Value=true", "Key=stickiness.type,Value=app_cookie", "Key=stickiness.app_cookie.cookie_name,Value=AWSALBAPP")).code, "InvalidConfigurationRequest");
+    assert.equal((await refused("Key=stickiness.app_cookie.cookie_name,Value=a;b")).code, "InvalidConfigurationRequest");
+    const set = await attributes("Key=stickiness.enabled,Value=true", "Key=stickiness.type,Value=app_cookie", "Key=stickiness.app_cookie.cookie_name,Value=SESSION", "Key=stickiness.app_cookie.duration_seconds,Value=60");
+    assert.equal(new Map((set.Attributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value])).get("stickiness.app_cookie.cookie_name"), "SESSION");
+
+    // Both targets healthy (two was unhealthy two tests ago): the SDK looks, the CLI's start-up would be the probe's cost.
+    const elb = new ElasticLoadBalancingV2Client({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    await until("both targets healthy", async () => {
+      const { TargetHealthDescriptions = [] } = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
+      return TargetHealthDescriptions.filter((d) => d.TargetHealth?.State === "healthy").length === 2 ? true : undefined;
+    }, { timeoutMs: 20_000 });
+    const cookie = (headers: Record<string, unknown>, name: string): string | undefined =>
+      ((headers["set-cookie"] as string[] | undefined) ?? []).find((c) => c.startsWith(`${name}=`))?.split(";")[0];
+    const login = await until("a login answered with AWSALBAPP-0", async () => {
+      const r = await get(port, "/login");
+      const lb = cookie(r.headers, "AWSALBAPP-0");
+      return lb ? { target: r.body, both: `${cookie(r.headers, "SESSION")!}; ${lb}`, lb } : undefined;
+    });
+    assert.equal(cookie((await get(port, "/x")).headers, "AWSALBAPP-0"), undefined, "no application cookie from the target: no AWSALBAPP-0");
+    for (let i = 0; i < 6; i++) assert.equal((await get(port, "/x", { cookie: login.both })).body, login.target, "both cookies: the same target");
+    const spread = new Set<string>();
+    for (let i = 0; i < 6; i++) spread.add((await get(port, "/x", { cookie: login.lb })).body);
+    assert.deepEqual([...spread].sort(), ["one", "two"], "AWSALBAPP-0 without the application's cookie keeps nothing");
+
+    // A duration of 1 s: a cookie not refreshed for longer keeps nothing.
+    await attributes("Key=stickiness.app_cookie.duration_seconds,Value=1");
+    const short = await until("a login under the 1 s duration", async () => {
+      const r = await get(port, "/login");
+      const lb = cookie(r.headers, "AWSALBAPP-0");
+      return lb ? `${cookie(r.headers, "SESSION")!}; ${lb}` : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 2100));
+    const expired = new Set<string>();
+    for (let i = 0; i < 6; i++) expired.add((await get(port, "/x", { cookie: short })).body);
+    assert.deepEqual([...expired].sort(), ["one", "two"]);
+    await attributes("Key=stickiness.enabled,Value=false");
   });
 
   it("drains a deregistered target: draining, then gone, and no new request reaches it", async () => {

@@ -7,7 +7,7 @@ import type { Action } from "../domain/load-balancing/types.js";
 import type { Balancer } from "./balancer.js";
 import type { LiveGroup, LiveListener, LiveTarget } from "./config.js";
 import { pickWeighted, redirectLocation, route, type RequestFacts } from "./routing.js";
-import { cookieName, readCookie, setCookies, stickinessOf, stickyTarget, stickyValue } from "./stickiness.js";
+import { stickinessOf, stickyCookies, stuckTarget } from "./stickiness.js";
 
 /** What a listener's request handler reads on every request: the live configuration and shared pools. */
 export interface ProxyContext {
@@ -106,7 +106,7 @@ const retriable = (req: IncomingMessage): boolean => (req.method === "GET" || re
 
 function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: number, req: IncomingMessage, res: ServerResponse, tried: string | undefined): void {
   const sticky = stickinessOf(group.record.attributes);
-  const stuck = sticky && stickyTarget(ctx.stickySecret, group.record.arn, readCookie(req.headers.cookie, cookieName));
+  const stuck = sticky && stuckTarget(sticky, ctx.stickySecret, group.record.arn, req.headers.cookie, ctx.now());
   const target = ctx.balancer.pick(group, { exclude: tried, sticky: stuck });
   if (!target) return elbError(res, 503);
   const end = ctx.balancer.begin(group.record.arn, target.key);
@@ -137,7 +137,9 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
         }
         if (sticky) {
           const own = out["set-cookie"];
-          out["set-cookie"] = [...(own === undefined ? [] : Array.isArray(own) ? own : [String(own)]), ...setCookies(stickyValue(ctx.stickySecret, group.record.arn, target.key), sticky, ctx.now())];
+          const targetSetCookie = own === undefined ? [] : Array.isArray(own) ? own.map(String) : [String(own)];
+          const ours = stickyCookies(sticky, ctx.stickySecret, group.record.arn, target.key, { stuck: stuck !== undefined, targetSetCookie }, ctx.now());
+          if (ours.length > 0) out["set-cookie"] = [...targetSetCookie, ...ours];
         }
         res.writeHead(statusCode, statusMessage ?? "", out);
       },

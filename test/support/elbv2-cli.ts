@@ -58,7 +58,9 @@ export class TestTarget {
         return;
       }
       t.seen.push({ path: req.url ?? "", xff: String(req.headers["x-forwarded-for"]), proto: String(req.headers["x-forwarded-proto"]), port: String(req.headers["x-forwarded-port"]) });
-      res.writeHead(200, { "content-type": "text/plain" }).end(name);
+      // /login starts an application session: the cookie application-based stickiness follows.
+      const session = req.url === "/login" ? { "set-cookie": `SESSION=${name}-${t.seen.length}; Path=/; HttpOnly` } : {};
+      res.writeHead(200, { "content-type": "text/plain", ...session }).end(name);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return t;

@@ -4,7 +4,7 @@ import { optList, reqString, validation, type Params } from "./params.js";
 
 /** Load balancer and target group attributes: `Attributes.member.N.Key/Value`. */
 
-export type AttributeRule = { readonly min: number; readonly max: number } | "boolean" | readonly string[];
+export type AttributeRule = { readonly min: number; readonly max: number } | "boolean" | readonly string[] | RegExp;
 
 export function attributesOf(p: Params): Map<string, string> {
   const list = optList(p, "Attributes") ?? [];
@@ -25,6 +25,8 @@ export function checkAttributes(changes: ReadonlyMap<string, string>, rules: Rea
       if (value !== "true" && value !== "false") bad();
     } else if (Array.isArray(rule)) {
       if (!rule.includes(value)) bad();
+    } else if (rule instanceof RegExp) {
+      if (!rule.test(value)) bad();
     } else if ("min" in rule) {
       if (!/^\d{1,7}$/.test(value) || Number(value) < rule.min || Number(value) > rule.max) bad();
     }

@@ -157,6 +157,7 @@ export function targetGroupOperations(deps: Elbv2Deps): Record<string, QueryOper
         const tg = await store.write(async (tx) => {
           const current = await mustTargetGroup(tx, arn);
           const next = { ...current, attributes: { ...current.attributes, ...changes } };
+          checkAppCookie(next.attributes);
           await tx.loadBalancing.putTargetGroup(next);
           return next;
         });
@@ -174,4 +175,15 @@ const targetGroupAttributeRules = {
   "stickiness.enabled": "boolean",
   "stickiness.type": ["lb_cookie", "app_cookie", "source_ip"],
   "stickiness.lb_cookie.duration_seconds": { min: 1, max: 604_800 },
+  // A cookie name is an HTTP token (RFC 6265), or empty until app_cookie stickiness is chosen.
+  "stickiness.app_cookie.cookie_name": /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{0,128}$/,
+  "stickiness.app_cookie.duration_seconds": { min: 1, max: 604_800 },
 } as const;
+
+/** Application-based stickiness needs the application's cookie name, which may not be one of the load balancer's own. */
+function checkAppCookie(attributes: Readonly<Record<string, string>>): void {
+  if (attributes["stickiness.enabled"] !== "true" || attributes["stickiness.type"] !== "app_cookie") return;
+  const name = attributes["stickiness.app_cookie.cookie_name"] ?? "";
+  if (name === "") throw new AwsError("InvalidConfigurationRequest", "Application-based stickiness needs the application's cookie name: set stickiness.app_cookie.cookie_name");
+  if (name.startsWith("AWSALB")) throw new AwsError("InvalidConfigurationRequest", `The cookie name '${name}' is reserved: AWSALB, AWSALBAPP and AWSALBTG are the load balancer's own cookies`);
+}

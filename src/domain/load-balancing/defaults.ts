@@ -24,6 +24,8 @@ export const defaultTargetGroupAttributes: Readonly<Record<string, string>> = {
   "stickiness.enabled": "false",
   "stickiness.type": "lb_cookie",
   "stickiness.lb_cookie.duration_seconds": "86400",
+  "stickiness.app_cookie.cookie_name": "",
+  "stickiness.app_cookie.duration_seconds": "86400",
 };
 
 /** Load balancer attributes with ELB's defaults. */
