@@ -107,6 +107,7 @@ describe("ELBv2 (aws elbv2) against a real server", () => {
     assert.match((await refused("Key=stickiness.enabled,Value=true", "Key=stickiness.type,Value=app_cookie")).message, /stickiness\.app_cookie\.cookie_name/);
     assert.equal((await refused("Key=stickiness.enabled,Value=true", "Key=stickiness.type,Value=app_cookie", "Key=stickiness.app_cookie.cookie_name,Value=AWSALBAPP")).code, "InvalidConfigurationRequest");
     assert.equal((await refused("Key=stickiness.app_cookie.cookie_name,Value=a;b")).code, "InvalidConfigurationRequest");
+    assert.match((await refused("Key=stickiness.enabled,Value=true", "Key=stickiness.type,Value=source_ip")).message, /not supported for target groups with the HTTP protocol/);
     const set = await attributes("Key=stickiness.enabled,Value=true", "Key=stickiness.type,Value=app_cookie", "Key=stickiness.app_cookie.cookie_name,Value=SESSION", "Key=stickiness.app_cookie.duration_seconds,Value=60");
     assert.equal(new Map((set.Attributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value])).get("stickiness.app_cookie.cookie_name"), "SESSION");
 

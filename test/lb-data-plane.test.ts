@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { AddressInfo } from "node:net";
+import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from "node:net";
 import { join } from "node:path";
 import { pino } from "pino";
 import { WebSocket, WebSocketServer } from "ws";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
-import { defaultHealthCheck, defaultLoadBalancerAttributes, defaultTargetGroupAttributes } from "../src/domain/load-balancing/defaults.js";
+import { defaultHealthCheck, defaultLoadBalancerAttributes, defaultTargetGroupAttributes, targetGroupAttributesFor } from "../src/domain/load-balancing/defaults.js";
 import type { TargetRecord } from "../src/domain/load-balancing/types.js";
 import { DataPlane } from "../src/lb/data-plane.js";
 import { SqliteStore } from "../src/state/sqlite/sqlite-store.js";
@@ -19,6 +19,7 @@ const lbArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/
 const tgArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0000000000000002";
 const nlbArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/tcp/0000000000000003";
 const tcpTgArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tcp/0000000000000004";
+const stickyTgArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/sticky/0000000000000005";
 
 /**
  * The data plane on a real store, proxying to a real local target: bodies, WebSockets, HTTPS,
@@ -32,6 +33,9 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
   let httpPort: number;
   let httpsPort: number;
   let tcpPort: number;
+  let stickyPort: number;
+  /** Two TCP targets that say their name on each connection. */
+  const namers: TcpServer[] = [];
   let caFile: string;
   let slowRelease: (() => void) | undefined;
   const upgradeHeaders: Record<string, unknown>[] = [];
@@ -58,9 +62,18 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
     caFile = tls.caFile;
     const pem = join(tls.dir, "listener.pem");
     writeFileSync(pem, readFileSync(tls.certFile, "utf8") + readFileSync(tls.keyFile, "utf8"));
-    httpPort = await freeBlock(3);
+    httpPort = await freeBlock(4);
     httpsPort = httpPort + 1;
     tcpPort = httpPort + 2;
+    stickyPort = httpPort + 3;
+    for (const name of ["one", "two"]) {
+      const namer = createTcpServer((socket) => {
+        socket.on("error", () => socket.destroy());
+        socket.write(name);
+      });
+      await new Promise<void>((resolve) => namer.listen(0, "127.0.0.1", resolve));
+      namers.push(namer);
+    }
 
     store = new SqliteStore({ path: ":memory:" });
     await store.write(async (tx) => {
@@ -83,11 +96,21 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
       });
       await tx.loadBalancing.putListener({ arn: `${nlbArn}/l3`.replace(":loadbalancer/", ":listener/"), loadBalancerArn: nlbArn, port: tcpPort, protocol: "TCP", defaultActions: [{ type: "forward", targetGroups: [{ targetGroupArn: tcpTgArn, weight: 1 }] }] });
       await tx.loadBalancing.putTarget({ targetGroupArn: tcpTgArn, id: "127.0.0.1", port: targetPort, registeredAtMs: 0, state: "registered" });
+      // Another TCP listener, to the two namers, with source_ip stickiness.
+      await tx.loadBalancing.putTargetGroup({
+        arn: stickyTgArn, name: "sticky", protocol: "TCP", port: 80, targetType: "ip", vpcId: "vpc", createdAtMs: 0,
+        healthCheck: { ...defaultHealthCheck("TCP"), intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2 },
+        attributes: { ...targetGroupAttributesFor("TCP"), "stickiness.enabled": "true" },
+      });
+      await tx.loadBalancing.putListener({ arn: `${nlbArn}/l4`.replace(":loadbalancer/", ":listener/"), loadBalancerArn: nlbArn, port: stickyPort, protocol: "TCP", defaultActions: [{ type: "forward", targetGroups: [{ targetGroupArn: stickyTgArn, weight: 1 }] }] });
+      for (const namer of namers) await tx.loadBalancing.putTarget({ targetGroupArn: stickyTgArn, id: "127.0.0.1", port: (namer.address() as AddressInfo).port, registeredAtMs: 0, state: "registered" });
     });
     plane = new DataPlane({ store, bindAddress: "127.0.0.1", logger: pino({ level: "silent" }), now: Date.now, random: Math.random, refreshMs: 100, workers: { count: workers, logLevel: "silent" } });
     await plane.start();
     // Healthy after two checks: the first at once, the second one interval (5 s) later.
-    const healthy = () => [tgArn, tcpTgArn].every((arn) => plane.health(arn).get(`127.0.0.1:${targetPort}`)?.state === "healthy");
+    const healthy = () =>
+      [tgArn, tcpTgArn].every((arn) => plane.health(arn).get(`127.0.0.1:${targetPort}`)?.state === "healthy") &&
+      namers.every((n) => plane.health(stickyTgArn).get(`127.0.0.1:${(n.address() as AddressInfo).port}`)?.state === "healthy");
     await until("the targets healthy", () => (healthy() ? true : undefined), { timeoutMs: 15_000, everyMs: 100 });
   });
   after(async () => {
@@ -95,6 +118,7 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
     await store.close();
     target.closeAllConnections();
     await new Promise((r) => target.close(r));
+    for (const namer of namers) await new Promise((r) => namer.close(r));
   });
 
   it("streams a request body to the target and its answer back, with X-Forwarded-Proto/-Port", async () => {
@@ -139,6 +163,27 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
 
   it("tunnels a TCP listener's connections whole to the target (network load balancer)", async () => {
     assert.equal(await status(tcpPort, "/tcp"), 200);
+  });
+
+  it("keeps a client address on one target with source_ip stickiness, and spreads addresses over the targets", async () => {
+    // The first thing a target says through the listener, from a given local address of the loopback range.
+    const targetFrom = (localAddress: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ host: "127.0.0.1", port: stickyPort, localAddress });
+        socket.setEncoding("utf8");
+        socket.once("data", (name: string) => {
+          socket.destroy();
+          resolve(name);
+        });
+        socket.once("error", reject);
+      });
+    for (const address of ["127.0.0.2", "127.0.0.3"]) {
+      const first = await targetFrom(address);
+      for (let i = 0; i < 4; i++) assert.equal(await targetFrom(address), first, `${address}, connection ${i + 2}`);
+    }
+    const seen = new Set<string>();
+    for (let i = 4; i < 40 && seen.size < 2; i++) seen.add(await targetFrom(`127.0.0.${i}`));
+    assert.deepEqual([...seen].sort(), ["one", "two"]);
   });
 
   it("lets a request in flight on a draining target finish, sends the target nothing new, and lets it go once idle", async () => {

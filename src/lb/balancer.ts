@@ -1,10 +1,11 @@
 import type { LiveGroup, LiveTarget } from "./config.js";
-import { chooseTarget, type Candidate } from "./selection.js";
+import { affinityIndex, chooseTarget, type Candidate } from "./selection.js";
 
 /**
  * Chooses a target of a group for a new request among the healthy, registered ones (never a
  * draining or unhealthy one), by the group's algorithm and slow start (selection.ts), keeping a
- * sticky client on its target while that target may take requests, and counts requests in flight
+ * sticky client on its target while that target may take requests (a network load balancer's
+ * client address on the same target, with source_ip stickiness), and counts requests in flight
  * per target so that draining knows when a target is done.
  */
 export class Balancer {
@@ -18,8 +19,12 @@ export class Balancer {
     private readonly random: () => number,
   ) {}
 
-  pick(group: LiveGroup, o: { readonly exclude?: string | undefined; readonly sticky?: string | undefined } = {}): LiveTarget | undefined {
+  pick(group: LiveGroup, o: { readonly exclude?: string | undefined; readonly sticky?: string | undefined; readonly affinity?: string | undefined } = {}): LiveTarget | undefined {
     const arn = group.record.arn;
+    if (o.affinity !== undefined) {
+      const eligible = group.targets.filter((t) => t.record.state === "registered" && t.key !== o.exclude && this.healthySince(arn, t) !== undefined);
+      return eligible[affinityIndex(eligible.map((t) => t.key), o.affinity)];
+    }
     const attributes = group.record.attributes;
     const i = this.cursor.get(arn) ?? 0;
     this.cursor.set(arn, (i + 1) % 1_000_000_007);

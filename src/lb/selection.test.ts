@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { chooseTarget, slowStartFloor, slowStartWeight, type Candidate, type SelectionPolicy } from "./selection.js";
+import { affinityIndex, chooseTarget, slowStartFloor, slowStartWeight, type Candidate, type SelectionPolicy } from "./selection.js";
 
 const rr: SelectionPolicy = { algorithm: "round_robin", slowStartMs: 0 };
 const c = (healthySinceMs: number, inFlight = 0): Candidate => ({ healthySinceMs, inFlight });
@@ -58,5 +58,32 @@ describe("choosing a target", () => {
 
   it("one candidate: always it", () => {
     assert.equal(chooseTarget([c(0)], { algorithm: "round_robin", slowStartMs: 100_000 }, { nowMs: 1, cursor: 7, random: 0.5 }), 0);
+  });
+});
+
+describe("source_ip stickiness: a client address's target by rendezvous hashing", () => {
+  const addresses = Array.from({ length: 2000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.7`);
+  const keys = ["10.0.1.5:80", "10.0.1.6:80", "10.0.1.7:80", "10.0.1.8:80"];
+  const of = (ks: readonly string[]) => addresses.map((a) => ks[affinityIndex(ks, a)]);
+
+  it("the same address, the same target, whatever the targets' order", () => {
+    const once = of(keys);
+    assert.deepEqual(of(keys), once);
+    assert.deepEqual(of([...keys].reverse()), once);
+    assert.equal(affinityIndex([], "10.0.0.1"), -1);
+  });
+
+  it("spreads addresses about evenly", () => {
+    const counts = keys.map((k) => of(keys).filter((t) => t === k).length);
+    assert.ok(counts.every((n) => n > 350 && n < 650), counts.join(" "));
+  });
+
+  it("a target leaving moves only its own clients; one joining takes only those it wins", () => {
+    const before = of(keys);
+    const without = of(keys.slice(0, 3));
+    addresses.forEach((_, i) => before[i] !== keys[3] && assert.equal(without[i], before[i]));
+    const joined = of([...keys, "10.0.1.9:80"]);
+    addresses.forEach((_, i) => joined[i] !== "10.0.1.9:80" && assert.equal(joined[i], before[i]));
+    assert.ok(joined.filter((t) => t === "10.0.1.9:80").length > 250);
   });
 });

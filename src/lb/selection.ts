@@ -54,3 +54,26 @@ export function chooseTarget(candidates: readonly Candidate[], policy: Selection
   }
   return candidates.length - 1;
 }
+
+/** FNV-1a, 32 bits: a fast, stable hash of a short string (not a secret). */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The index of the key a client's address sticks to (source_ip stickiness), by rendezvous
+ * hashing: the key scoring highest with the address. The same address gets the same target in
+ * every process while it stays eligible; a target joining takes only the clients it now wins, a
+ * target leaving moves only its own. -1 for no keys.
+ */
+export function affinityIndex(keys: readonly string[], address: string): number {
+  let best = -1;
+  let bestScore = -1;
+  keys.forEach((key, i) => {
+    const score = fnv1a(`${address} ${key}`);
+    if (score > bestScore) [best, bestScore] = [i, score];
+  });
+  return best;
+}

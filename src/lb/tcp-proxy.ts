@@ -4,14 +4,16 @@ import { pickWeighted } from "./routing.js";
 
 /**
  * A network load balancer's TCP listener: each connection is tunnelled whole to one healthy target
- * of the listener's target group, and counted in flight until either side closes (so draining
- * waits for it, up to the deregistration delay). No target: the connection is closed.
+ * of the listener's target group (the same one for a client address while it stays healthy, with
+ * source_ip stickiness), and counted in flight until either side closes (so draining waits for
+ * it, up to the deregistration delay). No target: the connection is closed.
  */
 export function handleTcp(ctx: ProxyContext, client: Socket): void {
   const action = ctx.listener()?.record.defaultActions[0];
   const chosen = action?.type === "forward" ? pickWeighted(action.targetGroups, ctx.random()) : undefined;
   const group = chosen && ctx.group(chosen.targetGroupArn);
-  const target = group && ctx.balancer.pick(group);
+  const sourceIp = group?.record.attributes["stickiness.enabled"] === "true" && group.record.attributes["stickiness.type"] === "source_ip";
+  const target = group && ctx.balancer.pick(group, sourceIp ? { affinity: client.remoteAddress ?? "" } : {});
   if (!group || !target) {
     client.destroy();
     return;

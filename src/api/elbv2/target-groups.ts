@@ -1,8 +1,8 @@
 import { AwsError } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
-import { defaultHealthCheck, defaultTargetGroupAttributes } from "../../domain/load-balancing/defaults.js";
+import { defaultHealthCheck, targetGroupAttributesFor } from "../../domain/load-balancing/defaults.js";
 import { targetGroupArn } from "../../domain/load-balancing/arns.js";
-import type { HealthCheck, TargetGroupRecord } from "../../domain/load-balancing/types.js";
+import type { HealthCheck, TargetGroupProtocol, TargetGroupRecord } from "../../domain/load-balancing/types.js";
 import type { QueryOperation } from "../aws-query/service.js";
 import { attributesOf, attributesView, checkAttributes } from "./attributes.js";
 import type { Elbv2Deps } from "./deps.js";
@@ -74,7 +74,7 @@ export function targetGroupOperations(deps: Elbv2Deps): Record<string, QueryOper
             vpcId,
             healthCheck,
             createdAtMs: ctx.nowMs,
-            attributes: defaultTargetGroupAttributes,
+            attributes: targetGroupAttributesFor(protocol),
           };
           await tx.loadBalancing.putTargetGroup(record);
           await saveTags(tx, record.arn, tags);
@@ -157,7 +157,7 @@ export function targetGroupOperations(deps: Elbv2Deps): Record<string, QueryOper
         const tg = await store.write(async (tx) => {
           const current = await mustTargetGroup(tx, arn);
           const next = { ...current, attributes: { ...current.attributes, ...changes } };
-          checkAppCookie(next.attributes);
+          checkStickiness(next.protocol, next.attributes);
           await tx.loadBalancing.putTargetGroup(next);
           return next;
         });
@@ -180,9 +180,17 @@ const targetGroupAttributeRules = {
   "stickiness.app_cookie.duration_seconds": { min: 1, max: 604_800 },
 } as const;
 
-/** Application-based stickiness needs the application's cookie name, which may not be one of the load balancer's own. */
-function checkAppCookie(attributes: Readonly<Record<string, string>>): void {
-  if (attributes["stickiness.enabled"] !== "true" || attributes["stickiness.type"] !== "app_cookie") return;
+/**
+ * Stickiness that fits the group: source_ip for a network load balancer's TCP group, cookies for
+ * HTTP and HTTPS; application-based stickiness needs the application's cookie name, which may not
+ * be one of the load balancer's own.
+ */
+function checkStickiness(protocol: TargetGroupProtocol, attributes: Readonly<Record<string, string>>): void {
+  if (attributes["stickiness.enabled"] !== "true") return;
+  const type = attributes["stickiness.type"] ?? "lb_cookie";
+  const fits = protocol === "TCP" ? type === "source_ip" : type !== "source_ip";
+  if (!fits) throw new AwsError("InvalidConfigurationRequest", `Stickiness type '${type}' is not supported for target groups with the ${protocol} protocol: ${protocol === "TCP" ? "use source_ip" : "use lb_cookie or app_cookie"}`);
+  if (type !== "app_cookie") return;
   const name = attributes["stickiness.app_cookie.cookie_name"] ?? "";
   if (name === "") throw new AwsError("InvalidConfigurationRequest", "Application-based stickiness needs the application's cookie name: set stickiness.app_cookie.cookie_name");
   if (name.startsWith("AWSALB")) throw new AwsError("InvalidConfigurationRequest", `The cookie name '${name}' is reserved: AWSALB, AWSALBAPP and AWSALBTG are the load balancer's own cookies`);

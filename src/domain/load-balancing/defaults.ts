@@ -16,7 +16,7 @@ export function defaultHealthCheck(protocol: TargetGroupProtocol): HealthCheck {
   };
 }
 
-/** Target group attributes with ELB's defaults. */
+/** Target group attributes with ELB's defaults (a TCP group's stickiness type is source_ip: targetGroupAttributesFor). */
 export const defaultTargetGroupAttributes: Readonly<Record<string, string>> = {
   "deregistration_delay.timeout_seconds": "300",
   "slow_start.duration_seconds": "0",
@@ -27,6 +27,10 @@ export const defaultTargetGroupAttributes: Readonly<Record<string, string>> = {
   "stickiness.app_cookie.cookie_name": "",
   "stickiness.app_cookie.duration_seconds": "86400",
 };
+
+/** A new target group's attributes: ELB's defaults for its protocol. */
+export const targetGroupAttributesFor = (protocol: TargetGroupProtocol): Readonly<Record<string, string>> =>
+  protocol === "TCP" ? { ...defaultTargetGroupAttributes, "stickiness.type": "source_ip" } : defaultTargetGroupAttributes;
 
 /** Load balancer attributes with ELB's defaults. */
 export const defaultLoadBalancerAttributes: Readonly<Record<string, string>> = {
