@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthServer } from "./support/berth-server.js";
 import { elbv2, elbv2Error, first, get, TestTarget } from "./support/elbv2-cli.js";
@@ -142,6 +142,31 @@ describe("ELBv2 (aws elbv2) against a real server", () => {
     for (let i = 0; i < 6; i++) expired.add((await get(port, "/x", { cookie: short })).body);
     assert.deepEqual([...expired].sort(), ["one", "two"]);
     await attributes("Key=stickiness.enabled,Value=false");
+  });
+
+  it("target group stickiness: a rule forwarding to weighted groups keeps a client carrying AWSALBTG on its group", async () => {
+    const elb = new ElasticLoadBalancingV2Client({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    // One group per target, so that the answer says the group.
+    const groups = await Promise.all(targets.map(async (t) => {
+      const arn = first(await elbv2(server, "create-target-group", "--name", `only-${t.name}`, "--protocol", "HTTP", "--port", "80", "--vpc-id", "vpc-1",
+        "--health-check-path", "/health", "--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2"), "TargetGroups", "TargetGroupArn");
+      await elb.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: "127.0.0.1", Port: t.port }] }));
+      return arn;
+    }));
+    const forward = { Type: "forward", ForwardConfig: { TargetGroups: groups.map((TargetGroupArn) => ({ TargetGroupArn, Weight: 1 })), TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 } } };
+    await elbv2(server, "create-rule", "--listener-arn", listenerArn, "--priority", "50", "--conditions", "Field=path-pattern,Values=/weighted/*", "--actions", JSON.stringify([forward]));
+    await until("both groups' targets healthy", async () => {
+      const states = await Promise.all(groups.map(async (TargetGroupArn) => (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn }))).TargetHealthDescriptions?.[0]?.TargetHealth?.State));
+      return states.every((s) => s === "healthy") ? true : undefined;
+    }, { timeoutMs: 20_000 });
+    const cookie = (headers: Record<string, unknown>): string | undefined => ((headers["set-cookie"] as string[] | undefined) ?? []).find((c) => c.startsWith("AWSALBTG="))?.split(";")[0];
+    const firstAnswer = await get(port, "/weighted/a");
+    const tgCookie = cookie(firstAnswer.headers);
+    assert.ok(tgCookie, JSON.stringify(firstAnswer.headers));
+    for (let i = 0; i < 8; i++) assert.equal((await get(port, "/weighted/b", { cookie: tgCookie })).body, firstAnswer.body, "AWSALBTG: the same group");
+    const drawn = new Set<string>();
+    for (let i = 0; i < 16 && drawn.size < 2; i++) drawn.add((await get(port, "/weighted/c")).body);
+    assert.deepEqual([...drawn].sort(), ["one", "two"], "without it, drawn by weight");
   });
 
   it("drains a deregistered target: draining, then gone, and no new request reaches it", async () => {

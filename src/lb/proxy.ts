@@ -7,7 +7,7 @@ import type { Action } from "../domain/load-balancing/types.js";
 import type { Balancer } from "./balancer.js";
 import type { LiveGroup, LiveListener, LiveTarget } from "./config.js";
 import { pickWeighted, redirectLocation, route, type RequestFacts } from "./routing.js";
-import { stickinessOf, stickyCookies, stuckTarget } from "./stickiness.js";
+import { groupCookies, stickinessOf, stickyCookies, stuckGroup, stuckTarget } from "./stickiness.js";
 
 /** What a listener's request handler reads on every request: the live configuration and shared pools. */
 export interface ProxyContext {
@@ -93,10 +93,20 @@ export function handleRequest(ctx: ProxyContext, proto: "http" | "https", req: I
     res.end();
     return;
   }
-  const chosen = pickWeighted(action.targetGroups, ctx.random());
-  const group = chosen && ctx.group(chosen.targetGroupArn);
+  const group = groupOf(ctx, action, req.headers.cookie);
   if (!group) return elbError(res, 503);
-  forward(ctx, group, proto, live.record.port, req, res, undefined);
+  const cookies = action.stickinessSeconds === undefined ? [] : groupCookies(ctx.stickySecret, group.record.arn, action.stickinessSeconds, ctx.now());
+  forward(ctx, group, proto, live.record.port, req, res, undefined, cookies);
+}
+
+/**
+ * A forward action's target group: with target group stickiness, the one the request's AWSALBTG
+ * names while the action still weighs it above 0; else one drawn by weight.
+ */
+function groupOf(ctx: ProxyContext, action: Extract<Action, { type: "forward" }>, cookieHeader: string | undefined): LiveGroup | undefined {
+  const kept = action.stickinessSeconds === undefined ? undefined : stuckGroup(ctx.stickySecret, cookieHeader);
+  const chosen = (kept !== undefined ? action.targetGroups.find((g) => g.targetGroupArn === kept && g.weight > 0) : undefined) ?? pickWeighted(action.targetGroups, ctx.random());
+  return chosen && ctx.group(chosen.targetGroupArn);
 }
 
 const hasBody = (req: IncomingMessage): boolean => req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
@@ -104,7 +114,8 @@ const hasBody = (req: IncomingMessage): boolean => req.headers["transfer-encodin
 /** Whether a failed attempt may go to another target: nothing was sent back and the request had no body. */
 const retriable = (req: IncomingMessage): boolean => (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") && !hasBody(req);
 
-function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: number, req: IncomingMessage, res: ServerResponse, tried: string | undefined): void {
+/** Proxies a request to a target of `group`; `cookies` are Set-Cookie headers of the load balancer's to add (target group stickiness). */
+function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: number, req: IncomingMessage, res: ServerResponse, tried: string | undefined, cookies: readonly string[]): void {
   const sticky = stickinessOf(group.record.attributes);
   const stuck = sticky && stuckTarget(sticky, ctx.stickySecret, group.record.arn, req.headers.cookie, ctx.now());
   const target = ctx.balancer.pick(group, { exclude: tried, sticky: stuck });
@@ -135,10 +146,10 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
           const v = headers[k];
           if (v !== undefined && !hopByHop.has(k)) out[k] = v;
         }
-        if (sticky) {
+        if (sticky || cookies.length > 0) {
           const own = out["set-cookie"];
           const targetSetCookie = own === undefined ? [] : Array.isArray(own) ? own.map(String) : [String(own)];
-          const ours = stickyCookies(sticky, ctx.stickySecret, group.record.arn, target.key, { stuck: stuck !== undefined, targetSetCookie }, ctx.now());
+          const ours = [...cookies, ...(sticky ? stickyCookies(sticky, ctx.stickySecret, group.record.arn, target.key, { stuck: stuck !== undefined, targetSetCookie }, ctx.now()) : [])];
           if (ours.length > 0) out["set-cookie"] = [...targetSetCookie, ...ours];
         }
         res.writeHead(statusCode, statusMessage ?? "", out);
@@ -160,7 +171,7 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
           ctx.logger.debug({ err: err.code, target: target.key }, "target failed; retrying on another");
           res.removeListener("close", onClose);
           // The group as the listeners see it now (a view may have come since the first attempt).
-          forward(ctx, ctx.group(group.record.arn) ?? group, proto, port, req, res, target.key);
+          forward(ctx, ctx.group(group.record.arn) ?? group, proto, port, req, res, target.key, cookies);
           return;
         }
         elbError(res, err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT" ? 504 : 502);
@@ -173,8 +184,7 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
 export function handleUpgrade(ctx: ProxyContext, proto: "http" | "https", req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const live = ctx.listener();
   const action = live && terminal(route(live.rules, live.record.defaultActions, facts(req)));
-  const chosen = action?.type === "forward" ? pickWeighted(action.targetGroups, ctx.random()) : undefined;
-  const group = chosen && ctx.group(chosen.targetGroupArn);
+  const group = action?.type === "forward" ? groupOf(ctx, action, req.headers.cookie) : undefined;
   const target = group && ctx.balancer.pick(group);
   if (!live || !group || !target) {
     socket.end("HTTP/1.1 503 Service Temporarily Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");

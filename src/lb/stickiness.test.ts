@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { appStickyTarget, appStickyValue, readCookie, setCookies, setsCookie, stickinessOf, stickyCookies, stickyTarget, stickyValue, stuckTarget, type Stickiness } from "./stickiness.js";
+import { appStickyTarget, appStickyValue, groupCookies, readCookie, setCookies, setsCookie, stickinessOf, stickyCookies, stickyTarget, stickyValue, stuckGroup, stuckTarget, type Stickiness } from "./stickiness.js";
 
 const secret = Buffer.alloc(32, 7);
 const tg = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef";
@@ -82,5 +82,19 @@ describe("sticky sessions (app_cookie)", () => {
     assert.equal(appStickyTarget(secret, tg, set[0]!.slice("AWSALBAPP-0=".length, set[0]!.indexOf(";")), 60, t0 + 1000), "i-0abc:32769");
     assert.equal(stickyCookies(app, secret, tg, "i-0abc:32769", { stuck: true, targetSetCookie: [] }, t0).length, 1, "reset on a stuck request");
     assert.deepEqual(stickyCookies(app, secret, tg, "i-0abc:32769", { stuck: false, targetSetCookie: ["other=1"] }, t0), []);
+  });
+});
+
+describe("target group stickiness (a forward action's weighted groups)", () => {
+  it("AWSALBTG and AWSALBTGCORS name a group for the duration; a request carrying AWSALBTG comes back to it, a made-up one to nothing", () => {
+    const t0 = Date.UTC(2026, 10, 30, 8, 0, 0);
+    const [tgCookie, cors] = groupCookies(secret, tg, 60, t0);
+    assert.match(tgCookie!, /^AWSALBTG=[^;]+; Expires=Mon, 30 Nov 2026 08:01:00 GMT; Path=\/$/);
+    assert.match(cors!, /^AWSALBTGCORS=[^;]+; .*SameSite=None; Secure$/);
+    const value = tgCookie!.slice("AWSALBTG=".length, tgCookie!.indexOf(";"));
+    assert.equal(stuckGroup(secret, `a=1; AWSALBTG=${value}`), tg);
+    assert.equal(stuckGroup(secret, `AWSALB=${value}`), undefined);
+    assert.equal(stuckGroup(secret, `AWSALBTG=${stickyValue(secret, tg, tg)}`), undefined, "signed for another purpose");
+    assert.equal(stuckGroup(Buffer.alloc(32, 9), `AWSALBTG=${value}`), undefined);
   });
 });

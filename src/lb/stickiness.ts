@@ -10,6 +10,9 @@ import { createHmac } from "node:crypto";
  *   began; requests that send both cookies go to that target while it stays healthy, for
  *   `stickiness.app_cookie.duration_seconds`, reset by every response to such a request.
  *   ALB's cookie expires after 7 days whatever the duration.
+ * - target group stickiness of a forward action to weighted groups (its TargetGroupStickinessConfig):
+ *   `AWSALBTG` (and `AWSALBTGCORS`) names the group a client's requests go to, for the duration,
+ *   before the group's own stickiness picks the target.
  * Values are opaque to clients (ALB encrypts them); here they are the target (and the time) and
  * a MAC, so that a client can only come back to a target it was sent to, never choose one.
  */
@@ -29,6 +32,7 @@ export function stickinessOf(attributes: Readonly<Record<string, string>>): Stic
 }
 
 export const cookieName = "AWSALB";
+export const groupCookieName = "AWSALBTG";
 /** The load balancer's application cookie (ALB shards values over 4 KB into -1 to -3; these never are). */
 export const appCookieName = "AWSALBAPP-0";
 const appCookieLifetimeMs = 7 * 86_400_000;
@@ -59,11 +63,18 @@ export function stickyTarget(secret: Buffer, groupArn: string, value: string | u
   return mac(secret, groupArn, key) === value.slice(dot + 1) ? key : undefined;
 }
 
-/** The Set-Cookie headers for a response, as ALB sets them (expiry renewed on every response). */
-export function setCookies(value: string, s: { readonly durationSeconds: number }, nowMs: number): string[] {
+/** The Set-Cookie headers for a response, as ALB sets them (expiry renewed on every response), with their CORS twin. */
+export function setCookies(value: string, s: { readonly durationSeconds: number }, nowMs: number, name = cookieName): string[] {
   const expires = new Date(nowMs + s.durationSeconds * 1000).toUTCString();
-  return [`${cookieName}=${value}; Expires=${expires}; Path=/`, `${cookieName}CORS=${value}; Expires=${expires}; Path=/; SameSite=None; Secure`];
+  return [`${name}=${value}; Expires=${expires}; Path=/`, `${name}CORS=${value}; Expires=${expires}; Path=/; SameSite=None; Secure`];
 }
+
+/** The target group a request's `AWSALBTG` names, if this load balancer made it. */
+export const stuckGroup = (secret: Buffer, cookieHeader: string | undefined): string | undefined => stickyTarget(secret, groupCookieName, readCookie(cookieHeader, groupCookieName));
+
+/** `AWSALBTG` and `AWSALBTGCORS` naming a target group, for the forward action's stickiness duration. */
+export const groupCookies = (secret: Buffer, groupArn: string, durationSeconds: number, nowMs: number): string[] =>
+  setCookies(stickyValue(secret, groupCookieName, groupArn), { durationSeconds }, nowMs, groupCookieName);
 
 /** The value of `AWSALBAPP-0` for a target: the target and when its stickiness (re)started, in seconds. */
 export const appStickyValue = (secret: Buffer, groupArn: string, key: string, nowMs: number): string => stickyValue(secret, groupArn, `${key} ${Math.floor(nowMs / 1000)}`);
