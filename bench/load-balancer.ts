@@ -17,7 +17,8 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthServer } from "../test/support/berth-server.js";
-import { elbv2Query } from "../test/support/elbv2-cli.js";
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, DescribeTargetHealthCommand, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { elbv2Client } from "../test/support/elbv2-cli.js";
 import { machineLine } from "./support/bench-cluster.js";
 import { fixedRate, type RateFigures } from "./support/fixed-rate.js";
 
@@ -75,16 +76,15 @@ async function startHaproxy(port: number, targets: readonly number[], dir: strin
 
 /** A listener to the 4 targets made through the ELBv2 API; resolves once all 4 are healthy. */
 async function listener(server: BerthServer, ports: readonly number[], berthPort: number): Promise<void> {
-  const lb = await elbv2Query(server, { Action: "CreateLoadBalancer", Name: "bench" });
-  const lbArn = ((lb.LoadBalancers as { member: { LoadBalancerArn: string }[] }).member[0]!).LoadBalancerArn;
-  const tg = await elbv2Query(server, { Action: "CreateTargetGroup", Name: "bench", Protocol: "HTTP", Port: "80", HealthCheckIntervalSeconds: "5", HealthCheckTimeoutSeconds: "2", HealthyThresholdCount: "2" });
-  const tgArn = ((tg.TargetGroups as { member: { TargetGroupArn: string }[] }).member[0]!).TargetGroupArn;
-  const targetParams = Object.fromEntries(ports.flatMap((p, i) => [[`Targets.member.${i + 1}.Id`, "127.0.0.1"], [`Targets.member.${i + 1}.Port`, String(p)]]));
-  await elbv2Query(server, { Action: "RegisterTargets", TargetGroupArn: tgArn, ...targetParams });
-  await elbv2Query(server, { Action: "CreateListener", LoadBalancerArn: lbArn, Protocol: "HTTP", Port: String(berthPort), "DefaultActions.member.1.Type": "forward", "DefaultActions.member.1.TargetGroupArn": tgArn });
+  const elb = elbv2Client(server);
+  const lbArn = (await elb.send(new CreateLoadBalancerCommand({ Name: "bench" }))).LoadBalancers![0]!.LoadBalancerArn!;
+  const tg = await elb.send(new CreateTargetGroupCommand({ Name: "bench", Protocol: "HTTP", Port: 80, HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2 }));
+  const tgArn = tg.TargetGroups![0]!.TargetGroupArn!;
+  await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: ports.map((Port) => ({ Id: "127.0.0.1", Port })) }));
+  await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: "HTTP", Port: berthPort, DefaultActions: [{ Type: "forward", TargetGroupArn: tgArn }] }));
   for (;;) {
-    const h = await elbv2Query(server, { Action: "DescribeTargetHealth", TargetGroupArn: tgArn });
-    const states = ((h.TargetHealthDescriptions as { member?: { TargetHealth: { State: string } }[] }).member ?? []).map((d) => d.TargetHealth.State);
+    const { TargetHealthDescriptions = [] } = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
+    const states = TargetHealthDescriptions.map((d) => d.TargetHealth?.State);
     if (states.length === 4 && states.every((s) => s === "healthy")) break;
     await new Promise((r) => setTimeout(r, 500)); // waiting on health checks (5 s interval): no event to wait on from outside
   }

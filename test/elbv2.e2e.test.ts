@@ -1,9 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeTargetHealthCommand, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthServer } from "./support/berth-server.js";
-import { elbv2, elbv2Error, first, get, TestTarget } from "./support/elbv2-cli.js";
+import { elbv2, elbv2Client, elbv2Error, first, get, TestTarget } from "./support/elbv2-cli.js";
 import { until } from "./support/until.js";
 
 /** ELBv2 with /usr/bin/aws only, against a real `berth server`, its listeners proxying to local HTTP targets. */
@@ -112,7 +112,7 @@ describe("ELBv2 (aws elbv2) against a real server", () => {
     assert.equal(new Map((set.Attributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value])).get("stickiness.app_cookie.cookie_name"), "SESSION");
 
     // Both targets healthy (two was unhealthy two tests ago): the SDK looks, the CLI's start-up would be the probe's cost.
-    const elb = new ElasticLoadBalancingV2Client({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    const elb = elbv2Client(server);
     await until("both targets healthy", async () => {
       const { TargetHealthDescriptions = [] } = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
       return TargetHealthDescriptions.filter((d) => d.TargetHealth?.State === "healthy").length === 2 ? true : undefined;
@@ -145,7 +145,7 @@ describe("ELBv2 (aws elbv2) against a real server", () => {
   });
 
   it("target group stickiness: a rule forwarding to weighted groups keeps a client carrying AWSALBTG on its group", async () => {
-    const elb = new ElasticLoadBalancingV2Client({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    const elb = elbv2Client(server);
     // One group per target, so that the answer says the group.
     const groups = await Promise.all(targets.map(async (t) => {
       const arn = first(await elbv2(server, "create-target-group", "--name", `only-${t.name}`, "--protocol", "HTTP", "--port", "80", "--vpc-id", "vpc-1",

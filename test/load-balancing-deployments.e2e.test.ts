@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
-import { elbv2Query, get } from "./support/elbv2-cli.js";
+import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { elbv2Client, get } from "./support/elbv2-cli.js";
 import { steadyClient } from "./support/steady-client.js";
 import { until } from "./support/until.js";
 import { aWebLoadBalancer, awsJson, registerWebOnDynamicPort, targetHealth } from "./support/web-behind-lb.js";
@@ -137,10 +138,10 @@ describe("deployments of a service behind a load balancer", () => {
     // Unhealthy lasts until the scheduler replaces the task and its target drains (about a second, less
     // when the machine is quiet): look often, without the CLI's start-up. If the replacement wins the
     // race, the reason is still in the service's events and the task's stop reason, checked below.
+    const elb = elbv2Client(cluster.server);
     const seen = await until("the target unhealthy, or its task replaced", async () => {
-      const result = await elbv2Query(cluster.server, { Action: "DescribeTargetHealth", TargetGroupArn: tgArn });
-      const ds = ((result.TargetHealthDescriptions as { member?: unknown[] } | undefined)?.member ?? []) as { TargetHealth: { State: string; Reason?: string; Description?: string } }[];
-      const unhealthy = ds.find((d) => d.TargetHealth.State === "unhealthy")?.TargetHealth;
+      const { TargetHealthDescriptions: ds = [] } = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
+      const unhealthy = ds.find((d) => d.TargetHealth?.State === "unhealthy")?.TargetHealth;
       if (unhealthy) return { unhealthy };
       return (await runningTasks()).some((t) => t.taskArn === victim!.taskArn) ? undefined : { unhealthy: undefined };
     }, { timeoutMs: 30_000, everyMs: 50 });

@@ -1,8 +1,6 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { XMLParser } from "fast-xml-parser";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { BerthServer } from "./berth-server.js";
 
 /** `aws elbv2 …` against a Berth server: parsed JSON on success, the error code and message otherwise. */
@@ -90,26 +88,7 @@ export function get(port: number, path: string, headers: Record<string, string> 
   });
 }
 
-/**
- * One ELBv2 Query call signed as an SDK would sign it, without the CLI's start-up time: for
- * probes that must look often (a state that lasts about a second). Returns the parsed `<…Result>`.
- */
-export async function elbv2Query(server: BerthServer, params: Record<string, string>): Promise<Record<string, unknown>> {
-  const url = new URL(server.endpoint);
-  const body = new URLSearchParams({ ...params, Version: "2015-12-01" }).toString();
-  const signer = new SignatureV4({ credentials: server.accessKey, region: "us-east-1", service: "elasticloadbalancing", sha256: Hash.bind(null, "sha256") });
-  const signed = await signer.sign({
-    method: "POST",
-    protocol: "http:",
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: "/",
-    headers: { host: url.host, "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-    body,
-  });
-  const res = await fetch(server.endpoint, { method: "POST", headers: signed.headers, body });
-  const doc = new XMLParser({ parseTagValue: false, isArray: (name) => name === "member" }).parse(await res.text()) as Record<string, Record<string, unknown>>;
-  const response = doc[`${params.Action}Response`];
-  if (!response) throw new Error(`${params.Action} failed: ${JSON.stringify(doc)}`);
-  return response[`${params.Action}Result`] as Record<string, unknown>;
+/** The SDK's ELBv2 client for `server`: for probes that must look often (without the CLI's start-up) and for set-ups that are not what a test is about. */
+export function elbv2Client(server: BerthServer): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
 }
