@@ -70,6 +70,11 @@ async function startHaproxy(port: number, targets: readonly number[], dir: strin
     ].join("\n"),
   );
   const child = spawn("/usr/sbin/haproxy", ["-db", "-f", cfg], { stdio: ["ignore", "inherit", "inherit"] });
+  // A missing HAProxy is an error of the run, so that main's finally stops the servers and targets.
+  await new Promise<void>((resolve, reject) => {
+    child.once("spawn", resolve);
+    child.on("error", (e) => reject(new Error(`HAProxy could not start (apt-get install haproxy): ${e.message}`)));
+  });
   await new Promise((r) => setTimeout(r, 500)); // HAProxy prints nothing when ready in -db mode; it binds within milliseconds
   return child;
 }
