@@ -22,7 +22,7 @@ export class Balancer {
   pick(group: LiveGroup, o: { readonly exclude?: string | undefined; readonly sticky?: string | undefined; readonly affinity?: string | undefined } = {}): LiveTarget | undefined {
     const arn = group.record.arn;
     if (o.affinity !== undefined) {
-      const eligible = group.targets.filter((t) => t.record.state === "registered" && t.key !== o.exclude && this.healthySince(arn, t) !== undefined);
+      const eligible = group.targets.filter((t) => this.mayTake(arn, t, o.exclude));
       return eligible[affinityIndex(eligible.map((t) => t.key), o.affinity)];
     }
     const attributes = group.record.attributes;
@@ -49,7 +49,7 @@ export class Balancer {
   /** Plain round robin (the common case, on every request): no allocation. */
   private roundRobin(group: LiveGroup, cursor: number, o: { readonly exclude?: string | undefined; readonly sticky?: string | undefined }): LiveTarget | undefined {
     const arn = group.record.arn;
-    const ok = (t: LiveTarget): boolean => t.record.state === "registered" && t.key !== o.exclude && this.healthySince(arn, t) !== undefined;
+    const ok = (t: LiveTarget): boolean => this.mayTake(arn, t, o.exclude);
     let n = 0;
     for (const t of group.targets) {
       if (!ok(t)) continue;
@@ -60,6 +60,11 @@ export class Balancer {
     let k = cursor % n;
     for (const t of group.targets) if (ok(t) && k-- === 0) return t;
     return undefined;
+  }
+
+  /** Whether a target may take a new request: registered (not draining), healthy, and not the one just tried. */
+  private mayTake(groupArn: string, t: LiveTarget, exclude: string | undefined): boolean {
+    return t.record.state === "registered" && t.key !== exclude && this.healthySince(groupArn, t) !== undefined;
   }
 
   /** Counts a request (or WebSocket) on a target until the returned function is called. */

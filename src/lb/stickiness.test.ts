@@ -74,8 +74,8 @@ describe("sticky sessions (app_cookie)", () => {
 
   it("sets AWSALBAPP-0 (7 days) when the target set the application's cookie or the request was stuck, and nothing otherwise", () => {
     assert.equal(setsCookie(["a=1", "SESSION=x; Path=/"], "SESSION"), true);
-    assert.equal(setsCookie("MYSESSION=x", "SESSION"), false);
-    assert.equal(setsCookie(undefined, "SESSION"), false);
+    assert.equal(setsCookie(["MYSESSION=x"], "SESSION"), false);
+    assert.equal(setsCookie([], "SESSION"), false);
     const set = stickyCookies(app, secret, tg, "i-0abc:32769", { stuck: false, targetSetCookie: ["SESSION=s2; HttpOnly"] }, t0);
     assert.equal(set.length, 1);
     assert.match(set[0]!, /^AWSALBAPP-0=[^;]+; Expires=Mon, 07 Dec 2026 08:00:00 GMT; Path=\/$/);

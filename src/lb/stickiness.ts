@@ -89,10 +89,7 @@ export function appStickyTarget(secret: Buffer, groupArn: string, value: string 
 }
 
 /** Whether a response's Set-Cookie headers set a cookie of this name. */
-export function setsCookie(setCookie: string | readonly string[] | undefined, name: string): boolean {
-  const all = setCookie === undefined ? [] : typeof setCookie === "string" ? [setCookie] : setCookie;
-  return all.some((c) => c.slice(0, Math.max(0, c.indexOf("="))).trim() === name);
-}
+export const setsCookie = (setCookie: readonly string[], name: string): boolean => setCookie.some((c) => c.slice(0, Math.max(0, c.indexOf("="))).trim() === name);
 
 /**
  * The target a request's cookies keep it on, if any: `AWSALB`'s; or, for application-based
@@ -110,7 +107,7 @@ export function stuckTarget(s: Stickiness, secret: Buffer, groupArn: string, coo
  * always; `AWSALBAPP-0` when the target set the application's cookie, or the request was stuck
  * (its stickiness restarts now, on this target, which is another one if the first became unhealthy).
  */
-export function stickyCookies(s: Stickiness, secret: Buffer, groupArn: string, target: string, o: { readonly stuck: boolean; readonly targetSetCookie: string | readonly string[] | undefined }, nowMs: number): string[] {
+export function stickyCookies(s: Stickiness, secret: Buffer, groupArn: string, target: string, o: { readonly stuck: boolean; readonly targetSetCookie: readonly string[] }, nowMs: number): string[] {
   if (s.kind === "lb_cookie") return setCookies(stickyValue(secret, groupArn, target), s, nowMs);
   if (!o.stuck && !setsCookie(o.targetSetCookie, s.cookieName)) return [];
   return [`${appCookieName}=${appStickyValue(secret, groupArn, target, nowMs)}; Expires=${new Date(nowMs + appCookieLifetimeMs).toUTCString()}; Path=/`];

@@ -86,10 +86,19 @@ export async function recentTasksOf(api: Api, cluster: string, serviceName?: str
   return [...running, ...stopped];
 }
 
+const describeInstances = (api: Api, cluster: string | undefined, arns: readonly string[]): Promise<ContainerInstance[]> =>
+  inBatches(arns, 100, async (containerInstances) => (await api.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances }))).containerInstances);
+
+/** The EC2 instance id of each of these container instances, by ARN. */
+export async function ec2InstanceIdsOf(api: Api, cluster: string | undefined, containerInstanceArns: readonly string[]): Promise<Map<string, string>> {
+  const described = await describeInstances(api, cluster, containerInstanceArns);
+  return new Map(described.flatMap((ci) => (ci.containerInstanceArn && ci.ec2InstanceId ? [[ci.containerInstanceArn, ci.ec2InstanceId] as const] : [])));
+}
+
 export async function instancesOf(api: Api, cluster: string): Promise<ContainerInstance[]> {
   const arns = await listAll(async (nextToken) => {
     const r = await api.ecs.send(new ListContainerInstancesCommand({ cluster, nextToken, maxResults: 100 }));
     return { items: r.containerInstanceArns ?? [], nextToken: r.nextToken };
   });
-  return inBatches(arns, 100, async (containerInstances) => (await api.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances }))).containerInstances);
+  return describeInstances(api, cluster, arns);
 }

@@ -12,7 +12,7 @@ import {
   type ScalableTarget,
 } from "@aws-sdk/client-application-auto-scaling";
 import { GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeContainerInstancesCommand, type LoadBalancer, type Service, type Task } from "@aws-sdk/client-ecs";
+import type { LoadBalancer, Service, Task } from "@aws-sdk/client-ecs";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { html, nothing, svg, type TemplateResult } from "lit-html";
 import { shownError, type ShownError } from "../../errors.js";
@@ -21,7 +21,7 @@ import { activityRows, policyRow, scalingResourceId, scheduledRow, targetFacts, 
 import { linePoints, percent, seriesOf, summaryOf, topOf, type Series } from "../../series.js";
 import { targetRows, type TargetRow } from "../../targets.js";
 import { hrefOf } from "../../routes.js";
-import { type Api, inBatches } from "../api.js";
+import { ec2InstanceIdsOf, type Api } from "../api.js";
 import { errorBox, status, when } from "../components.js";
 
 /** Loaded, or the error its calls gave. */
@@ -73,11 +73,10 @@ async function targetsOf(api: Api, service: Service, tasks: readonly Task[]): Pr
   const balanced = (service.loadBalancers ?? []).filter((lb) => lb.targetGroupArn);
   if (balanced.length === 0) return [];
   const instanceArns = [...new Set(tasks.flatMap((t) => (t.containerInstanceArn ? [t.containerInstanceArn] : [])))];
-  const [instances, ...healths] = await Promise.all([
-    inBatches(instanceArns, 100, async (containerInstances) => (await api.ecs.send(new DescribeContainerInstancesCommand({ cluster: service.clusterArn, containerInstances }))).containerInstances),
+  const [instanceIds, ...healths] = await Promise.all([
+    ec2InstanceIdsOf(api, service.clusterArn, instanceArns),
     ...balanced.map((lb) => api.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: lb.targetGroupArn }))),
   ]);
-  const instanceIds = new Map(instances.flatMap((ci) => (ci.containerInstanceArn && ci.ec2InstanceId ? [[ci.containerInstanceArn, ci.ec2InstanceId] as const] : [])));
   return balanced.map((lb, i) => ({ balanced: lb, rows: targetRows(healths[i]?.TargetHealthDescriptions ?? [], tasks, lb, instanceIds) }));
 }
 

@@ -1,10 +1,10 @@
-import { DescribeContainerInstancesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, StopTaskCommand, type Task, type TaskDefinition } from "@aws-sdk/client-ecs";
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, StopTaskCommand, type Task, type TaskDefinition } from "@aws-sdk/client-ecs";
 import { html, nothing, type TemplateResult } from "lit-html";
 import { checkReason } from "../../forms.js";
 import { familyRevisionOf, idOf, taskDefinitionOf } from "../../format.js";
 import { containerRows } from "../../models.js";
 import { hrefOf } from "../../routes.js";
-import type { Api } from "../api.js";
+import { ec2InstanceIdsOf, type Api } from "../api.js";
 import { formFields, status, trail, when } from "../components.js";
 import type { Notice, Page, PageContext } from "../page.js";
 
@@ -20,9 +20,7 @@ export async function taskPage(api: Api, route: { readonly cluster: string; read
   }
   const [definition, ec2InstanceId] = await Promise.all([
     task.taskDefinitionArn ? api.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: task.taskDefinitionArn })).then((r) => r.taskDefinition) : undefined,
-    task.containerInstanceArn
-      ? api.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: [task.containerInstanceArn] })).then((r) => r.containerInstances?.[0]?.ec2InstanceId)
-      : undefined,
+    task.containerInstanceArn ? ec2InstanceIdsOf(api, cluster, [task.containerInstanceArn]).then((ids) => ids.get(task.containerInstanceArn!)) : undefined,
   ]);
   return {
     title: id,
