@@ -206,6 +206,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     // Secrets are read as the task's execution role, from the server's SSM and Secrets Manager, as ECS reads them.
     resolveSecrets: executionRoleSecrets({ endpoints, region, trust, fetch: roleCredentials }),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),
+    sharedVolumeMatchFullConfig: config.sharedVolumeMatchFullConfig,
     pause,
     cgroups: taskCgroups,
     networks: subnetNetworks,

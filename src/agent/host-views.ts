@@ -23,6 +23,11 @@ function ports(c: ContainerState) {
   return c.bindings.map((b) => ({ ContainerPort: b.containerPort, Protocol: b.protocol, HostPort: b.hostPort, HostIp: b.bindIP }));
 }
 
+/** The agent's VolumeResponse list: each bind's host path, each volume's name and place on the host. */
+function volumes(c: ContainerState) {
+  return c.mounts?.length ? c.mounts.map((m) => ({ DockerName: m.Name, Source: m.Source, Destination: m.Destination })) : undefined;
+}
+
 function networks(a: TaskActor, c: ContainerState) {
   // awsvpc: every container of the task has the pause container's address (its own inspect shows none).
   const eni = a.networkInterface;
@@ -54,6 +59,7 @@ export function introspectionContainer(a: TaskActor, c: ContainerState) {
     StartedAt: rfc3339(c.startedAtMs),
     Ports: ports(c),
     Networks: networks(a, c),
+    Volumes: volumes(c),
   };
 }
 
@@ -89,6 +95,7 @@ export function metadataContainer(a: TaskActor, c: ContainerState) {
     Type: "NORMAL",
     Networks: networks(a, c),
     Health: c.definition.healthCheck ? { status: c.health } : undefined,
+    Volumes: volumes(c),
     ContainerARN: undefined,
   };
 }

@@ -20,6 +20,8 @@ import { allStarted, exitedEssential, nextStarts, preparationFailure, stopOrder,
 import { hasSecrets, type ContainerSecrets, type SecretsOutcome } from "./secrets/resolve-secrets.js";
 import { secretReasons } from "./secrets/secret-reasons.js";
 import { pullAuth } from "./secrets/registry-credentials.js";
+import { readyTaskVolumes, removeTaskVolumes } from "./task-volumes.js";
+import type { VolumeSource } from "./docker/container-storage.js";
 
 export interface TaskActorDeps {
   readonly docker: DockerEngine;
@@ -32,6 +34,8 @@ export interface TaskActorDeps {
   /** Pull credentials for an image (Berth's own registry); undefined for anonymous pulls. */
   readonly registryAuth?: (image: string, spec: TaskSpec) => Promise<Docker.AuthConfig | undefined>;
   readonly defaultStopTimeoutSeconds: number;
+  /** ECS_SHARED_VOLUME_MATCH_FULL_CONFIG: a shared volume found must carry the labels and driver options its task asks for. */
+  readonly sharedVolumeMatchFullConfig?: boolean;
   /** The pause container of awsvpc tasks (docker/pause-container.ts). */
   readonly pause: PauseSettings;
   /** The agent's subnet networks (awsvpc): the one owner of their lifecycle, shared by its tasks. */
@@ -85,6 +89,8 @@ export interface ContainerState {
   /** The container's addresses on its Docker networks. */
   ipv4: string[];
   imageId?: string | undefined;
+  /** Its binds and volumes as Docker made them (the agent APIs' `Volumes`). */
+  mounts?: InspectedContainer["Mounts"];
   /** ECS's `imageDigest`: the manifest digest Docker recorded for the image it ran, else the image id. */
   imageDigest?: string | undefined;
   createdAtMs?: number | undefined;
@@ -231,9 +237,10 @@ export class TaskActor {
     };
   }
 
-  /** Removes the task's stopped containers (after the cleanup wait). */
+  /** Removes the task's stopped containers and its own volumes (after the cleanup wait). */
   async cleanUp(): Promise<void> {
     for (const c of this.containers.values()) if (c.dockerId) await this.deps.docker.removeContainer(c.dockerId, { force: true });
+    await removeTaskVolumes(this.deps.docker, this.spec.taskArn).catch((err: unknown) => this.deps.logger.warn({ err, task: this.spec.taskArn }, "removing the task's volumes failed"));
     await this.releaseNetwork();
     await this.releaseCgroup();
   }
@@ -382,6 +389,12 @@ export class TaskActor {
     pauseCreated: Promise<void>,
     secrets: ReadonlyMap<string, ContainerSecrets>,
   ): Promise<{ readonly pull?: string; readonly create?: string }> {
+    let volumes: Record<string, VolumeSource>;
+    try {
+      volumes = await readyTaskVolumes(this.deps.docker, this.spec, { matchSharedConfig: this.deps.sharedVolumeMatchFullConfig ?? false });
+    } catch (err) {
+      return { create: reasonOf(err, "CannotCreateVolumeError") };
+    }
     for (const c of this.containers.values()) {
       try {
         const image = c.definition.image ?? "";
@@ -416,6 +429,7 @@ export class TaskActor {
           hostPorts,
           hostIp: this.deps.hostIp,
           dockerNames,
+          volumes,
           // Secrets win over the definition's environment, and the agent's own variables over secrets.
           injectedEnv: { ...secrets.get(c.name)?.environment, ...this.deps.injectedEnv(c.metadataId, this.spec) },
           logSecretOptions: secrets.get(c.name)?.logOptions,
@@ -489,6 +503,7 @@ export class TaskActor {
     c.reason = outcome.reason ?? c.reason;
     c.health = outcome.health;
     c.imageId = inspect.Image;
+    c.mounts = inspect.Mounts;
     c.imageDigest ??= inspect.Image; // an adopted container: the image it runs, as Docker recorded it
     c.startedAtMs = outcome.startedAt?.getTime();
     c.finishedAtMs = outcome.finishedAt?.getTime();

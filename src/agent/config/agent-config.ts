@@ -89,6 +89,7 @@ export interface AgentConfig {
   /** Serve task roles' credentials on 169.254.170.2 (agent/task-credentials/). */
   readonly taskIamRole: boolean;
   readonly taskCpuMemLimit: boolean;
+  readonly sharedVolumeMatchFullConfig: boolean;
   readonly engineAuth: { readonly type: "docker" | "dockercfg"; readonly data: Secret } | undefined;
   /** Every variable with its printable value and source, in table order (secrets redacted). */
   readonly settings: readonly ConfigSetting[];
@@ -189,6 +190,7 @@ export function compileAgentConfig(raw: RawConfig, facts: { readonly ephemeralPo
     disablePrivileged: required("ECS_DISABLE_PRIVILEGED", v.ECS_DISABLE_PRIVILEGED),
     taskIamRole: required("ECS_ENABLE_TASK_IAM_ROLE", v.ECS_ENABLE_TASK_IAM_ROLE),
     taskCpuMemLimit: required("ECS_ENABLE_TASK_CPU_MEM_LIMIT", v.ECS_ENABLE_TASK_CPU_MEM_LIMIT),
+    sharedVolumeMatchFullConfig: required("ECS_SHARED_VOLUME_MATCH_FULL_CONFIG", v.ECS_SHARED_VOLUME_MATCH_FULL_CONFIG),
     authType: read("ECS_ENGINE_AUTH_TYPE", v.ECS_ENGINE_AUTH_TYPE),
     authData: read("ECS_ENGINE_AUTH_DATA", v.ECS_ENGINE_AUTH_DATA),
   };

@@ -153,6 +153,7 @@ export const agentVariables = {
     help: "serve task roles' credentials at 169.254.170.2 (adds that address to lo; needs root)",
   }),
   ECS_ENABLE_TASK_CPU_MEM_LIMIT: variable({ parse: bool, default: true, help: "enforce task-level cpu and memory" }),
+  ECS_SHARED_VOLUME_MATCH_FULL_CONFIG: variable({ parse: bool, default: false, help: "a shared Docker volume found must carry the labels and driver options its task asks for" }),
   ECS_ENGINE_AUTH_TYPE: variable<(typeof engineAuthTypes)[number]>({
     parse: oneOf(engineAuthTypes),
     default: undefined,

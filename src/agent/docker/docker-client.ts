@@ -15,7 +15,7 @@ import type { ContainerCreateSpec } from "./docker-spec.js";
 import { pullPlan, pullReference, type ImagePullBehavior } from "./pull-policy.js";
 import { readJsonLines, errorMessage, statusCode, stringField } from "./engine-json.js";
 import { parseDockerEvent, type DockerEvent } from "./docker-events.js";
-import type { DockerEngine, ListedContainer, PullOutcome } from "./docker-engine.js";
+import type { DockerEngine, InspectedVolume, ListedContainer, PullOutcome, VolumeCreateSpec } from "./docker-engine.js";
 
 /** Per-operation limits, in milliseconds. Defaults are the ECS agent's. */
 export interface DockerTimeouts {
@@ -253,6 +253,40 @@ export class DockerClient implements DockerEngine {
       } catch (e) {
         // 404: gone already; 403/409: other tasks' containers still use it, and the last one removes it.
         if (![403, 404, 409].includes(statusCode(e) ?? 0)) throw e;
+      }
+    });
+  }
+
+  async createVolume(spec: VolumeCreateSpec): Promise<InspectedVolume> {
+    return this.#call("volume", this.timeouts.createMs, "volume created", async (abortSignal) => {
+      await this.#docker.createVolume({ Name: spec.Name, Driver: spec.Driver, DriverOpts: { ...spec.DriverOpts }, Labels: { ...spec.Labels }, abortSignal });
+      return this.#docker.getVolume(spec.Name).inspect({ abortSignal });
+    });
+  }
+
+  async inspectVolume(name: string): Promise<InspectedVolume | undefined> {
+    return this.#call("volume", this.timeouts.inspectMs, "volume inspected", async (abortSignal) => {
+      try {
+        return await this.#docker.getVolume(name).inspect({ abortSignal });
+      } catch (e) {
+        if (statusCode(e) !== 404) throw e;
+        return undefined;
+      }
+    });
+  }
+
+  async listVolumes(labels: Readonly<Record<string, string>>): Promise<InspectedVolume[]> {
+    const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    const found = await this.#call("list", this.timeouts.listMs, "listed", (abortSignal) => this.#docker.listVolumes({ filters: { label }, abortSignal }));
+    return found.Volumes ?? [];
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await this.#call("remove", this.timeouts.removeMs, "volume removed", async (abortSignal) => {
+      try {
+        await this.#docker.getVolume(name).remove({ abortSignal });
+      } catch (e) {
+        if (statusCode(e) !== 404) throw e;
       }
     });
   }

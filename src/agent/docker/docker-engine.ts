@@ -33,6 +33,8 @@ export interface InspectedContainer {
   /** The image id the container runs. */
   readonly Image: string;
   readonly Config?: { readonly Env?: readonly string[] | undefined; readonly Labels?: Readonly<Record<string, string>> | undefined } | undefined;
+  /** Its binds and volumes: `Name` is a volume's (none for a bind), `Source` the path on the host. */
+  readonly Mounts?: ReadonlyArray<{ readonly Name?: string | undefined; readonly Source: string; readonly Destination: string }> | undefined;
   readonly NetworkSettings?:
     | {
         /** `"<port>/<protocol>"` → host bindings; null for a port exposed but not published. */
@@ -40,6 +42,23 @@ export interface InspectedContainer {
         readonly Networks?: Readonly<Record<string, { readonly IPAddress: string; readonly MacAddress?: string | undefined }>> | undefined;
       }
     | undefined;
+}
+
+/** A Docker volume to create: its name, driver (`local` unless given), the driver's options and labels. */
+export interface VolumeCreateSpec {
+  readonly Name: string;
+  readonly Driver: string;
+  readonly DriverOpts: Readonly<Record<string, string>>;
+  readonly Labels: Readonly<Record<string, string>>;
+}
+
+/** The part of `GET /volumes/{name}` the agent reads. */
+export interface InspectedVolume {
+  readonly Name: string;
+  readonly Driver: string;
+  readonly Mountpoint: string;
+  readonly Labels: Readonly<Record<string, string>> | null;
+  readonly Options: Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -71,6 +90,14 @@ export interface DockerEngine {
   ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<"created" | "existed">;
   /** Removes the network; one still in use by running containers, or already gone, is left as it is (created-only containers do not keep it). */
   removeNetwork(name: string): Promise<void>;
+  /** Creates the volume; one of that name and driver that exists already is no error (Docker's own rule). */
+  createVolume(spec: VolumeCreateSpec): Promise<InspectedVolume>;
+  /** The volume; undefined when there is none of that name. */
+  inspectVolume(name: string): Promise<InspectedVolume | undefined>;
+  /** The volumes carrying every given label. */
+  listVolumes(labels: Readonly<Record<string, string>>): Promise<InspectedVolume[]>;
+  /** Removes the volume; one already gone counts as removed, one a container still uses is an error. */
+  removeVolume(name: string): Promise<void>;
   /** All containers (running or not) carrying every given label; `true` matches any value. */
   listContainers(labels: Readonly<Record<string, string | true>>): Promise<ListedContainer[]>;
   /** Engine events until `signal` aborts; filters as the Engine API's (`type`, `label` as `key=value` or `key`). */

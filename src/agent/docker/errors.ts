@@ -12,6 +12,7 @@ export const dockerErrorNames = {
   stop: "CannotStopContainerError",
   remove: "CannotRemoveContainerError",
   list: "CannotListContainersError",
+  volume: "CannotCreateVolumeError",
   timeout: "DockerTimeoutError",
   // A task resource (its cgroup) could not be set up: ECS's name for the same on Fargate.
   resources: "ResourceInitializationError",

@@ -10,7 +10,7 @@
  * missing containers are 404s.
  */
 import { formatGoDuration } from "../config/go-duration.js";
-import type { DockerEngine, InspectedContainer, ListedContainer, PullOutcome } from "./docker-engine.js";
+import type { DockerEngine, InspectedContainer, InspectedVolume, ListedContainer, PullOutcome, VolumeCreateSpec } from "./docker-engine.js";
 import type { ContainerCreateSpec } from "./docker-spec.js";
 import type { DockerEvent } from "./docker-events.js";
 import { defaultDockerTimeouts, type DockerTimeouts } from "./docker-client.js";
@@ -68,7 +68,7 @@ interface Subscriber {
 
 /** One engine call the fake answered, for order assertions. `target`: the ECS container name (or image, for pulls). */
 export interface EngineCall {
-  readonly op: "pull" | "create" | "start" | "stop" | "remove" | "ensure-network" | "remove-network";
+  readonly op: "pull" | "create" | "start" | "stop" | "remove" | "ensure-network" | "remove-network" | "create-volume" | "remove-volume";
   readonly target: string;
   /** For stops: the timeout asked for, in seconds. */
   readonly timeoutSeconds?: number;
@@ -216,6 +216,10 @@ export class InMemoryDocker implements DockerEngine {
     if ([...this.containers.values()].some((c) => c.name === spec.name)) {
       return Promise.reject(new DockerError("CannotCreateContainerError", `Conflict. The container name "/${spec.name}" is already in use`, { statusCode: 409 }));
     }
+    // Docker makes a missing named volume (local driver) for the container that mounts it.
+    for (const m of spec.HostConfig.Mounts ?? []) {
+      if (m.Type === "volume" && !this.volumes.has(m.Source)) this.volumes.set(m.Source, { Name: m.Source, Driver: "local", Mountpoint: `/var/lib/docker/volumes/${m.Source}/_data`, Labels: null, Options: null });
+    }
     this.seq += 1;
     const id = this.seq.toString(16).padStart(64, "c");
     const c: Container = { id, name: spec.name, image: spec.Image, spec, state: "created", exitCode: 0, oomKilled: false, error: "", ip: `172.17.0.${this.seq + 1}` };
@@ -309,6 +313,10 @@ export class InMemoryDocker implements DockerEngine {
       },
       Image: this.images.get(c.image) ?? imageId(c.image),
       Config: { Env: [...c.spec.Env], Labels: { ...c.spec.Labels } },
+      Mounts: [
+        ...(c.spec.HostConfig.Binds ?? []).map((b) => ({ Source: b.split(":")[0]!, Destination: b.split(":")[1]! })),
+        ...(c.spec.HostConfig.Mounts ?? []).map((m) => ({ Name: m.Source, Source: this.volumes.get(m.Source)?.Mountpoint ?? "", Destination: m.Target })),
+      ],
       // As the engine: a container that is not running publishes nothing and has no address.
       NetworkSettings: running
         ? { Ports: publishedPorts(c.spec), Networks: networks } : { Ports: {}, Networks: networks },
@@ -343,6 +351,38 @@ export class InMemoryDocker implements DockerEngine {
     this.calls.push({ op: "remove-network", target: name });
     const inUse = [...this.containers.values()].some((c) => c.spec.HostConfig.NetworkMode === name && c.state === "running");
     if (!inUse) this.networks.delete(name);
+    return Promise.resolve();
+  }
+
+  /** Volumes by name, as createVolume made them (or a container's mount of a missing one, as Docker does). */
+  readonly volumes = new Map<string, InspectedVolume>();
+
+  createVolume(spec: VolumeCreateSpec): Promise<InspectedVolume> {
+    this.calls.push({ op: "create-volume", target: spec.Name });
+    const existing = this.volumes.get(spec.Name);
+    if (existing && existing.Driver !== spec.Driver) {
+      return Promise.reject(new DockerError("CannotCreateVolumeError", `create ${spec.Name}: volume name is already in use with driver "${existing.Driver}"`, { statusCode: 409 }));
+    }
+    const volume = existing ?? { Name: spec.Name, Driver: spec.Driver, Mountpoint: `/var/lib/docker/volumes/${spec.Name}/_data`, Labels: { ...spec.Labels }, Options: { ...spec.DriverOpts } };
+    this.volumes.set(spec.Name, volume);
+    return Promise.resolve(volume);
+  }
+
+  inspectVolume(name: string): Promise<InspectedVolume | undefined> {
+    return Promise.resolve(this.volumes.get(name));
+  }
+
+  listVolumes(labels: Readonly<Record<string, string>>): Promise<InspectedVolume[]> {
+    return Promise.resolve([...this.volumes.values()].filter((v) => Object.entries(labels).every(([k, value]) => v.Labels?.[k] === value)));
+  }
+
+  /** As the engine: a volume a container (any state) mounts is in use. */
+  removeVolume(name: string): Promise<void> {
+    this.calls.push({ op: "remove-volume", target: name });
+    if ([...this.containers.values()].some((c) => (c.spec.HostConfig.Mounts ?? []).some((m) => m.Type === "volume" && m.Source === name))) {
+      return Promise.reject(new DockerError("CannotRemoveContainerError", `remove ${name}: volume is in use`, { statusCode: 409 }));
+    }
+    this.volumes.delete(name);
     return Promise.resolve();
   }
 
