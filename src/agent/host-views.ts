@@ -96,6 +96,8 @@ export function metadataContainer(a: TaskActor, c: ContainerState) {
     Networks: networks(a, c),
     Health: c.definition.healthCheck ? { status: c.health } : undefined,
     Volumes: volumes(c),
+    // Only for containers with a restart policy, as the ECS agent shows it.
+    RestartCount: c.definition.restartPolicy?.enabled === true ? c.restartCount : undefined,
     ContainerARN: undefined,
   };
 }

@@ -66,6 +66,8 @@ function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion
     ...(config.disablePrivileged ? [] : ["com.amazonaws.ecs.capability.privileged-container"]),
     "ecs.capability.container-health-check",
     "ecs.capability.container-ordering",
+    // Containers started again in place when they exit (restart-policy.ts).
+    "ecs.capability.container-restart-policy",
     "ecs.capability.task-cpu-mem-limit",
     // Secrets from SSM and Secrets Manager, as variables and log driver options, and registry credentials (agent/secrets/).
     "ecs.capability.secrets.ssm.environment-variables",

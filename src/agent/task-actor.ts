@@ -21,6 +21,7 @@ import { hasSecrets, type ContainerSecrets, type SecretsOutcome } from "./secret
 import { secretReasons } from "./secrets/secret-reasons.js";
 import { pullAuth } from "./secrets/registry-credentials.js";
 import { readyTaskVolumes, removeTaskVolumes } from "./task-volumes.js";
+import { restartDecision } from "./restart-policy.js";
 import type { VolumeSource } from "./docker/container-storage.js";
 
 export interface TaskActorDeps {
@@ -82,6 +83,8 @@ export interface ContainerState {
    * the start call returns and the agent inspects it: it is running then, whatever `status` says.
    */
   startRequested?: boolean;
+  /** How often its restart policy started it again after it exited. */
+  restartCount: number;
   exitCode?: number | undefined;
   reason?: string | undefined;
   health: "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
@@ -203,11 +206,39 @@ export class TaskActor {
       this.absorbInspect(c, await this.deps.docker.inspectContainer(c.dockerId));
       await this.blameTaskMemory(c);
       if (this.phase === "STOPPING" || this.phase === "STOPPED") return;
+      if (action === "die" && c.status === "STOPPED" && (await this.restarted(c))) return;
       const exited = exitedEssential(this.facts());
       if (exited) return this.stop("Essential container in task exited", "EssentialContainerExited");
       if (this.phase === "PENDING") return this.advance();
       this.sendReport();
     });
+  }
+
+  /**
+   * A container that exited, started again in place when its restart policy says so (true): the
+   * control plane never sees it stopped. The agent's log says what was decided, and why.
+   */
+  private async restarted(c: ContainerState): Promise<boolean> {
+    const policy = c.definition.restartPolicy;
+    if (policy?.enabled !== true) return false;
+    const exitCode = c.exitCode;
+    const decision = restartDecision(policy, { exitCode, startedAtMs: c.startedAtMs, nowMs: this.deps.now() });
+    const about = { task: this.spec.taskArn, container: c.name, exitCode };
+    if (!decision.restart) {
+      this.deps.logger.info({ ...about, why: decision.why }, "container exited and its restart policy does not restart it");
+      return false;
+    }
+    try {
+      await this.deps.docker.startContainer(c.dockerId!);
+    } catch (err) {
+      this.deps.logger.warn({ ...about, err }, "restarting the container (its restart policy) failed");
+      return false;
+    }
+    c.restartCount += 1;
+    this.deps.logger.info({ ...about, restartCount: c.restartCount }, "restarted the container (its restart policy)");
+    this.absorbInspect(c, await this.deps.docker.inspectContainer(c.dockerId!));
+    this.sendReport();
+    return true;
   }
 
   /** The task as the control plane should know it. */
@@ -529,6 +560,7 @@ export class TaskActor {
       ),
       metadataId: `${arnId(this.spec.taskArn)}-${suffix.slice(0, 8)}`,
       status: "NONE",
+      restartCount: 0,
       health: "UNKNOWN",
       bindings: [],
       ipv4: [],
