@@ -32,6 +32,17 @@ describe("agent: dependsOn", () => {
     assert.ok(Date.parse(init.State.FinishedAt) - Date.parse(init.State.StartedAt) >= 1900, "init ran its two seconds");
   });
 
+  it("stops the task when a dependency is not healthy within its startTimeout, and says so", async () => {
+    const slowDb = aContainer({ name: "db", command: ["sleep", "600"], startTimeout: 3, healthCheck: { command: ["CMD-SHELL", "exit 1"], interval: 5, retries: 10, startPeriod: 60 } });
+    const app = aContainer({ name: "app", dependsOn: [{ containerName: "db", condition: "HEALTHY" }] });
+    const task = await run("db-too-slow", [slowDb, app], (t) => t.lastStatus === "STOPPED", "the task STOPPED");
+    assert.equal(task.stopCode, "TaskFailedToStart");
+    assert.equal(task.stoppedReason, "TaskDependencyError: dependency graph cannot be resolved: container app needs db to healthy within its startTimeout (3 s), and it did not");
+    // Within runOne's 20 s: the db's start period alone keeps it from being unhealthy for 60 s.
+    const appId = task.containers!.find((c) => c.name === "app")!.runtimeId;
+    if (appId !== undefined) assert.equal((await inspect(appId)).State.Status, "created", "the app was created but never started");
+  });
+
   it("stops the task and says why when the init container exits 1", async () => {
     const task = await run("init-fails", initThen("exit 1"), (t) => t.lastStatus === "STOPPED", "the task STOPPED");
     const byName = new Map(task.containers!.map((c) => [c.name, c]));

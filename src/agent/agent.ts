@@ -225,6 +225,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     },
     logger: log,
     now: Date.now,
+    after: (ms, fn) => setTimeout(fn, Math.max(0, ms)).unref(),
     networkGuard: (): Promise<void> => firewall.guard(),
   });
   await tasks.adopt();

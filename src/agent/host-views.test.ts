@@ -26,6 +26,7 @@ function anActor(taskArn = "arn:aws:ecs:us-east-1:000000000000:task/c/t1"): Task
       report: () => undefined,
       logger: pino({ level: "silent" }),
       now: () => 0,
+      after: () => undefined,
     },
   );
 }

@@ -118,6 +118,22 @@ describe("task actor: start-up in dependsOn order", () => {
     assert.equal(host.last().containers.find((x) => x.name === "db")?.healthStatus, "HEALTHY");
   });
 
+  it("a dependency that is not healthy within its startTimeout stops the task once that time has passed, with nothing else happening", async () => {
+    const spec = aTaskSpec({ containers: [aContainer("db", { ...withHealthCheck, startTimeout: 30 }), aContainer("app", dependsOn("db", "HEALTHY"))] });
+    const { host, container, settle, done } = await runTask(spec);
+    host.clock.advance(29_999);
+    await settle();
+    assert.equal(host.last().status, "PENDING");
+    host.clock.advance(1);
+    await settle();
+    done();
+    assert.deepEqual(host.calls("start"), ["db"]);
+    assert.equal(host.last().status, "STOPPED");
+    assert.equal(host.last().stopCode, "TaskFailedToStart");
+    assert.match(host.last().reason ?? "", /^TaskDependencyError: .*app needs db to healthy within its startTimeout \(30 s\), and it did not$/);
+    assert.equal(container("app").reason, host.last().reason);
+  });
+
   it("a failed SUCCESS dependency is the blocked container's reason and the task's", async () => {
     const spec = aTaskSpec({ containers: [aContainer("migrate", { essential: false }), aContainer("app", dependsOn("migrate", "SUCCESS"))] });
     const { host, container, done } = await runTask(spec, { migrate: { exitOnStart: 1 } });

@@ -60,6 +60,8 @@ export interface TaskActorDeps {
   readonly report: (r: TaskReport) => void;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Runs `fn` once `ms` have passed on the clock of `now` (a dependency's startTimeout). */
+  readonly after: (ms: number, fn: () => void) => void;
   /** awsvpc: resolves once the task's new address is closed to all its security groups do not allow (agent/firewall/); never rejects. */
   readonly networkGuard?: () => Promise<void>;
 }
@@ -333,7 +335,7 @@ export class TaskActor {
       this.sendReport();
       if (!(await this.prepare())) return;
     }
-    const decision = nextStarts(this.facts());
+    const decision = nextStarts(this.facts(), this.deps.now());
     if (decision.kind === "failed") {
       // DescribeTasks shows the blocked container's own reason, as ECS does, not only the task's.
       const blocked = this.containers.get(decision.container);
@@ -364,6 +366,9 @@ export class TaskActor {
     } else if (decision.kind === "start") {
       // Containers started just now may already satisfy the next dependencies (START conditions).
       return this.advance();
+    } else if (decision.recheckAtMs !== undefined) {
+      // Nothing else may happen before a dependency's startTimeout runs out: look again then.
+      this.deps.after(decision.recheckAtMs - this.deps.now(), () => this.enqueue(() => this.advance()));
     }
     this.sendReport();
   }
@@ -545,7 +550,7 @@ export class TaskActor {
   }
 
   private facts(): ContainerFacts[] {
-    return [...this.containers.values()].map((c) => ({ name: c.name, definition: c.definition, status: c.status, exitCode: c.exitCode, health: c.health }));
+    return [...this.containers.values()].map((c) => ({ name: c.name, definition: c.definition, status: c.status, exitCode: c.exitCode, health: c.health, startedAtMs: c.startedAtMs }));
   }
 
   private freshContainer(definition: ContainerDefinition): ContainerState {

@@ -14,7 +14,7 @@ const dep = (containerName: string, condition: string) => ({ dependsOn: [{ conta
 
 describe("task start-up plan", () => {
   it("starts every container without dependencies at once", () => {
-    assert.deepEqual(nextStarts([c("a"), c("b")]), { kind: "start", containers: ["a", "b"] });
+    assert.deepEqual(nextStarts([c("a"), c("b")], 0), { kind: "start", containers: ["a", "b"] });
   });
 
   for (const [condition, depState, expected] of [
@@ -31,17 +31,30 @@ describe("task start-up plan", () => {
     ["HEALTHY", { status: "STOPPED", exitCode: 0 }, "failed"],
   ] as const) {
     it(`${condition} on a dependency that is ${JSON.stringify(depState)}: ${expected}`, () => {
-      const decision = nextStarts([c("init", depState, { essential: false }), c("app", {}, dep("init", condition))]);
+      const decision = nextStarts([c("init", depState, { essential: false }), c("app", {}, dep("init", condition))], 0);
       if (expected === "start") assert.deepEqual(decision, { kind: "start", containers: ["app"] });
       else assert.equal(decision.kind, depState.status === "NONE" && expected === "wait" ? "start" : expected);
     });
   }
 
   it("says which dependency failed and how", () => {
-    const d = nextStarts([c("init", { status: "STOPPED", exitCode: 1 }), c("app", {}, dep("init", "SUCCESS"))]);
+    const d = nextStarts([c("init", { status: "STOPPED", exitCode: 1 }), c("app", {}, dep("init", "SUCCESS"))], 0);
     assert.equal(d.kind, "failed");
     assert.match(d.kind === "failed" ? d.reason : "", /app needs init to success, and it exited with code 1/);
     assert.equal(d.kind === "failed" ? d.container : "", "app", "names the container that cannot start");
+  });
+
+  it("fails a dependent whose dependency's startTimeout ran out since it started, and says when to look again before", () => {
+    const db = (over: Partial<ContainerFacts>) => c("db", { status: "RUNNING", startedAtMs: 10_000, ...over }, { startTimeout: 30 });
+    const app = (condition: string) => c("app", {}, dep("db", condition));
+    assert.deepEqual(nextStarts([db({}), app("HEALTHY")], 39_999), { kind: "wait", recheckAtMs: 40_000 });
+    const late = nextStarts([db({}), app("HEALTHY")], 40_000);
+    assert.equal(late.kind === "failed" && late.reason, "TaskDependencyError: dependency graph cannot be resolved: container app needs db to healthy within its startTimeout (30 s), and it did not");
+    assert.equal(nextStarts([db({}), app("COMPLETE")], 40_000).kind, "failed");
+    assert.deepEqual(nextStarts([db({}), app("START")], 40_000), { kind: "start", containers: ["app"] }, "START is met at once, never timed");
+    assert.deepEqual(nextStarts([db({ health: "HEALTHY" }), app("HEALTHY")], 90_000), { kind: "start", containers: ["app"] }, "a condition met in time starts it");
+    assert.deepEqual(nextStarts([db({ status: "NONE", startedAtMs: undefined }), app("HEALTHY")], 90_000), { kind: "start", containers: ["db"] }, "the timeout counts from the dependency's start");
+    assert.deepEqual(nextStarts([c("db", { status: "RUNNING", startedAtMs: 10_000 }), app("HEALTHY")], 90_000), { kind: "wait" }, "no startTimeout, no limit");
   });
 
   it("counts a task RUNNING once every container started", () => {

@@ -12,20 +12,27 @@ export interface ContainerFacts {
   readonly status: "NONE" | "RUNNING" | "STOPPED";
   readonly exitCode?: number | undefined;
   readonly health: "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
+  /** When it last started: a dependency's startTimeout counts from then. */
+  readonly startedAtMs?: number | undefined;
 }
 
 export type StartDecision =
   | { readonly kind: "start"; readonly containers: readonly string[] }
-  | { readonly kind: "wait" }
+  /** `recheckAtMs`: when a dependency's startTimeout runs out, if nothing happens before. */
+  | { readonly kind: "wait"; readonly recheckAtMs?: number }
   /** `container` is the one whose dependency can no longer be met; the reason is also its own. */
   | { readonly kind: "failed"; readonly container: string; readonly reason: string };
 
 const essential = (c: ContainerFacts): boolean => c.definition.essential ?? true;
 
-/** What to do next while a task starts. */
-export function nextStarts(containers: readonly ContainerFacts[]): StartDecision {
+/**
+ * What to do next while a task starts. A dependency with a `startTimeout` that has run since it
+ * started without meeting a COMPLETE, SUCCESS or HEALTHY condition fails its dependent, as in ECS.
+ */
+export function nextStarts(containers: readonly ContainerFacts[], nowMs: number): StartDecision {
   const byName = new Map(containers.map((c) => [c.name, c]));
   const ready: string[] = [];
+  let recheckAtMs: number | undefined;
   for (const c of containers) {
     if (c.status !== "NONE") continue;
     let satisfied = true;
@@ -40,11 +47,30 @@ export function nextStarts(containers: readonly ContainerFacts[]): StartDecision
           reason: `TaskDependencyError: dependency graph cannot be resolved: container ${c.name} needs ${d.name} to ${(dep.condition ?? "START").toLowerCase()}, and it ${describe(d)}`,
         };
       }
-      if (verdict === "not-yet") satisfied = false;
+      if (verdict === "not-yet") {
+        satisfied = false;
+        const deadline = timeoutAt(dep.condition ?? "START", d);
+        if (deadline !== undefined && nowMs >= deadline) {
+          return {
+            kind: "failed",
+            container: c.name,
+            reason: `TaskDependencyError: dependency graph cannot be resolved: container ${c.name} needs ${d.name} to ${(dep.condition ?? "START").toLowerCase()} within its startTimeout (${d.definition.startTimeout} s), and it did not`,
+          };
+        }
+        if (deadline !== undefined) recheckAtMs = Math.min(recheckAtMs ?? deadline, deadline);
+      }
     }
     if (satisfied) ready.push(c.name);
   }
-  return ready.length > 0 ? { kind: "start", containers: ready } : { kind: "wait" };
+  if (ready.length > 0) return { kind: "start", containers: ready };
+  return recheckAtMs === undefined ? { kind: "wait" } : { kind: "wait", recheckAtMs };
+}
+
+/** When a running dependency's startTimeout runs out for a condition other than START; undefined: it has none. */
+function timeoutAt(cond: string, d: ContainerFacts): number | undefined {
+  const seconds = d.definition.startTimeout;
+  if (cond === "START" || d.status !== "RUNNING" || d.startedAtMs === undefined || seconds === undefined || seconds <= 0) return undefined;
+  return d.startedAtMs + seconds * 1000;
 }
 
 function condition(cond: string, d: ContainerFacts): "met" | "not-yet" | "never" {

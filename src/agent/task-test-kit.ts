@@ -76,6 +76,7 @@ export class Host {
       report: (r) => this.reports.push(r),
       logger: pino({ level: "silent" }),
       now: this.clock.now,
+      after: this.clock.after,
       ...over,
     };
   }

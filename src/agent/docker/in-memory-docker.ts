@@ -18,12 +18,19 @@ import { DockerError } from "./errors.js";
 import { agentLabelKeys } from "./naming.js";
 import { pullPlan, type ImagePullBehavior } from "./pull-policy.js";
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand; what is due after a while runs when the clock passes it. */
 export class ManualClock {
+  private timers: Array<{ readonly at: number; readonly fn: () => void }> = [];
   constructor(private ms = Date.UTC(2026, 0, 1)) {}
   readonly now = (): number => this.ms;
+  readonly after = (ms: number, fn: () => void): void => {
+    this.timers.push({ at: this.ms + ms, fn });
+  };
   advance(ms: number): void {
     this.ms += ms;
+    const due = this.timers.filter((t) => t.at <= this.ms);
+    this.timers = this.timers.filter((t) => t.at > this.ms);
+    due.forEach((t) => t.fn());
   }
 }
 
