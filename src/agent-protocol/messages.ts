@@ -49,6 +49,9 @@ export const taskSpec = z.object({
   /** Task-level cpu units and memory MiB, when the definition sets them. */
   cpu: z.number().optional(),
   memory: z.number().optional(),
+  /** The task definition's process and IPC namespace modes (`task`: shared by its containers). */
+  pidMode: z.enum(["host", "task"]).optional(),
+  ipcMode: z.enum(["host", "task", "none"]).optional(),
   /** The task definition's containers with the run's overrides merged in. */
   containers: z.array(object<ContainerDefinition>()),
   volumes: z.array(object<Volume>()),

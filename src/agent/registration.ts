@@ -68,6 +68,8 @@ function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion
     "ecs.capability.container-ordering",
     // Containers started again in place when they exit (restart-policy.ts).
     "ecs.capability.container-restart-policy",
+    // pidMode and ipcMode, `task` through a namespace pause container (task-shared-namespaces.ts).
+    "ecs.capability.pid-ipc-namespace-sharing",
     "ecs.capability.task-cpu-mem-limit",
     // Secrets from SSM and Secrets Manager, as variables and log driver options, and registry credentials (agent/secrets/).
     "ecs.capability.secrets.ssm.environment-variables",

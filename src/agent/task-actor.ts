@@ -22,6 +22,7 @@ import { secretReasons } from "./secrets/secret-reasons.js";
 import { pullAuth } from "./secrets/registry-credentials.js";
 import { readyTaskVolumes, removeTaskVolumes } from "./task-volumes.js";
 import { restartDecision } from "./restart-policy.js";
+import { SharedNamespaces, sharesNamespaces } from "./task-shared-namespaces.js";
 import type { VolumeSource } from "./docker/container-storage.js";
 
 export interface TaskActorDeps {
@@ -122,12 +123,15 @@ export class TaskActor {
   private executionStoppedAtMs?: number;
   /** awsvpc: the pause container holding the task's namespace, and the address Docker gave it. */
   private readonly namespace: TaskNamespace;
+  /** pidMode or ipcMode `task`: the pause container holding the namespaces its containers share. */
+  private readonly shared: SharedNamespaces;
   private eni?: NetworkInterface;
   private networkGuarded: Promise<void> = Promise.resolve();
 
   constructor(spec: TaskSpec, private readonly deps: TaskActorDeps) {
     this.spec = spec;
     this.namespace = new TaskNamespace({ docker: deps.docker, networks: deps.networks, pool: deps.pausePool, pause: deps.pause, labels: { [instanceLabel]: deps.containerInstanceArn } });
+    this.shared = new SharedNamespaces({ docker: deps.docker, pause: deps.pause, labels: { [instanceLabel]: deps.containerInstanceArn } });
     for (const definition of spec.containers) this.containers.set(definition.name ?? "", this.freshContainer(definition));
   }
 
@@ -167,6 +171,11 @@ export class TaskActor {
   }
 
   /** Re-adopts the task's pause container (awsvpc) after an agent restart: the task keeps its namespace and address. */
+  /** Re-adopts the namespace pause container (pidMode or ipcMode `task`) after an agent restart. */
+  adoptSharedNamespaces(dockerId: string, dockerName: string): void {
+    this.shared.adopt(dockerId, dockerName);
+  }
+
   adoptPause(dockerId: string, dockerName: string, inspect: InspectedContainer): void {
     this.eni = this.namespace.adopt(dockerId, dockerName, inspect) ?? this.eni;
   }
@@ -273,6 +282,7 @@ export class TaskActor {
   /** Removes the task's stopped containers and its own volumes (after the cleanup wait). */
   async cleanUp(): Promise<void> {
     for (const c of this.containers.values()) if (c.dockerId) await this.deps.docker.removeContainer(c.dockerId, { force: true });
+    await this.shared.release(this.spec.taskArn);
     await removeTaskVolumes(this.deps.docker, this.spec.taskArn).catch((err: unknown) => this.deps.logger.warn({ err, task: this.spec.taskArn }, "removing the task's volumes failed"));
     await this.releaseNetwork();
     await this.releaseCgroup();
@@ -390,10 +400,11 @@ export class TaskActor {
     }
     this.pullStartedAtMs = this.deps.now();
     const awsvpc = this.spec.networkMode === "awsvpc";
-    const pauseCreated = awsvpc ? this.createPause() : Promise.resolve();
+    const shares = sharesNamespaces(this.spec);
+    const pauseCreated = Promise.all([awsvpc ? this.createPause() : undefined, shares ? this.shared.create(this.spec, this.cgroup) : undefined]).then(() => undefined);
     // Both tracks await it later; its failure is reported by the isolation track, never unhandled meanwhile.
     pauseCreated.catch(() => undefined);
-    const isolation = this.readyIsolation(pauseCreated, awsvpc);
+    const isolation = this.readyIsolation(pauseCreated, awsvpc, shares);
     const containers = this.readyContainers(pauseCreated, secrets.containers);
     const [isolated, created] = await Promise.all([isolation.then(() => undefined, (err: unknown) => reasonOf(err, "CannotStartContainerError")), containers]);
     const reason = preparationFailure({ isolation: isolated, ...created });
@@ -402,8 +413,11 @@ export class TaskActor {
     return false;
   }
 
-  /** The task's cgroup (before any of its containers starts), and for awsvpc its namespace: the pause container started, the address known. */
-  private async readyIsolation(pauseCreated: Promise<void>, awsvpc: boolean): Promise<void> {
+  /**
+   * The task's cgroup (before any of its containers starts), for awsvpc its network namespace (the
+   * pause container started, the address known), and the namespaces its containers share.
+   */
+  private async readyIsolation(pauseCreated: Promise<void>, awsvpc: boolean, shares: boolean): Promise<void> {
     const cgroup = this.cgroup;
     if (cgroup !== undefined) {
       await this.deps.cgroups?.create(cgroup, taskCgroupSettings({ cpu: this.spec.cpu, memoryMiB: this.spec.memory })).catch((err: unknown) => {
@@ -412,6 +426,7 @@ export class TaskActor {
     }
     await pauseCreated;
     if (awsvpc) await this.startPause();
+    if (shares) await this.shared.start();
   }
 
   /** The task's secrets, when it has any; nothing to fetch otherwise. */
@@ -459,6 +474,9 @@ export class TaskActor {
           dockerName: c.dockerName,
           networkMode: this.spec.networkMode,
           pauseContainer: this.namespace.container?.name,
+          pidMode: this.spec.pidMode,
+          ipcMode: this.spec.ipcMode,
+          namespaceContainer: this.shared.name,
           taskCpu: this.spec.cpu,
           taskMemoryMiB: this.spec.memory,
           cgroupParent: this.cgroup,
@@ -510,6 +528,7 @@ export class TaskActor {
       const inspect = await this.deps.docker.inspectContainer(c.dockerId).catch(() => undefined);
       if (inspect) this.absorbInspect(c, inspect);
     }
+    await this.shared.stop().catch((err: unknown) => this.deps.logger.warn({ err, task: this.spec.taskArn }, "stopping the task's namespace pause container failed"));
     for (const c of this.containers.values()) if (c.status !== "STOPPED") c.status = "STOPPED";
     this.deps.ports.release([...this.containers.values()].flatMap((c) => c.bindings.map((b) => b.hostPort)));
     // The interface goes with the task, as ECS detaches it: the address is free for the next task.

@@ -100,6 +100,20 @@ describe("task manager: after an agent restart", () => {
     assert.equal(host.last().containers.find((c) => c.name === "app")?.exitCode, 3);
   });
 
+  it("takes back a task's namespace pause container (pidMode task) as that, not as a container of the task, and removes it at clean-up", async () => {
+    const shared: TaskSpec = { ...twoContainers, pidMode: "task" };
+    const { host } = await runThenRestart(shared);
+    const agent = await comeBack(host, [{ ...shared, created: true }]);
+    assert.deepEqual(agent.knownTasks()[0]?.containers.map((c) => c.name).sort(), ["app", "sidecar"]);
+    assert.equal(host.docker.size, 3);
+    const pause = host.calls("start").find((name) => name.includes("internalecspausenamespace"))!;
+    host.docker.exit("app", 1);
+    await settle(host, agent);
+    assert.equal(host.docker.stateOf(pause), "exited", "the task's stop stopped its adopted pause container");
+    await agent.actors.get(shared.taskArn)!.cleanUp();
+    assert.equal(host.docker.size, 0, "the pause container went with the task's containers");
+  });
+
   it("does not adopt another agent's containers on the same engine", async () => {
     const { host } = await runThenRestart();
     const other = anAgent(host, { containerInstanceArn: "arn:aws:ecs:us-east-1:123456789012:container-instance/default/other" });

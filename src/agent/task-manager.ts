@@ -4,6 +4,7 @@ import type { TaskReport, TaskSpec } from "../agent-protocol/messages.js";
 import type { DockerEngine } from "./docker/docker-engine.js";
 import { agentLabelKeys, parseAgentLabels } from "./docker/naming.js";
 import { instanceLabel, TaskActor, type TaskActorDeps } from "./task-actor.js";
+import { namespaceOfLabel } from "./task-shared-namespaces.js";
 
 export interface TaskManagerOptions extends Omit<TaskActorDeps, "report"> {
   readonly docker: DockerEngine;
@@ -27,7 +28,7 @@ export class TaskManager {
   async adopt(): Promise<void> {
     const found = await this.opts.docker.listContainers({ [instanceLabel]: this.opts.containerInstanceArn });
     for (const container of found) {
-      if (container.labels[pauseOfLabel] !== undefined) continue; // after the tasks' own containers, below
+      if (container.labels[pauseOfLabel] !== undefined || container.labels[namespaceOfLabel] !== undefined) continue; // after the tasks' own containers, below
       const identity = parseAgentLabels(container.labels);
       if (!identity) continue;
       let actor = this.actors.get(identity.taskArn);
@@ -53,6 +54,11 @@ export class TaskManager {
       // A namespace whose task left no container behind holds an address for nothing.
       if (actor) actor.adoptPause(pause.id, pause.name, await this.opts.docker.inspectContainer(pause.id));
       else await this.opts.docker.removeContainer(pause.id, { force: true });
+    }
+    for (const holder of found.filter((c) => c.labels[namespaceOfLabel] !== undefined)) {
+      const actor = this.actors.get(holder.labels[namespaceOfLabel] ?? "");
+      if (actor) actor.adoptSharedNamespaces(holder.id, holder.name);
+      else await this.opts.docker.removeContainer(holder.id, { force: true });
     }
     // Pause containers started ahead: one a task claimed (renamed for it) is that task's namespace; the others go.
     const pool = this.opts.pausePool;

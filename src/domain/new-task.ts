@@ -43,6 +43,8 @@ export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly pa
     networkMode: td.networkMode ?? "bridge",
     cpu: td.cpu === undefined ? undefined : Number(td.cpu),
     memory: td.memory === undefined ? undefined : Number(td.memory),
+    ...(td.pidMode !== undefined && { pidMode: td.pidMode }),
+    ...(td.ipcMode !== undefined && { ipcMode: td.ipcMode }),
     containers,
     volumes: td.volumes ?? [],
     taskRoleArn: l.overrides.taskRoleArn ?? td.taskRoleArn,

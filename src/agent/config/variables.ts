@@ -92,7 +92,7 @@ export const agentVariables = {
     default: "amazon/amazon-ecs-pause:0.1.0",
     flag: "pause-image",
     format: String,
-    help: "image of the container that holds an awsvpc task's network namespace (ECS's pause container); pulled when absent",
+    help: "image of the containers that hold an awsvpc task's network namespace and a task's shared pid and ipc namespaces (ECS's pause containers); pulled when absent",
   }),
   BERTH_PAUSE_COMMAND: variable<string>({
     parse: text,

@@ -287,11 +287,15 @@ describe("containerCreateSpec: security and linux parameters", () => {
     assert.deepEqual(h.LogConfig, { Type: "json-file", Config: { "max-size": "1m" } });
   });
 
-  it("host pid and ipc modes pass through; task mode is refused", () => {
+  it("host pid and ipc modes pass through; task mode joins the task's namespace pause container", () => {
     const h = spec({}, { pidMode: "host", ipcMode: "none" }).HostConfig;
     assert.equal(h.PidMode, "host");
     assert.equal(h.IpcMode, "none");
-    rejects(() => spec({}, { pidMode: "task" }), /pidMode "task"/);
+    const shared = spec({}, { pidMode: "task", ipcMode: "task", namespaceContainer: "ecs-web-3-internalecspausenamespace-0a" }).HostConfig;
+    assert.deepEqual([shared.PidMode, shared.IpcMode], ["container:ecs-web-3-internalecspausenamespace-0a", "container:ecs-web-3-internalecspausenamespace-0a"]);
+    const unset = spec({}, {}).HostConfig;
+    assert.deepEqual([unset.PidMode, unset.IpcMode], [undefined, undefined]);
+    rejects(() => spec({}, { pidMode: "task" }), /pidMode "task" needs the task's namespace pause container/);
   });
 });
 

@@ -34,8 +34,10 @@ export interface ContainerConfigInput {
   readonly networkMode?: string;
   /** awsvpc: the Docker name of the task's pause container, whose network namespace the container joins. */
   readonly pauseContainer?: string;
-  readonly pidMode?: string;
-  readonly ipcMode?: string;
+  readonly pidMode?: string | undefined;
+  readonly ipcMode?: string | undefined;
+  /** pidMode or ipcMode `task`: the Docker name of the task's namespace pause container, whose namespaces the container joins. */
+  readonly namespaceContainer?: string | undefined;
   /** Task-level cpu in CPU units and memory in MiB, already normalised from "1 vCPU" / "1GB". */
   readonly taskCpu?: number;
   readonly taskMemoryMiB?: number;
@@ -216,13 +218,12 @@ function linuxParameters(lp: LinuxParameters | undefined): Partial<HostConfigSpe
 }
 
 function namespaceModes(input: ContainerConfigInput): Partial<HostConfigSpec> {
-  // "task" shares one namespace among the task's containers through a pause container in ECS;
-  // this agent has none, and silently giving each container its own would break the promise.
-  for (const [field, mode] of [["pidMode", input.pidMode], ["ipcMode", input.ipcMode]] as const) {
-    if (mode === "task") throw broken(`${field} "task" is not supported by this agent`);
-  }
-  return {
-    ...(input.pidMode === "host" && { PidMode: "host" }),
-    ...(input.ipcMode !== undefined && { IpcMode: input.ipcMode }),
+  const mode = (field: string, value: string | undefined): string | undefined => {
+    if (value !== "task") return value;
+    if (input.namespaceContainer === undefined) throw broken(`${field} "task" needs the task's namespace pause container`);
+    return `container:${input.namespaceContainer}`;
   };
+  const pid = mode("pidMode", input.pidMode);
+  const ipc = mode("ipcMode", input.ipcMode);
+  return { ...(pid !== undefined && { PidMode: pid }), ...(ipc !== undefined && { IpcMode: ipc }) };
 }
