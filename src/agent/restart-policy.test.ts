@@ -2,9 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ContainerRestartPolicy } from "@aws-sdk/client-ecs";
 import { restartDecision } from "./restart-policy.js";
-import { TaskActor } from "./task-actor.js";
 import { metadataContainer } from "./host-views.js";
-import { aContainer, aTaskSpec, Host } from "./task-test-kit.js";
+import { aContainer, aTaskSpec, startTask } from "./task-test-kit.js";
 
 const at = (seconds: number) => ({ startedAtMs: 1_000_000, nowMs: 1_000_000 + seconds * 1000 });
 
@@ -34,14 +33,9 @@ describe("a container's restart policy through its task's actor", () => {
   const spec = aTaskSpec({ containers: [aContainer("app", { restartPolicy: { enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: period } })] });
 
   async function running() {
-    const host = new Host();
-    const actor = new TaskActor(spec, host.deps());
-    const events = new AbortController();
-    host.route(actor, events.signal);
-    actor.desire(spec);
-    await host.settle(() => [actor]);
-    assert.equal(host.last().status, "RUNNING");
-    return { host, actor, done: () => events.abort() };
+    const started = await startTask(spec);
+    assert.equal(started.host.last().status, "RUNNING");
+    return started;
   }
 
   it("starts the same container again in place: the task stays RUNNING, no report shows it stopped, the metadata counts the restart", async () => {

@@ -1,26 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { TaskSpec } from "../agent-protocol/messages.js";
-import { TaskActor } from "./task-actor.js";
-import { aContainer, aTaskSpec, Host } from "./task-test-kit.js";
+import { aContainer, aTaskSpec, startTask } from "./task-test-kit.js";
 import { namespaceOfLabel } from "./task-shared-namespaces.js";
 
 const isPause = (name: string): boolean => /^ecs-web-3-internalecspausenamespace-[0-9a-f]{20}$/.test(name);
-
-async function run(spec: TaskSpec, host = new Host()) {
-  const actor = new TaskActor(spec, host.deps());
-  const events = new AbortController();
-  host.route(actor, events.signal);
-  actor.desire(spec);
-  await host.settle(() => [actor]);
-  return { host, actor, done: () => events.abort() };
-}
 
 describe("pidMode and ipcMode task: the namespaces a task's containers share", () => {
   const spec = aTaskSpec({ pidMode: "task", ipcMode: "task", containers: [aContainer("app"), aContainer("sidecar")] });
 
   it("starts a namespace pause container first, without a network, its IPC shareable, and the containers join it", async () => {
-    const { host, done } = await run(spec);
+    const { host, done } = await startTask(spec);
     done();
     assert.equal(host.last().status, "RUNNING");
     const starts = host.calls("start");
@@ -37,7 +26,7 @@ describe("pidMode and ipcMode task: the namespaces a task's containers share", (
   });
 
   it("shares only what is asked: pidMode task alone leaves IPC private", async () => {
-    const { host, done } = await run(aTaskSpec({ pidMode: "task", containers: [aContainer("app")] }));
+    const { host, done } = await startTask(aTaskSpec({ pidMode: "task", containers: [aContainer("app")] }));
     done();
     const pause = host.docker.specOf(host.calls("start")[0]!)!;
     assert.equal(pause.HostConfig.IpcMode, undefined);
@@ -45,7 +34,7 @@ describe("pidMode and ipcMode task: the namespaces a task's containers share", (
   });
 
   it("stops the pause container after the task's containers, and removes it at clean-up", async () => {
-    const { host, actor, done } = await run(spec);
+    const { host, actor, done } = await startTask(spec);
     const pauseName = host.calls("start")[0]!;
     actor.desire({ ...spec, desiredStatus: "STOPPED" });
     await host.settle(() => [actor]);
@@ -57,7 +46,7 @@ describe("pidMode and ipcMode task: the namespaces a task's containers share", (
   });
 
   it("awsvpc: the containers join the network pause container's network and the namespace pause container's processes", async () => {
-    const { host, done } = await run(
+    const { host, done } = await startTask(
       aTaskSpec({ networkMode: "awsvpc", pidMode: "task", awsvpc: { attachmentId: "att-1", subnet: "subnet-a", securityGroups: [], assignPublicIp: "DISABLED" } }),
     );
     done();
@@ -68,7 +57,7 @@ describe("pidMode and ipcMode task: the namespaces a task's containers share", (
   });
 
   it("a task without task namespaces gets no pause container", async () => {
-    const { host, done } = await run(aTaskSpec({ pidMode: "host", ipcMode: "none" }));
+    const { host, done } = await startTask(aTaskSpec({ pidMode: "host", ipcMode: "none" }));
     done();
     assert.deepEqual(host.calls("start"), ["app"]);
     assert.deepEqual([host.docker.specOf("app")!.HostConfig.PidMode, host.docker.specOf("app")!.HostConfig.IpcMode], ["host", "none"]);

@@ -9,7 +9,7 @@ import type { TaskSpec } from "../agent-protocol/messages.js";
 import type { ContainerCreateSpec } from "./docker/docker-spec.js";
 import type { DockerEngine } from "./docker/docker-engine.js";
 import { dockerObjectName, nameSuffix, randomInt63 } from "./docker/naming.js";
-import type { PauseSettings } from "./docker/pause-container.js";
+import { waitingContainerSpec, type PauseSettings } from "./docker/pause-container.js";
 
 /** The namespace pause container's label naming its task: found by it after an agent restart, never adopted as a task container. */
 export const namespaceOfLabel = "berth.namespace-of";
@@ -20,7 +20,7 @@ export const namespacePauseName = "~internal~ecs~pause~namespace";
 /** Whether the task's containers share namespaces through a pause container. */
 export const sharesNamespaces = (spec: Pick<TaskSpec, "pidMode" | "ipcMode">): boolean => spec.pidMode === "task" || spec.ipcMode === "task";
 
-/** The namespace pause container's create request. */
+/** The namespace pause container's create request: no network; its IPC namespace shareable when the task shares one. */
 export function namespacePauseSpec(input: {
   readonly name: string;
   readonly spec: TaskSpec;
@@ -28,23 +28,11 @@ export function namespacePauseSpec(input: {
   readonly labels: Readonly<Record<string, string>>;
   readonly cgroupParent?: string | undefined;
 }): ContainerCreateSpec {
-  const [entry, ...args] = input.pause.command ?? [];
-  return {
-    name: input.name,
-    Image: input.pause.image,
-    ...(entry !== undefined && { Entrypoint: [entry], Cmd: args }),
-    Env: [],
-    Labels: { ...input.labels, [namespaceOfLabel]: input.spec.taskArn },
-    StopTimeout: 0,
-    HostConfig: {
-      NetworkMode: "none",
-      CpuShares: 2,
-      Memory: 16 * 1024 * 1024,
-      // Other containers may join its IPC namespace only when Docker made it shareable.
-      ...(input.spec.ipcMode === "task" && { IpcMode: "shareable" }),
-      ...(input.cgroupParent !== undefined && { CgroupParent: input.cgroupParent }),
-    },
-  };
+  return waitingContainerSpec({
+    ...input,
+    labels: { ...input.labels, [namespaceOfLabel]: input.spec.taskArn },
+    hostConfig: { NetworkMode: "none", ...(input.spec.ipcMode === "task" && { IpcMode: "shareable" }) },
+  });
 }
 
 export class SharedNamespaces {

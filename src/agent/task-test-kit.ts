@@ -10,7 +10,7 @@ import { InMemoryDocker, ManualClock } from "./docker/in-memory-docker.js";
 import { agentLabelKeys } from "./docker/naming.js";
 import { PortAllocator } from "./ports.js";
 import { SubnetNetworks } from "./subnet-networks.js";
-import type { TaskActor, TaskActorDeps } from "./task-actor.js";
+import { TaskActor, type TaskActorDeps } from "./task-actor.js";
 
 export const instanceArn = "arn:aws:ecs:us-east-1:123456789012:container-instance/default/1f2e3d4c5b6a";
 
@@ -124,4 +124,14 @@ export class Host {
     // An error here is an unhandled rejection, which fails the test run.
     void loop();
   }
+}
+
+/** Starts one task on `host`, its engine's events routed to its actor, and waits until nothing moves; `done` stops the routing. */
+export async function startTask(spec: TaskSpec, host = new Host(), deps: Partial<TaskActorDeps> = {}) {
+  const actor = new TaskActor(spec, host.deps(deps));
+  const events = new AbortController();
+  host.route(actor, events.signal);
+  actor.desire(spec);
+  await host.settle(() => [actor]);
+  return { host, actor, settle: () => host.settle(() => [actor]), done: () => events.abort() };
 }

@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import type { TaskSpec } from "../agent-protocol/messages.js";
 import { DockerError } from "./docker/errors.js";
 import { agentLabelKeys } from "./docker/naming.js";
-import { TaskActor } from "./task-actor.js";
-import { aContainer, aTaskSpec, Host } from "./task-test-kit.js";
+import { aContainer, aTaskSpec, Host, startTask } from "./task-test-kit.js";
 import { readyTaskVolumes, removeTaskVolumes, taskVolumeLabel, volumePlans } from "./task-volumes.js";
 
 const mounting = (...volumes: string[]) => aContainer("app", { mountPoints: volumes.map((v) => ({ sourceVolume: v, containerPath: `/mnt/${v}` })) });
@@ -117,11 +116,7 @@ describe("a task's volumes through its actor", () => {
         aContainer("reader", { mountPoints: [{ sourceVolume: "shared-dir", containerPath: "/in", readOnly: true }] }),
       ],
     });
-    const actor = new TaskActor(spec, host.deps());
-    const events = new AbortController();
-    host.route(actor, events.signal);
-    actor.desire(spec);
-    await host.settle(() => [actor]);
+    const { actor, done } = await startTask(spec, host);
     assert.equal(host.last().status, "RUNNING");
     const [volume] = [...host.docker.volumes.keys()];
     assert.deepEqual(host.docker.specOf("writer")?.HostConfig.Mounts, [{ Type: "volume", Source: volume, Target: "/out", ReadOnly: false }]);
@@ -132,16 +127,15 @@ describe("a task's volumes through its actor", () => {
     await host.settle(() => [actor]);
     assert.equal(host.docker.volumes.size, 1, "the volume stays while the stopped containers do");
     await actor.cleanUp();
-    events.abort();
+    done();
     assert.equal(host.docker.volumes.size, 0);
   });
 
   it("fails to start, saying why, when a shared volume it needs is missing, and creates no container", async () => {
     const host = new Host();
     const spec = aTaskSpec({ volumes: [{ name: "data", dockerVolumeConfiguration: { scope: "shared" } }], containers: [mounting("data")] });
-    const actor = new TaskActor(spec, host.deps());
-    actor.desire(spec);
-    await host.settle(() => [actor]);
+    const { done } = await startTask(spec, host);
+    done();
     const report = host.last();
     assert.equal(report.status, "STOPPED");
     assert.equal(report.stopCode, "TaskFailedToStart");

@@ -5,7 +5,7 @@
  * (`NetworkMode: container:<pause>`): they share its address and reach each other on localhost,
  * and their ports are served at that address, never published on the host.
  */
-import type { ContainerCreateSpec } from "./docker-spec.js";
+import type { ContainerCreateSpec, HostConfigSpec } from "./docker-spec.js";
 
 /** The Docker network that stands for a subnet. */
 export const subnetNetworkName = (subnet: string): string => `berth-${subnet}`;
@@ -51,17 +51,32 @@ export function pauseCreateSpec(input: {
   /** The task's cgroup, when the agent made one: the pause container counts against the task's limits too. */
   readonly cgroupParent?: string | undefined;
 }): ContainerCreateSpec {
+  return waitingContainerSpec({
+    ...input,
+    labels: { ...input.labels, ...(input.taskArn === undefined ? { [pausePoolLabel]: input.subnet } : { [pauseOfLabel]: input.taskArn }) },
+    hostConfig: { NetworkMode: subnetNetworkName(input.subnet) },
+  });
+}
+
+/** What every pause container is: the pause image, waiting and nothing more, with tiny limits, in the task's cgroup when it has one. */
+export function waitingContainerSpec(input: {
+  readonly name: string;
+  readonly pause: PauseSettings;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly cgroupParent?: string | undefined;
+  readonly hostConfig: Pick<HostConfigSpec, "NetworkMode" | "IpcMode">;
+}): ContainerCreateSpec {
   const [entry, ...args] = input.pause.command ?? [];
   return {
     name: input.name,
     Image: input.pause.image,
     ...(entry !== undefined && { Entrypoint: [entry], Cmd: args }),
     Env: [],
-    Labels: { ...input.labels, ...(input.taskArn === undefined ? { [pausePoolLabel]: input.subnet } : { [pauseOfLabel]: input.taskArn }) },
+    Labels: { ...input.labels },
     // Waiting is all it does; SIGKILL at once is no loss.
     StopTimeout: 0,
     HostConfig: {
-      NetworkMode: subnetNetworkName(input.subnet),
+      ...input.hostConfig,
       CpuShares: 2,
       Memory: 16 * 1024 * 1024,
       ...(input.cgroupParent !== undefined && { CgroupParent: input.cgroupParent }),
