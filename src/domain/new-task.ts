@@ -41,8 +41,8 @@ export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly pa
     revision: l.taskDefinition.revision,
     desiredStatus: "RUNNING",
     networkMode: td.networkMode ?? "bridge",
-    cpu: td.cpu === undefined ? undefined : Number(td.cpu),
-    memory: td.memory === undefined ? undefined : Number(td.memory),
+    // The run's task-level overrides (normalised to units and MiB) are what the agent enforces, as placement reserved them.
+    ...taskSize(l.overrides.cpu ?? td.cpu, l.overrides.memory ?? td.memory),
     ...(td.pidMode !== undefined && { pidMode: td.pidMode }),
     ...(td.ipcMode !== undefined && { ipcMode: td.ipcMode }),
     containers,
@@ -76,3 +76,8 @@ export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly pa
     version: 1,
   };
 }
+
+const taskSize = (cpu: string | undefined, memory: string | undefined): Pick<TaskSpec, "cpu" | "memory"> => ({
+  cpu: cpu === undefined ? undefined : Number(cpu),
+  memory: memory === undefined ? undefined : Number(memory),
+});

@@ -1,0 +1,33 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { aCluster, aTaskDefinition } from "../state/store-builders.js";
+import type { Launch } from "./launch.js";
+import { newTaskRecord, reservationFor } from "./new-task.js";
+
+const td = aTaskDefinition("app", 1, "ACTIVE");
+const launch = (over: Partial<Launch> = {}): Launch => ({
+  cluster: aCluster("c"),
+  taskDefinition: { ...td, body: { ...td.body, cpu: "256", memory: "512", pidMode: "task", ipcMode: "none" } },
+  overrides: {},
+  group: "family:app",
+  tags: [],
+  constraints: [],
+  strategies: [],
+  capacity: { kind: "launch-type", launchType: "EC2" },
+  ...over,
+});
+const ctx = { partition: { region: "us-east-1", accountId: "000000000000" }, nowMs: 1_800_000_000_000 };
+
+describe("newTaskRecord: the task the agent is sent", () => {
+  it("carries the definition's task size and namespace modes", () => {
+    const { spec } = newTaskRecord(launch(), "arn:aws:ecs:us-east-1:000000000000:container-instance/c/i0", ctx);
+    assert.deepEqual([spec.cpu, spec.memory, spec.pidMode, spec.ipcMode], [256, 512, "task", "none"]);
+  });
+
+  it("takes the run's task-level cpu and memory overrides, which placement reserved, for the limits the agent enforces", () => {
+    const l = launch({ overrides: { cpu: "1024", memory: "2048" } });
+    const { spec } = newTaskRecord(l, "arn:aws:ecs:us-east-1:000000000000:container-instance/c/i0", ctx);
+    assert.deepEqual([spec.cpu, spec.memory], [1024, 2048]);
+    assert.deepEqual([reservationFor(l).cpu, reservationFor(l).memory], [1024, 2048]);
+  });
+});
