@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { aCluster, aTaskDefinition } from "../state/store-builders.js";
 import type { Launch } from "./launch.js";
-import { newTaskRecord, reservationFor } from "./new-task.js";
+import { newTaskRecord, placementRequest, reservationFor } from "./new-task.js";
 
 const td = aTaskDefinition("app", 1, "ACTIVE");
 const launch = (over: Partial<Launch> = {}): Launch => ({
@@ -29,5 +29,13 @@ describe("newTaskRecord: the task the agent is sent", () => {
     const { spec } = newTaskRecord(l, "arn:aws:ecs:us-east-1:000000000000:container-instance/c/i0", ctx);
     assert.deepEqual([spec.cpu, spec.memory], [1024, 2048]);
     assert.deepEqual([reservationFor(l).cpu, reservationFor(l).memory], [1024, 2048]);
+  });
+});
+
+describe("placementRequest: what the overrides need of an instance", () => {
+  it("environment files named only by a container override need the capability the definition's would", () => {
+    const required = (l: Launch) => (placementRequest(l, 1).requiredAttributes ?? []).map((a) => a.name);
+    assert.deepEqual(required(launch()), []);
+    assert.deepEqual(required(launch({ overrides: { containerOverrides: [{ name: "app", environmentFiles: [{ type: "s3", value: "arn:aws:s3:::b/app.env" }] }] } })), ["ecs.capability.env-files.s3"]);
   });
 });

@@ -5,7 +5,7 @@ import { newTaskId } from "./ids.js";
 import type { Launch } from "./launch.js";
 import { applyOverrides, reservationOf, type TaskRecord } from "./task.js";
 import type { PlacementRequest } from "../scheduler/types.js";
-import { taskIamRoleAttribute } from "./task-definition/requires-attributes.js";
+import { envFilesAttribute, taskIamRoleAttribute } from "./task-definition/requires-attributes.js";
 
 /** What one task of a launch asks of the placement engine. */
 export function placementRequest(l: Launch, count: number): PlacementRequest {
@@ -21,6 +21,8 @@ export function placementRequest(l: Launch, count: number): PlacementRequest {
       ...(l.taskDefinition.body.requiresAttributes ?? []).map((a) => ({ name: a.name ?? "", value: a.value })),
       // A task role named only by the run's override needs the capability the definition's would have required.
       ...(l.overrides.taskRoleArn !== undefined && l.taskDefinition.body.taskRoleArn === undefined ? [{ name: taskIamRoleAttribute, value: undefined }] : []),
+      // So do environment files named only by a container override.
+      ...((l.overrides.containerOverrides ?? []).some((o) => (o.environmentFiles ?? []).length > 0) ? [{ name: envFilesAttribute, value: undefined }] : []),
     ],
     constraints: l.constraints,
     strategies: l.strategies,

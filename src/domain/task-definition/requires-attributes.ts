@@ -20,6 +20,9 @@ import type { NormalizedTaskDefinition, TaskFacts } from "./types.js";
 
 const legacy = (name: string): string => `com.amazonaws.ecs.capability.${name}`;
 const modern = (name: string): string => `ecs.capability.${name}`;
+
+/** What a container's environmentFiles need of its instance (the definition's, or a run's override). */
+export const envFilesAttribute = modern("env-files.s3");
 const dockerApi = (version: string): string => legacy(`docker-remote-api.${version}`);
 
 const ecrImage = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
@@ -78,7 +81,7 @@ function containerAttributes(c: ContainerDefinition, hasExecutionRole: boolean):
   if ((c.dependsOn ?? []).length > 0) out.push(modern("container-ordering")); // (agent)
   if ((c.ulimits ?? []).length > 0 || Object.keys(c.dockerLabels ?? {}).length > 0) out.push(dockerApi("1.18")); // (docs)
   if (c.linuxParameters?.initProcessEnabled === true) out.push(dockerApi("1.25")); // (docs)
-  if ((c.environmentFiles ?? []).length > 0) out.push(modern("env-files.s3")); // (agent)
+  if ((c.environmentFiles ?? []).length > 0) out.push(envFilesAttribute); // (agent)
   if ((c.portMappings ?? []).some((p) => p.containerPortRange !== undefined)) out.push(modern("network.container-port-range")); // (agent)
   if (c.restartPolicy?.enabled === true) out.push(modern("container-restart-policy")); // (agent)
   if (c.firelensConfiguration?.type !== undefined) out.push(modern(`firelens.${c.firelensConfiguration.type}`)); // (agent)
