@@ -101,7 +101,8 @@ elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_mo
   # ccache by absolute paths made relative to this checkout (CCACHE_BASEDIR), so that a clone in
   # another folder hits what the last one compiled; node-gyp's Makefiles take CC and CXX as given.
   run_step "dependencies: npm ci (better-sqlite3 compiled, or taken from ccache)" \
-    env CC="ccache gcc" CXX="ccache g++" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true npm ci --no-audit --no-fund
+    env CC="ccache gcc" CXX="ccache g++" CCACHE_DIR="${CCACHE_DIR:-${HOME:-/root}/.cache/ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true \
+    npm ci --no-audit --no-fund
 else
   log "dependencies: node_modules up to date"
 fi
