@@ -152,11 +152,14 @@ export class BerthCluster {
     return docker("ps", "-aq", "--no-trunc", "--filter", `label=com.amazonaws.ecs.cluster=${this.name}`).then(lines);
   }
 
-  /** Stops every agent and the server, removes their containers and data dirs. */
+  /** Stops every agent and the server, removes their containers (the tasks' and the agents' pause containers) and data dirs. */
   async stop(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.stop()));
     await this.server.stop();
-    const ids = await this.containerIds();
+    const byInstance = await Promise.all(
+      this.agents.filter((a) => a.containerInstanceArn !== "").map((a) => docker("ps", "-aq", "--no-trunc", "--filter", `label=berth.container-instance=${a.containerInstanceArn}`).then(lines)),
+    );
+    const ids = [...new Set([...(await this.containerIds()), ...byInstance.flat()])];
     if (ids.length > 0) await docker("rm", "-f", "-v", ...ids);
   }
 }
