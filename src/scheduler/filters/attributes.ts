@@ -1,5 +1,6 @@
 import type { Check } from "../instance-view.js";
 import { FailureReason } from "../reasons.js";
+import { withHint } from "./attribute-hints.js";
 
 export interface RequiredAttribute {
   readonly name: string;
@@ -22,7 +23,7 @@ export const attributesCheck = (required: readonly RequiredAttribute[]): Check =
     detail: (v) =>
       `missing attributes: ${required
         .filter((r) => lacks((n) => v.attribute(n), r))
-        .map((r) => (r.value === undefined ? r.name : `${r.name}=${r.value}`))
+        .map((r) => (r.value === undefined ? withHint(r.name) : `${r.name}=${r.value}`))
         .join(", ")}`,
   };
 };
