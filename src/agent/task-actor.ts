@@ -170,12 +170,12 @@ export class TaskActor {
     return this.eni;
   }
 
-  /** Re-adopts the task's pause container (awsvpc) after an agent restart: the task keeps its namespace and address. */
   /** Re-adopts the namespace pause container (pidMode or ipcMode `task`) after an agent restart. */
   adoptSharedNamespaces(dockerId: string, dockerName: string): void {
     this.shared.adopt(dockerId, dockerName);
   }
 
+  /** Re-adopts the task's pause container (awsvpc) after an agent restart: the task keeps its namespace and address. */
   adoptPause(dockerId: string, dockerName: string, inspect: InspectedContainer): void {
     this.eni = this.namespace.adopt(dockerId, dockerName, inspect) ?? this.eni;
   }

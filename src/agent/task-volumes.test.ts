@@ -50,7 +50,7 @@ describe("readyTaskVolumes and removeTaskVolumes on an engine", () => {
     return err.reason;
   };
 
-  it("makes the task's own volume as the ECS agent names it, labelled so that a task definition cannot pass it for another task's", async () => {
+  it("makes the task's own volume as the ECS agent names it, labelled with its task, whatever labels the definition tries", async () => {
     const { docker } = new Host();
     const s = spec([{ name: "cache", dockerVolumeConfiguration: { labels: { team: "a", [agentLabelKeys.taskArn]: "arn:other" } } }]);
     const sources = await readyTaskVolumes(docker, s, { matchSharedConfig: false });
@@ -68,6 +68,16 @@ describe("readyTaskVolumes and removeTaskVolumes on an engine", () => {
     const again = await readyTaskVolumes(docker, s, { matchSharedConfig: false });
     assert.deepEqual(again, first);
     assert.equal(docker.calls.filter((c) => c.op === "create-volume").length, 1);
+  });
+
+  it("keeps no label of the agent's own from a task definition: a shared volume cannot pass for a task's and go with it", async () => {
+    const { docker } = new Host();
+    const other = "arn:aws:ecs:us-east-1:123456789012:task/default/ffffffffffffffffffffffffffffffff";
+    const posing = spec([{ name: "data", dockerVolumeConfiguration: { scope: "shared", autoprovision: true, labels: { [agentLabelKeys.taskArn]: other, [taskVolumeLabel]: "x", team: "a" } } }]);
+    await readyTaskVolumes(docker, posing, { matchSharedConfig: false });
+    assert.deepEqual(docker.volumes.get("data")?.Labels, { team: "a" });
+    await removeTaskVolumes(docker, other);
+    assert.ok(docker.volumes.has("data"));
   });
 
   it("shared: refuses a missing volume without autoprovision, makes it with autoprovision, and uses one that exists", async () => {

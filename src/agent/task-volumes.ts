@@ -62,10 +62,17 @@ export function volumePlans(volumes: readonly Volume[], containers: readonly Con
       autoprovision: docker?.autoprovision === true,
       driver: docker?.driver ?? "local",
       driverOpts: docker?.driverOpts ?? {},
-      labels: docker?.labels ?? {},
+      labels: ownLabels(docker?.labels),
     };
   });
 }
+
+/**
+ * A task definition's volume labels, less the agent's own keys (`com.amazonaws.ecs.*`, `berth.*`):
+ * a shared volume labelled as another task's would be removed with that task.
+ */
+const ownLabels = (labels: Readonly<Record<string, string>> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(labels ?? {}).filter(([key]) => !key.startsWith("com.amazonaws.ecs.") && !key.startsWith("berth.")));
 
 const failed = (message: string): DockerError => new DockerError("CannotCreateVolumeError", message);
 
@@ -97,7 +104,6 @@ async function ownVolumes(docker: DockerEngine, taskArn: string): Promise<Map<st
 
 async function createOwnVolume(docker: DockerEngine, spec: TaskSpec, plan: DockerVolumePlan): Promise<string> {
   const name = dockerObjectName({ family: spec.family, revision: spec.revision, name: plan.name }, nameSuffix(randomInt63()));
-  // The agent's labels last, as on containers: a task definition cannot make a volume pass for another task's.
   const labels = { ...plan.labels, [agentLabelKeys.taskArn]: spec.taskArn, [taskVolumeLabel]: plan.name };
   await docker.createVolume({ Name: name, Driver: plan.driver, DriverOpts: plan.driverOpts, Labels: labels });
   return name;
