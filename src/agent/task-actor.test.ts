@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import type { ContainerReport, TaskSpec } from "../agent-protocol/messages.js";
 import type { ContainerScript } from "./docker/in-memory-docker.js";
-import { metadataIdIn, TaskActor, type TaskActorDeps } from "./task-actor.js";
-import { aContainer, aTaskSpec, Host, withHealthCheck } from "./task-test-kit.js";
+import { metadataIdIn, type TaskActorDeps } from "./task-actor.js";
+import { aContainer, aTaskSpec, Host, startTask, withHealthCheck } from "./task-test-kit.js";
 
 describe("metadataIdIn: the metadata id an adopted container was created with", () => {
   const cases: Array<[string, string[] | undefined, string | undefined]> = [
@@ -25,17 +25,13 @@ type Scripts = Readonly<Record<string, ContainerScript>>;
 async function runTask(spec: TaskSpec, scripts: Scripts = {}, options: { host?: Host; deps?: Partial<TaskActorDeps> } = {}) {
   const host = options.host ?? new Host();
   for (const [name, script] of Object.entries(scripts)) host.docker.script(name, script);
-  const actor = new TaskActor(spec, host.deps(options.deps));
-  const events = new AbortController();
-  host.route(actor, events.signal);
-  actor.desire(spec);
-  await host.settle(() => [actor]);
+  const started = await startTask(spec, host, options.deps);
   const container = (name: string): ContainerReport => {
     const c = host.last(spec.taskArn).containers.find((x) => x.name === name);
     assert.ok(c, `container ${name} is reported`);
     return c;
   };
-  return { host, actor, container, settle: () => host.settle(() => [actor]), done: () => events.abort() };
+  return { ...started, container };
 }
 
 const image = (name: string) => ({ image: `registry.test/${name}:1` });

@@ -1,7 +1,7 @@
 import { arnId } from "../domain/arn.js";
 import { pauseOfLabel } from "./docker/pause-container.js";
 import type { TaskReport, TaskSpec } from "../agent-protocol/messages.js";
-import type { DockerEngine } from "./docker/docker-engine.js";
+import type { DockerEngine, ListedContainer } from "./docker/docker-engine.js";
 import { agentLabelKeys, parseAgentLabels } from "./docker/naming.js";
 import { instanceLabel, TaskActor, type TaskActorDeps } from "./task-actor.js";
 import { namespaceOfLabel } from "./task-shared-namespaces.js";
@@ -27,8 +27,13 @@ export class TaskManager {
   /** Finds this instance's containers in Docker and rebuilds their tasks' actors from them. */
   async adopt(): Promise<void> {
     const found = await this.opts.docker.listContainers({ [instanceLabel]: this.opts.containerInstanceArn });
+    // A task's pause containers, each kind by the label naming its task, and how its actor takes one back.
+    const pauses: ReadonlyArray<readonly [label: string, adopt: (actor: TaskActor, c: ListedContainer) => Promise<void> | void]> = [
+      [pauseOfLabel, async (actor, c) => actor.adoptPause(c.id, c.name, await this.opts.docker.inspectContainer(c.id))],
+      [namespaceOfLabel, (actor, c) => actor.adoptSharedNamespaces(c.id, c.name)],
+    ];
     for (const container of found) {
-      if (container.labels[pauseOfLabel] !== undefined || container.labels[namespaceOfLabel] !== undefined) continue; // after the tasks' own containers, below
+      if (pauses.some(([label]) => container.labels[label] !== undefined)) continue; // after the tasks' own containers, below
       const identity = parseAgentLabels(container.labels);
       if (!identity) continue;
       let actor = this.actors.get(identity.taskArn);
@@ -49,16 +54,13 @@ export class TaskManager {
       actor.adopt(identity.containerName, container.id, container.name, inspect);
       this.opts.ports.claim(Object.values(inspect.NetworkSettings?.Ports ?? {}).flatMap((hs) => (hs ?? []).map((h) => Number(h.HostPort))));
     }
-    for (const pause of found.filter((c) => c.labels[pauseOfLabel] !== undefined)) {
-      const actor = this.actors.get(pause.labels[pauseOfLabel] ?? "");
-      // A namespace whose task left no container behind holds an address for nothing.
-      if (actor) actor.adoptPause(pause.id, pause.name, await this.opts.docker.inspectContainer(pause.id));
-      else await this.opts.docker.removeContainer(pause.id, { force: true });
-    }
-    for (const holder of found.filter((c) => c.labels[namespaceOfLabel] !== undefined)) {
-      const actor = this.actors.get(holder.labels[namespaceOfLabel] ?? "");
-      if (actor) actor.adoptSharedNamespaces(holder.id, holder.name);
-      else await this.opts.docker.removeContainer(holder.id, { force: true });
+    for (const [label, adopt] of pauses) {
+      for (const pause of found.filter((c) => c.labels[label] !== undefined)) {
+        const actor = this.actors.get(pause.labels[label] ?? "");
+        // A pause container whose task left no container behind holds a namespace (and an address) for nothing.
+        if (actor) await adopt(actor, pause);
+        else await this.opts.docker.removeContainer(pause.id, { force: true });
+      }
     }
     // Pause containers started ahead: one a task claimed (renamed for it) is that task's namespace; the others go.
     const pool = this.opts.pausePool;

@@ -8,7 +8,7 @@
  */
 import type { DockerEngine, InspectedContainer } from "./docker/docker-engine.js";
 import { DockerError } from "./docker/errors.js";
-import { pauseCreateSpec, pauseOfLabel, type NetworkInterface, type PauseSettings } from "./docker/pause-container.js";
+import { pauseCreateSpec, pauseOfLabel, removePause, type NetworkInterface, type PauseSettings } from "./docker/pause-container.js";
 import type { PausePool } from "./pause-pool.js";
 import type { SubnetNetworks } from "./subnet-networks.js";
 
@@ -95,8 +95,7 @@ export class TaskNamespace {
 
   /** Removes the pause container (found by its label too, after an agent restart) and lets go of the network. */
   async release(taskArn: string): Promise<void> {
-    const found = await this.deps.docker.listContainers({ [pauseOfLabel]: taskArn });
-    for (const id of new Set([...(this.container ? [this.container.id] : []), ...found.map((c) => c.id)])) await this.deps.docker.removeContainer(id, { force: true });
+    await removePause(this.deps.docker, pauseOfLabel, taskArn, this.container?.id);
     this.container = undefined;
     if (this.held !== undefined) this.deps.networks.release(this.held);
     this.held = undefined;

@@ -39,24 +39,19 @@ export function nextStarts(containers: readonly ContainerFacts[], nowMs: number)
     for (const dep of c.definition.dependsOn ?? []) {
       const d = byName.get(dep.containerName ?? "");
       if (!d) return { kind: "failed", container: c.name, reason: `TaskDependencyError: container ${c.name} depends on unknown container ${dep.containerName ?? ""}` };
-      const verdict = condition(dep.condition ?? "START", d);
-      if (verdict === "never") {
-        return {
-          kind: "failed",
-          container: c.name,
-          reason: `TaskDependencyError: dependency graph cannot be resolved: container ${c.name} needs ${d.name} to ${(dep.condition ?? "START").toLowerCase()}, and it ${describe(d)}`,
-        };
-      }
+      const cond = dep.condition ?? "START";
+      // "needs db to healthy…, and it …": the one way an unmet dependency is told.
+      const unresolvable = (need: string, outcome: string): StartDecision => ({
+        kind: "failed",
+        container: c.name,
+        reason: `TaskDependencyError: dependency graph cannot be resolved: container ${c.name} needs ${d.name} to ${need}, and it ${outcome}`,
+      });
+      const verdict = condition(cond, d);
+      if (verdict === "never") return unresolvable(cond.toLowerCase(), describe(d));
       if (verdict === "not-yet") {
         satisfied = false;
-        const deadline = timeoutAt(dep.condition ?? "START", d);
-        if (deadline !== undefined && nowMs >= deadline) {
-          return {
-            kind: "failed",
-            container: c.name,
-            reason: `TaskDependencyError: dependency graph cannot be resolved: container ${c.name} needs ${d.name} to ${(dep.condition ?? "START").toLowerCase()} within its startTimeout (${d.definition.startTimeout} s), and it did not`,
-          };
-        }
+        const deadline = timeoutAt(cond, d);
+        if (deadline !== undefined && nowMs >= deadline) return unresolvable(`${cond.toLowerCase()} within its startTimeout (${d.definition.startTimeout} s)`, "did not");
         if (deadline !== undefined) recheckAtMs = Math.min(recheckAtMs ?? deadline, deadline);
       }
     }

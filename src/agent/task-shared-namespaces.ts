@@ -6,10 +6,9 @@
  * Only the task actor uses it.
  */
 import type { TaskSpec } from "../agent-protocol/messages.js";
-import type { ContainerCreateSpec } from "./docker/docker-spec.js";
 import type { DockerEngine } from "./docker/docker-engine.js";
 import { dockerObjectName, nameSuffix, randomInt63 } from "./docker/naming.js";
-import { waitingContainerSpec, type PauseSettings } from "./docker/pause-container.js";
+import { removePause, waitingContainerSpec, type PauseSettings } from "./docker/pause-container.js";
 
 /** The namespace pause container's label naming its task: found by it after an agent restart, never adopted as a task container. */
 export const namespaceOfLabel = "berth.namespace-of";
@@ -19,21 +18,6 @@ export const namespacePauseName = "~internal~ecs~pause~namespace";
 
 /** Whether the task's containers share namespaces through a pause container. */
 export const sharesNamespaces = (spec: Pick<TaskSpec, "pidMode" | "ipcMode">): boolean => spec.pidMode === "task" || spec.ipcMode === "task";
-
-/** The namespace pause container's create request: no network; its IPC namespace shareable when the task shares one. */
-export function namespacePauseSpec(input: {
-  readonly name: string;
-  readonly spec: TaskSpec;
-  readonly pause: PauseSettings;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly cgroupParent?: string | undefined;
-}): ContainerCreateSpec {
-  return waitingContainerSpec({
-    ...input,
-    labels: { ...input.labels, [namespaceOfLabel]: input.spec.taskArn },
-    hostConfig: { NetworkMode: "none", ...(input.spec.ipcMode === "task" && { IpcMode: "shareable" }) },
-  });
-}
 
 export class SharedNamespaces {
   /** The pause container, once created (or adopted). */
@@ -51,7 +35,15 @@ export class SharedNamespaces {
     if (this.container !== undefined) return;
     const name = dockerObjectName({ family: spec.family, revision: spec.revision, name: namespacePauseName }, nameSuffix(randomInt63()));
     await this.deps.docker.pullImage(this.deps.pause.image, { behavior: "prefer-cached" });
-    const id = await this.deps.docker.createContainer(namespacePauseSpec({ name, spec, pause: this.deps.pause, labels: this.deps.labels, cgroupParent }));
+    // Others may join its IPC namespace only when Docker made it shareable.
+    const create = waitingContainerSpec({
+      name,
+      pause: this.deps.pause,
+      labels: { ...this.deps.labels, [namespaceOfLabel]: spec.taskArn },
+      cgroupParent,
+      hostConfig: { NetworkMode: "none", ...(spec.ipcMode === "task" && { IpcMode: "shareable" }) },
+    });
+    const id = await this.deps.docker.createContainer(create);
     this.container = { id, name };
   }
 
@@ -72,8 +64,7 @@ export class SharedNamespaces {
 
   /** Removes it (found by its label too, after an agent restart). */
   async release(taskArn: string): Promise<void> {
-    const found = await this.deps.docker.listContainers({ [namespaceOfLabel]: taskArn });
-    for (const id of new Set([...(this.container ? [this.container.id] : []), ...found.map((c) => c.id)])) await this.deps.docker.removeContainer(id, { force: true });
+    await removePause(this.deps.docker, namespaceOfLabel, taskArn, this.container?.id);
     this.container = undefined;
   }
 }

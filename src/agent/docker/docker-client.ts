@@ -257,11 +257,10 @@ export class DockerClient implements DockerEngine {
     });
   }
 
-  async createVolume(spec: VolumeCreateSpec): Promise<InspectedVolume> {
-    return this.#call("volume", this.timeouts.createMs, "volume created", async (abortSignal) => {
-      await this.#docker.createVolume({ Name: spec.Name, Driver: spec.Driver, DriverOpts: { ...spec.DriverOpts }, Labels: { ...spec.Labels }, abortSignal });
-      return this.#docker.getVolume(spec.Name).inspect({ abortSignal });
-    });
+  async createVolume(spec: VolumeCreateSpec): Promise<void> {
+    await this.#call("volume", this.timeouts.createMs, "volume created", (abortSignal) =>
+      this.#docker.createVolume({ Name: spec.Name, Driver: spec.Driver, DriverOpts: { ...spec.DriverOpts }, Labels: { ...spec.Labels }, abortSignal }),
+    );
   }
 
   async inspectVolume(name: string): Promise<InspectedVolume | undefined> {

@@ -91,7 +91,7 @@ export interface DockerEngine {
   /** Removes the network; one still in use by running containers, or already gone, is left as it is (created-only containers do not keep it). */
   removeNetwork(name: string): Promise<void>;
   /** Creates the volume; one of that name and driver that exists already is no error (Docker's own rule). */
-  createVolume(spec: VolumeCreateSpec): Promise<InspectedVolume>;
+  createVolume(spec: VolumeCreateSpec): Promise<void>;
   /** The volume; undefined when there is none of that name. */
   inspectVolume(name: string): Promise<InspectedVolume | undefined>;
   /** The volumes carrying every given label. */

@@ -364,15 +364,14 @@ export class InMemoryDocker implements DockerEngine {
   /** Volumes by name, as createVolume made them (or a container's mount of a missing one, as Docker does). */
   readonly volumes = new Map<string, InspectedVolume>();
 
-  createVolume(spec: VolumeCreateSpec): Promise<InspectedVolume> {
+  createVolume(spec: VolumeCreateSpec): Promise<void> {
     this.calls.push({ op: "create-volume", target: spec.Name });
     const existing = this.volumes.get(spec.Name);
     if (existing && existing.Driver !== spec.Driver) {
       return Promise.reject(new DockerError("CannotCreateVolumeError", `create ${spec.Name}: volume name is already in use with driver "${existing.Driver}"`, { statusCode: 409 }));
     }
-    const volume = existing ?? { Name: spec.Name, Driver: spec.Driver, Mountpoint: `/var/lib/docker/volumes/${spec.Name}/_data`, Labels: { ...spec.Labels }, Options: { ...spec.DriverOpts } };
-    this.volumes.set(spec.Name, volume);
-    return Promise.resolve(volume);
+    if (!existing) this.volumes.set(spec.Name, { Name: spec.Name, Driver: spec.Driver, Mountpoint: `/var/lib/docker/volumes/${spec.Name}/_data`, Labels: { ...spec.Labels }, Options: { ...spec.DriverOpts } });
+    return Promise.resolve();
   }
 
   inspectVolume(name: string): Promise<InspectedVolume | undefined> {

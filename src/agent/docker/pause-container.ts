@@ -5,6 +5,7 @@
  * (`NetworkMode: container:<pause>`): they share its address and reach each other on localhost,
  * and their ports are served at that address, never published on the host.
  */
+import type { DockerEngine } from "./docker-engine.js";
 import type { ContainerCreateSpec, HostConfigSpec } from "./docker-spec.js";
 
 /** The Docker network that stands for a subnet. */
@@ -82,4 +83,10 @@ export function waitingContainerSpec(input: {
       ...(input.cgroupParent !== undefined && { CgroupParent: input.cgroupParent }),
     },
   };
+}
+
+/** Removes a task's pause container: the one the agent knows, and any its `label` finds (made by an agent since restarted). */
+export async function removePause(docker: DockerEngine, label: string, taskArn: string, known: string | undefined): Promise<void> {
+  const found = await docker.listContainers({ [label]: taskArn });
+  for (const id of new Set([...(known === undefined ? [] : [known]), ...found.map((c) => c.id)])) await docker.removeContainer(id, { force: true });
 }
