@@ -37,6 +37,9 @@ export const handshakeNonceParameter = "nonce";
 
 const object = <T extends object>() => z.custom<T>((v) => typeof v === "object" && v !== null && !Array.isArray(v));
 
+/** A manifest digest, as registries name one image of a repository. */
+export const manifestDigest = /^sha256:[0-9a-f]{64}$/;
+
 export const reportedTaskStatus = z.enum(["PENDING", "RUNNING", "STOPPED"]);
 export const healthStatus = z.enum(["HEALTHY", "UNHEALTHY", "UNKNOWN"]);
 
@@ -54,6 +57,12 @@ export const taskSpec = z.object({
   ipcMode: z.enum(["host", "task", "none"]).optional(),
   /** The task definition's containers with the run's overrides merged in. */
   containers: z.array(object<ContainerDefinition>()),
+  /**
+   * A service task's images as its service revision pinned them (ECS's version consistency), by
+   * container name: the agent runs that manifest of the container's repository, whatever its tag
+   * names now. Containers not listed run what their tag names.
+   */
+  imageDigests: z.record(z.string(), z.string().regex(manifestDigest)).optional(),
   volumes: z.array(object<Volume>()),
   /** The task's IAM role (the run's override, else the definition's): its containers get its credentials (agent/task-credentials/). */
   taskRoleArn: z.string().optional(),

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import type { ContainerReport, TaskSpec } from "../agent-protocol/messages.js";
-import type { ContainerScript } from "./docker/in-memory-docker.js";
+import { manifestDigestOf, type ContainerScript } from "./docker/in-memory-docker.js";
 import { metadataIdIn, type TaskActorDeps } from "./task-actor.js";
 import { aContainer, aTaskSpec, Host, startTask, withHealthCheck } from "./task-test-kit.js";
 
@@ -284,6 +284,33 @@ describe("task actor: the task cannot start", () => {
     done();
     assert.deepEqual(host.calls("pull"), ["registry.test/app:1"]);
     assert.equal(host.last().status, "RUNNING");
+  });
+});
+
+describe("task actor: image digests (ECS's version consistency)", () => {
+  const pinned = `sha256:${"7".repeat(64)}`;
+
+  it("runs the manifest its service revision pinned, whatever the tag names now, and reports its digest", async () => {
+    const { host, actor, done } = await runTask(aTaskSpec({ containers: [aContainer("app", image("app"))], imageDigests: { app: pinned } }));
+    done();
+    assert.deepEqual(host.calls("pull"), [`registry.test/app@${pinned}`]);
+    const created = await host.docker.inspectContainer(actor.containers.get("app")?.dockerId ?? "");
+    assert.equal(created.Config?.Image, `registry.test/app@${pinned}`, "created from the pinned manifest, not the tag");
+    assert.equal(host.last().status, "RUNNING");
+    assert.equal(host.last().containers[0]?.imageDigest, pinned);
+  });
+
+  it("reports the registry's manifest digest of a pulled tag, and none for an image built on the host", async () => {
+    const pulled = await runTask(aTaskSpec({ containers: [aContainer("app", image("app"))] }));
+    pulled.done();
+    assert.equal(pulled.host.last().containers[0]?.imageDigest, manifestDigestOf("registry.test/app:1"));
+
+    const host = new Host(undefined, ["built-here:latest"]);
+    host.docker.failPull("built-here:latest", "pull access denied: repository does not exist");
+    const { done } = await runTask(aTaskSpec({ containers: [aContainer("app", { image: "built-here:latest" })] }), {}, { host });
+    done();
+    assert.equal(host.last().status, "RUNNING");
+    assert.equal(host.last().containers[0]?.imageDigest, undefined, "the ECS agent resolves no digest for an image no registry gave");
   });
 });
 

@@ -8,7 +8,7 @@ import type { DockerEngine, InspectedContainer } from "./docker/docker-engine.js
 import { DockerError } from "./docker/errors.js";
 import { containerOutcome, outOfMemoryReason } from "./docker/exit-reason.js";
 import { dockerContainerName, nameSuffix, randomInt63 } from "./docker/naming.js";
-import type { ImagePullBehavior } from "./docker/pull-policy.js";
+import { pinnedReference, type ImagePullBehavior } from "./docker/pull-policy.js";
 import type { PortAllocator } from "./ports.js";
 import type { NetworkInterface, PauseSettings } from "./docker/pause-container.js";
 import type { SubnetNetworks } from "./subnet-networks.js";
@@ -97,7 +97,9 @@ export interface ContainerState {
   imageId?: string | undefined;
   /** Its binds and volumes as Docker made them (the agent APIs' `Volumes`). */
   mounts?: InspectedContainer["Mounts"];
-  /** ECS's `imageDigest`: the manifest digest Docker recorded for the image it ran, else the image id. */
+  /** What Docker runs: the definition's image, or the manifest its service revision pinned (`repository@digest`). */
+  reference?: string | undefined;
+  /** ECS's `imageDigest`: the registry's manifest digest of the image it runs; none for an image built on this host. */
   imageDigest?: string | undefined;
   createdAtMs?: number | undefined;
   startedAtMs?: number | undefined;
@@ -135,12 +137,14 @@ export class TaskActor {
     for (const definition of spec.containers) this.containers.set(definition.name ?? "", this.freshContainer(definition));
   }
 
-  /** Re-adopts a running container found by its labels after an agent restart. */
-  adopt(name: string, dockerId: string, dockerName: string, inspect: InspectedContainer): void {
+  /** Re-adopts a running container found by its labels after an agent restart, with the manifest digest of the image it runs. */
+  adopt(name: string, dockerId: string, dockerName: string, inspect: InspectedContainer, imageDigest: string | undefined): void {
     const c = this.containers.get(name) ?? this.freshContainer({ name });
     this.containers.set(name, c);
     c.dockerId = dockerId;
     c.dockerName = dockerName;
+    c.reference = inspect.Config?.Image;
+    c.imageDigest = imageDigest;
     // The container keeps the metadata URI it was created with; a new id would answer it with 404.
     c.metadataId = metadataIdIn(inspect.Config?.Env) ?? c.metadataId;
     c.labels = inspect.Config?.Labels;
@@ -452,8 +456,10 @@ export class TaskActor {
         // repositoryCredentials' secret, for another registry; else Berth's registry's token, as the agent or the execution role.
         const credentials = secrets.get(c.name)?.registryCredentials;
         const auth = credentials ? pullAuth(image, credentials) : await this.deps.registryAuth?.(image, this.spec);
-        await this.deps.docker.pullImage(image, { behavior: this.deps.pullBehavior, auth });
-        c.imageDigest = await this.deps.docker.imageDigest(image);
+        const pinned = this.spec.imageDigests?.[c.name];
+        c.reference = pinned === undefined ? image : pinnedReference(image, pinned);
+        await this.deps.docker.pullImage(c.reference, { behavior: this.deps.pullBehavior, auth });
+        c.imageDigest = pinned ?? (await this.deps.docker.imageDigest(image));
       } catch (err) {
         c.reason = reasonOf(err, "CannotPullContainerError");
         return { pull: c.reason };
@@ -468,7 +474,7 @@ export class TaskActor {
       try {
         const hostPorts = await this.hostPortsFor(c);
         const spec = containerCreateSpec({
-          container: { ...c.definition, dockerLabels: { ...c.definition.dockerLabels, [instanceLabel]: this.deps.containerInstanceArn } },
+          container: { ...c.definition, image: c.reference, dockerLabels: { ...c.definition.dockerLabels, [instanceLabel]: this.deps.containerInstanceArn } },
           identity: { taskArn: this.spec.taskArn, containerName: c.name, family: this.spec.family, revision: this.spec.revision, cluster: this.cluster },
           executionRoleArn: this.spec.executionRoleArn,
           dockerName: c.dockerName,
@@ -559,7 +565,6 @@ export class TaskActor {
     c.health = outcome.health;
     c.imageId = inspect.Image;
     c.mounts = inspect.Mounts;
-    c.imageDigest ??= inspect.Image; // an adopted container: the image it runs, as Docker recorded it
     c.startedAtMs = outcome.startedAt?.getTime();
     c.finishedAtMs = outcome.finishedAt?.getTime();
     // Docker publishes no ports for a container that is not running: keep the ones it had, which

@@ -1,6 +1,7 @@
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { TaskSpec } from "../agent-protocol/messages.js";
+import { manifestDigestOf } from "./docker/in-memory-docker.js";
 import { TaskManager, type TaskManagerOptions } from "./task-manager.js";
 import { aContainer, aTaskSpec, Host } from "./task-test-kit.js";
 
@@ -93,6 +94,8 @@ describe("task manager: after an agent restart", () => {
     assert.equal(task?.status, "RUNNING");
     assert.deepEqual(task.containers.map((c) => c.runtimeId), runtimeIds);
     assert.equal(task.containers.find((c) => c.name === "app")?.networkBindings?.length, 1, "its bindings are known again");
+
+    assert.deepEqual(task.containers.map((c) => c.imageDigest), [manifestDigestOf("berth-test:latest"), manifestDigestOf("berth-test:latest")], "the manifest digests of the images they run");
 
     host.docker.exit("app", 3);
     await settle(host, agent);

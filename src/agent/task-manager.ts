@@ -51,7 +51,7 @@ export class TaskManager {
         this.actors.set(identity.taskArn, actor);
       }
       const inspect = await this.opts.docker.inspectContainer(container.id);
-      actor.adopt(identity.containerName, container.id, container.name, inspect);
+      actor.adopt(identity.containerName, container.id, container.name, inspect, await this.opts.docker.imageDigest(inspect.Config?.Image ?? "", inspect.Image));
       this.opts.ports.claim(Object.values(inspect.NetworkSettings?.Ports ?? {}).flatMap((hs) => (hs ?? []).map((h) => Number(h.HostPort))));
     }
     for (const [label, adopt] of pauses) {

@@ -10,6 +10,7 @@ import { activeCluster, findTaskDefinition } from "./lookups.js";
 import { constraintsFrom, strategiesFrom } from "./placement-shapes.js";
 import { checkPlatformVersion } from "./platform-version.js";
 import { serviceGroup, type ServiceRecord } from "./service.js";
+import { pinnedDigests, revisionOf } from "./service-deployment.js";
 import { isFargateCapacity, launchCapacity, serviceCapacity, type LaunchCapacity } from "./capacity/launch-capacity.js";
 import { validateTags } from "./tags.js";
 import { awsvpcSettings, type AwsvpcSettings } from "./awsvpc/network-configuration.js";
@@ -40,6 +41,8 @@ export interface Launch {
   readonly awsvpc?: AwsvpcSettings | undefined;
   /** Set for Fargate's capacity: the tasks go to the managed pool (domain/fargate/) on this platform version. */
   readonly fargate?: { readonly platformVersion: string } | undefined;
+  /** A service task's images as its revision pinned them, by container name (controller/services/image-pins.ts). */
+  readonly imageDigests?: Readonly<Record<string, string>> | undefined;
 }
 
 /** RunTask's and StartTask's parameters that shape the tasks (the rest is the caller's: count, instances, client token). */
@@ -138,6 +141,7 @@ export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: Clust
     fargate: fargate ? { platformVersion: fargatePlatformVersion } : undefined,
     // Checked when the service was created or updated; a task definition that no longer matches fails its tasks' start, with a reason.
     awsvpc: taskDefinition.body.networkMode === "awsvpc" && s.networkConfiguration !== undefined ? awsvpcSettings("awsvpc", s.networkConfiguration) : undefined,
+    imageDigests: pinnedDigests(revisionOf(s.serviceDeployments ?? [], s.serviceRevisions ?? [], deploymentId)),
   };
 }
 

@@ -48,6 +48,7 @@ export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly pa
     ...(td.pidMode !== undefined && { pidMode: td.pidMode }),
     ...(td.ipcMode !== undefined && { ipcMode: td.ipcMode }),
     containers,
+    ...(l.imageDigests && { imageDigests: { ...l.imageDigests } }),
     volumes: td.volumes ?? [],
     taskRoleArn: l.overrides.taskRoleArn ?? td.taskRoleArn,
     executionRoleArn: l.overrides.executionRoleArn ?? td.executionRoleArn,

@@ -1,4 +1,4 @@
-import type { CapacityProviderStrategyItem, LoadBalancer, NetworkConfiguration, ServiceDeploymentStatus } from "@aws-sdk/client-ecs";
+import type { CapacityProviderStrategyItem, ContainerImage, LoadBalancer, NetworkConfiguration, ServiceDeploymentStatus } from "@aws-sdk/client-ecs";
 import type { Partition } from "./arn.js";
 
 /**
@@ -24,6 +24,13 @@ export interface ServiceRevisionRecord {
   readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[] | undefined;
   readonly loadBalancers?: readonly LoadBalancer[] | undefined;
   readonly networkConfiguration?: NetworkConfiguration | undefined;
+  /**
+   * ECS's version consistency: the manifest each container's image tag named when the revision's
+   * first task pulled it. The revision's later tasks (scale-out, replacements, a rollback to it) run
+   * these, whatever the tags name by then. Containers with `versionConsistency: disabled`, or an
+   * image given by digest or built on the host, have none.
+   */
+  readonly containerImages?: readonly ContainerImage[] | undefined;
   readonly createdAtMs: number;
 }
 
@@ -76,4 +83,21 @@ export function parseHistoryArn(
   const m = /^arn:aws:ecs:([a-z0-9-]+):(\d{12}):([a-z-]+)\/([A-Za-z0-9_-]{1,255})\/([A-Za-z0-9_-]{1,255})\/([A-Za-z0-9_-]{1,255})$/.exec(arn);
   if (!m || m[3] !== kind) return undefined;
   return { region: m[1]!, accountId: m[2]!, cluster: m[4]!, service: m[5]!, id: m[6]! };
+}
+
+/** The revision whose tasks a service deployment (`ecs-svc/…`) runs: its target's, or the one its rollback returns to. */
+export function revisionOf(
+  history: readonly ServiceDeploymentRecord[],
+  revisions: readonly ServiceRevisionRecord[],
+  deploymentId: string,
+): ServiceRevisionRecord | undefined {
+  const h = history.find((x) => x.deploymentId === deploymentId || x.rollback?.deploymentId === deploymentId);
+  const id = h?.rollback?.deploymentId === deploymentId ? h.rollback.revisionId : h?.targetRevisionId;
+  return id === undefined ? undefined : revisions.find((r) => r.id === id);
+}
+
+/** The digests a deployment's new tasks run, by container name (the task spec's `imageDigests`); undefined when none are pinned. */
+export function pinnedDigests(revision: ServiceRevisionRecord | undefined): Readonly<Record<string, string>> | undefined {
+  const pinned = (revision?.containerImages ?? []).filter((c) => c.containerName !== undefined && c.imageDigest !== undefined);
+  return pinned.length === 0 ? undefined : Object.fromEntries(pinned.map((c) => [c.containerName!, c.imageDigest!]));
 }

@@ -144,7 +144,6 @@ export class RegistryTools {
     if (r.code !== 0) throw new Error(`docker load failed: ${r.stderr}`);
   }
 
-  /** The repository digest docker recorded for `reference` after a push or pull. */
   /**
    * `docker push`, `rmi` and `pull` of `reference`: the digest the push reported, once the image
    * pulled back carries it. Throws with docker's output at the first step that fails.
@@ -162,6 +161,7 @@ export class RegistryTools {
     return pushed;
   }
 
+  /** The repository digest docker recorded for `reference` after a push or pull. */
   async repoDigest(reference: string): Promise<string> {
     const r = await this.docker(["image", "inspect", "--format", "{{json .RepoDigests}}", reference]);
     const digests = JSON.parse(r.stdout || "[]") as string[];

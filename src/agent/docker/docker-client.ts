@@ -69,16 +69,15 @@ export class DockerClient implements DockerEngine {
   }
 
   /**
-   * The digest ECS reports as a container's `imageDigest`: the registry's manifest digest
-   * (`RepoDigests`) for the image's repository when Docker knows one, else the image's own id
-   * (`sha256:` of its config), which is what identifies a locally built image. Undefined when the
-   * image is not in the engine.
+   * ECS's `imageDigest`: the registry's manifest digest (`RepoDigests`) of the image, or of the
+   * image with that id, in the reference's repository. An image built on this host has none, and
+   * the ECS agent then reports none.
    */
-  async imageDigest(image: string): Promise<string | undefined> {
+  async imageDigest(image: string, id?: string): Promise<string | undefined> {
     return this.#call("inspect", this.timeouts.inspectMs, "image inspected", async () => {
       try {
-        const info = await this.#docker.getImage(image).inspect();
-        return repoDigestFor(image, info.RepoDigests ?? []) ?? info.Id;
+        const info = await this.#docker.getImage(id ?? image).inspect();
+        return repoDigestFor(image, info.RepoDigests ?? []);
       } catch (e) {
         if (statusCode(e) === 404) return undefined;
         throw e;

@@ -32,7 +32,10 @@ export interface InspectedContainer {
   readonly State: InspectedState;
   /** The image id the container runs. */
   readonly Image: string;
-  readonly Config?: { readonly Env?: readonly string[] | undefined; readonly Labels?: Readonly<Record<string, string>> | undefined } | undefined;
+  /** `Image`: the reference it was created from. */
+  readonly Config?:
+    | { readonly Image?: string | undefined; readonly Env?: readonly string[] | undefined; readonly Labels?: Readonly<Record<string, string>> | undefined }
+    | undefined;
   /** Its binds and volumes: `Name` is a volume's (none for a bind), `Source` the path on the host. */
   readonly Mounts?: ReadonlyArray<{ readonly Name?: string | undefined; readonly Source: string; readonly Destination: string }> | undefined;
   readonly NetworkSettings?:
@@ -73,8 +76,12 @@ export interface DockerEngine {
     image: string,
     options: { readonly behavior: ImagePullBehavior; readonly pulledBefore?: boolean; readonly auth?: Docker.AuthConfig },
   ): Promise<PullOutcome>;
-  /** The digest ECS reports as `imageDigest`; undefined when the image is not in the engine. */
-  imageDigest(image: string): Promise<string | undefined>;
+  /**
+   * ECS's `imageDigest`: the registry's manifest digest of the image (or of the image with that id,
+   * for a container's) in the reference's repository; undefined for an image built on this host or
+   * not in the engine.
+   */
+  imageDigest(image: string, id?: string): Promise<string | undefined>;
   /** Creates the container and returns its Docker id. */
   createContainer(spec: ContainerCreateSpec): Promise<string>;
   /** Starts it; an already running container is no error. */

@@ -9,6 +9,7 @@
  * `stop` sends SIGTERM and SIGKILL after the timeout (on the injected clock); names are unique;
  * missing containers are 404s.
  */
+import { createHash } from "node:crypto";
 import { formatGoDuration } from "../config/go-duration.js";
 import type { DockerEngine, InspectedContainer, InspectedVolume, ListedContainer, PullOutcome, VolumeCreateSpec } from "./docker-engine.js";
 import type { ContainerCreateSpec } from "./docker-spec.js";
@@ -89,7 +90,9 @@ export class InMemoryDocker implements DockerEngine {
   readonly timeouts: DockerTimeouts;
   private readonly clock: ManualClock;
   private readonly containers = new Map<string, Container>();
+  /** Image references → image ids; the ids of pulled images → their registry manifest digests (built ones have none). */
   private readonly images = new Map<string, string>();
+  private readonly manifests = new Map<string, string>();
   private readonly pullFailures = new Map<string, string>();
   private readonly scripts = new Map<string, ContainerScript>();
   private readonly subscribers = new Set<Subscriber>();
@@ -197,14 +200,15 @@ export class InMemoryDocker implements DockerEngine {
     const failure = this.pullFailures.get(image);
     if (failure === undefined) {
       this.images.set(image, imageId(image));
+      this.manifests.set(imageId(image), image.includes("@") ? image.slice(image.indexOf("@") + 1) : manifestDigestOf(image));
       return Promise.resolve({ source: "pulled" });
     }
     if (plan === "pull-or-cached") return Promise.resolve({ source: "cached", pullError: failure });
     return Promise.reject(new DockerError("CannotPullContainerError", failure));
   }
 
-  imageDigest(image: string): Promise<string | undefined> {
-    return Promise.resolve(this.images.get(image));
+  imageDigest(image: string, id?: string): Promise<string | undefined> {
+    return Promise.resolve(this.manifests.get(id ?? this.images.get(image) ?? ""));
   }
 
   createContainer(spec: ContainerCreateSpec): Promise<string> {
@@ -319,7 +323,7 @@ export class InMemoryDocker implements DockerEngine {
         ...(c.health && { Health: { Status: c.health } }),
       },
       Image: this.images.get(c.image) ?? imageId(c.image),
-      Config: { Env: [...c.spec.Env], Labels: { ...c.spec.Labels } },
+      Config: { Image: c.image, Env: [...c.spec.Env], Labels: { ...c.spec.Labels } },
       Mounts: [
         ...(c.spec.HostConfig.Binds ?? []).map((b) => ({ Source: b.split(":")[0]!, Destination: b.split(":")[1]! })),
         ...(c.spec.HostConfig.Mounts ?? []).map((m) => ({ Name: m.Source, Source: this.volumes.get(m.Source)?.Mountpoint ?? "", Destination: m.Target })),
@@ -465,6 +469,8 @@ export class InMemoryDocker implements DockerEngine {
 
 const containerName = (c: Container): string => c.spec.Labels[agentLabelKeys.containerName] ?? c.name;
 
+/** The manifest digest a registry would give the image this reference names (tests pin it). */
+export const manifestDigestOf = (image: string): string => `sha256:${createHash("sha256").update(`manifest ${image}`).digest("hex")}`;
 const imageId = (image: string): string => `sha256:${Buffer.from(image).toString("hex").padEnd(64, "0").slice(0, 64)}`;
 
 const notFound = (name: ConstructorParameters<typeof DockerError>[0], id: string): DockerError =>

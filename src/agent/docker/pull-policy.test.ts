@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { imagePullBehaviors, pullPlan, pullReference, type ImagePullBehavior, type PullPlan } from "./pull-policy.js";
+import { imagePullBehaviors, pinnedReference, pullPlan, pullReference, type ImagePullBehavior, type PullPlan } from "./pull-policy.js";
 
 describe("pullPlan", () => {
   // [behavior, cached, pulledBefore, plan]: every combination, so a new behaviour cannot slip through.
@@ -44,5 +44,19 @@ describe("pullReference", () => {
   ];
   for (const [image, ref] of cases) {
     it(`${image} → ${ref}`, () => assert.equal(pullReference(image), ref));
+  }
+});
+
+describe("pinnedReference", () => {
+  const d = `sha256:${"ab".repeat(32)}`;
+  const cases: Array<[string, string]> = [
+    ["busybox", `busybox@${d}`],
+    ["busybox:1.36", `busybox@${d}`],
+    ["127.0.0.1:5000/app", `127.0.0.1:5000/app@${d}`],
+    ["127.0.0.1:5000/team/app:v2", `127.0.0.1:5000/team/app@${d}`],
+    [`repo:v1@sha256:${"cd".repeat(32)}`, `repo@${d}`],
+  ];
+  for (const [image, ref] of cases) {
+    it(`${image} → ${ref}`, () => assert.equal(pinnedReference(image, d), ref));
   }
 });

@@ -43,3 +43,16 @@ export function pullReference(image: string): string {
   const lastSlash = image.lastIndexOf("/");
   return image.slice(lastSlash + 1).includes(":") ? image : `${image}:latest`;
 }
+
+/**
+ * The reference of one manifest of the image's repository, as a service revision pinned it:
+ * `repository@digest`, its tag (or an older digest) dropped. Docker resolves it in the registry
+ * and keeps it, so a tag moved since never changes what runs.
+ */
+export function pinnedReference(image: string, digest: string): string {
+  const at = image.indexOf("@");
+  const named = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = named.lastIndexOf("/");
+  const colon = named.lastIndexOf(":");
+  return `${colon > lastSlash ? named.slice(0, colon) : named}@${digest}`;
+}

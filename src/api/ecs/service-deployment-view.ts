@@ -73,6 +73,7 @@ export function serviceDeploymentViews(p: Partition, s: ServiceRecord) {
       loadBalancers: (r.loadBalancers ?? []).map((lb) => ({ ...lb })),
       serviceRegistries: [],
       networkConfiguration: r.networkConfiguration,
+      containerImages: (r.containerImages ?? []).map((c) => ({ ...c })),
       guardDutyEnabled: false,
       createdAt: date(r.createdAtMs),
     }),

@@ -2,6 +2,7 @@ import type { ServiceRecord } from "../../domain/service.js";
 import { daemonStartsAndStops } from "./daemon.js";
 import { deploymentProgress, retireDeleted, steadyState } from "./deployment-rules.js";
 import { serviceDeploymentHistory } from "./history-rules.js";
+import { pinImages } from "./image-pins.js";
 import { circuitBreaker, lostHosts, observeStops, replaceUnhealthy } from "./lifecycle-rules.js";
 import { replicaStartsAndStops } from "./replica.js";
 import { taskSetStartsAndStops } from "./task-sets.js";
@@ -28,6 +29,7 @@ export const rules: readonly Rule[] = [
   { name: "steady state noticed", apply: steadyState },
   { name: "a deleted service with nothing left becomes INACTIVE", apply: retireDeleted },
   { name: "service deployments and revisions follow the deployments", apply: serviceDeploymentHistory },
+  { name: "version consistency: a revision keeps the image manifests its first tasks pulled", apply: pinImages },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import { withNewDeployment, type DeploymentRecord, type ServiceRecord } from "../../domain/service.js";
+import { pinnedDigests, revisionOf } from "../../domain/service-deployment.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
 import { reconcileService } from "./reconcile.js";
 import type { InstanceFacts, ReconcileInput, ReconcileSettings, ServicePlan } from "./types.js";
@@ -120,6 +121,10 @@ export class World {
   nowMs = 1_000_000;
   private seq = 0;
   failing = new Set<string>();
+  /** What each image tag names in the registry now: a task reaching RUNNING reports it, unless its spec pins another. */
+  registry = new Map<string, string>();
+  /** The containers of the tasks it starts, when not aTask's one `app` of busybox. */
+  containers?: ContainerDefinition[];
 
   constructor(
     public service: ServiceRecord,
@@ -152,7 +157,10 @@ export class World {
       for (let n = 0; n < start.count; n++) {
         const instance = start.instanceArn ?? targets[this.seq % Math.max(1, targets.length)]?.arn ?? "none";
         const t = aTask({ id: `w${++this.seq}`, deployment: start.deploymentId, status: "PROVISIONING", createdAtMs: this.nowMs, revision: Number(start.taskDefinitionArn.split(":").pop()) });
-        byArn.set(t.arn, { ...t, containerInstanceArn: instance, taskDefinitionArn: start.taskDefinitionArn });
+        // As apply.ts launches them: with the digests the deployment's revision pinned.
+        const service = plan.service ?? this.service;
+        const imageDigests = pinnedDigests(revisionOf(service.serviceDeployments ?? [], service.serviceRevisions ?? [], start.deploymentId));
+        byArn.set(t.arn, { ...t, containerInstanceArn: instance, taskDefinitionArn: start.taskDefinitionArn, spec: { ...t.spec, containers: this.containers ?? t.spec.containers, ...(imageDigests && { imageDigests }) } });
       }
     }
     this.tasks = [...byArn.values()].filter((t) => !(t.lastStatus === "STOPPED" && t.serviceObserved));
@@ -169,7 +177,8 @@ export class World {
       if (this.failing.has(t.taskDefinitionArn)) {
         return { ...t, lastStatus: "STOPPED", spec: { ...t.spec, desiredStatus: "STOPPED" }, stopCode: "TaskFailedToStart", stoppedAtMs: this.nowMs };
       }
-      const known = { taskArn: t.arn, status: "RUNNING" as const, containers: [{ name: "app", status: "RUNNING" as const }], startedAtMs: this.nowMs };
+      const containers = t.spec.containers.map((c) => ({ name: c.name ?? "", status: "RUNNING" as const, imageDigest: t.spec.imageDigests?.[c.name ?? ""] ?? this.registry.get(c.image ?? "") }));
+      const known = { taskArn: t.arn, status: "RUNNING" as const, containers, startedAtMs: this.nowMs };
       return { ...t, lastStatus: "RUNNING", known, version: t.version + 1 };
     });
   }
