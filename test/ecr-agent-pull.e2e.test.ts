@@ -57,6 +57,20 @@ describe("an agent pulls task images from Berth's registry", () => {
     await waitForTask(arn, (t) => t.lastStatus === "STOPPED", 30_000);
   });
 
+  it("runs a task definition written for ECS: an image named by its Amazon ECR URI of the cluster's account and region comes from Berth's registry", async () => {
+    const arn = await run("pull-ecr-uri", "000000000000.dkr.ecr.us-east-1.amazonaws.com/hello:latest");
+    const task = await waitForTask(arn, (t) => t.lastStatus === "RUNNING" || t.lastStatus === "STOPPED", 60_000);
+    assert.equal(task.lastStatus, "RUNNING", task.stoppedReason);
+    assert.equal(task.containers?.[0]?.image, "000000000000.dkr.ecr.us-east-1.amazonaws.com/hello:latest", "DescribeTasks names the image as the definition does");
+    assert.match(task.containers?.[0]?.imageDigest ?? "", /^sha256:[0-9a-f]{64}$/, "the manifest digest of Berth's registry");
+    await cluster.ecs.send(new StopTaskCommand({ cluster: cluster.name, task: arn }));
+    await waitForTask(arn, (t) => t.lastStatus === "STOPPED", 30_000);
+
+    const elsewhere = await run("pull-other-account", "999999999999.dkr.ecr.us-east-1.amazonaws.com/hello:latest");
+    const refused = await waitForTask(elsewhere, (t) => t.lastStatus === "STOPPED", 60_000);
+    assert.match(refused.stoppedReason ?? "", /^CannotPullContainerError: 999999999999\.dkr\.ecr\.us-east-1\.amazonaws\.com\/hello:latest is in the Amazon ECR of account 999999999999 in us-east-1, which Berth cannot reach/);
+  });
+
   it("stops a task whose tag does not exist with CannotPullContainerError naming the image", async (t) => {
     const missing = `${tools.host}/hello:nope`;
     const arn = await run("pull-missing", missing);

@@ -203,6 +203,8 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
     pullBehavior: config.imagePullBehavior,
     // A task with an execution role pulls from Berth's registry as that role, as ECS pulls from ECR; others as the agent.
     registryAuth: (image, spec) => (spec.executionRoleArn === undefined ? registryAuth.authFor(image) : executionRoleAuth(image, spec.taskArn)),
+    // …which is also the ECR of the tasks' account and region: their ECR image URIs are pulled from it.
+    registryHost: () => new URL(endpoints.current()).host,
     // Secrets are read as the task's execution role, from the server's SSM and Secrets Manager, as ECS reads them.
     resolveSecrets: executionRoleSecrets({ endpoints, region, trust, fetch: roleCredentials }),
     defaultStopTimeoutSeconds: Math.round(config.containerStopTimeoutMs / 1000),

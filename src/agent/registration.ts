@@ -77,6 +77,9 @@ function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion
     "ecs.capability.secrets.ssm.bootstrap.log-driver",
     "ecs.capability.secrets.asm.bootstrap.log-driver",
     "ecs.capability.private-registry-authentication.secretsmanager",
+    // Images in Amazon ECR of the task's account and region come from Berth's registry (ecr-images.ts), as the agent or the execution role.
+    "com.amazonaws.ecs.capability.ecr-auth",
+    "ecs.capability.execution-role-ecr-pull",
     // awsvpc: a namespace per task on a Docker network per subnet (docker/pause-container.ts).
     "ecs.capability.task-eni",
   ];

@@ -20,6 +20,7 @@ import { allStarted, exitedEssential, nextStarts, preparationFailure, stopOrder,
 import { hasSecrets, type ContainerSecrets, type SecretsOutcome } from "./secrets/resolve-secrets.js";
 import { secretReasons } from "./secrets/secret-reasons.js";
 import { pullAuth } from "./secrets/registry-credentials.js";
+import { registryReference } from "./ecr-images.js";
 import { readyTaskVolumes, removeTaskVolumes } from "./task-volumes.js";
 import { restartDecision } from "./restart-policy.js";
 import { SharedNamespaces, sharesNamespaces } from "./task-shared-namespaces.js";
@@ -35,6 +36,8 @@ export interface TaskActorDeps {
   readonly pullBehavior: ImagePullBehavior;
   /** Pull credentials for an image (Berth's own registry); undefined for anonymous pulls. */
   readonly registryAuth?: (image: string, spec: TaskSpec) => Promise<Docker.AuthConfig | undefined>;
+  /** The host:port of Berth's registry now: images in the task's account's and region's Amazon ECR are pulled from it (ecr-images.ts). */
+  readonly registryHost?: () => string;
   readonly defaultStopTimeoutSeconds: number;
   /** ECS_SHARED_VOLUME_MATCH_FULL_CONFIG: a shared volume found must carry the labels and driver options its task asks for. */
   readonly sharedVolumeMatchFullConfig?: boolean;
@@ -452,7 +455,8 @@ export class TaskActor {
     }
     for (const c of this.containers.values()) {
       try {
-        const image = c.definition.image ?? "";
+        const registryHost = this.deps.registryHost?.();
+        const image = registryHost === undefined ? (c.definition.image ?? "") : registryReference(c.definition.image ?? "", this.spec.taskArn, registryHost);
         // repositoryCredentials' secret, for another registry; else Berth's registry's token, as the agent or the execution role.
         const credentials = secrets.get(c.name)?.registryCredentials;
         const auth = credentials ? pullAuth(image, credentials) : await this.deps.registryAuth?.(image, this.spec);

@@ -6,8 +6,8 @@ import { attributesCheck } from "./attributes.js";
 describe("withHint: what a missing capability is for", () => {
   it("names the feature and what to do for the capabilities Berth's agents lack unless configured", () => {
     assert.equal(
-      withHint("com.amazonaws.ecs.capability.ecr-auth"),
-      "com.amazonaws.ecs.capability.ecr-auth (an image in Amazon ECR: push it to Berth's registry and name it by the repositoryUri that Berth's CreateRepository returns)",
+      withHint("com.amazonaws.ecs.capability.task-iam-role"),
+      "com.amazonaws.ecs.capability.task-iam-role (a task role: run the instance's agent with ECS_ENABLE_TASK_IAM_ROLE=true)",
     );
     assert.match(withHint("ecs.capability.firelens.fluentbit"), /FireLens log routing/);
     assert.match(withHint("ecs.capability.docker-plugin.rexray"), /ECS_INSTANCE_ATTRIBUTES/);

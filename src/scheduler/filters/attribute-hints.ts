@@ -4,10 +4,6 @@
  * only the attribute ECS derived from it.
  */
 const hints: ReadonlyArray<readonly [match: (name: string) => boolean, hint: string]> = [
-  [
-    (n) => n === "com.amazonaws.ecs.capability.ecr-auth" || n === "ecs.capability.execution-role-ecr-pull",
-    "an image in Amazon ECR: push it to Berth's registry and name it by the repositoryUri that Berth's CreateRepository returns",
-  ],
   [(n) => n === "com.amazonaws.ecs.capability.task-iam-role", "a task role: run the instance's agent with ECS_ENABLE_TASK_IAM_ROLE=true"],
   [(n) => n === "com.amazonaws.ecs.capability.task-iam-role-network-host", "a task role in host network mode, which Berth's agent does not serve: use bridge or awsvpc"],
   [(n) => n === "com.amazonaws.ecs.capability.privileged-container", "a privileged container, which the instance's ECS_DISABLE_PRIVILEGED forbids"],

@@ -1,0 +1,25 @@
+import { parseArn } from "../domain/arn.js";
+import { DockerError } from "./docker/errors.js";
+
+/**
+ * Amazon ECR image URIs as ECS task definitions name them, on Berth. Berth's registry is the ECR of
+ * its account and region (CreateRepository's `repositoryUri` is `<registry host>/<name>`), so an
+ * image in the ECR of the task's own account and region, `<account>.dkr.ecr.<region>.amazonaws.com/<name>[:tag|@digest]`,
+ * is pulled from Berth's registry as `<registry host>/<name>…`: task definitions written for ECS
+ * run unchanged once their images are pushed to Berth. Another account's or region's ECR is out
+ * of Berth's reach: the pull fails and says so.
+ */
+const ecrUri = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/;
+
+/** The reference Docker pulls for `image` in a task of `taskArn`: itself, unless it names ECR. */
+export function registryReference(image: string, taskArn: string, registryHost: string): string {
+  const m = ecrUri.exec(image);
+  const own = parseArn(taskArn);
+  if (m === null || own === undefined) return image;
+  const [, account, region, rest] = m as unknown as [string, string, string, string];
+  if (account === own.account && region === own.region) return `${registryHost}/${rest}`;
+  throw new DockerError(
+    "CannotPullContainerError",
+    `${image} is in the Amazon ECR of account ${account} in ${region}, which Berth cannot reach: Berth's registry is the ECR of account ${own.account} in ${own.region}; push the image there and name it ${own.account}.dkr.ecr.${own.region}.amazonaws.com/${rest} or by its repositoryUri`,
+  );
+}
