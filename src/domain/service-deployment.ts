@@ -1,5 +1,6 @@
 import type { CapacityProviderStrategyItem, ContainerImage, LoadBalancer, NetworkConfiguration, ServiceDeploymentStatus } from "@aws-sdk/client-ecs";
 import type { Partition } from "./arn.js";
+import type { AlarmWatch, DeploymentConfig } from "./service.js";
 
 /**
  * ECS's service deployments and service revisions as resources (ListServiceDeployments,
@@ -48,17 +49,15 @@ export interface ServiceDeploymentRecord {
   readonly statusReason: string;
   readonly sources: readonly RevisionRef[];
   readonly targetRevisionId: string;
-  /** The service's deployment configuration when the deployment started (the shape of service.ts's DeploymentConfig). */
-  readonly deploymentConfiguration: {
-    readonly minimumHealthyPercent: number;
-    readonly maximumPercent: number;
-    readonly circuitBreaker: { readonly enable: boolean; readonly rollback: boolean };
-  };
+  /** The service's deployment configuration when the deployment started. */
+  readonly deploymentConfiguration: DeploymentConfig;
   /** Set once StopServiceDeployment asked for a rollback; the reconciler starts it. */
   readonly rollbackRequestedAtMs?: number | undefined;
   readonly rollback?: (RevisionRef & { readonly reason: string; readonly startedAtMs: number }) | undefined;
   /** Whether the circuit breaker failed this deployment. */
   readonly circuitBreakerTriggered?: boolean | undefined;
+  /** How its deployment alarms watched it (the target deployment's, kept once that is gone). */
+  readonly alarmWatch?: AlarmWatch | undefined;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
   readonly finishedAtMs?: number | undefined;

@@ -20,7 +20,38 @@ export type RolloutState = (typeof RolloutState)[keyof typeof RolloutState];
 export interface DeploymentConfig {
   readonly minimumHealthyPercent: number;
   readonly maximumPercent: number;
-  readonly circuitBreaker: { readonly enable: boolean; readonly rollback: boolean };
+  readonly circuitBreaker: CircuitBreakerConfig;
+  /** CloudWatch alarms that fail a deployment when one goes to ALARM (controller/services/deployment-alarms.ts). */
+  readonly alarms?: DeploymentAlarmsConfig | undefined;
+}
+
+export interface CircuitBreakerConfig {
+  readonly enable: boolean;
+  readonly rollback: boolean;
+  /** Whether a task of the deployment that becomes healthy sets its failure count back to 0 (ECS's default: true). */
+  readonly resetOnHealthyTask?: boolean | undefined;
+  /** How many failures fail the deployment (ECS's default: BOUNDED_PERCENT 50). */
+  readonly threshold?: { readonly type: "BOUNDED_PERCENT" | "UNBOUNDED_PERCENT" | "COUNT"; readonly value: number } | undefined;
+}
+
+export interface DeploymentAlarmsConfig {
+  readonly alarmNames: readonly string[];
+  readonly enable: boolean;
+  readonly rollback: boolean;
+}
+
+/**
+ * How CloudWatch alarms watch one deployment (controller/services/deployment-alarms.ts): MONITORING
+ * while it rolls out and bakes, TRIGGERED once one went to ALARM (the deployment failed),
+ * MONITORING_COMPLETE once it baked without one, DISABLED when one was in ALARM already as it
+ * started (ECS then does not watch that deployment).
+ */
+export interface AlarmWatch {
+  readonly status: "MONITORING" | "TRIGGERED" | "MONITORING_COMPLETE" | "DISABLED";
+  readonly alarmNames: readonly string[];
+  readonly triggered?: readonly string[] | undefined;
+  /** When the deployment first reached its steady state: it completes once the bake time has passed since. */
+  readonly bakeFromMs?: number | undefined;
 }
 
 /** One deployment: the tasks of one task-definition revision (or one forced redeploy). */
@@ -35,6 +66,10 @@ export interface DeploymentRecord {
   readonly pendingCount: number;
   /** Tasks of this deployment that stopped unexpectedly while it was IN_PROGRESS (the circuit breaker's count). */
   readonly failedTasks: number;
+  /** How many of its tasks were healthy at the last reconcile: one more sets `failedTasks` back to 0 (resetOnHealthyTask). */
+  readonly healthyTasks?: number | undefined;
+  /** Set when deployment alarms watch it. */
+  readonly alarmWatch?: AlarmWatch | undefined;
   readonly rolloutState: RolloutState;
   readonly rolloutStateReason: string;
   readonly createdAtMs: number;
@@ -113,10 +148,15 @@ export function defaultDeploymentConfig(strategy: SchedulingStrategy): Deploymen
 }
 
 /**
- * The circuit breaker's failure threshold: 0.5 × desired count, at least 3 and at most 200 (the
- * ECS API reference for ServiceDeploymentCircuitBreaker; older guides said at least 10).
+ * The circuit breaker's failure threshold (the API reference's ThresholdConfiguration): by default
+ * 50 % of the desired count, at least 3 and at most 200 (BOUNDED_PERCENT; older guides said at
+ * least 10); UNBOUNDED_PERCENT without those bounds (at least 1); COUNT the value itself.
  */
-export const circuitBreakerThreshold = (desiredCount: number): number => Math.min(200, Math.max(3, Math.ceil(desiredCount * 0.5)));
+export function circuitBreakerThreshold(desiredCount: number, threshold: CircuitBreakerConfig["threshold"] = { type: "BOUNDED_PERCENT", value: 50 }): number {
+  const share = Math.ceil((desiredCount * threshold.value) / 100);
+  if (threshold.type === "COUNT") return threshold.value;
+  return threshold.type === "UNBOUNDED_PERCENT" ? Math.max(1, share) : Math.min(200, Math.max(3, share));
+}
 
 /**
  * The service with a new PRIMARY deployment (a new revision, forceNewDeployment, a placement

@@ -1,6 +1,7 @@
 import type { ServiceDeployment, ServiceDeploymentBrief, ServiceRevision, ServiceRevisionSummary } from "@aws-sdk/client-ecs";
 import type { Partition } from "../../domain/arn.js";
 import { circuitBreakerThreshold, type ServiceRecord } from "../../domain/service.js";
+import { deploymentConfigurationView } from "./service-view.js";
 import {
   serviceDeploymentArn,
   serviceRevisionArn,
@@ -40,7 +41,8 @@ export function serviceDeploymentViews(p: Partition, s: ServiceRecord) {
       statusReason: h.statusReason,
     }),
     full: (h: ServiceDeploymentRecord): ServiceDeployment => {
-      const { minimumHealthyPercent, maximumPercent, circuitBreaker } = h.deploymentConfiguration;
+      const { circuitBreaker } = h.deploymentConfiguration;
+      const watch = h.alarmWatch;
       const target = s.deployments.find((d) => d.id === h.deploymentId);
       return {
         serviceDeploymentArn: arnOf(h),
@@ -55,12 +57,15 @@ export function serviceDeploymentViews(p: Partition, s: ServiceRecord) {
         targetServiceRevision: summary({ revisionId: h.targetRevisionId, deploymentId: h.deploymentId }),
         status: h.status,
         statusReason: h.statusReason,
-        deploymentConfiguration: { minimumHealthyPercent, maximumPercent, deploymentCircuitBreaker: { ...circuitBreaker } },
+        deploymentConfiguration: deploymentConfigurationView(h.deploymentConfiguration),
         ...(h.rollback ? { rollback: { reason: h.rollback.reason, startedAt: date(h.rollback.startedAtMs), serviceRevisionArn: revisionArnOf(h.rollback.revisionId) } } : {}),
         deploymentCircuitBreaker: circuitBreaker.enable
-          ? { status: h.circuitBreakerTriggered === true ? "TRIGGERED" : "MONITORING", failureCount: target?.failedTasks ?? 0, threshold: circuitBreakerThreshold(s.desiredCount) }
+          ? { status: h.circuitBreakerTriggered === true ? "TRIGGERED" : "MONITORING", failureCount: target?.failedTasks ?? 0, threshold: circuitBreakerThreshold(s.desiredCount, circuitBreaker.threshold) }
           : { status: "DISABLED" },
-        alarms: { status: "DISABLED" },
+        alarms:
+          watch === undefined
+            ? { status: "DISABLED" }
+            : { status: watch.status, alarmNames: [...watch.alarmNames], ...(watch.triggered !== undefined && { triggeredAlarmNames: [...watch.triggered] }) },
       };
     },
     revision: (r: ServiceRevisionRecord): ServiceRevision => ({

@@ -1,5 +1,5 @@
-import type { Deployment, Service, ServiceEvent } from "@aws-sdk/client-ecs";
-import type { ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
+import type { Deployment, DeploymentConfiguration, Service, ServiceEvent } from "@aws-sdk/client-ecs";
+import type { DeploymentConfig, ServiceEventRecord, ServiceRecord } from "../../domain/service.js";
 import { toTaskSet } from "./task-set-view.js";
 
 const date = (ms: number): Date => new Date(ms);
@@ -20,7 +20,6 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     rolloutState: d.rolloutState,
     rolloutStateReason: d.rolloutStateReason,
   }));
-  const { minimumHealthyPercent, maximumPercent, circuitBreaker } = s.deploymentConfiguration;
   return {
     serviceArn: s.arn,
     serviceName: s.name,
@@ -35,11 +34,7 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     ...(s.capacityProviderStrategy === undefined ? { launchType: s.launchType } : { capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })) }),
     taskDefinition: s.taskDefinitionArn === "" ? undefined : s.taskDefinitionArn,
     networkConfiguration: s.networkConfiguration,
-    deploymentConfiguration: {
-      deploymentCircuitBreaker: { enable: circuitBreaker.enable, rollback: circuitBreaker.rollback },
-      maximumPercent,
-      minimumHealthyPercent,
-    },
+    deploymentConfiguration: deploymentConfigurationView(s.deploymentConfiguration),
     deployments,
     events: events.map((e): ServiceEvent => ({ id: e.id, createdAt: date(e.createdAtMs), message: e.message })),
     createdAt: date(s.createdAtMs),
@@ -55,5 +50,21 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     propagateTags: s.propagateTags === "SERVICE" || s.propagateTags === "TASK_DEFINITION" ? s.propagateTags : "NONE",
     enableExecuteCommand: false,
     ...(includeTags ? { tags: [...s.tags] } : {}),
+  };
+}
+
+/** A service's (or a service deployment's) deployment configuration in ECS's shape. */
+export function deploymentConfigurationView(c: DeploymentConfig): DeploymentConfiguration {
+  const { circuitBreaker: cb, alarms } = c;
+  return {
+    deploymentCircuitBreaker: {
+      enable: cb.enable,
+      rollback: cb.rollback,
+      ...(cb.resetOnHealthyTask !== undefined && { resetOnHealthyTask: cb.resetOnHealthyTask }),
+      ...(cb.threshold !== undefined && { thresholdConfiguration: { ...cb.threshold } }),
+    },
+    maximumPercent: c.maximumPercent,
+    minimumHealthyPercent: c.minimumHealthyPercent,
+    ...(alarms !== undefined && { alarms: { alarmNames: [...alarms.alarmNames], enable: alarms.enable, rollback: alarms.rollback } }),
   };
 }

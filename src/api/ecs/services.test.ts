@@ -60,6 +60,19 @@ describe("services", () => {
     assert.deepEqual([again.status, again.body.__type, again.body.message], [400, "ServiceNotActiveException", "Service was not ACTIVE."]);
   });
 
+  it("keeps deployment alarms and the circuit breaker's threshold and reset, and shows them", async () => {
+    const deploymentConfiguration = {
+      deploymentCircuitBreaker: { enable: true, rollback: true, resetOnHealthyTask: false, thresholdConfiguration: { type: "COUNT", value: 2 } },
+      alarms: { alarmNames: ["errors", "errors", "latency"], enable: true, rollback: true },
+    };
+    await ecs.send("CreateService", { cluster: "svc", serviceName: "watched", taskDefinition: "api:1", desiredCount: 1, deploymentConfiguration });
+    const shown = (await ecs.send<DescribeServicesResponse>("DescribeServices", { cluster: "svc", services: ["watched"] })).services?.[0]?.deploymentConfiguration;
+    assert.deepEqual(shown?.deploymentCircuitBreaker, deploymentConfiguration.deploymentCircuitBreaker);
+    assert.deepEqual(shown?.alarms, { alarmNames: ["errors", "latency"], enable: true, rollback: true });
+    const updated = await ecs.send<UpdateServiceResponse>("UpdateService", { cluster: "svc", service: "watched", deploymentConfiguration: { minimumHealthyPercent: 50 } });
+    assert.deepEqual(updated.service?.deploymentConfiguration?.alarms, { alarmNames: ["errors", "latency"], enable: true, rollback: true }, "an update without alarms keeps them");
+  });
+
   const refusals: Refusal[] = [
     { what: "a second service of the same name", op: "CreateService", input: { cluster: "svc", serviceName: "web", taskDefinition: "api", desiredCount: 1 }, type: "InvalidParameterException", message: /not idempotent/ },
     { what: "a REPLICA service without desiredCount", op: "CreateService", input: { cluster: "svc", serviceName: "countless", taskDefinition: "api" }, type: "InvalidParameterException", message: /desiredCount is required/ },
@@ -80,6 +93,41 @@ describe("services", () => {
       input: { cluster: "svc", service: "web", deploymentConfiguration: { lifecycleHooks: [{ hookTargetArn: "arn:aws:lambda:us-east-1:123456789012:function:gate", roleArn: "arn:aws:iam::123456789012:role/r", lifecycleStages: ["PRE_SCALE_UP"] }] } },
       type: "InvalidParameterException",
       message: /lifecycle hooks run AWS Lambda functions/,
+    },
+    {
+      what: "a bake time (it belongs to BLUE_GREEN)",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", deploymentConfiguration: { bakeTimeInMinutes: 5 } },
+      type: "InvalidParameterException",
+      message: /bakeTimeInMinutes belongs to BLUE_GREEN deployments/,
+    },
+    {
+      what: "early success criteria (not offered yet)",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", deploymentConfiguration: { earlySuccessCriteria: { enable: true, healthyPercent: 50 } } },
+      type: "InvalidParameterException",
+      message: /does not offer earlySuccessCriteria/,
+    },
+    {
+      what: "deployment alarms enabled without an alarm",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", deploymentConfiguration: { alarms: { alarmNames: [], enable: true, rollback: true } } },
+      type: "InvalidParameterException",
+      message: /must name at least one CloudWatch alarm/,
+    },
+    {
+      what: "deployment alarms on an EXTERNAL service",
+      op: "CreateService",
+      input: { cluster: "svc", serviceName: "ext", desiredCount: 1, deploymentController: { type: "EXTERNAL" }, deploymentConfiguration: { alarms: { alarmNames: ["a"], enable: true, rollback: false } } },
+      type: "InvalidParameterException",
+      message: /only with the ECS deployment controller/,
+    },
+    {
+      what: "a circuit breaker threshold of 0",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true, thresholdConfiguration: { type: "COUNT", value: 0 } } } },
+      type: "InvalidParameterException",
+      message: /thresholdConfiguration.value must be a whole number from 1 to 5000 for COUNT; got 0/,
     },
     { what: "describing no services", op: "DescribeServices", input: { cluster: "svc", services: [] }, type: "InvalidParameterException", message: /services must name 1 to 10/ },
   ];

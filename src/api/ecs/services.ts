@@ -1,20 +1,18 @@
 import { withSecurityGroups } from "../../domain/awsvpc/security-groups.js";
 import { checkKnownLaunchType, checkLaunchType } from "../../domain/launch-type.js";
 import { checkPlatformVersion } from "../../domain/platform-version.js";
-import type { CapacityProviderStrategyItem, CreateServiceRequest, DeleteServiceRequest, DeploymentConfiguration, DescribeServicesRequest, Failure, ListServicesRequest, NetworkConfiguration, Service, UpdateServiceRequest } from "@aws-sdk/client-ecs";
+import type { CapacityProviderStrategyItem, CreateServiceRequest, DeleteServiceRequest, DescribeServicesRequest, Failure, ListServicesRequest, NetworkConfiguration, Service, UpdateServiceRequest } from "@aws-sdk/client-ecs";
 import { CreateServiceRequest$, DeleteServiceRequest$, DescribeServicesRequest$, ListServicesRequest$, UpdateServiceRequest$ } from "../../aws-sdk/ecs.js";
 import { ecsResource, serviceArn } from "../../domain/arn.js";
 import {
   defaultDeploymentConfig,
   newDeploymentId,
   withNewDeployment,
-  type DeploymentConfig,
   type SchedulingStrategy,
   type ServiceRecord,
 } from "../../domain/service.js";
 import {
   checkClientToken,
-  checkDeploymentPercents,
   checkDesiredCount,
   checkGracePeriod,
 } from "../../domain/service-limits.js";
@@ -34,6 +32,7 @@ import { checkFargateLaunch, fargatePlatform } from "../../domain/fargate/fargat
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 import { withDesiredCount } from "../../domain/desired-count.js";
+import { deploymentConfig } from "../../domain/deployment-configuration.js";
 
 const eventsShown = 100;
 
@@ -96,7 +95,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             launchType: capacity.kind === "launch-type" ? capacity.launchType : "EC2",
             capacityProviderStrategy: strategyItems(capacity),
             ...(await serviceNetwork(tx, td, input.networkConfiguration)),
-            deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, strategy),
+            deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, { strategy, controller }),
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
             healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds ?? 0),
@@ -140,7 +139,13 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           }
           if (input.desiredCount !== undefined) next = withDesiredCount(next, input.desiredCount);
           if (input.deploymentConfiguration) {
-            next = { ...next, deploymentConfiguration: deploymentConfig(current.deploymentConfiguration, input.deploymentConfiguration, current.schedulingStrategy) };
+            next = {
+              ...next,
+              deploymentConfiguration: deploymentConfig(current.deploymentConfiguration, input.deploymentConfiguration, {
+                strategy: current.schedulingStrategy,
+                controller: current.deploymentController ?? "ECS",
+              }),
+            };
           }
           if (input.healthCheckGracePeriodSeconds !== undefined) next = { ...next, healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds) };
           if (input.propagateTags !== undefined) next = { ...next, propagateTags: propagate(input.propagateTags) };
@@ -312,26 +317,6 @@ function roleArnOf(role: string | undefined, accountId: string): string | undefi
 function propagate(p: string | undefined): string | undefined {
   if (p === undefined || p === "NONE" || p === "SERVICE" || p === "TASK_DEFINITION") return p;
   throw invalidParameter(`propagateTags must be TASK_DEFINITION, SERVICE or NONE; got '${excerpt(p)}'.`);
-}
-
-/** The user's deploymentConfiguration over the current (or default) one, checked as ECS checks it. */
-function deploymentConfig(base: DeploymentConfig, input: DeploymentConfiguration | undefined, strategy: SchedulingStrategy): DeploymentConfig {
-  // Taken and ignored, these would deploy otherwise than asked: refused, saying why.
-  if (input?.strategy !== undefined && input.strategy !== "ROLLING") {
-    throw invalidParameter(`Berth deploys services by rolling update: deploymentConfiguration.strategy must be ROLLING (BLUE_GREEN, LINEAR and CANARY are not offered yet); got '${excerpt(input.strategy)}'.`);
-  }
-  if ((input?.lifecycleHooks?.length ?? 0) > 0) {
-    throw invalidParameter("Deployment lifecycle hooks run AWS Lambda functions, which Berth does not have: remove deploymentConfiguration.lifecycleHooks.");
-  }
-  const min = input?.minimumHealthyPercent ?? base.minimumHealthyPercent;
-  const max = input?.maximumPercent ?? base.maximumPercent;
-  checkDeploymentPercents(strategy, min, max);
-  const cb = input?.deploymentCircuitBreaker;
-  return {
-    minimumHealthyPercent: min,
-    maximumPercent: max,
-    circuitBreaker: cb ? { enable: cb.enable ?? false, rollback: cb.rollback ?? false } : base.circuitBreaker,
-  };
 }
 
 /** Region and account of an ARN built by domain/arn.ts. */

@@ -1,3 +1,4 @@
+import { baked } from "./deployment-alarms.js";
 import { rolloutReasons, serviceMessages } from "./messages.js";
 import type { Working } from "./working.js";
 
@@ -7,7 +8,7 @@ export const steadyNoticeEveryMs = 6 * 3_600_000;
 /**
  * Deployment bookkeeping after this plan's stops: counts per deployment, older deployments with
  * nothing left alive dropped (INACTIVE), the PRIMARY one COMPLETED once it alone runs the desired
- * count, all healthy, with nothing else alive.
+ * count, all healthy, with nothing else alive, and its deployment alarms' bake time has passed.
  */
 export function deploymentProgress(w: Working): void {
   const alive = w.alive();
@@ -36,6 +37,7 @@ export function deploymentProgress(w: Working): void {
     awaitingHealth(w, primary.id, { alive: alive.length, mine, desired });
     return;
   }
+  if (!baked(w, primary)) return;
   w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "COMPLETED", rolloutStateReason: rolloutReasons.completed(d.id) }));
   w.service = { ...w.service, lastCompleted: { deploymentId: primary.id, taskDefinitionArn: primary.taskDefinitionArn } };
   w.event(serviceMessages.deploymentCompleted(w.name, primary.id));

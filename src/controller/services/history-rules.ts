@@ -17,6 +17,7 @@ export const historyReasons = {
   rollbackFailed: "The rollback to the source service revision failed: its tasks failed to start.",
   stopRequested: "Rollback requested by StopServiceDeployment.",
   circuitBreaker: "The deployment circuit breaker failed the service deployment: tasks failed to start.",
+  alarms: "A deployment alarm went to ALARM: the service deployment failed.",
 };
 
 /**
@@ -69,7 +70,7 @@ export function serviceDeploymentHistory(w: Working): void {
   }
 
   const next = history
-    .map((h) => follow(w, h))
+    .map((h) => withAlarmWatch(w, follow(w, h)))
     .sort((a, b) => b.createdAtMs - a.createdAtMs)
     .slice(0, historyLimit);
   const named = new Set(next.flatMap((h) => [h.targetRevisionId, ...h.sources.map((s) => s.revisionId), ...(h.rollback ? [h.rollback.revisionId] : [])]));
@@ -91,8 +92,18 @@ function attachRollback(w: Working, history: ServiceDeploymentRecord[], d: Deplo
   const h = history[at]!;
   const returnsTo = w.deployments.find((x) => x.id === back.deploymentId);
   const revisionId = returnsTo === undefined ? (history.find((x) => x.deploymentId === back.deploymentId)?.targetRevisionId ?? historyIdOf(back.deploymentId)) : refOf(returnsTo).revisionId;
-  const reason = h.rollbackRequestedAtMs !== undefined ? historyReasons.stopRequested : historyReasons.circuitBreaker;
-  history[at] = { ...h, rollback: { reason, startedAtMs: w.nowMs, revisionId, deploymentId: d.id }, circuitBreakerTriggered: h.rollbackRequestedAtMs === undefined };
+  const byAlarms = alarmsTriggered(w, failed!.id);
+  const reason = h.rollbackRequestedAtMs !== undefined ? historyReasons.stopRequested : byAlarms ? historyReasons.alarms : historyReasons.circuitBreaker;
+  history[at] = { ...h, rollback: { reason, startedAtMs: w.nowMs, revisionId, deploymentId: d.id }, circuitBreakerTriggered: h.rollbackRequestedAtMs === undefined && !byAlarms };
+}
+
+/** Whether the deployment failed because one of its deployment alarms went to ALARM. */
+const alarmsTriggered = (w: Working, deploymentId: string): boolean => w.deployments.find((x) => x.id === deploymentId)?.alarmWatch?.status === "TRIGGERED";
+
+/** The deployment alarms' watch of the service deployment's target, kept after the deployment itself is gone. */
+function withAlarmWatch(w: Working, h: ServiceDeploymentRecord): ServiceDeploymentRecord {
+  const watch = w.deployments.find((d) => d.id === h.deploymentId)?.alarmWatch;
+  return watch === undefined || JSON.stringify(watch) === JSON.stringify(h.alarmWatch) ? h : { ...h, alarmWatch: watch };
 }
 
 /** A service deployment's status from its deployments' rollout states; finished ones never change. */
@@ -119,7 +130,7 @@ function follow(w: Working, h: ServiceDeploymentRecord): ServiceDeploymentRecord
     ...h,
     status,
     statusReason: reason,
-    circuitBreakerTriggered: h.circuitBreakerTriggered === true || (target?.rolloutState === "FAILED" && h.rollbackRequestedAtMs === undefined),
+    circuitBreakerTriggered: h.circuitBreakerTriggered === true || (target?.rolloutState === "FAILED" && h.rollbackRequestedAtMs === undefined && !alarmsTriggered(w, target.id)),
     updatedAtMs: w.nowMs,
     ...(ends && status !== "STOPPED" ? { finishedAtMs: w.nowMs } : {}),
     ...(status === "STOPPED" ? { stoppedAtMs: w.nowMs } : {}),

@@ -28,6 +28,7 @@ export function lostHosts(w: Working): void {
 export const throttle = { after: 3, baseMs: 5_000, maxMs: 15 * 60_000 } as const;
 
 export function observeStops(w: Working): void {
+  resetOnHealthyTasks(w);
   const primary = w.primary;
   let newStartFailures = 0;
   const failedBy = new Map<string, number>();
@@ -51,6 +52,22 @@ export function observeStops(w: Working): void {
     if (before < throttle.after) w.event(serviceMessages.throttled(w.name));
   }
   if (startFailures !== before || nextStartAtMs !== w.service.nextStartAtMs) w.service = { ...w.service, startFailures, nextStartAtMs };
+}
+
+/**
+ * resetOnHealthyTask (ECS's default): a task of a rolling-out deployment that became healthy since
+ * the last reconcile (it has more healthy tasks than it had) sets its failure count back to 0.
+ */
+function resetOnHealthyTasks(w: Working): void {
+  const reset = w.service.deploymentConfiguration.circuitBreaker.resetOnHealthyTask ?? true;
+  const healthy = w.wanted().filter((t) => w.healthy(t));
+  for (const d of w.deployments) {
+    if (d.rolloutState !== "IN_PROGRESS") continue;
+    const healthyTasks = healthy.filter((t) => t.startedBy === d.id).length;
+    if (healthyTasks === (d.healthyTasks ?? 0)) continue;
+    const failedTasks = reset && healthyTasks > (d.healthyTasks ?? 0) ? 0 : d.failedTasks;
+    w.updateDeployment(d.id, (x) => ({ ...x, healthyTasks, failedTasks }));
+  }
 }
 
 /** Failures count toward a deployment's circuit breaker only while it is rolling out. */
@@ -79,12 +96,29 @@ export function circuitBreaker(w: Working): void {
   const primary = w.primary;
   if (primary === undefined || primary.rolloutState !== "IN_PROGRESS") return;
   const requested = (w.service.serviceDeployments ?? []).some((h) => h.deploymentId === primary.id && h.rollbackRequestedAtMs !== undefined && h.rollback === undefined);
-  const { enable, rollback } = w.service.deploymentConfiguration.circuitBreaker;
-  if (!requested && (!enable || primary.failedTasks < circuitBreakerThreshold(w.service.desiredCount))) return;
-  w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "FAILED", rolloutStateReason: requested ? rolloutReasons.stopped : rolloutReasons.circuitBreaker }));
-  w.event(requested ? serviceMessages.deploymentStopped(w.name, primary.id) : serviceMessages.deploymentFailed(w.name, primary.id));
+  const { enable, rollback, threshold } = w.service.deploymentConfiguration.circuitBreaker;
+  if (requested) {
+    failPrimary(w, primary, { reason: rolloutReasons.stopped, event: serviceMessages.deploymentStopped(w.name, primary.id), rollback: rolloutReasons.stopRollback, evenToItsOwnDefinition: true });
+    return;
+  }
+  if (!enable || primary.failedTasks < circuitBreakerThreshold(w.service.desiredCount, threshold)) return;
+  failPrimary(w, primary, { reason: rolloutReasons.circuitBreaker, event: serviceMessages.deploymentFailed(w.name, primary.id), rollback: rollback ? rolloutReasons.rollback : undefined });
+}
+
+/**
+ * The PRIMARY deployment FAILED, saying why. With `rollback` (its reason for the new deployment), a
+ * new PRIMARY deployment returns to the last COMPLETED one's task definition, unless that is the
+ * failed deployment's own (it would fail again) and the rollback was not asked for by name.
+ */
+export function failPrimary(
+  w: Working,
+  primary: DeploymentRecord,
+  failure: { readonly reason: string; readonly event: string; readonly rollback: ((toId: string) => string) | undefined; readonly evenToItsOwnDefinition?: boolean },
+): void {
+  w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "FAILED", rolloutStateReason: failure.reason }));
+  w.event(failure.event);
   const back = w.service.lastCompleted;
-  if (back === undefined || (!requested && (!rollback || back.taskDefinitionArn === primary.taskDefinitionArn))) return;
+  if (back === undefined || failure.rollback === undefined || (failure.evenToItsOwnDefinition !== true && back.taskDefinitionArn === primary.taskDefinitionArn)) return;
   const rollbackTo: DeploymentRecord = {
     id: w.input.newDeploymentId,
     status: "PRIMARY",
@@ -94,7 +128,7 @@ export function circuitBreaker(w: Working): void {
     pendingCount: 0,
     failedTasks: 0,
     rolloutState: "IN_PROGRESS",
-    rolloutStateReason: requested ? rolloutReasons.stopRollback(back.deploymentId) : rolloutReasons.rollback(back.deploymentId),
+    rolloutStateReason: failure.rollback(back.deploymentId),
     createdAtMs: w.nowMs,
     updatedAtMs: w.nowMs,
   };

@@ -9,6 +9,8 @@ const taskList = (ids: readonly string[]): string => {
   return ids.length > 10 ? `${shown} and ${ids.length - 10} more` : shown;
 };
 
+const alarmList = (names: readonly string[]): string => names.map((n) => `(alarm ${n.slice(0, 255)})`).join(" ");
+
 export const serviceMessages = {
   started: (service: string, ids: readonly string[]) => `(service ${service}) has started ${ids.length} tasks: ${taskList(ids)}.`,
   stopped: (service: string, ids: readonly string[]) => `(service ${service}) has stopped ${ids.length} running tasks: ${taskList(ids)}.`,
@@ -21,6 +23,14 @@ export const serviceMessages = {
   deploymentFailed: (service: string, deployment: string) => `(service ${service}) (deployment ${deployment}) deployment failed: tasks failed to start.`,
   deploymentStopped: (service: string, deployment: string) => `(service ${service}) (deployment ${deployment}) deployment stopped: rollback requested by StopServiceDeployment.`,
   rollingBack: (service: string, deployment: string) => `(service ${service}) rolling back to deployment ${deployment}.`,
+  alarmsTriggered: (service: string, deployment: string, alarms: readonly string[]) =>
+    `(service ${service}) (deployment ${deployment}) deployment failed: alarm(s) in ALARM: ${alarmList(alarms)}.`,
+  alarmsAlreadyFiring: (service: string, deployment: string, alarms: readonly string[]) =>
+    `(service ${service}) (deployment ${deployment}) is not watched by its deployment alarms: ${alarmList(alarms)} already in ALARM when it started.`,
+  alarmsMissing: (service: string, deployment: string, alarms: readonly string[]) =>
+    `(service ${service}) (deployment ${deployment}) deployment alarms not found, so never in ALARM: ${alarmList(alarms)}. Create them with PutMetricAlarm.`,
+  baking: (service: string, deployment: string, bakeMs: number) =>
+    `(service ${service}) (deployment ${deployment}) has reached its desired state; it completes after a bake time of ${Math.round(bakeMs / 1000)} seconds (the longest evaluation window of its alarms) unless an alarm goes to ALARM.`,
   unhealthy: (service: string, task: string) => `(service ${service}) (task ${task}) failed container health checks.`,
   unhealthyTargets: (service: string, task: string) => `(service ${service}) (task ${task}) failed ELB health checks.`,
   throttled: (service: string) => `(service ${service}) is unable to consistently start tasks successfully.`,
@@ -52,4 +62,7 @@ export const rolloutReasons = {
   stopped: "ECS deployment stopped: rollback requested by StopServiceDeployment.",
   stopRollback: (toId: string) => `ECS deployment rollback requested by StopServiceDeployment: rolling back to deploymentId ${toId}.`,
   rollback: (toId: string) => `ECS deployment circuit breaker: rolling back to deploymentId ${toId}.`,
+  alarms: (alarms: readonly string[]) => `ECS deployment alarms: ${alarmList(alarms)} in ALARM.`,
+  alarmsRollback: (toId: string) => `ECS deployment alarms: rolling back to deploymentId ${toId}.`,
+  baking: (id: string, bakeMs: number) => `ECS deployment ${id} in progress: baking for ${Math.round(bakeMs / 1000)} seconds while its alarms are watched.`,
 };

@@ -1,6 +1,7 @@
 import type { ServiceRecord } from "../../domain/service.js";
 import { daemonStartsAndStops } from "./daemon.js";
 import { deploymentProgress, retireDeleted, steadyState } from "./deployment-rules.js";
+import { deploymentAlarms } from "./deployment-alarms.js";
 import { serviceDeploymentHistory } from "./history-rules.js";
 import { pinImages } from "./image-pins.js";
 import { circuitBreaker, lostHosts, observeStops, replaceUnhealthy } from "./lifecycle-rules.js";
@@ -21,6 +22,7 @@ export const rules: readonly Rule[] = [
   { name: "observe stops: failures counted per deployment, start failures throttled", apply: observeStops },
   { name: "health: tasks failing container health checks after the grace period are replaced", apply: replaceUnhealthy },
   { name: "circuit breaker: a deployment at its failure threshold fails, and rolls back if asked", apply: circuitBreaker },
+  { name: "deployment alarms: a deployment whose alarm goes to ALARM fails, and rolls back if asked", apply: deploymentAlarms },
   {
     name: "placement: starts and stops within minimumHealthyPercent and maximumPercent (REPLICA), one per instance (DAEMON), or each task set's count (EXTERNAL)",
     apply: (w) => (w.service.deploymentController === "EXTERNAL" ? taskSetStartsAndStops(w) : w.service.schedulingStrategy === "DAEMON" ? daemonStartsAndStops(w) : replicaStartsAndStops(w)),

@@ -190,6 +190,7 @@ export class ServiceRunner {
       nowMs,
       newDeploymentId: newDeploymentId(this.opts.random),
       settings: this.opts.settings,
+      alarms: snap.alarms,
     };
     const plan = reconcileService(input);
     if (isEmptyPlan(plan)) return wakeAtMs(input, plan);

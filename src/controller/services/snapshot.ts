@@ -5,7 +5,7 @@ import type { TaskRecord } from "../../domain/task.js";
 import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
 import type { DaemonFilters } from "./daemon-filter.js";
 import type { InstanceFactsCache, InstanceRow } from "./instance-facts.js";
-import type { InstanceFacts } from "./types.js";
+import type { AlarmFacts, InstanceFacts } from "./types.js";
 
 /** What one reconcile reads, from one committed state. */
 export interface ServiceSnapshot {
@@ -14,6 +14,8 @@ export interface ServiceSnapshot {
   readonly instances: readonly InstanceFacts[];
   /** The task definitions of the service's deployments, by ARN. */
   readonly taskDefinitions: ReadonlyMap<string, TaskDefinitionRecord>;
+  /** Its deployment alarms that exist, when it has them enabled. */
+  readonly alarms: ReadonlyMap<string, AlarmFacts>;
 }
 
 /** Where a snapshot's instance facts come from: kept in memory from the change log, not read per reconcile. */
@@ -54,5 +56,16 @@ export async function loadSnapshot(tx: ReadTx, cluster: string, name: string, so
       if (host) instances.push(factsOf(host));
     }
   }
-  return { service, tasks, instances, taskDefinitions };
+  return { service, tasks, instances, taskDefinitions, alarms: await deploymentAlarmsOf(tx, service) };
+}
+
+async function deploymentAlarmsOf(tx: ReadTx, service: ServiceRecord): Promise<ReadonlyMap<string, AlarmFacts>> {
+  const alarms = new Map<string, AlarmFacts>();
+  const config = service.deploymentConfiguration.alarms;
+  if (config?.enable !== true) return alarms;
+  for (const name of config.alarmNames) {
+    const a = await tx.alarms.get(name);
+    if (a) alarms.set(name, { state: a.state, windowMs: a.periodSeconds * a.evaluationPeriods * 1000 });
+  }
+  return alarms;
 }

@@ -3,7 +3,7 @@ import { withNewDeployment, type DeploymentRecord, type ServiceRecord } from "..
 import { pinnedDigests, revisionOf } from "../../domain/service-deployment.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
 import { reconcileService } from "./reconcile.js";
-import type { InstanceFacts, ReconcileInput, ReconcileSettings, ServicePlan } from "./types.js";
+import type { AlarmFacts, InstanceFacts, ReconcileInput, ReconcileSettings, ServicePlan } from "./types.js";
 
 /** Builders and a small world model for the reconciler's tests (no I/O). */
 
@@ -123,6 +123,8 @@ export class World {
   failing = new Set<string>();
   /** What each image tag names in the registry now: a task reaching RUNNING reports it, unless its spec pins another. */
   registry = new Map<string, string>();
+  /** The service's deployment alarms as CloudWatch has them. */
+  alarms = new Map<string, AlarmFacts>();
   /** The containers of the tasks it starts, when not aTask's one `app` of busybox. */
   containers?: ContainerDefinition[];
 
@@ -140,6 +142,7 @@ export class World {
       nowMs: this.nowMs,
       newDeploymentId: `ecs-svc/r${this.seq}`,
       settings: { lostAfterMs: 15_000, healthyAfterMs: this.healthyAfterMs },
+      alarms: this.alarms,
     };
   }
 

@@ -19,6 +19,13 @@ export interface ReconcileSettings extends LostRule {
   readonly healthyAfterMs: number;
 }
 
+/** What the reconciler knows of one of the service's deployment alarms (deployment-alarms.ts). */
+export interface AlarmFacts {
+  readonly state: string;
+  /** Its period × evaluation periods: how long it needs to judge what it watches. */
+  readonly windowMs: number;
+}
+
 /** Everything one reconcile decides from. Time and the id of a deployment it may create are given. */
 export interface ReconcileInput {
   readonly service: ServiceRecord;
@@ -29,6 +36,8 @@ export interface ReconcileInput {
   /** Used only if this reconcile creates a deployment (a circuit-breaker rollback). */
   readonly newDeploymentId: string;
   readonly settings: ReconcileSettings;
+  /** The deployment alarms the service names, by name (those that exist), when it has them enabled. */
+  readonly alarms?: ReadonlyMap<string, AlarmFacts> | undefined;
 }
 
 /** Start `count` tasks of a deployment; on one instance (DAEMON) or where placement chooses. */
