@@ -62,6 +62,7 @@ export interface StandaloneRequest {
   readonly platformVersion?: string | undefined;
   readonly capacityProviderStrategy?: CapacityProviderStrategyItem[] | undefined;
   readonly networkConfiguration?: NetworkConfiguration | undefined;
+  readonly volumeConfigurations?: readonly unknown[] | undefined;
 }
 
 /** ECS documents no bound for referenceId; EventBridge, which passes it to RunTask, caps its own at 1024. */
@@ -77,6 +78,9 @@ export function runTaskCount(count: number | undefined): number {
 /** A standalone task's launch, or the error ECS gives for the request. */
 export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Promise<Launch> {
   checkLaunchType(input.launchType);
+  if ((input.volumeConfigurations ?? []).length > 0) {
+    throw invalidParameter("volumeConfigurations configure Amazon EBS volumes, which Berth does not have: use a host or Docker volume (dockerVolumeConfiguration) in the task definition instead.");
+  }
   checkPlatformVersion(input.platformVersion);
   if (input.referenceId !== undefined && input.referenceId.length > maxReferenceId) {
     throw invalidParameter(`referenceId can be at most ${maxReferenceId} characters; got ${input.referenceId.length}.`);

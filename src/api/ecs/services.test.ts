@@ -129,6 +129,27 @@ describe("services", () => {
       type: "InvalidParameterException",
       message: /thresholdConfiguration.value must be a whole number from 1 to 5000 for COUNT; got 0/,
     },
+    {
+      what: "Service Connect (not offered yet)",
+      op: "CreateService",
+      input: { cluster: "svc", serviceName: "sc", taskDefinition: "api", desiredCount: 1, serviceConnectConfiguration: { enabled: true, namespace: "ns" } },
+      type: "InvalidParameterException",
+      message: /no Service Connect yet/,
+    },
+    {
+      what: "Amazon EBS volume configurations",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", volumeConfigurations: [{ name: "data", managedEBSVolume: { roleArn: "arn:aws:iam::123456789012:role/r", sizeInGiB: 10 } }] },
+      type: "InvalidParameterException",
+      message: /Amazon EBS volumes, which Berth does not have/,
+    },
+    {
+      what: "Amazon EBS volume configurations for a standalone task",
+      op: "RunTask",
+      input: { cluster: "svc", taskDefinition: "api", volumeConfigurations: [{ name: "data", managedEBSVolume: { roleArn: "arn:aws:iam::123456789012:role/r", sizeInGiB: 10 } }] },
+      type: "InvalidParameterException",
+      message: /Amazon EBS volumes, which Berth does not have/,
+    },
     { what: "describing no services", op: "DescribeServices", input: { cluster: "svc", services: [] }, type: "InvalidParameterException", message: /services must name 1 to 10/ },
   ];
   itRefuses(() => ecs, refusals);

@@ -298,9 +298,17 @@ async function serviceNetwork(tx: ReadTx, td: TaskDefinitionRecord | undefined, 
 const strategyItems = (capacity: LaunchCapacity): CapacityProviderStrategyItem[] | undefined =>
   capacity.kind === "strategy" ? capacity.strategy.map((i) => ({ capacityProvider: i.provider, weight: i.weight, base: i.base })) : undefined;
 
-function unsupported(input: { launchType?: string; loadBalancers?: unknown[]; serviceRegistries?: unknown[] }): void {
-  checkLaunchType(input.launchType);
+/** What a service would take and then not do: refused, saying why, rather than ignored. */
+function unsupported(input: CreateServiceRequest | UpdateServiceRequest): void {
+  checkLaunchType("launchType" in input ? input.launchType : undefined);
   if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
+  if (input.serviceConnectConfiguration?.enabled === true) {
+    throw invalidParameter("Berth has no Service Connect yet: remove serviceConnectConfiguration (or set enabled to false), and reach the service through a load balancer or its tasks' addresses.");
+  }
+  if ((input.volumeConfigurations ?? []).length > 0) {
+    throw invalidParameter("volumeConfigurations configure Amazon EBS volumes, which Berth does not have: use a host or Docker volume (dockerVolumeConfiguration) in the task definition instead.");
+  }
+  if ((input.vpcLatticeConfigurations ?? []).length > 0) throw invalidParameter("vpcLatticeConfigurations need Amazon VPC Lattice, which Berth does not have: remove them.");
 }
 
 /**
