@@ -69,6 +69,7 @@ import { Replicator } from "./registry/replication/replicator.js";
 import type { RegistryMetadata } from "./registry/metadata.js";
 import { PostgresRegistryMetadata } from "./registry/postgres-metadata.js";
 import { SqliteRegistryMetadata } from "./registry/sqlite-metadata.js";
+import { ownRegistry } from "./registry/own-registry.js";
 import { LeaderControllers, type Controllers } from "./controller/leader-controllers.js";
 import { soleLeader, type Leadership } from "./state/leadership.js";
 import { PostgresStore } from "./state/postgres/postgres-store.js";
@@ -266,6 +267,8 @@ export async function startRegionalPlane(
       random: Math.random,
       settings: { ...lost, healthyAfterMs: config.taskHealthyAfterMs },
       stopGate: loadBalancerStopGate({ changed: () => lb.changed() }),
+      // Images there are named by the address users push to or the one agents pull from (set once the server listens).
+      registry: ownRegistry(metadata, { hosts: () => [shared.registryAddress(), shared.apiEndpoint() === "" ? "" : new URL(shared.apiEndpoint()).host], ...partition }),
     });
     const lbController = new LoadBalancingController({
       store,

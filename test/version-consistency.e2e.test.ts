@@ -17,8 +17,9 @@ import { until } from "./support/until.js";
 
 /**
  * ECS's version consistency on real Docker and Berth's registry: a service revision pins the
- * manifest its first task pulled, so a tag pushed again reaches the service only through a new
- * deployment. The test pushes two images as one tag, each telling its version in its environment.
+ * manifest its tag named when the deployment started (read from Berth's registry), so a tag pushed
+ * again reaches the service only through a new deployment. The test pushes two images as one tag,
+ * each telling its version in its environment.
  */
 describe("version consistency: a service's tasks run the image its deployment started with", () => {
   let cluster: BerthCluster;

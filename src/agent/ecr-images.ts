@@ -1,4 +1,5 @@
 import { parseArn } from "../domain/arn.js";
+import { parseEcrUri } from "../domain/image-refs.js";
 import { DockerError } from "./docker/errors.js";
 
 /**
@@ -9,14 +10,12 @@ import { DockerError } from "./docker/errors.js";
  * run unchanged once their images are pushed to Berth. Another account's or region's ECR is out
  * of Berth's reach: the pull fails and says so.
  */
-const ecrUri = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/;
-
 /** The reference Docker pulls for `image` in a task of `taskArn`: itself, unless it names ECR. */
 export function registryReference(image: string, taskArn: string, registryHost: string): string {
-  const m = ecrUri.exec(image);
+  const ecr = parseEcrUri(image);
   const own = parseArn(taskArn);
-  if (m === null || own === undefined) return image;
-  const [, account, region, rest] = m as unknown as [string, string, string, string];
+  if (ecr === undefined || own === undefined) return image;
+  const { account, region, path: rest } = ecr;
   if (account === own.account && region === own.region) return `${registryHost}/${rest}`;
   throw new DockerError(
     "CannotPullContainerError",

@@ -1,6 +1,5 @@
 import type { CapacityProviderStrategyItem, ContainerImage, LoadBalancer, NetworkConfiguration, ServiceDeploymentStatus } from "@aws-sdk/client-ecs";
 import type { Partition } from "./arn.js";
-import type { AlarmWatch, DeploymentConfig } from "./service.js";
 
 /**
  * ECS's service deployments and service revisions as resources (ListServiceDeployments,
@@ -17,6 +16,44 @@ export const historyLimit = 20;
 
 /** Statuses a service deployment leaves no more. */
 export const finishedStatuses: ReadonlySet<ServiceDeploymentStatus> = new Set(["SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"]);
+
+/** A service's deployment configuration: in the service record, and in each service deployment as it was when it started. */
+export interface DeploymentConfig {
+  readonly minimumHealthyPercent: number;
+  readonly maximumPercent: number;
+  readonly circuitBreaker: CircuitBreakerConfig;
+  /** CloudWatch alarms that fail a deployment when one goes to ALARM (controller/services/deployment-alarms.ts). */
+  readonly alarms?: DeploymentAlarmsConfig | undefined;
+}
+
+export interface CircuitBreakerConfig {
+  readonly enable: boolean;
+  readonly rollback: boolean;
+  /** Whether a task of the deployment that becomes healthy sets its failure count back to 0 (ECS's default: true). */
+  readonly resetOnHealthyTask?: boolean | undefined;
+  /** How many failures fail the deployment (ECS's default: BOUNDED_PERCENT 50). */
+  readonly threshold?: { readonly type: "BOUNDED_PERCENT" | "UNBOUNDED_PERCENT" | "COUNT"; readonly value: number } | undefined;
+}
+
+export interface DeploymentAlarmsConfig {
+  readonly alarmNames: readonly string[];
+  readonly enable: boolean;
+  readonly rollback: boolean;
+}
+
+/**
+ * How CloudWatch alarms watch one deployment (controller/services/deployment-alarms.ts): MONITORING
+ * while it rolls out and bakes, TRIGGERED once one went to ALARM (the deployment failed),
+ * MONITORING_COMPLETE once it baked without one, DISABLED when one was in ALARM already as it
+ * started (ECS then does not watch that deployment).
+ */
+export interface AlarmWatch {
+  readonly status: "MONITORING" | "TRIGGERED" | "MONITORING_COMPLETE" | "DISABLED";
+  readonly alarmNames: readonly string[];
+  readonly triggered?: readonly string[] | undefined;
+  /** When the deployment first reached its steady state: it completes once the bake time has passed since. */
+  readonly bakeFromMs?: number | undefined;
+}
 
 /** One service revision: what a deployment runs, as the service was configured when it started. */
 export interface ServiceRevisionRecord {

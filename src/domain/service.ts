@@ -1,5 +1,7 @@
 import type { OfferedLaunchType } from "./launch-type.js";
-import type { ServiceDeploymentRecord, ServiceRevisionRecord } from "./service-deployment.js";
+import type { AlarmWatch, CircuitBreakerConfig, DeploymentConfig, ServiceDeploymentRecord, ServiceRevisionRecord } from "./service-deployment.js";
+
+export type { AlarmWatch, CircuitBreakerConfig, DeploymentAlarmsConfig, DeploymentConfig } from "./service-deployment.js";
 import type { TaskSetRecord } from "./task-set.js";
 import type { CapacityProviderStrategyItem, LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, Tag } from "@aws-sdk/client-ecs";
 
@@ -16,43 +18,6 @@ export type SchedulingStrategy = (typeof SchedulingStrategy)[keyof typeof Schedu
 
 export const RolloutState = { inProgress: "IN_PROGRESS", completed: "COMPLETED", failed: "FAILED" } as const;
 export type RolloutState = (typeof RolloutState)[keyof typeof RolloutState];
-
-export interface DeploymentConfig {
-  readonly minimumHealthyPercent: number;
-  readonly maximumPercent: number;
-  readonly circuitBreaker: CircuitBreakerConfig;
-  /** CloudWatch alarms that fail a deployment when one goes to ALARM (controller/services/deployment-alarms.ts). */
-  readonly alarms?: DeploymentAlarmsConfig | undefined;
-}
-
-export interface CircuitBreakerConfig {
-  readonly enable: boolean;
-  readonly rollback: boolean;
-  /** Whether a task of the deployment that becomes healthy sets its failure count back to 0 (ECS's default: true). */
-  readonly resetOnHealthyTask?: boolean | undefined;
-  /** How many failures fail the deployment (ECS's default: BOUNDED_PERCENT 50). */
-  readonly threshold?: { readonly type: "BOUNDED_PERCENT" | "UNBOUNDED_PERCENT" | "COUNT"; readonly value: number } | undefined;
-}
-
-export interface DeploymentAlarmsConfig {
-  readonly alarmNames: readonly string[];
-  readonly enable: boolean;
-  readonly rollback: boolean;
-}
-
-/**
- * How CloudWatch alarms watch one deployment (controller/services/deployment-alarms.ts): MONITORING
- * while it rolls out and bakes, TRIGGERED once one went to ALARM (the deployment failed),
- * MONITORING_COMPLETE once it baked without one, DISABLED when one was in ALARM already as it
- * started (ECS then does not watch that deployment).
- */
-export interface AlarmWatch {
-  readonly status: "MONITORING" | "TRIGGERED" | "MONITORING_COMPLETE" | "DISABLED";
-  readonly alarmNames: readonly string[];
-  readonly triggered?: readonly string[] | undefined;
-  /** When the deployment first reached its steady state: it completes once the bake time has passed since. */
-  readonly bakeFromMs?: number | undefined;
-}
 
 /** One deployment: the tasks of one task-definition revision (or one forced redeploy). */
 export interface DeploymentRecord {

@@ -62,6 +62,25 @@ describe("version consistency: a service revision runs the manifests its first t
     assert.ok(w.running().every((t) => t.known?.containers.find((c) => c.name === "local")?.imageDigest === undefined));
   });
 
+  it("an image in Berth's own registry is pinned from the registry before its first task runs; its tasks' reports are not taken", () => {
+    const w = new World(aService({ desiredCount: 2 }), [anInstance("i1"), anInstance("i2")]);
+    w.ownRegistry.set("busybox", digest(4));
+    w.registry.set("busybox", digest(6)); // what a lying (or late) agent would report
+    const first = w.reconcile();
+    assert.deepEqual(first.service?.serviceRevisions?.find((r) => r.id === "1")?.containerImages, [{ containerName: "app", image: "busybox", imageDigest: digest(4) }]);
+    w.apply(first);
+    assert.deepEqual(w.alive().map((t) => t.spec.imageDigests), [{ app: digest(4) }, { app: digest(4) }], "the deployment's first tasks start pinned");
+    w.settle();
+    assert.deepEqual(revision(w, "1")?.containerImages, [{ containerName: "app", image: "busybox", imageDigest: digest(4) }]);
+
+    const untaken = new World(aService({ desiredCount: 2 }), [anInstance("i1")]);
+    untaken.ownRegistry.set("busybox", undefined); // in Berth's registry, its tag naming no manifest (yet)
+    untaken.registry.set("busybox", digest(6));
+    untaken.settle();
+    assert.deepEqual(reported(untaken), [digest(6), digest(6)], "the tasks report a digest");
+    assert.equal(revision(untaken, "1")?.containerImages, undefined, "no agent's word is taken for an image of Berth's registry");
+  });
+
   it("a pin never moves: a task reporting another manifest later does not change it", () => {
     const w = new World(aService({ desiredCount: 1 }), [anInstance("i1")]);
     w.registry.set("busybox", digest(1));

@@ -13,6 +13,7 @@ import { reconcileService } from "./reconcile.js";
 import { DaemonFilters } from "./daemon-filter.js";
 import { InstanceFactsCache } from "./instance-facts.js";
 import { loadSnapshot, type SnapshotSources } from "./snapshot.js";
+import type { OwnRegistry } from "../../registry/own-registry.js";
 import { isEmptyPlan, type ReconcileInput, type ReconcileSettings } from "./types.js";
 import { wakeAtMs } from "./wake-at.js";
 
@@ -31,6 +32,8 @@ export interface ServiceRunnerOptions {
   readonly maxStartsPerApply?: number;
   /** Load balancing hook (issue 11): passed to the apply step, which holds stops back while targets drain. */
   readonly stopGate?: StopGate;
+  /** Berth's registry of this region, which revisions pin their own images from (image-pins.ts). */
+  readonly registry?: OwnRegistry;
 }
 
 const key = (cluster: string, name: string) => `${cluster}\u0000${name}`;
@@ -73,6 +76,7 @@ export class ServiceRunner {
     this.sources = {
       instances: new InstanceFactsCache(opts.store, (err) => opts.logger.error({ err }, "services: instance facts lost a change")),
       daemonFilters: new DaemonFilters(),
+      registry: opts.registry,
     };
     this.keys = new DirtyKeys((k) => this.handle(k));
     this.unsubscribe = opts.store.changes.subscribe((c) => {
@@ -191,6 +195,8 @@ export class ServiceRunner {
       newDeploymentId: newDeploymentId(this.opts.random),
       settings: this.opts.settings,
       alarms: snap.alarms,
+      registryPins: snap.registryPins,
+      ownImages: snap.ownImages,
     };
     const plan = reconcileService(input);
     if (isEmptyPlan(plan)) return wakeAtMs(input, plan);

@@ -6,6 +6,10 @@ import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
 import type { DaemonFilters } from "./daemon-filter.js";
 import type { InstanceFactsCache, InstanceRow } from "./instance-facts.js";
 import type { AlarmFacts, InstanceFacts } from "./types.js";
+import { pinnable } from "./image-pins.js";
+import type { OwnRegistry } from "../../registry/own-registry.js";
+import { revisionOf } from "../../domain/service-deployment.js";
+import type { ContainerImage } from "@aws-sdk/client-ecs";
 
 /** What one reconcile reads, from one committed state. */
 export interface ServiceSnapshot {
@@ -16,12 +20,17 @@ export interface ServiceSnapshot {
   readonly taskDefinitions: ReadonlyMap<string, TaskDefinitionRecord>;
   /** Its deployment alarms that exist, when it has them enabled. */
   readonly alarms: ReadonlyMap<string, AlarmFacts>;
+  /** Version consistency for images in Berth's own registry (types.ts ReconcileInput). */
+  readonly registryPins: ReadonlyMap<string, readonly ContainerImage[]>;
+  readonly ownImages: ReadonlySet<string>;
 }
+
 
 /** Where a snapshot's instance facts come from: kept in memory from the change log, not read per reconcile. */
 export interface SnapshotSources {
   readonly instances: InstanceFactsCache;
   readonly daemonFilters: DaemonFilters;
+  readonly registry?: OwnRegistry | undefined;
 }
 
 export async function loadSnapshot(tx: ReadTx, cluster: string, name: string, sources: SnapshotSources): Promise<ServiceSnapshot | undefined> {
@@ -56,7 +65,32 @@ export async function loadSnapshot(tx: ReadTx, cluster: string, name: string, so
       if (host) instances.push(factsOf(host));
     }
   }
-  return { service, tasks, instances, taskDefinitions, alarms: await deploymentAlarmsOf(tx, service) };
+  return { service, tasks, instances, taskDefinitions, alarms: await deploymentAlarmsOf(tx, service), ...(await ownRegistryPins(service, taskDefinitions, sources.registry)) };
+}
+
+/**
+ * The images of the service's deployments in Berth's own registry, and for each deployment the
+ * manifests its revision has yet to pin, as the registry names them now (image-pins.ts). Once a
+ * revision has pinned its images, nothing more is read.
+ */
+async function ownRegistryPins(
+  service: ServiceRecord,
+  taskDefinitions: ReadonlyMap<string, TaskDefinitionRecord>,
+  registry: OwnRegistry | undefined,
+): Promise<Pick<ServiceSnapshot, "registryPins" | "ownImages">> {
+  const registryPins = new Map<string, ContainerImage[]>();
+  const ownImages = new Set<string>();
+  for (const d of registry === undefined ? [] : service.deployments) {
+    const revision = revisionOf(service.serviceDeployments ?? [], service.serviceRevisions ?? [], d.id);
+    for (const c of taskDefinitions.get(d.taskDefinitionArn)?.body.containerDefinitions ?? []) {
+      if (!pinnable(c) || !registry!.has(c.image!)) continue;
+      ownImages.add(c.image!);
+      if (revision?.containerImages?.some((p) => p.containerName === c.name) === true) continue;
+      const imageDigest = await registry!.digest(c.image!);
+      if (imageDigest !== undefined) registryPins.set(d.id, [...(registryPins.get(d.id) ?? []), { containerName: c.name, image: c.image, imageDigest }]);
+    }
+  }
+  return { registryPins, ownImages };
 }
 
 async function deploymentAlarmsOf(tx: ReadTx, service: ServiceRecord): Promise<ReadonlyMap<string, AlarmFacts>> {

@@ -1,4 +1,4 @@
-import type { ContainerDefinition } from "@aws-sdk/client-ecs";
+import type { ContainerDefinition, ContainerImage } from "@aws-sdk/client-ecs";
 import { withNewDeployment, type DeploymentRecord, type ServiceRecord } from "../../domain/service.js";
 import { pinnedDigests, revisionOf } from "../../domain/service-deployment.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
@@ -125,6 +125,8 @@ export class World {
   registry = new Map<string, string>();
   /** The service's deployment alarms as CloudWatch has them. */
   alarms = new Map<string, AlarmFacts>();
+  /** Images in Berth's own registry and the manifests their tags name (what the snapshot gives the reconciler). */
+  ownRegistry = new Map<string, string | undefined>();
   /** The containers of the tasks it starts, when not aTask's one `app` of busybox. */
   containers?: ContainerDefinition[];
 
@@ -143,7 +145,20 @@ export class World {
       newDeploymentId: `ecs-svc/r${this.seq}`,
       settings: { lostAfterMs: 15_000, healthyAfterMs: this.healthyAfterMs },
       alarms: this.alarms,
+      ...this.registryFacts(),
     };
+  }
+
+  /** As snapshot.ts reads them: each deployment's containers in the own registry that its revision has not pinned. */
+  private registryFacts(): Pick<ReconcileInput, "registryPins" | "ownImages"> {
+    const containers = this.containers ?? aTask().spec.containers;
+    const registryPins = new Map<string, ContainerImage[]>();
+    for (const d of this.service.deployments) {
+      const revision = revisionOf(this.service.serviceDeployments ?? [], this.service.serviceRevisions ?? [], d.id);
+      const missing = containers.filter((c) => this.ownRegistry.get(c.image ?? "") !== undefined && !(revision?.containerImages ?? []).some((p) => p.containerName === c.name));
+      if (missing.length > 0) registryPins.set(d.id, missing.map((c) => ({ containerName: c.name, image: c.image, imageDigest: this.ownRegistry.get(c.image ?? "") })));
+    }
+    return { registryPins, ownImages: new Set(this.ownRegistry.keys()) };
   }
 
   reconcile(): ServicePlan {

@@ -1,3 +1,4 @@
+import type { ContainerImage } from "@aws-sdk/client-ecs";
 import type { ContainerInstanceStatus } from "../../domain/container-instance.js";
 import type { ServiceRecord } from "../../domain/service.js";
 import type { TaskRecord } from "../../domain/task.js";
@@ -38,6 +39,13 @@ export interface ReconcileInput {
   readonly settings: ReconcileSettings;
   /** The deployment alarms the service names, by name (those that exist), when it has them enabled. */
   readonly alarms?: ReadonlyMap<string, AlarmFacts> | undefined;
+  /**
+   * Version consistency (image-pins.ts), for images in Berth's own registry: by deployment id, the
+   * manifests their tags name now, for the containers its revision has not pinned yet; and every
+   * such image of the service's deployments, whose tasks' reported digests are not taken.
+   */
+  readonly registryPins?: ReadonlyMap<string, readonly ContainerImage[]> | undefined;
+  readonly ownImages?: ReadonlySet<string> | undefined;
 }
 
 /** Start `count` tasks of a deployment; on one instance (DAEMON) or where placement chooses. */

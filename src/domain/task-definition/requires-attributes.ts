@@ -15,6 +15,7 @@
  *
  * ECS lists the attributes in no stable order; these are sorted by name so equal definitions compare equal.
  */
+import { parseEcrUri } from "../image-refs.js";
 import type { Attribute, ContainerDefinition } from "@aws-sdk/client-ecs";
 import type { NormalizedTaskDefinition, TaskFacts } from "./types.js";
 
@@ -25,7 +26,6 @@ const modern = (name: string): string => `ecs.capability.${name}`;
 export const envFilesAttribute = modern("env-files.s3");
 const dockerApi = (version: string): string => legacy(`docker-remote-api.${version}`);
 
-const ecrImage = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
 const isSecretsManager = (valueFrom: string | undefined): boolean => (valueFrom ?? "").includes(":secretsmanager:");
 
 /** The capability an agent advertises when it serves task role credentials. */
@@ -62,7 +62,7 @@ function containerAttributes(c: ContainerDefinition, hasExecutionRole: boolean):
   if (c.healthCheck) out.push(modern("container-health-check"), dockerApi("1.24")); // (obs)
   if (c.privileged === true) out.push(legacy("privileged-container")); // (obs)
   if (c.repositoryCredentials) out.push(modern("private-registry-authentication.secretsmanager")); // (obs)
-  if (c.image !== undefined && ecrImage.test(c.image)) {
+  if (c.image !== undefined && parseEcrUri(c.image) !== undefined) {
     out.push(legacy("ecr-auth")); // (obs)
     if (hasExecutionRole) out.push(modern("execution-role-ecr-pull")); // (obs)
   }
