@@ -53,6 +53,7 @@ describe("server config: registry maintenance", () => {
     ["a non-duration interval", { registryGcInterval: "often" }, /--registry-gc-interval must be a duration/],
     ["an interval below 100ms", { registryGcInterval: "10ms" }, /at least 100ms/],
     ["a non-duration grace", { registryBlobGrace: "soon" }, /--registry-blob-grace must be a duration/],
+    ["an interval a timer cannot wait (it would run at once, again and again)", { registryGcInterval: "720h" }, /--registry-gc-interval must be at most 596h \(the longest wait a Node.js timer can set\); got '720h'/],
     ["a registry host with a scheme", { registryHost: "https://registry.example.com" }, /--registry-host must be a host name/],
     ["a registry host with a path", { registryHost: "registry.example.com/v2" }, /--registry-host must be a host name/],
     ["a registry host with port 0", { registryHost: "registry.example.com:0" }, /--registry-host must be a host name/],

@@ -134,7 +134,7 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
   if (stoppedTaskRetentionMs === undefined) {
     throw new Error(`--stopped-task-retention must be a duration such as 168h or 30m; got '${retentionText}'.`);
   }
-  const registryGcIntervalMs = duration("--registry-gc-interval", flags.registryGcInterval ?? env.BERTH_REGISTRY_GC_INTERVAL ?? "1h");
+  const registryGcIntervalMs = duration("--registry-gc-interval", flags.registryGcInterval ?? env.BERTH_REGISTRY_GC_INTERVAL ?? "1h", "timer");
   if (registryGcIntervalMs < 100) throw new Error("--registry-gc-interval must be at least 100ms.");
   const registryBlobGraceMs = duration("--registry-blob-grace", flags.registryBlobGrace ?? env.BERTH_REGISTRY_BLOB_GRACE ?? "1h");
   const tlsCert = flags.tlsCert ?? env.BERTH_TLS_CERT;
@@ -149,23 +149,23 @@ export function compileServerConfig(flags: RawServerConfig, env: NodeJS.ProcessE
     registryHost: registryHost(flags.registryHost ?? env.BERTH_REGISTRY_HOST),
     registryBlobGraceMs,
     registryUploadLimits: uploadLimits(flags, env),
-    agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s"),
-    agentReattachGraceMs: duration("--agent-reattach-grace", flags.agentReattachGrace ?? env.BERTH_AGENT_REATTACH_GRACE ?? "60s"),
-    taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s"),
-    scheduleTickMs: duration("--schedule-tick", flags.scheduleTick ?? env.BERTH_SCHEDULE_TICK ?? "1s"),
+    agentLostAfterMs: duration("--agent-lost-after", flags.agentLostAfter ?? env.BERTH_AGENT_LOST_AFTER ?? "15s", "timer"),
+    agentReattachGraceMs: duration("--agent-reattach-grace", flags.agentReattachGrace ?? env.BERTH_AGENT_REATTACH_GRACE ?? "60s", "timer"),
+    taskHealthyAfterMs: duration("--task-healthy-after", flags.taskHealthyAfter ?? env.BERTH_TASK_HEALTHY_AFTER ?? "40s", "timer"),
+    scheduleTickMs: duration("--schedule-tick", flags.scheduleTick ?? env.BERTH_SCHEDULE_TICK ?? "1s", "timer"),
     taskCredentialsLifetimeMs: taskCredentialsLifetime(flags.taskCredentialsLifetime ?? env.BERTH_TASK_CREDENTIALS_LIFETIME ?? "1h"),
     metricsRetentionMs: positiveDuration("--metrics-retention", flags.metricsRetention ?? env.BERTH_METRICS_RETENTION ?? "360h"),
-    metricsFlushMs: positiveDuration("--metrics-flush", flags.metricsFlush ?? env.BERTH_METRICS_FLUSH ?? "10s"),
-    alarmIntervalMs: positiveDuration("--alarm-interval", flags.alarmInterval ?? env.BERTH_ALARM_INTERVAL ?? "60s"),
+    metricsFlushMs: positiveDuration("--metrics-flush", flags.metricsFlush ?? env.BERTH_METRICS_FLUSH ?? "10s", "timer"),
+    alarmIntervalMs: positiveDuration("--alarm-interval", flags.alarmInterval ?? env.BERTH_ALARM_INTERVAL ?? "60s", "timer"),
     targetTrackingPeriods: trackingPeriods(flags.targetTrackingPeriods ?? env.BERTH_TARGET_TRACKING_PERIODS ?? "3,15"),
     http: {
-      headersTimeoutMs: positiveDuration("--header-timeout", flags.headerTimeout ?? env.BERTH_HEADER_TIMEOUT ?? "10s"),
-      bodyTimeoutMs: positiveDuration("--request-body-timeout", flags.requestBodyTimeout ?? env.BERTH_REQUEST_BODY_TIMEOUT ?? "30s"),
-      streamIdleTimeoutMs: positiveDuration("--stream-idle-timeout", flags.streamIdleTimeout ?? env.BERTH_STREAM_IDLE_TIMEOUT ?? "60s"),
-      keepAliveTimeoutMs: positiveDuration("--keep-alive-timeout", flags.keepAliveTimeout ?? env.BERTH_KEEP_ALIVE_TIMEOUT ?? "5s"),
+      headersTimeoutMs: positiveDuration("--header-timeout", flags.headerTimeout ?? env.BERTH_HEADER_TIMEOUT ?? "10s", "timer"),
+      bodyTimeoutMs: positiveDuration("--request-body-timeout", flags.requestBodyTimeout ?? env.BERTH_REQUEST_BODY_TIMEOUT ?? "30s", "timer"),
+      streamIdleTimeoutMs: positiveDuration("--stream-idle-timeout", flags.streamIdleTimeout ?? env.BERTH_STREAM_IDLE_TIMEOUT ?? "60s", "timer"),
+      keepAliveTimeoutMs: positiveDuration("--keep-alive-timeout", flags.keepAliveTimeout ?? env.BERTH_KEEP_ALIVE_TIMEOUT ?? "5s", "timer"),
       maxConnections: count("--max-connections", flags.maxConnections ?? env.BERTH_MAX_CONNECTIONS ?? "4096"),
     },
-    refusalLogIntervalMs: positiveDuration("--refusal-log-interval", flags.refusalLogInterval ?? env.BERTH_REFUSAL_LOG_INTERVAL ?? "1m"),
+    refusalLogIntervalMs: positiveDuration("--refusal-log-interval", flags.refusalLogInterval ?? env.BERTH_REFUSAL_LOG_INTERVAL ?? "1m", "timer"),
     port,
     host: flags.host ?? env.BERTH_HOST ?? "127.0.0.1",
     lbBindAddress: flags.lbBindAddress ?? env.BERTH_LB_BIND_ADDRESS ?? "127.0.0.1",
@@ -188,9 +188,14 @@ export function storeLocation(text: string): StoreLocation {
   throw new Error("--store (BERTH_STORE) must be sqlite or a connection string that starts with postgres:// or postgresql://.");
 }
 
-function duration(flag: string, text: string): number {
+/** Node's timers wait at most 2^31 − 1 ms (24.8 days): a longer wait fires at once. */
+const maxTimerMs = 2_147_483_647;
+
+/** `use` "timer": the server waits that long with a timer, so it is refused beyond what a timer can wait. */
+function duration(flag: string, text: string, use: "timer" | "compared" = "compared"): number {
   const ms = parseGoDuration(text);
   if (ms === undefined) throw new Error(`${flag} must be a duration such as 1h or 30s; got '${text}'.`);
+  if (use === "timer" && ms > maxTimerMs) throw new Error(`${flag} must be at most 596h (the longest wait a Node.js timer can set); got '${text}'.`);
   return ms;
 }
 
@@ -222,8 +227,8 @@ function byteSize(text: string): number | undefined {
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
-function positiveDuration(flag: string, text: string): number {
-  const ms = duration(flag, text);
+function positiveDuration(flag: string, text: string, use: "timer" | "compared" = "compared"): number {
+  const ms = duration(flag, text, use);
   if (ms < 1) throw new Error(`${flag} must be above 0; got '${text}'.`);
   return ms;
 }

@@ -146,7 +146,7 @@ describe("loadAgentConfig: parsing and units", () => {
     });
     assert.deepEqual(problems, [
       'ECS_RESERVED_PORTS (environment): expected a JSON array of port numbers (1-65535), e.g. [22, 2375], got "22,80"',
-      'ECS_CONTAINER_STOP_TIMEOUT (environment): expected a duration such as "30s", "3h" or "1m30s", got "30"',
+      'ECS_CONTAINER_STOP_TIMEOUT (environment): expected a duration such as "30s", "3h" or "1m30s", at most 596h, got "30"',
       'ECS_IMAGE_PULL_BEHAVIOR (file): expected one of default, always, once, prefer-cached, got "sometimes"',
     ]);
   });

@@ -15,7 +15,7 @@ function table<T>(name: string, parser: Parser<T>, good: Array<[string, T]>, bad
 
 table("bool (Go's ParseBool)", bool, [["true", true], ["1", true], ["T", true], ["False", false], ["0", false], ["f", false]], ["yes", "no", "TRUE ", "on", ""]);
 table("nonNegativeInteger", nonNegativeInteger, [["0", 0], ["256", 256], [" 12 ", 12]], ["-1", "1.5", "12MiB", "", "1e3"]);
-table("duration", duration, [["30s", 30_000], ["3h", 10_800_000], ["1m30s", 90_000], ["0", 0]], ["30", "-1s", "forever", ""]);
+table("duration", duration, [["30s", 30_000], ["3h", 10_800_000], ["1m30s", 90_000], ["0", 0], ["596h", 2_145_600_000]], ["30", "-1s", "forever", "", "720h"]);
 table("oneOf", oneOf(["default", "always"] as const), [["always", "always"], [" default ", "default"]], ["Always", "never"]);
 table("portList", portList, [["[22, 2375]", [22, 2375]], ["[]", []], ["[80, 22, 80]", [22, 80]]], ["22,80", "[0]", "[65536]", '["22"]', "[1.5]", "{}"]);
 table("stringList", stringList, [['["json-file","none"]', ["json-file", "none"]], ["[]", []]], ["json-file", "[1]", "null"]);

@@ -28,10 +28,14 @@ export const nonNegativeInteger: Parser<number> = (t) => {
   return /^\s*\d+\s*$/.test(t) && Number.isSafeInteger(n) ? ok(n) : expected("a whole number ≥ 0");
 };
 
-/** A Go duration, in milliseconds, not negative. */
+/**
+ * A Go duration, in milliseconds, not negative, and at most 596h: the agent waits each one with a
+ * timer, and a Node.js timer set beyond 2^31 − 1 ms fires at once (a cleanup wait of 720h would
+ * remove stopped containers at once).
+ */
 export const duration: Parser<number> = (t) => {
   const ms = parseGoDuration(t.trim());
-  return ms !== undefined && ms >= 0 ? ok(ms) : expected('a duration such as "30s", "3h" or "1m30s"');
+  return ms !== undefined && ms >= 0 && ms <= 2_147_483_647 ? ok(ms) : expected('a duration such as "30s", "3h" or "1m30s", at most 596h');
 };
 
 export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {

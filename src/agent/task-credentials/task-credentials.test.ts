@@ -60,6 +60,18 @@ describe("task credentials: kept per task", () => {
     }
   });
 
+  it("credentials expiring far ahead (another clock, a long session) are renewed within the hour, not in a loop", async () => {
+    const plane = new FakeControlPlane(100 * 86_400_000);
+    const creds = manager(plane);
+    try {
+      creds.sync([aTaskSpec({ taskArn: taskA, taskRoleArn: roleArn })], false);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(plane.asksFor(taskA), 1, "a half-life beyond the timer's range once made it fire at once, again and again");
+    } finally {
+      creds.stop();
+    }
+  });
+
   it("forgets a task desired STOPPED, or missing from a complete manifest", async () => {
     const plane = new FakeControlPlane(3_600_000);
     const creds = manager(plane);

@@ -11,6 +11,9 @@ export interface TaskCredentialsOptions {
   readonly logger: Logger;
 }
 
+/** Renewals are at most an hour apart, whatever the expiration says. */
+const maxRenewalGapMs = 3_600_000;
+
 /** When to renew credentials issued at `issuedAtMs`: at half their life, as SDKs start refreshing well before expiry. */
 export const renewAtMs = (issuedAtMs: number, expiresAtMs: number): number => issuedAtMs + Math.max(1000, (expiresAtMs - issuedAtMs) / 2);
 
@@ -112,6 +115,8 @@ export class TaskCredentials {
       answered();
     }
     if (entry.forgotten) return;
-    entry.timer = setTimeout(() => void this.renew(entry), Math.max(0, nextInMs));
+    // At most an hour apart: an expiration far ahead (another clock, or a long session) must not
+    // overflow the timer, which would fire at once and ask again and again.
+    entry.timer = setTimeout(() => void this.renew(entry), Math.min(maxRenewalGapMs, Math.max(0, nextInMs)));
   }
 }
