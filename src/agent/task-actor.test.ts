@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import type { ContainerReport, TaskSpec } from "../agent-protocol/messages.js";
 import { manifestDigestOf, type ContainerScript } from "./docker/in-memory-docker.js";
-import { metadataIdIn, type TaskActorDeps } from "./task-actor.js";
+import { metadataIdIn, pinnedPullFailure, type TaskActorDeps } from "./task-actor.js";
 import { aContainer, aTaskSpec, Host, startTask, withHealthCheck } from "./task-test-kit.js";
 
 describe("metadataIdIn: the metadata id an adopted container was created with", () => {
@@ -298,6 +298,15 @@ describe("task actor: image digests (ECS's version consistency)", () => {
     assert.equal(created.Config?.Image, `registry.test/app@${pinned}`, "created from the pinned manifest, not the tag");
     assert.equal(host.last().status, "RUNNING");
     assert.equal(host.last().containers[0]?.imageDigest, pinned);
+  });
+
+  it("a pinned manifest the registry no longer has stops the task, saying why it was asked for", async () => {
+    const host = new Host();
+    host.docker.failPull(`registry.test/app@${pinned}`, "manifest unknown");
+    const { done, container } = await runTask(aTaskSpec({ containers: [aContainer("app", image("app"))], imageDigests: { app: pinned } }), {}, { host });
+    done();
+    assert.equal(host.last().status, "STOPPED");
+    assert.equal(container("app").reason, `CannotPullContainerError: manifest unknown (${pinnedPullFailure("registry.test/app:1")})`);
   });
 
   it("reports the registry's manifest digest of a pulled tag, and none for an image built on the host", async () => {

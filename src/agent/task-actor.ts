@@ -442,6 +442,27 @@ export class TaskActor {
     return (await this.deps.resolveSecrets?.(this.spec)) ?? { ok: false, reason: secretReasons.unsupported() };
   }
 
+  /**
+   * Pulls (or checks) the container's image: from Berth's registry when it names the ECR of the
+   * task's account and region, the manifest its service revision pinned when there is one, with the
+   * registry's credentials. A pinned manifest that cannot be pulled says why it was asked for.
+   */
+  private async pull(c: ContainerState, secrets: ContainerSecrets | undefined): Promise<void> {
+    const registryHost = this.deps.registryHost?.();
+    const image = registryHost === undefined ? (c.definition.image ?? "") : registryReference(c.definition.image ?? "", this.spec.taskArn, registryHost);
+    // repositoryCredentials' secret, for another registry; else Berth's registry's token, as the agent or the execution role.
+    const auth = secrets?.registryCredentials ? pullAuth(image, secrets.registryCredentials) : await this.deps.registryAuth?.(image, this.spec);
+    const pinned = this.spec.imageDigests?.[c.name];
+    c.reference = pinned === undefined ? image : pinnedReference(image, pinned);
+    try {
+      await this.deps.docker.pullImage(c.reference, { behavior: this.deps.pullBehavior, auth });
+    } catch (err) {
+      if (pinned === undefined || !(err instanceof DockerError)) throw err;
+      throw new DockerError(err.errorName, `${err.message} (${pinnedPullFailure(image)})`, { cause: err, statusCode: err.statusCode });
+    }
+    c.imageDigest = pinned ?? (await this.deps.docker.imageDigest(image));
+  }
+
   /** Pulls (or checks) every image, then creates every container once the pause container (awsvpc) exists; says what failed. */
   private async readyContainers(
     pauseCreated: Promise<void>,
@@ -455,15 +476,7 @@ export class TaskActor {
     }
     for (const c of this.containers.values()) {
       try {
-        const registryHost = this.deps.registryHost?.();
-        const image = registryHost === undefined ? (c.definition.image ?? "") : registryReference(c.definition.image ?? "", this.spec.taskArn, registryHost);
-        // repositoryCredentials' secret, for another registry; else Berth's registry's token, as the agent or the execution role.
-        const credentials = secrets.get(c.name)?.registryCredentials;
-        const auth = credentials ? pullAuth(image, credentials) : await this.deps.registryAuth?.(image, this.spec);
-        const pinned = this.spec.imageDigests?.[c.name];
-        c.reference = pinned === undefined ? image : pinnedReference(image, pinned);
-        await this.deps.docker.pullImage(c.reference, { behavior: this.deps.pullBehavior, auth });
-        c.imageDigest = pinned ?? (await this.deps.docker.imageDigest(image));
+        await this.pull(c, secrets.get(c.name));
       } catch (err) {
         c.reason = reasonOf(err, "CannotPullContainerError");
         return { pull: c.reason };
@@ -606,6 +619,10 @@ export class TaskActor {
 }
 
 /** The reason ECS shows for a failed step: a DockerError's own, else the step's error name and the message. */
+/** Why a task asked for a manifest by digest: as ECS, its service revision pinned what the tag named when its deployment started. */
+export const pinnedPullFailure = (image: string): string =>
+  `the manifest ${image.slice(0, 512)} named when the service's deployment started, which its tasks run (version consistency): a new deployment (UpdateService with forceNewDeployment) takes what the tag names now`;
+
 const reasonOf = (err: unknown, name: string): string => (err instanceof DockerError ? err.reason : `${name}: ${String(err)}`);
 
 /** The id at the end of the ECS_CONTAINER_METADATA_URI_V4 a container was created with. */
