@@ -33,6 +33,17 @@ describe("newTaskRecord: the task the agent is sent", () => {
 });
 
 describe("placementRequest: what the overrides need of an instance", () => {
+  it("asks for the GPUs its containers require, a container override's count replacing the definition's", () => {
+    const containers = [
+      { ...td.body.containerDefinitions![0]!, name: "app", resourceRequirements: [{ type: "GPU" as const, value: "2" }] },
+      { ...td.body.containerDefinitions![0]!, name: "side", resourceRequirements: [{ type: "GPU" as const, value: "1" }] },
+    ];
+    const gpu = launch({ taskDefinition: { ...td, body: { ...td.body, containerDefinitions: containers } } });
+    assert.equal(placementRequest(launch(), 1).gpuCount, 0);
+    assert.equal(placementRequest(gpu, 1).gpuCount, 3);
+    assert.equal(placementRequest({ ...gpu, overrides: { containerOverrides: [{ name: "app", resourceRequirements: [{ type: "GPU", value: "1" }] }] } }, 1).gpuCount, 2);
+  });
+
   it("environment files named only by a container override need the capability the definition's would", () => {
     const required = (l: Launch) => (placementRequest(l, 1).requiredAttributes ?? []).map((a) => a.name);
     assert.deepEqual(required(launch()), []);

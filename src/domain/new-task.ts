@@ -3,7 +3,7 @@ import type { TaskSpec } from "../agent-protocol/messages.js";
 import { clusterArn, taskArn, type Partition } from "./arn.js";
 import { newTaskId } from "./ids.js";
 import type { Launch } from "./launch.js";
-import { applyOverrides, reservationOf, type TaskRecord } from "./task.js";
+import { applyOverrides, gpuCountOf, reservationOf, type TaskRecord } from "./task.js";
 import type { PlacementRequest } from "../scheduler/types.js";
 import { envFilesAttribute, taskIamRoleAttribute } from "./task-definition/requires-attributes.js";
 
@@ -15,6 +15,7 @@ export function placementRequest(l: Launch, count: number): PlacementRequest {
     group: l.group,
     cpu: need.cpu,
     memory: need.memory,
+    gpuCount: gpuCountOf(applyOverrides(l.taskDefinition.body.containerDefinitions ?? [], l.overrides)),
     tcpPorts: need.tcpPorts,
     udpPorts: need.udpPorts,
     requiredAttributes: [

@@ -101,9 +101,14 @@ export function applyOverrides(definitions: readonly ContainerDefinition[], over
       cpu: o.cpu ?? c.cpu,
       memory: o.memory ?? c.memory,
       memoryReservation: o.memoryReservation ?? c.memoryReservation,
+      resourceRequirements: o.resourceRequirements ?? c.resourceRequirements,
     };
   });
 }
+
+/** The whole GPUs a task's containers ask for (`resourceRequirements` of type GPU). */
+export const gpuCountOf = (containers: readonly ContainerDefinition[]): number =>
+  containers.reduce((n, c) => n + (c.resourceRequirements ?? []).filter((r) => r.type === "GPU").reduce((m, r) => m + Number(r.value ?? 0), 0), 0);
 
 /**
  * What a task holds on its instance: task-level cpu/memory when set, else the containers' sum

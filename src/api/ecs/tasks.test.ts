@@ -114,6 +114,15 @@ describe("RunTask, DescribeTasks and StopTask", () => {
     assert.match(detail, /2 instances considered, rejected for: (1 RESOURCE:MEMORY, 1 RESOURCE:CPU|1 RESOURCE:CPU, 1 RESOURCE:MEMORY)\./);
   });
 
+  it("refuses a task that needs GPUs on instances that registered none (RESOURCE:GPU), rather than run it without them", async () => {
+    await clusterWithInstance("gpuless", { cpu: 4096, memory: 8192 });
+    await ecs.send("RegisterTaskDefinition", aTaskDefinition({ family: "trainer", containerDefinitions: [aContainerDefinition({ resourceRequirements: [{ type: "GPU", value: "1" }] })] }));
+    const out = await ecs.send<RunTaskResponse>("RunTask", { cluster: "gpuless", taskDefinition: "trainer" });
+    assert.deepEqual(out.tasks, []);
+    assert.deepEqual(out.failures?.map((f) => f.reason), ["RESOURCE:GPU"]);
+    assert.match(out.failures?.[0]?.detail ?? "", /needs 1 GPUs, 0 free/);
+  });
+
   it("does not place onto an instance whose agent has never connected, and says so (AGENT)", async () => {
     await ecs.send("CreateCluster", { clusterName: "agentless" });
     await anInstance("agentless", { cpu: 1024, memory: 2048 }, "never connected");
