@@ -33,6 +33,13 @@ describe("newTaskRecord: the task the agent is sent", () => {
 });
 
 describe("placementRequest: what the overrides need of an instance", () => {
+  it("asks for an instance of its runtimePlatform's CPU architecture and operating system", () => {
+    const on = (runtimePlatform: object) => placementRequest(launch({ taskDefinition: { ...td, body: { ...td.body, runtimePlatform } } }), 1).requiredAttributes;
+    assert.deepEqual(on({ cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" }), [{ name: "ecs.cpu-architecture", value: "arm64" }, { name: "ecs.os-type", value: "linux" }]);
+    assert.deepEqual(on({ operatingSystemFamily: "WINDOWS_SERVER_2022_CORE" }), [{ name: "ecs.os-type", value: "windows" }]);
+    assert.deepEqual(on({}), []);
+  });
+
   it("asks for the GPUs its containers require, a container override's count replacing the definition's", () => {
     const containers = [
       { ...td.body.containerDefinitions![0]!, name: "app", resourceRequirements: [{ type: "GPU" as const, value: "2" }] },

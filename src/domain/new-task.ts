@@ -1,3 +1,4 @@
+import type { RuntimePlatform } from "@aws-sdk/client-ecs";
 import { randomUUID } from "node:crypto";
 import type { TaskSpec } from "../agent-protocol/messages.js";
 import { clusterArn, taskArn, type Partition } from "./arn.js";
@@ -24,10 +25,25 @@ export function placementRequest(l: Launch, count: number): PlacementRequest {
       ...(l.overrides.taskRoleArn !== undefined && l.taskDefinition.body.taskRoleArn === undefined ? [{ name: taskIamRoleAttribute, value: undefined }] : []),
       // So do environment files named only by a container override.
       ...((l.overrides.containerOverrides ?? []).some((o) => (o.environmentFiles ?? []).length > 0) ? [{ name: envFilesAttribute, value: undefined }] : []),
+      ...platformAttributes(l.taskDefinition.body.runtimePlatform),
     ],
     constraints: l.constraints,
     strategies: l.strategies,
   };
+}
+
+/**
+ * A definition's runtimePlatform, as the instance attributes that say it (ECS runs an ARM64 or a
+ * Windows task only where the architecture and OS match): a container of another architecture or
+ * OS would not start, or not run as built.
+ */
+function platformAttributes(platform: RuntimePlatform | undefined): { name: string; value: string }[] {
+  const arch = platform?.cpuArchitecture;
+  const os = platform?.operatingSystemFamily;
+  return [
+    ...(arch === undefined ? [] : [{ name: "ecs.cpu-architecture", value: arch === "ARM64" ? "arm64" : "x86_64" }]),
+    ...(os === undefined ? [] : [{ name: "ecs.os-type", value: os === "LINUX" ? "linux" : "windows" }]),
+  ];
 }
 
 export const reservationFor = (l: Launch) =>

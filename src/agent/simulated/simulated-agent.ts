@@ -56,7 +56,7 @@ export class SimulatedAgent {
           { name: "PORTS_UDP", type: "STRINGSET", stringSetValue: [] },
         ],
         versionInfo: { agentVersion: "1.105.1", agentHash: "simulated", dockerVersion: "DockerVersion: simulated" },
-        attributes: [{ name: "ecs.os-type", value: "linux" }, { name: "berth.simulated", value: "true" }, ...(this.opts.attributes ?? [])],
+        attributes: [{ name: "ecs.os-type", value: "linux" }, { name: "ecs.cpu-architecture", value: process.arch === "arm64" ? "arm64" : "x86_64" }, { name: "berth.simulated", value: "true" }, ...(this.opts.attributes ?? [])],
       }),
     );
     this.containerInstanceArn = out.containerInstance?.containerInstanceArn ?? "";

@@ -12,6 +12,7 @@ describe("withHint: what a missing capability is for", () => {
     assert.match(withHint("ecs.capability.firelens.fluentbit"), /FireLens log routing/);
     assert.match(withHint("ecs.capability.docker-plugin.rexray"), /ECS_INSTANCE_ATTRIBUTES/);
     assert.equal(withHint("custom.team"), "custom.team", "an attribute of the operator's own is named as it is");
+    assert.equal(withHint("ecs.cpu-architecture", "arm64"), "ecs.cpu-architecture=arm64 (the task definition's runtimePlatform: an instance of that CPU architecture and operating system)");
   });
 
   it("is part of the ATTRIBUTE detail of an instance that lacks one", () => {

@@ -4,6 +4,7 @@
  * only the attribute ECS derived from it.
  */
 const hints: ReadonlyArray<readonly [match: (name: string) => boolean, hint: string]> = [
+  [(n) => n === "ecs.cpu-architecture" || n === "ecs.os-type", "the task definition's runtimePlatform: an instance of that CPU architecture and operating system"],
   [(n) => n === "com.amazonaws.ecs.capability.task-iam-role", "a task role: run the instance's agent with ECS_ENABLE_TASK_IAM_ROLE=true"],
   [(n) => n === "com.amazonaws.ecs.capability.task-iam-role-network-host", "a task role in host network mode, which Berth's agent does not serve: use bridge or awsvpc"],
   [(n) => n === "com.amazonaws.ecs.capability.privileged-container", "a privileged container, which the instance's ECS_DISABLE_PRIVILEGED forbids"],
@@ -20,8 +21,9 @@ const hints: ReadonlyArray<readonly [match: (name: string) => boolean, hint: str
   ],
 ];
 
-/** The attribute, followed by what needs it and what to do when Berth knows. */
-export function withHint(name: string): string {
+/** The attribute (`name=value` when a value is required), followed by what needs it and what to do when Berth knows. */
+export function withHint(name: string, value?: string): string {
   const hint = hints.find(([match]) => match(name))?.[1];
-  return hint === undefined ? name : `${name} (${hint})`;
+  const shown = value === undefined ? name : `${name}=${value}`;
+  return hint === undefined ? shown : `${shown} (${hint})`;
 }

@@ -23,7 +23,7 @@ export const attributesCheck = (required: readonly RequiredAttribute[]): Check =
     detail: (v) =>
       `missing attributes: ${required
         .filter((r) => lacks((n) => v.attribute(n), r))
-        .map((r) => (r.value === undefined ? withHint(r.name) : `${r.name}=${r.value}`))
+        .map((r) => withHint(r.name, r.value))
         .join(", ")}`,
   };
 };
