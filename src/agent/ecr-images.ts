@@ -3,14 +3,14 @@ import { parseEcrUri } from "../domain/image-refs.js";
 import { DockerError } from "./docker/errors.js";
 
 /**
- * Amazon ECR image URIs as ECS task definitions name them, on Berth. Berth's registry is the ECR of
- * its account and region (CreateRepository's `repositoryUri` is `<registry host>/<name>`), so an
- * image in the ECR of the task's own account and region, `<account>.dkr.ecr.<region>.amazonaws.com/<name>[:tag|@digest]`,
- * is pulled from Berth's registry as `<registry host>/<name>…`: task definitions written for ECS
- * run unchanged once their images are pushed to Berth. Another account's or region's ECR is out
- * of Berth's reach: the pull fails and says so.
+ * The reference Docker pulls for `image` in a task of `taskArn`: the image itself, unless it is an
+ * Amazon ECR URI. Berth's registry is the ECR of its account and region (CreateRepository's
+ * `repositoryUri` is `<registry host>/<name>`), so an image in the ECR of the task's own account and
+ * region, `<account>.dkr.ecr.<region>.amazonaws.com/<name>[:tag|@digest]`, is pulled from Berth's
+ * registry as `<registry host>/<name>…`: task definitions written for ECS run unchanged once their
+ * images are pushed to Berth. Another account's or region's ECR is out of Berth's reach: the pull
+ * fails and says so.
  */
-/** The reference Docker pulls for `image` in a task of `taskArn`: itself, unless it names ECR. */
 export function registryReference(image: string, taskArn: string, registryHost: string): string {
   const ecr = parseEcrUri(image);
   const own = parseArn(taskArn);
