@@ -618,11 +618,11 @@ export class TaskActor {
   }
 }
 
-/** The reason ECS shows for a failed step: a DockerError's own, else the step's error name and the message. */
 /** Why a task asked for a manifest by digest: as ECS, its service revision pinned what the tag named when its deployment started. */
 export const pinnedPullFailure = (image: string): string =>
   `the manifest ${image.slice(0, 512)} named when the service's deployment started, which its tasks run (version consistency): a new deployment (UpdateService with forceNewDeployment) takes what the tag names now`;
 
+/** The reason ECS shows for a failed step: a DockerError's own, else the step's error name and the message. */
 const reasonOf = (err: unknown, name: string): string => (err instanceof DockerError ? err.reason : `${name}: ${String(err)}`);
 
 /** The id at the end of the ECS_CONTAINER_METADATA_URI_V4 a container was created with. */

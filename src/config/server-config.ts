@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { parseGoDuration } from "../agent/config/go-duration.js";
+import { maxTimerMs, parseGoDuration } from "../agent/config/go-duration.js";
 import { defaultUploadLimits, type UploadLimits } from "../registry/upload-limits.js";
 
 /** How long the server waits for what, and how many clients it serves at once. */
@@ -187,9 +187,6 @@ export function storeLocation(text: string): StoreLocation {
   if (/^postgres(ql)?:\/\//.test(text)) return { kind: "postgres", url: text };
   throw new Error("--store (BERTH_STORE) must be sqlite or a connection string that starts with postgres:// or postgresql://.");
 }
-
-/** Node's timers wait at most 2^31 − 1 ms (24.8 days): a longer wait fires at once. */
-const maxTimerMs = 2_147_483_647;
 
 /** `use` "timer": the server waits that long with a timer, so it is refused beyond what a timer can wait. */
 function duration(flag: string, text: string, use: "timer" | "compared" = "compared"): number {

@@ -12,11 +12,18 @@ export function parseEcrUri(image: string): { readonly account: string; readonly
   return m === null ? undefined : { account: m[1]!, region: m[2]!, path: m[3]! };
 }
 
+/** An image reference's repository: without its tag or digest (a registry's port is no tag). */
+export function repositoryOf(image: string): string {
+  const named = image.split("@")[0]!;
+  const colon = named.lastIndexOf(":");
+  return colon > named.lastIndexOf("/") ? named.slice(0, colon) : named;
+}
+
 /** A path `name[:tag]` as its repository and tag (`latest` when none); undefined when it names a digest. */
 export function repositoryTag(path: string): { readonly repository: string; readonly tag: string } | undefined {
   if (path.includes("@")) return undefined;
-  const colon = path.lastIndexOf(":");
-  return colon > path.lastIndexOf("/") ? { repository: path.slice(0, colon), tag: path.slice(colon + 1) } : { repository: path, tag: "latest" };
+  const repository = repositoryOf(path);
+  return { repository, tag: repository === path ? "latest" : path.slice(repository.length + 1) };
 }
 
 /**

@@ -65,6 +65,13 @@ export interface StandaloneRequest {
   readonly volumeConfigurations?: readonly unknown[] | undefined;
 }
 
+/** A service's or a run's `volumeConfigurations` (Amazon EBS volumes): refused, saying what to use. */
+export function refuseEbsVolumes(volumeConfigurations: readonly unknown[] | undefined): void {
+  if ((volumeConfigurations ?? []).length > 0) {
+    throw invalidParameter("volumeConfigurations configure Amazon EBS volumes, which Berth does not have: use a host or Docker volume (dockerVolumeConfiguration) in the task definition instead.");
+  }
+}
+
 /** ECS documents no bound for referenceId; EventBridge, which passes it to RunTask, caps its own at 1024. */
 const maxReferenceId = 1024;
 
@@ -78,9 +85,7 @@ export function runTaskCount(count: number | undefined): number {
 /** A standalone task's launch, or the error ECS gives for the request. */
 export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Promise<Launch> {
   checkLaunchType(input.launchType);
-  if ((input.volumeConfigurations ?? []).length > 0) {
-    throw invalidParameter("volumeConfigurations configure Amazon EBS volumes, which Berth does not have: use a host or Docker volume (dockerVolumeConfiguration) in the task definition instead.");
-  }
+  refuseEbsVolumes(input.volumeConfigurations);
   checkPlatformVersion(input.platformVersion);
   if (input.referenceId !== undefined && input.referenceId.length > maxReferenceId) {
     throw invalidParameter(`referenceId can be at most ${maxReferenceId} characters; got ${input.referenceId.length}.`);
@@ -145,7 +150,7 @@ export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: Clust
     fargate: fargate ? { platformVersion: fargatePlatformVersion } : undefined,
     // Checked when the service was created or updated; a task definition that no longer matches fails its tasks' start, with a reason.
     awsvpc: taskDefinition.body.networkMode === "awsvpc" && s.networkConfiguration !== undefined ? awsvpcSettings("awsvpc", s.networkConfiguration) : undefined,
-    imageDigests: pinnedDigests(revisionOf(s.serviceDeployments ?? [], s.serviceRevisions ?? [], deploymentId)),
+    imageDigests: pinnedDigests(revisionOf(s, deploymentId)),
   };
 }
 

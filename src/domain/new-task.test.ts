@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { aCluster, aTaskDefinition } from "../state/store-builders.js";
 import type { Launch } from "./launch.js";
-import { newTaskRecord, placementRequest, reservationFor } from "./new-task.js";
+import { newTaskRecord, placementRequest } from "./new-task.js";
 
 const td = aTaskDefinition("app", 1, "ACTIVE");
 const launch = (over: Partial<Launch> = {}): Launch => ({
@@ -26,9 +26,10 @@ describe("newTaskRecord: the task the agent is sent", () => {
 
   it("takes the run's task-level cpu and memory overrides, which placement reserved, for the limits the agent enforces", () => {
     const l = launch({ overrides: { cpu: "1024", memory: "2048" } });
-    const { spec } = newTaskRecord(l, "arn:aws:ecs:us-east-1:000000000000:container-instance/c/i0", ctx);
+    const { spec, reservation } = newTaskRecord(l, "arn:aws:ecs:us-east-1:000000000000:container-instance/c/i0", ctx);
     assert.deepEqual([spec.cpu, spec.memory], [1024, 2048]);
-    assert.deepEqual([reservationFor(l).cpu, reservationFor(l).memory], [1024, 2048]);
+    assert.deepEqual([reservation.cpu, reservation.memory], [1024, 2048]);
+    assert.deepEqual([placementRequest(l, 1).cpu, placementRequest(l, 1).memory], [1024, 2048]);
   });
 });
 

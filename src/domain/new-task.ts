@@ -10,13 +10,14 @@ import { envFilesAttribute, taskIamRoleAttribute } from "./task-definition/requi
 
 /** What one task of a launch asks of the placement engine. */
 export function placementRequest(l: Launch, count: number): PlacementRequest {
-  const need = reservationFor(l);
+  const containers = containersOf(l);
+  const need = reservationOf(l.taskDefinition.body, containers, l.overrides);
   return {
     count,
     group: l.group,
     cpu: need.cpu,
     memory: need.memory,
-    gpuCount: gpuCountOf(applyOverrides(l.taskDefinition.body.containerDefinitions ?? [], l.overrides)),
+    gpuCount: gpuCountOf(containers),
     tcpPorts: need.tcpPorts,
     udpPorts: need.udpPorts,
     requiredAttributes: [
@@ -46,14 +47,14 @@ function platformAttributes(platform: RuntimePlatform | undefined): { name: stri
   ];
 }
 
-export const reservationFor = (l: Launch) =>
-  reservationOf(l.taskDefinition.body, applyOverrides(l.taskDefinition.body.containerDefinitions ?? [], l.overrides), l.overrides);
+/** The launch's containers: its task definition's, with the run's overrides merged in. */
+const containersOf = (l: Launch) => applyOverrides(l.taskDefinition.body.containerDefinitions ?? [], l.overrides);
 
 /** A new task of the launch, placed on `instanceArn`: PROVISIONING, desired RUNNING, version 1. */
 export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly partition: Partition; readonly nowMs: number }): TaskRecord {
   const id = newTaskId(ctx.nowMs);
   const td = l.taskDefinition.body;
-  const containers = applyOverrides(td.containerDefinitions ?? [], l.overrides);
+  const containers = containersOf(l);
   const spec: TaskSpec = {
     taskArn: taskArn(ctx.partition, l.cluster.name, id),
     family: l.taskDefinition.family,
@@ -90,7 +91,7 @@ export function newTaskRecord(l: Launch, instanceArn: string, ctx: { readonly pa
     tags: l.tags,
     spec,
     containerIds: Object.fromEntries(containers.map((c) => [c.name ?? "", randomUUID()])),
-    reservation: reservationFor(l),
+    reservation: reservationOf(td, containers, l.overrides),
     lastStatus: "PROVISIONING",
     createdAtMs: ctx.nowMs,
     version: 1,

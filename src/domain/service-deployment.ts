@@ -64,7 +64,8 @@ export interface ServiceRevisionRecord {
   readonly networkConfiguration?: NetworkConfiguration | undefined;
   /**
    * ECS's version consistency: the manifest each container's image tag named when the revision's
-   * first task pulled it. The revision's later tasks (scale-out, replacements, a rollback to it) run
+   * deployment started (read from Berth's registry, or reported by its first task for another
+   * registry: controller/services/image-pins.ts). The revision's later tasks (scale-out, replacements, a rollback to it) run
    * these, whatever the tags name by then. Containers with `versionConsistency: disabled`, or an
    * image given by digest or built on the host, have none.
    */
@@ -121,15 +122,23 @@ export function parseHistoryArn(
   return { region: m[1]!, accountId: m[2]!, cluster: m[4]!, service: m[5]!, id: m[6]! };
 }
 
-/** The revision whose tasks a service deployment (`ecs-svc/…`) runs: its target's, or the one its rollback returns to. */
+/** The service deployment a deployment (`ecs-svc/…`) belongs to: the one it is the target of, or whose rollback it is. */
+export const ownerOf = (history: readonly ServiceDeploymentRecord[], deploymentId: string): ServiceDeploymentRecord | undefined =>
+  history.find((h) => h.deploymentId === deploymentId || h.rollback?.deploymentId === deploymentId);
+
+/** The id of the revision a deployment's tasks run: its service deployment's target, or the one its rollback returns to. */
+export function revisionIdOf(history: readonly ServiceDeploymentRecord[], deploymentId: string): string | undefined {
+  const h = ownerOf(history, deploymentId);
+  return h?.rollback?.deploymentId === deploymentId ? h.rollback.revisionId : h?.targetRevisionId;
+}
+
+/** The revision a deployment of the service runs (revisionIdOf), as the service record keeps it. */
 export function revisionOf(
-  history: readonly ServiceDeploymentRecord[],
-  revisions: readonly ServiceRevisionRecord[],
+  service: { readonly serviceDeployments?: readonly ServiceDeploymentRecord[] | undefined; readonly serviceRevisions?: readonly ServiceRevisionRecord[] | undefined },
   deploymentId: string,
 ): ServiceRevisionRecord | undefined {
-  const h = history.find((x) => x.deploymentId === deploymentId || x.rollback?.deploymentId === deploymentId);
-  const id = h?.rollback?.deploymentId === deploymentId ? h.rollback.revisionId : h?.targetRevisionId;
-  return id === undefined ? undefined : revisions.find((r) => r.id === id);
+  const id = revisionIdOf(service.serviceDeployments ?? [], deploymentId);
+  return id === undefined ? undefined : service.serviceRevisions?.find((r) => r.id === id);
 }
 
 /** The digests a deployment's new tasks run, by container name (the task spec's `imageDigests`); undefined when none are pinned. */

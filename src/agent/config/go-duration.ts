@@ -14,6 +14,9 @@ const unitMs: Readonly<Record<string, number>> = {
   h: 3_600_000,
 };
 
+/** The longest wait a Node.js timer can set (2^31 − 1 ms, 596h 31m): one set longer fires at once. */
+export const maxTimerMs = 2_147_483_647;
+
 /**
  * Milliseconds in a Go duration string, or undefined when it is not one. Like Go, a unit is
  * required after every number except a lone "0", and a leading sign is allowed.

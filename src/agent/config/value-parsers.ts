@@ -3,7 +3,7 @@
  * JSON lists and maps, "a-b" port ranges. Each says what it expected instead of throwing, so that
  * the caller can name the variable and its source in one error listing every problem.
  */
-import { parseGoDuration } from "./go-duration.js";
+import { maxTimerMs, parseGoDuration } from "./go-duration.js";
 
 export type Parsed<T> =
   | { readonly ok: true; readonly value: T }
@@ -30,12 +30,12 @@ export const nonNegativeInteger: Parser<number> = (t) => {
 
 /**
  * A Go duration, in milliseconds, not negative, and at most 596h: the agent waits each one with a
- * timer, and a Node.js timer set beyond 2^31 − 1 ms fires at once (a cleanup wait of 720h would
- * remove stopped containers at once).
+ * timer, which fires at once beyond `maxTimerMs` (a cleanup wait of 720h would remove stopped
+ * containers at once).
  */
 export const duration: Parser<number> = (t) => {
   const ms = parseGoDuration(t.trim());
-  return ms !== undefined && ms >= 0 && ms <= 2_147_483_647 ? ok(ms) : expected('a duration such as "30s", "3h" or "1m30s", at most 596h');
+  return ms !== undefined && ms >= 0 && ms <= maxTimerMs ? ok(ms) : expected('a duration such as "30s", "3h" or "1m30s", at most 596h');
 };
 
 export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {

@@ -16,6 +16,7 @@ import { pullPlan, pullReference, type ImagePullBehavior } from "./pull-policy.j
 import { readJsonLines, errorMessage, statusCode, stringField } from "./engine-json.js";
 import { parseDockerEvent, type DockerEvent } from "./docker-events.js";
 import type { DockerEngine, InspectedVolume, ListedContainer, PullOutcome, VolumeCreateSpec } from "./docker-engine.js";
+import { repositoryOf } from "../../domain/image-refs.js";
 
 /** Per-operation limits, in milliseconds. Defaults are the ECS agent's. */
 export interface DockerTimeouts {
@@ -353,9 +354,7 @@ export class DockerClient implements DockerEngine {
 export function repoDigestFor(image: string, repoDigests: readonly string[]): string | undefined {
   const at = image.indexOf("@");
   if (at >= 0) return image.slice(at + 1);
-  const slash = image.lastIndexOf("/");
-  const colon = image.lastIndexOf(":");
-  const repository = colon > slash ? image.slice(0, colon) : image;
+  const repository = repositoryOf(image);
   const candidates = [repository, `docker.io/${repository}`, `docker.io/library/${repository}`];
   for (const entry of repoDigests) {
     const i = entry.indexOf("@");

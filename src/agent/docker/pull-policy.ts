@@ -2,6 +2,7 @@
  * `ECS_IMAGE_PULL_BEHAVIOR`: whether to pull an image before creating a container, decided from
  * two facts the caller gathers (is the image on this host, did this agent pull it before).
  */
+import { repositoryOf } from "../../domain/image-refs.js";
 
 export const imagePullBehaviors = ["default", "always", "once", "prefer-cached"] as const;
 export type ImagePullBehavior = (typeof imagePullBehaviors)[number];
@@ -39,9 +40,7 @@ export function pullPlan(behavior: ImagePullBehavior, facts: PullFacts): PullPla
  * otherwise pull every tag). A digest or a tag is kept; a registry port is not a tag.
  */
 export function pullReference(image: string): string {
-  if (image.includes("@")) return image;
-  const lastSlash = image.lastIndexOf("/");
-  return image.slice(lastSlash + 1).includes(":") ? image : `${image}:latest`;
+  return image.includes("@") || repositoryOf(image) !== image ? image : `${image}:latest`;
 }
 
 /**
@@ -49,10 +48,4 @@ export function pullReference(image: string): string {
  * `repository@digest`, its tag (or an older digest) dropped. Docker resolves it in the registry
  * and keeps it, so a tag moved since never changes what runs.
  */
-export function pinnedReference(image: string, digest: string): string {
-  const at = image.indexOf("@");
-  const named = at >= 0 ? image.slice(0, at) : image;
-  const lastSlash = named.lastIndexOf("/");
-  const colon = named.lastIndexOf(":");
-  return `${colon > lastSlash ? named.slice(0, colon) : named}@${digest}`;
-}
+export const pinnedReference = (image: string, digest: string): string => `${repositoryOf(image)}@${digest}`;

@@ -33,6 +33,7 @@ import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 import { withDesiredCount } from "../../domain/desired-count.js";
 import { deploymentConfig } from "../../domain/deployment-configuration.js";
+import { refuseEbsVolumes } from "../../domain/launch.js";
 
 const eventsShown = 100;
 
@@ -305,9 +306,7 @@ function unsupported(input: CreateServiceRequest | UpdateServiceRequest): void {
   if (input.serviceConnectConfiguration?.enabled === true) {
     throw invalidParameter("Berth has no Service Connect yet: remove serviceConnectConfiguration (or set enabled to false), and reach the service through a load balancer or its tasks' addresses.");
   }
-  if ((input.volumeConfigurations ?? []).length > 0) {
-    throw invalidParameter("volumeConfigurations configure Amazon EBS volumes, which Berth does not have: use a host or Docker volume (dockerVolumeConfiguration) in the task definition instead.");
-  }
+  refuseEbsVolumes(input.volumeConfigurations);
   if ((input.vpcLatticeConfigurations ?? []).length > 0) throw invalidParameter("vpcLatticeConfigurations need Amazon VPC Lattice, which Berth does not have: remove them.");
 }
 

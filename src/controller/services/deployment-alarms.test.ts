@@ -14,12 +14,6 @@ function withAlarms(alarms: DeploymentAlarmsConfig, facts: Record<string, { stat
   w.service = { ...w.service, deploymentConfiguration: { ...w.service.deploymentConfiguration, alarms } };
   return w;
 }
-const run = (w: World, rounds: number, stepMs = 1000) => {
-  for (let i = 0; i < rounds; i++) {
-    w.apply(w.reconcile());
-    w.advance(stepMs);
-  }
-};
 const deployment = (s: ServiceRecord, id: string) => s.deployments.find((d) => d.id === id);
 const history = (s: ServiceRecord, id: string) => s.serviceDeployments?.find((h) => h.deploymentId === id);
 const events = (w: World, rounds: number): string[] => {
@@ -37,7 +31,7 @@ describe("deployment alarms", () => {
   it("an alarm going to ALARM during the rollout fails the deployment and rolls back to the last completed one", () => {
     const w = withAlarms({ alarmNames: ["errors", "latency"], enable: true, rollback: true }, { errors: { state: "OK", windowMs: 60_000 }, latency: { state: "OK", windowMs: 60_000 } });
     w.service = deploy(w.service, "ecs-svc/2", 2, w.nowMs);
-    run(w, 2);
+    w.run(2);
     assert.equal(deployment(w.service, "ecs-svc/2")?.alarmWatch?.status, "MONITORING");
     w.alarms.set("latency", { state: "ALARM", windowMs: 60_000 });
     const seen = events(w, 1);
@@ -63,9 +57,9 @@ describe("deployment alarms", () => {
   it("without rollback, the failed deployment starts no more tasks and nothing rolls back", () => {
     const w = withAlarms({ alarmNames: ["errors"], enable: true, rollback: false }, { errors: { state: "OK", windowMs: 60_000 } });
     w.service = deploy(w.service, "ecs-svc/2", 2, w.nowMs);
-    run(w, 1);
+    w.run(1);
     w.alarms.set("errors", { state: "ALARM", windowMs: 60_000 });
-    run(w, 5);
+    w.run(5);
     assert.equal(w.service.deployments[0]?.id, "ecs-svc/2");
     assert.equal(w.service.deployments[0]?.rolloutState, "FAILED");
   });
@@ -79,18 +73,18 @@ describe("deployment alarms", () => {
     assert.equal(baking, "(service web) (deployment ecs-svc/2) has reached its desired state; it completes after a bake time of 120 seconds (the longest evaluation window of its alarms) unless an alarm goes to ALARM.");
     const bakeFrom = deployment(w.service, "ecs-svc/2")?.alarmWatch?.bakeFromMs ?? 0;
     assert.equal(deployment(w.service, "ecs-svc/2")?.rolloutStateReason, rolloutReasons.baking("ecs-svc/2", 120_000));
-    while (w.nowMs < bakeFrom + 119_000) run(w, 1, 10_000);
+    while (w.nowMs < bakeFrom + 119_000) w.run(1, 10_000);
     assert.equal(deployment(w.service, "ecs-svc/2")?.rolloutState, "IN_PROGRESS", "still baking");
-    run(w, 2, 1000);
+    w.run(2, 1000);
     assert.equal(deployment(w.service, "ecs-svc/2")?.rolloutState, "COMPLETED");
     assert.equal(deployment(w.service, "ecs-svc/2")?.alarmWatch?.status, "MONITORING_COMPLETE");
     assert.equal(history(w.service, "ecs-svc/2")?.alarmWatch?.status, "MONITORING_COMPLETE");
 
     w.service = deploy(w.service, "ecs-svc/3", 3, w.nowMs);
-    run(w, 10);
+    w.run(10);
     assert.ok(deployment(w.service, "ecs-svc/3")?.alarmWatch?.bakeFromMs !== undefined, "baking");
     w.alarms.set("a", { state: "ALARM", windowMs: 30_000 });
-    run(w, 1);
+    w.run(1);
     assert.equal(deployment(w.service, "ecs-svc/3")?.rolloutState, "FAILED");
   });
 
@@ -135,7 +129,7 @@ describe("circuit breaker: threshold and reset on a healthy task", () => {
       const w = breaker(threshold === undefined ? {} : { threshold }, 1);
       w.failing.add(tdArn(2));
       w.service = deploy(w.service, "ecs-svc/2", 2, w.nowMs);
-      for (let i = 0; i < 10 && (deployment(w.service, "ecs-svc/2")?.failedTasks ?? 0) === 0; i++) run(w, 1);
+      for (let i = 0; i < 10 && (deployment(w.service, "ecs-svc/2")?.failedTasks ?? 0) === 0; i++) w.run(1);
       assert.equal(deployment(w.service, "ecs-svc/2")?.failedTasks, 1);
       assert.equal(deployment(w.service, "ecs-svc/2")?.rolloutState, state);
     }

@@ -13,12 +13,6 @@ const settled = (o: Parameters<typeof aService>[0] = {}, healthyAfterMs = 0) => 
   return w;
 };
 const entry = (s: ServiceRecord, deploymentId: string) => s.serviceDeployments?.find((h) => h.deploymentId === deploymentId);
-const run = (w: World, rounds: number, stepMs = 1000) => {
-  for (let i = 0; i < rounds; i++) {
-    w.apply(w.reconcile());
-    w.advance(stepMs);
-  }
-};
 
 describe("service deployments and revisions follow the service's deployments", () => {
   it("each deployment is one service deployment with its revision; a rolling update names the one it replaces", () => {
@@ -46,9 +40,9 @@ describe("service deployments and revisions follow the service's deployments", (
   it("a deployment replaced before it completes is STOPPED; the newer one lists both as sources", () => {
     const w = settled({}, 60_000);
     w.service = deploy(w.service, "ecs-svc/2", 2, w.nowMs);
-    run(w, 2);
+    w.run(2);
     w.service = deploy(w.service, "ecs-svc/3", 3, w.nowMs);
-    run(w, 1);
+    w.run(1);
     const replaced = entry(w.service, "ecs-svc/2");
     assert.equal(replaced?.status, "STOPPED");
     assert.equal(replaced?.statusReason, historyReasons.replaced);
@@ -78,7 +72,7 @@ describe("service deployments and revisions follow the service's deployments", (
   it("StopServiceDeployment's request rolls back through the circuit breaker's path, even with the breaker off", () => {
     const w = settled({}, 60_000);
     w.service = deploy(w.service, "ecs-svc/2", 2, w.nowMs);
-    run(w, 2);
+    w.run(2);
     assert.equal(entry(w.service, "ecs-svc/2")?.status, "IN_PROGRESS");
     w.service = {
       ...w.service,
@@ -90,7 +84,7 @@ describe("service deployments and revisions follow the service's deployments", (
     w.apply(plan);
     assert.equal(entry(w.service, "ecs-svc/2")?.status, "ROLLBACK_IN_PROGRESS");
     assert.equal(entry(w.service, "ecs-svc/2")?.rollback?.reason, historyReasons.stopRequested);
-    run(w, 20, 10_000);
+    w.run(20, 10_000);
     assert.equal(entry(w.service, "ecs-svc/2")?.status, "ROLLBACK_SUCCESSFUL");
     assert.equal(entry(w.service, "ecs-svc/2")?.circuitBreakerTriggered, false);
     assert.ok(w.running().length === 2 && w.running().every((t) => t.taskDefinitionArn.endsWith("web:1")));

@@ -4,10 +4,13 @@ import {
   finishedStatuses,
   historyIdOf,
   historyLimit,
+  ownerOf,
+  revisionIdOf,
   type RevisionRef,
   type ServiceDeploymentRecord,
   type ServiceRevisionRecord,
 } from "../../domain/service-deployment.js";
+import { sameJson } from "../../domain/same-json.js";
 import type { Working } from "./working.js";
 
 export const historyReasons = {
@@ -31,18 +34,13 @@ export function serviceDeploymentHistory(w: Working): void {
   const before = w.input.service.deployments;
   const history: ServiceDeploymentRecord[] = [...(w.service.serviceDeployments ?? [])];
   const revisions: ServiceRevisionRecord[] = [...(w.service.serviceRevisions ?? [])];
-  const owner = (deploymentId: string) => history.find((h) => h.deploymentId === deploymentId || h.rollback?.deploymentId === deploymentId);
-  const refOf = (d: DeploymentRecord): RevisionRef => {
-    const h = owner(d.id);
-    const revisionId = h === undefined ? historyIdOf(d.id) : h.rollback?.deploymentId === d.id ? h.rollback.revisionId : h.targetRevisionId;
-    return { revisionId, deploymentId: d.id };
-  };
+  const refOf = (d: DeploymentRecord): RevisionRef => ({ revisionId: revisionIdOf(history, d.id) ?? historyIdOf(d.id), deploymentId: d.id });
 
   // Oldest first, so that a deployment's sources already have their revisions.
   const seen = [...w.deployments.filter((d) => !before.some((b) => b.id === d.id)), ...before];
   for (let i = seen.length - 1; i >= 0; i--) {
     const d = seen[i]!;
-    if (owner(d.id) !== undefined) continue;
+    if (ownerOf(history, d.id) !== undefined) continue;
     if (d.id === w.input.newDeploymentId && !before.some((b) => b.id === d.id)) {
       attachRollback(w, history, d, refOf);
       continue;
@@ -103,7 +101,7 @@ const alarmsTriggered = (w: Working, deploymentId: string): boolean => w.deploym
 /** The deployment alarms' watch of the service deployment's target, kept after the deployment itself is gone. */
 function withAlarmWatch(w: Working, h: ServiceDeploymentRecord): ServiceDeploymentRecord {
   const watch = w.deployments.find((d) => d.id === h.deploymentId)?.alarmWatch;
-  return watch === undefined || JSON.stringify(watch) === JSON.stringify(h.alarmWatch) ? h : { ...h, alarmWatch: watch };
+  return watch === undefined || sameJson(watch, h.alarmWatch) ? h : { ...h, alarmWatch: watch };
 }
 
 /** A service deployment's status from its deployments' rollout states; finished ones never change. */

@@ -18,7 +18,6 @@ import type { Working } from "./working.js";
  * images built on the host (their agent reports no manifest digest).
  */
 export function pinImages(w: Working): void {
-  const history = w.service.serviceDeployments ?? [];
   const revisions = w.service.serviceRevisions ?? [];
   if (revisions.length === 0) return;
   const pins = new Map<string, ContainerImage[]>();
@@ -28,12 +27,12 @@ export function pinImages(w: Working): void {
     pins.set(revision.id, [...pinned, image]);
   };
   for (const d of w.deployments) {
-    const revision = revisionOf(history, revisions, d.id);
+    const revision = revisionOf(w.service, d.id);
     for (const image of w.input.registryPins?.get(d.id) ?? []) if (revision !== undefined) pin(revision, image);
   }
   const oldestFirst = w.input.tasks.filter((t) => t.known !== undefined).sort((a, b) => a.createdAtMs - b.createdAtMs);
   for (const t of oldestFirst) {
-    const revision = t.startedBy === undefined ? undefined : revisionOf(history, revisions, t.startedBy);
+    const revision = t.startedBy === undefined ? undefined : revisionOf(w.service, t.startedBy);
     if (revision === undefined) continue;
     for (const c of t.spec.containers) {
       const digest = t.known?.containers.find((k) => k.name === c.name)?.imageDigest;

@@ -81,7 +81,7 @@ async function ownRegistryPins(
   const registryPins = new Map<string, ContainerImage[]>();
   const ownImages = new Set<string>();
   for (const d of registry === undefined ? [] : service.deployments) {
-    const revision = revisionOf(service.serviceDeployments ?? [], service.serviceRevisions ?? [], d.id);
+    const revision = revisionOf(service, d.id);
     for (const c of taskDefinitions.get(d.taskDefinitionArn)?.body.containerDefinitions ?? []) {
       if (!pinnable(c) || !registry!.has(c.image!)) continue;
       ownImages.add(c.image!);

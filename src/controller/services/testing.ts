@@ -154,7 +154,7 @@ export class World {
     const containers = this.containers ?? aTask().spec.containers;
     const registryPins = new Map<string, ContainerImage[]>();
     for (const d of this.service.deployments) {
-      const revision = revisionOf(this.service.serviceDeployments ?? [], this.service.serviceRevisions ?? [], d.id);
+      const revision = revisionOf(this.service, d.id);
       const missing = containers.filter((c) => this.ownRegistry.get(c.image ?? "") !== undefined && !(revision?.containerImages ?? []).some((p) => p.containerName === c.name));
       if (missing.length > 0) registryPins.set(d.id, missing.map((c) => ({ containerName: c.name, image: c.image, imageDigest: this.ownRegistry.get(c.image ?? "") })));
     }
@@ -177,7 +177,7 @@ export class World {
         const t = aTask({ id: `w${++this.seq}`, deployment: start.deploymentId, status: "PROVISIONING", createdAtMs: this.nowMs, revision: Number(start.taskDefinitionArn.split(":").pop()) });
         // As apply.ts launches them: with the digests the deployment's revision pinned.
         const service = plan.service ?? this.service;
-        const imageDigests = pinnedDigests(revisionOf(service.serviceDeployments ?? [], service.serviceRevisions ?? [], start.deploymentId));
+        const imageDigests = pinnedDigests(revisionOf(service, start.deploymentId));
         byArn.set(t.arn, { ...t, containerInstanceArn: instance, taskDefinitionArn: start.taskDefinitionArn, spec: { ...t.spec, containers: this.containers ?? t.spec.containers, ...(imageDigests && { imageDigests }) } });
       }
     }
@@ -199,6 +199,14 @@ export class World {
       const known = { taskArn: t.arn, status: "RUNNING" as const, containers, startedAtMs: this.nowMs };
       return { ...t, lastStatus: "RUNNING", known, version: t.version + 1 };
     });
+  }
+
+  /** `rounds` times: reconcile, apply, and let the agents act for `stepMs`. */
+  run(rounds: number, stepMs = 1000): void {
+    for (let i = 0; i < rounds; i++) {
+      this.apply(this.reconcile());
+      this.advance(stepMs);
+    }
   }
 
   /** Reconcile and apply until a plan is empty of actions (at most `rounds`); returns how many rounds acted. */

@@ -1,7 +1,7 @@
 /**
- * What a task needs a capability attribute for, and what to do, for the attributes a Berth agent
- * advertises only when configured so, or never: a placement failure then names the feature, not
- * only the attribute ECS derived from it.
+ * What a task needs an attribute for, and what to do, for the attributes a Berth agent advertises
+ * only when configured so, with another value, or never: a placement failure then names the
+ * feature, not only the attribute ECS derived from it.
  */
 const hints: ReadonlyArray<readonly [match: (name: string) => boolean, hint: string]> = [
   [(n) => n === "ecs.cpu-architecture" || n === "ecs.os-type", "the task definition's runtimePlatform: an instance of that CPU architecture and operating system"],
