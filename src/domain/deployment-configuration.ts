@@ -14,16 +14,24 @@ export function deploymentConfig(
   input: DeploymentConfiguration | undefined,
   service: { readonly strategy: SchedulingStrategy; readonly controller: "ECS" | "EXTERNAL" },
 ): DeploymentConfig {
-  if (input?.strategy !== undefined && input.strategy !== "ROLLING") {
-    throw invalidParameter(`Berth deploys services by rolling update: deploymentConfiguration.strategy must be ROLLING (BLUE_GREEN, LINEAR and CANARY are not offered yet); got '${excerpt(input.strategy)}'.`);
+  const strategy = input?.strategy ?? base.strategy ?? "ROLLING";
+  if (strategy !== "ROLLING" && strategy !== "BLUE_GREEN") {
+    throw invalidParameter(`Berth deploys services by rolling update or blue/green: deploymentConfiguration.strategy must be ROLLING or BLUE_GREEN (LINEAR and CANARY are not offered yet); got '${excerpt(strategy)}'.`);
   }
   if (input?.linearConfiguration !== undefined || input?.canaryConfiguration !== undefined) {
     throw invalidParameter("linearConfiguration and canaryConfiguration belong to the LINEAR and CANARY strategies, which Berth does not offer yet: remove them.");
   }
-  if (input?.bakeTimeInMinutes !== undefined) {
+  if (strategy === "BLUE_GREEN" && (service.strategy === "DAEMON" || service.controller === "EXTERNAL")) {
+    throw invalidParameter("The BLUE_GREEN deployment strategy works with REPLICA services of the ECS deployment controller only.");
+  }
+  const bake = input?.bakeTimeInMinutes ?? (strategy === base.strategy ? base.bakeTimeInMinutes : undefined);
+  if (bake !== undefined && strategy !== "BLUE_GREEN") {
     throw invalidParameter(
-      "bakeTimeInMinutes belongs to BLUE_GREEN deployments, which Berth does not offer yet: remove it. A rolling update with deployment alarms bakes for the longest evaluation window of its alarms.",
+      "bakeTimeInMinutes belongs to BLUE_GREEN deployments: set strategy BLUE_GREEN, or remove it. A rolling update with deployment alarms bakes for the longest evaluation window of its alarms.",
     );
+  }
+  if (bake !== undefined && (!Number.isInteger(bake) || bake < 0 || bake > 1440)) {
+    throw invalidParameter(`deploymentConfiguration.bakeTimeInMinutes must be a whole number of minutes from 0 to 1440; got ${bake}.`);
   }
   if (input?.earlySuccessCriteria?.enable === true) {
     throw invalidParameter("Berth does not offer earlySuccessCriteria yet: a deployment completes when every task of its revision is healthy and the older tasks are gone.");
@@ -43,6 +51,7 @@ export function deploymentConfig(
     maximumPercent: max,
     circuitBreaker: input?.deploymentCircuitBreaker === undefined ? base.circuitBreaker : circuitBreakerConfig(input.deploymentCircuitBreaker),
     ...(alarms !== undefined && { alarms }),
+    ...(strategy === "BLUE_GREEN" && { strategy, bakeTimeInMinutes: bake ?? 0 }),
   };
 }
 

@@ -1,4 +1,12 @@
-import type { CapacityProviderStrategyItem, ContainerImage, LoadBalancer, NetworkConfiguration, ServiceDeploymentStatus } from "@aws-sdk/client-ecs";
+import type {
+  CapacityProviderStrategyItem,
+  ContainerImage,
+  LoadBalancer,
+  NetworkConfiguration,
+  ServiceDeploymentLifecycleStage,
+  ServiceDeploymentStatus,
+  ServiceRevisionLoadBalancer,
+} from "@aws-sdk/client-ecs";
 import type { Partition } from "./arn.js";
 
 /**
@@ -24,6 +32,10 @@ export interface DeploymentConfig {
   readonly circuitBreaker: CircuitBreakerConfig;
   /** CloudWatch alarms that fail a deployment when one goes to ALARM (controller/services/deployment-alarms.ts). */
   readonly alarms?: DeploymentAlarmsConfig | undefined;
+  /** ROLLING when unset; BLUE_GREEN: domain/blue-green.ts. */
+  readonly strategy?: "ROLLING" | "BLUE_GREEN" | undefined;
+  /** BLUE_GREEN: how long both revisions run after production traffic shifted (0 to 1,440; ECS's default 0). */
+  readonly bakeTimeInMinutes?: number | undefined;
 }
 
 export interface CircuitBreakerConfig {
@@ -70,6 +82,8 @@ export interface ServiceRevisionRecord {
    * image given by digest or built on the host, have none.
    */
   readonly containerImages?: readonly ContainerImage[] | undefined;
+  /** A blue/green revision: the target group of each load balancer its tasks registered in, and the production rule (ECS's resolvedConfiguration). */
+  readonly resolvedLoadBalancers?: readonly ServiceRevisionLoadBalancer[] | undefined;
   readonly createdAtMs: number;
 }
 
@@ -96,6 +110,8 @@ export interface ServiceDeploymentRecord {
   readonly circuitBreakerTriggered?: boolean | undefined;
   /** How its deployment alarms watched it (the target deployment's, kept once that is gone). */
   readonly alarmWatch?: AlarmWatch | undefined;
+  /** A blue/green deployment's stage (its target deployment's, kept once that is gone). */
+  readonly lifecycleStage?: ServiceDeploymentLifecycleStage | undefined;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
   readonly finishedAtMs?: number | undefined;

@@ -1,3 +1,4 @@
+import { greenTargetGroups, type BlueGreenState, type ProductionTraffic } from "./blue-green.js";
 import type { OfferedLaunchType } from "./launch-type.js";
 import type { AlarmWatch, CircuitBreakerConfig, DeploymentConfig, ServiceDeploymentRecord, ServiceRevisionRecord } from "./service-deployment.js";
 
@@ -35,6 +36,8 @@ export interface DeploymentRecord {
   readonly healthyTasks?: number | undefined;
   /** Set when deployment alarms watch it. */
   readonly alarmWatch?: AlarmWatch | undefined;
+  /** A blue/green deployment's progress (domain/blue-green.ts). */
+  readonly blueGreen?: BlueGreenState | undefined;
   readonly rolloutState: RolloutState;
   readonly rolloutStateReason: string;
   readonly createdAtMs: number;
@@ -75,6 +78,8 @@ export interface ServiceRecord {
   /** Service deployments, newest first, and the revisions they name (domain/service-deployment.ts; bounded). */
   readonly serviceDeployments?: readonly ServiceDeploymentRecord[] | undefined;
   readonly serviceRevisions?: readonly ServiceRevisionRecord[] | undefined;
+  /** Blue/green: the deployment production traffic goes to, once one shifted it (before that: each load balancer's targetGroupArn). */
+  readonly production?: ProductionTraffic | undefined;
   /** The last deployment that reached COMPLETED: where a circuit-breaker rollback returns to. */
   readonly lastCompleted?: { readonly deploymentId: string; readonly taskDefinitionArn: string } | undefined;
   /** Consecutive tasks of the PRIMARY deployment that stopped before reaching RUNNING (ECS's start throttling). */
@@ -125,7 +130,8 @@ export function circuitBreakerThreshold(desiredCount: number, threshold: Circuit
 
 /**
  * The service with a new PRIMARY deployment (a new revision, forceNewDeployment, a placement
- * change): the previous ones become ACTIVE and drain; start throttling starts afresh.
+ * change): the previous ones become ACTIVE and drain (a rolling update) or keep serving until
+ * production traffic has shifted and baked (blue/green); start throttling starts afresh.
  */
 export function withNewDeployment(s: ServiceRecord, d: { readonly id: string; readonly taskDefinitionArn: string; readonly nowMs: number }): ServiceRecord {
   const deployment: DeploymentRecord = {
@@ -136,6 +142,9 @@ export function withNewDeployment(s: ServiceRecord, d: { readonly id: string; re
     runningCount: 0,
     pendingCount: 0,
     failedTasks: 0,
+    ...(s.deploymentConfiguration.strategy === "BLUE_GREEN" && {
+      blueGreen: { stage: "SCALE_UP", targetGroups: greenTargetGroups(s), from: s.production?.deploymentId ?? s.lastCompleted?.deploymentId },
+    }),
     rolloutState: "IN_PROGRESS",
     rolloutStateReason: `ECS deployment ${d.id} in progress.`,
     createdAtMs: d.nowMs,

@@ -58,6 +58,7 @@ export function serviceDeploymentViews(p: Partition, s: ServiceRecord) {
         status: h.status,
         statusReason: h.statusReason,
         deploymentConfiguration: deploymentConfigurationView(h.deploymentConfiguration),
+        ...(h.lifecycleStage !== undefined && { lifecycleStage: h.lifecycleStage }),
         ...(h.rollback ? { rollback: { reason: h.rollback.reason, startedAt: date(h.rollback.startedAtMs), serviceRevisionArn: revisionArnOf(h.rollback.revisionId) } } : {}),
         deploymentCircuitBreaker: circuitBreaker.enable
           ? { status: h.circuitBreakerTriggered === true ? "TRIGGERED" : "MONITORING", failureCount: target?.failedTasks ?? 0, threshold: circuitBreakerThreshold(s.desiredCount, circuitBreaker.threshold) }
@@ -75,10 +76,11 @@ export function serviceDeploymentViews(p: Partition, s: ServiceRecord) {
       taskDefinition: r.taskDefinitionArn,
       // ECS shows a capacity provider strategy or a launch type, never both.
       ...(r.capacityProviderStrategy === undefined ? { launchType: s.launchType } : { capacityProviderStrategy: r.capacityProviderStrategy.map((i) => ({ ...i })) }),
-      loadBalancers: (r.loadBalancers ?? []).map((lb) => ({ ...lb })),
+      loadBalancers: (r.loadBalancers ?? []).map((lb) => ({ ...lb, ...(lb.advancedConfiguration && { advancedConfiguration: { ...lb.advancedConfiguration } }) })),
       serviceRegistries: [],
       networkConfiguration: r.networkConfiguration,
       containerImages: (r.containerImages ?? []).map((c) => ({ ...c })),
+      ...(r.resolvedLoadBalancers !== undefined && { resolvedConfiguration: { loadBalancers: r.resolvedLoadBalancers.map((lb) => ({ ...lb })) } }),
       guardDutyEnabled: false,
       createdAt: date(r.createdAtMs),
     }),

@@ -24,7 +24,7 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     serviceArn: s.arn,
     serviceName: s.name,
     clusterArn: s.clusterArn,
-    loadBalancers: (s.loadBalancers ?? []).map((lb) => ({ ...lb })),
+    loadBalancers: (s.loadBalancers ?? []).map((lb) => ({ ...lb, ...(lb.advancedConfiguration && { advancedConfiguration: { ...lb.advancedConfiguration } }) })),
     serviceRegistries: [],
     status: s.status,
     desiredCount: s.desiredCount,
@@ -66,5 +66,7 @@ export function deploymentConfigurationView(c: DeploymentConfig): DeploymentConf
     maximumPercent: c.maximumPercent,
     minimumHealthyPercent: c.minimumHealthyPercent,
     ...(alarms !== undefined && { alarms: { alarmNames: [...alarms.alarmNames], enable: alarms.enable, rollback: alarms.rollback } }),
+    ...(c.strategy !== undefined && { strategy: c.strategy }),
+    ...(c.bakeTimeInMinutes !== undefined && { bakeTimeInMinutes: c.bakeTimeInMinutes }),
   };
 }

@@ -81,12 +81,27 @@ describe("services", () => {
     { what: "updating a service that does not exist", op: "UpdateService", input: { cluster: "svc", service: "ghost", desiredCount: 1 }, type: "ServiceNotFoundException", message: /^Service not found\.$/ },
     { what: "deleting a service that does not exist", op: "DeleteService", input: { cluster: "svc", service: "ghost" }, type: "ServiceNotFoundException", message: /^Service not found\.$/ },
     {
-      what: "a blue/green deployment strategy (not offered)",
+      what: "a linear deployment strategy (not offered)",
       op: "CreateService",
-      input: { cluster: "svc", serviceName: "bg", taskDefinition: "api", desiredCount: 1, deploymentConfiguration: { strategy: "BLUE_GREEN" } },
+      input: { cluster: "svc", serviceName: "bg", taskDefinition: "api", desiredCount: 1, deploymentConfiguration: { strategy: "LINEAR" } },
       type: "InvalidParameterException",
-      message: /strategy must be ROLLING .*got 'BLUE_GREEN'/,
+      message: /strategy must be ROLLING or BLUE_GREEN .*got 'LINEAR'/,
     },
+    {
+      what: "a blue/green DAEMON service",
+      op: "CreateService",
+      input: { cluster: "svc", serviceName: "bg", taskDefinition: "api", schedulingStrategy: "DAEMON", deploymentConfiguration: { strategy: "BLUE_GREEN", maximumPercent: 100, minimumHealthyPercent: 0 } },
+      type: "InvalidParameterException",
+      message: /BLUE_GREEN deployment strategy works with REPLICA services/,
+    },
+    {
+      what: "a bake time beyond a day",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: 1441 } },
+      type: "InvalidParameterException",
+      message: /bakeTimeInMinutes must be a whole number of minutes from 0 to 1440; got 1441/,
+    },
+
     {
       what: "deployment lifecycle hooks (they need AWS Lambda)",
       op: "UpdateService",

@@ -100,7 +100,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
             healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds ?? 0),
-            loadBalancers: td === undefined ? [] : await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td),
+            loadBalancers: td === undefined ? [] : await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td, input.deploymentConfiguration?.strategy === "BLUE_GREEN"),
             propagateTags: propagate(input.propagateTags),
             enableECSManagedTags: input.enableECSManagedTags ?? false,
             tags: validateTags(input.tags),
@@ -170,10 +170,12 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             constraintsFrom(td?.body.placementConstraints ?? [], next.placementConstraints);
           }
           strategiesFrom(next.placementStrategy);
-          if (input.loadBalancers !== undefined || (taskDefinitionArn !== current.taskDefinitionArn && (current.loadBalancers ?? []).length > 0)) {
+          const blueGreen = next.deploymentConfiguration.strategy === "BLUE_GREEN";
+          const becomesBlueGreen = blueGreen && current.deploymentConfiguration.strategy !== "BLUE_GREEN";
+          if (input.loadBalancers !== undefined || becomesBlueGreen || (taskDefinitionArn !== current.taskDefinitionArn && (current.loadBalancers ?? []).length > 0)) {
             // ELBv2 (issue 11): new target groups, or a new revision that must still have their containers; ECS redeploys.
             const td = await activeTaskDefinition(tx, taskDefinitionArn, fargate);
-            const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? current.loadBalancers ?? [], td);
+            const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? current.loadBalancers ?? [], td, blueGreen);
             redeploy ||= input.loadBalancers !== undefined;
             next = { ...next, loadBalancers };
           }

@@ -1,3 +1,4 @@
+import { serviceTargetGroups } from "../../domain/blue-green.js";
 import type { ReadTx } from "../../state/store.js";
 
 /** What keeps a target group from being deleted: listeners and rules forwarding to it, and ECS services registering into it. */
@@ -17,7 +18,7 @@ export async function targetGroupUsers(tx: ReadTx, targetGroupArn: string): Prom
       do {
         const page = await tx.services.list(c.name, { limit: 100, after: cursor });
         for (const s of page.items) {
-          if (s.status !== "INACTIVE" && (s.loadBalancers ?? []).some((lb) => lb.targetGroupArn === targetGroupArn)) users.push(`service '${s.arn}'`);
+          if (s.status !== "INACTIVE" && serviceTargetGroups(s).includes(targetGroupArn)) users.push(`service '${s.arn}'`);
         }
         cursor = page.nextAfter;
       } while (cursor);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
+import { serviceTargetGroups } from "../../domain/blue-green.js";
 import { deregistrationDelayMs } from "../../domain/load-balancing/defaults.js";
 import type { TargetHealth } from "../../domain/load-balancing/health.js";
 import { targetKey, type TargetRecord } from "../../domain/load-balancing/types.js";
@@ -113,7 +114,7 @@ export class LoadBalancingController {
       const service = await tx.services.get(cluster, name);
       if (!service) return undefined;
       const tasks = await tx.tasks.ofService(cluster, name);
-      const groups = [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn ?? ""))];
+      const groups = serviceTargetGroups(service);
       const delays = new Map<string, number>();
       const targetTypes = new Map<string, string>();
       const targets: TargetRecord[] = [];

@@ -1,4 +1,5 @@
 import { arnId, type Partition } from "../../domain/arn.js";
+import { withWeights, type TrafficOrder } from "../../domain/blue-green.js";
 import { serviceLaunch } from "../../domain/launch.js";
 import type { ServiceEventRecord } from "../../domain/service.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
@@ -66,6 +67,8 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
     if (t && t.lastStatus === "STOPPED" && t.serviceObserved !== true) await tx.tasks.put({ ...t, serviceObserved: true, version: t.version + 1 });
   }
 
+  for (const order of plan.traffic) if (!(await turnTraffic(tx, order))) events.push(serviceMessages.trafficRuleGone(current.name, order.ruleArn));
+
   const service = plan.service ?? current;
   let budget = ctx.maxStarts;
   let truncated = false;
@@ -96,4 +99,16 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
 
   if (plan.service) await tx.services.put({ ...plan.service, version: current.version + 1 });
   return { kind: "applied", tasks: changed, truncated };
+}
+
+/** A blue/green traffic shift: the listener rule's (or a network load balancer listener's) forward weights; false when neither exists any more. */
+async function turnTraffic(tx: WriteTx, order: TrafficOrder): Promise<boolean> {
+  const rule = await tx.loadBalancing.rule(order.ruleArn);
+  if (rule) {
+    await tx.loadBalancing.putRule({ ...rule, actions: withWeights(rule.actions, order.weights) });
+    return true;
+  }
+  const listener = await tx.loadBalancing.listener(order.ruleArn);
+  if (listener) await tx.loadBalancing.putListener({ ...listener, defaultActions: withWeights(listener.defaultActions, order.weights) });
+  return listener !== undefined;
 }

@@ -44,11 +44,19 @@ function startWatch(w: Working, primary: DeploymentRecord, alarmNames: readonly 
 
 /**
  * Called by deploymentProgress when the PRIMARY deployment has reached its desired state: true
- * when it may complete now (no alarms watch it, or it has baked), else the bake starts or goes on.
+ * when it may complete now (no alarms watch it, or it has baked; a blue/green one once its blue
+ * tasks are stopping after its own bake time), else the bake starts or goes on.
  */
 export function baked(w: Working, primary: DeploymentRecord): boolean {
   const watch = primary.alarmWatch;
-  if (watch?.status !== "MONITORING" || w.service.deploymentConfiguration.alarms?.enable !== true) return true;
+  const watching = watch?.status === "MONITORING" && w.service.deploymentConfiguration.alarms?.enable === true;
+  if (primary.blueGreen !== undefined) {
+    // A blue/green deployment bakes for bakeTimeInMinutes after production traffic shifted (blue-green.ts).
+    if (primary.blueGreen.stage !== "CLEAN_UP") return false;
+    if (watching) w.updateDeployment(primary.id, (d) => ({ ...d, alarmWatch: { ...watch, status: "MONITORING_COMPLETE" } }));
+    return true;
+  }
+  if (!watching) return true;
   const bakeMs = Math.max(0, ...watch.alarmNames.map((n) => w.input.alarms?.get(n)?.windowMs ?? 0));
   const from = watch.bakeFromMs ?? w.nowMs;
   if (w.nowMs >= from + bakeMs) {

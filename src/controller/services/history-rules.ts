@@ -1,4 +1,4 @@
-import type { ServiceDeploymentStatus } from "@aws-sdk/client-ecs";
+import type { ServiceDeploymentStatus, ServiceRevisionLoadBalancer } from "@aws-sdk/client-ecs";
 import type { DeploymentRecord } from "../../domain/service.js";
 import {
   finishedStatuses,
@@ -27,7 +27,8 @@ export const historyReasons = {
  * Service deployments and revisions (domain/service-deployment.ts) follow the service's deployments,
  * after every other rule: a deployment seen for the first time becomes a service deployment (its
  * sources are the deployments it replaces) with its revision, unless it is a rollback the circuit
- * breaker just started (it then belongs to the service deployment it rolls back); statuses follow
+ * breaker just started (it then belongs to the service deployment it rolls back, as does a blue
+ * deployment made PRIMARY again by a blue/green rollback); statuses follow
  * the deployments' rollout states; the newest `historyLimit` are kept.
  */
 export function serviceDeploymentHistory(w: Working): void {
@@ -35,6 +36,10 @@ export function serviceDeploymentHistory(w: Working): void {
   const history: ServiceDeploymentRecord[] = [...(w.service.serviceDeployments ?? [])];
   const revisions: ServiceRevisionRecord[] = [...(w.service.serviceRevisions ?? [])];
   const refOf = (d: DeploymentRecord): RevisionRef => ({ revisionId: revisionIdOf(history, d.id) ?? historyIdOf(d.id), deploymentId: d.id });
+
+  // A blue/green rollback makes blue PRIMARY again (blue-green.ts): it joins the failed deployment's service deployment.
+  const promoted = w.deployments[0];
+  if (promoted !== undefined && before[0] !== undefined && promoted.id !== before[0].id && before.some((b) => b.id === promoted.id)) attachRollback(w, history, promoted, refOf, true);
 
   // Oldest first, so that a deployment's sources already have their revisions.
   const seen = [...w.deployments.filter((d) => !before.some((b) => b.id === d.id)), ...before];
@@ -52,6 +57,7 @@ export function serviceDeploymentHistory(w: Working): void {
       capacityProviderStrategy: w.service.capacityProviderStrategy,
       loadBalancers: w.service.loadBalancers,
       networkConfiguration: w.service.networkConfiguration,
+      ...(d.blueGreen !== undefined && { resolvedLoadBalancers: resolvedLoadBalancers(w, d.blueGreen.targetGroups) }),
       createdAtMs: d.createdAtMs,
     });
     history.push({
@@ -68,7 +74,7 @@ export function serviceDeploymentHistory(w: Working): void {
   }
 
   const next = history
-    .map((h) => withAlarmWatch(w, follow(w, h)))
+    .map((h) => withTargetState(w, follow(w, h)))
     .sort((a, b) => b.createdAtMs - a.createdAtMs)
     .slice(0, historyLimit);
   const named = new Set(next.flatMap((h) => [h.targetRevisionId, ...h.sources.map((s) => s.revisionId), ...(h.rollback ? [h.rollback.revisionId] : [])]));
@@ -82,10 +88,11 @@ export function serviceDeploymentHistory(w: Working): void {
  * A rollback deployment joins the service deployment of the deployment it replaced: the PRIMARY one
  * of this reconcile's input (it may have drained away in this same plan).
  */
-function attachRollback(w: Working, history: ServiceDeploymentRecord[], d: DeploymentRecord, refOf: (d: DeploymentRecord) => RevisionRef): void {
+function attachRollback(w: Working, history: ServiceDeploymentRecord[], d: DeploymentRecord, refOf: (d: DeploymentRecord) => RevisionRef, promoted = false): void {
   const failed = w.input.service.deployments[0];
   const at = failed === undefined ? -1 : history.findIndex((h) => h.deploymentId === failed.id);
-  const back = w.service.lastCompleted;
+  // A promoted blue deployment runs its own revision; a new rollback deployment the last COMPLETED one's.
+  const back = promoted ? { deploymentId: d.id } : w.service.lastCompleted;
   if (at < 0 || back === undefined) return;
   const h = history[at]!;
   const returnsTo = w.deployments.find((x) => x.id === back.deploymentId);
@@ -98,10 +105,21 @@ function attachRollback(w: Working, history: ServiceDeploymentRecord[], d: Deplo
 /** Whether the deployment failed because one of its deployment alarms went to ALARM. */
 const alarmsTriggered = (w: Working, deploymentId: string): boolean => w.deployments.find((x) => x.id === deploymentId)?.alarmWatch?.status === "TRIGGERED";
 
-/** The deployment alarms' watch of the service deployment's target, kept after the deployment itself is gone. */
-function withAlarmWatch(w: Working, h: ServiceDeploymentRecord): ServiceDeploymentRecord {
-  const watch = w.deployments.find((d) => d.id === h.deploymentId)?.alarmWatch;
-  return watch === undefined || sameJson(watch, h.alarmWatch) ? h : { ...h, alarmWatch: watch };
+/** The deployment alarms' watch and the blue/green stage of the service deployment's target, kept after the deployment itself is gone. */
+function withTargetState(w: Working, h: ServiceDeploymentRecord): ServiceDeploymentRecord {
+  const target = w.deployments.find((d) => d.id === h.deploymentId);
+  const watch = target?.alarmWatch;
+  const stage = target?.blueGreen?.stage;
+  const watched = watch === undefined || sameJson(watch, h.alarmWatch) ? h : { ...h, alarmWatch: watch };
+  return stage === undefined || stage === h.lifecycleStage ? watched : { ...watched, lifecycleStage: stage };
+}
+
+/** A blue/green revision's target group of each load balancer, with its production rule (ECS's resolvedConfiguration). */
+function resolvedLoadBalancers(w: Working, targetGroups: readonly string[]): ServiceRevisionLoadBalancer[] {
+  return (w.service.loadBalancers ?? []).map((lb, i) => ({
+    targetGroupArn: targetGroups[i],
+    ...(lb.advancedConfiguration?.productionListenerRule !== undefined && { productionListenerRule: lb.advancedConfiguration.productionListenerRule }),
+  }));
 }
 
 /** A service deployment's status from its deployments' rollout states; finished ones never change. */

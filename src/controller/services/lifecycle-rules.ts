@@ -1,5 +1,6 @@
 import { circuitBreakerThreshold, type DeploymentRecord } from "../../domain/service.js";
 import { isLost } from "../lost-instances/lost-tasks.js";
+import { rollBackToBlue } from "./blue-green.js";
 import { rolloutReasons, serviceMessages, stopReasons } from "./messages.js";
 import { checkedHealth, failsHealthChecks, stopKind } from "./task-health.js";
 import type { Working } from "./working.js";
@@ -107,7 +108,8 @@ export function circuitBreaker(w: Working): void {
 
 /**
  * The PRIMARY deployment FAILED, saying why. With `rollback` (its reason for the new deployment), a
- * new PRIMARY deployment returns to the last COMPLETED one's task definition, unless that is the
+ * blue/green deployment returns to blue while blue still runs (blue-green.ts); otherwise a new
+ * PRIMARY deployment returns to the last COMPLETED one's task definition, unless that is the
  * failed deployment's own (it would fail again) and the rollback was not asked for by name.
  */
 export function failPrimary(
@@ -117,6 +119,7 @@ export function failPrimary(
 ): void {
   w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "FAILED", rolloutStateReason: failure.reason }));
   w.event(failure.event);
+  if (failure.rollback !== undefined && primary.blueGreen !== undefined && rollBackToBlue(w, primary)) return;
   const back = w.service.lastCompleted;
   if (back === undefined || failure.rollback === undefined || (failure.evenToItsOwnDefinition !== true && back.taskDefinitionArn === primary.taskDefinitionArn)) return;
   const rollbackTo: DeploymentRecord = {

@@ -9,6 +9,8 @@ const taskList = (ids: readonly string[]): string => {
   return ids.length > 10 ? `${shown} and ${ids.length - 10} more` : shown;
 };
 
+const groupList = (arns: readonly string[]): string => arns.map((a) => `(target-group ${a})`).join(" ");
+
 const alarmList = (names: readonly string[]): string => names.map((n) => `(alarm ${n.slice(0, 255)})`).join(" ");
 
 export const serviceMessages = {
@@ -31,6 +33,14 @@ export const serviceMessages = {
     `(service ${service}) (deployment ${deployment}) deployment alarms not found, so never in ALARM: ${alarmList(alarms)}. Create them with PutMetricAlarm.`,
   baking: (service: string, deployment: string, bakeMs: number) =>
     `(service ${service}) (deployment ${deployment}) has reached its desired state; it completes after a bake time of ${Math.round(bakeMs / 1000)} seconds (the longest evaluation window of its alarms) unless an alarm goes to ALARM.`,
+  testTrafficShifted: (service: string, deployment: string, targetGroups: readonly string[]) =>
+    `(service ${service}) (deployment ${deployment}) shifted test traffic to ${groupList(targetGroups)}.`,
+  productionTrafficShifted: (service: string, deployment: string, targetGroups: readonly string[]) =>
+    `(service ${service}) (deployment ${deployment}) shifted production traffic to ${groupList(targetGroups)}.`,
+  blueGreenBaking: (service: string, deployment: string, bakeMinutes: number, blue: string) =>
+    `(service ${service}) (deployment ${deployment}) is baking for ${bakeMinutes} minutes; the tasks of deployment ${blue} keep running until then, so a rollback returns traffic to them at once.`,
+  trafficRuleGone: (service: string, rule: string) =>
+    `(service ${service}) could not shift traffic: listener rule ${rule} no longer exists. Restore it, or update the service's loadBalancers' advancedConfiguration.`,
   unhealthy: (service: string, task: string) => `(service ${service}) (task ${task}) failed container health checks.`,
   unhealthyTargets: (service: string, task: string) => `(service ${service}) (task ${task}) failed ELB health checks.`,
   throttled: (service: string) => `(service ${service}) is unable to consistently start tasks successfully.`,

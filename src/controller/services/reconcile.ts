@@ -1,4 +1,5 @@
 import type { ServiceRecord } from "../../domain/service.js";
+import { blueGreenStartsAndStops } from "./blue-green.js";
 import { daemonStartsAndStops } from "./daemon.js";
 import { deploymentProgress, retireDeleted, steadyState } from "./deployment-rules.js";
 import { deploymentAlarms } from "./deployment-alarms.js";
@@ -24,8 +25,15 @@ export const rules: readonly Rule[] = [
   { name: "circuit breaker: a deployment at its failure threshold fails, and rolls back if asked", apply: circuitBreaker },
   { name: "deployment alarms: a deployment whose alarm goes to ALARM fails, and rolls back if asked", apply: deploymentAlarms },
   {
-    name: "placement: starts and stops within minimumHealthyPercent and maximumPercent (REPLICA), one per instance (DAEMON), or each task set's count (EXTERNAL)",
-    apply: (w) => (w.service.deploymentController === "EXTERNAL" ? taskSetStartsAndStops(w) : w.service.schedulingStrategy === "DAEMON" ? daemonStartsAndStops(w) : replicaStartsAndStops(w)),
+    name: "placement: starts and stops within minimumHealthyPercent and maximumPercent (REPLICA), blue beside green (BLUE_GREEN), one per instance (DAEMON), or each task set's count (EXTERNAL)",
+    apply: (w) =>
+      w.service.deploymentController === "EXTERNAL"
+        ? taskSetStartsAndStops(w)
+        : w.service.schedulingStrategy === "DAEMON"
+          ? daemonStartsAndStops(w)
+          : w.primary?.blueGreen !== undefined
+            ? blueGreenStartsAndStops(w)
+            : replicaStartsAndStops(w),
   },
   { name: "deployments: counts, drained ones dropped, PRIMARY completed", apply: deploymentProgress },
   { name: "steady state noticed", apply: steadyState },
@@ -41,7 +49,7 @@ export const rules: readonly Rule[] = [
  */
 export function reconcileService(input: ReconcileInput): ServicePlan {
   const w = new Working(input);
-  if (input.service.status === "INACTIVE") return { lost: [], stops: [], starts: [], observed: [], service: undefined, events: [] };
+  if (input.service.status === "INACTIVE") return { lost: [], stops: [], starts: [], observed: [], traffic: [], service: undefined, events: [] };
   for (const rule of rules) rule.apply(w);
   const next: ServiceRecord = { ...w.service, deployments: w.deployments };
   return {
@@ -49,6 +57,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     stops: w.stops,
     starts: w.starts,
     observed: w.observed,
+    traffic: w.traffic,
     service: JSON.stringify(next) === JSON.stringify(input.service) ? undefined : next,
     events: w.events,
   };

@@ -1,4 +1,5 @@
 import type { ContainerDefinition, ContainerImage } from "@aws-sdk/client-ecs";
+import type { TrafficOrder } from "../../domain/blue-green.js";
 import { withNewDeployment, type DeploymentRecord, type ServiceRecord } from "../../domain/service.js";
 import { pinnedDigests, revisionOf } from "../../domain/service-deployment.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
@@ -129,6 +130,8 @@ export class World {
   ownRegistry = new Map<string, string | undefined>();
   /** The containers of the tasks it starts, when not aTask's one `app` of busybox. */
   containers?: ContainerDefinition[];
+  /** Every listener rule the plans turned (blue/green), in order. */
+  traffic: TrafficOrder[] = [];
 
   constructor(
     public service: ServiceRecord,
@@ -170,6 +173,7 @@ export class World {
     for (const l of plan.lost) byArn.set(l.taskArn, { ...markLost(byArn.get(l.taskArn)!, { reason: l.reason, nowMs: this.nowMs }), serviceObserved: true });
     for (const s of plan.stops) byArn.set(s.taskArn, requestStop(byArn.get(s.taskArn)!, { reason: s.reason, code: "ServiceSchedulerInitiated", nowMs: this.nowMs }));
     for (const arn of plan.observed) byArn.set(arn, { ...byArn.get(arn)!, serviceObserved: true });
+    this.traffic.push(...plan.traffic);
     const targets = this.instances.filter((i) => i.status === "ACTIVE" && i.agentConnected);
     for (const start of plan.starts) {
       for (let n = 0; n < start.count; n++) {

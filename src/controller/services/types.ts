@@ -1,4 +1,5 @@
 import type { ContainerImage } from "@aws-sdk/client-ecs";
+import type { TrafficOrder } from "../../domain/blue-green.js";
 import type { ContainerInstanceStatus } from "../../domain/container-instance.js";
 import type { ServiceRecord } from "../../domain/service.js";
 import type { TaskRecord } from "../../domain/task.js";
@@ -66,7 +67,8 @@ export interface StopOrder {
 
 /**
  * What the runner applies, in one store write: tasks recorded STOPPED because their host is lost,
- * stops, starts, stops observed, the service's next record (undefined when unchanged) and events.
+ * stops, starts, stops observed, listener rules turned (blue/green), the service's next record
+ * (undefined when unchanged) and events.
  */
 export interface ServicePlan {
   readonly lost: readonly StopOrder[];
@@ -74,10 +76,11 @@ export interface ServicePlan {
   readonly starts: readonly StartOrder[];
   /** STOPPED tasks whose stop this plan has accounted for. */
   readonly observed: readonly string[];
+  readonly traffic: readonly TrafficOrder[];
   readonly service: ServiceRecord | undefined;
   /** Messages without the "(service X) " prefix's timestamp/id; oldest first. */
   readonly events: readonly string[];
 }
 
 export const isEmptyPlan = (p: ServicePlan): boolean =>
-  p.lost.length === 0 && p.stops.length === 0 && p.starts.length === 0 && p.observed.length === 0 && p.service === undefined && p.events.length === 0;
+  p.lost.length === 0 && p.stops.length === 0 && p.starts.length === 0 && p.observed.length === 0 && p.traffic.length === 0 && p.service === undefined && p.events.length === 0;

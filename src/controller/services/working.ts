@@ -1,3 +1,4 @@
+import type { TrafficOrder } from "../../domain/blue-green.js";
 import type { DeploymentRecord, ServiceRecord } from "../../domain/service.js";
 import type { TaskRecord } from "../../domain/task.js";
 import { isHealthy, isWanted } from "./task-health.js";
@@ -19,6 +20,7 @@ export class Working {
   readonly stops: StopOrder[] = [];
   readonly starts: StartOrder[] = [];
   readonly observed: string[] = [];
+  readonly traffic: TrafficOrder[] = [];
   readonly events: string[] = [];
   /** Tasks this plan stops or records lost: no longer counted as wanted. */
   private readonly leaving = new Set<string>();
