@@ -158,9 +158,9 @@ describe("blue/green deployments behind a load balancer", () => {
     // Traffic moves with the rules' weights; the data plane reads them within a second.
     await until("v2 answering on the test and production listeners", async () => ((await answer(testPort)) === "v2" && (await answer(prodPort)) === "v2" ? true : undefined), { timeoutMs: 5_000 });
     const elb = elbv2Client(cluster.server);
-    const weights = async () => {
+    const weights = async (): Promise<Record<string, number | undefined>> => {
       const rule = (await elb.send(new DescribeRulesCommand({ RuleArns: [prodRule] }))).Rules![0]!;
-      return Object.fromEntries((rule.Actions?.[0]?.ForwardConfig?.TargetGroups ?? []).map((g) => [g.TargetGroupArn, g.Weight]));
+      return Object.fromEntries((rule.Actions?.[0]?.ForwardConfig?.TargetGroups ?? []).map((g) => [g.TargetGroupArn ?? "", g.Weight]));
     };
     assert.deepEqual(await weights(), { [blueTg]: 0, [greenTg]: 100 });
     const green = (await runningTasks()).filter((a) => !blue.includes(a));

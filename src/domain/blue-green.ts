@@ -1,25 +1,47 @@
 import type { LoadBalancer, ServiceDeploymentLifecycleStage } from "@aws-sdk/client-ecs";
 import type { Action, ForwardTarget } from "./load-balancing/types.js";
+import type { DeploymentConfig } from "./service-deployment.js";
 
 /**
- * ECS's blue/green deployments (`deploymentConfiguration.strategy` BLUE_GREEN): the new deployment
- * (green) runs its whole count beside the one serving production (blue), registered in the other
- * target group of each load balancer's pair (`targetGroupArn` and
- * `advancedConfiguration.alternateTargetGroupArn`); once all its tasks are healthy the test and
- * then the production listener rules are turned to its target groups, and after the bake time the
- * blue tasks go (controller/services/blue-green.ts). Until then a rollback is one more turn of the
- * rules: the blue tasks never stopped.
+ * ECS's blue/green, linear and canary deployments (`deploymentConfiguration.strategy` BLUE_GREEN,
+ * LINEAR, CANARY): the new deployment (green) runs its whole count beside the one serving
+ * production (blue), registered in the other target group of each load balancer's pair
+ * (`targetGroupArn` and `advancedConfiguration.alternateTargetGroupArn`); once all its tasks are
+ * healthy the test and then the production listener rules are turned to its target groups, at once
+ * (BLUE_GREEN) or in steps (LINEAR, CANARY), and after the bake time the blue tasks go
+ * (controller/services/blue-green.ts). Until then a rollback is one more turn of the rules: the
+ * blue tasks never stopped.
  */
 export interface BlueGreenState {
-  /** SCALE_UP until every green task is healthy; BAKE_TIME once production traffic is on it; CLEAN_UP once the blue tasks go. */
+  /**
+   * SCALE_UP until every green task is healthy; PRODUCTION_TRAFFIC_SHIFT while a share of production
+   * traffic is on it (LINEAR, CANARY); BAKE_TIME once all of it is; CLEAN_UP once the blue tasks go.
+   */
   readonly stage: ServiceDeploymentLifecycleStage;
   /** Per service load balancer, in order: the target group this deployment's tasks register in. */
   readonly targetGroups: readonly string[];
   /** The deployment that served production when this one started (blue), if any. */
   readonly from?: string | undefined;
-  /** When production traffic was turned to it: the bake time counts from here. */
+  /** The percentage of production traffic on it, and since when (its last step). */
+  readonly share?: number | undefined;
+  readonly sharedAtMs?: number | undefined;
+  /** When all production traffic was on it: the bake time counts from here. */
   readonly shiftedAtMs?: number | undefined;
 }
+
+/** Whether a deployment configuration's strategy runs new deployments beside the old one and shifts traffic (all but ROLLING). */
+export const shiftsTraffic = (c: DeploymentConfig): boolean => c.strategy !== undefined && c.strategy !== "ROLLING";
+
+/** The share of production traffic (a percentage) green's next step puts on it, from `current`: all at once, the canary's and then all, or one more linear step. */
+export function nextShare(c: DeploymentConfig, current: number): number {
+  if (c.strategy === "CANARY" && current === 0) return c.canary?.canaryPercent ?? 100;
+  if (c.strategy === "LINEAR") return Math.min(100, Math.round((current + (c.linear?.stepPercent ?? 100)) * 10) / 10);
+  return 100;
+}
+
+/** How long a share below 100 % stays before the next step (minutes). */
+export const stepWaitMinutes = (c: DeploymentConfig): number =>
+  c.strategy === "CANARY" ? (c.canary?.canaryBakeTimeInMinutes ?? 0) : c.strategy === "LINEAR" ? (c.linear?.stepBakeTimeInMinutes ?? 0) : 0;
 
 /** Which deployment production traffic goes to, and its target groups (one per load balancer). */
 export interface ProductionTraffic {
@@ -27,10 +49,10 @@ export interface ProductionTraffic {
   readonly targetGroups: readonly string[];
 }
 
-/** One listener rule (or a network load balancer's listener) turned to one target group of each pair it forwards to. */
+/** One listener rule (or a network load balancer's listener) turned, wholly or in part, to one target group of each pair it forwards to. */
 export interface TrafficOrder {
   readonly ruleArn: string;
-  /** Forward weights by target group: 100 for the one that takes the traffic, 0 for the other. */
+  /** Forward weights by target group: 100 and 0 for all the traffic; a share in tenths of a percent (out of 1,000) otherwise. */
   readonly weights: Readonly<Record<string, number>>;
 }
 
@@ -52,22 +74,26 @@ export function serviceTargetGroups(service: Pick<Balanced, "loadBalancers">): s
   return [...new Set(all.filter((arn): arn is string => arn !== undefined && arn !== ""))];
 }
 
+/** The target groups production traffic goes to, one per load balancer (before any shift: each `targetGroupArn`, as the user's rule forwards it). */
+export function productionTargetGroups(service: Pick<Balanced, "loadBalancers" | "production">): string[] {
+  return (service.loadBalancers ?? []).map((lb, i) => service.production?.targetGroups[i] ?? lb.targetGroupArn ?? "");
+}
+
 /**
  * A new blue/green deployment's target groups: of each pair, the one production traffic does not
- * go to (before any shift, production goes to `targetGroupArn`, as the user's rule forwards it).
- * A new service's first deployment has no blue to run beside: it takes `targetGroupArn`.
+ * go to. A new service's first deployment has no blue to run beside: it takes `targetGroupArn`.
  */
 export function greenTargetGroups(service: Balanced): string[] {
+  const production = productionTargetGroups(service);
   return (service.loadBalancers ?? []).map((lb, i) => {
     const primary = lb.targetGroupArn ?? "";
     const alternate = lb.advancedConfiguration?.alternateTargetGroupArn;
-    const production = service.production?.targetGroups[i] ?? primary;
-    return alternate !== undefined && production === primary && service.deployments.length > 0 ? alternate : primary;
+    return alternate !== undefined && production[i] === primary && service.deployments.length > 0 ? alternate : primary;
   });
 }
 
-/** The orders that turn each load balancer's production (or test) rule to `targetGroups`. */
-export function trafficOrders(service: Pick<Balanced, "loadBalancers">, targetGroups: readonly string[], rule: "production" | "test"): TrafficOrder[] {
+/** The orders that turn each load balancer's production (or test) rule to `targetGroups`: `share` percent of its traffic (all by default). */
+export function trafficOrders(service: Pick<Balanced, "loadBalancers">, targetGroups: readonly string[], rule: "production" | "test", share = 100): TrafficOrder[] {
   const orders: TrafficOrder[] = [];
   (service.loadBalancers ?? []).forEach((lb, i) => {
     const a = lb.advancedConfiguration;
@@ -75,7 +101,9 @@ export function trafficOrders(service: Pick<Balanced, "loadBalancers">, targetGr
     const to = targetGroups[i];
     if (a?.alternateTargetGroupArn === undefined || ruleArn === undefined || to === undefined) return;
     const other = to === lb.targetGroupArn ? a.alternateTargetGroupArn : (lb.targetGroupArn ?? "");
-    orders.push({ ruleArn, weights: { [to]: 100, [other]: 0 } });
+    // ELB weights are whole numbers up to 999: a share in tenths of a percent fits them.
+    const tenths = Math.round(share * 10);
+    orders.push({ ruleArn, weights: share >= 100 ? { [to]: 100, [other]: 0 } : { [to]: tenths, [other]: 1000 - tenths } });
   });
   return orders;
 }

@@ -15,24 +15,29 @@ export function deploymentConfig(
   service: { readonly strategy: SchedulingStrategy; readonly controller: "ECS" | "EXTERNAL" },
 ): DeploymentConfig {
   const strategy = input?.strategy ?? base.strategy ?? "ROLLING";
-  if (strategy !== "ROLLING" && strategy !== "BLUE_GREEN") {
-    throw invalidParameter(`Berth deploys services by rolling update or blue/green: deploymentConfiguration.strategy must be ROLLING or BLUE_GREEN (LINEAR and CANARY are not offered yet); got '${excerpt(strategy)}'.`);
+  if (strategy !== "ROLLING" && strategy !== "BLUE_GREEN" && strategy !== "LINEAR" && strategy !== "CANARY") {
+    throw invalidParameter(`deploymentConfiguration.strategy must be ROLLING, BLUE_GREEN, LINEAR or CANARY; got '${excerpt(strategy)}'.`);
   }
-  if (input?.linearConfiguration !== undefined || input?.canaryConfiguration !== undefined) {
-    throw invalidParameter("linearConfiguration and canaryConfiguration belong to the LINEAR and CANARY strategies, which Berth does not offer yet: remove them.");
+  const shifting = strategy !== "ROLLING";
+  if (shifting && (service.strategy === "DAEMON" || service.controller === "EXTERNAL")) {
+    throw invalidParameter(`The ${strategy} deployment strategy works with REPLICA services of the ECS deployment controller only.`);
   }
-  if (strategy === "BLUE_GREEN" && (service.strategy === "DAEMON" || service.controller === "EXTERNAL")) {
-    throw invalidParameter("The BLUE_GREEN deployment strategy works with REPLICA services of the ECS deployment controller only.");
-  }
-  const bake = input?.bakeTimeInMinutes ?? (strategy === base.strategy ? base.bakeTimeInMinutes : undefined);
-  if (bake !== undefined && strategy !== "BLUE_GREEN") {
+  const kept = strategy === base.strategy;
+  const bake = input?.bakeTimeInMinutes ?? (kept ? base.bakeTimeInMinutes : undefined);
+  if (bake !== undefined && !shifting) {
     throw invalidParameter(
-      "bakeTimeInMinutes belongs to BLUE_GREEN deployments: set strategy BLUE_GREEN, or remove it. A rolling update with deployment alarms bakes for the longest evaluation window of its alarms.",
+      "bakeTimeInMinutes belongs to BLUE_GREEN, LINEAR and CANARY deployments: set one of those strategies, or remove it. A rolling update with deployment alarms bakes for the longest evaluation window of its alarms.",
     );
   }
-  if (bake !== undefined && (!Number.isInteger(bake) || bake < 0 || bake > 1440)) {
-    throw invalidParameter(`deploymentConfiguration.bakeTimeInMinutes must be a whole number of minutes from 0 to 1440; got ${bake}.`);
-  }
+  minutes("bakeTimeInMinutes", bake);
+  const linear = strategyPart(strategy, "LINEAR", "linearConfiguration", input?.linearConfiguration, kept ? base.linear : undefined, (c) => ({
+    stepPercent: percent("linearConfiguration.stepPercent", c?.stepPercent ?? 10, 3),
+    stepBakeTimeInMinutes: minutes("linearConfiguration.stepBakeTimeInMinutes", c?.stepBakeTimeInMinutes) ?? 6,
+  }));
+  const canary = strategyPart(strategy, "CANARY", "canaryConfiguration", input?.canaryConfiguration, kept ? base.canary : undefined, (c) => ({
+    canaryPercent: percent("canaryConfiguration.canaryPercent", c?.canaryPercent ?? 5, 0.1),
+    canaryBakeTimeInMinutes: minutes("canaryConfiguration.canaryBakeTimeInMinutes", c?.canaryBakeTimeInMinutes) ?? 10,
+  }));
   if (input?.earlySuccessCriteria?.enable === true) {
     throw invalidParameter("Berth does not offer earlySuccessCriteria yet: a deployment completes when every task of its revision is healthy and the older tasks are gone.");
   }
@@ -51,7 +56,9 @@ export function deploymentConfig(
     maximumPercent: max,
     circuitBreaker: input?.deploymentCircuitBreaker === undefined ? base.circuitBreaker : circuitBreakerConfig(input.deploymentCircuitBreaker),
     ...(alarms !== undefined && { alarms }),
-    ...(strategy === "BLUE_GREEN" && { strategy, bakeTimeInMinutes: bake ?? 0 }),
+    ...(shifting && { strategy, bakeTimeInMinutes: bake ?? 0 }),
+    ...(linear !== undefined && { linear }),
+    ...(canary !== undefined && { canary }),
   };
 }
 
@@ -84,4 +91,33 @@ function alarmsConfig(a: DeploymentAlarms): DeploymentAlarmsConfig {
   }
   if (a.enable === true && alarmNames.length === 0) throw invalidParameter("deploymentConfiguration.alarms.alarmNames must name at least one CloudWatch alarm when enable is true.");
   return { alarmNames, enable: a.enable ?? false, rollback: a.rollback ?? false };
+}
+
+/**
+ * A strategy's own settings (linearConfiguration, canaryConfiguration): taken, with ECS's defaults,
+ * only with that strategy; the service's current ones kept while the strategy is.
+ */
+function strategyPart<In, Out>(strategy: string, owner: string, field: string, given: In | undefined, current: Out | undefined, make: (c: In | undefined) => Out): Out | undefined {
+  if (strategy !== owner) {
+    if (given !== undefined) throw invalidParameter(`${field} belongs to the ${owner} strategy: set strategy ${owner}, or remove it.`);
+    return undefined;
+  }
+  return given === undefined && current !== undefined ? current : make(given);
+}
+
+/** A bake time: whole minutes, 0 to 1,440 (a day). */
+function minutes(field: string, value: number | undefined): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 1440)) {
+    throw invalidParameter(`deploymentConfiguration.${field} must be a whole number of minutes from 0 to 1440; got ${value}.`);
+  }
+  return value;
+}
+
+/** A share of traffic: a multiple of 0.1 from `least` to 100.0. */
+function percent(field: string, value: number, least: number): number {
+  const tenths = Math.round(value * 10);
+  if (!Number.isFinite(value) || Math.abs(value * 10 - tenths) > 1e-9 || value < least || value > 100) {
+    throw invalidParameter(`deploymentConfiguration.${field} must be a multiple of 0.1 from ${least.toFixed(1)} to 100.0; got ${value}.`);
+  }
+  return tenths / 10;
 }

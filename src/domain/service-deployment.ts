@@ -32,11 +32,18 @@ export interface DeploymentConfig {
   readonly circuitBreaker: CircuitBreakerConfig;
   /** CloudWatch alarms that fail a deployment when one goes to ALARM (controller/services/deployment-alarms.ts). */
   readonly alarms?: DeploymentAlarmsConfig | undefined;
-  /** ROLLING when unset; BLUE_GREEN: domain/blue-green.ts. */
-  readonly strategy?: "ROLLING" | "BLUE_GREEN" | undefined;
-  /** BLUE_GREEN: how long both revisions run after production traffic shifted (0 to 1,440; ECS's default 0). */
+  /** ROLLING when unset; BLUE_GREEN, LINEAR and CANARY shift traffic between target groups: domain/blue-green.ts. */
+  readonly strategy?: "ROLLING" | TrafficShiftStrategy | undefined;
+  /** How long both revisions run after all production traffic shifted (0 to 1,440; ECS's default 0). */
   readonly bakeTimeInMinutes?: number | undefined;
+  /** LINEAR: the share of production traffic each step moves, and the wait between steps. */
+  readonly linear?: { readonly stepPercent: number; readonly stepBakeTimeInMinutes: number } | undefined;
+  /** CANARY: the share of production traffic the first step moves, and the wait before the rest. */
+  readonly canary?: { readonly canaryPercent: number; readonly canaryBakeTimeInMinutes: number } | undefined;
 }
+
+/** The strategies that run a new deployment beside the old one and shift traffic between target groups. */
+export type TrafficShiftStrategy = "BLUE_GREEN" | "LINEAR" | "CANARY";
 
 export interface CircuitBreakerConfig {
   readonly enable: boolean;

@@ -1,4 +1,4 @@
-import { greenTargetGroups, type BlueGreenState, type ProductionTraffic } from "./blue-green.js";
+import { greenTargetGroups, shiftsTraffic, type BlueGreenState, type ProductionTraffic } from "./blue-green.js";
 import type { OfferedLaunchType } from "./launch-type.js";
 import type { AlarmWatch, CircuitBreakerConfig, DeploymentConfig, ServiceDeploymentRecord, ServiceRevisionRecord } from "./service-deployment.js";
 
@@ -130,10 +130,10 @@ export function circuitBreakerThreshold(desiredCount: number, threshold: Circuit
 
 /**
  * The service with a new PRIMARY deployment (a new revision, forceNewDeployment, a placement
- * change): the previous ones become ACTIVE and drain (a rolling update) or keep serving until
+ * change, a rollback): the previous ones become ACTIVE and drain (a rolling update) or keep serving until
  * production traffic has shifted and baked (blue/green); start throttling starts afresh.
  */
-export function withNewDeployment(s: ServiceRecord, d: { readonly id: string; readonly taskDefinitionArn: string; readonly nowMs: number }): ServiceRecord {
+export function withNewDeployment(s: ServiceRecord, d: { readonly id: string; readonly taskDefinitionArn: string; readonly nowMs: number; readonly reason?: string }): ServiceRecord {
   const deployment: DeploymentRecord = {
     id: d.id,
     status: "PRIMARY",
@@ -142,11 +142,11 @@ export function withNewDeployment(s: ServiceRecord, d: { readonly id: string; re
     runningCount: 0,
     pendingCount: 0,
     failedTasks: 0,
-    ...(s.deploymentConfiguration.strategy === "BLUE_GREEN" && {
+    ...(shiftsTraffic(s.deploymentConfiguration) && {
       blueGreen: { stage: "SCALE_UP", targetGroups: greenTargetGroups(s), from: s.production?.deploymentId ?? s.lastCompleted?.deploymentId },
     }),
     rolloutState: "IN_PROGRESS",
-    rolloutStateReason: `ECS deployment ${d.id} in progress.`,
+    rolloutStateReason: d.reason ?? `ECS deployment ${d.id} in progress.`,
     createdAtMs: d.nowMs,
     updatedAtMs: d.nowMs,
   };

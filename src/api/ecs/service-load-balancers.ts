@@ -11,7 +11,7 @@ const maxLoadBalancers = 5;
  * A service's `loadBalancers`, checked as ECS checks them: ELBv2 target groups only (no Classic
  * Load Balancers), each attached to a load balancer, naming a container of the task definition and
  * one of its container ports; `ip` target groups for awsvpc task definitions, `instance` ones for
- * the others. A blue/green service's each need an `advancedConfiguration` (checkAdvanced).
+ * the others. A blue/green (linear, canary) service's each need an `advancedConfiguration` (checkAdvanced).
  */
 export async function checkServiceLoadBalancers(tx: ReadTx, lbs: readonly LoadBalancer[], td: TaskDefinitionRecord, blueGreen: boolean): Promise<LoadBalancer[]> {
   if (lbs.length > maxLoadBalancers) throw invalidParameter(`loadBalancers can name at most ${maxLoadBalancers} target groups; got ${lbs.length}.`);
@@ -31,7 +31,7 @@ export async function checkServiceLoadBalancers(tx: ReadTx, lbs: readonly LoadBa
     }
     if (blueGreen && lb.advancedConfiguration === undefined) {
       throw invalidParameter(
-        `A BLUE_GREEN service shifts traffic between two target groups: loadBalancers' target group ${arn} needs an advancedConfiguration with alternateTargetGroupArn and productionListenerRule.`,
+        `A BLUE_GREEN, LINEAR or CANARY service shifts traffic between two target groups: loadBalancers' target group ${arn} needs an advancedConfiguration with alternateTargetGroupArn and productionListenerRule.`,
       );
     }
     const advancedConfiguration = lb.advancedConfiguration && (await checkAdvanced(tx, arn, lb.advancedConfiguration, td));

@@ -68,5 +68,7 @@ export function deploymentConfigurationView(c: DeploymentConfig): DeploymentConf
     ...(alarms !== undefined && { alarms: { alarmNames: [...alarms.alarmNames], enable: alarms.enable, rollback: alarms.rollback } }),
     ...(c.strategy !== undefined && { strategy: c.strategy }),
     ...(c.bakeTimeInMinutes !== undefined && { bakeTimeInMinutes: c.bakeTimeInMinutes }),
+    ...(c.linear !== undefined && { linearConfiguration: { ...c.linear } }),
+    ...(c.canary !== undefined && { canaryConfiguration: { ...c.canary } }),
   };
 }

@@ -31,6 +31,7 @@ import { isFargateCapacity, launchCapacity, serviceCapacity, type LaunchCapacity
 import { checkFargateLaunch, fargatePlatform } from "../../domain/fargate/fargate-launch.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
+import { shiftsTraffic } from "../../domain/blue-green.js";
 import { withDesiredCount } from "../../domain/desired-count.js";
 import { deploymentConfig } from "../../domain/deployment-configuration.js";
 import { refuseEbsVolumes } from "../../domain/launch.js";
@@ -84,6 +85,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           constraintsFrom(td?.body.placementConstraints ?? [], input.placementConstraints ?? []);
           strategiesFrom(input.placementStrategy ?? []);
           if (fargate && td !== undefined) checkFargateLaunch(td, input);
+          const deploymentConfiguration = deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, { strategy, controller });
           const base: ServiceRecord = {
             arn: serviceArn(ctx.partition, cluster.name, name),
             name,
@@ -96,11 +98,11 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             launchType: capacity.kind === "launch-type" ? capacity.launchType : "EC2",
             capacityProviderStrategy: strategyItems(capacity),
             ...(await serviceNetwork(tx, td, input.networkConfiguration)),
-            deploymentConfiguration: deploymentConfig(defaultDeploymentConfig(strategy), input.deploymentConfiguration, { strategy, controller }),
+            deploymentConfiguration,
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
             healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds ?? 0),
-            loadBalancers: td === undefined ? [] : await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td, input.deploymentConfiguration?.strategy === "BLUE_GREEN"),
+            loadBalancers: td === undefined ? [] : await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td, shiftsTraffic(deploymentConfiguration)),
             propagateTags: propagate(input.propagateTags),
             enableECSManagedTags: input.enableECSManagedTags ?? false,
             tags: validateTags(input.tags),
@@ -170,8 +172,8 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             constraintsFrom(td?.body.placementConstraints ?? [], next.placementConstraints);
           }
           strategiesFrom(next.placementStrategy);
-          const blueGreen = next.deploymentConfiguration.strategy === "BLUE_GREEN";
-          const becomesBlueGreen = blueGreen && current.deploymentConfiguration.strategy !== "BLUE_GREEN";
+          const blueGreen = shiftsTraffic(next.deploymentConfiguration);
+          const becomesBlueGreen = blueGreen && next.deploymentConfiguration.strategy !== current.deploymentConfiguration.strategy;
           if (input.loadBalancers !== undefined || becomesBlueGreen || (taskDefinitionArn !== current.taskDefinitionArn && (current.loadBalancers ?? []).length > 0)) {
             // ELBv2 (issue 11): new target groups, or a new revision that must still have their containers; ECS redeploys.
             const td = await activeTaskDefinition(tx, taskDefinitionArn, fargate);

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { ServiceRecord } from "../../domain/service.js";
+import type { DeploymentConfig, ServiceRecord } from "../../domain/service.js";
 import { aService, anInstance, deploy, World } from "./testing.js";
 
 const blueTg = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue/1";
@@ -8,8 +8,8 @@ const greenTg = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup
 const prodRule = "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/1/2/3";
 const testRule = "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/1/4/5";
 
-/** A new BLUE_GREEN service of 2 tasks behind a pair of target groups, baking `bakeTimeInMinutes`, as CreateService makes it. */
-function blueGreenService(bakeTimeInMinutes: number, o: Partial<ServiceRecord> = {}): ServiceRecord {
+/** A new BLUE_GREEN (or LINEAR, CANARY) service of 2 tasks behind a pair of target groups, baking `bakeTimeInMinutes`, as CreateService makes it. */
+function blueGreenService(bakeTimeInMinutes: number, o: Partial<ServiceRecord> = {}, steps: Partial<DeploymentConfig> = {}): ServiceRecord {
   const base = aService({
     desiredCount: 2,
     max: 100,
@@ -19,7 +19,7 @@ function blueGreenService(bakeTimeInMinutes: number, o: Partial<ServiceRecord> =
     ],
     ...o,
   });
-  return deploy({ ...base, deploymentConfiguration: { ...base.deploymentConfiguration, strategy: "BLUE_GREEN", bakeTimeInMinutes } }, "ecs-svc/1", 1, 0);
+  return deploy({ ...base, deploymentConfiguration: { ...base.deploymentConfiguration, strategy: "BLUE_GREEN", bakeTimeInMinutes, ...steps } }, "ecs-svc/1", 1, 0);
 }
 
 const ids = (tasks: readonly { id: string }[]) => tasks.map((t) => t.id).sort();
@@ -126,5 +126,82 @@ describe("blue/green deployments", () => {
     world.settle();
     assert.deepEqual(world.service.deployments.map((d) => [d.id, d.rolloutState]), [["ecs-svc/3", "COMPLETED"]]);
     assert.equal(world.running("ecs-svc/3").length, 2);
+  });
+
+  it("with blue's tasks gone, a rollback is a new blue/green deployment of blue's revision, in the group production does not use", () => {
+    const world = new World(blueGreenService(10), [anInstance("i1"), anInstance("i2")]);
+    world.settle();
+    world.service = deploy(world.service, "ecs-svc/2", 2, world.nowMs);
+    world.run(5);
+    assert.equal(world.service.deployments[0]?.blueGreen?.stage, "BAKE_TIME");
+    // Blue's host went away with its tasks.
+    world.tasks = world.tasks.map((t) => (t.startedBy === "ecs-svc/1" ? { ...t, lastStatus: "STOPPED", spec: { ...t.spec, desiredStatus: "STOPPED" }, stopCode: "EssentialContainerExited" } : t));
+    world.traffic = [];
+    world.service = {
+      ...world.service,
+      serviceDeployments: world.service.serviceDeployments?.map((h) => (h.deploymentId === "ecs-svc/2" ? { ...h, rollbackRequestedAtMs: world.nowMs } : h)),
+    };
+    world.run(1);
+    const rollback = world.service.deployments[0]!;
+    assert.equal(rollback.taskDefinitionArn, world.service.lastCompleted?.taskDefinitionArn);
+    assert.deepEqual(rollback.blueGreen, { stage: "SCALE_UP", targetGroups: [blueTg], from: "ecs-svc/2" });
+    world.run(5);
+    assert.deepEqual(world.traffic.at(-1), { ruleArn: prodRule, weights: { [blueTg]: 100, [greenTg]: 0 } });
+    assert.equal(world.running(rollback.id).length, 2);
+    assert.equal(world.service.serviceDeployments?.find((x) => x.deploymentId === "ecs-svc/2")?.status, "ROLLBACK_IN_PROGRESS", "it bakes before the failed revision's tasks go");
+  });
+
+  it("LINEAR: production traffic moves stepPercent at a time, stepBakeTimeInMinutes apart, then bakes", () => {
+    const world = new World(blueGreenService(1, {}, { strategy: "LINEAR", linear: { stepPercent: 40, stepBakeTimeInMinutes: 2 } }), [anInstance("i1"), anInstance("i2")]);
+    world.settle();
+    const blue = ids(world.running("ecs-svc/1"));
+    world.service = deploy(world.service, "ecs-svc/2", 2, world.nowMs);
+    world.traffic = [];
+    world.run(3);
+    const production = () => world.traffic.filter((o) => o.ruleArn === prodRule).map((o) => o.weights[greenTg]);
+    assert.deepEqual(production(), [400], "40 % of production: 400 of 1,000");
+    assert.deepEqual(world.traffic.find((o) => o.ruleArn === testRule)?.weights, { [greenTg]: 100, [blueTg]: 0 }, "test traffic moves whole");
+    assert.deepEqual([world.service.deployments[0]?.blueGreen?.stage, world.service.serviceDeployments?.[0]?.lifecycleStage], ["PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"]);
+    assert.equal(world.service.production?.deploymentId, "ecs-svc/1", "blue is production until all of it moved");
+    world.run(118);
+    assert.deepEqual(production(), [400], "each step waits stepBakeTimeInMinutes");
+    world.run(3);
+    assert.deepEqual(production(), [400, 800]);
+    world.run(121);
+    assert.deepEqual(production(), [400, 800, 100]);
+    assert.equal(world.traffic.at(-1)?.weights[blueTg], 0);
+    assert.equal(world.service.deployments[0]?.blueGreen?.stage, "BAKE_TIME");
+    assert.deepEqual(ids(world.running("ecs-svc/1")), blue, "blue runs until the bake is over");
+    world.run(65);
+    assert.deepEqual(world.service.deployments.map((d) => [d.id, d.rolloutState]), [["ecs-svc/2", "COMPLETED"]]);
+  });
+
+  it("CANARY: canaryPercent first, all the rest after canaryBakeTimeInMinutes", () => {
+    const world = new World(blueGreenService(0, {}, { strategy: "CANARY", canary: { canaryPercent: 0.5, canaryBakeTimeInMinutes: 1 } }), [anInstance("i1"), anInstance("i2")]);
+    world.settle();
+    world.service = deploy(world.service, "ecs-svc/2", 2, world.nowMs);
+    world.traffic = [];
+    world.run(3);
+    assert.deepEqual(world.traffic.filter((o) => o.ruleArn === prodRule).map((o) => o.weights), [{ [greenTg]: 5, [blueTg]: 995 }]);
+    world.run(62);
+    assert.deepEqual(world.traffic.filter((o) => o.ruleArn === prodRule).at(-1)?.weights, { [greenTg]: 100, [blueTg]: 0 });
+    world.run(3);
+    assert.deepEqual(world.service.deployments.map((d) => [d.id, d.rolloutState]), [["ecs-svc/2", "COMPLETED"]]);
+  });
+
+  it("a canary replaced while it has a share of production gives the share back before its tasks go", () => {
+    const world = new World(blueGreenService(0, {}, { strategy: "CANARY", canary: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 } }), [anInstance("i1"), anInstance("i2")]);
+    world.settle();
+    world.service = deploy(world.service, "ecs-svc/2", 2, world.nowMs);
+    world.run(3);
+    world.traffic = [];
+    world.service = deploy(world.service, "ecs-svc/3", 3, world.nowMs);
+    assert.equal(world.service.deployments[0]?.blueGreen?.from, "ecs-svc/1", "blue is still production");
+    assert.deepEqual(world.service.deployments[0]?.blueGreen?.targetGroups, [greenTg]);
+    const plan = world.reconcile();
+    assert.deepEqual(plan.traffic, [{ ruleArn: prodRule, weights: { [blueTg]: 100, [greenTg]: 0 } }]);
+    assert.equal(plan.stops.length, 2, "the canary's tasks go");
+    world.apply(plan);
+    assert.deepEqual(world.reconcile().traffic, [], "once");
   });
 });

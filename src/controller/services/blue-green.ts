@@ -1,4 +1,4 @@
-import { targetGroupsOf, trafficOrders } from "../../domain/blue-green.js";
+import { nextShare, productionTargetGroups, stepWaitMinutes, targetGroupsOf, trafficOrders } from "../../domain/blue-green.js";
 import type { DeploymentRecord } from "../../domain/service.js";
 import type { TaskRecord } from "../../domain/task.js";
 import { serviceMessages, stopReasons } from "./messages.js";
@@ -6,14 +6,17 @@ import { replicaStartsAndStops } from "./replica.js";
 import type { Working } from "./working.js";
 
 /**
- * A blue/green deployment (domain/blue-green.ts), as ECS runs one, where the PRIMARY deployment
- * is green and the one it started from is blue:
+ * A blue/green, linear or canary deployment (domain/blue-green.ts), as ECS runs one, where the
+ * PRIMARY deployment is green and the one it started from is blue:
  * - SCALE_UP: green starts its whole desired count, registered in its own target groups, beside
  *   blue's tasks (maximumPercent does not bound it: ECS needs room for both); blue keeps serving
  *   production. Tasks of any other deployment (one this replaced before it shifted) go at once.
  * - once every green task is healthy (its targets too): the test rules, then the production rules
- *   are turned to green's target groups in this plan's write (TEST_TRAFFIC_SHIFT …
- *   POST_PRODUCTION_TRAFFIC_SHIFT pass at once: Berth runs no lifecycle hooks), and BAKE_TIME starts;
+ *   are turned to green's target groups in this plan's write: all at once (BLUE_GREEN), or a share
+ *   now and more after each step's wait (LINEAR: stepPercent every stepBakeTimeInMinutes; CANARY:
+ *   canaryPercent, the rest after canaryBakeTimeInMinutes), PRODUCTION_TRAFFIC_SHIFT meanwhile.
+ *   The other stages pass at once (Berth runs no lifecycle hooks); with all the traffic on green,
+ *   BAKE_TIME starts;
  * - after `bakeTimeInMinutes`, CLEAN_UP: blue's tasks are stopped (their targets drain first; they
  *   get no traffic any more); the deployment completes once they are gone (deploymentProgress).
  * A failure before then (circuit breaker, deployment alarms, StopServiceDeployment) returns to blue
@@ -38,31 +41,69 @@ export function blueGreenStartsAndStops(w: Working): void {
   ];
   for (const [t, reason] of leaving) w.stop(t, reason, !w.onDrainingInstance(t));
   if (leaving.length > 0) w.event(serviceMessages.stopped(w.name, leaving.map(([t]) => t.id)));
+  takeBackShares(w, [primary.id, blueId]);
 
   const missing = desired - placedWell.length;
   if (missing > 0 && primary.rolloutState !== "FAILED" && (w.service.nextStartAtMs ?? 0) <= w.nowMs) {
     w.starts.push({ deploymentId: primary.id, taskDefinitionArn: primary.taskDefinitionArn, count: missing });
   }
   if (primary.rolloutState !== "IN_PROGRESS") return;
-  if (state.stage === "SCALE_UP" && missing <= 0 && surplus.length === 0 && placedWell.every((t) => w.healthy(t))) shiftTraffic(w, primary);
+  const config = w.service.deploymentConfiguration;
+  if (state.stage === "SCALE_UP" && missing <= 0 && surplus.length === 0 && placedWell.every((t) => w.healthy(t))) {
+    shiftTest(w, primary);
+    // A service's first deployment has nothing beside it to share production with: all of it, at once.
+    shiftProduction(w, primary, state.from === undefined ? 100 : nextShare(config, 0));
+  } else if (state.stage === "PRODUCTION_TRAFFIC_SHIFT" && w.nowMs >= (state.sharedAtMs ?? w.nowMs) + stepWaitMinutes(config) * 60_000) {
+    shiftProduction(w, primary, nextShare(config, state.share ?? 0));
+  }
   const baking = w.primary?.blueGreen;
-  const bakeMs = bakeMinutes(w, primary) * 60_000;
-  if (baking?.stage === "BAKE_TIME" && w.nowMs >= (baking.shiftedAtMs ?? w.nowMs) + bakeMs) cleanUp(w, primary);
+  if (baking?.stage === "BAKE_TIME" && w.nowMs >= (baking.shiftedAtMs ?? w.nowMs) + bakeMinutes(w, primary) * 60_000) cleanUp(w, primary);
 }
 
-/** Every green task healthy: test traffic, then production traffic, to green's target groups; the bake starts. */
-function shiftTraffic(w: Working, green: DeploymentRecord): void {
+/**
+ * A deployment replaced while it had a share of production traffic (LINEAR, CANARY) gives it back
+ * to production's target groups before its tasks drain.
+ */
+function takeBackShares(w: Working, keep: readonly (string | undefined)[]): void {
+  for (const d of w.deployments) {
+    if (keep.includes(d.id) || d.blueGreen?.stage !== "PRODUCTION_TRAFFIC_SHIFT" || (d.blueGreen.share ?? 0) === 0) continue;
+    w.traffic.push(...trafficOrders(w.service, productionTargetGroups(w.service), "production"));
+    w.updateDeployment(d.id, (x) => ({ ...x, blueGreen: { ...x.blueGreen!, share: 0 } }));
+  }
+}
+
+/** Every green task healthy: the test rules turn to green's target groups. */
+function shiftTest(w: Working, green: DeploymentRecord): void {
   const targetGroups = green.blueGreen?.targetGroups ?? [];
   const test = trafficOrders(w.service, targetGroups, "test");
-  const production = trafficOrders(w.service, targetGroups, "production");
-  w.traffic.push(...test, ...production);
+  w.traffic.push(...test);
   if (test.length > 0) w.event(serviceMessages.testTrafficShifted(w.name, green.id, targetGroups));
-  if (production.length > 0) w.event(serviceMessages.productionTrafficShifted(w.name, green.id, targetGroups));
+}
+
+/**
+ * `share` percent of production traffic to green's target groups: a step (LINEAR, CANARY) waits
+ * for the next; all of it (BLUE_GREEN at once, the others' last step) makes green production, and
+ * the bake starts.
+ */
+function shiftProduction(w: Working, green: DeploymentRecord, share: number): void {
+  const targetGroups = green.blueGreen?.targetGroups ?? [];
+  const production = trafficOrders(w.service, targetGroups, "production", share);
+  w.traffic.push(...production);
+  if (production.length > 0) w.event(serviceMessages.productionTrafficShifted(w.name, green.id, share, targetGroups));
+  if (share < 100) {
+    const waitMinutes = stepWaitMinutes(w.service.deploymentConfiguration);
+    w.updateDeployment(green.id, (d) => ({
+      ...d,
+      blueGreen: { ...d.blueGreen!, stage: "PRODUCTION_TRAFFIC_SHIFT", share, sharedAtMs: w.nowMs },
+      rolloutStateReason: `ECS deployment ${d.id} in progress: ${share}% of production traffic shifted; the next step in ${waitMinutes} minutes.`,
+    }));
+    return;
+  }
   w.service = { ...w.service, production: { deploymentId: green.id, targetGroups } };
   const minutes = bakeMinutes(w, green);
   w.updateDeployment(green.id, (d) => ({
     ...d,
-    blueGreen: { ...d.blueGreen!, stage: "BAKE_TIME", shiftedAtMs: w.nowMs },
+    blueGreen: { ...d.blueGreen!, stage: "BAKE_TIME", share: 100, sharedAtMs: w.nowMs, shiftedAtMs: w.nowMs },
     rolloutStateReason: `ECS deployment ${d.id} in progress: production traffic shifted; baking for ${minutes} minutes before the previous revision's tasks stop.`,
   }));
   if (minutes > 0) w.event(serviceMessages.blueGreenBaking(w.name, green.id, minutes, green.blueGreen?.from ?? ""));

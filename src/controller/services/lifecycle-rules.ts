@@ -1,4 +1,4 @@
-import { circuitBreakerThreshold, type DeploymentRecord } from "../../domain/service.js";
+import { circuitBreakerThreshold, withNewDeployment, type DeploymentRecord } from "../../domain/service.js";
 import { isLost } from "../lost-instances/lost-tasks.js";
 import { rollBackToBlue } from "./blue-green.js";
 import { rolloutReasons, serviceMessages, stopReasons } from "./messages.js";
@@ -122,20 +122,11 @@ export function failPrimary(
   if (failure.rollback !== undefined && primary.blueGreen !== undefined && rollBackToBlue(w, primary)) return;
   const back = w.service.lastCompleted;
   if (back === undefined || failure.rollback === undefined || (failure.evenToItsOwnDefinition !== true && back.taskDefinitionArn === primary.taskDefinitionArn)) return;
-  const rollbackTo: DeploymentRecord = {
-    id: w.input.newDeploymentId,
-    status: "PRIMARY",
-    taskDefinitionArn: back.taskDefinitionArn,
-    desiredCount: w.service.desiredCount,
-    runningCount: 0,
-    pendingCount: 0,
-    failedTasks: 0,
-    rolloutState: "IN_PROGRESS",
-    rolloutStateReason: failure.rollback(back.deploymentId),
-    createdAtMs: w.nowMs,
-    updatedAtMs: w.nowMs,
-  };
-  w.deployments = [rollbackTo, ...w.deployments.map((d) => ({ ...d, status: "ACTIVE" as const }))];
-  w.service = { ...w.service, taskDefinitionArn: back.taskDefinitionArn, startFailures: 0, nextStartAtMs: undefined };
+  const next = withNewDeployment(
+    { ...w.service, deployments: w.deployments },
+    { id: w.input.newDeploymentId, taskDefinitionArn: back.taskDefinitionArn, nowMs: w.nowMs, reason: failure.rollback(back.deploymentId) },
+  );
+  w.deployments = [...next.deployments];
+  w.service = next;
   w.event(serviceMessages.rollingBack(w.name, back.deploymentId));
 }

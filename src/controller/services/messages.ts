@@ -35,8 +35,8 @@ export const serviceMessages = {
     `(service ${service}) (deployment ${deployment}) has reached its desired state; it completes after a bake time of ${Math.round(bakeMs / 1000)} seconds (the longest evaluation window of its alarms) unless an alarm goes to ALARM.`,
   testTrafficShifted: (service: string, deployment: string, targetGroups: readonly string[]) =>
     `(service ${service}) (deployment ${deployment}) shifted test traffic to ${groupList(targetGroups)}.`,
-  productionTrafficShifted: (service: string, deployment: string, targetGroups: readonly string[]) =>
-    `(service ${service}) (deployment ${deployment}) shifted production traffic to ${groupList(targetGroups)}.`,
+  productionTrafficShifted: (service: string, deployment: string, share: number, targetGroups: readonly string[]) =>
+    `(service ${service}) (deployment ${deployment}) shifted ${share < 100 ? `${share}% of ` : ""}production traffic to ${groupList(targetGroups)}.`,
   blueGreenBaking: (service: string, deployment: string, bakeMinutes: number, blue: string) =>
     `(service ${service}) (deployment ${deployment}) is baking for ${bakeMinutes} minutes; the tasks of deployment ${blue} keep running until then, so a rollback returns traffic to them at once.`,
   trafficRuleGone: (service: string, rule: string) =>
