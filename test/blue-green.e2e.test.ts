@@ -198,4 +198,26 @@ describe("blue/green deployments behind a load balancer", () => {
     assert.deepEqual(revision.resolvedConfiguration?.loadBalancers, [{ targetGroupArn: greenTg, productionListenerRule: prodRule }]);
     console.log(`rollback: production answered v1 again ${rollbackMs} ms after StopServiceDeployment`);
   });
+
+  it("back to rolling updates only where production traffic is: the group the last deployment moved it to", async () => {
+    // Production is on the alternate group (bg-green) since the last deployment.
+    await assert.rejects(
+      cluster.ecs.send(new UpdateServiceCommand({ cluster: cluster.name, service: "web", deploymentConfiguration: { strategy: "ROLLING" } })),
+      (e: Error) => e.name === "InvalidParameterException" && e.message.includes(`Production traffic is on target group ${greenTg}, the alternate of ${blueTg}`),
+    );
+    await cluster.ecs.send(
+      new UpdateServiceCommand({
+        cluster: cluster.name,
+        service: "web",
+        taskDefinition: "bg:1",
+        loadBalancers: [{ targetGroupArn: greenTg, containerName: "web", containerPort: 80 }],
+        deploymentConfiguration: { strategy: "ROLLING" },
+      }),
+    );
+    const client = steadyClient(prodPort);
+    await completed(1);
+    await until("v1 answering in production", async () => ((await answer(prodPort)) === "v1" ? true : undefined), { timeoutMs: 10_000 });
+    const outcome = await client.stop();
+    assert.deepEqual(outcome.failures, [], `${outcome.failures.length} of ${outcome.ok + outcome.failures.length} requests failed`);
+  });
 });

@@ -31,7 +31,7 @@ import { isFargateCapacity, launchCapacity, serviceCapacity, type LaunchCapacity
 import { checkFargateLaunch, fargatePlatform } from "../../domain/fargate/fargate-launch.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
-import { shiftsTraffic } from "../../domain/blue-green.js";
+import { productionTargetGroups, shiftsTraffic } from "../../domain/blue-green.js";
 import { withDesiredCount } from "../../domain/desired-count.js";
 import { deploymentConfig } from "../../domain/deployment-configuration.js";
 import { refuseEbsVolumes } from "../../domain/launch.js";
@@ -188,6 +188,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             redeploy ||= input.networkConfiguration !== undefined;
             next = { ...next, networkConfiguration };
           }
+          if (!blueGreen) next = backToRolling(next);
           if (redeploy) next = withNewDeployment(next, { id: newDeploymentId(random), taskDefinitionArn, nowMs: ctx.nowMs });
           return next;
         },
@@ -278,6 +279,24 @@ function deploymentController(input: CreateServiceRequest, strategy: SchedulingS
     throw invalidParameter("Load balancers of a service with the EXTERNAL deployment controller belong on its task sets, which do not take them in Berth yet.");
   }
   return "EXTERNAL";
+}
+
+/**
+ * A service that leaves BLUE_GREEN (LINEAR, CANARY) for ROLLING: a rolling update's tasks register
+ * in each load balancer's `targetGroupArn`, so production traffic must be there, not on the
+ * alternate group the last blue/green deployment moved it to.
+ */
+function backToRolling(s: ServiceRecord): ServiceRecord {
+  if (s.production === undefined) return s;
+  const production = productionTargetGroups(s);
+  const stray = (s.loadBalancers ?? []).findIndex((lb, i) => production[i] !== lb.targetGroupArn);
+  if (stray >= 0) {
+    throw invalidParameter(
+      `Production traffic is on target group ${production[stray]}, the alternate of ${s.loadBalancers?.[stray]?.targetGroupArn ?? ""}: a rolling update would register its tasks where no traffic goes. ` +
+        "Name the group that has production traffic as targetGroupArn in loadBalancers in the same UpdateService, or deploy once more with BLUE_GREEN first.",
+    );
+  }
+  return { ...s, production: undefined };
 }
 
 /** What UpdateService may change on an EXTERNAL service: its task sets carry the rest. */
