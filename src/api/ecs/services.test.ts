@@ -122,7 +122,6 @@ describe("services", () => {
       type: "InvalidParameterException",
       message: /bakeTimeInMinutes must be a whole number of minutes from 0 to 1440; got 1441/,
     },
-
     {
       what: "deployment lifecycle hooks (they need AWS Lambda)",
       op: "UpdateService",
