@@ -204,4 +204,18 @@ describe("blue/green deployments", () => {
     world.apply(plan);
     assert.deepEqual(world.reconcile().traffic, [], "once");
   });
+
+  it("a blue task that stops while green bakes is replaced by one of blue's revision, so that a rollback has blue's whole count", () => {
+    const world = new World(blueGreenService(10), [anInstance("i1"), anInstance("i2")]);
+    world.settle();
+    world.service = deploy(world.service, "ecs-svc/2", 2, world.nowMs);
+    world.run(5);
+    const [lost] = world.running("ecs-svc/1");
+    world.tasks = world.tasks.map((t) => (t.arn === lost!.arn ? { ...t, lastStatus: "STOPPED", spec: { ...t.spec, desiredStatus: "STOPPED" }, stopCode: "EssentialContainerExited", known: { ...t.known!, startedAtMs: 1 } } : t));
+    world.run(3);
+    const blue = world.running("ecs-svc/1");
+    assert.equal(blue.length, 2);
+    assert.ok(blue.every((t) => t.taskDefinitionArn.endsWith(":1")));
+    assert.equal(world.running("ecs-svc/2").length, 2);
+  });
 });

@@ -10,7 +10,8 @@ import type { Working } from "./working.js";
  * PRIMARY deployment is green and the one it started from is blue:
  * - SCALE_UP: green starts its whole desired count, registered in its own target groups, beside
  *   blue's tasks (maximumPercent does not bound it: ECS needs room for both); blue keeps serving
- *   production. Tasks of any other deployment (one this replaced before it shifted) go at once.
+ *   production, and a blue task that stops is replaced until the bake is over. Tasks of any other
+ *   deployment (one this replaced before it shifted) go at once.
  * - once every green task is healthy (its targets too): the test rules, then the production rules
  *   are turned to green's target groups in this plan's write: all at once (BLUE_GREEN), or a share
  *   now and more after each step's wait (LINEAR: stepPercent every stepBakeTimeInMinutes; CANARY:
@@ -32,11 +33,13 @@ export function blueGreenStartsAndStops(w: Working): void {
   const keepsBlue = primary.rolloutState !== "COMPLETED" && state.stage !== "CLEAN_UP";
   const blueId = keepsBlue ? state.from : undefined;
 
+  const blue = blueId === undefined ? undefined : w.deployments.find((d) => d.id === blueId);
+  const blueTasks = wanted.filter((t) => t.startedBy === blue?.id);
   const placedWell = green.filter((t) => !w.onDrainingInstance(t));
   const surplus = placedWell.slice(desired);
   const leaving: [TaskRecord, string][] = [
-    ...wanted.filter((t) => t.startedBy !== primary.id && t.startedBy !== blueId).map((t): [TaskRecord, string] => [t, stopReasons.deployment]),
-    ...green.filter((t) => w.onDrainingInstance(t)).map((t): [TaskRecord, string] => [t, stopReasons.draining]),
+    ...wanted.filter((t) => t.startedBy !== primary.id && t.startedBy !== blue?.id).map((t): [TaskRecord, string] => [t, stopReasons.deployment]),
+    ...[...green, ...blueTasks].filter((t) => w.onDrainingInstance(t)).map((t): [TaskRecord, string] => [t, stopReasons.draining]),
     ...surplus.map((t): [TaskRecord, string] => [t, stopReasons.scaledIn.replace("%s", primary.id)]),
   ];
   for (const [t, reason] of leaving) w.stop(t, reason, !w.onDrainingInstance(t));
@@ -47,6 +50,9 @@ export function blueGreenStartsAndStops(w: Working): void {
   if (missing > 0 && primary.rolloutState !== "FAILED" && (w.service.nextStartAtMs ?? 0) <= w.nowMs) {
     w.starts.push({ deploymentId: primary.id, taskDefinitionArn: primary.taskDefinitionArn, count: missing });
   }
+  // Blue serves production (or is the rollback's) until the bake is over: a task of it that stops is replaced.
+  const blueMissing = desired - blueTasks.filter((t) => !w.onDrainingInstance(t)).length;
+  if (blue !== undefined && blueTasks.length > 0 && blueMissing > 0) w.starts.push({ deploymentId: blue.id, taskDefinitionArn: blue.taskDefinitionArn, count: blueMissing });
   if (primary.rolloutState !== "IN_PROGRESS") return;
   const config = w.service.deploymentConfiguration;
   if (state.stage === "SCALE_UP" && missing <= 0 && surplus.length === 0 && placedWell.every((t) => w.healthy(t))) {
