@@ -150,6 +150,30 @@ describe("services on simulated agents", () => {
     assert.ok(tasks.every((t) => t.containerInstanceArn !== a!.containerInstanceArn));
   });
 
+  it("Availability Zone rebalancing: tasks all in one zone spread over a zone that gets capacity, one at a time, never below the desired count", async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: "zones" }));
+    const zone = (name: string) => [{ name: "ecs.availability-zone", value: name }];
+    agents.push(...(await startSimulatedAgents(server, "zones", [{ ...small, attributes: zone("us-east-1a") }])));
+    const created = await ecs.send(new CreateServiceCommand({ cluster: "zones", serviceName: "web", taskDefinition: "web:1", desiredCount: 4 }));
+    assert.equal(created.service?.availabilityZoneRebalancing, "ENABLED");
+    await steady("zones", "web", 4);
+    const [b] = await startSimulatedAgents(server, "zones", [{ ...small, attributes: zone("us-east-1b") }]);
+    agents.push(b!);
+    // ECS notices an imbalance by itself; Berth at the service's next change or its safety sweep (five minutes): this update is that change.
+    const running = sampler(ecs, "zones", "web");
+    await ecs.send(new UpdateServiceCommand({ cluster: "zones", service: "web", desiredCount: 4 }));
+    const svc = await until("balanced", async () => {
+      const s = await describeService(ecs, "zones", "web");
+      return (s.events ?? []).some((e) => e.message === "service (web) is AZ balanced with 2 tasks in us-east-1a and 2 tasks in us-east-1b.") ? s : undefined;
+    }, { timeoutMs: 30_000 });
+    const samples = await running.stop();
+    const messages = (svc.events ?? []).map((e) => e.message ?? "");
+    assert.ok(messages.includes("service (web) is not AZ balanced with 0 tasks in us-east-1b and 4 tasks in us-east-1a. AZ Rebalancing in progress."), messages.slice(0, 8).join("\n"));
+    const tasks = await serviceTasks(ecs, "zones", "web");
+    assert.equal(tasks.filter((t) => t.containerInstanceArn === b!.containerInstanceArn).length, 2);
+    assert.ok(samples.every((c) => c.running >= 4), `running fell to ${Math.min(...samples.map((c) => c.running))}`);
+  });
+
   it("replaces the tasks of a lost agent after the grace, and the agent coming back leaves no duplicates", async () => {
     const [a] = await cluster("lost", 2);
     await ecs.send(new CreateServiceCommand({ cluster: "lost", serviceName: "web", taskDefinition: "web:1", desiredCount: 4, placementStrategy: [{ type: "spread", field: "instanceId" }] }));

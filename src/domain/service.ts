@@ -78,6 +78,10 @@ export interface ServiceRecord {
   /** Service deployments, newest first, and the revisions they name (domain/service-deployment.ts; bounded). */
   readonly serviceDeployments?: readonly ServiceDeploymentRecord[] | undefined;
   readonly serviceRevisions?: readonly ServiceRevisionRecord[] | undefined;
+  /** ECS's Availability Zone rebalancing (domain/az-rebalancing.ts); unset on services made before Berth had it: DISABLED. */
+  readonly availabilityZoneRebalancing?: "ENABLED" | "DISABLED" | undefined;
+  /** Set while the service is not AZ balanced and rebalancing (its "is AZ balanced" event is then due). */
+  readonly rebalancing?: boolean | undefined;
   /** Blue/green: the deployment production traffic goes to, once one shifted it (before that: each load balancer's targetGroupArn). */
   readonly production?: ProductionTraffic | undefined;
   /** The last deployment that reached COMPLETED: where a circuit-breaker rollback returns to. */

@@ -45,6 +45,7 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     schedulingStrategy: s.schedulingStrategy,
     deploymentController: { type: s.deploymentController ?? "ECS" },
+    availabilityZoneRebalancing: s.availabilityZoneRebalancing ?? "DISABLED",
     ...(s.deploymentController === "EXTERNAL" ? { taskSets: (s.taskSets ?? []).map((t) => toTaskSet(s, t, includeTags)) } : {}),
     enableECSManagedTags: s.enableECSManagedTags,
     propagateTags: s.propagateTags === "SERVICE" || s.propagateTags === "TASK_DEFINITION" ? s.propagateTags : "NONE",

@@ -46,6 +46,17 @@ describe("services", () => {
     ]);
   });
 
+  it("availabilityZoneRebalancing: ENABLED by default for a new service that spreads, DISABLED for one that binpacks; kept by updates until asked otherwise", async () => {
+    const spread = await ecs.send<CreateServiceResponse>("CreateService", { cluster: "svc", serviceName: "spread", taskDefinition: "api:1", desiredCount: 1 });
+    assert.equal(spread.service?.availabilityZoneRebalancing, "ENABLED");
+    const packed = await ecs.send<CreateServiceResponse>("CreateService", { cluster: "svc", serviceName: "packed", taskDefinition: "api:1", desiredCount: 1, placementStrategy: [{ type: "binpack", field: "cpu" }] });
+    assert.equal(packed.service?.availabilityZoneRebalancing, "DISABLED");
+    assert.equal((await ecs.send<UpdateServiceResponse>("UpdateService", { cluster: "svc", service: "spread", desiredCount: 2 })).service?.availabilityZoneRebalancing, "ENABLED");
+    assert.equal((await ecs.send<UpdateServiceResponse>("UpdateService", { cluster: "svc", service: "spread", availabilityZoneRebalancing: "DISABLED" })).service?.availabilityZoneRebalancing, "DISABLED");
+    const described = await ecs.send<DescribeServicesResponse>("DescribeServices", { cluster: "svc", services: ["spread"] });
+    assert.equal(described.services?.[0]?.availabilityZoneRebalancing, "DISABLED");
+  });
+
   it("deletes: refused while scaled above 0, then DRAINING with force, and no longer listed", async () => {
     await ecs.send("CreateService", { cluster: "svc", serviceName: "doomed", taskDefinition: "api", desiredCount: 1 });
     const refused = await ecs.call("DeleteService", { cluster: "svc", service: "doomed" });
@@ -107,6 +118,20 @@ describe("services", () => {
       input: { cluster: "svc", service: "web", deploymentConfiguration: { strategy: "LINEAR", canaryConfiguration: { canaryPercent: 10 } } },
       type: "InvalidParameterException",
       message: /canaryConfiguration belongs to the CANARY strategy/,
+    },
+    {
+      what: "an availabilityZoneRebalancing that is neither ENABLED nor DISABLED",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", availabilityZoneRebalancing: "SOMETIMES" },
+      type: "InvalidParameterException",
+      message: /availabilityZoneRebalancing must be ENABLED or DISABLED; got 'SOMETIMES'/,
+    },
+    {
+      what: "AZ rebalancing asked of a service that binpacks",
+      op: "CreateService",
+      input: { cluster: "svc", serviceName: "packed-az", taskDefinition: "api", desiredCount: 1, placementStrategy: [{ type: "binpack", field: "memory" }], availabilityZoneRebalancing: "ENABLED" },
+      type: "InvalidParameterException",
+      message: /availabilityZoneRebalancing ENABLED needs a REPLICA service .* does not binpack/,
     },
     {
       what: "a blue/green DAEMON service",

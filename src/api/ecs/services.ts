@@ -32,6 +32,7 @@ import { checkFargateLaunch, fargatePlatform } from "../../domain/fargate/fargat
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 import { productionTargetGroups, shiftsTraffic } from "../../domain/blue-green.js";
+import { azRebalancing } from "../../domain/az-rebalancing.js";
 import { withDesiredCount } from "../../domain/desired-count.js";
 import { deploymentConfig } from "../../domain/deployment-configuration.js";
 import { refuseEbsVolumes } from "../../domain/launch.js";
@@ -101,6 +102,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             deploymentConfiguration,
             placementConstraints: input.placementConstraints ?? [],
             placementStrategy: input.placementStrategy ?? [],
+            availabilityZoneRebalancing: azRebalancing(input.availabilityZoneRebalancing, undefined, { schedulingStrategy: strategy, deploymentController: controller, placementStrategy: input.placementStrategy ?? [] }, true),
             healthCheckGracePeriodSeconds: checkGracePeriod(input.healthCheckGracePeriodSeconds ?? 0),
             loadBalancers: td === undefined ? [] : await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td, shiftsTraffic(deploymentConfiguration)),
             propagateTags: propagate(input.propagateTags),
@@ -172,6 +174,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             constraintsFrom(td?.body.placementConstraints ?? [], next.placementConstraints);
           }
           strategiesFrom(next.placementStrategy);
+          next = { ...next, availabilityZoneRebalancing: azRebalancing(input.availabilityZoneRebalancing, current.availabilityZoneRebalancing, next, false) };
           const blueGreen = shiftsTraffic(next.deploymentConfiguration);
           const becomesBlueGreen = blueGreen && next.deploymentConfiguration.strategy !== current.deploymentConfiguration.strategy;
           if (input.loadBalancers !== undefined || becomesBlueGreen || (taskDefinitionArn !== current.taskDefinitionArn && (current.loadBalancers ?? []).length > 0)) {

@@ -1,6 +1,8 @@
 import { arnId, type Partition } from "../../domain/arn.js";
 import { withWeights, type TrafficOrder } from "../../domain/blue-green.js";
-import { serviceLaunch } from "../../domain/launch.js";
+import { serviceLaunch, type Launch } from "../../domain/launch.js";
+import { zoneAttribute } from "../../domain/az-rebalancing.js";
+import { parseFilter } from "../../domain/placement-shapes.js";
 import type { ServiceEventRecord } from "../../domain/service.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";
 import { launchThroughCapacity, tasksPerProvider } from "../../planner/capacity-launch.js";
@@ -80,7 +82,7 @@ export async function applyPlan(tx: WriteTx, ctx: ApplyContext, snap: ServiceSna
     const count = Math.min(order.count, budget);
     truncated ||= count < order.count;
     if (count <= 0) continue;
-    const launch = await serviceLaunch(tx, service, cluster, td, order.deploymentId);
+    const launch = inZone(await serviceLaunch(tx, service, cluster, td, order.deploymentId), order.zone);
     const result =
       order.instanceArn === undefined
         ? await launchThroughCapacity(ctx.planner, tx, launch, count, ctx, tasksPerProvider(snap.tasks))
@@ -111,4 +113,11 @@ async function turnTraffic(tx: WriteTx, order: TrafficOrder): Promise<boolean> {
   const listener = await tx.loadBalancing.listener(order.ruleArn);
   if (listener) await tx.loadBalancing.putListener({ ...listener, defaultActions: withWeights(listener.defaultActions, order.weights) });
   return listener !== undefined;
+}
+
+/** An Availability Zone rebalancing's start: placed only in its zone (a memberOf constraint on the zone attribute). */
+function inZone(launch: Launch, zone: string | undefined): Launch {
+  if (zone === undefined) return launch;
+  const expression = `attribute:${zoneAttribute} == ${zone}`;
+  return { ...launch, constraints: [...launch.constraints, { type: "memberOf", expression, parsed: parseFilter(expression) }] };
 }

@@ -9,6 +9,12 @@ const taskList = (ids: readonly string[]): string => {
   return ids.length > 10 ? `${shown} and ${ids.length - 10} more` : shown;
 };
 
+/** "2 tasks in us-east-1a, 0 tasks in us-east-1b and 1 tasks in us-east-1c", as ECS's rebalancing events count them. */
+const zoneCounts = (counts: readonly (readonly [string, number])[]): string => {
+  const parts = counts.map(([zone, n]) => `${n} tasks in ${zone}`);
+  return parts.length < 2 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+};
+
 const groupList = (arns: readonly string[]): string => arns.map((a) => `(target-group ${a})`).join(" ");
 
 const alarmList = (names: readonly string[]): string => names.map((n) => `(alarm ${n.slice(0, 255)})`).join(" ");
@@ -41,6 +47,9 @@ export const serviceMessages = {
     `(service ${service}) (deployment ${deployment}) is baking for ${bakeMinutes} minutes; the tasks of deployment ${blue} keep running until then, so a rollback returns traffic to them at once.`,
   trafficRuleGone: (service: string, rule: string) =>
     `(service ${service}) could not shift traffic: listener rule ${rule} no longer exists. Restore it, or update the service's loadBalancers' advancedConfiguration.`,
+  azImbalanced: (service: string, counts: readonly (readonly [string, number])[]) =>
+    `service (${service}) is not AZ balanced with ${zoneCounts(counts)}. AZ Rebalancing in progress.`,
+  azBalanced: (service: string, counts: readonly (readonly [string, number])[]) => `service (${service}) is AZ balanced with ${zoneCounts(counts)}.`,
   unhealthy: (service: string, task: string) => `(service ${service}) (task ${task}) failed container health checks.`,
   unhealthyTargets: (service: string, task: string) => `(service ${service}) (task ${task}) failed ELB health checks.`,
   throttled: (service: string) => `(service ${service}) is unable to consistently start tasks successfully.`,
@@ -58,6 +67,7 @@ export const stopReasons = {
   serviceDeleted: "Service was deleted.",
   unhealthy: "Task failed container health checks.",
   unhealthyTargets: "Task failed ELB health checks.",
+  azRebalancing: "Amazon ECS Availability Zone rebalancing: the task's zone ran more of the service's tasks than another.",
   daemonIneligible: "Container instance no longer matches the DAEMON service's placement constraints.",
   lost: (instanceArn: string, afterMs: number) =>
     `Berth: the agent of container instance ${arnId(instanceArn)} was disconnected for more than ${Math.round(afterMs / 1000)} seconds; the task was presumed lost and replaced.`,

@@ -1,4 +1,5 @@
 import type { ServiceRecord } from "../../domain/service.js";
+import { azRebalance } from "./az-rebalance.js";
 import { blueGreenStartsAndStops } from "./blue-green.js";
 import { daemonStartsAndStops } from "./daemon.js";
 import { deploymentProgress, retireDeleted, steadyState } from "./deployment-rules.js";
@@ -36,6 +37,7 @@ export const rules: readonly Rule[] = [
             : replicaStartsAndStops(w),
   },
   { name: "deployments: counts, drained ones dropped, PRIMARY completed", apply: deploymentProgress },
+  { name: "Availability Zone rebalancing: a settled service's tasks evened out across zones, one at a time", apply: azRebalance },
   { name: "steady state noticed", apply: steadyState },
   { name: "a deleted service with nothing left becomes INACTIVE", apply: retireDeleted },
   { name: "service deployments and revisions follow the deployments", apply: serviceDeploymentHistory },

@@ -81,13 +81,21 @@ export function replicaStartsAndStops(w: Working): void {
 }
 
 /**
- * Which surplus tasks go first: those not yet healthy, then from the instance holding the most of
- * the service's tasks (spread read in reverse, as ECS scales in), then the newest.
+ * Which surplus tasks go first: from the Availability Zone holding the most of the service's tasks,
+ * then those not yet healthy, then from the instance holding the most (spread by zone and instance
+ * read in reverse, as ECS scales in; it also ends an AZ rebalancing's extra task in the right zone),
+ * then the newest.
  */
 function scaleInOrder(w: Working, tasks: readonly TaskRecord[]): TaskRecord[] {
   const perInstance = new Map<string, number>();
-  for (const t of tasks) perInstance.set(t.containerInstanceArn, (perInstance.get(t.containerInstanceArn) ?? 0) + 1);
-  const key = (t: TaskRecord): [number, number, number, string] => [
+  const perZone = new Map<string, number>();
+  const zoneOf = (t: TaskRecord) => w.instances.get(t.containerInstanceArn)?.zone ?? "";
+  for (const t of tasks) {
+    perInstance.set(t.containerInstanceArn, (perInstance.get(t.containerInstanceArn) ?? 0) + 1);
+    perZone.set(zoneOf(t), (perZone.get(zoneOf(t)) ?? 0) + 1);
+  }
+  const key = (t: TaskRecord): [number, number, number, number, string] => [
+    -(perZone.get(zoneOf(t)) ?? 0),
     w.healthy(t) ? 1 : 0,
     -(perInstance.get(t.containerInstanceArn) ?? 0),
     -t.createdAtMs,

@@ -10,6 +10,7 @@ import { pinnable } from "./image-pins.js";
 import type { OwnRegistry } from "../../registry/own-registry.js";
 import { revisionOf } from "../../domain/service-deployment.js";
 import type { ContainerImage } from "@aws-sdk/client-ecs";
+import { zoneAttribute } from "../../domain/az-rebalancing.js";
 
 /** What one reconcile reads, from one committed state. */
 export interface ServiceSnapshot {
@@ -52,6 +53,7 @@ export async function loadSnapshot(tx: ReadTx, cluster: string, name: string, so
     agentConnected: i.agentConnected,
     agentDisconnectedAtMs: i.agentDisconnectedAtMs,
     daemonEligible: i.cluster === cluster && eligible(i),
+    zone: i.attributes.get(zoneAttribute) ?? undefined,
   });
   const instances: InstanceFacts[] = [];
   for (const i of rows.values()) instances.push(factsOf(i));

@@ -176,8 +176,9 @@ export class World {
     this.traffic.push(...plan.traffic);
     const targets = this.instances.filter((i) => i.status === "ACTIVE" && i.agentConnected);
     for (const start of plan.starts) {
+      const pool = start.zone === undefined ? targets : targets.filter((i) => i.zone === start.zone);
       for (let n = 0; n < start.count; n++) {
-        const instance = start.instanceArn ?? targets[this.seq % Math.max(1, targets.length)]?.arn ?? "none";
+        const instance = start.instanceArn ?? pool[this.seq % Math.max(1, pool.length)]?.arn ?? "none";
         const t = aTask({ id: `w${++this.seq}`, deployment: start.deploymentId, status: "PROVISIONING", createdAtMs: this.nowMs, revision: Number(start.taskDefinitionArn.split(":").pop()) });
         // As apply.ts launches them: with the digests the deployment's revision pinned.
         const service = plan.service ?? this.service;

@@ -13,6 +13,8 @@ export interface InstanceFacts {
   readonly agentDisconnectedAtMs?: number | undefined;
   /** DAEMON services: whether the service's constraints and required attributes admit this instance. */
   readonly daemonEligible: boolean;
+  /** Its `ecs.availability-zone` attribute (Availability Zone rebalancing, az-rebalance.ts). */
+  readonly zone?: string | undefined;
 }
 
 /** When an agent is lost (its service tasks are replaced): see lost-instances/lost-tasks.ts. */
@@ -49,12 +51,13 @@ export interface ReconcileInput {
   readonly ownImages?: ReadonlySet<string> | undefined;
 }
 
-/** Start `count` tasks of a deployment; on one instance (DAEMON) or where placement chooses. */
+/** Start `count` tasks of a deployment; on one instance (DAEMON), in one Availability Zone (rebalancing), or where placement chooses. */
 export interface StartOrder {
   readonly deploymentId: string;
   readonly taskDefinitionArn: string;
   readonly count: number;
   readonly instanceArn?: string | undefined;
+  readonly zone?: string | undefined;
 }
 
 /** Ask the agent to stop a task (desired status STOPPED). */
