@@ -134,6 +134,13 @@ describe("services", () => {
       message: /availabilityZoneRebalancing ENABLED needs a REPLICA service .* does not binpack/,
     },
     {
+      what: "gateway connectors (ECS gateways are not there)",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", gatewayConnectors: [{ gatewayArn: "arn:aws:ecs:us-east-1:123456789012:gateway/g", portName: "web" }] },
+      type: "InvalidParameterException",
+      message: /gatewayConnectors attach a service to an ECS gateway/,
+    },
+    {
       what: "a blue/green DAEMON service",
       op: "CreateService",
       input: { cluster: "svc", serviceName: "bg", taskDefinition: "api", schedulingStrategy: "DAEMON", deploymentConfiguration: { strategy: "BLUE_GREEN", maximumPercent: 100, minimumHealthyPercent: 0 } },

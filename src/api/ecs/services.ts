@@ -334,6 +334,9 @@ function unsupported(input: CreateServiceRequest | UpdateServiceRequest): void {
   }
   refuseEbsVolumes(input.volumeConfigurations);
   if ((input.vpcLatticeConfigurations ?? []).length > 0) throw invalidParameter("vpcLatticeConfigurations need Amazon VPC Lattice, which Berth does not have: remove them.");
+  if ((input.gatewayConnectors ?? []).length > 0) {
+    throw invalidParameter("gatewayConnectors attach a service to an ECS gateway, which Berth does not have: remove them, and put the service behind a load balancer (loadBalancers).");
+  }
 }
 
 /**
