@@ -30,6 +30,9 @@ describe("services", () => {
     assert.deepEqual(described.services?.map((x) => x.serviceName), ["web"]);
     assert.deepEqual(described.failures, [{ arn: serviceArn("nope"), reason: "MISSING" }]);
     assert.deepEqual((await ecs.send<ListServicesResponse>("ListServices", { cluster: "svc" })).serviceArns, [serviceArn("web")]);
+    // Express services are the only ones ECS manages: Berth has none.
+    assert.deepEqual((await ecs.send<ListServicesResponse>("ListServices", { cluster: "svc", resourceManagementType: "CUSTOMER" })).serviceArns, [serviceArn("web")]);
+    assert.deepEqual((await ecs.send<ListServicesResponse>("ListServices", { cluster: "svc", resourceManagementType: "ECS" })).serviceArns, []);
   });
 
   it("updates: a new desiredCount keeps the deployment; a new task definition starts a PRIMARY one and keeps the old as ACTIVE", async () => {

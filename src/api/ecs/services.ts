@@ -233,6 +233,10 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
       store.read(async (tx) => {
         const cluster = await activeCluster(tx, input.cluster);
         checkKnownLaunchType(input.launchType);
+        const managed = input.resourceManagementType;
+        if (managed !== undefined && managed !== "CUSTOMER" && managed !== "ECS") throw invalidParameter(`resourceManagementType must be CUSTOMER or ECS; got '${excerpt(managed)}'.`);
+        // Every Berth service is the customer's: ECS manages only Express services' resources.
+        if (managed === "ECS") return { serviceArns: [] };
         const page = await tx.services.list(cluster.name, {
           ...pageRequest(input),
           status: "ACTIVE",

@@ -4,6 +4,7 @@ import type {
   ContainerInstance,
   DescribeContainerInstancesResponse,
   DescribeTasksResponse,
+  ListTasksResponse,
   RegisterContainerInstanceResponse,
   RunTaskResponse,
   StopTaskResponse,
@@ -77,6 +78,9 @@ describe("RunTask, DescribeTasks and StopTask", () => {
     const ci = await describeInstance("placing", instance);
     assert.deepEqual([integer(ci, "remainingResources", "CPU"), integer(ci, "remainingResources", "MEMORY")], [1024 - 512, 2048 - 1024]);
     assert.equal(ci?.pendingTasksCount, 2);
+    // ListTasks lists them, except for a daemon's (Berth runs no ECS Managed Daemons).
+    assert.equal((await ecs.send<ListTasksResponse>("ListTasks", { cluster: "placing" })).taskArns?.length, 2);
+    assert.deepEqual((await ecs.send<ListTasksResponse>("ListTasks", { cluster: "placing", daemonName: "agent" })).taskArns, []);
   });
 
   it("stops a task: desired STOPPED with the caller's reason, idempotently; the instance keeps it reserved until its agent reports it stopped", async () => {

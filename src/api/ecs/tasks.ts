@@ -132,8 +132,10 @@ export function taskOperations({ store, planner }: EcsDeps): Record<string, Oper
         if (!["RUNNING", "PENDING", "STOPPED"].includes(desiredStatus)) {
           throw invalidParameter(`desiredStatus must be RUNNING, PENDING or STOPPED; got '${excerpt(desiredStatus)}'.`);
         }
-        // ECS accepts PENDING as a filter but no task ever has it as its desired status; likewise only EC2 and FARGATE tasks exist here.
-        if (desiredStatus === "PENDING" || (input.launchType !== undefined && input.launchType !== "EC2" && input.launchType !== "FARGATE")) return { taskArns: [] };
+        // ECS accepts PENDING as a filter but no task ever has it as its desired status; likewise only EC2 and FARGATE tasks exist
+        // here, and no ECS Managed Daemon's (Berth has none).
+        const none = desiredStatus === "PENDING" || (input.launchType !== undefined && input.launchType !== "EC2" && input.launchType !== "FARGATE") || input.daemonName !== undefined;
+        if (none) return { taskArns: [] };
         const page = await tx.tasks.list({
           ...pageRequest(input),
           cluster: cluster.name,
