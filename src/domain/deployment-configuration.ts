@@ -1,4 +1,4 @@
-import type { DeploymentAlarms, DeploymentCircuitBreaker, DeploymentConfiguration } from "@aws-sdk/client-ecs";
+import type { DeploymentAlarms, DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentEarlySuccessCriteria } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
 import type { CircuitBreakerConfig, DeploymentAlarmsConfig, DeploymentConfig, SchedulingStrategy } from "./service.js";
@@ -38,15 +38,13 @@ export function deploymentConfig(
     canaryPercent: percent("canaryConfiguration.canaryPercent", c?.canaryPercent ?? 5, 0.1),
     canaryBakeTimeInMinutes: minutes("canaryConfiguration.canaryBakeTimeInMinutes", c?.canaryBakeTimeInMinutes) ?? 10,
   }));
-  if (input?.earlySuccessCriteria?.enable === true) {
-    throw invalidParameter("Berth does not offer earlySuccessCriteria yet: a deployment completes when every task of its revision is healthy and the older tasks are gone.");
-  }
   if ((input?.lifecycleHooks?.length ?? 0) > 0) {
     throw invalidParameter("Deployment lifecycle hooks run AWS Lambda functions, which Berth does not have: remove deploymentConfiguration.lifecycleHooks.");
   }
   const min = input?.minimumHealthyPercent ?? base.minimumHealthyPercent;
   const max = input?.maximumPercent ?? base.maximumPercent;
   checkDeploymentPercents(service.strategy, min, max);
+  const earlySuccess = input?.earlySuccessCriteria === undefined ? (shifting ? undefined : base.earlySuccess) : earlySuccessOf(input.earlySuccessCriteria, min, shifting);
   const alarms = input?.alarms === undefined ? base.alarms : alarmsConfig(input.alarms);
   if (alarms?.enable === true && service.controller === "EXTERNAL") {
     throw invalidParameter("Deployment alarms watch rolling updates: they work only with the ECS deployment controller, not EXTERNAL.");
@@ -59,6 +57,7 @@ export function deploymentConfig(
     ...(shifting && { strategy, bakeTimeInMinutes: bake ?? 0 }),
     ...(linear !== undefined && { linear }),
     ...(canary !== undefined && { canary }),
+    ...(earlySuccess !== undefined && { earlySuccess }),
   };
 }
 
@@ -120,4 +119,19 @@ function percent(field: string, value: number, least: number): number {
     throw invalidParameter(`deploymentConfiguration.${field} must be a multiple of 0.1 from ${least.toFixed(1)} to 100.0; got ${value}.`);
   }
   return tenths / 10;
+}
+
+/** `earlySuccessCriteria`: with `enable`, a whole healthyPercent from minimumHealthyPercent to 100 and a cleanup, for rolling updates; undefined when not enabled. */
+function earlySuccessOf(c: DeploymentEarlySuccessCriteria, minimumHealthyPercent: number, shifting: boolean): DeploymentConfig["earlySuccess"] {
+  if (c.enable !== true) return undefined;
+  if (shifting) throw invalidParameter("earlySuccessCriteria belongs to rolling updates: a BLUE_GREEN, LINEAR or CANARY deployment completes after its bake time.");
+  const percent = c.healthyPercent;
+  if (percent === undefined || !Number.isInteger(percent) || percent < minimumHealthyPercent || percent > 100) {
+    throw invalidParameter(`earlySuccessCriteria.healthyPercent must be a whole number from minimumHealthyPercent (${minimumHealthyPercent}) to 100; got ${percent ?? "none"}.`);
+  }
+  const cleanup = c.sourceServiceRevisionCleanup;
+  if (cleanup !== "BLOCKING" && cleanup !== "DEFERRED") {
+    throw invalidParameter(`earlySuccessCriteria.sourceServiceRevisionCleanup must be BLOCKING or DEFERRED; got '${excerpt(String(cleanup ?? "none"))}'.`);
+  }
+  return { healthyPercent: percent, cleanup };
 }

@@ -40,6 +40,12 @@ export interface DeploymentConfig {
   readonly linear?: { readonly stepPercent: number; readonly stepBakeTimeInMinutes: number } | undefined;
   /** CANARY: the share of production traffic the first step moves, and the wait before the rest. */
   readonly canary?: { readonly canaryPercent: number; readonly canaryBakeTimeInMinutes: number } | undefined;
+  /**
+   * A rolling update's early success (`earlySuccessCriteria`): it completes once `healthyPercent` of
+   * the desired count runs healthy on the new revision, with the old tasks gone first (BLOCKING) or
+   * after (DEFERRED); the rollout goes on to the whole count either way.
+   */
+  readonly earlySuccess?: { readonly healthyPercent: number; readonly cleanup: "BLOCKING" | "DEFERRED" } | undefined;
 }
 
 /** The strategies that run a new deployment beside the old one and shift traffic between target groups. */

@@ -71,5 +71,8 @@ export function deploymentConfigurationView(c: DeploymentConfig): DeploymentConf
     ...(c.bakeTimeInMinutes !== undefined && { bakeTimeInMinutes: c.bakeTimeInMinutes }),
     ...(c.linear !== undefined && { linearConfiguration: { ...c.linear } }),
     ...(c.canary !== undefined && { canaryConfiguration: { ...c.canary } }),
+    ...(c.earlySuccess !== undefined && {
+      earlySuccessCriteria: { enable: true, healthyPercent: c.earlySuccess.healthyPercent, sourceServiceRevisionCleanup: c.earlySuccess.cleanup },
+    }),
   };
 }

@@ -60,6 +60,13 @@ describe("services", () => {
     assert.equal(described.services?.[0]?.availabilityZoneRebalancing, "DISABLED");
   });
 
+  it("takes early success criteria for a rolling update and shows them", async () => {
+    await ecs.send("CreateService", { cluster: "svc", serviceName: "early", taskDefinition: "api:1", desiredCount: 4 });
+    const earlySuccessCriteria = { enable: true, healthyPercent: 75, sourceServiceRevisionCleanup: "DEFERRED" };
+    const updated = await ecs.send<UpdateServiceResponse>("UpdateService", { cluster: "svc", service: "early", deploymentConfiguration: { minimumHealthyPercent: 50, earlySuccessCriteria } });
+    assert.deepEqual(updated.service?.deploymentConfiguration?.earlySuccessCriteria, earlySuccessCriteria);
+  });
+
   it("deletes: refused while scaled above 0, then DRAINING with force, and no longer listed", async () => {
     await ecs.send("CreateService", { cluster: "svc", serviceName: "doomed", taskDefinition: "api", desiredCount: 1 });
     const refused = await ecs.call("DeleteService", { cluster: "svc", service: "doomed" });
@@ -172,11 +179,18 @@ describe("services", () => {
       message: /bakeTimeInMinutes belongs to BLUE_GREEN, LINEAR and CANARY deployments/,
     },
     {
-      what: "early success criteria (not offered yet)",
+      what: "early success criteria without a cleanup",
       op: "UpdateService",
-      input: { cluster: "svc", service: "web", deploymentConfiguration: { earlySuccessCriteria: { enable: true, healthyPercent: 50 } } },
+      input: { cluster: "svc", service: "web", deploymentConfiguration: { earlySuccessCriteria: { enable: true, healthyPercent: 100 } } },
       type: "InvalidParameterException",
-      message: /does not offer earlySuccessCriteria/,
+      message: /sourceServiceRevisionCleanup must be BLOCKING or DEFERRED; got 'none'/,
+    },
+    {
+      what: "early success below minimumHealthyPercent",
+      op: "UpdateService",
+      input: { cluster: "svc", service: "web", deploymentConfiguration: { earlySuccessCriteria: { enable: true, healthyPercent: 50, sourceServiceRevisionCleanup: "DEFERRED" } } },
+      type: "InvalidParameterException",
+      message: /healthyPercent must be a whole number from minimumHealthyPercent \(100\) to 100; got 50/,
     },
     {
       what: "deployment alarms enabled without an alarm",

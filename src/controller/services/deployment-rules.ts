@@ -8,7 +8,8 @@ export const steadyNoticeEveryMs = 6 * 3_600_000;
 /**
  * Deployment bookkeeping after this plan's stops: counts per deployment, older deployments with
  * nothing left alive dropped (INACTIVE), the PRIMARY one COMPLETED once it alone runs the desired
- * count, all healthy, with nothing else alive, and its deployment alarms' bake time has passed.
+ * count, all healthy, with nothing else alive (or once its early success criteria are met), and its
+ * deployment alarms' bake time has passed.
  */
 export function deploymentProgress(w: Working): void {
   const alive = w.alive();
@@ -30,17 +31,34 @@ export function deploymentProgress(w: Working): void {
   }
 
   const primary = w.primary;
-  if (primary === undefined || primary.rolloutState !== "IN_PROGRESS" || w.deployments.length !== 1) return;
+  if (primary === undefined || primary.rolloutState !== "IN_PROGRESS") return;
   const mine = wanted.filter((t) => t.startedBy === primary.id);
+  if (earlySuccess(w, mine.filter((t) => w.healthy(t) && !w.onDrainingInstance(t)).length, desired) && baked(w, primary)) return complete(w, primary.id);
+  if (w.deployments.length !== 1) return;
   const done = alive.length === desired && mine.length === desired && mine.every((t) => w.healthy(t) && !w.onDrainingInstance(t));
   if (!done || w.starts.length > 0) {
     awaitingHealth(w, primary.id, { alive: alive.length, mine, desired });
     return;
   }
-  if (!baked(w, primary)) return;
-  w.updateDeployment(primary.id, (d) => ({ ...d, rolloutState: "COMPLETED", rolloutStateReason: rolloutReasons.completed(d.id) }));
-  w.service = { ...w.service, lastCompleted: { deploymentId: primary.id, taskDefinitionArn: primary.taskDefinitionArn } };
-  w.event(serviceMessages.deploymentCompleted(w.name, primary.id));
+  if (baked(w, primary)) complete(w, primary.id);
+}
+
+/**
+ * A rolling update's early success criteria are met: `healthyPercent` of the desired count runs
+ * healthy on the new revision, and (BLOCKING) the previous revisions' tasks are gone. The rollout
+ * then goes on to the whole count, and (DEFERRED) the previous tasks go, after the deployment completed.
+ */
+function earlySuccess(w: Working, healthy: number, desired: number): boolean {
+  const early = w.service.deploymentConfiguration.earlySuccess;
+  if (early === undefined || w.primary?.blueGreen !== undefined) return false;
+  return healthy >= Math.ceil((desired * early.healthyPercent) / 100) && (early.cleanup === "DEFERRED" || w.deployments.length === 1);
+}
+
+function complete(w: Working, id: string): void {
+  const primary = w.deployments.find((d) => d.id === id)!;
+  w.updateDeployment(id, (d) => ({ ...d, rolloutState: "COMPLETED", rolloutStateReason: rolloutReasons.completed(d.id) }));
+  w.service = { ...w.service, lastCompleted: { deploymentId: id, taskDefinitionArn: primary.taskDefinitionArn } };
+  w.event(serviceMessages.deploymentCompleted(w.name, id));
 }
 
 /**

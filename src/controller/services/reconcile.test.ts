@@ -89,6 +89,20 @@ describe("service reconciler: REPLICA counts", () => {
   });
 });
 
+/** Reconciles and lets the agents act until the PRIMARY deployment completes; what ran then: new tasks RUNNING, older ones not yet STOPPED. */
+function completes(w: World): { newRunning: number; oldAlive: number } {
+  for (let i = 0; i < 30; i++) {
+    w.apply(w.reconcile());
+    const primary = w.service.deployments[0]!;
+    if (primary.rolloutState === "COMPLETED") {
+      const mine = w.tasks.filter((t) => t.startedBy === primary.id);
+      return { newRunning: mine.filter((t) => t.lastStatus === "RUNNING").length, oldAlive: w.alive().length - mine.filter((t) => t.lastStatus !== "STOPPED").length };
+    }
+    w.advance(1000);
+  }
+  return assert.fail("the deployment never completed");
+}
+
 describe("service reconciler: rolling deployments step by step", () => {
   const stepCounts = (o: { min: number; max: number }) => {
     const w = steadyWorld({ desiredCount: 4, ...o });
@@ -114,6 +128,28 @@ describe("service reconciler: rolling deployments step by step", () => {
     ]);
     assert.equal(w.running("ecs-svc/2").length, 4);
     assert.deepEqual(w.service.deployments.map((d) => [d.id, d.rolloutState]), [["ecs-svc/2", "COMPLETED"]]);
+  });
+
+  it("early success, DEFERRED: complete once half the desired count is healthy on the new revision, the rollout going on after", () => {
+    const w = steadyWorld({ desiredCount: 4, min: 100, max: 150 });
+    const config = { ...w.service.deploymentConfiguration, earlySuccess: { healthyPercent: 50, cleanup: "DEFERRED" as const } };
+    w.service = deploy({ ...w.service, deploymentConfiguration: config }, "ecs-svc/2", 2, w.nowMs);
+    const completed = completes(w);
+    assert.deepEqual(completed, { newRunning: 2, oldAlive: 4 }, "completed with 2 of 4 new tasks healthy, the previous ones still there");
+    assert.deepEqual(w.service.deployments.map((d) => [d.id, d.rolloutState]), [["ecs-svc/2", "COMPLETED"], ["ecs-svc/1", "COMPLETED"]]);
+    assert.equal(w.service.lastCompleted?.deploymentId, "ecs-svc/2");
+    w.run(10);
+    assert.equal(w.running("ecs-svc/2").length, 4);
+    assert.deepEqual(w.service.deployments.map((d) => d.id), ["ecs-svc/2"]);
+  });
+
+  it("early success, BLOCKING: complete once the previous tasks are gone and half the count is healthy, before the rest are", () => {
+    const w = steadyWorld({ desiredCount: 4, min: 50, max: 100 });
+    const config = { ...w.service.deploymentConfiguration, earlySuccess: { healthyPercent: 50, cleanup: "BLOCKING" as const } };
+    w.service = deploy({ ...w.service, deploymentConfiguration: config }, "ecs-svc/2", 2, w.nowMs);
+    assert.deepEqual(completes(w), { newRunning: 2, oldAlive: 0 }, "completed with the previous tasks gone and 2 of 4 new tasks healthy");
+    w.run(10);
+    assert.equal(w.running("ecs-svc/2").length, 4);
   });
 
   it("100/200: starts four new tasks, then stops the four old ones once the new are healthy", () => {
