@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { ContainerFiles } from "./container-files.js";
 import { join } from "node:path";
 import { CgroupV1 } from "./cgroups/cgroupfs.js";
 import { ECRClient, GetAuthorizationTokenCommand } from "../aws-sdk/ecr.js";
@@ -220,6 +221,7 @@ async function start(input: AgentConfig, logger: Logger, claims: AgentClaims, ex
       ...taskCredentials.envFor(spec),
     }),
     beforeStart: (dockerId, labels) => logShipping.initialize(dockerId, labels),
+    restartCounts: new ContainerFiles(join(config.dataDir, "restart-counts")),
     report: (r) => {
       channel.report(r);
       // A task with a new address, or one stopped: its rules change.

@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import type { ContainerRestartPolicy } from "@aws-sdk/client-ecs";
 import { restartDecision } from "./restart-policy.js";
 import { metadataContainer } from "./host-views.js";
-import { aContainer, aTaskSpec, startTask } from "./task-test-kit.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ContainerFiles } from "./container-files.js";
+import { TaskManager } from "./task-manager.js";
+import { aContainer, aTaskSpec, Host, startTask } from "./task-test-kit.js";
 
 const at = (seconds: number) => ({ startedAtMs: 1_000_000, nowMs: 1_000_000 + seconds * 1000 });
 
@@ -72,5 +77,33 @@ describe("a container's restart policy through its task's actor", () => {
     done();
     assert.deepEqual(host.calls("start"), ["app"]);
     assert.equal(host.last().status, "STOPPED");
+  });
+
+  it("the restart count survives an agent restart: the agent comes back and the metadata still counts the container's restarts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-restarts-"));
+    const host = new Host();
+    const restartCounts = new ContainerFiles(dir);
+    const agent = () => new TaskManager({ ...host.deps({ restartCounts }), cleanupWaitMs: 3_600_000 });
+    try {
+      const first = agent();
+      first.watchDocker();
+      first.apply([spec], true);
+      await host.settle(() => [...first.actors.values()]);
+      for (let i = 0; i < 2; i++) {
+        host.clock.advance(period * 1000);
+        host.docker.exit("app", 1);
+        await host.settle(() => [...first.actors.values()]);
+      }
+      first.stop();
+      const second = agent();
+      await second.adopt();
+      second.apply([{ ...spec, created: true }], true);
+      await host.settle(() => [...second.actors.values()]);
+      const actor = second.actors.get(spec.taskArn)!;
+      assert.equal(metadataContainer(actor, actor.containers.get("app")!).RestartCount, 2);
+      second.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,7 @@ import { arnCluster, arnId } from "../domain/arn.js";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
+import type { ContainerFiles } from "./container-files.js";
 import type { ContainerReport, NetworkBinding, TaskReport, TaskSpec } from "../agent-protocol/messages.js";
 import { containerCreateSpec } from "./docker/container-config.js";
 import type { DockerEngine, InspectedContainer } from "./docker/docker-engine.js";
@@ -61,6 +62,8 @@ export interface TaskActorDeps {
    * from the labels it was created with, which carry its resolved log options); a DockerError keeps it from starting.
    */
   readonly beforeStart?: (dockerId: string, labels: Readonly<Record<string, string>>) => Promise<void>;
+  /** Each container's restarts by its restart policy, kept across agent restarts (`<data-dir>/restart-counts/`); counted from 0 without it. */
+  readonly restartCounts?: ContainerFiles | undefined;
   readonly report: (r: TaskReport) => void;
   readonly logger: Logger;
   readonly now: () => number;
@@ -151,6 +154,7 @@ export class TaskActor {
     // The container keeps the metadata URI it was created with; a new id would answer it with 404.
     c.metadataId = metadataIdIn(inspect.Config?.Env) ?? c.metadataId;
     c.labels = inspect.Config?.Labels;
+    c.restartCount = Number(this.deps.restartCounts?.read(dockerId) ?? 0) || 0;
     this.absorbInspect(c, inspect);
     this.phase = [...this.containers.values()].every((x) => x.status !== "NONE") ? "RUNNING" : "PENDING";
     if (this.phase === "RUNNING") this.startedAtMs ??= c.startedAtMs;
@@ -253,6 +257,7 @@ export class TaskActor {
       return false;
     }
     c.restartCount += 1;
+    this.deps.restartCounts?.write(c.dockerId!, String(c.restartCount));
     this.deps.logger.info({ ...about, restartCount: c.restartCount }, "restarted the container (its restart policy)");
     this.absorbInspect(c, await this.deps.docker.inspectContainer(c.dockerId!));
     this.sendReport();
@@ -288,7 +293,11 @@ export class TaskActor {
 
   /** Removes the task's stopped containers and its own volumes (after the cleanup wait). */
   async cleanUp(): Promise<void> {
-    for (const c of this.containers.values()) if (c.dockerId) await this.deps.docker.removeContainer(c.dockerId, { force: true });
+    for (const c of this.containers.values()) {
+      if (c.dockerId === undefined) continue;
+      await this.deps.docker.removeContainer(c.dockerId, { force: true });
+      this.deps.restartCounts?.remove(c.dockerId);
+    }
     await this.shared.release(this.spec.taskArn);
     await removeTaskVolumes(this.deps.docker, this.spec.taskArn).catch((err: unknown) => this.deps.logger.warn({ err, task: this.spec.taskArn }, "removing the task's volumes failed"));
     await this.releaseNetwork();
