@@ -31,9 +31,7 @@ export function blueGreenStartsAndStops(w: Working): void {
   const wanted = w.wanted();
   const green = wanted.filter((t) => t.startedBy === primary.id);
   const keepsBlue = primary.rolloutState !== "COMPLETED" && state.stage !== "CLEAN_UP";
-  const blueId = keepsBlue ? state.from : undefined;
-
-  const blue = blueId === undefined ? undefined : w.deployments.find((d) => d.id === blueId);
+  const blue = keepsBlue ? w.deployments.find((d) => d.id === state.from) : undefined;
   const blueTasks = wanted.filter((t) => t.startedBy === blue?.id);
   const placedWell = green.filter((t) => !w.onDrainingInstance(t));
   const surplus = placedWell.slice(desired);
@@ -44,7 +42,7 @@ export function blueGreenStartsAndStops(w: Working): void {
   ];
   for (const [t, reason] of leaving) w.stop(t, reason, !w.onDrainingInstance(t));
   if (leaving.length > 0) w.event(serviceMessages.stopped(w.name, leaving.map(([t]) => t.id)));
-  takeBackShares(w, [primary.id, blueId]);
+  takeBackShares(w, [primary.id, blue?.id]);
 
   const missing = desired - placedWell.length;
   if (missing > 0 && primary.rolloutState !== "FAILED" && (w.service.nextStartAtMs ?? 0) <= w.nowMs) {

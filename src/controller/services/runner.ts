@@ -12,6 +12,7 @@ import { applyPlan, eventsKept, type StopGate } from "./apply.js";
 import { reconcileService } from "./reconcile.js";
 import { DaemonFilters } from "./daemon-filter.js";
 import { InstanceFactsCache } from "./instance-facts.js";
+import { ZoneCapacity } from "./zone-capacity.js";
 import { loadSnapshot, type SnapshotSources } from "./snapshot.js";
 import type { OwnRegistry } from "../../registry/own-registry.js";
 import { isEmptyPlan, type ReconcileInput, type ReconcileSettings } from "./types.js";
@@ -58,6 +59,7 @@ export class ServiceRunner {
   private readonly onInstance = new Map<string, Set<string>>();
   private readonly hostsOf = new Map<string, Set<string>>();
   private readonly daemons = new Set<string>();
+  private readonly zoneCapacity = new ZoneCapacity();
   /** The safety sweep's place in the list of services, and how many it owes. */
   private sweepAt = 0;
   private sweepOwed = 0;
@@ -84,7 +86,11 @@ export class ServiceRunner {
       else if (c.kind === "task" && c.record.serviceName !== undefined) {
         this.mark(c.record.cluster, c.record.serviceName);
         this.host(key(c.record.cluster, c.record.serviceName), c.record.containerInstanceArn);
-      } else if (c.kind === "instance") this.instanceChanged(c.record.cluster, c.record.arn);
+      } else if (c.kind === "instance") {
+        this.instanceChanged(c.record.cluster, c.record.arn);
+        // A zone with capacity again: its services may be rebalanced into it (az-rebalance.ts).
+        if (this.zoneCapacity.update(c.record)) for (const name of this.byCluster.get(c.record.cluster) ?? []) this.mark(c.record.cluster, name);
+      }
     });
     this.timer = setInterval(() => this.tick(), opts.tickMs ?? 1000);
     this.list();
