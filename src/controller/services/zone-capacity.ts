@@ -23,9 +23,9 @@ export class ZoneCapacity {
     const zone = i.attributes.find((a) => a.name === zoneAttribute)?.value;
     if (zone === undefined || zone === null || i.status !== "ACTIVE" || !i.agentConnected) return false;
     let byZone = this.zones.get(i.cluster);
-    if (!byZone) this.zones.set(i.cluster, (byZone = new Map()));
+    if (!byZone) this.zones.set(i.cluster, (byZone = new Map<string, Set<string>>()));
     let members = byZone.get(zone);
-    if (!members) byZone.set(zone, (members = new Set()));
+    if (!members) byZone.set(zone, (members = new Set<string>()));
     const opened = members.size === 0;
     members.add(i.arn);
     this.counted.set(i.arn, zone);
