@@ -13,7 +13,7 @@ const maxLoadBalancers = 5;
  * one of its container ports; `ip` target groups for awsvpc task definitions, `instance` ones for
  * the others. A blue/green (linear, canary) service's each need an `advancedConfiguration` (checkAdvanced).
  */
-export async function checkServiceLoadBalancers(tx: ReadTx, lbs: readonly LoadBalancer[], td: TaskDefinitionRecord, blueGreen: boolean): Promise<LoadBalancer[]> {
+export async function checkServiceLoadBalancers(tx: ReadTx, lbs: readonly LoadBalancer[], td: TaskDefinitionRecord, shiftsTraffic: boolean): Promise<LoadBalancer[]> {
   if (lbs.length > maxLoadBalancers) throw invalidParameter(`loadBalancers can name at most ${maxLoadBalancers} target groups; got ${lbs.length}.`);
   const out: LoadBalancer[] = [];
   for (const lb of lbs) {
@@ -29,7 +29,7 @@ export async function checkServiceLoadBalancers(tx: ReadTx, lbs: readonly LoadBa
     if (out.some((o) => o.targetGroupArn === arn && o.containerName === lb.containerName && o.containerPort === lb.containerPort)) {
       throw invalidParameter(`loadBalancers names target group ${arn} with container ${container.name ?? ""}:${lb.containerPort ?? ""} twice.`);
     }
-    if (blueGreen && lb.advancedConfiguration === undefined) {
+    if (shiftsTraffic && lb.advancedConfiguration === undefined) {
       throw invalidParameter(
         `A BLUE_GREEN, LINEAR or CANARY service shifts traffic between two target groups: loadBalancers' target group ${arn} needs an advancedConfiguration with alternateTargetGroupArn and productionListenerRule.`,
       );

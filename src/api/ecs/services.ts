@@ -175,12 +175,12 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
           }
           strategiesFrom(next.placementStrategy);
           next = { ...next, availabilityZoneRebalancing: azRebalancing(input.availabilityZoneRebalancing, current.availabilityZoneRebalancing, next, false) };
-          const blueGreen = shiftsTraffic(next.deploymentConfiguration);
-          const becomesBlueGreen = blueGreen && next.deploymentConfiguration.strategy !== current.deploymentConfiguration.strategy;
-          if (input.loadBalancers !== undefined || becomesBlueGreen || (taskDefinitionArn !== current.taskDefinitionArn && (current.loadBalancers ?? []).length > 0)) {
+          const shifting = shiftsTraffic(next.deploymentConfiguration);
+          const startsShifting = shifting && next.deploymentConfiguration.strategy !== current.deploymentConfiguration.strategy;
+          if (input.loadBalancers !== undefined || startsShifting || (taskDefinitionArn !== current.taskDefinitionArn && (current.loadBalancers ?? []).length > 0)) {
             // ELBv2 (issue 11): new target groups, or a new revision that must still have their containers; ECS redeploys.
             const td = await activeTaskDefinition(tx, taskDefinitionArn, fargate);
-            const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? current.loadBalancers ?? [], td, blueGreen);
+            const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? current.loadBalancers ?? [], td, shifting);
             redeploy ||= input.loadBalancers !== undefined;
             next = { ...next, loadBalancers };
           }
@@ -191,7 +191,7 @@ export function serviceOperations({ store, random }: EcsDeps): Record<string, Op
             redeploy ||= input.networkConfiguration !== undefined;
             next = { ...next, networkConfiguration };
           }
-          if (!blueGreen) next = backToRolling(next);
+          if (!shifting) next = backToRolling(next);
           if (redeploy) next = withNewDeployment(next, { id: newDeploymentId(random), taskDefinitionArn, nowMs: ctx.nowMs });
           return next;
         },
