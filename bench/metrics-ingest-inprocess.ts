@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { agentMessage, parseFrame } from "../src/agent-protocol/messages.js";
-import { EcsMetricsCollector } from "../src/metrics/ecs-collector.js";
+import { MetricsCollector } from "../src/metrics/collector.js";
 import { SqliteStore } from "../src/state/sqlite/sqlite-store.js";
 import { aContainerInstance, aTask } from "../src/state/store-builders.js";
 import { machineLine } from "./support/bench-cluster.js";
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "berth-bench-ingest-"));
   const store = new SqliteStore({ path: join(dir, "berth.db") });
   let now = Date.now();
-  const collector = new EcsMetricsCollector({ store, now: () => now, logger: pino({ level: "silent" }), tickMs: 10_000, staleAfterMs: 60_000, retentionMs: 15 * 86_400_000 });
+  const collector = new MetricsCollector({ store, now: () => now, logger: pino({ level: "silent" }), tickMs: 10_000, staleAfterMs: 60_000, retentionMs: 15 * 86_400_000 });
   const messages: { instance: string; text: string }[] = [];
   for (let i = 0; i < instances; i++) {
     const inst = aContainerInstance("bench", `i${i}`, { registered: { cpu: 16_384, memory: 65_536, reservedTcp: [], reservedUdp: [] } });

@@ -53,7 +53,8 @@ import { defaultClusterSettings } from "./domain/cluster.js";
 import { newId } from "./domain/ids.js";
 import { DataPlane } from "./lb/data-plane.js";
 import { timedDoors } from "./metrics/api-timing.js";
-import { EcsMetricsCollector } from "./metrics/ecs-collector.js";
+import { MetricsCollector } from "./metrics/collector.js";
+import { elbMetrics } from "./metrics/elb-metrics.js";
 import { timedStore, type ServerMetrics } from "./metrics/prometheus.js";
 import type { RefusalLog } from "./observability/refusal-log.js";
 import { PlacementIndex } from "./planner/placement-index.js";
@@ -97,7 +98,8 @@ export interface RegionalPlane {
   readonly region: string;
   /** The AWS front doors of this region's services (timed). */
   readonly doors: FrontDoors;
-  readonly ecsMetrics: EcsMetricsCollector;
+  /** Its AWS/ECS and load balancer metrics. */
+  readonly collector: MetricsCollector;
   /** This region's image registry (`/v2/`), for requests whose password or download URL names this region. */
   readonly distribution: RequestHandler;
   /** This region's image registry itself: replication from other regions writes into it. */
@@ -150,15 +152,6 @@ export async function startRegionalPlane(
   });
   metadata.onPolicyChange((name) => repositoryPolicies.forget(name));
   const replicator = new Replicator({ registry, destination: registryOf, now: Date.now, logger: logger.child({ component: "replication" }) });
-  // AWS/ECS metrics from the agents' statistics.
-  const ecsMetrics = new EcsMetricsCollector({
-    store: state,
-    now: Date.now,
-    logger: logger.child({ component: "metrics" }),
-    tickMs: config.metricsFlushMs,
-    staleAfterMs: 60_000,
-    retentionMs: config.metricsRetentionMs,
-  });
   const store = timedStore(state, metrics);
   const planner = new Planner(new PlacementIndex(store, (err) => logger.error({ err }, "placement index: a change could not be applied")), Math.random, (placed, reasons) => {
     metrics.placements.inc({ outcome: "placed", reason: "" }, placed);
@@ -168,16 +161,26 @@ export async function startRegionalPlane(
   const clusterCounts = new ClusterCounts(store, (err) => logger.error({ err }, "cluster counts: a change could not be applied"));
   const authenticator = new Authenticator({ rootKey: shared.rootKey, partition, iam: shared.iam.directory, agentCredential: (id) => store.read((tx) => tx.agentCredentials.get(id)) });
   const lb = new DataPlane({ store, bindAddress: config.lbBindAddress, logger: logger.child({ component: "lb" }), now: Date.now, random: Math.random, workers: { count: config.lbWorkers, logLevel: config.logLevel } });
+  // AWS/ECS metrics from the agents' statistics; the load balancers' from their traffic and health.
+  const collector = new MetricsCollector({
+    store: state,
+    now: Date.now,
+    logger: logger.child({ component: "metrics" }),
+    tickMs: config.metricsFlushMs,
+    staleAfterMs: 60_000,
+    retentionMs: config.metricsRetentionMs,
+    sources: [() => elbMetrics(lb.metricInputs())],
+  });
   // Security groups: the agents' view of rules and members, sent on connect and on every change.
   const firewall = new FirewallPublisher({ store, partition, logger: logger.child({ component: "firewall" }), now: Date.now, broadcast: (msg) => hub.broadcast(msg) });
-  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, replica: replicated?.replica, onStats: (instance, tasks) => ecsMetrics.record(instance, tasks), greeting: () => firewall.current() });
+  const hub = new AgentHub({ store, authenticator, partition, logger, now: Date.now, refusals, replica: replicated?.replica, onStats: (instance, tasks) => collector.record(instance, tasks), greeting: () => firewall.current() });
   // The agents away at the start (all of them, marked so below) get the reattach grace before any counts as lost.
   const lost = { lostAfterMs: config.agentLostAfterMs, startedAtMs: Date.now(), reattachGraceMs: config.agentReattachGraceMs };
   // One replica leads the controllers; with SQLite it is this one, from start to end.
   const leadership = replicated ? startLease(replicated.store, replicated.replica, logger) : soleLeader(state);
   try {
     await blobs.init();
-    await ecsMetrics.start();
+    await collector.start();
     await lb.start();
     await firewall.start();
     // Before the agent channel opens: every instance waits for its agent to come back. Not with a
@@ -187,7 +190,7 @@ export async function startRegionalPlane(
     await leadership.close();
     firewall.stop();
     clusterCounts.close();
-    await ecsMetrics.stop();
+    await collector.stop();
     hub.close();
     await lb.close();
     await registry.metadata.close();
@@ -310,7 +313,7 @@ export async function startRegionalPlane(
   return {
     region,
     doors,
-    ecsMetrics,
+    collector,
     distribution,
     registry,
     upgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
@@ -329,7 +332,7 @@ export async function startRegionalPlane(
       firewall.stop();
       hub.close();
       clusterCounts.close();
-      await ecsMetrics.stop();
+      await collector.stop();
       await replicator.close();
       await registry.metadata.close();
       await store.close();

@@ -11,6 +11,7 @@ import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { defaultHealthCheck, defaultLoadBalancerAttributes, defaultTargetGroupAttributes, targetGroupAttributesFor } from "../src/domain/load-balancing/defaults.js";
 import type { TargetRecord } from "../src/domain/load-balancing/types.js";
 import { DataPlane } from "../src/lb/data-plane.js";
+import { counted, responseTimes, sumRows, type ElbMetricInputs, type TrafficEntries } from "../src/lb/traffic.js";
 import { SqliteStore } from "../src/state/sqlite/sqlite-store.js";
 import { makeTlsFiles } from "./support/tls-files.js";
 import { until } from "./support/until.js";
@@ -43,6 +44,7 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
   before(async () => {
     target = createServer((req, res) => {
       if (req.url === "/health") return void res.writeHead(200).end();
+      if (req.url === "/teapot") return void res.writeHead(418).end();
       if (req.url === "/slow") {
         slowRelease = () => res.writeHead(200).end("slow done");
         return;
@@ -186,6 +188,31 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
     assert.deepEqual([...seen].sort(), ["one", "two"]);
   });
 
+  it("counts what its listeners carried, in whichever process served them, for the load balancers' CloudWatch metrics", async () => {
+    // What every serving process counted; a worker's counts reach the control plane within a second.
+    await new Promise((r) => setTimeout(r, 1200));
+    plane.metricInputs();
+    const seen: TrafficEntries[number][] = [];
+    let last: ElbMetricInputs | undefined;
+    const rowOf = (lb: string, group: string) => sumRows(seen.filter(([l, g]) => l === lb && g === group).map(([, , row]) => row));
+    // Each on a connection of its own.
+    for (const path of ["/a", "/b", "/teapot"]) await status(httpPort, path, false);
+    for (let i = 0; i < 2; i++) assert.equal(await status(tcpPort, "/tcp", false), 200);
+    await until("the counts of 3 requests and 2 flows", () => {
+      last = plane.metricInputs();
+      seen.push(...last.traffic);
+      return counted(rowOf(lbArn, tgArn), "RequestCount") === 3 && counted(rowOf(nlbArn, tcpTgArn), "NewFlowCount") === 2 ? true : undefined;
+    }, { timeoutMs: 5000, everyMs: 100 });
+    const web = rowOf(lbArn, tgArn);
+    assert.deepEqual([counted(web, "HTTPCode_Target_2XX_Count"), counted(web, "HTTPCode_Target_4XX_Count"), responseTimes(web)?.count], [2, 1, 3]);
+    assert.ok(responseTimes(web)!.max < 5, "seconds, not milliseconds");
+    assert.equal(counted(rowOf(lbArn, ""), "NewConnectionCount"), 3);
+    assert.deepEqual(
+      last!.attachments.map((a) => [a.loadBalancer.arn, a.groupArn, a.healthy, a.unhealthy]).sort(),
+      [[lbArn, tgArn, 1, 0], [nlbArn, tcpTgArn, 1, 0], [nlbArn, stickyTgArn, 2, 0]].sort(),
+    );
+  });
+
   it("lets a request in flight on a draining target finish, sends the target nothing new, and lets it go once idle", async () => {
     const slow = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request({ host: "127.0.0.1", port: httpPort, path: "/slow" }, (r) => {
@@ -212,9 +239,10 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
   });
 });
 
-function status(port: number, path: string): Promise<number> {
+/** A GET's status; `agent: false` sends it on a connection of its own. */
+function status(port: number, path: string, agent?: false): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path }, (r) => {
+    const req = request({ host: "127.0.0.1", port, path, agent }, (r) => {
       r.resume();
       r.on("end", () => resolve(r.statusCode ?? 0));
     });

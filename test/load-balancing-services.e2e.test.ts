@@ -20,7 +20,10 @@ interface CliTask {
 describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
   let cluster: BerthCluster;
   let port: number;
+  let lbArn: string;
   let tgArn: string;
+  /** Requests the listener sent to web-tg's targets (the acceptance test's), and fixed responses. */
+  let forwarded = 0;
   const aws = awsJson(() => cluster.server);
   const tasks = async (desired = "RUNNING"): Promise<CliTask[]> => {
     const arns = (await aws("ecs", "list-tasks", "--cluster", cluster.name, "--service-name", "web", "--desired-status", desired)).taskArns as string[];
@@ -32,13 +35,13 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
     ((await aws("ecs", "describe-services", "--cluster", cluster.name, "--services", "web")).services as { events: { message: string }[] }[])[0]!.events.map((e) => e.message);
 
   before(async () => {
-    cluster = await BerthCluster.start({ name: "lb-services", agents: 1, serverArgs: ["--task-healthy-after", "2s"] });
+    cluster = await BerthCluster.start({ name: "lb-services", agents: 1, serverArgs: ["--task-healthy-after", "2s", "--metrics-flush", "1s"] });
     port = await freeBlock(1);
   });
   after(() => cluster.stop());
 
   it("creates the load balancer, a target group (HTTP, health check /) and a listener on a free port", async () => {
-    ({ tgArn } = await aWebLoadBalancer(cluster.server, port, { loadBalancerArgs: ["--subnets", "subnet-a"], targetGroupArgs: ["--vpc-id", "vpc-1"], deregistrationDelaySeconds: 10 }));
+    ({ lbArn, tgArn } = await aWebLoadBalancer(cluster.server, port, { loadBalancerArgs: ["--subnets", "subnet-a"], targetGroupArgs: ["--vpc-id", "vpc-1"], deregistrationDelaySeconds: 10 }));
   });
 
   it("refuses a service naming a container port the task definition does not map, with ECS's message", async () => {
@@ -65,7 +68,7 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
     assert.ok(targets.every((t) => t.Target.Id === instanceId), "instance targets are named by the instance's id, as ECS registers them");
 
     const answered = new Set<string>();
-    for (let i = 0; i < 40 && answered.size < 4; i++) answered.add(taskIdOf((await get(port, "/")).body));
+    for (let i = 0; i < 40 && answered.size < 4; i++, forwarded++) answered.add(taskIdOf((await get(port, "/")).body));
     assert.deepEqual([...answered].sort(), running.map((t) => t.taskArn.split("/").at(-1)!).sort());
     assert.ok((await events()).some((m) => /^\(service web\) registered \d+ targets in \(target-group arn:aws:elasticloadbalancing:/.test(m)));
   });
@@ -136,6 +139,28 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
     const refused = await elbv2Error(cluster.server, "delete-target-group", "--target-group-arn", groups.b!);
     assert.equal(refused.code, "ResourceInUse");
     assert.match(refused.message, /service 'arn:aws:ecs:us-east-1:000000000000:service\/[^/]+\/svc-b'/);
+  });
+
+  it("publishes the listener's traffic and the target groups' health in AWS/ApplicationELB, as ELB does (aws cloudwatch)", async () => {
+    const suffix = (arn: string) => arn.split(":").slice(5).join(":").replace(/^loadbalancer\//, "");
+    const lb = `Name=LoadBalancer,Value=${suffix(lbArn)}`;
+    const tg = `Name=TargetGroup,Value=${suffix(tgArn)}`;
+    const stat = async (metric: string, statistic: string, ...dimensions: string[]): Promise<number | undefined> => {
+      const out = await aws("cloudwatch", "get-metric-statistics", "--namespace", "AWS/ApplicationELB", "--metric-name", metric, "--dimensions", ...dimensions,
+        "--start-time", new Date(Date.now() - 600_000).toISOString(), "--end-time", new Date(Date.now() + 60_000).toISOString(), "--period", "3600", "--statistics", statistic);
+      return (out.Datapoints as Record<string, number>[])[0]?.[statistic];
+    };
+    // Requests counted since the first test, at least: the other tests sent web-tg more (stickiness).
+    await until("RequestCount of web-lb and web-tg", async () => ((await stat("RequestCount", "Sum", lb, tg)) ?? 0) >= forwarded ? true : undefined, { timeoutMs: 10_000 });
+    assert.ok(((await stat("RequestCount", "Sum", lb)) ?? 0) >= forwarded + 8, "the load balancer's count takes /a/ and /b/'s too");
+    assert.equal(await stat("HTTPCode_Target_2XX_Count", "Minimum", lb, tg), 1, "a count is a sample of 1 per request, as ELB's");
+    assert.equal(await stat("HTTP_Fixed_Response_Count", "Sum", lb), 1);
+    assert.equal(await stat("HealthyHostCount", "Maximum", lb, tg), 4);
+    assert.equal(await stat("UnHealthyHostCount", "Maximum", lb, tg), 0);
+    const latency = (await stat("TargetResponseTime", "Average", lb, tg)) ?? -1;
+    assert.ok(latency > 0 && latency < 1, `TargetResponseTime ${latency} s`);
+    const listed = (await aws("cloudwatch", "list-metrics", "--namespace", "AWS/ApplicationELB", "--metric-name", "RequestCountPerTarget")).Metrics as { Dimensions: { Name: string }[] }[];
+    assert.ok(listed.some((m) => m.Dimensions.length === 1 && m.Dimensions[0]!.Name === "TargetGroup"), "RequestCountPerTarget by TargetGroup alone, what ALBRequestCountPerTarget tracks");
   });
 
   /** The test image's web server, answering with the task metadata (v4) of its own task: its task ARN. */

@@ -48,7 +48,7 @@ export interface AgentHubOptions {
   readonly replyWithinMs?: number;
   /** Where refused connections are counted (one summary line per interval, each at debug). */
   readonly refusals: RefusalLog;
-  /** Where agents' `stats` go (metrics/ecs-collector.ts); answers how many were of tasks not on the instance. */
+  /** Where agents' `stats` go (metrics/collector.ts); answers how many were of tasks not on the instance. */
   readonly onStats?: (instanceArn: string, tasks: readonly TaskUsage[]) => number;
   /**
    * This replica, when several share a PostgreSQL store: an instance records which replica holds its

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer as createNetServer } from "node:net";
 import type { Logger } from "pino";
 import type { TargetHealth } from "../domain/load-balancing/health.js";
-import type { TargetRecord } from "../domain/load-balancing/types.js";
+import type { LoadBalancerRecord, TargetRecord } from "../domain/load-balancing/types.js";
 import type { Store } from "../state/store.js";
 import { loadConfig, type LbConfig } from "./config.js";
 import { TargetChecker } from "./health-checker.js";
@@ -10,6 +10,7 @@ import { HealthJournal } from "./health-journal.js";
 import { restoredCheckState, settledHealth } from "./health-state.js";
 import { LocalServing } from "./local-serving.js";
 import { groupTargetKey, type Serving, type ServingView } from "./serving-view.js";
+import type { Attachment, ElbMetricInputs } from "./traffic.js";
 import { WorkerPool } from "./worker-pool.js";
 
 export interface DataPlaneOptions {
@@ -116,6 +117,33 @@ export class DataPlane {
     const prefix = `${targetGroupArn} `;
     for (const [k, c] of this.checkers) if (k.startsWith(prefix)) out.set(k.slice(prefix.length), c.checker.health);
     return out;
+  }
+
+  /** The traffic every serving process counted since the last call, and the health of each load balancer's target groups now. */
+  metricInputs(): ElbMetricInputs {
+    const eligible = new Set(this.view().eligible.map(([key]) => key));
+    const loadBalancers = new Map<string, LoadBalancerRecord>();
+    const attachments = new Map<string, Attachment>();
+    for (const l of this.config.listeners) {
+      loadBalancers.set(l.loadBalancer.arn, l.loadBalancer);
+      for (const a of [...l.record.defaultActions, ...l.rules.flatMap((r) => r.actions)]) {
+        if (a.type !== "forward") continue;
+        for (const { targetGroupArn } of a.targetGroups) {
+          const group = this.config.groups.get(targetGroupArn);
+          const key = groupTargetKey(l.loadBalancer.arn, targetGroupArn);
+          if (!group || attachments.has(key)) continue;
+          let healthy = 0;
+          let unhealthy = 0;
+          for (const t of group.targets) {
+            const k = groupTargetKey(targetGroupArn, t.key);
+            if (eligible.has(k)) healthy++;
+            else if (t.record.state === "registered" && this.checkers.get(k)?.checker.health.state === "unhealthy") unhealthy++;
+          }
+          attachments.set(key, { loadBalancer: l.loadBalancer, groupArn: targetGroupArn, healthy, unhealthy });
+        }
+      }
+    }
+    return { loadBalancers: [...loadBalancers.values()], attachments: [...attachments.values()], traffic: this.serving.drainTraffic() };
   }
 
   portAvailable(port: number): Promise<boolean> {

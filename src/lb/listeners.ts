@@ -9,6 +9,7 @@ import type { LiveGroup, LiveListener, LiveTarget } from "./config.js";
 import { handleRequest, handleUpgrade, type ProxyContext } from "./proxy.js";
 import { groupTargetKey, type ServingView } from "./serving-view.js";
 import { handleTcp } from "./tcp-proxy.js";
+import { TrafficTally } from "./traffic.js";
 
 export interface ListenersOptions {
   /** The address listeners bind (`--lb-bind-address`). */
@@ -44,6 +45,8 @@ export class Listeners {
   private readonly failedPorts = new Map<number, string>();
   private readonly pools = new Map<string, Pool>();
   readonly balancer: Balancer;
+  /** What this process's listeners carried since the last drain (the load balancers' CloudWatch metrics). */
+  readonly traffic = new TrafficTally();
   private readonly ctx: ProxyContext;
 
   constructor(private readonly opts: ListenersOptions) {
@@ -58,6 +61,7 @@ export class Listeners {
       random: opts.random,
       now: opts.now,
       stickySecret: opts.stickySecret,
+      traffic: this.traffic,
     };
   }
 
@@ -175,6 +179,10 @@ function httpListener(ctx: ProxyContext, l: LiveListener): OpenListener {
   server.keepAliveTimeout = idleTimeoutMs(l);
   server.on("upgrade", (req, socket, head: Buffer) => handleUpgrade(ctx, proto, req, socket, head));
   server.on("clientError", (_err, socket) => socket.destroy());
+  server.on("connection", () => {
+    const live = ctx.listener();
+    if (live) ctx.traffic.count(live.loadBalancer.arn, undefined, "NewConnectionCount");
+  });
   return {
     server,
     signature: signatureOf(l),

@@ -1,5 +1,6 @@
 import { Listeners, type ListenersOptions } from "./listeners.js";
 import type { InFlightCounts, Serving, ServingView } from "./serving-view.js";
+import type { TrafficEntries } from "./traffic.js";
 
 /** Listeners served on the control plane's own event loop (`--lb-workers 0`). */
 export class LocalServing implements Serving {
@@ -13,6 +14,10 @@ export class LocalServing implements Serving {
     this.listeners.apply(view);
     // Counted in the same turn as the view applied: nothing new can have reached a draining target.
     return Promise.resolve(new Map(counted.map((k) => [k, this.listeners.inFlight(k)])));
+  }
+
+  drainTraffic(): TrafficEntries {
+    return this.listeners.traffic.drain();
   }
 
   close(): Promise<void> {

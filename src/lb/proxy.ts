@@ -8,6 +8,7 @@ import type { Balancer } from "./balancer.js";
 import type { LiveGroup, LiveListener, LiveTarget } from "./config.js";
 import { pickWeighted, redirectLocation, route, type RequestFacts } from "./routing.js";
 import { groupCookies, stickinessOf, stickyCookies, stuckGroup, stuckTarget } from "./stickiness.js";
+import type { TrafficTally } from "./traffic.js";
 
 /** What a listener's request handler reads on every request: the live configuration and shared pools. */
 export interface ProxyContext {
@@ -21,6 +22,15 @@ export interface ProxyContext {
   readonly now: () => number;
   /** Signs sticky-session cookies (stickiness.ts). */
   readonly stickySecret: Buffer;
+  /** This process's counts for the load balancers' CloudWatch metrics. */
+  readonly traffic: TrafficTally;
+}
+
+/** Where a request came in: its load balancer (for the counts) and its listener's protocol and port. */
+interface Via {
+  readonly lbArn: string;
+  readonly proto: "http" | "https";
+  readonly port: number;
 }
 
 const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "expect"]);
@@ -55,12 +65,13 @@ function facts(req: IncomingMessage): RequestFacts & { query: URLSearchParams; r
 
 const clientOf = (req: IncomingMessage): string => (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
 
-/** ELB's own error pages: the status and a short HTML body. */
-function elbError(res: ServerResponse, status: 502 | 503 | 504): void {
+/** ELB's own error pages: the status and a short HTML body, counted for the load balancer when one is known. */
+function elbError(ctx: ProxyContext, lbArn: string | undefined, res: ServerResponse, status: 502 | 503 | 504): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
+  if (lbArn !== undefined) ctx.traffic.elbResponse(lbArn, status);
   const text = { 502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailable", 504: "504 Gateway Time-out" }[status];
   res.writeHead(status, { "content-type": "text/html", server: "awselb/2.0" });
   res.end(`<html>\r\n<head><title>${text}</title></head>\r\n<body>\r\n<center><h1>${text}</h1></center>\r\n</body>\r\n</html>\r\n`);
@@ -75,28 +86,35 @@ function terminal(actions: readonly Action[]): Action | undefined {
 /** Handles one HTTP request on a listener: route, then answer, redirect or proxy it. */
 export function handleRequest(ctx: ProxyContext, proto: "http" | "https", req: IncomingMessage, res: ServerResponse): void {
   const live = ctx.listener();
-  if (!live) return elbError(res, 503);
+  if (!live) return elbError(ctx, undefined, res, 503);
+  const lbArn = live.loadBalancer.arn;
   // Without rules (a listener that only forwards), the request's facts are never looked at.
   const f = live.rules.length === 0 ? undefined : facts(req);
   const action = terminal(f ? route(live.rules, live.record.defaultActions, f) : live.record.defaultActions);
-  if (!action) return elbError(res, 503);
+  if (!action) return elbError(ctx, lbArn, res, 503);
   if (action.type === "fixed-response") {
     const body = Buffer.from(action.messageBody ?? "");
-    res.writeHead(Number(action.statusCode), { "content-type": action.contentType ?? "text/plain", "content-length": body.length, server: "awselb/2.0" });
+    const status = Number(action.statusCode);
+    ctx.traffic.count(lbArn, undefined, "HTTP_Fixed_Response_Count");
+    ctx.traffic.elbResponse(lbArn, status);
+    res.writeHead(status, { "content-type": action.contentType ?? "text/plain", "content-length": body.length, server: "awselb/2.0" });
     res.end(body);
     return;
   }
   if (action.type === "redirect") {
     const r = f ?? facts(req);
     const location = redirectLocation(action, { protocol: proto, host: r.host, port: String(live.record.port), path: r.path, query: r.rawQuery });
-    res.writeHead(action.statusCode === "HTTP_301" ? 301 : 302, { location, server: "awselb/2.0" });
+    const status = action.statusCode === "HTTP_301" ? 301 : 302;
+    ctx.traffic.count(lbArn, undefined, "HTTP_Redirect_Count");
+    ctx.traffic.elbResponse(lbArn, status);
+    res.writeHead(status, { location, server: "awselb/2.0" });
     res.end();
     return;
   }
   const group = groupOf(ctx, action, req.headers.cookie);
-  if (!group) return elbError(res, 503);
+  if (!group) return elbError(ctx, lbArn, res, 503);
   const cookies = action.stickinessSeconds === undefined ? [] : groupCookies(ctx.stickySecret, group.record.arn, action.stickinessSeconds, ctx.now());
-  forward(ctx, group, proto, live.record.port, req, res, undefined, cookies);
+  forward(ctx, group, { lbArn, proto, port: live.record.port }, req, res, undefined, cookies);
 }
 
 /**
@@ -114,12 +132,18 @@ const hasBody = (req: IncomingMessage): boolean => req.headers["transfer-encodin
 /** Whether a failed attempt may go to another target: nothing was sent back and the request had no body. */
 const retriable = (req: IncomingMessage): boolean => (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") && !hasBody(req);
 
+/** Failures to reach a target at all (ELB's TargetConnectionErrorCount), as undici and the socket name them. */
+const connectionErrors = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
 /** Proxies a request to a target of `group`; `cookies` are Set-Cookie headers of the load balancer's to add (target group stickiness). */
-function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: number, req: IncomingMessage, res: ServerResponse, tried: string | undefined, cookies: readonly string[]): void {
+function forward(ctx: ProxyContext, group: LiveGroup, via: Via, req: IncomingMessage, res: ServerResponse, tried: string | undefined, cookies: readonly string[]): void {
   const sticky = stickinessOf(group.record.attributes);
   const stuck = sticky && stuckTarget(sticky, ctx.stickySecret, group.record.arn, req.headers.cookie, ctx.now());
   const target = ctx.balancer.pick(group, { exclude: tried, sticky: stuck });
-  if (!target) return elbError(res, 503);
+  if (!target) return elbError(ctx, via.lbArn, res, 503);
+  // A request counts once, when its first target is chosen (as ELB's RequestCount).
+  if (tried === undefined) ctx.traffic.count(via.lbArn, group.record.arn, "RequestCount");
+  const sentAt = performance.now();
   const end = ctx.balancer.begin(group.record.arn, target.key);
   let controller: Dispatcher.DispatchController | undefined;
   const onClose = (): void => {
@@ -133,7 +157,7 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
       origin: `http://${target.address}:${target.record.port}`,
       method: (req.method ?? "GET"),
       path: req.url ?? "/",
-      headers: forwardedHeaders(req.headers, clientOf(req), proto, port, false) as Record<string, string | string[]>,
+      headers: forwardedHeaders(req.headers, clientOf(req), via.proto, via.port, false) as Record<string, string | string[]>,
       body: send ? req : null,
     },
     {
@@ -141,6 +165,7 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
         controller = c;
       },
       onResponseStart(_c, statusCode, headers, statusMessage) {
+        ctx.traffic.targetResponse(via.lbArn, group.record.arn, statusCode, (performance.now() - sentAt) / 1000);
         const out: OutgoingHttpHeaders = {};
         for (const k in headers) {
           const v = headers[k];
@@ -167,14 +192,15 @@ function forward(ctx: ProxyContext, group: LiveGroup, proto: string, port: numbe
       onResponseError(_c, err: Error & { code?: string }) {
         end();
         if (res.destroyed) return;
+        if (connectionErrors.has(err.code ?? "")) ctx.traffic.count(via.lbArn, group.record.arn, "TargetConnectionErrorCount");
         if (!res.headersSent && tried === undefined && retriable(req)) {
           ctx.logger.debug({ err: err.code, target: target.key }, "target failed; retrying on another");
           res.removeListener("close", onClose);
           // The group as the listeners see it now (a view may have come since the first attempt).
-          forward(ctx, ctx.group(group.record.arn) ?? group, proto, port, req, res, target.key, cookies);
+          forward(ctx, ctx.group(group.record.arn) ?? group, via, req, res, target.key, cookies);
           return;
         }
-        elbError(res, err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT" ? 504 : 502);
+        elbError(ctx, via.lbArn, res, err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_CONNECT_TIMEOUT" ? 504 : 502);
       },
     },
   );
@@ -187,9 +213,11 @@ export function handleUpgrade(ctx: ProxyContext, proto: "http" | "https", req: I
   const group = action?.type === "forward" ? groupOf(ctx, action, req.headers.cookie) : undefined;
   const target = group && ctx.balancer.pick(group);
   if (!live || !group || !target) {
+    if (live) ctx.traffic.elbResponse(live.loadBalancer.arn, 503);
     socket.end("HTTP/1.1 503 Service Temporarily Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
     return;
   }
+  ctx.traffic.count(live.loadBalancer.arn, group.record.arn, "RequestCount");
   const end = ctx.balancer.begin(group.record.arn, target.key);
   const upstream: Socket = connect({ host: target.address, port: target.record.port });
   const close = (): void => {

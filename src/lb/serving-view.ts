@@ -1,4 +1,5 @@
 import type { LiveGroup, LiveListener } from "./config.js";
+import type { TrafficEntries } from "./traffic.js";
 
 /**
  * What a process that serves listeners needs to know, as plain data (it crosses to the listener
@@ -33,5 +34,7 @@ export interface Serving {
    * process that has applied it, so a count of 0 then stays 0.
    */
   apply(view: ServingView, counted: readonly string[]): Promise<InFlightCounts>;
+  /** The traffic counted since the last call, in every serving process (a worker's reaches the control plane within a second). */
+  drainTraffic(): TrafficEntries;
   close(): Promise<void>;
 }

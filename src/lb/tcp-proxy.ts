@@ -9,15 +9,17 @@ import { pickWeighted } from "./routing.js";
  * it, up to the deregistration delay). No target: the connection is closed.
  */
 export function handleTcp(ctx: ProxyContext, client: Socket): void {
-  const action = ctx.listener()?.record.defaultActions[0];
+  const live = ctx.listener();
+  const action = live?.record.defaultActions[0];
   const chosen = action?.type === "forward" ? pickWeighted(action.targetGroups, ctx.random()) : undefined;
   const group = chosen && ctx.group(chosen.targetGroupArn);
   const sourceIp = group?.record.attributes["stickiness.enabled"] === "true" && group.record.attributes["stickiness.type"] === "source_ip";
   const target = group && ctx.balancer.pick(group, sourceIp ? { affinity: client.remoteAddress ?? "" } : {});
-  if (!group || !target) {
+  if (!live || !group || !target) {
     client.destroy();
     return;
   }
+  ctx.traffic.count(live.loadBalancer.arn, group.record.arn, "NewFlowCount");
   const end = ctx.balancer.begin(group.record.arn, target.key);
   const upstream = connect({ host: target.address, port: target.record.port });
   const close = (): void => {

@@ -8,7 +8,7 @@
  */
 import { createLogger } from "../observability/logger.js";
 import { Listeners } from "./listeners.js";
-import type { ToWorker } from "./worker-messages.js";
+import type { ToWorker, Traffic } from "./worker-messages.js";
 
 let listeners: Listeners | undefined;
 
@@ -30,6 +30,12 @@ process.on("message", (m: unknown) => {
 });
 
 process.send?.({ type: "ready" });
+
+// What the listeners carried, to the control plane every second (the load balancers' metrics).
+setInterval(() => {
+  const entries = listeners?.traffic.drain() ?? [];
+  if (entries.length > 0) process.send?.({ type: "traffic", entries } satisfies Traffic);
+}, 1000).unref();
 
 // Ctrl-C reaches the whole process group: the control plane decides when its workers end.
 process.on("SIGINT", () => undefined);

@@ -1,11 +1,12 @@
 import type { ServingView } from "./serving-view.js";
+import { readTrafficEntries, type TrafficEntries } from "./traffic.js";
 
 /**
  * The messages between the control plane and its listener workers (node:cluster IPC, JSON).
  * A worker says `ready` once it listens for messages (one sent earlier would be lost).
  * To a worker: `init` once (what every listener of the data plane shares), then every `view`,
  * numbered. From a worker: `applied` for each view, with the in-flight counts asked for, taken in
- * the same turn as the view applied.
+ * the same turn as the view applied; and `traffic` every second it carried any (traffic.ts).
  */
 export type ToWorker =
   | { readonly type: "init"; readonly bindAddress: string; readonly logLevel: string; readonly stickySecret: string }
@@ -31,3 +32,14 @@ export function readApplied(m: unknown): Applied | undefined {
 }
 
 export const isReady = (m: unknown): boolean => typeof m === "object" && m !== null && "type" in m && m.type === "ready";
+
+export interface Traffic {
+  readonly type: "traffic";
+  readonly entries: TrafficEntries;
+}
+
+/** A worker's traffic counts, checked. */
+export function readTraffic(m: unknown): TrafficEntries | undefined {
+  if (typeof m !== "object" || m === null || !("type" in m) || m.type !== "traffic" || !("entries" in m)) return undefined;
+  return readTrafficEntries(m.entries);
+}

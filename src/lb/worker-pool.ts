@@ -2,7 +2,8 @@ import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import type { InFlightCounts, Serving, ServingView } from "./serving-view.js";
-import { isReady, readApplied, type Applied, type ToWorker } from "./worker-messages.js";
+import { TrafficTally, type TrafficEntries } from "./traffic.js";
+import { isReady, readApplied, readTraffic, type Applied, type ToWorker } from "./worker-messages.js";
 
 export interface WorkerPoolOptions {
   /** How many listener workers (`--lb-workers`). */
@@ -52,6 +53,8 @@ export class WorkerPool implements Serving {
   private generation = 0;
   private last: ServingView | undefined;
   private closing = false;
+  /** The workers' traffic counts, merged as they arrive. */
+  private readonly traffic = new TrafficTally();
 
   constructor(private readonly opts: WorkerPoolOptions) {}
 
@@ -84,6 +87,11 @@ export class WorkerPool implements Serving {
         slot.ready = true;
         this.send(worker, { type: "init", bindAddress: this.opts.bindAddress, logLevel: this.opts.logLevel, stickySecret: this.opts.stickySecret.toString("hex") });
         if (this.last) this.send(worker, { type: "view", generation: this.generation, view: this.last, counted: [] });
+        return;
+      }
+      const traffic = readTraffic(m);
+      if (traffic) {
+        this.traffic.merge(traffic);
         return;
       }
       const a = readApplied(m);
@@ -144,6 +152,10 @@ export class WorkerPool implements Serving {
       for (const k of counted) total.set(k, (total.get(k) ?? 0) + (counts ? (counts.get(k) ?? 0) : Infinity));
     }
     return total;
+  }
+
+  drainTraffic(): TrafficEntries {
+    return this.traffic.drain();
   }
 
   async close(): Promise<void> {

@@ -1,20 +1,12 @@
-import { metricId, type MetricId } from "../domain/metrics/series.js";
+import { metricId } from "../domain/metrics/series.js";
 import type { BookedInstance, BookedTask } from "./resource-book.js";
+import { oneValue, type MetricSample } from "./sample.js";
 
 /** A task's latest resource use, as its agent reported it. */
 export interface Usage {
   readonly cpuUnits: number;
   readonly memoryMiB: number;
   readonly atMs: number;
-}
-
-/** One moment of one metric: the samples it folds (one per task for a service, one for a cluster). */
-export interface EcsMetricValue {
-  readonly metric: MetricId;
-  readonly sum: number;
-  readonly count: number;
-  readonly min: number;
-  readonly max: number;
 }
 
 /**
@@ -28,7 +20,8 @@ export interface EcsMetricValue {
  *   container instances; CPUReservation and MemoryReservation = reserved by the tasks holding
  *   resources × 100 / registered.
  * Only usage newer than `staleAfterMs` counts (a task whose agent went quiet is not at 0 %); a
- * service without fresh usage has no utilization point. Pure.
+ * service without fresh usage has no utilization point. A service's sample folds one value per
+ * task; a cluster's is one value. Pure.
  */
 export function ecsMetrics(
   tasks: Iterable<BookedTask>,
@@ -36,7 +29,7 @@ export function ecsMetrics(
   usage: ReadonlyMap<string, Usage>,
   nowMs: number,
   staleAfterMs: number,
-): EcsMetricValue[] {
+): MetricSample[] {
   const clusters = new Map<string, { registeredCpu: number; registeredMemory: number; reservedCpu: number; reservedMemory: number; usedCpu: number; usedMemory: number }>();
   const cluster = (name: string) => {
     let c = clusters.get(name);
@@ -66,14 +59,14 @@ export function ecsMetrics(
     if (t.cpu > 0) s.cpu.push((u.cpuUnits * 100) / t.cpu);
     if (t.memory > 0) s.memory.push((u.memoryMiB * 100) / t.memory);
   }
-  const out: EcsMetricValue[] = [];
+  const out: MetricSample[] = [];
   const percent = (part: number, whole: number): number | undefined => (whole > 0 ? (part * 100) / whole : undefined);
   const push = (name: string, dims: { name: string; value: string }[], value: number | undefined) => {
-    if (value !== undefined) out.push({ metric: metricId("AWS/ECS", name, dims), sum: value, count: 1, min: value, max: value });
+    if (value !== undefined) out.push(oneValue(metricId("AWS/ECS", name, dims), value, "Percent"));
   };
   const pushAll = (name: string, dims: { name: string; value: string }[], values: readonly number[]) => {
     if (values.length === 0) return;
-    out.push({ metric: metricId("AWS/ECS", name, dims), sum: values.reduce((a, b) => a + b, 0), count: values.length, min: Math.min(...values), max: Math.max(...values) });
+    out.push({ metric: metricId("AWS/ECS", name, dims), sum: values.reduce((a, b) => a + b, 0), count: values.length, min: Math.min(...values), max: Math.max(...values), unit: "Percent" });
   };
   for (const [name, c] of clusters) {
     const dims = [{ name: "ClusterName", value: name }];

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Store } from "../state/store.js";
-import type { EcsMetricsCollector } from "./ecs-collector.js";
+import type { MetricsCollector } from "./collector.js";
 
 /** Berth's own series and the AWS/ECS ones, in one prom-client registry of the server's (no global state). */
 export interface ServerMetrics {
@@ -18,10 +18,10 @@ const ecsGauges = [
   ["MemoryReservation", "aws_ecs_memory_reservation_percent", "AWS/ECS MemoryReservation of the last tick, per cluster"],
 ] as const;
 
-/** A region's AWS/ECS collector, as the server's planes expose it. */
+/** A region's metrics collector, as the server's planes expose it. */
 export interface RegionMetrics {
   readonly region: string;
-  readonly ecsMetrics: EcsMetricsCollector;
+  readonly collector: MetricsCollector;
 }
 
 export function serverMetrics(regions: () => Iterable<RegionMetrics>): ServerMetrics {
@@ -51,7 +51,7 @@ export function serverMetrics(regions: () => Iterable<RegionMetrics>): ServerMet
     registers: [registry],
     collect() {
       let n = 0;
-      for (const { ecsMetrics } of regions()) for (const i of ecsMetrics.book.instances.values()) if (i.agentConnected) n++;
+      for (const { collector } of regions()) for (const i of collector.book.instances.values()) if (i.agentConnected) n++;
       this.set(n);
     },
   });
@@ -61,7 +61,7 @@ export function serverMetrics(regions: () => Iterable<RegionMetrics>): ServerMet
     registers: [registry],
     collect() {
       this.reset();
-      for (const { ecsMetrics } of regions()) this.inc(ecsMetrics.refusedReports);
+      for (const { collector } of regions()) this.inc(collector.refusedReports);
     },
   });
   for (const [metricName, name, help] of ecsGauges) {
@@ -72,8 +72,8 @@ export function serverMetrics(regions: () => Iterable<RegionMetrics>): ServerMet
       registers: [registry],
       collect() {
         this.reset();
-        for (const { region, ecsMetrics } of regions()) {
-          for (const v of ecsMetrics.latest) {
+        for (const { region, collector } of regions()) {
+          for (const v of collector.latest) {
             if (v.metric.metricName !== metricName) continue;
             const dim = (n: string) => v.metric.dimensions.find((d) => d.name === n)?.value ?? "";
             this.set({ region, cluster_name: dim("ClusterName"), service_name: dim("ServiceName") }, v.sum / v.count);

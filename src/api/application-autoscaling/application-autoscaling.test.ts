@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { defaultHealthCheck, defaultLoadBalancerAttributes, defaultTargetGroupAttributes } from "../../domain/load-balancing/defaults.js";
 import { statusOf } from "../../errors/catalog.js";
 import { sdkModel } from "../sdk-model.js";
 import { aTaskDefinition, jsonAnswer, signedJsonRequest, startInProcessEcs, type InProcessEcs, type JsonAnswer } from "../testing.js";
@@ -97,6 +98,48 @@ describe("Application Auto Scaling API (in process)", () => {
     assert.equal(await ecs.store.read((tx) => tx.alarms.get(names[0]!)), undefined);
     const gone = await call("DeleteScalingPolicy", { ...svc(), PolicyName: "cpu50" });
     assert.equal(gone.body.__type, "ObjectNotFoundException");
+  });
+
+  it("ALBRequestCountPerTarget tracks the service's target group's RequestCountPerTarget (Sum) once the label names a target group of the service that its load balancer forwards to", async () => {
+    const prefix = "arn:aws:elasticloadbalancing:us-east-1:123456789012:";
+    const lbArn = `${prefix}loadbalancer/app/front/50dc6c495c0c9188`;
+    const tgArn = `${prefix}targetgroup/api/73e2d6bc24d8a067`;
+    const otherTg = `${prefix}targetgroup/other/1111111111111111`;
+    await ecs.store.write(async (tx) => {
+      await tx.loadBalancing.putLoadBalancer({ arn: lbArn, name: "front", type: "application", scheme: "internal", ipAddressType: "ipv4", createdAtMs: 0, attributes: defaultLoadBalancerAttributes });
+      for (const arn of [tgArn, otherTg]) {
+        await tx.loadBalancing.putTargetGroup({ arn, name: arn.split("/")[1]!, protocol: "HTTP", port: 80, targetType: "instance", vpcId: "vpc", createdAtMs: 0, healthCheck: defaultHealthCheck("HTTP"), attributes: defaultTargetGroupAttributes });
+      }
+      await tx.loadBalancing.putListener({ arn: `${prefix}listener/app/front/50dc6c495c0c9188/1`, loadBalancerArn: lbArn, port: 8080, protocol: "HTTP", defaultActions: [{ type: "forward", targetGroups: [{ targetGroupArn: tgArn, weight: 1 }] }] });
+    });
+    await ecs.send("RegisterTaskDefinition", aTaskDefinition({ family: "api", containerDefinitions: [{ name: "app", image: "berth-test", memory: 64, portMappings: [{ containerPort: 80 }] }] }));
+    await ecs.send("CreateService", { serviceName: "api", taskDefinition: "api", desiredCount: 1, loadBalancers: [{ targetGroupArn: tgArn, containerName: "app", containerPort: 80 }] });
+    await ok("RegisterScalableTarget", { ...svc("service/default/api"), MinCapacity: 1, MaxCapacity: 10 });
+    const policy = (ResourceLabel: string | undefined, type = "ALBRequestCountPerTarget") => ({
+      ...svc("service/default/api"), PolicyName: "requests", PolicyType: "TargetTrackingScaling",
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 1000, PredefinedMetricSpecification: { PredefinedMetricType: type, ResourceLabel } },
+    });
+    const label = "app/front/50dc6c495c0c9188/targetgroup/api/73e2d6bc24d8a067";
+    for (const [input, message] of [
+      [policy(undefined), /ALBRequestCountPerTarget needs a ResourceLabel: app\/<load balancer name>\/<load balancer id>\/targetgroup\//],
+      [policy("targetgroup/api/73e2d6bc24d8a067"), /ResourceLabel 'targetgroup\/api\/73e2d6bc24d8a067' is not valid/],
+      [policy(label, "ECSServiceAverageCPUUtilization"), /ResourceLabel is only for predefined metric type ALBRequestCountPerTarget/],
+      [policy("app/front/50dc6c495c0c9188/targetgroup/other/1111111111111111"), /names target group targetgroup\/other\/1111111111111111, which service api of cluster default does not register its tasks in/],
+      [policy("app/back/50dc6c495c0c9188/targetgroup/api/73e2d6bc24d8a067"), /names load balancer app\/back\/50dc6c495c0c9188, which is not an application load balancer of this account and Region/],
+    ] as const) {
+      const a = await call("PutScalingPolicy", input);
+      assert.deepEqual([a.body.__type, message.test(String(a.body.message))], ["ValidationException", true], JSON.stringify(a.body));
+    }
+    assert.deepEqual((await ok<{ ScalingPolicies: unknown[] }>("DescribeScalingPolicies", { ServiceNamespace: "ecs", ResourceId: "service/default/api" })).ScalingPolicies, []);
+    const out = await ok<{ Alarms: { AlarmName: string }[] }>("PutScalingPolicy", policy(label));
+    const alarms = await ecs.store.read(async (tx) => Promise.all(out.Alarms.map((a) => tx.alarms.get(a.AlarmName))));
+    assert.deepEqual(alarms.map((a) => [a?.metric.namespace, a?.metric.metricName, a?.metric.dimensions, a?.statistic, a?.threshold, a?.comparison]), [
+      ["AWS/ApplicationELB", "RequestCountPerTarget", [{ name: "TargetGroup", value: "targetgroup/api/73e2d6bc24d8a067" }], "Sum", 1000, "GreaterThanThreshold"],
+      ["AWS/ApplicationELB", "RequestCountPerTarget", [{ name: "TargetGroup", value: "targetgroup/api/73e2d6bc24d8a067" }], "Sum", 900, "LessThanThreshold"],
+    ]);
+    const [p] = (await ok<{ ScalingPolicies: Record<string, unknown>[] }>("DescribeScalingPolicies", { ServiceNamespace: "ecs", ResourceId: "service/default/api" })).ScalingPolicies;
+    assert.deepEqual((p?.TargetTrackingScalingPolicyConfiguration as Record<string, unknown>).PredefinedMetricSpecification, { PredefinedMetricType: "ALBRequestCountPerTarget", ResourceLabel: label });
+    await ok("DeregisterScalableTarget", svc("service/default/api"));
   });
 
   const badSteps: [string, object, RegExp][] = [

@@ -9,6 +9,7 @@ import type { ApplicationAutoScalingDeps } from "./deps.js";
 import { policyView } from "./views.js";
 import { deleteTrackingAlarms, putTrackingAlarms } from "./tracking-alarms.js";
 import { stepConfig, trackingConfig, trackedMetric } from "./policy-config.js";
+import { checkResourceLabel } from "./resource-label.js";
 import type { ScalingPolicyRecord } from "../../domain/autoscaling/records.js";
 
 /** Application Auto Scaling's quota of scaling policies per scalable target. */
@@ -32,6 +33,8 @@ export function policyOperations({ store, newId, trackingAlarms }: ApplicationAu
       if (type === "TargetTrackingScaling" && input.StepScalingPolicyConfiguration) throw validation("StepScalingPolicyConfiguration is only for policy type StepScaling.");
       const saved = await store.write(async (tx) => {
         await registeredTarget(tx, resourceId, dimension);
+        const label = targetTracking?.predefined?.resourceLabel;
+        if (label !== undefined) await checkResourceLabel(tx, cluster, service, label);
         const old = await tx.autoScaling.policy(resourceId, dimension, name);
         if (!old && (await tx.autoScaling.policies(resourceId)).length >= maxPoliciesPerTarget) {
           throw new AwsError("LimitExceededException", `A scalable target may have at most ${maxPoliciesPerTarget} scaling policies.`);

@@ -1,6 +1,6 @@
 import type { StepScalingPolicyConfiguration, TargetTrackingScalingPolicyConfiguration } from "@aws-sdk/client-application-auto-scaling";
 import { ecsPredefinedMetrics, type AdjustmentType, type MetricAggregationType, type StepScalingConfig, type TargetTrackingConfig, type TrackedMetric } from "../../domain/autoscaling/records.js";
-import { predefinedMetric } from "../../domain/autoscaling/target-tracking.js";
+import { parseResourceLabel, predefinedMetric } from "../../domain/autoscaling/target-tracking.js";
 import { statisticNames } from "../../domain/metrics/statistics.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { validation } from "./checks.js";
@@ -53,10 +53,16 @@ export function trackingConfig(c: TargetTrackingScalingPolicyConfiguration | und
   let customized: TrackedMetric | undefined;
   let predefined: TargetTrackingConfig["predefined"];
   if (pre) {
-    if (pre.PredefinedMetricType === "ALBRequestCountPerTarget") throw validation("Predefined metric ALBRequestCountPerTarget is not offered by Berth yet: track ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization or a customized metric.");
     const type = ecsPredefinedMetrics.find((t) => t === pre.PredefinedMetricType);
-    if (!type) throw validation(`Unsupported predefined metric type '${excerpt(pre.PredefinedMetricType ?? "")}' for service namespace ecs: use ${ecsPredefinedMetrics.join(" or ")}.`);
-    predefined = { type, resourceLabel: pre.ResourceLabel };
+    if (!type) throw validation(`Unsupported predefined metric type '${excerpt(pre.PredefinedMetricType ?? "")}' for service namespace ecs: use ${ecsPredefinedMetrics.join(", ")}.`);
+    const label = pre.ResourceLabel;
+    if (type !== "ALBRequestCountPerTarget" && label !== undefined) throw validation(`ResourceLabel is only for predefined metric type ALBRequestCountPerTarget, not ${type}.`);
+    if (type === "ALBRequestCountPerTarget" && parseResourceLabel(label ?? "") === undefined) {
+      throw validation(
+        `${label === undefined ? "ALBRequestCountPerTarget needs a ResourceLabel" : `ResourceLabel '${excerpt(label)}' is not valid`}: app/<load balancer name>/<load balancer id>/targetgroup/<target group name>/<target group id>, the final portions of the load balancer's ARN and of the ARN of a target group of the service.`,
+      );
+    }
+    predefined = { type, resourceLabel: label };
   } else if (custom) {
     if (custom.Metrics !== undefined) throw validation("Metric math in CustomizedMetricSpecification (Metrics) is not offered by Berth yet: name one metric (Namespace, MetricName, Dimensions, Statistic).");
     const statistic = statisticNames.find((s) => s === custom.Statistic);
@@ -75,5 +81,5 @@ export function trackingConfig(c: TargetTrackingScalingPolicyConfiguration | und
 
 /** The metric a target-tracking policy watches for a service. */
 export function trackedMetric(c: TargetTrackingConfig, cluster: string, service: string): TrackedMetric {
-  return c.customized ?? predefinedMetric(c.predefined!.type, cluster, service)!;
+  return c.customized ?? predefinedMetric(c.predefined!.type, cluster, service, c.predefined!.resourceLabel)!;
 }

@@ -52,7 +52,7 @@ export interface TrackedMetric {
   readonly unit?: string | undefined;
 }
 
-export const ecsPredefinedMetrics = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"] as const;
+export const ecsPredefinedMetrics = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"] as const;
 export type EcsPredefinedMetric = (typeof ecsPredefinedMetrics)[number];
 
 export interface TargetTrackingConfig {

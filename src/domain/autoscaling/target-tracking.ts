@@ -1,7 +1,25 @@
 import type { TargetTrackingConfig, TrackedMetric } from "./records.js";
 
-/** The ECS metric a predefined metric type tracks for a service (AWS/ECS, Average), or undefined for a type ECS services do not have. */
-export function predefinedMetric(type: string, cluster: string, service: string): TrackedMetric | undefined {
+/**
+ * An ALBRequestCountPerTarget policy's resource label, `app/<lb name>/<lb id>/targetgroup/<tg name>/<tg id>`:
+ * the final portions of the load balancer's and the target group's ARNs (CloudWatch's LoadBalancer
+ * and TargetGroup dimensions).
+ */
+export function parseResourceLabel(label: string): { loadBalancer: string; targetGroup: string } | undefined {
+  const m = /^(app\/[^/]+\/[^/]+)\/(targetgroup\/[^/]+\/[^/]+)$/.exec(label);
+  return m ? { loadBalancer: m[1]!, targetGroup: m[2]! } : undefined;
+}
+
+/**
+ * The metric a predefined metric type tracks for a service: AWS/ECS's utilization (Average), or
+ * for ALBRequestCountPerTarget the target group's AWS/ApplicationELB RequestCountPerTarget (Sum,
+ * the requests per target in the period); undefined for a type ECS services do not have.
+ */
+export function predefinedMetric(type: string, cluster: string, service: string, resourceLabel?: string): TrackedMetric | undefined {
+  if (type === "ALBRequestCountPerTarget") {
+    const label = parseResourceLabel(resourceLabel ?? "");
+    return label && { namespace: "AWS/ApplicationELB", name: "RequestCountPerTarget", dimensions: [{ name: "TargetGroup", value: label.targetGroup }], statistic: "Sum" };
+  }
   const name = type === "ECSServiceAverageCPUUtilization" ? "CPUUtilization" : type === "ECSServiceAverageMemoryUtilization" ? "MemoryUtilization" : undefined;
   if (!name) return undefined;
   return { namespace: "AWS/ECS", name, dimensions: [{ name: "ClusterName", value: cluster }, { name: "ServiceName", value: service }], statistic: "Average" };

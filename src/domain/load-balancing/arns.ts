@@ -12,6 +12,13 @@ export const targetGroupArn = (p: Partition, name: string, id: string): string =
 export const listenerArn = (lbArn: string, id: string): string => `${lbArn.replace(":loadbalancer/", ":listener/")}/${id}`;
 export const ruleArn = (listenerArnText: string, id: string): string => `${listenerArnText.replace(":listener/", ":listener-rule/")}/${id}`;
 
+/**
+ * The final portion of a load balancer's ARN (`app/<name>/<id>`, `net/<name>/<id>`) or a target
+ * group's (`targetgroup/<name>/<id>`): CloudWatch's LoadBalancer and TargetGroup dimensions, and
+ * the halves of Application Auto Scaling's resource label.
+ */
+export const arnSuffix = (arn: string): string => arn.split(":").slice(5).join(":").replace(/^loadbalancer\//, "");
+
 /** The resource type of an ELBv2 ARN (loadbalancer, targetgroup, listener, listener-rule), or undefined. */
 export function elbResourceType(arn: string): string | undefined {
   return /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:\d*:([a-z-]+)\//.exec(arn)?.[1];

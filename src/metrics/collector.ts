@@ -3,10 +3,11 @@ import type { TaskUsage } from "../agent-protocol/messages.js";
 import { MinuteAccumulator } from "../domain/metrics/accumulator.js";
 import { allContainerInstances } from "../state/scan.js";
 import type { Store } from "../state/store.js";
-import { ecsMetrics, type EcsMetricValue, type Usage } from "./ecs-metrics.js";
+import { ecsMetrics, type Usage } from "./ecs-metrics.js";
 import { ResourceBook } from "./resource-book.js";
+import type { MetricSample } from "./sample.js";
 
-export interface EcsCollectorOptions {
+export interface MetricsCollectorOptions {
   readonly store: Store;
   readonly now: () => number;
   readonly logger: Logger;
@@ -16,6 +17,8 @@ export interface EcsCollectorOptions {
   readonly staleAfterMs: number;
   /** Datapoints older than this are pruned, once an hour (alarm history after 30 days, as CloudWatch). */
   readonly retentionMs: number;
+  /** Other namespaces' samples at each tick (the load balancers': metrics/elb-metrics.ts). */
+  readonly sources?: readonly (() => readonly MetricSample[])[];
 }
 
 const pruneEveryMs = 3_600_000;
@@ -23,12 +26,13 @@ const pruneEveryMs = 3_600_000;
 const alarmHistoryKeptMs = 30 * 24 * 3_600_000;
 
 /**
- * The AWS/ECS metrics: the agents' task usage (`record`) and the store's tasks and instances (a
- * {@link ResourceBook} kept by the change log) are turned, every tick, into one sample of each
- * metric (ecs-metrics.ts), folded per minute and written to the metric store in one write.
- * Reports of tasks not on the reporting agent's own instance are refused (counted, never applied).
+ * The metrics Berth computes: every tick, one sample of each AWS/ECS metric, from the agents' task
+ * usage (`record`) and the store's tasks and instances (a {@link ResourceBook} kept by the change
+ * log; ecs-metrics.ts), and of the other sources' (the load balancers'), folded per minute and
+ * written to the metric store in one write. Reports of tasks not on the reporting agent's own
+ * instance are refused (counted, never applied).
  */
-export class EcsMetricsCollector {
+export class MetricsCollector {
   readonly book = new ResourceBook();
   private readonly usage = new Map<string, Usage>();
   private readonly accumulator = new MinuteAccumulator();
@@ -36,11 +40,11 @@ export class EcsMetricsCollector {
   private timer?: NodeJS.Timeout;
   private lastPruneMs = 0;
   private ticking: Promise<void> = Promise.resolve();
-  /** The last tick's values, for /metrics. */
-  latest: readonly EcsMetricValue[] = [];
+  /** The last tick's AWS/ECS values, for /metrics. */
+  latest: readonly MetricSample[] = [];
   refusedReports = 0;
 
-  constructor(private readonly opts: EcsCollectorOptions) {}
+  constructor(private readonly opts: MetricsCollectorOptions) {}
 
   async start(): Promise<void> {
     const onError = (err: unknown) => this.opts.logger.error({ err }, "metrics: a change could not be applied");
@@ -73,7 +77,7 @@ export class EcsMetricsCollector {
     const nowMs = this.opts.now();
     for (const [arn, u] of this.usage) if (nowMs - u.atMs > this.opts.staleAfterMs || !this.book.tasks.has(arn)) this.usage.delete(arn);
     this.latest = ecsMetrics(this.book.tasks.values(), this.book.instances.values(), this.usage, nowMs, this.opts.staleAfterMs);
-    for (const v of this.latest) this.accumulator.add(v.metric, nowMs, v, "Percent");
+    for (const v of [...this.latest, ...(this.opts.sources ?? []).flatMap((sample) => sample())]) this.accumulator.add(v.metric, nowMs, v, v.unit);
     const points = this.accumulator.drain();
     const prune = nowMs - this.lastPruneMs >= pruneEveryMs;
     if (points.length === 0 && !prune) return;

@@ -1,0 +1,14 @@
+import type { MetricId } from "../domain/metrics/series.js";
+
+/** One moment of one metric: the samples it folds (their sum, count and extremes), and their CloudWatch unit. */
+export interface MetricSample {
+  readonly metric: MetricId;
+  readonly sum: number;
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly unit: string;
+}
+
+/** A sample of one value. */
+export const oneValue = (metric: MetricId, value: number, unit: string): MetricSample => ({ metric, sum: value, count: 1, min: value, max: value, unit });
