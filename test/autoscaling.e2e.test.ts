@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CreateServiceCommand } from "@aws-sdk/client-ecs";
+import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { cpuBurner, startBurning, stopBurning } from "./support/cpu-burner.js";
 import { aTaskDefinition } from "./support/fixtures.js";
 import { describeService } from "./support/services.js";
 import { until } from "./support/until.js";
+import { get } from "./support/elbv2-cli.js";
+import { aWebLoadBalancer, registerWebOnDynamicPort, targetHealth } from "./support/web-behind-lb.js";
 
 interface Activity {
   Description: string;
@@ -17,9 +20,10 @@ interface Activity {
 /**
  * Application Auto Scaling end to end: a real server, a real agent on Docker, the AWS CLI. Target
  * tracking's alarms evaluate one one-minute period each (`--target-tracking-periods 1,1`) every 2 s,
- * so that a scale-out and a scale-in each take a minute or two instead of AWS's 3 and 15.
+ * so that a scale-out and a scale-in each take a minute or two instead of AWS's 3 and 15. The cases
+ * run side by side, each on a service of its own: most of their time is waiting for minutes to end.
  */
-describe("Application Auto Scaling of ECS services: target tracking, step scaling, scheduled actions", () => {
+describe("Application Auto Scaling of ECS services: target tracking, step scaling, scheduled actions", { concurrency: true }, () => {
   let cluster: BerthCluster;
   before(async () => {
     cluster = await BerthCluster.start({
@@ -65,7 +69,8 @@ describe("Application Auto Scaling of ECS services: target tracking, step scalin
     const [high, low] = [alarmNames.find((n) => n.includes("-AlarmHigh-"))!, alarmNames.find((n) => n.includes("-AlarmLow-"))!];
 
     const loadStart = Date.now();
-    const [container] = (await docker("ps", "-q", "--filter", `label=com.amazonaws.ecs.cluster=${cluster.name}`)).split("\n").filter(Boolean);
+    // The cpu service's container (the other cases' services run beside it), by its task definition's family.
+    const [container] = (await docker("ps", "-q", "--filter", `label=com.amazonaws.ecs.cluster=${cluster.name}`, "--filter", "label=com.amazonaws.ecs.task-definition-family=cpu")).split("\n").filter(Boolean);
     await startBurning(container!);
     const out = await settled("cpu", 3, 240_000);
     assert.ok(out.events.some((e) => e.startsWith("Message: Successfully set desired count to 3. Change successfully fulfilled by ecs. Cause: monitor alarm " + high + " in state ALARM triggered policy cpu50")), out.events.join("\n"));
@@ -82,6 +87,31 @@ describe("Application Auto Scaling of ECS services: target tracking, step scalin
     const causes = (await activities("cpu")).map((a) => [a.StatusCode, a.Cause]);
     assert.deepEqual(causes.at(-1), ["Successful", `monitor alarm ${high} in state ALARM triggered policy cpu50`], "the first activity was the scale-out");
     assert.deepEqual(causes[0], ["Successful", `monitor alarm ${low} in state ALARM triggered policy cpu50`], "the newest the scale-in");
+  });
+
+  it("target tracking on ALBRequestCountPerTarget: requests through the load balancer scale the service out, and back in once they stop", async () => {
+    const port = await freeBlock(1);
+    const { lbArn, tgArn } = await aWebLoadBalancer(cluster.server, port, { prefix: "req" });
+    const taskDefinition = await registerWebOnDynamicPort(cluster.server, "req-web");
+    await cli("ecs", "create-service", "--cluster", cluster.name, "--service-name", "req", "--task-definition", taskDefinition, "--desired-count", "1",
+      "--load-balancers", `targetGroupArn=${tgArn},containerName=web,containerPort=80`);
+    await until("req's target healthy", async () => ((await targetHealth(cluster.server, tgArn)).some((t) => t.TargetHealth.State === "healthy") ? true : undefined), { timeoutMs: 60_000 });
+    await cli("application-autoscaling", "register-scalable-target", ...target("req"), "--min-capacity", "1", "--max-capacity", "4");
+    const suffix = (arn: string) => arn.split(":").slice(5).join(":").replace(/^loadbalancer\//, "");
+    await cli("application-autoscaling", "put-scaling-policy", ...target("req"), "--policy-name", "requests", "--policy-type", "TargetTrackingScaling",
+      "--target-tracking-scaling-policy-configuration",
+      JSON.stringify({ TargetValue: 200, PredefinedMetricSpecification: { PredefinedMetricType: "ALBRequestCountPerTarget", ResourceLabel: `${suffix(lbArn)}/${suffix(tgArn)}` }, ScaleOutCooldown: 0, ScaleInCooldown: 0 }));
+    // 600 requests to one target within a minute or two: at least 300 per target in one minute, above the target of 200.
+    for (let i = 0; i < 600; i++) assert.equal((await get(port, "/")).status, 200);
+    const out = await until("req scaled out", async () => {
+      const c = await counts("req");
+      return (c.desired ?? 0) >= 2 ? c : undefined;
+    }, { timeoutMs: 150_000, everyMs: 1000 });
+    const [scaledOut] = await activities("req");
+    assert.match(scaledOut?.Cause ?? "", new RegExp(`monitor alarm TargetTracking-service/${cluster.name}/req-AlarmHigh-[0-9a-f-]+ in state ALARM triggered policy requests`));
+    assert.ok(out.events.some((e) => e.includes(`Successfully set desired count to ${out.desired}.`) && e.includes("triggered policy requests")), out.events.join("\n"));
+    // No requests: RequestCountPerTarget is 0 at every tick, below 90 % of the target; back to the minimum.
+    await settled("req", 1, 180_000);
   });
 
   it("a step policy driven by an alarm on a custom metric, then a scheduled action, each change the desired count when they should", async () => {

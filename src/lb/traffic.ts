@@ -100,7 +100,7 @@ export class TrafficTally {
 
   private row(lbArn: string, groupArn: string): number[] {
     let groups = this.rows.get(lbArn);
-    if (!groups) this.rows.set(lbArn, (groups = new Map()));
+    if (!groups) this.rows.set(lbArn, (groups = new Map<string, number[]>()));
     let row = groups.get(groupArn);
     if (!row) groups.set(groupArn, (row = emptyRow()));
     return row;
@@ -140,7 +140,7 @@ export class TrafficTally {
   drain(): TrafficEntries {
     const out: [string, string, TrafficRow][] = [];
     for (const [lbArn, groups] of this.rows) for (const [groupArn, row] of groups) out.push([lbArn, groupArn, row]);
-    this.rows = new Map();
+    this.rows = new Map<string, Map<string, number[]>>();
     return out;
   }
 }
