@@ -66,6 +66,42 @@ describe("CloudWatch alarms: evaluation (periods, datapoints to alarm, missing d
     assert.deepEqual(otherStat.MetricAlarms, []);
   });
 
+  it("a metric math alarm watches its returned expression: backlog per worker, queue depth over workers", async () => {
+    const stat = (id: string, metric: string) => ({ Id: id, MetricStat: { Metric: { Namespace: "Jobs", MetricName: metric, Dimensions: [{ Name: "Queue", Value: "q" }] }, Period: 60, Stat: "Average" }, ReturnData: false });
+    const metrics = [stat("depth", "Depth"), stat("workers", "Workers"), { Id: "perworker", Expression: "depth / workers", Label: "backlog per worker", ReturnData: true }];
+    const put = (queries: object[], ...more: string[]) => server.aws("cloudwatch", "put-metric-alarm", "--alarm-name", "backlog", "--metrics", JSON.stringify(queries),
+      "--evaluation-periods", "1", "--threshold", "20", "--comparison-operator", "GreaterThanThreshold", ...more);
+    for (const [queries, more, message] of [
+      [metrics, ["--namespace", "Jobs"], /InvalidParameterCombination\b.*leave out Namespace/],
+      [metrics.map((q) => ({ ...q, ReturnData: true })), [], /InvalidParameterValue\b.*Exactly one of the alarm's queries must have ReturnData true/],
+      [[stat("depth", "Depth"), { ...stat("workers", "Workers"), MetricStat: { ...stat("workers", "Workers").MetricStat, Period: 120 } }, metrics[2]!], [], /InvalidParameterValue\b.*same period: workers's is 120 s, depth's 60 s/],
+      [[stat("depth", "Depth"), { Id: "perworker", Expression: "depth / nobody", ReturnData: true }], [], /InvalidParameterValue\b.*names 'nobody'/],
+    ] as const) {
+      const refused = await put([...queries], ...more);
+      assert.match(refused.stderr, message);
+    }
+    assert.equal(await state("backlog"), undefined, "nothing saved");
+
+    ok(await put(metrics));
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const data = (name: string, value: number) => [1, 2].map((i) => ({ MetricName: name, Dimensions: [{ Name: "Queue", Value: "q" }], Value: value, Timestamp: new Date(minute - i * 60_000 + 1000) }));
+    await cw.send(new PutMetricDataCommand({ Namespace: "Jobs", MetricData: [...data("Depth", 100), ...data("Workers", 4)] }));
+    const alarm = await until("the backlog alarm in ALARM", async () => {
+      const a = await state("backlog");
+      return a?.StateValue === "ALARM" ? a : undefined;
+    }, { timeoutMs: 10_000 });
+    assert.match(alarm.StateReason ?? "", /^Threshold Crossed: 1 out of the last 1 datapoints \[25\.0 .*\] was greater than the threshold \(20\.0\)/);
+    assert.deepEqual([alarm.MetricName, alarm.Period, alarm.Metrics?.map((m) => [m.Id, m.Expression ?? m.MetricStat?.Metric?.MetricName, m.ReturnData])], [
+      undefined, undefined, [["depth", "Depth", false], ["workers", "Workers", false], ["perworker", "depth / workers", true]],
+    ]);
+    // The CLI (Query) and the CBOR client read the queries back as they were put.
+    const cli = ok(await server.aws("cloudwatch", "describe-alarms", "--alarm-names", "backlog")) as { MetricAlarms: { Metrics: { Id: string; Label?: string; MetricStat?: { Period: number; Stat: string } }[] }[] };
+    assert.deepEqual(cli.MetricAlarms[0]?.Metrics.map((m) => [m.Id, m.Label, m.MetricStat?.Period, m.MetricStat?.Stat]), [["depth", "Depth", 60, "Average"], ["workers", "Workers", 60, "Average"], ["perworker", "backlog per worker", undefined, undefined]]);
+    const viaCbor = (await cbor.send(new DescribeAlarmsCommand({ AlarmNames: ["backlog"] }))).MetricAlarms?.[0];
+    assert.deepEqual(viaCbor?.Metrics?.map((m) => m.Id), ["depth", "workers", "perworker"]);
+    ok(await server.aws("cloudwatch", "delete-alarms", "--alarm-names", "backlog"));
+  });
+
   it("refuses bad alarms and unknown names in CloudWatch's words, changing nothing", async () => {
     const bad = await server.aws("cloudwatch", "put-metric-alarm", "--alarm-name", "bad", "--namespace", "App", "--metric-name", "M", "--statistic", "Average", "--period", "60",
       "--evaluation-periods", "2", "--datapoints-to-alarm", "3", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold");

@@ -84,7 +84,7 @@ describe("Application Auto Scaling API (in process)", () => {
     assert.match(names[0]!, /^TargetTracking-service\/default\/web-AlarmHigh-[0-9a-f-]{36}$/);
     assert.match(names[1]!, /^TargetTracking-service\/default\/web-AlarmLow-[0-9a-f-]{36}$/);
     const alarms = await ecs.store.read(async (tx) => Promise.all(names.map((n) => tx.alarms.get(n))));
-    assert.deepEqual(alarms.map((a) => [a?.metric.namespace, a?.metric.metricName, a?.metric.dimensions, a?.threshold, a?.comparison, a?.evaluationPeriods, a?.alarmActions]), [
+    assert.deepEqual(alarms.map((a) => [a?.metric?.namespace, a?.metric?.metricName, a?.metric?.dimensions, a?.threshold, a?.comparison, a?.evaluationPeriods, a?.alarmActions]), [
       ["AWS/ECS", "CPUUtilization", [{ name: "ClusterName", value: "default" }, { name: "ServiceName", value: "web" }], 50, "GreaterThanThreshold", 3, [out.PolicyARN]],
       ["AWS/ECS", "CPUUtilization", [{ name: "ClusterName", value: "default" }, { name: "ServiceName", value: "web" }], 45, "LessThanThreshold", 15, [out.PolicyARN]],
     ]);
@@ -133,13 +133,44 @@ describe("Application Auto Scaling API (in process)", () => {
     assert.deepEqual((await ok<{ ScalingPolicies: unknown[] }>("DescribeScalingPolicies", { ServiceNamespace: "ecs", ResourceId: "service/default/api" })).ScalingPolicies, []);
     const out = await ok<{ Alarms: { AlarmName: string }[] }>("PutScalingPolicy", policy(label));
     const alarms = await ecs.store.read(async (tx) => Promise.all(out.Alarms.map((a) => tx.alarms.get(a.AlarmName))));
-    assert.deepEqual(alarms.map((a) => [a?.metric.namespace, a?.metric.metricName, a?.metric.dimensions, a?.statistic, a?.threshold, a?.comparison]), [
+    assert.deepEqual(alarms.map((a) => [a?.metric?.namespace, a?.metric?.metricName, a?.metric?.dimensions, a?.statistic, a?.threshold, a?.comparison]), [
       ["AWS/ApplicationELB", "RequestCountPerTarget", [{ name: "TargetGroup", value: "targetgroup/api/73e2d6bc24d8a067" }], "Sum", 1000, "GreaterThanThreshold"],
       ["AWS/ApplicationELB", "RequestCountPerTarget", [{ name: "TargetGroup", value: "targetgroup/api/73e2d6bc24d8a067" }], "Sum", 900, "LessThanThreshold"],
     ]);
     const [p] = (await ok<{ ScalingPolicies: Record<string, unknown>[] }>("DescribeScalingPolicies", { ServiceNamespace: "ecs", ResourceId: "service/default/api" })).ScalingPolicies;
     assert.deepEqual((p?.TargetTrackingScalingPolicyConfiguration as Record<string, unknown>).PredefinedMetricSpecification, { PredefinedMetricType: "ALBRequestCountPerTarget", ResourceLabel: label });
     await ok("DeregisterScalableTarget", svc("service/default/api"));
+  });
+
+  it("a customized metric given as metric math (backlog per task) is watched by alarms on the same queries, at the alarms' period", async () => {
+    await ok("RegisterScalableTarget", { ...svc(), MinCapacity: 1, MaxCapacity: 10 });
+    const metrics = [
+      { Id: "m1", MetricStat: { Metric: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Dimensions: [{ Name: "QueueName", Value: "jobs" }] }, Stat: "Sum" }, ReturnData: false },
+      { Id: "m2", MetricStat: { Metric: { Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount", Dimensions: [{ Name: "ServiceName", Value: "web" }] }, Stat: "Average" }, ReturnData: false },
+      { Id: "e1", Expression: "m1 / m2", Label: "backlog per task", ReturnData: true },
+    ];
+    const policy = (Metrics: object[], more: object = {}) => ({
+      ...svc(), PolicyName: "backlog", PolicyType: "TargetTrackingScaling",
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 100, CustomizedMetricSpecification: { Metrics, ...more } },
+    });
+    for (const [input, message] of [
+      [policy(metrics, { Namespace: "AWS/SQS" }), /either Metrics \(metric math\) or one metric/],
+      [policy(metrics.map((m) => ({ ...m, ReturnData: true }))), /Exactly one of the alarm's queries must have ReturnData true/],
+      [policy([metrics[0]!, { Id: "e1", Expression: "m1 / m9", ReturnData: true }]), /\(Id e1\).*names 'm9'/],
+      [policy([{ ...metrics[0]!, MetricStat: { ...metrics[0]!.MetricStat, Stat: "p99" } }, metrics[2]!]), /needs Metric \(Namespace, MetricName\) and Stat/],
+    ] as const) {
+      const a = await call("PutScalingPolicy", input);
+      assert.deepEqual([a.body.__type, message.test(String(a.body.message))], ["ValidationException", true], JSON.stringify(a.body));
+    }
+    const out = await ok<{ Alarms: { AlarmName: string }[] }>("PutScalingPolicy", policy(metrics));
+    const alarms = await ecs.store.read(async (tx) => Promise.all(out.Alarms.map((a) => tx.alarms.get(a.AlarmName))));
+    assert.deepEqual(alarms.map((a) => [a?.metric, a?.periodSeconds, a?.threshold, a?.queries?.map((q) => [q.id, q.kind === "stat" ? q.periodMs : q.expression, q.returnData])]), [
+      [undefined, 60, 100, [["m1", 60_000, false], ["m2", 60_000, false], ["e1", "m1 / m2", true]]],
+      [undefined, 60, 90, [["m1", 60_000, false], ["m2", 60_000, false], ["e1", "m1 / m2", true]]],
+    ]);
+    const [p] = (await ok<{ ScalingPolicies: { TargetTrackingScalingPolicyConfiguration: { CustomizedMetricSpecification: unknown } }[] }>("DescribeScalingPolicies", { ServiceNamespace: "ecs", PolicyNames: ["backlog"] })).ScalingPolicies;
+    assert.deepEqual(p?.TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification, { Metrics: [{ ...metrics[0], Label: "ApproximateNumberOfMessagesVisible" }, { ...metrics[1], Label: "RunningTaskCount" }, metrics[2]] });
+    await ok("DeleteScalingPolicy", { ...svc(), PolicyName: "backlog" });
   });
 
   const badSteps: [string, object, RegExp][] = [

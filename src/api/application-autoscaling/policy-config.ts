@@ -1,4 +1,7 @@
-import type { StepScalingPolicyConfiguration, TargetTrackingScalingPolicyConfiguration } from "@aws-sdk/client-application-auto-scaling";
+import type { StepScalingPolicyConfiguration, TargetTrackingMetricDataQuery, TargetTrackingScalingPolicyConfiguration } from "@aws-sdk/client-application-auto-scaling";
+import { ExpressionError, parseExpression } from "../../domain/metrics/expression.js";
+import { checkAlarmQueries, QueryError, type MetricQuery } from "../../domain/metrics/queries.js";
+import { metricId } from "../../domain/metrics/series.js";
 import { ecsPredefinedMetrics, type AdjustmentType, type MetricAggregationType, type StepScalingConfig, type TargetTrackingConfig, type TrackedMetric } from "../../domain/autoscaling/records.js";
 import { parseResourceLabel, predefinedMetric } from "../../domain/autoscaling/target-tracking.js";
 import { statisticNames } from "../../domain/metrics/statistics.js";
@@ -51,6 +54,7 @@ export function trackingConfig(c: TargetTrackingScalingPolicyConfiguration | und
   const custom = c.CustomizedMetricSpecification;
   if ((pre === undefined) === (custom === undefined)) throw validation("Specify exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification.");
   let customized: TrackedMetric | undefined;
+  let queries: MetricQuery[] | undefined;
   let predefined: TargetTrackingConfig["predefined"];
   if (pre) {
     const type = ecsPredefinedMetrics.find((t) => t === pre.PredefinedMetricType);
@@ -63,8 +67,18 @@ export function trackingConfig(c: TargetTrackingScalingPolicyConfiguration | und
       );
     }
     predefined = { type, resourceLabel: label };
+  } else if (custom?.Metrics !== undefined) {
+    if (custom.Namespace !== undefined || custom.MetricName !== undefined || custom.Statistic !== undefined || custom.Dimensions !== undefined) {
+      throw validation("CustomizedMetricSpecification takes either Metrics (metric math) or one metric (Namespace, MetricName, Dimensions, Statistic), not both.");
+    }
+    queries = custom.Metrics.map(trackingQuery);
+    try {
+      checkAlarmQueries(queries);
+    } catch (e) {
+      if (e instanceof QueryError) throw validation(`CustomizedMetricSpecification.Metrics (Id ${e.id}): ${e.message}`);
+      throw e;
+    }
   } else if (custom) {
-    if (custom.Metrics !== undefined) throw validation("Metric math in CustomizedMetricSpecification (Metrics) is not offered by Berth yet: name one metric (Namespace, MetricName, Dimensions, Statistic).");
     const statistic = statisticNames.find((s) => s === custom.Statistic);
     if (!custom.Namespace || !custom.MetricName || !statistic) throw validation("CustomizedMetricSpecification needs Namespace, MetricName and Statistic (Average, Minimum, Maximum, SampleCount or Sum).");
     customized = { namespace: custom.Namespace, name: custom.MetricName, dimensions: (custom.Dimensions ?? []).map((d) => ({ name: d.Name ?? "", value: d.Value ?? "" })), statistic, unit: custom.Unit };
@@ -73,13 +87,40 @@ export function trackingConfig(c: TargetTrackingScalingPolicyConfiguration | und
     targetValue: target,
     predefined,
     customized,
+    queries,
     scaleOutCooldownSeconds: cooldown("ScaleOutCooldown", c.ScaleOutCooldown),
     scaleInCooldownSeconds: cooldown("ScaleInCooldown", c.ScaleInCooldown),
     disableScaleIn: c.DisableScaleIn ?? false,
   };
 }
 
-/** The metric a target-tracking policy watches for a service. */
-export function trackedMetric(c: TargetTrackingConfig, cluster: string, service: string): TrackedMetric {
-  return c.customized ?? predefinedMetric(c.predefined!.type, cluster, service, c.predefined!.resourceLabel)!;
+/** The metric a target-tracking policy watches for a service, or the metric math whose returned series it watches. */
+export function trackedMetric(c: TargetTrackingConfig, cluster: string, service: string): TrackedMetric | readonly MetricQuery[] {
+  return c.queries ?? c.customized ?? predefinedMetric(c.predefined!.type, cluster, service, c.predefined!.resourceLabel)!;
+}
+
+/**
+ * One TargetTrackingMetricDataQuery: a metric's statistic (its period is the tracking alarms',
+ * set when they are made) or an expression over the other queries.
+ */
+function trackingQuery(q: TargetTrackingMetricDataQuery, i: number): MetricQuery {
+  const member = `CustomizedMetricSpecification.Metrics.${i + 1}`;
+  const id = q.Id ?? "";
+  if (!/^[a-z][a-zA-Z0-9_]*$/.test(id)) throw validation(`${member}.Id '${excerpt(id)}' must start with a lowercase letter and have only letters, digits and underscores.`);
+  const returnData = q.ReturnData ?? true;
+  if ((q.Expression === undefined) === (q.MetricStat === undefined)) throw validation(`${member} (Id ${id}) must have exactly one of MetricStat or Expression.`);
+  if (q.Expression !== undefined) {
+    try {
+      parseExpression(q.Expression);
+    } catch (e) {
+      if (e instanceof ExpressionError) throw validation(`${member} (Id ${id}): ${e.message}`);
+      throw e;
+    }
+    return { kind: "expression", id, label: q.Label ?? id, returnData, expression: q.Expression };
+  }
+  const m = q.MetricStat?.Metric;
+  const stat = statisticNames.find((s) => s === q.MetricStat?.Stat);
+  if (!m?.Namespace || !m.MetricName || !stat) throw validation(`${member}.MetricStat (Id ${id}) needs Metric (Namespace, MetricName) and Stat (Average, Minimum, Maximum, SampleCount or Sum).`);
+  const metric = metricId(m.Namespace, m.MetricName, (m.Dimensions ?? []).map((d) => ({ name: d.Name ?? "", value: d.Value ?? "" })));
+  return { kind: "stat", id, label: q.Label ?? m.MetricName, returnData, metric, periodMs: 60_000, stat, unit: q.MetricStat?.Unit };
 }

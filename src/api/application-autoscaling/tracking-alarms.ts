@@ -4,6 +4,7 @@ import type { AlarmRecord } from "../../domain/metrics/alarm.js";
 import { metricId } from "../../domain/metrics/series.js";
 import type { Partition } from "../../domain/arn.js";
 import type { WriteTx } from "../../state/store.js";
+import type { MetricQuery } from "../../domain/metrics/queries.js";
 
 /** A UUID's form of 32 hex digits, as AWS writes the suffix of target tracking's alarm names. */
 const uuid = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
@@ -18,7 +19,7 @@ export async function putTrackingAlarms(
   tx: WriteTx,
   policy: Omit<ScalingPolicyRecord, "alarms">,
   previous: ScalingPolicyRecord | undefined,
-  metric: TrackedMetric,
+  watched: TrackedMetric | readonly MetricQuery[],
   opts: { shape: TrackingAlarmShape; partition: Partition; nowMs: number; newId: () => string },
 ): Promise<{ name: string; arn: string }[]> {
   const specs = trackingAlarms(policy.targetTracking!, opts.shape);
@@ -31,9 +32,7 @@ export async function putTrackingAlarms(
       name,
       arn,
       description: `DO NOT EDIT OR DELETE. For TargetTrackingScaling policy ${policy.arn}.`,
-      metric: metricId(metric.namespace, metric.name, metric.dimensions),
-      statistic: metric.statistic,
-      unit: metric.unit,
+      ...watchOf(watched, opts.shape.periodSeconds),
       periodSeconds: opts.shape.periodSeconds,
       evaluationPeriods: spec.evaluationPeriods,
       datapointsToAlarm: spec.evaluationPeriods,
@@ -58,6 +57,14 @@ export async function putTrackingAlarms(
   for (const old of previous?.alarms ?? []) if (!kept.some((k) => k.name === old.name)) await tx.alarms.delete(old.name);
   return kept;
 }
+
+/** What a tracking alarm watches: the metric's statistic, or the metric math (its metrics at the alarms' period). */
+function watchOf(watched: TrackedMetric | readonly MetricQuery[], periodSeconds: number): Pick<AlarmRecord, "metric" | "statistic" | "unit" | "queries"> {
+  if (isQueries(watched)) return { queries: watched.map((q) => (q.kind === "stat" ? { ...q, periodMs: periodSeconds * 1000 } : q)) };
+  return { metric: metricId(watched.namespace, watched.name, watched.dimensions), statistic: watched.statistic, unit: watched.unit };
+}
+
+const isQueries = (w: TrackedMetric | readonly MetricQuery[]): w is readonly MetricQuery[] => Array.isArray(w);
 
 /** Deletes the alarms target tracking made for a policy (DeleteScalingPolicy, DeregisterScalableTarget). */
 export async function deleteTrackingAlarms(tx: WriteTx, policy: ScalingPolicyRecord): Promise<void> {

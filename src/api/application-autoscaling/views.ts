@@ -1,3 +1,4 @@
+import type { MetricQuery } from "../../domain/metrics/queries.js";
 import type { ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction } from "@aws-sdk/client-application-auto-scaling";
 import type { ScalableTargetRecord, ScalingActivityRecord, ScalingPolicyRecord, ScheduledActionRecord } from "../../domain/autoscaling/records.js";
 
@@ -37,7 +38,7 @@ export function policyView(p: ScalingPolicyRecord): ScalingPolicy {
       TargetTrackingScalingPolicyConfiguration: {
         TargetValue: tt.targetValue,
         PredefinedMetricSpecification: tt.predefined && { PredefinedMetricType: tt.predefined.type, ResourceLabel: tt.predefined.resourceLabel },
-        CustomizedMetricSpecification: tt.customized && {
+        CustomizedMetricSpecification: tt.queries ? { Metrics: tt.queries.map(trackingQueryView) } : tt.customized && {
           Namespace: tt.customized.namespace,
           MetricName: tt.customized.name,
           Dimensions: tt.customized.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
@@ -80,3 +81,10 @@ export const activityView = (a: ScalingActivityRecord): ScalingActivity => ({
   StatusCode: a.status,
   StatusMessage: a.statusMessage,
 });
+
+/** A customized metric's query as PutScalingPolicy took it (a TargetTrackingMetricDataQuery: no period). */
+function trackingQueryView(q: MetricQuery) {
+  if (q.kind === "expression") return { Id: q.id, Expression: q.expression, Label: q.label, ReturnData: q.returnData };
+  const m = q.metric;
+  return { Id: q.id, MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })) }, Stat: q.stat, Unit: q.unit }, Label: q.label, ReturnData: q.returnData };
+}

@@ -1,4 +1,6 @@
 import type { AlarmRecord } from "../../domain/metrics/alarm.js";
+import type { MetricQuery } from "../../domain/metrics/queries.js";
+import type { MetricId } from "../../domain/metrics/series.js";
 import type { AlarmHistoryRecord } from "../../domain/metrics/alarm-history.js";
 
 /** A MetricAlarm as DescribeAlarms answers it. */
@@ -16,12 +18,9 @@ export function alarmView(a: AlarmRecord) {
     StateReason: a.stateReason,
     StateReasonData: a.stateReasonData,
     StateUpdatedTimestamp: new Date(a.stateUpdatedAtMs),
-    MetricName: a.metric.metricName,
-    Namespace: a.metric.namespace,
-    Statistic: a.statistic,
-    Dimensions: a.metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
-    Period: a.periodSeconds,
-    Unit: a.unit,
+    ...(a.queries
+      ? { Metrics: a.queries.map(queryView) }
+      : { ...(a.metric && metricView(a.metric)), Statistic: a.statistic, Period: a.periodSeconds, Unit: a.unit }),
     EvaluationPeriods: a.evaluationPeriods,
     DatapointsToAlarm: a.datapointsToAlarm,
     Threshold: a.threshold,
@@ -29,6 +28,14 @@ export function alarmView(a: AlarmRecord) {
     TreatMissingData: a.treatMissingData,
     StateTransitionedTimestamp: new Date(a.stateTransitionedAtMs),
   };
+}
+
+const metricView = (m: MetricId) => ({ MetricName: m.metricName, Namespace: m.namespace, Dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })) });
+
+/** A metric math alarm's query, as PutMetricAlarm took it (a MetricDataQuery). */
+function queryView(q: MetricQuery) {
+  if (q.kind === "expression") return { Id: q.id, Expression: q.expression, Label: q.label, ReturnData: q.returnData };
+  return { Id: q.id, MetricStat: { Metric: metricView(q.metric), Period: q.periodMs / 1000, Stat: q.stat, Unit: q.unit }, Label: q.label, ReturnData: q.returnData };
 }
 
 export function historyView(h: AlarmHistoryRecord) {

@@ -4,7 +4,9 @@ import { metricId } from "../../domain/metrics/series.js";
 import { statisticNames } from "../../domain/metrics/statistics.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { dimensionsOf, namespaceOf, optUnit } from "./metric-params.js";
-import { invalid, missing, optBool, optInt, optNumber, optString, optStrings, reqString, type Params } from "./read.js";
+import { invalid, missing, optBool, optInt, optList, optNumber, optString, optStrings, reqString, type Params } from "./read.js";
+import { checkAlarmQueries } from "../../domain/metrics/queries.js";
+import { checkedQueries, queryOf } from "./metric-queries.js";
 import type { CloudWatchOperation } from "./operation.js";
 import { stateUpdate } from "../../domain/metrics/alarm-history.js";
 
@@ -22,26 +24,22 @@ export const alarmNameOf = (p: Params, name = "AlarmName"): string => reqString(
 
 /**
  * PutMetricAlarm: creates or replaces an alarm on one metric (Namespace, MetricName, Dimensions,
- * Statistic, Period). Alarms on metric math (`Metrics`) and percentiles are not offered. A new
- * alarm starts INSUFFICIENT_DATA; a replaced one keeps its state until the next evaluation.
+ * Statistic, Period) or on metric math (`Metrics`: MetricDataQueries, one returning the series
+ * watched, every metric of one period). Percentiles are not offered. A new alarm starts
+ * INSUFFICIENT_DATA; a replaced one keeps its state until the next evaluation.
  */
 export function putMetricAlarm(deps: CloudWatchDeps): CloudWatchOperation {
   return {
     name: "PutMetricAlarm",
     async handle(p, ctx) {
       const name = alarmNameOf(p);
-      if (p.Metrics !== undefined && p.Metrics !== "") throw invalid("Metrics", "…", "Berth offers alarms on one metric (MetricName, Namespace, Statistic); metric math alarms are not offered yet.");
       if (p.ExtendedStatistic !== undefined) throw invalid("ExtendedStatistic", p.ExtendedStatistic, "Berth keeps sums, counts and extremes only: use Statistic.");
-      const statistic = oneOf(p, "Statistic", statisticNames);
-      if (!statistic) throw missing("Statistic");
-      const metric = metricId(namespaceOf(p), reqString(p, "MetricName", 255), dimensionsOf(p, "Dimensions", true));
-      const periodSeconds = optInt(p, "Period", 60, 86_400 * 7);
-      if (periodSeconds === undefined) throw missing("Period");
-      if (periodSeconds % 60 !== 0) throw invalid("Period", String(periodSeconds), "Berth keeps one-minute resolution: the period must be a multiple of 60 seconds.");
+      const watched = watchedOf(p);
       const evaluationPeriods = optInt(p, "EvaluationPeriods", 1, 1440);
       if (evaluationPeriods === undefined) throw missing("EvaluationPeriods");
       const datapointsToAlarm = optInt(p, "DatapointsToAlarm", 1, 1440) ?? evaluationPeriods;
       if (datapointsToAlarm > evaluationPeriods) throw invalid("DatapointsToAlarm", String(datapointsToAlarm), "It must not be greater than EvaluationPeriods.");
+      const periodSeconds = watched.periodSeconds;
       if (periodSeconds * evaluationPeriods > 86_400 * 7) {
         throw new AwsError("InvalidParameterCombinationException", "Period * EvaluationPeriods must not be greater than 604800 seconds (7 days).");
       }
@@ -54,10 +52,7 @@ export function putMetricAlarm(deps: CloudWatchDeps): CloudWatchOperation {
         name,
         arn: `arn:aws:cloudwatch:${ctx.partition.region}:${ctx.partition.accountId}:alarm:${name}`,
         description: optString(p, "AlarmDescription", 1024),
-        metric,
-        statistic,
-        unit: optUnit(p),
-        periodSeconds,
+        ...watched,
         evaluationPeriods,
         datapointsToAlarm,
         threshold,
@@ -130,3 +125,26 @@ export function setAlarmState(deps: CloudWatchDeps): CloudWatchOperation {
   };
 }
 
+
+/** Metric math alarms: CloudWatch's limit on the queries of one alarm. */
+const maxAlarmQueries = 10;
+
+/** What an alarm watches: one metric's statistic, or the returned series of metric math (`Metrics`), with its period. */
+function watchedOf(p: Params): Pick<AlarmRecord, "metric" | "statistic" | "unit" | "queries" | "periodSeconds"> {
+  const raw = optList(p, "Metrics", maxAlarmQueries);
+  if (raw && raw.length > 0) {
+    const single = ["MetricName", "Namespace", "Statistic", "Dimensions", "Period", "Unit"].find((n) => p[n] !== undefined);
+    if (single) throw new AwsError("InvalidParameterCombinationException", `An alarm on metric math (Metrics) takes its metrics from its queries: leave out ${single}.`);
+    const queries = raw.map((q, i) => queryOf(q, `Metrics.member.${i + 1}`));
+    const periodMs = checkedQueries("Metrics", () => checkAlarmQueries(queries));
+    if (periodMs % 60_000 !== 0) throw invalid("Metrics", String(periodMs / 1000), "Berth keeps one-minute resolution: the metrics' period must be a multiple of 60 seconds.");
+    return { queries, periodSeconds: periodMs / 1000 };
+  }
+  const statistic = oneOf(p, "Statistic", statisticNames);
+  if (!statistic) throw missing("Statistic");
+  const metric = metricId(namespaceOf(p), reqString(p, "MetricName", 255), dimensionsOf(p, "Dimensions", true));
+  const periodSeconds = optInt(p, "Period", 60, 86_400 * 7);
+  if (periodSeconds === undefined) throw missing("Period");
+  if (periodSeconds % 60 !== 0) throw invalid("Period", String(periodSeconds), "Berth keeps one-minute resolution: the period must be a multiple of 60 seconds.");
+  return { metric, statistic, unit: optUnit(p), periodSeconds };
+}

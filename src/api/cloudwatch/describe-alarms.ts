@@ -42,7 +42,7 @@ export function describeAlarmsForMetric(deps: CloudWatchDeps): CloudWatchOperati
       do {
         const page = await deps.store.read((tx) => tx.alarms.list({ after, limit: 500 }));
         for (const a of page.items) {
-          const same = a.metric.namespace === metric.namespace && a.metric.metricName === metric.metricName && dimensionsKey(a.metric.dimensions) === dimensionsKey(metric.dimensions);
+          const same = a.metric !== undefined && a.metric.namespace === metric.namespace && a.metric.metricName === metric.metricName && dimensionsKey(a.metric.dimensions) === dimensionsKey(metric.dimensions);
           if (same && (statistic === undefined || a.statistic === statistic) && (period === undefined || a.periodSeconds === period) && (unit === undefined || a.unit === unit)) alarms.push(alarmView(a));
         }
         after = page.next;

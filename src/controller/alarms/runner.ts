@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { evaluateAlarm, evaluationRange, type AlarmRecord } from "../../domain/metrics/alarm.js";
-import { statistic } from "../../domain/metrics/statistics.js";
+import { evaluateQueries, QueryError, returnedValue, type MetricQuery, type StatQuery } from "../../domain/metrics/queries.js";
+import { statistic, type PeriodAggregate, type StatisticName } from "../../domain/metrics/statistics.js";
 import type { Store } from "../../state/store.js";
 import { stateUpdate } from "../../domain/metrics/alarm-history.js";
 
@@ -18,7 +19,8 @@ export interface AlarmEvaluatorOptions {
 
 /**
  * Evaluates every metric alarm each tick: the statistic of its N most recent complete periods from
- * the metric store, the pure rule of domain/metrics/alarm.ts, and on a change of state one write
+ * the metric store (for a metric math alarm, its metrics' and then its expressions' values), the
+ * pure rule of domain/metrics/alarm.ts, and on a change of state one write
  * that saves the alarm (only if nobody changed it since it was read) and its history entry.
  */
 export class AlarmEvaluator {
@@ -38,6 +40,28 @@ export class AlarmEvaluator {
     await this.ticking;
   }
 
+  /** A single-metric alarm's statistic by period start. */
+  private async metricValues(alarm: AlarmRecord, from: number, to: number, periodMs: number): Promise<(startMs: number) => number | undefined> {
+    const folded = alarm.metric ? await this.opts.store.read((tx) => tx.metrics.periods(alarm.metric!, from, to, periodMs)) : [];
+    const byStart = statisticByStart(folded, alarm.statistic ?? "Average", alarm.unit);
+    return (startMs) => byStart.get(startMs);
+  }
+
+  /** A metric math alarm's returned series (or constant) by period start; nothing when its queries no longer evaluate. */
+  private async mathValues(alarm: AlarmRecord, queries: readonly MetricQuery[], from: number, to: number): Promise<(startMs: number) => number | undefined> {
+    const stats = queries.filter((q): q is StatQuery => q.kind === "stat");
+    const folded = await this.opts.store.read((tx) => Promise.all(stats.map((q) => tx.metrics.periods(q.metric, from, to, q.periodMs))));
+    try {
+      const v = returnedValue(queries, evaluateQueries(queries, new Map(stats.map((q, i) => [q.id, statisticByStart(folded[i]!, q.stat, q.unit)]))));
+      if (v?.kind === "scalar") return () => v.value;
+      return (startMs) => v?.points.get(startMs);
+    } catch (err) {
+      if (!(err instanceof QueryError)) throw err;
+      this.opts.logger.warn({ alarm: alarm.name, err: err.message }, "alarms: a metric math alarm's queries do not evaluate");
+      return () => undefined;
+    }
+  }
+
   /** One round over every alarm. */
   async tick(): Promise<void> {
     let after: string | undefined;
@@ -54,13 +78,8 @@ export class AlarmEvaluator {
     const periodMs = alarm.periodSeconds * 1000;
     const from = starts[0]!;
     const to = starts[starts.length - 1]! + periodMs;
-    const folded = await this.opts.store.read((tx) => tx.metrics.periods(alarm.metric, from, to, periodMs));
-    const byStart = new Map(
-      folded
-        .filter((p) => alarm.unit === undefined || p.unit === alarm.unit)
-        .map((p) => [p.timestampMs, statistic(p, alarm.statistic)]),
-    );
-    const range = starts.map((startMs) => ({ startMs, value: byStart.get(startMs) }));
+    const value = alarm.queries ? await this.mathValues(alarm, alarm.queries, from, to) : await this.metricValues(alarm, from, to, periodMs);
+    const range = starts.map((startMs) => ({ startMs, value: value(startMs) }));
     const newest = range.findLast((p) => p.value !== undefined);
     const result = evaluateAlarm(alarm, range);
     if (!result || result.state === alarm.state) {
@@ -82,4 +101,9 @@ export class AlarmEvaluator {
       this.opts.onEvaluated?.(next, newest);
     }
   }
+}
+
+/** One statistic of each period, by its start; only the periods of `unit` when one is asked for. */
+function statisticByStart(periods: readonly PeriodAggregate[], stat: StatisticName, unit: string | undefined): Map<number, number> {
+  return new Map(periods.filter((p) => unit === undefined || p.unit === unit).map((p) => [p.timestampMs, statistic(p, stat)]));
 }

@@ -1,3 +1,4 @@
+import type { MetricQuery } from "../metrics/queries.js";
 /**
  * Application Auto Scaling's resources as Berth keeps them (documents in the store, migration 16).
  * Only ECS services' desired count is a scalable dimension here.
@@ -61,6 +62,8 @@ export interface TargetTrackingConfig {
   readonly predefined?: { readonly type: EcsPredefinedMetric; readonly resourceLabel?: string | undefined } | undefined;
   /** The customized metric as given, when the policy has one. */
   readonly customized?: TrackedMetric | undefined;
+  /** A customized metric given as metric math (`CustomizedMetricSpecification.Metrics`), one query returning the tracked series. */
+  readonly queries?: readonly MetricQuery[] | undefined;
   readonly scaleOutCooldownSeconds: number;
   readonly scaleInCooldownSeconds: number;
   readonly disableScaleIn: boolean;

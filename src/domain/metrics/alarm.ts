@@ -1,3 +1,4 @@
+import type { MetricQuery } from "./queries.js";
 import type { MetricId } from "./series.js";
 import type { StatisticName } from "./statistics.js";
 
@@ -10,14 +11,19 @@ export type ComparisonOperator = (typeof comparisonOperators)[number];
 export const missingDataTreatments = ["missing", "notBreaching", "breaching", "ignore"] as const;
 export type MissingDataTreatment = (typeof missingDataTreatments)[number];
 
-/** A metric alarm as PutMetricAlarm defines it and the evaluator keeps it (the store's document). */
+/**
+ * A metric alarm as PutMetricAlarm defines it and the evaluator keeps it (the store's document):
+ * on one metric's statistic (`metric`, `statistic`, `unit`), or on metric math (`queries`, one of
+ * which returns the series watched; its metrics' period is the alarm's).
+ */
 export interface AlarmRecord {
   readonly name: string;
   readonly arn: string;
   readonly description?: string | undefined;
-  readonly metric: MetricId;
-  readonly statistic: StatisticName;
+  readonly metric?: MetricId | undefined;
+  readonly statistic?: StatisticName | undefined;
   readonly unit?: string | undefined;
+  readonly queries?: readonly MetricQuery[] | undefined;
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;

@@ -1,0 +1,48 @@
+import { AwsError } from "../../errors/catalog.js";
+import { ExpressionError, parseExpression } from "../../domain/metrics/expression.js";
+import { QueryError, type MetricQuery } from "../../domain/metrics/queries.js";
+import { statisticNames } from "../../domain/metrics/statistics.js";
+import { periodOf } from "./get-metric-statistics.js";
+import { metricOf, optUnit } from "./metric-params.js";
+import { invalid, missing, optBool, optString, optStruct, reqString, type Params } from "./read.js";
+
+/**
+ * One MetricDataQuery (GetMetricData's MetricDataQueries, PutMetricAlarm's Metrics): an Id, and
+ * either a MetricStat (Metric, Period, Stat, Unit) or an Expression, checked as it parses.
+ */
+export function queryOf(q: Params, member: string): MetricQuery {
+  const id = reqString(q, "Id", 255);
+  if (!/^[a-z][a-zA-Z0-9_]*$/.test(id)) throw invalid(`${member}.Id`, id, "An Id starts with a lowercase letter and has only letters, digits and underscores.");
+  const returnData = optBool(q, "ReturnData") ?? true;
+  const expression = optString(q, "Expression", 2048);
+  const stat = optStruct(q, "MetricStat");
+  if ((expression === undefined) === (stat === undefined)) {
+    throw new AwsError("InvalidParameterCombinationException", `The query with Id ${id} must have exactly one of MetricStat or Expression.`);
+  }
+  if (stat) {
+    const metricParams = optStruct(stat, "Metric");
+    if (!metricParams) throw missing(`${member}.MetricStat.Metric`);
+    const metric = metricOf(metricParams);
+    const name = reqString(stat, "Stat");
+    const s = statisticNames.find((x) => x === name);
+    if (!s) throw invalid(`${member}.MetricStat.Stat`, name, `Berth offers ${statisticNames.join(", ")}.`);
+    return { kind: "stat", id, label: optString(q, "Label") ?? metric.metricName, returnData, metric, periodMs: periodOf(stat, "Period"), stat: s, unit: optUnit(stat) };
+  }
+  try {
+    parseExpression(expression!);
+  } catch (e) {
+    if (e instanceof ExpressionError) throw invalid(`${member}.Expression`, expression, e.message);
+    throw e;
+  }
+  return { kind: "expression", id, label: optString(q, "Label") ?? id, returnData, expression: expression! };
+}
+
+/** Runs `f`, answering a problem with the set of queries as CloudWatch's InvalidParameterValue on `list`. */
+export function checkedQueries<T>(list: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof QueryError) throw invalid(`${list} (Id ${e.id})`, e.id, e.message);
+    throw e;
+  }
+}
