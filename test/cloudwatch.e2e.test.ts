@@ -85,6 +85,45 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
     );
   });
 
+  it("percentiles (ExtendedStatistics, GetMetricData's pNN, an alarm's ExtendedStatistic) of values sent one by one, not of statistic sets", async () => {
+    // Minute 0: 1 … 100 ms as Values (twice 50 of them); minute 1: one statistic set, whose values are unknown.
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    await sdk(server).send(new PutMetricDataCommand({ Namespace: "App", MetricData: [0, 50].map((from) => ({ MetricName: "Wait", Values: values.slice(from, from + 50), Unit: "Milliseconds", Timestamp: new Date(t0 + 5000) })) }));
+    await sdk(server).send(new PutMetricDataCommand({ Namespace: "App", MetricData: [{ MetricName: "Wait", StatisticValues: { SampleCount: 10, Sum: 100, Minimum: 1, Maximum: 30 }, Unit: "Milliseconds", Timestamp: new Date(t0 + 65_000) }] }));
+    const near = (got: number | undefined, want: number) => got !== undefined && Math.abs(got - want) <= 0.01 * want;
+
+    const cli = json(await server.aws("cloudwatch", "get-metric-statistics", "--namespace", "App", "--metric-name", "Wait", "--start-time", iso(t0), "--end-time", iso(t0 + 600_000),
+      "--period", "60", "--extended-statistics", "p50", "p99", "p100"));
+    const points = (cli.Datapoints as { Timestamp: string; ExtendedStatistics?: Record<string, number> }[]).sort((a, b) => Date.parse(a.Timestamp) - Date.parse(b.Timestamp));
+    assert.equal(points.length, 2);
+    const [p50, p99, p100] = ["p50", "p99", "p100"].map((k) => points[0]!.ExtendedStatistics?.[k]);
+    assert.ok(near(p50, 50) && near(p99, 99) && p100 === 100, JSON.stringify(points[0]));
+    assert.equal(points[1]!.ExtendedStatistics, undefined, "a statistic set has no percentiles");
+
+    for (const client of [sdk(server), sdk(server, true)]) {
+      const out = await client.send(new GetMetricDataCommand({
+        MetricDataQueries: [{ Id: "tail", MetricStat: { Metric: { Namespace: "App", MetricName: "Wait" }, Period: 120, Stat: "p90" } }, { Id: "head", MetricStat: { Metric: { Namespace: "App", MetricName: "Wait" }, Period: 60, Stat: "p10" } }],
+        StartTime: new Date(t0), EndTime: new Date(t0 + 600_000),
+      }));
+      const [tail, head] = out.MetricDataResults ?? [];
+      assert.deepEqual(tail?.Values, [], "the two minutes' period holds the statistic set");
+      assert.ok(near(head?.Values?.[0], 10) && head?.Values?.length === 1, JSON.stringify(head));
+      await assert.rejects(
+        client.send(new GetMetricStatisticsCommand({ Namespace: "App", MetricName: "Wait", StartTime: new Date(t0), EndTime: new Date(t0 + 60_000), Period: 60, ExtendedStatistics: ["tm99"] })),
+        (e: Error) => e.name === "InvalidParameterValueException" && /Berth offers percentiles: p0 to p100/.test(e.message),
+      );
+    }
+
+    json(await server.aws("cloudwatch", "put-metric-alarm", "--alarm-name", "slow-tail", "--namespace", "App", "--metric-name", "Wait", "--extended-statistic", "p99",
+      "--period", "60", "--evaluation-periods", "1", "--threshold", "500", "--comparison-operator", "GreaterThanThreshold", "--evaluate-low-sample-count-percentile", "ignore"));
+    const alarm = ((json(await server.aws("cloudwatch", "describe-alarms", "--alarm-names", "slow-tail")).MetricAlarms as Record<string, unknown>[])[0]!);
+    assert.deepEqual([alarm.ExtendedStatistic, alarm.Statistic, alarm.EvaluateLowSampleCountPercentile], ["p99", undefined, "ignore"]);
+    const both = await server.aws("cloudwatch", "put-metric-alarm", "--alarm-name", "x", "--namespace", "App", "--metric-name", "Wait", "--statistic", "Average", "--extended-statistic", "p99",
+      "--period", "60", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold");
+    assert.match(both.stderr, /InvalidParameterCombination\b.*Statistic or ExtendedStatistic, not both/);
+    json(await server.aws("cloudwatch", "delete-alarms", "--alarm-names", "slow-tail"));
+  });
+
   it("ListMetrics filters by namespace and dimensions for the CLI and the SDK", async () => {
     const cli = json(await server.aws("cloudwatch", "list-metrics", "--namespace", "Shop", "--dimensions", "Name=Service,Value=b"));
     assert.deepEqual(cli.Metrics, [{ Namespace: "Shop", MetricName: "Orders", Dimensions: [{ Name: "Service", Value: "b" }] }]);

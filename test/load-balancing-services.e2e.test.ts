@@ -159,6 +159,11 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
     assert.equal(await stat("UnHealthyHostCount", "Maximum", lb, tg), 0);
     const latency = (await stat("TargetResponseTime", "Average", lb, tg)) ?? -1;
     assert.ok(latency > 0 && latency < 1, `TargetResponseTime ${latency} s`);
+    // Response times are counted one by one: their percentiles too, as ELB's (p99 at or under the slowest).
+    const tail = await aws("cloudwatch", "get-metric-statistics", "--namespace", "AWS/ApplicationELB", "--metric-name", "TargetResponseTime", "--dimensions", lb, tg,
+      "--start-time", new Date(Date.now() - 600_000).toISOString(), "--end-time", new Date(Date.now() + 60_000).toISOString(), "--period", "3600", "--statistics", "Maximum", "--extended-statistics", "p50", "p99");
+    const [point] = tail.Datapoints as { Maximum: number; ExtendedStatistics: { p50: number; p99: number } }[];
+    assert.ok(point && point.ExtendedStatistics.p50 > 0 && point.ExtendedStatistics.p50 <= point.ExtendedStatistics.p99 && point.ExtendedStatistics.p99 <= point.Maximum, JSON.stringify(point));
     const listed = (await aws("cloudwatch", "list-metrics", "--namespace", "AWS/ApplicationELB", "--metric-name", "RequestCountPerTarget")).Metrics as { Dimensions: { Name: string }[] }[];
     assert.ok(listed.some((m) => m.Dimensions.length === 1 && m.Dimensions[0]!.Name === "TargetGroup"), "RequestCountPerTarget by TargetGroup alone, what ALBRequestCountPerTarget tracks");
   });

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListContainerInstancesCommand } from "@aws-sdk/client-ecs";
-import { BerthCluster } from "./support/berth-cluster.js";
+import { BerthCluster, freePort } from "./support/berth-cluster.js";
 import { BerthServer } from "./support/berth-server.js";
 import { BerthProcess, holdPort } from "./support/berth-process.js";
 
@@ -120,9 +120,3 @@ describe("one agent per data dir", () => {
     assert.equal(agent.containerInstanceArn, arn, "the restarted agent is the same instance");
   });
 });
-
-async function freePort(): Promise<number> {
-  const p = await holdPort();
-  await p.close();
-  return p.port;
-}

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { counted, readTrafficEntries, responseTimes, sumRows, TrafficTally } from "./traffic.js";
+import { percentile, sketchCount } from "../domain/metrics/sketch.js";
+import { counted, readTrafficEntries, responseTimes, responseTimeSketch, sumRows, TrafficTally } from "./traffic.js";
 
 describe("a serving process's traffic tally", () => {
   it("counts per load balancer and target group, classes the codes as CloudWatch does, and starts empty after a drain", () => {
@@ -44,6 +45,8 @@ describe("a serving process's traffic tally", () => {
     const group = rows.find(([, g]) => g === "tg")![2];
     assert.deepEqual([counted(group, "NewFlowCount"), counted(group, "HTTPCode_Target_2XX_Count")], [1, 2]);
     assert.deepEqual(responseTimes(group), { sum: 0.75, count: 2, min: 0.25, max: 0.5 });
+    assert.deepEqual([0, 100].map((p) => percentile(responseTimeSketch(rows.filter(([, g]) => g === "tg")), p, 0.25, 0.5)), [0.25, 0.5]);
+    assert.equal(sketchCount(responseTimeSketch(rows)), 2);
     // The load balancer's own row had no response time: its extremes stay empty, not 0.
     const total = sumRows(rows.map(([, , r]) => r));
     assert.deepEqual(responseTimes(total), { sum: 0.75, count: 2, min: 0.25, max: 0.5 });
@@ -51,7 +54,13 @@ describe("a serving process's traffic tally", () => {
   });
 
   it("refuses a message that is not rows of the tally's width", () => {
-    assert.equal(readTrafficEntries([["lb", "tg", [1, 2]]]), undefined);
+    assert.equal(readTrafficEntries([["lb", "tg", [1, 2], []]]), undefined);
+    const t = new TrafficTally();
+    t.count("lb", "tg", "RequestCount");
+    const row = t.drain()[0]![2];
+    assert.ok(readTrafficEntries([["lb", "tg", row, [[3, 1]]]]));
+    assert.equal(readTrafficEntries([["lb", "tg", row, [[1.5, 1]]]]), undefined, "a bucket key is a whole number");
+    assert.equal(readTrafficEntries([["lb", "tg", row, [[3, -1]]]]), undefined, "a count is positive");
     assert.equal(readTrafficEntries([["lb", 7, []]]), undefined);
     assert.equal(readTrafficEntries("rows"), undefined);
   });

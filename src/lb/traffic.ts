@@ -1,4 +1,5 @@
 import type { LoadBalancerRecord } from "../domain/load-balancing/types.js";
+import { addToSketch, type Sketch } from "../domain/metrics/sketch.js";
 
 /**
  * What a serving process counts of the traffic it carries, for the load balancers' CloudWatch
@@ -55,8 +56,16 @@ export interface ElbMetricInputs {
   readonly traffic: TrafficEntries;
 }
 
-/** Rows by load balancer ARN, then by target group ARN ("" for what no group answered). */
-export type TrafficEntries = readonly (readonly [lbArn: string, groupArn: string, row: TrafficRow])[];
+/**
+ * Rows by load balancer ARN, then by target group ARN ("" for what no group answered), each with
+ * the distribution of its target response times (domain/metrics/sketch.ts, as `[key, count]` pairs).
+ */
+export type TrafficEntries = readonly (readonly [lbArn: string, groupArn: string, row: TrafficRow, times: readonly (readonly [number, number])[]])[];
+
+interface Cell {
+  readonly counts: number[];
+  readonly times: Map<number, number>;
+}
 
 const emptyRow = (): number[] => {
   const row = new Array<number>(width).fill(0);
@@ -96,35 +105,36 @@ const targetClass = (status: number): TrafficCounter | undefined =>
  * lookup per level and an increment: nothing allocated per request once a pair has a row.
  */
 export class TrafficTally {
-  private rows = new Map<string, Map<string, number[]>>();
+  private cells = new Map<string, Map<string, Cell>>();
 
-  private row(lbArn: string, groupArn: string): number[] {
-    let groups = this.rows.get(lbArn);
-    if (!groups) this.rows.set(lbArn, (groups = new Map<string, number[]>()));
-    let row = groups.get(groupArn);
-    if (!row) groups.set(groupArn, (row = emptyRow()));
-    return row;
+  private cell(lbArn: string, groupArn: string): Cell {
+    let groups = this.cells.get(lbArn);
+    if (!groups) this.cells.set(lbArn, (groups = new Map<string, Cell>()));
+    let cell = groups.get(groupArn);
+    if (!cell) groups.set(groupArn, (cell = { counts: emptyRow(), times: new Map() }));
+    return cell;
   }
 
   /** Adds one to a counter of a load balancer (of one of its target groups, when `groupArn` names one). */
   count(lbArn: string, groupArn: string | undefined, name: TrafficCounter): void {
-    this.row(lbArn, groupArn ?? "")[slot[name]]! += 1;
+    this.cell(lbArn, groupArn ?? "").counts[slot[name]]! += 1;
   }
 
   /** A target's response began: its status class, and the seconds from the request sent to its headers. */
   targetResponse(lbArn: string, groupArn: string, status: number, seconds: number): void {
-    const row = this.row(lbArn, groupArn);
+    const { counts: row, times } = this.cell(lbArn, groupArn);
     const cls = targetClass(status);
     if (cls) row[slot[cls]]! += 1;
     row[timeSum]! += seconds;
     row[timeSum + 1]! += 1;
     if (seconds < row[timeSum + 2]!) row[timeSum + 2] = seconds;
     if (seconds > row[timeSum + 3]!) row[timeSum + 3] = seconds;
+    addToSketch(times, seconds);
   }
 
   /** An answer of the load balancer's own (503 without a target, a fixed response's code…): its class, and its code for 500/502/503/504. */
   elbResponse(lbArn: string, status: number): void {
-    const row = this.row(lbArn, "");
+    const row = this.cell(lbArn, "").counts;
     const cls: TrafficCounter | undefined = status >= 500 ? "HTTPCode_ELB_5XX_Count" : status >= 400 ? "HTTPCode_ELB_4XX_Count" : status >= 300 ? "HTTPCode_ELB_3XX_Count" : undefined;
     if (cls) row[slot[cls]]! += 1;
     const exact = `HTTPCode_ELB_${status}_Count`;
@@ -133,27 +143,43 @@ export class TrafficTally {
 
   /** Adds another tally's rows (a listener worker's) to this one. */
   merge(entries: TrafficEntries): void {
-    for (const [lbArn, groupArn, from] of entries) addRow(this.row(lbArn, groupArn), from);
+    for (const [lbArn, groupArn, from, times] of entries) {
+      const cell = this.cell(lbArn, groupArn);
+      addRow(cell.counts, from);
+      for (const [key, n] of times) cell.times.set(key, (cell.times.get(key) ?? 0) + n);
+    }
   }
 
   /** Everything counted since the last drain; the tally starts empty again. */
   drain(): TrafficEntries {
-    const out: [string, string, TrafficRow][] = [];
-    for (const [lbArn, groups] of this.rows) for (const [groupArn, row] of groups) out.push([lbArn, groupArn, row]);
-    this.rows = new Map<string, Map<string, number[]>>();
+    const out: [string, string, TrafficRow, [number, number][]][] = [];
+    for (const [lbArn, groups] of this.cells) for (const [groupArn, cell] of groups) out.push([lbArn, groupArn, cell.counts, [...cell.times]]);
+    this.cells = new Map<string, Map<string, Cell>>();
     return out;
   }
+}
+
+/** The distribution of the target response times of entries (one pair's, or a load balancer's over its groups). */
+export function responseTimeSketch(entries: TrafficEntries): Sketch {
+  const out = new Map<number, number>();
+  for (const [, , , times] of entries) for (const [key, n] of times) out.set(key, (out.get(key) ?? 0) + n);
+  return out;
 }
 
 /** A listener worker's traffic message, checked: the worker is the server's own child, but a message is still only data. */
 export function readTrafficEntries(entries: unknown): TrafficEntries | undefined {
   if (!Array.isArray(entries)) return undefined;
-  const out: [string, string, TrafficRow][] = [];
+  const out: [string, string, TrafficRow, [number, number][]][] = [];
   for (const e of entries as unknown[]) {
-    if (!Array.isArray(e) || typeof e[0] !== "string" || typeof e[1] !== "string" || !Array.isArray(e[2]) || e[2].length !== width) return undefined;
+    if (!Array.isArray(e) || typeof e[0] !== "string" || typeof e[1] !== "string" || !Array.isArray(e[2]) || e[2].length !== width || !Array.isArray(e[3])) return undefined;
     const row = e[2] as unknown[];
+    const times: [number, number][] = [];
+    for (const t of e[3] as unknown[]) {
+      if (!Array.isArray(t) || !Number.isInteger(t[0]) || typeof t[1] !== "number" || !(t[1] > 0)) return undefined;
+      times.push([t[0] as number, t[1]]);
+    }
     // JSON has no Infinity: an empty minimum and maximum arrive as null.
-    out.push([e[0], e[1], row.map((v, i) => (typeof v === "number" ? v : i === timeSum + 2 ? Infinity : -Infinity))]);
+    out.push([e[0], e[1], row.map((v, i) => (typeof v === "number" ? v : i === timeSum + 2 ? Infinity : -Infinity)), times]);
   }
   return out;
 }

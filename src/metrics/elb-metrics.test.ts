@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { LoadBalancerRecord } from "../domain/load-balancing/types.js";
 import { TrafficTally } from "../lb/traffic.js";
+import { percentile, sketchCount } from "../domain/metrics/sketch.js";
 import { elbMetrics } from "./elb-metrics.js";
 
 const alb: LoadBalancerRecord = { arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188", name: "web", type: "application", scheme: "internal", ipAddressType: "ipv4", createdAtMs: 0, attributes: {} };
@@ -26,8 +27,7 @@ describe("the load balancers' CloudWatch metrics as ELB defines them", () => {
     t.count(nlb.arn, tcp, "NewFlowCount");
     const lb = "LoadBalancer=app/web/50dc6c495c0c9188";
     const tg = "TargetGroup=targetgroup/blue/73e2d6bc24d8a067";
-    const samples = table(
-      elbMetrics({
+    const all = elbMetrics({
         loadBalancers: [alb, nlb],
         attachments: [
           { loadBalancer: alb, groupArn: blue, healthy: 3, unhealthy: 1 },
@@ -35,8 +35,12 @@ describe("the load balancers' CloudWatch metrics as ELB defines them", () => {
           { loadBalancer: nlb, groupArn: tcp, healthy: 1, unhealthy: 0 },
         ],
         traffic: t.drain(),
-      }),
-    );
+      });
+    const samples = table(all);
+    // Response times keep their distribution: p99 and the like.
+    const times = all.filter((x) => x.metric.metricName === "TargetResponseTime");
+    assert.deepEqual(times.map((x) => x.sketch && sketchCount(x.sketch)), [6, 6]);
+    for (const x of times) assert.ok(Math.abs(percentile(x.sketch!, 50, x.min, x.max)! - 0.006) <= 0.00006, "p50 of the six times, within 1 %");
     assert.deepEqual(samples, {
       [`AWS/ApplicationELB RequestCount ${lb}`]: [6, 6, 1, 1, "Count"],
       [`AWS/ApplicationELB HTTPCode_Target_2XX_Count ${lb}`]: [5, 5, 1, 1, "Count"],

@@ -1,7 +1,7 @@
 import { arnSuffix } from "../domain/load-balancing/arns.js";
 import type { LoadBalancerRecord } from "../domain/load-balancing/types.js";
 import { metricId, type Dimension } from "../domain/metrics/series.js";
-import { counted, responseTimes, sumRows, type ElbMetricInputs, type TrafficCounter, type TrafficRow } from "../lb/traffic.js";
+import { counted, responseTimes, responseTimeSketch, sumRows, type ElbMetricInputs, type TrafficCounter, type TrafficEntries, type TrafficRow } from "../lb/traffic.js";
 import { oneValue, type MetricSample } from "./sample.js";
 
 const namespaceOf = (lb: LoadBalancerRecord): string => (lb.type === "network" ? "AWS/NetworkELB" : "AWS/ApplicationELB");
@@ -52,34 +52,34 @@ export function elbMetrics(inputs: ElbMetricInputs): MetricSample[] {
   const count = (lb: LoadBalancerRecord, name: string, dims: readonly Dimension[], n: number) => {
     if (n > 0) out.push({ metric: metricId(namespaceOf(lb), name, dims), sum: n, count: n, min: 1, max: 1, unit: "Count" });
   };
-  const rowsOf = new Map<string, [string, TrafficRow][]>();
-  for (const [lbArn, groupArn, row] of inputs.traffic) {
-    if (!byArn.has(lbArn)) continue;
-    let rows = rowsOf.get(lbArn);
-    if (!rows) rowsOf.set(lbArn, (rows = []));
-    rows.push([groupArn, row]);
+  const entriesOf = new Map<string, TrafficEntries[number][]>();
+  for (const entry of inputs.traffic) {
+    if (!byArn.has(entry[0])) continue;
+    let entries = entriesOf.get(entry[0]);
+    if (!entries) entriesOf.set(entry[0], (entries = []));
+    entries.push(entry);
   }
-  for (const [lbArn, rows] of rowsOf) {
+  for (const [lbArn, entries] of entriesOf) {
     const lb = byArn.get(lbArn)!;
     const lbDims = [{ name: "LoadBalancer", value: arnSuffix(lbArn) }];
+    const total = sumRows(entries.map((e) => e[2]));
     if (lb.type === "network") {
-      count(lb, "NewFlowCount", lbDims, counted(sumRows(rows.map(([, r]) => r)), "NewFlowCount"));
+      count(lb, "NewFlowCount", lbDims, counted(total, "NewFlowCount"));
       continue;
     }
-    const scopes: [readonly Dimension[], TrafficRow][] = [[lbDims, sumRows(rows.map(([, r]) => r))]];
-    for (const [groupArn, row] of rows) if (groupArn !== "") scopes.push([[...lbDims, { name: "TargetGroup", value: arnSuffix(groupArn) }], row]);
-    for (const [dims, row] of scopes) {
+    const scopes: [readonly Dimension[], TrafficRow, TrafficEntries][] = [[lbDims, total, entries]];
+    for (const e of entries) if (e[1] !== "") scopes.push([[...lbDims, { name: "TargetGroup", value: arnSuffix(e[1]) }], e[2], [e]]);
+    for (const [dims, row, of] of scopes) {
       for (const name of targetCounters) count(lb, name, dims, counted(row, name));
       const times = responseTimes(row);
-      if (times) out.push({ metric: metricId(namespaceOf(lb), "TargetResponseTime", dims), ...times, unit: "Seconds" });
+      if (times) out.push({ metric: metricId(namespaceOf(lb), "TargetResponseTime", dims), ...times, unit: "Seconds", sketch: responseTimeSketch(of) });
     }
-    const own = scopes[0]![1];
-    for (const name of loadBalancerCounters) count(lb, name, lbDims, counted(own, name));
+    for (const name of loadBalancerCounters) count(lb, name, lbDims, counted(total, name));
   }
 
   const requests = (lbArn: string, groupArn: string): number => {
-    const row = rowsOf.get(lbArn)?.find(([g]) => g === groupArn)?.[1];
-    return row ? counted(row, "RequestCount") : 0;
+    const entry = entriesOf.get(lbArn)?.find((e) => e[1] === groupArn);
+    return entry ? counted(entry[2], "RequestCount") : 0;
   };
   const perGroup = new Map<string, { requests: number; healthy: number }>();
   for (const a of inputs.attachments) {

@@ -1,4 +1,5 @@
 import type { MetricId } from "../domain/metrics/series.js";
+import type { Sketch } from "../domain/metrics/sketch.js";
 
 /** One moment of one metric: the samples it folds (their sum, count and extremes), and their CloudWatch unit. */
 export interface MetricSample {
@@ -8,6 +9,8 @@ export interface MetricSample {
   readonly min: number;
   readonly max: number;
   readonly unit: string;
+  /** The values' distribution, when they were counted one by one (percentiles). */
+  readonly sketch?: Sketch | undefined;
 }
 
 /** A sample of one value. */

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { metricId, type MetricId } from "../domain/metrics/series.js";
+import { percentile, sketchCount, sketchOf } from "../domain/metrics/sketch.js";
 import { periods } from "../domain/metrics/statistics.js";
 import type { MetricQuery } from "./metric-records.js";
 import type { Store } from "./store.js";
@@ -36,6 +37,24 @@ export function metricsContract(name: string, open: () => Promise<Store>): void 
         assert.deepEqual(await store.read((tx) => tx.metrics.minutes(custom, 0, hour)), []);
         assert.deepEqual(await store.read((tx) => tx.metrics.periods(custom, 0, hour, five)), []);
         assert.equal((await store.read((tx) => tx.metrics.periodColumns(custom, 0, hour, five))).length, 0);
+      }));
+
+    it("keeps each minute's distribution, merged across batches and within one; a minute with a statistic set has none; prunes them with the minutes", () =>
+      withStore(async (store) => {
+        const values = (metric: MetricId, minuteMs: number, xs: number[]) => ({ ...point(metric, minuteMs, 0), sum: xs.reduce((a, b) => a + b, 0), count: xs.length, min: Math.min(...xs), max: Math.max(...xs), sketch: sketchOf(xs) });
+        await store.write((tx) => tx.metrics.add([values(web, 0, [1, 2, 3]), values(web, 0, [4]), values(web, 60_000, [100])]));
+        await store.write((tx) => tx.metrics.add([values(web, 60_000, [200]), values(web, 120_000, [5]), { ...point(web, 120_000, 7) }]));
+        const d = await store.read((tx) => tx.metrics.distributions(web, 0, hour, 60_000));
+        assert.deepEqual(d.map((x) => [x.timestampMs, x.count, sketchCount(x.sketch), x.min, x.max]), [[0, 4, 4, 1, 4], [60_000, 2, 2, 100, 200]], "minute 2 has a value without a distribution");
+        assert.equal(percentile(d[1]!.sketch, 100, d[1]!.min, d[1]!.max), 200);
+        const five = await store.read((tx) => tx.metrics.distributions(web, 0, hour, 300_000));
+        assert.deepEqual(five, [], "the five minutes hold minute 2");
+        const both = await store.read((tx) => tx.metrics.distributions(web, 0, 120_000, 120_000));
+        assert.deepEqual(both.map((x) => [x.timestampMs, x.count, x.min, x.max]), [[0, 6, 1, 200]]);
+        assert.ok(Math.abs(percentile(both[0]!.sketch, 50, 1, 200)! - 3) <= 0.03, "p50 of 1, 2, 3, 4, 100, 200 within 1 %");
+        await store.write((tx) => tx.metrics.prune(60_000));
+        assert.deepEqual((await store.read((tx) => tx.metrics.distributions(web, 0, hour, 60_000))).map((x) => x.timestampMs), [60_000]);
+        assert.deepEqual(await store.read((tx) => tx.metrics.distributions(custom, 0, hour, 60_000)), []);
       }));
 
     it("folds minutes into periods as the pure fold does (aligned on multiples of the period, within [from, to))", () =>

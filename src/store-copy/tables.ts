@@ -197,6 +197,7 @@ const storeTables: readonly TableCopy[] = [
     to: "metric_minutes",
     columns: [bigint("series"), bigint("minute_ms"), double("sum"), double("count"), double("min"), double("max"), text("unit")],
   },
+  { file: "store", from: "metric_sketches", to: "metric_sketches", columns: [bigint("series"), bigint("minute_ms"), text("data")] },
   // The packed 5-minute blocks: the same bytes (state/sqlite/metric-blocks.ts's codec serves both stores).
   { file: "store", from: "metric_five_blocks", to: "metric_five_blocks", columns: [bigint("series"), bigint("block_ms"), bytea("data"), text("unit"), text("units")] },
   { file: "store", from: "metric_alarms", to: "metric_alarms", columns: [text("name"), text("state"), doc] },

@@ -1,7 +1,6 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -16,6 +15,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type Task,
 } from "@aws-sdk/client-ecs";
+import { freeBlock } from "../../src/agent/free-ports.testing.js";
 import { berthBin, BerthServer } from "./berth-server.js";
 import { until } from "./until.js";
 
@@ -273,14 +273,9 @@ const lines = (text: string): string[] => text.split("\n").filter((l) => l.trim(
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/**
+ * A port for a process to bind a moment later (an agent's introspection and metadata ports):
+ * outside Linux's ephemeral range, where any outgoing connection of the machine (the other test
+ * runner's, Docker's) may take a port between this check and that bind.
+ */
+export const freePort = (): Promise<number> => freeBlock(1);

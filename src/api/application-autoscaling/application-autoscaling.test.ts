@@ -157,7 +157,7 @@ describe("Application Auto Scaling API (in process)", () => {
       [policy(metrics, { Namespace: "AWS/SQS" }), /either Metrics \(metric math\) or one metric/],
       [policy(metrics.map((m) => ({ ...m, ReturnData: true }))), /Exactly one of the alarm's queries must have ReturnData true/],
       [policy([metrics[0]!, { Id: "e1", Expression: "m1 / m9", ReturnData: true }]), /\(Id e1\).*names 'm9'/],
-      [policy([{ ...metrics[0]!, MetricStat: { ...metrics[0]!.MetricStat, Stat: "p99" } }, metrics[2]!]), /needs Metric \(Namespace, MetricName\) and Stat/],
+      [policy([{ ...metrics[0]!, MetricStat: { ...metrics[0]!.MetricStat, Stat: "tm99" } }, metrics[2]!]), /needs Metric \(Namespace, MetricName\) and Stat \(SampleCount, Average, Sum, Minimum, Maximum or percentiles/],
     ] as const) {
       const a = await call("PutScalingPolicy", input);
       assert.deepEqual([a.body.__type, message.test(String(a.body.message))], ["ValidationException", true], JSON.stringify(a.body));

@@ -4,7 +4,7 @@ import { checkAlarmQueries, QueryError, type MetricQuery } from "../../domain/me
 import { metricId } from "../../domain/metrics/series.js";
 import { ecsPredefinedMetrics, type AdjustmentType, type MetricAggregationType, type StepScalingConfig, type TargetTrackingConfig, type TrackedMetric } from "../../domain/autoscaling/records.js";
 import { parseResourceLabel, predefinedMetric } from "../../domain/autoscaling/target-tracking.js";
-import { statisticNames } from "../../domain/metrics/statistics.js";
+import { offeredStatistics, statisticNames, statOf } from "../../domain/metrics/statistics.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { validation } from "./checks.js";
 
@@ -119,8 +119,8 @@ function trackingQuery(q: TargetTrackingMetricDataQuery, i: number): MetricQuery
     return { kind: "expression", id, label: q.Label ?? id, returnData, expression: q.Expression };
   }
   const m = q.MetricStat?.Metric;
-  const stat = statisticNames.find((s) => s === q.MetricStat?.Stat);
-  if (!m?.Namespace || !m.MetricName || !stat) throw validation(`${member}.MetricStat (Id ${id}) needs Metric (Namespace, MetricName) and Stat (Average, Minimum, Maximum, SampleCount or Sum).`);
+  const stat = statOf(q.MetricStat?.Stat ?? "");
+  if (!m?.Namespace || !m.MetricName || !stat) throw validation(`${member}.MetricStat (Id ${id}) needs Metric (Namespace, MetricName) and Stat (${offeredStatistics}).`);
   const metric = metricId(m.Namespace, m.MetricName, (m.Dimensions ?? []).map((d) => ({ name: d.Name ?? "", value: d.Value ?? "" })));
   return { kind: "stat", id, label: q.Label ?? m.MetricName, returnData, metric, periodMs: 60_000, stat, unit: q.MetricStat?.Unit };
 }

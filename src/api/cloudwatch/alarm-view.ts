@@ -1,6 +1,7 @@
 import type { AlarmRecord } from "../../domain/metrics/alarm.js";
 import type { MetricQuery } from "../../domain/metrics/queries.js";
 import type { MetricId } from "../../domain/metrics/series.js";
+import { isPercentile } from "../../domain/metrics/statistics.js";
 import type { AlarmHistoryRecord } from "../../domain/metrics/alarm-history.js";
 
 /** A MetricAlarm as DescribeAlarms answers it. */
@@ -20,7 +21,12 @@ export function alarmView(a: AlarmRecord) {
     StateUpdatedTimestamp: new Date(a.stateUpdatedAtMs),
     ...(a.queries
       ? { Metrics: a.queries.map(queryView) }
-      : { ...(a.metric && metricView(a.metric)), Statistic: a.statistic, Period: a.periodSeconds, Unit: a.unit }),
+      : {
+          ...(a.metric && metricView(a.metric)),
+          ...(a.statistic !== undefined && isPercentile(a.statistic) ? { ExtendedStatistic: a.statistic, EvaluateLowSampleCountPercentile: a.lowSampleCount } : { Statistic: a.statistic }),
+          Period: a.periodSeconds,
+          Unit: a.unit,
+        }),
     EvaluationPeriods: a.evaluationPeriods,
     DatapointsToAlarm: a.datapointsToAlarm,
     Threshold: a.threshold,

@@ -1,7 +1,7 @@
 import { AwsError } from "../../errors/catalog.js";
 import { alarmStates, comparisonOperators, missingDataTreatments, type AlarmRecord } from "../../domain/metrics/alarm.js";
 import { metricId } from "../../domain/metrics/series.js";
-import { statisticNames } from "../../domain/metrics/statistics.js";
+import { isPercentile, offeredPercentiles, percentileNamed, statisticNames, type Stat } from "../../domain/metrics/statistics.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { dimensionsOf, namespaceOf, optUnit } from "./metric-params.js";
 import { invalid, missing, optBool, optInt, optList, optNumber, optString, optStrings, reqString, type Params } from "./read.js";
@@ -25,7 +25,8 @@ export const alarmNameOf = (p: Params, name = "AlarmName"): string => reqString(
 /**
  * PutMetricAlarm: creates or replaces an alarm on one metric (Namespace, MetricName, Dimensions,
  * Statistic, Period) or on metric math (`Metrics`: MetricDataQueries, one returning the series
- * watched, every metric of one period). Percentiles are not offered. A new alarm starts
+ * watched, every metric of one period); a single metric's statistic may be a percentile
+ * (ExtendedStatistic). A new alarm starts
  * INSUFFICIENT_DATA; a replaced one keeps its state until the next evaluation.
  */
 export function putMetricAlarm(deps: CloudWatchDeps): CloudWatchOperation {
@@ -33,7 +34,6 @@ export function putMetricAlarm(deps: CloudWatchDeps): CloudWatchOperation {
     name: "PutMetricAlarm",
     async handle(p, ctx) {
       const name = alarmNameOf(p);
-      if (p.ExtendedStatistic !== undefined) throw invalid("ExtendedStatistic", p.ExtendedStatistic, "Berth keeps sums, counts and extremes only: use Statistic.");
       const watched = watchedOf(p);
       const evaluationPeriods = optInt(p, "EvaluationPeriods", 1, 1440);
       if (evaluationPeriods === undefined) throw missing("EvaluationPeriods");
@@ -130,21 +130,33 @@ export function setAlarmState(deps: CloudWatchDeps): CloudWatchOperation {
 const maxAlarmQueries = 10;
 
 /** What an alarm watches: one metric's statistic, or the returned series of metric math (`Metrics`), with its period. */
-function watchedOf(p: Params): Pick<AlarmRecord, "metric" | "statistic" | "unit" | "queries" | "periodSeconds"> {
+function watchedOf(p: Params): Pick<AlarmRecord, "metric" | "statistic" | "unit" | "queries" | "periodSeconds" | "lowSampleCount"> {
   const raw = optList(p, "Metrics", maxAlarmQueries);
   if (raw && raw.length > 0) {
-    const single = ["MetricName", "Namespace", "Statistic", "Dimensions", "Period", "Unit"].find((n) => p[n] !== undefined);
+    const single = ["MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Dimensions", "Period", "Unit"].find((n) => p[n] !== undefined);
     if (single) throw new AwsError("InvalidParameterCombinationException", `An alarm on metric math (Metrics) takes its metrics from its queries: leave out ${single}.`);
     const queries = raw.map((q, i) => queryOf(q, `Metrics.member.${i + 1}`));
     const periodMs = checkedQueries("Metrics", () => checkAlarmQueries(queries));
     if (periodMs % 60_000 !== 0) throw invalid("Metrics", String(periodMs / 1000), "Berth keeps one-minute resolution: the metrics' period must be a multiple of 60 seconds.");
     return { queries, periodSeconds: periodMs / 1000 };
   }
-  const statistic = oneOf(p, "Statistic", statisticNames);
-  if (!statistic) throw missing("Statistic");
+  const statistic = statisticOf(p);
+  const lowSampleCount = isPercentile(statistic) ? (oneOf(p, "EvaluateLowSampleCountPercentile", ["evaluate", "ignore"] as const) ?? "evaluate") : undefined;
   const metric = metricId(namespaceOf(p), reqString(p, "MetricName", 255), dimensionsOf(p, "Dimensions", true));
   const periodSeconds = optInt(p, "Period", 60, 86_400 * 7);
   if (periodSeconds === undefined) throw missing("Period");
   if (periodSeconds % 60 !== 0) throw invalid("Period", String(periodSeconds), "Berth keeps one-minute resolution: the period must be a multiple of 60 seconds.");
-  return { metric, statistic, unit: optUnit(p), periodSeconds };
+  return { metric, statistic, unit: optUnit(p), periodSeconds, lowSampleCount };
+}
+
+/** Statistic, or ExtendedStatistic (a percentile, from the metric's distributions): exactly one. */
+function statisticOf(p: Params): Stat {
+  const named = oneOf(p, "Statistic", statisticNames);
+  const extended = optString(p, "ExtendedStatistic");
+  if (named !== undefined && extended !== undefined) throw new AwsError("InvalidParameterCombinationException", "Specify Statistic or ExtendedStatistic, not both.");
+  if (named !== undefined) return named;
+  if (extended === undefined) throw missing("Statistic");
+  const s = percentileNamed(extended);
+  if (s === undefined) throw invalid("ExtendedStatistic", extended, `Berth offers ${offeredPercentiles}.`);
+  return s;
 }

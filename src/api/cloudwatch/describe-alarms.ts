@@ -28,13 +28,14 @@ export function describeAlarms(deps: CloudWatchDeps): CloudWatchOperation {
   };
 }
 
-/** DescribeAlarmsForMetric: every alarm on the metric, narrowed by Statistic, Period and Unit when given. */
+/** DescribeAlarmsForMetric: every alarm on the metric, narrowed by Statistic (or ExtendedStatistic), Period and Unit when given. */
 export function describeAlarmsForMetric(deps: CloudWatchDeps): CloudWatchOperation {
   return {
     name: "DescribeAlarmsForMetric",
     async handle(p) {
       const metric = metricId(namespaceOf(p), reqString(p, "MetricName", 255), dimensionsOf(p, "Dimensions", true));
-      const statistic = optString(p, "Statistic");
+      // Statistic or ExtendedStatistic: both are kept as the alarm's statistic.
+      const statistic = optString(p, "Statistic") ?? optString(p, "ExtendedStatistic");
       const period = optInt(p, "Period", 1, 604_800);
       const unit = optString(p, "Unit");
       const alarms: ReturnType<typeof alarmView>[] = [];

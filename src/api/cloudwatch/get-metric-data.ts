@@ -1,7 +1,8 @@
 import type { Value } from "../../domain/metrics/expression.js";
 import type { PeriodColumns } from "../../domain/metrics/period-columns.js";
 import { checkIds, evaluateQueries, type StatQuery } from "../../domain/metrics/queries.js";
-import { statistic, type StatisticName } from "../../domain/metrics/statistics.js";
+import { isPercentile, statistic, type StatisticName } from "../../domain/metrics/statistics.js";
+import { statisticByPeriod } from "../../state/metric-statistics.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { timeRange } from "./get-metric-statistics.js";
 import { checkedQueries, queryOf } from "./metric-queries.js";
@@ -34,11 +35,16 @@ function answerOf(deps: CloudWatchDeps): (p: Params) => Promise<MetricDataOutput
     const queries = raw.map((q, i) => queryOf(q, `MetricDataQueries.member.${i + 1}`));
     checkedQueries("MetricDataQueries", () => checkIds(queries));
     const stats = queries.filter((x): x is StatQuery => x.kind === "stat");
-    // One read for every metric of the request; each series comes back oldest first.
-    const folded = await deps.store.read((tx) => Promise.all(stats.map((q) => tx.metrics.periodColumns(q.metric, startMs, endMs, q.periodMs))));
+    // One read for every metric of the request; each series comes back oldest first (a percentile's by period).
+    const folded = await deps.store.read((tx) =>
+      Promise.all(stats.map((q) => (isPercentile(q.stat) ? statisticByPeriod(tx.metrics, q.metric, q.stat, q.unit, startMs, endMs, q.periodMs) : tx.metrics.periodColumns(q.metric, startMs, endMs, q.periodMs)))),
+    );
     const ascending = scanBy === "TimestampAscending";
     const series = new Map<string, Columns>();
-    stats.forEach((q, i) => series.set(q.id, valuesOf(folded[i]!, q.stat, q.unit, ascending)));
+    stats.forEach((q, i) => {
+      const f = folded[i]!;
+      series.set(q.id, f instanceof Map ? columnsOfMap(f, ascending) : valuesOf(f, q.stat as StatisticName, q.unit, ascending));
+    });
     const expressions = queries.length > stats.length;
     const computed = expressions
       ? checkedQueries("MetricDataQueries", () => evaluateQueries(queries, new Map([...series].map(([id, s]) => [id, new Map(Array.from(s.timesMs, (t, i) => [t, s.values[i]!]))]))))
@@ -61,6 +67,12 @@ function answerOf(deps: CloudWatchDeps): (p: Params) => Promise<MetricDataOutput
 interface Columns {
   readonly timesMs: Float64Array;
   readonly values: Float64Array;
+}
+
+/** A percentile's values by period start, in the answer's order. */
+function columnsOfMap(byStart: ReadonlyMap<number, number>, ascending: boolean): Columns {
+  const pairs = [...byStart].sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
+  return { timesMs: Float64Array.from(pairs, ([t]) => t), values: Float64Array.from(pairs, ([, v]) => v) };
 }
 
 /**

@@ -1,14 +1,18 @@
 import { AwsError } from "../../errors/catalog.js";
 import { metricId } from "../../domain/metrics/series.js";
-import { statistic, statisticNames, type StatisticName } from "../../domain/metrics/statistics.js";
+import { offeredPercentiles, percentileNamed, percentileValue, statistic, statisticNames, type StatisticName } from "../../domain/metrics/statistics.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { dimensionsOf, namespaceOf, optUnit } from "./metric-params.js";
 import { invalid, missing, optInt, optStrings, reqString, reqTime, type Params } from "./read.js";
 import type { CloudWatchOperation } from "./operation.js";
+import { asQueryMap } from "../aws-query/xml.js";
 
 const maxDatapoints = 1440;
 
-/** GetMetricStatistics: the requested statistics of one metric per period, oldest first. */
+/**
+ * GetMetricStatistics: the requested statistics of one metric per period, oldest first, and its
+ * percentiles (ExtendedStatistics) where its values came with their distribution.
+ */
 export function getMetricStatistics(deps: CloudWatchDeps): CloudWatchOperation {
   return {
     name: "GetMetricStatistics",
@@ -16,17 +20,33 @@ export function getMetricStatistics(deps: CloudWatchDeps): CloudWatchOperation {
       const metric = metricId(namespaceOf(p), reqString(p, "MetricName", 255), dimensionsOf(p, "Dimensions", true));
       const { startMs, endMs } = timeRange(p);
       const periodMs = periodOf(p, "Period");
-      const extended = optStrings(p, "ExtendedStatistics", 10);
-      if (extended && extended.length > 0) throw invalid("ExtendedStatistics", extended.join(","), "Berth keeps sums, counts and extremes only: ask for Statistics.");
-      const stats = statisticsOf(p);
+      const extended = (optStrings(p, "ExtendedStatistics", 10) ?? []).map((n) => {
+        const s = percentileNamed(n);
+        if (s === undefined) throw invalid("ExtendedStatistics", n, `Berth offers ${offeredPercentiles}.`);
+        return s;
+      });
+      const stats = statisticsOf(p, extended.length > 0);
       const unit = optUnit(p);
       const count = Math.ceil((endMs - startMs) / periodMs);
       if (count > maxDatapoints) {
         throw new AwsError("InvalidParameterCombinationException", `You have requested up to ${count} datapoints, which exceeds the limit of ${maxDatapoints}. You may reduce the datapoints requested by increasing Period, or decreasing the time range.`);
       }
-      const datapoints = (await deps.store.read((tx) => tx.metrics.periods(metric, startMs, endMs, periodMs)))
+      const [periods, distributions] = await deps.store.read((tx) =>
+        Promise.all([tx.metrics.periods(metric, startMs, endMs, periodMs), extended.length > 0 ? tx.metrics.distributions(metric, startMs, endMs, periodMs) : []]),
+      );
+      // A period's percentiles, when its values came with their distribution.
+      const percentiles = new Map(distributions.map((d) => [d.timestampMs, asQueryMap(Object.fromEntries(extended.flatMap((s) => {
+        const v = percentileValue(d, s);
+        return v === undefined ? [] : [[s, v]];
+      })))]));
+      const datapoints = periods
         .filter((d) => unit === undefined || d.unit === unit)
-        .map((d) => ({ Timestamp: new Date(d.timestampMs), ...Object.fromEntries(stats.map((s) => [s, statistic(d, s)])), Unit: d.unit }));
+        .map((d) => ({
+          Timestamp: new Date(d.timestampMs),
+          ...Object.fromEntries(stats.map((s) => [s, statistic(d, s)])),
+          ...(extended.length > 0 && percentiles.has(d.timestampMs) && { ExtendedStatistics: percentiles.get(d.timestampMs) }),
+          Unit: d.unit,
+        }));
       return { Label: metric.metricName, Datapoints: datapoints };
     },
   };
@@ -47,9 +67,9 @@ export function periodOf(p: Params, name: string): number {
   return s * 1000;
 }
 
-function statisticsOf(p: Params): StatisticName[] {
-  const names = optStrings(p, "Statistics", 5);
-  if (!names || names.length === 0) throw new AwsError("MissingRequiredParameterException", "Must specify either Statistics or ExtendedStatistics.");
+function statisticsOf(p: Params, extended: boolean): StatisticName[] {
+  const names = optStrings(p, "Statistics", 5) ?? [];
+  if (names.length === 0 && !extended) throw new AwsError("MissingRequiredParameterException", "Must specify either Statistics or ExtendedStatistics.");
   return names.map((n) => {
     const s = statisticNames.find((x) => x === n);
     if (!s) throw invalid("Statistics", n, `It must be one of: ${statisticNames.join(", ")}.`);

@@ -1,7 +1,7 @@
 import { AwsError } from "../../errors/catalog.js";
 import { ExpressionError, parseExpression } from "../../domain/metrics/expression.js";
 import { QueryError, type MetricQuery } from "../../domain/metrics/queries.js";
-import { statisticNames } from "../../domain/metrics/statistics.js";
+import { offeredStatistics, statOf } from "../../domain/metrics/statistics.js";
 import { periodOf } from "./get-metric-statistics.js";
 import { metricOf, optUnit } from "./metric-params.js";
 import { invalid, missing, optBool, optString, optStruct, reqString, type Params } from "./read.js";
@@ -24,8 +24,8 @@ export function queryOf(q: Params, member: string): MetricQuery {
     if (!metricParams) throw missing(`${member}.MetricStat.Metric`);
     const metric = metricOf(metricParams);
     const name = reqString(stat, "Stat");
-    const s = statisticNames.find((x) => x === name);
-    if (!s) throw invalid(`${member}.MetricStat.Stat`, name, `Berth offers ${statisticNames.join(", ")}.`);
+    const s = statOf(name);
+    if (!s) throw invalid(`${member}.MetricStat.Stat`, name, `Berth offers ${offeredStatistics}.`);
     return { kind: "stat", id, label: optString(q, "Label") ?? metric.metricName, returnData, metric, periodMs: periodOf(stat, "Period"), stat: s, unit: optUnit(stat) };
   }
   try {

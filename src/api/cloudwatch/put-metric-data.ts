@@ -1,5 +1,6 @@
 import { AwsError } from "../../errors/catalog.js";
 import { minuteOf, type MinuteAggregate } from "../../domain/metrics/series.js";
+import { sketchOf } from "../../domain/metrics/sketch.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { dimensionsOf, namespaceOf, optUnit } from "./metric-params.js";
 import { metricId } from "../../domain/metrics/series.js";
@@ -45,7 +46,8 @@ function datum(d: Params, n: number, namespace: string, nowMs: number): MinuteAg
     throw new AwsError("InvalidParameterCombinationException", `${at} must have exactly one of Value, StatisticValues or Values.`);
   }
   const base = { metric, minuteMs: minuteOf(t), unit };
-  if (value !== undefined) return { ...base, sum: value, count: 1, min: value, max: value };
+  // Values given one by one keep their distribution (percentiles); a statistic set cannot.
+  if (value !== undefined) return { ...base, sum: value, count: 1, min: value, max: value, sketch: sketchOf([value]) };
   if (stats) {
     const [count, sum, min, max] = (["SampleCount", "Sum", "Minimum", "Maximum"] as const).map((k) => {
       const v = checkedValue(optNumber(stats, k), `${at}.StatisticValues.${k}`);
@@ -64,6 +66,7 @@ function datum(d: Params, n: number, namespace: string, nowMs: number): MinuteAg
     count: counts.reduce((a, b) => a + b, 0),
     min: Math.min(...values!),
     max: Math.max(...values!),
+    sketch: sketchOf(values!, counts),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import { evaluateAlarm, evaluationRange, type AlarmRecord } from "../../domain/metrics/alarm.js";
 import { evaluateQueries, QueryError, returnedValue, type MetricQuery, type StatQuery } from "../../domain/metrics/queries.js";
-import { statistic, type PeriodAggregate, type StatisticName } from "../../domain/metrics/statistics.js";
+import { significantCount } from "../../domain/metrics/statistics.js";
+import { statisticByPeriod } from "../../state/metric-statistics.js";
 import type { Store } from "../../state/store.js";
 import { stateUpdate } from "../../domain/metrics/alarm-history.js";
 
@@ -42,17 +43,20 @@ export class AlarmEvaluator {
 
   /** A single-metric alarm's statistic by period start. */
   private async metricValues(alarm: AlarmRecord, from: number, to: number, periodMs: number): Promise<(startMs: number) => number | undefined> {
-    const folded = alarm.metric ? await this.opts.store.read((tx) => tx.metrics.periods(alarm.metric!, from, to, periodMs)) : [];
-    const byStart = statisticByStart(folded, alarm.statistic ?? "Average", alarm.unit);
+    const metric = alarm.metric;
+    const stat = alarm.statistic ?? "Average";
+    // EvaluateLowSampleCountPercentile=ignore: a period with too few values for its percentile counts as missing.
+    const minCount = alarm.lowSampleCount === "ignore" ? significantCount(stat) : 0;
+    const byStart = metric ? await this.opts.store.read((tx) => statisticByPeriod(tx.metrics, metric, stat, alarm.unit, from, to, periodMs, minCount)) : new Map<number, number>();
     return (startMs) => byStart.get(startMs);
   }
 
   /** A metric math alarm's returned series (or constant) by period start; nothing when its queries no longer evaluate. */
   private async mathValues(alarm: AlarmRecord, queries: readonly MetricQuery[], from: number, to: number): Promise<(startMs: number) => number | undefined> {
     const stats = queries.filter((q): q is StatQuery => q.kind === "stat");
-    const folded = await this.opts.store.read((tx) => Promise.all(stats.map((q) => tx.metrics.periods(q.metric, from, to, q.periodMs))));
+    const series = await this.opts.store.read((tx) => Promise.all(stats.map((q) => statisticByPeriod(tx.metrics, q.metric, q.stat, q.unit, from, to, q.periodMs))));
     try {
-      const v = returnedValue(queries, evaluateQueries(queries, new Map(stats.map((q, i) => [q.id, statisticByStart(folded[i]!, q.stat, q.unit)]))));
+      const v = returnedValue(queries, evaluateQueries(queries, new Map(stats.map((q, i) => [q.id, series[i]!]))));
       if (v?.kind === "scalar") return () => v.value;
       return (startMs) => v?.points.get(startMs);
     } catch (err) {
@@ -103,7 +107,3 @@ export class AlarmEvaluator {
   }
 }
 
-/** One statistic of each period, by its start; only the periods of `unit` when one is asked for. */
-function statisticByStart(periods: readonly PeriodAggregate[], stat: StatisticName, unit: string | undefined): Map<number, number> {
-  return new Map(periods.filter((p) => unit === undefined || p.unit === unit).map((p) => [p.timestampMs, statistic(p, stat)]));
-}

@@ -1,4 +1,5 @@
 import { merge, minuteOf, seriesKey, type MetricId, type MinuteAggregate } from "./series.js";
+import type { Sketch } from "./sketch.js";
 
 /**
  * Samples folded into one aggregate per metric and minute, in memory, until `drain` hands them to
@@ -9,7 +10,7 @@ export class MinuteAccumulator {
   private pending = new Map<string, MinuteAggregate>();
 
   /** Adds `value` (`count` samples summing to it, or one) to its metric's minute. */
-  add(metric: MetricId, atMs: number, sample: { sum: number; count: number; min: number; max: number }, unit = "None"): void {
+  add(metric: MetricId, atMs: number, sample: { sum: number; count: number; min: number; max: number; sketch?: Sketch | undefined }, unit = "None"): void {
     const minute = minuteOf(atMs);
     const key = `${seriesKey(metric)}@${minute}`;
     const was = this.pending.get(key);

@@ -1,6 +1,6 @@
 import type { MetricQuery } from "./queries.js";
 import type { MetricId } from "./series.js";
-import type { StatisticName } from "./statistics.js";
+import type { Stat } from "./statistics.js";
 
 export const alarmStates = ["OK", "ALARM", "INSUFFICIENT_DATA"] as const;
 export type AlarmState = (typeof alarmStates)[number];
@@ -21,8 +21,11 @@ export interface AlarmRecord {
   readonly arn: string;
   readonly description?: string | undefined;
   readonly metric?: MetricId | undefined;
-  readonly statistic?: StatisticName | undefined;
+  /** Statistic or ExtendedStatistic (a percentile). */
+  readonly statistic?: Stat | undefined;
   readonly unit?: string | undefined;
+  /** A percentile alarm's EvaluateLowSampleCountPercentile: `ignore` keeps the state while a period has too few values to say. */
+  readonly lowSampleCount?: "evaluate" | "ignore" | undefined;
   readonly queries?: readonly MetricQuery[] | undefined;
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;

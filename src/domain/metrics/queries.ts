@@ -1,6 +1,6 @@
 import { evaluate, ExpressionError, idsOf, parseExpression, type Series, type Value } from "./expression.js";
 import type { MetricId } from "./series.js";
-import type { StatisticName } from "./statistics.js";
+import type { Stat } from "./statistics.js";
 
 /**
  * One query of a set that metric math reads: GetMetricData's MetricDataQueries, a metric math
@@ -8,7 +8,7 @@ import type { StatisticName } from "./statistics.js";
  * period (`stat`), or an expression over the other queries' ids (kept as its text, as it was given).
  */
 export type MetricQuery =
-  | { readonly kind: "stat"; readonly id: string; readonly label: string; readonly returnData: boolean; readonly metric: MetricId; readonly periodMs: number; readonly stat: StatisticName; readonly unit?: string | undefined }
+  | { readonly kind: "stat"; readonly id: string; readonly label: string; readonly returnData: boolean; readonly metric: MetricId; readonly periodMs: number; readonly stat: Stat; readonly unit?: string | undefined }
   | { readonly kind: "expression"; readonly id: string; readonly label: string; readonly returnData: boolean; readonly expression: string };
 
 export type StatQuery = Extract<MetricQuery, { kind: "stat" }>;

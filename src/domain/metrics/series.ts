@@ -1,3 +1,5 @@
+import { mergeSketches, type Sketch } from "./sketch.js";
+
 /**
  * CloudWatch's vocabulary: a metric is a namespace, a name and a set of dimensions; its data are
  * kept as one aggregate per minute (sum, sample count, minimum, maximum), the finest resolution
@@ -26,6 +28,8 @@ export interface MinuteAggregate {
   readonly max: number;
   /** CloudWatch's unit of the data (`Percent`, `Count`, `None`…); the last one sent wins. */
   readonly unit: string;
+  /** The values' distribution (percentiles), when they came as values rather than statistic sets. */
+  readonly sketch?: Sketch | undefined;
 }
 
 export const minuteMs = 60_000;
@@ -49,7 +53,12 @@ export function dimensionsOfKey(key: string): Dimension[] {
 /** One text per metric, for maps keyed by metric. */
 export const seriesKey = (m: MetricId): string => JSON.stringify([m.namespace, m.metricName, dimensionsKey(m.dimensions)]);
 
-/** Folds two aggregates of the same metric and minute into one. */
-export function merge(a: MinuteAggregate, b: Pick<MinuteAggregate, "sum" | "count" | "min" | "max" | "unit">): MinuteAggregate {
-  return { ...a, sum: a.sum + b.sum, count: a.count + b.count, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), unit: b.unit };
+/**
+ * Folds two aggregates of the same metric and minute into one. Their sketches merge; a part
+ * without one leaves the sketch counting fewer values than the aggregate, which readers take as
+ * "no percentile for this minute".
+ */
+export function merge(a: MinuteAggregate, b: Pick<MinuteAggregate, "sum" | "count" | "min" | "max" | "unit" | "sketch">): MinuteAggregate {
+  const sketch = a.sketch && b.sketch ? mergeSketches(a.sketch, b.sketch) : (a.sketch ?? b.sketch);
+  return { ...a, sum: a.sum + b.sum, count: a.count + b.count, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), unit: b.unit, sketch };
 }

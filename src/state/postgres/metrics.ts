@@ -1,6 +1,7 @@
 import { dimensionsKey, dimensionsOfKey, metricId, type MetricId, type MinuteAggregate } from "../../domain/metrics/series.js";
 import { aggregatesOf, columnsOf, type PeriodColumns } from "../../domain/metrics/period-columns.js";
-import type { PeriodAggregate } from "../../domain/metrics/statistics.js";
+import { mergeSketches, sketchFromText, sketchText } from "../../domain/metrics/sketch.js";
+import { distributionPeriods, type PeriodAggregate, type PeriodDistribution } from "../../domain/metrics/statistics.js";
 import type { MetricQuery, MetricRepository, StoredMetric } from "../metric-records.js";
 import { addToBlock, blockOf, bucketMs, dropBefore, emptyBlock, foldBlocks } from "../sqlite/metric-blocks.js";
 import { blocksCutBy, blocksOfMetric, deleteBlocks, deleteBlocksBefore, loadBlocks, saveBlocks, type SeriesBlock } from "./metric-blocks.js";
@@ -37,6 +38,7 @@ export class PostgresMetrics implements MetricRepository {
     const ids = await this.seriesIds(points, keys);
     const idOf = (i: number) => ids.get(textOf(keys[i]!))!;
     await this.addMinutes(points, idOf);
+    await this.addSketches(points, idOf);
     // Each block the batch touches is read and written once, its minutes added in the batch's order.
     const touched = new Map<string, SeriesBlock>();
     const wanted = new Map<string, { series: number; blockMs: number }>();
@@ -105,6 +107,41 @@ export class PostgresMetrics implements MetricRepository {
     }
   }
 
+  /** Merges the points' distributions into their minutes' sketches: the batch's read in one statement, written in another. */
+  private async addSketches(points: readonly MinuteAggregate[], idOf: (i: number) => number): Promise<void> {
+    const merged = new Map<string, { series: number; minuteMs: number; sketch: NonNullable<MinuteAggregate["sketch"]> }>();
+    points.forEach((p, i) => {
+      if (!p.sketch) return;
+      const key = `${idOf(i)}/${p.minuteMs}`;
+      const was = merged.get(key);
+      merged.set(key, { series: idOf(i), minuteMs: p.minuteMs, sketch: was ? mergeSketches(was.sketch, p.sketch) : p.sketch });
+    });
+    if (merged.size === 0) return;
+    const wanted = [...merged.values()];
+    const stored = await this.db.rows<{ series: number; minute_ms: number; data: string }>(
+      "SELECT s.series, s.minute_ms, s.data FROM metric_sketches s JOIN unnest($1::bigint[], $2::bigint[]) AS w (series, minute_ms) USING (series, minute_ms)",
+      [wanted.map((w) => w.series), wanted.map((w) => w.minuteMs)],
+    );
+    for (const r of stored) {
+      const w = merged.get(`${r.series}/${r.minute_ms}`);
+      if (w) w.sketch = mergeSketches(sketchFromText(r.data), w.sketch);
+    }
+    await this.db.run(
+      `INSERT INTO metric_sketches (series, minute_ms, data) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
+       ON CONFLICT (series, minute_ms) DO UPDATE SET data = excluded.data`,
+      [wanted.map((w) => w.series), wanted.map((w) => w.minuteMs), wanted.map((w) => sketchText(w.sketch))],
+    );
+  }
+
+  async distributions(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodDistribution[]> {
+    const rows = await this.db.rows<MinuteRow & { data: string | null }>(
+      `SELECT m.minute_ms AS t, m.sum, m.count, m.min, m.max, m.unit, s.data FROM metric_minutes m LEFT JOIN metric_sketches s ON s.series = m.series AND s.minute_ms = m.minute_ms
+       WHERE m.series = ${seriesOf} AND m.minute_ms >= $4 AND m.minute_ms < $5 ORDER BY m.minute_ms`,
+      [...keyOf(metric), fromMs, toMs],
+    );
+    return distributionPeriods(rows.map((r) => ({ minuteMs: r.t, count: r.count, min: r.min, max: r.max, unit: r.unit, sketch: r.data === null ? undefined : sketchFromText(r.data) })), periodMs);
+  }
+
   async minutes(metric: MetricId, fromMs: number, toMs: number): Promise<MinuteAggregate[]> {
     const rows = await this.minuteRows(metric, fromMs, toMs);
     return rows.map((r) => ({ metric, minuteMs: r.t, sum: r.sum, count: r.count, min: r.min, max: r.max, unit: r.unit }));
@@ -153,6 +190,7 @@ export class PostgresMetrics implements MetricRepository {
   async prune(beforeMs: number): Promise<number> {
     // The number of minutes pruned; the 5-minute buckets and the series go with them.
     const minutes = await this.db.run("DELETE FROM metric_minutes WHERE minute_ms < $1", [beforeMs]);
+    await this.db.run("DELETE FROM metric_sketches WHERE minute_ms < $1", [beforeMs]);
     await deleteBlocksBefore(this.db, beforeMs);
     await this.db.run("DELETE FROM metric_series WHERE last_ms < $1", [beforeMs]);
     // A bucket goes once it ends at or before the cut: whole blocks above, the block the cut falls in here.

@@ -399,6 +399,19 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    // Percentiles, as SQLite's migration 22: each minute's distribution of a metric's values.
+    sql: `
+      CREATE TABLE metric_sketches (
+        series    bigint NOT NULL,
+        minute_ms bigint NOT NULL,
+        data      text NOT NULL,
+        PRIMARY KEY (series, minute_ms)
+      );
+      CREATE INDEX metric_sketches_by_age ON metric_sketches (minute_ms);
+    `,
+  },
 ];
 
 /** Sets `column` of every row of `table` (whose key is `keys`) to a value read from its document. */

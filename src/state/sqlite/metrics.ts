@@ -1,7 +1,8 @@
 import type { Database, Statement } from "better-sqlite3";
 import { dimensionsKey, dimensionsOfKey, metricId, type MetricId, type MinuteAggregate } from "../../domain/metrics/series.js";
 import { aggregatesOf, columnsOf, type PeriodColumns } from "../../domain/metrics/period-columns.js";
-import type { PeriodAggregate } from "../../domain/metrics/statistics.js";
+import { mergeSketches, sketchFromText, sketchText } from "../../domain/metrics/sketch.js";
+import { distributionPeriods, type PeriodAggregate, type PeriodDistribution } from "../../domain/metrics/statistics.js";
 import type { MetricQuery, MetricRepository, StoredMetric } from "../metric-records.js";
 import { addToBlock, blobOf, blockMs, blockOf, bucketMs, doublesOf, dropBefore, emptyBlock, foldBlocks, unitsOf, unitsText, type BlockRow } from "./metric-blocks.js";
 
@@ -63,6 +64,9 @@ export class SqliteMetrics implements MetricRepository {
   /** A period of exactly one stored minute: read as stored, nothing to fold. */
   private readonly minuteRowsStmt: Statement<[RangeParams], PeriodAggregate>;
   private readonly listStmt: Statement<[ListParams], SeriesRow>;
+  private readonly sketchStmt: Statement<[number, number], { data: string }>;
+  private readonly putSketchStmt: Statement<[number, number, string]>;
+  private readonly distributionsStmt: Statement<[number, number, number], AggregateRow & { data: string | null }>;
   private readonly pruneStmts: Statement<[{ before: number }]>[];
 
   constructor(db: Database) {
@@ -109,9 +113,16 @@ export class SqliteMetrics implements MetricRepository {
          AND last_ms >= @since
        ORDER BY namespace, name, dims LIMIT @limit`,
     );
+    this.sketchStmt = db.prepare("SELECT data FROM metric_sketches WHERE series = ? AND minute_ms = ?");
+    this.putSketchStmt = db.prepare("INSERT INTO metric_sketches (series, minute_ms, data) VALUES (?, ?, ?) ON CONFLICT (series, minute_ms) DO UPDATE SET data = excluded.data");
+    this.distributionsStmt = db.prepare(
+      `SELECT m.minute_ms AS t, m.sum, m.count, m.min, m.max, m.unit, s.data FROM metric_minutes m LEFT JOIN metric_sketches s ON s.series = m.series AND s.minute_ms = m.minute_ms
+       WHERE m.series = ? AND m.minute_ms >= ? AND m.minute_ms < ? ORDER BY m.minute_ms`,
+    );
     // A bucket goes once it ends at or before the cut: whole blocks here, the block the cut falls in by prune().
     this.pruneStmts = [
       db.prepare("DELETE FROM metric_minutes WHERE minute_ms < @before"),
+      db.prepare("DELETE FROM metric_sketches WHERE minute_ms < @before"),
       db.prepare(`DELETE FROM metric_five_blocks WHERE block_ms + ${blockMs} <= @before`),
       db.prepare("DELETE FROM metric_series WHERE last_ms < @before"),
     ];
@@ -123,6 +134,10 @@ export class SqliteMetrics implements MetricRepository {
     for (const p of points) {
       const { id } = this.seriesStmt.get(p.metric.namespace, p.metric.metricName, dimensionsKey(p.metric.dimensions), p.minuteMs)!;
       this.minuteStmt.run(id, p.minuteMs, p.sum, p.count, p.min, p.max, p.unit);
+      if (p.sketch) {
+        const was = this.sketchStmt.get(id, p.minuteMs);
+        this.putSketchStmt.run(id, p.minuteMs, sketchText(was ? mergeSketches(sketchFromText(was.data), p.sketch) : p.sketch));
+      }
       const block = blockOf(p.minuteMs);
       const key = `${id}/${block}`;
       let t = touched.get(key);
@@ -166,6 +181,12 @@ export class SqliteMetrics implements MetricRepository {
   private foldedBlocks(metric: MetricId, fromMs: number, toMs: number, periodMs: number): PeriodColumns {
     const rows = this.blocksStmt.all(metric.namespace, metric.metricName, dimensionsKey(metric.dimensions), blockOf(fromMs), toMs).map(blockRowOf);
     return foldBlocks(rows, fromMs, toMs, periodMs);
+  }
+
+  distributions(metric: MetricId, fromMs: number, toMs: number, periodMs: number): Promise<PeriodDistribution[]> {
+    const id = this.idOf(metric);
+    const rows = id === undefined ? [] : this.distributionsStmt.all(id, fromMs, toMs);
+    return Promise.resolve(distributionPeriods(rows.map((r) => ({ minuteMs: r.t, count: r.count, min: r.min, max: r.max, unit: r.unit, sketch: r.data === null ? undefined : sketchFromText(r.data) })), periodMs));
   }
 
   list(q: MetricQuery): Promise<{ items: StoredMetric[]; next?: string | undefined }> {

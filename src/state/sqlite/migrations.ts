@@ -530,4 +530,19 @@ export const migrations: readonly { readonly version: number; readonly sql: stri
       );
     `,
   },
+  {
+    version: 22,
+    sql: `
+      -- Percentiles: each minute's distribution of a metric's values (domain/metrics/sketch.ts), for
+      -- the minutes whose values came one by one (a load balancer's response times, PutMetricData's
+      -- Value and Values), beside the minute's row of metric_minutes.
+      CREATE TABLE metric_sketches (
+        series    INTEGER NOT NULL,
+        minute_ms INTEGER NOT NULL,
+        data      TEXT NOT NULL,
+        PRIMARY KEY (series, minute_ms)
+      ) WITHOUT ROWID;
+      CREATE INDEX metric_sketches_by_age ON metric_sketches (minute_ms);
+    `,
+  },
 ];
