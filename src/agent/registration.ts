@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { cpus, totalmem } from "node:os";
 import type { Attribute, RegisterContainerInstanceCommandInput } from "@aws-sdk/client-ecs";
-import { hostIdAttribute, hostIpAttribute } from "../scheduler/types.js";
+import { hostIdAttribute, hostIpAttribute, zoneAttribute } from "../scheduler/types.js";
 import type { AgentConfig } from "./config/agent-config.js";
 
 export const agentVersion = "1.105.1";
@@ -88,7 +88,7 @@ function standardAttributes(config: Omit<AgentConfig, "credentials">, apiVersion
     { name: "ecs.os-family", value: "LINUX" },
     { name: "ecs.cpu-architecture", value: process.arch === "arm64" ? "arm64" : "x86_64" },
     { name: "ecs.instance-type", value: "berth-host" },
-    { name: "ecs.availability-zone", value: config.availabilityZone },
+    { name: zoneAttribute, value: config.availabilityZone },
     ...names.map((name) => ({ name })),
   ];
 }

@@ -1,10 +1,8 @@
 import type { PlacementStrategy } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
 import { excerpt } from "../observability/excerpt.js";
+import { zoneAttribute } from "../scheduler/types.js";
 import type { SchedulingStrategy } from "./service.js";
-
-/** The attribute an instance's Availability Zone is read from. */
-export const zoneAttribute = "ecs.availability-zone";
 
 export type AzRebalancing = "ENABLED" | "DISABLED";
 

@@ -149,9 +149,11 @@ export type Random = () => number;
  */
 export const hostIdAttribute = "berth.host-id";
 export const hostIpAttribute = "berth.host-ip";
+/** The attribute an instance's Availability Zone is read from (spread placement, AZ rebalancing). */
+export const zoneAttribute = "ecs.availability-zone";
 
 /** The default of a REPLICA service without strategies: balance AZs, then instances (ecs-surface.md §5). */
 export const replicaServiceDefaultStrategy: readonly PlacementStrategy[] = [
-  { type: "spread", field: "attribute:ecs.availability-zone" },
+  { type: "spread", field: `attribute:${zoneAttribute}` },
   { type: "spread", field: "instanceId" },
 ];

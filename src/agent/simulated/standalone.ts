@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { parseCredentialsFile } from "../../auth/credentials-file.js";
+import { zoneAttribute } from "../../scheduler/types.js";
 import { SimulatedAgent } from "./simulated-agent.js";
 
 const env = (name: string): string => {
@@ -25,7 +26,7 @@ const agent = new SimulatedAgent({
   cluster: env("BERTH_CLUSTER"),
   cpu: Number(env("BERTH_CPU")),
   memory: Number(env("BERTH_MEMORY")),
-  attributes: process.env.BERTH_ZONE ? [{ name: "ecs.availability-zone", value: process.env.BERTH_ZONE }] : [],
+  attributes: process.env.BERTH_ZONE ? [{ name: zoneAttribute, value: process.env.BERTH_ZONE }] : [],
   logger: pino({ level: "silent" }),
 });
 await agent.start();

@@ -1,7 +1,7 @@
 import { arnId, type Partition } from "../../domain/arn.js";
 import { withWeights, type TrafficOrder } from "../../domain/blue-green.js";
 import { serviceLaunch, type Launch } from "../../domain/launch.js";
-import { zoneAttribute } from "../../domain/az-rebalancing.js";
+import { zoneAttribute } from "../../scheduler/types.js";
 import { parseFilter } from "../../domain/placement-shapes.js";
 import type { ServiceEventRecord } from "../../domain/service.js";
 import { markLost, requestStop, type TaskRecord } from "../../domain/task.js";

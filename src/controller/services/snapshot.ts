@@ -10,7 +10,7 @@ import { pinnable } from "./image-pins.js";
 import type { OwnRegistry } from "../../registry/own-registry.js";
 import { revisionOf } from "../../domain/service-deployment.js";
 import type { ContainerImage } from "@aws-sdk/client-ecs";
-import { zoneAttribute } from "../../domain/az-rebalancing.js";
+import { zoneAttribute } from "../../scheduler/types.js";
 
 /** What one reconcile reads, from one committed state. */
 export interface ServiceSnapshot {

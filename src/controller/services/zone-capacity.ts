@@ -1,5 +1,5 @@
 import type { ContainerInstanceRecord } from "../../domain/container-instance.js";
-import { zoneAttribute } from "../../domain/az-rebalancing.js";
+import { zoneAttribute } from "../../scheduler/types.js";
 
 /**
  * Which Availability Zones of each cluster have capacity (an ACTIVE instance whose agent is

@@ -1,7 +1,7 @@
 import type { PlacementConstraint, PlacementStrategy as EcsStrategy } from "@aws-sdk/client-ecs";
 import { AwsError, invalidParameter } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
-import type { PlacementStrategy } from "../../scheduler/types.js";
+import { zoneAttribute, type PlacementStrategy } from "../../scheduler/types.js";
 import type { TaskDefinitionRecord } from "../../state/store.js";
 
 /**
@@ -15,7 +15,7 @@ import type { TaskDefinitionRecord } from "../../state/store.js";
 export const fargatePlatformVersion = "1.4.0";
 
 /** Fargate places tasks by Availability Zone only: spread over the pool's zones. */
-export const fargatePlacement: readonly PlacementStrategy[] = [{ type: "spread", field: "attribute:ecs.availability-zone" }];
+export const fargatePlacement: readonly PlacementStrategy[] = [{ type: "spread", field: `attribute:${zoneAttribute}` }];
 
 /** The platform version a FARGATE task runs on, or ECS's PlatformUnknownException. */
 export function fargatePlatform(version: string | undefined): string {
