@@ -7,13 +7,17 @@ import { addToSketch, type Sketch } from "../domain/metrics/sketch.js";
  * `RequestCount` counts requests for which a target was chosen, as ELB's does; the ELB codes are
  * the load balancer's own answers (fixed responses, redirects, 502/503/504).
  */
-export const trafficCounters = [
+/** Counted per load balancer and per target group (CloudWatch: LoadBalancer; LoadBalancer and TargetGroup). */
+export const targetCounters = [
   "RequestCount",
   "HTTPCode_Target_2XX_Count",
   "HTTPCode_Target_3XX_Count",
   "HTTPCode_Target_4XX_Count",
   "HTTPCode_Target_5XX_Count",
   "TargetConnectionErrorCount",
+] as const;
+/** The load balancer's own answers and its clients' connections (CloudWatch: LoadBalancer only). */
+export const loadBalancerCounters = [
   "HTTPCode_ELB_3XX_Count",
   "HTTPCode_ELB_4XX_Count",
   "HTTPCode_ELB_5XX_Count",
@@ -24,8 +28,9 @@ export const trafficCounters = [
   "HTTP_Fixed_Response_Count",
   "HTTP_Redirect_Count",
   "NewConnectionCount",
-  "NewFlowCount",
 ] as const;
+/** Every counter: a network load balancer's flows too. */
+export const trafficCounters = [...targetCounters, ...loadBalancerCounters, "NewFlowCount"] as const;
 export type TrafficCounter = (typeof trafficCounters)[number];
 
 const slot = Object.fromEntries(trafficCounters.map((name, i) => [name, i])) as Record<TrafficCounter, number>;

@@ -1,33 +1,10 @@
 import { arnSuffix } from "../domain/load-balancing/arns.js";
 import type { LoadBalancerRecord } from "../domain/load-balancing/types.js";
 import { metricId, type Dimension } from "../domain/metrics/series.js";
-import { counted, responseTimes, responseTimeSketch, sumRows, type ElbMetricInputs, type TrafficCounter, type TrafficEntries, type TrafficRow } from "../lb/traffic.js";
+import { counted, loadBalancerCounters, responseTimes, responseTimeSketch, sumRows, targetCounters, type ElbMetricInputs, type TrafficEntries, type TrafficRow } from "../lb/traffic.js";
 import { oneValue, type MetricSample } from "./sample.js";
 
 const namespaceOf = (lb: LoadBalancerRecord): string => (lb.type === "network" ? "AWS/NetworkELB" : "AWS/ApplicationELB");
-
-/** Counted per load balancer and per target group (with its load balancer). */
-const targetCounters: readonly TrafficCounter[] = [
-  "RequestCount",
-  "HTTPCode_Target_2XX_Count",
-  "HTTPCode_Target_3XX_Count",
-  "HTTPCode_Target_4XX_Count",
-  "HTTPCode_Target_5XX_Count",
-  "TargetConnectionErrorCount",
-];
-/** Counted per load balancer only: its own answers and the clients' connections. */
-const loadBalancerCounters: readonly TrafficCounter[] = [
-  "HTTPCode_ELB_3XX_Count",
-  "HTTPCode_ELB_4XX_Count",
-  "HTTPCode_ELB_5XX_Count",
-  "HTTPCode_ELB_500_Count",
-  "HTTPCode_ELB_502_Count",
-  "HTTPCode_ELB_503_Count",
-  "HTTPCode_ELB_504_Count",
-  "HTTP_Fixed_Response_Count",
-  "HTTP_Redirect_Count",
-  "NewConnectionCount",
-];
 
 /**
  * The load balancers' CloudWatch metrics at one moment, as ELB defines them ("CloudWatch metrics
