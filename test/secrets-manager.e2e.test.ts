@@ -155,17 +155,18 @@ describe("Secrets Manager (the AWS CLI and the SDK v3 against berth server)", ()
   });
 
   it("refuses with the model's exceptions (the SDK reads each `__type` as the error's name)", async () => {
-    const cases: [Promise<unknown>, string, RegExp][] = [
-      [sm.send(new GetSecretValueCommand({ SecretId: "nope" })), "ResourceNotFoundException", /^Secrets Manager can't find the specified secret\.$/],
-      [sm.send(new GetSecretValueCommand({ SecretId: "app/db", VersionStage: "AWSPENDING" })), "ResourceNotFoundException", /for staging label: AWSPENDING$/],
-      [sm.send(new CreateSecretCommand({ Name: "bad name!", SecretString: "x" })), "ValidationException", /^Invalid name\./],
-      [sm.send(new DeleteSecretCommand({ SecretId: "app/db", RecoveryWindowInDays: 7, ForceDeleteWithoutRecovery: true })), "InvalidParameterException", /in conjunction with RecoveryWindowInDays/],
-      [sm.send(new DeleteSecretCommand({ SecretId: "app/db", RecoveryWindowInDays: 3 })), "InvalidParameterException", /between 7 and 30 days/],
-      [sm.send(new PutSecretValueCommand({ SecretId: "app/db" })), "InvalidRequestException", /^You must provide either SecretString or SecretBinary\.$/],
-      [sm.send(new PutResourcePolicyCommand({ SecretId: "app/db", ResourcePolicy: '{"Statement":[]}' })), "MalformedPolicyDocumentException", /./],
+    // Each call made when its turn comes: a refusal that arrived before its turn would be an unhandled rejection.
+    const cases: [() => Promise<unknown>, string, RegExp][] = [
+      [() => sm.send(new GetSecretValueCommand({ SecretId: "nope" })), "ResourceNotFoundException", /^Secrets Manager can't find the specified secret\.$/],
+      [() => sm.send(new GetSecretValueCommand({ SecretId: "app/db", VersionStage: "AWSPENDING" })), "ResourceNotFoundException", /for staging label: AWSPENDING$/],
+      [() => sm.send(new CreateSecretCommand({ Name: "bad name!", SecretString: "x" })), "ValidationException", /^Invalid name\./],
+      [() => sm.send(new DeleteSecretCommand({ SecretId: "app/db", RecoveryWindowInDays: 7, ForceDeleteWithoutRecovery: true })), "InvalidParameterException", /in conjunction with RecoveryWindowInDays/],
+      [() => sm.send(new DeleteSecretCommand({ SecretId: "app/db", RecoveryWindowInDays: 3 })), "InvalidParameterException", /between 7 and 30 days/],
+      [() => sm.send(new PutSecretValueCommand({ SecretId: "app/db" })), "InvalidRequestException", /^You must provide either SecretString or SecretBinary\.$/],
+      [() => sm.send(new PutResourcePolicyCommand({ SecretId: "app/db", ResourcePolicy: '{"Statement":[]}' })), "MalformedPolicyDocumentException", /./],
     ];
     for (const [call, name, message] of cases) {
-      const r = await refusal(call);
+      const r = await refusal(call());
       assert.deepEqual([r.name, r.status], [name, 400], r.message);
       assert.match(r.message, message);
     }

@@ -1,6 +1,6 @@
 import type { StepScalingPolicyConfiguration, TargetTrackingMetricDataQuery, TargetTrackingScalingPolicyConfiguration } from "@aws-sdk/client-application-auto-scaling";
 import { ExpressionError, parseExpression } from "../../domain/metrics/expression.js";
-import { checkAlarmQueries, QueryError, type MetricQuery } from "../../domain/metrics/queries.js";
+import { checkAlarmQueries, QueryError, validQueryId, type MetricQuery } from "../../domain/metrics/queries.js";
 import { metricId } from "../../domain/metrics/series.js";
 import { ecsPredefinedMetrics, type AdjustmentType, type MetricAggregationType, type StepScalingConfig, type TargetTrackingConfig, type TrackedMetric } from "../../domain/autoscaling/records.js";
 import { parseResourceLabel, predefinedMetric } from "../../domain/autoscaling/target-tracking.js";
@@ -106,7 +106,7 @@ export function trackedMetric(c: TargetTrackingConfig, cluster: string, service:
 function trackingQuery(q: TargetTrackingMetricDataQuery, i: number): MetricQuery {
   const member = `CustomizedMetricSpecification.Metrics.${i + 1}`;
   const id = q.Id ?? "";
-  if (!/^[a-z][a-zA-Z0-9_]*$/.test(id)) throw validation(`${member}.Id '${excerpt(id)}' must start with a lowercase letter and have only letters, digits and underscores.`);
+  if (!validQueryId(id)) throw validation(`${member}.Id '${excerpt(id)}' must start with a lowercase letter and have only letters, digits and underscores.`);
   const returnData = q.ReturnData ?? true;
   if ((q.Expression === undefined) === (q.MetricStat === undefined)) throw validation(`${member} (Id ${id}) must have exactly one of MetricStat or Expression.`);
   if (q.Expression !== undefined) {

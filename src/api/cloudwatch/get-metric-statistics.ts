@@ -1,6 +1,6 @@
 import { AwsError } from "../../errors/catalog.js";
 import { metricId } from "../../domain/metrics/series.js";
-import { offeredPercentiles, percentileNamed, percentileValue, statistic, statisticNames, type StatisticName } from "../../domain/metrics/statistics.js";
+import { offeredPercentiles, percentileNamed, percentileValue, statistic, statisticNames, type PercentileName, type PeriodDistribution, type StatisticName } from "../../domain/metrics/statistics.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { dimensionsOf, namespaceOf, optUnit } from "./metric-params.js";
 import { invalid, missing, optInt, optStrings, reqString, reqTime, type Params } from "./read.js";
@@ -34,11 +34,7 @@ export function getMetricStatistics(deps: CloudWatchDeps): CloudWatchOperation {
       const [periods, distributions] = await deps.store.read((tx) =>
         Promise.all([tx.metrics.periods(metric, startMs, endMs, periodMs), extended.length > 0 ? tx.metrics.distributions(metric, startMs, endMs, periodMs) : []]),
       );
-      // A period's percentiles, when its values came with their distribution.
-      const percentiles = new Map(distributions.map((d) => [d.timestampMs, asQueryMap(Object.fromEntries(extended.flatMap((s) => {
-        const v = percentileValue(d, s);
-        return v === undefined ? [] : [[s, v]];
-      })))]));
+      const percentiles = new Map(distributions.map((d) => [d.timestampMs, percentilesOf(d, extended)]));
       const datapoints = periods
         .filter((d) => unit === undefined || d.unit === unit)
         .map((d) => ({
@@ -65,6 +61,16 @@ export function periodOf(p: Params, name: string): number {
   if (s === undefined) throw missing(name);
   if (s % 60 !== 0) throw invalid(name, String(s), "Berth keeps one-minute resolution: the period must be a multiple of 60 seconds.");
   return s * 1000;
+}
+
+/** A period's percentiles, by name (the answer's ExtendedStatistics map). */
+function percentilesOf(d: PeriodDistribution, names: readonly PercentileName[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of names) {
+    const v = percentileValue(d, name);
+    if (v !== undefined) out[name] = v;
+  }
+  return asQueryMap(out);
 }
 
 function statisticsOf(p: Params, extended: boolean): StatisticName[] {

@@ -1,6 +1,6 @@
 import { AwsError } from "../../errors/catalog.js";
 import { ExpressionError, parseExpression } from "../../domain/metrics/expression.js";
-import { QueryError, type MetricQuery } from "../../domain/metrics/queries.js";
+import { QueryError, validQueryId, type MetricQuery } from "../../domain/metrics/queries.js";
 import { offeredStatistics, statOf } from "../../domain/metrics/statistics.js";
 import { periodOf } from "./get-metric-statistics.js";
 import { metricOf, optUnit } from "./metric-params.js";
@@ -12,7 +12,7 @@ import { invalid, missing, optBool, optString, optStruct, reqString, type Params
  */
 export function queryOf(q: Params, member: string): MetricQuery {
   const id = reqString(q, "Id", 255);
-  if (!/^[a-z][a-zA-Z0-9_]*$/.test(id)) throw invalid(`${member}.Id`, id, "An Id starts with a lowercase letter and has only letters, digits and underscores.");
+  if (!validQueryId(id)) throw invalid(`${member}.Id`, id, "An Id starts with a lowercase letter and has only letters, digits and underscores.");
   const returnData = optBool(q, "ReturnData") ?? true;
   const expression = optString(q, "Expression", 2048);
   const stat = optStruct(q, "MetricStat");

@@ -14,6 +14,9 @@ export type MetricQuery =
 export type StatQuery = Extract<MetricQuery, { kind: "stat" }>;
 type ExpressionQuery = Extract<MetricQuery, { kind: "expression" }>;
 
+/** CloudWatch's rule for a query's Id: a lowercase letter, then letters, digits and underscores. */
+export const validQueryId = (id: string): boolean => /^[a-z][a-zA-Z0-9_]*$/.test(id);
+
 /** A problem with a set of queries, naming the query (its Id) and what to fix. */
 export class QueryError extends Error {
   override readonly name = "QueryError";

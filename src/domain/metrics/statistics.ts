@@ -111,8 +111,8 @@ export function distributionPeriods(minutes: readonly (Pick<MinuteAggregate, "mi
 export const percentileValue = (d: PeriodDistribution, stat: PercentileName): number | undefined => percentile(d.sketch, percentileOf(stat)!, d.min, d.max);
 
 /**
- * How many values a percentile needs to say something (EvaluateLowSampleCountPercentile): the
- * rank of its first value beyond the median's side, 1/(1 − p) (p99: 100; p50: 2); other statistics need one.
+ * How many values a percentile needs to say something (EvaluateLowSampleCountPercentile):
+ * 1/(1 − p) above the median (p99: 100, p50: 2), 1/p below it (p1: 100); other statistics need one.
  */
 export function significantCount(stat: Stat): number {
   const p = percentileOf(stat);
