@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CreateServiceCommand } from "@aws-sdk/client-ecs";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
+import { arnSuffix } from "../src/domain/load-balancing/arns.js";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { cpuBurner, startBurning, stopBurning } from "./support/cpu-burner.js";
 import { aTaskDefinition } from "./support/fixtures.js";
@@ -97,10 +98,9 @@ describe("Application Auto Scaling of ECS services: target tracking, step scalin
       "--load-balancers", `targetGroupArn=${tgArn},containerName=web,containerPort=80`);
     await until("req's target healthy", async () => ((await targetHealth(cluster.server, tgArn)).some((t) => t.TargetHealth.State === "healthy") ? true : undefined), { timeoutMs: 60_000 });
     await cli("application-autoscaling", "register-scalable-target", ...target("req"), "--min-capacity", "1", "--max-capacity", "4");
-    const suffix = (arn: string) => arn.split(":").slice(5).join(":").replace(/^loadbalancer\//, "");
     await cli("application-autoscaling", "put-scaling-policy", ...target("req"), "--policy-name", "requests", "--policy-type", "TargetTrackingScaling",
       "--target-tracking-scaling-policy-configuration",
-      JSON.stringify({ TargetValue: 200, PredefinedMetricSpecification: { PredefinedMetricType: "ALBRequestCountPerTarget", ResourceLabel: `${suffix(lbArn)}/${suffix(tgArn)}` }, ScaleOutCooldown: 0, ScaleInCooldown: 0 }));
+      JSON.stringify({ TargetValue: 200, PredefinedMetricSpecification: { PredefinedMetricType: "ALBRequestCountPerTarget", ResourceLabel: `${arnSuffix(lbArn)}/${arnSuffix(tgArn)}` }, ScaleOutCooldown: 0, ScaleInCooldown: 0 }));
     // 600 requests to one target within a minute or two: at least 300 per target in one minute, above the target of 200.
     for (let i = 0; i < 600; i++) assert.equal((await get(port, "/")).status, 200);
     const out = await until("req scaled out", async () => {

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
+import { arnSuffix } from "../src/domain/load-balancing/arns.js";
 import { BerthCluster } from "./support/berth-cluster.js";
 import { elbv2, elbv2Error, first, get } from "./support/elbv2-cli.js";
 import { until } from "./support/until.js";
@@ -142,9 +143,8 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
   });
 
   it("publishes the listener's traffic and the target groups' health in AWS/ApplicationELB, as ELB does (aws cloudwatch)", async () => {
-    const suffix = (arn: string) => arn.split(":").slice(5).join(":").replace(/^loadbalancer\//, "");
-    const lb = `Name=LoadBalancer,Value=${suffix(lbArn)}`;
-    const tg = `Name=TargetGroup,Value=${suffix(tgArn)}`;
+    const lb = `Name=LoadBalancer,Value=${arnSuffix(lbArn)}`;
+    const tg = `Name=TargetGroup,Value=${arnSuffix(tgArn)}`;
     const stat = async (metric: string, statistic: string, ...dimensions: string[]): Promise<number | undefined> => {
       const out = await aws("cloudwatch", "get-metric-statistics", "--namespace", "AWS/ApplicationELB", "--metric-name", metric, "--dimensions", ...dimensions,
         "--start-time", new Date(Date.now() - 600_000).toISOString(), "--end-time", new Date(Date.now() + 60_000).toISOString(), "--period", "3600", "--statistics", statistic);

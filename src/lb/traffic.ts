@@ -1,12 +1,13 @@
 import type { LoadBalancerRecord } from "../domain/load-balancing/types.js";
-import { addToSketch, type Sketch } from "../domain/metrics/sketch.js";
+import { addSketch, addToSketch, type Sketch } from "../domain/metrics/sketch.js";
 
-/**
+/*
  * What a serving process counts of the traffic it carries, for the load balancers' CloudWatch
  * metrics (metrics/elb-metrics.ts): each counter is named as CloudWatch names its metric.
  * `RequestCount` counts requests for which a target was chosen, as ELB's does; the ELB codes are
  * the load balancer's own answers (fixed responses, redirects, 502/503/504).
  */
+
 /** Counted per load balancer and per target group (CloudWatch: LoadBalancer; LoadBalancer and TargetGroup). */
 export const targetCounters = [
   "RequestCount",
@@ -151,7 +152,7 @@ export class TrafficTally {
     for (const [lbArn, groupArn, from, times] of entries) {
       const cell = this.cell(lbArn, groupArn);
       addRow(cell.counts, from);
-      for (const [key, n] of times) cell.times.set(key, (cell.times.get(key) ?? 0) + n);
+      addSketch(cell.times, times);
     }
   }
 
@@ -167,7 +168,7 @@ export class TrafficTally {
 /** The distribution of the target response times of entries (one pair's, or a load balancer's over its groups). */
 export function responseTimeSketch(entries: TrafficEntries): Sketch {
   const out = new Map<number, number>();
-  for (const [, , , times] of entries) for (const [key, n] of times) out.set(key, (out.get(key) ?? 0) + n);
+  for (const [, , , times] of entries) addSketch(out, times);
   return out;
 }
 

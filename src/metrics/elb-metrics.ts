@@ -67,8 +67,7 @@ export function elbMetrics(inputs: ElbMetricInputs): MetricSample[] {
     if (a.loadBalancer.type === "network" || a.healthy === 0) continue;
     const n = requests(a.loadBalancer.arn, a.groupArn);
     out.push(oneValue(metricId(ns, "RequestCountPerTarget", dims), n / a.healthy, "Count"));
-    const g = perGroup.get(a.groupArn) ?? { requests: 0, healthy: a.healthy };
-    perGroup.set(a.groupArn, { requests: g.requests + n, healthy: a.healthy });
+    perGroup.set(a.groupArn, { requests: (perGroup.get(a.groupArn)?.requests ?? 0) + n, healthy: a.healthy });
   }
   for (const [groupArn, g] of perGroup) out.push(oneValue(metricId("AWS/ApplicationELB", "RequestCountPerTarget", [{ name: "TargetGroup", value: arnSuffix(groupArn) }]), g.requests / g.healthy, "Count"));
   return out;

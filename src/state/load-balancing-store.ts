@@ -35,3 +35,13 @@ export interface LoadBalancingRepository extends LoadBalancingReader {
   putTarget(r: TargetRecord): Promise<void>;
   removeTarget(targetGroupArn: string, id: string, port: number): Promise<void>;
 }
+
+/** The load balancers whose listeners (default actions or rules) forward to a target group, sorted. */
+export async function loadBalancersOf(reader: LoadBalancingReader, targetGroupArn: string): Promise<string[]> {
+  const found = new Set<string>();
+  for (const l of await reader.listeners()) {
+    const actions = [...l.defaultActions, ...(await reader.rules(l.arn)).flatMap((r) => r.actions)];
+    if (actions.some((a) => a.type === "forward" && a.targetGroups.some((g) => g.targetGroupArn === targetGroupArn))) found.add(l.loadBalancerArn);
+  }
+  return [...found].sort();
+}

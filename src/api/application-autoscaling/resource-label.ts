@@ -2,6 +2,7 @@ import { parseResourceLabel } from "../../domain/autoscaling/target-tracking.js"
 import { serviceTargetGroups } from "../../domain/blue-green.js";
 import { arnSuffix } from "../../domain/load-balancing/arns.js";
 import { excerpt } from "../../observability/excerpt.js";
+import { loadBalancersOf } from "../../state/load-balancing-store.js";
 import type { ReadTx } from "../../state/store.js";
 import { validation } from "./checks.js";
 
@@ -20,12 +21,7 @@ export async function checkResourceLabel(tx: ReadTx, cluster: string, service: s
     throw validation(`ResourceLabel names target group ${excerpt(parts.targetGroup)}, which service ${service} of cluster ${cluster} does not register its tasks in: name a target group of the service's loadBalancers.`);
   }
   const lb = (await tx.loadBalancing.loadBalancers()).find((l) => l.type === "application" && arnSuffix(l.arn) === parts.loadBalancer);
-  let forwards = false;
-  for (const listener of lb ? await tx.loadBalancing.listeners(lb.arn) : []) {
-    const actions = [...listener.defaultActions, ...(await tx.loadBalancing.rules(listener.arn)).flatMap((r) => r.actions)];
-    forwards ||= actions.some((a) => a.type === "forward" && a.targetGroups.some((g) => g.targetGroupArn === groupArn));
-  }
-  if (!forwards) {
+  if (!lb || !(await loadBalancersOf(tx.loadBalancing, groupArn)).includes(lb.arn)) {
     const what = lb ? "whose listeners do not forward to" : "which is not an application load balancer of this account and Region; it must forward to";
     throw validation(`ResourceLabel names load balancer ${excerpt(parts.loadBalancer)}, ${what} target group ${parts.targetGroup}.`);
   }

@@ -2,6 +2,7 @@ import type { AdvancedConfiguration, LoadBalancer } from "@aws-sdk/client-ecs";
 import type { Action } from "../../domain/load-balancing/types.js";
 import { invalidParameter } from "../../errors/catalog.js";
 import { excerpt } from "../../observability/excerpt.js";
+import { loadBalancersOf } from "../../state/load-balancing-store.js";
 import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
 
 /** ECS allows at most 5 target groups per service. */
@@ -43,7 +44,7 @@ export async function checkServiceLoadBalancers(tx: ReadTx, lbs: readonly LoadBa
 async function checkTargetGroup(tx: ReadTx, arn: string, td: TaskDefinitionRecord, field: string): Promise<void> {
   const tg = await tx.loadBalancing.targetGroup(arn);
   if (!tg) throw invalidParameter(`The target group with ${field} ${excerpt(arn)} does not exist.`);
-  if (!(await attachedToLoadBalancer(tx, arn))) throw invalidParameter(`The target group with ${field} ${tg.arn} does not have an associated load balancer.`);
+  if ((await loadBalancersOf(tx.loadBalancing, arn)).length === 0) throw invalidParameter(`The target group with ${field} ${tg.arn} does not have an associated load balancer.`);
   const mode = td.body.networkMode ?? "bridge";
   if ((tg.targetType === "ip") !== (mode === "awsvpc")) {
     throw invalidParameter(`The provided target group ${tg.arn} has target type ${tg.targetType}, which is incompatible with the ${mode} network mode specified in the task definition.`);
@@ -88,10 +89,3 @@ async function ruleActions(tx: ReadTx, arn: string): Promise<readonly Action[] |
   return (await tx.loadBalancing.rule(arn))?.actions ?? (await tx.loadBalancing.listener(arn))?.defaultActions;
 }
 
-async function attachedToLoadBalancer(tx: ReadTx, targetGroupArn: string): Promise<boolean> {
-  for (const l of await tx.loadBalancing.listeners()) {
-    const actions = [...l.defaultActions, ...(await tx.loadBalancing.rules(l.arn)).flatMap((r) => r.actions)];
-    if (actions.some((a) => a.type === "forward" && a.targetGroups.some((g) => g.targetGroupArn === targetGroupArn))) return true;
-  }
-  return false;
-}

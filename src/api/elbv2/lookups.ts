@@ -28,13 +28,3 @@ export async function mustRule(tx: ReadTx, arn: string): Promise<RuleRecord> {
   if (!r) throw new AwsError("RuleNotFound", `Rule '${excerpt(arn)}' not found`);
   return r;
 }
-
-/** The load balancers whose listeners or rules forward to a target group. */
-export async function loadBalancersOf(tx: ReadTx, targetGroupArn: string): Promise<string[]> {
-  const found = new Set<string>();
-  for (const l of await tx.loadBalancing.listeners()) {
-    const actions = [...l.defaultActions, ...(await tx.loadBalancing.rules(l.arn)).flatMap((r) => r.actions)];
-    if (actions.some((a) => a.type === "forward" && a.targetGroups.some((g) => g.targetGroupArn === targetGroupArn))) found.add(l.loadBalancerArn);
-  }
-  return [...found].sort();
-}

@@ -6,7 +6,8 @@ import type { HealthCheck, TargetGroupProtocol, TargetGroupRecord } from "../../
 import type { QueryOperation } from "../aws-query/service.js";
 import { attributesOf, attributesView, checkAttributes } from "./attributes.js";
 import type { Elbv2Deps } from "./deps.js";
-import { loadBalancersOf, mustLoadBalancer, mustTargetGroup } from "./lookups.js";
+import { loadBalancersOf } from "../../state/load-balancing-store.js";
+import { mustLoadBalancer, mustTargetGroup } from "./lookups.js";
 import { paginate } from "./paging.js";
 import { checkName, optBool, optEnum, optInt, optString, optStrings, optStruct, reqString, validation, type Params } from "./params.js";
 import { parseTags, saveTags } from "./tags.js";
@@ -105,7 +106,7 @@ export function targetGroupOperations(deps: Elbv2Deps): Record<string, QueryOper
           if (lbArn !== undefined) await mustLoadBalancer(tx, lbArn);
           const out = [];
           for (const tg of groups) {
-            const lbs = await loadBalancersOf(tx, tg.arn);
+            const lbs = await loadBalancersOf(tx.loadBalancing, tg.arn);
             if (lbArn === undefined || lbs.includes(lbArn)) out.push(targetGroupView(tg, lbs));
           }
           return out;
@@ -121,7 +122,7 @@ export function targetGroupOperations(deps: Elbv2Deps): Record<string, QueryOper
           const tg = await mustTargetGroup(tx, arn);
           const next = { ...tg, healthCheck: healthCheckOf(p, tg.healthCheck) };
           await tx.loadBalancing.putTargetGroup(next);
-          return targetGroupView(next, await loadBalancersOf(tx, arn));
+          return targetGroupView(next, await loadBalancersOf(tx.loadBalancing, arn));
         });
         deps.dataPlane.changed();
         return { TargetGroups: [view] };

@@ -6,7 +6,8 @@ import { drainingHealth, healthCheckDisabled, initialHealth, notInUseHealth, not
 import { targetKey, type TargetGroupRecord, type TargetRecord } from "../../domain/load-balancing/types.js";
 import type { QueryOperation } from "../aws-query/service.js";
 import type { Elbv2Deps } from "./deps.js";
-import { loadBalancersOf, mustTargetGroup } from "./lookups.js";
+import { loadBalancersOf } from "../../state/load-balancing-store.js";
+import { mustTargetGroup } from "./lookups.js";
 import { optInt, optList, reqString, validation, type Params } from "./params.js";
 
 const maxTargets = 1000;
@@ -77,7 +78,7 @@ export function targetOperations(deps: Elbv2Deps): Record<string, QueryOperation
         const arn = reqString(p, "TargetGroupArn");
         const { tg, targets, inUse } = await store.read(async (tx) => {
           const group = await mustTargetGroup(tx, arn);
-          return { tg: group, targets: await tx.loadBalancing.targets(arn), inUse: (await loadBalancersOf(tx, arn)).length > 0 };
+          return { tg: group, targets: await tx.loadBalancing.targets(arn), inUse: (await loadBalancersOf(tx.loadBalancing, arn)).length > 0 };
         });
         const byKey = new Map(targets.map((t) => [targetKey(t), t]));
         const asked = p.Targets === undefined ? targets.filter((t) => t.state !== "deregistered") : targetsOf(p, tg);

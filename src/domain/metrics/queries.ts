@@ -1,4 +1,4 @@
-import { evaluate, ExpressionError, idsOf, parseExpression, type Series, type Value } from "./expression.js";
+import { evaluate, ExpressionError, idsOf, parseExpression, type Expr, type Series, type Value } from "./expression.js";
 import type { MetricId } from "./series.js";
 import type { Stat } from "./statistics.js";
 
@@ -12,7 +12,6 @@ export type MetricQuery =
   | { readonly kind: "expression"; readonly id: string; readonly label: string; readonly returnData: boolean; readonly expression: string };
 
 export type StatQuery = Extract<MetricQuery, { kind: "stat" }>;
-type ExpressionQuery = Extract<MetricQuery, { kind: "expression" }>;
 
 /** CloudWatch's rule for a query's Id: a lowercase letter, then letters, digits and underscores. */
 export const validQueryId = (id: string): boolean => /^[a-z][a-zA-Z0-9_]*$/.test(id);
@@ -45,34 +44,45 @@ export function checkIds(queries: readonly MetricQuery[]): void {
 export function evaluateQueries(queries: readonly MetricQuery[], series: ReadonlyMap<string, Series>): Map<string, Value> {
   const values = new Map<string, Value>();
   for (const [id, points] of series) values.set(id, { kind: "series", points });
-  for (const q of ordered(queries.filter((x): x is ExpressionQuery => x.kind === "expression"))) {
+  for (const { id, expr } of ordered(parsed(queries))) {
     try {
-      values.set(q.id, evaluate(parseExpression(q.expression), (id) => values.get(id)));
+      values.set(id, evaluate(expr, (other) => values.get(other)));
     } catch (e) {
-      if (e instanceof ExpressionError) throw new QueryError(q.id, e.message);
+      if (e instanceof ExpressionError) throw new QueryError(id, e.message);
       throw e;
     }
   }
   return values;
 }
 
+interface Parsed {
+  readonly id: string;
+  readonly expr: Expr;
+}
+
+/** The set's expressions, each parsed once. */
+function parsed(queries: readonly MetricQuery[]): Parsed[] {
+  return queries.flatMap((q) => {
+    if (q.kind !== "expression") return [];
+    try {
+      return [{ id: q.id, expr: parseExpression(q.expression) }];
+    } catch (e) {
+      if (e instanceof ExpressionError) throw new QueryError(q.id, e.message);
+      throw e;
+    }
+  });
+}
+
 /** Expressions in an order where each comes after the expressions it reads. */
-function ordered(exprs: readonly ExpressionQuery[]): ExpressionQuery[] {
+function ordered(exprs: readonly Parsed[]): Parsed[] {
   const byId = new Map(exprs.map((e) => [e.id, e]));
-  const out: ExpressionQuery[] = [];
+  const out: Parsed[] = [];
   const state = new Map<string, "visiting" | "done">();
-  const visit = (e: ExpressionQuery): void => {
+  const visit = (e: Parsed): void => {
     if (state.get(e.id) === "done") return;
     if (state.get(e.id) === "visiting") throw new QueryError(e.id, `The expression of ${e.id} depends on itself.`);
     state.set(e.id, "visiting");
-    let deps: string[];
-    try {
-      deps = idsOf(parseExpression(e.expression));
-    } catch (err) {
-      if (err instanceof ExpressionError) throw new QueryError(e.id, err.message);
-      throw err;
-    }
-    for (const dep of deps) {
+    for (const dep of idsOf(e.expr)) {
       const d = byId.get(dep);
       if (d) visit(d);
     }

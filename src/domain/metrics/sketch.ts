@@ -37,9 +37,14 @@ export function addToSketch(sketch: Map<number, number>, value: number, n = 1): 
   sketch.set(k, (sketch.get(k) ?? 0) + n);
 }
 
+/** Adds a sketch's buckets (its `[key, count]` pairs, as a sketch iterates and crosses IPC) to one kept by its owner. */
+export function addSketch(into: Map<number, number>, from: Iterable<readonly [number, number]>): void {
+  for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
+}
+
 export function mergeSketches(a: Sketch, b: Sketch): Sketch {
   const out = new Map(a);
-  for (const [k, n] of b) out.set(k, (out.get(k) ?? 0) + n);
+  addSketch(out, b);
   return out;
 }
 
