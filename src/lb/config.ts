@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { ListenerRecord, LoadBalancerRecord, RuleRecord, TargetGroupRecord, TargetRecord } from "../domain/load-balancing/types.js";
+import type { Action, ListenerRecord, LoadBalancerRecord, RuleRecord, TargetGroupRecord, TargetRecord } from "../domain/load-balancing/types.js";
 import { targetKey } from "../domain/load-balancing/types.js";
 import { hostIpAttribute } from "../scheduler/types.js";
 import { allContainerInstances } from "../state/scan.js";
@@ -27,6 +27,9 @@ export interface LiveListener {
   readonly rules: readonly RuleRecord[];
 }
 
+/** A listener's actions: its default actions and its rules'. */
+export const actionsOf = (l: LiveListener): Action[] => [...l.record.defaultActions, ...l.rules.flatMap((r) => r.actions)];
+
 /** The data plane's whole configuration, read from the store in one go. */
 export interface LbConfig {
   readonly listeners: readonly LiveListener[];
@@ -50,7 +53,7 @@ export async function loadConfig(store: Store): Promise<LbConfig> {
     for (const tg of await tx.loadBalancing.targetGroups()) groups.push({ record: tg, targets: await tx.loadBalancing.targets(tg.arn) });
     return { listeners, groups };
   });
-  const used = new Set(listeners.flatMap((l) => [...l.record.defaultActions, ...l.rules.flatMap((r) => r.actions)].flatMap((a) => (a.type === "forward" ? a.targetGroups.map((g) => g.targetGroupArn) : []))));
+  const used = new Set(listeners.flatMap((l) => actionsOf(l).flatMap((a) => (a.type === "forward" ? a.targetGroups.map((g) => g.targetGroupArn) : []))));
   const needsInstances = groups.some((g) => g.targets.some((t) => isIP(t.id) === 0));
   const addresses = needsInstances ? await instanceAddresses(store) : new Map<string, string>();
   return {

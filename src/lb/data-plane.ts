@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { TargetHealth } from "../domain/load-balancing/health.js";
 import type { LoadBalancerRecord, TargetRecord } from "../domain/load-balancing/types.js";
 import type { Store } from "../state/store.js";
-import { loadConfig, type LbConfig } from "./config.js";
+import { actionsOf, loadConfig, type LbConfig } from "./config.js";
 import { TargetChecker } from "./health-checker.js";
 import { HealthJournal } from "./health-journal.js";
 import { restoredCheckState, settledHealth } from "./health-state.js";
@@ -126,7 +126,7 @@ export class DataPlane {
     const attachments = new Map<string, Attachment>();
     for (const l of this.config.listeners) {
       loadBalancers.set(l.loadBalancer.arn, l.loadBalancer);
-      for (const a of [...l.record.defaultActions, ...l.rules.flatMap((r) => r.actions)]) {
+      for (const a of actionsOf(l)) {
         if (a.type !== "forward") continue;
         for (const { targetGroupArn } of a.targetGroups) {
           const group = this.config.groups.get(targetGroupArn);
