@@ -16,7 +16,8 @@
 #   those two went back; later main 23.4 and beside 25.8 with its lint, whence EC2 security groups'
 #   API file, 76 s, went to the main runner; then main 24.2 and beside 25.5 with auto scaling's ALB
 #   case, whence blue/green deployments, 34 s, went back to the main runner).
-# The beside runner's report follows the main one's; the exit status is non-zero if the lint or
+# The beside runner's report follows the main one's, then, if any failed, each failed test with its
+# error (a CI log's tail may be all one sees); the exit status is non-zero if the lint or
 # either runner failed. Run `sh scripts/setup.sh` first (npm test does).
 set -u
 cd "$(dirname "$0")/.."
@@ -28,6 +29,7 @@ api_e2e=$(printf '%s\n' dist/test/ecr-*.e2e.test.js dist/test/iam*.e2e.test.js d
   dist/test/tags.e2e.test.js dist/test/capacity-providers.e2e.test.js dist/test/ecs-operations.e2e.test.js \
   dist/test/store-copy.e2e.test.js)
 report=$(mktemp /tmp/berth-test-beside.XXXXXX)
+main_report=$(mktemp /tmp/berth-test-main.XXXXXX)
 
 # shellcheck disable=SC2046
 set -- $(find dist/src -name '*.test.js' | sort) $clock $api_e2e
@@ -35,16 +37,22 @@ set -- $(find dist/src -name '*.test.js' | sort) $clock $api_e2e
 # which CI has not), so an interrupted run stops it whole: its shell leads the group, $! is its id.
 setsid sh -c 'npm run -s lint; lint=$?; node --test --test-concurrency=1 "$@"; tests=$?; [ "$lint" -eq 0 ] && [ "$tests" -eq 0 ]' beside "$@" >"$report" 2>&1 &
 beside_pid=$!
-trap 'kill -- -"$beside_pid" 2>/dev/null; rm -f "$report"' EXIT
+trap 'kill -- -"$beside_pid" 2>/dev/null; rm -f "$report" "$main_report"' EXIT
 trap 'exit 130' INT TERM
 
 # shellcheck disable=SC2046
 set -- $(find dist/test -name '*.test.js' | sort | grep -v -x -F "$(printf '%s\n' $clock $api_e2e)")
-main_status=0
-node --test --test-concurrency=1 "$@" || main_status=$?
+# The main runner's report goes out as it comes and into a file, for the summary at the end.
+{ node --test --test-concurrency=1 "$@" 2>&1; echo "$?" >"$main_report.status"; } | tee "$main_report"
+main_status=$(cat "$main_report.status" 2>/dev/null || echo 1); rm -f "$main_report.status"
 
 beside_status=0
 wait "$beside_pid" || beside_status=$?
 printf '\n# The runner beside the main one (lint, the unit files, %s, then %s):\n' "$clock" "$(echo $api_e2e)"
 cat "$report"
+# What failed, last, where a log's tail is all one sees: each failed test with its error.
+if [ "$main_status" -ne 0 ] || [ "$beside_status" -ne 0 ]; then
+  printf '\n# Failed tests (main runner, then beside it), each with its error:\n'
+  cat "$main_report" "$report" | awk '/^ *not ok /{n = 14} n > 0 {print; n--; if ($0 ~ /^ *\.\.\.$/) n = 0}'
+fi
 [ "$main_status" -eq 0 ] && [ "$beside_status" -eq 0 ]

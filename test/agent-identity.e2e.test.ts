@@ -21,6 +21,7 @@ import { BerthServer } from "./support/berth-server.js";
 
 import { startSimulatedAgents } from "./support/simulated-cluster.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const cluster = "identities";
 const slot = (value: string) => [{ name: "slot", value }];
@@ -39,7 +40,7 @@ describe("agent identities", () => {
   const clients: ECSClient[] = [];
   const channels: RawChannel[] = [];
   const asAgent = (c: AgentCredential): ECSClient => {
-    const client = new ECSClient({ endpoint: server.endpoint, region: "us-east-1", credentials: c, maxAttempts: 1 });
+    const client = new ECSClient({ endpoint: server.endpoint, region: "us-east-1", credentials: c, ...testSdkRetry });
     clients.push(client);
     return client;
   };

@@ -4,6 +4,7 @@ import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, P
 import { AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/protocols";
 import { BerthServer } from "./support/berth-server.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 describe("CloudWatch alarms: evaluation (periods, datapoints to alarm, missing data), state changes and history", () => {
   let server: BerthServer;
@@ -11,7 +12,7 @@ describe("CloudWatch alarms: evaluation (periods, datapoints to alarm, missing d
   let cbor: CloudWatchClient;
   before(async () => {
     server = await BerthServer.start(undefined, ["--alarm-interval", "300ms"]);
-    const base = { endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 };
+    const base = { endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry };
     cw = new CloudWatchClient(base);
     cbor = new CloudWatchClient({ ...base, protocol: AwsSmithyRpcV2CborProtocol });
   });

@@ -4,10 +4,11 @@ import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, Lis
 import { AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/protocols";
 import { BerthServer } from "./support/berth-server.js";
 import { awsAs, policyDoc, userWithPolicies } from "./support/iam-tools.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 /** The three protocols CloudWatch clients speak: the CLI 2.9 (Query), this SDK (JSON 1.0), SDKs of 2025 (RPC v2 CBOR). */
 const sdk = (server: BerthServer, cbor = false): CloudWatchClient =>
-  new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1, ...(cbor && { protocol: AwsSmithyRpcV2CborProtocol }) });
+  new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry, ...(cbor && { protocol: AwsSmithyRpcV2CborProtocol }) });
 
 const json = (out: { code: number; stdout: string; stderr: string }): Record<string, unknown> => {
   assert.equal(out.code, 0, out.stderr);
@@ -138,7 +139,7 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
     const put = await awsAs(server, reader, "cloudwatch", "put-metric-data", "--namespace", "Shop", "--metric-name", "Orders", "--value", "1");
     assert.match(put.stderr, /AccessDenied\b.*not authorized to perform: cloudwatch:PutMetricData/);
     for (const cbor of [false, true]) {
-      const client = new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: reader, maxAttempts: 1, ...(cbor && { protocol: AwsSmithyRpcV2CborProtocol }) });
+      const client = new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: reader, ...testSdkRetry, ...(cbor && { protocol: AwsSmithyRpcV2CborProtocol }) });
       await client.send(new ListMetricsCommand({ Namespace: "Shop" }));
       await assert.rejects(client.send(new PutMetricDataCommand({ Namespace: "Shop", MetricData: [{ MetricName: "Orders", Value: 1 }] })), (e: Error) => /cloudwatch:PutMetricData/.test(e.message));
     }

@@ -23,6 +23,7 @@ import { parseCredentialsFile, type AccessKey } from "../src/auth/credentials-fi
 import { BerthUp } from "./support/berth-up.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 /** Debian's Chromium, headless, on a machine whose network is closed: nothing it may call home for. */
 const chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -74,7 +75,7 @@ describe("the web console, in headless Chromium against berth up", () => {
   it("is named in berth up's banner, and a wrong secret key shows the API's own error at sign-in", async () => {
     assert.ok(up.stdout.includes(`${up.endpoint}/console`), up.stdout);
     const wrong = `${key.secretAccessKey.slice(0, -4)}XXXX`;
-    const refused = await new ECSClient({ endpoint: up.endpoint, region: "us-east-1", credentials: { accessKeyId: key.accessKeyId, secretAccessKey: wrong }, maxAttempts: 1 })
+    const refused = await new ECSClient({ endpoint: up.endpoint, region: "us-east-1", credentials: { accessKeyId: key.accessKeyId, secretAccessKey: wrong }, ...testSdkRetry })
       .send(new ListClustersCommand({}))
       .then(() => assert.fail("a wrong secret key was accepted"), (err: unknown) => (err instanceof Error ? err : assert.fail(String(err))));
     await signInWith(wrong);
@@ -134,7 +135,7 @@ describe("the web console, in headless Chromium against berth up", () => {
   });
 
   it("shows a load-balanced service's targets with ELB's health and the task behind each, its CPU and memory, and what auto scaling did and why", async () => {
-    const config = { endpoint: up.endpoint, region: "us-east-1", credentials: key, maxAttempts: 1 };
+    const config = { endpoint: up.endpoint, region: "us-east-1", credentials: key, ...testSdkRetry };
     const elb = new ElasticLoadBalancingV2Client(config);
     const port = await freeBlock(1);
     const lbArn = (await elb.send(new CreateLoadBalancerCommand({ Name: "console-lb", Subnets: ["subnet-a"] }))).LoadBalancers![0]!.LoadBalancerArn!;

@@ -12,6 +12,7 @@ import {
 import { BerthCluster } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 /**
  * Deployment alarms on a real server, agent and Docker: a CloudWatch alarm that goes to ALARM while
@@ -27,7 +28,7 @@ describe("deployment alarms: an alarm in ALARM during a rolling update rolls it 
 
   before(async () => {
     cluster = await BerthCluster.start({ name: "alarms", serverArgs: ["--task-healthy-after", "1s", "--alarm-interval", "1s"] });
-    cw = new CloudWatchClient({ endpoint: cluster.server.endpoint, region: "us-east-1", credentials: cluster.server.accessKey, maxAttempts: 1 });
+    cw = new CloudWatchClient({ endpoint: cluster.server.endpoint, region: "us-east-1", credentials: cluster.server.accessKey, ...testSdkRetry });
     first = await cluster.register(aTaskDefinition("watched", [aContainer()]));
     second = await cluster.register(aTaskDefinition("watched", [aContainer({ environment: [{ name: "VERSION", value: "2" }] })]));
     await cw.send(

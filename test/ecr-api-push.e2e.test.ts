@@ -18,6 +18,7 @@ import {
 import { BerthServer } from "./support/berth-server.js";
 import { refusal } from "./support/refusal.js";
 import { registryAuthorization, sha256 } from "./support/registry-http.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 /**
  * The ECR API's push path against a real server, through the SDK v3 and the AWS CLI: layers
@@ -34,7 +35,7 @@ describe("ECR API push path (SDK and CLI, real server)", () => {
 
   before(async () => {
     server = await BerthServer.start();
-    ecr = new ECRClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    ecr = new ECRClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: "api/push" }));
     dir = mkdtempSync(join(tmpdir(), "berth-ecr-push-"));
     basic = await registryAuthorization(ecr);

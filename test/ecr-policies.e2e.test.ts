@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-ecr";
 import { BerthServer } from "./support/berth-server.js";
 import { refusal } from "./support/refusal.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const policy = (principal: string, actions: string[]) =>
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "pull", Effect: "Allow", Principal: { AWS: principal }, Action: actions }] });
@@ -28,7 +29,7 @@ describe("ECR policies, DescribeRegistry and --registry-host (SDK and CLI, real 
   let account = "";
   before(async () => {
     server = await BerthServer.start(undefined, ["--registry-host", "registry.example.test:8443"]);
-    ecr = new ECRClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    ecr = new ECRClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
     account = (await ecr.send(new DescribeRegistryCommand({}))).registryId ?? "";
     await ecr.send(new CreateRepositoryCommand({ repositoryName: "team/app" }));
   });

@@ -4,6 +4,7 @@ import { CreateRepositoryCommand, ECRClient, ListImageReferrersCommand } from "@
 import { BerthServer } from "./support/berth-server.js";
 import { refusal } from "./support/refusal.js";
 import { ociManifest, registryAuthorization, sha256, v2Repository } from "./support/registry-http.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const sigType = "application/vnd.dev.cosign.simplesigning.v1+json";
 const sbomType = "application/spdx+json";
@@ -42,7 +43,7 @@ describe("ECR ListImageReferrers (SDK v3, real server, eu-west-1)", () => {
 
   before(async () => {
     server = await BerthServer.start();
-    ecr = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, maxAttempts: 1 });
+    ecr = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, ...testSdkRetry });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: repo }));
     basic = await registryAuthorization(ecr);
     const config = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
@@ -108,7 +109,7 @@ describe("ECR ListImageReferrers (SDK v3, real server, eu-west-1)", () => {
     const index: unknown = await res.json();
     assert.ok(typeof index === "object" && index !== null && "manifests" in index && Array.isArray(index.manifests));
     assert.deepEqual(index.manifests.map((m: { digest?: unknown }) => m.digest), [sbom]);
-    const home = new ECRClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    const home = new ECRClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
     assert.equal((await refusal(home.send(new ListImageReferrersCommand({ repositoryName: repo, subjectId: { imageDigest } })))).name, "RepositoryNotFoundException");
   });
 });

@@ -16,6 +16,7 @@ import { BerthServer } from "./support/berth-server.js";
 import { refusal } from "./support/refusal.js";
 import { ociManifest, registryAuthorization, sha256, v2Repository } from "./support/registry-http.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 /**
  * Issue 20, replication backfills: an image pushed in us-east-1 before any replication rule is not
@@ -36,8 +37,8 @@ describe("ECR replication backfill from us-east-1 to eu-west-1 (SDK v3, real ser
 
   before(async () => {
     server = await BerthServer.start();
-    use1 = new ECRClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
-    euw1 = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, maxAttempts: 1 });
+    use1 = new ECRClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
+    euw1 = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, ...testSdkRetry });
     await use1.send(new CreateRepositoryCommand({ repositoryName: repo }));
     account = (await use1.send(new DescribeRegistryCommand({}))).registryId ?? "";
     auth = await registryAuthorization(use1);

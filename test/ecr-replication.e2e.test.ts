@@ -4,6 +4,7 @@ import { CreateRepositoryCreationTemplateCommand, DescribeRepositoryCreationTemp
 import { BerthServer } from "./support/berth-server.js";
 import { RegistryTools } from "./support/registry-tools.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const testImage = "berth-test:latest";
 const eu = ["--region", "eu-west-1"];
@@ -64,7 +65,7 @@ describe("ECR replication from us-east-1 to eu-west-1", () => {
     assert.deepEqual((await json<{ replicationConfiguration: unknown }>("ecr", "describe-registry")).replicationConfiguration, config);
 
     // eu-west-1's template for what replication creates under repl/.
-    const euEcr = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, maxAttempts: 1 });
+    const euEcr = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, ...testSdkRetry });
     await euEcr.send(new CreateRepositoryCreationTemplateCommand({ prefix: "repl", appliedFor: ["REPLICATION"], imageTagMutability: "IMMUTABLE", resourceTags: [{ Key: "origin", Value: "replica" }] }));
     await euEcr.send(new CreateRepositoryCreationTemplateCommand({ prefix: "ROOT", appliedFor: ["REPLICATION"], resourceTags: [{ Key: "origin", Value: "root" }] }));
     const templates = await euEcr.send(new DescribeRepositoryCreationTemplatesCommand({}));

@@ -4,6 +4,7 @@ import { ECRClient, GetAccountSettingCommand, GetSigningConfigurationCommand, Pu
 import { BerthServer } from "./support/berth-server.js";
 import { RegistryTools } from "./support/registry-tools.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const testImage = "berth-test:latest";
 const eu = ["--region", "eu-west-1"];
@@ -74,7 +75,7 @@ describe("ECR scanning, account settings, lastEvaluatedAt and refusals (eu-west-
   });
 
   it("stores ECR's account settings per region, with their defaults, and refuses unknown names and values (SDK v3)", async () => {
-    const client = (region: string) => new ECRClient({ endpoint: server.endpoint, region, credentials: server.accessKey, maxAttempts: 1 });
+    const client = (region: string) => new ECRClient({ endpoint: server.endpoint, region, credentials: server.accessKey, ...testSdkRetry });
     const ecr = client("eu-west-1");
     const value = async (name: string, c = ecr) => (await c.send(new GetAccountSettingCommand({ name }))).value;
     assert.equal(await value("BASIC_SCAN_TYPE_VERSION"), "AWS_NATIVE");
@@ -100,7 +101,7 @@ describe("ECR scanning, account settings, lastEvaluatedAt and refusals (eu-west-
 
   it("refuses what needs AWS itself, naming the reason", async () => {
     await fails(/ValidationException.*DescribePullThroughCacheRules is not offered by Berth: pull-through cache rules fetch from upstream registries/, "ecr", "describe-pull-through-cache-rules");
-    const ecr = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, maxAttempts: 1 });
+    const ecr = new ECRClient({ endpoint: server.endpoint, region: "eu-west-1", credentials: server.accessKey, ...testSdkRetry });
     await assert.rejects(ecr.send(new GetSigningConfigurationCommand({})), (e: Error) => e.name === "ValidationException" && /GetSigningConfiguration is not offered by Berth: managed image signing/.test(e.message));
   });
 });

@@ -8,6 +8,7 @@ import { aContainer, aTaskDefinition } from "./support/fixtures.js";
 import { startSimulatedAgents } from "./support/simulated-cluster.js";
 import { parsePrometheusText } from "./support/prometheus-text.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 type Stats = { Average?: number; Minimum?: number; Maximum?: number };
 
@@ -42,7 +43,7 @@ describe("AWS/ECS metrics from the agents' statistics, and /metrics in Prometheu
       a2.sendRawStats([{ taskArn: t1, cpuUnits: 8192, memoryMiB: 4096 }]);
     }, 200);
 
-    const cw = new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    const cw = new CloudWatchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
     const now = Date.now();
     const stats = async (metricName: string, dims: Record<string, string>): Promise<Stats | undefined> => {
       const out = await cw.send(

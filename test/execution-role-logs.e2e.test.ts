@@ -10,6 +10,7 @@ import { BerthCluster } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
 import { clients, policyDoc } from "./support/iam-tools.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const run = promisify(execFile);
 const taskId = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
@@ -31,7 +32,7 @@ describe("an execution role governs a task's log shipping", () => {
   before(async () => {
     cluster = await BerthCluster.start({ name: "exec-logs" });
     const { server } = cluster;
-    logs = new CloudWatchLogsClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    logs = new CloudWatchLogsClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
     await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
     const { iam, sts } = clients(server);
     account = (await sts.send(new GetCallerIdentityCommand({}))).Account!;

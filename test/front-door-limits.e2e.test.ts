@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { parseCredentialsFile } from "../src/auth/credentials-file.js";
 import { BerthProcess } from "./support/berth-process.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 /** A raw TCP client: what it received, and when the connection closed (ms after it was opened). */
 function rawClient(endpoint: string): { socket: Socket; received: () => string; closed: Promise<number>; openedAt: number } {
@@ -54,7 +55,7 @@ describe("HTTP timeouts", () => {
 
   it("lets a slow registry upload that keeps sending go on, and cuts one that stalls", async () => {
     const key = parseCredentialsFile(readFileSync(join(dir, "credentials"), "utf8"))!;
-    const ecr = new ECRClient({ endpoint, region: "us-east-1", credentials: key, maxAttempts: 1 });
+    const ecr = new ECRClient({ endpoint, region: "us-east-1", credentials: key, ...testSdkRetry });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: "slow" }));
     const token = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0]?.authorizationToken ?? "";
     ecr.destroy();

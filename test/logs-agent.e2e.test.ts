@@ -10,6 +10,7 @@ import { BerthCluster, sleep } from "./support/berth-cluster.js";
 import { awsCli, berthBin } from "./support/berth-server.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 /** Every event of a stream, from the head, following nextForwardToken until it repeats (as the CLI's paginator does). */
 async function allEvents(logs: CloudWatchLogsClient, group: string, stream: string): Promise<OutputLogEvent[]> {
@@ -34,7 +35,7 @@ describe("the agent ships awslogs containers' lines to CloudWatch Logs", () => {
   before(async () => {
     cluster = await BerthCluster.start({ name: "awslogs" });
     const { server } = cluster;
-    logs = new CloudWatchLogsClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    logs = new CloudWatchLogsClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
   });
   after(async () => {
     logs?.destroy();

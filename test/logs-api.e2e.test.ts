@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { BerthServer } from "./support/berth-server.js";
 import { refusal } from "./support/refusal.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const json = (out: { code: number; stdout: string; stderr: string }): Record<string, unknown> => {
   assert.equal(out.code, 0, out.stderr);
@@ -29,7 +30,7 @@ describe("CloudWatch Logs API (SDK v3 and the AWS CLI against berth server)", ()
 
   before(async () => {
     server = await BerthServer.start();
-    logs = new CloudWatchLogsClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    logs = new CloudWatchLogsClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
     await logs.send(new CreateLogGroupCommand({ logGroupName: "/ecs/app", tags: { team: "web" } }));
     // Three streams, written interleaved in time.
     const lines: Record<string, string[]> = {

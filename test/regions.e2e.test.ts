@@ -8,6 +8,7 @@ import { BerthCluster } from "./support/berth-cluster.js";
 import { helloServer } from "./support/fixtures.js";
 import { RegistryTools } from "./support/registry-tools.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const testImage = "berth-test:latest";
 const region = "eu-west-1";
@@ -80,7 +81,7 @@ describe("regions: one endpoint serves eu-west-1 as it serves us-east-1", () => 
     const digest = await tools.pushAndPullBack(ref);
     assert.match(digest, /^sha256:[0-9a-f]{64}$/);
 
-    const ecr = new ECRClient({ endpoint: cluster.server.endpoint, region, credentials: cluster.server.accessKey, maxAttempts: 1 });
+    const ecr = new ECRClient({ endpoint: cluster.server.endpoint, region, credentials: cluster.server.accessKey, ...testSdkRetry });
     const { repositories } = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ["hello-eu"] }));
     assert.equal(repositories?.[0]?.repositoryArn, repo.repositoryArn);
 

@@ -5,6 +5,7 @@ import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from "@aws
 import { BerthCluster } from "./support/berth-cluster.js";
 import { aContainer, aTaskDefinition } from "./support/fixtures.js";
 import { until } from "./support/until.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const json = (out: { code: number; stdout: string; stderr: string }): unknown => {
   assert.equal(out.code, 0, out.stderr);
@@ -88,7 +89,7 @@ describe("EventBridge Scheduler (aws scheduler) runs ECS tasks", () => {
     );
     // A second one-time schedule, due after the first, deleted once it has run. Debian's CLI (2.9)
     // predates ActionAfterCompletion: this one is made with the SDK (REST-JSON through the same front door).
-    const scheduler = new SchedulerClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+    const scheduler = new SchedulerClient({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
     const gone = await scheduler.send(
       new CreateScheduleCommand({ Name: "then-gone", ScheduleExpression: `at(${wallClock(dueMs + 4_000, "UTC")})`, FlexibleTimeWindow: { Mode: "OFF" }, ActionAfterCompletion: "DELETE", Target: target() }),
     );

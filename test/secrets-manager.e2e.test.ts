@@ -17,6 +17,7 @@ import {
 import { BerthServer } from "./support/berth-server.js";
 import { awsAs, policyDoc, userWithPolicies, type Creds } from "./support/iam-tools.js";
 import { refusal } from "./support/refusal.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const json = (out: { code: number; stdout: string; stderr: string }): Record<string, unknown> => {
   assert.equal(out.code, 0, out.stderr);
@@ -42,7 +43,7 @@ describe("Secrets Manager (the AWS CLI and the SDK v3 against berth server)", ()
   let server: BerthServer;
   let sm: SecretsManagerClient;
   let appDb: string;
-  const sm$ = (region: string, credentials?: Creds) => new SecretsManagerClient({ endpoint: server.endpoint, region, credentials: credentials ?? server.accessKey, maxAttempts: 1 });
+  const sm$ = (region: string, credentials?: Creds) => new SecretsManagerClient({ endpoint: server.endpoint, region, credentials: credentials ?? server.accessKey, ...testSdkRetry });
 
   before(async () => {
     server = await BerthServer.start();

@@ -22,8 +22,9 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { BerthServer } from "./support/berth-server.js";
 import { awsAs, clients, policyDoc, userWithPolicies, type Creds } from "./support/iam-tools.js";
 import { refusal } from "./support/refusal.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
-const ssmOf = (server: BerthServer, creds: Creds = server.accessKey, region = "us-east-1") => new SSMClient({ endpoint: server.endpoint, region, credentials: creds, maxAttempts: 1 });
+const ssmOf = (server: BerthServer, creds: Creds = server.accessKey, region = "us-east-1") => new SSMClient({ endpoint: server.endpoint, region, credentials: creds, ...testSdkRetry });
 
 /** The `__type` and message of a refused AWS CLI call, from its stderr (`An error occurred (<type>) when calling the <Op> operation: <message>`). */
 function cliError(r: { code: number; stderr: string }): { type: string; message: string } {

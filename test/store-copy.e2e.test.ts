@@ -31,6 +31,7 @@ import { startSimulatedAgents } from "./support/simulated-cluster.js";
 import { snapshotState } from "./support/state-snapshot.js";
 import { until } from "./support/until.js";
 import { tableCopies } from "../src/store-copy/tables.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 /** `berth store copy` as a user runs it: the built CLI. */
 function storeCopy(dataDir: string, url: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -80,7 +81,7 @@ describe("berth store copy: a SQLite server's state, served from PostgreSQL", { 
 
   /** What a client reads of everything the test made, from `server`. */
   async function everything(server: BerthServer): Promise<unknown> {
-    const config = { endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 };
+    const config = { endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry };
     const { iam, ecs } = clients(server);
     const logs = new CloudWatchLogsClient(config);
     const cw = new CloudWatchClient(config);
@@ -131,7 +132,7 @@ describe("berth store copy: a SQLite server's state, served from PostgreSQL", { 
 
   it("serves a representative state on SQLite: a cluster with an agent, tasks, a service, IAM, a load balancer, logs, metrics, an alarm, a rule, and a second region", async () => {
     const { ecs, iam, ecr } = clients(sqlite);
-    const config = { endpoint: sqlite.endpoint, region: "us-east-1", credentials: sqlite.accessKey, maxAttempts: 1 };
+    const config = { endpoint: sqlite.endpoint, region: "us-east-1", credentials: sqlite.accessKey, ...testSdkRetry };
     const clusterArn = (await ecs.send(new CreateClusterCommand({ clusterName: cluster, tags: [{ key: "team", value: "shop" }] }))).cluster!.clusterArn!;
     agents = await startSimulatedAgents(sqlite, cluster, [{ cpu: 4096, memory: 8192 }]);
     const register = () => ecs.send(new RegisterTaskDefinitionCommand({ family: "web", containerDefinitions: [{ name: "app", image: "busybox", memory: 64 }] }));
@@ -202,9 +203,9 @@ describe("berth store copy: a SQLite server's state, served from PostgreSQL", { 
     onPostgres = await BerthServer.start(sqlite.dataDir, ["--store", url, "--port", new URL(sqlite.endpoint).port, "--alarm-interval", "1h"]);
     assert.deepEqual(await everything(onPostgres), answered);
     // The user's key verifies (IAM's key is in the data directory), and its policy still decides.
-    const asCi = new ECSClient({ endpoint: onPostgres.endpoint, region: "us-east-1", credentials: ci, maxAttempts: 1 });
+    const asCi = new ECSClient({ endpoint: onPostgres.endpoint, region: "us-east-1", credentials: ci, ...testSdkRetry });
     assert.equal((await asCi.send(new ListClustersCommand({}))).clusterArns?.length, 1);
-    const metrics = (await new CloudWatchClient({ endpoint: onPostgres.endpoint, region: "us-east-1", credentials: onPostgres.accessKey, maxAttempts: 1 }).send(ordersQuery())).MetricDataResults?.[0];
+    const metrics = (await new CloudWatchClient({ endpoint: onPostgres.endpoint, region: "us-east-1", credentials: onPostgres.accessKey, ...testSdkRetry }).send(ordersQuery())).MetricDataResults?.[0];
     assert.deepEqual({ times: metrics?.Timestamps?.map((t) => t.getTime()).sort(), values: [...(metrics?.Values ?? [])].sort() }, { times: [t0, t0 + minute, t0 + 2 * minute], values: [3, 5, 8] });
   });
 

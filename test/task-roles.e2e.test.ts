@@ -13,6 +13,7 @@ import { clients, policyDoc, type Creds } from "./support/iam-tools.js";
 import { refusal } from "./support/refusal.js";
 import { until } from "./support/until.js";
 import { callBerth } from "../src/agent/berth-call.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 const run = promisify(execFile);
 const region = "us-east-1";
@@ -35,7 +36,7 @@ async function fetchInside(id: string, uri: string): Promise<string> {
 }
 
 const asCreds = (c: ContainerCredentials): Creds => ({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.Token });
-const ecsAs = (cluster: BerthCluster, creds: Creds) => new ECSClient({ endpoint: cluster.server.endpoint, region, credentials: creds, maxAttempts: 1 });
+const ecsAs = (cluster: BerthCluster, creds: Creds) => new ECSClient({ endpoint: cluster.server.endpoint, region, credentials: creds, ...testSdkRetry });
 
 /**
  * Acceptance 2 (task roles): task and execution roles validated as ECS does; the agent serves the
@@ -120,7 +121,7 @@ describe("task roles: credentials at 169.254.170.2", () => {
     assert.ok(left > 0 && left <= lifetimeS * 1000, `expires within the lifetime (${left} ms left)`);
 
     const taskId = withRole.taskArn!.split("/").pop()!;
-    const who = await new STSClient({ endpoint: cluster.server.endpoint, region, credentials: asCreds(creds), maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
+    const who = await new STSClient({ endpoint: cluster.server.endpoint, region, credentials: asCreds(creds), ...testSdkRetry }).send(new GetCallerIdentityCommand({}));
     assert.equal(who.Arn, `arn:aws:sts::${account}:assumed-role/lister/${taskId}`);
     const ecs = ecsAs(cluster, asCreds(creds));
     assert.ok((await ecs.send(new ListClustersCommand({}))).clusterArns?.includes(`arn:aws:ecs:${region}:${account}:cluster/${cluster.name}`));

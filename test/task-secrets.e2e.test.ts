@@ -9,6 +9,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { BerthCluster, docker } from "./support/berth-cluster.js";
 import { clients, policyDoc } from "./support/iam-tools.js";
 import { RegistryTools } from "./support/registry-tools.js";
+import { testSdkRetry } from "./support/sdk-retry.js";
 
 /**
  * A task definition's secrets reach its container as the ECS agent delivers them: read at task start
@@ -32,7 +33,7 @@ describe("a task's secrets, from SSM and Secrets Manager, as its execution role"
   before(async () => {
     cluster = await BerthCluster.start({ name: "task-secrets" });
     const server = cluster.server;
-    const config = { endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 };
+    const config = { endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry };
     const { iam, sts } = clients(server);
     account = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
 

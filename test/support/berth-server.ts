@@ -7,6 +7,7 @@ import { Agent as HttpsAgent } from "node:https";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { parseCredentialsFile, type AccessKey } from "../../src/auth/credentials-file.js";
 import { readFileSync } from "node:fs";
+import { testSdkRetry } from "./sdk-retry.js";
 
 const run = promisify(execFile);
 export const berthBin = resolve(import.meta.dirname, "../../src/cli/main.js");
@@ -70,7 +71,7 @@ export class BerthServer {
       endpoint: this.endpoint,
       region,
       credentials: { ...this.accessKey, ...credentials },
-      maxAttempts: 1,
+      ...testSdkRetry,
       ...(this.caBundle !== undefined && { requestHandler: { httpsAgent: new HttpsAgent({ ca: readFileSync(this.caBundle) }) } }),
     });
   }

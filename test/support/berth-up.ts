@@ -7,6 +7,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { parseCredentialsFile } from "../../src/auth/credentials-file.js";
 import { docker, freePort } from "./berth-cluster.js";
 import { berthBin } from "./berth-server.js";
+import { testSdkRetry } from "./sdk-retry.js";
 
 /**
  * A real `berth up` process: its own data dir, API port 0, free introspection and metadata ports
@@ -44,7 +45,7 @@ export class BerthUp {
 
   ecs(): ECSClient {
     const key = parseCredentialsFile(readFileSync(this.credentialsFile, "utf8"))!;
-    return new ECSClient({ endpoint: this.endpoint, region: "us-east-1", credentials: key, maxAttempts: 1 });
+    return new ECSClient({ endpoint: this.endpoint, region: "us-east-1", credentials: key, ...testSdkRetry });
   }
 
   async stop(): Promise<void> {

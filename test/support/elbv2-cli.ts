@@ -2,6 +2,7 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { BerthServer } from "./berth-server.js";
+import { testSdkRetry } from "./sdk-retry.js";
 
 /** `aws elbv2 …` against a Berth server: parsed JSON on success, the error code and message otherwise. */
 export async function elbv2(server: BerthServer, ...args: string[]): Promise<Record<string, unknown>> {
@@ -90,5 +91,5 @@ export function get(port: number, path: string, headers: Record<string, string> 
 
 /** The SDK's ELBv2 client for `server`: for probes that must look often (without the CLI's start-up) and for set-ups that are not what a test is about. */
 export function elbv2Client(server: BerthServer): ElasticLoadBalancingV2Client {
-  return new ElasticLoadBalancingV2Client({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, maxAttempts: 1 });
+  return new ElasticLoadBalancingV2Client({ endpoint: server.endpoint, region: "us-east-1", credentials: server.accessKey, ...testSdkRetry });
 }

@@ -5,6 +5,7 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
 import { awsCli, type BerthServer } from "./berth-server.js";
+import { testSdkRetry } from "./sdk-retry.js";
 
 const run = promisify(execFile);
 
@@ -15,7 +16,7 @@ export interface Creds {
   readonly sessionToken?: string | undefined;
 }
 
-const config = (server: BerthServer, credentials: Creds) => ({ endpoint: server.endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+const config = (server: BerthServer, credentials: Creds) => ({ endpoint: server.endpoint, region: "us-east-1", credentials, ...testSdkRetry });
 
 /** The official SDK v3 clients pointed at `server`, signing as `creds` (root's when absent). */
 export const clients = (server: BerthServer, creds: Creds = server.accessKey) => ({

@@ -15,6 +15,7 @@ import type { AccessKey } from "../../src/auth/credentials-file.js";
 import { seedName } from "./bad-api-requests.js";
 import { aContainer } from "./fixtures.js";
 import { until } from "./until.js";
+import { testSdkRetry } from "./sdk-retry.js";
 
 
 /**
@@ -63,7 +64,7 @@ export async function seedState(endpoint: string, credentials: AccessKey, ecs: E
   }, { timeoutMs: 10_000, everyMs: 50 });
   await ecs.send(new CreateServiceCommand({ cluster, serviceName: seedName, taskDefinition: seedName, desiredCount: 0 }));
 
-  const ecr = new ECRClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+  const ecr = new ECRClient({ endpoint, region: "us-east-1", credentials, ...testSdkRetry });
   await ecr.send(new CreateRepositoryCommand({ repositoryName: seedName, tags: [{ Key: "team", Value: "robust" }] }));
   const rule = { rulePriority: 1, selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 5 }, action: { type: "expire" } };
   await ecr.send(new PutLifecyclePolicyCommand({ repositoryName: seedName, lifecyclePolicyText: JSON.stringify({ rules: [rule] }) }));
