@@ -100,6 +100,8 @@ export interface RegionalPlane {
   readonly doors: FrontDoors;
   /** Its AWS/ECS and load balancer metrics. */
   readonly collector: MetricsCollector;
+  /** Its load balancers' listeners: their traffic and targets' health, for /metrics. */
+  readonly dataPlane: Pick<DataPlane, "trafficTotals">;
   /** This region's image registry (`/v2/`), for requests whose password or download URL names this region. */
   readonly distribution: RequestHandler;
   /** This region's image registry itself: replication from other regions writes into it. */
@@ -314,6 +316,7 @@ export async function startRegionalPlane(
     region,
     doors,
     collector,
+    dataPlane: lb,
     distribution,
     registry,
     upgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),

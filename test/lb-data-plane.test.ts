@@ -191,10 +191,11 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
   it("counts what its listeners carried, in whichever process served them, for the load balancers' CloudWatch metrics", async () => {
     // What every serving process counted; a worker's counts reach the control plane within a second.
     await new Promise((r) => setTimeout(r, 1200));
-    plane.metricInputs();
+    const earlier = plane.metricInputs().traffic;
     const seen: TrafficEntries[number][] = [];
     let last: ElbMetricInputs | undefined;
-    const rowOf = (lb: string, group: string) => sumRows(seen.filter(([l, g]) => l === lb && g === group).map(([, , row]) => row));
+    const rowIn = (entries: TrafficEntries, lb: string, group: string) => sumRows(entries.filter(([l, g]) => l === lb && g === group).map(([, , row]) => row));
+    const rowOf = (lb: string, group: string) => rowIn(seen, lb, group);
     // Each on a connection of its own.
     for (const path of ["/a", "/b", "/teapot"]) await status(httpPort, path, false);
     for (let i = 0; i < 2; i++) assert.equal(await status(tcpPort, "/tcp", false), 200);
@@ -211,6 +212,10 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
       last!.attachments.map((a) => [a.loadBalancer.arn, a.groupArn, a.healthy, a.unhealthy]).sort(),
       [[lbArn, tgArn, 1, 0], [nlbArn, tcpTgArn, 1, 0], [nlbArn, stickyTgArn, 2, 0]].sort(),
     );
+    // Prometheus' totals: every drain so far added up, the earlier tests' traffic included.
+    const totals = plane.trafficTotals().traffic;
+    assert.equal(counted(rowIn(totals, lbArn, tgArn), "RequestCount"), counted(rowIn([...earlier, ...seen], lbArn, tgArn), "RequestCount"));
+    assert.equal(counted(rowIn(totals, nlbArn, tcpTgArn), "NewFlowCount"), counted(rowIn([...earlier, ...seen], nlbArn, tcpTgArn), "NewFlowCount"));
   });
 
   it("lets a request in flight on a draining target finish, sends the target nothing new, and lets it go once idle", async () => {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { arnSuffix } from "../src/domain/load-balancing/arns.js";
 import { BerthCluster } from "./support/berth-cluster.js";
+import { parsePrometheusText } from "./support/prometheus-text.js";
 import { elbv2, elbv2Error, first, get } from "./support/elbv2-cli.js";
 import { until } from "./support/until.js";
 import { aWebLoadBalancer, awsJson, registerWebOnDynamicPort, targetHealth, type TargetHealthDescription } from "./support/web-behind-lb.js";
@@ -166,6 +167,24 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
     assert.ok(point && point.ExtendedStatistics.p50 > 0 && point.ExtendedStatistics.p50 <= point.ExtendedStatistics.p99 && point.ExtendedStatistics.p99 <= point.Maximum, JSON.stringify(point));
     const listed = (await aws("cloudwatch", "list-metrics", "--namespace", "AWS/ApplicationELB", "--metric-name", "RequestCountPerTarget")).Metrics as { Dimensions: { Name: string }[] }[];
     assert.ok(listed.some((m) => m.Dimensions.length === 1 && m.Dimensions[0]!.Name === "TargetGroup"), "RequestCountPerTarget by TargetGroup alone, what ALBRequestCountPerTarget tracks");
+  });
+
+  it("serves the same traffic and health on /metrics, as Prometheus counters and gauges", async () => {
+    const families = new Map((await parsePrometheusText(await (await fetch(`${cluster.server.endpoint}/metrics`)).text())).map((f) => [f.name, f]));
+    const value = (family: string, type: string, sample: string, labels: Record<string, string>): number | undefined => {
+      assert.equal(families.get(family)?.type, type, `${family} is a ${type}`);
+      return families.get(family)!.samples.find((s) => s.name === sample && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    };
+    const pair = { region: "us-east-1", load_balancer: arnSuffix(lbArn), target_group: arnSuffix(tgArn) };
+    const own = { ...pair, target_group: "" };
+    assert.ok((value("aws_elb_request_count", "counter", "aws_elb_request_count_total", pair) ?? 0) >= forwarded);
+    assert.equal(value("aws_elb_http_fixed_response_count", "counter", "aws_elb_http_fixed_response_count_total", own), 1);
+    assert.ok((value("aws_elb_new_connection_count", "counter", "aws_elb_new_connection_count_total", own) ?? 0) >= 1);
+    assert.equal(value("aws_elb_healthy_host_count", "gauge", "aws_elb_healthy_host_count", pair), 4);
+    assert.equal(value("aws_elb_unhealthy_host_count", "gauge", "aws_elb_unhealthy_host_count", pair), 0);
+    const seconds = value("aws_elb_target_response_time_seconds", "counter", "aws_elb_target_response_time_seconds_total", pair) ?? 0;
+    const responses = value("aws_elb_target_responses", "counter", "aws_elb_target_responses_total", pair) ?? 0;
+    assert.ok(responses >= forwarded && seconds / responses > 0 && seconds / responses < 1, `${seconds} s over ${responses} responses`);
   });
 
   /** The test image's web server, answering with the task metadata (v4) of its own task: its task ARN. */

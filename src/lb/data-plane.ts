@@ -10,7 +10,7 @@ import { HealthJournal } from "./health-journal.js";
 import { restoredCheckState, settledHealth } from "./health-state.js";
 import { LocalServing } from "./local-serving.js";
 import { groupTargetKey, type Serving, type ServingView } from "./serving-view.js";
-import type { Attachment, ElbMetricInputs } from "./traffic.js";
+import { TrafficTally, type Attachment, type ElbMetricInputs } from "./traffic.js";
 import { WorkerPool } from "./worker-pool.js";
 
 export interface DataPlaneOptions {
@@ -66,6 +66,8 @@ export class DataPlane {
   private again = false;
   private readonly healthListeners = new Set<(e: HealthChange) => void>();
   private readonly journal: HealthJournal;
+  /** The traffic of every {@link metricInputs} so far. */
+  private readonly totals = new TrafficTally();
   private closed = false;
 
   constructor(private readonly opts: DataPlaneOptions) {
@@ -119,8 +121,23 @@ export class DataPlane {
     return out;
   }
 
-  /** The traffic every serving process counted since the last call, and the health of each load balancer's target groups now. */
+  /**
+   * The traffic every serving process counted since the last call, and the health of each load
+   * balancer's target groups now (CloudWatch's metrics take one sample of each at every tick). The
+   * traffic is added to {@link trafficTotals}' as well.
+   */
   metricInputs(): ElbMetricInputs {
+    const traffic = this.serving.drainTraffic();
+    this.totals.merge(traffic);
+    return { ...this.attachments(), traffic };
+  }
+
+  /** The traffic counted since the server started, up to the last {@link metricInputs}, and the health of each load balancer's target groups now (Prometheus' counters and gauges). */
+  trafficTotals(): ElbMetricInputs {
+    return { ...this.attachments(), traffic: this.totals.entries() };
+  }
+
+  private attachments(): Omit<ElbMetricInputs, "traffic"> {
     const eligible = new Set(this.view().eligible.map(([key]) => key));
     const loadBalancers = new Map<string, LoadBalancerRecord>();
     const attachments = new Map<string, Attachment>();
@@ -143,7 +160,7 @@ export class DataPlane {
         }
       }
     }
-    return { loadBalancers: [...loadBalancers.values()], attachments: [...attachments.values()], traffic: this.serving.drainTraffic() };
+    return { loadBalancers: [...loadBalancers.values()], attachments: [...attachments.values()] };
   }
 
   portAvailable(port: number): Promise<boolean> {

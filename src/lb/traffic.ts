@@ -156,10 +156,16 @@ export class TrafficTally {
     }
   }
 
+  /** Everything counted (since the last drain), as rows: copies, which later counts leave alone. */
+  entries(): TrafficEntries {
+    const out: [string, string, TrafficRow, [number, number][]][] = [];
+    for (const [lbArn, groups] of this.cells) for (const [groupArn, cell] of groups) out.push([lbArn, groupArn, [...cell.counts], [...cell.times]]);
+    return out;
+  }
+
   /** Everything counted since the last drain; the tally starts empty again. */
   drain(): TrafficEntries {
-    const out: [string, string, TrafficRow, [number, number][]][] = [];
-    for (const [lbArn, groups] of this.cells) for (const [groupArn, cell] of groups) out.push([lbArn, groupArn, cell.counts, [...cell.times]]);
+    const out = this.entries();
     this.cells = new Map<string, Map<string, Cell>>();
     return out;
   }

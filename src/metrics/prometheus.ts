@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Store } from "../state/store.js";
 import type { MetricsCollector } from "./collector.js";
+import { registerElbSeries, type RegionTraffic } from "./prometheus-elb.js";
 
-/** Berth's own series and the AWS/ECS ones, in one prom-client registry of the server's (no global state). */
+/** Berth's own series, the AWS/ECS ones and the load balancers' (prometheus-elb.ts), in one prom-client registry of the server's (no global state). */
 export interface ServerMetrics {
   readonly registry: Registry;
   readonly apiLatency: Histogram<"protocol" | "operation" | "outcome">;
@@ -18,9 +19,8 @@ const ecsGauges = [
   ["MemoryReservation", "aws_ecs_memory_reservation_percent", "AWS/ECS MemoryReservation of the last tick, per cluster"],
 ] as const;
 
-/** A region's metrics collector, as the server's planes expose it. */
-export interface RegionMetrics {
-  readonly region: string;
+/** A region's metrics collector and load balancers, as the server's planes expose them. */
+export interface RegionMetrics extends RegionTraffic {
   readonly collector: MetricsCollector;
 }
 
@@ -82,6 +82,7 @@ export function serverMetrics(regions: () => Iterable<RegionMetrics>): ServerMet
       },
     });
   }
+  registerElbSeries(registry, regions);
   return { registry, apiLatency, storeWrite, placements };
 }
 
