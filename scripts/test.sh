@@ -4,14 +4,16 @@
 # - the main runner takes the end-to-end files (dist/test), one at a time: they spend much of their
 #   time waiting for Docker, agents and timers;
 # - the runner beside it lints (eslint and madge, CPU-bound, about 2.5 minutes), runs the unit files
-#   (dist/src: in process, CPU-bound, about 4 minutes) one at a time, then the end-to-end files that
-#   wait minutes for the real clock all at once (rules due every minute, schedules due at a time,
-#   auto scaling's one-minute periods, a container restart policy's 60 s period: about 3 minutes
-#   together against 7 one after another), and last the end-to-end files of the registry, IAM, Logs,
-#   SSM, Secrets Manager, CloudWatch, regions, tags, capacity providers, ECS's operations,
-#   `berth store copy`, EC2 security groups' API, a newcomer's details, `berth deploy` and TLS, one
-#   at a time, chosen so that the two runners end about together (a fresh clone's run on 2 cores,
-#   2026-11-30, before the clock files ran together: main 26.5 min, beside 26.2 with its lint).
+#   (dist/src) in one process (one entry importing them all: about 3 minutes, against 4.5 to 6 for
+#   a process per file, most of it spent starting Node and loading the same modules again), then
+#   the end-to-end files that wait minutes for the real clock, one after another (rules due every
+#   minute, schedules due at a time, auto scaling's one-minute periods, a container restart
+#   policy's 60 s period: run side by side they were late by seconds, and slowed the main runner),
+#   and last the end-to-end files of the registry, IAM, Logs, SSM, Secrets Manager, CloudWatch,
+#   regions, tags, capacity providers, ECS's operations, `berth store copy`, EC2 security groups'
+#   API and task sets behind a load balancer, chosen so that the two runners end about together (a fresh
+#   clone's run on 2 cores, 2026-11-30, with a process per unit file: main 26.5 min, beside 26.2
+#   with its lint).
 # The beside runner's report follows the main one's, then, if any failed, each failed test with its
 # error (a CI log's tail may be all one sees); the exit status is non-zero if the lint or any
 # test failed. Run `sh scripts/setup.sh` first (npm test does).
@@ -23,24 +25,19 @@ clock="dist/test/schedules.e2e.test.js dist/test/scheduler.e2e.test.js dist/test
 beside_e2e=$(printf '%s\n' dist/test/ecr-*.e2e.test.js dist/test/iam*.e2e.test.js dist/test/logs-*.e2e.test.js dist/test/ssm.e2e.test.js \
   dist/test/secrets-manager.e2e.test.js dist/test/cloudwatch*.e2e.test.js dist/test/regions.e2e.test.js \
   dist/test/tags.e2e.test.js dist/test/capacity-providers.e2e.test.js dist/test/ecs-operations.e2e.test.js \
-  dist/test/store-copy.e2e.test.js dist/test/ec2-security-groups.e2e.test.js dist/test/ecs-details.e2e.test.js \
-  dist/test/deploy-diff.e2e.test.js dist/test/tls.e2e.test.js)
+  dist/test/store-copy.e2e.test.js dist/test/ec2-security-groups.e2e.test.js dist/test/task-set-load-balancers.e2e.test.js)
 report=$(mktemp /tmp/berth-test-beside.XXXXXX)
 main_report=$(mktemp /tmp/berth-test-main.XXXXXX)
 
-units=$(find dist/src -name '*.test.js' | sort)
+# The unit files' one entry (outside dist/, so that nothing else finds it).
+units=$(mktemp /tmp/berth-units.XXXXXX.mjs)
+find "$PWD/dist/src" -name '*.test.js' | sort | sed 's|.*|import "&";|' >"$units"
 # The second runner is a session and process group of its own (setsid: `set -m` needs a terminal,
 # which CI has not), so an interrupted run stops it whole: its shell leads the group, $! is its id.
-# shellcheck disable=SC2016 # expanded by the runner's shell, from its environment
-units="$units" clock="$clock" beside_e2e="$beside_e2e" setsid sh -c '
-  failed=0
-  npm run -s lint || failed=1
-  node --test --test-concurrency=1 $units || failed=1
-  node --test --test-concurrency=4 $clock || failed=1
-  node --test --test-concurrency=1 $beside_e2e || failed=1
-  exit "$failed"' >"$report" 2>&1 &
+# shellcheck disable=SC2046
+setsid sh -c 'npm run -s lint; lint=$?; node --test --test-concurrency=1 "$@"; tests=$?; [ "$lint" -eq 0 ] && [ "$tests" -eq 0 ]' beside "$units" $clock $beside_e2e >"$report" 2>&1 &
 beside_pid=$!
-trap 'kill -- -"$beside_pid" 2>/dev/null; rm -f "$report" "$main_report"' EXIT
+trap 'kill -- -"$beside_pid" 2>/dev/null; rm -f "$report" "$main_report" "$units"' EXIT
 trap 'exit 130' INT TERM
 
 # shellcheck disable=SC2046
@@ -51,7 +48,7 @@ main_status=$(cat "$main_report.status" 2>/dev/null || echo 1); rm -f "$main_rep
 
 beside_status=0
 wait "$beside_pid" || beside_status=$?
-printf '\n# The runner beside the main one (lint, the unit files, %s together, then %s):\n' "$clock" "$(echo $beside_e2e)"
+printf '\n# The runner beside the main one (lint, the unit files, %s, then %s):\n' "$clock" "$(echo $beside_e2e)"
 cat "$report"
 # What failed, last, where a log's tail is all one sees: each failed test with its error.
 if [ "$main_status" -ne 0 ] || [ "$beside_status" -ne 0 ]; then

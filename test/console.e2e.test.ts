@@ -13,10 +13,18 @@ import {
   ListContainerInstancesCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import { ApplicationAutoScalingClient, PutScheduledActionCommand, RegisterScalableTargetCommand } from "@aws-sdk/client-application-auto-scaling";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateRuleCommand,
+  CreateTargetGroupCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { freeBlock } from "../src/agent/free-ports.testing.js";
 import { parseCredentialsFile, type AccessKey } from "../src/auth/credentials-file.js";
@@ -134,16 +142,30 @@ describe("the web console, in headless Chromium against berth up", () => {
     process.stdout.write(`# console screenshot: ${shot}\n`);
   });
 
-  it("shows a load-balanced service's targets with ELB's health and the task behind each, its CPU and memory, and what auto scaling did and why", async () => {
+  it("shows a load-balanced service's targets with ELB's health and the task behind each, its CPU and memory, what auto scaling did and why, and a blue/green deployment's stage", async () => {
     const config = { endpoint: up.endpoint, region: "us-east-1", credentials: key, ...testSdkRetry };
     const elb = new ElasticLoadBalancingV2Client(config);
     const port = await freeBlock(1);
     const lbArn = (await elb.send(new CreateLoadBalancerCommand({ Name: "console-lb", Subnets: ["subnet-a"] }))).LoadBalancers![0]!.LoadBalancerArn!;
     const tgArn = (await elb.send(new CreateTargetGroupCommand({ Name: "console-tg", Protocol: "HTTP", Port: 80, VpcId: "vpc-1", HealthCheckPath: "/", HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2 })))
       .TargetGroups![0]!.TargetGroupArn!;
-    await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: "HTTP", Port: port, DefaultActions: [{ Type: "forward", TargetGroupArn: tgArn }] }));
+    // A blue/green service: its production rule forwards to both target groups (the alternate one at weight 0).
+    const greenTg = (await elb.send(new CreateTargetGroupCommand({ Name: "console-tg-green", Protocol: "HTTP", Port: 80, VpcId: "vpc-1", HealthCheckPath: "/", HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2 })))
+      .TargetGroups![0]!.TargetGroupArn!;
+    const listener = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: "HTTP", Port: port, DefaultActions: [{ Type: "forward", TargetGroupArn: tgArn }] }))).Listeners![0]!.ListenerArn!;
+    const both = [{ TargetGroupArn: tgArn, Weight: 100 }, { TargetGroupArn: greenTg, Weight: 0 }];
+    const rule = (await elb.send(new CreateRuleCommand({ ListenerArn: listener, Priority: 1, Conditions: [{ Field: "path-pattern", Values: ["/*"] }], Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: both } }] }))).Rules![0]!.RuleArn!;
     const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand(aTaskDefinition("console-lb-web", [aContainer({ name: "web", portMappings: [{ containerPort: 80, hostPort: 0 }] })])));
-    await ecs.send(new CreateServiceCommand({ cluster: up.cluster, serviceName: "lbweb", taskDefinition: taskDefinition!.taskDefinitionArn, desiredCount: 2, loadBalancers: [{ targetGroupArn: tgArn, containerName: "web", containerPort: 80 }] }));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: up.cluster,
+        serviceName: "lbweb",
+        taskDefinition: taskDefinition!.taskDefinitionArn,
+        desiredCount: 2,
+        deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: 1 },
+        loadBalancers: [{ targetGroupArn: tgArn, containerName: "web", containerPort: 80, advancedConfiguration: { alternateTargetGroupArn: greenTg, productionListenerRule: rule, roleArn: "arn:aws:iam::000000000000:role/ecsInfrastructureRole" } }],
+      }),
+    );
     await goto(`#/clusters/${up.cluster}/services/lbweb`);
 
     // The targets as the page shows them, once both are healthy, are DescribeTargetHealth's, each named by one of the service's tasks.
@@ -182,6 +204,12 @@ describe("the web console, in headless Chromium against berth up", () => {
     const cpu = page.locator("figure.chart[data-metric=CPU]");
     await until("the CPU chart drawn", async () => ((await cpu.locator("polyline").getAttribute("points")) ? true : undefined), { timeoutMs: 10_000 });
     assert.match((await cpu.locator(".latest").textContent()) ?? "", /^[0-9.]+ %$/);
+    // A new deployment: green starts beside blue, and the page shows its lifecycle stage as DescribeServiceDeployments gives it.
+    assert.equal(await page.locator("dd.strategy").textContent(), "BLUE_GREEN, bake 1 min");
+    await ecs.send(new UpdateServiceCommand({ cluster: up.cluster, service: "lbweb", forceNewDeployment: true }));
+    const primary = page.locator("table.deployments tbody tr", { hasText: "PRIMARY" });
+    const stage = await until("the new deployment's stage on the page", async () => ((await primary.locator("td.stage").textContent({ timeout: 1000 }).catch(() => "")) || undefined), { timeoutMs: 15_000 });
+    assert.match(stage, /^(SCALE_UP|PRODUCTION_TRAFFIC_SHIFT|BAKE_TIME)$/);
     assert.equal(await page.locator("main .error").count(), 0, "no part of the page failed to load");
     const shot = join(shots, "service-lb.png");
     await page.screenshot({ path: shot, fullPage: true });

@@ -6,7 +6,7 @@ import { BerthCluster } from "./support/berth-cluster.js";
 import { parsePrometheusText } from "./support/prometheus-text.js";
 import { elbv2, elbv2Error, first, get } from "./support/elbv2-cli.js";
 import { until } from "./support/until.js";
-import { aWebLoadBalancer, awsJson, registerWebOnDynamicPort, targetHealth, type TargetHealthDescription } from "./support/web-behind-lb.js";
+import { aWebLoadBalancer, awsJson, registerTaskIdWeb, targetHealth, taskIdOf, type TargetHealthDescription } from "./support/web-behind-lb.js";
 
 interface CliTask {
   taskArn: string;
@@ -187,17 +187,5 @@ describe("a service behind an ELBv2 load balancer (aws CLI only)", () => {
     assert.ok(responses >= forwarded && seconds / responses > 0 && seconds / responses < 1, `${seconds} s over ${responses} responses`);
   });
 
-  /** The test image's web server, answering with the task metadata (v4) of its own task: its task ARN. */
-  async function registerWeb(): Promise<string> {
-    const script =
-      'until wget -qO /www/index.html "$ECS_CONTAINER_METADATA_URI_V4/task"; do sleep 1; done; ' +
-      "mkdir -p /www/a /www/b && cp /www/index.html /www/a/ && cp /www/index.html /www/b/; exec serve";
-    return registerWebOnDynamicPort(cluster.server, "lb-web", ["sh", "-c", script]);
-  }
+  const registerWeb = (): Promise<string> => registerTaskIdWeb(cluster.server, "lb-web");
 });
-
-/** The task id in a task metadata document (`TaskARN`). */
-function taskIdOf(body: string): string {
-  const doc = JSON.parse(body) as { TaskARN?: string };
-  return doc.TaskARN?.split("/").at(-1) ?? `(no TaskARN in ${body.slice(0, 100)})`;
-}

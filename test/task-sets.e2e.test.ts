@@ -110,7 +110,7 @@ describe("task sets with the EXTERNAL deployment controller (SDK and CLI, real s
     assert.equal((await tasksOf(blue)).length, 0, "its tasks are stopped before it is forgotten");
   });
 
-  it("task sets take tags by ARN; an unknown set is TaskSetNotFoundException; a non-EXTERNAL service is refused", async () => {
+  it("task sets take tags by ARN; an unknown set is TaskSetNotFoundException; load balancers are checked; a non-EXTERNAL service is refused", async () => {
     const [green] = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets ?? [];
     await ecs.send(new TagResourceCommand({ resourceArn: green!.taskSetArn!, tags: [{ key: "color", value: "green" }] }));
     assert.deepEqual((await ecs.send(new ListTagsForResourceCommand({ resourceArn: green!.taskSetArn! }))).tags, [{ key: "color", value: "green" }]);
@@ -120,6 +120,19 @@ describe("task sets with the EXTERNAL deployment controller (SDK and CLI, real s
     const td = await refusal(ecs.send(new UpdateServiceCommand({ cluster: "ext", service: "web", taskDefinition: "blue" })));
     assert.equal(td.name, "InvalidParameterException");
     assert.match(td.message, /EXTERNAL deployment controller/);
+
+    // Load balancers go on task sets, checked as a service's are; an EXTERNAL controller shifts traffic itself.
+    const setsBefore = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets?.length;
+    const tg = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/none/0123456789abcdef";
+    const onService = await refusal(ecs.send(new CreateServiceCommand({ cluster: "ext", serviceName: "ext-lb", desiredCount: 1, deploymentController: { type: "EXTERNAL" }, loadBalancers: [{ targetGroupArn: tg, containerName: "app", containerPort: 80 }] })));
+    assert.deepEqual([onService.name, onService.message], ["InvalidParameterException", "Load balancers of a service with the EXTERNAL deployment controller belong on its task sets: give them to CreateTaskSet (loadBalancers)."]);
+    const missing = await refusal(ecs.send(new CreateTaskSetCommand({ cluster: "ext", service: "web", taskDefinition: "blue", loadBalancers: [{ targetGroupArn: tg, containerName: "app", containerPort: 80 }] })));
+    assert.deepEqual([missing.name, missing.message], ["InvalidParameterException", `The target group with targetGroupArn ${tg} does not exist.`]);
+    const advanced = await refusal(
+      ecs.send(new CreateTaskSetCommand({ cluster: "ext", service: "web", taskDefinition: "blue", loadBalancers: [{ targetGroupArn: tg, containerName: "app", containerPort: 80, advancedConfiguration: { alternateTargetGroupArn: tg } }] })),
+    );
+    assert.match(advanced.message, /take no advancedConfiguration/);
+    assert.equal((await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets?.length, setsBefore, "no task set made by a refused call");
 
     await ecs.send(new CreateServiceCommand({ cluster: "ext", serviceName: "rolling", taskDefinition: "blue", desiredCount: 0 }));
     const cli = await server.aws("ecs", "create-task-set", "--cluster", "ext", "--service", "rolling", "--task-definition", "blue");

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Service, Task } from "@aws-sdk/client-ecs";
-import { clusterRow, containerRows, deploymentRow, failureRows, instanceRow, newestFirst, placementOf, serviceRow, taskRow, tasksInOrder } from "./models.js";
+import { clusterRow, containerRows, deploymentRow, failureRows, instanceRow, newestFirst, placementOf, serviceRow, stagesOf, strategyOf, taskRow, tasksInOrder } from "./models.js";
 
 const arn = (resource: string): string => `arn:aws:ecs:us-east-1:123456789012:${resource}`;
 
@@ -34,6 +34,25 @@ describe("console rows", () => {
     assert.equal(serviceRow({ capacityProviderStrategy: [{ capacityProvider: "FARGATE" }] }).launchType, "FARGATE");
     const d = deploymentRow(s.deployments![0]!);
     assert.deepEqual([d.taskDefinition, d.desired, d.running, d.pending, d.failed, d.rollout], ["web:2", "3", "1", "1", "0", "IN_PROGRESS"]);
+  });
+
+  it("a blue/green service's strategy in a few words, and each deployment's lifecycle stage from its service deployment", () => {
+    const s: Service = {
+      deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: 10 },
+      deployments: [
+        { id: "ecs-svc/8734019548126512345", status: "PRIMARY", rolloutState: "IN_PROGRESS" },
+        { id: "ecs-svc/1111111111111111111", status: "ACTIVE", rolloutState: "COMPLETED" },
+      ],
+    };
+    assert.equal(strategyOf(s), "BLUE_GREEN, bake 10 min");
+    assert.equal(strategyOf({}), "ROLLING");
+    assert.equal(strategyOf({ deploymentConfiguration: { strategy: "LINEAR", linearConfiguration: { stepPercent: 25 } } }), "LINEAR 25 % every 6 min, bake 0 min");
+    assert.equal(strategyOf({ deploymentConfiguration: { strategy: "CANARY", bakeTimeInMinutes: 5 } }), "CANARY 5 %, the rest after 10 min, bake 5 min");
+    const stages = stagesOf([
+      { serviceDeploymentArn: arn("service-deployment/default/web/8734019548126512345"), lifecycleStage: "BAKE_TIME" },
+      { serviceDeploymentArn: arn("service-deployment/default/web/2222222222222222222") },
+    ]);
+    assert.deepEqual(s.deployments!.map((d) => deploymentRow(d, stages).stage), ["BAKE_TIME", ""]);
   });
 
   it("a service's events newest first, whatever order they came in", () => {

@@ -2,7 +2,7 @@
  * What the console's tables show of each API object: rows computed from the ECS SDK's shapes,
  * pure so that they are tested without a browser. The views only lay these out.
  */
-import type { Cluster, ContainerInstance, Deployment, Failure, NetworkBinding, Service, ServiceEvent, Task } from "@aws-sdk/client-ecs";
+import type { Cluster, ContainerInstance, Deployment, Failure, NetworkBinding, Service, ServiceDeployment, ServiceEvent, Task } from "@aws-sdk/client-ecs";
 import { count, idOf, taskDefinitionOf } from "./format.js";
 
 export interface ClusterRow {
@@ -55,11 +55,13 @@ export interface DeploymentRow {
   readonly pending: string;
   readonly failed: string;
   readonly rollout: string;
+  /** A blue/green, linear or canary deployment's lifecycle stage (SCALE_UP, PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, CLEAN_UP…), else "". */
+  readonly stage: string;
   readonly reason: string;
   readonly createdAt: Date | undefined;
 }
 
-export const deploymentRow = (d: Deployment): DeploymentRow => ({
+export const deploymentRow = (d: Deployment, stages: ReadonlyMap<string, string> = new Map()): DeploymentRow => ({
   id: d.id ?? "",
   status: d.status ?? "",
   taskDefinition: taskDefinitionOf(d.taskDefinition),
@@ -68,9 +70,28 @@ export const deploymentRow = (d: Deployment): DeploymentRow => ({
   pending: count(d.pendingCount),
   failed: count(d.failedTasks),
   rollout: d.rolloutState ?? "",
+  stage: stages.get(idOf(d.id)) ?? "",
   reason: d.rolloutStateReason ?? "",
   createdAt: d.createdAt,
 });
+
+/**
+ * The lifecycle stage of each service deployment, by its id: the digits ending its ARN, which are
+ * the service's deployment's (`ecs-svc/<digits>`).
+ */
+export const stagesOf = (deployments: readonly ServiceDeployment[]): Map<string, string> =>
+  new Map(deployments.flatMap((d) => (d.lifecycleStage ? [[idOf(d.serviceDeploymentArn), d.lifecycleStage] as const] : [])));
+
+/** How a service deploys, in a few words: `ROLLING`, `BLUE_GREEN, bake 10 min`, `LINEAR 10 % every 6 min, bake 0 min`, `CANARY 5 %, the rest after 10 min, bake 0 min`. */
+export function strategyOf(s: Service): string {
+  const c = s.deploymentConfiguration;
+  const strategy = c?.strategy ?? "ROLLING";
+  if (strategy === "ROLLING") return strategy;
+  const bake = `bake ${c?.bakeTimeInMinutes ?? 0} min`;
+  if (strategy === "LINEAR") return `LINEAR ${c?.linearConfiguration?.stepPercent ?? 10} % every ${c?.linearConfiguration?.stepBakeTimeInMinutes ?? 6} min, ${bake}`;
+  if (strategy === "CANARY") return `CANARY ${c?.canaryConfiguration?.canaryPercent ?? 5} %, the rest after ${c?.canaryConfiguration?.canaryBakeTimeInMinutes ?? 10} min, ${bake}`;
+  return `${strategy}, ${bake}`;
+}
 
 /** A service's events, newest first (Berth's explanations of what it did and why). */
 export const newestFirst = (events: readonly ServiceEvent[] | undefined): ServiceEvent[] =>

@@ -56,7 +56,8 @@ export interface TrafficOrder {
   readonly weights: Readonly<Record<string, number>>;
 }
 
-interface Balanced {
+/** A service as its load balancers' target groups see it. */
+export interface Balanced {
   readonly loadBalancers?: readonly LoadBalancer[] | undefined;
   readonly deployments: readonly { readonly id: string; readonly blueGreen?: BlueGreenState | undefined }[];
   readonly production?: ProductionTraffic | undefined;
@@ -66,12 +67,6 @@ interface Balanced {
 export function targetGroupsOf(service: Balanced, deploymentId: string | undefined): string[] {
   const own = service.deployments.find((d) => d.id === deploymentId)?.blueGreen?.targetGroups;
   return (service.loadBalancers ?? []).map((lb, i) => own?.[i] ?? lb.targetGroupArn ?? "");
-}
-
-/** Every target group the service's tasks may register in: each pair's both. */
-export function serviceTargetGroups(service: Pick<Balanced, "loadBalancers">): string[] {
-  const all = (service.loadBalancers ?? []).flatMap((lb) => [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]);
-  return [...new Set(all.filter((arn): arn is string => arn !== undefined && arn !== ""))];
 }
 
 /** The target groups production traffic goes to, one per load balancer (before any shift: each `targetGroupArn`, as the user's rule forwards it). */

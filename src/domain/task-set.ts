@@ -1,4 +1,4 @@
-import type { CapacityProviderStrategyItem, Tag } from "@aws-sdk/client-ecs";
+import type { CapacityProviderStrategyItem, LoadBalancer, Tag } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
 
 /**
@@ -22,6 +22,8 @@ export interface TaskSetRecord {
   /** The percentage of the service's desired count this set runs. */
   readonly scalePercent: number;
   readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[] | undefined;
+  /** The target groups its tasks register in (controller/load-balancing/target-plan.ts): an EXTERNAL service's load balancers are its task sets'. */
+  readonly loadBalancers?: readonly LoadBalancer[] | undefined;
   readonly tags: readonly Tag[];
   /** Counts and stability as the scheduler last saw them. */
   readonly runningCount: number;

@@ -72,3 +72,20 @@ export async function registerWebOnDynamicPort(server: BerthServer, family: stri
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Registers `family`: the test image's web server answering with the task metadata (v4) of its own
+ * task (at `/`, `/a/` and `/b/`), so that a response names the task that gave it (taskIdOf).
+ */
+export function registerTaskIdWeb(server: BerthServer, family: string): Promise<string> {
+  const script =
+    'until wget -qO /www/index.html "$ECS_CONTAINER_METADATA_URI_V4/task"; do sleep 1; done; ' +
+    "mkdir -p /www/a /www/b && cp /www/index.html /www/a/ && cp /www/index.html /www/b/; exec serve";
+  return registerWebOnDynamicPort(server, family, ["sh", "-c", script]);
+}
+
+/** The task id in a task metadata document (`TaskARN`): which task answered. */
+export function taskIdOf(body: string): string {
+  const doc = JSON.parse(body) as { TaskARN?: string };
+  return doc.TaskARN?.split("/").at(-1) ?? `(no TaskARN in ${body.slice(0, 100)})`;
+}

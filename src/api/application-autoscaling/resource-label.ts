@@ -1,5 +1,5 @@
 import { parseResourceLabel } from "../../domain/autoscaling/target-tracking.js";
-import { serviceTargetGroups } from "../../domain/blue-green.js";
+import { serviceTargetGroups } from "../../domain/service-target-groups.js";
 import { arnSuffix } from "../../domain/load-balancing/arns.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { loadBalancersOf } from "../../state/load-balancing-store.js";

@@ -43,7 +43,7 @@ export async function checkServiceLoadBalancers(tx: ReadTx, lbs: readonly LoadBa
 
 async function checkTargetGroup(tx: ReadTx, arn: string, td: TaskDefinitionRecord, field: string): Promise<void> {
   const tg = await tx.loadBalancing.targetGroup(arn);
-  if (!tg) throw invalidParameter(`The target group with ${field} ${excerpt(arn)} does not exist.`);
+  if (!tg) throw invalidParameter(`The target group with ${field} ${excerpt(arn, 255)} does not exist.`);
   if ((await loadBalancersOf(tx.loadBalancing, arn)).length === 0) throw invalidParameter(`The target group with ${field} ${tg.arn} does not have an associated load balancer.`);
   const mode = td.body.networkMode ?? "bridge";
   if ((tg.targetType === "ip") !== (mode === "awsvpc")) {

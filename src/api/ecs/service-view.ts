@@ -24,7 +24,11 @@ export function toService(s: ServiceRecord, events: readonly ServiceEventRecord[
     serviceArn: s.arn,
     serviceName: s.name,
     clusterArn: s.clusterArn,
-    loadBalancers: (s.loadBalancers ?? []).map((lb) => ({ ...lb, ...(lb.advancedConfiguration && { advancedConfiguration: { ...lb.advancedConfiguration } }) })),
+    // An EXTERNAL service shows its PRIMARY task set's, as ECS does.
+    loadBalancers: (s.deploymentController === "EXTERNAL" ? (s.taskSets?.find((t) => t.status === "PRIMARY")?.loadBalancers ?? []) : (s.loadBalancers ?? [])).map((lb) => ({
+      ...lb,
+      ...(lb.advancedConfiguration && { advancedConfiguration: { ...lb.advancedConfiguration } }),
+    })),
     serviceRegistries: [],
     status: s.status,
     desiredCount: s.desiredCount,

@@ -283,7 +283,7 @@ function deploymentController(input: CreateServiceRequest, strategy: SchedulingS
   if (type !== "EXTERNAL") throw invalidParameter(`deploymentController.type must be ECS, CODE_DEPLOY or EXTERNAL; got '${excerpt(type)}'.`);
   if (strategy === "DAEMON") throw invalidParameter("The DAEMON scheduling strategy is not supported with the EXTERNAL deployment controller: use REPLICA.");
   if ((input.loadBalancers ?? []).length > 0) {
-    throw invalidParameter("Load balancers of a service with the EXTERNAL deployment controller belong on its task sets, which do not take them in Berth yet.");
+    throw invalidParameter("Load balancers of a service with the EXTERNAL deployment controller belong on its task sets: give them to CreateTaskSet (loadBalancers).");
   }
   return "EXTERNAL";
 }

@@ -20,7 +20,7 @@ export function toTaskSet(s: ServiceRecord, t: TaskSetRecord, includeTags: boole
     createdAt: date(t.createdAtMs),
     updatedAt: date(t.updatedAtMs),
     ...(t.capacityProviderStrategy === undefined ? { launchType: "EC2" } : { capacityProviderStrategy: t.capacityProviderStrategy.map((i) => ({ ...i })) }),
-    loadBalancers: [],
+    loadBalancers: (t.loadBalancers ?? []).map((lb) => ({ ...lb })),
     serviceRegistries: [],
     scale: { value: t.scalePercent, unit: "PERCENT" },
     stabilityStatus: t.stabilityStatus,

@@ -12,6 +12,7 @@ import { excerpt } from "../../observability/excerpt.js";
 import type { ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import type { EcsDeps } from "./deps.js";
+import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 import { toTaskSet } from "./task-set-view.js";
 
 /**
@@ -42,8 +43,11 @@ export function taskSetOperations({ store, random }: EcsDeps): Record<string, Op
       const tags = validateTags(input.tags);
       const scalePercent = checkScale(input.scale);
       checkPlatformVersion(input.platformVersion);
-      if (input.networkConfiguration !== undefined || (input.loadBalancers ?? []).length > 0 || (input.serviceRegistries ?? []).length > 0) {
-        throw invalidParameter("networkConfiguration, loadBalancers and serviceRegistries on task sets are not available in Berth yet.");
+      if (input.networkConfiguration !== undefined || (input.serviceRegistries ?? []).length > 0) {
+        throw invalidParameter("networkConfiguration and serviceRegistries on task sets are not available in Berth yet: give the service its networkConfiguration.");
+      }
+      if ((input.loadBalancers ?? []).some((lb) => lb.advancedConfiguration !== undefined)) {
+        throw invalidParameter("A task set's load balancers take no advancedConfiguration: an EXTERNAL deployment controller shifts traffic between its task sets' target groups itself.");
       }
       if (input.externalId !== undefined && input.externalId.length > 255) throw invalidParameter("externalId can be at most 255 characters.");
       return update(input, async (service, sets, tx) => {
@@ -52,6 +56,7 @@ export function taskSetOperations({ store, random }: EcsDeps): Record<string, Op
         const td = await findTaskDefinition(tx, input.taskDefinition ?? "");
         if (!td) throw clientException(`Unable to find task definition '${excerpt(input.taskDefinition, 255)}'.`);
         if (td.status !== "ACTIVE") throw clientException(`TaskDefinition ${td.family}:${td.revision} is ${td.status}: register a new revision or use an ACTIVE one.`);
+        const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td, false);
         const id = newDeploymentId(random);
         const created: TaskSetRecord = {
           id,
@@ -60,6 +65,7 @@ export function taskSetOperations({ store, random }: EcsDeps): Record<string, Op
           taskDefinitionArn: td.body.taskDefinitionArn ?? "",
           externalId: input.externalId,
           scalePercent,
+          ...(loadBalancers.length > 0 && { loadBalancers }),
           capacityProviderStrategy: capacity.kind === "strategy" ? capacity.strategy.map((i) => ({ capacityProvider: i.provider, weight: i.weight, base: i.base })) : undefined,
           tags,
           runningCount: 0,

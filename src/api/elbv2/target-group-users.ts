@@ -1,4 +1,4 @@
-import { serviceTargetGroups } from "../../domain/blue-green.js";
+import { serviceTargetGroups } from "../../domain/service-target-groups.js";
 import type { ReadTx } from "../../state/store.js";
 
 /** What keeps a target group from being deleted: listeners and rules forwarding to it, and ECS services registering into it. */

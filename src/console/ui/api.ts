@@ -6,15 +6,18 @@
  */
 import {
   DescribeContainerInstancesCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
   ListContainerInstancesCommand,
+  ListServiceDeploymentsCommand,
   ListServicesCommand,
   ListTasksCommand,
   type ContainerInstance,
   type DesiredStatus,
   type Service,
+  type ServiceDeployment,
   type Task,
 } from "@aws-sdk/client-ecs";
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
@@ -101,4 +104,15 @@ export async function instancesOf(api: Api, cluster: string): Promise<ContainerI
     return { items: r.containerInstanceArns ?? [], nextToken: r.nextToken };
   });
   return describeInstances(api, cluster, arns);
+}
+
+/**
+ * A service's deployments still under way (their lifecycle stages: blue/green, linear and canary
+ * deployments), as DescribeServiceDeployments shows them; ListServiceDeployments' summaries have no stage.
+ */
+export async function deploymentsUnderWay(api: Api, cluster: string, service: string): Promise<ServiceDeployment[]> {
+  const status = ["PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"] as const;
+  const listed = await api.ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: [...status], maxResults: 20 }));
+  const arns = (listed.serviceDeployments ?? []).flatMap((d) => (d.serviceDeploymentArn ? [d.serviceDeploymentArn] : []));
+  return inBatches(arns, 20, async (serviceDeploymentArns) => (await api.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns }))).serviceDeployments);
 }

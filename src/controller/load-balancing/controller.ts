@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { serviceTargetGroups } from "../../domain/blue-green.js";
+import { isBalanced, serviceTargetGroups } from "../../domain/service-target-groups.js";
 import { deregistrationDelayMs } from "../../domain/load-balancing/defaults.js";
 import type { TargetHealth } from "../../domain/load-balancing/health.js";
 import { targetKey, type TargetRecord } from "../../domain/load-balancing/types.js";
@@ -53,7 +53,7 @@ export class LoadBalancingController {
       if (c.kind === "service") {
         const k = key(c.record.cluster, c.record.name);
         // A service that just lost its load balancers is synced once more, to take its targets away.
-        const balanced = (c.record.loadBalancers ?? []).length > 0;
+        const balanced = isBalanced(c.record);
         if (balanced || this.balanced.has(k)) this.mark(k);
         if (balanced && c.record.status !== "INACTIVE") this.balanced.add(k);
         else this.balanced.delete(k);
@@ -89,7 +89,7 @@ export class LoadBalancingController {
     for (const k of this.balanced) this.mark(k);
     if (this.listed) return;
     for await (const s of allServices(this.opts.store)) {
-      if (s.status === "INACTIVE" || (s.loadBalancers ?? []).length === 0) continue;
+      if (s.status === "INACTIVE" || !isBalanced(s)) continue;
       this.balanced.add(key(s.cluster, s.name));
       this.mark(key(s.cluster, s.name));
     }

@@ -44,6 +44,16 @@ describe("a service's targets follow its tasks", () => {
     assert.deepEqual(plan.registeredTasks, [t.arn]);
   });
 
+  it("registers a task set's tasks in the set's own target group (an EXTERNAL service's load balancers are its task sets')", () => {
+    const greenTg = tg.replace("/web/", "/web-green/");
+    const set = (id: string, group: string) => ({ id, arn: id, status: "ACTIVE" as const, taskDefinitionArn: "td", scalePercent: 100, tags: [], runningCount: 0, pendingCount: 0, stabilityStatus: "STABILIZING" as const, stabilityStatusAtMs: 0, createdAtMs: 0, updatedAtMs: 0, loadBalancers: [{ targetGroupArn: group, containerName: "app", containerPort: 80 }] });
+    const external = aService("c", "web", { deploymentController: "EXTERNAL", taskSets: [set("ecs-svc/1", tg), set("ecs-svc/2", greenTg)] });
+    const [blue, green, stray] = [running("t1", 20001, { startedBy: "ecs-svc/1" }), running("t2", 20002, { startedBy: "ecs-svc/2" }), running("t3", 20003, { startedBy: "ecs-svc/3" })];
+    const plan = planTargets(input({ service: external, tasks: [blue, green, stray] }));
+    assert.deepEqual(plan.put.map((p) => [p.taskArn, p.targetGroupArn, p.port]), [[blue.arn, tg, 20001], [green.arn, greenTg, 20002]]);
+    assert.deepEqual(plan.registeredTasks, [blue.arn, green.arn]);
+  });
+
   it("registers nothing twice: planning the state its own plan produced is empty", () => {
     const t = running("t1", 20001);
     const plan = planTargets(input({ tasks: [t], targets: [target(t, 20001)] }));

@@ -1,4 +1,4 @@
-import { targetGroupsOf } from "../../domain/blue-green.js";
+import { registrationsOf } from "../../domain/service-target-groups.js";
 import type { ServiceRecord } from "../../domain/service.js";
 import type { TaskRecord } from "../../domain/task.js";
 import type { TargetRecord } from "../../domain/load-balancing/types.js";
@@ -35,7 +35,7 @@ export interface TargetSyncPlan {
 /**
  * Keeps a service's target registrations in step with its tasks (pure): a RUNNING task meant to
  * run is registered in each of the service's target groups (a blue/green deployment's tasks in
- * their own of each pair: domain/blue-green.ts), at its instance and its container's
+ * their own of each pair, a task set's in its own: domain/service-target-groups.ts), at its instance and its container's
  * host port, or in an `ip` group at its network interface's address and the container port; a task
  * asked to stop by anyone but the scheduler (which drains first, stop-gate.ts) starts draining, and
  * a DEACTIVATING one (StopTask) goes on to STOPPING once none of its targets is draining any more; a
@@ -77,9 +77,7 @@ export function planTargets(input: TargetSyncInput): TargetSyncPlan {
     }
     if (task.lastStatus !== "RUNNING") continue;
     let added = false;
-    const groups = targetGroupsOf(service, task.startedBy);
-    for (const [i, lb] of (service.loadBalancers ?? []).entries()) {
-      const tg = groups[i] ?? "";
+    for (const { lb, targetGroupArn: tg } of registrationsOf(service, task.startedBy)) {
       if (mine.some((t) => t.targetGroupArn === tg)) continue;
       const at = input.targetType(tg) === "ip" ? ipTarget(task, lb.containerPort) : instanceTarget(task, lb, input.instanceIds);
       if (!at) continue;

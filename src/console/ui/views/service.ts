@@ -2,9 +2,9 @@ import { DescribeServicesCommand, UpdateServiceCommand, type Service } from "@aw
 import { html, nothing, type TemplateResult } from "lit-html";
 import { checkCount } from "../../forms.js";
 import { ago, idOf, targetGroupNameOf, timeOf } from "../../format.js";
-import { deploymentRow, newestFirst, placementOf, serviceRow } from "../../models.js";
+import { deploymentRow, newestFirst, placementOf, serviceRow, stagesOf, strategyOf } from "../../models.js";
 import { hrefOf } from "../../routes.js";
-import { recentTasksOf, type Api } from "../api.js";
+import { deploymentsUnderWay, recentTasksOf, type Api } from "../api.js";
 import { formFields, status, tasksTable, trail, when } from "../components.js";
 import type { Notice, Page, PageContext } from "../page.js";
 import { loadServiceHealth, scalingView, targetHealthView, utilizationView } from "./service-health.js";
@@ -22,7 +22,9 @@ export async function servicePage(api: Api, route: { readonly cluster: string; r
     const why = described.failures?.map((f) => `${f.reason ?? ""} ${f.detail ?? ""}`).join("; ");
     return { title: name, render: () => html`${crumbs}<h1>${name}</h1><p class="empty">${why || "No such service."}</p>` };
   }
-  const health = await loadServiceHealth(api, service, tasks);
+  // A blue/green, linear or canary service's deployments have lifecycle stages: DescribeServiceDeployments tells them.
+  const stagesShown = strategyOf(service) !== "ROLLING";
+  const [health, stages] = await Promise.all([loadServiceHealth(api, service, tasks), stagesShown ? deploymentsUnderWay(api, cluster, name).then(stagesOf) : undefined]);
   return {
     title: name,
     render: (ctx) => html`
@@ -35,7 +37,7 @@ export async function servicePage(api: Api, route: { readonly cluster: string; r
       ${targetHealthView(health, cluster)}
       ${utilizationView(health)}
       <h2>Deployments</h2>
-      ${deployments(service, ctx.now)}
+      ${deployments(service, stages, ctx.now)}
       <h2>Tasks</h2>
       ${tasksTable(tasks, cluster, ctx.now)}
       ${scalingView(health, ctx.now)}
@@ -51,6 +53,7 @@ function summary(service: Service): TemplateResult {
     <dt>Running</dt><dd class="running-count">${s.running}</dd>
     <dt>Pending</dt><dd>${s.pending}</dd>
     <dt>Rollout</dt><dd>${status(s.rollout)}</dd>
+    <dt>Strategy</dt><dd class="strategy">${strategyOf(service)}</dd>
     <dt>Task definition</dt><dd>${idOf(service.taskDefinition)}</dd>
     <dt>Launch type</dt><dd>${s.launchType}</dd>
   </dl>`;
@@ -92,10 +95,11 @@ function events(service: Service, now: number): TemplateResult {
   </ol>`;
 }
 
-function deployments(service: Service, now: number): TemplateResult {
-  const rows = (service.deployments ?? []).map(deploymentRow);
+/** The service's deployments; with `stages` (a blue/green, linear or canary service), each one's lifecycle stage too. */
+function deployments(service: Service, stages: ReadonlyMap<string, string> | undefined, now: number): TemplateResult {
+  const rows = (service.deployments ?? []).map((d) => deploymentRow(d, stages));
   return html`<table class="deployments">
-    <thead><tr><th>Deployment</th><th>Status</th><th>Task definition</th><th>Desired</th><th>Running</th><th>Pending</th><th>Failed</th><th>Rollout</th><th>Reason</th><th>Created</th></tr></thead>
+    <thead><tr><th>Deployment</th><th>Status</th><th>Task definition</th><th>Desired</th><th>Running</th><th>Pending</th><th>Failed</th><th>Rollout</th>${stages ? html`<th>Stage</th>` : nothing}<th>Reason</th><th>Created</th></tr></thead>
     <tbody>
       ${rows.map(
         (d) => html`<tr>
@@ -107,6 +111,7 @@ function deployments(service: Service, now: number): TemplateResult {
           <td class="num">${d.pending}</td>
           <td class="num">${d.failed}</td>
           <td>${status(d.rollout)}</td>
+          ${stages ? html`<td class="stage">${d.stage}</td>` : nothing}
           <td class="reason">${d.reason}</td>
           <td>${when(d.createdAt, now)}</td>
         </tr>`,
