@@ -158,7 +158,12 @@ describe("DockerClient: container lifecycle", () => {
 
   it("reports an OOM kill with ECS's reason", async () => {
     const id = await run({ name: "oom", memory: 16, command: ["dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"] });
-    const outcome = containerOutcome((await exited(id)).State);
+    await exited(id);
+    // Docker records the OOM kill from its own event, which may come a moment after the exit (a CI run read the state between the two).
+    const outcome = containerOutcome((await waitFor(`${id}'s OOM kill recorded`, async () => {
+      const info = await client.inspectContainer(id);
+      return info.State.OOMKilled ? info : undefined;
+    }, 5_000)).State);
     assert.equal(outcome.exitCode, 137);
     assert.equal(outcome.reason, "OutOfMemoryError: Container killed due to memory usage");
   });
