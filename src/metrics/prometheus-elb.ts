@@ -34,37 +34,23 @@ export function registerElbSeries(registry: Registry, regions: () => Iterable<Re
       for (const [lbArn, groupArn, row] of dataPlane.trafficTotals().traffic) visit({ region, load_balancer: arnSuffix(lbArn), target_group: groupArn === "" ? "" : arnSuffix(groupArn) }, row);
     }
   };
-  for (const name of trafficCounters) {
+  const counter = (name: string, help: string, valueOf: (row: TrafficRow) => number) =>
     new Counter({
-      name: `aws_elb_${snakeCase(name)}_total`,
-      help: `ELB ${name} since the server started (as of the last metrics tick)`,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        eachRow((labels, row) => {
-          const n = counted(row, name);
-          if (n > 0) this.inc(labels, n);
-        });
-      },
-    });
-  }
-  const times = (metric: string, help: string, pick: (t: { sum: number; count: number }) => number) =>
-    new Counter({
-      name: metric,
+      name,
       help,
       labelNames,
       registers: [registry],
       collect() {
         this.reset();
         eachRow((labels, row) => {
-          const t = responseTimes(row);
-          if (t) this.inc(labels, pick(t));
+          const n = valueOf(row);
+          if (n > 0) this.inc(labels, n);
         });
       },
     });
-  times("aws_elb_target_response_time_seconds_total", "ELB TargetResponseTime: seconds from requests sent to targets to their response headers, added up", (t) => t.sum);
-  times("aws_elb_target_responses_total", "Responses whose TargetResponseTime was counted", (t) => t.count);
+  for (const name of trafficCounters) counter(`aws_elb_${snakeCase(name)}_total`, `ELB ${name} since the server started (as of the last metrics tick)`, (row) => counted(row, name));
+  counter("aws_elb_target_response_time_seconds_total", "ELB TargetResponseTime: seconds from requests sent to targets to their response headers, added up", (row) => responseTimes(row)?.sum ?? 0);
+  counter("aws_elb_target_responses_total", "Responses whose TargetResponseTime was counted", (row) => responseTimes(row)?.count ?? 0);
   const health = (metric: string, help: string, pick: (a: { healthy: number; unhealthy: number }) => number) =>
     new Gauge({
       name: metric,
