@@ -101,7 +101,7 @@ export interface RegionalPlane {
   /** Its AWS/ECS and load balancer metrics. */
   readonly collector: MetricsCollector;
   /** Its load balancers' listeners: their traffic and targets' health, for /metrics. */
-  readonly dataPlane: Pick<DataPlane, "trafficTotals">;
+  readonly dataPlane: Pick<DataPlane, "trafficTotals" | "attachments">;
   /** This region's image registry (`/v2/`), for requests whose password or download URL names this region. */
   readonly distribution: RequestHandler;
   /** This region's image registry itself: replication from other regions writes into it. */

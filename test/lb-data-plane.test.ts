@@ -213,7 +213,7 @@ for (const workers of [0, 2]) describe(`load balancer data plane (${workers === 
       [[lbArn, tgArn, 1, 0], [nlbArn, tcpTgArn, 1, 0], [nlbArn, stickyTgArn, 2, 0]].sort(),
     );
     // Prometheus' totals: every drain so far added up, the earlier tests' traffic included.
-    const totals = plane.trafficTotals().traffic;
+    const totals = plane.trafficTotals();
     assert.equal(counted(rowIn(totals, lbArn, tgArn), "RequestCount"), counted(rowIn([...earlier, ...seen], lbArn, tgArn), "RequestCount"));
     assert.equal(counted(rowIn(totals, nlbArn, tcpTgArn), "NewFlowCount"), counted(rowIn([...earlier, ...seen], nlbArn, tcpTgArn), "NewFlowCount"));
   });

@@ -10,7 +10,7 @@ import { HealthJournal } from "./health-journal.js";
 import { restoredCheckState, settledHealth } from "./health-state.js";
 import { LocalServing } from "./local-serving.js";
 import { groupTargetKey, type Serving, type ServingView } from "./serving-view.js";
-import { TrafficTally, type Attachment, type ElbMetricInputs } from "./traffic.js";
+import { TrafficTally, type Attachment, type ElbMetricInputs, type TrafficEntries } from "./traffic.js";
 import { WorkerPool } from "./worker-pool.js";
 
 export interface DataPlaneOptions {
@@ -132,12 +132,13 @@ export class DataPlane {
     return { ...this.attachments(), traffic };
   }
 
-  /** The traffic counted since the server started, up to the last {@link metricInputs}, and the health of each load balancer's target groups now (Prometheus' counters and gauges). */
-  trafficTotals(): ElbMetricInputs {
-    return { ...this.attachments(), traffic: this.totals.entries() };
+  /** The traffic counted since the server started, up to the last {@link metricInputs} (Prometheus' counters). */
+  trafficTotals(): TrafficEntries {
+    return this.totals.entries();
   }
 
-  private attachments(): Omit<ElbMetricInputs, "traffic"> {
+  /** Each load balancer, and the health of each of its target groups now. */
+  attachments(): Omit<ElbMetricInputs, "traffic"> {
     const eligible = new Set(this.view().eligible.map(([key]) => key));
     const loadBalancers = new Map<string, LoadBalancerRecord>();
     const attachments = new Map<string, Attachment>();

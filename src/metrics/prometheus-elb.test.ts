@@ -32,7 +32,7 @@ describe("the load balancers' series of /metrics", () => {
     t.elbResponse(alb.arn, 503);
     let inputs: ElbMetricInputs = { loadBalancers: [alb], attachments: [{ loadBalancer: alb, groupArn: blue, healthy: 3, unhealthy: 1 }], traffic: t.entries() };
     const registry = new Registry();
-    registerElbSeries(registry, () => [{ region: "eu-west-1", dataPlane: { trafficTotals: () => inputs } }]);
+    registerElbSeries(registry, () => [{ region: "eu-west-1", dataPlane: { trafficTotals: () => inputs.traffic, attachments: () => inputs } }]);
     const pair = 'region="eu-west-1",load_balancer="app/web/50dc6c495c0c9188",target_group="targetgroup/blue/73e2d6bc24d8a067"';
     const own = 'region="eu-west-1",load_balancer="app/web/50dc6c495c0c9188",target_group=""';
     assert.deepEqual(

@@ -1,11 +1,11 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import { arnSuffix } from "../domain/load-balancing/arns.js";
-import { counted, responseTimes, trafficCounters, type ElbMetricInputs, type TrafficRow } from "../lb/traffic.js";
+import { counted, responseTimes, trafficCounters, type ElbMetricInputs, type TrafficEntries, type TrafficRow } from "../lb/traffic.js";
 
 /** A region's load balancers, as /metrics reads them: their traffic since the server started and their targets' health now. */
 export interface RegionTraffic {
   readonly region: string;
-  readonly dataPlane: { trafficTotals(): ElbMetricInputs };
+  readonly dataPlane: { trafficTotals(): TrafficEntries; attachments(): Pick<ElbMetricInputs, "attachments"> };
 }
 
 /** `HTTPCode_Target_2XX_Count` → `httpcode_target_2xx_count`: CloudWatch's name in Prometheus' case. */
@@ -31,7 +31,7 @@ type Labels = Record<(typeof labelNames)[number], string>;
 export function registerElbSeries(registry: Registry, regions: () => Iterable<RegionTraffic>): void {
   const eachRow = (visit: (labels: Labels, row: TrafficRow) => void) => {
     for (const { region, dataPlane } of regions()) {
-      for (const [lbArn, groupArn, row] of dataPlane.trafficTotals().traffic) visit({ region, load_balancer: arnSuffix(lbArn), target_group: groupArn === "" ? "" : arnSuffix(groupArn) }, row);
+      for (const [lbArn, groupArn, row] of dataPlane.trafficTotals()) visit({ region, load_balancer: arnSuffix(lbArn), target_group: groupArn === "" ? "" : arnSuffix(groupArn) }, row);
     }
   };
   const counter = (name: string, help: string, valueOf: (row: TrafficRow) => number) =>
@@ -60,7 +60,7 @@ export function registerElbSeries(registry: Registry, regions: () => Iterable<Re
       collect() {
         this.reset();
         for (const { region, dataPlane } of regions()) {
-          for (const a of dataPlane.trafficTotals().attachments) this.set({ region, load_balancer: arnSuffix(a.loadBalancer.arn), target_group: arnSuffix(a.groupArn) }, pick(a));
+          for (const a of dataPlane.attachments().attachments) this.set({ region, load_balancer: arnSuffix(a.loadBalancer.arn), target_group: arnSuffix(a.groupArn) }, pick(a));
         }
       },
     });
