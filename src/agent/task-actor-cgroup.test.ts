@@ -61,6 +61,7 @@ describe("task actor: the task's cgroup", () => {
       const { host, cgroups, actor, events } = await aRunningSizedTask();
       cgroups.limitHit = limitHit;
       host.docker.exit("sidecar", 137);
+      if (!limitHit) await host.passLateOomWait();
       await host.settle(() => [actor]);
       const sidecar = host.last(sized.taskArn).containers.find((c) => c.name === "sidecar");
       assert.equal(sidecar?.exitCode, 137);

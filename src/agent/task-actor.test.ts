@@ -195,6 +195,20 @@ describe("task actor: a container exits", () => {
       stopCode: "EssentialContainerExited",
       containers: { app: { status: "STOPPED", exitCode: 137, reason: "OutOfMemoryError: Container killed due to memory usage" }, sidecar: { status: "STOPPED", exitCode: 143 } },
     },
+    {
+      what: "Docker records the OOM kill only after the exit: the agent looks again before it reports, OutOfMemoryError",
+      act: (host) => host.docker.oomKill("app", { flaggedAfterMs: 50 }),
+      status: "STOPPED",
+      stopCode: "EssentialContainerExited",
+      containers: { app: { status: "STOPPED", exitCode: 137, reason: "OutOfMemoryError: Container killed due to memory usage" }, sidecar: { status: "STOPPED", exitCode: 143 } },
+    },
+    {
+      what: "a SIGKILL from outside (137) that no OOM explains: no reason, after the agent looked again",
+      act: (host) => host.docker.exit("app", 137),
+      status: "STOPPED",
+      stopCode: "EssentialContainerExited",
+      containers: { app: { status: "STOPPED", exitCode: 137, reason: undefined }, sidecar: { status: "STOPPED", exitCode: 143 } },
+    },
   ];
   for (const c of cases) {
     it(c.what, async () => {
@@ -202,6 +216,7 @@ describe("task actor: a container exits", () => {
       const { host, container, settle, done } = await runTask(spec);
       assert.equal(host.last().status, "RUNNING");
       c.act(host);
+      await host.passLateOomWait();
       await settle();
       done();
       assert.equal(host.last().status, c.status);

@@ -73,6 +73,9 @@ export interface TaskActorDeps {
   readonly networkGuard?: () => Promise<void>;
 }
 
+/** How long after an unexplained SIGKILL (137) the agent looks again for Docker's late OOM flag. */
+export const lateOomFlagMs = 250;
+
 /** The agent's label that keeps several agents on one Docker engine apart. */
 export const instanceLabel = "berth.container-instance";
 
@@ -227,6 +230,7 @@ export class TaskActor {
       if (!c?.dockerId || !["die", "start", "health_status", "oom"].includes(action)) return;
       this.absorbInspect(c, await this.deps.docker.inspectContainer(c.dockerId));
       await this.blameTaskMemory(c);
+      if (action === "die") await this.awaitLateOomFlag(c);
       if (this.phase === "STOPPING" || this.phase === "STOPPED") return;
       if (action === "die" && c.status === "STOPPED" && (await this.restarted(c))) return;
       const exited = exitedEssential(this.facts());
@@ -581,6 +585,19 @@ export class TaskActor {
     if (cgroup === undefined || c.status !== "STOPPED" || c.exitCode !== 137 || c.reason !== undefined) return;
     if (this.phase === "STOPPING" || this.phase === "STOPPED") return;
     if (await this.deps.cgroups?.hitMemoryLimit(cgroup).catch(() => false)) c.reason = outOfMemoryReason;
+  }
+
+  /**
+   * Docker may record an OOM kill (its `oom` event, and `OOMKilled`) a moment after the container's
+   * `die`: containerd's two events race. A SIGKILL (137) that no stop of the agent's sent and that
+   * nothing explains yet is inspected once more, `lateOomFlagMs` later, before it is reported.
+   */
+  private async awaitLateOomFlag(c: ContainerState): Promise<void> {
+    if (c.status !== "STOPPED" || c.exitCode !== 137 || c.reason !== undefined) return;
+    if (this.phase === "STOPPING" || this.phase === "STOPPED") return;
+    await new Promise<void>((resolve) => this.deps.after(lateOomFlagMs, resolve));
+    const inspect = await this.deps.docker.inspectContainer(c.dockerId!).catch(() => undefined);
+    if (inspect?.State.OOMKilled) c.reason = outOfMemoryReason;
   }
 
   private absorbInspect(c: ContainerState, inspect: InspectedContainer): void {

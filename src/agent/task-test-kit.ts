@@ -10,7 +10,7 @@ import { InMemoryDocker, ManualClock } from "./docker/in-memory-docker.js";
 import { agentLabelKeys } from "./docker/naming.js";
 import { PortAllocator } from "./ports.js";
 import { SubnetNetworks } from "./subnet-networks.js";
-import { TaskActor, type TaskActorDeps } from "./task-actor.js";
+import { lateOomFlagMs, TaskActor, type TaskActorDeps } from "./task-actor.js";
 
 export const instanceArn = "arn:aws:ecs:us-east-1:123456789012:container-instance/default/1f2e3d4c5b6a";
 
@@ -111,6 +111,17 @@ export class Host {
       const same = this.docker.undelivered() === 0 && now.length === before.length && now.every((a, i) => a.settled() === before[i]);
       quiet = same ? quiet + 1 : 0;
     }
+  }
+
+  /**
+   * Moves the clock past the agent's second look at an unexplained SIGKILL (`lateOomFlagMs`) once
+   * an actor has started waiting for it (a new timer), or after a hundred turns of the event loop
+   * in which none did.
+   */
+  async passLateOomWait(): Promise<void> {
+    const before = this.clock.pending;
+    for (let turn = 0; turn < 100 && this.clock.pending === before; turn++) await new Promise((resolve) => setImmediate(resolve));
+    this.clock.advance(lateOomFlagMs);
   }
 
   /** Routes this engine's events to one actor, as the task manager does, until `signal` aborts. */

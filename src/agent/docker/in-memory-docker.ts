@@ -27,6 +27,10 @@ export class ManualClock {
   readonly after = (ms: number, fn: () => void): void => {
     this.timers.push({ at: this.ms + ms, fn });
   };
+  /** Timers not yet due. */
+  get pending(): number {
+    return this.timers.length;
+  }
   advance(ms: number): void {
     this.ms += ms;
     const due = this.timers.filter((t) => t.at <= this.ms);
@@ -147,13 +151,21 @@ export class InMemoryDocker implements DockerEngine {
     if (c.state === "running") this.end(c, exitCode);
   }
 
-  /** The kernel's OOM killer ends it: `oom`, then `die` with 137. */
-  oomKill(ref: string): void {
+  /**
+   * The kernel's OOM killer ends it: `oom`, then `die` with 137. With `flaggedAfterMs`, as when
+   * containerd's OOM event reaches Docker after the exit: `die` with OOMKilled false, and the flag
+   * and `oom` that much later on the clock.
+   */
+  oomKill(ref: string, { flaggedAfterMs }: { flaggedAfterMs?: number } = {}): void {
     const c = this.mustGet(this.idOf(ref));
     if (c.state !== "running") return;
-    c.oomKilled = true;
-    this.emit(c, "oom");
+    const flag = (): void => {
+      c.oomKilled = true;
+      this.emit(c, "oom");
+    };
+    if (flaggedAfterMs === undefined) flag();
     this.end(c, 137);
+    if (flaggedAfterMs !== undefined) this.clock.after(flaggedAfterMs, flag);
   }
 
   /** A health check's verdict changes. */
