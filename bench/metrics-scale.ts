@@ -7,7 +7,8 @@
  * 2. GetMetricData over SERVICES services (1,000) for a day: a store seeded with a day of one-minute
  *    CPUUtilization of each service (written directly, as the collector would have), then the AWS
  *    SDK's GetMetricData, 500 metrics a call (the API's limit), period 5 minutes (target ≤ 200 ms
- *    for the 1,000).
+ *    for the 1,000), by a client of each protocol SDK v3 CloudWatch clients speak (AWS JSON 1.0,
+ *    RPC v2 CBOR; PROTOCOLS=json or cbor for one), called in turn.
  * `npm run bench:metrics`; INSTANCES, TASKS_PER_INSTANCE, SERVICES, WINDOW_SECONDS size it, PARTS
  * (`query,ingest`) picks the parts, BERTH_BEFORE (another build's dist/src/cli/main.js) adds that
  * build's server to the query part, called in turn with this one; SERVER_NODE_ARGS (e.g.
@@ -20,6 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/protocols";
 import { CreateServiceCommand, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { parseCredentialsFile } from "../src/auth/credentials-file.js";
@@ -99,12 +101,22 @@ async function ingest(): Promise<string[]> {
   }
 }
 
-/** A `berth server` of one build over one data dir, with a CloudWatch client whose HTTP handler is timed. */
+/** A CloudWatch client of one protocol, its HTTP handler timed. */
+interface Caller {
+  readonly protocol: Protocol;
+  readonly cw: CloudWatchClient;
+  readonly handler: TimingHandler;
+}
+
+/** The two protocols SDK v3 CloudWatch clients speak: AWS JSON 1.0 (this SDK's default) and RPC v2 CBOR (the SDKs of 2025). */
+type Protocol = "JSON 1.0" | "RPC v2 CBOR";
+const protocols: readonly Protocol[] = process.env.PROTOCOLS === "json" ? ["JSON 1.0"] : process.env.PROTOCOLS === "cbor" ? ["RPC v2 CBOR"] : ["JSON 1.0", "RPC v2 CBOR"];
+
+/** A `berth server` of one build over one data dir, with a CloudWatch client per protocol. */
 interface QueryServer {
   readonly name: string;
   readonly startMs: number;
-  readonly cw: CloudWatchClient;
-  readonly handler: TimingHandler;
+  readonly callers: readonly Caller[];
   stop(): Promise<void>;
 }
 
@@ -117,15 +129,17 @@ async function startQueryServer(name: string, main: string, dataDir: string, por
   });
   const startMs = performance.now() - t;
   const credentials = parseCredentialsFile(readFileSync(join(dataDir, "credentials"), "utf8"))!;
-  const handler = new TimingHandler();
-  const cw = new CloudWatchClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials, maxAttempts: 1, requestHandler: handler });
+  const callers = protocols.map((protocol): Caller => {
+    const handler = new TimingHandler();
+    const cw = new CloudWatchClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials, maxAttempts: 1, requestHandler: handler, ...(protocol === "RPC v2 CBOR" && { protocol: AwsSmithyRpcV2CborProtocol }) });
+    return { protocol, cw, handler };
+  });
   return {
     name,
     startMs,
-    cw,
-    handler,
+    callers,
     stop: async () => {
-      cw.destroy();
+      for (const c of callers) c.cw.destroy();
       server.kill("SIGTERM");
       await new Promise((r) => server.once("exit", r));
     },
@@ -167,32 +181,33 @@ async function query(): Promise<string[]> {
       if (points !== count * 288) throw new Error(`expected ${count * 288} datapoints, got ${points}`);
       return out;
     };
-    // Warm-up, and both builds must give the same answer.
+    // Warm-up, and every build and protocol must give the same answer.
+    const callers = servers.flatMap((s) => s.callers.map((c) => ({ ...c, server: s })));
     const answers = [];
-    for (const s of servers) answers.push(await call(s.cw, 0, Math.min(500, services)));
-    if (answers.length > 1 && JSON.stringify(answers[0]!.MetricDataResults) !== JSON.stringify(answers[1]!.MetricDataResults)) throw new Error("the two builds answer differently");
-    const totals = servers.map(() => [] as number[]);
-    const wires = servers.map(() => [] as number[]);
-    let bytes = 0;
+    for (const c of callers) answers.push(JSON.stringify((await call(c.cw, 0, Math.min(500, services))).MetricDataResults));
+    if (new Set(answers).size > 1) throw new Error("the builds or protocols answer differently");
+    const totals = callers.map(() => [] as number[]);
+    const wires = callers.map(() => [] as number[]);
+    const bytes = callers.map(() => 0);
     for (let round = 0; round < 7; round++) {
-      for (const [k, s] of servers.entries()) {
-        s.handler.reset();
+      for (const [k, c] of callers.entries()) {
+        c.handler.reset();
         const t = performance.now();
-        for (let i = 0; i < services; i += 500) await call(s.cw, i, Math.min(500, services - i));
+        for (let i = 0; i < services; i += 500) await call(c.cw, i, Math.min(500, services - i));
         totals[k]!.push(performance.now() - t);
-        wires[k]!.push(s.handler.ms);
-        bytes = s.handler.bytes;
+        wires[k]!.push(c.handler.ms);
+        bytes[k] = c.handler.bytes;
       }
     }
     const rows = [`| a day of one-minute CPUUtilization of ${services} services seeded${before ? " (by the before build's store)" : ""} (${(services * 1440).toLocaleString("en")} rows) | ${seedSeconds.toFixed(1)} s |  |`];
-    for (const [k, s] of servers.entries()) {
+    for (const s of servers) rows.push(`| server start over that store${before ? ` — ${s.name}` : ""}${s === servers[0] && before ? " (migrating it)" : ""} | ${(s.startMs / 1000).toFixed(1)} s |  |`);
+    for (const [k, c] of callers.entries()) {
       const total = quantile(totals[k]!, 0.5);
       const wire = quantile(wires[k]!, 0.5);
-      const who = before ? ` — ${s.name}` : "";
+      const who = ` — ${c.protocol}${before ? `, ${c.server.name}` : ""}`;
       rows.push(
-        `| server start over that store${who}${k === 0 && before ? " (migrating it)" : ""} | ${(s.startMs / 1000).toFixed(1)} s |  |`,
         `| **GetMetricData over ${services} services for a day**${who} (${Math.ceil(services / 500)} calls of ≤ 500 metrics, 288 datapoints each; median of 7) | **${total.toFixed(0)} ms** (min ${Math.min(...totals[k]!).toFixed(0)}, max ${Math.max(...totals[k]!).toFixed(0)} ms) | ≤ 200 ms |`,
-        `| of which request sent to last response byte received (server + wire; ${(bytes / 1e6).toFixed(1)} MB of responses), median${who} | ${wire.toFixed(0)} ms |  |`,
+        `| of which request sent to last response byte received (server + wire; ${(bytes[k]! / 1e6).toFixed(1)} MB of responses), median${who} | ${wire.toFixed(0)} ms |  |`,
         `| of which in the SDK client (signing, serialising, parsing the answers): the rest${who} | ${(total - wire).toFixed(0)} ms |  |`,
       );
     }

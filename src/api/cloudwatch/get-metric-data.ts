@@ -9,12 +9,14 @@ import { checkedQueries, queryOf } from "./metric-queries.js";
 import { invalid, missing, optList, optString, type Params } from "./read.js";
 import { metricDataJson, plainMetricData, type MetricDataOutput, type MetricDataResult } from "./metric-data-output.js";
 import type { CloudWatchOperation } from "./operation.js";
+import { metricDataCbor } from "./metric-data-cbor.js";
 
 /**
  * GetMetricData: metrics (MetricStat) and metric math over them (Expression: see
  * domain/metrics/expression.ts), each a series of timestamps and values, newest first unless
  * `ScanBy=TimestampAscending`. Every result is complete: no paging. Series stay in typed arrays
- * from the store to the answer (metric-data-output.ts): a day of 500 metrics is 144,000 datapoints.
+ * from the store to the answer (metric-data-output.ts, metric-data-cbor.ts): a day of 500 metrics
+ * is 144,000 datapoints.
  */
 export function getMetricData(deps: CloudWatchDeps): CloudWatchOperation {
   const answer = answerOf(deps);
@@ -22,6 +24,7 @@ export function getMetricData(deps: CloudWatchDeps): CloudWatchOperation {
     name: "GetMetricData",
     handle: async (p) => plainMetricData(await answer(p)),
     handleJson: async (p) => metricDataJson(await answer(p)),
+    handleCbor: async (p) => metricDataCbor(await answer(p)),
   };
 }
 

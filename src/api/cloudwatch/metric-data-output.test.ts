@@ -1,7 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serialize } from "../aws-json/dispatcher.js";
+import { cbor } from "@smithy/core/cbor";
+import { metricDataCbor } from "./metric-data-cbor.js";
 import { metricDataJson, plainMetricData, type MetricDataOutput } from "./metric-data-output.js";
+import { cborValue } from "./service.js";
 
 /** The JSON written straight from typed arrays must be the text the JSON front door writes for the plain values. */
 const t0 = 1_796_000_100_000;
@@ -26,5 +29,33 @@ describe("GetMetricData's AWS JSON answer", () => {
     const plain = plainMetricData(output) as { MetricDataResults: { Timestamps: Date[]; Values: number[] }[] };
     assert.deepEqual(plain.MetricDataResults[0]!.Timestamps[3], new Date(t0));
     assert.deepEqual(plain.MetricDataResults[1]!.Values, [1, 2, 3, 4]);
+  });
+});
+
+describe("GetMetricData's RPC v2 CBOR answer", () => {
+  /** Sizes that change CBOR's header forms: 300 results, a day of 1,440 minutes, long texts, integers of every width. */
+  const large: MetricDataOutput = {
+    MetricDataResults: Array.from({ length: 300 }, (_, i) => ({
+      Id: `m${i}`.padEnd(i % 40, "x"),
+      Label: "ü".repeat(i),
+      timesMs: Float64Array.from({ length: i === 7 ? 1_440 : 3 }, (_, k) => t0 - k * 60_000),
+      values: Float64Array.from({ length: i === 7 ? 1_440 : 3 }, (_, k) => [23, 24, 255, 256, 65_535, 65_536, 2 ** 32, 2 ** 53 - 1, 2 ** 53, -1, -24, -25, -(2 ** 40), 0.5, -0.25][(i + k) % 15]!),
+      StatusCode: "Complete" as const,
+    })),
+    Messages: [],
+  };
+
+  for (const [what, o] of [["mixed series", output], ["large sizes", large]] as const) {
+    it(`is, byte for byte, what Smithy's encoder writes for the plain answer with tag-1 timestamps (${what})`, () => {
+      assert.deepEqual(Buffer.from(metricDataCbor(o)), Buffer.from(cbor.serialize(cborValue(plainMetricData(o)))));
+    });
+  }
+
+  it("reads back as the answer: timestamps as tag 1 over epoch seconds, the values", () => {
+    const back = cbor.deserialize(metricDataCbor(output)) as { MetricDataResults: { Id: string; Timestamps: { tag: number; value: number }[]; Values: number[] }[] };
+    const { tag, value } = back.MetricDataResults[1]!.Timestamps[3]!;
+    assert.deepEqual({ tag, value }, { tag: 1, value: t0 / 1000 });
+    assert.deepEqual(back.MetricDataResults[1]!.Values, [1, 2, 3, 4]);
+    assert.ok(Number.isNaN(back.MetricDataResults[2]!.Values[0]));
   });
 });

@@ -12,4 +12,6 @@ export interface CloudWatchOperation {
   readonly handle: (input: Params, ctx: RequestContext) => Promise<Record<string, unknown>>;
   /** The answer written straight as AWS JSON, for answers too large for plain values (GetMetricData). */
   readonly handleJson?: (input: Params, ctx: RequestContext) => Promise<string>;
+  /** The same, written straight as RPC v2 CBOR. */
+  readonly handleCbor?: (input: Params, ctx: RequestContext) => Promise<Uint8Array>;
 }

@@ -4,7 +4,7 @@ import type { StaticStructureSchema } from "@smithy/types";
 import { AwsError, type ErrorName } from "../../errors/catalog.js";
 import type { JsonService, Operation } from "../aws-json/service.js";
 import type { QueryService } from "../aws-query/service.js";
-import type { CborService } from "../rpc-v2-cbor/service.js";
+import type { CborOperation, CborService } from "../rpc-v2-cbor/service.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { cloudWatchErrors, queryCodeOf } from "./errors.js";
 import { cloudWatchOperations } from "./operations.js";
@@ -73,11 +73,12 @@ export function cloudWatchCborService(deps: CloudWatchDeps): CborService {
     signingName,
     actionPrefix,
     errors: cloudWatchErrors,
-    operations: Object.fromEntries(cloudWatchOperations(deps).map((op) => [op.name, { handle: async (input, ctx) => cborValue(await op.handle(input, ctx)) as object }])),
+    operations: Object.fromEntries(cloudWatchOperations(deps).map((op): [string, CborOperation] => [op.name, { handle: async (input, ctx) => cborValue(await op.handle(input, ctx)) as object, handleCbor: op.handleCbor }])),
   };
 }
 
-function cborValue(v: unknown): unknown {
+/** A plain answer as the CBOR writer takes it: Dates as tag 1, undefined members dropped. */
+export function cborValue(v: unknown): unknown {
   if (v instanceof Date) return dateToTag(v);
   if (Array.isArray(v)) return v.map(cborValue);
   if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, cborValue(x)]));

@@ -34,27 +34,28 @@ export function createCborDispatcher(opts: CborDispatcherOptions): (req: HttpReq
     const service = m ? byName.get(m[1]!) : undefined;
     const op = service && Object.hasOwn(service.operations, m![2]!) ? service.operations[m![2]!] : undefined;
     if (req.method !== "POST" || header(req, "smithy-protocol") !== "rpc-v2-cbor" || req.headers["x-amz-target"] !== undefined) {
-      return respond(400, requestId, error("SerializationException", "RPC v2 CBOR requests are POSTs with `smithy-protocol: rpc-v2-cbor` and no X-Amz-Target."));
+      return respond(400, requestId, errorBody("SerializationException", "RPC v2 CBOR requests are POSTs with `smithy-protocol: rpc-v2-cbor` and no X-Amz-Target."));
     }
     if (!service || !op) {
       opts.refusals.count("UnknownOperationException", { requestId }, "RPC v2 CBOR request refused");
       const what = m ? `${excerpt(m[1])}.${excerpt(m[2])}` : excerpt(req.path);
-      return respond(404, requestId, error("UnknownOperationException", `${what} is not an operation Berth serves over RPC v2 CBOR.`));
+      return respond(404, requestId, errorBody("UnknownOperationException", `${what} is not an operation Berth serves over RPC v2 CBOR.`));
     }
     try {
       const nowMs = opts.now();
       const { principal } = (await opts.authenticator.authenticate(req, service.signingName, nowMs)).key;
       authorize(principal, { action: `${service.actionPrefix ?? service.signingName}:${m![2]!}`, resource: "*" }, requestFacts(req, opts.partition.region, nowMs), opts.partition.accountId);
-      const output = await op.handle(decode(req.body), { requestId, principal, nowMs, partition: opts.partition });
-      return respond(200, requestId, output);
+      const input = decode(req.body);
+      const ctx = { requestId, principal, nowMs, partition: opts.partition };
+      return respond(200, requestId, op.handleCbor ? await op.handleCbor(input, ctx) : cbor.serialize(await op.handle(input, ctx)));
     } catch (e) {
       const status = e instanceof AwsError ? statusOf(e.code, service.errors) : undefined;
       if (e instanceof AwsError && status !== undefined) {
         opts.refusals.count(e.code, { requestId, error: excerpt(e.message, 200) }, "RPC v2 CBOR request refused");
-        return respond(status, requestId, { ...e.fields, ...error(e.code, e.message) });
+        return respond(status, requestId, cbor.serialize({ ...e.fields, ...error(e.code, e.message) }));
       }
       opts.logger.error({ requestId, err: e }, e instanceof AwsError ? "error not in the service's catalog" : "internal error");
-      return respond(500, requestId, error("InternalFailure", `Internal error (request ${requestId}).`));
+      return respond(500, requestId, errorBody("InternalFailure", `Internal error (request ${requestId}).`));
     }
   };
 }
@@ -72,11 +73,12 @@ function decode(body: Uint8Array): Record<string, unknown> {
 }
 
 const error = (type: string, message: string): Record<string, unknown> => ({ __type: type, message });
+const errorBody = (type: string, message: string): Uint8Array => cbor.serialize(error(type, message));
 
-const respond = (status: number, requestId: string, body: object): HttpResponse => ({
+const respond = (status: number, requestId: string, body: Uint8Array): HttpResponse => ({
   status,
   headers: { "content-type": "application/cbor", "smithy-protocol": "rpc-v2-cbor", "x-amzn-requestid": requestId },
-  body: cbor.serialize(body),
+  body,
 });
 
 const header = (req: HttpRequest, name: string): string | undefined => {
