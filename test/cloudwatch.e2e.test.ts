@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, paginateGetMetricData, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/protocols";
 import { BerthServer } from "./support/berth-server.js";
 import { awsAs, policyDoc, userWithPolicies } from "./support/iam-tools.js";
@@ -84,6 +84,45 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
       (cli.MetricDataResults as Record<string, unknown>[]).map((r) => ({ Id: r.Id, Label: r.Label, Timestamps: (r.Timestamps as string[]).map((t) => Date.parse(t)), Values: r.Values })),
       want,
     );
+  });
+
+  it("GetMetricData pages by MaxDatapoints, newest or oldest first, for both SDK protocols (their paginator) and the CLI (--page-size)", async () => {
+    // Two series of four minutes each: 8 datapoints, in pages of 3.
+    await sdk(server).send(new PutMetricDataCommand({
+      Namespace: "Paged",
+      MetricData: ["x", "y"].flatMap((service, s) => [0, 1, 2, 3].map((m) => ({ MetricName: "Hits", Dimensions: [{ Name: "Shard", Value: service }], Value: 10 * s + m, Timestamp: new Date(t0 + m * 60_000 + 1000) }))),
+    }));
+    const queries = ["x", "y"].map((service) => ({ Id: service, MetricStat: { Metric: { Namespace: "Paged", MetricName: "Hits", Dimensions: [{ Name: "Shard", Value: service }] }, Period: 60, Stat: "Sum" } }));
+    const range = { StartTime: new Date(t0), EndTime: new Date(t0 + 600_000) };
+    const whole = { x: [3, 2, 1, 0], y: [13, 12, 11, 10] };
+    const joined = (results: { Id?: string; Values?: number[] }[]) => ({ x: results.filter((r) => r.Id === "x").flatMap((r) => r.Values ?? []), y: results.filter((r) => r.Id === "y").flatMap((r) => r.Values ?? []) });
+    for (const client of [sdk(server), sdk(server, true)]) {
+      const pages = [];
+      for await (const page of paginateGetMetricData({ client, pageSize: 3 }, { MetricDataQueries: queries, ...range })) pages.push(page);
+      // Newest first across both series: page 1 holds minute 3 of x and y and minute 2 of x; page 3 the last two.
+      assert.deepEqual(pages.map((p) => (p.MetricDataResults ?? []).map((r) => [r.Id, r.StatusCode, r.Values])), [
+        [["x", "PartialData", [3, 2]], ["y", "PartialData", [13]]],
+        [["x", "PartialData", [1]], ["y", "PartialData", [12, 11]]],
+        [["x", "Complete", [0]], ["y", "Complete", [10]]],
+      ]);
+      assert.deepEqual(joined(pages.flatMap((p) => p.MetricDataResults ?? [])), whole);
+      const oldestFirst = [];
+      for await (const page of paginateGetMetricData({ client, pageSize: 3 }, { MetricDataQueries: queries, ...range, ScanBy: "TimestampAscending" })) oldestFirst.push(page);
+      assert.deepEqual(oldestFirst.map((p) => (p.MetricDataResults ?? []).map((r) => [r.Id, r.StatusCode, r.Values])), [
+        [["x", "PartialData", [0, 1]], ["y", "PartialData", [10]]],
+        [["x", "PartialData", [2]], ["y", "PartialData", [11, 12]]],
+        [["x", "Complete", [3]], ["y", "Complete", [13]]],
+      ]);
+      const all = await client.send(new GetMetricDataCommand({ MetricDataQueries: queries, ...range }));
+      assert.equal(all.NextToken, undefined, "within the default 100,800 datapoints: one page");
+      await assert.rejects(
+        client.send(new GetMetricDataCommand({ MetricDataQueries: queries.slice(0, 1), ...range, NextToken: pages[0]!.NextToken })),
+        (e: Error) => e.name === "InvalidNextToken" && /same MetricDataQueries/.test(e.message),
+      );
+    }
+    const cli = json(await server.aws("cloudwatch", "get-metric-data", "--metric-data-queries", JSON.stringify(queries), "--start-time", iso(t0), "--end-time", iso(t0 + 600_000), "--page-size", "3"));
+    assert.equal((cli.MetricDataResults as unknown[]).length, 6, "the CLI puts the three pages' results together");
+    assert.deepEqual(joined(cli.MetricDataResults as { Id: string; Values: number[] }[]), whole);
   });
 
   it("percentiles (ExtendedStatistics, GetMetricData's pNN, an alarm's ExtendedStatistic) of values sent one by one, not of statistic sets", async () => {

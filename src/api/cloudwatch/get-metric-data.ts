@@ -6,7 +6,8 @@ import { statisticByPeriod } from "../../state/metric-statistics.js";
 import type { CloudWatchDeps } from "./deps.js";
 import { timeRange } from "./get-metric-statistics.js";
 import { checkedQueries, queryOf } from "./metric-queries.js";
-import { invalid, missing, optList, optString, type Params } from "./read.js";
+import { invalid, missing, optInt, optList, optString, type Params } from "./read.js";
+import { decodePageToken, defaultMaxDatapoints, encodePageToken, pageOf, periodsLeft } from "./metric-data-pages.js";
 import { metricDataJson, plainMetricData, type MetricDataOutput, type MetricDataResult } from "./metric-data-output.js";
 import type { CloudWatchOperation } from "./operation.js";
 import { metricDataCbor } from "./metric-data-cbor.js";
@@ -14,7 +15,8 @@ import { metricDataCbor } from "./metric-data-cbor.js";
 /**
  * GetMetricData: metrics (MetricStat) and metric math over them (Expression: see
  * domain/metrics/expression.ts), each a series of timestamps and values, newest first unless
- * `ScanBy=TimestampAscending`. Every result is complete: no paging. Series stay in typed arrays
+ * `ScanBy=TimestampAscending`, in pages of MaxDatapoints (metric-data-pages.ts; math expressions are
+ * answered whole, as CloudWatch gives them no NextToken). Series stay in typed arrays
  * from the store to the answer (metric-data-output.ts, metric-data-cbor.ts): a day of 500 metrics
  * is 144,000 datapoints.
  */
@@ -33,14 +35,25 @@ function answerOf(deps: CloudWatchDeps): (p: Params) => Promise<MetricDataOutput
     const { startMs, endMs } = timeRange(p);
     const scanBy = optString(p, "ScanBy") ?? "TimestampDescending";
     if (scanBy !== "TimestampDescending" && scanBy !== "TimestampAscending") throw invalid("ScanBy", scanBy, "It must be TimestampDescending or TimestampAscending.");
+    const maxDatapoints = optInt(p, "MaxDatapoints", 1, Number.MAX_SAFE_INTEGER) ?? defaultMaxDatapoints;
     const raw = optList(p, "MetricDataQueries", 500);
     if (!raw || raw.length === 0) throw missing("MetricDataQueries");
     const queries = raw.map((q, i) => queryOf(q, `MetricDataQueries.member.${i + 1}`));
     checkedQueries("MetricDataQueries", () => checkIds(queries));
     const stats = queries.filter((x): x is StatQuery => x.kind === "stat");
+    const expressions = queries.length > stats.length;
+    // Math expressions are answered whole: CloudWatch returns no NextToken for them.
+    const request = expressions ? "" : JSON.stringify([queries, startMs, endMs, scanBy]);
+    const from = expressions ? undefined : decodePageToken(optString(p, "NextToken", 4096), request);
     // One read for every metric of the request; each series comes back oldest first (a percentile's by period).
+    // A later page reads only the periods left from its cursor on.
     const folded = await deps.store.read((tx) =>
-      Promise.all(stats.map((q) => (isPercentile(q.stat) ? statisticByPeriod(tx.metrics, q.metric, q.stat, q.unit, startMs, endMs, q.periodMs) : tx.metrics.periodColumns(q.metric, startMs, endMs, q.periodMs)))),
+      Promise.all(
+        stats.map((q) => {
+          const [fromMs, toMs] = from === undefined ? [startMs, endMs] : periodsLeft(startMs, endMs, q.periodMs, from.timeMs, scanBy === "TimestampAscending");
+          return isPercentile(q.stat) ? statisticByPeriod(tx.metrics, q.metric, q.stat, q.unit, fromMs, toMs, q.periodMs) : tx.metrics.periodColumns(q.metric, fromMs, toMs, q.periodMs);
+        }),
+      ),
     );
     const ascending = scanBy === "TimestampAscending";
     const series = new Map<string, Columns>();
@@ -48,7 +61,6 @@ function answerOf(deps: CloudWatchDeps): (p: Params) => Promise<MetricDataOutput
       const f = folded[i]!;
       series.set(q.id, f instanceof Map ? columnsOfMap(f, ascending) : valuesOf(f, q.stat as StatisticName, q.unit, ascending));
     });
-    const expressions = queries.length > stats.length;
     const computed = expressions
       ? checkedQueries("MetricDataQueries", () => evaluateQueries(queries, new Map([...series].map(([id, s]) => [id, new Map(Array.from(s.timesMs, (t, i) => [t, s.values[i]!]))]))))
       : new Map<string, Value>();
@@ -63,7 +75,9 @@ function answerOf(deps: CloudWatchDeps): (p: Params) => Promise<MetricDataOutput
         pairs.sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
         return { Id: q.id, Label: q.label, timesMs: Float64Array.from(pairs, ([t]) => t), values: Float64Array.from(pairs, ([, x]) => x), StatusCode: "Complete" };
       });
-    return { MetricDataResults: results, Messages: [] };
+    if (expressions) return { MetricDataResults: results, Messages: [] };
+    const page = pageOf(results, ascending, from, maxDatapoints);
+    return { MetricDataResults: page.results, Messages: [], ...(page.next && { NextToken: encodePageToken(page.next, request) }) };
   };
 }
 

@@ -8,12 +8,12 @@ import type { MetricDataOutput } from "./metric-data-output.js";
  * else a float64; timestamps as tag 1 over epoch seconds.
  */
 export function metricDataCbor(o: MetricDataOutput): Uint8Array {
-  let bound = 64;
+  let bound = 64 + 3 * (o.NextToken?.length ?? 0);
   for (const r of o.MetricDataResults) bound += 100 + 3 * (r.Id.length + r.Label.length) + 19 * r.values.length;
   const w = new CborWriter(Buffer.allocUnsafe(bound));
   // Series with every period present share their timestamps: their bytes are written once per call.
   const timesBytes = new Map<string, Buffer>();
-  w.head(map, 2);
+  w.head(map, o.NextToken === undefined ? 2 : 3);
   w.text("MetricDataResults");
   w.head(array, o.MetricDataResults.length);
   for (const r of o.MetricDataResults) {
@@ -32,6 +32,10 @@ export function metricDataCbor(o: MetricDataOutput): Uint8Array {
   }
   w.text("Messages");
   w.head(array, 0);
+  if (o.NextToken !== undefined) {
+    w.text("NextToken");
+    w.text(o.NextToken);
+  }
   return w.done();
 }
 

@@ -10,18 +10,20 @@ export interface MetricDataResult {
   readonly Label: string;
   readonly timesMs: Float64Array;
   readonly values: Float64Array;
-  readonly StatusCode: "Complete";
+  readonly StatusCode: "Complete" | "PartialData";
 }
 
 export interface MetricDataOutput {
   readonly MetricDataResults: readonly MetricDataResult[];
   readonly Messages: readonly never[];
+  readonly NextToken?: string | undefined;
 }
 
 export function plainMetricData(o: MetricDataOutput): Record<string, unknown> {
   return {
     MetricDataResults: o.MetricDataResults.map((r) => ({ Id: r.Id, Label: r.Label, Timestamps: Array.from(r.timesMs, (t) => new Date(t)), Values: Array.from(r.values), StatusCode: r.StatusCode })),
     Messages: [],
+    ...(o.NextToken !== undefined && { NextToken: o.NextToken }),
   };
 }
 
@@ -30,9 +32,10 @@ export function metricDataJson(o: MetricDataOutput): string {
   const timesText = new Map<string, string>();
   const parts: string[] = [];
   for (const r of o.MetricDataResults) {
-    parts.push(`{"Id":${JSON.stringify(r.Id)},"Label":${JSON.stringify(r.Label)},"Timestamps":[${secondsText(r.timesMs, timesText)}],"Values":[${numbersText(r.values)}],"StatusCode":"Complete"}`);
+    parts.push(`{"Id":${JSON.stringify(r.Id)},"Label":${JSON.stringify(r.Label)},"Timestamps":[${secondsText(r.timesMs, timesText)}],"Values":[${numbersText(r.values)}],"StatusCode":"${r.StatusCode}"}`);
   }
-  return `{"MetricDataResults":[${parts.join(",")}],"Messages":[]}`;
+  const next = o.NextToken === undefined ? "" : `,"NextToken":${JSON.stringify(o.NextToken)}`;
+  return `{"MetricDataResults":[${parts.join(",")}],"Messages":[]${next}}`;
 }
 
 function secondsText(timesMs: Float64Array, memo: Map<string, string>): string {
