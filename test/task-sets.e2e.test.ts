@@ -110,6 +110,25 @@ describe("task sets with the EXTERNAL deployment controller (SDK and CLI, real s
     assert.equal((await tasksOf(blue)).length, 0, "its tasks are stopped before it is forgotten");
   });
 
+  it("an awsvpc task set takes its own networkConfiguration: DescribeTaskSets shows it, its tasks get interfaces in its subnet", async () => {
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: "purple", networkMode: "awsvpc", containerDefinitions: [{ name: "app", image: "berth-test", memory: 64, essential: true }] }));
+    // An instance whose agent says it attaches task interfaces, as Berth's real agent does.
+    const eniCapable = ["ecs.capability.task-eni", "com.amazonaws.ecs.capability.docker-remote-api.1.18"].map((name) => ({ name }));
+    agents.push(...(await startSimulatedAgents(server, "ext", [{ cpu: 4096, memory: 8192, attributes: eniCapable }])));
+    const network = { awsvpcConfiguration: { subnets: ["subnet-0purple"], securityGroups: [], assignPublicIp: "DISABLED" as const } };
+    const purple = (await ecs.send(new CreateTaskSetCommand({ cluster: "ext", service: "web", taskDefinition: "purple", networkConfiguration: network, scale: { value: 50, unit: "PERCENT" } }))).taskSet!;
+    const described = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web", taskSets: [purple.id!] }))).taskSets?.[0];
+    assert.deepEqual(described?.networkConfiguration?.awsvpcConfiguration?.subnets, ["subnet-0purple"]);
+    const [task] = await until("a purple task", async () => {
+      const tasks = await tasksOf(purple);
+      return tasks.length === 1 ? tasks : undefined;
+    });
+    const eni = task!.attachments?.find((a) => a.type === "ElasticNetworkInterface");
+    assert.equal(eni?.details?.find((d) => d.name === "subnetId")?.value, "subnet-0purple", JSON.stringify(task!.attachments));
+    await ecs.send(new DeleteTaskSetCommand({ cluster: "ext", service: "web", taskSet: purple.id!, force: true }));
+    await until("purple gone", async () => ((await tasksOf(purple)).length === 0 ? true : undefined));
+  });
+
   it("task sets take tags by ARN; an unknown set is TaskSetNotFoundException; load balancers are checked; a non-EXTERNAL service is refused", async () => {
     const [green] = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets ?? [];
     await ecs.send(new TagResourceCommand({ resourceArn: green!.taskSetArn!, tags: [{ key: "color", value: "green" }] }));
@@ -135,6 +154,9 @@ describe("task sets with the EXTERNAL deployment controller (SDK and CLI, real s
     assert.equal((await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets?.length, setsBefore, "no task set made by a refused call");
 
     await ecs.send(new CreateServiceCommand({ cluster: "ext", serviceName: "rolling", taskDefinition: "blue", desiredCount: 0 }));
+    const noNetwork = await refusal(ecs.send(new CreateTaskSetCommand({ cluster: "ext", service: "web", taskDefinition: "purple" })));
+    assert.deepEqual([noNetwork.name, noNetwork.message], ["InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified."]);
+    assert.equal((await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets?.length, setsBefore, "no task set made by a refused call");
     const cli = await server.aws("ecs", "create-task-set", "--cluster", "ext", "--service", "rolling", "--task-definition", "blue");
     assert.notEqual(cli.code, 0);
     assert.match(cli.stderr, /InvalidParameterException.*only supports task set management on services configured to use external deployment controllers/);

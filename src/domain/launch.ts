@@ -136,6 +136,8 @@ export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: Clust
   const strategies = strategiesFrom(s.placementStrategy);
   const capacity = serviceCapacity(s);
   const fargate = isFargateCapacity(capacity);
+  // A task set's tasks take its own interface settings (an EXTERNAL service may have none).
+  const network = s.taskSets?.find((t) => t.id === deploymentId)?.networkConfiguration ?? s.networkConfiguration;
   return {
     cluster,
     taskDefinition,
@@ -148,8 +150,8 @@ export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: Clust
     strategies: fargate ? fargatePlacement : strategies.length === 0 ? replicaServiceDefaultStrategy : strategies,
     capacity,
     fargate: fargate ? { platformVersion: fargatePlatformVersion } : undefined,
-    // Checked when the service was created or updated; a task definition that no longer matches fails its tasks' start, with a reason.
-    awsvpc: taskDefinition.body.networkMode === "awsvpc" && s.networkConfiguration !== undefined ? awsvpcSettings("awsvpc", s.networkConfiguration) : undefined,
+    // Checked when the service (or the task set) was created or updated; a task definition that no longer matches fails its tasks' start, with a reason.
+    awsvpc: taskDefinition.body.networkMode === "awsvpc" && network !== undefined ? awsvpcSettings("awsvpc", network) : undefined,
     imageDigests: pinnedDigests(revisionOf(s, deploymentId)),
   };
 }

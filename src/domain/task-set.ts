@@ -1,4 +1,4 @@
-import type { CapacityProviderStrategyItem, LoadBalancer, Tag } from "@aws-sdk/client-ecs";
+import type { CapacityProviderStrategyItem, LoadBalancer, NetworkConfiguration, Tag } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
 
 /**
@@ -24,6 +24,8 @@ export interface TaskSetRecord {
   readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[] | undefined;
   /** The target groups its tasks register in (controller/load-balancing/target-plan.ts): an EXTERNAL service's load balancers are its task sets'. */
   readonly loadBalancers?: readonly LoadBalancer[] | undefined;
+  /** awsvpc task definitions: its tasks' interface settings (the service's when the set was created without). */
+  readonly networkConfiguration?: NetworkConfiguration | undefined;
   readonly tags: readonly Tag[];
   /** Counts and stability as the scheduler last saw them. */
   readonly runningCount: number;

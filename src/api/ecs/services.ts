@@ -1,7 +1,6 @@
-import { withSecurityGroups } from "../../domain/awsvpc/security-groups.js";
 import { checkKnownLaunchType, checkLaunchType } from "../../domain/launch-type.js";
 import { checkPlatformVersion } from "../../domain/platform-version.js";
-import type { CapacityProviderStrategyItem, CreateServiceRequest, DeleteServiceRequest, DescribeServicesRequest, Failure, ListServicesRequest, NetworkConfiguration, Service, UpdateServiceRequest } from "@aws-sdk/client-ecs";
+import type { CapacityProviderStrategyItem, CreateServiceRequest, DeleteServiceRequest, DescribeServicesRequest, Failure, ListServicesRequest, Service, UpdateServiceRequest } from "@aws-sdk/client-ecs";
 import { CreateServiceRequest$, DeleteServiceRequest$, DescribeServicesRequest$, ListServicesRequest$, UpdateServiceRequest$ } from "../../aws-sdk/ecs.js";
 import { ecsResource, serviceArn } from "../../domain/arn.js";
 import {
@@ -17,7 +16,6 @@ import {
   checkGracePeriod,
 } from "../../domain/service-limits.js";
 import { validateTags } from "../../domain/tags.js";
-import { awsvpcSettings, networkConfigurationOf } from "../../domain/awsvpc/network-configuration.js";
 import { AwsError, clientException, invalidParameter } from "../../errors/catalog.js";
 import type { ReadTx, TaskDefinitionRecord } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
@@ -31,6 +29,7 @@ import { isFargateCapacity, launchCapacity, serviceCapacity, type LaunchCapacity
 import { checkFargateLaunch, fargatePlatform } from "../../domain/fargate/fargate-launch.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
+import { serviceNetwork } from "./service-network.js";
 import { productionTargetGroups, shiftsTraffic } from "../../domain/blue-green.js";
 import { azRebalancing } from "../../domain/az-rebalancing.js";
 import { withDesiredCount } from "../../domain/desired-count.js";
@@ -316,13 +315,6 @@ function checkExternalUpdate(input: UpdateServiceRequest): void {
       `Unable to update ${deploymentBound.join(", ")} on services with a EXTERNAL deployment controller. Create a task set with CreateTaskSet and make it primary with UpdateServicePrimaryTaskSet.`,
     );
   }
-}
-
-/** A service's networkConfiguration, checked against its task definition's network mode and kept as ECS shows it. */
-async function serviceNetwork(tx: ReadTx, td: TaskDefinitionRecord | undefined, config: NetworkConfiguration | undefined): Promise<{ networkConfiguration?: NetworkConfiguration }> {
-  if (td === undefined) return {};
-  const settings = awsvpcSettings(td.body.networkMode ?? "bridge", config);
-  return settings === undefined ? {} : { networkConfiguration: networkConfigurationOf(await withSecurityGroups(tx, settings)) };
 }
 
 /** A resolved strategy as the service keeps and shows it; undefined for a launch type. */

@@ -21,6 +21,7 @@ export function toTaskSet(s: ServiceRecord, t: TaskSetRecord, includeTags: boole
     updatedAt: date(t.updatedAtMs),
     ...(t.capacityProviderStrategy === undefined ? { launchType: "EC2" } : { capacityProviderStrategy: t.capacityProviderStrategy.map((i) => ({ ...i })) }),
     loadBalancers: (t.loadBalancers ?? []).map((lb) => ({ ...lb })),
+    ...(t.networkConfiguration && { networkConfiguration: t.networkConfiguration }),
     serviceRegistries: [],
     scale: { value: t.scalePercent, unit: "PERCENT" },
     stabilityStatus: t.stabilityStatus,

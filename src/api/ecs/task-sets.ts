@@ -13,6 +13,7 @@ import type { ReadTx } from "../../state/store.js";
 import { operation, type Operation } from "../aws-json/service.js";
 import type { EcsDeps } from "./deps.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
+import { serviceNetwork } from "./service-network.js";
 import { toTaskSet } from "./task-set-view.js";
 
 /**
@@ -43,9 +44,7 @@ export function taskSetOperations({ store, random }: EcsDeps): Record<string, Op
       const tags = validateTags(input.tags);
       const scalePercent = checkScale(input.scale);
       checkPlatformVersion(input.platformVersion);
-      if (input.networkConfiguration !== undefined || (input.serviceRegistries ?? []).length > 0) {
-        throw invalidParameter("networkConfiguration and serviceRegistries on task sets are not available in Berth yet: give the service its networkConfiguration.");
-      }
+      if ((input.serviceRegistries ?? []).length > 0) throw invalidParameter("serviceRegistries are not available in Berth yet.");
       if ((input.loadBalancers ?? []).some((lb) => lb.advancedConfiguration !== undefined)) {
         throw invalidParameter("A task set's load balancers take no advancedConfiguration: an EXTERNAL deployment controller shifts traffic between its task sets' target groups itself.");
       }
@@ -57,6 +56,7 @@ export function taskSetOperations({ store, random }: EcsDeps): Record<string, Op
         if (!td) throw clientException(`Unable to find task definition '${excerpt(input.taskDefinition, 255)}'.`);
         if (td.status !== "ACTIVE") throw clientException(`TaskDefinition ${td.family}:${td.revision} is ${td.status}: register a new revision or use an ACTIVE one.`);
         const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td, false);
+        const network = await serviceNetwork(tx, td, input.networkConfiguration ?? service.networkConfiguration);
         const id = newDeploymentId(random);
         const created: TaskSetRecord = {
           id,
@@ -66,6 +66,7 @@ export function taskSetOperations({ store, random }: EcsDeps): Record<string, Op
           externalId: input.externalId,
           scalePercent,
           ...(loadBalancers.length > 0 && { loadBalancers }),
+          ...network,
           capacityProviderStrategy: capacity.kind === "strategy" ? capacity.strategy.map((i) => ({ capacityProvider: i.provider, weight: i.weight, base: i.base })) : undefined,
           tags,
           runningCount: 0,
