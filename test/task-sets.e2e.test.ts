@@ -129,6 +129,25 @@ describe("task sets with the EXTERNAL deployment controller (SDK and CLI, real s
     await until("purple gone", async () => ((await tasksOf(purple)).length === 0 ? true : undefined));
   });
 
+  it("a task set's launch type is its own: a FARGATE set of an EC2 service runs its tasks on the Fargate pool", async () => {
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: "lilac", networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512", containerDefinitions: [{ name: "app", image: "berth-test", essential: true }] }));
+    const eniCapable = ["ecs.capability.task-eni", "com.amazonaws.ecs.capability.docker-remote-api.1.18"].map((name) => ({ name }));
+    agents.push(...(await startSimulatedAgents(server, "berth.fargate-pool", [{ cpu: 4096, memory: 8192, attributes: eniCapable }])));
+    const network = { awsvpcConfiguration: { subnets: ["subnet-0lilac"] } };
+    const onEc2 = await refusal(ecs.send(new CreateTaskSetCommand({ cluster: "ext", service: "web", taskDefinition: "lilac", networkConfiguration: network })));
+    assert.deepEqual([onEc2.name, onEc2.message], ["InvalidParameterException", "Task definition does not support launch_type EC2."]);
+    const lilac = (await ecs.send(new CreateTaskSetCommand({ cluster: "ext", service: "web", taskDefinition: "lilac", launchType: "FARGATE", networkConfiguration: network, scale: { value: 50, unit: "PERCENT" } }))).taskSet!;
+    assert.deepEqual([lilac.launchType, lilac.platformVersion], ["FARGATE", "1.4.0"]);
+    const [task] = await until("a lilac task", async () => {
+      const tasks = await tasksOf(lilac);
+      return tasks.length === 1 ? tasks : undefined;
+    });
+    // On the pool, which ECS never shows for a Fargate task: no container instance in the answer.
+    assert.deepEqual([task!.launchType, task!.platformVersion, task!.containerInstanceArn], ["FARGATE", "1.4.0", undefined]);
+    await ecs.send(new DeleteTaskSetCommand({ cluster: "ext", service: "web", taskSet: lilac.id!, force: true }));
+    await until("lilac gone", async () => ((await tasksOf(lilac)).length === 0 ? true : undefined));
+  });
+
   it("task sets take tags by ARN; an unknown set is TaskSetNotFoundException; load balancers are checked; a non-EXTERNAL service is refused", async () => {
     const [green] = (await ecs.send(new DescribeTaskSetsCommand({ cluster: "ext", service: "web" }))).taskSets ?? [];
     await ecs.send(new TagResourceCommand({ resourceArn: green!.taskSetArn!, tags: [{ key: "color", value: "green" }] }));

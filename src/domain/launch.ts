@@ -11,7 +11,7 @@ import { constraintsFrom, strategiesFrom } from "./placement-shapes.js";
 import { checkPlatformVersion } from "./platform-version.js";
 import { serviceGroup, type ServiceRecord } from "./service.js";
 import { pinnedDigests, revisionOf } from "./service-deployment.js";
-import { isFargateCapacity, launchCapacity, serviceCapacity, type LaunchCapacity } from "./capacity/launch-capacity.js";
+import { isFargateCapacity, launchCapacity, serviceCapacity, setCapacity, type LaunchCapacity } from "./capacity/launch-capacity.js";
 import { validateTags } from "./tags.js";
 import { awsvpcSettings, type AwsvpcSettings } from "./awsvpc/network-configuration.js";
 import { withSecurityGroups } from "./awsvpc/security-groups.js";
@@ -134,10 +134,11 @@ export async function standaloneLaunch(tx: ReadTx, input: StandaloneRequest): Pr
 /** The launch of a service's tasks of one deployment (its constraints and strategies were checked by CreateService/UpdateService). */
 export async function serviceLaunch(tx: ReadTx, s: ServiceRecord, cluster: ClusterRecord, taskDefinition: TaskDefinitionRecord, deploymentId: string): Promise<Launch> {
   const strategies = strategiesFrom(s.placementStrategy);
-  const capacity = serviceCapacity(s);
+  // A task set's tasks run where it says, with its own interface settings (an EXTERNAL service may have none).
+  const set = s.taskSets?.find((t) => t.id === deploymentId);
+  const capacity = set ? setCapacity(s, set) : serviceCapacity(s);
   const fargate = isFargateCapacity(capacity);
-  // A task set's tasks take its own interface settings (an EXTERNAL service may have none).
-  const network = s.taskSets?.find((t) => t.id === deploymentId)?.networkConfiguration ?? s.networkConfiguration;
+  const network = set?.networkConfiguration ?? s.networkConfiguration;
   return {
     cluster,
     taskDefinition,

@@ -1,5 +1,6 @@
 import type { CapacityProviderStrategyItem, LoadBalancer, NetworkConfiguration, Tag } from "@aws-sdk/client-ecs";
 import { invalidParameter } from "../errors/catalog.js";
+import type { OfferedLaunchType } from "./launch-type.js";
 
 /**
  * A task set of a service with the EXTERNAL deployment controller: a task definition and a scale
@@ -21,6 +22,8 @@ export interface TaskSetRecord {
   readonly externalId?: string | undefined;
   /** The percentage of the service's desired count this set runs. */
   readonly scalePercent: number;
+  /** Where its tasks run: a launch type, or a capacity provider strategy (neither in records made before sets kept their own: the service's then). */
+  readonly launchType?: OfferedLaunchType | undefined;
   readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[] | undefined;
   /** The target groups its tasks register in (controller/load-balancing/target-plan.ts): an EXTERNAL service's load balancers are its task sets'. */
   readonly loadBalancers?: readonly LoadBalancer[] | undefined;

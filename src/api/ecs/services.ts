@@ -26,7 +26,7 @@ import { constraintsFrom, strategiesFrom } from "../../domain/placement-shapes.j
 import { toService } from "./service-view.js";
 import { findTaskDefinition } from "../../domain/lookups.js";
 import { isFargateCapacity, launchCapacity, serviceCapacity, type LaunchCapacity } from "../../domain/capacity/launch-capacity.js";
-import { checkFargateLaunch, fargatePlatform } from "../../domain/fargate/fargate-launch.js";
+import { checkFargateLaunch, checkLaunchCompatibility, fargatePlatform } from "../../domain/fargate/fargate-launch.js";
 import { excerpt } from "../../observability/excerpt.js";
 import { checkServiceLoadBalancers } from "./service-load-balancers.js";
 import { serviceNetwork } from "./service-network.js";
@@ -261,14 +261,7 @@ async function activeTaskDefinition(tx: ReadTx, ref: string | undefined, fargate
   const td = await findTaskDefinition(tx, ref);
   if (!td) throw clientException(`Unable to find task definition '${excerpt(ref, 255)}'.`);
   if (td.status !== "ACTIVE") throw clientException(`TaskDefinition ${td.family}:${td.revision} is ${td.status}: use an ACTIVE revision.`);
-  if (fargate) {
-    checkFargateLaunch(td, {});
-    return td;
-  }
-  const compatible = td.body.requiresCompatibilities ?? [];
-  if (compatible.length > 0 && !compatible.includes("EC2") && !compatible.includes("EXTERNAL")) {
-    throw invalidParameter("Task definition does not support launch_type EC2.");
-  }
+  checkLaunchCompatibility(td, fargate);
   return td;
 }
 

@@ -1,5 +1,7 @@
 import type { TaskSet } from "@aws-sdk/client-ecs";
 import type { ServiceRecord } from "../../domain/service.js";
+import { isFargateCapacity, setCapacity } from "../../domain/capacity/launch-capacity.js";
+import { fargatePlatformVersion } from "../../domain/fargate/fargate-launch.js";
 import { computedDesiredCount, type TaskSetRecord } from "../../domain/task-set.js";
 
 const date = (ms: number): Date => new Date(ms);
@@ -19,7 +21,8 @@ export function toTaskSet(s: ServiceRecord, t: TaskSetRecord, includeTags: boole
     runningCount: t.runningCount,
     createdAt: date(t.createdAtMs),
     updatedAt: date(t.updatedAtMs),
-    ...(t.capacityProviderStrategy === undefined ? { launchType: "EC2" } : { capacityProviderStrategy: t.capacityProviderStrategy.map((i) => ({ ...i })) }),
+    ...(t.capacityProviderStrategy === undefined ? { launchType: t.launchType ?? s.launchType ?? "EC2" } : { capacityProviderStrategy: t.capacityProviderStrategy.map((i) => ({ ...i })) }),
+    ...(isFargateCapacity(setCapacity(s, t)) && { platformVersion: fargatePlatformVersion, platformFamily: "Linux" }),
     loadBalancers: (t.loadBalancers ?? []).map((lb) => ({ ...lb })),
     ...(t.networkConfiguration && { networkConfiguration: t.networkConfiguration }),
     serviceRegistries: [],

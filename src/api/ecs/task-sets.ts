@@ -1,7 +1,8 @@
 import type { CreateTaskSetRequest, DeleteTaskSetRequest, DescribeTaskSetsRequest, Failure, TaskSet, UpdateServicePrimaryTaskSetRequest, UpdateTaskSetRequest } from "@aws-sdk/client-ecs";
 import { CreateTaskSetRequest$, DeleteTaskSetRequest$, DescribeTaskSetsRequest$, UpdateServicePrimaryTaskSetRequest$, UpdateTaskSetRequest$ } from "../../aws-sdk/ecs.js";
 import { taskSetArn, taskSetId } from "../../domain/arn.js";
-import { launchCapacity } from "../../domain/capacity/launch-capacity.js";
+import { isFargateCapacity, launchCapacity } from "../../domain/capacity/launch-capacity.js";
+import { checkLaunchCompatibility, fargatePlatform } from "../../domain/fargate/fargate-launch.js";
 import { activeCluster, findTaskDefinition } from "../../domain/lookups.js";
 import { checkPlatformVersion } from "../../domain/platform-version.js";
 import { newDeploymentId, type ServiceRecord } from "../../domain/service.js";
@@ -52,9 +53,12 @@ export function taskSetOperations({ store, random }: EcsDeps): Record<string, Op
       return update(input, async (service, sets, tx) => {
         const cluster = await activeCluster(tx, input.cluster);
         const capacity = launchCapacity(cluster, input);
+        const fargate = isFargateCapacity(capacity);
+        if (fargate) fargatePlatform(input.platformVersion);
         const td = await findTaskDefinition(tx, input.taskDefinition ?? "");
         if (!td) throw clientException(`Unable to find task definition '${excerpt(input.taskDefinition, 255)}'.`);
         if (td.status !== "ACTIVE") throw clientException(`TaskDefinition ${td.family}:${td.revision} is ${td.status}: register a new revision or use an ACTIVE one.`);
+        checkLaunchCompatibility(td, fargate);
         const loadBalancers = await checkServiceLoadBalancers(tx, input.loadBalancers ?? [], td, false);
         const network = await serviceNetwork(tx, td, input.networkConfiguration ?? service.networkConfiguration);
         const id = newDeploymentId(random);
@@ -67,7 +71,9 @@ export function taskSetOperations({ store, random }: EcsDeps): Record<string, Op
           scalePercent,
           ...(loadBalancers.length > 0 && { loadBalancers }),
           ...network,
-          capacityProviderStrategy: capacity.kind === "strategy" ? capacity.strategy.map((i) => ({ capacityProvider: i.provider, weight: i.weight, base: i.base })) : undefined,
+          ...(capacity.kind === "strategy"
+            ? { capacityProviderStrategy: capacity.strategy.map((i) => ({ capacityProvider: i.provider, weight: i.weight, base: i.base })) }
+            : { launchType: capacity.launchType }),
           tags,
           runningCount: 0,
           pendingCount: 0,

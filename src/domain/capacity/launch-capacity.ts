@@ -3,6 +3,7 @@ import { invalidParameter } from "../../errors/catalog.js";
 import type { ClusterRecord } from "../cluster.js";
 import { checkLaunchType, type OfferedLaunchType } from "../launch-type.js";
 import type { ServiceRecord } from "../service.js";
+import type { TaskSetRecord } from "../task-set.js";
 import { isFargateProvider } from "./capacity-provider.js";
 import { checkStrategy, type StrategyItem } from "./strategy.js";
 
@@ -27,6 +28,10 @@ export const isFargateCapacity = (c: LaunchCapacity): boolean =>
  */
 export const serviceCapacity = (s: Pick<ServiceRecord, "launchType" | "capacityProviderStrategy">): LaunchCapacity =>
   s.capacityProviderStrategy === undefined ? { kind: "launch-type", launchType: s.launchType } : { kind: "strategy", strategy: checkStrategy(s.capacityProviderStrategy) };
+
+/** Where a set's tasks run: its own launch type or strategy; the service's for sets recorded before they kept their own. */
+export const setCapacity = (s: Pick<ServiceRecord, "launchType" | "capacityProviderStrategy">, t: TaskSetRecord): LaunchCapacity =>
+  t.launchType === undefined && t.capacityProviderStrategy === undefined ? serviceCapacity(s) : serviceCapacity({ launchType: t.launchType ?? "EC2", capacityProviderStrategy: t.capacityProviderStrategy });
 
 export function launchCapacity(
   cluster: ClusterRecord,

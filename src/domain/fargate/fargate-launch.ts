@@ -39,3 +39,10 @@ export function checkFargateLaunch(
   if ((request.placementConstraints ?? []).length > 0) throw invalidParameter("Task placement constraints are not supported for the FARGATE launch type. Remove placementConstraints.");
   if ((request.placementStrategy ?? []).length > 0) throw invalidParameter("Task placement strategies are not supported for the FARGATE launch type. Remove placementStrategy.");
 }
+
+/** A task definition that can run where a service or task set launches: on FARGATE as checkFargateLaunch says, on EC2 unless it requires only other compatibilities. */
+export function checkLaunchCompatibility(td: TaskDefinitionRecord, fargate: boolean): void {
+  if (fargate) return checkFargateLaunch(td, {});
+  const compatible = td.body.requiresCompatibilities ?? [];
+  if (compatible.length > 0 && !compatible.includes("EC2") && !compatible.includes("EXTERNAL")) throw invalidParameter("Task definition does not support launch_type EC2.");
+}
