@@ -1,4 +1,4 @@
-import type { MetricDataOutput } from "./metric-data-output.js";
+import { regularTimesKey, type MetricDataOutput } from "./metric-data-output.js";
 
 /**
  * GetMetricData's answer written straight as RPC v2 CBOR: the bytes `cbor.serialize` of Smithy
@@ -80,10 +80,7 @@ class CborWriter {
   /** An array of tag-1 timestamps; a regular series' bytes are kept in `memo` for the next series like it. */
   timestamps(timesMs: Float64Array, memo: Map<string, Buffer>): void {
     const n = timesMs.length;
-    const step = n > 1 ? timesMs[1]! - timesMs[0]! : 0;
-    let regular = n > 0;
-    for (let i = 2; i < n && regular; i++) regular = timesMs[i]! - timesMs[i - 1]! === step;
-    const key = regular ? `${timesMs[0]}/${step}/${n}` : undefined;
+    const key = regularTimesKey(timesMs);
     const known = key === undefined ? undefined : memo.get(key);
     if (known !== undefined) {
       this.at += known.copy(this.buf, this.at);

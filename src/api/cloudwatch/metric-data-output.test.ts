@@ -20,9 +20,13 @@ const output: MetricDataOutput = {
   Messages: [],
 };
 
+/** A first page: partial results and a NextToken. */
+const paged: MetricDataOutput = { ...output, MetricDataResults: output.MetricDataResults.map((r) => ({ ...r, StatusCode: "PartialData" as const })), NextToken: "WyJhYmMiLDEsMl0" };
+
 describe("GetMetricData's AWS JSON answer", () => {
   it("is the very text JSON.stringify gives the plain answer (epoch seconds, null for non-finite values, escapes)", () => {
     assert.equal(metricDataJson(output), serialize(plainMetricData(output)));
+    assert.equal(metricDataJson(paged), serialize(plainMetricData(paged)), "a page with a NextToken");
   });
 
   it("plain values carry Dates and numbers", () => {
@@ -45,7 +49,7 @@ describe("GetMetricData's RPC v2 CBOR answer", () => {
     Messages: [],
   };
 
-  for (const [what, o] of [["mixed series", output], ["large sizes", large]] as const) {
+  for (const [what, o] of [["mixed series", output], ["large sizes", large], ["a page with a NextToken", paged]] as const) {
     it(`is, byte for byte, what Smithy's encoder writes for the plain answer with tag-1 timestamps (${what})`, () => {
       assert.deepEqual(Buffer.from(metricDataCbor(o)), Buffer.from(cbor.serialize(cborValue(plainMetricData(o)))));
     });

@@ -38,13 +38,19 @@ export function metricDataJson(o: MetricDataOutput): string {
   return `{"MetricDataResults":[${parts.join(",")}],"Messages":[]${next}}`;
 }
 
+/** A key naming a series of evenly spaced timestamps (its first, its step, its length), or undefined for any other series. */
+export function regularTimesKey(timesMs: Float64Array): string | undefined {
+  const n = timesMs.length;
+  if (n === 0) return undefined;
+  const step = n > 1 ? timesMs[1]! - timesMs[0]! : 0;
+  for (let i = 2; i < n; i++) if (timesMs[i]! - timesMs[i - 1]! !== step) return undefined;
+  return `${timesMs[0]}/${step}/${n}`;
+}
+
 function secondsText(timesMs: Float64Array, memo: Map<string, string>): string {
   const n = timesMs.length;
   if (n === 0) return "";
-  const step = n > 1 ? timesMs[1]! - timesMs[0]! : 0;
-  let regular = true;
-  for (let i = 2; i < n && regular; i++) regular = timesMs[i]! - timesMs[i - 1]! === step;
-  const key = regular ? `${timesMs[0]}/${step}/${n}` : undefined;
+  const key = regularTimesKey(timesMs);
   const known = key === undefined ? undefined : memo.get(key);
   if (known !== undefined) return known;
   const seconds = new Float64Array(n);

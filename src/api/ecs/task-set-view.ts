@@ -21,7 +21,7 @@ export function toTaskSet(s: ServiceRecord, t: TaskSetRecord, includeTags: boole
     runningCount: t.runningCount,
     createdAt: date(t.createdAtMs),
     updatedAt: date(t.updatedAtMs),
-    ...(t.capacityProviderStrategy === undefined ? { launchType: t.launchType ?? s.launchType ?? "EC2" } : { capacityProviderStrategy: t.capacityProviderStrategy.map((i) => ({ ...i })) }),
+    ...(t.capacityProviderStrategy === undefined ? { launchType: t.launchType ?? s.launchType } : { capacityProviderStrategy: t.capacityProviderStrategy.map((i) => ({ ...i })) }),
     ...(isFargateCapacity(setCapacity(s, t)) && { platformVersion: fargatePlatformVersion, platformFamily: "Linux" }),
     loadBalancers: (t.loadBalancers ?? []).map((lb) => ({ ...lb })),
     ...(t.networkConfiguration && { networkConfiguration: t.networkConfiguration }),
