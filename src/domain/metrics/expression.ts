@@ -38,9 +38,17 @@ function tokenize(text: string): string[] {
   return out;
 }
 
+const unknownFunction = (name: string): ExpressionError => new ExpressionError(`Unknown function ${name.slice(0, 64)}: Berth offers ${mathFunctions.join(", ")}.`);
+
 /** Parses an expression; the ids it names are in `idsOf`. */
 export function parseExpression(text: string): Expr {
   if (text.length > 1024) throw new ExpressionError("The expression is longer than 1024 characters.");
+  if (/^\s*SELECT\b/i.test(text)) {
+    throw new ExpressionError("Metrics Insights queries (SELECT …) are not available in Berth: query each metric with a MetricStat, and combine them with metric math (SUM, AVG, MIN, MAX, + - * /).");
+  }
+  // An outer function Berth lacks (SEARCH, METRICS, FILL, …) is named before its arguments (quoted strings, say) trip the tokenizer.
+  const outer = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(text)?.[1];
+  if (outer !== undefined && !mathFunctions.some((f) => f === outer.toUpperCase())) throw unknownFunction(outer);
   const tokens = tokenize(text);
   let i = 0;
   const peek = (): string | undefined => tokens[i];
@@ -94,7 +102,7 @@ export function parseExpression(text: string): Expr {
     if (/^[A-Za-z_]/.test(t)) {
       if (peek() !== "(") return { kind: "id", id: t };
       const fn = mathFunctions.find((f) => f === t.toUpperCase());
-      if (!fn) throw new ExpressionError(`Unknown function ${t}: Berth offers ${mathFunctions.join(", ")}.`);
+      if (!fn) throw unknownFunction(t);
       i++;
       return { kind: "call", fn, args: list(")") };
     }

@@ -71,6 +71,8 @@ describe("metric math", () => {
     ["a +", /ends too early/],
     ["a $ b", /Unexpected character/],
     ["FILL(a, 0)", /Unknown function FILL/],
+    ["SEARCH('{AWS/ECS,ServiceName} CPUUtilization', 'Average')", /Unknown function SEARCH: Berth offers SUM, AVG, MIN, MAX/],
+    ["SELECT AVG(CPUUtilization) FROM \"AWS/ECS\" GROUP BY ServiceName", /Metrics Insights queries \(SELECT …\) are not available in Berth: query each metric with a MetricStat/],
     ["(a + b", /Expected '\)'/],
     ["a b", /Unexpected 'b'/],
   ] as const) {
