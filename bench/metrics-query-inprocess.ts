@@ -29,8 +29,8 @@ async function open(name: string, dist: string, path: string): Promise<Build> {
   const { getMetricData } = (await import(join(dist, "src/api/cloudwatch/get-metric-data.js"))) as { getMetricData: typeof GetMetricData };
   const store = new SqliteStore({ path });
   const op = getMetricData({ store, retentionMs: 15 * dayMs });
-  // GetMetricData reads nothing of the request's context.
-  return { name, store, handle: (p) => op.handleJson!(p, undefined as never), ms: [] };
+  // GetMetricData reads only the request's partition (dynamic labels) of its context.
+  return { name, store, handle: (p) => op.handleJson!(p, { partition: { region: "us-east-1", accountId: "000000000000" } } as never), ms: [] };
 }
 
 async function main(): Promise<void> {

@@ -86,13 +86,13 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
     );
   });
 
-  it("GetMetricData pages by MaxDatapoints, newest or oldest first, for both SDK protocols (their paginator) and the CLI (--page-size)", async () => {
+  it("GetMetricData pages by MaxDatapoints, newest or oldest first, for both SDK protocols (their paginator) and the CLI (--page-size); labels take dynamic values", async () => {
     // Two series of four minutes each: 8 datapoints, in pages of 3.
     await sdk(server).send(new PutMetricDataCommand({
       Namespace: "Paged",
       MetricData: ["x", "y"].flatMap((service, s) => [0, 1, 2, 3].map((m) => ({ MetricName: "Hits", Dimensions: [{ Name: "Shard", Value: service }], Value: 10 * s + m, Timestamp: new Date(t0 + m * 60_000 + 1000) }))),
     }));
-    const queries = ["x", "y"].map((service) => ({ Id: service, MetricStat: { Metric: { Namespace: "Paged", MetricName: "Hits", Dimensions: [{ Name: "Shard", Value: service }] }, Period: 60, Stat: "Sum" } }));
+    const queries = ["x", "y"].map((service) => ({ Id: service, Label: "${PROP('Dim.Shard')} ${PROP('MetricName')}", MetricStat: { Metric: { Namespace: "Paged", MetricName: "Hits", Dimensions: [{ Name: "Shard", Value: service }] }, Period: 60, Stat: "Sum" } }));
     const range = { StartTime: new Date(t0), EndTime: new Date(t0 + 600_000) };
     const whole = { x: [3, 2, 1, 0], y: [13, 12, 11, 10] };
     const joined = (results: { Id?: string; Values?: number[] }[]) => ({ x: results.filter((r) => r.Id === "x").flatMap((r) => r.Values ?? []), y: results.filter((r) => r.Id === "y").flatMap((r) => r.Values ?? []) });
@@ -106,6 +106,7 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
         [["x", "Complete", [0]], ["y", "Complete", [10]]],
       ]);
       assert.deepEqual(joined(pages.flatMap((p) => p.MetricDataResults ?? [])), whole);
+      assert.deepEqual(pages[0]!.MetricDataResults?.map((r) => r.Label), ["x Hits", "y Hits"], "dynamic labels");
       const oldestFirst = [];
       for await (const page of paginateGetMetricData({ client, pageSize: 3 }, { MetricDataQueries: queries, ...range, ScanBy: "TimestampAscending" })) oldestFirst.push(page);
       assert.deepEqual(oldestFirst.map((p) => (p.MetricDataResults ?? []).map((r) => [r.Id, r.StatusCode, r.Values])), [
@@ -123,6 +124,7 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
     const cli = json(await server.aws("cloudwatch", "get-metric-data", "--metric-data-queries", JSON.stringify(queries), "--start-time", iso(t0), "--end-time", iso(t0 + 600_000), "--page-size", "3"));
     assert.equal((cli.MetricDataResults as unknown[]).length, 6, "the CLI puts the three pages' results together");
     assert.deepEqual(joined(cli.MetricDataResults as { Id: string; Values: number[] }[]), whole);
+    assert.deepEqual([...new Set((cli.MetricDataResults as { Label: string }[]).map((r) => r.Label))], ["x Hits", "y Hits"]);
   });
 
   it("percentiles (ExtendedStatistics, GetMetricData's pNN, an alarm's ExtendedStatistic) of values sent one by one, not of statistic sets", async () => {

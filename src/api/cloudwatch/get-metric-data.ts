@@ -11,6 +11,8 @@ import { decodePageToken, defaultMaxDatapoints, encodePageToken, pageOf, periods
 import { metricDataJson, plainMetricData, type MetricDataOutput, type MetricDataResult } from "./metric-data-output.js";
 import type { CloudWatchOperation } from "./operation.js";
 import { metricDataCbor } from "./metric-data-cbor.js";
+import { expandLabel } from "../../domain/metrics/dynamic-label.js";
+import type { Partition } from "../../domain/arn.js";
 
 /**
  * GetMetricData: metrics (MetricStat) and metric math over them (Expression: see
@@ -24,14 +26,14 @@ export function getMetricData(deps: CloudWatchDeps): CloudWatchOperation {
   const answer = answerOf(deps);
   return {
     name: "GetMetricData",
-    handle: async (p) => plainMetricData(await answer(p)),
-    handleJson: async (p) => metricDataJson(await answer(p)),
-    handleCbor: async (p) => metricDataCbor(await answer(p)),
+    handle: async (p, ctx) => plainMetricData(await answer(p, ctx.partition)),
+    handleJson: async (p, ctx) => metricDataJson(await answer(p, ctx.partition)),
+    handleCbor: async (p, ctx) => metricDataCbor(await answer(p, ctx.partition)),
   };
 }
 
-function answerOf(deps: CloudWatchDeps): (p: Params) => Promise<MetricDataOutput> {
-  return async (p) => {
+function answerOf(deps: CloudWatchDeps): (p: Params, partition: Partition) => Promise<MetricDataOutput> {
+  return async (p, partition) => {
     const { startMs, endMs } = timeRange(p);
     const scanBy = optString(p, "ScanBy") ?? "TimestampDescending";
     if (scanBy !== "TimestampDescending" && scanBy !== "TimestampAscending") throw invalid("ScanBy", scanBy, "It must be TimestampDescending or TimestampAscending.");
@@ -69,7 +71,7 @@ function answerOf(deps: CloudWatchDeps): (p: Params) => Promise<MetricDataOutput
       .filter((q) => q.returnData)
       .map((q): MetricDataResult => {
         const stat = series.get(q.id);
-        if (stat) return { Id: q.id, Label: q.label, timesMs: stat.timesMs, values: stat.values, StatusCode: "Complete" };
+        if (stat) return { Id: q.id, Label: expandLabel(q.label, q as StatQuery, partition), timesMs: stat.timesMs, values: stat.values, StatusCode: "Complete" };
         const v = computed.get(q.id)!;
         const pairs = v.kind === "series" ? [...v.points] : allTimes.map((t) => [t, v.value] as const);
         pairs.sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
