@@ -44,20 +44,23 @@ function answerOf(deps: CloudWatchDeps): (p: Params, partition: Partition) => Pr
     checkedQueries("MetricDataQueries", () => checkIds(queries));
     const stats = queries.filter((x): x is StatQuery => x.kind === "stat");
     const expressions = queries.length > stats.length;
+    const ascending = scanBy === "TimestampAscending";
+    // What a NextToken is bound to, written only when a token comes in or goes out.
+    let requestText: string | undefined;
+    const request = (): string => (requestText ??= JSON.stringify([queries, startMs, endMs, scanBy]));
     // Math expressions are answered whole: CloudWatch returns no NextToken for them.
-    const request = expressions ? "" : JSON.stringify([queries, startMs, endMs, scanBy]);
-    const from = expressions ? undefined : decodePageToken(optString(p, "NextToken", 4096), request);
+    const token = expressions ? undefined : optString(p, "NextToken", 4096);
+    const from = token ? decodePageToken(token, request()) : undefined;
     // One read for every metric of the request; each series comes back oldest first (a percentile's by period).
     // A later page reads only the periods left from its cursor on.
     const folded = await deps.store.read((tx) =>
       Promise.all(
         stats.map((q) => {
-          const [fromMs, toMs] = from === undefined ? [startMs, endMs] : periodsLeft(startMs, endMs, q.periodMs, from.timeMs, scanBy === "TimestampAscending");
+          const [fromMs, toMs] = from === undefined ? [startMs, endMs] : periodsLeft(startMs, endMs, q.periodMs, from.timeMs, ascending);
           return isPercentile(q.stat) ? statisticByPeriod(tx.metrics, q.metric, q.stat, q.unit, fromMs, toMs, q.periodMs) : tx.metrics.periodColumns(q.metric, fromMs, toMs, q.periodMs);
         }),
       ),
     );
-    const ascending = scanBy === "TimestampAscending";
     const series = new Map<string, Columns>();
     stats.forEach((q, i) => {
       const f = folded[i]!;
@@ -70,8 +73,10 @@ function answerOf(deps: CloudWatchDeps): (p: Params, partition: Partition) => Pr
     const results = queries
       .filter((q) => q.returnData)
       .map((q): MetricDataResult => {
-        const stat = series.get(q.id);
-        if (stat) return { Id: q.id, Label: expandLabel(q.label, q as StatQuery, partition), timesMs: stat.timesMs, values: stat.values, StatusCode: "Complete" };
+        if (q.kind === "stat") {
+          const stat = series.get(q.id)!;
+          return { Id: q.id, Label: expandLabel(q.label, q, partition), timesMs: stat.timesMs, values: stat.values, StatusCode: "Complete" };
+        }
         const v = computed.get(q.id)!;
         const pairs = v.kind === "series" ? [...v.points] : allTimes.map((t) => [t, v.value] as const);
         pairs.sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
@@ -79,7 +84,7 @@ function answerOf(deps: CloudWatchDeps): (p: Params, partition: Partition) => Pr
       });
     if (expressions) return { MetricDataResults: results, Messages: [] };
     const page = pageOf(results, ascending, from, maxDatapoints);
-    return { MetricDataResults: page.results, Messages: [], ...(page.next && { NextToken: encodePageToken(page.next, request) }) };
+    return { MetricDataResults: page.results, Messages: [], ...(page.next && { NextToken: encodePageToken(page.next, request()) }) };
   };
 }
 

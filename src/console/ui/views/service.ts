@@ -23,7 +23,7 @@ export async function servicePage(api: Api, route: { readonly cluster: string; r
     return { title: name, render: () => html`${crumbs}<h1>${name}</h1><p class="empty">${why || "No such service."}</p>` };
   }
   // A blue/green, linear or canary service's deployments have lifecycle stages: DescribeServiceDeployments tells them.
-  const stagesShown = strategyOf(service) !== "ROLLING";
+  const stagesShown = (service.deploymentConfiguration?.strategy ?? "ROLLING") !== "ROLLING";
   const [health, stages] = await Promise.all([loadServiceHealth(api, service, tasks), stagesShown ? deploymentsUnderWay(api, cluster, name).then(stagesOf) : undefined]);
   return {
     title: name,
