@@ -7,7 +7,8 @@ import type { CloudWatchDeps } from "./deps.js";
 import { timeRange } from "./get-metric-statistics.js";
 import { checkedQueries, queryOf } from "./metric-queries.js";
 import { invalid, missing, optInt, optList, optString, type Params } from "./read.js";
-import { decodePageToken, defaultMaxDatapoints, encodePageToken, pageOf, periodsLeft } from "./metric-data-pages.js";
+import { decodePageToken, defaultMaxDatapoints, encodePageToken, pageOf, periodsLeft, requestDigest } from "./metric-data-pages.js";
+import { HeldAnswers } from "./held-answers.js";
 import { metricDataJson, plainMetricData, type MetricDataOutput, type MetricDataResult } from "./metric-data-output.js";
 import type { CloudWatchOperation } from "./operation.js";
 import { metricDataCbor } from "./metric-data-cbor.js";
@@ -18,12 +19,12 @@ import type { Partition } from "../../domain/arn.js";
  * GetMetricData: metrics (MetricStat) and metric math over them (Expression: see
  * domain/metrics/expression.ts), each a series of timestamps and values, newest first unless
  * `ScanBy=TimestampAscending`, in pages of MaxDatapoints (metric-data-pages.ts; math expressions are
- * answered whole, as CloudWatch gives them no NextToken). Series stay in typed arrays
- * from the store to the answer (metric-data-output.ts, metric-data-cbor.ts): a day of 500 metrics
- * is 144,000 datapoints.
+ * answered whole, as CloudWatch gives them no NextToken). What a page leaves is held for the next
+ * (held-answers.ts). Series stay in typed arrays from the store to the answer
+ * (metric-data-output.ts, metric-data-cbor.ts): a day of 500 metrics is 144,000 datapoints.
  */
 export function getMetricData(deps: CloudWatchDeps): CloudWatchOperation {
-  const answer = answerOf(deps);
+  const answer = answerOf(deps, new HeldAnswers());
   return {
     name: "GetMetricData",
     handle: async (p, ctx) => plainMetricData(await answer(p, ctx.partition)),
@@ -32,7 +33,7 @@ export function getMetricData(deps: CloudWatchDeps): CloudWatchOperation {
   };
 }
 
-function answerOf(deps: CloudWatchDeps): (p: Params, partition: Partition) => Promise<MetricDataOutput> {
+function answerOf(deps: CloudWatchDeps, held: HeldAnswers): (p: Params, partition: Partition) => Promise<MetricDataOutput> {
   return async (p, partition) => {
     const { startMs, endMs } = timeRange(p);
     const scanBy = optString(p, "ScanBy") ?? "TimestampDescending";
@@ -46,11 +47,14 @@ function answerOf(deps: CloudWatchDeps): (p: Params, partition: Partition) => Pr
     const expressions = queries.length > stats.length;
     const ascending = scanBy === "TimestampAscending";
     // What a NextToken is bound to, written only when a token comes in or goes out.
-    let requestText: string | undefined;
-    const request = (): string => (requestText ??= JSON.stringify([queries, startMs, endMs, scanBy]));
+    let digest: string | undefined;
+    const request = (): string => (digest ??= requestDigest(JSON.stringify([queries, startMs, endMs, scanBy])));
+    const heldKey = () => `${partition.accountId}/${partition.region}/${request()}`;
     // Math expressions are answered whole: CloudWatch returns no NextToken for them.
     const token = expressions ? undefined : optString(p, "NextToken", 4096);
     const from = token ? decodePageToken(token, request()) : undefined;
+    const kept = from && held.get(heldKey());
+    if (kept) return nextPage(kept);
     // One read for every metric of the request; each series comes back oldest first (a percentile's by period).
     // A later page reads only the periods left from its cursor on.
     const folded = await deps.store.read((tx) =>
@@ -82,9 +86,18 @@ function answerOf(deps: CloudWatchDeps): (p: Params, partition: Partition) => Pr
         pairs.sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
         return { Id: q.id, Label: q.label, timesMs: Float64Array.from(pairs, ([t]) => t), values: Float64Array.from(pairs, ([, x]) => x), StatusCode: "Complete" };
       });
-    if (expressions) return { MetricDataResults: results, Messages: [] };
-    const page = pageOf(results, ascending, from, maxDatapoints);
-    return { MetricDataResults: page.results, Messages: [], ...(page.next && { NextToken: encodePageToken(page.next, request()) }) };
+    return expressions ? { MetricDataResults: results, Messages: [] } : nextPage(results);
+
+    // The page from the cursor on; what it leaves is held for the page after it.
+    function nextPage(results: readonly MetricDataResult[]): MetricDataOutput {
+      const page = pageOf(results, ascending, from, maxDatapoints);
+      if (!page.next) {
+        if (from) held.drop(heldKey());
+        return { MetricDataResults: page.results, Messages: [] };
+      }
+      held.hold(heldKey(), results);
+      return { MetricDataResults: page.results, Messages: [], NextToken: encodePageToken(page.next, request()) };
+    }
   };
 }
 
