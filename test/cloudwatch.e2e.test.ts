@@ -127,6 +127,56 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
     assert.deepEqual([...new Set((cli.MetricDataResults as { Label: string }[]).map((r) => r.Label))], ["x Hits", "y Hits"]);
   });
 
+  it("GetMetricData's SEARCH finds metrics by schema, designators and boolean terms, one result per series, as the CLI and both SDK protocols read it", async () => {
+    // Three services of one cluster (one without data in the range) and a cluster-level metric the schema leaves out.
+    const put = (dims: Record<string, string>, value: number | undefined) =>
+      sdk(server).send(new PutMetricDataCommand({
+        Namespace: "Fleet",
+        MetricData: [{ MetricName: "Load", Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })), Value: value ?? 1, Timestamp: new Date(value === undefined ? t0 - 3_600_000 : t0 + 1000) }],
+      }));
+    await put({ Cluster: "blue", ServiceName: "web" }, 40);
+    await put({ Cluster: "blue", ServiceName: "api" }, 60);
+    await put({ Cluster: "blue", ServiceName: "idle" }, undefined);
+    await put({ Cluster: "blue" }, 99);
+    const range = { StartTime: new Date(t0), EndTime: new Date(t0 + 600_000) };
+    const search = (id: string, expression: string, label?: string) => ({ Id: id, Expression: expression, ...(label !== undefined && { Label: label }) });
+    const queries = [
+      search("all", "SEARCH('{Fleet,Cluster,ServiceName} MetricName=\"Load\"', 'Average', 300)"),
+      // Grafana's builder: REMOVE_EMPTY, quoted names, a designator over an OR of exact values, and its label of dimension values.
+      search("grafana", "REMOVE_EMPTY(SEARCH('{\"Fleet\",\"Cluster\",\"ServiceName\"} MetricName=\"Load\" \"ServiceName\"=(\"web\" OR \"idle\")', 'Average', 300))", "${LABEL}|&|${PROP('Dim.ServiceName')}"),
+      search("total", "SUM(SEARCH('Namespace=Fleet ServiceName=web OR ServiceName=api', 'Sum', 300))"),
+      search("others", "REMOVE_EMPTY(SEARCH('{Fleet,Cluster,ServiceName} NOT web', 'Maximum', 300))", "peak"),
+    ];
+    const want = [
+      { Id: "all", Label: "api", Values: [60] },
+      { Id: "all", Label: "idle", Values: [] },
+      { Id: "all", Label: "web", Values: [40] },
+      { Id: "grafana", Label: "web|&|web", Values: [40] },
+      { Id: "total", Label: "total", Values: [100] },
+      { Id: "others", Label: "peak api", Values: [60] },
+    ];
+    const shape = (results: { Id?: string; Label?: string; Values?: number[] }[]) => results.map((r) => ({ Id: r.Id, Label: r.Label, Values: r.Values ?? [] }));
+    for (const client of [sdk(server), sdk(server, true)]) {
+      const out = await client.send(new GetMetricDataCommand({ MetricDataQueries: queries, ...range }));
+      assert.deepEqual(shape(out.MetricDataResults ?? []), want);
+      assert.deepEqual(out.MetricDataResults?.find((r) => r.Id === "grafana")?.Timestamps?.map((t) => t.getTime()), [t0]);
+    }
+    const cli = json(await server.aws("cloudwatch", "get-metric-data", "--metric-data-queries", JSON.stringify(queries), "--start-time", iso(t0), "--end-time", iso(t0 + 600_000)));
+    assert.deepEqual(shape(cli.MetricDataResults as { Id: string; Label: string; Values: number[] }[]), want);
+
+    // A SEARCH without a period takes its query's; with neither it is refused, as is a SEARCH in an alarm.
+    const byQueryPeriod = await sdk(server).send(new GetMetricDataCommand({ MetricDataQueries: [{ ...search("p", "SEARCH('Namespace=Fleet web', 'Sum')"), Period: 300 }], ...range }));
+    assert.deepEqual(shape(byQueryPeriod.MetricDataResults ?? []), [{ Id: "p", Label: "blue web Load", Values: [40] }], "a lone series is labelled by all its values");
+    await assert.rejects(
+      sdk(server, true).send(new GetMetricDataCommand({ MetricDataQueries: [search("p", "SEARCH('Namespace=Fleet', 'Sum')")], ...range })),
+      (e: Error) => e.name === "InvalidParameterValueException" && /SEARCH needs a period/.test(e.message),
+    );
+    const alarm = await server.aws("cloudwatch", "put-metric-alarm", "--alarm-name", "searching", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold",
+      "--metrics", JSON.stringify([{ Id: "s", Expression: "SUM(SEARCH('Namespace=Fleet', 'Sum', 300))", ReturnData: true }, { Id: "m", MetricStat: { Metric: { Namespace: "Fleet", MetricName: "Load" }, Period: 300, Stat: "Sum" }, ReturnData: false }]));
+    assert.notEqual(alarm.code, 0);
+    assert.match(alarm.stderr, /InvalidParameterValue\b.*answered by GetMetricData only/);
+  });
+
   it("percentiles (ExtendedStatistics, GetMetricData's pNN, an alarm's ExtendedStatistic) of values sent one by one, not of statistic sets", async () => {
     // Minute 0: 1 … 100 ms as Values (twice 50 of them); minute 1: one statistic set, whose values are unknown.
     const values = Array.from({ length: 100 }, (_, i) => i + 1);

@@ -116,7 +116,7 @@ function trackingQuery(q: TargetTrackingMetricDataQuery, i: number): MetricQuery
       if (e instanceof ExpressionError) throw validation(`${member} (Id ${id}): ${e.message}`);
       throw e;
     }
-    return { kind: "expression", id, label: q.Label ?? id, returnData, expression: q.Expression };
+    return { kind: "expression", id, label: q.Label ?? id, labeled: q.Label !== undefined, returnData, expression: q.Expression };
   }
   const m = q.MetricStat?.Metric;
   const stat = statOf(q.MetricStat?.Stat ?? "");

@@ -1,6 +1,6 @@
-import type { Value } from "../../domain/metrics/expression.js";
+import type { FoundSeries, Value } from "../../domain/metrics/expression.js";
 import type { PeriodColumns } from "../../domain/metrics/period-columns.js";
-import { checkIds, evaluateQueries, type StatQuery } from "../../domain/metrics/queries.js";
+import { checkIds, evaluateQueries, searchesOfQueries, type ExpressionQuery, type StatQuery } from "../../domain/metrics/queries.js";
 import { isPercentile, statistic, type StatisticName } from "../../domain/metrics/statistics.js";
 import { statisticByPeriod } from "../../state/metric-statistics.js";
 import type { CloudWatchDeps } from "./deps.js";
@@ -14,6 +14,8 @@ import type { CloudWatchOperation } from "./operation.js";
 import { metricDataCbor } from "./metric-data-cbor.js";
 import { expandLabel } from "../../domain/metrics/dynamic-label.js";
 import type { Partition } from "../../domain/arn.js";
+import type { RequestContext } from "../aws-json/service.js";
+import { findSeries } from "./search-metrics.js";
 
 /**
  * GetMetricData: metrics (MetricStat) and metric math over them (Expression: see
@@ -27,14 +29,14 @@ export function getMetricData(deps: CloudWatchDeps): CloudWatchOperation {
   const answer = answerOf(deps, new HeldAnswers());
   return {
     name: "GetMetricData",
-    handle: async (p, ctx) => plainMetricData(await answer(p, ctx.partition)),
-    handleJson: async (p, ctx) => metricDataJson(await answer(p, ctx.partition)),
-    handleCbor: async (p, ctx) => metricDataCbor(await answer(p, ctx.partition)),
+    handle: async (p, ctx) => plainMetricData(await answer(p, ctx)),
+    handleJson: async (p, ctx) => metricDataJson(await answer(p, ctx)),
+    handleCbor: async (p, ctx) => metricDataCbor(await answer(p, ctx)),
   };
 }
 
-function answerOf(deps: CloudWatchDeps, held: HeldAnswers): (p: Params, partition: Partition) => Promise<MetricDataOutput> {
-  return async (p, partition) => {
+function answerOf(deps: CloudWatchDeps, held: HeldAnswers): (p: Params, ctx: RequestContext) => Promise<MetricDataOutput> {
+  return async (p, { partition, nowMs }) => {
     const { startMs, endMs } = timeRange(p);
     const scanBy = optString(p, "ScanBy") ?? "TimestampDescending";
     if (scanBy !== "TimestampDescending" && scanBy !== "TimestampAscending") throw invalid("ScanBy", scanBy, "It must be TimestampDescending or TimestampAscending.");
@@ -55,15 +57,19 @@ function answerOf(deps: CloudWatchDeps, held: HeldAnswers): (p: Params, partitio
     const from = token ? decodePageToken(token, request()) : undefined;
     const kept = from && held.get(heldKey());
     if (kept) return nextPage(kept);
-    // One read for every metric of the request; each series comes back oldest first (a percentile's by period).
+    // One read for every metric of the request (and those its SEARCHes find); each series comes back oldest first (a percentile's by period).
     // A later page reads only the periods left from its cursor on.
-    const folded = await deps.store.read((tx) =>
-      Promise.all(
-        stats.map((q) => {
-          const [fromMs, toMs] = from === undefined ? [startMs, endMs] : periodsLeft(startMs, endMs, q.periodMs, from.timeMs, ascending);
-          return isPercentile(q.stat) ? statisticByPeriod(tx.metrics, q.metric, q.stat, q.unit, fromMs, toMs, q.periodMs) : tx.metrics.periodColumns(q.metric, fromMs, toMs, q.periodMs);
-        }),
-      ),
+    const searches = expressions ? checkedQueries("MetricDataQueries", () => searchesOfQueries(queries)) : [];
+    const [folded, found] = await deps.store.read((tx) =>
+      Promise.all([
+        Promise.all(
+          stats.map((q) => {
+            const [fromMs, toMs] = from === undefined ? [startMs, endMs] : periodsLeft(startMs, endMs, q.periodMs, from.timeMs, ascending);
+            return isPercentile(q.stat) ? statisticByPeriod(tx.metrics, q.metric, q.stat, q.unit, fromMs, toMs, q.periodMs) : tx.metrics.periodColumns(q.metric, fromMs, toMs, q.periodMs);
+          }),
+        ),
+        findSeries(tx, searches, { fromMs: startMs, toMs: endMs, nowMs }, partition.accountId),
+      ]),
     );
     const series = new Map<string, Columns>();
     stats.forEach((q, i) => {
@@ -71,20 +77,15 @@ function answerOf(deps: CloudWatchDeps, held: HeldAnswers): (p: Params, partitio
       series.set(q.id, f instanceof Map ? columnsOfMap(f, ascending) : valuesOf(f, q.stat as StatisticName, q.unit, ascending));
     });
     const computed = expressions
-      ? checkedQueries("MetricDataQueries", () => evaluateQueries(queries, new Map([...series].map(([id, s]) => [id, new Map(Array.from(s.timesMs, (t, i) => [t, s.values[i]!]))]))))
+      ? checkedQueries("MetricDataQueries", () => evaluateQueries(queries, new Map([...series].map(([id, s]) => [id, new Map(Array.from(s.timesMs, (t, i) => [t, s.values[i]!]))])), found))
       : new Map<string, Value>();
-    const allTimes = expressions ? [...new Set([...computed.values()].flatMap((v) => (v.kind === "series" ? [...v.points.keys()] : [])))] : [];
+    const allTimes = expressions ? [...new Set([...computed.values()].flatMap((v) => (v.kind === "series" ? [...v.points.keys()] : v.kind === "array" ? v.items.flatMap((s) => [...s.points.keys()]) : [])))] : [];
     const results = queries
       .filter((q) => q.returnData)
-      .map((q): MetricDataResult => {
-        if (q.kind === "stat") {
-          const stat = series.get(q.id)!;
-          return { Id: q.id, Label: expandLabel(q.label, q, partition), timesMs: stat.timesMs, values: stat.values, StatusCode: "Complete" };
-        }
-        const v = computed.get(q.id)!;
-        const pairs = v.kind === "series" ? [...v.points] : allTimes.map((t) => [t, v.value] as const);
-        pairs.sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
-        return { Id: q.id, Label: q.label, timesMs: Float64Array.from(pairs, ([t]) => t), values: Float64Array.from(pairs, ([, x]) => x), StatusCode: "Complete" };
+      .flatMap((q): MetricDataResult[] => {
+        if (q.kind === "expression") return expressionResults(q, computed.get(q.id)!, allTimes, ascending, partition);
+        const stat = series.get(q.id)!;
+        return [{ Id: q.id, Label: expandLabel(q.label, q, partition), timesMs: stat.timesMs, values: stat.values, StatusCode: "Complete" }];
       });
     return expressions ? { MetricDataResults: results, Messages: [] } : nextPage(results);
 
@@ -99,6 +100,25 @@ function answerOf(deps: CloudWatchDeps, held: HeldAnswers): (p: Params, partitio
       return { MetricDataResults: page.results, Messages: [], NextToken: encodePageToken(page.next, request()) };
     }
   };
+}
+
+/**
+ * An expression's results: one series (a constant is given at every time the request's series
+ * have), or one result per series of an array (a SEARCH's), all with the query's Id. A series of
+ * an array is labelled by what tells it apart from the others the search found (search-metrics.ts),
+ * or by the query's label: its dynamic values drawn from the series' metric, a plain label
+ * followed by the series' own.
+ */
+function expressionResults(q: ExpressionQuery, v: Value, allTimes: readonly number[], ascending: boolean, partition: Partition): MetricDataResult[] {
+  const result = (label: string, pairs: (readonly [number, number])[]): MetricDataResult => {
+    pairs.sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
+    return { Id: q.id, Label: label, timesMs: Float64Array.from(pairs, ([t]) => t), values: Float64Array.from(pairs, ([, x]) => x), StatusCode: "Complete" };
+  };
+  if (v.kind === "array") {
+    const labelOf = (s: FoundSeries): string => (!q.labeled ? s.label : q.label.includes("${") ? expandLabel(q.label, s, partition, s.label) : `${q.label} ${s.label}`);
+    return v.items.map((s) => result(labelOf(s), [...s.points]));
+  }
+  return [result(q.label, v.kind === "series" ? [...v.points] : allTimes.map((t) => [t, v.value] as const))];
 }
 
 interface Columns {

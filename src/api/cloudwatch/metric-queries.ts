@@ -4,7 +4,7 @@ import { QueryError, validQueryId, type MetricQuery } from "../../domain/metrics
 import { offeredStatistics, statOf } from "../../domain/metrics/statistics.js";
 import { periodOf } from "./get-metric-statistics.js";
 import { metricOf, optUnit } from "./metric-params.js";
-import { invalid, missing, optBool, optString, optStruct, reqString, type Params } from "./read.js";
+import { invalid, missing, optBool, optInt, optString, optStruct, reqString, type Params } from "./read.js";
 
 /**
  * One MetricDataQuery (GetMetricData's MetricDataQueries, PutMetricAlarm's Metrics): an Id, and
@@ -34,7 +34,10 @@ export function queryOf(q: Params, member: string): MetricQuery {
     if (e instanceof ExpressionError) throw invalid(`${member}.Expression`, expression, e.message);
     throw e;
   }
-  return { kind: "expression", id, label: optString(q, "Label") ?? id, returnData, expression: expression! };
+  const label = optString(q, "Label");
+  // A SEARCH in the expression that names no period reads at the query's.
+  const periodMs = optInt(q, "Period", 1, 31_536_000) === undefined ? undefined : periodOf(q, "Period");
+  return { kind: "expression", id, label: label ?? id, labeled: label !== undefined, returnData, expression: expression!, periodMs };
 }
 
 /** Runs `f`, answering a problem with the set of queries as CloudWatch's InvalidParameterValue on `list`. */

@@ -58,7 +58,8 @@ export class AlarmEvaluator {
     try {
       const v = returnedValue(queries, evaluateQueries(queries, new Map(stats.map((q, i) => [q.id, series[i]!]))));
       if (v?.kind === "scalar") return () => v.value;
-      return (startMs) => v?.points.get(startMs);
+      // An alarm's queries hold no SEARCH (checkAlarmQueries), so never an array.
+      return (startMs) => (v?.kind === "series" ? v.points.get(startMs) : undefined);
     } catch (err) {
       if (!(err instanceof QueryError)) throw err;
       this.opts.logger.warn({ alarm: alarm.name, err: err.message }, "alarms: a metric math alarm's queries do not evaluate");

@@ -1,12 +1,39 @@
+import { parseSearch, SearchError, type SearchQuery } from "./search.js";
+import type { MetricId } from "./series.js";
+import { offeredStatistics, statOf, type Stat } from "./statistics.js";
+
 /**
  * CloudWatch metric math, the part Berth offers: numbers, the ids of other queries, `+ - * /`,
- * parentheses, and SUM, AVG, MIN, MAX of an array (`SUM([m1, m2])`, one series, each point the
- * function of the series' points at that time) or of one series (a scalar over all its points).
- * A series and a scalar combine point by point; two series combine where both have a point.
- * Parsing and evaluating are pure; a problem is an `ExpressionError` whose message says what to fix.
+ * parentheses, SUM, AVG, MIN, MAX of an array (`SUM([m1, m2])`, one series, each point the
+ * function of the series' points at that time) or of one series (a scalar over all its points),
+ * SEARCH('…', 'Stat', Period) (search.ts: every metric the search finds, an array of series) and
+ * REMOVE_EMPTY (an array without its series that have no datapoint). A series and a scalar combine
+ * point by point, two series where both have a point, an array series by series.
+ * Parsing and evaluating are pure (the metrics a SEARCH finds come from the caller); a problem is
+ * an `ExpressionError` whose message says what to fix.
  */
 export type Series = ReadonlyMap<number, number>;
-export type Value = { readonly kind: "scalar"; readonly value: number } | { readonly kind: "series"; readonly points: Series };
+/** One series of an array: a metric a SEARCH found, read at its statistic and period, and its label among the search's series. */
+export interface FoundSeries {
+  readonly metric: MetricId;
+  readonly label: string;
+  readonly stat: Stat;
+  readonly periodMs: number;
+  readonly points: Series;
+}
+export type Value =
+  | { readonly kind: "scalar"; readonly value: number }
+  | { readonly kind: "series"; readonly points: Series }
+  | { readonly kind: "array"; readonly items: readonly FoundSeries[] };
+
+/** A SEARCH call: its query (as written, and parsed), statistic, and period in seconds when it gives one. */
+export interface SearchCall {
+  readonly kind: "search";
+  readonly text: string;
+  readonly query: SearchQuery;
+  readonly stat: Stat;
+  readonly periodS?: number | undefined;
+}
 
 export type Expr =
   | { readonly kind: "number"; readonly value: number }
@@ -14,16 +41,19 @@ export type Expr =
   | { readonly kind: "neg"; readonly operand: Expr }
   | { readonly kind: "binary"; readonly op: "+" | "-" | "*" | "/"; readonly left: Expr; readonly right: Expr }
   | { readonly kind: "call"; readonly fn: MathFunction; readonly args: readonly Expr[] }
-  | { readonly kind: "array"; readonly items: readonly Expr[] };
+  | { readonly kind: "removeEmpty"; readonly operand: Expr }
+  | { readonly kind: "array"; readonly items: readonly Expr[] }
+  | SearchCall;
 
 export const mathFunctions = ["SUM", "AVG", "MIN", "MAX"] as const;
 export type MathFunction = (typeof mathFunctions)[number];
+const functions = [...mathFunctions, "SEARCH", "REMOVE_EMPTY"];
 
 export class ExpressionError extends Error {
   override readonly name = "ExpressionError";
 }
 
-const token = /\s*(?:(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/()[\],]))/y;
+const token = /\s*(?:(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/()[\],])|('[^']*'))/y;
 
 function tokenize(text: string): string[] {
   const out: string[] = [];
@@ -32,13 +62,18 @@ function tokenize(text: string): string[] {
     if (/^\s*$/.test(text.slice(token.lastIndex))) break;
     const at = token.lastIndex;
     const m = token.exec(text);
-    if (!m) throw new ExpressionError(`Unexpected character at position ${at + 1} of the expression.`);
-    out.push(m[1] ?? m[2] ?? m[3]!);
+    if (!m) {
+      if (/SEARCH\s*\(\s*$/i.test(text.slice(0, at))) throw new ExpressionError(searchForm("its search"));
+      throw new ExpressionError(`Unexpected character at position ${at + 1} of the expression.`);
+    }
+    out.push(m[1] ?? m[2] ?? m[3] ?? m[4]!);
   }
   return out;
 }
 
-const unknownFunction = (name: string): ExpressionError => new ExpressionError(`Unknown function ${name.slice(0, 64)}: Berth offers ${mathFunctions.join(", ")}.`);
+const searchForm = (what: string): string => `SEARCH takes ${what} in single quotes: SEARCH('{Namespace, DimensionName} SearchTerm', 'Statistic', Period).`;
+
+const unknownFunction = (name: string): ExpressionError => new ExpressionError(`Unknown function ${name.slice(0, 64)}: Berth offers ${functions.join(", ")}.`);
 
 /** Parses an expression; the ids it names are in `idsOf`. */
 export function parseExpression(text: string): Expr {
@@ -46,9 +81,9 @@ export function parseExpression(text: string): Expr {
   if (/^\s*SELECT\b/i.test(text)) {
     throw new ExpressionError("Metrics Insights queries (SELECT …) are not available in Berth: query each metric with a MetricStat, and combine them with metric math (SUM, AVG, MIN, MAX, + - * /).");
   }
-  // An outer function Berth lacks (SEARCH, METRICS, FILL, …) is named before its arguments (quoted strings, say) trip the tokenizer.
+  // An outer function Berth lacks (METRICS, FILL, …) is named before its arguments trip the tokenizer.
   const outer = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(text)?.[1];
-  if (outer !== undefined && !mathFunctions.some((f) => f === outer.toUpperCase())) throw unknownFunction(outer);
+  if (outer !== undefined && !functions.includes(outer.toUpperCase())) throw unknownFunction(outer);
   const tokens = tokenize(text);
   let i = 0;
   const peek = (): string | undefined => tokens[i];
@@ -101,16 +136,74 @@ export function parseExpression(text: string): Expr {
     if (/^\d/.test(t)) return { kind: "number", value: Number(t) };
     if (/^[A-Za-z_]/.test(t)) {
       if (peek() !== "(") return { kind: "id", id: t };
-      const fn = mathFunctions.find((f) => f === t.toUpperCase());
-      if (!fn) throw unknownFunction(t);
       i++;
+      const name = t.toUpperCase();
+      if (name === "SEARCH") return search();
+      if (name === "REMOVE_EMPTY") {
+        const operand = sum();
+        expect(")");
+        return { kind: "removeEmpty", operand };
+      }
+      const fn = mathFunctions.find((f) => f === name);
+      if (!fn) throw unknownFunction(t);
       return { kind: "call", fn, args: list(")") };
     }
+    if (t.startsWith("'")) throw new ExpressionError("A quoted string is only an argument of SEARCH.");
     throw new ExpressionError(`Unexpected '${t}' in the expression.`);
   };
+  // SEARCH('query', 'Stat'[, Period]).
+  const search = (): SearchCall => {
+    const quoted = (what: string): string => {
+      const t = tokens[i++];
+      if (t === undefined || !t.startsWith("'")) throw new ExpressionError(searchForm(what));
+      return t.slice(1, -1);
+    };
+    const text = quoted("its search");
+    expect(",");
+    const statName = quoted("a statistic");
+    const stat = statOf(statName);
+    if (!stat) throw new ExpressionError(`SEARCH's statistic '${statName.slice(0, 64)}' is not one Berth offers: ${offeredStatistics}.`);
+    let periodS: number | undefined;
+    if (peek() === ",") {
+      i++;
+      const p = tokens[i++];
+      periodS = Number(p);
+      if (p === undefined || !Number.isInteger(periodS) || periodS <= 0 || periodS % 60 !== 0) {
+        throw new ExpressionError("SEARCH's period is a number of seconds, a multiple of 60: Berth keeps one-minute resolution.");
+      }
+    }
+    expect(")");
+    try {
+      return { kind: "search", text, query: parseSearch(text), stat, periodS };
+    } catch (e) {
+      if (e instanceof SearchError) throw new ExpressionError(e.message);
+      throw e;
+    }
+  };
   const e = sum();
-  if (i < tokens.length) throw new ExpressionError(`Unexpected '${tokens[i]}' in the expression.`);
+  if (i < tokens.length) throw new ExpressionError(`Unexpected '${tokens[i]!.slice(0, 64)}' in the expression.`);
   return e;
+}
+
+/** The SEARCH calls of an expression. */
+export function searchesOf(e: Expr): SearchCall[] {
+  switch (e.kind) {
+    case "search":
+      return [e];
+    case "id":
+    case "number":
+      return [];
+    case "neg":
+      return searchesOf(e.operand);
+    case "removeEmpty":
+      return searchesOf(e.operand);
+    case "binary":
+      return [...searchesOf(e.left), ...searchesOf(e.right)];
+    case "call":
+      return e.args.flatMap(searchesOf);
+    case "array":
+      return e.items.flatMap(searchesOf);
+  }
 }
 
 /** The ids an expression reads. */
@@ -119,8 +212,10 @@ export function idsOf(e: Expr): string[] {
     case "id":
       return [e.id];
     case "number":
+    case "search":
       return [];
     case "neg":
+    case "removeEmpty":
       return idsOf(e.operand);
     case "binary":
       return [...idsOf(e.left), ...idsOf(e.right)];
@@ -131,8 +226,12 @@ export function idsOf(e: Expr): string[] {
   }
 }
 
-/** Evaluates an expression with each id's series (or scalar) from `lookup`. */
-export function evaluate(e: Expr, lookup: (id: string) => Value | undefined): Value {
+/**
+ * Evaluates an expression with each id's series (or scalar) from `lookup`, and the series of the
+ * metrics each SEARCH finds from `found` (none given: a SEARCH is refused, as in an alarm).
+ */
+export function evaluate(e: Expr, lookup: (id: string) => Value | undefined, found?: (search: SearchCall) => readonly FoundSeries[]): Value {
+  const at = (x: Expr): Value => evaluate(x, lookup, found);
   switch (e.kind) {
     case "number":
       return { kind: "scalar", value: e.value };
@@ -141,14 +240,21 @@ export function evaluate(e: Expr, lookup: (id: string) => Value | undefined): Va
       if (!v) throw new ExpressionError(`The expression names '${e.id}', which is not the Id of another query in this request.`);
       return v;
     }
+    case "search":
+      if (!found) throw new ExpressionError("A search expression is answered by GetMetricData only: an alarm watches one series (CloudWatch refuses SEARCH in an alarm too).");
+      return { kind: "array", items: found(e) };
+    case "removeEmpty": {
+      const v = at(e.operand);
+      return v.kind === "array" ? { kind: "array", items: v.items.filter((s) => s.points.size > 0) } : v;
+    }
     case "neg":
-      return combine({ kind: "scalar", value: 0 }, evaluate(e.operand, lookup), "-");
+      return combine({ kind: "scalar", value: 0 }, at(e.operand), "-");
     case "binary":
-      return combine(evaluate(e.left, lookup), evaluate(e.right, lookup), e.op);
+      return combine(at(e.left), at(e.right), e.op);
     case "array":
       throw new ExpressionError("An array ([...]) is only an argument of SUM, AVG, MIN or MAX.");
     case "call":
-      return call(e.fn, e.args, lookup);
+      return call(e.fn, e.args, at);
   }
 }
 
@@ -159,23 +265,24 @@ const fold: Record<MathFunction, (xs: readonly number[]) => number> = {
   MAX: (xs) => Math.max(...xs),
 };
 
-function call(fn: MathFunction, args: readonly Expr[], lookup: (id: string) => Value | undefined): Value {
+function call(fn: MathFunction, args: readonly Expr[], at: (e: Expr) => Value): Value {
   const single = args.length === 1 && args[0]!.kind !== "array";
-  if (single) {
-    const v = evaluate(args[0]!, lookup);
-    if (v.kind === "scalar") return v;
-    const values = [...v.points.values()];
+  const first = single ? at(args[0]!) : undefined;
+  if (first?.kind === "scalar") return first;
+  if (first?.kind === "series") {
+    const values = [...first.points.values()];
     return { kind: "scalar", value: values.length === 0 ? Number.NaN : fold[fn](values) };
   }
-  const items = args.flatMap((a) => (a.kind === "array" ? a.items : [a])).map((a) => evaluate(a, lookup));
+  // An array, written ([a, b]) or found (SEARCH): one series, each point the function of the items' points at that time.
+  const items = first ? [first] : args.flatMap((a) => (a.kind === "array" ? a.items : [a])).map(at);
   if (items.length === 0) throw new ExpressionError(`${fn} needs at least one argument.`);
-  const series = items.filter((v): v is Extract<Value, { kind: "series" }> => v.kind === "series");
+  const series = items.flatMap((v) => (v.kind === "series" ? [v.points] : v.kind === "array" ? v.items.map((s) => s.points) : []));
   const scalars = items.flatMap((v) => (v.kind === "scalar" ? [v.value] : []));
-  if (series.length === 0) return { kind: "scalar", value: fold[fn](scalars) };
-  const times = new Set(series.flatMap((s) => [...s.points.keys()]));
+  if (series.length === 0) return items.some((v) => v.kind === "array") ? { kind: "series", points: new Map() } : { kind: "scalar", value: fold[fn](scalars) };
+  const times = new Set(series.flatMap((s) => [...s.keys()]));
   const points = new Map<number, number>();
   for (const t of [...times].sort((a, b) => a - b)) {
-    const xs = [...series.flatMap((s) => (s.points.has(t) ? [s.points.get(t)!] : [])), ...scalars];
+    const xs = [...series.flatMap((s) => (s.has(t) ? [s.get(t)!] : [])), ...scalars];
     points.set(t, fold[fn](xs));
   }
   return { kind: "series", points };
@@ -190,6 +297,16 @@ const ops: Record<"+" | "-" | "*" | "/", (a: number, b: number) => number> = {
 
 function combine(a: Value, b: Value, op: "+" | "-" | "*" | "/"): Value {
   const f = ops[op];
+  // An array series by series, each keeping its metric.
+  if (a.kind === "array" || b.kind === "array") {
+    if (a.kind === "array" && b.kind === "array") throw new ExpressionError("Two arrays of series (two SEARCHes) cannot be combined point by point: combine one of them with SUM, AVG, MIN or MAX first.");
+    const each = (s: FoundSeries): FoundSeries => {
+      const one: Value = { kind: "series", points: s.points };
+      const v = a.kind === "array" ? combine(one, b, op) : combine(a, one, op);
+      return { ...s, points: v.kind === "series" ? v.points : new Map() };
+    };
+    return { kind: "array", items: (a.kind === "array" ? a : (b as Extract<Value, { kind: "array" }>)).items.map(each) };
+  }
   if (a.kind === "scalar" && b.kind === "scalar") return { kind: "scalar", value: f(a.value, b.value) };
   if (a.kind === "scalar" && b.kind === "series") return { kind: "series", points: new Map([...b.points].map(([t, v]) => [t, f(a.value, v)])) };
   if (a.kind === "series" && b.kind === "scalar") return { kind: "series", points: new Map([...a.points].map(([t, v]) => [t, f(v, b.value)])) };

@@ -1,13 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MinuteAccumulator } from "./accumulator.js";
-import { evaluate, ExpressionError, idsOf, parseExpression, type Value } from "./expression.js";
+import { evaluate, ExpressionError, idsOf, parseExpression, type FoundSeries, type SearchCall, type Value } from "./expression.js";
 import { metricId, type MinuteAggregate } from "./series.js";
 import { periods, statistic } from "./statistics.js";
 
 const cpu = metricId("AWS/ECS", "CPUUtilization", [{ name: "ServiceName", value: "web" }, { name: "ClusterName", value: "default" }]);
 const series = (pairs: [number, number][]): Value => ({ kind: "series", points: new Map(pairs) });
-const points = (v: Value): [number, number][] => (v.kind === "series" ? [...v.points] : [[-1, v.value]]);
+const points = (v: Value): [number, number][] => (v.kind === "series" ? [...v.points] : v.kind === "scalar" ? [[-1, v.value]] : assert.fail("an array"));
 
 describe("metric ids", () => {
   it("sort dimensions by name, so that the order a client names them in does not make another metric", () => {
@@ -71,13 +71,55 @@ describe("metric math", () => {
     ["a +", /ends too early/],
     ["a $ b", /Unexpected character/],
     ["FILL(a, 0)", /Unknown function FILL/],
-    ["SEARCH('{AWS/ECS,ServiceName} CPUUtilization', 'Average')", /Unknown function SEARCH: Berth offers SUM, AVG, MIN, MAX/],
+    ["METRICS('web')", /Unknown function METRICS: Berth offers SUM, AVG, MIN, MAX, SEARCH, REMOVE_EMPTY/],
+    ["SEARCH({AWS/ECS}, 'Average', 60)", /SEARCH takes its search in single quotes/],
+    ["SEARCH('{AWS/ECS', 'Average', 60)", /not closed by '}'/],
+    ["SEARCH('{AWS/ECS}', 'Mean', 60)", /statistic 'Mean' is not one Berth offers/],
+    ["SEARCH('{AWS/ECS}', 'Average', 90)", /multiple of 60/],
+    ["a + 'x'", /only an argument of SEARCH/],
     ["SELECT AVG(CPUUtilization) FROM \"AWS/ECS\" GROUP BY ServiceName", /Metrics Insights queries \(SELECT …\) are not available in Berth: query each metric with a MetricStat/],
     ["(a + b", /Expected '\)'/],
     ["a b", /Unexpected 'b'/],
   ] as const) {
     it(`refuses ${text} saying why`, () => assert.throws(() => parseExpression(text), (e) => e instanceof ExpressionError && message.test(e.message)));
   }
+
+  describe("SEARCH", () => {
+    const web = metricId("AWS/ECS", "CPUUtilization", [{ name: "ServiceName", value: "web" }]);
+    const api = metricId("AWS/ECS", "CPUUtilization", [{ name: "ServiceName", value: "api" }]);
+    const idle = metricId("AWS/ECS", "CPUUtilization", [{ name: "ServiceName", value: "idle" }]);
+    const found = (s: SearchCall): FoundSeries[] => {
+      assert.equal(s.text, "{AWS/ECS,ServiceName} MetricName=CPUUtilization");
+      assert.equal(s.stat, "Average");
+      assert.equal(s.periodS, 60);
+      return [
+        { metric: web, label: "web", stat: s.stat, periodMs: 60_000, points: new Map([[1, 10], [2, 20]]) },
+        { metric: api, label: "api", stat: s.stat, periodMs: 60_000, points: new Map([[1, 1], [3, 3]]) },
+        { metric: idle, label: "idle", stat: s.stat, periodMs: 60_000, points: new Map() },
+      ];
+    };
+    const search = "SEARCH('{AWS/ECS,ServiceName} MetricName=CPUUtilization', 'Average', 60)";
+    const run = (text: string): Value => evaluate(parseExpression(text), lookup, found);
+    const arrayOf = (v: Value) => (v.kind === "array" ? v.items.map((s) => [s.metric.dimensions[0]!.value, [...s.points]]) : assert.fail(v.kind));
+
+    it("is every series the search finds, each with its metric", () => {
+      assert.deepEqual(arrayOf(run(search)), [["web", [[1, 10], [2, 20]]], ["api", [[1, 1], [3, 3]]], ["idle", []]]);
+    });
+    it("REMOVE_EMPTY drops the series without a datapoint", () => {
+      assert.deepEqual(arrayOf(run(`REMOVE_EMPTY(${search})`)).map(([name]) => name), ["web", "api"]);
+    });
+    it("SUM, AVG, MIN and MAX of it are one series, point by point", () => {
+      assert.deepEqual(points(run(`SUM(${search})`)), [[1, 11], [2, 20], [3, 3]]);
+      assert.deepEqual(points(run(`MAX(REMOVE_EMPTY(${search}))`)), [[1, 10], [2, 20], [3, 3]]);
+    });
+    it("arithmetic applies to each of its series", () => {
+      assert.deepEqual(arrayOf(run(`${search} * 2 + a`)), [["web", [[1, 30], [2, 60]]], ["api", [[1, 12], [3, 36]]], ["idle", []]]);
+      assert.throws(() => run(`${search} + ${search}`), /Two arrays of series/);
+    });
+    it("is refused where no metrics are searched (an alarm)", () => {
+      assert.throws(() => evaluate(parseExpression(search), lookup), /answered by GetMetricData only/);
+    });
+  });
 
   it("refuses an id that no other query has", () => {
     assert.throws(() => evaluate(parseExpression("a + zz"), lookup), /names 'zz'/);

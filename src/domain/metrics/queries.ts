@@ -1,15 +1,30 @@
-import { evaluate, ExpressionError, idsOf, parseExpression, type Expr, type Series, type Value } from "./expression.js";
+import { evaluate, ExpressionError, idsOf, parseExpression, searchesOf, type Expr, type FoundSeries, type SearchCall, type Series, type Value } from "./expression.js";
 import type { MetricId } from "./series.js";
 import type { Stat } from "./statistics.js";
 
 /**
  * One query of a set that metric math reads: GetMetricData's MetricDataQueries, a metric math
  * alarm's Metrics, a target-tracking policy's customized metric queries. A metric's statistic per
- * period (`stat`), or an expression over the other queries' ids (kept as its text, as it was given).
+ * period (`stat`), or an expression over the other queries' ids (kept as its text, as it was given;
+ * its period, when given, is that of the SEARCHes in it that name none).
  */
 export type MetricQuery =
   | { readonly kind: "stat"; readonly id: string; readonly label: string; readonly returnData: boolean; readonly metric: MetricId; readonly periodMs: number; readonly stat: Stat; readonly unit?: string | undefined }
-  | { readonly kind: "expression"; readonly id: string; readonly label: string; readonly returnData: boolean; readonly expression: string };
+  | {
+      readonly kind: "expression";
+      readonly id: string;
+      /** The query's Label, or its Id when it gives none (`labeled` false). */
+      readonly label: string;
+      readonly labeled: boolean;
+      readonly returnData: boolean;
+      readonly expression: string;
+      readonly periodMs?: number | undefined;
+    };
+
+export type ExpressionQuery = Extract<MetricQuery, { kind: "expression" }>;
+
+/** The metrics a SEARCH of a query finds, each with its series. */
+export type FindSeries = (search: SearchCall, periodMs: number) => readonly FoundSeries[];
 
 export type StatQuery = Extract<MetricQuery, { kind: "stat" }>;
 
@@ -38,34 +53,47 @@ export function checkIds(queries: readonly MetricQuery[]): void {
 
 /**
  * The values of every query once metric math has run: the metrics' series (`series`, by the stat
- * queries' ids), then each expression after those it reads. A cycle, or an expression naming an
- * Id the set does not have, is a QueryError.
+ * queries' ids), then each expression after those it reads, its SEARCHes answered by `found`
+ * (none given: a SEARCH is refused). A cycle, or an expression naming an Id the set does not
+ * have, is a QueryError.
  */
-export function evaluateQueries(queries: readonly MetricQuery[], series: ReadonlyMap<string, Series>): Map<string, Value> {
+export function evaluateQueries(queries: readonly MetricQuery[], series: ReadonlyMap<string, Series>, found?: FindSeries): Map<string, Value> {
   const values = new Map<string, Value>();
   for (const [id, points] of series) values.set(id, { kind: "series", points });
-  for (const { id, expr } of ordered(parsed(queries))) {
+  for (const { query, expr } of ordered(parsed(queries))) {
     try {
-      values.set(id, evaluate(expr, (other) => values.get(other)));
+      values.set(query.id, evaluate(expr, (other) => values.get(other), found && ((s) => found(s, searchPeriodMs(s, query)))));
     } catch (e) {
-      if (e instanceof ExpressionError) throw new QueryError(id, e.message);
+      if (e instanceof ExpressionError) throw new QueryError(query.id, e.message);
       throw e;
     }
   }
   return values;
 }
 
+/** Every SEARCH of the set's expressions, with the period it reads at. */
+export function searchesOfQueries(queries: readonly MetricQuery[]): { readonly search: SearchCall; readonly periodMs: number }[] {
+  return parsed(queries).flatMap(({ query, expr }) => searchesOf(expr).map((search) => ({ search, periodMs: searchPeriodMs(search, query) })));
+}
+
+/** A SEARCH's period: its own, else its query's. */
+function searchPeriodMs(search: SearchCall, query: ExpressionQuery): number {
+  if (search.periodS !== undefined) return search.periodS * 1000;
+  if (query.periodMs !== undefined) return query.periodMs;
+  throw new QueryError(query.id, "A SEARCH needs a period: give it as its third argument (SEARCH('…', 'Average', 300)) or as the query's Period.");
+}
+
 interface Parsed {
-  readonly id: string;
+  readonly query: ExpressionQuery;
   readonly expr: Expr;
 }
 
-/** The set's expressions, each parsed once. */
+/** The set's expressions, each parsed. */
 function parsed(queries: readonly MetricQuery[]): Parsed[] {
   return queries.flatMap((q) => {
     if (q.kind !== "expression") return [];
     try {
-      return [{ id: q.id, expr: parseExpression(q.expression) }];
+      return [{ query: q, expr: parseExpression(q.expression) }];
     } catch (e) {
       if (e instanceof ExpressionError) throw new QueryError(q.id, e.message);
       throw e;
@@ -75,18 +103,19 @@ function parsed(queries: readonly MetricQuery[]): Parsed[] {
 
 /** Expressions in an order where each comes after the expressions it reads. */
 function ordered(exprs: readonly Parsed[]): Parsed[] {
-  const byId = new Map(exprs.map((e) => [e.id, e]));
+  const byId = new Map(exprs.map((e) => [e.query.id, e]));
   const out: Parsed[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (e: Parsed): void => {
-    if (state.get(e.id) === "done") return;
-    if (state.get(e.id) === "visiting") throw new QueryError(e.id, `The expression of ${e.id} depends on itself.`);
-    state.set(e.id, "visiting");
+    const id = e.query.id;
+    if (state.get(id) === "done") return;
+    if (state.get(id) === "visiting") throw new QueryError(id, `The expression of ${id} depends on itself.`);
+    state.set(id, "visiting");
     for (const dep of idsOf(e.expr)) {
       const d = byId.get(dep);
       if (d) visit(d);
     }
-    state.set(e.id, "done");
+    state.set(id, "done");
     out.push(e);
   };
   exprs.forEach(visit);

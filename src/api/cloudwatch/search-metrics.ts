@@ -1,0 +1,57 @@
+import type { FoundSeries, SearchCall } from "../../domain/metrics/expression.js";
+import type { FindSeries } from "../../domain/metrics/queries.js";
+import { searchMatches } from "../../domain/metrics/search.js";
+import type { MetricId } from "../../domain/metrics/series.js";
+import { statisticByPeriod } from "../../state/metric-statistics.js";
+import type { ReadTx } from "../../state/store.js";
+
+/** A SEARCH finds the metrics ListMetrics would list (data in the last two weeks), at most 500 of them, as CloudWatch's. */
+const searchedMs = 14 * 24 * 3_600_000;
+export const maxSeriesPerSearch = 500;
+const listPage = 500;
+
+/**
+ * The metrics each SEARCH of a request finds, each with its statistic per period over
+ * [fromMs, toMs): the metrics are listed once for all the request's searches.
+ */
+export async function findSeries(
+  tx: ReadTx,
+  searches: readonly { readonly search: SearchCall; readonly periodMs: number }[],
+  range: { readonly fromMs: number; readonly toMs: number; readonly nowMs: number },
+  accountId: string,
+): Promise<FindSeries> {
+  const found = new Map<string, FoundSeries[]>();
+  if (searches.length === 0) return () => [];
+  const metrics: MetricId[] = [];
+  let after: string | undefined;
+  do {
+    const page = await tx.metrics.list({ sinceMs: range.nowMs - searchedMs, after, limit: listPage });
+    metrics.push(...page.items.map((i) => i.metric));
+    after = page.next;
+  } while (after !== undefined);
+  for (const { search, periodMs } of searches) {
+    const key = keyOf(search, periodMs);
+    if (found.has(key)) continue;
+    const matched = metrics.filter((m) => searchMatches(search.query, m, accountId)).slice(0, maxSeriesPerSearch);
+    const series = await Promise.all(matched.map((m) => statisticByPeriod(tx.metrics, m, search.stat, undefined, range.fromMs, range.toMs, periodMs)));
+    const labels = searchLabels(matched);
+    found.set(key, matched.map((metric, i) => ({ metric, label: labels[i]!, stat: search.stat, periodMs, points: series[i]! })));
+  }
+  return (search, periodMs) => found.get(keyOf(search, periodMs)) ?? [];
+}
+
+const keyOf = (search: SearchCall, periodMs: number): string => JSON.stringify([search.text, search.stat, periodMs]);
+
+/**
+ * The labels of a search's series when its query gives none: each series' dimension values and
+ * metric name that differ among the series (`web`, `api` for the services of one cluster), in
+ * the order of the dimensions' names, the metric name last; a lone series shows them all.
+ * CloudWatch does not document its own default; this one names what tells the series apart.
+ */
+export function searchLabels(metrics: readonly MetricId[]): string[] {
+  const fields = (m: MetricId): Map<string, string> => new Map([...m.dimensions.map((d): [string, string] => [`Dim.${d.name}`, d.value]), ["MetricName", m.metricName]]);
+  const all = metrics.map(fields);
+  const names = [...new Set(all.flatMap((f) => [...f.keys()]))].sort((a, b) => (a === "MetricName" ? 1 : b === "MetricName" ? -1 : a < b ? -1 : 1));
+  const varying = names.filter((n) => new Set(all.map((f) => f.get(n))).size > 1);
+  return all.map((f) => (varying.length > 0 ? varying : names).flatMap((n) => f.get(n) ?? []).join(" "));
+}
