@@ -171,6 +171,11 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
       sdk(server, true).send(new GetMetricDataCommand({ MetricDataQueries: [search("p", "SEARCH('Namespace=Fleet', 'Sum')")], ...range })),
       (e: Error) => e.name === "InvalidParameterValueException" && /SEARCH needs a period/.test(e.message),
     );
+    const many = Array.from({ length: 101 }, (_, i) => search(`s${i}`, `SEARCH('Namespace=Fleet term${i}', 'Sum', 300)`));
+    await assert.rejects(
+      sdk(server).send(new GetMetricDataCommand({ MetricDataQueries: many, ...range })),
+      (e: Error) => e.name === "InvalidParameterValueException" && /at most 100 different SEARCH expressions/.test(e.message),
+    );
     const alarm = await server.aws("cloudwatch", "put-metric-alarm", "--alarm-name", "searching", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold",
       "--metrics", JSON.stringify([{ Id: "s", Expression: "SUM(SEARCH('Namespace=Fleet', 'Sum', 300))", ReturnData: true }, { Id: "m", MetricStat: { Metric: { Namespace: "Fleet", MetricName: "Load" }, Period: 300, Stat: "Sum" }, ReturnData: false }]));
     assert.notEqual(alarm.code, 0);

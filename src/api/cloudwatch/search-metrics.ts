@@ -4,10 +4,13 @@ import { searchMatches } from "../../domain/metrics/search.js";
 import type { MetricId } from "../../domain/metrics/series.js";
 import { statisticByPeriod } from "../../state/metric-statistics.js";
 import type { ReadTx } from "../../state/store.js";
+import { invalid } from "./read.js";
 
 /** A SEARCH finds the metrics ListMetrics would list (data in the last two weeks), at most 500 of them, as CloudWatch's. */
 const searchedMs = 14 * 24 * 3_600_000;
 export const maxSeriesPerSearch = 500;
+/** As many SEARCHes as a CloudWatch graph may hold; each may read 500 metrics. */
+export const maxSearchesPerRequest = 100;
 const listPage = 500;
 
 /**
@@ -22,6 +25,8 @@ export async function findSeries(
 ): Promise<FindSeries> {
   const found = new Map<string, FoundSeries[]>();
   if (searches.length === 0) return () => [];
+  const distinct = new Set(searches.map((s) => keyOf(s.search, s.periodMs))).size;
+  if (distinct > maxSearchesPerRequest) throw invalid("MetricDataQueries", `${distinct} SEARCH expressions`, `A request may hold at most ${maxSearchesPerRequest} different SEARCH expressions.`);
   const metrics: MetricId[] = [];
   let after: string | undefined;
   do {

@@ -185,46 +185,28 @@ export function parseExpression(text: string): Expr {
   return e;
 }
 
-/** The SEARCH calls of an expression. */
-export function searchesOf(e: Expr): SearchCall[] {
+/** The expressions an expression is made of. */
+function partsOf(e: Expr): readonly Expr[] {
   switch (e.kind) {
-    case "search":
-      return [e];
-    case "id":
-    case "number":
-      return [];
     case "neg":
-      return searchesOf(e.operand);
     case "removeEmpty":
-      return searchesOf(e.operand);
+      return [e.operand];
     case "binary":
-      return [...searchesOf(e.left), ...searchesOf(e.right)];
+      return [e.left, e.right];
     case "call":
-      return e.args.flatMap(searchesOf);
+      return e.args;
     case "array":
-      return e.items.flatMap(searchesOf);
+      return e.items;
+    default:
+      return [];
   }
 }
 
 /** The ids an expression reads. */
-export function idsOf(e: Expr): string[] {
-  switch (e.kind) {
-    case "id":
-      return [e.id];
-    case "number":
-    case "search":
-      return [];
-    case "neg":
-    case "removeEmpty":
-      return idsOf(e.operand);
-    case "binary":
-      return [...idsOf(e.left), ...idsOf(e.right)];
-    case "call":
-      return e.args.flatMap(idsOf);
-    case "array":
-      return e.items.flatMap(idsOf);
-  }
-}
+export const idsOf = (e: Expr): string[] => (e.kind === "id" ? [e.id] : partsOf(e).flatMap(idsOf));
+
+/** The SEARCH calls of an expression. */
+export const searchesOf = (e: Expr): SearchCall[] => (e.kind === "search" ? [e] : partsOf(e).flatMap(searchesOf));
 
 /**
  * Evaluates an expression with each id's series (or scalar) from `lookup`, and the series of the
