@@ -182,6 +182,48 @@ describe("CloudWatch metrics: the AWS CLI (Query), the SDK (JSON 1.0) and an RPC
     assert.match(alarm.stderr, /InvalidParameterValue\b.*answered by GetMetricData only/);
   });
 
+  it("GetMetricData answers Metrics Insights queries (SELECT … FROM … WHERE … GROUP BY … ORDER BY … LIMIT), a series per group, as the CLI and both SDK protocols read it", async () => {
+    const put = (dims: Record<string, string>, value: number) =>
+      sdk(server).send(new PutMetricDataCommand({ Namespace: "Edge", MetricData: [{ MetricName: "Requests", Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })), Value: value, Timestamp: new Date(t0 + 1000) }] }));
+    await put({ Site: "s1", Zone: "a" }, 10);
+    await put({ Site: "s1", Zone: "b" }, 20);
+    await put({ Site: "s2", Zone: "a" }, 5);
+    await put({ Site: "s1" }, 100);
+    const range = { StartTime: new Date(t0), EndTime: new Date(t0 + 600_000) };
+    const select = (Id: string, Expression: string, more: Record<string, unknown> = {}) => ({ Id, Expression, Period: 300, ...more });
+    const queries = [
+      select("bysite", 'SELECT SUM(Requests) FROM SCHEMA(Edge, Site, Zone) GROUP BY Site ORDER BY SUM() DESC'),
+      select("mean", "SELECT AVG(Requests) FROM Edge WHERE Site = 's1'"),
+      { Id: "total", Expression: "SUM(bysite)" },
+      select("zones", "SELECT MAX(Requests) FROM SCHEMA(Edge, Site, Zone) WHERE Zone IN ('a', 'b') GROUP BY Zone ORDER BY MAX() DESC LIMIT 1", { Label: "zone ${PROP('Dim.Zone')}" }),
+    ];
+    const want = [
+      { Id: "bysite", Label: "s1", Values: [30] },
+      { Id: "bysite", Label: "s2", Values: [5] },
+      { Id: "mean", Label: "mean", Values: [130 / 3] },
+      { Id: "total", Label: "total", Values: [35] },
+      { Id: "zones", Label: "zone b", Values: [20] },
+    ];
+    const shape = (results: { Id?: string; Label?: string; Values?: number[] }[]) => results.map((r) => ({ Id: r.Id, Label: r.Label, Values: r.Values ?? [] }));
+    for (const client of [sdk(server), sdk(server, true)]) {
+      const out = await client.send(new GetMetricDataCommand({ MetricDataQueries: queries, ...range }));
+      assert.deepEqual(shape(out.MetricDataResults ?? []), want);
+    }
+    const cli = json(await server.aws("cloudwatch", "get-metric-data", "--metric-data-queries", JSON.stringify(queries), "--start-time", iso(t0), "--end-time", iso(t0 + 600_000)));
+    assert.deepEqual(shape(cli.MetricDataResults as { Id: string; Label: string; Values: number[] }[]), want);
+    await assert.rejects(
+      sdk(server).send(new GetMetricDataCommand({ MetricDataQueries: [{ Id: "q", Expression: "SELECT SUM(Requests) FROM Edge" }], ...range })),
+      (e: Error) => e.name === "InvalidParameterValueException" && /reads at its query's Period/.test(e.message),
+    );
+    await assert.rejects(
+      sdk(server, true).send(new GetMetricDataCommand({ MetricDataQueries: [select("q", "SELECT SUM(Requests) FROM Edge WHERE Site LIKE 's%'")], ...range })),
+      (e: Error) => e.name === "InvalidParameterValueException" && /Expected =, !=, IN or NOT IN after Site/.test(e.message),
+    );
+    const alarm = await server.aws("cloudwatch", "put-metric-alarm", "--alarm-name", "insights", "--evaluation-periods", "1", "--threshold", "1", "--comparison-operator", "GreaterThanThreshold",
+      "--metrics", JSON.stringify([{ Id: "q", Expression: "SELECT SUM(Requests) FROM Edge", Period: 300, ReturnData: true }, { Id: "m", MetricStat: { Metric: { Namespace: "Edge", MetricName: "Requests" }, Period: 300, Stat: "Sum" }, ReturnData: false }]));
+    assert.match(alarm.stderr, /InvalidParameterValue\b.*Metrics Insights queries in GetMetricData only/);
+  });
+
   it("percentiles (ExtendedStatistics, GetMetricData's pNN, an alarm's ExtendedStatistic) of values sent one by one, not of statistic sets", async () => {
     // Minute 0: 1 … 100 ms as Values (twice 50 of them); minute 1: one statistic set, whose values are unknown.
     const values = Array.from({ length: 100 }, (_, i) => i + 1);

@@ -1,4 +1,5 @@
-import type { FoundSeries, SearchCall } from "../../domain/metrics/expression.js";
+import type { FoundSeries, MetricsFinder } from "../../domain/metrics/expression.js";
+import { insightsMatches, insightsSeries, statisticOf } from "../../domain/metrics/insights.js";
 import type { FindSeries } from "../../domain/metrics/queries.js";
 import { searchMatches } from "../../domain/metrics/search.js";
 import type { MetricId } from "../../domain/metrics/series.js";
@@ -15,11 +16,12 @@ const listPage = 500;
 
 /**
  * The metrics each SEARCH of a request finds, each with its statistic per period over
- * [fromMs, toMs): the metrics are listed once for all the request's searches.
+ * [fromMs, toMs), and each Metrics Insights query's series per group: the metrics are listed once
+ * for all the request's searches and queries.
  */
 export async function findSeries(
   tx: ReadTx,
-  searches: readonly { readonly search: SearchCall; readonly periodMs: number }[],
+  searches: readonly { readonly search: MetricsFinder; readonly periodMs: number }[],
   range: { readonly fromMs: number; readonly toMs: number; readonly nowMs: number },
   accountId: string,
 ): Promise<FindSeries> {
@@ -37,6 +39,14 @@ export async function findSeries(
   for (const { search, periodMs } of searches) {
     const key = keyOf(search, periodMs);
     if (found.has(key)) continue;
+    if (search.kind === "insights") {
+      const q = search.query;
+      const matched = metrics.filter((m) => insightsMatches(q, m));
+      const periods = await Promise.all(matched.map((m) => tx.metrics.periods(m, range.fromMs, range.toMs, periodMs)));
+      const groups = insightsSeries(q, matched.map((metric, i) => ({ metric, periods: periods[i]! })));
+      found.set(key, groups.map((g) => ({ metric: g.group, label: g.values.join(" "), stat: statisticOf[q.fn], periodMs, points: g.points })));
+      continue;
+    }
     const matched = metrics.filter((m) => searchMatches(search.query, m, accountId)).slice(0, maxSeriesPerSearch);
     const series = await Promise.all(matched.map((m) => statisticByPeriod(tx.metrics, m, search.stat, undefined, range.fromMs, range.toMs, periodMs)));
     const labels = searchLabels(matched);
@@ -45,7 +55,7 @@ export async function findSeries(
   return (search, periodMs) => found.get(keyOf(search, periodMs)) ?? [];
 }
 
-const keyOf = (search: SearchCall, periodMs: number): string => JSON.stringify([search.text, search.stat, periodMs]);
+const keyOf = (finder: MetricsFinder, periodMs: number): string => JSON.stringify([finder.kind, finder.text, finder.kind === "search" ? finder.stat : "", periodMs]);
 
 /**
  * The labels of a search's series when its query gives none: each series' dimension values and

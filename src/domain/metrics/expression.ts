@@ -1,3 +1,4 @@
+import { InsightsError, parseInsights, type InsightsQuery } from "./insights.js";
 import { parseSearch, SearchError, type SearchQuery } from "./search.js";
 import type { MetricId } from "./series.js";
 import { offeredStatistics, statOf, type Stat } from "./statistics.js";
@@ -6,8 +7,9 @@ import { offeredStatistics, statOf, type Stat } from "./statistics.js";
  * CloudWatch metric math, the part Berth offers: numbers, the ids of other queries, `+ - * /`,
  * parentheses, SUM, AVG, MIN, MAX of an array (`SUM([m1, m2])`, one series, each point the
  * function of the series' points at that time) or of one series (a scalar over all its points),
- * SEARCH('…', 'Stat', Period) (search.ts: every metric the search finds, an array of series) and
- * REMOVE_EMPTY (an array without its series that have no datapoint). A series and a scalar combine
+ * SEARCH('…', 'Stat', Period) (search.ts: every metric the search finds, an array of series),
+ * REMOVE_EMPTY (an array without its series that have no datapoint), and a Metrics Insights query
+ * as a whole expression (SELECT …, insights.ts: an array of a series per group). A series and a scalar combine
  * point by point, two series where both have a point, an array series by series.
  * Parsing and evaluating are pure (the metrics a SEARCH finds come from the caller); a problem is
  * an `ExpressionError` whose message says what to fix.
@@ -35,6 +37,16 @@ export interface SearchCall {
   readonly periodS?: number | undefined;
 }
 
+/** A Metrics Insights query (insights.ts): a whole expression, read at its query's period. */
+export interface InsightsCall {
+  readonly kind: "insights";
+  readonly text: string;
+  readonly query: InsightsQuery;
+}
+
+/** What finds metrics in the store: a SEARCH, or a Metrics Insights query. */
+export type MetricsFinder = SearchCall | InsightsCall;
+
 export type Expr =
   | { readonly kind: "number"; readonly value: number }
   | { readonly kind: "id"; readonly id: string }
@@ -43,7 +55,7 @@ export type Expr =
   | { readonly kind: "call"; readonly fn: MathFunction; readonly args: readonly Expr[] }
   | { readonly kind: "removeEmpty"; readonly operand: Expr }
   | { readonly kind: "array"; readonly items: readonly Expr[] }
-  | SearchCall;
+  | MetricsFinder;
 
 export const mathFunctions = ["SUM", "AVG", "MIN", "MAX"] as const;
 export type MathFunction = (typeof mathFunctions)[number];
@@ -79,7 +91,12 @@ const unknownFunction = (name: string): ExpressionError => new ExpressionError(`
 export function parseExpression(text: string): Expr {
   if (text.length > 1024) throw new ExpressionError("The expression is longer than 1024 characters.");
   if (/^\s*SELECT\b/i.test(text)) {
-    throw new ExpressionError("Metrics Insights queries (SELECT …) are not available in Berth: query each metric with a MetricStat, and combine them with metric math (SUM, AVG, MIN, MAX, + - * /).");
+    try {
+      return { kind: "insights", text, query: parseInsights(text) };
+    } catch (e) {
+      if (e instanceof InsightsError) throw new ExpressionError(e.message);
+      throw e;
+    }
   }
   // An outer function Berth lacks (METRICS, FILL, …) is named before its arguments trip the tokenizer.
   const outer = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(text)?.[1];
@@ -205,14 +222,14 @@ function partsOf(e: Expr): readonly Expr[] {
 /** The ids an expression reads. */
 export const idsOf = (e: Expr): string[] => (e.kind === "id" ? [e.id] : partsOf(e).flatMap(idsOf));
 
-/** The SEARCH calls of an expression. */
-export const searchesOf = (e: Expr): SearchCall[] => (e.kind === "search" ? [e] : partsOf(e).flatMap(searchesOf));
+/** The SEARCH calls (or Metrics Insights query) of an expression. */
+export const searchesOf = (e: Expr): MetricsFinder[] => (e.kind === "search" || e.kind === "insights" ? [e] : partsOf(e).flatMap(searchesOf));
 
 /**
  * Evaluates an expression with each id's series (or scalar) from `lookup`, and the series of the
  * metrics each SEARCH finds from `found` (none given: a SEARCH is refused, as in an alarm).
  */
-export function evaluate(e: Expr, lookup: (id: string) => Value | undefined, found?: (search: SearchCall) => readonly FoundSeries[]): Value {
+export function evaluate(e: Expr, lookup: (id: string) => Value | undefined, found?: (finder: MetricsFinder) => readonly FoundSeries[]): Value {
   const at = (x: Expr): Value => evaluate(x, lookup, found);
   switch (e.kind) {
     case "number":
@@ -224,6 +241,9 @@ export function evaluate(e: Expr, lookup: (id: string) => Value | undefined, fou
     }
     case "search":
       if (!found) throw new ExpressionError("A search expression is answered by GetMetricData only: an alarm watches one series (CloudWatch refuses SEARCH in an alarm too).");
+      return { kind: "array", items: found(e) };
+    case "insights":
+      if (!found) throw new ExpressionError("Berth answers Metrics Insights queries in GetMetricData only, not in alarms: alarm on a metric, or on metric math over metrics.");
       return { kind: "array", items: found(e) };
     case "removeEmpty": {
       const v = at(e.operand);

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MinuteAccumulator } from "./accumulator.js";
-import { evaluate, ExpressionError, idsOf, parseExpression, type FoundSeries, type SearchCall, type Value } from "./expression.js";
+import { evaluate, ExpressionError, idsOf, parseExpression, type FoundSeries, type MetricsFinder, type Value } from "./expression.js";
 import { metricId, type MinuteAggregate } from "./series.js";
 import { periods, statistic } from "./statistics.js";
 
@@ -77,7 +77,7 @@ describe("metric math", () => {
     ["SEARCH('{AWS/ECS}', 'Mean', 60)", /statistic 'Mean' is not one Berth offers/],
     ["SEARCH('{AWS/ECS}', 'Average', 90)", /multiple of 60/],
     ["a + 'x'", /only an argument of SEARCH/],
-    ["SELECT AVG(CPUUtilization) FROM \"AWS/ECS\" GROUP BY ServiceName", /Metrics Insights queries \(SELECT …\) are not available in Berth: query each metric with a MetricStat/],
+    ["SELECT AVG(CPUUtilization) FROM \"AWS/ECS\" WHERE ServiceName LIKE 'web%'", /Expected =, !=, IN or NOT IN after ServiceName/],
     ["(a + b", /Expected '\)'/],
     ["a b", /Unexpected 'b'/],
   ] as const) {
@@ -88,7 +88,8 @@ describe("metric math", () => {
     const web = metricId("AWS/ECS", "CPUUtilization", [{ name: "ServiceName", value: "web" }]);
     const api = metricId("AWS/ECS", "CPUUtilization", [{ name: "ServiceName", value: "api" }]);
     const idle = metricId("AWS/ECS", "CPUUtilization", [{ name: "ServiceName", value: "idle" }]);
-    const found = (s: SearchCall): FoundSeries[] => {
+    const found = (s: MetricsFinder): FoundSeries[] => {
+      assert.ok(s.kind === "search");
       assert.equal(s.text, "{AWS/ECS,ServiceName} MetricName=CPUUtilization");
       assert.equal(s.stat, "Average");
       assert.equal(s.periodS, 60);

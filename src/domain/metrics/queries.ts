@@ -1,4 +1,4 @@
-import { evaluate, ExpressionError, idsOf, parseExpression, searchesOf, type Expr, type FoundSeries, type SearchCall, type Series, type Value } from "./expression.js";
+import { evaluate, ExpressionError, idsOf, parseExpression, searchesOf, type Expr, type FoundSeries, type MetricsFinder, type Series, type Value } from "./expression.js";
 import type { MetricId } from "./series.js";
 import type { Stat } from "./statistics.js";
 
@@ -23,8 +23,8 @@ export type MetricQuery =
 
 export type ExpressionQuery = Extract<MetricQuery, { kind: "expression" }>;
 
-/** The metrics a SEARCH of a query finds, each with its series. */
-export type FindSeries = (search: SearchCall, periodMs: number) => readonly FoundSeries[];
+/** The metrics a SEARCH (or Metrics Insights query) of a query finds, each with its series. */
+export type FindSeries = (finder: MetricsFinder, periodMs: number) => readonly FoundSeries[];
 
 export type StatQuery = Extract<MetricQuery, { kind: "stat" }>;
 
@@ -72,15 +72,20 @@ export function evaluateQueries(queries: readonly MetricQuery[], series: Readonl
 }
 
 /** Every SEARCH of the set's expressions, with the period it reads at. */
-export function searchesOfQueries(queries: readonly MetricQuery[]): { readonly search: SearchCall; readonly periodMs: number }[] {
+export function searchesOfQueries(queries: readonly MetricQuery[]): { readonly search: MetricsFinder; readonly periodMs: number }[] {
   return parsed(queries).flatMap(({ query, expr }) => searchesOf(expr).map((search) => ({ search, periodMs: searchPeriodMs(search, query) })));
 }
 
-/** A SEARCH's period: its own, else its query's. */
-function searchPeriodMs(search: SearchCall, query: ExpressionQuery): number {
-  if (search.periodS !== undefined) return search.periodS * 1000;
+/** A SEARCH's period: its own, else its query's; a Metrics Insights query's: its query's. */
+function searchPeriodMs(search: MetricsFinder, query: ExpressionQuery): number {
+  if (search.kind === "search" && search.periodS !== undefined) return search.periodS * 1000;
   if (query.periodMs !== undefined) return query.periodMs;
-  throw new QueryError(query.id, "A SEARCH needs a period: give it as its third argument (SEARCH('…', 'Average', 300)) or as the query's Period.");
+  throw new QueryError(
+    query.id,
+    search.kind === "search"
+      ? "A SEARCH needs a period: give it as its third argument (SEARCH('…', 'Average', 300)) or as the query's Period."
+      : "A Metrics Insights query reads at its query's Period: give one (a multiple of 60 seconds).",
+  );
 }
 
 interface Parsed {
