@@ -9,9 +9,9 @@ import { invalid } from "./read.js";
 
 /** A SEARCH finds the metrics ListMetrics would list (data in the last two weeks), at most 500 of them, as CloudWatch's. */
 const searchedMs = 14 * 24 * 3_600_000;
-export const maxSeriesPerSearch = 500;
+const maxSeriesPerSearch = 500;
 /** As many SEARCHes as a CloudWatch graph may hold; each may read 500 metrics. */
-export const maxSearchesPerRequest = 100;
+const maxSearchesPerRequest = 100;
 const listPage = 500;
 
 /**
@@ -28,7 +28,7 @@ export async function findSeries(
   const found = new Map<string, FoundSeries[]>();
   if (searches.length === 0) return () => [];
   const distinct = new Set(searches.map((s) => keyOf(s.search, s.periodMs))).size;
-  if (distinct > maxSearchesPerRequest) throw invalid("MetricDataQueries", `${distinct} SEARCH expressions`, `A request may hold at most ${maxSearchesPerRequest} different SEARCH expressions.`);
+  if (distinct > maxSearchesPerRequest) throw invalid("MetricDataQueries", `${distinct} SEARCH expressions`, `A request may hold at most ${maxSearchesPerRequest} different SEARCH expressions and Metrics Insights queries.`);
   const metrics: MetricId[] = [];
   let after: string | undefined;
   do {
@@ -63,7 +63,7 @@ const keyOf = (finder: MetricsFinder, periodMs: number): string => JSON.stringif
  * the order of the dimensions' names, the metric name last; a lone series shows them all.
  * CloudWatch does not document its own default; this one names what tells the series apart.
  */
-export function searchLabels(metrics: readonly MetricId[]): string[] {
+function searchLabels(metrics: readonly MetricId[]): string[] {
   const fields = (m: MetricId): Map<string, string> => new Map([...m.dimensions.map((d): [string, string] => [`Dim.${d.name}`, d.value]), ["MetricName", m.metricName]]);
   const all = metrics.map(fields);
   const names = [...new Set(all.flatMap((f) => [...f.keys()]))].sort((a, b) => (a === "MetricName" ? 1 : b === "MetricName" ? -1 : a < b ? -1 : 1));
