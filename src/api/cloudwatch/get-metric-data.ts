@@ -115,8 +115,12 @@ function expressionResults(q: ExpressionQuery, v: Value, allTimes: readonly numb
     return { Id: q.id, Label: label, timesMs: Float64Array.from(pairs, ([t]) => t), values: Float64Array.from(pairs, ([, x]) => x), StatusCode: "Complete" };
   };
   if (v.kind === "array") {
-    // A Metrics Insights query without GROUP BY is one series with no label of its own.
-    const labelOf = (s: FoundSeries): string => (!q.labeled ? s.label || q.label : q.label.includes("${") ? expandLabel(q.label, s, partition, s.label) : [q.label, s.label].filter(Boolean).join(" "));
+    const labelOf = (s: FoundSeries): string => {
+      // A Metrics Insights query without GROUP BY is one series with no label of its own.
+      if (!q.labeled) return s.label || q.label;
+      if (q.label.includes("${")) return expandLabel(q.label, s, partition, s.label);
+      return [q.label, s.label].filter(Boolean).join(" ");
+    };
     return v.items.map((s) => result(labelOf(s), [...s.points]));
   }
   return [result(q.label, v.kind === "series" ? [...v.points] : allTimes.map((t) => [t, v.value] as const))];

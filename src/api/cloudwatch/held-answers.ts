@@ -4,9 +4,8 @@ import type { MetricDataResult } from "./metric-data-output.js";
  * The answers of paged GetMetricData requests, held for their next pages. A client follows a
  * NextToken within moments; its next page is then cut from the answer the call before read,
  * instead of reading the periods left from the store again. Bounded by datapoints held and by
- * age: a page whose answer is
- * not held (another replica served the one before, or it aged or was pushed out) reads its periods
- * as before, and the pages are the same.
+ * age: a page whose answer is not held (another replica served the one before, or it aged or was
+ * pushed out) reads its periods as before, and the pages are the same.
  */
 export class HeldAnswers {
   private readonly held = new Map<string, { readonly results: readonly MetricDataResult[]; readonly datapoints: number; readonly untilMs: number }>();

@@ -1,4 +1,5 @@
 import { compare, literal, type Comparison, type Literal } from "./value-match.js";
+import { readQuoted } from "../quoted-text.js";
 
 /**
  * CloudWatch's JSON pattern, `{ $.level = "error" && ($.latency > 100 || $.retry IS TRUE) }`:
@@ -96,15 +97,10 @@ function tokenize(s: string): Token[] | { readonly invalid: string } {
     if (/\s/.test(c)) {
       i++;
     } else if (c === '"') {
-      let v = "";
-      let j = i + 1;
-      for (; j < s.length && s[j] !== '"'; j++) {
-        if (s[j] === "\\" && j + 1 < s.length) j++;
-        v += s[j];
-      }
-      if (j >= s.length) return { invalid: "unterminated quoted value" };
-      out.push({ t: "string", v });
-      i = j + 1;
+      const quoted = readQuoted(s, i);
+      if (!quoted) return { invalid: "unterminated quoted value" };
+      out.push({ t: "string", v: quoted.value });
+      i = quoted.end;
     } else if (s.startsWith("&&", i) || s.startsWith("||", i) || s.startsWith("!=", i) || s.startsWith("<=", i) || s.startsWith(">=", i)) {
       out.push({ t: "op", v: s.slice(i, i + 2) });
       i += 2;

@@ -9,8 +9,8 @@ import { offeredStatistics, statOf, type Stat } from "./statistics.js";
  * function of the series' points at that time) or of one series (a scalar over all its points),
  * SEARCH('…', 'Stat', Period) (search.ts: every metric the search finds, an array of series),
  * REMOVE_EMPTY (an array without its series that have no datapoint), and a Metrics Insights query
- * as a whole expression (SELECT …, insights.ts: an array of a series per group). A series and a scalar combine
- * point by point, two series where both have a point, an array series by series.
+ * as a whole expression (SELECT …, insights.ts: an array of a series per group). A series and a
+ * scalar combine point by point, two series where both have a point, an array series by series.
  * Parsing and evaluating are pure (the metrics a SEARCH finds come from the caller); a problem is
  * an `ExpressionError` whose message says what to fix.
  */

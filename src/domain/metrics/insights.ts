@@ -1,3 +1,4 @@
+import { readQuoted } from "../quoted-text.js";
 import { metricId, type MetricId } from "./series.js";
 import { statistic, type PeriodAggregate, type StatisticName } from "./statistics.js";
 
@@ -50,22 +51,17 @@ type Token = { readonly kind: "name" | "quoted" | "string" | "number" | "punct";
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let i = 0;
-  const quoted = (q: string): string => {
-    let value = "";
-    i++;
-    while (i < text.length && text[i] !== q) {
-      if (text[i] === "\\" && i + 1 < text.length) i++;
-      value += text[i++];
-    }
-    if (i >= text.length) throw new InsightsError(`A ${q === "'" ? "single" : "double"}-quoted text of the query is not closed.`);
-    i++;
-    return value;
+  const quoted = (): string => {
+    const q = readQuoted(text, i);
+    if (!q) throw new InsightsError(`A ${text[i] === "'" ? "single" : "double"}-quoted text of the query is not closed.`);
+    i = q.end;
+    return q.value;
   };
   while (i < text.length) {
     const c = text[i]!;
     if (/\s/.test(c)) i++;
-    else if (c === "'") out.push({ kind: "string", text: quoted("'") });
-    else if (c === '"') out.push({ kind: "quoted", text: quoted('"') });
+    else if (c === "'") out.push({ kind: "string", text: quoted() });
+    else if (c === '"') out.push({ kind: "quoted", text: quoted() });
     else if (text.startsWith("!=", i)) {
       out.push({ kind: "punct", text: "!=" });
       i += 2;

@@ -93,16 +93,24 @@ interface Parsed {
   readonly expr: Expr;
 }
 
-/** The set's expressions, each parsed. */
+/** Each query's parsed expression: GetMetricData asks a set for its SEARCHes, then evaluates it. */
+const parsedOf = new WeakMap<ExpressionQuery, Expr>();
+
+/** The set's expressions, each parsed once. */
 function parsed(queries: readonly MetricQuery[]): Parsed[] {
   return queries.flatMap((q) => {
     if (q.kind !== "expression") return [];
-    try {
-      return [{ query: q, expr: parseExpression(q.expression) }];
-    } catch (e) {
-      if (e instanceof ExpressionError) throw new QueryError(q.id, e.message);
-      throw e;
+    let expr = parsedOf.get(q);
+    if (!expr) {
+      try {
+        expr = parseExpression(q.expression);
+      } catch (e) {
+        if (e instanceof ExpressionError) throw new QueryError(q.id, e.message);
+        throw e;
+      }
+      parsedOf.set(q, expr);
     }
+    return [{ query: q, expr }];
   });
 }
 

@@ -1,3 +1,4 @@
+import { readQuoted } from "../quoted-text.js";
 import type { MetricId } from "./series.js";
 
 /**
@@ -48,15 +49,10 @@ function tokenize(text: string): Token[] {
     if (/\s/.test(c)) {
       i++;
     } else if (c === '"') {
-      let value = "";
-      i++;
-      while (i < text.length && text[i] !== '"') {
-        if (text[i] === "\\" && i + 1 < text.length) i++;
-        value += text[i++];
-      }
-      if (i >= text.length) throw new SearchError("A double-quoted term of the search is not closed.");
-      i++;
-      out.push({ kind: "quoted", text: value });
+      const quoted = readQuoted(text, i);
+      if (!quoted) throw new SearchError("A double-quoted term of the search is not closed.");
+      out.push({ kind: "quoted", text: quoted.value });
+      i = quoted.end;
     } else if ("()={},".includes(c)) {
       out.push({ kind: "punct", text: c as "(" | ")" | "=" | "{" | "}" | "," });
       i++;
